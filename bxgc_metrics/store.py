@@ -1,0 +1,540 @@
+"""The indicator store: the only module that talks to DuckDB.
+
+DuckDB lets one process hold a database file at a time. The dashboard and the command
+line must both work on the same file while the other runs, so this module never keeps a
+connection open: every call opens the file, does its work in one transaction and closes
+it, retrying for a while when another process holds the lock. Callers above (the
+dashboard's cached loaders) keep reads rare.
+
+Every statement is a constant string with parameters; identifiers never come from data.
+Driver errors leave this module as :class:`~bxgc_metrics.errors.StoreError` subclasses
+with a message in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from bxgc_metrics import periods
+from bxgc_metrics.errors import (
+    BatchConflictError,
+    CorruptDatabaseError,
+    SchemaTooNewError,
+    StoreBusyError,
+    StoreError,
+)
+from bxgc_metrics.store_schema import LATEST, MIGRATIONS
+
+DEFAULT_DB = Path("data") / "bxgc.duckdb"
+"""Where the database lives unless ``BXGC_DB`` or ``--db`` says otherwise."""
+
+OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
+"""The columns that identify one stored figure; loading the same key again replaces it."""
+
+OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "cumulative")
+"""The columns :meth:`Store.write_observations` takes."""
+
+UNIT_COLUMNS = ("code", "name_zh", "name_en", "kind", "parent_code", "peer_group", "is_demo")
+INDICATOR_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "measure",
+    "direction",
+    "kind",
+    "frequency",
+    "allow_negative",
+    "is_demo",
+)
+
+
+def default_path() -> Path:
+    """``BXGC_DB`` if set, else ``data/bxgc.duckdb``."""
+    return Path(os.environ.get("BXGC_DB") or DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one write of observations did."""
+
+    batch_id: int | None
+    """The new batch's id, or ``None`` when nothing changed and no batch was recorded."""
+    rows_read: int
+    """Rows offered."""
+    rows_new: int
+    """Keys that did not exist before."""
+    rows_changed: int
+    """Keys whose value (or cumulative flag) was replaced."""
+    rows_unchanged: int
+    """Keys offered with exactly the value already stored."""
+
+
+# --- SQL (constants only) -------------------------------------------------------------------
+
+_GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
+_SET_VERSION = "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)"
+_HAS_META = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
+_BUMP_DATA_VERSION = """
+    INSERT OR REPLACE INTO meta
+    SELECT 'data_version', CAST(COALESCE(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR)
+    FROM meta WHERE key = 'data_version'
+"""
+_GET_DATA_VERSION = "SELECT COALESCE(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'data_version'"
+
+_UPSERT_UNITS = "INSERT OR REPLACE INTO units BY NAME SELECT * FROM incoming"
+_UPSERT_INDICATORS = "INSERT OR REPLACE INTO indicators BY NAME SELECT * FROM incoming"
+_SELECT_UNITS = "SELECT * FROM units ORDER BY kind, peer_group, code"
+_SELECT_INDICATORS = "SELECT * FROM indicators ORDER BY code"
+
+_CHANGES = """
+    CREATE TEMP TABLE changes AS
+    SELECT i.unit_code, i.indicator_code, i.freq, i.year, i.sub, i.value_kind,
+           i.value, i.cumulative,
+           o.value IS NOT NULL AS existed,
+           o.value AS old_value, o.cumulative AS old_cumulative, o.batch_id AS old_batch_id
+    FROM incoming AS i
+    LEFT JOIN observations AS o
+      USING (unit_code, indicator_code, freq, year, sub, value_kind)
+    WHERE o.value IS NULL OR o.value <> i.value OR o.cumulative <> i.cumulative
+"""
+_UNKNOWN_CODES = """
+    SELECT 'unit' AS what, i.unit_code AS code FROM incoming i
+    WHERE i.unit_code NOT IN (SELECT code FROM units)
+    UNION
+    SELECT 'indicator', i.indicator_code FROM incoming i
+    WHERE i.indicator_code NOT IN (SELECT code FROM indicators)
+    ORDER BY 1, 2 LIMIT 5
+"""
+_COUNT_CHANGES = "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) FROM changes"
+_NEW_BATCH = """
+    INSERT INTO batches (file_name, sha256, who, rows_read, rows_new, rows_changed,
+                         rows_unchanged, status, note)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?) RETURNING id
+"""
+_KEEP_HISTORY = """
+    INSERT INTO observation_history
+    SELECT ?, unit_code, indicator_code, freq, year, sub, value_kind,
+           existed, old_value, old_cumulative, old_batch_id
+    FROM changes
+"""
+_INSERT_NEW = """
+    INSERT INTO observations
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, ?
+    FROM changes WHERE NOT existed
+"""
+_UPDATE_CHANGED = """
+    UPDATE observations AS o
+    SET value = c.value, cumulative = c.cumulative, batch_id = ?
+    FROM changes AS c
+    WHERE c.existed
+      AND o.unit_code = c.unit_code AND o.indicator_code = c.indicator_code
+      AND o.freq = c.freq AND o.year = c.year AND o.sub = c.sub
+      AND o.value_kind = c.value_kind
+"""
+_SELECT_BATCH = "SELECT status FROM batches WHERE id = ?"
+_LATER_BATCHES = """
+    SELECT DISTINCT h.batch_id FROM observation_history h
+    JOIN batches b ON b.id = h.batch_id
+    WHERE h.old_batch_id = ? AND b.status = 'committed' ORDER BY 1
+"""
+_DELETE_BATCH_ROWS = "DELETE FROM observations WHERE batch_id = ?"
+_RESTORE_REPLACED = """
+    INSERT INTO observations
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind,
+           old_value, old_cumulative, old_batch_id
+    FROM observation_history WHERE batch_id = ? AND existed
+"""
+_MARK_UNDONE = (
+    "UPDATE batches SET status = 'undone', undone_at = current_localtimestamp() WHERE id = ?"
+)
+_SELECT_BATCHES = "SELECT * FROM batches ORDER BY id DESC"
+_FIND_SHA = "SELECT max(id) FROM batches WHERE sha256 = ? AND status = 'committed'"
+
+_SELECT_OBSERVATIONS = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations
+    WHERE ($unit IS NULL OR unit_code = $unit)
+      AND ($indicator IS NULL OR indicator_code = $indicator)
+      AND ($value_kind IS NULL OR value_kind = $value_kind)
+      AND ($freq IS NULL OR freq = $freq)
+    ORDER BY unit_code, indicator_code, value_kind, freq, year, sub
+"""
+_EXPORT = """
+    SELECT u.name_zh AS unit, i.name_zh AS indicator, o.freq, o.year, o.sub,
+           o.value_kind AS kind, o.value, i.measure, o.cumulative,
+           o.unit_code, o.indicator_code
+    FROM observations o
+    JOIN units u ON u.code = o.unit_code
+    JOIN indicators i ON i.code = o.indicator_code
+    ORDER BY u.code, i.code, o.value_kind, o.freq, o.year, o.sub
+"""
+_COUNT_OBSERVATIONS = "SELECT count(*) FROM observations"
+_LATEST_ACTUAL = """
+    SELECT freq, year, sub FROM observations WHERE value_kind = 'actual'
+    ORDER BY year DESC, (CASE freq WHEN 'Y' THEN 12 WHEN 'H' THEN sub * 6
+                         WHEN 'Q' THEN sub * 3 ELSE sub END) DESC LIMIT 1
+"""
+
+_SELECT = {
+    "benchmark_pairs": "SELECT * FROM benchmark_pairs ORDER BY id",
+    "gaps": "SELECT * FROM gaps ORDER BY unit_code, id",
+    "phases": "SELECT * FROM phases ORDER BY start_date, id",
+    "milestones": "SELECT * FROM milestones ORDER BY due_date, id",
+    "import_profiles": "SELECT * FROM import_profiles ORDER BY name",
+}
+_INSERT = {
+    "benchmark_pairs": "INSERT INTO benchmark_pairs BY NAME SELECT * FROM incoming",
+    "gaps": "INSERT INTO gaps BY NAME SELECT * FROM incoming",
+    "phases": "INSERT INTO phases BY NAME SELECT * FROM incoming",
+    "milestones": "INSERT INTO milestones BY NAME SELECT * FROM incoming",
+}
+_CLEAR = {
+    "benchmark_pairs": "DELETE FROM benchmark_pairs",
+    "gaps": "DELETE FROM gaps",
+    "phases": "DELETE FROM phases",
+    "milestones": "DELETE FROM milestones",
+}
+_UPSERT_RULE = "INSERT OR REPLACE INTO reward_rules VALUES (?, ?)"
+_SELECT_RULES = "SELECT body_json FROM reward_rules ORDER BY rule_id"
+_CLEAR_RULES = "DELETE FROM reward_rules"
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+class Store:
+    """A DuckDB file of units, indicators and their observations.
+
+    Parameters
+    ----------
+    path
+        The database file; created (with the schema) on first use.
+    timeout
+        Seconds to keep retrying while another process holds the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "x.duckdb")
+    >>> store.schema_version() == LATEST
+    True
+    """
+
+    def __init__(self, path: str | Path | None = None, *, timeout: float = 30.0) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.timeout = timeout
+        self._migrated = False
+
+    # --- connections ------------------------------------------------------------------------
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.timeout
+        pause = 0.01
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if not _is_lock_error(exc):
+                    raise self._unreadable(exc) from exc
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"数据库 {self.path} 正被其他程序占用，请稍后重试。",
+                        f"The database {self.path} is held by another process; try again shortly.",
+                    ) from exc
+                time.sleep(pause * (1 + random.random()))
+                pause = min(pause * 2, 0.25)
+            except duckdb.Error as exc:
+                raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
+        return CorruptDatabaseError(
+            f"无法读取数据库文件 {self.path}（{exc}）。可用 `python -m bxgc_metrics restore` 从备份恢复。",
+            f"Cannot read the database file {self.path} ({exc}). "
+            "Bring back a backup with `python -m bxgc_metrics restore`.",
+        )
+
+    @contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection; the schema is brought up to date on first use."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = self._open()
+        try:
+            if not self._migrated:
+                self._migrate(con)
+                self._migrated = True
+            yield con
+        except duckdb.Error as exc:
+            raise StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}") from exc
+        finally:
+            con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: everything or nothing is written."""
+        with self._connection() as con:
+            con.begin()
+            try:
+                yield con
+                con.execute(_BUMP_DATA_VERSION)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+
+    def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        version = self._version(con)
+        if version > LATEST:
+            raise SchemaTooNewError(
+                f"数据库 {self.path} 的结构版本为 {version}，本程序只支持到 {LATEST}，请升级程序。",
+                f"The database {self.path} has schema version {version}; this release "
+                f"supports up to {LATEST}. Please upgrade the program.",
+            )
+        if version == LATEST:
+            return
+        con.begin()
+        try:
+            for steps in MIGRATIONS[version:]:
+                for sql in steps:
+                    con.execute(sql)
+            con.execute(_SET_VERSION, [str(LATEST)])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    @staticmethod
+    def _version(con: duckdb.DuckDBPyConnection) -> int:
+        if not con.execute(_HAS_META).fetchone()[0]:  # type: ignore[index]
+            return 0
+        row = con.execute(_GET_VERSION).fetchone()
+        return int(row[0]) if row else 0
+
+    # --- schema -----------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The file's schema version (after any upgrade on open)."""
+        with self._connection() as con:
+            return self._version(con)
+
+    def data_version(self) -> int:
+        """A counter that grows with every committed write; cheap to poll."""
+        with self._connection() as con:
+            return int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
+
+    # --- reference tables -------------------------------------------------------------------
+
+    def upsert_units(self, frame: pd.DataFrame) -> None:
+        """Add units or replace those with the same code."""
+        incoming = _with_defaults(frame, UNIT_COLUMNS, {"is_demo": False})
+        with self._transaction() as con:
+            con.register("incoming", incoming)
+            con.execute(_UPSERT_UNITS)
+
+    def upsert_indicators(self, frame: pd.DataFrame) -> None:
+        """Add indicators or replace those with the same code."""
+        defaults = {"is_demo": False, "allow_negative": False}
+        incoming = _with_defaults(frame, INDICATOR_COLUMNS, defaults)
+        with self._transaction() as con:
+            con.register("incoming", incoming)
+            con.execute(_UPSERT_INDICATORS)
+
+    def units(self) -> pd.DataFrame:
+        """All units: ``code, name_zh, name_en, kind, parent_code, peer_group, is_demo``."""
+        return self._frame(_SELECT_UNITS)
+
+    def indicators(self) -> pd.DataFrame:
+        """All indicators: code, names, measure, direction, kind, frequency, flags."""
+        return self._frame(_SELECT_INDICATORS)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of ``benchmark_pairs``, ``gaps``, ``phases``, ``milestones``, ``import_profiles``."""
+        return self._frame(_SELECT[name])
+
+    def replace_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Replace all rows of ``benchmark_pairs``, ``gaps``, ``phases`` or ``milestones``."""
+        clear, insert = _CLEAR[name], _INSERT[name]
+        with self._transaction() as con:
+            con.execute(clear)
+            if len(frame):
+                con.register("incoming", frame.drop(columns=["id"], errors="ignore"))
+                con.execute(insert)
+
+    def reward_rules(self) -> pd.DataFrame | None:
+        """The stored reward rules table, or ``None`` if none was saved."""
+        rows = self._frame(_SELECT_RULES)
+        if rows.empty:
+            return None
+        return pd.DataFrame([json.loads(body) for body in rows["body_json"]])
+
+    def save_reward_rules(self, rules: pd.DataFrame) -> None:
+        """Replace the reward rules table; each row is kept as JSON keyed by ``rule_id``."""
+        bodies = [(str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
+                  for r in rules.to_dict("records")]
+        with self._transaction() as con:
+            con.execute(_CLEAR_RULES)
+            if bodies:
+                con.executemany(_UPSERT_RULE, bodies)
+
+    # --- observations -----------------------------------------------------------------------
+
+    def write_observations(
+        self,
+        frame: pd.DataFrame,
+        *,
+        file_name: str,
+        who: str | None = None,
+        sha256: str | None = None,
+        note: str | None = None,
+    ) -> BatchResult:
+        """Write observations as one batch, atomically.
+
+        A key already stored with the same value is left alone; a different value
+        replaces it and the old one is kept so :meth:`undo_batch` can bring it back. When
+        nothing would change no batch is recorded and ``batch_id`` is ``None``.
+        """
+        incoming = _observation_frame(frame)
+        with self._transaction() as con:
+            con.register("incoming", incoming)
+            self._check_codes(con)
+            con.execute(_CHANGES)
+            new, changed = con.execute(_COUNT_CHANGES).fetchone()  # type: ignore[misc]
+            unchanged = len(incoming) - new - changed
+            if new + changed == 0:
+                return BatchResult(None, len(incoming), 0, 0, unchanged)
+            who = who or _current_user()
+            params = [file_name, sha256, who, len(incoming), new, changed, unchanged, note]
+            batch_id = int(con.execute(_NEW_BATCH, params).fetchone()[0])  # type: ignore[index]
+            con.execute(_KEEP_HISTORY, [batch_id])
+            con.execute(_INSERT_NEW, [batch_id])
+            con.execute(_UPDATE_CHANGED, [batch_id])
+            con.execute("DROP TABLE changes")
+            return BatchResult(batch_id, len(incoming), int(new), int(changed), int(unchanged))
+
+    @staticmethod
+    def _check_codes(con: duckdb.DuckDBPyConnection) -> None:
+        unknown = con.execute(_UNKNOWN_CODES).fetchall()
+        if unknown:
+            listed = ", ".join(f"{what} {code!r}" for what, code in unknown)
+            raise StoreError(
+                f"未知的单位或指标代码：{listed}。请先在设置中添加。",
+                f"Unknown unit or indicator codes: {listed}. Add them in the settings first.",
+            )
+
+    def undo_batch(self, batch_id: int) -> None:
+        """Take a batch back: its new rows go, the values it replaced return."""
+        with self._transaction() as con:
+            row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
+            if row is None or row[0] != "committed":
+                raise StoreError(
+                    f"批次 {batch_id} 不存在或已撤销。",
+                    f"Batch {batch_id} does not exist or was already undone.",
+                )
+            later = [r[0] for r in con.execute(_LATER_BATCHES, [batch_id]).fetchall()]
+            if later:
+                names = ", ".join(str(b) for b in later)
+                raise BatchConflictError(
+                    f"批次 {batch_id} 的部分数据已被后来的批次 {names} 改写，请先撤销这些批次。",
+                    f"Values of batch {batch_id} were replaced by later batches {names}; "
+                    "undo those first.",
+                )
+            con.execute(_DELETE_BATCH_ROWS, [batch_id])
+            con.execute(_RESTORE_REPLACED, [batch_id])
+            con.execute(_MARK_UNDONE, [batch_id])
+
+    def batches(self) -> pd.DataFrame:
+        """Every import batch, newest first."""
+        return self._frame(_SELECT_BATCHES)
+
+    def batch_with_sha256(self, sha256: str) -> int | None:
+        """The newest committed batch that came from a file with this hash."""
+        with self._connection() as con:
+            row = con.execute(_FIND_SHA, [sha256]).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def observations(
+        self,
+        *,
+        unit: str | None = None,
+        indicator: str | None = None,
+        value_kind: str | None = None,
+        freq: str | None = None,
+    ) -> pd.DataFrame:
+        """Stored observations, optionally filtered, with a ``period`` label column.
+
+        Columns: ``unit_code, indicator_code, freq, year, sub, value_kind, value,
+        cumulative, batch_id, period``.
+        """
+        params = {"unit": unit, "indicator": indicator, "value_kind": value_kind, "freq": freq}
+        frame = self._frame(_SELECT_OBSERVATIONS, params)
+        frame["period"] = periods.labels(frame["freq"], frame["year"], frame["sub"])
+        return frame
+
+    def export_long(self) -> pd.DataFrame:
+        """All observations in long form by display name.
+
+        Columns: ``unit, indicator, period, kind, value, measure, cumulative, unit_code,
+        indicator_code``.
+        """
+        frame = self._frame(_EXPORT)
+        frame.insert(2, "period", periods.labels(frame["freq"], frame["year"], frame["sub"]))
+        return frame.drop(columns=["freq", "year", "sub"])
+
+    def count_observations(self) -> int:
+        """How many observations are stored."""
+        with self._connection() as con:
+            return int(con.execute(_COUNT_OBSERVATIONS).fetchone()[0])  # type: ignore[index]
+
+    def latest_actual_period(self) -> periods.Period | None:
+        """The latest period with an actual value, or ``None`` when there is none."""
+        with self._connection() as con:
+            row = con.execute(_LATEST_ACTUAL).fetchone()
+        return None if row is None else periods.Period(int(row[1]), row[0], int(row[2]))
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _frame(self, sql: str, params: Any = None) -> pd.DataFrame:
+        with self._connection() as con:
+            return con.execute(sql, params).df()
+
+
+def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        if column not in out.columns:
+            out[column] = defaults.get(column)
+    return out[list(columns)]
+
+
+def _observation_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in OBSERVATION_COLUMNS if c not in frame.columns]
+    if missing:
+        raise StoreError(f"缺少列：{missing}", f"Missing columns: {missing}")
+    out = frame[list(OBSERVATION_COLUMNS)].copy()
+    out["year"] = out["year"].astype("int16")
+    out["sub"] = out["sub"].astype("int8")
+    out["value"] = out["value"].astype("float64")
+    out["cumulative"] = out["cumulative"].astype(bool)
+    if out.duplicated(list(OBSERVATION_KEY)).any():
+        raise StoreError("同一数据在批次中出现多次。", "The same figure appears twice in the batch.")
+    return out
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:
+        return "system"

@@ -1,0 +1,166 @@
+"""The database schema as an ordered list of migrations.
+
+Migration *n* takes a database from schema version *n-1* to *n*. A file is upgraded on
+open by running the missing steps in one transaction; a file whose version is higher than
+``LATEST`` was written by a newer release and is refused, because this release cannot know
+what the newer columns mean.
+
+Units and indicators are keyed by a short stable ``code``; display names may change without
+touching a single observation. Periods are ``freq``/``year``/``sub`` (see
+:mod:`bxgc_metrics.periods`).
+"""
+
+from __future__ import annotations
+
+_V1 = (
+    """
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)
+    """,
+    """
+    CREATE TABLE units (
+        code VARCHAR PRIMARY KEY,
+        name_zh VARCHAR NOT NULL,
+        name_en VARCHAR,
+        kind VARCHAR NOT NULL CHECK (kind IN ('街道', '乡镇', '部门', '学校', '外部标杆')),
+        parent_code VARCHAR,
+        peer_group VARCHAR,
+        is_demo BOOLEAN NOT NULL DEFAULT FALSE
+    )
+    """,
+    """
+    CREATE TABLE indicators (
+        code VARCHAR PRIMARY KEY,
+        name_zh VARCHAR NOT NULL,
+        name_en VARCHAR,
+        measure VARCHAR NOT NULL,
+        direction VARCHAR NOT NULL CHECK (direction IN ('higher', 'lower')),
+        kind VARCHAR NOT NULL CHECK (kind IN ('flow', 'stock', 'rate')),
+        frequency VARCHAR NOT NULL CHECK (frequency IN ('Y', 'H', 'Q', 'M')),
+        allow_negative BOOLEAN NOT NULL DEFAULT FALSE,
+        is_demo BOOLEAN NOT NULL DEFAULT FALSE
+    )
+    """,
+    "CREATE SEQUENCE batch_ids START 1",
+    """
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY DEFAULT nextval('batch_ids'),
+        file_name VARCHAR NOT NULL,
+        sha256 VARCHAR,
+        who VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        rows_read INTEGER NOT NULL DEFAULT 0,
+        rows_new INTEGER NOT NULL DEFAULT 0,
+        rows_changed INTEGER NOT NULL DEFAULT 0,
+        rows_unchanged INTEGER NOT NULL DEFAULT 0,
+        status VARCHAR NOT NULL CHECK (status IN ('committed', 'undone')),
+        undone_at TIMESTAMP,
+        note VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE observations (
+        unit_code VARCHAR NOT NULL,
+        indicator_code VARCHAR NOT NULL,
+        freq VARCHAR NOT NULL CHECK (freq IN ('Y', 'H', 'Q', 'M')),
+        year SMALLINT NOT NULL,
+        sub TINYINT NOT NULL,
+        value_kind VARCHAR NOT NULL CHECK (value_kind IN ('actual', 'target', 'plan')),
+        value DOUBLE NOT NULL,
+        cumulative BOOLEAN NOT NULL,
+        batch_id INTEGER NOT NULL,
+        PRIMARY KEY (unit_code, indicator_code, freq, year, sub, value_kind)
+    )
+    """,
+    # What each batch replaced: undo puts these rows back (existed = FALSE means undo deletes).
+    """
+    CREATE TABLE observation_history (
+        batch_id INTEGER NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        indicator_code VARCHAR NOT NULL,
+        freq VARCHAR NOT NULL,
+        year SMALLINT NOT NULL,
+        sub TINYINT NOT NULL,
+        value_kind VARCHAR NOT NULL,
+        existed BOOLEAN NOT NULL,
+        old_value DOUBLE,
+        old_cumulative BOOLEAN,
+        old_batch_id INTEGER
+    )
+    """,
+    "CREATE SEQUENCE pair_ids START 1",
+    """
+    CREATE TABLE benchmark_pairs (
+        id INTEGER PRIMARY KEY DEFAULT nextval('pair_ids'),
+        chaser_code VARCHAR NOT NULL,
+        benchmark_code VARCHAR NOT NULL,
+        indicator_code VARCHAR,
+        base_year SMALLINT NOT NULL,
+        target_year SMALLINT NOT NULL,
+        note VARCHAR
+    )
+    """,
+    "CREATE SEQUENCE gap_ids START 1",
+    """
+    CREATE TABLE gaps (
+        id INTEGER PRIMARY KEY DEFAULT nextval('gap_ids'),
+        unit_code VARCHAR NOT NULL,
+        gap VARCHAR NOT NULL,
+        measure VARCHAR NOT NULL,
+        owner VARCHAR,
+        deadline DATE,
+        status VARCHAR NOT NULL CHECK (status IN ('open', 'in_progress', 'done')),
+        indicator_code VARCHAR,
+        promised_value DOUBLE,
+        promised_year SMALLINT
+    )
+    """,
+    "CREATE SEQUENCE phase_ids START 1",
+    """
+    CREATE TABLE phases (
+        id INTEGER PRIMARY KEY DEFAULT nextval('phase_ids'),
+        campaign VARCHAR NOT NULL,
+        name_zh VARCHAR NOT NULL,
+        name_en VARCHAR,
+        start_date DATE NOT NULL,
+        end_date DATE NOT NULL
+    )
+    """,
+    "CREATE SEQUENCE milestone_ids START 1",
+    """
+    CREATE TABLE milestones (
+        id INTEGER PRIMARY KEY DEFAULT nextval('milestone_ids'),
+        campaign VARCHAR NOT NULL,
+        name_zh VARCHAR NOT NULL,
+        name_en VARCHAR,
+        due_date DATE NOT NULL,
+        done_date DATE,
+        unit_code VARCHAR
+    )
+    """,
+)
+
+_V2 = (
+    # Named import profiles: a confirmed mapping of names in a file to codes.
+    """
+    CREATE TABLE import_profiles (
+        name VARCHAR PRIMARY KEY,
+        mapping_json VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+    )
+    """,
+    # The reward rules table (data, not code); see bxgc_metrics.rewards.
+    """
+    CREATE TABLE reward_rules (
+        rule_id VARCHAR PRIMARY KEY,
+        body_json VARCHAR NOT NULL
+    )
+    """,
+    "CREATE INDEX observations_batch ON observations (batch_id)",
+    "CREATE INDEX history_batch ON observation_history (batch_id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+"""Migration *i* (0-based) brings a database to schema version *i + 1*."""
+
+LATEST: int = len(MIGRATIONS)
+"""The schema version this release writes."""

@@ -1,0 +1,73 @@
+"""Numbers as Chinese officials read them: 亿元 and 万元 with the unit shown, 同比 +8.5%.
+
+Pure functions (no streamlit), so they are tested directly.
+"""
+
+from __future__ import annotations
+
+import math
+
+_YUAN_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+
+
+def is_missing(value: float | None) -> bool:
+    """True for ``None`` and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def amount(value: float | None, measure: str, lang: str = "zh") -> str:
+    """A value with its unit; money above 10,000 万元 reads in 亿元.
+
+    >>> amount(759834.0, "万元"), amount(4161.6, "万元"), amount(2.9, "亿元")
+    ('75.98亿元', '4,161.6万元', '2.90亿元')
+    >>> amount(0.587, "吨标准煤/万元"), amount(158, "栋"), amount(None, "万元")
+    ('0.587吨标准煤/万元', '158栋', '—')
+    """
+    if is_missing(value):
+        return "—"
+    assert value is not None
+    if measure in _YUAN_SCALE:
+        yuan = value * _YUAN_SCALE[measure]
+        if abs(yuan) >= 1e8:
+            return f"{yuan / 1e8:,.2f}亿元" if lang == "zh" else f"{yuan / 1e8:,.2f} 亿元"
+        if abs(yuan) >= 1e4:
+            return f"{yuan / 1e4:,.1f}万元" if lang == "zh" else f"{yuan / 1e4:,.1f} 万元"
+        return f"{yuan:,.0f}元"
+    sep = "" if lang == "zh" else " "
+    if measure == "%":
+        return f"{value:.1f}%"
+    digits = 0 if float(value).is_integer() else (3 if abs(value) < 10 else 1)
+    return f"{value:,.{digits}f}{sep}{measure}"
+
+
+def pct(rate: float | None, signed: bool = True, digits: int = 1) -> str:
+    """A fraction as a percentage: ``0.085`` → ``+8.5%``.
+
+    >>> pct(0.085), pct(-0.031), pct(0.9543, signed=False), pct(float("nan"))
+    ('+8.5%', '-3.1%', '95.4%', '—')
+    """
+    if is_missing(rate):
+        return "—"
+    assert rate is not None
+    return f"{rate * 100:+.{digits}f}%" if signed else f"{rate * 100:.{digits}f}%"
+
+
+def yoy(rate: float | None, lang: str = "zh") -> str:
+    """Year-on-year growth as the reports print it.
+
+    >>> yoy(0.085), yoy(-0.02, "en")
+    ('同比 +8.5%', 'YoY -2.0%')
+    """
+    return f"{'同比' if lang == 'zh' else 'YoY'} {pct(rate)}"
+
+
+def points(gap: float | None) -> str:
+    """A difference of two rates in percentage points: ``-0.042`` → ``-4.2个百分点``.
+
+    >>> points(-0.042), points(0.01)
+    ('-4.2个百分点', '+1.0个百分点')
+    """
+    if is_missing(gap):
+        return "—"
+    assert gap is not None
+    return f"{gap * 100:+.1f}个百分点"

@@ -1,0 +1,76 @@
+"""Chinese-first interface text with an English switch.
+
+Every label a page shows comes from :data:`STRINGS` through :func:`t`, so switching the
+language changes every label. The choice lives in ``st.session_state["lang"]``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("比学赶超", "Compare, Learn, Catch Up, Surpass"),
+    "language": ("语言", "Language"),
+    "nav_overview": ("总览", "Overview"),
+    "demo_notice": (
+        "当前显示的是演示数据（虚构单位与数字，方案四的数字取自原文）。",
+        "You are looking at demo data (made-up units and figures; plan four's numbers are "
+        "from the document).",
+    ),
+    "empty_title": ("数据库中还没有数据", "The database holds no data yet"),
+    "empty_body": (
+        "可以载入演示数据先看看效果，或到“数据上传”页面导入本单位的报表。",
+        "Load the demo data to look around, or import your own report sheets on the "
+        "Upload page.",
+    ),
+    "load_demo": ("载入演示数据", "Load demo data"),
+    "demo_loaded": ("演示数据已载入。", "Demo data loaded."),
+    "units": ("单位", "Units"),
+    "indicators": ("指标", "Indicators"),
+    "observations": ("数据条数", "Figures stored"),
+    "latest_data": ("最新数据", "Latest data"),
+    "indicator": ("指标", "Indicator"),
+    "unit": ("单位", "Unit"),
+    "peer_group": ("组别", "Peer group"),
+    "ytd_value": ("累计完成", "Year to date"),
+    "annual_target": ("全年目标", "Annual target"),
+    "completion": ("完成率", "Completion"),
+    "time_progress": ("时间进度", "Time elapsed"),
+    "yoy": ("同比增长", "YoY growth"),
+    "overview_chart_title": ("{period} {indicator}完成情况", "{indicator}, {period}: progress"),
+    "measure": ("计量单位", "Measure"),
+}
+
+
+def lang() -> str:
+    """The reader's language, ``zh`` (default) or ``en``."""
+    value = st.session_state.get("lang", "zh")
+    return value if value in LANGS else "zh"
+
+
+def t(key: str, **values: object) -> str:
+    """The text for ``key`` in the reader's language, with ``{placeholders}`` filled."""
+    zh, en = STRINGS[key]
+    text = zh if lang() == "zh" else en
+    return text.format(**values) if values else text
+
+
+def name(row: object, field: str = "name") -> str:
+    """A unit's or indicator's display name: ``name_en`` in English when there is one."""
+    zh = getattr(row, f"{field}_zh")
+    en = getattr(row, f"{field}_en", None)
+    return en if lang() == "en" and isinstance(en, str) and en else zh
+
+
+def language_switch() -> None:
+    """The 中文 / English switch in the sidebar."""
+    st.session_state.setdefault("lang", "zh")
+    st.sidebar.segmented_control(
+        "语言 / Language",
+        options=list(LANGS),
+        format_func={"zh": "中文", "en": "English"}.get,
+        key="lang",
+        required=True,
+    )

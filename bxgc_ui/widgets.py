@@ -1,0 +1,26 @@
+"""Small shared pieces of page: the demo notice and the empty state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from bxgc_metrics.demo import load_demo
+from bxgc_ui import data
+from bxgc_ui.i18n import t
+
+
+def demo_notice(units: pd.DataFrame) -> None:
+    """Say plainly that the figures are demo data when any demo unit is shown."""
+    if bool(units["is_demo"].any()):
+        st.info(t("demo_notice"), icon=":material/science:")
+
+
+def empty_state() -> None:
+    """A friendly empty database: explain, and offer the demo data."""
+    st.subheader(t("empty_title"))
+    st.write(t("empty_body"))
+    if st.button(t("load_demo"), type="primary"):
+        load_demo(data.store())
+        st.success(t("demo_loaded"))
+        st.rerun()

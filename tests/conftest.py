@@ -1,0 +1,47 @@
+"""Shared fixtures: real DuckDB files built by the same demo function the app uses."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from bxgc_metrics.demo import load_demo
+from bxgc_metrics.store import Store
+
+settings.register_profile("ci", max_examples=60, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo database per session; tests get copies of it."""
+    path = tmp_path_factory.mktemp("template") / "demo.duckdb"
+    load_demo(Store(path))
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo database this test may change."""
+    path = tmp_path / "bxgc.duckdb"
+    shutil.copy(demo_db_template, path)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db: Path) -> Store:
+    """A store over a fresh copy of the demo database."""
+    return Store(demo_db)
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path) -> Store:
+    """A store over a new, empty database file."""
+    return Store(tmp_path / "empty.duckdb")

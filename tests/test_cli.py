@@ -1,0 +1,61 @@
+"""The command line, run as users run it: ``python -m bxgc_metrics``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from tests.conftest import ROOT
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bxgc_metrics", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_help_lists_the_commands() -> None:
+    out = _cli("--help")
+    assert out.returncode == 0
+    for command in ("demo", "export", "info"):
+        assert command in out.stdout
+
+
+def test_demo_then_export_in_long_form(tmp_path: Path) -> None:
+    db, csv = tmp_path / "x.duckdb", tmp_path / "out" / "all.csv"
+    assert _cli("demo", "--db", str(db)).returncode == 0
+    out = _cli("export", "--db", str(db), "--out", str(csv))
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(csv, encoding="utf-8-sig", dtype={"period": str})
+    assert {"unit", "indicator", "period", "kind", "value", "measure", "cumulative"} <= set(frame)
+    ours = frame[(frame["unit"] == "方案四·本街道") & (frame["indicator"] == "地方财政收入")]
+    assert ours[["period", "kind", "value"]].values.tolist() == [
+        ["2010", "actual", 2.0], ["2011", "plan", 3.2], ["2012", "plan", 5.2]]
+    assert {"2024-06", "2019"} <= set(frame["period"])
+    assert set(frame["kind"]) == {"actual", "target", "plan"}
+
+
+def test_demo_if_missing_leaves_an_existing_file_alone(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    db.write_bytes(b"")
+    out = _cli("demo", "--db", str(db), "--if-missing")
+    assert out.returncode == 0 and db.read_bytes() == b""
+
+
+def test_errors_are_reported_in_both_languages_with_a_non_zero_exit(tmp_path: Path) -> None:
+    db = tmp_path / "broken.duckdb"
+    db.write_bytes(b"garbage" * 500)
+    out = _cli("info", "--db", str(db))
+    assert out.returncode == 2
+    assert "错误" in out.stderr and "Error" in out.stderr and "restore" in out.stderr
+
+
+def test_bxgc_db_environment_variable_selects_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "env.duckdb"
+    env_run = subprocess.run([sys.executable, "-m", "bxgc_metrics", "demo"], cwd=ROOT,
+                             capture_output=True, text=True, env={"BXGC_DB": str(db),
+                                                                  "PATH": "/usr/bin:/bin"})
+    assert env_run.returncode == 0, env_run.stderr
+    assert db.exists()

@@ -1,0 +1,58 @@
+"""Dependencies point one way: the domain package never pulls in the UI."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+import subprocess
+import sys
+
+import bxgc_metrics
+from tests.conftest import ROOT
+
+DOMAIN_MODULES = sorted(
+    f"bxgc_metrics.{m.name}" for m in pkgutil.iter_modules(bxgc_metrics.__path__)
+    if m.name != "__main__"
+)
+
+
+def test_importing_the_whole_domain_package_loads_no_ui_library() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {DOMAIN_MODULES!r}: importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'plotly'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_the_metrics_api_does_not_load_the_database_driver() -> None:
+    code = "import sys, bxgc_metrics; print('duckdb' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def _imports(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_store_module_imports_duckdb() -> None:
+    sources = [*ROOT.glob("bxgc_metrics/*.py"), *ROOT.glob("bxgc_ui/*.py"),
+               *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    users = sorted(p.name for p in sources if "duckdb" in _imports(p))
+    assert users == ["store.py"]
+
+
+def test_pages_do_not_import_the_driver_or_build_sql() -> None:
+    for page in ROOT.glob("pages/*.py"):
+        text = page.read_text(encoding="utf-8")
+        assert "duckdb" not in text and "SELECT " not in text.upper().replace("SELECTBOX", "")

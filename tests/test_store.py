@@ -1,0 +1,147 @@
+"""The store on real DuckDB files: round trips, replacement, undo, migrations, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from bxgc_metrics.errors import (
+    BatchConflictError,
+    CorruptDatabaseError,
+    SchemaTooNewError,
+    StoreError,
+)
+from bxgc_metrics.store import Store
+from bxgc_metrics.store_schema import LATEST, MIGRATIONS
+
+UNITS = pd.DataFrame({
+    "code": ["A", "B"], "name_zh": ["东城街道", "黄楼镇"], "name_en": ["Dongcheng", "Huanglou"],
+    "kind": ["街道", "乡镇"], "peer_group": ["城区", "乡镇"],
+})
+INDICATORS = pd.DataFrame({
+    "code": ["REV"], "name_zh": ["地方一般公共预算收入"], "name_en": ["Revenue"],
+    "measure": ["万元"], "direction": ["higher"], "kind": ["flow"], "frequency": ["M"],
+})
+
+
+def _obs(values: dict[str, float], month: int = 6, kind: str = "actual") -> pd.DataFrame:
+    return pd.DataFrame({
+        "unit_code": list(values), "indicator_code": "REV", "freq": "M", "year": 2024,
+        "sub": month, "value_kind": kind, "value": list(values.values()), "cumulative": True,
+    })
+
+
+@pytest.fixture
+def store(empty_store: Store) -> Store:
+    empty_store.upsert_units(UNITS)
+    empty_store.upsert_indicators(INDICATORS)
+    return empty_store
+
+
+def test_round_trip_keeps_every_field(store: Store) -> None:
+    result = store.write_observations(_obs({"A": 1234.5, "B": 99.0}), file_name="f.xlsx", who="li")
+    assert (result.rows_new, result.rows_changed, result.rows_unchanged) == (2, 0, 0)
+    got = store.observations().set_index("unit_code")
+    assert got.loc["A", "value"] == 1234.5
+    assert got.loc["B", "period"] == "2024-06"
+    assert bool(got.loc["A", "cumulative"]) is True
+    assert (got["batch_id"] == result.batch_id).all()
+    units = store.units().set_index("code")
+    assert units.loc["A", "name_zh"] == "东城街道" and units.loc["B", "kind"] == "乡镇"
+    batch = store.batches().iloc[0]
+    assert (batch["file_name"], batch["who"], batch["rows_new"]) == ("f.xlsx", "li", 2)
+
+
+def test_loading_the_same_figure_replaces_and_never_duplicates(store: Store) -> None:
+    store.write_observations(_obs({"A": 100.0, "B": 50.0}), file_name="may")
+    again = store.write_observations(_obs({"A": 100.0, "B": 50.0}), file_name="may")
+    assert again.batch_id is None and again.rows_unchanged == 2
+    changed = store.write_observations(_obs({"A": 120.0, "B": 50.0}), file_name="may-fixed")
+    assert (changed.rows_new, changed.rows_changed, changed.rows_unchanged) == (0, 1, 1)
+    got = store.observations()
+    assert len(got) == 2
+    assert got.set_index("unit_code").loc["A", "value"] == 120.0
+
+
+def test_values_of_different_kinds_are_separate_figures(store: Store) -> None:
+    store.write_observations(_obs({"A": 100.0}), file_name="a")
+    store.write_observations(_obs({"A": 150.0}, kind="plan"), file_name="p")
+    got = store.observations(unit="A").set_index("value_kind")["value"]
+    assert got.to_dict() == {"actual": 100.0, "plan": 150.0}
+
+
+def test_undo_brings_back_replaced_values(store: Store) -> None:
+    first = store.write_observations(_obs({"A": 100.0, "B": 50.0}), file_name="v1")
+    both = pd.concat([_obs({"A": 120.0}), _obs({"A": 7.0}, month=7)])
+    second = store.write_observations(both, file_name="v2")
+    with pytest.raises(BatchConflictError, match=str(second.batch_id)):
+        store.undo_batch(first.batch_id)  # a later batch replaced one of its values
+    store.undo_batch(second.batch_id)
+    got = store.observations().set_index(["unit_code", "sub"])["value"]
+    assert got.to_dict() == {("A", 6): 100.0, ("B", 6): 50.0}
+    assert store.batches().set_index("id").loc[second.batch_id, "status"] == "undone"
+    store.undo_batch(first.batch_id)
+    assert store.observations().empty
+    with pytest.raises(StoreError):
+        store.undo_batch(first.batch_id)
+
+
+def test_unknown_codes_are_refused_and_nothing_is_written(store: Store) -> None:
+    bad = _obs({"A": 1.0, "NOPE": 2.0})
+    with pytest.raises(StoreError, match="NOPE"):
+        store.write_observations(bad, file_name="bad")
+    assert store.observations().empty and store.batches().empty
+
+
+def test_duplicate_keys_in_one_batch_are_refused(store: Store) -> None:
+    with pytest.raises(StoreError):
+        store.write_observations(pd.concat([_obs({"A": 1.0}), _obs({"A": 2.0})]), file_name="d")
+    assert store.observations().empty
+
+
+def test_data_version_grows_with_each_write(store: Store) -> None:
+    before = store.data_version()
+    store.write_observations(_obs({"A": 1.0}), file_name="x")
+    assert store.data_version() > before
+
+
+def _v1_file(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    for sql in MIGRATIONS[0]:
+        con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('A', '东城街道', '街道')")
+    con.close()
+
+
+def test_an_older_file_is_upgraded_on_open_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    _v1_file(path)
+    store = Store(path)
+    assert store.schema_version() == LATEST
+    assert store.units()["name_zh"].tolist() == ["东城街道"]
+    assert store.table("import_profiles").empty  # a table that version 2 added
+
+
+def test_a_newer_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    Store(path).schema_version()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(LATEST + 1)])
+    con.close()
+    with pytest.raises(SchemaTooNewError) as info:
+        Store(path).units()
+    assert str(LATEST + 1) in info.value.zh and str(LATEST + 1) in info.value.en
+    assert "upgrade" in info.value.en
+
+
+def test_a_file_that_is_not_a_database_points_to_restore(tmp_path: Path) -> None:
+    path = tmp_path / "broken.duckdb"
+    path.write_bytes(b"this is not a duckdb file" * 1000)
+    with pytest.raises(CorruptDatabaseError) as info:
+        Store(path).units()
+    assert "restore" in info.value.en and "restore" in info.value.zh
+    assert path.read_bytes().startswith(b"this is not")  # left exactly as it was
