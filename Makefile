@@ -24,7 +24,7 @@ $(DB): | $(VENV)/.runtime
 
 ## Serve the dashboard on http://localhost:8501 (demo data is created if the database is missing).
 run: $(VENV)/.runtime $(DB)
-	BXGC_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	BXGC_DB=$(DB) $(BIN)/python -m bxgc_ui.serve --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Install what the tests need (Python packages, Chromium, a CJK font) and run the whole suite.
 test: $(VENV)/.dev

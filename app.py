@@ -8,7 +8,8 @@ st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
 language_switch()
 
 pages = [
-    st.Page("pages/overview.py", title=t("nav_overview"), icon=":material/dashboard:",
-            default=True),
+    st.Page(
+        "pages/overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True
+    ),
 ]
 st.navigation(pages).run()

@@ -97,18 +97,78 @@ _EXTERNAL = [
 
 # code, zh, en, measure, direction, kind, frequency, base level, mean annual growth
 _INDICATORS = [
-    ("GBR", "地方一般公共预算收入", "General public budget revenue", "万元", "higher", "flow", "M", 52000, 0.07),
+    (
+        "GBR",
+        "地方一般公共预算收入",
+        "General public budget revenue",
+        "万元",
+        "higher",
+        "flow",
+        "M",
+        52000,
+        0.07,
+    ),
     ("FAI", "固定资产投资", "Fixed-asset investment", "万元", "higher", "flow", "M", 310000, 0.08),
     ("IND_INV", "工业投资", "Industrial investment", "万元", "higher", "flow", "M", 150000, 0.09),
-    ("IVA_G", "规上工业增加值增速", "Industrial value-added growth (above scale)", "%", "higher", "rate", "M", 7.0, 0.0),
-    ("FDI", "招商引资到位资金", "Investment attracted (funds in place)", "万元", "higher", "flow", "M", 90000, 0.10),
+    (
+        "IVA_G",
+        "规上工业增加值增速",
+        "Industrial value-added growth (above scale)",
+        "%",
+        "higher",
+        "rate",
+        "M",
+        7.0,
+        0.0,
+    ),
+    (
+        "FDI",
+        "招商引资到位资金",
+        "Investment attracted (funds in place)",
+        "万元",
+        "higher",
+        "flow",
+        "M",
+        90000,
+        0.10,
+    ),
     ("NEW_PROJ", "新开工项目数", "New projects started", "个", "higher", "flow", "M", 24, 0.05),
     ("HIGHRISE", "高层楼宇", "High-rise buildings", "栋", "higher", "stock", "M", 120, 0.06),
     ("LAND", "征地拆迁", "Land cleared", "亩", "higher", "flow", "M", 650, 0.03),
-    ("RETAIL", "社会消费品零售总额", "Retail sales of consumer goods", "万元", "higher", "flow", "M", 260000, 0.06),
-    ("INFRA", "基础设施投资", "Infrastructure investment", "亿元", "higher", "flow", "M", 2.4, 0.08),
+    (
+        "RETAIL",
+        "社会消费品零售总额",
+        "Retail sales of consumer goods",
+        "万元",
+        "higher",
+        "flow",
+        "M",
+        260000,
+        0.06,
+    ),
+    (
+        "INFRA",
+        "基础设施投资",
+        "Infrastructure investment",
+        "亿元",
+        "higher",
+        "flow",
+        "M",
+        2.4,
+        0.08,
+    ),
     ("HOUSEHOLDS", "入住居民户数", "Households moved in", "户", "higher", "flow", "M", 1500, 0.04),
-    ("ENERGY", "单位GDP能耗", "Energy use per unit of GDP", "吨标准煤/万元", "lower", "rate", "Y", 0.62, -0.035),
+    (
+        "ENERGY",
+        "单位GDP能耗",
+        "Energy use per unit of GDP",
+        "吨标准煤/万元",
+        "lower",
+        "rate",
+        "Y",
+        0.62,
+        -0.035,
+    ),
 ]
 
 # Chinese monthly activity: a slow start around the Spring Festival, a strong June and December.
@@ -148,7 +208,14 @@ def _units() -> pd.DataFrame:
     rows += [(c, zh, en, "外部标杆", None, "外部标杆") for c, zh, en in _EXTERNAL]
     rows += [
         (PLAN4_OURS, "方案四·本街道", "Plan 4: our sub-district", "街道", None, "方案四"),
-        (PLAN4_BENCHMARK, "方案四·市外标杆", "Plan 4: external benchmark", "外部标杆", None, "方案四"),
+        (
+            PLAN4_BENCHMARK,
+            "方案四·市外标杆",
+            "Plan 4: external benchmark",
+            "外部标杆",
+            None,
+            "方案四",
+        ),
     ]
     columns = ["code", "name_zh", "name_en", "kind", "parent_code", "peer_group"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -160,13 +227,37 @@ def _indicators() -> pd.DataFrame:
     rows = [row[:7] for row in _INDICATORS]
     rows += [
         (PLAN4_REVENUE, "地方财政收入", "Local fiscal revenue", "亿元", "higher", "flow", "Y"),
-        (PLAN4_GROWTH, "地方财政收入增长率", "Local fiscal revenue growth", "%", "higher", "rate", "Y"),
+        (
+            PLAN4_GROWTH,
+            "地方财政收入增长率",
+            "Local fiscal revenue growth",
+            "%",
+            "higher",
+            "rate",
+            "Y",
+        ),
         ("P4_HIGHRISE", "高层楼宇建设", "High-rise buildings built", "栋", "higher", "stock", "Y"),
-        ("P4_BIG_PROJ", "新建续建大项目", "Large projects, new or continued", "个", "higher", "flow", "Y"),
+        (
+            "P4_BIG_PROJ",
+            "新建续建大项目",
+            "Large projects, new or continued",
+            "个",
+            "higher",
+            "flow",
+            "Y",
+        ),
         ("P4_IND_INV", "工业投入", "Industrial investment", "亿元", "higher", "flow", "Y"),
         ("P4_LAND", "拆迁土地", "Land cleared", "亩", "higher", "flow", "Y"),
         ("P4_RES_BLDG", "多层居民楼", "Residential buildings", "栋", "higher", "flow", "Y"),
-        ("P4_RES_AREA", "居民楼建筑面积", "Residential floor area", "平方米", "higher", "flow", "Y"),
+        (
+            "P4_RES_AREA",
+            "居民楼建筑面积",
+            "Residential floor area",
+            "平方米",
+            "higher",
+            "flow",
+            "Y",
+        ),
         ("P4_HOUSEHOLDS", "入住居民", "Households moved in", "户", "higher", "flow", "Y"),
         ("P4_INFRA", "基础设施投资", "Infrastructure investment", "亿元", "higher", "flow", "Y"),
     ]
@@ -177,11 +268,25 @@ def _indicators() -> pd.DataFrame:
     return frame
 
 
-def _obs(unit: str, indicator: str, freq: str, year: int, sub: int, kind: str, value: float,
-         cumulative: bool = False) -> dict:
+def _obs(
+    unit: str,
+    indicator: str,
+    freq: str,
+    year: int,
+    sub: int,
+    kind: str,
+    value: float,
+    cumulative: bool = False,
+) -> dict:
     return {
-        "unit_code": unit, "indicator_code": indicator, "freq": freq, "year": year, "sub": sub,
-        "value_kind": kind, "value": float(value), "cumulative": cumulative,
+        "unit_code": unit,
+        "indicator_code": indicator,
+        "freq": freq,
+        "year": year,
+        "sub": sub,
+        "value_kind": kind,
+        "value": float(value),
+        "cumulative": cumulative,
     }
 
 
@@ -191,9 +296,14 @@ def _plan4_observations() -> pd.DataFrame:
         rows.append(_obs(r.unit_code, PLAN4_REVENUE, "Y", r.year, 0, r.value_kind, r.value))
         rows.append(_obs(r.unit_code, PLAN4_GROWTH, "Y", r.year, 0, r.value_kind, r.growth_pct))
     targets = [
-        ("P4_HIGHRISE", 2012, 360), ("P4_BIG_PROJ", 2011, 13), ("P4_IND_INV", 2011, 50),
-        ("P4_LAND", 2011, 1200), ("P4_RES_BLDG", 2011, 70), ("P4_RES_AREA", 2011, 350000),
-        ("P4_HOUSEHOLDS", 2011, 2000), ("P4_INFRA", 2011, 3),
+        ("P4_HIGHRISE", 2012, 360),
+        ("P4_BIG_PROJ", 2011, 13),
+        ("P4_IND_INV", 2011, 50),
+        ("P4_LAND", 2011, 1200),
+        ("P4_RES_BLDG", 2011, 70),
+        ("P4_RES_AREA", 2011, 350000),
+        ("P4_HOUSEHOLDS", 2011, 2000),
+        ("P4_INFRA", 2011, 3),
     ]
     rows += [_obs(PLAN4_OURS, code, "Y", year, 0, "target", v) for code, year, v in targets]
     return pd.DataFrame(rows)
@@ -213,24 +323,55 @@ def _city_observations(rng: np.random.Generator, units: pd.DataFrame) -> pd.Data
         yearly_growth = unit_growth[:, None] + shock
         yearly_growth[:, 1] -= 0.06 if growth > 0 else 0.0  # 2020 slump
         level = base * size[:, None] * np.cumprod(1 + yearly_growth, axis=1)
-        frames.append(_indicator_frames(rng, units["code"].to_numpy(), years, code, kind, freq,
-                                        level, yearly_growth, growth))
+        frames.append(
+            _indicator_frames(
+                rng, units["code"].to_numpy(), years, code, kind, freq, level, yearly_growth, growth
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
-def _indicator_frames(rng: np.random.Generator, codes: np.ndarray, years: np.ndarray, code: str,
-                      kind: str, freq: str, level: np.ndarray, yearly_growth: np.ndarray,
-                      growth: float) -> pd.DataFrame:
+def _indicator_frames(
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    years: np.ndarray,
+    code: str,
+    kind: str,
+    freq: str,
+    level: np.ndarray,
+    yearly_growth: np.ndarray,
+    growth: float,
+) -> pd.DataFrame:
     is_count = code in {"NEW_PROJ", "HIGHRISE", "HOUSEHOLDS", "LAND"}
     if kind == "rate" and freq == "Y":  # energy intensity: annual actual and target
         values = np.round(level, 3)
         target = np.round(np.roll(values, 1, axis=1) * (1 + growth), 3)
-        return pd.concat([
-            _grid(codes, years, code, "Y", [0], "actual", values[:, :-1, None], False,
-                  years_slice=slice(0, -1)),
-            _grid(codes, years, code, "Y", [0], "target", target[:, 1:, None], False,
-                  years_slice=slice(1, None)),
-        ])
+        return pd.concat(
+            [
+                _grid(
+                    codes,
+                    years,
+                    code,
+                    "Y",
+                    [0],
+                    "actual",
+                    values[:, :-1, None],
+                    False,
+                    years_slice=slice(0, -1),
+                ),
+                _grid(
+                    codes,
+                    years,
+                    code,
+                    "Y",
+                    [0],
+                    "target",
+                    target[:, 1:, None],
+                    False,
+                    years_slice=slice(1, None),
+                ),
+            ]
+        )
     if kind == "rate":  # year-to-date growth rate in %, drifting through the year
         base = 7.0 + 100 * (yearly_growth - yearly_growth.mean())
         monthly = base[:, :, None] + rng.normal(0, 0.8, (*base.shape, 12))
@@ -253,17 +394,31 @@ def _indicator_frames(rng: np.random.Generator, codes: np.ndarray, years: np.nda
     return _with_target(codes, years, code, ytd, target, cumulative=True)
 
 
-def _with_target(codes: np.ndarray, years: np.ndarray, code: str, monthly: np.ndarray,
-                 target: np.ndarray, cumulative: bool) -> pd.DataFrame:
+def _with_target(
+    codes: np.ndarray,
+    years: np.ndarray,
+    code: str,
+    monthly: np.ndarray,
+    target: np.ndarray,
+    cumulative: bool,
+) -> pd.DataFrame:
     actual = _grid(codes, years, code, "M", list(range(1, 13)), "actual", monthly, cumulative)
     last = (actual["year"] < LAST_YEAR) | (actual["sub"] <= LAST_MONTH)
     annual = _grid(codes, years, code, "Y", [0], "target", target[:, :, None], False)
     return pd.concat([actual[last], annual])
 
 
-def _grid(codes: np.ndarray, years: np.ndarray, code: str, freq: str, subs: list[int],
-          kind: str, values: np.ndarray, cumulative: bool,
-          years_slice: slice = slice(None)) -> pd.DataFrame:
+def _grid(
+    codes: np.ndarray,
+    years: np.ndarray,
+    code: str,
+    freq: str,
+    subs: list[int],
+    kind: str,
+    values: np.ndarray,
+    cumulative: bool,
+    years_slice: slice = slice(None),
+) -> pd.DataFrame:
     yrs = years[years_slice]
     index = pd.MultiIndex.from_product([codes, yrs, subs], names=["unit_code", "year", "sub"])
     frame = index.to_frame(index=False)
@@ -283,51 +438,166 @@ def _pairs() -> pd.DataFrame:
         ("XZ02", "XZ01", None, 2024, 2026, "弥河镇赶超黄楼镇"),
         ("JD05", "EXT_KS", "GBR", 2024, 2030, "文昌街道学习昆山"),
     ]
-    columns = ["chaser_code", "benchmark_code", "indicator_code", "base_year", "target_year", "note"]
+    columns = [
+        "chaser_code",
+        "benchmark_code",
+        "indicator_code",
+        "base_year",
+        "target_year",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _gaps() -> pd.DataFrame:
     rows = [
-        ("JD03", "招商引资到位资金不足东城街道的七成", "成立专班，每月走访重点意向项目，年内引进亿元项目3个",
-         "招商办 王主任", dt.date(2026, 12, 31), "in_progress", "FDI", 120000.0, 2026),
-        ("JD03", "新开工项目偏少", "建立项目储备库，实行周调度、月通报", "项目办 李科长",
-         dt.date(2026, 9, 30), "open", "NEW_PROJ", 30.0, 2026),
-        ("XZ02", "工业投资增速落后于同组乡镇", "盯紧两个续建项目，6月底前完成设备安装", "经发办 赵主任",
-         dt.date(2026, 6, 30), "done", "IND_INV", 160000.0, 2026),
-        ("JD01", "单位GDP能耗高于东湖区", "淘汰落后产能，推广合同能源管理", "经管办 陈主任",
-         dt.date(2026, 12, 31), "open", "ENERGY", 0.5, 2026),
-        ("XZ05", "征地拆迁进度慢", "实行片区拆迁、组团开发，包片领导每周现场调度", "城建办 孙主任",
-         dt.date(2026, 8, 31), "open", "LAND", 700.0, 2026),
+        (
+            "JD03",
+            "招商引资到位资金不足东城街道的七成",
+            "成立专班，每月走访重点意向项目，年内引进亿元项目3个",
+            "招商办 王主任",
+            dt.date(2026, 12, 31),
+            "in_progress",
+            "FDI",
+            120000.0,
+            2026,
+        ),
+        (
+            "JD03",
+            "新开工项目偏少",
+            "建立项目储备库，实行周调度、月通报",
+            "项目办 李科长",
+            dt.date(2026, 9, 30),
+            "open",
+            "NEW_PROJ",
+            30.0,
+            2026,
+        ),
+        (
+            "XZ02",
+            "工业投资增速落后于同组乡镇",
+            "盯紧两个续建项目，6月底前完成设备安装",
+            "经发办 赵主任",
+            dt.date(2026, 6, 30),
+            "done",
+            "IND_INV",
+            160000.0,
+            2026,
+        ),
+        (
+            "JD01",
+            "单位GDP能耗高于东湖区",
+            "淘汰落后产能，推广合同能源管理",
+            "经管办 陈主任",
+            dt.date(2026, 12, 31),
+            "open",
+            "ENERGY",
+            0.5,
+            2026,
+        ),
+        (
+            "XZ05",
+            "征地拆迁进度慢",
+            "实行片区拆迁、组团开发，包片领导每周现场调度",
+            "城建办 孙主任",
+            dt.date(2026, 8, 31),
+            "open",
+            "LAND",
+            700.0,
+            2026,
+        ),
     ]
-    columns = ["unit_code", "gap", "measure", "owner", "deadline", "status", "indicator_code",
-               "promised_value", "promised_year"]
+    columns = [
+        "unit_code",
+        "gap",
+        "measure",
+        "owner",
+        "deadline",
+        "status",
+        "indicator_code",
+        "promised_value",
+        "promised_year",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def _phases() -> pd.DataFrame:
     campaign = "方案三：比学赶超、创先争优"
     rows = [
-        (campaign, "积极动员、选树标杆", "Mobilise and pick benchmarks", dt.date(2014, 7, 19), dt.date(2014, 7, 28)),
-        (campaign, "寻找差距、排查问题", "Find gaps and list problems", dt.date(2014, 7, 29), dt.date(2014, 8, 7)),
-        (campaign, "高点定位、创新举措", "Set high aims and new measures", dt.date(2014, 8, 8), dt.date(2014, 8, 14)),
-        (campaign, "深度总结、促进提升", "Sum up and improve", dt.date(2014, 8, 15), dt.date(2014, 8, 21)),
+        (
+            campaign,
+            "积极动员、选树标杆",
+            "Mobilise and pick benchmarks",
+            dt.date(2014, 7, 19),
+            dt.date(2014, 7, 28),
+        ),
+        (
+            campaign,
+            "寻找差距、排查问题",
+            "Find gaps and list problems",
+            dt.date(2014, 7, 29),
+            dt.date(2014, 8, 7),
+        ),
+        (
+            campaign,
+            "高点定位、创新举措",
+            "Set high aims and new measures",
+            dt.date(2014, 8, 8),
+            dt.date(2014, 8, 14),
+        ),
+        (
+            campaign,
+            "深度总结、促进提升",
+            "Sum up and improve",
+            dt.date(2014, 8, 15),
+            dt.date(2014, 8, 21),
+        ),
     ]
     return pd.DataFrame(rows, columns=["campaign", "name_zh", "name_en", "start_date", "end_date"])
 
 
 def _milestones() -> pd.DataFrame:
     rows = [
-        ("方案一：广电中心", "农村有线电视数字化整转完成", "Rural cable digital switch-over done",
-         dt.date(2011, 6, 30), dt.date(2011, 6, 28), None),
-        ("方案一：广电中心", "文化中心图书馆、文化馆、广电大剧院先期投入使用",
-         "Culture centre library, hall and theatre in use", dt.date(2011, 12, 31), None, None),
-        ("方案三：比学赶超、创先争优", "年终对照《差距排查与整改承诺书》开展回头看",
-         "Year-end look-back against the gap commitments", dt.date(2014, 12, 31), None, None),
-        ("方案四：街道赶超", "三个社区服务中心建成", "Three community service centres built",
-         dt.date(2011, 6, 30), dt.date(2011, 7, 15), PLAN4_OURS),
-        ("方案四：街道赶超", "高层楼宇达到360栋", "360 high-rise buildings",
-         dt.date(2012, 12, 31), None, PLAN4_OURS),
+        (
+            "方案一：广电中心",
+            "农村有线电视数字化整转完成",
+            "Rural cable digital switch-over done",
+            dt.date(2011, 6, 30),
+            dt.date(2011, 6, 28),
+            None,
+        ),
+        (
+            "方案一：广电中心",
+            "文化中心图书馆、文化馆、广电大剧院先期投入使用",
+            "Culture centre library, hall and theatre in use",
+            dt.date(2011, 12, 31),
+            None,
+            None,
+        ),
+        (
+            "方案三：比学赶超、创先争优",
+            "年终对照《差距排查与整改承诺书》开展回头看",
+            "Year-end look-back against the gap commitments",
+            dt.date(2014, 12, 31),
+            None,
+            None,
+        ),
+        (
+            "方案四：街道赶超",
+            "三个社区服务中心建成",
+            "Three community service centres built",
+            dt.date(2011, 6, 30),
+            dt.date(2011, 7, 15),
+            PLAN4_OURS,
+        ),
+        (
+            "方案四：街道赶超",
+            "高层楼宇达到360栋",
+            "360 high-rise buildings",
+            dt.date(2012, 12, 31),
+            None,
+            PLAN4_OURS,
+        ),
     ]
     columns = ["campaign", "name_zh", "name_en", "due_date", "done_date", "unit_code"]
     return pd.DataFrame(rows, columns=columns)

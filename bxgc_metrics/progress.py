@@ -106,4 +106,3 @@ def period_progress(
 def _select(frame: pd.DataFrame, freq: str, year: int, sub: int, name: str) -> pd.DataFrame:
     rows = frame[(frame["freq"] == freq) & (frame["year"] == year) & (frame["sub"] == sub)]
     return rows[["unit_code", "value"]].rename(columns={"value": name})
-

@@ -22,20 +22,32 @@ def _base(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     return fig
 
 
-def completion_bars(table: pd.DataFrame, title: str, x_title: str, time_progress: float,
-                    time_label: str) -> go.Figure:
+def completion_bars(
+    table: pd.DataFrame, title: str, x_title: str, time_progress: float, time_label: str
+) -> go.Figure:
     """Horizontal bars of completion (%) per unit with the time-progress line.
 
     ``table`` has ``label`` (unit name), ``completion`` (fraction) and ``hover`` (text).
     """
     data = table.sort_values("completion")
     colors = [RED if c < time_progress else GREEN for c in data["completion"].fillna(0)]
-    fig = go.Figure(go.Bar(
-        x=data["completion"] * 100, y=data["label"], orientation="h", marker_color=colors,
-        text=[f"{c * 100:.1f}%" for c in data["completion"].fillna(0)], textposition="outside",
-        hovertext=data["hover"], hoverinfo="text",
-    ))
-    fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=INK,
-                  annotation_text=f"{time_label} {time_progress * 100:.0f}%")
+    fig = go.Figure(
+        go.Bar(
+            x=data["completion"] * 100,
+            y=data["label"],
+            orientation="h",
+            marker_color=colors,
+            text=[f"{c * 100:.1f}%" for c in data["completion"].fillna(0)],
+            textposition="outside",
+            hovertext=data["hover"],
+            hoverinfo="text",
+        )
+    )
+    fig.add_vline(
+        x=time_progress * 100,
+        line_dash="dash",
+        line_color=INK,
+        annotation_text=f"{time_label} {time_progress * 100:.0f}%",
+    )
     fig.update_layout(height=max(320, 28 * len(data) + 90))
     return _base(fig, title, x_title, "")

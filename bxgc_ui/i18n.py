@@ -22,8 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "empty_title": ("数据库中还没有数据", "The database holds no data yet"),
     "empty_body": (
         "可以载入演示数据先看看效果，或到“数据上传”页面导入本单位的报表。",
-        "Load the demo data to look around, or import your own report sheets on the "
-        "Upload page.",
+        "Load the demo data to look around, or import your own report sheets on the Upload page.",
     ),
     "load_demo": ("载入演示数据", "Load demo data"),
     "demo_loaded": ("演示数据已载入。", "Demo data loaded."),

@@ -22,7 +22,9 @@ cols = st.columns(4)
 cols[0].metric(t("units"), len(units))
 cols[1].metric(t("indicators"), len(indicators))
 cols[2].metric(t("observations"), f"{len(observations):,}")
-cols[3].metric(t("latest_data"), display(latest["freq"], int(latest["year"]), int(latest["sub"]), True, lang()))
+cols[3].metric(
+    t("latest_data"), display(latest["freq"], int(latest["year"]), int(latest["sub"]), True, lang())
+)
 
 monthly = indicators[indicators["frequency"] == "M"].set_index("code", drop=False)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
@@ -43,8 +45,15 @@ table["hover"] = [
 ]
 title = t("overview_chart_title", period=display(*period, True, lang()), indicator=name(ind))
 left, right = st.columns([3, 2])
-left.plotly_chart(charts.completion_bars(table, title, f"{t('completion')} (%)",
-                                         float(table["time_progress"].iloc[0]), t("time_progress")))
+left.plotly_chart(
+    charts.completion_bars(
+        table,
+        title,
+        f"{t('completion')} (%)",
+        float(table["time_progress"].iloc[0]),
+        t("time_progress"),
+    )
+)
 shown = table.assign(
     ytd=[fmt.amount(v, ind["measure"], lang()) for v in table["value"]],
     tgt=[fmt.amount(v, ind["measure"], lang()) for v in table["target"]],
@@ -54,6 +63,12 @@ shown = table.assign(
 right.dataframe(
     shown[["label", "peer_group", "ytd", "tgt", "done", "growth"]],
     hide_index=True,
-    column_config={"label": t("unit"), "peer_group": t("peer_group"), "ytd": t("ytd_value"),
-                   "tgt": t("annual_target"), "done": t("completion"), "growth": t("yoy")},
+    column_config={
+        "label": t("unit"),
+        "peer_group": t("peer_group"),
+        "ytd": t("ytd_value"),
+        "tgt": t("annual_target"),
+        "done": t("completion"),
+        "growth": t("yoy"),
+    },
 )

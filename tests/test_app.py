@@ -13,8 +13,9 @@ from tests.conftest import ROOT
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
-def _app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
-         lang: str = "zh") -> AppTest:
+def _app(
+    db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, lang: str = "zh"
+) -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
@@ -31,23 +32,26 @@ def test_every_page_is_listed_in_the_navigation() -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_on_demo_data(page: str, lang: str, demo_db: Path,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_runs_on_demo_data(
+    page: str, lang: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _app(demo_db, monkeypatch, page, lang)
     assert not at.exception, at.exception
     assert not at.error
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_on_an_empty_database(page: str, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_runs_on_an_empty_database(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _app(tmp_path / "empty.duckdb", monkeypatch, page)
     assert not at.exception, at.exception
     assert not at.error
 
 
-def test_overview_shows_the_demo_table_and_chart(demo_db: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overview_shows_the_demo_table_and_chart(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = _app(demo_db, monkeypatch)
     assert any("演示数据" in i.value for i in at.info)
     assert at.metric[0].value == "20" and at.metric[3].value == "2026年1-10月"
@@ -56,8 +60,7 @@ def test_overview_shows_the_demo_table_and_chart(demo_db: Path,
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_language_switch_changes_the_labels(demo_db: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch)
     assert at.title[0].value == "比学赶超"
     at.button_group(key="lang").set_value("en").run()
@@ -66,8 +69,9 @@ def test_language_switch_changes_the_labels(demo_db: Path,
     assert at.metric[0].label == "Units"
 
 
-def test_empty_database_offers_the_demo_and_loads_it(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_database_offers_the_demo_and_loads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "empty.duckdb"
     at = _app(db, monkeypatch)
     assert at.subheader[0].value == "数据库中还没有数据"

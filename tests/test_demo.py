@@ -25,8 +25,11 @@ def test_plan_four_fiscal_revenue_is_stored_exactly_as_the_plan_states(demo_stor
     }
     growth = {k: v for k, (_kind, v) in _plan4(demo_store, PLAN4_GROWTH).items()}
     assert growth == {
-        (PLAN4_OURS, 2010): 56.0, (PLAN4_OURS, 2011): 60.0, (PLAN4_OURS, 2012): 60.0,
-        (PLAN4_BENCHMARK, 2010): 15.0, (PLAN4_BENCHMARK, 2011): 16.0,
+        (PLAN4_OURS, 2010): 56.0,
+        (PLAN4_OURS, 2011): 60.0,
+        (PLAN4_OURS, 2012): 60.0,
+        (PLAN4_BENCHMARK, 2010): 15.0,
+        (PLAN4_BENCHMARK, 2011): 16.0,
         (PLAN4_BENCHMARK, 2012): 15.0,
     }
     measure = demo_store.indicators().set_index("code").loc[PLAN4_REVENUE, "measure"]
@@ -36,9 +39,16 @@ def test_plan_four_fiscal_revenue_is_stored_exactly_as_the_plan_states(demo_stor
 def test_plan_four_other_targets_are_tracked(demo_store: Store) -> None:
     targets = demo_store.observations(unit=PLAN4_OURS, value_kind="target")
     got = dict(zip(targets["indicator_code"], targets["value"], strict=True))
-    assert got == {"P4_HIGHRISE": 360, "P4_BIG_PROJ": 13, "P4_IND_INV": 50, "P4_LAND": 1200,
-                   "P4_RES_BLDG": 70, "P4_RES_AREA": 350000, "P4_HOUSEHOLDS": 2000,
-                   "P4_INFRA": 3}
+    assert got == {
+        "P4_HIGHRISE": 360,
+        "P4_BIG_PROJ": 13,
+        "P4_IND_INV": 50,
+        "P4_LAND": 1200,
+        "P4_RES_BLDG": 70,
+        "P4_RES_AREA": 350000,
+        "P4_HOUSEHOLDS": 2000,
+        "P4_INFRA": 3,
+    }
 
 
 def test_demo_is_deterministic() -> None:
@@ -64,13 +74,17 @@ def test_demo_city_shape() -> None:
 def test_cumulative_flows_never_fall_within_a_year() -> None:
     obs = build_demo().observations
     flows = obs[(obs["freq"] == "M") & obs["cumulative"] & (obs["indicator_code"] != "IVA_G")]
-    steps = flows.sort_values("sub").groupby(["unit_code", "indicator_code", "year"])["value"].diff()
+    steps = (
+        flows.sort_values("sub").groupby(["unit_code", "indicator_code", "year"])["value"].diff()
+    )
     assert (steps.dropna() >= 0).all()
 
 
 def test_annual_targets_are_reachable_but_not_trivial() -> None:
     obs = build_demo().observations
-    dec = obs[(obs["sub"] == 12) & (obs["indicator_code"] == "GBR")].set_index(["unit_code", "year"])
+    dec = obs[(obs["sub"] == 12) & (obs["indicator_code"] == "GBR")].set_index(
+        ["unit_code", "year"]
+    )
     target = obs[(obs["value_kind"] == "target") & (obs["indicator_code"] == "GBR")]
     ratio = dec["value"] / target.set_index(["unit_code", "year"])["value"]
     assert 0.8 < ratio.median() < 1.2

@@ -11,7 +11,8 @@ import bxgc_metrics
 from tests.conftest import ROOT
 
 DOMAIN_MODULES = sorted(
-    f"bxgc_metrics.{m.name}" for m in pkgutil.iter_modules(bxgc_metrics.__path__)
+    f"bxgc_metrics.{m.name}"
+    for m in pkgutil.iter_modules(bxgc_metrics.__path__)
     if m.name != "__main__"
 )
 
@@ -46,8 +47,12 @@ def _imports(path) -> set[str]:
 
 
 def test_only_the_store_module_imports_duckdb() -> None:
-    sources = [*ROOT.glob("bxgc_metrics/*.py"), *ROOT.glob("bxgc_ui/*.py"),
-               *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    sources = [
+        *ROOT.glob("bxgc_metrics/*.py"),
+        *ROOT.glob("bxgc_ui/*.py"),
+        *ROOT.glob("pages/*.py"),
+        ROOT / "app.py",
+    ]
     users = sorted(p.name for p in sources if "duckdb" in _imports(p))
     assert users == ["store.py"]
 

@@ -17,21 +17,41 @@ from bxgc_metrics.errors import (
 from bxgc_metrics.store import Store
 from bxgc_metrics.store_schema import LATEST, MIGRATIONS
 
-UNITS = pd.DataFrame({
-    "code": ["A", "B"], "name_zh": ["东城街道", "黄楼镇"], "name_en": ["Dongcheng", "Huanglou"],
-    "kind": ["街道", "乡镇"], "peer_group": ["城区", "乡镇"],
-})
-INDICATORS = pd.DataFrame({
-    "code": ["REV"], "name_zh": ["地方一般公共预算收入"], "name_en": ["Revenue"],
-    "measure": ["万元"], "direction": ["higher"], "kind": ["flow"], "frequency": ["M"],
-})
+UNITS = pd.DataFrame(
+    {
+        "code": ["A", "B"],
+        "name_zh": ["东城街道", "黄楼镇"],
+        "name_en": ["Dongcheng", "Huanglou"],
+        "kind": ["街道", "乡镇"],
+        "peer_group": ["城区", "乡镇"],
+    }
+)
+INDICATORS = pd.DataFrame(
+    {
+        "code": ["REV"],
+        "name_zh": ["地方一般公共预算收入"],
+        "name_en": ["Revenue"],
+        "measure": ["万元"],
+        "direction": ["higher"],
+        "kind": ["flow"],
+        "frequency": ["M"],
+    }
+)
 
 
 def _obs(values: dict[str, float], month: int = 6, kind: str = "actual") -> pd.DataFrame:
-    return pd.DataFrame({
-        "unit_code": list(values), "indicator_code": "REV", "freq": "M", "year": 2024,
-        "sub": month, "value_kind": kind, "value": list(values.values()), "cumulative": True,
-    })
+    return pd.DataFrame(
+        {
+            "unit_code": list(values),
+            "indicator_code": "REV",
+            "freq": "M",
+            "year": 2024,
+            "sub": month,
+            "value_kind": kind,
+            "value": list(values.values()),
+            "cumulative": True,
+        }
+    )
 
 
 @pytest.fixture

@@ -38,18 +38,38 @@ READER = textwrap.dedent("""
 def test_two_writers_and_a_reader_share_one_file(tmp_path: Path) -> None:
     path = tmp_path / "shared.duckdb"
     store = Store(path)
-    store.upsert_units(pd.DataFrame({"code": ["A", "B"], "name_zh": ["甲", "乙"],
-                                     "kind": ["街道", "街道"]}))
-    store.upsert_indicators(pd.DataFrame({
-        "code": ["REV"], "name_zh": ["收入"], "measure": ["万元"], "direction": ["higher"],
-        "kind": ["flow"], "frequency": ["Y"]}))
+    store.upsert_units(
+        pd.DataFrame({"code": ["A", "B"], "name_zh": ["甲", "乙"], "kind": ["街道", "街道"]})
+    )
+    store.upsert_indicators(
+        pd.DataFrame(
+            {
+                "code": ["REV"],
+                "name_zh": ["收入"],
+                "measure": ["万元"],
+                "direction": ["higher"],
+                "kind": ["flow"],
+                "frequency": ["Y"],
+            }
+        )
+    )
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), unit],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), unit],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for unit in ("A", "B")
     ]
-    procs.append(subprocess.Popen([sys.executable, "-c", READER, str(path)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    procs.append(
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    )
     outputs = [p.communicate(timeout=120) for p in procs]
     for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err

@@ -1,0 +1,255 @@
+"""The dashboard in a real Chromium: every page in both languages, a phone, CJK fonts.
+
+One Streamlit server (on a copy of the demo database) and one browser serve the whole
+module. Screenshots land in ``screenshots/<lang>/<page>.png`` and
+``screenshots/phone/overview.png`` (git-ignored) for a human to look at.
+
+The language lives in the Streamlit session, and loading a URL starts a new session, so
+the English pass switches the language once and then moves between pages by clicking
+the sidebar links, as a reader would.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+
+from tests.browser_support import (
+    CHROMIUM,
+    ROOT,
+    launch_browser,
+    page_errors,
+    screenshot,
+    serve_app,
+    wait_for_app,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"{CHROMIUM} is missing (`make test` installs Debian's chromium)",
+    ),
+]
+
+SHOTS = ROOT / "screenshots"
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LANGUAGE_LABELS = {"zh": "中文", "en": "English"}
+
+
+def _app_pages() -> list[tuple[str, bool]]:
+    """``(script stem, is default)`` for every ``st.Page`` listed in app.py."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "Page"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            default = any(
+                kw.arg == "default" and isinstance(kw.value, ast.Constant) and kw.value.value
+                for kw in node.keywords
+            )
+            pages.append((Path(str(node.args[0].value)).stem, default))
+    return pages
+
+
+def _slug(href: str, base_url: str) -> str:
+    """The screenshot name for a page URL: its path, or the default page's script stem."""
+    path = href.removeprefix(base_url).strip("/")
+    if path:
+        return path
+    pages = _app_pages()
+    return next((stem for stem, default in pages if default), pages[0][0] if pages else "index")
+
+
+def _new_page(browser: Browser, viewport: dict[str, int]) -> Page:
+    page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+    page.set_default_timeout(30_000)
+    return page
+
+
+def _language_radio(page: Page, lang: str) -> Locator:
+    return page.get_by_test_id("stSidebar").get_by_role("radio", name=LANGUAGE_LABELS[lang])
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(
+    demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory, browser: Browser
+) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "bxgc.duckdb"
+    shutil.copy(demo_db_template, db)
+    with serve_app(db) as url:
+        yield url
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_renders_without_errors(app_url: str, browser: Browser, lang: str) -> None:
+    page = _new_page(browser, DESKTOP)
+    js_errors: list[str] = []
+    page.on("pageerror", lambda error: js_errors.append(str(error)))
+    try:
+        page.goto(app_url)
+        wait_for_app(page)
+        if lang != "zh":
+            _language_radio(page, lang).click()
+            wait_for_app(page)
+
+        links = page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]')
+        hrefs = [link.get_attribute("href") or "" for link in links.all()]
+        listed = len(_app_pages())
+        # Streamlit shows no navigation at all for a single page.
+        assert len(hrefs) == (listed if listed > 1 else 0), (hrefs, listed)
+
+        problems: list[str] = []
+        for index, href in enumerate(hrefs or [app_url]):
+            slug = _slug(href, app_url)
+            if hrefs:
+                links.nth(index).click()
+                wait_for_app(page)
+                assert page.url.rstrip("/") == href.rstrip("/"), (page.url, href)
+            # Still the same session: the language chosen at the start is still active.
+            radio = _language_radio(page, lang)
+            if radio.get_attribute("aria-checked") != "true":
+                problems.append(f"{slug}: language {lang} lost")
+            problems += [f"{slug}: {text[:300]}" for text in page_errors(page)]
+            if lang == "en":
+                heading = page.locator("h1").first
+                shown = [*links.all_inner_texts()]
+                if heading.count():
+                    shown.append(heading.inner_text())
+                problems += [f"{slug}: untranslated {t!r}" for t in shown if CJK.search(t)]
+            screenshot(page, SHOTS / lang / f"{slug}.png")
+        assert not problems, "\n".join(problems)
+        assert not js_errors, "\n".join(js_errors)
+    finally:
+        page.close()
+
+
+def test_overview_fits_a_phone(app_url: str, browser: Browser) -> None:
+    page = _new_page(browser, PHONE)
+    try:
+        page.goto(app_url)
+        wait_for_app(page)
+        assert not page_errors(page)
+        # Streamlit scrolls inside stMain, so check it as well as the document.
+        overflow = page.evaluate(
+            """() => [document.documentElement,
+                      ...document.querySelectorAll('[data-testid="stMain"]')]
+                     .filter(el => el.scrollWidth > el.clientWidth + 1)
+                     .map(el => `${el.dataset.testid || el.tagName}: ${el.scrollWidth}px`
+                                + ` in ${el.clientWidth}px`)"""
+        )
+        screenshot(page, SHOTS / "phone" / "overview.png")
+        assert not overflow, f"horizontal scrolling at {PHONE['width']}px: {overflow}"
+    finally:
+        page.close()
+
+
+def _cjk_families() -> set[str]:
+    """Every family name fontconfig knows for fonts that cover Chinese."""
+    if not shutil.which("fc-list"):
+        return set()
+    listing = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    return {name.strip() for line in listing.splitlines() for name in line.split(",")}
+
+
+def test_chinese_is_drawn_with_a_cjk_font(app_url: str, browser: Browser) -> None:
+    """Ask Chromium which fonts drew the title's glyphs (DevTools CSS domain).
+
+    ``document.fonts.check()`` cannot tell: it answers true for any font that is not a
+    web font, installed or not. ``CSS.getPlatformFontsForNode`` names the system fonts
+    the glyphs actually came from; without a CJK font they come from a Latin fallback
+    as tofu boxes, and this fails.
+    """
+    families = _cjk_families()
+    assert families, "no font on this machine covers Chinese (install fonts-wqy-microhei)"
+    page = _new_page(browser, DESKTOP)
+    try:
+        page.goto(app_url)
+        wait_for_app(page)
+        title = page.locator("h1").first.inner_text()
+        wanted = len(CJK.findall(title))
+        assert wanted, f"the default (Chinese) title has no Chinese in it: {title!r}"
+
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "h1"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        drawn = sum(f["glyphCount"] for f in fonts if f["familyName"] in families)
+        assert drawn >= wanted, f"{title!r} drawn with {fonts}; CJK fonts: {sorted(families)}"
+    finally:
+        page.close()
+
+
+# A `pages/` folder next to app.py puts a fresh Streamlit server in its old automatic
+# multipage mode until some session has run app.py; `python -m bxgc_ui.serve` tells it up
+# front that app.py declares its navigation. These two tests guard that, on a server no
+# browser has talked to yet.
+
+
+@pytest.fixture
+def fresh_app(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
+    """A server no browser has talked to yet, on its own copy of the database."""
+    db = tmp_path / "bxgc.duckdb"
+    shutil.copy(demo_db_template, db)
+    with serve_app(db) as url:
+        yield url
+
+
+def test_first_session_after_start_switches_language(fresh_app: str, browser: Browser) -> None:
+    """The first reader after a restart gets the English switch on the first click.
+
+    Without the launcher's fix app.py ran as an automatic-multipage page in that
+    reader's first run, the sidebar widgets changed IDs and the first click was dropped.
+    """
+    page = _new_page(browser, DESKTOP)
+    try:
+        page.goto(fresh_app)
+        wait_for_app(page)
+        _language_radio(page, "en").click()
+        wait_for_app(page)
+        assert _language_radio(page, "en").get_attribute("aria-checked") == "true"
+        assert not CJK.search(page.locator("h1").first.inner_text())
+    finally:
+        page.close()
+
+
+def test_page_url_after_start_runs_the_entrypoint(fresh_app: str, browser: Browser) -> None:
+    """A bookmarked or reloaded page URL still gets app.py: page config, language switch.
+
+    Without the launcher's fix, until someone opened the root URL, /<page> ran
+    pages/<page>.py on its own: no language switch, narrow layout.
+    """
+    stem = next(stem for stem, _ in _app_pages())
+    page = _new_page(browser, DESKTOP)
+    try:
+        page.goto(f"{fresh_app}/{stem}")
+        wait_for_app(page)
+        assert _language_radio(page, "zh").count() == 1, "no language switch in the sidebar"
+    finally:
+        page.close()
