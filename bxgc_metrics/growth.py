@@ -1,0 +1,270 @@
+"""Growth rates and year-to-date arithmetic on long frames of periodic values.
+
+Chinese statistical tables report flows as year-to-date totals (1-6月累计) and growth
+as 同比 (on the same period last year) or 环比 (on the previous period). This module
+converts between cumulative and single-period values and computes those rates.
+
+Input shape: a long DataFrame with integer columns ``year`` and ``sub`` (the period
+within the year: month 1-12, quarter 1-4, half 1-2, or 0 for a whole year, as in
+:mod:`bxgc_metrics.periods`), a value column, and optional key columns (``unit``,
+``indicator``) that identify one series. Each (keys, year, sub) must be unique; rows
+need not be sorted. Functions return a Series aligned with the input's index, so
+``frame.assign(yoy=yoy(frame))`` reads naturally. Missing periods give NaN, never a
+rate over a longer span than asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+
+def _ordinal(frame: pd.DataFrame, per_year: int) -> np.ndarray:
+    """A running period number, so that the previous period is always ordinal - 1."""
+    sub = np.maximum(frame["sub"].to_numpy(dtype=np.int64), 1)
+    return frame["year"].to_numpy(dtype=np.int64) * per_year + sub - 1
+
+
+def _year_sub(frame: pd.DataFrame) -> np.ndarray:
+    """``year * 100 + sub``: same period last year is - 100, previous sub is - 1."""
+    return frame["year"].to_numpy(dtype=np.int64) * 100 + frame["sub"].to_numpy(dtype=np.int64)
+
+
+def _lagged(
+    frame: pd.DataFrame, keys: Sequence[str], value: str, ordinal: np.ndarray, lag: int
+) -> np.ndarray:
+    """The value ``lag`` periods earlier in the same series, NaN where not observed."""
+    cols = [frame[k].to_numpy() for k in keys]
+    lookup = pd.Series(
+        frame[value].to_numpy(dtype=float), index=pd.MultiIndex.from_arrays([*cols, ordinal])
+    )
+    return lookup.reindex(pd.MultiIndex.from_arrays([*cols, ordinal - lag])).to_numpy()
+
+
+def _rate(current: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """current / previous - 1, NaN when the base is not positive (no meaningful rate)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(previous > 0, current / previous - 1, np.nan)
+
+
+def yoy(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> pd.Series:
+    """Year-on-year growth (同比): on the same period of the previous year.
+
+    Parameters
+    ----------
+    frame
+        Long frame with ``year``, ``sub``, the value column and the key columns.
+    keys
+        Columns identifying one series, e.g. ``["unit", "indicator"]``.
+    value
+        Name of the value column.
+
+    Returns
+    -------
+    pandas.Series
+        Growth as a fraction, named ``yoy``, aligned with ``frame``; NaN when the
+        previous year's period is missing or not positive.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2010, 2011], "sub": [0, 0], "value": [2.0, 3.2]})
+    >>> yoy(f).round(4).tolist()
+    [nan, 0.6]
+    """
+    previous = _lagged(frame, keys, value, _year_sub(frame), 100)
+    rate = _rate(frame[value].to_numpy(dtype=float), previous)
+    return pd.Series(rate, index=frame.index, name="yoy")
+
+
+def pop(
+    frame: pd.DataFrame, per_year: int, keys: Sequence[str] = (), value: str = "value"
+) -> pd.Series:
+    """Period-on-period growth (环比): on the immediately preceding period.
+
+    Parameters
+    ----------
+    frame
+        Long frame with ``year``, ``sub``, the value column and the key columns.
+    per_year
+        Periods per year: 12 monthly, 4 quarterly, 2 half-yearly, 1 yearly. January's
+        previous period is December of the year before.
+    keys
+        Columns identifying one series.
+    value
+        Name of the value column.
+
+    Returns
+    -------
+    pandas.Series
+        Growth as a fraction, named ``pop``, aligned with ``frame``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2023, 2024], "sub": [12, 1], "value": [50.0, 40.0]})
+    >>> pop(f, per_year=12).round(4).tolist()
+    [nan, -0.2]
+    """
+    previous = _lagged(frame, keys, value, _ordinal(frame, per_year), 1)
+    rate = _rate(frame[value].to_numpy(dtype=float), previous)
+    return pd.Series(rate, index=frame.index, name="pop")
+
+
+def cagr(first: npt.ArrayLike, last: npt.ArrayLike, periods: npt.ArrayLike) -> float | np.ndarray:
+    """Compound annual (per-period) growth rate: ``(last / first) ** (1 / periods) - 1``.
+
+    Parameters
+    ----------
+    first, last
+        Levels at the start and end of the window (positive).
+    periods
+        Length of the window in periods (positive).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The rate as a fraction; NaN for non-positive inputs. Scalar for scalar inputs.
+
+    Examples
+    --------
+    Plan four's ours: 2.0 in 2010 to 5.12 in 2012 is 60 % a year.
+
+    >>> round(cagr(2.0, 5.12, 2), 4)
+    0.6
+    """
+    a, b, n = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (first, last, periods)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where((a > 0) & (b > 0) & (n > 0), (b / a) ** (1 / n) - 1, np.nan)
+    return rate.item() if rate.ndim == 0 else rate
+
+
+def ytd_to_single(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> pd.Series:
+    """Single-period values from year-to-date totals (1-6月累计 − 1-5月累计 = June).
+
+    The first period of a year (``sub`` 1, or 0 for a whole year) equals its
+    cumulative value; any other period needs the previous period of the same year,
+    else NaN (e.g. a 1-2月 total with no January figure).
+
+    Parameters
+    ----------
+    frame
+        Long frame with ``year``, ``sub``, cumulative values and key columns.
+    keys
+        Columns identifying one series.
+    value
+        Name of the cumulative value column.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``single``, aligned with ``frame``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2024] * 3, "sub": [1, 2, 3], "value": [10.0, 25.0, 45.0]})
+    >>> ytd_to_single(f).tolist()
+    [10.0, 15.0, 20.0]
+    """
+    sub = frame["sub"].to_numpy(dtype=np.int64)
+    previous = _lagged(frame, keys, value, _year_sub(frame), 1)
+    current = frame[value].to_numpy(dtype=float)
+    single = np.where(sub <= 1, current, current - previous)
+    return pd.Series(single, index=frame.index, name="single")
+
+
+def single_to_ytd(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> pd.Series:
+    """Year-to-date totals from single-period values (cumulative sum within each year).
+
+    A total is NaN from the first missing period of a year onwards (a missing row or
+    a NaN value), because it would silently cover fewer periods than its label says.
+
+    Parameters
+    ----------
+    frame
+        Long frame with ``year``, ``sub``, single-period values and key columns.
+    keys
+        Columns identifying one series.
+    value
+        Name of the value column.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``ytd``, aligned with ``frame``.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"year": [2024] * 3, "sub": [1, 2, 4], "value": [10.0, 15.0, 20.0]})
+    >>> single_to_ytd(f).tolist()
+    [10.0, 25.0, nan]
+    """
+    groups = [*keys, "year"]
+    ordered = frame.sort_values([*groups, "sub"])
+    by = ordered.groupby(groups, sort=False)
+    total = by[value].cumsum()
+    seen = ordered[value].notna().astype(np.int64).groupby([ordered[g] for g in groups]).cumsum()
+    complete = seen.to_numpy() == np.maximum(ordered["sub"].to_numpy(dtype=np.int64), 1)
+    ytd = pd.Series(np.where(complete, total.to_numpy(dtype=float), np.nan), index=ordered.index)
+    return ytd.reindex(frame.index).rename("ytd")
+
+
+def annualise(ytd: npt.ArrayLike, months_elapsed: npt.ArrayLike) -> float | np.ndarray:
+    """Full-year estimate from a partial year at a constant pace: ``ytd / months * 12``.
+
+    Parameters
+    ----------
+    ytd
+        Year-to-date totals.
+    months_elapsed
+        Months the totals cover (1-12).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Annualised values; NaN where ``months_elapsed`` is not positive.
+
+    Examples
+    --------
+    >>> annualise(30.0, 6)
+    60.0
+    """
+    y, m = np.broadcast_arrays(np.asarray(ytd, dtype=float), np.asarray(months_elapsed, float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(m > 0, y / m * 12, np.nan)
+    return out.item() if out.ndim == 0 else out
+
+
+def annualise_seasonal(
+    ytd: npt.ArrayLike, last_year_ytd: npt.ArrayLike, last_year_total: npt.ArrayLike
+) -> float | np.ndarray:
+    """Full-year estimate assuming last year's seasonal share: ``ytd / (last_ytd / last_total)``.
+
+    Parameters
+    ----------
+    ytd
+        This year's year-to-date totals.
+    last_year_ytd
+        Last year's totals to the same period.
+    last_year_total
+        Last year's full-year totals.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Annualised values; NaN where last year's share is not positive.
+
+    Examples
+    --------
+    Last year 40 of 100 came by June; this year 30 by June suggests 75 for the year.
+
+    >>> annualise_seasonal(30.0, 40.0, 100.0)
+    75.0
+    """
+    arrays = (ytd, last_year_ytd, last_year_total)
+    y, ly, lt = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in arrays))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = ly / lt
+        out = np.where(share > 0, y / share, np.nan)
+    return out.item() if out.ndim == 0 else out
