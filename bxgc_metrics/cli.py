@@ -15,8 +15,12 @@ from bxgc_metrics.errors import BxgcError
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None,
-                        help="database file (default: $BXGC_DB or data/bxgc.duckdb)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="database file (default: $BXGC_DB or data/bxgc.duckdb)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="create a database with the demo data")
     _db_argument(demo)
-    demo.add_argument("--if-missing", action="store_true",
-                      help="do nothing when the database file already exists")
+    demo.add_argument(
+        "--if-missing", action="store_true", help="do nothing when the database file already exists"
+    )
     demo.set_defaults(run=_demo)
 
     export = commands.add_parser("export", help="write all observations to a CSV file")
@@ -38,13 +43,39 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help="CSV file to write")
     export.set_defaults(run=_export)
 
+    imp = commands.add_parser("import", help="import a spreadsheet (xlsx, xlsm, xls, csv, tsv)")
+    imp.add_argument("file", type=Path, help="the file to import")
+    _db_argument(imp)
+    imp.add_argument("--sheet", help="import only this sheet")
+    imp.add_argument("--profile", help="use (and update) this saved import profile")
+    imp.add_argument(
+        "--create-missing",
+        action="store_true",
+        help="create units and indicators the database does not know",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    imp.add_argument("--who", default=None, help="recorded as the importer (default: $USER)")
+    imp.add_argument(
+        "--lang", choices=["zh", "en", "both"], default="both", help="language of the report"
+    )
+    imp.set_defaults(run=_import)
+
+    undo = commands.add_parser("undo", help="undo an import batch")
+    undo.add_argument("batch", type=int, help="the batch id (see `history`)")
+    _db_argument(undo)
+    undo.set_defaults(run=_undo)
+
+    history = commands.add_parser("history", help="list import batches")
+    _db_argument(history)
+    history.set_defaults(run=_history)
+
     info = commands.add_parser("info", help="print what the database holds")
     _db_argument(info)
     info.set_defaults(run=_info)
     return parser
 
 
-def _store(args: argparse.Namespace):  # noqa: ANN202 - the store module is imported lazily
+def _store(args: argparse.Namespace):
     from bxgc_metrics.store import Store
 
     return Store(args.db)
@@ -68,6 +99,52 @@ def _export(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(args.out, index=False, encoding="utf-8-sig")
     print(f"已导出 {len(frame)} 行 / exported {len(frame)} rows: {args.out}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from bxgc_metrics.importer.report import format_plan
+    from bxgc_metrics.importer.service import analyse, commit
+
+    store = _store(args)
+    plan = analyse(
+        args.file.read_bytes(),
+        args.file.name,
+        store,
+        sheet=args.sheet,
+        profile=store.profile(args.profile) if args.profile else None,
+        create_missing=args.create_missing,
+    )
+    print(format_plan(plan, args.lang))
+    if not plan.can_commit:
+        print("未写入任何数据。 / Nothing was written.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("试运行：可以导入，未写入。 / Dry run: the file would import; nothing was written.")
+        return 0
+    result = commit(plan, store, who=args.who, profile_name=args.profile)
+    if result.batch_id is None:
+        print("数据与库中完全一致，未产生新批次。 / Every figure is already stored; no new batch.")
+    else:
+        print(
+            f"已导入，批次 {result.batch_id}：新增 {result.rows_new}，修改 {result.rows_changed}，"
+            f"未变 {result.rows_unchanged}。 / Imported as batch {result.batch_id}: "
+            f"{result.rows_new} new, {result.rows_changed} changed, "
+            f"{result.rows_unchanged} unchanged."
+        )
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    _store(args).undo_batch(args.batch)
+    print(f"批次 {args.batch} 已撤销。 / Batch {args.batch} undone.")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    batches = _store(args).batches()
+    columns = ["id", "file_name", "who", "created_at", "rows_new", "rows_changed", "status"]
+    print(batches[columns].to_string(index=False) if len(batches) else "(no batches)")
     return 0
 
 

@@ -85,13 +85,17 @@ class BatchResult:
 
 _GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
 _SET_VERSION = "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)"
-_HAS_META = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
+_HAS_META = (
+    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
+)
 _BUMP_DATA_VERSION = """
     INSERT OR REPLACE INTO meta
     SELECT 'data_version', CAST(COALESCE(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR)
     FROM meta WHERE key = 'data_version'
 """
-_GET_DATA_VERSION = "SELECT COALESCE(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'data_version'"
+_GET_DATA_VERSION = (
+    "SELECT COALESCE(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'data_version'"
+)
 
 _UPSERT_UNITS = "INSERT OR REPLACE INTO units BY NAME SELECT * FROM incoming"
 _UPSERT_INDICATORS = "INSERT OR REPLACE INTO indicators BY NAME SELECT * FROM incoming"
@@ -117,7 +121,9 @@ _UNKNOWN_CODES = """
     WHERE i.indicator_code NOT IN (SELECT code FROM indicators)
     ORDER BY 1, 2 LIMIT 5
 """
-_COUNT_CHANGES = "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) FROM changes"
+_COUNT_CHANGES = (
+    "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) FROM changes"
+)
 _NEW_BATCH = """
     INSERT INTO batches (file_name, sha256, who, rows_read, rows_new, rows_changed,
                          rows_unchanged, status, note)
@@ -159,6 +165,22 @@ _RESTORE_REPLACED = """
 _MARK_UNDONE = (
     "UPDATE batches SET status = 'undone', undone_at = current_localtimestamp() WHERE id = ?"
 )
+_PREVIEW = """
+    SELECT i.unit_code, i.indicator_code, i.freq, i.year, i.sub, i.value_kind,
+           i.value, i.cumulative, o.value AS old_value, o.batch_id AS old_batch_id,
+           CASE WHEN o.value IS NULL THEN 'new'
+                WHEN o.value <> i.value OR o.cumulative <> i.cumulative THEN 'changed'
+                ELSE 'unchanged' END AS status
+    FROM incoming AS i
+    LEFT JOIN observations AS o
+      USING (unit_code, indicator_code, freq, year, sub, value_kind)
+"""
+_FOR_INDICATORS = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations WHERE list_contains(?, indicator_code)
+"""
+_SAVE_PROFILE = "INSERT OR REPLACE INTO import_profiles VALUES (?, ?, current_localtimestamp())"
+_GET_PROFILE = "SELECT mapping_json FROM import_profiles WHERE name = ?"
 _SELECT_BATCHES = "SELECT * FROM batches ORDER BY id DESC"
 _FIND_SHA = "SELECT max(id) FROM batches WHERE sha256 = ? AND status = 'committed'"
 
@@ -382,8 +404,10 @@ class Store:
 
     def save_reward_rules(self, rules: pd.DataFrame) -> None:
         """Replace the reward rules table; each row is kept as JSON keyed by ``rule_id``."""
-        bodies = [(str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
-                  for r in rules.to_dict("records")]
+        bodies = [
+            (str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
+            for r in rules.to_dict("records")
+        ]
         with self._transaction() as con:
             con.execute(_CLEAR_RULES)
             if bodies:
@@ -399,15 +423,29 @@ class Store:
         who: str | None = None,
         sha256: str | None = None,
         note: str | None = None,
+        new_units: pd.DataFrame | None = None,
+        new_indicators: pd.DataFrame | None = None,
     ) -> BatchResult:
         """Write observations as one batch, atomically.
 
         A key already stored with the same value is left alone; a different value
         replaces it and the old one is kept so :meth:`undo_batch` can bring it back. When
         nothing would change no batch is recorded and ``batch_id`` is ``None``.
+        ``new_units`` and ``new_indicators`` are created in the same transaction.
         """
         incoming = _observation_frame(frame)
         with self._transaction() as con:
+            if new_units is not None and len(new_units):
+                con.register(
+                    "incoming", _with_defaults(new_units, UNIT_COLUMNS, {"is_demo": False})
+                )
+                con.execute(_UPSERT_UNITS)
+            if new_indicators is not None and len(new_indicators):
+                defaults = {"is_demo": False, "allow_negative": False}
+                con.register(
+                    "incoming", _with_defaults(new_indicators, INDICATOR_COLUMNS, defaults)
+                )
+                con.execute(_UPSERT_INDICATORS)
             con.register("incoming", incoming)
             self._check_codes(con)
             con.execute(_CHANGES)
@@ -454,6 +492,33 @@ class Store:
             con.execute(_DELETE_BATCH_ROWS, [batch_id])
             con.execute(_RESTORE_REPLACED, [batch_id])
             con.execute(_MARK_UNDONE, [batch_id])
+
+    def preview_observations(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """What writing ``frame`` would do, without writing.
+
+        Columns: the observation columns plus ``old_value, old_batch_id`` and ``status``
+        (``new``, ``changed`` or ``unchanged``).
+        """
+        incoming = _observation_frame(frame)
+        with self._connection() as con:
+            con.register("incoming", incoming)
+            return con.execute(_PREVIEW).df()
+
+    def observations_for_indicators(self, codes: list[str]) -> pd.DataFrame:
+        """Every stored observation of these indicators (no period label)."""
+        return self._frame(_FOR_INDICATORS, [list(codes)])
+
+    def save_profile(self, name: str, mapping: dict) -> None:
+        """Save a confirmed import mapping under ``name`` (replacing one of that name)."""
+        body = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
+        with self._transaction() as con:
+            con.execute(_SAVE_PROFILE, [name, body])
+
+    def profile(self, name: str) -> dict | None:
+        """A saved import profile, or ``None``."""
+        with self._connection() as con:
+            row = con.execute(_GET_PROFILE, [name]).fetchone()
+        return None if row is None else json.loads(row[0])
 
     def batches(self) -> pd.DataFrame:
         """Every import batch, newest first."""
@@ -529,7 +594,9 @@ def _observation_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out["value"] = out["value"].astype("float64")
     out["cumulative"] = out["cumulative"].astype(bool)
     if out.duplicated(list(OBSERVATION_KEY)).any():
-        raise StoreError("同一数据在批次中出现多次。", "The same figure appears twice in the batch.")
+        raise StoreError(
+            "同一数据在批次中出现多次。", "The same figure appears twice in the batch."
+        )
     return out
 
 

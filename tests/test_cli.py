@@ -12,8 +12,13 @@ from tests.conftest import ROOT
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bxgc_metrics", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bxgc_metrics", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_help_lists_the_commands() -> None:
@@ -32,7 +37,10 @@ def test_demo_then_export_in_long_form(tmp_path: Path) -> None:
     assert {"unit", "indicator", "period", "kind", "value", "measure", "cumulative"} <= set(frame)
     ours = frame[(frame["unit"] == "方案四·本街道") & (frame["indicator"] == "地方财政收入")]
     assert ours[["period", "kind", "value"]].values.tolist() == [
-        ["2010", "actual", 2.0], ["2011", "plan", 3.2], ["2012", "plan", 5.2]]
+        ["2010", "actual", 2.0],
+        ["2011", "plan", 3.2],
+        ["2012", "plan", 5.2],
+    ]
     assert {"2024-06", "2019"} <= set(frame["period"])
     assert set(frame["kind"]) == {"actual", "target", "plan"}
 
@@ -54,8 +62,12 @@ def test_errors_are_reported_in_both_languages_with_a_non_zero_exit(tmp_path: Pa
 
 def test_bxgc_db_environment_variable_selects_the_file(tmp_path: Path) -> None:
     db = tmp_path / "env.duckdb"
-    env_run = subprocess.run([sys.executable, "-m", "bxgc_metrics", "demo"], cwd=ROOT,
-                             capture_output=True, text=True, env={"BXGC_DB": str(db),
-                                                                  "PATH": "/usr/bin:/bin"})
+    env_run = subprocess.run(
+        [sys.executable, "-m", "bxgc_metrics", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"BXGC_DB": str(db), "PATH": "/usr/bin:/bin"},
+    )
     assert env_run.returncode == 0, env_run.stderr
     assert db.exists()

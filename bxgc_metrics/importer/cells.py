@@ -1,0 +1,171 @@
+"""Cell values as Chinese report sheets write them: numbers and periods.
+
+Numbers come with thousands separators, full-width digits, ``%`` signs and ``—`` for
+missing; periods come as ``2024年1-6月``, ``2024年6月``, ``2024-06``, ``2024年上半年``,
+``2024年二季度``, ``2024Q2`` or ``2024年``. Everything here is vectorised over a column.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MISSING_TOKENS = frozenset(
+    {
+        "",
+        "—",
+        "——",
+        "–",
+        "-",
+        "－",
+        "/",
+        "／",
+        "…",
+        "...",
+        "na",
+        "n/a",
+        "null",
+        "none",
+        "nan",
+        "无",
+        "暂无",
+        "空",
+    }
+)
+"""Cell texts that mean "no figure" rather than an error."""
+
+_SEPARATORS = re.compile(r"[,\s\u00a0\u3000']")
+
+
+def normalise_text(value: object) -> str:
+    """Full-width to half-width (NFKC) and trimmed; ``None`` becomes ``""``.
+
+    >>> normalise_text("１，２３４．５"), normalise_text(None)
+    ('1,234.5', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """A column of cells read as numbers."""
+
+    value: pd.Series
+    """The number (float; percentages as written, ``52%`` → 52.0), NaN where none."""
+    missing: pd.Series
+    """True where the cell is empty or a missing marker such as ``—``."""
+    invalid: pd.Series
+    """True where the cell holds text that is not a number (an error to report)."""
+    percent: pd.Series
+    """True where the cell carried a ``%`` sign."""
+
+
+def parse_numbers(cells: pd.Series) -> ParsedNumbers:
+    """Read a column of cells as numbers.
+
+    >>> p = parse_numbers(pd.Series(["1,234.5", "５２%", "—", "abc", 7, None, "inf"]))
+    >>> p.value.tolist()[:2], p.missing.tolist(), p.invalid.tolist()
+    ([1234.5, 52.0], [False, False, True, False, False, True, False], [False, False, False, True, False, False, True])
+    """
+    numeric = pd.to_numeric(cells.where(cells.map(_is_number), None), errors="coerce")
+    text = cells.map(normalise_text)
+    missing = text.str.lower().isin(MISSING_TOKENS) & numeric.isna()
+    percent = text.str.endswith("%")
+    cleaned = text.str.replace(_SEPARATORS, "", regex=True).str.rstrip("%")
+    parsed = pd.to_numeric(cleaned.where(~missing & numeric.isna(), None), errors="coerce")
+    value = numeric.fillna(parsed).astype("float64")
+    value = value.where(np.isfinite(value))
+    invalid = value.isna() & ~missing
+    return ParsedNumbers(value=value, missing=missing, invalid=invalid, percent=percent)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodText:
+    """A period read from text; ``year`` may be missing (``1-6月``) and come from context."""
+
+    freq: str
+    """``Y``, ``H``, ``Q`` or ``M``."""
+    year: int | None
+    """The year, if the text names one."""
+    sub: int
+    """0 for a year; the half, quarter or month."""
+    cumulative: bool
+    """True for a range from January (``1-6月``) — a year-to-date figure."""
+
+
+_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR = r"(?:(?P<year>(?:19|20|21)\d{2})\s*(?:年|-|/|\.|年度)?\s*)"
+_PATTERNS = [
+    (re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"), "range"),
+    (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
+    (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
+    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
+    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
+    (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
+    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?$"), "month"),
+    (re.compile(r"^(?P<m>\d{1,2})\s*月(?:份)?$"), "month"),
+    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
+    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年"), "year"),
+]
+
+
+def parse_period(text: object) -> PeriodText | None:
+    """Read a period from a header or title; ``None`` if the text names none.
+
+    >>> parse_period("2024年1-6月累计")
+    PeriodText(freq='M', year=2024, sub=6, cumulative=True)
+    >>> parse_period("2024年6月"), parse_period("2019年")
+    (PeriodText(freq='M', year=2024, sub=6, cumulative=False), PeriodText(freq='Y', year=2019, sub=0, cumulative=False))
+    >>> parse_period("2024年上半年").freq, parse_period("2024Q2").sub, parse_period("1-6月").year
+    ('H', 2, None)
+    """
+    if isinstance(text, pd.Timestamp | np.datetime64) or hasattr(text, "month"):
+        stamp = pd.Timestamp(text)  # type: ignore[arg-type]
+        return PeriodText("M", stamp.year, stamp.month, False)
+    if isinstance(text, float | int) and not isinstance(text, bool):
+        value = float(text)
+        if value.is_integer() and 1949 <= value <= 2100:
+            return PeriodText("Y", int(value), 0, False)
+        return None
+    clean = normalise_text(text)
+    for pattern, kind in _PATTERNS:
+        match = pattern.search(clean)
+        if match:
+            return _period_from(match, kind)
+    return None
+
+
+def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
+    groups = match.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    if kind == "range":
+        first, last = int(groups["a"]), int(groups["b"])
+        if not (1 <= first <= last <= 12):
+            return None
+        return (
+            PeriodText("M", year, last, first == 1 and last > 1)
+            if first == 1 or first == last
+            else None
+        )
+    if kind == "half":
+        return PeriodText("H", year, 1 if groups["h"] in ("上", "1") else 2, False)
+    if kind == "quarter":
+        return PeriodText("Q", year, _Q[groups["q"]], False)
+    if kind == "month":
+        month = int(groups["m"])
+        return PeriodText("M", year, month, False) if 1 <= month <= 12 else None
+    return PeriodText("Y", year, 0, False) if year else None

@@ -1,0 +1,777 @@
+"""Recognise a sheet's layout and read its figures into records.
+
+Three layouts are recognised:
+
+``long``
+    one row per unit, indicator, period and value (optionally value kind, cumulative flag
+    and measure), as ``python -m bxgc_metrics export`` writes it.
+``wide``
+    one row per unit (optionally per unit and indicator), one column per period
+    (``2019``, ``2019年``, ``2024-06``, ``2024年6月``, ``1-6月``).
+``report``
+    the statistical table of Chinese reports: title row, ``单位：万元`` line, one or two
+    header rows where an indicator name spans columns such as 全年目标 / 1-6月累计 /
+    完成率 / 同比增长, a 序号 column, 合计 and 小计 rows and 注： footnotes.
+
+The result of every layout is the same :data:`RECORD_COLUMNS` frame, so matching and
+validation do not care where a figure came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer.cells import PeriodText, normalise_text, parse_numbers, parse_period
+from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.importer.reading import Sheet
+
+RECORD_COLUMNS = (
+    "sheet",
+    "row",
+    "column",
+    "raw",
+    "unit_name",
+    "indicator_name",
+    "freq",
+    "year",
+    "sub",
+    "value_kind",
+    "cumulative",
+    "single",
+    "value",
+    "missing",
+    "invalid",
+    "percent",
+    "measure",
+)
+"""Columns of :attr:`ParsedSheet.records`: where the figure stands (sheet, Excel row and
+column letter, raw text), what it is (unit and indicator *names* as written, period,
+value kind, ``cumulative`` when the file says year-to-date, ``single`` when it says
+single-month (当月), measure as written) and its number (``value``; ``missing``
+for ``—`` or empty cells; ``invalid`` for text that is not a number)."""
+
+CHECK_COLUMNS = ("sheet", "row", "column", "raw", "unit_name", "indicator_name", "what", "stated")
+"""Columns of :attr:`ParsedSheet.checks`: a stated 完成率 or 同比增长 (``what`` is
+``completion`` or ``growth``, ``stated`` a fraction) to compare with the figures."""
+
+
+@dataclass(frozen=True)
+class ParsedSheet:
+    """One sheet read into records."""
+
+    sheet: str
+    """Sheet name."""
+    layout: str
+    """``long``, ``wide``, ``report`` or ``unknown``."""
+    records: pd.DataFrame
+    """Figures, :data:`RECORD_COLUMNS`."""
+    checks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHECK_COLUMNS))
+    """Stated completion rates and growth, :data:`CHECK_COLUMNS`."""
+    totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECORD_COLUMNS))
+    """Figures of 合计 rows (not stored; checked against the sum of their rows)."""
+    issues: tuple[Issue, ...] = ()
+    """What reading the layout found."""
+    period: PeriodText | None = None
+    """The period named in the title, if any."""
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+_UNIT_HEADERS = {
+    "单位",
+    "单位名称",
+    "街道",
+    "乡镇",
+    "镇街",
+    "街镇",
+    "镇(街道)",
+    "乡镇(街道)",
+    "街道(乡镇)",
+    "部门",
+    "学校",
+    "名称",
+    "地区",
+    "区域",
+    "单位名",
+    "unit",
+    "unitname",
+    "name",
+}
+_SERIAL_HEADERS = {"序号", "编号", "no", "no.", "#", "排序"}
+_IGNORED_HEADERS = {
+    "备注",
+    "说明",
+    "备考",
+    "remarks",
+    "remark",
+    "note",
+    "notes",
+    "责任人",
+    "联系人",
+}
+_LONG_FIELDS = {
+    "unit": {"单位", "单位名称", "地区", "unit", "unitname", "unit_name"},
+    "indicator": {"指标", "指标名称", "项目", "indicator", "indicatorname", "indicator_name"},
+    "period": {"期间", "时期", "报告期", "时间", "日期", "period", "月份", "年份", "年度"},
+    "value": {"数值", "值", "value", "数据", "完成值", "金额", "数量"},
+    "kind": {"类型", "数据类型", "口径", "kind", "valuekind", "value_kind", "类别"},
+    "cumulative": {"累计", "是否累计", "cumulative"},
+    "measure": {"计量单位", "measure", "单位(计量)"},
+}
+_KINDS = {
+    "实际": "actual",
+    "完成": "actual",
+    "实绩": "actual",
+    "actual": "actual",
+    "目标": "target",
+    "任务": "target",
+    "target": "target",
+    "计划": "plan",
+    "预计": "plan",
+    "plan": "plan",
+}
+_TRUE = {"是", "true", "1", "y", "yes", "累计", "t"}
+_FALSE = {"否", "false", "0", "n", "no", "当月", "f"}
+_SINGLE = re.compile(r"当月|本月|单月")
+_TOTAL_ROW = re.compile(r"^(合计|总计|全市|全区|全县|全镇|全街道|总体|total)$", re.IGNORECASE)
+_SUBTOTAL_ROW = re.compile(r"^(小计|其中.*|subtotal)$", re.IGNORECASE)
+_FOOTNOTE = re.compile(
+    r"^(注|说明|备注|资料来源|数据来源|填报|制表|审核|负责人|note)", re.IGNORECASE
+)
+_MEASURE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
+_MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
+KNOWN_MEASURES = (
+    "元",
+    "万元",
+    "亿元",
+    "个",
+    "栋",
+    "亩",
+    "%",
+    "户",
+    "人",
+    "平方米",
+    "万平方米",
+    "吨",
+    "吨标准煤/万元",
+    "项",
+    "家",
+    "次",
+)
+
+_ROLE_WORDS = (
+    ("completion", ("完成率", "完成进度", "完成比例", "完成比")),
+    ("growth", ("同比", "增长", "增速", "增幅", "增减", "比上年")),
+    ("prior", ("去年同期", "上年同期", "上年同期累计", "去年同期累计")),
+    (
+        "target",
+        (
+            "全年目标",
+            "年度目标",
+            "目标任务",
+            "全年任务",
+            "年度任务",
+            "目标",
+            "任务",
+            "全年计划",
+            "计划",
+        ),
+    ),
+    ("month", ("本月", "当月")),
+    ("rank", ("排名", "名次", "排位", "位次")),
+    ("actual", ("累计", "完成", "实际", "实绩", "本年", "完成数", "完成额")),
+)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower().replace("（", "(").replace("）", ")")
+
+
+def header_role(text: str) -> str | None:
+    """The role of a sub-header such as 全年目标 or 1-6月累计; ``None`` if unknown.
+
+    >>> header_role("全年目标"), header_role("1-6月累计"), header_role("完成率(%)")
+    ('target', 'actual', 'completion')
+    >>> header_role("同比增长%"), header_role("去年同期"), header_role("1-6月")
+    ('growth', 'prior', 'actual')
+    """
+    clean = _key(text)
+    if not clean:
+        return None
+    for role, words in _ROLE_WORDS:
+        if any(word in clean for word in words):
+            return role
+    period = parse_period(clean)
+    return "actual" if period is not None else None
+
+
+def split_measure(header: str) -> tuple[str, str | None]:
+    """``地方一般公共预算收入（万元）`` → (``地方一般公共预算收入``, ``万元``).
+
+    >>> split_measure("固定资产投资(亿元)"), split_measure("高层楼宇")
+    (('固定资产投资', '亿元'), ('高层楼宇', None))
+    """
+    match = _MEASURE_IN_HEADER.search(header)
+    if match and match.group(1).strip() in KNOWN_MEASURES:
+        return header[: match.start()].strip(), match.group(1).strip()
+    return header.strip(), None
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def parse_sheet(sheet: Sheet) -> ParsedSheet:
+    """Recognise the layout of ``sheet`` and read its figures."""
+    cells = sheet.cells
+    if cells.empty or cells.isna().all().all():
+        return _failed(sheet, "empty_sheet", "工作表是空的，没有任何数据。", "The sheet is empty.")
+    text = cells.map(normalise_text)
+    header_at = _header_row(text)
+    if header_at is None:
+        return _failed(
+            sheet,
+            "no_header",
+            "找不到表头行（至少两列有标题的一行）。",
+            "No header row found (a row with at least two titled columns).",
+        )
+    meta = " ".join(" ".join(v for v in row if v) for row in text.iloc[:header_at].values)
+    title_period = parse_period(meta) if meta else None
+    measure = _sheet_measure(meta, text, header_at)
+    header = text.iloc[header_at]
+    long_fields = _long_fields(header)
+    missing = _missing_long_fields(header)
+    if long_fields is None and missing:
+        names = "、".join(_FIELD_NAMES[m][0] for m in missing)
+        names_en = ", ".join(_FIELD_NAMES[m][1] for m in missing)
+        return _failed(
+            sheet,
+            "missing_columns",
+            f"缺少必需的列：{names}。",
+            f"Required columns missing: {names_en}.",
+            sheet.row_number(header_at),
+        )
+    if long_fields is not None:
+        return _parse_long(sheet, cells, text, header_at, long_fields, measure)
+    period_cols = _period_columns(header, title_period)
+    if len(period_cols) >= 2 and not _has_sub_header(text, header_at):
+        return _parse_wide(sheet, cells, text, header_at, period_cols, meta, measure, title_period)
+    return _parse_report(sheet, cells, text, header_at, measure, title_period)
+
+
+def _failed(sheet: Sheet, code: str, zh: str, en: str, row: int | None = None) -> ParsedSheet:
+    found = issue(ERROR, code, sheet.name, zh, en, row=row)
+    return ParsedSheet(sheet.name, "unknown", pd.DataFrame(columns=RECORD_COLUMNS), issues=(found,))
+
+
+def _header_row(text: pd.DataFrame) -> int | None:
+    """The first row with at least two distinct non-empty cells (merged titles fill one)."""
+    for position, row in enumerate(text.values):
+        values = {v for v in row if v}
+        if len(values) >= 2 and not _MEASURE.search(" ".join(values)):
+            return position
+    return None
+
+
+def _sheet_measure(meta: str, text: pd.DataFrame, header_at: int) -> str | None:
+    match = _MEASURE.search(meta)
+    if match:
+        return match.group(1)
+    row = " ".join(v for v in text.iloc[header_at].values if v)
+    match = _MEASURE.search(row)
+    return match.group(1) if match else None
+
+
+def _has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
+    if header_at + 1 >= len(text):
+        return False
+    below = [v for v in text.iloc[header_at + 1].values if v]
+    roles = [header_role(v) for v in below]
+    return bool(below) and sum(r is not None for r in roles) >= max(1, len(below) // 2)
+
+
+# --- long ---------------------------------------------------------------------------------
+
+
+_FIELD_NAMES = {
+    "unit": ("单位", "unit"),
+    "indicator": ("指标", "indicator"),
+    "period": ("期间", "period"),
+    "value": ("数值", "value"),
+}
+
+
+def _missing_long_fields(header: pd.Series) -> list[str]:
+    """Required long-form columns absent from a header that has most of the others."""
+    present = {
+        name for name, words in _LONG_FIELDS.items() if any(_key(v) in words for v in header.values)
+    }
+    needed = ["unit", "indicator", "period", "value"]
+    have = [n for n in needed if n in present]
+    return [n for n in needed if n not in present] if len(have) >= 3 else []
+
+
+def _long_fields(header: pd.Series) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for position, value in enumerate(header.values):
+        clean = _key(value)
+        for name, words in _LONG_FIELDS.items():
+            if name not in found and clean in words:
+                found[name] = position
+                break
+    return found if {"unit", "indicator", "period", "value"} <= set(found) else None
+
+
+def _parse_long(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    header_at: int,
+    fields: dict[str, int],
+    measure: str | None,
+) -> ParsedSheet:
+    body = slice(header_at + 1, None)
+    data = text.iloc[body]
+    keep = data.apply(lambda col: col.ne(""), axis=0).any(axis=1).to_numpy()
+    data = data[keep]
+    raw_values = cells.iloc[body, fields["value"]][keep]
+    issues: list[Issue] = []
+    periods = _periods_of(data.iloc[:, fields["period"]])
+    records = pd.DataFrame(
+        {
+            "sheet": sheet.name,
+            "row": [sheet.row_number(p) for p in np.flatnonzero(keep) + header_at + 1],
+            "column": sheet.column_letter(fields["value"]),
+            "raw": data.iloc[:, fields["value"]].to_numpy(),
+            "unit_name": data.iloc[:, fields["unit"]].to_numpy(),
+            "indicator_name": data.iloc[:, fields["indicator"]].to_numpy(),
+        }
+    )
+    records = pd.concat([records, periods.reset_index(drop=True)], axis=1)
+    kinds = data.iloc[:, fields["kind"]] if "kind" in fields else pd.Series("actual", data.index)
+    records["value_kind"] = kinds.map(
+        lambda v: _KINDS.get(_key(v), None if v else "actual")
+    ).to_numpy()
+    records["single"] = False
+    if "cumulative" in fields:
+        said = data.iloc[:, fields["cumulative"]].map(_key)
+        records["cumulative"] = records["cumulative"].to_numpy() | said.isin(_TRUE).to_numpy()
+        records["single"] = said.isin(_FALSE).to_numpy()
+    measures = data.iloc[:, fields["measure"]] if "measure" in fields else None
+    records["measure"] = measures.replace("", None).to_numpy() if measures is not None else measure
+    numbers = parse_numbers(raw_values.reset_index(drop=True))
+    records = _with_numbers(records, numbers)
+    issues += _bad_kinds(sheet, records, data, fields)
+    issues += _bad_periods(sheet, records, data, fields)
+    records = records[records["value_kind"].notna() & records["freq"].notna()]
+    return ParsedSheet(
+        sheet.name,
+        "long",
+        records[list(RECORD_COLUMNS)].reset_index(drop=True),
+        issues=tuple(issues),
+    )
+
+
+def _periods_of(values: pd.Series) -> pd.DataFrame:
+    """Parse each distinct period text once (a large file repeats few periods)."""
+    parsed = {v: parse_period(v) for v in values.unique()}
+    rows = [parsed[v] for v in values]
+    return pd.DataFrame(
+        {
+            "freq": [p.freq if p and p.year else None for p in rows],
+            "year": [p.year if p else None for p in rows],
+            "sub": [p.sub if p else None for p in rows],
+            "cumulative": [bool(p.cumulative) if p else False for p in rows],
+        }
+    )
+
+
+def _with_numbers(records: pd.DataFrame, numbers: object) -> pd.DataFrame:
+    out = records.copy()
+    for name in ("value", "missing", "invalid", "percent"):
+        out[name] = getattr(numbers, name).to_numpy()
+    return out
+
+
+def _bad_kinds(
+    sheet: Sheet, records: pd.DataFrame, data: pd.DataFrame, fields: dict[str, int]
+) -> list[Issue]:
+    bad = records["value_kind"].isna()
+    column = fields.get("kind")
+    return (
+        [
+            issue(
+                ERROR,
+                "bad_value_kind",
+                sheet.name,
+                f"数据类型“{data.iloc[i, column]}”无法识别，应为 实际 / 目标 / 计划。",
+                f"Value kind '{data.iloc[i, column]}' is not one of actual / target / plan.",
+                int(records.iloc[i]["row"]),
+                sheet.column_letter(column),
+                data.iloc[i, column],
+            )
+            for i in np.flatnonzero(bad.to_numpy())[:20]
+        ]
+        if column is not None
+        else []
+    )
+
+
+def _bad_periods(
+    sheet: Sheet, records: pd.DataFrame, data: pd.DataFrame, fields: dict[str, int]
+) -> list[Issue]:
+    bad = np.flatnonzero(records["freq"].isna().to_numpy())
+    col = fields["period"]
+    return [
+        issue(
+            ERROR,
+            "bad_period",
+            sheet.name,
+            f"期间“{data.iloc[i, col]}”无法识别，应为 2024、2024-H1、2024-Q2、2024-06 或 2024年1-6月 等。",
+            f"Period '{data.iloc[i, col]}' is not recognised; expected 2024, 2024-H1, 2024-Q2, "
+            "2024-06, 2024年1-6月 or similar.",
+            int(records.iloc[i]["row"]),
+            sheet.column_letter(col),
+            data.iloc[i, col],
+        )
+        for i in bad[:20]
+    ]
+
+
+# --- wide ---------------------------------------------------------------------------------
+
+
+def _period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
+    found = {}
+    for position, value in enumerate(header.values):
+        period = parse_period(value) if value else None
+        if period is None:
+            continue
+        if period.year is None and title is not None and title.year is not None:
+            period = PeriodText(period.freq, title.year, period.sub, period.cumulative)
+        if period.year is not None:
+            found[position] = period
+    return found
+
+
+def _unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int | None:
+    for position, value in enumerate(header.values):
+        if position not in skip and _key(value) in _UNIT_HEADERS:
+            return position
+    for position in range(data.shape[1]):
+        if position in skip or _key(header.iloc[position]) in _SERIAL_HEADERS:
+            continue
+        column = data.iloc[:, position]
+        filled = column[column.ne("")]
+        if len(filled) and parse_numbers(filled).invalid.mean() > 0.8:
+            return position
+    return None
+
+
+def _body_rows(text: pd.DataFrame, start: int, unit_col: int) -> tuple[list[int], list[int], int]:
+    """Data rows, total rows, and the footnote row (or the end)."""
+    rows, totals = [], []
+    end = len(text)
+    for position in range(start, len(text)):
+        row = text.iloc[position]
+        first = next((v for v in row.values if v), "")
+        if not first:
+            continue
+        if _FOOTNOTE.match(first):
+            end = position
+            break
+        name = re.sub(r"\s+", "", row.iloc[unit_col])
+        if _TOTAL_ROW.match(name):
+            totals.append(position)
+        elif not _SUBTOTAL_ROW.match(name) and name:
+            rows.append(position)
+    return rows, totals, end
+
+
+def _parse_wide(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    header_at: int,
+    period_cols: dict[int, PeriodText],
+    meta: str,
+    measure: str | None,
+    title_period: PeriodText | None,
+) -> ParsedSheet:
+    header = text.iloc[header_at]
+    indicator_col = next(
+        (p for p, v in enumerate(header.values) if _key(v) in _LONG_FIELDS["indicator"]), None
+    )
+    skip = set(period_cols) | ({indicator_col} if indicator_col is not None else set())
+    unit_col = _unit_column(header, text.iloc[header_at + 1 :], skip)
+    if unit_col is None:
+        return _failed(
+            sheet,
+            "no_unit_column",
+            "找不到单位名称列（如“单位”“街道”“乡镇”）。",
+            "No column of unit names found (such as 单位, 街道 or 乡镇).",
+            sheet.row_number(header_at),
+        )
+    rows, totals, _end = _body_rows(text, header_at + 1, unit_col)
+    title_indicator, title_measure = split_measure(_title_indicator(meta, sheet.name))
+    frames = []
+    for position, period in period_cols.items():
+        for kind, chosen in (("rows", rows), ("totals", totals)):
+            part = _cells_frame(sheet, cells, text, chosen, position, unit_col)
+            part["indicator_name"] = (
+                text.iloc[chosen, indicator_col].to_numpy()
+                if indicator_col is not None
+                else title_indicator
+            )
+            part = part.assign(
+                freq=period.freq,
+                year=period.year,
+                sub=period.sub,
+                cumulative=period.cumulative,
+                value_kind="actual",
+                single=bool(_SINGLE.search(header.iloc[position])),
+                measure=measure or title_measure,
+                part=kind,
+            )
+            frames.append(part)
+    allrec = pd.concat(frames, ignore_index=True)
+    allrec["row"] = allrec["row"].astype("int64")
+    records = allrec[allrec["part"] == "rows"][list(RECORD_COLUMNS)].reset_index(drop=True)
+    totals_f = allrec[allrec["part"] == "totals"][list(RECORD_COLUMNS)].reset_index(drop=True)
+    notes = []
+    if indicator_col is None:
+        notes.append(
+            issue(
+                INFO,
+                "indicator_from_title",
+                sheet.name,
+                f"指标取自标题或工作表名：“{title_indicator}”。",
+                f"Indicator taken from the title or sheet name: '{title_indicator}'.",
+            )
+        )
+    return ParsedSheet(
+        sheet.name, "wide", records, totals=totals_f, issues=tuple(notes), period=title_period
+    )
+
+
+def _title_indicator(meta: str, sheet_name: str) -> str:
+    """The indicator named by a title such as ``2019-2025年各街道地方一般公共预算收入``."""
+    source = re.split(r"(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
+    clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
+    clean = re.sub(r"\d{1,2}\s*[-~至]\s*\d{1,2}\s*月|上半年|下半年|[一二三四]季度", "", clean)
+    clean = re.sub(
+        r"^(?:各|全市|全区|全县)(?:街道|乡镇|镇街|街镇|单位|部门)?(?:[(（][^)）]*[)）])?",
+        "",
+        clean.strip(),
+    )
+    clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
+    return clean.strip(" ：:") or sheet_name
+
+
+def _cells_frame(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    rows: list[int],
+    column: int,
+    unit_col: int,
+) -> pd.DataFrame:
+    numbers = parse_numbers(cells.iloc[rows, column].reset_index(drop=True))
+    frame = pd.DataFrame(
+        {
+            "sheet": sheet.name,
+            "row": [sheet.row_number(r) for r in rows],
+            "column": sheet.column_letter(column),
+            "raw": text.iloc[rows, column].to_numpy(),
+            "unit_name": text.iloc[rows, unit_col].map(lambda v: re.sub(r"\s+", "", v)).to_numpy(),
+        }
+    )
+    return _with_numbers(frame, numbers)
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def _parse_report(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    header_at: int,
+    measure: str | None,
+    title_period: PeriodText | None,
+) -> ParsedSheet:
+    two_rows = _has_sub_header(text, header_at)
+    top = text.iloc[header_at].copy()
+    sub = text.iloc[header_at + 1] if two_rows else pd.Series([""] * len(top))
+    if two_rows:  # a CSV keeps a merged heading in its first cell only
+        top = top.where(top.ne("") | sub.eq(""), None).ffill().fillna("")
+    start = header_at + (2 if two_rows else 1)
+    serial = {p for p, v in enumerate(top.values) if _key(v) in _SERIAL_HEADERS}
+    unit_col = _unit_column(top, text.iloc[start:], serial)
+    if unit_col is None:
+        return _failed(
+            sheet,
+            "no_unit_column",
+            "找不到单位名称列（如“单位”“街道”“乡镇”）。",
+            "No column of unit names found (such as 单位, 街道 or 乡镇).",
+            sheet.row_number(header_at),
+        )
+    rows, totals, _end = _body_rows(text, start, unit_col)
+    if not rows:
+        return _failed(
+            sheet,
+            "no_data_rows",
+            "表头下面没有数据行。",
+            "No data rows below the header.",
+            sheet.row_number(header_at),
+        )
+    issues: list[Issue] = []
+    records, total_records, checks = [], [], []
+    for position in range(text.shape[1]):
+        if (
+            position in serial
+            or position == unit_col
+            or not (top.iloc[position] or sub.iloc[position])
+            or _key(top.iloc[position]) in _IGNORED_HEADERS
+        ):
+            continue
+        column = _report_column(
+            top.iloc[position], sub.iloc[position], two_rows, title_period, measure
+        )
+        letter = sheet.column_letter(position)
+        if column is None:
+            issues.append(
+                issue(
+                    WARNING,
+                    "column_skipped",
+                    sheet.name,
+                    f"无法识别列标题“{top.iloc[position]} {sub.iloc[position]}”，该列未导入。",
+                    f"Column heading '{top.iloc[position]} {sub.iloc[position]}' is not "
+                    "recognised; the column is not imported.",
+                    sheet.row_number(header_at),
+                    letter,
+                    top.iloc[position],
+                )
+            )
+            continue
+        if column.get("error"):
+            issues.append(
+                issue(
+                    ERROR,
+                    "no_period",
+                    sheet.name,
+                    column["zh"],
+                    column["en"],
+                    sheet.row_number(header_at),
+                    letter,
+                    top.iloc[position],
+                )
+            )
+            continue
+        if column["role"] in ("month", "rank"):
+            continue
+        data = _cells_frame(sheet, cells, text, rows, position, unit_col)
+        data["indicator_name"] = column["indicator"]
+        if column["role"] in ("completion", "growth"):
+            percent = data["percent"] | (data["value"].abs() > 3)
+            checks.append(
+                pd.DataFrame(
+                    {
+                        "sheet": sheet.name,
+                        "row": data["row"],
+                        "column": letter,
+                        "raw": data["raw"],
+                        "unit_name": data["unit_name"],
+                        "indicator_name": column["indicator"],
+                        "what": column["role"],
+                        "stated": np.where(percent, data["value"] / 100.0, data["value"]),
+                    }
+                )
+            )
+            continue
+        fields = {
+            k: column[k] for k in ("freq", "year", "sub", "cumulative", "value_kind", "measure")
+        } | {"single": False}
+        records.append(data.assign(**fields))
+        if totals:
+            total = _cells_frame(sheet, cells, text, totals, position, unit_col)
+            total_records.append(total.assign(indicator_name=column["indicator"], **fields))
+    records_f = (
+        pd.concat(records, ignore_index=True)[list(RECORD_COLUMNS)]
+        if records
+        else pd.DataFrame(columns=RECORD_COLUMNS)
+    )
+    totals_f = (
+        pd.concat(total_records, ignore_index=True)[list(RECORD_COLUMNS)]
+        if total_records
+        else pd.DataFrame(columns=RECORD_COLUMNS)
+    )
+    checks_f = (
+        pd.concat(checks, ignore_index=True) if checks else pd.DataFrame(columns=CHECK_COLUMNS)
+    )
+    return ParsedSheet(
+        sheet.name, "report", records_f, checks_f, totals_f, tuple(issues), title_period
+    )
+
+
+def _report_column(
+    top: str, sub: str, two_rows: bool, title: PeriodText | None, measure: str | None
+) -> dict | None:
+    """What one report column holds: indicator, role and period."""
+    indicator, header_measure = split_measure(top)
+    if two_rows:
+        role = header_role(sub) or ("actual" if not sub else None)
+        heading = sub
+    else:
+        role, heading = "actual", top
+    if role is None:
+        return None
+    own = parse_period(heading) if heading else None
+    period = own if own is not None and own.year is not None else _merge(own, title)
+    out = {"indicator": indicator, "role": role, "measure": header_measure or measure}
+    if role in ("completion", "growth", "month", "rank"):
+        return out
+    if role == "target":
+        year = period.year if period is not None else None
+        if year is None:
+            return _no_period(indicator)
+        return out | {
+            "freq": "Y",
+            "year": year,
+            "sub": 0,
+            "cumulative": False,
+            "value_kind": "target",
+        }
+    if period is None or period.year is None:
+        return _no_period(indicator)
+    year = period.year - 1 if role == "prior" else period.year
+    cumulative = period.cumulative or (
+        period.freq == "M" and own is None and title is not None and title.cumulative
+    )
+    return out | {
+        "freq": period.freq,
+        "year": year,
+        "sub": period.sub,
+        "cumulative": bool(cumulative),
+        "value_kind": "actual",
+    }
+
+
+def _merge(own: PeriodText | None, title: PeriodText | None) -> PeriodText | None:
+    if own is None:
+        return title
+    if title is None or title.year is None:
+        return own
+    return PeriodText(own.freq, title.year, own.sub, own.cumulative)
+
+
+def _no_period(indicator: str) -> dict:
+    return {
+        "error": True,
+        "zh": f"“{indicator}”这一列看不出是哪个时期：请在标题中写明，如“2024年1-6月”。",
+        "en": f"Cannot tell the period of the column '{indicator}': name it in the title, "
+        "e.g. 2024年1-6月.",
+    }

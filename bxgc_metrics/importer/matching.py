@@ -1,0 +1,136 @@
+"""Names as written in a file to the codes of known units and indicators.
+
+Report sheets write 东城街道办事处 where the database says 东城街道, 黄楼镇人民政府 for
+黄楼镇, or the English name. Matching goes, in order: a saved import profile; the code;
+the Chinese or English name after normalising (full-width, spaces, administrative
+suffixes); then a near match (containment or string similarity) that the analyst must
+confirm. Anything else is unknown and may be created as new.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+EXACT, PROFILE, NEAR, UNKNOWN = "exact", "profile", "near", "unknown"
+MATCH_COLUMNS = ("name", "code", "how", "score", "suggestion")
+"""Columns of :func:`match_names`: the name as written, the matched code (``None`` unless
+``how`` is ``exact`` or ``profile``), how it matched, a similarity score in [0, 1], and
+for near matches the suggested code the analyst should confirm."""
+
+_SUFFIXES = re.compile(r"(办事处|人民政府|政府|街道办|党工委|管委会|委员会)$")
+_NEAR_THRESHOLD = 0.75
+
+
+def normalise_name(name: object) -> str:
+    """The comparable form of a unit or indicator name.
+
+    >>> normalise_name("东城街道办事处"), normalise_name(" 黄楼镇人民政府 "), normalise_name("ＧＤＰ")
+    ('东城街道', '黄楼镇', 'gdp')
+    """
+    text = unicodedata.normalize("NFKC", "" if name is None else str(name))
+    text = re.sub(r"\s+", "", text).lower()
+    text = re.sub(r"[(（][^)）]*[)）]$", "", text) if not text.startswith(("(", "（")) else text
+    previous = None
+    while previous != text:
+        previous, text = text, _SUFFIXES.sub("", text)
+    if text.endswith("街道办"):
+        text = text[:-1]
+    return text
+
+
+def _reference_keys(reference: pd.DataFrame) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for column in ("code", "name_en", "name_zh"):
+        if column in reference:
+            for code, value in zip(reference["code"], reference[column], strict=True):
+                if isinstance(value, str) and value:
+                    keys.setdefault(normalise_name(value), code)
+    return keys
+
+
+def match_names(
+    names: Iterable[str], reference: pd.DataFrame, profile: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Match each distinct name to a code.
+
+    Parameters
+    ----------
+    names
+        Names as written in the file.
+    reference
+        Known units or indicators with ``code, name_zh`` and optionally ``name_en``.
+    profile
+        A confirmed mapping from a saved import profile: name as written → code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct name, columns :data:`MATCH_COLUMNS`.
+
+    Examples
+    --------
+    >>> ref = pd.DataFrame({"code": ["JD01", "XZ01"], "name_zh": ["东城街道", "黄楼镇"]})
+    >>> match_names(["东城街道办事处", "黄楼", "新区"], ref)[["name", "code", "how", "suggestion"]].values.tolist()
+    [['东城街道办事处', 'JD01', 'exact', None], ['黄楼', None, 'near', 'XZ01'], ['新区', None, 'unknown', None]]
+    """
+    keys = _reference_keys(reference)
+    known_codes = set(reference["code"]) if "code" in reference else set()
+    profile = {normalise_name(k): v for k, v in (profile or {}).items() if v in known_codes}
+    rows = [_match_one(name, keys, profile) for name in dict.fromkeys(names)]
+    return pd.DataFrame(rows, columns=list(MATCH_COLUMNS), dtype=object)
+
+
+def _match_one(name: str, keys: dict[str, str], profile: dict[str, str]) -> tuple:
+    key = normalise_name(name)
+    if key in profile:
+        return name, profile[key], PROFILE, 1.0, None
+    if key in keys:
+        return name, keys[key], EXACT, 1.0, None
+    best_code, best_score = None, 0.0
+    for candidate, code in keys.items():
+        score = _similarity(key, candidate)
+        if score > best_score:
+            best_code, best_score = code, score
+    if best_score >= _NEAR_THRESHOLD:
+        return name, None, NEAR, round(best_score, 3), best_code
+    return name, None, UNKNOWN, round(best_score, 3), None
+
+
+_ADMIN_SUFFIX = re.compile(r"(街道|镇|乡|社区|村|区|县|市)$")
+
+
+def _similarity(a: str, b: str) -> float:
+    """Containment counts as a strong match (黄楼 in 黄楼镇); otherwise difflib's ratio.
+
+    Administrative suffixes are set aside first: 新城街道 and 东城街道 share 街道 but are
+    different places, so their similarity is that of 新城 and 东城.
+    """
+    a, b = _ADMIN_SUFFIX.sub("", a) or a, _ADMIN_SUFFIX.sub("", b) or b
+    if a == b:
+        return 0.99
+    if not a or not b:
+        return 0.0
+    if len(a) >= 2 and len(b) >= 2 and (a in b or b in a):
+        return 0.8 + 0.2 * min(len(a), len(b)) / max(len(a), len(b))
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def guess_unit_kind(name: str) -> str:
+    """The kind of a new unit from its name.
+
+    >>> guess_unit_kind("新城街道"), guess_unit_kind("邵庄镇"), guess_unit_kind("第一中学")
+    ('街道', '乡镇', '学校')
+    """
+    clean = normalise_name(name)
+    if clean.endswith("街道"):
+        return "街道"
+    if clean.endswith(("镇", "乡")):
+        return "乡镇"
+    if re.search(r"(学校|中学|小学|学院|幼儿园)$", clean):
+        return "学校"
+    return "部门"

@@ -1,0 +1,407 @@
+"""The import pipeline the page and the command line share.
+
+:func:`analyse` reads a file, recognises each sheet's layout, matches names to codes,
+converts units of measure, validates, and previews the effect against the database —
+without writing anything. :func:`commit` writes a clean plan as one atomic batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer import validate
+from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.importer.layouts import CHECK_COLUMNS, RECORD_COLUMNS, ParsedSheet, parse_sheet
+from bxgc_metrics.importer.matching import EXACT, NEAR, PROFILE, guess_unit_kind, match_names
+from bxgc_metrics.importer.reading import Limits, read_file
+from bxgc_metrics.store import BatchResult, Store
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class SheetSummary:
+    """How one sheet was read."""
+
+    name: str
+    """Sheet name."""
+    layout: str
+    """``long``, ``wide``, ``report`` or ``unknown``."""
+    figures: int
+    """Figures read (missing cells excluded)."""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything :func:`analyse` found; :func:`commit` writes it."""
+
+    file_name: str
+    """The uploaded file's name."""
+    sha256: str
+    """Hash of the file's bytes."""
+    sheets: tuple[SheetSummary, ...]
+    """One summary per sheet read."""
+    observations: pd.DataFrame
+    """Figures to write: the store's observation columns plus ``sheet, row, column, raw``."""
+    preview: pd.DataFrame
+    """``observations`` with ``old_value`` and ``status`` (new / changed / unchanged)."""
+    issues: tuple[Issue, ...]
+    """Errors, warnings and notes."""
+    unit_matches: pd.DataFrame
+    """How each unit name was matched (:data:`~bxgc_metrics.importer.matching.MATCH_COLUMNS`)."""
+    indicator_matches: pd.DataFrame
+    """How each indicator name was matched."""
+    new_units: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Units to create (with ``create_missing``)."""
+    new_indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Indicators to create (with ``create_missing``)."""
+    same_file_batch: int | None = None
+    """A committed batch that came from a file with the same hash."""
+
+    @property
+    def errors(self) -> list[Issue]:
+        """Blocking issues."""
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """Issues shown but allowed."""
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def can_commit(self) -> bool:
+        """True when there are figures and no errors."""
+        return not self.errors and not self.observations.empty
+
+    def counts(self) -> dict[str, int]:
+        """``new``, ``changed`` and ``unchanged`` figures."""
+        status = self.preview["status"] if "status" in self.preview else pd.Series(dtype=str)
+        return {k: int((status == k).sum()) for k in ("new", "changed", "unchanged")}
+
+    def mapping(self) -> dict[str, dict[str, str]]:
+        """The confirmed name → code mapping, to save as an import profile."""
+
+        def pairs(frame: pd.DataFrame) -> dict[str, str]:
+            done = frame[frame["code"].notna()]
+            return dict(zip(done["name"], done["code"], strict=True))
+
+        return {"units": pairs(self.unit_matches), "indicators": pairs(self.indicator_matches)}
+
+
+def analyse(
+    data: bytes,
+    file_name: str,
+    store: Store,
+    *,
+    sheet: str | None = None,
+    profile: str | dict | None = None,
+    mapping: dict[str, dict[str, str]] | None = None,
+    create_missing: bool = False,
+    today: dt.date | None = None,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Read, match, validate and preview a file; nothing is written.
+
+    ``profile`` is a saved profile's name (or its mapping); ``mapping`` adds confirmed
+    matches on top (name as written → code, under ``units`` and ``indicators``).
+    """
+    report = progress or (lambda _share, _what: None)
+    sha = hashlib.sha256(data).hexdigest()
+    report(0.05, "reading")
+    try:
+        sheets = read_file(data, file_name, limits)
+    except ValidationError as exc:
+        return _failed_plan(file_name, sha, issue(ERROR, "unreadable", file_name, exc.zh, exc.en))
+    if sheet is not None:
+        sheets = [s for s in sheets if s.name == sheet]
+        if not sheets:
+            return _failed_plan(
+                file_name,
+                sha,
+                issue(
+                    ERROR,
+                    "no_such_sheet",
+                    sheet,
+                    f"文件中没有名为“{sheet}”的工作表。",
+                    f"The file has no sheet named '{sheet}'.",
+                ),
+            )
+    report(0.3, "parsing")
+    parsed = [parse_sheet(s) for s in sheets]
+    issues = _sheet_issues(parsed)
+    records = _concat([p.records for p in parsed], RECORD_COLUMNS)
+    figures = records[~records["missing"]]
+    summaries = tuple(
+        SheetSummary(p.sheet, p.layout, int((~p.records["missing"]).sum())) for p in parsed
+    )
+    if figures.empty and not any(i.severity == ERROR for i in issues):
+        issues.append(
+            issue(
+                ERROR,
+                "no_figures",
+                file_name,
+                "文件中没有找到任何数据。",
+                "No figures found in the file.",
+            )
+        )
+    report(0.5, "matching")
+    confirmed = _confirmed(store, profile, mapping)
+    units, indicators = store.units(), store.indicators()
+    unit_m = match_names(figures["unit_name"], units, confirmed.get("units"))
+    ind_m = match_names(figures["indicator_name"], indicators, confirmed.get("indicators"))
+    new_units, new_inds, found = _unresolved(
+        unit_m, ind_m, figures, units, indicators, create_missing, file_name
+    )
+    issues += found
+    all_inds = pd.concat([indicators, new_inds], ignore_index=True) if len(new_inds) else indicators
+    mapped = _attach(figures, unit_m, ind_m, new_units, new_inds, all_inds)
+    report(0.65, "validating")
+    checks = _concat([p.checks for p in parsed], CHECK_COLUMNS)
+    totals = _concat([p.totals for p in parsed], RECORD_COLUMNS)
+    observations, found = _validate(mapped, checks, totals, unit_m, ind_m, store, today)
+    issues += found
+    report(0.85, "preview")
+    preview = store.preview_observations(observations) if not observations.empty else pd.DataFrame()
+    report(1.0, "done")
+    return ImportPlan(
+        file_name,
+        sha,
+        summaries,
+        observations,
+        preview,
+        tuple(issues),
+        unit_m,
+        ind_m,
+        new_units,
+        new_inds,
+        store.batch_with_sha256(sha),
+    )
+
+
+def commit(
+    plan: ImportPlan, store: Store, *, who: str | None = None, profile_name: str | None = None
+) -> BatchResult:
+    """Write a plan without errors as one batch; optionally save its mapping as a profile."""
+    if plan.errors:
+        first = plan.errors[0]
+        raise ValidationError(
+            f"文件有 {len(plan.errors)} 个错误，未写入任何数据。第一个：{first.text('zh')}",
+            f"The file has {len(plan.errors)} errors; nothing was written. First: {first.text('en')}",
+        )
+    result = store.write_observations(
+        plan.observations,
+        file_name=plan.file_name,
+        who=who,
+        sha256=plan.sha256,
+        new_units=plan.new_units,
+        new_indicators=plan.new_indicators,
+    )
+    if profile_name:
+        store.save_profile(profile_name, plan.mapping())
+    return result
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+def _failed_plan(file_name: str, sha: str, found: Issue) -> ImportPlan:
+    empty = pd.DataFrame()
+    return ImportPlan(file_name, sha, (), empty, empty, (found,), empty, empty)
+
+
+def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).assign(
+            missing=pd.Series(dtype=bool), invalid=pd.Series(dtype=bool)
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _sheet_issues(parsed: list[ParsedSheet]) -> list[Issue]:
+    """A sheet that could not be read blocks the import only when no other sheet could."""
+    readable = [p for p in parsed if p.layout != "unknown"]
+    found: list[Issue] = []
+    for p in parsed:
+        if p.layout == "unknown" and readable:
+            found += [
+                issue(
+                    WARNING,
+                    "sheet_skipped",
+                    p.sheet,
+                    f"该工作表未导入：{i.zh}",
+                    f"Sheet not imported: {i.en}",
+                )
+                for i in p.issues
+            ]
+        else:
+            found += list(p.issues)
+    return found
+
+
+def _confirmed(
+    store: Store, profile: str | dict | None, mapping: dict[str, dict[str, str]] | None
+) -> dict[str, dict[str, str]]:
+    saved = store.profile(profile) if isinstance(profile, str) else (profile or {})
+    if isinstance(profile, str) and saved is None:
+        raise ValidationError(
+            f"没有名为“{profile}”的导入方案。", f"No import profile named '{profile}'."
+        )
+    out = {k: dict((saved or {}).get(k, {})) for k in ("units", "indicators")}
+    for k in out:
+        out[k].update((mapping or {}).get(k, {}))
+    return out
+
+
+def _unresolved(
+    unit_m: pd.DataFrame,
+    ind_m: pd.DataFrame,
+    figures: pd.DataFrame,
+    units: pd.DataFrame,
+    indicators: pd.DataFrame,
+    create: bool,
+    file_name: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+    found: list[Issue] = []
+    new_units, new_inds = [], []
+    for what, matches in (("unit", unit_m), ("indicator", ind_m)):
+        for m in matches[~matches["how"].isin([EXACT, PROFILE])].itertuples():
+            where = figures[figures[f"{what}_name"] == m.name].iloc[0]
+            if create and m.how != NEAR:
+                code = _new_code(what, m.name)
+                matches.loc[matches["name"] == m.name, ["code", "how"]] = [code, "new"]
+                (new_units if what == "unit" else new_inds).append(
+                    _new_row(what, code, m.name, where)
+                )
+                continue
+            found.append(_unknown_issue(what, m, where, units if what == "unit" else indicators))
+    return pd.DataFrame(new_units), pd.DataFrame(new_inds), found
+
+
+def _new_code(what: str, name: str) -> str:
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6].upper()
+    return f"{'U' if what == 'unit' else 'I'}_{digest}"
+
+
+def _new_row(what: str, code: str, name: str, where: pd.Series) -> dict:
+    if what == "unit":
+        return {"code": code, "name_zh": name, "kind": guess_unit_kind(name)}
+    kind = "flow" if where["cumulative"] else ("rate" if where["measure"] == "%" else "stock")
+    return {
+        "code": code,
+        "name_zh": name,
+        "measure": where["measure"] or "—",
+        "direction": "higher",
+        "kind": kind,
+        "frequency": where["freq"] or "M",
+    }
+
+
+def _unknown_issue(what: str, m: object, where: pd.Series, reference: pd.DataFrame) -> Issue:
+    zh_what, en_what = ("单位", "unit") if what == "unit" else ("指标", "indicator")
+    name = m.name
+    suggestion = m.suggestion
+    at = {"row": int(where["row"]), "column": where["column"], "value": name}
+    if m.how == NEAR and isinstance(suggestion, str):
+        known = reference.set_index("code").loc[suggestion, "name_zh"]
+        return issue(
+            ERROR,
+            f"confirm_{what}",
+            where["sheet"],
+            f"{zh_what}“{name}”未找到完全一致的名称，是否为“{known}”？请确认对应关系。",
+            f"{en_what.capitalize()} '{name}' has no exact match; is it '{known}'? "
+            "Confirm the match.",
+            **at,
+        )
+    return issue(
+        ERROR,
+        f"unknown_{what}",
+        where["sheet"],
+        f"未知{zh_what}“{name}”：请在映射中指定，或选择“新建”。",
+        f"Unknown {en_what} '{name}': map it to a known {en_what} or create it as new.",
+        **at,
+    )
+
+
+def _attach(
+    figures: pd.DataFrame,
+    unit_m: pd.DataFrame,
+    ind_m: pd.DataFrame,
+    new_units: pd.DataFrame,
+    new_inds: pd.DataFrame,
+    indicators: pd.DataFrame,
+) -> pd.DataFrame:
+    units = dict(zip(unit_m["name"], unit_m["code"], strict=True))
+    inds = dict(zip(ind_m["name"], ind_m["code"], strict=True))
+    out = figures.assign(
+        unit_code=figures["unit_name"].map(units),
+        indicator_code=figures["indicator_name"].map(inds),
+    )
+    out = out[out["unit_code"].notna() & out["indicator_code"].notna()]
+    meta = indicators[["code", "name_zh", "measure", "kind", "allow_negative"]].rename(
+        columns={"code": "indicator_code", "name_zh": "indicator_name_db", "measure": "measure_db"}
+    )
+    meta["allow_negative"] = meta["allow_negative"].fillna(False).astype(bool)
+    return out.merge(meta, on="indicator_code", how="left")
+
+
+def _validate(
+    mapped: pd.DataFrame,
+    checks: pd.DataFrame,
+    totals: pd.DataFrame,
+    unit_m: pd.DataFrame,
+    ind_m: pd.DataFrame,
+    store: Store,
+    today: dt.date | None,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    today = today or dt.date.today()
+    found = validate.not_numbers(mapped)
+    clean = mapped[~mapped["invalid"]]
+    if clean.empty:
+        return _store_columns(clean), found
+    clean, more = validate.conversions(clean)
+    found += more
+    clean = clean.assign(
+        year=clean["year"].astype("int64"),
+        sub=clean["sub"].astype("int64"),
+        cumulative=clean["cumulative"].astype(bool),
+        single=clean["single"].fillna(False).astype(bool),
+    )
+    found += validate.years_out_of_range(clean, today)
+    found += validate.negatives(clean)
+    clean, more = validate.single_months_to_ytd(clean)
+    found += more
+    clean, more = validate.duplicates(clean)
+    found += more
+    history = store.observations_for_indicators(sorted(clean["indicator_code"].unique()))
+    found += validate.jumps(clean, history)
+    found += validate.cumulative_drops(clean, history)
+    found += validate.high_completion(clean, history)
+    found += validate.totals_mismatch(mapped, totals)
+    found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
+    return _store_columns(clean), found
+
+
+def _mapped_checks(checks: pd.DataFrame, unit_m: pd.DataFrame, ind_m: pd.DataFrame) -> pd.DataFrame:
+    if checks.empty:
+        return checks
+    units = dict(zip(unit_m["name"], unit_m["code"], strict=True))
+    inds = dict(zip(ind_m["name"], ind_m["code"], strict=True))
+    return checks.assign(
+        unit_code=checks["unit_name"].map(units), indicator_code=checks["indicator_name"].map(inds)
+    )
+
+
+def _store_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = [*validate.KEY, "value", "cumulative", "sheet", "row", "column", "raw"]
+    return frame[columns].reset_index(drop=True)
+
+
+__all__ = ["INFO", "ImportPlan", "SheetSummary", "analyse", "commit"]

@@ -1,0 +1,448 @@
+"""Rules a file's figures must satisfy before anything is written.
+
+Each rule takes the mapped records (figures with unit and indicator codes and the
+indicator's metadata) and returns issues; all are vectorised with pandas. Errors block the
+import; warnings are shown and allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR
+
+KEY = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+_MAX_SHOWN = 50  # per rule: a file with 10,000 bad cells needs the pattern, not all of them
+
+_SCALE = {
+    "元": 1.0,
+    "万元": 1e4,
+    "亿元": 1e8,
+    "平方米": 1.0,
+    "万平方米": 1e4,
+    "人": 1.0,
+    "万人": 1e4,
+}
+_FAMILY = {
+    "元": "money",
+    "万元": "money",
+    "亿元": "money",
+    "平方米": "area",
+    "万平方米": "area",
+    "人": "people",
+    "万人": "people",
+}
+
+
+def conversion_factor(source: str | None, target: str) -> float | None:
+    """Multiply a value in ``source`` by this to get ``target``; ``None`` if impossible.
+
+    >>> conversion_factor("亿元", "万元"), conversion_factor("万元", "万元"), conversion_factor("个", "万元")
+    (10000.0, 1.0, None)
+    """
+    if source is None or source == target:
+        return 1.0
+    if _FAMILY.get(source) and _FAMILY.get(source) == _FAMILY.get(target):
+        return _SCALE[source] / _SCALE[target]
+    return None
+
+
+def _pool(history: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Stored figures overlaid with the file's: what the database would hold after import."""
+    columns = [*KEY, "value", "cumulative"]
+    both = pd.concat([history[columns], records[columns]], ignore_index=True)
+    return both.drop_duplicates(KEY, keep="last")
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return frame.head(_MAX_SHOWN).to_dict("records")
+
+
+def _at(r: dict) -> dict:
+    return {"row": int(r["row"]), "column": r["column"], "value": r["raw"]}
+
+
+def not_numbers(records: pd.DataFrame) -> list[Issue]:
+    """Text (or inf/NaN) where a number belongs."""
+    return [
+        issue(
+            ERROR,
+            "not_a_number",
+            r["sheet"],
+            f"“{r['raw']}”不是数字：应填写数值，缺数据可留空或填“—”。",
+            f"'{r['raw']}' is not a number: expected a number; leave the cell empty or write "
+            "— when there is no figure.",
+            **_at(r),
+        )
+        for r in _rows(records[records["invalid"]])
+    ]
+
+
+def years_out_of_range(records: pd.DataFrame, today: dt.date) -> list[Issue]:
+    """Years outside what a report can mean, and actual figures for periods not yet begun."""
+    year = records["year"].astype("int64")
+    old = records[(year < MIN_YEAR) | (year > MAX_YEAR)]
+    future = records[
+        (records["value_kind"] == "actual")
+        & ((year > today.year) | ((year == today.year) & (_start_month(records) > today.month)))
+    ]
+    found = [
+        issue(
+            ERROR,
+            "year_out_of_range",
+            r["sheet"],
+            f"年份 {r['year']} 超出范围（应在 {MIN_YEAR}-{MAX_YEAR} 之间）。",
+            f"Year {r['year']} is out of range (expected {MIN_YEAR}-{MAX_YEAR}).",
+            **_at(r),
+        )
+        for r in _rows(old)
+    ]
+    found += [
+        issue(
+            ERROR,
+            "actual_in_future",
+            r["sheet"],
+            f"{r['year']}年的实际完成数属于尚未开始的时期（今天是 {today:%Y-%m-%d}）：是否应为目标或计划？",
+            f"An actual figure for {r['year']} belongs to a period that has not begun "
+            f"(today is {today:%Y-%m-%d}): should it be a target or plan?",
+            **_at(r),
+        )
+        for r in _rows(future)
+    ]
+    return found
+
+
+def _start_month(records: pd.DataFrame) -> pd.Series:
+    months = {"Y": 0, "H": 6, "Q": 3, "M": 1}
+    per = records["freq"].map(months).astype("int64")
+    return np.where(records["freq"] == "Y", 1, (records["sub"].astype("int64") - 1) * per + 1)
+
+
+def negatives(records: pd.DataFrame) -> list[Issue]:
+    """Negative values for indicators that cannot be negative."""
+    bad = records[(records["value"] < 0) & ~records["allow_negative"].astype(bool)]
+    return [
+        issue(
+            ERROR,
+            "negative_value",
+            r["sheet"],
+            f"“{r['indicator_name_db']}”不能为负数，发现 {r['raw']}。",
+            f"'{r['indicator_name_db']}' cannot be negative; found {r['raw']}.",
+            **_at(r),
+        )
+        for r in _rows(bad)
+    ]
+
+
+def duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """The same figure twice: equal values are merged (warning), different ones block."""
+    dup = records[records.duplicated(KEY, keep=False)]
+    if dup.empty:
+        return records, []
+    spread = dup.groupby(KEY)["value"].transform(lambda v: v.max() - v.min())
+    clash, same = dup[spread > 0], dup[spread == 0]
+    found = [
+        issue(
+            ERROR,
+            "duplicate_conflict",
+            r["sheet"],
+            f"同一单位、指标、时期出现多次且数值不同（{r['unit_name']}，{r['indicator_name']}，"
+            f"{r['raw']}）：请只保留一行。",
+            f"The same unit, indicator and period appears more than once with different values "
+            f"({r['unit_name']}, {r['indicator_name']}, {r['raw']}): keep one row.",
+            **_at(r),
+        )
+        for r in _rows(clash)
+    ]
+    found += [
+        issue(
+            WARNING,
+            "duplicate_same",
+            r["sheet"],
+            "重复行，数值相同，只导入一次。",
+            "Repeated row with the same value; imported once.",
+            **_at(r),
+        )
+        for r in _rows(same[same.duplicated(KEY)])
+    ]
+    return records.drop_duplicates(KEY), found
+
+
+def jumps(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
+    """A value 10× or 1/10 of the one before (same period last year for cumulative values)."""
+    actual = records[records["value_kind"] == "actual"]
+    if actual.empty:
+        return []
+    earlier = _previous(actual, _pool(history, actual))
+    ratio = actual["value"].to_numpy() / earlier
+    bad = actual[(earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))].assign(
+        before=earlier[(earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))]
+    )
+    return [
+        issue(
+            WARNING,
+            "jump",
+            r["sheet"],
+            f"数值 {r['raw']} 是上期（{r['before']:,.2f}）的 {r['value'] / r['before']:.1f} 倍：请核对计量单位。",
+            f"Value {r['raw']} is {r['value'] / r['before']:.1f}× the previous figure "
+            f"({r['before']:,.2f}): check the unit of measure.",
+            **_at(r),
+        )
+        for r in _rows(bad)
+    ]
+
+
+def _previous(actual: pd.DataFrame, pool: pd.DataFrame) -> np.ndarray:
+    """For each actual figure, the comparable earlier figure (NaN if none)."""
+    pool = pool[pool["value_kind"] == "actual"]
+    same_last_year = (
+        actual.assign(year=actual["year"] - 1)[KEY]
+        .merge(pool[[*KEY, "value"]], on=KEY, how="left")["value"]
+        .to_numpy()
+    )
+    step = (
+        actual.assign(sub=actual["sub"] - 1)[KEY]
+        .merge(pool[[*KEY, "value"]], on=KEY, how="left")["value"]
+        .to_numpy()
+    )
+    use_last_year = actual["cumulative"].to_numpy() | (actual["freq"].to_numpy() == "Y")
+    return np.where(use_last_year, same_last_year, step)
+
+
+def cumulative_drops(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
+    """A year-to-date flow lower than the month before it."""
+    flows = records[
+        (records["kind"] == "flow") & records["cumulative"] & (records["value_kind"] == "actual")
+    ]
+    if flows.empty:
+        return []
+    pool = _pool(history, flows)
+    pool = pool[pool["value_kind"] == "actual"]
+    before = (
+        flows.assign(sub=flows["sub"] - 1)[KEY]
+        .merge(pool[[*KEY, "value"]], on=KEY, how="left")["value"]
+        .to_numpy()
+    )
+    bad = flows[before > flows["value"].to_numpy()].assign(
+        before=before[before > flows["value"].to_numpy()]
+    )
+    return [
+        issue(
+            WARNING,
+            "cumulative_drop",
+            r["sheet"],
+            f"累计值 {r['raw']} 低于上月累计 {r['before']:,.2f}：累计数不应减少，请核对。",
+            f"Year-to-date value {r['raw']} is below the previous month's {r['before']:,.2f}; "
+            "a cumulative figure should not fall.",
+            **_at(r),
+        )
+        for r in _rows(bad)
+    ]
+
+
+def high_completion(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
+    """Completion above 300 % of the annual target."""
+    actual = records[(records["value_kind"] == "actual") & (records["kind"] != "rate")]
+    targets = _pool(history, records)
+    targets = targets[(targets["value_kind"] == "target") & (targets["freq"] == "Y")]
+    merged = actual.merge(
+        targets[["unit_code", "indicator_code", "year", "value"]].rename(
+            columns={"value": "target"}
+        ),
+        on=["unit_code", "indicator_code", "year"],
+        how="inner",
+    )
+    bad = merged[(merged["target"] > 0) & (merged["value"] / merged["target"] > 3)]
+    return [
+        issue(
+            WARNING,
+            "completion_over_300",
+            r["sheet"],
+            f"完成率 {r['value'] / r['target']:.0%}，超过 300%（目标 {r['target']:,.2f}）：请核对。",
+            f"Completion is {r['value'] / r['target']:.0%}, above 300 % (target "
+            f"{r['target']:,.2f}): please check.",
+            **_at(r),
+        )
+        for r in _rows(bad)
+    ]
+
+
+def totals_mismatch(records: pd.DataFrame, totals: pd.DataFrame) -> list[Issue]:
+    """A 合计 row that does not equal the sum of its rows."""
+    if totals.empty:
+        return []
+    group = ["sheet", "column"]
+    sums = records.groupby(group, as_index=False)["value"].sum(min_count=1)
+    merged = totals[~totals["missing"] & ~totals["invalid"]].merge(
+        sums, on=group, suffixes=("", "_sum")
+    )
+    gap = (merged["value"] - merged["value_sum"]).abs()
+    bad = merged[gap > np.maximum(0.5, 0.001 * merged["value"].abs())]
+    return [
+        issue(
+            WARNING,
+            "total_mismatch",
+            r["sheet"],
+            f"合计行 {r['value']:,.2f} 与各单位之和 {r['value_sum']:,.2f} 不符。",
+            f"The total row {r['value']:,.2f} does not equal the sum of the rows "
+            f"{r['value_sum']:,.2f}.",
+            **_at(r),
+        )
+        for r in _rows(bad)
+    ]
+
+
+def stated_rates(records: pd.DataFrame, checks: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
+    """A stated 完成率 or 同比增长 that the figures beside it do not give."""
+    if checks.empty:
+        return []
+    ytd = records[(records["value_kind"] == "actual")]
+    pool = _pool(history, records)
+    found = []
+    for what, r in _computed_rates(checks, ytd, pool):
+        found.append(
+            issue(
+                WARNING,
+                f"stated_{what}_mismatch",
+                r["sheet"],
+                f"表中{'完成率' if what == 'completion' else '同比增长'} {r['raw']} 与数据计算结果 "
+                f"{r['computed'] * 100:.1f}% 不符。",
+                f"The stated {'completion rate' if what == 'completion' else 'growth'} {r['raw']} "
+                f"does not match {r['computed'] * 100:.1f}% computed from the figures.",
+                **_at(r),
+            )
+        )
+    return found
+
+
+def _computed_rates(checks: pd.DataFrame, ytd: pd.DataFrame, pool: pd.DataFrame):
+    base = ["sheet", "unit_code", "indicator_code"]
+    now = ytd.drop_duplicates(base)[[*base, "year", "sub", "freq", "value"]]
+    merged = checks.merge(now, on=base, how="inner")
+    targets = pool[(pool["value_kind"] == "target") & (pool["freq"] == "Y")]
+    merged = merged.merge(
+        targets[["unit_code", "indicator_code", "year", "value"]].rename(
+            columns={"value": "target"}
+        ),
+        on=["unit_code", "indicator_code", "year"],
+        how="left",
+    )
+    prior = pool[pool["value_kind"] == "actual"][
+        ["unit_code", "indicator_code", "freq", "year", "sub", "value"]
+    ]
+    prior = prior.assign(year=prior["year"] + 1).rename(columns={"value": "prior"})
+    merged = merged.merge(
+        prior, on=["unit_code", "indicator_code", "freq", "year", "sub"], how="left"
+    )
+    merged["computed"] = np.where(
+        merged["what"] == "completion",
+        merged["value"] / merged["target"],
+        merged["value"] / merged["prior"] - 1,
+    )
+    bad = merged[
+        merged["computed"].notna()
+        & merged["stated"].notna()
+        & ((merged["computed"] - merged["stated"]).abs() > 0.0051)
+    ]
+    for r in _rows(bad):
+        yield r["what"], r
+
+
+def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Convert values written in another unit of measure (亿元 → 万元) or refuse."""
+    out = records.copy()
+    found: list[Issue] = []
+    pairs = out[["measure", "measure_db"]].drop_duplicates()
+    for source, target in pairs.itertuples(index=False):
+        source = source if isinstance(source, str) and source else None
+        factor = conversion_factor(source, target)
+        rows = (out["measure"].fillna("") == (source or "")) & (out["measure_db"] == target)
+        first = out[rows].iloc[0]
+        if factor is None:
+            found.append(
+                issue(
+                    ERROR,
+                    "measure_mismatch",
+                    first["sheet"],
+                    f"计量单位“{source}”与指标“{first['indicator_name_db']}”的计量单位“{target}”不一致，无法换算。",
+                    f"Measure '{source}' does not convert to '{target}', the measure of "
+                    f"'{first['indicator_name_db']}'.",
+                    row=int(first["row"]),
+                    column=first["column"],
+                    value=source,
+                )
+            )
+        elif factor != 1.0:
+            out.loc[rows, "value"] = out.loc[rows, "value"] * factor
+            found.append(
+                issue(
+                    INFO,
+                    "converted",
+                    first["sheet"],
+                    f"“{first['indicator_name_db']}”按{source}填报，已换算为{target}（×{factor:,.0f}）。",
+                    f"'{first['indicator_name_db']}' was given in {source}; converted to {target} "
+                    f"(×{factor:,.0f}).",
+                    value=source,
+                )
+            )
+    return out, found
+
+
+def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Bring monthly flows to the store's year-to-date form.
+
+    Chinese reports give flows as 1-N月累计, so a monthly flow figure is taken as
+    year-to-date unless the file says it is single-month (当月, or 累计 = 否); those are
+    summed from January, which needs every month from January.
+    """
+    flows = (
+        (records["kind"] == "flow")
+        & (records["value_kind"] == "actual")
+        & records["freq"].isin(["M", "Q", "H"])
+    )
+    assumed = flows & ~records["cumulative"] & ~records["single"]
+    out = records.assign(cumulative=records["cumulative"] | assumed)
+    found = []
+    if assumed.any():
+        found.append(
+            issue(
+                INFO,
+                "assumed_ytd",
+                str(records.loc[assumed, "sheet"].iloc[0]),
+                "月度流量指标按1月至当月的累计数处理。",
+                "Monthly flow figures are taken as year-to-date totals.",
+            )
+        )
+    mask = flows & out["single"]
+    if not mask.any():
+        return out, found
+    months = out[mask].sort_values("sub")
+    group = months.groupby(["unit_code", "indicator_code", "year"])
+    complete = group["sub"].transform(lambda s: list(s) == list(range(1, len(s) + 1)))
+    found += [
+        issue(
+            ERROR,
+            "months_missing",
+            r["sheet"],
+            f"“{r['indicator_name_db']}”是按月份填报的当月数，{r['year']}年须从1月起逐月齐全才能换算为累计数。",
+            f"'{r['indicator_name_db']}' is given as single-month figures; every month of "
+            f"{r['year']} from January is needed to turn them into year-to-date figures.",
+            **_at(r),
+        )
+        for r in _rows(months[~complete].drop_duplicates(["unit_code", "indicator_code", "year"]))
+    ]
+    converted = months.assign(value=group["value"].cumsum(), cumulative=True)
+    found.append(
+        issue(
+            INFO,
+            "months_to_ytd",
+            str(months["sheet"].iloc[0]),
+            "当月数已换算为累计数（1月至当月之和）。",
+            "Single-month figures were turned into year-to-date figures.",
+        )
+    )
+    return pd.concat([out[~mask], converted]).sort_index(), found

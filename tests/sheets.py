@@ -1,0 +1,108 @@
+"""Real spreadsheets built by code: the messy layouts analysts actually receive."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import xlsxwriter
+
+REPORT_UNITS = [
+    ("东城街道办事处", 82812, 41300.5, 38000),
+    ("西城街道", 61000, 30250, 28100),
+    ("黄楼镇", 24630, 10500, 9800),
+]
+"""(unit as written, 全年目标, 1-6月累计, 去年同期) in 万元."""
+
+
+def report_xlsx(
+    units=REPORT_UNITS, measure: str = "万元", title: str | None = None, total: float | None = None
+) -> bytes:
+    """A report-style sheet: title, 单位 line, two-row merged header, 序号, 合计, 注."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet("1-6月")
+    sheet.merge_range("A1:H1", title or "2024年1-6月各街道（乡镇）地方一般公共预算收入完成情况")
+    sheet.write("A2", f"单位：{measure}")
+    sheet.merge_range("A3:A4", "序号")
+    sheet.merge_range("B3:B4", "单位")
+    sheet.merge_range("C3:G3", "地方一般公共预算收入")
+    sheet.write_row("C4", ["全年目标", "1-6月累计", "完成率", "去年同期", "同比增长"])
+    sheet.write("H3", "备注")
+    row = 4
+    for i, (name, target, ytd, prior) in enumerate(units, start=1):
+        sheet.write_row(
+            row,
+            0,
+            [
+                i,
+                name,
+                f"{target:,}",
+                ytd,
+                f"{ytd / target * 100:.1f}%",
+                prior,
+                f"{(ytd / prior - 1) * 100:.1f}%",
+            ],
+        )
+        row += 1
+    total_ytd = sum(u[2] for u in units) if total is None else total
+    sheet.write_row(row, 0, ["", "合  计", sum(u[1] for u in units), total_ytd, "", "", ""])
+    sheet.write(row + 1, 0, "注：1. 数据来源于区财政局；2. “—”表示无数据。")
+    book.close()
+    return buf.getvalue()
+
+
+def report_csv(units=REPORT_UNITS, encoding: str = "gbk") -> bytes:
+    """The same report saved by Chinese Excel as CSV: GBK, no BOM, headers unmerged."""
+    lines = [
+        "2024年1-6月各街道（乡镇）地方一般公共预算收入完成情况,,,,,,",
+        "单位：万元,,,,,,",
+        "序号,单位,地方一般公共预算收入,,,,",
+        ",,全年目标,1-6月累计,完成率,去年同期,同比增长",
+    ]
+    for i, (name, target, ytd, prior) in enumerate(units, start=1):
+        lines.append(
+            f'{i},{name},"{target:,}",{ytd},{ytd / target * 100:.1f}%,{prior},'
+            f"{(ytd / prior - 1) * 100:.1f}%"
+        )
+    lines.append("注：数据来源于区财政局,,,,,,")
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def wide_xlsx(
+    rows: dict[str, list], headers: list, title: str | None = None, sheet: str = "Sheet1"
+) -> bytes:
+    """One row per unit, one column per period."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+    ws.append(["单位", *headers])
+    for name, values in rows.items():
+        ws.append([name, *values])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def long_csv(
+    rows: list[tuple], header=("单位", "指标", "期间", "数值", "类型"), encoding: str = "utf-8"
+) -> bytes:
+    """The tidy long form."""
+    lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode(encoding)
+
+
+def xlsx_from_rows(rows: list[list], sheet: str = "Sheet1", merges: list[str] = ()) -> bytes:
+    """Any grid of values as an xlsx, with optional merged ranges."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,515 @@
+"""The importer on real files built by code: the layouts that arrive, and what goes wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import msoffcrypto.format.ooxml
+import pytest
+import xlsxwriter
+
+from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer.service import ImportPlan, analyse, commit
+from bxgc_metrics.store import Store
+from tests import sheets
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
+    return analyse(data, name, store, today=TODAY, **kwargs)
+
+
+def fingerprint(store: Store) -> tuple:
+    obs = store.observations()
+    return (
+        store.data_version(),
+        len(obs),
+        float(obs["value"].sum()),
+        len(store.batches()),
+        len(store.units()),
+        len(store.indicators()),
+    )
+
+
+def codes(plan: ImportPlan) -> list[str]:
+    return sorted({i.code for i in plan.errors})
+
+
+# --- the report-style sheet ---------------------------------------------------------------
+
+
+def _stored(store: Store, unit: str, indicator: str = "GBR") -> dict:
+    obs = store.observations(unit=unit, indicator=indicator)
+    return {(r.value_kind, r.period): r.value for r in obs.itertuples()}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "gbk-csv"])
+def test_report_sheet_imports_into_the_right_units_periods_and_kinds(
+    demo_store: Store, fmt: str
+) -> None:
+    data, name = (
+        (sheets.report_xlsx(), "报表.xlsx") if fmt == "xlsx" else (sheets.report_csv(), "报表.csv")
+    )
+    plan = run(demo_store, data, name)
+    assert plan.sheets[0].layout == "report"
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    matched = dict(zip(plan.unit_matches["name"], plan.unit_matches["code"], strict=True))
+    assert matched == {"东城街道办事处": "JD01", "西城街道": "JD02", "黄楼镇": "XZ01"}
+    result = commit(plan, demo_store, who="analyst")
+    assert result.rows_read == 9
+    stored = _stored(demo_store, "JD01")
+    assert stored[("target", "2024")] == 82812.0
+    assert stored[("actual", "2024-06")] == 41300.5
+    assert stored[("actual", "2023-06")] == 38000.0  # 去年同期 is last year's figure
+    obs = demo_store.observations(unit="JD01", indicator="GBR", value_kind="actual")
+    assert bool(obs.set_index("period").loc["2024-06", "cumulative"]) is True
+
+
+def test_report_completion_and_growth_agree_with_the_stored_values(demo_store: Store) -> None:
+    commit(run(demo_store, sheets.report_xlsx(), "r.xlsx"), demo_store)
+    for name, target, ytd, prior in sheets.REPORT_UNITS:
+        code = {"东城街道办事处": "JD01", "西城街道": "JD02", "黄楼镇": "XZ01"}[name]
+        stored = _stored(demo_store, code)
+        completion = stored[("actual", "2024-06")] / stored[("target", "2024")]
+        growth = stored[("actual", "2024-06")] / stored[("actual", "2023-06")] - 1
+        assert f"{completion * 100:.1f}%" == f"{ytd / target * 100:.1f}%"
+        assert f"{growth * 100:.1f}%" == f"{(ytd / prior - 1) * 100:.1f}%"
+
+
+def test_report_total_row_is_skipped_and_checked(demo_store: Store) -> None:
+    good = run(demo_store, sheets.report_xlsx(), "r.xlsx")
+    assert not [i for i in good.issues if i.code == "total_mismatch"]
+    assert "合计" not in set(good.unit_matches["name"])
+    bad = run(demo_store, sheets.report_xlsx(total=99999.0), "r.xlsx")
+    mismatch = [i for i in bad.warnings if i.code == "total_mismatch"]
+    assert len(mismatch) == 1 and mismatch[0].row == 8 and mismatch[0].column == "D"
+    assert "99,999.00" in mismatch[0].zh and "82,050.50" in mismatch[0].zh
+
+
+def test_stated_completion_that_does_not_match_is_a_warning(demo_store: Store) -> None:
+    data = sheets.xlsx_from_rows(
+        [
+            ["2024年1-6月完成情况"],
+            ["单位：万元"],
+            ["序号", "单位", "地方一般公共预算收入", None, None],
+            [None, None, "全年目标", "1-6月累计", "完成率"],
+            [1, "东城街道", 1000, 500, "60.0%"],
+        ],
+        merges=["C3:E3"],
+    )
+    plan = run(demo_store, data, "r.xlsx")
+    found = [i for i in plan.warnings if i.code == "stated_completion_mismatch"]
+    assert len(found) == 1 and found[0].column == "E" and "50.0%" in found[0].zh
+
+
+def test_yi_yuan_sheet_is_converted_to_wan_yuan_and_the_preview_says_so(demo_store: Store) -> None:
+    units = [("东城街道", 8.2812, 4.13005, 3.8)]
+    plan = run(demo_store, sheets.report_xlsx(units, measure="亿元"), "r.xlsx")
+    assert plan.can_commit
+    note = [i for i in plan.issues if i.code == "converted"]
+    assert note and "亿元" in note[0].zh and "万元" in note[0].zh and "10,000" in note[0].en
+    values = plan.observations.set_index(["value_kind", "year"])["value"]
+    assert values[("target", 2024)] == pytest.approx(82812.0)
+    assert values[("actual", 2024)] == pytest.approx(41300.5)
+
+
+# --- long and wide ------------------------------------------------------------------------
+
+
+def test_export_then_import_round_trip_changes_nothing(demo_store: Store) -> None:
+    exported = demo_store.export_long()
+    exported = exported[exported["indicator"].isin(["固定资产投资", "单位GDP能耗"])]
+    plan = run(demo_store, exported.to_csv(index=False).encode("utf-8"), "export.csv")
+    assert plan.sheets[0].layout == "long"
+    assert plan.can_commit, [i.text() for i in plan.errors][:3]
+    assert plan.counts() == {"new": 0, "changed": 0, "unchanged": len(exported)}
+
+
+def test_long_csv_with_chinese_kinds_and_periods(demo_store: Store) -> None:
+    data = sheets.long_csv(
+        [
+            ("东城街道", "固定资产投资", "2024年1-6月", '"1,234.5"', "实际"),
+            ("东城街道", "固定资产投资", "2027", "500000", "目标"),
+            ("黄楼镇", "单位GDP能耗", "2025", "0.55", "计划"),
+        ]
+    )
+    plan = run(demo_store, data, "long.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = plan.observations.set_index(["unit_code", "value_kind"])
+    assert got.loc[("JD01", "actual"), "value"] == 1234.5
+    assert got.loc[("JD01", "actual"), "sub"] == 6 and bool(
+        got.loc[("JD01", "actual"), "cumulative"]
+    )
+    assert got.loc[("JD01", "target"), "year"] == 2027
+    assert got.loc[("XZ01", "plan"), "indicator_code"] == "ENERGY"
+
+
+def test_wide_sheet_with_year_columns_and_title_indicator(demo_store: Store) -> None:
+    data = sheets.wide_xlsx(
+        {"东城街道": [0.61, 0.6, "—"], "西城街道": ["0.58", 0.57, 0.55]},
+        ["2019年", "2020年", "2021"],
+        title="各街道单位GDP能耗（吨标准煤/万元）",
+    )
+    plan = run(demo_store, data, "wide.xlsx")
+    assert plan.sheets[0].layout == "wide"
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert set(plan.observations["indicator_code"]) == {"ENERGY"}
+    assert len(plan.observations) == 5  # the "—" cell is missing, not an error
+
+
+def test_wide_sheet_of_months_converts_single_months_to_year_to_date(demo_store: Store) -> None:
+    data = sheets.wide_xlsx(
+        {"东城街道": [100, 200, 300]},
+        ["2025年1月当月", "2025年2月当月", "2025年3月当月"],
+        title="工业投资（万元）",
+    )
+    plan = run(demo_store, data, "m.xlsx")
+    assert plan.can_commit
+    assert plan.observations.sort_values("sub")["value"].tolist() == [100.0, 300.0, 600.0]
+    assert plan.observations["cumulative"].all()
+
+
+def test_full_width_digits_and_thousands_separators(demo_store: Store) -> None:
+    data = sheets.long_csv(
+        [("东城街道", "固定资产投资", "２０２４-０６", '"１２，３４５.６"', "实际")]
+    )
+    plan = run(demo_store, data, "fw.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert plan.observations["value"].tolist() == [12345.6]
+
+
+# --- commit, idempotence, undo, profiles --------------------------------------------------
+
+
+def test_same_file_twice_changes_nothing_and_says_so(demo_store: Store) -> None:
+    data = sheets.report_xlsx()
+    first = commit(run(demo_store, data, "r.xlsx"), demo_store)
+    before = fingerprint(demo_store)
+    again = run(demo_store, data, "r.xlsx")
+    assert again.same_file_batch == first.batch_id
+    assert again.counts()["unchanged"] == 9
+    result = commit(again, demo_store)
+    assert result.batch_id is None
+    assert fingerprint(demo_store)[1:] == before[1:]
+
+
+def test_undo_brings_back_the_replaced_demo_values(demo_store: Store) -> None:
+    before = _stored(demo_store, "JD01")
+    result = commit(run(demo_store, sheets.report_xlsx(), "r.xlsx"), demo_store)
+    assert _stored(demo_store, "JD01") != before
+    demo_store.undo_batch(result.batch_id)
+    assert _stored(demo_store, "JD01") == before
+
+
+def test_near_match_needs_confirmation_and_the_profile_remembers_it(demo_store: Store) -> None:
+    data = sheets.report_xlsx([("东城", 82812, 41300.5, 38000)])
+    plan = run(demo_store, data, "r.xlsx")
+    assert codes(plan) == ["confirm_unit"]
+    assert "东城街道" in plan.errors[0].zh and plan.errors[0].row == 5
+    confirmed = run(demo_store, data, "r.xlsx", mapping={"units": {"东城": "JD01"}})
+    assert confirmed.can_commit
+    commit(confirmed, demo_store, profile_name="财政局月报")
+    assert demo_store.profile("财政局月报")["units"]["东城"] == "JD01"
+    next_month = run(demo_store, data, "r.xlsx", profile="财政局月报")
+    assert next_month.can_commit and not next_month.errors
+
+
+def test_create_missing_makes_new_units_in_the_same_batch(demo_store: Store) -> None:
+    data = sheets.report_xlsx([("新城街道", 5000, 2600, 2400)])
+    assert codes(run(demo_store, data, "r.xlsx")) == ["unknown_unit"]
+    plan = run(demo_store, data, "r.xlsx", create_missing=True)
+    assert plan.can_commit and plan.new_units["kind"].tolist() == ["街道"]
+    result = commit(plan, demo_store)
+    units = demo_store.units()
+    code = units.loc[units["name_zh"] == "新城街道", "code"].iloc[0]
+    assert len(demo_store.observations(unit=code)) == 3
+    demo_store.undo_batch(result.batch_id)
+    assert demo_store.observations(unit=code).empty
+
+
+def test_commit_of_a_plan_with_errors_is_refused_and_writes_nothing(demo_store: Store) -> None:
+    plan = run(demo_store, sheets.report_xlsx([("不存在街道", 1, 1, 1)]), "r.xlsx")
+    before = fingerprint(demo_store)
+    with pytest.raises(ValidationError, match="1"):
+        commit(plan, demo_store)
+    assert fingerprint(demo_store) == before
+
+
+def test_progress_is_reported(demo_store: Store) -> None:
+    seen: list[float] = []
+    run(
+        demo_store, sheets.report_xlsx(), "r.xlsx", progress=lambda share, _what: seen.append(share)
+    )
+    assert seen[0] < 0.5 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_every_sheet_of_a_workbook_is_offered_and_one_can_be_chosen(demo_store: Store) -> None:
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    for name, value in (("东城", 10), ("西城", 20)):
+        ws = book.add_worksheet(name)
+        ws.write_row(0, 0, ["单位", "指标", "期间", "数值"])
+        ws.write_row(1, 0, [f"{name}街道", "固定资产投资", "2024-06", value])
+    book.close()
+    both = run(demo_store, buf.getvalue(), "two.xlsx")
+    assert [s.name for s in both.sheets] == ["东城", "西城"] and len(both.observations) == 2
+    one = run(demo_store, buf.getvalue(), "two.xlsx", sheet="西城")
+    assert one.observations["unit_code"].tolist() == ["JD02"]
+
+
+# --- at least thirty malformed inputs: message and an untouched database ------------------
+
+
+def _encrypted() -> bytes:
+    out = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(io.BytesIO(sheets.report_xlsx())).encrypt("secret", out)
+    return out.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
+    return buf.getvalue()
+
+
+def _long(*rows: tuple, header=("单位", "指标", "期间", "数值", "类型")) -> bytes:
+    return sheets.long_csv(list(rows), header=header)
+
+
+R = ("东城街道", "固定资产投资", "2024-06", "1000", "实际")
+
+MALFORMED = [
+    ("empty file", b"", "x.csv", "unreadable", "空"),
+    ("unsupported type", b"hello", "x.pdf", "unreadable", "不支持"),
+    ("corrupt xlsx", b"PK\x03\x04" + b"garbage" * 100, "x.xlsx", "unreadable", "损坏"),
+    ("not excel at all", b"just text" * 50, "x.xlsx", "unreadable", "损坏"),
+    ("password protected", "encrypted", "x.xlsx", "unreadable", "密码"),
+    ("zip bomb", "bomb", "x.xlsx", "unreadable", "压缩炸弹"),
+    (
+        "unknown encoding",
+        "单位,指标\n€".encode("cp1252", errors="replace") + b"\x80\xff\xfe\x81",
+        "x.csv",
+        "unreadable",
+        "编码",
+    ),
+    (
+        "utf-16 without bom",
+        "单位,指标,期间,数值\n东城街道,固定资产投资,2024,1\n".encode("utf-16-le"),
+        "x.csv",
+        "unreadable",
+        "编码",
+    ),
+    ("empty sheet", sheets.xlsx_from_rows([]), "x.xlsx", "empty_sheet", "空"),
+    ("only a title", sheets.xlsx_from_rows([["2024年报表"]]), "x.xlsx", "no_header", "表头"),
+    ("only headers", _long(), "x.csv", "no_figures", "没有找到"),
+    (
+        "text in a number",
+        _long(("东城街道", "固定资产投资", "2024-06", "一千", "实际")),
+        "x.csv",
+        "not_a_number",
+        "一千",
+    ),
+    (
+        "inf",
+        _long(("东城街道", "固定资产投资", "2024-06", "inf", "实际")),
+        "x.csv",
+        "not_a_number",
+        "inf",
+    ),
+    (
+        "nan text",
+        _long(("东城街道", "固定资产投资", "2024-06", "NaN%x", "实际")),
+        "x.csv",
+        "not_a_number",
+        "NaN%x",
+    ),
+    (
+        "unknown unit",
+        _long(("火星街道", "固定资产投资", "2024-06", "1", "实际")),
+        "x.csv",
+        "unknown_unit",
+        "火星街道",
+    ),
+    (
+        "unknown indicator",
+        _long(("东城街道", "幸福指数", "2024-06", "1", "实际")),
+        "x.csv",
+        "unknown_indicator",
+        "幸福指数",
+    ),
+    (
+        "near unit",
+        _long(("东城", "固定资产投资", "2024-06", "1", "实际")),
+        "x.csv",
+        "confirm_unit",
+        "东城街道",
+    ),
+    (
+        "bad period",
+        _long(("东城街道", "固定资产投资", "2024年13月", "1", "实际")),
+        "x.csv",
+        "bad_period",
+        "2024年13月",
+    ),
+    (
+        "period text",
+        _long(("东城街道", "固定资产投资", "去年", "1", "实际")),
+        "x.csv",
+        "bad_period",
+        "去年",
+    ),
+    (
+        "year too early",
+        _long(("东城街道", "固定资产投资", "1900", "1", "实际")),
+        "x.csv",
+        "year_out_of_range",
+        "1900",
+    ),
+    (
+        "actual in the future",
+        _long(("东城街道", "固定资产投资", "2031-06", "1", "实际")),
+        "x.csv",
+        "actual_in_future",
+        "2031",
+    ),
+    (
+        "bad kind",
+        _long(("东城街道", "固定资产投资", "2024-06", "1", "估计")),
+        "x.csv",
+        "bad_value_kind",
+        "估计",
+    ),
+    (
+        "duplicate rows with different values",
+        _long(R, ("东城街道", "固定资产投资", "2024-06", "2000", "实际")),
+        "x.csv",
+        "duplicate_conflict",
+        "东城街道",
+    ),
+    (
+        "negative where forbidden",
+        _long(("东城街道", "固定资产投资", "2024-06", "-5", "实际")),
+        "x.csv",
+        "negative_value",
+        "-5",
+    ),
+    (
+        "measure that does not convert",
+        sheets.report_xlsx(measure="个"),
+        "x.xlsx",
+        "measure_mismatch",
+        "个",
+    ),
+    (
+        "report without a period",
+        sheets.report_xlsx(title="各街道地方一般公共预算收入完成情况"),
+        "x.xlsx",
+        "no_period",
+        "时期",
+    ),
+    (
+        "missing value column",
+        _long(R[:3], header=("单位", "指标", "期间")),
+        "x.csv",
+        "missing_columns",
+        "数值",
+    ),
+    ("no sheet of that name", sheets.report_xlsx(), "x.xlsx", "no_such_sheet", "没有名为"),
+    (
+        "wide without unit column",
+        sheets.xlsx_from_rows([["2019", "2020"], [1, 2], [3, 4]]),
+        "x.xlsx",
+        "no_unit_column",
+        "单位",
+    ),
+    (
+        "merged-cell jungle",
+        sheets.xlsx_from_rows(
+            [["汇总"] * 6, ["汇总"] * 6, [None, "说明", None, None, None, None], ["注：见附件"]],
+            merges=["A1:F2", "B3:F3"],
+        ),
+        "x.xlsx",
+        "no_header",
+        "表头",
+    ),
+    (
+        "single months with a gap",
+        sheets.wide_xlsx(
+            {"东城街道": [100, 300]}, ["2025年1月当月", "2025年3月当月"], title="工业投资（万元）"
+        ),
+        "x.xlsx",
+        "months_missing",
+        "1月",
+    ),
+    (
+        "report with no data rows",
+        sheets.xlsx_from_rows(
+            [
+                ["2024年1-6月"],
+                ["序号", "单位", "固定资产投资"],
+                [None, None, "1-6月累计"],
+                ["注：无"],
+            ]
+        ),
+        "x.xlsx",
+        "no_data_rows",
+        "数据行",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "name", "code", "words"), MALFORMED, ids=[m[0] for m in MALFORMED]
+)
+def test_malformed_input_is_named_and_the_database_is_unchanged(
+    demo_store: Store, label: str, data: bytes | str, name: str, code: str, words: str
+) -> None:
+    payload = (
+        {"encrypted": _encrypted, "bomb": _zip_bomb}[data]() if isinstance(data, str) else data
+    )
+    before = fingerprint(demo_store)
+    kwargs = {"sheet": "nope"} if code == "no_such_sheet" else {}
+    plan = run(demo_store, payload, name, **kwargs)
+    assert code in codes(plan), [i.text() for i in plan.issues]
+    found = next(i for i in plan.errors if i.code == code)
+    assert words in found.zh, found.zh
+    assert found.en and found.sheet
+    if code not in ("unreadable", "no_such_sheet", "no_figures", "empty_sheet", "no_header"):
+        assert found.row is not None or code in ("measure_mismatch",)
+    assert not plan.can_commit
+    with pytest.raises(ValidationError):
+        commit(plan, demo_store)
+    assert fingerprint(demo_store) == before
+
+
+def test_there_are_at_least_thirty_malformed_cases() -> None:
+    assert len(MALFORMED) >= 30
+
+
+@pytest.mark.parametrize(
+    ("rows", "code"),
+    [
+        (
+            [
+                ("东城街道", "固定资产投资", "2024-06", "50", "实际"),
+                ("东城街道", "固定资产投资", "2024-05", "80", "实际"),
+            ],
+            "cumulative_drop",
+        ),
+        ([("东城街道", "地方一般公共预算收入", "2026-06", "3000000", "实际")], "jump"),
+        (
+            [("东城街道", "地方一般公共预算收入", "2026-06", "300000", "实际")],
+            "completion_over_300",
+        ),
+        ([R, R], "duplicate_same"),
+    ],
+)
+def test_warnings_are_shown_but_allowed(demo_store: Store, rows: list, code: str) -> None:
+    plan = run(demo_store, _long(*rows), "w.csv")
+    assert code in {i.code for i in plan.warnings}, [i.text() for i in plan.issues]
+    assert plan.can_commit
