@@ -43,6 +43,14 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Add a page's own texts; a key may be registered only once."""
+    clash = set(strings) & set(STRINGS)
+    if clash:
+        raise KeyError(f"text keys registered twice: {sorted(clash)}")
+    STRINGS.update(strings)
+
+
 def lang() -> str:
     """The reader's language, ``zh`` (default) or ``en``."""
     value = st.session_state.get("lang", "zh")

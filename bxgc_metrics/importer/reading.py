@@ -17,7 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from bxgc_metrics.errors import ValidationError
 
@@ -133,7 +139,11 @@ def _read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         )
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        names = [
+            m.name
+            for m in book.sheets_metadata
+            if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
+        ]
         if len(names) > limits.max_sheets:
             raise _refuse(
                 f"文件 {file_name} 有 {len(names)} 个工作表，超过上限 {limits.max_sheets}。",

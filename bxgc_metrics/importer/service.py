@@ -226,11 +226,11 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
 
 
 def _sheet_issues(parsed: list[ParsedSheet]) -> list[Issue]:
-    """A sheet that could not be read blocks the import only when no other sheet could."""
-    readable = [p for p in parsed if p.layout != "unknown"]
+    """A sheet without figures (instructions, notes) is skipped when another sheet has some."""
+    useful = [p for p in parsed if _figures(p)]
     found: list[Issue] = []
     for p in parsed:
-        if p.layout == "unknown" and readable:
+        if useful and not _figures(p):
             found += [
                 issue(
                     WARNING,
@@ -238,12 +238,28 @@ def _sheet_issues(parsed: list[ParsedSheet]) -> list[Issue]:
                     p.sheet,
                     f"该工作表未导入：{i.zh}",
                     f"Sheet not imported: {i.en}",
+                    i.row,
+                    i.column,
+                    i.value,
                 )
                 for i in p.issues
+                if i.severity == ERROR
+            ] or [
+                issue(
+                    INFO,
+                    "sheet_skipped",
+                    p.sheet,
+                    "该工作表没有数据，未导入。",
+                    "The sheet holds no figures and was not imported.",
+                )
             ]
         else:
             found += list(p.issues)
     return found
+
+
+def _figures(parsed: ParsedSheet) -> int:
+    return int((~parsed.records["missing"].astype(bool)).sum()) if len(parsed.records) else 0
 
 
 def _confirmed(
