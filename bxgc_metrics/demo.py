@@ -171,6 +171,30 @@ _INDICATORS = [
     ),
 ]
 
+# Relative size of each unit: the benchmarks lead, the chasers of the demo's benchmark pairs
+# start behind and grow faster (_GROWTH_TILT), so the catch-up page has a story to tell.
+_SIZE = {
+    "JD01": 1.50,
+    "JD02": 1.25,
+    "JD03": 0.85,
+    "JD04": 1.05,
+    "JD05": 1.15,
+    "JD06": 0.80,
+    "JD07": 1.10,
+    "JD08": 0.95,
+    "XZ01": 0.90,
+    "XZ02": 0.65,
+    "XZ03": 0.55,
+    "XZ04": 0.70,
+    "XZ05": 0.60,
+    "XZ06": 0.75,
+    "XZ07": 0.50,
+    "XZ08": 0.62,
+    "EXT_DH": 2.10,
+    "EXT_KS": 3.20,
+}
+_GROWTH_TILT = {"JD03": 0.05, "XZ02": 0.06, "JD05": 0.04, "JD01": 0.02}
+
 # Chinese monthly activity: a slow start around the Spring Festival, a strong June and December.
 _SEASON = np.array([0.55, 0.60, 0.85, 0.90, 0.95, 1.20, 0.90, 0.90, 1.05, 0.95, 1.05, 1.40])
 _SEASON = _SEASON / _SEASON.sum()
@@ -265,6 +289,7 @@ def _indicators() -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     frame["allow_negative"] = frame["code"].isin(["IVA_G", PLAN4_GROWTH])
     frame["is_demo"] = True
+    frame["growth_of"] = frame["code"].map({PLAN4_GROWTH: PLAN4_REVENUE})
     return frame
 
 
@@ -313,16 +338,19 @@ def _city_observations(rng: np.random.Generator, units: pd.DataFrame) -> pd.Data
     """Annual totals with unit-specific scale and growth, spread over months by season."""
     years = np.arange(FIRST_YEAR, LAST_YEAR + 1)
     n_units, n_years = len(units), len(years)
-    # External benchmarks are larger; townships are smaller than sub-districts.
-    size = np.where(units["kind"].eq("外部标杆"), 1.8, np.where(units["kind"].eq("乡镇"), 0.7, 1.0))
-    size = size * rng.lognormal(0.0, 0.25, n_units)
+    codes = units["code"]
+    size = codes.map(_SIZE).to_numpy() * rng.lognormal(0.0, 0.05, n_units)
+    tilt = codes.map(_GROWTH_TILT).fillna(0.0).to_numpy()
     frames = []
     for code, _zh, _en, _m, _d, kind, freq, base, growth in _INDICATORS:
-        unit_growth = growth + rng.normal(0, 0.03, n_units)
+        unit_growth = growth + np.sign(growth) * tilt + rng.normal(0, 0.02, n_units)
         shock = rng.normal(0, 0.04, (n_units, n_years))
         yearly_growth = unit_growth[:, None] + shock
         yearly_growth[:, 1] -= 0.06 if growth > 0 else 0.0  # 2020 slump
-        level = base * size[:, None] * np.cumprod(1 + yearly_growth, axis=1)
+        scale = (
+            size if kind != "rate" else np.ones_like(size)
+        )  # an intensity does not grow with size
+        level = base * scale[:, None] * np.cumprod(1 + yearly_growth, axis=1)
         frames.append(
             _indicator_frames(
                 rng, units["code"].to_numpy(), years, code, kind, freq, level, yearly_growth, growth

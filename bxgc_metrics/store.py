@@ -57,6 +57,7 @@ INDICATOR_COLUMNS = (
     "frequency",
     "allow_negative",
     "is_demo",
+    "growth_of",
 )
 
 
@@ -228,6 +229,8 @@ _CLEAR = {
     "phases": "DELETE FROM phases",
     "milestones": "DELETE FROM milestones",
 }
+_SAVE_SETTING = "INSERT OR REPLACE INTO settings VALUES (?, ?)"
+_GET_SETTING = "SELECT value_json FROM settings WHERE key = ?"
 _UPSERT_RULE = "INSERT OR REPLACE INTO reward_rules VALUES (?, ?)"
 _SELECT_RULES = "SELECT body_json FROM reward_rules ORDER BY rule_id"
 _CLEAR_RULES = "DELETE FROM reward_rules"
@@ -412,6 +415,17 @@ class Store:
             con.execute(_CLEAR_RULES)
             if bodies:
                 con.executemany(_UPSERT_RULE, bodies)
+
+    def setting(self, key: str) -> object:
+        """A named setting (any JSON value), or ``None``."""
+        with self._connection() as con:
+            row = con.execute(_GET_SETTING, [key]).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def save_setting(self, key: str, value: object) -> None:
+        """Store a named setting as JSON."""
+        with self._transaction() as con:
+            con.execute(_SAVE_SETTING, [key, json.dumps(value, ensure_ascii=False)])
 
     # --- observations -----------------------------------------------------------------------
 

@@ -159,7 +159,15 @@ _V2 = (
     "CREATE INDEX history_batch ON observation_history (batch_id)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    # A plan states growth rates beside its values (地方财政收入 +60%); the indicator that
+    # holds those stated rates names the indicator whose growth it states.
+    "ALTER TABLE indicators ADD COLUMN growth_of VARCHAR",
+    # Small named settings kept as JSON, e.g. the composite ranking's weights.
+    "CREATE TABLE settings (key VARCHAR PRIMARY KEY, value_json VARCHAR NOT NULL)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

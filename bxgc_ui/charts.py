@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -51,3 +52,252 @@ def completion_bars(
     )
     fig.update_layout(height=max(320, 28 * len(data) + 90))
     return _base(fig, title, x_title, "")
+
+
+PALETTE = ("#1F4E79", "#B7791F", "#2F855A", "#6B21A8", "#6B7280")
+
+
+def trajectory_figure(
+    tr: object,
+    names: dict[str, str],
+    chaser: str,
+    stated: pd.DataFrame,
+    labels: dict[str, str],
+    measure: str,
+    target_year: int,
+    crossing: float | None,
+) -> go.Figure:
+    """History (solid), projection (dashed, with its band), the plan as stated (dotted),
+    the crossing year and the target year."""
+    fig = go.Figure()
+    units = [chaser, *[u for u in dict.fromkeys(tr.history["unit_code"]) if u != chaser]]
+    for i, unit in enumerate(units):
+        color = RED if unit == chaser else PALETTE[(i - 1) % len(PALETTE)]
+        _trajectory_traces(fig, tr, unit, names.get(unit, unit), color, stated, labels, measure)
+    if crossing is not None and np.isfinite(crossing):
+        fig.add_vline(
+            x=crossing,
+            line_color=RED,
+            line_width=2,
+            annotation_text=labels["cross"],
+            annotation_position="top left",
+            annotation_font_color=RED,
+        )
+    fig.add_vline(
+        x=target_year,
+        line_dash="dot",
+        line_color=GREY,
+        annotation_text=labels["target"],
+        annotation_position="bottom right",
+    )
+    fig.update_layout(height=460, hovermode="x unified")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _base(fig, labels["title"], labels["x"], measure)
+
+
+def _trajectory_traces(
+    fig: go.Figure,
+    tr: object,
+    unit: str,
+    name: str,
+    color: str,
+    stated: pd.DataFrame,
+    labels: dict[str, str],
+    measure: str,
+) -> None:
+    hist = tr.history[tr.history["unit_code"] == unit]
+    hover = f"{name} %{{x}}：%{{y:,.2f}} {measure}<extra></extra>"
+    fig.add_trace(
+        go.Scatter(
+            x=hist["year"],
+            y=hist["value"],
+            mode="lines+markers",
+            name=f"{name}（{labels['history']}）",
+            line={"color": color, "width": 3},
+            hovertemplate=hover,
+        )
+    )
+    proj = tr.projection[tr.projection["unit_code"] == unit] if len(tr.projection) else None
+    if proj is not None and len(proj) and len(hist):
+        joined = pd.concat([hist.tail(1).rename(columns={"year": "period"}), proj])
+        if proj["upper"].notna().any():
+            fig.add_trace(
+                go.Scatter(
+                    x=list(proj["period"]) + list(proj["period"][::-1]),
+                    y=list(proj["upper"]) + list(proj["lower"][::-1]),
+                    fill="toself",
+                    fillcolor=_alpha(color, 0.15),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=joined["period"],
+                y=joined["value"],
+                mode="lines",
+                name=f"{name}（{labels['projected']}）",
+                line={"color": color, "dash": "dash", "width": 2},
+                hovertemplate=hover,
+            )
+        )
+    plan = stated[stated["unit"] == unit] if len(stated) else stated
+    if len(plan) > 1:
+        fig.add_trace(
+            go.Scatter(
+                x=plan["period"],
+                y=plan["value"],
+                mode="lines+markers",
+                name=f"{name}（{labels['stated']}）",
+                marker_symbol="diamond",
+                line={"color": color, "dash": "dot", "width": 2},
+                hovertemplate=hover,
+            )
+        )
+
+
+def _alpha(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def distance_figure(distance: pd.DataFrame, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Years behind (positive, red) or ahead (negative, green) per year."""
+    data = distance.dropna(subset=["time_distance"])
+    colors = [RED if v > 0 else GREEN for v in data["time_distance"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["period"],
+            y=data["time_distance"],
+            marker_color=colors,
+            text=[f"{v:+.1f}" for v in data["time_distance"]],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=300)
+    fig.update_xaxes(dtick=1, tickformat="d")
+    return _base(fig, title, x_title, y_title)
+
+
+def _move(change: object) -> str:
+    if change is None or change is pd.NA or (isinstance(change, float) and np.isnan(change)):
+        return ""
+    n = int(change)
+    return f" ▲{n}" if n > 0 else (f" ▼{-n}" if n < 0 else " –")
+
+
+def ranking_bars(
+    table: pd.DataFrame, names: dict[str, str], by: str, title: str, x_title: str
+) -> go.Figure:
+    """One indicator's ranking: best at the top, top three red, last three grey, moves shown."""
+    column = "completion" if by == "completion" else "yoy"
+    data = table.dropna(subset=[column]).iloc[::-1]
+    colors = [RED if b == "top" else (GREY if b == "bottom" else "#1F4E79") for b in data["band"]]
+    labels = [
+        f"{int(r)}. {names.get(u, u)}" for r, u in zip(data["rank"], data["unit_code"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data[column] * 100,
+            y=labels,
+            orientation="h",
+            marker_color=colors,
+            text=[
+                f"{v * 100:.1f}%{_move(c)}"
+                for v, c in zip(data[column], data["rank_change"], strict=True)
+            ],
+            textposition="auto",
+            insidetextanchor="end",
+            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
+    fig.update_layout(height=max(320, 26 * len(data) + 90), showlegend=False)
+    fig.update_yaxes(type="category")
+    return _base(fig, title, x_title, "")
+
+
+def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: str) -> go.Figure:
+    """Composite scores, best at the top, with rank moves."""
+    data = table.iloc[::-1]
+    labels = [
+        f"{int(r)}. {names.get(u, u)}" for r, u in zip(data["rank"], data["unit_code"], strict=True)
+    ]
+    colors = [RED if r <= 3 else "#1F4E79" for r in data["rank"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data["score"],
+            y=labels,
+            orientation="h",
+            marker_color=colors,
+            text=[
+                f"{s:.3f}{_move(c)}"
+                for s, c in zip(data["score"], data["rank_change"], strict=True)
+            ],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=max(320, 26 * len(data) + 90), showlegend=False)
+    fig.update_yaxes(type="category")
+    return _base(fig, title, x_title, "")
+
+
+def timeline_figure(
+    phases: pd.DataFrame, milestones: pd.DataFrame, today: object, labels: dict[str, str]
+) -> go.Figure:
+    """Phases as bars on a date axis, milestones as markers (red when late), today marked."""
+    fig = go.Figure()
+    for r in phases.itertuples():
+        start, end = pd.Timestamp(r.start_date), pd.Timestamp(r.end_date) + pd.Timedelta(days=1)
+        fig.add_trace(
+            go.Bar(
+                x=[(end - start).total_seconds() * 1000],
+                base=[start],
+                y=[r.name_zh],
+                orientation="h",
+                marker_color=GREEN if r.status == "done" else RED,
+                showlegend=False,
+                hovertemplate=f"{r.name_zh}<br>{r.start_date} — {r.end_date}<extra></extra>",
+            )
+        )
+    if len(milestones):
+        late = milestones["status"].isin(["late", "done_late"])
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(milestones["due_date"]),
+                y=milestones["name_zh"],
+                mode="markers",
+                marker={
+                    "symbol": "diamond",
+                    "size": 16,
+                    "color": [RED if x else GREEN for x in late],
+                },
+                showlegend=False,
+                hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra></extra>",
+            )
+        )
+    stamp = pd.Timestamp(today)
+    fig.add_vline(
+        x=stamp.value / 1e6,
+        line_dash="dash",
+        line_color=INK,
+        annotation_text=f"{labels['today']} {stamp:%Y-%m-%d}",
+    )
+    dates = pd.concat(
+        [
+            pd.to_datetime(phases.get("start_date", pd.Series(dtype=object))),
+            pd.to_datetime(milestones.get("due_date", pd.Series(dtype=object))),
+        ]
+    )
+    if len(dates.dropna()):
+        lo, hi = dates.min() - pd.Timedelta(days=10), dates.max() + pd.Timedelta(days=30)
+        fig.update_xaxes(
+            type="date", range=[lo, max(hi, stamp) if stamp - hi < pd.Timedelta(days=400) else hi]
+        )
+    fig.update_layout(
+        height=max(280, 40 * (len(phases) + len(milestones)) + 120), barmode="overlay"
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _base(fig, labels["title"], labels["x"], "")

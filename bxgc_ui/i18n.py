@@ -72,8 +72,10 @@ def name(row: object, field: str = "name") -> str:
 
 
 def language_switch() -> None:
-    """The 中文 / English switch in the sidebar."""
-    st.session_state.setdefault("lang", "zh")
+    """The 中文 / English switch in the sidebar; ``?lang=en`` in the URL sets the start."""
+    if "lang" not in st.session_state:
+        asked = st.query_params.get("lang", "zh")
+        st.session_state["lang"] = asked if asked in LANGS else "zh"
     st.sidebar.segmented_control(
         "语言 / Language",
         options=list(LANGS),
@@ -81,3 +83,15 @@ def language_switch() -> None:
         key="lang",
         required=True,
     )
+
+
+def _page_texts() -> None:
+    """Each page keeps its texts in its own module; all are merged here once."""
+    from bxgc_ui import text_catchup, text_manage, text_misc, text_rankings, text_upload
+
+    for module in (text_catchup, text_manage, text_misc, text_rankings, text_upload):
+        register(module.TEXT)
+    import bxgc_ui.meeting  # noqa: F401 - the meeting screen registers its own texts
+
+
+_page_texts()

@@ -1,0 +1,149 @@
+"""The units × indicators scorecard behind the composite ranking, and the reward standings.
+
+A composite ranking (综合排名) combines every monthly indicator's completion rate (or its
+year-on-year growth) in one period. :func:`scorecard` builds that matrix from the store's
+observations; :func:`composite_standings` ranks it with
+:func:`bxgc_metrics.ranking.composite` in this period and the previous one, so the rank
+moves and the rewards for places gained (进位奖) come from the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import pandas as pd
+
+from bxgc_metrics.progress import period_progress
+from bxgc_metrics.ranking import composite
+from bxgc_metrics.standings import previous_period
+
+_SOURCE = {"completion": "completion", "growth": "yoy"}
+
+
+def scorecard(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    freq: str,
+    year: int,
+    sub: int,
+    by: str = "completion",
+    units: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Units × indicators matrix of completion rates (or growth) in one period.
+
+    Only indicators reported at ``freq`` are used. Indicators missing for more than half
+    of the units are dropped, then units missing any remaining indicator, because a
+    composite needs a complete matrix and imputing officials' figures is not ours to do.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({
+    ...     "unit_code": ["A", "B"] * 2, "indicator_code": ["R"] * 4,
+    ...     "freq": ["M", "M", "Y", "Y"], "year": 2026, "sub": [6, 6, 0, 0],
+    ...     "value_kind": ["actual"] * 2 + ["target"] * 2, "value": [50.0, 30.0, 100.0, 100.0]})
+    >>> inds = pd.DataFrame({"code": ["R"], "direction": ["higher"], "frequency": ["M"]})
+    >>> scorecard(obs, inds, "M", 2026, 6).to_dict()
+    {'R': {'A': 0.5, 'B': 0.3}}
+    """
+    column = _SOURCE[by]
+    chosen = indicators[indicators["frequency"] == freq]
+    parts = {}
+    for row in chosen.itertuples():
+        table = period_progress(observations, row.code, freq, year, sub, row.direction == "higher")
+        if units is not None:
+            table = table[table["unit_code"].isin(list(units))]
+        parts[row.code] = table.set_index("unit_code")[column]
+    matrix = pd.DataFrame(parts)
+    matrix = matrix.loc[:, matrix.notna().mean() > 0.5] if len(matrix) else matrix
+    return matrix.dropna().sort_index()
+
+
+def directions(indicators: pd.DataFrame, by: str) -> dict[str, bool]:
+    """Higher-is-better per indicator for a scorecard: completion is direction-aware already."""
+    if by == "completion":
+        return dict.fromkeys(indicators["code"], True)
+    return dict(zip(indicators["code"], indicators["direction"] == "higher", strict=True))
+
+
+def composite_standings(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    freq: str,
+    year: int,
+    sub: int,
+    *,
+    by: str = "completion",
+    units: Collection[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Composite score and rank per unit, with the rank in the previous period.
+
+    ``options`` go to :func:`bxgc_metrics.ranking.composite` (``normalisation``,
+    ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
+    previous_rank, rank_change`` (positive = places gained), best first.
+    """
+    now = _ranked(observations, indicators, freq, year, sub, by, units, options)
+    before = previous_period(observations, _first_indicator(indicators, freq), freq, year, sub)
+    if before is not None:
+        prev = _ranked(observations, indicators, freq, before[1], before[2], by, units, options)
+        now = now.merge(
+            prev[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"}),
+            on="unit_code",
+            how="left",
+        )
+    else:
+        now["previous_rank"] = pd.NA
+    now["previous_rank"] = now["previous_rank"].astype("Int64")
+    now["rank_change"] = now["previous_rank"] - now["rank"]
+    return now.sort_values(["rank", "unit_code"]).reset_index(drop=True)
+
+
+def _first_indicator(indicators: pd.DataFrame, freq: str) -> str:
+    return str(indicators.loc[indicators["frequency"] == freq, "code"].iloc[0])
+
+
+def _ranked(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    freq: str,
+    year: int,
+    sub: int,
+    by: str,
+    units: Collection[str] | None,
+    options: Mapping[str, Any] | None,
+) -> pd.DataFrame:
+    matrix = scorecard(observations, indicators, freq, year, sub, by, units)
+    if matrix.empty or matrix.shape[1] == 0:
+        return pd.DataFrame({"unit_code": [], "score": [], "rank": pd.Series([], dtype="Int64")})
+    opts = dict(options or {})
+    weights = opts.get("weights", "equal")
+    if isinstance(weights, Mapping):
+        kept = {k: v for k, v in weights.items() if k in matrix.columns and v > 0}
+        matrix = matrix[list(kept)] if kept else matrix
+        opts["weights"] = kept or "equal"
+    result = composite(matrix, directions(indicators, by), **opts)
+    return result.scores.rename_axis("unit_code").reset_index()
+
+
+def reward_standings(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    year: int,
+    period_kind: str,
+    *,
+    by: str = "completion",
+    units: Collection[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Composite ranks at half-year (June) or year-end (December), against the same point
+    a year earlier (同比每上升一个名次). Columns ``unit, rank, previous_rank``."""
+    month = 6 if period_kind == "half" else 12
+    now = _ranked(observations, indicators, "M", year, month, by, units, options)
+    before = _ranked(observations, indicators, "M", year - 1, month, by, units, options)
+    out = now[["unit_code", "rank"]].merge(
+        before[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"}),
+        on="unit_code",
+        how="left",
+    )
+    return out.rename(columns={"unit_code": "unit"})

@@ -1,0 +1,296 @@
+"""Standings for the meeting screen: who leads, who moved, who is last (末位).
+
+A meeting (调度会/推进会) ranks every unit on one indicator in the latest reporting
+period, by completion rate against the annual target (完成率) or by year-on-year growth
+(同比增长), shows each unit's move (进位) against the previous period, and marks the top
+three and the last places. :func:`standings` builds that table for one period;
+:func:`race_frames` builds it for every period of a year, in the long form an animated
+"ranking race" chart draws frame by frame.
+
+Both build on :func:`bxgc_metrics.progress.period_progress` (value, target, completion,
+growth for every unit at once) and :func:`bxgc_metrics.ranking.rank_units` (ties share
+the better place), so the numbers on the big screen are the numbers on every other page.
+
+Order rule. Within a period, rows are ordered by rank, then by ``unit_code``; units
+without a value to rank on come last. :func:`race_frames` numbers that order as
+``position`` (1, 2, … n, no ties), so an animation can give every bar a place that is
+unique in each frame and stable when values tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.periods import format_label
+from bxgc_metrics.progress import period_progress
+from bxgc_metrics.ranking import rank_units
+
+BY = ("completion", "growth", "value")
+"""What a standing ranks on: completion rate, year-on-year growth or the value itself."""
+
+_SOURCE = {"completion": "completion", "growth": "yoy", "value": "value"}
+
+BANDS = ("top", "middle", "bottom", "unranked")
+"""``top`` (the first ``top`` places), ``bottom`` (末位, the last ``bottom`` places),
+``middle``, and ``unranked`` for units without a value to rank on."""
+
+STANDINGS_COLUMNS = (
+    "unit_code",
+    "value",
+    "target",
+    "completion",
+    "yoy",
+    "metric",
+    "rank",
+    "previous_rank",
+    "rank_change",
+    "band",
+)
+"""Columns of :func:`standings`.
+
+``value``, ``target``, ``completion`` and ``yoy`` as in
+:data:`bxgc_metrics.progress.PROGRESS_COLUMNS`; ``metric`` the column ranked on;
+``rank`` (``Int64``, 1 = best, ties share the better place); ``previous_rank`` the rank in
+the previous period among the same units; ``rank_change = previous_rank - rank``
+(positive = places gained; missing when there is no previous rank); ``band`` one of
+:data:`BANDS`.
+"""
+
+RACE_COLUMNS = (
+    "period",
+    "year",
+    "sub",
+    "unit_code",
+    "value",
+    "metric",
+    "rank",
+    "position",
+    "band",
+)
+"""Columns of :func:`race_frames`: one row per unit and period; ``period`` the canonical
+label (``2026-03``); ``position`` the unit's place in the frame's order (1 … n, unique);
+the rest as in :data:`STANDINGS_COLUMNS`."""
+
+
+def _check_by(by: str) -> None:
+    if by not in BY:
+        raise ValueError(f"unknown ranking basis {by!r}; choose from {BY}")
+
+
+def _ranked(
+    progress: pd.DataFrame,
+    by: str,
+    higher_is_better: bool,
+    units: Collection[str] | None,
+    within: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """``progress`` restricted to ``units``, with ``metric`` and ``rank``.
+
+    Completion is already direction-aware (target/value when lower is better), so it
+    always ranks higher-is-better; growth and value follow the indicator's direction.
+    """
+    if units is not None:
+        progress = progress[progress["unit_code"].isin(list(units))]
+    frame = progress.assign(metric=progress[_SOURCE[by]].astype(float))
+    higher = True if by == "completion" else higher_is_better
+    return rank_units(frame, "metric", higher, within=within)
+
+
+def bands(rank: pd.Series, top: int = 3, bottom: int = 3) -> pd.Series:
+    """The band of each rank: the first ``top`` places, the last ``bottom`` places (末位).
+
+    ``rank`` holds the ranks of one ranking (missing = unranked). A unit is ``bottom``
+    when its rank is among the last ``bottom`` of the ``n`` ranked units
+    (``rank > n - bottom``); ties share the better place, so a tie across that line stays
+    out. ``top`` wins when a short ranking makes the two overlap.
+
+    Examples
+    --------
+    >>> bands(pd.Series([1, 2, 2, 4, 5, 6, None], dtype="Int64"), top=2, bottom=2).tolist()
+    ['top', 'top', 'top', 'middle', 'bottom', 'bottom', 'unranked']
+    """
+    ranked = rank.notna()
+    n = int(ranked.sum())
+    values = rank.astype("float64")
+    out = np.where(values > n - bottom, "bottom", "middle")
+    out = np.where(values <= top, "top", out)
+    out = np.where(ranked, out, "unranked")
+    return pd.Series(out, index=rank.index, dtype=object)
+
+
+def previous_period(
+    observations: pd.DataFrame, indicator: str, freq: str, year: int, sub: int
+) -> tuple[str, int, int] | None:
+    """The latest period of ``freq`` before ``(year, sub)`` with an actual value.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"indicator_code": "A", "value_kind": "actual", "freq": "M",
+    ...                     "year": [2025, 2026, 2026], "sub": [12, 1, 3]})
+    >>> previous_period(obs, "A", "M", 2026, 3), previous_period(obs, "A", "M", 2025, 12)
+    (('M', 2026, 1), None)
+    """
+    rows = observations[
+        (observations["indicator_code"] == indicator)
+        & (observations["value_kind"] == "actual")
+        & (observations["freq"] == freq)
+    ]
+    key = rows["year"].astype(int) * 100 + rows["sub"].astype(int)
+    earlier = key[key < year * 100 + sub]
+    if earlier.empty:
+        return None
+    best = int(earlier.max())
+    return freq, best // 100, best % 100
+
+
+def standings(
+    observations: pd.DataFrame,
+    indicator: str,
+    freq: str,
+    year: int,
+    sub: int,
+    by: str = "completion",
+    higher_is_better: bool = True,
+    units: Collection[str] | None = None,
+    *,
+    top: int = 3,
+    bottom: int = 3,
+) -> pd.DataFrame:
+    """Rank every unit on one indicator in one period, with its move since the last one.
+
+    Parameters
+    ----------
+    observations
+        Long observations, as :meth:`bxgc_metrics.store.Store.observations` returns them.
+    indicator
+        The indicator code.
+    freq, year, sub
+        The period (``"M", 2026, 10`` is 2026年1-10月 for a cumulative indicator).
+    by
+        ``completion`` (完成率 against the annual target), ``growth`` (同比) or
+        ``value``; see :data:`BY`.
+    higher_is_better
+        The indicator's direction (completion is direction-aware already).
+    units
+        Rank among these unit codes only (a peer group); ``None`` ranks every unit.
+    top, bottom
+        How many places the ``top`` and ``bottom`` (末位) bands hold.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`STANDINGS_COLUMNS`, one row per unit with an actual value in the
+        period, best first (order rule in the module docstring). The previous period is
+        the latest earlier period of the same frequency with data
+        (:func:`previous_period`), ranked among the same units on the same basis.
+
+    Examples
+    --------
+    Three units, year-to-date revenue against an annual target of 100; B and C tie in
+    March and share second place; in February C led, so B gained a place and C lost one:
+
+    >>> obs = pd.DataFrame({
+    ...     "unit_code": list("ABC") * 3, "indicator_code": "R",
+    ...     "freq": ["M"] * 6 + ["Y"] * 3, "year": 2026, "sub": [2] * 3 + [3] * 3 + [0] * 3,
+    ...     "value_kind": ["actual"] * 6 + ["target"] * 3,
+    ...     "value": [20.0, 10.0, 30.0, 40.0, 25.0, 25.0, 100.0, 100.0, 100.0]})
+    >>> table = standings(obs, "R", "M", 2026, 3)
+    >>> table[["unit_code", "completion", "rank", "previous_rank", "rank_change"]].values.tolist()
+    [['A', 0.4, 1, 2, 1], ['B', 0.25, 2, 3, 1], ['C', 0.25, 2, 1, -1]]
+    >>> table["band"].tolist()
+    ['top', 'top', 'top']
+    """
+    _check_by(by)
+    now = _ranked(
+        period_progress(observations, indicator, freq, year, sub, higher_is_better),
+        by,
+        higher_is_better,
+        units,
+    )
+    before = previous_period(observations, indicator, freq, year, sub)
+    if before is None:
+        now["previous_rank"] = pd.Series(pd.NA, index=now.index, dtype="Int64")
+    else:
+        prior = _ranked(
+            period_progress(observations, indicator, *before, higher_is_better),
+            by,
+            higher_is_better,
+            units,
+        )
+        moved = prior[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"})
+        now = now.merge(moved, on="unit_code", how="left")
+    now["previous_rank"] = now["previous_rank"].astype("Int64")
+    now["rank_change"] = now["previous_rank"] - now["rank"]
+    now["band"] = bands(now["rank"], top, bottom)
+    now = now.sort_values(["rank", "unit_code"], na_position="last", kind="stable")
+    return now[list(STANDINGS_COLUMNS)].reset_index(drop=True)
+
+
+def race_frames(
+    observations: pd.DataFrame,
+    indicator: str,
+    by: str = "completion",
+    higher_is_better: bool = True,
+    units: Collection[str] | None = None,
+    *,
+    freq: str = "M",
+    year: int | None = None,
+    top: int = 3,
+    bottom: int = 3,
+) -> pd.DataFrame:
+    """The standings of every period of one year, stacked: the frames of a ranking race.
+
+    Parameters
+    ----------
+    observations, indicator, by, higher_is_better, units, top, bottom
+        As for :func:`standings`.
+    freq
+        The frequency of the frames (``M``: one frame a month).
+    year
+        The year to race through; ``None`` takes the latest year with an actual value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`RACE_COLUMNS`, ordered by period and then by ``position``; empty
+        when the indicator has no actual value of ``freq``.
+
+    Examples
+    --------
+    B overtakes A in March; in February both are at 0.2 and share first place, and the
+    tie is ordered by unit code, so A sits above B:
+
+    >>> obs = pd.DataFrame({
+    ...     "unit_code": list("ABAB") + list("AB"), "indicator_code": "R",
+    ...     "freq": ["M"] * 4 + ["Y"] * 2, "year": 2026, "sub": [2, 2, 3, 3, 0, 0],
+    ...     "value_kind": ["actual"] * 4 + ["target"] * 2,
+    ...     "value": [20.0, 20.0, 30.0, 45.0, 100.0, 100.0]})
+    >>> race = race_frames(obs, "R")
+    >>> race[["period", "unit_code", "rank", "position"]].values.tolist()
+    [['2026-02', 'A', 1, 1], ['2026-02', 'B', 1, 2], ['2026-03', 'B', 1, 1], ['2026-03', 'A', 2, 2]]
+    """
+    _check_by(by)
+    rows = observations[
+        (observations["indicator_code"] == indicator)
+        & (observations["value_kind"] == "actual")
+        & (observations["freq"] == freq)
+    ]
+    if year is None and not rows.empty:
+        year = int(rows["year"].max())
+    subs = sorted(int(s) for s in rows.loc[rows["year"] == year, "sub"].unique())
+    if not subs:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in RACE_COLUMNS})
+    assert year is not None
+    progress = pd.concat(
+        [period_progress(observations, indicator, freq, year, s, higher_is_better) for s in subs],
+        ignore_index=True,
+    )
+    race = _ranked(progress, by, higher_is_better, units, within=("sub",))
+    race["band"] = pd.concat([bands(g, top, bottom) for _, g in race.groupby("sub")["rank"]])
+    race = race.sort_values(["sub", "rank", "unit_code"], na_position="last", kind="stable")
+    race["position"] = race.groupby("sub").cumcount() + 1
+    race["period"] = [format_label(freq, year, s) for s in race["sub"]]
+    return race[list(RACE_COLUMNS)].reset_index(drop=True)

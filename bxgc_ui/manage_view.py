@@ -1,0 +1,201 @@
+"""Tables and editor settings for the gaps, campaign and settings pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from bxgc_ui import fmt
+from bxgc_ui.i18n import name, t
+
+GAP_STATUSES = ("open", "in_progress", "done")
+GAP_FIELDS = [
+    "id",
+    "unit_code",
+    "gap",
+    "measure",
+    "owner",
+    "deadline",
+    "status",
+    "indicator_code",
+    "promised_value",
+    "promised_year",
+]
+
+
+def overdue_table(gaps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Overdue rectification items, most overdue first."""
+    rows = gaps.sort_values("days_left")
+    return pd.DataFrame(
+        {
+            t("unit"): rows["unit_code"].map(names),
+            t("col_gap"): rows["gap"],
+            t("col_owner"): rows["owner"],
+            t("col_deadline"): rows["deadline"].astype(str),
+            t("col_days_left"): rows["days_left"],
+        }
+    )
+
+
+def gaps_editor_frame(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The editable gap rows, with the overdue flag shown beside them."""
+    frame = gaps[[*GAP_FIELDS, "overdue"]].copy()
+    frame["deadline"] = pd.to_datetime(frame["deadline"]).dt.date
+    return frame
+
+
+def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
+    """Column settings: units and indicators picked by name, status from a list."""
+    cc = st.column_config
+    ind_codes = list(indicators["code"])
+    ind_names = {r.code: name(r) for r in indicators.itertuples()}
+    return {
+        "id": None,
+        "unit_code": cc.SelectboxColumn(
+            t("unit"), options=list(names), required=True, format_func=names.get
+        ),
+        "gap": cc.TextColumn(t("col_gap"), required=True, width="medium"),
+        "measure": cc.TextColumn(t("col_measure"), required=True, width="large"),
+        "owner": cc.TextColumn(t("col_owner")),
+        "deadline": cc.DateColumn(t("col_deadline"), format="YYYY-MM-DD"),
+        "status": cc.SelectboxColumn(
+            t("col_status"),
+            options=list(GAP_STATUSES),
+            required=True,
+            format_func=lambda s: t(f"gap_{s}"),
+        ),
+        "indicator_code": cc.SelectboxColumn(
+            t("col_indicator"), options=ind_codes, format_func=ind_names.get
+        ),
+        "promised_value": cc.NumberColumn(t("col_promised")),
+        "promised_year": cc.NumberColumn(t("col_promised_year"), format="%d"),
+        "overdue": cc.CheckboxColumn(t("col_overdue"), disabled=True),
+    }
+
+
+def gaps_from_editor(edited: pd.DataFrame) -> pd.DataFrame:
+    """The editor's rows as the store's gaps table (new rows get ids from the store)."""
+    rows = edited.dropna(subset=["unit_code", "gap", "measure"]).copy()
+    rows["status"] = rows["status"].fillna("open")
+    return rows[[c for c in GAP_FIELDS if c != "id"]]
+
+
+def look_back_table(
+    review: pd.DataFrame, names: dict[str, str], indicators: pd.DataFrame
+) -> pd.DataFrame:
+    """Each commitment beside the latest actual value."""
+    ind = indicators.set_index("code")
+    measure = review["indicator_code"].map(ind["measure"])
+    return pd.DataFrame(
+        {
+            t("unit"): review["unit_code"].map(names),
+            t("col_gap"): review["gap"],
+            t("col_indicator"): review["indicator_code"].map(ind["name_zh"]),
+            t("col_promised"): [
+                fmt.amount(v, m) for v, m in zip(review["promised_value"], measure, strict=True)
+            ],
+            t("col_latest"): [
+                fmt.amount(v, m) for v, m in zip(review["latest_value"], measure, strict=True)
+            ],
+            t("col_achieved"): [fmt.pct(v, signed=False) for v in review["achieved"]],
+            t("col_status"): review["status"].map(lambda s: t(f"gap_{s}")),
+        }
+    )
+
+
+def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Milestones with due date, done date, status and days late."""
+    return pd.DataFrame(
+        {
+            t("camp_milestone"): [name(r) for r in milestones.itertuples()],
+            t("camp_due"): milestones["due_date"].astype(str).str[:10],
+            t("camp_done"): milestones["done_date"]
+            .astype(str)
+            .str[:10]
+            .replace({"NaT": "", "None": ""}),
+            t("col_status"): milestones["status"].map(lambda s: t(f"ms_{s}")),
+            t("camp_days_late"): milestones["days_late"],
+        }
+    )
+
+
+def phase_table(phases: pd.DataFrame) -> pd.DataFrame:
+    """Phases with their dates and status."""
+    return pd.DataFrame(
+        {
+            t("camp_phase"): [name(r) for r in phases.itertuples()],
+            t("camp_due"): phases["start_date"].astype(str).str[:10]
+            + " — "
+            + phases["end_date"].astype(str).str[:10],
+            t("col_status"): phases["status"].map(lambda s: t(f"ph_{s}")),
+        }
+    )
+
+
+def timeline_labels(campaign: str) -> dict[str, str]:
+    """Texts of the timeline chart."""
+    return {
+        "title": t("camp_chart_title", name=campaign),
+        "x": t("camp_axis"),
+        "today": t("camp_today"),
+        "late": t("ms_late"),
+        "done": t("ms_done"),
+    }
+
+
+def campaign_end(phases: pd.DataFrame, milestones: pd.DataFrame) -> dt.date | None:
+    """The last date a campaign's phases or milestones reach."""
+    dates = pd.concat([pd.to_datetime(phases["end_date"]), pd.to_datetime(milestones["due_date"])])
+    return None if dates.dropna().empty else dates.max().date()
+
+
+def unit_columns() -> dict:
+    """Settings editor columns for units."""
+    cc = st.column_config
+    return {
+        "kind": cc.SelectboxColumn(
+            options=["街道", "乡镇", "部门", "学校", "外部标杆"], required=True
+        )
+    }
+
+
+def indicator_columns() -> dict:
+    """Settings editor columns for indicators."""
+    cc = st.column_config
+    return {
+        "direction": cc.SelectboxColumn(options=["higher", "lower"], required=True),
+        "kind": cc.SelectboxColumn(options=["flow", "stock", "rate"], required=True),
+        "frequency": cc.SelectboxColumn(options=["Y", "H", "Q", "M"], required=True),
+    }
+
+
+def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """Settings editor columns for benchmark pairs: units and indicators by name."""
+    cc = st.column_config
+    names = {r.code: name(r) for r in units.itertuples()}
+    inds = {r.code: name(r) for r in indicators.itertuples()}
+    return {
+        "chaser_code": cc.SelectboxColumn(
+            t("catchup_chaser"), options=list(names), format_func=names.get
+        ),
+        "benchmark_code": cc.SelectboxColumn(
+            t("catchup_benchmarks"), options=list(names), format_func=names.get
+        ),
+        "indicator_code": cc.SelectboxColumn(
+            t("indicator"), options=list(inds), format_func=inds.get
+        ),
+    }
+
+
+def weights_table(indicators: pd.DataFrame, saved: dict | None) -> pd.DataFrame:
+    """Composite weights per monthly indicator (saved, else 1)."""
+    monthly = indicators[(indicators["frequency"] == "M") & (indicators["kind"] != "rate")]
+    return pd.DataFrame(
+        {
+            "code": monthly["code"],
+            "name": [name(r) for r in monthly.itertuples()],
+            "weight": [float((saved or {}).get(c, 1.0)) for c in monthly["code"]],
+        }
+    )

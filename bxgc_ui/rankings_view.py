@@ -1,0 +1,136 @@
+"""What the rankings page needs between the domain results and the widgets."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bxgc_metrics.ranking import rank_sensitivity
+from bxgc_metrics.scorecard import directions
+from bxgc_ui import fmt
+from bxgc_ui.i18n import name, t
+from bxgc_ui.meeting import arrow
+
+CITY_GROUPS = ("城区街道", "乡镇")
+
+
+def ranked_units(units: pd.DataFrame, group: str) -> list[str]:
+    """Units in the city-wide ranking (external benchmarks are compared, not ranked)."""
+    inside = units[units["kind"] != "外部标杆"]
+    inside = (
+        inside[inside["peer_group"].isin(CITY_GROUPS)]
+        if group == "all"
+        else inside[inside["peer_group"] == group]
+    )
+    return inside["code"].tolist()
+
+
+def months(observations: pd.DataFrame, indicator: str, limit: int = 24) -> list[tuple[int, int]]:
+    """The latest monthly periods with actual figures, newest first."""
+    rows = observations[
+        (observations["indicator_code"] == indicator)
+        & (observations["value_kind"] == "actual")
+        & (observations["freq"] == "M")
+    ]
+    pairs = rows[["year", "sub"]].drop_duplicates().sort_values(["year", "sub"], ascending=False)
+    return [(int(y), int(s)) for y, s in pairs.head(limit).itertuples(index=False)]
+
+
+def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
+    """Years whose half-year (June) or year-end (December) figures are in."""
+    month = 6 if kind == "half" else 12
+    return sorted({y for y, s in periods if s >= month}, reverse=True)
+
+
+def standings_table(
+    table: pd.DataFrame, names: dict[str, str], measure: str, by: str
+) -> pd.DataFrame:
+    """The single-indicator ranking as the page shows and exports it."""
+    return pd.DataFrame(
+        {
+            t("rank_col_rank"): table["rank"],
+            t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
+            t("unit"): table["unit_code"].map(names),
+            t("ytd_value"): [fmt.amount(v, measure) for v in table["value"]],
+            t("annual_target"): [fmt.amount(v, measure) for v in table["target"]],
+            t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],
+            t("yoy"): [fmt.pct(v) for v in table["yoy"]],
+            t("rank_col_prev"): table["previous_rank"],
+        }
+    )
+
+
+def composite_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The composite ranking as shown and exported."""
+    return pd.DataFrame(
+        {
+            t("rank_col_rank"): table["rank"],
+            t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
+            t("unit"): table["unit_code"].map(names),
+            t("rank_col_score"): table["score"].round(3),
+            t("rank_col_prev"): table["previous_rank"],
+        }
+    )
+
+
+def weights_frame(indicators: pd.DataFrame, codes: list[str], saved: dict | None) -> pd.DataFrame:
+    """The weights editor's rows: indicator name and weight (saved, else equal)."""
+    rows = indicators.set_index("code").loc[codes]
+    return pd.DataFrame(
+        {
+            "code": codes,
+            t("indicator"): [name(r) for r in rows.itertuples()],
+            t("rank_weight_col"): [float((saved or {}).get(c, 1.0)) for c in codes],
+        }
+    )
+
+
+def sensitivity(
+    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, options: dict
+) -> pd.DataFrame:
+    """How far ranks move under the other normalisations, weightings and aggregations."""
+    scenarios = {}
+    for norm in ("minmax", "zscore", "frontier"):
+        for weights in ("equal", "entropy"):
+            scenarios[f"{t('norm_' + norm)} · {t('weights_' + weights)}"] = {
+                "normalisation": norm,
+                "weights": weights,
+            }
+    scenarios[f"{t('agg_topsis')} · {t('weights_equal')}"] = {"aggregation": "topsis"}
+    base = {k: v for k, v in options.items() if k != "weights" or not isinstance(v, dict)}
+    if isinstance(options.get("weights"), dict):
+        base["weights"] = {k: v for k, v in options["weights"].items() if k in matrix.columns}
+    result = rank_sensitivity(matrix, directions(indicators, by), scenarios, base=base)
+    summary = result.summary.reset_index()
+    summary.columns = [
+        t("rank_scenario"),
+        t("rank_spearman"),
+        t("rank_max_shift"),
+        t("rank_mean_shift"),
+    ]
+    return summary.round(3)
+
+
+def reward_tables(rewards: object, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Totals per unit and the itemised explanation."""
+    totals = rewards.totals.sort_values("amount_yuan", ascending=False)
+    shown = pd.DataFrame(
+        {
+            t("unit"): totals["unit"].map(names),
+            t("reward_amount"): totals["amount_yuan"].map(lambda v: f"{v:,.0f}"),
+            t("reward_points"): totals["points"],
+            t("reward_excellent"): totals["excellent_allowed"].map(
+                lambda v: t("yes" if v else "no")
+            ),
+        }
+    )
+    items = rewards.items
+    detail = "description_zh" if t("yes") == "是" else "description_en"
+    listed = pd.DataFrame(
+        {
+            t("unit"): items["unit"].map(names),
+            t("reward_rule"): items[detail] if detail in items else items["rule_id"],
+            t("reward_amount"): items["amount_yuan"].map(lambda v: f"{v:,.0f}"),
+            t("reward_points"): items["points"],
+        }
+    )
+    return shown, listed

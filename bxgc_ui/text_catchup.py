@@ -1,0 +1,67 @@
+"""Texts of the catch-up (赶超轨迹) page."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "nav_catchup": ("赶超轨迹", "Catch-up"),
+    "catchup_title": ("赶超轨迹", "Catch-up trajectory"),
+    "catchup_chaser": ("本单位（赶超方）", "Our unit (chaser)"),
+    "catchup_benchmarks": ("标杆（赶超对象）", "Benchmarks"),
+    "catchup_model": ("预测方法", "Projection model"),
+    "model_plan": ("按设定增速", "At the growth rates set"),
+    "model_cagr": ("历史年均增速", "Historic CAGR"),
+    "model_linear": ("线性趋势", "Linear trend"),
+    "model_loglinear": ("对数线性趋势", "Log-linear trend"),
+    "model_ets": ("指数平滑（阻尼趋势）", "Exponential smoothing (damped)"),
+    "catchup_target_year": ("目标赶超年份", "Target year"),
+    "catchup_rate_ours": ("本单位年增速（%）", "Our annual growth (%)"),
+    "catchup_rate_theirs": ("{name}年增速（%）", "{name} annual growth (%)"),
+    "catchup_gap": ("当前差距（{year}年）", "Gap now ({year})"),
+    "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
+    "catchup_required": ("{year}年赶超所需年增速", "Growth needed to be level by {year}"),
+    "catchup_probability": ("{year}年实现赶超的概率", "Chance of being level by {year}"),
+    "catchup_never": ("按此增速无法赶超", "Not at these rates"),
+    "catchup_ahead": ("已领先", "Already ahead"),
+    "catchup_year": ("{year}年", "{year}"),
+    "catchup_chart_title": ("{indicator}：历史与预测", "{indicator}: history and projection"),
+    "catchup_axis_year": ("年份", "Year"),
+    "catchup_history": ("实际", "actual"),
+    "catchup_projected": ("预测", "projected"),
+    "catchup_stated": ("方案所列", "as planned"),
+    "catchup_cross_label": ("预计{year}年赶超", "overtakes in {year}"),
+    "catchup_target_label": ("目标年份", "target year"),
+    "catchup_distance_title": (
+        "与{name}的时间距离（落后年数）",
+        "Time distance to {name} (years behind)",
+    ),
+    "catchup_distance_axis": ("落后年数（年，负数为领先）", "Years behind (negative = ahead)"),
+    "catchup_distance_help": (
+        "标杆在多少年前就达到了本单位现在的水平（Sicherl 时间距离）。",
+        "How many years ago the benchmark stood where we stand now (Sicherl's time distance).",
+    ),
+    "catchup_short": (
+        "{name}只有 {n} 年数据，无法用“{model}”预测；可改用“按设定增速”。",
+        "{name} has {n} year(s) of data, too few for '{model}'; use 'at the growth rates set'.",
+    ),
+    "catchup_audit_title": ("方案核对", "Plan audit"),
+    "catchup_audit_ok": (
+        "方案各年数值与所列增速一致。",
+        "Every planned value matches its stated growth.",
+    ),
+    "catchup_audit_flags": (
+        "以下 {n} 行数值与“上年数值 ×（1+所列增速）”不符（容差 1%）：",
+        "These {n} lines do not equal last year's value × (1 + stated growth) within 1 %:",
+    ),
+    "catchup_audit_line": (
+        "{unit} {year}年：方案写 {stated}，按上年 {previous} 增长 {growth} 应为 {implied}（偏差 {dev}），实际隐含增速 {implied_growth}。",
+        "{unit} {year}: the plan says {stated}; {previous} grown by {growth} is {implied} "
+        "(off by {dev}); the implied growth is {implied_growth}.",
+    ),
+    "catchup_plan_verdict": (
+        "方案结论：按方案所列数值，{year}年本单位（{ours}）超过标杆（{theirs}）。",
+        "The plan's conclusion: on its own figures we ({ours}) pass the benchmark ({theirs}) in {year}.",
+    ),
+    "catchup_no_history": (
+        "所选单位没有该指标的年度数据。",
+        "No annual figures for this unit and indicator.",
+    ),
+    "catchup_pick_benchmark": ("请选择至少一个标杆。", "Pick at least one benchmark."),
+}

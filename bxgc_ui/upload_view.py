@@ -1,0 +1,142 @@
+"""The upload wizard's pieces: a remembered analysis, the match editor, the tables."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from bxgc_metrics.importer.issues import issues_frame
+from bxgc_metrics.importer.matching import EXACT, PROFILE
+from bxgc_metrics.importer.service import ImportPlan, analyse
+from bxgc_metrics.periods import labels
+from bxgc_ui import data
+from bxgc_ui.i18n import lang, t
+
+
+def plan_for(
+    payload: bytes,
+    file_name: str,
+    sheet: str | None,
+    profile: str | None,
+    mapping: dict,
+    create: bool,
+) -> ImportPlan:
+    """Analyse once per file, choice and data version; reruns reuse the result."""
+    key = (
+        hashlib.sha256(payload).hexdigest(),
+        file_name,
+        sheet,
+        profile,
+        repr(sorted((k, sorted(v.items())) for k, v in mapping.items())),
+        create,
+        data.version(),
+    )
+    remembered = st.session_state.get("up_plan")
+    if remembered and remembered[0] == key:
+        return remembered[1]
+    bar = st.progress(0.0, text=t("up_analysing"))
+    plan = analyse(
+        payload,
+        file_name,
+        data.store(),
+        sheet=sheet,
+        profile=profile,
+        mapping=mapping,
+        create_missing=create,
+        progress=lambda share, _what: bar.progress(share, text=t("up_analysing")),
+    )
+    bar.empty()
+    st.session_state["up_plan"] = (key, plan)
+    return plan
+
+
+def sheets_table(plan: ImportPlan) -> pd.DataFrame:
+    """One row per sheet: name, layout, figures."""
+    return pd.DataFrame(
+        {
+            t("up_sheet"): [s.name for s in plan.sheets],
+            t("up_layout"): [t(f"layout_{s.layout}") for s in plan.sheets],
+            t("up_figures"): [s.figures for s in plan.sheets],
+        }
+    )
+
+
+def open_matches(matches: pd.DataFrame) -> pd.DataFrame:
+    """Names that still need the analyst: near matches and unknown names."""
+    if matches.empty:
+        return matches
+    return matches[~matches["how"].isin([EXACT, PROFILE, "new"])]
+
+
+def match_choices(matches: pd.DataFrame, reference: pd.DataFrame, kind: str) -> dict[str, str]:
+    """A select box per open name (the suggestion preselected); returns name → code."""
+    names = {row.code: row.name_zh for row in reference.itertuples()}
+    options = ["", *names]
+    chosen = {}
+    for row in open_matches(matches).itertuples():
+        default = options.index(row.suggestion) if row.suggestion in names else 0
+        code = st.selectbox(
+            f"{t('up_in_file')}：{row.name}",
+            options,
+            index=default,
+            format_func=lambda c: names.get(c, t("up_not_mapped")),
+            key=f"up_map_{kind}_{row.name}",
+        )
+        if code:
+            chosen[row.name] = code
+    return chosen
+
+
+def issues_table(plan: ImportPlan) -> pd.DataFrame:
+    """Issues in the reader's language with translated column names."""
+    frame = issues_frame(list(plan.issues), lang())
+    frame["severity"] = frame["severity"].map(lambda s: t(f"sev_{s}"))
+    return frame.rename(
+        columns={
+            "severity": t("up_col_severity"),
+            "sheet": t("up_col_sheet"),
+            "row": t("up_col_row"),
+            "column": t("up_col_column"),
+            "value": t("up_col_value"),
+            "message": t("up_col_message"),
+        }
+    )
+
+
+def changes_table(
+    plan: ImportPlan, unit_names: dict[str, str], indicator_names: dict[str, str]
+) -> pd.DataFrame:
+    """New and changed figures: unit, indicator, period, kind, old → new."""
+    preview = plan.preview
+    if preview.empty:
+        return preview
+    moving = preview[preview["status"] != "unchanged"]
+    return pd.DataFrame(
+        {
+            t("unit"): moving["unit_code"].map(unit_names).fillna(moving["unit_code"]),
+            t("indicator"): moving["indicator_code"]
+            .map(indicator_names)
+            .fillna(moving["indicator_code"]),
+            t("up_period"): labels(moving["freq"], moving["year"], moving["sub"]),
+            t("up_kind"): moving["value_kind"],
+            t("up_old"): moving["old_value"],
+            t("up_new_value"): moving["value"],
+        }
+    )
+
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """The batch history for reading."""
+    return pd.DataFrame(
+        {
+            t("up_col_id"): batches["id"],
+            t("up_col_file"): batches["file_name"],
+            t("up_col_who"): batches["who"],
+            t("up_col_when"): batches["created_at"].astype(str).str[:19],
+            t("up_new"): batches["rows_new"],
+            t("up_changed"): batches["rows_changed"],
+            t("up_col_status"): batches["status"].map(lambda s: t(f"status_{s}")),
+        }
+    )

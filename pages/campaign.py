@@ -1,0 +1,41 @@
+"""活动进度 Campaign: phases and milestones on a timeline, today marked, what is late."""
+
+import datetime as dt
+
+import streamlit as st
+
+from bxgc_metrics.campaign import milestone_status, phase_status
+from bxgc_ui import charts, data
+from bxgc_ui import manage_view as view
+from bxgc_ui.i18n import t
+from bxgc_ui.widgets import demo_notice, empty_state
+
+path, version = data.snapshot()
+units = data.units(path, version)
+st.title(t("camp_title"))
+today = dt.date.today()
+phases = phase_status(data.table(path, version, "phases"), today)
+milestones = milestone_status(data.table(path, version, "milestones"), today)
+if phases.empty and milestones.empty:
+    empty_state()
+    st.stop()
+demo_notice(units)
+
+late = milestones[milestones["status"] == "late"]
+if len(late):
+    st.warning(t("camp_late"))
+    st.dataframe(view.milestone_table(late), hide_index=True)
+else:
+    st.success(t("camp_none_late"))
+
+campaigns = list(dict.fromkeys([*phases["campaign"], *milestones["campaign"]]))
+pick = st.selectbox(t("camp_pick"), campaigns, key="camp_pick")
+mine_p = phases[phases["campaign"] == pick]
+mine_m = milestones[milestones["campaign"] == pick]
+st.plotly_chart(charts.timeline_figure(mine_p, mine_m, today, view.timeline_labels(pick)))
+end = view.campaign_end(mine_p, mine_m)
+if end is not None and end < today:
+    st.caption(t("camp_over", date=end.isoformat()))
+left, right = st.columns(2)
+left.dataframe(view.phase_table(mine_p), hide_index=True)
+right.dataframe(view.milestone_table(mine_m), hide_index=True)

@@ -1,0 +1,166 @@
+"""赶超轨迹 Catch-up: our unit against its benchmarks — history, projection, what-if."""
+
+import math
+
+import streamlit as st
+
+from bxgc_metrics.audit import audit_plan
+from bxgc_metrics.projection import MODELS
+from bxgc_metrics.trajectory import stated_crossing, stated_plan, stated_rates
+from bxgc_ui import catchup_view as view
+from bxgc_ui import charts, data, fmt
+from bxgc_ui.i18n import lang, t
+from bxgc_ui.widgets import demo_notice, empty_state
+
+path, version = data.snapshot()
+units, indicators = data.units(path, version), data.indicators(path, version)
+observations = data.observations(path, version)
+st.title(t("catchup_title"))
+if observations.empty:
+    empty_state()
+    st.stop()
+demo_notice(units)
+pairs = data.table(path, version, "benchmark_pairs")
+names = view.names(units)
+
+left, middle, right = st.columns(3)
+chasers = view.chaser_options(units, pairs)
+chaser = left.selectbox(t("catchup_chaser"), chasers, format_func=names.get, key="cu_chaser")
+ind_names = view.indicator_names(indicators, observations, chaser)
+default_ind, default_benches, default_target = view.pair_defaults(pairs, chaser, list(ind_names))
+code = middle.selectbox(
+    t("indicator"),
+    list(ind_names),
+    format_func=ind_names.get,
+    index=list(ind_names).index(default_ind),
+    key=f"cu_ind_{chaser}",
+)
+others = [u for u in names if u != chaser]
+benches = right.multiselect(
+    t("catchup_benchmarks"),
+    others,
+    default=default_benches,
+    format_func=names.get,
+    key=f"cu_bench_{chaser}",
+)
+if not benches:
+    st.info(t("catchup_pick_benchmark"))
+    st.stop()
+ind = indicators.set_index("code").loc[code]
+higher = ind["direction"] == "higher"
+annual = data.annual(path, version, code, ind["frequency"])
+base = view.base_year(annual, chaser, benches)
+if base is None:
+    st.warning(t("catchup_no_history"))
+    st.stop()
+stated = stated_plan(
+    observations, code, view.growth_indicator(indicators, code), [chaser, *benches]
+)
+
+c1, c2 = st.columns([3, 2])
+model = c1.segmented_control(
+    t("catchup_model"),
+    list(MODELS),
+    default="plan",
+    required=True,
+    format_func=lambda m: t(f"model_{m}"),
+    key="cu_model",
+)
+target = c2.slider(
+    t("catchup_target_year"),
+    base + 1,
+    base + 15,
+    default_target if default_target and default_target > base else base + 3,
+    key=f"cu_target_{chaser}_{code}",
+)
+defaults = view.default_rates(annual, [chaser, *benches], stated_rates(stated, base))
+s1, s2 = st.columns(2)
+ours_rate = s1.slider(
+    t("catchup_rate_ours"), -30.0, 100.0, defaults[chaser], 0.5, key=f"cu_rate_{chaser}_{code}"
+)
+theirs_rate = s2.slider(
+    t("catchup_rate_theirs", name=names[benches[0]]),
+    -30.0,
+    100.0,
+    defaults[benches[0]],
+    0.5,
+    key=f"cu_rate_{benches[0]}_{code}",
+)
+rates = {
+    **{u: v / 100 for u, v in defaults.items()},
+    chaser: ours_rate / 100,
+    benches[0]: theirs_rate / 100,
+}
+tr = data.trajectory_of(
+    path,
+    version,
+    code,
+    ind["frequency"],
+    chaser,
+    tuple(benches),
+    model,
+    target,
+    tuple(sorted(rates.items())),
+    higher,
+)
+first = tr.answers.iloc[0]
+chance = data.probability(path, version, code, ind["frequency"], chaser, benches[0], target, higher)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(
+    t("catchup_gap", year=int(first["base_year"])),
+    fmt.amount(first["gap"], ind["measure"], lang()),
+    fmt.pct(first["gap_ratio"]),
+    delta_color="inverse",
+)
+m2.metric(t("catchup_crossing"), view.crossing_text(first))
+m3.metric(t("catchup_required", year=target), fmt.pct(first["required_rate"], signed=False))
+m4.metric(
+    t("catchup_probability", year=target),
+    "—" if math.isnan(chance) else fmt.pct(chance, signed=False, digits=0),
+)
+for unit, status in tr.status.items():
+    if status == "too_short" and model != "plan":
+        n = int((annual["unit_code"] == unit).sum())
+        st.caption(t("catchup_short", name=names[unit], n=n, model=t(f"model_{model}")))
+
+crossing = first["crossing_period"] if model == "plan" else first["model_crossing"]
+labels = view.chart_labels(ind_names[code], crossing)
+st.plotly_chart(
+    charts.trajectory_figure(tr, names, chaser, stated, labels, ind["measure"], target, crossing)
+)
+if len(tr.answers) > 1:
+    st.dataframe(view.answers_table(tr.answers, names, ind["measure"]), hide_index=True)
+
+distance = tr.distance[tr.distance["benchmark_code"] == benches[0]]
+if distance["time_distance"].notna().any():
+    st.plotly_chart(
+        charts.distance_figure(
+            distance,
+            t("catchup_distance_title", name=names[benches[0]]),
+            t("catchup_axis_year"),
+            t("catchup_distance_axis"),
+        )
+    )
+    st.caption(t("catchup_distance_help"))
+
+if stated["growth"].notna().any():
+    st.subheader(t("catchup_audit_title"))
+    verdict = stated_crossing(stated, chaser, benches[0], higher)
+    if verdict:
+        year, ours, theirs = verdict
+        st.success(
+            t(
+                "catchup_plan_verdict",
+                year=year,
+                ours=fmt.amount(ours, ind["measure"], lang()),
+                theirs=fmt.amount(theirs, ind["measure"], lang()),
+            )
+        )
+    flags = audit_plan(stated)
+    if flags.empty:
+        st.info(t("catchup_audit_ok"))
+    else:
+        st.warning(t("catchup_audit_flags", n=len(flags)))
+        for line in view.audit_lines(flags, names, ind["measure"]):
+            st.markdown(f"- {line}")

@@ -1,0 +1,50 @@
+"""差距整改 Gaps: each unit's gaps and measures (editable), overdue items, the look back."""
+
+import datetime as dt
+
+import streamlit as st
+
+from bxgc_metrics.campaign import gap_status, look_back
+from bxgc_ui import data
+from bxgc_ui import manage_view as view
+from bxgc_ui.catchup_view import names as unit_names
+from bxgc_ui.i18n import t
+from bxgc_ui.widgets import demo_notice, empty_state
+
+path, version = data.snapshot()
+units, indicators = data.units(path, version), data.indicators(path, version)
+st.title(t("gaps_title"))
+if units.empty:
+    empty_state()
+    st.stop()
+demo_notice(units)
+gaps = gap_status(data.table(path, version, "gaps"), dt.date.today())
+names = unit_names(units)
+
+overdue = gaps[gaps["overdue"]]
+if len(overdue):
+    st.warning(t("gaps_overdue", n=len(overdue)))
+    st.dataframe(view.overdue_table(overdue, names), hide_index=True)
+else:
+    st.success(t("gaps_none_overdue"))
+
+st.caption(t("gaps_help"))
+edited = st.data_editor(
+    view.gaps_editor_frame(gaps),
+    num_rows="dynamic",
+    hide_index=True,
+    column_config=view.gaps_columns(names, indicators),
+    key="gaps_editor",
+)
+if st.button(t("gaps_save"), type="primary", key="gaps_save"):
+    data.store().replace_table("gaps", view.gaps_from_editor(edited))
+    st.success(t("gaps_saved"))
+    st.rerun()
+
+st.subheader(t("gaps_lookback"))
+st.caption(t("gaps_lookback_help"))
+directions = dict(zip(indicators["code"], indicators["direction"] == "higher", strict=True))
+review = look_back(
+    gaps[gaps["indicator_code"].notna()], data.observations(path, version), directions
+)
+st.dataframe(view.look_back_table(review, names, indicators), hide_index=True)

@@ -1,0 +1,128 @@
+"""会议大屏 Meeting screen: a live ranking for the projector that refreshes itself.
+
+Kiosk URL (no Streamlit chrome, dark): http://localhost:8501/meeting?embed=true&embed_options=dark_theme
+Query parameters seed the settings: ``every`` (seconds, default 10), ``indicator`` (code),
+``by`` (``completion``/``growth``), ``group`` (a peer group or ``all``), ``carousel=1``.
+The ranking runs in a fragment that re-reads the store's data version every interval,
+so an import shows on the screen within one interval, without reloading the page.
+"""
+
+import datetime as dt
+import zoneinfo
+
+import streamlit as st
+
+from bxgc_metrics.periods import months_elapsed
+from bxgc_metrics.progress import latest_period
+from bxgc_metrics.standings import race_frames, standings
+from bxgc_ui import data, meeting
+from bxgc_ui.i18n import name, t
+from bxgc_ui.widgets import empty_state
+
+path, version = data.snapshot()
+units, observations = data.units(path, version), data.observations(path, version)
+inds = meeting.rankable(data.indicators(path, version)) if not observations.empty else None
+if inds is None or inds.empty:
+    st.title(t("meeting_title"))
+    empty_state()
+    st.stop()
+
+codes = inds.index.tolist()
+groups = sorted(units.loc[units["code"].isin(observations["unit_code"]), "peer_group"].unique())
+for key, value in meeting.query_defaults(codes, ["all", *groups]).items():
+    st.session_state.setdefault(key, value)
+side = st.sidebar
+side.subheader(t("meeting_settings"))
+carousel = side.toggle(
+    t("meeting_carousel"), key="meeting_carousel", help=t("meeting_carousel_help")
+)
+settings = meeting.Settings(
+    indicator=side.selectbox(
+        t("indicator"), codes, format_func=lambda c: name(inds.loc[c]), key="meeting_indicator"
+    ),
+    by=side.segmented_control(
+        t("meeting_by"),
+        meeting.BY_CHOICES,
+        format_func=lambda b: t(f"meeting_by_{b}"),
+        key="meeting_by",
+        required=True,
+    ),
+    group=side.selectbox(
+        t("meeting_group"), ["all", *groups], format_func=meeting.group_label, key="meeting_group"
+    ),
+    every=side.number_input(
+        t("meeting_every"), meeting.EVERY_MIN, meeting.EVERY_MAX, step=1, key="meeting_every"
+    ),
+    carousel=carousel,
+)
+side.caption(t("meeting_kiosk"))
+side.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)
+meeting.screen_setup()
+
+
+@st.fragment(run_every=settings.every)
+def live_ranking() -> None:
+    """Re-read the data version, reload through the cache, rank, draw."""
+    path, version = data.snapshot()
+    obs, people = data.observations(path, version), data.units(path, version)
+    ind = inds.loc[meeting.carousel_pick(codes, settings.indicator, settings.carousel)]
+    members = meeting.members(people, settings.group)
+    period = latest_period(obs, ind["code"])
+    with st.container(key="meeting_screen"):
+        by_text = t(f"meeting_by_{settings.by}")
+        st.title(t("meeting_heading", indicator=name(ind), by=by_text))
+        if period is None:
+            st.info(t("meeting_no_data"))
+            return
+        table = standings(
+            obs, ind["code"], *period, settings.by, ind["direction"] == "higher", members
+        )
+        table = table.merge(
+            people[["code", "name_zh", "name_en"]], left_on="unit_code", right_on="code"
+        )
+        table["label"] = [name(r) for r in table.itertuples()]
+        zone = st.context.timezone
+        now = dt.datetime.now(zoneinfo.ZoneInfo(zone) if zone else None)
+        st.caption(
+            t(
+                "meeting_stamp",
+                period=meeting.period_text(*period),
+                group=meeting.group_label(settings.group),
+                time=now.strftime("%H:%M:%S"),
+                every=settings.every,
+            )
+        )
+        left, right = st.columns([3, 2], gap="large")
+        progress = (
+            months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
+        )
+        left.plotly_chart(
+            meeting.ranking_figure(table, settings.by, "", f"{by_text} (%)", progress),
+            theme=None,
+            config={"displayModeBar": False},
+        )
+        shown, columns = meeting.display_table(table, ind["measure"])
+        right.dataframe(
+            shown, hide_index=True, column_config=columns, height=35 * (len(shown) + 1) + 3
+        )
+
+
+live_ranking()
+
+ind = inds.loc[settings.indicator]
+members = meeting.members(units, settings.group)
+race = race_frames(observations, ind["code"], settings.by, ind["direction"] == "higher", members)
+if not race.empty:
+    panel = st.container(key="meeting_race")
+    panel.subheader(t("meeting_race", year=int(race["year"].iloc[-1])))
+    panel.caption(t("meeting_race_help"))
+    labels = {r.code: name(r) for r in units.itertuples()}
+    figure = meeting.race_figure(
+        race,
+        labels,
+        settings.by,
+        name(ind),
+        f"{t(f'meeting_by_{settings.by}')} (%)",
+        lambda y, s: meeting.period_text("M", y, s),
+    )
+    panel.plotly_chart(figure, theme=None, config={"displayModeBar": False})

@@ -1,0 +1,167 @@
+"""排名 Rankings: by indicator, composite with weights and sensitivity, and rewards."""
+
+import streamlit as st
+
+from bxgc_metrics.export import to_xlsx_bytes
+from bxgc_metrics.periods import display
+from bxgc_metrics.ranking import AGGREGATIONS, NORMALISATIONS
+from bxgc_metrics.rewards import compute_rewards, load_default_rules
+from bxgc_ui import charts, data
+from bxgc_ui import rankings_view as view
+from bxgc_ui.catchup_view import names as unit_names
+from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.meeting import rankable
+from bxgc_ui.widgets import demo_notice, empty_state
+
+path, version = data.snapshot()
+units, indicators = data.units(path, version), data.indicators(path, version)
+observations = data.observations(path, version)
+st.title(t("rank_title"))
+if observations.empty:
+    empty_state()
+    st.stop()
+demo_notice(units)
+names = unit_names(units)
+monthly = rankable(indicators)
+groups = ["all", *view.CITY_GROUPS]
+c1, c2, c3 = st.columns(3)
+group = c1.segmented_control(
+    t("rank_group"),
+    groups,
+    default="all",
+    required=True,
+    format_func=lambda g: t("group_all") if g == "all" else g,
+    key="rank_group",
+)
+by = c2.segmented_control(
+    t("rank_by"),
+    ["completion", "growth"],
+    default="completion",
+    required=True,
+    format_func=lambda b: t(f"by_{b}"),
+    key="rank_by",
+)
+members = tuple(view.ranked_units(units, group))
+periods = view.months(observations, monthly.index[0])
+year, sub = c3.selectbox(
+    t("rank_period"),
+    periods,
+    key="rank_period",
+    format_func=lambda p: display("M", p[0], p[1], True, lang()),
+)
+period_text = display("M", year, sub, True, lang())
+single, combined, rewards = st.tabs(
+    [t("rank_tab_single"), t("rank_tab_composite"), t("rank_tab_rewards")]
+)
+
+with single:
+    labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
+    code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key="rank_ind")
+    ind = monthly.loc[code]
+    table = data.standings_of(
+        path, version, code, year, sub, by, ind["direction"] == "higher", members
+    )
+    shown = view.standings_table(table, names, ind["measure"], by)
+    left, right = st.columns([2, 3])
+    left.plotly_chart(
+        charts.ranking_bars(
+            table,
+            names,
+            by,
+            t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}")),
+            f"{t(f'by_{by}')} (%)",
+        )
+    )
+    right.dataframe(shown, hide_index=True)
+    right.download_button(
+        t("rank_export"),
+        to_xlsx_bytes({labels[code][:28]: shown}),
+        file_name=f"ranking-{code}-{year}-{sub:02d}.xlsx",
+        key="rank_dl_single",
+    )
+
+with combined:
+    saved = data.store().setting("composite_weights")
+    a, b, c = st.columns(3)
+    norm = a.selectbox(
+        t("rank_normalisation"),
+        NORMALISATIONS,
+        key="rank_norm",
+        format_func=lambda n: t(f"norm_{n}"),
+    )
+    how = b.selectbox(
+        t("rank_weighting"),
+        ["equal", "entropy", "custom"],
+        key="rank_weighting",
+        format_func=lambda w: t(f"weights_{w}"),
+    )
+    agg = c.selectbox(
+        t("rank_aggregation"), AGGREGATIONS, key="rank_agg", format_func=lambda g: t(f"agg_{g}")
+    )
+    matrix = data.scorecard_of(path, version, year, sub, by, members)
+    weights: object = how
+    if how == "custom" and not matrix.empty:
+        edited = st.data_editor(
+            view.weights_frame(indicators, list(matrix.columns), saved),
+            hide_index=True,
+            disabled=["code", t("indicator")],
+            column_config={"code": None},
+            key="rank_weights_editor",
+        )
+        weights = dict(zip(edited["code"], edited[t("rank_weight_col")], strict=True))
+    options = {"normalisation": norm, "weights": weights, "aggregation": agg}
+    if matrix.empty or matrix.shape[1] < 2:
+        st.info(t("rank_no_matrix"))
+    else:
+        key = tuple(
+            sorted(
+                (k, tuple(sorted(v.items())) if isinstance(v, dict) else v)
+                for k, v in options.items()
+            )
+        )
+        table = data.composite_of(path, version, year, sub, by, members, key)
+        shown = view.composite_table(table, names)
+        left, right = st.columns([3, 2])
+        left.plotly_chart(
+            charts.score_bars(
+                table, names, t("rank_composite_chart", period=period_text), t("rank_col_score")
+            )
+        )
+        right.dataframe(shown, hide_index=True)
+        right.download_button(
+            t("rank_export"),
+            to_xlsx_bytes({"composite": shown}),
+            file_name=f"composite-{year}-{sub:02d}.xlsx",
+            key="rank_dl_comp",
+        )
+        st.subheader(t("rank_sensitivity"))
+        st.dataframe(view.sensitivity(matrix, indicators, by, options), hide_index=True)
+
+with rewards:
+    r1, r2 = st.columns(2)
+    kind = r1.segmented_control(
+        t("reward_kind"),
+        ["half", "year"],
+        default="year",
+        required=True,
+        key="reward_kind",
+        format_func=lambda k: t(f"reward_{k}"),
+    )
+    years = view.assessed_years(periods, kind)
+    reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
+    rules = data.store().reward_rules()
+    ranks = data.reward_ranks_of(path, version, reward_year, kind, by, members)
+    result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
+    totals, items = view.reward_tables(result, names)
+    st.caption(t("reward_note"))
+    left, right = st.columns(2)
+    left.markdown(f"**{t('reward_totals')}**")
+    left.dataframe(totals, hide_index=True)
+    right.markdown(f"**{t('reward_items')}**")
+    right.dataframe(items, hide_index=True)
+    st.download_button(
+        t("rank_export"),
+        to_xlsx_bytes({"totals": totals, "items": items}),
+        file_name=f"rewards-{reward_year}-{kind}.xlsx",
+        key="rank_dl_rewards",
+    )

@@ -1,0 +1,95 @@
+"""设置 Settings: units, indicators, benchmark pairs, composite weights, reward rules."""
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.rewards import load_default_rules
+from bxgc_metrics.store import INDICATOR_COLUMNS, UNIT_COLUMNS
+from bxgc_ui import data
+from bxgc_ui import manage_view as view
+from bxgc_ui.i18n import lang, t
+
+path, version = data.snapshot()
+store = data.store()
+units, indicators = data.units(path, version), data.indicators(path, version)
+st.title(t("set_title"))
+tabs = st.tabs(
+    [t("set_units"), t("set_indicators"), t("set_pairs"), t("set_weights"), t("set_rules")]
+)
+
+
+def save(action: Callable[..., None], *args: object) -> None:
+    """Run one store write and say how it went."""
+    try:
+        action(*args)
+    except BxgcError as exc:
+        st.error(exc.text(lang()))
+    else:
+        st.success(t("set_saved"))
+
+
+with tabs[0]:
+    st.caption(t("set_units_help"))
+    edited = st.data_editor(
+        units[list(UNIT_COLUMNS)],
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=view.unit_columns(),
+        key="set_units_editor",
+    )
+    if st.button(t("set_save"), key="set_units_save"):
+        save(store.upsert_units, edited.dropna(subset=["code", "name_zh"]))
+
+with tabs[1]:
+    st.caption(t("set_indicators_help"))
+    edited = st.data_editor(
+        indicators[list(INDICATOR_COLUMNS)],
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=view.indicator_columns(),
+        key="set_ind_editor",
+    )
+    if st.button(t("set_save"), key="set_ind_save"):
+        save(store.upsert_indicators, edited.dropna(subset=["code", "name_zh"]))
+
+with tabs[2]:
+    pairs = data.table(path, version, "benchmark_pairs")
+    edited = st.data_editor(
+        pairs.drop(columns=["id"]),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=view.pair_columns(units, indicators),
+        key="set_pairs_editor",
+    )
+    if st.button(t("set_save"), key="set_pairs_save"):
+        save(store.replace_table, "benchmark_pairs", edited.dropna(subset=["chaser_code"]))
+
+with tabs[3]:
+    st.caption(t("set_weights_help"))
+    frame = view.weights_table(indicators, store.setting("composite_weights"))
+    edited = st.data_editor(
+        frame, hide_index=True, disabled=["code", "name"], key="set_weights_editor"
+    )
+    if st.button(t("set_save"), key="set_weights_save"):
+        save(
+            store.save_setting,
+            "composite_weights",
+            dict(zip(edited["code"], edited["weight"].astype(float), strict=True)),
+        )
+
+with tabs[4]:
+    st.caption(t("set_rules_help"))
+    rules = store.reward_rules()
+    edited = st.data_editor(
+        load_default_rules() if rules is None else rules,
+        num_rows="dynamic",
+        hide_index=True,
+        key="set_rules_editor",
+    )
+    left, right = st.columns(2)
+    if left.button(t("set_save"), key="set_rules_save"):
+        save(store.save_reward_rules, edited.dropna(subset=["rule_id"]))
+    if right.button(t("set_reset_rules"), key="set_rules_reset"):
+        save(store.save_reward_rules, load_default_rules())

@@ -1,0 +1,139 @@
+"""数据上传 Upload: upload → detect → match → check → preview → commit; history with undo."""
+
+import streamlit as st
+
+from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.importer.service import commit
+from bxgc_metrics.importer.templates import long_template, wide_template
+from bxgc_ui import data
+from bxgc_ui import upload_view as view
+from bxgc_ui.catchup_view import names as unit_names
+from bxgc_ui.i18n import lang, name, t
+
+path, version = data.snapshot()
+units, indicators = data.units(path, version), data.indicators(path, version)
+store = data.store()
+st.title(t("up_title"))
+importing, history, templates = st.tabs(
+    [t("up_tab_import"), t("up_tab_history"), t("up_tab_templates")]
+)
+
+with importing:
+    upload = st.file_uploader(
+        t("up_file"), type=["xlsx", "xlsm", "xls", "csv", "tsv"], key="up_file"
+    )
+    if upload is not None:
+        payload = upload.getvalue()
+        profiles = ["", *data.table(path, version, "import_profiles")["name"]]
+        c1, c2 = st.columns(2)
+        profile = c1.selectbox(
+            t("up_profile"),
+            profiles,
+            key="up_profile",
+            format_func=lambda p: p or t("up_no_profile"),
+        )
+        create = c2.checkbox(t("up_create_missing"), key="up_create")
+        mapping = st.session_state.setdefault("up_mapping", {"units": {}, "indicators": {}})
+        plan = view.plan_for(payload, upload.name, None, profile or None, mapping, create)
+
+        st.subheader(t("up_step_detect"))
+        st.dataframe(view.sheets_table(plan), hide_index=True)
+
+        st.subheader(t("up_step_map"))
+        waiting = [
+            (k, m, ref)
+            for k, m, ref in (
+                ("units", plan.unit_matches, units),
+                ("indicators", plan.indicator_matches, indicators),
+            )
+            if len(view.open_matches(m))
+        ]
+        if waiting:
+            with st.form("up_match_form"):
+                chosen = {k: view.match_choices(m, ref, k) for k, m, ref in waiting}
+                if st.form_submit_button(t("up_confirm_matches")):
+                    st.session_state["up_mapping"] = {
+                        k: {**mapping[k], **chosen.get(k, {})} for k in mapping
+                    }
+                    st.rerun()
+        else:
+            st.caption(t("up_all_matched"))
+
+        st.subheader(t("up_step_check"))
+        if plan.errors:
+            st.error(t("up_errors", n=len(plan.errors)))
+        if plan.warnings:
+            st.warning(t("up_warnings", n=len(plan.warnings)))
+        if plan.issues:
+            st.dataframe(view.issues_table(plan), hide_index=True)
+        else:
+            st.success(t("up_no_issues"))
+
+        st.subheader(t("up_step_preview"))
+        counts = plan.counts()
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("up_new"), counts["new"])
+        m2.metric(t("up_changed"), counts["changed"])
+        m3.metric(t("up_unchanged"), counts["unchanged"])
+        if plan.same_file_batch is not None:
+            st.info(t("up_same_file", batch=plan.same_file_batch))
+        ind_names = {r.code: name(r) for r in indicators.itertuples()}
+        changes = view.changes_table(plan, unit_names(units), ind_names)
+        if len(changes):
+            st.dataframe(changes, hide_index=True)
+
+        st.subheader(t("up_step_commit"))
+        profile_name = st.text_input(t("up_save_profile"), value=profile, key="up_profile_name")
+        if st.button(t("up_commit"), type="primary", disabled=not plan.can_commit, key="up_commit"):
+            try:
+                result = commit(plan, store, profile_name=profile_name or None)
+            except BxgcError as exc:
+                st.error(exc.text(lang()))
+            else:
+                st.session_state.pop("up_plan", None)
+                st.session_state["up_mapping"] = {"units": {}, "indicators": {}}
+                if result.batch_id is None:
+                    st.info(t("up_nothing_changed"))
+                else:
+                    st.success(
+                        t(
+                            "up_committed",
+                            batch=result.batch_id,
+                            new=result.rows_new,
+                            changed=result.rows_changed,
+                            same=result.rows_unchanged,
+                        )
+                    )
+
+with history:
+    batches = store.batches()
+    if batches.empty:
+        st.info(t("up_no_batches"))
+    else:
+        st.dataframe(view.batches_table(batches), hide_index=True)
+        live = batches.loc[batches["status"] == "committed", "id"].tolist()
+        if live:
+            pick = st.selectbox(t("up_undo_pick"), live, key="up_undo_pick")
+            if st.button(t("up_undo"), key="up_undo"):
+                try:
+                    store.undo_batch(int(pick))
+                except BxgcError as exc:
+                    st.error(exc.text(lang()))
+                else:
+                    st.success(t("up_undone", batch=pick))
+
+with templates:
+    st.write(t("up_template_help"))
+    st.download_button(
+        t("up_template_long"),
+        long_template(units, indicators),
+        file_name="bxgc-long-template.xlsx",
+        key="up_tpl_long",
+    )
+    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    st.download_button(
+        t("up_template_wide"),
+        wide_template(units, indicators, periods),
+        file_name="bxgc-wide-template.xlsx",
+        key="up_tpl_wide",
+    )
