@@ -196,7 +196,7 @@ _SIZE = {
 _GROWTH_TILT = {"JD03": 0.05, "XZ02": 0.06, "JD05": 0.04, "JD01": 0.02}
 
 # Chinese monthly activity: a slow start around the Spring Festival, a strong June and December.
-_SEASON = np.array([0.55, 0.60, 0.85, 0.90, 0.95, 1.20, 0.90, 0.90, 1.05, 0.95, 1.05, 1.40])
+_SEASON = np.array([0.75, 0.70, 0.95, 0.95, 1.00, 1.15, 0.95, 0.95, 1.05, 1.00, 1.05, 1.30])
 _SEASON = _SEASON / _SEASON.sum()
 
 
@@ -417,7 +417,7 @@ def _indicator_frames(
     ytd = np.cumsum(monthly, axis=2)
     ytd = np.round(ytd) if is_count else np.round(ytd, 2 if code == "INFRA" else 1)
     prior = np.concatenate([level[:, :1] / (1 + yearly_growth[:, :1]), ytd[:, :-1, -1]], axis=1)
-    target = prior * (1 + growth + 0.02 + rng.normal(0, 0.01, prior.shape))
+    target = prior * (1 + growth + rng.normal(-0.01, 0.04, prior.shape))
     target = np.round(target) if is_count else np.round(target, 2 if code == "INFRA" else 0)
     return _with_target(codes, years, code, ytd, target, cumulative=True)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.progress import period_progress
 from bxgc_metrics.ranking import composite
 from bxgc_metrics.standings import previous_period
@@ -147,3 +148,32 @@ def reward_standings(
         how="left",
     )
     return out.rename(columns={"unit_code": "unit"})
+
+
+def pace_matrix(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    freq: str,
+    year: int,
+    sub: int,
+    units: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """时间过半、任务过半 for every unit and indicator: completion minus time elapsed, in
+    percentage points (positive = ahead of the calendar).
+
+    Flows and stocks only (a growth rate has no annual share to keep pace with).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({
+    ...     "unit_code": ["A", "B"] * 2, "indicator_code": ["R"] * 4,
+    ...     "freq": ["M", "M", "Y", "Y"], "year": 2026, "sub": [6, 6, 0, 0],
+    ...     "value_kind": ["actual"] * 2 + ["target"] * 2, "value": [54.0, 30.0, 100.0, 100.0]})
+    >>> inds = pd.DataFrame({"code": ["R"], "direction": ["higher"], "frequency": ["M"],
+    ...                      "kind": ["flow"]})
+    >>> pace_matrix(obs, inds, "M", 2026, 6).round(1).to_dict()
+    {'R': {'A': 4.0, 'B': -20.0}}
+    """
+    chosen = indicators[indicators["kind"] != "rate"]
+    completion = scorecard(observations, chosen, freq, year, sub, "completion", units)
+    return (completion - months_elapsed(freq, sub) / 12.0) * 100.0

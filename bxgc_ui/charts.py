@@ -23,15 +23,23 @@ def _base(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     return fig
 
 
+PACE_COLOURS = {"ahead": GREEN, "on_pace": "#1F4E79", "behind": RED, "unknown": GREY}
+
+
 def completion_bars(
     table: pd.DataFrame, title: str, x_title: str, time_progress: float, time_label: str
 ) -> go.Figure:
     """Horizontal bars of completion (%) per unit with the time-progress line.
 
-    ``table`` has ``label`` (unit name), ``completion`` (fraction) and ``hover`` (text).
+    ``table`` has ``label`` (unit name), ``completion`` (fraction), ``hover`` (text) and
+    optionally ``status`` (pace: ahead green, on pace blue, behind red). Values sit inside
+    the bars so the time-progress line and its label never cover them.
     """
     data = table.sort_values("completion")
-    colors = [RED if c < time_progress else GREEN for c in data["completion"].fillna(0)]
+    if "status" in data:
+        colors = [PACE_COLOURS.get(s, GREY) for s in data["status"]]
+    else:
+        colors = [RED if c < time_progress else GREEN for c in data["completion"].fillna(0)]
     fig = go.Figure(
         go.Bar(
             x=data["completion"] * 100,
@@ -39,18 +47,27 @@ def completion_bars(
             orientation="h",
             marker_color=colors,
             text=[f"{c * 100:.1f}%" for c in data["completion"].fillna(0)],
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="end",
+            textfont={"color": "white"},
             hovertext=data["hover"],
             hoverinfo="text",
         )
     )
-    fig.add_vline(
+    fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=INK)
+    fig.add_annotation(
         x=time_progress * 100,
-        line_dash="dash",
-        line_color=INK,
-        annotation_text=f"{time_label} {time_progress * 100:.0f}%",
+        y=1.0,
+        yref="paper",
+        yanchor="bottom",
+        text=f"{time_label} {time_progress * 100:.0f}%",
+        showarrow=False,
+        font={"color": INK},
     )
-    fig.update_layout(height=max(320, 28 * len(data) + 90))
+    top = max(100.0, float(data["completion"].max() or 0) * 100 + 5)
+    fig.update_xaxes(range=[0, top])
+    fig.update_yaxes(type="category")
+    fig.update_layout(height=max(320, 28 * len(data) + 110), margin={"t": 70})
     return _base(fig, title, x_title, "")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from bxgc_metrics.scorecard import composite_standings, reward_standings, scorecard
+from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
 from bxgc_metrics.standings import standings
 from bxgc_metrics.store import Store, default_path
 from bxgc_metrics.trajectory import (
@@ -186,3 +186,13 @@ def reward_ranks_of(
         by=by,
         units=members,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def pace_matrix_of(
+    path: str, data_version: int, freq: str, year: int, sub: int, members: tuple[str, ...]
+) -> pd.DataFrame:
+    """Completion minus time elapsed per unit and indicator (cached)."""
+    chosen = indicators(path, data_version)
+    chosen = chosen[(chosen["frequency"] == freq) & (chosen["kind"] != "rate")]
+    return pace_matrix(observations(path, data_version), chosen, freq, year, sub, members)

@@ -8,3 +8,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_behind": ("滞后", "behind"),
     "status_unknown": ("—", "—"),
 }
+
+TEXT.update(
+    {
+        "ov_time": ("时间进度", "Time elapsed"),
+        "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
+        "ov_honour": ("红榜（完成率前三）", "Honour list (top three)"),
+        "ov_warning": ("黑榜（完成率后三）", "Warning list (bottom three)"),
+        "ov_pace_col": ("进度", "Pace"),
+        "ov_gap_pp": ("与时间进度差（个百分点）", "Against time elapsed (points)"),
+        "ov_matrix": (
+            "时间过半、任务过半：各单位各指标完成率与时间进度之差（个百分点）",
+            "Keeping pace: completion minus time elapsed, per unit and indicator (points)",
+        ),
+        "ov_matrix_help": (
+            "绿色为超进度，红色为滞后；外部标杆不参与。",
+            "Green is ahead, red is behind; external benchmarks are left out.",
+        ),
+        "ov_group": ("组别", "Peer group"),
+    }
+)

@@ -1,11 +1,16 @@
-"""总览 Overview: every unit's progress against target in the latest period."""
+"""总览 Overview: the campaign at a glance — progress against target, pace, honour lists."""
 
 import streamlit as st
 
-from bxgc_metrics.periods import display
+from bxgc_metrics.periods import display, months_elapsed
 from bxgc_metrics.progress import latest_period, period_progress
+from bxgc_metrics.targets import pace
 from bxgc_ui import charts, data, fmt
+from bxgc_ui import overview_view as view
+from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.meeting import rankable
+from bxgc_ui.rankings_view import ranked_units
 from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
@@ -17,58 +22,41 @@ if observations.empty:
     st.stop()
 demo_notice(units)
 
-latest = observations[observations["value_kind"] == "actual"].sort_values(["year", "sub"]).iloc[-1]
-cols = st.columns(4)
-cols[0].metric(t("units"), len(units))
-cols[1].metric(t("indicators"), len(indicators))
-cols[2].metric(t("observations"), f"{len(observations):,}")
-cols[3].metric(
-    t("latest_data"), display(latest["freq"], int(latest["year"]), int(latest["sub"]), True, lang())
-)
-
-monthly = indicators[indicators["frequency"] == "M"].set_index("code", drop=False)
+monthly = rankable(indicators)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
 code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key="overview_indicator")
 ind = monthly.loc[code]
-period = latest_period(observations, ind["code"])
+period = latest_period(observations, code)
 if period is None:
     st.info(t("empty_title"))
     st.stop()
-table = period_progress(observations, ind["code"], *period, ind["direction"] == "higher")
-table = table.merge(units, left_on="unit_code", right_on="code")
-table["label"] = [name(r) for r in table.itertuples()]
-table["hover"] = [
-    f"{r.label}<br>{t('ytd_value')} {fmt.amount(r.value, ind['measure'], lang())}"
-    f"<br>{t('annual_target')} {fmt.amount(r.target, ind['measure'], lang())}"
-    f"<br>{t('completion')} {fmt.pct(r.completion, signed=False)}<br>{fmt.yoy(r.yoy, lang())}"
-    for r in table.itertuples()
-]
-title = t("overview_chart_title", period=display(*period, True, lang()), indicator=name(ind))
+members = ranked_units(units, "all")
+progress = period_progress(observations, code, *period, ind["direction"] == "higher")
+progress = progress[progress["unit_code"].isin(members)]
+elapsed = months_elapsed(period[0], period[2]) / 12
+table = view.progress_table(pace(progress, elapsed, actual="value"), units, ind["measure"])
+keeping = int((table["status"] != "behind").sum())
+
+cols = st.columns(4)
+cols[0].metric(t("latest_data"), display(*period, True, lang()))
+cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
+cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
+cols[3].metric(t("units"), len(units))
+
+title = t("overview_chart_title", period=display(*period, True, lang()), indicator=labels[code])
 left, right = st.columns([3, 2])
 left.plotly_chart(
-    charts.completion_bars(
-        table,
-        title,
-        f"{t('completion')} (%)",
-        float(table["time_progress"].iloc[0]),
-        t("time_progress"),
-    )
+    charts.completion_bars(table, title, f"{t('completion')} (%)", elapsed, t("time_progress"))
 )
-shown = table.assign(
-    ytd=[fmt.amount(v, ind["measure"], lang()) for v in table["value"]],
-    tgt=[fmt.amount(v, ind["measure"], lang()) for v in table["target"]],
-    done=[fmt.pct(v, signed=False) for v in table["completion"]],
-    growth=[fmt.pct(v) for v in table["yoy"]],
-).sort_values("completion", ascending=False)
-right.dataframe(
-    shown[["label", "peer_group", "ytd", "tgt", "done", "growth"]],
-    hide_index=True,
-    column_config={
-        "label": t("unit"),
-        "peer_group": t("peer_group"),
-        "ytd": t("ytd_value"),
-        "tgt": t("annual_target"),
-        "done": t("completion"),
-        "growth": t("yoy"),
-    },
-)
+best, worst = view.honour_lists(table)
+honour, warning = right.columns(2)
+honour.markdown(f"**🔴 {t('ov_honour')}**")
+honour.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(best, 1)))
+warning.markdown(f"**⚫ {t('ov_warning')}**")
+warning.markdown("\n".join(f"- {line}" for line in worst))
+right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
+
+st.subheader(t("ov_matrix"))
+st.caption(t("ov_matrix_help"))
+matrix = data.pace_matrix_of(path, version, *period, tuple(members))
+st.dataframe(view.styled_matrix(matrix, unit_names(units), labels))

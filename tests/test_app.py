@@ -54,10 +54,12 @@ def test_overview_shows_the_demo_table_and_chart(
 ) -> None:
     at = _app(demo_db, monkeypatch)
     assert any("演示数据" in i.value for i in at.info)
-    assert at.metric[0].value == "20" and at.metric[3].value == "2026年1-10月"
+    assert at.metric[0].value == "2026年1-10月" and at.metric[1].value == "83.3%"
     table = at.dataframe[0].value
-    assert len(table) == 18  # 16 demo units and 2 external benchmarks report the indicator
+    assert len(table) == 16  # the 16 city units; external benchmarks are not assessed
     assert len(at.get("plotly_chart")) == 1
+    honour = next(m.value for m in at.markdown if m.value.startswith("1. "))
+    assert honour.count("\n") == 2  # the top three
 
 
 def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,8 +67,8 @@ def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.M
     assert at.title[0].value == "比学赶超"
     at.button_group(key="lang").set_value("en").run()
     assert at.title[0].value.startswith("Compare")
-    assert at.metric[3].value == "Jan-Oct 2026"
-    assert at.metric[0].label == "Units"
+    assert at.metric[0].value == "Jan-Oct 2026"
+    assert at.metric[3].label == "Units"
 
 
 def test_empty_database_offers_the_demo_and_loads_it(
@@ -78,4 +80,4 @@ def test_empty_database_offers_the_demo_and_loads_it(
     at.button[0].click().run()
     assert not at.exception
     assert Store(db).count_observations() > 20000
-    assert at.metric[0].value == "20"
+    assert at.metric[3].value == "20"

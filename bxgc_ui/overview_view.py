@@ -1,0 +1,65 @@
+"""The overview page's tables: progress with pace, honour and warning lists, the pace matrix."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bxgc_ui import fmt
+from bxgc_ui.i18n import lang, name, t
+
+
+def progress_table(table: pd.DataFrame, units: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Progress rows joined to unit names, with hover text for the chart."""
+    out = table.merge(units, left_on="unit_code", right_on="code")
+    out["label"] = [name(r) for r in out.itertuples()]
+    out["hover"] = [
+        f"{r.label}<br>{t('ytd_value')} {fmt.amount(r.value, measure, lang())}"
+        f"<br>{t('annual_target')} {fmt.amount(r.target, measure, lang())}"
+        f"<br>{t('completion')} {fmt.pct(r.completion, signed=False)}"
+        f"<br>{fmt.yoy(r.yoy, lang())}<br>{t('ov_pace_col')}: {t('status_' + r.status)}"
+        for r in out.itertuples()
+    ]
+    return out
+
+
+def shown_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The progress table as read: value, target, completion, pace, growth."""
+    rows = table.sort_values("completion", ascending=False)
+    return pd.DataFrame(
+        {
+            t("unit"): rows["label"],
+            t("ytd_value"): [fmt.amount(v, measure, lang()) for v in rows["value"]],
+            t("annual_target"): [fmt.amount(v, measure, lang()) for v in rows["target"]],
+            t("completion"): [fmt.pct(v, signed=False) for v in rows["completion"]],
+            t("ov_pace_col"): [
+                f"{t('status_' + s)} {g:+.1f}"
+                for s, g in zip(rows["status"], rows["gap_pp"].fillna(0), strict=True)
+            ],
+            t("yoy"): [fmt.pct(v) for v in rows["yoy"]],
+        }
+    )
+
+
+def honour_lists(table: pd.DataFrame, n: int = 3) -> tuple[list[str], list[str]]:
+    """红榜 and 黑榜: the best and worst ``n`` by completion."""
+    ranked = table.dropna(subset=["completion"]).sort_values("completion", ascending=False)
+    line = [f"{r.label} {fmt.pct(r.completion, signed=False)}" for r in ranked.itertuples()]
+    return line[:n], line[-n:][::-1]
+
+
+def styled_matrix(
+    matrix: pd.DataFrame, names: dict[str, str], indicator_names: dict[str, str]
+) -> object:
+    """The pace matrix with readable labels, green ahead and red behind."""
+    shown = matrix.rename(index=names, columns=indicator_names).round(1)
+
+    def colour(value: float) -> str:
+        if pd.isna(value):
+            return ""
+        if value >= 1:
+            return "background-color: #DCF2E3; color: #1B5E20"
+        if value <= -1:
+            return "background-color: #FBE0E3; color: #8E0B1F"
+        return "background-color: #F1F3F5"
+
+    return shown.style.map(colour).format("{:+.1f}")
