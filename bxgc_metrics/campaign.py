@@ -27,7 +27,7 @@ def phase_status(phases: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     >>> phase_status(p, dt.date(2014, 7, 30))["status"].tolist()
     ['done', 'current']
     """
-    now = pd.Timestamp(today)
+    now = pd.Timestamp(today).normalize()
     start, end = _dates(phases["start_date"]), _dates(phases["end_date"])
     status = np.select([end < now, start <= now], ["done", "current"], default="upcoming")
     return phases.assign(status=status)
@@ -42,7 +42,7 @@ def milestone_status(milestones: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     >>> out["status"].tolist(), out["days_late"].tolist()
     (['done', 'late', 'done_late'], [0, 10, 15])
     """
-    now = pd.Timestamp(today)
+    now = pd.Timestamp(today).normalize()
     due, done = _dates(milestones["due_date"]), _dates(milestones["done_date"])
     finished = done.notna()
     late_by = np.where(finished, (done - due).dt.days, (now - due).dt.days)
@@ -62,7 +62,7 @@ def gap_status(gaps: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     >>> gap_status(g, dt.date(2026, 11, 25))[["overdue", "days_left"]].values.tolist()
     [[True, -148], [False, 36]]
     """
-    now = pd.Timestamp(today)
+    now = pd.Timestamp(today).normalize()
     deadline = _dates(gaps["deadline"])
     days_left = (deadline - now).dt.days
     overdue = (days_left < 0) & (gaps["status"] != "done")
@@ -97,7 +97,7 @@ def look_back(
         on=["unit_code", "indicator_code", "promised_year"],
         how="left",
     )
-    higher = merged["indicator_code"].map(directions).fillna(True).astype(bool)
+    higher = merged["indicator_code"].map(lambda code: directions.get(code, True)).astype(bool)
     ratio = merged["latest_value"] / merged["promised_value"]
     merged["achieved"] = np.where(higher, ratio, 1 / ratio)
     merged["met"] = merged["achieved"] >= 1

@@ -315,10 +315,19 @@ def _path_of(
     return pd.concat([last, future])
 
 
-def _first_crossing(chaser: pd.Series, bench: pd.Series, sign: float) -> tuple[float, str]:
-    """First common period at which the chaser is at least level, and the status."""
+def first_crossing(chaser: pd.Series, bench: pd.Series, sign: float) -> tuple[float, str]:
+    """First common period at which the chaser is at least level, and the status.
+
+    ``sign`` is 1 when higher is better, -1 when lower is. An exact tie counts as level
+    (with the same relative slack as :func:`catch_up`: 1.0 × 1.21 and 1.1 × 1.10 meet).
+
+    >>> first_crossing(pd.Series({2020: 1.0, 2021: 1.0 * 1.21}),
+    ...                pd.Series({2020: 1.1, 2021: 1.1 * 1.10}), 1.0)
+    (2021.0, 'catches_up')
+    """
     both = pd.concat([chaser, bench], axis=1, join="inner").sort_index()
-    ahead = sign * (both.iloc[:, 0] - both.iloc[:, 1]) >= 0
+    a, b = both.iloc[:, 0], both.iloc[:, 1]
+    ahead = sign * (a - b) >= -_EPS * np.maximum(a.abs(), b.abs())
     if not ahead.any():
         return np.nan, STATUS_NOT_WITHIN_HORIZON
     first = float(ahead.idxmax())
@@ -332,7 +341,7 @@ def _crossing_row(
     paths = [_path_of(s, horizon, model, r) for s, r in zip((chaser, bench), rates, strict=True)]
     if paths[0] is None or paths[1] is None:
         return {"model": model, "crossing_period": np.nan, "status": STATUS_NO_PROJECTION}
-    period, status = _first_crossing(paths[0], paths[1], sign)
+    period, status = first_crossing(paths[0], paths[1], sign)
     return {"model": model, "crossing_period": period, "status": status}
 
 

@@ -581,6 +581,38 @@ def _phases() -> pd.DataFrame:
             dt.date(2014, 8, 21),
         ),
     ]
+    this_year = "2026年度比学赶超活动（演示）"
+    d = dt.date
+    rows += [
+        (
+            this_year,
+            "动员部署、选树标杆",
+            "Mobilise and pick benchmarks",
+            d(2026, 3, 1),
+            d(2026, 3, 15),
+        ),
+        (
+            this_year,
+            "对标找差、承诺整改",
+            "Find gaps, commit to measures",
+            d(2026, 3, 16),
+            d(2026, 4, 30),
+        ),
+        (
+            this_year,
+            "攻坚赶超、月度调度",
+            "Push and monthly review",
+            d(2026, 5, 1),
+            d(2026, 11, 30),
+        ),
+        (
+            this_year,
+            "考核评比、年终回头看",
+            "Assess and look back",
+            d(2026, 12, 1),
+            d(2026, 12, 31),
+        ),
+    ]
     return pd.DataFrame(rows, columns=["campaign", "name_zh", "name_en", "start_date", "end_date"])
 
 
@@ -599,7 +631,7 @@ def _milestones() -> pd.DataFrame:
             "文化中心图书馆、文化馆、广电大剧院先期投入使用",
             "Culture centre library, hall and theatre in use",
             dt.date(2011, 12, 31),
-            None,
+            dt.date(2012, 1, 20),
             None,
         ),
         (
@@ -607,7 +639,7 @@ def _milestones() -> pd.DataFrame:
             "年终对照《差距排查与整改承诺书》开展回头看",
             "Year-end look-back against the gap commitments",
             dt.date(2014, 12, 31),
-            None,
+            dt.date(2014, 12, 26),
             None,
         ),
         (
@@ -625,6 +657,35 @@ def _milestones() -> pd.DataFrame:
             dt.date(2012, 12, 31),
             None,
             PLAN4_OURS,
+        ),
+    ]
+    this_year = "2026年度比学赶超活动（演示）"
+    d = dt.date
+    rows += [
+        (
+            this_year,
+            "各单位上报《差距排查与整改承诺书》",
+            "Gap commitments handed in",
+            d(2026, 4, 30),
+            d(2026, 5, 6),
+            None,
+        ),
+        (
+            this_year,
+            "半年考核排名通报",
+            "Half-year ranking published",
+            d(2026, 7, 15),
+            d(2026, 7, 12),
+            None,
+        ),
+        (this_year, "重点项目集中开工", "Key projects break ground", d(2026, 9, 30), None, "JD03"),
+        (
+            this_year,
+            "年终考核与回头看",
+            "Year-end assessment and look back",
+            d(2026, 12, 31),
+            None,
+            None,
         ),
     ]
     columns = ["campaign", "name_zh", "name_en", "due_date", "done_date", "unit_code"]

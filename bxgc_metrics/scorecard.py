@@ -56,7 +56,7 @@ def scorecard(
             table = table[table["unit_code"].isin(list(units))]
         parts[row.code] = table.set_index("unit_code")[column]
     matrix = pd.DataFrame(parts)
-    matrix = matrix.loc[:, matrix.notna().mean() > 0.5] if len(matrix) else matrix
+    matrix = matrix.loc[:, matrix.notna().mean() >= 0.5] if len(matrix) else matrix
     return matrix.dropna().sort_index()
 
 
@@ -84,8 +84,14 @@ def composite_standings(
     ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
     previous_rank, rank_change`` (positive = places gained), best first.
     """
+    matrix = scorecard(observations, indicators, freq, year, sub, by, units)
     now = _ranked(observations, indicators, freq, year, sub, by, units, options)
-    before = previous_period(observations, _first_indicator(indicators, freq), freq, year, sub)
+    # The previous period of an indicator the composite actually uses.
+    before = (
+        previous_period(observations, str(matrix.columns[0]), freq, year, sub)
+        if matrix.shape[1]
+        else None
+    )
     if before is not None:
         prev = _ranked(observations, indicators, freq, before[1], before[2], by, units, options)
         now = now.merge(
@@ -98,10 +104,6 @@ def composite_standings(
     now["previous_rank"] = now["previous_rank"].astype("Int64")
     now["rank_change"] = now["previous_rank"] - now["rank"]
     return now.sort_values(["rank", "unit_code"]).reset_index(drop=True)
-
-
-def _first_indicator(indicators: pd.DataFrame, freq: str) -> str:
-    return str(indicators.loc[indicators["frequency"] == freq, "code"].iloc[0])
 
 
 def _ranked(

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.catchup import catch_up, catch_up_projected, required_rate, time_distance
+from bxgc_metrics.catchup import (
+    catch_up,
+    catch_up_projected,
+    first_crossing,
+    required_rate,
+    time_distance,
+)
 from bxgc_metrics.growth import cagr
 from bxgc_metrics.projection import project
 
@@ -72,7 +78,8 @@ def stated_plan(
     out = values.merge(growth, on=["unit_code", "year"], how="left")
     out["growth"] = out.get("growth", np.nan) / 100.0
     out = out.rename(columns={"unit_code": "unit", "year": "period"})
-    return out[["unit", "period", "value", "growth"]].sort_values(["unit", "period"])
+    out = out[["unit", "period", "value", "growth"]].sort_values(["unit", "period"])
+    return out.reset_index(drop=True)
 
 
 def default_rate(series: pd.Series, window: int = 3) -> float:
@@ -182,11 +189,8 @@ def _paths(
 
 def _model_crossing(paths: tuple[pd.Series, pd.Series], base: int, higher_is_better: bool) -> float:
     """The first period from ``base`` on where the chaser's path is level or ahead."""
-    ours, theirs = paths
-    both = pd.concat([ours, theirs], axis=1, keys=["a", "b"]).dropna()
-    both = both[both.index >= base]
-    level = both["a"] >= both["b"] if higher_is_better else both["a"] <= both["b"]
-    return float(level[level].index.min()) if level.any() else float("nan")
+    ours, theirs = (p[p.index >= base] for p in paths)
+    return first_crossing(ours, theirs, 1.0 if higher_is_better else -1.0)[0]
 
 
 def _answer(

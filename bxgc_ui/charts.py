@@ -105,8 +105,11 @@ def trajectory_figure(
         line_dash="dot",
         line_color=GREY,
         annotation_text=labels["target"],
-        annotation_position="bottom right",
+        annotation_position="top right",
     )
+    last = max(target_year, int(crossing) if crossing is not None and np.isfinite(crossing) else 0)
+    first = int(tr.history["year"].min()) if len(tr.history) else target_year - 5
+    _clip_y(fig, first - 0.5, last + 1.5)
     fig.update_layout(height=460, hovermode="x unified")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _base(fig, labels["title"], labels["x"], measure)
@@ -172,6 +175,27 @@ def _trajectory_traces(
                 hovertemplate=hover,
             )
         )
+
+
+def _clip_y(fig: go.Figure, x0: float, x1: float) -> None:
+    """Show years x0..x1 and scale the value axis to what is visible there."""
+    visible = []
+    for trace in fig.data:
+        if trace.x is None or trace.y is None:
+            continue
+        pairs = zip(trace.x, trace.y, strict=False)
+        visible += [
+            y
+            for x, y in pairs
+            if y is not None
+            and x0 <= float(pd.Timestamp(x).year if isinstance(x, pd.Timestamp) else x) <= x1
+            and np.isfinite(y)
+        ]
+    fig.update_xaxes(range=[x0, x1])
+    if visible:
+        lo, hi = min(visible), max(visible)
+        pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
+        fig.update_yaxes(range=[min(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad])
 
 
 def _alpha(hex_color: str, alpha: float) -> str:
@@ -262,7 +286,7 @@ def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: 
 
 
 def timeline_figure(
-    phases: pd.DataFrame, milestones: pd.DataFrame, today: object, labels: dict[str, str]
+    phases: pd.DataFrame, milestones: pd.DataFrame, today: object, labels: dict
 ) -> go.Figure:
     """Phases as bars on a date axis, milestones as markers (red when late), today marked."""
     fig = go.Figure()
@@ -272,11 +296,11 @@ def timeline_figure(
             go.Bar(
                 x=[(end - start).total_seconds() * 1000],
                 base=[start],
-                y=[r.name_zh],
+                y=[labels["name"](r)],
                 orientation="h",
-                marker_color=GREEN if r.status == "done" else RED,
+                marker_color={"done": GREEN, "current": RED}.get(r.status, GREY),
                 showlegend=False,
-                hovertemplate=f"{r.name_zh}<br>{r.start_date} — {r.end_date}<extra></extra>",
+                hovertemplate=f"{labels['name'](r)}<br>{r.start_date} — {r.end_date}<extra></extra>",
             )
         )
     if len(milestones):
@@ -284,7 +308,7 @@ def timeline_figure(
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(milestones["due_date"]),
-                y=milestones["name_zh"],
+                y=[labels["name"](r) for r in milestones.itertuples()],
                 mode="markers",
                 marker={
                     "symbol": "diamond",

@@ -18,8 +18,8 @@ def is_missing(value: float | None) -> bool:
 def amount(value: float | None, measure: str, lang: str = "zh") -> str:
     """A value with its unit; money above 10,000 万元 reads in 亿元.
 
-    >>> amount(759834.0, "万元"), amount(4161.6, "万元"), amount(2.9, "亿元")
-    ('75.98亿元', '4,161.6万元', '2.90亿元')
+    >>> amount(759834.0, "万元"), amount(4161.6, "万元"), amount(2.9, "亿元"), amount(0.9, "亿元")
+    ('75.98亿元', '4,161.6万元', '2.90亿元', '0.90亿元')
     >>> amount(0.587, "吨标准煤/万元"), amount(158, "栋"), amount(None, "万元")
     ('0.587吨标准煤/万元', '158栋', '—')
     """
@@ -28,7 +28,7 @@ def amount(value: float | None, measure: str, lang: str = "zh") -> str:
     assert value is not None
     if measure in _YUAN_SCALE:
         yuan = value * _YUAN_SCALE[measure]
-        if abs(yuan) >= 1e8:
+        if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
             return f"{yuan / 1e8:,.2f}亿元" if lang == "zh" else f"{yuan / 1e8:,.2f} 亿元"
         if abs(yuan) >= 1e4:
             return f"{yuan / 1e4:,.1f}万元" if lang == "zh" else f"{yuan / 1e4:,.1f} 万元"

@@ -134,9 +134,10 @@ def phase_table(phases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def timeline_labels(campaign: str) -> dict[str, str]:
-    """Texts of the timeline chart."""
+def timeline_labels(campaign: str) -> dict:
+    """Texts of the timeline chart, and how to name a phase or milestone."""
     return {
+        "name": name,
         "title": t("camp_chart_title", name=campaign),
         "x": t("camp_axis"),
         "today": t("camp_today"),

@@ -52,6 +52,7 @@ def styled_matrix(
 ) -> object:
     """The pace matrix with readable labels, green ahead and red behind."""
     shown = matrix.rename(index=names, columns=indicator_names).round(1)
+    shown.index.name = t("unit")
 
     def colour(value: float) -> str:
         if pd.isna(value):

@@ -18,6 +18,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
     "catchup_required": ("{year}年赶超所需年增速", "Growth needed to be level by {year}"),
     "catchup_probability": ("{year}年实现赶超的概率", "Chance of being level by {year}"),
+    "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
+    "catchup_probability_help": (
+        "按指数平滑模型各模拟1000条路径，本单位在目标年份达到或超过标杆的比例；历史少于4年时无法估计。",
+        "Share of 1,000 simulated paths (exponential smoothing) on which we are level by the "
+        "target year; needs at least four years of history.",
+    ),
     "catchup_never": ("按此增速无法赶超", "Not at these rates"),
     "catchup_ahead": ("已领先", "Already ahead"),
     "catchup_year": ("{year}年", "{year}"),

@@ -110,8 +110,9 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     t("catchup_gap", year=int(first["base_year"])),
     fmt.amount(first["gap"], ind["measure"], lang()),
-    fmt.pct(first["gap_ratio"]),
-    delta_color="inverse",
+    t("catchup_gap_ratio", ratio=fmt.pct(first["gap_ratio"], signed=False)),
+    delta_color="off",
+    delta_arrow="off",
 )
 m2.metric(t("catchup_crossing"), view.crossing_text(first))
 m3.metric(t("catchup_required", year=target), fmt.pct(first["required_rate"], signed=False))

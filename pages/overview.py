@@ -44,19 +44,21 @@ cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
 cols[3].metric(t("units"), len(units))
 
 title = t("overview_chart_title", period=display(*period, True, lang()), indicator=labels[code])
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 left.plotly_chart(
     charts.completion_bars(table, title, f"{t('completion')} (%)", elapsed, t("time_progress"))
 )
 best, worst = view.honour_lists(table)
 honour, warning = right.columns(2)
-honour.markdown(f"**🔴 {t('ov_honour')}**")
+honour.markdown(f":red[**{t('ov_honour')}**]")
 honour.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(best, 1)))
-warning.markdown(f"**⚫ {t('ov_warning')}**")
+warning.markdown(f"**{t('ov_warning')}**")
 warning.markdown("\n".join(f"- {line}" for line in worst))
 right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
 
 st.subheader(t("ov_matrix"))
 st.caption(t("ov_matrix_help"))
 matrix = data.pace_matrix_of(path, version, *period, tuple(members))
-st.dataframe(view.styled_matrix(matrix, unit_names(units), labels))
+st.dataframe(
+    view.styled_matrix(matrix, unit_names(units), labels), height=38 * (len(matrix) + 1) + 3
+)

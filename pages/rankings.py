@@ -10,7 +10,7 @@ from bxgc_ui import charts, data
 from bxgc_ui import rankings_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import lang, name, t
-from bxgc_ui.meeting import rankable
+from bxgc_ui.meeting import group_label, rankable
 from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
@@ -30,7 +30,7 @@ group = c1.segmented_control(
     groups,
     default="all",
     required=True,
-    format_func=lambda g: t("group_all") if g == "all" else g,
+    format_func=group_label,
     key="rank_group",
 )
 by = c2.segmented_control(

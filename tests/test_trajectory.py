@@ -1,0 +1,454 @@
+"""Catch-up trajectories: annual series, plan four's stated plan, and the leader's answers.
+
+Every expected number is worked out by hand in a comment beside it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from bxgc_metrics.audit import audit_plan
+from bxgc_metrics.demo import build_demo
+from bxgc_metrics.trajectory import (
+    annual_series,
+    default_rate,
+    stated_crossing,
+    stated_plan,
+    stated_rates,
+    trajectory,
+)
+
+OURS, BENCH = "P4_OURS", "P4_BENCH"
+REVENUE, GROWTH = "P4_FISCAL_REV", "P4_FISCAL_GROWTH"
+
+
+def _obs(rows: list[tuple]) -> pd.DataFrame:
+    """Long observations from (unit, indicator, freq, year, sub, value_kind, value)."""
+    columns = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind", "value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _annual(values: dict[str, dict[int, float]]) -> pd.DataFrame:
+    """``unit_code, year, value`` from {unit: {year: value}}."""
+    rows = [(u, y, float(v)) for u, series in values.items() for y, v in series.items()]
+    return pd.DataFrame(rows, columns=["unit_code", "year", "value"])
+
+
+@pytest.fixture(scope="module")
+def demo_obs() -> pd.DataFrame:
+    return build_demo().observations
+
+
+@pytest.fixture(scope="module")
+def plan4(demo_obs: pd.DataFrame) -> pd.DataFrame:
+    return stated_plan(demo_obs, REVENUE, GROWTH, [OURS, BENCH])
+
+
+# --- annual_series ----------------------------------------------------------------------
+
+
+def test_annual_series_takes_december_ytd_and_skips_incomplete_years() -> None:
+    obs = _obs(
+        [
+            # rows deliberately out of order
+            ("B", "REV", "M", 2025, 12, "actual", 90.0),
+            ("A", "REV", "M", 2025, 6, "actual", 55.0),  # 2025 for A stops in June: skipped
+            ("A", "REV", "M", 2024, 12, "actual", 100.0),
+            ("A", "REV", "M", 2024, 6, "actual", 40.0),  # mid-year YTD, not the annual figure
+            ("B", "REV", "M", 2024, 12, "actual", 80.0),
+            ("A", "REV", "M", 2024, 11, "actual", 91.0),
+            ("A", "REV", "Y", 2024, 0, "target", 120.0),  # a target, not an actual
+            ("A", "REV", "M", 2023, 12, "target", 77.0),  # December, but a target
+            ("A", "OTHER", "M", 2024, 12, "actual", 5.0),  # another indicator
+        ]
+    )
+    out = annual_series(obs, "REV", "M")
+    assert list(out.columns) == ["unit_code", "year", "value"]
+    assert out.values.tolist() == [["A", 2024, 100.0], ["B", 2024, 80.0], ["B", 2025, 90.0]]
+    assert out["year"].dtype == np.int64
+    # the plan figures are reachable with value_kind
+    assert annual_series(obs, "REV", "M", "target").values.tolist() == [["A", 2023, 77.0]]
+
+
+@pytest.mark.parametrize(
+    ("freq", "year_end"),
+    [("Y", 0), ("H", 2), ("Q", 4), ("M", 12)],
+)
+def test_annual_series_year_end_sub_per_frequency(freq: str, year_end: int) -> None:
+    # one row at the year-end sub and one just before it (none before a Y figure)
+    rows = [("A", "X", freq, 2020, year_end, "actual", 10.0)]
+    if year_end > 1:
+        rows.append(("A", "X", freq, 2020, year_end - 1, "actual", 4.0))
+    out = annual_series(_obs(rows), "X", freq)
+    assert out.values.tolist() == [["A", 2020, 10.0]]
+
+
+def test_annual_series_annual_figure_and_unknown_frequency_fall_back_to_y() -> None:
+    obs = _obs(
+        [
+            ("A", "X", "Y", 2021, 0, "actual", 7.5),
+            ("A", "X", "Y", 2022, 0, "actual", 8.25),
+            ("A", "X", "M", 2022, 12, "actual", 999.0),  # monthly rows ignored for Y
+        ]
+    )
+    assert annual_series(obs, "X", "Y").values.tolist() == [["A", 2021, 7.5], ["A", 2022, 8.25]]
+    # an unknown frequency is read as annual
+    assert annual_series(obs, "X", "W").values.tolist() == [["A", 2021, 7.5], ["A", 2022, 8.25]]
+
+
+# --- plan four: stated plan, audit, stated crossing and rates ---------------------------
+
+
+def test_stated_plan_on_demo_is_plan_fours_six_lines(plan4: pd.DataFrame) -> None:
+    assert list(plan4.columns) == ["unit", "period", "value", "growth"]
+    lines = plan4.reset_index(drop=True)
+    # sorted by unit then period: P4_BENCH sorts before P4_OURS
+    assert lines["unit"].tolist() == [BENCH] * 3 + [OURS] * 3
+    assert lines["period"].tolist() == [2010, 2011, 2012] * 2
+    assert lines["value"].tolist() == [2.9, 3.5, 4.2, 2.0, 3.2, 5.2]
+    # growth stated in % (15, 16, 15, 56, 60, 60) becomes a fraction: 15 / 100 = 0.15
+    assert lines["growth"].tolist() == pytest.approx([0.15, 0.16, 0.15, 0.56, 0.60, 0.60])
+
+
+def test_stated_plan_without_growth_indicator_has_nan_growth(demo_obs: pd.DataFrame) -> None:
+    lines = stated_plan(demo_obs, REVENUE, None, [OURS])
+    assert lines["value"].tolist() == [2.0, 3.2, 5.2]
+    assert lines["growth"].isna().all()
+
+
+def test_audit_of_plan_four_flags_exactly_35_42_and_52(plan4: pd.DataFrame) -> None:
+    flagged = audit_plan(plan4)
+    assert flagged[["unit", "period", "stated"]].values.tolist() == [
+        [BENCH, 2011, 3.5],
+        [BENCH, 2012, 4.2],
+        [OURS, 2012, 5.2],
+    ]
+    # 2.9 × 1.16 = 3.364; 3.5 × 1.15 = 4.025; 3.2 × 1.60 = 5.12
+    assert flagged["implied"].tolist() == pytest.approx([3.364, 4.025, 5.12])
+    # 3.5 / 3.364 − 1 = 0.040428; 4.2 / 4.025 − 1 = 0.043478; 5.2 / 5.12 − 1 = 0.015625
+    assert flagged["deviation"].tolist() == pytest.approx([0.040428, 0.043478, 0.015625], abs=1e-6)
+    # ours 2011: 2.0 × 1.60 = 3.2 exactly, so it is not flagged
+
+
+def test_stated_crossing_of_plan_four(plan4: pd.DataFrame) -> None:
+    # 2010: 2.0 < 2.9; 2011: 3.2 < 3.5; 2012: 5.2 >= 4.2 — "2012年我街道将全面赶超"
+    assert stated_crossing(plan4, OURS, BENCH) == (2012, 5.2, 4.2)
+    # the benchmark is ahead in 2010 already when the roles are swapped
+    assert stated_crossing(plan4, BENCH, OURS) == (2010, 2.9, 2.0)
+
+
+def test_stated_crossing_lower_is_better_and_never() -> None:
+    plan = pd.DataFrame(
+        {
+            "unit": ["A"] * 3 + ["B"] * 3,
+            "period": [2020, 2021, 2022] * 2,
+            "value": [0.9, 0.7, 0.5, 0.6, 0.6, 0.6],  # energy per unit GDP: lower is better
+        }
+    )
+    # 0.9 > 0.6, 0.7 > 0.6, 0.5 <= 0.6: level in 2022
+    assert stated_crossing(plan, "A", "B", higher_is_better=False) == (2022, 0.5, 0.6)
+    # higher-is-better: 0.9 >= 0.6 in 2020 already
+    assert stated_crossing(plan, "A", "B") == (2020, 0.9, 0.6)
+    # with the roles swapped, B (0.6) is at or below A (0.9) from 2020 on ...
+    assert stated_crossing(plan, "B", "A", higher_is_better=False) == (2020, 0.6, 0.9)
+    # higher-is-better with roles swapped: 0.6 < 0.9, 0.6 < 0.7, then 0.6 >= 0.5 in 2022
+    assert stated_crossing(plan, "B", "A") == (2022, 0.6, 0.5)
+    # a chaser that never draws level gives None
+    assert stated_crossing(plan.assign(value=[0.1, 0.2, 0.3, 1, 1, 1]), "A", "B") is None
+
+
+def test_stated_rates_of_plan_four(plan4: pd.DataFrame) -> None:
+    # the growth stated for 2011, the year after the 2010 actuals
+    assert stated_rates(plan4, 2010) == pytest.approx({OURS: 0.60, BENCH: 0.16})
+    assert stated_rates(plan4, 2011) == pytest.approx({OURS: 0.60, BENCH: 0.15})
+    assert stated_rates(plan4, 2012) == {}
+
+
+# --- trajectory -------------------------------------------------------------------------
+
+
+def test_trajectory_plan_four_at_sixty_and_fifteen_percent(demo_obs: pd.DataFrame) -> None:
+    annual = annual_series(demo_obs, REVENUE, "Y")  # the 2010 actuals only
+    assert annual.values.tolist() == [[BENCH, 2010, 2.9], [OURS, 2010, 2.0]]
+    result = trajectory(
+        annual, OURS, [BENCH], model="plan", target_year=2012, rates={OURS: 0.60, BENCH: 0.15}
+    )
+    assert result.status == {OURS: "ok", BENCH: "ok"}
+    row = result.answers.iloc[0]
+    assert row["benchmark_code"] == BENCH
+    assert row["base_year"] == 2010
+    assert (row["chaser_value"], row["benchmark_value"]) == (2.0, 2.9)
+    assert row["gap"] == pytest.approx(0.9)  # 2.9 − 2.0
+    assert row["gap_ratio"] == pytest.approx(0.9 / 2.9)  # 0.310345
+    assert (row["chaser_rate"], row["benchmark_rate"]) == (0.60, 0.15)
+    # ln(2.9 / 2.0) / ln(1.60 / 1.15) = 0.371564 / 0.330242 = 1.12513
+    assert row["crossing_time"] == pytest.approx(math.log(1.45) / math.log(1.6 / 1.15))
+    assert round(row["crossing_time"], 4) == 1.1251
+    # 2011: 3.2 < 3.335 (2.9 × 1.15); 2012: 5.12 > 3.835 (2.9 × 1.15²)
+    assert row["crossing_period"] == 2012
+    assert row["status"] == "catches_up"
+    # level by 2012 (T = 2): 1.15 × (2.9 / 2.0)^(1/2) − 1 = 1.15 × 1.204159 − 1 = 0.384783
+    assert row["required_rate"] == pytest.approx(1.15 * (2.9 / 2.0) ** 0.5 - 1)
+    assert row["required_rate"] == pytest.approx(0.384783, abs=1e-6)
+    # the projected paths agree with the closed form
+    assert row["model_crossing"] == 2012
+
+    proj = result.projection
+    ours = proj[proj["unit_code"] == OURS].set_index("period")["value"]
+    bench = proj[proj["unit_code"] == BENCH].set_index("period")["value"]
+    assert len(ours) == 10 and ours.index[0] == 2011 and ours.index[-1] == 2020  # horizon 10
+    # 2.0 × 1.6 = 3.2, × 1.6 = 5.12; 2.9 × 1.15 = 3.335, × 1.15 = 3.83525
+    assert ours.loc[[2011, 2012]].tolist() == pytest.approx([3.2, 5.12])
+    assert bench.loc[[2011, 2012]].tolist() == pytest.approx([3.335, 3.83525])
+    assert set(proj["model"]) == {"plan"}
+    # one common year, the benchmark never below 2.0 in history: no time distance
+    assert result.distance["time_distance"].isna().all()
+    assert result.history.shape == (2, 3)
+
+
+def test_trajectory_uses_the_stated_rates_as_what_if(plan4: pd.DataFrame) -> None:
+    # the plan's own 2011 rates, 60 % against 16 %, from the 2010 actuals
+    annual = _annual({OURS: {2010: 2.0}, BENCH: {2010: 2.9}})
+    result = trajectory(
+        annual, OURS, [BENCH], model="plan", target_year=2012, rates=stated_rates(plan4, 2010)
+    )
+    row = result.answers.iloc[0]
+    # 2011: 3.2 < 2.9 × 1.16 = 3.364; 2012: 5.12 >= 3.364 × 1.16 = 3.90224
+    assert row["crossing_period"] == 2012 and row["model_crossing"] == 2012
+    # ln 1.45 / ln(1.6 / 1.16) = 0.371564 / 0.321584 = 1.15542
+    assert row["crossing_time"] == pytest.approx(math.log(1.45) / math.log(1.6 / 1.16))
+
+
+def test_trajectory_lower_is_better_energy_intensity() -> None:
+    # energy per unit GDP (lower is better): we use 0.8, the benchmark 0.6, in 2020
+    annual = _annual({"US": {2020: 0.8}, "THEM": {2020: 0.6}})
+    result = trajectory(
+        annual,
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=2022,
+        rates={"US": -0.10, "THEM": -0.02},
+        higher_is_better=False,
+    )
+    row = result.answers.iloc[0]
+    assert row["gap"] == pytest.approx(0.2)  # 0.8 − 0.6, positive = behind
+    assert row["gap_ratio"] == pytest.approx(1 / 3)  # 0.2 / 0.6
+    # (0.9 / 0.98)^k <= 0.6 / 0.8 → k >= ln 0.75 / ln(0.9 / 0.98) = 0.287682 / 0.085158 = 3.378
+    assert row["crossing_time"] == pytest.approx(math.log(0.75) / math.log(0.9 / 0.98))
+    # k = 3: 0.8 × 0.729 = 0.5832 > 0.6 × 0.941192 = 0.564715;
+    # k = 4: 0.8 × 0.6561 = 0.52488 <= 0.6 × 0.922368 = 0.553421
+    assert row["crossing_period"] == 2024
+    assert row["model_crossing"] == 2024
+    assert row["status"] == "catches_up"
+    # level by 2022 (T = 2): 0.98 × (0.6 / 0.8)^(1/2) − 1 = 0.98 × 0.866025 − 1 = −0.151295
+    assert row["required_rate"] == pytest.approx(0.98 * 0.75**0.5 - 1)
+    assert row["required_rate"] == pytest.approx(-0.151295, abs=1e-6)
+
+
+def test_trajectory_lower_is_better_already_ahead() -> None:
+    annual = _annual({"US": {2020: 0.5}, "THEM": {2020: 0.6}})
+    result = trajectory(
+        annual,
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=2022,
+        rates={"US": 0.0, "THEM": 0.0},
+        higher_is_better=False,
+    )
+    row = result.answers.iloc[0]
+    assert row["gap"] == pytest.approx(-0.1)  # 0.5 − 0.6: negative = ahead
+    assert row["status"] == "already_level_or_ahead"
+    assert row["crossing_period"] == 2020 and row["crossing_time"] == 0.0
+    assert row["model_crossing"] == 2020
+
+
+def test_default_rate_is_cagr_over_the_last_three_years() -> None:
+    # 2019 is outside the window: (133.1 / 100)^(1/3) − 1 = 1.1 − 1 = 0.1
+    series = pd.Series({2019: 50.0, 2020: 100.0, 2021: 110.0, 2022: 121.0, 2023: 133.1})
+    assert default_rate(series) == pytest.approx(0.10)
+    # unsorted and with a NaN: same window after dropping NaN and sorting
+    shuffled = pd.Series({2023: 133.1, 2018: np.nan, 2021: 110.0, 2019: 50.0, 2022: 121.0})
+    shuffled[2020] = 100.0
+    assert default_rate(shuffled) == pytest.approx(0.10)
+    # window 1: 133.1 / 121 − 1 = 0.1; window 4: (133.1 / 50)^(1/4) − 1 = 0.277326
+    assert default_rate(series, window=1) == pytest.approx(0.10)
+    assert default_rate(series, window=4) == pytest.approx((133.1 / 50) ** 0.25 - 1)
+    # two points: 3.2 / 2.0 − 1 = 0.6; fewer than two: NaN
+    assert default_rate(pd.Series({2010: 2.0, 2011: 3.2})) == pytest.approx(0.6)
+    assert math.isnan(default_rate(pd.Series({2010: 2.0})))
+    assert math.isnan(default_rate(pd.Series(dtype=float)))
+
+
+def test_trajectory_default_rates_not_faster_and_time_distance() -> None:
+    annual = _annual(
+        {
+            "US": {2018: 2.0, 2019: 2.5, 2020: 3.0},
+            "THEM": {2016: 2.0, 2017: 3.0, 2018: 4.0, 2019: 5.0, 2020: 6.0},
+        }
+    )
+    result = trajectory(annual, "US", ["THEM"], model="plan", target_year=2025, rates={})
+    row = result.answers.iloc[0]
+    # US: only 3 points, (3.0 / 2.0)^(1/2) − 1 = 0.224745
+    assert row["chaser_rate"] == pytest.approx(1.5**0.5 - 1)
+    # THEM: last four points 2017-2020, (6.0 / 3.0)^(1/3) − 1 = 0.259921
+    assert row["benchmark_rate"] == pytest.approx(2 ** (1 / 3) - 1)
+    assert row["base_year"] == 2020 and row["gap"] == pytest.approx(3.0)
+    assert row["status"] == "not_faster"
+    assert math.isnan(row["crossing_time"]) and math.isnan(row["crossing_period"])
+    # the paths diverge: 3.0 × 1.2247^k stays below 6.0 × 1.2599^k
+    assert math.isnan(row["model_crossing"])
+    # level by 2025 (T = 5): 1.259921 × 2^(1/5) − 1 = 1.259921 × 1.148698 − 1 = 0.447269
+    assert row["required_rate"] == pytest.approx(2 ** (1 / 3) * 2 ** (1 / 5) - 1)
+    # Sicherl distance: THEM reached 2.0 in 2016, 2.5 in 2016.5, 3.0 in 2017
+    distance = result.distance.set_index("period")["time_distance"]
+    assert distance.loc[[2018, 2019, 2020]].tolist() == pytest.approx([2.0, 2.5, 3.0])
+    assert set(result.distance["benchmark_code"]) == {"THEM"}
+
+
+def test_trajectory_too_short_for_ets_does_not_raise() -> None:
+    annual = _annual(
+        {"US": {2018: 1.0, 2019: 1.5, 2020: 2.0}, "THEM": {2018: 3.0, 2019: 3.2, 2020: 3.4}}
+    )
+    result = trajectory(annual, "US", ["THEM"], model="ets", target_year=2023, rates={})
+    assert result.status == {"US": "too_short", "THEM": "too_short"}  # ETS needs 4 points
+    assert result.projection.empty
+    row = result.answers.iloc[0]
+    # the closed form still answers, at default rates: (2/1)^(1/2) − 1 and (3.4/3)^(1/2) − 1
+    assert row["chaser_rate"] == pytest.approx(2**0.5 - 1)
+    assert row["benchmark_rate"] == pytest.approx((3.4 / 3.0) ** 0.5 - 1)
+    assert row["status"] == "catches_up"
+    # (1.414214 / 1.064581)^k >= 1.7: k >= ln 1.7 / ln 1.328424 = 0.530628 / 0.283990 = 1.868
+    assert row["crossing_period"] == 2022
+    # no projection beyond the history, where the chaser is behind: no model crossing
+    assert math.isnan(row["model_crossing"])
+
+
+def test_trajectory_chaser_without_data_answers_missing() -> None:
+    annual = _annual({"THEM": {2020: 1.0, 2021: 1.1}})
+    result = trajectory(annual, "US", ["THEM"], model="cagr", target_year=2025, rates={})
+    assert result.status == {"US": "no_data", "THEM": "ok"}
+    assert result.answers.to_dict("records") == [{"benchmark_code": "THEM", "status": "missing"}]
+    assert result.distance.empty
+
+
+def test_trajectory_several_benchmarks_one_row_each() -> None:
+    annual = _annual({"US": {2020: 2.0}, "B1": {2020: 2.9}, "B2": {2020: 1.0}})
+    result = trajectory(
+        annual,
+        "US",
+        ["B1", "B2"],
+        model="plan",
+        target_year=2022,
+        rates={"US": 0.6, "B1": 0.15, "B2": 0.5},
+    )
+    answers = result.answers.set_index("benchmark_code")
+    # plan four's arithmetic moved to 2020: 2.0 × 1.6² = 5.12 > 2.9 × 1.15² = 3.835 in 2022
+    assert answers.loc["B1", "crossing_period"] == 2022
+    assert answers.loc["B2", "status"] == "already_level_or_ahead"  # 2.0 >= 1.0
+    assert answers.loc["B2", "gap"] == pytest.approx(-1.0)
+    assert answers.loc["B2", "gap_ratio"] == pytest.approx(-1.0)  # −1.0 / 1.0
+    assert set(result.projection["unit_code"]) == {"US", "B1", "B2"}
+
+
+def test_model_crossing_counts_an_exact_tie_as_level() -> None:
+    annual = _annual({"US": {2020: 1.0}, "THEM": {2020: 1.1}})
+    result = trajectory(
+        annual, "US", ["THEM"], model="plan", target_year=2021, rates={"US": 0.21, "THEM": 0.10}
+    )
+    row = result.answers.iloc[0]
+    # 1.0 × 1.21 = 1.21 = 1.1 × 1.10: level in 2021, and 21 % is exactly the rate required
+    assert row["crossing_period"] == 2021
+    assert row["required_rate"] == pytest.approx(0.21)
+    assert row["model_crossing"] == 2021  # got 2022
+
+
+# --- properties -------------------------------------------------------------------------
+
+_levels = st.floats(0.01, 1e4)
+
+
+@given(
+    a=_levels,
+    ratio=st.floats(1.001, 50.0),
+    gb=st.floats(-0.5, 1.0),
+    edge=st.floats(0.01, 2.0),
+    base=st.integers(1990, 2030),
+)
+def test_plan_model_crossing_equals_closed_form(
+    a: float, ratio: float, gb: float, edge: float, base: int
+) -> None:
+    """For a chaser behind and growing faster, the plan paths cross where the formula says."""
+    b = a * ratio
+    ga = (1 + gb) * (1 + edge) - 1
+    horizon = 40
+    annual = _annual({"US": {base: a}, "THEM": {base: b}})
+    result = trajectory(
+        annual,
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=base + 3,
+        rates={"US": ga, "THEM": gb},
+        horizon=horizon,
+    )
+    row = result.answers.iloc[0]
+    assert row["status"] == "catches_up"
+    k = row["crossing_period"] - base
+    assume(k <= horizon)
+    # away from a tie at the crossing year (the exact-tie test above covers one)
+    margin = math.log(a) + k * math.log1p(ga) - math.log(b) - k * math.log1p(gb)
+    assume(margin > 1e-9)
+    assert row["model_crossing"] == row["crossing_period"]
+    assert row["crossing_time"] <= k < row["crossing_time"] + 1 + 1e-9
+
+
+@given(
+    a=_levels,
+    b=_levels,
+    ga=st.floats(-0.5, 1.0),
+    gb=st.floats(-0.5, 1.0),
+    target=st.integers(1, 15),
+)
+def test_direction_mirror_reciprocal_levels(
+    a: float, b: float, ga: float, gb: float, target: int
+) -> None:
+    """Getting below with levels x is getting above with levels 1/x and rates 1/(1+g) − 1."""
+    assume(abs(math.log(a / b)) > 1e-6 and abs(math.log1p(ga) - math.log1p(gb)) > 1e-6)
+    base = 2000
+    low = trajectory(
+        _annual({"US": {base: a}, "THEM": {base: b}}),
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=base + target,
+        rates={"US": ga, "THEM": gb},
+        higher_is_better=False,
+    ).answers.iloc[0]
+    high = trajectory(
+        _annual({"US": {base: 1 / a}, "THEM": {base: 1 / b}}),
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=base + target,
+        rates={"US": 1 / (1 + ga) - 1, "THEM": 1 / (1 + gb) - 1},
+    ).answers.iloc[0]
+    assert low["status"] == high["status"]
+    assert low["crossing_time"] == pytest.approx(high["crossing_time"], rel=1e-6, nan_ok=True)
+    if low["status"] == "catches_up":
+        k = low["crossing_period"] - base
+        margin = abs(math.log(b / a) - k * (math.log1p(gb) - math.log1p(ga)))
+        assume(margin > 1e-9)
+    assert low["crossing_period"] == pytest.approx(high["crossing_period"], nan_ok=True)
+    # the gap has the sign of "behind" in both readings
+    assert np.sign(low["gap"]) == np.sign(high["gap"])
+    # the chaser growing at the required rate is level with the benchmark at the target
+    r = low["required_rate"]
+    assert a * (1 + r) ** target == pytest.approx(b * (1 + gb) ** target, rel=1e-9)
