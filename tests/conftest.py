@@ -45,3 +45,22 @@ def demo_store(demo_db: Path) -> Store:
 def empty_store(tmp_path: Path) -> Store:
     """A store over a new, empty database file."""
     return Store(tmp_path / "empty.duckdb")
+
+
+@pytest.fixture(autouse=True)
+def declared_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest the way ``python -m bxgc_ui.serve`` runs the app.
+
+    AppTest resets Streamlit's "pages folder" flag before every run, so with ``pages/``
+    beside app.py a switched-to page would run without app.py (no page config, no
+    language switch). The served app declares its navigation up front; so do the tests.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

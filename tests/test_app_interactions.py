@@ -1,0 +1,112 @@
+"""The key interactions, driven through AppTest on a real demo database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bxgc_metrics.rewards import load_default_rules
+from bxgc_metrics.store import Store
+from tests import sheets
+from tests.conftest import ROOT
+
+
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_catch_up_shows_plan_four_and_its_audit(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "pages/catchup.py")
+    metrics = _metrics(at)
+    assert metrics["预计赶超年份"] == "2012年"
+    assert metrics["当前差距（2010年）"] == "0.90亿元"
+    assert "2012年本单位（5.20亿元）超过标杆（4.20亿元）" in at.success[0].value
+    lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(lines) == 3
+    assert any("3.50亿元" in x and "3.364" in x for x in lines)
+    assert any("4.20亿元" in x and "4.025" in x for x in lines)
+    assert any("5.20亿元" in x and "5.120" in x for x in lines)
+
+
+def test_moving_the_growth_slider_moves_the_crossing(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "pages/catchup.py")
+    at.slider(key="cu_rate_P4_OURS_P4_FISCAL_REV").set_value(25.0).run()
+    # 2.0 growing 25 % against 2.9 growing 16 %: ln(1.45)/ln(1.25/1.16) = 4.96 → 2015
+    assert _metrics(at)["预计赶超年份"] == "2015年"
+    at.slider(key="cu_rate_P4_OURS_P4_FISCAL_REV").set_value(10.0).run()
+    assert _metrics(at)["预计赶超年份"] == "按此增速无法赶超"
+
+
+def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "pages/catchup.py")
+    at.selectbox(key="cu_chaser").set_value("JD03").run()
+    assert not at.exception
+    at.selectbox(key="cu_ind_JD03").set_value("GBR").run()
+    at.multiselect(key="cu_bench_JD03").set_value(["EXT_DH", "JD01"]).run()
+    assert not at.exception
+    assert "东湖区" in at.slider[-1].label  # the second slider follows the first benchmark
+    assert len(at.dataframe) == 1  # one row per benchmark when there are several
+    assert at.dataframe[0].value.shape[0] == 2
+
+
+def test_switching_language_changes_every_label(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "pages/rankings.py")
+    assert at.title[0].value == "考核排名"
+    at.button_group(key="lang").set_value("en").run()
+    assert at.title[0].value == "Rankings"
+    labels = [t.label for t in at.tabs]
+    assert labels == ["By indicator", "Composite", "Rewards"]
+    assert not any("排名" in t for t in labels)
+
+
+def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
+    store = Store(demo_db)
+    before = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.get("file_uploader")[0].upload("报表.xlsx", sheets.report_xlsx()).run()
+    assert not at.exception and not at.error
+    assert _metrics(at) == {"新增": "0", "修改": "9", "未变": "0"}
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert "已导入" in at.success[-1].value
+    after = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
+    assert after["2024-06"] == 41300.5
+    batch = int(store.batches().iloc[0]["id"])
+    at.selectbox(key="up_undo_pick").set_value(batch).run()
+    next(b for b in at.button if b.label == "撤销该批次").click().run()
+    assert "已撤销" in at.success[-1].value
+    restored = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
+    assert restored["2024-06"] == before["2024-06"]
+
+
+def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    data = sheets.report_xlsx([("东城", 82812, 41300.5, 38000)])
+    at.get("file_uploader")[0].upload("r.xlsx", data).run()
+    assert at.error and next(b for b in at.button if b.label == "确认导入").disabled
+    assert at.selectbox(key="up_map_units_东城").value == "JD01"  # the suggestion, preselected
+    next(b for b in at.button if b.label == "确认以上对应").click().run()
+    assert not at.error
+    assert not next(b for b in at.button if b.label == "确认导入").disabled
+
+
+def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) -> None:
+    store = Store(demo_db)
+    assert store.reward_rules() is None  # the default rules until someone saves
+    changed = load_default_rules()
+    changed.loc[changed["rule_id"] == "top_year_1", "amount_yuan"] = 20000
+    store.save_reward_rules(changed)
+    at = _page(demo_db, monkeypatch, "pages/rankings.py")
+    items = at.dataframe[-1].value
+    first = items[items["规则"].str.contains("第一")]
+    assert first["奖金（元）"].tolist() == ["20,000"]
