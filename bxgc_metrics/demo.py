@@ -655,7 +655,7 @@ def _milestones() -> pd.DataFrame:
             "高层楼宇达到360栋",
             "360 high-rise buildings",
             dt.date(2012, 12, 31),
-            None,
+            dt.date(2013, 3, 28),
             PLAN4_OURS,
         ),
     ]

@@ -111,10 +111,7 @@ def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
         {
             t("camp_milestone"): [name(r) for r in milestones.itertuples()],
             t("camp_due"): milestones["due_date"].astype(str).str[:10],
-            t("camp_done"): milestones["done_date"]
-            .astype(str)
-            .str[:10]
-            .replace({"NaT": "", "None": ""}),
+            t("camp_done"): [str(d)[:10] if pd.notna(d) else "" for d in milestones["done_date"]],
             t("col_status"): milestones["status"].map(lambda s: t(f"ms_{s}")),
             t("camp_days_late"): milestones["days_late"],
         }
@@ -144,6 +141,17 @@ def timeline_labels(campaign: str) -> dict:
         "late": t("ms_late"),
         "done": t("ms_done"),
     }
+
+
+def latest_campaign(phases: pd.DataFrame, milestones: pd.DataFrame) -> str:
+    """The campaign whose calendar reaches furthest: the one to show first."""
+    dates = pd.concat(
+        [
+            phases.assign(at=pd.to_datetime(phases["end_date"]))[["campaign", "at"]],
+            milestones.assign(at=pd.to_datetime(milestones["due_date"]))[["campaign", "at"]],
+        ]
+    )
+    return str(dates.sort_values("at")["campaign"].iloc[-1])
 
 
 def campaign_end(phases: pd.DataFrame, milestones: pd.DataFrame) -> dt.date | None:

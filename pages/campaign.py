@@ -29,7 +29,8 @@ else:
     st.success(t("camp_none_late"))
 
 campaigns = list(dict.fromkeys([*phases["campaign"], *milestones["campaign"]]))
-pick = st.selectbox(t("camp_pick"), campaigns, index=len(campaigns) - 1, key="camp_pick")
+latest = view.latest_campaign(phases, milestones)
+pick = st.selectbox(t("camp_pick"), campaigns, index=campaigns.index(latest), key="camp_pick")
 mine_p = phases[phases["campaign"] == pick]
 mine_m = milestones[milestones["campaign"] == pick]
 st.plotly_chart(charts.timeline_figure(mine_p, mine_m, today, view.timeline_labels(pick)))
