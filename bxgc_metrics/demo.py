@@ -617,7 +617,7 @@ def _phases() -> pd.DataFrame:
 
 
 def _milestones() -> pd.DataFrame:
-    rows = [
+    rows: list[tuple[str, str, str, dt.date, dt.date | None, str | None]] = [
         (
             "方案一：广电中心",
             "农村有线电视数字化整转完成",

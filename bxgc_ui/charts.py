@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from bxgc_metrics.trajectory import Trajectory
+
 RED, GREY, GREEN, INK = "#C8102E", "#9AA0A6", "#2E7D32", "#1F2937"
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -75,7 +77,7 @@ PALETTE = ("#1F4E79", "#B7791F", "#2F855A", "#6B21A8", "#6B7280")
 
 
 def trajectory_figure(
-    tr: object,
+    tr: Trajectory,
     names: dict[str, str],
     chaser: str,
     stated: pd.DataFrame,
@@ -117,7 +119,7 @@ def trajectory_figure(
 
 def _trajectory_traces(
     fig: go.Figure,
-    tr: object,
+    tr: Trajectory,
     unit: str,
     name: str,
     color: str,
@@ -225,7 +227,7 @@ def distance_figure(distance: pd.DataFrame, title: str, x_title: str, y_title: s
 def _move(change: object) -> str:
     if change is None or change is pd.NA or (isinstance(change, float) and np.isnan(change)):
         return ""
-    n = int(change)
+    n = int(change)  # type: ignore[call-overload]
     return f" ▲{n}" if n > 0 else (f" ▼{-n}" if n < 0 else " –")
 
 

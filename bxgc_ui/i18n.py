@@ -79,7 +79,7 @@ def language_switch() -> None:
     st.sidebar.segmented_control(
         "语言 / Language",
         options=list(LANGS),
-        format_func={"zh": "中文", "en": "English"}.get,
+        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
         key="lang",
         required=True,
     )

@@ -54,7 +54,10 @@ def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
     return {
         "id": None,
         "unit_code": cc.SelectboxColumn(
-            t("unit"), options=list(names), required=True, format_func=names.get
+            t("unit"),
+            options=list(names),
+            required=True,
+            format_func=lambda c: names.get(str(c), str(c)),
         ),
         "gap": cc.TextColumn(t("col_gap"), required=True, width="medium"),
         "measure": cc.TextColumn(t("col_measure"), required=True, width="large"),
@@ -67,7 +70,9 @@ def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
             format_func=lambda s: t(f"gap_{s}"),
         ),
         "indicator_code": cc.SelectboxColumn(
-            t("col_indicator"), options=ind_codes, format_func=ind_names.get
+            t("col_indicator"),
+            options=ind_codes,
+            format_func=lambda c: ind_names.get(str(c), str(c)),
         ),
         "promised_value": cc.NumberColumn(t("col_promised")),
         "promised_year": cc.NumberColumn(t("col_promised_year"), format="%d"),
@@ -187,13 +192,17 @@ def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
     inds = {r.code: name(r) for r in indicators.itertuples()}
     return {
         "chaser_code": cc.SelectboxColumn(
-            t("catchup_chaser"), options=list(names), format_func=names.get
+            t("catchup_chaser"),
+            options=list(names),
+            format_func=lambda c: names.get(str(c), str(c)),
         ),
         "benchmark_code": cc.SelectboxColumn(
-            t("catchup_benchmarks"), options=list(names), format_func=names.get
+            t("catchup_benchmarks"),
+            options=list(names),
+            format_func=lambda c: names.get(str(c), str(c)),
         ),
         "indicator_code": cc.SelectboxColumn(
-            t("indicator"), options=list(inds), format_func=inds.get
+            t("indicator"), options=list(inds), format_func=lambda c: inds.get(str(c), str(c))
         ),
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bxgc_metrics.ranking import rank_sensitivity
+from bxgc_metrics.rewards import Rewards
 from bxgc_metrics.scorecard import directions
 from bxgc_ui import fmt
 from bxgc_ui.i18n import name, t
@@ -110,7 +111,7 @@ def sensitivity(
     return summary.round(3)
 
 
-def reward_tables(rewards: object, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reward_tables(rewards: Rewards, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Totals per unit and the itemised explanation."""
     totals = rewards.totals.sort_values("amount_yuan", ascending=False)
     shown = pd.DataFrame(

@@ -45,11 +45,15 @@ def plan_for(
         profile=profile,
         mapping=mapping,
         create_missing=create,
-        progress=lambda share, _what: bar.progress(share, text=t("up_analysing")),
+        progress=lambda share, _what: _advance(bar, share),
     )
     bar.empty()
     st.session_state["up_plan"] = (key, plan)
     return plan
+
+
+def _advance(bar: object, share: float) -> None:
+    bar.progress(share, text=t("up_analysing"))  # type: ignore[attr-defined]
 
 
 def sheets_table(plan: ImportPlan) -> pd.DataFrame:
