@@ -71,6 +71,23 @@ def name(row: object, field: str = "name") -> str:
     return en if lang() == "en" and isinstance(en, str) and en else zh
 
 
+def keyed(key: str) -> str:
+    """A widget key per language that carries the choice across a language switch.
+
+    Streamlit keeps showing a keyed widget's old option label after its labels change, so
+    a select box would still read 固定资产投资 in English; one widget per language avoids
+    that, and the choice (a code, not a label) moves to the new widget.
+    """
+    mine = f"{key}@{lang()}"
+    if mine not in st.session_state:
+        for other in LANGS:
+            chosen = st.session_state.get(f"{key}@{other}")
+            if chosen is not None:
+                st.session_state[mine] = chosen
+                break
+    return mine
+
+
 def language_switch() -> None:
     """The 中文 / English switch in the sidebar; ``?lang=en`` in the URL sets the start."""
     if "lang" not in st.session_state:

@@ -9,7 +9,7 @@ from bxgc_metrics.projection import MODELS
 from bxgc_metrics.trajectory import stated_crossing, stated_plan, stated_rates
 from bxgc_ui import catchup_view as view
 from bxgc_ui import charts, data, fmt
-from bxgc_ui.i18n import lang, t
+from bxgc_ui.i18n import keyed, lang, t
 from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
@@ -25,7 +25,7 @@ names = view.names(units)
 
 left, middle, right = st.columns(3)
 chasers = view.chaser_options(units, pairs)
-chaser = left.selectbox(t("catchup_chaser"), chasers, format_func=names.get, key="cu_chaser")
+chaser = left.selectbox(t("catchup_chaser"), chasers, format_func=names.get, key=keyed("cu_chaser"))
 ind_names = view.indicator_names(indicators, observations, chaser)
 default_ind, default_benches, default_target = view.pair_defaults(pairs, chaser, list(ind_names))
 code = middle.selectbox(
@@ -33,7 +33,7 @@ code = middle.selectbox(
     list(ind_names),
     format_func=ind_names.get,
     index=list(ind_names).index(default_ind),
-    key=f"cu_ind_{chaser}",
+    key=f"cu_ind_{chaser}@{lang()}",
 )
 others = [u for u in names if u != chaser]
 benches = right.multiselect(
@@ -41,7 +41,7 @@ benches = right.multiselect(
     others,
     default=default_benches,
     format_func=names.get,
-    key=f"cu_bench_{chaser}",
+    key=f"cu_bench_{chaser}@{lang()}",
 )
 if not benches:
     st.info(t("catchup_pick_benchmark"))

@@ -8,7 +8,7 @@ from bxgc_metrics.targets import pace
 from bxgc_ui import charts, data, fmt
 from bxgc_ui import overview_view as view
 from bxgc_ui.catchup_view import names as unit_names
-from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.i18n import keyed, lang, name, t
 from bxgc_ui.meeting import rankable
 from bxgc_ui.rankings_view import ranked_units
 from bxgc_ui.widgets import demo_notice, empty_state
@@ -24,7 +24,9 @@ demo_notice(units)
 
 monthly = rankable(indicators)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
-code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key="overview_indicator")
+code = st.selectbox(
+    t("indicator"), list(labels), format_func=labels.get, key=keyed("overview_indicator")
+)
 ind = monthly.loc[code]
 period = latest_period(observations, code)
 if period is None:

@@ -9,7 +9,7 @@ from bxgc_metrics.rewards import compute_rewards, load_default_rules
 from bxgc_ui import charts, data
 from bxgc_ui import rankings_view as view
 from bxgc_ui.catchup_view import names as unit_names
-from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.i18n import keyed, lang, name, t
 from bxgc_ui.meeting import group_label, rankable
 from bxgc_ui.widgets import demo_notice, empty_state
 
@@ -46,7 +46,7 @@ periods = view.months(observations, monthly.index[0])
 year, sub = c3.selectbox(
     t("rank_period"),
     periods,
-    key="rank_period",
+    key=keyed("rank_period"),
     format_func=lambda p: display("M", p[0], p[1], True, lang()),
 )
 period_text = display("M", year, sub, True, lang())
@@ -56,7 +56,7 @@ single, combined, rewards = st.tabs(
 
 with single:
     labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
-    code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key="rank_ind")
+    code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=keyed("rank_ind"))
     ind = monthly.loc[code]
     table = data.standings_of(
         path, version, code, year, sub, by, ind["direction"] == "higher", members
@@ -86,17 +86,20 @@ with combined:
     norm = a.selectbox(
         t("rank_normalisation"),
         NORMALISATIONS,
-        key="rank_norm",
+        key=keyed("rank_norm"),
         format_func=lambda n: t(f"norm_{n}"),
     )
     how = b.selectbox(
         t("rank_weighting"),
         ["equal", "entropy", "custom"],
-        key="rank_weighting",
+        key=keyed("rank_weighting"),
         format_func=lambda w: t(f"weights_{w}"),
     )
     agg = c.selectbox(
-        t("rank_aggregation"), AGGREGATIONS, key="rank_agg", format_func=lambda g: t(f"agg_{g}")
+        t("rank_aggregation"),
+        AGGREGATIONS,
+        key=keyed("rank_agg"),
+        format_func=lambda g: t(f"agg_{g}"),
     )
     matrix = data.scorecard_of(path, version, year, sub, by, members)
     weights: object = how

@@ -50,10 +50,10 @@ def test_moving_the_growth_slider_moves_the_crossing(demo_db: Path, monkeypatch)
 
 def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:
     at = _page(demo_db, monkeypatch, "pages/catchup.py")
-    at.selectbox(key="cu_chaser").set_value("JD03").run()
+    at.selectbox(key="cu_chaser@zh").set_value("JD03").run()
     assert not at.exception
-    at.selectbox(key="cu_ind_JD03").set_value("GBR").run()
-    at.multiselect(key="cu_bench_JD03").set_value(["EXT_DH", "JD01"]).run()
+    at.selectbox(key="cu_ind_JD03@zh").set_value("GBR").run()
+    at.multiselect(key="cu_bench_JD03@zh").set_value(["EXT_DH", "JD01"]).run()
     assert not at.exception
     assert "东湖区" in at.slider[-1].label  # the second slider follows the first benchmark
     assert len(at.dataframe) == 1  # one row per benchmark when there are several
@@ -110,3 +110,13 @@ def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) ->
     items = at.dataframe[-1].value
     first = items[items["规则"].str.contains("第一")]
     assert first["奖金（元）"].tolist() == ["20,000"]
+
+
+def test_a_choice_survives_the_language_switch_with_new_labels(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "pages/overview.py")
+    at.selectbox(key="overview_indicator@zh").set_value("GBR").run()
+    assert at.selectbox[0].value == "GBR"
+    at.button_group(key="lang").set_value("en").run()
+    box = at.selectbox(key="overview_indicator@en")
+    assert box.value == "GBR"
+    assert box.format_func("GBR") == "General public budget revenue"
