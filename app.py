@@ -1,7 +1,8 @@
-"""Entry point: page config, language switch and the explicit list of pages."""
+"""Entry point: page config, language switch, who may open what, the list of pages."""
 
 import streamlit as st
 
+from bxgc_ui import auth
 from bxgc_ui.i18n import language_switch, t
 
 st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
@@ -17,6 +18,14 @@ pages = [
     st.Page("pages/gaps.py", title=t("nav_gaps"), icon=":material/fact_check:"),
     st.Page("pages/campaign.py", title=t("nav_campaign"), icon=":material/event:"),
     st.Page("pages/settings.py", title=t("nav_settings"), icon=":material/settings:"),
+    st.Page("pages/admin.py", title=t("nav_admin"), icon=":material/admin_panel_settings:"),
+    st.Page("pages/signin.py", title=t("nav_signin"), icon=":material/login:", url_path="signin"),
 ]
 # fmt: on
-st.navigation(pages).run()
+wall = auth.wall_token() is not None
+page = st.navigation(pages, position="hidden" if wall else "sidebar")
+if not auth.may_open(page.url_path):
+    st.stop()
+if not wall:
+    auth.sidebar_status()
+page.run()

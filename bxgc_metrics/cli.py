@@ -2,11 +2,15 @@
 
 Every command takes ``--db PATH`` (default: ``BXGC_DB`` or ``data/bxgc.duckdb``) and exits
 non-zero with a message in Chinese and English when something is wrong.
+
+The command line acts as the machine's operator: ``cli:<login>`` with the admin role
+(whoever can run it can write the file anyway); the audit log records that name.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,13 +76,53 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="print what the database holds")
     _db_argument(info)
     info.set_defaults(run=_info)
+
+    restore = commands.add_parser("restore", help="bring back a backup of the database")
+    _db_argument(restore)
+    which = restore.add_mutually_exclusive_group(required=True)
+    which.add_argument("--backup", type=Path, help="the backup file to restore")
+    which.add_argument("--latest", action="store_true", help="restore the newest backup")
+    which.add_argument("--list", action="store_true", help="list the backups, newest first")
+    restore.set_defaults(run=_restore)
+
+    boot = commands.add_parser(
+        "bootstrap", help="create the admin account if none exists ($BXGC_ADMIN_PASSWORD)"
+    )
+    _db_argument(boot)
+    boot.set_defaults(run=_bootstrap)
+
+    user = commands.add_parser("user", help="add or change a local account")
+    user.add_argument("action", choices=["add", "set", "list"])
+    user.add_argument("username", nargs="?")
+    user.add_argument("--role", choices=["viewer", "analyst", "admin"])
+    user.add_argument("--disable", action="store_true", help="disable the account")
+    user.add_argument("--enable", action="store_true", help="enable the account")
+    user.add_argument(
+        "--password-env",
+        default="BXGC_PASSWORD",
+        help="environment variable holding the new password (default BXGC_PASSWORD)",
+    )
+    _db_argument(user)
+    user.set_defaults(run=_user)
+
+    wall = commands.add_parser("wall-token", help="read-only links for the meeting screen")
+    wall.add_argument("action", choices=["create", "revoke", "list"])
+    wall.add_argument("value", nargs="?", help="label (create) or token id (revoke)")
+    _db_argument(wall)
+    wall.set_defaults(run=_wall_token)
+
+    audit = commands.add_parser("audit", help="print or export the audit log")
+    audit.add_argument("--out", type=Path, help="write CSV (or .xlsx) instead of printing")
+    _db_argument(audit)
+    audit.set_defaults(run=_audit)
     return parser
 
 
 def _store(args: argparse.Namespace):
+    from bxgc_metrics.access import operator
     from bxgc_metrics.store import Store
 
-    return Store(args.db)
+    return Store(args.db, actor=operator())
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -156,6 +200,98 @@ def _info(args: argparse.Namespace) -> int:
     print(f"units: {len(store.units())}, indicators: {len(store.indicators())}")
     print(f"observations: {store.count_observations()}")
     print(f"latest actual period: {latest.label if latest else '-'}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bxgc_metrics.access import operator
+    from bxgc_metrics.store import backups, default_path, restore
+
+    db = args.db or default_path()
+    found = backups(db)
+    if args.list:
+        print("\n".join(str(p) for p in found) if found else "(no backups / 没有备份)")
+        return 0
+    chosen = args.backup or (found[0] if found else None)
+    if chosen is None:
+        print(f"错误：{db} 没有备份。\nError: there are no backups of {db}.", file=sys.stderr)
+        return 2
+    kept = restore(db, chosen, operator())
+    print(f"已从 {chosen} 恢复 {db}（原文件保存为 {kept}）。 / Restored {db} from {chosen}.")
+    return 0
+
+
+def bootstrap(store: object) -> str | None:
+    """Create ``admin`` if no admin exists; returns a one-time password it made up, if any.
+
+    The password is ``BXGC_ADMIN_PASSWORD`` when set, else a random one returned here for
+    the caller to print once.
+    """
+    from bxgc_metrics.access import new_secret
+
+    given = os.environ.get("BXGC_ADMIN_PASSWORD")
+    password = given or new_secret()
+    created = store.bootstrap_admin(password)  # type: ignore[attr-defined]
+    return password if created and not given else None
+
+
+def _bootstrap(args: argparse.Namespace) -> int:
+    once = bootstrap(_store(args))
+    if once:
+        print(
+            f"首次启动：管理员 admin 的一次性密码 / first start, one-time password for admin: {once}"
+        )
+    return 0
+
+
+def _user(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.action == "list":
+        print(store.users().to_string(index=False))
+        return 0
+    password = os.environ.get(args.password_env)
+    if args.action == "add":
+        if not (args.username and args.role and password):
+            print(
+                "需要用户名、--role 和密码环境变量。 / Need a username, --role and "
+                f"the password in ${args.password_env}.",
+                file=sys.stderr,
+            )
+            return 2
+        store.create_user(args.username, password, args.role)
+    else:
+        disabled = True if args.disable else (False if args.enable else None)
+        store.update_user(args.username, role=args.role, disabled=disabled, password=password)
+    print(f"已保存用户 {args.username}。 / Saved user {args.username}.")
+    return 0
+
+
+def _wall_token(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.action == "list":
+        tokens = store.wall_tokens()
+        print(tokens.to_string(index=False) if len(tokens) else "(no tokens)")
+    elif args.action == "create":
+        token = store.create_wall_token(args.value or "wall")
+        print(f"令牌（只显示一次）/ token (shown once): {token}")
+        print(f"http://localhost:8501/meeting?embed=true&embed_options=dark_theme&token={token}")
+    else:
+        store.revoke_wall_token(args.value or "")
+        print(f"令牌已吊销 / token revoked: {args.value}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    log = _store(args).audit_log()
+    if args.out is None:
+        print(log.drop(columns=["before_json", "after_json"]).to_string(index=False))
+        return 0
+    from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    xlsx = args.out.suffix.lower() == ".xlsx"
+    args.out.write_bytes(to_xlsx_bytes({"audit": log}) if xlsx else to_csv_bytes(log))
+    print(f"已导出 {len(log)} 条 / exported {len(log)} entries: {args.out}")
     return 0
 
 

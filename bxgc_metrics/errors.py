@@ -44,3 +44,7 @@ class BatchConflictError(StoreError):
 
 class ValidationError(BxgcError):
     """Input data broke a rule; nothing was written."""
+
+
+class PermissionDeniedError(StoreError):
+    """The acting user's role does not allow this change; nothing was written."""

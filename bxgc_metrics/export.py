@@ -40,6 +40,19 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        used: set[str] = set()
         for name, frame in sheets.items():
-            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            neutralise(frame).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
     return buffer.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """An Excel-legal, unique sheet name: no ``[]:*?/\\``, no control characters, ≤ 31."""
+    clean = "".join("_" if c in "[]:*?/\\'" or ord(c) < 32 else c for c in str(name))
+    clean = clean.strip() or "Sheet"
+    candidate, n = clean[:31], 1
+    while candidate.lower() in used:
+        n += 1
+        candidate = f"{clean[: 31 - len(str(n)) - 1]}~{n}"
+    used.add(candidate.lower())
+    return candidate

@@ -9,14 +9,24 @@ dashboard's cached loaders) keep reads rare.
 Every statement is a constant string with parameters; identifiers never come from data.
 Driver errors leave this module as :class:`~bxgc_metrics.errors.StoreError` subclasses
 with a message in Chinese and English.
+
+A store acts for an :class:`~bxgc_metrics.access.Actor` (by default an anonymous viewer).
+Every write method checks the actor's role before it opens the file and appends a row to
+the audit log in the same transaction as the change, so a change and its record are
+written together or not at all. The audit log has an INSERT here and nothing that updates
+or deletes it. Each import or undo first copies the file to ``backups/`` beside it;
+:func:`restore` brings a copy back.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 import os
 import random
+import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from bxgc_metrics import periods
+from bxgc_metrics import access, periods
+from bxgc_metrics.access import VIEWER, Actor
 from bxgc_metrics.errors import (
     BatchConflictError,
     CorruptDatabaseError,
@@ -39,6 +51,9 @@ from bxgc_metrics.store_schema import LATEST, MIGRATIONS
 
 DEFAULT_DB = Path("data") / "bxgc.duckdb"
 """Where the database lives unless ``BXGC_DB`` or ``--db`` says otherwise."""
+
+BACKUPS_KEPT = 20
+"""Backups kept per database file unless ``BXGC_BACKUPS_KEEP`` says otherwise."""
 
 OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
 """The columns that identify one stored figure; loading the same key again replaces it."""
@@ -167,15 +182,17 @@ _MARK_UNDONE = (
     "UPDATE batches SET status = 'undone', undone_at = current_localtimestamp() WHERE id = ?"
 )
 _PREVIEW = """
-    SELECT i.unit_code, i.indicator_code, i.freq, i.year, i.sub, i.value_kind,
-           i.value, i.cumulative, o.value AS old_value, o.batch_id AS old_batch_id,
-           CASE WHEN o.value IS NULL THEN 'new'
-                WHEN o.value <> i.value OR o.cumulative <> i.cumulative THEN 'changed'
-                ELSE 'unchanged' END AS status
+    SELECT o.value AS old_value, o.batch_id AS old_batch_id,
+           CASE WHEN o.value IS NULL THEN 0
+                WHEN o.value <> i.value OR o.cumulative <> i.cumulative THEN 1
+                ELSE 2 END AS status
     FROM incoming AS i
     LEFT JOIN observations AS o
       USING (unit_code, indicator_code, freq, year, sub, value_kind)
+    ORDER BY i.row_id
 """
+_PREVIEW_STATUS = ("new", "changed", "unchanged")
+"""``status`` codes of :data:`_PREVIEW`."""
 _FOR_INDICATORS = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
     FROM observations WHERE list_contains(?, indicator_code)
@@ -229,6 +246,45 @@ _CLEAR = {
     "phases": "DELETE FROM phases",
     "milestones": "DELETE FROM milestones",
 }
+_SELECT_UNITS_IN = "SELECT * FROM units WHERE list_contains(?, code) ORDER BY code"
+_SELECT_INDICATORS_IN = "SELECT * FROM indicators WHERE list_contains(?, code) ORDER BY code"
+_BATCH_SUMMARY = "SELECT file_name, who, rows_new, rows_changed FROM batches WHERE id = ?"
+
+_APPEND_AUDIT = """
+    INSERT INTO audit_log (who, action, target, before_json, after_json)
+    VALUES (?, ?, ?, ?, ?)
+"""
+_SELECT_AUDIT = """
+    SELECT id, logged_at, who, action, target, before_json, after_json FROM audit_log
+    WHERE ($action IS NULL OR action = $action) ORDER BY id DESC LIMIT $limit
+"""
+
+_ADMIN_COUNT = "SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled"
+_CREATE_USER = "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)"
+_GET_USER = "SELECT password_hash, role, disabled FROM users WHERE username = ?"
+_SELECT_USERS = "SELECT username, role, created_at, disabled FROM users ORDER BY username"
+_SET_ROLE = "UPDATE users SET role = ? WHERE username = ?"
+_SET_DISABLED = "UPDATE users SET disabled = ? WHERE username = ?"
+_SET_PASSWORD = "UPDATE users SET password_hash = ? WHERE username = ?"
+
+_CREATE_TOKEN = "INSERT INTO wall_tokens (token_hash, label) VALUES (?, ?)"
+_SELECT_TOKENS = """
+    SELECT left(token_hash, 12) AS id, label, created_at, revoked_at FROM wall_tokens
+    ORDER BY created_at DESC
+"""
+_FIND_TOKEN = "SELECT token_hash, label FROM wall_tokens WHERE starts_with(token_hash, ?)"
+_REVOKE_TOKEN = """
+    UPDATE wall_tokens SET revoked_at = current_localtimestamp()
+    WHERE token_hash = ? AND revoked_at IS NULL
+"""
+_VALID_TOKEN = "SELECT label FROM wall_tokens WHERE token_hash = ? AND revoked_at IS NULL"
+
+_CURRENT_DATABASE = "SELECT current_database()"
+_ATTACH_BACKUP = "ATTACH ? AS bxgc_backup"
+_COPY_TO_BACKUP_FROM = "COPY FROM DATABASE "
+_COPY_TO_BACKUP_TO = " TO bxgc_backup"
+_DETACH_BACKUP = "DETACH bxgc_backup"
+
 _SAVE_SETTING = "INSERT OR REPLACE INTO settings VALUES (?, ?)"
 _GET_SETTING = "SELECT value_json FROM settings WHERE key = ?"
 _UPSERT_RULE = "INSERT OR REPLACE INTO reward_rules VALUES (?, ?)"
@@ -250,6 +306,8 @@ class Store:
         The database file; created (with the schema) on first use.
     timeout
         Seconds to keep retrying while another process holds the file.
+    actor
+        On whose behalf writes are made; the default, an anonymous viewer, may only read.
 
     Examples
     --------
@@ -259,10 +317,19 @@ class Store:
     True
     """
 
-    def __init__(self, path: str | Path | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, timeout: float = 30.0, actor: Actor = VIEWER
+    ) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.timeout = timeout
+        self.actor = actor
         self._migrated = False
+
+    def as_actor(self, actor: Actor) -> Store:
+        """The same file, acting for ``actor``."""
+        other = Store(self.path, timeout=self.timeout, actor=actor)
+        other._migrated = self._migrated
+        return other
 
     # --- connections ------------------------------------------------------------------------
 
@@ -271,7 +338,7 @@ class Store:
         pause = 0.01
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                con = duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
                     raise self._unreadable(exc) from exc
@@ -282,8 +349,10 @@ class Store:
                     ) from exc
                 time.sleep(pause * (1 + random.random()))
                 pause = min(pause * 2, 0.25)
+                continue
             except duckdb.Error as exc:
                 raise self._unreadable(exc) from exc
+            return con
 
     def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
         return CorruptDatabaseError(
@@ -308,17 +377,76 @@ class Store:
             con.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside one transaction: everything or nothing is written."""
+    def _transaction(
+        self, *, bump: bool = True, backup: str | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: everything or nothing is written.
+
+        With ``backup`` the file is first copied to the backups folder, on the same
+        connection, so nothing can change between the copy and the transaction.
+        """
         with self._connection() as con:
+            if backup is not None:
+                self._backup(con, backup)
             con.begin()
             try:
                 yield con
-                con.execute(_BUMP_DATA_VERSION)
+                if bump:
+                    con.execute(_BUMP_DATA_VERSION)
+                _pause_for_tests()
                 con.commit()
             except BaseException:
                 con.rollback()
                 raise
+
+    @contextmanager
+    def _write(
+        self, permission: str, *, backup: str | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """:meth:`_transaction`, after checking that the actor holds ``permission``."""
+        access.require(self.actor, permission)
+        with self._transaction(backup=backup) as con:
+            yield con
+
+    def _audit(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        action: str,
+        target: str | None,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        con.execute(
+            _APPEND_AUDIT, [self.actor.name, action, target, _as_json(before), _as_json(after)]
+        )
+
+    # --- backups ----------------------------------------------------------------------------
+
+    def backup_dir(self) -> Path:
+        """Where this file's backups go: ``backups/`` beside it."""
+        return self.path.parent / "backups"
+
+    def _backup(self, con: duckdb.DuckDBPyConnection, label: str) -> Path:
+        # DuckDB copies the whole catalog (tables, constraints, sequences at their current
+        # values) into a new file from this connection's snapshot; this process holds the
+        # file lock, so nothing changes meanwhile. Copying the file itself would need a
+        # CHECKPOINT, which races with a process still closing the write-ahead log.
+        folder = self.backup_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:40]
+        target = folder / f"{self.path.stem}-{stamp}-{safe}.duckdb"
+        partial = target.with_suffix(".partial")
+        source = con.execute(_CURRENT_DATABASE).fetchone()[0]  # type: ignore[index]
+        con.execute(_ATTACH_BACKUP, [str(partial)])
+        try:
+            con.execute(_COPY_TO_BACKUP_FROM + _quoted(source) + _COPY_TO_BACKUP_TO)
+        finally:
+            con.execute(_DETACH_BACKUP)
+        os.replace(partial, target)
+        for old in backups(self.path)[_backups_kept() :]:
+            old.unlink(missing_ok=True)
+        return target
 
     def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
         version = self._version(con)
@@ -365,17 +493,23 @@ class Store:
     def upsert_units(self, frame: pd.DataFrame) -> None:
         """Add units or replace those with the same code."""
         incoming = _with_defaults(frame, UNIT_COLUMNS, {"is_demo": False})
-        with self._transaction() as con:
+        with self._write("settings") as con:
+            codes = [str(c) for c in incoming["code"]]
+            before = con.execute(_SELECT_UNITS_IN, [codes]).df()
             con.register("incoming", incoming)
             con.execute(_UPSERT_UNITS)
+            self._audit(con, "units", ",".join(codes)[:500], before, incoming)
 
     def upsert_indicators(self, frame: pd.DataFrame) -> None:
         """Add indicators or replace those with the same code."""
         defaults = {"is_demo": False, "allow_negative": False}
         incoming = _with_defaults(frame, INDICATOR_COLUMNS, defaults)
-        with self._transaction() as con:
+        with self._write("settings") as con:
+            codes = [str(c) for c in incoming["code"]]
+            before = con.execute(_SELECT_INDICATORS_IN, [codes]).df()
             con.register("incoming", incoming)
             con.execute(_UPSERT_INDICATORS)
+            self._audit(con, "indicators", ",".join(codes)[:500], before, incoming)
 
     def units(self) -> pd.DataFrame:
         """All units: ``code, name_zh, name_en, kind, parent_code, peer_group, is_demo``."""
@@ -392,11 +526,13 @@ class Store:
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:
         """Replace all rows of ``benchmark_pairs``, ``gaps``, ``phases`` or ``milestones``."""
         clear, insert = _CLEAR[name], _INSERT[name]
-        with self._transaction() as con:
+        with self._write("edit_gaps" if name == "gaps" else "settings") as con:
+            before = con.execute(_SELECT[name]).df()
             con.execute(clear)
             if len(frame):
                 con.register("incoming", frame.drop(columns=["id"], errors="ignore"))
                 con.execute(insert)
+            self._audit(con, name, name, before, con.execute(_SELECT[name]).df())
 
     def reward_rules(self) -> pd.DataFrame | None:
         """The stored reward rules table, or ``None`` if none was saved."""
@@ -411,10 +547,14 @@ class Store:
             (str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
             for r in rules.to_dict("records")
         ]
-        with self._transaction() as con:
+        with self._write("rules") as con:
+            before = [json.loads(b) for (b,) in con.execute(_SELECT_RULES).fetchall()]
             con.execute(_CLEAR_RULES)
             if bodies:
                 con.executemany(_UPSERT_RULE, bodies)
+            self._audit(
+                con, "reward_rules", "reward_rules", before, [json.loads(b) for _, b in bodies]
+            )
 
     def setting(self, key: str) -> object:
         """A named setting (any JSON value), or ``None``."""
@@ -424,8 +564,10 @@ class Store:
 
     def save_setting(self, key: str, value: object) -> None:
         """Store a named setting as JSON."""
-        with self._transaction() as con:
+        with self._write("settings") as con:
+            row = con.execute(_GET_SETTING, [key]).fetchone()
             con.execute(_SAVE_SETTING, [key, json.dumps(value, ensure_ascii=False)])
+            self._audit(con, "setting", key, None if row is None else json.loads(row[0]), value)
 
     # --- observations -----------------------------------------------------------------------
 
@@ -448,7 +590,7 @@ class Store:
         ``new_units`` and ``new_indicators`` are created in the same transaction.
         """
         incoming = _observation_frame(frame)
-        with self._transaction() as con:
+        with self._write("import", backup="import") as con:
             if new_units is not None and len(new_units):
                 con.register(
                     "incoming", _with_defaults(new_units, UNIT_COLUMNS, {"is_demo": False})
@@ -467,13 +609,15 @@ class Store:
             unchanged = len(incoming) - new - changed
             if new + changed == 0:
                 return BatchResult(None, len(incoming), 0, 0, unchanged)
-            who = who or _current_user()
+            who = who or self.actor.name or _current_user()
             params = [file_name, sha256, who, len(incoming), new, changed, unchanged, note]
             batch_id = int(con.execute(_NEW_BATCH, params).fetchone()[0])  # type: ignore[index]
             con.execute(_KEEP_HISTORY, [batch_id])
             con.execute(_INSERT_NEW, [batch_id])
             con.execute(_UPDATE_CHANGED, [batch_id])
             con.execute("DROP TABLE changes")
+            counts = {"new": int(new), "changed": int(changed), "unchanged": int(unchanged)}
+            self._audit(con, "import", file_name, None, {"batch": batch_id, "who": who, **counts})
             return BatchResult(batch_id, len(incoming), int(new), int(changed), int(unchanged))
 
     @staticmethod
@@ -488,7 +632,7 @@ class Store:
 
     def undo_batch(self, batch_id: int) -> None:
         """Take a batch back: its new rows go, the values it replaced return."""
-        with self._transaction() as con:
+        with self._write("undo", backup=f"undo-{batch_id}") as con:
             row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
             if row is None or row[0] != "committed":
                 raise StoreError(
@@ -506,6 +650,8 @@ class Store:
             con.execute(_DELETE_BATCH_ROWS, [batch_id])
             con.execute(_RESTORE_REPLACED, [batch_id])
             con.execute(_MARK_UNDONE, [batch_id])
+            summary = con.execute(_BATCH_SUMMARY, [batch_id]).df()
+            self._audit(con, "undo", str(batch_id), summary, None)
 
     def preview_observations(self, frame: pd.DataFrame) -> pd.DataFrame:
         """What writing ``frame`` would do, without writing.
@@ -515,8 +661,12 @@ class Store:
         """
         incoming = _observation_frame(frame)
         with self._connection() as con:
-            con.register("incoming", incoming)
-            return con.execute(_PREVIEW).df()
+            con.register("incoming", incoming.assign(row_id=np.arange(len(incoming))))
+            found = con.execute(_PREVIEW).df()
+        status = pd.array(_PREVIEW_STATUS, dtype=str).take(found["status"].to_numpy())
+        return incoming.reset_index(drop=True).assign(
+            old_value=found["old_value"], old_batch_id=found["old_batch_id"], status=status
+        )
 
     def observations_for_indicators(self, codes: list[str]) -> pd.DataFrame:
         """Every stored observation of these indicators (no period label)."""
@@ -525,8 +675,10 @@ class Store:
     def save_profile(self, name: str, mapping: dict) -> None:
         """Save a confirmed import mapping under ``name`` (replacing one of that name)."""
         body = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
-        with self._transaction() as con:
+        with self._write("profile") as con:
+            row = con.execute(_GET_PROFILE, [name]).fetchone()
             con.execute(_SAVE_PROFILE, [name, body])
+            self._audit(con, "profile", name, None if row is None else json.loads(row[0]), mapping)
 
     def profile(self, name: str) -> dict | None:
         """A saved import profile, or ``None``."""
@@ -583,6 +735,138 @@ class Store:
             row = con.execute(_LATEST_ACTUAL).fetchone()
         return None if row is None else periods.Period(int(row[1]), row[0], int(row[2]))
 
+    # --- audit log (append-only) -------------------------------------------------------------
+
+    def append_audit(
+        self, action: str, target: str | None = None, before: object = None, after: object = None
+    ) -> None:
+        """Record an event that changes no data (a sign-in, a restore) under this actor."""
+        with self._transaction(bump=False) as con:
+            self._audit(con, action, target, before, after)
+
+    def audit_log(self, *, action: str | None = None, limit: int = 100_000) -> pd.DataFrame:
+        """The audit log, newest first (admins only).
+
+        Columns: ``id, logged_at, who, action, target, before_json, after_json``.
+        """
+        access.require(self.actor, "audit")
+        return self._frame(_SELECT_AUDIT, {"action": action, "limit": limit})
+
+    # --- users ------------------------------------------------------------------------------
+
+    def bootstrap_admin(self, password: str) -> bool:
+        """Create the account ``admin`` with ``password`` if no admin exists yet.
+
+        The one write allowed without a role: it happens only on a database with no admin.
+        Returns whether the account was created.
+        """
+        digest = access.hash_password(password)
+        with self._transaction(bump=False) as con:
+            if con.execute(_ADMIN_COUNT).fetchone()[0]:  # type: ignore[index]
+                return False
+            con.execute(_CREATE_USER, ["admin", digest, "admin"])
+            con.execute(
+                _APPEND_AUDIT, ["system", "user_create", "admin", None, '{"role": "admin"}']
+            )
+        return True
+
+    def create_user(self, username: str, password: str, role: str) -> None:
+        """Add a local account (admins only)."""
+        digest = access.hash_password(password)
+        with self._write("users") as con:
+            con.execute(_CREATE_USER, [username, digest, role])
+            self._audit(con, "user_create", username, None, {"role": role})
+
+    def update_user(
+        self,
+        username: str,
+        *,
+        role: str | None = None,
+        disabled: bool | None = None,
+        password: str | None = None,
+    ) -> None:
+        """Change an account's role, disabled flag or password (admins only)."""
+        digest = None if password is None else access.hash_password(password)
+        with self._write("users") as con:
+            row = con.execute(_GET_USER, [username]).fetchone()
+            if row is None:
+                raise StoreError(f"没有用户 {username}。", f"There is no user {username}.")
+            before = {"role": row[1], "disabled": bool(row[2])}
+            if role is not None:
+                con.execute(_SET_ROLE, [role, username])
+            if disabled is not None:
+                con.execute(_SET_DISABLED, [disabled, username])
+            if digest is not None:
+                con.execute(_SET_PASSWORD, [digest, username])
+            after = {
+                "role": role or row[1],
+                "disabled": bool(row[2] if disabled is None else disabled),
+            }
+            self._audit(
+                con,
+                "user_update",
+                username,
+                before,
+                {**after, "password_changed": digest is not None},
+            )
+
+    def account_role(self, username: str) -> str | None:
+        """The role of an enabled account, or ``None`` (for OpenID Connect sign-ins)."""
+        with self._connection() as con:
+            row = con.execute(_GET_USER, [username]).fetchone()
+        return None if row is None or row[2] else str(row[1])
+
+    def users(self) -> pd.DataFrame:
+        """Accounts without their hashes (admins only): ``username, role, created_at, disabled``."""
+        access.require(self.actor, "users")
+        return self._frame(_SELECT_USERS)
+
+    def sign_in(self, username: str, password: str) -> Actor | None:
+        """The account's actor if the password is right and the account enabled, else ``None``.
+
+        Both outcomes are recorded in the audit log.
+        """
+        with self._connection() as con:
+            row = con.execute(_GET_USER, [username]).fetchone()
+        ok = row is not None and not row[2] and access.verify_password(row[0], password)
+        actor = Actor(username, row[1]) if ok and row is not None else None
+        self.as_actor(Actor(username, "viewer")).append_audit(
+            "sign_in" if ok else "sign_in_failed", username
+        )
+        return actor
+
+    # --- wall-screen tokens -----------------------------------------------------------------
+
+    def create_wall_token(self, label: str) -> str:
+        """A new read-only link token for the meeting screen (admins only); shown once."""
+        token = access.new_secret()
+        with self._write("wall_tokens") as con:
+            con.execute(_CREATE_TOKEN, [access.token_hash(token), label])
+            self._audit(con, "wall_token_create", label)
+        return token
+
+    def revoke_wall_token(self, token_id: str) -> None:
+        """Revoke the token whose id (the start of its hash, see :meth:`wall_tokens`) is given."""
+        with self._write("wall_tokens") as con:
+            found = con.execute(_FIND_TOKEN, [token_id]).fetchall() if token_id else []
+            if len(found) != 1:
+                raise StoreError(
+                    f"找不到唯一的令牌 {token_id}。", f"No single token matches {token_id}."
+                )
+            con.execute(_REVOKE_TOKEN, [found[0][0]])
+            self._audit(con, "wall_token_revoke", found[0][1], None, {"id": token_id})
+
+    def wall_tokens(self) -> pd.DataFrame:
+        """Tokens without their hashes (admins only): ``id, label, created_at, revoked_at``."""
+        access.require(self.actor, "wall_tokens")
+        return self._frame(_SELECT_TOKENS)
+
+    def wall_token_label(self, token: str) -> str | None:
+        """The label of a valid (not revoked) token, or ``None``."""
+        with self._connection() as con:
+            row = con.execute(_VALID_TOKEN, [access.token_hash(token)]).fetchone()
+        return None if row is None else str(row[0])
+
     # --- helpers ----------------------------------------------------------------------------
 
     def _frame(self, sql: str, params: Any = None) -> pd.DataFrame:
@@ -607,11 +891,100 @@ def _observation_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out["sub"] = out["sub"].astype("int8")
     out["value"] = out["value"].astype("float64")
     out["cumulative"] = out["cumulative"].astype(bool)
-    if out.duplicated(list(OBSERVATION_KEY)).any():
+    if _has_duplicates(out, OBSERVATION_KEY):
         raise StoreError(
             "同一数据在批次中出现多次。", "The same figure appears twice in the batch."
         )
     return out
+
+
+def _has_duplicates(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    """Whether two rows agree on ``columns`` (``frame.duplicated(columns).any()``, with the
+    columns coded as one integer instead of compared as tuples)."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        level, distinct = pd.factorize(frame[column], use_na_sentinel=False)
+        if len(distinct) and int(codes.max(initial=0)) + 1 > 2**62 // len(distinct):
+            codes, _ = pd.factorize(codes)  # renumber densely so the product stays in range
+        codes = codes * len(distinct) + level
+    return bool(pd.Series(codes).duplicated().any())
+
+
+def backups(db: str | Path) -> list[Path]:
+    """Backups of the database file ``db``, newest first."""
+    db = Path(db)
+    folder = db.parent / "backups"
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db.stem}-*.duckdb"), key=lambda p: p.name, reverse=True)
+
+
+def restore(db: str | Path, backup: str | Path, actor: Actor) -> Path:
+    """Put ``backup`` in place of ``db`` atomically; the replaced file is kept beside it.
+
+    The backup is checked to open first; it is copied next to ``db`` and renamed over it,
+    so a reader sees the old file or the restored one, never half of each. The file that
+    was replaced (perhaps corrupt) is kept as ``backups/<name>-<time>-replaced.bak``.
+    Returns where the replaced file was kept (or ``db`` when there was none).
+    """
+    db, backup = Path(db), Path(backup)
+    try:
+        check = duckdb.connect(str(backup), read_only=True)
+        check.execute(_GET_VERSION).fetchone()
+        check.close()
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"备份文件 {backup} 无法读取（{exc}），请选择另一个备份。",
+            f"The backup {backup} cannot be read ({exc}); pick another one.",
+        ) from exc
+    partial = db.with_name(db.name + ".restoring")
+    shutil.copyfile(backup, partial)
+    kept = db
+    if db.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        kept = db.parent / "backups" / f"{db.stem}-{stamp}-replaced.bak"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(db, kept)
+    # A write-ahead log left by the replaced file must not be replayed onto the backup.
+    db.with_name(db.name + ".wal").unlink(missing_ok=True)
+    os.replace(partial, db)
+    Store(db, actor=actor).append_audit("restore", backup.name, None, {"replaced": kept.name})
+    return kept
+
+
+def _quoted(identifier: str) -> str:
+    """A catalog name as a quoted SQL identifier. The one identifier this module does not
+    write itself is the open file's catalog name (its stem, chosen by the operator, not by
+    data), and COPY FROM DATABASE takes no parameters for it."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _backups_kept() -> int:
+    try:
+        return max(1, int(os.environ.get("BXGC_BACKUPS_KEEP", BACKUPS_KEPT)))
+    except ValueError:
+        return BACKUPS_KEPT
+
+
+def _as_json(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, pd.DataFrame):
+        return value.to_json(orient="records", force_ascii=False, date_format="iso")
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _pause_for_tests() -> None:
+    """Hold the transaction open before commit, for the kill test only.
+
+    With ``BXGC_TEST_PAUSE_BEFORE_COMMIT`` set to a file path, a write creates that file
+    and sleeps before committing, so a test can kill the process inside the transaction.
+    Unset (always, outside that test), this does nothing.
+    """
+    marker = os.environ.get("BXGC_TEST_PAUSE_BEFORE_COMMIT")
+    if marker:
+        Path(marker).touch()
+        time.sleep(60)
 
 
 def _current_user() -> str:

@@ -167,7 +167,42 @@ _V3 = (
     "CREATE TABLE settings (key VARCHAR PRIMARY KEY, value_json VARCHAR NOT NULL)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4 = (
+    # Local accounts; only argon2 hashes are stored.
+    """
+    CREATE TABLE users (
+        username VARCHAR PRIMARY KEY,
+        password_hash VARCHAR NOT NULL,
+        role VARCHAR NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+        created_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        disabled BOOLEAN NOT NULL DEFAULT FALSE
+    )
+    """,
+    # Append-only: the store has an INSERT for it and SELECTs, and nothing else.
+    "CREATE SEQUENCE audit_ids START 1",
+    """
+    CREATE TABLE audit_log (
+        id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+        logged_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        who VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        before_json VARCHAR,
+        after_json VARCHAR
+    )
+    """,
+    # Read-only links for the meeting-room screen; only the token's SHA-256 is kept.
+    """
+    CREATE TABLE wall_tokens (
+        token_hash VARCHAR PRIMARY KEY,
+        label VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+        revoked_at TIMESTAMP
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

@@ -20,8 +20,23 @@ from streamlit.web import cli
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
+def first_start() -> None:
+    """Create the ``admin`` account if there is none; print a one-time password once.
+
+    The password is ``BXGC_ADMIN_PASSWORD`` when set (nothing is printed), else a random
+    one shown here, on the console that started the dashboard, and never again.
+    """
+    from bxgc_metrics.cli import bootstrap
+    from bxgc_metrics.store import Store
+
+    once = bootstrap(Store())
+    if once:
+        print(f"\n首次启动：管理员账户 admin 的一次性密码 / first start, admin password: {once}\n")
+
+
 def main(argv: list[str]) -> int:
-    """Run ``streamlit run app.py`` with ``argv`` as extra options."""
+    """Create the first admin if needed, then run ``streamlit run app.py`` with ``argv``."""
+    first_start()
     PagesManager.uses_pages_directory = False
     return cli.main(["run", str(APP), *argv], standalone_mode=False) or 0
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics.demo import load_demo
-from bxgc_ui import data
+from bxgc_ui import auth
 from bxgc_ui.i18n import t
 
 
@@ -20,7 +20,7 @@ def empty_state() -> None:
     """A friendly empty database: explain, and offer the demo data."""
     st.subheader(t("empty_title"))
     st.write(t("empty_body"))
-    if st.button(t("load_demo"), type="primary"):
-        load_demo(data.store())
+    if auth.need("settings") and st.button(t("load_demo"), type="primary"):
+        load_demo(auth.writer())
         st.success(t("demo_loaded"))
         st.rerun()

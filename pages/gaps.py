@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from bxgc_metrics.campaign import gap_status, look_back
-from bxgc_ui import data
+from bxgc_ui import auth, data
 from bxgc_ui import manage_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import t
@@ -36,8 +36,8 @@ edited = st.data_editor(
     column_config=view.gaps_columns(names, indicators),
     key="gaps_editor",
 )
-if st.button(t("gaps_save"), type="primary", key="gaps_save"):
-    data.store().replace_table("gaps", view.gaps_from_editor(edited))
+if auth.need("edit_gaps") and st.button(t("gaps_save"), type="primary", key="gaps_save"):
+    auth.writer().replace_table("gaps", view.gaps_from_editor(edited))
     st.success(t("gaps_saved"))
     st.rerun()
 

@@ -15,7 +15,7 @@ import streamlit as st
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.progress import latest_period
 from bxgc_metrics.standings import race_frames, standings
-from bxgc_ui import data, meeting
+from bxgc_ui import auth, data, meeting
 from bxgc_ui.i18n import name, t
 from bxgc_ui.widgets import empty_state
 
@@ -63,6 +63,9 @@ meeting.screen_setup()
 @st.fragment(run_every=settings.every)
 def live_ranking() -> None:
     """Re-read the data version, reload through the cache, rank, draw."""
+    if not auth.wall_ok():  # a wall-screen link revoked while the screen runs
+        st.error(t("wall_bad_token"))
+        return
     path, version = data.snapshot()
     obs, people = data.observations(path, version), data.units(path, version)
     ind = inds.loc[meeting.carousel_pick(codes, settings.indicator, settings.carousel)]

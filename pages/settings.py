@@ -7,12 +7,13 @@ import streamlit as st
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.rewards import load_default_rules
 from bxgc_metrics.store import INDICATOR_COLUMNS, UNIT_COLUMNS
-from bxgc_ui import data
+from bxgc_ui import auth, data
 from bxgc_ui import manage_view as view
 from bxgc_ui.i18n import lang, t
 
 path, version = data.snapshot()
-store = data.store()
+store = auth.writer()
+editable = auth.need("settings")
 units, indicators = data.units(path, version), data.indicators(path, version)
 st.title(t("set_title"))
 tabs = st.tabs(
@@ -21,7 +22,7 @@ tabs = st.tabs(
 
 
 def save(action: Callable[..., None], *args: object) -> None:
-    """Run one store write and say how it went."""
+    """Run one store write (the store checks the role) and say how it went."""
     try:
         action(*args)
     except BxgcError as exc:
@@ -39,7 +40,7 @@ with tabs[0]:
         column_config=view.unit_columns(),
         key="set_units_editor",
     )
-    if st.button(t("set_save"), key="set_units_save"):
+    if editable and st.button(t("set_save"), key="set_units_save"):
         save(store.upsert_units, edited.dropna(subset=["code", "name_zh"]))
 
 with tabs[1]:
@@ -51,7 +52,7 @@ with tabs[1]:
         column_config=view.indicator_columns(),
         key="set_ind_editor",
     )
-    if st.button(t("set_save"), key="set_ind_save"):
+    if editable and st.button(t("set_save"), key="set_ind_save"):
         save(store.upsert_indicators, edited.dropna(subset=["code", "name_zh"]))
 
 with tabs[2]:
@@ -63,7 +64,7 @@ with tabs[2]:
         column_config=view.pair_columns(units, indicators),
         key="set_pairs_editor",
     )
-    if st.button(t("set_save"), key="set_pairs_save"):
+    if editable and st.button(t("set_save"), key="set_pairs_save"):
         save(store.replace_table, "benchmark_pairs", edited.dropna(subset=["chaser_code"]))
 
 with tabs[3]:
@@ -72,7 +73,7 @@ with tabs[3]:
     edited = st.data_editor(
         frame, hide_index=True, disabled=["code", "name"], key="set_weights_editor"
     )
-    if st.button(t("set_save"), key="set_weights_save"):
+    if editable and st.button(t("set_save"), key="set_weights_save"):
         save(
             store.save_setting,
             "composite_weights",
@@ -89,7 +90,7 @@ with tabs[4]:
         key="set_rules_editor",
     )
     left, right = st.columns(2)
-    if left.button(t("set_save"), key="set_rules_save"):
+    if editable and left.button(t("set_save"), key="set_rules_save"):
         save(store.save_reward_rules, edited.dropna(subset=["rule_id"]))
-    if right.button(t("set_reset_rules"), key="set_rules_reset"):
+    if editable and right.button(t("set_reset_rules"), key="set_rules_reset"):
         save(store.save_reward_rules, load_default_rules())

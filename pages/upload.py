@@ -5,14 +5,14 @@ import streamlit as st
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.importer.service import commit
 from bxgc_metrics.importer.templates import long_template, wide_template
-from bxgc_ui import data
+from bxgc_ui import auth, data
 from bxgc_ui import upload_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import lang, name, t
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
-store = data.store()
+store = auth.writer()
 st.title(t("up_title"))
 importing, history, templates = st.tabs(
     [t("up_tab_import"), t("up_tab_history"), t("up_tab_templates")]
@@ -83,8 +83,10 @@ with importing:
             st.dataframe(changes, hide_index=True)
 
         st.subheader(t("up_step_commit"))
+        allowed = auth.need("import")
         profile_name = st.text_input(t("up_save_profile"), value=profile, key="up_profile_name")
-        if st.button(t("up_commit"), type="primary", disabled=not plan.can_commit, key="up_commit"):
+        ready = plan.can_commit and allowed
+        if st.button(t("up_commit"), type="primary", disabled=not ready, key="up_commit"):
             try:
                 result = commit(plan, store, profile_name=profile_name or None)
             except BxgcError as exc:
@@ -112,7 +114,7 @@ with history:
     else:
         st.dataframe(view.batches_table(batches), hide_index=True)
         live = batches.loc[batches["status"] == "committed", "id"].tolist()
-        if live:
+        if live and auth.need("undo"):
             pick = st.selectbox(t("up_undo_pick"), live, key="up_undo_pick")
             if st.button(t("up_undo"), key="up_undo"):
                 try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from bxgc_metrics.access import Actor
 from bxgc_metrics.demo import load_demo
 from bxgc_metrics.store import Store
 
@@ -18,12 +19,20 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 
+ADMIN = Actor("test-admin", "admin")
+"""The actor tests write as, unless a test is about permissions."""
+
+
+def admin_store(path: Path) -> Store:
+    """A store over ``path`` that may write anything."""
+    return Store(path, actor=ADMIN)
+
 
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo database per session; tests get copies of it."""
     path = tmp_path_factory.mktemp("template") / "demo.duckdb"
-    load_demo(Store(path))
+    load_demo(admin_store(path))
     return path
 
 
@@ -38,13 +47,13 @@ def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def demo_store(demo_db: Path) -> Store:
     """A store over a fresh copy of the demo database."""
-    return Store(demo_db)
+    return admin_store(demo_db)
 
 
 @pytest.fixture
 def empty_store(tmp_path: Path) -> Store:
     """A store over a new, empty database file."""
-    return Store(tmp_path / "empty.duckdb")
+    return admin_store(tmp_path / "empty.duckdb")
 
 
 @pytest.fixture(autouse=True)

@@ -7,18 +7,26 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bxgc_metrics.access import Actor
 from bxgc_metrics.store import Store
-from tests.conftest import ROOT
+from bxgc_ui.auth import SESSION_KEY
+from tests.conftest import ADMIN, ROOT
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
 def _app(
-    db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, lang: str = "zh"
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page: str | None = None,
+    lang: str = "zh",
+    actor: Actor | None = None,
 ) -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
+    if actor is not None:
+        at.session_state[SESSION_KEY] = actor
     at.run()
     if page is not None:
         at.switch_page(page).run()
@@ -75,7 +83,7 @@ def test_empty_database_offers_the_demo_and_loads_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "empty.duckdb"
-    at = _app(db, monkeypatch)
+    at = _app(db, monkeypatch, actor=ADMIN)
     assert at.subheader[0].value == "数据库中还没有数据"
     at.button[0].click().run()
     assert not at.exception

@@ -9,13 +9,16 @@ from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
+from bxgc_ui.auth import SESSION_KEY
 from tests import sheets
-from tests.conftest import ROOT
+from tests.conftest import ADMIN, ROOT, admin_store
 
 
 def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
+    """The page as a signed-in admin (the pages' write controls need a role)."""
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state[SESSION_KEY] = ADMIN
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -101,7 +104,7 @@ def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None
 
 
 def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) -> None:
-    store = Store(demo_db)
+    store = admin_store(demo_db)
     assert store.reward_rules() is None  # the default rules until someone saves
     changed = load_default_rules()
     changed.loc[changed["rule_id"] == "top_year_1", "amount_yuan"] = 20000

@@ -20,7 +20,6 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bxgc_metrics.importer.service import analyse, commit
 from bxgc_metrics.standings import standings
-from bxgc_metrics.store import Store
 from tests.browser_support import (
     CHROMIUM,
     ROOT,
@@ -30,6 +29,7 @@ from tests.browser_support import (
     serve_app,
     wait_for_app,
 )
+from tests.conftest import admin_store
 
 pytestmark = [
     pytest.mark.browser,
@@ -82,7 +82,7 @@ def _ranking(page: Page) -> list[str]:
 
 def _import_new_leader(db: Path) -> str:
     """Import a long CSV that puts the last unit far ahead; return its Chinese name."""
-    store = Store(db)
+    store = admin_store(db)
     table = standings(store.observations(), "FAI", "M", 2026, 10)
     last = table.iloc[-1]
     name = store.units().set_index("code").loc[last["unit_code"], "name_zh"]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.standings import standings
 from bxgc_metrics.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, admin_store
 
 PAGE = "pages/meeting.py"
 
@@ -100,7 +100,7 @@ def test_carousel_moves_to_the_next_indicator_on_every_refresh(
 
 def test_new_data_shows_on_the_next_refresh(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _meeting(demo_db, monkeypatch)
-    store = Store(demo_db)
+    store = admin_store(demo_db)
     last = at.dataframe[0].value["label"].iloc[-1]
     code = next(c for c, (zh, _) in _names(store).items() if zh == last)
     store.write_observations(

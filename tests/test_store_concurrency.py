@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from bxgc_metrics.store import Store
+from tests.conftest import admin_store
 
 WRITER = textwrap.dedent("""
     import sys, pandas as pd
     from bxgc_metrics.store import Store
-    store, unit = Store(sys.argv[1]), sys.argv[2]
+    from bxgc_metrics.access import Actor
+    store, unit = Store(sys.argv[1], actor=Actor("w", "analyst")), sys.argv[2]
     for i in range(15):
         frame = pd.DataFrame({"unit_code": [unit], "indicator_code": ["REV"], "freq": ["Y"],
                               "year": [2000 + i], "sub": [0], "value_kind": ["actual"],
@@ -37,7 +38,7 @@ READER = textwrap.dedent("""
 
 def test_two_writers_and_a_reader_share_one_file(tmp_path: Path) -> None:
     path = tmp_path / "shared.duckdb"
-    store = Store(path)
+    store = admin_store(path)
     store.upsert_units(
         pd.DataFrame({"code": ["A", "B"], "name_zh": ["甲", "乙"], "kind": ["街道", "街道"]})
     )
