@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MISSING_TOKENS = frozenset(
     {
@@ -39,7 +42,13 @@ MISSING_TOKENS = frozenset(
 )
 """Cell texts that mean "no figure" rather than an error."""
 
+WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+"""Every character :meth:`str.strip` and the regular expression ``\\s`` treat as space."""
 _SEPARATORS = re.compile(r"[,\s\u00a0\u3000']")
+_SEPARATOR_CLASS = "[,'" + re.escape(WHITESPACE) + "]"
+""":data:`_SEPARATORS` spelled out, so the vectorised path means exactly the same."""
+_PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+"""Numbers that Arrow and :func:`pandas.to_numeric` read alike (both round correctly)."""
 
 
 def normalise_text(value: object) -> str:
@@ -51,6 +60,76 @@ def normalise_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _strings(column: pd.Series) -> pa.Array | None:
+    """The column as an Arrow string array (missing → null), or ``None`` when it holds
+    anything but text."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        strings = pa.array(column.array, type=pa.large_string())
+        return strings.combine_chunks() if isinstance(strings, pa.ChunkedArray) else strings
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) not in (
+        "string",
+        "empty",
+    ):
+        return None
+    try:
+        return pa.array(column.to_numpy(), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate
+        return None
+
+
+def normalise_texts(column: pd.Series) -> pd.Series:
+    """:func:`normalise_text` over a column, vectorised where the column holds only text.
+
+    >>> normalise_texts(pd.Series(["１，２３４．５", None, " a\u3000"])).tolist()
+    ['1,234.5', '', 'a']
+    """
+    strings = _strings(column)
+    if strings is None:
+        return pd.Series([_cell_text(v) for v in column.to_numpy()], column.index, object)
+    clean = _nfkc_trimmed(strings.fill_null(""))
+    return pd.Series(
+        clean.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan)),
+        index=column.index,
+    )
+
+
+def _only_numbers(column: pd.Series) -> bool:
+    """Whether every cell is an int or a float (or empty), as spreadsheets give numbers."""
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    return column.dtype == object and kind in ("floating", "integer", "mixed-integer-float")
+
+
+def _cell_text(value: object) -> str:
+    """:func:`normalise_text`, quicker for the ints and floats of a spreadsheet (NFKC
+    leaves their digits alone)."""
+    kind = type(value)
+    if kind is float:
+        return "" if value != value else str(value)  # NaN is not equal to itself
+    if kind is int:
+        return str(value)
+    return normalise_text(value)
+
+
+def _nfkc_trimmed(strings: pa.Array) -> pa.Array:
+    """NFKC then :meth:`str.strip`. ASCII text is its own NFKC form; each distinct
+    non-ASCII text is normalised once."""
+    other = pc.invert(pc.string_is_ascii(strings))
+    count = pc.sum(other).as_py() or 0
+    if count == 0:
+        return pc.utf8_trim(strings, WHITESPACE)
+    if count == len(strings):
+        return _nfkc_trimmed_distinct(strings)
+    changed = _nfkc_trimmed_distinct(pc.filter(strings, other))
+    return pc.replace_with_mask(pc.utf8_trim(strings, WHITESPACE), other, changed)
+
+
+def _nfkc_trimmed_distinct(strings: pa.Array) -> pa.Array:
+    """NFKC then strip, once per distinct text."""
+    coded = pc.dictionary_encode(strings)
+    distinct = pc.utf8_trim(pc.utf8_normalize(coded.dictionary, "NFKC"), WHITESPACE)
+    return pc.take(distinct, coded.indices)
 
 
 @dataclass(frozen=True)
@@ -74,16 +153,59 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     >>> p.value.tolist()[:2], p.missing.tolist(), p.invalid.tolist()
     ([1234.5, 52.0], [False, False, True, False, False, True, False], [False, False, False, True, False, False, True])
     """
-    numeric = pd.to_numeric(cells.where(cells.map(_is_number), None), errors="coerce")
-    text = cells.map(normalise_text)
+    strings = _strings(cells)
+    if strings is None and _only_numbers(cells):
+        return _numbers_only(cells)
+    if strings is None:
+        numeric = pd.to_numeric(cells.where(cells.map(_is_number), None), errors="coerce")
+    else:  # text only: no cell is a number yet
+        numeric = pd.Series(np.nan, index=cells.index)
+    text = normalise_texts(cells)
     missing = text.str.lower().isin(MISSING_TOKENS) & numeric.isna()
     percent = text.str.endswith("%")
-    cleaned = text.str.replace(_SEPARATORS, "", regex=True).str.rstrip("%")
-    parsed = pd.to_numeric(cleaned.where(~missing & numeric.isna(), None), errors="coerce")
+    cleaned = _without_separators(text).str.rstrip("%")
+    parsed = _to_numbers(cleaned.where(~missing & numeric.isna(), None))
     value = numeric.fillna(parsed).astype("float64")
     value = value.where(np.isfinite(value))
     invalid = value.isna() & ~missing
-    return ParsedNumbers(value=value, missing=missing, invalid=invalid, percent=percent)
+    return ParsedNumbers(
+        value=value, missing=missing.astype(bool), invalid=invalid, percent=percent.astype(bool)
+    )
+
+
+def _numbers_only(cells: pd.Series) -> ParsedNumbers:
+    """:func:`parse_numbers` of a column of ints, floats and empty cells: no text to read;
+    an empty cell is missing, infinity is not a number."""
+    value = pd.to_numeric(cells, errors="coerce").astype("float64")
+    value = value.where(np.isfinite(value))
+    missing = cells.isna()
+    return ParsedNumbers(
+        value=value,
+        missing=missing,
+        invalid=value.isna() & ~missing,
+        percent=pd.Series(False, index=cells.index),
+    )
+
+
+def _without_separators(text: pd.Series) -> pd.Series:
+    """Text with thousands separators and spaces taken out."""
+    if isinstance(text.dtype, pd.StringDtype):
+        return text.str.replace(_SEPARATOR_CLASS, "", regex=True)
+    return text.str.replace(_SEPARATORS, "", regex=True)
+
+
+def _to_numbers(text: pd.Series) -> pd.Series:
+    """:func:`pandas.to_numeric` (``errors="coerce"``), through Arrow for plain decimals."""
+    strings = _strings(text)
+    if strings is None:
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+    plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_DECIMAL), False)
+    fast = pc.cast(pc.if_else(plain, strings, pa.scalar(None, pa.large_string())), pa.float64())
+    out = pd.Series(fast.to_numpy(zero_copy_only=False), index=text.index)
+    rest = ~plain.to_numpy(zero_copy_only=False) & text.notna().to_numpy()
+    if rest.any():
+        out[rest] = pd.to_numeric(text[rest].astype(object), errors="coerce").astype("float64")
+    return out
 
 
 def _is_number(value: object) -> bool:

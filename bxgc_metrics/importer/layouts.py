@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.importer.cells import PeriodText, normalise_text, parse_numbers, parse_period
+from bxgc_metrics.importer.cells import (
+    WHITESPACE,
+    PeriodText,
+    normalise_texts,
+    parse_numbers,
+    parse_period,
+)
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
 from bxgc_metrics.importer.reading import Sheet
 
@@ -229,7 +235,7 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
     cells = sheet.cells
     if cells.empty or cells.isna().all().all():
         return _failed(sheet, "empty_sheet", "工作表是空的，没有任何数据。", "The sheet is empty.")
-    text = cells.map(normalise_text)
+    text = _normalised(cells)
     header_at = _header_row(text)
     if header_at is None:
         return _failed(
@@ -262,17 +268,44 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
     return _parse_report(sheet, cells, text, header_at, measure, title_period)
 
 
+def _normalised(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as trimmed NFKC text, ``""`` where empty (column by column)."""
+    columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(cells.shape[1])}
+    text = pd.DataFrame(columns, index=cells.index)
+    text.columns = cells.columns
+    return text
+
+
+_SPACES = re.compile(r"\s+")
+_SPACE_CLASS = "[" + re.escape(WHITESPACE) + "]+"
+""":data:`_SPACES` spelled out for Arrow text columns (whose ``\\s`` is ASCII only)."""
+
+
+def _squeezed(values: pd.Series) -> pd.Series:
+    """Text with every run of white space removed (``re.sub(r"\\s+", "", v)``)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.str.replace(_SPACE_CLASS, "", regex=True)
+    return values.map(lambda v: _SPACES.sub("", v))
+
+
+def _mapped(values: pd.Series, function) -> np.ndarray:
+    """``function`` of every value, called once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([function(v) for v in uniques], dtype=object)[codes]
+
+
 def _failed(sheet: Sheet, code: str, zh: str, en: str, row: int | None = None) -> ParsedSheet:
     found = issue(ERROR, code, sheet.name, zh, en, row=row)
     return ParsedSheet(sheet.name, "unknown", pd.DataFrame(columns=RECORD_COLUMNS), issues=(found,))
 
 
-def _header_row(text: pd.DataFrame) -> int | None:
+def _header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:
     """The first row with at least two distinct non-empty cells (merged titles fill one)."""
-    for position, row in enumerate(text.values):
-        values = {v for v in row if v}
-        if len(values) >= 2 and not _MEASURE.search(" ".join(values)):
-            return position
+    for start in range(0, len(text), chunk):
+        for offset, row in enumerate(text.iloc[start : start + chunk].to_numpy(dtype=object)):
+            values = {v for v in row if v}
+            if len(values) >= 2 and not _MEASURE.search(" ".join(values)):
+                return start + offset
     return None
 
 
@@ -335,7 +368,7 @@ def _parse_long(
 ) -> ParsedSheet:
     body = slice(header_at + 1, None)
     data = text.iloc[body]
-    keep = data.apply(lambda col: col.ne(""), axis=0).any(axis=1).to_numpy()
+    keep = data.ne("").any(axis=1).to_numpy()
     data = data[keep]
     raw_values = cells.iloc[body, fields["value"]][keep]
     issues: list[Issue] = []
@@ -343,21 +376,19 @@ def _parse_long(
     records = pd.DataFrame(
         {
             "sheet": sheet.name,
-            "row": [sheet.row_number(p) for p in np.flatnonzero(keep) + header_at + 1],
+            "row": np.flatnonzero(keep) + (header_at + 1 + sheet.first_row),
             "column": sheet.column_letter(fields["value"]),
-            "raw": data.iloc[:, fields["value"]].to_numpy(),
-            "unit_name": data.iloc[:, fields["unit"]].to_numpy(),
-            "indicator_name": data.iloc[:, fields["indicator"]].to_numpy(),
+            "raw": data.iloc[:, fields["value"]].array,
+            "unit_name": data.iloc[:, fields["unit"]].array,
+            "indicator_name": data.iloc[:, fields["indicator"]].array,
         }
     )
-    records = pd.concat([records, periods.reset_index(drop=True)], axis=1)
+    records = pd.concat([records, periods], axis=1)
     kinds = data.iloc[:, fields["kind"]] if "kind" in fields else pd.Series("actual", data.index)
-    records["value_kind"] = kinds.map(
-        lambda v: _KINDS.get(_key(v), None if v else "actual")
-    ).to_numpy()
+    records["value_kind"] = _mapped(kinds, lambda v: _KINDS.get(_key(v), None if v else "actual"))
     records["single"] = False
     if "cumulative" in fields:
-        said = data.iloc[:, fields["cumulative"]].map(_key)
+        said = pd.Series(_mapped(data.iloc[:, fields["cumulative"]], _key))
         records["cumulative"] = records["cumulative"].to_numpy() | said.isin(_TRUE).to_numpy()
         records["single"] = said.isin(_FALSE).to_numpy()
     measures = data.iloc[:, fields["measure"]] if "measure" in fields else None
@@ -377,20 +408,22 @@ def _parse_long(
 
 def _periods_of(values: pd.Series) -> pd.DataFrame:
     """Parse each distinct period text once (a large file repeats few periods)."""
-    parsed = {v: parse_period(v) for v in values.unique()}
-    rows = [parsed[v] for v in values]
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = [parse_period(v) for v in uniques]
+    year = np.array([p.year if p and p.year is not None else np.nan for p in parsed])[codes]
+    sub = np.array([p.sub if p else np.nan for p in parsed])[codes]
     return pd.DataFrame(
         {
-            "freq": [p.freq if p and p.year else None for p in rows],
-            "year": [p.year if p else None for p in rows],
-            "sub": [p.sub if p else None for p in rows],
-            "cumulative": [bool(p.cumulative) if p else False for p in rows],
+            "freq": np.array([p.freq if p and p.year else None for p in parsed], object)[codes],
+            "year": year if np.isnan(year).any() else year.astype("int64"),
+            "sub": sub if np.isnan(sub).any() else sub.astype("int64"),
+            "cumulative": np.array([bool(p.cumulative) if p else False for p in parsed])[codes],
         }
     )
 
 
 def _with_numbers(records: pd.DataFrame, numbers: object) -> pd.DataFrame:
-    out = records.copy()
+    out = records.copy(deep=False)  # copy on write: records stays as it was
     for name in ("value", "missing", "invalid", "percent"):
         out[name] = getattr(numbers, name).to_numpy()
     return out
@@ -473,22 +506,18 @@ def _unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int |
 
 def _body_rows(text: pd.DataFrame, start: int, unit_col: int) -> tuple[list[int], list[int], int]:
     """Data rows, total rows, and the footnote row (or the end)."""
-    rows, totals = [], []
-    end = len(text)
-    for position in range(start, len(text)):
-        row = text.iloc[position]
-        first = next((v for v in row.values if v), "")
-        if not first:
-            continue
-        if _FOOTNOTE.match(first):
-            end = position
-            break
-        name = re.sub(r"\s+", "", row.iloc[unit_col])
-        if _TOTAL_ROW.match(name):
-            totals.append(position)
-        elif not _SUBTOTAL_ROW.match(name) and name:
-            rows.append(position)
-    return rows, totals, end
+    block = text.iloc[start:].to_numpy(dtype=object)
+    filled = block != ""
+    first = pd.Series(block[np.arange(len(block)), filled.argmax(axis=1)] if len(block) else [])
+    first = first.where(filled.any(axis=1), "").astype(object)
+    footnotes = np.flatnonzero(first.ne("") & first.str.match(_FOOTNOTE).fillna(False))
+    end = start + int(footnotes[0]) if len(footnotes) else len(text)
+    names = _squeezed(text.iloc[start:end, unit_col]).astype(object)
+    seen = first.iloc[: end - start].ne("").to_numpy()
+    total = seen & names.str.match(_TOTAL_ROW).to_numpy(dtype=bool)
+    data = seen & ~total & ~names.str.match(_SUBTOTAL_ROW).to_numpy(dtype=bool) & names.ne("")
+    positions = np.arange(start, end)
+    return positions[data].tolist(), positions[total].tolist(), end
 
 
 def _parse_wide(
@@ -583,10 +612,10 @@ def _cells_frame(
     frame = pd.DataFrame(
         {
             "sheet": sheet.name,
-            "row": [sheet.row_number(r) for r in rows],
+            "row": np.asarray(rows, dtype=np.int64) + sheet.first_row,
             "column": sheet.column_letter(column),
-            "raw": text.iloc[rows, column].to_numpy(),
-            "unit_name": text.iloc[rows, unit_col].map(lambda v: re.sub(r"\s+", "", v)).to_numpy(),
+            "raw": text.iloc[rows, column].array,
+            "unit_name": _squeezed(text.iloc[rows, unit_col]).array,
         }
     )
     return _with_numbers(frame, numbers)

@@ -81,8 +81,15 @@ def match_names(
     keys = _reference_keys(reference)
     known_codes = set(reference["code"]) if "code" in reference else set()
     profile = {normalise_name(k): v for k, v in (profile or {}).items() if v in known_codes}
-    rows = [_match_one(name, keys, profile) for name in dict.fromkeys(names)]
+    rows = [_match_one(name, keys, profile) for name in _distinct(names)]
     return pd.DataFrame(rows, columns=list(MATCH_COLUMNS), dtype=object)
+
+
+def _distinct(names: Iterable[str]) -> list[str]:
+    """Each name once, in order of first appearance (a column is reduced without a loop)."""
+    if isinstance(names, pd.Series):
+        return list(dict.fromkeys(names.drop_duplicates().tolist()))
+    return list(dict.fromkeys(names))
 
 
 def _match_one(name: str, keys: dict[str, str], profile: dict[str, str]) -> tuple:

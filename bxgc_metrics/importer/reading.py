@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from python_calamine import (
     CalamineError,
     CalamineWorkbook,
@@ -248,19 +250,29 @@ def _read_text(data: bytes, file_name: str, delimiter: str | None, limits: Limit
             f"文件 {file_name} 有 {len(frame)} 行，超过上限 {limits.max_rows} 行。",
             f"File {file_name} has {len(frame)} rows, over the limit of {limits.max_rows}.",
         )
-    frame = frame.astype(object).where(frame.ne(""), None) if not frame.empty else frame
+    if not frame.empty:
+        frame = frame.where(frame.ne(""), None if frame.dtypes.eq(object).all() else np.nan)
     frame.columns = np.arange(frame.shape[1])
     return Sheet(name=Path(file_name).stem, cells=frame, notes=(f"encoding: {encoding}",))
 
 
 def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
-    """A rectangle of strings; title and footnote lines may have fewer fields than data."""
+    """A rectangle of strings; title and footnote lines may have fewer fields than data.
+
+    A rectangular file (every line as wide as the widest, no blank lines) is read by
+    Arrow into text columns; any other shape goes through pandas and, for lines wider
+    than the first ones, the csv module, into an object frame.
+    """
     if not text.strip():
         return pd.DataFrame()
     head = list(csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter))
     width = max((len(row) for row in head), default=1)
+    blank = "\n\n" in text or "\r\n\r\n" in text or "\r\r" in text or text[0] in "\r\n"
+    fast = _arrow_delimited(text, delimiter, width) if width > 1 and not blank else None
+    if fast is not None:
+        return fast
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             header=None,
@@ -273,3 +285,37 @@ def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
     except pd.errors.ParserError:  # a later line is wider than the first ones
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
         return pd.DataFrame(rows, dtype=object).fillna("")
+    return frame.astype(object)
+
+
+def _arrow_delimited(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Every line split into ``width`` text cells, or ``None`` when a line is not."""
+    names = [str(i) for i in range(width)]
+    uneven: list[object] = []
+
+    def refuse(row: object) -> str:
+        uneven.append(row)
+        return "skip"
+
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=refuse,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if uneven:
+        return None
+    text_type = pd.StringDtype("pyarrow", np.nan)
+    return table.to_pandas(types_mapper=lambda _t: text_type)

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from bxgc_metrics.errors import ValidationError
@@ -354,18 +355,32 @@ def _attach(
     new_inds: pd.DataFrame,
     indicators: pd.DataFrame,
 ) -> pd.DataFrame:
-    units = dict(zip(unit_m["name"], unit_m["code"], strict=True))
-    inds = dict(zip(ind_m["name"], ind_m["code"], strict=True))
     out = figures.assign(
-        unit_code=figures["unit_name"].map(units),
-        indicator_code=figures["indicator_name"].map(inds),
+        unit_code=_lookup(figures["unit_name"], unit_m["name"], unit_m["code"]),
+        indicator_code=_lookup(figures["indicator_name"], ind_m["name"], ind_m["code"]),
     )
-    out = out[out["unit_code"].notna() & out["indicator_code"].notna()]
+    known = out["unit_code"].notna() & out["indicator_code"].notna()
+    out = out if known.all() else out[known]
     meta = indicators[["code", "name_zh", "measure", "kind", "allow_negative"]].rename(
         columns={"code": "indicator_code", "name_zh": "indicator_name_db", "measure": "measure_db"}
     )
     meta["allow_negative"] = meta["allow_negative"].fillna(False).astype(bool)
-    return out.merge(meta, on="indicator_code", how="left")
+    codes, distinct = pd.factorize(out["indicator_code"])
+    at = pd.Index(meta["indicator_code"]).get_indexer(distinct)[codes]
+    if not meta["indicator_code"].is_unique or (at < 0).any():
+        return out.merge(meta, on="indicator_code", how="left")
+    columns = {c: meta[c].array.take(at) for c in meta.columns if c != "indicator_code"}
+    return out.reset_index(drop=True).assign(**columns)
+
+
+def _lookup(
+    values: pd.Series, keys: pd.Series, found: pd.Series
+) -> pd.api.extensions.ExtensionArray:
+    """``values.map(dict(zip(keys, found)))`` as text, looking each distinct value up once."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    table = dict(zip(keys, found, strict=True))
+    mapped = pd.array([table.get(v) for v in distinct], dtype=pd.StringDtype("pyarrow", np.nan))
+    return mapped.take(codes)
 
 
 def _validate(
@@ -379,7 +394,7 @@ def _validate(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     today = today or dt.date.today()
     found = validate.not_numbers(mapped)
-    clean = mapped[~mapped["invalid"]]
+    clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
     if clean.empty:
         return _store_columns(clean), found
     clean, more = validate.conversions(clean)
@@ -397,9 +412,7 @@ def _validate(
     clean, more = validate.duplicates(clean)
     found += more
     history = store.observations_for_indicators(sorted(clean["indicator_code"].unique()))
-    found += validate.jumps(clean, history)
-    found += validate.cumulative_drops(clean, history)
-    found += validate.high_completion(clean, history)
+    found += validate.history_checks(clean, history)
     found += validate.totals_mismatch(mapped, totals)
     found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
     return _store_columns(clean), found

@@ -8,6 +8,7 @@ import; warnings are shown and allowed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,13 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
     return frame.head(_MAX_SHOWN).to_dict("records")
 
 
+def _shown(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
+    """The first rows where ``mask`` holds, as many as are shown (``frame[mask]`` cut short
+    without filtering every row)."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))[:_MAX_SHOWN]
+    return frame.iloc[positions] if len(positions) else frame.iloc[:0]
+
+
 def _at(r: dict) -> dict:
     return {"row": int(r["row"]), "column": r["column"], "value": r["raw"]}
 
@@ -78,18 +86,19 @@ def not_numbers(records: pd.DataFrame) -> list[Issue]:
             "— when there is no figure.",
             **_at(r),
         )
-        for r in _rows(records[records["invalid"]])
+        for r in _rows(_shown(records, records["invalid"]))
     ]
 
 
 def years_out_of_range(records: pd.DataFrame, today: dt.date) -> list[Issue]:
     """Years outside what a report can mean, and actual figures for periods not yet begun."""
     year = records["year"].astype("int64")
-    old = records[(year < MIN_YEAR) | (year > MAX_YEAR)]
-    future = records[
+    old = _shown(records, (year < MIN_YEAR) | (year > MAX_YEAR))
+    future = _shown(
+        records,
         (records["value_kind"] == "actual")
-        & ((year > today.year) | ((year == today.year) & (_start_month(records) > today.month)))
-    ]
+        & ((year > today.year) | ((year == today.year) & (_start_month(records) > today.month))),
+    )
     found = [
         issue(
             ERROR,
@@ -118,13 +127,14 @@ def years_out_of_range(records: pd.DataFrame, today: dt.date) -> list[Issue]:
 
 def _start_month(records: pd.DataFrame) -> pd.Series:
     months = {"Y": 0, "H": 6, "Q": 3, "M": 1}
-    per = records["freq"].map(months).astype("int64")
+    codes, freqs = pd.factorize(records["freq"], use_na_sentinel=False)
+    per = pd.Series(freqs).map(months).to_numpy()[codes].astype("int64")
     return np.where(records["freq"] == "Y", 1, (records["sub"].astype("int64") - 1) * per + 1)
 
 
 def negatives(records: pd.DataFrame) -> list[Issue]:
     """Negative values for indicators that cannot be negative."""
-    bad = records[(records["value"] < 0) & ~records["allow_negative"].astype(bool)]
+    bad = _shown(records, (records["value"] < 0) & ~records["allow_negative"].astype(bool))
     return [
         issue(
             ERROR,
@@ -172,16 +182,148 @@ def duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     return records.drop_duplicates(KEY), found
 
 
+# --- the file against what is stored ---------------------------------------------------
+
+
+def _shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Codes of two columns over one shared list of values, and that list."""
+    own_codes, own_values = pd.factorize(own, use_na_sentinel=False)
+    stored_codes, stored_values = pd.factorize(stored, use_na_sentinel=False)
+    own_values = pd.Index(own_values, dtype=object)
+    stored_values = pd.Index(stored_values, dtype=object)
+    values = own_values.append(stored_values).unique()
+    return (
+        values.get_indexer(own_values)[own_codes].astype(np.int64),
+        values.get_indexer(stored_values)[stored_codes].astype(np.int64),
+        values,
+    )
+
+
+def _digit(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """A year or period number as a digit counted from one below the smallest value."""
+    a, b = own.to_numpy(dtype=np.int64), stored.to_numpy(dtype=np.int64)
+    both = np.concatenate([a, b])
+    base = int(both.min()) - 1 if len(both) else 0
+    size = int(both.max()) - base + 1 if len(both) else 1
+    return a - base, b - base, base, size
+
+
+class _Lookup:
+    """Values found by integer key; where a key repeats, its last value counts."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._values = keys[order], values[order]
+
+    def __call__(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each query was found, and its value (NaN where not)."""
+        at = np.searchsorted(self._keys, queries, side="right") - 1
+        found = at >= 0
+        found[found] = self._keys[at[found]] == queries[found]
+        values = self._values[np.maximum(at, 0)] if len(self._values) else np.zeros(len(at))
+        return found, np.where(found, values, np.nan)
+
+
+class _Overlay:
+    """The stored figures overlaid with the file's (as :func:`_pool`), found by key codes.
+
+    A :data:`KEY` becomes one integer whose lowest digits are the year and the period
+    number, so "a year earlier" and "a period earlier" are fixed offsets. A lookup asks
+    the file's figures first and the stored ones second, which gives what a merge
+    against :func:`_pool` gives without building the overlaid frame.
+    """
+
+    def __init__(self, history: pd.DataFrame, records: pd.DataFrame) -> None:
+        self.records, self.history = records, history
+        unit = _shared_codes(records["unit_code"], history["unit_code"])
+        indicator = _shared_codes(records["indicator_code"], history["indicator_code"])
+        own = unit[0] * len(indicator[2]) + indicator[0]
+        stored = unit[1] * len(indicator[2]) + indicator[1]
+        if len(unit[2]) * len(indicator[2]) > 2**31:  # keep the products below 2**63
+            dense, _ = pd.factorize(np.concatenate([own, stored]))
+            own, stored = dense[: len(own)], dense[len(own) :]
+        self._pairs = own
+        self._kinds = _shared_codes(records["value_kind"], history["value_kind"])
+        self._freqs = _shared_codes(records["freq"], history["freq"])
+        self._years = _digit(records["year"], history["year"])
+        self._subs = _digit(records["sub"], history["sub"])
+        self.sub_step, self.year_step = 1, self._subs[3]
+        self.keys = self._compose(
+            own, self._kinds[0], self._freqs[0], self._years[0], self._subs[0]
+        )
+        stored_keys = self._compose(
+            stored, self._kinds[1], self._freqs[1], self._years[1], self._subs[1]
+        )
+        self._stored = _Lookup(stored_keys, history["value"].to_numpy(dtype=float))
+        self._values = records["value"].to_numpy(dtype=float)
+
+    def _compose(self, *digits: np.ndarray) -> np.ndarray:
+        """One key from a unit-indicator pair, value kind, frequency, year and period."""
+        pairs, kinds, freqs, years, subs = digits
+        kind_count, freq_count = len(self._kinds[2]), len(self._freqs[2])
+        return (((pairs * kind_count + kinds) * freq_count + freqs) * self._years[3] + years) * (
+            self._subs[3]
+        ) + subs
+
+    def lookup(self, among: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """Values of keys among the stored figures overlaid with the file's rows ``among``."""
+        own = _Lookup(self.keys[among], self._values[among])
+
+        def values(queries: np.ndarray) -> np.ndarray:
+            found, value = own(queries)
+            return np.where(found, value, self._stored(queries)[1])
+
+        return values
+
+    def annual_target_keys(self, rows: np.ndarray) -> np.ndarray | None:
+        """Keys of the annual target (``Y``, period 0) of each row's unit, indicator and
+        year; ``None`` when there is no annual target at all.
+
+        Raises :class:`_NotUniqueError` when an annual target has a period number other than
+        0: then only a merge on unit, indicator and year says the same.
+        """
+        found = False
+        for frame in (self.records, self.history):
+            annual = (frame["freq"] == "Y") & (frame["value_kind"] == "target")
+            if (annual & (frame["sub"] != 0)).any():
+                raise _NotUniqueError
+            found = found or bool(annual.any())
+        if not found:
+            return None
+        n = int(rows.sum())
+        return self._compose(
+            self._pairs[rows],
+            np.full(n, self._kinds[2].get_loc("target")),
+            np.full(n, self._freqs[2].get_loc("Y")),
+            self._years[0][rows],
+            np.full(n, -self._subs[2]),
+        )
+
+
+class _NotUniqueError(Exception):
+    """Annual targets are not unique by unit, indicator and year."""
+
+
+def history_checks(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
+    """:func:`jumps`, :func:`cumulative_drops` and :func:`high_completion`, in that order,
+    sharing one coding of the keys."""
+    overlay = _Overlay(history, records)
+    return _jumps(records, overlay) + _drops(records, overlay) + _completion(records, overlay)
+
+
 def jumps(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
     """A value 10× or 1/10 of the one before (same period last year for cumulative values)."""
-    actual = records[records["value_kind"] == "actual"]
-    if actual.empty:
+    return _jumps(records, _Overlay(history, records))
+
+
+def _jumps(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
+    rows = (records["value_kind"] == "actual").to_numpy()
+    if not rows.any():
         return []
-    earlier = _previous(actual, _pool(history, actual))
-    ratio = actual["value"].to_numpy() / earlier
-    bad = actual[(earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))].assign(
-        before=earlier[(earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))]
-    )
+    earlier = _previous(records, rows, overlay)
+    ratio = records["value"].to_numpy()[rows] / earlier
+    jumped = (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
+    bad = _shown_with(records, rows, jumped, before=earlier)
     return [
         issue(
             WARNING,
@@ -196,40 +338,38 @@ def jumps(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
     ]
 
 
-def _previous(actual: pd.DataFrame, pool: pd.DataFrame) -> np.ndarray:
-    """For each actual figure, the comparable earlier figure (NaN if none)."""
-    pool = pool[pool["value_kind"] == "actual"]
-    same_last_year = (
-        actual.assign(year=actual["year"] - 1)[KEY]
-        .merge(pool[[*KEY, "value"]], on=KEY, how="left")["value"]
-        .to_numpy()
-    )
-    step = (
-        actual.assign(sub=actual["sub"] - 1)[KEY]
-        .merge(pool[[*KEY, "value"]], on=KEY, how="left")["value"]
-        .to_numpy()
-    )
-    use_last_year = actual["cumulative"].to_numpy() | (actual["freq"].to_numpy() == "Y")
-    return np.where(use_last_year, same_last_year, step)
+def _previous(records: pd.DataFrame, rows: np.ndarray, overlay: _Overlay) -> np.ndarray:
+    """For each of the ``rows``, the comparable earlier figure (NaN if none): the same
+    period a year before for cumulative and annual figures, else the period before."""
+    cumulative = records["cumulative"].to_numpy(dtype=bool)[rows]
+    use_last_year = cumulative | (records["freq"] == "Y").to_numpy(dtype=bool)[rows]
+    offsets = np.where(use_last_year, overlay.year_step, overlay.sub_step)
+    return overlay.lookup(rows)(overlay.keys[rows] - offsets)
+
+
+def _shown_with(
+    records: pd.DataFrame, rows: np.ndarray, bad: np.ndarray, **columns: np.ndarray
+) -> pd.DataFrame:
+    """The shown ``bad`` ones among ``rows``, with ``columns`` (aligned with ``rows``)."""
+    picked = np.flatnonzero(bad)[:_MAX_SHOWN]
+    shown = records.iloc[np.flatnonzero(rows)[picked]]
+    return shown.assign(**{name: values[picked] for name, values in columns.items()})
 
 
 def cumulative_drops(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
     """A year-to-date flow lower than the month before it."""
-    flows = records[
+    return _drops(records, _Overlay(history, records))
+
+
+def _drops(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
+    rows = (
         (records["kind"] == "flow") & records["cumulative"] & (records["value_kind"] == "actual")
-    ]
-    if flows.empty:
+    ).to_numpy(dtype=bool)
+    if not rows.any():
         return []
-    pool = _pool(history, flows)
-    pool = pool[pool["value_kind"] == "actual"]
-    before = (
-        flows.assign(sub=flows["sub"] - 1)[KEY]
-        .merge(pool[[*KEY, "value"]], on=KEY, how="left")["value"]
-        .to_numpy()
-    )
-    bad = flows[before > flows["value"].to_numpy()].assign(
-        before=before[before > flows["value"].to_numpy()]
-    )
+    before = overlay.lookup(rows)(overlay.keys[rows] - overlay.sub_step)
+    fell = before > records["value"].to_numpy()[rows]
+    bad = _shown_with(records, rows, fell, before=before)
     return [
         issue(
             WARNING,
@@ -246,6 +386,25 @@ def cumulative_drops(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue
 
 def high_completion(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
     """Completion above 300 % of the annual target."""
+    return _completion(records, _Overlay(history, records))
+
+
+def _completion(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
+    rows = ((records["value_kind"] == "actual") & (records["kind"] != "rate")).to_numpy(bool)
+    try:
+        keys = overlay.annual_target_keys(rows)
+    except _NotUniqueError:
+        return _completion_issues(_completion_by_merge(records, overlay.history))
+    if keys is None:
+        return []
+    target = overlay.lookup(np.ones(len(records), dtype=bool))(keys)
+    over = (target > 0) & (records["value"].to_numpy()[rows] / target > 3)
+    return _completion_issues(_shown_with(records, rows, over, target=target))
+
+
+def _completion_by_merge(records: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Figures above three times their annual target, by a merge on unit, indicator and
+    year (annual targets with period numbers other than 0 may match more than once)."""
     actual = records[(records["value_kind"] == "actual") & (records["kind"] != "rate")]
     targets = _pool(history, records)
     targets = targets[(targets["value_kind"] == "target") & (targets["freq"] == "Y")]
@@ -256,7 +415,10 @@ def high_completion(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]
         on=["unit_code", "indicator_code", "year"],
         how="inner",
     )
-    bad = merged[(merged["target"] > 0) & (merged["value"] / merged["target"] > 3)]
+    return merged[(merged["target"] > 0) & (merged["value"] / merged["target"] > 3)]
+
+
+def _completion_issues(bad: pd.DataFrame) -> list[Issue]:
     return [
         issue(
             WARNING,
@@ -354,14 +516,14 @@ def _computed_rates(checks: pd.DataFrame, ytd: pd.DataFrame, pool: pd.DataFrame)
 
 def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     """Convert values written in another unit of measure (亿元 → 万元) or refuse."""
-    out = records.copy()
+    out = records.copy(deep=False)  # copy on write: changing values leaves records alone
     found: list[Issue] = []
     pairs = out[["measure", "measure_db"]].drop_duplicates()
     for source, target in pairs.itertuples(index=False):
         source = source if isinstance(source, str) and source else None
         factor = conversion_factor(source, target)
         rows = (out["measure"].fillna("") == (source or "")) & (out["measure_db"] == target)
-        first = out[rows].iloc[0]
+        first = out.iloc[np.flatnonzero(rows.to_numpy())[0]]
         if factor is None:
             found.append(
                 issue(

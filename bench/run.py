@@ -1,0 +1,95 @@
+"""``python -m bench [--quick] [--only NAME]``: run the benchmarks, print the table and
+write it to ``bench/RESULTS.md``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import cases, data
+from bench.report import Row, growth_table, machine, table
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+"""Where the full run's results go (committed; the README includes them)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="S data set only, fewer repeats (a smoke run)"
+    )
+    parser.add_argument(
+        "--only", choices=sorted(cases.CASES), action="append", help="run only this case"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the Markdown (default: bench/RESULTS.md for a full run)",
+    )
+    return parser
+
+
+def report(ctx: cases.Context, seconds: float, quick: bool) -> str:
+    """The whole Markdown document of one run."""
+    sizes = ", ".join(
+        f"{s.name} = {s.units:,} units × {s.indicators} indicators × {s.months} months "
+        f"({s.observations:,} stored figures)"
+        for s in ctx.sizes
+    )
+    parts = [
+        "# Benchmark results",
+        "",
+        f"`python -m bench{' --quick' if quick else ''}` on {dt.date.today():%Y-%m-%d}, "
+        f"{seconds / 60:.1f} minutes. Medians of {ctx.repeats} runs unless a note says "
+        "otherwise; every reference ran in the same process in the same run.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Data: {sizes}.",
+        "",
+        table(ctx.rows),
+    ]
+    growth = cases.growth_rows(ctx)
+    if growth:
+        parts += [
+            "",
+            "## Growth from S to M",
+            "",
+            "Linear: at most 1.5× the growth of the input; flat: at most 2× slower on M.",
+            "",
+            growth_table(growth),
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run, print, write; exit status 1 when a case crashed (a missed target is not a crash)."""
+    args = build_parser().parse_args(argv)
+    sizes = (data.SIZES["S"],) if args.quick else (data.SIZES["S"], data.SIZES["M"])
+    ctx = cases.Context(sizes=sizes, repeats=2 if args.quick else 3, work=data.ROOT / "work")
+    began = time.perf_counter()
+    for size in sizes:
+        print(f"preparing {size.key} …", flush=True)
+        data.prepare(size)
+    crashed = False
+    for name in args.only or list(cases.CASES):
+        print(f"running {name} …", flush=True)
+        try:
+            cases.CASES[name](ctx)
+        except Exception as exc:  # one broken case must not hide the others
+            traceback.print_exc()
+            ctx.rows.append(Row(f"{name}: crashed ({type(exc).__name__}: {exc})", None))
+            crashed = True
+    text = report(ctx, time.perf_counter() - began, args.quick)
+    print(text)
+    out = args.out or (RESULTS if not args.quick and not args.only else None)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        print(f"written to {out}")
+    return 1 if crashed else 0

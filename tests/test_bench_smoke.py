@@ -1,0 +1,66 @@
+"""The benchmark package on a tiny data set: the generator and the table, never the speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bench import data
+from bench.report import Growth, Row, growth_table, machine, table
+from bxgc_metrics.access import Actor
+from bxgc_metrics.importer.service import analyse
+from bxgc_metrics.store import Store
+
+TINY = data.Size(
+    "tiny", units=4, indicators=12, months=14, csv_months=14, xlsx_months=2, wide_months=3
+)
+
+
+@pytest.fixture
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    monkeypatch.setattr(data, "ROOT", tmp_path)
+    return data.prepare(TINY)
+
+
+def test_the_generator_is_deterministic_and_sized() -> None:
+    first, again = data.observations(TINY), data.observations(TINY)
+    assert first.equals(again)
+    assert len(first) == TINY.observations == 4 * 12 * (14 + 2)
+    flows = first[first["cumulative"]].sort_values(["unit_code", "indicator_code", "year", "sub"])
+    steps = flows.groupby(["unit_code", "indicator_code", "year"])["value"].diff().dropna()
+    assert (steps >= 0).all()  # year-to-date flows never fall within a year
+
+
+def test_every_file_is_made_once_and_imports_cleanly(tiny: dict[str, Path]) -> None:
+    stamps = {name: path.stat().st_mtime_ns for name, path in tiny.items()}
+    assert data.prepare(TINY) == tiny
+    assert {name: path.stat().st_mtime_ns for name, path in tiny.items()} == stamps
+    assert Store(tiny["full_db"]).count_observations() == TINY.observations
+    store = Store(tiny["reference_db"], actor=Actor("t", "analyst"))
+    for name, figures in (("long_csv", TINY.csv_rows), ("long_xlsx", TINY.xlsx_rows)):
+        path = tiny[name]
+        plan = analyse(path.read_bytes(), path.name, store, today=dt.date(2026, 6, 30))
+        assert plan.can_commit and not plan.warnings, [i.text() for i in plan.issues][:3]
+        assert len(plan.observations) == figures
+    report = tiny["report_xlsx"]
+    plan = analyse(report.read_bytes(), report.name, store, today=dt.date(2026, 6, 30))
+    assert plan.sheets[0].layout == "report" and plan.can_commit
+
+
+def test_the_table_shows_ratios_targets_and_notes() -> None:
+    rows = [
+        Row("import (M)", 2.5, 0.5, "≤ 3× DuckDB read_csv", False, note="how"),
+        Row("catch-up", 0.004, 0.001, "< 20 ms", True),
+        Row("peak memory", 812.0, target="< 1 GB RSS", met=True, unit="MB"),
+        Row("broken", None),
+    ]
+    text = table(rows)
+    assert "| import (M) [1] | 2.50 s | 500.0 ms | 5.0× | ≤ 3× DuckDB read_csv | **no** |" in text
+    assert "| catch-up | 4.00 ms | 1.00 ms | 4.0× | < 20 ms | yes |" in text
+    assert "| peak memory | 812 MB | — | — | < 1 GB RSS | yes |" in text
+    assert "| broken | — | — | — | — | — |" in text and text.endswith("1. how")
+    growth = growth_table([Growth("import", 1.0, 6.0, 5.5, "linear")])
+    assert "| import | 1.00 s | 6.00 s | 5.5× | 6.0× | linear | yes |" in growth
+    assert "cores" in machine() and "duckdb" in machine()
