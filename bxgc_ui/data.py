@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
-from bxgc_metrics.standings import standings
+from bxgc_metrics.standings import race_frames, standings
 from bxgc_metrics.store import Store, default_path
 from bxgc_metrics.trajectory import (
     Trajectory,
@@ -196,3 +196,16 @@ def pace_matrix_of(
     chosen = indicators(path, data_version)
     chosen = chosen[(chosen["frequency"] == freq) & (chosen["kind"] != "rate")]
     return pace_matrix(observations(path, data_version), chosen, freq, year, sub, members)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def race_of(
+    path: str,
+    data_version: int,
+    indicator: str,
+    by: str,
+    higher_is_better: bool,
+    members: tuple[str, ...] | None,
+) -> pd.DataFrame:
+    """The ranking race's frames for the latest year (cached)."""
+    return race_frames(observations(path, data_version), indicator, by, higher_is_better, members)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.progress import latest_period
-from bxgc_metrics.standings import race_frames, standings
+from bxgc_metrics.standings import standings
 from bxgc_ui import auth, data, meeting
 from bxgc_ui.i18n import name, t
 from bxgc_ui.widgets import empty_state
@@ -77,8 +77,21 @@ def live_ranking() -> None:
         if period is None:
             st.info(t("meeting_no_data"))
             return
-        table = standings(
-            obs, ind["code"], *period, settings.by, ind["direction"] == "higher", members
+        table = (
+            data.standings_of(
+                path,
+                version,
+                ind["code"],
+                period[1],
+                period[2],
+                settings.by,
+                ind["direction"] == "higher",
+                None if members is None else tuple(members),
+            )
+            if period[0] == "M"
+            else standings(
+                obs, ind["code"], *period, settings.by, ind["direction"] == "higher", members
+            )
         )
         table = table.merge(
             people[["code", "name_zh", "name_en"]], left_on="unit_code", right_on="code"
@@ -114,7 +127,14 @@ live_ranking()
 
 ind = inds.loc[settings.indicator]
 members = meeting.members(units, settings.group)
-race = race_frames(observations, ind["code"], settings.by, ind["direction"] == "higher", members)
+race = data.race_of(
+    path,
+    version,
+    ind["code"],
+    settings.by,
+    ind["direction"] == "higher",
+    None if members is None else tuple(members),
+)
 if not race.empty:
     panel = st.container(key="meeting_race")
     panel.subheader(t("meeting_race", year=int(race["year"].iloc[-1])))
