@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
@@ -191,3 +193,16 @@ def screenshot(page: Page, path: Path) -> None:
     if height != size["height"]:
         page.set_viewport_size(size)
         page.wait_for_timeout(100)
+
+
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"{CHROMIUM} is missing (`make test` installs Debian's chromium)",
+    ),
+]
+"""Marks of every browser test module: ``browser``, skipped only without Chromium."""
+
+SHOTS = ROOT / "screenshots"
+"""Where browser tests save their screenshots (git-ignored)."""

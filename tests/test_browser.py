@@ -22,8 +22,9 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 from tests.browser_support import (
-    CHROMIUM,
+    BROWSER_MARKS,
     ROOT,
+    SHOTS,
     launch_browser,
     page_errors,
     screenshot,
@@ -31,15 +32,7 @@ from tests.browser_support import (
     wait_for_app,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (`make test` installs Debian's chromium)",
-    ),
-]
-
-SHOTS = ROOT / "screenshots"
+pytestmark = BROWSER_MARKS
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

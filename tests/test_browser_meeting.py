@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from bxgc_metrics.importer.service import analyse, commit
 from bxgc_metrics.standings import standings
 from tests.browser_support import (
-    CHROMIUM,
-    ROOT,
+    BROWSER_MARKS,
+    SHOTS,
     launch_browser,
     page_errors,
     screenshot,
@@ -31,15 +31,7 @@ from tests.browser_support import (
 )
 from tests.conftest import admin_store
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing (`make test` installs Debian's chromium)",
-    ),
-]
-
-SHOTS = ROOT / "screenshots"
+pytestmark = BROWSER_MARKS
 PROJECTOR = {"width": 1920, "height": 1080}
 EVERY = 2
 KIOSK = f"meeting?embed=true&embed_options=dark_theme&every={EVERY}&indicator=FAI"
