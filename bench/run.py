@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import time
 import traceback
 from collections.abc import Sequence
@@ -86,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             ctx.rows.append(Row(f"{name}: crashed ({type(exc).__name__}: {exc})", None))
             crashed = True
+    shutil.rmtree(ctx.work, ignore_errors=True)  # database copies; the data sets stay cached
     text = report(ctx, time.perf_counter() - began, args.quick)
     print(text)
     out = args.out or (RESULTS if not args.quick and not args.only else None)
