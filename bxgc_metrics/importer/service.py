@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -287,7 +288,8 @@ def _unresolved(
     file_name: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     found: list[Issue] = []
-    new_units, new_inds = [], []
+    new_units: list[dict] = []
+    new_inds: list[dict] = []
     for what, matches in (("unit", unit_m), ("indicator", ind_m)):
         for m in matches[~matches["how"].isin([EXACT, PROFILE])].itertuples():
             where = figures[figures[f"{what}_name"] == m.name].iloc[0]
@@ -321,7 +323,7 @@ def _new_row(what: str, code: str, name: str, where: pd.Series) -> dict:
     }
 
 
-def _unknown_issue(what: str, m: object, where: pd.Series, reference: pd.DataFrame) -> Issue:
+def _unknown_issue(what: str, m: Any, where: pd.Series, reference: pd.DataFrame) -> Issue:
     zh_what, en_what = ("单位", "unit") if what == "unit" else ("指标", "indicator")
     name = m.name
     suggestion = m.suggestion
