@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics.store_schema import GAP_COLUMNS
+
 if TYPE_CHECKING:
     from bxgc_metrics.store import Store
 
@@ -535,18 +537,7 @@ def _gaps() -> pd.DataFrame:
             2026,
         ),
     ]
-    columns = [
-        "unit_code",
-        "gap",
-        "measure",
-        "owner",
-        "deadline",
-        "status",
-        "indicator_code",
-        "promised_value",
-        "promised_year",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
 
 
 def _phases() -> pd.DataFrame:

@@ -85,7 +85,7 @@ def composite_standings(
     previous_rank, rank_change`` (positive = places gained), best first.
     """
     matrix = scorecard(observations, indicators, freq, year, sub, by, units)
-    now = _ranked(observations, indicators, freq, year, sub, by, units, options)
+    now = _rank_matrix(matrix, indicators, by, options)
     # The previous period of an indicator the composite actually uses.
     before = (
         previous_period(observations, str(matrix.columns[0]), freq, year, sub)
@@ -117,6 +117,13 @@ def _ranked(
     options: Mapping[str, Any] | None,
 ) -> pd.DataFrame:
     matrix = scorecard(observations, indicators, freq, year, sub, by, units)
+    return _rank_matrix(matrix, indicators, by, options)
+
+
+def _rank_matrix(
+    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, options: Mapping[str, Any] | None
+) -> pd.DataFrame:
+    """Composite score and rank of an already built scorecard."""
     if matrix.empty or matrix.shape[1] == 0:
         return pd.DataFrame({"unit_code": [], "score": [], "rank": pd.Series([], dtype="Int64")})
     opts = dict(options or {})

@@ -202,6 +202,19 @@ _V4 = (
     """,
 )
 
+GAP_COLUMNS = (
+    "unit_code",
+    "gap",
+    "measure",
+    "owner",
+    "deadline",
+    "status",
+    "indicator_code",
+    "promised_value",
+    "promised_year",
+)
+"""The gaps table's columns a caller provides (the store adds ``id``)."""
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 

@@ -7,22 +7,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from bxgc_metrics.store_schema import GAP_COLUMNS
 from bxgc_ui import fmt
 from bxgc_ui.i18n import name, t
 
 GAP_STATUSES = ("open", "in_progress", "done")
-GAP_FIELDS = [
-    "id",
-    "unit_code",
-    "gap",
-    "measure",
-    "owner",
-    "deadline",
-    "status",
-    "indicator_code",
-    "promised_value",
-    "promised_year",
-]
+GAP_FIELDS = ["id", *GAP_COLUMNS]
 
 
 def overdue_table(gaps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -85,7 +75,7 @@ def gaps_from_editor(edited: pd.DataFrame) -> pd.DataFrame:
     rows = edited.dropna(subset=["unit_code", "gap", "measure"]).copy()
     rows["status"] = rows["status"].fillna("open")
     return rows[[c for c in GAP_FIELDS if c != "id"]]
-
+    return rows[list(GAP_COLUMNS)]
 
 def look_back_table(
     review: pd.DataFrame, names: dict[str, str], indicators: pd.DataFrame
