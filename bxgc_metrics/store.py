@@ -28,7 +28,7 @@ import random
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,7 @@ from bxgc_metrics.errors import (
     StoreBusyError,
     StoreError,
 )
+from bxgc_metrics.periods import labels as label_periods
 from bxgc_metrics.store_schema import LATEST, MIGRATIONS
 
 DEFAULT_DB = Path("data") / "bxgc.duckdb"
@@ -221,6 +222,28 @@ _EXPORT = """
     ORDER BY u.code, i.code, o.value_kind, o.freq, o.year, o.sub
 """
 _COUNT_OBSERVATIONS = "SELECT count(*) FROM observations"
+_SELECT_SCOPED = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations
+    WHERE ($indicators IS NULL OR list_contains($indicators, indicator_code))
+      AND ($units IS NULL OR list_contains($units, unit_code))
+      AND ($kinds IS NULL OR list_contains($kinds, value_kind))
+      AND ($freqs IS NULL OR list_contains($freqs, freq))
+      AND ($first_year IS NULL OR year >= $first_year)
+      AND ($last_year IS NULL OR year <= $last_year)
+      AND ($periods IS NULL OR list_contains($periods, CAST(year AS INTEGER) * 100 + sub))
+    ORDER BY unit_code, indicator_code, value_kind, freq, year, sub
+"""
+_COVERAGE = """
+    SELECT DISTINCT unit_code, indicator_code, 'actual' AS value_kind
+    FROM observations WHERE value_kind = 'actual'
+    ORDER BY unit_code, indicator_code
+"""
+_ACTUAL_PERIODS = """
+    SELECT DISTINCT indicator_code, freq, year, sub, 'actual' AS value_kind
+    FROM observations WHERE value_kind = 'actual'
+    ORDER BY indicator_code, freq, year, sub
+"""
 _LATEST_ACTUAL = """
     SELECT freq, year, sub FROM observations WHERE value_kind = 'actual'
     ORDER BY year DESC, (CASE freq WHEN 'Y' THEN 12 WHEN 'H' THEN sub * 6
@@ -734,6 +757,62 @@ class Store:
         with self._connection() as con:
             row = con.execute(_LATEST_ACTUAL).fetchone()
         return None if row is None else periods.Period(int(row[1]), row[0], int(row[2]))
+
+    # --- scoped reads (what one page view needs, not the whole table) ---------------------
+
+    def observations_in(
+        self,
+        *,
+        indicators: Sequence[str] | None = None,
+        units: Sequence[str] | None = None,
+        value_kinds: Sequence[str] | None = None,
+        freqs: Sequence[str] | None = None,
+        years: tuple[int, int] | None = None,
+        periods: Sequence[tuple[int, int]] | None = None,
+    ) -> pd.DataFrame:
+        """The stored observations inside a scope, with a ``period`` label column.
+
+        Each argument left ``None`` does not restrict. ``years`` is an inclusive
+        ``(first, last)`` range; ``periods`` lists ``(year, sub)`` pairs of any of
+        ``freqs`` (an annual figure has ``sub`` 0, so ``(2026, 0)`` is the 2026 target
+        row). Columns as :meth:`observations`, in the same order.
+
+        Examples
+        --------
+        One indicator's June figures of 2025 and 2026 and the two annual targets::
+
+            store.observations_in(indicators=["GDP"], freqs=["M", "Y"],
+                                  periods=[(2025, 6), (2026, 6), (2025, 0), (2026, 0)])
+        """
+        params = {
+            "indicators": None if indicators is None else [str(c) for c in indicators],
+            "units": None if units is None else [str(c) for c in units],
+            "kinds": None if value_kinds is None else [str(k) for k in value_kinds],
+            "freqs": None if freqs is None else [str(f) for f in freqs],
+            "first_year": None if years is None else int(years[0]),
+            "last_year": None if years is None else int(years[1]),
+            "periods": None if periods is None else [int(y) * 100 + int(s) for y, s in periods],
+        }
+        frame = self._frame(_SELECT_SCOPED, params)
+        frame["period"] = label_periods(frame["freq"], frame["year"], frame["sub"])
+        return frame
+
+    def coverage(self) -> pd.DataFrame:
+        """Which unit has actual figures of which indicator.
+
+        Columns ``unit_code, indicator_code, value_kind`` (always ``actual``), one row
+        per pair.
+        """
+        return self._frame(_COVERAGE)
+
+    def actual_periods(self) -> pd.DataFrame:
+        """Every period with at least one actual figure, per indicator.
+
+        Columns ``indicator_code, freq, year, sub, value_kind`` (always ``actual``): the
+        shape :func:`bxgc_metrics.progress.latest_period` and
+        :func:`bxgc_metrics.standings.previous_period` read.
+        """
+        return self._frame(_ACTUAL_PERIODS)
 
     # --- audit log (append-only) -------------------------------------------------------------
 

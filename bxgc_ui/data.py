@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from bxgc_metrics import progress
 from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
 from bxgc_metrics.standings import race_frames, standings
 from bxgc_metrics.store import Store, default_path
@@ -17,6 +18,7 @@ from bxgc_metrics.trajectory import (
     Trajectory,
     annual_series,
     catch_up_probability,
+    stated_plan,
     trajectory,
 )
 
@@ -49,9 +51,100 @@ def indicators(path: str, data_version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def observations(path: str, data_version: int) -> pd.DataFrame:
-    """Every observation with its period label (cached until the data changes)."""
-    return _store(path).observations()
+def has_observations(path: str, data_version: int) -> bool:
+    """Whether anything is stored yet (the pages' empty state)."""
+    return _store(path).count_observations() > 0
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def coverage(path: str, data_version: int) -> pd.DataFrame:
+    """Which unit has actual figures of which indicator (``unit_code, indicator_code``)."""
+    return _store(path).coverage()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def actual_periods(path: str, data_version: int) -> pd.DataFrame:
+    """Every period with an actual figure per indicator (``indicator_code, freq, year, sub``)."""
+    return _store(path).actual_periods()
+
+
+def latest_period(path: str, data_version: int, indicator: str) -> tuple[str, int, int] | None:
+    """The latest period with an actual figure of ``indicator``."""
+    return progress.latest_period(actual_periods(path, data_version), indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scoped(
+    path: str,
+    data_version: int,
+    *,
+    indicators: tuple[str, ...] | None = None,
+    units: tuple[str, ...] | None = None,
+    value_kinds: tuple[str, ...] | None = None,
+    freqs: tuple[str, ...] | None = None,
+    years: tuple[int, int] | None = None,
+    periods: tuple[tuple[int, int], ...] | None = None,
+) -> pd.DataFrame:
+    """The observations one view needs (see :meth:`Store.observations_in`), cached.
+
+    Pages never load the whole table: on a city-wide database that is millions of
+    figures, and each view reads a few periods of a few indicators.
+    """
+    return _store(path).observations_in(
+        indicators=indicators,
+        units=units,
+        value_kinds=value_kinds,
+        freqs=freqs,
+        years=years,
+        periods=periods,
+    )
+
+
+def _progress_periods(year: int, sub: int) -> list[tuple[int, int]]:
+    """What :func:`period_progress` reads: the period, a year earlier, the annual target."""
+    return [(year, sub), (year - 1, sub), (year, 0)]
+
+
+def _previous_periods(
+    path: str, data_version: int, indicators: list[str] | None, freq: str, year: int, sub: int
+) -> list[tuple[int, int]]:
+    """The previous period with data of each indicator (what rank moves compare with)."""
+    found = actual_periods(path, data_version)
+    found = found[found["freq"] == freq]
+    if indicators is not None:
+        found = found[found["indicator_code"].isin(indicators)]
+    key = found["year"].astype(int) * 100 + found["sub"].astype(int)
+    earlier = key[key < year * 100 + sub].groupby(found["indicator_code"]).max()
+    return sorted({(int(k) // 100, int(k) % 100) for k in earlier})
+
+
+def _with_previous(
+    path: str, data_version: int, indicators: list[str] | None, freq: str, year: int, sub: int
+) -> tuple[tuple[int, int], ...]:
+    wanted = set(_progress_periods(year, sub))
+    for y, s in _previous_periods(path, data_version, indicators, freq, year, sub):
+        wanted.update(_progress_periods(y, s))
+    return tuple(sorted(wanted))
+
+
+def progress_of(
+    path: str, data_version: int, indicator: str, freq: str, year: int, sub: int, higher: bool
+) -> pd.DataFrame:
+    """Each unit's value, target, completion and growth of one indicator in one period."""
+    obs = scoped(
+        path,
+        data_version,
+        indicators=(indicator,),
+        freqs=(freq, "Y"),
+        periods=tuple(_progress_periods(year, sub)),
+    )
+    return progress.period_progress(obs, indicator, freq, year, sub, higher)
+
+
+def monthly_periods(path: str, data_version: int, indicator: str) -> pd.DataFrame:
+    """The monthly periods with actual figures of ``indicator`` (``year, sub`` …)."""
+    found = actual_periods(path, data_version)
+    return found[(found["indicator_code"] == indicator) & (found["freq"] == "M")]
 
 
 def snapshot() -> tuple[str, int]:
@@ -68,7 +161,35 @@ def table(path: str, data_version: int, name: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def annual(path: str, data_version: int, indicator: str, frequency: str) -> pd.DataFrame:
     """Annual series of one indicator for every unit (``unit_code, year, value``)."""
-    return annual_series(observations(path, data_version), indicator, frequency)
+    obs = scoped(path, data_version, indicators=(indicator,), value_kinds=("actual",))
+    return annual_series(obs, indicator, frequency)
+
+
+def stated_of(
+    path: str, data_version: int, indicator: str, growth: str | None, units: tuple[str, ...]
+) -> pd.DataFrame:
+    """The plan's stated annual figures and growth rates for these units (赶超轨迹 audit)."""
+    codes = (indicator,) if growth is None else (indicator, growth)
+    obs = scoped(path, data_version, indicators=codes, units=units, freqs=("Y",))
+    return stated_plan(obs, indicator, growth, list(units))
+
+
+def gap_observations(
+    path: str,
+    data_version: int,
+    units: tuple[str, ...],
+    indicators: tuple[str, ...],
+    years: tuple[int, int],
+) -> pd.DataFrame:
+    """Actual figures of the units, indicators and years that commitments promised to move."""
+    return scoped(
+        path,
+        data_version,
+        indicators=indicators,
+        units=units,
+        value_kinds=("actual",),
+        years=years,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -121,16 +242,17 @@ def standings_of(
     path: str,
     data_version: int,
     indicator: str,
+    freq: str,
     year: int,
     sub: int,
     by: str,
     higher_is_better: bool,
     members: tuple[str, ...] | None,
 ) -> pd.DataFrame:
-    """One indicator's standings in a month (cached)."""
-    return standings(
-        observations(path, data_version), indicator, "M", year, sub, by, higher_is_better, members
-    )
+    """One indicator's standings in one period (cached)."""
+    periods = _with_previous(path, data_version, [indicator], freq, year, sub)
+    obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
+    return standings(obs, indicator, freq, year, sub, by, higher_is_better, members)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -138,8 +260,9 @@ def scorecard_of(
     path: str, data_version: int, year: int, sub: int, by: str, members: tuple[str, ...] | None
 ) -> pd.DataFrame:
     """The units × indicators matrix of a month (cached)."""
+    obs = scoped(path, data_version, freqs=("M", "Y"), periods=tuple(_progress_periods(year, sub)))
     return scorecard(
-        observations(path, data_version),
+        obs,
         indicators(path, data_version),
         "M",
         year,
@@ -161,8 +284,10 @@ def composite_of(
 ) -> pd.DataFrame:
     """Composite standings of a month (cached); ``options`` as sorted key/value pairs."""
     opts = {k: (dict(v) if isinstance(v, tuple) else v) for k, v in options}
+    periods = _with_previous(path, data_version, None, "M", year, sub)
+    obs = scoped(path, data_version, freqs=("M", "Y"), periods=periods)
     return composite_standings(
-        observations(path, data_version),
+        obs,
         indicators(path, data_version),
         "M",
         year,
@@ -178,8 +303,11 @@ def reward_ranks_of(
     path: str, data_version: int, year: int, kind: str, by: str, members: tuple[str, ...] | None
 ) -> pd.DataFrame:
     """Composite ranks at half-year or year-end against a year earlier (cached)."""
+    month = 6 if kind == "half" else 12
+    periods = {*_progress_periods(year, month), *_progress_periods(year - 1, month)}
+    obs = scoped(path, data_version, freqs=("M", "Y"), periods=tuple(sorted(periods)))
     return reward_standings(
-        observations(path, data_version),
+        obs,
         indicators(path, data_version),
         year,
         kind,
@@ -195,7 +323,9 @@ def pace_matrix_of(
     """Completion minus time elapsed per unit and indicator (cached)."""
     chosen = indicators(path, data_version)
     chosen = chosen[(chosen["frequency"] == freq) & (chosen["kind"] != "rate")]
-    return pace_matrix(observations(path, data_version), chosen, freq, year, sub, members)
+    periods = tuple(_progress_periods(year, sub))
+    obs = scoped(path, data_version, freqs=(freq, "Y"), periods=periods)
+    return pace_matrix(obs, chosen, freq, year, sub, members)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -208,4 +338,9 @@ def race_of(
     members: tuple[str, ...] | None,
 ) -> pd.DataFrame:
     """The ranking race's frames for the latest year (cached)."""
-    return race_frames(observations(path, data_version), indicator, by, higher_is_better, members)
+    months = monthly_periods(path, data_version, indicator)
+    if months.empty:  # nothing to race: the metric's own empty frame
+        return race_frames(scoped(path, data_version, indicators=(indicator,)), indicator, by)
+    year = int(months["year"].max())
+    obs = scoped(path, data_version, indicators=(indicator,), years=(year - 1, year))
+    return race_frames(obs, indicator, by, higher_is_better, members, year=year)

@@ -74,8 +74,8 @@ def gaps_from_editor(edited: pd.DataFrame) -> pd.DataFrame:
     """The editor's rows as the store's gaps table (new rows get ids from the store)."""
     rows = edited.dropna(subset=["unit_code", "gap", "measure"]).copy()
     rows["status"] = rows["status"].fillna("open")
-    return rows[[c for c in GAP_FIELDS if c != "id"]]
     return rows[list(GAP_COLUMNS)]
+
 
 def look_back_table(
     review: pd.DataFrame, names: dict[str, str], indicators: pd.DataFrame

@@ -67,6 +67,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_play_fast": ("▶ 快速", "▶ Fast"),
     "meeting_pause": ("‖ 暂停", "‖ Pause"),
     "meeting_period": ("期间：", "Period: "),
+    "meeting_cut": (
+        "共 {total} 个单位参与排名：图中为前 {top} 名和后 {bottom} 名，完整名次见右表。",
+        "{total} units ranked: the chart shows the first {top} and the last {bottom}; "
+        "the table lists every place.",
+    ),
+    "meeting_race_cut": (
+        "每月显示前 {top} 名和后 {bottom} 名。",
+        "Each month shows the first {top} and the last {bottom} places.",
+    ),
 }
 # Streamlit re-imports an edited module; registering the same texts again is no clash.
 if any(STRINGS.get(key) != text for key, text in TEXTS.items()):
@@ -78,6 +87,10 @@ MIDDLE, BOTTOM, UP, DOWN = "#3B82F6", "#C8102E", "#4ADE80", "#F87171"
 SPEEDS_MS = {"meeting_play_slow": 1500, "meeting_play": 800, "meeting_play_fast": 350}
 """Frame duration of each play button of the ranking race."""
 EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 10, 2, 600
+SCREEN_TOP, SCREEN_BOTTOM = 15, 5
+"""With more ranked units than these two together, the charts draw the first
+``SCREEN_TOP`` places and the last ``SCREEN_BOTTOM`` (末位) and the table lists the rest:
+a projector cannot show a thousand bars, and a meeting looks at the head and the tail."""
 BY_CHOICES = ("completion", "growth")
 
 CSS = """
@@ -250,14 +263,29 @@ def _range(values: pd.Series, floor: float, pad: float) -> list[float]:
     return [low - (pad * span if low < 0 else 0.0), high + pad * span]
 
 
+def head_and_tail(table: pd.DataFrame) -> pd.DataFrame:
+    """The ranked rows the chart draws: all of them, or the first :data:`SCREEN_TOP` and
+    the last :data:`SCREEN_BOTTOM` when there are more (``table`` best first)."""
+    ranked = table[table["rank"].notna()]
+    if len(ranked) <= SCREEN_TOP + SCREEN_BOTTOM:
+        return ranked
+    return pd.concat([ranked.head(SCREEN_TOP), ranked.tail(SCREEN_BOTTOM)])
+
+
+def chart_height(rows: int) -> int:
+    """Pixels of the live ranking chart for ``rows`` bars."""
+    return max(360, 38 * rows + 110)
+
+
 def ranking_figure(
     table: pd.DataFrame, by: str, title: str, x_title: str, time_progress: float | None
 ) -> go.Figure:
     """The live ranking: one bar per unit, best on top, medals, 末位 and rank moves.
 
-    ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name).
+    ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name);
+    long tables are cut to their head and tail (:func:`head_and_tail`).
     """
-    data = table[table["rank"].notna()]
+    data = head_and_tail(table)
     moves = [arrow(c) for c in data["rank_change"]]
     tint = [UP if m.startswith("▲") else DOWN if m.startswith("▼") else MUTED for m in moves]
     ticks = [
@@ -307,15 +335,34 @@ def ranking_figure(
         gridcolor="#24324F",
         zerolinecolor=MUTED,
     )
-    fig = _dark(fig, title, height=max(360, 38 * len(data) + 110))
+    fig = _dark(fig, title, height=chart_height(len(data)))
     fig.update_layout(margin={"l": 10, "r": 30, "t": 40, "b": 60}, bargap=0.22)
     return fig
+
+
+def race_slots(race: pd.DataFrame) -> pd.DataFrame:
+    """The race's ranked rows with the ``slot`` each bar sits in (1 on top).
+
+    With at most :data:`SCREEN_TOP` + :data:`SCREEN_BOTTOM` units a frame, the slot is
+    the position. With more, each frame keeps its first ``SCREEN_TOP`` positions and its
+    last ``SCREEN_BOTTOM``, which sit below an empty slot that marks the cut.
+    """
+    race = race[race["rank"].notna()]
+    count = race.groupby(["year", "sub"])["position"].transform("max")
+    if len(race) == 0 or int(count.max()) <= SCREEN_TOP + SCREEN_BOTTOM:
+        return race.assign(slot=race["position"])
+    tail_start = count - SCREEN_BOTTOM  # positions after this are the last ones
+    keep = (race["position"] <= SCREEN_TOP) | (race["position"] > tail_start)
+    slot = race["position"].where(
+        race["position"] <= SCREEN_TOP, SCREEN_TOP + 1 + race["position"] - tail_start
+    )
+    return race.assign(slot=slot)[keep]
 
 
 def _race_bar(frame: pd.DataFrame, labels: Mapping[str, str], by: str) -> go.Bar:
     return go.Bar(
         x=frame["metric"] * 100,
-        y=frame["position"],
+        y=frame["slot"],
         ids=frame["unit_code"].tolist(),
         orientation="h",
         marker={"color": _colors(frame)},
@@ -345,8 +392,8 @@ def race_figure(
     place; the x range covers every frame so the scale never changes. The figure opens
     on the latest period; ▶ plays from the first.
     """
-    race = race[race["rank"].notna()]
-    n = int(race["position"].max())
+    race = race_slots(race)
+    n = int(race["slot"].max())
     periods = [
         (int(y), int(s)) for y, s in dict.fromkeys(zip(race["year"], race["sub"], strict=True))
     ]
@@ -361,8 +408,16 @@ def race_figure(
     ]
     fig = go.Figure(data=frames[-1].data, frames=frames)
     fig.update_layout(annotations=[_stamp(names[-1])])
+    # Tick labels are the places; past a cut they are the latest period's last places.
+    latest = race[(race["year"] == periods[-1][0]) & (race["sub"] == periods[-1][1])]
+    places = dict(zip(latest["slot"].astype(int), latest["position"].astype(int), strict=True))
+    ticks = [k for k in range(1, n + 1) if k in places or k <= SCREEN_TOP]
     fig.update_yaxes(
-        range=[n + 0.6, 0.4], tickvals=list(range(1, n + 1)), tickfont={"size": 18}, title=None
+        range=[n + 0.6, 0.4],
+        tickvals=ticks,
+        ticktext=[str(places.get(k, k)) for k in ticks],
+        tickfont={"size": 18},
+        title=None,
     )
     fig.update_xaxes(
         title=x_title,

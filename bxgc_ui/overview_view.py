@@ -47,12 +47,34 @@ def honour_lists(table: pd.DataFrame, n: int = 3) -> tuple[list[str], list[str]]
     return line[:n], line[-n:][::-1]
 
 
-def styled_matrix(
+MATRIX_ROWS = 50
+"""Units the coloured pace matrix lists at most; a city-wide matrix (a thousand units)
+is read as "who is behind", so the rest goes to the download."""
+
+
+def labelled_matrix(
     matrix: pd.DataFrame, names: dict[str, str], indicator_names: dict[str, str]
-) -> object:
-    """The pace matrix with readable labels, green ahead and red behind."""
+) -> pd.DataFrame:
+    """The pace matrix with unit and indicator names, rounded to 0.1 point."""
     shown = matrix.rename(index=names, columns=indicator_names).round(1)
     shown.index.name = t("unit")
+    return shown
+
+
+def most_behind(matrix: pd.DataFrame, limit: int = MATRIX_ROWS) -> pd.DataFrame:
+    """The matrix itself when it has at most ``limit`` units, else the ``limit`` units with
+    the most indicators behind (≤ −1 point), the furthest behind in total first."""
+    if len(matrix) <= limit:
+        return matrix
+    order = pd.DataFrame(
+        {"behind": (matrix <= -1).sum(axis=1), "total": matrix.sum(axis=1)}, index=matrix.index
+    )
+    order = order.sort_values(["behind", "total"], ascending=[False, True], kind="stable")
+    return matrix.loc[order.index[:limit]]
+
+
+def styled_matrix(shown: pd.DataFrame) -> object:
+    """The (labelled) pace matrix coloured: green ahead, red behind."""
 
     def colour(value: float) -> str:
         if pd.isna(value):

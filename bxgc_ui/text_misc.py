@@ -25,6 +25,12 @@ TEXT.update(
             "绿色为超进度，红色为滞后；外部标杆不参与。",
             "Green is ahead, red is behind; external benchmarks are left out.",
         ),
+        "ov_matrix_more": (
+            "单位较多，仅列出滞后指标最多的 {n} 个单位（共 {total} 个）；完整矩阵请下载。",
+            "Many units: listing the {n} with the most indicators behind (of {total}); "
+            "download the whole matrix.",
+        ),
+        "ov_matrix_export": ("下载完整矩阵（Excel）", "Download the whole matrix (Excel)"),
         "ov_group": ("组别", "Peer group"),
     }
 )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from bxgc_metrics.audit import audit_plan
 from bxgc_metrics.projection import MODELS
-from bxgc_metrics.trajectory import stated_crossing, stated_plan, stated_rates
+from bxgc_metrics.trajectory import stated_crossing, stated_rates
 from bxgc_ui import catchup_view as view
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import keyed, lang, t
@@ -14,9 +14,8 @@ from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
-observations = data.observations(path, version)
 st.title(t("catchup_title"))
-if observations.empty:
+if not data.has_observations(path, version):
     empty_state()
     st.stop()
 demo_notice(units)
@@ -26,7 +25,7 @@ names = view.names(units)
 left, middle, right = st.columns(3)
 chasers = view.chaser_options(units, pairs)
 chaser = left.selectbox(t("catchup_chaser"), chasers, format_func=names.get, key=keyed("cu_chaser"))
-ind_names = view.indicator_names(indicators, observations, chaser)
+ind_names = view.indicator_names(indicators, data.coverage(path, version), chaser)
 default_ind, default_benches, default_target = view.pair_defaults(pairs, chaser, list(ind_names))
 code = middle.selectbox(
     t("indicator"),
@@ -53,8 +52,8 @@ base = view.base_year(annual, chaser, benches)
 if base is None:
     st.warning(t("catchup_no_history"))
     st.stop()
-stated = stated_plan(
-    observations, code, view.growth_indicator(indicators, code), [chaser, *benches]
+stated = data.stated_of(
+    path, version, code, view.growth_indicator(indicators, code), (chaser, *benches)
 )
 
 c1, c2 = st.columns([3, 2])

@@ -44,7 +44,17 @@ if auth.need("edit_gaps") and st.button(t("gaps_save"), type="primary", key="gap
 st.subheader(t("gaps_lookback"))
 st.caption(t("gaps_lookback_help"))
 directions = dict(zip(indicators["code"], indicators["direction"] == "higher", strict=True))
+promised = gaps[gaps["indicator_code"].notna()]
+years = promised["promised_year"].dropna()
 review = look_back(
-    gaps[gaps["indicator_code"].notna()], data.observations(path, version), directions
+    promised,
+    data.gap_observations(
+        path,
+        version,
+        tuple(sorted(promised["unit_code"].unique())),
+        tuple(sorted(promised["indicator_code"].unique())),
+        (int(years.min()), int(years.max())) if len(years) else (0, 0),
+    ),
+    directions,
 )
 st.dataframe(view.look_back_table(review, names, indicators), hide_index=True)

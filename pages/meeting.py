@@ -13,22 +13,21 @@ import zoneinfo
 import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
-from bxgc_metrics.progress import latest_period
-from bxgc_metrics.standings import standings
 from bxgc_ui import auth, data, meeting
 from bxgc_ui.i18n import name, t
 from bxgc_ui.widgets import empty_state
 
 path, version = data.snapshot()
-units, observations = data.units(path, version), data.observations(path, version)
-inds = meeting.rankable(data.indicators(path, version)) if not observations.empty else None
+units, covered = data.units(path, version), data.coverage(path, version)
+inds = meeting.rankable(data.indicators(path, version)) if not covered.empty else None
 if inds is None or inds.empty:
     st.title(t("meeting_title"))
     empty_state()
     st.stop()
 
 codes = inds.index.tolist()
-groups = sorted(units.loc[units["code"].isin(observations["unit_code"]), "peer_group"].unique())
+observed = units["code"].isin(covered["unit_code"].unique())
+groups = sorted(units.loc[observed, "peer_group"].unique())
 for key, value in meeting.query_defaults(codes, ["all", *groups]).items():
     st.session_state.setdefault(key, value)
 side = st.sidebar
@@ -67,31 +66,24 @@ def live_ranking() -> None:
         st.error(t("wall_bad_token"))
         return
     path, version = data.snapshot()
-    obs, people = data.observations(path, version), data.units(path, version)
+    people = data.units(path, version)
     ind = inds.loc[meeting.carousel_pick(codes, settings.indicator, settings.carousel)]
     members = meeting.members(people, settings.group)
-    period = latest_period(obs, ind["code"])
+    period = data.latest_period(path, version, ind["code"])
     with st.container(key="meeting_screen"):
         by_text = t(f"meeting_by_{settings.by}")
         st.title(t("meeting_heading", indicator=name(ind), by=by_text))
         if period is None:
             st.info(t("meeting_no_data"))
             return
-        table = (
-            data.standings_of(
-                path,
-                version,
-                ind["code"],
-                period[1],
-                period[2],
-                settings.by,
-                ind["direction"] == "higher",
-                None if members is None else tuple(members),
-            )
-            if period[0] == "M"
-            else standings(
-                obs, ind["code"], *period, settings.by, ind["direction"] == "higher", members
-            )
+        table = data.standings_of(
+            path,
+            version,
+            ind["code"],
+            *period,
+            settings.by,
+            ind["direction"] == "higher",
+            None if members is None else tuple(members),
         )
         table = table.merge(
             people[["code", "name_zh", "name_en"]], left_on="unit_code", right_on="code"
@@ -117,10 +109,20 @@ def live_ranking() -> None:
             theme=None,
             config={"displayModeBar": False},
         )
+        drawn = len(meeting.head_and_tail(table))
+        ranked = int(table["rank"].notna().sum())
+        if drawn < ranked:
+            left.caption(
+                t(
+                    "meeting_cut",
+                    total=ranked,
+                    top=meeting.SCREEN_TOP,
+                    bottom=meeting.SCREEN_BOTTOM,
+                )
+            )
         shown, columns = meeting.display_table(table, ind["measure"])
-        right.dataframe(
-            shown, hide_index=True, column_config=columns, height=35 * (len(shown) + 1) + 3
-        )
+        height = min(35 * (len(shown) + 1) + 3, meeting.chart_height(drawn))
+        right.dataframe(shown, hide_index=True, column_config=columns, height=height)
 
 
 live_ranking()
@@ -135,10 +137,12 @@ race = data.race_of(
     ind["direction"] == "higher",
     None if members is None else tuple(members),
 )
-if not race.empty:
+if race["rank"].notna().any():
     panel = st.container(key="meeting_race")
     panel.subheader(t("meeting_race", year=int(race["year"].iloc[-1])))
     panel.caption(t("meeting_race_help"))
+    if race.groupby("sub")["rank"].count().max() > meeting.SCREEN_TOP + meeting.SCREEN_BOTTOM:
+        panel.caption(t("meeting_race_cut", top=meeting.SCREEN_TOP, bottom=meeting.SCREEN_BOTTOM))
     labels = {r.code: name(r) for r in units.itertuples()}
     figure = meeting.race_figure(
         race,

@@ -1,9 +1,11 @@
 """总览 Overview: the campaign at a glance — progress against target, pace, honour lists."""
 
+from functools import partial
+
 import streamlit as st
 
+from bxgc_metrics.export import to_xlsx_bytes
 from bxgc_metrics.periods import display, months_elapsed
-from bxgc_metrics.progress import latest_period, period_progress
 from bxgc_metrics.targets import pace
 from bxgc_ui import charts, data, fmt
 from bxgc_ui import overview_view as view
@@ -15,9 +17,8 @@ from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
-observations = data.observations(path, version)
 st.title(t("app_title"))
-if observations.empty:
+if not data.has_observations(path, version):
     empty_state()
     st.stop()
 demo_notice(units)
@@ -28,12 +29,12 @@ code = st.selectbox(
     t("indicator"), list(labels), format_func=labels.get, key=keyed("overview_indicator")
 )
 ind = monthly.loc[code]
-period = latest_period(observations, code)
+period = data.latest_period(path, version, code)
 if period is None:
     st.info(t("empty_title"))
     st.stop()
 members = ranked_units(units, "all")
-progress = period_progress(observations, code, *period, ind["direction"] == "higher")
+progress = data.progress_of(path, version, code, *period, ind["direction"] == "higher")
 progress = progress[progress["unit_code"].isin(members)]
 elapsed = months_elapsed(period[0], period[2]) / 12
 table = view.progress_table(pace(progress, elapsed, actual="value"), units, ind["measure"])
@@ -60,7 +61,16 @@ right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
 
 st.subheader(t("ov_matrix"))
 st.caption(t("ov_matrix_help"))
-matrix = data.pace_matrix_of(path, version, *period, tuple(members))
-st.dataframe(
-    view.styled_matrix(matrix, unit_names(units), labels), height=38 * (len(matrix) + 1) + 3
+matrix = view.labelled_matrix(
+    data.pace_matrix_of(path, version, *period, tuple(members)), unit_names(units), labels
+)
+listed = view.most_behind(matrix)
+if len(listed) < len(matrix):
+    st.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
+st.dataframe(view.styled_matrix(listed), height=38 * (len(listed) + 1) + 3)
+st.download_button(
+    t("ov_matrix_export"),
+    partial(to_xlsx_bytes, {"pace": matrix.reset_index()}),
+    file_name=f"pace-{period[1]}-{period[2]:02d}.xlsx",
+    key="ov_matrix_dl",
 )

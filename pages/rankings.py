@@ -1,5 +1,7 @@
 """排名 Rankings: by indicator, composite with weights and sensitivity, and rewards."""
 
+from functools import partial
+
 import streamlit as st
 
 from bxgc_metrics.export import to_xlsx_bytes
@@ -15,9 +17,8 @@ from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
-observations = data.observations(path, version)
 st.title(t("rank_title"))
-if observations.empty:
+if not data.has_observations(path, version):
     empty_state()
     st.stop()
 demo_notice(units)
@@ -42,7 +43,7 @@ by = c2.segmented_control(
     key="rank_by",
 )
 members = tuple(view.ranked_units(units, group))
-periods = view.months(observations, monthly.index[0])
+periods = view.months(data.actual_periods(path, version), monthly.index[0])
 year, sub = c3.selectbox(
     t("rank_period"),
     periods,
@@ -59,7 +60,7 @@ with single:
     code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=keyed("rank_ind"))
     ind = monthly.loc[code]
     table = data.standings_of(
-        path, version, code, year, sub, by, ind["direction"] == "higher", members
+        path, version, code, "M", year, sub, by, ind["direction"] == "higher", members
     )
     shown = view.standings_table(table, names, ind["measure"], by)
     left, right = st.columns([2, 3])
@@ -75,7 +76,7 @@ with single:
     right.dataframe(shown, hide_index=True)
     right.download_button(
         t("rank_export"),
-        to_xlsx_bytes({labels[code][:28]: shown}),
+        partial(to_xlsx_bytes, {labels[code][:28]: shown}),
         file_name=f"ranking-{code}-{year}-{sub:02d}.xlsx",
         key="rank_dl_single",
     )
@@ -133,7 +134,7 @@ with combined:
         right.dataframe(shown, hide_index=True)
         right.download_button(
             t("rank_export"),
-            to_xlsx_bytes({"composite": shown}),
+            partial(to_xlsx_bytes, {"composite": shown}),
             file_name=f"composite-{year}-{sub:02d}.xlsx",
             key="rank_dl_comp",
         )
@@ -164,7 +165,7 @@ with rewards:
     right.dataframe(items, hide_index=True)
     st.download_button(
         t("rank_export"),
-        to_xlsx_bytes({"totals": totals, "items": items}),
+        partial(to_xlsx_bytes, {"totals": totals, "items": items}),
         file_name=f"rewards-{reward_year}-{kind}.xlsx",
         key="rank_dl_rewards",
     )

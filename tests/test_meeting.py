@@ -120,3 +120,55 @@ def test_new_data_shows_on_the_next_refresh(demo_db: Path, monkeypatch: pytest.M
     )
     at.run()
     assert at.dataframe[0].value["label"].iloc[0] == last
+
+
+def _race(units: int, months: int = 2) -> pd.DataFrame:
+    rows = []
+    for sub in range(1, months + 1):
+        for i in range(units):
+            rows.append(
+                {
+                    "year": 2026,
+                    "sub": sub,
+                    "unit_code": f"U{i:03d}",
+                    "metric": 1 - i / 100,
+                    "rank": i + 1,
+                    "position": i + 1,
+                    "band": "middle",
+                    "value": 1.0,
+                    "period": f"2026-{sub:02d}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_long_rankings_show_head_and_tail() -> None:
+    from bxgc_ui import meeting
+
+    small = _race(20, 1)
+    assert meeting.head_and_tail(small)["position"].tolist() == list(range(1, 21))
+    big = _race(40, 1)
+    drawn = meeting.head_and_tail(big)["position"].tolist()
+    assert drawn == [*range(1, 16), 36, 37, 38, 39, 40]
+
+
+def test_race_slots_keep_the_first_and_last_places() -> None:
+    from bxgc_ui import meeting
+
+    race = _race(40)
+    race = race[~((race["sub"] == 1) & (race["position"] == 40))]  # one unit fewer in January
+    slots = meeting.race_slots(race)
+    jan, feb = slots[slots["sub"] == 1], slots[slots["sub"] == 2]
+    assert jan["position"].tolist() == [*range(1, 16), 35, 36, 37, 38, 39]
+    assert feb["position"].tolist() == [*range(1, 16), 36, 37, 38, 39, 40]
+    assert jan["slot"].tolist() == feb["slot"].tolist() == [*range(1, 16), *range(17, 22)]
+    figure = meeting.race_figure(race, {}, "completion", "t", "x", lambda y, s: f"{y}-{s}")
+    assert list(figure.layout.yaxis.ticktext) == [
+        *map(str, range(1, 16)),
+        "36",
+        "37",
+        "38",
+        "39",
+        "40",
+    ]
+    assert all(len(f.data[0].y) == 20 for f in figure.frames)

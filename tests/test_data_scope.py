@@ -1,0 +1,158 @@
+"""The pages' loaders read only the rows a view needs; their answers equal the metrics run
+on every stored observation.
+
+Pages never load the whole observations table (on a city-wide database it is millions of
+figures). Each loader in :mod:`bxgc_ui.data` asks the store for a scope — a few periods of
+a few indicators — and runs the same metric on it. These tests run each loader beside the
+metric on the full table of the demo database, at ordinary months, at January (whose
+previous period is last December) and at a month with a hole before it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bxgc_metrics import progress
+from bxgc_metrics.campaign import look_back
+from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
+from bxgc_metrics.standings import race_frames, standings
+from bxgc_metrics.store import Store
+from bxgc_metrics.trajectory import annual_series, stated_plan
+from bxgc_ui import data
+from bxgc_ui.catchup_view import indicator_names
+from bxgc_ui.meeting import rankable
+from bxgc_ui.rankings_view import months
+from tests.conftest import ROOT, admin_store
+
+PERIODS = [(2026, 10), (2026, 1), (2025, 6), (2024, 12)]
+
+
+def _same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False
+    )
+
+
+@pytest.fixture
+def full(demo_store: Store) -> pd.DataFrame:
+    return demo_store.observations()
+
+
+@pytest.fixture
+def key(demo_store: Store) -> tuple[str, int]:
+    return str(demo_store.path), demo_store.data_version()
+
+
+@pytest.mark.parametrize(("year", "sub"), PERIODS)
+@pytest.mark.parametrize("by", ["completion", "growth"])
+def test_standings_equal_the_full_table(
+    year: int, sub: int, by: str, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
+) -> None:
+    for code in rankable(demo_store.indicators()).index:
+        got = data.standings_of(*key, code, "M", year, sub, by, True, None)
+        _same(got, standings(full, code, "M", year, sub, by, True, None))
+        assert len(got) > 0
+
+
+@pytest.mark.parametrize(("year", "sub"), PERIODS)
+def test_scorecard_composite_and_pace_equal_the_full_table(
+    year: int, sub: int, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
+) -> None:
+    inds = demo_store.indicators()
+    members = tuple(demo_store.units()["code"][:12])
+    for by in ("completion", "growth"):
+        want = scorecard(full, inds, "M", year, sub, by, members)
+        got = data.scorecard_of(*key, year, sub, by, members)
+        pd.testing.assert_frame_equal(got, want)
+        assert got.shape[1] >= 2
+    options = (("aggregation", "topsis"), ("normalisation", "minmax"), ("weights", "entropy"))
+    got = data.composite_of(*key, year, sub, "completion", members, options)
+    want = composite_standings(full, inds, "M", year, sub, units=members, options=dict(options))
+    _same(got, want)
+    assert got["previous_rank"].notna().all()
+    chosen = inds[(inds["frequency"] == "M") & (inds["kind"] != "rate")]
+    pd.testing.assert_frame_equal(
+        data.pace_matrix_of(*key, "M", year, sub, members),
+        pace_matrix(full, chosen, "M", year, sub, members),
+    )
+
+
+@pytest.mark.parametrize(("year", "kind"), [(2025, "half"), (2025, "year"), (2024, "year")])
+def test_reward_ranks_equal_the_full_table(
+    year: int, kind: str, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
+) -> None:
+    got = data.reward_ranks_of(*key, year, kind, "completion", None)
+    want = reward_standings(full, demo_store.indicators(), year, kind, units=None)
+    _same(got, want)
+    assert got["previous_rank"].notna().any()
+
+
+def test_race_annual_stated_and_periods_equal_the_full_table(
+    full: pd.DataFrame, key: tuple[str, int], demo_store: Store
+) -> None:
+    inds = demo_store.indicators().set_index("code")
+    for code in rankable(inds.reset_index()).index:
+        _same(data.race_of(*key, code, "growth", True, None), race_frames(full, code, "growth"))
+        assert data.latest_period(*key, code) == progress.latest_period(full, code)
+        assert months(data.actual_periods(*key), code) == months(full, code)
+    for code in inds.index:
+        frequency = inds.loc[code, "frequency"]
+        _same(data.annual(*key, code, frequency), annual_series(full, code, frequency))
+    got = data.stated_of(*key, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", ("P4_OURS", "P4_BENCH"))
+    _same(got, stated_plan(full, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", ["P4_OURS", "P4_BENCH"]))
+    assert got["value"].notna().any()
+    for unit in demo_store.units()["code"]:
+        assert indicator_names(inds.reset_index(), data.coverage(*key), unit) == indicator_names(
+            inds.reset_index(), full, unit
+        )
+
+
+def test_look_back_equals_the_full_table(full: pd.DataFrame, key: tuple[str, int]) -> None:
+    gaps = data.table(*key, "gaps")
+    promised = gaps[gaps["indicator_code"].notna()]
+    years = promised["promised_year"].dropna()
+    scope = data.gap_observations(
+        *key,
+        tuple(promised["unit_code"].unique()),
+        tuple(promised["indicator_code"].unique()),
+        (int(years.min()), int(years.max())),
+    )
+    got, want = look_back(promised, scope, {}), look_back(promised, full, {})
+    _same(got, want)
+    assert got["latest_value"].notna().any()
+
+
+def test_previous_period_skips_a_missing_month(demo_store: Store, demo_db: Path) -> None:
+    """December figures with no November: December's moves compare with October."""
+    october = demo_store.observations_in(
+        indicators=["FAI"], value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)]
+    )
+    rng = np.random.default_rng(3)
+    december = october.assign(sub=12, value=october["value"] * rng.uniform(1.1, 1.4, len(october)))
+    admin_store(demo_db).write_observations(december, file_name="december.csv")
+    key = (str(demo_db), demo_store.data_version())
+    got = data.standings_of(*key, "FAI", "M", 2026, 12, "completion", True, None)
+    _same(got, standings(demo_store.observations(), "FAI", "M", 2026, 12))
+    assert got["previous_rank"].notna().all()
+    assert (got["rank_change"] != 0).any()
+
+
+def test_no_page_loads_the_whole_table(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page runs with the unscoped read disabled."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a page read every observation")
+
+    monkeypatch.setattr(Store, "observations", refuse)
+    monkeypatch.setenv("BXGC_DB", str(demo_db))
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["lang"] = "zh"
+        at.run()
+        at.switch_page(str(page.relative_to(ROOT))).run()
+        assert not at.exception, (page.name, at.exception)

@@ -1,0 +1,27 @@
+"""The overview's pace matrix on a city-wide scale: the units furthest behind come first."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bxgc_ui.overview_view import MATRIX_ROWS, most_behind
+
+
+def test_small_matrix_is_shown_whole_and_in_order() -> None:
+    matrix = pd.DataFrame({"A": [5.0, -3.0], "B": [-2.0, 1.0]}, index=["U2", "U1"])
+    assert most_behind(matrix).index.tolist() == ["U2", "U1"]
+
+
+def test_large_matrix_lists_the_units_with_most_indicators_behind() -> None:
+    rng = np.random.default_rng(1)
+    units = [f"U{i:04d}" for i in range(1000)]
+    matrix = pd.DataFrame(rng.uniform(0, 20, (1000, 4)), index=units, columns=list("ABCD"))
+    matrix.loc["U0500"] = [-30.0, -30.0, -30.0, -30.0]  # all four behind, furthest
+    matrix.loc["U0007"] = [-2.0, -2.0, -2.0, -2.0]  # all four behind
+    matrix.loc["U0900"] = [-5.0, -5.0, -5.0, 50.0]  # three behind
+    matrix.loc["U0001"] = [-0.5, -0.5, -0.5, -0.5]  # within a point: not behind
+    shown = most_behind(matrix)
+    assert len(shown) == MATRIX_ROWS
+    assert shown.index[:3].tolist() == ["U0500", "U0007", "U0900"]
+    assert "U0001" not in shown.index[:3]
