@@ -27,6 +27,24 @@ def _base(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
 
 PACE_COLOURS = {"ahead": GREEN, "on_pace": "#1F4E79", "behind": RED, "unknown": GREY}
 
+CHART_TOP, CHART_BOTTOM = 15, 5
+"""Bars a unit chart draws at most: the first ``CHART_TOP`` and the last ``CHART_BOTTOM``.
+A city-wide list (a thousand units) would make a chart tens of thousands of pixels tall;
+the table beside the chart keeps every unit."""
+
+
+def is_cut(rows: int) -> bool:
+    """Whether a chart of ``rows`` units draws only its head and tail."""
+    return rows > CHART_TOP + CHART_BOTTOM
+
+
+def head_and_tail(data: pd.DataFrame) -> pd.DataFrame:
+    """``data`` (best first) whole, or its first :data:`CHART_TOP` rows and its last
+    :data:`CHART_BOTTOM` when it is longer."""
+    if not is_cut(len(data)):
+        return data
+    return pd.concat([data.head(CHART_TOP), data.tail(CHART_BOTTOM)])
+
 
 def completion_bars(
     table: pd.DataFrame, title: str, x_title: str, time_progress: float, time_label: str
@@ -37,7 +55,8 @@ def completion_bars(
     optionally ``status`` (pace: ahead green, on pace blue, behind red). Values sit inside
     the bars so the time-progress line and its label never cover them.
     """
-    data = table.sort_values("completion")
+    best_first = table.sort_values("completion", ascending=False, na_position="last")
+    data = head_and_tail(best_first).iloc[::-1]
     if "status" in data:
         colors = [PACE_COLOURS.get(s, GREY) for s in data["status"]]
     else:
@@ -236,7 +255,7 @@ def ranking_bars(
 ) -> go.Figure:
     """One indicator's ranking: best at the top, top three red, last three grey, moves shown."""
     column = "completion" if by == "completion" else "yoy"
-    data = table.dropna(subset=[column]).iloc[::-1]
+    data = head_and_tail(table.dropna(subset=[column])).iloc[::-1]
     colors = [RED if b == "top" else (GREY if b == "bottom" else "#1F4E79") for b in data["band"]]
     labels = [
         f"{int(r)}. {names.get(u, u)}" for r, u in zip(data["rank"], data["unit_code"], strict=True)
@@ -263,7 +282,7 @@ def ranking_bars(
 
 def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: str) -> go.Figure:
     """Composite scores, best at the top, with rank moves."""
-    data = table.iloc[::-1]
+    data = head_and_tail(table).iloc[::-1]
     labels = [
         f"{int(r)}. {names.get(u, u)}" for r, u in zip(data["rank"], data["unit_code"], strict=True)
     ]

@@ -32,5 +32,10 @@ TEXT.update(
         ),
         "ov_matrix_export": ("下载完整矩阵（Excel）", "Download the whole matrix (Excel)"),
         "ov_group": ("组别", "Peer group"),
+        "chart_cut": (
+            "共 {total} 个单位：图中为前 {top} 名和后 {bottom} 名，完整名单见表格。",
+            "{total} units: the chart shows the first {top} and the last {bottom}; "
+            "the table lists them all.",
+        ),
     }
 )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics.demo import load_demo
-from bxgc_ui import auth
+from bxgc_ui import auth, charts
 from bxgc_ui.i18n import t
 
 
@@ -24,3 +24,11 @@ def empty_state() -> None:
         load_demo(auth.writer())
         st.success(t("demo_loaded"))
         st.rerun()
+
+
+def cut_note(where: object, rows: int) -> None:
+    """Under a unit chart: say so when it draws only the head and tail of ``rows`` units."""
+    if charts.is_cut(rows):
+        where.caption(  # type: ignore[attr-defined]
+            t("chart_cut", total=rows, top=charts.CHART_TOP, bottom=charts.CHART_BOTTOM)
+        )

@@ -13,7 +13,7 @@ from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import keyed, lang, name, t
 from bxgc_ui.meeting import rankable
 from bxgc_ui.rankings_view import ranked_units
-from bxgc_ui.widgets import demo_notice, empty_state
+from bxgc_ui.widgets import cut_note, demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -51,6 +51,7 @@ left, right = st.columns([1, 1])
 left.plotly_chart(
     charts.completion_bars(table, title, f"{t('completion')} (%)", elapsed, t("time_progress"))
 )
+cut_note(left, len(table))
 best, worst = view.honour_lists(table)
 honour, warning = right.columns(2)
 honour.markdown(f":red[**{t('ov_honour')}**]")
@@ -67,7 +68,7 @@ matrix = view.labelled_matrix(
 listed = view.most_behind(matrix)
 if len(listed) < len(matrix):
     st.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
-st.dataframe(view.styled_matrix(listed), height=38 * (len(listed) + 1) + 3)
+st.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
 st.download_button(
     t("ov_matrix_export"),
     partial(to_xlsx_bytes, {"pace": matrix.reset_index()}),

@@ -13,7 +13,7 @@ from bxgc_ui import rankings_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import keyed, lang, name, t
 from bxgc_ui.meeting import group_label, rankable
-from bxgc_ui.widgets import demo_notice, empty_state
+from bxgc_ui.widgets import cut_note, demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -73,6 +73,7 @@ with single:
             f"{t(f'by_{by}')} (%)",
         )
     )
+    cut_note(left, int(table["rank"].notna().sum()))
     right.dataframe(shown, hide_index=True)
     right.download_button(
         t("rank_export"),
@@ -131,6 +132,7 @@ with combined:
                 table, names, t("rank_composite_chart", period=period_text), t("rank_col_score")
             )
         )
+        cut_note(left, len(table))
         right.dataframe(shown, hide_index=True)
         right.download_button(
             t("rank_export"),

@@ -25,3 +25,29 @@ def test_large_matrix_lists_the_units_with_most_indicators_behind() -> None:
     assert len(shown) == MATRIX_ROWS
     assert shown.index[:3].tolist() == ["U0500", "U0007", "U0900"]
     assert "U0001" not in shown.index[:3]
+
+
+def test_unit_charts_draw_the_head_and_tail_of_long_lists() -> None:
+    from bxgc_ui import charts
+
+    n = 1000
+    table = pd.DataFrame(
+        {
+            "label": [f"U{i:04d}" for i in range(n)],
+            "completion": np.linspace(1.2, 0.2, n),
+            "hover": "",
+            "unit_code": [f"U{i:04d}" for i in range(n)],
+            "rank": range(1, n + 1),
+            "rank_change": 0,
+            "band": "middle",
+            "score": np.linspace(1, 0, n),
+        }
+    )
+    bars = charts.completion_bars(table.sample(frac=1, random_state=2), "t", "x", 0.5, "time")
+    drawn = list(bars.data[0].y)[::-1]  # best on top
+    assert drawn == [*table["label"][:15], *table["label"][-5:]]
+    assert len(charts.ranking_bars(table, {}, "completion", "t", "x").data[0].y) == 20
+    assert len(charts.score_bars(table, {}, "t", "x").data[0].y) == 20
+    small = table.head(20)
+    assert len(charts.ranking_bars(small, {}, "completion", "t", "x").data[0].y) == 20
+    assert not charts.is_cut(20) and charts.is_cut(21)
