@@ -24,7 +24,7 @@ import streamlit as st
 
 from bxgc_metrics.periods import display
 from bxgc_ui import fmt
-from bxgc_ui.charts import FONT
+from bxgc_ui.charts import CHART_BOTTOM, CHART_TOP, FONT, head_and_tail
 from bxgc_ui.i18n import STRINGS, lang, register, t
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -87,7 +87,7 @@ MIDDLE, BOTTOM, UP, DOWN = "#3B82F6", "#C8102E", "#4ADE80", "#F87171"
 SPEEDS_MS = {"meeting_play_slow": 1500, "meeting_play": 800, "meeting_play_fast": 350}
 """Frame duration of each play button of the ranking race."""
 EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 10, 2, 600
-SCREEN_TOP, SCREEN_BOTTOM = 15, 5
+SCREEN_TOP, SCREEN_BOTTOM = CHART_TOP, CHART_BOTTOM
 """With more ranked units than these two together, the charts draw the first
 ``SCREEN_TOP`` places and the last ``SCREEN_BOTTOM`` (末位) and the table lists the rest:
 a projector cannot show a thousand bars, and a meeting looks at the head and the tail."""
@@ -263,13 +263,10 @@ def _range(values: pd.Series, floor: float, pad: float) -> list[float]:
     return [low - (pad * span if low < 0 else 0.0), high + pad * span]
 
 
-def head_and_tail(table: pd.DataFrame) -> pd.DataFrame:
+def ranked_head_and_tail(table: pd.DataFrame) -> pd.DataFrame:
     """The ranked rows the chart draws: all of them, or the first :data:`SCREEN_TOP` and
     the last :data:`SCREEN_BOTTOM` when there are more (``table`` best first)."""
-    ranked = table[table["rank"].notna()]
-    if len(ranked) <= SCREEN_TOP + SCREEN_BOTTOM:
-        return ranked
-    return pd.concat([ranked.head(SCREEN_TOP), ranked.tail(SCREEN_BOTTOM)])
+    return head_and_tail(table[table["rank"].notna()])
 
 
 def chart_height(rows: int) -> int:
@@ -283,9 +280,9 @@ def ranking_figure(
     """The live ranking: one bar per unit, best on top, medals, 末位 and rank moves.
 
     ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name);
-    long tables are cut to their head and tail (:func:`head_and_tail`).
+    long tables are cut to their head and tail (:func:`ranked_head_and_tail`).
     """
-    data = head_and_tail(table)
+    data = ranked_head_and_tail(table)
     moves = [arrow(c) for c in data["rank_change"]]
     tint = [UP if m.startswith("▲") else DOWN if m.startswith("▼") else MUTED for m in moves]
     ticks = [

@@ -109,7 +109,7 @@ def live_ranking() -> None:
             theme=None,
             config={"displayModeBar": False},
         )
-        drawn = len(meeting.head_and_tail(table))
+        drawn = len(meeting.ranked_head_and_tail(table))
         ranked = int(table["rank"].notna().sum())
         if drawn < ranked:
             left.caption(

@@ -146,9 +146,9 @@ def test_long_rankings_show_head_and_tail() -> None:
     from bxgc_ui import meeting
 
     small = _race(20, 1)
-    assert meeting.head_and_tail(small)["position"].tolist() == list(range(1, 21))
+    assert meeting.ranked_head_and_tail(small)["position"].tolist() == list(range(1, 21))
     big = _race(40, 1)
-    drawn = meeting.head_and_tail(big)["position"].tolist()
+    drawn = meeting.ranked_head_and_tail(big)["position"].tolist()
     assert drawn == [*range(1, 16), 36, 37, 38, 39, 40]
 
 
