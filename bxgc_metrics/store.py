@@ -784,6 +784,9 @@ class Store:
             store.observations_in(indicators=["GDP"], freqs=["M", "Y"],
                                   periods=[(2025, 6), (2026, 6), (2025, 0), (2026, 0)])
         """
+        if periods is not None and years is None and len(periods):
+            # A year range as well lets DuckDB skip row groups by their min/max year.
+            years = (min(int(y) for y, _ in periods), max(int(y) for y, _ in periods))
         params = {
             "indicators": None if indicators is None else [str(c) for c in indicators],
             "units": None if units is None else [str(c) for c in units],
