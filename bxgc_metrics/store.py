@@ -150,7 +150,7 @@ _KEEP_HISTORY = """
     INSERT INTO observation_history
     SELECT ?, unit_code, indicator_code, freq, year, sub, value_kind,
            existed, old_value, old_cumulative, old_batch_id
-    FROM changes
+    FROM changes WHERE existed
 """
 _INSERT_NEW = """
     INSERT INTO observations

@@ -71,7 +71,9 @@ _V1 = (
         PRIMARY KEY (unit_code, indicator_code, freq, year, sub, value_kind)
     )
     """,
-    # What each batch replaced: undo puts these rows back (existed = FALSE means undo deletes).
+    # What each batch replaced: undo puts these rows back. Rows with existed = FALSE (keys
+    # the batch created) were written before schema version 5; undo deletes a batch's rows
+    # by batch_id, so keys a batch created need no row here.
     """
     CREATE TABLE observation_history (
         batch_id INTEGER NOT NULL,
@@ -202,6 +204,36 @@ _V4 = (
     """,
 )
 
+_V5 = (
+    # Observations stay unique on (unit, indicator, period, value kind) by the one path that
+    # writes them: a batch inserts only keys not yet stored (an anti-join) and updates the
+    # others, from incoming rows that are themselves unique; undo deletes a batch's rows
+    # before it puts back the rows the batch replaced. Without the primary key's index and
+    # the batch_id index a large import appends instead of maintaining two indexes; undo
+    # finds a batch's rows by a scan, which the batch_id zone maps keep short.
+    "DROP INDEX IF EXISTS observations_batch",
+    """
+    CREATE TABLE observations_v5 (
+        unit_code VARCHAR NOT NULL,
+        indicator_code VARCHAR NOT NULL,
+        freq VARCHAR NOT NULL CHECK (freq IN ('Y', 'H', 'Q', 'M')),
+        year SMALLINT NOT NULL,
+        sub TINYINT NOT NULL,
+        value_kind VARCHAR NOT NULL CHECK (value_kind IN ('actual', 'target', 'plan')),
+        value DOUBLE NOT NULL,
+        cumulative BOOLEAN NOT NULL,
+        batch_id INTEGER NOT NULL
+    )
+    """,
+    """
+    INSERT INTO observations_v5
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations ORDER BY batch_id, unit_code, indicator_code, value_kind, freq, year, sub
+    """,
+    "DROP TABLE observations",
+    "ALTER TABLE observations_v5 RENAME TO observations",
+)
+
 GAP_COLUMNS = (
     "unit_code",
     "gap",
@@ -215,7 +247,7 @@ GAP_COLUMNS = (
 )
 """The gaps table's columns a caller provides (the store adds ``id``)."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

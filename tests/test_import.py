@@ -513,3 +513,53 @@ def test_warnings_are_shown_but_allowed(demo_store: Store, rows: list, code: str
     plan = run(demo_store, _long(*rows), "w.csv")
     assert code in {i.code for i in plan.warnings}, [i.text() for i in plan.issues]
     assert plan.can_commit
+
+
+# --- the column-wise long reader gives what the cell-by-cell one gives -------------------
+
+_MESSY = [
+    ("东城街道", "固定资产投资", "2024-06", "1,000", "实际"),
+    ("东城街道办事处", "固定资产投资", "2024-07", "１２００", "实际"),
+    (" 西城街道 ", "固定资产投资", "2024年8月", "—", "实际"),
+    ("西城街道", "固定资产投资", "2024", "3000", "目标"),
+    ("东城街道", "固定资产投资", "2024-05", "abc", "实际"),
+    ("东城街道", "固定资产投资", "2024年13月", "1", "实际"),
+    ("东城街道", "固定资产投资", "2024-04", "2", "估计"),
+    ("火星街道", "固定资产投资", "2024-04", "2", "实际"),
+    ("东城街道", "固定资产投资", "2024-03", "12%", "plan"),
+    ("东城街道", "固定资产投资", "2024-02", "1e5", "实际"),
+    ("东城街道", "固定资产投资", "2024-02", "7", "实际"),
+    ("", "", "", "", ""),
+]
+
+
+def _plan_summary(plan: ImportPlan) -> tuple:
+    def rows(frame):
+        return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+    return (
+        [(i.severity, i.code, i.sheet, i.row, i.column, i.value, i.zh, i.en) for i in plan.issues],
+        rows(plan.observations),
+        rows(plan.preview),
+        [tuple(vars(s).values()) for s in plan.sheets],
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "csv-gbk"])
+def test_long_sheets_read_by_column_as_cell_by_cell(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    header = ("单位", "指标", "期间", "数值", "类型")
+    if fmt == "xlsx":
+        data = sheets.xlsx_from_rows([["2024年报表"], list(header), *map(list, _MESSY * 3)])
+    else:
+        data = _long(*(_MESSY * 3), header=header)
+        data = data.decode("utf-8-sig").encode("gb18030") if fmt == "csv-gbk" else data
+    name = f"m.{fmt.split('-')[0]}"
+    by_column = run(demo_store, data, name)
+    from bxgc_metrics.importer import layouts
+
+    monkeypatch.setattr(layouts, "_parse_long_columns", lambda _sheet: None)
+    by_cell = run(demo_store, data, name)
+    assert _plan_summary(by_column) == _plan_summary(by_cell)
+    assert {"not_a_number", "bad_period", "bad_value_kind", "unknown_unit"} <= set(codes(by_column))

@@ -16,6 +16,7 @@ from bxgc_metrics.errors import (
 )
 from bxgc_metrics.store import Store
 from bxgc_metrics.store_schema import LATEST, MIGRATIONS
+from tests.conftest import ADMIN
 
 UNITS = pd.DataFrame(
     {
@@ -165,3 +166,107 @@ def test_a_file_that_is_not_a_database_points_to_restore(tmp_path: Path) -> None
         Store(path).units()
     assert "restore" in info.value.en and "restore" in info.value.zh
     assert path.read_bytes().startswith(b"this is not")  # left exactly as it was
+
+
+def _v4_file_with_a_batch(path: Path) -> None:
+    """A schema version 4 file (primary key and batch index on observations) holding one
+    batch that created a figure and one that replaced it."""
+    con = duckdb.connect(str(path))
+    for steps in MIGRATIONS[:4]:
+        for sql in steps:
+            con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '4')")
+    con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('A', '东城街道', '街道')")
+    con.execute(
+        "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
+        "VALUES ('REV', '收入', '万元', 'higher', 'flow', 'M')"
+    )
+    for batch in (1, 2):
+        con.execute(
+            "INSERT INTO batches (file_name, who, status) VALUES (?, 'li', 'committed')",
+            [f"b{batch}"],
+        )
+    con.execute("INSERT INTO observations VALUES ('A', 'REV', 'M', 2024, 6, 'actual', 120, 1, 2)")
+    con.execute(
+        "INSERT INTO observation_history VALUES "
+        "(1, 'A', 'REV', 'M', 2024, 6, 'actual', FALSE, NULL, NULL, NULL), "
+        "(2, 'A', 'REV', 'M', 2024, 6, 'actual', TRUE, 100, TRUE, 1)"
+    )
+    con.close()
+
+
+def test_version_4_file_is_upgraded_keeping_its_figures_and_undo(tmp_path: Path) -> None:
+    path = tmp_path / "v4.duckdb"
+    _v4_file_with_a_batch(path)
+    store = Store(path, actor=ADMIN)
+    assert store.schema_version() == LATEST
+    got = store.observations()
+    assert got[["value", "batch_id"]].values.tolist() == [[120.0, 2]]
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        keys = con.execute(
+            "SELECT count(*) FROM duckdb_constraints() "
+            "WHERE table_name = 'observations' AND constraint_type = 'PRIMARY KEY'"
+        ).fetchone()[0]
+        indexes = con.execute(
+            "SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'observations'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert (keys, indexes) == (0, 0)
+    store.undo_batch(2)  # a batch of the old file is still taken back
+    assert store.observations()["value"].tolist() == [100.0]
+    store.undo_batch(1)  # its history row with existed = FALSE means: delete
+    assert store.observations().empty
+
+
+def _key_counts(store: Store) -> tuple[int, int]:
+    got = store.observations()
+    return len(got), len(
+        got.drop_duplicates(["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"])
+    )
+
+
+def test_observations_stay_unique_through_writes_and_undos(store: Store) -> None:
+    first = store.write_observations(_obs({"A": 1.0, "B": 2.0}), file_name="1")
+    second = store.write_observations(_obs({"A": 1.0, "B": 3.0}), file_name="2")
+    third = store.write_observations(
+        pd.concat([_obs({"A": 5.0}), _obs({"B": 9.0}, month=7)]), file_name="3"
+    )
+    assert (third.rows_new, third.rows_changed) == (1, 1)
+    assert _key_counts(store) == (3, 3)
+    store.undo_batch(third.batch_id)
+    assert _key_counts(store) == (2, 2)
+    store.undo_batch(second.batch_id)
+    assert store.observations().set_index("unit_code")["value"].to_dict() == {"A": 1.0, "B": 2.0}
+    again = store.write_observations(
+        _obs(
+            {
+                "A": 1.0,
+                "B": 2.0,
+            }
+        ),
+        file_name="4",
+    )
+    assert again.batch_id is None and _key_counts(store) == (2, 2)
+    store.undo_batch(first.batch_id)
+    assert store.observations().empty
+    with pytest.raises(StoreError):
+        store.write_observations(pd.concat([_obs({"A": 1.0}), _obs({"A": 2.0})]), file_name="d")
+    assert store.observations().empty
+
+
+def test_a_batch_keeps_history_only_for_the_values_it_replaced(store: Store) -> None:
+    store.write_observations(_obs({"A": 1.0}), file_name="1")
+    second = store.write_observations(_obs({"A": 2.0, "B": 3.0}), file_name="2")
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT unit_code, existed, old_value FROM observation_history WHERE batch_id = ?",
+            [second.batch_id],
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("A", True, 1.0)]
+    store.undo_batch(second.batch_id)
+    assert store.observations().set_index("unit_code")["value"].to_dict() == {"A": 1.0}

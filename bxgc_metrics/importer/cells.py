@@ -90,7 +90,7 @@ def normalise_texts(column: pd.Series) -> pd.Series:
         return pd.Series([_cell_text(v) for v in column.to_numpy()], column.index, object)
     clean = _nfkc_trimmed(strings.fill_null(""))
     return pd.Series(
-        clean.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan)),
+        clean.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan)).array,
         index=column.index,
     )
 
@@ -156,6 +156,44 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     strings = _strings(cells)
     if strings is None and _only_numbers(cells):
         return _numbers_only(cells)
+    if strings is not None and len(strings):
+        plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_DECIMAL), False)
+        shown = plain.to_numpy(zero_copy_only=False)
+        if shown.any():
+            return _mostly_plain(cells, strings, shown)
+    return _any_numbers(cells, strings)
+
+
+def _mostly_plain(cells: pd.Series, strings: pa.Array, plain: np.ndarray) -> ParsedNumbers:
+    """:func:`parse_numbers` of a text column, cast by Arrow where a cell is a plain decimal
+    (its text is its own normal form and Arrow reads it as :func:`_to_numbers` does); only
+    the other cells go through :func:`_any_numbers`."""
+    value = np.full(len(cells), np.nan)
+    try:
+        value[plain] = pc.cast(pc.filter(strings, plain), pa.float64()).to_numpy()
+    except pa.ArrowException:  # e.g. a number beyond the float range
+        return _any_numbers(cells, strings)
+    value[~np.isfinite(value)] = np.nan
+    missing = np.zeros(len(cells), dtype=bool)
+    percent = np.zeros(len(cells), dtype=bool)
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        other = _any_numbers(cells.iloc[rest], pc.take(strings, pa.array(rest)))
+        value[rest] = other.value.to_numpy()
+        missing[rest] = other.missing.to_numpy()
+        percent[rest] = other.percent.to_numpy()
+    index = cells.index
+    return ParsedNumbers(
+        value=pd.Series(value, index=index),
+        missing=pd.Series(missing, index=index),
+        invalid=pd.Series(np.isnan(value) & ~missing, index=index),
+        percent=pd.Series(percent, index=index),
+    )
+
+
+def _any_numbers(cells: pd.Series, strings: pa.Array | None) -> ParsedNumbers:
+    """:func:`parse_numbers` of any column (``strings``: the column as Arrow text, or
+    ``None`` when it holds more than text)."""
     if strings is None:
         numeric = pd.to_numeric(cells.where(cells.map(_is_number), None), errors="coerce")
     else:  # text only: no cell is a number yet

@@ -8,6 +8,7 @@ the analyst sees in Excel.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -238,37 +239,97 @@ def _cjkish(ch: str) -> bool:
 
 
 def _read_text(data: bytes, file_name: str, delimiter: str | None, limits: Limits) -> Sheet:
-    text, encoding = decode(data, file_name)
-    if delimiter is None:
-        try:
-            delimiter = csv.Sniffer().sniff(text[:5000], delimiters=",\t;|").delimiter
-        except csv.Error:
-            delimiter = ","
-    frame = _parse_delimited(text, delimiter)
+    found = _read_utf8(data, delimiter)
+    if found is None:
+        text, encoding = decode(data, file_name)
+        delimiter = delimiter or _sniff(text)
+        frame = _parse_delimited(text, delimiter)
+    else:
+        frame, encoding = found
     if len(frame) > limits.max_rows:
         raise _refuse(
             f"文件 {file_name} 有 {len(frame)} 行，超过上限 {limits.max_rows} 行。",
             f"File {file_name} has {len(frame)} rows, over the limit of {limits.max_rows}.",
         )
-    if not frame.empty:
-        frame = frame.where(frame.ne(""), None if frame.dtypes.eq(object).all() else np.nan)
+    if not frame.empty and frame.dtypes.eq(object).all():  # Arrow's text columns come with
+        frame = frame.where(frame.ne(""), None)  # empty cells missing already
     frame.columns = np.arange(frame.shape[1])
     return Sheet(name=Path(file_name).stem, cells=frame, notes=(f"encoding: {encoding}",))
+
+
+def _sniff(text: str) -> str:
+    try:
+        return csv.Sniffer().sniff(text[:5000], delimiters=",\t;|").delimiter
+    except csv.Error:
+        return ","
+
+
+_HEAD_BYTES = 800_000
+"""Bytes decoded to look at a UTF-8 file's beginning: at least the 200,000 characters
+:func:`_parse_delimited` reads its width from (a character takes at most four bytes)."""
+
+
+def _read_utf8(data: bytes, delimiter: str | None) -> tuple[pd.DataFrame, str] | None:
+    """A rectangular UTF-8 file read by Arrow straight from its bytes, with the encoding
+    :func:`decode` would name; ``None`` for anything else (another encoding, an uneven or
+    blank line, implausible text), which :func:`decode` and :func:`_parse_delimited` read.
+
+    Only the beginning is decoded here, to sniff the delimiter, count the fields and
+    judge plausibility exactly as they do; Arrow checks that every cell is UTF-8.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        payload, encoding = data[3:], "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    else:
+        payload, encoding = data, "utf-8"
+    whole = len(payload) <= _HEAD_BYTES
+    try:
+        head = codecs.getincrementaldecoder("utf-8")().decode(payload[:_HEAD_BYTES], final=whole)
+    except UnicodeDecodeError:
+        return None
+    if not head.strip() or (encoding == "utf-8" and not _plausible(head)):
+        return None
+    delimiter = delimiter or _sniff(head)
+    width = max(
+        (len(row) for row in csv.reader(io.StringIO(head[:200_000]), delimiter=delimiter)),
+        default=1,
+    )
+    if width <= 1 or _has_blank_line(payload):
+        return None
+    frame = _arrow_delimited(payload, delimiter, width)
+    return None if frame is None else (frame, encoding)
+
+
+def _has_blank_line(payload: bytes | str) -> bool:
+    """Whether the text holds an empty line (pandas and the csv module keep those rows)."""
+    if isinstance(payload, str):
+        return (
+            "\n\n" in payload or "\r\n\r\n" in payload or "\r\r" in payload or payload[0] in "\r\n"
+        )
+    if payload[:1] in (b"\r", b"\n") or b"\n\n" in payload:
+        return True
+    return b"\r" in payload and (b"\r\n\r\n" in payload or b"\r\r" in payload)
 
 
 def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
     """A rectangle of strings; title and footnote lines may have fewer fields than data.
 
     A rectangular file (every line as wide as the widest, no blank lines) is read by
-    Arrow into text columns; any other shape goes through pandas and, for lines wider
-    than the first ones, the csv module, into an object frame.
+    Arrow into text columns, empty cells missing; any other shape goes through pandas
+    and, for lines wider than the first ones, the csv module, into an object frame of
+    strings.
     """
     if not text.strip():
         return pd.DataFrame()
     head = list(csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter))
     width = max((len(row) for row in head), default=1)
-    blank = "\n\n" in text or "\r\n\r\n" in text or "\r\r" in text or text[0] in "\r\n"
-    fast = _arrow_delimited(text, delimiter, width) if width > 1 and not blank else None
+    blank = _has_blank_line(text)
+    fast = (
+        _arrow_delimited(text.encode("utf-8"), delimiter, width)
+        if width > 1 and not blank
+        else None
+    )
     if fast is not None:
         return fast
     try:
@@ -288,8 +349,9 @@ def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
     return frame.astype(object)
 
 
-def _arrow_delimited(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
-    """Every line split into ``width`` text cells, or ``None`` when a line is not."""
+def _arrow_delimited(payload: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Every line of UTF-8 ``payload`` split into ``width`` text cells (empty ones
+    missing), or ``None`` when a line is not, or a cell is not UTF-8."""
     names = [str(i) for i in range(width)]
     uneven: list[object] = []
 
@@ -299,7 +361,7 @@ def _arrow_delimited(text: str, delimiter: str, width: int) -> pd.DataFrame | No
 
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(payload),
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
@@ -309,8 +371,9 @@ def _arrow_delimited(text: str, delimiter: str, width: int) -> pd.DataFrame | No
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
             ),
         )
     except (pa.ArrowException, UnicodeError):

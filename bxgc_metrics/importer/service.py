@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bxgc_metrics.errors import ValidationError
 from bxgc_metrics.importer import validate
@@ -139,7 +141,8 @@ def analyse(
     parsed = [parse_sheet(s) for s in sheets]
     issues = _sheet_issues(parsed)
     records = _concat([p.records for p in parsed], RECORD_COLUMNS)
-    figures = records[~records["missing"]]
+    missing = records["missing"].to_numpy(dtype=bool)
+    figures = records[~missing] if missing.any() else records
     summaries = tuple(
         SheetSummary(p.sheet, p.layout, int((~p.records["missing"]).sum())) for p in parsed
     )
@@ -224,6 +227,8 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).assign(
             missing=pd.Series(dtype=bool), invalid=pd.Series(dtype=bool)
         )
+    if len(frames) == 1 and isinstance(frames[0].index, pd.RangeIndex):
+        return frames[0].reset_index(drop=True)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -361,28 +366,39 @@ def _attach(
         unit_code=_lookup(figures["unit_name"], unit_m["name"], unit_m["code"]),
         indicator_code=_lookup(figures["indicator_name"], ind_m["name"], ind_m["code"]),
     )
-    known = out["unit_code"].notna() & out["indicator_code"].notna()
+    known = out["unit_code"].notna().to_numpy() & out["indicator_code"].notna().to_numpy()
     out = out if known.all() else out[known]
     meta = indicators[["code", "name_zh", "measure", "kind", "allow_negative"]].rename(
         columns={"code": "indicator_code", "name_zh": "indicator_name_db", "measure": "measure_db"}
     )
     meta["allow_negative"] = meta["allow_negative"].fillna(False).astype(bool)
     codes, distinct = pd.factorize(out["indicator_code"])
-    at = pd.Index(meta["indicator_code"]).get_indexer(distinct)[codes]
-    if not meta["indicator_code"].is_unique or (at < 0).any():
+    at = pd.Index(meta["indicator_code"]).get_indexer(distinct)
+    if not meta["indicator_code"].is_unique or (at[codes] < 0).any():
         return out.merge(meta, on="indicator_code", how="left")
-    columns = {c: meta[c].array.take(at) for c in meta.columns if c != "indicator_code"}
-    return out.reset_index(drop=True).assign(**columns)
+    columns = {
+        c: _categorical(meta[c].to_numpy(dtype=object)[at], codes)
+        for c in ("indicator_name_db", "measure_db", "kind")
+    }
+    allow = meta["allow_negative"].to_numpy(dtype=bool)[at][codes]
+    return out.reset_index(drop=True).assign(**columns, allow_negative=allow)
 
 
-def _lookup(
-    values: pd.Series, keys: pd.Series, found: pd.Series
-) -> pd.api.extensions.ExtensionArray:
-    """``values.map(dict(zip(keys, found)))`` as text, looking each distinct value up once."""
+def _categorical(per_code: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """``per_code[codes]`` (``None`` for missing) as a categorical, without building the
+    values one by one."""
+    again, categories = pd.factorize(pd.Series(per_code, dtype=object))
+    return pd.Categorical.from_codes(
+        again[codes] if len(codes) else codes.astype(np.int64),
+        categories=pd.Index(categories, dtype=object),
+    )
+
+
+def _lookup(values: pd.Series, keys: pd.Series, found: pd.Series) -> pd.Categorical:
+    """``values.map(dict(zip(keys, found)))``, looking each distinct value up once."""
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     table = dict(zip(keys, found, strict=True))
-    mapped = pd.array([table.get(v) for v in distinct], dtype=pd.StringDtype("pyarrow", np.nan))
-    return mapped.take(codes)
+    return _categorical(np.array([table.get(v) for v in distinct], dtype=object), codes)
 
 
 def _validate(
@@ -431,8 +447,22 @@ def _mapped_checks(checks: pd.DataFrame, unit_m: pd.DataFrame, ind_m: pd.DataFra
 
 
 def _store_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures to write, their text columns as text (a categorical column's codes are
+    looked up in its categories in one go)."""
     columns = [*validate.KEY, "value", "cumulative", "sheet", "row", "column", "raw"]
-    return frame[columns].reset_index(drop=True)
+    out = frame[columns].reset_index(drop=True)
+    coded = {c: _text(out[c]) for c in columns if isinstance(out[c].dtype, pd.CategoricalDtype)}
+    return out.assign(**coded) if coded else out
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A categorical column of text as a text column."""
+    categories = pa.array(column.cat.categories.to_numpy(dtype=object), type=pa.large_string())
+    codes = column.cat.codes.to_numpy()
+    missing = codes < 0
+    taken = pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
+    text = taken.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan))
+    return pd.Series(text.array, index=column.index, name=column.name)
 
 
 __all__ = ["INFO", "ImportPlan", "SheetSummary", "analyse", "commit"]

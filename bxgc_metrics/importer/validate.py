@@ -150,6 +150,8 @@ def negatives(records: pd.DataFrame) -> list[Issue]:
 
 def duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     """The same figure twice: equal values are merged (warning), different ones block."""
+    if not _key_codes(records, KEY).duplicated().any():
+        return records, []
     dup = records[records.duplicated(KEY, keep=False)]
     if dup.empty:
         return records, []
@@ -180,6 +182,21 @@ def duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         for r in _rows(same[same.duplicated(KEY)])
     ]
     return records.drop_duplicates(KEY), found
+
+
+def _key_codes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """One integer per row that is equal for two rows exactly when they agree on
+    ``columns`` (missing values equal to each other, as :meth:`DataFrame.duplicated`
+    has them)."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        level, distinct = pd.factorize(frame[column])
+        level = level.astype(np.int64) + 1  # missing (-1) as a level of its own
+        size = len(distinct) + 1
+        if int(codes.max(initial=0)) + 1 > 2**62 // size:
+            codes = pd.factorize(codes)[0].astype(np.int64)  # renumber to stay in range
+        codes = codes * size + level
+    return pd.Series(codes)
 
 
 # --- the file against what is stored ---------------------------------------------------
@@ -267,13 +284,29 @@ class _Overlay:
 
     def lookup(self, among: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         """Values of keys among the stored figures overlaid with the file's rows ``among``."""
-        own = _Lookup(self.keys[among], self._values[among])
+        every = self._every()
+        own: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+        if every is None:  # a key repeats: the last of the rows ``among`` counts
+            own = _Lookup(self.keys[among], self._values[among])
+        else:  # each key once: a row found among all is found among ``among`` if it is one
+
+            def own(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                found, at = every(queries)
+                found &= among[at]
+                return found, np.where(found, self._values[at], np.nan)
 
         def values(queries: np.ndarray) -> np.ndarray:
             found, value = own(queries)
             return np.where(found, value, self._stored(queries)[1])
 
         return values
+
+    def _every(self) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None:
+        """Where each query key stands among the file's rows (whether found, and the row);
+        ``None`` when a key repeats. Worked out once per overlay."""
+        if not hasattr(self, "_where"):
+            self._where = _locator(self.keys)
+        return self._where
 
     def annual_target_keys(self, rows: np.ndarray) -> np.ndarray | None:
         """Keys of the annual target (``Y``, period 0) of each row's unit, indicator and
@@ -298,6 +331,43 @@ class _Overlay:
             self._years[0][rows],
             np.full(n, -self._subs[2]),
         )
+
+
+_DENSE_SLOTS = 1 << 24
+"""Most slots of a direct table from key to row (int32: 64 MB)."""
+
+
+def _locator(keys: np.ndarray) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None:
+    """For query keys, whether each is one of ``keys`` and at which position; ``None``
+    when a key repeats. Keys in a narrow range go through a direct table, others through
+    a sorted copy."""
+    n = len(keys)
+    if not n:
+        return lambda queries: (np.zeros(len(queries), bool), np.zeros(len(queries), np.int64))
+    low, high = int(keys.min()), int(keys.max())
+    span = high - low + 1
+    if span <= min(max(8 * n, 1 << 20), _DENSE_SLOTS):
+        table = np.full(span, -1, dtype=np.int32)
+        table[keys - low] = np.arange(n, dtype=np.int32)
+        if int(np.count_nonzero(table >= 0)) != n:
+            return None
+
+        def direct(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            inside = (queries >= low) & (queries <= high)
+            at = np.where(inside, table[np.clip(queries - low, 0, span - 1)], -1)
+            return at >= 0, np.maximum(at, 0).astype(np.int64)
+
+        return direct
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    if bool((ordered[1:] == ordered[:-1]).any()):
+        return None
+
+    def sorted_(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        at = np.minimum(np.searchsorted(ordered, queries), n - 1)
+        return ordered[at] == queries, order[at]
+
+    return sorted_
 
 
 class _NotUniqueError(Exception):
@@ -518,12 +588,26 @@ def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     """Convert values written in another unit of measure (亿元 → 万元) or refuse."""
     out = records.copy(deep=False)  # copy on write: changing values leaves records alone
     found: list[Issue] = []
-    pairs = out[["measure", "measure_db"]].drop_duplicates()
-    for source, target in pairs.itertuples(index=False):
+    # Each (measure, measure_db) pair once, in order of first appearance, as
+    # ``out[["measure", "measure_db"]].drop_duplicates()`` lists them; code 0 is missing.
+    given, given_values = pd.factorize(out["measure"])
+    stored, stored_values = pd.factorize(out["measure_db"])
+    given, stored = given.astype(np.int64) + 1, stored.astype(np.int64) + 1
+    sources, targets = [None, *given_values], [None, *stored_values]
+    _codes, pairs = pd.factorize(given * len(targets) + stored)
+    for pair in pairs:
+        source, target = sources[pair // len(targets)], targets[pair % len(targets)]
         source = source if isinstance(source, str) and source else None
         factor = conversion_factor(source, target)
-        rows = (out["measure"].fillna("") == (source or "")) & (out["measure_db"] == target)
-        first = out.iloc[np.flatnonzero(rows.to_numpy())[0]]
+        # the rows of ``measure.fillna("") == (source or "")`` and ``measure_db == target``
+        written = [
+            i
+            for i, v in enumerate(sources)
+            if (v is None or v == "" if source is None else v == source)
+        ]
+        rows_at = np.isin(given, written) & (stored == pair % len(targets)) & (stored > 0)
+        rows = pd.Series(rows_at, index=out.index)
+        first = out.iloc[np.flatnonzero(rows_at)[0]]
         if factor is None:
             found.append(
                 issue(
