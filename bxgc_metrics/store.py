@@ -27,6 +27,7 @@ import os
 import random
 import re
 import shutil
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -155,7 +156,7 @@ _KEEP_HISTORY = """
 _INSERT_NEW = """
     INSERT INTO observations
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, ?
-    FROM changes WHERE NOT existed
+    FROM changes WHERE NOT existed ORDER BY year, sub
 """
 _UPDATE_CHANGED = """
     UPDATE observations AS o
@@ -428,7 +429,7 @@ class Store:
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """:meth:`_transaction`, after checking that the actor holds ``permission``."""
         access.require(self.actor, permission)
-        with self._transaction(backup=backup) as con:
+        with _write_lock(self.path), self._transaction(backup=backup) as con:
             yield con
 
     def _audit(
@@ -954,6 +955,18 @@ class Store:
     def _frame(self, sql: str, params: Any = None) -> pd.DataFrame:
         with self._connection() as con:
             return con.execute(sql, params).df()
+
+
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    """One lock per database file in this process: writes from two sessions of the app
+    queue instead of racing (between processes DuckDB's file lock does the same)."""
+    key = str(path.resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
 
 
 def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict) -> pd.DataFrame:

@@ -210,7 +210,9 @@ _V5 = (
     # others, from incoming rows that are themselves unique; undo deletes a batch's rows
     # before it puts back the rows the batch replaced. Without the primary key's index and
     # the batch_id index a large import appends instead of maintaining two indexes; undo
-    # finds a batch's rows by a scan, which the batch_id zone maps keep short.
+    # finds a batch's rows by a scan. Rows are stored in period order (and each batch
+    # appends its new rows in that order), so a query for one period reads the few row
+    # groups whose year and month ranges hold it.
     "DROP INDEX IF EXISTS observations_batch",
     """
     CREATE TABLE observations_v5 (
@@ -228,7 +230,7 @@ _V5 = (
     """
     INSERT INTO observations_v5
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
-    FROM observations ORDER BY batch_id, unit_code, indicator_code, value_kind, freq, year, sub
+    FROM observations ORDER BY year, sub, freq, indicator_code, value_kind, unit_code
     """,
     "DROP TABLE observations",
     "ALTER TABLE observations_v5 RENAME TO observations",

@@ -79,3 +79,40 @@ def test_two_writers_and_a_reader_share_one_file(tmp_path: Path) -> None:
     assert sorted(final.groupby("unit_code").size().tolist()) == [15, 15]
     assert len(store.batches()) == 30
     assert 0 <= int(outputs[2][0]) <= 30  # the reader saw a consistent count, never an error
+
+
+def test_threads_writing_the_same_new_figures_never_duplicate_them(demo_db: Path) -> None:
+    """Two app sessions importing the same new figures at once: the writes queue, the first
+    creates the figures, the others replace values, and each key is stored once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bxgc_metrics.access import Actor
+    from bxgc_metrics.store import Store
+
+    keys = pd.DataFrame(
+        {
+            "unit_code": "JD01",
+            "indicator_code": "GBR",
+            "freq": "M",
+            "year": 2031,
+            "sub": range(1, 13),
+            "value_kind": "actual",
+            "cumulative": True,
+        }
+    )
+
+    def write(i: int) -> int | None:
+        store = Store(demo_db, actor=Actor(f"s{i}", "analyst"))
+        frame = keys.assign(value=float(i + 1))
+        return store.write_observations(frame, file_name=f"{i}").batch_id
+
+    before = Store(demo_db).count_observations()
+    with ThreadPoolExecutor(6) as pool:
+        batches = list(pool.map(write, range(6)))
+    assert all(b is not None for b in batches)
+    store = Store(demo_db)
+    assert store.count_observations() == before + 12
+    stored = store.observations(unit="JD01", indicator="GBR")
+    assert not stored.duplicated(["freq", "year", "sub", "value_kind"]).any()
+    mine = store.batches().query("id in @batches")
+    assert sorted(mine["rows_new"]) == [0, 0, 0, 0, 0, 12]
