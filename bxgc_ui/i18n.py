@@ -64,11 +64,14 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def name(row: object, field: str = "name") -> str:
-    """A unit's or indicator's display name: ``name_en`` in English when there is one."""
+def name(row: object, field: str = "name", language: str | None = None) -> str:
+    """A unit's or indicator's display name: ``name_en`` in English when there is one.
+
+    ``language`` saves a session-state lookup per row when naming many rows."""
     zh = getattr(row, f"{field}_zh")
     en = getattr(row, f"{field}_en", None)
-    return en if lang() == "en" and isinstance(en, str) and en else zh
+    english = (language or lang()) == "en"
+    return en if english and isinstance(en, str) and en else zh
 
 
 def keyed(key: str) -> str:

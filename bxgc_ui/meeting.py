@@ -201,6 +201,7 @@ def display_table(table: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, dict
 
     ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name).
     """
+    language = lang()
     shown = pd.DataFrame(
         {
             "rank": [str(r) if r is not pd.NA else "—" for r in table["rank"]],
@@ -208,8 +209,8 @@ def display_table(table: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, dict
             "label": table["label"],
             "completion": [fmt.pct(v, signed=False) for v in table["completion"]],
             "yoy": [fmt.pct(v) for v in table["yoy"]],
-            "value": [fmt.amount(v, measure, lang()) for v in table["value"]],
-            "target": [fmt.amount(v, measure, lang()) for v in table["target"]],
+            "value": [fmt.amount(v, measure, language) for v in table["value"]],
+            "target": [fmt.amount(v, measure, language) for v in table["target"]],
         }
     )
     column = st.column_config.TextColumn

@@ -11,12 +11,20 @@ from bxgc_ui.i18n import lang, name, t
 def progress_table(table: pd.DataFrame, units: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Progress rows joined to unit names, with hover text for the chart."""
     out = table.merge(units, left_on="unit_code", right_on="code")
-    out["label"] = [name(r) for r in out.itertuples()]
+    language = lang()
+    out["label"] = [name(r, language=language) for r in out.itertuples()]
+    value, target, done, pace_col = (
+        t("ytd_value"),
+        t("annual_target"),
+        t("completion"),
+        t("ov_pace_col"),
+    )
+    status = {s: t("status_" + s) for s in out["status"].unique()}
     out["hover"] = [
-        f"{r.label}<br>{t('ytd_value')} {fmt.amount(r.value, measure, lang())}"
-        f"<br>{t('annual_target')} {fmt.amount(r.target, measure, lang())}"
-        f"<br>{t('completion')} {fmt.pct(r.completion, signed=False)}"
-        f"<br>{fmt.yoy(r.yoy, lang())}<br>{t('ov_pace_col')}: {t('status_' + r.status)}"
+        f"{r.label}<br>{value} {fmt.amount(r.value, measure, language)}"
+        f"<br>{target} {fmt.amount(r.target, measure, language)}"
+        f"<br>{done} {fmt.pct(r.completion, signed=False)}"
+        f"<br>{fmt.yoy(r.yoy, language)}<br>{pace_col}: {status[r.status]}"
         for r in out.itertuples()
     ]
     return out
@@ -25,14 +33,16 @@ def progress_table(table: pd.DataFrame, units: pd.DataFrame, measure: str) -> pd
 def shown_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     """The progress table as read: value, target, completion, pace, growth."""
     rows = table.sort_values("completion", ascending=False)
+    language = lang()
+    status = {s: t("status_" + s) for s in rows["status"].unique()}
     return pd.DataFrame(
         {
             t("unit"): rows["label"],
-            t("ytd_value"): [fmt.amount(v, measure, lang()) for v in rows["value"]],
-            t("annual_target"): [fmt.amount(v, measure, lang()) for v in rows["target"]],
+            t("ytd_value"): [fmt.amount(v, measure, language) for v in rows["value"]],
+            t("annual_target"): [fmt.amount(v, measure, language) for v in rows["target"]],
             t("completion"): [fmt.pct(v, signed=False) for v in rows["completion"]],
             t("ov_pace_col"): [
-                f"{t('status_' + s)} {g:+.1f}"
+                f"{status[s]} {g:+.1f}"
                 for s, g in zip(rows["status"], rows["gap_pp"].fillna(0), strict=True)
             ],
             t("yoy"): [fmt.pct(v) for v in rows["yoy"]],

@@ -14,7 +14,7 @@ import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
 from bxgc_ui import auth, data, meeting
-from bxgc_ui.i18n import name, t
+from bxgc_ui.i18n import lang, name, t
 from bxgc_ui.widgets import empty_state
 
 path, version = data.snapshot()
@@ -88,7 +88,8 @@ def live_ranking() -> None:
         table = table.merge(
             people[["code", "name_zh", "name_en"]], left_on="unit_code", right_on="code"
         )
-        table["label"] = [name(r) for r in table.itertuples()]
+        language = lang()
+        table["label"] = [name(r, language=language) for r in table.itertuples()]
         zone = st.context.timezone
         now = dt.datetime.now(zoneinfo.ZoneInfo(zone) if zone else None)
         st.caption(
