@@ -53,6 +53,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "sev_info": ("说明", "note"),
     "up_new": ("新增", "New"),
     "up_changed": ("修改", "Changed"),
+    "up_rows_shown": (
+        "仅显示前 {n} 条（共 {total} 条），完整清单请下载。",
+        "Showing the first {n} of {total}; download the full list.",
+    ),
+    "up_issues_export": ("下载全部问题（CSV）", "Download every issue (CSV)"),
+    "up_changes_export": ("下载全部变化（CSV）", "Download every change (CSV)"),
     "up_unchanged": ("未变", "Unchanged"),
     "up_same_file": (
         "同一文件已于批次 {batch} 导入过。",

@@ -93,40 +93,69 @@ def match_choices(matches: pd.DataFrame, reference: pd.DataFrame, kind: str) -> 
     return chosen
 
 
-def issues_table(plan: ImportPlan) -> pd.DataFrame:
-    """Issues in the reader's language with translated column names."""
-    frame = issues_frame(list(plan.issues), lang())
-    frame["severity"] = frame["severity"].map(lambda s: t(f"sev_{s}"))
-    return frame.rename(
-        columns={
-            "severity": t("up_col_severity"),
-            "sheet": t("up_col_sheet"),
-            "row": t("up_col_row"),
-            "column": t("up_col_column"),
-            "value": t("up_col_value"),
-            "message": t("up_col_message"),
-        }
-    )
+PREVIEW_ROWS = 2_000
+"""Rows the issue and change tables show on the page; a million-row file's lists go to a
+download instead of the browser."""
+
+
+def issue_labels() -> dict[str, str]:
+    """The issue table's headers, severities and language in the reader's language."""
+    keys = {c: f"up_col_{c}" for c in ("severity", "sheet", "row", "column", "value", "message")}
+    out = {column: t(key) for column, key in keys.items()}
+    out |= {f"sev_{s}": t(f"sev_{s}") for s in ("error", "warning", "info")}
+    return out | {"lang": lang()}
+
+
+def issues_table(
+    plan: ImportPlan, labels: dict[str, str], limit: int | None = PREVIEW_ROWS
+) -> pd.DataFrame:
+    """Issues with translated column names (the first ``limit``); ``labels`` from
+    :func:`issue_labels`, so a download built outside the page run keeps the language."""
+    issues = list(plan.issues) if limit is None else list(plan.issues[:limit])
+    frame = issues_frame(issues, labels["lang"])
+    frame["severity"] = frame["severity"].map(lambda s: labels.get(f"sev_{s}", s))
+    return frame.rename(columns={c: labels[c] for c in frame.columns if c in labels})
+
+
+def change_columns() -> dict[str, str]:
+    """The change table's headers in the reader's language."""
+    keys = {"unit": "unit", "indicator": "indicator", "period": "up_period", "kind": "up_kind"}
+    keys |= {"old": "up_old", "new": "up_new_value"}
+    return {column: t(key) for column, key in keys.items()}
+
+
+def changes_count(plan: ImportPlan) -> int:
+    """How many figures the import would add or change."""
+    counts = plan.counts()
+    return int(counts["new"] + counts["changed"])
 
 
 def changes_table(
-    plan: ImportPlan, unit_names: dict[str, str], indicator_names: dict[str, str]
+    plan: ImportPlan,
+    unit_names: dict[str, str],
+    indicator_names: dict[str, str],
+    headers: dict[str, str],
+    limit: int | None = PREVIEW_ROWS,
 ) -> pd.DataFrame:
-    """New and changed figures: unit, indicator, period, kind, old → new."""
+    """New and changed figures: unit, indicator, period, kind, old → new (the first
+    ``limit``). ``headers`` from :func:`change_columns`, so that a download built later,
+    outside the page run, keeps the reader's language."""
     preview = plan.preview
     if preview.empty:
         return preview
     moving = preview[preview["status"] != "unchanged"]
+    if limit is not None:
+        moving = moving.head(limit)
     return pd.DataFrame(
         {
-            t("unit"): moving["unit_code"].map(unit_names).fillna(moving["unit_code"]),
-            t("indicator"): moving["indicator_code"]
+            headers["unit"]: moving["unit_code"].map(unit_names).fillna(moving["unit_code"]),
+            headers["indicator"]: moving["indicator_code"]
             .map(indicator_names)
             .fillna(moving["indicator_code"]),
-            t("up_period"): labels(moving["freq"], moving["year"], moving["sub"]),
-            t("up_kind"): moving["value_kind"],
-            t("up_old"): moving["old_value"],
-            t("up_new_value"): moving["value"],
+            headers["period"]: labels(moving["freq"], moving["year"], moving["sub"]),
+            headers["kind"]: moving["value_kind"],
+            headers["old"]: moving["old_value"],
+            headers["new"]: moving["value"],
         }
     )
 

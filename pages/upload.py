@@ -1,8 +1,11 @@
 """数据上传 Upload: upload → detect → match → check → preview → commit; history with undo."""
 
+from functools import partial
+
 import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.export import to_csv_bytes
 from bxgc_metrics.importer.service import commit
 from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_ui import auth, data
@@ -65,7 +68,18 @@ with importing:
         if plan.warnings:
             st.warning(t("up_warnings", n=len(plan.warnings)))
         if plan.issues:
-            st.dataframe(view.issues_table(plan), hide_index=True)
+            if len(plan.issues) > view.PREVIEW_ROWS:
+                st.caption(t("up_rows_shown", n=view.PREVIEW_ROWS, total=len(plan.issues)))
+            labels = view.issue_labels()
+            st.dataframe(view.issues_table(plan, labels), hide_index=True)
+            if len(plan.issues) > view.PREVIEW_ROWS:
+                every_issue = partial(view.issues_table, plan, labels, None)
+                st.download_button(
+                    t("up_issues_export"),
+                    lambda: to_csv_bytes(every_issue()),
+                    file_name="issues.csv",
+                    key="up_issues_dl",
+                )
         else:
             st.success(t("up_no_issues"))
 
@@ -78,9 +92,22 @@ with importing:
         if plan.same_file_batch is not None:
             st.info(t("up_same_file", batch=plan.same_file_batch))
         ind_names = {r.code: name(r) for r in indicators.itertuples()}
-        changes = view.changes_table(plan, unit_names(units), ind_names)
+        headers, moving = view.change_columns(), view.changes_count(plan)
+        changes = view.changes_table(plan, unit_names(units), ind_names, headers)
+        if moving > view.PREVIEW_ROWS:
+            st.caption(t("up_rows_shown", n=view.PREVIEW_ROWS, total=moving))
         if len(changes):
             st.dataframe(changes, hide_index=True)
+        if moving > view.PREVIEW_ROWS:
+            everything = partial(
+                view.changes_table, plan, unit_names(units), ind_names, headers, None
+            )
+            st.download_button(
+                t("up_changes_export"),
+                lambda: to_csv_bytes(everything()),
+                file_name="changes.csv",
+                key="up_changes_dl",
+            )
 
         st.subheader(t("up_step_commit"))
         allowed = auth.need("import")

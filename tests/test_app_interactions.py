@@ -123,3 +123,23 @@ def test_a_choice_survives_the_language_switch_with_new_labels(demo_db: Path, mo
     box = at.selectbox(key="overview_indicator@en")
     assert box.value == "GBR"
     assert box.format_func("GBR") == "General public budget revenue"
+
+
+def test_a_large_upload_lists_the_first_rows_and_offers_the_rest(
+    demo_db: Path, monkeypatch
+) -> None:
+    """Every demo figure changed by 10 %: the page shows 2,000 changes, counts them all and
+    offers the whole list as a download."""
+    store = Store(demo_db)
+    export = store.export_long()
+    export["value"] = export["value"] * 1.1
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.get("file_uploader")[0].upload("all.csv", export.to_csv(index=False).encode()).run()
+    assert not at.exception
+    counts = _metrics(at)
+    moving = int(counts["修改"]) + int(counts["新增"])
+    assert moving > 0.99 * len(export)  # all but the zeros, which stay zero
+    changes = at.dataframe[-2].value  # the change table, above the batch history
+    assert len(changes) == 2_000
+    assert any(f"共 {moving} 条" in c.value for c in at.caption)
+    assert any(b.label == "下载全部变化（CSV）" for b in at.get("download_button"))
