@@ -19,7 +19,7 @@ from bxgc_metrics.access import PERMISSIONS, VIEWER, Actor, allowed
 
 __all__ = ["VIEWER", "can", "current", "need", "writer"]
 from bxgc_metrics.store import Store
-from bxgc_ui import data
+from bxgc_ui import data, fmt
 from bxgc_ui.i18n import register, t
 
 SESSION_KEY = "_bxgc_actor"
@@ -146,4 +146,4 @@ def sidebar_status() -> None:
         st.sidebar.caption(t("auth_reading"))
     else:
         role = t(f"role_{actor.role}")
-        st.sidebar.caption(t("auth_signed_in", name=actor.name, role=role))
+        st.sidebar.caption(t("auth_signed_in", name=fmt.md(actor.name), role=role))

@@ -120,11 +120,11 @@ def answers_table(answers: pd.DataFrame, names: dict[str, str], measure: str) ->
 
 
 def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> list[str]:
-    """One sentence per inconsistent plan line."""
+    """One markdown sentence per inconsistent plan line (unit names escaped)."""
     return [
         t(
             "catchup_audit_line",
-            unit=names.get(r.unit, r.unit),
+            unit=fmt.md(names.get(r.unit, r.unit)),
             year=int(r.period),
             stated=fmt.amount(r.stated, measure, lang()),
             previous=fmt.amount(r.previous, measure, lang()),

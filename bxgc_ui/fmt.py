@@ -6,6 +6,7 @@ Pure functions (no streamlit), so they are tested directly.
 from __future__ import annotations
 
 import math
+import re
 
 _YUAN_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
@@ -71,3 +72,12 @@ def points(gap: float | None) -> str:
         return "—"
     assert gap is not None
     return f"{gap * 100:+.1f}个百分点"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])")
+
+
+def md(text: str) -> str:
+    """``text`` (a unit or indicator name) escaped for Streamlit markdown, so that it
+    shows as typed: ``**东城**`` stays two stars, ``:red[x]`` is no colour directive."""
+    return _MARKDOWN.sub(r"\\\1", str(text))

@@ -51,9 +51,9 @@ def shown_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def honour_lists(table: pd.DataFrame, n: int = 3) -> tuple[list[str], list[str]]:
-    """红榜 and 黑榜: the best and worst ``n`` by completion."""
+    """红榜 and 黑榜: the best and worst ``n`` by completion (markdown lines, names escaped)."""
     ranked = table.dropna(subset=["completion"]).sort_values("completion", ascending=False)
-    line = [f"{r.label} {fmt.pct(r.completion, signed=False)}" for r in ranked.itertuples()]
+    line = [f"{fmt.md(r.label)} {fmt.pct(r.completion, signed=False)}" for r in ranked.itertuples()]
     return line[:n], line[-n:][::-1]
 
 

@@ -78,7 +78,7 @@ ours_rate = s1.slider(
     t("catchup_rate_ours"), -30.0, 100.0, defaults[chaser], 0.5, key=f"cu_rate_{chaser}_{code}"
 )
 theirs_rate = s2.slider(
-    t("catchup_rate_theirs", name=names[benches[0]]),
+    t("catchup_rate_theirs", name=fmt.md(names[benches[0]])),
     -30.0,
     100.0,
     defaults[benches[0]],
@@ -122,7 +122,7 @@ m4.metric(
 for unit, status in tr.status.items():
     if status == "too_short" and model != "plan":
         n = int((annual["unit_code"] == unit).sum())
-        st.caption(t("catchup_short", name=names[unit], n=n, model=t(f"model_{model}")))
+        st.caption(t("catchup_short", name=fmt.md(names[unit]), n=n, model=t(f"model_{model}")))
 
 crossing = first["crossing_period"] if model == "plan" else first["model_crossing"]
 labels = view.chart_labels(ind_names[code], crossing)

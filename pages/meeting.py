@@ -13,7 +13,7 @@ import zoneinfo
 import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
-from bxgc_ui import auth, data, meeting
+from bxgc_ui import auth, data, fmt, meeting
 from bxgc_ui.i18n import lang, name, t
 from bxgc_ui.widgets import empty_state
 
@@ -72,7 +72,7 @@ def live_ranking() -> None:
     period = data.latest_period(path, version, ind["code"])
     with st.container(key="meeting_screen"):
         by_text = t(f"meeting_by_{settings.by}")
-        st.title(t("meeting_heading", indicator=name(ind), by=by_text))
+        st.title(t("meeting_heading", indicator=fmt.md(name(ind)), by=by_text))
         if period is None:
             st.info(t("meeting_no_data"))
             return

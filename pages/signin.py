@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, fmt
 from bxgc_ui.i18n import t
 
 st.title(t("nav_signin"))
 actor = auth.current()
 if actor is not auth.VIEWER:
-    st.success(t("auth_signed_in", name=actor.name, role=t(f"role_{actor.role}")))
+    st.success(t("auth_signed_in", name=fmt.md(actor.name), role=t(f"role_{actor.role}")))
     if st.button(t("auth_sign_out"), key="auth_sign_out"):
         auth.sign_out()
         st.rerun()

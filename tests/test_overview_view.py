@@ -51,3 +51,16 @@ def test_unit_charts_draw_the_head_and_tail_of_long_lists() -> None:
     small = table.head(20)
     assert len(charts.ranking_bars(small, {}, "completion", "t", "x").data[0].y) == 20
     assert not charts.is_cut(20) and charts.is_cut(21)
+
+
+def test_honour_lists_escape_markdown_in_names() -> None:
+    from bxgc_ui.fmt import md
+    from bxgc_ui.overview_view import honour_lists
+
+    hostile = "<img src=x>**粗体** [链接](javascript:alert(1)) :red[红]"
+    table = pd.DataFrame({"label": [hostile, "东城街道"], "completion": [0.9, 0.5]})
+    best, worst = honour_lists(table, n=1)
+    assert best == [f"{md(hostile)} 90.0%"] and worst == ["东城街道 50.0%"]
+    for raw in ("**", "[链接]", "](", ":red[", "<img"):
+        assert raw not in best[0]
+    assert md("东城街道") == "东城街道"  # ordinary names are untouched

@@ -120,6 +120,10 @@ def test_hostile_names_are_stored_exactly_and_shown_as_text(
             str(v) for frame in at.dataframe for v in pd.DataFrame(frame.value).to_numpy().ravel()
         }
         assert any(name in cells for name in HOSTILE), page
+        # Markdown elements (the overview's honour lists) carry names escaped: the stars,
+        # brackets and angle brackets show as typed instead of formatting or linking.
+        for block in at.markdown:
+            assert "**粗体**" not in block.value and "](javascript" not in block.value, page
 
 
 def _calls(tree: ast.AST):
