@@ -9,7 +9,7 @@ import streamlit as st
 
 from bxgc_metrics.store_schema import GAP_COLUMNS
 from bxgc_ui import fmt
-from bxgc_ui.i18n import name, t
+from bxgc_ui.i18n import STRINGS, name, t
 
 GAP_STATUSES = ("open", "in_progress", "done")
 GAP_FIELDS = ["id", *GAP_COLUMNS]
@@ -155,24 +155,52 @@ def campaign_end(phases: pd.DataFrame, milestones: pd.DataFrame) -> dt.date | No
     return None if dates.dropna().empty else dates.max().date()
 
 
+def _labels(columns: list[str], prefix: str = "fld_") -> dict:
+    """Plain columns headed in the reader's language (an unknown column keeps its name)."""
+    return {
+        c: st.column_config.Column(t(f"{prefix}{c}") if f"{prefix}{c}" in STRINGS else c)
+        for c in columns
+    }
+
+
+def _options(values: list[str], label: str) -> object:
+    """A required drop-down whose codes read in the reader's language."""
+    names = {v: t(f"opt_{v}") for v in values}
+    return st.column_config.SelectboxColumn(
+        label, options=values, required=True, format_func=lambda v: names.get(str(v), str(v))
+    )
+
+
 def unit_columns() -> dict:
-    """Settings editor columns for units."""
+    """Settings editor columns for units, headed in the reader's language."""
     cc = st.column_config
     return {
+        **_labels(["code", "name_zh", "name_en", "parent_code", "peer_group", "is_demo"]),
         "kind": cc.SelectboxColumn(
-            options=["街道", "乡镇", "部门", "学校", "外部标杆"], required=True
-        )
+            t("fld_kind_unit"), options=["街道", "乡镇", "部门", "学校", "外部标杆"], required=True
+        ),
     }
 
 
 def indicator_columns() -> dict:
-    """Settings editor columns for indicators."""
-    cc = st.column_config
+    """Settings editor columns for indicators, headed in the reader's language."""
     return {
-        "direction": cc.SelectboxColumn(options=["higher", "lower"], required=True),
-        "kind": cc.SelectboxColumn(options=["flow", "stock", "rate"], required=True),
-        "frequency": cc.SelectboxColumn(options=["Y", "H", "Q", "M"], required=True),
+        **_labels(["code", "name_zh", "name_en", "measure", "allow_negative", "is_demo"]),
+        "growth_of": st.column_config.Column(t("fld_growth_of")),
+        "direction": _options(["higher", "lower"], t("fld_direction")),
+        "kind": _options(["flow", "stock", "rate"], t("fld_kind_indicator")),
+        "frequency": _options(["Y", "H", "Q", "M"], t("fld_frequency")),
     }
+
+
+def weights_columns() -> dict:
+    """The composite-weights editor: the code hidden, name and weight headed."""
+    return {"code": None, **_labels(["name", "weight"])}
+
+
+def rule_columns(columns: list[str]) -> dict:
+    """The reward-rules editor, headed in the reader's language."""
+    return _labels(columns, prefix="rule_")
 
 
 def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:

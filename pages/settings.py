@@ -71,7 +71,11 @@ with tabs[3]:
     st.caption(t("set_weights_help"))
     frame = view.weights_table(indicators, store.setting("composite_weights"))
     edited = st.data_editor(
-        frame, hide_index=True, disabled=["code", "name"], key="set_weights_editor"
+        frame,
+        hide_index=True,
+        disabled=["code", "name"],
+        column_config=view.weights_columns(),
+        key="set_weights_editor",
     )
     if editable and st.button(t("set_save"), key="set_weights_save"):
         save(
@@ -83,10 +87,12 @@ with tabs[3]:
 with tabs[4]:
     st.caption(t("set_rules_help"))
     rules = store.reward_rules()
+    shown = load_default_rules() if rules is None else rules
     edited = st.data_editor(
-        load_default_rules() if rules is None else rules,
+        shown,
         num_rows="dynamic",
         hide_index=True,
+        column_config=view.rule_columns(list(shown.columns)),
         key="set_rules_editor",
     )
     left, right = st.columns(2)

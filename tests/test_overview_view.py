@@ -64,3 +64,19 @@ def test_honour_lists_escape_markdown_in_names() -> None:
     for raw in ("**", "[链接]", "](", ":red["):
         assert raw not in best[0]
     assert md("东城街道") == "东城街道"  # ordinary names are untouched
+
+
+def test_settings_editors_are_headed_in_chinese() -> None:
+    from bxgc_ui.manage_view import indicator_columns, rule_columns, unit_columns
+
+    units, inds = unit_columns(), indicator_columns()
+    assert units["code"]["label"] == "代码" and units["kind"]["label"] == "类型"
+    assert inds["direction"]["label"] == "方向"
+    assert [o["label"] for o in inds["frequency"]["type_config"]["options"]] == [
+        "年",
+        "半年",
+        "季",
+        "月",
+    ]
+    assert rule_columns(["amount_yuan", "extra"])["amount_yuan"]["label"] == "奖金（元）"
+    assert rule_columns(["extra"])["extra"]["label"] == "extra"
