@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bxgc_metrics.periods import months_elapsed
-from bxgc_metrics.progress import period_progress
 from bxgc_metrics.ranking import composite
 from bxgc_metrics.standings import previous_period
 
@@ -47,17 +47,36 @@ def scorecard(
     >>> scorecard(obs, inds, "M", 2026, 6).to_dict()
     {'R': {'A': 0.5, 'B': 0.3}}
     """
-    column = _SOURCE[by]
     chosen = indicators[indicators["frequency"] == freq]
-    parts = {}
-    for row in chosen.itertuples():
-        table = period_progress(observations, row.code, freq, year, sub, row.direction == "higher")
-        if units is not None:
-            table = table[table["unit_code"].isin(list(units))]
-        parts[row.code] = table.set_index("unit_code")[column]
-    matrix = pd.DataFrame(parts)
+    codes = list(dict.fromkeys(chosen["code"]))
+    obs = observations[observations["indicator_code"].isin(codes)]
+    if units is not None:
+        obs = obs[obs["unit_code"].isin(list(units))]
+    # The same figures period_progress reads, for every indicator at once.
+    now = _figures(obs, "actual", freq, year, sub)
+    if by == "completion":
+        ratio = now / _figures(obs, "target", "Y", year, 0).reindex(now.index)
+        lower = set(chosen.loc[chosen["direction"] != "higher", "code"])
+        flip = now.index.get_level_values("indicator_code").isin(list(lower))
+        metric = ratio.where(~flip, 1.0 / ratio)
+    else:
+        metric = now / _figures(obs, "actual", freq, year - 1, sub).reindex(now.index) - 1.0
+    metric = metric.replace([np.inf, -np.inf], np.nan)
+    matrix = metric.unstack("indicator_code").reindex(columns=codes)
+    matrix.columns.name = None
     matrix = matrix.loc[:, matrix.notna().mean() >= 0.5] if len(matrix) else matrix
     return matrix.dropna().sort_index()
+
+
+def _figures(obs: pd.DataFrame, kind: str, freq: str, year: int, sub: int) -> pd.Series:
+    """Values of one kind in one period, indexed by ``(unit_code, indicator_code)``."""
+    rows = obs[
+        (obs["value_kind"] == kind)
+        & (obs["freq"] == freq)
+        & (obs["year"] == year)
+        & (obs["sub"] == sub)
+    ]
+    return rows.set_index(["unit_code", "indicator_code"])["value"].astype(float)
 
 
 def directions(indicators: pd.DataFrame, by: str) -> dict[str, bool]:
