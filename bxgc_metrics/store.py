@@ -3,8 +3,9 @@
 DuckDB lets one process hold a database file at a time. The dashboard and the command
 line must both work on the same file while the other runs, so this module never keeps a
 connection open: every call opens the file, does its work in one transaction and closes
-it, retrying for a while when another process holds the lock. Callers above (the
-dashboard's cached loaders) keep reads rare.
+it, retrying for a while when another process holds the lock (the reads of one short
+task, such as analysing an upload, may share one opening: :meth:`Store.reading`).
+Callers above (the dashboard's cached loaders) keep reads rare.
 
 Every statement is a constant string with parameters; identifiers never come from data.
 Driver errors leave this module as :class:`~bxgc_metrics.errors.StoreError` subclasses
@@ -38,6 +39,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from bxgc_metrics import access, periods
 from bxgc_metrics.access import VIEWER, Actor
@@ -120,50 +123,45 @@ _UPSERT_INDICATORS = "INSERT OR REPLACE INTO indicators BY NAME SELECT * FROM in
 _SELECT_UNITS = "SELECT * FROM units ORDER BY kind, peer_group, code"
 _SELECT_INDICATORS = "SELECT * FROM indicators ORDER BY code"
 
-_CHANGES = """
-    CREATE TEMP TABLE changes AS
-    SELECT i.unit_code, i.indicator_code, i.freq, i.year, i.sub, i.value_kind,
-           i.value, i.cumulative,
-           o.value IS NOT NULL AS existed,
-           o.value AS old_value, o.cumulative AS old_cumulative, o.batch_id AS old_batch_id
-    FROM incoming AS i
-    LEFT JOIN observations AS o
-      USING (unit_code, indicator_code, freq, year, sub, value_kind)
-    WHERE o.value IS NULL OR o.value <> i.value OR o.cumulative <> i.cumulative
-"""
 _UNKNOWN_CODES = """
-    SELECT 'unit' AS what, i.unit_code AS code FROM incoming i
-    WHERE i.unit_code NOT IN (SELECT code FROM units)
+    SELECT 'unit' AS what, c AS code FROM unnest(?::VARCHAR[]) AS t(c)
+    WHERE c NOT IN (SELECT code FROM units)
     UNION
-    SELECT 'indicator', i.indicator_code FROM incoming i
-    WHERE i.indicator_code NOT IN (SELECT code FROM indicators)
+    SELECT 'indicator', c FROM unnest(?::VARCHAR[]) AS t(c)
+    WHERE c NOT IN (SELECT code FROM indicators)
     ORDER BY 1, 2 LIMIT 5
 """
-_COUNT_CHANGES = (
-    "SELECT count(*) FILTER (WHERE NOT existed), count(*) FILTER (WHERE existed) FROM changes"
-)
 _NEW_BATCH = """
     INSERT INTO batches (file_name, sha256, who, rows_read, rows_new, rows_changed,
                          rows_unchanged, status, note)
     VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?) RETURNING id
 """
+_STORED = """
+    SELECT i.row_id, o.value <> i.value OR o.cumulative <> i.cumulative AS differs,
+           o.value AS old_value, o.cumulative AS old_cumulative, o.batch_id AS old_batch_id
+    FROM incoming AS i
+    JOIN observations AS o USING (unit_code, indicator_code, freq, year, sub, value_kind)
+"""
+"""The incoming rows (``row_id``) whose key is stored, whether their value differs and the
+stored value; a key is stored at most once, so each row comes at most once."""
 _KEEP_HISTORY = """
     INSERT INTO observation_history
     SELECT ?, unit_code, indicator_code, freq, year, sub, value_kind,
-           existed, old_value, old_cumulative, old_batch_id
-    FROM changes WHERE existed
+           TRUE, old_value, old_cumulative, old_batch_id
+    FROM replaced
 """
 _INSERT_NEW = """
     INSERT INTO observations
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, ?
-    FROM changes WHERE NOT existed ORDER BY year, sub
+    FROM fresh
 """
+"""``fresh`` holds the new rows ordered by year and period; a plain scan keeps that order
+(DuckDB preserves insertion order), so a one-period query can skip row groups."""
 _UPDATE_CHANGED = """
     UPDATE observations AS o
     SET value = c.value, cumulative = c.cumulative, batch_id = ?
-    FROM changes AS c
-    WHERE c.existed
-      AND o.unit_code = c.unit_code AND o.indicator_code = c.indicator_code
+    FROM replaced AS c
+    WHERE o.unit_code = c.unit_code AND o.indicator_code = c.indicator_code
       AND o.freq = c.freq AND o.year = c.year AND o.sub = c.sub
       AND o.value_kind = c.value_kind
 """
@@ -183,18 +181,8 @@ _RESTORE_REPLACED = """
 _MARK_UNDONE = (
     "UPDATE batches SET status = 'undone', undone_at = current_localtimestamp() WHERE id = ?"
 )
-_PREVIEW = """
-    SELECT o.value AS old_value, o.batch_id AS old_batch_id,
-           CASE WHEN o.value IS NULL THEN 0
-                WHEN o.value <> i.value OR o.cumulative <> i.cumulative THEN 1
-                ELSE 2 END AS status
-    FROM incoming AS i
-    LEFT JOIN observations AS o
-      USING (unit_code, indicator_code, freq, year, sub, value_kind)
-    ORDER BY i.row_id
-"""
 _PREVIEW_STATUS = ("new", "changed", "unchanged")
-"""``status`` codes of :data:`_PREVIEW`."""
+"""``status`` of :meth:`Store.preview_observations`, by code."""
 _FOR_INDICATORS = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
     FROM observations WHERE list_contains(?, indicator_code)
@@ -348,6 +336,7 @@ class Store:
         self.timeout = timeout
         self.actor = actor
         self._migrated = False
+        self._shared = threading.local()
 
     def as_actor(self, actor: Actor) -> Store:
         """The same file, acting for ``actor``."""
@@ -386,8 +375,43 @@ class Store:
         )
 
     @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection; the schema is brought up to date on first use."""
+    def reading(self) -> Iterator[None]:
+        """Reads made inside (on this thread) share one connection instead of opening the
+        file each time; writes still open their own. The file stays open, so another
+        process waits, until the block ends: keep it short.
+
+        >>> import tempfile, pathlib
+        >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "x.duckdb")
+        >>> with store.reading():
+        ...     store.units().empty and store.indicators().empty
+        True
+        """
+        if getattr(self._shared, "con", None) is not None:
+            yield
+            return
+        with self._connection() as con:
+            self._shared.con = con
+            try:
+                yield
+            finally:
+                self._shared.con = None
+
+    @contextmanager
+    def _connection(self, *, own: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection (or the one :meth:`reading` holds, unless ``own``); the
+        schema is brought up to date on first use."""
+        shared = None if own else getattr(self._shared, "con", None)
+        if shared is not None:
+            cursor = shared.cursor()  # the same open file; a result left unread stays here
+            try:
+                yield cursor
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"数据库操作失败：{exc}", f"Database operation failed: {exc}"
+                ) from exc
+            finally:
+                cursor.close()
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._open()
         try:
@@ -409,7 +433,7 @@ class Store:
         With ``backup`` the file is first copied to the backups folder, on the same
         connection, so nothing can change between the copy and the transaction.
         """
-        with self._connection() as con:
+        with self._connection(own=True) as con:
             if backup is not None:
                 self._backup(con, backup)
             con.begin()
@@ -597,7 +621,7 @@ class Store:
 
     def write_observations(
         self,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | PreparedObservations,
         *,
         file_name: str,
         who: str | None = None,
@@ -612,8 +636,12 @@ class Store:
         replaces it and the old one is kept so :meth:`undo_batch` can bring it back. When
         nothing would change no batch is recorded and ``batch_id`` is ``None``.
         ``new_units`` and ``new_indicators`` are created in the same transaction.
+        ``frame`` may be what :meth:`prepare_observations` returned for it; what is
+        stored is compared again inside the write transaction either way.
         """
-        incoming = _observation_frame(frame)
+        prepared = frame if isinstance(frame, PreparedObservations) else _prepare(frame)
+        table = prepared.table
+        rows = table.num_rows
         with self._write("import", backup="import") as con:
             if new_units is not None and len(new_units):
                 con.register(
@@ -626,27 +654,32 @@ class Store:
                     "incoming", _with_defaults(new_indicators, INDICATOR_COLUMNS, defaults)
                 )
                 con.execute(_UPSERT_INDICATORS)
-            con.register("incoming", incoming)
-            self._check_codes(con)
-            con.execute(_CHANGES)
-            new, changed = con.execute(_COUNT_CHANGES).fetchone()  # type: ignore[misc]
-            unchanged = len(incoming) - new - changed
+            self._check_codes(con, table)
+            stored = _Stored.find(con, table)
+            new, changed = rows - stored.count, int(stored.differs.sum())
+            unchanged = stored.count - changed
             if new + changed == 0:
-                return BatchResult(None, len(incoming), 0, 0, unchanged)
+                return BatchResult(None, rows, 0, 0, unchanged)
             who = who or self.actor.name or _current_user()
-            params = [file_name, sha256, who, len(incoming), new, changed, unchanged, note]
+            params = [file_name, sha256, who, rows, new, changed, unchanged, note]
             batch_id = int(con.execute(_NEW_BATCH, params).fetchone()[0])  # type: ignore[index]
-            con.execute(_KEEP_HISTORY, [batch_id])
-            con.execute(_INSERT_NEW, [batch_id])
-            con.execute(_UPDATE_CHANGED, [batch_id])
-            con.execute("DROP TABLE changes")
+            if changed:
+                con.register("replaced", stored.replaced(table))
+                con.execute(_KEEP_HISTORY, [batch_id])
+            if new:
+                fresh = table.filter(pa.array(stored.new_rows(table))) if stored.count else table
+                con.register("fresh", fresh)
+                con.execute(_INSERT_NEW, [batch_id])
+            if changed:
+                con.execute(_UPDATE_CHANGED, [batch_id])
             counts = {"new": int(new), "changed": int(changed), "unchanged": int(unchanged)}
             self._audit(con, "import", file_name, None, {"batch": batch_id, "who": who, **counts})
-            return BatchResult(batch_id, len(incoming), int(new), int(changed), int(unchanged))
+            return BatchResult(batch_id, rows, int(new), int(changed), int(unchanged))
 
     @staticmethod
-    def _check_codes(con: duckdb.DuckDBPyConnection) -> None:
-        unknown = con.execute(_UNKNOWN_CODES).fetchall()
+    def _check_codes(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+        distinct = [pc.unique(table.column(c)).to_pylist() for c in ("unit_code", "indicator_code")]
+        unknown = con.execute(_UNKNOWN_CODES, distinct).fetchall()
         if unknown:
             listed = ", ".join(f"{what} {code!r}" for what, code in unknown)
             raise StoreError(
@@ -683,14 +716,33 @@ class Store:
         Columns: the observation columns plus ``old_value, old_batch_id`` and ``status``
         (``new``, ``changed`` or ``unchanged``).
         """
-        incoming = _observation_frame(frame)
+        return self.prepare_observations(frame).preview
+
+    def prepare_observations(self, frame: pd.DataFrame) -> PreparedObservations:
+        """``frame`` checked for writing, with its :meth:`preview_observations`; pass the
+        result to :meth:`write_observations` to write the same rows without checking and
+        converting them again."""
+        prepared = _prepare(frame)
         with self._connection() as con:
-            con.register("incoming", incoming.assign(row_id=np.arange(len(incoming))))
-            found = con.execute(_PREVIEW).df()
-        status = pd.array(_PREVIEW_STATUS, dtype=str).take(found["status"].to_numpy())
-        return incoming.reset_index(drop=True).assign(
-            old_value=found["old_value"], old_batch_id=found["old_batch_id"], status=status
+            stored = _Stored.find(con, prepared.table)
+        incoming = prepared.frame
+        n = len(incoming)
+        status = np.zeros(n, dtype=np.int8)
+        status[stored.row_id] = np.where(stored.differs, 1, 2)
+        old_value = np.full(n, np.nan)
+        old_value[stored.row_id] = stored.old_value
+        batch = np.zeros(n, dtype=np.int32)
+        batch[stored.row_id] = stored.old_batch_id
+        unmatched = np.ones(n, dtype=bool)
+        unmatched[stored.row_id] = False
+        # as DuckDB gives a nullable INTEGER column: Int32 when a value is missing
+        old_batch = pd.arrays.IntegerArray(batch, unmatched) if unmatched.any() else batch
+        preview = incoming.reset_index(drop=True).assign(
+            old_value=old_value,
+            old_batch_id=old_batch,
+            status=pd.array(_PREVIEW_STATUS, dtype=str).take(status),
         )
+        return PreparedObservations(incoming, prepared.table, preview)
 
     def observations_for_indicators(self, codes: list[str]) -> pd.DataFrame:
         """Every stored observation of these indicators (no period label)."""
@@ -977,7 +1029,167 @@ def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict
     return out[list(columns)]
 
 
-def _observation_frame(frame: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class PreparedObservations:
+    """Observations checked for writing (:meth:`Store.prepare_observations`)."""
+
+    frame: pd.DataFrame
+    """The observation columns, typed as stored, in the order given."""
+    table: pa.Table
+    """The same rows as Arrow, ordered by year and period (the order new rows are
+    stored in), with ``row_id``, each row's position in :attr:`frame`."""
+    preview: pd.DataFrame
+    """What writing them would have done when they were prepared
+    (:meth:`Store.preview_observations`)."""
+
+
+def _prepare(frame: pd.DataFrame) -> PreparedObservations:
+    """``frame`` checked (:func:`_observation_frame`) and as an Arrow table ordered by year
+    and period, text as dictionaries; no preview."""
+    typed = _observation_frame(frame, check=False)
+    table = _arrow(typed)  # a categorical column becomes a dictionary as it is
+    table = pa.table(
+        {
+            name: pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+            else column
+            for name, column in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+    if _has_duplicates_coded(table, typed):
+        raise _duplicates_error()
+    incoming = _with_text(typed)
+    table = table.append_column("row_id", pa.array(np.arange(len(incoming))))
+    order = _period_order(incoming["year"].to_numpy(), incoming["sub"].to_numpy())
+    if order is not None:
+        table = table.take(pa.array(order))
+    return PreparedObservations(incoming, table, pd.DataFrame())
+
+
+def _period_order(year: np.ndarray, sub: np.ndarray) -> np.ndarray | None:
+    """The stable order of rows by year and period, or ``None`` when they are in it."""
+    if not len(year):
+        return None
+    key = (year.astype(np.int64) - int(year.min())) * 256 + (sub.astype(np.int64) + 128)
+    if bool((key[1:] >= key[:-1]).all()):
+        return None
+    small = int(key.max()) < 2**16  # a 16-bit key sorts by radix, in one pass
+    return np.argsort(key.astype(np.uint16) if small else key, kind="stable")
+
+
+def _has_duplicates_coded(table: pa.Table, frame: pd.DataFrame) -> bool:
+    """:func:`_has_duplicates` of the key, reading text columns' codes from their Arrow
+    dictionaries (``table``) instead of coding them again."""
+    columns: list[np.ndarray] = []
+    for name in OBSERVATION_KEY:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):
+            chunks = column.chunks
+            if len(chunks) != 1:
+                return _has_duplicates(frame, OBSERVATION_KEY)
+            indices = pc.fill_null(chunks[0].indices.cast(pa.int64()), -1)  # missing: -1
+            columns.append(indices.to_numpy() + 1)
+        elif name in ("year", "sub"):
+            values = frame[name].to_numpy().astype(np.int64)
+            columns.append(values - int(values.min()) if len(values) else values)
+        else:
+            return _has_duplicates(frame, OBSERVATION_KEY)
+    codes = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for level in columns:
+        size = int(level.max(initial=0)) + 1
+        if span > 2**62 // size:
+            codes, _ = pd.factorize(codes)  # renumber densely so the product stays in range
+            span = int(codes.max(initial=0)) + 1
+        codes, span = codes * size + level, span * size
+    if span <= max(16 * len(codes), 1 << 20):  # few possible keys: count them directly
+        return bool(len(codes)) and int(np.bincount(codes, minlength=1).max()) > 1
+    return bool(pd.Series(codes).duplicated().any())
+
+
+def _with_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns of text as text columns."""
+    coded = {
+        name: _as_text(column)
+        for name, column in frame.items()
+        if isinstance(column.dtype, pd.CategoricalDtype)
+        and pd.api.types.infer_dtype(column.cat.categories, skipna=True) in ("string", "empty")
+    }
+    return frame.assign(**coded) if coded else frame
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """A categorical column of text as a text column, its codes looked up in one go."""
+    categories = pa.array(column.cat.categories.to_numpy(dtype=object), type=pa.large_string())
+    codes = column.cat.codes.to_numpy()
+    missing = codes < 0
+    taken = pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
+    text = taken.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan))
+    return pd.Series(text.array, index=column.index, name=column.name)
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """A frame as Arrow, each column typed as DuckDB reads it from pandas."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, ValueError):  # e.g. a column mixing codes and numbers
+        con = duckdb.connect()
+        try:
+            con.register("frame", frame)
+            return con.sql("SELECT * FROM frame").to_arrow_table()
+        finally:
+            con.close()
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """The incoming rows whose key is stored (:data:`_STORED`)."""
+
+    row_id: np.ndarray
+    differs: np.ndarray
+    old_value: np.ndarray
+    old_cumulative: np.ndarray
+    old_batch_id: np.ndarray
+
+    @classmethod
+    def find(cls, con: duckdb.DuckDBPyConnection, table: pa.Table) -> _Stored:
+        con.register("incoming", table)
+        found = con.execute(_STORED).fetchnumpy()
+        return cls(
+            np.asarray(found["row_id"], dtype=np.int64),
+            np.asarray(np.ma.filled(found["differs"], False), dtype=bool),
+            np.asarray(found["old_value"], dtype=np.float64),
+            np.asarray(found["old_cumulative"], dtype=bool),
+            np.asarray(found["old_batch_id"], dtype=np.int32),
+        )
+
+    @property
+    def count(self) -> int:
+        """How many incoming keys are stored."""
+        return len(self.row_id)
+
+    def new_rows(self, table: pa.Table) -> np.ndarray:
+        """Which rows of ``table`` have a key not stored."""
+        stored = np.zeros(table.num_rows, dtype=bool)
+        stored[self.row_id] = True
+        return ~stored[table.column("row_id").to_numpy()]
+
+    def replaced(self, table: pa.Table) -> pa.Table:
+        """The rows of ``table`` whose stored value differs, with the stored value."""
+        position = np.empty(table.num_rows, dtype=np.int64)
+        position[table.column("row_id").to_numpy()] = np.arange(table.num_rows)
+        picked = self.differs
+        return (
+            table.take(pa.array(position[self.row_id[picked]]))
+            .append_column("old_value", pa.array(self.old_value[picked]))
+            .append_column("old_cumulative", pa.array(self.old_cumulative[picked]))
+            .append_column("old_batch_id", pa.array(self.old_batch_id[picked]))
+        )
+
+
+def _observation_frame(frame: pd.DataFrame, *, check: bool = True) -> pd.DataFrame:
+    """The observation columns of ``frame`` typed as stored; a key given twice is refused
+    (unless ``check`` is false: then the caller checks)."""
     missing = [c for c in OBSERVATION_COLUMNS if c not in frame.columns]
     if missing:
         raise StoreError(f"缺少列：{missing}", f"Missing columns: {missing}")
@@ -986,11 +1198,13 @@ def _observation_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out["sub"] = out["sub"].astype("int8")
     out["value"] = out["value"].astype("float64")
     out["cumulative"] = out["cumulative"].astype(bool)
-    if _has_duplicates(out, OBSERVATION_KEY):
-        raise StoreError(
-            "同一数据在批次中出现多次。", "The same figure appears twice in the batch."
-        )
+    if check and _has_duplicates(out, OBSERVATION_KEY):
+        raise _duplicates_error()
     return out
+
+
+def _duplicates_error() -> StoreError:
+    return StoreError("同一数据在批次中出现多次。", "The same figure appears twice in the batch.")
 
 
 def _has_duplicates(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:

@@ -270,3 +270,51 @@ def test_a_batch_keeps_history_only_for_the_values_it_replaced(store: Store) -> 
     assert rows == [("A", True, 1.0)]
     store.undo_batch(second.batch_id)
     assert store.observations().set_index("unit_code")["value"].to_dict() == {"A": 1.0}
+
+
+def test_a_prepared_batch_is_compared_again_when_written(store: Store) -> None:
+    prepared = store.prepare_observations(_obs({"A": 100.0, "B": 50.0}))
+    assert prepared.preview["status"].tolist() == ["new", "new"]
+    store.write_observations(_obs({"A": 100.0}), file_name="in between")
+    result = store.write_observations(prepared, file_name="prepared")
+    assert (result.rows_new, result.rows_changed, result.rows_unchanged) == (1, 0, 1)
+    changed = store.prepare_observations(_obs({"A": 120.0, "B": 50.0}))
+    assert changed.preview["status"].tolist() == ["changed", "unchanged"]
+    assert changed.preview["old_value"].tolist() == [100.0, 50.0]
+    store.write_observations(_obs({"A": 130.0}), file_name="in between again")
+    again = store.write_observations(changed, file_name="prepared again")
+    assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (0, 1, 1)
+    stored = store.observations().set_index("unit_code")["value"].to_dict()
+    assert stored == {"A": 120.0, "B": 50.0}
+    store.undo_batch(again.batch_id)  # type: ignore[arg-type]
+    assert store.observations().set_index("unit_code")["value"].to_dict()["A"] == 130.0
+
+
+def test_new_figures_are_stored_in_period_order(store: Store) -> None:
+    months = [_obs({"A": float(m), "B": float(m)}, month=m) for m in (9, 3, 12, 1, 6)]
+    frame = pd.concat([*months, _obs({"A": 7.0}).assign(year=2023)], ignore_index=True)
+    store.write_observations(frame, file_name="shuffled")
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        stored = con.execute("SELECT year, sub FROM observations").fetchall()
+    assert stored == sorted(stored) and len(stored) == len(frame)
+
+
+def test_reads_inside_reading_share_one_connection(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = []
+    open_file = Store._open
+
+    def counting(self: Store) -> duckdb.DuckDBPyConnection:
+        opened.append(1)
+        return open_file(self)
+
+    monkeypatch.setattr(Store, "_open", counting)
+    with store.reading():
+        units, indicators = store.units(), store.indicators()
+        preview = store.preview_observations(_obs({"A": 1.0}))
+        assert store.batch_with_sha256("0" * 64) is None
+        store.write_observations(_obs({"A": 1.0}), file_name="inside")  # its own connection
+        assert store.preview_observations(_obs({"A": 1.0}))["status"].tolist() == ["unchanged"]
+    assert len(units) == 2 and len(indicators) == 1 and preview["status"].tolist() == ["new"]
+    assert len(opened) == 2

@@ -445,63 +445,64 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     for column in columns.values():
         keep |= column.filled()
     rows = np.flatnonzero(keep)
-    columns = {j: column.take(rows) for j, column in columns.items()}
+    every = len(rows) == len(body)
+    if not every:
+        columns = {j: column.take(rows) for j, column in columns.items()}
     period = columns[fields["period"]]
-    records = pd.DataFrame(
-        {
-            "sheet": _constant(sheet.name, len(rows)),
-            "row": rows + (header_at + 1 + sheet.first_row),
-            "column": _constant(sheet.column_letter(value_at), len(rows)),
-            "raw": columns[value_at].series(),
-            "unit_name": columns[fields["unit"]].categorical(),
-            "indicator_name": columns[fields["indicator"]].categorical(),
-        }
-    )
+    n = len(rows)
+    # the record columns, built once each and put together once
+    data: dict[str, object] = {
+        "sheet": _constant(sheet.name, n),
+        "row": rows + (header_at + 1 + sheet.first_row),
+        "column": _constant(sheet.column_letter(value_at), n),
+        "raw": columns[value_at].series(),
+        "unit_name": columns[fields["unit"]].categorical(),
+        "indicator_name": columns[fields["indicator"]].categorical(),
+    }
     periods = [parse_period(v) for v in period.texts]
-    records["freq"] = period.categorical([p.freq if p and p.year else None for p in periods])
+    data["freq"] = period.categorical([p.freq if p and p.year else None for p in periods])
     year = period.mapped(
         np.array([p.year if p and p.year is not None else np.nan for p in periods])
     )
     sub = period.mapped(np.array([p.sub if p else np.nan for p in periods]))
-    records["year"] = year if np.isnan(year).any() else year.astype("int64")
-    records["sub"] = sub if np.isnan(sub).any() else sub.astype("int64")
+    data["year"] = year if np.isnan(year).any() else year.astype("int64")
+    data["sub"] = sub if np.isnan(sub).any() else sub.astype("int64")
     cumulative = period.mapped(np.array([bool(p.cumulative) if p else False for p in periods]))
     if "kind" in fields:
         kinds = columns[fields["kind"]]
         said = [_KINDS.get(_key(v), None if v else "actual") for v in kinds.texts]
-        records["value_kind"] = kinds.categorical(said)
+        data["value_kind"] = kinds.categorical(said)
     else:
-        records["value_kind"] = _constant("actual", len(rows))
-    records["single"] = False
+        data["value_kind"] = _constant("actual", n)
+    single: object = False
     if "cumulative" in fields:
         flags = columns[fields["cumulative"]]
         keys = [_key(v) for v in flags.texts]
         cumulative = cumulative | flags.mapped(np.array([k in _TRUE for k in keys]))
-        records["single"] = flags.mapped(np.array([k in _FALSE for k in keys]))
-    records["cumulative"] = cumulative
+        single = flags.mapped(np.array([k in _FALSE for k in keys]))
+    data["cumulative"] = cumulative
+    data["single"] = single
+    raw_values = body.iloc[:, value_at] if every else body.iloc[rows, value_at]
+    numbers = parse_numbers(raw_values.reset_index(drop=True))
+    for name in ("value", "missing", "invalid", "percent"):
+        data[name] = getattr(numbers, name).to_numpy()
     if "measure" in fields:
         measures = columns[fields["measure"]]
-        records["measure"] = measures.categorical([v if v else None for v in measures.texts])
+        data["measure"] = measures.categorical([v if v else None for v in measures.texts])
     elif measure is not None:
-        records["measure"] = _constant(measure, len(rows))
+        data["measure"] = _constant(measure, n)
     else:
-        records["measure"] = None
-    raw_values = body.iloc[rows, value_at].reset_index(drop=True)
-    records = _with_numbers(records, parse_numbers(raw_values))
+        data["measure"] = None
+    records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
     issues: list[Issue] = []
     if not ok.all():
-        data = pd.DataFrame({j: column.series() for j, column in columns.items()})
-        issues = _bad_kinds(sheet, records, data, fields) + _bad_periods(
-            sheet, records, data, fields
+        texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
+        issues = _bad_kinds(sheet, records, texts, fields) + _bad_periods(
+            sheet, records, texts, fields
         )
-        records = records[ok]
-    return ParsedSheet(
-        sheet.name,
-        "long",
-        records[list(RECORD_COLUMNS)].reset_index(drop=True),
-        issues=tuple(issues),
-    )
+        records = records[ok].reset_index(drop=True)
+    return ParsedSheet(sheet.name, "long", records, issues=tuple(issues))
 
 
 def _constant(value: str, n: int) -> pd.Categorical:

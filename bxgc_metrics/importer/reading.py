@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import (
     CalamineError,
@@ -172,15 +176,44 @@ def _sheet(book: CalamineWorkbook, name: str, limits: Limits, file_name: str) ->
             f"工作表“{name}”有 {raw.height} 行，超过上限 {limits.max_rows} 行。",
             f"Sheet '{name}' has {raw.height} rows, over the limit of {limits.max_rows}.",
         )
-    rows = raw.to_python()
+    with _collector_paused():
+        rows = raw.to_python()
+        cells = _cells(rows)
+        del rows
     start = raw.start or (0, 0)
-    cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-    cells = cells.where(cells.ne(""), None) if not cells.empty else cells
     for (r0, c0), (r1, c1) in raw.merged_cell_ranges or []:
         top, left = r0 - start[0], c0 - start[1]
         if 0 <= top < len(cells) and 0 <= left < cells.shape[1]:
             cells.iloc[top : r1 - start[0] + 1, left : c1 - start[1] + 1] = cells.iat[top, left]
     return Sheet(name=name, cells=cells, first_row=start[0] + 1, first_col=start[1])
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a sheet's cells are a list per row, and collecting
+    while hundreds of thousands of them are made only walks them again and again (none
+    of them forms a cycle)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _cells(rows: list[list]) -> pd.DataFrame:
+    """The rectangle of cell values as an object frame, empty text as ``None``."""
+    if not rows:
+        return pd.DataFrame(dtype=object)
+    width = len(rows[0])
+    if width and all(len(row) == width for row in rows):
+        grid = np.array(rows, dtype=object)
+        if grid.shape == (len(rows), width):  # one value per cell, as calamine gives
+            grid[grid == ""] = None
+            return pd.DataFrame(grid, dtype=object)
+    cells = pd.DataFrame(rows, dtype=object)
+    return cells.where(cells.ne(""), None) if not cells.empty else cells
 
 
 # --- text files ---------------------------------------------------------------------------
@@ -295,10 +328,25 @@ def _read_utf8(data: bytes, delimiter: str | None) -> tuple[pd.DataFrame, str] |
         (len(row) for row in csv.reader(io.StringIO(head[:200_000]), delimiter=delimiter)),
         default=1,
     )
-    if width <= 1 or _has_blank_line(payload):
+    if width <= 1:
         return None
-    frame = _arrow_delimited(payload, delimiter, width)
-    return None if frame is None else (frame, encoding)
+    table = _arrow_table(payload, delimiter, width)
+    if table is None:
+        return None
+    # Arrow reads a blank line as a row of empty cells; a blank line inside quotes is
+    # text. Only then is the whole text searched for one.
+    if (_empty_row(table) or b'"' in payload) and _has_blank_line(payload):
+        return None
+    return _arrow_frame(table), encoding
+
+
+def _empty_row(table: pa.Table) -> bool:
+    """Whether a row of ``table`` has no cell filled."""
+    empty = None
+    for column in table.columns:
+        missing = pc.is_null(column)
+        empty = missing if empty is None else pc.and_(empty, missing)
+    return empty is not None and bool(pc.any(empty).as_py())
 
 
 def _has_blank_line(payload: bytes | str) -> bool:
@@ -352,6 +400,12 @@ def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
 def _arrow_delimited(payload: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
     """Every line of UTF-8 ``payload`` split into ``width`` text cells (empty ones
     missing), or ``None`` when a line is not, or a cell is not UTF-8."""
+    table = _arrow_table(payload, delimiter, width)
+    return None if table is None else _arrow_frame(table)
+
+
+def _arrow_table(payload: bytes, delimiter: str, width: int) -> pa.Table | None:
+    """:func:`_arrow_delimited` as an Arrow table of text columns."""
     names = [str(i) for i in range(width)]
     uneven: list[object] = []
 
@@ -378,7 +432,10 @@ def _arrow_delimited(payload: bytes, delimiter: str, width: int) -> pd.DataFrame
         )
     except (pa.ArrowException, UnicodeError):
         return None
-    if uneven:
-        return None
+    return None if uneven else table
+
+
+def _arrow_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of text as a frame of text columns."""
     text_type = pd.StringDtype("pyarrow", np.nan)
     return table.to_pandas(types_mapper=lambda _t: text_type)

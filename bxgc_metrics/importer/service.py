@@ -24,7 +24,7 @@ from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
 from bxgc_metrics.importer.layouts import CHECK_COLUMNS, RECORD_COLUMNS, ParsedSheet, parse_sheet
 from bxgc_metrics.importer.matching import EXACT, NEAR, PROFILE, guess_unit_kind, match_names
 from bxgc_metrics.importer.reading import Limits, read_file
-from bxgc_metrics.store import BatchResult, Store
+from bxgc_metrics.store import BatchResult, PreparedObservations, Store
 
 Progress = Callable[[float, str], None]
 
@@ -67,6 +67,9 @@ class ImportPlan:
     """Indicators to create (with ``create_missing``)."""
     same_file_batch: int | None = None
     """A committed batch that came from a file with the same hash."""
+    prepared: PreparedObservations | None = field(default=None, repr=False, compare=False)
+    """``observations`` as the store checked them for the preview; :func:`commit` writes
+    these rows (the store compares them with what is stored again as it writes)."""
 
     @property
     def errors(self) -> list[Issue]:
@@ -157,6 +160,38 @@ def analyse(
             )
         )
     report(0.5, "matching")
+    with store.reading():
+        return _analyse_sheets(
+            store,
+            file_name,
+            sha,
+            parsed,
+            figures,
+            summaries,
+            issues,
+            profile,
+            mapping,
+            create_missing,
+            today,
+            report,
+        )
+
+
+def _analyse_sheets(
+    store: Store,
+    file_name: str,
+    sha: str,
+    parsed: list[ParsedSheet],
+    figures: pd.DataFrame,
+    summaries: tuple[SheetSummary, ...],
+    issues: list[Issue],
+    profile: str | dict | None,
+    mapping: dict[str, dict[str, str]] | None,
+    create_missing: bool,
+    today: dt.date | None,
+    report: Progress,
+) -> ImportPlan:
+    """:func:`analyse` from matching on, on one connection to the store."""
     confirmed = _confirmed(store, profile, mapping)
     units, indicators = store.units(), store.indicators()
     unit_m = match_names(figures["unit_name"], units, confirmed.get("units"))
@@ -170,10 +205,13 @@ def analyse(
     report(0.65, "validating")
     checks = _concat([p.checks for p in parsed], CHECK_COLUMNS)
     totals = _concat([p.totals for p in parsed], RECORD_COLUMNS)
-    observations, found = _validate(mapped, checks, totals, unit_m, ind_m, store, today)
+    figures_ok, found = _validate(mapped, checks, totals, unit_m, ind_m, store, today)
     issues += found
     report(0.85, "preview")
-    preview = store.preview_observations(observations) if not observations.empty else pd.DataFrame()
+    prepared = store.prepare_observations(figures_ok) if not figures_ok.empty else None
+    # the store gave the key columns as text already: they are not looked up twice
+    observations = _store_columns(figures_ok, prepared.frame if prepared is not None else None)
+    preview = prepared.preview if prepared is not None else pd.DataFrame()
     report(1.0, "done")
     return ImportPlan(
         file_name,
@@ -187,6 +225,7 @@ def analyse(
         new_units,
         new_inds,
         store.batch_with_sha256(sha),
+        prepared,
     )
 
 
@@ -201,7 +240,7 @@ def commit(
             f"The file has {len(plan.errors)} errors; nothing was written. First: {first.text('en')}",
         )
     result = store.write_observations(
-        plan.observations,
+        plan.prepared if plan.prepared is not None else plan.observations,
         file_name=plan.file_name,
         who=who,
         sha256=plan.sha256,
@@ -414,7 +453,7 @@ def _validate(
     found = validate.not_numbers(mapped)
     clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
     if clean.empty:
-        return _store_columns(clean), found
+        return _figure_columns(clean), found
     clean, more = validate.conversions(clean)
     found += more
     clean = clean.assign(
@@ -433,7 +472,7 @@ def _validate(
     found += validate.history_checks(clean, history)
     found += validate.totals_mismatch(mapped, totals)
     found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
-    return _store_columns(clean), found
+    return _figure_columns(clean), found
 
 
 def _mapped_checks(checks: pd.DataFrame, unit_m: pd.DataFrame, ind_m: pd.DataFrame) -> pd.DataFrame:
@@ -446,12 +485,29 @@ def _mapped_checks(checks: pd.DataFrame, unit_m: pd.DataFrame, ind_m: pd.DataFra
     )
 
 
-def _store_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """The figures to write, their text columns as text (a categorical column's codes are
-    looked up in its categories in one go)."""
-    columns = [*validate.KEY, "value", "cumulative", "sheet", "row", "column", "raw"]
-    out = frame[columns].reset_index(drop=True)
-    coded = {c: _text(out[c]) for c in columns if isinstance(out[c].dtype, pd.CategoricalDtype)}
+_FIGURE_COLUMNS = [*validate.KEY, "value", "cumulative", "sheet", "row", "column", "raw"]
+
+
+def _figure_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures to write with where they stand; text columns may be categorical."""
+    return frame[_FIGURE_COLUMNS].reset_index(drop=True)
+
+
+def _store_columns(frame: pd.DataFrame, text: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`_figure_columns` with their text columns as text (a categorical column's
+    codes are looked up in its categories in one go, or taken from ``text``, the same
+    rows with some of the columns as text already)."""
+    out = _figure_columns(frame)
+
+    def as_text(column: str) -> pd.Series:
+        done = text[column] if text is not None and column in text else None
+        if done is not None and isinstance(done.dtype, pd.StringDtype):
+            return done
+        return _text(out[column])
+
+    coded = {
+        c: as_text(c) for c in _FIGURE_COLUMNS if isinstance(out[c].dtype, pd.CategoricalDtype)
+    }
     return out.assign(**coded) if coded else out
 
 

@@ -190,13 +190,25 @@ def _key_codes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     has them)."""
     codes = np.zeros(len(frame), dtype=np.int64)
     for column in columns:
-        level, distinct = pd.factorize(frame[column])
-        level = level.astype(np.int64) + 1  # missing (-1) as a level of its own
-        size = len(distinct) + 1
+        level, size = _levels(frame[column])
         if int(codes.max(initial=0)) + 1 > 2**62 // size:
             codes = pd.factorize(codes)[0].astype(np.int64)  # renumber to stay in range
         codes = codes * size + level
     return pd.Series(codes)
+
+
+def _levels(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Codes from 1 that are equal where ``values`` are (0 for missing), and one more than
+    the largest: a categorical's own codes, an integer's distance from the smallest."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64) + 1, len(values.cat.categories) + 1
+    if values.dtype.kind in "iu" and len(values):
+        numbers = values.to_numpy().astype(np.int64)
+        low, high = int(numbers.min()), int(numbers.max())
+        if high - low < 2**40:
+            return numbers - (low - 1), high - low + 2
+    level, distinct = pd.factorize(values)
+    return level.astype(np.int64) + 1, len(distinct) + 1  # missing (-1) as a level of its own
 
 
 # --- the file against what is stored ---------------------------------------------------
@@ -232,8 +244,13 @@ class _Lookup:
         order = np.argsort(keys, kind="stable")
         self._keys, self._values = keys[order], values[order]
 
+    def __len__(self) -> int:
+        return len(self._keys)
+
     def __call__(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each query was found, and its value (NaN where not)."""
+        if not len(self._keys):
+            return np.zeros(len(queries), dtype=bool), np.full(len(queries), np.nan)
         at = np.searchsorted(self._keys, queries, side="right") - 1
         found = at >= 0
         found[found] = self._keys[at[found]] == queries[found]
@@ -297,6 +314,8 @@ class _Overlay:
 
         def values(queries: np.ndarray) -> np.ndarray:
             found, value = own(queries)
+            if not len(self._stored):  # nothing stored: the file's value or NaN
+                return value
             return np.where(found, value, self._stored(queries)[1])
 
         return values
@@ -346,7 +365,7 @@ def _locator(keys: np.ndarray) -> Callable[[np.ndarray], tuple[np.ndarray, np.nd
         return lambda queries: (np.zeros(len(queries), bool), np.zeros(len(queries), np.int64))
     low, high = int(keys.min()), int(keys.max())
     span = high - low + 1
-    if span <= min(max(8 * n, 1 << 20), _DENSE_SLOTS):
+    if span <= min(max(16 * n, 1 << 20), _DENSE_SLOTS):
         table = np.full(span, -1, dtype=np.int32)
         table[keys - low] = np.arange(n, dtype=np.int32)
         if int(np.count_nonzero(table >= 0)) != n:
@@ -605,7 +624,9 @@ def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
             for i, v in enumerate(sources)
             if (v is None or v == "" if source is None else v == source)
         ]
-        rows_at = np.isin(given, written) & (stored == pair % len(targets)) & (stored > 0)
+        member = np.zeros(len(sources), dtype=bool)
+        member[written] = True  # ``np.isin(given, written)`` as one lookup per row
+        rows_at = member[given] & (stored == pair % len(targets)) & (stored > 0)
         rows = pd.Series(rows_at, index=out.index)
         first = out.iloc[np.flatnonzero(rows_at)[0]]
         if factor is None:
