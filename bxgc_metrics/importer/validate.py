@@ -410,7 +410,8 @@ def _jumps(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
     if not rows.any():
         return []
     earlier = _previous(records, rows, overlay)
-    ratio = records["value"].to_numpy()[rows] / earlier
+    with np.errstate(divide="ignore", invalid="ignore"):  # earlier 0 or missing: no jump
+        ratio = records["value"].to_numpy()[rows] / earlier
     jumped = (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
     bad = _shown_with(records, rows, jumped, before=earlier)
     return [
