@@ -1110,7 +1110,7 @@ def _has_duplicates_coded(table: pa.Table, frame: pd.DataFrame) -> bool:
 def _with_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its categorical columns of text as text columns."""
     coded = {
-        name: _as_text(column)
+        name: categorical_text(column)
         for name, column in frame.items()
         if isinstance(column.dtype, pd.CategoricalDtype)
         and pd.api.types.infer_dtype(column.cat.categories, skipna=True) in ("string", "empty")
@@ -1118,7 +1118,7 @@ def _with_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**coded) if coded else frame
 
 
-def _as_text(column: pd.Series) -> pd.Series:
+def categorical_text(column: pd.Series) -> pd.Series:
     """A categorical column of text as a text column, its codes looked up in one go."""
     categories = pa.array(column.cat.categories.to_numpy(dtype=object), type=pa.large_string())
     codes = column.cat.codes.to_numpy()

@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from bxgc_metrics.errors import ValidationError
 from bxgc_metrics.importer import validate
@@ -24,7 +22,7 @@ from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
 from bxgc_metrics.importer.layouts import CHECK_COLUMNS, RECORD_COLUMNS, ParsedSheet, parse_sheet
 from bxgc_metrics.importer.matching import EXACT, NEAR, PROFILE, guess_unit_kind, match_names
 from bxgc_metrics.importer.reading import Limits, read_file
-from bxgc_metrics.store import BatchResult, PreparedObservations, Store
+from bxgc_metrics.store import BatchResult, PreparedObservations, Store, categorical_text
 
 Progress = Callable[[float, str], None]
 
@@ -503,22 +501,12 @@ def _store_columns(frame: pd.DataFrame, text: pd.DataFrame | None = None) -> pd.
         done = text[column] if text is not None and column in text else None
         if done is not None and isinstance(done.dtype, pd.StringDtype):
             return done
-        return _text(out[column])
+        return categorical_text(out[column])
 
     coded = {
         c: as_text(c) for c in _FIGURE_COLUMNS if isinstance(out[c].dtype, pd.CategoricalDtype)
     }
     return out.assign(**coded) if coded else out
-
-
-def _text(column: pd.Series) -> pd.Series:
-    """A categorical column of text as a text column."""
-    categories = pa.array(column.cat.categories.to_numpy(dtype=object), type=pa.large_string())
-    codes = column.cat.codes.to_numpy()
-    missing = codes < 0
-    taken = pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
-    text = taken.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan))
-    return pd.Series(text.array, index=column.index, name=column.name)
 
 
 __all__ = ["INFO", "ImportPlan", "SheetSummary", "analyse", "commit"]
