@@ -233,10 +233,6 @@ def probability(
     return catch_up_probability(series, chaser, benchmark, target_year, higher_is_better)
 
 
-def _members(members: list[str] | None) -> tuple[str, ...] | None:
-    return None if members is None else tuple(members)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def standings_of(
     path: str,
