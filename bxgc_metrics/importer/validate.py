@@ -14,43 +14,11 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR
 
 KEY = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
 _MAX_SHOWN = 50  # per rule: a file with 10,000 bad cells needs the pattern, not all of them
-
-_SCALE = {
-    "元": 1.0,
-    "万元": 1e4,
-    "亿元": 1e8,
-    "平方米": 1.0,
-    "万平方米": 1e4,
-    "人": 1.0,
-    "万人": 1e4,
-}
-_FAMILY = {
-    "元": "money",
-    "万元": "money",
-    "亿元": "money",
-    "平方米": "area",
-    "万平方米": "area",
-    "人": "people",
-    "万人": "people",
-}
-
-
-def conversion_factor(source: str | None, target: str) -> float | None:
-    """Multiply a value in ``source`` by this to get ``target``; ``None`` if impossible.
-
-    >>> conversion_factor("亿元", "万元"), conversion_factor("万元", "万元"), conversion_factor("个", "万元")
-    (10000.0, 1.0, None)
-    """
-    if source is None or source == target:
-        return 1.0
-    if _FAMILY.get(source) and _FAMILY.get(source) == _FAMILY.get(target):
-        return _SCALE[source] / _SCALE[target]
-    return None
-
 
 def _pool(history: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """Stored figures overlaid with the file's: what the database would hold after import."""

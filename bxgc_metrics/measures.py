@@ -1,0 +1,112 @@
+"""Units of measure (计量单位): which convert into which, and how a column of figures is shown.
+
+Figures are stored in their indicator's measure (万元, 亿元, 人, 亩 …). Two questions need
+the same answer everywhere — in the importer, on every chart axis and hover, in every
+table and in every exported workbook — so this module answers them once:
+
+- :func:`conversion_factor`: a value written in one measure, expressed in another
+  (亿元 → 万元 is × 10,000), or ``None`` when they are different kinds of quantity;
+- :func:`display_scale`: the measure a *column* of figures is read in. Officials read
+  money in 亿元 once figures run to 10,000 万元 (1 亿元), in 万元 from 10,000 元, so a
+  chart axis of 1,400,000 万元 is labelled 亿元 and reads 140, never ``1.4M``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_SCALE = {
+    "元": 1.0,
+    "万元": 1e4,
+    "亿元": 1e8,
+    "平方米": 1.0,
+    "万平方米": 1e4,
+    "人": 1.0,
+    "万人": 1e4,
+}
+_FAMILY = {
+    "元": "money",
+    "万元": "money",
+    "亿元": "money",
+    "平方米": "area",
+    "万平方米": "area",
+    "人": "people",
+    "万人": "people",
+}
+MONEY = ("元", "万元", "亿元")
+"""The money measures, smallest first."""
+
+
+def conversion_factor(source: str | None, target: str) -> float | None:
+    """Multiply a value in ``source`` by this to get ``target``; ``None`` if impossible.
+
+    >>> conversion_factor("亿元", "万元"), conversion_factor("万元", "万元"), conversion_factor("个", "万元")
+    (10000.0, 1.0, None)
+    """
+    if source is None or source == target:
+        return 1.0
+    if _FAMILY.get(source) and _FAMILY.get(source) == _FAMILY.get(target):
+        return _SCALE[source] / _SCALE[target]
+    return None
+
+
+def is_money(measure: str | None) -> bool:
+    """Whether ``measure`` is 元, 万元 or 亿元."""
+    return measure in MONEY
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How a column of figures stored in one measure is shown."""
+
+    factor: float
+    """Multiply a stored value by this to get the shown value."""
+    measure: str
+    """The measure the shown values are in (an axis title or a column header names it)."""
+    decimals: int
+    """Decimal places the shown values are printed with."""
+
+    def apply(self, value: float) -> float:
+        """``value`` in the shown measure."""
+        return value * self.factor
+
+
+def money_measure(yuan: float) -> str:
+    """The measure an amount of ``yuan`` is read in: 亿元 from 1 亿, 万元 from 1 万, else 元.
+
+    >>> money_measure(2.9e8), money_measure(4.1616e7), money_measure(980.0)
+    ('亿元', '万元', '元')
+    """
+    size = abs(yuan)
+    return "亿元" if size >= 1e8 else ("万元" if size >= 1e4 else "元")
+
+
+_DECIMALS = {"亿元": 2, "万元": 1, "元": 0}
+
+
+def display_scale(values: Iterable[float | None], measure: str) -> Scale:
+    """The measure a column of ``values`` (stored in ``measure``) is read in.
+
+    Money is shown in the measure its largest figure reads in (:func:`money_measure`),
+    so one column, axis or hover never mixes 亿元 and 万元; a column stored in 亿元 stays
+    in 亿元. Other measures are shown as stored.
+
+    Examples
+    --------
+    >>> display_scale([1_400_000.0, 980_000.0], "万元")  # 140 亿元 and 98 亿元
+    Scale(factor=0.0001, measure='亿元', decimals=2)
+    >>> display_scale([4161.6, 3900.0], "万元")
+    Scale(factor=1.0, measure='万元', decimals=1)
+    >>> display_scale([2.0, 2.9], "亿元"), display_scale([158.0], "栋")
+    (Scale(factor=1.0, measure='亿元', decimals=2), Scale(factor=1.0, measure='栋', decimals=1))
+    """
+    if not is_money(measure):
+        return Scale(1.0, measure, 1)
+    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
+    largest = max(finite, default=0.0) * _SCALE[measure]
+    shown = money_measure(largest)
+    if measure == "亿元" or (shown == "元" and measure != "元"):
+        shown = measure  # never below the stored measure: 0.5 万元 stays 0.5 万元
+    return Scale(_SCALE[measure] / _SCALE[shown], shown, _DECIMALS[shown])
