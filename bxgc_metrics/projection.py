@@ -36,7 +36,7 @@ STATUS_NON_POSITIVE = "non_positive"
 """``cagr`` and ``loglinear`` work on logarithms and need positive values."""
 STATUS_IRREGULAR = "irregular"
 """``ets`` needs consecutive periods (no gaps)."""
-COLUMNS = ["period", "value", "lower", "upper", "model"]
+COLUMNS = ["period", "value", "lower", "upper", "sd", "model"]
 """Columns of :attr:`Projection.frame`."""
 
 
@@ -46,12 +46,17 @@ class Projection:
 
     frame: pd.DataFrame
     """Columns :data:`COLUMNS`: future ``period`` (int), point ``value``, prediction
-    interval ``lower``/``upper`` (NaN for ``plan`` and ``cagr``, which carry no error
-    model) and ``model``. Empty unless ``status`` is ``ok``."""
+    interval ``lower``/``upper`` and the predictive standard deviation ``sd`` behind it
+    (in logs for ``loglinear``; all three NaN for ``plan`` and ``cagr``, which carry no
+    error model) and ``model``. Empty unless ``status`` is ``ok``."""
     status: str
     """``ok``, ``too_short``, ``non_positive`` or ``irregular``."""
     model: str
     """The model name."""
+    df: float = float("nan")
+    """Degrees of freedom of the predictive distribution: Student's t with ``n - 2`` for
+    the trends, ``inf`` (normal) for ETS, NaN without an error model. The interval is
+    ``value ± t(df) quantile × sd`` (in logs for ``loglinear``)."""
 
 
 def _clean(series: pd.Series, window: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -89,8 +94,9 @@ def _cagr(periods: np.ndarray, values: np.ndarray, horizon: int) -> np.ndarray:
 
 def _trend(
     periods: np.ndarray, y: np.ndarray, future: np.ndarray, level: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Least-squares line with a t-based prediction interval at ``future`` periods."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Least-squares line with a t-based prediction interval at ``future`` periods, and
+    the predictive standard deviation behind it."""
     from scipy import stats
 
     x = periods - periods.mean()
@@ -102,7 +108,7 @@ def _trend(
     spread = se * np.sqrt(1 + 1 / n + xf**2 / (x @ x))
     half = stats.t.ppf((1 + level) / 2, n - 2) * spread
     mean = intercept + slope * xf
-    return mean, mean - half, mean + half
+    return mean, mean - half, mean + half, spread
 
 
 def _fit_ets(values: np.ndarray) -> ETSResults:
@@ -117,14 +123,16 @@ def _fit_ets(values: np.ndarray) -> ETSResults:
 
 def _ets(
     values: np.ndarray, horizon: int, level: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """ETS point forecast and prediction interval."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """ETS point forecast, prediction interval and forecast standard deviation."""
     fit = _fit_ets(values)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pred = fit.get_prediction(start=len(values), end=len(values) + horizon - 1)
         frame = pred.summary_frame(alpha=1 - level)
-    return frame["mean"].to_numpy(), frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy()
+        sd = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
+    mean = frame["mean"].to_numpy()
+    return mean, frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy(), sd
 
 
 def _forecast(
@@ -134,20 +142,27 @@ def _forecast(
     horizon: int,
     rates: npt.ArrayLike | None,
     level: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Dispatch to one model; returns value, lower, upper."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dispatch to one model; returns value, lower, upper and sd."""
     future = periods[-1] + np.arange(1, horizon + 1)
     none = np.full(horizon, np.nan)
     if model == "plan":
-        return _plan(values, horizon, rates), none, none
+        return _plan(values, horizon, rates), none, none, none
     if model == "cagr":
-        return _cagr(periods, values, horizon), none, none
+        return _cagr(periods, values, horizon), none, none, none
     if model == "linear":
         return _trend(periods, values, future, level)
     if model == "loglinear":
-        mean, lower, upper = _trend(periods, np.log(values), future, level)
-        return np.exp(mean), np.exp(lower), np.exp(upper)
+        mean, lower, upper, sd = _trend(periods, np.log(values), future, level)
+        return np.exp(mean), np.exp(lower), np.exp(upper), sd
     return _ets(values, horizon, level)
+
+
+def _df(model: str, n: int) -> float:
+    """Degrees of freedom of a model's predictive distribution (see :class:`Projection`)."""
+    if model in ("linear", "loglinear"):
+        return float(n - 2)
+    return float("inf") if model == "ets" else float("nan")
 
 
 def project(
@@ -212,12 +227,12 @@ def project(
     status = _status(model, periods, values)
     if status != STATUS_OK:
         return Projection(frame=_empty(), status=status, model=model)
-    value, lower, upper = _forecast(model, periods, values, horizon, rates, level)
+    value, lower, upper, sd = _forecast(model, periods, values, horizon, rates, level)
     future = periods[-1] + np.arange(1, horizon + 1)
     frame = pd.DataFrame(
-        {"period": future, "value": value, "lower": lower, "upper": upper, "model": model}
-    )
-    return Projection(frame=frame, status=STATUS_OK, model=model)
+        {"period": future, "value": value, "lower": lower, "upper": upper, "sd": sd}
+    ).assign(model=model)
+    return Projection(frame=frame, status=STATUS_OK, model=model, df=_df(model, len(values)))
 
 
 def _empty() -> pd.DataFrame:
@@ -228,6 +243,7 @@ def _empty() -> pd.DataFrame:
             "value": pd.Series(dtype=float),
             "lower": pd.Series(dtype=float),
             "upper": pd.Series(dtype=float),
+            "sd": pd.Series(dtype=float),
             "model": pd.Series(dtype="str"),
         }
     )

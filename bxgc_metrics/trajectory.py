@@ -4,8 +4,10 @@ The store keeps monthly year-to-date figures; catching up is a question about ye
 module turns observations into annual series (the December year-to-date figure, or the
 annual figure itself), projects them, and answers, for each benchmark: when do we
 overtake at the chosen growth rates, what growth do we need to be level by a target year,
-how likely is it on the simulated paths, and how many years behind are we now. It also
-gathers a plan's stated values and growth rates for :func:`bxgc_metrics.audit.audit_plan`.
+how likely is it under the model's own uncertainty, and how many years behind are we now.
+All of them come from one set of projected paths per model (:func:`trajectory`), the
+paths the chart draws. It also gathers a plan's stated values and growth rates for
+:func:`bxgc_metrics.audit.audit_plan`.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.catchup import (
+    STATUS_NO_PROJECTION,
+    STATUS_NOT_FASTER,
+    STATUS_NOT_WITHIN_HORIZON,
     catch_up,
-    catch_up_projected,
     first_crossing,
     required_rate,
     time_distance,
 )
 from bxgc_metrics.growth import cagr
-from bxgc_metrics.projection import project
+from bxgc_metrics.projection import Projection, project
 
 _YEAR_END = {"Y": 0, "H": 2, "Q": 4, "M": 12}
 
@@ -94,22 +98,74 @@ def default_rate(series: pd.Series, window: int = 3) -> float:
     return float(cagr(tail.iloc[0], tail.iloc[-1], tail.index[-1] - tail.index[0]))
 
 
+HORIZON = 30
+"""Years projected past the base year (at least to the target year): far enough that a
+crossing the chart shows is never cut off, and that "not within the horizon" means
+"not within a generation"."""
+
+CONSTANT_RATE_MODELS = ("plan", "cagr")
+"""Models that compound a constant rate: their crossing has a closed form (and they carry
+no error model, so no probability)."""
+
+PROBABILITY_NOTES = ("", "no_error_model", "no_projection")
+"""Why ``probability`` is missing: ``no_error_model`` for the constant-rate models (their
+answer is yes or no), ``no_projection`` when a series could not be projected."""
+
+ANSWER_COLUMNS = (
+    "benchmark_code",
+    "base_year",
+    "chaser_value",
+    "benchmark_value",
+    "gap",
+    "gap_ratio",
+    "chaser_rate",
+    "benchmark_rate",
+    "crossing_time",
+    "crossing_period",
+    "status",
+    "target_year",
+    "chaser_at_target",
+    "benchmark_at_target",
+    "required_rate",
+    "probability",
+    "probability_note",
+)
+"""Columns of :attr:`Trajectory.answers` (a benchmark without a common year gets only
+``benchmark_code`` and ``status = "missing"``)."""
+
+
 @dataclass(frozen=True)
 class Trajectory:
-    """Everything the catch-up page shows for one chaser and its benchmarks."""
+    """Everything the catch-up page shows for one chaser and its benchmarks, under one model.
 
+    Every answer comes from the same projected paths the chart draws: the crossing
+    year is where the paths meet, the required rate closes the gap to the benchmark's
+    path at the target year, and the probability is read off the same predictive
+    distributions as the chart's bands.
+    """
+
+    model: str
+    """The projection model (:data:`bxgc_metrics.projection.MODELS`)."""
     history: pd.DataFrame
     """``unit_code, year, value`` of the annual actuals used."""
     projection: pd.DataFrame
-    """``unit_code, period, value, lower, upper, model`` for every unit projected."""
+    """``unit_code, period, value, lower, upper, sd, model`` for every unit projected,
+    :data:`HORIZON` years past the base year (at least to the target year)."""
     status: dict[str, str]
     """Projection status per unit (``ok``, ``too_short``, …)."""
     answers: pd.DataFrame
-    """One row per benchmark: ``benchmark_code, base_year, chaser_value, benchmark_value,
-    gap`` (positive = behind), ``gap_ratio`` (gap / benchmark), the growth rates used,
-    the closed-form ``crossing_time, crossing_period, status`` at those rates,
-    ``required_rate`` to be level by the target year, and ``model_crossing``, the first
-    year the model's projected paths are level."""
+    """One row per benchmark, columns :data:`ANSWER_COLUMNS`: the base year (the latest
+    year both are observed) and the levels then; ``gap`` (positive = behind) and
+    ``gap_ratio`` (gap / benchmark); the growth rates the model runs at (the what-if
+    rates for ``plan``, the historic CAGR for ``cagr``, the average growth from the base
+    year to the target year on the projected path otherwise); ``crossing_period``, the
+    first year at or after the base year in which the chaser's path is level or ahead,
+    with ``status`` (:mod:`bxgc_metrics.catchup` statuses) and, for the constant-rate
+    models, the continuous ``crossing_time``; both paths at the target year;
+    ``required_rate``, the constant growth from the base year that reaches the
+    benchmark's path at the target year; ``probability`` of being level or ahead *in*
+    the target year under the model's predictive distributions, NaN with a
+    ``probability_note`` (:data:`PROBABILITY_NOTES`) when there is none."""
     distance: pd.DataFrame
     """``benchmark_code, period, time_distance`` (years behind; negative = ahead)."""
 
@@ -123,37 +179,68 @@ def trajectory(
     target_year: int,
     rates: Mapping[str, float],
     higher_is_better: bool = True,
-    horizon: int = 10,
+    horizon: int = HORIZON,
 ) -> Trajectory:
-    """Project the chaser and each benchmark and answer the catch-up questions.
+    """Project the chaser and each benchmark with one model and answer the catch-up questions.
 
-    ``rates`` gives each unit's growth rate for the what-if (``plan``) projection and
-    the closed-form crossing; units without one use :func:`default_rate`.
+    Parameters
+    ----------
+    annual
+        ``unit_code, year, value`` (:func:`annual_series`).
+    chaser, benchmarks
+        Unit codes.
+    model
+        One of :data:`bxgc_metrics.projection.MODELS`.
+    target_year
+        The year by which the chaser wants to be level.
+    rates
+        Growth rates (fractions) for the ``plan`` model, the what-if sliders; units
+        without one use :func:`default_rate`. Other models ignore them.
+    higher_is_better
+        The indicator's direction.
+    horizon
+        Years to project past the latest base year (at least to the target year).
+
+    Returns
+    -------
+    Trajectory
+
+    Examples
+    --------
+    Plan four at its own 2010 rates, 60 % against 15 %: level in 2012, and being level
+    already in 2011 would need 2.9 × 1.15 / 2.0 − 1 = 66.75 % a year.
+
+    >>> annual = pd.DataFrame({"unit_code": ["ours", "bench"], "year": [2010, 2010],
+    ...                        "value": [2.0, 2.9]})
+    >>> row = trajectory(annual, "ours", ["bench"], model="plan", target_year=2011,
+    ...                  rates={"ours": 0.6, "bench": 0.15}).answers.iloc[0]
+    >>> float(row["crossing_period"]), row["status"], round(float(row["required_rate"]), 4)
+    (2012.0, 'catches_up', 0.6675)
     """
     series = {
         u: annual[annual["unit_code"] == u].set_index("year")["value"]
         for u in [chaser, *benchmarks]
     }
     used = {u: rates.get(u, default_rate(s)) for u, s in series.items()}
+    until = _until(series, target_year, horizon)
     projections = {
-        u: project(s, horizon, model, rates=used[u] if model == "plan" else None)
-        if len(s)
-        else None
-        for u, s in series.items()
+        u: _project(s, model, used[u], until) if len(s) else None for u, s in series.items()
     }
-    frames = [p.frame.assign(unit_code=u) for u, p in projections.items() if p is not None]
+    frames = [
+        p.frame.assign(unit_code=u)
+        for u, p in projections.items()
+        if p is not None and not p.frame.empty
+    ]
     projection = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     status = {u: (p.status if p is not None else "no_data") for u, p in projections.items()}
     answers = [
         _answer(
-            series[chaser],
-            series[b],
-            b,
-            used[chaser],
-            used[b],
-            target_year,
-            higher_is_better,
-            _paths(series, projection, chaser, b),
+            _Side(series[chaser], projections[chaser], used[chaser]),
+            _Side(series[b], projections[b], used[b]),
+            code=b,
+            model=model,
+            target_year=target_year,
+            higher_is_better=higher_is_better,
         )
         for b in benchmarks
     ]
@@ -163,6 +250,7 @@ def trajectory(
         if len(series[b])
     ]
     return Trajectory(
+        model=model,
         history=annual[annual["unit_code"].isin(series)].reset_index(drop=True),
         projection=projection,
         status=status,
@@ -173,43 +261,131 @@ def trajectory(
     )
 
 
-def _paths(
-    series: Mapping[str, pd.Series], projection: pd.DataFrame, chaser: str, benchmark: str
-) -> tuple[pd.Series, pd.Series]:
-    """History followed by the model's projection, for the chaser and one benchmark."""
-
-    def path(unit: str) -> pd.Series:
-        if projection.empty:
-            return series[unit]
-        ahead = projection[projection["unit_code"] == unit].set_index("period")["value"]
-        return pd.concat([series[unit], ahead]).sort_index()
-
-    return path(chaser), path(benchmark)
+def _until(series: Mapping[str, pd.Series], target_year: int, horizon: int) -> int:
+    """The last year projected: ``horizon`` past the latest observation, at least the target."""
+    last = max((int(s.dropna().index.max()) for s in series.values() if s.notna().any()), default=0)
+    return max(target_year, last + horizon)
 
 
-def _model_crossing(paths: tuple[pd.Series, pd.Series], base: int, higher_is_better: bool) -> float:
-    """The first period from ``base`` on where the chaser's path is level or ahead."""
-    ours, theirs = (p[p.index >= base] for p in paths)
-    return first_crossing(ours, theirs, 1.0 if higher_is_better else -1.0)[0]
+def _project(series: pd.Series, model: str, rate: float, until: int) -> Projection:
+    """``series`` projected to ``until`` (at least one year) with ``model``."""
+    steps = max(until - int(series.dropna().index.max()), 1) if series.notna().any() else 1
+    return project(series, steps, model, rates=rate if model == "plan" else None)
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One unit of a pair: its history, its projection and its what-if rate."""
+
+    history: pd.Series
+    projection: Projection | None
+    rate: float
+
+    def path(self) -> pd.Series:
+        """History followed by the projection (the line the chart draws)."""
+        if self.projection is None or self.projection.frame.empty:
+            return self.history.dropna().sort_index()
+        ahead = self.projection.frame.set_index("period")["value"]
+        return pd.concat([self.history.dropna(), ahead]).sort_index()
+
+    def at(self, year: int) -> tuple[float, float]:
+        """Point value and predictive sd in ``year`` (sd 0 when observed, NaN if unknown)."""
+        if year in self.history.index and pd.notna(self.history.get(year)):
+            return float(self.history[year]), 0.0
+        if self.projection is None or self.projection.frame.empty:
+            return float("nan"), float("nan")
+        row = self.projection.frame.set_index("period").reindex([year]).iloc[0]
+        return float(row["value"]), float(row["sd"])
+
+
+def _model_rate(side: _Side, model: str, base: int, target_year: int) -> float:
+    """The growth rate the model runs at (see :attr:`Trajectory.answers`)."""
+    if model == "plan":
+        return float(side.rate)
+    if model == "cagr":
+        clean = side.history.dropna().sort_index()
+        if len(clean) < 2:
+            return float("nan")
+        return float(cagr(clean.iloc[0], clean.iloc[-1], clean.index[-1] - clean.index[0]))
+    start, end = side.at(base)[0], side.at(target_year)[0]
+    return float(cagr(start, end, target_year - base)) if target_year > base else float("nan")
+
+
+def _crossing(
+    ours: _Side, theirs: _Side, model: str, rates: tuple[float, float], base: int, sign: float
+) -> tuple[float, float, str]:
+    """Crossing time (constant-rate models only), crossing year and status, from the paths.
+
+    Paths that do not meet within the projection are "not within the horizon", except
+    that a constant-rate chaser growing no faster than its benchmark is told it never
+    catches up (``not_faster``, from the closed form). A crossing further away than the
+    horizon is not named: no chart could show it, and no leader plans for it.
+    """
+    a, b = float(ours.history[base]), float(theirs.history[base])
+    closed = catch_up(a, rates[0], b, rates[1], base, sign > 0)
+    constant = model in CONSTANT_RATE_MODELS
+    time = float(closed.crossing_time) if constant else float("nan")
+    if ours.projection is None or theirs.projection is None:
+        return float("nan"), float("nan"), STATUS_NO_PROJECTION
+    if ours.projection.status != "ok" or theirs.projection.status != "ok":
+        return float("nan"), float("nan"), STATUS_NO_PROJECTION
+    ours_path, theirs_path = (p[p.index >= base] for p in (ours.path(), theirs.path()))
+    year, status = first_crossing(ours_path, theirs_path, sign)
+    if constant and status == STATUS_NOT_WITHIN_HORIZON and closed.status == STATUS_NOT_FASTER:
+        return time, year, STATUS_NOT_FASTER
+    return time, year, status
+
+
+def _probability(
+    ours: _Side, theirs: _Side, model: str, target_year: int, sign: float
+) -> tuple[float, str]:
+    """P(chaser level or ahead in ``target_year``) under the model, or NaN and why.
+
+    The two series' predictive distributions are independent: Student's t with the
+    smaller of their degrees of freedom (normal for ETS), in logs for ``loglinear``.
+    The chance is at least one half exactly when the chart's point paths have the chaser
+    level or ahead in the target year.
+    """
+    if model in CONSTANT_RATE_MODELS:
+        return float("nan"), "no_error_model"
+    if ours.projection is None or theirs.projection is None:
+        return float("nan"), "no_projection"
+    if ours.projection.status != "ok" or theirs.projection.status != "ok":
+        return float("nan"), "no_projection"
+    (ma, sa), (mb, sb) = ours.at(target_year), theirs.at(target_year)
+    if model == "loglinear":
+        ma, mb = np.log(ma), np.log(mb)
+    diff, spread = sign * (ma - mb), float(np.hypot(sa, sb))
+    if not np.isfinite(diff) or not np.isfinite(spread):
+        return float("nan"), "no_projection"
+    if spread == 0:
+        return float(diff >= 0), ""
+    from scipy import stats  # slow to import; only the catch-up page needs it
+
+    df = min(ours.projection.df, theirs.projection.df)
+    return float(stats.t.cdf(diff / spread, df)), ""
 
 
 def _answer(
-    ours: pd.Series,
-    theirs: pd.Series,
+    ours: _Side,
+    theirs: _Side,
+    *,
     code: str,
-    rate: float,
-    their_rate: float,
+    model: str,
     target_year: int,
     higher_is_better: bool,
-    paths: tuple[pd.Series, pd.Series],
 ) -> dict:
-    common = ours.index.intersection(theirs.index)
+    common = ours.history.dropna().index.intersection(theirs.history.dropna().index)
     if common.empty:
         return {"benchmark_code": code, "status": "missing"}
     base = int(common.max())
-    a, b = float(ours[base]), float(theirs[base])
-    closed = catch_up(a, rate, b, their_rate, base, higher_is_better)
-    gap = (b - a) if higher_is_better else (a - b)
+    sign = 1.0 if higher_is_better else -1.0
+    a, b = float(ours.history[base]), float(theirs.history[base])
+    rates = tuple(_model_rate(side, model, base, target_year) for side in (ours, theirs))
+    time, year, status = _crossing(ours, theirs, model, rates, base, sign)
+    ours_t, theirs_t = ours.at(target_year)[0], theirs.at(target_year)[0]
+    chance, note = _probability(ours, theirs, model, target_year, sign)
+    gap = sign * (b - a)
     return {
         "benchmark_code": code,
         "base_year": base,
@@ -217,36 +393,18 @@ def _answer(
         "benchmark_value": b,
         "gap": gap,
         "gap_ratio": gap / b if b else np.nan,
-        "chaser_rate": rate,
-        "benchmark_rate": their_rate,
-        "crossing_time": closed.crossing_time,
-        "crossing_period": closed.crossing_period,
-        "status": closed.status,
-        "required_rate": required_rate(
-            a, b, their_rate, max(target_year - base, 1), higher_is_better
-        ),
-        "model_crossing": _model_crossing(paths, base, higher_is_better),
+        "chaser_rate": rates[0],
+        "benchmark_rate": rates[1],
+        "crossing_time": time,
+        "crossing_period": year,
+        "status": status,
+        "target_year": target_year,
+        "chaser_at_target": ours_t,
+        "benchmark_at_target": theirs_t,
+        "required_rate": float(required_rate(a, theirs_t, 0.0, max(target_year - base, 1))),
+        "probability": chance,
+        "probability_note": note,
     }
-
-
-def catch_up_probability(
-    annual: pd.DataFrame,
-    chaser: str,
-    benchmark: str,
-    target_year: int,
-    higher_is_better: bool = True,
-    n_paths: int = 1000,
-) -> float:
-    """Share of simulated (ETS) paths on which the chaser is level by ``target_year``.
-
-    NaN when a series is too short to simulate.
-    """
-    ours = annual[annual["unit_code"] == chaser].set_index("year")["value"]
-    theirs = annual[annual["unit_code"] == benchmark].set_index("year")["value"]
-    result = catch_up_projected(
-        ours, theirs, target_year, models=(), higher_is_better=higher_is_better, n_paths=n_paths
-    )
-    return float(result.probability)
 
 
 def stated_crossing(

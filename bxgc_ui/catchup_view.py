@@ -6,7 +6,14 @@ import math
 
 import pandas as pd
 
-from bxgc_metrics.trajectory import default_rate
+from bxgc_metrics.catchup import (
+    STATUS_CATCHES_UP,
+    STATUS_LEVEL,
+    STATUS_NO_PROJECTION,
+    STATUS_NOT_FASTER,
+    STATUS_NOT_WITHIN_HORIZON,
+)
+from bxgc_metrics.trajectory import HORIZON, default_rate
 from bxgc_ui import fmt
 from bxgc_ui.i18n import lang, name, t
 
@@ -79,41 +86,80 @@ def default_rates(
     return out
 
 
-def crossing_text(answer: pd.Series) -> str:
-    """The year of overtaking, or why there is none."""
-    if answer["status"] == "already_level_or_ahead":
+def crossing_text(answer: pd.Series, model: str) -> str:
+    """The year of overtaking under ``model``, or why there is none (statuses of
+    :attr:`bxgc_metrics.trajectory.Trajectory.answers`)."""
+    status = answer.get("status")
+    if status == STATUS_LEVEL:
         return t("catchup_ahead")
-    year = answer["crossing_period"]
-    if isinstance(year, float) and math.isnan(year):
-        return t("catchup_never")
-    return t("catchup_year", year=int(year))
+    if status == STATUS_CATCHES_UP:
+        return t("catchup_year", year=int(answer["crossing_period"]))
+    if status == STATUS_NOT_FASTER:
+        return t("catchup_never_cagr" if model == "cagr" else "catchup_never_plan")
+    if status == STATUS_NOT_WITHIN_HORIZON:
+        return t("catchup_not_within", n=HORIZON)
+    return t("catchup_no_projection") if status == STATUS_NO_PROJECTION else "—"
+
+
+def probability_text(answer: pd.Series) -> tuple[str, str]:
+    """The chance shown, and the help beside it saying what it means or why it is "—"."""
+    chance = answer.get("probability", math.nan)
+    if isinstance(chance, float) and not math.isnan(chance):
+        year = int(answer["target_year"])
+        return fmt.pct(chance, signed=False, digits=0), t("catchup_probability_help", year=year)
+    note = answer.get("probability_note")
+    key = "catchup_probability_fixed" if note == "no_error_model" else "catchup_probability_short"
+    return "—", t(key)
+
+
+def required_help(answer: pd.Series, measure: str) -> str:
+    """What the required rate means, with the figures it starts from and aims at."""
+    return t(
+        "catchup_required_help",
+        base=int(answer["base_year"]),
+        value=fmt.amount(answer["chaser_value"], measure, lang()),
+        target=int(answer["target_year"]),
+        bench=fmt.amount(answer["benchmark_at_target"], measure, lang()),
+    )
 
 
 def chart_labels(indicator: str, crossing: float) -> dict[str, str]:
     """Texts of the trajectory chart."""
     finite = isinstance(crossing, float | int) and not math.isnan(float(crossing))
+    year = int(crossing) if finite else 0
     return {
         "title": t("catchup_chart_title", indicator=indicator),
         "x": t("catchup_axis_year"),
         "history": t("catchup_history"),
         "projected": t("catchup_projected"),
+        "band": t("catchup_band"),
         "stated": t("catchup_stated"),
-        "cross": t("catchup_cross_label", year=int(crossing)) if finite else "",
+        "cross": t("catchup_cross_label", year=year) if finite else "",
+        "cross_on_target": t("catchup_cross_on_target", year=year) if finite else "",
         "target": t("catchup_target_label"),
     }
 
 
-def answers_table(answers: pd.DataFrame, names: dict[str, str], measure: str) -> pd.DataFrame:
-    """One row per benchmark, formatted for reading."""
+def answers_table(
+    answers: pd.DataFrame, names: dict[str, str], measure: str, model: str
+) -> pd.DataFrame:
+    """One row per benchmark, formatted for reading (the same answers as the headline)."""
+    answers = answers[answers["status"] != "missing"]
+    if answers.empty:
+        return pd.DataFrame()
+    year = int(answers["target_year"].iloc[0])
     return pd.DataFrame(
         {
             t("catchup_benchmarks"): answers["benchmark_code"].map(names),
             t("catchup_gap", year=int(answers["base_year"].iloc[0])): [
                 fmt.amount(v, measure, lang()) for v in answers["gap"]
             ],
-            t("catchup_crossing"): [crossing_text(r) for _, r in answers.iterrows()],
-            t("catchup_required", year=""): [
+            t("catchup_crossing"): [crossing_text(r, model) for _, r in answers.iterrows()],
+            t("catchup_required", year=year): [
                 fmt.pct(v, signed=False) for v in answers["required_rate"]
+            ],
+            t("catchup_probability", year=year): [
+                probability_text(r)[0] for _, r in answers.iterrows()
             ],
         }
     )
@@ -135,3 +181,16 @@ def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> lis
         )
         for r in flags.itertuples()
     ]
+
+
+def model_rates_text(answer: pd.Series, model: str, benchmark: str) -> str:
+    """For a model that ignores the growth sliders: say so, with the rates it implies."""
+    return t(
+        "catchup_rates_model",
+        model=t(f"model_{model}"),
+        base=int(answer["base_year"]),
+        target=int(answer["target_year"]),
+        ours=fmt.pct(answer["chaser_rate"]),
+        theirs=fmt.pct(answer["benchmark_rate"]),
+        name=fmt.md(benchmark),
+    )

@@ -6,26 +6,42 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from bxgc_metrics.measures import display_scale
 from bxgc_metrics.trajectory import Trajectory
+from bxgc_ui.fmt import chart
+from bxgc_ui.palette import (
+    BAND_COLOURS,
+    GOOD,
+    HONOUR,
+    INK,
+    MUTED,
+    NEUTRAL,
+    PACE_COLOURS,
+    PHASE_COLOURS,
+    SERIES,
+    WARNING,
+)
 
-RED, GREY, GREEN, INK = "#C8102E", "#9AA0A6", "#2E7D32", "#1F2937"
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
+"""Axis number format: 1,400,000 or 140 (with the measure in the title), never ``1.4M``."""
 
 
 def _base(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
-        title=title,
+        title=chart(title),
         font={"family": FONT, "size": 14},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        xaxis_title=x_title,
-        yaxis_title=y_title,
+        xaxis_title=chart(x_title),
+        yaxis_title=chart(y_title),
         hoverlabel={"font": {"family": FONT}},
         legend={"orientation": "h", "y": -0.2},
     )
+    fig.update_xaxes(**PLAIN_NUMBERS)
+    fig.update_yaxes(**PLAIN_NUMBERS)
     return fig
 
-
-PACE_COLOURS = {"ahead": GREEN, "on_pace": "#1F4E79", "behind": RED, "unknown": GREY}
 
 CHART_TOP, CHART_BOTTOM = 15, 5
 """Bars a unit chart draws at most: the first ``CHART_TOP`` and the last ``CHART_BOTTOM``.
@@ -58,13 +74,13 @@ def completion_bars(
     best_first = table.sort_values("completion", ascending=False, na_position="last")
     data = head_and_tail(best_first).iloc[::-1]
     if "status" in data:
-        colors = [PACE_COLOURS.get(s, GREY) for s in data["status"]]
+        colors = [PACE_COLOURS.get(s, MUTED) for s in data["status"]]
     else:
-        colors = [RED if c < time_progress else GREEN for c in data["completion"].fillna(0)]
+        colors = [WARNING if c < time_progress else GOOD for c in data["completion"].fillna(0)]
     fig = go.Figure(
         go.Bar(
             x=data["completion"] * 100,
-            y=data["label"],
+            y=[chart(label) for label in data["label"]],
             orientation="h",
             marker_color=colors,
             text=[f"{c * 100:.1f}%" for c in data["completion"].fillna(0)],
@@ -92,7 +108,15 @@ def completion_bars(
     return _base(fig, title, x_title, "")
 
 
-PALETTE = ("#1F4E79", "#B7791F", "#2F855A", "#6B21A8", "#6B7280")
+def trajectory_window(tr: Trajectory, target_year: int, crossing: float | None) -> tuple[int, int]:
+    """The years the catch-up chart shows: the history, then at least to the target year
+    and the crossing year (a crossing is never cut off), and a few years past the base."""
+    first = int(tr.history["year"].min()) if len(tr.history) else target_year - 5
+    base = int(tr.history["year"].max()) if len(tr.history) else target_year - 1
+    last = max(target_year, base + 3)
+    if crossing is not None and np.isfinite(crossing):
+        last = max(last, int(crossing))
+    return first, last + 1
 
 
 def trajectory_figure(
@@ -106,56 +130,89 @@ def trajectory_figure(
     crossing: float | None,
 ) -> go.Figure:
     """History (solid), projection (dashed, with its band), the plan as stated (dotted),
-    the crossing year and the target year."""
+    the crossing year and the target year.
+
+    Values are drawn in the measure officials read them in (:func:`display_scale`:
+    亿元 once they run to 10,000 万元), named in the value axis title and every hover.
+    The window (:func:`trajectory_window`) always reaches the crossing year; when the
+    crossing falls in the target year one label says both.
+    """
+    first, last = trajectory_window(tr, target_year, crossing)
+    shown = _visible(tr, first, last)
+    every = [shown.history["value"], stated.get("value", pd.Series(dtype=float))]
+    if len(shown.projection):
+        every += [shown.projection[c] for c in ("value", "lower", "upper")]
+    scale = display_scale(pd.concat(every, ignore_index=True), measure)
     fig = go.Figure()
-    units = [chaser, *[u for u in dict.fromkeys(tr.history["unit_code"]) if u != chaser]]
+    units = [chaser, *[u for u in dict.fromkeys(shown.history["unit_code"]) if u != chaser]]
     for i, unit in enumerate(units):
-        color = RED if unit == chaser else PALETTE[(i - 1) % len(PALETTE)]
-        _trajectory_traces(fig, tr, unit, names.get(unit, unit), color, stated, labels, measure)
-    if crossing is not None and np.isfinite(crossing):
-        fig.add_vline(
-            x=crossing,
-            line_color=RED,
-            line_width=2,
-            annotation_text=labels["cross"],
-            annotation_position="top left",
-            annotation_font_color=RED,
-        )
-    fig.add_vline(
-        x=target_year,
-        line_dash="dot",
-        line_color=GREY,
-        annotation_text=labels["target"],
-        annotation_position="top right",
-    )
-    last = max(target_year, int(crossing) if crossing is not None and np.isfinite(crossing) else 0)
-    first = int(tr.history["year"].min()) if len(tr.history) else target_year - 5
-    _clip_y(fig, first - 0.5, last + 1.5)
-    fig.update_layout(height=460, hovermode="x unified")
+        color = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
+        trace = _Trace(names.get(unit, unit), color, labels, scale.measure, scale.factor)
+        _trajectory_traces(fig, shown, unit, stated, trace)
+    _year_marks(fig, labels, target_year, crossing)
+    _clip_y(fig, first - 0.5, last + 0.5)
+    fig.update_layout(height=460, hovermode="x unified", margin={"t": 80})
     fig.update_xaxes(dtick=1, tickformat="d")
-    return _base(fig, labels["title"], labels["x"], measure)
+    return _base(fig, labels["title"], labels["x"], scale.measure)
+
+
+def _visible(tr: Trajectory, first: int, last: int) -> Trajectory:
+    """``tr`` with its projection cut to the chart's window (hover stays in view)."""
+    projection = tr.projection
+    if len(projection):
+        projection = projection[projection["period"] <= last]
+    return Trajectory(tr.model, tr.history, projection, tr.status, tr.answers, tr.distance)
+
+
+def _year_marks(
+    fig: go.Figure, labels: dict[str, str], target_year: int, crossing: float | None
+) -> None:
+    """The crossing year (green, labelled at the top) and the target year (grey, labelled
+    at the bottom), or one label when they coincide: the two never overprint."""
+    crosses = crossing is not None and np.isfinite(crossing)
+    same = crosses and int(crossing) == target_year  # type: ignore[arg-type]
+    if crosses:
+        fig.add_vline(x=crossing, line_color=GOOD, line_width=2)
+        text = labels["cross_on_target"] if same else labels["cross"]
+        fig.add_annotation(
+            x=crossing, y=1.0, yref="paper", yanchor="bottom", text=text,
+            showarrow=False, font={"color": GOOD},
+        )  # fmt: skip
+    if not same:
+        fig.add_vline(x=target_year, line_dash="dot", line_color=MUTED)
+        fig.add_annotation(
+            x=target_year, y=0.0, yref="paper", yanchor="bottom", xanchor="left",
+            text=labels["target"], showarrow=False, font={"color": INK},
+        )  # fmt: skip
+
+
+class _Trace:
+    """How one unit's lines are drawn: its name, colour, texts and the value scale."""
+
+    def __init__(
+        self, name: str, color: str, labels: dict[str, str], measure: str, factor: float
+    ) -> None:
+        self.name, self.color, self.labels, self.factor = chart(name), color, labels, factor
+        self.hover = f"%{{meta}} %{{x}}：%{{y:,.2f}}{chart(measure)}<extra></extra>"
+
+    def legend(self, key: str) -> str:
+        return f"{self.name}（{self.labels[key]}）"
 
 
 def _trajectory_traces(
-    fig: go.Figure,
-    tr: Trajectory,
-    unit: str,
-    name: str,
-    color: str,
-    stated: pd.DataFrame,
-    labels: dict[str, str],
-    measure: str,
+    fig: go.Figure, tr: Trajectory, unit: str, stated: pd.DataFrame, how: _Trace
 ) -> None:
     hist = tr.history[tr.history["unit_code"] == unit]
-    hover = f"{name} %{{x}}：%{{y:,.2f}} {measure}<extra></extra>"
+    k = how.factor
     fig.add_trace(
         go.Scatter(
             x=hist["year"],
-            y=hist["value"],
+            y=hist["value"] * k,
             mode="lines+markers",
-            name=f"{name}（{labels['history']}）",
-            line={"color": color, "width": 3},
-            hovertemplate=hover,
+            name=how.legend("history"),
+            line={"color": how.color, "width": 3},
+            meta=how.name,
+            hovertemplate=how.hover,
         )
     )
     proj = tr.projection[tr.projection["unit_code"] == unit] if len(tr.projection) else None
@@ -165,22 +222,24 @@ def _trajectory_traces(
             fig.add_trace(
                 go.Scatter(
                     x=list(proj["period"]) + list(proj["period"][::-1]),
-                    y=list(proj["upper"]) + list(proj["lower"][::-1]),
+                    y=list(proj["upper"] * k) + list(proj["lower"][::-1] * k),
                     fill="toself",
-                    fillcolor=_alpha(color, 0.15),
+                    fillcolor=_alpha(how.color, 0.15),
                     line={"width": 0},
                     hoverinfo="skip",
                     showlegend=False,
+                    name=how.legend("band"),
                 )
             )
         fig.add_trace(
             go.Scatter(
                 x=joined["period"],
-                y=joined["value"],
+                y=joined["value"] * k,
                 mode="lines",
-                name=f"{name}（{labels['projected']}）",
-                line={"color": color, "dash": "dash", "width": 2},
-                hovertemplate=hover,
+                name=how.legend("projected"),
+                line={"color": how.color, "dash": "dash", "width": 2},
+                meta=how.name,
+                hovertemplate=how.hover,
             )
         )
     plan = stated[stated["unit"] == unit] if len(stated) else stated
@@ -188,12 +247,13 @@ def _trajectory_traces(
         fig.add_trace(
             go.Scatter(
                 x=plan["period"],
-                y=plan["value"],
+                y=plan["value"] * k,
                 mode="lines+markers",
-                name=f"{name}（{labels['stated']}）",
+                name=how.legend("stated"),
                 marker_symbol="diamond",
-                line={"color": color, "dash": "dot", "width": 2},
-                hovertemplate=hover,
+                line={"color": how.color, "dash": "dot", "width": 2},
+                meta=how.name,
+                hovertemplate=how.hover,
             )
         )
 
@@ -227,7 +287,7 @@ def _alpha(hex_color: str, alpha: float) -> str:
 def distance_figure(distance: pd.DataFrame, title: str, x_title: str, y_title: str) -> go.Figure:
     """Years behind (positive, red) or ahead (negative, green) per year."""
     data = distance.dropna(subset=["time_distance"])
-    colors = [RED if v > 0 else GREEN for v in data["time_distance"]]
+    colors = [WARNING if v > 0 else GOOD for v in data["time_distance"]]
     fig = go.Figure(
         go.Bar(
             x=data["period"],
@@ -250,16 +310,23 @@ def _move(change: object) -> str:
     return f" ▲{n}" if n > 0 else (f" ▼{-n}" if n < 0 else " –")
 
 
+def _place_labels(data: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """``1. 东城街道`` per row (names escaped for Plotly)."""
+    return [
+        f"{int(r)}. {chart(names.get(u, u))}"
+        for r, u in zip(data["rank"], data["unit_code"], strict=True)
+    ]
+
+
 def ranking_bars(
     table: pd.DataFrame, names: dict[str, str], by: str, title: str, x_title: str
 ) -> go.Figure:
-    """One indicator's ranking: best at the top, top three red, last three grey, moves shown."""
+    """One indicator's ranking: best at the top, its colour by band (:data:`BAND_COLOURS`:
+    gold top, red last places), rank moves beside the value."""
     column = "completion" if by == "completion" else "yoy"
     data = head_and_tail(table.dropna(subset=[column])).iloc[::-1]
-    colors = [RED if b == "top" else (GREY if b == "bottom" else "#1F4E79") for b in data["band"]]
-    labels = [
-        f"{int(r)}. {names.get(u, u)}" for r, u in zip(data["rank"], data["unit_code"], strict=True)
-    ]
+    colors = [BAND_COLOURS.get(b, MUTED) for b in data["band"]]
+    labels = _place_labels(data, names)
     fig = go.Figure(
         go.Bar(
             x=data[column] * 100,
@@ -283,10 +350,8 @@ def ranking_bars(
 def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: str) -> go.Figure:
     """Composite scores, best at the top, with rank moves."""
     data = head_and_tail(table).iloc[::-1]
-    labels = [
-        f"{int(r)}. {names.get(u, u)}" for r, u in zip(data["rank"], data["unit_code"], strict=True)
-    ]
-    colors = [RED if r <= 3 else "#1F4E79" for r in data["rank"]]
+    labels = _place_labels(data, names)
+    colors = [HONOUR if r <= 3 else NEUTRAL for r in data["rank"]]
     fig = go.Figure(
         go.Bar(
             x=data["score"],
@@ -309,7 +374,8 @@ def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: 
 def timeline_figure(
     phases: pd.DataFrame, milestones: pd.DataFrame, today: object, labels: dict
 ) -> go.Figure:
-    """Phases as bars on a date axis, milestones as markers (red when late), today marked."""
+    """Phases as bars on a date axis (:data:`PHASE_COLOURS`), milestones as markers (red
+    when late, green when on time), today marked."""
     fig = go.Figure()
     for r in phases.itertuples():
         start, end = pd.Timestamp(r.start_date), pd.Timestamp(r.end_date) + pd.Timedelta(days=1)
@@ -317,11 +383,12 @@ def timeline_figure(
             go.Bar(
                 x=[(end - start).total_seconds() * 1000],
                 base=[start],
-                y=[labels["name"](r)],
+                y=[chart(labels["name"](r))],
                 orientation="h",
-                marker_color={"done": GREEN, "current": RED}.get(r.status, GREY),
+                marker_color=PHASE_COLOURS.get(r.status, MUTED),
                 showlegend=False,
-                hovertemplate=f"{labels['name'](r)}<br>{r.start_date} — {r.end_date}<extra></extra>",
+                meta=f"{r.start_date} — {r.end_date}",
+                hovertemplate="%{y}<br>%{meta}<extra></extra>",
             )
         )
     if len(milestones):
@@ -329,12 +396,12 @@ def timeline_figure(
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(milestones["due_date"]),
-                y=[labels["name"](r) for r in milestones.itertuples()],
+                y=[chart(labels["name"](r)) for r in milestones.itertuples()],
                 mode="markers",
                 marker={
                     "symbol": "diamond",
                     "size": 16,
-                    "color": [RED if x else GREEN for x in late],
+                    "color": [WARNING if x else GOOD for x in late],
                 },
                 showlegend=False,
                 hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra></extra>",

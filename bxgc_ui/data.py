@@ -17,7 +17,6 @@ from bxgc_metrics.store import Store, default_path
 from bxgc_metrics.trajectory import (
     Trajectory,
     annual_series,
-    catch_up_probability,
     stated_plan,
     trajectory,
 )
@@ -215,22 +214,6 @@ def trajectory_of(
         rates=dict(rates),
         higher_is_better=higher_is_better,
     )
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def probability(
-    path: str,
-    data_version: int,
-    indicator: str,
-    frequency: str,
-    chaser: str,
-    benchmark: str,
-    target_year: int,
-    higher_is_better: bool,
-) -> float:
-    """Share of simulated paths on which the chaser is level by the target year."""
-    series = annual(path, data_version, indicator, frequency)
-    return catch_up_probability(series, chaser, benchmark, target_year, higher_is_better)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -5,6 +5,7 @@ Pure functions (no streamlit), so they are tested directly.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -80,4 +81,28 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])")
 def md(text: str) -> str:
     """``text`` (a unit or indicator name) escaped for Streamlit markdown, so that it
     shows as typed: ``**东城**`` stays two stars, ``:red[x]`` is no colour directive."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    return _MARKDOWN.sub(r"\\\1", plain(text))
+
+
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional controls: a right-to-left override makes ``86.6%`` read ``%6.68``."""
+
+
+def plain(text: object) -> str:
+    """``text`` as it may be shown: bidirectional control characters removed.
+
+    >>> plain("东城\\u202e86.6%")
+    '东城86.6%'
+    """
+    return _BIDI.sub("", str(text))
+
+
+def chart(text: object) -> str:
+    """A name or label made safe for Plotly text, hover, tick and title: Plotly reads
+    ``<b>``, ``<br>`` and ``<a href>`` in any text, so ``<``, ``>`` and ``&`` are written
+    as entities (shown as typed, never as markup) and bidi controls are dropped.
+
+    >>> chart("<a href='x'>点击领取奖金</a> & <b>")
+    "&lt;a href='x'&gt;点击领取奖金&lt;/a&gt; &amp; &lt;b&gt;"
+    """
+    return html.escape(plain(text), quote=False)

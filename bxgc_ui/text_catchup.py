@@ -17,13 +17,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "catchup_gap": ("当前差距（{year}年）", "Gap now ({year})"),
     "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
     "catchup_required": ("{year}年赶超所需年增速", "Growth needed to be level by {year}"),
-    "catchup_probability": ("{year}年实现赶超的概率", "Chance of being level by {year}"),
+    "catchup_probability": ("{year}年持平或领先的概率", "Chance of being level or ahead in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
     "catchup_probability_help": (
-        "按指数平滑模型各模拟1000条路径，本单位在目标年份达到或超过标杆的比例；历史少于4年时无法估计。",
-        "Share of 1,000 simulated paths (exponential smoothing) on which we are level by the "
-        "target year; needs at least four years of history.",
+        "按所选方法的预测区间（图中阴影）估计：{year}年本单位达到或超过标杆的可能性。概率不低于50%，当且仅当图中两条预测线在该年本单位持平或领先。",
+        "From the chosen model's prediction bands (shaded on the chart): the chance that we are "
+        "level or ahead in {year}. It is 50 % or more exactly when the chart's projected lines "
+        "have us level or ahead that year.",
     ),
+    "catchup_probability_fixed": (
+        "按固定增速推算，结果是确定的（见“预计赶超年份”），没有概率可言。",
+        "A fixed-rate projection is certain by construction (see the year of overtaking); it "
+        "has no probability.",
+    ),
+    "catchup_probability_short": (
+        "历史数据太短，该方法无法预测，也就无法估计概率。",
+        "Too little history for this model to project, so no chance can be estimated.",
+    ),
+    "catchup_never_plan": ("按设定增速无法赶超", "Never at the rates set"),
+    "catchup_never_cagr": ("按历史年均增速无法赶超", "Never at the historic rates"),
+    "catchup_not_within": ("{n}年内无法赶超", "Not within {n} years"),
+    "catchup_no_projection": ("无法预测", "No projection"),
     "catchup_never": ("按此增速无法赶超", "Not at these rates"),
     "catchup_ahead": ("已领先", "Already ahead"),
     "catchup_year": ("{year}年", "{year}"),
@@ -33,6 +47,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "catchup_projected": ("预测", "projected"),
     "catchup_stated": ("方案所列", "as planned"),
     "catchup_cross_label": ("预计{year}年赶超", "overtakes in {year}"),
+    "catchup_cross_on_target": (
+        "预计{year}年赶超（即目标年份）",
+        "overtakes in {year}, the target year",
+    ),
+    "catchup_band": ("80%预测区间", "80% band"),
+    "catchup_required_help": (
+        "从{base}年的{value}起，每年至少增长这么多，才能在{target}年达到标杆按此方法预测的{bench}。",
+        "The constant growth from {value} in {base} that reaches the benchmark's projected "
+        "{bench} in {target} under this model.",
+    ),
+    "catchup_rates_model": (
+        "“{model}”按历史数据推算，不使用增速设定；{base}–{target}年隐含年均增速：本单位 {ours}，{name} {theirs}。",
+        "'{model}' projects from the history and ignores the growth settings; the growth it "
+        "implies for {base}–{target}: ours {ours}, {name} {theirs}.",
+    ),
+    "catchup_model_help": (
+        "按设定增速：用下方滑块的增速复利推算；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势，阴影为80%预测区间；指数平滑：阻尼趋势模型，阴影为80%预测区间。预计赶超年份、所需增速、概率和图形都来自同一方法。",
+        "At the rates set: compounds the sliders' rates; historic CAGR: the first-to-last "
+        "compound rate; linear / log-linear trend: least squares with an 80 % band; "
+        "exponential smoothing: damped trend with an 80 % band. The year, the rate needed, "
+        "the chance and the chart all come from the chosen model.",
+    ),
     "catchup_target_label": ("目标年份", "target year"),
     "catchup_distance_title": (
         "与{name}的时间距离（落后年数）",

@@ -1,7 +1,5 @@
 """赶超轨迹 Catch-up: our unit against its benchmarks — history, projection, what-if."""
 
-import math
-
 import streamlit as st
 
 from bxgc_metrics.audit import audit_plan
@@ -56,16 +54,16 @@ stated = data.stated_of(
     path, version, code, view.growth_indicator(indicators, code), (chaser, *benches)
 )
 
-c1, c2 = st.columns([3, 2])
-model = c1.segmented_control(
+model = st.pills(
     t("catchup_model"),
     list(MODELS),
     default="plan",
     required=True,
     format_func=lambda m: t(f"model_{m}"),
     key="cu_model",
+    help=t("catchup_model_help"),
 )
-target = c2.slider(
+target = st.slider(
     t("catchup_target_year"),
     base + 1,
     base + 15,
@@ -73,23 +71,31 @@ target = c2.slider(
     key=f"cu_target_{chaser}_{code}",
 )
 defaults = view.default_rates(annual, [chaser, *benches], stated_rates(stated, base))
-s1, s2 = st.columns(2)
-ours_rate = s1.slider(
-    t("catchup_rate_ours"), -30.0, 100.0, defaults[chaser], 0.5, key=f"cu_rate_{chaser}_{code}"
-)
-theirs_rate = s2.slider(
-    t("catchup_rate_theirs", name=fmt.md(names[benches[0]])),
-    -30.0,
-    100.0,
-    defaults[benches[0]],
-    0.5,
-    key=f"cu_rate_{benches[0]}_{code}",
-)
-rates = {
-    **{u: v / 100 for u, v in defaults.items()},
-    chaser: ours_rate / 100,
-    benches[0]: theirs_rate / 100,
-}
+rates = {u: v / 100 for u, v in defaults.items()}
+if model == "plan":  # the sliders are the plan model's rates and nothing else's
+    s1, s2 = st.columns(2)
+    rates[chaser] = (
+        s1.slider(
+            t("catchup_rate_ours"),
+            -30.0,
+            100.0,
+            defaults[chaser],
+            0.5,
+            key=f"cu_rate_{chaser}_{code}",
+        )
+        / 100
+    )
+    rates[benches[0]] = (
+        s2.slider(
+            t("catchup_rate_theirs", name=fmt.md(names[benches[0]])),
+            -30.0,
+            100.0,
+            defaults[benches[0]],
+            0.5,
+            key=f"cu_rate_{benches[0]}_{code}",
+        )
+        / 100
+    )
 tr = data.trajectory_of(
     path,
     version,
@@ -103,8 +109,10 @@ tr = data.trajectory_of(
     higher,
 )
 first = tr.answers.iloc[0]
-chance = data.probability(path, version, code, ind["frequency"], chaser, benches[0], target, higher)
+if model != "plan":
+    st.caption(view.model_rates_text(first, model, names[benches[0]]))
 
+chance, chance_help = view.probability_text(first)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     t("catchup_gap", year=int(first["base_year"])),
@@ -113,24 +121,27 @@ m1.metric(
     delta_color="off",
     delta_arrow="off",
 )
-m2.metric(t("catchup_crossing"), view.crossing_text(first))
-m3.metric(t("catchup_required", year=target), fmt.pct(first["required_rate"], signed=False))
-m4.metric(
-    t("catchup_probability", year=target),
-    "—" if math.isnan(chance) else fmt.pct(chance, signed=False, digits=0),
+m2.metric(t("catchup_crossing"), view.crossing_text(first, model))
+m3.metric(
+    t("catchup_required", year=target),
+    fmt.pct(first["required_rate"], signed=False),
+    help=view.required_help(first, ind["measure"]),
 )
+m4.metric(t("catchup_probability", year=target), chance, help=chance_help)
+if chance == "—":
+    m4.caption(chance_help)
 for unit, status in tr.status.items():
     if status == "too_short" and model != "plan":
         n = int((annual["unit_code"] == unit).sum())
         st.caption(t("catchup_short", name=fmt.md(names[unit]), n=n, model=t(f"model_{model}")))
 
-crossing = first["crossing_period"] if model == "plan" else first["model_crossing"]
+crossing = first["crossing_period"]
 labels = view.chart_labels(ind_names[code], crossing)
 st.plotly_chart(
     charts.trajectory_figure(tr, names, chaser, stated, labels, ind["measure"], target, crossing)
 )
 if len(tr.answers) > 1:
-    st.dataframe(view.answers_table(tr.answers, names, ind["measure"]), hide_index=True)
+    st.dataframe(view.answers_table(tr.answers, names, ind["measure"], model), hide_index=True)
 
 distance = tr.distance[tr.distance["benchmark_code"] == benches[0]]
 if distance["time_distance"].notna().any():

@@ -48,7 +48,7 @@ def test_moving_the_growth_slider_moves_the_crossing(demo_db: Path, monkeypatch)
     # 2.0 growing 25 % against 2.9 growing 16 %: ln(1.45)/ln(1.25/1.16) = 4.96 → 2015
     assert _metrics(at)["预计赶超年份"] == "2015年"
     at.slider(key="cu_rate_P4_OURS_P4_FISCAL_REV").set_value(10.0).run()
-    assert _metrics(at)["预计赶超年份"] == "按此增速无法赶超"
+    assert _metrics(at)["预计赶超年份"] == "按设定增速无法赶超"
 
 
 def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:

@@ -196,13 +196,15 @@ def test_trajectory_plan_four_at_sixty_and_fifteen_percent(demo_obs: pd.DataFram
     # level by 2012 (T = 2): 1.15 × (2.9 / 2.0)^(1/2) − 1 = 1.15 × 1.204159 − 1 = 0.384783
     assert row["required_rate"] == pytest.approx(1.15 * (2.9 / 2.0) ** 0.5 - 1)
     assert row["required_rate"] == pytest.approx(0.384783, abs=1e-6)
-    # the projected paths agree with the closed form
-    assert row["model_crossing"] == 2012
+    # a fixed-rate model has no error model: no probability, and it says why
+    assert math.isnan(row["probability"]) and row["probability_note"] == "no_error_model"
+    # both paths at the target year: 5.12 and 3.83525 (below)
+    assert (row["chaser_at_target"], row["benchmark_at_target"]) == pytest.approx((5.12, 3.83525))
 
     proj = result.projection
     ours = proj[proj["unit_code"] == OURS].set_index("period")["value"]
     bench = proj[proj["unit_code"] == BENCH].set_index("period")["value"]
-    assert len(ours) == 10 and ours.index[0] == 2011 and ours.index[-1] == 2020  # horizon 10
+    assert len(ours) == 30 and ours.index[0] == 2011 and ours.index[-1] == 2040  # horizon 30
     # 2.0 × 1.6 = 3.2, × 1.6 = 5.12; 2.9 × 1.15 = 3.335, × 1.15 = 3.83525
     assert ours.loc[[2011, 2012]].tolist() == pytest.approx([3.2, 5.12])
     assert bench.loc[[2011, 2012]].tolist() == pytest.approx([3.335, 3.83525])
@@ -220,7 +222,7 @@ def test_trajectory_uses_the_stated_rates_as_what_if(plan4: pd.DataFrame) -> Non
     )
     row = result.answers.iloc[0]
     # 2011: 3.2 < 2.9 × 1.16 = 3.364; 2012: 5.12 >= 3.364 × 1.16 = 3.90224
-    assert row["crossing_period"] == 2012 and row["model_crossing"] == 2012
+    assert row["crossing_period"] == 2012
     # ln 1.45 / ln(1.6 / 1.16) = 0.371564 / 0.321584 = 1.15542
     assert row["crossing_time"] == pytest.approx(math.log(1.45) / math.log(1.6 / 1.16))
 
@@ -245,7 +247,6 @@ def test_trajectory_lower_is_better_energy_intensity() -> None:
     # k = 3: 0.8 × 0.729 = 0.5832 > 0.6 × 0.941192 = 0.564715;
     # k = 4: 0.8 × 0.6561 = 0.52488 <= 0.6 × 0.922368 = 0.553421
     assert row["crossing_period"] == 2024
-    assert row["model_crossing"] == 2024
     assert row["status"] == "catches_up"
     # level by 2022 (T = 2): 0.98 × (0.6 / 0.8)^(1/2) − 1 = 0.98 × 0.866025 − 1 = −0.151295
     assert row["required_rate"] == pytest.approx(0.98 * 0.75**0.5 - 1)
@@ -267,7 +268,6 @@ def test_trajectory_lower_is_better_already_ahead() -> None:
     assert row["gap"] == pytest.approx(-0.1)  # 0.5 − 0.6: negative = ahead
     assert row["status"] == "already_level_or_ahead"
     assert row["crossing_period"] == 2020 and row["crossing_time"] == 0.0
-    assert row["model_crossing"] == 2020
 
 
 def test_default_rate_is_cagr_over_the_last_three_years() -> None:
@@ -303,8 +303,6 @@ def test_trajectory_default_rates_not_faster_and_time_distance() -> None:
     assert row["base_year"] == 2020 and row["gap"] == pytest.approx(3.0)
     assert row["status"] == "not_faster"
     assert math.isnan(row["crossing_time"]) and math.isnan(row["crossing_period"])
-    # the paths diverge: 3.0 × 1.2247^k stays below 6.0 × 1.2599^k
-    assert math.isnan(row["model_crossing"])
     # level by 2025 (T = 5): 1.259921 × 2^(1/5) − 1 = 1.259921 × 1.148698 − 1 = 0.447269
     assert row["required_rate"] == pytest.approx(2 ** (1 / 3) * 2 ** (1 / 5) - 1)
     # Sicherl distance: THEM reached 2.0 in 2016, 2.5 in 2016.5, 3.0 in 2017
@@ -321,14 +319,12 @@ def test_trajectory_too_short_for_ets_does_not_raise() -> None:
     assert result.status == {"US": "too_short", "THEM": "too_short"}  # ETS needs 4 points
     assert result.projection.empty
     row = result.answers.iloc[0]
-    # the closed form still answers, at default rates: (2/1)^(1/2) − 1 and (3.4/3)^(1/2) − 1
-    assert row["chaser_rate"] == pytest.approx(2**0.5 - 1)
-    assert row["benchmark_rate"] == pytest.approx((3.4 / 3.0) ** 0.5 - 1)
-    assert row["status"] == "catches_up"
-    # (1.414214 / 1.064581)^k >= 1.7: k >= ln 1.7 / ln 1.328424 = 0.530628 / 0.283990 = 1.868
-    assert row["crossing_period"] == 2022
-    # no projection beyond the history, where the chaser is behind: no model crossing
-    assert math.isnan(row["model_crossing"])
+    # the model cannot project, so it names no year, no rate and no chance: the page says
+    # so rather than borrowing another model's answer
+    assert row["status"] == "no_projection"
+    assert math.isnan(row["crossing_period"]) and math.isnan(row["required_rate"])
+    assert math.isnan(row["probability"]) and row["probability_note"] == "no_projection"
+    assert row["gap"] == pytest.approx(1.4)  # 3.4 − 2.0 in 2020 still stands
 
 
 def test_trajectory_chaser_without_data_answers_missing() -> None:
@@ -367,7 +363,6 @@ def test_model_crossing_counts_an_exact_tie_as_level() -> None:
     # 1.0 × 1.21 = 1.21 = 1.1 × 1.10: level in 2021, and 21 % is exactly the rate required
     assert row["crossing_period"] == 2021
     assert row["required_rate"] == pytest.approx(0.21)
-    assert row["model_crossing"] == 2021  # got 2022
 
 
 # --- properties -------------------------------------------------------------------------
@@ -400,14 +395,23 @@ def test_plan_model_crossing_equals_closed_form(
         horizon=horizon,
     )
     row = result.answers.iloc[0]
+    k = math.ceil(row["crossing_time"] - 1e-9)
+    if k > horizon:  # beyond the projection: not named, as no chart could show it
+        assert row["status"] == "not_within_horizon" and math.isnan(row["crossing_period"])
+        return
     assert row["status"] == "catches_up"
     k = row["crossing_period"] - base
-    assume(k <= horizon)
     # away from a tie at the crossing year (the exact-tie test above covers one)
     margin = math.log(a) + k * math.log1p(ga) - math.log(b) - k * math.log1p(gb)
     assume(margin > 1e-9)
-    assert row["model_crossing"] == row["crossing_period"]
     assert row["crossing_time"] <= k < row["crossing_time"] + 1 + 1e-9
+    # the crossing is where the drawn paths meet: behind the year before, level then
+    ours = result.projection.query("unit_code == 'US'").set_index("period")["value"]
+    theirs = result.projection.query("unit_code == 'THEM'").set_index("period")["value"]
+    year = int(row["crossing_period"])
+    assert ours[year] >= theirs[year] * (1 - 1e-9)
+    if year - 1 > base:
+        assert ours[year - 1] < theirs[year - 1]
 
 
 @given(
@@ -452,3 +456,59 @@ def test_direction_mirror_reciprocal_levels(
     # the chaser growing at the required rate is level with the benchmark at the target
     r = low["required_rate"]
     assert a * (1 + r) ** target == pytest.approx(b * (1 + gb) ** target, rel=1e-9)
+
+
+# --- one computation per model ------------------------------------------------------------
+
+_year_values = st.lists(st.floats(1.0, 1e4), min_size=5, max_size=9)
+
+
+@given(ours=_year_values, theirs=_year_values, model=st.sampled_from(["linear", "loglinear", "ets"]),
+       ahead=st.integers(1, 8), higher=st.booleans())  # fmt: skip
+def test_answers_agree_with_the_paths_they_come_from(
+    ours: list[float], theirs: list[float], model: str, ahead: int, higher: bool
+) -> None:
+    """The chance is at least a half exactly when the projected point paths have the chaser
+    level or ahead in the target year; the required rate reaches the benchmark's path."""
+    n = min(len(ours), len(theirs))
+    years = range(2015, 2015 + n)
+    annual = _annual({"US": dict(zip(years, ours, strict=False)),
+                      "THEM": dict(zip(years, theirs, strict=False))})  # fmt: skip
+    base = 2014 + n
+    result = trajectory(
+        annual, "US", ["THEM"], model=model, target_year=base + ahead, rates={},
+        higher_is_better=higher,
+    )  # fmt: skip
+    row = result.answers.iloc[0]
+    assume(row["status"] != "no_projection" and not math.isnan(row["probability"]))
+    sign = 1 if higher else -1
+    level = sign * (row["chaser_at_target"] - row["benchmark_at_target"]) >= 0
+    assert (row["probability"] >= 0.5) == level or abs(row["probability"] - 0.5) < 1e-9
+    paths = result.projection.set_index(["unit_code", "period"])["value"]
+    assert row["benchmark_at_target"] == paths[("THEM", base + ahead)]
+    if row["benchmark_at_target"] > 0:
+        reached = row["chaser_value"] * (1 + row["required_rate"]) ** ahead
+        assert reached == pytest.approx(row["benchmark_at_target"], rel=1e-9)
+    # the headline year is where the drawn paths first meet
+    if row["status"] == "catches_up":
+        year = int(row["crossing_period"])
+        assert sign * (paths[("US", year)] - paths[("THEM", year)]) >= -1e-9 * abs(
+            paths[("THEM", year)]
+        )
+
+
+def test_constant_rate_models_have_no_chance_and_say_why() -> None:
+    annual = _annual(
+        {"US": {2018: 1.0, 2019: 1.2, 2020: 1.44}, "THEM": {2018: 2.0, 2019: 2.1, 2020: 2.205}}
+    )
+    for model in ("plan", "cagr"):
+        row = trajectory(
+            annual, "US", ["THEM"], model=model, target_year=2025, rates={}
+        ).answers.iloc[0]
+        assert math.isnan(row["probability"]) and row["probability_note"] == "no_error_model"
+    # cagr: 20 % against 5 %: ln(2.205/1.44)/ln(1.2/1.05) = 0.42608/0.13353 = 3.19 → 2024
+    row = trajectory(annual, "US", ["THEM"], model="cagr", target_year=2025, rates={}).answers.iloc[
+        0
+    ]
+    assert (row["chaser_rate"], row["benchmark_rate"]) == pytest.approx((0.2, 0.05))
+    assert row["crossing_period"] == 2024 and row["status"] == "catches_up"

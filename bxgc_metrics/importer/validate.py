@@ -20,6 +20,7 @@ from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR
 KEY = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
 _MAX_SHOWN = 50  # per rule: a file with 10,000 bad cells needs the pattern, not all of them
 
+
 def _pool(history: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """Stored figures overlaid with the file's: what the database would hold after import."""
     columns = [*KEY, "value", "cumulative"]

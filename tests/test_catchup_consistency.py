@@ -1,0 +1,204 @@
+"""The catch-up page tells one story per model: the headline year, the growth needed and the
+chance shown all agree with the chart the page draws beside them.
+
+Each answer is recomputed here from the chart's own traces (the lines, the 80 % bands and
+the year marks in the Plotly spec the page sends to the browser), never from the metric
+that produced them, for every model, on plan four and on two of the demo's benchmark pairs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+from streamlit.testing.v1 import AppTest
+
+from bxgc_metrics.projection import MODELS
+from bxgc_ui.auth import SESSION_KEY
+from bxgc_ui.palette import GOOD
+from tests.conftest import ADMIN, ROOT
+
+PAIRS = [  # (chaser, benchmark, chaser's name, benchmark's name)
+    ("P4_OURS", "P4_BENCH", "方案四·本街道", "方案四·市外标杆"),
+    ("JD03", "JD01", "南关街道", "东城街道"),
+    ("XZ02", "XZ01", "弥河镇", "黄楼镇"),
+]
+
+
+def _open(db: Path, monkeypatch: pytest.MonkeyPatch, chaser: str) -> AppTest:
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state[SESSION_KEY] = ADMIN
+    at.run()
+    at.switch_page("pages/catchup.py").run()
+    at.selectbox(key="cu_chaser@zh").set_value(chaser).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _shown(at: AppTest) -> dict[str, str]:
+    """The four headline figures by what they are."""
+    out = {}
+    for m in at.metric:
+        if m.label == "预计赶超年份":
+            out["crossing"] = m.value
+        elif m.label.endswith("赶超所需年增速"):
+            out["required"] = m.value
+        elif m.label.endswith("持平或领先的概率"):
+            out["probability"] = m.value
+            out["target"] = m.label[:4]
+    return out
+
+
+def _values(data: object) -> list:
+    """A trace's ``x`` or ``y`` as a list: Plotly sends numpy arrays base64-encoded."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)  # type: ignore[call-overload]
+
+
+def _traces(at: AppTest) -> tuple[dict[str, dict], list[dict]]:
+    """The chart's traces by name (``x``/``y`` decoded), and its shapes (the year marks)."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    traces = {
+        d.get("name"): {**d, "x": _values(d.get("x", [])), "y": _values(d.get("y", []))}
+        for d in spec["data"]
+    }
+    return traces, spec["layout"].get("shapes", [])
+
+
+def _path(traces: dict[str, dict], name: str) -> dict[int, float]:
+    """History followed by the projection of one unit, as drawn."""
+    points: dict[int, float] = {}
+    for part in ("实际", "预测"):
+        trace = traces.get(f"{name}（{part}）")
+        if trace is not None:
+            points.update(zip(map(int, trace["x"]), map(float, trace["y"]), strict=True))
+    return points
+
+
+def _band(traces: dict[str, dict], name: str) -> dict[int, tuple[float, float]]:
+    """``year: (lower, upper)`` of one unit's 80 % band, as drawn (a closed polygon)."""
+    trace = traces.get(f"{name}（80%预测区间）")
+    if trace is None:
+        return {}
+    n = len(trace["x"]) // 2
+    years, upper, lower = trace["x"][:n], trace["y"][:n], trace["y"][n:][::-1]
+    return {int(y): (float(lo), float(hi)) for y, lo, hi in zip(years, lower, upper, strict=True)}
+
+
+def _pct(text: str) -> float:
+    return float(text.rstrip("%")) / 100
+
+
+def _check_crossing(shown: dict, ours: dict, theirs: dict, shapes: list, base: int) -> None:
+    crossings = [s["x0"] for s in shapes if s.get("line", {}).get("color") == GOOD]
+    common = sorted(y for y in ours if y in theirs and y >= base)
+    level = [y for y in common if ours[y] >= theirs[y] * (1 - 1e-9)]
+    year = re.fullmatch(r"(\d{4})年", shown["crossing"])
+    if year:
+        assert level and level[0] == int(year[1]), (shown, level)
+        assert crossings == [int(year[1])]
+    elif shown["crossing"] == "已领先":
+        assert level and level[0] == base
+    else:  # never, not within the horizon, or no projection: no line may cross on the chart
+        assert not level and not crossings, (shown, level)
+
+
+def _check_required(shown: dict, ours: dict, theirs: dict, base: int) -> None:
+    target = int(shown["target"])
+    if shown["required"] == "—" or target not in theirs:
+        assert shown["required"] == "—" or target not in theirs
+        return
+    needed = (theirs[target] / ours[base]) ** (1 / (target - base)) - 1
+    assert abs(_pct(shown["required"]) - needed) <= 0.0005 + 1e-9, (shown, needed)
+
+
+def _check_probability(
+    shown: dict, model: str, traces: dict, names: tuple[str, str], hist: tuple[int, int]
+) -> None:
+    ours, theirs = (_path(traces, n) for n in names)
+    target = int(shown["target"])
+    if shown["probability"] == "—":
+        assert model in ("plan", "cagr") or f"{names[0]}（预测）" not in traces
+        return
+    chance = _pct(shown["probability"])
+    # at least one half exactly when the drawn lines have us level or ahead in the target year
+    assert (chance >= 0.5) == (ours[target] >= theirs[target]) or abs(chance - 0.5) <= 0.005
+    # and it is the chance the drawn bands imply: independent t (normal for ETS) predictions
+    df = math.inf if model == "ets" else min(hist) - 2
+    q = stats.t.ppf(0.9, df)
+    sd, mean = [], []
+    for name, path in zip(names, (ours, theirs), strict=True):
+        band = _band(traces, name).get(target)
+        if band is None:  # observed in the target year: no spread
+            sd.append(0.0)
+            mean.append(math.log(path[target]) if model == "loglinear" else path[target])
+            continue
+        if model == "loglinear":
+            sd.append((math.log(band[1]) - math.log(path[target])) / q)
+            mean.append(math.log(path[target]))
+        else:
+            sd.append((band[1] - path[target]) / q)
+            mean.append(path[target])
+    expected = stats.t.cdf((mean[0] - mean[1]) / float(np.hypot(*sd)), df)
+    assert abs(chance - expected) <= 0.005 + 1e-6, (shown, expected)
+
+
+@pytest.mark.parametrize(("chaser", "benchmark", "ours_name", "their_name"), PAIRS)
+def test_every_model_tells_the_story_its_chart_draws(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, chaser, benchmark, ours_name, their_name
+) -> None:
+    at = _open(demo_db, monkeypatch, chaser)
+    at.multiselect(key=f"cu_bench_{chaser}@zh").set_value([benchmark]).run()
+    seen = set()
+    for model in MODELS:
+        at.button_group(key="cu_model").set_value(model).run()
+        assert not at.exception, at.exception
+        shown = _shown(at)
+        traces, shapes = _traces(at)
+        ours, theirs = _path(traces, ours_name), _path(traces, their_name)
+        history = [traces[f"{n}（实际）"]["x"] for n in (ours_name, their_name)]
+        base = max(set(map(int, history[0])) & set(map(int, history[1])))
+        _check_crossing(shown, ours, theirs, shapes, base)
+        _check_required(shown, ours, theirs, base)
+        _check_probability(
+            shown, model, traces, (ours_name, their_name), (len(history[0]), len(history[1]))
+        )
+        seen.add(shown["crossing"])
+    assert seen  # every model answered
+
+
+def _indicator(at: AppTest, chaser: str) -> str:
+    return at.selectbox(key=f"cu_ind_{chaser}@zh").value
+
+
+def test_sliders_show_only_for_the_model_they_drive(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _open(demo_db, monkeypatch, "JD03")
+    code = _indicator(at, "JD03")
+    keys = {s.key for s in at.slider}
+    assert f"cu_rate_JD03_{code}" in keys
+    at.button_group(key="cu_model").set_value("ets").run()
+    keys = {s.key for s in at.slider}
+    assert f"cu_rate_JD03_{code}" not in keys
+    assert any("不使用增速设定" in c.value for c in at.caption)
+
+
+def test_plan_four_models_that_cannot_project_say_so(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One annual actual each: only the plan model projects; the others name no year."""
+    at = _open(demo_db, monkeypatch, "P4_OURS")
+    assert _shown(at)["crossing"] == "2012年"
+    at.button_group(key="cu_model").set_value("ets").run()
+    shown = _shown(at)
+    assert shown["crossing"] == "无法预测" and shown["probability"] == "—"
+    assert any("历史数据太短" in c.value for c in at.caption)
