@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from bxgc_metrics.export import Column, Table, neutralise, workbook
+from bxgc_metrics.export import KINDS, Column, Kind, Table, neutralise, workbook
 from bxgc_metrics.measures import display_scale
 
 NAMES = ["东城街道办事处（示范片区）", '=HYPERLINK("x")', "<b>x</b>", "西城", "@SUM(A1)"]
@@ -65,7 +66,7 @@ def _openpyxl(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def _calamine(data: bytes, sheet: str) -> list[list[object]]:
+def _calamine(data: bytes, sheet: str) -> list[list[Any]]:
     return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet).to_python()
 
 
@@ -128,6 +129,7 @@ def test_header_is_bold_with_a_bottom_border_frozen_and_filtered() -> None:
     for cell in sheet[HEADER_ROW]:
         assert cell.font.b and cell.border.bottom.style == "thin"
     assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert sheet.auto_filter.ref == f"A{HEADER_ROW}:G{HEADER_ROW + len(STANDINGS)}"
 
 
@@ -253,7 +255,7 @@ def test_bad_tables_are_refused() -> None:
     with pytest.raises(ValueError, match="measure"):
         Column("value", "累计", "amount")
     with pytest.raises(ValueError, match="kind"):
-        Column("value", "累计", "money")
+        Column("value", "累计", "money")  # type: ignore[arg-type]
     with pytest.raises(KeyError, match="nope"):
         workbook([_standings_table(columns=(Column("nope", "x", "text"),))])
     with pytest.raises(TypeError, match=r"97\.0%"):
@@ -263,16 +265,13 @@ def test_bad_tables_are_refused() -> None:
         workbook([])
 
 
-_NUMERIC_KINDS = ("rank", "move", "percent", "signed_percent", "score", "yuan", "number")
-
-
 @given(
     data=st.data(),
     rows=st.integers(min_value=0, max_value=8),
-    kinds=st.lists(st.sampled_from((*_NUMERIC_KINDS, "amount", "text")), min_size=1, max_size=5),
+    kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=5),
 )
 def test_every_number_reads_back_as_the_same_float_or_empty(
-    data: st.DataObject, rows: int, kinds: list[str]
+    data: st.DataObject, rows: int, kinds: list[Kind]
 ) -> None:
     floats = st.one_of(st.floats(min_value=-1e15, max_value=1e15), st.just(math.nan), st.none())
     texts = st.one_of(st.text(max_size=12), st.none())
