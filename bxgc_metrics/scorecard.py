@@ -101,10 +101,13 @@ def composite_standings(
 
     ``options`` go to :func:`bxgc_metrics.ranking.composite` (``normalisation``,
     ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
-    previous_rank, rank_change`` (positive = places gained), best first.
+    previous_rank, rank_change`` (positive = places gained), best first; the weights the
+    score used (indicator code → weight, summing to 1) are in ``attrs["weights"]``, so an
+    export can state the method without working it out again.
     """
     matrix = scorecard(observations, indicators, freq, year, sub, by, units)
     now = _rank_matrix(matrix, indicators, by, options)
+    weights = dict(now.attrs.get("weights", {}))
     # The previous period of an indicator the composite actually uses.
     before = (
         previous_period(observations, str(matrix.columns[0]), freq, year, sub)
@@ -122,7 +125,9 @@ def composite_standings(
         now["previous_rank"] = pd.NA
     now["previous_rank"] = now["previous_rank"].astype("Int64")
     now["rank_change"] = now["previous_rank"] - now["rank"]
-    return now.sort_values(["rank", "unit_code"]).reset_index(drop=True)
+    out = now.sort_values(["rank", "unit_code"]).reset_index(drop=True)
+    out.attrs["weights"] = weights
+    return out
 
 
 def _ranked(
@@ -152,7 +157,9 @@ def _rank_matrix(
         matrix = matrix[list(kept)] if kept else matrix
         opts["weights"] = kept or "equal"
     result = composite(matrix, directions(indicators, by), **opts)
-    return result.scores.rename_axis("unit_code").reset_index()
+    out = result.scores.rename_axis("unit_code").reset_index()
+    out.attrs["weights"] = {str(k): float(v) for k, v in result.weights.items()}
+    return out
 
 
 def reward_standings(

@@ -11,6 +11,12 @@ Both build on :func:`bxgc_metrics.progress.period_progress` (value, target, comp
 growth for every unit at once) and :func:`bxgc_metrics.ranking.rank_units` (ties share
 the better place), so the numbers on the big screen are the numbers on every other page.
 
+Who is ranked. One rule, :func:`members`, decides who takes a place on every page,
+screen and export: every unit except the external benchmarks (外部标杆, such as a leading
+city), which are compared against but never ranked or given a place; a peer group
+narrows it to the units of that group. :func:`references` names the external benchmarks,
+which charts show as reference marks beside the ranking.
+
 Order rule. Within a period, rows are ordered by rank, then by ``unit_code``; units
 without a value to rank on come last. :func:`race_frames` numbers that order as
 ``position`` (1, 2, … n, no ties), so an animation can give every bar a place that is
@@ -75,6 +81,54 @@ label (``2026-03``); ``position`` the unit's place in the frame's order (1 … n
 the rest as in :data:`STANDINGS_COLUMNS`."""
 
 
+EXTERNAL = "外部标杆"
+"""The unit kind of an external benchmark: compared against, never ranked."""
+
+ALL = "all"
+"""The peer-group choice that ranks every unit (but the external benchmarks)."""
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text values with missing and blank ones as ``""`` (a peer group may be empty)."""
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def members(units: pd.DataFrame, group: str = ALL) -> tuple[str, ...]:
+    """The unit codes ranked in ``group``: every unit but the external benchmarks, or those
+    of one peer group. Units without a peer group (as an import creates them) are ranked
+    in ``all``.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"code": ["A", "B", "C", "X"],
+    ...                       "kind": ["街道", "乡镇", "街道", "外部标杆"],
+    ...                       "peer_group": ["城区", "乡镇", None, "外部标杆"]})
+    >>> members(units), members(units, "城区"), members(units, "外部标杆")
+    (('A', 'B', 'C'), ('A',), ())
+    """
+    inside = units[units["kind"] != EXTERNAL]
+    if group != ALL:
+        inside = inside[_text(inside["peer_group"]) == group]
+    return tuple(sorted(inside["code"].astype(str)))
+
+
+def peer_groups(units: pd.DataFrame) -> list[str]:
+    """The peer groups among ranked units, sorted; units without one belong to none.
+
+    >>> units = pd.DataFrame({"code": ["A", "B", "C", "X"], "kind": ["街道", "乡镇", "街道", "外部标杆"],
+    ...                       "peer_group": ["城区", "乡镇", None, "外部标杆"]})
+    >>> peer_groups(units)
+    ['乡镇', '城区']
+    """
+    groups = _text(units.loc[units["kind"] != EXTERNAL, "peer_group"])
+    return sorted({g for g in groups if g})
+
+
+def references(units: pd.DataFrame) -> tuple[str, ...]:
+    """The external benchmarks' codes: shown beside a ranking as marks, never ranked."""
+    return tuple(sorted(units.loc[units["kind"] == EXTERNAL, "code"].astype(str)))
+
+
 def _check_by(by: str) -> None:
     if by not in BY:
         raise ValueError(f"unknown ranking basis {by!r}; choose from {BY}")
@@ -119,6 +173,40 @@ def bands(rank: pd.Series, top: int = 3, bottom: int = 3) -> pd.Series:
     out = np.where(values <= top, "top", out)
     out = np.where(ranked, out, "unranked")
     return pd.Series(out, index=rank.index, dtype=object)
+
+
+REFERENCE_COLUMNS = ("unit_code", "value", "target", "completion", "yoy", "metric")
+"""Columns of :func:`reference_marks`."""
+
+
+def reference_marks(
+    observations: pd.DataFrame,
+    indicator: str,
+    freq: str,
+    year: int,
+    sub: int,
+    by: str,
+    higher_is_better: bool,
+    units: Collection[str],
+) -> pd.DataFrame:
+    """The figures of reference units (external benchmarks) in one period, unranked.
+
+    The same numbers :func:`standings` would rank them on (``metric``), so a chart can
+    draw each as a mark against the ranked bars; units without the metric are left out.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"unit_code": ["X", "X"], "indicator_code": "R",
+    ...     "freq": ["M", "Y"], "year": 2026, "sub": [6, 0],
+    ...     "value_kind": ["actual", "target"], "value": [60.0, 100.0]})
+    >>> reference_marks(obs, "R", "M", 2026, 6, "completion", True, ["X"])["metric"].tolist()
+    [0.6]
+    """
+    _check_by(by)
+    progress = period_progress(observations, indicator, freq, year, sub, higher_is_better)
+    progress = progress[progress["unit_code"].isin(list(units))]
+    out = progress.assign(metric=progress[_SOURCE[by]].astype(float)).dropna(subset=["metric"])
+    return out[list(REFERENCE_COLUMNS)].sort_values("unit_code").reset_index(drop=True)
 
 
 def previous_period(

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from bxgc_metrics import progress
+from bxgc_metrics import clock, progress
+from bxgc_metrics import standings as ranking
 from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
-from bxgc_metrics.standings import race_frames, standings
+from bxgc_metrics.standings import race_frames, reference_marks, standings
 from bxgc_metrics.store import Store, default_path
 from bxgc_metrics.trajectory import (
     Trajectory,
@@ -146,6 +147,14 @@ def monthly_periods(path: str, data_version: int, indicator: str) -> pd.DataFram
     return found[(found["indicator_code"] == indicator) & (found["freq"] == "M")]
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def data_date(path: str, data_version: int) -> str:
+    """When the figures were last imported, in the configured time zone ("" if never)."""
+    batches = _store(path).batches()
+    live = batches[batches["status"] == "committed"]
+    return "" if live.empty else str(clock.shown(live["created_at"]).max())
+
+
 def snapshot() -> tuple[str, int]:
     """The cache key for this run: database path and data version."""
     return str(store().path), version()
@@ -226,19 +235,59 @@ def standings_of(
     sub: int,
     by: str,
     higher_is_better: bool,
-    members: tuple[str, ...] | None,
+    group: str,
 ) -> pd.DataFrame:
-    """One indicator's standings in one period (cached)."""
+    """One indicator's standings in one period among the units of ``group`` (cached).
+
+    The one standings computation behind the overview, the rankings page, the meeting
+    screen and their exports: who is ranked is decided here, by
+    :func:`bxgc_metrics.standings.members`, never by a page.
+    """
     periods = _with_previous(path, data_version, [indicator], freq, year, sub)
     obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
+    members = members_of(path, data_version, group)
     return standings(obs, indicator, freq, year, sub, by, higher_is_better, members)
+
+
+def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:
+    """The unit codes ranked in ``group`` (:func:`bxgc_metrics.standings.members`)."""
+    return ranking.members(units(path, data_version), group)
+
+
+def peer_groups(path: str, data_version: int) -> list[str]:
+    """The peer groups a ranking can be narrowed to."""
+    return ranking.peer_groups(units(path, data_version))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def references_of(
+    path: str,
+    data_version: int,
+    indicator: str,
+    freq: str,
+    year: int,
+    sub: int,
+    by: str,
+    higher_is_better: bool,
+) -> pd.DataFrame:
+    """The external benchmarks' figures in one period: marks beside a ranking, unranked."""
+    refs = ranking.references(units(path, data_version))
+    obs = scoped(
+        path,
+        data_version,
+        indicators=(indicator,),
+        freqs=(freq, "Y"),
+        periods=tuple(_progress_periods(year, sub)),
+    )
+    return reference_marks(obs, indicator, freq, year, sub, by, higher_is_better, refs)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def scorecard_of(
-    path: str, data_version: int, year: int, sub: int, by: str, members: tuple[str, ...] | None
+    path: str, data_version: int, year: int, sub: int, by: str, group: str
 ) -> pd.DataFrame:
-    """The units × indicators matrix of a month (cached)."""
+    """The units × indicators matrix of a month among the units of ``group`` (cached)."""
+    members = members_of(path, data_version, group)
     obs = scoped(path, data_version, freqs=("M", "Y"), periods=tuple(_progress_periods(year, sub)))
     return scorecard(
         obs,
@@ -258,10 +307,11 @@ def composite_of(
     year: int,
     sub: int,
     by: str,
-    members: tuple[str, ...] | None,
+    group: str,
     options: tuple,
 ) -> pd.DataFrame:
     """Composite standings of a month (cached); ``options`` as sorted key/value pairs."""
+    members = members_of(path, data_version, group)
     opts = {k: (dict(v) if isinstance(v, tuple) else v) for k, v in options}
     periods = _with_previous(path, data_version, None, "M", year, sub)
     obs = scoped(path, data_version, freqs=("M", "Y"), periods=periods)
@@ -279,9 +329,10 @@ def composite_of(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def reward_ranks_of(
-    path: str, data_version: int, year: int, kind: str, by: str, members: tuple[str, ...] | None
+    path: str, data_version: int, year: int, kind: str, by: str, group: str
 ) -> pd.DataFrame:
     """Composite ranks at half-year or year-end against a year earlier (cached)."""
+    members = members_of(path, data_version, group)
     month = 6 if kind == "half" else 12
     periods = {*_progress_periods(year, month), *_progress_periods(year - 1, month)}
     obs = scoped(path, data_version, freqs=("M", "Y"), periods=tuple(sorted(periods)))
@@ -297,9 +348,10 @@ def reward_ranks_of(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def pace_matrix_of(
-    path: str, data_version: int, freq: str, year: int, sub: int, members: tuple[str, ...]
+    path: str, data_version: int, freq: str, year: int, sub: int, group: str
 ) -> pd.DataFrame:
     """Completion minus time elapsed per unit and indicator (cached)."""
+    members = members_of(path, data_version, group)
     chosen = indicators(path, data_version)
     chosen = chosen[(chosen["frequency"] == freq) & (chosen["kind"] != "rate")]
     periods = tuple(_progress_periods(year, sub))
@@ -314,9 +366,10 @@ def race_of(
     indicator: str,
     by: str,
     higher_is_better: bool,
-    members: tuple[str, ...] | None,
+    group: str,
 ) -> pd.DataFrame:
-    """The ranking race's frames for the latest year (cached)."""
+    """The ranking race's frames for the latest year among the units of ``group`` (cached)."""
+    members = members_of(path, data_version, group)
     months = monthly_periods(path, data_version, indicator)
     if months.empty:  # nothing to race: the metric's own empty frame
         return race_frames(scoped(path, data_version, indicators=(indicator,)), indicator, by)

@@ -8,6 +8,9 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Iterable
+
+from bxgc_metrics.measures import display_scale, is_money
 
 _YUAN_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
@@ -40,6 +43,26 @@ def amount(value: float | None, measure: str, lang: str = "zh") -> str:
         return f"{value:.1f}%"
     digits = 0 if float(value).is_integer() else (3 if abs(value) < 10 else 1)
     return f"{value:,.{digits}f}{sep}{measure}"
+
+
+def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> list[str]:
+    """A column of values, all in the one measure the column is read in
+    (:func:`bxgc_metrics.measures.display_scale`): a table never mixes 亿元 and 万元.
+
+    >>> amounts([759834.0, 4161.6, None], "万元")
+    ['75.98亿元', '0.42亿元', '—']
+    >>> amounts([4161.6, 980.0], "万元", "en"), amounts([158.0], "栋")
+    (['4,161.6 万元', '980.0 万元'], ['158栋'])
+    """
+    values = list(values)
+    if not is_money(measure):
+        return [amount(v, measure, lang) for v in values]
+    scale = display_scale(values, measure)
+    sep = "" if lang == "zh" else " "
+    return [
+        "—" if is_missing(v) else f"{scale.apply(v):,.{scale.decimals}f}{sep}{scale.measure}"  # type: ignore[arg-type]
+        for v in values
+    ]
 
 
 def pct(rate: float | None, signed: bool = True, digits: int = 1) -> str:

@@ -8,9 +8,10 @@ header, toolbar and sidebar and turns the whole page dark — and the screen dra
 charts dark (``plotly_dark``) inside a dark panel in any theme. The panel's CSS is
 :data:`CSS`, a constant with no data in it.
 
-Colours: gold, silver and bronze for the top three, brand red for the last places
-(末位); ▲ green for places gained, ▼ red for places lost, so red means "look here"
-throughout the screen.
+Colours follow :mod:`bxgc_ui.palette` in its dark shades: gold, silver and bronze for the
+top three (honour), red for the last places (末位), blue for the rest; ▲ green for places
+gained, ▼ red for places lost. External benchmarks are never bars: they are dotted
+reference lines with their name and figure.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from bxgc_metrics.periods import display
+from bxgc_metrics.standings import ALL
 from bxgc_ui import fmt
-from bxgc_ui.charts import CHART_BOTTOM, CHART_TOP, FONT, head_and_tail
-from bxgc_ui.i18n import STRINGS, lang, register, t
+from bxgc_ui.charts import CHART_BOTTOM, CHART_TOP, FONT, PLAIN_NUMBERS, head_and_tail
+from bxgc_ui.fmt import chart
+from bxgc_ui.i18n import STRINGS, lang, name, register, t
+from bxgc_ui.palette import DARK, MEDALS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "meeting_nav": ("会议大屏", "Meeting screen"),
@@ -81,9 +85,10 @@ TEXTS: dict[str, tuple[str, str]] = {
 if any(STRINGS.get(key) != text for key, text in TEXTS.items()):
     register(TEXTS)
 
-BG, PANEL, TEXT, MUTED = "#0B1220", "#0B1220", "#F8FAFC", "#CBD5E1"
-GOLD, SILVER, BRONZE = "#F5C518", "#D0D7E1", "#D08C4A"
-MIDDLE, BOTTOM, UP, DOWN = "#3B82F6", "#C8102E", "#4ADE80", "#F87171"
+BG = PANEL = DARK.BACKGROUND
+TEXT, MUTED = DARK.TEXT, DARK.MUTED
+GOLD, SILVER, BRONZE = MEDALS
+MIDDLE, BOTTOM, UP, DOWN = DARK.NEUTRAL, DARK.WARNING, DARK.GOOD, DARK.LOST
 SPEEDS_MS = {"meeting_play_slow": 1500, "meeting_play": 800, "meeting_play_fast": 350}
 """Frame duration of each play button of the ranking race."""
 EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 10, 2, 600
@@ -162,15 +167,12 @@ def rankable(indicators: pd.DataFrame) -> pd.DataFrame:
     return indicators[keep].sort_values("code").set_index("code", drop=False)
 
 
-def members(units: pd.DataFrame, group: str) -> list[str] | None:
-    """The unit codes of a peer group; ``None`` (everyone) for ``all``."""
-    return None if group == "all" else units.loc[units["peer_group"] == group, "code"].tolist()
-
-
 def group_label(group: str) -> str:
-    """A peer group's display name (known groups translated, others as stored)."""
+    """A peer group's display name (``all`` and known groups translated, others as stored)."""
+    if group == ALL:
+        return t("meeting_group_all")
     key = f"meeting_group_{group}"
-    return t(key) if key in STRINGS else group
+    return t(key) if key in STRINGS else fmt.plain(group)
 
 
 def carousel_pick(codes: list[str], start: str, on: bool) -> str:
@@ -245,7 +247,7 @@ def _ink(color: str) -> str:
 def _dark(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         template="plotly_dark",
-        title={"text": title, "font": {"size": 24, "color": TEXT}, "x": 0.01},
+        title={"text": chart(title), "font": {"size": 24, "color": TEXT}, "x": 0.01},
         font={"family": FONT, "size": 20, "color": TEXT},
         paper_bgcolor=PANEL,
         plot_bgcolor=PANEL,
@@ -276,18 +278,25 @@ def chart_height(rows: int) -> int:
 
 
 def ranking_figure(
-    table: pd.DataFrame, by: str, title: str, x_title: str, time_progress: float | None
+    table: pd.DataFrame,
+    by: str,
+    title: str,
+    x_title: str,
+    time_progress: float | None,
+    references: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The live ranking: one bar per unit, best on top, medals, 末位 and rank moves.
 
     ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name);
     long tables are cut to their head and tail (:func:`ranked_head_and_tail`).
+    ``references`` (:func:`bxgc_metrics.standings.reference_marks` with ``label``) are the
+    external benchmarks: dotted lines with their name and figure, never a bar or a place.
     """
     data = ranked_head_and_tail(table)
     moves = [arrow(c) for c in data["rank_change"]]
     tint = [UP if m.startswith("▲") else DOWN if m.startswith("▼") else MUTED for m in moves]
     ticks = [
-        f"{r}  {name}  <span style='color:{c}'>{m}</span>"
+        f"{r}  {chart(name)}  <span style='color:{c}'>{m}</span>"
         for r, name, m, c in zip(data["rank"], data["label"], moves, tint, strict=True)
     ]
     last = f"  {t('meeting_last')}"
@@ -308,7 +317,7 @@ def ranking_figure(
             insidetextfont={"size": 22, "color": [_ink(c) for c in colors]},
             outsidetextfont={"size": 22, "color": TEXT},
             cliponaxis=False,
-            hovertext=[f"{n}: {s}" for n, s in zip(data["label"], text, strict=True)],
+            hovertext=[f"{chart(n)}: {s}" for n, s in zip(data["label"], text, strict=True)],
             hoverinfo="text",
         )
     )
@@ -324,18 +333,43 @@ def ranking_figure(
             },
             annotation_position="top",
         )
+    marks = _reference_lines(fig, references, by)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 22}, title=None)
     reach = max(time_progress or 0.0, 0.0) * 100
     fig.update_xaxes(
         title=x_title,
-        range=_range(pd.concat([data["metric"] * 100, pd.Series([reach])]), 0.0, 0.2),
+        range=_range(pd.concat([data["metric"] * 100, pd.Series([reach]), marks]), 0.0, 0.2),
         ticksuffix="%",
-        gridcolor="#24324F",
+        gridcolor=DARK.GRID,
         zerolinecolor=MUTED,
+        **PLAIN_NUMBERS,
     )
-    fig = _dark(fig, title, height=chart_height(len(data)))
-    fig.update_layout(margin={"l": 10, "r": 30, "t": 40, "b": 60}, bargap=0.22)
+    fig = _dark(fig, title, height=chart_height(len(data)) + 26 * len(marks))
+    top = 40 + (26 * len(marks) + 10 if len(marks) else 0)
+    fig.update_layout(margin={"l": 10, "r": 30, "t": top, "b": 60}, bargap=0.22)
     return fig
+
+
+def _reference_lines(fig: go.Figure, references: pd.DataFrame | None, by: str) -> pd.Series:
+    """Each external benchmark as a dotted line labelled at the bottom; returns the x values."""
+    if references is None or references.empty:
+        return pd.Series(dtype=float)
+    for i, r in enumerate(references.itertuples()):
+        fig.add_vline(
+            x=r.metric * 100,
+            line={"dash": "dot", "color": MUTED, "width": 2},
+            layer="below",
+            annotation={
+                "text": f"{chart(r.label)} {metric_text(r.metric, by)}",
+                "font": {"size": 16, "color": MUTED},
+                "yanchor": "bottom",
+                "y": 1.0,
+                "yref": "paper",
+                "yshift": 26 * (i + 1),  # the first row is the time-elapsed label's
+                "showarrow": False,
+            },
+        )
+    return references["metric"] * 100
 
 
 def race_slots(race: pd.DataFrame) -> pd.DataFrame:
@@ -365,7 +399,7 @@ def _race_bar(frame: pd.DataFrame, labels: Mapping[str, str], by: str) -> go.Bar
         orientation="h",
         marker={"color": _colors(frame)},
         text=[
-            f"{labels.get(u, u)}  {metric_text(v, by)}"
+            f"{chart(labels.get(u, u))}  {metric_text(v, by)}"
             for u, v in zip(frame["unit_code"], frame["metric"], strict=True)
         ],
         textposition="outside",
@@ -421,7 +455,8 @@ def race_figure(
         title=x_title,
         range=_range(race["metric"] * 100, 0.0, 0.45),
         ticksuffix="%",
-        gridcolor="#24324F",
+        gridcolor=DARK.GRID,
+        **PLAIN_NUMBERS,
     )
     fig = _dark(fig, title, height=max(460, 38 * n + 230))
     fig.update_layout(
@@ -504,3 +539,11 @@ def _slider(names: list[str], ticks: list[str]) -> dict:
 def period_text(freq: str, year: int, sub: int) -> str:
     """A cumulative period in the reader's language (2026年1-10月 / Jan-Oct 2026)."""
     return display(freq, year, sub, True, lang())
+
+
+def labelled(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (keyed by ``unit_code``) with ``label``, each unit's name in the reader's
+    language; order and rows kept (a unit missing from ``units`` shows its code)."""
+    language = lang()
+    names = {r.code: name(r, language=language) for r in units.itertuples()}
+    return table.assign(label=[names.get(c, c) for c in table["unit_code"]])

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bxgc_metrics.targets import pace
 from bxgc_ui import fmt
 from bxgc_ui.i18n import lang, name, t
 
 
+def with_pace(standing: pd.DataFrame, elapsed: float, higher: bool) -> pd.DataFrame:
+    """The standings with 时间过半、任务过半 pace (gap in points, status) added.
+
+    The completion shown stays the standings' (the one the rank is made of); pace only
+    adds how far ahead of or behind time elapsed each unit is.
+    """
+    paced = pace(standing, elapsed, actual="value", higher_is_better=higher)
+    return paced.assign(completion=standing["completion"])
+
+
 def progress_table(table: pd.DataFrame, units: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """Progress rows joined to unit names, with hover text for the chart."""
-    out = table.merge(units, left_on="unit_code", right_on="code")
+    """Standings rows (with pace) joined to unit names, with hover text for the chart."""
+    out = table.merge(units, left_on="unit_code", right_on="code", how="left")
+    out["name_zh"] = out["name_zh"].fillna(out["unit_code"])
     language = lang()
     out["label"] = [name(r, language=language) for r in out.itertuples()]
     value, target, done, pace_col = (
@@ -20,26 +32,29 @@ def progress_table(table: pd.DataFrame, units: pd.DataFrame, measure: str) -> pd
         t("ov_pace_col"),
     )
     status = {s: t("status_" + s) for s in out["status"].unique()}
+    values = fmt.amounts(out["value"], measure, language)
+    targets = fmt.amounts(out["target"], measure, language)
     out["hover"] = [
-        f"{r.label}<br>{value} {fmt.amount(r.value, measure, language)}"
-        f"<br>{target} {fmt.amount(r.target, measure, language)}"
+        f"{fmt.chart(r.label)}<br>{value} {v}<br>{target} {g}"
         f"<br>{done} {fmt.pct(r.completion, signed=False)}"
         f"<br>{fmt.yoy(r.yoy, language)}<br>{pace_col}: {status[r.status]}"
-        for r in out.itertuples()
+        for r, v, g in zip(out.itertuples(), values, targets, strict=True)
     ]
     return out
 
 
 def shown_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """The progress table as read: value, target, completion, pace, growth."""
-    rows = table.sort_values("completion", ascending=False)
+    """The progress table as read, in rank order: place, value, target, completion, pace,
+    growth."""
+    rows = table  # standings order: by rank, unranked last
     language = lang()
     status = {s: t("status_" + s) for s in rows["status"].unique()}
     return pd.DataFrame(
         {
+            t("rank_col_rank"): rows["rank"],
             t("unit"): rows["label"],
-            t("ytd_value"): [fmt.amount(v, measure, language) for v in rows["value"]],
-            t("annual_target"): [fmt.amount(v, measure, language) for v in rows["target"]],
+            t("ytd_value"): fmt.amounts(rows["value"], measure, language),
+            t("annual_target"): fmt.amounts(rows["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in rows["completion"]],
             t("ov_pace_col"): [
                 f"{status[s]} {g:+.1f}"
@@ -50,11 +65,19 @@ def shown_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     )
 
 
-def honour_lists(table: pd.DataFrame, n: int = 3) -> tuple[list[str], list[str]]:
-    """红榜 and 黑榜: the best and worst ``n`` by completion (markdown lines, names escaped)."""
-    ranked = table.dropna(subset=["completion"]).sort_values("completion", ascending=False)
-    line = [f"{fmt.md(r.label)} {fmt.pct(r.completion, signed=False)}" for r in ranked.itertuples()]
-    return line[:n], line[-n:][::-1]
+def honour_lists(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """红榜 and 黑榜 from the standings' bands: the top places best first and the last places
+    (末位) last first, each with its place (markdown lines, names escaped)."""
+
+    def lines(rows: pd.DataFrame) -> list[str]:
+        return [  # "17\\." keeps markdown from renumbering the places as a list
+            f"- {fmt.md(f'{int(r.rank)}.')} {fmt.md(r.label)} {fmt.pct(r.completion, signed=False)}"
+            for r in rows.itertuples()
+        ]
+
+    top = table[table["band"] == "top"].sort_values(["rank", "unit_code"])
+    bottom = table[table["band"] == "bottom"].sort_values(["rank", "unit_code"], ascending=False)
+    return lines(top), lines(bottom)
 
 
 MATRIX_ROWS = 50

@@ -8,21 +8,8 @@ from bxgc_metrics.ranking import rank_sensitivity
 from bxgc_metrics.rewards import Rewards
 from bxgc_metrics.scorecard import directions
 from bxgc_ui import fmt
-from bxgc_ui.i18n import name, t
+from bxgc_ui.i18n import lang, name, t
 from bxgc_ui.meeting import arrow
-
-CITY_GROUPS = ("城区街道", "乡镇")
-
-
-def ranked_units(units: pd.DataFrame, group: str) -> list[str]:
-    """Units in the city-wide ranking (external benchmarks are compared, not ranked)."""
-    inside = units[units["kind"] != "外部标杆"]
-    inside = (
-        inside[inside["peer_group"].isin(CITY_GROUPS)]
-        if group == "all"
-        else inside[inside["peer_group"] == group]
-    )
-    return inside["code"].tolist()
 
 
 def months(observations: pd.DataFrame, indicator: str, limit: int = 24) -> list[tuple[int, int]]:
@@ -45,14 +32,16 @@ def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
 def standings_table(
     table: pd.DataFrame, names: dict[str, str], measure: str, by: str
 ) -> pd.DataFrame:
-    """The single-indicator ranking as the page shows and exports it."""
+    """The single-indicator ranking as the page shows it (the export is
+    :func:`bxgc_ui.exports.standings_table` of the same standings)."""
+    language = lang()
     return pd.DataFrame(
         {
             t("rank_col_rank"): table["rank"],
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
             t("unit"): table["unit_code"].map(names),
-            t("ytd_value"): [fmt.amount(v, measure) for v in table["value"]],
-            t("annual_target"): [fmt.amount(v, measure) for v in table["target"]],
+            t("ytd_value"): fmt.amounts(table["value"], measure, language),
+            t("annual_target"): fmt.amounts(table["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],
             t("yoy"): [fmt.pct(v) for v in table["yoy"]],
             t("rank_col_prev"): table["previous_rank"],
@@ -61,7 +50,7 @@ def standings_table(
 
 
 def composite_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The composite ranking as shown and exported."""
+    """The composite ranking as shown."""
     return pd.DataFrame(
         {
             t("rank_col_rank"): table["rank"],
@@ -135,3 +124,28 @@ def reward_tables(rewards: Rewards, names: dict[str, str]) -> tuple[pd.DataFrame
         }
     )
     return shown, listed
+
+
+def method_notes(
+    options: dict, weights: dict[str, float], indicators: pd.DataFrame, by: str
+) -> list[str]:
+    """How a composite was made, for its export: normalisation, each weight, aggregation."""
+    named = {r.code: name(r) for r in indicators.itertuples()}
+    how = options["weights"] if isinstance(options["weights"], str) else "custom"
+    listed = "、".join(f"{named.get(c, c)} {w:.3f}" for c, w in weights.items())
+    return [
+        t("export_method_basis", by=t(f"by_{by}")),
+        t("export_method_norm", how=t(f"norm_{options['normalisation']}")),
+        t("export_method_weights", how=t(f"weights_{how}"), weights=listed),
+        t("export_method_agg", how=t(f"agg_{options['aggregation']}")),
+    ]
+
+
+def reference_note(marks: pd.DataFrame, names: dict[str, str], by: str) -> str:
+    """The external benchmarks' figures in one line (they are references, never ranked)."""
+    column = "completion" if by == "completion" else "yoy"
+    listed = "；".join(
+        f"{fmt.md(names.get(r.unit_code, r.unit_code))} {fmt.pct(getattr(r, column), signed=by != 'completion')}"
+        for r in marks.itertuples()
+    )
+    return t("rank_reference_note", marks=listed)

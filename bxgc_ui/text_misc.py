@@ -12,9 +12,10 @@ TEXT: dict[str, tuple[str, str]] = {
 TEXT.update(
     {
         "ov_time": ("时间进度", "Time elapsed"),
+        "ov_ranked_units": ("参与排名单位", "Units ranked"),
         "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
-        "ov_honour": ("红榜（完成率前三）", "Honour list (top three)"),
-        "ov_warning": ("黑榜（完成率后三）", "Warning list (bottom three)"),
+        "ov_honour": ("红榜（完成率前三名）", "Honour list (top three places)"),
+        "ov_warning": ("黑榜（完成率后三名）", "Warning list (last three places)"),
         "ov_pace_col": ("进度", "Pace"),
         "ov_gap_pp": ("与时间进度差（个百分点）", "Against time elapsed (points)"),
         "ov_matrix": (

@@ -65,3 +65,29 @@ TEXT: dict[str, tuple[str, str]] = {
         "edit the rules in Settings.",
     ),
 }
+
+TEXT.update(
+    {
+        "rank_reference_note": (
+            "外部标杆只作参照，不参与排名：{marks}",
+            "External benchmarks are references, never ranked: {marks}",
+        ),
+        "export_period": ("期间：{period}", "Period: {period}"),
+        "export_group": ("参与排名：{group}", "Units ranked: {group}"),
+        "export_data_date": ("数据更新：{date}", "Data as of: {date}"),
+        "export_indicator": (
+            "指标：{indicator}（{measure}）",
+            "Indicator: {indicator} ({measure})",
+        ),
+        "export_ranking_title": ("{indicator}排名（按{by}）", "{indicator}: ranking by {by}"),
+        "export_composite_sheet": ("综合排名", "Composite"),
+        "export_composite_title": ("综合排名", "Composite ranking"),
+        "export_method_norm": ("标准化方法：{how}", "Normalisation: {how}"),
+        "export_method_weights": ("权重：{how}（{weights}）", "Weights: {how} ({weights})"),
+        "export_method_agg": ("合成方法：{how}", "Aggregation: {how}"),
+        "export_method_basis": ("单项依据：{by}", "Each indicator by: {by}"),
+        "export_rewards_title": ("奖励测算：各单位合计", "Rewards: total per unit"),
+        "export_rewards_items_title": ("奖励测算：明细", "Rewards: itemised"),
+        "export_pace_sheet": ("时间进度", "Pace"),
+    }
+)

@@ -7,14 +7,13 @@ The ranking runs in a fragment that re-reads the store's data version every inte
 so an import shows on the screen within one interval, without reloading the page.
 """
 
-import datetime as dt
-import zoneinfo
-
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.periods import months_elapsed
+from bxgc_metrics.standings import ALL
 from bxgc_ui import auth, data, fmt, meeting
-from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.i18n import name, t
 from bxgc_ui.widgets import empty_state
 
 path, version = data.snapshot()
@@ -26,9 +25,8 @@ if inds is None or inds.empty:
     st.stop()
 
 codes = inds.index.tolist()
-observed = units["code"].isin(covered["unit_code"].unique())
-groups = sorted(units.loc[observed, "peer_group"].unique())
-for key, value in meeting.query_defaults(codes, ["all", *groups]).items():
+groups = [ALL, *data.peer_groups(path, version)]
+for key, value in meeting.query_defaults(codes, groups).items():
     st.session_state.setdefault(key, value)
 side = st.sidebar
 side.subheader(t("meeting_settings"))
@@ -47,7 +45,7 @@ settings = meeting.Settings(
         required=True,
     ),
     group=side.selectbox(
-        t("meeting_group"), ["all", *groups], format_func=meeting.group_label, key="meeting_group"
+        t("meeting_group"), groups, format_func=meeting.group_label, key="meeting_group"
     ),
     every=side.number_input(
         t("meeting_every"), meeting.EVERY_MIN, meeting.EVERY_MAX, step=1, key="meeting_every"
@@ -68,7 +66,6 @@ def live_ranking() -> None:
     path, version = data.snapshot()
     people = data.units(path, version)
     ind = inds.loc[meeting.carousel_pick(codes, settings.indicator, settings.carousel)]
-    members = meeting.members(people, settings.group)
     period = data.latest_period(path, version, ind["code"])
     with st.container(key="meeting_screen"):
         by_text = t(f"meeting_by_{settings.by}")
@@ -76,22 +73,13 @@ def live_ranking() -> None:
         if period is None:
             st.info(t("meeting_no_data"))
             return
+        higher = ind["direction"] == "higher"
         table = data.standings_of(
-            path,
-            version,
-            ind["code"],
-            *period,
-            settings.by,
-            ind["direction"] == "higher",
-            None if members is None else tuple(members),
+            path, version, ind["code"], *period, settings.by, higher, settings.group
         )
-        table = table.merge(
-            people[["code", "name_zh", "name_en"]], left_on="unit_code", right_on="code"
-        )
-        language = lang()
-        table["label"] = [name(r, language=language) for r in table.itertuples()]
-        zone = st.context.timezone
-        now = dt.datetime.now(zoneinfo.ZoneInfo(zone) if zone else None)
+        marks = data.references_of(path, version, ind["code"], *period, settings.by, higher)
+        table, marks = meeting.labelled(table, people), meeting.labelled(marks, people)
+        now = clock.now()
         st.caption(
             t(
                 "meeting_stamp",
@@ -106,7 +94,7 @@ def live_ranking() -> None:
             months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
         )
         left.plotly_chart(
-            meeting.ranking_figure(table, settings.by, "", f"{by_text} (%)", progress),
+            meeting.ranking_figure(table, settings.by, "", f"{by_text} (%)", progress, marks),
             theme=None,
             config={"displayModeBar": False},
         )
@@ -129,14 +117,8 @@ def live_ranking() -> None:
 live_ranking()
 
 ind = inds.loc[settings.indicator]
-members = meeting.members(units, settings.group)
 race = data.race_of(
-    path,
-    version,
-    ind["code"],
-    settings.by,
-    ind["direction"] == "higher",
-    None if members is None else tuple(members),
+    path, version, ind["code"], settings.by, ind["direction"] == "higher", settings.group
 )
 if race["rank"].notna().any():
     panel = st.container(key="meeting_race")

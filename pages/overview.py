@@ -4,15 +4,14 @@ from functools import partial
 
 import streamlit as st
 
-from bxgc_metrics.export import to_xlsx_bytes
+from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display, months_elapsed
-from bxgc_metrics.targets import pace
-from bxgc_ui import charts, data, fmt
+from bxgc_metrics.standings import ALL
+from bxgc_ui import charts, data, exports, fmt
 from bxgc_ui import overview_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import keyed, lang, name, t
-from bxgc_ui.meeting import rankable
-from bxgc_ui.rankings_view import ranked_units
+from bxgc_ui.meeting import group_label, rankable
 from bxgc_ui.widgets import cut_note, demo_notice, empty_state
 
 path, version = data.snapshot()
@@ -33,18 +32,17 @@ period = data.latest_period(path, version, code)
 if period is None:
     st.info(t("empty_title"))
     st.stop()
-members = ranked_units(units, "all")
-progress = data.progress_of(path, version, code, *period, ind["direction"] == "higher")
-progress = progress[progress["unit_code"].isin(members)]
+higher = ind["direction"] == "higher"
+standing = data.standings_of(path, version, code, *period, "completion", higher, ALL)
 elapsed = months_elapsed(period[0], period[2]) / 12
-table = view.progress_table(pace(progress, elapsed, actual="value"), units, ind["measure"])
+table = view.progress_table(view.with_pace(standing, elapsed, higher), units, ind["measure"])
 keeping = int((table["status"] != "behind").sum())
 
 cols = st.columns(4)
 cols[0].metric(t("latest_data"), display(*period, True, lang()))
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
-cols[3].metric(t("units"), len(units))
+cols[3].metric(t("ov_ranked_units"), len(data.members_of(path, version, ALL)))
 
 title = t("overview_chart_title", period=display(*period, True, lang()), indicator=labels[code])
 left, right = st.columns([1, 1])
@@ -54,24 +52,27 @@ left.plotly_chart(
 cut_note(left, len(table))
 best, worst = view.honour_lists(table)
 honour, warning = right.columns(2)
-honour.markdown(f":red[**{t('ov_honour')}**]")
-honour.markdown("\n".join(f"{i}. {line}" for i, line in enumerate(best, 1)))
-warning.markdown(f"**{t('ov_warning')}**")
-warning.markdown("\n".join(f"- {line}" for line in worst))
+honour.markdown(f":material/military_tech: **{t('ov_honour')}**")
+honour.markdown("\n".join(best))
+warning.markdown(f":material/warning: **{t('ov_warning')}**")
+warning.markdown("\n".join(worst))
 right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
 
 st.subheader(t("ov_matrix"))
 st.caption(t("ov_matrix_help"))
 matrix = view.labelled_matrix(
-    data.pace_matrix_of(path, version, *period, tuple(members)), unit_names(units), labels
+    data.pace_matrix_of(path, version, *period, ALL), unit_names(units), labels
 )
 listed = view.most_behind(matrix)
 if len(listed) < len(matrix):
     st.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
 st.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
+context = exports.Context(
+    display(*period, True, lang()), group_label(ALL), data.data_date(path, version)
+)
 st.download_button(
     t("ov_matrix_export"),
-    partial(to_xlsx_bytes, {"pace": matrix.reset_index()}),
+    partial(workbook, [exports.pace_table(matrix, context=context)]),
     file_name=f"pace-{period[1]}-{period[2]:02d}.xlsx",
     key="ov_matrix_dl",
 )

@@ -4,11 +4,12 @@ from functools import partial
 
 import streamlit as st
 
-from bxgc_metrics.export import to_xlsx_bytes
+from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display
 from bxgc_metrics.ranking import AGGREGATIONS, NORMALISATIONS
 from bxgc_metrics.rewards import compute_rewards, load_default_rules
-from bxgc_ui import charts, data
+from bxgc_metrics.standings import ALL
+from bxgc_ui import charts, data, exports
 from bxgc_ui import rankings_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import keyed, lang, name, t
@@ -24,16 +25,9 @@ if not data.has_observations(path, version):
 demo_notice(units)
 names = unit_names(units)
 monthly = rankable(indicators)
-groups = ["all", *view.CITY_GROUPS]
+groups = [ALL, *data.peer_groups(path, version)]
 c1, c2, c3 = st.columns(3)
-group = c1.segmented_control(
-    t("rank_group"),
-    groups,
-    default="all",
-    required=True,
-    format_func=group_label,
-    key="rank_group",
-)
+group = c1.selectbox(t("rank_group"), groups, format_func=group_label, key="rank_group")
 by = c2.segmented_control(
     t("rank_by"),
     ["completion", "growth"],
@@ -42,7 +36,6 @@ by = c2.segmented_control(
     format_func=lambda b: t(f"by_{b}"),
     key="rank_by",
 )
-members = tuple(view.ranked_units(units, group))
 periods = view.months(data.actual_periods(path, version), monthly.index[0])
 year, sub = c3.selectbox(
     t("rank_period"),
@@ -51,6 +44,7 @@ year, sub = c3.selectbox(
     format_func=lambda p: display("M", p[0], p[1], True, lang()),
 )
 period_text = display("M", year, sub, True, lang())
+context = exports.Context(period_text, group_label(group), data.data_date(path, version))
 single, combined, rewards = st.tabs(
     [t("rank_tab_single"), t("rank_tab_composite"), t("rank_tab_rewards")]
 )
@@ -59,9 +53,9 @@ with single:
     labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
     code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=keyed("rank_ind"))
     ind = monthly.loc[code]
-    table = data.standings_of(
-        path, version, code, "M", year, sub, by, ind["direction"] == "higher", members
-    )
+    higher = ind["direction"] == "higher"
+    table = data.standings_of(path, version, code, "M", year, sub, by, higher, group)
+    marks = data.references_of(path, version, code, "M", year, sub, by, higher)
     shown = view.standings_table(table, names, ind["measure"], by)
     left, right = st.columns([2, 3])
     left.plotly_chart(
@@ -74,10 +68,15 @@ with single:
         )
     )
     cut_note(left, int(table["rank"].notna().sum()))
+    if len(marks):
+        left.caption(view.reference_note(marks, names, by))
     right.dataframe(shown, hide_index=True)
+    sheet = exports.standings_table(
+        table, names, indicator=labels[code], measure=ind["measure"], by=by, context=context
+    )
     right.download_button(
         t("rank_export"),
-        partial(to_xlsx_bytes, {labels[code][:28]: shown}),
+        partial(workbook, [sheet]),
         file_name=f"ranking-{code}-{year}-{sub:02d}.xlsx",
         key="rank_dl_single",
     )
@@ -103,7 +102,7 @@ with combined:
         key=keyed("rank_agg"),
         format_func=lambda g: t(f"agg_{g}"),
     )
-    matrix = data.scorecard_of(path, version, year, sub, by, members)
+    matrix = data.scorecard_of(path, version, year, sub, by, group)
     weights: object = how
     if how == "custom" and not matrix.empty:
         edited = st.data_editor(
@@ -124,7 +123,7 @@ with combined:
                 for k, v in options.items()
             )
         )
-        table = data.composite_of(path, version, year, sub, by, members, key)
+        table = data.composite_of(path, version, year, sub, by, group, key)
         shown = view.composite_table(table, names)
         left, right = st.columns([3, 2])
         left.plotly_chart(
@@ -134,9 +133,11 @@ with combined:
         )
         cut_note(left, len(table))
         right.dataframe(shown, hide_index=True)
+        method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by)
+        sheet = exports.composite_table(table, names, method=method, context=context)
         right.download_button(
             t("rank_export"),
-            partial(to_xlsx_bytes, {"composite": shown}),
+            partial(workbook, [sheet]),
             file_name=f"composite-{year}-{sub:02d}.xlsx",
             key="rank_dl_comp",
         )
@@ -156,7 +157,7 @@ with rewards:
     years = view.assessed_years(periods, kind)
     reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
     rules = data.store().reward_rules()
-    ranks = data.reward_ranks_of(path, version, reward_year, kind, by, members)
+    ranks = data.reward_ranks_of(path, version, reward_year, kind, by, group)
     result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
     totals, items = view.reward_tables(result, names)
     st.caption(t("reward_note"))
@@ -165,9 +166,12 @@ with rewards:
     left.dataframe(totals, hide_index=True)
     right.markdown(f"**{t('reward_items')}**")
     right.dataframe(items, hide_index=True)
+    reward_context = exports.Context(
+        f"{reward_year} {t(f'reward_{kind}')}", group_label(group), context.data_date
+    )
     st.download_button(
         t("rank_export"),
-        partial(to_xlsx_bytes, {"totals": totals, "items": items}),
+        partial(workbook, exports.reward_tables(result, names, context=reward_context)),
         file_name=f"rewards-{reward_year}-{kind}.xlsx",
         key="rank_dl_rewards",
     )

@@ -66,8 +66,8 @@ def test_overview_shows_the_demo_table_and_chart(
     table = at.dataframe[0].value
     assert len(table) == 16  # the 16 city units; external benchmarks are not assessed
     assert len(at.get("plotly_chart")) == 1
-    honour = next(m.value for m in at.markdown if m.value.startswith("1. "))
-    assert honour.count("\n") == 2  # the top three
+    honour = next(m.value for m in at.markdown if m.value.startswith("- 1\\. "))
+    assert honour.count("\n") == 2  # the top three places
 
 
 def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,7 +76,7 @@ def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.M
     at.button_group(key="lang").set_value("en").run()
     assert at.title[0].value.startswith("Compare")
     assert at.metric[0].value == "Jan-Oct 2026"
-    assert at.metric[3].label == "Units"
+    assert at.metric[3].label == "Units ranked"
 
 
 def test_empty_database_offers_the_demo_and_loads_it(
@@ -88,4 +88,4 @@ def test_empty_database_offers_the_demo_and_loads_it(
     at.button[0].click().run()
     assert not at.exception
     assert Store(db).count_observations() > 20000
-    assert at.metric[3].value == "20"
+    assert at.metric[3].value == "17"  # 20 units, of which 3 external benchmarks

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from bxgc_metrics import progress
 from bxgc_metrics.campaign import look_back
 from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
-from bxgc_metrics.standings import race_frames, standings
+from bxgc_metrics.standings import members, peer_groups, race_frames, standings
 from bxgc_metrics.store import Store
 from bxgc_metrics.trajectory import annual_series, stated_plan
 from bxgc_ui import data
@@ -53,9 +53,10 @@ def key(demo_store: Store) -> tuple[str, int]:
 def test_standings_equal_the_full_table(
     year: int, sub: int, by: str, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
 ) -> None:
+    ranked = members(demo_store.units())
     for code in rankable(demo_store.indicators()).index:
-        got = data.standings_of(*key, code, "M", year, sub, by, True, None)
-        _same(got, standings(full, code, "M", year, sub, by, True, None))
+        got = data.standings_of(*key, code, "M", year, sub, by, True, "all")
+        _same(got, standings(full, code, "M", year, sub, by, True, ranked))
         assert len(got) > 0
 
 
@@ -64,21 +65,24 @@ def test_scorecard_composite_and_pace_equal_the_full_table(
     year: int, sub: int, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
 ) -> None:
     inds = demo_store.indicators()
-    members = tuple(demo_store.units()["code"][:12])
+    group = peer_groups(demo_store.units())[0]
+    chosen_units = members(demo_store.units(), group)
     for by in ("completion", "growth"):
-        want = scorecard(full, inds, "M", year, sub, by, members)
-        got = data.scorecard_of(*key, year, sub, by, members)
+        want = scorecard(full, inds, "M", year, sub, by, chosen_units)
+        got = data.scorecard_of(*key, year, sub, by, group)
         pd.testing.assert_frame_equal(got, want)
         assert got.shape[1] >= 2
     options = (("aggregation", "topsis"), ("normalisation", "minmax"), ("weights", "entropy"))
-    got = data.composite_of(*key, year, sub, "completion", members, options)
-    want = composite_standings(full, inds, "M", year, sub, units=members, options=dict(options))
+    got = data.composite_of(*key, year, sub, "completion", group, options)
+    want = composite_standings(
+        full, inds, "M", year, sub, units=chosen_units, options=dict(options)
+    )
     _same(got, want)
     assert got["previous_rank"].notna().all()
     chosen = inds[(inds["frequency"] == "M") & (inds["kind"] != "rate")]
     pd.testing.assert_frame_equal(
-        data.pace_matrix_of(*key, "M", year, sub, members),
-        pace_matrix(full, chosen, "M", year, sub, members),
+        data.pace_matrix_of(*key, "M", year, sub, group),
+        pace_matrix(full, chosen, "M", year, sub, chosen_units),
     )
 
 
@@ -86,8 +90,9 @@ def test_scorecard_composite_and_pace_equal_the_full_table(
 def test_reward_ranks_equal_the_full_table(
     year: int, kind: str, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
 ) -> None:
-    got = data.reward_ranks_of(*key, year, kind, "completion", None)
-    want = reward_standings(full, demo_store.indicators(), year, kind, units=None)
+    got = data.reward_ranks_of(*key, year, kind, "completion", "all")
+    ranked = members(demo_store.units())
+    want = reward_standings(full, demo_store.indicators(), year, kind, units=ranked)
     _same(got, want)
     assert got["previous_rank"].notna().any()
 
@@ -97,7 +102,10 @@ def test_race_annual_stated_and_periods_equal_the_full_table(
 ) -> None:
     inds = demo_store.indicators().set_index("code")
     for code in rankable(inds.reset_index()).index:
-        _same(data.race_of(*key, code, "growth", True, None), race_frames(full, code, "growth"))
+        _same(
+            data.race_of(*key, code, "growth", True, "all"),
+            race_frames(full, code, "growth", True, members(demo_store.units())),
+        )
         assert data.latest_period(*key, code) == progress.latest_period(full, code)
         assert months(data.actual_periods(*key), code) == months(full, code)
     for code in inds.index:
@@ -136,8 +144,9 @@ def test_previous_period_skips_a_missing_month(demo_store: Store, demo_db: Path)
     december = october.assign(sub=12, value=october["value"] * rng.uniform(1.1, 1.4, len(october)))
     admin_store(demo_db).write_observations(december, file_name="december.csv")
     key = (str(demo_db), demo_store.data_version())
-    got = data.standings_of(*key, "FAI", "M", 2026, 12, "completion", True, None)
-    _same(got, standings(demo_store.observations(), "FAI", "M", 2026, 12))
+    got = data.standings_of(*key, "FAI", "M", 2026, 12, "completion", True, "all")
+    ranked = members(demo_store.units())
+    _same(got, standings(demo_store.observations(), "FAI", "M", 2026, 12, units=ranked))
     assert got["previous_rank"].notna().all()
     assert (got["rank_change"] != 0).any()
 

@@ -58,9 +58,17 @@ def test_honour_lists_escape_markdown_in_names() -> None:
     from bxgc_ui.overview_view import honour_lists
 
     hostile = "<img src=x>**粗体** [链接](javascript:alert(1)) :red[红]"
-    table = pd.DataFrame({"label": [hostile, "东城街道"], "completion": [0.9, 0.5]})
-    best, worst = honour_lists(table, n=1)
-    assert best == [f"{md(hostile)} 90.0%"] and worst == ["东城街道 50.0%"]
+    table = pd.DataFrame(
+        {
+            "unit_code": ["A", "B"],
+            "label": [hostile, "东城街道"],
+            "completion": [0.9, 0.5],
+            "rank": [1, 2],
+            "band": ["top", "bottom"],
+        }
+    )
+    best, worst = honour_lists(table)
+    assert best == [f"- 1\\. {md(hostile)} 90.0%"] and worst == ["- 2\\. 东城街道 50.0%"]
     for raw in ("**", "[链接]", "](", ":red["):
         assert raw not in best[0]
     assert md("东城街道") == "东城街道"  # ordinary names are untouched
