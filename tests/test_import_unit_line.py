@@ -193,6 +193,9 @@ def test_each_column_takes_the_measure_of_the_unit_line_that_fits_it(
     assert {i.value for i in chosen} == {line}  # as written in the sheet
     assert {(i.row, i.column) for i in chosen} == {(row, column)}
     assert any(GBR in i.zh and GBR in i.en for i in chosen)
+    scaled = {i.zh for i in plan.issues if i.code == "converted"}
+    note = (INFRA, "÷10,000") if scale == 1.0 else (GBR, "×10,000")  # 万元 → 亿元, 亿元 → 万元
+    assert any(note[0] in text and note[1] in text for text in scaled)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "gbk"])

@@ -614,13 +614,22 @@ def conversions(
                     INFO,
                     "converted",
                     first["sheet"],
-                    f"“{first['indicator_name_db']}”按{source}填报，已换算为{target}（×{factor:,.0f}）。",
+                    f"“{first['indicator_name_db']}”按{source}填报，已换算为{target}（{_scaled(factor)}）。",
                     f"'{first['indicator_name_db']}' was given in {source}; converted to {target} "
-                    f"(×{factor:,.0f}).",
+                    f"({_scaled(factor)}).",
                     value=source,
                 )
             )
     return out, found
+
+
+def _scaled(factor: float) -> str:
+    """``×10,000`` for a factor above one, ``÷10,000`` below (亿元 → 万元, 万元 → 亿元).
+
+    >>> _scaled(10_000.0), _scaled(0.0001)
+    ('×10,000', '÷10,000')
+    """
+    return f"×{factor:,.0f}" if factor >= 1 else f"÷{1 / factor:,.0f}"
 
 
 def _mismatch(
