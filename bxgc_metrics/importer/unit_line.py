@@ -50,8 +50,10 @@ KNOWN_MEASURES = (
 )
 """Measures recognised in a column heading (``收入（万元）``); a unit line may name others."""
 
-_LINE = re.compile(r"(?<![\u4e00-\u9fff])(?:计量|金额|数量|货币)?单位\s*[:：]\s*(.*)$", re.S)
-"""``单位：`` or ``计量单位：`` and what follows (not ``填报单位：``, which names a unit)."""
+_LINE = re.compile(r"(?:计量|金额|数量|货币)?单位\s*[:：]\s*(.*)$", re.S)
+"""``单位：`` or ``计量单位：`` and what follows."""
+_REPORTER = ("填报", "报送", "制表", "填表", "上报", "申报", "主管", "责任", "牵头", "汇总", "所在")
+"""Words before 单位： that make it the reporting unit (填报单位：东城街道), not a measure."""
 _REMARK = re.compile(r"[(（][^()（）]*[)）]")
 _SEPARATORS = re.compile(r"[、，,；;\s()（）]+")
 _NOT_A_MEASURE = re.compile(
@@ -80,7 +82,7 @@ def line_measures(text: str) -> tuple[str, ...] | None:
     >>> line_measures("单位：吨标准煤/万元"), line_measures("填报单位：东城街道")
     (('吨标准煤/万元',), None)
     """
-    match = _LINE.search(unicodedata.normalize("NFKC", text))
+    match = _line_match(unicodedata.normalize("NFKC", text))
     if match is None:
         return None
     found: list[str] = []
@@ -91,6 +93,14 @@ def line_measures(text: str) -> tuple[str, ...] | None:
             break
         found += [part] if part in KNOWN_MEASURES else [p for p in part.split("/") if p]
     return tuple(dict.fromkeys(found)) or None
+
+
+def _line_match(text: str) -> re.Match[str] | None:
+    """Where ``text`` says ``单位：`` of its figures (not of who reported them)."""
+    for match in _LINE.finditer(text):
+        if not text[: match.start()].endswith(_REPORTER):
+            return match
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ def find_unit_line(sheet: Sheet, text: pd.DataFrame, header_at: int) -> UnitLine
     rows = text.iloc[:header_at].to_numpy(dtype=object)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
-            if not value or not _LINE.search(value):
+            if not value or _line_match(value) is None:
                 continue
             written = _cell(sheet, i, j)
             after = next((k for k in range(j + 1, len(row)) if row[k]), None)
