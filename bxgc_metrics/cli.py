@@ -57,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="create units and indicators the database does not know",
     )
+    imp.add_argument(
+        "--measure",
+        action="append",
+        type=_measure_choice,
+        default=[],
+        metavar="指标名=计量单位",
+        help="the measure of an indicator whose unit line names several, "
+        "e.g. 地方一般公共预算收入=亿元 (repeatable)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     imp.add_argument("--who", default=None, help="recorded as the importer (default: $USER)")
     imp.add_argument(
@@ -146,6 +155,16 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _measure_choice(text: str) -> tuple[str, str]:
+    """``地方一般公共预算收入=亿元`` → (indicator name as written, measure)."""
+    name, _, measure = text.partition("=")
+    if not name.strip() or not measure.strip():
+        raise argparse.ArgumentTypeError(
+            f"应为 指标名=计量单位，如 地方一般公共预算收入=亿元 / expected NAME=MEASURE: {text!r}"
+        )
+    return name.strip(), measure.strip()
+
+
 def _import(args: argparse.Namespace) -> int:
     from bxgc_metrics.importer.report import format_plan
     from bxgc_metrics.importer.service import analyse, commit
@@ -157,6 +176,7 @@ def _import(args: argparse.Namespace) -> int:
         store,
         sheet=args.sheet,
         profile=store.profile(args.profile) if args.profile else None,
+        measures=dict(args.measure),
         create_missing=args.create_missing,
     )
     print(format_plan(plan, args.lang))

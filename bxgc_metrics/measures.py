@@ -52,6 +52,16 @@ def conversion_factor(source: str | None, target: str) -> float | None:
     return None
 
 
+def family(measure: str | None) -> str | None:
+    """The kind of quantity ``measure`` counts: ``money``, ``area``, ``people`` or ``None``
+    for a measure that converts into no other (个, %, 亩 …).
+
+    >>> family("亿元"), family("万人"), family("%")
+    ('money', 'people', None)
+    """
+    return _FAMILY.get(measure or "")
+
+
 def is_money(measure: str | None) -> bool:
     """Whether ``measure`` is 元, 万元 or 亿元."""
     return measure in MONEY

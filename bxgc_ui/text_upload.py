@@ -33,6 +33,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_in_file": ("文件中的名称", "Name in the file"),
     "up_not_mapped": ("（不对应，按未知处理）", "(no match: treat as unknown)"),
     "up_all_matched": ("所有名称都已对应。", "Every name is matched."),
+    "up_measure_help": (
+        "单位行列出了多个计量单位，以下指标无法自动判断用哪一个，请选择：",
+        "The unit line names several measures and these indicators could not be told "
+        "apart; pick the measure of each:",
+    ),
+    "up_measure_of": (
+        "“{name}”的计量单位（工作表“{sheet}”，{columns}列）",
+        "Measure of '{name}' (sheet '{sheet}': {columns})",
+    ),
+    "up_measure_pick": ("（请选择）", "(pick one)"),
+    "up_confirm_measures": ("确认计量单位", "Confirm these measures"),
     "up_errors": (
         "{n} 个错误：改正后才能导入，数据库未作任何改动。",
         "{n} errors: fix them to import; nothing was written.",

@@ -22,6 +22,7 @@ def plan_for(
     profile: str | None,
     mapping: dict,
     create: bool,
+    measures: dict[str, str],
 ) -> ImportPlan:
     """Analyse once per file, choice and data version; reruns reuse the result."""
     key = (
@@ -30,6 +31,7 @@ def plan_for(
         sheet,
         profile,
         repr(sorted((k, sorted(v.items())) for k, v in mapping.items())),
+        repr(sorted(measures.items())),
         create,
         data.version(),
     )
@@ -44,6 +46,7 @@ def plan_for(
         sheet=sheet,
         profile=profile,
         mapping=mapping,
+        measures=measures,
         create_missing=create,
         progress=lambda share, _what: _advance(bar, share),
     )
@@ -90,6 +93,37 @@ def match_choices(matches: pd.DataFrame, reference: pd.DataFrame, kind: str) -> 
         )
         if code:
             chosen[row.name] = code
+    return chosen
+
+
+def open_measures(plan: ImportPlan) -> pd.DataFrame:
+    """Indicators whose unit line names several measures and none could be told: one row
+    per indicator name, with the sheets, columns and measures to pick from."""
+    choices = plan.measure_choices
+    asking = choices[choices["measure"].isna()]
+    if asking.empty:
+        return asking
+    return asking.groupby("name", sort=False, as_index=False).agg(
+        sheet=("sheet", lambda s: "、".join(dict.fromkeys(s))),
+        columns=("columns", lambda c: tuple(dict.fromkeys(x for cols in c for x in cols))),
+        options=("options", lambda o: tuple(dict.fromkeys(x for opts in o for x in opts))),
+    )
+
+
+def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
+    """A select box per indicator of :func:`open_measures`; returns name → measure."""
+    chosen = {}
+    for row in asking.itertuples():
+        columns = ("、" if lang() == "zh" else ", ").join(row.columns)
+        label = t("up_measure_of", name=row.name, sheet=row.sheet, columns=columns)
+        measure = st.selectbox(
+            label,
+            ["", *row.options],
+            format_func=lambda m: m or t("up_measure_pick"),
+            key=f"up_measure_{row.name}",
+        )
+        if measure:
+            chosen[row.name] = measure
     return chosen
 
 

@@ -37,7 +37,8 @@ with importing:
         )
         create = c2.checkbox(t("up_create_missing"), key="up_create")
         mapping = st.session_state.setdefault("up_mapping", {"units": {}, "indicators": {}})
-        plan = view.plan_for(payload, upload.name, None, profile or None, mapping, create)
+        measures = st.session_state.setdefault("up_measures", {})
+        plan = view.plan_for(payload, upload.name, None, profile or None, mapping, create, measures)
 
         st.subheader(t("up_step_detect"))
         st.dataframe(view.sheets_table(plan), hide_index=True)
@@ -61,6 +62,14 @@ with importing:
                     st.rerun()
         else:
             st.caption(t("up_all_matched"))
+        asking = view.open_measures(plan)
+        if len(asking):
+            with st.form("up_measure_form"):
+                st.caption(t("up_measure_help"))
+                picked = view.measure_choices(asking)
+                if st.form_submit_button(t("up_confirm_measures")):
+                    st.session_state["up_measures"] = {**measures, **picked}
+                    st.rerun()
 
         st.subheader(t("up_step_check"))
         if plan.errors:
@@ -121,6 +130,7 @@ with importing:
             else:
                 st.session_state.pop("up_plan", None)
                 st.session_state["up_mapping"] = {"units": {}, "indicators": {}}
+                st.session_state["up_measures"] = {}
                 if result.batch_id is None:
                     st.info(t("up_nothing_changed"))
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -106,3 +107,15 @@ def xlsx_from_rows(rows: list[list], sheet: str = "Sheet1", merges: list[str] = 
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def grid(rows: list[list], fmt: str, merges: list[str] = ()) -> tuple[bytes, str]:
+    """A grid of cells as ``xlsx``, ``csv`` (UTF-8) or ``gbk`` (CSV as Chinese Excel saves
+    it); a CSV keeps a merged heading in its first cell. Returns the bytes and a file name."""
+    if fmt == "xlsx":
+        return xlsx_from_rows(rows, merges=merges), "表.xlsx"
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode("utf-8" if fmt == "csv" else "gbk"), "表.csv"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bxgc_metrics.access import Actor
 from bxgc_metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
@@ -143,3 +144,32 @@ def test_a_large_upload_lists_the_first_rows_and_offers_the_rest(
     assert len(changes) == 2_000
     assert any(f"共 {moving} 条" in c.value for c in at.caption)
     assert any(b.label == "下载全部变化（CSV）" for b in at.get("download_button"))
+
+
+def test_upload_asks_for_the_measure_of_a_unit_line_with_two(demo_db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BXGC_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state[SESSION_KEY] = Actor("li", "analyst")
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    rows = [
+        ["2024年1-6月各街道地方一般公共预算收入完成情况"],
+        ["单位：万元、亿元"],
+        ["序号", "单位", "地方一般公共预算收入", None],
+        [None, None, "全年目标", "1-6月累计"],
+        [1, "东城街道", 8.2812, 4.13005],
+    ]
+    data = sheets.xlsx_from_rows(rows, merges=["C3:D3"])
+    at.get("file_uploader")[0].upload("两种单位.xlsx", data).run()
+    assert not at.exception and at.error
+    assert next(b for b in at.button if b.label == "确认导入").disabled
+    picker = at.selectbox(key="up_measure_地方一般公共预算收入")
+    assert picker.options == ["（请选择）", "万元", "亿元"]
+    picker.set_value("亿元")
+    next(b for b in at.button if b.label == "确认计量单位").click().run()
+    assert not at.exception and not at.error
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert "已导入" in at.success[-1].value
+    stored = Store(demo_db).observations(unit="JD01", indicator="GBR").set_index("period")
+    assert stored.loc["2024-06", "value"] == 41300.5
+    assert stored.loc["2024", "value"] == 82812.0

@@ -129,3 +129,32 @@ def test_commit_with_a_saved_profile_needs_no_questions_next_month(demo_store: S
         [("东城", 100, 60, 45)], title="2024年1-7月各街道地方一般公共预算收入"
     )
     assert not analyse(month_two, "m2.xlsx", demo_store, profile="p").errors
+
+
+def test_import_command_takes_the_measure_of_an_undecided_column(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "两种单位.csv"
+    path.write_bytes(
+        "\r\n".join(
+            [
+                "2024年1-6月各街道地方一般公共预算收入完成情况,,,",
+                ",,,单位：万元、亿元",
+                "序号,单位,地方一般公共预算收入,",
+                ",,全年目标,1-6月累计",
+                "1,东城街道,8.2812,4.13005",
+            ]
+        ).encode("gbk")
+    )
+    store = Store(demo_db)
+    before = store.data_version()
+    asked = _cli("import", str(path), "--db", str(demo_db))
+    assert asked.returncode == 1
+    assert "第2行 D列" in asked.stdout and "单位：万元、亿元" in asked.stdout
+    assert store.data_version() == before
+    wrong = _cli("import", str(path), "--db", str(demo_db), "--measure", "亿元")
+    assert wrong.returncode == 2 and "指标名=计量单位" in wrong.stderr
+    done = _cli("import", str(path), "--db", str(demo_db), "--measure", "地方一般公共预算收入=亿元")
+    assert done.returncode == 0, done.stdout + done.stderr
+    stored = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
+    assert stored["2024-06"] == 41300.5 and stored["2024"] == 82812.0

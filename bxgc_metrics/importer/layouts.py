@@ -20,7 +20,7 @@ validation do not care where a figure came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ from bxgc_metrics.importer.cells import (
 )
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
 from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, find_unit_line
 
 RECORD_COLUMNS = (
     "sheet",
@@ -55,12 +56,15 @@ RECORD_COLUMNS = (
     "invalid",
     "percent",
     "measure",
+    "from_line",
 )
 """Columns of :attr:`ParsedSheet.records`: where the figure stands (sheet, Excel row and
 column letter, raw text), what it is (unit and indicator *names* as written, period,
 value kind, ``cumulative`` when the file says year-to-date, ``single`` when it says
-single-month (当月), measure as written) and its number (``value``; ``missing``
-for ``—`` or empty cells; ``invalid`` for text that is not a number)."""
+single-month (当月), measure as written; ``from_line`` when the measure comes from the
+sheet's unit line, and is missing while that line names several) and its number
+(``value``; ``missing`` for ``—`` or empty cells; ``invalid`` for text that is not a
+number)."""
 
 CHECK_COLUMNS = ("sheet", "row", "column", "raw", "unit_name", "indicator_name", "what", "stated")
 """Columns of :attr:`ParsedSheet.checks`: a stated 完成率 or 同比增长 (``what`` is
@@ -85,6 +89,8 @@ class ParsedSheet:
     """What reading the layout found."""
     period: PeriodText | None = None
     """The period named in the title, if any."""
+    unit_line: UnitLine | None = None
+    """The line above the header that says what the figures are measured in."""
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -151,25 +157,8 @@ _FOOTNOTE = re.compile(
     r"^(注|说明|备注|资料来源|数据来源|填报|制表|审核|负责人|note)", re.IGNORECASE
 )
 _MEASURE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
+"""A row holding this is a unit line (or names the reporting unit), never the header."""
 _MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
-KNOWN_MEASURES = (
-    "元",
-    "万元",
-    "亿元",
-    "个",
-    "栋",
-    "亩",
-    "%",
-    "户",
-    "人",
-    "平方米",
-    "万平方米",
-    "吨",
-    "吨标准煤/万元",
-    "项",
-    "家",
-    "次",
-)
 
 _ROLE_WORDS = (
     ("completion", ("完成率", "完成进度", "完成比例", "完成比")),
@@ -251,7 +240,7 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
         )
     meta = " ".join(" ".join(v for v in row if v) for row in text.iloc[:header_at].values)
     title_period = parse_period(meta) if meta else None
-    measure = _sheet_measure(meta, text, header_at)
+    line = find_unit_line(sheet, text, header_at)
     header = text.iloc[header_at]
     long_fields = _long_fields(header)
     missing = _missing_long_fields(header)
@@ -266,11 +255,16 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
             sheet.row_number(header_at),
         )
     if long_fields is not None:
-        return _parse_long(sheet, cells, text, header_at, long_fields, measure)
-    period_cols = _period_columns(header, title_period)
-    if len(period_cols) >= 2 and not _has_sub_header(text, header_at):
-        return _parse_wide(sheet, cells, text, header_at, period_cols, meta, measure, title_period)
-    return _parse_report(sheet, cells, text, header_at, measure, title_period)
+        parsed = _parse_long(sheet, cells, text, header_at, long_fields, line)
+    else:
+        period_cols = _period_columns(header, title_period)
+        if len(period_cols) >= 2 and not _has_sub_header(text, header_at):
+            parsed = _parse_wide(
+                sheet, cells, text, header_at, period_cols, meta, line, title_period
+            )
+        else:
+            parsed = _parse_report(sheet, cells, text, header_at, line, title_period)
+    return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
 
 
 def _normalised(cells: pd.DataFrame) -> pd.DataFrame:
@@ -312,15 +306,6 @@ def _header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:
             if len(values) >= 2 and not _MEASURE.search(" ".join(values)):
                 return start + offset
     return None
-
-
-def _sheet_measure(meta: str, text: pd.DataFrame, header_at: int) -> str | None:
-    match = _MEASURE.search(meta)
-    if match:
-        return match.group(1)
-    row = " ".join(v for v in text.iloc[header_at].values if v)
-    match = _MEASURE.search(row)
-    return match.group(1) if match else None
 
 
 def _has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
@@ -369,7 +354,7 @@ def _parse_long(
     text: pd.DataFrame,
     header_at: int,
     fields: dict[str, int],
-    measure: str | None,
+    line: UnitLine | None,
 ) -> ParsedSheet:
     body = slice(header_at + 1, None)
     data = text.iloc[body]
@@ -396,8 +381,9 @@ def _parse_long(
         said = pd.Series(_mapped(data.iloc[:, fields["cumulative"]], _key))
         records["cumulative"] = records["cumulative"].to_numpy() | said.isin(_TRUE).to_numpy()
         records["single"] = said.isin(_FALSE).to_numpy()
-    measures = data.iloc[:, fields["measure"]] if "measure" in fields else None
-    records["measure"] = measures.replace("", None).to_numpy() if measures is not None else measure
+    own = data.iloc[:, fields["measure"]] if "measure" in fields else pd.Series("", data.index)
+    records["measure"] = own.replace("", line.single if line else None).to_numpy(dtype=object)
+    records["from_line"] = own.eq("").to_numpy() & (line is not None)
     numbers = parse_numbers(raw_values.reset_index(drop=True))
     records = _with_numbers(records, numbers)
     issues += _bad_kinds(sheet, records, data, fields)
@@ -436,8 +422,7 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     fields = _long_fields(head.iloc[header_at])
     if fields is None:
         return None
-    meta = " ".join(" ".join(v for v in row if v) for row in head.iloc[:header_at].values)
-    measure = _sheet_measure(meta, head, header_at)
+    line = find_unit_line(sheet, head, header_at)
     body = cells.iloc[header_at + 1 :]
     value_at = fields["value"]
     columns = {j: _Texts(body.iloc[:, j], coded=j != value_at) for j in range(body.shape[1])}
@@ -486,13 +471,7 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     numbers = parse_numbers(raw_values.reset_index(drop=True))
     for name in ("value", "missing", "invalid", "percent"):
         data[name] = getattr(numbers, name).to_numpy()
-    if "measure" in fields:
-        measures = columns[fields["measure"]]
-        data["measure"] = measures.categorical([v if v else None for v in measures.texts])
-    elif measure is not None:
-        data["measure"] = _constant(measure, n)
-    else:
-        data["measure"] = None
+    data["measure"], data["from_line"] = _long_measures(columns.get(fields.get("measure")), line, n)
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
     issues: list[Issue] = []
@@ -502,7 +481,18 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
             sheet, records, texts, fields
         )
         records = records[ok].reset_index(drop=True)
-    return ParsedSheet(sheet.name, "long", records, issues=tuple(issues))
+    return ParsedSheet(sheet.name, "long", records, issues=tuple(issues), unit_line=line)
+
+
+def _long_measures(own: _Texts | None, line: UnitLine | None, n: int) -> tuple[object, np.ndarray]:
+    """A long sheet's measures (its measure column's, or its unit line's where that
+    column is empty or absent) and where they come from the unit line."""
+    single = line.single if line is not None else None
+    if own is None:
+        measure = _constant(single, n) if single is not None else None
+        return measure, np.full(n, line is not None)
+    measures = own.categorical([v if v else single for v in own.texts])
+    return measures, ~own.filled() & (line is not None)
 
 
 def _constant(value: str, n: int) -> pd.Categorical:
@@ -729,7 +719,7 @@ def _parse_wide(
     header_at: int,
     period_cols: dict[int, PeriodText],
     meta: str,
-    measure: str | None,
+    line: UnitLine | None,
     title_period: PeriodText | None,
 ) -> ParsedSheet:
     header = text.iloc[header_at]
@@ -748,6 +738,7 @@ def _parse_wide(
         )
     rows, totals, _end = _body_rows(text, header_at + 1, unit_col)
     title_indicator, title_measure = split_measure(_title_indicator(meta, sheet.name))
+    measure, from_line = _column_measure(title_measure, line)
     frames = []
     for position, period in period_cols.items():
         for kind, chosen in (("rows", rows), ("totals", totals)):
@@ -764,7 +755,8 @@ def _parse_wide(
                 cumulative=period.cumulative,
                 value_kind="actual",
                 single=bool(_SINGLE.search(header.iloc[position])),
-                measure=measure or title_measure,
+                measure=measure,
+                from_line=from_line,
                 part=kind,
             )
             frames.append(part)
@@ -831,7 +823,7 @@ def _parse_report(
     cells: pd.DataFrame,
     text: pd.DataFrame,
     header_at: int,
-    measure: str | None,
+    line: UnitLine | None,
     title_period: PeriodText | None,
 ) -> ParsedSheet:
     two_rows = _has_sub_header(text, header_at)
@@ -870,7 +862,7 @@ def _parse_report(
         ):
             continue
         column = _report_column(
-            top.iloc[position], sub.iloc[position], two_rows, title_period, measure
+            top.iloc[position], sub.iloc[position], two_rows, title_period, line
         )
         letter = sheet.column_letter(position)
         if column is None:
@@ -923,9 +915,8 @@ def _parse_report(
                 )
             )
             continue
-        fields = {
-            k: column[k] for k in ("freq", "year", "sub", "cumulative", "value_kind", "measure")
-        } | {"single": False}
+        keys = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
+        fields = {k: column[k] for k in keys} | {"single": False}
         records.append(data.assign(**fields))
         if totals:
             total = _cells_frame(sheet, cells, text, totals, position, unit_col)
@@ -949,10 +940,12 @@ def _parse_report(
 
 
 def _report_column(
-    top: str, sub: str, two_rows: bool, title: PeriodText | None, measure: str | None
+    top: str, sub: str, two_rows: bool, title: PeriodText | None, line: UnitLine | None
 ) -> dict | None:
-    """What one report column holds: indicator, role and period."""
+    """What one report column holds: indicator, role, period and measure."""
     indicator, header_measure = split_measure(top)
+    if two_rows and header_measure is None:
+        sub, header_measure = split_measure(sub)
     if two_rows:
         role = header_role(sub) or ("actual" if not sub else None)
         heading = sub
@@ -962,7 +955,8 @@ def _report_column(
         return None
     own = parse_period(heading) if heading else None
     period = own if own is not None and own.year is not None else _merge(own, title)
-    out = {"indicator": indicator, "role": role, "measure": header_measure or measure}
+    measure, from_line = _column_measure(header_measure, line)
+    out = {"indicator": indicator, "role": role, "measure": measure, "from_line": from_line}
     if role in ("completion", "growth", "month", "rank"):
         return out
     if role == "target":
@@ -989,6 +983,15 @@ def _report_column(
         "cumulative": bool(cumulative),
         "value_kind": "actual",
     }
+
+
+def _column_measure(own: str | None, line: UnitLine | None) -> tuple[str | None, bool]:
+    """A column's measure and whether it comes from the unit line: a measure written in
+    its own heading wins; else the line's, missing while the line names several (the
+    importer chooses among them once it knows the column's indicator)."""
+    if own is not None or line is None:
+        return own, False
+    return line.single, True
 
 
 def _merge(own: PeriodText | None, title: PeriodText | None) -> PeriodText | None:

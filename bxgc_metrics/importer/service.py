@@ -17,10 +17,17 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.errors import ValidationError
-from bxgc_metrics.importer import validate
+from bxgc_metrics.importer import unit_line, validate
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
 from bxgc_metrics.importer.layouts import CHECK_COLUMNS, RECORD_COLUMNS, ParsedSheet, parse_sheet
-from bxgc_metrics.importer.matching import EXACT, NEAR, PROFILE, guess_unit_kind, match_names
+from bxgc_metrics.importer.matching import (
+    EXACT,
+    NEAR,
+    PROFILE,
+    UNKNOWN,
+    guess_unit_kind,
+    match_names,
+)
 from bxgc_metrics.importer.reading import Limits, read_file
 from bxgc_metrics.store import BatchResult, PreparedObservations, Store, categorical_text
 
@@ -68,6 +75,12 @@ class ImportPlan:
     prepared: PreparedObservations | None = field(default=None, repr=False, compare=False)
     """``observations`` as the store checked them for the preview; :func:`commit` writes
     these rows (the store compares them with what is stored again as it writes)."""
+    measure_choices: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(unit_line.CHOICE_COLUMNS))
+    )
+    """The measure each indicator took from a unit line that names several
+    (:data:`~bxgc_metrics.importer.unit_line.CHOICE_COLUMNS`); ``measure`` is missing
+    where the analyst must pick one (pass it to :func:`analyse` as ``measures``)."""
 
     @property
     def errors(self) -> list[Issue]:
@@ -107,6 +120,7 @@ def analyse(
     sheet: str | None = None,
     profile: str | dict | None = None,
     mapping: dict[str, dict[str, str]] | None = None,
+    measures: dict[str, str] | None = None,
     create_missing: bool = False,
     today: dt.date | None = None,
     limits: Limits | None = None,
@@ -116,6 +130,9 @@ def analyse(
 
     ``profile`` is a saved profile's name (or its mapping); ``mapping`` adds confirmed
     matches on top (name as written → code, under ``units`` and ``indicators``).
+    ``measures`` picks the measure of indicators whose sheet's unit line names several
+    (indicator name as written → measure, e.g. ``{"地方一般公共预算收入": "亿元"}``); the
+    plan's :attr:`ImportPlan.measure_choices` lists those still open.
     """
     report = progress or (lambda _share, _what: None)
     sha = hashlib.sha256(data).hexdigest()
@@ -172,6 +189,7 @@ def analyse(
             create_missing,
             today,
             report,
+            measures=measures or {},
         )
 
 
@@ -188,22 +206,30 @@ def _analyse_sheets(
     create_missing: bool,
     today: dt.date | None,
     report: Progress,
+    *,
+    measures: dict[str, str],
 ) -> ImportPlan:
     """:func:`analyse` from matching on, on one connection to the store."""
     confirmed = _confirmed(store, profile, mapping)
     units, indicators = store.units(), store.indicators()
     unit_m = match_names(figures["unit_name"], units, confirmed.get("units"))
     ind_m = match_names(figures["indicator_name"], indicators, confirmed.get("indicators"))
+    lines = {p.sheet: p.unit_line for p in parsed if p.unit_line is not None}
+    known = _stored_measures(ind_m, indicators, create_missing)
+    figures, choices, found = unit_line.decide(figures, lines, known, measures)
+    issues += found
     new_units, new_inds, found = _unresolved(
         unit_m, ind_m, figures, units, indicators, create_missing, file_name
     )
     issues += found
     all_inds = pd.concat([indicators, new_inds], ignore_index=True) if len(new_inds) else indicators
     mapped = _attach(figures, unit_m, ind_m, new_units, new_inds, all_inds)
+    open_ = unit_line.undecided(mapped)
+    mapped = mapped[~open_] if open_.any() else mapped  # asked about: not checked yet
     report(0.65, "validating")
     checks = _concat([p.checks for p in parsed], CHECK_COLUMNS)
     totals = _concat([p.totals for p in parsed], RECORD_COLUMNS)
-    figures_ok, found = _validate(mapped, checks, totals, unit_m, ind_m, store, today)
+    figures_ok, found = _validate(mapped, checks, totals, unit_m, ind_m, store, today, lines)
     issues += found
     report(0.85, "preview")
     prepared = store.prepare_observations(figures_ok) if not figures_ok.empty else None
@@ -224,6 +250,7 @@ def _analyse_sheets(
         new_inds,
         store.batch_with_sha256(sha),
         prepared,
+        choices,
     )
 
 
@@ -346,6 +373,27 @@ def _unresolved(
     return pd.DataFrame(new_units), pd.DataFrame(new_inds), found
 
 
+def _stored_measures(
+    ind_m: pd.DataFrame, indicators: pd.DataFrame, create: bool
+) -> dict[str, str | None]:
+    """Indicator name as written → its stored measure (``None`` for one to be created);
+    names still to be confirmed or left unknown are not listed."""
+    measure_of = dict(zip(indicators["code"], indicators["measure"], strict=True))
+    matched = ind_m[ind_m["how"].isin([EXACT, PROFILE])]
+    out = {
+        name: _real_measure(measure_of.get(code))
+        for name, code in zip(matched["name"], matched["code"], strict=True)
+    }
+    if create:
+        out |= dict.fromkeys(ind_m.loc[ind_m["how"] == UNKNOWN, "name"])
+    return out
+
+
+def _real_measure(measure: object) -> str | None:
+    """A stored measure, or ``None`` where none was given (empty or ``—``)."""
+    return measure if isinstance(measure, str) and measure not in ("", "—") else None
+
+
 def _new_code(what: str, name: str) -> str:
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6].upper()
     return f"{'U' if what == 'unit' else 'I'}_{digest}"
@@ -446,13 +494,14 @@ def _validate(
     ind_m: pd.DataFrame,
     store: Store,
     today: dt.date | None,
+    lines: dict[str, unit_line.UnitLine],
 ) -> tuple[pd.DataFrame, list[Issue]]:
     today = today or dt.date.today()
     found = validate.not_numbers(mapped)
     clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
     if clean.empty:
         return _figure_columns(clean), found
-    clean, more = validate.conversions(clean)
+    clean, more = validate.conversions(clean, lines)
     found += more
     clean = clean.assign(
         year=clean["year"].astype("int64"),

@@ -8,12 +8,13 @@ import; warnings are shown and allowed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.importer.unit_line import UnitLine
 from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR
 
@@ -573,8 +574,13 @@ def _computed_rates(checks: pd.DataFrame, ytd: pd.DataFrame, pool: pd.DataFrame)
         yield r["what"], r
 
 
-def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """Convert values written in another unit of measure (亿元 → 万元) or refuse."""
+def conversions(
+    records: pd.DataFrame, lines: Mapping[str, UnitLine] | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Convert values written in another unit of measure (亿元 → 万元) or refuse.
+
+    A refusal stands at the first figure written in that measure, or at its sheet's unit
+    line (from ``lines``, by sheet) when that is where the measure came from."""
     out = records.copy(deep=False)  # copy on write: changing values leaves records alone
     found: list[Issue] = []
     # Each (measure, measure_db) pair once, in order of first appearance, as
@@ -600,19 +606,7 @@ def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         rows = pd.Series(rows_at, index=out.index)
         first = out.iloc[np.flatnonzero(rows_at)[0]]
         if factor is None:
-            found.append(
-                issue(
-                    ERROR,
-                    "measure_mismatch",
-                    first["sheet"],
-                    f"计量单位“{source}”与指标“{first['indicator_name_db']}”的计量单位“{target}”不一致，无法换算。",
-                    f"Measure '{source}' does not convert to '{target}', the measure of "
-                    f"'{first['indicator_name_db']}'.",
-                    row=int(first["row"]),
-                    column=first["column"],
-                    value=source,
-                )
-            )
+            found.append(_mismatch(first, source, target, lines or {}))
         elif factor != 1.0:
             out.loc[rows, "value"] = out.loc[rows, "value"] * factor
             found.append(
@@ -620,13 +614,55 @@ def conversions(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
                     INFO,
                     "converted",
                     first["sheet"],
-                    f"“{first['indicator_name_db']}”按{source}填报，已换算为{target}（×{factor:,.0f}）。",
+                    f"“{first['indicator_name_db']}”按{source}填报，已换算为{target}（{_scaled(factor)}）。",
                     f"'{first['indicator_name_db']}' was given in {source}; converted to {target} "
-                    f"(×{factor:,.0f}).",
+                    f"({_scaled(factor)}).",
                     value=source,
                 )
             )
     return out, found
+
+
+def _scaled(factor: float) -> str:
+    """``×10,000`` for a factor above one, ``÷10,000`` below (亿元 → 万元, 万元 → 亿元).
+
+    >>> _scaled(10_000.0), _scaled(0.0001)
+    ('×10,000', '÷10,000')
+    """
+    return f"×{factor:,.0f}" if factor >= 1 else f"÷{1 / factor:,.0f}"
+
+
+def _mismatch(
+    first: pd.Series, source: str | None, target: str, lines: Mapping[str, UnitLine]
+) -> Issue:
+    """A measure that does not convert: at the unit line it came from, else at the first
+    figure written in it."""
+    name = first["indicator_name_db"]
+    line = lines.get(first["sheet"]) if bool(first.get("from_line", False)) else None
+    if line is None:
+        return issue(
+            ERROR,
+            "measure_mismatch",
+            first["sheet"],
+            f"计量单位“{source}”与指标“{name}”的计量单位“{target}”不一致，无法换算。",
+            f"Measure '{source}' does not convert to '{target}', the measure of '{name}'.",
+            row=int(first["row"]),
+            column=first["column"],
+            value=source,
+        )
+    return issue(
+        ERROR,
+        "measure_mismatch",
+        line.sheet,
+        f"按单位行“{line.text}”读取的计量单位“{source}”与指标“{name}”（{first['column']}列）的"
+        f"计量单位“{target}”不一致，无法换算：请改正单位行，或在该列标题中写明计量单位。",
+        f"The measure '{source}' read from the unit line '{line.text}' does not convert to "
+        f"'{target}', the measure of '{name}' (column {first['column']}): correct the unit "
+        "line or name the column's measure in its heading.",
+        row=line.row,
+        column=line.column,
+        value=line.text,
+    )
 
 
 def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:

@@ -1,0 +1,331 @@
+"""A sheet's unit line (单位：万元) and the measure each column takes from it.
+
+Chinese tables head the sheet with the measure their figures are in: ``单位：万元``, or,
+when the columns differ, several at once — ``单位：万元、%``, ``单位：亿元/万人``,
+``计量单位：万元；%``. :func:`line_measures` reads such a text into its measures and
+:func:`find_unit_line` finds it above a sheet's header, with the cell it stands in, so
+that whatever it causes is reported there.
+
+A column whose heading names no measure of its own takes the line's measure; when the line
+names several, :func:`choose` picks the one that fits the column's indicator: the one that
+is, or converts to, the indicator's stored measure (万元 for a 亿元 indicator); for an
+indicator still to be created, the one its words name (率, 占比, 增速 → %; 人口, 人数,
+就业 → a people measure), else the only one left. :func:`decide` does this for every such
+figure of a file and says what it chose; where nothing fits, or more than one measure
+does, it asks — an error at the unit line — and the analyst's pick decides.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer.issues import ERROR, INFO, Issue, issue
+from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.measures import conversion_factor, family
+
+KNOWN_MEASURES = (
+    "元",
+    "万元",
+    "亿元",
+    "个",
+    "栋",
+    "亩",
+    "%",
+    "户",
+    "人",
+    "万人",
+    "平方米",
+    "万平方米",
+    "吨",
+    "吨标准煤/万元",
+    "项",
+    "家",
+    "次",
+)
+"""Measures recognised in a column heading (``收入（万元）``); a unit line may name others."""
+
+_LINE = re.compile(r"(?:计量|金额|数量|货币)?单位\s*[:：]\s*(.*)$", re.S)
+"""``单位：`` or ``计量单位：`` and what follows."""
+_REPORTER = ("填报", "报送", "制表", "填表", "上报", "申报", "主管", "责任", "牵头", "汇总", "所在")
+"""Words before 单位： that make it the reporting unit (填报单位：东城街道), not a measure."""
+_REMARK = re.compile(r"[(（][^()（）]*[)）]")
+_SEPARATORS = re.compile(r"[、，,；;\s()（）]+")
+_NOT_A_MEASURE = re.compile(
+    r"[\d:：]|街道|镇|乡|局|办|委|会|公司|学|中心|部|处|科|院|所|站|厅|村|区|县|市"
+    r"|日期|填报|制表|报送|审核|时间|单位|盖章"
+)
+"""What a measure never holds: digits (a date), a colon (the next field), an office."""
+
+PERCENT_WORDS = ("率", "比重", "占比", "增长", "增速", "%")
+"""Words of a heading whose figures are percentages."""
+PEOPLE_WORDS = ("人口", "人数", "就业")
+"""Words of a heading whose figures count people."""
+
+PICKED, STORED, WORDS = "picked", "stored", "words"
+
+
+def line_measures(text: str) -> tuple[str, ...] | None:
+    """The measures a unit line names, in its order; ``None`` if ``text`` is not one.
+
+    Measures are separated by 、 ， , ； ; / or spaces; a text that is itself one known
+    measure (``吨标准煤/万元``) stays one. Reading stops at the first word that is no
+    measure (``填报日期：…`` beside it in the same cell).
+
+    >>> line_measures("单位：万元、%"), line_measures("计量单位:亿元/万人")
+    (('万元', '%'), ('亿元', '万人'))
+    >>> line_measures("单位：吨标准煤/万元"), line_measures("填报单位：东城街道")
+    (('吨标准煤/万元',), None)
+    """
+    match = _line_match(unicodedata.normalize("NFKC", text))
+    if match is None:
+        return None
+    found: list[str] = []
+    for part in _SEPARATORS.split(_REMARK.sub(" ", match.group(1))):
+        if not part:
+            continue
+        if part not in KNOWN_MEASURES and (len(part) > 6 or _NOT_A_MEASURE.search(part)):
+            break
+        found += [part] if part in KNOWN_MEASURES else [p for p in part.split("/") if p]
+    return tuple(dict.fromkeys(found)) or None
+
+
+def _line_match(text: str) -> re.Match[str] | None:
+    """Where ``text`` says ``单位：`` of its figures (not of who reported them)."""
+    for match in _LINE.finditer(text):
+        if not text[: match.start()].endswith(_REPORTER):
+            return match
+    return None
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """The cell of a sheet that says what its figures are measured in."""
+
+    sheet: str
+    """Sheet name."""
+    row: int
+    """Excel row number of the cell."""
+    column: str
+    """Excel column letter of the cell."""
+    text: str
+    """The cell as written, e.g. ``单位：万元、%``."""
+    measures: tuple[str, ...]
+    """The measures it names, in its order."""
+
+    @property
+    def single(self) -> str | None:
+        """The measure of every column, when the line names one."""
+        return self.measures[0] if len(self.measures) == 1 else None
+
+
+def find_unit_line(sheet: Sheet, text: pd.DataFrame, header_at: int) -> UnitLine | None:
+    """The first unit line above the header row ``header_at`` (``text``: the sheet's
+    normalised cells); ``单位：`` alone in a cell takes the measures of the next cell."""
+    rows = text.iloc[:header_at].to_numpy(dtype=object)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if not value or _line_match(value) is None:
+                continue
+            written = _cell(sheet, i, j)
+            after = next((k for k in range(j + 1, len(row)) if row[k]), None)
+            if line_measures(value) is None and after is not None:
+                value, written = f"{value}{row[after]}", f"{written} {_cell(sheet, i, after)}"
+            measures = line_measures(value)
+            if measures:
+                letter = sheet.column_letter(j)
+                return UnitLine(sheet.name, sheet.row_number(i), letter, written, measures)
+    return None
+
+
+def _cell(sheet: Sheet, row: int, column: int) -> str:
+    """A cell's text as written (before normalising full-width characters)."""
+    return str(sheet.cells.iat[row, column]).strip()
+
+
+# --- choosing a measure -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The measure one indicator of a sheet takes from the sheet's unit line."""
+
+    measure: str | None
+    """The measure chosen; ``None`` when the analyst must pick."""
+    how: str
+    """``picked`` (by the analyst), ``stored`` (fits the indicator's stored measure) or
+    ``words`` (named by the heading's words, or the only one left)."""
+    options: tuple[str, ...]
+    """What the analyst may pick from: the line's measures, then the stored one."""
+    stored: str | None = None
+    """The indicator's stored measure (``None`` for an indicator still to be created)."""
+    fits: tuple[str, ...] = ()
+    """The line's measures that are or convert to ``stored``."""
+
+
+def choose(
+    candidates: tuple[str, ...], name: str, stored: str | None, picked: str | None = None
+) -> Choice:
+    """The measure of the indicator ``name`` (stored in ``stored``) among ``candidates``.
+
+    >>> choose(("万元", "%"), "规上工业增加值增速", "%").measure
+    '%'
+    >>> choose(("万元", "%"), "基础设施投资", "亿元").measure  # 万元 converts to 亿元
+    '万元'
+    >>> choose(("亿元", "万人"), "常住人口", None).measure, choose(("万元", "亿元"), "收入", "万元").fits
+    ('万人', ('万元', '亿元'))
+    """
+    options = candidates + ((stored,) if stored and stored not in candidates else ())
+    if picked:
+        return Choice(picked, PICKED, options, stored)
+    if stored:
+        fits = tuple(c for c in candidates if conversion_factor(c, stored) is not None)
+        return Choice(fits[0] if len(fits) == 1 else None, STORED, options, stored, fits)
+    return Choice(measure_by_words(name, candidates), WORDS, options)
+
+
+def measure_by_words(name: str, candidates: tuple[str, ...]) -> str | None:
+    """The candidate a heading's words name: % for a rate, a people measure for a head
+    count, else the only candidate that is neither; ``None`` if that is not one.
+
+    >>> measure_by_words("研发投入占比", ("亿元", "%")), measure_by_words("就业人数", ("亿元", "万人"))
+    ('%', '万人')
+    >>> measure_by_words("营业收入", ("亿元", "万人", "%")), measure_by_words("项目", ("万元", "个"))
+    ('亿元', None)
+    """
+    if any(word in name for word in PERCENT_WORDS):
+        return "%" if "%" in candidates else None
+    if any(word in name for word in PEOPLE_WORDS):
+        people = [c for c in candidates if family(c) == "people"]
+        return people[0] if len(people) == 1 else None
+    rest = [c for c in candidates if c != "%" and family(c) != "people"]
+    return rest[0] if len(rest) == 1 else None
+
+
+CHOICE_COLUMNS = ("sheet", "name", "columns", "options", "measure", "how")
+"""Columns of :func:`decide`'s table: the sheet, the indicator as written, the letters of
+its columns, the measures the analyst may pick from, the measure chosen (missing while
+open) and how it was chosen."""
+
+
+def undecided(records: pd.DataFrame) -> np.ndarray:
+    """Figures whose measure is still to be chosen among their unit line's measures."""
+    if records.empty:
+        return np.zeros(len(records), dtype=bool)
+    return records["from_line"].to_numpy(dtype=bool) & records["measure"].isna().to_numpy()
+
+
+def decide(
+    figures: pd.DataFrame,
+    lines: Mapping[str, UnitLine],
+    known: Mapping[str, str | None],
+    picked: Mapping[str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+    """Give each figure whose unit line names several measures the one that fits it.
+
+    Parameters
+    ----------
+    figures
+        Records of :mod:`~bxgc_metrics.importer.layouts` (``from_line`` marks those that
+        take their measure from their sheet's unit line).
+    lines
+        Each sheet's unit line, by sheet name.
+    known
+        Indicator name as written → its stored measure, or ``None`` for one to be
+        created. A name not here is not matched yet: it is asked about first.
+    picked
+        The analyst's choices: indicator name as written → measure.
+
+    Returns
+    -------
+    tuple
+        The figures with their measures, a table of :data:`CHOICE_COLUMNS` (one row per
+        sheet and indicator decided here), and a note per choice or an error per open one.
+    """
+    open_ = np.flatnonzero(undecided(figures))
+    if not len(open_):
+        return figures, pd.DataFrame(columns=list(CHOICE_COLUMNS)), []
+    keys = pd.DataFrame(
+        {
+            name: figures[name].to_numpy(dtype=object)[open_]
+            for name in ("sheet", "indicator_name", "column")
+        }
+    )
+    grouped = keys.groupby(["sheet", "indicator_name"], sort=False, dropna=False)
+    chosen: list[str | None] = []
+    rows, found = [], []
+    for (sheet, name), letters in grouped["column"].unique().items():
+        if name not in known and name not in picked:
+            chosen.append(None)
+            continue
+        line = lines[sheet]
+        choice = choose(line.measures, name, known.get(name), picked.get(name))
+        chosen.append(choice.measure)
+        columns = tuple(letters)
+        rows.append((sheet, name, columns, choice.options, choice.measure, choice.how))
+        found.append(_issue(line, name, columns, choice))
+    values = figures["measure"].astype(object).to_numpy(copy=True)
+    values[open_] = np.array(chosen, dtype=object)[grouped.ngroup().to_numpy()]
+    table = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
+    return figures.assign(measure=values), table, found
+
+
+def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) -> Issue:
+    """A note of the measure chosen, or the error that asks for one, at the unit line."""
+    at = {"row": line.row, "column": line.column, "value": line.text}
+    zh_cols = "、".join(columns)
+    en_cols = f"column{'s' if len(columns) > 1 else ''} {', '.join(columns)}"
+    if choice.measure is not None:
+        zh_why, en_why = _reason(choice)
+        return issue(
+            INFO,
+            "measure_chosen",
+            line.sheet,
+            f"单位行“{line.text}”列出多个计量单位，指标“{name}”（{zh_cols}列）按“{choice.measure}”"
+            f"读取（{zh_why}）。",
+            f"The unit line '{line.text}' names several measures; the indicator '{name}' "
+            f"({en_cols}) is read in {choice.measure} ({en_why}).",
+            **at,
+        )
+    zh_why, en_why = _doubt(choice)
+    return issue(
+        ERROR,
+        "measure_undecided",
+        line.sheet,
+        f"单位行“{line.text}”列出多个计量单位（{'、'.join(line.measures)}），无法确定指标“{name}”"
+        f"（{zh_cols}列）用哪一个{zh_why}：请选择该指标的计量单位。",
+        f"The unit line '{line.text}' names several measures ({', '.join(line.measures)}); "
+        f"cannot tell which one the indicator '{name}' ({en_cols}) is in{en_why}: "
+        "pick its measure.",
+        **at,
+    )
+
+
+def _reason(choice: Choice) -> tuple[str, str]:
+    if choice.how == PICKED:
+        return "按所选", "as picked"
+    if choice.how == STORED:
+        return (
+            f"该指标的计量单位为“{choice.stored}”",
+            f"the indicator is stored in {choice.stored}",
+        )
+    return "按列标题判断", "from the words of its heading"
+
+
+def _doubt(choice: Choice) -> tuple[str, str]:
+    if choice.how == STORED and choice.fits:
+        return (
+            f"（{'、'.join(choice.fits)}都可换算为该指标的计量单位“{choice.stored}”）",
+            f" ({' and '.join(choice.fits)} each convert to its measure {choice.stored})",
+        )
+    if choice.how == STORED:
+        return (
+            f"（都不能换算为该指标的计量单位“{choice.stored}”）",
+            f" (none of them converts to its measure {choice.stored})",
+        )
+    return "", ""
