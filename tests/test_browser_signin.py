@@ -124,7 +124,13 @@ def test_sign_in_survives_reload_and_new_tab_and_sign_out_ends_both(
     assert "/signin" in second.url
     assert "未登录" in _status(second)
     assert _session_cookie(context) is None
-    first.reload()
+    # The first tab's next run, without a reload, already reads anonymously ...
+    first.get_by_test_id("stSidebarNav").get_by_role("link", name="差距整改").click()
+    wait_for_app(first)
+    assert "未登录" in _status(first)
+    expect(first.get_by_role("button", name="保存")).to_have_count(0)
+    # ... and so does a fresh load in it.
+    first.goto(f"{served}/upload")
     wait_for_app(first)
     assert "未登录" in _status(first)
     assert first.get_by_test_id("stFileUploader").count() == 0
