@@ -7,6 +7,7 @@ from bxgc_ui.i18n import language_switch, t
 
 st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
 language_switch()
+auth.refresh()  # who holds this browser's sign-in cookie, looked up on every run
 
 # fmt: off
 pages = [
@@ -24,6 +25,7 @@ pages = [
 # fmt: on
 wall = auth.wall_token() is not None
 page = st.navigation(pages, position="hidden" if wall else "sidebar")
+auth.remember_page(page.url_path)
 if not auth.may_open(page.url_path):
     st.stop()
 if not wall:

@@ -109,6 +109,12 @@ def new_secret() -> str:
     return secrets.token_urlsafe(18)
 
 
+def new_session_token() -> str:
+    """A random sign-in session token (256 bits, URL-safe): the browser's cookie holds it."""
+    return secrets.token_urlsafe(32)
+
+
 def token_hash(token: str) -> str:
-    """What the database keeps of a wall-screen token: its SHA-256, never the token."""
+    """What the database keeps of a wall-screen or session token: its SHA-256, never the
+    token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

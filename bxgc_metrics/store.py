@@ -22,6 +22,7 @@ or deletes it. Each import or undo first copies the file to ``backups/`` beside 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import json
 import os
@@ -290,6 +291,25 @@ _REVOKE_TOKEN = """
     WHERE token_hash = ? AND revoked_at IS NULL
 """
 _VALID_TOKEN = "SELECT label FROM wall_tokens WHERE token_hash = ? AND revoked_at IS NULL"
+
+_CREATE_SESSION = """
+    INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)
+"""
+_GET_SESSION = """
+    SELECT s.username, u.role, u.disabled, s.expires_at, s.ended_at
+    FROM sessions s LEFT JOIN users u ON u.username = s.username
+    WHERE s.token_hash = ?
+"""
+_END_SESSION = """
+    UPDATE sessions SET ended_at = ?, end_reason = ?
+    WHERE token_hash = ? AND ended_at IS NULL
+    RETURNING username
+"""
+_END_USER_SESSIONS = """
+    UPDATE sessions SET ended_at = ?, end_reason = 'disabled'
+    WHERE username = ? AND ended_at IS NULL
+    RETURNING token_hash
+"""
 
 _CURRENT_DATABASE = "SELECT current_database()"
 _ATTACH_BACKUP = "ATTACH ? AS bxgc_backup"
@@ -931,19 +951,20 @@ class Store:
                 con.execute(_SET_ROLE, [role, username])
             if disabled is not None:
                 con.execute(_SET_DISABLED, [disabled, username])
+            ended = None
+            if disabled:
+                now = dt.datetime.now()
+                ended = len(con.execute(_END_USER_SESSIONS, [now, username]).fetchall())
             if digest is not None:
                 con.execute(_SET_PASSWORD, [digest, username])
             after = {
                 "role": role or row[1],
                 "disabled": bool(row[2] if disabled is None else disabled),
             }
-            self._audit(
-                con,
-                "user_update",
-                username,
-                before,
-                {**after, "password_changed": digest is not None},
-            )
+            after["password_changed"] = digest is not None
+            if ended is not None:
+                after["sessions_ended"] = ended
+            self._audit(con, "user_update", username, before, after)
 
     def account_role(self, username: str) -> str | None:
         """The role of an enabled account, or ``None`` (for OpenID Connect sign-ins)."""
@@ -956,19 +977,92 @@ class Store:
         access.require(self.actor, "users")
         return self._frame(_SELECT_USERS)
 
+    def _check_password(self, username: str, password: str) -> Actor | None:
+        """The account's actor if the password is right and the account enabled."""
+        with self._connection() as con:
+            row = con.execute(_GET_USER, [username]).fetchone()
+        if row is None:
+            access.verify_password(_dummy_hash(), password)  # as slow as a known name
+            return None
+        ok = access.verify_password(row[0], password) and not row[2]
+        return Actor(username, str(row[1])) if ok else None
+
     def sign_in(self, username: str, password: str) -> Actor | None:
         """The account's actor if the password is right and the account enabled, else ``None``.
 
         Both outcomes are recorded in the audit log.
         """
-        with self._connection() as con:
-            row = con.execute(_GET_USER, [username]).fetchone()
-        ok = row is not None and not row[2] and access.verify_password(row[0], password)
-        actor = Actor(username, row[1]) if ok and row is not None else None
+        actor = self._check_password(username, password)
         self.as_actor(Actor(username, "viewer")).append_audit(
-            "sign_in" if ok else "sign_in_failed", username
+            "sign_in" if actor else "sign_in_failed", username
         )
         return actor
+
+    # --- sign-in sessions -------------------------------------------------------------------
+
+    def open_session(
+        self, username: str, password: str, hours: float, *, now: dt.datetime | None = None
+    ) -> tuple[Actor, str] | None:
+        """Sign in for ``hours``: the account's actor and a new session token, or ``None``.
+
+        The token is returned once (the browser keeps it in a cookie); the database keeps
+        its SHA-256. The sign-in, or the failed attempt, is in the audit log, written in the
+        same transaction as the session.
+        """
+        if not (isinstance(hours, int | float) and 0 < hours < 24 * 366):
+            raise ValueError(f"session hours must be a positive number of hours, not {hours!r}")
+        now = now or dt.datetime.now()
+        actor = self._check_password(username, password)
+        token = access.new_session_token()
+        digest = access.token_hash(token)
+        with _write_lock(self.path), self._transaction(bump=False) as con:
+            if actor is None:
+                con.execute(_APPEND_AUDIT, [username, "sign_in_failed", username, None, None])
+                return None
+            expires = now + dt.timedelta(hours=hours)
+            con.execute(_CREATE_SESSION, [digest, username, now, expires])
+            after = {"session": digest[:12], "expires_at": expires.isoformat(timespec="seconds")}
+            con.execute(_APPEND_AUDIT, [username, "sign_in", username, None, _as_json(after)])
+        return actor, token
+
+    def session_actor(self, token: str | None, *, now: dt.datetime | None = None) -> Actor | None:
+        """Who holds the session ``token``: the account with its current role, or ``None``.
+
+        ``None`` for an unknown, ended or expired session or a disabled account. The first
+        look at an expired session ends it and records the expiry in the audit log.
+        """
+        if not token:
+            return None
+        now = now or dt.datetime.now()
+        digest = access.token_hash(token)
+        with self._connection() as con:
+            row = con.execute(_GET_SESSION, [digest]).fetchone()
+        if row is None or row[4] is not None:
+            return None
+        username, role, disabled, expires = row[0], row[1], row[2], row[3]
+        if expires <= now:
+            self._end_session(digest, "expired", now)
+            return None
+        if role is None or disabled:
+            return None
+        return Actor(str(username), str(role))
+
+    def end_session(self, token: str | None, *, now: dt.datetime | None = None) -> bool:
+        """Sign out: end the session ``token``; whether a live session was ended."""
+        if not token:
+            return False
+        return self._end_session(access.token_hash(token), "sign_out", now or dt.datetime.now())
+
+    def _end_session(self, digest: str, reason: str, now: dt.datetime) -> bool:
+        """End one session (by its hash) and record it under the session's user."""
+        action = {"sign_out": "sign_out", "expired": "session_expired"}[reason]
+        with _write_lock(self.path), self._transaction(bump=False) as con:
+            row = con.execute(_END_SESSION, [now, reason, digest]).fetchone()
+            if row is None:
+                return False
+            after = _as_json({"session": digest[:12]})
+            con.execute(_APPEND_AUDIT, [row[0], action, row[0], None, after])
+        return True
 
     # --- wall-screen tokens -----------------------------------------------------------------
 
@@ -1273,6 +1367,12 @@ def _backups_kept() -> int:
         return max(1, int(os.environ.get("BXGC_BACKUPS_KEEP", BACKUPS_KEPT)))
     except ValueError:
         return BACKUPS_KEPT
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check passwords of unknown names against, so they take as long."""
+    return access.hash_password(access.new_secret())
 
 
 def _as_json(value: object) -> str | None:

@@ -236,6 +236,22 @@ _V5 = (
     "ALTER TABLE observations_v5 RENAME TO observations",
 )
 
+_V6 = (
+    # Sign-in sessions behind the browser's cookie; only the token's SHA-256 is kept. A
+    # session counts while it is not ended (signed out, expired, account disabled), its
+    # expiry is in the future and its account is enabled; the role is read from users.
+    """
+    CREATE TABLE sessions (
+        token_hash VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL,
+        ended_at TIMESTAMP,
+        end_reason VARCHAR CHECK (end_reason IN ('sign_out', 'expired', 'disabled'))
+    )
+    """,
+)
+
 GAP_COLUMNS = (
     "unit_code",
     "gap",
@@ -249,7 +265,7 @@ GAP_COLUMNS = (
 )
 """The gaps table's columns a caller provides (the store adds ``id``)."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

@@ -1,5 +1,9 @@
 """Serve the dashboard: ``python -m bxgc_ui.serve [streamlit options]``.
 
+It runs ``streamlit run asgi.py``: ``app.py`` served as a Streamlit ``st.App`` together
+with the sign-in routes of :mod:`bxgc_ui.web` (a bare ``streamlit run app.py`` has no
+way to sign in that survives a refresh).
+
 The design keeps page files in ``pages/`` next to ``app.py`` and lists them explicitly with
 ``st.navigation``. Streamlit still treats a ``pages/`` folder as its old automatic
 multipage mode until some session has run ``app.py`` once, so the first reader after a
@@ -17,7 +21,10 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+SERVER = ROOT / "asgi.py"
+"""What ``streamlit run`` is given: the ``st.App`` that serves :data:`APP` and the routes."""
 
 
 def first_start() -> None:
@@ -35,10 +42,17 @@ def first_start() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Create the first admin if needed, then run ``streamlit run app.py`` with ``argv``."""
+    """Create the first admin if needed, then run ``streamlit run asgi.py`` with ``argv``."""
+    from bxgc_ui.web import session_hours
+
+    try:
+        session_hours()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     first_start()
     PagesManager.uses_pages_directory = False
-    return cli.main(["run", str(APP), *argv], standalone_mode=False) or 0
+    return cli.main(["run", str(SERVER), *argv], standalone_mode=False) or 0
 
 
 if __name__ == "__main__":

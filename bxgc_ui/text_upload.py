@@ -6,6 +6,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "up_tab_import": ("导入报表", "Import a file"),
     "up_tab_history": ("导入记录与撤销", "History and undo"),
     "up_tab_templates": ("模板下载", "Templates"),
+    "up_purpose": (
+        "分析员在此导入各部门的月度报表：上传文件后，依次识别版式、对应名称、校验、预览变化，"
+        "确认后才写入数据库；写入的每一批都可在“导入记录与撤销”中撤销。",
+        "Analysts import the departments' monthly report sheets here: upload a file, and "
+        "its layout is recognised, names matched, figures checked and the changes previewed "
+        "before anything is written; each batch can be undone under History and undo.",
+    ),
     "up_file": (
         "选择文件（xlsx、xlsm、xls、csv、tsv）",
         "Choose a file (xlsx, xlsm, xls, csv, tsv)",

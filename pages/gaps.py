@@ -14,6 +14,7 @@ from bxgc_ui.widgets import demo_notice, empty_state
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
 st.title(t("gaps_title"))
+editable = auth.need("edit_gaps")  # says at the top who may edit; the table is read-only
 if units.empty:
     empty_state()
     st.stop()
@@ -28,18 +29,25 @@ if len(overdue):
 else:
     st.success(t("gaps_none_overdue"))
 
-st.caption(t("gaps_help"))
-edited = st.data_editor(
-    view.gaps_editor_frame(gaps),
-    num_rows="dynamic",
-    hide_index=True,
-    column_config=view.gaps_columns(names, indicators),
-    key="gaps_editor",
-)
-if auth.need("edit_gaps") and st.button(t("gaps_save"), type="primary", key="gaps_save"):
-    auth.writer().replace_table("gaps", view.gaps_from_editor(edited))
-    st.success(t("gaps_saved"))
-    st.rerun()
+if editable:
+    st.caption(t("gaps_help"))
+    edited = st.data_editor(
+        view.gaps_editor_frame(gaps),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config=view.gaps_columns(names, indicators),
+        key="gaps_editor",
+    )
+    if st.button(t("gaps_save"), type="primary", key="gaps_save"):
+        auth.writer().replace_table("gaps", view.gaps_from_editor(edited))
+        st.success(t("gaps_saved"))
+        st.rerun()
+else:
+    st.dataframe(
+        view.gaps_editor_frame(gaps),
+        hide_index=True,
+        column_config=view.gaps_columns(names, indicators),
+    )
 
 st.subheader(t("gaps_lookback"))
 st.caption(t("gaps_lookback_help"))

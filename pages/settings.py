@@ -13,9 +13,10 @@ from bxgc_ui.i18n import lang, t
 
 path, version = data.snapshot()
 store = auth.writer()
-editable = auth.need("settings")
 units, indicators = data.units(path, version), data.indicators(path, version)
 st.title(t("set_title"))
+editable = auth.need("settings")  # says at the top who may change settings
+rows = "dynamic" if editable else "fixed"  # for readers every table is locked
 tabs = st.tabs(
     [t("set_units"), t("set_indicators"), t("set_pairs"), t("set_weights"), t("set_rules")]
 )
@@ -35,7 +36,8 @@ with tabs[0]:
     st.caption(t("set_units_help"))
     edited = st.data_editor(
         units[list(UNIT_COLUMNS)],
-        num_rows="dynamic",
+        num_rows=rows,
+        disabled=not editable,
         hide_index=True,
         column_config=view.unit_columns(),
         key="set_units_editor",
@@ -47,7 +49,8 @@ with tabs[1]:
     st.caption(t("set_indicators_help"))
     edited = st.data_editor(
         indicators[list(INDICATOR_COLUMNS)],
-        num_rows="dynamic",
+        num_rows=rows,
+        disabled=not editable,
         hide_index=True,
         column_config=view.indicator_columns(),
         key="set_ind_editor",
@@ -59,7 +62,8 @@ with tabs[2]:
     pairs = data.table(path, version, "benchmark_pairs")
     edited = st.data_editor(
         pairs.drop(columns=["id"]),
-        num_rows="dynamic",
+        num_rows=rows,
+        disabled=not editable,
         hide_index=True,
         column_config=view.pair_columns(units, indicators),
         key="set_pairs_editor",
@@ -73,7 +77,7 @@ with tabs[3]:
     edited = st.data_editor(
         frame,
         hide_index=True,
-        disabled=["code", "name"],
+        disabled=["code", "name"] if editable else True,
         column_config=view.weights_columns(),
         key="set_weights_editor",
     )
@@ -90,7 +94,8 @@ with tabs[4]:
     shown = load_default_rules() if rules is None else rules
     edited = st.data_editor(
         shown,
-        num_rows="dynamic",
+        num_rows=rows,
+        disabled=not editable,
         hide_index=True,
         column_config=view.rule_columns(list(shown.columns)),
         key="set_rules_editor",

@@ -17,14 +17,19 @@ path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
 store = auth.writer()
 st.title(t("up_title"))
+may_import = auth.need("import")  # first thing a reader who may not import sees
 importing, history, templates = st.tabs(
     [t("up_tab_import"), t("up_tab_history"), t("up_tab_templates")]
 )
 
 with importing:
-    upload = st.file_uploader(
-        t("up_file"), type=["xlsx", "xlsm", "xls", "csv", "tsv"], key="up_file"
-    )
+    if may_import:
+        upload = st.file_uploader(
+            t("up_file"), type=["xlsx", "xlsm", "xls", "csv", "tsv"], key="up_file"
+        )
+    else:  # nothing to walk through before signing in: only what the page is for
+        st.write(t("up_purpose"))
+        upload = None
     if upload is not None:
         payload = upload.getvalue()
         profiles = ["", *data.table(path, version, "import_profiles")["name"]]

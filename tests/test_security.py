@@ -67,8 +67,10 @@ def test_every_store_method_that_writes_checks_the_role() -> None:
         if "self._transaction(" in source and name not in ("_write", "_transaction"):
             writers.add(name)
     # Only these open a transaction without a role: the append-only audit entry (sign-ins,
-    # restores) and the first-start admin, which acts only when no admin exists.
-    assert writers == {"append_audit", "bootstrap_admin"}
+    # restores), the first-start admin, which acts only when no admin exists, a sign-in
+    # session, opened only after the password is checked, and ending a session, which needs
+    # its token (signing out) or finds it expired.
+    assert writers == {"append_audit", "bootstrap_admin", "open_session", "_end_session"}
     guarded = {
         name
         for name, method in inspect.getmembers(Store, inspect.isfunction)

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.store import Store
-from bxgc_ui.auth import SESSION_KEY
+from bxgc_ui import auth
 from tests.conftest import ROOT, admin_store
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
@@ -56,20 +56,121 @@ def test_write_pages_ask_a_viewer_to_sign_in(
     assert any("登录" in i.value for i in at.info)
 
 
-def test_signing_in_gives_the_role_and_is_audited(
+def test_the_sign_in_page_posts_a_constant_form_and_shows_a_failure(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    admin_store(demo_db).create_user("li", "pw-li-123", "analyst")
     at = _app(demo_db, monkeypatch, "pages/signin.py")
-    at.text_input(key="auth_username").set_value("li")
-    at.text_input(key="auth_password").set_value("wrong")
-    at.button[0].click().run()
-    assert at.error and SESSION_KEY not in at.session_state
-    at.text_input(key="auth_password").set_value("pw-li-123")
-    at.button[0].click().run()
-    assert at.session_state[SESSION_KEY].role == "analyst"
-    log = admin_store(demo_db).audit_log()
-    assert log["action"].head(2).tolist() == ["sign_in", "sign_in_failed"]
+    forms = [h.proto.body for h in at.get("html") if "<form" in h.proto.body]
+    assert len(forms) == 1 and 'action="/auth/signin"' in forms[0]
+    assert 'method="post"' in forms[0] and 'type="password"' in forms[0]
+    assert not at.text_input and not at.error  # the password never reaches a widget
+    at = _app(demo_db, monkeypatch, "pages/signin.py", failed="1")
+    assert at.error and "密码" in at.error[0].value
+
+
+def _token(db: Path, username: str = "li", role: str = "analyst") -> str:
+    admin_store(db).create_user(username, "pw-li-123", role)
+    opened = Store(db).open_session(username, "pw-li-123", hours=8)
+    assert opened is not None
+    return opened[1]
+
+
+def _with_cookie(monkeypatch: pytest.MonkeyPatch, token: str | None) -> None:
+    """What ``st.context.cookies`` would carry: AppTest cannot seed cookies in 1.67."""
+    monkeypatch.setattr(auth, "session_token", lambda: token)
+
+
+def _asks_to_sign_in(at: AppTest) -> bool:
+    return any("登录" in i.value for i in at.info)
+
+
+def _sidebar(at: AppTest) -> str:
+    return " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_a_session_cookie_signs_the_reader_in_on_every_run(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _token(demo_db)
+    _with_cookie(monkeypatch, token)
+    at = _app(demo_db, monkeypatch, "pages/upload.py")
+    assert "li" in _sidebar(at) and "分析员" in _sidebar(at)
+    assert at.get("file_uploader") and not _asks_to_sign_in(at)
+    # Demoted: the next run acts with the new role; disabled: the next run reads anonymously.
+    admin_store(demo_db).update_user("li", role="viewer")
+    at.run()
+    assert "查看者" in _sidebar(at) and not at.get("file_uploader")
+    admin_store(demo_db).update_user("li", disabled=True)
+    at.run()
+    assert "未登录" in _sidebar(at) and not at.get("file_uploader")
+
+
+def test_an_ended_or_unknown_session_cookie_reads_anonymously(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _token(demo_db)
+    Store(demo_db).end_session(token)
+    for cookie in (token, "guess", ""):
+        _with_cookie(monkeypatch, cookie)
+        at = _app(demo_db, monkeypatch, "pages/upload.py")
+        assert "未登录" in _sidebar(at) and not at.get("file_uploader")
+
+
+def test_a_session_cookie_opens_a_closed_dashboard(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BXGC_PUBLIC_READ", "0")
+    _with_cookie(monkeypatch, _token(demo_db, "wang", "viewer"))
+    at = _app(demo_db, monkeypatch, "pages/overview.py")
+    assert at.dataframe and not _asks_to_sign_in(at)
+
+
+def _main_nodes(at: AppTest) -> list:
+    """The main area's elements in page order (blocks left out)."""
+    return [n for n in at.main if not hasattr(n, "children")]
+
+
+def test_upload_says_at_the_top_that_importing_needs_an_account(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch, "pages/upload.py")
+    nodes = _main_nodes(at)
+    kinds = [n.type for n in nodes]
+    assert kinds[:3] == ["title", "info", "page_link"], kinds  # title, notice, sign-in link
+    assert "分析员" in at.info[0].value and "登录" in at.info[0].value
+    assert nodes[2].proto.query_string == "next=upload"
+    assert not at.get("file_uploader")  # nothing to walk through before learning it
+    assert at.get("download_button")  # the templates stay
+
+
+def test_gaps_are_read_only_for_an_anonymous_reader(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch, "pages/gaps.py")
+    kinds = [n.type for n in _main_nodes(at)]
+    assert kinds[:2] == ["title", "info"], kinds
+    assert "分析员" in at.info[0].value
+    assert not at.data_editor and not at.button
+    assert len(at.dataframe) >= 3  # overdue items, the gaps themselves, the look back
+
+
+def test_gaps_stay_editable_for_an_analyst(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_cookie(monkeypatch, _token(demo_db))
+    at = _app(demo_db, monkeypatch, "pages/gaps.py")
+    assert len(at.data_editor) == 1 and at.button(key="gaps_save")
+    assert not _asks_to_sign_in(at)
+
+
+@pytest.mark.parametrize("page", ["pages/settings.py", "pages/admin.py"])
+def test_settings_and_admin_say_at_the_top_which_role_they_need(
+    page: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(demo_db, monkeypatch, page)
+    kinds = [n.type for n in _main_nodes(at)]
+    assert kinds[:2] == ["title", "info"], kinds
+    assert "管理员" in at.info[0].value
+    # Tables a reader may not change are shown with every column locked.
+    assert all(e.proto.disabled and e.proto.editing_mode == 1 for e in at.data_editor)
 
 
 def test_closed_mode_shows_only_the_sign_in_page(
