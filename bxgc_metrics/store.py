@@ -103,6 +103,23 @@ class BatchResult:
     """Keys offered with exactly the value already stored."""
 
 
+@dataclass(frozen=True, eq=False)
+class UndoPreview:
+    """What undoing one batch would change (:meth:`Store.undo_preview`)."""
+
+    batch_id: int
+    """The batch."""
+    removed: int
+    """Figures the batch added that the undo deletes."""
+    restored: int
+    """Figures the batch replaced whose earlier values come back."""
+    blocked_by: tuple[int, ...]
+    """Later batches that replaced some of this batch's figures: undo those first."""
+    sample: pd.DataFrame
+    """A few of the figures, replaced ones first: ``unit_code, indicator_code, freq, year,
+    sub, value_kind, value_now, value_after`` (``value_after`` missing: the figure goes)."""
+
+
 # --- SQL (constants only) -------------------------------------------------------------------
 
 _GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
@@ -262,6 +279,25 @@ _CLEAR = {
 _SELECT_UNITS_IN = "SELECT * FROM units WHERE list_contains(?, code) ORDER BY code"
 _SELECT_INDICATORS_IN = "SELECT * FROM indicators WHERE list_contains(?, code) ORDER BY code"
 _BATCH_SUMMARY = "SELECT file_name, who, rows_new, rows_changed FROM batches WHERE id = ?"
+_UNDO_COUNTS = """
+    SELECT (SELECT count(*) FROM observations WHERE batch_id = $batch)
+         - (SELECT count(*) FROM observation_history WHERE batch_id = $batch AND existed),
+           (SELECT count(*) FROM observation_history WHERE batch_id = $batch AND existed)
+"""
+"""Figures an undo removes (keys the batch created) and puts back (values it replaced)."""
+_UNDO_SAMPLE = """
+    SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind,
+           o.value AS value_now, h.old_value AS value_after
+    FROM observations AS o
+    LEFT JOIN observation_history AS h
+      ON h.batch_id = $batch AND h.existed
+     AND h.unit_code = o.unit_code AND h.indicator_code = o.indicator_code
+     AND h.freq = o.freq AND h.year = o.year AND h.sub = o.sub AND h.value_kind = o.value_kind
+    WHERE o.batch_id = $batch
+    ORDER BY h.old_value IS NULL, o.year DESC, o.sub DESC, o.indicator_code, o.unit_code
+    LIMIT $limit
+"""
+"""A sample of what an undo changes, replaced values first: now → after (NULL: removed)."""
 
 _APPEND_AUDIT = """
     INSERT INTO audit_log (who, action, target, before_json, after_json)
@@ -729,6 +765,21 @@ class Store:
             con.execute(_MARK_UNDONE, [batch_id])
             summary = con.execute(_BATCH_SUMMARY, [batch_id]).df()
             self._audit(con, "undo", str(batch_id), summary, None)
+
+    def undo_preview(self, batch_id: int, sample: int = 5) -> UndoPreview:
+        """What :meth:`undo_batch` would do to ``batch_id``, without doing it."""
+        with self._connection() as con:
+            row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
+            if row is None or row[0] != "committed":
+                raise StoreError(
+                    f"批次 {batch_id} 不存在或已撤销。",
+                    f"Batch {batch_id} does not exist or was already undone.",
+                )
+            params = {"batch": batch_id}
+            removed, restored = con.execute(_UNDO_COUNTS, params).fetchone() or (0, 0)
+            later = [r[0] for r in con.execute(_LATER_BATCHES, [batch_id]).fetchall()]
+            rows = con.execute(_UNDO_SAMPLE, {**params, "limit": sample}).df()
+        return UndoPreview(batch_id, int(removed), int(restored), tuple(later), rows)
 
     def preview_observations(self, frame: pd.DataFrame) -> pd.DataFrame:
         """What writing ``frame`` would do, without writing.

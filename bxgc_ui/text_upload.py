@@ -98,8 +98,31 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "up_analysing": ("正在读取和校验……", "Reading and checking…"),
     "up_batches": ("导入批次", "Import batches"),
-    "up_undo_pick": ("要撤销的批次", "Batch to undo"),
-    "up_undo": ("撤销该批次", "Undo this batch"),
+    "up_undo_pick": ("要撤销的批次（最新的在前）", "Batch to undo (latest first)"),
+    "up_undo": ("撤销该批次…", "Undo this batch…"),
+    "up_undo_title": ("确认撤销", "Confirm the undo"),
+    "up_undo_batch": (
+        "批次 {batch} · {file} · {when} · {who}",
+        "Batch {batch} · {file} · {when} · {who}",
+    ),
+    "up_undo_effect": (
+        "撤销批次 {batch} 将删除它新增的 {removed} 条数据，恢复它替换的 {restored} 条原值。",
+        "Undoing batch {batch} removes the {removed} figures it added and puts back the "
+        "{restored} values it replaced.",
+    ),
+    "up_undo_sample": ("示例（现值 → 撤销后）：", "For example (now → after the undo):"),
+    "up_undo_removed": ("删除", "removed"),
+    "up_undo_blocked": (
+        "批次 {batch} 的部分数据已被后来的批次 {later} 改写，请先撤销这些批次。",
+        "Values of batch {batch} were replaced by later batches {later}; undo those first.",
+    ),
+    "up_undo_confirm": ("确认撤销", "Undo it"),
+    "up_undo_cancel": ("取消", "Cancel"),
+    "up_col_now": ("现值", "Now"),
+    "value_kind_actual": ("实际", "actual"),
+    "value_kind_target": ("目标", "target"),
+    "value_kind_plan": ("计划", "plan"),
+    "up_col_after": ("撤销后", "After the undo"),
     "up_undone": (
         "批次 {batch} 已撤销，被替换的数值已恢复。",
         "Batch {batch} undone; the values it replaced are back.",

@@ -7,10 +7,12 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.importer.issues import issues_frame
 from bxgc_metrics.importer.matching import EXACT, PROFILE
 from bxgc_metrics.importer.service import ImportPlan, analyse
 from bxgc_metrics.periods import labels
+from bxgc_metrics.store import UndoPreview
 from bxgc_ui import data
 from bxgc_ui.i18n import lang, t
 
@@ -155,6 +157,7 @@ def change_columns() -> dict[str, str]:
     """The change table's headers in the reader's language."""
     keys = {"unit": "unit", "indicator": "indicator", "period": "up_period", "kind": "up_kind"}
     keys |= {"old": "up_old", "new": "up_new_value"}
+    keys |= {f"kind_{k}": f"value_kind_{k}" for k in ("actual", "target", "plan")}
     return {column: t(key) for column, key in keys.items()}
 
 
@@ -180,30 +183,72 @@ def changes_table(
     moving = preview[preview["status"] != "unchanged"]
     if limit is not None:
         moving = moving.head(limit)
+    units = {**unit_names, **_created(plan.new_units)}
+    inds = {**indicator_names, **_created(plan.new_indicators)}
+    kinds = {k: headers[f"kind_{k}"] for k in ("actual", "target", "plan")}
     return pd.DataFrame(
         {
-            headers["unit"]: moving["unit_code"].map(unit_names).fillna(moving["unit_code"]),
-            headers["indicator"]: moving["indicator_code"]
-            .map(indicator_names)
-            .fillna(moving["indicator_code"]),
+            headers["unit"]: [units.get(c, c) for c in moving["unit_code"]],
+            headers["indicator"]: [inds.get(c, c) for c in moving["indicator_code"]],
             headers["period"]: labels(moving["freq"], moving["year"], moving["sub"]),
-            headers["kind"]: moving["value_kind"],
-            headers["old"]: moving["old_value"],
-            headers["new"]: moving["value"],
+            headers["kind"]: [kinds.get(k, k) for k in moving["value_kind"]],
+            headers["old"]: _numbers(moving["old_value"]),
+            headers["new"]: _numbers(moving["value"]),
         }
     )
 
 
+def _created(rows: pd.DataFrame) -> dict[str, str]:
+    """Names of the units or indicators an import creates (code → name)."""
+    if rows.empty or "code" not in rows:
+        return {}
+    return dict(zip(rows["code"], rows["name_zh"], strict=True))
+
+
+def _numbers(values: pd.Series) -> list[str]:
+    """Figures as read in a preview: thousands separated, "—" where there is none."""
+    return ["—" if pd.isna(v) else f"{float(v):,.10g}" for v in values]
+
+
 def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """The batch history for reading."""
+    """The batch history for reading (times in the configured zone)."""
     return pd.DataFrame(
         {
             t("up_col_id"): batches["id"],
             t("up_col_file"): batches["file_name"],
             t("up_col_who"): batches["who"],
-            t("up_col_when"): batches["created_at"].astype(str).str[:19],
+            t("up_col_when"): clock.shown(batches["created_at"]),
             t("up_new"): batches["rows_new"],
             t("up_changed"): batches["rows_changed"],
             t("up_col_status"): batches["status"].map(lambda s: t(f"status_{s}")),
+        }
+    )
+
+
+def batch_labels(batches: pd.DataFrame) -> dict[int, str]:
+    """Each batch as the undo picker names it: id, file, time and who."""
+    when = clock.shown(batches["created_at"])
+    return {
+        int(b.id): t("up_undo_batch", batch=int(b.id), file=b.file_name, when=w, who=b.who)
+        for b, w in zip(batches.itertuples(), when, strict=True)
+    }
+
+
+def undo_sample(
+    preview: UndoPreview, unit_names: dict[str, str], indicator_names: dict[str, str]
+) -> pd.DataFrame:
+    """A few figures the undo changes: unit, indicator, period, now → after."""
+    rows = preview.sample
+    return pd.DataFrame(
+        {
+            t("unit"): [unit_names.get(c, c) for c in rows["unit_code"]],
+            t("indicator"): [indicator_names.get(c, c) for c in rows["indicator_code"]],
+            t("up_period"): labels(rows["freq"], rows["year"], rows["sub"]),
+            t("up_kind"): [t(f"value_kind_{k}") for k in rows["value_kind"]],
+            t("up_col_now"): _numbers(rows["value_now"]),
+            t("up_col_after"): [
+                t("up_undo_removed") if pd.isna(v) else f"{float(v):,.10g}"
+                for v in rows["value_after"]
+            ],
         }
     )

@@ -27,20 +27,20 @@ with importing:
         upload = st.file_uploader(
             t("up_file"), type=["xlsx", "xlsm", "xls", "csv", "tsv"], key="up_file"
         )
+        # Always drawn, so the choice outlives a commit and the next file keeps it.
+        create = st.checkbox(t("up_create_missing"), key="up_create")
     else:  # nothing to walk through before signing in: only what the page is for
         st.write(t("up_purpose"))
         upload = None
     if upload is not None:
         payload = upload.getvalue()
         profiles = ["", *data.table(path, version, "import_profiles")["name"]]
-        c1, c2 = st.columns(2)
-        profile = c1.selectbox(
+        profile = st.selectbox(
             t("up_profile"),
             profiles,
             key="up_profile",
             format_func=lambda p: p or t("up_no_profile"),
         )
-        create = c2.checkbox(t("up_create_missing"), key="up_create")
         mapping = st.session_state.setdefault("up_mapping", {"units": {}, "indicators": {}})
         measures = st.session_state.setdefault("up_measures", {})
         plan = view.plan_for(payload, upload.name, None, profile or None, mapping, create, measures)
@@ -150,21 +150,59 @@ with importing:
                     )
 
 with history:
+    flash = st.session_state.pop("up_flash", None)
+    if flash:
+        st.success(flash)
     batches = store.batches()
     if batches.empty:
         st.info(t("up_no_batches"))
     else:
         st.dataframe(view.batches_table(batches), hide_index=True)
-        live = batches.loc[batches["status"] == "committed", "id"].tolist()
+        live = batches.loc[batches["status"] == "committed", "id"].astype(int).tolist()
         if live and auth.need("undo"):
-            pick = st.selectbox(t("up_undo_pick"), live, key="up_undo_pick")
-            if st.button(t("up_undo"), key="up_undo"):
-                try:
-                    store.undo_batch(int(pick))
-                except BxgcError as exc:
-                    st.error(exc.text(lang()))
-                else:
-                    st.success(t("up_undone", batch=pick))
+            named = view.batch_labels(batches)
+            # keyed by the latest batch: a new commit puts the picker back on the newest
+            pick = st.selectbox(
+                t("up_undo_pick"), live, format_func=named.get, key=f"up_undo_pick_{live[0]}"
+            )
+            preview = store.undo_preview(int(pick))
+            effect = t("up_undo_effect", batch=pick, removed=preview.removed,
+                       restored=preview.restored)  # fmt: skip
+            if preview.blocked_by:
+                later = ", ".join(map(str, preview.blocked_by))
+                st.warning(t("up_undo_blocked", batch=pick, later=later))
+            else:
+                st.write(effect)
+                st.caption(t("up_undo_sample"))
+                ind_names = {r.code: name(r) for r in indicators.itertuples()}
+                sample = view.undo_sample(preview, unit_names(units), ind_names)
+                st.dataframe(sample, hide_index=True)
+
+                def close_undo() -> None:
+                    st.session_state.pop("up_undo_open", None)
+
+                @st.dialog(t("up_undo_title"), on_dismiss=close_undo)
+                def confirm_undo() -> None:
+                    st.write(named[int(pick)])
+                    st.write(effect)
+                    yes, no = st.columns(2)
+                    if yes.button(t("up_undo_confirm"), type="primary", key="up_undo_yes"):
+                        close_undo()
+                        try:
+                            auth.writer().undo_batch(int(pick))
+                        except BxgcError as exc:
+                            st.error(exc.text(lang()))
+                            return
+                        st.session_state["up_flash"] = t("up_undone", batch=pick)
+                        st.rerun()
+                    if no.button(t("up_undo_cancel"), key="up_undo_no"):
+                        close_undo()
+                        st.rerun()
+
+                if st.button(t("up_undo"), key="up_undo"):
+                    st.session_state["up_undo_open"] = int(pick)
+                if st.session_state.get("up_undo_open") == int(pick):
+                    confirm_undo()
 
 with templates:
     st.write(t("up_template_help"))

@@ -86,11 +86,23 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     after = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
     assert after["2024-06"] == 41300.5
     batch = int(store.batches().iloc[0]["id"])
-    at.selectbox(key="up_undo_pick").set_value(batch).run()
-    next(b for b in at.button if b.label == "撤销该批次").click().run()
-    assert "已撤销" in at.success[-1].value
+    # the picker offers the batch just committed, and says what undoing it changes
+    assert at.selectbox(key=f"up_undo_pick_{batch}").value == batch
+    assert any("删除它新增的 0 条数据，恢复它替换的 9 条原值" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "撤销该批次…").click().run()
+    # nothing happens before the confirmation
+    assert (
+        store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]["2024-06"]
+        == 41300.5
+    )
+    next(b for b in at.button if b.label == "确认撤销").click().run()
+    assert not at.exception
+    assert any("已撤销" in s.value for s in at.success)
     restored = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
     assert restored["2024-06"] == before["2024-06"]
+    # the history shows the new state at once
+    history = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[-1].value
+    assert "已撤销" in set(history["状态"])
 
 
 def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None:
@@ -140,7 +152,7 @@ def test_a_large_upload_lists_the_first_rows_and_offers_the_rest(
     counts = _metrics(at)
     moving = int(counts["修改"]) + int(counts["新增"])
     assert moving > 0.99 * len(export)  # all but the zeros, which stay zero
-    changes = at.dataframe[-2].value  # the change table, above the batch history
+    changes = next(d.value for d in at.dataframe if "新值" in d.value.columns)
     assert len(changes) == 2_000
     assert any(f"共 {moving} 条" in c.value for c in at.caption)
     assert any(b.label == "下载全部变化（CSV）" for b in at.get("download_button"))

@@ -433,8 +433,10 @@ def _unknown_issue(what: str, m: Any, where: pd.Series, reference: pd.DataFrame)
         ERROR,
         f"unknown_{what}",
         where["sheet"],
-        f"未知{zh_what}“{name}”：请在映射中指定，或选择“新建”。",
-        f"Unknown {en_what} '{name}': map it to a known {en_what} or create it as new.",
+        f"未知{zh_what}“{name}”：请在“名称对应”中选择已有的{zh_what}，"
+        "或勾选“未知的单位、指标按新建处理”。",
+        f"Unknown {en_what} '{name}': pick the known {en_what} it stands for under "
+        "'Match names', or tick 'Create unknown units and indicators'.",
         **at,
     )
 
