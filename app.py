@@ -11,7 +11,7 @@ auth.refresh()  # who holds this browser's sign-in cookie, looked up on every ru
 
 # fmt: off
 pages = [
-    st.Page("pages/overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True, url_path="home"),
     st.Page("pages/catchup.py", title=t("nav_catchup"), icon=":material/trending_up:"),
     st.Page("pages/rankings.py", title=t("nav_rankings"), icon=":material/leaderboard:"),
     st.Page("pages/upload.py", title=t("nav_upload"), icon=":material/upload_file:"),
@@ -21,6 +21,8 @@ pages = [
     st.Page("pages/settings.py", title=t("nav_settings"), icon=":material/settings:"),
     st.Page("pages/admin.py", title=t("nav_admin"), icon=":material/admin_panel_settings:"),
     st.Page("pages/signin.py", title=t("nav_signin"), icon=":material/login:", url_path="signin"),
+    # The overview is the home page at "/"; a shared or typed /overview opens it too.
+    st.Page("pages/overview.py", title=t("nav_overview"), url_path="overview", visibility="hidden"),
 ]
 # fmt: on
 wall = auth.wall_token() is not None

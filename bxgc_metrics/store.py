@@ -82,6 +82,11 @@ INDICATOR_COLUMNS = (
 )
 
 
+def _utcnow() -> dt.datetime:
+    """Now in UTC, naive, as the database stores times."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def default_path() -> Path:
     """``BXGC_DB`` if set, else ``data/bxgc.duckdb``."""
     return Path(os.environ.get("BXGC_DB") or DEFAULT_DB)
@@ -121,6 +126,10 @@ class UndoPreview:
 
 
 # --- SQL (constants only) -------------------------------------------------------------------
+
+_UTC = "SET TimeZone = 'UTC'"
+"""Every stored time is UTC, whatever the server's zone; pages show them in ``BXGC_TZ``
+(:mod:`bxgc_metrics.clock`)."""
 
 _GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
 _SET_VERSION = "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)"
@@ -421,6 +430,7 @@ class Store:
                 continue
             except duckdb.Error as exc:
                 raise self._unreadable(exc) from exc
+            con.execute(_UTC)
             return con
 
     def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
@@ -1004,7 +1014,7 @@ class Store:
                 con.execute(_SET_DISABLED, [disabled, username])
             ended = None
             if disabled:
-                now = dt.datetime.now()
+                now = _utcnow()
                 ended = len(con.execute(_END_USER_SESSIONS, [now, username]).fetchall())
             if digest is not None:
                 con.execute(_SET_PASSWORD, [digest, username])
@@ -1062,7 +1072,7 @@ class Store:
         """
         if not (isinstance(hours, int | float) and 0 < hours < 24 * 366):
             raise ValueError(f"session hours must be a positive number of hours, not {hours!r}")
-        now = now or dt.datetime.now()
+        now = now or _utcnow()
         actor = self._check_password(username, password)
         token = access.new_session_token()
         digest = access.token_hash(token)
@@ -1084,7 +1094,7 @@ class Store:
         """
         if not token:
             return None
-        now = now or dt.datetime.now()
+        now = now or _utcnow()
         digest = access.token_hash(token)
         with self._connection() as con:
             row = con.execute(_GET_SESSION, [digest]).fetchone()
@@ -1102,7 +1112,7 @@ class Store:
         """Sign out: end the session ``token``; whether a live session was ended."""
         if not token:
             return False
-        return self._end_session(access.token_hash(token), "sign_out", now or dt.datetime.now())
+        return self._end_session(access.token_hash(token), "sign_out", now or _utcnow())
 
     def _end_session(self, digest: str, reason: str, now: dt.datetime) -> bool:
         """End one session (by its hash) and record it under the session's user."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.access import ROLES
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
@@ -28,6 +30,17 @@ register(
         ),
         "adm_revoke": ("吊销", "Revoke"),
         "adm_export_csv": ("导出 CSV", "Export CSV"),
+        "adm_created": ("创建时间", "Created"),
+        "adm_link_name": ("链接名称", "Label"),
+        "adm_disabled": ("已停用", "Disabled"),
+        "adm_token_id": ("链接编号", "Link id"),
+        "adm_revoked": ("吊销时间", "Revoked"),
+        "adm_when": ("时间", "When"),
+        "adm_who": ("操作人", "Who"),
+        "adm_action": ("操作", "Action"),
+        "adm_target": ("对象", "Target"),
+        "adm_before": ("修改前", "Before"),
+        "adm_after": ("修改后", "After"),
         "adm_export_xlsx": ("导出 Excel", "Export Excel"),
     }
 )
@@ -43,16 +56,57 @@ def _done(action, *args: object, **kwargs: object) -> object:
     return result if result is not None else True
 
 
+def users_table(users: pd.DataFrame) -> pd.DataFrame:
+    """Accounts for reading: roles named, times in the configured zone."""
+    return pd.DataFrame(
+        {
+            t("auth_username"): users["username"],
+            t("adm_role"): [t(f"role_{r}") for r in users["role"]],
+            t("adm_created"): clock.shown(users["created_at"]),
+            t("adm_disabled"): [t("yes" if d else "no") for d in users["disabled"]],
+        }
+    )
+
+
+def tokens_table(tokens: pd.DataFrame) -> pd.DataFrame:
+    """Wall-screen links for reading."""
+    return pd.DataFrame(
+        {
+            t("adm_token_id"): tokens["id"],
+            t("adm_link_name"): tokens["label"],
+            t("adm_created"): clock.shown(tokens["created_at"]),
+            t("adm_revoked"): clock.shown(tokens["revoked_at"]).replace("", "—"),
+        }
+    )
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit log for reading and export: headers in the reader's language, local times."""
+    return pd.DataFrame(
+        {
+            "id": log["id"],
+            t("adm_when"): clock.shown(log["logged_at"]),
+            t("adm_who"): log["who"],
+            t("adm_action"): log["action"],
+            t("adm_target"): log["target"].fillna("—"),
+            t("adm_before"): log["before_json"].fillna("—"),
+            t("adm_after"): log["after_json"].fillna("—"),
+        }
+    )
+
+
 def users_panel(store: Store) -> None:
     """List accounts; add one; disable or enable one."""
     users = store.users()
-    st.dataframe(users, hide_index=True)
+    st.dataframe(users_table(users), hide_index=True)
     with st.form("adm_user_form", clear_on_submit=True):
         st.caption(t("adm_new_user"))
         c1, c2, c3 = st.columns(3)
         username = c1.text_input(t("auth_username"), key="adm_username")
         password = c2.text_input(t("auth_password"), type="password", key="adm_password")
-        role = c3.selectbox(t("adm_role"), ROLES, key="adm_role")
+        role = c3.selectbox(
+            t("adm_role"), ROLES, key="adm_role", format_func=lambda r: t(f"role_{r}")
+        )
         if st.form_submit_button(t("adm_add")) and username and password:
             _done(store.create_user, username, password, role)
     if len(users):
@@ -71,7 +125,7 @@ def tokens_panel(store: Store) -> None:
             st.write(t("adm_token_once"))
             st.code(f"/meeting?embed=true&embed_options=dark_theme&token={token}", language=None)
     tokens = store.wall_tokens()
-    st.dataframe(tokens, hide_index=True)
+    st.dataframe(tokens_table(tokens), hide_index=True)
     live = tokens.loc[tokens["revoked_at"].isna(), "id"].tolist()
     if live:
         pick = st.selectbox(t("adm_revoke"), live, key="adm_token_pick")
@@ -81,7 +135,7 @@ def tokens_panel(store: Store) -> None:
 
 def audit_panel(store: Store) -> None:
     """The audit log, newest first, with CSV and Excel export."""
-    log = store.audit_log()
+    log = audit_table(store.audit_log())
     st.dataframe(log, hide_index=True)
     c1, c2 = st.columns(2)
     c1.download_button(

@@ -13,6 +13,11 @@ TEXT.update(
     {
         "ov_time": ("时间进度", "Time elapsed"),
         "ov_ranked_units": ("参与排名单位", "Units ranked"),
+        "no_rankable": (
+            "还没有可以按月排名的指标：需要月度报送、按完成率或增长排名的指标（比率类指标不排名）。",
+            "No indicator can be ranked month by month yet: ranking needs a monthly indicator "
+            "measured against a target or a year earlier (rates are not ranked).",
+        ),
         "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
         "ov_honour": ("红榜（完成率前三名）", "Honour list (top three places)"),
         "ov_warning": ("黑榜（完成率后三名）", "Warning list (last three places)"),

@@ -68,6 +68,10 @@ TEXT: dict[str, tuple[str, str]] = {
 
 TEXT.update(
     {
+        "reward_no_year": (
+            "还没有可用于{kind}考核的数据（需要6月或12月的数据）。",
+            "No figures for a {kind} assessment yet (June or December figures are needed).",
+        ),
         "rank_reference_note": (
             "外部标杆只作参照，不参与排名：{marks}",
             "External benchmarks are references, never ranked: {marks}",

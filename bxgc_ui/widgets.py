@@ -32,3 +32,10 @@ def cut_note(where: object, rows: int) -> None:
         where.caption(  # type: ignore[attr-defined]
             t("chart_cut", total=rows, top=charts.CHART_TOP, bottom=charts.CHART_BOTTOM)
         )
+
+
+def nothing_to_rank(indicators: pd.DataFrame) -> None:
+    """Stop the page with a note when no indicator can be ranked month by month."""
+    if indicators.empty:
+        st.info(t("no_rankable"), icon=":material/info:")
+        st.stop()

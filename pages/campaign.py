@@ -1,9 +1,8 @@
 """活动进度 Campaign: phases and milestones on a timeline, today marked, what is late."""
 
-import datetime as dt
-
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.campaign import milestone_status, phase_status
 from bxgc_ui import charts, data
 from bxgc_ui import manage_view as view
@@ -13,7 +12,7 @@ from bxgc_ui.widgets import demo_notice, empty_state
 path, version = data.snapshot()
 units = data.units(path, version)
 st.title(t("camp_title"))
-today = dt.date.today()
+today = clock.today()
 phases = phase_status(data.table(path, version, "phases"), today)
 milestones = milestone_status(data.table(path, version, "milestones"), today)
 if phases.empty and milestones.empty:

@@ -1,9 +1,8 @@
 """差距整改 Gaps: each unit's gaps and measures (editable), overdue items, the look back."""
 
-import datetime as dt
-
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.campaign import gap_status, look_back
 from bxgc_ui import auth, data
 from bxgc_ui import manage_view as view
@@ -19,7 +18,7 @@ if units.empty:
     empty_state()
     st.stop()
 demo_notice(units)
-gaps = gap_status(data.table(path, version, "gaps"), dt.date.today())
+gaps = gap_status(data.table(path, version, "gaps"), clock.today())
 names = unit_names(units)
 
 overdue = gaps[gaps["overdue"]]

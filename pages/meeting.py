@@ -14,15 +14,18 @@ from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.standings import ALL
 from bxgc_ui import auth, data, fmt, meeting
 from bxgc_ui.i18n import name, t
-from bxgc_ui.widgets import empty_state
+from bxgc_ui.widgets import empty_state, nothing_to_rank
 
 path, version = data.snapshot()
 units, covered = data.units(path, version), data.coverage(path, version)
-inds = meeting.rankable(data.indicators(path, version)) if not covered.empty else None
-if inds is None or inds.empty:
+if covered.empty:
     st.title(t("meeting_title"))
     empty_state()
     st.stop()
+inds = meeting.rankable(data.indicators(path, version))
+if inds.empty:
+    st.title(t("meeting_title"))
+    nothing_to_rank(inds)
 
 codes = inds.index.tolist()
 groups = [ALL, *data.peer_groups(path, version)]

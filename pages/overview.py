@@ -12,7 +12,7 @@ from bxgc_ui import overview_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import keyed, lang, name, t
 from bxgc_ui.meeting import group_label, rankable
-from bxgc_ui.widgets import cut_note, demo_notice, empty_state
+from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -23,6 +23,7 @@ if not data.has_observations(path, version):
 demo_notice(units)
 
 monthly = rankable(indicators)
+nothing_to_rank(monthly)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
 code = st.selectbox(
     t("indicator"), list(labels), format_func=labels.get, key=keyed("overview_indicator")

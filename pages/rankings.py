@@ -14,7 +14,7 @@ from bxgc_ui import rankings_view as view
 from bxgc_ui.catchup_view import names as unit_names
 from bxgc_ui.i18n import keyed, lang, name, t
 from bxgc_ui.meeting import group_label, rankable
-from bxgc_ui.widgets import cut_note, demo_notice, empty_state
+from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -25,6 +25,7 @@ if not data.has_observations(path, version):
 demo_notice(units)
 names = unit_names(units)
 monthly = rankable(indicators)
+nothing_to_rank(monthly)
 groups = [ALL, *data.peer_groups(path, version)]
 c1, c2, c3 = st.columns(3)
 group = c1.selectbox(t("rank_group"), groups, format_func=group_label, key="rank_group")
@@ -155,23 +156,26 @@ with rewards:
         format_func=lambda k: t(f"reward_{k}"),
     )
     years = view.assessed_years(periods, kind)
-    reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
-    rules = data.store().reward_rules()
-    ranks = data.reward_ranks_of(path, version, reward_year, kind, by, group)
-    result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
-    totals, items = view.reward_tables(result, names)
-    st.caption(t("reward_note"))
-    left, right = st.columns(2)
-    left.markdown(f"**{t('reward_totals')}**")
-    left.dataframe(totals, hide_index=True)
-    right.markdown(f"**{t('reward_items')}**")
-    right.dataframe(items, hide_index=True)
-    reward_context = exports.Context(
-        f"{reward_year} {t(f'reward_{kind}')}", group_label(group), context.data_date
-    )
-    st.download_button(
-        t("rank_export"),
-        partial(workbook, exports.reward_tables(result, names, context=reward_context)),
-        file_name=f"rewards-{reward_year}-{kind}.xlsx",
-        key="rank_dl_rewards",
-    )
+    if not years:
+        st.info(t("reward_no_year", kind=t(f"reward_{kind}")))
+    else:
+        reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
+        rules = data.store().reward_rules()
+        ranks = data.reward_ranks_of(path, version, reward_year, kind, by, group)
+        result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
+        totals, items = view.reward_tables(result, names)
+        st.caption(t("reward_note"))
+        left, right = st.columns(2)
+        left.markdown(f"**{t('reward_totals')}**")
+        left.dataframe(totals, hide_index=True)
+        right.markdown(f"**{t('reward_items')}**")
+        right.dataframe(items, hide_index=True)
+        reward_context = exports.Context(
+            f"{reward_year} {t(f'reward_{kind}')}", group_label(group), context.data_date
+        )
+        st.download_button(
+            t("rank_export"),
+            partial(workbook, exports.reward_tables(result, names, context=reward_context)),
+            file_name=f"rewards-{reward_year}-{kind}.xlsx",
+            key="rank_dl_rewards",
+        )

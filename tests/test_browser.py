@@ -40,7 +40,8 @@ LANGUAGE_LABELS = {"zh": "中文", "en": "English"}
 
 
 def _app_pages() -> list[tuple[str, bool]]:
-    """``(script stem, is default)`` for every ``st.Page`` listed in app.py."""
+    """``(script stem, is default)`` for every ``st.Page`` app.py lists in the navigation
+    (hidden aliases such as ``/overview`` are not listed)."""
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
     pages = []
     for node in ast.walk(tree):
@@ -50,6 +51,12 @@ def _app_pages() -> list[tuple[str, bool]]:
             and node.func.attr == "Page"
             and node.args
             and isinstance(node.args[0], ast.Constant)
+            and not any(
+                kw.arg == "visibility"
+                and isinstance(kw.value, ast.Constant)
+                and kw.value.value == "hidden"
+                for kw in node.keywords
+            )
         ):
             default = any(
                 kw.arg == "default" and isinstance(kw.value, ast.Constant) and kw.value.value

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics import clock
 from bxgc_metrics.errors import ValidationError
 from bxgc_metrics.importer import unit_line, validate
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
@@ -498,7 +499,7 @@ def _validate(
     today: dt.date | None,
     lines: dict[str, unit_line.UnitLine],
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     found = validate.not_numbers(mapped)
     clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
     if clean.empty:
