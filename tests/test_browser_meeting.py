@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bxgc_metrics.importer.service import analyse, commit
-from bxgc_metrics.standings import standings
+from bxgc_metrics.standings import members, standings
 from tests.browser_support import (
     BROWSER_MARKS,
     SHOTS,
@@ -75,7 +75,7 @@ def _ranking(page: Page) -> list[str]:
 def _import_new_leader(db: Path) -> str:
     """Import a long CSV that puts the last unit far ahead; return its Chinese name."""
     store = admin_store(db)
-    table = standings(store.observations(), "FAI", "M", 2026, 10)
+    table = standings(store.observations(), "FAI", "M", 2026, 10, units=members(store.units()))
     last = table.iloc[-1]
     name = store.units().set_index("code").loc[last["unit_code"], "name_zh"]
     csv = f"单位,指标,期间,数值,类型\n{name},固定资产投资,2026年1-10月,{last['target'] * 1.5:.1f},实际\n"
