@@ -37,16 +37,21 @@ def standings_table(
     language = lang()
     return pd.DataFrame(
         {
-            t("rank_col_rank"): table["rank"],
+            t("rank_col_rank"): places(table["rank"]),
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
             t("unit"): table["unit_code"].map(names),
             t("ytd_value"): fmt.amounts(table["value"], measure, language),
             t("annual_target"): fmt.amounts(table["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],
             t("yoy"): [fmt.pct(v) for v in table["yoy"]],
-            t("rank_col_prev"): table["previous_rank"],
+            t("rank_col_prev"): places(table["previous_rank"]),
         }
     )
+
+
+def places(ranks: pd.Series) -> list[str]:
+    """Places as read: ``3``, or "—" where there is none (a new unit, an unranked one)."""
+    return ["—" if pd.isna(r) else str(int(r)) for r in ranks]
 
 
 def composite_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -57,7 +62,7 @@ def composite_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
             t("unit"): table["unit_code"].map(names),
             t("rank_col_score"): table["score"].round(3),
-            t("rank_col_prev"): table["previous_rank"],
+            t("rank_col_prev"): places(table["previous_rank"]),
         }
     )
 

@@ -119,17 +119,26 @@ def live_ranking() -> None:
 
 live_ranking()
 
-ind = inds.loc[settings.indicator]
-race = data.race_of(
-    path, version, ind["code"], settings.by, ind["direction"] == "higher", settings.group
-)
-if race["rank"].notna().any():
+
+@st.fragment(run_every=settings.every)
+def race_panel() -> None:
+    """The ranking race, re-read with the live ranking so both show the same figures; an
+    unchanged figure is sent unchanged, so a race being played is not interrupted."""
+    if not auth.wall_ok():
+        return
+    path, version = data.snapshot()
+    people = data.units(path, version)
+    ind = inds.loc[settings.indicator]
+    higher = ind["direction"] == "higher"
+    race = data.race_of(path, version, ind["code"], settings.by, higher, settings.group)
+    if not race["rank"].notna().any():
+        return
     panel = st.container(key="meeting_race")
     panel.subheader(t("meeting_race", year=int(race["year"].iloc[-1])))
     panel.caption(t("meeting_race_help"))
     if race.groupby("sub")["rank"].count().max() > meeting.SCREEN_TOP + meeting.SCREEN_BOTTOM:
         panel.caption(t("meeting_race_cut", top=meeting.SCREEN_TOP, bottom=meeting.SCREEN_BOTTOM))
-    labels = {r.code: name(r) for r in units.itertuples()}
+    labels = {r.code: name(r) for r in people.itertuples()}
     figure = meeting.race_figure(
         race,
         labels,
@@ -138,4 +147,9 @@ if race["rank"].notna().any():
         f"{t(f'meeting_by_{settings.by}')} (%)",
         lambda y, s: meeting.period_text("M", y, s),
     )
-    panel.plotly_chart(figure, theme=None, config={"displayModeBar": False})
+    panel.plotly_chart(
+        figure, theme=None, config={"displayModeBar": False}, key="meeting_race_chart"
+    )
+
+
+race_panel()
