@@ -149,7 +149,7 @@ def method_notes(
 def reference_note(marks: pd.DataFrame, names: dict[str, str], by: str) -> str:
     """The external benchmarks' figures in one line (they are references, never ranked)."""
     column = "completion" if by == "completion" else "yoy"
-    listed = "；".join(
+    listed = ("；" if lang() == "zh" else "; ").join(
         f"{fmt.md(names.get(r.unit_code, r.unit_code))} {fmt.pct(getattr(r, column), signed=by != 'completion')}"
         for r in marks.itertuples()
     )

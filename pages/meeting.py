@@ -92,7 +92,11 @@ def live_ranking() -> None:
                 every=settings.every,
             )
         )
-        left, right = st.columns([3, 2], gap="large")
+        # side by side on the wall; in the app (narrower, beside the sidebar) stacked, so
+        # long unit names never squeeze the bars
+        left, right = (
+            st.columns([3, 2], gap="large") if st.context.is_embedded else (st.container(),) * 2
+        )
         progress = (
             months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
         )

@@ -58,7 +58,7 @@ with single:
     table = data.standings_of(path, version, code, "M", year, sub, by, higher, group)
     marks = data.references_of(path, version, code, "M", year, sub, by, higher)
     shown = view.standings_table(table, names, ind["measure"], by)
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     left.plotly_chart(
         charts.ranking_bars(
             table,
