@@ -12,10 +12,14 @@ from bxgc_ui.i18n import lang, name, t
 from bxgc_ui.meeting import arrow
 
 
-def months(observations: pd.DataFrame, indicator: str, limit: int = 24) -> list[tuple[int, int]]:
-    """The latest monthly periods with actual figures, newest first."""
+def months(
+    observations: pd.DataFrame, indicator: str | list[str], limit: int = 24
+) -> list[tuple[int, int]]:
+    """The latest monthly periods with actual figures of ``indicator`` (or of any of a list
+    of indicators), newest first."""
+    wanted = [indicator] if isinstance(indicator, str) else list(indicator)
     rows = observations[
-        (observations["indicator_code"] == indicator)
+        observations["indicator_code"].isin(wanted)
         & (observations["value_kind"] == "actual")
         & (observations["freq"] == "M")
     ]
