@@ -15,8 +15,9 @@ A store acts for an :class:`~bxgc_metrics.access.Actor` (by default an anonymous
 Every write method checks the actor's role before it opens the file and appends a row to
 the audit log in the same transaction as the change, so a change and its record are
 written together or not at all. The audit log has an INSERT here and nothing that updates
-or deletes it. Each import or undo first copies the file to ``backups/`` beside it;
-:func:`restore` brings a copy back.
+or deletes it. An import or undo that changes something first copies the file to
+``backups/`` beside it, and so does the first edit of settings, rules, gaps, accounts or
+wall links after a quiet while; :func:`restore` brings a copy back.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,16 @@ DEFAULT_DB = Path("data") / "bxgc.duckdb"
 
 BACKUPS_KEPT = 20
 """Backups kept per database file unless ``BXGC_BACKUPS_KEEP`` says otherwise."""
+
+BACKUP_DAYS = 7
+"""Days back (today included) whose first backup is kept beyond the newest
+:data:`BACKUPS_KEPT`, unless ``BXGC_BACKUPS_DAYS`` says otherwise: each is the state that
+day's work started from."""
+
+EDIT_BACKUP_MINUTES = 30
+"""An edit (settings, rules, gaps, accounts, wall links, import profiles) is backed up
+first unless a backup is younger than this, unless ``BXGC_BACKUPS_EDIT_MINUTES`` says
+otherwise (0: every edit)."""
 
 OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
 """The columns that identify one stored figure; loading the same key again replaces it."""
@@ -492,15 +503,21 @@ class Store:
 
     @contextmanager
     def _transaction(
-        self, *, bump: bool = True, backup: str | None = None
+        self,
+        *,
+        bump: bool = True,
+        backup: str | None = None,
+        backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside one transaction: everything or nothing is written.
 
         With ``backup`` the file is first copied to the backups folder, on the same
-        connection, so nothing can change between the copy and the transaction.
+        connection, so nothing can change between the copy and the transaction; with
+        ``backup_if`` too, only when it says (on that connection) that the write will change
+        something.
         """
         with self._connection(own=True) as con:
-            if backup is not None:
+            if backup is not None and (backup_if is None or backup_if(con)):
                 self._backup(con, backup)
             con.begin()
             try:
@@ -515,11 +532,21 @@ class Store:
 
     @contextmanager
     def _write(
-        self, permission: str, *, backup: str | None = None
+        self,
+        permission: str,
+        *,
+        backup: str | None = None,
+        backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """:meth:`_transaction`, after checking that the actor holds ``permission``."""
+        """:meth:`_transaction`, after checking that the actor holds ``permission``.
+
+        Without ``backup`` the write is an edit: it is backed up (labelled with the
+        permission) only when no backup is younger than ``BXGC_BACKUPS_EDIT_MINUTES``.
+        """
         access.require(self.actor, permission)
-        with _write_lock(self.path), self._transaction(backup=backup) as con:
+        if backup is None:
+            backup, backup_if = permission, self._edit_backup_due
+        with _write_lock(self.path), self._transaction(backup=backup, backup_if=backup_if) as con:
             yield con
 
     def _audit(
@@ -540,13 +567,28 @@ class Store:
         """Where this file's backups go: ``backups/`` beside it."""
         return self.path.parent / "backups"
 
+    def _edit_backup_due(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Whether an edit is backed up first: no backup is younger than the interval."""
+        newest = backups(self.path)[:1]
+        if not newest:
+            return True
+        age = dt.datetime.now() - backup_time(newest[0])
+        return age >= dt.timedelta(
+            minutes=_setting("BXGC_BACKUPS_EDIT_MINUTES", EDIT_BACKUP_MINUTES, 0)
+        )
+
     def _backup(self, con: duckdb.DuckDBPyConnection, label: str) -> Path:
         # DuckDB copies the whole catalog (tables, constraints, sequences at their current
         # values) into a new file from this connection's snapshot; this process holds the
         # file lock, so nothing changes meanwhile. Copying the file itself would need a
         # CHECKPOINT, which races with a process still closing the write-ahead log.
+        # Holding the lock also means no other backup of this file is being written, so a
+        # half-written one left here was left by a process that died (kill -9) doing it.
         folder = self.backup_dir()
         folder.mkdir(parents=True, exist_ok=True)
+        for orphan in folder.iterdir():
+            if _backup_of(orphan.name, self.path.stem, (".partial", ".partial.wal")):
+                orphan.unlink(missing_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:40]
         target = folder / f"{self.path.stem}-{stamp}-{safe}.duckdb"
@@ -558,8 +600,7 @@ class Store:
         finally:
             con.execute(_DETACH_BACKUP)
         os.replace(partial, target)
-        for old in backups(self.path)[_backups_kept() :]:
-            old.unlink(missing_ok=True)
+        _prune(self.path)
         return target
 
     def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -585,10 +626,12 @@ class Store:
 
     @staticmethod
     def _version(con: duckdb.DuckDBPyConnection) -> int:
-        if not con.execute(_HAS_META).fetchone()[0]:  # type: ignore[index]
+        # Fetched to the end: a result left open would refuse the connection's next
+        # register() (what a write's first step may be once the file is up to date).
+        if not con.execute(_HAS_META).fetchall()[0][0]:
             return 0
-        row = con.execute(_GET_VERSION).fetchone()
-        return int(row[0]) if row else 0
+        rows = con.execute(_GET_VERSION).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     # --- schema -----------------------------------------------------------------------------
 
@@ -708,7 +751,16 @@ class Store:
         prepared = frame if isinstance(frame, PreparedObservations) else _prepare(frame)
         table = prepared.table
         rows = table.num_rows
-        with self._write("import", backup="import") as con:
+        found: list[_Stored] = []
+
+        def changes(con: duckdb.DuckDBPyConnection) -> bool:
+            # Read on the connection the write then uses, which holds the file: nothing can
+            # change in between, so the write below reuses what it found.
+            found.append(_Stored.find(con, table))
+            news = [f for f in (new_units, new_indicators) if f is not None and len(f)]
+            return bool(news) or found[0].count < rows or bool(found[0].differs.any())
+
+        with self._write("import", backup="import", backup_if=changes) as con:
             if new_units is not None and len(new_units):
                 con.register(
                     "incoming", _with_defaults(new_units, UNIT_COLUMNS, {"is_demo": False})
@@ -721,7 +773,7 @@ class Store:
                 )
                 con.execute(_UPSERT_INDICATORS)
             self._check_codes(con, table)
-            stored = _Stored.find(con, table)
+            stored = found[0] if found else _Stored.find(con, table)
             new, changed = rows - stored.count, int(stored.differs.sum())
             unchanged = stored.count - changed
             if new + changed == 0:
@@ -755,7 +807,13 @@ class Store:
 
     def undo_batch(self, batch_id: int) -> None:
         """Take a batch back: its new rows go, the values it replaced return."""
-        with self._write("undo", backup=f"undo-{batch_id}") as con:
+
+        def allowed(con: duckdb.DuckDBPyConnection) -> bool:  # else refused below, unchanged
+            row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
+            later = con.execute(_LATER_BATCHES, [batch_id]).fetchall()
+            return row is not None and row[0] == "committed" and not later
+
+        with self._write("undo", backup=f"undo-{batch_id}", backup_if=allowed) as con:
             row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
             if row is None or row[0] != "committed":
                 raise StoreError(
@@ -1374,13 +1432,58 @@ def _has_duplicates(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
     return bool(pd.Series(codes).duplicated().any())
 
 
+_STAMP = re.compile(r"(\d{8}-\d{6}-\d{6})-")
+"""The time in a backup's name, ``<stem>-20261130-091500-123456-<label>.duckdb``."""
+
+
+def _backup_of(name: str, stem: str, suffixes: tuple[str, ...]) -> bool:
+    """Whether ``name`` is a backup file of the database ``stem`` ending in ``suffixes``."""
+    head = stem + "-"
+    return (
+        name.startswith(head)
+        and name.endswith(suffixes)
+        and _STAMP.match(name, len(head)) is not None
+    )
+
+
 def backups(db: str | Path) -> list[Path]:
     """Backups of the database file ``db``, newest first."""
     db = Path(db)
     folder = db.parent / "backups"
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db.stem}-*.duckdb"), key=lambda p: p.name, reverse=True)
+    found = [p for p in folder.iterdir() if _backup_of(p.name, db.stem, (".duckdb",))]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def backup_time(backup: Path) -> dt.datetime:
+    """When a backup was taken, in the server's local time (from its name, else the file's
+    modification time)."""
+    found = _STAMP.search(backup.name)
+    if found is not None:
+        try:
+            return dt.datetime.strptime(found.group(1), "%Y%m%d-%H%M%S-%f")
+        except ValueError:
+            pass
+    return dt.datetime.fromtimestamp(backup.stat().st_mtime)
+
+
+def _prune(db: Path) -> None:
+    """Keep the newest ``BXGC_BACKUPS_KEEP`` backups and the first backup of each of the last
+    ``BXGC_BACKUPS_DAYS`` days (the state that day's work started from); delete the rest."""
+    found = backups(db)
+    keep = set(found[: _setting("BXGC_BACKUPS_KEEP", BACKUPS_KEPT, 1)])
+    days = _setting("BXGC_BACKUPS_DAYS", BACKUP_DAYS, 0)
+    since = dt.date.today() - dt.timedelta(days=days - 1)
+    first: dict[dt.date, Path] = {}
+    for path in found:  # newest first: the last one seen of a day is that day's first
+        day = backup_time(path).date()
+        if days and day >= since:
+            first[day] = path
+    keep.update(first.values())
+    for path in found:
+        if path not in keep:
+            path.unlink(missing_ok=True)
 
 
 def restore(db: str | Path, backup: str | Path, actor: Actor) -> Path:
@@ -1423,11 +1526,13 @@ def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _backups_kept() -> int:
+def _setting(name: str, default: int, least: int) -> int:
+    """A whole number from the environment variable ``name``, at least ``least``;
+    ``default`` when it is unset or not a number."""
     try:
-        return max(1, int(os.environ.get("BXGC_BACKUPS_KEEP", BACKUPS_KEPT)))
+        return max(least, int(os.environ.get(name, default)))
     except ValueError:
-        return BACKUPS_KEPT
+        return default
 
 
 @functools.cache
