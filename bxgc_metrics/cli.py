@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.errors import BxgcError, CorruptDatabaseError
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
@@ -241,6 +241,21 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def backup_listing(db: Path, shown: int = 10) -> str:
+    """The backups of ``db``, newest first, one a line with when each was taken."""
+    from bxgc_metrics.store import backup_time, backups
+
+    found = backups(db)
+    if not found:
+        return f"没有备份 / no backups of {db.name} in {db.parent / 'backups'}"
+    lines = [f"备份（最新在前）/ backups, newest first ({len(found)}):"]
+    for path in found[:shown]:
+        lines.append(f"  {path.name}  ({backup_time(path):%Y-%m-%d %H:%M:%S})")
+    if len(found) > shown:
+        lines.append("  … python -m bxgc_metrics restore --list")
+    return "\n".join(lines)
+
+
 def bootstrap(store: object) -> str | None:
     """Create ``admin`` if no admin exists; returns a one-time password it made up, if any.
 
@@ -322,4 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except BxgcError as exc:
         print(f"错误：{exc.zh}\nError: {exc.en}", file=sys.stderr)
+        if isinstance(exc, CorruptDatabaseError):
+            from bxgc_metrics.store import default_path
+
+            print(backup_listing(getattr(args, "db", None) or default_path()), file=sys.stderr)
         return 2

@@ -72,6 +72,9 @@ EDIT_BACKUP_MINUTES = 30
 first unless a backup is younger than this, unless ``BXGC_BACKUPS_EDIT_MINUTES`` says
 otherwise (0: every edit)."""
 
+RESTORE_COMMAND = "python -m bxgc_metrics restore --latest"
+"""What brings the newest backup back (``restore --list`` shows them all)."""
+
 OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
 """The columns that identify one stored figure; loading the same key again replaces it."""
 
@@ -385,6 +388,19 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+_DAMAGE = re.compile(
+    r"corrupt|checksum|not a valid duckdb|could not read|failed to deserialize", re.IGNORECASE
+)
+
+
+def _is_damage(exc: Exception) -> bool:
+    """Whether a driver error says the file itself is damaged (cut short, wrong bytes, not a
+    database): the cure is a backup, not another try."""
+    if isinstance(exc, duckdb.SerializationException):
+        return True
+    return bool(_DAMAGE.search(str(exc))) and not _is_lock_error(exc)
+
+
 class Store:
     """A DuckDB file of units, indicators and their observations.
 
@@ -430,7 +446,7 @@ class Store:
                 con = duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
-                    raise self._unreadable(exc) from exc
+                    raise self._failed(exc) from exc
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(
                         f"数据库 {self.path} 正被其他程序占用，请稍后重试。",
@@ -440,16 +456,28 @@ class Store:
                 pause = min(pause * 2, 0.25)
                 continue
             except duckdb.Error as exc:
-                raise self._unreadable(exc) from exc
+                raise self._failed(exc) from exc
             con.execute(_UTC)
             return con
 
     def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
+        command = RESTORE_COMMAND
+        if self.path.resolve() != default_path().resolve():
+            command += f" --db {self.path}"
         return CorruptDatabaseError(
-            f"无法读取数据库文件 {self.path}（{exc}）。可用 `python -m bxgc_metrics restore` 从备份恢复。",
-            f"Cannot read the database file {self.path} ({exc}). "
-            "Bring back a backup with `python -m bxgc_metrics restore`.",
+            f"无法读取数据库文件 {self.path}，文件已损坏或不是数据库（{exc}）。"
+            f"请先停止导入，再用 `{command}` 从最新备份恢复"
+            "（`python -m bxgc_metrics restore --list` 列出全部备份）。",
+            f"Cannot read the database file {self.path}: it is damaged or not a database "
+            f"({exc}). Stop importers, then bring back the newest backup with `{command}` "
+            "(`python -m bxgc_metrics restore --list` lists them all).",
         )
+
+    def _failed(self, exc: duckdb.Error) -> StoreError:
+        """A driver error as the project's own: damage points to the restore command."""
+        if _is_damage(exc):
+            return self._unreadable(exc)
+        return StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}")
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -483,9 +511,7 @@ class Store:
             try:
                 yield cursor
             except duckdb.Error as exc:
-                raise StoreError(
-                    f"数据库操作失败：{exc}", f"Database operation failed: {exc}"
-                ) from exc
+                raise self._failed(exc) from exc
             finally:
                 cursor.close()
             return
@@ -497,7 +523,7 @@ class Store:
                 self._migrated = True
             yield con
         except duckdb.Error as exc:
-            raise StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}") from exc
+            raise self._failed(exc) from exc
         finally:
             con.close()
 
