@@ -236,8 +236,24 @@ def _restore(args: argparse.Namespace) -> int:
     if chosen is None:
         print(f"错误：{db} 没有备份。\nError: there are no backups of {db}.", file=sys.stderr)
         return 2
-    kept = restore(db, chosen, operator())
-    print(f"已从 {chosen} 恢复 {db}（原文件保存为 {kept}）。 / Restored {db} from {chosen}.")
+    done = restore(db, chosen, operator())
+    print(f"已从 {chosen} 恢复 {db}。 / Restored {db} from {chosen}.")
+    if done.kept != db:
+        print(f"原文件保存为 / the replaced file is kept as: {done.kept}")
+    if done.replaced_readable:
+        print(
+            f"已保留备份之后的 {done.carried} 条审计记录。 / "
+            f"{done.carried} audit entries written after the backup were carried over."
+        )
+    else:
+        print(
+            "原文件无法读取：备份之后的审计记录只在保存的原文件中。 / The replaced file could "
+            "not be read: audit entries written after the backup are only in the kept file."
+        )
+    print(
+        f"已结束 {done.sessions_ended} 个登录会话，所有用户需重新登录。 / "
+        f"{done.sessions_ended} sign-in sessions ended: everyone must sign in again."
+    )
     return 0
 
 
