@@ -29,7 +29,7 @@ run: $(VENV)/.runtime $(DB)
 ## Install what the tests need (Python packages, Chromium, a CJK font) and run the whole suite.
 test: $(VENV)/.dev
 	bash scripts/install-system-deps.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 ## Format check, lint, types and tests.
 check: $(VENV)/.dev
