@@ -452,7 +452,9 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     sub = period.mapped(np.array([p.sub if p else np.nan for p in periods]))
     data["year"] = year if np.isnan(year).any() else year.astype("int64")
     data["sub"] = sub if np.isnan(sub).any() else sub.astype("int64")
-    cumulative = period.mapped(np.array([bool(p.cumulative) if p else False for p in periods]))
+    cumulative = period.mapped(
+        np.array([bool(p.cumulative) if p else False for p in periods], dtype=bool)
+    )
     if "kind" in fields:
         kinds = columns[fields["kind"]]
         said = [_KINDS.get(_key(v), None if v else "actual") for v in kinds.texts]
@@ -463,8 +465,8 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     if "cumulative" in fields:
         flags = columns[fields["cumulative"]]
         keys = [_key(v) for v in flags.texts]
-        cumulative = cumulative | flags.mapped(np.array([k in _TRUE for k in keys]))
-        single = flags.mapped(np.array([k in _FALSE for k in keys]))
+        cumulative = cumulative | flags.mapped(np.array([k in _TRUE for k in keys], dtype=bool))
+        single = flags.mapped(np.array([k in _FALSE for k in keys], dtype=bool))
     data["cumulative"] = cumulative
     data["single"] = single
     raw_values = body.iloc[:, value_at] if every else body.iloc[rows, value_at]
@@ -609,7 +611,9 @@ def _periods_of(values: pd.Series) -> pd.DataFrame:
             "freq": np.array([p.freq if p and p.year else None for p in parsed], object)[codes],
             "year": year if np.isnan(year).any() else year.astype("int64"),
             "sub": sub if np.isnan(sub).any() else sub.astype("int64"),
-            "cumulative": np.array([bool(p.cumulative) if p else False for p in parsed])[codes],
+            "cumulative": np.array(
+                [bool(p.cumulative) if p else False for p in parsed], dtype=bool
+            )[codes],
         }
     )
 

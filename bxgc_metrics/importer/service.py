@@ -29,7 +29,7 @@ from bxgc_metrics.importer.matching import (
     guess_unit_kind,
     match_names,
 )
-from bxgc_metrics.importer.reading import Limits, read_file
+from bxgc_metrics.importer.reading import Limits, ReadError, read_file
 from bxgc_metrics.store import BatchResult, PreparedObservations, Store, categorical_text
 
 Progress = Callable[[float, str], None]
@@ -141,7 +141,7 @@ def analyse(
     try:
         sheets = read_file(data, file_name, limits)
     except ValidationError as exc:
-        return _failed_plan(file_name, sha, issue(ERROR, "unreadable", file_name, exc.zh, exc.en))
+        return _failed_plan(file_name, sha, _read_issue(exc, file_name))
     if sheet is not None:
         sheets = [s for s in sheets if s.name == sheet]
         if not sheets:
@@ -284,6 +284,14 @@ def commit(
 def _failed_plan(file_name: str, sha: str, found: Issue) -> ImportPlan:
     empty = pd.DataFrame()
     return ImportPlan(file_name, sha, (), empty, empty, (found,), empty, empty)
+
+
+def _read_issue(exc: ValidationError, file_name: str) -> Issue:
+    """The file refused while reading, where in it as far as the reader could tell."""
+    if not isinstance(exc, ReadError):
+        return issue(ERROR, "unreadable", file_name, exc.zh, exc.en)
+    where = {"row": exc.row, "column": exc.column, "value": exc.value}
+    return issue(ERROR, exc.code, exc.sheet or file_name, exc.zh, exc.en, **where)
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:

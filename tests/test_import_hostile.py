@@ -1,0 +1,214 @@
+"""Files that once imported wrong figures, or none, without saying so: each class of input
+gets a message naming sheet, row, column and value in Chinese and English, and writes
+nothing until it is fixed.
+
+Rankings decide bonuses, so a silently wrong figure is worse than a refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer.service import ImportPlan, analyse, commit
+from bxgc_metrics.store import Store
+from tests import sheets
+from tests.conftest import ROOT
+
+TODAY = dt.date(2026, 11, 25)
+HEADER = ("单位", "指标", "期间", "数值", "类型")
+
+
+def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
+    return analyse(data, name, store, today=TODAY, **kwargs)
+
+
+def fingerprint(store: Store) -> tuple:
+    obs = store.observations()
+    return (
+        store.data_version(),
+        len(obs),
+        float(obs["value"].sum()),
+        len(store.units()),
+        len(store.indicators()),
+    )
+
+
+def codes(plan: ImportPlan, severity: str = "error") -> set[str]:
+    return {i.code for i in plan.issues if i.severity == severity}
+
+
+def refused(store: Store, plan: ImportPlan, code: str) -> list:
+    """The plan's errors of ``code``; asserts that none of the file is written."""
+    found = [i for i in plan.errors if i.code == code]
+    assert found, [i.text() for i in plan.issues]
+    assert all(i.zh and i.en for i in found)
+    before = fingerprint(store)
+    with pytest.raises(ValidationError):
+        commit(plan, store)
+    assert fingerprint(store) == before
+    return found
+
+
+text_file = sheets.text_file
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bxgc_metrics", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+# --- 1. a quoted field left open never swallows rows ----------------------------------------
+
+ROWS = [
+    "东城街道,固定资产投资,2024-03,100,实际,{0}",
+    "西城街道,固定资产投资,2024-03,200,实际,{1}",
+    "黄楼镇,固定资产投资,2024-03,300,实际,{2}",
+    "南关街道,固定资产投资,2024-03,400,实际,{3}",
+]
+OPEN_QUOTES = {
+    "open to the end": (['"见附件', "", "", ""], 2),
+    "closed by a later quote": (['"见附件', "", '"续"', ""], 2),
+    "in the second row": (["", '"待核实', "", ""], 3),
+}
+"""备注 cells of the four rows, and the line whose quote stays open."""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("case", list(OPEN_QUOTES))
+def test_an_open_quote_in_an_ignored_column_is_an_error_naming_its_line(
+    demo_store: Store, encoding: str, newline: str, case: str
+) -> None:
+    notes, line = OPEN_QUOTES[case]
+    rows = [r.format(*notes) for r in ROWS]
+    data = text_file(["单位,指标,期间,数值,类型,备注", *rows], encoding, newline)
+    plan = run(demo_store, data, "备注.csv")
+    found = refused(demo_store, plan, "unclosed_quote")
+    assert found[0].row == line and found[0].column == "F"
+    assert f"第{line}行" in found[0].text("zh") and f"row {line}" in found[0].text("en")
+
+
+def test_an_open_quote_in_a_value_column_is_an_error_too(demo_store: Store) -> None:
+    data = text_file(["单位,指标,期间,数值", '东城街道,固定资产投资,2024-03,"100', *ROWS[1:3]])
+    found = refused(demo_store, run(demo_store, data, "v.csv"), "unclosed_quote")
+    assert found[0].row == 2 and found[0].column == "D"
+
+
+def test_a_note_written_over_two_lines_still_imports(demo_store: Store) -> None:
+    notes = ['"第一行\n第二行"', "", '"a, b"', ""]
+    rows = [r.format(*notes) for r in ROWS]
+    plan = run(demo_store, text_file(["单位,指标,期间,数值,类型,备注", *rows]), "n.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"]) == [100.0, 200.0, 300.0, 400.0]
+
+
+# --- 8. no tracebacks ---------------------------------------------------------------------
+
+EXPORT_HEADER = "unit,indicator,period,kind,value,measure,cumulative,unit_code,indicator_code"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_header_only_export_is_a_message(demo_store: Store, fmt: str) -> None:
+    data, name = sheets.grid([EXPORT_HEADER.split(",")], fmt)
+    refused(demo_store, run(demo_store, data, name), "no_figures")
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (
+            b"\xef\xbb\xbf"
+            + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+            1,
+        ),
+        (
+            b"\xef\xbb\xbf"
+            + "单位,指标,期间,数值\n".encode()
+            + "东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+            2,
+        ),
+        (
+            b"\xff\xfe"
+            + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1".encode("utf-16-le")
+            + b"\x00",
+            2,
+        ),
+        (b"\xfe\xff" + "单位,指标,期间,数值\n东城".encode("utf-16-be") + b"\x4e", 2),
+    ],
+    ids=[
+        "gbk after a utf-8 bom",
+        "gbk in line 2 after a utf-8 bom",
+        "odd utf-16-le",
+        "odd utf-16-be",
+    ],
+)
+def test_bytes_that_break_their_byte_order_mark_are_a_message_naming_the_line(
+    demo_store: Store, data: bytes, line: int
+) -> None:
+    found = refused(demo_store, run(demo_store, data, "enc.csv"), "bad_encoding")
+    assert found[0].row == line and f"第{line}行" in found[0].text("zh")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_cr_only_line_endings_are_read(demo_store: Store, encoding: str) -> None:
+    data = text_file(
+        [
+            ",".join(HEADER),
+            "东城街道,固定资产投资,2024-06,1,实际",
+            "西城街道,固定资产投资,2024-06,2,实际",
+        ],
+        encoding,
+        "\r",
+    )
+    plan = run(demo_store, data, "mac.csv")
+    assert plan.can_commit, [i.text() for i in plan.issues]
+    assert plan.observations["value"].tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_twenty_megabyte_cell_is_a_message_naming_its_row(
+    demo_store: Store, quoted: bool
+) -> None:
+    note = "x" * 20_000_000
+    note = f'"{note}"' if quoted else note
+    data = text_file(
+        [
+            "单位,指标,期间,数值,备注",
+            "东城街道,固定资产投资,2024-06,1,ok",
+            f"西城街道,固定资产投资,2024-06,2,{note}",
+        ]
+    )
+    found = refused(demo_store, run(demo_store, data, "big.csv"), "cell_too_long")
+    assert found[0].row == 3 and found[0].column == "E"
+
+
+def test_the_command_line_prints_messages_never_a_traceback(demo_db: Path, tmp_path: Path) -> None:
+    files = {
+        "bom.csv": b"\xef\xbb\xbf"
+        + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+        "open.csv": text_file(
+            [
+                "单位,指标,期间,数值,备注",
+                '东城街道,固定资产投资,2024-06,1,"x',
+                "西城街道,固定资产投资,2024-06,2,",
+            ]
+        ),
+        "header.csv": (EXPORT_HEADER + "\n").encode(),
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        out = _cli("import", str(path), "--db", str(demo_db))
+        assert out.returncode == 1, (name, out.stdout, out.stderr)
+        assert "Traceback" not in out.stderr and "错误" in out.stdout and "ERROR" in out.stdout
