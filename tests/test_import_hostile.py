@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import time
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer import reading
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
@@ -111,6 +114,56 @@ def test_a_note_written_over_two_lines_still_imports(demo_store: Store) -> None:
     plan = run(demo_store, text_file(["单位,指标,期间,数值,类型,备注", *rows]), "n.csv")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["value"]) == [100.0, 200.0, 300.0, 400.0]
+
+
+# --- 7. one upload limit; wide files refused or handled in seconds -------------------------
+
+
+def test_one_upload_limit_for_the_importer_the_server_and_the_readme() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["maxUploadSize"] == reading.UPLOAD_LIMIT_MB
+    assert reading.Limits().max_bytes == reading.UPLOAD_LIMIT_MB * 1024 * 1024
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert f"{reading.UPLOAD_LIMIT_MB} MB" in readme
+    page = (ROOT / "pages" / "upload.py").read_text("utf-8")
+    assert "max_upload_size=UPLOAD_LIMIT_MB" in page
+
+
+def test_a_file_over_the_upload_limit_is_refused_by_size(demo_store: Store) -> None:
+    data = b"x" * (reading.Limits().max_bytes + 1)
+    plan = run(demo_store, data, "big.csv")
+    found = refused(demo_store, plan, "file_too_large")
+    assert f"{reading.UPLOAD_LIMIT_MB} MB" in found[0].zh
+
+
+@pytest.mark.parametrize("columns", [16_384, 20_000])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_thousands_of_columns_wide_is_refused_in_seconds(
+    demo_store: Store, columns: int, fmt: str
+) -> None:
+    if fmt == "xlsx" and columns > 16_384:
+        columns = 16_384  # Excel's own limit; the widest sheet there is
+    data = sheets.many_columns(columns, fmt)
+    start = time.perf_counter()
+    plan = run(demo_store, data, f"wide.{fmt}")
+    took = time.perf_counter() - start
+    found = refused(demo_store, plan, "too_many_columns")
+    assert f"{columns:,}" in found[0].zh and f"{reading.Limits().max_columns:,}" in found[0].en
+    assert took < 10, took
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_at_the_column_limit_is_read_in_seconds(demo_store: Store, fmt: str) -> None:
+    columns = reading.Limits().max_columns
+    data = sheets.many_columns(columns, fmt)
+    start = time.perf_counter()
+    plan = run(
+        demo_store, data, f"wide.{fmt}", mapping={"indicators": {"wide": "FAI", "宽": "FAI"}}
+    )
+    took = time.perf_counter() - start
+    assert not codes(plan) & {"too_many_columns"}
+    assert plan.sheets[0].layout == "wide" and plan.sheets[0].figures == 2 * (columns - 1)
+    assert took < 15, took
 
 
 # --- 8. no tracebacks ---------------------------------------------------------------------

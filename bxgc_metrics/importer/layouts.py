@@ -267,8 +267,19 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
 
 
+_WIDE = 64
+"""Columns past which a sheet's cells are normalised in one go rather than column by
+column (a column costs a fixed overhead; a thousand of them add up to seconds)."""
+
+
 def _normalised(cells: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as trimmed NFKC text, ``""`` where empty (column by column)."""
+    """Every cell as trimmed NFKC text, ``""`` where empty (column by column, or all at
+    once for a sheet of many columns)."""
+    if cells.shape[1] > _WIDE and len(cells):
+        stacked = pd.concat([column for _, column in cells.items()], ignore_index=True)
+        flat = normalise_texts(stacked).to_numpy(dtype=object)
+        grid = flat.reshape(cells.shape[1], len(cells)).T
+        return pd.DataFrame(grid, index=cells.index, columns=cells.columns)
     columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(cells.shape[1])}
     text = pd.DataFrame(columns, index=cells.index)
     text.columns = cells.columns
@@ -743,31 +754,30 @@ def _parse_wide(
     rows, totals, _end = _body_rows(text, header_at + 1, unit_col)
     title_indicator, title_measure = split_measure(_title_indicator(meta, sheet.name))
     measure, from_line = _column_measure(title_measure, line)
-    frames = []
-    for position, period in period_cols.items():
-        for kind, chosen in (("rows", rows), ("totals", totals)):
-            part = _cells_frame(sheet, cells, text, chosen, position, unit_col)
-            part["indicator_name"] = (
-                text.iloc[chosen, indicator_col].to_numpy()
-                if indicator_col is not None
-                else title_indicator
-            )
-            part = part.assign(
-                freq=period.freq,
-                year=period.year,
-                sub=period.sub,
-                cumulative=period.cumulative,
-                value_kind="actual",
-                single=bool(_SINGLE.search(header.iloc[position])),
-                measure=measure,
-                from_line=from_line,
-                part=kind,
-            )
-            frames.append(part)
-    allrec = pd.concat(frames, ignore_index=True)
-    allrec["row"] = allrec["row"].astype("int64")
-    records = allrec[allrec["part"] == "rows"][list(RECORD_COLUMNS)].reset_index(drop=True)
-    totals_f = allrec[allrec["part"] == "totals"][list(RECORD_COLUMNS)].reset_index(drop=True)
+    positions = list(period_cols)
+    periods = [period_cols[p] for p in positions]
+    per_column = {
+        "freq": [p.freq for p in periods],
+        "year": [p.year for p in periods],
+        "sub": [p.sub for p in periods],
+        "cumulative": [p.cumulative for p in periods],
+        "single": [bool(_SINGLE.search(header.iloc[p])) for p in positions],
+    }
+    parts = []
+    for chosen in (rows, totals):
+        part = _block(sheet, cells, text, chosen, positions, unit_col)
+        names = (
+            np.tile(text.iloc[chosen, indicator_col].to_numpy(dtype=object), len(positions))
+            if indicator_col is not None
+            else title_indicator
+        )
+        fixed = {"value_kind": "actual", "measure": measure, "from_line": from_line}
+        parts.append(
+            part.assign(indicator_name=names, **_repeated(per_column, len(chosen)), **fixed)[
+                list(RECORD_COLUMNS)
+            ]
+        )
+    records, totals_f = parts
     notes = []
     if indicator_col is None:
         notes.append(
@@ -798,25 +808,60 @@ def _title_indicator(meta: str, sheet_name: str) -> str:
     return clean.strip(" ：:") or sheet_name
 
 
-def _cells_frame(
+_BLOCK_COLUMNS = (
+    "sheet", "row", "column", "raw", "unit_name", "value", "missing", "invalid", "percent",
+)  # fmt: skip
+
+
+def _block(
     sheet: Sheet,
     cells: pd.DataFrame,
     text: pd.DataFrame,
     rows: list[int],
-    column: int,
+    positions: list[int],
     unit_col: int,
 ) -> pd.DataFrame:
-    numbers = parse_numbers(cells.iloc[rows, column].reset_index(drop=True))
-    frame = pd.DataFrame(
+    """The cells of ``rows`` in the columns at ``positions``, one column after another,
+    read as numbers at once (a sheet of a thousand columns is one read, not a thousand):
+    :data:`_BLOCK_COLUMNS`, with the row's unit name."""
+    n, k = len(rows), len(positions)
+    if not n or not k:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _BLOCK_COLUMNS})
+    numbers = parse_numbers(_stacked(cells, rows, positions))
+    units = _squeezed(text.iloc[rows, unit_col]).to_numpy(dtype=object)
+    letters = np.array([sheet.column_letter(p) for p in positions], dtype=object)
+    return pd.DataFrame(
         {
             "sheet": sheet.name,
-            "row": np.asarray(rows, dtype=np.int64) + sheet.first_row,
-            "column": sheet.column_letter(column),
-            "raw": text.iloc[rows, column].array,
-            "unit_name": _squeezed(text.iloc[rows, unit_col]).array,
+            "row": np.tile(np.asarray(rows, dtype=np.int64) + sheet.first_row, k),
+            "column": np.repeat(letters, n),
+            "raw": _stacked(text, rows, positions).array,
+            "unit_name": np.tile(units, k),
+            "value": numbers.value.to_numpy(),
+            "missing": numbers.missing.to_numpy(dtype=bool),
+            "invalid": numbers.invalid.to_numpy(dtype=bool),
+            "percent": numbers.percent.to_numpy(dtype=bool),
         }
     )
-    return _with_numbers(frame, numbers)
+
+
+def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.Series:
+    """The cells of ``rows`` in the columns at ``positions``, column after column."""
+    block = frame.iloc[rows, positions]
+    return pd.concat([column for _, column in block.items()], ignore_index=True)
+
+
+def _repeated(per_column: dict[str, list], n: int) -> dict[str, np.ndarray]:
+    """Each column's value repeated for its ``n`` cells, as :func:`_block` lists them."""
+    return {
+        name: np.repeat(np.array(values, dtype=object if _mixed(values) else None), n)
+        for name, values in per_column.items()
+    }
+
+
+def _mixed(values: list) -> bool:
+    """Whether ``values`` hold text or missing values (kept as objects, not cast)."""
+    return any(v is None or isinstance(v, str) for v in values)
 
 
 # --- report -------------------------------------------------------------------------------
@@ -856,7 +901,8 @@ def _parse_report(
             sheet.row_number(header_at),
         )
     issues: list[Issue] = []
-    records, total_records, checks = [], [], []
+    figures: list[tuple[int, dict]] = []
+    checked: list[tuple[int, dict]] = []
     for position in range(text.shape[1]):
         if (
             position in serial
@@ -900,47 +946,56 @@ def _parse_report(
             continue
         if column["role"] in ("month", "rank"):
             continue
-        data = _cells_frame(sheet, cells, text, rows, position, unit_col)
-        data["indicator_name"] = column["indicator"]
-        if column["role"] in ("completion", "growth"):
-            percent = data["percent"] | (data["value"].abs() > 3)
-            checks.append(
-                pd.DataFrame(
-                    {
-                        "sheet": sheet.name,
-                        "row": data["row"],
-                        "column": letter,
-                        "raw": data["raw"],
-                        "unit_name": data["unit_name"],
-                        "indicator_name": column["indicator"],
-                        "what": column["role"],
-                        "stated": np.where(percent, data["value"] / 100.0, data["value"]),
-                    }
-                )
-            )
-            continue
-        keys = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
-        fields = {k: column[k] for k in keys} | {"single": False}
-        records.append(data.assign(**fields))
-        if totals:
-            total = _cells_frame(sheet, cells, text, totals, position, unit_col)
-            total_records.append(total.assign(indicator_name=column["indicator"], **fields))
-    records_f = (
-        pd.concat(records, ignore_index=True)[list(RECORD_COLUMNS)]
-        if records
-        else pd.DataFrame(columns=RECORD_COLUMNS)
-    )
-    totals_f = (
-        pd.concat(total_records, ignore_index=True)[list(RECORD_COLUMNS)]
-        if total_records
-        else pd.DataFrame(columns=RECORD_COLUMNS)
-    )
-    checks_f = (
-        pd.concat(checks, ignore_index=True) if checks else pd.DataFrame(columns=CHECK_COLUMNS)
-    )
+        (checked if column["role"] in ("completion", "growth") else figures).append(
+            (position, column)
+        )
+    records_f = _report_records(sheet, cells, text, rows, unit_col, figures)
+    totals_f = _report_records(sheet, cells, text, totals, unit_col, figures)
+    checks_f = _report_checks(sheet, cells, text, rows, unit_col, checked)
     return ParsedSheet(
         sheet.name, "report", records_f, checks_f, totals_f, tuple(issues), title_period
     )
+
+
+_FIGURE_FIELDS = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
+"""What a report column of figures says of each of its cells (:func:`_report_column`)."""
+
+
+def _report_records(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    rows: list[int],
+    unit_col: int,
+    columns: list[tuple[int, dict]],
+) -> pd.DataFrame:
+    """The figures of ``rows`` in the report ``columns`` (position, what it holds)."""
+    block = _block(sheet, cells, text, rows, [p for p, _ in columns], unit_col)
+    per_column = {k: [c[k] for _, c in columns] for k in ("indicator", *_FIGURE_FIELDS)}
+    fields = _repeated(per_column, len(rows) if columns else 0)
+    return block.assign(indicator_name=fields.pop("indicator"), single=False, **fields)[
+        list(RECORD_COLUMNS)
+    ]
+
+
+def _report_checks(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    rows: list[int],
+    unit_col: int,
+    columns: list[tuple[int, dict]],
+) -> pd.DataFrame:
+    """The stated completion rates and growth of ``rows`` in the report ``columns``, as
+    fractions (``52%``, or a bare number above 3, is a percentage)."""
+    data = _block(sheet, cells, text, rows, [p for p, _ in columns], unit_col)
+    per_column = {"indicator_name": [c["indicator"] for _, c in columns]}
+    per_column["what"] = [c["role"] for _, c in columns]
+    fields = _repeated(per_column, len(rows) if columns else 0)
+    value = data["value"].to_numpy(dtype=float)
+    percent = data["percent"].to_numpy(dtype=bool) | (np.abs(value) > 3)
+    stated = np.where(percent, value / 100.0, value)
+    return data.assign(**fields, stated=stated)[list(CHECK_COLUMNS)]
 
 
 def _report_column(

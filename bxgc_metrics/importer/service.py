@@ -369,8 +369,9 @@ def _unresolved(
     new_units: list[dict] = []
     new_inds: list[dict] = []
     for what, matches in (("unit", unit_m), ("indicator", ind_m)):
+        firsts = _first_rows(figures, f"{what}_name")
         for m in matches[~matches["how"].isin([EXACT, PROFILE])].itertuples():
-            where = figures[figures[f"{what}_name"] == m.name].iloc[0]
+            where = firsts[m.name]
             if create and m.how != NEAR:
                 code = _new_code(what, m.name)
                 matches.loc[matches["name"] == m.name, ["code", "how"]] = [code, "new"]
@@ -380,6 +381,12 @@ def _unresolved(
                 continue
             found.append(_unknown_issue(what, m, where, units if what == "unit" else indicators))
     return pd.DataFrame(new_units), pd.DataFrame(new_inds), found
+
+
+def _first_rows(figures: pd.DataFrame, column: str) -> dict[str, pd.Series]:
+    """The first figure of each name in ``column``, by name (found once for all names)."""
+    firsts = figures.drop_duplicates(column)
+    return {name: firsts.iloc[i] for i, name in enumerate(firsts[column])}
 
 
 def _stored_measures(
