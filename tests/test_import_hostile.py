@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,10 @@ def refused(store: Store, plan: ImportPlan, code: str) -> list:
 
 
 text_file = sheets.text_file
+
+
+def _long(*rows: tuple, header: tuple = HEADER) -> bytes:
+    return sheets.long_csv(list(rows), header=header)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -114,6 +119,33 @@ def test_a_note_written_over_two_lines_still_imports(demo_store: Store) -> None:
     plan = run(demo_store, text_file(["单位,指标,期间,数值,类型,备注", *rows]), "n.csv")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["value"]) == [100.0, 200.0, 300.0, 400.0]
+
+
+# --- 5. a parenthesised qualifier is a near match ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "suggested"),
+    [
+        ("东城街道（新区）", "unit", "JD01"),
+        ("东城街道(新区)", "unit", "JD01"),
+        ("黄楼镇（北片）", "unit", "XZ01"),
+        ("固定资产投资（调整后）", "indicator", "FAI"),
+    ],
+)
+def test_a_parenthesised_qualifier_is_a_near_match_to_confirm(
+    demo_store: Store, written: str, kind: str, suggested: str
+) -> None:
+    row = (written, "固定资产投资") if kind == "unit" else ("东城街道", written)
+    data = _long((*row, "2024-06", "1", "实际"))
+    plan = run(demo_store, data, "q.csv")
+    found = refused(demo_store, plan, f"confirm_{kind}")
+    shown = unicodedata.normalize("NFKC", written)  # as the importer reads full-width text
+    assert found[0].value == shown
+    matches = plan.unit_matches if kind == "unit" else plan.indicator_matches
+    assert matches.set_index("name").loc[shown, "suggestion"] == suggested
+    confirmed = run(demo_store, data, "q.csv", mapping={f"{kind}s": {written: suggested}})
+    assert confirmed.can_commit
 
 
 # --- 7. one upload limit; wide files refused or handled in seconds -------------------------

@@ -5,6 +5,9 @@ Report sheets write 东城街道办事处 where the database says 东城街道, 
 the Chinese or English name after normalising (full-width, spaces, administrative
 suffixes); then a near match (containment or string similarity) that the analyst must
 confirm. Anything else is unknown and may be created as new.
+
+A qualifier in brackets is never set aside silently: 东城街道（新区） may be another place
+than 东城街道, so it is a near match to confirm.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ def normalise_name(name: object) -> str:
 
     >>> normalise_name("东城街道办事处"), normalise_name(" 黄楼镇人民政府 "), normalise_name("ＧＤＰ")
     ('东城街道', '黄楼镇', 'gdp')
+    >>> normalise_name("东城街道（新区）")  # the qualifier stays: a near match at best
+    '东城街道(新区)'
     """
     text = unicodedata.normalize("NFKC", "" if name is None else str(name))
     text = re.sub(r"\s+", "", text).lower()
-    text = re.sub(r"[(（][^)）]*[)）]$", "", text) if not text.startswith(("(", "（")) else text
     previous = None
     while previous != text:
         previous, text = text, _SUFFIXES.sub("", text)
@@ -109,14 +113,23 @@ def _match_one(name: str, keys: dict[str, str], profile: dict[str, str]) -> tupl
 
 
 _ADMIN_SUFFIX = re.compile(r"(街道|镇|乡|社区|村|区|县|市)$")
+_QUALIFIER = re.compile(r"(?<=.)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
+"""A trailing qualifier in brackets, as names come after :func:`normalise_name`."""
 
 
 def _similarity(a: str, b: str) -> float:
     """Containment counts as a strong match (黄楼 in 黄楼镇); otherwise difflib's ratio.
 
-    Administrative suffixes are set aside first: 新城街道 and 东城街道 share 街道 but are
-    different places, so their similarity is that of 新城 and 东城.
+    A name that is another with a qualifier in brackets (东城街道(新区) and 东城街道) is
+    a strong near match, never the same name. Administrative suffixes are set aside
+    first: 新城街道 and 东城街道 share 街道 but are different places, so their similarity
+    is that of 新城 and 东城.
+
+    >>> _similarity("东城街道(新区)", "东城街道"), _similarity("东城街道", "西城街道")
+    (0.95, 0.5)
     """
+    if a != b and _QUALIFIER.sub("", a) == _QUALIFIER.sub("", b):
+        return 0.95
     a, b = _ADMIN_SUFFIX.sub("", a) or a, _ADMIN_SUFFIX.sub("", b) or b
     if a == b:
         return 0.99
