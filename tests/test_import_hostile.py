@@ -15,6 +15,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bxgc_metrics.errors import ValidationError
@@ -22,7 +23,7 @@ from bxgc_metrics.importer import reading
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import ROOT
+from tests.conftest import ROOT, admin_store
 
 TODAY = dt.date(2026, 11, 25)
 HEADER = ("单位", "指标", "期间", "数值", "类型")
@@ -119,6 +120,72 @@ def test_a_note_written_over_two_lines_still_imports(demo_store: Store) -> None:
     plan = run(demo_store, text_file(["单位,指标,期间,数值,类型,备注", *rows]), "n.csv")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["value"]) == [100.0, 200.0, 300.0, 400.0]
+
+
+# --- 2. ambiguous names; export → import is a no-op -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "candidates"),
+    [
+        ("基础设施投资", {"INFRA", "P4_INFRA"}),  # two indicators share the Chinese name
+        ("Industrial investment", {"IND_INV", "P4_IND_INV"}),  # and an English one
+        ("households moved in", {"HOUSEHOLDS", "P4_HOUSEHOLDS"}),
+    ],
+)
+def test_an_indicator_name_two_indicators_share_lists_both(
+    demo_store: Store, name: str, candidates: set[str]
+) -> None:
+    data = _long(("东城街道", name, "2024-06", "1000", "实际"))
+    found = refused(demo_store, run(demo_store, data, "a.csv"), "ambiguous_indicator")
+    assert len(found) == 1 and found[0].row == 2 and found[0].column == "B"
+    assert all(code in found[0].zh and code in found[0].en for code in candidates)
+    chosen = run(demo_store, data, "a.csv", mapping={"indicators": {name: min(candidates)}})
+    assert chosen.can_commit and set(chosen.observations["indicator_code"]) == {min(candidates)}
+
+
+@pytest.mark.parametrize("column", ["name_zh", "name_en"])
+def test_a_unit_name_two_units_share_lists_both(demo_store: Store, column: str) -> None:
+    units = demo_store.units()
+    twin = units[units["code"] == "JD02"].assign(code="JD99")
+    demo_store.upsert_units(twin)
+    written = twin[column].iloc[0]
+    data = _long((written, "固定资产投资", "2024-06", "1000", "实际"))
+    found = refused(demo_store, run(demo_store, data, "u.csv"), "ambiguous_unit")
+    assert "JD02" in found[0].zh and "JD99" in found[0].en and found[0].value == written
+
+
+def test_a_code_column_resolves_a_shared_name_and_must_agree_with_it(demo_store: Store) -> None:
+    header = (*HEADER, "unit_code", "indicator_code")
+    ok = _long(("东城街道", "基础设施投资", "2024", "5", "目标", "JD01", "P4_INFRA"), header=header)
+    plan = run(demo_store, ok, "c.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert plan.observations[["unit_code", "indicator_code"]].values.tolist() == [
+        ["JD01", "P4_INFRA"]
+    ]
+    other = _long(("东城街道", "固定资产投资", "2024", "5", "目标", "JD02", "FAI"), header=header)
+    found = refused(demo_store, run(demo_store, other, "c.csv"), "code_name_mismatch")
+    assert found[0].row == 2 and "JD02" in found[0].zh and "西城街道" in found[0].zh
+    unknown = _long(("东城街道", "固定资产投资", "2024", "5", "目标", "JD77", "FAI"), header=header)
+    refused(demo_store, run(demo_store, unknown, "c.csv"), "unknown_unit_code")
+
+
+def test_export_then_import_of_the_whole_database_is_an_exact_no_op(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    store = admin_store(demo_db)
+    units = store.units()  # a unit sharing another's Chinese name
+    store.upsert_units(units[units["code"] == "JD03"].assign(code="JD98", name_en="Twin"))
+    out = tmp_path / "all.csv"
+    assert _cli("export", "--db", str(demo_db), "--out", str(out)).returncode == 0
+    before = (store.observations(), len(store.batches()), store.units())
+    done = _cli("import", str(out), "--db", str(demo_db))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "新增 new 0 · 修改 changed 0" in done.stdout
+    assert "no new batch" in done.stdout
+    pd.testing.assert_frame_equal(store.observations(), before[0])
+    assert len(store.batches()) == before[1]
+    pd.testing.assert_frame_equal(store.units(), before[2])
 
 
 # --- 5. a parenthesised qualifier is a near match ------------------------------------------

@@ -64,7 +64,12 @@ value kind, ``cumulative`` when the file says year-to-date, ``single`` when it s
 single-month (当月), measure as written; ``from_line`` when the measure comes from the
 sheet's unit line, and is missing while that line names several) and its number
 (``value``; ``missing`` for ``—`` or empty cells; ``invalid`` for text that is not a
-number)."""
+number). A long sheet with code columns (``unit_code``, ``indicator_code``, as
+``export`` writes them) adds :data:`GIVEN_CODES`."""
+
+GIVEN_CODES = ("unit_code_given", "indicator_code_given")
+"""Record columns of the codes a long sheet writes beside the names (``""`` where a row
+leaves its code empty); a code decides over the name."""
 
 CHECK_COLUMNS = ("sheet", "row", "column", "raw", "unit_name", "indicator_name", "what", "stated")
 """Columns of :attr:`ParsedSheet.checks`: a stated 完成率 or 同比增长 (``what`` is
@@ -91,6 +96,9 @@ class ParsedSheet:
     """The period named in the title, if any."""
     unit_line: UnitLine | None = None
     """The line above the header that says what the figures are measured in."""
+    field_columns: dict[str, str] = field(default_factory=dict)
+    """Where a long sheet's names and codes stand: ``unit``, ``indicator``, ``unit_code``,
+    ``indicator_code`` → column letter."""
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -135,6 +143,8 @@ _LONG_FIELDS = {
     "kind": {"类型", "数据类型", "口径", "kind", "valuekind", "value_kind", "类别"},
     "cumulative": {"累计", "是否累计", "cumulative"},
     "measure": {"计量单位", "measure", "单位(计量)"},
+    "unit_code": {"unit_code", "unitcode", "单位代码", "单位编码"},
+    "indicator_code": {"indicator_code", "indicatorcode", "指标代码", "指标编码"},
 }
 _KINDS = {
     "实际": "actual",
@@ -343,6 +353,7 @@ def _missing_long_fields(header: pd.Series) -> list[str]:
     present = {
         name for name, words in _LONG_FIELDS.items() if any(_key(v) in words for v in header.values)
     }
+    present |= {name.removesuffix("_code") for name in present}  # a code stands for a name
     needed = ["unit", "indicator", "period", "value"]
     have = [n for n in needed if n in present]
     return [n for n in needed if n not in present] if len(have) >= 3 else []
@@ -356,7 +367,26 @@ def _long_fields(header: pd.Series) -> dict[str, int] | None:
             if name not in found and clean in words:
                 found[name] = position
                 break
+    for name in ("unit", "indicator"):  # codes alone: the code is the name written
+        if name not in found and f"{name}_code" in found:
+            found[name] = found[f"{name}_code"]
     return found if {"unit", "indicator", "period", "value"} <= set(found) else None
+
+
+def _field_columns(sheet: Sheet, fields: dict[str, int]) -> dict[str, str]:
+    """The column letters of a long sheet's names and codes."""
+    named = ("unit", "indicator", "unit_code", "indicator_code")
+    return {name: sheet.column_letter(fields[name]) for name in named if name in fields}
+
+
+def _given_codes(fields: dict[str, int], column) -> dict[str, object]:
+    """:data:`GIVEN_CODES` of a long sheet, by ``column(position)``; none without code
+    columns."""
+    return {
+        f"{name}_code_given": column(fields[f"{name}_code"])
+        for name in ("unit", "indicator")
+        if f"{name}_code" in fields
+    }
 
 
 def _parse_long(
@@ -392,6 +422,7 @@ def _parse_long(
         said = pd.Series(_mapped(data.iloc[:, fields["cumulative"]], _key))
         records["cumulative"] = records["cumulative"].to_numpy() | said.isin(_TRUE).to_numpy()
         records["single"] = said.isin(_FALSE).to_numpy()
+    records = records.assign(**_given_codes(fields, lambda j: data.iloc[:, j].to_numpy()))
     own = data.iloc[:, fields["measure"]] if "measure" in fields else pd.Series("", data.index)
     records["measure"] = own.replace("", line.single if line else None).to_numpy(dtype=object)
     records["from_line"] = own.eq("").to_numpy() & (line is not None)
@@ -400,11 +431,13 @@ def _parse_long(
     issues += _bad_kinds(sheet, records, data, fields)
     issues += _bad_periods(sheet, records, data, fields)
     records = records[records["value_kind"].notna() & records["freq"].notna()]
+    given = [c for c in GIVEN_CODES if c in records]
     return ParsedSheet(
         sheet.name,
         "long",
-        records[list(RECORD_COLUMNS)].reset_index(drop=True),
+        records[[*RECORD_COLUMNS, *given]].reset_index(drop=True),
         issues=tuple(issues),
+        field_columns=_field_columns(sheet, fields),
     )
 
 
@@ -485,6 +518,7 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     for name in ("value", "missing", "invalid", "percent"):
         data[name] = getattr(numbers, name).to_numpy()
     data["measure"], data["from_line"] = _long_measures(columns.get(fields.get("measure")), line, n)
+    data |= _given_codes(fields, lambda j: columns[j].categorical())
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
     issues: list[Issue] = []
@@ -494,7 +528,14 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
             sheet, records, texts, fields
         )
         records = records[ok].reset_index(drop=True)
-    return ParsedSheet(sheet.name, "long", records, issues=tuple(issues), unit_line=line)
+    return ParsedSheet(
+        sheet.name,
+        "long",
+        records,
+        issues=tuple(issues),
+        unit_line=line,
+        field_columns=_field_columns(sheet, fields),
+    )
 
 
 def _long_measures(own: _Texts | None, line: UnitLine | None, n: int) -> tuple[object, np.ndarray]:
@@ -789,8 +830,15 @@ def _parse_wide(
                 f"Indicator taken from the title or sheet name: '{title_indicator}'.",
             )
         )
+    named = {"unit": unit_col} | ({"indicator": indicator_col} if indicator_col is not None else {})
     return ParsedSheet(
-        sheet.name, "wide", records, totals=totals_f, issues=tuple(notes), period=title_period
+        sheet.name,
+        "wide",
+        records,
+        totals=totals_f,
+        issues=tuple(notes),
+        period=title_period,
+        field_columns=_field_columns(sheet, named),
     )
 
 
@@ -953,7 +1001,14 @@ def _parse_report(
     totals_f = _report_records(sheet, cells, text, totals, unit_col, figures)
     checks_f = _report_checks(sheet, cells, text, rows, unit_col, checked)
     return ParsedSheet(
-        sheet.name, "report", records_f, checks_f, totals_f, tuple(issues), title_period
+        sheet.name,
+        "report",
+        records_f,
+        checks_f,
+        totals_f,
+        tuple(issues),
+        title_period,
+        field_columns=_field_columns(sheet, {"unit": unit_col}),
     )
 
 
