@@ -8,6 +8,7 @@ Rankings decide bonuses, so a silently wrong figure is worse than a refusal.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.errors import StoreError, ValidationError
 from bxgc_metrics.importer import reading
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
@@ -186,6 +187,80 @@ def test_export_then_import_of_the_whole_database_is_an_exact_no_op(
     pd.testing.assert_frame_equal(store.observations(), before[0])
     assert len(store.batches()) == before[1]
     pd.testing.assert_frame_equal(store.units(), before[2])
+
+
+# --- 3. new codes never collide; reference tables are never overwritten unasked -------------
+
+
+def test_a_new_unit_whose_code_would_collide_gets_its_own(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = demo_store.units()
+    real_sha1 = hashlib.sha1
+    monkeypatch.setattr(hashlib, "sha1", lambda _data=b"", **_kw: real_sha1(b"one digest"))
+    taken = "U_" + real_sha1(b"one digest").hexdigest()[:6].upper()
+    old = units[units["code"] == "JD04"].assign(code=taken, name_zh="老城街道", name_en="Old")
+    demo_store.upsert_units(old)
+    data = _long(
+        ("新城街道", "固定资产投资", "2024-06", "10", "实际"),
+        ("新区街道", "固定资产投资", "2024-06", "20", "实际"),
+        ("开发区", "新指标甲", "2024-06", "30", "实际"),
+        ("开发区", "新指标乙", "2024-06", "40", "实际"),
+    )
+    plan = run(demo_store, data, "new.csv", create_missing=True)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    new_units = plan.new_units["code"].tolist()
+    new_inds = plan.new_indicators["code"].tolist()
+    assert len(set(new_units)) == 3 and len(set(new_inds)) == 2
+    assert not set(new_units) & set(units["code"]) and taken not in new_units
+    commit(plan, demo_store)
+    after = demo_store.units().set_index("code")
+    assert after.loc[taken, "name_zh"] == "老城街道"
+    assert after.loc[taken, "peer_group"] == old["peer_group"].iloc[0]
+    stored = demo_store.observations(indicator="FAI")
+    by_unit = stored[stored["period"] == "2024-06"].set_index("unit_code")["value"]
+    assert sorted(by_unit[new_units[:2]].tolist()) == [10.0, 20.0] and taken not in by_unit
+
+
+def test_a_new_unit_never_replaces_a_stored_one(demo_store: Store) -> None:
+    before = demo_store.units()
+    figure = pd.DataFrame(
+        {
+            "unit_code": ["JD01"],
+            "indicator_code": ["FAI"],
+            "freq": ["M"],
+            "year": [2024],
+            "sub": [6],
+            "value_kind": ["actual"],
+            "value": [10.0],
+            "cumulative": [True],
+        }
+    )
+    clash = pd.DataFrame({"code": ["JD01"], "name_zh": ["新城街道"], "kind": ["街道"]})
+    with pytest.raises(StoreError, match="JD01"):
+        demo_store.write_observations(figure, file_name="n.csv", new_units=clash)
+    pd.testing.assert_frame_equal(demo_store.units(), before)
+
+
+def test_writing_some_fields_of_a_unit_keeps_the_others(demo_store: Store) -> None:
+    before = demo_store.units().set_index("code").loc["JD01"]
+    demo_store.upsert_units(pd.DataFrame({"code": ["JD01"], "name_en": ["Dongcheng"]}))
+    demo_store.upsert_indicators(pd.DataFrame({"code": ["FAI"], "name_en": ["FAI"]}))
+    after = demo_store.units().set_index("code").loc["JD01"]
+    assert after["name_en"] == "Dongcheng"
+    assert after.drop("name_en").equals(before.drop("name_en"))
+    fai = demo_store.indicators().set_index("code").loc["FAI"]
+    assert (fai["name_zh"], fai["measure"], fai["kind"]) == ("固定资产投资", "万元", "flow")
+
+
+def test_units_and_indicators_an_import_creates_are_audited(demo_store: Store) -> None:
+    data = _long(("新城街道", "新指标", "2024-06", "10", "实际"))
+    commit(run(demo_store, data, "n.csv", create_missing=True), demo_store)
+    log = demo_store.audit_log()
+    made = log[log["action"].isin(["units", "indicators"])]
+    assert set(made["action"]) == {"units", "indicators"}
+    assert made["after_json"].str.contains("新城街道").any()
+    assert made["after_json"].str.contains("新指标").any()
 
 
 # --- 5. a parenthesised qualifier is a near match ------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -395,21 +396,21 @@ def _unresolved(
     """Units and indicators to create (unknown names and codes, with ``create``) and the
     issues of names and codes that are unknown, near, shared or at odds."""
     found: list[Issue] = []
-    new: dict[str, list[dict]] = {"unit": [], "indicator": []}
+    new: dict[str, list[dict]] = {}
     for what, matches in (("unit", unit_m), ("indicator", ind_m)):
+        new[what], issues = _given_codes(what, where, reference[what], create)
+        found += issues
+        taken = set(reference[what]["code"]) | {row["code"] for row in new[what]}
         firsts = _first_rows(where.named(what), f"{what}_name")
         for m in matches[~matches["how"].isin([EXACT, PROFILE])].itertuples():
             figure = firsts[m.name]
             if create and m.how == UNKNOWN:
-                code = _new_code(what, m.name)
+                code = _new_code(what, m.name, taken)
                 matches.loc[matches["name"] == m.name, ["code", "how"]] = [code, "new"]
                 new[what].append(_new_row(what, code, m.name, figure))
                 continue
             at = where.at(what, figure, what, m.name)
             found.append(_unknown_issue(what, m, figure["sheet"], at, reference[what]))
-        rows, issues = _given_codes(what, where, reference[what], create)
-        new[what] += rows
-        found += issues
     return pd.DataFrame(new["unit"]), pd.DataFrame(new["indicator"]), found
 
 
@@ -544,19 +545,33 @@ def _real_measure(measure: object) -> str | None:
     return measure if isinstance(measure, str) and measure not in ("", "—") else None
 
 
-def _new_code(what: str, name: str) -> str:
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6].upper()
-    return f"{'U' if what == 'unit' else 'I'}_{digest}"
+def _new_code(what: str, name: str, taken: set[str]) -> str:
+    """A code for a new unit (``U_…``) or indicator (``I_…``) from its name's digest,
+    longer or numbered until no stored code and no code of this batch has it; the
+    code joins ``taken``.
+
+    >>> taken = {"U_B5969A"}
+    >>> _new_code("unit", "新城街道", taken), _new_code("unit", "新城街道", taken)
+    ('U_B5969ABE', 'U_B5969ABEEC')
+    """
+    prefix = "U" if what == "unit" else "I"
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest().upper()
+    candidates = [f"{prefix}_{digest[:size]}" for size in (6, 8, 10, 12, 16, 40)]
+    numbered = (f"{prefix}_{digest[:6]}_{n}" for n in itertools.count(2))
+    code = next(c for c in itertools.chain(candidates, numbered) if c not in taken)
+    taken.add(code)
+    return code
 
 
 def _new_row(what: str, code: str, name: str, where: pd.Series) -> dict:
     if what == "unit":
         return {"code": code, "name_zh": name, "kind": guess_unit_kind(name)}
-    kind = "flow" if where["cumulative"] else ("rate" if where["measure"] == "%" else "stock")
+    measure = where["measure"] or ("%" if where["percent"] else "—")
+    kind = "flow" if where["cumulative"] else ("rate" if measure == "%" else "stock")
     return {
         "code": code,
         "name_zh": name,
-        "measure": where["measure"] or "—",
+        "measure": measure,
         "direction": "higher",
         "kind": kind,
         "frequency": where["freq"] or "M",
