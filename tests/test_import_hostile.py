@@ -263,6 +263,163 @@ def test_units_and_indicators_an_import_creates_are_audited(demo_store: Store) -
     assert made["after_json"].str.contains("新指标").any()
 
 
+# --- 4. numbers are read, or refused, never guessed ----------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["389005,5", "322.600,5", "1.234.567", "12,34", "1,2345", "0,5"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_comma_that_may_be_a_decimal_point_is_refused(
+    demo_store: Store, raw: str, fmt: str
+) -> None:
+    rows = [list(HEADER), ["东城街道", "固定资产投资", "2024-06", raw, "实际"]]
+    data, name = sheets.grid(rows, fmt)
+    found = refused(demo_store, run(demo_store, data, name), "ambiguous_number")
+    assert found[0].value == raw and found[0].row == 2 and found[0].column == "D"
+    assert raw in found[0].zh and raw in found[0].en
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1,234", 1234.0),
+        ("1,234,567.5", 1234567.5),
+        ("１２，３４５.６", 12345.6),
+        ("1 234", 1234.0),
+    ],
+)
+def test_thousands_separators_still_read(demo_store: Store, raw: str, value: float) -> None:
+    data, name = sheets.grid(
+        [list(HEADER), ["东城街道", "固定资产投资", "2024-06", raw, "实际"]], "csv"
+    )
+    plan = run(demo_store, data, name)
+    assert plan.can_commit and plan.observations["value"].tolist() == [value]
+
+
+@pytest.mark.parametrize(
+    "raw", ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+)
+def test_an_excel_error_in_a_value_cell_is_an_error(demo_store: Store, raw: str) -> None:
+    data, name = sheets.grid(
+        [list(HEADER), ["东城街道", "固定资产投资", "2024-06", raw, "实际"]], "csv"
+    )
+    found = refused(demo_store, run(demo_store, data, name), "excel_error")
+    assert found[0].value == raw and (found[0].row, found[0].column) == (2, "D")
+
+
+@pytest.mark.parametrize("raw", ["NaN", "nan", "null", "NULL", "None", "N/A", "NA"])
+def test_a_program_s_missing_marker_is_named_not_skipped_silently(
+    demo_store: Store, raw: str
+) -> None:
+    rows = [
+        list(HEADER),
+        ["东城街道", "固定资产投资", "2024-06", raw, "实际"],
+        ["西城街道", "固定资产投资", "2024-06", "5", "实际"],
+    ]
+    plan = run(demo_store, *sheets.grid(rows, "csv"))
+    found = [i for i in plan.warnings if i.code == "missing_marker"]
+    assert found and found[0].value == raw and (found[0].row, found[0].column) == (2, "D")
+    assert plan.observations["unit_code"].tolist() == ["JD02"]
+
+
+@pytest.mark.parametrize("raw", ["", "—", "-", "－", "——"])
+def test_blank_and_dashes_stay_quietly_missing(demo_store: Store, raw: str) -> None:
+    rows = [
+        list(HEADER),
+        ["东城街道", "固定资产投资", "2024-06", raw, "实际"],
+        ["西城街道", "固定资产投资", "2024-06", "5", "实际"],
+    ]
+    plan = run(demo_store, *sheets.grid(rows, "csv"))
+    assert plan.can_commit and not codes(plan, "warning") & {"missing_marker"}
+    assert plan.observations["unit_code"].tolist() == ["JD02"]
+
+
+@pytest.mark.parametrize(
+    ("measure", "raw"), [("亿元", "1e308"), ("亿元", "1e12"), ("万元", "1e16"), ("元", "1e300")]
+)
+def test_a_figure_too_large_for_any_report_is_refused_after_conversion(
+    demo_store: Store, measure: str, raw: str
+) -> None:
+    header = (*HEADER, "计量单位")
+    data = _long(("东城街道", "固定资产投资", "2024-06", raw, "实际", measure), header=header)
+    found = refused(demo_store, run(demo_store, data, "big.csv"), "too_large")
+    assert found[0].value == raw and found[0].row == 2
+
+
+def test_a_percent_sign_in_a_money_column_is_an_error(demo_store: Store) -> None:
+    data = _long(
+        ("东城街道", "固定资产投资", "2024-06", "38%", "实际"),
+        ("东城街道", "规上工业增加值增速", "2024-06", "8.5%", "实际"),
+    )
+    found = refused(demo_store, run(demo_store, data, "p.csv"), "percent_in_amount")
+    assert len(found) == 1 and found[0].value == "38%" and found[0].row == 2
+    ok = run(
+        demo_store, _long(("东城街道", "规上工业增加值增速", "2024-06", "8.5%", "实际")), "p.csv"
+    )
+    assert ok.can_commit and ok.observations["value"].tolist() == [8.5]
+
+
+@pytest.mark.parametrize(
+    ("cached", "excel", "severity", "code"),
+    [
+        (None, False, "error", "formula_not_calculated"),
+        (0, False, "error", "formula_not_calculated"),
+        (0, True, "warning", "formula_zero"),
+        ("#DIV/0!", True, "error", "excel_error"),
+    ],
+)
+def test_a_formula_without_a_real_result_is_reported(
+    demo_store: Store, cached: object, excel: bool, severity: str, code: str
+) -> None:
+    plan = run(demo_store, sheets.formula_xlsx(cached, calculated_by_excel=excel), "f.xlsx")
+    found = [i for i in plan.issues if i.code == code]
+    assert found and found[0].severity == severity, [i.text() for i in plan.issues]
+    assert (found[0].sheet, found[0].row, found[0].column) == ("Sheet1", 3, "D")
+    assert "D2*2" in found[0].zh or code == "excel_error"
+
+
+def test_a_formula_with_its_result_imports_the_result(demo_store: Store) -> None:
+    plan = run(demo_store, sheets.formula_xlsx(10), "f.xlsx")
+    assert plan.can_commit and sorted(plan.observations["value"]) == [5.0, 10.0]
+
+
+def test_a_value_cell_merged_over_several_units_is_an_error(demo_store: Store) -> None:
+    rows = [
+        ["2024年1-6月固定资产投资"],
+        ["单位：万元"],
+        ["序号", "单位", "1-6月累计"],
+        [1, "东城街道", 300],
+        [2, "西城街道", None],
+        [3, "黄楼镇", None],
+        [4, "南关街道", 50],
+    ]
+    data = sheets.xlsx_from_rows(rows, merges=["C4:C6"])
+    found = refused(demo_store, run(demo_store, data, "m.xlsx"), "merged_value")
+    assert (found[0].row, found[0].column, found[0].value) == (4, "C", "300.0")
+    assert "C4:C6" in found[0].zh and "C4:C6" in found[0].en
+
+
+def test_a_unit_name_merged_over_its_indicator_rows_still_imports(demo_store: Store) -> None:
+    rows = [
+        ["单位", "指标", "2023年", "2024年"],
+        ["东城街道", "固定资产投资", 10, 20],
+        [None, "工业投资", 1, 2],
+    ]
+    plan = run(demo_store, sheets.xlsx_from_rows(rows, merges=["A2:A3"]), "w.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert set(plan.observations["unit_code"]) == {"JD01"} and len(plan.observations) == 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_two_value_columns_are_an_error_naming_both(demo_store: Store, fmt: str) -> None:
+    rows = [
+        ["单位", "指标", "期间", "数量", "金额"],
+        ["东城街道", "固定资产投资", "2024-06", 3, 1200],
+    ]
+    found = refused(demo_store, run(demo_store, *sheets.grid(rows, fmt)), "two_value_columns")
+    assert found[0].row == 1 and "D" in found[0].zh and "E" in found[0].zh
+    assert "数量" in found[0].en and "金额" in found[0].en
+
+
 # --- 5. a parenthesised qualifier is a near match ------------------------------------------
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bxgc_metrics.importer import formulas
 from bxgc_metrics.importer.cells import (
     WHITESPACE,
     PeriodText,
@@ -34,7 +35,7 @@ from bxgc_metrics.importer.cells import (
     parse_numbers,
     parse_period,
 )
-from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, excel_error, issue
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, find_unit_line
 
@@ -232,7 +233,16 @@ def split_measure(header: str) -> tuple[str, str | None]:
 
 
 def parse_sheet(sheet: Sheet) -> ParsedSheet:
-    """Recognise the layout of ``sheet`` and read its figures."""
+    """Recognise the layout of ``sheet`` and read its figures; a figure whose cell does
+    not hold it (merged over several figures, an Excel error, a formula never
+    calculated) is reported."""
+    parsed = _parse(sheet)
+    found = _merged_figures(sheet, parsed.records) + _formula_figures(sheet, parsed.records)
+    return replace(parsed, issues=(*parsed.issues, *found)) if found else parsed
+
+
+def _parse(sheet: Sheet) -> ParsedSheet:
+    """:func:`parse_sheet` before its cells are checked."""
     long = _parse_long_columns(sheet)
     if long is not None:
         return long
@@ -253,6 +263,8 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
     line = find_unit_line(sheet, text, header_at)
     header = text.iloc[header_at]
     long_fields = _long_fields(header)
+    if long_fields is not None and _values_twice(header):
+        return _two_value_columns(sheet, header, header_at)
     missing = _missing_long_fields(header)
     if long_fields is None and missing:
         names = "、".join(_FIELD_NAMES[m][0] for m in missing)
@@ -373,6 +385,121 @@ def _long_fields(header: pd.Series) -> dict[str, int] | None:
     return found if {"unit", "indicator", "period", "value"} <= set(found) else None
 
 
+def _value_columns(header: pd.Series) -> list[int]:
+    """The positions of the header cells that name a long sheet's figures."""
+    return [p for p, v in enumerate(header.values) if _key(v) in _LONG_FIELDS["value"]]
+
+
+def _values_twice(header: pd.Series) -> bool:
+    """Whether more than one column may hold the figures (数量 and 金额)."""
+    return len(_value_columns(header)) > 1
+
+
+def _two_value_columns(sheet: Sheet, header: pd.Series, header_at: int) -> ParsedSheet:
+    """A long sheet refused because it names two columns of figures: taking the first
+    could read quantities as amounts."""
+    positions = _value_columns(header)
+    cells = [f"{sheet.column_letter(p)}列“{header.iloc[p]}”" for p in positions]
+    cells_en = [f"column {sheet.column_letter(p)} '{header.iloc[p]}'" for p in positions]
+    found = issue(
+        ERROR,
+        "two_value_columns",
+        sheet.name,
+        f"数值列不止一个：{'、'.join(cells)}都可作数值。请只保留一列数值（其余列删除，"
+        "或改名为“备注”）后再上传。",
+        f"More than one column may hold the figures: {' and '.join(cells_en)}. Keep one "
+        "(delete the others or rename them, e.g. 备注) and upload again.",
+        sheet.row_number(header_at),
+        sheet.column_letter(positions[1]),
+        "、".join(header.iloc[p] for p in positions),
+    )
+    return ParsedSheet(sheet.name, "unknown", pd.DataFrame(columns=RECORD_COLUMNS), issues=(found,))
+
+
+def _merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """Merged ranges that give one value to several figures: an error each, at its
+    top-left cell (the value is not to be copied to every row)."""
+    if not sheet.merged or records.empty:
+        return []
+    rows = records["row"].to_numpy(dtype=np.int64)
+    letters = records["column"].to_numpy(dtype=object)
+    found = []
+    for top, left, bottom, right in sheet.merged:
+        first, last = sheet.row_number(top), sheet.row_number(bottom)
+        span = [sheet.column_letter(c) for c in range(left, right + 1)]
+        inside = np.flatnonzero((rows >= first) & (rows <= last) & np.isin(letters, span))
+        if len(inside) > 1:
+            found.append(_merged(sheet, records.iloc[inside[0]], (first, last, span), len(inside)))
+    return found[:50]
+
+
+def _merged(sheet: Sheet, figure: pd.Series, where: tuple, count: int) -> Issue:
+    first, last, span = where
+    cells = f"{span[0]}{first}:{span[-1]}{last}"
+    return issue(
+        ERROR,
+        "merged_value",
+        sheet.name,
+        f"单元格 {cells} 是合并单元格，一个数值 {figure['raw']} 要算作 {count} 个数据：合并的数值"
+        "不能复制给每一行。请取消合并，为每一行分别填写数值。",
+        f"Cells {cells} are merged: the one value {figure['raw']} would stand for {count} "
+        "figures. Unmerge them and give each row its own figure.",
+        first,
+        span[0],
+        figure["raw"],
+    )
+
+
+def _formula_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """Figures read as 0 or empty whose cell holds an Excel error or a formula without a
+    calculated result (a formula giving 0 in a calculated workbook: a warning)."""
+    if sheet.suspects is None or records.empty:
+        return []
+    values = records["value"].to_numpy(dtype=float)
+    doubtful = np.flatnonzero(records["missing"].to_numpy(dtype=bool) | (values == 0))
+    suspects = sheet.suspects() if len(doubtful) else {}
+    if not suspects:
+        return []
+    rows = records["row"].to_numpy(dtype=np.int64)
+    letters = records["column"].to_numpy(dtype=object)
+    found = []
+    for i in doubtful:
+        what = suspects.get((int(rows[i]), letters[i]))
+        if what is not None:
+            found.append(_formula_issue(sheet.name, int(rows[i]), letters[i], what))
+    return found[:50]
+
+
+def _formula_issue(name: str, row: int, column: str, what: tuple[str, str]) -> Issue:
+    kind, text = what
+    if kind == formulas.ERROR:
+        return excel_error(name, row, column, text)
+    if kind == formulas.UNCALCULATED:
+        return issue(
+            ERROR,
+            "formula_not_calculated",
+            name,
+            f"单元格的公式“={text}”没有保存计算结果：文件可能由程序生成，从未在 Excel 中计算过。"
+            "请在 Excel 中打开、重新计算并保存后再上传。",
+            f"The cell's formula '={text}' has no calculated result stored: the file was "
+            "probably written by a program and never calculated in Excel. Open it in Excel, "
+            "recalculate, save and upload again.",
+            row,
+            column,
+            f"={text}",
+        )
+    return issue(
+        WARNING,
+        "formula_zero",
+        name,
+        f"单元格的公式“={text}”结果为 0，按 0 导入：请核对这是真实数值。",
+        f"The cell's formula '={text}' gives 0, imported as 0: check that this is the figure.",
+        row,
+        column,
+        f"={text}",
+    )
+
+
 def _field_columns(sheet: Sheet, fields: dict[str, int]) -> dict[str, str]:
     """The column letters of a long sheet's names and codes."""
     named = ("unit", "indicator", "unit_code", "indicator_code")
@@ -466,6 +593,8 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     fields = _long_fields(head.iloc[header_at])
     if fields is None:
         return None
+    if _values_twice(head.iloc[header_at]):
+        return _two_value_columns(sheet, head.iloc[header_at], header_at)
     line = find_unit_line(sheet, head, header_at)
     body = cells.iloc[header_at + 1 :]
     value_at = fields["value"]

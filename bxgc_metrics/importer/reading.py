@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gc
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ from python_calamine import (
 )
 
 from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer.formulas import Suspects, suspect_cells
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -78,6 +81,13 @@ class Sheet:
     """The spreadsheet column index of ``cells``' first column (0 = A)."""
     notes: tuple[str, ...] = field(default=())
     """What reading noticed, e.g. the detected encoding."""
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Merged ranges of more than one cell, as positions in ``cells``: (top, left,
+    bottom, right). Their cells all hold the top-left value."""
+    suspects: Callable[[], Suspects] | None = field(default=None, repr=False, compare=False)
+    """The cells whose stored value is not a calculated figure (an Excel error, a formula
+    never calculated), read from the workbook when first asked (:mod:`.formulas`);
+    ``None`` where the format cannot tell (CSV, xls)."""
 
     def row_number(self, position: int) -> int:
         """The Excel row number of a positional row."""
@@ -192,7 +202,13 @@ def _read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
                 f"文件 {file_name} 有 {len(names)} 个工作表，超过上限 {limits.max_sheets}。",
                 f"File {file_name} has {len(names)} sheets, over the limit of {limits.max_sheets}.",
             )
-        return [_sheet(book, name, limits, file_name) for name in names]
+        sheets = [_sheet(book, name, limits, file_name) for name in names]
+        if not data.startswith(b"PK"):
+            return sheets
+        return [
+            replace(s, suspects=functools.cache(partial(suspect_cells, data, s.name)))
+            for s in sheets
+        ]
     except PasswordError as exc:
         raise _refuse(
             f"文件 {file_name} 设有密码，请取消密码后再上传。",
@@ -218,11 +234,20 @@ def _sheet(book: CalamineWorkbook, name: str, limits: Limits, file_name: str) ->
         cells = _cells(rows)
         del rows
     start = raw.start or (0, 0)
+    merged = []
     for (r0, c0), (r1, c1) in raw.merged_cell_ranges or []:
         top, left = r0 - start[0], c0 - start[1]
         if 0 <= top < len(cells) and 0 <= left < cells.shape[1]:
             cells.iloc[top : r1 - start[0] + 1, left : c1 - start[1] + 1] = cells.iat[top, left]
-    return Sheet(name=name, cells=cells, first_row=start[0] + 1, first_col=start[1])
+            if (r1, c1) != (r0, c0):
+                merged.append((top, left, r1 - start[0], c1 - start[1]))
+    return Sheet(
+        name=name,
+        cells=cells,
+        first_row=start[0] + 1,
+        first_col=start[1],
+        merged=tuple(merged),
+    )
 
 
 @contextmanager
@@ -451,18 +476,25 @@ def _has_line_break(frame: pd.DataFrame) -> bool:
 
 
 def _check_quotes(text: str, delimiter: str, width: int, file_name: str) -> None:
-    """Refuse a quote left open: a cell whose lines read like rows of the file (as many
-    fields as a row has) swallowed them, and their figures would silently go.
+    """Refuse a quote left open: a cell whose lines read like rows of the file (half as
+    many delimiters as a row has, or more) swallowed them, and so does a quote still
+    open at the end of the file; their figures would silently go.
 
     A note written over two lines in Excel (Alt+Enter) is one quoted cell with a line
-    break and no delimiters; that stays a cell.
+    break and (almost) no delimiters; that stays a cell.
     """
-    fields = max(width - 1, 1)
+    fields = max(1, width // 2)
+    last: tuple[int, list[str]] | None = None
     for line, row in _reader(text, delimiter, file_name):
+        last = line, row
         for position, cell in enumerate(row):
             swallowed = _swallowed(cell, delimiter, fields)
             if swallowed:
                 raise _unclosed(file_name, line, position, cell, swallowed)
+    if last is not None and _open_at_end(text, delimiter, last[0]):
+        line, row = last
+        position = next((i for i, c in enumerate(row) if "\n" in c or "\r" in c), len(row) - 1)
+        raise _unclosed(file_name, line, position, row[position], row[position].count("\n"))
 
 
 def _swallowed(cell: str, delimiter: str, fields: int) -> int:
@@ -470,6 +502,19 @@ def _swallowed(cell: str, delimiter: str, fields: int) -> int:
     if "\n" not in cell and "\r" not in cell:
         return 0
     return sum(line.count(delimiter) >= fields for line in cell.splitlines())
+
+
+def _open_at_end(text: str, delimiter: str, line: int) -> bool:
+    """Whether the row starting at ``line`` ends inside quotes at the end of ``text``."""
+    lines = io.StringIO(text, newline="")
+    for _ in range(line - 1):
+        lines.readline()
+    strict = csv.reader(lines, delimiter=delimiter, strict=True)
+    try:
+        next(strict, None)
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _unclosed(file_name: str, line: int, position: int, cell: str, swallowed: int) -> ReadError:

@@ -165,6 +165,7 @@ def analyse(
     records = _concat([p.records for p in parsed], RECORD_COLUMNS)
     missing = records["missing"].to_numpy(dtype=bool)
     figures = records[~missing] if missing.any() else records
+    issues += validate.missing_markers(records[missing]) if missing.any() else []
     summaries = tuple(
         SheetSummary(p.sheet, p.layout, int((~p.records["missing"]).sum())) for p in parsed
     )
@@ -694,8 +695,14 @@ def _validate(
     clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
     if clean.empty:
         return _figure_columns(clean), found
+    clean, more = validate.percent_signs(clean)
+    found += more
     clean, more = validate.conversions(clean, lines)
     found += more
+    clean, more = validate.too_large(clean)
+    found += more
+    if clean.empty:
+        return _figure_columns(clean), found
     clean = clean.assign(
         year=clean["year"].astype("int64"),
         sub=clean["sub"].astype("int64"),
