@@ -2,12 +2,15 @@
 
 import streamlit as st
 
-from bxgc_ui import auth
+from bxgc_ui import auth, unreadable
 from bxgc_ui.i18n import language_switch, t
 
 st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
 language_switch()
-auth.refresh()  # who holds this browser's sign-in cookie, looked up on every run
+problem = unreadable.problem()  # a damaged database: every page says how to restore it
+if problem is None:
+    with unreadable.guard():
+        auth.refresh()  # who holds this browser's sign-in cookie, looked up on every run
 
 # fmt: off
 pages = [
@@ -26,10 +29,14 @@ pages = [
 ]
 # fmt: on
 wall = auth.wall_token() is not None
-page = st.navigation(pages, position="hidden" if wall else "sidebar")
-auth.remember_page(page.url_path)
-if not auth.may_open(page.url_path):
+page = st.navigation(pages, position="hidden" if wall or problem else "sidebar")
+if problem is not None:
+    unreadable.show(problem)
     st.stop()
-if not wall:
-    auth.sidebar_status()
-page.run()
+auth.remember_page(page.url_path)
+with unreadable.guard():
+    if not auth.may_open(page.url_path):
+        st.stop()
+    if not wall:
+        auth.sidebar_status()
+    page.run()

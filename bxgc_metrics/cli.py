@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.errors import BxgcError, CorruptDatabaseError
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
@@ -236,9 +236,40 @@ def _restore(args: argparse.Namespace) -> int:
     if chosen is None:
         print(f"错误：{db} 没有备份。\nError: there are no backups of {db}.", file=sys.stderr)
         return 2
-    kept = restore(db, chosen, operator())
-    print(f"已从 {chosen} 恢复 {db}（原文件保存为 {kept}）。 / Restored {db} from {chosen}.")
+    done = restore(db, chosen, operator())
+    print(f"已从 {chosen} 恢复 {db}。 / Restored {db} from {chosen}.")
+    if done.kept != db:
+        print(f"原文件保存为 / the replaced file is kept as: {done.kept}")
+    if done.replaced_readable:
+        print(
+            f"已保留备份之后的 {done.carried} 条审计记录。 / "
+            f"{done.carried} audit entries written after the backup were carried over."
+        )
+    else:
+        print(
+            "原文件无法读取：备份之后的审计记录只在保存的原文件中。 / The replaced file could "
+            "not be read: audit entries written after the backup are only in the kept file."
+        )
+    print(
+        f"已结束 {done.sessions_ended} 个登录会话，所有用户需重新登录。 / "
+        f"{done.sessions_ended} sign-in sessions ended: everyone must sign in again."
+    )
     return 0
+
+
+def backup_listing(db: Path, shown: int = 10) -> str:
+    """The backups of ``db``, newest first, one a line with when each was taken."""
+    from bxgc_metrics.store import backup_time, backups
+
+    found = backups(db)
+    if not found:
+        return f"没有备份 / no backups of {db.name} in {db.parent / 'backups'}"
+    lines = [f"备份（最新在前）/ backups, newest first ({len(found)}):"]
+    for path in found[:shown]:
+        lines.append(f"  {path.name}  ({backup_time(path):%Y-%m-%d %H:%M:%S})")
+    if len(found) > shown:
+        lines.append("  … python -m bxgc_metrics restore --list")
+    return "\n".join(lines)
 
 
 def bootstrap(store: object) -> str | None:
@@ -322,4 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except BxgcError as exc:
         print(f"错误：{exc.zh}\nError: {exc.en}", file=sys.stderr)
+        if isinstance(exc, CorruptDatabaseError):
+            from bxgc_metrics.store import default_path
+
+            print(backup_listing(getattr(args, "db", None) or default_path()), file=sys.stderr)
         return 2

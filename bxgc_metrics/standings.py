@@ -377,6 +377,8 @@ def race_frames(
         ignore_index=True,
     )
     race = _ranked(progress, by, higher_is_better, units, within=("sub",))
+    if race.empty:  # none of ``units`` reported this year
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in RACE_COLUMNS})
     race["band"] = pd.concat([bands(g, top, bottom) for _, g in race.groupby("sub")["rank"]])
     race = race.sort_values(["sub", "rank", "unit_code"], na_position="last", kind="stable")
     race["position"] = race.groupby("sub").cumcount() + 1

@@ -15,8 +15,10 @@ A store acts for an :class:`~bxgc_metrics.access.Actor` (by default an anonymous
 Every write method checks the actor's role before it opens the file and appends a row to
 the audit log in the same transaction as the change, so a change and its record are
 written together or not at all. The audit log has an INSERT here and nothing that updates
-or deletes it. Each import or undo first copies the file to ``backups/`` beside it;
-:func:`restore` brings a copy back.
+or deletes it. An import or undo that changes something first copies the file to
+``backups/`` beside it, and so does the first edit of settings, rules, gaps, accounts or
+wall links after a quiet while; :func:`restore` brings a copy back, moving the data
+version and every id forward and keeping every audit row.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +62,19 @@ DEFAULT_DB = Path("data") / "bxgc.duckdb"
 
 BACKUPS_KEPT = 20
 """Backups kept per database file unless ``BXGC_BACKUPS_KEEP`` says otherwise."""
+
+BACKUP_DAYS = 7
+"""Days back (today included) whose first backup is kept beyond the newest
+:data:`BACKUPS_KEPT`, unless ``BXGC_BACKUPS_DAYS`` says otherwise: each is the state that
+day's work started from."""
+
+EDIT_BACKUP_MINUTES = 30
+"""An edit (settings, rules, gaps, accounts, wall links, import profiles) is backed up
+first unless a backup is younger than this, unless ``BXGC_BACKUPS_EDIT_MINUTES`` says
+otherwise (0: every edit)."""
+
+RESTORE_COMMAND = "python -m bxgc_metrics restore --latest"
+"""What brings the newest backup back (``restore --list`` shows them all)."""
 
 OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
 """The columns that identify one stored figure; loading the same key again replaces it."""
@@ -370,6 +385,35 @@ _COPY_TO_BACKUP_FROM = "COPY FROM DATABASE "
 _COPY_TO_BACKUP_TO = " TO bxgc_backup"
 _DETACH_BACKUP = "DETACH bxgc_backup"
 
+_SEQUENCES = """
+    SELECT sequence_name, COALESCE(last_value, start_value - 1) FROM duckdb_sequences()
+    WHERE database_name = current_database() AND schema_name = 'main'
+"""
+"""Each sequence of the open file and the last value it handed out."""
+_ADVANCE_SEQUENCE = "SELECT max(nextval(?)) FROM range(?)"
+_SET_DATA_VERSION = "INSERT OR REPLACE INTO meta VALUES ('data_version', CAST(? AS VARCHAR))"
+_ALL_AUDIT = """
+    SELECT id, logged_at, who, action, target, before_json, after_json FROM audit_log ORDER BY id
+"""
+_BATCH_IDS = "SELECT id FROM batches ORDER BY id"
+_CARRY_AUDIT = """
+    INSERT INTO audit_log (id, logged_at, who, action, target, before_json, after_json)
+    SELECT CASE WHEN a.id IS NULL THEN c.id ELSE nextval('audit_ids') END,
+           c.logged_at, c.who, c.action, c.target, c.before_json, c.after_json
+    FROM carried AS c LEFT JOIN audit_log AS a ON a.id = c.id
+    WHERE a.id IS NULL
+       OR (a.logged_at, a.who, a.action, a.target, a.before_json, a.after_json)
+          IS DISTINCT FROM (c.logged_at, c.who, c.action, c.target, c.before_json, c.after_json)
+    ORDER BY c.id
+"""
+"""The replaced file's audit rows (``carried``) that the restored file lacks, with their
+ids; a row whose id the restored file gives to another row (a backup of another lineage)
+gets a new one."""
+_END_ALL_SESSIONS = """
+    UPDATE sessions SET ended_at = ?, end_reason = 'restore' WHERE ended_at IS NULL
+    RETURNING token_hash
+"""
+
 _SAVE_SETTING = "INSERT OR REPLACE INTO settings VALUES (?, ?)"
 _GET_SETTING = "SELECT value_json FROM settings WHERE key = ?"
 _UPSERT_RULE = "INSERT OR REPLACE INTO reward_rules VALUES (?, ?)"
@@ -380,6 +424,19 @@ _CLEAR_RULES = "DELETE FROM reward_rules"
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+_DAMAGE = re.compile(
+    r"corrupt|checksum|not a valid duckdb|could not read|failed to deserialize", re.IGNORECASE
+)
+
+
+def _is_damage(exc: Exception) -> bool:
+    """Whether a driver error says the file itself is damaged (cut short, wrong bytes, not a
+    database): the cure is a backup, not another try."""
+    if isinstance(exc, duckdb.SerializationException):
+        return True
+    return bool(_DAMAGE.search(str(exc))) and not _is_lock_error(exc)
 
 
 class Store:
@@ -419,15 +476,15 @@ class Store:
 
     # --- connections ------------------------------------------------------------------------
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    def _open(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.timeout
         pause = 0.01
         while True:
             try:
-                con = duckdb.connect(str(self.path))
+                con = duckdb.connect(str(self.path), read_only=read_only)
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
-                    raise self._unreadable(exc) from exc
+                    raise self._failed(exc) from exc
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(
                         f"数据库 {self.path} 正被其他程序占用，请稍后重试。",
@@ -437,16 +494,28 @@ class Store:
                 pause = min(pause * 2, 0.25)
                 continue
             except duckdb.Error as exc:
-                raise self._unreadable(exc) from exc
+                raise self._failed(exc) from exc
             con.execute(_UTC)
             return con
 
     def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
+        command = RESTORE_COMMAND
+        if self.path.resolve() != default_path().resolve():
+            command += f" --db {self.path}"
         return CorruptDatabaseError(
-            f"无法读取数据库文件 {self.path}（{exc}）。可用 `python -m bxgc_metrics restore` 从备份恢复。",
-            f"Cannot read the database file {self.path} ({exc}). "
-            "Bring back a backup with `python -m bxgc_metrics restore`.",
+            f"无法读取数据库文件 {self.path}，文件已损坏或不是数据库（{exc}）。"
+            f"请先停止导入，再用 `{command}` 从最新备份恢复"
+            "（`python -m bxgc_metrics restore --list` 列出全部备份）。",
+            f"Cannot read the database file {self.path}: it is damaged or not a database "
+            f"({exc}). Stop importers, then bring back the newest backup with `{command}` "
+            "(`python -m bxgc_metrics restore --list` lists them all).",
         )
+
+    def _failed(self, exc: duckdb.Error) -> StoreError:
+        """A driver error as the project's own: damage points to the restore command."""
+        if _is_damage(exc):
+            return self._unreadable(exc)
+        return StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}")
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -480,9 +549,7 @@ class Store:
             try:
                 yield cursor
             except duckdb.Error as exc:
-                raise StoreError(
-                    f"数据库操作失败：{exc}", f"Database operation failed: {exc}"
-                ) from exc
+                raise self._failed(exc) from exc
             finally:
                 cursor.close()
             return
@@ -494,21 +561,27 @@ class Store:
                 self._migrated = True
             yield con
         except duckdb.Error as exc:
-            raise StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}") from exc
+            raise self._failed(exc) from exc
         finally:
             con.close()
 
     @contextmanager
     def _transaction(
-        self, *, bump: bool = True, backup: str | None = None
+        self,
+        *,
+        bump: bool = True,
+        backup: str | None = None,
+        backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside one transaction: everything or nothing is written.
 
         With ``backup`` the file is first copied to the backups folder, on the same
-        connection, so nothing can change between the copy and the transaction.
+        connection, so nothing can change between the copy and the transaction; with
+        ``backup_if`` too, only when it says (on that connection) that the write will change
+        something.
         """
         with self._connection(own=True) as con:
-            if backup is not None:
+            if backup is not None and (backup_if is None or backup_if(con)):
                 self._backup(con, backup)
             con.begin()
             try:
@@ -523,11 +596,21 @@ class Store:
 
     @contextmanager
     def _write(
-        self, permission: str, *, backup: str | None = None
+        self,
+        permission: str,
+        *,
+        backup: str | None = None,
+        backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """:meth:`_transaction`, after checking that the actor holds ``permission``."""
+        """:meth:`_transaction`, after checking that the actor holds ``permission``.
+
+        Without ``backup`` the write is an edit: it is backed up (labelled with the
+        permission) only when no backup is younger than ``BXGC_BACKUPS_EDIT_MINUTES``.
+        """
         access.require(self.actor, permission)
-        with _write_lock(self.path), self._transaction(backup=backup) as con:
+        if backup is None:
+            backup, backup_if = permission, self._edit_backup_due
+        with _write_lock(self.path), self._transaction(backup=backup, backup_if=backup_if) as con:
             yield con
 
     def _audit(
@@ -548,13 +631,28 @@ class Store:
         """Where this file's backups go: ``backups/`` beside it."""
         return self.path.parent / "backups"
 
+    def _edit_backup_due(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Whether an edit is backed up first: no backup is younger than the interval."""
+        newest = backups(self.path)[:1]
+        if not newest:
+            return True
+        age = dt.datetime.now() - backup_time(newest[0])
+        return age >= dt.timedelta(
+            minutes=_setting("BXGC_BACKUPS_EDIT_MINUTES", EDIT_BACKUP_MINUTES, 0)
+        )
+
     def _backup(self, con: duckdb.DuckDBPyConnection, label: str) -> Path:
         # DuckDB copies the whole catalog (tables, constraints, sequences at their current
         # values) into a new file from this connection's snapshot; this process holds the
         # file lock, so nothing changes meanwhile. Copying the file itself would need a
         # CHECKPOINT, which races with a process still closing the write-ahead log.
+        # Holding the lock also means no other backup of this file is being written, so a
+        # half-written one left here was left by a process that died (kill -9) doing it.
         folder = self.backup_dir()
         folder.mkdir(parents=True, exist_ok=True)
+        for orphan in folder.iterdir():
+            if _backup_of(orphan.name, self.path.stem, (".partial", ".partial.wal")):
+                orphan.unlink(missing_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:40]
         target = folder / f"{self.path.stem}-{stamp}-{safe}.duckdb"
@@ -566,8 +664,7 @@ class Store:
         finally:
             con.execute(_DETACH_BACKUP)
         os.replace(partial, target)
-        for old in backups(self.path)[_backups_kept() :]:
-            old.unlink(missing_ok=True)
+        _prune(self.path)
         return target
 
     def _migrate(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -593,10 +690,12 @@ class Store:
 
     @staticmethod
     def _version(con: duckdb.DuckDBPyConnection) -> int:
-        if not con.execute(_HAS_META).fetchone()[0]:  # type: ignore[index]
+        # Fetched to the end: a result left open would refuse the connection's next
+        # register() (what a write's first step may be once the file is up to date).
+        if not con.execute(_HAS_META).fetchall()[0][0]:
             return 0
-        row = con.execute(_GET_VERSION).fetchone()
-        return int(row[0]) if row else 0
+        rows = con.execute(_GET_VERSION).fetchall()
+        return int(rows[0][0]) if rows else 0
 
     # --- schema -----------------------------------------------------------------------------
 
@@ -718,10 +817,19 @@ class Store:
         prepared = frame if isinstance(frame, PreparedObservations) else _prepare(frame)
         table = prepared.table
         rows = table.num_rows
-        with self._write("import", backup="import") as con:
+        found: list[_Stored] = []
+
+        def changes(con: duckdb.DuckDBPyConnection) -> bool:
+            # Read on the connection the write then uses, which holds the file: nothing can
+            # change in between, so the write below reuses what it found.
+            found.append(_Stored.find(con, table))
+            news = [f for f in (new_units, new_indicators) if f is not None and len(f)]
+            return bool(news) or found[0].count < rows or bool(found[0].differs.any())
+
+        with self._write("import", backup="import", backup_if=changes) as con:
             self._create(con, new_units, new_indicators)
             self._check_codes(con, table)
-            stored = _Stored.find(con, table)
+            stored = found[0] if found else _Stored.find(con, table)
             new, changed = rows - stored.count, int(stored.differs.sum())
             unchanged = stored.count - changed
             if new + changed == 0:
@@ -787,7 +895,13 @@ class Store:
 
     def undo_batch(self, batch_id: int) -> None:
         """Take a batch back: its new rows go, the values it replaced return."""
-        with self._write("undo", backup=f"undo-{batch_id}") as con:
+
+        def allowed(con: duckdb.DuckDBPyConnection) -> bool:  # else refused below, unchanged
+            row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
+            later = con.execute(_LATER_BATCHES, [batch_id]).fetchall()
+            return row is not None and row[0] == "committed" and not later
+
+        with self._write("undo", backup=f"undo-{batch_id}", backup_if=allowed) as con:
             row = con.execute(_SELECT_BATCH, [batch_id]).fetchone()
             if row is None or row[0] != "committed":
                 raise StoreError(
@@ -1423,46 +1537,253 @@ def _has_duplicates(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
     return bool(pd.Series(codes).duplicated().any())
 
 
+_STAMP = re.compile(r"(\d{8}-\d{6}-\d{6})-")
+"""The time in a backup's name, ``<stem>-20261130-091500-123456-<label>.duckdb``."""
+
+
+def _backup_of(name: str, stem: str, suffixes: tuple[str, ...]) -> bool:
+    """Whether ``name`` is a backup file of the database ``stem`` ending in ``suffixes``."""
+    head = stem + "-"
+    return (
+        name.startswith(head)
+        and name.endswith(suffixes)
+        and _STAMP.match(name, len(head)) is not None
+    )
+
+
 def backups(db: str | Path) -> list[Path]:
     """Backups of the database file ``db``, newest first."""
     db = Path(db)
     folder = db.parent / "backups"
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db.stem}-*.duckdb"), key=lambda p: p.name, reverse=True)
+    found = [p for p in folder.iterdir() if _backup_of(p.name, db.stem, (".duckdb",))]
+    return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def restore(db: str | Path, backup: str | Path, actor: Actor) -> Path:
-    """Put ``backup`` in place of ``db`` atomically; the replaced file is kept beside it.
+def backup_time(backup: Path) -> dt.datetime:
+    """When a backup was taken, in the server's local time (from its name, else the file's
+    modification time)."""
+    found = _STAMP.search(backup.name)
+    if found is not None:
+        try:
+            return dt.datetime.strptime(found.group(1), "%Y%m%d-%H%M%S-%f")
+        except ValueError:
+            pass
+    return dt.datetime.fromtimestamp(backup.stat().st_mtime)
 
-    The backup is checked to open first; it is copied next to ``db`` and renamed over it,
-    so a reader sees the old file or the restored one, never half of each. The file that
-    was replaced (perhaps corrupt) is kept as ``backups/<name>-<time>-replaced.bak``.
-    Returns where the replaced file was kept (or ``db`` when there was none).
-    """
-    db, backup = Path(db), Path(backup)
+
+def _prune(db: Path) -> None:
+    """Keep the newest ``BXGC_BACKUPS_KEEP`` backups and the first backup of each of the last
+    ``BXGC_BACKUPS_DAYS`` days (the state that day's work started from); delete the rest."""
+    found = backups(db)
+    keep = set(found[: _setting("BXGC_BACKUPS_KEEP", BACKUPS_KEPT, 1)])
+    days = _setting("BXGC_BACKUPS_DAYS", BACKUP_DAYS, 0)
+    since = dt.date.today() - dt.timedelta(days=days - 1)
+    first: dict[dt.date, Path] = {}
+    for path in found:  # newest first: the last one seen of a day is that day's first
+        day = backup_time(path).date()
+        if days and day >= since:
+            first[day] = path
+    keep.update(first.values())
+    for path in found:
+        if path not in keep:
+            path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What :func:`restore` did."""
+
+    kept: Path
+    """Where the replaced file was kept (``db`` itself when there was none)."""
+    data_version: int
+    """The restored file's data version, above any the replaced file had."""
+    carried: int
+    """Audit rows written after the backup was taken, carried into the restored file."""
+    sessions_ended: int
+    """Sign-in sessions ended: everyone signs in again."""
+    replaced_readable: bool
+    """Whether the replaced file could be read; if not, nothing could be carried from it
+    (its audit rows are in the kept file)."""
+
+
+@dataclass(frozen=True)
+class _Replaced:
+    """What a restore reads from the file it replaces, to move past it."""
+
+    data_version: int
+    sequences: dict[str, int]
+    """Each sequence's last value handed out (for ``audit_ids`` at least the largest id)."""
+    audit: pa.Table
+    batch_ids: frozenset[int]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> _Replaced:
+        version = int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
+        sequences = {str(n): int(v) for n, v in con.execute(_SEQUENCES).fetchall()}
+        audit = con.sql(_ALL_AUDIT).to_arrow_table()
+        if audit.num_rows:
+            largest = int(pc.max(audit.column("id")).as_py())
+            sequences["audit_ids"] = max(sequences.get("audit_ids", 0), largest)
+        batch_ids = frozenset(int(r[0]) for r in con.execute(_BATCH_IDS).fetchall())
+        return cls(version, sequences, audit, batch_ids)
+
+
+def _backups_high_water(db: Path) -> tuple[int, dict[str, int]]:
+    """The highest data version and sequence values among the readable backups of ``db``:
+    what ids must pass when the file being replaced cannot be read."""
+    version = 0
+    sequences: dict[str, int] = {}
+    for path in backups(db):
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                found = int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
+                values = con.execute(_SEQUENCES).fetchall()
+        except duckdb.Error:
+            continue
+        version = max(version, found)
+        for name, value in values:
+            sequences[str(name)] = max(sequences.get(str(name), 0), int(value))
+    return version, sequences
+
+
+def _check_backup(backup: Path) -> None:
+    """Refuse a backup that does not open as a database."""
     try:
-        check = duckdb.connect(str(backup), read_only=True)
-        check.execute(_GET_VERSION).fetchone()
-        check.close()
+        with duckdb.connect(str(backup), read_only=True) as check:
+            check.execute(_GET_VERSION).fetchone()
     except duckdb.Error as exc:
         raise StoreError(
             f"备份文件 {backup} 无法读取（{exc}），请选择另一个备份。",
             f"The backup {backup} cannot be read ({exc}); pick another one.",
         ) from exc
+
+
+def _hold(db: Path) -> tuple[duckdb.DuckDBPyConnection | None, _Replaced | None]:
+    """The file a restore replaces, open read-only (writers elsewhere wait until it is
+    closed) and what was read from it; ``(None, None)`` when there is no file, and no
+    reading when it cannot be read."""
+    if not db.exists():
+        return None, None
+    try:
+        con = Store(db)._open(read_only=True)
+    except CorruptDatabaseError:
+        return None, None
+    try:
+        return con, _Replaced.read(con)
+    except duckdb.Error:  # damaged inside, or too old to hold what a restore carries
+        return con, None
+
+
+def _keep(db: Path, kept: Path) -> None:
+    """Keep the replaced file (and a write-ahead log beside it) as ``kept``: a second name
+    for the same bytes where the file system allows it, else a copy."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    for source, target in (
+        (db, kept),
+        (db.with_name(db.name + ".wal"), kept.with_name(kept.name + ".wal")),
+    ):
+        if not source.exists():
+            continue
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def _move_forward(
+    con: duckdb.DuckDBPyConnection,
+    replaced: _Replaced | None,
+    high_water: tuple[int, dict[str, int]],
+    note: dict[str, object],
+    *,
+    kept: Path,
+    actor: Actor,
+) -> Restored:
+    """In the restored copy (``con``, inside its transaction): move the data version and
+    every sequence past ``replaced`` (or past ``high_water`` when it could not be read),
+    carry its audit rows over, end every session and record the restore."""
+    version_floor, wanted = high_water
+    if replaced is not None:
+        version_floor, wanted = replaced.data_version, replaced.sequences
+    for name, last in con.execute(_SEQUENCES).fetchall():
+        gap = wanted.get(str(name), 0) - int(last)
+        if gap > 0:
+            con.execute(_ADVANCE_SEQUENCE, [str(name), gap]).fetchall()
+    carried = 0
+    if replaced is not None and replaced.audit.num_rows:
+        con.register("carried", replaced.audit)
+        carried = int(con.execute(_CARRY_AUDIT).fetchall()[0][0])
+        con.unregister("carried")
+    # Above the clock in microseconds too: above any version the replaced file had even
+    # when it cannot be read (a counter raised once per write stays far below it).
+    now = time.time_ns() // 1000
+    version = max(int(con.execute(_GET_DATA_VERSION).fetchone()[0]), version_floor, now) + 1  # type: ignore[index]
+    con.execute(_SET_DATA_VERSION, [version])
+    ended = len(con.execute(_END_ALL_SESSIONS, [_utcnow()]).fetchall())
+    restored = {int(r[0]) for r in con.execute(_BATCH_IDS).fetchall()}
+    detail = {
+        **note,
+        "replaced_readable": replaced is not None,
+        "replaced_version": None if replaced is None else replaced.data_version,
+        "data_version": version,
+        "audit_rows_carried": carried,
+        "batches_not_restored": sorted(replaced.batch_ids - restored) if replaced else None,
+        "sessions_ended": ended,
+    }
+    con.execute(_APPEND_AUDIT, [actor.name, "restore", note["backup"], None, _as_json(detail)])
+    return Restored(kept, version, carried, ended, replaced is not None)
+
+
+def restore(db: str | Path, backup: str | Path, actor: Actor) -> Restored:
+    """Put ``backup`` in place of ``db`` atomically, moving forward; the replaced file is kept.
+
+    The backup is checked to open and copied beside ``db``. While the file it replaces is
+    held open read-only (so no process writes to it meanwhile), the copy is brought
+    forward in one transaction: its data version goes above the replaced file's (and
+    above the clock in microseconds), every sequence past the replaced file's (batch,
+    audit, gap, pair, phase and milestone ids are never handed out twice), the audit rows
+    written after the backup was taken are carried over (the audit log loses nothing),
+    every sign-in session ends (everyone signs in again) and a ``restore`` row records
+    what was restored from which backup. The copy is then renamed over ``db``, so a
+    reader sees the old file or the restored one, never half of each.
+
+    When the replaced file cannot be read (the usual reason to restore), the version
+    still moves past any it had, ids move past every backup's, and its audit rows stay
+    in the kept file ``backups/<name>-<time>-replaced.bak``.
+    """
+    db, backup = Path(db), Path(backup)
+    _check_backup(backup)
     partial = db.with_name(db.name + ".restoring")
+    partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
     shutil.copyfile(backup, partial)
-    kept = db
-    if db.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        kept = db.parent / "backups" / f"{db.stem}-{stamp}-replaced.bak"
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(db, kept)
-    # A write-ahead log left by the replaced file must not be replayed onto the backup.
-    db.with_name(db.name + ".wal").unlink(missing_ok=True)
-    os.replace(partial, db)
-    Store(db, actor=actor).append_audit("restore", backup.name, None, {"replaced": kept.name})
-    return kept
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    kept = db.parent / "backups" / f"{db.stem}-{stamp}-replaced.bak" if db.exists() else db
+    note: dict[str, object] = {
+        "backup": backup.name,
+        "backup_taken": backup_time(backup).isoformat(timespec="seconds"),
+        "kept_as": None if kept == db else kept.name,
+    }
+    try:
+        with _write_lock(db):
+            held, replaced = _hold(db)
+            try:
+                high_water = (0, {}) if replaced is not None else _backups_high_water(db)
+                with Store(partial, actor=actor)._transaction(bump=False) as con:
+                    done = _move_forward(con, replaced, high_water, note, kept=kept, actor=actor)
+                if kept != db:
+                    _keep(db, kept)
+                # A write-ahead log of the replaced file must not be replayed onto the copy.
+                db.with_name(db.name + ".wal").unlink(missing_ok=True)
+                os.replace(partial, db)
+            finally:
+                if held is not None:
+                    held.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return done
 
 
 def _quoted(identifier: str) -> str:
@@ -1472,11 +1793,13 @@ def _quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _backups_kept() -> int:
+def _setting(name: str, default: int, least: int) -> int:
+    """A whole number from the environment variable ``name``, at least ``least``;
+    ``default`` when it is unset or not a number."""
     try:
-        return max(1, int(os.environ.get("BXGC_BACKUPS_KEEP", BACKUPS_KEPT)))
+        return max(least, int(os.environ.get(name, default)))
     except ValueError:
-        return BACKUPS_KEPT
+        return default
 
 
 @functools.cache

@@ -252,6 +252,24 @@ _V6 = (
     """,
 )
 
+_V7 = (
+    # A restore ends every session (the restored file's sessions would otherwise come back
+    # to life), with its own reason; DuckDB cannot change a CHECK, so the table is rebuilt.
+    """
+    CREATE TABLE sessions_v7 (
+        token_hash VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL,
+        ended_at TIMESTAMP,
+        end_reason VARCHAR CHECK (end_reason IN ('sign_out', 'expired', 'disabled', 'restore'))
+    )
+    """,
+    "INSERT INTO sessions_v7 SELECT * FROM sessions",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v7 RENAME TO sessions",
+)
+
 GAP_COLUMNS = (
     "unit_code",
     "gap",
@@ -265,7 +283,7 @@ GAP_COLUMNS = (
 )
 """The gaps table's columns a caller provides (the store adds ``id``)."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

@@ -381,7 +381,10 @@ def _answer(
     base = int(common.max())
     sign = 1.0 if higher_is_better else -1.0
     a, b = float(ours.history[base]), float(theirs.history[base])
-    rates = tuple(_model_rate(side, model, base, target_year) for side in (ours, theirs))
+    rates = (
+        _model_rate(ours, model, base, target_year),
+        _model_rate(theirs, model, base, target_year),
+    )
     time, year, status = _crossing(ours, theirs, model, rates, base, sign)
     ours_t, theirs_t = ours.at(target_year)[0], theirs.at(target_year)[0]
     chance, note = _probability(ours, theirs, model, target_year, sign)

@@ -25,7 +25,8 @@ def names(units: pd.DataFrame) -> dict[str, str]:
 
 def chaser_options(units: pd.DataFrame, pairs: pd.DataFrame) -> list[str]:
     """Units that chase: those named in benchmark pairs first, then the others (no externals)."""
-    named = list(dict.fromkeys(pairs["chaser_code"]))
+    known = set(units["code"])
+    named = [c for c in dict.fromkeys(pairs["chaser_code"]) if c in known]
     rest = [
         c
         for c, k in zip(units["code"], units["kind"], strict=True)

@@ -425,6 +425,7 @@ def timeline_figure(
         fig.update_xaxes(
             type="date", range=[lo, max(hi, stamp) if stamp - hi < pd.Timedelta(days=400) else hi]
         )
+    fig.update_xaxes(tickformat=labels.get("date_format", "%Y-%m"))
     fig.update_layout(
         height=max(280, 40 * (len(phases) + len(milestones)) + 120), barmode="overlay"
     )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from bxgc_metrics.store_schema import GAP_COLUMNS
 from bxgc_ui import fmt
-from bxgc_ui.i18n import STRINGS, name, t
+from bxgc_ui.i18n import STRINGS, lang, name, t
 
 GAP_STATUSES = ("open", "in_progress", "done")
 GAP_FIELDS = ["id", *GAP_COLUMNS]
@@ -135,6 +135,7 @@ def timeline_labels(campaign: str) -> dict:
         "today": t("camp_today"),
         "late": t("ms_late"),
         "done": t("ms_done"),
+        "date_format": "%Y年%-m月" if lang() == "zh" else "%b %Y",
     }
 
 
@@ -235,3 +236,29 @@ def weights_table(indicators: pd.DataFrame, saved: dict | None) -> pd.DataFrame:
             "weight": [float((saved or {}).get(c, 1.0)) for c in monthly["code"]],
         }
     )
+
+
+def editable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A reference table for an editor: empty text fields as blank cells, not "None"."""
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
+    return frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), "") for c in text})
+
+
+def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
+    """An edited reference table for the store: blank text fields stored as missing."""
+    text = [
+        c
+        for c in edited.columns
+        if edited[c].dtype == object or pd.api.types.is_string_dtype(edited[c])
+    ]
+    cleaned = {
+        c: edited[c]
+        .astype(object)
+        .map(lambda v: None if isinstance(v, str) and not v.strip() else v)
+        for c in text
+    }
+    return edited.assign(**cleaned)

@@ -362,6 +362,7 @@ def _reference_lines(fig: go.Figure, references: pd.DataFrame | None, by: str) -
             annotation={
                 "text": f"{chart(r.label)} {metric_text(r.metric, by)}",
                 "font": {"size": 16, "color": MUTED},
+                "xanchor": "right",  # the name runs left from its line, never off the chart
                 "yanchor": "bottom",
                 "y": 1.0,
                 "yref": "paper",

@@ -12,10 +12,14 @@ from bxgc_ui.i18n import lang, name, t
 from bxgc_ui.meeting import arrow
 
 
-def months(observations: pd.DataFrame, indicator: str, limit: int = 24) -> list[tuple[int, int]]:
-    """The latest monthly periods with actual figures, newest first."""
+def months(
+    observations: pd.DataFrame, indicator: str | list[str], limit: int = 24
+) -> list[tuple[int, int]]:
+    """The latest monthly periods with actual figures of ``indicator`` (or of any of a list
+    of indicators), newest first."""
+    wanted = [indicator] if isinstance(indicator, str) else list(indicator)
     rows = observations[
-        (observations["indicator_code"] == indicator)
+        observations["indicator_code"].isin(wanted)
         & (observations["value_kind"] == "actual")
         & (observations["freq"] == "M")
     ]
@@ -149,7 +153,7 @@ def method_notes(
 def reference_note(marks: pd.DataFrame, names: dict[str, str], by: str) -> str:
     """The external benchmarks' figures in one line (they are references, never ranked)."""
     column = "completion" if by == "completion" else "yoy"
-    listed = "；".join(
+    listed = ("；" if lang() == "zh" else "; ").join(
         f"{fmt.md(names.get(r.unit_code, r.unit_code))} {fmt.pct(getattr(r, column), signed=by != 'completion')}"
         for r in marks.itertuples()
     )

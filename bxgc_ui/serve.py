@@ -31,12 +31,22 @@ def first_start() -> None:
     """Create the ``admin`` account if there is none; print a one-time password once.
 
     The password is ``BXGC_ADMIN_PASSWORD`` when set (nothing is printed), else a random
-    one shown here, on the console that started the dashboard, and never again.
+    one shown here, on the console that started the dashboard, and never again. A
+    database that cannot be read is reported here with the restore command and the
+    backups, and the dashboard starts all the same: its pages say the same to readers.
     """
-    from bxgc_metrics.cli import bootstrap
+    from bxgc_metrics.cli import backup_listing, bootstrap
+    from bxgc_metrics.errors import CorruptDatabaseError, StoreError
     from bxgc_metrics.store import Store
 
-    once = bootstrap(Store())
+    store = Store()
+    try:
+        once = bootstrap(store)
+    except StoreError as exc:
+        print(f"\n错误：{exc.zh}\nError: {exc.en}", file=sys.stderr)
+        if isinstance(exc, CorruptDatabaseError):
+            print(backup_listing(store.path), file=sys.stderr)
+        return
     if once:
         print(f"\n首次启动：管理员账户 admin 的一次性密码 / first start, admin password: {once}\n")
 

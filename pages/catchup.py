@@ -24,6 +24,9 @@ left, middle, right = st.columns(3)
 chasers = view.chaser_options(units, pairs)
 chaser = left.selectbox(t("catchup_chaser"), chasers, format_func=names.get, key=keyed("cu_chaser"))
 ind_names = view.indicator_names(indicators, data.coverage(path, version), chaser)
+if chaser is None or not ind_names:
+    st.info(t("catchup_no_history"))
+    st.stop()
 default_ind, default_benches, default_target = view.pair_defaults(pairs, chaser, list(ind_names))
 code = middle.selectbox(
     t("indicator"),

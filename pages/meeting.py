@@ -12,7 +12,7 @@ import streamlit as st
 from bxgc_metrics import clock
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.standings import ALL
-from bxgc_ui import auth, data, fmt, meeting
+from bxgc_ui import auth, data, fmt, meeting, unreadable
 from bxgc_ui.i18n import name, t
 from bxgc_ui.widgets import empty_state, nothing_to_rank
 
@@ -61,6 +61,7 @@ meeting.screen_setup()
 
 
 @st.fragment(run_every=settings.every)
+@unreadable.guarded  # a file damaged meanwhile: the restore page, not a traceback
 def live_ranking() -> None:
     """Re-read the data version, reload through the cache, rank, draw."""
     if not auth.wall_ok():  # a wall-screen link revoked while the screen runs
@@ -92,7 +93,11 @@ def live_ranking() -> None:
                 every=settings.every,
             )
         )
-        left, right = st.columns([3, 2], gap="large")
+        # side by side on the wall; in the app (narrower, beside the sidebar) stacked, so
+        # long unit names never squeeze the bars
+        left, right = (
+            st.columns([3, 2], gap="large") if st.context.is_embedded else (st.container(),) * 2
+        )
         progress = (
             months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
         )
@@ -121,6 +126,7 @@ live_ranking()
 
 
 @st.fragment(run_every=settings.every)
+@unreadable.guarded
 def race_panel() -> None:
     """The ranking race, re-read with the live ranking so both show the same figures; an
     unchanged figure is sent unchanged, so a race being played is not interrupted."""

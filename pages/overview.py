@@ -43,7 +43,7 @@ cols = st.columns(4)
 cols[0].metric(t("latest_data"), display(*period, True, lang()))
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
-cols[3].metric(t("ov_ranked_units"), len(data.members_of(path, version, ALL)))
+cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))
 
 title = t("overview_chart_title", period=display(*period, True, lang()), indicator=labels[code])
 left, right = st.columns([1, 1])

@@ -37,7 +37,9 @@ by = c2.segmented_control(
     format_func=lambda b: t(f"by_{b}"),
     key="rank_by",
 )
-periods = view.months(data.actual_periods(path, version), monthly.index[0])
+periods = view.months(data.actual_periods(path, version), list(monthly.index))
+if not periods:
+    nothing_to_rank(monthly.iloc[:0])
 year, sub = c3.selectbox(
     t("rank_period"),
     periods,
@@ -58,7 +60,7 @@ with single:
     table = data.standings_of(path, version, code, "M", year, sub, by, higher, group)
     marks = data.references_of(path, version, code, "M", year, sub, by, higher)
     shown = view.standings_table(table, names, ind["measure"], by)
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     left.plotly_chart(
         charts.ranking_bars(
             table,

@@ -35,7 +35,7 @@ def save(action: Callable[..., None], *args: object) -> None:
 with tabs[0]:
     st.caption(t("set_units_help"))
     edited = st.data_editor(
-        units[list(UNIT_COLUMNS)],
+        view.editable(units[list(UNIT_COLUMNS)]),
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
@@ -43,12 +43,12 @@ with tabs[0]:
         key="set_units_editor",
     )
     if editable and st.button(t("set_save"), key="set_units_save"):
-        save(store.upsert_units, edited.dropna(subset=["code", "name_zh"]))
+        save(store.upsert_units, view.from_editor(edited).dropna(subset=["code", "name_zh"]))
 
 with tabs[1]:
     st.caption(t("set_indicators_help"))
     edited = st.data_editor(
-        indicators[list(INDICATOR_COLUMNS)],
+        view.editable(indicators[list(INDICATOR_COLUMNS)]),
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
@@ -56,12 +56,12 @@ with tabs[1]:
         key="set_ind_editor",
     )
     if editable and st.button(t("set_save"), key="set_ind_save"):
-        save(store.upsert_indicators, edited.dropna(subset=["code", "name_zh"]))
+        save(store.upsert_indicators, view.from_editor(edited).dropna(subset=["code", "name_zh"]))
 
 with tabs[2]:
     pairs = data.table(path, version, "benchmark_pairs")
     edited = st.data_editor(
-        pairs.drop(columns=["id"]),
+        view.editable(pairs.drop(columns=["id"])),
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
@@ -69,7 +69,8 @@ with tabs[2]:
         key="set_pairs_editor",
     )
     if editable and st.button(t("set_save"), key="set_pairs_save"):
-        save(store.replace_table, "benchmark_pairs", edited.dropna(subset=["chaser_code"]))
+        pairs_out = view.from_editor(edited).dropna(subset=["chaser_code"])
+        save(store.replace_table, "benchmark_pairs", pairs_out)
 
 with tabs[3]:
     st.caption(t("set_weights_help"))

@@ -26,7 +26,10 @@ from tests.browser_support import launch_browser, screenshot, serve_app, wait_fo
 PAGES = ["", "catchup", "rankings", "upload", "meeting", "gaps", "campaign", "settings", "admin"]
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 KIOSK = "meeting?embed=true&embed_options=dark_theme&every=600"
-WALLS = {"kiosk-720p": {"width": 1280, "height": 720}, "kiosk-1080p": {"width": 1920, "height": 1080}}
+WALLS = {
+    "kiosk-720p": {"width": 1280, "height": 720},
+    "kiosk-1080p": {"width": 1920, "height": 1080},
+}
 PASSWORD = "review-2026"
 
 

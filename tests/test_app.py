@@ -88,4 +88,4 @@ def test_empty_database_offers_the_demo_and_loads_it(
     at.button[0].click().run()
     assert not at.exception
     assert Store(db).count_observations() > 20000
-    assert at.metric[3].value == "17"  # 20 units, of which 3 external benchmarks
+    assert at.metric[3].value == "16"  # the 16 demo units with figures; benchmarks are not ranked

@@ -115,6 +115,7 @@ def test_backups_are_pruned_to_the_configured_number(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BXGC_BACKUPS_KEEP", "2")
+    monkeypatch.setenv("BXGC_BACKUPS_DAYS", "0")  # by count alone (test_backups: by age)
     store = admin_store(demo_db)
     frame = store.observations(unit="JD01", indicator="FAI").head(1)
     for value in (1.0, 2.0, 3.0):

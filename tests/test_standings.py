@@ -185,3 +185,11 @@ def test_race_positions_are_unique_and_follow_the_ranks(obs: pd.DataFrame) -> No
         assert frame["rank"].is_monotonic_increasing
         tied = frame.groupby("rank")["unit_code"]
         assert all(group.is_monotonic_increasing for _, group in tied)
+
+
+def test_race_of_units_that_did_not_report_is_empty() -> None:
+    obs = pd.DataFrame({"unit_code": ["A", "A"], "indicator_code": "R", "freq": ["M", "Y"],
+                        "year": 2026, "sub": [3, 0], "value_kind": ["actual", "target"],
+                        "value": [30.0, 100.0]})  # fmt: skip
+    race = race_frames(obs, "R", units=["B"])
+    assert race.empty and list(race.columns) == list(RACE_COLUMNS)

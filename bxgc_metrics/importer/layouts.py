@@ -646,7 +646,10 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     numbers = parse_numbers(raw_values.reset_index(drop=True))
     for name in ("value", "missing", "invalid", "percent"):
         data[name] = getattr(numbers, name).to_numpy()
-    data["measure"], data["from_line"] = _long_measures(columns.get(fields.get("measure")), line, n)
+    at = fields.get("measure")
+    data["measure"], data["from_line"] = _long_measures(
+        None if at is None else columns.get(at), line, n
+    )
     data |= _given_codes(fields, lambda j: columns[j].categorical())
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()

@@ -277,7 +277,6 @@ def decide(
 
 def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) -> Issue:
     """A note of the measure chosen, or the error that asks for one, at the unit line."""
-    at = {"row": line.row, "column": line.column, "value": line.text}
     zh_cols = "、".join(columns)
     en_cols = f"column{'s' if len(columns) > 1 else ''} {', '.join(columns)}"
     if choice.measure is not None:
@@ -290,7 +289,9 @@ def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) 
             f"读取（{zh_why}）。",
             f"The unit line '{line.text}' names several measures; the indicator '{name}' "
             f"({en_cols}) is read in {choice.measure} ({en_why}).",
-            **at,
+            row=line.row,
+            column=line.column,
+            value=line.text,
         )
     zh_why, en_why = _doubt(choice)
     return issue(
@@ -302,7 +303,9 @@ def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) 
         f"The unit line '{line.text}' names several measures ({', '.join(line.measures)}); "
         f"cannot tell which one the indicator '{name}' ({en_cols}) is in{en_why}: "
         "pick its measure.",
-        **at,
+        row=line.row,
+        column=line.column,
+        value=line.text,
     )
 
 
