@@ -402,8 +402,9 @@ def _unresolved(
         new[what], issues = _given_codes(what, where, reference[what], create)
         found += issues
         taken = set(reference[what]["code"]) | {row["code"] for row in new[what]}
-        firsts = _first_rows(where.named(what), f"{what}_name")
-        for m in matches[~matches["how"].isin([EXACT, PROFILE])].itertuples():
+        open_ = matches[~matches["how"].isin([EXACT, PROFILE])]
+        firsts = _first_rows(where.named(what), f"{what}_name") if len(open_) else {}
+        for m in open_.itertuples():
             figure = firsts[m.name]
             if create and m.how == UNKNOWN:
                 code = _new_code(what, m.name, taken)
