@@ -929,7 +929,7 @@ def _parse_wide(
     measure, from_line = _column_measure(title_measure, line)
     positions = list(period_cols)
     periods = [period_cols[p] for p in positions]
-    per_column = {
+    per_column: dict[str, list] = {
         "freq": [p.freq for p in periods],
         "year": [p.year for p in periods],
         "sub": [p.sub for p in periods],

@@ -132,12 +132,13 @@ def _match_one(
         if len(codes) > 1:
             return name, None, AMBIGUOUS, 1.0, None, codes
         return name, codes[0], EXACT, 1.0, None, None
-    best_codes, best_score = (), 0.0
+    best_codes: tuple[str, ...] = ()
+    best_score = 0.0
     for candidate, codes in comparable.items():
         score = _similarity(key, candidate)
         if score > best_score:
             best_codes, best_score = codes, score
-    if best_score >= _NEAR_THRESHOLD:
+    if best_codes and best_score >= _NEAR_THRESHOLD:
         return name, None, NEAR, round(best_score, 3), best_codes[0], best_codes
     return name, None, UNKNOWN, round(best_score, 3), None, None
 

@@ -298,8 +298,8 @@ def _read_issue(exc: ValidationError, file_name: str) -> Issue:
     """The file refused while reading, where in it as far as the reader could tell."""
     if not isinstance(exc, ReadError):
         return issue(ERROR, "unreadable", file_name, exc.zh, exc.en)
-    where = {"row": exc.row, "column": exc.column, "value": exc.value}
-    return issue(ERROR, exc.code, exc.sheet or file_name, exc.zh, exc.en, **where)
+    sheet = exc.sheet or file_name
+    return issue(ERROR, exc.code, sheet, exc.zh, exc.en, exc.row, exc.column, exc.value)
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
