@@ -162,6 +162,14 @@ _GET_DATA_VERSION = (
 
 _UPSERT_UNITS = "INSERT OR REPLACE INTO units BY NAME SELECT * FROM incoming"
 _UPSERT_INDICATORS = "INSERT OR REPLACE INTO indicators BY NAME SELECT * FROM incoming"
+_INSERT_UNITS = "INSERT INTO units BY NAME SELECT * FROM incoming"
+_INSERT_INDICATORS = "INSERT INTO indicators BY NAME SELECT * FROM incoming"
+_TAKEN_CODES = """
+    SELECT 'unit' AS what, code FROM units WHERE list_contains(?::VARCHAR[], code)
+    UNION ALL
+    SELECT 'indicator', code FROM indicators WHERE list_contains(?::VARCHAR[], code)
+    ORDER BY 1, 2 LIMIT 5
+"""
 _SELECT_UNITS = "SELECT * FROM units ORDER BY kind, peer_group, code"
 _SELECT_INDICATORS = "SELECT * FROM indicators ORDER BY code"
 
@@ -704,22 +712,24 @@ class Store:
     # --- reference tables -------------------------------------------------------------------
 
     def upsert_units(self, frame: pd.DataFrame) -> None:
-        """Add units or replace those with the same code."""
-        incoming = _with_defaults(frame, UNIT_COLUMNS, {"is_demo": False})
+        """Add units or change those with the same code; a column ``frame`` leaves out
+        keeps each stored unit's value (a new unit takes the default)."""
         with self._write("settings") as con:
-            codes = [str(c) for c in incoming["code"]]
+            codes = [str(c) for c in frame["code"]]
             before = con.execute(_SELECT_UNITS_IN, [codes]).df()
+            incoming = _keeping(frame, before, UNIT_COLUMNS, {"is_demo": False})
             con.register("incoming", incoming)
             con.execute(_UPSERT_UNITS)
             self._audit(con, "units", ",".join(codes)[:500], before, incoming)
 
     def upsert_indicators(self, frame: pd.DataFrame) -> None:
-        """Add indicators or replace those with the same code."""
+        """Add indicators or change those with the same code; a column ``frame`` leaves
+        out keeps each stored indicator's value (a new one takes the default)."""
         defaults = {"is_demo": False, "allow_negative": False}
-        incoming = _with_defaults(frame, INDICATOR_COLUMNS, defaults)
         with self._write("settings") as con:
-            codes = [str(c) for c in incoming["code"]]
+            codes = [str(c) for c in frame["code"]]
             before = con.execute(_SELECT_INDICATORS_IN, [codes]).df()
+            incoming = _keeping(frame, before, INDICATOR_COLUMNS, defaults)
             con.register("incoming", incoming)
             con.execute(_UPSERT_INDICATORS)
             self._audit(con, "indicators", ",".join(codes)[:500], before, incoming)
@@ -817,17 +827,7 @@ class Store:
             return bool(news) or found[0].count < rows or bool(found[0].differs.any())
 
         with self._write("import", backup="import", backup_if=changes) as con:
-            if new_units is not None and len(new_units):
-                con.register(
-                    "incoming", _with_defaults(new_units, UNIT_COLUMNS, {"is_demo": False})
-                )
-                con.execute(_UPSERT_UNITS)
-            if new_indicators is not None and len(new_indicators):
-                defaults = {"is_demo": False, "allow_negative": False}
-                con.register(
-                    "incoming", _with_defaults(new_indicators, INDICATOR_COLUMNS, defaults)
-                )
-                con.execute(_UPSERT_INDICATORS)
+            self._create(con, new_units, new_indicators)
             self._check_codes(con, table)
             stored = found[0] if found else _Stored.find(con, table)
             new, changed = rows - stored.count, int(stored.differs.sum())
@@ -849,6 +849,38 @@ class Store:
             counts = {"new": int(new), "changed": int(changed), "unchanged": int(unchanged)}
             self._audit(con, "import", file_name, None, {"batch": batch_id, "who": who, **counts})
             return BatchResult(batch_id, rows, int(new), int(changed), int(unchanged))
+
+    def _create(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        units: pd.DataFrame | None,
+        indicators: pd.DataFrame | None,
+    ) -> None:
+        """Add an import's new units and indicators, audited; a code already stored is
+        refused, never replaced (its peer group, kind and names stay as they are)."""
+        defaults = {"is_demo": False, "allow_negative": False}
+        new = {
+            name: _with_defaults(frame, columns, defaults)
+            for name, frame, columns in (
+                ("units", units, UNIT_COLUMNS),
+                ("indicators", indicators, INDICATOR_COLUMNS),
+            )
+            if frame is not None and len(frame)
+        }
+        codes = {name: [str(c) for c in frame["code"]] for name, frame in new.items()}
+        taken = con.execute(_TAKEN_CODES, [codes.get("units", []), codes.get("indicators", [])])
+        found = taken.fetchall()
+        if found:
+            listed = ", ".join(f"{what} {code!r}" for what, code in found)
+            raise StoreError(
+                f"新建的单位或指标代码已存在：{listed}，未写入任何数据。请重新分析文件后再导入。",
+                f"New unit or indicator codes are taken already: {listed}; nothing was "
+                "written. Analyse the file again and import.",
+            )
+        for name, frame in new.items():
+            con.register("incoming", frame)
+            con.execute(_INSERT_UNITS if name == "units" else _INSERT_INDICATORS)
+            self._audit(con, name, ",".join(codes[name])[:500], None, frame)
 
     @staticmethod
     def _check_codes(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
@@ -1288,6 +1320,23 @@ def _write_lock(path: Path) -> threading.RLock:
     key = str(path.resolve())
     with _WRITE_LOCKS_GUARD:
         return _WRITE_LOCKS.setdefault(key, threading.RLock())
+
+
+def _keeping(
+    frame: pd.DataFrame, stored: pd.DataFrame, columns: tuple[str, ...], defaults: dict
+) -> pd.DataFrame:
+    """``frame`` with all ``columns``: one it leaves out takes each code's ``stored``
+    value, or the default for a code not stored yet."""
+    out = frame.copy()
+    by_code = stored.set_index("code")
+    known = out["code"].isin(by_code.index).to_numpy()
+    for column in columns:
+        if column not in out.columns:
+            values = pd.Series(defaults.get(column), index=out.index, dtype=object)
+            if column in by_code and known.any():
+                values[known] = out["code"][known].map(by_code[column]).astype(object)
+            out[column] = values
+    return out[list(columns)]
 
 
 def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict) -> pd.DataFrame:

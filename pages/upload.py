@@ -6,6 +6,7 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes
+from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB
 from bxgc_metrics.importer.service import commit
 from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_ui import auth, data
@@ -25,7 +26,10 @@ importing, history, templates = st.tabs(
 with importing:
     if may_import:
         upload = st.file_uploader(
-            t("up_file"), type=["xlsx", "xlsm", "xls", "csv", "tsv"], key="up_file"
+            t("up_file"),
+            type=["xlsx", "xlsm", "xls", "csv", "tsv"],
+            key="up_file",
+            max_upload_size=UPLOAD_LIMIT_MB,
         )
         # Always drawn, so the choice outlives a commit and the next file keeps it.
         create = st.checkbox(t("up_create_missing"), key="up_create")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 
 import openpyxl
 import xlsxwriter
@@ -119,3 +121,68 @@ def grid(rows: list[list], fmt: str, merges: list[str] = ()) -> tuple[bytes, str
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
     return out.getvalue().encode("utf-8" if fmt == "csv" else "gbk"), "表.csv"
+
+
+def text_file(lines: list[str], encoding: str = "utf-8", newline: str = "\n") -> bytes:
+    """Lines joined as a text file in ``encoding`` (with a BOM for utf-8-sig and utf-16)."""
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+LONG_HEADER = ("单位", "指标", "期间", "数值", "类型")
+
+
+def formula_xlsx(cached: object, *, calculated_by_excel: bool = False) -> bytes:
+    """A long sheet whose second figure (D3) is the formula ``=D2*2`` with ``cached`` as its
+    stored result; ``None`` stores none, as openpyxl writes formulas. Without
+    ``calculated_by_excel`` the workbook asks to be calculated when opened, as files
+    written by programs do."""
+    if cached is None:
+        book = openpyxl.Workbook()
+        ws = book.active
+        ws.title = "Sheet1"
+        ws.append(list(LONG_HEADER))
+        ws.append(["东城街道", "固定资产投资", "2024-06", 5, "实际"])
+        ws.append(["西城街道", "固定资产投资", "2024-06", "=D2*2", "实际"])
+        buf = io.BytesIO()
+        book.save(buf)
+        return buf.getvalue()
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    ws = book.add_worksheet("Sheet1")
+    ws.write_row(0, 0, LONG_HEADER)
+    ws.write_row(1, 0, ["东城街道", "固定资产投资", "2024-06", 5, "实际"])
+    ws.write_row(2, 0, ["西城街道", "固定资产投资", "2024-06"])
+    ws.write_formula(2, 3, "=D2*2", None, cached)
+    ws.write(2, 4, "实际")
+    book.close()
+    return _calculated(buf.getvalue()) if calculated_by_excel else buf.getvalue()
+
+
+def _calculated(data: bytes) -> bytes:
+    """The workbook as Excel saves it: without "calculate everything when opened"."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = re.sub(rb'\s*fullCalcOnLoad="1"', b"", body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def many_columns(columns: int, fmt: str) -> bytes:
+    """A wide sheet of two units and ``columns - 1`` monthly columns from 2000-01, as
+    ``csv`` or ``xlsx`` (sheet 宽表)."""
+    periods = [f"{2000 + i // 12}-{i % 12 + 1:02d}" for i in range(columns - 1)]
+    rows = [["单位", *periods]] + [
+        [unit, *[1] * (columns - 1)] for unit in ("东城街道", "西城街道")
+    ]
+    if fmt == "csv":
+        return text_file([",".join(map(str, row)) for row in rows])
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"constant_memory": True})
+    sheet = book.add_worksheet("宽表")
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+    return buf.getvalue()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import msoffcrypto.format.ooxml
 import pytest
 import xlsxwriter
 
 from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer.reading import Limits
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
@@ -260,7 +262,7 @@ def test_every_sheet_of_a_workbook_is_offered_and_one_can_be_chosen(demo_store: 
     assert one.observations["unit_code"].tolist() == ["JD02"]
 
 
-# --- at least thirty malformed inputs: message and an untouched database ------------------
+# --- at least fifty malformed inputs: message and an untouched database ------------------
 
 
 def _encrypted() -> bytes:
@@ -282,6 +284,20 @@ def _long(*rows: tuple, header=("单位", "指标", "期间", "数值", "类型"
 
 
 R = ("东城街道", "固定资产投资", "2024-06", "1000", "实际")
+_R2 = "西城街道,固定资产投资,2024-06,2"
+_HEADER = ("单位", "指标", "期间", "数值", "类型")
+_CODED = (*_HEADER, "unit_code", "indicator_code")
+_EXPORT = [
+    "unit",
+    "indicator",
+    "period",
+    "kind",
+    "value",
+    "measure",
+    "cumulative",
+    "unit_code",
+    "indicator_code",
+]
 
 MALFORMED = [
     ("empty file", b"", "x.csv", "unreadable", "空"),
@@ -460,7 +476,179 @@ MALFORMED = [
         "no_data_rows",
         "数据行",
     ),
+    # issue 12: classes of files that once imported wrong figures, or raised
+    (
+        "open quote swallows rows",
+        sheets.text_file(
+            ["单位,指标,期间,数值,备注", '东城街道,固定资产投资,2024-06,1,"待核', _R2]
+        ),
+        "x.csv",
+        "unclosed_quote",
+        "引号",
+    ),
+    (
+        "open quote swallows rows, gbk",
+        sheets.text_file(
+            ["单位,指标,期间,数值,备注", '东城街道,固定资产投资,2024-06,1,"待核', _R2], "gbk"
+        ),
+        "x.csv",
+        "unclosed_quote",
+        "第2行",
+    ),
+    (
+        "open quote swallows rows, utf-16",
+        sheets.text_file(
+            [
+                "单位,指标,期间,数值,备注",
+                '东城街道,固定资产投资,2024-06,1,"待核',
+                _R2,
+                '南关街道,固定资产投资,2024-06,1,"x"',
+            ],
+            "utf-16",
+        ),
+        "x.csv",
+        "unclosed_quote",
+        "引号",
+    ),
+    (
+        "indicator name two share",
+        _long(("东城街道", "基础设施投资", "2024-06", "1", "实际")),
+        "x.csv",
+        "ambiguous_indicator",
+        "P4_INFRA",
+    ),
+    (
+        "english name two share",
+        _long(("东城街道", "Industrial investment", "2024-06", "1", "实际")),
+        "x.csv",
+        "ambiguous_indicator",
+        "P4_IND_INV",
+    ),
+    (
+        "unknown unit code",
+        _long((*R, "JD77", "FAI"), header=_CODED),
+        "x.csv",
+        "unknown_unit_code",
+        "JD77",
+    ),
+    (
+        "code and name disagree",
+        _long((*R, "JD02", "FAI"), header=_CODED),
+        "x.csv",
+        "code_name_mismatch",
+        "西城街道",
+    ),
+    (
+        "decimal comma",
+        _long(("东城街道", "固定资产投资", "2024-06", '"389005,5"', "实际")),
+        "x.csv",
+        "ambiguous_number",
+        "389005,5",
+    ),
+    (
+        "european thousands",
+        _long(("东城街道", "固定资产投资", "2024-06", '"322.600,5"', "实际")),
+        "x.csv",
+        "ambiguous_number",
+        "322.600,5",
+    ),
+    (
+        "excel error text",
+        _long(("东城街道", "固定资产投资", "2024-06", "#DIV/0!", "实际")),
+        "x.csv",
+        "excel_error",
+        "#DIV/0!",
+    ),
+    (
+        "infinite after conversion",
+        _long((*R[:3], "1e308", "实际", "亿元"), header=(*_HEADER, "计量单位")),
+        "x.csv",
+        "too_large",
+        "1e308",
+    ),
+    (
+        "percent in a money column",
+        _long(("东城街道", "固定资产投资", "2024-06", "38%", "实际")),
+        "x.csv",
+        "percent_in_amount",
+        "38%",
+    ),
+    ("formula never calculated", "formula", "x.xlsx", "formula_not_calculated", "D2*2"),
+    ("formula with a cached 0", "formula0", "x.xlsx", "formula_not_calculated", "D2*2"),
+    ("excel error cell", "error cell", "x.xlsx", "excel_error", "#DIV/0!"),
+    (
+        "value merged over three units",
+        sheets.xlsx_from_rows(
+            [["2024年1-6月"], ["单位", "固定资产投资"], ["东城街道", 9], ["西城街道"], ["黄楼镇"]],
+            merges=["B3:B5"],
+        ),
+        "x.xlsx",
+        "merged_value",
+        "B3:B5",
+    ),
+    (
+        "two value columns",
+        _long(
+            ("东城街道", "固定资产投资", "2024-06", "3", "1200"),
+            header=(*_HEADER[:3], "数量", "金额"),
+        ),
+        "x.csv",
+        "two_value_columns",
+        "金额",
+    ),
+    (
+        "parenthesised qualifier",
+        _long(("东城街道（新区）", "固定资产投资", "2024-06", "1", "实际")),
+        "x.csv",
+        "confirm_unit",
+        "东城街道",
+    ),
+    ("over the upload limit", "too large", "x.csv", "file_too_large", "MB"),
+    ("16,384 columns csv", "wide csv", "x.csv", "too_many_columns", "16,384"),
+    ("20,000 columns csv", "wider csv", "x.csv", "too_many_columns", "20,000"),
+    ("16,384 columns xlsx", "wide xlsx", "x.xlsx", "too_many_columns", "16,384"),
+    ("header-only export csv", sheets.grid([_EXPORT], "csv")[0], "x.csv", "no_figures", "没有找到"),
+    (
+        "header-only export xlsx",
+        sheets.grid([_EXPORT], "xlsx")[0],
+        "x.xlsx",
+        "no_figures",
+        "没有找到",
+    ),
+    (
+        "gbk after a utf-8 bom",
+        b"\xef\xbb\xbf" + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+        "x.csv",
+        "bad_encoding",
+        "UTF-8",
+    ),
+    (
+        "odd-length utf-16",
+        b"\xff\xfe"
+        + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1".encode("utf-16-le")
+        + b"\0",
+        "x.csv",
+        "bad_encoding",
+        "UTF-16",
+    ),
+    ("20 MB cell", "huge cell", "x.csv", "cell_too_long", "字符"),
 ]
+
+_LAZY = {
+    "encrypted": _encrypted,
+    "bomb": _zip_bomb,
+    "formula": lambda: sheets.formula_xlsx(None),
+    "formula0": lambda: sheets.formula_xlsx(0),
+    "error cell": lambda: sheets.formula_xlsx("#DIV/0!", calculated_by_excel=True),
+    "too large": lambda: b"x" * (Limits().max_bytes + 1),
+    "wide csv": lambda: sheets.many_columns(16_384, "csv"),
+    "wider csv": lambda: sheets.many_columns(20_000, "csv"),
+    "wide xlsx": lambda: sheets.many_columns(16_384, "xlsx"),
+    "huge cell": lambda: sheets.text_file(
+        ["单位,指标,期间,数值,备注", f"{_R2},{'x' * 20_000_000}"]
+    ),
+}
+"""Files built only when their case runs: large, or slow to make."""
 
 
 @pytest.mark.parametrize(
@@ -469,9 +657,7 @@ MALFORMED = [
 def test_malformed_input_is_named_and_the_database_is_unchanged(
     demo_store: Store, label: str, data: bytes | str, name: str, code: str, words: str
 ) -> None:
-    payload = (
-        {"encrypted": _encrypted, "bomb": _zip_bomb}[data]() if isinstance(data, str) else data
-    )
+    payload = _LAZY[data]() if isinstance(data, str) else data
     before = fingerprint(demo_store)
     kwargs = {"sheet": "nope"} if code == "no_such_sheet" else {}
     plan = run(demo_store, payload, name, **kwargs)
@@ -479,7 +665,8 @@ def test_malformed_input_is_named_and_the_database_is_unchanged(
     found = next(i for i in plan.errors if i.code == code)
     assert words in found.zh, found.zh
     assert found.en and found.sheet
-    if code not in ("unreadable", "no_such_sheet", "no_figures", "empty_sheet", "no_header"):
+    filewide = ("unreadable", "file_too_large", "too_many_columns", "no_such_sheet")
+    if code not in (*filewide, "no_figures", "empty_sheet", "no_header"):
         assert found.row is not None or code in ("measure_mismatch",)
     assert not plan.can_commit
     with pytest.raises(ValidationError):
@@ -487,8 +674,10 @@ def test_malformed_input_is_named_and_the_database_is_unchanged(
     assert fingerprint(demo_store) == before
 
 
-def test_there_are_at_least_thirty_malformed_cases() -> None:
-    assert len(MALFORMED) >= 30
+def test_there_are_at_least_fifty_malformed_cases_and_the_readme_says_how_many() -> None:
+    assert len(MALFORMED) >= 50 and len({m[0] for m in MALFORMED}) == len(MALFORMED)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    assert f"`tests/test_import.py`, {len(MALFORMED)} cases" in readme
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,9 @@ GBR, INFRA, GROWTH = "地方一般公共预算收入", "基础设施投资", "�
 
 
 def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
+    # The demo has two indicators named 基础设施投资 (INFRA, plan four's P4_INFRA); these
+    # files mean the monthly one, as an analyst picks it under "Match names".
+    kwargs.setdefault("mapping", {"indicators": {INFRA: "INFRA"}})
     return analyse(data, name, store, today=TODAY, **kwargs)
 
 

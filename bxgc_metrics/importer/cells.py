@@ -42,6 +42,10 @@ MISSING_TOKENS = frozenset(
 )
 """Cell texts that mean "no figure" rather than an error."""
 
+MARKED_MISSING = frozenset({"na", "n/a", "null", "none", "nan"})
+"""Missing markers a program writes (NaN, null, None, N/A): no figure, as the others, but
+reported, since a program that wrote them may have lost a figure."""
+
 WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 """Every character :meth:`str.strip` and the regular expression ``\\s`` treat as space."""
 _SEPARATORS = re.compile(r"[,\s\u00a0\u3000']")
@@ -49,6 +53,10 @@ _SEPARATOR_CLASS = "[,'" + re.escape(WHITESPACE) + "]"
 """:data:`_SEPARATORS` spelled out, so the vectorised path means exactly the same."""
 _PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 """Numbers that Arrow and :func:`pandas.to_numeric` read alike (both round correctly)."""
+_GROUPED = r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?%?$"
+"""A number with commas: only as thousands separators, every three digits. ``389005,5``
+(a decimal comma) and ``322.600,5`` (European thousands) are not numbers here: which
+reading was meant cannot be told, and a guess may be off by a thousand times."""
 
 
 def normalise_text(value: object) -> str:
@@ -152,6 +160,8 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     >>> p = parse_numbers(pd.Series(["1,234.5", "５２%", "—", "abc", 7, None, "inf"]))
     >>> p.value.tolist()[:2], p.missing.tolist(), p.invalid.tolist()
     ([1234.5, 52.0], [False, False, True, False, False, True, False], [False, False, False, True, False, False, True])
+    >>> parse_numbers(pd.Series(["389005,5", "322.600,5", "1,234,567"])).invalid.tolist()
+    [True, True, False]
     """
     strings = _strings(cells)
     if strings is None and _only_numbers(cells):
@@ -202,7 +212,8 @@ def _any_numbers(cells: pd.Series, strings: pa.Array | None) -> ParsedNumbers:
     missing = text.str.lower().isin(MISSING_TOKENS) & numeric.isna()
     percent = text.str.endswith("%")
     cleaned = _without_separators(text).str.rstrip("%")
-    parsed = _to_numbers(cleaned.where(~missing & numeric.isna(), None))
+    commas = text.str.contains(",", regex=False) & ~text.str.match(_GROUPED).astype(bool)
+    parsed = _to_numbers(cleaned.where(~missing & numeric.isna() & ~commas, None))
     value = numeric.fillna(parsed).astype("float64")
     value = value.where(np.isfinite(value))
     invalid = value.isna() & ~missing

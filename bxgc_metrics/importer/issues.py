@@ -67,6 +67,21 @@ def issue(
     return Issue(severity, code, sheet, row, column, shown, zh, en)
 
 
+def excel_error(sheet: str, row: int, column: str, value: str) -> Issue:
+    """An Excel error value (``#DIV/0!``, ``#N/A``…) where a figure belongs."""
+    return issue(
+        ERROR,
+        "excel_error",
+        sheet,
+        f"单元格是 Excel 错误值“{value}”：公式没有算出数值。请在 Excel 中改正公式（或填入数值）后再上传。",
+        f"The cell holds the Excel error '{value}': its formula gives no figure. Correct the "
+        "formula (or type the figure) in Excel and upload again.",
+        row,
+        column,
+        value,
+    )
+
+
 def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
     """Issues as a table: ``severity, sheet, row, column, value, message``."""
     rows = [

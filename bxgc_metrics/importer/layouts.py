@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bxgc_metrics.importer import formulas
 from bxgc_metrics.importer.cells import (
     WHITESPACE,
     PeriodText,
@@ -34,7 +35,7 @@ from bxgc_metrics.importer.cells import (
     parse_numbers,
     parse_period,
 )
-from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, excel_error, issue
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, find_unit_line
 
@@ -64,7 +65,12 @@ value kind, ``cumulative`` when the file says year-to-date, ``single`` when it s
 single-month (当月), measure as written; ``from_line`` when the measure comes from the
 sheet's unit line, and is missing while that line names several) and its number
 (``value``; ``missing`` for ``—`` or empty cells; ``invalid`` for text that is not a
-number)."""
+number). A long sheet with code columns (``unit_code``, ``indicator_code``, as
+``export`` writes them) adds :data:`GIVEN_CODES`."""
+
+GIVEN_CODES = ("unit_code_given", "indicator_code_given")
+"""Record columns of the codes a long sheet writes beside the names (``""`` where a row
+leaves its code empty); a code decides over the name."""
 
 CHECK_COLUMNS = ("sheet", "row", "column", "raw", "unit_name", "indicator_name", "what", "stated")
 """Columns of :attr:`ParsedSheet.checks`: a stated 完成率 or 同比增长 (``what`` is
@@ -91,6 +97,9 @@ class ParsedSheet:
     """The period named in the title, if any."""
     unit_line: UnitLine | None = None
     """The line above the header that says what the figures are measured in."""
+    field_columns: dict[str, str] = field(default_factory=dict)
+    """Where a long sheet's names and codes stand: ``unit``, ``indicator``, ``unit_code``,
+    ``indicator_code`` → column letter."""
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -135,6 +144,8 @@ _LONG_FIELDS = {
     "kind": {"类型", "数据类型", "口径", "kind", "valuekind", "value_kind", "类别"},
     "cumulative": {"累计", "是否累计", "cumulative"},
     "measure": {"计量单位", "measure", "单位(计量)"},
+    "unit_code": {"unit_code", "unitcode", "单位代码", "单位编码"},
+    "indicator_code": {"indicator_code", "indicatorcode", "指标代码", "指标编码"},
 }
 _KINDS = {
     "实际": "actual",
@@ -222,7 +233,16 @@ def split_measure(header: str) -> tuple[str, str | None]:
 
 
 def parse_sheet(sheet: Sheet) -> ParsedSheet:
-    """Recognise the layout of ``sheet`` and read its figures."""
+    """Recognise the layout of ``sheet`` and read its figures; a figure whose cell does
+    not hold it (merged over several figures, an Excel error, a formula never
+    calculated) is reported."""
+    parsed = _parse(sheet)
+    found = _merged_figures(sheet, parsed.records) + _formula_figures(sheet, parsed.records)
+    return replace(parsed, issues=(*parsed.issues, *found)) if found else parsed
+
+
+def _parse(sheet: Sheet) -> ParsedSheet:
+    """:func:`parse_sheet` before its cells are checked."""
     long = _parse_long_columns(sheet)
     if long is not None:
         return long
@@ -243,6 +263,8 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
     line = find_unit_line(sheet, text, header_at)
     header = text.iloc[header_at]
     long_fields = _long_fields(header)
+    if long_fields is not None and _values_twice(header):
+        return _two_value_columns(sheet, header, header_at)
     missing = _missing_long_fields(header)
     if long_fields is None and missing:
         names = "、".join(_FIELD_NAMES[m][0] for m in missing)
@@ -267,8 +289,19 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
 
 
+_WIDE = 64
+"""Columns past which a sheet's cells are normalised in one go rather than column by
+column (a column costs a fixed overhead; a thousand of them add up to seconds)."""
+
+
 def _normalised(cells: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as trimmed NFKC text, ``""`` where empty (column by column)."""
+    """Every cell as trimmed NFKC text, ``""`` where empty (column by column, or all at
+    once for a sheet of many columns)."""
+    if cells.shape[1] > _WIDE and len(cells):
+        stacked = pd.concat([column for _, column in cells.items()], ignore_index=True)
+        flat = normalise_texts(stacked).to_numpy(dtype=object)
+        grid = flat.reshape(cells.shape[1], len(cells)).T
+        return pd.DataFrame(grid, index=cells.index, columns=cells.columns)
     columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(cells.shape[1])}
     text = pd.DataFrame(columns, index=cells.index)
     text.columns = cells.columns
@@ -332,6 +365,7 @@ def _missing_long_fields(header: pd.Series) -> list[str]:
     present = {
         name for name, words in _LONG_FIELDS.items() if any(_key(v) in words for v in header.values)
     }
+    present |= {name.removesuffix("_code") for name in present}  # a code stands for a name
     needed = ["unit", "indicator", "period", "value"]
     have = [n for n in needed if n in present]
     return [n for n in needed if n not in present] if len(have) >= 3 else []
@@ -345,7 +379,141 @@ def _long_fields(header: pd.Series) -> dict[str, int] | None:
             if name not in found and clean in words:
                 found[name] = position
                 break
+    for name in ("unit", "indicator"):  # codes alone: the code is the name written
+        if name not in found and f"{name}_code" in found:
+            found[name] = found[f"{name}_code"]
     return found if {"unit", "indicator", "period", "value"} <= set(found) else None
+
+
+def _value_columns(header: pd.Series) -> list[int]:
+    """The positions of the header cells that name a long sheet's figures."""
+    return [p for p, v in enumerate(header.values) if _key(v) in _LONG_FIELDS["value"]]
+
+
+def _values_twice(header: pd.Series) -> bool:
+    """Whether more than one column may hold the figures (数量 and 金额)."""
+    return len(_value_columns(header)) > 1
+
+
+def _two_value_columns(sheet: Sheet, header: pd.Series, header_at: int) -> ParsedSheet:
+    """A long sheet refused because it names two columns of figures: taking the first
+    could read quantities as amounts."""
+    positions = _value_columns(header)
+    cells = [f"{sheet.column_letter(p)}列“{header.iloc[p]}”" for p in positions]
+    cells_en = [f"column {sheet.column_letter(p)} '{header.iloc[p]}'" for p in positions]
+    found = issue(
+        ERROR,
+        "two_value_columns",
+        sheet.name,
+        f"数值列不止一个：{'、'.join(cells)}都可作数值。请只保留一列数值（其余列删除，"
+        "或改名为“备注”）后再上传。",
+        f"More than one column may hold the figures: {' and '.join(cells_en)}. Keep one "
+        "(delete the others or rename them, e.g. 备注) and upload again.",
+        sheet.row_number(header_at),
+        sheet.column_letter(positions[1]),
+        "、".join(header.iloc[p] for p in positions),
+    )
+    return ParsedSheet(sheet.name, "unknown", pd.DataFrame(columns=RECORD_COLUMNS), issues=(found,))
+
+
+def _merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """Merged ranges that give one value to several figures: an error each, at its
+    top-left cell (the value is not to be copied to every row)."""
+    if not sheet.merged or records.empty:
+        return []
+    rows = records["row"].to_numpy(dtype=np.int64)
+    letters = records["column"].to_numpy(dtype=object)
+    found = []
+    for top, left, bottom, right in sheet.merged:
+        first, last = sheet.row_number(top), sheet.row_number(bottom)
+        span = [sheet.column_letter(c) for c in range(left, right + 1)]
+        inside = np.flatnonzero((rows >= first) & (rows <= last) & np.isin(letters, span))
+        if len(inside) > 1:
+            found.append(_merged(sheet, records.iloc[inside[0]], (first, last, span), len(inside)))
+    return found[:50]
+
+
+def _merged(sheet: Sheet, figure: pd.Series, where: tuple, count: int) -> Issue:
+    first, last, span = where
+    cells = f"{span[0]}{first}:{span[-1]}{last}"
+    return issue(
+        ERROR,
+        "merged_value",
+        sheet.name,
+        f"单元格 {cells} 是合并单元格，一个数值 {figure['raw']} 要算作 {count} 个数据：合并的数值"
+        "不能复制给每一行。请取消合并，为每一行分别填写数值。",
+        f"Cells {cells} are merged: the one value {figure['raw']} would stand for {count} "
+        "figures. Unmerge them and give each row its own figure.",
+        first,
+        span[0],
+        figure["raw"],
+    )
+
+
+def _formula_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """Figures read as 0 or empty whose cell holds an Excel error or a formula without a
+    calculated result (a formula giving 0 in a calculated workbook: a warning)."""
+    if sheet.suspects is None or records.empty:
+        return []
+    values = records["value"].to_numpy(dtype=float)
+    doubtful = np.flatnonzero(records["missing"].to_numpy(dtype=bool) | (values == 0))
+    suspects = sheet.suspects() if len(doubtful) else {}
+    if not suspects:
+        return []
+    rows = records["row"].to_numpy(dtype=np.int64)
+    letters = records["column"].to_numpy(dtype=object)
+    found = []
+    for i in doubtful:
+        what = suspects.get((int(rows[i]), letters[i]))
+        if what is not None:
+            found.append(_formula_issue(sheet.name, int(rows[i]), letters[i], what))
+    return found[:50]
+
+
+def _formula_issue(name: str, row: int, column: str, what: tuple[str, str]) -> Issue:
+    kind, text = what
+    if kind == formulas.ERROR:
+        return excel_error(name, row, column, text)
+    if kind == formulas.UNCALCULATED:
+        return issue(
+            ERROR,
+            "formula_not_calculated",
+            name,
+            f"单元格的公式“={text}”没有保存计算结果：文件可能由程序生成，从未在 Excel 中计算过。"
+            "请在 Excel 中打开、重新计算并保存后再上传。",
+            f"The cell's formula '={text}' has no calculated result stored: the file was "
+            "probably written by a program and never calculated in Excel. Open it in Excel, "
+            "recalculate, save and upload again.",
+            row,
+            column,
+            f"={text}",
+        )
+    return issue(
+        WARNING,
+        "formula_zero",
+        name,
+        f"单元格的公式“={text}”结果为 0，按 0 导入：请核对这是真实数值。",
+        f"The cell's formula '={text}' gives 0, imported as 0: check that this is the figure.",
+        row,
+        column,
+        f"={text}",
+    )
+
+
+def _field_columns(sheet: Sheet, fields: dict[str, int]) -> dict[str, str]:
+    """The column letters of a long sheet's names and codes."""
+    named = ("unit", "indicator", "unit_code", "indicator_code")
+    return {name: sheet.column_letter(fields[name]) for name in named if name in fields}
+
+
+def _given_codes(fields: dict[str, int], column) -> dict[str, object]:
+    """:data:`GIVEN_CODES` of a long sheet, by ``column(position)``; none without code
+    columns."""
+    return {
+        f"{name}_code_given": column(fields[f"{name}_code"])
+        for name in ("unit", "indicator")
+        if f"{name}_code" in fields
+    }
 
 
 def _parse_long(
@@ -381,6 +549,7 @@ def _parse_long(
         said = pd.Series(_mapped(data.iloc[:, fields["cumulative"]], _key))
         records["cumulative"] = records["cumulative"].to_numpy() | said.isin(_TRUE).to_numpy()
         records["single"] = said.isin(_FALSE).to_numpy()
+    records = records.assign(**_given_codes(fields, lambda j: data.iloc[:, j].to_numpy()))
     own = data.iloc[:, fields["measure"]] if "measure" in fields else pd.Series("", data.index)
     records["measure"] = own.replace("", line.single if line else None).to_numpy(dtype=object)
     records["from_line"] = own.eq("").to_numpy() & (line is not None)
@@ -389,11 +558,13 @@ def _parse_long(
     issues += _bad_kinds(sheet, records, data, fields)
     issues += _bad_periods(sheet, records, data, fields)
     records = records[records["value_kind"].notna() & records["freq"].notna()]
+    given = [c for c in GIVEN_CODES if c in records]
     return ParsedSheet(
         sheet.name,
         "long",
-        records[list(RECORD_COLUMNS)].reset_index(drop=True),
+        records[[*RECORD_COLUMNS, *given]].reset_index(drop=True),
         issues=tuple(issues),
+        field_columns=_field_columns(sheet, fields),
     )
 
 
@@ -422,6 +593,8 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     fields = _long_fields(head.iloc[header_at])
     if fields is None:
         return None
+    if _values_twice(head.iloc[header_at]):
+        return _two_value_columns(sheet, head.iloc[header_at], header_at)
     line = find_unit_line(sheet, head, header_at)
     body = cells.iloc[header_at + 1 :]
     value_at = fields["value"]
@@ -452,7 +625,9 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     sub = period.mapped(np.array([p.sub if p else np.nan for p in periods]))
     data["year"] = year if np.isnan(year).any() else year.astype("int64")
     data["sub"] = sub if np.isnan(sub).any() else sub.astype("int64")
-    cumulative = period.mapped(np.array([bool(p.cumulative) if p else False for p in periods]))
+    cumulative = period.mapped(
+        np.array([bool(p.cumulative) if p else False for p in periods], dtype=bool)
+    )
     if "kind" in fields:
         kinds = columns[fields["kind"]]
         said = [_KINDS.get(_key(v), None if v else "actual") for v in kinds.texts]
@@ -463,8 +638,8 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     if "cumulative" in fields:
         flags = columns[fields["cumulative"]]
         keys = [_key(v) for v in flags.texts]
-        cumulative = cumulative | flags.mapped(np.array([k in _TRUE for k in keys]))
-        single = flags.mapped(np.array([k in _FALSE for k in keys]))
+        cumulative = cumulative | flags.mapped(np.array([k in _TRUE for k in keys], dtype=bool))
+        single = flags.mapped(np.array([k in _FALSE for k in keys], dtype=bool))
     data["cumulative"] = cumulative
     data["single"] = single
     raw_values = body.iloc[:, value_at] if every else body.iloc[rows, value_at]
@@ -475,6 +650,7 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
     data["measure"], data["from_line"] = _long_measures(
         None if at is None else columns.get(at), line, n
     )
+    data |= _given_codes(fields, lambda j: columns[j].categorical())
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
     issues: list[Issue] = []
@@ -484,7 +660,14 @@ def _parse_long_columns(sheet: Sheet) -> ParsedSheet | None:
             sheet, records, texts, fields
         )
         records = records[ok].reset_index(drop=True)
-    return ParsedSheet(sheet.name, "long", records, issues=tuple(issues), unit_line=line)
+    return ParsedSheet(
+        sheet.name,
+        "long",
+        records,
+        issues=tuple(issues),
+        unit_line=line,
+        field_columns=_field_columns(sheet, fields),
+    )
 
 
 def _long_measures(own: _Texts | None, line: UnitLine | None, n: int) -> tuple[object, np.ndarray]:
@@ -612,7 +795,9 @@ def _periods_of(values: pd.Series) -> pd.DataFrame:
             "freq": np.array([p.freq if p and p.year else None for p in parsed], object)[codes],
             "year": year if np.isnan(year).any() else year.astype("int64"),
             "sub": sub if np.isnan(sub).any() else sub.astype("int64"),
-            "cumulative": np.array([bool(p.cumulative) if p else False for p in parsed])[codes],
+            "cumulative": np.array(
+                [bool(p.cumulative) if p else False for p in parsed], dtype=bool
+            )[codes],
         }
     )
 
@@ -742,31 +927,30 @@ def _parse_wide(
     rows, totals, _end = _body_rows(text, header_at + 1, unit_col)
     title_indicator, title_measure = split_measure(_title_indicator(meta, sheet.name))
     measure, from_line = _column_measure(title_measure, line)
-    frames = []
-    for position, period in period_cols.items():
-        for kind, chosen in (("rows", rows), ("totals", totals)):
-            part = _cells_frame(sheet, cells, text, chosen, position, unit_col)
-            part["indicator_name"] = (
-                text.iloc[chosen, indicator_col].to_numpy()
-                if indicator_col is not None
-                else title_indicator
-            )
-            part = part.assign(
-                freq=period.freq,
-                year=period.year,
-                sub=period.sub,
-                cumulative=period.cumulative,
-                value_kind="actual",
-                single=bool(_SINGLE.search(header.iloc[position])),
-                measure=measure,
-                from_line=from_line,
-                part=kind,
-            )
-            frames.append(part)
-    allrec = pd.concat(frames, ignore_index=True)
-    allrec["row"] = allrec["row"].astype("int64")
-    records = allrec[allrec["part"] == "rows"][list(RECORD_COLUMNS)].reset_index(drop=True)
-    totals_f = allrec[allrec["part"] == "totals"][list(RECORD_COLUMNS)].reset_index(drop=True)
+    positions = list(period_cols)
+    periods = [period_cols[p] for p in positions]
+    per_column: dict[str, list] = {
+        "freq": [p.freq for p in periods],
+        "year": [p.year for p in periods],
+        "sub": [p.sub for p in periods],
+        "cumulative": [p.cumulative for p in periods],
+        "single": [bool(_SINGLE.search(header.iloc[p])) for p in positions],
+    }
+    parts = []
+    for chosen in (rows, totals):
+        part = _block(sheet, cells, text, chosen, positions, unit_col)
+        names = (
+            np.tile(text.iloc[chosen, indicator_col].to_numpy(dtype=object), len(positions))
+            if indicator_col is not None
+            else title_indicator
+        )
+        fixed = {"value_kind": "actual", "measure": measure, "from_line": from_line}
+        parts.append(
+            part.assign(indicator_name=names, **_repeated(per_column, len(chosen)), **fixed)[
+                list(RECORD_COLUMNS)
+            ]
+        )
+    records, totals_f = parts
     notes = []
     if indicator_col is None:
         notes.append(
@@ -778,8 +962,15 @@ def _parse_wide(
                 f"Indicator taken from the title or sheet name: '{title_indicator}'.",
             )
         )
+    named = {"unit": unit_col} | ({"indicator": indicator_col} if indicator_col is not None else {})
     return ParsedSheet(
-        sheet.name, "wide", records, totals=totals_f, issues=tuple(notes), period=title_period
+        sheet.name,
+        "wide",
+        records,
+        totals=totals_f,
+        issues=tuple(notes),
+        period=title_period,
+        field_columns=_field_columns(sheet, named),
     )
 
 
@@ -797,25 +988,60 @@ def _title_indicator(meta: str, sheet_name: str) -> str:
     return clean.strip(" ：:") or sheet_name
 
 
-def _cells_frame(
+_BLOCK_COLUMNS = (
+    "sheet", "row", "column", "raw", "unit_name", "value", "missing", "invalid", "percent",
+)  # fmt: skip
+
+
+def _block(
     sheet: Sheet,
     cells: pd.DataFrame,
     text: pd.DataFrame,
     rows: list[int],
-    column: int,
+    positions: list[int],
     unit_col: int,
 ) -> pd.DataFrame:
-    numbers = parse_numbers(cells.iloc[rows, column].reset_index(drop=True))
-    frame = pd.DataFrame(
+    """The cells of ``rows`` in the columns at ``positions``, one column after another,
+    read as numbers at once (a sheet of a thousand columns is one read, not a thousand):
+    :data:`_BLOCK_COLUMNS`, with the row's unit name."""
+    n, k = len(rows), len(positions)
+    if not n or not k:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in _BLOCK_COLUMNS})
+    numbers = parse_numbers(_stacked(cells, rows, positions))
+    units = _squeezed(text.iloc[rows, unit_col]).to_numpy(dtype=object)
+    letters = np.array([sheet.column_letter(p) for p in positions], dtype=object)
+    return pd.DataFrame(
         {
             "sheet": sheet.name,
-            "row": np.asarray(rows, dtype=np.int64) + sheet.first_row,
-            "column": sheet.column_letter(column),
-            "raw": text.iloc[rows, column].array,
-            "unit_name": _squeezed(text.iloc[rows, unit_col]).array,
+            "row": np.tile(np.asarray(rows, dtype=np.int64) + sheet.first_row, k),
+            "column": np.repeat(letters, n),
+            "raw": _stacked(text, rows, positions).array,
+            "unit_name": np.tile(units, k),
+            "value": numbers.value.to_numpy(),
+            "missing": numbers.missing.to_numpy(dtype=bool),
+            "invalid": numbers.invalid.to_numpy(dtype=bool),
+            "percent": numbers.percent.to_numpy(dtype=bool),
         }
     )
-    return _with_numbers(frame, numbers)
+
+
+def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.Series:
+    """The cells of ``rows`` in the columns at ``positions``, column after column."""
+    block = frame.iloc[rows, positions]
+    return pd.concat([column for _, column in block.items()], ignore_index=True)
+
+
+def _repeated(per_column: dict[str, list], n: int) -> dict[str, np.ndarray]:
+    """Each column's value repeated for its ``n`` cells, as :func:`_block` lists them."""
+    return {
+        name: np.repeat(np.array(values, dtype=object if _mixed(values) else None), n)
+        for name, values in per_column.items()
+    }
+
+
+def _mixed(values: list) -> bool:
+    """Whether ``values`` hold text or missing values (kept as objects, not cast)."""
+    return any(v is None or isinstance(v, str) for v in values)
 
 
 # --- report -------------------------------------------------------------------------------
@@ -855,7 +1081,8 @@ def _parse_report(
             sheet.row_number(header_at),
         )
     issues: list[Issue] = []
-    records, total_records, checks = [], [], []
+    figures: list[tuple[int, dict]] = []
+    checked: list[tuple[int, dict]] = []
     for position in range(text.shape[1]):
         if (
             position in serial
@@ -899,47 +1126,63 @@ def _parse_report(
             continue
         if column["role"] in ("month", "rank"):
             continue
-        data = _cells_frame(sheet, cells, text, rows, position, unit_col)
-        data["indicator_name"] = column["indicator"]
-        if column["role"] in ("completion", "growth"):
-            percent = data["percent"] | (data["value"].abs() > 3)
-            checks.append(
-                pd.DataFrame(
-                    {
-                        "sheet": sheet.name,
-                        "row": data["row"],
-                        "column": letter,
-                        "raw": data["raw"],
-                        "unit_name": data["unit_name"],
-                        "indicator_name": column["indicator"],
-                        "what": column["role"],
-                        "stated": np.where(percent, data["value"] / 100.0, data["value"]),
-                    }
-                )
-            )
-            continue
-        keys = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
-        fields = {k: column[k] for k in keys} | {"single": False}
-        records.append(data.assign(**fields))
-        if totals:
-            total = _cells_frame(sheet, cells, text, totals, position, unit_col)
-            total_records.append(total.assign(indicator_name=column["indicator"], **fields))
-    records_f = (
-        pd.concat(records, ignore_index=True)[list(RECORD_COLUMNS)]
-        if records
-        else pd.DataFrame(columns=RECORD_COLUMNS)
-    )
-    totals_f = (
-        pd.concat(total_records, ignore_index=True)[list(RECORD_COLUMNS)]
-        if total_records
-        else pd.DataFrame(columns=RECORD_COLUMNS)
-    )
-    checks_f = (
-        pd.concat(checks, ignore_index=True) if checks else pd.DataFrame(columns=CHECK_COLUMNS)
-    )
+        (checked if column["role"] in ("completion", "growth") else figures).append(
+            (position, column)
+        )
+    records_f = _report_records(sheet, cells, text, rows, unit_col, figures)
+    totals_f = _report_records(sheet, cells, text, totals, unit_col, figures)
+    checks_f = _report_checks(sheet, cells, text, rows, unit_col, checked)
     return ParsedSheet(
-        sheet.name, "report", records_f, checks_f, totals_f, tuple(issues), title_period
+        sheet.name,
+        "report",
+        records_f,
+        checks_f,
+        totals_f,
+        tuple(issues),
+        title_period,
+        field_columns=_field_columns(sheet, {"unit": unit_col}),
     )
+
+
+_FIGURE_FIELDS = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
+"""What a report column of figures says of each of its cells (:func:`_report_column`)."""
+
+
+def _report_records(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    rows: list[int],
+    unit_col: int,
+    columns: list[tuple[int, dict]],
+) -> pd.DataFrame:
+    """The figures of ``rows`` in the report ``columns`` (position, what it holds)."""
+    block = _block(sheet, cells, text, rows, [p for p, _ in columns], unit_col)
+    per_column = {k: [c[k] for _, c in columns] for k in ("indicator", *_FIGURE_FIELDS)}
+    fields = _repeated(per_column, len(rows) if columns else 0)
+    return block.assign(indicator_name=fields.pop("indicator"), single=False, **fields)[
+        list(RECORD_COLUMNS)
+    ]
+
+
+def _report_checks(
+    sheet: Sheet,
+    cells: pd.DataFrame,
+    text: pd.DataFrame,
+    rows: list[int],
+    unit_col: int,
+    columns: list[tuple[int, dict]],
+) -> pd.DataFrame:
+    """The stated completion rates and growth of ``rows`` in the report ``columns``, as
+    fractions (``52%``, or a bare number above 3, is a percentage)."""
+    data = _block(sheet, cells, text, rows, [p for p, _ in columns], unit_col)
+    per_column = {"indicator_name": [c["indicator"] for _, c in columns]}
+    per_column["what"] = [c["role"] for _, c in columns]
+    fields = _repeated(per_column, len(rows) if columns else 0)
+    value = data["value"].to_numpy(dtype=float)
+    percent = data["percent"].to_numpy(dtype=bool) | (np.abs(value) > 3)
+    stated = np.where(percent, value / 100.0, value)
+    return data.assign(**fields, stated=stated)[list(CHECK_COLUMNS)]
 
 
 def _report_column(

@@ -5,6 +5,9 @@ Report sheets write 东城街道办事处 where the database says 东城街道, 
 the Chinese or English name after normalising (full-width, spaces, administrative
 suffixes); then a near match (containment or string similarity) that the analyst must
 confirm. Anything else is unknown and may be created as new.
+
+A qualifier in brackets is never set aside silently: 东城街道（新区） may be another place
+than 东城街道, so it is a near match to confirm.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 EXACT, PROFILE, NEAR, UNKNOWN = "exact", "profile", "near", "unknown"
-MATCH_COLUMNS = ("name", "code", "how", "score", "suggestion")
+AMBIGUOUS = "ambiguous"
+MATCH_COLUMNS = ("name", "code", "how", "score", "suggestion", "candidates")
 """Columns of :func:`match_names`: the name as written, the matched code (``None`` unless
-``how`` is ``exact`` or ``profile``), how it matched, a similarity score in [0, 1], and
-for near matches the suggested code the analyst should confirm."""
+``how`` is ``exact`` or ``profile``), how it matched, a similarity score in [0, 1], for
+near matches the suggested code the analyst should confirm, and for a name that several
+units or indicators share (``ambiguous``) their codes, one of which the analyst picks."""
 
 _SUFFIXES = re.compile(r"(办事处|人民政府|政府|街道办|党工委|管委会|委员会)$")
 _NEAR_THRESHOLD = 0.75
@@ -31,10 +36,11 @@ def normalise_name(name: object) -> str:
 
     >>> normalise_name("东城街道办事处"), normalise_name(" 黄楼镇人民政府 "), normalise_name("ＧＤＰ")
     ('东城街道', '黄楼镇', 'gdp')
+    >>> normalise_name("东城街道（新区）")  # the qualifier stays: a near match at best
+    '东城街道(新区)'
     """
     text = unicodedata.normalize("NFKC", "" if name is None else str(name))
     text = re.sub(r"\s+", "", text).lower()
-    text = re.sub(r"[(（][^)）]*[)）]$", "", text) if not text.startswith(("(", "（")) else text
     previous = None
     while previous != text:
         previous, text = text, _SUFFIXES.sub("", text)
@@ -43,14 +49,27 @@ def normalise_name(name: object) -> str:
     return text
 
 
-def _reference_keys(reference: pd.DataFrame) -> dict[str, str]:
-    keys: dict[str, str] = {}
+def _reference_keys(reference: pd.DataFrame) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """The codes each name stands for: by the name as written (full-width, spaces and
+    case aside) and by its comparable form (:func:`normalise_name`)."""
+    written: dict[str, set[str]] = {}
+    comparable: dict[str, set[str]] = {}
     for column in ("code", "name_en", "name_zh"):
         if column in reference:
             for code, value in zip(reference["code"], reference[column], strict=True):
                 if isinstance(value, str) and value:
-                    keys.setdefault(normalise_name(value), code)
-    return keys
+                    written.setdefault(_plain(value), set()).add(code)
+                    comparable.setdefault(normalise_name(value), set()).add(code)
+    return _sorted(written), _sorted(comparable)
+
+
+def _plain(name: str) -> str:
+    """A name as written, full-width characters, spaces and case aside."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()
+
+
+def _sorted(keys: dict[str, set[str]]) -> dict[str, tuple]:
+    return {key: tuple(sorted(codes)) for key, codes in keys.items()}
 
 
 def match_names(
@@ -77,6 +96,12 @@ def match_names(
     >>> ref = pd.DataFrame({"code": ["JD01", "XZ01"], "name_zh": ["东城街道", "黄楼镇"]})
     >>> match_names(["东城街道办事处", "黄楼", "新区"], ref)[["name", "code", "how", "suggestion"]].values.tolist()
     [['东城街道办事处', 'JD01', 'exact', None], ['黄楼', None, 'near', 'XZ01'], ['新区', None, 'unknown', None]]
+
+    A name two share matches neither; their codes are the candidates:
+
+    >>> twins = pd.DataFrame({"code": ["INFRA", "P4_INFRA"], "name_zh": ["基础设施投资"] * 2})
+    >>> match_names(["基础设施投资"], twins)[["code", "how", "candidates"]].values.tolist()
+    [[None, 'ambiguous', ('INFRA', 'P4_INFRA')]]
     """
     keys = _reference_keys(reference)
     known_codes = set(reference["code"]) if "code" in reference else set()
@@ -92,31 +117,50 @@ def _distinct(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _match_one(name: str, keys: dict[str, str], profile: dict[str, str]) -> tuple:
+def _match_one(
+    name: str, keys: tuple[dict[str, tuple], dict[str, tuple]], profile: dict[str, str]
+) -> tuple:
+    """One name's row of :func:`match_names`: the profile's code; else the one code the
+    name as written stands for, else its comparable form (several codes: ambiguous);
+    else the nearest name, to confirm."""
     key = normalise_name(name)
     if key in profile:
-        return name, profile[key], PROFILE, 1.0, None
-    if key in keys:
-        return name, keys[key], EXACT, 1.0, None
-    best_code, best_score = None, 0.0
-    for candidate, code in keys.items():
+        return name, profile[key], PROFILE, 1.0, None, None
+    written, comparable = keys
+    codes = written.get(_plain(name)) or comparable.get(key)
+    if codes:
+        if len(codes) > 1:
+            return name, None, AMBIGUOUS, 1.0, None, codes
+        return name, codes[0], EXACT, 1.0, None, None
+    best_codes: tuple[str, ...] = ()
+    best_score = 0.0
+    for candidate, codes in comparable.items():
         score = _similarity(key, candidate)
         if score > best_score:
-            best_code, best_score = code, score
-    if best_score >= _NEAR_THRESHOLD:
-        return name, None, NEAR, round(best_score, 3), best_code
-    return name, None, UNKNOWN, round(best_score, 3), None
+            best_codes, best_score = codes, score
+    if best_codes and best_score >= _NEAR_THRESHOLD:
+        return name, None, NEAR, round(best_score, 3), best_codes[0], best_codes
+    return name, None, UNKNOWN, round(best_score, 3), None, None
 
 
 _ADMIN_SUFFIX = re.compile(r"(街道|镇|乡|社区|村|区|县|市)$")
+_QUALIFIER = re.compile(r"(?<=.)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
+"""A trailing qualifier in brackets, as names come after :func:`normalise_name`."""
 
 
 def _similarity(a: str, b: str) -> float:
     """Containment counts as a strong match (黄楼 in 黄楼镇); otherwise difflib's ratio.
 
-    Administrative suffixes are set aside first: 新城街道 and 东城街道 share 街道 but are
-    different places, so their similarity is that of 新城 and 东城.
+    A name that is another with a qualifier in brackets (东城街道(新区) and 东城街道) is
+    a strong near match, never the same name. Administrative suffixes are set aside
+    first: 新城街道 and 东城街道 share 街道 but are different places, so their similarity
+    is that of 新城 and 东城.
+
+    >>> _similarity("东城街道(新区)", "东城街道"), _similarity("东城街道", "西城街道")
+    (0.95, 0.5)
     """
+    if a != b and _QUALIFIER.sub("", a) == _QUALIFIER.sub("", b):
+        return 0.95
     a, b = _ADMIN_SUFFIX.sub("", a) or a, _ADMIN_SUFFIX.sub("", b) or b
     if a == b:
         return 0.99

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gc
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -33,19 +35,30 @@ from python_calamine import (
 )
 
 from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer.formulas import Suspects, suspect_cells
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+UPLOAD_LIMIT_MB = 50
+"""The largest file the importer takes, in megabytes of 1024 × 1024 bytes as Streamlit
+counts them: the upload page passes it to its file uploader, ``.streamlit/config.toml``
+sets ``server.maxUploadSize`` to it (a test holds the two equal) and :class:`Limits`
+refuses a larger file from the command line."""
 
 
 @dataclass(frozen=True)
 class Limits:
     """What a single upload may hold; past these the file is refused before parsing."""
 
-    max_bytes: int = 200 * 1024 * 1024
+    max_bytes: int = UPLOAD_LIMIT_MB * 1024 * 1024
     """File size."""
     max_rows: int = 2_000_000
     """Rows in one sheet."""
+    max_columns: int = 1_000
+    """Columns in one sheet: a monthly series over 80 years, or 200 indicators of five
+    columns each. Excel's 16,384 columns of a stray cell far to the right are refused
+    before any column is read."""
     max_sheets: int = 50
     """Sheets in one workbook."""
     max_unzip_ratio: float = 200.0
@@ -68,6 +81,13 @@ class Sheet:
     """The spreadsheet column index of ``cells``' first column (0 = A)."""
     notes: tuple[str, ...] = field(default=())
     """What reading noticed, e.g. the detected encoding."""
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    """Merged ranges of more than one cell, as positions in ``cells``: (top, left,
+    bottom, right). Their cells all hold the top-left value."""
+    suspects: Callable[[], Suspects] | None = field(default=None, repr=False, compare=False)
+    """The cells whose stored value is not a calculated figure (an Excel error, a formula
+    never calculated), read from the workbook when first asked (:mod:`.formulas`);
+    ``None`` where the format cannot tell (CSV, xls)."""
 
     def row_number(self, position: int) -> int:
         """The Excel row number of a positional row."""
@@ -92,17 +112,43 @@ def column_letter(index: int) -> str:
     return letters
 
 
+class ReadError(ValidationError):
+    """A file refused while reading it, with an issue code and where in the file the
+    reason stands, as far as it is known (row 1-based, column as a letter)."""
+
+    def __init__(
+        self,
+        code: str,
+        zh: str,
+        en: str,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        super().__init__(zh, en)
+        self.code, self.sheet, self.row, self.column, self.value = code, sheet, row, column, value
+
+
 def _refuse(zh: str, en: str) -> ValidationError:
     return ValidationError(zh, en)
+
+
+_MB = 1024 * 1024
 
 
 def read_file(data: bytes, file_name: str, limits: Limits | None = None) -> list[Sheet]:
     """Every sheet of a spreadsheet or CSV/TSV file given as bytes."""
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise _refuse(
-            f"文件 {file_name} 大小 {len(data) / 1e6:.1f} MB，超过上限 {limits.max_bytes / 1e6:.0f} MB。",
-            f"File {file_name} is {len(data) / 1e6:.1f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit.",
+        size, limit = len(data) / _MB, limits.max_bytes / _MB
+        raise ReadError(
+            "file_too_large",
+            f"文件 {file_name} 大小 {size:.1f} MB，超过上限 {limit:.0f} MB。",
+            f"File {file_name} is {size:.1f} MB, over the {limit:.0f} MB limit.",
+            sheet=file_name,
+            value=f"{size:.1f} MB",
         )
     if not data:
         raise _refuse(f"文件 {file_name} 是空的。", f"File {file_name} is empty.")
@@ -156,7 +202,13 @@ def _read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
                 f"文件 {file_name} 有 {len(names)} 个工作表，超过上限 {limits.max_sheets}。",
                 f"File {file_name} has {len(names)} sheets, over the limit of {limits.max_sheets}.",
             )
-        return [_sheet(book, name, limits, file_name) for name in names]
+        sheets = [_sheet(book, name, limits, file_name) for name in names]
+        if not data.startswith(b"PK"):
+            return sheets
+        return [
+            replace(s, suspects=functools.cache(partial(suspect_cells, data, s.name)))
+            for s in sheets
+        ]
     except PasswordError as exc:
         raise _refuse(
             f"文件 {file_name} 设有密码，请取消密码后再上传。",
@@ -176,16 +228,26 @@ def _sheet(book: CalamineWorkbook, name: str, limits: Limits, file_name: str) ->
             f"工作表“{name}”有 {raw.height} 行，超过上限 {limits.max_rows} 行。",
             f"Sheet '{name}' has {raw.height} rows, over the limit of {limits.max_rows}.",
         )
+    _check_width(raw.width, limits, name)
     with _collector_paused():
         rows = raw.to_python()
         cells = _cells(rows)
         del rows
     start = raw.start or (0, 0)
+    merged = []
     for (r0, c0), (r1, c1) in raw.merged_cell_ranges or []:
         top, left = r0 - start[0], c0 - start[1]
         if 0 <= top < len(cells) and 0 <= left < cells.shape[1]:
             cells.iloc[top : r1 - start[0] + 1, left : c1 - start[1] + 1] = cells.iat[top, left]
-    return Sheet(name=name, cells=cells, first_row=start[0] + 1, first_col=start[1])
+            if (r1, c1) != (r0, c0):
+                merged.append((top, left, r1 - start[0], c1 - start[1]))
+    return Sheet(
+        name=name,
+        cells=cells,
+        first_row=start[0] + 1,
+        first_col=start[1],
+        merged=tuple(merged),
+    )
 
 
 @contextmanager
@@ -221,22 +283,49 @@ def _cells(rows: list[list]) -> pd.DataFrame:
 _PLAUSIBLE = 0.97
 
 
+def _check_width(width: int, limits: Limits, sheet: str) -> None:
+    """Refuse a sheet wider than :attr:`Limits.max_columns` before reading its columns."""
+    if width > limits.max_columns:
+        raise ReadError(
+            "too_many_columns",
+            f"工作表“{sheet}”有 {width:,} 列，超过上限 {limits.max_columns:,} 列：报表没有这么多列，"
+            "请删除多余的列（包括远处带格式或内容的空列）后再上传。",
+            f"Sheet '{sheet}' has {width:,} columns, over the limit of {limits.max_columns:,}: "
+            "delete the extra columns (including far-off columns holding formatting or a stray "
+            "value) and upload again.",
+            sheet=sheet,
+            value=f"{width:,}",
+        )
+
+
+_MARKS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"), (b"\xff\xfe", "utf-16", "UTF-16"),
+          (b"\xfe\xff", "utf-16", "UTF-16"))  # fmt: skip
+"""Byte-order marks, the encoding each names, and its name as an analyst knows it."""
+
+
 def decode(data: bytes, file_name: str) -> tuple[str, str]:
     """Text and encoding: byte-order mark, else strict UTF-8, else GB18030.
 
     Chinese Excel saves CSV as GBK without a BOM; GB18030 is its superset. Bytes that
-    decode under none of these, or decode to implausible text, are refused.
+    decode under none of these, or decode to implausible text, are refused, as are bytes
+    that break the encoding their byte-order mark names.
 
     >>> decode("单位,数值".encode("gbk"), "a.csv")
     ('单位,数值', 'gb18030')
+    >>> try:
+    ...     decode(b"\\xef\\xbb\\xbf" + "单位".encode("gbk"), "b.csv")
+    ... except ReadError as exc:
+    ...     exc.code, exc.row, exc.value
+    ('bad_encoding', 1, 'B5 A5 CE BB')
     """
-    for bom, encoding in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
+    for bom, encoding, label in _MARKS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            # UTF-8 after its mark, so that a decoding error's offset is into ``payload``
+            payload = data[len(bom) :] if encoding == "utf-8-sig" else data
+            try:
+                return payload.decode(encoding.removesuffix("-sig")), encoding
+            except UnicodeDecodeError as exc:
+                raise _broken_mark(payload, exc, label, file_name) from exc
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -248,6 +337,23 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
         f"无法识别文件 {file_name} 的字符编码：请在 Excel 中另存为“CSV UTF-8”或 GBK 编码的 CSV。",
         f"Cannot tell the character encoding of {file_name}: save it from Excel as "
         "'CSV UTF-8' or as GBK CSV.",
+    )
+
+
+def _broken_mark(data: bytes, exc: UnicodeDecodeError, label: str, file_name: str) -> ReadError:
+    """The file's byte-order mark names ``label`` but its bytes at ``exc`` are not."""
+    line = data[: exc.start].decode(exc.encoding, errors="replace").count("\n") + 1
+    found = data[exc.start : exc.start + 4].hex(" ").upper()
+    return ReadError(
+        "bad_encoding",
+        f"文件 {file_name} 开头标明是 {label} 编码，但第{line}行的字节（{found}）不是 {label}："
+        "文件可能被截断，或混入了其他编码（如 GBK）的内容。请在 Excel 中另存为“CSV UTF-8”后再上传。",
+        f"File {file_name} starts with a {label} byte-order mark, but the bytes in line {line} "
+        f"({found}) are not {label}: the file may be cut short or mix in another encoding "
+        "(such as GBK). Save it from Excel as 'CSV UTF-8' and upload again.",
+        sheet=file_name,
+        row=line,
+        value=found,
     )
 
 
@@ -272,22 +378,161 @@ def _cjkish(ch: str) -> bool:
 
 
 def _read_text(data: bytes, file_name: str, delimiter: str | None, limits: Limits) -> Sheet:
-    found = _read_utf8(data, delimiter)
+    found = _read_utf8(data, delimiter, file_name, limits)
+    text = None
     if found is None:
         text, encoding = decode(data, file_name)
         delimiter = delimiter or _sniff(text)
-        frame = _parse_delimited(text, delimiter)
+        frame = _parse_delimited(text, delimiter, file_name, limits)
     else:
-        frame, encoding = found
+        frame, encoding, delimiter = found
+    _check_width(frame.shape[1], limits, file_name)
     if len(frame) > limits.max_rows:
         raise _refuse(
             f"文件 {file_name} 有 {len(frame)} 行，超过上限 {limits.max_rows} 行。",
             f"File {file_name} has {len(frame)} rows, over the limit of {limits.max_rows}.",
         )
+    if b'"' in data and _has_line_break(frame):  # only a quoted cell holds a line break
+        text = text if text is not None else decode(data, file_name)[0]
+        _check_quotes(text, delimiter, frame.shape[1], file_name)
     if not frame.empty and frame.dtypes.eq(object).all():  # Arrow's text columns come with
         frame = frame.where(frame.ne(""), None)  # empty cells missing already
     frame.columns = np.arange(frame.shape[1])
     return Sheet(name=Path(file_name).stem, cells=frame, notes=(f"encoding: {encoding}",))
+
+
+# --- what the csv module cannot read, or reads wrongly ------------------------------------
+
+
+def _reader(text: str, delimiter: str, file_name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each row of ``text`` with the line it starts on; every line ending counts (CR-only
+    ones too, as old Mac Excel writes them). A row the csv module cannot read is
+    refused, naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise _unreadable_line(text, delimiter, file_name, start, exc) from exc
+
+
+def _rows(text: str, delimiter: str, file_name: str) -> list[list[str]]:
+    """Every row of ``text`` (:func:`_reader`)."""
+    return [row for _line, row in _reader(text, delimiter, file_name)]
+
+
+def _width(text: str, delimiter: str, file_name: str) -> int:
+    """The most fields a row of the beginning of ``text`` has (at least 1)."""
+    return max((len(row) for row in _rows(text[:200_000], delimiter, file_name)), default=1)
+
+
+def _unreadable_line(
+    text: str, delimiter: str, file_name: str, line: int, exc: csv.Error
+) -> ReadError:
+    """What the csv module could not read at ``line``: a cell too long, or anything else."""
+    if "field larger than field limit" not in str(exc):
+        return ReadError(
+            "unreadable_line",
+            f"文件 {file_name} 第{line}行无法按 CSV 格式读取（{exc}）：请在 Excel 中打开后另存为 CSV 再上传。",
+            f"Line {line} of {file_name} cannot be read as CSV ({exc}): open the file in "
+            "Excel, save it as CSV and upload again.",
+            sheet=file_name,
+            row=line,
+        )
+    limit = csv.field_size_limit()
+    position = _long_cell(text, line, delimiter, limit)
+    column = column_letter(position) if position is not None else None
+    return ReadError(
+        "cell_too_long",
+        f"文件 {file_name} 第{line}行{column or ''}列有一个超过 {limit:,} 个字符的单元格，"
+        "这不是报表数据：请删除该单元格的内容后再上传。",
+        f"Line {line}{f', column {column}' if column else ''} of {file_name} holds a cell of "
+        f"more than {limit:,} characters, which is no report figure: delete its content and "
+        "upload again.",
+        sheet=file_name,
+        row=line,
+        column=column,
+    )
+
+
+def _long_cell(text: str, line: int, delimiter: str, limit: int) -> int | None:
+    """The position of the first field longer than ``limit`` in ``line`` of ``text``
+    (split at every delimiter, quoted or not); ``None`` if there is none."""
+    for number, content in enumerate(io.StringIO(text, newline=""), start=1):
+        if number == line:
+            fields = content.split(delimiter)
+            return next((i for i, f in enumerate(fields) if len(f) > limit), None)
+    return None
+
+
+def _has_line_break(frame: pd.DataFrame) -> bool:
+    """Whether a cell holds a line break."""
+    texts = [
+        c for _, c in frame.items() if c.dtype == object or isinstance(c.dtype, pd.StringDtype)
+    ]
+    return any(bool(c.str.contains("[\r\n]", regex=True, na=False).any()) for c in texts)
+
+
+def _check_quotes(text: str, delimiter: str, width: int, file_name: str) -> None:
+    """Refuse a quote left open: a cell whose lines read like rows of the file (half as
+    many delimiters as a row has, or more) swallowed them, and so does a quote still
+    open at the end of the file; their figures would silently go.
+
+    A note written over two lines in Excel (Alt+Enter) is one quoted cell with a line
+    break and (almost) no delimiters; that stays a cell.
+    """
+    fields = max(1, width // 2)
+    last: tuple[int, list[str]] | None = None
+    for line, row in _reader(text, delimiter, file_name):
+        last = line, row
+        for position, cell in enumerate(row):
+            swallowed = _swallowed(cell, delimiter, fields)
+            if swallowed:
+                raise _unclosed(file_name, line, position, cell, swallowed)
+    if last is not None and _open_at_end(text, delimiter, last[0]):
+        line, row = last
+        position = next((i for i, c in enumerate(row) if "\n" in c or "\r" in c), len(row) - 1)
+        raise _unclosed(file_name, line, position, row[position], row[position].count("\n"))
+
+
+def _swallowed(cell: str, delimiter: str, fields: int) -> int:
+    """How many of a cell's lines hold ``fields`` delimiters or more (0 without a break)."""
+    if "\n" not in cell and "\r" not in cell:
+        return 0
+    return sum(line.count(delimiter) >= fields for line in cell.splitlines())
+
+
+def _open_at_end(text: str, delimiter: str, line: int) -> bool:
+    """Whether the row starting at ``line`` ends inside quotes at the end of ``text``."""
+    lines = io.StringIO(text, newline="")
+    for _ in range(line - 1):
+        lines.readline()
+    strict = csv.reader(lines, delimiter=delimiter, strict=True)
+    try:
+        next(strict, None)
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _unclosed(file_name: str, line: int, position: int, cell: str, swallowed: int) -> ReadError:
+    column = column_letter(position)
+    shown = cell.splitlines()[0][:40] if cell.splitlines() else ""
+    return ReadError(
+        "unclosed_quote",
+        f"文件 {file_name} 第{line}行{column}列“{shown}”的引号没有闭合：其后 {swallowed} 行被读进了"
+        "这一个单元格，这些行的数据会丢失。请在 Excel 中检查该单元格（例如备注里的双引号），改正后再上传。",
+        f"The quote opened in line {line}, column {column} of {file_name} ('{shown}') is never "
+        f"closed: the {swallowed} lines after it were read into that one cell and their "
+        "figures would be lost. Check the cell in Excel (a double quote in a note, say), "
+        "correct it and upload again.",
+        sheet=file_name,
+        row=line,
+        column=column,
+        value=shown,
+    )
 
 
 def _sniff(text: str) -> str:
@@ -302,10 +547,13 @@ _HEAD_BYTES = 800_000
 :func:`_parse_delimited` reads its width from (a character takes at most four bytes)."""
 
 
-def _read_utf8(data: bytes, delimiter: str | None) -> tuple[pd.DataFrame, str] | None:
+def _read_utf8(
+    data: bytes, delimiter: str | None, file_name: str, limits: Limits
+) -> tuple[pd.DataFrame, str, str] | None:
     """A rectangular UTF-8 file read by Arrow straight from its bytes, with the encoding
-    :func:`decode` would name; ``None`` for anything else (another encoding, an uneven or
-    blank line, implausible text), which :func:`decode` and :func:`_parse_delimited` read.
+    :func:`decode` would name and the delimiter; ``None`` for anything else (another
+    encoding, an uneven or blank line, implausible text), which :func:`decode` and
+    :func:`_parse_delimited` read.
 
     Only the beginning is decoded here, to sniff the delimiter, count the fields and
     judge plausibility exactly as they do; Arrow checks that every cell is UTF-8.
@@ -324,12 +572,10 @@ def _read_utf8(data: bytes, delimiter: str | None) -> tuple[pd.DataFrame, str] |
     if not head.strip() or (encoding == "utf-8" and not _plausible(head)):
         return None
     delimiter = delimiter or _sniff(head)
-    width = max(
-        (len(row) for row in csv.reader(io.StringIO(head[:200_000]), delimiter=delimiter)),
-        default=1,
-    )
+    width = _width(head, delimiter, file_name)
     if width <= 1:
         return None
+    _check_width(width, limits, file_name)
     table = _arrow_table(payload, delimiter, width)
     if table is None:
         return None
@@ -337,7 +583,7 @@ def _read_utf8(data: bytes, delimiter: str | None) -> tuple[pd.DataFrame, str] |
     # text. Only then is the whole text searched for one.
     if (_empty_row(table) or b'"' in payload) and _has_blank_line(payload):
         return None
-    return _arrow_frame(table), encoding
+    return _arrow_frame(table), encoding, delimiter
 
 
 def _empty_row(table: pa.Table) -> bool:
@@ -360,7 +606,9 @@ def _has_blank_line(payload: bytes | str) -> bool:
     return b"\r" in payload and (b"\r\n\r\n" in payload or b"\r\r" in payload)
 
 
-def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
+def _parse_delimited(
+    text: str, delimiter: str, file_name: str = "", limits: Limits | None = None
+) -> pd.DataFrame:
     """A rectangle of strings; title and footnote lines may have fewer fields than data.
 
     A rectangular file (every line as wide as the widest, no blank lines) is read by
@@ -370,8 +618,8 @@ def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
     """
     if not text.strip():
         return pd.DataFrame()
-    head = list(csv.reader(io.StringIO(text[:200_000]), delimiter=delimiter))
-    width = max((len(row) for row in head), default=1)
+    width = _width(text, delimiter, file_name)
+    _check_width(width, limits or Limits(), file_name)
     blank = _has_blank_line(text)
     fast = (
         _arrow_delimited(text.encode("utf-8"), delimiter, width)
@@ -392,7 +640,7 @@ def _parse_delimited(text: str, delimiter: str) -> pd.DataFrame:
             engine="c",
         )
     except pd.errors.ParserError:  # a later line is wider than the first ones
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        rows = _rows(text, delimiter, file_name)
         return pd.DataFrame(rows, dtype=object).fillna("")
     return frame.astype(object)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,14 +23,16 @@ from bxgc_metrics.importer import unit_line, validate
 from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
 from bxgc_metrics.importer.layouts import CHECK_COLUMNS, RECORD_COLUMNS, ParsedSheet, parse_sheet
 from bxgc_metrics.importer.matching import (
+    AMBIGUOUS,
     EXACT,
     NEAR,
     PROFILE,
     UNKNOWN,
     guess_unit_kind,
     match_names,
+    normalise_name,
 )
-from bxgc_metrics.importer.reading import Limits, read_file
+from bxgc_metrics.importer.reading import Limits, ReadError, read_file
 from bxgc_metrics.store import BatchResult, PreparedObservations, Store, categorical_text
 
 Progress = Callable[[float, str], None]
@@ -141,7 +144,7 @@ def analyse(
     try:
         sheets = read_file(data, file_name, limits)
     except ValidationError as exc:
-        return _failed_plan(file_name, sha, issue(ERROR, "unreadable", file_name, exc.zh, exc.en))
+        return _failed_plan(file_name, sha, _read_issue(exc, file_name))
     if sheet is not None:
         sheets = [s for s in sheets if s.name == sheet]
         if not sheets:
@@ -162,6 +165,7 @@ def analyse(
     records = _concat([p.records for p in parsed], RECORD_COLUMNS)
     missing = records["missing"].to_numpy(dtype=bool)
     figures = records[~missing] if missing.any() else records
+    issues += validate.missing_markers(records[missing]) if missing.any() else []
     summaries = tuple(
         SheetSummary(p.sheet, p.layout, int((~p.records["missing"]).sum())) for p in parsed
     )
@@ -213,18 +217,22 @@ def _analyse_sheets(
     """:func:`analyse` from matching on, on one connection to the store."""
     confirmed = _confirmed(store, profile, mapping)
     units, indicators = store.units(), store.indicators()
-    unit_m = match_names(figures["unit_name"], units, confirmed.get("units"))
-    ind_m = match_names(figures["indicator_name"], indicators, confirmed.get("indicators"))
+    given = {what: _given(figures, what) for what in ("unit", "indicator")}
+    unit_m = match_names(_named(figures, "unit", given), units, confirmed.get("units"))
+    ind_m = match_names(
+        _named(figures, "indicator", given), indicators, confirmed.get("indicators")
+    )
     lines = {p.sheet: p.unit_line for p in parsed if p.unit_line is not None}
-    known = _stored_measures(ind_m, indicators, create_missing)
+    known = _given_measures(figures, given["indicator"], indicators)
+    known |= _stored_measures(ind_m, indicators, create_missing)
     figures, choices, found = unit_line.decide(figures, lines, known, measures)
     issues += found
-    new_units, new_inds, found = _unresolved(
-        unit_m, ind_m, figures, units, indicators, create_missing, file_name
-    )
+    where = _Where(figures, given, {p.sheet: p.field_columns for p in parsed})
+    reference = {"unit": units, "indicator": indicators}
+    new_units, new_inds, found = _unresolved(unit_m, ind_m, where, reference, create_missing)
     issues += found
     all_inds = pd.concat([indicators, new_inds], ignore_index=True) if len(new_inds) else indicators
-    mapped = _attach(figures, unit_m, ind_m, new_units, new_inds, all_inds)
+    mapped = _attach(figures, unit_m, ind_m, given, all_inds)
     open_ = unit_line.undecided(mapped)
     mapped = mapped[~open_] if open_.any() else mapped  # asked about: not checked yet
     report(0.65, "validating")
@@ -284,6 +292,14 @@ def commit(
 def _failed_plan(file_name: str, sha: str, found: Issue) -> ImportPlan:
     empty = pd.DataFrame()
     return ImportPlan(file_name, sha, (), empty, empty, (found,), empty, empty)
+
+
+def _read_issue(exc: ValidationError, file_name: str) -> Issue:
+    """The file refused while reading, where in it as far as the reader could tell."""
+    if not isinstance(exc, ReadError):
+        return issue(ERROR, "unreadable", file_name, exc.zh, exc.en)
+    sheet = exc.sheet or file_name
+    return issue(ERROR, exc.code, sheet, exc.zh, exc.en, exc.row, exc.column, exc.value)
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -348,30 +364,166 @@ def _confirmed(
     return out
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where a file names its units and indicators, for the issues that ask about them."""
+
+    figures: pd.DataFrame
+    """The file's figures."""
+    given: dict[str, np.ndarray | None]
+    """The code written beside each figure, by ``unit`` and ``indicator`` (:func:`_given`)."""
+    columns: dict[str, dict[str, str]]
+    """Each sheet's name and code columns (:attr:`ParsedSheet.field_columns`)."""
+
+    def named(self, what: str) -> pd.DataFrame:
+        """The figures whose ``what`` is found by its name (no code written beside it)."""
+        codes = self.given[what]
+        return self.figures if codes is None else self.figures[pd.isna(codes)]
+
+    def at(self, what: str, figure: pd.Series, field: str, value: object) -> dict:
+        """Issue keywords for the cell of ``figure``'s row in the column of ``field``
+        (the figure's own column where the sheet does not say)."""
+        column = self.columns.get(figure["sheet"], {}).get(field, figure["column"])
+        return {"row": int(figure["row"]), "column": column, "value": value}
+
+
 def _unresolved(
     unit_m: pd.DataFrame,
     ind_m: pd.DataFrame,
-    figures: pd.DataFrame,
-    units: pd.DataFrame,
-    indicators: pd.DataFrame,
+    where: _Where,
+    reference: dict[str, pd.DataFrame],
     create: bool,
-    file_name: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+    """Units and indicators to create (unknown names and codes, with ``create``) and the
+    issues of names and codes that are unknown, near, shared or at odds."""
     found: list[Issue] = []
-    new_units: list[dict] = []
-    new_inds: list[dict] = []
+    new: dict[str, list[dict]] = {}
     for what, matches in (("unit", unit_m), ("indicator", ind_m)):
-        for m in matches[~matches["how"].isin([EXACT, PROFILE])].itertuples():
-            where = figures[figures[f"{what}_name"] == m.name].iloc[0]
-            if create and m.how != NEAR:
-                code = _new_code(what, m.name)
+        new[what], issues = _given_codes(what, where, reference[what], create)
+        found += issues
+        taken = set(reference[what]["code"]) | {row["code"] for row in new[what]}
+        open_ = matches[~matches["how"].isin([EXACT, PROFILE])]
+        firsts = _first_rows(where.named(what), f"{what}_name") if len(open_) else {}
+        for m in open_.itertuples():
+            figure = firsts[m.name]
+            if create and m.how == UNKNOWN:
+                code = _new_code(what, m.name, taken)
                 matches.loc[matches["name"] == m.name, ["code", "how"]] = [code, "new"]
-                (new_units if what == "unit" else new_inds).append(
-                    _new_row(what, code, m.name, where)
-                )
+                new[what].append(_new_row(what, code, m.name, figure))
                 continue
-            found.append(_unknown_issue(what, m, where, units if what == "unit" else indicators))
-    return pd.DataFrame(new_units), pd.DataFrame(new_inds), found
+            at = where.at(what, figure, what, m.name)
+            found.append(_unknown_issue(what, m, figure["sheet"], at, reference[what]))
+    return pd.DataFrame(new["unit"]), pd.DataFrame(new["indicator"]), found
+
+
+_SHOWN = 50
+"""Issues listed per kind of code problem; a file with thousands has one pattern."""
+
+
+def _given_codes(
+    what: str, where: _Where, reference: pd.DataFrame, create: bool
+) -> tuple[list[dict], list[Issue]]:
+    """Codes written beside names: an unknown code is created (with ``create``) or an
+    error; a known one must name what the row's name names."""
+    codes = where.given[what]
+    if codes is None:
+        return [], []
+    has = ~pd.isna(codes)
+    rows = where.figures.iloc[np.flatnonzero(has)]
+    pairs = rows.assign(code=codes[has]).drop_duplicates(["code", f"{what}_name"])
+    known = reference.set_index("code")
+    new: dict[str, dict] = {}
+    found: list[Issue] = []
+    for _, figure in pairs.iterrows():
+        code, name = figure["code"], figure[f"{what}_name"]
+        if code not in known.index:
+            if create:
+                new.setdefault(code, _new_row(what, code, name or code, figure))
+            else:
+                found.append(
+                    _unknown_code(what, figure, where.at(what, figure, f"{what}_code", code))
+                )
+        elif not _agrees(name, code, known.loc[code]):
+            at = where.at(what, figure, f"{what}_code", code)
+            found.append(_code_mismatch(what, figure, known.loc[code, "name_zh"], at))
+    return list(new.values()), found[:_SHOWN]
+
+
+def _agrees(name: object, code: str, stored: pd.Series) -> bool:
+    """Whether the name written beside ``code`` is its Chinese or English name, or the
+    code itself (or empty), once normalised."""
+    if not isinstance(name, str) or not name:
+        return True
+    names = (stored.get("name_zh"), stored.get("name_en"), code)
+    return normalise_name(name) in {normalise_name(n) for n in names if isinstance(n, str)}
+
+
+def _unknown_code(what: str, figure: pd.Series, at: dict) -> Issue:
+    zh_what, en_what = ("单位", "Unit") if what == "unit" else ("指标", "Indicator")
+    return issue(
+        ERROR,
+        f"unknown_{what}_code",
+        figure["sheet"],
+        f"{zh_what}代码“{at['value']}”不存在：请核对代码；或清空代码按名称对应；"
+        f"勾选“未知的单位、指标按新建处理”则以此代码新建该{zh_what}。",
+        f"{en_what} code '{at['value']}' is not known: check the code, or leave it empty to "
+        f"match by name; with 'Create unknown units and indicators' ticked the "
+        f"{en_what.lower()} is created with this code.",
+        **at,
+    )
+
+
+def _code_mismatch(what: str, figure: pd.Series, stored: str, at: dict) -> Issue:
+    zh_what, en_what = ("单位", "Unit") if what == "unit" else ("指标", "Indicator")
+    name = figure[f"{what}_name"]
+    return issue(
+        ERROR,
+        "code_name_mismatch",
+        figure["sheet"],
+        f"{zh_what}代码“{at['value']}”是“{stored}”，与本行的{zh_what}名称“{name}”不一致：请核对代码或名称。",
+        f"{en_what} code '{at['value']}' is '{stored}', not '{name}' as this row names it: "
+        "check the code or the name.",
+        **at,
+    )
+
+
+def _given(figures: pd.DataFrame, what: str) -> np.ndarray | None:
+    """The code written beside each figure's ``what`` (``None`` where a row gives none);
+    ``None`` when no row gives one."""
+    column = f"{what}_code_given"
+    if column not in figures:
+        return None
+    codes, distinct = pd.factorize(figures[column], use_na_sentinel=False)
+    per = np.array([v if isinstance(v, str) and v else None for v in distinct], dtype=object)
+    if all(v is None for v in per):
+        return None
+    return per[codes]
+
+
+def _named(figures: pd.DataFrame, what: str, given: dict[str, np.ndarray | None]) -> pd.Series:
+    """The names to match: those of figures without a code beside them."""
+    names = figures[f"{what}_name"]
+    codes = given[what]
+    return names if codes is None else names[pd.isna(codes)]
+
+
+def _given_measures(
+    figures: pd.DataFrame, codes: np.ndarray | None, indicators: pd.DataFrame
+) -> dict[str, str | None]:
+    """Indicator name as written → the stored measure of the code written beside it."""
+    if codes is None:
+        return {}
+    has = ~pd.isna(codes)
+    names = figures["indicator_name"].to_numpy(dtype=object)[has]
+    measure_of = dict(zip(indicators["code"], indicators["measure"], strict=True))
+    pairs = dict(zip(names, codes[has], strict=True))
+    return {name: _real_measure(measure_of.get(code)) for name, code in pairs.items()}
+
+
+def _first_rows(figures: pd.DataFrame, column: str) -> dict[str, pd.Series]:
+    """The first figure of each name in ``column``, by name (found once for all names)."""
+    firsts = figures.drop_duplicates(column)
+    return {name: firsts.iloc[i] for i, name in enumerate(firsts[column])}
 
 
 def _stored_measures(
@@ -395,36 +547,64 @@ def _real_measure(measure: object) -> str | None:
     return measure if isinstance(measure, str) and measure not in ("", "—") else None
 
 
-def _new_code(what: str, name: str) -> str:
-    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:6].upper()
-    return f"{'U' if what == 'unit' else 'I'}_{digest}"
+def _new_code(what: str, name: str, taken: set[str]) -> str:
+    """A code for a new unit (``U_…``) or indicator (``I_…``) from its name's digest,
+    longer or numbered until no stored code and no code of this batch has it; the
+    code joins ``taken``.
+
+    >>> taken = {"U_B5969A"}
+    >>> _new_code("unit", "新城街道", taken), _new_code("unit", "新城街道", taken)
+    ('U_B5969ABE', 'U_B5969ABEEC')
+    """
+    prefix = "U" if what == "unit" else "I"
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest().upper()
+    candidates = [f"{prefix}_{digest[:size]}" for size in (6, 8, 10, 12, 16, 40)]
+    numbered = (f"{prefix}_{digest[:6]}_{n}" for n in itertools.count(2))
+    code = next(c for c in itertools.chain(candidates, numbered) if c not in taken)
+    taken.add(code)
+    return code
 
 
 def _new_row(what: str, code: str, name: str, where: pd.Series) -> dict:
     if what == "unit":
         return {"code": code, "name_zh": name, "kind": guess_unit_kind(name)}
-    kind = "flow" if where["cumulative"] else ("rate" if where["measure"] == "%" else "stock")
+    measure = where["measure"] or ("%" if where["percent"] else "—")
+    kind = "flow" if where["cumulative"] else ("rate" if measure == "%" else "stock")
     return {
         "code": code,
         "name_zh": name,
-        "measure": where["measure"] or "—",
+        "measure": measure,
         "direction": "higher",
         "kind": kind,
         "frequency": where["freq"] or "M",
     }
 
 
-def _unknown_issue(what: str, m: Any, where: pd.Series, reference: pd.DataFrame) -> Issue:
+def _unknown_issue(what: str, m: Any, sheet: str, at: dict, reference: pd.DataFrame) -> Issue:
+    """The issue of a name matched to no single code: near (confirm), shared or unknown."""
     zh_what, en_what = ("单位", "unit") if what == "unit" else ("指标", "indicator")
     name = m.name
     suggestion = m.suggestion
-    at = {"row": int(where["row"]), "column": where["column"], "value": name}
+    if m.how == AMBIGUOUS:
+        names = reference.set_index("code")["name_zh"]
+        listed = "、".join(f"{c}（{names.get(c)}）" for c in m.candidates)
+        listed_en = ", ".join(f"{c} ({names.get(c)})" for c in m.candidates)
+        return issue(
+            ERROR,
+            f"ambiguous_{what}",
+            sheet,
+            f"{zh_what}名称“{name}”对应多个{zh_what}：{listed}。请在“名称对应”中选择其一，"
+            f"或在文件中加一列 {what}_code 写明代码。",
+            f"The {en_what} name '{name}' fits several {en_what}s: {listed_en}. Pick one "
+            f"under 'Match names', or add a {what}_code column giving the code.",
+            **at,
+        )
     if m.how == NEAR and isinstance(suggestion, str):
         known = reference.set_index("code").loc[suggestion, "name_zh"]
         return issue(
             ERROR,
             f"confirm_{what}",
-            where["sheet"],
+            sheet,
             f"{zh_what}“{name}”未找到完全一致的名称，是否为“{known}”？请确认对应关系。",
             f"{en_what.capitalize()} '{name}' has no exact match; is it '{known}'? "
             "Confirm the match.",
@@ -433,7 +613,7 @@ def _unknown_issue(what: str, m: Any, where: pd.Series, reference: pd.DataFrame)
     return issue(
         ERROR,
         f"unknown_{what}",
-        where["sheet"],
+        sheet,
         f"未知{zh_what}“{name}”：请在“名称对应”中选择已有的{zh_what}，"
         "或勾选“未知的单位、指标按新建处理”。",
         f"Unknown {en_what} '{name}': pick the known {en_what} it stands for under "
@@ -446,13 +626,12 @@ def _attach(
     figures: pd.DataFrame,
     unit_m: pd.DataFrame,
     ind_m: pd.DataFrame,
-    new_units: pd.DataFrame,
-    new_inds: pd.DataFrame,
+    given: dict[str, np.ndarray | None],
     indicators: pd.DataFrame,
 ) -> pd.DataFrame:
     out = figures.assign(
-        unit_code=_lookup(figures["unit_name"], unit_m["name"], unit_m["code"]),
-        indicator_code=_lookup(figures["indicator_name"], ind_m["name"], ind_m["code"]),
+        unit_code=_codes(figures, "unit", unit_m, given["unit"]),
+        indicator_code=_codes(figures, "indicator", ind_m, given["indicator"]),
     )
     known = out["unit_code"].notna().to_numpy() & out["indicator_code"].notna().to_numpy()
     out = out if known.all() else out[known]
@@ -470,6 +649,19 @@ def _attach(
     }
     allow = meta["allow_negative"].to_numpy(dtype=bool)[at][codes]
     return out.reset_index(drop=True).assign(**columns, allow_negative=allow)
+
+
+def _codes(
+    figures: pd.DataFrame, what: str, matches: pd.DataFrame, given: np.ndarray | None
+) -> pd.Categorical:
+    """Each figure's ``what`` code: the code written beside it, else its name's match."""
+    by_name = _lookup(figures[f"{what}_name"], matches["name"], matches["code"])
+    if given is None:
+        return by_name
+    codes = np.asarray(by_name, dtype=object)
+    has = ~pd.isna(given)
+    codes[has] = given[has]
+    return pd.Categorical(codes)
 
 
 def _categorical(per_code: np.ndarray, codes: np.ndarray) -> pd.Categorical:
@@ -504,8 +696,14 @@ def _validate(
     clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
     if clean.empty:
         return _figure_columns(clean), found
+    clean, more = validate.percent_signs(clean)
+    found += more
     clean, more = validate.conversions(clean, lines)
     found += more
+    clean, more = validate.too_large(clean)
+    found += more
+    if clean.empty:
+        return _figure_columns(clean), found
     clean = clean.assign(
         year=clean["year"].astype("int64"),
         sub=clean["sub"].astype("int64"),

@@ -8,12 +8,14 @@ import; warnings are shown and allowed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, issue
+from bxgc_metrics.importer.cells import MARKED_MISSING
+from bxgc_metrics.importer.issues import ERROR, INFO, WARNING, Issue, excel_error, issue
 from bxgc_metrics.importer.unit_line import UnitLine
 from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR
@@ -44,20 +46,115 @@ def _at(r: dict) -> dict:
     return {"row": int(r["row"]), "column": r["column"], "value": r["raw"]}
 
 
+_EXCEL_ERROR = re.compile(r"^#(N/A|DIV/0!|REF!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$", re.I)
+_SEPARATED = re.compile(r"^[-+]?[0-9.,]*[0-9][0-9.,]*%?$")
+"""Digits with commas or dots that :func:`~bxgc_metrics.importer.cells.parse_numbers`
+did not take: ``389005,5``, ``322.600,5``, ``1.234.567``."""
+
+
 def not_numbers(records: pd.DataFrame) -> list[Issue]:
-    """Text (or inf/NaN) where a number belongs."""
-    return [
-        issue(
+    """Text (or inf/NaN) where a number belongs: an Excel error value, digits whose comma
+    or dot could mean either, or other text."""
+    return [_not_a_number(r) for r in _rows(_shown(records, records["invalid"]))]
+
+
+def _not_a_number(r: dict) -> Issue:
+    raw = str(r["raw"])
+    if _EXCEL_ERROR.match(raw):
+        return excel_error(r["sheet"], int(r["row"]), r["column"], raw)
+    if _SEPARATED.match(raw):
+        return issue(
             ERROR,
-            "not_a_number",
+            "ambiguous_number",
             r["sheet"],
-            f"“{r['raw']}”不是数字：应填写数值，缺数据可留空或填“—”。",
-            f"'{r['raw']}' is not a number: expected a number; leave the cell empty or write "
-            "— when there is no figure.",
+            f"“{raw}”中的逗号或点不能确定是小数点还是千位分隔符：小数请用点（如 389005.5），"
+            "千位分隔请每三位一个逗号（如 389,005）。",
+            f"In '{raw}' a comma or dot could be a decimal point or a thousands separator: "
+            "write decimals with a point (389005.5) and thousands with a comma every three "
+            "digits (389,005).",
             **_at(r),
         )
-        for r in _rows(_shown(records, records["invalid"]))
+    return issue(
+        ERROR,
+        "not_a_number",
+        r["sheet"],
+        f"“{raw}”不是数字：应填写数值，缺数据可留空或填“—”。",
+        f"'{raw}' is not a number: expected a number; leave the cell empty or write "
+        "— when there is no figure.",
+        **_at(r),
+    )
+
+
+def missing_markers(missing: pd.DataFrame) -> list[Issue]:
+    """Cells without a figure that a program marked so (NaN, null, None, N/A): read as
+    no figure, and named, since the program may have lost one."""
+    marked = missing["raw"].astype(str).str.lower().isin(MARKED_MISSING)
+    return [
+        issue(
+            WARNING,
+            "missing_marker",
+            r["sheet"],
+            f"“{r['raw']}”按无数据处理，该行未导入：请确认这里确实没有数据。",
+            f"'{r['raw']}' is read as no figure and the row is not imported: check that there "
+            "is indeed none.",
+            **_at(r),
+        )
+        for r in _rows(_shown(missing, marked))
     ]
+
+
+LARGEST = 1e15
+"""No figure of a report reaches this in its indicator's measure (10¹⁵ 元 is several
+times a year of China's GDP); past it, or at infinity, a unit or a digit is wrong."""
+
+
+def too_large(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Figures that are infinite or past :data:`LARGEST` once in their indicator's
+    measure (``1e308`` 亿元 in a 万元 indicator): errors, and left out."""
+    value = records["value"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(value) | (np.abs(value) > LARGEST)
+    if not bad.any():
+        return records, []
+    found = [
+        issue(
+            ERROR,
+            "too_large",
+            r["sheet"],
+            f"数值 {r['raw']} 按“{r['indicator_name_db']}”的计量单位{r['measure_db']}为 "
+            f"{r['value']:.3g}，超出任何报表的数值范围：请核对数值和计量单位。",
+            f"The figure {r['raw']} is {r['value']:.3g} {r['measure_db']}, the measure of "
+            f"'{r['indicator_name_db']}': beyond any report's figures. Check the figure and "
+            "its measure.",
+            **_at(r),
+        )
+        for r in _rows(_shown(records, bad))
+    ]
+    return records[~bad], found
+
+
+def percent_signs(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """A figure written with ``%`` for an indicator not measured in %: an error (38% of
+    what?), and left out."""
+    bad = records["percent"].to_numpy(dtype=bool) & (
+        records["measure_db"].astype(object) != "%"
+    ).to_numpy(dtype=bool)
+    if not bad.any():
+        return records, []
+    found = [
+        issue(
+            ERROR,
+            "percent_in_amount",
+            r["sheet"],
+            f"“{r['raw']}”带百分号，而“{r['indicator_name_db']}”的计量单位是{r['measure_db']}：请填写"
+            f"以{r['measure_db']}计的数值。",
+            f"'{r['raw']}' carries a percent sign, but '{r['indicator_name_db']}' is measured in "
+            f"{r['measure_db']}: give the figure in {r['measure_db']}.",
+            **_at(r),
+        )
+        for r in _rows(_shown(records, bad))
+    ]
+    return records[~bad], found
 
 
 def years_out_of_range(records: pd.DataFrame, today: dt.date) -> list[Issue]:

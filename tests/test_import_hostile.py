@@ -1,0 +1,598 @@
+"""Files that once imported wrong figures, or none, without saying so: each class of input
+gets a message naming sheet, row, column and value in Chinese and English, and writes
+nothing until it is fixed.
+
+Rankings decide bonuses, so a silently wrong figure is worse than a refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+import sys
+import time
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bxgc_metrics.errors import StoreError, ValidationError
+from bxgc_metrics.importer import reading
+from bxgc_metrics.importer.service import ImportPlan, analyse, commit
+from bxgc_metrics.store import Store
+from tests import sheets
+from tests.conftest import ROOT, admin_store
+
+TODAY = dt.date(2026, 11, 25)
+HEADER = ("单位", "指标", "期间", "数值", "类型")
+
+
+def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
+    return analyse(data, name, store, today=TODAY, **kwargs)
+
+
+def fingerprint(store: Store) -> tuple:
+    obs = store.observations()
+    return (
+        store.data_version(),
+        len(obs),
+        float(obs["value"].sum()),
+        len(store.units()),
+        len(store.indicators()),
+    )
+
+
+def codes(plan: ImportPlan, severity: str = "error") -> set[str]:
+    return {i.code for i in plan.issues if i.severity == severity}
+
+
+def refused(store: Store, plan: ImportPlan, code: str) -> list:
+    """The plan's errors of ``code``; asserts that none of the file is written."""
+    found = [i for i in plan.errors if i.code == code]
+    assert found, [i.text() for i in plan.issues]
+    assert all(i.zh and i.en for i in found)
+    before = fingerprint(store)
+    with pytest.raises(ValidationError):
+        commit(plan, store)
+    assert fingerprint(store) == before
+    return found
+
+
+text_file = sheets.text_file
+
+
+def _long(*rows: tuple, header: tuple = HEADER) -> bytes:
+    return sheets.long_csv(list(rows), header=header)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bxgc_metrics", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+# --- 1. a quoted field left open never swallows rows ----------------------------------------
+
+ROWS = [
+    "东城街道,固定资产投资,2024-03,100,实际,{0}",
+    "西城街道,固定资产投资,2024-03,200,实际,{1}",
+    "黄楼镇,固定资产投资,2024-03,300,实际,{2}",
+    "南关街道,固定资产投资,2024-03,400,实际,{3}",
+]
+OPEN_QUOTES = {
+    "open to the end": (['"见附件', "", "", ""], 2),
+    "closed by a later quote": (['"见附件', "", '"续"', ""], 2),
+    "in the second row": (["", '"待核实', "", ""], 3),
+}
+"""备注 cells of the four rows, and the line whose quote stays open."""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("case", list(OPEN_QUOTES))
+def test_an_open_quote_in_an_ignored_column_is_an_error_naming_its_line(
+    demo_store: Store, encoding: str, newline: str, case: str
+) -> None:
+    notes, line = OPEN_QUOTES[case]
+    rows = [r.format(*notes) for r in ROWS]
+    data = text_file(["单位,指标,期间,数值,类型,备注", *rows], encoding, newline)
+    plan = run(demo_store, data, "备注.csv")
+    found = refused(demo_store, plan, "unclosed_quote")
+    assert found[0].row == line and found[0].column == "F"
+    assert f"第{line}行" in found[0].text("zh") and f"row {line}" in found[0].text("en")
+
+
+def test_an_open_quote_in_a_value_column_is_an_error_too(demo_store: Store) -> None:
+    data = text_file(["单位,指标,期间,数值", '东城街道,固定资产投资,2024-03,"100', *ROWS[1:3]])
+    found = refused(demo_store, run(demo_store, data, "v.csv"), "unclosed_quote")
+    assert found[0].row == 2 and found[0].column == "D"
+
+
+def test_a_note_written_over_two_lines_still_imports(demo_store: Store) -> None:
+    notes = ['"第一行\n第二行"', "", '"a, b"', ""]
+    rows = [r.format(*notes) for r in ROWS]
+    plan = run(demo_store, text_file(["单位,指标,期间,数值,类型,备注", *rows]), "n.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"]) == [100.0, 200.0, 300.0, 400.0]
+
+
+# --- 2. ambiguous names; export → import is a no-op -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "candidates"),
+    [
+        ("基础设施投资", {"INFRA", "P4_INFRA"}),  # two indicators share the Chinese name
+        ("Industrial investment", {"IND_INV", "P4_IND_INV"}),  # and an English one
+        ("households moved in", {"HOUSEHOLDS", "P4_HOUSEHOLDS"}),
+    ],
+)
+def test_an_indicator_name_two_indicators_share_lists_both(
+    demo_store: Store, name: str, candidates: set[str]
+) -> None:
+    data = _long(("东城街道", name, "2024-06", "1000", "实际"))
+    found = refused(demo_store, run(demo_store, data, "a.csv"), "ambiguous_indicator")
+    assert len(found) == 1 and found[0].row == 2 and found[0].column == "B"
+    assert all(code in found[0].zh and code in found[0].en for code in candidates)
+    chosen = run(demo_store, data, "a.csv", mapping={"indicators": {name: min(candidates)}})
+    assert chosen.can_commit and set(chosen.observations["indicator_code"]) == {min(candidates)}
+
+
+@pytest.mark.parametrize("column", ["name_zh", "name_en"])
+def test_a_unit_name_two_units_share_lists_both(demo_store: Store, column: str) -> None:
+    units = demo_store.units()
+    twin = units[units["code"] == "JD02"].assign(code="JD99")
+    demo_store.upsert_units(twin)
+    written = twin[column].iloc[0]
+    data = _long((written, "固定资产投资", "2024-06", "1000", "实际"))
+    found = refused(demo_store, run(demo_store, data, "u.csv"), "ambiguous_unit")
+    assert "JD02" in found[0].zh and "JD99" in found[0].en and found[0].value == written
+
+
+def test_a_code_column_resolves_a_shared_name_and_must_agree_with_it(demo_store: Store) -> None:
+    header = (*HEADER, "unit_code", "indicator_code")
+    ok = _long(("东城街道", "基础设施投资", "2024", "5", "目标", "JD01", "P4_INFRA"), header=header)
+    plan = run(demo_store, ok, "c.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert plan.observations[["unit_code", "indicator_code"]].values.tolist() == [
+        ["JD01", "P4_INFRA"]
+    ]
+    other = _long(("东城街道", "固定资产投资", "2024", "5", "目标", "JD02", "FAI"), header=header)
+    found = refused(demo_store, run(demo_store, other, "c.csv"), "code_name_mismatch")
+    assert found[0].row == 2 and "JD02" in found[0].zh and "西城街道" in found[0].zh
+    unknown = _long(("东城街道", "固定资产投资", "2024", "5", "目标", "JD77", "FAI"), header=header)
+    refused(demo_store, run(demo_store, unknown, "c.csv"), "unknown_unit_code")
+
+
+def test_export_then_import_of_the_whole_database_is_an_exact_no_op(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    store = admin_store(demo_db)
+    units = store.units()  # a unit sharing another's Chinese name
+    store.upsert_units(units[units["code"] == "JD03"].assign(code="JD98", name_en="Twin"))
+    out = tmp_path / "all.csv"
+    assert _cli("export", "--db", str(demo_db), "--out", str(out)).returncode == 0
+    before = (store.observations(), len(store.batches()), store.units())
+    done = _cli("import", str(out), "--db", str(demo_db))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "新增 new 0 · 修改 changed 0" in done.stdout
+    assert "no new batch" in done.stdout
+    pd.testing.assert_frame_equal(store.observations(), before[0])
+    assert len(store.batches()) == before[1]
+    pd.testing.assert_frame_equal(store.units(), before[2])
+
+
+# --- 3. new codes never collide; reference tables are never overwritten unasked -------------
+
+
+def test_a_new_unit_whose_code_would_collide_gets_its_own(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    units = demo_store.units()
+    real_sha1 = hashlib.sha1
+    monkeypatch.setattr(hashlib, "sha1", lambda _data=b"", **_kw: real_sha1(b"one digest"))
+    taken = "U_" + real_sha1(b"one digest").hexdigest()[:6].upper()
+    old = units[units["code"] == "JD04"].assign(code=taken, name_zh="老城街道", name_en="Old")
+    demo_store.upsert_units(old)
+    data = _long(
+        ("新城街道", "固定资产投资", "2024-06", "10", "实际"),
+        ("新区街道", "固定资产投资", "2024-06", "20", "实际"),
+        ("开发区", "新指标甲", "2024-06", "30", "实际"),
+        ("开发区", "新指标乙", "2024-06", "40", "实际"),
+    )
+    plan = run(demo_store, data, "new.csv", create_missing=True)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    new_units = plan.new_units["code"].tolist()
+    new_inds = plan.new_indicators["code"].tolist()
+    assert len(set(new_units)) == 3 and len(set(new_inds)) == 2
+    assert not set(new_units) & set(units["code"]) and taken not in new_units
+    commit(plan, demo_store)
+    after = demo_store.units().set_index("code")
+    assert after.loc[taken, "name_zh"] == "老城街道"
+    assert after.loc[taken, "peer_group"] == old["peer_group"].iloc[0]
+    stored = demo_store.observations(indicator="FAI")
+    by_unit = stored[stored["period"] == "2024-06"].set_index("unit_code")["value"]
+    assert sorted(by_unit[new_units[:2]].tolist()) == [10.0, 20.0] and taken not in by_unit
+
+
+def test_a_new_unit_never_replaces_a_stored_one(demo_store: Store) -> None:
+    before = demo_store.units()
+    figure = pd.DataFrame(
+        {
+            "unit_code": ["JD01"],
+            "indicator_code": ["FAI"],
+            "freq": ["M"],
+            "year": [2024],
+            "sub": [6],
+            "value_kind": ["actual"],
+            "value": [10.0],
+            "cumulative": [True],
+        }
+    )
+    clash = pd.DataFrame({"code": ["JD01"], "name_zh": ["新城街道"], "kind": ["街道"]})
+    with pytest.raises(StoreError, match="JD01"):
+        demo_store.write_observations(figure, file_name="n.csv", new_units=clash)
+    pd.testing.assert_frame_equal(demo_store.units(), before)
+
+
+def test_writing_some_fields_of_a_unit_keeps_the_others(demo_store: Store) -> None:
+    before = demo_store.units().set_index("code").loc["JD01"]
+    demo_store.upsert_units(pd.DataFrame({"code": ["JD01"], "name_en": ["Dongcheng"]}))
+    demo_store.upsert_indicators(pd.DataFrame({"code": ["FAI"], "name_en": ["FAI"]}))
+    after = demo_store.units().set_index("code").loc["JD01"]
+    assert after["name_en"] == "Dongcheng"
+    assert after.drop("name_en").equals(before.drop("name_en"))
+    fai = demo_store.indicators().set_index("code").loc["FAI"]
+    assert (fai["name_zh"], fai["measure"], fai["kind"]) == ("固定资产投资", "万元", "flow")
+
+
+def test_units_and_indicators_an_import_creates_are_audited(demo_store: Store) -> None:
+    data = _long(("新城街道", "新指标", "2024-06", "10", "实际"))
+    commit(run(demo_store, data, "n.csv", create_missing=True), demo_store)
+    log = demo_store.audit_log()
+    made = log[log["action"].isin(["units", "indicators"])]
+    assert set(made["action"]) == {"units", "indicators"}
+    assert made["after_json"].str.contains("新城街道").any()
+    assert made["after_json"].str.contains("新指标").any()
+
+
+# --- 4. numbers are read, or refused, never guessed ----------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["389005,5", "322.600,5", "1.234.567", "12,34", "1,2345", "0,5"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_comma_that_may_be_a_decimal_point_is_refused(
+    demo_store: Store, raw: str, fmt: str
+) -> None:
+    rows = [list(HEADER), ["东城街道", "固定资产投资", "2024-06", raw, "实际"]]
+    data, name = sheets.grid(rows, fmt)
+    found = refused(demo_store, run(demo_store, data, name), "ambiguous_number")
+    assert found[0].value == raw and found[0].row == 2 and found[0].column == "D"
+    assert raw in found[0].zh and raw in found[0].en
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1,234", 1234.0),
+        ("1,234,567.5", 1234567.5),
+        ("１２，３４５.６", 12345.6),
+        ("1 234", 1234.0),
+    ],
+)
+def test_thousands_separators_still_read(demo_store: Store, raw: str, value: float) -> None:
+    data, name = sheets.grid(
+        [list(HEADER), ["东城街道", "固定资产投资", "2024-06", raw, "实际"]], "csv"
+    )
+    plan = run(demo_store, data, name)
+    assert plan.can_commit and plan.observations["value"].tolist() == [value]
+
+
+@pytest.mark.parametrize(
+    "raw", ["#N/A", "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+)
+def test_an_excel_error_in_a_value_cell_is_an_error(demo_store: Store, raw: str) -> None:
+    data, name = sheets.grid(
+        [list(HEADER), ["东城街道", "固定资产投资", "2024-06", raw, "实际"]], "csv"
+    )
+    found = refused(demo_store, run(demo_store, data, name), "excel_error")
+    assert found[0].value == raw and (found[0].row, found[0].column) == (2, "D")
+
+
+@pytest.mark.parametrize("raw", ["NaN", "nan", "null", "NULL", "None", "N/A", "NA"])
+def test_a_program_s_missing_marker_is_named_not_skipped_silently(
+    demo_store: Store, raw: str
+) -> None:
+    rows = [
+        list(HEADER),
+        ["东城街道", "固定资产投资", "2024-06", raw, "实际"],
+        ["西城街道", "固定资产投资", "2024-06", "5", "实际"],
+    ]
+    plan = run(demo_store, *sheets.grid(rows, "csv"))
+    found = [i for i in plan.warnings if i.code == "missing_marker"]
+    assert found and found[0].value == raw and (found[0].row, found[0].column) == (2, "D")
+    assert plan.observations["unit_code"].tolist() == ["JD02"]
+
+
+@pytest.mark.parametrize("raw", ["", "—", "-", "－", "——"])
+def test_blank_and_dashes_stay_quietly_missing(demo_store: Store, raw: str) -> None:
+    rows = [
+        list(HEADER),
+        ["东城街道", "固定资产投资", "2024-06", raw, "实际"],
+        ["西城街道", "固定资产投资", "2024-06", "5", "实际"],
+    ]
+    plan = run(demo_store, *sheets.grid(rows, "csv"))
+    assert plan.can_commit and not codes(plan, "warning") & {"missing_marker"}
+    assert plan.observations["unit_code"].tolist() == ["JD02"]
+
+
+@pytest.mark.parametrize(
+    ("measure", "raw"), [("亿元", "1e308"), ("亿元", "1e12"), ("万元", "1e16"), ("元", "1e300")]
+)
+def test_a_figure_too_large_for_any_report_is_refused_after_conversion(
+    demo_store: Store, measure: str, raw: str
+) -> None:
+    header = (*HEADER, "计量单位")
+    data = _long(("东城街道", "固定资产投资", "2024-06", raw, "实际", measure), header=header)
+    found = refused(demo_store, run(demo_store, data, "big.csv"), "too_large")
+    assert found[0].value == raw and found[0].row == 2
+
+
+def test_a_percent_sign_in_a_money_column_is_an_error(demo_store: Store) -> None:
+    data = _long(
+        ("东城街道", "固定资产投资", "2024-06", "38%", "实际"),
+        ("东城街道", "规上工业增加值增速", "2024-06", "8.5%", "实际"),
+    )
+    found = refused(demo_store, run(demo_store, data, "p.csv"), "percent_in_amount")
+    assert len(found) == 1 and found[0].value == "38%" and found[0].row == 2
+    ok = run(
+        demo_store, _long(("东城街道", "规上工业增加值增速", "2024-06", "8.5%", "实际")), "p.csv"
+    )
+    assert ok.can_commit and ok.observations["value"].tolist() == [8.5]
+
+
+@pytest.mark.parametrize(
+    ("cached", "excel", "severity", "code"),
+    [
+        (None, False, "error", "formula_not_calculated"),
+        (0, False, "error", "formula_not_calculated"),
+        (0, True, "warning", "formula_zero"),
+        ("#DIV/0!", True, "error", "excel_error"),
+    ],
+)
+def test_a_formula_without_a_real_result_is_reported(
+    demo_store: Store, cached: object, excel: bool, severity: str, code: str
+) -> None:
+    plan = run(demo_store, sheets.formula_xlsx(cached, calculated_by_excel=excel), "f.xlsx")
+    found = [i for i in plan.issues if i.code == code]
+    assert found and found[0].severity == severity, [i.text() for i in plan.issues]
+    assert (found[0].sheet, found[0].row, found[0].column) == ("Sheet1", 3, "D")
+    assert "D2*2" in found[0].zh or code == "excel_error"
+
+
+def test_a_formula_with_its_result_imports_the_result(demo_store: Store) -> None:
+    plan = run(demo_store, sheets.formula_xlsx(10), "f.xlsx")
+    assert plan.can_commit and sorted(plan.observations["value"]) == [5.0, 10.0]
+
+
+def test_a_value_cell_merged_over_several_units_is_an_error(demo_store: Store) -> None:
+    rows = [
+        ["2024年1-6月固定资产投资"],
+        ["单位：万元"],
+        ["序号", "单位", "1-6月累计"],
+        [1, "东城街道", 300],
+        [2, "西城街道", None],
+        [3, "黄楼镇", None],
+        [4, "南关街道", 50],
+    ]
+    data = sheets.xlsx_from_rows(rows, merges=["C4:C6"])
+    found = refused(demo_store, run(demo_store, data, "m.xlsx"), "merged_value")
+    assert (found[0].row, found[0].column, found[0].value) == (4, "C", "300.0")
+    assert "C4:C6" in found[0].zh and "C4:C6" in found[0].en
+
+
+def test_a_unit_name_merged_over_its_indicator_rows_still_imports(demo_store: Store) -> None:
+    rows = [
+        ["单位", "指标", "2023年", "2024年"],
+        ["东城街道", "固定资产投资", 10, 20],
+        [None, "工业投资", 1, 2],
+    ]
+    plan = run(demo_store, sheets.xlsx_from_rows(rows, merges=["A2:A3"]), "w.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert set(plan.observations["unit_code"]) == {"JD01"} and len(plan.observations) == 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_two_value_columns_are_an_error_naming_both(demo_store: Store, fmt: str) -> None:
+    rows = [
+        ["单位", "指标", "期间", "数量", "金额"],
+        ["东城街道", "固定资产投资", "2024-06", 3, 1200],
+    ]
+    found = refused(demo_store, run(demo_store, *sheets.grid(rows, fmt)), "two_value_columns")
+    assert found[0].row == 1 and "D" in found[0].zh and "E" in found[0].zh
+    assert "数量" in found[0].en and "金额" in found[0].en
+
+
+# --- 5. a parenthesised qualifier is a near match ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "suggested"),
+    [
+        ("东城街道（新区）", "unit", "JD01"),
+        ("东城街道(新区)", "unit", "JD01"),
+        ("黄楼镇（北片）", "unit", "XZ01"),
+        ("固定资产投资（调整后）", "indicator", "FAI"),
+    ],
+)
+def test_a_parenthesised_qualifier_is_a_near_match_to_confirm(
+    demo_store: Store, written: str, kind: str, suggested: str
+) -> None:
+    row = (written, "固定资产投资") if kind == "unit" else ("东城街道", written)
+    data = _long((*row, "2024-06", "1", "实际"))
+    plan = run(demo_store, data, "q.csv")
+    found = refused(demo_store, plan, f"confirm_{kind}")
+    shown = unicodedata.normalize("NFKC", written)  # as the importer reads full-width text
+    assert found[0].value == shown
+    matches = plan.unit_matches if kind == "unit" else plan.indicator_matches
+    assert matches.set_index("name").loc[shown, "suggestion"] == suggested
+    confirmed = run(demo_store, data, "q.csv", mapping={f"{kind}s": {written: suggested}})
+    assert confirmed.can_commit
+
+
+# --- 7. one upload limit; wide files refused or handled in seconds -------------------------
+
+
+def test_one_upload_limit_for_the_importer_the_server_and_the_readme() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["maxUploadSize"] == reading.UPLOAD_LIMIT_MB
+    assert reading.Limits().max_bytes == reading.UPLOAD_LIMIT_MB * 1024 * 1024
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert f"{reading.UPLOAD_LIMIT_MB} MB" in readme
+    page = (ROOT / "pages" / "upload.py").read_text("utf-8")
+    assert "max_upload_size=UPLOAD_LIMIT_MB" in page
+
+
+def test_a_file_over_the_upload_limit_is_refused_by_size(demo_store: Store) -> None:
+    data = b"x" * (reading.Limits().max_bytes + 1)
+    plan = run(demo_store, data, "big.csv")
+    found = refused(demo_store, plan, "file_too_large")
+    assert f"{reading.UPLOAD_LIMIT_MB} MB" in found[0].zh
+
+
+@pytest.mark.parametrize("columns", [16_384, 20_000])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_thousands_of_columns_wide_is_refused_in_seconds(
+    demo_store: Store, columns: int, fmt: str
+) -> None:
+    if fmt == "xlsx" and columns > 16_384:
+        columns = 16_384  # Excel's own limit; the widest sheet there is
+    data = sheets.many_columns(columns, fmt)
+    start = time.perf_counter()
+    plan = run(demo_store, data, f"wide.{fmt}")
+    took = time.perf_counter() - start
+    found = refused(demo_store, plan, "too_many_columns")
+    assert f"{columns:,}" in found[0].zh and f"{reading.Limits().max_columns:,}" in found[0].en
+    assert took < 10, took
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_file_at_the_column_limit_is_read_in_seconds(demo_store: Store, fmt: str) -> None:
+    columns = reading.Limits().max_columns
+    data = sheets.many_columns(columns, fmt)
+    start = time.perf_counter()
+    plan = run(
+        demo_store, data, f"wide.{fmt}", mapping={"indicators": {"wide": "FAI", "宽": "FAI"}}
+    )
+    took = time.perf_counter() - start
+    assert not codes(plan) & {"too_many_columns"}
+    assert plan.sheets[0].layout == "wide" and plan.sheets[0].figures == 2 * (columns - 1)
+    assert took < 15, took
+
+
+# --- 8. no tracebacks ---------------------------------------------------------------------
+
+EXPORT_HEADER = "unit,indicator,period,kind,value,measure,cumulative,unit_code,indicator_code"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_header_only_export_is_a_message(demo_store: Store, fmt: str) -> None:
+    data, name = sheets.grid([EXPORT_HEADER.split(",")], fmt)
+    refused(demo_store, run(demo_store, data, name), "no_figures")
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (
+            b"\xef\xbb\xbf"
+            + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+            1,
+        ),
+        (
+            b"\xef\xbb\xbf"
+            + "单位,指标,期间,数值\n".encode()
+            + "东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+            2,
+        ),
+        (
+            b"\xff\xfe"
+            + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1".encode("utf-16-le")
+            + b"\x00",
+            2,
+        ),
+        (b"\xfe\xff" + "单位,指标,期间,数值\n东城".encode("utf-16-be") + b"\x4e", 2),
+    ],
+    ids=[
+        "gbk after a utf-8 bom",
+        "gbk in line 2 after a utf-8 bom",
+        "odd utf-16-le",
+        "odd utf-16-be",
+    ],
+)
+def test_bytes_that_break_their_byte_order_mark_are_a_message_naming_the_line(
+    demo_store: Store, data: bytes, line: int
+) -> None:
+    found = refused(demo_store, run(demo_store, data, "enc.csv"), "bad_encoding")
+    assert found[0].row == line and f"第{line}行" in found[0].text("zh")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_cr_only_line_endings_are_read(demo_store: Store, encoding: str) -> None:
+    data = text_file(
+        [
+            ",".join(HEADER),
+            "东城街道,固定资产投资,2024-06,1,实际",
+            "西城街道,固定资产投资,2024-06,2,实际",
+        ],
+        encoding,
+        "\r",
+    )
+    plan = run(demo_store, data, "mac.csv")
+    assert plan.can_commit, [i.text() for i in plan.issues]
+    assert plan.observations["value"].tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_twenty_megabyte_cell_is_a_message_naming_its_row(
+    demo_store: Store, quoted: bool
+) -> None:
+    note = "x" * 20_000_000
+    note = f'"{note}"' if quoted else note
+    data = text_file(
+        [
+            "单位,指标,期间,数值,备注",
+            "东城街道,固定资产投资,2024-06,1,ok",
+            f"西城街道,固定资产投资,2024-06,2,{note}",
+        ]
+    )
+    found = refused(demo_store, run(demo_store, data, "big.csv"), "cell_too_long")
+    assert found[0].row == 3 and found[0].column == "E"
+
+
+def test_the_command_line_prints_messages_never_a_traceback(demo_db: Path, tmp_path: Path) -> None:
+    files = {
+        "bom.csv": b"\xef\xbb\xbf"
+        + "单位,指标,期间,数值\n东城街道,固定资产投资,2024-06,1\n".encode("gbk"),
+        "open.csv": text_file(
+            [
+                "单位,指标,期间,数值,备注",
+                '东城街道,固定资产投资,2024-06,1,"x',
+                "西城街道,固定资产投资,2024-06,2,",
+            ]
+        ),
+        "header.csv": (EXPORT_HEADER + "\n").encode(),
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        out = _cli("import", str(path), "--db", str(demo_db))
+        assert out.returncode == 1, (name, out.stdout, out.stderr)
+        assert "Traceback" not in out.stderr and "错误" in out.stdout and "ERROR" in out.stdout
