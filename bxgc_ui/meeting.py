@@ -147,11 +147,22 @@ def query_defaults(codes: list[str], groups: list[str]) -> dict[str, object]:
         "meeting_indicator": q.get("indicator") if q.get("indicator") in codes else codes[0],
         "meeting_by": q.get("by") if q.get("by") in BY_CHOICES else "completion",
         "meeting_group": q.get("group") if q.get("group") in groups else "all",
-        "meeting_every": min(max(int(every), EVERY_MIN), EVERY_MAX)
-        if every.isdigit()
-        else EVERY_DEFAULT,
+        "meeting_every": _seconds(every),
         "meeting_carousel": q.get("carousel", "").lower() in ("1", "true", "on", "yes"),
     }
+
+
+def _seconds(text: str) -> int:
+    """``?every=`` as whole seconds within the allowed range; anything else the default.
+
+    ``"²".isdigit()`` is true, so only plain ASCII digits count.
+
+    >>> _seconds("30"), _seconds("²"), _seconds("1"), _seconds("99999"), _seconds("-5")
+    (30, 10, 2, 600, 10)
+    """
+    if not (text.isascii() and text.isdecimal()):
+        return EVERY_DEFAULT
+    return min(max(int(text), EVERY_MIN), EVERY_MAX)
 
 
 def kiosk_url(s: Settings) -> str:

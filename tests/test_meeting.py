@@ -173,3 +173,11 @@ def test_race_slots_keep_the_first_and_last_places() -> None:
         "40",
     ]
     assert all(len(f.data[0].y) == 20 for f in figure.frames)
+
+
+@pytest.mark.parametrize("every", ["²", "٣", "1e3", "-5", "", "abc", "99999999999999999999"])
+def test_odd_refresh_values_in_the_url_fall_back_quietly(
+    every: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _meeting(demo_db, monkeypatch, query={"every": every})
+    assert 2 <= at.number_input(key="meeting_every").value <= 600
