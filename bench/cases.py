@@ -34,7 +34,7 @@ from bxgc_metrics.store import Store
 TODAY = dt.date(2026, 6, 30)
 """The importer's "today", fixed so that results do not depend on the clock."""
 
-ANALYST = Actor("bench", "analyst")
+ANALYST = Actor("bench", "analyst", operator=True)
 """Imports run as an analyst, the weakest role that may import."""
 
 NAIVE_ROWS = 10_000

@@ -1,8 +1,9 @@
 """Who may change what: roles, the acting user, password hashes and wall-screen tokens.
 
 Permission is checked where the write happens: every write method of
-:class:`~bxgc_metrics.store.Store` calls :func:`require` with the store's :class:`Actor`
-before it touches the file, so hiding a button is never the only guard. Three roles, each
+:class:`~bxgc_metrics.store.Store` checks the store's :class:`Actor`
+(:func:`require_account`) before it changes or copies anything, so hiding a button is
+never the only guard. Three roles, each
 allowed what the one below it may do:
 
 - ``viewer`` reads everything;
@@ -10,8 +11,21 @@ allowed what the one below it may do:
 - ``admin`` also changes settings, reward rules, users and wall-screen tokens, and reads
   the audit log.
 
-The command line acts as the machine's operator (``cli:<login>``, admin): whoever can run
-it can write the file anyway. Its actions are recorded under that name.
+Two kinds of actor, and one rule for each:
+
+- An **account** (the default): a name in ``users``, as a sign-in or an OpenID Connect
+  account resolves it. The role it carries is only what the page saw; each write reads the
+  account's current role and disabled flag from ``users`` on the connection that writes
+  (:meth:`~bxgc_metrics.store.Store._write`), so an account disabled or demoted while its
+  session is open is refused at the store at once. A name with no account writes nothing.
+- The **operator** (``operator=True``): a program run on the machine itself — the command
+  line (``cli:<login>``, admin), the first-start bootstrap and the demo loader
+  (:data:`SYSTEM`), scripts and tests that open the file directly. Whoever can run code
+  against the file can change it anyway, so the operator keeps the role it was given and
+  needs no account. Nothing a browser sends can make an operator: the dashboard gets its
+  actors only from the store's sign-in and session look-ups.
+
+Either is recorded in the audit log under its name.
 """
 
 from __future__ import annotations
@@ -50,12 +64,15 @@ class Actor:
     """Recorded in the audit log and on import batches."""
     role: str
     """``viewer``, ``analyst`` or ``admin``."""
+    operator: bool = False
+    """The machine's operator (command line, bootstrap, scripts): keeps :attr:`role`.
+    Otherwise the actor is an account whose current role the store reads at each write."""
 
 
 VIEWER = Actor("anonymous", "viewer")
 """Anyone not signed in: may read, may not write."""
 
-SYSTEM = Actor("system", "admin")
+SYSTEM = Actor("system", "admin", operator=True)
 """The first-start bootstrap and the demo loader."""
 
 
@@ -65,13 +82,28 @@ def operator() -> Actor:
         login = getpass.getuser()
     except OSError:
         login = "unknown"
-    return Actor(f"cli:{login}", "admin")
+    return Actor(f"cli:{login}", "admin", operator=True)
 
 
 def allowed(actor: Actor, permission: str) -> bool:
     """Whether ``actor``'s role holds ``permission``."""
     needed = PERMISSIONS[permission]
     return actor.role in ROLES and ROLES.index(actor.role) >= ROLES.index(needed)
+
+
+def require_account(actor: Actor, account: tuple[str, bool] | None, permission: str) -> None:
+    """:func:`require` for an account as ``users`` holds it now: ``(role, disabled)``, or
+    ``None`` when there is no such account. An operator is checked with its own role."""
+    if actor.operator:
+        require(actor, permission)
+        return
+    if account is None or account[1]:
+        require(actor, permission)  # an anonymous viewer is told which role it needs
+        raise PermissionDeniedError(
+            f"账户 {actor.name} 不存在或已停用，无权执行此操作；未写入任何数据。",
+            f"The account {actor.name} does not exist or is disabled; nothing was written.",
+        )
+    require(Actor(actor.name, account[0]), permission)
 
 
 def require(actor: Actor, permission: str) -> None:

@@ -572,15 +572,18 @@ class Store:
         bump: bool = True,
         backup: str | None = None,
         backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
+        check: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside one transaction: everything or nothing is written.
 
-        With ``backup`` the file is first copied to the backups folder, on the same
-        connection, so nothing can change between the copy and the transaction; with
-        ``backup_if`` too, only when it says (on that connection) that the write will change
-        something.
+        ``check`` runs first on that connection (it may refuse). With ``backup`` the file
+        is then copied to the backups folder, on the same connection, so nothing can
+        change between the copy and the transaction; with ``backup_if`` too, only when it
+        says (on that connection) that the write will change something.
         """
         with self._connection(own=True) as con:
+            if check is not None:
+                check(con)
             if backup is not None and (backup_if is None or backup_if(con)):
                 self._backup(con, backup)
             con.begin()
@@ -606,12 +609,26 @@ class Store:
 
         Without ``backup`` the write is an edit: it is backed up (labelled with the
         permission) only when no backup is younger than ``BXGC_BACKUPS_EDIT_MINUTES``.
+
+        An account's role and disabled flag are read from ``users`` on the connection
+        that then writes, before the backup and the transaction, while this process holds
+        the file and this file's write lock: nothing can change the account between the
+        check and the commit (:mod:`bxgc_metrics.access` has the rule).
         """
-        access.require(self.actor, permission)
         if backup is None:
             backup, backup_if = permission, self._edit_backup_due
-        with _write_lock(self.path), self._transaction(backup=backup, backup_if=backup_if) as con:
+        check = functools.partial(self._check_actor, permission=permission)
+        with (
+            _write_lock(self.path),
+            self._transaction(backup=backup, backup_if=backup_if, check=check) as con,
+        ):
             yield con
+
+    def _check_actor(self, con: duckdb.DuckDBPyConnection, permission: str) -> None:
+        """Refuse unless the actor, as ``users`` holds it now, has ``permission``."""
+        row = None if self.actor.operator else con.execute(_GET_USER, [self.actor.name]).fetchone()
+        account = None if row is None else (str(row[1]), bool(row[2]))
+        access.require_account(self.actor, account, permission)
 
     def _audit(
         self,

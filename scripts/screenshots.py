@@ -54,7 +54,9 @@ def main(argv: list[str]) -> int:
         subprocess.run(
             [sys.executable, "-m", "bxgc_metrics", "demo", "--db", str(db)], cwd=ROOT, check=True
         )
-        Store(db, actor=Actor("setup", "admin")).create_user("reviewer", PASSWORD, "admin")
+        Store(db, actor=Actor("setup", "admin", operator=True)).create_user(
+            "reviewer", PASSWORD, "admin"
+        )
         with serve_app(db) as url, sync_playwright() as playwright:
             browser = launch_browser(playwright)
             for size, viewport in SIZES.items():

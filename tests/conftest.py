@@ -19,7 +19,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ADMIN = Actor("test-admin", "admin")
+ADMIN = Actor("test-admin", "admin", operator=True)
 """The actor tests write as, unless a test is about permissions."""
 
 

@@ -161,7 +161,7 @@ def test_a_large_upload_lists_the_first_rows_and_offers_the_rest(
 def test_upload_asks_for_the_measure_of_a_unit_line_with_two(demo_db: Path, monkeypatch) -> None:
     monkeypatch.setenv("BXGC_DB", str(demo_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state[SESSION_KEY] = Actor("li", "analyst")
+    at.session_state[SESSION_KEY] = Actor("li", "analyst", operator=True)
     at.run()
     at.switch_page("pages/upload.py").run()
     rows = [

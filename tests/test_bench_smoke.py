@@ -38,7 +38,7 @@ def test_every_file_is_made_once_and_imports_cleanly(tiny: dict[str, Path]) -> N
     assert data.prepare(TINY) == tiny
     assert {name: path.stat().st_mtime_ns for name, path in tiny.items()} == stamps
     assert Store(tiny["full_db"]).count_observations() == TINY.observations
-    store = Store(tiny["reference_db"], actor=Actor("t", "analyst"))
+    store = Store(tiny["reference_db"], actor=Actor("t", "analyst", operator=True))
     for name, figures in (("long_csv", TINY.csv_rows), ("long_xlsx", TINY.xlsx_rows)):
         path = tiny[name]
         plan = analyse(path.read_bytes(), path.name, store, today=dt.date(2026, 6, 30))

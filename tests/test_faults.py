@@ -32,7 +32,7 @@ BIG_IMPORT = textwrap.dedent("""
                           "indicator_code": "FAI", "freq": "M", "year": 1800 + i // 1000 // 12,
                           "sub": 1 + (i // 1000) % 12, "value_kind": "actual",
                           "value": i.astype(float), "cumulative": True})
-    Store(sys.argv[1], actor=Actor("killer", "analyst")).write_observations(
+    Store(sys.argv[1], actor=Actor("killer", "analyst", operator=True)).write_observations(
         frame, file_name="big.csv", new_units=units)
 """)
 
@@ -149,7 +149,7 @@ WRITER = textwrap.dedent("""
     import sys, pandas as pd
     from bxgc_metrics.access import Actor
     from bxgc_metrics.store import Store
-    store = Store(sys.argv[1], actor=Actor("importer", "analyst"))
+    store = Store(sys.argv[1], actor=Actor("importer", "analyst", operator=True))
     for i in range(10):
         frame = pd.DataFrame({"unit_code": "JD01", "indicator_code": "FAI", "freq": "M",
                               "year": 1900 + i, "sub": list(range(1, 13)),

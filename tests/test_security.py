@@ -17,7 +17,7 @@ from bxgc_metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
 from tests.conftest import ADMIN, ROOT
 
-ANALYST = Actor("li", "analyst")
+ANALYST = Actor("li", "analyst", operator=True)
 
 OBS = pd.DataFrame(
     {

@@ -15,7 +15,7 @@ WRITER = textwrap.dedent("""
     import sys, pandas as pd
     from bxgc_metrics.store import Store
     from bxgc_metrics.access import Actor
-    store, unit = Store(sys.argv[1], actor=Actor("w", "analyst")), sys.argv[2]
+    store, unit = Store(sys.argv[1], actor=Actor("w", "analyst", operator=True)), sys.argv[2]
     for i in range(15):
         frame = pd.DataFrame({"unit_code": [unit], "indicator_code": ["REV"], "freq": ["Y"],
                               "year": [2000 + i], "sub": [0], "value_kind": ["actual"],
@@ -102,7 +102,7 @@ def test_threads_writing_the_same_new_figures_never_duplicate_them(demo_db: Path
     )
 
     def write(i: int) -> int | None:
-        store = Store(demo_db, actor=Actor(f"s{i}", "analyst"))
+        store = Store(demo_db, actor=Actor(f"s{i}", "analyst", operator=True))
         frame = keys.assign(value=float(i + 1))
         return store.write_observations(frame, file_name=f"{i}").batch_id
 
