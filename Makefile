@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/bxgc.duckdb
 PORT ?= 8501
+# Loopback only unless told otherwise (e.g. ADDRESS=0.0.0.0); see the README on reverse proxies.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test check lint format bench demo clean
 
@@ -22,9 +24,10 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 $(DB): | $(VENV)/.runtime
 	$(BIN)/python -m bxgc_metrics demo --db $(DB) --if-missing
 
-## Serve the dashboard on http://localhost:8501 (demo data is created if the database is missing).
+## Serve the dashboard on http://127.0.0.1:8501 (demo data is created if the database is missing).
 run: $(VENV)/.runtime $(DB)
-	BXGC_DB=$(DB) $(BIN)/python -m bxgc_ui.serve --server.port $(PORT) --browser.gatherUsageStats false
+	BXGC_DB=$(DB) $(BIN)/python -m bxgc_ui.serve --server.address $(ADDRESS) --server.port $(PORT) \
+		--browser.gatherUsageStats false
 
 ## Install what the tests need (Python packages, Chromium, a CJK font) and run the whole suite.
 test: $(VENV)/.dev
