@@ -148,9 +148,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bxgc_metrics.export import neutralise
+
     frame = _store(args).export_long()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(args.out, index=False, encoding="utf-8-sig")
+    neutralise(frame).to_csv(args.out, index=False, encoding="utf-8-sig")
     print(f"已导出 {len(frame)} 行 / exported {len(frame)} rows: {args.out}")
     return 0
 

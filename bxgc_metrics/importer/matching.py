@@ -29,6 +29,9 @@ units or indicators share (``ambiguous``) their codes, one of which the analyst 
 
 _SUFFIXES = re.compile(r"(办事处|人民政府|政府|街道办|党工委|管委会|委员会)$")
 _NEAR_THRESHOLD = 0.75
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
+"""The apostrophe our exports and templates put before a formula-like name
+(:func:`bxgc_metrics.export.neutralise`): ``'=x`` in a file is the unit ``=x``."""
 
 
 def normalise_name(name: object) -> str:
@@ -38,9 +41,11 @@ def normalise_name(name: object) -> str:
     ('东城街道', '黄楼镇', 'gdp')
     >>> normalise_name("东城街道（新区）")  # the qualifier stays: a near match at best
     '东城街道(新区)'
+    >>> normalise_name("'=1+1"), normalise_name("'东城")
+    ('=1+1', "'东城")
     """
     text = unicodedata.normalize("NFKC", "" if name is None else str(name))
-    text = re.sub(r"\s+", "", text).lower()
+    text = _NEUTRALISED.sub("", re.sub(r"\s+", "", text)).lower()
     previous = None
     while previous != text:
         previous, text = text, _SUFFIXES.sub("", text)

@@ -1,4 +1,11 @@
-"""Downloadable xlsx templates with drop-down lists of known units and indicators."""
+"""Downloadable xlsx templates with drop-down lists of known units and indicators.
+
+Anyone may download a template, and the names in it come from the database, so every
+name is written as text and neutralised as the dashboard's exports are
+(:func:`bxgc_metrics.export.neutralise`): a unit called ``=HYPERLINK(…)`` reads
+``'=HYPERLINK(…)`` and is never run as a formula. The importer reads such a name back as
+the unit it came from (:func:`bxgc_metrics.importer.matching.normalise_name`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,11 @@ import io
 
 import pandas as pd
 import xlsxwriter
+
+from bxgc_metrics.export import neutralise
+
+_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+"""Text is written as text: no cell of a template is a formula or a link."""
 
 _INSTRUCTIONS = [
     ("填写说明", "Instructions"),
@@ -40,10 +52,15 @@ _INSTRUCTIONS = [
 ]
 
 
+def _names(frame: pd.DataFrame) -> list[str]:
+    """The Chinese names of ``frame``, neutralised."""
+    return list(neutralise(frame[["name_zh"]])["name_zh"])
+
+
 def _lists(book: xlsxwriter.Workbook, units: pd.DataFrame, indicators: pd.DataFrame) -> None:
     sheet = book.add_worksheet("lists")
-    sheet.write_column(0, 0, list(units["name_zh"]))
-    sheet.write_column(0, 1, list(indicators["name_zh"]))
+    sheet.write_column(0, 0, _names(units))
+    sheet.write_column(0, 1, _names(indicators))
     sheet.write_column(0, 2, ["实际", "目标", "计划"])
     sheet.write_column(0, 3, ["是", "否"])
     sheet.hide()
@@ -61,7 +78,7 @@ def _instructions(book: xlsxwriter.Workbook) -> None:
 def long_template(units: pd.DataFrame, indicators: pd.DataFrame, rows: int = 500) -> bytes:
     """One figure per row, with drop-downs for unit, indicator, kind and 累计."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, _OPTIONS)
     sheet = book.add_worksheet("数据 Data")
     header = book.add_format({"bold": True, "bg_color": "#F3D6D9", "border": 1})
     sheet.write_row(0, 0, ["单位", "指标", "期间", "数值", "类型", "累计"], header)
@@ -86,16 +103,16 @@ def long_template(units: pd.DataFrame, indicators: pd.DataFrame, rows: int = 500
 def wide_template(units: pd.DataFrame, indicators: pd.DataFrame, periods: list[str]) -> bytes:
     """One row per unit, one column per period; the indicator is picked in the title cell."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, _OPTIONS)
     sheet = book.add_worksheet("数据 Data")
     header = book.add_format({"bold": True, "bg_color": "#F3D6D9", "border": 1})
-    first = indicators["name_zh"].iloc[0] if len(indicators) else "指标"
+    first = _names(indicators)[0] if len(indicators) else "指标"
     sheet.write(0, 0, first)
     sheet.data_validation(
         0, 0, 0, 0, {"validate": "list", "source": f"=lists!$B$1:$B${max(len(indicators), 1)}"}
     )
     sheet.write_row(1, 0, ["单位", *periods], header)
-    sheet.write_column(2, 0, list(units["name_zh"]))
+    sheet.write_column(2, 0, _names(units))
     sheet.set_column(0, 0, 24)
     sheet.freeze_panes(2, 1)
     _instructions(book)
