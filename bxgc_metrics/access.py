@@ -30,6 +30,8 @@ Either is recorded in the audit log under its name.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import getpass
 import hashlib
 import secrets
@@ -116,6 +118,68 @@ def require(actor: Actor, permission: str) -> None:
             f"{actor.name} ({actor.role}) may not do this; it needs the {needed} role. "
             "Nothing was written.",
         )
+
+
+# --- signing in ------------------------------------------------------------------------
+
+MAX_USERNAME = 64
+"""Characters in an account name; a longer name is never an account."""
+
+MAX_PASSWORD = 1024
+"""Characters of a password; a longer one is never right (and is not hashed whole)."""
+
+MAX_AUDIT_TEXT = 200
+"""Characters kept of who, action and target in an audit row."""
+
+MAX_AUDIT_JSON = 1_000_000
+"""Characters kept of a before or after value in an audit row; a longer one is replaced by
+its length and its beginning."""
+
+FREE_FAILURES_ACCOUNT = 5
+"""Failed sign-ins on one account name (from anywhere) before attempts are spaced out."""
+
+FREE_FAILURES_ADDRESS = 20
+"""Failed sign-ins from one address (any names; offices share one) before the same."""
+
+FIRST_DELAY = 1.0
+"""Seconds the first attempt past the free ones waits; each further failure doubles it."""
+
+MAX_DELAY = 900.0
+"""The longest wait between attempts (15 minutes): also the longest a stranger guessing
+at someone's name can keep that person out."""
+
+THROTTLE_WINDOW = dt.timedelta(hours=24)
+"""Failures older than this no longer count."""
+
+
+def sign_in_delay(failures: int, free: int) -> float:
+    """Seconds to wait after the latest of ``failures`` recent failed sign-ins before the
+    next attempt: none while fewer than ``free``, then 1, 2, 4 … up to :data:`MAX_DELAY`.
+
+    >>> [sign_in_delay(n, 5) for n in (0, 4, 5, 6, 9, 40)]
+    [0.0, 0.0, 1.0, 2.0, 16.0, 900.0]
+    """
+    if failures < free:
+        return 0.0
+    return min(MAX_DELAY, FIRST_DELAY * 2.0 ** min(failures - free, 32))
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters and ``…`` when it was longer (so a cut account
+    name, one character too long, is never an account).
+
+    >>> clip("东城街道", 2), clip("东城", 2)
+    ('东城…', '东城')
+    """
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@functools.cache
+def unknown_user_hash() -> str:
+    """A hash to check the passwords of unknown (or over-long) names against, so that they
+    take as long as a real account's. Made once per process; the server makes it before
+    it serves anyone, so the first unknown name takes no longer either."""
+    return hash_password(new_secret())
 
 
 def hash_password(password: str) -> str:

@@ -6,6 +6,8 @@ dashboard shows it in the reader's language and the command line prints both.
 
 from __future__ import annotations
 
+import math
+
 
 class BxgcError(Exception):
     """Base class: an error with a Chinese and an English message."""
@@ -48,3 +50,16 @@ class ValidationError(BxgcError):
 
 class PermissionDeniedError(StoreError):
     """The acting user's role does not allow this change; nothing was written."""
+
+
+class TooManyAttemptsError(BxgcError):
+    """Too many failed sign-ins for this account or address: wait before trying again."""
+
+    def __init__(self, wait: float) -> None:
+        seconds = max(1, math.ceil(wait))
+        super().__init__(
+            f"登录失败次数过多，请 {seconds} 秒后再试。",
+            f"Too many failed sign-ins; try again in {seconds} seconds.",
+        )
+        self.wait = wait
+        """Seconds until the next attempt is allowed."""

@@ -53,6 +53,8 @@ from bxgc_metrics.errors import (
     SchemaTooNewError,
     StoreBusyError,
     StoreError,
+    TooManyAttemptsError,
+    ValidationError,
 )
 from bxgc_metrics.periods import labels as label_periods
 from bxgc_metrics.store_schema import LATEST, MIGRATIONS
@@ -337,8 +339,9 @@ _APPEND_AUDIT = """
 """
 _SELECT_AUDIT = """
     SELECT id, logged_at, who, action, target, before_json, after_json FROM audit_log
-    WHERE ($action IS NULL OR action = $action) ORDER BY id DESC LIMIT $limit
+    WHERE ($action IS NULL OR action = $action) ORDER BY id DESC LIMIT $limit OFFSET $offset
 """
+_COUNT_AUDIT = "SELECT count(*) FROM audit_log WHERE ($action IS NULL OR action = $action)"
 
 _ADMIN_COUNT = "SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled"
 _CREATE_USER = "INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)"
@@ -359,6 +362,19 @@ _REVOKE_TOKEN = """
     WHERE token_hash = ? AND revoked_at IS NULL
 """
 _VALID_TOKEN = "SELECT label FROM wall_tokens WHERE token_hash = ? AND revoked_at IS NULL"
+
+_RECENT_FAILURES = """
+    SELECT count(*) FILTER (WHERE username = $username),
+           max(attempted_at) FILTER (WHERE username = $username),
+           count(*) FILTER (WHERE address = $address),
+           max(attempted_at) FILTER (WHERE address = $address)
+    FROM sign_in_failures WHERE attempted_at > $since
+"""
+_RECORD_ATTEMPT = """
+    INSERT INTO sign_in_failures (attempted_at, username, address) VALUES (?, ?, ?)
+"""
+_FORGET_OLD_ATTEMPTS = "DELETE FROM sign_in_failures WHERE attempted_at <= ?"
+_FORGET_ACCOUNT_FAILURES = "DELETE FROM sign_in_failures WHERE username = ?"
 
 _CREATE_SESSION = """
     INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)
@@ -638,9 +654,7 @@ class Store:
         before: object = None,
         after: object = None,
     ) -> None:
-        con.execute(
-            _APPEND_AUDIT, [self.actor.name, action, target, _as_json(before), _as_json(after)]
-        )
+        con.execute(_APPEND_AUDIT, _audit_row(self.actor.name, action, target, before, after))
 
     # --- backups ----------------------------------------------------------------------------
 
@@ -1123,13 +1137,23 @@ class Store:
         with self._transaction(bump=False) as con:
             self._audit(con, action, target, before, after)
 
-    def audit_log(self, *, action: str | None = None, limit: int = 100_000) -> pd.DataFrame:
-        """The audit log, newest first (admins only).
+    def audit_log(
+        self, *, action: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> pd.DataFrame:
+        """The audit log, newest first (admins only): every row, or ``limit`` rows after
+        the newest ``offset`` (a page; :meth:`audit_count` says how many there are).
 
         Columns: ``id, logged_at, who, action, target, before_json, after_json``.
         """
         access.require(self.actor, "audit")
-        return self._frame(_SELECT_AUDIT, {"action": action, "limit": limit})
+        params = {"action": action, "limit": limit, "offset": max(0, int(offset))}
+        return self._frame(_SELECT_AUDIT, params)
+
+    def audit_count(self, *, action: str | None = None) -> int:
+        """How many rows the audit log has (of ``action``, if given; admins only)."""
+        access.require(self.actor, "audit")
+        with self._connection() as con:
+            return int(con.execute(_COUNT_AUDIT, {"action": action}).fetchone()[0])  # type: ignore[index]
 
     # --- users ------------------------------------------------------------------------------
 
@@ -1145,12 +1169,18 @@ class Store:
                 return False
             con.execute(_CREATE_USER, ["admin", digest, "admin"])
             con.execute(
-                _APPEND_AUDIT, ["system", "user_create", "admin", None, '{"role": "admin"}']
+                _APPEND_AUDIT, _audit_row("system", "user_create", "admin", None, {"role": "admin"})
             )
         return True
 
     def create_user(self, username: str, password: str, role: str) -> None:
-        """Add a local account (admins only)."""
+        """Add a local account (admins only); a name has 1 to
+        :data:`~bxgc_metrics.access.MAX_USERNAME` characters."""
+        if not username or len(username) > access.MAX_USERNAME:
+            raise ValidationError(
+                f"用户名须为 1 到 {access.MAX_USERNAME} 个字符。",
+                f"A user name has 1 to {access.MAX_USERNAME} characters.",
+            )
         digest = access.hash_password(password)
         with self._write("users") as con:
             con.execute(_CREATE_USER, [username, digest, role])
@@ -1201,53 +1231,114 @@ class Store:
         access.require(self.actor, "users")
         return self._frame(_SELECT_USERS)
 
-    def _check_password(self, username: str, password: str) -> Actor | None:
-        """The account's actor if the password is right and the account enabled."""
-        with self._connection() as con:
-            row = con.execute(_GET_USER, [username]).fetchone()
-        if row is None:
-            access.verify_password(_dummy_hash(), password)  # as slow as a known name
-            return None
-        ok = access.verify_password(row[0], password) and not row[2]
-        return Actor(username, str(row[1])) if ok else None
+    def _check_password(self, name: str, password: str) -> Actor | None:
+        """The account's actor if the password is right and the account enabled.
 
-    def sign_in(self, username: str, password: str) -> Actor | None:
-        """The account's actor if the password is right and the account enabled, else ``None``.
-
-        Both outcomes are recorded in the audit log.
+        Every name takes the same steps — one look-up, one argon2 verification — so an
+        unknown name answers as slowly as a real one: an unknown name, an over-long name or
+        an over-long password is checked against a stand-in hash and fails.
         """
-        actor = self._check_password(username, password)
-        self.as_actor(Actor(username, "viewer")).append_audit(
-            "sign_in" if actor else "sign_in_failed", username
-        )
+        with self._connection() as con:
+            row = con.execute(_GET_USER, [name]).fetchone()
+        fits = len(name) <= access.MAX_USERNAME and len(password) <= access.MAX_PASSWORD
+        stored = row[0] if row is not None and fits else access.unknown_user_hash()
+        right = access.verify_password(stored, password[: access.MAX_PASSWORD])
+        if row is None or not fits or row[2] or not right:
+            return None
+        return Actor(name, str(row[1]))
+
+    def _begin_attempt(self, name: str, address: str | None, now: dt.datetime) -> None:
+        """Refuse a sign-in that comes too soon after failed ones, by name or by address
+        (:class:`~bxgc_metrics.errors.TooManyAttemptsError`, before any password is
+        checked); else count it as failed until it succeeds, so guesses sent all at once
+        are spaced out as if sent one after another."""
+        since = now - access.THROTTLE_WINDOW
+        params = {"username": name, "address": address, "since": since}
+        with _write_lock(self.path), self._transaction(bump=False) as con:
+            by_name, name_last, by_address, address_last = con.execute(
+                _RECENT_FAILURES, params
+            ).fetchone()  # type: ignore[misc]
+            wait = max(
+                _wait(by_name, name_last, access.FREE_FAILURES_ACCOUNT, now),
+                _wait(by_address, address_last, access.FREE_FAILURES_ADDRESS, now),
+            )
+            if wait > 0:
+                raise TooManyAttemptsError(wait)
+            con.execute(_FORGET_OLD_ATTEMPTS, [since])
+            con.execute(_RECORD_ATTEMPT, [now, name, address])
+
+    def _end_attempt(
+        self,
+        name: str,
+        address: str | None,
+        actor: Actor | None,
+        session: tuple[str, dt.datetime, dt.datetime] | None = None,
+    ) -> None:
+        """Record a sign-in's outcome in the audit log; a success forgets the name's
+        failures and opens ``session`` (token hash, start, expiry) in the same transaction."""
+        where = {"address": address} if address else {}
+        with _write_lock(self.path), self._transaction(bump=False) as con:
+            if actor is None:
+                con.execute(_APPEND_AUDIT, _audit_row(name, "sign_in_failed", name, None, where))
+                return
+            con.execute(_FORGET_ACCOUNT_FAILURES, [name])
+            after: dict[str, object] = dict(where)
+            if session is not None:
+                digest, start, expires = session
+                con.execute(_CREATE_SESSION, [digest, name, start, expires])
+                after["session"] = digest[:12]
+                after["expires_at"] = expires.isoformat(timespec="seconds")
+            con.execute(_APPEND_AUDIT, _audit_row(name, "sign_in", name, None, after or None))
+
+    def sign_in(
+        self,
+        username: str,
+        password: str,
+        *,
+        address: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> Actor | None:
+        """The account's actor if the password is right and the account enabled, else
+        ``None``; throttled and recorded as :meth:`open_session` is, without a session."""
+        name, now = access.clip(username, access.MAX_USERNAME), now or _utcnow()
+        self._begin_attempt(name, address, now)
+        actor = self._check_password(name, password)
+        self._end_attempt(name, address, actor)
         return actor
 
     # --- sign-in sessions -------------------------------------------------------------------
 
     def open_session(
-        self, username: str, password: str, hours: float, *, now: dt.datetime | None = None
+        self,
+        username: str,
+        password: str,
+        hours: float,
+        *,
+        address: str | None = None,
+        now: dt.datetime | None = None,
     ) -> tuple[Actor, str] | None:
         """Sign in for ``hours``: the account's actor and a new session token, or ``None``.
 
         The token is returned once (the browser keeps it in a cookie); the database keeps
         its SHA-256. The sign-in, or the failed attempt, is in the audit log, written in the
-        same transaction as the session.
+        same transaction as the session. Failed attempts are throttled per account name
+        and per ``address`` (the reader's, as the web server sees it): past a few, the next
+        one must wait, 1 s, then twice as long after each failure, up to 15 minutes
+        (:func:`~bxgc_metrics.access.sign_in_delay`); an attempt that comes too soon raises
+        :class:`~bxgc_metrics.errors.TooManyAttemptsError` without checking the password. A
+        sign-in clears the name's failures. Names and passwords longer than
+        :data:`~bxgc_metrics.access.MAX_USERNAME` and
+        :data:`~bxgc_metrics.access.MAX_PASSWORD` never sign in.
         """
         if not (isinstance(hours, int | float) and 0 < hours < 24 * 366):
             raise ValueError(f"session hours must be a positive number of hours, not {hours!r}")
-        now = now or _utcnow()
-        actor = self._check_password(username, password)
+        name, now = access.clip(username, access.MAX_USERNAME), now or _utcnow()
+        self._begin_attempt(name, address, now)
+        actor = self._check_password(name, password)
         token = access.new_session_token()
-        digest = access.token_hash(token)
-        with _write_lock(self.path), self._transaction(bump=False) as con:
-            if actor is None:
-                con.execute(_APPEND_AUDIT, [username, "sign_in_failed", username, None, None])
-                return None
-            expires = now + dt.timedelta(hours=hours)
-            con.execute(_CREATE_SESSION, [digest, username, now, expires])
-            after = {"session": digest[:12], "expires_at": expires.isoformat(timespec="seconds")}
-            con.execute(_APPEND_AUDIT, [username, "sign_in", username, None, _as_json(after)])
-        return actor, token
+        session = (access.token_hash(token), now, now + dt.timedelta(hours=hours))
+        self._end_attempt(name, address, actor, session if actor else None)
+        return None if actor is None else (actor, token)
 
     def session_actor(self, token: str | None, *, now: dt.datetime | None = None) -> Actor | None:
         """Who holds the session ``token``: the account with its current role, or ``None``.
@@ -1284,8 +1375,8 @@ class Store:
             row = con.execute(_END_SESSION, [now, reason, digest]).fetchone()
             if row is None:
                 return False
-            after = _as_json({"session": digest[:12]})
-            con.execute(_APPEND_AUDIT, [row[0], action, row[0], None, after])
+            after = {"session": digest[:12]}
+            con.execute(_APPEND_AUDIT, _audit_row(row[0], action, row[0], None, after))
         return True
 
     # --- wall-screen tokens -----------------------------------------------------------------
@@ -1819,18 +1910,42 @@ def _setting(name: str, default: int, least: int) -> int:
         return default
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to check passwords of unknown names against, so they take as long."""
-    return access.hash_password(access.new_secret())
+def _wait(failures: int | None, last: dt.datetime | None, free: int, now: dt.datetime) -> float:
+    """Seconds from ``now`` until the next sign-in is allowed after ``failures`` recent
+    failures, the latest at ``last``."""
+    delay = access.sign_in_delay(int(failures or 0), free)
+    if not delay or last is None:
+        return 0.0
+    return max(0.0, (last + dt.timedelta(seconds=delay) - now).total_seconds())
+
+
+def _audit_row(
+    who: str, action: str, target: str | None, before: object = None, after: object = None
+) -> list[str | None]:
+    """The parameters of one audit row, every text capped (a name may be anything a
+    stranger typed into the sign-in form)."""
+    short = access.MAX_AUDIT_TEXT
+    return [
+        access.clip(str(who), short),
+        access.clip(str(action), short),
+        None if target is None else access.clip(str(target), short),
+        _as_json(before),
+        _as_json(after),
+    ]
 
 
 def _as_json(value: object) -> str | None:
+    """``value`` as JSON; past :data:`~bxgc_metrics.access.MAX_AUDIT_JSON` characters, its
+    length and its beginning instead."""
     if value is None:
         return None
     if isinstance(value, pd.DataFrame):
-        return value.to_json(orient="records", force_ascii=False, date_format="iso")
-    return json.dumps(value, ensure_ascii=False, default=str)
+        text = value.to_json(orient="records", force_ascii=False, date_format="iso")
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= access.MAX_AUDIT_JSON:
+        return text
+    return json.dumps({"truncated_chars": len(text), "start": text[:1000]}, ensure_ascii=False)
 
 
 def _pause_for_tests() -> None:

@@ -270,6 +270,20 @@ _V7 = (
     "ALTER TABLE sessions_v7 RENAME TO sessions",
 )
 
+_V8 = (
+    # Sign-in attempts not (yet) known to have succeeded, for throttling by account name
+    # and by the reader's address (see bxgc_metrics.access). An attempt is written when it
+    # starts and deleted when it succeeds (with every earlier failure of that name); the
+    # audit log keeps the record of every attempt. Rows older than a day are removed.
+    """
+    CREATE TABLE sign_in_failures (
+        attempted_at TIMESTAMP NOT NULL,
+        username VARCHAR NOT NULL,
+        address VARCHAR
+    )
+    """,
+)
+
 GAP_COLUMNS = (
     "unit_code",
     "gap",
@@ -283,7 +297,7 @@ GAP_COLUMNS = (
 )
 """The gaps table's columns a caller provides (the store adds ``id``)."""
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

@@ -42,8 +42,20 @@ register(
         "adm_before": ("修改前", "Before"),
         "adm_after": ("修改后", "After"),
         "adm_export_xlsx": ("导出 Excel", "Export Excel"),
+        "adm_audit_page": ("页码", "Page"),
+        "adm_audit_rows": (
+            "共 {total} 条，本页第 {first}–{last} 条（第 {page} / {pages} 页，最新在前）；导出包含全部记录。",
+            "{total} entries; this page shows {first}–{last} (page {page} of {pages}, newest "
+            "first). The exports hold every entry.",
+        ),
     }
 )
+
+AUDIT_PAGE = 500
+"""Audit rows shown per page; the exports hold every row."""
+
+SHEET_ROWS = 1_000_000
+"""Rows per Excel sheet (a sheet holds at most 1,048,576); a longer log fills several."""
 
 
 def _done(action, *args: object, **kwargs: object) -> object:
@@ -80,19 +92,35 @@ def tokens_table(tokens: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def audit_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The audit log for reading and export: headers in the reader's language, local times."""
-    return pd.DataFrame(
-        {
-            "id": log["id"],
-            t("adm_when"): clock.shown(log["logged_at"]),
-            t("adm_who"): log["who"],
-            t("adm_action"): log["action"],
-            t("adm_target"): log["target"].fillna("—"),
-            t("adm_before"): log["before_json"].fillna("—"),
-            t("adm_after"): log["after_json"].fillna("—"),
-        }
-    )
+def audit_headers() -> list[str]:
+    """The audit table's headers in the reader's language."""
+    keys = ("adm_when", "adm_who", "adm_action", "adm_target", "adm_before", "adm_after")
+    return ["id", *(t(k) for k in keys)]
+
+
+def audit_table(log: pd.DataFrame, headers: list[str] | None = None) -> pd.DataFrame:
+    """The audit log for reading and export: headers in the reader's language (or
+    ``headers``, :func:`audit_headers` taken earlier), local times."""
+    columns = [
+        log["id"],
+        clock.shown(log["logged_at"]),
+        log["who"],
+        log["action"],
+        log["target"].fillna("—"),
+        log["before_json"].fillna("—"),
+        log["after_json"].fillna("—"),
+    ]
+    names = headers or audit_headers()
+    return pd.DataFrame(dict(zip(names, columns, strict=True)))
+
+
+def audit_sheets(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The table as Excel sheets of at most :data:`SHEET_ROWS` rows each."""
+    parts = range(0, max(len(table), 1), SHEET_ROWS)
+    return {
+        "audit" if i == 0 else f"audit {i // SHEET_ROWS + 1}": table.iloc[i : i + SHEET_ROWS]
+        for i in parts
+    }
 
 
 def users_panel(store: Store) -> None:
@@ -134,16 +162,43 @@ def tokens_panel(store: Store) -> None:
 
 
 def audit_panel(store: Store) -> None:
-    """The audit log, newest first, with CSV and Excel export."""
-    log = audit_table(store.audit_log())
+    """The audit log, newest first, a page at a time, with every row in the exports."""
+    total = store.audit_count()
+    pages = max(1, -(-total // AUDIT_PAGE))
+    page = int(
+        st.number_input(
+            t("adm_audit_page"), min_value=1, max_value=pages, step=1, key="adm_audit_page"
+        )
+    )
+    offset = (min(page, pages) - 1) * AUDIT_PAGE
+    log = audit_table(store.audit_log(limit=AUDIT_PAGE, offset=offset))
+    last = offset + len(log)
+    st.caption(
+        t(
+            "adm_audit_rows",
+            total=f"{total:,}",
+            first=f"{min(offset + 1, last):,}",
+            last=f"{last:,}",
+            page=page,
+            pages=pages,
+        )
+    )
     st.dataframe(log, hide_index=True)
+    headers = audit_headers()  # now: the exports are made when clicked, in this language
+
+    def every_row() -> pd.DataFrame:
+        return audit_table(store.audit_log(), headers)
+
     c1, c2 = st.columns(2)
     c1.download_button(
-        t("adm_export_csv"), to_csv_bytes(log), file_name="bxgc-audit.csv", key="adm_csv"
+        t("adm_export_csv"),
+        lambda: to_csv_bytes(every_row()),
+        file_name="bxgc-audit.csv",
+        key="adm_csv",
     )
     c2.download_button(
         t("adm_export_xlsx"),
-        to_xlsx_bytes({"audit": log}),
+        lambda: to_xlsx_bytes(audit_sheets(every_row())),
         file_name="bxgc-audit.xlsx",
         key="adm_xlsx",
     )

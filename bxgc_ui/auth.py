@@ -53,6 +53,10 @@ register(
             "用户名或密码不正确，或账户已停用。",
             "Wrong username or password, or the account is disabled.",
         ),
+        "auth_wait": (
+            "登录失败次数过多，请 {seconds} 秒后再试。",
+            "Too many failed sign-ins; try again in {seconds} seconds.",
+        ),
         "auth_signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
         "auth_reading": ("未登录：只读浏览", "Not signed in: reading only"),
         "auth_sign_out": ("退出登录", "Sign out"),

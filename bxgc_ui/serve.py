@@ -35,10 +35,12 @@ def first_start() -> None:
     database that cannot be read is reported here with the restore command and the
     backups, and the dashboard starts all the same: its pages say the same to readers.
     """
+    from bxgc_metrics.access import unknown_user_hash
     from bxgc_metrics.cli import backup_listing, bootstrap
     from bxgc_metrics.errors import CorruptDatabaseError, StoreError
     from bxgc_metrics.store import Store
 
+    unknown_user_hash()  # made now, so the first unknown name signs in as slowly as any
     store = Store()
     try:
         once = bootstrap(store)

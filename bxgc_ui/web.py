@@ -10,7 +10,10 @@ then finds its reader through :func:`bxgc_ui.auth.current`. ``/auth/signout`` en
 session in the store and clears the cookie.
 
 Neither the password nor the token is ever put in a URL: a failed sign-in goes back to the
-sign-in page with ``failed=1``. A form posted from another site (its ``Origin``, else its
+sign-in page with ``failed=1``. Failed sign-ins are throttled per account name and per the
+reader's address (``request.client``: the proxy's ``X-Forwarded-For`` when it runs on the
+same machine, see the README); an attempt that comes too soon goes back with ``wait=N``
+seconds and no password is checked. A form posted from another site (its ``Origin``, else its
 ``Referer``, names another host) is refused before any password is checked. The page to
 go back to is a page name of this app (``next``), never a URL.
 
@@ -29,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from bxgc_metrics.errors import TooManyAttemptsError
 from bxgc_metrics.store import Store, default_path
 
 COOKIE = "bxgc_session"
@@ -143,13 +147,18 @@ async def sign_in(request: Request) -> Response:
     if form is None:
         return PlainTextResponse("Too large.\n", status_code=413)
     lang, page = _language(form), _next_page(form, request)
+    back = None if page == HOME else page
     hours = session_hours()
     username = form.get("username", "").strip()[:200]
-    opened = await run_in_threadpool(
-        _store().open_session, username, form.get("password", ""), hours
-    )
+    address = request.client.host if request.client else None
+    try:
+        opened = await run_in_threadpool(
+            _store().open_session, username, form.get("password", ""), hours, address=address
+        )
+    except TooManyAttemptsError as exc:
+        wait = str(max(1, math.ceil(exc.wait)))
+        return RedirectResponse(page_url("signin", wait=wait, next=back, lang=lang), 303)
     if opened is None:
-        back = None if page == HOME else page
         return RedirectResponse(page_url("signin", failed="1", next=back, lang=lang), 303)
     response = RedirectResponse(page_url(page, lang=lang), 303)
     response.set_cookie(

@@ -3,6 +3,7 @@ database; the session is kept in an HttpOnly cookie), or OpenID Connect when set
 
 import streamlit as st
 
+from bxgc_metrics.access import MAX_DELAY
 from bxgc_ui import auth, fmt, web
 from bxgc_ui.i18n import t
 
@@ -15,6 +16,9 @@ if actor is not auth.VIEWER:
 
 if st.query_params.get("failed"):
     st.error(t("auth_failed"))
+wait = st.query_params.get("wait", "")
+if wait.isdigit() and 0 < int(wait) <= MAX_DELAY:
+    st.warning(t("auth_wait", seconds=int(wait)))
 auth.sign_in_form()
 st.caption(t("auth_stays", hours=f"{web.session_hours():g}"))
 if auth.oidc_configured():

@@ -68,9 +68,16 @@ def test_every_store_method_that_writes_checks_the_role() -> None:
             writers.add(name)
     # Only these open a transaction without a role: the append-only audit entry (sign-ins,
     # restores), the first-start admin, which acts only when no admin exists, a sign-in
-    # session, opened only after the password is checked, and ending a session, which needs
-    # its token (signing out) or finds it expired.
-    assert writers == {"append_audit", "bootstrap_admin", "open_session", "_end_session"}
+    # attempt, counted before its password is checked and recorded (with its session, only
+    # after the password is checked) when it ends, and ending a session, which needs its
+    # token (signing out) or finds it expired.
+    assert writers == {
+        "append_audit",
+        "bootstrap_admin",
+        "_begin_attempt",
+        "_end_attempt",
+        "_end_session",
+    }
     guarded = {
         name
         for name, method in inspect.getmembers(Store, inspect.isfunction)
