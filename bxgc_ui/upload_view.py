@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics import clock
+from bxgc_metrics.errors import PermissionDeniedError
 from bxgc_metrics.importer.issues import issues_frame
 from bxgc_metrics.importer.matching import EXACT, PROFILE
 from bxgc_metrics.importer.service import ImportPlan, analyse
 from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
-from bxgc_ui import data
+from bxgc_ui import auth, data
 from bxgc_ui.i18n import lang, t
 
 
@@ -26,7 +27,16 @@ def plan_for(
     create: bool,
     measures: dict[str, str],
 ) -> ImportPlan:
-    """Analyse once per file, choice and data version; reruns reuse the result."""
+    """Analyse once per file, choice and data version; reruns reuse the result.
+
+    Only for a reader who may import: the page shows no uploader to anyone else, and an
+    upload that reached this anyway is not opened.
+    """
+    if not auth.can("import"):
+        raise PermissionDeniedError(
+            "只有已登录的分析员可以上传和分析文件；文件未被打开。",
+            "Only a signed-in analyst may upload and analyse a file; it was not opened.",
+        )
     key = (
         hashlib.sha256(payload).hexdigest(),
         file_name,

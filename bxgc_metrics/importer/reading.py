@@ -1,7 +1,9 @@
 """Files to grids of cells: xlsx/xlsm/xls/ods through python-calamine, CSV/TSV with
 encoding detection.
 
-A :class:`Sheet` is the raw rectangle of cell values with merged ranges filled in and the
+An xlsx is measured before calamine opens it (size unpacked, cells and where they lie;
+:mod:`bxgc_metrics.importer.workbook_guard`), and calamine reads the copy that was
+measured. A :class:`Sheet` is the raw rectangle of cell values with merged ranges filled in and the
 spreadsheet's own row and column numbers kept, so every later message can name the cell
 the analyst sees in Excel.
 """
@@ -13,8 +15,8 @@ import csv
 import functools
 import gc
 import io
+import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -35,6 +37,7 @@ from python_calamine import (
 )
 
 from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer import workbook_guard
 from bxgc_metrics.importer.formulas import Suspects, suspect_cells
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -63,8 +66,14 @@ class Limits:
     """Sheets in one workbook."""
     max_unzip_ratio: float = 200.0
     """Uncompressed / compressed size of an xlsx; a zip bomb goes far beyond this."""
-    max_unzipped_bytes: int = 2 * 1024**3
-    """Uncompressed size of an xlsx."""
+    max_unzipped_bytes: int = 256 * 1024**2
+    """Uncompressed size of an xlsx, all its parts together: a 100,000-row sheet is about
+    30 MB of XML, so about 800,000 such rows fit."""
+    max_cells: int = 5_000_000
+    """Cells of an xlsx's sheets, each counted as the whole block from its top-left to its
+    bottom-right cell (blanks in between cost the reader as much as filled cells); checked
+    before parsing (:mod:`bxgc_metrics.importer.workbook_guard`). An .xls sheet (at most
+    65,536 × 256) is checked as soon as it is read, before its cells are converted."""
 
 
 @dataclass(frozen=True)
@@ -164,51 +173,31 @@ def read_file(data: bytes, file_name: str, limits: Limits | None = None) -> list
     )
 
 
-def _check_zip(data: bytes, file_name: str, limits: Limits) -> None:
-    """Refuse a zip bomb before decompressing anything."""
-    if not data.startswith(b"PK"):
-        return
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return  # calamine reports the corrupt file with its own words below
-    ratio = unpacked / max(len(data), 1)
-    if unpacked > limits.max_unzipped_bytes or ratio > limits.max_unzip_ratio:
-        raise _refuse(
-            f"文件 {file_name} 解压后 {unpacked / 1e6:.0f} MB（压缩比 {ratio:.0f} 倍），疑似压缩炸弹，已拒绝。",
-            f"File {file_name} unpacks to {unpacked / 1e6:.0f} MB (ratio {ratio:.0f}×); "
-            "refused as a likely zip bomb.",
-        )
-
-
 def _read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
-    _check_zip(data, file_name, limits)
     if data.startswith(b"\xd0\xcf\x11\xe0") and file_name.lower().endswith((".xlsx", ".xlsm")):
         raise _refuse(
             f"文件 {file_name} 设有打开密码（或为加密文件），请在 Excel 中取消密码后另存再上传。",
             f"File {file_name} is password-protected (encrypted); remove the password in Excel, "
             "save and upload again.",
         )
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [
-            m.name
-            for m in book.sheets_metadata
-            if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
-        ]
-        if len(names) > limits.max_sheets:
-            raise _refuse(
-                f"文件 {file_name} 有 {len(names)} 个工作表，超过上限 {limits.max_sheets}。",
-                f"File {file_name} has {len(names)} sheets, over the limit of {limits.max_sheets}.",
-            )
-        sheets = [_sheet(book, name, limits, file_name) for name in names]
-        if not data.startswith(b"PK"):
+    # calamine reads only the copy the guard measured and wrote (its size, its cells), and
+    # formulas are looked up in that copy too, never in the bytes as uploaded
+    with tempfile.TemporaryDirectory(prefix="bxgc-upload-") as folder:
+        checked = workbook_guard.checked_copy(data, file_name, limits, Path(folder))
+        sheets = _read_checked(checked, file_name, limits)
+        if checked.suffix != ".xlsx":
             return sheets
-        return [
-            replace(s, suspects=functools.cache(partial(suspect_cells, data, s.name)))
-            for s in sheets
-        ]
+        measured = checked.read_bytes()
+    return [
+        replace(s, suspects=functools.cache(partial(suspect_cells, measured, s.name)))
+        for s in sheets
+    ]
+
+
+def _read_checked(path: Path, file_name: str, limits: Limits) -> list[Sheet]:
+    try:
+        with CalamineWorkbook.from_path(path) as book:
+            return _read_book(book, file_name, limits)
     except PasswordError as exc:
         raise _refuse(
             f"文件 {file_name} 设有密码，请取消密码后再上传。",
@@ -221,6 +210,20 @@ def _read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         ) from exc
 
 
+def _read_book(book: CalamineWorkbook, file_name: str, limits: Limits) -> list[Sheet]:
+    names = [
+        m.name
+        for m in book.sheets_metadata
+        if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
+    ]
+    if len(names) > limits.max_sheets:
+        raise _refuse(
+            f"文件 {file_name} 有 {len(names)} 个工作表，超过上限 {limits.max_sheets}。",
+            f"File {file_name} has {len(names)} sheets, over the limit of {limits.max_sheets}.",
+        )
+    return [_sheet(book, name, limits, file_name) for name in names]
+
+
 def _sheet(book: CalamineWorkbook, name: str, limits: Limits, file_name: str) -> Sheet:
     raw = book.get_sheet_by_name(name)
     if raw.height > limits.max_rows:
@@ -229,6 +232,12 @@ def _sheet(book: CalamineWorkbook, name: str, limits: Limits, file_name: str) ->
             f"Sheet '{name}' has {raw.height} rows, over the limit of {limits.max_rows}.",
         )
     _check_width(raw.width, limits, name)
+    if raw.height * raw.width > limits.max_cells:  # an .xls sheet; an xlsx was checked before
+        raise _refuse(
+            f"工作表“{name}”跨 {raw.height:,} 行 × {raw.width:,} 列，超过 {limits.max_cells:,} 个单元格的上限。",
+            f"Sheet '{name}' spans {raw.height:,} rows × {raw.width:,} columns, over the limit "
+            f"of {limits.max_cells:,} cells.",
+        )
     with _collector_paused():
         rows = raw.to_python()
         cells = _cells(rows)
