@@ -4,7 +4,9 @@ Kiosk URL (no Streamlit chrome, dark): http://localhost:8501/meeting?embed=true&
 Query parameters seed the settings: ``every`` (seconds, default 10), ``indicator`` (code),
 ``by`` (``completion``/``growth``), ``group`` (a peer group or ``all``), ``carousel=1``.
 The ranking runs in a fragment that re-reads the store's data version every interval,
-so an import shows on the screen within one interval, without reloading the page.
+so an import shows on the screen within one interval, without reloading the page. A
+wall-screen link revoked meanwhile reruns the whole page at the next interval, which then
+shows only that the link is no longer valid.
 """
 
 import streamlit as st
@@ -60,13 +62,19 @@ side.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)
 meeting.screen_setup()
 
 
+def wall_revoked() -> None:
+    """A wall-screen link revoked while the screen runs: run the whole page again, which
+    finds the link invalid and shows only that (the sidebar's settings, everything outside
+    the two refreshing panels and the panels themselves go)."""
+    if not auth.wall_ok():
+        st.rerun(scope="app")
+
+
 @st.fragment(run_every=settings.every)
 @unreadable.guarded  # a file damaged meanwhile: the restore page, not a traceback
 def live_ranking() -> None:
     """Re-read the data version, reload through the cache, rank, draw."""
-    if not auth.wall_ok():  # a wall-screen link revoked while the screen runs
-        st.error(t("wall_bad_token"))
-        return
+    wall_revoked()
     path, version = data.snapshot()
     people = data.units(path, version)
     ind = inds.loc[meeting.carousel_pick(codes, settings.indicator, settings.carousel)]
@@ -130,8 +138,7 @@ live_ranking()
 def race_panel() -> None:
     """The ranking race, re-read with the live ranking so both show the same figures; an
     unchanged figure is sent unchanged, so a race being played is not interrupted."""
-    if not auth.wall_ok():
-        return
+    wall_revoked()
     path, version = data.snapshot()
     people = data.units(path, version)
     ind = inds.loc[settings.indicator]
