@@ -40,9 +40,9 @@ from bxgc_metrics.store import Store
 from tests import sheets
 from tests.conftest import ROOT
 
-GROWTH_MB = 400
-"""The most any upload below may grow the process that analyses it (the limit on what an
-xlsx unpacks to is 256 MiB; a refused bomb is stopped before it is all unpacked)."""
+GROWTH_MB = 200
+"""The most any upload below may grow the process that analyses it (an xlsx may unpack to
+128 MiB; a refused bomb is stopped before it is all unpacked)."""
 
 _HEAD = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

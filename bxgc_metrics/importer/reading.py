@@ -66,14 +66,16 @@ class Limits:
     """Sheets in one workbook."""
     max_unzip_ratio: float = 200.0
     """Uncompressed / compressed size of an xlsx; a zip bomb goes far beyond this."""
-    max_unzipped_bytes: int = 256 * 1024**2
-    """Uncompressed size of an xlsx, all its parts together: a 100,000-row sheet is about
-    30 MB of XML, so about 800,000 such rows fit."""
-    max_cells: int = 5_000_000
+    max_unzipped_bytes: int = 128 * 1024**2
+    """Uncompressed size of an xlsx, all its parts together: a 100,000-row sheet of five
+    columns is about 30 MB of XML, so about 400,000 such rows fit."""
+    max_cells: int = 2_000_000
     """Cells of an xlsx's sheets, each counted as the whole block from its top-left to its
-    bottom-right cell (blanks in between cost the reader as much as filled cells); checked
-    before parsing (:mod:`bxgc_metrics.importer.workbook_guard`). An .xls sheet (at most
-    65,536 × 256) is checked as soon as it is read, before its cells are converted."""
+    bottom-right cell (blanks in between cost the reader as much as filled cells), and
+    as many shared strings: 400,000 rows of five columns, or 1,000 units × 50 indicators
+    × 40 columns. Checked before parsing (:mod:`bxgc_metrics.importer.workbook_guard`);
+    reading that many takes the process about 350 MB. An .xls sheet (at most 65,536 ×
+    256) is checked as soon as it is read, before its cells are converted."""
 
 
 @dataclass(frozen=True)

@@ -425,7 +425,7 @@ def _bomb(
     file_name: str, unpacked: int, packed: int, limits: Limits, *, stopped: bool = False
 ) -> ValidationError:
     """``stopped``: unpacking was stopped at the limit (the header understated the size)."""
-    size, limit = unpacked / 1e6, limits.max_unzipped_bytes / 1e6
+    size, limit = unpacked / 2**20, limits.max_unzipped_bytes / 2**20  # MB as uploads count
     ratio, most = unpacked / max(packed, 1), limits.max_unzip_ratio
     over_zh, over_en = ("超过 ", "over ") if stopped else ("", "")
     return _refuse(
