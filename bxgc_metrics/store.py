@@ -642,8 +642,9 @@ class Store:
 
     def _check_actor(self, con: duckdb.DuckDBPyConnection, permission: str) -> None:
         """Refuse unless the actor, as ``users`` holds it now, has ``permission``."""
-        row = None if self.actor.operator else con.execute(_GET_USER, [self.actor.name]).fetchone()
-        account = None if row is None else (str(row[1]), bool(row[2]))
+        # fetchall: the connection goes on to copy and write, with no result left open
+        rows = [] if self.actor.operator else con.execute(_GET_USER, [self.actor.name]).fetchall()
+        account = (str(rows[0][1]), bool(rows[0][2])) if rows else None
         access.require_account(self.actor, account, permission)
 
     def _audit(
@@ -1255,9 +1256,8 @@ class Store:
         since = now - access.THROTTLE_WINDOW
         params = {"username": name, "address": address, "since": since}
         with _write_lock(self.path), self._transaction(bump=False) as con:
-            by_name, name_last, by_address, address_last = con.execute(
-                _RECENT_FAILURES, params
-            ).fetchone()  # type: ignore[misc]
+            found = con.execute(_RECENT_FAILURES, params).fetchall()[0]
+            by_name, name_last, by_address, address_last = found
             wait = max(
                 _wait(by_name, name_last, access.FREE_FAILURES_ACCOUNT, now),
                 _wait(by_address, address_last, access.FREE_FAILURES_ADDRESS, now),
@@ -1840,7 +1840,7 @@ def _move_forward(
         "batches_not_restored": sorted(replaced.batch_ids - restored) if replaced else None,
         "sessions_ended": ended,
     }
-    con.execute(_APPEND_AUDIT, [actor.name, "restore", note["backup"], None, _as_json(detail)])
+    con.execute(_APPEND_AUDIT, _audit_row(actor.name, "restore", str(note["backup"]), None, detail))
     return Restored(kept, version, carried, ended, replaced is not None)
 
 
