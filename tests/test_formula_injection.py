@@ -91,9 +91,12 @@ def test_a_neutralised_export_imports_as_the_same_figures(hostile: Store, tmp_pa
     assert cli.main(["export", "--db", str(hostile.path), "--out", str(out)]) == 0
     frame = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
     part = frame[frame["unit_code"].isin(list(HOSTILE)) & frame["indicator_code"].isin(["FAI"])]
-    csv_bytes = part.to_csv(index=False).encode("utf-8-sig")
-    plan = analyse(csv_bytes, "export.csv", hostile)
-    unknown = plan.unit_matches[plan.unit_matches["code"].isna()]
-    assert unknown.empty, unknown
-    assert set(plan.unit_matches["code"]) == set(HOSTILE)
-    assert set(plan.indicator_matches["code"]) == {"FAI"}
+    with_codes = analyse(part.to_csv(index=False).encode("utf-8-sig"), "export.csv", hostile)
+    assert not with_codes.errors, [i.text("en") for i in with_codes.errors]
+    assert with_codes.counts()["new"] == with_codes.counts()["changed"] == 0
+    by_name = part.drop(columns=["unit_code", "indicator_code"])  # the names must do it alone
+    plan = analyse(by_name.to_csv(index=False).encode("utf-8-sig"), "names.csv", hostile)
+    assert not plan.errors, [i.text("en") for i in plan.errors]
+    assert set(plan.observations["unit_code"]) == set(HOSTILE)
+    assert set(plan.observations["indicator_code"]) == {"FAI"}
+    assert plan.counts()["new"] == plan.counts()["changed"] == 0
