@@ -175,19 +175,20 @@ def _copy(
     """Unpack each member within the limit, measure it, write it to ``out``."""
     unpacked, area, cells, strings, merges = 0, 0, 0, 0, 0
     for member in members:
-        body = bytearray()
+        # the declared size (bounded above) and zeros past it, read into place
+        body = memoryview(bytearray(member.file_size + len(_PAD)))
+        size = 0
         try:
             with archive.open(member) as stream:  # stops at the declared size; CRC checked
                 while piece := stream.read(_PIECE):
                     unpacked += len(piece)
                     if unpacked > limits.max_unzipped_bytes:
                         raise _bomb(file_name, unpacked, packed, limits, stopped=True)
-                    body += piece
+                    body[size : size + len(piece)] = piece
+                    size += len(piece)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             raise _not_excel(file_name, exc) from exc
-        size = len(body)
-        body += _PAD  # read past the end without a copy
-        found = _measure(memoryview(body), size, file_name, limits)
+        found = _measure(body, size, file_name, limits)
         area, cells = area + found.span.cells, cells + found.cells
         strings, merges = strings + found.strings, merges + found.merges
         if area > limits.max_cells:
@@ -195,7 +196,7 @@ def _copy(
         if cells > limits.max_cells or strings > limits.max_cells or merges > MAX_MERGES:
             raise _too_many_elements(file_name, cells, strings, merges, limits)
         info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
-        out.writestr(info, memoryview(body)[:size])  # type: ignore[arg-type]
+        out.writestr(info, body[:size])  # type: ignore[arg-type]
 
 
 def measure(content: bytes, limits: Limits | None = None, file_name: str = "") -> Measure:
@@ -301,19 +302,22 @@ def _addresses(buffer: np.ndarray, opens: np.ndarray) -> tuple[np.ndarray, np.nd
     if not letters[0].all() or (letters[1] & letters[2] & letters[3]).any():
         return None
     n_letters = 1 + letters[1] + (letters[1] & letters[2])
-    column = np.zeros(len(opens), np.int64)
+    column = np.zeros(len(opens), np.int32)
     for k in range(3):
-        value = buffer[first + k].astype(np.int64) - (ord("A") - 1)
+        value = buffer[first + k].astype(np.int32) - (ord("A") - 1)
         column = np.where(k < n_letters, column * 26 + value, column)
-    row = np.zeros(len(opens), np.int64)
-    digits = np.zeros(len(opens), np.int64)
+    row = np.zeros(len(opens), np.int32)
+    digits = np.zeros(len(opens), np.int32)
     going = np.ones(len(opens), bool)
+    start = first + n_letters
     for k in range(8):
-        byte = buffer[first + n_letters + k]
+        byte = buffer[start + k]
         going &= (byte - np.uint8(ord("0"))) < 10
-        row = np.where(going, row * 10 + byte - ord("0"), row)
+        if not going.any():
+            break
+        row = np.where(going, row * 10 + (byte.astype(np.int32) - ord("0")), row)
         digits += going
-    closed = buffer[first + n_letters + digits] == ord('"')
+    closed = buffer[start + digits] == ord('"')
     if not (closed.all() and (digits >= 1).all() and (digits <= 7).all()):
         return None
     if (row < 1).any() or (row > EXCEL_ROWS).any() or (column > EXCEL_COLUMNS).any():
