@@ -13,9 +13,9 @@ Neither the password nor the token is ever put in a URL: a failed sign-in goes b
 sign-in page with ``failed=1``. Failed sign-ins are throttled per account name and per the
 reader's address (``request.client``: the proxy's ``X-Forwarded-For`` when it runs on the
 same machine, see the README); an attempt that comes too soon goes back with ``wait=N``
-seconds and no password is checked. A form posted from another site (its ``Origin``, else its
-``Referer``, names another host) is refused before any password is checked. The page to
-go back to is a page name of this app (``next``), never a URL.
+seconds and no password is checked. A form posted from another site (its ``Origin``,
+else its ``Referer``, names another host) is refused before any password is checked. The
+page to go back to is a page name of this app (``next``), never a URL.
 
 ``asgi.py`` serves these routes and ``app.py`` together as one ``st.App``.
 """

@@ -17,7 +17,7 @@ if actor is not auth.VIEWER:
 if st.query_params.get("failed"):
     st.error(t("auth_failed"))
 wait = st.query_params.get("wait", "")
-if wait.isdigit() and 0 < int(wait) <= MAX_DELAY:
+if wait.isascii() and wait.isdigit() and 0 < int(wait) <= MAX_DELAY:  # "²" is a digit too
     st.warning(t("auth_wait", seconds=int(wait)))
 auth.sign_in_form()
 st.caption(t("auth_stays", hours=f"{web.session_hours():g}"))

@@ -259,6 +259,10 @@ def test_the_sign_in_page_says_how_long_to_wait(store: Store, monkeypatch) -> No
     at.switch_page("pages/signin.py").run()
     assert not at.exception
     assert any("8 秒" in w.value for w in at.warning), [w.value for w in at.warning]
+    for odd in ("²", "-3", "99999", "abc"):  # nothing to say, and no traceback
+        at.query_params["wait"] = odd
+        at.run()
+        assert not at.exception and not at.warning, odd
 
 
 # --- the audit log, all of it -------------------------------------------------------------

@@ -195,7 +195,7 @@ def _copy(
             raise _too_many_cells(file_name, area, found.span, limits)
         if cells > limits.max_cells or strings > limits.max_cells or merges > MAX_MERGES:
             raise _too_many_elements(file_name, cells, strings, merges, limits)
-        info = zipfile.ZipInfo(member.filename, date_time=member.date_time)
+        info = zipfile.ZipInfo(member.filename)  # no time taken from the file: none needed
         out.writestr(info, body[:size])  # type: ignore[arg-type]
 
 
