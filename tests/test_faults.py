@@ -137,7 +137,8 @@ READER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from bxgc_metrics.store import Store
-    store, stop, seen = Store(sys.argv[1]), Path(sys.argv[2]), []
+    # correctness under contention, not latency: a loaded machine may make a reader wait
+    store, stop, seen = Store(sys.argv[1], timeout=180), Path(sys.argv[2]), []
     while not stop.exists():
         seen.append(len(store.observations()))
         store.data_version()
@@ -149,7 +150,7 @@ WRITER = textwrap.dedent("""
     import sys, pandas as pd
     from bxgc_metrics.access import Actor
     from bxgc_metrics.store import Store
-    store = Store(sys.argv[1], actor=Actor("importer", "analyst", operator=True))
+    store = Store(sys.argv[1], actor=Actor("importer", "analyst", operator=True), timeout=180)
     for i in range(10):
         frame = pd.DataFrame({"unit_code": "JD01", "indicator_code": "FAI", "freq": "M",
                               "year": 1900 + i, "sub": list(range(1, 13)),
