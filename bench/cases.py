@@ -26,9 +26,9 @@ from bench import data
 from bench.report import Growth, Row
 from bench.timing import median, times
 from bxgc_metrics.access import Actor
-from bxgc_metrics.catchup import catch_up
 from bxgc_metrics.importer.service import analyse, commit
-from bxgc_metrics.ranking import composite
+from bxgc_metrics.metrics.catchup import catch_up
+from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.store import Store
 
 TODAY = dt.date(2026, 6, 30)

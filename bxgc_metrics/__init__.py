@@ -1,8 +1,8 @@
 """Pure metrics engine for 比学赶超 dashboards (no UI, no database imports)."""
 
 # --- metrics API ---
-from bxgc_metrics.audit import audit_plan, check_plan
-from bxgc_metrics.catchup import (
+from bxgc_metrics.metrics.audit import audit_plan, check_plan
+from bxgc_metrics.metrics.catchup import (
     CatchUp,
     ProjectedCatchUp,
     catch_up,
@@ -10,8 +10,8 @@ from bxgc_metrics.catchup import (
     required_rate,
     time_distance,
 )
-from bxgc_metrics.gaps import distance_to_frontier, gap_table
-from bxgc_metrics.growth import (
+from bxgc_metrics.metrics.gaps import distance_to_frontier, gap_table
+from bxgc_metrics.metrics.growth import (
     annualise,
     annualise_seasonal,
     cagr,
@@ -20,8 +20,8 @@ from bxgc_metrics.growth import (
     yoy,
     ytd_to_single,
 )
-from bxgc_metrics.projection import Projection, project, simulate
-from bxgc_metrics.ranking import (
+from bxgc_metrics.metrics.projection import Projection, project, simulate
+from bxgc_metrics.metrics.ranking import (
     Composite,
     Sensitivity,
     composite,
@@ -31,8 +31,8 @@ from bxgc_metrics.ranking import (
     rank_sensitivity,
     rank_units,
 )
-from bxgc_metrics.rewards import Rewards, compute_rewards, load_default_rules
-from bxgc_metrics.targets import completion_rate, pace, time_progress, time_progress_on
+from bxgc_metrics.metrics.rewards import Rewards, compute_rewards, load_default_rules
+from bxgc_metrics.metrics.targets import completion_rate, pace, time_progress, time_progress_on
 
 __all__ = [
     "CatchUp",

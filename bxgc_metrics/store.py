@@ -1124,8 +1124,8 @@ class Store:
         """Every period with at least one actual figure, per indicator.
 
         Columns ``indicator_code, freq, year, sub, value_kind`` (always ``actual``): the
-        shape :func:`bxgc_metrics.progress.latest_period` and
-        :func:`bxgc_metrics.standings.previous_period` read.
+        shape :func:`bxgc_metrics.tables.progress.latest_period` and
+        :func:`bxgc_metrics.tables.standings.previous_period` read.
         """
         return self._frame(_ACTUAL_PERIODS)
 

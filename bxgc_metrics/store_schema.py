@@ -150,7 +150,7 @@ _V2 = (
         updated_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
     )
     """,
-    # The reward rules table (data, not code); see bxgc_metrics.rewards.
+    # The reward rules table (data, not code); see bxgc_metrics.metrics.rewards.
     """
     CREATE TABLE reward_rules (
         rule_id VARCHAR PRIMARY KEY,

@@ -6,14 +6,14 @@ import math
 
 import pandas as pd
 
-from bxgc_metrics.catchup import (
+from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
     STATUS_LEVEL,
     STATUS_NO_PROJECTION,
     STATUS_NOT_FASTER,
     STATUS_NOT_WITHIN_HORIZON,
 )
-from bxgc_metrics.trajectory import HORIZON, default_rate
+from bxgc_metrics.tables.trajectory import HORIZON, default_rate
 from bxgc_ui import fmt
 from bxgc_ui.i18n import lang, name, t
 
@@ -89,7 +89,7 @@ def default_rates(
 
 def crossing_text(answer: pd.Series, model: str) -> str:
     """The year of overtaking under ``model``, or why there is none (statuses of
-    :attr:`bxgc_metrics.trajectory.Trajectory.answers`)."""
+    :attr:`bxgc_metrics.tables.trajectory.Trajectory.answers`)."""
     status = answer.get("status")
     if status == STATUS_LEVEL:
         return t("catchup_ahead")

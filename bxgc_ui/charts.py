@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bxgc_metrics.measures import display_scale
-from bxgc_metrics.trajectory import Trajectory
+from bxgc_metrics.tables.trajectory import Trajectory
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import (
     BAND_COLOURS,

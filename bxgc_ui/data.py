@@ -10,12 +10,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from bxgc_metrics import clock, progress
-from bxgc_metrics import standings as ranking
-from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
-from bxgc_metrics.standings import race_frames, reference_marks, standings
+from bxgc_metrics import clock
 from bxgc_metrics.store import Store, default_path
-from bxgc_metrics.trajectory import (
+from bxgc_metrics.tables import progress
+from bxgc_metrics.tables import standings as ranking
+from bxgc_metrics.tables.scorecard import (
+    composite_standings,
+    pace_matrix,
+    reward_standings,
+    scorecard,
+)
+from bxgc_metrics.tables.standings import race_frames, reference_marks, standings
+from bxgc_metrics.tables.trajectory import (
     Trajectory,
     annual_series,
     stated_plan,
@@ -241,7 +247,7 @@ def standings_of(
 
     The one standings computation behind the overview, the rankings page, the meeting
     screen and their exports: who is ranked is decided here, by
-    :func:`bxgc_metrics.standings.members`, never by a page.
+    :func:`bxgc_metrics.tables.standings.members`, never by a page.
     """
     periods = _with_previous(path, data_version, [indicator], freq, year, sub)
     obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
@@ -250,7 +256,7 @@ def standings_of(
 
 
 def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:
-    """The unit codes ranked in ``group`` (:func:`bxgc_metrics.standings.members`)."""
+    """The unit codes ranked in ``group`` (:func:`bxgc_metrics.tables.standings.members`)."""
     return ranking.members(units(path, data_version), group)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from bxgc_metrics.export import Column, Table
-from bxgc_metrics.rewards import Rewards
+from bxgc_metrics.metrics.rewards import Rewards
 from bxgc_ui.i18n import t
 
 
@@ -52,7 +52,7 @@ def standings_table(
     by: str,
     context: Context,
 ) -> Table:
-    """One indicator's ranking (:func:`bxgc_metrics.standings.standings`) as a sheet."""
+    """One indicator's ranking (:func:`bxgc_metrics.tables.standings.standings`) as a sheet."""
     columns = (
         Column("rank", t("rank_col_rank"), "rank"),
         Column("rank_change", t("rank_col_move"), "move"),

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from bxgc_metrics.periods import display
-from bxgc_metrics.standings import ALL
+from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import fmt
 from bxgc_ui.charts import CHART_BOTTOM, CHART_TOP, FONT, PLAIN_NUMBERS, head_and_tail
 from bxgc_ui.fmt import chart
@@ -212,7 +212,7 @@ def metric_text(value: float, by: str) -> str:
 def display_table(table: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, dict]:
     """The ranking as formatted strings, and its column config in the reader's language.
 
-    ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name).
+    ``table`` is :func:`bxgc_metrics.tables.standings.standings` with ``label`` (unit name).
     """
     language = lang()
     shown = pd.DataFrame(
@@ -298,9 +298,9 @@ def ranking_figure(
 ) -> go.Figure:
     """The live ranking: one bar per unit, best on top, medals, 末位 and rank moves.
 
-    ``table`` is :func:`bxgc_metrics.standings.standings` with ``label`` (unit name);
+    ``table`` is :func:`bxgc_metrics.tables.standings.standings` with ``label`` (unit name);
     long tables are cut to their head and tail (:func:`ranked_head_and_tail`).
-    ``references`` (:func:`bxgc_metrics.standings.reference_marks` with ``label``) are the
+    ``references`` (:func:`bxgc_metrics.tables.standings.reference_marks` with ``label``) are the
     external benchmarks: dotted lines with their name and figure, never a bar or a place.
     """
     data = ranked_head_and_tail(table)
@@ -431,7 +431,7 @@ def race_figure(
 ) -> go.Figure:
     """The ranking race: one frame a period, play/pause at three speeds, fixed axes.
 
-    ``race`` is :func:`bxgc_metrics.standings.race_frames`. Bars sit at their
+    ``race`` is :func:`bxgc_metrics.tables.standings.race_frames`. Bars sit at their
     ``position`` (1 on top) and keep their ``ids`` so Plotly slides each unit to its new
     place; the x range covers every frame so the scale never changes. The figure opens
     on the latest period; ▶ plays from the first.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bxgc_metrics.targets import pace
+from bxgc_metrics.metrics.targets import pace
 from bxgc_ui import fmt
 from bxgc_ui.i18n import lang, name, t
 

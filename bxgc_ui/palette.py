@@ -58,10 +58,10 @@ class DARK:
 
 
 BAND_COLOURS = {"top": HONOUR, "middle": NEUTRAL, "bottom": WARNING, "unranked": MUTED}
-"""Bar colour of each standings band (:data:`bxgc_metrics.standings.BANDS`)."""
+"""Bar colour of each standings band (:data:`bxgc_metrics.tables.standings.BANDS`)."""
 
 PACE_COLOURS = {"ahead": GOOD, "on_pace": NEUTRAL, "behind": WARNING, "unknown": MUTED}
-"""Bar colour of each pace status (:func:`bxgc_metrics.targets.pace`)."""
+"""Bar colour of each pace status (:func:`bxgc_metrics.metrics.targets.pace`)."""
 
 PHASE_COLOURS = {"done": GOOD, "current": NEUTRAL, "upcoming": MUTED}
 """Bar colour of each campaign phase status."""

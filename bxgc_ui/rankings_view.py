@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bxgc_metrics.ranking import rank_sensitivity
-from bxgc_metrics.rewards import Rewards
-from bxgc_metrics.scorecard import directions
+from bxgc_metrics.metrics.ranking import rank_sensitivity
+from bxgc_metrics.metrics.rewards import Rewards
+from bxgc_metrics.tables.scorecard import directions
 from bxgc_ui import fmt
 from bxgc_ui.i18n import lang, name, t
 from bxgc_ui.meeting import arrow

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from bxgc_metrics import clock
-from bxgc_metrics.campaign import milestone_status, phase_status
+from bxgc_metrics.metrics.campaign import milestone_status, phase_status
 from bxgc_ui import charts, data
 from bxgc_ui import manage_view as view
 from bxgc_ui.i18n import t

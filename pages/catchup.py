@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from bxgc_metrics.audit import audit_plan
-from bxgc_metrics.projection import MODELS
-from bxgc_metrics.trajectory import stated_crossing, stated_rates
+from bxgc_metrics.metrics.audit import audit_plan
+from bxgc_metrics.metrics.projection import MODELS
+from bxgc_metrics.tables.trajectory import stated_crossing, stated_rates
 from bxgc_ui import catchup_view as view
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import keyed, lang, t

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from bxgc_metrics import clock
-from bxgc_metrics.campaign import gap_status, look_back
+from bxgc_metrics.metrics.campaign import gap_status, look_back
 from bxgc_ui import auth, data
 from bxgc_ui import manage_view as view
 from bxgc_ui.catchup_view import names as unit_names

@@ -13,7 +13,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.periods import months_elapsed
-from bxgc_metrics.standings import ALL
+from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data, fmt, meeting, unreadable
 from bxgc_ui.i18n import name, t
 from bxgc_ui.widgets import empty_state, nothing_to_rank

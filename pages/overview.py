@@ -6,7 +6,7 @@ import streamlit as st
 
 from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display, months_elapsed
-from bxgc_metrics.standings import ALL
+from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports, fmt
 from bxgc_ui import overview_view as view
 from bxgc_ui.catchup_view import names as unit_names

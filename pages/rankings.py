@@ -5,10 +5,10 @@ from functools import partial
 import streamlit as st
 
 from bxgc_metrics.export import workbook
+from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
+from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.periods import display
-from bxgc_metrics.ranking import AGGREGATIONS, NORMALISATIONS
-from bxgc_metrics.rewards import compute_rewards, load_default_rules
-from bxgc_metrics.standings import ALL
+from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports
 from bxgc_ui import rankings_view as view
 from bxgc_ui.catchup_view import names as unit_names

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
-from bxgc_metrics.rewards import load_default_rules
+from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import INDICATOR_COLUMNS, UNIT_COLUMNS
 from bxgc_ui import auth, data
 from bxgc_ui import manage_view as view

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.access import Actor
-from bxgc_metrics.rewards import load_default_rules
+from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
 from tests import sheets

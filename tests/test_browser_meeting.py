@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bxgc_metrics.importer.service import analyse, commit
-from bxgc_metrics.standings import members, standings
+from bxgc_metrics.tables.standings import members, standings
 from tests.browser_support import (
     BROWSER_MARKS,
     SHOTS,

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.campaign import gap_status, look_back, milestone_status, phase_status
+from bxgc_metrics.metrics.campaign import gap_status, look_back, milestone_status, phase_status
 
 PHASES = pd.DataFrame(
     {

@@ -19,7 +19,7 @@ import pytest
 from scipy import stats
 from streamlit.testing.v1 import AppTest
 
-from bxgc_metrics.projection import MODELS
+from bxgc_metrics.metrics.projection import MODELS
 from bxgc_ui.auth import SESSION_KEY
 from bxgc_ui.palette import GOOD
 from tests.conftest import ADMIN, ROOT

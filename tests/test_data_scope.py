@@ -17,12 +17,17 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bxgc_metrics import progress
-from bxgc_metrics.campaign import look_back
-from bxgc_metrics.scorecard import composite_standings, pace_matrix, reward_standings, scorecard
-from bxgc_metrics.standings import members, peer_groups, race_frames, standings
+from bxgc_metrics.metrics.campaign import look_back
 from bxgc_metrics.store import Store
-from bxgc_metrics.trajectory import annual_series, stated_plan
+from bxgc_metrics.tables import progress
+from bxgc_metrics.tables.scorecard import (
+    composite_standings,
+    pace_matrix,
+    reward_standings,
+    scorecard,
+)
+from bxgc_metrics.tables.standings import members, peer_groups, race_frames, standings
+from bxgc_metrics.tables.trajectory import annual_series, stated_plan
 from bxgc_ui import data
 from bxgc_ui.catchup_view import indicator_names
 from bxgc_ui.meeting import rankable

@@ -11,9 +11,9 @@ import bxgc_metrics
 from tests.conftest import ROOT
 
 DOMAIN_MODULES = sorted(
-    f"bxgc_metrics.{m.name}"
-    for m in pkgutil.iter_modules(bxgc_metrics.__path__)
-    if m.name != "__main__"
+    m.name
+    for m in pkgutil.walk_packages(bxgc_metrics.__path__, "bxgc_metrics.")
+    if not m.name.endswith("__main__")
 )
 
 
@@ -48,8 +48,8 @@ def _imports(path) -> set[str]:
 
 def test_only_the_store_module_imports_duckdb() -> None:
     sources = [
-        *ROOT.glob("bxgc_metrics/*.py"),
-        *ROOT.glob("bxgc_ui/*.py"),
+        *ROOT.glob("bxgc_metrics/**/*.py"),
+        *ROOT.glob("bxgc_ui/**/*.py"),
         *ROOT.glob("pages/*.py"),
         ROOT / "app.py",
     ]

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bxgc_metrics.standings import members, standings
 from bxgc_metrics.store import Store
+from bxgc_metrics.tables.standings import members, standings
 from tests.conftest import ROOT, admin_store
 
 PAGE = "pages/meeting.py"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.audit import AUDIT_COLUMNS, audit_plan, check_plan
+from bxgc_metrics.metrics.audit import AUDIT_COLUMNS, audit_plan, check_plan
 
 PLAN_FOUR = pd.DataFrame(
     {

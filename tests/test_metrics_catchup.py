@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bxgc_metrics.catchup import (
+from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
     STATUS_LEVEL,
     STATUS_MISSING,

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bxgc_metrics.gaps import GAP_COLUMNS, distance_to_frontier, gap_table
+from bxgc_metrics.metrics.gaps import GAP_COLUMNS, distance_to_frontier, gap_table
 
 
 @pytest.mark.parametrize(

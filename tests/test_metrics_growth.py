@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.growth import (
+from bxgc_metrics.metrics.growth import (
     annualise,
     annualise_seasonal,
     cagr,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.projection import COLUMNS, MIN_POINTS, MODELS, project, simulate
+from bxgc_metrics.metrics.projection import COLUMNS, MIN_POINTS, MODELS, project, simulate
 
 HISTORY = pd.Series(
     [10.0, 11.2, 12.1, 13.9, 15.0, 16.8, 18.1, 20.2], index=pd.RangeIndex(2015, 2023)

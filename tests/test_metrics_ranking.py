@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bxgc_metrics.ranking import (
+from bxgc_metrics.metrics.ranking import (
     composite,
     entropy_weights,
     normalise,

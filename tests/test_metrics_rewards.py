@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.rewards import (
+from bxgc_metrics.metrics.rewards import (
     ITEM_COLUMNS,
     RULE_COLUMNS,
     TOTAL_COLUMNS,

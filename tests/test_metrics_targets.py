@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.targets import (
+from bxgc_metrics.metrics.targets import (
     PACE_AHEAD,
     PACE_BEHIND,
     PACE_COLUMNS,

@@ -7,8 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.rewards import compute_rewards, load_default_rules
-from bxgc_metrics.scorecard import composite_standings, directions, reward_standings, scorecard
+from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
+from bxgc_metrics.tables.scorecard import (
+    composite_standings,
+    directions,
+    reward_standings,
+    scorecard,
+)
 
 INDICATORS = pd.DataFrame(
     {"code": ["REV", "ENE"], "direction": ["higher", "lower"], "frequency": ["M", "M"]}

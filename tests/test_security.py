@@ -13,7 +13,7 @@ import pytest
 from bxgc_metrics import store as store_module
 from bxgc_metrics.access import VIEWER, Actor
 from bxgc_metrics.errors import PermissionDeniedError
-from bxgc_metrics.rewards import load_default_rules
+from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
 from tests.conftest import ADMIN, ROOT
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bxgc_metrics.standings import (
+from bxgc_metrics.tables.standings import (
     RACE_COLUMNS,
     STANDINGS_COLUMNS,
     bands,

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bxgc_metrics.audit import audit_plan
 from bxgc_metrics.demo import build_demo
-from bxgc_metrics.trajectory import (
+from bxgc_metrics.metrics.audit import audit_plan
+from bxgc_metrics.tables.trajectory import (
     annual_series,
     default_rate,
     stated_crossing,

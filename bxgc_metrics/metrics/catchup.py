@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from bxgc_metrics.projection import MODELS, project, simulate
+from bxgc_metrics.metrics.projection import MODELS, project, simulate
 
 STATUS_CATCHES_UP = "catches_up"
 """The chaser is behind, grows faster, and so overtakes at a finite time."""
@@ -379,7 +379,7 @@ def catch_up_projected(
     """Crossing period under each projection model, and the chance of catching up by a target.
 
     Each series is projected ``horizon`` periods past its own last observation with
-    :func:`bxgc_metrics.projection.project`; the crossing period is the first period
+    :func:`bxgc_metrics.metrics.projection.project`; the crossing period is the first period
     common to both paths (last observations included) at which the chaser is at least
     level. The probability comes from ``n_paths`` independent ETS simulations of each
     series (seeded, so repeatable): the share of pairs in which the chaser is at least
@@ -393,7 +393,7 @@ def catch_up_projected(
     target_period
         The period by which the chaser wants to be level, e.g. 2012.
     models
-        Models to compare, from :data:`bxgc_metrics.projection.MODELS`. ``plan`` is
+        Models to compare, from :data:`bxgc_metrics.metrics.projection.MODELS`. ``plan`` is
         reported as ``no_projection`` unless both rate arguments are given.
     horizon
         Periods to project past each series' last observation.

@@ -7,8 +7,8 @@ three and the last places. :func:`standings` builds that table for one period;
 :func:`race_frames` builds it for every period of a year, in the long form an animated
 "ranking race" chart draws frame by frame.
 
-Both build on :func:`bxgc_metrics.progress.period_progress` (value, target, completion,
-growth for every unit at once) and :func:`bxgc_metrics.ranking.rank_units` (ties share
+Both build on :func:`bxgc_metrics.tables.progress.period_progress` (value, target, completion,
+growth for every unit at once) and :func:`bxgc_metrics.metrics.ranking.rank_units` (ties share
 the better place), so the numbers on the big screen are the numbers on every other page.
 
 Who is ranked. One rule, :func:`members`, decides who takes a place on every page,
@@ -30,9 +30,9 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics.metrics.ranking import rank_units
 from bxgc_metrics.periods import format_label
-from bxgc_metrics.progress import period_progress
-from bxgc_metrics.ranking import rank_units
+from bxgc_metrics.tables.progress import period_progress
 
 BY = ("completion", "growth", "value")
 """What a standing ranks on: completion rate, year-on-year growth or the value itself."""
@@ -58,7 +58,7 @@ STANDINGS_COLUMNS = (
 """Columns of :func:`standings`.
 
 ``value``, ``target``, ``completion`` and ``yoy`` as in
-:data:`bxgc_metrics.progress.PROGRESS_COLUMNS`; ``metric`` the column ranked on;
+:data:`bxgc_metrics.tables.progress.PROGRESS_COLUMNS`; ``metric`` the column ranked on;
 ``rank`` (``Int64``, 1 = best, ties share the better place); ``previous_rank`` the rank in
 the previous period among the same units; ``rank_change = previous_rank - rank``
 (positive = places gained; missing when there is no previous rank); ``band`` one of

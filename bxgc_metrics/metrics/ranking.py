@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.gaps import distance_to_frontier
+from bxgc_metrics.metrics.gaps import distance_to_frontier
 
 NORMALISATIONS = ("minmax", "zscore", "frontier")
 """Normalisation methods of :func:`normalise`."""
@@ -158,7 +158,7 @@ def normalise(
         Indicator → higher-is-better flag; missing indicators are higher-is-better.
     method
         ``minmax`` (0-1), ``zscore`` (mean 0, sd 1) or ``frontier`` (distance to frontier,
-        0-100, see :func:`bxgc_metrics.gaps.distance_to_frontier`).
+        0-100, see :func:`bxgc_metrics.metrics.gaps.distance_to_frontier`).
 
     Returns
     -------

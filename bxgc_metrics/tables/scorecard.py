@@ -3,7 +3,7 @@
 A composite ranking (综合排名) combines every monthly indicator's completion rate (or its
 year-on-year growth) in one period. :func:`scorecard` builds that matrix from the store's
 observations; :func:`composite_standings` ranks it with
-:func:`bxgc_metrics.ranking.composite` in this period and the previous one, so the rank
+:func:`bxgc_metrics.metrics.ranking.composite` in this period and the previous one, so the rank
 moves and the rewards for places gained (进位奖) come from the same numbers.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.periods import months_elapsed
-from bxgc_metrics.ranking import composite
-from bxgc_metrics.standings import previous_period
+from bxgc_metrics.tables.standings import previous_period
 
 _SOURCE = {"completion": "completion", "growth": "yoy"}
 
@@ -99,7 +99,7 @@ def composite_standings(
 ) -> pd.DataFrame:
     """Composite score and rank per unit, with the rank in the previous period.
 
-    ``options`` go to :func:`bxgc_metrics.ranking.composite` (``normalisation``,
+    ``options`` go to :func:`bxgc_metrics.metrics.ranking.composite` (``normalisation``,
     ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
     previous_rank, rank_change`` (positive = places gained), best first; the weights the
     score used (indicator code → weight, summing to 1) are in ``attrs["weights"]``, so an

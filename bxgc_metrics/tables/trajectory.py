@@ -7,7 +7,7 @@ overtake at the chosen growth rates, what growth do we need to be level by a tar
 how likely is it under the model's own uncertainty, and how many years behind are we now.
 All of them come from one set of projected paths per model (:func:`trajectory`), the
 paths the chart draws. It also gathers a plan's stated values and growth rates for
-:func:`bxgc_metrics.audit.audit_plan`.
+:func:`bxgc_metrics.metrics.audit.audit_plan`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.catchup import (
+from bxgc_metrics.metrics.catchup import (
     STATUS_NO_PROJECTION,
     STATUS_NOT_FASTER,
     STATUS_NOT_WITHIN_HORIZON,
@@ -27,8 +27,8 @@ from bxgc_metrics.catchup import (
     required_rate,
     time_distance,
 )
-from bxgc_metrics.growth import cagr
-from bxgc_metrics.projection import Projection, project
+from bxgc_metrics.metrics.growth import cagr
+from bxgc_metrics.metrics.projection import Projection, project
 
 _YEAR_END = {"Y": 0, "H": 2, "Q": 4, "M": 12}
 
@@ -64,7 +64,7 @@ def stated_plan(
 ) -> pd.DataFrame:
     """A plan's stated lines: actual and plan values with the growth stated beside them.
 
-    Returns the input of :func:`bxgc_metrics.audit.audit_plan`: ``unit, period, value,
+    Returns the input of :func:`bxgc_metrics.metrics.audit.audit_plan`: ``unit, period, value,
     growth`` (growth as a fraction; NaN where the plan states none).
     """
 
@@ -145,7 +145,7 @@ class Trajectory:
     """
 
     model: str
-    """The projection model (:data:`bxgc_metrics.projection.MODELS`)."""
+    """The projection model (:data:`bxgc_metrics.metrics.projection.MODELS`)."""
     history: pd.DataFrame
     """``unit_code, year, value`` of the annual actuals used."""
     projection: pd.DataFrame
@@ -160,7 +160,7 @@ class Trajectory:
     rates for ``plan``, the historic CAGR for ``cagr``, the average growth from the base
     year to the target year on the projected path otherwise); ``crossing_period``, the
     first year at or after the base year in which the chaser's path is level or ahead,
-    with ``status`` (:mod:`bxgc_metrics.catchup` statuses) and, for the constant-rate
+    with ``status`` (:mod:`bxgc_metrics.metrics.catchup` statuses) and, for the constant-rate
     models, the continuous ``crossing_time``; both paths at the target year;
     ``required_rate``, the constant growth from the base year that reaches the
     benchmark's path at the target year; ``probability`` of being level or ahead *in*
@@ -190,7 +190,7 @@ def trajectory(
     chaser, benchmarks
         Unit codes.
     model
-        One of :data:`bxgc_metrics.projection.MODELS`.
+        One of :data:`bxgc_metrics.metrics.projection.MODELS`.
     target_year
         The year by which the chaser wants to be level.
     rates

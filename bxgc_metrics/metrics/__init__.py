@@ -1,0 +1,15 @@
+"""The metric functions: pure, vectorised calculations on plain arrays and frames.
+
+- ``growth``: year-on-year, period-on-period, CAGR, year-to-date ↔ single months.
+- ``targets``: completion rate, time progress and pace against an annual target.
+- ``gaps``: gap tables against a benchmark and distance to the frontier.
+- ``catchup``: closed-form catch-up: years to overtake, required growth, time distance.
+- ``projection``: model-based projections (linear, log-linear, ETS, plan) with spread.
+- ``ranking``: ranks, normalisation, composite scores, weights and sensitivity.
+- ``rewards``: reward and deduction rules applied to ranks.
+- ``campaign``: campaign phases, milestones and gap-rectification status.
+- ``audit``: checks of a stated plan against the history (is the promise plausible).
+
+None of them reads the database or knows about pages; the page-table builders in
+:mod:`bxgc_metrics.tables` combine them into what a screen shows.
+"""

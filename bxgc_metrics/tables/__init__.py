@@ -1,0 +1,10 @@
+"""Page-table builders: the one computation behind each figure a screen, export or document shows.
+
+- ``standings``: members, peer groups, reference marks and the ranked standings of a period.
+- ``scorecard``: every indicator's completion, pace and growth for a period, vectorised.
+- ``progress``: per-unit period progress series used by the overview and the meeting race.
+- ``trajectory``: a unit's catch-up trajectory against its benchmarks with every answer.
+
+Each builder returns a DataFrame with documented columns or a frozen dataclass; pages,
+exports and documents read these results and never recompute a rank, a year or a total.
+"""
