@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.cases import ANALYST, TODAY
+from bench.cases import ANALYST, LIMITS, TODAY
 from bxgc_metrics.importer.service import analyse, commit
 from bxgc_metrics.store import Store
 
@@ -32,7 +32,7 @@ def main(csv: str, db: str) -> dict[str, float]:
     store = Store(db, actor=ANALYST)
     began = time.perf_counter()
     path = Path(csv)
-    plan = analyse(path.read_bytes(), path.name, store, today=TODAY)
+    plan = analyse(path.read_bytes(), path.name, store, today=TODAY, limits=LIMITS)
     commit(plan, store, who="bench")
     seconds = time.perf_counter() - began
     return {"start_mb": start, "peak_mb": _status_mb("VmHWM"), "seconds": seconds}

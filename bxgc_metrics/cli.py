@@ -66,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the measure of an indicator whose unit line names several, "
         "e.g. 地方一般公共预算收入=亿元 (repeatable)",
     )
+    imp.add_argument(
+        "--max-mb",
+        type=_positive_mb,
+        default=None,
+        metavar="MB",
+        help="the largest file to take, in MB (default: the upload page's limit); "
+        "an operator on the server may allow a larger file",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     imp.add_argument("--who", default=None, help="recorded as the importer (default: $USER)")
     imp.add_argument(
@@ -167,9 +175,18 @@ def _measure_choice(text: str) -> tuple[str, str]:
     return name.strip(), measure.strip()
 
 
+def _positive_mb(text: str) -> int:
+    """A ``--max-mb`` value: a whole number of megabytes, at least 1."""
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"应为正整数（MB） / expected a whole number of MB: {text!r}"
+        )
+    return int(text)
+
+
 def _import(args: argparse.Namespace) -> int:
     from bxgc_metrics.importer.report import format_plan
-    from bxgc_metrics.importer.service import analyse, commit
+    from bxgc_metrics.importer.service import Limits, analyse, commit
 
     store = _store(args)
     plan = analyse(
@@ -180,6 +197,7 @@ def _import(args: argparse.Namespace) -> int:
         profile=store.profile(args.profile) if args.profile else None,
         measures=dict(args.measure),
         create_missing=args.create_missing,
+        limits=Limits(max_bytes=args.max_mb * 1024 * 1024) if args.max_mb else None,
     )
     print(format_plan(plan, args.lang))
     if not plan.can_commit:

@@ -71,3 +71,22 @@ def test_bxgc_db_environment_variable_selects_the_file(tmp_path: Path) -> None:
     )
     assert env_run.returncode == 0, env_run.stderr
     assert db.exists()
+
+
+def test_import_takes_a_file_past_the_upload_limit_only_when_the_operator_allows_it(
+    tmp_path: Path,
+) -> None:
+    db, csv = tmp_path / "x.duckdb", tmp_path / "big.csv"
+    assert _cli("demo", "--db", str(db)).returncode == 0
+    rows = ["unit,indicator,period,kind,value"]
+    rows += ["方案四·本街道,地方财政收入,2012,actual,5.0"]
+    rows += [",,,,"] * 320_000  # empty rows, skipped: 1.5 MB in all
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    refused = _cli("import", str(csv), "--db", str(db), "--max-mb", "1", "--dry-run")
+    assert refused.returncode == 1
+    assert "1 MB" in refused.stdout + refused.stderr
+    taken = _cli("import", str(csv), "--db", str(db), "--max-mb", "2", "--dry-run")
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    assert "new 1 " in taken.stdout
+    bad = _cli("import", str(csv), "--db", str(db), "--max-mb", "０")
+    assert bad.returncode == 2 and "--max-mb" in bad.stderr
