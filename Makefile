@@ -34,11 +34,12 @@ test: $(VENV)/.dev
 	bash scripts/install-system-deps.sh
 	$(BIN)/python -m pytest -n auto
 
-## Format check, lint, types and tests.
+## Format check, lint, types, import contracts and tests.
 check: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy bxgc_metrics bxgc_ui
+	$(BIN)/lint-imports
 	$(MAKE) test
 
 format: $(VENV)/.dev
