@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.store_schema import GAP_COLUMNS
+from bxgc_metrics.store import GAP_COLUMNS
 
 if TYPE_CHECKING:
     from bxgc_metrics.store import Store
