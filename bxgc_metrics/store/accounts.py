@@ -189,6 +189,7 @@ class Accounts(Database):
         name: str,
         address: str | None,
         actor: Actor | None,
+        *,
         session: tuple[str, dt.datetime, dt.datetime] | None = None,
     ) -> None:
         """Record a sign-in's outcome in the audit log; a success forgets the name's
@@ -254,7 +255,7 @@ class Accounts(Database):
         actor = self._check_password(name, password)
         token = access.new_session_token()
         session = (access.token_hash(token), now, now + dt.timedelta(hours=hours))
-        self._end_attempt(name, address, actor, session if actor else None)
+        self._end_attempt(name, address, actor, session=session if actor else None)
         return None if actor is None else (actor, token)
 
     def session_actor(self, token: str | None, *, now: dt.datetime | None = None) -> Actor | None:

@@ -284,7 +284,7 @@ class Database:
 
 
 def _edit_backup_due(con: duckdb.DuckDBPyConnection, *, db: Path) -> bool:
-    """Whether an edit of ``db`` is backed up first (see :func:`~bxgc_metrics.store.backup.edit_backup_due`)."""
+    """Whether an edit of ``db`` is backed up first (:func:`.backup.edit_backup_due`)."""
     return edit_backup_due(db)
 
 
