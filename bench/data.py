@@ -23,8 +23,7 @@ import pandas as pd
 import xlsxwriter
 
 from bxgc_metrics.access import SYSTEM
-from bxgc_metrics.store import Store
-from bxgc_metrics.store_schema import LATEST
+from bxgc_metrics.store import LATEST, Store
 
 GENERATOR_VERSION = 1
 """Raise when the generated numbers or files change, so cached files are remade."""

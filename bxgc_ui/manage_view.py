@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from bxgc_metrics.store_schema import GAP_COLUMNS
+from bxgc_metrics.store import GAP_COLUMNS
 from bxgc_ui import fmt
 from bxgc_ui.i18n import STRINGS, lang, name, t
 

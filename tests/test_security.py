@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
+import pkgutil
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from bxgc_metrics import store as store_module
+from bxgc_metrics import store as store_package
 from bxgc_metrics.access import VIEWER, Actor
 from bxgc_metrics.errors import PermissionDeniedError
 from bxgc_metrics.metrics.rewards import load_default_rules
@@ -18,6 +20,12 @@ from bxgc_metrics.store import Store
 from tests.conftest import ADMIN, ROOT
 
 ANALYST = Actor("li", "analyst", operator=True)
+
+STORE_MODULES = [
+    importlib.import_module(m.name)
+    for m in pkgutil.iter_modules(store_package.__path__, "bxgc_metrics.store.")
+]
+"""Every part of the store package, where its SQL constants live."""
 
 OBS = pd.DataFrame(
     {
@@ -145,7 +153,8 @@ def test_only_admins_read_the_audit_log(demo_db: Path) -> None:
 def test_nothing_in_the_code_updates_or_deletes_the_audit_log() -> None:
     constants = [
         value
-        for name, value in vars(store_module).items()
+        for module in STORE_MODULES
+        for name, value in vars(module).items()
         if name.startswith("_") and isinstance(value, str)
     ]
     touching = [sql for sql in constants if "audit_log" in sql]

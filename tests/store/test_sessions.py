@@ -11,8 +11,7 @@ import pytest
 
 from bxgc_metrics import cli
 from bxgc_metrics.access import Actor, token_hash
-from bxgc_metrics.store import Store
-from bxgc_metrics.store_schema import LATEST
+from bxgc_metrics.store import LATEST, Store
 
 T0 = dt.datetime(2026, 11, 2, 9, 0)
 

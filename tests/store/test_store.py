@@ -14,8 +14,7 @@ from bxgc_metrics.errors import (
     SchemaTooNewError,
     StoreError,
 )
-from bxgc_metrics.store import Store
-from bxgc_metrics.store_schema import LATEST, MIGRATIONS
+from bxgc_metrics.store import LATEST, MIGRATIONS, Store
 from tests.conftest import ADMIN
 
 UNITS = pd.DataFrame(

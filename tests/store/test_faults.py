@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -19,11 +18,20 @@ from tests.conftest import ROOT, admin_store
 
 ROWS = 200_000
 
-# Imports ROWS new figures (and 1,000 new units) as one batch, as the importer does.
+# Imports ROWS new figures (and 1,000 new units) as one batch, as the importer does. Given
+# a marker path as well, it creates that file inside the transaction, just before the
+# commit, and waits there, so a test can kill it inside the transaction.
 BIG_IMPORT = textwrap.dedent("""
-    import sys, numpy as np, pandas as pd
+    import sys, time, numpy as np, pandas as pd
+    from pathlib import Path
     from bxgc_metrics.access import Actor
-    from bxgc_metrics.store import Store
+    from bxgc_metrics.store import Store, connection
+    if len(sys.argv) > 3:
+        def pause_then_commit(con, *, bump, commit=connection.commit):
+            Path(sys.argv[3]).touch()
+            time.sleep(60)
+            commit(con, bump=bump)
+        connection.commit = pause_then_commit
     n = int(sys.argv[2])
     units = pd.DataFrame({"code": [f"K{i:04d}" for i in range(1000)], "name_zh": "k",
                           "kind": "街道"})
@@ -42,11 +50,11 @@ def _state(db: Path) -> tuple[int, int, int]:
     return store.count_observations(), len(store.batches()), len(store.units())
 
 
-def _start_import(db: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+def _start_import(db: Path, pause_marker: Path | None = None) -> subprocess.Popen:
+    marker = [] if pause_marker is None else [str(pause_marker)]
     return subprocess.Popen(
-        [sys.executable, "-c", BIG_IMPORT, str(db), str(ROWS)],
+        [sys.executable, "-c", BIG_IMPORT, str(db), str(ROWS), *marker],
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -55,7 +63,7 @@ def _start_import(db: Path, env: dict[str, str] | None = None) -> subprocess.Pop
 def test_sigkill_inside_the_import_transaction_leaves_nothing(demo_db: Path) -> None:
     before = _state(demo_db)
     marker = demo_db.with_name("in-transaction")
-    proc = _start_import(demo_db, {"BXGC_TEST_PAUSE_BEFORE_COMMIT": str(marker)})
+    proc = _start_import(demo_db, pause_marker=marker)
     deadline = time.monotonic() + 120
     while not marker.exists():
         assert proc.poll() is None, proc.stderr.read()  # type: ignore[union-attr]

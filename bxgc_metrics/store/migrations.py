@@ -1,4 +1,4 @@
-"""The database schema as an ordered list of migrations.
+"""The database schema as an ordered list of migrations, and the step that applies them.
 
 Migration *n* takes a database from schema version *n-1* to *n*. A file is upgraded on
 open by running the missing steps in one transaction; a file whose version is higher than
@@ -11,6 +11,12 @@ touching a single observation. Periods are ``freq``/``year``/``sub`` (see
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from bxgc_metrics.errors import SchemaTooNewError
 
 _V1 = (
     """
@@ -284,21 +290,50 @@ _V8 = (
     """,
 )
 
-GAP_COLUMNS = (
-    "unit_code",
-    "gap",
-    "measure",
-    "owner",
-    "deadline",
-    "status",
-    "indicator_code",
-    "promised_value",
-    "promised_year",
-)
-"""The gaps table's columns a caller provides (the store adds ``id``)."""
-
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)
 """The schema version this release writes."""
+
+
+_HAS_META = (
+    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
+)
+GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
+"""Reads a file's schema version; a file without one is not a database of this program."""
+_SET_VERSION = "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)"
+
+
+def version(con: duckdb.DuckDBPyConnection) -> int:
+    """The open file's schema version (0 for a new file)."""
+    # Fetched to the end: a result left open would refuse the connection's next
+    # register() (what a write's first step may be once the file is up to date).
+    if not con.execute(_HAS_META).fetchall()[0][0]:
+        return 0
+    rows = con.execute(GET_VERSION).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Bring the file open on ``con`` (``path``, for messages) up to :data:`LATEST` in one
+    transaction; a file of a newer version is refused."""
+    found = version(con)
+    if found > LATEST:
+        raise SchemaTooNewError(
+            f"数据库 {path} 的结构版本为 {found}，本程序只支持到 {LATEST}，请升级程序。",
+            f"The database {path} has schema version {found}; this release "
+            f"supports up to {LATEST}. Please upgrade the program.",
+        )
+    if found == LATEST:
+        return
+    con.begin()
+    try:
+        for steps in MIGRATIONS[found:]:
+            for sql in steps:
+                con.execute(sql)
+        con.execute(_SET_VERSION, [str(LATEST)])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

@@ -17,8 +17,7 @@ import pandas as pd
 import pytest
 
 from bxgc_metrics.access import operator
-from bxgc_metrics.store import Store, backups, restore
-from bxgc_metrics.store_schema import LATEST, MIGRATIONS
+from bxgc_metrics.store import LATEST, MIGRATIONS, Store, backups, restore
 from tests import damage
 from tests.conftest import ROOT, admin_store
 

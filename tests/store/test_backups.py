@@ -18,7 +18,7 @@ import pytest
 
 from bxgc_metrics.store import Store, backups
 from tests.conftest import ROOT, admin_store
-from tests.test_faults import BIG_IMPORT
+from tests.store.test_faults import BIG_IMPORT
 
 
 @pytest.fixture(autouse=True)

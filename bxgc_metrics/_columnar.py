@@ -1,0 +1,166 @@
+"""Dataframe and Arrow details: key coding, categorical text, Arrow preparation.
+
+The 1M-row import spends its time here, so each idea is written once and kept fast:
+rows are compared by one integer key built from per-column codes (a categorical's own
+codes, an Arrow dictionary's indices, an integer's distance from the smallest) instead of
+as tuples; a categorical column of text becomes text by one lookup of its codes; a frame
+becomes Arrow as DuckDB would read it, with text as dictionaries and rows in period order.
+
+This module knows pandas, numpy and pyarrow and nothing of the database: where pyarrow
+cannot convert a frame, the caller passes the converter (the store passes DuckDB's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_LIMIT = 2**62
+"""Key codes stay below this, so a product of two never overflows int64."""
+
+
+# --- key coding -----------------------------------------------------------------------------
+
+
+def key_codes(
+    frame: pd.DataFrame, columns: Sequence[str], *, table: pa.Table | None = None
+) -> pd.Series:
+    """One integer per row that is equal for two rows exactly when they agree on
+    ``columns`` (missing values equal to each other, as :meth:`DataFrame.duplicated`
+    has them).
+
+    ``table``, the same rows as Arrow, lends its dictionary columns' indices so text
+    already coded is not coded again.
+
+    >>> frame = pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 2, 1]})
+    >>> key_codes(frame, ["a", "b"]).tolist()
+    [4, 8, 4]
+    """
+    codes, _span = _combined(frame, columns, table)
+    return pd.Series(codes)
+
+
+def has_duplicates(
+    frame: pd.DataFrame, columns: Sequence[str], *, table: pa.Table | None = None
+) -> bool:
+    """Whether two rows agree on ``columns`` (``frame.duplicated(columns).any()``, by
+    :func:`key_codes`; ``table`` as there).
+
+    >>> has_duplicates(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 2, 3]}), ["a", "b"])
+    False
+    """
+    codes, span = _combined(frame, columns, table)
+    if not len(codes):
+        return False
+    if span <= max(16 * len(codes), 1 << 20):  # few possible keys: count them directly
+        return int(np.bincount(codes, minlength=1).max()) > 1
+    return bool(pd.Series(codes).duplicated().any())
+
+
+def _combined(
+    frame: pd.DataFrame, columns: Sequence[str], table: pa.Table | None
+) -> tuple[np.ndarray, int]:
+    """The key codes of ``columns`` and one more than the largest code they may take."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for column in columns:
+        level, size = _levels(frame[column], None if table is None else table.column(column))
+        if span > _LIMIT // size:
+            codes = pd.factorize(codes)[0].astype(np.int64)  # renumber densely to stay in range
+            span = int(codes.max(initial=0)) + 1
+            if span > _LIMIT // size:
+                level = pd.factorize(level)[0].astype(np.int64)
+                size = int(level.max(initial=0)) + 1
+        codes, span = codes * size + level, span * size
+    return codes, span
+
+
+def _levels(values: pd.Series, arrow: pa.ChunkedArray | None = None) -> tuple[np.ndarray, int]:
+    """Codes from 1 that are equal where ``values`` are (0 for missing), and one more than
+    the largest: an Arrow dictionary's indices, a categorical's own codes, an integer's
+    distance from the smallest, else :func:`pandas.factorize`."""
+    if arrow is not None and pa.types.is_dictionary(arrow.type) and arrow.num_chunks == 1:
+        chunk = arrow.chunk(0)
+        indices = pc.fill_null(chunk.indices.cast(pa.int64()), -1)  # missing: -1
+        return indices.to_numpy() + 1, len(chunk.dictionary) + 1
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64) + 1, len(values.cat.categories) + 1
+    if values.dtype.kind in "iu" and len(values):
+        numbers = values.to_numpy().astype(np.int64)
+        low, high = int(numbers.min()), int(numbers.max())
+        if high - low < 2**40:
+            return numbers - (low - 1), high - low + 2
+    level, distinct = pd.factorize(values)
+    return level.astype(np.int64) + 1, len(distinct) + 1  # missing (-1) as a level of its own
+
+
+# --- categorical text -----------------------------------------------------------------------
+
+
+def categorical_text(column: pd.Series) -> pd.Series:
+    """A categorical column of text as a text column, its codes looked up in one go.
+
+    >>> categorical_text(pd.Series(["b", None, "a"], dtype="category")).tolist()
+    ['b', nan, 'a']
+    """
+    categories = pa.array(column.cat.categories.to_numpy(dtype=object), type=pa.large_string())
+    codes = column.cat.codes.to_numpy()
+    missing = codes < 0
+    taken = pc.take(categories, pa.array(codes, mask=missing if missing.any() else None))
+    text = taken.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan))
+    return pd.Series(text.array, index=column.index, name=column.name)
+
+
+def with_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns of text as text columns."""
+    coded = {
+        name: categorical_text(column)
+        for name, column in frame.items()
+        if isinstance(column.dtype, pd.CategoricalDtype)
+        and pd.api.types.infer_dtype(column.cat.categories, skipna=True) in ("string", "empty")
+    }
+    return frame.assign(**coded) if coded else frame
+
+
+# --- Arrow preparation ----------------------------------------------------------------------
+
+
+def arrow(frame: pd.DataFrame, *, fallback: Callable[[pd.DataFrame], pa.Table]) -> pa.Table:
+    """A frame as Arrow, each column typed as DuckDB reads it from pandas; ``fallback``
+    converts a frame pyarrow refuses (e.g. a column mixing codes and numbers)."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, ValueError):
+        return fallback(frame)
+
+
+def dictionary_encoded(table: pa.Table) -> pa.Table:
+    """``table`` with its text columns as dictionaries (a missing value is an entry of its
+    own); other columns, dictionaries already among them, as they are."""
+    return pa.table(
+        {
+            name: pc.dictionary_encode(column.combine_chunks(), null_encoding="encode")
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+            else column
+            for name, column in zip(table.column_names, table.columns, strict=True)
+        }
+    )
+
+
+def period_order(year: np.ndarray, sub: np.ndarray) -> np.ndarray | None:
+    """The stable order of rows by year and period, or ``None`` when they are in it.
+
+    >>> period_order(np.array([2025, 2024, 2024]), np.array([1, 12, 3])).tolist()
+    [2, 1, 0]
+    """
+    if not len(year):
+        return None
+    key = (year.astype(np.int64) - int(year.min())) * 256 + (sub.astype(np.int64) + 128)
+    if bool((key[1:] >= key[:-1]).all()):
+        return None
+    small = int(key.max()) < 2**16  # a 16-bit key sorts by radix, in one pass
+    return np.argsort(key.astype(np.uint16) if small else key, kind="stable")

@@ -1,0 +1,334 @@
+"""Opening the database file: retries, shared reads, transactions, the write lock, errors.
+
+DuckDB lets one process hold a database file at a time. The dashboard and the command
+line must both work on the same file while the other runs, so the store never keeps a
+connection open: every call opens the file, does its work in one transaction and closes
+it, retrying for a while when another process holds the lock (the reads of one short
+task, such as analysing an upload, may share one opening: :meth:`Database.reading`).
+
+This module is the one place driver errors become the project's own: a
+:class:`~bxgc_metrics.errors.StoreError` with a message in Chinese and English, or a
+:class:`~bxgc_metrics.errors.CorruptDatabaseError` naming the restore command when the
+file itself is damaged. :class:`Database` is the base the store's parts build
+:class:`~bxgc_metrics.store.Store` on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from bxgc_metrics import access
+from bxgc_metrics.access import VIEWER, Actor
+from bxgc_metrics.errors import CorruptDatabaseError, StoreBusyError, StoreError
+from bxgc_metrics.store import audit, migrations
+from bxgc_metrics.store.backup import RESTORE_COMMAND, backup_folder, edit_backup_due, take_backup
+
+DEFAULT_DB = Path("data") / "bxgc.duckdb"
+"""Where the database lives unless ``BXGC_DB`` or ``--db`` says otherwise."""
+
+_UTC = "SET TimeZone = 'UTC'"
+"""Every stored time is UTC, whatever the server's zone; pages show them in ``BXGC_TZ``
+(:mod:`bxgc_metrics.clock`)."""
+_BUMP_DATA_VERSION = """
+    INSERT OR REPLACE INTO meta
+    SELECT 'data_version', CAST(COALESCE(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR)
+    FROM meta WHERE key = 'data_version'
+"""
+_GET_DATA_VERSION = (
+    "SELECT COALESCE(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'data_version'"
+)
+_ACCOUNT = "SELECT role, disabled FROM users WHERE username = ?"
+
+
+def default_path() -> Path:
+    """``BXGC_DB`` if set, else ``data/bxgc.duckdb``."""
+    return Path(os.environ.get("BXGC_DB") or DEFAULT_DB)
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, naive, as the database stores times."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+_DAMAGE = re.compile(
+    r"corrupt|checksum|not a valid duckdb|could not read|failed to deserialize", re.IGNORECASE
+)
+
+
+def _is_damage(exc: Exception) -> bool:
+    """Whether a driver error says the file itself is damaged (cut short, wrong bytes, not a
+    database): the cure is a backup, not another try."""
+    if isinstance(exc, duckdb.SerializationException):
+        return True
+    return bool(_DAMAGE.search(str(exc))) and not _is_lock_error(exc)
+
+
+class Database:
+    """One DuckDB file, opened for each call and closed after it.
+
+    Parameters
+    ----------
+    path
+        The database file; created (with the schema) on first use.
+    timeout
+        Seconds to keep retrying while another process holds the file.
+    actor
+        On whose behalf writes are made; the default, an anonymous viewer, may only read.
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, timeout: float = 30.0, actor: Actor = VIEWER
+    ) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.timeout = timeout
+        self.actor = actor
+        self._migrated = False
+        self._shared = threading.local()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    def _open(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.timeout
+        pause = 0.01
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if not _is_lock_error(exc):
+                    raise self._failed(exc) from exc
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(
+                        f"数据库 {self.path} 正被其他程序占用，请稍后重试。",
+                        f"The database {self.path} is held by another process; try again shortly.",
+                    ) from exc
+                time.sleep(pause * (1 + random.random()))
+                pause = min(pause * 2, 0.25)
+                continue
+            except duckdb.Error as exc:
+                raise self._failed(exc) from exc
+            con.execute(_UTC)
+            return con
+
+    def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
+        command = RESTORE_COMMAND
+        if self.path.resolve() != default_path().resolve():
+            command += f" --db {self.path}"
+        return CorruptDatabaseError(
+            f"无法读取数据库文件 {self.path}，文件已损坏或不是数据库（{exc}）。"
+            f"请先停止导入，再用 `{command}` 从最新备份恢复"
+            "（`python -m bxgc_metrics restore --list` 列出全部备份）。",
+            f"Cannot read the database file {self.path}: it is damaged or not a database "
+            f"({exc}). Stop importers, then bring back the newest backup with `{command}` "
+            "(`python -m bxgc_metrics restore --list` lists them all).",
+        )
+
+    def _failed(self, exc: duckdb.Error) -> StoreError:
+        """A driver error as the project's own: damage points to the restore command."""
+        if _is_damage(exc):
+            return self._unreadable(exc)
+        return StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Reads made inside (on this thread) share one connection instead of opening the
+        file each time; writes still open their own. The file stays open, so another
+        process waits, until the block ends: keep it short.
+
+        >>> import tempfile, pathlib
+        >>> from bxgc_metrics.store import Store
+        >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "x.duckdb")
+        >>> with store.reading():
+        ...     store.units().empty and store.indicators().empty
+        True
+        """
+        if getattr(self._shared, "con", None) is not None:
+            yield
+            return
+        with self._connection() as con:
+            self._shared.con = con
+            try:
+                yield
+            finally:
+                self._shared.con = None
+
+    @contextmanager
+    def _connection(self, *, own: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection (or the one :meth:`reading` holds, unless ``own``); the
+        schema is brought up to date on first use."""
+        shared = None if own else getattr(self._shared, "con", None)
+        if shared is not None:
+            cursor = shared.cursor()  # the same open file; a result left unread stays here
+            try:
+                yield cursor
+            except duckdb.Error as exc:
+                raise self._failed(exc) from exc
+            finally:
+                cursor.close()
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = self._open()
+        try:
+            if not self._migrated:
+                migrations.migrate(con, self.path)
+                self._migrated = True
+            yield con
+        except duckdb.Error as exc:
+            raise self._failed(exc) from exc
+        finally:
+            con.close()
+
+    def _frame(self, sql: str, params: Any = None) -> pd.DataFrame:
+        with self._connection() as con:
+            return con.execute(sql, params).df()
+
+    # --- writing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(
+        self,
+        *,
+        bump: bool = True,
+        backup: str | None = None,
+        backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
+        check: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: everything or nothing is written.
+
+        ``check`` runs first on that connection (it may refuse). With ``backup`` the file
+        is then copied to the backups folder, on the same connection, so nothing can
+        change between the copy and the transaction; with ``backup_if`` too, only when it
+        says (on that connection) that the write will change something.
+        """
+        with self._connection(own=True) as con:
+            if check is not None:
+                check(con)
+            if backup is not None and (backup_if is None or backup_if(con)):
+                take_backup(con, self.path, backup)
+            con.begin()
+            try:
+                yield con
+                commit(con, bump=bump)
+            except BaseException:
+                con.rollback()
+                raise
+
+    @contextmanager
+    def _write(
+        self,
+        permission: str,
+        *,
+        backup: str | None = None,
+        backup_if: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """:meth:`_transaction`, after checking that the actor holds ``permission``.
+
+        Without ``backup`` the write is an edit: it is backed up (labelled with the
+        permission) only when no backup is younger than ``BXGC_BACKUPS_EDIT_MINUTES``.
+
+        An account's role and disabled flag are read from ``users`` on the connection
+        that then writes, before the backup and the transaction, while this process holds
+        the file and this file's write lock: nothing can change the account between the
+        check and the commit (:mod:`bxgc_metrics.access` has the rule).
+        """
+        if backup is None:
+            backup = permission
+            backup_if = functools.partial(_edit_backup_due, db=self.path)
+        check = functools.partial(self._check_actor, permission=permission)
+        with (
+            write_lock(self.path),
+            self._transaction(backup=backup, backup_if=backup_if, check=check) as con,
+        ):
+            yield con
+
+    def _check_actor(self, con: duckdb.DuckDBPyConnection, permission: str) -> None:
+        """Refuse unless the actor, as ``users`` holds it now, has ``permission``."""
+        # fetchall: the connection goes on to copy and write, with no result left open
+        rows = [] if self.actor.operator else con.execute(_ACCOUNT, [self.actor.name]).fetchall()
+        account = (str(rows[0][0]), bool(rows[0][1])) if rows else None
+        access.require_account(self.actor, account, permission)
+
+    def _audit(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        action: str,
+        target: str | None,
+        *,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        """Append a row under this actor to the audit log, inside the caller's transaction."""
+        audit.append(con, self.actor.name, action, target=target, before=before, after=after)
+
+    def backup_dir(self) -> Path:
+        """Where this file's backups go: ``backups/`` beside it."""
+        return backup_folder(self.path)
+
+
+def _edit_backup_due(con: duckdb.DuckDBPyConnection, *, db: Path) -> bool:
+    """Whether an edit of ``db`` is backed up first (:func:`.backup.edit_backup_due`)."""
+    return edit_backup_due(db)
+
+
+def commit(con: duckdb.DuckDBPyConnection, *, bump: bool) -> None:
+    """End a write's transaction: raise the data version (with ``bump``), then commit."""
+    if bump:
+        con.execute(_BUMP_DATA_VERSION)
+    con.commit()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The open file's data version, a counter every committed write raises."""
+    return int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
+
+
+_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(path: Path) -> threading.RLock:
+    """One lock per database file in this process: writes from two sessions of the app
+    queue instead of racing (between processes DuckDB's file lock does the same)."""
+    key = str(path.resolve())
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(key, threading.RLock())
+
+
+def check_backup(backup: Path) -> None:
+    """Refuse a backup that does not open as a database."""
+    try:
+        with duckdb.connect(str(backup), read_only=True) as check:
+            check.execute(migrations.GET_VERSION).fetchone()
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"备份文件 {backup} 无法读取（{exc}），请选择另一个备份。",
+            f"The backup {backup} cannot be read ({exc}); pick another one.",
+        ) from exc
+
+
+def frame_as_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A frame as Arrow the way DuckDB reads it from pandas (for frames pyarrow refuses)."""
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        return con.sql("SELECT * FROM frame").to_arrow_table()
+    finally:
+        con.close()

@@ -1,0 +1,184 @@
+"""Reading observations: filtered and scoped reads, coverage, the latest period, export.
+
+A page reads what one view needs (:meth:`Observations.observations_in`), not the whole
+table; every read is one constant statement with parameters, and each frame of figures
+gets its ``period`` label from :mod:`bxgc_metrics.periods`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from bxgc_metrics import periods
+from bxgc_metrics.periods import labels as label_periods  # observations_in has ``periods``
+from bxgc_metrics.store.connection import Database
+
+_FOR_INDICATORS = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations WHERE list_contains(?, indicator_code)
+"""
+_SELECT_OBSERVATIONS = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations
+    WHERE ($unit IS NULL OR unit_code = $unit)
+      AND ($indicator IS NULL OR indicator_code = $indicator)
+      AND ($value_kind IS NULL OR value_kind = $value_kind)
+      AND ($freq IS NULL OR freq = $freq)
+    ORDER BY unit_code, indicator_code, value_kind, freq, year, sub
+"""
+_EXPORT = """
+    SELECT u.name_zh AS unit, i.name_zh AS indicator, o.freq, o.year, o.sub,
+           o.value_kind AS kind, o.value, i.measure, o.cumulative,
+           o.unit_code, o.indicator_code
+    FROM observations o
+    JOIN units u ON u.code = o.unit_code
+    JOIN indicators i ON i.code = o.indicator_code
+    ORDER BY u.code, i.code, o.value_kind, o.freq, o.year, o.sub
+"""
+_COUNT_OBSERVATIONS = "SELECT count(*) FROM observations"
+_SELECT_SCOPED = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
+    FROM observations
+    WHERE ($indicators IS NULL OR list_contains($indicators, indicator_code))
+      AND ($units IS NULL OR list_contains($units, unit_code))
+      AND ($kinds IS NULL OR list_contains($kinds, value_kind))
+      AND ($freqs IS NULL OR list_contains($freqs, freq))
+      AND ($first_year IS NULL OR year >= $first_year)
+      AND ($last_year IS NULL OR year <= $last_year)
+      AND ($periods IS NULL OR list_contains($periods, CAST(year AS INTEGER) * 100 + sub))
+    ORDER BY unit_code, indicator_code, value_kind, freq, year, sub
+"""
+_COVERAGE = """
+    SELECT DISTINCT unit_code, indicator_code, 'actual' AS value_kind
+    FROM observations WHERE value_kind = 'actual'
+    ORDER BY unit_code, indicator_code
+"""
+_ACTUAL_PERIODS = """
+    SELECT DISTINCT indicator_code, freq, year, sub, 'actual' AS value_kind
+    FROM observations WHERE value_kind = 'actual'
+    ORDER BY indicator_code, freq, year, sub
+"""
+_LAST_ACTUALS = """
+    SELECT freq, year, max(sub) FROM observations
+    WHERE value_kind = 'actual'
+      AND year = (SELECT max(year) FROM observations WHERE value_kind = 'actual')
+    GROUP BY freq, year
+"""
+"""The candidates for the latest actual period: the last period of each frequency in the
+latest year with an actual figure (at most four rows, which :mod:`~bxgc_metrics.periods`
+orders)."""
+
+
+class Observations(Database):
+    """Reads of the stored observations."""
+
+    def observations_for_indicators(self, codes: list[str]) -> pd.DataFrame:
+        """Every stored observation of these indicators (no period label)."""
+        return self._frame(_FOR_INDICATORS, [list(codes)])
+
+    def observations(
+        self,
+        *,
+        unit: str | None = None,
+        indicator: str | None = None,
+        value_kind: str | None = None,
+        freq: str | None = None,
+    ) -> pd.DataFrame:
+        """Stored observations, optionally filtered, with a ``period`` label column.
+
+        Columns: ``unit_code, indicator_code, freq, year, sub, value_kind, value,
+        cumulative, batch_id, period``.
+        """
+        params = {"unit": unit, "indicator": indicator, "value_kind": value_kind, "freq": freq}
+        frame = self._frame(_SELECT_OBSERVATIONS, params)
+        frame["period"] = periods.labels(frame["freq"], frame["year"], frame["sub"])
+        return frame
+
+    def export_long(self) -> pd.DataFrame:
+        """All observations in long form by display name.
+
+        Columns: ``unit, indicator, period, kind, value, measure, cumulative, unit_code,
+        indicator_code``.
+        """
+        frame = self._frame(_EXPORT)
+        frame.insert(2, "period", periods.labels(frame["freq"], frame["year"], frame["sub"]))
+        return frame.drop(columns=["freq", "year", "sub"])
+
+    def count_observations(self) -> int:
+        """How many observations are stored."""
+        with self._connection() as con:
+            return int(con.execute(_COUNT_OBSERVATIONS).fetchone()[0])  # type: ignore[index]
+
+    def latest_actual_period(self) -> periods.Period | None:
+        """The latest period with an actual value, or ``None`` when there is none (of
+        periods ending in the same month, the finest)."""
+        with self._connection() as con:
+            rows = con.execute(_LAST_ACTUALS).fetchall()
+        found = [periods.Period(int(year), freq, int(sub)) for freq, year, sub in rows]
+        return max(found, key=_recency, default=None)
+
+    # --- scoped reads (what one page view needs, not the whole table) ---------------------
+
+    def observations_in(
+        self,
+        *,
+        indicators: Sequence[str] | None = None,
+        units: Sequence[str] | None = None,
+        value_kinds: Sequence[str] | None = None,
+        freqs: Sequence[str] | None = None,
+        years: tuple[int, int] | None = None,
+        periods: Sequence[tuple[int, int]] | None = None,
+    ) -> pd.DataFrame:
+        """The stored observations inside a scope, with a ``period`` label column.
+
+        Each argument left ``None`` does not restrict. ``years`` is an inclusive
+        ``(first, last)`` range; ``periods`` lists ``(year, sub)`` pairs of any of
+        ``freqs`` (an annual figure has ``sub`` 0, so ``(2026, 0)`` is the 2026 target
+        row). Columns as :meth:`observations`, in the same order.
+
+        Examples
+        --------
+        One indicator's June figures of 2025 and 2026 and the two annual targets::
+
+            store.observations_in(indicators=["GDP"], freqs=["M", "Y"],
+                                  periods=[(2025, 6), (2026, 6), (2025, 0), (2026, 0)])
+        """
+        if periods is not None and years is None and len(periods):
+            # A year range as well lets DuckDB skip row groups by their min/max year.
+            years = (min(int(y) for y, _ in periods), max(int(y) for y, _ in periods))
+        params = {
+            "indicators": None if indicators is None else [str(c) for c in indicators],
+            "units": None if units is None else [str(c) for c in units],
+            "kinds": None if value_kinds is None else [str(k) for k in value_kinds],
+            "freqs": None if freqs is None else [str(f) for f in freqs],
+            "first_year": None if years is None else int(years[0]),
+            "last_year": None if years is None else int(years[1]),
+            "periods": None if periods is None else [int(y) * 100 + int(s) for y, s in periods],
+        }
+        frame = self._frame(_SELECT_SCOPED, params)
+        frame["period"] = label_periods(frame["freq"], frame["year"], frame["sub"])
+        return frame
+
+    def coverage(self) -> pd.DataFrame:
+        """Which unit has actual figures of which indicator.
+
+        Columns ``unit_code, indicator_code, value_kind`` (always ``actual``), one row
+        per pair.
+        """
+        return self._frame(_COVERAGE)
+
+    def actual_periods(self) -> pd.DataFrame:
+        """Every period with at least one actual figure, per indicator.
+
+        Columns ``indicator_code, freq, year, sub, value_kind`` (always ``actual``): the
+        shape :func:`bxgc_metrics.tables.progress.latest_period` and
+        :func:`bxgc_metrics.tables.standings.previous_period` read.
+        """
+        return self._frame(_ACTUAL_PERIODS)
+
+
+def _recency(period: periods.Period) -> tuple[int, int, int]:
+    """Orders periods by their end (year, then month), a finer frequency last."""
+    return period.year, period.end_month, periods.FREQS.index(period.freq)

@@ -1,0 +1,248 @@
+"""Reference tables: units, indicators, pairs, gaps, phases, milestones, settings, rules,
+import profiles.
+
+Each change checks the actor's role (:meth:`~bxgc_metrics.store.connection.Database._write`)
+and appends its before and after to the audit log in the same transaction. Units and
+indicators are keyed by a short stable ``code``: a column a caller leaves out keeps the
+stored value, and an import's new codes are added, never replacing a stored one.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from bxgc_metrics.errors import StoreError
+from bxgc_metrics.store import audit
+from bxgc_metrics.store.connection import Database
+
+UNIT_COLUMNS = ("code", "name_zh", "name_en", "kind", "parent_code", "peer_group", "is_demo")
+INDICATOR_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "measure",
+    "direction",
+    "kind",
+    "frequency",
+    "allow_negative",
+    "is_demo",
+    "growth_of",
+)
+GAP_COLUMNS = (
+    "unit_code",
+    "gap",
+    "measure",
+    "owner",
+    "deadline",
+    "status",
+    "indicator_code",
+    "promised_value",
+    "promised_year",
+)
+"""The gaps table's columns a caller provides (the store adds ``id``)."""
+
+_DEFAULTS = {"is_demo": False, "allow_negative": False}
+"""What a new unit or indicator takes for a flag the caller leaves out."""
+
+_UPSERT_UNITS = "INSERT OR REPLACE INTO units BY NAME SELECT * FROM incoming"
+_UPSERT_INDICATORS = "INSERT OR REPLACE INTO indicators BY NAME SELECT * FROM incoming"
+_INSERT_UNITS = "INSERT INTO units BY NAME SELECT * FROM incoming"
+_INSERT_INDICATORS = "INSERT INTO indicators BY NAME SELECT * FROM incoming"
+_TAKEN_CODES = """
+    SELECT 'unit' AS what, code FROM units WHERE list_contains(?::VARCHAR[], code)
+    UNION ALL
+    SELECT 'indicator', code FROM indicators WHERE list_contains(?::VARCHAR[], code)
+    ORDER BY 1, 2 LIMIT 5
+"""
+_SELECT_UNITS = "SELECT * FROM units ORDER BY kind, peer_group, code"
+_SELECT_INDICATORS = "SELECT * FROM indicators ORDER BY code"
+_SELECT_UNITS_IN = "SELECT * FROM units WHERE list_contains(?, code) ORDER BY code"
+_SELECT_INDICATORS_IN = "SELECT * FROM indicators WHERE list_contains(?, code) ORDER BY code"
+
+_SELECT = {
+    "benchmark_pairs": "SELECT * FROM benchmark_pairs ORDER BY id",
+    "gaps": "SELECT * FROM gaps ORDER BY unit_code, id",
+    "phases": "SELECT * FROM phases ORDER BY start_date, id",
+    "milestones": "SELECT * FROM milestones ORDER BY due_date, id",
+    "import_profiles": "SELECT * FROM import_profiles ORDER BY name",
+}
+_INSERT = {
+    "benchmark_pairs": "INSERT INTO benchmark_pairs BY NAME SELECT * FROM incoming",
+    "gaps": "INSERT INTO gaps BY NAME SELECT * FROM incoming",
+    "phases": "INSERT INTO phases BY NAME SELECT * FROM incoming",
+    "milestones": "INSERT INTO milestones BY NAME SELECT * FROM incoming",
+}
+_CLEAR = {
+    "benchmark_pairs": "DELETE FROM benchmark_pairs",
+    "gaps": "DELETE FROM gaps",
+    "phases": "DELETE FROM phases",
+    "milestones": "DELETE FROM milestones",
+}
+
+_SAVE_SETTING = "INSERT OR REPLACE INTO settings VALUES (?, ?)"
+_GET_SETTING = "SELECT value_json FROM settings WHERE key = ?"
+_UPSERT_RULE = "INSERT OR REPLACE INTO reward_rules VALUES (?, ?)"
+_SELECT_RULES = "SELECT body_json FROM reward_rules ORDER BY rule_id"
+_CLEAR_RULES = "DELETE FROM reward_rules"
+_SAVE_PROFILE = "INSERT OR REPLACE INTO import_profiles VALUES (?, ?, current_localtimestamp())"
+_GET_PROFILE = "SELECT mapping_json FROM import_profiles WHERE name = ?"
+
+
+class ReferenceTables(Database):
+    """The store's reference tables, settings, reward rules and import profiles."""
+
+    def upsert_units(self, frame: pd.DataFrame) -> None:
+        """Add units or change those with the same code; a column ``frame`` leaves out
+        keeps each stored unit's value (a new unit takes the default)."""
+        with self._write("settings") as con:
+            codes = [str(c) for c in frame["code"]]
+            before = con.execute(_SELECT_UNITS_IN, [codes]).df()
+            incoming = _keeping(frame, before, UNIT_COLUMNS, defaults={"is_demo": False})
+            con.register("incoming", incoming)
+            con.execute(_UPSERT_UNITS)
+            self._audit(con, "units", ",".join(codes)[:500], before=before, after=incoming)
+
+    def upsert_indicators(self, frame: pd.DataFrame) -> None:
+        """Add indicators or change those with the same code; a column ``frame`` leaves
+        out keeps each stored indicator's value (a new one takes the default)."""
+        with self._write("settings") as con:
+            codes = [str(c) for c in frame["code"]]
+            before = con.execute(_SELECT_INDICATORS_IN, [codes]).df()
+            incoming = _keeping(frame, before, INDICATOR_COLUMNS, defaults=_DEFAULTS)
+            con.register("incoming", incoming)
+            con.execute(_UPSERT_INDICATORS)
+            self._audit(con, "indicators", ",".join(codes)[:500], before=before, after=incoming)
+
+    def units(self) -> pd.DataFrame:
+        """All units: ``code, name_zh, name_en, kind, parent_code, peer_group, is_demo``."""
+        return self._frame(_SELECT_UNITS)
+
+    def indicators(self) -> pd.DataFrame:
+        """All indicators: code, names, measure, direction, kind, frequency, flags."""
+        return self._frame(_SELECT_INDICATORS)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of ``benchmark_pairs``, ``gaps``, ``phases``, ``milestones``, ``import_profiles``."""
+        return self._frame(_SELECT[name])
+
+    def replace_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Replace all rows of ``benchmark_pairs``, ``gaps``, ``phases`` or ``milestones``."""
+        clear, insert = _CLEAR[name], _INSERT[name]
+        with self._write("edit_gaps" if name == "gaps" else "settings") as con:
+            before = con.execute(_SELECT[name]).df()
+            con.execute(clear)
+            if len(frame):
+                con.register("incoming", frame.drop(columns=["id"], errors="ignore"))
+                con.execute(insert)
+            self._audit(con, name, name, before=before, after=con.execute(_SELECT[name]).df())
+
+    def reward_rules(self) -> pd.DataFrame | None:
+        """The stored reward rules table, or ``None`` if none was saved."""
+        rows = self._frame(_SELECT_RULES)
+        if rows.empty:
+            return None
+        return pd.DataFrame([json.loads(body) for body in rows["body_json"]])
+
+    def save_reward_rules(self, rules: pd.DataFrame) -> None:
+        """Replace the reward rules table; each row is kept as JSON keyed by ``rule_id``."""
+        bodies = [
+            (str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
+            for r in rules.to_dict("records")
+        ]
+        with self._write("rules") as con:
+            before = [json.loads(b) for (b,) in con.execute(_SELECT_RULES).fetchall()]
+            con.execute(_CLEAR_RULES)
+            if bodies:
+                con.executemany(_UPSERT_RULE, bodies)
+            after = [json.loads(b) for _, b in bodies]
+            self._audit(con, "reward_rules", "reward_rules", before=before, after=after)
+
+    def setting(self, key: str) -> object:
+        """A named setting (any JSON value), or ``None``."""
+        with self._connection() as con:
+            row = con.execute(_GET_SETTING, [key]).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def save_setting(self, key: str, value: object) -> None:
+        """Store a named setting as JSON."""
+        with self._write("settings") as con:
+            row = con.execute(_GET_SETTING, [key]).fetchone()
+            con.execute(_SAVE_SETTING, [key, json.dumps(value, ensure_ascii=False)])
+            before = None if row is None else json.loads(row[0])
+            self._audit(con, "setting", key, before=before, after=value)
+
+    def save_profile(self, name: str, mapping: dict) -> None:
+        """Save a confirmed import mapping under ``name`` (replacing one of that name)."""
+        body = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
+        with self._write("profile") as con:
+            row = con.execute(_GET_PROFILE, [name]).fetchone()
+            con.execute(_SAVE_PROFILE, [name, body])
+            before = None if row is None else json.loads(row[0])
+            self._audit(con, "profile", name, before=before, after=mapping)
+
+    def profile(self, name: str) -> dict | None:
+        """A saved import profile, or ``None``."""
+        with self._connection() as con:
+            row = con.execute(_GET_PROFILE, [name]).fetchone()
+        return None if row is None else json.loads(row[0])
+
+
+def add_codes(
+    con: duckdb.DuckDBPyConnection,
+    who: str,
+    *,
+    units: pd.DataFrame | None,
+    indicators: pd.DataFrame | None,
+) -> None:
+    """Add an import's new units and indicators, audited under ``who``; a code already
+    stored is refused, never replaced (its peer group, kind and names stay as they are)."""
+    new = {
+        name: _with_defaults(frame, columns, _DEFAULTS)
+        for name, frame, columns in (
+            ("units", units, UNIT_COLUMNS),
+            ("indicators", indicators, INDICATOR_COLUMNS),
+        )
+        if frame is not None and len(frame)
+    }
+    codes = {name: [str(c) for c in frame["code"]] for name, frame in new.items()}
+    taken = con.execute(_TAKEN_CODES, [codes.get("units", []), codes.get("indicators", [])])
+    found = taken.fetchall()
+    if found:
+        listed = ", ".join(f"{what} {code!r}" for what, code in found)
+        raise StoreError(
+            f"新建的单位或指标代码已存在：{listed}，未写入任何数据。请重新分析文件后再导入。",
+            f"New unit or indicator codes are taken already: {listed}; nothing was "
+            "written. Analyse the file again and import.",
+        )
+    for name, frame in new.items():
+        con.register("incoming", frame)
+        con.execute(_INSERT_UNITS if name == "units" else _INSERT_INDICATORS)
+        audit.append(con, who, name, target=",".join(codes[name])[:500], after=frame)
+
+
+def _keeping(
+    frame: pd.DataFrame, stored: pd.DataFrame, columns: tuple[str, ...], *, defaults: dict
+) -> pd.DataFrame:
+    """``frame`` with all ``columns``: one it leaves out takes each code's ``stored``
+    value, or the default for a code not stored yet."""
+    out = frame.copy()
+    by_code = stored.set_index("code")
+    known = out["code"].isin(by_code.index).to_numpy()
+    for column in columns:
+        if column not in out.columns:
+            values = pd.Series(defaults.get(column), index=out.index, dtype=object)
+            if column in by_code and known.any():
+                values[known] = out["code"][known].map(by_code[column]).astype(object)
+            out[column] = values
+    return out[list(columns)]
+
+
+def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        if column not in out.columns:
+            out[column] = defaults.get(column)
+    return out[list(columns)]
