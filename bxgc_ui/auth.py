@@ -45,7 +45,6 @@ PAGE_KEY = "_bxgc_page"
 TEXTS: dict[str, tuple[str, str]] = {
     "auth_username": ("用户名", "Username"),
     "auth_password": ("密码", "Password"),
-    "auth_submit": ("登录", "Sign in"),
     "auth_signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "auth_reading": ("未登录：只读浏览", "Not signed in: reading only"),
     "auth_sign_out": ("退出登录", "Sign out"),

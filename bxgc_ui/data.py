@@ -135,20 +135,6 @@ def _with_previous(
     return tuple(sorted(wanted))
 
 
-def progress_of(
-    path: str, data_version: int, indicator: str, freq: str, year: int, sub: int, higher: bool
-) -> pd.DataFrame:
-    """Each unit's value, target, completion and growth of one indicator in one period."""
-    obs = scoped(
-        path,
-        data_version,
-        indicators=(indicator,),
-        freqs=(freq, "Y"),
-        periods=tuple(_progress_periods(year, sub)),
-    )
-    return progress.period_progress(obs, indicator, freq, year, sub, higher)
-
-
 def monthly_periods(path: str, data_version: int, indicator: str) -> pd.DataFrame:
     """The monthly periods with actual figures of ``indicator`` (``year, sub`` …)."""
     found = actual_periods(path, data_version)

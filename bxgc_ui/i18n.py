@@ -23,7 +23,6 @@ Table = Mapping[str, tuple[str, str]]
 
 COMMON: dict[str, tuple[str, str]] = {
     "app_title": ("比学赶超", "Compare, Learn, Catch Up, Surpass"),
-    "language": ("语言", "Language"),
     # Navigation: app.py names every page, and pages and links name themselves.
     "nav_overview": ("总览", "Overview"),
     "nav_catchup": ("赶超轨迹", "Catch-up"),
@@ -36,9 +35,6 @@ COMMON: dict[str, tuple[str, str]] = {
     "nav_signin": ("登录", "Sign in"),
     "nav_admin": ("用户与审计", "Users & audit"),
     "empty_title": ("数据库中还没有数据", "The database holds no data yet"),
-    "units": ("单位", "Units"),
-    "indicators": ("指标", "Indicators"),
-    "observations": ("数据条数", "Figures stored"),
     "indicator": ("指标", "Indicator"),
     "unit": ("单位", "Unit"),
     "peer_group": ("组别", "Peer group"),

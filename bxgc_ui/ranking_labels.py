@@ -21,7 +21,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_new": ("新", "new"),
     "rank_col_rank": ("名次", "Rank"),
     "rank_col_move": ("进位", "Move"),
-    "rank_col_metric": ("排名指标", "Ranked on"),
     "rank_col_score": ("综合得分", "Score"),
     "rank_col_prev": ("上期名次", "Previous rank"),
     "by_completion": ("完成率", "Completion"),

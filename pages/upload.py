@@ -6,14 +6,12 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes
-from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB
 from bxgc_metrics.importer.service import commit
-from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_ui import auth, data
 from bxgc_ui.i18n import lang
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
-from bxgc_ui.views.upload import t
+from bxgc_ui.views.upload import UPLOAD_LIMIT_MB, t
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -220,16 +218,16 @@ with history:
 
 with templates:
     st.write(t("up_template_help"))
+    long_sheet, wide_sheet = view.templates(units, indicators)
     st.download_button(
         t("up_template_long"),
-        long_template(units, indicators),
+        long_sheet,
         file_name="bxgc-long-template.xlsx",
         key="up_tpl_long",
     )
-    periods = [f"2026-{m:02d}" for m in range(1, 13)]
     st.download_button(
         t("up_template_wide"),
-        wide_template(units, indicators, periods),
+        wide_sheet,
         file_name="bxgc-wide-template.xlsx",
         key="up_tpl_wide",
     )

@@ -52,7 +52,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_never_cagr": ("按历史年均增速无法赶超", "Never at the historic rates"),
     "catchup_not_within": ("{n}年内无法赶超", "Not within {n} years"),
     "catchup_no_projection": ("无法预测", "No projection"),
-    "catchup_never": ("按此增速无法赶超", "Not at these rates"),
     "catchup_ahead": ("已领先", "Already ahead"),
     "catchup_year": ("{year}年", "{year}"),
     "catchup_chart_title": ("{indicator}：历史与预测", "{indicator}: history and projection"),

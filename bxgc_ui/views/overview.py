@@ -27,7 +27,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "download the whole matrix.",
     ),
     "ov_matrix_export": ("下载完整矩阵（Excel）", "Download the whole matrix (Excel)"),
-    "ov_group": ("组别", "Peer group"),
 }
 
 t = Texts(TEXTS, ranking_labels.TEXTS)

@@ -37,7 +37,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "agg_weighted_sum": ("加权求和", "Weighted sum"),
     "agg_topsis": ("TOPSIS 逼近理想解", "TOPSIS"),
     "rank_weight_col": ("权重", "Weight"),
-    "rank_weights_used": ("实际使用的权重", "Weights used"),
     "rank_sensitivity": (
         "排名稳健性：换一种方法，名次变化多少？",
         "How robust is the ranking to the method?",

@@ -11,7 +11,9 @@ from bxgc_metrics import clock
 from bxgc_metrics.errors import PermissionDeniedError
 from bxgc_metrics.importer.issues import issues_frame
 from bxgc_metrics.importer.matching import EXACT, PROFILE
+from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB as UPLOAD_LIMIT_MB  # the uploader's cap
 from bxgc_metrics.importer.service import ImportPlan, analyse
+from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
 from bxgc_ui import auth, data
@@ -39,7 +41,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "up_step_preview": ("④ 预览变化", "④ Preview the effect"),
     "up_step_commit": ("⑤ 确认导入", "⑤ Commit"),
     "up_sheet": ("工作表", "Sheet"),
-    "up_all_sheets": ("全部工作表", "All sheets"),
     "up_layout": ("版式", "Layout"),
     "layout_long": ("长表（每行一个数据）", "Long (one figure per row)"),
     "layout_wide": ("宽表（每列一个时期）", "Wide (one column per period)"),
@@ -113,7 +114,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Every figure is already stored; no new batch.",
     ),
     "up_analysing": ("正在读取和校验……", "Reading and checking…"),
-    "up_batches": ("导入批次", "Import batches"),
     "up_undo_pick": ("要撤销的批次（最新的在前）", "Batch to undo (latest first)"),
     "up_undo": ("撤销该批次…", "Undo this batch…"),
     "up_undo_title": ("确认撤销", "Confirm the undo"),
@@ -284,6 +284,12 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
         if measure:
             chosen[row.name] = measure
     return chosen
+
+
+def templates(units: pd.DataFrame, indicators: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The long and the wide template workbooks (the wide one with the months of 2026)."""
+    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    return long_template(units, indicators), wide_template(units, indicators, periods)
 
 
 PREVIEW_ROWS = 2_000
