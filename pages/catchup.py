@@ -146,7 +146,9 @@ st.plotly_chart(
     charts.trajectory_figure(tr, names, chaser, stated, labels, ind["measure"], target, crossing)
 )
 if len(tr.answers) > 1:
-    st.dataframe(view.answers_table(tr.answers, names, ind["measure"], model), hide_index=True)
+    st.dataframe(
+        view.answers_table(tr.answers, names, ind["measure"], model=model), hide_index=True
+    )
 
 distance = tr.distance[tr.distance["benchmark_code"] == benches[0]]
 if distance["time_distance"].notna().any():

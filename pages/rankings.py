@@ -60,7 +60,7 @@ with single:
     higher = ind["direction"] == "higher"
     table = data.standings_of(path, version, code, "M", year, sub, by, higher, group)
     marks = data.references_of(path, version, code, "M", year, sub, by, higher)
-    shown = view.standings_table(table, names, ind["measure"], by)
+    shown = view.standings_table(table, names, ind["measure"], by=by)
     left, right = st.columns([1, 1])
     left.plotly_chart(
         charts.ranking_bars(
@@ -137,7 +137,7 @@ with combined:
         )
         cut_note(left, len(table))
         right.dataframe(shown, hide_index=True)
-        method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by)
+        method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
         sheet = exports.composite_table(table, names, method=method, context=context)
         right.download_button(
             t("rank_export"),
@@ -146,7 +146,7 @@ with combined:
             key="rank_dl_comp",
         )
         st.subheader(t("rank_sensitivity"))
-        st.dataframe(view.sensitivity(matrix, indicators, by, options), hide_index=True)
+        st.dataframe(view.sensitivity(matrix, indicators, by, options=options), hide_index=True)
 
 with rewards:
     r1, r2 = st.columns(2)

@@ -243,7 +243,7 @@ def chart_labels(indicator: str, crossing: float) -> dict[str, str]:
 
 
 def answers_table(
-    answers: pd.DataFrame, names: dict[str, str], measure: str, model: str
+    answers: pd.DataFrame, names: dict[str, str], measure: str, *, model: str
 ) -> pd.DataFrame:
     """One row per benchmark, formatted for reading (the same answers as the headline)."""
     answers = answers[answers["status"] != "missing"]

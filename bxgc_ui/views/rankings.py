@@ -96,7 +96,7 @@ def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
 
 
 def standings_table(
-    table: pd.DataFrame, names: dict[str, str], measure: str, by: str
+    table: pd.DataFrame, names: dict[str, str], measure: str, *, by: str
 ) -> pd.DataFrame:
     """The single-indicator ranking as the page shows it (the export is
     :func:`bxgc_ui.exports.standings_table` of the same standings)."""
@@ -141,7 +141,7 @@ def weights_frame(indicators: pd.DataFrame, codes: list[str], saved: dict | None
 
 
 def sensitivity(
-    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, options: dict
+    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, *, options: dict
 ) -> pd.DataFrame:
     """How far ranks move under the other normalisations, weightings and aggregations."""
     scenarios = {}
@@ -193,7 +193,7 @@ def reward_tables(rewards: Rewards, names: dict[str, str]) -> tuple[pd.DataFrame
 
 
 def method_notes(
-    options: dict, weights: dict[str, float], indicators: pd.DataFrame, by: str
+    options: dict, weights: dict[str, float], indicators: pd.DataFrame, *, by: str
 ) -> list[str]:
     """How a composite was made, for its export: normalisation, each weight, aggregation."""
     named = {r.code: name(r) for r in indicators.itertuples()}
