@@ -28,7 +28,7 @@ from streamlit.delta_generator import DeltaGenerator
 from bxgc_metrics.access import PERMISSIONS, VIEWER, Actor, allowed
 from bxgc_metrics.store import Store
 from bxgc_ui import data, fmt
-from bxgc_ui.i18n import lang, register, t
+from bxgc_ui.i18n import Texts, lang
 from bxgc_ui.web import COOKIE
 
 __all__ = ["VIEWER", "can", "current", "need", "writer"]
@@ -42,43 +42,27 @@ COOKIE_ACTOR_KEY = "_bxgc_cookie_actor"
 PAGE_KEY = "_bxgc_page"
 """The URL path of the page this run shows (the sign-in link comes back to it)."""
 
-register(
-    {
-        "nav_signin": ("登录", "Sign in"),
-        "nav_admin": ("用户与审计", "Users & audit"),
-        "auth_username": ("用户名", "Username"),
-        "auth_password": ("密码", "Password"),
-        "auth_submit": ("登录", "Sign in"),
-        "auth_failed": (
-            "用户名或密码不正确，或账户已停用。",
-            "Wrong username or password, or the account is disabled.",
-        ),
-        "auth_wait": (
-            "登录失败次数过多，请 {seconds} 秒后再试。",
-            "Too many failed sign-ins; try again in {seconds} seconds.",
-        ),
-        "auth_signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
-        "auth_reading": ("未登录：只读浏览", "Not signed in: reading only"),
-        "auth_sign_out": ("退出登录", "Sign out"),
-        "auth_stays": (
-            "登录后在本浏览器中保持 {hours} 小时，刷新或打开新标签页无需重新登录。",
-            "You stay signed in on this browser for {hours} hours, across refreshes and new tabs.",
-        ),
-        "auth_oidc": ("使用单位账号登录", "Sign in with your organisation account"),
-        "auth_need": (
-            "此操作需要{role}权限，请先登录。",
-            "This needs the {role} role; please sign in.",
-        ),
-        "auth_need_read": ("请先登录后查看。", "Please sign in to read this dashboard."),
-        "role_viewer": ("查看者", "viewer"),
-        "role_analyst": ("分析员", "analyst"),
-        "role_admin": ("管理员", "admin"),
-        "wall_bad_token": (
-            "大屏链接无效或已被吊销，请向管理员索取新链接。",
-            "This wall-screen link is invalid or has been revoked; ask an admin for a new one.",
-        ),
-    }
-)
+TEXTS: dict[str, tuple[str, str]] = {
+    "auth_username": ("用户名", "Username"),
+    "auth_password": ("密码", "Password"),
+    "auth_signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "auth_reading": ("未登录：只读浏览", "Not signed in: reading only"),
+    "auth_sign_out": ("退出登录", "Sign out"),
+    "auth_need": (
+        "此操作需要{role}权限，请先登录。",
+        "This needs the {role} role; please sign in.",
+    ),
+    "auth_need_read": ("请先登录后查看。", "Please sign in to read this dashboard."),
+    "role_viewer": ("查看者", "viewer"),
+    "role_analyst": ("分析员", "analyst"),
+    "role_admin": ("管理员", "admin"),
+    "wall_bad_token": (
+        "大屏链接无效或已被吊销，请向管理员索取新链接。",
+        "This wall-screen link is invalid or has been revoked; ask an admin for a new one.",
+    ),
+}
+
+t = Texts(TEXTS)
 
 
 def session_token() -> str | None:

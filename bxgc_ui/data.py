@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics import clock
-from bxgc_metrics.store import Store, default_path
+from bxgc_metrics.store import INDICATOR_COLUMNS as INDICATOR_COLUMNS  # settings editors
+from bxgc_metrics.store import UNIT_COLUMNS as UNIT_COLUMNS  # settings editors
+from bxgc_metrics.store import Store, UndoPreview, default_path
 from bxgc_metrics.tables import progress
 from bxgc_metrics.tables import standings as ranking
 from bxgc_metrics.tables.scorecard import (
@@ -133,20 +135,6 @@ def _with_previous(
     return tuple(sorted(wanted))
 
 
-def progress_of(
-    path: str, data_version: int, indicator: str, freq: str, year: int, sub: int, higher: bool
-) -> pd.DataFrame:
-    """Each unit's value, target, completion and growth of one indicator in one period."""
-    obs = scoped(
-        path,
-        data_version,
-        indicators=(indicator,),
-        freqs=(freq, "Y"),
-        periods=tuple(_progress_periods(year, sub)),
-    )
-    return progress.period_progress(obs, indicator, freq, year, sub, higher)
-
-
 def monthly_periods(path: str, data_version: int, indicator: str) -> pd.DataFrame:
     """The monthly periods with actual figures of ``indicator`` (``year, sub`` …)."""
     found = actual_periods(path, data_version)
@@ -159,6 +147,30 @@ def data_date(path: str, data_version: int) -> str:
     batches = _store(path).batches()
     live = batches[batches["status"] == "committed"]
     return "" if live.empty else str(clock.shown(live["created_at"]).max())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def setting(path: str, data_version: int, key: str) -> object:
+    """A named setting (any JSON value), or ``None`` (cached until the data changes)."""
+    return _store(path).setting(key)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def reward_rules(path: str, data_version: int) -> pd.DataFrame | None:
+    """The saved reward rules, or ``None`` when none were saved (cached)."""
+    return _store(path).reward_rules()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def batches(path: str, data_version: int) -> pd.DataFrame:
+    """Every import batch, newest first (cached until the data changes)."""
+    return _store(path).batches()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def undo_preview(path: str, data_version: int, batch: int) -> UndoPreview:
+    """What undoing ``batch`` would change, without changing it (cached)."""
+    return _store(path).undo_preview(batch)
 
 
 def snapshot() -> tuple[str, int]:

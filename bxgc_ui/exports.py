@@ -16,7 +16,26 @@ import pandas as pd
 
 from bxgc_metrics.export import Column, Table
 from bxgc_metrics.metrics.rewards import Rewards
-from bxgc_ui.i18n import t
+from bxgc_ui import ranking_labels
+from bxgc_ui.i18n import Texts
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "export_period": ("期间：{period}", "Period: {period}"),
+    "export_group": ("参与排名：{group}", "Units ranked: {group}"),
+    "export_data_date": ("数据更新：{date}", "Data as of: {date}"),
+    "export_indicator": (
+        "指标：{indicator}（{measure}）",
+        "Indicator: {indicator} ({measure})",
+    ),
+    "export_ranking_title": ("{indicator}排名（按{by}）", "{indicator}: ranking by {by}"),
+    "export_composite_sheet": ("综合排名", "Composite"),
+    "export_composite_title": ("综合排名", "Composite ranking"),
+    "export_rewards_title": ("奖励测算：各单位合计", "Rewards: total per unit"),
+    "export_rewards_items_title": ("奖励测算：明细", "Rewards: itemised"),
+    "export_pace_sheet": ("时间进度", "Pace"),
+}
+
+t = Texts(TEXTS, ranking_labels.TEXTS)
 
 
 @dataclass(frozen=True)

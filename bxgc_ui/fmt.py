@@ -86,18 +86,6 @@ def yoy(rate: float | None, lang: str = "zh") -> str:
     return f"{'同比' if lang == 'zh' else 'YoY'} {pct(rate)}"
 
 
-def points(gap: float | None) -> str:
-    """A difference of two rates in percentage points: ``-0.042`` → ``-4.2个百分点``.
-
-    >>> points(-0.042), points(0.01)
-    ('-4.2个百分点', '+1.0个百分点')
-    """
-    if is_missing(gap):
-        return "—"
-    assert gap is not None
-    return f"{gap * 100:+.1f}个百分点"
-
-
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])")
 
 

@@ -1,67 +1,100 @@
-"""Chinese-first interface text with an English switch.
+"""Chinese-first interface text with an English switch: one mechanism, no registry.
 
-Every label a page shows comes from :data:`STRINGS` through :func:`t`, so switching the
-language changes every label. The choice lives in ``st.session_state["lang"]``.
+Each module that shows text keeps its own table beside its code, a constant ``TEXTS`` of
+``key: (zh, en)``, and reads it through its own :class:`Texts`, built from that table and
+:data:`COMMON` (the words every page uses: navigation, unit, indicator, completion …).
+A :class:`Texts` is complete the moment it is built, so which keys exist never depends on
+what was imported first, and nothing is added to any table at import time. This module
+imports no other module of :mod:`bxgc_ui`. The reader's language lives in
+``st.session_state["lang"]``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import streamlit as st
 
 LANGS = ("zh", "en")
 
-STRINGS: dict[str, tuple[str, str]] = {
+Table = Mapping[str, tuple[str, str]]
+"""Texts by key: ``(zh, en)``; ``{placeholders}`` are filled by :meth:`Texts.__call__`."""
+
+COMMON: dict[str, tuple[str, str]] = {
     "app_title": ("比学赶超", "Compare, Learn, Catch Up, Surpass"),
-    "language": ("语言", "Language"),
+    # Navigation: app.py names every page, and pages and links name themselves.
     "nav_overview": ("总览", "Overview"),
-    "demo_notice": (
-        "当前显示的是演示数据（虚构单位与数字，方案四的数字取自原文）。",
-        "You are looking at demo data (made-up units and figures; plan four's numbers are "
-        "from the document).",
-    ),
+    "nav_catchup": ("赶超轨迹", "Catch-up"),
+    "nav_rankings": ("排名", "Rankings"),
+    "nav_upload": ("数据上传", "Upload"),
+    "meeting_nav": ("会议大屏", "Meeting screen"),
+    "nav_gaps": ("差距整改", "Gaps"),
+    "nav_campaign": ("活动进度", "Campaign"),
+    "nav_settings": ("设置", "Settings"),
+    "nav_signin": ("登录", "Sign in"),
+    "nav_admin": ("用户与审计", "Users & audit"),
     "empty_title": ("数据库中还没有数据", "The database holds no data yet"),
-    "empty_body": (
-        "可以载入演示数据先看看效果，或到“数据上传”页面导入本单位的报表。",
-        "Load the demo data to look around, or import your own report sheets on the Upload page.",
-    ),
-    "load_demo": ("载入演示数据", "Load demo data"),
-    "demo_loaded": ("演示数据已载入。", "Demo data loaded."),
-    "units": ("单位", "Units"),
-    "indicators": ("指标", "Indicators"),
-    "observations": ("数据条数", "Figures stored"),
-    "latest_data": ("最新数据", "Latest data"),
     "indicator": ("指标", "Indicator"),
     "unit": ("单位", "Unit"),
     "peer_group": ("组别", "Peer group"),
+    "measure": ("计量单位", "Measure"),
     "ytd_value": ("累计完成", "Year to date"),
     "annual_target": ("全年目标", "Annual target"),
     "completion": ("完成率", "Completion"),
     "time_progress": ("时间进度", "Time elapsed"),
     "yoy": ("同比增长", "YoY growth"),
-    "overview_chart_title": ("{period} {indicator}完成情况", "{indicator}, {period}: progress"),
-    "measure": ("计量单位", "Measure"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "status_ahead": ("超进度", "ahead"),
+    "status_on_pace": ("符合进度", "on pace"),
+    "status_behind": ("滞后", "behind"),
+    "status_unknown": ("—", "—"),
+    "col_status": ("状态", "Status"),
+    "catchup_chaser": ("本单位（赶超方）", "Our unit (chaser)"),
+    "catchup_benchmarks": ("标杆（赶超对象）", "Benchmarks"),
 }
+"""Texts used by several pages and shared modules."""
 
 
-def register(strings: dict[str, tuple[str, str]]) -> None:
-    """Add a page's own texts; a key may be registered only once."""
-    clash = set(strings) & set(STRINGS)
-    if clash:
-        raise KeyError(f"text keys registered twice: {sorted(clash)}")
-    STRINGS.update(strings)
+class Texts:
+    """One module's texts: its own tables over :data:`COMMON`, read in the reader's language.
+
+    A key defined twice with different texts is refused when the tables are joined, so a
+    page never shows one text in one place and another elsewhere for the same key.
+
+    >>> t = Texts({"hello": ("你好，{name}", "Hello, {name}")})
+    >>> t("hello", name="东城"), "unit" in t, "nope" in t
+    ('你好，东城', True, False)
+    """
+
+    def __init__(self, *tables: Table) -> None:
+        merged: dict[str, tuple[str, str]] = dict(COMMON)
+        for table in tables:
+            for key, text in table.items():
+                if merged.get(key, text) != text:
+                    raise KeyError(f"text key {key!r} is defined twice, differently")
+                merged[key] = text
+        self.table: Mapping[str, tuple[str, str]] = MappingProxyType(merged)
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The text for ``key`` in the reader's language, with ``{placeholders}`` filled."""
+        zh, en = self.table[key]
+        text = zh if lang() == "zh" else en
+        return text.format(**values) if values else text
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.table
+
+
+t = Texts()
+"""The common texts alone (``app.py`` names its pages with these)."""
 
 
 def lang() -> str:
     """The reader's language, ``zh`` (default) or ``en``."""
     value = st.session_state.get("lang", "zh")
     return value if value in LANGS else "zh"
-
-
-def t(key: str, **values: object) -> str:
-    """The text for ``key`` in the reader's language, with ``{placeholders}`` filled."""
-    zh, en = STRINGS[key]
-    text = zh if lang() == "zh" else en
-    return text.format(**values) if values else text
 
 
 def name(row: object, field: str = "name", language: str | None = None) -> str:
@@ -103,15 +136,3 @@ def language_switch() -> None:
         key="lang",
         required=True,
     )
-
-
-def _page_texts() -> None:
-    """Each page keeps its texts in its own module; all are merged here once."""
-    from bxgc_ui import text_catchup, text_manage, text_misc, text_rankings, text_upload
-
-    for module in (text_catchup, text_manage, text_misc, text_rankings, text_upload):
-        register(module.TEXT)
-    import bxgc_ui.meeting  # noqa: F401 - the meeting screen registers its own texts
-
-
-_page_texts()

@@ -26,53 +26,53 @@ import streamlit as st
 from bxgc_metrics.errors import CorruptDatabaseError, SchemaTooNewError, StoreError
 from bxgc_metrics.store import RESTORE_COMMAND, backup_time, backups
 from bxgc_ui import data
-from bxgc_ui.i18n import register, t
+from bxgc_ui.i18n import Texts
 
-register(
-    {
-        "broken_title": ("数据库文件无法读取", "The database file cannot be read"),
-        "broken_body": (
-            "数据库文件 {name} 已损坏或不是数据库文件，看板暂时无法显示数据。"
-            "每次导入、撤销和修改设置之前都会备份，可以从备份恢复。",
-            "The database file {name} is damaged or is not a database, so the dashboard "
-            "cannot show its data. A backup is taken before imports, undos and changes of "
-            "settings, so the data can be brought back from one.",
-        ),
-        "broken_how": (
-            "请管理员先停止导入，然后在服务器上启动看板的目录中运行（使用与看板相同的 "
-            "`BXGC_DB` 设置），从最新的备份恢复：",
-            "An administrator stops any importers, then runs this on the server, in the "
-            "folder the dashboard was started from and with the same `BXGC_DB` setting, to "
-            "bring back the newest backup:",
-        ),
-        "broken_other": (
-            "要恢复更早的备份：`python -m bxgc_metrics restore --backup <备份文件>`；"
-            "`python -m bxgc_metrics restore --list` 列出全部备份。损坏的文件会保留在备份目录中。",
-            "To bring back an earlier one: `python -m bxgc_metrics restore --backup <backup "
-            "file>`; `python -m bxgc_metrics restore --list` lists them all. The damaged "
-            "file is kept in the backups folder.",
-        ),
-        "broken_after": (
-            "恢复后刷新本页即可。恢复会结束所有登录会话，所有用户需要重新登录。",
-            "Reload this page after the restore. A restore ends every sign-in session: "
-            "everyone signs in again.",
-        ),
-        "broken_backups": ("现有备份（最新在前，共 {n} 个）", "Backups, newest first ({n})"),
-        "broken_none": (
-            "没有找到备份：请从其他副本恢复 {name}，或联系技术支持。",
-            "No backups were found: bring {name} back from another copy, or ask for support.",
-        ),
-        "broken_item": (
-            "- `{name}`：{taken}（服务器时间），{size} MB",
-            "- `{name}`: {taken} (server time), {size} MB",
-        ),
-        "broken_too_new": (
-            "数据库文件 {name} 由更新版本的程序写入，本版本无法读取。请升级程序后再打开看板。",
-            "The database file {name} was written by a newer release of this program; "
-            "this one cannot read it. Upgrade the program, then open the dashboard again.",
-        ),
-    }
-)
+TEXTS: dict[str, tuple[str, str]] = {
+    "broken_title": ("数据库文件无法读取", "The database file cannot be read"),
+    "broken_body": (
+        "数据库文件 {name} 已损坏或不是数据库文件，看板暂时无法显示数据。"
+        "每次导入、撤销和修改设置之前都会备份，可以从备份恢复。",
+        "The database file {name} is damaged or is not a database, so the dashboard "
+        "cannot show its data. A backup is taken before imports, undos and changes of "
+        "settings, so the data can be brought back from one.",
+    ),
+    "broken_how": (
+        "请管理员先停止导入，然后在服务器上启动看板的目录中运行（使用与看板相同的 "
+        "`BXGC_DB` 设置），从最新的备份恢复：",
+        "An administrator stops any importers, then runs this on the server, in the "
+        "folder the dashboard was started from and with the same `BXGC_DB` setting, to "
+        "bring back the newest backup:",
+    ),
+    "broken_other": (
+        "要恢复更早的备份：`python -m bxgc_metrics restore --backup <备份文件>`；"
+        "`python -m bxgc_metrics restore --list` 列出全部备份。损坏的文件会保留在备份目录中。",
+        "To bring back an earlier one: `python -m bxgc_metrics restore --backup <backup "
+        "file>`; `python -m bxgc_metrics restore --list` lists them all. The damaged "
+        "file is kept in the backups folder.",
+    ),
+    "broken_after": (
+        "恢复后刷新本页即可。恢复会结束所有登录会话，所有用户需要重新登录。",
+        "Reload this page after the restore. A restore ends every sign-in session: "
+        "everyone signs in again.",
+    ),
+    "broken_backups": ("现有备份（最新在前，共 {n} 个）", "Backups, newest first ({n})"),
+    "broken_none": (
+        "没有找到备份：请从其他副本恢复 {name}，或联系技术支持。",
+        "No backups were found: bring {name} back from another copy, or ask for support.",
+    ),
+    "broken_item": (
+        "- `{name}`：{taken}（服务器时间），{size} MB",
+        "- `{name}`: {taken} (server time), {size} MB",
+    ),
+    "broken_too_new": (
+        "数据库文件 {name} 由更新版本的程序写入，本版本无法读取。请升级程序后再打开看板。",
+        "The database file {name} was written by a newer release of this program; "
+        "this one cannot read it. Upgrade the program, then open the dashboard again.",
+    ),
+}
+
+t = Texts(TEXTS)
 
 _SEEN: dict[str, tuple[tuple[int, int, int] | None, StoreError]] = {}
 """Files found damaged while a page read them, by path: the file as it was then (inode,

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from bxgc_ui import admin_view, auth
-from bxgc_ui.i18n import t
+from bxgc_ui import auth
+from bxgc_ui.views import admin as view
+from bxgc_ui.views.admin import t
 
 st.title(t("nav_admin"))
 if not auth.need("users"):
@@ -11,8 +12,8 @@ if not auth.need("users"):
 store = auth.writer()
 users, tokens, audit = st.tabs([t("adm_users"), t("adm_tokens"), t("adm_audit")])
 with users:
-    admin_view.users_panel(store)
+    view.users_panel(store)
 with tokens:
-    admin_view.tokens_panel(store)
+    view.tokens_panel(store)
 with audit:
-    admin_view.audit_panel(store)
+    view.audit_panel(store)

@@ -5,8 +5,8 @@ import streamlit as st
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.campaign import milestone_status, phase_status
 from bxgc_ui import charts, data
-from bxgc_ui import manage_view as view
-from bxgc_ui.i18n import t
+from bxgc_ui.views import campaign as view
+from bxgc_ui.views.campaign import t
 from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()

@@ -5,9 +5,11 @@ import streamlit as st
 from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.projection import MODELS
 from bxgc_metrics.tables.trajectory import stated_crossing, stated_rates
-from bxgc_ui import catchup_view as view
 from bxgc_ui import charts, data, fmt
-from bxgc_ui.i18n import keyed, lang, t
+from bxgc_ui.i18n import keyed, lang
+from bxgc_ui.names import names as unit_names
+from bxgc_ui.views import catchup as view
+from bxgc_ui.views.catchup import t
 from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()
@@ -18,7 +20,7 @@ if not data.has_observations(path, version):
     st.stop()
 demo_notice(units)
 pairs = data.table(path, version, "benchmark_pairs")
-names = view.names(units)
+names = unit_names(units)
 
 left, middle, right = st.columns(3)
 chasers = view.chaser_options(units, pairs)
@@ -144,7 +146,9 @@ st.plotly_chart(
     charts.trajectory_figure(tr, names, chaser, stated, labels, ind["measure"], target, crossing)
 )
 if len(tr.answers) > 1:
-    st.dataframe(view.answers_table(tr.answers, names, ind["measure"], model), hide_index=True)
+    st.dataframe(
+        view.answers_table(tr.answers, names, ind["measure"], model=model), hide_index=True
+    )
 
 distance = tr.distance[tr.distance["benchmark_code"] == benches[0]]
 if distance["time_distance"].notna().any():

@@ -5,9 +5,9 @@ import streamlit as st
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.campaign import gap_status, look_back
 from bxgc_ui import auth, data
-from bxgc_ui import manage_view as view
-from bxgc_ui.catchup_view import names as unit_names
-from bxgc_ui.i18n import t
+from bxgc_ui.names import names as unit_names
+from bxgc_ui.views import gaps as view
+from bxgc_ui.views.gaps import t
 from bxgc_ui.widgets import demo_notice, empty_state
 
 path, version = data.snapshot()

@@ -14,8 +14,11 @@ import streamlit as st
 from bxgc_metrics import clock
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import auth, data, fmt, meeting, unreadable
-from bxgc_ui.i18n import name, t
+from bxgc_ui import auth, data, fmt, unreadable
+from bxgc_ui.i18n import name
+from bxgc_ui.ranking_labels import group_label, rankable
+from bxgc_ui.views import meeting
+from bxgc_ui.views.meeting import t
 from bxgc_ui.widgets import empty_state, nothing_to_rank
 
 path, version = data.snapshot()
@@ -24,7 +27,7 @@ if covered.empty:
     st.title(t("meeting_title"))
     empty_state()
     st.stop()
-inds = meeting.rankable(data.indicators(path, version))
+inds = rankable(data.indicators(path, version))
 if inds.empty:
     st.title(t("meeting_title"))
     nothing_to_rank(inds)
@@ -49,9 +52,7 @@ settings = meeting.Settings(
         key="meeting_by",
         required=True,
     ),
-    group=side.selectbox(
-        t("meeting_group"), groups, format_func=meeting.group_label, key="meeting_group"
-    ),
+    group=side.selectbox(t("meeting_group"), groups, format_func=group_label, key="meeting_group"),
     every=side.number_input(
         t("meeting_every"), meeting.EVERY_MIN, meeting.EVERY_MAX, step=1, key="meeting_every"
     ),
@@ -96,7 +97,7 @@ def live_ranking() -> None:
             t(
                 "meeting_stamp",
                 period=meeting.period_text(*period),
-                group=meeting.group_label(settings.group),
+                group=group_label(settings.group),
                 time=now.strftime("%H:%M:%S"),
                 every=settings.every,
             )
@@ -110,7 +111,14 @@ def live_ranking() -> None:
             months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
         )
         left.plotly_chart(
-            meeting.ranking_figure(table, settings.by, "", f"{by_text} (%)", progress, marks),
+            meeting.ranking_figure(
+                table,
+                settings.by,
+                title="",
+                x_title=f"{by_text} (%)",
+                time_progress=progress,
+                references=marks,
+            ),
             theme=None,
             config={"displayModeBar": False},
         )
@@ -156,9 +164,9 @@ def race_panel() -> None:
         race,
         labels,
         settings.by,
-        name(ind),
-        f"{t(f'meeting_by_{settings.by}')} (%)",
-        lambda y, s: meeting.period_text("M", y, s),
+        title=name(ind),
+        x_title=f"{t(f'meeting_by_{settings.by}')} (%)",
+        period_name=lambda y, s: meeting.period_text("M", y, s),
     )
     panel.plotly_chart(
         figure, theme=None, config={"displayModeBar": False}, key="meeting_race_chart"

@@ -8,10 +8,11 @@ from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display, months_elapsed
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports, fmt
-from bxgc_ui import overview_view as view
-from bxgc_ui.catchup_view import names as unit_names
-from bxgc_ui.i18n import keyed, lang, name, t
-from bxgc_ui.meeting import group_label, rankable
+from bxgc_ui.i18n import keyed, lang, name
+from bxgc_ui.names import names as unit_names
+from bxgc_ui.ranking_labels import group_label, rankable
+from bxgc_ui.views import overview as view
+from bxgc_ui.views.overview import t
 from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
 path, version = data.snapshot()

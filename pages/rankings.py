@@ -10,10 +10,11 @@ from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.periods import display
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports
-from bxgc_ui import rankings_view as view
-from bxgc_ui.catchup_view import names as unit_names
-from bxgc_ui.i18n import keyed, lang, name, t
-from bxgc_ui.meeting import group_label, rankable
+from bxgc_ui.i18n import keyed, lang, name
+from bxgc_ui.names import names as unit_names
+from bxgc_ui.ranking_labels import group_label, rankable
+from bxgc_ui.views import rankings as view
+from bxgc_ui.views.rankings import t
 from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
 path, version = data.snapshot()
@@ -59,7 +60,7 @@ with single:
     higher = ind["direction"] == "higher"
     table = data.standings_of(path, version, code, "M", year, sub, by, higher, group)
     marks = data.references_of(path, version, code, "M", year, sub, by, higher)
-    shown = view.standings_table(table, names, ind["measure"], by)
+    shown = view.standings_table(table, names, ind["measure"], by=by)
     left, right = st.columns([1, 1])
     left.plotly_chart(
         charts.ranking_bars(
@@ -85,7 +86,7 @@ with single:
     )
 
 with combined:
-    saved = data.store().setting("composite_weights")
+    saved = data.setting(path, version, "composite_weights")
     a, b, c = st.columns(3)
     norm = a.selectbox(
         t("rank_normalisation"),
@@ -136,7 +137,7 @@ with combined:
         )
         cut_note(left, len(table))
         right.dataframe(shown, hide_index=True)
-        method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by)
+        method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
         sheet = exports.composite_table(table, names, method=method, context=context)
         right.download_button(
             t("rank_export"),
@@ -145,7 +146,7 @@ with combined:
             key="rank_dl_comp",
         )
         st.subheader(t("rank_sensitivity"))
-        st.dataframe(view.sensitivity(matrix, indicators, by, options), hide_index=True)
+        st.dataframe(view.sensitivity(matrix, indicators, by, options=options), hide_index=True)
 
 with rewards:
     r1, r2 = st.columns(2)
@@ -162,7 +163,7 @@ with rewards:
         st.info(t("reward_no_year", kind=t(f"reward_{kind}")))
     else:
         reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
-        rules = data.store().reward_rules()
+        rules = data.reward_rules(path, version)
         ranks = data.reward_ranks_of(path, version, reward_year, kind, by, group)
         result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
         totals, items = view.reward_tables(result, names)

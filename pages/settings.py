@@ -6,10 +6,10 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.metrics.rewards import load_default_rules
-from bxgc_metrics.store import INDICATOR_COLUMNS, UNIT_COLUMNS
 from bxgc_ui import auth, data
-from bxgc_ui import manage_view as view
-from bxgc_ui.i18n import lang, t
+from bxgc_ui.i18n import lang
+from bxgc_ui.views import settings as view
+from bxgc_ui.views.settings import t
 
 path, version = data.snapshot()
 store = auth.writer()
@@ -35,7 +35,7 @@ def save(action: Callable[..., None], *args: object) -> None:
 with tabs[0]:
     st.caption(t("set_units_help"))
     edited = st.data_editor(
-        view.editable(units[list(UNIT_COLUMNS)]),
+        view.unit_rows(units),
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
@@ -48,7 +48,7 @@ with tabs[0]:
 with tabs[1]:
     st.caption(t("set_indicators_help"))
     edited = st.data_editor(
-        view.editable(indicators[list(INDICATOR_COLUMNS)]),
+        view.indicator_rows(indicators),
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
@@ -74,7 +74,7 @@ with tabs[2]:
 
 with tabs[3]:
     st.caption(t("set_weights_help"))
-    frame = view.weights_table(indicators, store.setting("composite_weights"))
+    frame = view.weights_table(indicators, data.setting(path, version, "composite_weights"))
     edited = st.data_editor(
         frame,
         hide_index=True,
@@ -91,7 +91,7 @@ with tabs[3]:
 
 with tabs[4]:
     st.caption(t("set_rules_help"))
-    rules = store.reward_rules()
+    rules = data.reward_rules(path, version)
     shown = load_default_rules() if rules is None else rules
     edited = st.data_editor(
         shown,

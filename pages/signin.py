@@ -3,9 +3,8 @@ database; the session is kept in an HttpOnly cookie), or OpenID Connect when set
 
 import streamlit as st
 
-from bxgc_metrics.access import MAX_DELAY
 from bxgc_ui import auth, fmt, web
-from bxgc_ui.i18n import t
+from bxgc_ui.views.signin import t, wait_seconds
 
 st.title(t("nav_signin"))
 actor = auth.current()
@@ -16,9 +15,9 @@ if actor is not auth.VIEWER:
 
 if st.query_params.get("failed"):
     st.error(t("auth_failed"))
-wait = st.query_params.get("wait", "")
-if wait.isascii() and wait.isdigit() and 0 < int(wait) <= MAX_DELAY:  # "²" is a digit too
-    st.warning(t("auth_wait", seconds=int(wait)))
+wait = wait_seconds(st.query_params.get("wait", ""))
+if wait is not None:
+    st.warning(t("auth_wait", seconds=wait))
 auth.sign_in_form()
 st.caption(t("auth_stays", hours=f"{web.session_hours():g}"))
 if auth.oidc_configured():

@@ -6,13 +6,12 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes
-from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB
 from bxgc_metrics.importer.service import commit
-from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_ui import auth, data
-from bxgc_ui import upload_view as view
-from bxgc_ui.catchup_view import names as unit_names
-from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.i18n import lang
+from bxgc_ui.names import names
+from bxgc_ui.views import upload as view
+from bxgc_ui.views.upload import UPLOAD_LIMIT_MB, t
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -47,7 +46,15 @@ with importing:
         )
         mapping = st.session_state.setdefault("up_mapping", {"units": {}, "indicators": {}})
         measures = st.session_state.setdefault("up_measures", {})
-        plan = view.plan_for(payload, upload.name, None, profile or None, mapping, create, measures)
+        plan = view.plan_for(
+            payload,
+            upload.name,
+            None,
+            profile=profile or None,
+            mapping=mapping,
+            create=create,
+            measures=measures,
+        )
 
         st.subheader(t("up_step_detect"))
         st.dataframe(view.sheets_table(plan), hide_index=True)
@@ -109,16 +116,16 @@ with importing:
         m3.metric(t("up_unchanged"), counts["unchanged"])
         if plan.same_file_batch is not None:
             st.info(t("up_same_file", batch=plan.same_file_batch))
-        ind_names = {r.code: name(r) for r in indicators.itertuples()}
+        ind_names = names(indicators)
         headers, moving = view.change_columns(), view.changes_count(plan)
-        changes = view.changes_table(plan, unit_names(units), ind_names, headers)
+        changes = view.changes_table(plan, names(units), ind_names, headers=headers)
         if moving > view.PREVIEW_ROWS:
             st.caption(t("up_rows_shown", n=view.PREVIEW_ROWS, total=moving))
         if len(changes):
             st.dataframe(changes, hide_index=True)
         if moving > view.PREVIEW_ROWS:
             everything = partial(
-                view.changes_table, plan, unit_names(units), ind_names, headers, None
+                view.changes_table, plan, names(units), ind_names, headers=headers, limit=None
             )
             st.download_button(
                 t("up_changes_export"),
@@ -157,7 +164,8 @@ with history:
     flash = st.session_state.pop("up_flash", None)
     if flash:
         st.success(flash)
-    batches = store.batches()
+    path, version = data.snapshot()  # a commit above in this run is in the history
+    batches = data.batches(path, version)
     if batches.empty:
         st.info(t("up_no_batches"))
     else:
@@ -169,7 +177,7 @@ with history:
             pick = st.selectbox(
                 t("up_undo_pick"), live, format_func=named.get, key=f"up_undo_pick_{live[0]}"
             )
-            preview = store.undo_preview(int(pick))
+            preview = data.undo_preview(path, version, int(pick))
             effect = t("up_undo_effect", batch=pick, removed=preview.removed,
                        restored=preview.restored)  # fmt: skip
             if preview.blocked_by:
@@ -178,8 +186,8 @@ with history:
             else:
                 st.write(effect)
                 st.caption(t("up_undo_sample"))
-                ind_names = {r.code: name(r) for r in indicators.itertuples()}
-                sample = view.undo_sample(preview, unit_names(units), ind_names)
+                ind_names = names(indicators)
+                sample = view.undo_sample(preview, names(units), ind_names)
                 st.dataframe(sample, hide_index=True)
 
                 def close_undo() -> None:
@@ -210,16 +218,16 @@ with history:
 
 with templates:
     st.write(t("up_template_help"))
+    long_sheet, wide_sheet = view.templates(units, indicators)
     st.download_button(
         t("up_template_long"),
-        long_template(units, indicators),
+        long_sheet,
         file_name="bxgc-long-template.xlsx",
         key="up_tpl_long",
     )
-    periods = [f"2026-{m:02d}" for m in range(1, 13)]
     st.download_button(
         t("up_template_wide"),
-        wide_template(units, indicators, periods),
+        wide_sheet,
         file_name="bxgc-wide-template.xlsx",
         key="up_tpl_wide",
     )

@@ -29,9 +29,9 @@ from bxgc_metrics.tables.scorecard import (
 from bxgc_metrics.tables.standings import members, peer_groups, race_frames, standings
 from bxgc_metrics.tables.trajectory import annual_series, stated_plan
 from bxgc_ui import data
-from bxgc_ui.catchup_view import indicator_names
-from bxgc_ui.meeting import rankable
-from bxgc_ui.rankings_view import months
+from bxgc_ui.ranking_labels import rankable
+from bxgc_ui.views.catchup import indicator_names
+from bxgc_ui.views.rankings import months
 from tests.conftest import ROOT, admin_store
 
 PERIODS = [(2026, 10), (2026, 1), (2025, 6), (2024, 12)]

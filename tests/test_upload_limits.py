@@ -392,10 +392,18 @@ def _analyse_as_viewer() -> None:
     import streamlit as st
 
     from bxgc_metrics.errors import PermissionDeniedError
-    from bxgc_ui import upload_view
+    from bxgc_ui.views import upload
 
     try:
-        upload_view.plan_for(b"x", "a.csv", None, None, {"units": {}, "indicators": {}}, False, {})
+        upload.plan_for(
+            b"x",
+            "a.csv",
+            None,
+            profile=None,
+            mapping={"units": {}, "indicators": {}},
+            create=False,
+            measures={},
+        )
     except PermissionDeniedError as exc:
         st.write(f"refused: {exc.en}")
 

@@ -308,6 +308,6 @@ def test_the_admin_page_pages_through_every_row(long_log: Store, monkeypatch) ->
 
 
 def web_page_size() -> int:
-    from bxgc_ui import admin_view
+    from bxgc_ui.views import admin
 
-    return admin_view.AUDIT_PAGE
+    return admin.AUDIT_PAGE

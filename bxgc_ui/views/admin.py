@@ -1,4 +1,4 @@
-"""The admin page's pieces: accounts, wall-screen links and the audit log."""
+"""The admin page (用户与审计): accounts, wall-screen links and the audit log."""
 
 from __future__ import annotations
 
@@ -10,46 +10,47 @@ from bxgc_metrics.access import ROLES
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
 from bxgc_metrics.store import Store
-from bxgc_ui.i18n import lang, register, t
+from bxgc_ui import auth
+from bxgc_ui.i18n import Texts, lang
 
-register(
-    {
-        "adm_users": ("用户", "Users"),
-        "adm_tokens": ("大屏链接", "Wall-screen links"),
-        "adm_audit": ("审计日志", "Audit log"),
-        "adm_new_user": ("新增用户", "Add a user"),
-        "adm_role": ("角色", "Role"),
-        "adm_add": ("添加", "Add"),
-        "adm_disable": ("停用 / 启用", "Disable / enable"),
-        "adm_saved": ("已保存。", "Saved."),
-        "adm_label": ("链接名称（如：三楼会议室）", "Label (e.g. third-floor meeting room)"),
-        "adm_create_token": ("生成只读链接", "Create a read-only link"),
-        "adm_token_once": (
-            "请复制此链接，它只显示这一次：",
-            "Copy this link now; it is shown only once:",
-        ),
-        "adm_revoke": ("吊销", "Revoke"),
-        "adm_export_csv": ("导出 CSV", "Export CSV"),
-        "adm_created": ("创建时间", "Created"),
-        "adm_link_name": ("链接名称", "Label"),
-        "adm_disabled": ("已停用", "Disabled"),
-        "adm_token_id": ("链接编号", "Link id"),
-        "adm_revoked": ("吊销时间", "Revoked"),
-        "adm_when": ("时间", "When"),
-        "adm_who": ("操作人", "Who"),
-        "adm_action": ("操作", "Action"),
-        "adm_target": ("对象", "Target"),
-        "adm_before": ("修改前", "Before"),
-        "adm_after": ("修改后", "After"),
-        "adm_export_xlsx": ("导出 Excel", "Export Excel"),
-        "adm_audit_page": ("页码", "Page"),
-        "adm_audit_rows": (
-            "共 {total} 条，本页第 {first}–{last} 条（第 {page} / {pages} 页，最新在前）；导出包含全部记录。",
-            "{total} entries; this page shows {first}–{last} (page {page} of {pages}, newest "
-            "first). The exports hold every entry.",
-        ),
-    }
-)
+TEXTS: dict[str, tuple[str, str]] = {
+    "adm_users": ("用户", "Users"),
+    "adm_tokens": ("大屏链接", "Wall-screen links"),
+    "adm_audit": ("审计日志", "Audit log"),
+    "adm_new_user": ("新增用户", "Add a user"),
+    "adm_role": ("角色", "Role"),
+    "adm_add": ("添加", "Add"),
+    "adm_disable": ("停用 / 启用", "Disable / enable"),
+    "adm_saved": ("已保存。", "Saved."),
+    "adm_label": ("链接名称（如：三楼会议室）", "Label (e.g. third-floor meeting room)"),
+    "adm_create_token": ("生成只读链接", "Create a read-only link"),
+    "adm_token_once": (
+        "请复制此链接，它只显示这一次：",
+        "Copy this link now; it is shown only once:",
+    ),
+    "adm_revoke": ("吊销", "Revoke"),
+    "adm_export_csv": ("导出 CSV", "Export CSV"),
+    "adm_created": ("创建时间", "Created"),
+    "adm_link_name": ("链接名称", "Label"),
+    "adm_disabled": ("已停用", "Disabled"),
+    "adm_token_id": ("链接编号", "Link id"),
+    "adm_revoked": ("吊销时间", "Revoked"),
+    "adm_when": ("时间", "When"),
+    "adm_who": ("操作人", "Who"),
+    "adm_action": ("操作", "Action"),
+    "adm_target": ("对象", "Target"),
+    "adm_before": ("修改前", "Before"),
+    "adm_after": ("修改后", "After"),
+    "adm_export_xlsx": ("导出 Excel", "Export Excel"),
+    "adm_audit_page": ("页码", "Page"),
+    "adm_audit_rows": (
+        "共 {total} 条，本页第 {first}–{last} 条（第 {page} / {pages} 页，最新在前）；导出包含全部记录。",
+        "{total} entries; this page shows {first}–{last} (page {page} of {pages}, newest "
+        "first). The exports hold every entry.",
+    ),
+}
+
+t = Texts(TEXTS, auth.TEXTS)
 
 AUDIT_PAGE = 500
 """Audit rows shown per page; the exports hold every row."""

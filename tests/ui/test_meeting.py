@@ -144,7 +144,7 @@ def _race(units: int, months: int = 2) -> pd.DataFrame:
 
 
 def test_long_rankings_show_head_and_tail() -> None:
-    from bxgc_ui import meeting
+    from bxgc_ui.views import meeting
 
     small = _race(20, 1)
     assert meeting.ranked_head_and_tail(small)["position"].tolist() == list(range(1, 21))
@@ -154,7 +154,7 @@ def test_long_rankings_show_head_and_tail() -> None:
 
 
 def test_race_slots_keep_the_first_and_last_places() -> None:
-    from bxgc_ui import meeting
+    from bxgc_ui.views import meeting
 
     race = _race(40)
     race = race[~((race["sub"] == 1) & (race["position"] == 40))]  # one unit fewer in January
@@ -163,7 +163,9 @@ def test_race_slots_keep_the_first_and_last_places() -> None:
     assert jan["position"].tolist() == [*range(1, 16), 35, 36, 37, 38, 39]
     assert feb["position"].tolist() == [*range(1, 16), 36, 37, 38, 39, 40]
     assert jan["slot"].tolist() == feb["slot"].tolist() == [*range(1, 16), *range(17, 22)]
-    figure = meeting.race_figure(race, {}, "completion", "t", "x", lambda y, s: f"{y}-{s}")
+    figure = meeting.race_figure(
+        race, {}, "completion", title="t", x_title="x", period_name=lambda y, s: f"{y}-{s}"
+    )
     assert list(figure.layout.yaxis.ticktext) == [
         *map(str, range(1, 16)),
         "36",

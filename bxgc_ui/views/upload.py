@@ -1,4 +1,4 @@
-"""The upload wizard's pieces: a remembered analysis, the match editor, the tables."""
+"""The upload page (数据上传): a remembered analysis, the match editor, the tables."""
 
 from __future__ import annotations
 
@@ -11,17 +11,164 @@ from bxgc_metrics import clock
 from bxgc_metrics.errors import PermissionDeniedError
 from bxgc_metrics.importer.issues import issues_frame
 from bxgc_metrics.importer.matching import EXACT, PROFILE
+from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB as UPLOAD_LIMIT_MB  # the uploader's cap
 from bxgc_metrics.importer.service import ImportPlan, analyse
+from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import lang, t
+from bxgc_ui.i18n import Texts, lang
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "up_title": ("数据上传", "Upload data"),
+    "up_tab_import": ("导入报表", "Import a file"),
+    "up_tab_history": ("导入记录与撤销", "History and undo"),
+    "up_tab_templates": ("模板下载", "Templates"),
+    "up_purpose": (
+        "分析员在此导入各部门的月度报表：上传文件后，依次识别版式、对应名称、校验、预览变化，"
+        "确认后才写入数据库；写入的每一批都可在“导入记录与撤销”中撤销。",
+        "Analysts import the departments' monthly report sheets here: upload a file, and "
+        "its layout is recognised, names matched, figures checked and the changes previewed "
+        "before anything is written; each batch can be undone under History and undo.",
+    ),
+    "up_file": (
+        "选择文件（xlsx、xlsm、xls、csv、tsv）",
+        "Choose a file (xlsx, xlsm, xls, csv, tsv)",
+    ),
+    "up_step_detect": ("① 识别结果", "① What was recognised"),
+    "up_step_map": ("② 名称对应", "② Match names"),
+    "up_step_check": ("③ 校验", "③ Checks"),
+    "up_step_preview": ("④ 预览变化", "④ Preview the effect"),
+    "up_step_commit": ("⑤ 确认导入", "⑤ Commit"),
+    "up_sheet": ("工作表", "Sheet"),
+    "up_layout": ("版式", "Layout"),
+    "layout_long": ("长表（每行一个数据）", "Long (one figure per row)"),
+    "layout_wide": ("宽表（每列一个时期）", "Wide (one column per period)"),
+    "layout_report": ("统计报表（多级表头）", "Report sheet (merged headers)"),
+    "layout_unknown": ("无法识别", "Not recognised"),
+    "up_figures": ("数据个数", "Figures"),
+    "up_profile": (
+        "导入方案（记住上次的名称对应）",
+        "Import profile (remembers confirmed matches)",
+    ),
+    "up_no_profile": ("不使用", "None"),
+    "up_create_missing": ("未知的单位、指标按新建处理", "Create unknown units and indicators"),
+    "up_confirm_matches": ("确认以上对应", "Confirm these matches"),
+    "up_in_file": ("文件中的名称", "Name in the file"),
+    "up_not_mapped": ("（不对应，按未知处理）", "(no match: treat as unknown)"),
+    "up_all_matched": ("所有名称都已对应。", "Every name is matched."),
+    "up_measure_help": (
+        "单位行列出了多个计量单位，以下指标无法自动判断用哪一个，请选择：",
+        "The unit line names several measures and these indicators could not be told "
+        "apart; pick the measure of each:",
+    ),
+    "up_measure_of": (
+        "“{name}”的计量单位（工作表“{sheet}”，{columns}列）",
+        "Measure of '{name}' (sheet '{sheet}': {columns})",
+    ),
+    "up_measure_pick": ("（请选择）", "(pick one)"),
+    "up_confirm_measures": ("确认计量单位", "Confirm these measures"),
+    "up_errors": (
+        "{n} 个错误：改正后才能导入，数据库未作任何改动。",
+        "{n} errors: fix them to import; nothing was written.",
+    ),
+    "up_warnings": (
+        "{n} 个警告：可以导入，请核对。",
+        "{n} warnings: the import is allowed; please check.",
+    ),
+    "up_no_issues": ("未发现问题。", "No problems found."),
+    "up_col_severity": ("类别", "Kind"),
+    "up_col_sheet": ("工作表", "Sheet"),
+    "up_col_row": ("行", "Row"),
+    "up_col_column": ("列", "Column"),
+    "up_col_value": ("单元格内容", "Cell"),
+    "up_col_message": ("说明", "Message"),
+    "sev_error": ("错误", "error"),
+    "sev_warning": ("警告", "warning"),
+    "sev_info": ("说明", "note"),
+    "up_new": ("新增", "New"),
+    "up_changed": ("修改", "Changed"),
+    "up_rows_shown": (
+        "仅显示前 {n} 条（共 {total} 条），完整清单请下载。",
+        "Showing the first {n} of {total}; download the full list.",
+    ),
+    "up_issues_export": ("下载全部问题（CSV）", "Download every issue (CSV)"),
+    "up_changes_export": ("下载全部变化（CSV）", "Download every change (CSV)"),
+    "up_unchanged": ("未变", "Unchanged"),
+    "up_same_file": (
+        "同一文件已于批次 {batch} 导入过。",
+        "The same file was imported as batch {batch}.",
+    ),
+    "up_old": ("原值", "Old"),
+    "up_new_value": ("新值", "New"),
+    "up_period": ("时期", "Period"),
+    "up_kind": ("类型", "Kind"),
+    "up_save_profile": ("保存为导入方案（可选）", "Save as an import profile (optional)"),
+    "up_commit": ("确认导入", "Import"),
+    "up_committed": (
+        "已导入，批次 {batch}：新增 {new}，修改 {changed}，未变 {same}。",
+        "Imported as batch {batch}: {new} new, {changed} changed, {same} unchanged.",
+    ),
+    "up_nothing_changed": (
+        "数据与库中完全一致，没有产生新批次。",
+        "Every figure is already stored; no new batch.",
+    ),
+    "up_analysing": ("正在读取和校验……", "Reading and checking…"),
+    "up_undo_pick": ("要撤销的批次（最新的在前）", "Batch to undo (latest first)"),
+    "up_undo": ("撤销该批次…", "Undo this batch…"),
+    "up_undo_title": ("确认撤销", "Confirm the undo"),
+    "up_undo_batch": (
+        "批次 {batch} · {file} · {when} · {who}",
+        "Batch {batch} · {file} · {when} · {who}",
+    ),
+    "up_undo_effect": (
+        "撤销批次 {batch} 将删除它新增的 {removed} 条数据，恢复它替换的 {restored} 条原值。",
+        "Undoing batch {batch} removes the {removed} figures it added and puts back the "
+        "{restored} values it replaced.",
+    ),
+    "up_undo_sample": ("示例（现值 → 撤销后）：", "For example (now → after the undo):"),
+    "up_undo_removed": ("删除", "removed"),
+    "up_undo_blocked": (
+        "批次 {batch} 的部分数据已被后来的批次 {later} 改写，请先撤销这些批次。",
+        "Values of batch {batch} were replaced by later batches {later}; undo those first.",
+    ),
+    "up_undo_confirm": ("确认撤销", "Undo it"),
+    "up_undo_cancel": ("取消", "Cancel"),
+    "up_col_now": ("现值", "Now"),
+    "value_kind_actual": ("实际", "actual"),
+    "value_kind_target": ("目标", "target"),
+    "value_kind_plan": ("计划", "plan"),
+    "up_col_after": ("撤销后", "After the undo"),
+    "up_undone": (
+        "批次 {batch} 已撤销，被替换的数值已恢复。",
+        "Batch {batch} undone; the values it replaced are back.",
+    ),
+    "up_no_batches": ("还没有导入记录。", "No imports yet."),
+    "up_col_id": ("批次", "Batch"),
+    "up_col_file": ("文件", "File"),
+    "up_col_who": ("导入人", "By"),
+    "up_col_when": ("时间", "When"),
+    "up_col_status": ("状态", "Status"),
+    "status_committed": ("已导入", "committed"),
+    "status_undone": ("已撤销", "undone"),
+    "up_template_long": ("下载长表模板", "Download the long template"),
+    "up_template_wide": ("下载宽表模板", "Download the wide template"),
+    "up_template_help": (
+        "模板含单位、指标下拉列表和中英文填写说明；填好后在“导入报表”中上传。也可以直接上传各部门报来的统计报表。",
+        "Templates carry drop-down lists of units and indicators and instructions in Chinese "
+        "and English; upload the filled file under 'Import a file'. Report sheets as they "
+        "arrive from departments can be uploaded directly too.",
+    ),
+}
+
+t = Texts(TEXTS)
 
 
 def plan_for(
     payload: bytes,
     file_name: str,
     sheet: str | None,
+    *,
     profile: str | None,
     mapping: dict,
     create: bool,
@@ -139,6 +286,12 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
     return chosen
 
 
+def templates(units: pd.DataFrame, indicators: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The long and the wide template workbooks (the wide one with the months of 2026)."""
+    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    return long_template(units, indicators), wide_template(units, indicators, periods)
+
+
 PREVIEW_ROWS = 2_000
 """Rows the issue and change tables show on the page; a million-row file's lists go to a
 download instead of the browser."""
@@ -181,6 +334,7 @@ def changes_table(
     plan: ImportPlan,
     unit_names: dict[str, str],
     indicator_names: dict[str, str],
+    *,
     headers: dict[str, str],
     limit: int | None = PREVIEW_ROWS,
 ) -> pd.DataFrame:

@@ -235,7 +235,7 @@ def _calls(tree: ast.AST):
 
 def test_no_html_is_rendered_from_data() -> None:
     """No page or helper turns on unsafe HTML; ``st.html`` only with a module constant."""
-    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("bxgc_ui/*.py")]
+    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("bxgc_ui/**/*.py")]
     for path in sources:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for call in _calls(tree):

@@ -1,4 +1,4 @@
-"""What the rankings page needs between the domain results and the widgets."""
+"""The rankings page (排名) between the domain results and the widgets."""
 
 from __future__ import annotations
 
@@ -7,9 +7,71 @@ import pandas as pd
 from bxgc_metrics.metrics.ranking import rank_sensitivity
 from bxgc_metrics.metrics.rewards import Rewards
 from bxgc_metrics.tables.scorecard import directions
-from bxgc_ui import fmt
-from bxgc_ui.i18n import lang, name, t
-from bxgc_ui.meeting import arrow
+from bxgc_ui import fmt, ranking_labels
+from bxgc_ui.i18n import Texts, lang, name
+from bxgc_ui.ranking_labels import arrow, places
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "rank_title": ("考核排名", "Rankings"),
+    "rank_tab_single": ("单项排名", "By indicator"),
+    "rank_tab_composite": ("综合排名", "Composite"),
+    "rank_tab_rewards": ("奖励测算", "Rewards"),
+    "rank_by": ("排名依据", "Rank by"),
+    "rank_group": ("参与排名的单位", "Units ranked"),
+    "group_all": ("全部单位", "All units"),
+    "rank_period": ("时期", "Period"),
+    "rank_chart_title": (
+        "{period}{indicator}排名（{by}）",
+        "{indicator}, {period}: ranking by {by}",
+    ),
+    "rank_composite_chart": ("{period}综合排名", "Composite ranking, {period}"),
+    "rank_normalisation": ("标准化方法", "Normalisation"),
+    "norm_minmax": ("极差法（0-1）", "Min-max (0-1)"),
+    "norm_zscore": ("Z 分数", "Z-score"),
+    "norm_frontier": ("前沿距离", "Distance to frontier"),
+    "rank_weighting": ("权重", "Weights"),
+    "weights_equal": ("等权", "Equal"),
+    "weights_entropy": ("熵权法", "Entropy"),
+    "weights_custom": ("自定义", "Custom"),
+    "rank_aggregation": ("合成方法", "Aggregation"),
+    "agg_weighted_sum": ("加权求和", "Weighted sum"),
+    "agg_topsis": ("TOPSIS 逼近理想解", "TOPSIS"),
+    "rank_weight_col": ("权重", "Weight"),
+    "rank_sensitivity": (
+        "排名稳健性：换一种方法，名次变化多少？",
+        "How robust is the ranking to the method?",
+    ),
+    "rank_scenario": ("方案", "Scenario"),
+    "rank_spearman": ("与当前排名的秩相关", "Rank correlation with the current ranking"),
+    "rank_max_shift": ("最大名次变动", "Largest rank shift"),
+    "rank_mean_shift": ("平均名次变动", "Mean rank shift"),
+    "rank_export": ("导出 Excel", "Export to Excel"),
+    "rank_no_matrix": (
+        "该时期的指标数据不足以计算综合排名。",
+        "Not enough figures in this period for a composite.",
+    ),
+    "reward_of_year": ("考核年度", "Year"),
+    "reward_kind": ("考核节点", "Assessment"),
+    "reward_note": (
+        "按综合排名与上年同期相比的名次变化及前三名计算；奖励规则可在“设置”中修改。",
+        "From the composite rank against the same point last year and the top three; "
+        "edit the rules in Settings.",
+    ),
+    "reward_no_year": (
+        "还没有可用于{kind}考核的数据（需要6月或12月的数据）。",
+        "No figures for a {kind} assessment yet (June or December figures are needed).",
+    ),
+    "rank_reference_note": (
+        "外部标杆只作参照，不参与排名：{marks}",
+        "External benchmarks are references, never ranked: {marks}",
+    ),
+    "export_method_norm": ("标准化方法：{how}", "Normalisation: {how}"),
+    "export_method_weights": ("权重：{how}（{weights}）", "Weights: {how} ({weights})"),
+    "export_method_agg": ("合成方法：{how}", "Aggregation: {how}"),
+    "export_method_basis": ("单项依据：{by}", "Each indicator by: {by}"),
+}
+
+t = Texts(TEXTS, ranking_labels.TEXTS)
 
 
 def months(
@@ -34,7 +96,7 @@ def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
 
 
 def standings_table(
-    table: pd.DataFrame, names: dict[str, str], measure: str, by: str
+    table: pd.DataFrame, names: dict[str, str], measure: str, *, by: str
 ) -> pd.DataFrame:
     """The single-indicator ranking as the page shows it (the export is
     :func:`bxgc_ui.exports.standings_table` of the same standings)."""
@@ -51,11 +113,6 @@ def standings_table(
             t("rank_col_prev"): places(table["previous_rank"]),
         }
     )
-
-
-def places(ranks: pd.Series) -> list[str]:
-    """Places as read: ``3``, or "—" where there is none (a new unit, an unranked one)."""
-    return ["—" if pd.isna(r) else str(int(r)) for r in ranks]
 
 
 def composite_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -84,7 +141,7 @@ def weights_frame(indicators: pd.DataFrame, codes: list[str], saved: dict | None
 
 
 def sensitivity(
-    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, options: dict
+    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, *, options: dict
 ) -> pd.DataFrame:
     """How far ranks move under the other normalisations, weightings and aggregations."""
     scenarios = {}
@@ -136,7 +193,7 @@ def reward_tables(rewards: Rewards, names: dict[str, str]) -> tuple[pd.DataFrame
 
 
 def method_notes(
-    options: dict, weights: dict[str, float], indicators: pd.DataFrame, by: str
+    options: dict, weights: dict[str, float], indicators: pd.DataFrame, *, by: str
 ) -> list[str]:
     """How a composite was made, for its export: normalisation, each weight, aggregation."""
     named = {r.code: name(r) for r in indicators.itertuples()}

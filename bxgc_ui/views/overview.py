@@ -5,8 +5,31 @@ from __future__ import annotations
 import pandas as pd
 
 from bxgc_metrics.metrics.targets import pace
-from bxgc_ui import fmt
-from bxgc_ui.i18n import lang, name, t
+from bxgc_ui import fmt, ranking_labels
+from bxgc_ui.i18n import Texts, lang, name
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "latest_data": ("最新数据", "Latest data"),
+    "overview_chart_title": ("{period} {indicator}完成情况", "{indicator}, {period}: progress"),
+    "ov_time": ("时间进度", "Time elapsed"),
+    "ov_ranked_units": ("参与排名单位", "Units ranked"),
+    "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
+    "ov_honour": ("红榜（完成率前三名）", "Honour list (top three places)"),
+    "ov_warning": ("黑榜（完成率后三名）", "Warning list (last three places)"),
+    "ov_pace_col": ("进度", "Pace"),
+    "ov_matrix_help": (
+        "绿色为超进度，红色为滞后；外部标杆不参与。",
+        "Green is ahead, red is behind; external benchmarks are left out.",
+    ),
+    "ov_matrix_more": (
+        "单位较多，仅列出滞后指标最多的 {n} 个单位（共 {total} 个）；完整矩阵请下载。",
+        "Many units: listing the {n} with the most indicators behind (of {total}); "
+        "download the whole matrix.",
+    ),
+    "ov_matrix_export": ("下载完整矩阵（Excel）", "Download the whole matrix (Excel)"),
+}
+
+t = Texts(TEXTS, ranking_labels.TEXTS)
 
 
 def with_pace(standing: pd.DataFrame, elapsed: float, higher: bool) -> pd.DataFrame:

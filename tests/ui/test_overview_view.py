@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bxgc_ui.overview_view import MATRIX_ROWS, most_behind
+from bxgc_ui.views.overview import MATRIX_ROWS, most_behind
 
 
 def test_small_matrix_is_shown_whole_and_in_order() -> None:
@@ -55,7 +55,7 @@ def test_unit_charts_draw_the_head_and_tail_of_long_lists() -> None:
 
 def test_honour_lists_escape_markdown_in_names() -> None:
     from bxgc_ui.fmt import md
-    from bxgc_ui.overview_view import honour_lists
+    from bxgc_ui.views.overview import honour_lists
 
     hostile = "<img src=x>**粗体** [链接](javascript:alert(1)) :red[红]"
     table = pd.DataFrame(
@@ -75,7 +75,7 @@ def test_honour_lists_escape_markdown_in_names() -> None:
 
 
 def test_settings_editors_are_headed_in_chinese() -> None:
-    from bxgc_ui.manage_view import indicator_columns, rule_columns, unit_columns
+    from bxgc_ui.views.settings import indicator_columns, rule_columns, unit_columns
 
     units, inds = unit_columns(), indicator_columns()
     assert units["code"]["label"] == "代码" and units["kind"]["label"] == "类型"

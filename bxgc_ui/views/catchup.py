@@ -1,4 +1,4 @@
-"""What the catch-up page needs between the data and the widgets: choices, defaults, labels."""
+"""The catch-up page (赶超轨迹) between the data and the widgets: choices, defaults, labels."""
 
 from __future__ import annotations
 
@@ -15,12 +15,113 @@ from bxgc_metrics.metrics.catchup import (
 )
 from bxgc_metrics.tables.trajectory import HORIZON, default_rate
 from bxgc_ui import fmt
-from bxgc_ui.i18n import lang, name, t
+from bxgc_ui.i18n import Texts, lang, name
 
+TEXTS: dict[str, tuple[str, str]] = {
+    "catchup_title": ("赶超轨迹", "Catch-up trajectory"),
+    "catchup_model": ("预测方法", "Projection model"),
+    "model_plan": ("按设定增速", "At the growth rates set"),
+    "model_cagr": ("历史年均增速", "Historic CAGR"),
+    "model_linear": ("线性趋势", "Linear trend"),
+    "model_loglinear": ("对数线性趋势", "Log-linear trend"),
+    "model_ets": ("指数平滑（阻尼趋势）", "Exponential smoothing (damped)"),
+    "catchup_target_year": ("目标赶超年份", "Target year"),
+    "catchup_rate_ours": ("本单位年增速（%）", "Our annual growth (%)"),
+    "catchup_rate_theirs": ("{name}年增速（%）", "{name} annual growth (%)"),
+    "catchup_gap": ("当前差距（{year}年）", "Gap now ({year})"),
+    "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
+    "catchup_required": ("{year}年赶超所需年增速", "Growth needed to be level by {year}"),
+    "catchup_probability": ("{year}年持平或领先的概率", "Chance of being level or ahead in {year}"),
+    "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
+    "catchup_probability_help": (
+        "按所选方法的预测区间（图中阴影）估计：{year}年本单位达到或超过标杆的可能性。概率不低于50%，当且仅当图中两条预测线在该年本单位持平或领先。",
+        "From the chosen model's prediction bands (shaded on the chart): the chance that we are "
+        "level or ahead in {year}. It is 50 % or more exactly when the chart's projected lines "
+        "have us level or ahead that year.",
+    ),
+    "catchup_probability_fixed": (
+        "按固定增速推算，结果是确定的（见“预计赶超年份”），没有概率可言。",
+        "A fixed-rate projection is certain by construction (see the year of overtaking); it "
+        "has no probability.",
+    ),
+    "catchup_probability_short": (
+        "历史数据太短，该方法无法预测，也就无法估计概率。",
+        "Too little history for this model to project, so no chance can be estimated.",
+    ),
+    "catchup_never_plan": ("按设定增速无法赶超", "Never at the rates set"),
+    "catchup_never_cagr": ("按历史年均增速无法赶超", "Never at the historic rates"),
+    "catchup_not_within": ("{n}年内无法赶超", "Not within {n} years"),
+    "catchup_no_projection": ("无法预测", "No projection"),
+    "catchup_ahead": ("已领先", "Already ahead"),
+    "catchup_year": ("{year}年", "{year}"),
+    "catchup_chart_title": ("{indicator}：历史与预测", "{indicator}: history and projection"),
+    "catchup_axis_year": ("年份", "Year"),
+    "catchup_history": ("实际", "actual"),
+    "catchup_projected": ("预测", "projected"),
+    "catchup_stated": ("方案所列", "as planned"),
+    "catchup_cross_label": ("预计{year}年赶超", "overtakes in {year}"),
+    "catchup_cross_on_target": (
+        "预计{year}年赶超（即目标年份）",
+        "overtakes in {year}, the target year",
+    ),
+    "catchup_band": ("80%预测区间", "80% band"),
+    "catchup_required_help": (
+        "从{base}年的{value}起，每年至少增长这么多，才能在{target}年达到标杆按此方法预测的{bench}。",
+        "The constant growth from {value} in {base} that reaches the benchmark's projected "
+        "{bench} in {target} under this model.",
+    ),
+    "catchup_rates_model": (
+        "“{model}”按历史数据推算，不使用增速设定；{base}–{target}年隐含年均增速：本单位 {ours}，{name} {theirs}。",
+        "'{model}' projects from the history and ignores the growth settings; the growth it "
+        "implies for {base}–{target}: ours {ours}, {name} {theirs}.",
+    ),
+    "catchup_model_help": (
+        "按设定增速：用下方滑块的增速复利推算；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势，阴影为80%预测区间；指数平滑：阻尼趋势模型，阴影为80%预测区间。预计赶超年份、所需增速、概率和图形都来自同一方法。",
+        "At the rates set: compounds the sliders' rates; historic CAGR: the first-to-last "
+        "compound rate; linear / log-linear trend: least squares with an 80 % band; "
+        "exponential smoothing: damped trend with an 80 % band. The year, the rate needed, "
+        "the chance and the chart all come from the chosen model.",
+    ),
+    "catchup_target_label": ("目标年份", "target year"),
+    "catchup_distance_title": (
+        "与{name}的时间距离（落后年数）",
+        "Time distance to {name} (years behind)",
+    ),
+    "catchup_distance_axis": ("落后年数（年，负数为领先）", "Years behind (negative = ahead)"),
+    "catchup_distance_help": (
+        "标杆在多少年前就达到了本单位现在的水平（Sicherl 时间距离）。",
+        "How many years ago the benchmark stood where we stand now (Sicherl's time distance).",
+    ),
+    "catchup_short": (
+        "{name}只有 {n} 年数据，无法用“{model}”预测；可改用“按设定增速”。",
+        "{name} has {n} year(s) of data, too few for '{model}'; use 'at the growth rates set'.",
+    ),
+    "catchup_audit_title": ("方案核对", "Plan audit"),
+    "catchup_audit_ok": (
+        "方案各年数值与所列增速一致。",
+        "Every planned value matches its stated growth.",
+    ),
+    "catchup_audit_flags": (
+        "以下 {n} 行数值与“上年数值 ×（1+所列增速）”不符（容差 1%）：",
+        "These {n} lines do not equal last year's value × (1 + stated growth) within 1 %:",
+    ),
+    "catchup_audit_line": (
+        "{unit} {year}年：方案写 {stated}，按上年 {previous} 增长 {growth} 应为 {implied}（偏差 {dev}），实际隐含增速 {implied_growth}。",
+        "{unit} {year}: the plan says {stated}; {previous} grown by {growth} is {implied} "
+        "(off by {dev}); the implied growth is {implied_growth}.",
+    ),
+    "catchup_plan_verdict": (
+        "方案结论：按方案所列数值，{year}年本单位（{ours}）超过标杆（{theirs}）。",
+        "The plan's conclusion: on its own figures we ({ours}) pass the benchmark ({theirs}) in {year}.",
+    ),
+    "catchup_no_history": (
+        "所选单位没有该指标的年度数据。",
+        "No annual figures for this unit and indicator.",
+    ),
+    "catchup_pick_benchmark": ("请选择至少一个标杆。", "Pick at least one benchmark."),
+}
 
-def names(units: pd.DataFrame) -> dict[str, str]:
-    """Display name of every unit, in the reader's language."""
-    return {row.code: name(row) for row in units.itertuples()}
+t = Texts(TEXTS)
 
 
 def chaser_options(units: pd.DataFrame, pairs: pd.DataFrame) -> list[str]:
@@ -142,7 +243,7 @@ def chart_labels(indicator: str, crossing: float) -> dict[str, str]:
 
 
 def answers_table(
-    answers: pd.DataFrame, names: dict[str, str], measure: str, model: str
+    answers: pd.DataFrame, names: dict[str, str], measure: str, *, model: str
 ) -> pd.DataFrame:
     """One row per benchmark, formatted for reading (the same answers as the headline)."""
     answers = answers[answers["status"] != "missing"]

@@ -1,0 +1,71 @@
+"""How a ranking reads on every page: groups, places, moves, bases and reward columns.
+
+The overview, the rankings page, the meeting screen and the Excel exports show the same
+standings; their labels and the small rules for writing a place or a move live here, so
+that no page borrows them from another page's module.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bxgc_metrics.tables.standings import ALL
+from bxgc_ui import fmt
+from bxgc_ui.i18n import Texts
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "meeting_group_all": ("全部单位", "All units"),
+    "meeting_group_城区街道": ("城区街道", "Urban sub-districts"),
+    "meeting_group_乡镇": ("乡镇", "Townships"),
+    "meeting_group_外部标杆": ("外部标杆", "External benchmarks"),
+    "meeting_new": ("新", "new"),
+    "rank_col_rank": ("名次", "Rank"),
+    "rank_col_move": ("进位", "Move"),
+    "rank_col_score": ("综合得分", "Score"),
+    "rank_col_prev": ("上期名次", "Previous rank"),
+    "by_completion": ("完成率", "Completion"),
+    "by_growth": ("同比增长", "YoY growth"),
+    "by_value": ("累计值", "Value"),
+    "ov_matrix": (
+        "时间过半、任务过半：各单位各指标完成率与时间进度之差（个百分点）",
+        "Keeping pace: completion minus time elapsed, per unit and indicator (points)",
+    ),
+    "ov_gap_pp": ("与时间进度差（个百分点）", "Against time elapsed (points)"),
+    "reward_half": ("半年", "Half-year"),
+    "reward_year": ("年终", "Year-end"),
+    "reward_totals": ("各单位奖励合计", "Reward per unit"),
+    "reward_items": ("明细", "Itemised"),
+    "reward_amount": ("奖金（元）", "Amount (元)"),
+    "reward_points": ("加分", "Points"),
+    "reward_excellent": ("可评优秀", "May be graded 优秀"),
+    "reward_rule": ("规则", "Rule"),
+}
+
+t = Texts(TEXTS)
+
+
+def rankable(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Monthly indicators that can be ranked on completion and growth (not rates)."""
+    keep = (indicators["frequency"] == "M") & (indicators["kind"] != "rate")
+    return indicators[keep].sort_values("code").set_index("code", drop=False)
+
+
+def group_label(group: str) -> str:
+    """A peer group's display name (``all`` and known groups translated, others as stored)."""
+    if group == ALL:
+        return t("meeting_group_all")
+    key = f"meeting_group_{group}"
+    return t(key) if key in t else fmt.plain(group)
+
+
+def arrow(change: object) -> str:
+    """A rank move as the screen prints it: ▲2, ▼1, – (none) or 新 (no previous rank)."""
+    if change is None or change is pd.NA or fmt.is_missing(change):  # type: ignore[arg-type]
+        return t("meeting_new")
+    n = int(change)  # type: ignore[call-overload]
+    return f"▲{n}" if n > 0 else (f"▼{-n}" if n < 0 else "–")
+
+
+def places(ranks: pd.Series) -> list[str]:
+    """Places as read: ``3``, or "—" where there is none (a new unit, an unranked one)."""
+    return ["—" if pd.isna(r) else str(int(r)) for r in ranks]

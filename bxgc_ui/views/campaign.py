@@ -1,0 +1,90 @@
+"""The campaign page (活动进度): phases and milestones as tables and a timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from bxgc_ui.i18n import Texts, lang, name
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "camp_title": ("活动进度", "Campaign calendar"),
+    "camp_pick": ("活动", "Campaign"),
+    "camp_today": ("今天", "today"),
+    "camp_over": ("该活动已于 {date} 结束。", "This campaign ended on {date}."),
+    "camp_late": ("逾期未完成的节点", "Milestones past due and not done"),
+    "camp_none_late": ("没有逾期节点。", "No milestone is late."),
+    "camp_chart_title": ("{name}：阶段与节点", "{name}: phases and milestones"),
+    "camp_axis": ("日期", "Date"),
+    "camp_phase": ("阶段", "Phase"),
+    "camp_milestone": ("节点", "Milestone"),
+    "camp_due": ("时限", "Due"),
+    "camp_done": ("完成日期", "Done"),
+    "camp_days_late": ("逾期天数", "Days late"),
+    "ms_done": ("按期完成", "done on time"),
+    "ms_done_late": ("逾期完成", "done late"),
+    "ms_late": ("逾期未完成", "late"),
+    "ms_open": ("进行中", "open"),
+    "ph_done": ("已结束", "done"),
+    "ph_current": ("进行中", "current"),
+    "ph_upcoming": ("未开始", "upcoming"),
+}
+
+t = Texts(TEXTS)
+
+
+def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Milestones with due date, done date, status and days late."""
+    return pd.DataFrame(
+        {
+            t("camp_milestone"): [name(r) for r in milestones.itertuples()],
+            t("camp_due"): milestones["due_date"].astype(str).str[:10],
+            t("camp_done"): [str(d)[:10] if pd.notna(d) else "" for d in milestones["done_date"]],
+            t("col_status"): milestones["status"].map(lambda s: t(f"ms_{s}")),
+            t("camp_days_late"): milestones["days_late"],
+        }
+    )
+
+
+def phase_table(phases: pd.DataFrame) -> pd.DataFrame:
+    """Phases with their dates and status."""
+    return pd.DataFrame(
+        {
+            t("camp_phase"): [name(r) for r in phases.itertuples()],
+            t("camp_due"): phases["start_date"].astype(str).str[:10]
+            + " — "
+            + phases["end_date"].astype(str).str[:10],
+            t("col_status"): phases["status"].map(lambda s: t(f"ph_{s}")),
+        }
+    )
+
+
+def timeline_labels(campaign: str) -> dict:
+    """Texts of the timeline chart, and how to name a phase or milestone."""
+    return {
+        "name": name,
+        "title": t("camp_chart_title", name=campaign),
+        "x": t("camp_axis"),
+        "today": t("camp_today"),
+        "late": t("ms_late"),
+        "done": t("ms_done"),
+        "date_format": "%Y年%-m月" if lang() == "zh" else "%b %Y",
+    }
+
+
+def latest_campaign(phases: pd.DataFrame, milestones: pd.DataFrame) -> str:
+    """The campaign whose calendar reaches furthest: the one to show first."""
+    dates = pd.concat(
+        [
+            phases.assign(at=pd.to_datetime(phases["end_date"]))[["campaign", "at"]],
+            milestones.assign(at=pd.to_datetime(milestones["due_date"]))[["campaign", "at"]],
+        ]
+    )
+    return str(dates.sort_values("at")["campaign"].iloc[-1])
+
+
+def campaign_end(phases: pd.DataFrame, milestones: pd.DataFrame) -> dt.date | None:
+    """The last date a campaign's phases or milestones reach."""
+    dates = pd.concat([pd.to_datetime(phases["end_date"]), pd.to_datetime(milestones["due_date"])])
+    return None if dates.dropna().empty else dates.max().date()

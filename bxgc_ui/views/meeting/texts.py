@@ -1,0 +1,54 @@
+"""Texts of the meeting screen (会议大屏)."""
+
+from __future__ import annotations
+
+from bxgc_ui import ranking_labels
+from bxgc_ui.i18n import Texts
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "meeting_title": ("会议大屏", "Meeting screen"),
+    "meeting_settings": ("大屏设置", "Screen settings"),
+    "meeting_by": ("排名依据", "Rank by"),
+    "meeting_by_completion": ("完成率", "Completion rate"),
+    "meeting_by_growth": ("同比增长", "YoY growth"),
+    "meeting_group": ("组别", "Peer group"),
+    "meeting_every": ("刷新间隔（秒）", "Refresh every (seconds)"),
+    "meeting_carousel": ("轮播指标", "Rotate indicators"),
+    "meeting_carousel_help": (
+        "打开后每次刷新切换到下一个指标。",
+        "When on, every refresh moves on to the next indicator.",
+    ),
+    "meeting_kiosk": ("投屏链接（全屏、深色）", "Projector link (full screen, dark)"),
+    "meeting_heading": ("{indicator} · {by}排名", "{indicator} · {by} ranking"),
+    "meeting_stamp": (
+        "{period} · {group} · 最后更新 {time} · 每 {every} 秒自动刷新",
+        "{period} · {group} · last updated {time} · refreshes every {every} s",
+    ),
+    "meeting_no_data": ("该指标暂无可排名的数据。", "This indicator has nothing to rank yet."),
+    "meeting_rank": ("名次", "Rank"),
+    "meeting_change": ("升降", "Move"),
+    "meeting_last": ("末位", "last"),
+    "meeting_time_line": ("时间进度 {pct}", "time elapsed {pct}"),
+    "meeting_race": ("排名赛跑：{year}年逐月排名", "Ranking race: month by month, {year}"),
+    "meeting_race_help": (
+        "按 ▶ 播放；横轴固定，同值按单位代码排序。",
+        "Press ▶ to play; the axis is fixed and ties keep unit-code order.",
+    ),
+    "meeting_play_slow": ("▶ 慢速", "▶ Slow"),
+    "meeting_play": ("▶ 播放", "▶ Play"),
+    "meeting_play_fast": ("▶ 快速", "▶ Fast"),
+    "meeting_pause": ("‖ 暂停", "‖ Pause"),
+    "meeting_period": ("期间：", "Period: "),
+    "meeting_cut": (
+        "共 {total} 个单位参与排名：图中为前 {top} 名和后 {bottom} 名，完整名次见右表。",
+        "{total} units ranked: the chart shows the first {top} and the last {bottom}; "
+        "the table lists every place.",
+    ),
+    "meeting_race_cut": (
+        "每月显示前 {top} 名和后 {bottom} 名。",
+        "Each month shows the first {top} and the last {bottom} places.",
+    ),
+}
+
+t = Texts(TEXTS, ranking_labels.TEXTS)
+"""The meeting screen's texts, with the ranking labels (groups, 新) it shares."""

@@ -1,0 +1,194 @@
+"""The settings page (设置): editors of units, indicators, benchmark pairs, weights and rules."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from bxgc_ui import data
+from bxgc_ui.i18n import Texts, name
+from bxgc_ui.names import names
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "set_title": ("设置", "Settings"),
+    "set_units": ("单位", "Units"),
+    "set_indicators": ("指标", "Indicators"),
+    "set_pairs": ("标杆对照", "Benchmark pairs"),
+    "set_weights": ("综合排名权重", "Composite weights"),
+    "set_rules": ("奖励规则", "Reward rules"),
+    "set_save": ("保存", "Save"),
+    "set_saved": ("已保存。", "Saved."),
+    "set_units_help": (
+        "按代码新增或修改单位；类型可选 街道、乡镇、部门、学校、外部标杆。",
+        "Add or change units by code; kinds: 街道, 乡镇, 部门, 学校, 外部标杆.",
+    ),
+    "set_indicators_help": (
+        "方向：higher 越大越好，lower 越小越好；类型：flow 累计流量，stock 存量，rate 比率。",
+        "Direction: higher or lower is better; kind: flow, stock or rate.",
+    ),
+    "set_rules_help": (
+        "奖励规则是数据而非程序：改动后保存，排名页的奖励测算随即按新规则计算。",
+        "The reward rules are data: save a change and the rankings page uses it at once.",
+    ),
+    "set_weights_help": (
+        "“自定义”权重在排名页使用；0 表示不参与。",
+        "Used by 'custom' on the rankings page; 0 leaves an indicator out.",
+    ),
+    "set_reset_rules": ("恢复方案四默认规则", "Restore plan four's default rules"),
+    "fld_code": ("代码", "Code"),
+    "fld_name_zh": ("中文名称", "Chinese name"),
+    "fld_name_en": ("英文名称", "English name"),
+    "fld_kind_unit": ("类型", "Type"),
+    "fld_parent_code": ("上级代码", "Parent code"),
+    "fld_peer_group": ("组别", "Peer group"),
+    "fld_is_demo": ("演示数据", "Demo"),
+    "fld_measure": ("计量单位", "Measure"),
+    "fld_direction": ("方向", "Direction"),
+    "fld_kind_indicator": ("指标类型", "Kind"),
+    "fld_frequency": ("频度", "Frequency"),
+    "fld_allow_negative": ("允许负数", "Negatives allowed"),
+    "fld_growth_of": ("增速对应指标", "Growth rate of"),
+    "fld_name": ("指标", "Indicator"),
+    "fld_weight": ("权重", "Weight"),
+    "opt_higher": ("越高越好", "Higher is better"),
+    "opt_lower": ("越低越好", "Lower is better"),
+    "opt_flow": ("流量（累计）", "Flow (cumulative)"),
+    "opt_stock": ("存量（时点）", "Stock (point in time)"),
+    "opt_rate": ("比率", "Rate"),
+    "opt_Y": ("年", "Yearly"),
+    "opt_H": ("半年", "Half-yearly"),
+    "opt_Q": ("季", "Quarterly"),
+    "opt_M": ("月", "Monthly"),
+    "rule_rule_id": ("规则代码", "Rule id"),
+    "rule_kind": ("规则类型", "Kind"),
+    "rule_period_kind": ("考核期", "Period"),
+    "rule_rank_from": ("名次自", "From place"),
+    "rule_rank_to": ("名次至", "To place"),
+    "rule_level": ("等次", "Level"),
+    "rule_amount_yuan": ("奖金（元）", "Amount (yuan)"),
+    "rule_amount_min_yuan": ("最低（元）", "Minimum (yuan)"),
+    "rule_amount_max_yuan": ("最高（元）", "Maximum (yuan)"),
+    "rule_points": ("加分", "Points"),
+    "rule_fraction": ("比例", "Fraction"),
+    "rule_bars_excellent": ("影响评优", "Bars 优秀"),
+    "rule_note_zh": ("说明（中文）", "Note (Chinese)"),
+    "rule_note_en": ("说明（英文）", "Note (English)"),
+}
+
+t = Texts(TEXTS)
+
+
+def _labels(columns: list[str], prefix: str = "fld_") -> dict:
+    """Plain columns headed in the reader's language (an unknown column keeps its name)."""
+    return {
+        c: st.column_config.Column(t(f"{prefix}{c}") if f"{prefix}{c}" in t else c) for c in columns
+    }
+
+
+def _options(values: list[str], label: str) -> object:
+    """A required drop-down whose codes read in the reader's language."""
+    shown = {v: t(f"opt_{v}") for v in values}
+    return st.column_config.SelectboxColumn(
+        label, options=values, required=True, format_func=lambda v: shown.get(str(v), str(v))
+    )
+
+
+def unit_columns() -> dict:
+    """Settings editor columns for units, headed in the reader's language."""
+    cc = st.column_config
+    return {
+        **_labels(["code", "name_zh", "name_en", "parent_code", "peer_group", "is_demo"]),
+        "kind": cc.SelectboxColumn(
+            t("fld_kind_unit"), options=["街道", "乡镇", "部门", "学校", "外部标杆"], required=True
+        ),
+    }
+
+
+def indicator_columns() -> dict:
+    """Settings editor columns for indicators, headed in the reader's language."""
+    return {
+        **_labels(["code", "name_zh", "name_en", "measure", "allow_negative", "is_demo"]),
+        "growth_of": st.column_config.Column(t("fld_growth_of")),
+        "direction": _options(["higher", "lower"], t("fld_direction")),
+        "kind": _options(["flow", "stock", "rate"], t("fld_kind_indicator")),
+        "frequency": _options(["Y", "H", "Q", "M"], t("fld_frequency")),
+    }
+
+
+def weights_columns() -> dict:
+    """The composite-weights editor: the code hidden, name and weight headed."""
+    return {"code": None, **_labels(["name", "weight"])}
+
+
+def rule_columns(columns: list[str]) -> dict:
+    """The reward-rules editor, headed in the reader's language."""
+    return _labels(columns, prefix="rule_")
+
+
+def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """Settings editor columns for benchmark pairs: units and indicators by name."""
+    cc = st.column_config
+    unit_names, inds = names(units), names(indicators)
+    return {
+        "chaser_code": cc.SelectboxColumn(
+            t("catchup_chaser"),
+            options=list(unit_names),
+            format_func=lambda c: unit_names.get(str(c), str(c)),
+        ),
+        "benchmark_code": cc.SelectboxColumn(
+            t("catchup_benchmarks"),
+            options=list(unit_names),
+            format_func=lambda c: unit_names.get(str(c), str(c)),
+        ),
+        "indicator_code": cc.SelectboxColumn(
+            t("indicator"), options=list(inds), format_func=lambda c: inds.get(str(c), str(c))
+        ),
+    }
+
+
+def weights_table(indicators: pd.DataFrame, saved: dict | None) -> pd.DataFrame:
+    """Composite weights per monthly indicator (saved, else 1)."""
+    monthly = indicators[(indicators["frequency"] == "M") & (indicators["kind"] != "rate")]
+    return pd.DataFrame(
+        {
+            "code": monthly["code"],
+            "name": [name(r) for r in monthly.itertuples()],
+            "weight": [float((saved or {}).get(c, 1.0)) for c in monthly["code"]],
+        }
+    )
+
+
+def unit_rows(units: pd.DataFrame) -> pd.DataFrame:
+    """The units as the editor shows them: the stored columns, blanks for missing text."""
+    return editable(units[list(data.UNIT_COLUMNS)])
+
+
+def indicator_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicators as the editor shows them: the stored columns, blanks for missing text."""
+    return editable(indicators[list(data.INDICATOR_COLUMNS)])
+
+
+def editable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A reference table for an editor: empty text fields as blank cells, not "None"."""
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    ]
+    return frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), "") for c in text})
+
+
+def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
+    """An edited reference table for the store: blank text fields stored as missing."""
+    text = [
+        c
+        for c in edited.columns
+        if edited[c].dtype == object or pd.api.types.is_string_dtype(edited[c])
+    ]
+    cleaned = {
+        c: edited[c]
+        .astype(object)
+        .map(lambda v: None if isinstance(v, str) and not v.strip() else v)
+        for c in text
+    }
+    return edited.assign(**cleaned)
