@@ -306,7 +306,7 @@ def catchup(ctx: Context) -> None:
     """Crossing times of 10,000 chaser/benchmark pairs."""
     a, ga, b, gb = _pairs(10_000)
     repeats = max(ctx.repeats, 10)
-    mine = median(lambda _: catch_up(a, ga, b, gb, start=2025), repeats)
+    mine = median(lambda _: catch_up(a, ga, b, benchmark_rate=gb, start=2025), repeats)
     with np.errstate(divide="ignore", invalid="ignore"):
         limit = median(lambda _: np.log(b / a) / np.log((1 + ga) / (1 + gb)), repeats)
     naive = median(lambda _: _crossing_loop(a, ga, b, gb), ctx.repeats)

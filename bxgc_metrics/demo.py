@@ -150,6 +150,7 @@ def _obs(
     unit: str,
     indicator: str,
     freq: str,
+    *,
     year: int,
     sub: int,
     kind: str,
@@ -171,10 +172,33 @@ def _obs(
 def _plan4_observations() -> pd.DataFrame:
     rows = []
     for r in PLAN4_FIGURES.itertuples():
-        rows.append(_obs(r.unit_code, PLAN4_REVENUE, "Y", r.year, 0, r.value_kind, r.value))
-        rows.append(_obs(r.unit_code, PLAN4_GROWTH, "Y", r.year, 0, r.value_kind, r.growth_pct))
+        rows.append(
+            _obs(
+                r.unit_code,
+                PLAN4_REVENUE,
+                "Y",
+                year=r.year,
+                sub=0,
+                kind=r.value_kind,
+                value=r.value,
+            )
+        )
+        rows.append(
+            _obs(
+                r.unit_code,
+                PLAN4_GROWTH,
+                "Y",
+                year=r.year,
+                sub=0,
+                kind=r.value_kind,
+                value=r.growth_pct,
+            )
+        )
     targets = _read("plan4_targets").itertuples(index=False)
-    rows += [_obs(PLAN4_OURS, code, "Y", year, 0, "target", v) for code, year, v in targets]
+    rows += [
+        _obs(PLAN4_OURS, code, "Y", year=year, sub=0, kind="target", value=v)
+        for code, year, v in targets
+    ]
     return pd.DataFrame(rows)
 
 
@@ -197,7 +221,15 @@ def _city_observations(rng: np.random.Generator, units: pd.DataFrame) -> pd.Data
         level = base * scale[:, None] * np.cumprod(1 + yearly_growth, axis=1)
         frames.append(
             _indicator_frames(
-                rng, units["code"].to_numpy(), years, code, kind, freq, level, yearly_growth, growth
+                rng,
+                units["code"].to_numpy(),
+                years,
+                code=code,
+                kind=kind,
+                freq=freq,
+                level=level,
+                yearly_growth=yearly_growth,
+                growth=growth,
             )
         )
     return pd.concat(frames, ignore_index=True)
@@ -207,6 +239,7 @@ def _indicator_frames(
     rng: np.random.Generator,
     codes: np.ndarray,
     years: np.ndarray,
+    *,
     code: str,
     kind: str,
     freq: str,
@@ -224,22 +257,22 @@ def _indicator_frames(
                     codes,
                     years,
                     code,
-                    "Y",
-                    [0],
-                    "actual",
-                    values[:, :-1, None],
-                    False,
+                    freq="Y",
+                    subs=[0],
+                    kind="actual",
+                    values=values[:, :-1, None],
+                    cumulative=False,
                     years_slice=slice(0, -1),
                 ),
                 _grid(
                     codes,
                     years,
                     code,
-                    "Y",
-                    [0],
-                    "target",
-                    target[:, 1:, None],
-                    False,
+                    freq="Y",
+                    subs=[0],
+                    kind="target",
+                    values=target[:, 1:, None],
+                    cumulative=False,
                     years_slice=slice(1, None),
                 ),
             ]
@@ -248,14 +281,16 @@ def _indicator_frames(
         base = 7.0 + 100 * (yearly_growth - yearly_growth.mean())
         monthly = base[:, :, None] + rng.normal(0, 0.8, (*base.shape, 12))
         target = np.full(base.shape, 7.0)
-        return _with_target(codes, years, code, np.round(monthly, 1), target, cumulative=True)
+        return _with_target(
+            codes, years, code, monthly=np.round(monthly, 1), target=target, cumulative=True
+        )
     if kind == "stock":
         start = np.concatenate([level[:, :1] / (1 + yearly_growth[:, :1]), level[:, :-1]], axis=1)
         steps = np.linspace(1 / 12, 1, 12)
         monthly = start[:, :, None] + (level - start)[:, :, None] * steps
         monthly = np.round(monthly)
         target = np.round(start * (1.09))
-        return _with_target(codes, years, code, monthly, target, cumulative=False)
+        return _with_target(codes, years, code, monthly=monthly, target=target, cumulative=False)
     noise = rng.normal(1.0, 0.06, (*level.shape, 12)).clip(0.7, 1.3)
     monthly = level[:, :, None] * _SEASON * noise
     ytd = np.cumsum(monthly, axis=2)
@@ -263,20 +298,39 @@ def _indicator_frames(
     prior = np.concatenate([level[:, :1] / (1 + yearly_growth[:, :1]), ytd[:, :-1, -1]], axis=1)
     target = prior * (1 + growth + rng.normal(-0.01, 0.04, prior.shape))
     target = np.round(target) if is_count else np.round(target, 2 if code == "INFRA" else 0)
-    return _with_target(codes, years, code, ytd, target, cumulative=True)
+    return _with_target(codes, years, code, monthly=ytd, target=target, cumulative=True)
 
 
 def _with_target(
     codes: np.ndarray,
     years: np.ndarray,
     code: str,
+    *,
     monthly: np.ndarray,
     target: np.ndarray,
     cumulative: bool,
 ) -> pd.DataFrame:
-    actual = _grid(codes, years, code, "M", list(range(1, 13)), "actual", monthly, cumulative)
+    actual = _grid(
+        codes,
+        years,
+        code,
+        freq="M",
+        subs=list(range(1, 13)),
+        kind="actual",
+        values=monthly,
+        cumulative=cumulative,
+    )
     last = (actual["year"] < LAST_YEAR) | (actual["sub"] <= LAST_MONTH)
-    annual = _grid(codes, years, code, "Y", [0], "target", target[:, :, None], False)
+    annual = _grid(
+        codes,
+        years,
+        code,
+        freq="Y",
+        subs=[0],
+        kind="target",
+        values=target[:, :, None],
+        cumulative=False,
+    )
     return pd.concat([actual[last], annual])
 
 
@@ -284,6 +338,7 @@ def _grid(
     codes: np.ndarray,
     years: np.ndarray,
     code: str,
+    *,
     freq: str,
     subs: list[int],
     kind: str,

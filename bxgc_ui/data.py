@@ -197,7 +197,7 @@ def stated_of(
     """The plan's stated annual figures and growth rates for these units (赶超轨迹 audit)."""
     codes = (indicator,) if growth is None else (indicator, growth)
     obs = scoped(path, data_version, indicators=codes, units=units, freqs=("Y",))
-    return stated_plan(obs, indicator, growth, list(units))
+    return stated_plan(obs, indicator, growth, units=list(units))
 
 
 def gap_observations(
@@ -264,7 +264,16 @@ def standings_of(
     periods = _with_previous(path, data_version, [indicator], freq, year, sub)
     obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
     members = members_of(path, data_version, group)
-    return standings(obs, indicator, freq, year, sub, by, higher_is_better, members)
+    return standings(
+        obs,
+        indicator,
+        freq,
+        year=year,
+        sub=sub,
+        by=by,
+        higher_is_better=higher_is_better,
+        units=members,
+    )
 
 
 def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:
@@ -297,7 +306,16 @@ def references_of(
         freqs=(freq, "Y"),
         periods=tuple(_progress_periods(year, sub)),
     )
-    return reference_marks(obs, indicator, freq, year, sub, by, higher_is_better, refs)
+    return reference_marks(
+        obs,
+        indicator,
+        freq,
+        year=year,
+        sub=sub,
+        by=by,
+        higher_is_better=higher_is_better,
+        units=refs,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -311,10 +329,10 @@ def scorecard_of(
         obs,
         indicators(path, data_version),
         "M",
-        year,
-        sub,
-        by,
-        members,
+        year=year,
+        sub=sub,
+        by=by,
+        units=members,
     )
 
 
@@ -337,8 +355,8 @@ def composite_of(
         obs,
         indicators(path, data_version),
         "M",
-        year,
-        sub,
+        year=year,
+        sub=sub,
         by=by,
         units=members,
         options=opts,
@@ -358,7 +376,7 @@ def reward_ranks_of(
         obs,
         indicators(path, data_version),
         year,
-        kind,
+        period_kind=kind,
         by=by,
         units=members,
     )
@@ -374,7 +392,7 @@ def pace_matrix_of(
     chosen = chosen[(chosen["frequency"] == freq) & (chosen["kind"] != "rate")]
     periods = tuple(_progress_periods(year, sub))
     obs = scoped(path, data_version, freqs=(freq, "Y"), periods=periods)
-    return pace_matrix(obs, chosen, freq, year, sub, members)
+    return pace_matrix(obs, chosen, freq, year=year, sub=sub, units=members)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -393,4 +411,6 @@ def race_of(
         return race_frames(scoped(path, data_version, indicators=(indicator,)), indicator, by)
     year = int(months["year"].max())
     obs = scoped(path, data_version, indicators=(indicator,), years=(year - 1, year))
-    return race_frames(obs, indicator, by, higher_is_better, members, year=year)
+    return race_frames(
+        obs, indicator, by, higher_is_better=higher_is_better, units=members, year=year
+    )

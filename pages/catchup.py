@@ -164,7 +164,7 @@ if distance["time_distance"].notna().any():
 
 if stated["growth"].notna().any():
     st.subheader(t("catchup_audit_title"))
-    verdict = stated_crossing(stated, chaser, benches[0], higher)
+    verdict = stated_crossing(stated, chaser, benches[0], higher_is_better=higher)
     if verdict:
         year, ours, theirs = verdict
         st.success(

@@ -75,7 +75,9 @@ def _ranking(page: Page) -> list[str]:
 def _import_new_leader(db: Path) -> str:
     """Import a long CSV that puts the last unit far ahead; return its Chinese name."""
     store = admin_store(db)
-    table = standings(store.observations(), "FAI", "M", 2026, 10, units=members(store.units()))
+    table = standings(
+        store.observations(), "FAI", "M", year=2026, sub=10, units=members(store.units())
+    )
     last = table.iloc[-1]
     name = store.units().set_index("code").loc[last["unit_code"], "name_zh"]
     csv = f"单位,指标,期间,数值,类型\n{name},固定资产投资,2026年1-10月,{last['target'] * 1.5:.1f},实际\n"

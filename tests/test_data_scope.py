@@ -61,7 +61,12 @@ def test_standings_equal_the_full_table(
     ranked = members(demo_store.units())
     for code in rankable(demo_store.indicators()).index:
         got = data.standings_of(*key, code, "M", year, sub, by, True, "all")
-        _same(got, standings(full, code, "M", year, sub, by, True, ranked))
+        _same(
+            got,
+            standings(
+                full, code, "M", year=year, sub=sub, by=by, higher_is_better=True, units=ranked
+            ),
+        )
         assert len(got) > 0
 
 
@@ -73,21 +78,21 @@ def test_scorecard_composite_and_pace_equal_the_full_table(
     group = peer_groups(demo_store.units())[0]
     chosen_units = members(demo_store.units(), group)
     for by in ("completion", "growth"):
-        want = scorecard(full, inds, "M", year, sub, by, chosen_units)
+        want = scorecard(full, inds, "M", year=year, sub=sub, by=by, units=chosen_units)
         got = data.scorecard_of(*key, year, sub, by, group)
         pd.testing.assert_frame_equal(got, want)
         assert got.shape[1] >= 2
     options = (("aggregation", "topsis"), ("normalisation", "minmax"), ("weights", "entropy"))
     got = data.composite_of(*key, year, sub, "completion", group, options)
     want = composite_standings(
-        full, inds, "M", year, sub, units=chosen_units, options=dict(options)
+        full, inds, "M", year=year, sub=sub, units=chosen_units, options=dict(options)
     )
     _same(got, want)
     assert got["previous_rank"].notna().all()
     chosen = inds[(inds["frequency"] == "M") & (inds["kind"] != "rate")]
     pd.testing.assert_frame_equal(
         data.pace_matrix_of(*key, "M", year, sub, group),
-        pace_matrix(full, chosen, "M", year, sub, chosen_units),
+        pace_matrix(full, chosen, "M", year=year, sub=sub, units=chosen_units),
     )
 
 
@@ -97,7 +102,7 @@ def test_reward_ranks_equal_the_full_table(
 ) -> None:
     got = data.reward_ranks_of(*key, year, kind, "completion", "all")
     ranked = members(demo_store.units())
-    want = reward_standings(full, demo_store.indicators(), year, kind, units=ranked)
+    want = reward_standings(full, demo_store.indicators(), year, period_kind=kind, units=ranked)
     _same(got, want)
     assert got["previous_rank"].notna().any()
 
@@ -109,7 +114,9 @@ def test_race_annual_stated_and_periods_equal_the_full_table(
     for code in rankable(inds.reset_index()).index:
         _same(
             data.race_of(*key, code, "growth", True, "all"),
-            race_frames(full, code, "growth", True, members(demo_store.units())),
+            race_frames(
+                full, code, "growth", higher_is_better=True, units=members(demo_store.units())
+            ),
         )
         assert data.latest_period(*key, code) == progress.latest_period(full, code)
         assert months(data.actual_periods(*key), code) == months(full, code)
@@ -117,7 +124,9 @@ def test_race_annual_stated_and_periods_equal_the_full_table(
         frequency = inds.loc[code, "frequency"]
         _same(data.annual(*key, code, frequency), annual_series(full, code, frequency))
     got = data.stated_of(*key, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", ("P4_OURS", "P4_BENCH"))
-    _same(got, stated_plan(full, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", ["P4_OURS", "P4_BENCH"]))
+    _same(
+        got, stated_plan(full, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", units=["P4_OURS", "P4_BENCH"])
+    )
     assert got["value"].notna().any()
     for unit in demo_store.units()["code"]:
         assert indicator_names(inds.reset_index(), data.coverage(*key), unit) == indicator_names(
@@ -151,7 +160,7 @@ def test_previous_period_skips_a_missing_month(demo_store: Store, demo_db: Path)
     key = (str(demo_db), demo_store.data_version())
     got = data.standings_of(*key, "FAI", "M", 2026, 12, "completion", True, "all")
     ranked = members(demo_store.units())
-    _same(got, standings(demo_store.observations(), "FAI", "M", 2026, 12, units=ranked))
+    _same(got, standings(demo_store.observations(), "FAI", "M", year=2026, sub=12, units=ranked))
     assert got["previous_rank"].notna().all()
     assert (got["rank_change"] != 0).any()
 

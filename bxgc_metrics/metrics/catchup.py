@@ -66,7 +66,7 @@ class CatchUp:
 
 
 def _log_gap_and_speed(
-    a: np.ndarray, ga: np.ndarray, b: np.ndarray, gb: np.ndarray, sign: np.ndarray
+    a: np.ndarray, ga: np.ndarray, b: np.ndarray, *, gb: np.ndarray, sign: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the log gap still to close and the log speed of closing it, per period."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -76,7 +76,13 @@ def _log_gap_and_speed(
 
 
 def _statuses(
-    a: np.ndarray, ga: np.ndarray, b: np.ndarray, gb: np.ndarray, gap: np.ndarray, speed: np.ndarray
+    a: np.ndarray,
+    ga: np.ndarray,
+    b: np.ndarray,
+    *,
+    gb: np.ndarray,
+    gap: np.ndarray,
+    speed: np.ndarray,
 ) -> np.ndarray:
     """Classify each pair; the order of the conditions is the order of precedence."""
     missing = np.isnan(a) | np.isnan(ga) | np.isnan(b) | np.isnan(gb)
@@ -99,11 +105,12 @@ def _as_output(x: np.ndarray, scalar: bool) -> Any:  # float, str or array, by i
     return x.item() if scalar else x
 
 
-def catch_up(
+def catch_up(  # noqa: PLR0917 -- two (level, rate) pairs, in the order plans state them
     chaser_value: npt.ArrayLike,
     chaser_rate: npt.ArrayLike,
     benchmark_value: npt.ArrayLike,
     benchmark_rate: npt.ArrayLike,
+    *,
     start: npt.ArrayLike,
     higher_is_better: npt.ArrayLike = True,
 ) -> CatchUp:
@@ -148,8 +155,8 @@ def catch_up(
     )
     a, ga, b, gb, t0, hib = arrays
     sign = np.where(hib > 0, 1.0, -1.0)
-    gap, speed = _log_gap_and_speed(a, ga, b, gb, sign)
-    status = _statuses(a, ga, b, gb, gap, speed)
+    gap, speed = _log_gap_and_speed(a, ga, b, gb=gb, sign=sign)
+    status = _statuses(a, ga, b, gb=gb, gap=gap, speed=speed)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         time = np.where(status == STATUS_CATCHES_UP, gap / speed, np.nan)
     status = np.where(np.isinf(time), STATUS_NOT_FASTER, status)  # faster by a hair only
@@ -169,6 +176,7 @@ def required_rate(
     chaser_value: npt.ArrayLike,
     benchmark_value: npt.ArrayLike,
     benchmark_rate: npt.ArrayLike,
+    *,
     periods: npt.ArrayLike,
     higher_is_better: npt.ArrayLike = True,
 ) -> float | np.ndarray:
@@ -302,7 +310,7 @@ class ProjectedCatchUp:
 
 
 def _path_of(
-    history: pd.Series, horizon: int, model: str, rates: npt.ArrayLike | None
+    history: pd.Series, horizon: int, model: str, *, rates: npt.ArrayLike | None
 ) -> pd.Series | None:
     """Last observation followed by the model's projection; None if it cannot project."""
     if model == "plan" and rates is None:
@@ -335,10 +343,12 @@ def first_crossing(chaser: pd.Series, bench: pd.Series, sign: float) -> tuple[fl
 
 
 def _crossing_row(
-    chaser: pd.Series, bench: pd.Series, horizon: int, model: str, sign: float, rates: tuple
+    chaser: pd.Series, bench: pd.Series, horizon: int, *, model: str, sign: float, rates: tuple
 ) -> dict[str, object]:
     """One row of the model table."""
-    paths = [_path_of(s, horizon, model, r) for s, r in zip((chaser, bench), rates, strict=True)]
+    paths = [
+        _path_of(s, horizon, model, rates=r) for s, r in zip((chaser, bench), rates, strict=True)
+    ]
     if paths[0] is None or paths[1] is None:
         return {"model": model, "crossing_period": np.nan, "status": STATUS_NO_PROJECTION}
     period, status = first_crossing(paths[0], paths[1], sign)
@@ -346,7 +356,7 @@ def _crossing_row(
 
 
 def _simulated_probability(
-    chaser: pd.Series, bench: pd.Series, target: int, sign: float, n_paths: int, seed: int
+    chaser: pd.Series, bench: pd.Series, target: int, *, sign: float, n_paths: int, seed: int
 ) -> float:
     """Share of independent ETS path pairs with the chaser level or ahead at ``target``."""
     seeds = np.random.SeedSequence(seed).spawn(2)
@@ -430,7 +440,11 @@ def catch_up_projected(
     rates = (chaser_rates, benchmark_rates)
     if chaser_rates is None or benchmark_rates is None:
         rates = (None, None)
-    rows = [_crossing_row(chaser, benchmark, horizon, m, sign, rates) for m in models]
+    rows = [
+        _crossing_row(chaser, benchmark, horizon, model=m, sign=sign, rates=rates) for m in models
+    ]
     table = pd.DataFrame(rows, columns=["model", "crossing_period", "status"])
-    probability = _simulated_probability(chaser, benchmark, target_period, sign, n_paths, seed)
+    probability = _simulated_probability(
+        chaser, benchmark, target_period, sign=sign, n_paths=n_paths, seed=seed
+    )
     return ProjectedCatchUp(table=table, probability=probability)

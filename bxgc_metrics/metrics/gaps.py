@@ -73,7 +73,7 @@ def _directions(columns: pd.Index, directions: Mapping[str, bool] | None) -> np.
 
 
 def _bounds(
-    matrix: pd.DataFrame, higher: np.ndarray, given: Mapping[str, float] | None, best: bool
+    matrix: pd.DataFrame, higher: np.ndarray, given: Mapping[str, float] | None, *, best: bool
 ) -> np.ndarray:
     """Observed best (or worst) per column, overridden by any given values."""
     top, bottom = matrix.max().to_numpy(float), matrix.min().to_numpy(float)

@@ -34,7 +34,7 @@ def _year_sub(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _lagged(
-    frame: pd.DataFrame, keys: Sequence[str], value: str, ordinal: np.ndarray, lag: int
+    frame: pd.DataFrame, keys: Sequence[str], value: str, *, ordinal: np.ndarray, lag: int
 ) -> np.ndarray:
     """The value ``lag`` periods earlier in the same series, NaN where not observed."""
     cols = [frame[k].to_numpy() for k in keys]
@@ -74,13 +74,13 @@ def yoy(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> 
     >>> yoy(f).round(4).tolist()
     [nan, 0.6]
     """
-    previous = _lagged(frame, keys, value, _year_sub(frame), 100)
+    previous = _lagged(frame, keys, value, ordinal=_year_sub(frame), lag=100)
     rate = _rate(frame[value].to_numpy(dtype=float), previous)
     return pd.Series(rate, index=frame.index, name="yoy")
 
 
 def pop(
-    frame: pd.DataFrame, per_year: int, keys: Sequence[str] = (), value: str = "value"
+    frame: pd.DataFrame, per_year: int, keys: Sequence[str] = (), *, value: str = "value"
 ) -> pd.Series:
     """Period-on-period growth (环比): on the immediately preceding period.
 
@@ -107,7 +107,7 @@ def pop(
     >>> pop(f, per_year=12).round(4).tolist()
     [nan, -0.2]
     """
-    previous = _lagged(frame, keys, value, _ordinal(frame, per_year), 1)
+    previous = _lagged(frame, keys, value, ordinal=_ordinal(frame, per_year), lag=1)
     rate = _rate(frame[value].to_numpy(dtype=float), previous)
     return pd.Series(rate, index=frame.index, name="pop")
 
@@ -168,7 +168,7 @@ def ytd_to_single(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "v
     [10.0, 15.0, 20.0]
     """
     sub = frame["sub"].to_numpy(dtype=np.int64)
-    previous = _lagged(frame, keys, value, _year_sub(frame), 1)
+    previous = _lagged(frame, keys, value, ordinal=_year_sub(frame), lag=1)
     current = frame[value].to_numpy(dtype=float)
     single = np.where(sub <= 1, current, current - previous)
     return pd.Series(single, index=frame.index, name="single")

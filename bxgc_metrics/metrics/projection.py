@@ -93,7 +93,7 @@ def _cagr(periods: np.ndarray, values: np.ndarray, horizon: int) -> np.ndarray:
 
 
 def _trend(
-    periods: np.ndarray, y: np.ndarray, future: np.ndarray, level: float
+    periods: np.ndarray, y: np.ndarray, future: np.ndarray, *, level: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Least-squares line with a t-based prediction interval at ``future`` periods, and
     the predictive standard deviation behind it."""
@@ -139,6 +139,7 @@ def _forecast(
     model: str,
     periods: np.ndarray,
     values: np.ndarray,
+    *,
     horizon: int,
     rates: npt.ArrayLike | None,
     level: float,
@@ -151,9 +152,9 @@ def _forecast(
     if model == "cagr":
         return _cagr(periods, values, horizon), none, none, none
     if model == "linear":
-        return _trend(periods, values, future, level)
+        return _trend(periods, values, future, level=level)
     if model == "loglinear":
-        mean, lower, upper, sd = _trend(periods, np.log(values), future, level)
+        mean, lower, upper, sd = _trend(periods, np.log(values), future, level=level)
         return np.exp(mean), np.exp(lower), np.exp(upper), sd
     return _ets(values, horizon, level)
 
@@ -227,7 +228,9 @@ def project(
     status = _status(model, periods, values)
     if status != STATUS_OK:
         return Projection(frame=_empty(), status=status, model=model)
-    value, lower, upper, sd = _forecast(model, periods, values, horizon, rates, level)
+    value, lower, upper, sd = _forecast(
+        model, periods, values, horizon=horizon, rates=rates, level=level
+    )
     future = periods[-1] + np.arange(1, horizon + 1)
     frame = pd.DataFrame(
         {"period": future, "value": value, "lower": lower, "upper": upper, "sd": sd}

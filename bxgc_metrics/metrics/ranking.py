@@ -347,6 +347,7 @@ def rank_sensitivity(
     matrix: pd.DataFrame,
     directions: Mapping[str, bool] | None,
     scenarios: Mapping[str, Mapping[str, Any]],
+    *,
     base: Mapping[str, Any] | None = None,
 ) -> Sensitivity:
     """Rank sensitivity of a composite index to weighting, normalisation and aggregation.

@@ -155,7 +155,11 @@ def _award_items(rules: pd.DataFrame, awards: pd.DataFrame, period_kind: str) ->
 
 
 def _criticism_items(
-    rules: pd.DataFrame, criticisms: pd.DataFrame, earned: pd.Series, base_bonus: pd.Series | None
+    rules: pd.DataFrame,
+    criticisms: pd.DataFrame,
+    earned: pd.Series,
+    *,
+    base_bonus: pd.Series | None,
 ) -> tuple[pd.DataFrame, pd.Index]:
     """Deductions (one item per criticism) and the units barred from 优秀."""
     rows = criticisms[["unit", "level"]].merge(
@@ -191,6 +195,7 @@ def compute_rewards(
     rules: pd.DataFrame,
     standings: pd.DataFrame,
     period_kind: str,
+    *,
     awards: pd.DataFrame | None = None,
     criticisms: pd.DataFrame | None = None,
     base_bonus: Mapping[str, float] | pd.Series | None = None,
@@ -252,7 +257,9 @@ def compute_rewards(
         if period_kind != "year":
             raise ValueError("criticisms dock the annual bonus; pass them with period_kind='year'")
         by_unit = earned.groupby("unit")["amount_yuan"].sum()
-        docked, barred = _criticism_items(rules, criticisms, by_unit, _as_series(base_bonus))
+        docked, barred = _criticism_items(
+            rules, criticisms, by_unit, base_bonus=_as_series(base_bonus)
+        )
         earned = pd.concat([earned, docked], ignore_index=True)
         units = units.append(pd.Index(criticisms["unit"])).unique()
     items = earned.sort_values("unit", kind="stable", ignore_index=True)[ITEM_COLUMNS]

@@ -62,7 +62,7 @@ class Store(ReferenceTables, Batches, Observations, Accounts):
     # --- audit log (append-only) ------------------------------------------------------------
 
     def append_audit(
-        self, action: str, target: str | None = None, before: object = None, after: object = None
+        self, action: str, target: str | None = None, before: object = None, *, after: object = None
     ) -> None:
         """Record an event that changes no data (a sign-in, a restore) under this actor."""
         with self._transaction(bump=False) as con:

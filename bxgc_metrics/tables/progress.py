@@ -55,6 +55,7 @@ def period_progress(
     observations: pd.DataFrame,
     indicator: str,
     freq: str,
+    *,
     year: int,
     sub: int,
     higher_is_better: bool = True,
@@ -84,15 +85,15 @@ def period_progress(
     ...     "unit_code": ["U"] * 3, "indicator_code": ["A"] * 3,
     ...     "freq": ["M", "M", "Y"], "year": [2024, 2025, 2025], "sub": [6, 6, 0],
     ...     "value_kind": ["actual", "actual", "target"], "value": [40.0, 50.0, 120.0]})
-    >>> row = period_progress(obs, "A", "M", 2025, 6).iloc[0]
+    >>> row = period_progress(obs, "A", "M", year=2025, sub=6).iloc[0]
     >>> float(row.completion.round(4)), float(row.yoy), float(row.time_progress)
     (0.4167, 0.25, 0.5)
     """
     mine = observations[observations["indicator_code"] == indicator]
     actual = mine[mine["value_kind"] == "actual"]
-    now = _select(actual, freq, year, sub, "value")
-    prior = _select(actual, freq, year - 1, sub, "prior")
-    target = _select(mine[mine["value_kind"] == "target"], "Y", year, 0, "target")
+    now = _select(actual, freq, year, sub=sub, name="value")
+    prior = _select(actual, freq, year - 1, sub=sub, name="prior")
+    target = _select(mine[mine["value_kind"] == "target"], "Y", year, sub=0, name="target")
     out = now.merge(target, on="unit_code", how="left").merge(prior, on="unit_code", how="left")
     ratio = out["value"] / out["target"]
     out["completion"] = ratio if higher_is_better else 1.0 / ratio
@@ -103,6 +104,6 @@ def period_progress(
     return out[list(PROGRESS_COLUMNS)].reset_index(drop=True)
 
 
-def _select(frame: pd.DataFrame, freq: str, year: int, sub: int, name: str) -> pd.DataFrame:
+def _select(frame: pd.DataFrame, freq: str, year: int, *, sub: int, name: str) -> pd.DataFrame:
     rows = frame[(frame["freq"] == freq) & (frame["year"] == year) & (frame["sub"] == sub)]
     return rows[["unit_code", "value"]].rename(columns={"value": name})

@@ -26,6 +26,7 @@ def scorecard(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
     freq: str,
+    *,
     year: int,
     sub: int,
     by: str = "completion",
@@ -44,7 +45,7 @@ def scorecard(
     ...     "freq": ["M", "M", "Y", "Y"], "year": 2026, "sub": [6, 6, 0, 0],
     ...     "value_kind": ["actual"] * 2 + ["target"] * 2, "value": [50.0, 30.0, 100.0, 100.0]})
     >>> inds = pd.DataFrame({"code": ["R"], "direction": ["higher"], "frequency": ["M"]})
-    >>> scorecard(obs, inds, "M", 2026, 6).to_dict()
+    >>> scorecard(obs, inds, "M", year=2026, sub=6).to_dict()
     {'R': {'A': 0.5, 'B': 0.3}}
     """
     chosen = indicators[indicators["frequency"] == freq]
@@ -53,14 +54,16 @@ def scorecard(
     if units is not None:
         obs = obs[obs["unit_code"].isin(list(units))]
     # The same figures period_progress reads, for every indicator at once.
-    now = _figures(obs, "actual", freq, year, sub)
+    now = _figures(obs, "actual", freq, year=year, sub=sub)
     if by == "completion":
-        ratio = now / _figures(obs, "target", "Y", year, 0).reindex(now.index)
+        ratio = now / _figures(obs, "target", "Y", year=year, sub=0).reindex(now.index)
         lower = set(chosen.loc[chosen["direction"] != "higher", "code"])
         flip = now.index.get_level_values("indicator_code").isin(list(lower))
         metric = ratio.where(~flip, 1.0 / ratio)
     else:
-        metric = now / _figures(obs, "actual", freq, year - 1, sub).reindex(now.index) - 1.0
+        metric = (
+            now / _figures(obs, "actual", freq, year=year - 1, sub=sub).reindex(now.index) - 1.0
+        )
     metric = metric.replace([np.inf, -np.inf], np.nan)
     matrix = metric.unstack("indicator_code").reindex(columns=codes)
     matrix.columns.name = None
@@ -68,7 +71,7 @@ def scorecard(
     return matrix.dropna().sort_index()
 
 
-def _figures(obs: pd.DataFrame, kind: str, freq: str, year: int, sub: int) -> pd.Series:
+def _figures(obs: pd.DataFrame, kind: str, freq: str, *, year: int, sub: int) -> pd.Series:
     """Values of one kind in one period, indexed by ``(unit_code, indicator_code)``."""
     rows = obs[
         (obs["value_kind"] == kind)
@@ -90,9 +93,9 @@ def composite_standings(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
     freq: str,
+    *,
     year: int,
     sub: int,
-    *,
     by: str = "completion",
     units: Collection[str] | None = None,
     options: Mapping[str, Any] | None = None,
@@ -105,17 +108,26 @@ def composite_standings(
     score used (indicator code → weight, summing to 1) are in ``attrs["weights"]``, so an
     export can state the method without working it out again.
     """
-    matrix = scorecard(observations, indicators, freq, year, sub, by, units)
-    now = _rank_matrix(matrix, indicators, by, options)
+    matrix = scorecard(observations, indicators, freq, year=year, sub=sub, by=by, units=units)
+    now = _rank_matrix(matrix, indicators, by, options=options)
     weights = dict(now.attrs.get("weights", {}))
     # The previous period of an indicator the composite actually uses.
     before = (
-        previous_period(observations, str(matrix.columns[0]), freq, year, sub)
+        previous_period(observations, str(matrix.columns[0]), freq, year=year, sub=sub)
         if matrix.shape[1]
         else None
     )
     if before is not None:
-        prev = _ranked(observations, indicators, freq, before[1], before[2], by, units, options)
+        prev = _ranked(
+            observations,
+            indicators,
+            freq,
+            year=before[1],
+            sub=before[2],
+            by=by,
+            units=units,
+            options=options,
+        )
         now = now.merge(
             prev[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"}),
             on="unit_code",
@@ -134,18 +146,19 @@ def _ranked(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
     freq: str,
+    *,
     year: int,
     sub: int,
     by: str,
     units: Collection[str] | None,
     options: Mapping[str, Any] | None,
 ) -> pd.DataFrame:
-    matrix = scorecard(observations, indicators, freq, year, sub, by, units)
-    return _rank_matrix(matrix, indicators, by, options)
+    matrix = scorecard(observations, indicators, freq, year=year, sub=sub, by=by, units=units)
+    return _rank_matrix(matrix, indicators, by, options=options)
 
 
 def _rank_matrix(
-    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, options: Mapping[str, Any] | None
+    matrix: pd.DataFrame, indicators: pd.DataFrame, by: str, *, options: Mapping[str, Any] | None
 ) -> pd.DataFrame:
     """Composite score and rank of an already built scorecard."""
     if matrix.empty or matrix.shape[1] == 0:
@@ -166,8 +179,8 @@ def reward_standings(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
     year: int,
-    period_kind: str,
     *,
+    period_kind: str,
     by: str = "completion",
     units: Collection[str] | None = None,
     options: Mapping[str, Any] | None = None,
@@ -175,8 +188,12 @@ def reward_standings(
     """Composite ranks at half-year (June) or year-end (December), against the same point
     a year earlier (同比每上升一个名次). Columns ``unit, rank, previous_rank``."""
     month = 6 if period_kind == "half" else 12
-    now = _ranked(observations, indicators, "M", year, month, by, units, options)
-    before = _ranked(observations, indicators, "M", year - 1, month, by, units, options)
+    now = _ranked(
+        observations, indicators, "M", year=year, sub=month, by=by, units=units, options=options
+    )
+    before = _ranked(
+        observations, indicators, "M", year=year - 1, sub=month, by=by, units=units, options=options
+    )
     out = now[["unit_code", "rank"]].merge(
         before[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"}),
         on="unit_code",
@@ -189,6 +206,7 @@ def pace_matrix(
     observations: pd.DataFrame,
     indicators: pd.DataFrame,
     freq: str,
+    *,
     year: int,
     sub: int,
     units: Collection[str] | None = None,
@@ -206,9 +224,11 @@ def pace_matrix(
     ...     "value_kind": ["actual"] * 2 + ["target"] * 2, "value": [54.0, 30.0, 100.0, 100.0]})
     >>> inds = pd.DataFrame({"code": ["R"], "direction": ["higher"], "frequency": ["M"],
     ...                      "kind": ["flow"]})
-    >>> pace_matrix(obs, inds, "M", 2026, 6).round(1).to_dict()
+    >>> pace_matrix(obs, inds, "M", year=2026, sub=6).round(1).to_dict()
     {'R': {'A': 4.0, 'B': -20.0}}
     """
     chosen = indicators[indicators["kind"] != "rate"]
-    completion = scorecard(observations, chosen, freq, year, sub, "completion", units)
+    completion = scorecard(
+        observations, chosen, freq, year=year, sub=sub, by="completion", units=units
+    )
     return (completion - months_elapsed(freq, sub) / 12.0) * 100.0

@@ -138,6 +138,7 @@ def _ranked(
     progress: pd.DataFrame,
     by: str,
     higher_is_better: bool,
+    *,
     units: Collection[str] | None,
     within: tuple[str, ...] = (),
 ) -> pd.DataFrame:
@@ -183,6 +184,7 @@ def reference_marks(
     observations: pd.DataFrame,
     indicator: str,
     freq: str,
+    *,
     year: int,
     sub: int,
     by: str,
@@ -199,18 +201,22 @@ def reference_marks(
     >>> obs = pd.DataFrame({"unit_code": ["X", "X"], "indicator_code": "R",
     ...     "freq": ["M", "Y"], "year": 2026, "sub": [6, 0],
     ...     "value_kind": ["actual", "target"], "value": [60.0, 100.0]})
-    >>> reference_marks(obs, "R", "M", 2026, 6, "completion", True, ["X"])["metric"].tolist()
+    >>> reference_marks(
+    ...     obs, "R", "M", year=2026, sub=6, by="completion", higher_is_better=True, units=["X"]
+    ... )["metric"].tolist()
     [0.6]
     """
     _check_by(by)
-    progress = period_progress(observations, indicator, freq, year, sub, higher_is_better)
+    progress = period_progress(
+        observations, indicator, freq, year=year, sub=sub, higher_is_better=higher_is_better
+    )
     progress = progress[progress["unit_code"].isin(list(units))]
     out = progress.assign(metric=progress[_SOURCE[by]].astype(float)).dropna(subset=["metric"])
     return out[list(REFERENCE_COLUMNS)].sort_values("unit_code").reset_index(drop=True)
 
 
 def previous_period(
-    observations: pd.DataFrame, indicator: str, freq: str, year: int, sub: int
+    observations: pd.DataFrame, indicator: str, freq: str, *, year: int, sub: int
 ) -> tuple[str, int, int] | None:
     """The latest period of ``freq`` before ``(year, sub)`` with an actual value.
 
@@ -218,7 +224,9 @@ def previous_period(
     --------
     >>> obs = pd.DataFrame({"indicator_code": "A", "value_kind": "actual", "freq": "M",
     ...                     "year": [2025, 2026, 2026], "sub": [12, 1, 3]})
-    >>> previous_period(obs, "A", "M", 2026, 3), previous_period(obs, "A", "M", 2025, 12)
+    >>> previous_period(obs, "A", "M", year=2026, sub=3), previous_period(
+    ...     obs, "A", "M", year=2025, sub=12
+    ... )
     (('M', 2026, 1), None)
     """
     rows = observations[
@@ -238,12 +246,12 @@ def standings(
     observations: pd.DataFrame,
     indicator: str,
     freq: str,
+    *,
     year: int,
     sub: int,
     by: str = "completion",
     higher_is_better: bool = True,
     units: Collection[str] | None = None,
-    *,
     top: int = 3,
     bottom: int = 3,
 ) -> pd.DataFrame:
@@ -285,7 +293,7 @@ def standings(
     ...     "freq": ["M"] * 6 + ["Y"] * 3, "year": 2026, "sub": [2] * 3 + [3] * 3 + [0] * 3,
     ...     "value_kind": ["actual"] * 6 + ["target"] * 3,
     ...     "value": [20.0, 10.0, 30.0, 40.0, 25.0, 25.0, 100.0, 100.0, 100.0]})
-    >>> table = standings(obs, "R", "M", 2026, 3)
+    >>> table = standings(obs, "R", "M", year=2026, sub=3)
     >>> table[["unit_code", "completion", "rank", "previous_rank", "rank_change"]].values.tolist()
     [['A', 0.4, 1, 2, 1], ['B', 0.25, 2, 3, 1], ['C', 0.25, 2, 1, -1]]
     >>> table["band"].tolist()
@@ -293,20 +301,30 @@ def standings(
     """
     _check_by(by)
     now = _ranked(
-        period_progress(observations, indicator, freq, year, sub, higher_is_better),
+        period_progress(
+            observations, indicator, freq, year=year, sub=sub, higher_is_better=higher_is_better
+        ),
         by,
         higher_is_better,
-        units,
+        units=units,
     )
-    before = previous_period(observations, indicator, freq, year, sub)
+    before = previous_period(observations, indicator, freq, year=year, sub=sub)
     if before is None:
         now["previous_rank"] = pd.Series(pd.NA, index=now.index, dtype="Int64")
     else:
+        freq_before, year_before, sub_before = before
         prior = _ranked(
-            period_progress(observations, indicator, *before, higher_is_better),
+            period_progress(
+                observations,
+                indicator,
+                freq_before,
+                year=year_before,
+                sub=sub_before,
+                higher_is_better=higher_is_better,
+            ),
             by,
             higher_is_better,
-            units,
+            units=units,
         )
         moved = prior[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"})
         now = now.merge(moved, on="unit_code", how="left")
@@ -321,9 +339,9 @@ def race_frames(
     observations: pd.DataFrame,
     indicator: str,
     by: str = "completion",
+    *,
     higher_is_better: bool = True,
     units: Collection[str] | None = None,
-    *,
     freq: str = "M",
     year: int | None = None,
     top: int = 3,
@@ -373,10 +391,15 @@ def race_frames(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RACE_COLUMNS})
     assert year is not None
     progress = pd.concat(
-        [period_progress(observations, indicator, freq, year, s, higher_is_better) for s in subs],
+        [
+            period_progress(
+                observations, indicator, freq, year=year, sub=s, higher_is_better=higher_is_better
+            )
+            for s in subs
+        ],
         ignore_index=True,
     )
-    race = _ranked(progress, by, higher_is_better, units, within=("sub",))
+    race = _ranked(progress, by, higher_is_better, units=units, within=("sub",))
     if race.empty:  # none of ``units`` reported this year
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RACE_COLUMNS})
     race["band"] = pd.concat([bands(g, top, bottom) for _, g in race.groupby("sub")["rank"]])

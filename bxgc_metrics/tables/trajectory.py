@@ -34,7 +34,7 @@ _YEAR_END = {"Y": 0, "H": 2, "Q": 4, "M": 12}
 
 
 def annual_series(
-    observations: pd.DataFrame, indicator: str, frequency: str, value_kind: str = "actual"
+    observations: pd.DataFrame, indicator: str, frequency: str, *, value_kind: str = "actual"
 ) -> pd.DataFrame:
     """Each unit's value per complete year: the annual figure or the year-end one.
 
@@ -60,7 +60,11 @@ def annual_series(
 
 
 def stated_plan(
-    observations: pd.DataFrame, indicator: str, growth_indicator: str | None, units: Sequence[str]
+    observations: pd.DataFrame,
+    indicator: str,
+    growth_indicator: str | None,
+    *,
+    units: Sequence[str],
 ) -> pd.DataFrame:
     """A plan's stated lines: actual and plan values with the growth stated beside them.
 
@@ -224,7 +228,7 @@ def trajectory(
     used = {u: rates.get(u, default_rate(s)) for u, s in series.items()}
     until = _until(series, target_year, horizon)
     projections = {
-        u: _project(s, model, used[u], until) if len(s) else None for u, s in series.items()
+        u: _project(s, model, used[u], until=until) if len(s) else None for u, s in series.items()
     }
     frames = [
         p.frame.assign(unit_code=u)
@@ -267,7 +271,7 @@ def _until(series: Mapping[str, pd.Series], target_year: int, horizon: int) -> i
     return max(target_year, last + horizon)
 
 
-def _project(series: pd.Series, model: str, rate: float, until: int) -> Projection:
+def _project(series: pd.Series, model: str, rate: float, *, until: int) -> Projection:
     """``series`` projected to ``until`` (at least one year) with ``model``."""
     steps = max(until - int(series.dropna().index.max()), 1) if series.notna().any() else 1
     return project(series, steps, model, rates=rate if model == "plan" else None)
@@ -298,7 +302,7 @@ class _Side:
         return float(row["value"]), float(row["sd"])
 
 
-def _model_rate(side: _Side, model: str, base: int, target_year: int) -> float:
+def _model_rate(side: _Side, model: str, base: int, *, target_year: int) -> float:
     """The growth rate the model runs at (see :attr:`Trajectory.answers`)."""
     if model == "plan":
         return float(side.rate)
@@ -312,7 +316,7 @@ def _model_rate(side: _Side, model: str, base: int, target_year: int) -> float:
 
 
 def _crossing(
-    ours: _Side, theirs: _Side, model: str, rates: tuple[float, float], base: int, sign: float
+    ours: _Side, theirs: _Side, model: str, *, rates: tuple[float, float], base: int, sign: float
 ) -> tuple[float, float, str]:
     """Crossing time (constant-rate models only), crossing year and status, from the paths.
 
@@ -322,7 +326,9 @@ def _crossing(
     horizon is not named: no chart could show it, and no leader plans for it.
     """
     a, b = float(ours.history[base]), float(theirs.history[base])
-    closed = catch_up(a, rates[0], b, rates[1], base, sign > 0)
+    closed = catch_up(
+        a, rates[0], b, benchmark_rate=rates[1], start=base, higher_is_better=sign > 0
+    )
     constant = model in CONSTANT_RATE_MODELS
     time = float(closed.crossing_time) if constant else float("nan")
     if ours.projection is None or theirs.projection is None:
@@ -337,7 +343,7 @@ def _crossing(
 
 
 def _probability(
-    ours: _Side, theirs: _Side, model: str, target_year: int, sign: float
+    ours: _Side, theirs: _Side, model: str, *, target_year: int, sign: float
 ) -> tuple[float, str]:
     """P(chaser level or ahead in ``target_year``) under the model, or NaN and why.
 
@@ -382,12 +388,12 @@ def _answer(
     sign = 1.0 if higher_is_better else -1.0
     a, b = float(ours.history[base]), float(theirs.history[base])
     rates = (
-        _model_rate(ours, model, base, target_year),
-        _model_rate(theirs, model, base, target_year),
+        _model_rate(ours, model, base, target_year=target_year),
+        _model_rate(theirs, model, base, target_year=target_year),
     )
-    time, year, status = _crossing(ours, theirs, model, rates, base, sign)
+    time, year, status = _crossing(ours, theirs, model, rates=rates, base=base, sign=sign)
     ours_t, theirs_t = ours.at(target_year)[0], theirs.at(target_year)[0]
-    chance, note = _probability(ours, theirs, model, target_year, sign)
+    chance, note = _probability(ours, theirs, model, target_year=target_year, sign=sign)
     gap = sign * (b - a)
     return {
         "benchmark_code": code,
@@ -404,14 +410,14 @@ def _answer(
         "target_year": target_year,
         "chaser_at_target": ours_t,
         "benchmark_at_target": theirs_t,
-        "required_rate": float(required_rate(a, theirs_t, 0.0, max(target_year - base, 1))),
+        "required_rate": float(required_rate(a, theirs_t, 0.0, periods=max(target_year - base, 1))),
         "probability": chance,
         "probability_note": note,
     }
 
 
 def stated_crossing(
-    stated: pd.DataFrame, chaser: str, benchmark: str, higher_is_better: bool = True
+    stated: pd.DataFrame, chaser: str, benchmark: str, *, higher_is_better: bool = True
 ) -> tuple[int, float, float] | None:
     """The first year in which a plan's own figures put the chaser level or ahead.
 

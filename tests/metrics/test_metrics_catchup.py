@@ -53,7 +53,7 @@ rates = st.floats(-0.9, 2.0)
 def test_catch_up_hand_cases(
     args: tuple, higher: bool, time: float, period: float, status: str
 ) -> None:
-    result = catch_up(*args, higher_is_better=higher)
+    result = catch_up(*args[:3], benchmark_rate=args[3], start=args[4], higher_is_better=higher)
     assert result.status == status
     assert isinstance(result.status, str)
     np.testing.assert_allclose(result.crossing_time, time, atol=5e-5)
@@ -64,7 +64,7 @@ def test_plan_four_levels_confirm_the_crossing_year() -> None:
     # 2011: 3.2 < 3.335 still behind; 2012: 5.12 > 3.835 ahead
     assert 2.0 * 1.6 < 2.9 * 1.15
     assert 2.0 * 1.6**2 > 2.9 * 1.15**2
-    assert catch_up(2.0, 0.6, 2.9, 0.15, 2010).crossing_period == 2012
+    assert catch_up(2.0, 0.6, 2.9, benchmark_rate=0.15, start=2010).crossing_period == 2012
 
 
 @pytest.mark.parametrize(
@@ -72,21 +72,21 @@ def test_plan_four_levels_confirm_the_crossing_year() -> None:
     [(1, 0.6675), (2, 0.3848), (3, 0.30163)],  # 1.15 * 1.45 ** (1/T) - 1
 )
 def test_required_rate_plan_four(periods: int, expected: float) -> None:
-    assert required_rate(2.0, 2.9, 0.15, periods) == pytest.approx(expected, abs=5e-5)
+    assert required_rate(2.0, 2.9, 0.15, periods=periods) == pytest.approx(expected, abs=5e-5)
 
 
 def test_required_rate_is_direction_free_and_nan_for_invalid_input() -> None:
-    assert required_rate(1.2, 0.9, -0.02, 3, higher_is_better=False) == pytest.approx(
-        required_rate(1.2, 0.9, -0.02, 3)
+    assert required_rate(1.2, 0.9, -0.02, periods=3, higher_is_better=False) == pytest.approx(
+        required_rate(1.2, 0.9, -0.02, periods=3)
     )
-    out = required_rate([2.0, -1.0, 2.0, 2.0], 2.9, [0.15, 0.15, -1.0, 0.15], [1, 1, 1, 0])
+    out = required_rate([2.0, -1.0, 2.0, 2.0], 2.9, [0.15, 0.15, -1.0, 0.15], periods=[1, 1, 1, 0])
     assert out[0] == pytest.approx(0.6675)
     assert np.isnan(out[1:]).all()
 
 
 @given(a=levels, b=levels, gb=rates, t=st.integers(1, 30))
 def test_required_rate_really_makes_the_levels_meet(a: float, b: float, gb: float, t: int) -> None:
-    r = required_rate(a, b, gb, t)
+    r = required_rate(a, b, gb, periods=t)
     assert a * (1 + r) ** t == pytest.approx(b * (1 + gb) ** t, rel=1e-9)
 
 
@@ -101,7 +101,7 @@ def test_crossing_time_lies_within_the_crossing_period(
     a: float, behind: float, gb: float, faster: float, start: int
 ) -> None:
     b, ga = a * behind, (1 + gb) * faster - 1
-    result = catch_up(a, ga, b, gb, start)
+    result = catch_up(a, ga, b, benchmark_rate=gb, start=start)
     assert result.status == STATUS_CATCHES_UP
     k = result.crossing_period - start
     assert k == math.ceil(result.crossing_time - 1e-9)
@@ -118,8 +118,8 @@ def test_crossing_time_lies_within_the_crossing_period(
 def test_lower_is_better_mirrors_higher_is_better_on_reciprocals(
     a: float, ga: float, b: float, gb: float
 ) -> None:
-    lower = catch_up(a, ga, b, gb, 2010, higher_is_better=False)
-    mirror = catch_up(1 / a, 1 / (1 + ga) - 1, 1 / b, 1 / (1 + gb) - 1, 2010)
+    lower = catch_up(a, ga, b, benchmark_rate=gb, start=2010, higher_is_better=False)
+    mirror = catch_up(1 / a, 1 / (1 + ga) - 1, 1 / b, benchmark_rate=1 / (1 + gb) - 1, start=2010)
     assume(abs(math.log(a / b)) > 1e-6 and abs(math.log((1 + ga) / (1 + gb))) > 1e-6)
     assert lower.status == mirror.status
     np.testing.assert_allclose(lower.crossing_time, mirror.crossing_time, rtol=1e-6)
@@ -129,9 +129,9 @@ def test_lower_is_better_mirrors_higher_is_better_on_reciprocals(
 @given(st.lists(st.tuples(levels, rates, levels, rates, st.booleans()), min_size=1, max_size=30))
 def test_array_and_scalar_catch_up_agree(pairs: list[tuple]) -> None:
     a, ga, b, gb, hib = (np.array(c) for c in zip(*pairs, strict=True))
-    many = catch_up(a, ga, b, gb, 2010, higher_is_better=hib)
+    many = catch_up(a, ga, b, benchmark_rate=gb, start=2010, higher_is_better=hib)
     for i, pair in enumerate(pairs):
-        one = catch_up(*pair[:4], 2010, higher_is_better=pair[4])
+        one = catch_up(*pair[:3], benchmark_rate=pair[3], start=2010, higher_is_better=pair[4])
         assert one.status == many.status[i]
         np.testing.assert_array_equal(one.crossing_period, many.crossing_period[i])
         np.testing.assert_allclose(one.crossing_time, many.crossing_time[i])
@@ -141,17 +141,21 @@ def test_ten_thousand_pairs_in_one_call() -> None:
     rng = np.random.default_rng(7)
     n = 10_000
     result = catch_up(
-        rng.uniform(1, 10, n), rng.uniform(0, 0.6, n), rng.uniform(1, 10, n), 0.1, start=2024
+        rng.uniform(1, 10, n),
+        rng.uniform(0, 0.6, n),
+        rng.uniform(1, 10, n),
+        benchmark_rate=0.1,
+        start=2024,
     )
     assert result.crossing_time.shape == result.crossing_period.shape == (n,)
     assert set(np.unique(result.status)) <= set(STATUSES)
-    assert required_rate(rng.uniform(1, 10, n), 5.0, 0.1, 3).shape == (n,)
+    assert required_rate(rng.uniform(1, 10, n), 5.0, 0.1, periods=3).shape == (n,)
 
 
 def test_inputs_are_not_mutated() -> None:
     a = np.array([2.0, 3.0])
-    catch_up(a, 0.6, 2.9, 0.15, 2010)
-    required_rate(a, 2.9, 0.15, 2)
+    catch_up(a, 0.6, 2.9, benchmark_rate=0.15, start=2010)
+    required_rate(a, 2.9, 0.15, periods=2)
     np.testing.assert_array_equal(a, [2.0, 3.0])
 
 

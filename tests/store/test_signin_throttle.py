@@ -215,7 +215,7 @@ def test_account_names_are_capped_when_created(store: Store) -> None:
 
 
 def test_every_audit_text_is_capped(store: Store) -> None:
-    store.append_audit("probe", "t" * 100_000, None, {"big": "z" * 3_000_000})
+    store.append_audit("probe", "t" * 100_000, None, after={"big": "z" * 3_000_000})
     row = store.audit_log().iloc[0]
     assert len(row["target"]) <= access.MAX_AUDIT_TEXT + 1  # with the "…"
     assert len(row["after_json"]) <= access.MAX_AUDIT_JSON

@@ -55,7 +55,7 @@ def _city() -> pd.DataFrame:
 
 
 def test_scorecard_completion_matrix_by_hand() -> None:
-    matrix = scorecard(_city(), INDICATORS, "M", 2026, 6)
+    matrix = scorecard(_city(), INDICATORS, "M", year=2026, sub=6)
     assert list(matrix.index) == ["A", "B", "C"]
     assert list(matrix.columns) == ["REV", "ENE"]
     # REV (higher): 120 / 200 = 0.60; 45 / 100 = 0.45; 220 / 400 = 0.55
@@ -65,7 +65,7 @@ def test_scorecard_completion_matrix_by_hand() -> None:
 
 
 def test_scorecard_growth_matrix_by_hand() -> None:
-    matrix = scorecard(_city(), INDICATORS, "M", 2026, 6, by="growth")
+    matrix = scorecard(_city(), INDICATORS, "M", year=2026, sub=6, by="growth")
     # REV 同比: 120 / 100 − 1 = 0.20; 45 / 50 − 1 = −0.10; 220 / 200 − 1 = 0.10
     assert matrix["REV"].tolist() == pytest.approx([0.20, -0.10, 0.10])
     # ENE 同比 (raw, not direction-flipped): 0.5/0.5 − 1 = 0; 0.4/0.5 − 1 = −0.2; 0.5/0.4 − 1 = 0.25
@@ -73,12 +73,12 @@ def test_scorecard_growth_matrix_by_hand() -> None:
 
 
 def test_scorecard_peer_group_and_frequency_filter() -> None:
-    matrix = scorecard(_city(), INDICATORS, "M", 2026, 6, units=["A", "C"])
+    matrix = scorecard(_city(), INDICATORS, "M", year=2026, sub=6, units=["A", "C"])
     assert list(matrix.index) == ["A", "C"]
     assert matrix["REV"].to_dict() == pytest.approx({"A": 0.60, "C": 0.55})
     assert matrix["ENE"].to_dict() == pytest.approx({"A": 1.0, "C": 0.8})
     # no indicator is reported quarterly: an empty matrix
-    assert scorecard(_city(), INDICATORS, "Q", 2026, 2).empty
+    assert scorecard(_city(), INDICATORS, "Q", year=2026, sub=2).empty
 
 
 def test_scorecard_drops_sparse_indicators_then_incomplete_units() -> None:
@@ -92,14 +92,14 @@ def test_scorecard_drops_sparse_indicators_then_incomplete_units() -> None:
     indicators = pd.concat(
         [INDICATORS, pd.DataFrame({"code": ["X"], "direction": ["higher"], "frequency": ["M"]})]
     )
-    matrix = scorecard(obs, indicators, "M", 2026, 6)
+    matrix = scorecard(obs, indicators, "M", year=2026, sub=6)
     # X is dropped (present for 1/4 <= 1/2); ENE is kept (3/4); D, missing ENE, is dropped
     assert list(matrix.columns) == ["REV", "ENE"]
     assert list(matrix.index) == ["A", "B", "C"]
     # a unit with a value but no target has no completion rate: missing, so dropped too
     city = _city()
     no_target = city[~((city["unit_code"] == "C") & (city["value_kind"] == "target"))]
-    assert list(scorecard(no_target, INDICATORS, "M", 2026, 6).index) == ["A", "B"]
+    assert list(scorecard(no_target, INDICATORS, "M", year=2026, sub=6).index) == ["A", "B"]
 
 
 def test_scorecard_keeps_an_indicator_missing_for_exactly_half() -> None:
@@ -115,7 +115,7 @@ def test_scorecard_keeps_an_indicator_missing_for_exactly_half() -> None:
     indicators = pd.concat(
         [INDICATORS, pd.DataFrame({"code": ["X"], "direction": ["higher"], "frequency": ["M"]})]
     )
-    matrix = scorecard(obs, indicators, "M", 2026, 6)
+    matrix = scorecard(obs, indicators, "M", year=2026, sub=6)
     # X is missing for 2 of 4 units, not more than half: kept, so C and D are dropped
     assert list(matrix.columns) == ["REV", "ENE", "X"]  # got ["REV", "ENE"]
     assert list(matrix.index) == ["A", "B"]
@@ -131,7 +131,7 @@ def test_directions_completion_is_always_higher() -> None:
 
 
 def test_composite_standings_ranks_and_rank_change_by_hand() -> None:
-    table = composite_standings(_city(), INDICATORS, "M", 2026, 6)
+    table = composite_standings(_city(), INDICATORS, "M", year=2026, sub=6)
     # June, min-max per column (higher is better for completion):
     #   REV 0.60, 0.45, 0.55 → span 0.15 → A 1, B 0, C 0.10 / 0.15 = 2/3
     #   ENE 1.00, 1.25, 0.80 → span 0.45 → A 0.20 / 0.45 = 4/9, B 1, C 0
@@ -151,7 +151,7 @@ def test_composite_standings_ranks_and_rank_change_by_hand() -> None:
 
 
 def test_composite_standings_by_growth() -> None:
-    table = composite_standings(_city(), INDICATORS, "M", 2026, 6, by="growth")
+    table = composite_standings(_city(), INDICATORS, "M", year=2026, sub=6, by="growth")
     # REV yoy 0.20, −0.10, 0.10 → span 0.30 → A 1, B 0, C 0.20 / 0.30 = 2/3
     # ENE yoy 0, −0.20, 0.25, lower is better → (0.25 − x) / 0.45 → A 5/9, B 1, C 0
     # scores: A (1 + 5/9) / 2 = 7/9, B 1/2, C 1/3
@@ -164,14 +164,14 @@ def test_composite_standings_by_growth() -> None:
 def test_composite_standings_first_period_has_no_previous_rank() -> None:
     obs = _city()
     obs = obs[obs["year"] == 2026]
-    table = composite_standings(obs, INDICATORS, "M", 2026, 5)
+    table = composite_standings(obs, INDICATORS, "M", year=2026, sub=5)
     # May alone: B 1, C 0.75, A 0 (see above)
     assert table["unit_code"].tolist() == ["B", "C", "A"]
     assert table["previous_rank"].isna().all() and table["rank_change"].isna().all()
 
 
 def test_composite_standings_peer_group_ties_share_the_better_place() -> None:
-    table = composite_standings(_city(), INDICATORS, "M", 2026, 6, units=["A", "B"])
+    table = composite_standings(_city(), INDICATORS, "M", year=2026, sub=6, units=["A", "B"])
     # REV A 0.60 > B 0.45 → A 1, B 0; ENE A 1.00 < B 1.25 → A 0, B 1; both score 0.5
     assert table["score"].tolist() == pytest.approx([0.5, 0.5])
     assert table["rank"].tolist() == [1, 1]
@@ -183,9 +183,11 @@ def test_composite_standings_peer_group_ties_share_the_better_place() -> None:
 
 def test_zero_weight_equals_ranking_on_the_other_indicator_alone() -> None:
     zeroed = composite_standings(
-        _city(), INDICATORS, "M", 2026, 6, options={"weights": {"REV": 1.0, "ENE": 0.0}}
+        _city(), INDICATORS, "M", year=2026, sub=6, options={"weights": {"REV": 1.0, "ENE": 0.0}}
     )
-    alone = composite_standings(_city(), INDICATORS[INDICATORS["code"] == "REV"], "M", 2026, 6)
+    alone = composite_standings(
+        _city(), INDICATORS[INDICATORS["code"] == "REV"], "M", year=2026, sub=6
+    )
     pd.testing.assert_frame_equal(zeroed, alone)
     # REV alone: June A 1, C 2/3, B 0; May 0.40, 0.50, 0.45 → B 1, C 2, A 3
     assert zeroed["unit_code"].tolist() == ["A", "C", "B"]
@@ -196,7 +198,7 @@ def test_zero_weight_equals_ranking_on_the_other_indicator_alone() -> None:
 
 def test_custom_weights_by_hand() -> None:
     table = composite_standings(
-        _city(), INDICATORS, "M", 2026, 6, options={"weights": {"REV": 1.0, "ENE": 3.0}}
+        _city(), INDICATORS, "M", year=2026, sub=6, options={"weights": {"REV": 1.0, "ENE": 3.0}}
     )
     # weights rescale to 1/4 and 3/4: A 1/4 + 3/4 × 4/9 = 7/12; B 3/4; C 1/4 × 2/3 = 1/6
     assert table.set_index("unit_code")["score"].to_dict() == pytest.approx(
@@ -213,8 +215,8 @@ def test_previous_period_does_not_depend_on_indicator_order() -> None:
     ]
     obs = pd.concat([_city(), pd.DataFrame(rows)], ignore_index=True)
     x = pd.DataFrame({"code": ["X"], "direction": ["higher"], "frequency": ["M"]})
-    x_last = composite_standings(obs, pd.concat([INDICATORS, x]), "M", 2026, 6)
-    x_first = composite_standings(obs, pd.concat([x, INDICATORS]), "M", 2026, 6)
+    x_last = composite_standings(obs, pd.concat([INDICATORS, x]), "M", year=2026, sub=6)
+    x_first = composite_standings(obs, pd.concat([x, INDICATORS]), "M", year=2026, sub=6)
     assert x_last["rank_change"].tolist() == [2, -1, -1]  # against May, as without X
     # got previous_rank [1, <NA>, <NA>]: March, where only A has (X) data
     pd.testing.assert_frame_equal(x_first, x_last)
@@ -255,7 +257,7 @@ REV_ONLY = INDICATORS[INDICATORS["code"] == "REV"]
 
 
 def test_reward_standings_half_year_compares_june_with_june() -> None:
-    table = reward_standings(_five_units(), REV_ONLY, 2026, "half")
+    table = reward_standings(_five_units(), REV_ONLY, 2026, period_kind="half")
     assert list(table.columns) == ["unit", "rank", "previous_rank"]
     got = table.set_index("unit")
     assert got["rank"].to_dict() == {"A": 4, "B": 1, "C": 3, "D": 2, "E": 5}
@@ -263,13 +265,13 @@ def test_reward_standings_half_year_compares_june_with_june() -> None:
 
 
 def test_reward_standings_year_end_compares_december_with_december() -> None:
-    got = reward_standings(_five_units(), REV_ONLY, 2026, "year").set_index("unit")
+    got = reward_standings(_five_units(), REV_ONLY, 2026, period_kind="year").set_index("unit")
     assert got["rank"].to_dict() == {"A": 5, "B": 4, "C": 3, "D": 1, "E": 2}
     assert got["previous_rank"].to_dict() == {"A": 4, "B": 3, "C": 2, "D": 1, "E": 5}
 
 
 def test_year_end_rewards_by_hand() -> None:
-    standings = reward_standings(_five_units(), REV_ONLY, 2026, "year")
+    standings = reward_standings(_five_units(), REV_ONLY, 2026, period_kind="year")
     result = compute_rewards(load_default_rules(), standings, "year")
     totals = result.totals.set_index("unit")
     # E: 5th → 2nd, 3 places × 2,000 + second place 6,000 = 12,000 元 and 1 point
@@ -288,7 +290,7 @@ def test_year_end_rewards_by_hand() -> None:
 
 
 def test_half_year_rewards_by_hand() -> None:
-    standings = reward_standings(_five_units(), REV_ONLY, 2026, "half")
+    standings = reward_standings(_five_units(), REV_ONLY, 2026, period_kind="half")
     totals = compute_rewards(load_default_rules(), standings, "half").totals.set_index("unit")
     # B: 4th → 1st, 3 × 1,000 + 5,000 = 8,000; D: 1st → 2nd, 3,000; C: 3rd → 3rd, 1,500
     # A: 2nd → 4th and E: 5th → 5th, nothing; no points at half-year
@@ -308,7 +310,7 @@ def test_reward_standings_new_unit_has_no_previous_rank() -> None:
         *_rows("REV", "target", "Y", 2026, 0, {"F": 100}),
     ]
     obs = pd.concat([_five_units(), pd.DataFrame(rows)], ignore_index=True)
-    got = reward_standings(obs, REV_ONLY, 2026, "year").set_index("unit")
+    got = reward_standings(obs, REV_ONLY, 2026, period_kind="year").set_index("unit")
     # F leads with 1.30; everyone else moves down one place
     assert got["rank"].to_dict() == {"A": 6, "B": 5, "C": 4, "D": 2, "E": 3, "F": 1}
     assert pd.isna(got.loc["F", "previous_rank"])
@@ -347,7 +349,7 @@ def test_zero_weight_ranks_like_the_kept_indicator(data: list[tuple[int, int, in
         rows += _rows("ENE", "target", "Y", 2026, 0, {unit: ene_target / 10})
     obs = pd.DataFrame(rows)
     table = composite_standings(
-        obs, INDICATORS, "M", 2026, 6, options={"weights": {"REV": 2.0, "ENE": 0.0}}
+        obs, INDICATORS, "M", year=2026, sub=6, options={"weights": {"REV": 2.0, "ENE": 0.0}}
     ).set_index("unit_code")
     completion = pd.Series([rev / target for rev, target, _, _ in data], index=units)
     # the score is REV's min-max normalised completion (1 for all when REV is constant)

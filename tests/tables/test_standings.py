@@ -59,7 +59,7 @@ def _cols(table: pd.DataFrame, *names: str) -> list[list[object]]:
 
 
 def test_completion_standings_with_ties_and_moves() -> None:
-    table = standings(OBS, "R", "M", 2026, 2, top=1, bottom=1)
+    table = standings(OBS, "R", "M", year=2026, sub=2, top=1, bottom=1)
     assert list(table.columns) == list(STANDINGS_COLUMNS)
     assert _cols(table, "unit_code", "rank", "previous_rank", "rank_change", "band") == [
         ["A", 1, 2, 1, "top"],
@@ -72,7 +72,7 @@ def test_completion_standings_with_ties_and_moves() -> None:
 
 
 def test_growth_standings_follow_the_direction() -> None:
-    table = standings(OBS, "R", "M", 2026, 2, by="growth")
+    table = standings(OBS, "R", "M", year=2026, sub=2, by="growth")
     assert _cols(table, "unit_code", "rank", "previous_rank", "rank_change") == [
         ["C", 1, 2, 1],
         ["A", 2, 3, 1],
@@ -80,20 +80,20 @@ def test_growth_standings_follow_the_direction() -> None:
         ["B", 4, 1, -3],
     ]
     assert table["yoy"].round(4).tolist() == [0.5, 0.2, 0.0, -0.2]
-    lower = standings(OBS, "R", "M", 2026, 2, by="growth", higher_is_better=False)
+    lower = standings(OBS, "R", "M", year=2026, sub=2, by="growth", higher_is_better=False)
     assert lower["unit_code"].tolist() == ["B", "D", "A", "C"]
 
 
 def test_completion_is_already_direction_aware() -> None:
     # For a lower-is-better indicator completion is target/value; higher is still better.
-    table = standings(OBS, "R", "M", 2026, 2, higher_is_better=False)
+    table = standings(OBS, "R", "M", year=2026, sub=2, higher_is_better=False)
     assert table["unit_code"].tolist() == ["D", "B", "A", "C"]  # 80/12, 200/40, 100/30, 50/15
     assert table["completion"].round(4).tolist() == [6.6667, 5.0, 3.3333, 3.3333]
     assert table["rank"].tolist() == [1, 2, 3, 3]
 
 
 def test_a_peer_group_is_ranked_on_its_own() -> None:
-    table = standings(OBS, "R", "M", 2026, 2, units=["B", "D"])
+    table = standings(OBS, "R", "M", year=2026, sub=2, units=["B", "D"])
     assert _cols(table, "unit_code", "rank", "previous_rank", "rank_change") == [
         ["B", 1, 1, 0],
         ["D", 2, 2, 0],
@@ -101,15 +101,15 @@ def test_a_peer_group_is_ranked_on_its_own() -> None:
 
 
 def test_first_period_has_no_previous_rank() -> None:
-    table = standings(OBS, "R", "M", 2025, 1, by="growth")
+    table = standings(OBS, "R", "M", year=2025, sub=1, by="growth")
     assert table["rank"].isna().all()  # no 2024 values: no growth to rank on
     assert table["band"].eq("unranked").all() and table["previous_rank"].isna().all()
-    assert previous_period(OBS, "R", "M", 2026, 1) == ("M", 2025, 2)
+    assert previous_period(OBS, "R", "M", year=2026, sub=1) == ("M", 2025, 2)
 
 
 def test_unknown_basis_is_refused() -> None:
     with pytest.raises(ValueError, match="ranking basis"):
-        standings(OBS, "R", "M", 2026, 2, by="points")
+        standings(OBS, "R", "M", year=2026, sub=2, by="points")
 
 
 def test_race_frames_are_numbered_in_a_stable_order() -> None:
@@ -166,7 +166,7 @@ def _two_months(draw: st.DrawFn) -> pd.DataFrame:
 def test_ranks_are_a_permutation_with_ties_sharing_the_better_place(
     obs: pd.DataFrame, by: str
 ) -> None:
-    table = standings(obs, "R", "M", 2026, 2, by=by)
+    table = standings(obs, "R", "M", year=2026, sub=2, by=by)
     metric = table["metric"].to_numpy()
     ranks = table["rank"].astype(int).to_numpy()
     # Each unit's place is one more than the number of units strictly ahead of it ...

@@ -47,7 +47,7 @@ def demo_obs() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def plan4(demo_obs: pd.DataFrame) -> pd.DataFrame:
-    return stated_plan(demo_obs, REVENUE, GROWTH, [OURS, BENCH])
+    return stated_plan(demo_obs, REVENUE, GROWTH, units=[OURS, BENCH])
 
 
 # --- annual_series ----------------------------------------------------------------------
@@ -73,7 +73,9 @@ def test_annual_series_takes_december_ytd_and_skips_incomplete_years() -> None:
     assert out.values.tolist() == [["A", 2024, 100.0], ["B", 2024, 80.0], ["B", 2025, 90.0]]
     assert out["year"].dtype == np.int64
     # the plan figures are reachable with value_kind
-    assert annual_series(obs, "REV", "M", "target").values.tolist() == [["A", 2023, 77.0]]
+    assert annual_series(obs, "REV", "M", value_kind="target").values.tolist() == [
+        ["A", 2023, 77.0]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -117,7 +119,7 @@ def test_stated_plan_on_demo_is_plan_fours_six_lines(plan4: pd.DataFrame) -> Non
 
 
 def test_stated_plan_without_growth_indicator_has_nan_growth(demo_obs: pd.DataFrame) -> None:
-    lines = stated_plan(demo_obs, REVENUE, None, [OURS])
+    lines = stated_plan(demo_obs, REVENUE, None, units=[OURS])
     assert lines["value"].tolist() == [2.0, 3.2, 5.2]
     assert lines["growth"].isna().all()
 

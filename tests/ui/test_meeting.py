@@ -49,7 +49,9 @@ def test_ranking_table_matches_standings(
 ) -> None:
     at = _meeting(demo_db, monkeypatch, lang)
     store = Store(demo_db)
-    expected = standings(store.observations(), "FAI", "M", 2026, 10, units=members(store.units()))
+    expected = standings(
+        store.observations(), "FAI", "M", year=2026, sub=10, units=members(store.units())
+    )
     table = at.dataframe[0].value
     assert len(table) == 16  # the 16 demo units; the 2 external benchmarks are never ranked
     assert not set(table["label"]) & {"东湖区（邻区标杆）", "Donghu District (neighbour benchmark)"}
@@ -79,7 +81,16 @@ def test_query_parameters_pick_growth_a_peer_group_and_the_interval(
     store = Store(demo_db)
     units = store.units()
     urban = units.loc[units["peer_group"] == "城区街道", "code"].tolist()
-    expected = standings(store.observations(), "GBR", "M", 2026, 10, "growth", True, urban)
+    expected = standings(
+        store.observations(),
+        "GBR",
+        "M",
+        year=2026,
+        sub=10,
+        by="growth",
+        higher_is_better=True,
+        units=urban,
+    )
     table = at.dataframe[0].value
     assert len(table) == len(expected) == 8
     assert table["label"].iloc[0] == _names(store)[expected["unit_code"].iloc[0]][0]
