@@ -28,7 +28,7 @@ PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
 """Axis number format: 1,400,000 or 140 (with the measure in the title), never ``1.4M``."""
 
 
-def _base(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figure:
     fig.update_layout(
         title=chart(title),
         font={"family": FONT, "size": 14},
@@ -63,7 +63,7 @@ def head_and_tail(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def completion_bars(
-    table: pd.DataFrame, title: str, x_title: str, time_progress: float, time_label: str
+    table: pd.DataFrame, title: str, x_title: str, *, time_progress: float, time_label: str
 ) -> go.Figure:
     """Horizontal bars of completion (%) per unit with the time-progress line.
 
@@ -105,7 +105,7 @@ def completion_bars(
     fig.update_xaxes(range=[0, top])
     fig.update_yaxes(type="category")
     fig.update_layout(height=max(320, 28 * len(data) + 110), margin={"t": 70})
-    return _base(fig, title, x_title, "")
+    return _base(fig, title, x_title, y_title="")
 
 
 def trajectory_window(tr: Trajectory, target_year: int, crossing: float | None) -> tuple[int, int]:
@@ -123,6 +123,7 @@ def trajectory_figure(
     tr: Trajectory,
     names: dict[str, str],
     chaser: str,
+    *,
     stated: pd.DataFrame,
     labels: dict[str, str],
     measure: str,
@@ -147,13 +148,15 @@ def trajectory_figure(
     units = [chaser, *[u for u in dict.fromkeys(shown.history["unit_code"]) if u != chaser]]
     for i, unit in enumerate(units):
         color = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
-        trace = _Trace(names.get(unit, unit), color, labels, scale.measure, scale.factor)
-        _trajectory_traces(fig, shown, unit, stated, trace)
-    _year_marks(fig, labels, target_year, crossing)
+        trace = _Trace(
+            names.get(unit, unit), color, labels, measure=scale.measure, factor=scale.factor
+        )
+        _trajectory_traces(fig, shown, unit, stated=stated, how=trace)
+    _year_marks(fig, labels, target_year, crossing=crossing)
     _clip_y(fig, first - 0.5, last + 0.5)
     fig.update_layout(height=460, hovermode="x unified", margin={"t": 80})
     fig.update_xaxes(dtick=1, tickformat="d")
-    return _base(fig, labels["title"], labels["x"], scale.measure)
+    return _base(fig, labels["title"], labels["x"], y_title=scale.measure)
 
 
 def _visible(tr: Trajectory, first: int, last: int) -> Trajectory:
@@ -165,7 +168,7 @@ def _visible(tr: Trajectory, first: int, last: int) -> Trajectory:
 
 
 def _year_marks(
-    fig: go.Figure, labels: dict[str, str], target_year: int, crossing: float | None
+    fig: go.Figure, labels: dict[str, str], target_year: int, *, crossing: float | None
 ) -> None:
     """The crossing year (green, labelled at the top) and the target year (grey, labelled
     at the bottom), or one label when they coincide: the two never overprint."""
@@ -190,7 +193,7 @@ class _Trace:
     """How one unit's lines are drawn: its name, colour, texts and the value scale."""
 
     def __init__(
-        self, name: str, color: str, labels: dict[str, str], measure: str, factor: float
+        self, name: str, color: str, labels: dict[str, str], *, measure: str, factor: float
     ) -> None:
         self.name, self.color, self.labels, self.factor = chart(name), color, labels, factor
         self.hover = f"%{{meta}} %{{x}}：%{{y:,.2f}}{chart(measure)}<extra></extra>"
@@ -200,7 +203,7 @@ class _Trace:
 
 
 def _trajectory_traces(
-    fig: go.Figure, tr: Trajectory, unit: str, stated: pd.DataFrame, how: _Trace
+    fig: go.Figure, tr: Trajectory, unit: str, *, stated: pd.DataFrame, how: _Trace
 ) -> None:
     hist = tr.history[tr.history["unit_code"] == unit]
     k = how.factor
@@ -284,7 +287,7 @@ def _alpha(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def distance_figure(distance: pd.DataFrame, title: str, x_title: str, y_title: str) -> go.Figure:
+def distance_figure(distance: pd.DataFrame, title: str, x_title: str, *, y_title: str) -> go.Figure:
     """Years behind (positive, red) or ahead (negative, green) per year."""
     data = distance.dropna(subset=["time_distance"])
     colors = [WARNING if v > 0 else GOOD for v in data["time_distance"]]
@@ -300,7 +303,7 @@ def distance_figure(distance: pd.DataFrame, title: str, x_title: str, y_title: s
     )
     fig.update_layout(height=300)
     fig.update_xaxes(dtick=1, tickformat="d")
-    return _base(fig, title, x_title, y_title)
+    return _base(fig, title, x_title, y_title=y_title)
 
 
 def _move(change: object) -> str:
@@ -319,7 +322,7 @@ def _place_labels(data: pd.DataFrame, names: dict[str, str]) -> list[str]:
 
 
 def ranking_bars(
-    table: pd.DataFrame, names: dict[str, str], by: str, title: str, x_title: str
+    table: pd.DataFrame, names: dict[str, str], by: str, *, title: str, x_title: str
 ) -> go.Figure:
     """One indicator's ranking: best at the top, its colour by band (:data:`BAND_COLOURS`:
     gold top, red last places), rank moves beside the value."""
@@ -344,10 +347,12 @@ def ranking_bars(
     )
     fig.update_layout(height=max(320, 26 * len(data) + 90), showlegend=False)
     fig.update_yaxes(type="category")
-    return _base(fig, title, x_title, "")
+    return _base(fig, title, x_title, y_title="")
 
 
-def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: str) -> go.Figure:
+def score_bars(
+    table: pd.DataFrame, names: dict[str, str], title: str, *, x_title: str
+) -> go.Figure:
     """Composite scores, best at the top, with rank moves."""
     data = head_and_tail(table).iloc[::-1]
     labels = _place_labels(data, names)
@@ -368,11 +373,11 @@ def score_bars(table: pd.DataFrame, names: dict[str, str], title: str, x_title: 
     )
     fig.update_layout(height=max(320, 26 * len(data) + 90), showlegend=False)
     fig.update_yaxes(type="category")
-    return _base(fig, title, x_title, "")
+    return _base(fig, title, x_title, y_title="")
 
 
 def timeline_figure(
-    phases: pd.DataFrame, milestones: pd.DataFrame, today: object, labels: dict
+    phases: pd.DataFrame, milestones: pd.DataFrame, today: object, *, labels: dict
 ) -> go.Figure:
     """Phases as bars on a date axis (:data:`PHASE_COLOURS`), milestones as markers (red
     when late, green when on time), today marked."""
@@ -430,4 +435,4 @@ def timeline_figure(
         height=max(280, 40 * (len(phases) + len(milestones)) + 120), barmode="overlay"
     )
     fig.update_yaxes(autorange="reversed")
-    return _base(fig, labels["title"], labels["x"], "")
+    return _base(fig, labels["title"], labels["x"], y_title="")

@@ -114,7 +114,7 @@ def _progress_periods(year: int, sub: int) -> list[tuple[int, int]]:
 
 
 def _previous_periods(
-    path: str, data_version: int, indicators: list[str] | None, freq: str, year: int, sub: int
+    path: str, data_version: int, indicators: list[str] | None, *, freq: str, year: int, sub: int
 ) -> list[tuple[int, int]]:
     """The previous period with data of each indicator (what rank moves compare with)."""
     found = actual_periods(path, data_version)
@@ -127,10 +127,10 @@ def _previous_periods(
 
 
 def _with_previous(
-    path: str, data_version: int, indicators: list[str] | None, freq: str, year: int, sub: int
+    path: str, data_version: int, indicators: list[str] | None, *, freq: str, year: int, sub: int
 ) -> tuple[tuple[int, int], ...]:
     wanted = set(_progress_periods(year, sub))
-    for y, s in _previous_periods(path, data_version, indicators, freq, year, sub):
+    for y, s in _previous_periods(path, data_version, indicators, freq=freq, year=year, sub=sub):
         wanted.update(_progress_periods(y, s))
     return tuple(sorted(wanted))
 
@@ -185,14 +185,14 @@ def table(path: str, data_version: int, name: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def annual(path: str, data_version: int, indicator: str, frequency: str) -> pd.DataFrame:
+def annual(path: str, data_version: int, indicator: str, *, frequency: str) -> pd.DataFrame:
     """Annual series of one indicator for every unit (``unit_code, year, value``)."""
     obs = scoped(path, data_version, indicators=(indicator,), value_kinds=("actual",))
     return annual_series(obs, indicator, frequency)
 
 
 def stated_of(
-    path: str, data_version: int, indicator: str, growth: str | None, units: tuple[str, ...]
+    path: str, data_version: int, indicator: str, *, growth: str | None, units: tuple[str, ...]
 ) -> pd.DataFrame:
     """The plan's stated annual figures and growth rates for these units (赶超轨迹 audit)."""
     codes = (indicator,) if growth is None else (indicator, growth)
@@ -204,6 +204,7 @@ def gap_observations(
     path: str,
     data_version: int,
     units: tuple[str, ...],
+    *,
     indicators: tuple[str, ...],
     years: tuple[int, int],
 ) -> pd.DataFrame:
@@ -223,6 +224,7 @@ def trajectory_of(
     path: str,
     data_version: int,
     indicator: str,
+    *,
     frequency: str,
     chaser: str,
     benchmarks: tuple[str, ...],
@@ -233,7 +235,7 @@ def trajectory_of(
 ) -> Trajectory:
     """The catch-up answers (cached: moving a slider back is instant)."""
     return trajectory(
-        annual(path, data_version, indicator, frequency),
+        annual(path, data_version, indicator, frequency=frequency),
         chaser,
         benchmarks,
         model=model,
@@ -248,6 +250,7 @@ def standings_of(
     path: str,
     data_version: int,
     indicator: str,
+    *,
     freq: str,
     year: int,
     sub: int,
@@ -261,7 +264,7 @@ def standings_of(
     screen and their exports: who is ranked is decided here, by
     :func:`bxgc_metrics.tables.standings.members`, never by a page.
     """
-    periods = _with_previous(path, data_version, [indicator], freq, year, sub)
+    periods = _with_previous(path, data_version, [indicator], freq=freq, year=year, sub=sub)
     obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
     members = members_of(path, data_version, group)
     return standings(
@@ -291,6 +294,7 @@ def references_of(
     path: str,
     data_version: int,
     indicator: str,
+    *,
     freq: str,
     year: int,
     sub: int,
@@ -320,7 +324,7 @@ def references_of(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def scorecard_of(
-    path: str, data_version: int, year: int, sub: int, by: str, group: str
+    path: str, data_version: int, year: int, *, sub: int, by: str, group: str
 ) -> pd.DataFrame:
     """The units × indicators matrix of a month among the units of ``group`` (cached)."""
     members = members_of(path, data_version, group)
@@ -341,6 +345,7 @@ def composite_of(
     path: str,
     data_version: int,
     year: int,
+    *,
     sub: int,
     by: str,
     group: str,
@@ -349,7 +354,7 @@ def composite_of(
     """Composite standings of a month (cached); ``options`` as sorted key/value pairs."""
     members = members_of(path, data_version, group)
     opts = {k: (dict(v) if isinstance(v, tuple) else v) for k, v in options}
-    periods = _with_previous(path, data_version, None, "M", year, sub)
+    periods = _with_previous(path, data_version, None, freq="M", year=year, sub=sub)
     obs = scoped(path, data_version, freqs=("M", "Y"), periods=periods)
     return composite_standings(
         obs,
@@ -365,7 +370,7 @@ def composite_of(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def reward_ranks_of(
-    path: str, data_version: int, year: int, kind: str, by: str, group: str
+    path: str, data_version: int, year: int, *, kind: str, by: str, group: str
 ) -> pd.DataFrame:
     """Composite ranks at half-year or year-end against a year earlier (cached)."""
     members = members_of(path, data_version, group)
@@ -384,7 +389,7 @@ def reward_ranks_of(
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def pace_matrix_of(
-    path: str, data_version: int, freq: str, year: int, sub: int, group: str
+    path: str, data_version: int, freq: str, *, year: int, sub: int, group: str
 ) -> pd.DataFrame:
     """Completion minus time elapsed per unit and indicator (cached)."""
     members = members_of(path, data_version, group)
@@ -400,6 +405,7 @@ def race_of(
     path: str,
     data_version: int,
     indicator: str,
+    *,
     by: str,
     higher_is_better: bool,
     group: str,

@@ -32,7 +32,7 @@ latest = view.latest_campaign(phases, milestones)
 pick = st.selectbox(t("camp_pick"), campaigns, index=campaigns.index(latest), key="camp_pick")
 mine_p = phases[phases["campaign"] == pick]
 mine_m = milestones[milestones["campaign"] == pick]
-st.plotly_chart(charts.timeline_figure(mine_p, mine_m, today, view.timeline_labels(pick)))
+st.plotly_chart(charts.timeline_figure(mine_p, mine_m, today, labels=view.timeline_labels(pick)))
 end = view.campaign_end(mine_p, mine_m)
 if end is not None and end < today:
     st.caption(t("camp_over", date=end.isoformat()))

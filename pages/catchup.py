@@ -50,13 +50,13 @@ if not benches:
     st.stop()
 ind = indicators.set_index("code").loc[code]
 higher = ind["direction"] == "higher"
-annual = data.annual(path, version, code, ind["frequency"])
+annual = data.annual(path, version, code, frequency=ind["frequency"])
 base = view.base_year(annual, chaser, benches)
 if base is None:
     st.warning(t("catchup_no_history"))
     st.stop()
 stated = data.stated_of(
-    path, version, code, view.growth_indicator(indicators, code), (chaser, *benches)
+    path, version, code, growth=view.growth_indicator(indicators, code), units=(chaser, *benches)
 )
 
 model = st.pills(
@@ -105,13 +105,13 @@ tr = data.trajectory_of(
     path,
     version,
     code,
-    ind["frequency"],
-    chaser,
-    tuple(benches),
-    model,
-    target,
-    tuple(sorted(rates.items())),
-    higher,
+    frequency=ind["frequency"],
+    chaser=chaser,
+    benchmarks=tuple(benches),
+    model=model,
+    target_year=target,
+    rates=tuple(sorted(rates.items())),
+    higher_is_better=higher,
 )
 first = tr.answers.iloc[0]
 if model != "plan":
@@ -143,7 +143,16 @@ for unit, status in tr.status.items():
 crossing = first["crossing_period"]
 labels = view.chart_labels(ind_names[code], crossing)
 st.plotly_chart(
-    charts.trajectory_figure(tr, names, chaser, stated, labels, ind["measure"], target, crossing)
+    charts.trajectory_figure(
+        tr,
+        names,
+        chaser,
+        stated=stated,
+        labels=labels,
+        measure=ind["measure"],
+        target_year=target,
+        crossing=crossing,
+    )
 )
 if len(tr.answers) > 1:
     st.dataframe(
@@ -157,7 +166,7 @@ if distance["time_distance"].notna().any():
             distance,
             t("catchup_distance_title", name=names[benches[0]]),
             t("catchup_axis_year"),
-            t("catchup_distance_axis"),
+            y_title=t("catchup_distance_axis"),
         )
     )
     st.caption(t("catchup_distance_help"))

@@ -59,8 +59,8 @@ review = look_back(
         path,
         version,
         tuple(sorted(promised["unit_code"].unique())),
-        tuple(sorted(promised["indicator_code"].unique())),
-        (int(years.min()), int(years.max())) if len(years) else (0, 0),
+        indicators=tuple(sorted(promised["indicator_code"].unique())),
+        years=(int(years.min()), int(years.max())) if len(years) else (0, 0),
     ),
     directions,
 )

@@ -87,10 +87,28 @@ def live_ranking() -> None:
             st.info(t("meeting_no_data"))
             return
         higher = ind["direction"] == "higher"
+        freq, year, sub = period
         table = data.standings_of(
-            path, version, ind["code"], *period, settings.by, higher, settings.group
+            path,
+            version,
+            ind["code"],
+            freq=freq,
+            year=year,
+            sub=sub,
+            by=settings.by,
+            higher_is_better=higher,
+            group=settings.group,
         )
-        marks = data.references_of(path, version, ind["code"], *period, settings.by, higher)
+        marks = data.references_of(
+            path,
+            version,
+            ind["code"],
+            freq=freq,
+            year=year,
+            sub=sub,
+            by=settings.by,
+            higher_is_better=higher,
+        )
         table, marks = meeting.labelled(table, people), meeting.labelled(marks, people)
         now = clock.now()
         st.caption(
@@ -151,7 +169,9 @@ def race_panel() -> None:
     people = data.units(path, version)
     ind = inds.loc[settings.indicator]
     higher = ind["direction"] == "higher"
-    race = data.race_of(path, version, ind["code"], settings.by, higher, settings.group)
+    race = data.race_of(
+        path, version, ind["code"], by=settings.by, higher_is_better=higher, group=settings.group
+    )
     if not race["rank"].notna().any():
         return
     panel = st.container(key="meeting_race")

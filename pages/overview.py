@@ -35,7 +35,18 @@ if period is None:
     st.info(t("empty_title"))
     st.stop()
 higher = ind["direction"] == "higher"
-standing = data.standings_of(path, version, code, *period, "completion", higher, ALL)
+freq, year, sub = period
+standing = data.standings_of(
+    path,
+    version,
+    code,
+    freq=freq,
+    year=year,
+    sub=sub,
+    by="completion",
+    higher_is_better=higher,
+    group=ALL,
+)
 elapsed = months_elapsed(period[0], period[2]) / 12
 table = view.progress_table(view.with_pace(standing, elapsed, higher), units, ind["measure"])
 keeping = int((table["status"] != "behind").sum())
@@ -49,7 +60,9 @@ cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))
 title = t("overview_chart_title", period=display(*period, True, lang()), indicator=labels[code])
 left, right = st.columns([1, 1])
 left.plotly_chart(
-    charts.completion_bars(table, title, f"{t('completion')} (%)", elapsed, t("time_progress"))
+    charts.completion_bars(
+        table, title, f"{t('completion')} (%)", time_progress=elapsed, time_label=t("time_progress")
+    )
 )
 cut_note(left, len(table))
 best, worst = view.honour_lists(table)
@@ -63,7 +76,9 @@ right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
 st.subheader(t("ov_matrix"))
 st.caption(t("ov_matrix_help"))
 matrix = view.labelled_matrix(
-    data.pace_matrix_of(path, version, *period, ALL), unit_names(units), labels
+    data.pace_matrix_of(path, version, freq, year=year, sub=sub, group=ALL),
+    unit_names(units),
+    labels,
 )
 listed = view.most_behind(matrix)
 if len(listed) < len(matrix):

@@ -58,8 +58,20 @@ with single:
     code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=keyed("rank_ind"))
     ind = monthly.loc[code]
     higher = ind["direction"] == "higher"
-    table = data.standings_of(path, version, code, "M", year, sub, by, higher, group)
-    marks = data.references_of(path, version, code, "M", year, sub, by, higher)
+    table = data.standings_of(
+        path,
+        version,
+        code,
+        freq="M",
+        year=year,
+        sub=sub,
+        by=by,
+        higher_is_better=higher,
+        group=group,
+    )
+    marks = data.references_of(
+        path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
+    )
     shown = view.standings_table(table, names, ind["measure"], by=by)
     left, right = st.columns([1, 1])
     left.plotly_chart(
@@ -67,8 +79,10 @@ with single:
             table,
             names,
             by,
-            t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}")),
-            f"{t(f'by_{by}')} (%)",
+            title=t(
+                "rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}")
+            ),
+            x_title=f"{t(f'by_{by}')} (%)",
         )
     )
     cut_note(left, int(table["rank"].notna().sum()))
@@ -106,7 +120,7 @@ with combined:
         key=keyed("rank_agg"),
         format_func=lambda g: t(f"agg_{g}"),
     )
-    matrix = data.scorecard_of(path, version, year, sub, by, group)
+    matrix = data.scorecard_of(path, version, year, sub=sub, by=by, group=group)
     weights: object = how
     if how == "custom" and not matrix.empty:
         edited = st.data_editor(
@@ -127,12 +141,15 @@ with combined:
                 for k, v in options.items()
             )
         )
-        table = data.composite_of(path, version, year, sub, by, group, key)
+        table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
         shown = view.composite_table(table, names)
         left, right = st.columns([3, 2])
         left.plotly_chart(
             charts.score_bars(
-                table, names, t("rank_composite_chart", period=period_text), t("rank_col_score")
+                table,
+                names,
+                t("rank_composite_chart", period=period_text),
+                x_title=t("rank_col_score"),
             )
         )
         cut_note(left, len(table))
@@ -164,7 +181,7 @@ with rewards:
     else:
         reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
         rules = data.reward_rules(path, version)
-        ranks = data.reward_ranks_of(path, version, reward_year, kind, by, group)
+        ranks = data.reward_ranks_of(path, version, reward_year, kind=kind, by=by, group=group)
         result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
         totals, items = view.reward_tables(result, names)
         st.caption(t("reward_note"))

@@ -60,7 +60,9 @@ def test_standings_equal_the_full_table(
 ) -> None:
     ranked = members(demo_store.units())
     for code in rankable(demo_store.indicators()).index:
-        got = data.standings_of(*key, code, "M", year, sub, by, True, "all")
+        got = data.standings_of(
+            *key, code, freq="M", year=year, sub=sub, by=by, higher_is_better=True, group="all"
+        )
         _same(
             got,
             standings(
@@ -79,11 +81,11 @@ def test_scorecard_composite_and_pace_equal_the_full_table(
     chosen_units = members(demo_store.units(), group)
     for by in ("completion", "growth"):
         want = scorecard(full, inds, "M", year=year, sub=sub, by=by, units=chosen_units)
-        got = data.scorecard_of(*key, year, sub, by, group)
+        got = data.scorecard_of(*key, year, sub=sub, by=by, group=group)
         pd.testing.assert_frame_equal(got, want)
         assert got.shape[1] >= 2
     options = (("aggregation", "topsis"), ("normalisation", "minmax"), ("weights", "entropy"))
-    got = data.composite_of(*key, year, sub, "completion", group, options)
+    got = data.composite_of(*key, year, sub=sub, by="completion", group=group, options=options)
     want = composite_standings(
         full, inds, "M", year=year, sub=sub, units=chosen_units, options=dict(options)
     )
@@ -91,7 +93,7 @@ def test_scorecard_composite_and_pace_equal_the_full_table(
     assert got["previous_rank"].notna().all()
     chosen = inds[(inds["frequency"] == "M") & (inds["kind"] != "rate")]
     pd.testing.assert_frame_equal(
-        data.pace_matrix_of(*key, "M", year, sub, group),
+        data.pace_matrix_of(*key, "M", year=year, sub=sub, group=group),
         pace_matrix(full, chosen, "M", year=year, sub=sub, units=chosen_units),
     )
 
@@ -100,7 +102,7 @@ def test_scorecard_composite_and_pace_equal_the_full_table(
 def test_reward_ranks_equal_the_full_table(
     year: int, kind: str, full: pd.DataFrame, key: tuple[str, int], demo_store: Store
 ) -> None:
-    got = data.reward_ranks_of(*key, year, kind, "completion", "all")
+    got = data.reward_ranks_of(*key, year, kind=kind, by="completion", group="all")
     ranked = members(demo_store.units())
     want = reward_standings(full, demo_store.indicators(), year, period_kind=kind, units=ranked)
     _same(got, want)
@@ -113,7 +115,7 @@ def test_race_annual_stated_and_periods_equal_the_full_table(
     inds = demo_store.indicators().set_index("code")
     for code in rankable(inds.reset_index()).index:
         _same(
-            data.race_of(*key, code, "growth", True, "all"),
+            data.race_of(*key, code, by="growth", higher_is_better=True, group="all"),
             race_frames(
                 full, code, "growth", higher_is_better=True, units=members(demo_store.units())
             ),
@@ -122,8 +124,10 @@ def test_race_annual_stated_and_periods_equal_the_full_table(
         assert months(data.actual_periods(*key), code) == months(full, code)
     for code in inds.index:
         frequency = inds.loc[code, "frequency"]
-        _same(data.annual(*key, code, frequency), annual_series(full, code, frequency))
-    got = data.stated_of(*key, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", ("P4_OURS", "P4_BENCH"))
+        _same(data.annual(*key, code, frequency=frequency), annual_series(full, code, frequency))
+    got = data.stated_of(
+        *key, "P4_FISCAL_REV", growth="P4_FISCAL_GROWTH", units=("P4_OURS", "P4_BENCH")
+    )
     _same(
         got, stated_plan(full, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", units=["P4_OURS", "P4_BENCH"])
     )
@@ -141,8 +145,8 @@ def test_look_back_equals_the_full_table(full: pd.DataFrame, key: tuple[str, int
     scope = data.gap_observations(
         *key,
         tuple(promised["unit_code"].unique()),
-        tuple(promised["indicator_code"].unique()),
-        (int(years.min()), int(years.max())),
+        indicators=tuple(promised["indicator_code"].unique()),
+        years=(int(years.min()), int(years.max())),
     )
     got, want = look_back(promised, scope, {}), look_back(promised, full, {})
     _same(got, want)
@@ -158,7 +162,16 @@ def test_previous_period_skips_a_missing_month(demo_store: Store, demo_db: Path)
     december = october.assign(sub=12, value=october["value"] * rng.uniform(1.1, 1.4, len(october)))
     admin_store(demo_db).write_observations(december, file_name="december.csv")
     key = (str(demo_db), demo_store.data_version())
-    got = data.standings_of(*key, "FAI", "M", 2026, 12, "completion", True, "all")
+    got = data.standings_of(
+        *key,
+        "FAI",
+        freq="M",
+        year=2026,
+        sub=12,
+        by="completion",
+        higher_is_better=True,
+        group="all",
+    )
     ranked = members(demo_store.units())
     _same(got, standings(demo_store.observations(), "FAI", "M", year=2026, sub=12, units=ranked))
     assert got["previous_rank"].notna().all()

@@ -43,13 +43,15 @@ def test_unit_charts_draw_the_head_and_tail_of_long_lists() -> None:
             "score": np.linspace(1, 0, n),
         }
     )
-    bars = charts.completion_bars(table.sample(frac=1, random_state=2), "t", "x", 0.5, "time")
+    bars = charts.completion_bars(
+        table.sample(frac=1, random_state=2), "t", "x", time_progress=0.5, time_label="time"
+    )
     drawn = list(bars.data[0].y)[::-1]  # best on top
     assert drawn == [*table["label"][:15], *table["label"][-5:]]
-    assert len(charts.ranking_bars(table, {}, "completion", "t", "x").data[0].y) == 20
-    assert len(charts.score_bars(table, {}, "t", "x").data[0].y) == 20
+    assert len(charts.ranking_bars(table, {}, "completion", title="t", x_title="x").data[0].y) == 20
+    assert len(charts.score_bars(table, {}, "t", x_title="x").data[0].y) == 20
     small = table.head(20)
-    assert len(charts.ranking_bars(small, {}, "completion", "t", "x").data[0].y) == 20
+    assert len(charts.ranking_bars(small, {}, "completion", title="t", x_title="x").data[0].y) == 20
     assert not charts.is_cut(20) and charts.is_cut(21)
 
 
