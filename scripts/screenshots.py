@@ -21,7 +21,7 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from bxgc_metrics.access import Actor  # noqa: E402
 from bxgc_metrics.store import Store  # noqa: E402
-from tests.browser_support import launch_browser, screenshot, serve_app, wait_for_app  # noqa: E402
+from tests.browser.support import launch_browser, screenshot, serve_app, wait_for_app  # noqa: E402
 
 PAGES = ["", "catchup", "rankings", "upload", "meeting", "gaps", "campaign", "settings", "admin"]
 SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}

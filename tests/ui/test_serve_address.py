@@ -16,7 +16,7 @@ import tomllib
 import urllib.request
 from pathlib import Path
 
-from tests.browser_support import free_port
+from tests.browser.support import free_port
 from tests.conftest import ROOT
 
 

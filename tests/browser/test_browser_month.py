@@ -25,7 +25,7 @@ import xlsxwriter
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from python_calamine import CalamineWorkbook
 
-from tests.browser_support import (
+from tests.browser.support import (
     BROWSER_MARKS,
     ROOT,
     SHOTS,

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bxgc_metrics.importer.service import analyse, commit
 from bxgc_metrics.tables.standings import members, standings
-from tests.browser_support import (
+from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
     launch_browser,

@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from bxgc_metrics.store import backups
 from tests import damage
-from tests.browser_support import (
+from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
     launch_browser,

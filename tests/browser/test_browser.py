@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
-from tests.browser_support import (
+from tests.browser.support import (
     BROWSER_MARKS,
     ROOT,
     SHOTS,

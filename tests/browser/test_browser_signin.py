@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
-from tests.browser_support import (
+from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
     launch_browser,
