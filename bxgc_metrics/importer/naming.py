@@ -42,7 +42,7 @@ class Where:
         codes = self.given[what]
         return self.figures if codes is None else self.figures[pd.isna(codes)]
 
-    def at(self, what: str, figure: pd.Series, field: str, value: object) -> dict:
+    def at(self, what: str, figure: pd.Series, *, field: str, value: object) -> dict:
         """Issue keywords for the cell of ``figure``'s row in the column of ``field``
         (the figure's own column where the sheet does not say)."""
         column = self.columns.get(figure["sheet"], {}).get(field, figure["column"])
@@ -62,7 +62,7 @@ def unresolved(
     found: list[Issue] = []
     new: dict[str, list[dict]] = {}
     for what, matches in (("unit", unit_m), ("indicator", ind_m)):
-        new[what], issues = _given_codes(what, where, reference[what], create)
+        new[what], issues = _given_codes(what, where, reference=reference[what], create=create)
         found += issues
         taken = set(reference[what]["code"]) | {row["code"] for row in new[what]}
         open_ = matches[~matches["how"].isin([EXACT, PROFILE])]
@@ -72,10 +72,12 @@ def unresolved(
             if create and m.how == UNKNOWN:
                 code = _new_code(what, m.name, taken)
                 matches.loc[matches["name"] == m.name, ["code", "how"]] = [code, "new"]
-                new[what].append(_new_row(what, code, m.name, figure))
+                new[what].append(_new_row(what, code, m.name, where=figure))
                 continue
-            at = where.at(what, figure, what, m.name)
-            found.append(_unknown_issue(what, m, figure["sheet"], at, reference[what]))
+            at = where.at(what, figure, field=what, value=m.name)
+            found.append(
+                _unknown_issue(what, m, sheet=figure["sheet"], at=at, reference=reference[what])
+            )
     return pd.DataFrame(new["unit"]), pd.DataFrame(new["indicator"]), found
 
 
@@ -84,7 +86,7 @@ _SHOWN = 50
 
 
 def _given_codes(
-    what: str, where: Where, reference: pd.DataFrame, create: bool
+    what: str, where: Where, *, reference: pd.DataFrame, create: bool
 ) -> tuple[list[dict], list[Issue]]:
     """Codes written beside names: an unknown code is created (with ``create``) or an
     error; a known one must name what the row's name names."""
@@ -101,14 +103,16 @@ def _given_codes(
         code, name = figure["code"], figure[f"{what}_name"]
         if code not in known.index:
             if create:
-                new.setdefault(code, _new_row(what, code, name or code, figure))
+                new.setdefault(code, _new_row(what, code, name or code, where=figure))
             else:
                 found.append(
-                    _unknown_code(what, figure, where.at(what, figure, f"{what}_code", code))
+                    _unknown_code(
+                        what, figure, where.at(what, figure, field=f"{what}_code", value=code)
+                    )
                 )
         elif not _agrees(name, code, known.loc[code]):
-            at = where.at(what, figure, f"{what}_code", code)
-            found.append(_code_mismatch(what, figure, known.loc[code, "name_zh"], at))
+            at = where.at(what, figure, field=f"{what}_code", value=code)
+            found.append(_code_mismatch(what, figure, stored=known.loc[code, "name_zh"], at=at))
     return list(new.values()), found[:_SHOWN]
 
 
@@ -125,7 +129,7 @@ def _unknown_code(what: str, figure: pd.Series, at: dict) -> Issue:
     return issues.BY_WHAT["unknown_code"][what].at(figure["sheet"], **at, code=at["value"])
 
 
-def _code_mismatch(what: str, figure: pd.Series, stored: str, at: dict) -> Issue:
+def _code_mismatch(what: str, figure: pd.Series, *, stored: str, at: dict) -> Issue:
     return issues.CODE_NAME_MISMATCH.at(
         figure["sheet"],
         **at,
@@ -214,7 +218,7 @@ def _new_code(what: str, name: str, taken: set[str]) -> str:
     return code
 
 
-def _new_row(what: str, code: str, name: str, where: pd.Series) -> dict:
+def _new_row(what: str, code: str, name: str, *, where: pd.Series) -> dict:
     if what == "unit":
         return {"code": code, "name_zh": name, "kind": guess_unit_kind(name)}
     measure = where["measure"] or ("%" if where["percent"] else "—")
@@ -229,7 +233,7 @@ def _new_row(what: str, code: str, name: str, where: pd.Series) -> dict:
     }
 
 
-def _unknown_issue(what: str, m: Any, sheet: str, at: dict, reference: pd.DataFrame) -> Issue:
+def _unknown_issue(what: str, m: Any, *, sheet: str, at: dict, reference: pd.DataFrame) -> Issue:
     """The issue of a name matched to no single code: near (confirm), shared or unknown."""
     if m.how == AMBIGUOUS:
         names = reference.set_index("code")["name_zh"]
@@ -254,8 +258,8 @@ def attach(
     """The figures with their unit and indicator codes and the indicator's stored name,
     measure, kind and sign rule; figures without both codes are left out."""
     out = figures.assign(
-        unit_code=_codes(figures, "unit", unit_m, given["unit"]),
-        indicator_code=_codes(figures, "indicator", ind_m, given["indicator"]),
+        unit_code=_codes(figures, "unit", unit_m, given=given["unit"]),
+        indicator_code=_codes(figures, "indicator", ind_m, given=given["indicator"]),
     )
     known = out["unit_code"].notna().to_numpy() & out["indicator_code"].notna().to_numpy()
     out = out if known.all() else out[known]
@@ -276,7 +280,7 @@ def attach(
 
 
 def _codes(
-    figures: pd.DataFrame, what: str, matches: pd.DataFrame, given: np.ndarray | None
+    figures: pd.DataFrame, what: str, matches: pd.DataFrame, *, given: np.ndarray | None
 ) -> pd.Categorical:
     """Each figure's ``what`` code: the code written beside it, else its name's match."""
     by_name = _lookup(figures[f"{what}_name"], matches["name"], matches["code"])

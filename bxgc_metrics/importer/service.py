@@ -323,7 +323,7 @@ def _sheet_issues(parsed: list[ParsedSheet]) -> list[Issue]:
     for p in parsed:
         if useful and not _figures(p):
             found += [
-                issues.SHEET_SKIPPED.at(p.sheet, i.row, i.column, i.value, reason=i.message)
+                issues.SHEET_SKIPPED.at(p.sheet, i.row, i.column, value=i.value, reason=i.message)
                 for i in p.issues
                 if i.severity == ERROR
             ] or [issues.SHEET_WITHOUT_FIGURES.at(p.sheet)]

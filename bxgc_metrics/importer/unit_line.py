@@ -269,22 +269,23 @@ def decide(
         chosen.append(choice.measure)
         columns = tuple(letters)
         rows.append((sheet, name, columns, choice.options, choice.measure, choice.how))
-        found.append(_issue(line, name, columns, choice))
+        found.append(_issue(line, name, columns=columns, choice=choice))
     values = figures["measure"].astype(object).to_numpy(copy=True)
     values[open_] = np.array(chosen, dtype=object)[grouped.ngroup().to_numpy()]
     table = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
     return figures.assign(measure=values), table, found
 
 
-def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) -> Issue:
+def _issue(line: UnitLine, name: str, *, columns: tuple[str, ...], choice: Choice) -> Issue:
     """A note of the measure chosen, or the error that asks for one, at the unit line."""
     letters = issues.LIST.join([issues.Text(c, c) for c in columns])
     phrase = issues.COLUMNS if len(columns) > 1 else issues.ONE_COLUMN
-    where = (line.sheet, line.row, line.column, line.text)
+    where = (line.sheet, line.row, line.column)
     cols = phrase.text(letters=letters)
     if choice.measure is not None:
         return issues.MEASURE_CHOSEN.at(
             *where,
+            value=line.text,
             line=line.text,
             name=name,
             columns=cols,
@@ -293,7 +294,13 @@ def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) 
         )
     measures = issues.LIST.join([issues.Text(m, m) for m in line.measures])
     return issues.MEASURE_UNDECIDED.at(
-        *where, line=line.text, measures=measures, name=name, columns=cols, why=_doubt(choice)
+        *where,
+        value=line.text,
+        line=line.text,
+        measures=measures,
+        name=name,
+        columns=cols,
+        why=_doubt(choice),
     )
 
 

@@ -142,9 +142,9 @@ def _members(
     members = archive.infolist()
     declared = sum(m.file_size for m in members)
     if declared > limits.max_unzipped_bytes:
-        raise _bomb(file_name, declared, len(data), limits)
+        raise _bomb(file_name, declared, packed=len(data), limits=limits)
     if declared / max(len(data), 1) > limits.max_unzip_ratio:
-        raise _bomb(file_name, declared, len(data), limits)
+        raise _bomb(file_name, declared, packed=len(data), limits=limits)
     names = [m.filename for m in members]
     if len(set(names)) != len(names):
         raise _not_excel(file_name, "a member name appears twice")
@@ -180,7 +180,7 @@ def _copy(
                 while piece := stream.read(_PIECE):
                     unpacked += len(piece)
                     if unpacked > limits.max_unzipped_bytes:
-                        raise _bomb(file_name, unpacked, packed, limits, stopped=True)
+                        raise _bomb(file_name, unpacked, packed=packed, limits=limits, stopped=True)
                     body[size : size + len(piece)] = piece
                     size += len(piece)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -189,9 +189,9 @@ def _copy(
         area, cells = area + found.span.cells, cells + found.cells
         strings, merges = strings + found.strings, merges + found.merges
         if area > limits.max_cells:
-            raise _too_many_cells(file_name, area, found.span, limits)
+            raise _too_many_cells(file_name, area, span=found.span, limits=limits)
         if cells > limits.max_cells or strings > limits.max_cells or merges > MAX_MERGES:
-            raise _too_many_elements(file_name, cells, strings, merges, limits=limits)
+            raise _too_many_elements(file_name, cells, strings, merges=merges, limits=limits)
         info = zipfile.ZipInfo(member.filename)  # no time taken from the file: none needed
         out.writestr(info, body[:size])  # type: ignore[arg-type]
 
@@ -220,7 +220,9 @@ def _measure(padded: memoryview, size: int, file_name: str, limits: Limits) -> M
     for start in range(0, size, _PIECE):
         tally.add(buffer, start, min(start + _PIECE, size))
     if tally.cells > limits.max_cells:
-        raise _too_many_elements(file_name, tally.cells, tally.strings, tally.merges, limits=limits)
+        raise _too_many_elements(
+            file_name, tally.cells, tally.strings, merges=tally.merges, limits=limits
+        )
     if tally.rows > EXCEL_ROWS:
         raise _not_excel(file_name, f"{tally.rows:,} rows, more than a sheet holds")
     span = tally.span() if tally.addressed else _exact_span(padded[:size], file_name)
@@ -416,7 +418,7 @@ def _not_excel(file_name: str, why: object) -> ReadError:
 
 
 def _bomb(
-    file_name: str, unpacked: int, packed: int, limits: Limits, *, stopped: bool = False
+    file_name: str, unpacked: int, *, packed: int, limits: Limits, stopped: bool = False
 ) -> ReadError:
     """``stopped``: unpacking was stopped at the limit (the header understated the size)."""
     return issues.ZIP_BOMB.refused(
@@ -429,14 +431,14 @@ def _bomb(
     )
 
 
-def _too_many_cells(file_name: str, cells: int, span: Span, limits: Limits) -> ReadError:
+def _too_many_cells(file_name: str, cells: int, *, span: Span, limits: Limits) -> ReadError:
     return issues.TOO_MANY_CELLS.refused(
         file=file_name, cells=cells, far=span.address(), limit=limits.max_cells
     )
 
 
 def _too_many_elements(
-    file_name: str, cells: int, strings: int, merges: int, *, limits: Limits
+    file_name: str, cells: int, strings: int, *, merges: int, limits: Limits
 ) -> ReadError:
     return issues.TOO_MANY_ELEMENTS.refused(
         file=file_name,

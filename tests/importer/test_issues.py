@@ -50,7 +50,7 @@ def _messages() -> dict[str, Message]:
 @pytest.mark.parametrize("name", sorted(issues.CATALOGUE))
 def test_every_entry_formats_in_both_languages(name: str) -> None:
     entry = issues.CATALOGUE[name]
-    found = entry.at("表1", 5, "C", "x", **_fields(entry))
+    found = entry.at("表1", 5, "C", value="x", **_fields(entry))
     assert found.code == entry.code and found.severity in (ERROR, WARNING, INFO)
     assert found.zh and found.en and "{" not in found.zh + found.en
     english = entry.en

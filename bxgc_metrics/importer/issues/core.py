@@ -120,6 +120,7 @@ class Kind(Phrase):
         sheet: str,
         row: int | None = None,
         column: str | None = None,
+        *,
         value: object = None,
         **fields: object,
     ) -> Issue:

@@ -36,7 +36,7 @@ def merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
             cells = f"{span[0]}{first}:{span[-1]}{last}"
             found.append(
                 issues.MERGED_VALUE.at(
-                    sheet.name, first, span[0], raw, cells=cells, raw=raw, count=len(inside)
+                    sheet.name, first, span[0], value=raw, cells=cells, raw=raw, count=len(inside)
                 )
             )
     return found[:_SHOWN]
@@ -58,13 +58,13 @@ def formula_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
     for i in doubtful:
         what = suspects.get((int(rows[i]), letters[i]))
         if what is not None:
-            found.append(_formula_issue(sheet.name, int(rows[i]), letters[i], what))
+            found.append(_formula_issue(sheet.name, int(rows[i]), letters[i], what=what))
     return found[:_SHOWN]
 
 
-def _formula_issue(name: str, row: int, column: str, what: tuple[str, str]) -> Issue:
+def _formula_issue(name: str, row: int, column: str, *, what: tuple[str, str]) -> Issue:
     kind, text = what
     if kind == formulas.ERROR:
-        return issues.EXCEL_ERROR.at(name, row, column, text, error=text)
+        return issues.EXCEL_ERROR.at(name, row, column, value=text, error=text)
     entry = issues.FORMULA_NOT_CALCULATED if kind == formulas.UNCALCULATED else issues.FORMULA_ZERO
-    return entry.at(name, row, column, f"={text}", formula=text)
+    return entry.at(name, row, column, value=f"={text}", formula=text)

@@ -47,7 +47,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     head = normalised(cells.iloc[:HEAD_ROWS])
     header_at = header_row(head) if not cells.empty else None
     if header_at is not None and (fields := long_fields(head.iloc[header_at])) is not None:
-        return long.parse(sheet, head, header_at, fields)
+        return long.parse(sheet, head, header_at, fields=fields)
     if cells.empty or cells.isna().all().all():
         return failed(sheet, issues.EMPTY_SHEET)
     text = normalised(cells)
@@ -57,7 +57,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     header = text.iloc[header_at]
     fields = long_fields(header)
     if fields is not None:  # a long sheet whose header stands below its first rows
-        return long.parse(sheet, text, header_at, fields)
+        return long.parse(sheet, text, header_at, fields=fields)
     missing = missing_long_fields(header)
     if missing:
         names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])

@@ -28,7 +28,9 @@ _SHOWN = 20
 """Bad value kinds and bad periods listed per sheet."""
 
 
-def parse(sheet: Sheet, text: pd.DataFrame, header_at: int, fields: dict[str, int]) -> ParsedSheet:
+def parse(
+    sheet: Sheet, text: pd.DataFrame, header_at: int, *, fields: dict[str, int]
+) -> ParsedSheet:
     """The records of a long sheet whose header is row ``header_at`` of ``text`` (the
     sheet's normalised cells, at least down to the header) with ``fields`` at their
     positions; refused when two columns may hold the figures."""
@@ -75,8 +77,8 @@ def parse(sheet: Sheet, text: pd.DataFrame, header_at: int, fields: dict[str, in
     found: list[Issue] = []
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
-        found = _bad_kinds(sheet, records, texts, fields) + _bad_periods(
-            sheet, records, texts, fields
+        found = _bad_kinds(sheet, records, texts, fields=fields) + _bad_periods(
+            sheet, records, texts, fields=fields
         )
         records = records[ok].reset_index(drop=True)
     return ParsedSheet(
@@ -161,14 +163,14 @@ def _two_value_columns(sheet: Sheet, header: pd.Series, header_at: int) -> Parse
         sheet.name,
         sheet.row_number(header_at),
         sheet.column_letter(positions[1]),
-        "、".join(header.iloc[p] for p in positions),
+        value="、".join(header.iloc[p] for p in positions),
         cells=cells,
     )
     return unread(sheet, found)
 
 
 def _bad_kinds(
-    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, fields: dict[str, int]
+    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
 ) -> list[Issue]:
     """Value kinds that are none of 实际 / 目标 / 计划."""
     column = fields.get("kind")
@@ -181,7 +183,7 @@ def _bad_kinds(
             sheet.name,
             int(records.iloc[i]["row"]),
             letter,
-            texts.iloc[i, column],
+            value=texts.iloc[i, column],
             text=texts.iloc[i, column],
         )
         for i in bad
@@ -189,7 +191,7 @@ def _bad_kinds(
 
 
 def _bad_periods(
-    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, fields: dict[str, int]
+    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
 ) -> list[Issue]:
     """Period texts that name no period (a period with no year counts as none)."""
     column = fields["period"]
@@ -200,7 +202,7 @@ def _bad_periods(
             sheet.name,
             int(records.iloc[i]["row"]),
             letter,
-            texts.iloc[i, column],
+            value=texts.iloc[i, column],
             text=texts.iloc[i, column],
         )
         for i in bad

@@ -83,7 +83,7 @@ def unread(sheet: Sheet, found: Issue) -> ParsedSheet:
 def failed(sheet: Sheet, kind: Kind, row: int | None = None, **fields: Text) -> ParsedSheet:
     """A sheet refused for the reason of catalogue entry ``kind`` (at ``row``), its
     message filled with ``fields``."""
-    return unread(sheet, kind.at(sheet.name, row, None, None, **fields))
+    return unread(sheet, kind.at(sheet.name, row, None, **fields))
 
 
 def field_columns(sheet: Sheet, fields: dict[str, int]) -> dict[str, str]:

@@ -103,13 +103,17 @@ def parse(
             or key(top.iloc[position]) in IGNORED_HEADERS
         ):
             continue
-        column = report_column(top.iloc[position], sub.iloc[position], two_rows, title, line)
+        column = report_column(
+            top.iloc[position], sub.iloc[position], two_rows=two_rows, title=title, line=line
+        )
         at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
         if column is None:
             top_text, sub_text = top.iloc[position], sub.iloc[position]
-            found.append(issues.COLUMN_SKIPPED.at(*at, top_text, top=top_text, sub=sub_text))
+            found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
         elif column.no_period:
-            found.append(issues.NO_PERIOD.at(*at, top.iloc[position], indicator=column.indicator))
+            found.append(
+                issues.NO_PERIOD.at(*at, value=top.iloc[position], indicator=column.indicator)
+            )
         elif column.role in ("completion", "growth"):
             checked.append((position, column))
         elif column.role not in ("month", "rank"):
@@ -164,7 +168,7 @@ def _checks(
 
 
 def report_column(
-    top: str, sub: str, two_rows: bool, title: PeriodText | None, line: UnitLine | None
+    top: str, sub: str, *, two_rows: bool, title: PeriodText | None, line: UnitLine | None
 ) -> Column | None:
     """What one report column holds: indicator, role, period and measure; ``None`` for a
     heading whose role is unknown."""

@@ -69,10 +69,10 @@ def _read_book(book: CalamineWorkbook, file_name: str, limits: Limits) -> list[S
         raise issues.TOO_MANY_SHEETS.refused(
             file=file_name, count=len(names), limit=limits.max_sheets
         )
-    return [_sheet(book, name, limits, file_name) for name in names]
+    return [_sheet(book, name, limits=limits, file_name=file_name) for name in names]
 
 
-def _sheet(book: CalamineWorkbook, name: str, limits: Limits, file_name: str) -> Sheet:
+def _sheet(book: CalamineWorkbook, name: str, *, limits: Limits, file_name: str) -> Sheet:
     raw = book.get_sheet_by_name(name)
     if raw.height > limits.max_rows:
         raise issues.SHEET_TOO_MANY_ROWS.refused(name=name, rows=raw.height, limit=limits.max_rows)

@@ -27,6 +27,6 @@ def read_file(data: bytes, file_name: str, limits: Limits | None = None) -> list
         return read_excel(data, file_name, limits)
     if suffix in TEXT_SUFFIXES:
         delimiter = "\t" if suffix == ".tsv" else None
-        return [read_text(data, file_name, delimiter, limits)]
+        return [read_text(data, file_name, delimiter=delimiter, limits=limits)]
     shown = issues.Text(suffix, suffix) if suffix else issues.NO_SUFFIX
     raise issues.UNSUPPORTED_TYPE.refused(suffix=shown)

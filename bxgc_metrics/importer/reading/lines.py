@@ -26,7 +26,7 @@ def line_reader(text: str, delimiter: str, file_name: str) -> Iterator[tuple[int
             yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise _unreadable_line(text, delimiter, file_name, start, exc) from exc
+        raise _unreadable_line(text, delimiter, file_name=file_name, line=start, exc=exc) from exc
 
 
 def all_rows(text: str, delimiter: str, file_name: str) -> list[list[str]]:
@@ -40,7 +40,7 @@ def widest(text: str, delimiter: str, file_name: str) -> int:
 
 
 def _unreadable_line(
-    text: str, delimiter: str, file_name: str, line: int, exc: csv.Error
+    text: str, delimiter: str, *, file_name: str, line: int, exc: csv.Error
 ) -> ReadError:
     """What the csv module could not read at ``line``: a cell too long, or anything else."""
     if "field larger than field limit" not in str(exc):
@@ -48,7 +48,7 @@ def _unreadable_line(
             sheet=file_name, row=line, file=file_name, line=line, why=exc
         )
     limit = csv.field_size_limit()
-    position = _long_cell(text, line, delimiter, limit)
+    position = _long_cell(text, line, delimiter=delimiter, limit=limit)
     column = column_letter(position) if position is not None else None
     letter = issues.AT_COLUMN.text(column=column) if column else issues.Text("", "")
     return issues.CELL_TOO_LONG.refused(
@@ -62,7 +62,7 @@ def _unreadable_line(
     )
 
 
-def _long_cell(text: str, line: int, delimiter: str, limit: int) -> int | None:
+def _long_cell(text: str, line: int, *, delimiter: str, limit: int) -> int | None:
     """The position of the first field longer than ``limit`` in ``line`` of ``text``
     (split at every delimiter, quoted or not); ``None`` if there is none."""
     for number, content in enumerate(io.StringIO(text, newline=""), start=1):
@@ -80,7 +80,7 @@ def has_line_break(frame: pd.DataFrame) -> bool:
     return any(bool(c.str.contains("[\r\n]", regex=True, na=False).any()) for c in texts)
 
 
-def check_quotes(text: str, delimiter: str, width: int, file_name: str) -> None:
+def check_quotes(text: str, delimiter: str, *, width: int, file_name: str) -> None:
     """Refuse a quote left open: a cell whose lines read like rows of the file (half as
     many delimiters as a row has, or more) swallowed them, and so does a quote still
     open at the end of the file; their figures would silently go.
@@ -95,11 +95,13 @@ def check_quotes(text: str, delimiter: str, width: int, file_name: str) -> None:
         for position, cell in enumerate(row):
             swallowed = _swallowed(cell, delimiter, fields)
             if swallowed:
-                raise _unclosed(file_name, line, position, cell, swallowed)
+                raise _unclosed(file_name, line, position, cell=cell, swallowed=swallowed)
     if last is not None and _open_at_end(text, delimiter, last[0]):
         line, row = last
         position = next((i for i, c in enumerate(row) if "\n" in c or "\r" in c), len(row) - 1)
-        raise _unclosed(file_name, line, position, row[position], row[position].count("\n"))
+        raise _unclosed(
+            file_name, line, position, cell=row[position], swallowed=row[position].count("\n")
+        )
 
 
 def _swallowed(cell: str, delimiter: str, fields: int) -> int:
@@ -122,7 +124,7 @@ def _open_at_end(text: str, delimiter: str, line: int) -> bool:
     return False
 
 
-def _unclosed(file_name: str, line: int, position: int, cell: str, swallowed: int) -> ReadError:
+def _unclosed(file_name: str, line: int, position: int, *, cell: str, swallowed: int) -> ReadError:
     column = column_letter(position)
     shown = cell.splitlines()[0][:40] if cell.splitlines() else ""
     return issues.UNCLOSED_QUOTE.refused(

@@ -51,7 +51,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
             try:
                 return payload.decode(encoding.removesuffix("-sig")), encoding
             except UnicodeDecodeError as exc:
-                raise _broken_mark(payload, exc, label, file_name) from exc
+                raise _broken_mark(payload, exc, label=label, file_name=file_name) from exc
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -62,7 +62,7 @@ def decode(data: bytes, file_name: str) -> tuple[str, str]:
     raise issues.UNKNOWN_ENCODING.refused(file=file_name)
 
 
-def _broken_mark(data: bytes, exc: UnicodeDecodeError, label: str, file_name: str) -> ReadError:
+def _broken_mark(data: bytes, exc: UnicodeDecodeError, *, label: str, file_name: str) -> ReadError:
     """The file's byte-order mark names ``label`` but its bytes at ``exc`` are not."""
     line = data[: exc.start].decode(exc.encoding, errors="replace").count("\n") + 1
     found = data[exc.start : exc.start + 4].hex(" ").upper()
@@ -91,13 +91,13 @@ def _cjkish(ch: str) -> bool:
     )
 
 
-def read_text(data: bytes, file_name: str, delimiter: str | None, limits: Limits) -> Sheet:
-    found = _read_utf8(data, delimiter, file_name, limits)
+def read_text(data: bytes, file_name: str, *, delimiter: str | None, limits: Limits) -> Sheet:
+    found = _read_utf8(data, delimiter, file_name=file_name, limits=limits)
     text = None
     if found is None:
         text, encoding = decode(data, file_name)
         delimiter = delimiter or _sniff(text)
-        frame = _parse_delimited(text, delimiter, file_name, limits)
+        frame = _parse_delimited(text, delimiter, file_name=file_name, limits=limits)
     else:
         frame, encoding, delimiter = found
     check_width(frame.shape[1], limits, file_name)
@@ -107,7 +107,7 @@ def read_text(data: bytes, file_name: str, delimiter: str | None, limits: Limits
         )
     if b'"' in data and has_line_break(frame):  # only a quoted cell holds a line break
         text = text if text is not None else decode(data, file_name)[0]
-        check_quotes(text, delimiter, frame.shape[1], file_name)
+        check_quotes(text, delimiter, width=frame.shape[1], file_name=file_name)
     if not frame.empty and frame.dtypes.eq(object).all():  # Arrow's text columns come with
         frame = frame.where(frame.ne(""), None)  # empty cells missing already
     frame.columns = np.arange(frame.shape[1])
@@ -127,7 +127,7 @@ _HEAD_BYTES = 800_000
 
 
 def _read_utf8(
-    data: bytes, delimiter: str | None, file_name: str, limits: Limits
+    data: bytes, delimiter: str | None, *, file_name: str, limits: Limits
 ) -> tuple[pd.DataFrame, str, str] | None:
     """A rectangular UTF-8 file read by Arrow straight from its bytes, with the encoding
     :func:`decode` would name and the delimiter; ``None`` for anything else (another
@@ -186,7 +186,7 @@ def _has_blank_line(payload: bytes | str) -> bool:
 
 
 def _parse_delimited(
-    text: str, delimiter: str, file_name: str = "", limits: Limits | None = None
+    text: str, delimiter: str, *, file_name: str = "", limits: Limits | None = None
 ) -> pd.DataFrame:
     """A rectangle of strings; title and footnote lines may have fewer fields than data.
 

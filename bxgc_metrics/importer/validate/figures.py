@@ -32,7 +32,7 @@ def not_numbers(records: pd.DataFrame) -> list[Issue]:
 def _not_a_number(r: dict) -> Issue:
     raw = str(r["raw"])
     if _EXCEL_ERROR.match(raw):
-        return issues.EXCEL_ERROR.at(r["sheet"], int(r["row"]), r["column"], raw, error=raw)
+        return issues.EXCEL_ERROR.at(r["sheet"], int(r["row"]), r["column"], value=raw, error=raw)
     if _SEPARATED.match(raw):
         return issues.AMBIGUOUS_NUMBER.at(**at(r), raw=raw)
     return issues.NOT_A_NUMBER.at(**at(r), raw=raw)

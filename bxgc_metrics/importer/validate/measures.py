@@ -48,7 +48,7 @@ def conversions(
         rows = pd.Series(rows_at, index=out.index)
         first = out.iloc[np.flatnonzero(rows_at)[0]]
         if factor is None:
-            found.append(_mismatch(first, source, target, lines or {}))
+            found.append(_mismatch(first, source, target, lines=lines or {}))
         elif factor != 1.0:
             out.loc[rows, "value"] = out.loc[rows, "value"] * factor
             found.append(
@@ -74,7 +74,7 @@ def _scaled(factor: float) -> str:
 
 
 def _mismatch(
-    first: pd.Series, source: str | None, target: str, lines: Mapping[str, UnitLine]
+    first: pd.Series, source: str | None, target: str, *, lines: Mapping[str, UnitLine]
 ) -> Issue:
     """A measure that does not convert: at the unit line it came from, else at the first
     figure written in it."""
@@ -85,7 +85,7 @@ def _mismatch(
             first["sheet"],
             int(first["row"]),
             first["column"],
-            source,
+            value=source,
             source=source,
             target=target,
             indicator=name,
@@ -94,7 +94,7 @@ def _mismatch(
         line.sheet,
         line.row,
         line.column,
-        line.text,
+        value=line.text,
         line=line.text,
         source=source,
         target=target,
