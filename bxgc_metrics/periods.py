@@ -9,8 +9,10 @@ label ``2024``, ``2024-H1``, ``2024-Q2`` or ``2024-06`` means the same thing eve
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -147,24 +149,119 @@ def labels(freq: pd.Series, year: pd.Series, sub: pd.Series) -> pd.Series:
     return pd.Series(out, index=freq.index, dtype="string")
 
 
-def parse_labels(values: pd.Series) -> pd.DataFrame:
-    """Vectorised parse of labels into ``freq, year, sub`` columns; bad labels raise.
-
-    >>> parse_labels(pd.Series(["2024", "2024-06"])).values.tolist()
-    [['Y', 2024, 0], ['M', 2024, 6]]
-    """
-    parts = values.astype(str).str.extract(_LABEL)
-    bad = parts[0].isna()
-    if bad.any():
-        raise ValueError(f"not a period label: {values[bad].iloc[0]!r}")
-    year = parts[0].astype("int64")
-    rest = parts[1].fillna("")
-    freq = np.where(rest == "", "Y", np.where(rest.str[:1].isin(["H", "Q"]), rest.str[:1], "M"))
-    digits = rest.str.lstrip("HQ")
-    sub = pd.to_numeric(digits.where(digits != "", "0")).astype("int64")
-    return pd.DataFrame({"freq": freq, "year": year, "sub": sub}, index=values.index)
-
-
 def months_elapsed(freq: str, sub: int) -> int:
-    """Months of the year covered up to the end of the period (year-to-date length)."""
+    """Months of the year covered up to the end of the period (year-to-date length).
+
+    >>> months_elapsed("Q", 2), months_elapsed("H", 1), months_elapsed("Y", 0)
+    (6, 6, 12)
+    """
     return 12 if freq == "Y" else sub * _MONTHS_PER[freq]
+
+
+def start_months(freq: pd.Series, sub: pd.Series) -> np.ndarray:
+    """Vectorised first calendar month of each period (1 for a year).
+
+    >>> start_months(pd.Series(["Y", "H", "Q", "M"]), pd.Series([0, 2, 3, 11])).tolist()
+    [1, 7, 7, 11]
+    """
+    codes, freqs = pd.factorize(freq, use_na_sentinel=False)
+    per = np.array([_MONTHS_PER.get(f, 0) for f in freqs], dtype=np.int64)[codes]
+    first = (sub.to_numpy(dtype=np.int64) - 1) * per + 1
+    return np.where(freq.to_numpy(dtype=object) == "Y", 1, first)
+
+
+# --- periods as report texts write them ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodText:
+    """A period as a report's text names it: the year may be missing (``1-6月``) and come
+    from the title, and a range from January says the figure is year-to-date."""
+
+    freq: str
+    """``Y``, ``H``, ``Q`` or ``M``."""
+    year: int | None
+    """The year, if the text names one."""
+    sub: int
+    """0 for a year; the half, quarter or month."""
+    cumulative: bool
+    """True for a range from January (``1-6月``) — a year-to-date figure."""
+
+    def in_year(self, year: int) -> PeriodText:
+        """The same period in ``year`` (a header's ``1-6月`` under a title's year).
+
+        >>> parse_text("1-6月").in_year(2024)
+        PeriodText(freq='M', year=2024, sub=6, cumulative=True)
+        """
+        return replace(self, year=year)
+
+
+_ZH_NUMBER = {c: i for i, c in enumerate(_ZH_Q, start=1)} | {str(i): i for i in range(1, 5)}
+_YEAR = r"(?:(?P<year>(?:19|20|21)\d{2})\s*(?:年|-|/|\.|年度)?\s*)"
+_PATTERNS = [
+    (re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"), "range"),
+    (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
+    (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
+    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
+    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
+    (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
+    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?$"), "month"),
+    (re.compile(r"^(?P<m>\d{1,2})\s*月(?:份)?$"), "month"),
+    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
+    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年"), "year"),
+]
+
+
+def parse_text(text: object) -> PeriodText | None:
+    """Read a period from a header or title; ``None`` if the text names none.
+
+    >>> parse_text("2024年1-6月累计")
+    PeriodText(freq='M', year=2024, sub=6, cumulative=True)
+    >>> parse_text("2024年6月"), parse_text("2019年")
+    (PeriodText(freq='M', year=2024, sub=6, cumulative=False), PeriodText(freq='Y', year=2019, sub=0, cumulative=False))
+    >>> parse_text("2024年上半年").freq, parse_text("2024Q2").sub, parse_text("1-6月").year
+    ('H', 2, None)
+    """
+    if isinstance(text, pd.Timestamp | np.datetime64) or hasattr(text, "month"):
+        stamp = pd.Timestamp(text)  # type: ignore[arg-type]
+        return PeriodText("M", stamp.year, stamp.month, False)
+    if isinstance(text, float | int) and not isinstance(text, bool):
+        value = float(text)
+        if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
+            return PeriodText("Y", int(value), 0, False)
+        return None
+    clean = _normal(text)
+    for pattern, kind in _PATTERNS:
+        match = pattern.search(clean)
+        if match:
+            return _period_from(match, kind)
+    return None
+
+
+def _normal(value: object) -> str:
+    """Full-width to half-width (NFKC) and trimmed; ``None`` and NaN become ``""``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
+    groups = match.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    if kind == "range":
+        first, last = int(groups["a"]), int(groups["b"])
+        if not (1 <= first <= last <= 12):
+            return None
+        return (
+            PeriodText("M", year, last, first == 1 and last > 1)
+            if first == 1 or first == last
+            else None
+        )
+    if kind == "half":
+        return PeriodText("H", year, 1 if groups["h"] in ("上", "1") else 2, False)
+    if kind == "quarter":
+        return PeriodText("Q", year, _ZH_NUMBER[groups["q"]], False)
+    if kind == "month":
+        month = int(groups["m"])
+        return PeriodText("M", year, month, False) if 1 <= month <= 12 else None
+    return PeriodText("Y", year, 0, False) if year else None

@@ -1,8 +1,8 @@
-"""Cell values as Chinese report sheets write them: numbers and periods.
+"""Cell values as Chinese report sheets write them: text and numbers.
 
 Numbers come with thousands separators, full-width digits, ``%`` signs and ``—`` for
-missing; periods come as ``2024年1-6月``, ``2024年6月``, ``2024-06``, ``2024年上半年``,
-``2024年二季度``, ``2024Q2`` or ``2024年``. Everything here is vectorised over a column.
+missing. Everything here is vectorised over a column. Periods written as text
+(``2024年1-6月``) are read by :func:`bxgc_metrics.periods.parse_text`.
 """
 
 from __future__ import annotations
@@ -259,84 +259,3 @@ def _to_numbers(text: pd.Series) -> pd.Series:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float | np.number) and not isinstance(value, bool)
-
-
-# --- periods ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PeriodText:
-    """A period read from text; ``year`` may be missing (``1-6月``) and come from context."""
-
-    freq: str
-    """``Y``, ``H``, ``Q`` or ``M``."""
-    year: int | None
-    """The year, if the text names one."""
-    sub: int
-    """0 for a year; the half, quarter or month."""
-    cumulative: bool
-    """True for a range from January (``1-6月``) — a year-to-date figure."""
-
-
-_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_YEAR = r"(?:(?P<year>(?:19|20|21)\d{2})\s*(?:年|-|/|\.|年度)?\s*)"
-_PATTERNS = [
-    (re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"), "range"),
-    (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
-    (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
-    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
-    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
-    (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
-    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?$"), "month"),
-    (re.compile(r"^(?P<m>\d{1,2})\s*月(?:份)?$"), "month"),
-    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
-    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年"), "year"),
-]
-
-
-def parse_period(text: object) -> PeriodText | None:
-    """Read a period from a header or title; ``None`` if the text names none.
-
-    >>> parse_period("2024年1-6月累计")
-    PeriodText(freq='M', year=2024, sub=6, cumulative=True)
-    >>> parse_period("2024年6月"), parse_period("2019年")
-    (PeriodText(freq='M', year=2024, sub=6, cumulative=False), PeriodText(freq='Y', year=2019, sub=0, cumulative=False))
-    >>> parse_period("2024年上半年").freq, parse_period("2024Q2").sub, parse_period("1-6月").year
-    ('H', 2, None)
-    """
-    if isinstance(text, pd.Timestamp | np.datetime64) or hasattr(text, "month"):
-        stamp = pd.Timestamp(text)  # type: ignore[arg-type]
-        return PeriodText("M", stamp.year, stamp.month, False)
-    if isinstance(text, float | int) and not isinstance(text, bool):
-        value = float(text)
-        if value.is_integer() and 1949 <= value <= 2100:
-            return PeriodText("Y", int(value), 0, False)
-        return None
-    clean = normalise_text(text)
-    for pattern, kind in _PATTERNS:
-        match = pattern.search(clean)
-        if match:
-            return _period_from(match, kind)
-    return None
-
-
-def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
-    groups = match.groupdict()
-    year = int(groups["year"]) if groups.get("year") else None
-    if kind == "range":
-        first, last = int(groups["a"]), int(groups["b"])
-        if not (1 <= first <= last <= 12):
-            return None
-        return (
-            PeriodText("M", year, last, first == 1 and last > 1)
-            if first == 1 or first == last
-            else None
-        )
-    if kind == "half":
-        return PeriodText("H", year, 1 if groups["h"] in ("上", "1") else 2, False)
-    if kind == "quarter":
-        return PeriodText("Q", year, _Q[groups["q"]], False)
-    if kind == "month":
-        month = int(groups["m"])
-        return PeriodText("M", year, month, False) if 1 <= month <= 12 else None
-    return PeriodText("Y", year, 0, False) if year else None

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.importer.issues import ERROR, INFO, Issue, issue
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.measures import conversion_factor, family
 
@@ -268,67 +269,53 @@ def decide(
         chosen.append(choice.measure)
         columns = tuple(letters)
         rows.append((sheet, name, columns, choice.options, choice.measure, choice.how))
-        found.append(_issue(line, name, columns, choice))
+        found.append(_issue(line, name, columns=columns, choice=choice))
     values = figures["measure"].astype(object).to_numpy(copy=True)
     values[open_] = np.array(chosen, dtype=object)[grouped.ngroup().to_numpy()]
     table = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
     return figures.assign(measure=values), table, found
 
 
-def _issue(line: UnitLine, name: str, columns: tuple[str, ...], choice: Choice) -> Issue:
+def _issue(line: UnitLine, name: str, *, columns: tuple[str, ...], choice: Choice) -> Issue:
     """A note of the measure chosen, or the error that asks for one, at the unit line."""
-    zh_cols = "、".join(columns)
-    en_cols = f"column{'s' if len(columns) > 1 else ''} {', '.join(columns)}"
+    letters = issues.LIST.join([issues.Text(c, c) for c in columns])
+    phrase = issues.COLUMNS if len(columns) > 1 else issues.ONE_COLUMN
+    where = (line.sheet, line.row, line.column)
+    cols = phrase.text(letters=letters)
     if choice.measure is not None:
-        zh_why, en_why = _reason(choice)
-        return issue(
-            INFO,
-            "measure_chosen",
-            line.sheet,
-            f"单位行“{line.text}”列出多个计量单位，指标“{name}”（{zh_cols}列）按“{choice.measure}”"
-            f"读取（{zh_why}）。",
-            f"The unit line '{line.text}' names several measures; the indicator '{name}' "
-            f"({en_cols}) is read in {choice.measure} ({en_why}).",
-            row=line.row,
-            column=line.column,
+        return issues.MEASURE_CHOSEN.at(
+            *where,
             value=line.text,
+            line=line.text,
+            name=name,
+            columns=cols,
+            measure=choice.measure,
+            why=_reason(choice),
         )
-    zh_why, en_why = _doubt(choice)
-    return issue(
-        ERROR,
-        "measure_undecided",
-        line.sheet,
-        f"单位行“{line.text}”列出多个计量单位（{'、'.join(line.measures)}），无法确定指标“{name}”"
-        f"（{zh_cols}列）用哪一个{zh_why}：请选择该指标的计量单位。",
-        f"The unit line '{line.text}' names several measures ({', '.join(line.measures)}); "
-        f"cannot tell which one the indicator '{name}' ({en_cols}) is in{en_why}: "
-        "pick its measure.",
-        row=line.row,
-        column=line.column,
+    measures = issues.LIST.join([issues.Text(m, m) for m in line.measures])
+    return issues.MEASURE_UNDECIDED.at(
+        *where,
         value=line.text,
+        line=line.text,
+        measures=measures,
+        name=name,
+        columns=cols,
+        why=_doubt(choice),
     )
 
 
-def _reason(choice: Choice) -> tuple[str, str]:
+def _reason(choice: Choice) -> issues.Text:
     if choice.how == PICKED:
-        return "按所选", "as picked"
+        return issues.AS_PICKED
     if choice.how == STORED:
-        return (
-            f"该指标的计量单位为“{choice.stored}”",
-            f"the indicator is stored in {choice.stored}",
-        )
-    return "按列标题判断", "from the words of its heading"
+        return issues.STORED_IN.text(stored=choice.stored)
+    return issues.FROM_HEADING
 
 
-def _doubt(choice: Choice) -> tuple[str, str]:
+def _doubt(choice: Choice) -> issues.Text:
     if choice.how == STORED and choice.fits:
-        return (
-            f"（{'、'.join(choice.fits)}都可换算为该指标的计量单位“{choice.stored}”）",
-            f" ({' and '.join(choice.fits)} each convert to its measure {choice.stored})",
-        )
+        fits = issues.AND.join([issues.Text(f, f) for f in choice.fits])
+        return issues.EACH_CONVERTS.text(fits=fits, stored=choice.stored)
     if choice.how == STORED:
-        return (
-            f"（都不能换算为该指标的计量单位“{choice.stored}”）",
-            f" (none of them converts to its measure {choice.stored})",
-        )
-    return "", ""
+        return issues.NONE_CONVERTS.text(stored=choice.stored)
+    return issues.NO_DOUBT

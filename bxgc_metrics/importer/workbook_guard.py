@@ -43,7 +43,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bxgc_metrics.errors import ValidationError
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.issues import ReadError
 
 if TYPE_CHECKING:
     from bxgc_metrics.importer.reading import Limits
@@ -141,19 +142,15 @@ def _members(
     members = archive.infolist()
     declared = sum(m.file_size for m in members)
     if declared > limits.max_unzipped_bytes:
-        raise _bomb(file_name, declared, len(data), limits)
+        raise _bomb(file_name, declared, packed=len(data), limits=limits)
     if declared / max(len(data), 1) > limits.max_unzip_ratio:
-        raise _bomb(file_name, declared, len(data), limits)
+        raise _bomb(file_name, declared, packed=len(data), limits=limits)
     names = [m.filename for m in members]
     if len(set(names)) != len(names):
         raise _not_excel(file_name, "a member name appears twice")
     if "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names or "content.xml" in names:
-            raise _refuse(
-                f"文件 {file_name} 是 xlsb 或 ods 格式，请在 Excel 或 WPS 中另存为 xlsx 后再上传。",
-                f"File {file_name} is an xlsb or ods workbook; save it as xlsx in Excel or "
-                "WPS and upload again.",
-            )
+            raise issues.XLSB_OR_ODS.refused(file=file_name)
         raise _not_excel(file_name, "no xl/workbook.xml")
     for member in members:
         if member.flag_bits & 0x1:
@@ -183,7 +180,7 @@ def _copy(
                 while piece := stream.read(_PIECE):
                     unpacked += len(piece)
                     if unpacked > limits.max_unzipped_bytes:
-                        raise _bomb(file_name, unpacked, packed, limits, stopped=True)
+                        raise _bomb(file_name, unpacked, packed=packed, limits=limits, stopped=True)
                     body[size : size + len(piece)] = piece
                     size += len(piece)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -192,9 +189,9 @@ def _copy(
         area, cells = area + found.span.cells, cells + found.cells
         strings, merges = strings + found.strings, merges + found.merges
         if area > limits.max_cells:
-            raise _too_many_cells(file_name, area, found.span, limits)
+            raise _too_many_cells(file_name, area, span=found.span, limits=limits)
         if cells > limits.max_cells or strings > limits.max_cells or merges > MAX_MERGES:
-            raise _too_many_elements(file_name, cells, strings, merges, limits)
+            raise _too_many_elements(file_name, cells, strings, merges=merges, limits=limits)
         info = zipfile.ZipInfo(member.filename)  # no time taken from the file: none needed
         out.writestr(info, body[:size])  # type: ignore[arg-type]
 
@@ -223,7 +220,9 @@ def _measure(padded: memoryview, size: int, file_name: str, limits: Limits) -> M
     for start in range(0, size, _PIECE):
         tally.add(buffer, start, min(start + _PIECE, size))
     if tally.cells > limits.max_cells:
-        raise _too_many_elements(file_name, tally.cells, tally.strings, tally.merges, limits)
+        raise _too_many_elements(
+            file_name, tally.cells, tally.strings, merges=tally.merges, limits=limits
+        )
     if tally.rows > EXCEL_ROWS:
         raise _not_excel(file_name, f"{tally.rows:,} rows, more than a sheet holds")
     span = tally.span() if tally.addressed else _exact_span(padded[:size], file_name)
@@ -414,62 +413,42 @@ def _letters(column: int) -> str:
 # --- refusals -----------------------------------------------------------------------------
 
 
-def _refuse(zh: str, en: str) -> ValidationError:
-    return ValidationError(zh, en)
-
-
-def _not_excel(file_name: str, why: object) -> ValidationError:
-    return _refuse(
-        f"无法读取文件 {file_name}：文件已损坏或不是有效的 Excel 文件（{why}）。",
-        f"Cannot read {file_name}: the file is damaged or not a valid Excel file ({why}).",
-    )
+def _not_excel(file_name: str, why: object) -> ReadError:
+    return issues.NOT_EXCEL.refused(file=file_name, why=why)
 
 
 def _bomb(
-    file_name: str, unpacked: int, packed: int, limits: Limits, *, stopped: bool = False
-) -> ValidationError:
+    file_name: str, unpacked: int, *, packed: int, limits: Limits, stopped: bool = False
+) -> ReadError:
     """``stopped``: unpacking was stopped at the limit (the header understated the size)."""
-    size, limit = unpacked / 2**20, limits.max_unzipped_bytes / 2**20  # MB as uploads count
-    ratio, most = unpacked / max(packed, 1), limits.max_unzip_ratio
-    over_zh, over_en = ("超过 ", "over ") if stopped else ("", "")
-    return _refuse(
-        f"文件 {file_name} 解压后{over_zh}{size:,.0f} MB，是文件大小的 {ratio:,.0f} 倍"
-        f"（上限 {limit:,.0f} MB、{most:,.0f} 倍），疑似压缩炸弹，已拒绝。",
-        f"File {file_name} unpacks to {over_en}{size:,.0f} MB, {ratio:,.0f} times its size "
-        f"(the limits are {limit:,.0f} MB and {most:,.0f}×); refused as a likely zip bomb.",
+    return issues.ZIP_BOMB.refused(
+        file=file_name,
+        over=issues.STOPPED_OVER if stopped else issues.Text("", ""),
+        size=unpacked / 2**20,  # MB as uploads count them
+        ratio=unpacked / max(packed, 1),
+        limit=limits.max_unzipped_bytes / 2**20,
+        most=limits.max_unzip_ratio,
     )
 
 
-def _too_many_cells(file_name: str, cells: int, span: Span, limits: Limits) -> ValidationError:
-    far = span.address()
-    return _refuse(
-        f"文件 {file_name} 的工作表共跨 {cells:,} 个单元格（从左上角到右下角的整块区域，空白也算；"
-        f"最远的单元格是 {far}），超过上限 {limits.max_cells:,}：请删除远处的空白或零星单元格，"
-        "或把数据分成几个文件。",
-        f"The sheets of {file_name} span {cells:,} cells (the whole block from the top-left "
-        f"to the bottom-right cell, blanks included; the farthest cell is {far}), over the "
-        f"limit of {limits.max_cells:,}: delete stray cells far from the table, or split the "
-        "data into several files.",
+def _too_many_cells(file_name: str, cells: int, *, span: Span, limits: Limits) -> ReadError:
+    return issues.TOO_MANY_CELLS.refused(
+        file=file_name, cells=cells, far=span.address(), limit=limits.max_cells
     )
 
 
 def _too_many_elements(
-    file_name: str, cells: int, strings: int, merges: int, limits: Limits
-) -> ValidationError:
-    most = limits.max_cells
-    return _refuse(
-        f"文件 {file_name} 有 {cells:,} 个单元格、{strings:,} 个共享文本、{merges:,} 处合并单元格，"
-        f"超过上限（单元格和共享文本各 {most:,} 个，合并单元格 {MAX_MERGES:,} 处）：请把数据分成几个文件。",
-        f"File {file_name} holds {cells:,} cells, {strings:,} shared strings and {merges:,} "
-        f"merged ranges, over the limits ({most:,} cells, as many shared strings, "
-        f"{MAX_MERGES:,} merged ranges): split the data into several files.",
+    file_name: str, cells: int, strings: int, *, merges: int, limits: Limits
+) -> ReadError:
+    return issues.TOO_MANY_ELEMENTS.refused(
+        file=file_name,
+        cells=cells,
+        strings=strings,
+        merges=merges,
+        most=limits.max_cells,
+        merges_most=MAX_MERGES,
     )
 
 
-def _bad_address(file_name: str, text: bytes) -> ValidationError:
-    shown = text[:40].decode("ascii", "replace")
-    return _refuse(
-        f"文件 {file_name} 中有单元格地址“{shown}”无法识别或超出 Excel 的范围，文件已损坏。",
-        f"File {file_name} holds a cell address '{shown}' that is unreadable or beyond "
-        "Excel's sheet; the file is damaged.",
-    )
+def _bad_address(file_name: str, text: bytes) -> ReadError:
+    return issues.BAD_ADDRESS.refused(file=file_name, shown=text[:40].decode("ascii", "replace"))

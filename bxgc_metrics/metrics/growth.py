@@ -174,11 +174,15 @@ def ytd_to_single(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "v
     return pd.Series(single, index=frame.index, name="single")
 
 
-def single_to_ytd(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> pd.Series:
+def single_to_ytd(
+    frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value", *, partial: bool = False
+) -> pd.Series:
     """Year-to-date totals from single-period values (cumulative sum within each year).
 
     A total is NaN from the first missing period of a year onwards (a missing row or
-    a NaN value), because it would silently cover fewer periods than its label says.
+    a NaN value), because it would silently cover fewer periods than its label says;
+    with ``partial`` the running sum is kept there too (for a caller that reports the
+    gap itself, as the importer does).
 
     Parameters
     ----------
@@ -188,6 +192,8 @@ def single_to_ytd(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "v
         Columns identifying one series.
     value
         Name of the value column.
+    partial
+        Keep the running sum past a missing period instead of NaN.
 
     Returns
     -------
@@ -197,13 +203,15 @@ def single_to_ytd(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "v
     Examples
     --------
     >>> f = pd.DataFrame({"year": [2024] * 3, "sub": [1, 2, 4], "value": [10.0, 15.0, 20.0]})
-    >>> single_to_ytd(f).tolist()
-    [10.0, 25.0, nan]
+    >>> single_to_ytd(f).tolist(), single_to_ytd(f, partial=True).tolist()
+    ([10.0, 25.0, nan], [10.0, 25.0, 45.0])
     """
     groups = [*keys, "year"]
     ordered = frame.sort_values([*groups, "sub"])
     by = ordered.groupby(groups, sort=False)
     total = by[value].cumsum()
+    if partial:
+        return total.reindex(frame.index).rename("ytd")
     seen = ordered[value].notna().astype(np.int64).groupby([ordered[g] for g in groups]).cumsum()
     complete = seen.to_numpy() == np.maximum(ordered["sub"].to_numpy(dtype=np.int64), 1)
     ytd = pd.Series(np.where(complete, total.to_numpy(dtype=float), np.nan), index=ordered.index)

@@ -1,0 +1,96 @@
+"""The rules applied to a file's mapped figures, in order, and the figures that pass
+them in the columns the store writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from bxgc_metrics import clock
+from bxgc_metrics.importer import validate
+from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.store import Store, categorical_text
+
+
+def checked_figures(
+    mapped: pd.DataFrame,
+    store: Store,
+    *,
+    checks: pd.DataFrame,
+    totals: pd.DataFrame,
+    unit_m: pd.DataFrame,
+    ind_m: pd.DataFrame,
+    today: dt.date | None,
+    lines: dict[str, UnitLine],
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """The figures that pass the rules (:mod:`~bxgc_metrics.importer.validate`), in the
+    order the rules apply, and what they found; ``checks`` and ``totals`` are the sheets'
+    stated rates and 合计 rows."""
+    today = today or clock.today()
+    found = validate.not_numbers(mapped)
+    clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
+    if clean.empty:
+        return _figure_columns(clean), found
+    clean, more = validate.percent_signs(clean)
+    found += more
+    clean, more = validate.conversions(clean, lines)
+    found += more
+    clean, more = validate.too_large(clean)
+    found += more
+    if clean.empty:
+        return _figure_columns(clean), found
+    clean = clean.assign(
+        year=clean["year"].astype("int64"),
+        sub=clean["sub"].astype("int64"),
+        cumulative=clean["cumulative"].astype(bool),
+        single=clean["single"].fillna(False).astype(bool),
+    )
+    found += validate.years_out_of_range(clean, today)
+    found += validate.negatives(clean)
+    clean, more = validate.single_months_to_ytd(clean)
+    found += more
+    clean, more = validate.duplicates(clean)
+    found += more
+    history = store.observations_for_indicators(sorted(clean["indicator_code"].unique()))
+    found += validate.history_checks(clean, history)
+    found += validate.totals_mismatch(mapped, totals)
+    found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
+    return _figure_columns(clean), found
+
+
+def _mapped_checks(checks: pd.DataFrame, unit_m: pd.DataFrame, ind_m: pd.DataFrame) -> pd.DataFrame:
+    if checks.empty:
+        return checks
+    units = dict(zip(unit_m["name"], unit_m["code"], strict=True))
+    inds = dict(zip(ind_m["name"], ind_m["code"], strict=True))
+    return checks.assign(
+        unit_code=checks["unit_name"].map(units), indicator_code=checks["indicator_name"].map(inds)
+    )
+
+
+_FIGURE_COLUMNS = [*validate.KEY, "value", "cumulative", "sheet", "row", "column", "raw"]
+
+
+def _figure_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures to write with where they stand; text columns may be categorical."""
+    return frame[_FIGURE_COLUMNS].reset_index(drop=True)
+
+
+def store_columns(frame: pd.DataFrame, text: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`_figure_columns` with their text columns as text (a categorical column's
+    codes are looked up in its categories in one go, or taken from ``text``, the same
+    rows with some of the columns as text already)."""
+    out = _figure_columns(frame)
+
+    def as_text(column: str) -> pd.Series:
+        done = text[column] if text is not None and column in text else None
+        if done is not None and isinstance(done.dtype, pd.StringDtype):
+            return done
+        return categorical_text(out[column])
+
+    coded = {
+        c: as_text(c) for c in _FIGURE_COLUMNS if isinstance(out[c].dtype, pd.CategoricalDtype)
+    }
+    return out.assign(**coded) if coded else out

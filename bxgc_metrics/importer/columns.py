@@ -1,0 +1,159 @@
+"""Columns of cells as coded text: a sheet normalised column by column, a column kept as
+codes into its distinct texts, and categoricals built from one value per distinct text.
+
+A large file repeats few units, indicators and periods; reading each distinct text once
+and keeping the rest as integer codes is what makes a 180,000-row sheet quick.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bxgc_metrics.importer.cells import WHITESPACE, normalise_texts
+
+_WIDE = 64
+"""Columns past which a sheet's cells are normalised in one go rather than column by
+column (a column costs a fixed overhead; a thousand of them add up to seconds)."""
+
+
+def normalised(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as trimmed NFKC text, ``""`` where empty (column by column, or all at
+    once for a sheet of many columns)."""
+    if cells.shape[1] > _WIDE and len(cells):
+        stacked = pd.concat([column for _, column in cells.items()], ignore_index=True)
+        flat = normalise_texts(stacked).to_numpy(dtype=object)
+        grid = flat.reshape(cells.shape[1], len(cells)).T
+        return pd.DataFrame(grid, index=cells.index, columns=cells.columns)
+    columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(cells.shape[1])}
+    text = pd.DataFrame(columns, index=cells.index)
+    text.columns = cells.columns
+    return text
+
+
+_SPACES = re.compile(r"\s+")
+_SPACE_CLASS = "[" + re.escape(WHITESPACE) + "]+"
+""":data:`_SPACES` spelled out for Arrow text columns (whose ``\\s`` is ASCII only)."""
+
+
+def squeezed(values: pd.Series) -> pd.Series:
+    """Text with every run of white space removed (``re.sub(r"\\s+", "", v)``)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.str.replace(_SPACE_CLASS, "", regex=True)
+    return values.map(lambda v: _SPACES.sub("", v))
+
+
+def categorical(per_value: np.ndarray | list, codes: np.ndarray) -> pd.Categorical:
+    """``per_value[codes]`` (``None`` for missing) as a categorical, without building the
+    values one by one.
+
+    >>> categorical(["a", None, "a"], np.array([2, 1, 0, 0])).tolist()
+    ['a', nan, 'a', 'a']
+    """
+    again, categories = pd.factorize(pd.Series(per_value, dtype=object))
+    return pd.Categorical.from_codes(
+        again[codes] if len(codes) else np.asarray(codes, dtype=np.int64),
+        categories=pd.Index(categories, dtype=object),
+    )
+
+
+def constant(value: object, n: int) -> pd.Categorical:
+    """``n`` times ``value``, as a categorical of one category."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value])
+
+
+class Texts:
+    """A column of cells as normalised text (:func:`normalise_texts`), kept as codes into
+    its distinct texts when ``coded`` (and the column holds only text), else cell by cell
+    (and coded only when asked for distinct texts)."""
+
+    def __init__(self, cells: pd.Series | None, *, coded: bool) -> None:
+        self._codes: np.ndarray | None = None
+        self._texts = np.array([], dtype=object)
+        self._text: pd.Series | None = None
+        if cells is None:
+            return
+        cells = cells.reset_index(drop=True)
+        if coded and _only_text(cells):
+            codes, distinct = _factorized(cells)
+            normal = normalise_texts(distinct).to_numpy(dtype=object)
+            # two spellings may normalise to one text: code each text once
+            again, texts = pd.factorize(normal)
+            self._codes = again[codes] if len(codes) else codes
+            self._texts = np.asarray(texts, dtype=object)
+        else:
+            self._text = normalise_texts(cells)
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Each cell's position in :attr:`texts`."""
+        if self._codes is None:
+            assert self._text is not None
+            codes, distinct = pd.factorize(self._text, use_na_sentinel=False)
+            self._codes, self._texts = codes, np.asarray(distinct, dtype=object)
+        return self._codes
+
+    @property
+    def texts(self) -> np.ndarray:
+        """The distinct normalised texts."""
+        self.codes  # noqa: B018 (codes the column if it is not yet)
+        return self._texts
+
+    def filled(self) -> np.ndarray:
+        """Whether each cell holds text."""
+        if self._text is not None:
+            return self._text.ne("").to_numpy(dtype=bool)
+        return (self._texts != "")[self.codes] if len(self._texts) else np.zeros(0, bool)
+
+    def take(self, rows: np.ndarray) -> Texts:
+        """The cells at positions ``rows``."""
+        out = Texts(None, coded=False)
+        if self._text is not None:
+            out._text = self._text.iloc[rows].reset_index(drop=True)
+        else:
+            out._codes, out._texts = self.codes[rows], self._texts
+        return out
+
+    def series(self) -> pd.Series:
+        """The normalised texts, one per cell."""
+        if self._text is not None:
+            return self._text
+        return pd.Series(self._texts.take(self.codes), dtype="str")
+
+    def mapped(self, per_text: np.ndarray) -> np.ndarray:
+        """``per_text`` (one value per distinct text) for every cell."""
+        return per_text[self.codes]
+
+    def categorical(self, per_text: list | None = None) -> pd.Categorical:
+        """The texts (or ``per_text``, one value per distinct text; ``None`` is missing)
+        for every cell, as a categorical."""
+        return categorical(list(self.texts) if per_text is None else per_text, self.codes)
+
+
+def _factorized(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """``pd.factorize(cells, use_na_sentinel=False)``, by Arrow for an Arrow text column."""
+    if isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
+        strings = pa.array(cells.array)
+        if isinstance(strings, pa.ChunkedArray):
+            strings = strings.combine_chunks()
+        coded = pc.dictionary_encode(strings, null_encoding="encode")
+        return (
+            coded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+            pd.Series(coded.dictionary.to_pylist(), dtype=object),
+        )
+    codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    return codes, pd.Series(distinct, dtype=object)
+
+
+def _only_text(cells: pd.Series) -> bool:
+    """Whether every cell is text or empty (no number, date or flag to print)."""
+    if isinstance(cells.dtype, pd.StringDtype):
+        return True
+    return cells.dtype == object and pd.api.types.infer_dtype(cells, skipna=True) in (
+        "string",
+        "empty",
+    )

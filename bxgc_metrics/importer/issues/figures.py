@@ -1,0 +1,149 @@
+"""Catalogue: what the rules find in the figures (not numbers, out of range, duplicated,
+unconvertible, inconsistent with the stored figures or with the sheet's own totals)."""
+
+from __future__ import annotations
+
+from bxgc_metrics.importer.issues.core import INFO, WARNING, Kind, Message
+
+AMBIGUOUS_NUMBER = Kind(
+    "“{raw}”中的逗号或点不能确定是小数点还是千位分隔符：小数请用点（如 389005.5），"
+    "千位分隔请每三位一个逗号（如 389,005）。",
+    "In '{raw}' a comma or dot could be a decimal point or a thousands separator: "
+    "write decimals with a point (389005.5) and thousands with a comma every three "
+    "digits (389,005).",
+    code="ambiguous_number",
+)
+NOT_A_NUMBER = Kind(
+    "“{raw}”不是数字：应填写数值，缺数据可留空或填“—”。",
+    "'{raw}' is not a number: expected a number; leave the cell empty or write "
+    "— when there is no figure.",
+    code="not_a_number",
+)
+MISSING_MARKER = Kind(
+    "“{raw}”按无数据处理，该行未导入：请确认这里确实没有数据。",
+    "'{raw}' is read as no figure and the row is not imported: check that there is indeed none.",
+    code="missing_marker",
+    severity=WARNING,
+)
+TOO_LARGE = Kind(
+    "数值 {raw} 按“{indicator}”的计量单位{measure}为 {figure:.3g}，超出任何报表的数值范围："
+    "请核对数值和计量单位。",
+    "The figure {raw} is {figure:.3g} {measure}, the measure of '{indicator}': beyond any "
+    "report's figures. Check the figure and its measure.",
+    code="too_large",
+)
+PERCENT_IN_AMOUNT = Kind(
+    "“{raw}”带百分号，而“{indicator}”的计量单位是{measure}：请填写以{measure}计的数值。",
+    "'{raw}' carries a percent sign, but '{indicator}' is measured in {measure}: give the "
+    "figure in {measure}.",
+    code="percent_in_amount",
+)
+YEAR_OUT_OF_RANGE = Kind(
+    "年份 {year} 超出范围（应在 {low}-{high} 之间）。",
+    "Year {year} is out of range (expected {low}-{high}).",
+    code="year_out_of_range",
+)
+ACTUAL_IN_FUTURE = Kind(
+    "{year}年的实际完成数属于尚未开始的时期（今天是 {today:%Y-%m-%d}）：是否应为目标或计划？",
+    "An actual figure for {year} belongs to a period that has not begun "
+    "(today is {today:%Y-%m-%d}): should it be a target or plan?",
+    code="actual_in_future",
+)
+NEGATIVE_VALUE = Kind(
+    "“{indicator}”不能为负数，发现 {raw}。",
+    "'{indicator}' cannot be negative; found {raw}.",
+    code="negative_value",
+)
+DUPLICATE_CONFLICT = Kind(
+    "同一单位、指标、时期出现多次且数值不同（{unit}，{indicator}，{raw}）：请只保留一行。",
+    "The same unit, indicator and period appears more than once with different values "
+    "({unit}, {indicator}, {raw}): keep one row.",
+    code="duplicate_conflict",
+)
+DUPLICATE_SAME = Kind(
+    "重复行，数值相同，只导入一次。",
+    "Repeated row with the same value; imported once.",
+    code="duplicate_same",
+    severity=WARNING,
+)
+JUMP = Kind(
+    "数值 {raw} 是上期（{before:,.2f}）的 {ratio:.1f} 倍：请核对计量单位。",
+    "Value {raw} is {ratio:.1f}× the previous figure ({before:,.2f}): check the unit of measure.",
+    code="jump",
+    severity=WARNING,
+)
+CUMULATIVE_DROP = Kind(
+    "累计值 {raw} 低于上月累计 {before:,.2f}：累计数不应减少，请核对。",
+    "Year-to-date value {raw} is below the previous month's {before:,.2f}; "
+    "a cumulative figure should not fall.",
+    code="cumulative_drop",
+    severity=WARNING,
+)
+COMPLETION_OVER_300 = Kind(
+    "完成率 {rate:.0%}，超过 300%（目标 {target:,.2f}）：请核对。",
+    "Completion is {rate:.0%}, above 300 % (target {target:,.2f}): please check.",
+    code="completion_over_300",
+    severity=WARNING,
+)
+TOTAL_MISMATCH = Kind(
+    "合计行 {total:,.2f} 与各单位之和 {sum:,.2f} 不符。",
+    "The total row {total:,.2f} does not equal the sum of the rows {sum:,.2f}.",
+    code="total_mismatch",
+    severity=WARNING,
+)
+STATED_COMPLETION_MISMATCH = Kind(
+    "表中完成率 {raw} 与数据计算结果 {computed:.1f}% 不符。",
+    "The stated completion rate {raw} does not match {computed:.1f}% computed from the figures.",
+    code="stated_completion_mismatch",
+    severity=WARNING,
+)
+STATED_GROWTH_MISMATCH = Kind(
+    "表中同比增长 {raw} 与数据计算结果 {computed:.1f}% 不符。",
+    "The stated growth {raw} does not match {computed:.1f}% computed from the figures.",
+    code="stated_growth_mismatch",
+    severity=WARNING,
+)
+STATED_MISMATCH = {"completion": STATED_COMPLETION_MISMATCH, "growth": STATED_GROWTH_MISMATCH}
+"""The entry of a stated rate by what it states."""
+CONVERTED = Kind(
+    "“{indicator}”按{source}填报，已换算为{target}（{factor}）。",
+    "'{indicator}' was given in {source}; converted to {target} ({factor}).",
+    code="converted",
+    severity=INFO,
+)
+MEASURE_MISMATCH = Kind(
+    "计量单位“{source}”与指标“{indicator}”的计量单位“{target}”不一致，无法换算。",
+    "Measure '{source}' does not convert to '{target}', the measure of '{indicator}'.",
+    code="measure_mismatch",
+)
+LINE_MEASURE_MISMATCH = Kind(
+    "按单位行“{line}”读取的计量单位“{source}”与指标“{indicator}”（{letter}列）的"
+    "计量单位“{target}”不一致，无法换算：请改正单位行，或在该列标题中写明计量单位。",
+    "The measure '{source}' read from the unit line '{line}' does not convert to "
+    "'{target}', the measure of '{indicator}' (column {letter}): correct the unit "
+    "line or name the column's measure in its heading.",
+    code="measure_mismatch",
+)
+ASSUMED_YTD = Kind(
+    "月度流量指标按1月至当月的累计数处理。",
+    "Monthly flow figures are taken as year-to-date totals.",
+    code="assumed_ytd",
+    severity=INFO,
+)
+MONTHS_MISSING = Kind(
+    "“{indicator}”是按月份填报的当月数，{year}年须从1月起逐月齐全才能换算为累计数。",
+    "'{indicator}' is given as single-month figures; every month of "
+    "{year} from January is needed to turn them into year-to-date figures.",
+    code="months_missing",
+)
+MONTHS_TO_YTD = Kind(
+    "当月数已换算为累计数（1月至当月之和）。",
+    "Single-month figures were turned into year-to-date figures.",
+    code="months_to_ytd",
+    severity=INFO,
+)
+NOT_WRITTEN = Message(
+    "文件有 {count} 个错误，未写入任何数据。第一个：{first}",
+    "The file has {count} errors; nothing was written. First: {first}",
+)
+"""Why :func:`~bxgc_metrics.importer.service.commit` refuses a plan with errors."""

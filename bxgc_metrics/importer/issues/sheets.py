@@ -1,0 +1,114 @@
+"""Catalogue: what reading a sheet's layout finds (no header, no unit column, a column
+it cannot place, a cell that does not hold its figure)."""
+
+from __future__ import annotations
+
+from bxgc_metrics.importer.issues.core import INFO, WARNING, Kind, Phrase, Text
+
+EMPTY_SHEET = Kind("工作表是空的，没有任何数据。", "The sheet is empty.", code="empty_sheet")
+NO_HEADER = Kind(
+    "找不到表头行（至少两列有标题的一行）。",
+    "No header row found (a row with at least two titled columns).",
+    code="no_header",
+)
+MISSING_COLUMNS = Kind(
+    "缺少必需的列：{names}。", "Required columns missing: {names}.", code="missing_columns"
+)
+FIELD_NAMES = {
+    "unit": Text("单位", "unit"),
+    "indicator": Text("指标", "indicator"),
+    "period": Text("期间", "period"),
+    "value": Text("数值", "value"),
+}
+"""The required columns of a long sheet, as :data:`MISSING_COLUMNS` names them."""
+
+TWO_VALUE_COLUMNS = Kind(
+    "数值列不止一个：{cells}都可作数值。请只保留一列数值（其余列删除，或改名为“备注”）后再上传。",
+    "More than one column may hold the figures: {cells}. Keep one (delete the others or "
+    "rename them, e.g. 备注) and upload again.",
+    code="two_value_columns",
+)
+NAMED_COLUMN = Phrase("{letter}列“{name}”", "column {letter} '{name}'")
+"""One of the ``cells`` of :data:`TWO_VALUE_COLUMNS`."""
+
+MERGED_VALUE = Kind(
+    "单元格 {cells} 是合并单元格，一个数值 {raw} 要算作 {count} 个数据：合并的数值"
+    "不能复制给每一行。请取消合并，为每一行分别填写数值。",
+    "Cells {cells} are merged: the one value {raw} would stand for {count} "
+    "figures. Unmerge them and give each row its own figure.",
+    code="merged_value",
+)
+EXCEL_ERROR = Kind(
+    "单元格是 Excel 错误值“{error}”：公式没有算出数值。请在 Excel 中改正公式（或填入数值）后再上传。",
+    "The cell holds the Excel error '{error}': its formula gives no figure. Correct the "
+    "formula (or type the figure) in Excel and upload again.",
+    code="excel_error",
+)
+FORMULA_NOT_CALCULATED = Kind(
+    "单元格的公式“={formula}”没有保存计算结果：文件可能由程序生成，从未在 Excel 中计算过。"
+    "请在 Excel 中打开、重新计算并保存后再上传。",
+    "The cell's formula '={formula}' has no calculated result stored: the file was "
+    "probably written by a program and never calculated in Excel. Open it in Excel, "
+    "recalculate, save and upload again.",
+    code="formula_not_calculated",
+)
+FORMULA_ZERO = Kind(
+    "单元格的公式“={formula}”结果为 0，按 0 导入：请核对这是真实数值。",
+    "The cell's formula '={formula}' gives 0, imported as 0: check that this is the figure.",
+    code="formula_zero",
+    severity=WARNING,
+)
+BAD_VALUE_KIND = Kind(
+    "数据类型“{text}”无法识别，应为 实际 / 目标 / 计划。",
+    "Value kind '{text}' is not one of actual / target / plan.",
+    code="bad_value_kind",
+)
+BAD_PERIOD = Kind(
+    "期间“{text}”无法识别，应为 2024、2024-H1、2024-Q2、2024-06 或 2024年1-6月 等。",
+    "Period '{text}' is not recognised; expected 2024, 2024-H1, 2024-Q2, "
+    "2024-06, 2024年1-6月 or similar.",
+    code="bad_period",
+)
+NO_UNIT_COLUMN = Kind(
+    "找不到单位名称列（如“单位”“街道”“乡镇”）。",
+    "No column of unit names found (such as 单位, 街道 or 乡镇).",
+    code="no_unit_column",
+)
+NO_DATA_ROWS = Kind("表头下面没有数据行。", "No data rows below the header.", code="no_data_rows")
+INDICATOR_FROM_TITLE = Kind(
+    "指标取自标题或工作表名：“{indicator}”。",
+    "Indicator taken from the title or sheet name: '{indicator}'.",
+    code="indicator_from_title",
+    severity=INFO,
+)
+COLUMN_SKIPPED = Kind(
+    "无法识别列标题“{top} {sub}”，该列未导入。",
+    "Column heading '{top} {sub}' is not recognised; the column is not imported.",
+    code="column_skipped",
+    severity=WARNING,
+)
+NO_PERIOD = Kind(
+    "“{indicator}”这一列看不出是哪个时期：请在标题中写明，如“2024年1-6月”。",
+    "Cannot tell the period of the column '{indicator}': name it in the title, e.g. 2024年1-6月.",
+    code="no_period",
+)
+SHEET_SKIPPED = Kind(
+    "该工作表未导入：{reason}",
+    "Sheet not imported: {reason}",
+    code="sheet_skipped",
+    severity=WARNING,
+)
+SHEET_WITHOUT_FIGURES = Kind(
+    "该工作表没有数据，未导入。",
+    "The sheet holds no figures and was not imported.",
+    code="sheet_skipped",
+    severity=INFO,
+)
+NO_FIGURES = Kind("文件中没有找到任何数据。", "No figures found in the file.", code="no_figures")
+NO_SUCH_SHEET = Kind(
+    "文件中没有名为“{name}”的工作表。",
+    "The file has no sheet named '{name}'.",
+    code="no_such_sheet",
+)
+UNREADABLE = Kind("{reason}", "{reason}", code="unreadable")
+"""A file refused by a reader that gave no issue of its own (its message as given)."""

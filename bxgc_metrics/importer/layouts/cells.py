@@ -1,0 +1,70 @@
+"""Figures whose cell does not hold them: a merged range giving one value to several
+figures, an Excel error value, a formula never calculated (or giving 0)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer import formulas, issues
+from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.reading import Sheet
+
+_SHOWN = 50
+"""Issues listed per kind; a sheet with thousands has one pattern."""
+
+
+def cell_issues(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """The merged and the formula cells among ``records``' figures."""
+    return merged_figures(sheet, records) + formula_figures(sheet, records)
+
+
+def merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """Merged ranges that give one value to several figures: an error each, at its
+    top-left cell (the value is not to be copied to every row)."""
+    if not sheet.merged or records.empty:
+        return []
+    rows = records["row"].to_numpy(dtype=np.int64)
+    letters = records["column"].to_numpy(dtype=object)
+    found = []
+    for top, left, bottom, right in sheet.merged:
+        first, last = sheet.row_number(top), sheet.row_number(bottom)
+        span = [sheet.column_letter(c) for c in range(left, right + 1)]
+        inside = np.flatnonzero((rows >= first) & (rows <= last) & np.isin(letters, span))
+        if len(inside) > 1:
+            raw = records.iloc[inside[0]]["raw"]
+            cells = f"{span[0]}{first}:{span[-1]}{last}"
+            found.append(
+                issues.MERGED_VALUE.at(
+                    sheet.name, first, span[0], value=raw, cells=cells, raw=raw, count=len(inside)
+                )
+            )
+    return found[:_SHOWN]
+
+
+def formula_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """Figures read as 0 or empty whose cell holds an Excel error or a formula without a
+    calculated result (a formula giving 0 in a calculated workbook: a warning)."""
+    if sheet.suspects is None or records.empty:
+        return []
+    values = records["value"].to_numpy(dtype=float)
+    doubtful = np.flatnonzero(records["missing"].to_numpy(dtype=bool) | (values == 0))
+    suspects = sheet.suspects() if len(doubtful) else {}
+    if not suspects:
+        return []
+    rows = records["row"].to_numpy(dtype=np.int64)
+    letters = records["column"].to_numpy(dtype=object)
+    found = []
+    for i in doubtful:
+        what = suspects.get((int(rows[i]), letters[i]))
+        if what is not None:
+            found.append(_formula_issue(sheet.name, int(rows[i]), letters[i], what=what))
+    return found[:_SHOWN]
+
+
+def _formula_issue(name: str, row: int, column: str, *, what: tuple[str, str]) -> Issue:
+    kind, text = what
+    if kind == formulas.ERROR:
+        return issues.EXCEL_ERROR.at(name, row, column, value=text, error=text)
+    entry = issues.FORMULA_NOT_CALCULATED if kind == formulas.UNCALCULATED else issues.FORMULA_ZERO
+    return entry.at(name, row, column, value=f"={text}", formula=text)

@@ -1,0 +1,117 @@
+"""Which layout a sheet has: find its header row, then hand the sheet to the one parser
+of that layout (:mod:`.long`, :mod:`.wide` or :mod:`.report`).
+
+A long sheet is recognised from its first :data:`HEAD_ROWS` rows alone, so a sheet of
+180,000 rows is never normalised cell by cell; any other sheet is normalised whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.columns import normalised
+from bxgc_metrics.importer.layouts import long, report, wide
+from bxgc_metrics.importer.layouts.cells import cell_issues
+from bxgc_metrics.importer.layouts.grid import has_sub_header
+from bxgc_metrics.importer.layouts.records import ParsedSheet, failed
+from bxgc_metrics.importer.layouts.vocabulary import (
+    LONG_FIELDS,
+    MEASURE,
+    REQUIRED_LONG_FIELDS,
+    key,
+)
+from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.importer.unit_line import find_unit_line
+from bxgc_metrics.periods import parse_text
+
+HEAD_ROWS = 64
+"""Rows normalised first to find the header; a long sheet's other rows are read column
+by column (:mod:`.long`)."""
+
+
+def parse_sheet(sheet: Sheet) -> ParsedSheet:
+    """Recognise the layout of ``sheet`` and read its figures; a figure whose cell does
+    not hold it (merged over several figures, an Excel error, a formula never
+    calculated) is reported."""
+    parsed = _parse(sheet)
+    found = cell_issues(sheet, parsed.records)
+    return replace(parsed, issues=(*parsed.issues, *found)) if found else parsed
+
+
+def _parse(sheet: Sheet) -> ParsedSheet:
+    """:func:`parse_sheet` before its cells are checked."""
+    cells = sheet.cells
+    head = normalised(cells.iloc[:HEAD_ROWS])
+    header_at = header_row(head) if not cells.empty else None
+    if header_at is not None and (fields := long_fields(head.iloc[header_at])) is not None:
+        return long.parse(sheet, head, header_at, fields=fields)
+    if cells.empty or cells.isna().all().all():
+        return failed(sheet, issues.EMPTY_SHEET)
+    text = normalised(cells)
+    header_at = header_row(text)
+    if header_at is None:
+        return failed(sheet, issues.NO_HEADER)
+    header = text.iloc[header_at]
+    fields = long_fields(header)
+    if fields is not None:  # a long sheet whose header stands below its first rows
+        return long.parse(sheet, text, header_at, fields=fields)
+    missing = missing_long_fields(header)
+    if missing:
+        names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])
+        return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
+    meta = " ".join(" ".join(v for v in row if v) for row in text.iloc[:header_at].values)
+    title_period = parse_text(meta) if meta else None
+    line = find_unit_line(sheet, text, header_at)
+    period_cols = wide.period_columns(header, title_period)
+    if len(period_cols) >= 2 and not has_sub_header(text, header_at):
+        parsed = wide.parse(
+            sheet,
+            text,
+            header_at,
+            period_cols=period_cols,
+            meta=meta,
+            line=line,
+            title=title_period,
+        )
+    else:
+        parsed = report.parse(sheet, text, header_at, line=line, title=title_period)
+    return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
+
+
+def header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:
+    """The first row with at least two distinct non-empty cells (merged titles fill one)."""
+    for start in range(0, len(text), chunk):
+        for offset, row in enumerate(text.iloc[start : start + chunk].to_numpy(dtype=object)):
+            values = {v for v in row if v}
+            if len(values) >= 2 and not MEASURE.search(" ".join(values)):
+                return start + offset
+    return None
+
+
+def long_fields(header: pd.Series) -> dict[str, int] | None:
+    """Where a long sheet's fields stand in ``header``; ``None`` unless every required
+    one does (a code column alone stands for its name)."""
+    found: dict[str, int] = {}
+    for position, value in enumerate(header.values):
+        clean = key(value)
+        for name, words in LONG_FIELDS.items():
+            if name not in found and clean in words:
+                found[name] = position
+                break
+    for name in ("unit", "indicator"):  # codes alone: the code is the name written
+        if name not in found and f"{name}_code" in found:
+            found[name] = found[f"{name}_code"]
+    return found if set(REQUIRED_LONG_FIELDS) <= set(found) else None
+
+
+def missing_long_fields(header: pd.Series) -> list[str]:
+    """Required long-form columns absent from a header that has most of the others."""
+    present = {
+        name for name, words in LONG_FIELDS.items() if any(key(v) in words for v in header.values)
+    }
+    present |= {name.removesuffix("_code") for name in present}  # a code stands for a name
+    have = [n for n in REQUIRED_LONG_FIELDS if n in present]
+    return [n for n in REQUIRED_LONG_FIELDS if n not in present] if len(have) >= 3 else []

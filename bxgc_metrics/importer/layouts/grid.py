@@ -1,0 +1,131 @@
+"""The body of a wide or report sheet: its unit column, its data and 合计 rows, and the
+figures of chosen rows and columns read as one block."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer.cells import parse_numbers
+from bxgc_metrics.importer.columns import squeezed
+from bxgc_metrics.importer.layouts.vocabulary import (
+    FOOTNOTE,
+    SERIAL_HEADERS,
+    SUBTOTAL_ROW,
+    TOTAL_ROW,
+    UNIT_HEADERS,
+    header_role,
+    key,
+)
+from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.importer.unit_line import UnitLine
+
+
+def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
+    """Whether the row below the header holds sub-headers (全年目标, 1-6月累计…)."""
+    if header_at + 1 >= len(text):
+        return False
+    below = [v for v in text.iloc[header_at + 1].values if v]
+    roles = [header_role(v) for v in below]
+    return bool(below) and sum(r is not None for r in roles) >= max(1, len(below) // 2)
+
+
+def unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int | None:
+    """The column of unit names: a unit header, else the first column (not ``skip``, not
+    a serial number) whose cells are mostly not numbers."""
+    for position, value in enumerate(header.values):
+        if position not in skip and key(value) in UNIT_HEADERS:
+            return position
+    for position in range(data.shape[1]):
+        if position in skip or key(header.iloc[position]) in SERIAL_HEADERS:
+            continue
+        column = data.iloc[:, position]
+        filled = column[column.ne("")]
+        if len(filled) and parse_numbers(filled).invalid.mean() > 0.8:
+            return position
+    return None
+
+
+def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> tuple[list[int], list[int], int]:
+    """Data rows, total rows, and the footnote row (or the end)."""
+    block = text.iloc[start:].to_numpy(dtype=object)
+    filled = block != ""
+    first = pd.Series(block[np.arange(len(block)), filled.argmax(axis=1)] if len(block) else [])
+    first = first.where(filled.any(axis=1), "").astype(object)
+    footnotes = np.flatnonzero(first.ne("") & first.str.match(FOOTNOTE).fillna(False))
+    end = start + int(footnotes[0]) if len(footnotes) else len(text)
+    names = squeezed(text.iloc[start:end, unit_col]).astype(object)
+    seen = first.iloc[: end - start].ne("").to_numpy()
+    total = seen & names.str.match(TOTAL_ROW).to_numpy(dtype=bool)
+    data = seen & ~total & ~names.str.match(SUBTOTAL_ROW).to_numpy(dtype=bool) & names.ne("")
+    positions = np.arange(start, end)
+    return positions[data].tolist(), positions[total].tolist(), end
+
+
+BLOCK_COLUMNS = (
+    "sheet",
+    "row",
+    "column",
+    "raw",
+    "unit_name",
+    "value",
+    "missing",
+    "invalid",
+    "percent",
+)
+"""Columns of :func:`block`."""
+
+
+def block(
+    sheet: Sheet, text: pd.DataFrame, rows: list[int], *, positions: list[int], unit_col: int
+) -> pd.DataFrame:
+    """The cells of ``rows`` in the columns at ``positions``, one column after another,
+    read as numbers at once (a sheet of a thousand columns is one read, not a thousand):
+    :data:`BLOCK_COLUMNS`, with the row's unit name."""
+    n, k = len(rows), len(positions)
+    if not n or not k:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in BLOCK_COLUMNS})
+    numbers = parse_numbers(_stacked(sheet.cells, rows, positions))
+    units = squeezed(text.iloc[rows, unit_col]).to_numpy(dtype=object)
+    letters = np.array([sheet.column_letter(p) for p in positions], dtype=object)
+    return pd.DataFrame(
+        {
+            "sheet": sheet.name,
+            "row": np.tile(np.asarray(rows, dtype=np.int64) + sheet.first_row, k),
+            "column": np.repeat(letters, n),
+            "raw": _stacked(text, rows, positions).array,
+            "unit_name": np.tile(units, k),
+            "value": numbers.value.to_numpy(),
+            "missing": numbers.missing.to_numpy(dtype=bool),
+            "invalid": numbers.invalid.to_numpy(dtype=bool),
+            "percent": numbers.percent.to_numpy(dtype=bool),
+        }
+    )
+
+
+def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.Series:
+    """The cells of ``rows`` in the columns at ``positions``, column after column."""
+    cells = frame.iloc[rows, positions]
+    return pd.concat([column for _, column in cells.items()], ignore_index=True)
+
+
+def repeated(per_column: dict[str, list], n: int) -> dict[str, np.ndarray]:
+    """Each column's value repeated for its ``n`` cells, as :func:`block` lists them."""
+    return {
+        name: np.repeat(np.array(values, dtype=object if _mixed(values) else None), n)
+        for name, values in per_column.items()
+    }
+
+
+def _mixed(values: list) -> bool:
+    """Whether ``values`` hold text or missing values (kept as objects, not cast)."""
+    return any(v is None or isinstance(v, str) for v in values)
+
+
+def column_measure(own: str | None, line: UnitLine | None) -> tuple[str | None, bool]:
+    """A column's measure and whether it comes from the unit line: a measure written in
+    its own heading wins; else the line's, missing while the line names several (the
+    importer chooses among them once it knows the column's indicator)."""
+    if own is not None or line is None:
+        return own, False
+    return line.single, True

@@ -1,0 +1,209 @@
+"""The long layout: one row per unit, indicator, period and value (optionally value
+kind, cumulative flag, measure and codes), as ``python -m bxgc_metrics export`` writes it.
+
+The sheet is read column by column rather than cell by cell: a column of few distinct
+texts (unit, indicator, period, kind) is normalised and read once per distinct text and
+kept as a categorical; the value column is read by
+:func:`~bxgc_metrics.importer.cells.parse_numbers`, which casts plain decimals in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.cells import parse_numbers
+from bxgc_metrics.importer.columns import Texts, constant
+from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.layouts.records import ParsedSheet, field_columns, unread
+from bxgc_metrics.importer.layouts.vocabulary import FALSE, KINDS, LONG_FIELDS, TRUE, key
+from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.importer.unit_line import UnitLine, find_unit_line
+from bxgc_metrics.periods import parse_text
+
+_SHOWN = 20
+"""Bad value kinds and bad periods listed per sheet."""
+
+
+def parse(
+    sheet: Sheet, text: pd.DataFrame, header_at: int, *, fields: dict[str, int]
+) -> ParsedSheet:
+    """The records of a long sheet whose header is row ``header_at`` of ``text`` (the
+    sheet's normalised cells, at least down to the header) with ``fields`` at their
+    positions; refused when two columns may hold the figures."""
+    header = text.iloc[header_at]
+    if len(_value_columns(header)) > 1:
+        return _two_value_columns(sheet, header, header_at)
+    line = find_unit_line(sheet, text, header_at)
+    body = sheet.cells.iloc[header_at + 1 :]
+    value_at = fields["value"]
+    columns = {j: Texts(body.iloc[:, j], coded=j != value_at) for j in range(body.shape[1])}
+    keep = np.zeros(len(body), dtype=bool)
+    for column in columns.values():
+        keep |= column.filled()
+    rows = np.flatnonzero(keep)
+    every = len(rows) == len(body)
+    if not every:
+        columns = {j: column.take(rows) for j, column in columns.items()}
+    n = len(rows)
+    # the record columns, built once each and put together once
+    data: dict[str, object] = {
+        "sheet": constant(sheet.name, n),
+        "row": rows + (header_at + 1 + sheet.first_row),
+        "column": constant(sheet.column_letter(value_at), n),
+        "raw": columns[value_at].series(),
+        "unit_name": columns[fields["unit"]].categorical(),
+        "indicator_name": columns[fields["indicator"]].categorical(),
+    }
+    flags = columns[fields["cumulative"]] if "cumulative" in fields else None
+    freq, year, sub, cumulative, single = _periods(columns[fields["period"]], flags)
+    data |= {"freq": freq, "year": year, "sub": sub}
+    data["value_kind"] = _kinds(columns[fields["kind"]]) if "kind" in fields else None
+    if data["value_kind"] is None:
+        data["value_kind"] = constant("actual", n)
+    data |= {"cumulative": cumulative, "single": single}
+    raw_values = body.iloc[:, value_at] if every else body.iloc[rows, value_at]
+    numbers = parse_numbers(raw_values.reset_index(drop=True))
+    for name in ("value", "missing", "invalid", "percent"):
+        data[name] = getattr(numbers, name).to_numpy()
+    at = fields.get("measure")
+    data["measure"], data["from_line"] = _measures(None if at is None else columns.get(at), line, n)
+    data |= _given_codes(fields, lambda j: columns[j].categorical())
+    records = pd.DataFrame(data, index=pd.RangeIndex(n))
+    ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
+    found: list[Issue] = []
+    if not ok.all():
+        texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
+        found = _bad_kinds(sheet, records, texts, fields=fields) + _bad_periods(
+            sheet, records, texts, fields=fields
+        )
+        records = records[ok].reset_index(drop=True)
+    return ParsedSheet(
+        sheet.name,
+        "long",
+        records,
+        issues=tuple(found),
+        unit_line=line,
+        field_columns=field_columns(sheet, fields),
+    )
+
+
+def _periods(period: Texts, flags: Texts | None) -> tuple[object, ...]:
+    """``freq``, ``year``, ``sub``, ``cumulative`` and ``single`` of every row, each
+    distinct period text read once; the cumulative flag column, if any, says year-to-date
+    (是) or single-month (否, 当月)."""
+    periods = [parse_text(v) for v in period.texts]
+    freq = period.categorical([p.freq if p and p.year else None for p in periods])
+    year = period.mapped(
+        np.array([p.year if p and p.year is not None else np.nan for p in periods])
+    )
+    sub = period.mapped(np.array([p.sub if p else np.nan for p in periods]))
+    cumulative = period.mapped(
+        np.array([bool(p.cumulative) if p else False for p in periods], dtype=bool)
+    )
+    single: object = False
+    if flags is not None:
+        keys = [key(v) for v in flags.texts]
+        cumulative = cumulative | flags.mapped(np.array([k in TRUE for k in keys], dtype=bool))
+        single = flags.mapped(np.array([k in FALSE for k in keys], dtype=bool))
+    return (
+        freq,
+        year if np.isnan(year).any() else year.astype("int64"),
+        sub if np.isnan(sub).any() else sub.astype("int64"),
+        cumulative,
+        single,
+    )
+
+
+def _kinds(kinds: Texts) -> pd.Categorical:
+    """Each row's value kind (missing where the text names none; ``actual`` if empty)."""
+    return kinds.categorical([KINDS.get(key(v), None if v else "actual") for v in kinds.texts])
+
+
+def _measures(own: Texts | None, line: UnitLine | None, n: int) -> tuple[object, np.ndarray]:
+    """A long sheet's measures (its measure column's, or its unit line's where that
+    column is empty or absent) and where they come from the unit line."""
+    single = line.single if line is not None else None
+    if own is None:
+        measure = constant(single, n) if single is not None else None
+        return measure, np.full(n, line is not None)
+    measures = own.categorical([v if v else single for v in own.texts])
+    return measures, ~own.filled() & (line is not None)
+
+
+def _given_codes(fields: dict[str, int], column: Callable[[int], object]) -> dict[str, object]:
+    """:data:`~.records.GIVEN_CODES` of a long sheet, by ``column(position)``; none without
+    code columns."""
+    return {
+        f"{name}_code_given": column(fields[f"{name}_code"])
+        for name in ("unit", "indicator")
+        if f"{name}_code" in fields
+    }
+
+
+def _value_columns(header: pd.Series) -> list[int]:
+    """The positions of the header cells that name a long sheet's figures."""
+    return [p for p, v in enumerate(header.values) if key(v) in LONG_FIELDS["value"]]
+
+
+def _two_value_columns(sheet: Sheet, header: pd.Series, header_at: int) -> ParsedSheet:
+    """A long sheet refused because it names two columns of figures: taking the first
+    could read quantities as amounts."""
+    positions = _value_columns(header)
+    cells = issues.AND.join(
+        [
+            issues.NAMED_COLUMN.text(letter=sheet.column_letter(p), name=header.iloc[p])
+            for p in positions
+        ]
+    )
+    found = issues.TWO_VALUE_COLUMNS.at(
+        sheet.name,
+        sheet.row_number(header_at),
+        sheet.column_letter(positions[1]),
+        value="、".join(header.iloc[p] for p in positions),
+        cells=cells,
+    )
+    return unread(sheet, found)
+
+
+def _bad_kinds(
+    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
+) -> list[Issue]:
+    """Value kinds that are none of 实际 / 目标 / 计划."""
+    column = fields.get("kind")
+    if column is None:
+        return []
+    bad = np.flatnonzero(records["value_kind"].isna().to_numpy())[:_SHOWN]
+    letter = sheet.column_letter(column)
+    return [
+        issues.BAD_VALUE_KIND.at(
+            sheet.name,
+            int(records.iloc[i]["row"]),
+            letter,
+            value=texts.iloc[i, column],
+            text=texts.iloc[i, column],
+        )
+        for i in bad
+    ]
+
+
+def _bad_periods(
+    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
+) -> list[Issue]:
+    """Period texts that name no period (a period with no year counts as none)."""
+    column = fields["period"]
+    bad = np.flatnonzero(records["freq"].isna().to_numpy())[:_SHOWN]
+    letter = sheet.column_letter(column)
+    return [
+        issues.BAD_PERIOD.at(
+            sheet.name,
+            int(records.iloc[i]["row"]),
+            letter,
+            value=texts.iloc[i, column],
+            text=texts.iloc[i, column],
+        )
+        for i in bad
+    ]

@@ -1,0 +1,221 @@
+"""The report layout: the statistical table of Chinese reports — a title row, a
+``单位：万元`` line, one or two header rows where an indicator name spans columns such
+as 全年目标 / 1-6月累计 / 完成率 / 同比增长, a 序号 column, 合计 and 小计 rows and 注：
+footnotes. Figures become records; stated rates become checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.layouts.grid import (
+    block,
+    body_rows,
+    column_measure,
+    has_sub_header,
+    repeated,
+    unit_column,
+)
+from bxgc_metrics.importer.layouts.records import (
+    CHECK_COLUMNS,
+    RECORD_COLUMNS,
+    ParsedSheet,
+    failed,
+    field_columns,
+)
+from bxgc_metrics.importer.layouts.vocabulary import (
+    IGNORED_HEADERS,
+    SERIAL_HEADERS,
+    header_role,
+    key,
+    split_measure,
+)
+from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.periods import PeriodText, parse_text
+
+
+@dataclass(frozen=True)
+class Column:
+    """What one report column holds."""
+
+    indicator: str
+    """The indicator named by its heading."""
+    role: str
+    """``actual``, ``target``, ``prior``, ``completion``, ``growth``, ``month`` or ``rank``."""
+    measure: str | None
+    """Its measure (missing while a unit line names several)."""
+    from_line: bool
+    """Whether the measure comes from the unit line."""
+    freq: str | None = None
+    """The period of its figures, for ``actual``, ``target`` and ``prior`` columns."""
+    year: int | None = None
+    """The year of its figures (a ``prior`` column's is the year before)."""
+    sub: int | None = None
+    """The period number of its figures."""
+    cumulative: bool = False
+    """Whether its figures are year-to-date."""
+    value_kind: str | None = None
+    """``actual`` or ``target``."""
+    no_period: bool = False
+    """A column of figures whose period neither its heading nor the title names."""
+
+
+_FIGURE_FIELDS = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
+"""What a report column of figures says of each of its cells (:class:`Column`)."""
+
+
+def parse(
+    sheet: Sheet,
+    text: pd.DataFrame,
+    header_at: int,
+    *,
+    line: UnitLine | None,
+    title: PeriodText | None,
+) -> ParsedSheet:
+    """The records and checks of a report sheet whose header is row ``header_at`` (and
+    the row below it, when that holds sub-headers)."""
+    two_rows = has_sub_header(text, header_at)
+    top = text.iloc[header_at].copy()
+    sub = text.iloc[header_at + 1] if two_rows else pd.Series([""] * len(top))
+    if two_rows:  # a CSV keeps a merged heading in its first cell only
+        top = top.where(top.ne("") | sub.eq(""), None).ffill().fillna("")
+    start = header_at + (2 if two_rows else 1)
+    serial = {p for p, v in enumerate(top.values) if key(v) in SERIAL_HEADERS}
+    unit_col = unit_column(top, text.iloc[start:], serial)
+    if unit_col is None:
+        return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
+    rows, totals, _end = body_rows(text, start, unit_col)
+    if not rows:
+        return failed(sheet, issues.NO_DATA_ROWS, sheet.row_number(header_at))
+    found: list[Issue] = []
+    figures: list[tuple[int, Column]] = []
+    checked: list[tuple[int, Column]] = []
+    for position in range(text.shape[1]):
+        if (
+            position in serial
+            or position == unit_col
+            or not (top.iloc[position] or sub.iloc[position])
+            or key(top.iloc[position]) in IGNORED_HEADERS
+        ):
+            continue
+        column = report_column(
+            top.iloc[position], sub.iloc[position], two_rows=two_rows, title=title, line=line
+        )
+        at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
+        if column is None:
+            top_text, sub_text = top.iloc[position], sub.iloc[position]
+            found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
+        elif column.no_period:
+            found.append(
+                issues.NO_PERIOD.at(*at, value=top.iloc[position], indicator=column.indicator)
+            )
+        elif column.role in ("completion", "growth"):
+            checked.append((position, column))
+        elif column.role not in ("month", "rank"):
+            figures.append((position, column))
+    return ParsedSheet(
+        sheet.name,
+        "report",
+        _records(sheet, text, rows, unit_col=unit_col, columns=figures),
+        _checks(sheet, text, rows, unit_col=unit_col, columns=checked),
+        _records(sheet, text, totals, unit_col=unit_col, columns=figures),
+        tuple(found),
+        title,
+        field_columns=field_columns(sheet, {"unit": unit_col}),
+    )
+
+
+def _records(
+    sheet: Sheet,
+    text: pd.DataFrame,
+    rows: list[int],
+    *,
+    unit_col: int,
+    columns: list[tuple[int, Column]],
+) -> pd.DataFrame:
+    """The figures of ``rows`` in the report ``columns`` (position, what it holds)."""
+    figures = block(sheet, text, rows, positions=[p for p, _ in columns], unit_col=unit_col)
+    per_column = {k: [getattr(c, k) for _, c in columns] for k in ("indicator", *_FIGURE_FIELDS)}
+    fields = repeated(per_column, len(rows) if columns else 0)
+    return figures.assign(indicator_name=fields.pop("indicator"), single=False, **fields)[
+        list(RECORD_COLUMNS)
+    ]
+
+
+def _checks(
+    sheet: Sheet,
+    text: pd.DataFrame,
+    rows: list[int],
+    *,
+    unit_col: int,
+    columns: list[tuple[int, Column]],
+) -> pd.DataFrame:
+    """The stated completion rates and growth of ``rows`` in the report ``columns``, as
+    fractions (``52%``, or a bare number above 3, is a percentage)."""
+    data = block(sheet, text, rows, positions=[p for p, _ in columns], unit_col=unit_col)
+    per_column = {"indicator_name": [c.indicator for _, c in columns]}
+    per_column["what"] = [c.role for _, c in columns]
+    fields = repeated(per_column, len(rows) if columns else 0)
+    value = data["value"].to_numpy(dtype=float)
+    percent = data["percent"].to_numpy(dtype=bool) | (np.abs(value) > 3)
+    stated = np.where(percent, value / 100.0, value)
+    return data.assign(**fields, stated=stated)[list(CHECK_COLUMNS)]
+
+
+def report_column(
+    top: str, sub: str, *, two_rows: bool, title: PeriodText | None, line: UnitLine | None
+) -> Column | None:
+    """What one report column holds: indicator, role, period and measure; ``None`` for a
+    heading whose role is unknown."""
+    indicator, header_measure = split_measure(top)
+    if two_rows and header_measure is None:
+        sub, header_measure = split_measure(sub)
+    if two_rows:
+        role = header_role(sub) or ("actual" if not sub else None)
+        heading = sub
+    else:
+        role, heading = "actual", top
+    if role is None:
+        return None
+    own = parse_text(heading) if heading else None
+    period = own if own is not None and own.year is not None else _merge(own, title)
+    measure, from_line = column_measure(header_measure, line)
+    out = Column(indicator, role, measure, from_line)
+    if role in ("completion", "growth", "month", "rank"):
+        return out
+    if role == "target":
+        year = period.year if period is not None else None
+        if year is None:
+            return Column(indicator, role, measure, from_line, no_period=True)
+        return Column(indicator, role, measure, from_line, "Y", year, 0, False, "target")
+    if period is None or period.year is None:
+        return Column(indicator, role, measure, from_line, no_period=True)
+    year = period.year - 1 if role == "prior" else period.year
+    cumulative = period.cumulative or (
+        period.freq == "M" and own is None and title is not None and title.cumulative
+    )
+    return Column(
+        indicator,
+        role,
+        measure,
+        from_line,
+        period.freq,
+        year,
+        period.sub,
+        bool(cumulative),
+        "actual",
+    )
+
+
+def _merge(own: PeriodText | None, title: PeriodText | None) -> PeriodText | None:
+    """A heading's period in the title's year (or the title's period, if it names none)."""
+    if own is None:
+        return title
+    if title is None or title.year is None:
+        return own
+    return own.in_year(title.year)

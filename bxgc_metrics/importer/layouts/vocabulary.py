@@ -1,0 +1,156 @@
+"""The words of Chinese report sheets: header words of each field, value kinds and
+cumulative flags, the words of 合计, 小计 and 注： rows, unit lines and the roles of
+sub-headers such as 全年目标 or 1-6月累计.
+
+Everything the layouts recognise by its wording is listed here, so that teaching the
+importer a new word is one line in one place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bxgc_metrics.importer.unit_line import KNOWN_MEASURES
+from bxgc_metrics.periods import parse_text
+
+UNIT_HEADERS = {
+    "单位",
+    "单位名称",
+    "街道",
+    "乡镇",
+    "镇街",
+    "街镇",
+    "镇(街道)",
+    "乡镇(街道)",
+    "街道(乡镇)",
+    "部门",
+    "学校",
+    "名称",
+    "地区",
+    "区域",
+    "单位名",
+    "unit",
+    "unitname",
+    "name",
+}
+"""Headers of the column of unit names in a wide or report sheet."""
+SERIAL_HEADERS = {"序号", "编号", "no", "no.", "#", "排序"}
+"""Headers of a column of row numbers (never the unit column, never figures)."""
+IGNORED_HEADERS = {
+    "备注",
+    "说明",
+    "备考",
+    "remarks",
+    "remark",
+    "note",
+    "notes",
+    "责任人",
+    "联系人",
+}
+"""Headers of a report's columns that hold no figures."""
+LONG_FIELDS = {
+    "unit": {"单位", "单位名称", "地区", "unit", "unitname", "unit_name"},
+    "indicator": {"指标", "指标名称", "项目", "indicator", "indicatorname", "indicator_name"},
+    "period": {"期间", "时期", "报告期", "时间", "日期", "period", "月份", "年份", "年度"},
+    "value": {"数值", "值", "value", "数据", "完成值", "金额", "数量"},
+    "kind": {"类型", "数据类型", "口径", "kind", "valuekind", "value_kind", "类别"},
+    "cumulative": {"累计", "是否累计", "cumulative"},
+    "measure": {"计量单位", "measure", "单位(计量)"},
+    "unit_code": {"unit_code", "unitcode", "单位代码", "单位编码"},
+    "indicator_code": {"indicator_code", "indicatorcode", "指标代码", "指标编码"},
+}
+"""The headers of a long sheet's columns (as :func:`key` gives them), by field."""
+REQUIRED_LONG_FIELDS = ("unit", "indicator", "period", "value")
+"""The fields a long sheet cannot do without (a code column stands for its name)."""
+KINDS = {
+    "实际": "actual",
+    "完成": "actual",
+    "实绩": "actual",
+    "actual": "actual",
+    "目标": "target",
+    "任务": "target",
+    "target": "target",
+    "计划": "plan",
+    "预计": "plan",
+    "plan": "plan",
+}
+"""Value kinds as a long sheet writes them."""
+TRUE = {"是", "true", "1", "y", "yes", "累计", "t"}
+"""A long sheet's cumulative flag saying year-to-date."""
+FALSE = {"否", "false", "0", "n", "no", "当月", "f"}
+"""A long sheet's cumulative flag saying single-month."""
+SINGLE = re.compile(r"当月|本月|单月")
+"""A wide sheet's period header naming a single month."""
+TOTAL_ROW = re.compile(r"^(合计|总计|全市|全区|全县|全镇|全街道|总体|total)$", re.IGNORECASE)
+"""A 合计 row: checked against the sum of the rows, not stored."""
+SUBTOTAL_ROW = re.compile(r"^(小计|其中.*|subtotal)$", re.IGNORECASE)
+"""A 小计 or 其中 row: skipped."""
+FOOTNOTE = re.compile(
+    r"^(注|说明|备注|资料来源|数据来源|填报|制表|审核|负责人|note)", re.IGNORECASE
+)
+"""The first footnote row: the table ends above it."""
+MEASURE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
+"""A row holding this is a unit line (or names the reporting unit), never the header."""
+_MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
+
+_ROLE_WORDS = (
+    ("completion", ("完成率", "完成进度", "完成比例", "完成比")),
+    ("growth", ("同比", "增长", "增速", "增幅", "增减", "比上年")),
+    ("prior", ("去年同期", "上年同期", "上年同期累计", "去年同期累计")),
+    (
+        "target",
+        (
+            "全年目标",
+            "年度目标",
+            "目标任务",
+            "全年任务",
+            "年度任务",
+            "目标",
+            "任务",
+            "全年计划",
+            "计划",
+        ),
+    ),
+    ("month", ("本月", "当月")),
+    ("rank", ("排名", "名次", "排位", "位次")),
+    ("actual", ("累计", "完成", "实际", "实绩", "本年", "完成数", "完成额")),
+)
+
+
+def key(text: str) -> str:
+    """A header as the word lists hold it: no white space, lower case, ASCII brackets.
+
+    >>> key(" 单位（计量） "), key("Unit Name")
+    ('单位(计量)', 'unitname')
+    """
+    return re.sub(r"\s+", "", text).lower().replace("（", "(").replace("）", ")")
+
+
+def header_role(text: str) -> str | None:
+    """The role of a sub-header such as 全年目标 or 1-6月累计; ``None`` if unknown.
+
+    >>> header_role("全年目标"), header_role("1-6月累计"), header_role("完成率(%)")
+    ('target', 'actual', 'completion')
+    >>> header_role("同比增长%"), header_role("去年同期"), header_role("1-6月")
+    ('growth', 'prior', 'actual')
+    """
+    clean = key(text)
+    if not clean:
+        return None
+    for role, words in _ROLE_WORDS:
+        if any(word in clean for word in words):
+            return role
+    period = parse_text(clean)
+    return "actual" if period is not None else None
+
+
+def split_measure(header: str) -> tuple[str, str | None]:
+    """``地方一般公共预算收入（万元）`` → (``地方一般公共预算收入``, ``万元``).
+
+    >>> split_measure("固定资产投资(亿元)"), split_measure("高层楼宇")
+    (('固定资产投资', '亿元'), ('高层楼宇', None))
+    """
+    match = _MEASURE_IN_HEADER.search(header)
+    if match and match.group(1).strip() in KNOWN_MEASURES:
+        return header[: match.start()].strip(), match.group(1).strip()
+    return header.strip(), None

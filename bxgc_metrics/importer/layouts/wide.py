@@ -1,0 +1,124 @@
+"""The wide layout: one row per unit (optionally per unit and indicator), one column per
+period (``2019``, ``2019年``, ``2024-06``, ``2024年6月``, ``1-6月``); the indicator is
+named by its own column, else by the title or the sheet name."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.layouts.grid import (
+    block,
+    body_rows,
+    column_measure,
+    repeated,
+    unit_column,
+)
+from bxgc_metrics.importer.layouts.records import (
+    RECORD_COLUMNS,
+    ParsedSheet,
+    failed,
+    field_columns,
+)
+from bxgc_metrics.importer.layouts.vocabulary import LONG_FIELDS, SINGLE, key, split_measure
+from bxgc_metrics.importer.reading import Sheet
+from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.periods import PeriodText, parse_text
+
+
+def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
+    """The header's period columns by position; a period without a year takes the
+    title's."""
+    found = {}
+    for position, value in enumerate(header.values):
+        period = parse_text(value) if value else None
+        if period is None:
+            continue
+        if period.year is None and title is not None and title.year is not None:
+            period = period.in_year(title.year)
+        if period.year is not None:
+            found[position] = period
+    return found
+
+
+def parse(
+    sheet: Sheet,
+    text: pd.DataFrame,
+    header_at: int,
+    *,
+    period_cols: dict[int, PeriodText],
+    meta: str,
+    line: UnitLine | None,
+    title: PeriodText | None,
+) -> ParsedSheet:
+    """The records of a wide sheet whose header (row ``header_at``) names the periods
+    ``period_cols``; ``meta`` is the text above the header."""
+    header = text.iloc[header_at]
+    indicator_col = next(
+        (p for p, v in enumerate(header.values) if key(v) in LONG_FIELDS["indicator"]), None
+    )
+    skip = set(period_cols) | ({indicator_col} if indicator_col is not None else set())
+    unit_col = unit_column(header, text.iloc[header_at + 1 :], skip)
+    if unit_col is None:
+        return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
+    rows, totals, _end = body_rows(text, header_at + 1, unit_col)
+    title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
+    measure, from_line = column_measure(title_measure, line)
+    positions = list(period_cols)
+    periods = [period_cols[p] for p in positions]
+    per_column: dict[str, list] = {
+        "freq": [p.freq for p in periods],
+        "year": [p.year for p in periods],
+        "sub": [p.sub for p in periods],
+        "cumulative": [p.cumulative for p in periods],
+        "single": [bool(SINGLE.search(header.iloc[p])) for p in positions],
+    }
+    parts = []
+    for chosen in (rows, totals):
+        part = block(sheet, text, chosen, positions=positions, unit_col=unit_col)
+        names = (
+            np.tile(text.iloc[chosen, indicator_col].to_numpy(dtype=object), len(positions))
+            if indicator_col is not None
+            else title_indicator
+        )
+        fixed = {"value_kind": "actual", "measure": measure, "from_line": from_line}
+        parts.append(
+            part.assign(indicator_name=names, **repeated(per_column, len(chosen)), **fixed)[
+                list(RECORD_COLUMNS)
+            ]
+        )
+    records, totals_f = parts
+    notes = []
+    if indicator_col is None:
+        notes.append(issues.INDICATOR_FROM_TITLE.at(sheet.name, indicator=title_indicator))
+    named = {"unit": unit_col} | ({"indicator": indicator_col} if indicator_col is not None else {})
+    return ParsedSheet(
+        sheet.name,
+        "wide",
+        records,
+        totals=totals_f,
+        issues=tuple(notes),
+        period=title,
+        field_columns=field_columns(sheet, named),
+    )
+
+
+def title_indicator_of(meta: str, sheet_name: str) -> str:
+    """The indicator named by a title such as ``2019-2025年各街道地方一般公共预算收入``.
+
+    >>> title_indicator_of("2019-2025年各街道地方一般公共预算收入 单位：万元", "表1")
+    '地方一般公共预算收入'
+    """
+    source = re.split(r"(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
+    clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
+    clean = re.sub(r"\d{1,2}\s*[-~至]\s*\d{1,2}\s*月|上半年|下半年|[一二三四]季度", "", clean)
+    clean = re.sub(
+        r"^(?:各|全市|全区|全县)(?:街道|乡镇|镇街|街镇|单位|部门)?(?:[(（][^)）]*[)）])?",
+        "",
+        clean.strip(),
+    )
+    clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
+    return clean.strip(" ：:") or sheet_name

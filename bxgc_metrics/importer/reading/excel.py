@@ -1,0 +1,130 @@
+"""Workbooks (xlsx, xlsm, xls, ods) read through python-calamine.
+
+An xlsx is measured before calamine opens it (size unpacked, cells and where they lie;
+:mod:`bxgc_metrics.importer.workbook_guard`), and calamine reads the copy that was
+measured. Merged ranges are filled with their top-left value and remembered, and the
+spreadsheet's own row and column numbers are kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from bxgc_metrics.importer import issues, workbook_guard
+from bxgc_metrics.importer.formulas import suspect_cells
+from bxgc_metrics.importer.reading.sheet import Limits, Sheet, check_width
+
+
+def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
+    if data.startswith(b"\xd0\xcf\x11\xe0") and file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise issues.ENCRYPTED.refused(file=file_name)
+    # calamine reads only the copy the guard measured and wrote (its size, its cells), and
+    # formulas are looked up in that copy too, never in the bytes as uploaded
+    with tempfile.TemporaryDirectory(prefix="bxgc-upload-") as folder:
+        checked = workbook_guard.checked_copy(data, file_name, limits, Path(folder))
+        sheets = _read_checked(checked, file_name, limits)
+        if checked.suffix != ".xlsx":
+            return sheets
+        measured = checked.read_bytes()
+    return [
+        replace(s, suspects=functools.cache(partial(suspect_cells, measured, s.name)))
+        for s in sheets
+    ]
+
+
+def _read_checked(path: Path, file_name: str, limits: Limits) -> list[Sheet]:
+    try:
+        with CalamineWorkbook.from_path(path) as book:
+            return _read_book(book, file_name, limits)
+    except PasswordError as exc:
+        raise issues.PASSWORD.refused(file=file_name) from exc
+    except (CalamineError, ValueError, OSError) as exc:
+        raise issues.NOT_EXCEL.refused(file=file_name, why=exc) from exc
+
+
+def _read_book(book: CalamineWorkbook, file_name: str, limits: Limits) -> list[Sheet]:
+    names = [
+        m.name
+        for m in book.sheets_metadata
+        if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
+    ]
+    if len(names) > limits.max_sheets:
+        raise issues.TOO_MANY_SHEETS.refused(
+            file=file_name, count=len(names), limit=limits.max_sheets
+        )
+    return [_sheet(book, name, limits=limits, file_name=file_name) for name in names]
+
+
+def _sheet(book: CalamineWorkbook, name: str, *, limits: Limits, file_name: str) -> Sheet:
+    raw = book.get_sheet_by_name(name)
+    if raw.height > limits.max_rows:
+        raise issues.SHEET_TOO_MANY_ROWS.refused(name=name, rows=raw.height, limit=limits.max_rows)
+    check_width(raw.width, limits, name)
+    if raw.height * raw.width > limits.max_cells:  # an .xls sheet; an xlsx was checked before
+        raise issues.SHEET_TOO_MANY_CELLS.refused(
+            name=name, rows=raw.height, columns=raw.width, limit=limits.max_cells
+        )
+    with _collector_paused():
+        rows = raw.to_python()
+        cells = _cells(rows)
+        del rows
+    start = raw.start or (0, 0)
+    merged = []
+    for (r0, c0), (r1, c1) in raw.merged_cell_ranges or []:
+        top, left = r0 - start[0], c0 - start[1]
+        if 0 <= top < len(cells) and 0 <= left < cells.shape[1]:
+            cells.iloc[top : r1 - start[0] + 1, left : c1 - start[1] + 1] = cells.iat[top, left]
+            if (r1, c1) != (r0, c0):
+                merged.append((top, left, r1 - start[0], c1 - start[1]))
+    return Sheet(
+        name=name,
+        cells=cells,
+        first_row=start[0] + 1,
+        first_col=start[1],
+        merged=tuple(merged),
+    )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused: a sheet's cells are a list per row, and collecting
+    while hundreds of thousands of them are made only walks them again and again (none
+    of them forms a cycle)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _cells(rows: list[list]) -> pd.DataFrame:
+    """The rectangle of cell values as an object frame, empty text as ``None``."""
+    if not rows:
+        return pd.DataFrame(dtype=object)
+    width = len(rows[0])
+    if width and all(len(row) == width for row in rows):
+        grid = np.array(rows, dtype=object)
+        if grid.shape == (len(rows), width):  # one value per cell, as calamine gives
+            grid[grid == ""] = None
+            return pd.DataFrame(grid, dtype=object)
+    cells = pd.DataFrame(rows, dtype=object)
+    return cells.where(cells.ne(""), None) if not cells.empty else cells

@@ -1,0 +1,139 @@
+"""Figures brought to what the store holds: converted from the measure they were written
+in (亿元 → 万元) or refused, and monthly flows brought to year-to-date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.importer.validate.shown import at, rows
+from bxgc_metrics.measures import conversion_factor
+from bxgc_metrics.metrics.growth import single_to_ytd
+
+
+def conversions(
+    records: pd.DataFrame, lines: Mapping[str, UnitLine] | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Convert values written in another unit of measure (亿元 → 万元) or refuse.
+
+    A refusal stands at the first figure written in that measure, or at its sheet's unit
+    line (from ``lines``, by sheet) when that is where the measure came from."""
+    out = records.copy(deep=False)  # copy on write: changing values leaves records alone
+    found: list[Issue] = []
+    # Each (measure, measure_db) pair once, in order of first appearance, as
+    # ``out[["measure", "measure_db"]].drop_duplicates()`` lists them; code 0 is missing.
+    given, given_values = pd.factorize(out["measure"])
+    stored, stored_values = pd.factorize(out["measure_db"])
+    given, stored = given.astype(np.int64) + 1, stored.astype(np.int64) + 1
+    sources, targets = [None, *given_values], [None, *stored_values]
+    _codes, pairs = pd.factorize(given * len(targets) + stored)
+    for pair in pairs:
+        source, target = sources[pair // len(targets)], targets[pair % len(targets)]
+        source = source if isinstance(source, str) and source else None
+        factor = conversion_factor(source, target)
+        # the rows of ``measure.fillna("") == (source or "")`` and ``measure_db == target``
+        written = [
+            i
+            for i, v in enumerate(sources)
+            if (v is None or v == "" if source is None else v == source)
+        ]
+        member = np.zeros(len(sources), dtype=bool)
+        member[written] = True  # ``np.isin(given, written)`` as one lookup per row
+        rows_at = member[given] & (stored == pair % len(targets)) & (stored > 0)
+        rows = pd.Series(rows_at, index=out.index)
+        first = out.iloc[np.flatnonzero(rows_at)[0]]
+        if factor is None:
+            found.append(_mismatch(first, source, target, lines=lines or {}))
+        elif factor != 1.0:
+            out.loc[rows, "value"] = out.loc[rows, "value"] * factor
+            found.append(
+                issues.CONVERTED.at(
+                    first["sheet"],
+                    value=source,
+                    indicator=first["indicator_name_db"],
+                    source=source,
+                    target=target,
+                    factor=_scaled(factor),
+                )
+            )
+    return out, found
+
+
+def _scaled(factor: float) -> str:
+    """``×10,000`` for a factor above one, ``÷10,000`` below (亿元 → 万元, 万元 → 亿元).
+
+    >>> _scaled(10_000.0), _scaled(0.0001)
+    ('×10,000', '÷10,000')
+    """
+    return f"×{factor:,.0f}" if factor >= 1 else f"÷{1 / factor:,.0f}"
+
+
+def _mismatch(
+    first: pd.Series, source: str | None, target: str, *, lines: Mapping[str, UnitLine]
+) -> Issue:
+    """A measure that does not convert: at the unit line it came from, else at the first
+    figure written in it."""
+    name = first["indicator_name_db"]
+    line = lines.get(first["sheet"]) if bool(first.get("from_line", False)) else None
+    if line is None:
+        return issues.MEASURE_MISMATCH.at(
+            first["sheet"],
+            int(first["row"]),
+            first["column"],
+            value=source,
+            source=source,
+            target=target,
+            indicator=name,
+        )
+    return issues.LINE_MEASURE_MISMATCH.at(
+        line.sheet,
+        line.row,
+        line.column,
+        value=line.text,
+        line=line.text,
+        source=source,
+        target=target,
+        indicator=name,
+        letter=first["column"],
+    )
+
+
+def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Bring monthly flows to the store's year-to-date form.
+
+    Chinese reports give flows as 1-N月累计, so a monthly flow figure is taken as
+    year-to-date unless the file says it is single-month (当月, or 累计 = 否); those are
+    summed from January (:func:`~bxgc_metrics.metrics.growth.single_to_ytd`), which needs
+    every month from January: a year that lacks one is an error.
+    """
+    flows = (
+        (records["kind"] == "flow")
+        & (records["value_kind"] == "actual")
+        & records["freq"].isin(["M", "Q", "H"])
+    )
+    assumed = flows & ~records["cumulative"] & ~records["single"]
+    out = records.assign(cumulative=records["cumulative"] | assumed)
+    found = []
+    if assumed.any():
+        found.append(issues.ASSUMED_YTD.at(str(records.loc[assumed, "sheet"].iloc[0])))
+    mask = flows & out["single"]
+    if not mask.any():
+        return out, found
+    series = ["unit_code", "indicator_code", "year"]
+    months = out[mask].sort_values("sub")
+    complete = months.groupby(series)["sub"].transform(
+        lambda s: list(s) == list(range(1, len(s) + 1))
+    )
+    found += [
+        issues.MONTHS_MISSING.at(**at(r), indicator=r["indicator_name_db"], year=r["year"])
+        for r in rows(months[~complete].drop_duplicates(series))
+    ]
+    ytd = single_to_ytd(months, keys=series[:2], partial=True)
+    converted = months.assign(value=ytd, cumulative=True)
+    found.append(issues.MONTHS_TO_YTD.at(str(months["sheet"].iloc[0])))
+    return pd.concat([out[~mask], converted]).sort_index(), found

@@ -1,0 +1,146 @@
+"""The rules on hand-made figures: each case's numbers can be checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from bxgc_metrics.importer import validate
+
+_DEFAULTS = {
+    "sheet": "表1",
+    "column": "D",
+    "unit_code": "JD01",
+    "indicator_code": "GDP",
+    "unit_name": "东城街道",
+    "indicator_name": "地区生产总值",
+    "indicator_name_db": "地区生产总值",
+    "freq": "M",
+    "year": 2024,
+    "value_kind": "actual",
+    "cumulative": True,
+    "single": False,
+    "kind": "flow",
+    "measure": "万元",
+    "measure_db": "万元",
+    "allow_negative": False,
+    "percent": False,
+    "invalid": False,
+    "from_line": False,
+}
+
+
+def figures(*rows: dict) -> pd.DataFrame:
+    """Mapped figures: each row's ``sub`` and ``value`` (and anything else it says) over
+    :data:`_DEFAULTS`, on Excel rows 2, 3, …"""
+    out = [_DEFAULTS | {"row": i, "raw": str(r["value"])} | r for i, r in enumerate(rows, start=2)]
+    return pd.DataFrame(out)
+
+
+NO_HISTORY = figures({"sub": 1, "value": 0.0}).iloc[:0]
+
+
+def codes(found: list) -> list[str]:
+    return [i.code for i in found]
+
+
+def test_duplicates_equal_are_merged_different_ones_block() -> None:
+    same = figures({"sub": 6, "value": 100.0}, {"sub": 6, "value": 100.0}, {"sub": 7, "value": 1.0})
+    kept, found = validate.duplicates(same)
+    assert len(kept) == 2 and codes(found) == ["duplicate_same"] and found[0].row == 3
+    clash = figures({"sub": 6, "value": 100.0}, {"sub": 6, "value": 101.0})
+    _kept, found = validate.duplicates(clash)
+    assert codes(found) == ["duplicate_conflict", "duplicate_conflict"]
+
+
+def test_single_months_are_summed_from_january() -> None:
+    months = figures(
+        {"sub": 3, "value": 20.0, "single": True, "cumulative": False},
+        {"sub": 1, "value": 10.0, "single": True, "cumulative": False},
+        {"sub": 2, "value": 15.0, "single": True, "cumulative": False},
+    )
+    out, found = validate.single_months_to_ytd(months)
+    # in the file's order: March 10+15+20, January 10, February 10+15
+    assert out["value"].tolist() == [45.0, 10.0, 25.0] and out["cumulative"].all()
+    assert codes(found) == ["months_to_ytd"]
+
+
+def test_a_month_missing_blocks_the_sum() -> None:
+    months = figures(
+        {"sub": 1, "value": 100.0, "single": True, "cumulative": False},
+        {"sub": 3, "value": 300.0, "single": True, "cumulative": False},
+    )
+    _out, found = validate.single_months_to_ytd(months)
+    assert codes(found) == ["months_missing", "months_to_ytd"]
+    assert found[0].row == 2 and "2024年须从1月起逐月齐全" in found[0].zh
+
+
+def test_monthly_flows_not_marked_are_taken_as_year_to_date() -> None:
+    out, found = validate.single_months_to_ytd(
+        figures({"sub": 6, "value": 5.0, "cumulative": False})
+    )
+    assert out["cumulative"].tolist() == [True] and codes(found) == ["assumed_ytd"]
+
+
+def test_years_out_of_range_and_actuals_not_begun() -> None:
+    today = dt.date(2024, 6, 30)
+    found = validate.years_out_of_range(
+        figures(
+            {"sub": 6, "value": 1.0},  # June 2024: begun
+            {"freq": "H", "sub": 1, "value": 1.0},  # first half: begun in January
+            {"freq": "Q", "sub": 3, "value": 1.0},  # Q3 begins in July: not yet
+            {"freq": "Y", "sub": 0, "year": 2025, "value": 1.0, "value_kind": "target"},
+            {"sub": 1, "year": 1900, "value": 1.0},
+        ),
+        today,
+    )
+    assert [(i.code, i.row) for i in found] == [("year_out_of_range", 6), ("actual_in_future", 4)]
+    assert "今天是 2024-06-30" in found[1].zh
+
+
+def test_history_jumps_drops_and_completion() -> None:
+    history = figures({"sub": 6, "year": 2023, "value": 100.0})
+    records = figures(
+        {"sub": 5, "value": 1600.0},
+        {"sub": 6, "value": 1500.0},
+        {"freq": "Y", "sub": 0, "value": 400.0, "value_kind": "target", "cumulative": False},
+    )
+    found = validate.history_checks(records, history)
+    jump, drop, may, june = found
+    # June: 1500 against 100 a year before; May has no earlier figure
+    assert (jump.code, jump.row) == ("jump", 3) and "15.0 倍" in jump.zh
+    # June's 1500 is below May's 1600
+    assert (drop.code, drop.row) == ("cumulative_drop", 3) and "1,600.00" in drop.zh
+    # May's 1600 is 400% of the target 400, June's 1500 375%
+    assert [may.code, may.row, june.row] == ["completion_over_300", 2, 3]
+    assert "完成率 400%" in may.zh and "完成率 375%" in june.zh
+    assert codes(validate.history_checks(records.iloc[[1]], NO_HISTORY)) == []
+
+
+def test_measures_convert_or_are_refused() -> None:
+    records = figures(
+        {"sub": 6, "value": 1.5, "measure": "亿元"}, {"sub": 7, "value": 2.0, "measure": "个"}
+    )
+    out, found = validate.conversions(records)
+    assert out["value"].tolist()[0] == 15000.0  # 1.5 亿元 = 15,000 万元
+    assert codes(found) == ["converted", "measure_mismatch"]
+    assert "×10,000" in found[0].zh and found[1].row == 3
+
+
+def test_too_large_and_negative() -> None:
+    records = figures(
+        {"sub": 6, "value": 2e15}, {"sub": 7, "value": -1.0}, {"sub": 8, "value": 3.0}
+    )
+    kept, found = validate.too_large(records)
+    assert len(kept) == 2 and codes(found) == ["too_large"] and "2e+15" in found[0].zh
+    assert [i.row for i in validate.negatives(kept)] == [3]
+
+
+def test_totals_against_the_sum_of_their_rows() -> None:
+    records = figures({"sub": 6, "value": 10.0}, {"sub": 6, "value": 20.0}).assign(missing=False)
+    near = figures({"sub": 6, "value": 30.3}).assign(missing=False)  # within half a unit
+    off = figures({"sub": 6, "value": 31.0}).assign(missing=False)
+    assert validate.totals_mismatch(records, near) == []
+    [found] = validate.totals_mismatch(records, off)
+    assert found.zh == "合计行 31.00 与各单位之和 30.00 不符。"

@@ -1,0 +1,97 @@
+"""Reporting periods: labels, Chinese and English readings, start and end months, and
+periods as report texts write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from bxgc_metrics.periods import (
+    Period,
+    PeriodText,
+    display,
+    format_label,
+    labels,
+    months_elapsed,
+    parse_text,
+    start_months,
+)
+
+
+@pytest.mark.parametrize(
+    ("label", "freq", "sub", "end"),
+    [("2024", "Y", 0, 12), ("2024-H2", "H", 2, 12), ("2024-Q3", "Q", 3, 9), ("2024-07", "M", 7, 7)],
+)
+def test_a_label_round_trips_and_names_its_last_month(
+    label: str, freq: str, sub: int, end: int
+) -> None:
+    period = Period.parse(label)
+    assert (period.freq, period.year, period.sub, period.end_month) == (freq, 2024, sub, end)
+    assert period.label == label == format_label(freq, 2024, sub)
+
+
+@pytest.mark.parametrize("bad", ["2024-13", "2024-Q5", "1800", "24-06", "2024-H3", ""])
+def test_a_bad_label_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        Period.parse(bad)
+
+
+def test_readings_in_both_languages() -> None:
+    assert display("M", 2024, 6, cumulative=True) == "2024年1-6月"
+    assert display("M", 2024, 1, cumulative=True) == "2024年1月"  # January is one month
+    assert display("Q", 2024, 4, lang="en") == "2024 Q4"
+    assert display("H", 2024, 2) == "2024年下半年"
+    assert display("M", 2024, 12, cumulative=True, lang="en") == "Jan-Dec 2024"
+
+
+def test_vectorised_labels_match_one_by_one() -> None:
+    freq = pd.Series(["Y", "H", "Q", "M", "M"])
+    year = pd.Series([2019, 2024, 2024, 2024, 2025])
+    sub = pd.Series([0, 1, 4, 3, 12])
+    assert labels(freq, year, sub).tolist() == ["2019", "2024-H1", "2024-Q4", "2024-03", "2025-12"]
+
+
+def test_start_and_end_months() -> None:
+    freq = pd.Series(["Y", "H", "H", "Q", "Q", "M"])
+    sub = pd.Series([0, 1, 2, 1, 4, 9])
+    # H2 runs July to December, Q4 October to December
+    assert start_months(freq, sub).tolist() == [1, 1, 7, 1, 10, 9]
+    assert [months_elapsed(f, s) for f, s in zip(freq, sub, strict=True)] == [12, 6, 12, 3, 12, 9]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年1-6月累计", PeriodText("M", 2024, 6, True)),
+        ("2024年6月", PeriodText("M", 2024, 6, False)),
+        ("2024年6-6月", PeriodText("M", 2024, 6, False)),  # one month written as a range
+        ("1-3月", PeriodText("M", None, 3, True)),
+        ("2024年第二季度", PeriodText("Q", 2024, 2, False)),
+        ("２０２４年三季度", PeriodText("Q", 2024, 3, False)),  # full-width digits
+        ("2023Q4", PeriodText("Q", 2023, 4, False)),
+        ("2024-H2", PeriodText("H", 2024, 2, False)),
+        ("2024年下半年", PeriodText("H", 2024, 2, False)),
+        ("2024/07", PeriodText("M", 2024, 7, False)),
+        ("7月", PeriodText("M", None, 7, False)),
+        ("2019年", PeriodText("Y", 2019, 0, False)),
+        ("2019", PeriodText("Y", 2019, 0, False)),
+        (2021, PeriodText("Y", 2021, 0, False)),
+        (2021.0, PeriodText("Y", 2021, 0, False)),
+        (dt.datetime(2024, 5, 31), PeriodText("M", 2024, 5, False)),
+    ],
+)
+def test_periods_as_reports_write_them(text: object, expected: PeriodText) -> None:
+    assert parse_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ["3-6月", "2024年13月", "合计", "", None, 1800, 12.5, "6-3月"])
+def test_texts_that_name_no_period(text: object) -> None:
+    # 3-6月 is neither a month nor a year-to-date range: refused, not guessed
+    assert parse_text(text) is None
+
+
+def test_a_period_without_a_year_takes_one() -> None:
+    header = parse_text("1-6月")
+    assert header is not None and header.in_year(2024) == PeriodText("M", 2024, 6, True)
