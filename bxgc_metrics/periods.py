@@ -79,7 +79,7 @@ class Period:
 
     def zh(self, cumulative: bool = False) -> str:
         """Chinese reading: ``2024年``, ``2024年上半年``, ``2024年二季度``, ``2024年1-6月``."""
-        return format_zh(self.freq, self.year, self.sub, cumulative)
+        return format_zh(self.freq, self.year, self.sub, cumulative=cumulative)
 
 
 def format_label(freq: str, year: int, sub: int) -> str:
@@ -98,7 +98,7 @@ def format_label(freq: str, year: int, sub: int) -> str:
 _ZH_Q = "一二三四"
 
 
-def format_zh(freq: str, year: int, sub: int, cumulative: bool = False) -> str:
+def format_zh(freq: str, year: int, sub: int, *, cumulative: bool = False) -> str:
     """Chinese label; a cumulative month reads as the range from January.
 
     >>> format_zh("M", 2024, 6, cumulative=True), format_zh("H", 2024, 1)
@@ -118,7 +118,7 @@ def format_zh(freq: str, year: int, sub: int, cumulative: bool = False) -> str:
 _EN_MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def format_en(freq: str, year: int, sub: int, cumulative: bool = False) -> str:
+def format_en(freq: str, year: int, sub: int, *, cumulative: bool = False) -> str:
     """English label; a cumulative month reads as the range from January.
 
     >>> format_en("M", 2024, 6, cumulative=True), format_en("Q", 2024, 2), format_en("Y", 2012, 0)
@@ -133,10 +133,10 @@ def format_en(freq: str, year: int, sub: int, cumulative: bool = False) -> str:
     return f"{_EN_MONTH[sub - 1]} {year}"
 
 
-def display(freq: str, year: int, sub: int, cumulative: bool = False, lang: str = "zh") -> str:
+def display(freq: str, year: int, sub: int, *, cumulative: bool = False, lang: str = "zh") -> str:
     """The period for a reader: :func:`format_zh` or :func:`format_en` by ``lang``."""
     fmt = format_zh if lang == "zh" else format_en
-    return fmt(freq, year, sub, cumulative)
+    return fmt(freq, year, sub, cumulative=cumulative)
 
 
 def labels(freq: pd.Series, year: pd.Series, sub: pd.Series) -> pd.Series:

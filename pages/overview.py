@@ -52,12 +52,16 @@ table = view.progress_table(view.with_pace(standing, elapsed, higher), units, in
 keeping = int((table["status"] != "behind").sum())
 
 cols = st.columns(4)
-cols[0].metric(t("latest_data"), display(*period, True, lang()))
+cols[0].metric(t("latest_data"), display(*period, cumulative=True, lang=lang()))
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
 cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))
 
-title = t("overview_chart_title", period=display(*period, True, lang()), indicator=labels[code])
+title = t(
+    "overview_chart_title",
+    period=display(*period, cumulative=True, lang=lang()),
+    indicator=labels[code],
+)
 left, right = st.columns([1, 1])
 left.plotly_chart(
     charts.completion_bars(
@@ -85,7 +89,7 @@ if len(listed) < len(matrix):
     st.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
 st.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
 context = exports.Context(
-    display(*period, True, lang()), group_label(ALL), data.data_date(path, version)
+    display(*period, cumulative=True, lang=lang()), group_label(ALL), data.data_date(path, version)
 )
 st.download_button(
     t("ov_matrix_export"),

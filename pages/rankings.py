@@ -45,9 +45,9 @@ year, sub = c3.selectbox(
     t("rank_period"),
     periods,
     key=keyed("rank_period"),
-    format_func=lambda p: display("M", p[0], p[1], True, lang()),
+    format_func=lambda p: display("M", p[0], p[1], cumulative=True, lang=lang()),
 )
-period_text = display("M", year, sub, True, lang())
+period_text = display("M", year, sub, cumulative=True, lang=lang())
 context = exports.Context(period_text, group_label(group), data.data_date(path, version))
 single, combined, rewards = st.tabs(
     [t("rank_tab_single"), t("rank_tab_composite"), t("rank_tab_rewards")]

@@ -222,7 +222,7 @@ def _analyse_sheets(
     lines = {p.sheet: p.unit_line for p in parsed if p.unit_line is not None}
     known = given_measures(figures, given["indicator"], indicators)
     known |= stored_measures(ind_m, indicators, create_missing)
-    figures, choices, more = unit_line.decide(figures, lines, known, measures)
+    figures, choices, more = unit_line.decide(figures, lines, known, picked=measures)
     found += more
     where = Where(figures, given, {p.sheet: p.field_columns for p in parsed})
     reference = {"unit": units, "indicator": indicators}

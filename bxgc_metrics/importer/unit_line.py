@@ -170,7 +170,7 @@ class Choice:
 
 
 def choose(
-    candidates: tuple[str, ...], name: str, stored: str | None, picked: str | None = None
+    candidates: tuple[str, ...], name: str, stored: str | None, *, picked: str | None = None
 ) -> Choice:
     """The measure of the indicator ``name`` (stored in ``stored``) among ``candidates``.
 
@@ -225,6 +225,7 @@ def decide(
     figures: pd.DataFrame,
     lines: Mapping[str, UnitLine],
     known: Mapping[str, str | None],
+    *,
     picked: Mapping[str, str],
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """Give each figure whose unit line names several measures the one that fits it.
@@ -265,7 +266,7 @@ def decide(
             chosen.append(None)
             continue
         line = lines[sheet]
-        choice = choose(line.measures, name, known.get(name), picked.get(name))
+        choice = choose(line.measures, name, known.get(name), picked=picked.get(name))
         chosen.append(choice.measure)
         columns = tuple(letters)
         rows.append((sheet, name, columns, choice.options, choice.measure, choice.how))

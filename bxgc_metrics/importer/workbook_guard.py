@@ -39,15 +39,12 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import ReadError
-
-if TYPE_CHECKING:
-    from bxgc_metrics.importer.reading import Limits
+from bxgc_metrics.importer.limits import Limits
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The first bytes of an Excel 97-2003 (``.xls``) file, or of an encrypted xlsx."""
@@ -89,7 +86,7 @@ class Span:
         return f"{_letters(self.last_column)}{self.last_row + 1}"
 
     @classmethod
-    def between(cls, top: int, left: int, bottom: int, right: int) -> Span:
+    def between(cls, top: int, left: int, bottom: int, right: int) -> Span:  # noqa: PLR0917 -- a rectangle's four edges
         """The span from (``top``, ``left``) to (``bottom``, ``right``), 0-based; empty
         when ``bottom`` is below zero."""
         if bottom < 0:
@@ -113,7 +110,7 @@ class Measure:
     """Merged ranges (``mergeCell`` elements)."""
 
 
-def checked_copy(data: bytes, file_name: str, limits: Limits, folder: Path) -> Path:
+def checked_copy(data: bytes, file_name: str, limits: Limits, *, folder: Path) -> Path:
     """The workbook in ``data`` written to ``folder`` for calamine to open, once measured.
 
     An Excel 97-2003 file is written as it is; an xlsx is checked as the module says and
@@ -129,14 +126,14 @@ def checked_copy(data: bytes, file_name: str, limits: Limits, folder: Path) -> P
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise _not_excel(file_name, exc) from exc
     with archive:
-        members = _members(archive, data, file_name, limits)
+        members = _members(archive, data, file_name, limits=limits)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED, allowZip64=True) as out:
-            _copy(archive, members, out, file_name, limits, packed=len(data))
+            _copy(archive, members, out, file_name=file_name, limits=limits, packed=len(data))
     return target
 
 
 def _members(
-    archive: zipfile.ZipFile, data: bytes, file_name: str, limits: Limits
+    archive: zipfile.ZipFile, data: bytes, file_name: str, *, limits: Limits
 ) -> list[zipfile.ZipInfo]:
     """The archive's members, after the checks that need no unpacking."""
     members = archive.infolist()
@@ -164,9 +161,9 @@ def _copy(
     archive: zipfile.ZipFile,
     members: list[zipfile.ZipInfo],
     out: zipfile.ZipFile,
+    *,
     file_name: str,
     limits: Limits,
-    *,
     packed: int,
 ) -> None:
     """Unpack each member within the limit, measure it, write it to ``out``."""
@@ -185,7 +182,7 @@ def _copy(
                     size += len(piece)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             raise _not_excel(file_name, exc) from exc
-        found = _measure(body, size, file_name, limits)
+        found = _measure(body, size, file_name, limits=limits)
         area, cells = area + found.span.cells, cells + found.cells
         strings, merges = strings + found.strings, merges + found.merges
         if area > limits.max_cells:
@@ -205,12 +202,10 @@ def measure(content: bytes, limits: Limits | None = None, file_name: str = "") -
     >>> found.span, found.cells, found.rows
     (Span(rows=2, columns=2, last_row=1, last_column=1), 3, 2)
     """
-    from bxgc_metrics.importer.reading import Limits
-
-    return _measure(memoryview(content + _PAD), len(content), file_name, limits or Limits())
+    return _measure(memoryview(content + _PAD), len(content), file_name, limits=limits or Limits())
 
 
-def _measure(padded: memoryview, size: int, file_name: str, limits: Limits) -> Measure:
+def _measure(padded: memoryview, size: int, file_name: str, *, limits: Limits) -> Measure:
     """:func:`measure` of ``padded[:size]``; ``padded`` ends with :data:`_PAD`."""
     head = bytes(padded[:4]).lstrip(b"\xef\xbb\xbf")
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
@@ -247,20 +242,20 @@ class _Tally:
         piece = buffer[start:stop]
         names = np.flatnonzero(piece == ord("<")) + (start + 1)
         initials = buffer[names]
-        cells = _elements(buffer, names, initials, b"c")
+        cells = _elements(buffer, names, initials, name=b"c")
         self.cells += len(cells)
-        self.rows += len(_elements(buffer, names, initials, b"row"))
-        self.strings += len(_elements(buffer, names, initials, b"si"))
-        self.merges += len(_elements(buffer, names, initials, b"mergeCell"))
+        self.rows += len(_elements(buffer, names, initials, name=b"row"))
+        self.strings += len(_elements(buffer, names, initials, name=b"si"))
+        self.merges += len(_elements(buffer, names, initials, name=b"mergeCell"))
         local = np.flatnonzero(piece == ord(":")) + (start + 1)  # <x:c …>, <x:row …>
         if len(local):
             initials = buffer[local]
-            prefixed = len(_elements(buffer, local, initials, b"c"))
-            prefixed_rows = len(_elements(buffer, local, initials, b"row"))
+            prefixed = len(_elements(buffer, local, initials, name=b"c"))
+            prefixed_rows = len(_elements(buffer, local, initials, name=b"row"))
             self.cells += prefixed
             self.rows += prefixed_rows
-            self.strings += len(_elements(buffer, local, initials, b"si"))
-            self.merges += len(_elements(buffer, local, initials, b"mergeCell"))
+            self.strings += len(_elements(buffer, local, initials, name=b"si"))
+            self.merges += len(_elements(buffer, local, initials, name=b"mergeCell"))
             self.addressed = self.addressed and not (prefixed or prefixed_rows)
         if self.addressed and len(cells):
             found = _addresses(buffer, cells - 1)
@@ -278,7 +273,9 @@ class _Tally:
         return Span.between(self.top, self.left, self.bottom, self.right)
 
 
-def _elements(buffer: np.ndarray, at: np.ndarray, initials: np.ndarray, name: bytes) -> np.ndarray:
+def _elements(
+    buffer: np.ndarray, at: np.ndarray, initials: np.ndarray, *, name: bytes
+) -> np.ndarray:
     """The positions among ``at`` (whose bytes are ``initials``) where the element name
     ``name`` starts, followed by white space, ``/`` or ``>`` as the XML reader ends a name."""
     found = at[initials == name[0]]

@@ -13,21 +13,16 @@ Parts:
   :mod:`~bxgc_metrics.importer.workbook_guard`.
 - :mod:`.text` — CSV and TSV: encoding, delimiter, and Arrow or pandas to read the cells.
 - :mod:`.lines` — what the csv module cannot read, or reads wrongly (open quotes).
-- :mod:`.sheet` — :class:`Sheet`, :class:`Limits`, Excel column letters.
+- :mod:`.sheet` — :class:`Sheet` and Excel column letters; the upload :class:`Limits` come
+  from :mod:`bxgc_metrics.importer.limits`.
 """
 
 from __future__ import annotations
 
 from bxgc_metrics.importer.issues import ReadError
+from bxgc_metrics.importer.limits import UPLOAD_LIMIT_MB, Limits
 from bxgc_metrics.importer.reading.files import read_file
-from bxgc_metrics.importer.reading.sheet import (
-    EXCEL_SUFFIXES,
-    TEXT_SUFFIXES,
-    UPLOAD_LIMIT_MB,
-    Limits,
-    Sheet,
-    column_letter,
-)
+from bxgc_metrics.importer.reading.sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, Sheet, column_letter
 from bxgc_metrics.importer.reading.text import decode
 
 __all__ = [

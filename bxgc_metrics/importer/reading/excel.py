@@ -29,7 +29,8 @@ from python_calamine import (
 
 from bxgc_metrics.importer import issues, workbook_guard
 from bxgc_metrics.importer.formulas import suspect_cells
-from bxgc_metrics.importer.reading.sheet import Limits, Sheet, check_width
+from bxgc_metrics.importer.limits import Limits
+from bxgc_metrics.importer.reading.sheet import Sheet, check_width
 
 
 def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
@@ -38,7 +39,7 @@ def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     # calamine reads only the copy the guard measured and wrote (its size, its cells), and
     # formulas are looked up in that copy too, never in the bytes as uploaded
     with tempfile.TemporaryDirectory(prefix="bxgc-upload-") as folder:
-        checked = workbook_guard.checked_copy(data, file_name, limits, Path(folder))
+        checked = workbook_guard.checked_copy(data, file_name, limits, folder=Path(folder))
         sheets = _read_checked(checked, file_name, limits)
         if checked.suffix != ".xlsx":
             return sheets

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.limits import Limits
 from bxgc_metrics.importer.reading.excel import read_excel
-from bxgc_metrics.importer.reading.sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, Limits, Sheet
+from bxgc_metrics.importer.reading.sheet import EXCEL_SUFFIXES, TEXT_SUFFIXES, Sheet
 from bxgc_metrics.importer.reading.text import read_text
 
 _MB = 1024 * 1024

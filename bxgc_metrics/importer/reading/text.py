@@ -18,8 +18,9 @@ import pyarrow.csv as pa_csv
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import ReadError
+from bxgc_metrics.importer.limits import Limits
 from bxgc_metrics.importer.reading.lines import all_rows, check_quotes, has_line_break, widest
-from bxgc_metrics.importer.reading.sheet import Limits, Sheet, check_width
+from bxgc_metrics.importer.reading.sheet import Sheet, check_width
 
 _PLAUSIBLE = 0.97
 

@@ -103,7 +103,7 @@ def carousel_pick(codes: list[str], start: str, on: bool) -> str:
 
 def period_text(freq: str, year: int, sub: int) -> str:
     """A cumulative period in the reader's language (2026年1-10月 / Jan-Oct 2026)."""
-    return display(freq, year, sub, True, lang())
+    return display(freq, year, sub, cumulative=True, lang=lang())
 
 
 def labelled(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
