@@ -6,12 +6,12 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes
-from bxgc_metrics.importer.service import commit
+from bxgc_metrics.importer.service import UPLOAD_LIMIT_MB, commit
 from bxgc_ui import auth, data
 from bxgc_ui.i18n import lang
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
-from bxgc_ui.views.upload import UPLOAD_LIMIT_MB, t
+from bxgc_ui.views.upload import t
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)

@@ -6,6 +6,7 @@ import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import bxgc_metrics
 from tests.conftest import ROOT
@@ -63,3 +64,31 @@ def test_pages_do_not_import_the_driver_or_build_sql() -> None:
     for page in ROOT.glob("pages/*.py"):
         text = page.read_text(encoding="utf-8")
         assert "duckdb" not in text and "SELECT " not in text.upper().replace("SELECTBOX", "")
+
+
+def test_the_import_contracts_hold() -> None:
+    """``lint-imports`` over the contracts in pyproject.toml, as ``make check`` runs it."""
+    linter = Path(sys.executable).with_name("lint-imports")
+    out = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert "BROKEN" not in out.stdout and out.stdout.count("KEPT") >= 6
+
+
+def _page_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_pages_reach_the_store_and_the_importer_only_through_the_ui_layer() -> None:
+    """Pages read data through the cached loaders and write through the importer's service."""
+    for page in [*ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+        for module in _page_imports(page):
+            assert not module.startswith("bxgc_metrics.store"), (page.name, module)
+            if module.startswith("bxgc_metrics.importer"):
+                assert module == "bxgc_metrics.importer.service", (page.name, module)

@@ -9,11 +9,15 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.errors import PermissionDeniedError
-from bxgc_metrics.importer.issues import issues_frame
-from bxgc_metrics.importer.matching import EXACT, PROFILE
-from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB as UPLOAD_LIMIT_MB  # the uploader's cap
-from bxgc_metrics.importer.service import ImportPlan, analyse
-from bxgc_metrics.importer.templates import long_template, wide_template
+from bxgc_metrics.importer.service import (
+    EXACT,
+    PROFILE,
+    ImportPlan,
+    analyse,
+    issues_frame,
+    long_template,
+    wide_template,
+)
 from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
 from bxgc_ui import auth, data
