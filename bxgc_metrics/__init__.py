@@ -1,4 +1,19 @@
-"""Pure metrics engine for 比学赶超 dashboards (no UI, no database imports)."""
+"""Pure metrics engine for 比学赶超 dashboards (no UI, no database imports).
+
+Importing this package gives the metric functions below and loads neither streamlit,
+plotly nor duckdb. The rest of the domain sits in subpackages:
+
+- :mod:`.metrics` — the metric functions (growth, targets, gaps, catch-up, projection,
+  ranking, rewards, campaign, plan audit).
+- :mod:`.tables` — the page-table builders every screen, export and document reads
+  (standings, scorecard, progress, trajectory).
+- :mod:`.store` — the only code that talks to DuckDB, behind one ``Store``.
+- :mod:`.importer` — report sheets in, checked figures out, through ``importer.service``.
+- :mod:`.periods`, :mod:`.measures`, :mod:`.clock`, :mod:`.errors`, :mod:`.access` —
+  period arithmetic, measures and scales, the shown time zone, the project's errors, roles.
+- :mod:`.export`, :mod:`.demo`, :mod:`.cli` — Excel workbooks, the demo data set, the
+  command line.
+"""
 
 # --- metrics API ---
 from bxgc_metrics.metrics.audit import audit_plan, check_plan

@@ -1,11 +1,15 @@
-"""Shared fixtures: real DuckDB files built by the same demo function the app uses."""
+"""Shared fixtures: real DuckDB files built by the same demo function the app uses, the
+command line run as users run it, and long observation frames from rows."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import settings
 
@@ -21,6 +25,29 @@ ROOT = Path(__file__).resolve().parent.parent
 
 ADMIN = Actor("test-admin", "admin", operator=True)
 """The actor tests write as, unless a test is about permissions."""
+
+OBSERVATION_ROW = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind", "value")
+"""The column order of the rows :func:`observations` takes."""
+
+
+def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m bxgc_metrics ARGS`` in the repository, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bxgc_metrics", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def observations(rows: list[tuple], *, indicator: str | None = None) -> pd.DataFrame:
+    """Long observations from ``(unit, indicator, freq, year, sub, value_kind, value)`` rows;
+    with ``indicator`` given, the rows leave the indicator out and all belong to it."""
+    if indicator is None:
+        return pd.DataFrame(rows, columns=list(OBSERVATION_ROW))
+    columns = [c for c in OBSERVATION_ROW if c != "indicator_code"]
+    return pd.DataFrame(rows, columns=columns).assign(indicator_code=indicator)
 
 
 def admin_store(path: Path) -> Store:

@@ -8,21 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.conftest import ROOT
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bxgc_metrics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.conftest import ROOT, run_cli
 
 
 def test_help_lists_the_commands() -> None:
-    out = _cli("--help")
+    out = run_cli("--help")
     assert out.returncode == 0
     for command in ("demo", "export", "info"):
         assert command in out.stdout
@@ -30,8 +20,8 @@ def test_help_lists_the_commands() -> None:
 
 def test_demo_then_export_in_long_form(tmp_path: Path) -> None:
     db, csv = tmp_path / "x.duckdb", tmp_path / "out" / "all.csv"
-    assert _cli("demo", "--db", str(db)).returncode == 0
-    out = _cli("export", "--db", str(db), "--out", str(csv))
+    assert run_cli("demo", "--db", str(db)).returncode == 0
+    out = run_cli("export", "--db", str(db), "--out", str(csv))
     assert out.returncode == 0, out.stderr
     frame = pd.read_csv(csv, encoding="utf-8-sig", dtype={"period": str})
     assert {"unit", "indicator", "period", "kind", "value", "measure", "cumulative"} <= set(frame)
@@ -48,14 +38,14 @@ def test_demo_then_export_in_long_form(tmp_path: Path) -> None:
 def test_demo_if_missing_leaves_an_existing_file_alone(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     db.write_bytes(b"")
-    out = _cli("demo", "--db", str(db), "--if-missing")
+    out = run_cli("demo", "--db", str(db), "--if-missing")
     assert out.returncode == 0 and db.read_bytes() == b""
 
 
 def test_errors_are_reported_in_both_languages_with_a_non_zero_exit(tmp_path: Path) -> None:
     db = tmp_path / "broken.duckdb"
     db.write_bytes(b"garbage" * 500)
-    out = _cli("info", "--db", str(db))
+    out = run_cli("info", "--db", str(db))
     assert out.returncode == 2
     assert "错误" in out.stderr and "Error" in out.stderr and "restore" in out.stderr
 
@@ -77,16 +67,16 @@ def test_import_takes_a_file_past_the_upload_limit_only_when_the_operator_allows
     tmp_path: Path,
 ) -> None:
     db, csv = tmp_path / "x.duckdb", tmp_path / "big.csv"
-    assert _cli("demo", "--db", str(db)).returncode == 0
+    assert run_cli("demo", "--db", str(db)).returncode == 0
     rows = ["unit,indicator,period,kind,value"]
     rows += ["方案四·本街道,地方财政收入,2012,actual,5.0"]
     rows += [",,,,"] * 320_000  # empty rows, skipped: 1.5 MB in all
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    refused = _cli("import", str(csv), "--db", str(db), "--max-mb", "1", "--dry-run")
+    refused = run_cli("import", str(csv), "--db", str(db), "--max-mb", "1", "--dry-run")
     assert refused.returncode == 1
     assert "1 MB" in refused.stdout + refused.stderr
-    taken = _cli("import", str(csv), "--db", str(db), "--max-mb", "2", "--dry-run")
+    taken = run_cli("import", str(csv), "--db", str(db), "--max-mb", "2", "--dry-run")
     assert taken.returncode == 0, taken.stdout + taken.stderr
     assert "new 1 " in taken.stdout
-    bad = _cli("import", str(csv), "--db", str(db), "--max-mb", "０")
+    bad = run_cli("import", str(csv), "--db", str(db), "--max-mb", "０")
     assert bad.returncode == 2 and "--max-mb" in bad.stderr

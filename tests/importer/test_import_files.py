@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -16,7 +14,7 @@ from bxgc_metrics.importer.service import analyse, commit
 from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 
 def test_legacy_xls_is_read(demo_store: Store) -> None:
@@ -75,38 +73,28 @@ def test_export_neutralises_formula_injection() -> None:
     assert "\n\"'=HYPERLINK" in text and "\n'-cmd" in text and ",-2.0" in text
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bxgc_metrics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_import_command_dry_run_commit_and_error_exit_codes(demo_db: Path, tmp_path: Path) -> None:
     good, bad = tmp_path / "report.csv", tmp_path / "bad.csv"
     good.write_bytes(sheets.report_csv())
     bad.write_bytes(sheets.long_csv([("火星街道", "固定资产投资", "2024-06", "1", "实际")]))
     store = Store(demo_db)
     before = store.data_version()
-    dry = _cli("import", str(good), "--db", str(demo_db), "--dry-run")
+    dry = run_cli("import", str(good), "--db", str(demo_db), "--dry-run")
     assert dry.returncode == 0 and "layout=report" in dry.stdout and "Dry run" in dry.stdout
     assert store.data_version() == before
-    failed = _cli("import", str(bad), "--db", str(demo_db))
+    failed = run_cli("import", str(bad), "--db", str(demo_db))
     assert failed.returncode == 1 and "火星街道" in failed.stdout
     assert store.data_version() == before
-    done = _cli("import", str(good), "--db", str(demo_db), "--profile", "月报", "--who", "li")
+    done = run_cli("import", str(good), "--db", str(demo_db), "--profile", "月报", "--who", "li")
     assert done.returncode == 0, done.stdout + done.stderr
     batch = store.batches().iloc[0]
     assert (batch["file_name"], batch["who"], batch["rows_read"]) == ("report.csv", "li", 9)
     assert store.profile("月报")["units"]["东城街道办事处"] == "JD01"
-    again = _cli("import", str(good), "--db", str(demo_db))
+    again = run_cli("import", str(good), "--db", str(demo_db))
     assert again.returncode == 0 and "no new batch" in again.stdout
-    undo = _cli("undo", str(batch["id"]), "--db", str(demo_db))
+    undo = run_cli("undo", str(batch["id"]), "--db", str(demo_db))
     assert undo.returncode == 0 and store.batches().iloc[0]["status"] == "undone"
-    history = _cli("history", "--db", str(demo_db))
+    history = run_cli("history", "--db", str(demo_db))
     assert "report.csv" in history.stdout and "undone" in history.stdout
 
 
@@ -115,8 +103,8 @@ def test_import_command_creates_missing_units_only_when_asked(
 ) -> None:
     path = tmp_path / "new.csv"
     path.write_bytes(sheets.long_csv([("开发区管委会", "固定资产投资", "2024-06", "5", "实际")]))
-    assert _cli("import", str(path), "--db", str(demo_db)).returncode == 1
-    done = _cli("import", str(path), "--db", str(demo_db), "--create-missing")
+    assert run_cli("import", str(path), "--db", str(demo_db)).returncode == 1
+    done = run_cli("import", str(path), "--db", str(demo_db), "--create-missing")
     assert done.returncode == 0, done.stdout
     assert "开发区管委会" in set(Store(demo_db).units()["name_zh"])
 
@@ -148,13 +136,15 @@ def test_import_command_takes_the_measure_of_an_undecided_column(
     )
     store = Store(demo_db)
     before = store.data_version()
-    asked = _cli("import", str(path), "--db", str(demo_db))
+    asked = run_cli("import", str(path), "--db", str(demo_db))
     assert asked.returncode == 1
     assert "第2行 D列" in asked.stdout and "单位：万元、亿元" in asked.stdout
     assert store.data_version() == before
-    wrong = _cli("import", str(path), "--db", str(demo_db), "--measure", "亿元")
+    wrong = run_cli("import", str(path), "--db", str(demo_db), "--measure", "亿元")
     assert wrong.returncode == 2 and "指标名=计量单位" in wrong.stderr
-    done = _cli("import", str(path), "--db", str(demo_db), "--measure", "地方一般公共预算收入=亿元")
+    done = run_cli(
+        "import", str(path), "--db", str(demo_db), "--measure", "地方一般公共预算收入=亿元"
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     stored = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
     assert stored["2024-06"] == 41300.5 and stored["2024"] == 82812.0

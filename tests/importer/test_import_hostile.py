@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import subprocess
-import sys
 import time
 import tomllib
 import unicodedata
@@ -24,7 +22,7 @@ from bxgc_metrics.importer import reading
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import ROOT, admin_store
+from tests.conftest import ROOT, admin_store, run_cli
 
 TODAY = dt.date(2026, 11, 25)
 HEADER = ("单位", "指标", "期间", "数值", "类型")
@@ -66,16 +64,6 @@ text_file = sheets.text_file
 
 def _long(*rows: tuple, header: tuple = HEADER) -> bytes:
     return sheets.long_csv(list(rows), header=header)
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bxgc_metrics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 # --- 1. a quoted field left open never swallows rows ----------------------------------------
@@ -178,9 +166,9 @@ def test_export_then_import_of_the_whole_database_is_an_exact_no_op(
     units = store.units()  # a unit sharing another's Chinese name
     store.upsert_units(units[units["code"] == "JD03"].assign(code="JD98", name_en="Twin"))
     out = tmp_path / "all.csv"
-    assert _cli("export", "--db", str(demo_db), "--out", str(out)).returncode == 0
+    assert run_cli("export", "--db", str(demo_db), "--out", str(out)).returncode == 0
     before = (store.observations(), len(store.batches()), store.units())
-    done = _cli("import", str(out), "--db", str(demo_db))
+    done = run_cli("import", str(out), "--db", str(demo_db))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert "新增 new 0 · 修改 changed 0" in done.stdout
     assert "no new batch" in done.stdout
@@ -593,6 +581,6 @@ def test_the_command_line_prints_messages_never_a_traceback(demo_db: Path, tmp_p
     for name, data in files.items():
         path = tmp_path / name
         path.write_bytes(data)
-        out = _cli("import", str(path), "--db", str(demo_db))
+        out = run_cli("import", str(path), "--db", str(demo_db))
         assert out.returncode == 1, (name, out.stdout, out.stderr)
         assert "Traceback" not in out.stderr and "错误" in out.stdout and "ERROR" in out.stdout

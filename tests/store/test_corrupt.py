@@ -8,8 +8,6 @@ headers, its catalog or a table's data, random bytes instead of a database.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from bxgc_metrics.errors import CorruptDatabaseError
 from bxgc_metrics.store import Store, backups
 from tests import damage
-from tests.conftest import ROOT, admin_store
+from tests.conftest import ROOT, admin_store, run_cli
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 RESTORE = "python -m bxgc_metrics restore --latest"
@@ -55,23 +53,13 @@ def test_every_kind_of_damage_is_reported_with_the_restore_command(
     assert backed_up.name in caught.value.en
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bxgc_metrics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize("kind", ["truncated-half", "flipped-catalog", "random-bytes"])
 @pytest.mark.parametrize("command", [["info"], ["bootstrap"], ["history"], ["audit"]])
 def test_the_command_line_names_the_restore_command_and_the_backups(
     kind: str, command: list[str], backed_up: Path
 ) -> None:
     damage.KINDS[kind](backed_up)
-    out = _cli(*command, "--db", str(backed_up))
+    out = run_cli(*command, "--db", str(backed_up))
     assert out.returncode != 0
     assert "Traceback" not in out.stderr + out.stdout
     assert out.stderr.count(RESTORE) >= 2  # in Chinese and in English
@@ -81,7 +69,7 @@ def test_the_command_line_names_the_restore_command_and_the_backups(
 def test_the_command_line_says_when_there_is_no_backup(tmp_path: Path) -> None:
     db = tmp_path / "bxgc.duckdb"
     db.write_bytes(b"\x13" * 40_000)
-    out = _cli("info", "--db", str(db))
+    out = run_cli("info", "--db", str(db))
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "没有备份" in out.stderr and "no backups" in out.stderr
 

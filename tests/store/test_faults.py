@@ -14,7 +14,7 @@ import pytest
 from bxgc_metrics.errors import CorruptDatabaseError
 from bxgc_metrics.store import Store, backups
 from tests import sheets
-from tests.conftest import ROOT, admin_store
+from tests.conftest import ROOT, admin_store, run_cli
 
 ROWS = 200_000
 
@@ -97,7 +97,7 @@ def test_each_import_takes_a_backup_and_restore_brings_it_back(demo_db: Path) ->
     assert not backups(demo_db)
     report = demo_db.with_name("报表.xlsx")
     report.write_bytes(sheets.report_xlsx())
-    out = _cli("import", str(report), "--db", str(demo_db))
+    out = run_cli("import", str(report), "--db", str(demo_db))
     assert out.returncode == 0, out.stderr
     assert len(backups(demo_db)) == 1
     changed = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
@@ -107,9 +107,9 @@ def test_each_import_takes_a_backup_and_restore_brings_it_back(demo_db: Path) ->
         Store(demo_db).units()
     assert "python -m bxgc_metrics restore" in caught.value.en
     assert "restore" in caught.value.zh
-    listed = _cli("restore", "--list", "--db", str(demo_db))
+    listed = run_cli("restore", "--list", "--db", str(demo_db))
     assert str(backups(demo_db)[0]) in listed.stdout
-    out = _cli("restore", "--latest", "--db", str(demo_db))
+    out = run_cli("restore", "--latest", "--db", str(demo_db))
     assert out.returncode == 0, out.stderr
     restored = Store(demo_db)
     assert restored.count_observations() == before  # the state just before the import
@@ -129,16 +129,6 @@ def test_backups_are_pruned_to_the_configured_number(
     for value in (1.0, 2.0, 3.0):
         store.write_observations(frame.assign(value=value), file_name=f"{value}.csv")
     assert len(backups(demo_db)) == 2
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bxgc_metrics", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 READER = textwrap.dedent("""

@@ -15,12 +15,11 @@ from bxgc_metrics.tables.standings import (
     race_frames,
     standings,
 )
+from tests.conftest import observations
 
 
 def _obs(rows: list[tuple[str, str, int, int, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        rows, columns=["unit_code", "freq", "year", "sub", "value_kind", "value"]
-    ).assign(indicator_code="R")
+    return observations(rows, indicator="R")
 
 
 # Four units, year-to-date values (actual) and 2026 annual targets (target).

@@ -23,15 +23,10 @@ from bxgc_metrics.tables.trajectory import (
     stated_rates,
     trajectory,
 )
+from tests.conftest import observations as _obs
 
 OURS, BENCH = "P4_OURS", "P4_BENCH"
 REVENUE, GROWTH = "P4_FISCAL_REV", "P4_FISCAL_GROWTH"
-
-
-def _obs(rows: list[tuple]) -> pd.DataFrame:
-    """Long observations from (unit, indicator, freq, year, sub, value_kind, value)."""
-    columns = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind", "value"]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def _annual(values: dict[str, dict[int, float]]) -> pd.DataFrame:
