@@ -42,7 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 #: Milliseconds to wait for a script run (the first run also fills the data caches).
-RUN_TIMEOUT_MS = 30_000
+RUN_TIMEOUT_MS = 90_000
 
 #: What an error looks like on a Streamlit 1.67 page: an uncaught exception box and
 #: ``st.error`` (alerts get ``data-testid="stAlertContent<Kind>"``).

@@ -28,6 +28,7 @@ from python_calamine import CalamineWorkbook
 from tests.browser.support import (
     BROWSER_MARKS,
     ROOT,
+    RUN_TIMEOUT_MS,
     SHOTS,
     launch_browser,
     page_errors,
@@ -87,7 +88,7 @@ def _move(text: str) -> int | None:
 
 
 def _kiosk_places(page: Page) -> list[Place]:
-    page.wait_for_function(f"({KIOSK_JS})() !== null")
+    page.wait_for_function(f"({KIOSK_JS})() !== null", timeout=RUN_TIMEOUT_MS)
     out = []
     for label in page.evaluate(KIOSK_JS):
         rank, name, *rest = [p for p in label.split("  ") if p]
@@ -96,7 +97,7 @@ def _kiosk_places(page: Page) -> list[Place]:
 
 
 def _rankings_places(page: Page) -> list[Place]:
-    page.wait_for_function(f"({RANKING_JS})() !== null")
+    page.wait_for_function(f"({RANKING_JS})() !== null", timeout=RUN_TIMEOUT_MS)
     labels, texts = page.evaluate(RANKING_JS)
     out = []
     for label, text in zip(labels, texts, strict=True):

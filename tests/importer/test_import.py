@@ -677,7 +677,7 @@ def test_malformed_input_is_named_and_the_database_is_unchanged(
 def test_there_are_at_least_fifty_malformed_cases_and_the_readme_says_how_many() -> None:
     assert len(MALFORMED) >= 50 and len({m[0] for m in MALFORMED}) == len(MALFORMED)
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
-    assert f"`tests/test_import.py`, {len(MALFORMED)} cases" in readme
+    assert f"`tests/importer/test_import.py`, {len(MALFORMED)} cases" in readme
 
 
 @pytest.mark.parametrize(
