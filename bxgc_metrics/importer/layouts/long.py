@@ -77,9 +77,7 @@ def parse(
     found: list[Issue] = []
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
-        found = _bad_kinds(sheet, records, texts, fields=fields) + _bad_periods(
-            sheet, records, texts, fields=fields
-        )
+        found = _unreadable(sheet, records, texts, fields=fields)
         records = records[ok].reset_index(drop=True)
     return ParsedSheet(
         sheet.name,
@@ -169,41 +167,21 @@ def _two_value_columns(sheet: Sheet, header: pd.Series, header_at: int) -> Parse
     return unread(sheet, found)
 
 
-def _bad_kinds(
+def _unreadable(
     sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
 ) -> list[Issue]:
-    """Value kinds that are none of 实际 / 目标 / 计划."""
-    column = fields.get("kind")
-    if column is None:
-        return []
-    bad = np.flatnonzero(records["value_kind"].isna().to_numpy())[:_SHOWN]
-    letter = sheet.column_letter(column)
-    return [
-        issues.BAD_VALUE_KIND.at(
-            sheet.name,
-            int(records.iloc[i]["row"]),
-            letter,
-            value=texts.iloc[i, column],
-            text=texts.iloc[i, column],
-        )
-        for i in bad
-    ]
-
-
-def _bad_periods(
-    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
-) -> list[Issue]:
-    """Period texts that name no period (a period with no year counts as none)."""
-    column = fields["period"]
-    bad = np.flatnonzero(records["freq"].isna().to_numpy())[:_SHOWN]
-    letter = sheet.column_letter(column)
-    return [
-        issues.BAD_PERIOD.at(
-            sheet.name,
-            int(records.iloc[i]["row"]),
-            letter,
-            value=texts.iloc[i, column],
-            text=texts.iloc[i, column],
-        )
-        for i in bad
-    ]
+    """Value kinds that are none of 实际 / 目标 / 计划, and period texts that name no period
+    (a period with no year counts as none): the first few of each, where the sheet has them."""
+    checks = [("kind", "value_kind", issues.BAD_VALUE_KIND), ("period", "freq", issues.BAD_PERIOD)]
+    found: list[Issue] = []
+    for field, parsed, kind in checks:
+        column = fields.get(field)
+        if column is None:
+            continue
+        letter = sheet.column_letter(column)
+        for i in np.flatnonzero(records[parsed].isna().to_numpy())[:_SHOWN]:
+            text = texts.iloc[i, column]
+            found.append(
+                kind.at(sheet.name, int(records.iloc[i]["row"]), letter, value=text, text=text)
+            )
+    return found
