@@ -7,8 +7,8 @@ import streamlit as st
 from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display, months_elapsed
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import charts, data, exports, fmt
-from bxgc_ui.i18n import keyed, lang, name
+from bxgc_ui import charts, data, exports, fmt, links
+from bxgc_ui.i18n import lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import overview as view
@@ -27,8 +27,15 @@ monthly = rankable(indicators)
 nothing_to_rank(monthly)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
 code = st.selectbox(
-    t("indicator"), list(labels), format_func=labels.get, key=keyed("overview_indicator")
+    t("indicator"),
+    list(labels),
+    format_func=labels.get,
+    key=links.choice("indicator", "overview_indicator", list(labels)),
 )
+links.keep(indicator=code)
+links.notice()
+with st.sidebar:
+    links.link_box()
 ind = monthly.loc[code]
 period = data.latest_period(path, version, code)
 if period is None:
