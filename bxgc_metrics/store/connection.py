@@ -69,6 +69,16 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+def _is_opening_race(exc: Exception) -> bool:
+    """Two threads of this process opening the file at the same moment: DuckDB refuses one
+    ("Unique file handle conflict", or a different configuration from an open connection)
+    until the other's connection is made or closed, so the opening is tried again."""
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and (
+        "Unique file handle conflict" in text or "different configuration" in text
+    )
+
+
 _DAMAGE = re.compile(
     r"corrupt|checksum|not a valid duckdb|could not read|failed to deserialize", re.IGNORECASE
 )
@@ -112,8 +122,8 @@ class Database:
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.IOException as exc:
-                if not _is_lock_error(exc):
+            except duckdb.Error as exc:
+                if not (_is_lock_error(exc) or _is_opening_race(exc)):
                     raise self._failed(exc) from exc
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(
@@ -123,8 +133,6 @@ class Database:
                 time.sleep(pause * (1 + random.random()))
                 pause = min(pause * 2, 0.25)
                 continue
-            except duckdb.Error as exc:
-                raise self._failed(exc) from exc
             con.execute(_UTC)
             return con
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import duckdb
@@ -14,7 +15,7 @@ from bxgc_metrics.errors import (
     SchemaTooNewError,
     StoreError,
 )
-from bxgc_metrics.store import LATEST, MIGRATIONS, Store
+from bxgc_metrics.store import LATEST, MIGRATIONS, Store, connection
 from tests.conftest import ADMIN
 
 UNITS = pd.DataFrame(
@@ -317,3 +318,54 @@ def test_reads_inside_reading_share_one_connection(
         assert store.preview_observations(_obs({"A": 1.0}))["status"].tolist() == ["unchanged"]
     assert len(units) == 2 and len(indicators) == 1 and preview["status"].tolist() == ["new"]
     assert len(opened) == 2
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        duckdb.ResourceInUseException(
+            'Resource In Use Error: Unique file handle conflict: Cannot attach "bxgc" - the '
+            'database file "bxgc.duckdb" is already attached by database "bxgc"'
+        ),
+        duckdb.ConnectionException(
+            "Connection Error: Can't open a connection to same database file with a different "
+            "configuration than existing connections"
+        ),
+    ],
+)
+def test_an_opening_that_races_another_thread_is_tried_again(
+    refusal: duckdb.Error, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sessions of the dashboard open the file at the same moment: DuckDB refuses one
+    until the other's connection is made; the reader waits instead of seeing an error."""
+    store = Store(tmp_path / "bxgc.duckdb")
+    assert store.data_version() == 0
+    real, calls = connection.duckdb.connect, []
+
+    def racing(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        calls.append(args)
+        if len(calls) <= 2:
+            raise refusal
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(connection.duckdb, "connect", racing)
+    assert store.data_version() == 0 and len(calls) == 3
+
+
+def test_threads_of_one_process_open_the_file_together(tmp_path: Path) -> None:
+    store, failures = Store(tmp_path / "bxgc.duckdb"), []
+    store.schema_version()
+
+    def reader() -> None:
+        for _ in range(150):
+            try:
+                store._open().close()
+            except Exception as exc:
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
