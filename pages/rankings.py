@@ -6,6 +6,7 @@ import streamlit as st
 
 from bxgc_metrics.export import workbook
 from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
+from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.periods import display
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports
@@ -13,7 +14,6 @@ from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import rankings as view
-from bxgc_ui.views import rewards as reward_tab
 from bxgc_ui.views.rankings import t
 from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
@@ -135,7 +135,12 @@ with combined:
     if matrix.empty or matrix.shape[1] < 2:
         st.info(t("rank_no_matrix"))
     else:
-        key = view.options_key(options)
+        key = tuple(
+            sorted(
+                (k, tuple(sorted(v.items())) if isinstance(v, dict) else v)
+                for k, v in options.items()
+            )
+        )
         table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
         shown = view.composite_table(table, names)
         left, right = st.columns([3, 2])
@@ -161,6 +166,36 @@ with combined:
         st.dataframe(view.sensitivity(matrix, indicators, by, options=options), hide_index=True)
 
 with rewards:
-    reward_tab.show(
-        path, version, periods, by=by, group=group, names=names, data_date=context.data_date
+    r1, r2 = st.columns(2)
+    kind = r1.segmented_control(
+        t("reward_kind"),
+        ["half", "year"],
+        default="year",
+        required=True,
+        key="reward_kind",
+        format_func=lambda k: t(f"reward_{k}"),
     )
+    years = view.assessed_years(periods, kind)
+    if not years:
+        st.info(t("reward_no_year", kind=t(f"reward_{kind}")))
+    else:
+        reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
+        rules = data.reward_rules(path, version)
+        ranks = data.reward_ranks_of(path, version, reward_year, kind=kind, by=by, group=group)
+        result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
+        totals, items = view.reward_tables(result, names)
+        st.caption(t("reward_note"))
+        left, right = st.columns(2)
+        left.markdown(f"**{t('reward_totals')}**")
+        left.dataframe(totals, hide_index=True)
+        right.markdown(f"**{t('reward_items')}**")
+        right.dataframe(items, hide_index=True)
+        reward_context = exports.Context(
+            f"{reward_year} {t(f'reward_{kind}')}", group_label(group), context.data_date
+        )
+        st.download_button(
+            t("rank_export"),
+            partial(workbook, exports.reward_tables(result, names, context=reward_context)),
+            file_name=f"rewards-{reward_year}-{kind}.xlsx",
+            key="rank_dl_rewards",
+        )

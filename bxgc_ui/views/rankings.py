@@ -215,12 +215,3 @@ def reference_note(marks: pd.DataFrame, names: dict[str, str], by: str) -> str:
         for r in marks.itertuples()
     )
     return t("rank_reference_note", marks=listed)
-
-
-def options_key(options: dict) -> tuple:
-    """Composite options as sorted, hashable pairs: the cache key of ``data.composite_of``."""
-    return tuple(
-        sorted(
-            (k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in options.items()
-        )
-    )
