@@ -1,20 +1,24 @@
 """会议大屏 Meeting screen: a live ranking for the projector that refreshes itself.
 
-Kiosk URL (no Streamlit chrome, dark): http://localhost:8501/meeting?embed=true&embed_options=dark_theme
-Query parameters seed the settings: ``every`` (seconds, default 10), ``indicator`` (code),
-``by`` (``completion``/``growth``), ``group`` (a peer group or ``all``), ``carousel=1``.
-The ranking runs in a fragment that re-reads the store's data version every interval,
-so an import shows on the screen within one interval, without reloading the page. A
-wall-screen link revoked meanwhile reruns the whole page at the next interval, which then
-shows only that the link is no longer valid.
+Kiosk URL (no Streamlit chrome): http://localhost:8501/meeting?embed=true&embed_options=dark_theme
+Query parameters seed the settings: ``every`` (seconds between refreshes, default 10),
+``indicator`` (code), ``by`` (``completion``/``growth``), ``group`` (a peer group or
+``all``), ``carousel`` (views shown in turn: ``ranking``, ``race`` or ``ranking,race``),
+``rotate=1`` (move on through every indicator; ``carousel=1`` means the same), ``turn``
+(seconds a page of a long ranking shows), ``theme=light`` and ``pace=1``.
+The wall runs in a fragment that re-reads the store's data version every interval, so an
+import shows on the screen within one interval, without reloading the page. A wall-screen
+link revoked meanwhile reruns the whole page at the next interval, which then shows only
+that the link is no longer valid.
 """
+
+import time
 
 import streamlit as st
 
 from bxgc_metrics import clock
-from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import auth, data, fmt, unreadable
+from bxgc_ui import auth, data, unreadable
 from bxgc_ui.i18n import name
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import meeting
@@ -38,9 +42,6 @@ for key, value in meeting.query_defaults(codes, groups).items():
     st.session_state.setdefault(key, value)
 side = st.sidebar
 side.subheader(t("meeting_settings"))
-carousel = side.toggle(
-    t("meeting_carousel"), key="meeting_carousel", help=t("meeting_carousel_help")
-)
 settings = meeting.Settings(
     indicator=side.selectbox(
         t("indicator"), codes, format_func=lambda c: name(inds.loc[c]), key="meeting_indicator"
@@ -53,117 +54,84 @@ settings = meeting.Settings(
         required=True,
     ),
     group=side.selectbox(t("meeting_group"), groups, format_func=group_label, key="meeting_group"),
+    views=tuple(
+        side.pills(
+            t("meeting_views"),
+            meeting.VIEWS,
+            selection_mode="multi",
+            format_func=lambda v: t(f"meeting_view_{v}"),
+            key="meeting_views",
+        )
+        or meeting.VIEWS[:1]
+    ),
+    carousel=side.toggle(
+        t("meeting_carousel"), key="meeting_carousel", help=t("meeting_carousel_help")
+    ),
     every=side.number_input(
         t("meeting_every"), meeting.EVERY_MIN, meeting.EVERY_MAX, step=1, key="meeting_every"
     ),
-    carousel=carousel,
+    turn=side.number_input(
+        t("meeting_turn"), meeting.TURN_MIN, meeting.TURN_MAX, step=1, key="meeting_turn"
+    ),
+    theme=side.segmented_control(
+        t("meeting_theme"),
+        meeting.THEMES,
+        format_func=lambda v: t(f"meeting_theme_{v}"),
+        key="meeting_theme",
+        required=True,
+    ),
+    pace=side.toggle(t("meeting_pace"), key="meeting_pace"),
 )
 side.caption(t("meeting_kiosk"))
 side.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)
 meeting.screen_setup()
+if not st.context.is_embedded:
+    st.title(t("meeting_title"))
+    st.caption(t("meeting_preview"))
 
 
 def wall_revoked() -> None:
     """A wall-screen link revoked while the screen runs: run the whole page again, which
     finds the link invalid and shows only that (the sidebar's settings, everything outside
-    the two refreshing panels and the panels themselves go)."""
+    the refreshing panels and the panels themselves go)."""
     if not auth.wall_ok():
         st.rerun(scope="app")
 
 
 @st.fragment(run_every=settings.every)
 @unreadable.guarded  # a file damaged meanwhile: the restore page, not a traceback
-def live_ranking() -> None:
-    """Re-read the data version, reload through the cache, rank, draw."""
+def wall() -> None:
+    """Re-read the data version, pick the carousel's slide, draw it through the cache."""
     wall_revoked()
     path, version = data.snapshot()
-    people = data.units(path, version)
-    ind = inds.loc[meeting.carousel_pick(codes, settings.indicator, settings.carousel)]
-    period = data.latest_period(path, version, ind["code"])
-    with st.container(key="meeting_screen"):
-        by_text = t(f"meeting_by_{settings.by}")
-        st.title(t("meeting_heading", indicator=fmt.md(name(ind)), by=by_text))
-        if period is None:
-            st.info(t("meeting_no_data"))
-            return
-        higher = ind["direction"] == "higher"
-        freq, year, sub = period
-        table = data.standings_of(
-            path,
-            version,
-            ind["code"],
-            freq=freq,
-            year=year,
-            sub=sub,
-            by=settings.by,
-            higher_is_better=higher,
-            group=settings.group,
-        )
-        marks = data.references_of(
-            path,
-            version,
-            ind["code"],
-            freq=freq,
-            year=year,
-            sub=sub,
-            by=settings.by,
-            higher_is_better=higher,
-        )
-        table, marks = meeting.labelled(table, people), meeting.labelled(marks, people)
-        now = clock.now()
-        st.caption(
-            t(
-                "meeting_stamp",
-                period=meeting.period_text(*period),
-                group=group_label(settings.group),
-                time=now.strftime("%H:%M:%S"),
-                every=settings.every,
-            )
-        )
-        # side by side on the wall; in the app (narrower, beside the sidebar) stacked, so
-        # long unit names never squeeze the bars
-        left, right = (
-            st.columns([3, 2], gap="large") if st.context.is_embedded else (st.container(),) * 2
-        )
-        progress = (
-            months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
-        )
-        left.plotly_chart(
-            meeting.ranking_figure(
-                table,
-                settings.by,
-                title="",
-                x_title=f"{by_text} (%)",
-                time_progress=progress,
-                references=marks,
-            ),
-            theme=None,
-            config={"displayModeBar": False},
-        )
-        drawn = len(meeting.ranked_head_and_tail(table))
-        ranked = int(table["rank"].notna().sum())
-        if drawn < ranked:
-            left.caption(
-                t(
-                    "meeting_cut",
-                    total=ranked,
-                    top=meeting.SCREEN_TOP,
-                    bottom=meeting.SCREEN_BOTTOM,
-                )
-            )
-        shown, columns = meeting.display_table(table, ind["measure"])
-        height = min(35 * (len(shown) + 1) + 3, meeting.chart_height(drawn))
-        right.dataframe(shown, hide_index=True, column_config=columns, height=height)
+    slide = meeting.current_slide(meeting.slides(codes, settings), now=time.monotonic())
+    board = meeting.Wall(path=path, version=version, settings=settings)
+    ind = inds.loc[slide.indicator]
+    shown = board.race(ind) if slide.view == "race" else board.ranking(ind)
+    st.html(shown.html)
+    meeting.lasts(shown.seconds)
+    stamp = t(
+        "meeting_stamp",
+        period=shown.period,
+        group=group_label(settings.group),
+        time=clock.now().strftime("%H:%M:%S"),
+        every=settings.every,
+    )
+    if st.context.is_embedded:
+        st.html(meeting.stamp(stamp, meeting.LOOKS[settings.theme]))
+    else:
+        st.caption(stamp)
 
 
-live_ranking()
+wall()
 
 
 @st.fragment(run_every=settings.every)
 @unreadable.guarded
 def race_panel() -> None:
-    """The ranking race, re-read with the live ranking so both show the same figures; an
-    unchanged figure is sent unchanged, so a race being played is not interrupted."""
+    """In the app, the ranking race to play by hand, re-read with the wall so both show
+    the same figures; an unchanged figure is sent unchanged, so a race being played is
+    not interrupted."""
     wall_revoked()
     path, version = data.snapshot()
     people = data.units(path, version)
@@ -193,4 +161,5 @@ def race_panel() -> None:
     )
 
 
-race_panel()
+if not st.context.is_embedded:
+    race_panel()

@@ -2,7 +2,8 @@
 
 Builds a demo database the way ``make run`` does, serves the dashboard on a loopback port,
 signs in as an admin and shoots every page in Chinese and English at 1440 px and on a
-phone (390 px), plus the meeting-room kiosk at 1280×720 and 1920×1080. The PNGs land in
+phone (390 px), plus the meeting-room kiosk at 1280×720, 1366×768, 1920×1080 and
+3840×2160. The PNGs land in
 ``screenshots/review/`` (git-ignored). Needs what ``make test`` installs (Chromium, fonts).
 """
 
@@ -28,7 +29,9 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 KIOSK = "meeting?embed=true&embed_options=dark_theme&every=600"
 WALLS = {
     "kiosk-720p": {"width": 1280, "height": 720},
+    "kiosk-768p": {"width": 1366, "height": 768},
     "kiosk-1080p": {"width": 1920, "height": 1080},
+    "kiosk-2160p": {"width": 3840, "height": 2160},
 }
 PASSWORD = "review-2026"
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +49,35 @@ def observations(rows: list[tuple], *, indicator: str | None = None) -> pd.DataF
         return pd.DataFrame(rows, columns=list(OBSERVATION_ROW))
     columns = [c for c in OBSERVATION_ROW if c != "indicator_code"]
     return pd.DataFrame(rows, columns=columns).assign(indicator_code=indicator)
+
+
+class _Board(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, str]] = []
+        self.pages: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if "data-page" in found:
+            self.pages.append(found["data-page"])
+        if "data-unit" in found:
+            self.rows.append(
+                {k.removeprefix("data-"): v for k, v in found.items() if k.startswith("data-")}
+            )
+
+
+def board_rows(html: str) -> list[dict[str, str]]:
+    """The places a wall board draws, in order: ``rank``, ``unit`` (the name as shown),
+    ``move`` and ``band`` of each row, read from the markup as a browser would."""
+    board = _Board()
+    board.feed(html)
+    return board.rows
+
+
+def board_html(at: object) -> str:
+    """The meeting screen's board among an AppTest's ``st.html`` elements."""
+    return next(h.value for h in at.html if "bxgc-board" in h.value)  # type: ignore[attr-defined]
 
 
 def admin_store(path: Path) -> Store:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -36,10 +37,10 @@ PROJECTOR = {"width": 1920, "height": 1080}
 EVERY = 2
 KIOSK = f"meeting?embed=true&embed_options=dark_theme&every={EVERY}&indicator=FAI"
 
-# The live ranking's bar labels, best first: "1  东湖区（邻区标杆）  –".
+# The wall board's places, best first: "1  东城街道  ▲1".
 RANKING_JS = """() => {
-  const plot = document.querySelector('.st-key-meeting_screen .js-plotly-plot');
-  return plot && plot.data ? plot.data[0].y.map(label => label.replace(/<[^>]*>/g, '')) : null;
+  const rows = [...document.querySelectorAll('.bxgc-row')];
+  return rows.length ? rows.map(r => `${r.dataset.rank}  ${r.dataset.unit}  ${r.dataset.move}`) : null;
 }"""
 
 
@@ -132,11 +133,114 @@ def test_meeting_page_in_the_app(served: tuple[str, Path], browser: Browser, lan
             sidebar.get_by_role("radio", name="English").click()
             wait_for_app(page, settle_ms=800)
         assert page.get_by_test_id("stSidebar").is_visible()
-        heading = page.locator(".st-key-meeting_screen h1").inner_text()
+        heading = page.locator(".bxgc-title").inner_text()
         assert heading.startswith("固定资产投资" if lang == "zh" else "Fixed-asset investment")
         assert len(_ranking(page)) == 16
         assert page.locator(".st-key-meeting_race .js-plotly-plot").count() == 1
         assert not page_errors(page)
         screenshot(page, SHOTS / lang / "meeting.png")
+    finally:
+        page.close()
+
+
+WALLS = {"720p": (1280, 720), "768p": (1366, 768), "1080p": (1920, 1080), "2160p": (3840, 2160)}
+TURN = 3
+WALL_JS = """() => {
+  const shown = [...document.querySelectorAll('.bxgc-page')]
+    .filter(p => getComputedStyle(p).visibility === 'visible');
+  const inside = e => { const r = e.getBoundingClientRect();
+    return r.top >= -0.5 && r.left >= -0.5 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; };
+  const drawn = [...document.querySelectorAll('.bxgc-board *')].filter(e => e.getClientRects().length);
+  const text = [...document.querySelectorAll('.bxgc-name > span:first-child, .bxgc-metric, .bxgc-value')];
+  return {
+    pages: shown.map(p => p.dataset.page || '1'),
+    label: shown.length ? (shown[0].querySelector('.bxgc-pageno') || {}).textContent || '' : '',
+    outside: drawn.filter(e => !inside(e)).length,
+    scrolls: document.scrollingElement.scrollHeight > innerHeight
+      || document.scrollingElement.scrollWidth > innerWidth,
+    smallest: Math.min(...text.map(e => parseFloat(getComputedStyle(e).fontSize))),
+    title: parseFloat(getComputedStyle(document.querySelector('.bxgc-title')).fontSize),
+    rows: document.querySelectorAll('.bxgc-row').length,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def crowded(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo with 24 more townships: 40 places, more than one wall page holds."""
+    db = tmp_path_factory.mktemp("crowded") / "bxgc.duckdb"
+    shutil.copy(demo_db_template, db)
+    store = admin_store(db)
+    codes = [f"NT{i:02d}" for i in range(24)]
+    store.upsert_units(
+        pd.DataFrame(
+            {
+                "code": codes,
+                "name_zh": [f"新增{i:02d}镇" for i in range(24)],
+                "name_en": [f"New Town {i:02d}" for i in range(24)],
+                "kind": "乡镇",
+                "peer_group": "乡镇",
+            }
+        )
+    )
+    rows = [(c, "M", 2026, 10, "actual", 50_000.0 + 1_000 * i) for i, c in enumerate(codes)]
+    rows += [(c, "Y", 2026, 0, "target", 100_000.0) for c in codes]
+    frame = pd.DataFrame(rows, columns=["unit_code", "freq", "year", "sub", "value_kind", "value"])
+    store.write_observations(
+        frame.assign(indicator_code="FAI", cumulative=frame["freq"] == "M"), file_name="more.csv"
+    )
+    with serve_app(db) as url:
+        yield url
+
+
+@pytest.mark.parametrize("size", list(WALLS))
+def test_the_wall_fits_every_room_display(crowded: str, browser: Browser, size: str) -> None:
+    width, height = WALLS[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{crowded}/meeting?embed=true&embed_options=dark_theme&every=600&turn={TURN}")
+        wait_for_app(page, settle_ms=300)
+        page.wait_for_selector(".bxgc-row")
+        first = page.evaluate(WALL_JS)
+        assert first["rows"] == 40  # every place is on the wall, in pages
+        assert first["outside"] == 0 and not first["scrolls"], first
+        # names and figures readable from the back row: 3u, 32 px at 1080p
+        assert first["smallest"] >= 28 * height / 1080 - 0.5, first
+        assert first["title"] > first["smallest"]
+        assert len(first["pages"]) == 1 and first["label"] == f"第{first['pages'][0]}/3页"
+        screenshot(page, SHOTS / "embed" / f"wall-{size}.png")
+        page.wait_for_timeout(TURN * 1000 + 300)  # no input: the page turns by itself
+        later = page.evaluate(WALL_JS)
+        assert later["pages"] != first["pages"] and later["outside"] == 0, (first, later)
+        assert not page_errors(page)
+    finally:
+        page.close()
+
+
+def test_the_race_plays_by_itself_and_loops(crowded: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{crowded}/meeting?embed=true&theme=light&every=600&carousel=race")
+        wait_for_app(page, settle_ms=300)
+        page.wait_for_selector(".bxgc-row")
+        seen = []
+        for _ in range(4):
+            seen.append(
+                page.evaluate(
+                    """() => [...document.querySelectorAll('.bxgc-page')]
+                      .filter(p => getComputedStyle(p).visibility === 'visible')
+                      .map(p => p.querySelector('[data-period]').dataset.period)[0]"""
+                )
+            )
+            page.wait_for_timeout(1600)
+        assert len(set(seen)) >= 3, seen  # a new month every 1.5 s, with no click
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('.bxgc-board')).backgroundColor"
+        )
+        assert background == "rgb(255, 255, 255)"  # theme=light
+        assert page.evaluate(WALL_JS)["outside"] == 0
+        screenshot(page, SHOTS / "embed" / "race-light.png")
     finally:
         page.close()

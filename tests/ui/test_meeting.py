@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.standings import members, standings
-from tests.conftest import ROOT, admin_store
+from tests.conftest import ROOT, admin_store, board_html, board_rows
 
 PAGE = "pages/meeting.py"
 
@@ -44,7 +45,7 @@ def _caption(at: AppTest, containing: str) -> str:
 
 
 @pytest.mark.parametrize(("lang", "column"), [("zh", 0), ("en", 1)])
-def test_ranking_table_matches_standings(
+def test_board_ranks_every_unit_as_the_standings_do(
     lang: str, column: int, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _meeting(demo_db, monkeypatch, lang)
@@ -52,12 +53,18 @@ def test_ranking_table_matches_standings(
     expected = standings(
         store.observations(), "FAI", "M", year=2026, sub=10, units=members(store.units())
     )
-    table = at.dataframe[0].value
-    assert len(table) == 16  # the 16 demo units; the 2 external benchmarks are never ranked
-    assert not set(table["label"]) & {"东湖区（邻区标杆）", "Donghu District (neighbour benchmark)"}
-    assert table["label"].iloc[0] == _names(store)[expected["unit_code"].iloc[0]][column]
-    assert table["rank"].tolist() == [str(r) for r in expected["rank"]]
-    assert len(at.get("plotly_chart")) == 2  # live ranking and ranking race
+    rows = board_rows(board_html(at))
+    assert len(rows) == 16  # the 16 demo units; the 2 external benchmarks are never ranked
+    names = _names(store)
+    assert [r["unit"] for r in rows] == [names[c][column] for c in expected["unit_code"]]
+    assert [r["rank"] for r in rows] == [str(r) for r in expected["rank"]]
+    assert [r["band"] for r in rows] == expected["band"].tolist()
+    board = board_html(at)
+    assert "东湖区（邻区标杆）" in board or "Donghu District" in board  # a reference line, named
+    assert not {"东湖区（邻区标杆）", "Donghu District (neighbour benchmark)"} & {
+        r["unit"] for r in rows
+    }
+    assert len(at.get("plotly_chart")) == 1  # the race to play by hand, in the app only
     marker = "最后更新" if lang == "zh" else "last updated"
     stamp = _caption(at, marker)
     assert ("2026年1-10月 · 全部单位" if lang == "zh" else "Jan-Oct 2026 · All units") in stamp
@@ -70,13 +77,13 @@ def test_empty_database_shows_the_empty_state(
     at = _meeting(tmp_path / "empty.duckdb", monkeypatch, lang)
     wanted = "数据库中还没有数据" if lang == "zh" else "The database holds no data yet"
     assert at.subheader[0].value == wanted
-    assert not at.dataframe
+    assert not any("bxgc-board" in h.value for h in at.html)
 
 
 def test_query_parameters_pick_growth_a_peer_group_and_the_interval(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    query = {"by": "growth", "group": "城区街道", "indicator": "GBR", "every": "3"}
+    query = {"by": "growth", "group": "城区街道", "indicator": "GBR", "every": "3", "turn": "7"}
     at = _meeting(demo_db, monkeypatch, query=query)
     store = Store(demo_db)
     units = store.units()
@@ -91,29 +98,53 @@ def test_query_parameters_pick_growth_a_peer_group_and_the_interval(
         higher_is_better=True,
         units=urban,
     )
-    table = at.dataframe[0].value
-    assert len(table) == len(expected) == 8
-    assert table["label"].iloc[0] == _names(store)[expected["unit_code"].iloc[0]][0]
+    rows = board_rows(board_html(at))
+    assert len(rows) == len(expected) == 8
+    assert rows[0]["unit"] == _names(store)[expected["unit_code"].iloc[0]][0]
     assert at.number_input(key="meeting_every").value == 3
+    assert at.number_input(key="meeting_turn").value == 7
     assert "城区街道 · 最后更新" in _caption(at, "每 3 秒")
 
 
-def test_carousel_moves_to_the_next_indicator_on_every_refresh(
+def _heading(at: AppTest) -> str:
+    return re.search(r'class="bxgc-title">([^<]*)<', board_html(at))[1]  # type: ignore[index]
+
+
+def test_indicators_rotate_once_each_has_been_shown(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _meeting(demo_db, monkeypatch, query={"carousel": "1", "indicator": "FAI"})
-    titles = [at.title[0].value]
+    headings = [_heading(at)]
+    at.run()  # a refresh before the slide has been shown whole keeps it
+    assert _heading(at) == headings[0]
     for _ in range(2):
+        at.session_state["meeting_since"] = -1e9  # the slide has been on screen long enough
         at.run()
-        titles.append(at.title[0].value)
-    assert titles[0].startswith("固定资产投资")
-    assert len(set(titles)) == 3, titles
+        headings.append(_heading(at))
+    assert headings[0].startswith("固定资产投资")
+    assert len(set(headings)) == 3, headings
+
+
+def test_carousel_of_ranking_and_race(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _meeting(demo_db, monkeypatch, query={"carousel": "ranking,race", "indicator": "FAI"})
+    assert at.session_state["meeting_views"] == ["ranking", "race"]
+    assert "data-period" not in board_html(at)
+    at.session_state["meeting_since"] = -1e9
+    at.run()
+    race = board_html(at)
+    periods = re.findall(r'data-period="(\d{4}-\d{2})"', race)
+    # January to October, the latest month held for the last frames, then again
+    assert periods == [f"2026-{m:02d}" for m in range(1, 11)] + ["2026-10"] * 2
+    assert _heading(at).startswith("排名赛跑")
+    at.session_state["meeting_since"] = -1e9
+    at.run()
+    assert "data-period" not in board_html(at)  # back to the ranking
 
 
 def test_new_data_shows_on_the_next_refresh(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _meeting(demo_db, monkeypatch)
     store = admin_store(demo_db)
-    last = at.dataframe[0].value["label"].iloc[-1]
+    last = board_rows(board_html(at))[-1]["unit"]
     code = next(c for c, (zh, _) in _names(store).items() if zh == last)
     store.write_observations(
         pd.DataFrame(
@@ -131,7 +162,7 @@ def test_new_data_shows_on_the_next_refresh(demo_db: Path, monkeypatch: pytest.M
         file_name="late.csv",
     )
     at.run()
-    assert at.dataframe[0].value["label"].iloc[0] == last
+    assert board_rows(board_html(at))[0]["unit"] == last
 
 
 def _race(units: int, months: int = 2) -> pd.DataFrame:
@@ -192,5 +223,6 @@ def test_race_slots_keep_the_first_and_last_places() -> None:
 def test_odd_refresh_values_in_the_url_fall_back_quietly(
     every: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _meeting(demo_db, monkeypatch, query={"every": every})
+    at = _meeting(demo_db, monkeypatch, query={"every": every, "turn": every})
     assert 2 <= at.number_input(key="meeting_every").value <= 600
+    assert 3 <= at.number_input(key="meeting_turn").value <= 120

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.store import Store
 from bxgc_ui import auth
-from tests.conftest import ROOT, admin_store
+from tests.conftest import ROOT, admin_store, board_html, board_rows
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
@@ -190,14 +190,15 @@ def test_the_wall_link_opens_the_meeting_screen_until_revoked(
     token = store.create_wall_token("会议室")
     at = _app(demo_db, monkeypatch, "pages/meeting.py", token=token)
     assert not at.exception and not at.error
-    assert len(at.dataframe[0].value) > 5
+    assert len(board_rows(board_html(at))) > 5
     at.switch_page("pages/overview.py").run()  # the link opens nothing else
     assert at.error and not at.dataframe
     store.revoke_wall_token(store.wall_tokens().iloc[0]["id"])
     at = _app(demo_db, monkeypatch, "pages/meeting.py", token=token)
-    assert at.error and "吊销" in at.error[0].value and not at.dataframe
+    assert at.error and "吊销" in at.error[0].value
+    assert not any("bxgc-board" in h.value for h in at.html)
     wrong = _app(demo_db, monkeypatch, "pages/meeting.py", token="guess")
-    assert wrong.error and not wrong.dataframe
+    assert wrong.error and not any("bxgc-board" in h.value for h in wrong.html)
 
 
 def test_hostile_names_are_stored_exactly_and_shown_as_text(
@@ -219,7 +220,7 @@ def test_hostile_names_are_stored_exactly_and_shown_as_text(
         assert not at.exception, at.exception
         cells = {
             str(v) for frame in at.dataframe for v in pd.DataFrame(frame.value).to_numpy().ravel()
-        }
+        } | {row["unit"] for h in at.html for row in board_rows(h.value)}
         assert any(name in cells for name in HOSTILE), page
         # Markdown elements (the overview's honour lists) carry names escaped: the stars,
         # brackets and angle brackets show as typed instead of formatting or linking.

@@ -1,21 +1,24 @@
 """The meeting screen (会议大屏): a live ranking for the projector that refreshes itself.
 
-Made for a projector at the back of a meeting room: dark, high contrast, large type.
-Streamlit 1.67 has no per-page theme (``st.set_page_config`` takes none and
-``st.context.theme`` only reads the viewer's light/dark type), so the kiosk URL asks for
-the dark theme itself — ``/meeting?embed=true&embed_options=dark_theme`` hides the
-header, toolbar and sidebar and turns the whole page dark — and the screen draws its
-charts dark (``plotly_dark``) inside a dark panel in any theme.
+Made for a projector at the back of a meeting room: large type, every place on screen,
+no scrolling. The kiosk URL (``/meeting?embed=true&embed_options=dark_theme``) hides
+Streamlit's header, toolbar and sidebar; the board then covers the whole viewport and is
+laid out for its size (:mod:`.board`). ``theme=light`` gives black on white for a
+washed-out projector.
 
 Parts:
 
 - :mod:`.texts` — the screen's texts and its translator ``t``.
-- :mod:`.screen` — settings from the sidebar and the URL, the kiosk URL, the carousel,
-  the dark panel's constant CSS and the ranking table.
-- :mod:`.figures` — the live ranking chart, its dark colours and layout.
-- :mod:`.race` — the ranking race: a month a frame, played on the screen.
+- :mod:`.screen` — settings from the sidebar and the URL, the kiosk URL, the carousel of
+  slides (views of indicators) and the page's constant CSS.
+- :mod:`.board` — the wall board: rows, pages that turn by themselves, the race as a
+  looping board, the dark and light looks.
+- :mod:`.wall` — one slide's data read through the cache and drawn as a board.
+- :mod:`.figures` — the ranking as a dark Plotly chart, colours shared with the race.
+- :mod:`.race` — the ranking race as a Plotly animation, played by hand in the app.
 """
 
+from bxgc_ui.views.meeting.board import LOOKS, ROWS, ranking_board, stamp
 from bxgc_ui.views.meeting.figures import (
     SCREEN_BOTTOM,
     SCREEN_TOP,
@@ -31,16 +34,23 @@ from bxgc_ui.views.meeting.screen import (
     EVERY_DEFAULT,
     EVERY_MAX,
     EVERY_MIN,
+    THEMES,
+    TURN_MAX,
+    TURN_MIN,
+    VIEWS,
     Settings,
-    carousel_pick,
-    display_table,
+    Slide,
+    current_slide,
     kiosk_url,
     labelled,
+    lasts,
     period_text,
     query_defaults,
     screen_setup,
+    slides,
 )
 from bxgc_ui.views.meeting.texts import t
+from bxgc_ui.views.meeting.wall import Shown, Wall
 
 __all__ = [
     "BY_CHOICES",
@@ -48,22 +58,34 @@ __all__ = [
     "EVERY_DEFAULT",
     "EVERY_MAX",
     "EVERY_MIN",
+    "LOOKS",
+    "ROWS",
     "SCREEN_BOTTOM",
     "SCREEN_TOP",
+    "THEMES",
+    "TURN_MAX",
+    "TURN_MIN",
+    "VIEWS",
     "Settings",
-    "carousel_pick",
+    "Shown",
+    "Slide",
+    "Wall",
     "chart_height",
-    "display_table",
+    "current_slide",
     "kiosk_url",
     "labelled",
+    "lasts",
     "metric_text",
     "period_text",
     "query_defaults",
     "race_figure",
     "race_slots",
     "ranked_head_and_tail",
+    "ranking_board",
     "ranking_figure",
     "screen_setup",
     "short",
+    "slides",
+    "stamp",
     "t",
 ]

@@ -8,28 +8,33 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics.periods import display
-from bxgc_ui import fmt
 from bxgc_ui.i18n import lang
 from bxgc_ui.names import names
-from bxgc_ui.ranking_labels import arrow
-from bxgc_ui.views.meeting.texts import t
 
 EVERY_DEFAULT, EVERY_MIN, EVERY_MAX = 10, 2, 600
+TURN_DEFAULT, TURN_MIN, TURN_MAX = 10, 3, 120
 BY_CHOICES = ("completion", "growth")
+VIEWS = ("ranking", "race")
+"""What the wall can show: the live ranking (pages turning) and the ranking race (looping)."""
+THEMES = ("dark", "light")
 
 CSS = """
 <style>
-.st-key-meeting_screen, .st-key-meeting_race {
+.st-key-meeting_race {
   background: #0B1220; border-radius: 14px; padding: 1.2rem 1.6rem 1.4rem 1.6rem;
 }
-.st-key-meeting_screen h1 { color: #F8FAFC; font-size: 2.7rem; line-height: 1.25; padding: 0; }
 .st-key-meeting_race h3 { color: #F8FAFC; font-size: 2rem; }
-.st-key-meeting_screen [data-testid="stCaptionContainer"],
 .st-key-meeting_race [data-testid="stCaptionContainer"] { color: #CBD5E1; font-size: 1.35rem; }
-.st-key-meeting_screen [data-testid="stMarkdownContainer"] p { color: #F8FAFC; }
 </style>
 """
-"""The dark panel: a constant, never formatted with data."""
+"""The in-app race panel: a constant, never formatted with data."""
+
+KIOSK_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"], [data-testid="stMain"] { overflow: hidden !important; }
+</style>
+"""
+"""The wall never scrolls: the board covers the viewport and nothing lies beyond it."""
 
 
 @dataclass(frozen=True)
@@ -37,68 +42,120 @@ class Settings:
     """What the screen shows; from the sidebar, seeded by the URL's query parameters."""
 
     indicator: str
-    """Indicator code shown (the carousel's starting point when it rotates)."""
+    """Indicator code shown (the rotation's starting point when indicators rotate)."""
     by: str
     """``completion`` or ``growth``."""
     group: str
     """A peer group, or ``all``."""
     every: int
-    """Seconds between refreshes."""
+    """Seconds between refreshes (new data shows within one)."""
     carousel: bool
-    """Whether each refresh moves on to the next indicator."""
+    """Whether the screen moves on through every indicator."""
+    views: tuple[str, ...] = ("ranking",)
+    """The views shown in turn for each indicator (:data:`VIEWS`)."""
+    theme: str = "dark"
+    """``dark``, or ``light`` (black on white) for washed-out projectors."""
+    pace: bool = False
+    """The time-elapsed line and pace colours (completion only)."""
+    turn: int = TURN_DEFAULT
+    """Seconds a page of a long ranking shows before the next one."""
 
 
 def screen_setup() -> None:
-    """The panel's constant CSS; in kiosk mode (``?embed=true``) also fold the sidebar away.
-
-    Embed mode hides Streamlit's header and toolbar but not the sidebar.
-    """
+    """The in-app race panel's CSS; in kiosk mode (``?embed=true``) fold the sidebar away
+    and stop the page scrolling (embed mode hides the header and toolbar, not the sidebar)."""
     if st.context.is_embedded:
         st.set_page_config(initial_sidebar_state="collapsed")
+        st.html(KIOSK_CSS)
     st.html(CSS)
 
 
+def _flag(text: str) -> bool:
+    return text.lower() in ("1", "true", "on", "yes")
+
+
 def query_defaults(codes: list[str], groups: list[str]) -> dict[str, object]:
-    """Widget defaults from ``?indicator=&by=&group=&every=&carousel=``; bad values ignored."""
+    """Widget defaults from the URL; values that name nothing are ignored.
+
+    ``?indicator=&by=&group=&every=&turn=&theme=light&pace=1&rotate=1&carousel=ranking,race``.
+    ``carousel`` lists the views shown in turn; ``carousel=1`` (no views named) keeps its
+    earlier meaning, rotate the indicators through the ranking.
+    """
     q = st.query_params
-    every = q.get("every", "")
+    carousel = q.get("carousel", "")
+    views = tuple(v for v in VIEWS if v in carousel.split(","))
     return {
         "meeting_indicator": q.get("indicator") if q.get("indicator") in codes else codes[0],
         "meeting_by": q.get("by") if q.get("by") in BY_CHOICES else "completion",
         "meeting_group": q.get("group") if q.get("group") in groups else "all",
-        "meeting_every": _seconds(every),
-        "meeting_carousel": q.get("carousel", "").lower() in ("1", "true", "on", "yes"),
+        "meeting_every": _seconds(q.get("every", ""), EVERY_DEFAULT, within=(EVERY_MIN, EVERY_MAX)),
+        "meeting_turn": _seconds(q.get("turn", ""), TURN_DEFAULT, within=(TURN_MIN, TURN_MAX)),
+        "meeting_carousel": _flag(q.get("rotate", "")) or _flag(carousel),
+        "meeting_views": list(views or VIEWS[:1]),
+        "meeting_theme": q.get("theme") if q.get("theme") in THEMES else "dark",
+        "meeting_pace": _flag(q.get("pace", "")),
     }
 
 
-def _seconds(text: str) -> int:
-    """``?every=`` as whole seconds within the allowed range; anything else the default.
+def _seconds(text: str, default: int, *, within: tuple[int, int]) -> int:
+    """``?every=`` (or ``?turn=``) as whole seconds within the allowed range; anything
+    else the default. ``"²".isdigit()`` is true, so only plain ASCII digits count.
 
-    ``"²".isdigit()`` is true, so only plain ASCII digits count.
-
-    >>> _seconds("30"), _seconds("²"), _seconds("1"), _seconds("99999"), _seconds("-5")
-    (30, 10, 2, 600, 10)
+    >>> [_seconds(x, 10, within=(2, 600)) for x in ("30", "²", "1", "99999", "-5")]
+    [30, 10, 2, 600, 10]
     """
     if not (text.isascii() and text.isdecimal()):
-        return EVERY_DEFAULT
-    return min(max(int(text), EVERY_MIN), EVERY_MAX)
+        return default
+    low, high = within
+    return min(max(int(text), low), high)
 
 
 def kiosk_url(s: Settings) -> str:
     """The projector URL for these settings (a path, for any host)."""
-    query = f"embed=true&embed_options=dark_theme&every={s.every}&indicator={s.indicator}"
-    query += f"&by={s.by}&group={s.group}" + ("&carousel=1" if s.carousel else "")
+    look = "&embed_options=dark_theme" if s.theme == "dark" else "&theme=light"
+    query = f"embed=true{look}&every={s.every}&indicator={s.indicator}&by={s.by}"
+    query += f"&group={s.group}&carousel={','.join(s.views)}&turn={s.turn}"
+    query += ("&rotate=1" if s.carousel else "") + ("&pace=1" if s.pace else "")
     return f"/meeting?{query}"
 
 
-def carousel_pick(codes: list[str], start: str, on: bool) -> str:
-    """The indicator to show now; with the carousel on, one step further each call."""
-    if not on:
-        st.session_state.pop("meeting_carousel_pos", None)
-        return start
-    before = st.session_state.get("meeting_carousel_pos", codes.index(start) - 1)
-    st.session_state["meeting_carousel_pos"] = (before + 1) % len(codes)
-    return codes[st.session_state["meeting_carousel_pos"]]
+@dataclass(frozen=True)
+class Slide:
+    """One thing the wall shows for a while: a view of an indicator."""
+
+    indicator: str
+    view: str
+
+
+def slides(codes: list[str], s: Settings) -> list[Slide]:
+    """The carousel: each view of :attr:`Settings.views` for the chosen indicator, or for
+    every indicator from the chosen one on when they rotate."""
+    start = codes.index(s.indicator)
+    shown = codes[start:] + codes[:start] if s.carousel else [s.indicator]
+    return [Slide(code, view) for code in shown for view in s.views]
+
+
+def current_slide(deck: list[Slide], *, now: float) -> Slide:
+    """The slide to show at ``now`` (seconds): the one on screen until it has been shown
+    for as long as it said it lasts (:func:`lasts`), then the next (after the last, the
+    first again).
+
+    The place in the deck and when it began live in the reader's session; a deck that
+    changed (other settings) starts again from its first slide.
+    """
+    state = st.session_state
+    if state.get("meeting_deck") != deck:
+        state["meeting_deck"], state["meeting_slide"], state["meeting_since"] = deck, 0, now
+        state["meeting_lasts"] = 0.0
+    elif len(deck) > 1 and now - state["meeting_since"] >= state.get("meeting_lasts", 0.0):
+        state["meeting_slide"] = (state["meeting_slide"] + 1) % len(deck)
+        state["meeting_since"] = now
+    return deck[state["meeting_slide"]]
+
+
+def lasts(seconds: float) -> None:
+    """Say how long the slide just drawn takes to show whole (its pages, the race)."""
+    st.session_state["meeting_lasts"] = seconds
 
 
 def period_text(freq: str, year: int, sub: int) -> str:
@@ -111,33 +168,3 @@ def labelled(table: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     language; order and rows kept (a unit missing from ``units`` shows its code)."""
     named = names(units)
     return table.assign(label=[named.get(c, c) for c in table["unit_code"]])
-
-
-def display_table(table: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, dict]:
-    """The ranking as formatted strings, and its column config in the reader's language.
-
-    ``table`` is :func:`bxgc_metrics.tables.standings.standings` with ``label`` (unit name).
-    """
-    language = lang()
-    shown = pd.DataFrame(
-        {
-            "rank": [str(r) if r is not pd.NA else "—" for r in table["rank"]],
-            "move": [arrow(c) for c in table["rank_change"]],
-            "label": table["label"],
-            "completion": [fmt.pct(v, signed=False) for v in table["completion"]],
-            "yoy": [fmt.pct(v) for v in table["yoy"]],
-            "value": [fmt.amount(v, measure, language) for v in table["value"]],
-            "target": [fmt.amount(v, measure, language) for v in table["target"]],
-        }
-    )
-    column = st.column_config.TextColumn
-    config = {
-        "rank": column(t("meeting_rank"), width=48),
-        "move": column(t("meeting_change"), width=48),
-        "label": column(t("unit"), width="medium"),
-        "completion": column(t("completion"), width=72),
-        "yoy": column(t("yoy"), width=80),
-        "value": column(t("ytd_value")),
-        "target": column(t("annual_target")),
-    }
-    return shown, config

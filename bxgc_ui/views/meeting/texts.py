@@ -15,10 +15,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_every": ("刷新间隔（秒）", "Refresh every (seconds)"),
     "meeting_carousel": ("轮播指标", "Rotate indicators"),
     "meeting_carousel_help": (
-        "打开后每次刷新切换到下一个指标。",
-        "When on, every refresh moves on to the next indicator.",
+        "打开后每个指标的内容播完即切换到下一个指标。",
+        "When on, the screen moves on to the next indicator once this one has been shown.",
     ),
-    "meeting_kiosk": ("投屏链接（全屏、深色）", "Projector link (full screen, dark)"),
+    "meeting_views": ("大屏内容（依次轮播）", "Shown in turn"),
+    "meeting_view_ranking": ("实时排名", "Live ranking"),
+    "meeting_view_race": ("排名赛跑", "Ranking race"),
+    "meeting_turn": ("翻页间隔（秒）", "Page turns every (seconds)"),
+    "meeting_theme": ("配色", "Colours"),
+    "meeting_theme_dark": ("深色", "Dark"),
+    "meeting_theme_light": ("浅色高对比", "Light, high contrast"),
+    "meeting_pace": ("显示时间进度线与进度颜色", "Time-elapsed line and pace colours"),
+    "meeting_kiosk": ("投屏链接（全屏）", "Projector link (full screen)"),
+    "meeting_preview": (
+        "下方为大屏预览；投屏请在会议室电脑上打开侧栏中的投屏链接。",
+        "Below is a preview of the wall; on the meeting-room computer open the projector "
+        "link from the sidebar.",
+    ),
+    "meeting_page": ("第{page}/{pages}页", "Page {page}/{pages}"),
+    "meeting_key_top": ("前三名", "Top three"),
+    "meeting_key_last": ("末位", "Last places"),
+    "meeting_key_up": ("进位", "up"),
+    "meeting_key_down": ("退位", "down"),
+    "meeting_key_ahead": ("超进度", "Ahead"),
+    "meeting_key_on_pace": ("符合进度", "On pace"),
+    "meeting_key_behind": ("滞后", "Behind"),
+    "meeting_race_sub": ("{year}年逐月排名", "Month by month, {year}"),
+    "meeting_race_more": ("另有 {n} 个单位", "{n} more units"),
+    "meeting_race_heading": (
+        "排名赛跑 · {indicator} · {by}",
+        "Ranking race · {indicator} · {by}",
+    ),
     "meeting_heading": ("{indicator} · {by}排名", "{indicator} · {by} ranking"),
     "meeting_stamp": (
         "{period} · {group} · 最后更新 {time} · 每 {every} 秒自动刷新",
@@ -39,11 +66,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_play_fast": ("▶ 快速", "▶ Fast"),
     "meeting_pause": ("‖ 暂停", "‖ Pause"),
     "meeting_period": ("期间：", "Period: "),
-    "meeting_cut": (
-        "共 {total} 个单位参与排名：图中为前 {top} 名和后 {bottom} 名，完整名次见右表。",
-        "{total} units ranked: the chart shows the first {top} and the last {bottom}; "
-        "the table lists every place.",
-    ),
     "meeting_race_cut": (
         "每月显示前 {top} 名和后 {bottom} 名。",
         "Each month shows the first {top} and the last {bottom} places.",

@@ -1,0 +1,127 @@
+"""What the wall shows for one slide: the data read through the cache, drawn as a board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import streamlit as st
+
+from bxgc_metrics.periods import months_elapsed
+from bxgc_ui import data
+from bxgc_ui.i18n import name
+from bxgc_ui.ranking_labels import group_label
+from bxgc_ui.views.meeting.board import (
+    LOOKS,
+    Spec,
+    race_board,
+    race_seconds,
+    ranking_board,
+    ranking_seconds,
+)
+from bxgc_ui.views.meeting.screen import Settings, labelled, period_text
+from bxgc_ui.views.meeting.texts import t
+from bxgc_ui.views.overview import with_pace
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A slide ready for the screen."""
+
+    html: str
+    """The board."""
+    seconds: float
+    """How long it takes to show whole (every page, one play of the race)."""
+    period: str
+    """The period it shows, for the refresh line."""
+
+
+@dataclass(frozen=True)
+class Wall:
+    """The wall's slides for one data version and one set of settings."""
+
+    path: str
+    version: int
+    settings: Settings
+
+    def _spec(self, ind: pd.Series, *, heading: str, subline: str) -> Spec:
+        """The board's facts besides its rows, from the settings."""
+        s = self.settings
+        return Spec(
+            heading=heading,
+            subline=subline,
+            by=s.by,
+            measure=str(ind["measure"]),
+            look=LOOKS[s.theme],
+            wall=bool(st.context.is_embedded),  # the kiosk fills the screen
+            turn=float(s.turn),
+        )
+
+    def ranking(self, ind: pd.Series) -> Shown:
+        """The live ranking of ``ind`` in its latest period, every place, pages turning."""
+        s, code = self.settings, str(ind["code"])
+        by_text = t(f"meeting_by_{s.by}")
+        heading = t("meeting_heading", indicator=name(ind), by=by_text)
+        period = data.latest_period(self.path, self.version, code)
+        if period is None:
+            spec = self._spec(ind, heading=heading, subline=t("meeting_no_data"))
+            empty = pd.DataFrame(columns=["metric", "rank", "label", "band"], dtype=object)
+            return Shown(ranking_board(empty, spec), 0.0, "—")
+        freq, year, sub = period
+        higher = ind["direction"] == "higher"
+        table = data.standings_of(
+            self.path,
+            self.version,
+            code,
+            freq=freq,
+            year=year,
+            sub=sub,
+            by=s.by,
+            higher_is_better=higher,
+            group=s.group,
+        )
+        marks = data.references_of(
+            self.path,
+            self.version,
+            code,
+            freq=freq,
+            year=year,
+            sub=sub,
+            by=s.by,
+            higher_is_better=higher,
+        )
+        people = data.units(self.path, self.version)
+        shown_period = period_text(*period)
+        spec = self._spec(ind, heading=heading, subline=f"{shown_period} · {group_label(s.group)}")
+        if s.pace and s.by == "completion":
+            elapsed = months_elapsed(freq, sub) / 12
+            table = with_pace(table, elapsed, higher)
+            spec = replace(spec, time_progress=elapsed)
+        board = ranking_board(labelled(table, people), spec, references=labelled(marks, people))
+        return Shown(board, ranking_seconds(len(table), s.turn), shown_period)
+
+    def race(self, ind: pd.Series) -> Shown:
+        """The ranking race of ``ind``'s latest year, playing in a loop."""
+        s, code = self.settings, str(ind["code"])
+        race = data.race_of(
+            self.path,
+            self.version,
+            code,
+            by=s.by,
+            higher_is_better=ind["direction"] == "higher",
+            group=s.group,
+        )
+        people = data.units(self.path, self.version)
+        labels = {r.code: name(r) for r in people.itertuples()}
+        ranked = race[race["rank"].notna()]
+        year = str(int(ranked["year"].iloc[-1])) if len(ranked) else "—"
+        heading = t("meeting_race_heading", indicator=name(ind), by=t(f"meeting_by_{s.by}"))
+        subline = f"{t('meeting_race_sub', year=year)} · {group_label(s.group)}"
+        spec = self._spec(ind, heading=heading, subline=subline)
+        board = race_board(race, labels, spec, period_name=lambda y, m: period_text("M", y, m))
+        latest = (
+            period_text("M", int(ranked["year"].iloc[-1]), int(ranked["sub"].iloc[-1]))
+            if len(ranked)
+            else "—"
+        )
+        return Shown(board, race_seconds(race), latest)
