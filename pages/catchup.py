@@ -5,7 +5,7 @@ import streamlit as st
 from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.projection import MODELS
 from bxgc_metrics.tables.trajectory import stated_crossing, stated_rates
-from bxgc_ui import charts, data, fmt
+from bxgc_ui import charts, data, fmt, links
 from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.views import catchup as view
@@ -22,9 +22,17 @@ demo_notice(units)
 pairs = data.table(path, version, "benchmark_pairs")
 names = unit_names(units)
 
+view_link = links.View("catchup")
 left, middle, right = st.columns(3)
 chasers = view.chaser_options(units, pairs)
-chaser = left.selectbox(t("catchup_chaser"), chasers, format_func=names.get, key=keyed("cu_chaser"))
+chaser = left.selectbox(
+    t("catchup_chaser"),
+    chasers,
+    format_func=names.get,
+    key=view_link.choice(
+        "unit", keyed("cu_chaser"), options=chasers, default=chasers[0] if chasers else None
+    ),
+)
 ind_names = view.indicator_names(indicators, data.coverage(path, version), chaser)
 if chaser is None or not ind_names:
     st.info(t("catchup_no_history"))
@@ -34,18 +42,24 @@ code = middle.selectbox(
     t("indicator"),
     list(ind_names),
     format_func=ind_names.get,
-    index=list(ind_names).index(default_ind),
-    key=f"cu_ind_{chaser}@{lang()}",
+    key=view_link.choice(
+        "indicator", keyed(f"cu_ind_{chaser}"), options=list(ind_names), default=default_ind
+    ),
 )
 others = [u for u in names if u != chaser]
 benches = right.multiselect(
     t("catchup_benchmarks"),
     others,
-    default=default_benches,
     format_func=names.get,
-    key=f"cu_bench_{chaser}@{lang()}",
+    key=view_link.choices(
+        "bench", f"cu_bench_{chaser}@{lang()}", options=others, default=default_benches
+    ),
 )
+view_link.keep("unit", chaser, default=chasers[0])
+view_link.keep("indicator", code, default=default_ind)
+view_link.keep("bench", benches, default=default_benches)
 if not benches:
+    view_link.publish()
     st.info(t("catchup_pick_benchmark"))
     st.stop()
 ind = indicators.set_index("code").loc[code]
@@ -53,6 +67,7 @@ higher = ind["direction"] == "higher"
 annual = data.annual(path, version, code, frequency=ind["frequency"])
 base = view.base_year(annual, chaser, benches)
 if base is None:
+    view_link.publish()
     st.warning(t("catchup_no_history"))
     st.stop()
 stated = data.stated_of(
@@ -62,45 +77,38 @@ stated = data.stated_of(
 model = st.pills(
     t("catchup_model"),
     list(MODELS),
-    default="plan",
     required=True,
     format_func=lambda m: t(f"model_{m}"),
-    key="cu_model",
+    key=view_link.choice("model", "cu_model", options=list(MODELS), default="plan"),
     help=t("catchup_model_help"),
 )
+first_target = default_target if default_target and default_target > base else base + 3
 target = st.slider(
     t("catchup_target_year"),
     base + 1,
     base + 15,
-    default_target if default_target and default_target > base else base + 3,
-    key=f"cu_target_{chaser}_{code}",
+    key=view_link.number(
+        "target", f"cu_target_{chaser}_{code}", within=(base + 1, base + 15), default=first_target
+    ),
 )
+view_link.keep("model", model, default="plan")
+view_link.keep("target", target, default=first_target)
 defaults = view.default_rates(annual, [chaser, *benches], stated_rates(stated, base))
 rates = {u: v / 100 for u, v in defaults.items()}
 if model == "plan":  # the sliders are the plan model's rates and nothing else's
     s1, s2 = st.columns(2)
-    rates[chaser] = (
-        s1.slider(
-            t("catchup_rate_ours"),
-            -30.0,
-            100.0,
-            defaults[chaser],
-            0.5,
-            key=f"cu_rate_{chaser}_{code}",
+    for column, unit, param, label in (
+        (s1, chaser, "ours", t("catchup_rate_ours")),
+        (s2, benches[0], "theirs", t("catchup_rate_theirs", name=fmt.md(names[benches[0]]))),
+    ):
+        key = view_link.number(
+            param, f"cu_rate_{unit}_{code}", within=(-30.0, 100.0), default=defaults[unit]
         )
-        / 100
-    )
-    rates[benches[0]] = (
-        s2.slider(
-            t("catchup_rate_theirs", name=fmt.md(names[benches[0]])),
-            -30.0,
-            100.0,
-            defaults[benches[0]],
-            0.5,
-            key=f"cu_rate_{benches[0]}_{code}",
-        )
-        / 100
-    )
+        rates[unit] = column.slider(label, -30.0, 100.0, step=0.5, key=key) / 100
+        view_link.keep(param, round(rates[unit] * 100, 4), default=defaults[unit])
+view_link.publish()
+with st.sidebar:
+    view_link.link_box()
 tr = data.trajectory_of(
     path,
     version,

@@ -8,11 +8,12 @@ from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display, months_elapsed
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports, fmt, links
-from bxgc_ui.i18n import lang, name
+from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import overview as view
 from bxgc_ui.views.overview import t
+from bxgc_ui.views.rankings import months as months_of
 from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
 path, version = data.snapshot()
@@ -26,21 +27,34 @@ demo_notice(units)
 monthly = rankable(indicators)
 nothing_to_rank(monthly)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
+view_link = links.View("overview")
 code = st.selectbox(
     t("indicator"),
     list(labels),
     format_func=labels.get,
-    key=links.choice("indicator", "overview_indicator", list(labels)),
+    key=view_link.choice(
+        "indicator", keyed("overview_indicator"), options=list(labels), default=next(iter(labels))
+    ),
 )
-links.keep(indicator=code)
-links.notice()
-with st.sidebar:
-    links.link_box()
 ind = monthly.loc[code]
-period = data.latest_period(path, version, code)
-if period is None:
+months = [f"{y}-{s:02d}" for y, s in reversed(months_of(data.actual_periods(path, version), code))]
+if not months:
+    view_link.publish()
     st.info(t("empty_title"))
     st.stop()
+month = st.select_slider(
+    t("ov_period"),
+    months,
+    format_func=lambda p: display("M", *map(int, p.split("-")), cumulative=True, lang=lang()),
+    key=view_link.choice("period", f"ov_period_{code}", options=months, default=months[-1]),
+    help=t("ov_period_help"),
+)
+view_link.keep("indicator", code, default=next(iter(labels)))
+view_link.keep("period", month, default=months[-1])
+view_link.publish()
+with st.sidebar:
+    view_link.link_box()
+period = ("M", *map(int, month.split("-")))
 higher = ind["direction"] == "higher"
 freq, year, sub = period
 standing = data.standings_of(
@@ -59,7 +73,7 @@ table = view.progress_table(view.with_pace(standing, elapsed, higher), units, in
 keeping = int((table["status"] != "behind").sum())
 
 cols = st.columns(4)
-cols[0].metric(t("latest_data"), display(*period, cumulative=True, lang=lang()))
+cols[0].metric(t("ov_period"), display(*period, cumulative=True, lang=lang()))
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
 cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))

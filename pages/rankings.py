@@ -5,15 +5,14 @@ from functools import partial
 import streamlit as st
 
 from bxgc_metrics.export import workbook
-from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
-from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.periods import display
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import charts, data, exports
+from bxgc_ui import charts, data, exports, links
 from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import rankings as view
+from bxgc_ui.views import rewards as reward_tab
 from bxgc_ui.views.rankings import t
 from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
 
@@ -28,25 +27,40 @@ names = unit_names(units)
 monthly = rankable(indicators)
 nothing_to_rank(monthly)
 groups = [ALL, *data.peer_groups(path, version)]
+view_link = links.View("rankings")
 c1, c2, c3 = st.columns(3)
-group = c1.selectbox(t("rank_group"), groups, format_func=group_label, key="rank_group")
+group = c1.selectbox(
+    t("rank_group"),
+    groups,
+    format_func=group_label,
+    key=view_link.choice("group", "rank_group", options=groups, default=ALL),
+)
 by = c2.segmented_control(
     t("rank_by"),
-    ["completion", "growth"],
-    default="completion",
+    view.BY,
     required=True,
     format_func=lambda b: t(f"by_{b}"),
-    key="rank_by",
+    key=view_link.choice("by", "rank_by", options=view.BY, default=view.BY[0]),
 )
-periods = view.months(data.actual_periods(path, version), list(monthly.index))
-if not periods:
+months = [
+    f"{y}-{s:02d}" for y, s in view.months(data.actual_periods(path, version), list(monthly.index))
+]
+if not months:
     nothing_to_rank(monthly.iloc[:0])
-year, sub = c3.selectbox(
+month = c3.selectbox(
     t("rank_period"),
-    periods,
-    key=keyed("rank_period"),
-    format_func=lambda p: display("M", p[0], p[1], cumulative=True, lang=lang()),
+    months,
+    key=view_link.choice("period", keyed("rank_period"), options=months, default=months[0]),
+    format_func=lambda p: display("M", *map(int, p.split("-")), cumulative=True, lang=lang()),
 )
+year, sub = map(int, month.split("-"))
+periods = [tuple(map(int, m.split("-"))) for m in months]
+for param, value, default in (
+    ("group", group, ALL),
+    ("by", by, view.BY[0]),
+    ("period", month, months[0]),
+):
+    view_link.keep(param, value, default=default)
 period_text = display("M", year, sub, cumulative=True, lang=lang())
 context = exports.Context(period_text, group_label(group), data.data_date(path, version))
 single, combined, rewards = st.tabs(
@@ -55,7 +69,15 @@ single, combined, rewards = st.tabs(
 
 with single:
     labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
-    code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=keyed("rank_ind"))
+    code = st.selectbox(
+        t("indicator"),
+        list(labels),
+        format_func=labels.get,
+        key=view_link.choice(
+            "indicator", keyed("rank_ind"), options=list(labels), default=next(iter(labels))
+        ),
+    )
+    view_link.keep("indicator", code, default=next(iter(labels)))
     ind = monthly.loc[code]
     higher = ind["direction"] == "higher"
     table = data.standings_of(
@@ -102,45 +124,37 @@ with single:
 with combined:
     saved = data.setting(path, version, "composite_weights")
     a, b, c = st.columns(3)
-    norm = a.selectbox(
-        t("rank_normalisation"),
-        NORMALISATIONS,
-        key=keyed("rank_norm"),
-        format_func=lambda n: t(f"norm_{n}"),
-    )
-    how = b.selectbox(
-        t("rank_weighting"),
-        ["equal", "entropy", "custom"],
-        key=keyed("rank_weighting"),
-        format_func=lambda w: t(f"weights_{w}"),
-    )
-    agg = c.selectbox(
-        t("rank_aggregation"),
-        AGGREGATIONS,
-        key=keyed("rank_agg"),
-        format_func=lambda g: t(f"agg_{g}"),
-    )
+    picks = {}
+    for column, (param, label, prefix, choices) in zip(
+        (a, b, c), view.COMPOSITE_CHOICES, strict=True
+    ):
+        picks[param] = column.selectbox(
+            t(label),
+            choices,
+            key=view_link.choice(
+                param, keyed(f"rank_{param}"), options=choices, default=choices[0]
+            ),
+            format_func=lambda v, p=prefix: t(f"{p}_{v}"),
+        )
+        view_link.keep(param, picks[param], default=choices[0])
     matrix = data.scorecard_of(path, version, year, sub=sub, by=by, group=group)
-    weights: object = how
-    if how == "custom" and not matrix.empty:
+    weights: object = picks["weighting"]
+    linked = view_link.mapping("weights", "rank_link_weights", options=list(matrix.columns))
+    if weights == "custom" and not matrix.empty:
         edited = st.data_editor(
-            view.weights_frame(indicators, list(matrix.columns), saved),
+            view.weights_frame(indicators, list(matrix.columns), linked or saved),
             hide_index=True,
             disabled=["code", t("indicator")],
             column_config={"code": None},
-            key="rank_weights_editor",
+            key=f"rank_weights_editor_{st.session_state.get('rank_link_weights_gen', 0)}",
         )
         weights = dict(zip(edited["code"], edited[t("rank_weight_col")], strict=True))
-    options = {"normalisation": norm, "weights": weights, "aggregation": agg}
+    view_link.keep("weights", weights if isinstance(weights, dict) else "", default="")
+    options = {"normalisation": picks["norm"], "weights": weights, "aggregation": picks["agg"]}
     if matrix.empty or matrix.shape[1] < 2:
         st.info(t("rank_no_matrix"))
     else:
-        key = tuple(
-            sorted(
-                (k, tuple(sorted(v.items())) if isinstance(v, dict) else v)
-                for k, v in options.items()
-            )
-        )
+        key = view.options_key(options)
         table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
         shown = view.composite_table(table, names)
         left, right = st.columns([3, 2])
@@ -165,37 +179,11 @@ with combined:
         st.subheader(t("rank_sensitivity"))
         st.dataframe(view.sensitivity(matrix, indicators, by, options=options), hide_index=True)
 
+view_link.publish()
+with st.sidebar:
+    view_link.link_box()
+
 with rewards:
-    r1, r2 = st.columns(2)
-    kind = r1.segmented_control(
-        t("reward_kind"),
-        ["half", "year"],
-        default="year",
-        required=True,
-        key="reward_kind",
-        format_func=lambda k: t(f"reward_{k}"),
+    reward_tab.show(
+        path, version, periods, by=by, group=group, names=names, data_date=context.data_date
     )
-    years = view.assessed_years(periods, kind)
-    if not years:
-        st.info(t("reward_no_year", kind=t(f"reward_{kind}")))
-    else:
-        reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
-        rules = data.reward_rules(path, version)
-        ranks = data.reward_ranks_of(path, version, reward_year, kind=kind, by=by, group=group)
-        result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
-        totals, items = view.reward_tables(result, names)
-        st.caption(t("reward_note"))
-        left, right = st.columns(2)
-        left.markdown(f"**{t('reward_totals')}**")
-        left.dataframe(totals, hide_index=True)
-        right.markdown(f"**{t('reward_items')}**")
-        right.dataframe(items, hide_index=True)
-        reward_context = exports.Context(
-            f"{reward_year} {t(f'reward_{kind}')}", group_label(group), context.data_date
-        )
-        st.download_button(
-            t("rank_export"),
-            partial(workbook, exports.reward_tables(result, names, context=reward_context)),
-            file_name=f"rewards-{reward_year}-{kind}.xlsx",
-            key="rank_dl_rewards",
-        )

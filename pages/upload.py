@@ -10,6 +10,7 @@ from bxgc_metrics.importer.service import UPLOAD_LIMIT_MB, commit
 from bxgc_ui import auth, data
 from bxgc_ui.i18n import lang
 from bxgc_ui.names import names
+from bxgc_ui.views import undo
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
 
@@ -161,60 +162,7 @@ with importing:
                     )
 
 with history:
-    flash = st.session_state.pop("up_flash", None)
-    if flash:
-        st.success(flash)
-    path, version = data.snapshot()  # a commit above in this run is in the history
-    batches = data.batches(path, version)
-    if batches.empty:
-        st.info(t("up_no_batches"))
-    else:
-        st.dataframe(view.batches_table(batches), hide_index=True)
-        live = batches.loc[batches["status"] == "committed", "id"].astype(int).tolist()
-        if live and auth.need("undo"):
-            named = view.batch_labels(batches)
-            # keyed by the latest batch: a new commit puts the picker back on the newest
-            pick = st.selectbox(
-                t("up_undo_pick"), live, format_func=named.get, key=f"up_undo_pick_{live[0]}"
-            )
-            preview = data.undo_preview(path, version, int(pick))
-            effect = t("up_undo_effect", batch=pick, removed=preview.removed,
-                       restored=preview.restored)  # fmt: skip
-            if preview.blocked_by:
-                later = ", ".join(map(str, preview.blocked_by))
-                st.warning(t("up_undo_blocked", batch=pick, later=later))
-            else:
-                st.write(effect)
-                st.caption(t("up_undo_sample"))
-                ind_names = names(indicators)
-                sample = view.undo_sample(preview, names(units), ind_names)
-                st.dataframe(sample, hide_index=True)
-
-                def close_undo() -> None:
-                    st.session_state.pop("up_undo_open", None)
-
-                @st.dialog(t("up_undo_title"), on_dismiss=close_undo)
-                def confirm_undo() -> None:
-                    st.write(named[int(pick)])
-                    st.write(effect)
-                    yes, no = st.columns(2)
-                    if yes.button(t("up_undo_confirm"), type="primary", key="up_undo_yes"):
-                        close_undo()
-                        try:
-                            auth.writer().undo_batch(int(pick))
-                        except BxgcError as exc:
-                            st.error(exc.text(lang()))
-                            return
-                        st.session_state["up_flash"] = t("up_undone", batch=pick)
-                        st.rerun()
-                    if no.button(t("up_undo_cancel"), key="up_undo_no"):
-                        close_undo()
-                        st.rerun()
-
-                if st.button(t("up_undo"), key="up_undo"):
-                    st.session_state["up_undo_open"] = int(pick)
-                if st.session_state.get("up_undo_open") == int(pick):
-                    confirm_undo()
+    undo.history_tab(units, indicators)
 
 with templates:
     st.write(t("up_template_help"))

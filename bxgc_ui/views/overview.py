@@ -9,9 +9,14 @@ from bxgc_ui import fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "latest_data": ("最新数据", "Latest data"),
     "overview_chart_title": ("{period} {indicator}完成情况", "{indicator}, {period}: progress"),
     "ov_time": ("时间进度", "Time elapsed"),
+    "ov_period": ("期间", "Period"),
+    "ov_period_help": (
+        "拖动可逐月回看排名与进度（与会议大屏的排名赛跑同一组逐月排名）。",
+        "Drag to replay the ranking and pace month by month (the same monthly rankings "
+        "as the meeting screen's race).",
+    ),
     "ov_ranked_units": ("参与排名单位", "Units ranked"),
     "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
     "ov_honour": ("红榜（完成率前三名）", "Honour list (top three places)"),

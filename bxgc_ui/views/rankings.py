@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bxgc_metrics.metrics.ranking import rank_sensitivity
+from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS, rank_sensitivity
 from bxgc_metrics.metrics.rewards import Rewards
 from bxgc_metrics.tables.scorecard import directions
 from bxgc_ui import fmt, ranking_labels
@@ -72,6 +72,17 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 t = Texts(TEXTS, ranking_labels.TEXTS)
+
+
+BY = ("completion", "growth")
+"""What a ranking ranks on (the page's 排名依据)."""
+WEIGHTINGS = ("equal", "entropy", "custom")
+COMPOSITE_CHOICES = (
+    ("norm", "rank_normalisation", "norm", NORMALISATIONS),
+    ("weighting", "rank_weighting", "weights", WEIGHTINGS),
+    ("agg", "rank_aggregation", "agg", AGGREGATIONS),
+)
+"""The composite's three choices: address parameter, label, option text prefix, options."""
 
 
 def months(
@@ -215,3 +226,12 @@ def reference_note(marks: pd.DataFrame, names: dict[str, str], by: str) -> str:
         for r in marks.itertuples()
     )
     return t("rank_reference_note", marks=listed)
+
+
+def options_key(options: dict) -> tuple:
+    """Composite options as sorted, hashable pairs: the cache key of ``data.composite_of``."""
+    return tuple(
+        sorted(
+            (k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in options.items()
+        )
+    )

@@ -35,12 +35,22 @@ def _sequences(db: Path) -> dict[str, int]:
 
 def _max_ids(db: Path) -> dict[str, int]:
     """The largest id in each table that takes its ids from a sequence."""
-    tables = ("batches", "audit_log", "gaps", "benchmark_pairs", "phases", "milestones")
     with duckdb.connect(str(db), read_only=True) as con:
         return {
-            t: int(con.execute(f"SELECT COALESCE(max(id), 0) FROM {t}").fetchone()[0])  # type: ignore[index]
-            for t in tables
+            t: int(con.execute(sql).fetchone()[0])  # type: ignore[index]
+            for t, sql in _MAX_ID.items()
         }
+
+
+_MAX_ID = {
+    "batches": "SELECT COALESCE(max(id), 0) FROM batches",
+    "audit_log": "SELECT COALESCE(max(id), 0) FROM audit_log",
+    "gaps": "SELECT COALESCE(max(id), 0) FROM gaps",
+    "benchmark_pairs": "SELECT COALESCE(max(id), 0) FROM benchmark_pairs",
+    "phases": "SELECT COALESCE(max(id), 0) FROM phases",
+    "milestones": "SELECT COALESCE(max(id), 0) FROM milestones",
+}
+"""The largest id of each table that takes its ids from a sequence, one constant query each."""
 
 
 def _one_figure(store: Store, value: float, name: str) -> int:

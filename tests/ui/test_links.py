@@ -1,4 +1,5 @@
-"""Views as links: the overview's indicator travels in the address and back."""
+"""Views as links: overview, catch-up and rankings read their choices from the address,
+write them back, and follow the address when it changes under them (back, forward)."""
 
 from __future__ import annotations
 
@@ -10,44 +11,133 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 
-def _overview(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for param, value in params.items():
-        at.query_params[param] = value
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params.update(params)
+    if page != "overview":
+        at.run()
+        at.query_params.clear()
+        at.query_params.update(params)
+        at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, at.exception
     return at
 
 
-def _indicator(at: AppTest) -> str:
-    return next(s for s in at.selectbox if s.key.startswith("overview_indicator")).value
+def _box(at: AppTest, start: str):
+    return next(s for s in at.selectbox if s.key.startswith(start))
 
 
-def test_the_address_opens_the_indicator_it_names(demo_db: Path, monkeypatch) -> None:
-    at = _overview(demo_db, monkeypatch, indicator="RETAIL")
-    assert _indicator(at) == "RETAIL" and at.query_params["indicator"] == "RETAIL"
-    assert not [c for c in at.caption if "无法识别" in c.value]
+def _notes(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if "无法识别" in c.value]
 
 
-def test_a_choice_is_written_back_to_the_address(demo_db: Path, monkeypatch) -> None:
-    at = _overview(demo_db, monkeypatch)
-    first = _indicator(at)
-    assert at.query_params["indicator"] == first
-    box = next(s for s in at.selectbox if s.key.startswith("overview_indicator"))
+def test_the_address_opens_the_view_it_names(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "overview", indicator="RETAIL", period="2026-03")
+    assert _box(at, "overview_indicator").value == "RETAIL"
+    assert at.select_slider[0].value == "2026-03"
+    assert at.metric[0].value == "2026年1-3月"  # the figures are that month's
+    assert not _notes(at)
+
+
+def test_defaults_stay_out_of_the_address_and_changes_are_written(
+    demo_db: Path, monkeypatch
+) -> None:
+    at = _page(demo_db, monkeypatch, "overview")
+    first = _box(at, "overview_indicator").value
+    assert dict(at.query_params) == {}  # arriving adds nothing to the history
     other = next(o for o in ("FAI", "GBR") if o != first)
-    box.set_value(other).run()
-    assert _indicator(at) == other and at.query_params["indicator"] == other
+    _box(at, "overview_indicator").set_value(other).run()
+    assert at.query_params["indicator"] == other
+    at.select_slider[0].set_value("2026-05").run()
+    assert dict(at.query_params) == {"indicator": other, "period": "2026-05"}
+
+
+def test_the_back_button_brings_the_earlier_view_back(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "overview")
+    _box(at, "overview_indicator").set_value("GBR").run()
+    at.select_slider[0].set_value("2026-05").run()
+    # the browser goes back: the address is the earlier one, the widgets still the later
+    at.query_params.clear()
+    at.query_params["indicator"] = "GBR"
+    at.run()
+    assert _box(at, "overview_indicator").value == "GBR"
+    assert at.select_slider[0].value == "2026-10"  # left out = the default, the latest month
+    at.query_params.clear()
+    at.run()  # back to where the reader arrived
+    assert _box(at, "overview_indicator").value == "FAI" and dict(at.query_params) == {}
 
 
 @pytest.mark.parametrize("bad", ["NOPE", "*GBR*", ""])
 def test_a_value_that_names_nothing_falls_back_with_a_notice(
     bad: str, demo_db: Path, monkeypatch
 ) -> None:
-    plain = _indicator(_overview(demo_db, monkeypatch))
-    at = _overview(demo_db, monkeypatch, indicator=bad)
-    assert _indicator(at) == plain and at.query_params["indicator"] == plain
-    notes = [c.value for c in at.caption if "无法识别" in c.value]
+    at = _page(demo_db, monkeypatch, "overview", indicator=bad)
+    assert _box(at, "overview_indicator").value == "FAI"
+    assert "indicator" not in at.query_params
+    notes = _notes(at)
     assert len(notes) == 1 and f"indicator={bad}".replace("*", "\\*") in notes[0]
     at.run()  # said once, not on every rerun
-    assert not [c for c in at.caption if "无法识别" in c.value]
+    assert not _notes(at)
+
+
+CATCHUP = {
+    "unit": "JD03",
+    "indicator": "GBR",
+    "bench": "JD01,JD02",
+    "model": "plan",
+    "target": "2029",
+    "ours": "12.5",
+    "theirs": "4",
+}
+
+
+def test_catchup_round_trip(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "catchup", **CATCHUP)
+    assert _box(at, "cu_chaser").value == "JD03"
+    assert _box(at, "cu_ind_JD03").value == "GBR"
+    assert at.multiselect[0].value == ["JD01", "JD02"]
+    assert [s.value for s in at.slider] == [2029, 12.5, 4.0]
+    assert not _notes(at)
+    # every choice but the model (plan, the default) differs from its default
+    assert dict(at.query_params) == {k: v for k, v in CATCHUP.items() if k != "model"}
+    headline = [m.value for m in at.metric]
+    again = _page(demo_db, monkeypatch, "catchup", **dict(at.query_params))
+    assert [m.value for m in again.metric] == headline  # the same figures
+
+
+def test_catchup_ignores_what_names_nothing(demo_db: Path, monkeypatch) -> None:
+    at = _page(
+        demo_db, monkeypatch, "catchup", unit="JD03", bench="JD01,ZZ99", target="1999", ours="x"
+    )
+    notes = _notes(at)
+    assert len(notes) == 1
+    assert all(p in notes[0] for p in ("bench=JD01,ZZ99", "target=1999", "ours=x"))
+    assert _box(at, "cu_chaser").value == "JD03"
+
+
+RANKINGS = {
+    "group": "乡镇",
+    "by": "growth",
+    "period": "2026-06",
+    "indicator": "GBR",
+    "norm": "zscore",
+    "weighting": "custom",
+    "agg": "topsis",
+    "weights": "FAI:2,GBR:1",
+}
+
+
+def test_rankings_round_trip(demo_db: Path, monkeypatch) -> None:
+    at = _page(demo_db, monkeypatch, "rankings", **RANKINGS)
+    assert not _notes(at)
+    assert _box(at, "rank_group").value == "乡镇"
+    assert _box(at, "rank_period").value == "2026-06"
+    assert _box(at, "rank_ind").value == "GBR"
+    assert (_box(at, "rank_norm").value, _box(at, "rank_agg").value) == ("zscore", "topsis")
+    weights = dict(at.query_params)["weights"]
+    assert weights.startswith("FAI:2,") and ",GBR:1" in weights  # the others at 1, written out
+    tables = [d.value.to_dict() for d in at.dataframe[:2]]
+    again = _page(demo_db, monkeypatch, "rankings", **dict(at.query_params))
+    assert [d.value.to_dict() for d in again.dataframe[:2]] == tables

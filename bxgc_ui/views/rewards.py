@@ -1,0 +1,62 @@
+"""The rankings page's rewards tab: the rules table applied to the half-year or year-end
+composite ranks, with totals, itemised entries and a workbook."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from bxgc_metrics.export import workbook
+from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
+from bxgc_ui import data, exports
+from bxgc_ui.ranking_labels import group_label
+from bxgc_ui.views import rankings as view
+from bxgc_ui.views.rankings import t
+
+
+def show(
+    path: str,
+    version: int,
+    periods: pd.DataFrame,
+    *,
+    by: str,
+    group: str,
+    names: dict[str, str],
+    data_date: str,
+) -> None:
+    """Pick half-year or year-end and the year; show and export what each unit is due."""
+    r1, r2 = st.columns(2)
+    kind = r1.segmented_control(
+        t("reward_kind"),
+        ["half", "year"],
+        default="year",
+        required=True,
+        key="reward_kind",
+        format_func=lambda k: t(f"reward_{k}"),
+    )
+    years = view.assessed_years(periods, kind)
+    if not years:
+        st.info(t("reward_no_year", kind=t(f"reward_{kind}")))
+    else:
+        reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
+        rules = data.reward_rules(path, version)
+        ranks = data.reward_ranks_of(path, version, reward_year, kind=kind, by=by, group=group)
+        result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
+        totals, items = view.reward_tables(result, names)
+        st.caption(t("reward_note"))
+        left, right = st.columns(2)
+        left.markdown(f"**{t('reward_totals')}**")
+        left.dataframe(totals, hide_index=True)
+        right.markdown(f"**{t('reward_items')}**")
+        right.dataframe(items, hide_index=True)
+        reward_context = exports.Context(
+            f"{reward_year} {t(f'reward_{kind}')}", group_label(group), data_date
+        )
+        st.download_button(
+            t("rank_export"),
+            partial(workbook, exports.reward_tables(result, names, context=reward_context)),
+            file_name=f"rewards-{reward_year}-{kind}.xlsx",
+            key="rank_dl_rewards",
+        )
