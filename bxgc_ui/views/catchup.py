@@ -288,3 +288,59 @@ def marks_notes(events: pd.DataFrame, bands: pd.DataFrame | None) -> list[str]:
     if bands is not None and bands.empty:
         notes.append(t("catchup_no_phases"))
     return notes
+
+
+def answers_table(
+    answers: pd.DataFrame, names: dict[str, str], measure: str, *, model: str
+) -> pd.DataFrame:
+    """One row per benchmark, formatted for reading (the same answers as the headline)."""
+    answers = answers[answers["status"] != "missing"]
+    if answers.empty:
+        return pd.DataFrame()
+    year = int(answers["target_year"].iloc[0])
+    return pd.DataFrame(
+        {
+            t("catchup_benchmarks"): answers["benchmark_code"].map(names),
+            t("catchup_gap", year=int(answers["base_year"].iloc[0])): [
+                fmt.amount(v, measure, lang()) for v in answers["gap"]
+            ],
+            t("catchup_crossing"): [crossing_text(r, model) for _, r in answers.iterrows()],
+            t("catchup_required", year=year): [
+                fmt.pct(v, signed=False) for v in answers["required_rate"]
+            ],
+            t("catchup_probability", year=year): [
+                probability_text(r)[0] for _, r in answers.iterrows()
+            ],
+        }
+    )
+
+
+def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> list[str]:
+    """One markdown sentence per inconsistent plan line (unit names escaped)."""
+    return [
+        t(
+            "catchup_audit_line",
+            unit=fmt.md(names.get(r.unit, r.unit)),
+            year=int(r.period),
+            stated=fmt.amount(r.stated, measure, lang()),
+            previous=fmt.amount(r.previous, measure, lang()),
+            growth=fmt.pct(r.growth),
+            implied=f"{r.implied:.3f}",
+            dev=fmt.pct(r.deviation),
+            implied_growth=fmt.pct(r.implied_growth),
+        )
+        for r in flags.itertuples()
+    ]
+
+
+def model_rates_text(answer: pd.Series, model: str, benchmark: str) -> str:
+    """For a model that ignores the growth sliders: say so, with the rates it implies."""
+    return t(
+        "catchup_rates_model",
+        model=t(f"model_{model}"),
+        base=int(answer["base_year"]),
+        target=int(answer["target_year"]),
+        ours=fmt.pct(answer["chaser_rate"]),
+        theirs=fmt.pct(answer["benchmark_rate"]),
+        name=fmt.md(benchmark),
+    )
