@@ -164,6 +164,8 @@ class Events(Database):
         new ids in the order of ``added``. Nothing is written if any event breaks a rule
         (:func:`problems`): the :class:`~bxgc_metrics.errors.ValidationError` names each."""
         changed = dict(updated or {})
+        if not (added or changed or deleted):
+            return []  # an editor saved unchanged: nothing to write, check or log
         with self._write("edit_events") as con:
             _refuse_problems(con, [*changed.values(), *added], ids=[*changed, *deleted])
             for event_id in deleted:
