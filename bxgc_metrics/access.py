@@ -7,7 +7,8 @@ never the only guard. Three roles, each
 allowed what the one below it may do:
 
 - ``viewer`` reads everything;
-- ``analyst`` also imports, undoes imports, saves import profiles and edits gaps;
+- ``analyst`` also imports, undoes imports, saves import profiles, edits gaps and edits the
+  events drawn on the trajectory charts;
 - ``admin`` also changes settings, reward rules, users and wall-screen tokens, and reads
   the audit log.
 
@@ -47,6 +48,7 @@ PERMISSIONS: dict[str, str] = {
     "undo": "analyst",
     "profile": "analyst",
     "edit_gaps": "analyst",
+    "edit_events": "analyst",
     "settings": "admin",
     "rules": "admin",
     "users": "admin",

@@ -3,7 +3,7 @@
 One deterministic function, :func:`build_demo`, makes every table; the ``demo`` command,
 ``make run`` and the test fixtures all use it, so what a test checks is what a user sees.
 The tables themselves (units, indicators, plan four's figures, benchmark pairs, gaps,
-campaign phases and milestones) are CSV files in ``bxgc_metrics/data/demo``; this module
+campaign phases and milestones, events) are CSV files in ``bxgc_metrics/data/demo``; this module
 reads them and generates the monthly figures.
 
 Two parts:
@@ -82,6 +82,9 @@ class DemoData:
     """Campaign phases (plan three)."""
     milestones: pd.DataFrame
     """Dated milestones (plans one and four)."""
+    events: pd.DataFrame
+    """Events drawn on the trajectories (政策出台、项目投产、口径调整):
+    ``event_date, unit_code, indicator_code, kind, text``; a blank code means all."""
 
 
 # Chinese monthly activity: a slow start around the Spring Festival, a strong June and December.
@@ -112,7 +115,15 @@ def build_demo() -> DemoData:
         gaps=_dated("gaps", "deadline"),
         phases=_dated("phases", "start_date", "end_date"),
         milestones=_dated("milestones", "due_date", "done_date"),
+        events=_events(),
     )
+
+
+def _events() -> pd.DataFrame:
+    frame = _dated("events", "event_date")
+    for column in ("unit_code", "indicator_code"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def _units() -> pd.DataFrame:
@@ -367,7 +378,29 @@ def load_demo(store: Store) -> int | None:
     store.upsert_indicators(demo.indicators)
     for name in ("benchmark_pairs", "gaps", "phases", "milestones"):
         store.replace_table(name, getattr(demo, name))
+    _load_events(store, demo.events)
     result = store.write_observations(
         demo.observations, file_name="演示数据 demo", who="system", note="demo"
     )
     return result.batch_id
+
+
+def _load_events(store: Store, events: pd.DataFrame) -> None:
+    """Add the demo's events that ``store`` does not hold yet (same day and text)."""
+    from bxgc_metrics.store import Event  # the store (and its driver) only when writing
+
+    stored = store.events()
+    held = {(d.date(), t) for d, t in zip(stored["event_date"], stored["text"], strict=True)}
+    new = [
+        Event(
+            r.event_date,
+            r.text,
+            kind=r.kind,
+            unit_code=r.unit_code,
+            indicator_code=r.indicator_code,
+        )
+        for r in events.itertuples()
+        if (r.event_date, r.text) not in held
+    ]
+    if new:
+        store.save_events(added=new)

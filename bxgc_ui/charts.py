@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from bxgc_metrics.measures import display_scale
 from bxgc_metrics.tables.trajectory import Trajectory
+from bxgc_ui import marks
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import (
     BAND_COLOURS,
@@ -129,9 +130,15 @@ def trajectory_figure(
     measure: str,
     target_year: int,
     crossing: float | None,
+    events: pd.DataFrame | None = None,
+    phases: pd.DataFrame | None = None,
 ) -> go.Figure:
     """History (solid), projection (dashed, with its band), the plan as stated (dotted),
-    the crossing year and the target year.
+    the crossing year and the target year; with ``events``
+    (:func:`~bxgc_metrics.tables.annotations.chart_events`) a mark for each, on the line
+    of its unit or across the chart for every unit (:func:`bxgc_ui.marks.add_events`);
+    with ``phases`` (:func:`~bxgc_metrics.tables.annotations.chart_phases` and a ``name``)
+    shaded bands behind the lines.
 
     Values are drawn in the measure officials read them in (:func:`display_scale`:
     亿元 once they run to 10,000 万元), named in the value axis title and every hover.
@@ -146,17 +153,35 @@ def trajectory_figure(
     scale = display_scale(pd.concat(every, ignore_index=True), measure)
     fig = go.Figure()
     units = [chaser, *[u for u in dict.fromkeys(shown.history["unit_code"]) if u != chaser]]
+    colours = {}
     for i, unit in enumerate(units):
-        color = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
+        colours[unit] = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
         trace = _Trace(
-            names.get(unit, unit), color, labels, measure=scale.measure, factor=scale.factor
+            names.get(unit, unit), colours[unit], labels, measure=scale.measure, factor=scale.factor
         )
         _trajectory_traces(fig, shown, unit, stated=stated, how=trace)
     _year_marks(fig, labels, target_year, crossing=crossing)
     _clip_y(fig, first - 0.5, last + 0.5)
+    if phases is not None:
+        marks.add_phases(fig, phases)
+    if events is not None:
+        paths = {u: _drawn_path(shown, u, scale.factor) for u in units}
+        marks.add_events(fig, events, paths=paths, colours=colours, labels=labels, names=names)
     fig.update_layout(height=460, hovermode="x unified", margin={"t": 80})
     fig.update_xaxes(dtick=1, tickformat="d")
     return _base(fig, labels["title"], labels["x"], y_title=scale.measure)
+
+
+def _drawn_path(tr: Trajectory, unit: str, factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """The years and values of ``unit``'s drawn line: its history, then its projection."""
+    hist = tr.history[tr.history["unit_code"] == unit]
+    xs, ys = list(hist["year"].astype(float)), list(hist["value"] * factor)
+    if len(tr.projection):
+        proj = tr.projection[tr.projection["unit_code"] == unit]
+        later = proj[proj["period"] > (max(xs) if xs else -np.inf)]
+        xs += list(later["period"].astype(float))
+        ys += list(later["value"] * factor)
+    return np.array(xs, dtype=float), np.array(ys, dtype=float)
 
 
 def _visible(tr: Trajectory, first: int, last: int) -> Trajectory:

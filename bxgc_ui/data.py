@@ -184,6 +184,12 @@ def table(path: str, data_version: int, name: str) -> pd.DataFrame:
     return _store(path).table(name)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def events(path: str, data_version: int) -> pd.DataFrame:
+    """Every event (政策出台、项目投产、口径调整), oldest first (cached until the data changes)."""
+    return _store(path).events()
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def annual(path: str, data_version: int, indicator: str, *, frequency: str) -> pd.DataFrame:
     """Annual series of one indicator for every unit (``unit_code, year, value``)."""

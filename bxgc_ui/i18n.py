@@ -53,6 +53,14 @@ COMMON: dict[str, tuple[str, str]] = {
     "col_status": ("状态", "Status"),
     "catchup_chaser": ("本单位（赶超方）", "Our unit (chaser)"),
     "catchup_benchmarks": ("标杆（赶超对象）", "Benchmarks"),
+    # Events: the settings editor names the kinds, the charts show them.
+    "events": ("大事记", "Events"),
+    "all_units": ("全部单位", "all units"),
+    "all_indicators": ("全部指标", "all indicators"),
+    "kind_policy": ("政策出台", "policy issued"),
+    "kind_project": ("项目投产", "project in operation"),
+    "kind_definition": ("口径调整", "definition changed"),
+    "kind_other": ("其他", "other"),
 }
 """Texts used by several pages and shared modules."""
 

@@ -150,6 +150,10 @@ for unit, status in tr.status.items():
 
 crossing = first["crossing_period"]
 labels = view.chart_labels(ind_names[code], crossing)
+show_phases = st.toggle(t("catchup_phases"), key="cu_phases", help=t("catchup_phases_help"))
+events, bands = view.chart_marks(
+    path, version, tr, units=[chaser, *benches], indicator=code, phases=show_phases
+)
 st.plotly_chart(
     charts.trajectory_figure(
         tr,
@@ -160,8 +164,12 @@ st.plotly_chart(
         measure=ind["measure"],
         target_year=target,
         crossing=crossing,
+        events=events,
+        phases=bands,
     )
 )
+for note in view.marks_notes(events, bands):
+    st.caption(note)
 if len(tr.answers) > 1:
     st.dataframe(
         view.answers_table(tr.answers, names, ind["measure"], model=model), hide_index=True

@@ -1,4 +1,4 @@
-"""设置 Settings: units, indicators, benchmark pairs, composite weights, reward rules."""
+"""设置 Settings: units, indicators, benchmark pairs, composite weights, reward rules, events."""
 
 from collections.abc import Callable
 
@@ -18,14 +18,21 @@ st.title(t("set_title"))
 editable = auth.need("settings")  # says at the top who may change settings
 rows = "dynamic" if editable else "fixed"  # for readers every table is locked
 tabs = st.tabs(
-    [t("set_units"), t("set_indicators"), t("set_pairs"), t("set_weights"), t("set_rules")]
+    [
+        t("set_units"),
+        t("set_indicators"),
+        t("set_pairs"),
+        t("set_weights"),
+        t("set_rules"),
+        t("events"),
+    ]
 )
 
 
-def save(action: Callable[..., None], *args: object) -> None:
+def save(action: Callable[..., object], *args: object, **kwargs: object) -> None:
     """Run one store write (the store checks the role) and say how it went."""
     try:
-        action(*args)
+        action(*args, **kwargs)
     except BxgcError as exc:
         st.error(exc.text(lang()))
     else:
@@ -106,3 +113,18 @@ with tabs[4]:
         save(store.save_reward_rules, edited.dropna(subset=["rule_id"]))
     if editable and right.button(t("set_reset_rules"), key="set_rules_reset"):
         save(store.save_reward_rules, load_default_rules())
+
+with tabs[5]:  # analysts keep the events; the editor restarts once the data changes
+    st.caption(t("set_events_help"))
+    may_edit = auth.need("edit_events")  # analysts and admins; others read
+    events = data.events(path, version)
+    edited = st.data_editor(
+        view.event_rows(events),
+        num_rows="dynamic" if may_edit else "fixed",
+        disabled=["created_by"] if may_edit else True,
+        hide_index=True,
+        column_config=view.event_columns(units, indicators),
+        key=f"set_events_editor_{version}",
+    )
+    if may_edit and st.button(t("set_save"), key="set_events_save"):
+        save(store.save_events, **view.event_changes(events, edited))

@@ -19,6 +19,8 @@ The parts, one concern each:
   an older file up to date on open.
 - :mod:`~bxgc_metrics.store.reference` keeps units, indicators, pairs, gaps, phases,
   milestones, settings, reward rules and import profiles.
+- :mod:`~bxgc_metrics.store.events` keeps the dated events drawn on the trajectory charts
+  (政策出台、项目投产、口径调整), checked before they are written.
 - :mod:`~bxgc_metrics.store.batches` prepares, previews, writes and undoes batches of
   observations.
 - :mod:`~bxgc_metrics.store.observations` reads observations: filtered, scoped to a page
@@ -47,6 +49,7 @@ from bxgc_metrics.store.batches import (
     UndoPreview,
 )
 from bxgc_metrics.store.connection import DEFAULT_DB, default_path
+from bxgc_metrics.store.events import EVENT_COLUMNS, EVENT_KINDS, Event
 from bxgc_metrics.store.facade import Store
 from bxgc_metrics.store.migrations import LATEST, MIGRATIONS
 from bxgc_metrics.store.reference import GAP_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS
@@ -54,6 +57,8 @@ from bxgc_metrics.store.restoring import Restored, restore
 
 __all__ = [
     "DEFAULT_DB",
+    "EVENT_COLUMNS",
+    "EVENT_KINDS",
     "GAP_COLUMNS",
     "INDICATOR_COLUMNS",
     "LATEST",
@@ -63,6 +68,7 @@ __all__ = [
     "RESTORE_COMMAND",
     "UNIT_COLUMNS",
     "BatchResult",
+    "Event",
     "PreparedObservations",
     "Restored",
     "Store",

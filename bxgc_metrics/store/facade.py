@@ -1,7 +1,7 @@
 """The :class:`Store`: one object per database file, its methods gathered from the parts.
 
 Each part of :mod:`bxgc_metrics.store` contributes the methods of its concern (reference
-tables, batches, observation reads, accounts), all built on
+tables, events, batches, observation reads, accounts), all built on
 :class:`~bxgc_metrics.store.connection.Database`; what concerns the whole file (its
 versions, the audit log, acting for someone else) is here.
 """
@@ -16,11 +16,12 @@ from bxgc_metrics.store import audit, migrations
 from bxgc_metrics.store.accounts import Accounts
 from bxgc_metrics.store.batches import Batches
 from bxgc_metrics.store.connection import data_version
+from bxgc_metrics.store.events import Events
 from bxgc_metrics.store.observations import Observations
 from bxgc_metrics.store.reference import ReferenceTables
 
 
-class Store(ReferenceTables, Batches, Observations, Accounts):
+class Store(ReferenceTables, Events, Batches, Observations, Accounts):
     """A DuckDB file of units, indicators and their observations.
 
     Parameters

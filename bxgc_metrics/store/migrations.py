@@ -290,7 +290,26 @@ _V8 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+_V9 = (
+    # Dated events analysts note beside the figures (a policy issued, a project in
+    # production, a change of statistical definition): drawn on the trajectory charts. A
+    # missing unit means every unit, a missing indicator every indicator.
+    "CREATE SEQUENCE event_ids START 1",
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY DEFAULT nextval('event_ids'),
+        event_date DATE NOT NULL,
+        unit_code VARCHAR,
+        indicator_code VARCHAR,
+        kind VARCHAR NOT NULL CHECK (kind IN ('policy', 'project', 'definition', 'other')),
+        text VARCHAR NOT NULL,
+        created_by VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

@@ -4,6 +4,7 @@
 - ``scorecard``: every indicator's completion, pace and growth for a period, vectorised.
 - ``progress``: per-unit period progress series used by the overview and the meeting race.
 - ``trajectory``: a unit's catch-up trajectory against its benchmarks with every answer.
+- ``annotations``: the events and campaign phases a trajectory chart marks, on its year axis.
 
 Each builder returns a DataFrame with documented columns or a frozen dataclass; pages,
 exports and documents read these results and never recompute a rank, a year or a total.

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from bxgc_metrics import clock
+from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
     STATUS_LEVEL,
@@ -13,8 +15,9 @@ from bxgc_metrics.metrics.catchup import (
     STATUS_NOT_FASTER,
     STATUS_NOT_WITHIN_HORIZON,
 )
-from bxgc_metrics.tables.trajectory import HORIZON, default_rate
-from bxgc_ui import fmt
+from bxgc_metrics.tables.annotations import chart_events, chart_phases
+from bxgc_metrics.tables.trajectory import HORIZON, Trajectory, default_rate
+from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -119,6 +122,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No annual figures for this unit and indicator.",
     ),
     "catchup_pick_benchmark": ("请选择至少一个标杆。", "Pick at least one benchmark."),
+    "catchup_phases": ("显示活动阶段", "Show campaign phases"),
+    "catchup_phases_help": (
+        "在图中以浅色底纹标出各活动阶段（如方案三的四个阶段），颜色表示已结束、进行中或未开始。",
+        "Shade each campaign phase (such as plan three's four phases) behind the lines, "
+        "coloured done, current or upcoming.",
+    ),
+    "catchup_no_phases": (
+        "图中所示年份没有活动阶段。",
+        "No campaign phase falls in the years shown.",
+    ),
+    "catchup_events_help": (
+        "★ 为本单位或标杆的大事记，虚线为适用于全部单位的大事记；悬停可见全文。分析员可在“设置 › 大事记”中维护。",
+        "★ marks an event of our unit or a benchmark, a dotted line one of every unit; hover "
+        "for the full text. Analysts keep them under Settings › Events.",
+    ),
 }
 
 t = Texts(TEXTS)
@@ -239,7 +257,37 @@ def chart_labels(indicator: str, crossing: float) -> dict[str, str]:
         "cross": t("catchup_cross_label", year=year) if finite else "",
         "cross_on_target": t("catchup_cross_on_target", year=year) if finite else "",
         "target": t("catchup_target_label"),
+        "events": t("events"),
+        "all_units": t("all_units"),
+        **{f"kind_{k}": t(f"kind_{k}") for k in ("policy", "project", "definition", "other")},
     }
+
+
+def chart_marks(
+    path: str, version: int, tr: Trajectory, *, units: list[str], indicator: str, phases: bool
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """What the trajectory chart of ``indicator`` for ``units`` marks in the years it
+    spans: the events that apply, and (with ``phases``) the campaign phases, coloured by
+    where they stand today and named in the reader's language."""
+    answer = tr.answers.iloc[0]
+    first, last = charts.trajectory_window(
+        tr, int(answer["target_year"]), answer["crossing_period"]
+    )
+    window = (first - 0.5, last + 0.5)
+    events = chart_events(data.events(path, version), units, indicator, window=window)
+    if not phases:
+        return events, None
+    stages = phase_status(data.table(path, version, "phases"), clock.today())
+    bands = chart_phases(stages, window=window)
+    return events, bands.assign(name=[name(r) for r in bands.itertuples()])
+
+
+def marks_notes(events: pd.DataFrame, bands: pd.DataFrame | None) -> list[str]:
+    """Captions under the chart: how to read the event marks, or that no phase is in view."""
+    notes = [t("catchup_events_help")] if len(events) else []
+    if bands is not None and bands.empty:
+        notes.append(t("catchup_no_phases"))
+    return notes
 
 
 def answers_table(

@@ -1,10 +1,14 @@
-"""The settings page (设置): editors of units, indicators, benchmark pairs, weights and rules."""
+"""The settings page (设置): editors of units, indicators, benchmark pairs, weights, rules
+and events."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
+from bxgc_metrics.store import EVENT_KINDS, Event
 from bxgc_ui import data
 from bxgc_ui.i18n import Texts, name
 from bxgc_ui.names import names
@@ -35,6 +39,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Used by 'custom' on the rankings page; 0 leaves an indicator out.",
     ),
     "set_reset_rules": ("恢复方案四默认规则", "Restore plan four's default rules"),
+    "set_events_help": (
+        "大事记（政策出台、项目投产、口径调整等）标在赶超轨迹图上：单位留空表示全部单位，指标留空表示全部指标。改完点“保存”。",
+        "Events (a policy issued, a project in operation, a definition changed) are marked "
+        "on the catch-up chart: leave the unit blank for every unit and the indicator blank "
+        "for every indicator. Press Save when done.",
+    ),
+    "ev_event_date": ("日期", "Date"),
+    "ev_text": ("内容", "Text"),
+    "ev_kind": ("类型", "Kind"),
+    "ev_created_by": ("录入人", "Entered by"),
     "fld_code": ("代码", "Code"),
     "fld_name_zh": ("中文名称", "Chinese name"),
     "fld_name_en": ("英文名称", "English name"),
@@ -144,6 +158,93 @@ def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
             t("indicator"), options=list(inds), format_func=lambda c: inds.get(str(c), str(c))
         ),
     }
+
+
+EVENT_FIELDS = ["id", "event_date", "unit_code", "indicator_code", "kind", "text", "created_by"]
+"""The events editor's columns (``id`` hidden: it tells a changed row from a new one)."""
+
+
+def event_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """The events editor: units and indicators by name (blank for all), kinds by name."""
+    cc = st.column_config
+    unit_names, inds = names(units), names(indicators)
+    return {
+        "id": None,
+        "event_date": cc.DateColumn(t("ev_event_date"), format="YYYY-MM-DD", required=True),
+        "unit_code": cc.SelectboxColumn(
+            t("unit"),
+            options=list(unit_names),
+            format_func=lambda c: unit_names.get(str(c), str(c)),
+        ),
+        "indicator_code": cc.SelectboxColumn(
+            t("indicator"), options=list(inds), format_func=lambda c: inds.get(str(c), str(c))
+        ),
+        "kind": cc.SelectboxColumn(
+            t("ev_kind"),
+            options=list(EVENT_KINDS),
+            required=True,
+            default="other",
+            format_func=lambda k: t(f"kind_{k}") if f"kind_{k}" in t else str(k),
+        ),
+        "text": cc.TextColumn(t("ev_text"), required=True, width="large"),
+        "created_by": cc.TextColumn(t("ev_created_by"), disabled=True),
+    }
+
+
+def event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """The stored events as the editor shows them: dates as days, blanks for missing text."""
+    frame = events[EVENT_FIELDS].copy()
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date
+    return editable(frame)
+
+
+def event_changes(stored: pd.DataFrame, edited: pd.DataFrame) -> dict:
+    """What an edit of the events table changes, as :meth:`Store.save_events` takes it:
+    rows without an id are ``added``, rows that differ from the stored one ``updated``, and
+    stored ids no longer in the table ``deleted``. A row left wholly blank is skipped; a
+    row half filled is passed on, so the store says what it lacks."""
+    before = {int(r.id): _event(r) for r in event_rows(stored).itertuples()}
+    rows = from_editor(edited)
+    added, updated = [], {}
+    for r in rows.itertuples():
+        new = pd.isna(r.id)
+        if new and _event(r) == Event(None, "", kind=_kind(r.kind)):  # type: ignore[arg-type]
+            continue
+        if new:
+            added.append(_event(r))
+        elif before.get(int(r.id)) != _event(r):
+            updated[int(r.id)] = _event(r)
+    kept = {int(i) for i in rows["id"].dropna()}
+    return {"added": added, "updated": updated, "deleted": [i for i in before if i not in kept]}
+
+
+def _event(row: object) -> Event:
+    """One editor row as an event (missing values as ``None``, the date as a day)."""
+    value = {f: getattr(row, f) for f in ("event_date", "unit_code", "indicator_code", "text")}
+    value = {f: None if _missing(v) else v for f, v in value.items()}
+    day = value["event_date"]
+    if day is not None and not isinstance(day, dt.date):
+        day = pd.Timestamp(day).date()  # type: ignore[arg-type]
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return Event(
+        day,  # type: ignore[arg-type]
+        str(value["text"] or "").strip(),
+        kind=_kind(row.kind),  # type: ignore[attr-defined]
+        unit_code=value["unit_code"],  # type: ignore[arg-type]
+        indicator_code=value["indicator_code"],  # type: ignore[arg-type]
+    )
+
+
+def _kind(value: object) -> str:
+    return "other" if _missing(value) else str(value)
+
+
+def _missing(value: object) -> bool:
+    """``None``, NaN, NaT or blank text: what an editor cell left empty holds."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value))  # type: ignore[arg-type]
 
 
 def weights_table(indicators: pd.DataFrame, saved: dict | None) -> pd.DataFrame:
