@@ -9,6 +9,8 @@ wall-screen link revoked meanwhile reruns the whole page at the next interval, w
 shows only that the link is no longer valid.
 """
 
+from functools import partial
+
 import streamlit as st
 
 from bxgc_metrics import clock
@@ -19,7 +21,7 @@ from bxgc_ui.i18n import name
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import meeting
 from bxgc_ui.views.meeting import t
-from bxgc_ui.widgets import empty_state, nothing_to_rank
+from bxgc_ui.widgets import chart_facts, chart_with_downloads, empty_state, nothing_to_rank
 
 path, version = data.snapshot()
 units, covered = data.units(path, version), data.coverage(path, version)
@@ -110,12 +112,12 @@ def live_ranking() -> None:
             higher_is_better=higher,
         )
         table, marks = meeting.labelled(table, people), meeting.labelled(marks, people)
-        now = clock.now()
+        now, group, when = clock.now(), group_label(settings.group), meeting.period_text(*period)
         st.caption(
             t(
                 "meeting_stamp",
-                period=meeting.period_text(*period),
-                group=group_label(settings.group),
+                period=when,
+                group=group,
                 time=now.strftime("%H:%M:%S"),
                 every=settings.every,
             )
@@ -128,15 +130,17 @@ def live_ranking() -> None:
         progress = (
             months_elapsed(period[0], period[2]) / 12 if settings.by == "completion" else None
         )
-        left.plotly_chart(
-            meeting.ranking_figure(
-                table,
-                settings.by,
-                title="",
-                x_title=f"{by_text} (%)",
-                time_progress=progress,
-                references=marks,
-            ),
+        heading = t("meeting_heading", indicator=name(ind), by=by_text)
+        date = data.data_date(path, version)
+        facts = chart_facts(people, date, period=when, unit=group, title=heading)
+        bars = partial(meeting.ranking_figure, table, settings.by, title="", references=marks)
+        chart_with_downloads(
+            left,
+            partial(bars, x_title=f"{by_text} (%)", time_progress=progress),
+            facts=facts,
+            key="meeting_live",
+            lists_units=True,
+            downloads=not st.context.is_embedded,  # the wall screen offers no files
             theme=None,
             config={"displayModeBar": False},
         )
