@@ -141,7 +141,8 @@ def framed(fig: go.Figure, caption: Caption, *, height: int) -> go.Figure:
         width=WIDTH,
         height=height,
         font={"family": FONT},
-        margin={"t": TOP_BAND + 40, "b": bottom, "l": 20, "r": 40, "autoexpand": True},
+        # the figure's own top margin stays under the band: labels above the plot live there
+        margin={"t": TOP_BAND + (fig.layout.margin.t or 50), "b": bottom, "l": 20, "r": 40},
         title={
             "text": f"<b>{chart(title)}</b>",
             "font": {"size": 28, "color": ink},
