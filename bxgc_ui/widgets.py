@@ -117,9 +117,11 @@ def chart_with_downloads(
 ) -> None:
     """Draw ``build()`` in ``where`` and under it 下载图片 PNG / SVG.
 
-    The images are rendered only when a button is clicked (``data`` is a callable), from
-    ``build(whole=True)`` when the chart ``lists_units`` (the app draws a long list's head
-    and tail; the file draws every unit), with the export time of the click. ``shown``
+    The images are rendered only when a button is clicked (``data`` is a callable, run
+    on another thread), from ``build(whole=True)`` when the chart ``lists_units`` (the app
+    draws a long list's head and tail; the file draws every unit), with the export time of
+    the click. That figure is built here, in the page's run, because builders read the
+    reader's language from the session, which the click's thread cannot. ``shown``
     goes to ``st.plotly_chart`` (``theme``, ``config``); without ``downloads`` (the
     meeting kiosk) the chart is drawn alone.
     """
@@ -133,7 +135,7 @@ def chart_with_downloads(
         return
     if not facts.title:
         facts = replace(facts, title=chart_export.plain_title(figure))
-    exported = partial(build, whole=True) if lists_units else (lambda: figure)
+    exported = build(whole=True) if lists_units else figure
     row = where.container(horizontal=True, gap="small")
     stamp = clock.now().strftime("%Y%m%d")
     for fmt, label in (("png", t("chart_png")), ("svg", t("chart_svg"))):
@@ -150,7 +152,7 @@ def chart_with_downloads(
         )
 
 
-def _image(build: Callable[[], go.Figure], facts: Caption, fmt: str) -> bytes:
+def _image(figure: go.Figure, facts: Caption, fmt: str) -> bytes:
     """The image file, made when its button is clicked, stamped with that moment."""
     stamped = replace(facts, exported_at=clock.now().strftime("%Y-%m-%d %H:%M"))
-    return chart_export.image(build(), stamped, fmt=fmt)
+    return chart_export.image(figure, stamped, fmt=fmt)
