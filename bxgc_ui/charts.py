@@ -55,25 +55,33 @@ def is_cut(rows: int) -> bool:
     return rows > CHART_TOP + CHART_BOTTOM
 
 
-def head_and_tail(data: pd.DataFrame) -> pd.DataFrame:
+def head_and_tail(data: pd.DataFrame, *, whole: bool = False) -> pd.DataFrame:
     """``data`` (best first) whole, or its first :data:`CHART_TOP` rows and its last
-    :data:`CHART_BOTTOM` when it is longer."""
-    if not is_cut(len(data)):
+    :data:`CHART_BOTTOM` when it is longer; ``whole`` keeps every row (an exported image
+    draws every unit: a file may be as tall as it needs)."""
+    if whole or not is_cut(len(data)):
         return data
     return pd.concat([data.head(CHART_TOP), data.tail(CHART_BOTTOM)])
 
 
 def completion_bars(
-    table: pd.DataFrame, title: str, x_title: str, *, time_progress: float, time_label: str
+    table: pd.DataFrame,
+    title: str,
+    x_title: str,
+    *,
+    time_progress: float,
+    time_label: str,
+    whole: bool = False,
 ) -> go.Figure:
     """Horizontal bars of completion (%) per unit with the time-progress line.
 
     ``table`` has ``label`` (unit name), ``completion`` (fraction), ``hover`` (text) and
     optionally ``status`` (pace: ahead green, on pace blue, behind red). Values sit inside
-    the bars so the time-progress line and its label never cover them.
+    the bars so the time-progress line and its label never cover them. ``whole`` draws
+    every unit (:func:`head_and_tail`).
     """
     best_first = table.sort_values("completion", ascending=False, na_position="last")
-    data = head_and_tail(best_first).iloc[::-1]
+    data = head_and_tail(best_first, whole=whole).iloc[::-1]
     if "status" in data:
         colors = [PACE_COLOURS.get(s, MUTED) for s in data["status"]]
     else:
@@ -347,12 +355,18 @@ def _place_labels(data: pd.DataFrame, names: dict[str, str]) -> list[str]:
 
 
 def ranking_bars(
-    table: pd.DataFrame, names: dict[str, str], by: str, *, title: str, x_title: str
+    table: pd.DataFrame,
+    names: dict[str, str],
+    by: str,
+    *,
+    title: str,
+    x_title: str,
+    whole: bool = False,
 ) -> go.Figure:
     """One indicator's ranking: best at the top, its colour by band (:data:`BAND_COLOURS`:
-    gold top, red last places), rank moves beside the value."""
+    gold top, red last places), rank moves beside the value; ``whole`` draws every unit."""
     column = "completion" if by == "completion" else "yoy"
-    data = head_and_tail(table.dropna(subset=[column])).iloc[::-1]
+    data = head_and_tail(table.dropna(subset=[column]), whole=whole).iloc[::-1]
     colors = [BAND_COLOURS.get(b, MUTED) for b in data["band"]]
     labels = _place_labels(data, names)
     fig = go.Figure(
@@ -376,10 +390,10 @@ def ranking_bars(
 
 
 def score_bars(
-    table: pd.DataFrame, names: dict[str, str], title: str, *, x_title: str
+    table: pd.DataFrame, names: dict[str, str], title: str, *, x_title: str, whole: bool = False
 ) -> go.Figure:
-    """Composite scores, best at the top, with rank moves."""
-    data = head_and_tail(table).iloc[::-1]
+    """Composite scores, best at the top, with rank moves; ``whole`` draws every unit."""
+    data = head_and_tail(table, whole=whole).iloc[::-1]
     labels = _place_labels(data, names)
     colors = [HONOUR if r <= 3 else NEUTRAL for r in data["rank"]]
     fig = go.Figure(

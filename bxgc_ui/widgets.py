@@ -1,13 +1,22 @@
-"""Small shared pieces of page: the demo notice and the empty state."""
+"""Small shared pieces of page: the demo notice, the empty state and a chart with its
+image downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.demo import load_demo
-from bxgc_ui import auth, charts
-from bxgc_ui.i18n import Texts
+from bxgc_ui import auth, chart_export, charts
+from bxgc_ui.chart_export import Caption
+from bxgc_ui.i18n import Texts, lang
 
 TEXTS: dict[str, tuple[str, str]] = {
     "demo_notice": (
@@ -26,6 +35,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No indicator can be ranked month by month yet: ranking needs a monthly indicator "
         "measured against a target or a year earlier (rates are not ranked).",
     ),
+    "chart_png": ("下载图片 PNG", "Download PNG"),
+    "chart_svg": ("SVG", "SVG"),
+    "chart_download_help": (
+        "图片含标题、期间、数据日期和来源；名单类图表导出全部单位。",
+        "The image carries the title, period, data date and source; a ranking exports every unit.",
+    ),
+    "chart_no_export": (
+        "本服务器未安装 Chromium，无法导出图片。",
+        "Image download needs Chromium on the server, which is not installed.",
+    ),
     "chart_cut": (
         "共 {total} 个单位：图中为前 {top} 名和后 {bottom} 名，完整名单见表格。",
         "{total} units: the chart shows the first {top} and the last {bottom}; "
@@ -36,9 +55,14 @@ TEXTS: dict[str, tuple[str, str]] = {
 t = Texts(TEXTS)
 
 
+def is_demo(units: pd.DataFrame) -> bool:
+    """Whether the figures shown are demo data: any demo unit among ``units``."""
+    return bool(units["is_demo"].any())
+
+
 def demo_notice(units: pd.DataFrame) -> None:
     """Say plainly that the figures are demo data when any demo unit is shown."""
-    if bool(units["is_demo"].any()):
+    if is_demo(units):
         st.info(t("demo_notice"), icon=":material/science:")
 
 
@@ -65,3 +89,75 @@ def nothing_to_rank(indicators: pd.DataFrame) -> None:
     if indicators.empty:
         st.info(t("no_rankable"), icon=":material/info:")
         st.stop()
+
+
+def chart_facts(
+    units: pd.DataFrame, data_date: str, *, period: str, unit: str, title: str = ""
+) -> Caption:
+    """What a page's exported charts say about themselves: the period, the data date, the
+    units concerned, whether it is demo data, and the title (by default each figure's own)."""
+    demo = is_demo(units)
+    return Caption(title, period, data_date, unit=unit, demo=demo, lang=lang())
+
+
+NO_CAMERA = {"modeBarButtonsToRemove": ["toImage"]}
+"""Plotly's own camera button is off where the downloads below a chart replace it: its
+image would carry neither the period nor the source, and a cut ranking only in part."""
+
+
+def chart_with_downloads(
+    where: Any,
+    build: Callable[..., go.Figure],
+    *,
+    facts: Caption,
+    key: str,
+    lists_units: bool = False,
+    downloads: bool = True,
+    **shown: Any,
+) -> None:
+    """Draw ``build()`` in ``where`` and under it 下载图片 PNG / SVG.
+
+    The images are rendered only when a button is clicked (``data`` is a callable, run
+    on another thread), from ``build(whole=True)`` when the chart ``lists_units`` (the app
+    draws a long list's head and tail; the file draws every unit), with the export time of
+    the click. That figure is built here, in the page's run, because builders read the
+    reader's language from the session, which the click's thread cannot. ``shown``
+    goes to ``st.plotly_chart`` (``theme``, ``config``); without ``downloads`` (the
+    meeting kiosk) the chart is drawn alone.
+    """
+    figure = build()
+    config = {**NO_CAMERA, **shown.pop("config", {})}
+    where.plotly_chart(figure, config=config, key=f"{key}_chart", **shown)
+    if downloads:
+        chart_downloads(where, build(whole=True) if lists_units else figure, facts=facts, key=key)
+
+
+def chart_downloads(where: Any, figure: go.Figure, *, facts: Caption, key: str) -> None:
+    """下载图片 PNG / SVG of ``figure`` (drawn whole, as the file should show it), rendered
+    only when a button is clicked, stamped with that moment; ``facts`` without a title
+    take the figure's own."""
+    if not chart_export.available():
+        where.caption(t("chart_no_export"))
+        return
+    if not facts.title:
+        facts = replace(facts, title=chart_export.plain_title(figure))
+    row = where.container(horizontal=True, gap="small")
+    stamp = clock.now().strftime("%Y%m%d")
+    for fmt, label in (("png", t("chart_png")), ("svg", t("chart_svg"))):
+        row.download_button(
+            label,
+            partial(_image, figure, facts, fmt),
+            file_name=f"bxgc-{key}-{stamp}.{fmt}",
+            mime=chart_export.FORMATS[fmt],
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            type="tertiary",
+            icon=":material/download:" if fmt == "png" else None,
+            help=t("chart_download_help"),
+        )
+
+
+def _image(figure: go.Figure, facts: Caption, fmt: str) -> bytes:
+    """The image file, made when its button is clicked, stamped with that moment."""
+    stamped = replace(facts, exported_at=clock.now().strftime("%Y-%m-%d %H:%M"))
+    return chart_export.image(figure, stamped, fmt=fmt)

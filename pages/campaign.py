@@ -1,13 +1,17 @@
 """活动进度 Campaign: phases and milestones on a timeline, today marked, what is late."""
 
+from functools import partial
+
 import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.campaign import milestone_status, phase_status
+from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data
+from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import campaign as view
 from bxgc_ui.views.campaign import t
-from bxgc_ui.widgets import demo_notice, empty_state
+from bxgc_ui.widgets import chart_facts, chart_with_downloads, demo_notice, empty_state
 
 path, version = data.snapshot()
 units = data.units(path, version)
@@ -32,7 +36,10 @@ latest = view.latest_campaign(phases, milestones)
 pick = st.selectbox(t("camp_pick"), campaigns, index=campaigns.index(latest), key="camp_pick")
 mine_p = phases[phases["campaign"] == pick]
 mine_m = milestones[milestones["campaign"] == pick]
-st.plotly_chart(charts.timeline_figure(mine_p, mine_m, today, labels=view.timeline_labels(pick)))
+span = view.campaign_span(mine_p, mine_m)
+facts = chart_facts(units, data.data_date(path, version), period=span, unit=group_label(ALL))
+timeline = partial(charts.timeline_figure, mine_p, mine_m, today, labels=view.timeline_labels(pick))
+chart_with_downloads(st, timeline, facts=facts, key="camp_timeline")
 end = view.campaign_end(mine_p, mine_m)
 if end is not None and end < today:
     st.caption(t("camp_over", date=end.isoformat()))

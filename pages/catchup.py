@@ -1,5 +1,7 @@
 """赶超轨迹 Catch-up: our unit against its benchmarks — history, projection, what-if."""
 
+from functools import partial
+
 import streamlit as st
 
 from bxgc_metrics.metrics.audit import audit_plan
@@ -10,7 +12,7 @@ from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.views import catchup as view
 from bxgc_ui.views.catchup import t
-from bxgc_ui.widgets import demo_notice, empty_state
+from bxgc_ui.widgets import chart_facts, chart_with_downloads, demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -154,20 +156,12 @@ show_phases = st.toggle(t("catchup_phases"), key="cu_phases", help=t("catchup_ph
 events, bands = view.chart_marks(
     path, version, tr, units=[chaser, *benches], indicator=code, phases=show_phases
 )
-st.plotly_chart(
-    charts.trajectory_figure(
-        tr,
-        names,
-        chaser,
-        stated=stated,
-        labels=labels,
-        measure=ind["measure"],
-        target_year=target,
-        crossing=crossing,
-        events=events,
-        phases=bands,
-    )
-)
+period_text = view.chart_period(base, target, model)
+facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=names[chaser])
+trajectory = partial(charts.trajectory_figure, tr, names, chaser, stated=stated, labels=labels)
+trajectory = partial(trajectory, measure=ind["measure"], target_year=target, crossing=crossing)
+trajectory = partial(trajectory, events=events, phases=bands)
+chart_with_downloads(st, trajectory, facts=facts, key="cu_trajectory")
 for note in view.marks_notes(events, bands):
     st.caption(note)
 if len(tr.answers) > 1:
@@ -177,14 +171,10 @@ if len(tr.answers) > 1:
 
 distance = tr.distance[tr.distance["benchmark_code"] == benches[0]]
 if distance["time_distance"].notna().any():
-    st.plotly_chart(
-        charts.distance_figure(
-            distance,
-            t("catchup_distance_title", name=names[benches[0]]),
-            t("catchup_axis_year"),
-            y_title=t("catchup_distance_axis"),
-        )
-    )
+    title = t("catchup_distance_title", name=names[benches[0]])
+    gap_years = partial(charts.distance_figure, distance, title, t("catchup_axis_year"))
+    gap_years = partial(gap_years, y_title=t("catchup_distance_axis"))
+    chart_with_downloads(st, gap_years, facts=facts, key="cu_distance")
     st.caption(t("catchup_distance_help"))
 
 if stated["growth"].notna().any():

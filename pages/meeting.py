@@ -18,7 +18,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import auth, data, unreadable
+from bxgc_ui import auth, data, unreadable, widgets
 from bxgc_ui.i18n import name
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import meeting
@@ -119,8 +119,18 @@ def wall() -> None:
     )
     if st.context.is_embedded:
         st.html(meeting.stamp(stamp, meeting.LOOKS[settings.theme]))
-    else:
-        st.caption(stamp)
+        return
+    st.caption(stamp)
+    if shown.figure is not None:  # the ranking as an image file, every place drawn
+        heading = t("meeting_heading", indicator=name(ind), by=t(f"meeting_by_{settings.by}"))
+        facts = widgets.chart_facts(
+            data.units(path, version),
+            data.data_date(path, version),
+            period=shown.period,
+            unit=group_label(settings.group),
+            title=heading,
+        )
+        widgets.chart_downloads(st, shown.figure(whole=True), facts=facts, key="meeting_live")
 
 
 wall()

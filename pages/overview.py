@@ -14,7 +14,14 @@ from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import overview as view
 from bxgc_ui.views.overview import t
 from bxgc_ui.views.rankings import months as months_of
-from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
+from bxgc_ui.widgets import (
+    chart_facts,
+    chart_with_downloads,
+    cut_note,
+    demo_notice,
+    empty_state,
+    nothing_to_rank,
+)
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -72,23 +79,19 @@ elapsed = months_elapsed(period[0], period[2]) / 12
 table = view.progress_table(view.with_pace(standing, elapsed, higher), units, ind["measure"])
 keeping = int((table["status"] != "behind").sum())
 
+period_text = display(*period, cumulative=True, lang=lang())
 cols = st.columns(4)
-cols[0].metric(t("ov_period"), display(*period, cumulative=True, lang=lang()))
+cols[0].metric(t("ov_period"), period_text)
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
 cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))
 
-title = t(
-    "overview_chart_title",
-    period=display(*period, cumulative=True, lang=lang()),
-    indicator=labels[code],
-)
+title = t("overview_chart_title", period=period_text, indicator=labels[code])
+facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=group_label(ALL))
 left, right = st.columns([1, 1])
-left.plotly_chart(
-    charts.completion_bars(
-        table, title, f"{t('completion')} (%)", time_progress=elapsed, time_label=t("time_progress")
-    )
-)
+bars = partial(charts.completion_bars, table, title, f"{t('completion')} (%)")
+bars = partial(bars, time_progress=elapsed, time_label=t("time_progress"))
+chart_with_downloads(left, bars, facts=facts, key="ov", lists_units=True)
 cut_note(left, len(table))
 best, worst = view.honour_lists(table)
 honour, warning = right.columns(2)
@@ -109,9 +112,7 @@ listed = view.most_behind(matrix)
 if len(listed) < len(matrix):
     st.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
 st.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
-context = exports.Context(
-    display(*period, cumulative=True, lang=lang()), group_label(ALL), data.data_date(path, version)
-)
+context = exports.Context(period_text, group_label(ALL), facts.data_date)
 st.download_button(
     t("ov_matrix_export"),
     partial(workbook, [exports.pace_table(matrix, context=context)]),

@@ -7,7 +7,7 @@ import streamlit as st
 from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import charts, data, exports, links
+from bxgc_ui import charts, data, exports, links, widgets
 from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
@@ -63,6 +63,7 @@ for param, value, default in (
     view_link.keep(param, value, default=default)
 period_text = display("M", year, sub, cumulative=True, lang=lang())
 context = exports.Context(period_text, group_label(group), data.data_date(path, version))
+facts = widgets.chart_facts(units, context.data_date, period=period_text, unit=context.group)
 single, combined, rewards = st.tabs(
     [t("rank_tab_single"), t("rank_tab_composite"), t("rank_tab_rewards")]
 )
@@ -96,17 +97,11 @@ with single:
     )
     shown = view.standings_table(table, names, ind["measure"], by=by)
     left, right = st.columns([1, 1])
-    left.plotly_chart(
-        charts.ranking_bars(
-            table,
-            names,
-            by,
-            title=t(
-                "rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}")
-            ),
-            x_title=f"{t(f'by_{by}')} (%)",
-        )
+    title = t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}"))
+    bars = partial(
+        charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
     )
+    widgets.chart_with_downloads(left, bars, facts=facts, key="rank_single", lists_units=True)
     cut_note(left, int(table["rank"].notna().sum()))
     if len(marks):
         left.caption(view.reference_note(marks, names, by))
@@ -158,14 +153,9 @@ with combined:
         table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
         shown = view.composite_table(table, names)
         left, right = st.columns([3, 2])
-        left.plotly_chart(
-            charts.score_bars(
-                table,
-                names,
-                t("rank_composite_chart", period=period_text),
-                x_title=t("rank_col_score"),
-            )
-        )
+        title = t("rank_composite_chart", period=period_text)
+        bars = partial(charts.score_bars, table, names, title, x_title=t("rank_col_score"))
+        widgets.chart_with_downloads(left, bars, facts=facts, key="rank_comp", lists_units=True)
         cut_note(left, len(table))
         right.dataframe(shown, hide_index=True)
         method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# System packages the browser tests need: Debian's Chromium and a CJK font, so Chinese
-# renders as text rather than boxes. Installs only what is missing.
+# System packages the browser tests and the chart images need: Debian's Chromium (kaleido
+# renders PNG/SVG with it) and a CJK font, so Chinese renders as text rather than boxes.
+# Installs only what is missing.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)

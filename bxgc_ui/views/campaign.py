@@ -84,6 +84,19 @@ def latest_campaign(phases: pd.DataFrame, milestones: pd.DataFrame) -> str:
     return str(dates.sort_values("at")["campaign"].iloc[-1])
 
 
+def campaign_span(phases: pd.DataFrame, milestones: pd.DataFrame) -> str:
+    """A campaign's calendar in words, ``2026-01-01 — 2026-12-31`` (an exported timeline's
+    period)."""
+    dates = pd.concat(
+        [
+            pd.to_datetime(phases["start_date"]),
+            pd.to_datetime(phases["end_date"]),
+            pd.to_datetime(milestones["due_date"]),
+        ]
+    ).dropna()
+    return "" if dates.empty else f"{dates.min():%Y-%m-%d} — {dates.max():%Y-%m-%d}"
+
+
 def campaign_end(phases: pd.DataFrame, milestones: pd.DataFrame) -> dt.date | None:
     """The last date a campaign's phases or milestones reach."""
     dates = pd.concat([pd.to_datetime(phases["end_date"]), pd.to_datetime(milestones["due_date"])])

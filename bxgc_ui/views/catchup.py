@@ -86,6 +86,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the chance and the chart all come from the chosen model.",
     ),
     "catchup_target_label": ("目标年份", "target year"),
+    "catchup_chart_period": (
+        "{base}年为基年，目标{target}年，{model}",
+        "base year {base}, target {target}, {model}",
+    ),
     "catchup_distance_title": (
         "与{name}的时间距离（落后年数）",
         "Time distance to {name} (years behind)",
@@ -241,6 +245,11 @@ def required_help(answer: pd.Series, measure: str) -> str:
         target=int(answer["target_year"]),
         bench=fmt.amount(answer["benchmark_at_target"], measure, lang()),
     )
+
+
+def chart_period(base: int, target: int, model: str) -> str:
+    """What an exported catch-up chart says for its period: base year, target, model."""
+    return t("catchup_chart_period", base=base, target=target, model=t(f"model_{model}"))
 
 
 def chart_labels(indicator: str, crossing: float) -> dict[str, str]:

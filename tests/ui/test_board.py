@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from bxgc_ui.fmt import plain
 from bxgc_ui.palette import DARK, MEDALS, WARNING
 from bxgc_ui.views.meeting import board
 from bxgc_ui.views.meeting.board import DARK_LOOK, LIGHT_LOOK, Spec, race_board, ranking_board
@@ -27,7 +31,7 @@ def _standings(n: int) -> pd.DataFrame:
             "value": [1000.0 * (n - i) for i in range(n)],
             "metric": [0.99 - i / 100 for i in range(n)],
             "rank": rank,
-            "rank_change": pd.array([2, -1] + [0] * (n - 2), dtype="Int64"),
+            "rank_change": pd.array([2, -1, *[0] * n][:n], dtype="Int64"),
             "band": band,
         }
     )
@@ -169,3 +173,49 @@ def test_the_kiosk_link_reopens_the_same_settings(
     assert not again.exception
     for key, value in chosen.items():
         assert again.session_state[key] == value, key
+
+
+class _Markup(HTMLParser):
+    """Every tag, attribute name and text run of a board, as a browser parses it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attrs: set[str] = set()
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attrs.update(name for name, _ in attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+BOARD_TAGS = {"style", "div", "span", "i", "b", "h1"}
+BOARD_ATTRS = {"class", "style", "title", "data-rank", "data-unit", "data-move", "data-band",
+               "data-page", "data-period"}  # fmt: skip
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@given(names=st.lists(texts, min_size=1, max_size=20), heading=texts, subline=texts, month=texts)
+@settings(max_examples=60, deadline=None)
+def test_any_text_stays_text(names: list[str], heading: str, subline: str, month: str) -> None:
+    """Whatever units, indicators and periods are called, the board's markup holds only its
+    own tags and attributes, and every name reads back as it was typed."""
+    table = _standings(len(names)).assign(label=names)
+    spec = Spec(heading=heading, subline=subline, by="growth", measure=heading or "万元")
+    marks = pd.DataFrame({"unit_code": ["EXT"], "label": [heading], "metric": [0.5]})
+    race = _race(len(names), 2)
+    labels = dict(zip(race["unit_code"], names * 2, strict=False))
+    for html in (
+        ranking_board(table, spec, references=marks),
+        race_board(race, labels, spec, period_name=lambda y, s: month),
+        board.stamp(subline, DARK_LOOK),
+    ):
+        markup = _Markup()
+        markup.feed(html)
+        assert markup.tags <= BOARD_TAGS, markup.tags
+        assert markup.attrs <= BOARD_ATTRS, markup.attrs
+    rows = board_rows(ranking_board(table, spec, references=marks))
+    assert [r["unit"] for r in rows] == [plain(n) for n in names]

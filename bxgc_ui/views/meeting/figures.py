@@ -74,10 +74,11 @@ def axis_range(values: pd.Series, floor: float, pad: float) -> list[float]:
     return [low - (pad * span if low < 0 else 0.0), high + pad * span]
 
 
-def ranked_head_and_tail(table: pd.DataFrame) -> pd.DataFrame:
+def ranked_head_and_tail(table: pd.DataFrame, *, whole: bool = False) -> pd.DataFrame:
     """The ranked rows the chart draws: all of them, or the first :data:`SCREEN_TOP` and
-    the last :data:`SCREEN_BOTTOM` when there are more (``table`` best first)."""
-    return head_and_tail(table[table["rank"].notna()])
+    the last :data:`SCREEN_BOTTOM` when there are more (``table`` best first) and the
+    chart is not drawn ``whole`` (an exported image)."""
+    return head_and_tail(table[table["rank"].notna()], whole=whole)
 
 
 def chart_height(rows: int) -> int:
@@ -93,6 +94,7 @@ def ranking_figure(
     x_title: str,
     time_progress: float | None,
     references: pd.DataFrame | None = None,
+    whole: bool = False,
 ) -> go.Figure:
     """The live ranking: one bar per unit, best on top, medals, 末位 and rank moves.
 
@@ -100,8 +102,9 @@ def ranking_figure(
     long tables are cut to their head and tail (:func:`ranked_head_and_tail`).
     ``references`` (:func:`bxgc_metrics.tables.standings.reference_marks` with ``label``) are the
     external benchmarks: dotted lines with their name and figure, never a bar or a place.
+    ``whole`` draws every ranked unit (an exported image).
     """
-    data = ranked_head_and_tail(table)
+    data = ranked_head_and_tail(table, whole=whole)
     moves = [arrow(c) for c in data["rank_change"]]
     tint = [UP if m.startswith("▲") else DOWN if m.startswith("▼") else MUTED for m in moves]
     ticks = [

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
@@ -19,6 +22,7 @@ from bxgc_ui.views.meeting.board import (
     ranking_board,
     ranking_seconds,
 )
+from bxgc_ui.views.meeting.figures import ranking_figure
 from bxgc_ui.views.meeting.screen import Settings, labelled, period_text
 from bxgc_ui.views.meeting.texts import t
 from bxgc_ui.views.overview import with_pace
@@ -34,6 +38,8 @@ class Shown:
     """How long it takes to show whole (every page, one play of the race)."""
     period: str
     """The period it shows, for the refresh line."""
+    figure: Callable[..., go.Figure] | None = None
+    """The ranking as a chart, for an image file (``figure(whole=True)``); none for the race."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,12 @@ class Wall:
             elapsed = months_elapsed(freq, sub) / 12
             table = with_pace(table, elapsed, higher)
             spec = replace(spec, time_progress=elapsed)
-        board = ranking_board(labelled(table, people), spec, references=labelled(marks, people))
-        return Shown(board, ranking_seconds(len(table), s.turn), shown_period)
+        table, marks = labelled(table, people), labelled(marks, people)
+        board = ranking_board(table, spec, references=marks)
+        progress = months_elapsed(freq, sub) / 12 if s.by == "completion" else None
+        figure = partial(ranking_figure, table, s.by, title="", references=marks)
+        figure = partial(figure, x_title=f"{by_text} (%)", time_progress=progress)
+        return Shown(board, ranking_seconds(len(table), s.turn), shown_period, figure)
 
     def race(self, ind: pd.Series) -> Shown:
         """The ranking race of ``ind``'s latest year, playing in a loop."""
