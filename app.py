@@ -4,9 +4,11 @@ import streamlit as st
 
 from bxgc_ui import auth, unreadable
 from bxgc_ui.i18n import language_switch, t
+from bxgc_ui.widgets import PHONE_CSS
 
 st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
 language_switch()
+st.html(PHONE_CSS)
 problem = unreadable.problem()  # a damaged database: every page says how to restore it
 if problem is None:
     with unreadable.guard():

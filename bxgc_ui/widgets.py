@@ -55,6 +55,20 @@ TEXTS: dict[str, tuple[str, str]] = {
 t = Texts(TEXTS)
 
 
+PHONE_CSS = """
+<style>
+@media (max-width: 640px) {
+  /* A leader's phone: the headline figures and the chart first, the view's controls
+     after them (a page keeps its controls in a container keyed "controls"). */
+  [data-testid="stLayoutWrapper"]:has(> .st-key-controls) { order: 1; }
+  /* No toolbar over chart titles: the image downloads sit under each chart. */
+  .modebar-container { display: none !important; }
+}
+</style>
+"""
+"""Narrow screens: a constant, never formatted with data."""
+
+
 def is_demo(units: pd.DataFrame) -> bool:
     """Whether the figures shown are demo data: any demo unit among ``units``."""
     return bool(units["is_demo"].any())

@@ -25,7 +25,8 @@ pairs = data.table(path, version, "benchmark_pairs")
 names = unit_names(units)
 
 view_link = links.View("catchup")
-left, middle, right = st.columns(3)
+controls = st.container(key="controls")  # below the figures and the chart on a phone
+left, middle, right = controls.columns(3)
 chasers = view.chaser_options(units, pairs)
 chaser = left.selectbox(
     t("catchup_chaser"),
@@ -76,7 +77,7 @@ stated = data.stated_of(
     path, version, code, growth=view.growth_indicator(indicators, code), units=(chaser, *benches)
 )
 
-model = st.pills(
+model = controls.pills(
     t("catchup_model"),
     list(MODELS),
     required=True,
@@ -85,7 +86,7 @@ model = st.pills(
     help=t("catchup_model_help"),
 )
 first_target = default_target if default_target and default_target > base else base + 3
-target = st.slider(
+target = controls.slider(
     t("catchup_target_year"),
     base + 1,
     base + 15,
@@ -98,7 +99,7 @@ view_link.keep("target", target, default=first_target)
 defaults = view.default_rates(annual, [chaser, *benches], stated_rates(stated, base))
 rates = {u: v / 100 for u, v in defaults.items()}
 if model == "plan":  # the sliders are the plan model's rates and nothing else's
-    s1, s2 = st.columns(2)
+    s1, s2 = controls.columns(2)
     for column, unit, param, label in (
         (s1, chaser, "ours", t("catchup_rate_ours")),
         (s2, benches[0], "theirs", t("catchup_rate_theirs", name=fmt.md(names[benches[0]]))),

@@ -35,7 +35,8 @@ monthly = rankable(indicators)
 nothing_to_rank(monthly)
 labels = {code: name(row) for code, row in zip(monthly.index, monthly.itertuples(), strict=True)}
 view_link = links.View("overview")
-code = st.selectbox(
+controls = st.container(key="controls")  # below the figures on a phone
+code = controls.selectbox(
     t("indicator"),
     list(labels),
     format_func=labels.get,
@@ -49,11 +50,11 @@ if not months:
     view_link.publish()
     st.info(t("empty_title"))
     st.stop()
-month = st.select_slider(
+month = controls.select_slider(
     t("ov_period"),
     months,
     format_func=lambda p: display("M", *map(int, p.split("-")), cumulative=True, lang=lang()),
-    key=view_link.choice("period", f"ov_period_{code}", options=months, default=months[-1]),
+    key=view_link.choice("period", "ov_period", options=months, default=months[-1]),
     help=t("ov_period_help"),
 )
 view_link.keep("indicator", code, default=next(iter(labels)))
