@@ -6,15 +6,17 @@ import streamlit as st
 
 from bxgc_metrics.export import workbook
 from bxgc_metrics.periods import display, months_elapsed
-from bxgc_metrics.tables.standings import ALL
+from bxgc_metrics.tables.standings import ALL, with_pace
 from bxgc_ui import charts, data, exports, fmt, links
 from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import overview as view
+from bxgc_ui.views.meeting.race import LIGHT_INK, race_figure
 from bxgc_ui.views.overview import t
 from bxgc_ui.views.rankings import months as months_of
 from bxgc_ui.widgets import (
+    NO_CAMERA,
     chart_facts,
     chart_with_downloads,
     cut_note,
@@ -77,7 +79,8 @@ standing = data.standings_of(
     group=ALL,
 )
 elapsed = months_elapsed(period[0], period[2]) / 12
-table = view.progress_table(view.with_pace(standing, elapsed, higher), units, ind["measure"])
+paced = with_pace(standing, elapsed, higher_is_better=higher)
+table = view.progress_table(paced, units, ind["measure"])
 keeping = int((table["status"] != "behind").sum())
 
 period_text = display(*period, cumulative=True, lang=lang())
@@ -101,6 +104,22 @@ honour.markdown("\n".join(best))
 warning.markdown(f":material/warning: **{t('ov_warning')}**")
 warning.markdown("\n".join(worst))
 right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
+
+st.subheader(t("ov_replay"))
+st.caption(t("ov_replay_help"))
+race = data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
+if race["rank"].notna().any():
+    replay = race_figure(
+        race,
+        unit_names(units),
+        "completion",
+        title=labels[code],
+        x_title=f"{t('completion')} (%)",
+        period_name=lambda y, s: display("M", y, s, cumulative=True, lang=lang()),
+        ink=LIGHT_INK,
+        opens=(year, sub),
+    )
+    st.plotly_chart(replay, theme=None, config=NO_CAMERA, key="ov_replay")
 
 st.subheader(t("ov_matrix"))
 st.caption(t("ov_matrix_help"))

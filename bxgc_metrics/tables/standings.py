@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.metrics.ranking import rank_units
+from bxgc_metrics.metrics.targets import pace
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.progress import period_progress
 
@@ -407,3 +408,15 @@ def race_frames(
     race["position"] = race.groupby("sub").cumcount() + 1
     race["period"] = [format_label(freq, year, s) for s in race["sub"]]
     return race[list(RACE_COLUMNS)].reset_index(drop=True)
+
+
+def with_pace(standing: pd.DataFrame, elapsed: float, *, higher_is_better: bool) -> pd.DataFrame:
+    """The standings with 时间过半、任务过半 pace added (``gap_pp`` and ``status`` of
+    :func:`bxgc_metrics.metrics.targets.pace`) for ``elapsed``, the share of the year gone.
+
+    The completion shown stays the standings' (the one the rank is made of); pace only
+    adds how far ahead of or behind time elapsed each unit is. The overview and the wall
+    screen's pace colours both read this.
+    """
+    paced = pace(standing, elapsed, actual="value", higher_is_better=higher_is_better)
+    return paced.assign(completion=standing["completion"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bxgc_metrics.metrics.targets import pace
 from bxgc_ui import fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 
@@ -12,6 +11,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overview_chart_title": ("{period} {indicator}完成情况", "{indicator}, {period}: progress"),
     "ov_time": ("时间进度", "Time elapsed"),
     "ov_period": ("期间", "Period"),
+    "ov_replay": ("逐月回放", "Month by month"),
+    "ov_replay_help": (
+        "按 ▶ 回放本年各月的完成率排名，或拖动下方滑块；与会议大屏的排名赛跑为同一组逐月排名。",
+        "Press ▶ to replay this year's completion ranking month by month, or drag the "
+        "slider below; the same monthly rankings as the meeting screen's race.",
+    ),
     "ov_period_help": (
         "拖动可逐月回看排名与进度（与会议大屏的排名赛跑同一组逐月排名）。",
         "Drag to replay the ranking and pace month by month (the same monthly rankings "
@@ -35,16 +40,6 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 t = Texts(TEXTS, ranking_labels.TEXTS)
-
-
-def with_pace(standing: pd.DataFrame, elapsed: float, higher: bool) -> pd.DataFrame:
-    """The standings with 时间过半、任务过半 pace (gap in points, status) added.
-
-    The completion shown stays the standings' (the one the rank is made of); pace only
-    adds how far ahead of or behind time elapsed each unit is.
-    """
-    paced = pace(standing, elapsed, actual="value", higher_is_better=higher)
-    return paced.assign(completion=standing["completion"])
 
 
 def progress_table(table: pd.DataFrame, units: pd.DataFrame, measure: str) -> pd.DataFrame:

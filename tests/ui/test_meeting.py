@@ -226,3 +226,37 @@ def test_odd_refresh_values_in_the_url_fall_back_quietly(
     at = _meeting(demo_db, monkeypatch, query={"every": every, "turn": every})
     assert 2 <= at.number_input(key="meeting_every").value <= 600
     assert 3 <= at.number_input(key="meeting_turn").value <= 120
+
+
+def test_the_race_opens_on_the_month_asked_and_reads_on_a_light_page() -> None:
+    from bxgc_ui.palette import BAND_COLOURS
+    from bxgc_ui.views import meeting
+    from bxgc_ui.views.meeting.race import LIGHT_INK
+
+    race = _race(5, 3).assign(band=["top", "middle", "middle", "middle", "bottom"] * 3)
+    figure = meeting.race_figure(
+        race,
+        {},
+        "completion",
+        title="t",
+        x_title="x",
+        period_name=lambda y, s: f"{y}-{s}",
+        ink=LIGHT_INK,
+        opens=(2026, 2),
+    )
+    assert figure.layout.sliders[0].active == 1
+    assert figure.layout.annotations[0].text == "2026-2"
+    assert list(figure.data[0].marker.color) == [
+        BAND_COLOURS[b] for b in ["top", "middle", "middle", "middle", "bottom"]
+    ]
+    assert figure.layout.paper_bgcolor == "#FFFFFF"
+    unknown = meeting.race_figure(
+        race,
+        {},
+        "completion",
+        title="t",
+        x_title="x",
+        period_name=lambda y, s: "p",
+        opens=(2020, 1),
+    )
+    assert unknown.layout.sliders[0].active == 2  # a month not in the race: the latest

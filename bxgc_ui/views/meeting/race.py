@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from bxgc_ui.charts import PLAIN_NUMBERS
 from bxgc_ui.fmt import chart
-from bxgc_ui.palette import DARK
+from bxgc_ui.palette import BAND_COLOURS, DARK, INK
 from bxgc_ui.views.meeting.figures import (
     MUTED,
     SCREEN_BOTTOM,
@@ -21,6 +22,23 @@ from bxgc_ui.views.meeting.figures import (
     metric_text,
 )
 from bxgc_ui.views.meeting.texts import t
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The race's colours: the wall's dark panel, or a light page (the overview)."""
+
+    text: str
+    muted: str
+    grid: str
+    button: str
+    stamp: str
+    light: bool
+
+
+DARK_INK = Ink(TEXT, MUTED, DARK.GRID, "#1E293B", "#94A3B8", light=False)
+LIGHT_INK = Ink(INK, "#4B5563", "#E5E7EB", "#F3F4F6", "#9AA0A6", light=True)
+
 
 SPEEDS_MS = {"meeting_play_slow": 1500, "meeting_play": 800, "meeting_play_fast": 350}
 """Frame duration of each play button of the ranking race."""
@@ -45,19 +63,20 @@ def race_slots(race: pd.DataFrame) -> pd.DataFrame:
     return race.assign(slot=slot)[keep]
 
 
-def _race_bar(frame: pd.DataFrame, labels: Mapping[str, str], by: str) -> go.Bar:
+def _race_bar(frame: pd.DataFrame, labels: Mapping[str, str], by: str, *, ink: Ink) -> go.Bar:
+    colours = [BAND_COLOURS[b] for b in frame["band"]] if ink.light else bar_colors(frame)
     return go.Bar(
         x=frame["metric"] * 100,
         y=frame["slot"],
         ids=frame["unit_code"].tolist(),
         orientation="h",
-        marker={"color": bar_colors(frame)},
+        marker={"color": colours},
         text=[
             f"{chart(labels.get(u, u))}  {metric_text(v, by)}"
             for u, v in zip(frame["unit_code"], frame["metric"], strict=True)
         ],
         textposition="outside",
-        textfont={"size": 18, "color": TEXT},
+        textfont={"size": 18, "color": ink.text},
         cliponaxis=False,
         hoverinfo="text",
     )
@@ -71,13 +90,17 @@ def race_figure(
     title: str,
     x_title: str,
     period_name: Callable[[int, int], str],
+    ink: Ink = DARK_INK,
+    opens: tuple[int, int] | None = None,
 ) -> go.Figure:
     """The ranking race: one frame a period, play/pause at three speeds, fixed axes.
 
     ``race`` is :func:`bxgc_metrics.tables.standings.race_frames`. Bars sit at their
     ``position`` (1 on top) and keep their ``ids`` so Plotly slides each unit to its new
     place; the x range covers every frame so the scale never changes. The figure opens
-    on the latest period; ▶ plays from the first.
+    on the latest period; ▶ plays from the first. ``ink`` is the wall's dark panel or,
+    with :data:`LIGHT_INK`, a light page (band colours, dark text). ``opens`` is the
+    period shown first (the latest when it is not one of the race's).
     """
     race = race_slots(race)
     n = int(race["slot"].max())
@@ -88,13 +111,14 @@ def race_figure(
     frames = [
         go.Frame(
             name=name,
-            data=[_race_bar(race[(race["year"] == y) & (race["sub"] == s)], labels, by)],
-            layout={"annotations": [_stamp(name)]},
+            data=[_race_bar(race[(race["year"] == y) & (race["sub"] == s)], labels, by, ink=ink)],
+            layout={"annotations": [_stamp(name, ink)]},
         )
         for name, (y, s) in zip(names, periods, strict=True)
     ]
-    fig = go.Figure(data=frames[-1].data, frames=frames)
-    fig.update_layout(annotations=[_stamp(names[-1])])
+    first = periods.index(opens) if opens in periods else len(periods) - 1
+    fig = go.Figure(data=frames[first].data, frames=frames)
+    fig.update_layout(annotations=[_stamp(names[first], ink)])
     # Tick labels are the places; past a cut they are the latest period's last places.
     latest = race[(race["year"] == periods[-1][0]) & (race["sub"] == periods[-1][1])]
     places = dict(zip(latest["slot"].astype(int), latest["position"].astype(int), strict=True))
@@ -110,19 +134,30 @@ def race_figure(
         title=x_title,
         range=axis_range(race["metric"] * 100, 0.0, 0.45),
         ticksuffix="%",
-        gridcolor=DARK.GRID,
+        gridcolor=ink.grid,
         **PLAIN_NUMBERS,
     )
     fig = dark_layout(fig, title, height=max(460, 38 * n + 230))
+    if ink.light:
+        fig.update_layout(
+            template="plotly_white",
+            paper_bgcolor="#FFFFFF",
+            plot_bgcolor="#FFFFFF",
+            font={"color": ink.text},
+            title={"font": {"color": ink.text}},
+        )
     fig.update_layout(
         margin={"l": 10, "r": 30, "t": 110, "b": 140},
-        updatemenus=[_buttons()],
-        sliders=[_slider(names, [short(p, y) for p, (y, _) in zip(names, periods, strict=True)])],
+        updatemenus=[_buttons(ink)],
+        sliders=[
+            _slider(names, [short(p, y) for p, (y, _) in zip(names, periods, strict=True)], ink=ink)
+            | {"active": first}
+        ],
     )
     return fig
 
 
-def _stamp(name: str) -> dict:
+def _stamp(name: str, ink: Ink) -> dict:
     """The period, large, at the top right of the race, where no bar label can reach."""
     return {
         "text": name,
@@ -133,11 +168,11 @@ def _stamp(name: str) -> dict:
         "xanchor": "right",
         "yanchor": "bottom",
         "showarrow": False,
-        "font": {"size": 40, "color": "#94A3B8"},
+        "font": {"size": 40, "color": ink.stamp},
     }
 
 
-def _buttons() -> dict:
+def _buttons(ink: Ink) -> dict:
     def play(ms: int) -> dict:
         return {
             "frame": {"duration": ms, "redraw": True},
@@ -161,9 +196,9 @@ def _buttons() -> dict:
         "xanchor": "left",
         "yanchor": "bottom",
         "pad": {"r": 8, "t": 4},
-        "bgcolor": "#1E293B",
-        "bordercolor": MUTED,
-        "font": {"size": 18, "color": TEXT},
+        "bgcolor": ink.button,
+        "bordercolor": ink.muted,
+        "font": {"size": 18, "color": ink.text},
         "buttons": buttons,
     }
 
@@ -173,7 +208,7 @@ def short(period: str, year: int) -> str:
     return period.replace(f"{year}年", "").replace(f" {year}", "").strip()
 
 
-def _slider(names: list[str], ticks: list[str]) -> dict:
+def _slider(names: list[str], ticks: list[str], *, ink: Ink) -> dict:
     step = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {}}
     return {
         "active": len(names) - 1,
@@ -182,8 +217,8 @@ def _slider(names: list[str], ticks: list[str]) -> dict:
         "y": -0.06,
         "yanchor": "top",
         "pad": {"t": 50},
-        "currentvalue": {"prefix": t("meeting_period"), "font": {"size": 20, "color": TEXT}},
-        "font": {"size": 16, "color": MUTED},
+        "currentvalue": {"prefix": t("meeting_period"), "font": {"size": 20, "color": ink.text}},
+        "font": {"size": 16, "color": ink.muted},
         "steps": [
             {"label": tick, "method": "animate", "args": [[name], step]}
             for name, tick in zip(names, ticks, strict=True)

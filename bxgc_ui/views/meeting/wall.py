@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
+from bxgc_metrics.tables.standings import with_pace
 from bxgc_ui import data
 from bxgc_ui.i18n import name
 from bxgc_ui.ranking_labels import group_label
@@ -25,7 +26,6 @@ from bxgc_ui.views.meeting.board import (
 from bxgc_ui.views.meeting.figures import ranking_figure
 from bxgc_ui.views.meeting.screen import Settings, labelled, period_text
 from bxgc_ui.views.meeting.texts import t
-from bxgc_ui.views.overview import with_pace
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Wall:
         spec = self._spec(ind, heading=heading, subline=f"{shown_period} · {group_label(s.group)}")
         if s.pace and s.by == "completion":
             elapsed = months_elapsed(freq, sub) / 12
-            table = with_pace(table, elapsed, higher)
+            table = with_pace(table, elapsed, higher_is_better=higher)
             spec = replace(spec, time_progress=elapsed)
         table, marks = labelled(table, people), labelled(marks, people)
         board = ranking_board(table, spec, references=marks)
