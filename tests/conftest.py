@@ -80,6 +80,20 @@ def board_html(at: object) -> str:
     return next(h.value for h in at.html if "bxgc-board" in h.value)  # type: ignore[attr-defined]
 
 
+def fingerprint(store: Store) -> tuple:
+    """What a refused import must leave exactly as it was: the data version, the figures
+    (count and sum), the batches, the units and the indicators."""
+    obs = store.observations()
+    return (
+        store.data_version(),
+        len(obs),
+        float(obs["value"].sum()),
+        len(store.batches()),
+        len(store.units()),
+        len(store.indicators()),
+    )
+
+
 def admin_store(path: Path) -> Store:
     """A store over ``path`` that may write anything."""
     return Store(path, actor=ADMIN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 import json
@@ -16,7 +17,7 @@ from bxgc_metrics import store as store_package
 from bxgc_metrics.access import VIEWER, Actor
 from bxgc_metrics.errors import PermissionDeniedError
 from bxgc_metrics.metrics.rewards import load_default_rules
-from bxgc_metrics.store import Store
+from bxgc_metrics.store import Event, Store
 from tests.conftest import ADMIN, ROOT
 
 ANALYST = Actor("li", "analyst", operator=True)
@@ -54,6 +55,7 @@ WRITES = {
     "update_user": lambda s: s.update_user("admin", disabled=True),
     "create_wall_token": lambda s: s.create_wall_token("room"),
     "revoke_wall_token": lambda s: s.revoke_wall_token("abc"),
+    "save_events": lambda s: s.save_events(added=[Event(dt.date(2026, 3, 1), "政策出台")]),
 }
 NEEDS_ADMIN = {
     "upsert_units",

@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page
 
 from tests.browser.support import (
     BROWSER_MARKS,
     ROOT,
     SHOTS,
-    launch_browser,
     page_errors,
     screenshot,
     serve_app,
@@ -83,14 +82,6 @@ def _new_page(browser: Browser, viewport: dict[str, int]) -> Page:
 
 def _language_radio(page: Page, lang: str) -> Locator:
     return page.get_by_test_id("stSidebar").get_by_role("radio", name=LANGUAGE_LABELS[lang])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -22,12 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
-    launch_browser,
     page_errors,
     screenshot,
     serve_app,
@@ -67,14 +66,6 @@ SVG_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def hostile_url(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "bxgc.duckdb"
@@ -112,6 +103,25 @@ def _check_svgs(page: Page, where: str) -> list[str]:
     return texts
 
 
+BOARD_JS = """() => {
+  const board = document.querySelector('.bxgc-board');
+  return {
+    names: [...board.querySelectorAll('.bxgc-name > span:first-child')].map(e => e.textContent),
+    markup: [...board.querySelectorAll('a, img, script, br, .bxgc-name b')].length,
+  };
+}"""
+
+
+def _check_board(page: Page) -> list[str]:
+    """The wall board: names are text in their cells, none becomes a link, a break or bold."""
+    page.locator(".bxgc-row").first.wait_for()
+    found = page.evaluate(BOARD_JS)
+    assert found["markup"] == 0, found
+    typed = {n.replace(RLO, "") for n in HOSTILE.values()}
+    assert typed & set(found["names"]), found["names"]  # drawn as typed
+    return found["names"]
+
+
 def _reads_as_typed(texts: list[str], where: str) -> None:
     joined = "\n".join(texts)
     shown = [n for n in HOSTILE.values() if n.replace(RLO, "") in joined]
@@ -134,7 +144,7 @@ def test_names_are_text_in_every_chart_of_meeting_rankings_and_overview(
         page = _open(browser, f"{hostile_url}/{path}", viewport)
         try:
             assert not page_errors(page), where
-            texts = _check_svgs(page, where)
+            texts = _check_board(page) if where == "kiosk" else _check_svgs(page, where)
             _reads_as_typed(texts, where)
             if where == "rankings":
                 _hover_every_bar(page, where)
@@ -182,8 +192,8 @@ def wall(demo_db_template: Path, tmp_path: Path) -> Iterator[tuple[str, Path, st
 
 
 DATA_JS = """() => ({
-  charts: document.querySelectorAll('.js-plotly-plot').length,
-  tables: document.querySelectorAll('[data-testid="stDataFrame"]').length,
+  charts: document.querySelectorAll('.js-plotly-plot, .bxgc-board').length,
+  tables: document.querySelectorAll('[data-testid="stDataFrame"], .bxgc-row').length,
   sidebar: [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid]')]
            .map(e => e.getAttribute('data-testid')),
   inputs: [...document.querySelectorAll('input, textarea')].map(e => e.value),
@@ -210,9 +220,9 @@ def test_a_revoked_wall_link_clears_the_whole_screen_at_the_next_refresh(
     kiosk = f"meeting?embed=true&embed_options=dark_theme&every={EVERY}&token={token}"
     page = _open(browser, f"{url}/{kiosk}", PROJECTOR)
     try:
-        page.locator(".st-key-meeting_race .js-plotly-plot").wait_for()
+        page.locator(".bxgc-row").first.wait_for()
         before = page.evaluate(DATA_JS)
-        assert before["charts"] == 2 and before["tables"] == 1, before
+        assert before["charts"] == 1 and before["tables"] == 16, before  # the board, 16 places
         assert any(n in before["text"] for n in names)
         assert SETTINGS & set(before["sidebar"]) and "indicator=" in before["text"]
 

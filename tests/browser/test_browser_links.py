@@ -13,12 +13,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
-    launch_browser,
     page_errors,
     screenshot,
     serve_app,
@@ -35,14 +34,6 @@ FIGURES_JS = """() => ({
   charts: [...document.querySelectorAll('.js-plotly-plot')].map(p => JSON.stringify(
     (p.data || []).map(trace => [trace.x, trace.y]))),
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from bxgc_metrics.importer.service import analyse, commit
 from bxgc_metrics.tables.standings import members, standings
 from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
-    launch_browser,
     page_errors,
     screenshot,
     serve_app,
@@ -42,14 +41,6 @@ RANKING_JS = """() => {
   const rows = [...document.querySelectorAll('.bxgc-row')];
   return rows.length ? rows.map(r => `${r.dataset.rank}  ${r.dataset.unit}  ${r.dataset.move}`) : null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from python_calamine import CalamineWorkbook
 
 from tests.browser.support import (
@@ -30,7 +30,6 @@ from tests.browser.support import (
     ROOT,
     RUN_TIMEOUT_MS,
     SHOTS,
-    launch_browser,
     page_errors,
     screenshot,
     serve_app,
@@ -132,14 +131,11 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.fixture
-def context() -> Iterator[BrowserContext]:
-    with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
-        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-        ctx.set_default_timeout(30_000)
-        yield ctx
-        ctx.close()
-        browser.close()
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
 
 
 def _open(page: Page, url: str) -> None:

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
-    launch_browser,
     page_errors,
     screenshot,
     serve_app,
@@ -41,14 +40,11 @@ def served(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def context() -> Iterator[BrowserContext]:
-    with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
-        ctx = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
-        ctx.set_default_timeout(30_000)
-        yield ctx
-        ctx.close()
-        browser.close()
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
 
 
 def _status(page: Page) -> str:

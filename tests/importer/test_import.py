@@ -16,24 +16,13 @@ from bxgc_metrics.importer.reading import Limits
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
+from tests.conftest import fingerprint
 
 TODAY = dt.date(2026, 11, 25)
 
 
 def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
     return analyse(data, name, store, today=TODAY, **kwargs)
-
-
-def fingerprint(store: Store) -> tuple:
-    obs = store.observations()
-    return (
-        store.data_version(),
-        len(obs),
-        float(obs["value"].sum()),
-        len(store.batches()),
-        len(store.units()),
-        len(store.indicators()),
-    )
 
 
 def codes(plan: ImportPlan) -> list[str]:

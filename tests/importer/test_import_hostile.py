@@ -22,7 +22,7 @@ from bxgc_metrics.importer import reading
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import ROOT, admin_store, run_cli
+from tests.conftest import ROOT, admin_store, fingerprint, run_cli
 
 TODAY = dt.date(2026, 11, 25)
 HEADER = ("单位", "指标", "期间", "数值", "类型")
@@ -30,17 +30,6 @@ HEADER = ("单位", "指标", "期间", "数值", "类型")
 
 def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
     return analyse(data, name, store, today=TODAY, **kwargs)
-
-
-def fingerprint(store: Store) -> tuple:
-    obs = store.observations()
-    return (
-        store.data_version(),
-        len(obs),
-        float(obs["value"].sum()),
-        len(store.units()),
-        len(store.indicators()),
-    )
 
 
 def codes(plan: ImportPlan, severity: str = "error") -> set[str]:

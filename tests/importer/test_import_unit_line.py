@@ -14,7 +14,7 @@ from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.importer.unit_line import line_measures
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import admin_store
+from tests.conftest import admin_store, fingerprint
 
 TODAY = dt.date(2026, 11, 25)
 GBR, INFRA, GROWTH = "地方一般公共预算收入", "基础设施投资", "规上工业增加值增速"
@@ -25,11 +25,6 @@ def run(store: Store, data: bytes, name: str, **kwargs) -> ImportPlan:
     # files mean the monthly one, as an analyst picks it under "Match names".
     kwargs.setdefault("mapping", {"indicators": {INFRA: "INFRA"}})
     return analyse(data, name, store, today=TODAY, **kwargs)
-
-
-def fingerprint(store: Store) -> tuple:
-    obs = store.observations()
-    return (store.data_version(), len(obs), float(obs["value"].sum()), len(store.batches()))
 
 
 def figures(plan: ImportPlan) -> dict[tuple, float]:
