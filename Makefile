@@ -24,8 +24,10 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
 $(DB): | $(VENV)/.runtime
 	$(BIN)/python -m bxgc_metrics demo --db $(DB) --if-missing
 
-## Serve the dashboard on http://127.0.0.1:8501 (demo data is created if the database is missing).
+## Serve the dashboard on http://127.0.0.1:8501 (demo data is created if the database is missing);
+## Chromium and a CJK font are installed if missing, for the chart images.
 run: $(VENV)/.runtime $(DB)
+	bash scripts/install-system-deps.sh
 	BXGC_DB=$(DB) $(BIN)/python -m bxgc_ui.serve --server.address $(ADDRESS) --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
