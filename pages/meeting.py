@@ -19,7 +19,7 @@ import streamlit as st
 from bxgc_metrics import clock
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data, unreadable, widgets
-from bxgc_ui.i18n import name
+from bxgc_ui.i18n import keyed, name
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import meeting
 from bxgc_ui.views.meeting import t
@@ -39,12 +39,15 @@ if inds.empty:
 codes = inds.index.tolist()
 groups = [ALL, *data.peer_groups(path, version)]
 for key, value in meeting.query_defaults(codes, groups).items():
-    st.session_state.setdefault(key, value)
+    st.session_state.setdefault(keyed(key) if key in meeting.LABELLED else key, value)
 side = st.sidebar
 side.subheader(t("meeting_settings"))
 settings = meeting.Settings(
     indicator=side.selectbox(
-        t("indicator"), codes, format_func=lambda c: name(inds.loc[c]), key="meeting_indicator"
+        t("indicator"),
+        codes,
+        format_func=lambda c: name(inds.loc[c]),
+        key=keyed("meeting_indicator"),
     ),
     by=side.segmented_control(
         t("meeting_by"),
@@ -53,7 +56,9 @@ settings = meeting.Settings(
         key="meeting_by",
         required=True,
     ),
-    group=side.selectbox(t("meeting_group"), groups, format_func=group_label, key="meeting_group"),
+    group=side.selectbox(
+        t("meeting_group"), groups, format_func=group_label, key=keyed("meeting_group")
+    ),
     views=tuple(
         side.pills(
             t("meeting_views"),

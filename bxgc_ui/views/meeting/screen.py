@@ -17,6 +17,9 @@ BY_CHOICES = ("completion", "growth")
 VIEWS = ("ranking", "race")
 """What the wall can show: the live ranking (pages turning) and the ranking race (looping)."""
 THEMES = ("dark", "light")
+LABELLED = ("meeting_indicator", "meeting_group")
+"""Select boxes whose option labels are translated: one widget key per language
+(:func:`bxgc_ui.i18n.keyed`), so a language switch shows the new labels."""
 
 CSS = """
 <style>
