@@ -144,3 +144,16 @@ def declared_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for a browser test module (each test opens its pages)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.support import launch_browser
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()

@@ -65,7 +65,7 @@ def test_overview_shows_the_demo_table_and_chart(
     assert at.metric[0].value == "2026年1-10月" and at.metric[1].value == "83.3%"
     table = at.dataframe[0].value
     assert len(table) == 16  # the 16 city units; external benchmarks are not assessed
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the completion chart and the month-by-month replay
     honour = next(m.value for m in at.markdown if m.value.startswith("- 1\\. "))
     assert honour.count("\n") == 2  # the top three places
 
