@@ -346,13 +346,31 @@ def builtin_template(path: Path) -> Path:
     return path
 
 
+class _BuiltIn(DocxTemplate):  # type: ignore[misc]
+    """docxtpl for the built-in template, without two passes it does not need.
+
+    The built-in template has no ``{%tc %}`` column tags, so no table needs its grid
+    widened (``fix_tables``), and no value is a multi-line listing (``resolve_listing``):
+    on a 1,000-unit bulletin the two passes take a third of the rendering. An office's
+    own template gets docxtpl's full treatment.
+    """
+
+    def resolve_listing(self, xml: str) -> str:
+        return xml
+
+    def fix_tables(self, xml: str) -> Any:
+        return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+
+
 def render(
     report: Report, *, template: Path | None = None, chart: ChartMaker | None = None
 ) -> bytes:
     """The 通报 as .docx bytes, from ``template`` (default: :func:`builtin_template`)."""
     with tempfile.TemporaryDirectory() as tmp:
-        source = template or builtin_template(Path(tmp) / "bulletin.docx")
-        tpl = DocxTemplate(str(source))
+        if template is None:
+            tpl = _BuiltIn(str(builtin_template(Path(tmp) / "bulletin.docx")))
+        else:
+            tpl = DocxTemplate(str(template))
         tpl.render(context(report, tpl, chart=chart), autoescape=True)
         out = io.BytesIO()
         tpl.save(out)

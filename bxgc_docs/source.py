@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.bulletin import Bulletin, bulletin
+from bxgc_metrics.tables.bulletin import Bulletin, bulletin, reward_kind
 from bxgc_metrics.tables.standings import ALL
 
 ALL_UNITS = "全部单位"
@@ -66,7 +66,7 @@ def load(
     """The bulletin for ``year``-``sub`` from ``store``, with the names it prints."""
     version = store.data_version()
     units, indicators = store.units(), store.indicators()
-    obs = store.observations_in(freqs=("M", "Y"), years=(year - 1, year))
+    obs = store.observations_in(freqs=("M", "Y"), periods=periods(store, year=year, sub=sub))
     rules = store.reward_rules()
     made = bulletin(
         obs,
@@ -93,6 +93,23 @@ def load(
         data_version=version,
         data_date="" if live.empty else str(clock.shown(live["created_at"]).max()),
     )
+
+
+def periods(store: Store, *, year: int, sub: int) -> tuple[tuple[int, int], ...]:
+    """The ``(year, sub)`` pairs a bulletin reads, as the pages' loaders read them: the month,
+    a year earlier, the annual targets, each indicator's previous month with data (rank
+    moves) and, for the rewards, June or December of this year and the last."""
+    wanted = {(year, sub), (year - 1, sub), (year, 0), (year - 1, 0)}
+    found = store.actual_periods()
+    found = found[found["freq"] == "M"]
+    key = found["year"].astype(int) * 100 + found["sub"].astype(int)
+    for k in set(key[key < year * 100 + sub].groupby(found["indicator_code"]).max()):
+        wanted |= {(int(k) // 100, int(k) % 100), (int(k) // 100 - 1, int(k) % 100)}
+    kind = reward_kind(sub)
+    if kind is not None:
+        month = 6 if kind == "half" else 12
+        wanted |= {(year, month), (year - 1, month), (year - 2, month)}
+    return tuple(sorted(wanted))
 
 
 def latest_month(store: Store) -> tuple[int, int] | None:
