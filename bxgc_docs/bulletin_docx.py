@@ -294,7 +294,8 @@ def builtin_template(path: Path) -> Path:
     _paragraph(doc, "{%p for s in sections %}")
     _paragraph(doc, "{{ s.heading }}", "BxHeading")
     _paragraph(doc, "{{ s.narrative }}")
-    _paragraph(doc, "{{ s.chart }}", "BxNote", align="center")
+    chart = _paragraph(doc, "{{ s.chart }}", "BxNote", align="center")
+    chart.paragraph_format.line_spacing = 1.0  # an exact line height would crop the image
     _paragraph(doc, "{{ s.table_title }}", "BxNote", align="center")
     _table(
         doc,

@@ -122,6 +122,9 @@ def test_one_chart_image_per_indicator(report: source.Report) -> None:
     made = bulletin_docx.render(two, chart=lambda s: bulletin_docx.chart_png(two, s))
     doc = Document(io.BytesIO(made))
     assert len(doc.inline_shapes) == 2
+    holders = [p for p in doc.paragraphs if p._p.xpath(".//w:drawing")]
+    assert len(holders) == 2
+    assert all(p.paragraph_format.line_spacing == 1.0 for p in holders)  # not cropped
     assert bulletin_docx.NO_CHART not in "\n".join(p.text for p in doc.paragraphs)
 
 
