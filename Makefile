@@ -40,7 +40,7 @@ test: $(VENV)/.dev
 check: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy bxgc_metrics bxgc_ui
+	$(BIN)/mypy bxgc_metrics bxgc_ui bxgc_docs
 	$(BIN)/lint-imports
 	$(MAKE) test
 

@@ -19,6 +19,7 @@ pages = [
     st.Page("pages/overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True, url_path="home"),
     st.Page("pages/catchup.py", title=t("nav_catchup"), icon=":material/trending_up:"),
     st.Page("pages/rankings.py", title=t("nav_rankings"), icon=":material/leaderboard:"),
+    st.Page("pages/bulletin.py", title=t("nav_bulletin"), icon=":material/description:"),
     st.Page("pages/upload.py", title=t("nav_upload"), icon=":material/upload_file:"),
     st.Page("pages/meeting.py", title=t("meeting_nav"), icon=":material/tv:", url_path="meeting"),
     st.Page("pages/gaps.py", title=t("nav_gaps"), icon=":material/fact_check:"),

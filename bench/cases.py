@@ -470,6 +470,45 @@ def pages(ctx: Context) -> None:
                 ctx.grew(f"page rerun `{page}`", size, seconds, 1.0)
 
 
+BULLETIN_INDICATORS = 12
+"""Indicators a 通报 of the benchmark reports on (the monthly, non-rate ones first)."""
+
+
+def bulletin_codes(size: data.Size) -> list[str]:
+    """The first :data:`BULLETIN_INDICATORS` indicators a ranking can rank."""
+    inds = data.indicators_frame(size)
+    return list(inds.loc[inds["kind"] != "rate", "code"].head(BULLETIN_INDICATORS))
+
+
+def make_bulletin(db: Path, size: data.Size) -> int:
+    """A 通报 (.docx, no chart images) for December of the last year from ``db``; its size."""
+    from bxgc_docs import bulletin_docx, source
+
+    store = Store(db)
+    made = source.load(
+        store, year=data.LAST_YEAR, sub=12, codes=bulletin_codes(size), date=dt.date(2026, 1, 5)
+    )
+    return len(bulletin_docx.render(made))
+
+
+def bulletin(ctx: Context) -> None:
+    """A 通报 for 1,000 units × 12 indicators, from the full M database file."""
+    size = data.SIZES["M"]
+    db = data.full_db(size)
+    seconds = median(lambda _: make_bulletin(db, size), ctx.repeats)
+    ctx.rows.append(
+        Row(
+            f"通报 (.docx), {size.units:,} units × {BULLETIN_INDICATORS} indicators",
+            seconds,
+            target="< 10 s",
+            met=seconds < 10.0,
+            note="Reads the month's figures from the file, builds the bulletin (standings per "
+            "indicator, composite, rewards at year-end) and writes the Word file from the "
+            "built-in template; chart images are left out (each takes a browser render).",
+        )
+    )
+
+
 CASES: dict[str, Callable[[Context], None]] = {
     "import_csv": import_csv,
     "import_xlsx": import_xlsx,
@@ -480,6 +519,7 @@ CASES: dict[str, Callable[[Context], None]] = {
     "ranking": ranking,
     "query": query,
     "pages": pages,
+    "bulletin": bulletin,
 }
 """Every case by the name ``--only`` takes, in the order they run."""
 

@@ -132,7 +132,23 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--out", type=Path, help="write CSV (or .xlsx) instead of printing")
     _db_argument(audit)
     audit.set_defaults(run=_audit)
+
+    # listed for --help; main() hands the arguments to bxgc_docs before parsing
+    commands.add_parser(
+        "report",
+        add_help=False,
+        help="the 通报 (.docx) or meeting deck (.pptx): python -m bxgc_docs report --help",
+    )
     return parser
+
+
+def report(argv: Sequence[str]) -> int:
+    """``report ARGS`` runs ``python -m bxgc_docs report ARGS`` as a child process and
+    returns its exit code: the documents need plotly and python-docx, which the domain
+    never imports."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "bxgc_docs", "report", *argv]).returncode
 
 
 def _store(args: argparse.Namespace):
@@ -368,6 +384,9 @@ def _audit(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["report"]:
+        return report(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))

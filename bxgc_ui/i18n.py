@@ -27,6 +27,7 @@ COMMON: dict[str, tuple[str, str]] = {
     "nav_overview": ("总览", "Overview"),
     "nav_catchup": ("赶超轨迹", "Catch-up"),
     "nav_rankings": ("排名", "Rankings"),
+    "nav_bulletin": ("排名通报", "Bulletin"),
     "nav_upload": ("数据上传", "Upload"),
     "meeting_nav": ("会议大屏", "Meeting screen"),
     "nav_gaps": ("差距整改", "Gaps"),

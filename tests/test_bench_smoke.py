@@ -64,3 +64,10 @@ def test_the_table_shows_ratios_targets_and_notes() -> None:
     growth = growth_table([Growth("import", 1.0, 6.0, 5.5, "linear")])
     assert "| import | 1.00 s | 6.00 s | 5.5× | 6.0× | linear | yes |" in growth
     assert "cores" in machine() and "duckdb" in machine()
+
+
+def test_a_bulletin_of_the_benchmark_data(tiny: dict[str, Path]) -> None:
+    from bench.cases import BULLETIN_INDICATORS, bulletin_codes, make_bulletin
+
+    assert len(bulletin_codes(TINY)) <= BULLETIN_INDICATORS
+    assert make_bulletin(tiny["full_db"], TINY) > 10_000

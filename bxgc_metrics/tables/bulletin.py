@@ -1,0 +1,412 @@
+"""The monthly 排名通报 as data: what a bulletin and a meeting deck say, and in what words.
+
+A bulletin restates the rankings page for one month and one peer group: per indicator the
+total and its growth, completion against 时间进度, the top and last three, the biggest
+moves, the units behind pace and the ranking table; then the composite ranking, the 红榜
+and 黑榜, the rewards due at the half-year or year-end assessment and the overdue
+rectification items. :func:`bulletin` gathers all of it into a frozen :class:`Bulletin`
+from the same table functions the pages call — each :attr:`Section.ranking` *is* the
+frame :func:`~bxgc_metrics.tables.standings.standings` returns, the composite *is*
+:func:`~bxgc_metrics.tables.scorecard.composite_standings` — so a document can only copy
+numbers, never work them out again. :func:`narrative` and :func:`opening` turn them into
+the officials' sentences (numbers in :mod:`bxgc_metrics.wording`).
+
+Pure: pandas in, dataclasses out; the document formats live in ``bxgc_docs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from bxgc_metrics import wording
+from bxgc_metrics.metrics.campaign import gap_status
+from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
+from bxgc_metrics.metrics.rewards import Rewards, compute_rewards
+from bxgc_metrics.metrics.targets import time_progress
+from bxgc_metrics.periods import format_zh
+from bxgc_metrics.tables.progress import period_progress
+from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
+from bxgc_metrics.tables.standings import ALL, members, standings, with_pace
+
+DEFAULT_OPTIONS: Mapping[str, Any] = {
+    "normalisation": NORMALISATIONS[0],
+    "weights": "equal",
+    "aggregation": AGGREGATIONS[0],
+}
+"""The composite's method: the rankings page's defaults (极差法, 等权, 加权求和)."""
+
+LIST_SIZE = 3
+"""How many units the top, last, gains, falls, 红榜 and 黑榜 name."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """One unit's line in a bulletin's lists: a row of the ranking it comes from."""
+
+    unit_code: str
+    """The unit."""
+    rank: int
+    """Its place (1 = best)."""
+    value: float
+    """The figure the list quotes: the year-to-date value (a composite list: the score)."""
+    completion: float | None
+    """Completion of the annual target (``None`` for the composite)."""
+    rank_change: int | None
+    """Places gained since the previous period (negative: lost; ``None``: no previous)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Section:
+    """One indicator's part of a bulletin."""
+
+    indicator: str
+    """The indicator's code."""
+    name: str
+    """Its Chinese name."""
+    measure: str
+    """Its measure (万元, 个 …), the one ``ranking["value"]`` is in."""
+    by: str
+    """What the ranking ranks on: ``completion`` or ``growth``."""
+    period: str
+    """The period in words (2026年1-10月)."""
+    total: float
+    """The sum of the ranked units' values."""
+    total_yoy: float | None
+    """Growth of the total over the same period a year earlier, among the units with both
+    figures (like for like); ``None`` when no unit has both."""
+    total_completion: float | None
+    """The total against the sum of the annual targets (units with a target)."""
+    elapsed: float
+    """时间进度: the share of the year gone at the end of the period."""
+    pace_gap_pp: float | None
+    """``(total_completion - elapsed) × 100``: points ahead of time elapsed."""
+    top: tuple[Place, ...]
+    """The first :data:`LIST_SIZE` places (standings band ``top``), best first."""
+    bottom: tuple[Place, ...]
+    """The last places (band ``bottom``, 末位), last first."""
+    gains: tuple[Place, ...]
+    """The biggest rank gains (``rank_change > 0``), largest first."""
+    falls: tuple[Place, ...]
+    """The biggest rank falls (``rank_change < 0``), largest first."""
+    behind: tuple[str, ...]
+    """Units behind pace (status ``behind`` of :func:`~bxgc_metrics.tables.standings.with_pace`),
+    in ranking order."""
+    ranking: pd.DataFrame
+    """Exactly :func:`~bxgc_metrics.tables.standings.standings` for the period and group."""
+
+
+@dataclass(frozen=True, eq=False)
+class Bulletin:
+    """Everything a 通报 or a meeting deck prints, for one month and one peer group."""
+
+    year: int
+    """The year of the period."""
+    sub: int
+    """The month (year to date: 1-``sub``月)."""
+    period: str
+    """The period in words (2026年1-10月)."""
+    group: str
+    """The peer group ranked (``all``: every unit but the external benchmarks)."""
+    date: dt.date
+    """The bulletin's date: overdue means a deadline before it."""
+    sections: tuple[Section, ...]
+    """One per indicator, in the order asked for."""
+    composite: pd.DataFrame
+    """Exactly :func:`~bxgc_metrics.tables.scorecard.composite_standings` (empty when the
+    month has too few indicators for a composite); weights in ``attrs["weights"]``."""
+    honour: tuple[Place, ...]
+    """红榜: the composite's first :data:`LIST_SIZE` places, best first."""
+    warning: tuple[Place, ...]
+    """黑榜: the composite's last :data:`LIST_SIZE` places, last first."""
+    reward_kind: str | None
+    """``half`` or ``year``: the latest assessment the year has reached (June, December);
+    ``None`` before June."""
+    rewards: Rewards | None
+    """What each unit is due at that assessment, from the rules table
+    (:func:`~bxgc_metrics.metrics.rewards.compute_rewards` of
+    :func:`~bxgc_metrics.tables.scorecard.reward_standings`, as the rankings page's rewards
+    tab computes it)."""
+    overdue: pd.DataFrame
+    """Rectification items not done with a deadline before :attr:`date`, of the ranked
+    units: the gaps table's columns with ``days_left`` (negative), most overdue first."""
+    demo: bool
+    """Whether the units ranked are demo data (the documents then say so)."""
+
+
+def rankable(indicators: pd.DataFrame) -> list[str]:
+    """Codes of the monthly indicators a ranking can rank (not rates), sorted: the same
+    rule as the rankings page's list.
+
+    >>> inds = pd.DataFrame({"code": ["B", "A", "R", "Y"], "frequency": ["M", "M", "M", "Y"],
+    ...                      "kind": ["flow", "stock", "rate", "flow"]})
+    >>> rankable(inds)
+    ['A', 'B']
+    """
+    keep = (indicators["frequency"] == "M") & (indicators["kind"] != "rate")
+    return sorted(indicators.loc[keep, "code"].astype(str))
+
+
+def _place(row: Any, value: str = "value", completion: str | None = "completion") -> Place:
+    change = row["rank_change"]
+    return Place(
+        unit_code=str(row["unit_code"]),
+        rank=int(row["rank"]),
+        value=float(row[value]),
+        completion=None if completion is None else _number(row[completion]),
+        rank_change=None if wording.is_missing(change) else int(change),
+    )
+
+
+def _number(value: object) -> float | None:
+    return None if wording.is_missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def _moves(table: pd.DataFrame, *, gains: bool) -> tuple[Place, ...]:
+    change = table["rank_change"].astype("Float64")
+    moved = table[(change > 0) if gains else (change < 0)].fillna({"rank_change": 0})
+    moved = moved.assign(size=moved["rank_change"].astype(float).abs())
+    moved = moved.sort_values(["size", "rank", "unit_code"], ascending=[False, True, True])
+    return tuple(_place(r) for _, r in moved.head(LIST_SIZE).iterrows())
+
+
+def section(
+    observations: pd.DataFrame,
+    indicator: pd.Series,
+    *,
+    year: int,
+    sub: int,
+    by: str = "completion",
+    units: Sequence[str] | None = None,
+) -> Section:
+    """One indicator's section for ``year``-``sub`` among ``units``.
+
+    ``indicator`` is a row of the indicators table (``code``, ``name_zh``, ``measure``,
+    ``direction``). The ranking is :func:`standings` as the rankings page calls it; the
+    total's growth reads the prior-year figures of the same units from
+    :func:`~bxgc_metrics.tables.progress.period_progress`, the function standings is
+    built on.
+    """
+    code, higher = str(indicator["code"]), indicator["direction"] == "higher"
+    table = standings(
+        observations, code, "M", year=year, sub=sub, by=by, higher_is_better=higher, units=units
+    )
+    elapsed = float(time_progress(sub))
+    progress = period_progress(observations, code, "M", year=year, sub=sub, higher_is_better=higher)
+    progress = progress[progress["unit_code"].isin(table["unit_code"])]
+    both = progress.dropna(subset=["value", "prior"])
+    prior = float(both["prior"].sum())
+    total_yoy = float(both["value"].sum()) / prior - 1.0 if len(both) and prior else None
+    targeted = table.dropna(subset=["value", "target"])
+    target = float(targeted["target"].sum())
+    reached = float(targeted["value"].sum())
+    total_completion = None
+    if len(targeted) and target and reached:
+        total_completion = reached / target if higher else target / reached
+    paced = with_pace(table, elapsed, higher_is_better=higher)
+    ranked = table[table["rank"].notna()]
+    return Section(
+        indicator=code,
+        name=str(indicator["name_zh"]),
+        measure=str(indicator["measure"]),
+        by=by,
+        period=format_zh("M", year, sub, cumulative=True),
+        total=float(table["value"].sum()),
+        total_yoy=total_yoy,
+        total_completion=total_completion,
+        elapsed=elapsed,
+        pace_gap_pp=None if total_completion is None else (total_completion - elapsed) * 100,
+        top=tuple(_place(r) for _, r in ranked[ranked["band"] == "top"].iterrows()),
+        bottom=tuple(
+            _place(r) for _, r in ranked[ranked["band"] == "bottom"].iloc[::-1].iterrows()
+        ),
+        gains=_moves(ranked, gains=True),
+        falls=_moves(ranked, gains=False),
+        behind=tuple(paced.loc[paced["status"] == "behind", "unit_code"].astype(str)),
+        ranking=table,
+    )
+
+
+def reward_kind(sub: int) -> str | None:
+    """The latest assessment month ``sub`` has reached: ``year`` (December), ``half``
+    (June on), else ``None``.
+
+    >>> reward_kind(12), reward_kind(10), reward_kind(5)
+    ('year', 'half', None)
+    """
+    return "year" if sub >= 12 else ("half" if sub >= 6 else None)
+
+
+def overdue_items(gaps: pd.DataFrame, *, on: dt.date, units: Sequence[str]) -> pd.DataFrame:
+    """The rectification items of ``units`` not done with a deadline before ``on``, most
+    overdue first (:func:`~bxgc_metrics.metrics.campaign.gap_status`, as the gaps page)."""
+    if gaps.empty:
+        return pd.DataFrame({"unit_code": [], "gap": [], "deadline": [], "days_left": []})
+    status = gap_status(gaps[gaps["unit_code"].isin(list(units))], on)
+    late = status[status["overdue"]].drop(columns=["overdue"])
+    return late.sort_values(["days_left", "unit_code"]).reset_index(drop=True)
+
+
+def bulletin(
+    observations: pd.DataFrame,
+    *,
+    units: pd.DataFrame,
+    indicators: pd.DataFrame,
+    year: int,
+    sub: int,
+    group: str = ALL,
+    codes: Sequence[str] | None = None,
+    by: str = "completion",
+    gaps: pd.DataFrame | None = None,
+    rules: pd.DataFrame | None = None,
+    date: dt.date | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Bulletin:
+    """A bulletin for the month ``year``-``sub`` among the units of ``group``.
+
+    Parameters
+    ----------
+    observations
+        Long observations covering the month, the previous month with data, the same
+        months a year earlier, the annual targets and, for the rewards, June or December
+        of this year and the last.
+    units, indicators
+        The store's units and indicators tables.
+    year, sub
+        The month (figures year to date).
+    group
+        The peer group (:func:`~bxgc_metrics.tables.standings.members` decides who is ranked).
+    codes
+        The indicators to report, in order; ``None`` takes every :func:`rankable` one.
+    by
+        What each ranking ranks on (``completion`` or ``growth``).
+    gaps
+        The gaps table (rectification items); ``None`` reports none.
+    rules
+        The reward rules (``None``: no rewards section).
+    date
+        The bulletin's date (default: today).
+    options
+        The composite's method (default :data:`DEFAULT_OPTIONS`).
+    """
+    ranked = members(units, group)
+    chosen = indicators.set_index("code", drop=False)
+    codes = rankable(indicators) if codes is None else list(codes)
+    # each section reads its own indicator's rows: split once rather than filter the whole
+    # frame three times per indicator (the tables are the same either way)
+    own = dict(iter(observations.groupby("indicator_code", sort=False)))
+    empty = observations.iloc[:0]
+    sections = tuple(
+        section(own.get(c, empty), chosen.loc[c], year=year, sub=sub, by=by, units=ranked)
+        for c in codes
+    )
+    opts = dict(DEFAULT_OPTIONS if options is None else options)
+    combined = composite_standings(
+        observations, indicators, "M", year=year, sub=sub, by=by, units=ranked, options=opts
+    )
+    kind = reward_kind(sub)
+    rewards = None
+    if kind is not None and rules is not None:
+        ranks = reward_standings(
+            observations, indicators, year, period_kind=kind, by=by, units=ranked, options=opts
+        )
+        rewards = compute_rewards(rules, ranks, kind)
+    today = date or dt.date.today()
+    flags = units.loc[units["code"].isin(ranked), "is_demo"] if "is_demo" in units else []
+    return Bulletin(
+        year=year,
+        sub=sub,
+        period=format_zh("M", year, sub, cumulative=True),
+        group=group,
+        date=today,
+        sections=sections,
+        composite=combined,
+        honour=tuple(_place(r, "score", None) for _, r in combined.head(LIST_SIZE).iterrows()),
+        warning=tuple(
+            _place(r, "score", None) for _, r in combined.tail(LIST_SIZE).iloc[::-1].iterrows()
+        ),
+        reward_kind=kind,
+        rewards=rewards,
+        overdue=overdue_items(pd.DataFrame() if gaps is None else gaps, on=today, units=ranked),
+        demo=bool(len(flags)) and bool(pd.Series(flags).fillna(False).astype(bool).any()),
+    )
+
+
+# --- the words ------------------------------------------------------------------------------
+
+
+def title(b: Bulletin) -> str:
+    """The bulletin's title.
+
+    >>> title(Bulletin(2026, 10, "2026年1-10月", "all", dt.date(2026, 11, 5), (),
+    ...       pd.DataFrame(), (), (), None, None, pd.DataFrame(), False))
+    '关于2026年1-10月比学赶超主要指标完成情况的通报'
+    """
+    return f"关于{b.period}比学赶超主要指标完成情况的通报"
+
+
+def opening(b: Bulletin, *, group_name: str) -> str:
+    """The opening paragraph."""
+    count = len(b.sections)
+    return (
+        f"为深入推进比学赶超活动，现将{b.period}{group_name}{count}项主要指标完成情况及排名通报如下。"
+        "希望受到表扬的单位再接再厉，排名靠后的单位认真查找差距、狠抓整改，确保完成全年目标任务。"
+    )
+
+
+def _named(places: Sequence[Place], names: Mapping[str, str], s: Section) -> str:
+    parts = []
+    for p in places:
+        figure = wording.amount(p.value, s.measure)
+        if p.completion is not None:
+            figure += f"，完成率{wording.pct(p.completion, signed=False)}"
+        parts.append(f"{names.get(p.unit_code, p.unit_code)}（{figure}）")
+    return "、".join(parts)
+
+
+def _moved(places: Sequence[Place], names: Mapping[str, str]) -> str:
+    return "、".join(
+        f"{names.get(p.unit_code, p.unit_code)}{wording.move(p.rank_change or 0)}" for p in places
+    )
+
+
+def narrative(s: Section, names: Mapping[str, str]) -> str:
+    """The section's paragraph: total and growth, completion against 时间进度, the top and
+    last three with their figures, the biggest moves, the units behind pace.
+
+    ``names`` maps unit codes to the names printed (a code without a name prints as is).
+    """
+    parts = [f"{s.period}，{s.name}累计完成{wording.amount(s.total, s.measure)}"]
+    if s.total_yoy is not None:
+        parts[0] += f"，{wording.growth(s.total_yoy)}"
+    if s.total_completion is not None and s.pace_gap_pp is not None:
+        parts[0] += (
+            f"，完成全年目标的{wording.pct(s.total_completion, signed=False)}，"
+            f"{wording.against_pace(s.pace_gap_pp)}"
+        )
+    parts[0] += "。"
+    if s.top:
+        parts.append(f"排名前三位的是{_named(s.top, names, s)}。")
+    if s.bottom:
+        parts.append(f"排名后三位的是{_named(s.bottom, names, s)}。")
+    if s.gains:
+        parts.append(f"与上期相比，{_moved(s.gains, names)}，进位明显。")
+    if s.falls:
+        parts.append(f"{_moved(s.falls, names)}，退位较多。")
+    if s.behind:
+        who = "、".join(names.get(u, u) for u in s.behind)
+        parts.append(f"{who}共{len(s.behind)}个单位未达到时间进度，需加快推进。")
+    else:
+        parts.append("各单位均达到时间进度。")
+    return "".join(parts)
+
+
+def list_line(places: Sequence[Place], names: Mapping[str, str]) -> str:
+    """A 红榜 or 黑榜 as one line: ``1. 东城街道（0.873）``."""
+    return "；".join(
+        f"{p.rank}. {names.get(p.unit_code, p.unit_code)}（{p.value:.3f}）" for p in places
+    )

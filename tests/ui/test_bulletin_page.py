@@ -1,0 +1,62 @@
+"""The 排名通报 page: the preview is the bulletin's text, the downloads are offered, and a
+document made for a reader is recorded in the audit log under the reader."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest
+
+from bxgc_docs import source
+from bxgc_metrics.store import Store
+from bxgc_metrics.tables.bulletin import narrative
+from bxgc_ui import fmt
+from bxgc_ui.views import bulletin as view
+from tests.conftest import ROOT, admin_store
+
+
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/bulletin.py").run()
+    return at
+
+
+def test_the_preview_is_the_bulletins_text(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(demo_db, monkeypatch)
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.markdown]
+    report = source.load(Store(demo_db), year=2026, sub=10)
+    for s in report.bulletin.sections:
+        assert fmt.md(narrative(s, report.names)) in shown
+    labels = [b.label for b in at.get("download_button")]
+    assert view.t("bul_docx") in labels and view.t("bul_pptx") in labels
+
+
+def test_fewer_indicators_fewer_sections(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(demo_db, monkeypatch)
+    at.multiselect(key="bul_codes").set_value(["GBR"]).run()
+    assert not at.exception, at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "地方一般公共预算收入" in shown and "固定资产投资累计完成" not in shown
+
+
+def test_a_download_is_recorded_under_the_reader(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BXGC_DB", str(demo_db))
+    report = source.load(Store(demo_db), year=2026, sub=10, codes=["FAI"])
+    deck = view._document(report, "pptx", "会议材料-2026-10.pptx")
+    assert len(Presentation(io.BytesIO(deck)).slides) >= 3
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")  # no images: quick
+    made = view._document(report, "docx", "通报-2026-10.docx")
+    assert len(Document(io.BytesIO(made)).tables) >= 2
+    log = admin_store(demo_db).audit_log(action="report")
+    assert list(log["target"]) == ["通报-2026-10.docx", "会议材料-2026-10.pptx"]
+    assert set(log["who"]) == {"anonymous"}  # a reader not signed in
