@@ -125,6 +125,9 @@ def _chart(slide: Any, s: Section, names: dict[str, str]) -> None:
     plot.data_labels.font.size = Pt(11)
     chart.category_axis.tick_labels.font.size = Pt(11)
     chart.value_axis.tick_labels.font.size = Pt(11)
+    values = [float(v) for v in table[column]]
+    if values and min(values) >= 0:  # bars start at zero: a cut axis overstates the gaps
+        chart.value_axis.minimum_scale = 0
     bands = list(table["band"])
     for point, band in zip(plot.series[0].points, bands, strict=True):
         point.format.fill.solid()

@@ -194,6 +194,7 @@ def test_the_deck(report: source.Report, demo_db_template: Path) -> None:
         assert list(charts[0].chart.plots[0].series[0].values)[::-1] == [
             round(v * 100, 1) for v in s.ranking["completion"]
         ]
+        assert charts[0].chart.value_axis.minimum_scale == 0  # bars from zero, never a cut axis
         rows = [r for t in tables for r in _cells(t)[1:]]
         assert rows == _page_rows(demo_db_template, report, s.indicator)
         assert all(len(t.rows) <= deck_pptx.ROWS_PER_SLIDE + 1 for t in tables)
