@@ -12,6 +12,7 @@ prints as typed.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
@@ -360,7 +361,28 @@ class _BuiltIn(DocxTemplate):  # type: ignore[misc]
         return xml
 
     def fix_tables(self, xml: str) -> Any:
-        return etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        """The rendered body parsed as a whole new document: moving a large body into the
+        template's own document (docxtpl's ``map_tree``) costs lxml more than parsing."""
+        root = self.docx._element
+        body, empty = root.body, OxmlElement("w:body")
+        root.replace(body, empty)
+        shell = etree.tostring(root, encoding="unicode")
+        root.replace(empty, body)
+        rendered = re.sub(r"^<\?xml[^>]*\?>", "", xml.lstrip())
+        return parse_xml(shell.replace("<w:body/>", rendered, 1))
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        """Number the drawings' ids afresh, as docxtpl does (python-docx's element knows
+        the ``wp`` prefix itself)."""
+        for element in tree.xpath("//wp:docPr"):
+            self.docx_ids_index += 1
+            element.attrib["id"] = str(self.docx_ids_index)
+
+    def map_tree(self, tree: Any) -> None:
+        """Make ``tree`` (a whole document, see :meth:`fix_tables`) the document."""
+        self.docx._part._element = tree
+        self.docx._element = tree
+        self.docx._Document__body = None
 
 
 def render(
