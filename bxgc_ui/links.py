@@ -19,7 +19,9 @@ the same view after new data moves the defaults.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -62,71 +64,63 @@ class View:
         self.values: dict[str, str] = {}
         self.defaults: dict[str, str] = {}
 
-    def _start(self, param: str, widget: str, value: object | None) -> None:
-        """Put the address's ``value`` (already checked) or nothing into the widget."""
+    def _adopt(self, param: str, widget: str, parse: Callable[[str], Any]) -> None:
+        """When the address leads, put its value of ``param`` into ``widget``; ``parse``
+        gives ``None`` for a value that names nothing, which is noted and left out. A
+        parameter left out (or ignored) clears the widget, so it takes its default."""
+        if not self.adopting:
+            return
+        asked = self.asked.get(param)
+        value = None if asked is None else parse(asked)
+        if asked is not None and value is None:
+            st.session_state.setdefault(_IGNORED, []).append(f"{param}={asked}")
         if value is not None:
             st.session_state[widget] = value
-        else:
-            base = widget.split("@", 1)[0]
-            for key in (widget, *(f"{base}@{lang}" for lang in LANGS)):
-                st.session_state.pop(key, None)
-
-    def _ignored(self, param: str) -> None:
-        st.session_state.setdefault(_IGNORED, []).append(f"{param}={self.asked[param]}")
+            return
+        base = widget.split("@", 1)[0]
+        for key in (widget, *(f"{base}@{lang}" for lang in LANGS)):
+            st.session_state.pop(key, None)
 
     def choice(self, param: str, key: str, *, options: Sequence, default: object) -> str:
         """``key``, the widget key of a single choice among ``options`` kept as ``param``,
         its value started from the address or ``default`` (give a per-language key,
         :func:`bxgc_ui.i18n.keyed`, for widgets whose labels are translated)."""
-        widget = key
         texts = {str(o): o for o in options}
-        if self.adopting:
-            asked = self.asked.get(param)
-            if asked is not None and asked not in texts:
-                self._ignored(param)
-            self._start(param, widget, texts.get(asked) if asked is not None else None)
-        if st.session_state.get(widget) not in options:
-            st.session_state[widget] = default
-        return widget
+        self._adopt(param, key, texts.get)
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = default
+        return key
 
     def choices(self, param: str, key: str, *, options: Sequence, default: Sequence) -> str:
-        """Like :meth:`choice` for a multiselect; the address lists values with commas."""
-        widget = key
+        """Like :meth:`choice` for a multiselect; the address lists values with commas,
+        and one that names nothing sets the whole choice back to its default."""
         texts = {str(o): o for o in options}
-        if self.adopting:
-            asked = self.asked.get(param)
-            picked = None
-            if asked is not None:
-                parts = [p for p in asked.split(",") if p]
-                picked = [texts[p] for p in parts if p in texts]
-                if len(picked) != len(parts):
-                    self._ignored(param)
-                picked = picked or None
-            self._start(param, widget, picked)
-        current = st.session_state.get(widget)
+
+        def parse(asked: str) -> list | None:
+            parts = [p for p in asked.split(",") if p]
+            return [texts[p] for p in parts] if parts and set(parts) <= set(texts) else None
+
+        self._adopt(param, key, parse)
+        current = st.session_state.get(key)
         if current is None or any(v not in options for v in current):
-            st.session_state[widget] = list(default)
-        return widget
+            st.session_state[key] = list(default)
+        return key
 
     def number(self, param: str, key: str, *, within: tuple[float, float], default: float) -> str:
-        """Like :meth:`choice` for a slider's number between ``within``'s ends."""
+        """Like :meth:`choice` for a slider's number between ``within``'s ends (whole
+        numbers only when ``default`` is an ``int``)."""
         low, high = within
-        if self.adopting:
-            asked = self.asked.get(param)
-            value = None
-            if asked is not None:
-                try:
-                    value = float(asked)
-                except ValueError:
-                    value = None
-                if value is None or not low <= value <= high or value != value:
-                    self._ignored(param)
-                    value = None
-                elif isinstance(default, int):
-                    value = int(value) if value == int(value) else None
-                    if value is None:
-                        self._ignored(param)
-            self._start(param, key, value)
+
+        def parse(asked: str) -> float | None:
+            try:
+                value = float(asked)
+            except ValueError:
+                return None
+            if not low <= value <= high or (isinstance(default, int) and not value.is_integer()):
+                return None  # NaN fails the range too
+            return int(value) if isinstance(default, int) else value
+
+        self._adopt(param, key, parse)
         current = st.session_state.get(key)
         if current is None or not low <= current <= high:
             st.session_state[key] = default
@@ -137,22 +131,17 @@ class View:
         address, kept under ``key`` until the address changes again; ``None`` when the
         address names none. ``key + "_gen"`` counts adoptions, so an editor keyed with it
         starts again from the address's numbers."""
+
+        def parse(asked: str) -> dict[str, float] | None:
+            try:
+                parsed = {c: float(n) for c, n in (p.split(":", 1) for p in asked.split(","))}
+            except ValueError:
+                return None
+            fine = set(parsed) <= set(options) and all(0 <= v < math.inf for v in parsed.values())
+            return parsed if fine else None
+
         if self.adopting:
-            asked, parsed = self.asked.get(param), None
-            if asked:
-                try:
-                    pairs = [p.split(":", 1) for p in asked.split(",")]
-                    parsed = {code: float(number) for code, number in pairs}
-                except ValueError:
-                    parsed = None
-                if (
-                    parsed is None
-                    or set(parsed) - set(options)
-                    or any(not 0 <= v < float("inf") for v in parsed.values())
-                ):
-                    self._ignored(param)
-                    parsed = None
-            st.session_state[key] = parsed
+            self._adopt(param, key, parse)
             st.session_state[f"{key}_gen"] = st.session_state.get(f"{key}_gen", 0) + 1
         return st.session_state.get(key)
 

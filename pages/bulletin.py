@@ -21,8 +21,7 @@ demo_notice(units)
 st.caption(t("bul_intro"))
 monthly = rankable(indicators)
 nothing_to_rank(monthly)
-found = rankings.months(data.actual_periods(path, version), list(monthly.index))
-months = [f"{y}-{s:02d}" for y, s in found]
+months = rankings.months(data.actual_periods(path, version), list(monthly.index))
 if not months:
     nothing_to_rank(monthly.iloc[:0])
 groups = [ALL, *data.peer_groups(path, version)]

@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from bxgc_metrics.export import workbook
-from bxgc_metrics.periods import display, months_elapsed
+from bxgc_metrics.periods import display, format_label, months_elapsed
 from bxgc_metrics.tables.standings import ALL, with_pace
 from bxgc_ui import charts, data, exports, fmt, links
 from bxgc_ui.i18n import keyed, lang, name
@@ -47,7 +47,9 @@ code = controls.selectbox(
     ),
 )
 ind = monthly.loc[code]
-months = [f"{y}-{s:02d}" for y, s in reversed(months_of(data.actual_periods(path, version), code))]
+newest_first = months_of(data.actual_periods(path, version), code)
+by_label = {format_label("M", *p): p for p in reversed(newest_first)}  # the address's 2026-10
+months = list(by_label)
 if not months:
     view_link.publish()
     st.info(t("empty_title"))
@@ -55,7 +57,7 @@ if not months:
 month = controls.select_slider(
     t("ov_period"),
     months,
-    format_func=lambda p: display("M", *map(int, p.split("-")), cumulative=True, lang=lang()),
+    format_func=lambda p: display("M", *by_label[p], cumulative=True, lang=lang()),
     key=view_link.choice("period", "ov_period", options=months, default=months[-1]),
     help=t("ov_period_help"),
 )
@@ -64,7 +66,7 @@ view_link.keep("period", month, default=months[-1])
 view_link.publish()
 with st.sidebar:
     view_link.link_box()
-period = ("M", *map(int, month.split("-")))
+period = ("M", *by_label[month])
 higher = ind["direction"] == "higher"
 freq, year, sub = period
 standing = data.standings_of(

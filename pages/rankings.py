@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from bxgc_metrics.export import workbook
-from bxgc_metrics.periods import display
+from bxgc_metrics.periods import display, format_label
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports, links, widgets
 from bxgc_ui.i18n import keyed, lang, name
@@ -42,19 +42,18 @@ by = c2.segmented_control(
     format_func=lambda b: t(f"by_{b}"),
     key=view_link.choice("by", "rank_by", options=view.BY, default=view.BY[0]),
 )
-months = [
-    f"{y}-{s:02d}" for y, s in view.months(data.actual_periods(path, version), list(monthly.index))
-]
+periods = view.months(data.actual_periods(path, version), list(monthly.index))
+by_label = {format_label("M", *p): p for p in periods}  # the address's 2026-10
+months = list(by_label)
 if not months:
     nothing_to_rank(monthly.iloc[:0])
 month = c3.selectbox(
     t("rank_period"),
     months,
     key=view_link.choice("period", keyed("rank_period"), options=months, default=months[0]),
-    format_func=lambda p: display("M", *map(int, p.split("-")), cumulative=True, lang=lang()),
+    format_func=lambda p: display("M", *by_label[p], cumulative=True, lang=lang()),
 )
-year, sub = map(int, month.split("-"))
-periods = [tuple(map(int, m.split("-"))) for m in months]
+year, sub = by_label[month]
 for param, value, default in (
     ("group", group, ALL),
     ("by", by, view.BY[0]),

@@ -15,7 +15,7 @@ import streamlit as st
 
 from bxgc_docs import bulletin_docx, deck_pptx, source
 from bxgc_metrics import clock
-from bxgc_metrics.periods import display
+from bxgc_metrics.periods import display, format_label
 from bxgc_metrics.tables.bulletin import list_line, narrative, opening, title
 from bxgc_ui import auth, chart_export, data, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang
@@ -55,18 +55,23 @@ DEFAULT_OFFICE = source.DEFAULT_OFFICE
 """The issuing office the page starts with."""
 
 
-def month_label(month: str) -> str:
-    """``2026-10`` as read: 2026年1-10月."""
-    year, sub = map(int, month.split("-"))
-    return display("M", year, sub, cumulative=True, lang=lang())
+def month_label(month: tuple[int, int]) -> str:
+    """``(2026, 10)`` as read: 2026年1-10月."""
+    return display("M", *month, cumulative=True, lang=lang())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_of(
-    path: str, data_version: int, month: str, *, group: str, codes: tuple[str, ...], office: str
+    path: str,
+    data_version: int,
+    month: tuple[int, int],
+    *,
+    group: str,
+    codes: tuple[str, ...],
+    office: str,
 ) -> source.Report:
     """The bulletin and its names for one month, group and set of indicators (cached)."""
-    year, sub = map(int, month.split("-"))
+    year, sub = month
     return source.load(
         data.store(),
         year=year,
@@ -92,7 +97,7 @@ def _document(report: source.Report, kind: str, file_name: str) -> bytes:
         file_name,
         after={
             "data_version": report.data_version,
-            "period": f"{b.year}-{b.sub:02d}",
+            "period": format_label("M", b.year, b.sub),
             "group": b.group,
             "indicators": [s.indicator for s in b.sections],
             "format": kind,
