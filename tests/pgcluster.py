@@ -354,22 +354,30 @@ class Cluster:
             raise RuntimeError("the cluster is not running")
         return self._admin
 
-    def create_database(self, name: str | None = None) -> str:
+    def create_database(self, name: str | None = None, *, template: str | None = None) -> str:
         """Create a database owned by ``bxgc`` and return its DSN for ``bxgc``.
 
-        ``name`` defaults to a fresh ``t_<counter>_<pid>``. It takes some 20-50 ms: one
-        ``CREATE DATABASE`` on the superuser connection the cluster keeps open.
+        ``name`` defaults to a fresh ``t_<counter>_<pid>``; ``template`` names a database to
+        copy (no one may be connected to it), else the database starts empty. An empty one
+        takes some 15-40 ms: one ``CREATE DATABASE`` on the superuser connection the
+        cluster keeps open.
         """
         if name is None:
             name = f"t_{next(_names)}_{os.getpid()}"
         if not _IDENTIFIER.fullmatch(name):
             # the name goes into a DSN unquoted: keep to plain lower-case identifiers
             raise ValueError(f"not a plain database name: {name!r}")
-        self._connection().execute(
-            sql.SQL("CREATE DATABASE {} OWNER {}").format(
-                sql.Identifier(name), sql.Identifier(APP_ROLE)
-            )
+        statement = sql.SQL("CREATE DATABASE {} OWNER {}").format(
+            sql.Identifier(name), sql.Identifier(APP_ROLE)
         )
+        if template is not None:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        admin = self._connection()
+        if admin.info.server_version >= 150000:
+            # copy the files rather than write them to the WAL (15's default): with fsync off
+            # its checkpoints cost nothing, and a 33 MB template copies in 45 ms, not 85-170
+            statement += sql.SQL(" STRATEGY FILE_COPY")
+        admin.execute(statement)
         return self.dsn(name)
 
     def drop_database(self, name: str) -> None:

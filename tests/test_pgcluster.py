@@ -42,6 +42,10 @@ def test_cluster_serves_the_application_role_and_leaves_nothing_behind() -> None
                 conn.execute("CREATE ROLE intruder SUPERUSER")
         with psycopg.connect(second) as conn:
             assert conn.execute("SELECT to_regclass('only_here')").fetchone() == (None,)
+        with psycopg.connect(cluster.create_database(template="t_first")) as conn:
+            assert conn.execute(
+                "SELECT tableowner FROM pg_tables WHERE tablename = 'only_here'"
+            ).fetchone() == ("bxgc",)
 
         cluster.drop_database("t_first")
         with pytest.raises(psycopg.OperationalError):
