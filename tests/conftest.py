@@ -10,6 +10,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from hypothesis import settings
@@ -99,6 +100,69 @@ def admin_store(path: Path) -> Store:
     return Store(path, actor=ADMIN)
 
 
+BACKENDS = ("duckdb", "postgres")
+"""The systems of record the store suite runs against: the embedded file, and PostgreSQL
+with the file as the local copy."""
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster for this test process (removed at the end)."""
+    from tests.pgcluster import Cluster
+
+    with Cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_cluster, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL database holding the demo data, copied for each test that wants it."""
+    from bxgc_metrics.store import postgres
+
+    name = "demo_template"
+    dsn = pg_cluster.create_database(name)
+    load_demo(Store(tmp_path_factory.mktemp("pgdemo") / "copy.duckdb", actor=ADMIN, dsn=dsn))
+    postgres.close_all()
+    return name
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Run the test on each system of record: for ``postgres``, ``BXGC_PG_DSN`` names a new
+    empty database (``demo_db`` then makes it a copy of the demo). A test marked
+    ``embedded`` concerns the DuckDB file itself and runs on that only."""
+    if request.param == "duckdb":
+        monkeypatch.delenv("BXGC_PG_DSN", raising=False)
+        yield request.param
+        return
+    if request.node.get_closest_marker("embedded"):
+        pytest.skip("concerns the embedded DuckDB file")
+    from bxgc_metrics.store import postgres
+
+    cluster = request.getfixturevalue("pg_cluster")
+    monkeypatch.setenv("BXGC_PG_DSN", cluster.create_database())
+    yield request.param
+    postgres.close_all()
+
+
+def stored(store: Store, statement: str, params: list | None = None) -> list[tuple]:
+    """Rows read straight from the store's system of record (the DuckDB file, or the
+    PostgreSQL database), bypassing the store: what is really kept."""
+    if store.dsn is None:
+        with duckdb.connect(str(store.path), read_only=True) as con:
+            return con.execute(statement, params).fetchall()
+    import psycopg
+
+    from bxgc_metrics.store.postgres import translate
+
+    with psycopg.connect(store.dsn) as con:
+        return con.execute(translate(statement), params or []).fetchall()
+
+
+def _on_postgres(request: pytest.FixtureRequest) -> bool:
+    return "backend" in request.fixturenames and request.getfixturevalue("backend") == "postgres"
+
+
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo database per session; tests get copies of it."""
@@ -108,9 +172,16 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_db(demo_db_template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo database this test may change."""
+def demo_db(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A fresh copy of the demo database this test may change (on PostgreSQL, a copy of
+    the demo database there, and the path of this test's local copy)."""
     path = tmp_path / "bxgc.duckdb"
+    if _on_postgres(request):
+        cluster = request.getfixturevalue("pg_cluster")
+        template = request.getfixturevalue("pg_demo_template")
+        dsn = cluster.create_database(template=template)
+        request.getfixturevalue("monkeypatch").setenv("BXGC_PG_DSN", dsn)
+        return path
     shutil.copy(demo_db_template, path)
     return path
 

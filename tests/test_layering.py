@@ -92,3 +92,28 @@ def test_pages_reach_the_store_and_the_importer_only_through_the_ui_layer() -> N
             assert not module.startswith("bxgc_metrics.store"), (page.name, module)
             if module.startswith("bxgc_metrics.importer"):
                 assert module == "bxgc_metrics.importer.service", (page.name, module)
+
+
+def test_only_the_postgresql_store_imports_psycopg() -> None:
+    sources = [
+        *ROOT.glob("bxgc_metrics/**/*.py"),
+        *ROOT.glob("bxgc_ui/**/*.py"),
+        *ROOT.glob("bxgc_docs/**/*.py"),
+        *ROOT.glob("pages/*.py"),
+        ROOT / "app.py",
+        ROOT / "asgi.py",
+    ]
+    users = sorted(p.relative_to(ROOT).as_posix() for p in sources if "psycopg" in _imports(p))
+    assert users == ["bxgc_metrics/store/postgres.py", "bxgc_metrics/store/replica.py"]
+
+
+def test_the_embedded_file_mode_never_loads_psycopg(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from bxgc_metrics.store import Store\n"
+        f"s = Store({str(tmp_path / 'x.duckdb')!r}, dsn='')\n"
+        "s.units(); s.data_version()\n"
+        "print('psycopg' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr

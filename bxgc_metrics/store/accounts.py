@@ -138,14 +138,14 @@ class Accounts(Database):
 
     def account_role(self, username: str) -> str | None:
         """The role of an enabled account, or ``None`` (for OpenID Connect sign-ins)."""
-        with self._connection() as con:
+        with self._primary_read() as con:
             row = con.execute(_GET_USER, [username]).fetchone()
         return None if row is None or row[2] else str(row[1])
 
     def users(self) -> pd.DataFrame:
         """Accounts without their hashes (admins only): ``username, role, created_at, disabled``."""
         access.require(self.actor, "users")
-        return self._frame(_SELECT_USERS)
+        return self._primary_frame(_SELECT_USERS)
 
     # --- signing in -------------------------------------------------------------------------
 
@@ -156,7 +156,7 @@ class Accounts(Database):
         unknown name answers as slowly as a real one: an unknown name, an over-long name or
         an over-long password is checked against a stand-in hash and fails.
         """
-        with self._connection() as con:
+        with self._primary_read() as con:
             row = con.execute(_GET_USER, [name]).fetchone()
         fits = len(name) <= access.MAX_USERNAME and len(password) <= access.MAX_PASSWORD
         stored = row[0] if row is not None and fits else access.unknown_user_hash()
@@ -268,7 +268,7 @@ class Accounts(Database):
             return None
         now = now or utcnow()
         digest = access.token_hash(token)
-        with self._connection() as con:
+        with self._primary_read() as con:
             row = con.execute(_GET_SESSION, [digest]).fetchone()
         if row is None or row[4] is not None:
             return None
@@ -320,11 +320,11 @@ class Accounts(Database):
     def wall_tokens(self) -> pd.DataFrame:
         """Tokens without their hashes (admins only): ``id, label, created_at, revoked_at``."""
         access.require(self.actor, "wall_tokens")
-        return self._frame(_SELECT_TOKENS)
+        return self._primary_frame(_SELECT_TOKENS)
 
     def wall_token_label(self, token: str) -> str | None:
         """The label of a valid (not revoked) token, or ``None``."""
-        with self._connection() as con:
+        with self._primary_read() as con:
             row = con.execute(_VALID_TOKEN, [access.token_hash(token)]).fetchone()
         return None if row is None else str(row[0])
 

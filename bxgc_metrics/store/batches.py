@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 from bxgc_metrics import _columnar
 from bxgc_metrics.errors import BatchConflictError, StoreError
 from bxgc_metrics.store import reference
-from bxgc_metrics.store.connection import Database, frame_as_arrow
+from bxgc_metrics.store.arrow import frame_as_arrow
+from bxgc_metrics.store.connection import Database
 
 OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
 """The columns that identify one stored figure; loading the same key again replaces it."""

@@ -25,11 +25,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from bxgc_metrics import access
 from bxgc_metrics.access import VIEWER, Actor
@@ -37,8 +36,15 @@ from bxgc_metrics.errors import CorruptDatabaseError, StoreBusyError, StoreError
 from bxgc_metrics.store import audit, migrations
 from bxgc_metrics.store.backup import RESTORE_COMMAND, backup_folder, edit_backup_due, take_backup
 
+if TYPE_CHECKING:
+    from bxgc_metrics.store import postgres
+
 DEFAULT_DB = Path("data") / "bxgc.duckdb"
 """Where the database lives unless ``BXGC_DB`` or ``--db`` says otherwise."""
+
+PG_DSN_ENV = "BXGC_PG_DSN"
+"""Set to a PostgreSQL DSN, it makes PostgreSQL the system of record; the DuckDB file
+(``BXGC_DB``) is then this server's local copy (:mod:`~bxgc_metrics.store.replica`)."""
 
 _UTC = "SET TimeZone = 'UTC'"
 """Every stored time is UTC, whatever the server's zone; pages show them in ``BXGC_TZ``
@@ -52,6 +58,11 @@ _GET_DATA_VERSION = (
     "SELECT COALESCE(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'data_version'"
 )
 _ACCOUNT = "SELECT role, disabled FROM users WHERE username = ?"
+
+
+def default_dsn() -> str | None:
+    """``BXGC_PG_DSN`` if set (PostgreSQL mode), else ``None`` (the embedded file)."""
+    return os.environ.get(PG_DSN_ENV) or None
 
 
 def default_path() -> Path:
@@ -93,26 +104,88 @@ def _is_damage(exc: Exception) -> bool:
 
 
 class Database:
-    """One DuckDB file, opened for each call and closed after it.
+    """One DuckDB file, opened for each call and closed after it; or, in PostgreSQL mode, a
+    PostgreSQL database written to directly and read through that file as a local copy.
 
     Parameters
     ----------
     path
-        The database file; created (with the schema) on first use.
+        The database file; created (with the schema) on first use. In PostgreSQL mode,
+        this server's local copy.
     timeout
         Seconds to keep retrying while another process holds the file.
     actor
         On whose behalf writes are made; the default, an anonymous viewer, may only read.
+    dsn
+        A PostgreSQL DSN: PostgreSQL is then the system of record. Defaults to
+        ``BXGC_PG_DSN``; ``""`` means the embedded file whatever the environment says.
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, timeout: float = 30.0, actor: Actor = VIEWER
+        self,
+        path: str | Path | None = None,
+        *,
+        timeout: float = 30.0,
+        actor: Actor = VIEWER,
+        dsn: str | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.timeout = timeout
         self.actor = actor
+        self.dsn = default_dsn() if dsn is None else (dsn or None)
         self._migrated = False
         self._shared = threading.local()
+
+    @property
+    def on_postgres(self) -> bool:
+        """Whether PostgreSQL is the system of record (else the DuckDB file is)."""
+        return self.dsn is not None
+
+    def _pg(self) -> postgres.Primary:
+        """The PostgreSQL database (PostgreSQL mode only)."""
+        from bxgc_metrics.store import postgres
+
+        assert self.dsn is not None
+        return postgres.primary(self.dsn)
+
+    def _sync_copy(self) -> None:
+        """Bring the local copy up to the PostgreSQL database's data version, unless this
+        process knows it is there already."""
+        from bxgc_metrics.store import replica
+
+        primary = self._pg()
+        wanted = primary.version()
+        key = (str(self.path.resolve()), self.dsn)
+        held = _SYNCED.get(key)
+        if held is not None and held.generation == wanted.generation and held.data >= wanted.data:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with write_lock(self.path):
+            con = self._open()
+            try:
+                if not self._migrated:
+                    migrations.migrate(con, self.path)
+                    self._migrated = True
+                _SYNCED[key] = replica.sync(con, primary)
+            except duckdb.Error as exc:
+                raise self._failed(exc) from exc
+            finally:
+                con.close()
+
+    @contextmanager
+    def _primary_read(self) -> Iterator[Any]:
+        """A connection to the system of record for reads that must be current (accounts,
+        sessions, tokens, the audit log): PostgreSQL in PostgreSQL mode, else the file."""
+        if self.dsn is None:
+            with self._connection() as con:
+                yield con
+            return
+        with self._pg().reading() as con:
+            yield con
+
+    def _primary_frame(self, sql: str, params: Any = None) -> pd.DataFrame:
+        with self._primary_read() as con:
+            return con.execute(sql, params).df()
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -192,6 +265,8 @@ class Database:
             finally:
                 cursor.close()
             return
+        if self.dsn is not None and not own:
+            self._sync_copy()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._open()
         try:
@@ -225,7 +300,19 @@ class Database:
         is then copied to the backups folder, on the same connection, so nothing can
         change between the copy and the transaction; with ``backup_if`` too, only when it
         says (on that connection) that the write will change something.
+
+        In PostgreSQL mode the transaction is PostgreSQL's, queued behind other writes by
+        one advisory lock; no file copy is taken (PostgreSQL is backed up by ``pg_dump``
+        and WAL archiving).
         """
+        if self.dsn is not None:
+            with self._pg().transaction(bump=bump) as pg:
+                # PostgreSQL's connection takes the same statements and calls
+                con = cast("duckdb.DuckDBPyConnection", pg)
+                if check is not None:
+                    check(con)
+                yield con
+            return
         with self._connection(own=True) as con:
             if check is not None:
                 check(con)
@@ -308,6 +395,9 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
 
 
+_SYNCED: dict[tuple[str, str | None], Any] = {}
+"""The version each local copy (file, DSN) was last brought to in this process."""
+
 _WRITE_LOCKS: dict[str, threading.RLock] = {}
 _WRITE_LOCKS_GUARD = threading.Lock()
 
@@ -330,13 +420,3 @@ def check_backup(backup: Path) -> None:
             f"备份文件 {backup} 无法读取（{exc}），请选择另一个备份。",
             f"The backup {backup} cannot be read ({exc}); pick another one.",
         ) from exc
-
-
-def frame_as_arrow(frame: pd.DataFrame) -> pa.Table:
-    """A frame as Arrow the way DuckDB reads it from pandas (for frames pyarrow refuses)."""
-    con = duckdb.connect()
-    try:
-        con.register("frame", frame)
-        return con.sql("SELECT * FROM frame").to_arrow_table()
-    finally:
-        con.close()

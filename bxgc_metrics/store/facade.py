@@ -44,19 +44,24 @@ class Store(ReferenceTables, Events, Batches, Observations, Accounts):
 
     def as_actor(self, actor: Actor) -> Store:
         """The same file, acting for ``actor``."""
-        other = Store(self.path, timeout=self.timeout, actor=actor)
+        other = Store(self.path, timeout=self.timeout, actor=actor, dsn=self.dsn or "")
         other._migrated = self._migrated
         return other
 
     # --- versions ---------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        """The file's schema version (after any upgrade on open)."""
+        """The schema version (after any upgrade on open)."""
+        if self.dsn is not None:
+            return self._pg().schema_version()
         with self._connection() as con:
             return migrations.version(con)
 
     def data_version(self) -> int:
-        """A counter that grows with every committed write; cheap to poll."""
+        """A counter that grows with every committed write; cheap to poll (in PostgreSQL
+        mode, as this server's listening connection last heard it)."""
+        if self.dsn is not None:
+            return self._pg().version().data
         with self._connection() as con:
             return data_version(con)
 
@@ -78,11 +83,11 @@ class Store(ReferenceTables, Events, Batches, Observations, Accounts):
         Columns: ``id, logged_at, who, action, target, before_json, after_json``.
         """
         access.require(self.actor, "audit")
-        with self._connection() as con:
+        with self._primary_read() as con:
             return audit.page(con, action, limit=limit, offset=offset)
 
     def audit_count(self, *, action: str | None = None) -> int:
         """How many rows the audit log has (of ``action``, if given; admins only)."""
         access.require(self.actor, "audit")
-        with self._connection() as con:
+        with self._primary_read() as con:
             return audit.count(con, action)

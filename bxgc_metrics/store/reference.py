@@ -47,10 +47,39 @@ GAP_COLUMNS = (
 _DEFAULTS = {"is_demo": False, "allow_negative": False}
 """What a new unit or indicator takes for a flag the caller leaves out."""
 
-_UPSERT_UNITS = "INSERT OR REPLACE INTO units BY NAME SELECT * FROM incoming"
-_UPSERT_INDICATORS = "INSERT OR REPLACE INTO indicators BY NAME SELECT * FROM incoming"
-_INSERT_UNITS = "INSERT INTO units BY NAME SELECT * FROM incoming"
-_INSERT_INDICATORS = "INSERT INTO indicators BY NAME SELECT * FROM incoming"
+_TABLE_COLUMNS = {
+    "benchmark_pairs": (
+        "chaser_code",
+        "benchmark_code",
+        "indicator_code",
+        "base_year",
+        "target_year",
+        "note",
+    ),
+    "gaps": GAP_COLUMNS,
+    "phases": ("campaign", "name_zh", "name_en", "start_date", "end_date"),
+    "milestones": ("campaign", "name_zh", "name_en", "due_date", "done_date", "unit_code"),
+}
+"""The columns a caller provides for each table :meth:`ReferenceTables.replace_table`
+replaces (the store adds ``id``)."""
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    listed = ", ".join(columns)
+    return f"INSERT INTO {table} ({listed}) SELECT {listed} FROM incoming"
+
+
+def _upsert(table: str, columns: tuple[str, ...]) -> str:
+    changed = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c != "code")
+    return f"{_insert(table, columns)} ON CONFLICT (code) DO UPDATE SET {changed}"
+
+
+# Statements built once from the constant column lists above; both DuckDB and PostgreSQL
+# take them as written.
+_UPSERT_UNITS = _upsert("units", UNIT_COLUMNS)
+_UPSERT_INDICATORS = _upsert("indicators", INDICATOR_COLUMNS)
+_INSERT_UNITS = _insert("units", UNIT_COLUMNS)
+_INSERT_INDICATORS = _insert("indicators", INDICATOR_COLUMNS)
 _TAKEN_CODES = """
     SELECT 'unit' AS what, code FROM units WHERE list_contains(?::VARCHAR[], code)
     UNION ALL
@@ -69,12 +98,7 @@ _SELECT = {
     "milestones": "SELECT * FROM milestones ORDER BY due_date, id",
     "import_profiles": "SELECT * FROM import_profiles ORDER BY name",
 }
-_INSERT = {
-    "benchmark_pairs": "INSERT INTO benchmark_pairs BY NAME SELECT * FROM incoming",
-    "gaps": "INSERT INTO gaps BY NAME SELECT * FROM incoming",
-    "phases": "INSERT INTO phases BY NAME SELECT * FROM incoming",
-    "milestones": "INSERT INTO milestones BY NAME SELECT * FROM incoming",
-}
+_INSERT = {name: _insert(name, columns) for name, columns in _TABLE_COLUMNS.items()}
 _CLEAR = {
     "benchmark_pairs": "DELETE FROM benchmark_pairs",
     "gaps": "DELETE FROM gaps",
@@ -82,12 +106,22 @@ _CLEAR = {
     "milestones": "DELETE FROM milestones",
 }
 
-_SAVE_SETTING = "INSERT OR REPLACE INTO settings VALUES (?, ?)"
+_SAVE_SETTING = """
+    INSERT INTO settings VALUES (?, ?)
+    ON CONFLICT (key) DO UPDATE SET value_json = EXCLUDED.value_json
+"""
 _GET_SETTING = "SELECT value_json FROM settings WHERE key = ?"
-_UPSERT_RULE = "INSERT OR REPLACE INTO reward_rules VALUES (?, ?)"
+_UPSERT_RULE = """
+    INSERT INTO reward_rules VALUES (?, ?)
+    ON CONFLICT (rule_id) DO UPDATE SET body_json = EXCLUDED.body_json
+"""
 _SELECT_RULES = "SELECT body_json FROM reward_rules ORDER BY rule_id"
 _CLEAR_RULES = "DELETE FROM reward_rules"
-_SAVE_PROFILE = "INSERT OR REPLACE INTO import_profiles VALUES (?, ?, current_localtimestamp())"
+_SAVE_PROFILE = """
+    INSERT INTO import_profiles VALUES (?, ?, current_localtimestamp())
+    ON CONFLICT (name) DO UPDATE
+    SET mapping_json = EXCLUDED.mapping_json, updated_at = EXCLUDED.updated_at
+"""
 _GET_PROFILE = "SELECT mapping_json FROM import_profiles WHERE name = ?"
 
 
@@ -135,7 +169,7 @@ class ReferenceTables(Database):
             before = con.execute(_SELECT[name]).df()
             con.execute(clear)
             if len(frame):
-                con.register("incoming", frame.drop(columns=["id"], errors="ignore"))
+                con.register("incoming", _table_rows(name, frame))
                 con.execute(insert)
             self._audit(con, name, name, before=before, after=con.execute(_SELECT[name]).df())
 
@@ -221,6 +255,16 @@ def add_codes(
         con.register("incoming", frame)
         con.execute(_INSERT_UNITS if name == "units" else _INSERT_INDICATORS)
         audit.append(con, who, name, target=",".join(codes[name])[:500], after=frame)
+
+
+def _table_rows(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns of table ``name`` (a column it leaves out is empty); a
+    column the table does not have is refused."""
+    columns = _TABLE_COLUMNS[name]
+    unknown = [c for c in frame.columns if c != "id" and c not in columns]
+    if unknown:
+        raise StoreError(f"{name} 没有这些列：{unknown}", f"{name} has no columns {unknown}")
+    return frame.reindex(columns=list(columns))
 
 
 def _keeping(

@@ -23,6 +23,8 @@ from bxgc_metrics.errors import PermissionDeniedError
 from bxgc_metrics.store import Store
 from tests.conftest import admin_store
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 OBS = pd.DataFrame(
     {
         "unit_code": ["JD01"],

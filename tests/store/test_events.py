@@ -16,6 +16,8 @@ from bxgc_metrics.errors import PermissionDeniedError, ValidationError
 from bxgc_metrics.store import EVENT_COLUMNS, LATEST, MIGRATIONS, Event, Store
 from tests.conftest import admin_store
 
+pytestmark = pytest.mark.usefixtures("backend")
+
 POLICY = Event(
     dt.date(2024, 3, 15), "南关街道出台招商引资十条政策", kind="policy", unit_code="JD03"
 )
@@ -189,6 +191,7 @@ def _v8_file(path: Path) -> None:
     con.close()
 
 
+@pytest.mark.embedded
 def test_a_version_8_file_gains_the_events_table_and_keeps_its_data(tmp_path: Path) -> None:
     path = tmp_path / "v8.duckdb"
     _v8_file(path)

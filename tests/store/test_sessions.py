@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from bxgc_metrics import cli
 from bxgc_metrics.access import Actor, token_hash
 from bxgc_metrics.store import LATEST, Store
+from tests.conftest import stored
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 T0 = dt.datetime(2026, 11, 2, 9, 0)
 
@@ -29,8 +31,8 @@ def _actions(store: Store) -> list[str]:
 
 def test_the_schema_has_a_sessions_table(store: Store) -> None:
     assert LATEST >= 6 and store.schema_version() == LATEST
-    with duckdb.connect(str(store.path), read_only=True) as con:
-        columns = {r[0] for r in con.execute("DESCRIBE sessions").fetchall()}
+    listed = "SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions'"
+    columns = {r[0] for r in stored(store, listed)}
     assert {"token_hash", "username", "created_at", "expires_at", "ended_at"} <= columns
 
 
@@ -49,8 +51,7 @@ def test_a_right_password_opens_a_session_that_resolves_to_the_account(store: St
 def test_a_wrong_password_or_unknown_user_opens_nothing_and_is_logged(store: Store) -> None:
     assert store.open_session("li", "wrong", hours=8, now=T0) is None
     assert store.open_session("nobody", "pw-li-123", hours=8, now=T0) is None
-    with duckdb.connect(str(store.path), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
+    assert stored(store, "SELECT count(*) FROM sessions")[0][0] == 0
     assert _actions(store)[-2:] == ["sign_in_failed", "sign_in_failed"]
 
 
@@ -58,9 +59,8 @@ def test_only_the_tokens_hash_is_stored(store: Store) -> None:
     opened = store.open_session("li", "pw-li-123", hours=8, now=T0)
     assert opened is not None
     token = opened[1]
-    with duckdb.connect(str(store.path), read_only=True) as con:
-        rows = con.execute("SELECT * FROM sessions").fetchall()
-        audit = con.execute("SELECT * FROM audit_log").fetchall()
+    rows = stored(store, "SELECT * FROM sessions")
+    audit = stored(store, "SELECT * FROM audit_log")
     assert len(rows) == 1
     assert token_hash(token) in rows[0]
     assert token not in repr(rows) and token not in repr(audit)

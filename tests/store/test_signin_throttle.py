@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import duckdb
+import psycopg
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -22,7 +23,9 @@ from bxgc_metrics.errors import TooManyAttemptsError, ValidationError
 from bxgc_metrics.store import Store
 from bxgc_ui import web
 from bxgc_ui.auth import SESSION_KEY
-from tests.conftest import ADMIN, ROOT
+from tests.conftest import ADMIN, ROOT, stored
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 T0 = dt.datetime(2026, 11, 2, 9, 0)
 PASSWORD = "pw-li-123"
@@ -196,8 +199,7 @@ def test_a_five_million_character_name_is_cut_before_it_is_checked_or_logged(
     assert row["action"] == "sign_in_failed"
     assert len(row["who"]) <= access.MAX_USERNAME + 1
     assert len(row["target"]) <= access.MAX_USERNAME + 1
-    with duckdb.connect(str(store.path), read_only=True) as con:
-        longest = con.execute("SELECT max(length(username)) FROM sign_in_failures").fetchone()[0]
+    longest = stored(store, "SELECT max(length(username)) FROM sign_in_failures")[0][0]
     assert longest <= access.MAX_USERNAME + 1
 
 
@@ -246,8 +248,7 @@ def test_the_route_throttles_by_the_readers_address_and_says_how_long_to_wait(
     query = parse_qs(urlsplit(response.headers["location"]).query)
     assert urlsplit(response.headers["location"]).path == "/signin"
     assert int(query["wait"][0]) >= 1 and query["next"] == ["upload"]
-    with duckdb.connect(str(store.path), read_only=True) as con:
-        addresses = {r[0] for r in con.execute("SELECT address FROM sign_in_failures").fetchall()}
+    addresses = {r[0] for r in stored(store, "SELECT address FROM sign_in_failures")}
     assert addresses == {"testclient"}  # Starlette's test client's address
 
 
@@ -271,11 +272,16 @@ def test_the_sign_in_page_says_how_long_to_wait(store: Store, monkeypatch) -> No
 @pytest.fixture
 def long_log(store: Store) -> Store:
     """More than 100,000 audit rows (written directly: the store writes one per event)."""
-    with duckdb.connect(str(store.path)) as con:
-        con.execute(
-            "INSERT INTO audit_log (who, action, target) "
-            "SELECT 'bulk', 'probe', CAST(range AS VARCHAR) FROM range(100005)"
-        )
+    statement = (
+        "INSERT INTO audit_log (who, action, target) "
+        "SELECT 'bulk', 'probe', CAST(n AS VARCHAR) FROM generate_series(0, 100004) AS t(n)"
+    )
+    if store.dsn is None:
+        with duckdb.connect(str(store.path)) as con:
+            con.execute(statement)
+    else:
+        with psycopg.connect(store.dsn) as con:
+            con.execute(statement)
     return store
 
 

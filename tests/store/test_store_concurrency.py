@@ -8,8 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from tests.conftest import admin_store
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 WRITER = textwrap.dedent("""
     import sys, pandas as pd
