@@ -148,9 +148,9 @@ class Database:
         assert self.dsn is not None
         return postgres.primary(self.dsn)
 
-    def _sync_copy(self) -> None:
-        """Bring the local copy up to the PostgreSQL database's data version, unless this
-        process knows it is there already."""
+    def _sync_copy(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Bring the local copy open on ``con`` up to the PostgreSQL database's data
+        version, unless this process knows it is there already."""
         from bxgc_metrics.store import replica
 
         primary = self._pg()
@@ -159,18 +159,8 @@ class Database:
         held = _SYNCED.get(key)
         if held is not None and held.generation == wanted.generation and held.data >= wanted.data:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         with write_lock(self.path):
-            con = self._open()
-            try:
-                if not self._migrated:
-                    migrations.migrate(con, self.path)
-                    self._migrated = True
-                _SYNCED[key] = replica.sync(con, primary)
-            except duckdb.Error as exc:
-                raise self._failed(exc) from exc
-            finally:
-                con.close()
+            _SYNCED[key] = replica.sync(con, primary)
 
     @contextmanager
     def _primary_read(self) -> Iterator[Any]:
@@ -265,14 +255,14 @@ class Database:
             finally:
                 cursor.close()
             return
-        if self.dsn is not None and not own:
-            self._sync_copy()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self._open()
         try:
             if not self._migrated:
                 migrations.migrate(con, self.path)
                 self._migrated = True
+            if self.dsn is not None and not own:
+                self._sync_copy(con)
             yield con
         except duckdb.Error as exc:
             raise self._failed(exc) from exc

@@ -50,6 +50,7 @@ _CLEAR = {
     name: f"DELETE FROM {name}"
     for name in (*REFERENCE_TABLES, "observations", "observation_history")
 }
+_HELD = {name: f"SELECT * FROM {name}" for name in REFERENCE_TABLES}
 _FILL = {name: f"INSERT INTO {name} SELECT * FROM incoming" for name in REFERENCE_TABLES}
 _FILL_OBSERVATIONS = f"INSERT INTO observations SELECT * FROM incoming ORDER BY {_PERIOD_ORDER}"
 _FILL_HISTORY = "INSERT INTO observation_history SELECT * FROM incoming"
@@ -155,7 +156,11 @@ def _apply(
 
 
 def _replace_reference(duck: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
+    """Replace each reference table that differs from the database's (most changes touch
+    one or two; rewriting the others would only grow the file's log)."""
     for name, rows in tables.items():
+        if duck.sql(_HELD[name]).to_arrow_table().equals(rows):
+            continue
         duck.execute(_CLEAR[name])
         if rows.num_rows:
             duck.register("incoming", rows)

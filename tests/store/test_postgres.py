@@ -1,0 +1,181 @@
+"""What only the PostgreSQL mode has: the database's own guard on the audit log, the local
+copy kept exactly in step with the database, and the listening connection's fallback."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bxgc_metrics.store import Store, postgres
+from tests.conftest import ADMIN
+
+UNITS = pd.DataFrame({"code": ["A", "B", "C"], "name_zh": ["甲", "乙", "丙"], "kind": ["街道"] * 3})
+INDICATORS = pd.DataFrame(
+    {
+        "code": ["GDP"],
+        "name_zh": ["地区生产总值"],
+        "measure": ["亿元"],
+        "direction": ["higher"],
+        "kind": ["flow"],
+        "frequency": ["M"],
+    }
+)
+
+
+def _figures(values: dict[tuple[str, int], float]) -> pd.DataFrame:
+    rows = [
+        (unit, "GDP", "M", 2026, month, "actual", value, False)
+        for (unit, month), value in values.items()
+    ]
+    columns = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+    return pd.DataFrame(rows, columns=[*columns, "value", "cumulative"])
+
+
+@pytest.fixture
+def dsn(pg_cluster) -> str:
+    yield pg_cluster.create_database()
+    postgres.close_all()
+
+
+@pytest.fixture
+def pg_store(dsn: str, tmp_path: Path) -> Store:
+    store = Store(tmp_path / "copy.duckdb", actor=ADMIN, dsn=dsn)
+    store.upsert_units(UNITS)
+    store.upsert_indicators(INDICATORS)
+    return store
+
+
+def _in_postgres(dsn: str) -> dict[tuple, tuple]:
+    with psycopg.connect(dsn) as con:
+        rows = con.execute(
+            "SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, batch_id "
+            "FROM observations"
+        ).fetchall()
+    return {tuple(r[:6]): (float(r[6]), int(r[7])) for r in rows}
+
+
+def _in_copy(store: Store) -> dict[tuple, tuple]:
+    frame = store.observations()
+    key = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+    return {
+        tuple(r[k] for k in key): (float(r["value"]), int(r["batch_id"]))
+        for r in frame.to_dict("records")
+    }
+
+
+def test_the_audit_log_refuses_change_and_removal_even_to_its_owner(pg_store: Store) -> None:
+    assert pg_store.audit_count() > 0
+    for statement in (
+        "UPDATE audit_log SET who = 'someone else'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ):
+        with psycopg.connect(pg_store.dsn) as con, pytest.raises(psycopg.Error) as refused:
+            con.execute(statement)
+        assert isinstance(refused.value, psycopg.errors.InsufficientPrivilege), statement
+    with psycopg.connect(pg_store.dsn) as con:
+        owner, granted = con.execute(
+            "SELECT tableowner = current_user, "
+            "has_table_privilege('audit_log', 'UPDATE') OR has_table_privilege('audit_log', "
+            "'DELETE') OR has_table_privilege('audit_log', 'TRUNCATE') "
+            "FROM pg_tables WHERE tablename = 'audit_log'"
+        ).fetchone()
+    assert owner and not granted
+    assert pg_store.audit_count() == len(pg_store.audit_log())
+
+
+def test_a_write_is_read_back_through_the_copy_at_once(pg_store: Store) -> None:
+    before = pg_store.data_version()
+    result = pg_store.write_observations(_figures({("A", 1): 5.0}), file_name="m1")
+    assert pg_store.data_version() == before + 1
+    assert _in_copy(pg_store) == {("A", "GDP", "M", 2026, 1, "actual"): (5.0, result.batch_id)}
+
+
+def test_a_second_server_copies_the_database_whole_then_follows_its_changes(
+    pg_store: Store, tmp_path: Path
+) -> None:
+    pg_store.write_observations(_figures({("A", 1): 1.0, ("B", 1): 2.0}), file_name="m1")
+    other = Store(tmp_path / "other.duckdb", dsn=pg_store.dsn)
+    assert _in_copy(other) == _in_postgres(pg_store.dsn)
+    second = pg_store.write_observations(_figures({("A", 1): 3.0, ("C", 2): 4.0}), file_name="m2")
+    assert _in_copy(other) == _in_postgres(pg_store.dsn)
+    pg_store.undo_batch(second.batch_id)
+    assert _in_copy(other) == _in_postgres(pg_store.dsn)
+    assert other.observations().set_index("unit_code")["value"].to_dict() == {"A": 1.0, "B": 2.0}
+    assert len(other.units()) == 3 and other.batches()["status"].tolist() == ["undone", "committed"]
+
+
+KEYS = st.tuples(st.sampled_from(["A", "B", "C"]), st.integers(1, 4))
+STEPS = st.lists(
+    st.one_of(
+        st.dictionaries(KEYS, st.integers(1, 5).map(float), min_size=1, max_size=6),
+        st.just("undo"),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=STEPS)
+def test_any_run_of_writes_and_undos_leaves_every_copy_equal_to_the_database(
+    pg_cluster, tmp_path_factory: pytest.TempPathFactory, steps: list
+) -> None:
+    dsn = pg_cluster.create_database()
+    folder = tmp_path_factory.mktemp("copies")
+    writer = Store(folder / "writer.duckdb", actor=ADMIN, dsn=dsn)
+    writer.upsert_units(UNITS)
+    writer.upsert_indicators(INDICATORS)
+    reader = Store(folder / "reader.duckdb", dsn=dsn)
+    undoable: list[int] = []
+    for step in steps:
+        if step == "undo":
+            if undoable:
+                writer.undo_batch(undoable.pop())
+        else:
+            result = writer.write_observations(_figures(step), file_name="step")
+            if result.batch_id is not None:
+                undoable.append(result.batch_id)
+        if len(undoable) % 2:  # the reader looks now and then, the writer always
+            assert _in_copy(reader) == _in_postgres(dsn)
+        assert _in_copy(writer) == _in_postgres(dsn)
+    assert _in_copy(reader) == _in_postgres(dsn)
+    postgres.close_all()
+
+
+def test_a_lost_listening_connection_falls_back_to_reading_the_version(pg_store: Store) -> None:
+    primary = postgres.primary(pg_store.dsn)
+    pg_store.data_version()
+    deadline = time.monotonic() + 10
+    while primary.listener_pid() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = primary.listener_pid()
+    assert pid is not None
+    with psycopg.connect(pg_store.dsn) as con:
+        # the application role may end its own sessions
+        con.execute("SELECT pg_terminate_backend(%s)", [pid])
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+            "WHERE key = 'data_version'"
+        )
+        expected = int(
+            con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]
+        )
+    # no notice was sent: the version is read from the row (the listener, down, says
+    # nothing) within two polling intervals
+    deadline = time.monotonic() + 2 * postgres.POLL_SECONDS
+    while pg_store.data_version() != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pg_store.data_version() == expected
+    deadline = time.monotonic() + 10
+    while primary.listener_pid() in (None, pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert primary.listener_pid() not in (None, pid)  # listening again, on a new connection
