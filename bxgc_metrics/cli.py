@@ -162,7 +162,9 @@ def _demo(args: argparse.Namespace) -> int:
     from bxgc_metrics.demo import load_demo
 
     store = _store(args)
-    if args.if_missing and store.path.exists():
+    # in PostgreSQL mode the file is only this server's copy: the database counts
+    exists = bool(len(store.batches())) if store.on_postgres else store.path.exists()
+    if args.if_missing and exists:
         print(f"数据库已存在，未改动 / database exists, left as it is: {store.path}")
         return 0
     batch = load_demo(store)
@@ -251,7 +253,12 @@ def _history(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     store = _store(args)
     latest = store.latest_actual_period()
-    print(f"database: {store.path}")
+    if store.on_postgres:
+        from bxgc_metrics.store.postgres import redacted
+
+        print(f"database: PostgreSQL {redacted(store.dsn or '')} (local copy: {store.path})")
+    else:
+        print(f"database: {store.path}")
     print(f"schema version: {store.schema_version()}")
     print(f"units: {len(store.units())}, indicators: {len(store.indicators())}")
     print(f"observations: {store.count_observations()}")
@@ -264,6 +271,14 @@ def _restore(args: argparse.Namespace) -> int:
     from bxgc_metrics.store import backups, default_path, restore
 
     db = args.db or default_path()
+    if os.environ.get("BXGC_PG_DSN"):
+        print(
+            "错误：PostgreSQL 模式下请用 pg_restore 恢复 pg_dump 备份（见 README）。\n"
+            "Error: in PostgreSQL mode, restore a pg_dump backup with pg_restore "
+            "(see the README).",
+            file=sys.stderr,
+        )
+        return 2
     found = backups(db)
     if args.list:
         print("\n".join(str(p) for p in found) if found else "(no backups / 没有备份)")

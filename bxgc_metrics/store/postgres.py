@@ -755,7 +755,7 @@ def close_all() -> None:
 
 
 def _failed(exc: psycopg.Error, dsn: str) -> StoreError:
-    where = _redacted(dsn)
+    where = redacted(dsn)
     if isinstance(exc, psycopg.OperationalError):
         return StoreError(
             f"无法连接 PostgreSQL 数据库 {where}（{exc}）。",
@@ -764,6 +764,6 @@ def _failed(exc: psycopg.Error, dsn: str) -> StoreError:
     return StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}")
 
 
-def _redacted(dsn: str) -> str:
+def redacted(dsn: str) -> str:
     """A DSN with any password left out, for messages."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", re.sub(r"password=\S+", "password=…", dsn))
