@@ -140,9 +140,11 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
     from bxgc_metrics.store import postgres
 
     cluster = request.getfixturevalue("pg_cluster")
-    monkeypatch.setenv("BXGC_PG_DSN", cluster.create_database())
+    dsn = cluster.create_database()
+    monkeypatch.setenv("BXGC_PG_DSN", dsn)
     yield request.param
     postgres.close_all()
+    cluster.drop_database(dsn.rsplit("/", 1)[-1])  # each is a few MB of memory
 
 
 def stored(store: Store, statement: str, params: list | None = None) -> list[tuple]:
@@ -181,6 +183,7 @@ def demo_db(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureReque
         template = request.getfixturevalue("pg_demo_template")
         dsn = cluster.create_database(template=template)
         request.getfixturevalue("monkeypatch").setenv("BXGC_PG_DSN", dsn)
+        request.addfinalizer(lambda: cluster.drop_database(dsn.rsplit("/", 1)[-1]))
         return path
     shutil.copy(demo_db_template, path)
     return path

@@ -39,8 +39,10 @@ def _figures(values: dict[tuple[str, int], float]) -> pd.DataFrame:
 
 @pytest.fixture
 def dsn(pg_cluster) -> str:
-    yield pg_cluster.create_database()
+    made = pg_cluster.create_database()
+    yield made
     postgres.close_all()
+    pg_cluster.drop_database(made.rsplit("/", 1)[-1])
 
 
 @pytest.fixture
@@ -149,6 +151,7 @@ def test_any_run_of_writes_and_undos_leaves_every_copy_equal_to_the_database(
         assert _in_copy(writer) == _in_postgres(dsn)
     assert _in_copy(reader) == _in_postgres(dsn)
     postgres.close_all()
+    pg_cluster.drop_database(dsn.rsplit("/", 1)[-1])
 
 
 def test_a_lost_listening_connection_falls_back_to_reading_the_version(pg_store: Store) -> None:

@@ -48,6 +48,19 @@ def test_page_runs_on_demo_data(
     assert not at.error
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_in_postgresql_mode_for_an_admin(
+    page: str, backend: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page reads the demo through a server's local copy of PostgreSQL, and the
+    admin's views (accounts, wall links, the audit log) from PostgreSQL itself."""
+    at = _app(demo_db, monkeypatch, page, actor=ADMIN)
+    assert not at.exception, at.exception
+    assert not at.error
+    assert demo_db.exists()  # the copy the pages read
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_on_an_empty_database(
     page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
