@@ -256,6 +256,23 @@ class Database:
                 cursor.close()
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = self._ready(own=own)
+        except CorruptDatabaseError:
+            if self.dsn is None:
+                raise
+            self._discard_copy()  # only a copy: PostgreSQL holds everything
+            con = self._ready(own=own)
+        try:
+            yield con
+        except duckdb.Error as exc:
+            raise self._failed(exc) from exc
+        finally:
+            con.close()
+
+    def _ready(self, *, own: bool) -> duckdb.DuckDBPyConnection:
+        """The file opened, its schema up to date and, in PostgreSQL mode (for a read), the
+        copy brought up to the database."""
         con = self._open()
         try:
             if not self._migrated:
@@ -263,11 +280,23 @@ class Database:
                 self._migrated = True
             if self.dsn is not None and not own:
                 self._sync_copy(con)
-            yield con
         except duckdb.Error as exc:
-            raise self._failed(exc) from exc
-        finally:
             con.close()
+            raise self._failed(exc) from exc
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _discard_copy(self) -> None:
+        """Set a damaged local copy aside (``NAME.damaged-TIME``) so that a new one is made
+        from PostgreSQL."""
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+        for part in (self.path, self.path.with_name(self.path.name + ".wal")):
+            if part.exists():
+                part.rename(part.with_name(f"{part.name}.damaged-{stamp}"))
+        _SYNCED.pop((str(self.path.resolve()), self.dsn), None)
+        self._migrated = False
 
     def _frame(self, sql: str, params: Any = None) -> pd.DataFrame:
         with self._connection() as con:

@@ -182,3 +182,13 @@ def test_a_lost_listening_connection_falls_back_to_reading_the_version(pg_store:
     while primary.listener_pid() in (None, pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert primary.listener_pid() not in (None, pid)  # listening again, on a new connection
+
+
+def test_a_damaged_local_copy_is_set_aside_and_made_again(pg_store: Store) -> None:
+    pg_store.write_observations(_figures({("A", 1): 1.0, ("B", 2): 2.0}), file_name="m1")
+    expected = _in_postgres(pg_store.dsn)
+    assert _in_copy(pg_store) == expected
+    pg_store.path.write_bytes(b"not a database at all" * 1000)
+    fresh = Store(pg_store.path, dsn=pg_store.dsn)  # as a server started afresh finds it
+    assert _in_copy(fresh) == expected
+    assert list(pg_store.path.parent.glob("copy.duckdb.damaged-*"))
