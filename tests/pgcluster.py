@@ -197,6 +197,7 @@ class Cluster:
         self._admin: psycopg.Connection | None = None
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._running = False
+        self._owner = os.getpid()
 
     # -- paths and commands ---------------------------------------------------------------
 
@@ -245,6 +246,7 @@ class Cluster:
     def start(self) -> None:
         """Make the folder, ``initdb``, start the server and create the role ``bxgc``."""
         self._bin = postgres_bin()
+        self._owner = os.getpid()
         self.folder = Path(tempfile.mkdtemp(prefix="bxgc-pg-", dir=_scratch()))
         atexit.register(self.close)
         try:
@@ -325,6 +327,8 @@ class Cluster:
 
     def close(self) -> None:
         """Stop the server and remove the folder; safe to call more than once."""
+        if os.getpid() != self._owner:
+            return  # a forked child leaving: the server is its parent's
         atexit.unregister(self.close)
         if self._admin is not None:
             with contextlib.suppress(psycopg.Error):
