@@ -47,6 +47,13 @@ from bxgc_metrics.store.arrow import frame_as_arrow
 CHANNEL = "bxgc_data"
 """The ``NOTIFY`` channel a commit announces its new data version on."""
 
+APPLICATION = "bxgc"
+"""The ``application_name`` of the store's connections (``pg_stat_activity``)."""
+LISTENER_APPLICATION = "bxgc-listen"
+"""The ``application_name`` of each process's listening connection, so that an operator
+can tell it from the others (it spends its time idle, its last statement a read of the
+version row)."""
+
 POLL_SECONDS = 2.0
 """How often the listening thread also reads the version row (and notices a lost
 connection); readers read it themselves while the listener is down."""
@@ -543,7 +550,7 @@ class Primary:
                 autocommit=autocommit,
                 cursor_factory=psycopg.ClientCursor,
                 connect_timeout=max(1, int(self.timeout)),
-                application_name="bxgc",
+                application_name=APPLICATION,
             )
         except psycopg.Error as exc:
             raise _failed(exc, self.dsn) from exc
@@ -696,7 +703,7 @@ class _Listener(threading.Thread):
     it is down, :attr:`healthy` is false and readers read the row themselves)."""
 
     def __init__(self, primary: Primary) -> None:
-        super().__init__(name="bxgc-listen", daemon=True)
+        super().__init__(name=LISTENER_APPLICATION, daemon=True)
         self.primary = primary
         self.healthy = False
         self.pid: int | None = None
@@ -706,7 +713,9 @@ class _Listener(threading.Thread):
         pause = 0.2
         while not self.stop.is_set():
             try:
-                with psycopg.connect(self.primary.dsn, autocommit=True) as con:
+                with psycopg.connect(
+                    self.primary.dsn, autocommit=True, application_name=LISTENER_APPLICATION
+                ) as con:
                     self._listen(con)
                     pause = 0.2
             except psycopg.Error:
