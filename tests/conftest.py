@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -32,14 +33,18 @@ OBSERVATION_ROW = ("unit_code", "indicator_code", "freq", "year", "sub", "value_
 """The column order of the rows :func:`observations` takes."""
 
 
-def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m bxgc_metrics ARGS`` in the repository, as an operator runs it."""
+def run_cli(
+    *args: str, timeout: float = 300, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bxgc_metrics ARGS`` in the repository, as an operator runs it; ``env``
+    adds to (or overrides) the environment it inherits (e.g. ``BXGC_PG_DSN``)."""
     return subprocess.run(
         [sys.executable, "-m", "bxgc_metrics", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=None if env is None else {**os.environ, **env},
     )
 
 

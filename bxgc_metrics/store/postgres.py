@@ -47,9 +47,22 @@ from bxgc_metrics.store.arrow import frame_as_arrow
 CHANNEL = "bxgc_data"
 """The ``NOTIFY`` channel a commit announces its new data version on."""
 
+APPLICATION = "bxgc"
+"""The ``application_name`` of the store's connections (``pg_stat_activity``)."""
+LISTENER_APPLICATION = "bxgc-listen"
+"""The ``application_name`` of each process's listening connection, so that an operator
+can tell it from the others (it spends its time idle, its last statement a read of the
+version row)."""
+
 POLL_SECONDS = 2.0
 """How often the listening thread also reads the version row (and notices a lost
 connection); readers read it themselves while the listener is down."""
+
+STALE_SECONDS = 2 * POLL_SECONDS
+"""How long the listening thread may go without an answer from the database before
+readers stop trusting what it heard: a connection that stops answering without breaking
+(a stalled server process, a network path that drops packets silently) leaves the thread
+waiting for a reply, and it would otherwise hand out the same version for ever."""
 
 _WAKE_SECONDS = 0.5  # how soon the listening thread notices it is asked to stop
 _WRITE_LOCK_KEY = 0x62786763  # "bxgc": every write transaction queues on this lock
@@ -543,7 +556,7 @@ class Primary:
                 autocommit=autocommit,
                 cursor_factory=psycopg.ClientCursor,
                 connect_timeout=max(1, int(self.timeout)),
-                application_name="bxgc",
+                application_name=APPLICATION,
             )
         except psycopg.Error as exc:
             raise _failed(exc, self.dsn) from exc
@@ -642,11 +655,11 @@ class Primary:
             return _version(con)
 
     def version(self) -> Version:
-        """The data version: as the listening thread last learned it while it listens,
-        else read from the database."""
+        """The data version: as the listening thread last learned it while it listens and
+        the database answers it, else read from the database."""
         listener = self._listening()
         known = self._known
-        if listener is not None and listener.healthy and known is not None:
+        if listener is not None and listener.current and known is not None:
             return known
         return self._learn(self.read_version())
 
@@ -693,20 +706,31 @@ class Primary:
 class _Listener(threading.Thread):
     """Listens on :data:`CHANNEL` and keeps :attr:`Primary._known` current; reads the version
     row every :data:`POLL_SECONDS` too, and reconnects when the connection is lost (while
-    it is down, :attr:`healthy` is false and readers read the row themselves)."""
+    it is down, or has not been answered for :data:`STALE_SECONDS`, :attr:`current` is
+    false and readers read the row themselves)."""
 
     def __init__(self, primary: Primary) -> None:
-        super().__init__(name="bxgc-listen", daemon=True)
+        super().__init__(name=LISTENER_APPLICATION, daemon=True)
         self.primary = primary
         self.healthy = False
+        self.answered = 0.0
+        """When the database last answered (``time.monotonic()``)."""
         self.pid: int | None = None
         self.stop = threading.Event()
+
+    @property
+    def current(self) -> bool:
+        """Whether what it heard can be trusted: it is connected, and the database answered
+        it within :data:`STALE_SECONDS`."""
+        return self.healthy and time.monotonic() - self.answered < STALE_SECONDS
 
     def run(self) -> None:
         pause = 0.2
         while not self.stop.is_set():
             try:
-                with psycopg.connect(self.primary.dsn, autocommit=True) as con:
+                with psycopg.connect(
+                    self.primary.dsn, autocommit=True, application_name=LISTENER_APPLICATION
+                ) as con:
                     self._listen(con)
                     pause = 0.2
             except psycopg.Error:
@@ -720,13 +744,13 @@ class _Listener(threading.Thread):
         con.execute(f"LISTEN {CHANNEL}")
         self.pid = con.info.backend_pid
         self.primary._learn(_version(Connection(con)))
+        self.answered = time.monotonic()
         self.healthy = True
-        polled = time.monotonic()
         while not self.stop.is_set():
             heard = any(True for _ in con.notifies(timeout=_WAKE_SECONDS, stop_after=1))
-            if heard or time.monotonic() - polled >= POLL_SECONDS:
+            if heard or time.monotonic() - self.answered >= POLL_SECONDS:
                 self.primary._learn(_version(Connection(con)))
-                polled = time.monotonic()
+                self.answered = time.monotonic()
 
 
 def _version(con: Connection) -> Version:

@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,8 +79,18 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serve_app(db_path: Path | str, port: int | None = None, timeout: float = 60) -> Iterator[str]:
+def serve_app(
+    db_path: Path | str,
+    port: int | None = None,
+    timeout: float = 60,
+    *,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
     """Run ``streamlit run app.py`` on ``db_path`` and yield its base URL.
+
+    ``env`` adds to (or overrides) the environment the server inherits, e.g.
+    ``BXGC_PG_DSN`` for a server whose ``db_path`` is its local copy of a PostgreSQL
+    database.
 
     Waits (at most ``timeout`` seconds) until ``/_stcore/health`` answers ``ok``; fails
     with the server's output if it never does or exits early. The file watcher is off,
@@ -97,10 +107,10 @@ def serve_app(db_path: Path | str, port: int | None = None, timeout: float = 60)
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    env = {**os.environ, "BXGC_DB": str(db_path)}
+    environ = {**os.environ, **(env or {}), "BXGC_DB": str(db_path)}
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            cmd, cwd=ROOT, env=environ, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             start_new_session=True,
         )  # fmt: skip
 
