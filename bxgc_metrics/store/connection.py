@@ -157,7 +157,7 @@ class Database:
         wanted = primary.version()
         key = (str(self.path.resolve()), self.dsn)
         held = _SYNCED.get(key)
-        if held is not None and held.generation == wanted.generation and held.data >= wanted.data:
+        if held == wanted:  # not >=: a restored database may stand at an earlier version
             return
         with write_lock(self.path):
             _SYNCED[key] = replica.sync(con, primary)

@@ -663,14 +663,17 @@ class Primary:
             return known
         return self._learn(self.read_version())
 
-    def _learn(self, version: Version | None) -> Version:
-        """Remember ``version`` (or read it) unless a newer one is known."""
+    def _learn(self, version: Version | None, *, settled: bool = False) -> Version:
+        """Remember ``version`` (or read it) unless a newer one is known. A ``settled``
+        version (the listening thread's own reads, one after another on one connection)
+        is taken even when it is lower: the database was restored to an earlier state."""
         if version is None:
             version = self.read_version()
         with self._guard:
             known = self._known
             if (
-                known is None
+                settled
+                or known is None
                 or known.generation != version.generation
                 or version.data >= known.data
             ):
@@ -743,13 +746,13 @@ class _Listener(threading.Thread):
     def _listen(self, con: psycopg.Connection) -> None:
         con.execute(f"LISTEN {CHANNEL}")
         self.pid = con.info.backend_pid
-        self.primary._learn(_version(Connection(con)))
+        self.primary._learn(_version(Connection(con)), settled=True)
         self.answered = time.monotonic()
         self.healthy = True
         while not self.stop.is_set():
             heard = any(True for _ in con.notifies(timeout=_WAKE_SECONDS, stop_after=1))
             if heard or time.monotonic() - self.answered >= POLL_SECONDS:
-                self.primary._learn(_version(Connection(con)))
+                self.primary._learn(_version(Connection(con)), settled=True)
                 self.answered = time.monotonic()
 
 

@@ -12,7 +12,8 @@ undo: a batch the copy does not hold, or holds with another status, is one to ap
 those batches the copy drops its rows they wrote and the rows of every key they touched
 (the keys whose old values their history keeps), then takes the current rows of those
 keys from the database, all read in one snapshot. A database whose generation differs (a
-new database, a copy from an embedded file, a restore) is copied whole.
+new database, a copy from an embedded file) or whose data version is below the copy's (a
+restore to an earlier state) is copied whole.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def sync(duck: duckdb.DuckDBPyConnection, primary: postgres.Primary) -> Version:
         if held == now:
             return now
         tables = {name: _read(pg, name, shapes[name]) for name in REFERENCE_TABLES}
-        whole = held.generation != now.generation
+        # another generation, or an earlier version (a restore): copied whole
+        whole = held.generation != now.generation or now.data < held.data
         if whole:
             figures = _read(pg, "observations", shapes["observations"], order=_PERIOD_ORDER)
             history = _read(pg, "observation_history", shapes["observation_history"])

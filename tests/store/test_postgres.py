@@ -3,6 +3,7 @@ copy kept exactly in step with the database, and the listening connection's fall
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
@@ -192,3 +193,37 @@ def test_a_damaged_local_copy_is_set_aside_and_made_again(pg_store: Store) -> No
     fresh = Store(pg_store.path, dsn=pg_store.dsn)  # as a server started afresh finds it
     assert _in_copy(fresh) == expected
     assert list(pg_store.path.parent.glob("copy.duckdb.damaged-*"))
+
+
+def test_a_database_restored_to_an_earlier_state_is_copied_again(
+    pg_store: Store, tmp_path: Path
+) -> None:
+    from tests.pgcluster import postgres_bin
+
+    pg_store.write_observations(_figures({("A", 1): 1.0}), file_name="m1")
+    dump = tmp_path / "m1.dump"
+    subprocess.run(
+        [str(postgres_bin() / "pg_dump"), "-Fc", "-f", str(dump), pg_store.dsn], check=True
+    )
+    pg_store.write_observations(_figures({("A", 1): 2.0, ("B", 1): 3.0}), file_name="m2")
+    reader = Store(tmp_path / "reader.duckdb", dsn=pg_store.dsn)
+    assert len(_in_copy(reader)) == 2
+    subprocess.run(
+        [
+            str(postgres_bin() / "pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "-d",
+            pg_store.dsn,
+            str(dump),
+        ],
+        check=True,
+    )
+    restored = _in_postgres(pg_store.dsn)
+    assert len(restored) == 1
+    deadline = time.monotonic() + 2 * postgres.POLL_SECONDS
+    while _in_copy(reader) != restored and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _in_copy(reader) == restored
+    assert _in_copy(pg_store) == restored
