@@ -595,6 +595,42 @@ class Primary:
         if bump:
             self._learn(None)
 
+    @contextmanager
+    def replacing(self) -> Iterator[psycopg.Connection]:
+        """A write transaction on a connection of its own, queued on the write lock, that
+        neither creates the schema nor raises the data version: for putting a whole
+        database in place (:mod:`~bxgc_metrics.store.moving` does both itself)."""
+        raw = self.connect()
+        try:
+            with raw.transaction():
+                raw.execute(_LOCK_TIMEOUT, [f"{int(self.timeout * 1000)}ms"])
+                raw.execute(_LOCK, [_WRITE_LOCK_KEY])
+                raw.execute(_LOCK_TIMEOUT, ["0"])
+                yield raw
+        except psycopg.errors.LockNotAvailable as exc:
+            raise StoreBusyError(
+                "数据库正忙（其他写入尚未完成），请稍后重试。",
+                "The database is busy with another write; try again shortly.",
+            ) from exc
+        except psycopg.Error as exc:
+            raise _failed(exc, self.dsn) from exc
+        finally:
+            raw.close()
+
+    @contextmanager
+    def exporting(self) -> Iterator[psycopg.Connection]:
+        """A read-only transaction on a connection of its own that sees one moment of the
+        database throughout, without creating the schema on a database that has none."""
+        raw = self.connect()
+        try:
+            with raw.transaction():
+                raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield raw
+        except psycopg.Error as exc:
+            raise _failed(exc, self.dsn) from exc
+        finally:
+            raw.close()
+
     # --- the schema -------------------------------------------------------------------------
 
     def migrate(self) -> None:
@@ -608,9 +644,8 @@ class Primary:
         try:
             with raw.transaction():
                 raw.execute(_LOCK, [_WRITE_LOCK_KEY])
-                if not raw.execute(_HAS_META).fetchone()[0]:  # type: ignore[index]
-                    for statement in SCHEMA:
-                        raw.execute(statement)
+                if not has_schema(raw):
+                    install_schema(raw)
                     for key, value in (
                         ("schema_version", str(LATEST)),
                         ("data_version", "0"),
@@ -729,6 +764,23 @@ class _Listener(threading.Thread):
                 polled = time.monotonic()
 
 
+def has_schema(raw: psycopg.Connection) -> bool:
+    """Whether the database holds the schema (its ``meta`` table)."""
+    return bool(raw.execute(_HAS_META).fetchone()[0])  # type: ignore[index]
+
+
+def install_schema(raw: psycopg.Connection) -> None:
+    """Create :data:`SCHEMA` on ``raw``, inside the caller's transaction (``meta`` empty)."""
+    for statement in SCHEMA:
+        raw.execute(statement)
+
+
+def announce(raw: psycopg.Connection, data_version: int) -> None:
+    """Tell every listening server, when the caller's transaction commits, that the data
+    version is now ``data_version``."""
+    raw.execute(_NOTIFY, [str(data_version)])
+
+
 def _version(con: Connection) -> Version:
     found = dict(con.execute(_GET_META).fetchall())
     return Version(str(found.get("generation", "")), int(found.get("data_version", 0)))
@@ -755,7 +807,7 @@ def close_all() -> None:
 
 
 def _failed(exc: psycopg.Error, dsn: str) -> StoreError:
-    where = _redacted(dsn)
+    where = redacted(dsn)
     if isinstance(exc, psycopg.OperationalError):
         return StoreError(
             f"无法连接 PostgreSQL 数据库 {where}（{exc}）。",
@@ -764,6 +816,6 @@ def _failed(exc: psycopg.Error, dsn: str) -> StoreError:
     return StoreError(f"数据库操作失败：{exc}", f"Database operation failed: {exc}")
 
 
-def _redacted(dsn: str) -> str:
+def redacted(dsn: str) -> str:
     """A DSN with any password left out, for messages."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", re.sub(r"password=\S+", "password=…", dsn))
