@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser(
         "migrate",
         help="copy the database file into an empty PostgreSQL database, or back into a new file",
+        description="Copies every table in one transaction on each side; both databases then "
+        "count and checksum every table, and nothing is kept on the target unless they agree. "
+        "A PostgreSQL database that already holds data, or an existing file, is refused.",
     )
     _db_argument(migrate)
     way = migrate.add_mutually_exclusive_group(required=True)
@@ -120,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     way.add_argument(
         "--from-postgres",
         metavar="DSN",
-        help="copy this PostgreSQL database into the new file --db (required)",
+        help="copy this PostgreSQL database into a new file, named by --db (needed here)",
     )
     migrate.set_defaults(run=_migrate)
 

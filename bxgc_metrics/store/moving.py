@@ -445,9 +445,14 @@ def _send(duck: duckdb.DuckDBPyConnection, raw: psycopg.Connection, table: _Tabl
     reader = duck.sql(f"SELECT {columns} FROM {name}").to_arrow_reader(CHUNK_ROWS)
     assert reader is not None
     with raw.cursor() as cur:
+        chunk: list[pa.RecordBatch] = []
         for batch in reader:
-            if batch.num_rows:
-                copy_in(cur, table.name, pa.Table.from_batches([batch]))
+            chunk.append(batch)
+            if sum(b.num_rows for b in chunk) >= CHUNK_ROWS:
+                copy_in(cur, table.name, pa.Table.from_batches(chunk))
+                chunk = []
+        if chunk:
+            copy_in(cur, table.name, pa.Table.from_batches(chunk))
     if rebuild:
         raw.execute(_PG_INDEX_MEMORY)
     for statement in rebuild:
