@@ -14,8 +14,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bxgc_metrics.errors import BxgcError, CorruptDatabaseError
+
+if TYPE_CHECKING:
+    from bxgc_metrics.store.moving import Moved
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +105,27 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--latest", action="store_true", help="restore the newest backup")
     which.add_argument("--list", action="store_true", help="list the backups, newest first")
     restore.set_defaults(run=_restore)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="copy the database file into an empty PostgreSQL database, or back into a new file",
+        description="Copies every table in one transaction on each side; both databases then "
+        "count and checksum every table, and nothing is kept on the target unless they agree. "
+        "A PostgreSQL database that already holds data, or an existing file, is refused.",
+    )
+    _db_argument(migrate)
+    way = migrate.add_mutually_exclusive_group(required=True)
+    way.add_argument(
+        "--to-postgres",
+        metavar="DSN",
+        help="copy --db into this empty PostgreSQL database",
+    )
+    way.add_argument(
+        "--from-postgres",
+        metavar="DSN",
+        help="copy this PostgreSQL database into a new file, named by --db (needed here)",
+    )
+    migrate.set_defaults(run=_migrate)
 
     boot = commands.add_parser(
         "bootstrap", help="create the admin account if none exists ($BXGC_ADMIN_PASSWORD)"
@@ -306,6 +331,51 @@ def _restore(args: argparse.Namespace) -> int:
         f"{done.sessions_ended} sign-in sessions ended: everyone must sign in again."
     )
     return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from bxgc_metrics.access import operator
+    from bxgc_metrics.store import default_path
+    from bxgc_metrics.store.moving import from_postgres, to_postgres
+
+    if args.to_postgres:
+        moved = to_postgres(args.db or default_path(), args.to_postgres, actor=operator())
+    elif args.db is None:
+        print(
+            "错误：--from-postgres 需要用 --db 指定要新建的数据库文件。\n"
+            "Error: --from-postgres needs --db, the new database file to write.",
+            file=sys.stderr,
+        )
+        return 2
+    else:
+        moved = from_postgres(args.from_postgres, args.db, actor=operator())
+    print(format_moved(moved))
+    return 0
+
+
+def format_moved(moved: Moved) -> str:
+    """What a move copied, as the command prints it: a line per table with its rows and
+    checksum, then the totals."""
+    width = max(len(t.table) for t in moved.tables)
+    lines = [
+        f"已迁移 / moved: {moved.source} → {moved.target}",
+        # each Chinese character takes two columns
+        f"  {'表 table':<{width + 1}} {'行数 rows':>10}  校验和 checksum",
+    ]
+    for t in moved.tables:
+        lines.append(f"  {t.table:<{width + 2}} {t.rows:>12,}  {t.checksum & (2**64 - 1):016x}")
+    lines.append(
+        f"两边的行数和校验和一致：{len(moved.tables)} 张表，共 {moved.rows:,} 行，"
+        f"用时 {moved.seconds:.1f} 秒。 / Row counts and checksums agree on both sides: "
+        f"{len(moved.tables)} tables, {moved.rows:,} rows, {moved.seconds:.1f} s."
+    )
+    lines.append(f"数据版本 / data version: {moved.data_version}")
+    if moved.generation:
+        lines.append(
+            "服务器设置 BXGC_PG_DSN 后即以此 PostgreSQL 数据库为准。 / Set BXGC_PG_DSN on the "
+            "servers to make this PostgreSQL database the system of record."
+        )
+    return "\n".join(lines)
 
 
 def backup_listing(db: Path, shown: int = 10) -> str:

@@ -52,6 +52,16 @@ class PermissionDeniedError(StoreError):
     """The acting user's role does not allow this change; nothing was written."""
 
 
+class MoveRefusedError(StoreError):
+    """A move between the embedded file and PostgreSQL was refused before anything was
+    written: the target already holds data, or the source is not a database to move."""
+
+
+class CopyMismatchError(StoreError):
+    """After a move, a table on the target differs from the source (row count or checksum);
+    the target's transaction was rolled back."""
+
+
 class TooManyAttemptsError(BxgcError):
     """Too many failed sign-ins for this account or address: wait before trying again."""
 

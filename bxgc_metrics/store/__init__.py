@@ -31,6 +31,8 @@ The parts, one concern each:
 - :mod:`~bxgc_metrics.store.backup` takes, prunes and lists backups of the file.
 - :mod:`~bxgc_metrics.store.restoring` puts a backup back in place of the file, moving its
   versions and ids forward and keeping every audit row.
+- :mod:`~bxgc_metrics.store.moving` copies the whole database from the file into an empty
+  PostgreSQL database or back into a new file, both databases checking every table.
 - :mod:`~bxgc_metrics.store.facade` gathers the parts' methods into :class:`Store`.
 
 The dataframe and Arrow details of the import's hot path (key coding, categorical text,

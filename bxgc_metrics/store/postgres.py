@@ -608,6 +608,42 @@ class Primary:
         if bump:
             self._learn(None)
 
+    @contextmanager
+    def replacing(self) -> Iterator[psycopg.Connection]:
+        """A write transaction on a connection of its own, queued on the write lock, that
+        neither creates the schema nor raises the data version: for putting a whole
+        database in place (:mod:`~bxgc_metrics.store.moving` does both itself)."""
+        raw = self.connect()
+        try:
+            with raw.transaction():
+                raw.execute(_LOCK_TIMEOUT, [f"{int(self.timeout * 1000)}ms"])
+                raw.execute(_LOCK, [_WRITE_LOCK_KEY])
+                raw.execute(_LOCK_TIMEOUT, ["0"])
+                yield raw
+        except psycopg.errors.LockNotAvailable as exc:
+            raise StoreBusyError(
+                "数据库正忙（其他写入尚未完成），请稍后重试。",
+                "The database is busy with another write; try again shortly.",
+            ) from exc
+        except psycopg.Error as exc:
+            raise _failed(exc, self.dsn) from exc
+        finally:
+            raw.close()
+
+    @contextmanager
+    def exporting(self) -> Iterator[psycopg.Connection]:
+        """A read-only transaction on a connection of its own that sees one moment of the
+        database throughout, without creating the schema on a database that has none."""
+        raw = self.connect()
+        try:
+            with raw.transaction():
+                raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield raw
+        except psycopg.Error as exc:
+            raise _failed(exc, self.dsn) from exc
+        finally:
+            raw.close()
+
     # --- the schema -------------------------------------------------------------------------
 
     def migrate(self) -> None:
@@ -621,9 +657,8 @@ class Primary:
         try:
             with raw.transaction():
                 raw.execute(_LOCK, [_WRITE_LOCK_KEY])
-                if not raw.execute(_HAS_META).fetchone()[0]:  # type: ignore[index]
-                    for statement in SCHEMA:
-                        raw.execute(statement)
+                if not has_schema(raw):
+                    install_schema(raw)
                     for key, value in (
                         ("schema_version", str(LATEST)),
                         ("data_version", "0"),
@@ -754,6 +789,23 @@ class _Listener(threading.Thread):
             if heard or time.monotonic() - self.answered >= POLL_SECONDS:
                 self.primary._learn(_version(Connection(con)), settled=True)
                 self.answered = time.monotonic()
+
+
+def has_schema(raw: psycopg.Connection) -> bool:
+    """Whether the database holds the schema (its ``meta`` table)."""
+    return bool(raw.execute(_HAS_META).fetchone()[0])  # type: ignore[index]
+
+
+def install_schema(raw: psycopg.Connection) -> None:
+    """Create :data:`SCHEMA` on ``raw``, inside the caller's transaction (``meta`` empty)."""
+    for statement in SCHEMA:
+        raw.execute(statement)
+
+
+def announce(raw: psycopg.Connection, data_version: int) -> None:
+    """Tell every listening server, when the caller's transaction commits, that the data
+    version is now ``data_version``."""
+    raw.execute(_NOTIFY, [str(data_version)])
 
 
 def _version(con: Connection) -> Version:

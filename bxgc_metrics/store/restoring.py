@@ -62,6 +62,21 @@ _END_ALL_SESSIONS = """
 """
 
 
+def sequence_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each sequence of the open file and the last value it handed out (0: none yet)."""
+    return {str(n): int(v) for n, v in con.execute(_SEQUENCES).fetchall()}
+
+
+def advance_sequences(con: duckdb.DuckDBPyConnection, wanted: dict[str, int]) -> None:
+    """Move each sequence of the open file named in ``wanted`` until the last value it
+    handed out is at least the value wanted (a DuckDB sequence only moves by ``nextval``);
+    a sequence already there is left as it is."""
+    for name, last in sequence_values(con).items():
+        gap = wanted.get(name, 0) - last
+        if gap > 0:
+            con.execute(_ADVANCE_SEQUENCE, [name, gap]).fetchall()
+
+
 @dataclass(frozen=True)
 class Restored:
     """What :func:`restore` did."""
@@ -95,7 +110,7 @@ class _Replaced:
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> _Replaced:
         version = data_version(con)
-        sequences = {str(n): int(v) for n, v in con.execute(_SEQUENCES).fetchall()}
+        sequences = sequence_values(con)
         log = con.sql(_ALL_AUDIT).to_arrow_table()
         if log.num_rows:
             largest = int(pc.max(log.column("id")).as_py())
@@ -169,10 +184,7 @@ def _move_forward(
     version_floor, wanted = high_water
     if replaced is not None:
         version_floor, wanted = replaced.data_version, replaced.sequences
-    for name, last in con.execute(_SEQUENCES).fetchall():
-        gap = wanted.get(str(name), 0) - int(last)
-        if gap > 0:
-            con.execute(_ADVANCE_SEQUENCE, [str(name), gap]).fetchall()
+    advance_sequences(con, wanted)
     carried = 0
     if replaced is not None and replaced.audit.num_rows:
         con.register("carried", replaced.audit)
