@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -30,6 +31,9 @@ from bxgc_metrics.importer.service import Limits, analyse, commit
 from bxgc_metrics.metrics.catchup import catch_up
 from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.store import Store
+
+if TYPE_CHECKING:
+    from bench.pgmode import Server
 
 TODAY = dt.date(2026, 6, 30)
 """The importer's "today", fixed so that results do not depend on the clock."""
@@ -58,6 +62,11 @@ class Context:
     """Scratch folder for database copies."""
     rows: list[Row] = field(default_factory=list)
     """Results for the main table."""
+    load: tuple[float, float] = (0.0, 0.0)
+    """The machine's load average (1 minute) when the run began and when it ended."""
+    postgres: Server | None = None
+    """The PostgreSQL-mode cases' throwaway cluster (:class:`bench.pgmode.Server`), started
+    by the first of them; :func:`bench.run.main` stops it."""
     growth: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     """Operation → size name → (median seconds, input size) for the growth table."""
 
@@ -78,9 +87,10 @@ def _label(size: data.Size, what: str) -> str:
 # --- importing ----------------------------------------------------------------------------
 
 
-def _import(path: Path, db: Path, rows: int) -> None:
-    """The in-process import: analyse, then commit into ``db``."""
-    store = Store(db, actor=ANALYST)
+def _import(path: Path, db: Path, rows: int, *, dsn: str = "") -> None:
+    """The in-process import: analyse, then commit into ``db`` (or, with ``dsn``, into that
+    PostgreSQL database, ``db`` being the local copy)."""
+    store = Store(db, actor=ANALYST, dsn=dsn)
     plan = analyse(path.read_bytes(), path.name, store, today=TODAY, limits=LIMITS)
     if not plan.can_commit:
         raise RuntimeError(f"{path.name}: {[i.text('en') for i in plan.errors][:3]}")
@@ -436,27 +446,34 @@ def _first_run(at: object, page: str) -> None:
     at.switch_page(page).run()  # type: ignore[attr-defined]
 
 
-def pages(ctx: Context) -> None:
-    """Each page's rerun under AppTest on each data set."""
-    from streamlit.testing.v1 import AppTest  # only this case needs streamlit
+def page_rerun(ctx: Context, page: str) -> tuple[float | None, str]:
+    """The median rerun of ``page`` under AppTest on the database ``BXGC_DB`` names (and
+    ``BXGC_PG_DSN``, if set); ``None`` if it failed. Also a note: the first run's time,
+    and why it failed."""
+    from streamlit.testing.v1 import AppTest  # only the page cases need streamlit
 
     for name in ("streamlit", "streamlit.runtime"):  # bare-mode chatter, once per element
         logging.getLogger(name).setLevel(logging.ERROR)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    at.session_state["lang"] = "zh"
+    first = median(lambda _: _first_run(at, page), 1)
+    failed = at.exception or at.error
+    runs = [] if failed else _reruns(at, ctx.repeats)
+    seconds = statistics.median(runs) if runs else None
+    note = f"first run {first:.1f} s" + (f"; failed: {failed[0].value}" if failed else "")
+    if runs and len(runs) < ctx.repeats:
+        note += f"; {len(runs)} rerun(s) only: reruns stop after {RERUN_BUDGET:.0f} s"
+    return seconds, note
 
+
+def pages(ctx: Context) -> None:
+    """Each page's rerun under AppTest on each data set."""
     for size in ctx.sizes:
         db = data.fresh_copy(data.full_db(size), ctx.scratch(f"pages-{size.name}.duckdb"))
         os.environ["BXGC_DB"] = str(db)
         limit = 0.300 if size.name == "S" else 0.500
         for page in page_names():
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-            at.session_state["lang"] = "zh"
-            first = median(lambda _, a=at, p=page: _first_run(a, p), 1)
-            failed = at.exception or at.error
-            runs = [] if failed else _reruns(at, ctx.repeats)
-            seconds = statistics.median(runs) if runs else None
-            note = f"first run {first:.1f} s" + (f"; failed: {failed[0].value}" if failed else "")
-            if runs and len(runs) < ctx.repeats:
-                note += f"; {len(runs)} rerun(s) only: reruns stop after {RERUN_BUDGET:.0f} s"
+            seconds, note = page_rerun(ctx, page)
             ctx.rows.append(
                 Row(
                     _label(size, f"page rerun `{page}`"),

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-LIBRARIES = ("pandas", "numpy", "duckdb", "pyarrow", "python-calamine", "openpyxl", "streamlit")
+LIBRARIES = (
+    "pandas",
+    "numpy",
+    "duckdb",
+    "pyarrow",
+    "python-calamine",
+    "openpyxl",
+    "streamlit",
+    "psycopg",
+)
 """Library versions named in the machine line."""
 
 

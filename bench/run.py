@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import cases, data
+from bench import cases, data, pgmode
 from bench.report import Row, growth_table, machine, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 """Where the full run's results go (committed; the README includes them)."""
+
+CASES = {**cases.CASES, **pgmode.CASES}
+"""Every case, in the order they run: on the embedded file, then in PostgreSQL mode."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,9 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quick", action="store_true", help="S data set only, fewer repeats (a smoke run)"
     )
-    parser.add_argument(
-        "--only", choices=sorted(cases.CASES), action="append", help="run only this case"
-    )
+    parser.add_argument("--only", choices=sorted(CASES), action="append", help="run only this case")
     parser.add_argument(
         "--out",
         type=Path,
@@ -50,12 +52,15 @@ def report(ctx: cases.Context, seconds: float, quick: bool) -> str:
         f"{seconds / 60:.1f} minutes. Medians of {ctx.repeats} runs unless a note says "
         "otherwise; every reference ran in the same process in the same run.",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}; load average {ctx.load[0]:.1f} when the run began, "
+        f"{ctx.load[1]:.1f} when it ended (other work on the machine slows every row).",
         "",
         f"Data: {sizes}.",
         "",
-        table(ctx.rows),
     ]
+    if ctx.postgres is not None and ctx.postgres.version:
+        parts += [f"PostgreSQL mode: {ctx.postgres.describe()}.", ""]
+    parts.append(table(ctx.rows))
     growth = cases.growth_rows(ctx)
     if growth:
         parts += [
@@ -72,22 +77,31 @@ def report(ctx: cases.Context, seconds: float, quick: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run, print, write; exit status 1 when a case crashed (a missed target is not a crash)."""
     args = build_parser().parse_args(argv)
+    # Each case chooses its system of record: a shell's PostgreSQL DSN must not redirect
+    # the embedded cases (the PostgreSQL-mode ones start a cluster of their own).
+    os.environ.pop("BXGC_PG_DSN", None)
     sizes = (data.SIZES["S"],) if args.quick else (data.SIZES["S"], data.SIZES["M"])
     ctx = cases.Context(sizes=sizes, repeats=2 if args.quick else 3, work=data.ROOT / "work")
     began = time.perf_counter()
+    ctx.load = (os.getloadavg()[0], 0.0)
     for size in sizes:
         print(f"preparing {size.key} …", flush=True)
         data.prepare(size)
     crashed = False
-    for name in args.only or list(cases.CASES):
-        print(f"running {name} …", flush=True)
-        try:
-            cases.CASES[name](ctx)
-        except Exception as exc:  # one broken case must not hide the others
-            traceback.print_exc()
-            ctx.rows.append(Row(f"{name}: crashed ({type(exc).__name__}: {exc})", None))
-            crashed = True
-    shutil.rmtree(ctx.work, ignore_errors=True)  # database copies; the data sets stay cached
+    try:
+        for name in args.only or list(CASES):
+            print(f"running {name} …", flush=True)
+            try:
+                CASES[name](ctx)
+            except Exception as exc:  # one broken case must not hide the others
+                traceback.print_exc()
+                ctx.rows.append(Row(f"{name}: crashed ({type(exc).__name__}: {exc})", None))
+                crashed = True
+    finally:
+        if ctx.postgres is not None:
+            ctx.postgres.close()
+        shutil.rmtree(ctx.work, ignore_errors=True)  # database copies; the data sets stay cached
+    ctx.load = (ctx.load[0], os.getloadavg()[0])
     text = report(ctx, time.perf_counter() - began, args.quick)
     print(text)
     out = args.out or (RESULTS if not args.quick and not args.only else None)
