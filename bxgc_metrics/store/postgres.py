@@ -319,6 +319,10 @@ _BUMP = """
     WHERE key = 'data_version' RETURNING CAST(value AS BIGINT)
 """
 _NOTIFY = "SELECT pg_notify('bxgc_data', %s)"
+# How long a write waits its turn behind the writes before it (each on one write lock): four
+# importers' 50,000-figure batches on a loaded machine queued for more than 30 s.
+QUEUE_SECONDS = 300.0
+
 _LOCK = "SELECT pg_advisory_xact_lock(%s)"
 _LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
 
@@ -527,11 +531,20 @@ class Primary:
     the data version as every server learns it.
 
     Use :func:`primary` for the one instance of a DSN in this process.
+
+    Parameters
+    ----------
+    timeout
+        Seconds to wait for a connection, and for any lock inside a write.
+    queue
+        Seconds a write waits its turn behind the writes before it; past it, the write
+        fails as busy and nothing is written.
     """
 
-    def __init__(self, dsn: str, *, timeout: float = 30.0) -> None:
+    def __init__(self, dsn: str, *, timeout: float = 30.0, queue: float = QUEUE_SECONDS) -> None:
         self.dsn = dsn
         self.timeout = timeout
+        self.queue = queue
         self._local = threading.local()
         self._migrated = False
         self._guard = threading.Lock()
@@ -592,8 +605,9 @@ class Primary:
         raw = self._raw()
         try:
             with raw.transaction():
-                raw.execute(_LOCK_TIMEOUT, [f"{int(self.timeout * 1000)}ms"])
+                raw.execute(_LOCK_TIMEOUT, [f"{int(self.queue * 1000)}ms"])
                 raw.execute(_LOCK, [_WRITE_LOCK_KEY])
+                raw.execute(_LOCK_TIMEOUT, [f"{int(self.timeout * 1000)}ms"])
                 yield Connection(raw)
                 if bump:
                     version = int(raw.execute(_BUMP).fetchone()[0])  # type: ignore[index]
@@ -616,7 +630,7 @@ class Primary:
         raw = self.connect()
         try:
             with raw.transaction():
-                raw.execute(_LOCK_TIMEOUT, [f"{int(self.timeout * 1000)}ms"])
+                raw.execute(_LOCK_TIMEOUT, [f"{int(self.queue * 1000)}ms"])
                 raw.execute(_LOCK, [_WRITE_LOCK_KEY])
                 raw.execute(_LOCK_TIMEOUT, ["0"])
                 yield raw

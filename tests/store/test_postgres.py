@@ -227,3 +227,44 @@ def test_a_database_restored_to_an_earlier_state_is_copied_again(
         time.sleep(0.1)
     assert _in_copy(reader) == restored
     assert _in_copy(pg_store) == restored
+
+
+def test_a_write_queued_behind_a_long_one_waits_its_turn_rather_than_failing(dsn: str) -> None:
+    """Imports queue on one write lock; a queue longer than the connection timeout (four
+    importers on a loaded machine) must wait, and only a queue past ``queue`` says busy."""
+    import threading
+
+    from bxgc_metrics.errors import StoreBusyError
+
+    primary = postgres.Primary(dsn, timeout=1.0, queue=8.0)
+    held = threading.Event()
+
+    def long_write() -> None:
+        other = postgres.Primary(dsn)
+        with other.transaction(bump=True) as con:
+            held.set()
+            con.execute("SELECT pg_sleep(2.5)")
+        other.close()
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    held.wait(10)
+    started = time.monotonic()
+    with primary.transaction(bump=True) as con:
+        con.execute("SELECT 1")
+    # it waited out the long write (2.5 s) instead of failing after its 1 s timeout
+    assert 1.5 < time.monotonic() - started < 8
+    writer.join()
+
+    impatient = postgres.Primary(dsn, timeout=1.0, queue=0.5)
+    impatient.migrate()
+    held.clear()
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    held.wait(10)
+    with pytest.raises(StoreBusyError):
+        with impatient.transaction(bump=True):
+            pass
+    writer.join()
+    for each in (primary, impatient):
+        each.close()
