@@ -201,7 +201,14 @@ def test_the_wall_fits_every_room_display(crowded: str, browser: Browser, size: 
         assert first["title"] > first["smallest"]
         assert len(first["pages"]) == 1 and first["label"] == f"第{first['pages'][0]}/3页"
         screenshot(page, SHOTS / "embed" / f"wall-{size}.png")
-        page.wait_for_timeout(TURN * 1000 + 300)  # no input: the page turns by itself
+        # No input: the page turns by itself. Waited for rather than slept, so a slow
+        # screenshot on a loaded machine cannot land the sample on the same page a cycle later.
+        page.wait_for_function(
+            f"first => ({WALL_JS})().pages.join() !== first",
+            arg=",".join(first["pages"]),
+            timeout=3 * TURN * 1000,
+            polling=100,
+        )
         later = page.evaluate(WALL_JS)
         assert later["pages"] != first["pages"] and later["outside"] == 0, (first, later)
         assert not page_errors(page)
