@@ -7,10 +7,10 @@ never the only guard. Three roles, each
 allowed what the one below it may do:
 
 - ``viewer`` reads everything;
-- ``analyst`` also imports, undoes imports, saves import profiles, edits gaps and edits the
-  events drawn on the trajectory charts;
-- ``admin`` also changes settings, reward rules, users and wall-screen tokens, and reads
-  the audit log.
+- ``analyst`` also imports, undoes imports, saves import profiles, edits gaps, edits the
+  events drawn on the trajectory charts and marks data-quality flags checked (核实无误);
+- ``admin`` also changes settings, reward and data-quality rules, users and wall-screen
+  tokens, and reads the audit log.
 
 Two kinds of actor, and one rule for each:
 
@@ -49,6 +49,7 @@ PERMISSIONS: dict[str, str] = {
     "profile": "analyst",
     "edit_gaps": "analyst",
     "edit_events": "analyst",
+    "review_flags": "analyst",
     "settings": "admin",
     "rules": "admin",
     "users": "admin",

@@ -25,6 +25,8 @@ The parts, one concern each:
   observations.
 - :mod:`~bxgc_metrics.store.observations` reads observations: filtered, scoped to a page
   view, as coverage, the latest actual period and the long export.
+- :mod:`~bxgc_metrics.store.quality` reads every figure's history of writes (first
+  reports and revisions) and keeps the data-quality rules and the flags people checked.
 - :mod:`~bxgc_metrics.store.accounts` keeps users and passwords, throttles sign-ins and
   holds sessions and wall-screen tokens.
 - :mod:`~bxgc_metrics.store.audit` appends to and reads the append-only audit log.
@@ -54,6 +56,7 @@ from bxgc_metrics.store.connection import DEFAULT_DB, default_path
 from bxgc_metrics.store.events import EVENT_COLUMNS, EVENT_KINDS, Event
 from bxgc_metrics.store.facade import Store
 from bxgc_metrics.store.migrations import LATEST, MIGRATIONS
+from bxgc_metrics.store.quality import REVIEW_COLUMNS, WRITE_COLUMNS
 from bxgc_metrics.store.reference import GAP_COLUMNS, INDICATOR_COLUMNS, UNIT_COLUMNS
 from bxgc_metrics.store.restoring import Restored, restore
 
@@ -68,7 +71,9 @@ __all__ = [
     "OBSERVATION_COLUMNS",
     "OBSERVATION_KEY",
     "RESTORE_COMMAND",
+    "REVIEW_COLUMNS",
     "UNIT_COLUMNS",
+    "WRITE_COLUMNS",
     "BatchResult",
     "Event",
     "PreparedObservations",

@@ -18,10 +18,11 @@ from bxgc_metrics.store.batches import Batches
 from bxgc_metrics.store.connection import data_version
 from bxgc_metrics.store.events import Events
 from bxgc_metrics.store.observations import Observations
+from bxgc_metrics.store.quality import QualityRecords
 from bxgc_metrics.store.reference import ReferenceTables
 
 
-class Store(ReferenceTables, Events, Batches, Observations, Accounts):
+class Store(ReferenceTables, Events, Batches, Observations, QualityRecords, Accounts):
     """A DuckDB file of units, indicators and their observations.
 
     Parameters

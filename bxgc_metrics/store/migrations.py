@@ -309,7 +309,26 @@ _V9 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+_V10 = (
+    # Reporting rounds: who answers for a unit's reports, and when an indicator's figures
+    # are due (that day of the month after the period ends; NULL: no calendar).
+    "ALTER TABLE units ADD COLUMN contact_person VARCHAR",
+    "ALTER TABLE units ADD COLUMN contact_phone VARCHAR",
+    "ALTER TABLE indicators ADD COLUMN report_due_day SMALLINT",
+    # Data-quality consistency rules, data like the reward rules (see
+    # bxgc_metrics.metrics.quality), and the flags a person checked and found right (核实无误).
+    "CREATE TABLE quality_rules (rule_id VARCHAR PRIMARY KEY, body_json VARCHAR NOT NULL)",
+    """
+    CREATE TABLE quality_reviews (
+        flag_id VARCHAR PRIMARY KEY,
+        note VARCHAR NOT NULL,
+        who VARCHAR NOT NULL,
+        reviewed_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

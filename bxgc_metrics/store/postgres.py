@@ -86,7 +86,9 @@ SCHEMA: tuple[str, ...] = (
         kind VARCHAR NOT NULL CHECK (kind IN ('街道', '乡镇', '部门', '学校', '外部标杆')),
         parent_code VARCHAR {_C},
         peer_group VARCHAR,
-        is_demo BOOLEAN NOT NULL DEFAULT FALSE
+        is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+        contact_person VARCHAR,
+        contact_phone VARCHAR
     )
     """,
     f"""
@@ -100,7 +102,8 @@ SCHEMA: tuple[str, ...] = (
         frequency VARCHAR NOT NULL CHECK (frequency IN ('Y', 'H', 'Q', 'M')),
         allow_negative BOOLEAN NOT NULL DEFAULT FALSE,
         is_demo BOOLEAN NOT NULL DEFAULT FALSE,
-        growth_of VARCHAR {_C}
+        growth_of VARCHAR {_C},
+        report_due_day SMALLINT
     )
     """,
     "CREATE SEQUENCE batch_ids START 1",
@@ -291,9 +294,29 @@ SCHEMA: tuple[str, ...] = (
         created_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
     )
     """,
+    "CREATE TABLE quality_rules (rule_id VARCHAR PRIMARY KEY, body_json VARCHAR NOT NULL)",
+    """
+    CREATE TABLE quality_reviews (
+        flag_id VARCHAR PRIMARY KEY,
+        note VARCHAR NOT NULL,
+        who VARCHAR NOT NULL,
+        reviewed_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+    )
+    """,
 )
 """The schema at :data:`~bxgc_metrics.store.migrations.LATEST`, created in one transaction
-on a database that has none; later versions add steps as the embedded file's do."""
+on a database that has none; an older database takes the :data:`UPGRADES` steps."""
+
+UPGRADES: dict[int, tuple[str, ...]] = {
+    10: (
+        "ALTER TABLE units ADD COLUMN contact_person VARCHAR",
+        "ALTER TABLE units ADD COLUMN contact_phone VARCHAR",
+        "ALTER TABLE indicators ADD COLUMN report_due_day SMALLINT",
+        *SCHEMA[-2:],
+    ),
+}
+"""The steps that bring a PostgreSQL database from the version before each key to the key:
+the same tables and columns, in the same order, as :data:`SCHEMA` creates."""
 
 SEQUENCES = (
     "batch_ids",
@@ -680,9 +703,11 @@ class Primary:
                     ):
                         raw.execute(_SET_META, [key, value])
                 found: dict[str, str] = dict(raw.execute(_GET_META).fetchall())
+                schema = int(found.get("schema_version", 0))
+                if schema < LATEST:
+                    _upgrade(raw, schema)
         except psycopg.Error as exc:
             raise _failed(exc, self.dsn) from exc
-        schema = int(found.get("schema_version", 0))
         if schema > LATEST:
             raise SchemaTooNewError(
                 f"PostgreSQL 数据库的结构版本为 {schema}，本程序只支持到 {LATEST}，请升级程序。",
@@ -808,6 +833,17 @@ class _Listener(threading.Thread):
 def has_schema(raw: psycopg.Connection) -> bool:
     """Whether the database holds the schema (its ``meta`` table)."""
     return bool(raw.execute(_HAS_META).fetchone()[0])  # type: ignore[index]
+
+
+def _upgrade(raw: psycopg.Connection, found: int) -> None:
+    """Bring a database at schema version ``found`` up to the latest, inside the caller's
+    transaction (which holds the write lock)."""
+    from bxgc_metrics.store.migrations import LATEST
+
+    for version in range(found + 1, LATEST + 1):
+        for statement in UPGRADES[version]:
+            raw.execute(statement)
+    raw.execute(_SET_META, ["schema_version", str(LATEST)])
 
 
 def install_schema(raw: psycopg.Connection) -> None:

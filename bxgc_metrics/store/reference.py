@@ -18,7 +18,17 @@ from bxgc_metrics.errors import StoreError
 from bxgc_metrics.store import audit
 from bxgc_metrics.store.connection import Database
 
-UNIT_COLUMNS = ("code", "name_zh", "name_en", "kind", "parent_code", "peer_group", "is_demo")
+UNIT_COLUMNS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "parent_code",
+    "peer_group",
+    "is_demo",
+    "contact_person",
+    "contact_phone",
+)
 INDICATOR_COLUMNS = (
     "code",
     "name_zh",
@@ -30,6 +40,7 @@ INDICATOR_COLUMNS = (
     "allow_negative",
     "is_demo",
     "growth_of",
+    "report_due_day",
 )
 GAP_COLUMNS = (
     "unit_code",
@@ -145,7 +156,7 @@ class ReferenceTables(Database):
         with self._write("settings") as con:
             codes = [str(c) for c in frame["code"]]
             before = con.execute(_SELECT_INDICATORS_IN, [codes]).df()
-            incoming = _keeping(frame, before, INDICATOR_COLUMNS, defaults=_DEFAULTS)
+            incoming = _due_days(_keeping(frame, before, INDICATOR_COLUMNS, defaults=_DEFAULTS))
             con.register("incoming", incoming)
             con.execute(_UPSERT_INDICATORS)
             self._audit(con, "indicators", ",".join(codes)[:500], before=before, after=incoming)
@@ -234,7 +245,9 @@ def add_codes(
     """Add an import's new units and indicators, audited under ``who``; a code already
     stored is refused, never replaced (its peer group, kind and names stay as they are)."""
     new = {
-        name: _with_defaults(frame, columns, _DEFAULTS)
+        name: _with_defaults(frame, columns, _DEFAULTS).pipe(
+            _due_days if name == "indicators" else lambda f: f
+        )
         for name, frame, columns in (
             ("units", units, UNIT_COLUMNS),
             ("indicators", indicators, INDICATOR_COLUMNS),
@@ -290,3 +303,19 @@ def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict
         if column not in out.columns:
             out[column] = defaults.get(column)
     return out[list(columns)]
+
+
+def _due_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its report due days as small integers (missing: no calendar); a day
+    outside 1-28 (every month has it) is refused, naming the indicator."""
+    days = pd.to_numeric(frame["report_due_day"], errors="coerce")
+    given = frame["report_due_day"].notna()
+    bad = given & ~(days.between(1, 28) & (days % 1 == 0))
+    if bad.any():
+        code, value = frame.loc[bad, "code"].iloc[0], frame.loc[bad, "report_due_day"].iloc[0]
+        raise StoreError(
+            f"指标 {code} 的报送截止日“{value}”无效：应为 1 到 28 之间的整数（次月几号前报送）。",
+            f"Indicator {code}: report due day {value!r} is invalid; give a whole number "
+            "from 1 to 28 (the day of the following month).",
+        )
+    return frame.assign(report_due_day=days.astype("Int16"))

@@ -37,6 +37,8 @@ REFERENCE_TABLES = (
     "reward_rules",
     "settings",
     "events",
+    "quality_rules",
+    "quality_reviews",
 )
 """Small tables copied whole at every change."""
 

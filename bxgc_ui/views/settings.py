@@ -62,6 +62,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fld_frequency": ("频度", "Frequency"),
     "fld_allow_negative": ("允许负数", "Negatives allowed"),
     "fld_growth_of": ("增速对应指标", "Growth rate of"),
+    "fld_contact_person": ("报送责任人", "Reporting contact"),
+    "fld_contact_phone": ("联系电话", "Contact phone"),
+    "fld_report_due_day": ("次月报送截止日", "Due by (day of next month)"),
     "fld_name": ("指标", "Indicator"),
     "fld_weight": ("权重", "Weight"),
     "opt_higher": ("越高越好", "Higher is better"),
@@ -112,6 +115,7 @@ def unit_columns() -> dict:
     cc = st.column_config
     return {
         **_labels(["code", "name_zh", "name_en", "parent_code", "peer_group", "is_demo"]),
+        **_labels(["contact_person", "contact_phone"]),
         "kind": cc.SelectboxColumn(
             t("fld_kind_unit"), options=["街道", "乡镇", "部门", "学校", "外部标杆"], required=True
         ),
@@ -123,6 +127,9 @@ def indicator_columns() -> dict:
     return {
         **_labels(["code", "name_zh", "name_en", "measure", "allow_negative", "is_demo"]),
         "growth_of": st.column_config.Column(t("fld_growth_of")),
+        "report_due_day": st.column_config.NumberColumn(
+            t("fld_report_due_day"), min_value=1, max_value=28, step=1, format="%d"
+        ),
         "direction": _options(["higher", "lower"], t("fld_direction")),
         "kind": _options(["flow", "stock", "rate"], t("fld_kind_indicator")),
         "frequency": _options(["Y", "H", "Q", "M"], t("fld_frequency")),

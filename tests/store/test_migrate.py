@@ -47,8 +47,8 @@ def _changed(store: Store, factor: float, rows: int) -> pd.DataFrame:
 @pytest.fixture
 def lived_in(demo_db: Path) -> Path:
     """The demo file after some use: batches (one undone) with their history, an account
-    with a session and a failed sign-in, a wall token, settings, a profile, reward rules,
-    and text and figures that are awkward to copy."""
+    with a session and a failed sign-in, a wall token, settings, a profile, reward and
+    data-quality rules, a reviewed flag, and text and figures that are awkward to copy."""
     store = admin_store(demo_db)
     store.write_observations(_changed(store, 1.1, 40), file_name="二月.xlsx")
     undone = store.write_observations(_changed(store, 0.9, 10), file_name="三月.xlsx")
@@ -59,6 +59,10 @@ def lived_in(demo_db: Path) -> Path:
     store.create_wall_token("会议室")
     store.save_setting("composite_weights", {"FAI": 0.4, "GDP": 0.6})
     store.save_profile("财政局月报", {"地方一般公共预算收入": "GBR"})
+    store.save_quality_rules(
+        pd.DataFrame([{"rule_id": "tax_le", "kind": "le", "left": "TAX", "right": "GBR"}])
+    )
+    store.review_flag("revision:JD01:GBR:M:2025:1", "已与财政局核对")
     with duckdb.connect(str(demo_db)) as con:
         con.execute("INSERT INTO reward_rules VALUES ('r1', ?)", [json.dumps({"top": 3})])
         con.execute(

@@ -262,9 +262,39 @@ def test_a_write_queued_behind_a_long_one_waits_its_turn_rather_than_failing(dsn
     writer = threading.Thread(target=long_write)
     writer.start()
     held.wait(10)
-    with pytest.raises(StoreBusyError):
-        with impatient.transaction(bump=True):
-            pass
+    with pytest.raises(StoreBusyError), impatient.transaction(bump=True):
+        pass
     writer.join()
     for each in (primary, impatient):
         each.close()
+
+
+def test_a_database_of_the_version_before_is_brought_up_to_date_keeping_its_rows(
+    dsn: str, tmp_path: Path
+) -> None:
+    """Version 10 added the reporting contacts, the due day and the data-quality tables; a
+    version-9 database gains them on the first open and keeps what it held."""
+    store = Store(tmp_path / "copy.duckdb", actor=ADMIN, dsn=dsn)
+    store.upsert_units(UNITS)
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute("DROP TABLE quality_rules")
+        con.execute("DROP TABLE quality_reviews")
+        con.execute("ALTER TABLE units DROP COLUMN contact_person")
+        con.execute("ALTER TABLE units DROP COLUMN contact_phone")
+        con.execute("ALTER TABLE indicators DROP COLUMN report_due_day")
+        con.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    postgres.close_all()
+    again = Store(tmp_path / "other.duckdb", actor=ADMIN, dsn=dsn)
+    assert again.schema_version() == 10
+    again.upsert_units(UNITS.assign(contact_person=["张三", None, None]))
+    units = again.units().set_index("code")
+    assert units.loc["A", "contact_person"] == "张三" and units.loc["C", "name_zh"] == "丙"
+    with psycopg.connect(dsn) as con:
+        columns = [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'units' ORDER BY ordinal_position"
+            ).fetchall()
+        ]
+    assert columns[-2:] == ["contact_person", "contact_phone"]

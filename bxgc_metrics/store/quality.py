@@ -1,0 +1,140 @@
+"""What the reporting rounds and the data-quality flags read and write: every figure's
+history of writes, the consistency rules, and the flags people checked (核实无误).
+
+A figure's writes come from the batches that are still committed: the stored row names
+the batch that wrote its value, and each row of ``observation_history`` names the batch
+whose value a later batch replaced (and that value). An undone batch's writes disappear
+with it, as its figures did.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from bxgc_metrics.errors import StoreError
+from bxgc_metrics.store.connection import Database
+
+WRITE_COLUMNS = (
+    "unit_code",
+    "indicator_code",
+    "freq",
+    "year",
+    "sub",
+    "value_kind",
+    "batch_id",
+    "written_at",
+    "who",
+    "value",
+    "file_name",
+)
+"""Columns of :meth:`QualityRecords.figure_writes`: one row per committed batch that wrote
+a figure, oldest first within a figure (``written_at`` is the batch's time, naive UTC)."""
+
+REVIEW_COLUMNS = ("flag_id", "note", "who", "reviewed_at")
+"""Columns of :meth:`QualityRecords.quality_reviews`."""
+
+_WRITES = """
+    WITH done AS (
+        SELECT id, created_at, who, file_name FROM batches WHERE status = 'committed'
+    )
+    SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind, o.batch_id,
+           b.created_at AS written_at, b.who, o.value, b.file_name
+    FROM observations o JOIN done b ON b.id = o.batch_id
+    WHERE o.year >= ? AND o.value_kind = ?
+    UNION ALL
+    SELECT h.unit_code, h.indicator_code, h.freq, h.year, h.sub, h.value_kind,
+           h.old_batch_id, b.created_at, b.who, h.old_value, b.file_name
+    FROM observation_history h
+    JOIN done r ON r.id = h.batch_id
+    JOIN done b ON b.id = h.old_batch_id
+    WHERE h.existed AND h.year >= ? AND h.value_kind = ?
+    ORDER BY unit_code, indicator_code, freq, year, sub, value_kind, batch_id
+"""
+_SELECT_REVIEWS = (
+    "SELECT flag_id, note, who, reviewed_at FROM quality_reviews ORDER BY reviewed_at, flag_id"
+)
+_GET_REVIEW = "SELECT flag_id, note, who, reviewed_at FROM quality_reviews WHERE flag_id = ?"
+_ADD_REVIEW = """
+    INSERT INTO quality_reviews (flag_id, note, who) VALUES (?, ?, ?)
+    ON CONFLICT (flag_id) DO UPDATE SET note = EXCLUDED.note, who = EXCLUDED.who,
+        reviewed_at = current_localtimestamp()
+"""
+_DROP_REVIEW = "DELETE FROM quality_reviews WHERE flag_id = ?"
+_SELECT_RULES = "SELECT body_json FROM quality_rules ORDER BY rule_id"
+_UPSERT_RULE = """
+    INSERT INTO quality_rules VALUES (?, ?)
+    ON CONFLICT (rule_id) DO UPDATE SET body_json = EXCLUDED.body_json
+"""
+_CLEAR_RULES = "DELETE FROM quality_rules"
+
+MAX_NOTE = 500
+"""The longest note kept with a review (characters)."""
+
+
+class QualityRecords(Database):
+    """Figures' write histories, data-quality rules and reviews of flags."""
+
+    def figure_writes(self, *, from_year: int = 0, value_kind: str = "actual") -> pd.DataFrame:
+        """Every committed write of the figures of ``value_kind`` from ``from_year`` on:
+        columns :data:`WRITE_COLUMNS`. A figure's first row is its first report; a later
+        row with another value is a revision."""
+        params = [from_year, value_kind, from_year, value_kind]
+        return self._frame(_WRITES, params).reindex(columns=list(WRITE_COLUMNS))
+
+    def quality_reviews(self) -> pd.DataFrame:
+        """The flags someone checked and found right: columns :data:`REVIEW_COLUMNS`."""
+        return self._frame(_SELECT_REVIEWS).reindex(columns=list(REVIEW_COLUMNS))
+
+    def review_flag(self, flag_id: str, note: str) -> None:
+        """Mark a flag checked and found right (核实无误) with a note saying how; audited.
+        Marking it again replaces the note."""
+        flag_id, note = _text(flag_id, "flag_id", 200), _text(note, "note", MAX_NOTE)
+        with self._write("review_flags") as con:
+            before = con.execute(_GET_REVIEW, [flag_id]).df()
+            con.execute(_ADD_REVIEW, [flag_id, note, self.actor.name])
+            after = {"flag_id": flag_id, "note": note, "who": self.actor.name}
+            self._audit(con, "quality_review", flag_id, before=before, after=after)
+
+    def reopen_flag(self, flag_id: str) -> None:
+        """Take back a 核实无误 mark, so the flag counts as open again; audited."""
+        with self._write("review_flags") as con:
+            before = con.execute(_GET_REVIEW, [flag_id]).df()
+            if before.empty:
+                return
+            con.execute(_DROP_REVIEW, [flag_id])
+            self._audit(con, "quality_reopen", flag_id, before=before, after=None)
+
+    def quality_rules(self) -> pd.DataFrame | None:
+        """The stored data-quality rules table, or ``None`` if none was saved."""
+        rows = self._frame(_SELECT_RULES)
+        if rows.empty:
+            return None
+        return pd.DataFrame([json.loads(body) for body in rows["body_json"]])
+
+    def save_quality_rules(self, rules: pd.DataFrame) -> None:
+        """Replace the data-quality rules table; each row is kept as JSON by ``rule_id``."""
+        bodies = [
+            (str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
+            for r in rules.to_dict("records")
+        ]
+        with self._write("rules") as con:
+            before = [json.loads(b) for (b,) in con.execute(_SELECT_RULES).fetchall()]
+            con.execute(_CLEAR_RULES)
+            if bodies:
+                con.executemany(_UPSERT_RULE, bodies)
+            after = [json.loads(b) for _, b in bodies]
+            self._audit(con, "quality_rules", "quality_rules", before=before, after=after)
+
+
+def _text(value: object, what: str, limit: int) -> str:
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise StoreError(f"{what} 不能为空。", f"{what} must not be empty.")
+    if len(text) > limit:
+        raise StoreError(
+            f"{what} 过长（{len(text)} 字，最多 {limit} 字）。",
+            f"{what} is too long ({len(text)} characters, at most {limit}).",
+        )
+    return text

@@ -1,0 +1,130 @@
+"""What the reporting rounds and the data-quality flags read from the store, on both
+systems of record: each figure's committed writes (first reports and revisions, undone
+batches gone), reviews of flags (audited, the role re-checked), the rules, the due day."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bxgc_metrics.access import Actor
+from bxgc_metrics.errors import PermissionDeniedError, StoreError
+from bxgc_metrics.store import WRITE_COLUMNS, Store
+from tests.conftest import ADMIN, stored
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+UNITS = pd.DataFrame(
+    {
+        "code": ["A", "B"],
+        "name_zh": ["甲街道", "乙街道"],
+        "kind": ["街道", "街道"],
+        "contact_person": ["张三", None],
+        "contact_phone": ["13800000000", None],
+    }
+)
+INDICATORS = pd.DataFrame(
+    {
+        "code": ["GDP"],
+        "name_zh": ["地区生产总值"],
+        "measure": ["亿元"],
+        "direction": ["higher"],
+        "kind": ["flow"],
+        "frequency": ["M"],
+        "report_due_day": [8],
+    }
+)
+
+
+def _figures(values: dict[tuple[str, int], float]) -> pd.DataFrame:
+    rows = [
+        (unit, "GDP", "M", 2026, month, "actual", value, False)
+        for (unit, month), value in values.items()
+    ]
+    columns = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+    return pd.DataFrame(rows, columns=[*columns, "value", "cumulative"])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    made = Store(tmp_path / "q.duckdb", actor=ADMIN)
+    made.upsert_units(UNITS)
+    made.upsert_indicators(INDICATORS)
+    return made
+
+
+def _writes(store: Store) -> list[tuple]:
+    frame = store.figure_writes()
+    assert list(frame.columns) == list(WRITE_COLUMNS)
+    return [(r.unit_code, r.sub, r.batch_id, r.value, r.who) for r in frame.itertuples()]
+
+
+def test_writes_list_first_reports_and_revisions_and_forget_an_undone_batch(store: Store) -> None:
+    first = store.write_observations(
+        _figures({("A", 9): 10.0, ("B", 9): 20.0}), file_name="9月.xlsx"
+    )
+    second = store.write_observations(
+        _figures({("A", 9): 11.5, ("A", 10): 12.0}), file_name="10月.xlsx", who="李四"
+    )
+    one, two = first.batch_id, second.batch_id
+    assert _writes(store) == [
+        ("A", 9, one, 10.0, "test-admin"),
+        ("A", 9, two, 11.5, "李四"),
+        ("A", 10, two, 12.0, "李四"),
+        ("B", 9, one, 20.0, "test-admin"),
+    ]
+    frame = store.figure_writes()
+    assert frame["file_name"].tolist() == ["9月.xlsx", "10月.xlsx", "10月.xlsx", "9月.xlsx"]
+    assert pd.api.types.is_datetime64_any_dtype(frame["written_at"])
+    store.undo_batch(two)
+    assert _writes(store) == [("A", 9, one, 10.0, "test-admin"), ("B", 9, one, 20.0, "test-admin")]
+    assert store.figure_writes(from_year=2027).empty
+
+
+def test_a_review_is_kept_replaced_taken_back_and_audited(store: Store) -> None:
+    flag = "revision:A:GDP:M:2026:9"
+    store.review_flag(flag, "  统计局已确认更正  ")
+    got = store.quality_reviews()
+    assert got[["flag_id", "note", "who"]].values.tolist() == [
+        [flag, "统计局已确认更正", "test-admin"]
+    ]
+    store.review_flag(flag, "改为：乡镇补报")
+    assert store.quality_reviews()["note"].tolist() == ["改为：乡镇补报"]
+    store.reopen_flag(flag)
+    assert store.quality_reviews().empty
+    actions = stored(store, "SELECT action FROM audit_log WHERE target = ? ORDER BY id", [flag])
+    assert [a for (a,) in actions] == ["quality_review", "quality_review", "quality_reopen"]
+    with pytest.raises(StoreError):
+        store.review_flag(flag, "   ")
+
+
+def test_only_an_analyst_or_better_reviews_and_only_an_admin_changes_rules(store: Store) -> None:
+    viewer = store.as_actor(Actor("看客", "viewer", operator=True))
+    with pytest.raises(PermissionDeniedError):
+        viewer.review_flag("x", "note")
+    analyst = store.as_actor(Actor("分析员", "analyst", operator=True))
+    analyst.review_flag("x", "note")
+    rules = pd.DataFrame(
+        [{"rule_id": "tax_le_fiscal", "kind": "le", "left": "TAX", "right": "GDP"}]
+    )
+    with pytest.raises(PermissionDeniedError):
+        analyst.save_quality_rules(rules)
+    assert store.quality_rules() is None
+    store.save_quality_rules(rules)
+    assert store.quality_rules().to_dict("records") == rules.to_dict("records")
+
+
+def test_contacts_and_due_days_round_trip_and_a_bad_due_day_is_refused(store: Store) -> None:
+    units = store.units().set_index("code")
+    assert units.loc["A", ["contact_person", "contact_phone"]].tolist() == ["张三", "13800000000"]
+    assert pd.isna(units.loc["B", "contact_person"])
+    assert int(store.indicators().set_index("code").loc["GDP", "report_due_day"]) == 8
+    store.upsert_units(pd.DataFrame({"code": ["B"], "contact_person": ["王五"]}))
+    units = store.units().set_index("code")
+    assert units.loc["B", "contact_person"] == "王五" and units.loc["B", "name_zh"] == "乙街道"
+    for bad in (0, 31, 8.5):
+        with pytest.raises(StoreError, match="GDP"):
+            store.upsert_indicators(INDICATORS.assign(report_due_day=[bad]))
+    assert int(store.indicators().set_index("code").loc["GDP", "report_due_day"]) == 8
