@@ -205,13 +205,14 @@ def due_date(period: Period | str, due_day: int) -> dt.date:
 
 def _check_days(days: pd.Series, codes: pd.Series) -> pd.Series:
     """``days`` as float (NaN: no calendar), or ValueError naming the rows' ``codes``."""
-    numbers = pd.to_numeric(days, errors="coerce").astype("Float64")
-    wrong = numbers.isna() & days.notna()
-    wrong |= numbers.notna() & ((numbers % 1 != 0) | (numbers < 1) | (numbers > 28))
-    if wrong.fillna(True).to_numpy(dtype=bool).any():
-        bad = sorted(set(codes[wrong.fillna(True).to_numpy(dtype=bool)].astype(str)))
+    values = pd.to_numeric(days, errors="coerce").astype("Float64").to_numpy(float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        whole = (values % 1 == 0) & (values >= DUE_DAYS[0]) & (values <= DUE_DAYS[1])
+    wrong = days.notna().to_numpy() & ~whole
+    if wrong.any():
+        bad = sorted(set(codes[wrong].astype(str)))
         raise ValueError(f"report_due_day must be a whole number 1-28 (for {', '.join(bad)})")
-    return numbers.astype(float)
+    return pd.Series(values, index=days.index)
 
 
 def _due_from_index(index: np.ndarray, days: np.ndarray) -> np.ndarray:

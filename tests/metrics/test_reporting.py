@@ -63,8 +63,19 @@ def writes(rows: list[tuple]) -> pd.DataFrame:
         kind = rest[1] if len(rest) > 1 else "actual"
         p = Period.parse(label)
         out.append(
-            (unit, indicator, p.freq, p.year, p.sub, kind, batch, pd.Timestamp(when), who)
-            + (float(value), f"batch{batch}.xlsx")
+            {
+                "unit_code": unit,
+                "indicator_code": indicator,
+                "freq": p.freq,
+                "year": p.year,
+                "sub": p.sub,
+                "value_kind": kind,
+                "batch_id": batch,
+                "written_at": pd.Timestamp(when),
+                "who": who,
+                "value": float(value),
+                "file_name": f"batch{batch}.xlsx",
+            }
         )
     return pd.DataFrame(out, columns=WRITE_COLUMNS)
 

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bxgc_metrics.metrics.reporting import progress, reminder_list, yearly_counts
+from bxgc_metrics.metrics.reporting import reminder_list, yearly_counts
 from bxgc_metrics.metrics.rewards import RULE_COLUMNS, load_default_rules
 from bxgc_metrics.tables.bulletin import bulletin, reporting_line
 from bxgc_metrics.tables.reporting import (
