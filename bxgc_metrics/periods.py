@@ -170,6 +170,19 @@ def start_months(freq: pd.Series, sub: pd.Series) -> np.ndarray:
     return np.where(freq.to_numpy(dtype=object) == "Y", 1, first)
 
 
+def end_months(freq: pd.Series, sub: pd.Series) -> np.ndarray:
+    """Vectorised :attr:`Period.end_month`: the last calendar month of each period (12 for
+    a year).
+
+    >>> end_months(pd.Series(["Y", "H", "Q", "M"]), pd.Series([0, 1, 3, 11])).tolist()
+    [12, 6, 9, 11]
+    """
+    codes, freqs = pd.factorize(freq, use_na_sentinel=False)
+    per = np.array([_MONTHS_PER.get(f, 0) for f in freqs], dtype=np.int64)[codes]
+    last = sub.to_numpy(dtype=np.int64) * per
+    return np.where(freq.to_numpy(dtype=object) == "Y", 12, last)
+
+
 # --- periods as report texts write them ------------------------------------------------
 
 

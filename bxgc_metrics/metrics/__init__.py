@@ -6,7 +6,8 @@
 - ``catchup``: closed-form catch-up: years to overtake, required growth, time distance.
 - ``projection``: model-based projections (linear, log-linear, ETS, plan) with spread.
 - ``ranking``: ranks, normalisation, composite scores, weights and sensitivity.
-- ``rewards``: reward and deduction rules applied to ranks.
+- ``rewards``: reward and deduction rules applied to ranks (and to missed reports).
+- ``reporting``: reporting rounds: due dates, who owes which figures, who is late, 催报.
 - ``campaign``: campaign phases, milestones and gap-rectification status.
 - ``audit``: checks of a stated plan against the history (is the promise plausible).
 

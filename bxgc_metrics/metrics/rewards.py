@@ -15,6 +15,16 @@ that table. Rule kinds:
     A public criticism of the given ``level`` docks ``fraction`` of the annual bonus and,
     if ``bars_excellent``, bars the 优秀 grade.
 
+``missed_report``
+    Docks ``amount_yuan`` (and ``points``, when set) for each report counted under the
+    rule's ``level``: ``late`` (迟报: reported after the due date) or ``missing`` (漏报: not
+    reported by the assessment date), read from the counts passed as ``missed_reports``
+    (:func:`bxgc_metrics.metrics.reporting.yearly_counts`). With ``bars_excellent``, a unit
+    with any such report loses the 优秀 grade. Plan four names the offence (虚报瞒报、漏统
+    漏报的责任部门，追究主要领导和相关责任人的责任) but no amount, so the default rules have
+    no such rule and nothing is docked until a campaign adds one, e.g.
+    ``missed_missing,missed_report,year,,,missing,500,,,0,,false,漏统漏报扣发考核奖金,Bonus docked for missing reports``.
+
 ``period_kind`` is ``half``, ``year`` or ``any``.
 
 How docking applies: criticisms are a year-end matter (the plan docks the *annual*
@@ -22,7 +32,10 @@ comprehensive assessment bonus), so they are accepted only with ``period_kind="y
 The docked base is the unit's ``base_bonus`` when given (its 年度综合考核奖金), else the
 year-end reward the rules compute for it (rank gain + top rank + single-item awards). A
 unit criticised more than once loses the sum of the fractions, at most 100 %. Points are
-not docked.
+not docked by criticisms. Missed-report deductions are fixed amounts per report, docked
+after the criticisms and not capped: they do not change the base a criticism docks from,
+and a unit's net may fall below zero when they exceed what the rules award it (the rest is
+docked from its 年度综合考核奖金, which these rules do not compute).
 """
 
 from __future__ import annotations
@@ -179,6 +192,45 @@ def _criticism_items(
     return items, barred
 
 
+MISSED_LEVELS = {"late": ("迟报", "late"), "missing": ("漏报", "missing")}
+"""The ``level`` of a ``missed_report`` rule: the counts column it reads, in words."""
+
+
+def _missed_items(
+    rules: pd.DataFrame, counts: pd.DataFrame, period_kind: str
+) -> tuple[pd.DataFrame, pd.Index]:
+    """Deductions for late and missing reports (one item per unit and rule) and the units
+    barred from 优秀."""
+    rule = _applicable(rules, "missed_report", period_kind)
+    if rule.empty:
+        return pd.DataFrame(columns=ITEM_COLUMNS), pd.Index([])
+    unknown = sorted(set(rule["level"].astype(str)) - set(MISSED_LEVELS))
+    if unknown:
+        raise ValueError(f"missed_report rules count 'late' or 'missing', not {unknown}")
+    if rule["amount_yuan"].isna().any() or (rule["amount_yuan"] < 0).any():
+        raise ValueError("a missed_report rule needs amount_yuan, the yuan docked per report")
+    frame = counts if "unit" in counts else counts.rename(columns={"unit_code": "unit"})
+    levels = list(dict.fromkeys(rule["level"].astype(str)))
+    absent = [c for c in ["unit", *levels] if c not in frame]
+    if absent:
+        raise ValueError(f"the missed-report counts have no column {absent}")
+    long = frame.melt(id_vars="unit", value_vars=levels, var_name="level", value_name="count")
+    rows = long.merge(rule, on="level")
+    rows = rows[rows["count"].fillna(0).to_numpy() > 0]
+    count, per = rows["count"].astype(float), rows["amount_yuan"].astype(float)
+    per_points = rows["points"].fillna(0.0).astype(float)
+    rows = rows.assign(amount_yuan=-count * per + 0.0, points=-count * per_points + 0.0)
+    times = count.astype("int64").astype(str)
+    word_zh = rows["level"].map(lambda v: MISSED_LEVELS[v][0])
+    word_en = rows["level"].map(lambda v: MISSED_LEVELS[v][1])
+    points_zh = per_points.map(lambda v: f"、{v:g}分" if v else "")
+    points_en = per_points.map(lambda v: f" and {v:g} points" if v else "")
+    detail_zh = word_zh + times + "次，每次扣" + _yuan(per) + "元" + points_zh
+    detail_en = word_en + " " + times + " times, " + _yuan(per) + " yuan" + points_en + " each"
+    barred = pd.Index(rows.loc[rows["bars_excellent"].astype(bool), "unit"].unique())
+    return _items(rows, detail_zh, detail_en), barred
+
+
 def _as_series(base_bonus: Mapping[str, float] | pd.Series | None) -> pd.Series | None:
     """Base bonus per unit as a float Series, or None."""
     return None if base_bonus is None else pd.Series(base_bonus, dtype=float)
@@ -199,6 +251,7 @@ def compute_rewards(
     awards: pd.DataFrame | None = None,
     criticisms: pd.DataFrame | None = None,
     base_bonus: Mapping[str, float] | pd.Series | None = None,
+    missed_reports: pd.DataFrame | None = None,
 ) -> Rewards:
     """Apply a rules table to one assessment (half-year or year-end) and explain each amount.
 
@@ -220,6 +273,10 @@ def compute_rewards(
         default rules). Year-end only.
     base_bonus
         Unit → annual bonus to dock criticisms from; default the year-end reward.
+    missed_reports
+        Late and missing reports per unit: columns ``unit`` (or ``unit_code``), ``late``,
+        ``missing``, as :func:`bxgc_metrics.metrics.reporting.yearly_counts` returns them.
+        Docked only by ``missed_report`` rules; without such a rule they change nothing.
 
     Returns
     -------
@@ -230,7 +287,8 @@ def compute_rewards(
     ------
     ValueError
         For an unknown ``period_kind``, an award outside the allowed range, an unknown
-        criticism level, or criticisms at a half-year assessment.
+        criticism level, criticisms at a half-year assessment, or a ``missed_report`` rule
+        with an unknown level or no amount (or counts without its column).
 
     Examples
     --------
@@ -262,5 +320,11 @@ def compute_rewards(
         )
         earned = pd.concat([earned, docked], ignore_index=True)
         units = units.append(pd.Index(criticisms["unit"])).unique()
+    if missed_reports is not None and not missed_reports.empty:
+        docked, missed_barred = _missed_items(rules, missed_reports, period_kind)
+        if not docked.empty:
+            earned = pd.concat([earned, docked], ignore_index=True)
+            units = units.append(pd.Index(docked["unit"])).unique()
+            barred = barred.append(missed_barred).unique()
     items = earned.sort_values("unit", kind="stable", ignore_index=True)[ITEM_COLUMNS]
     return Rewards(totals=_totals(items, units, barred), items=items)

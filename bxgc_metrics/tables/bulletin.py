@@ -3,8 +3,10 @@
 A bulletin restates the rankings page for one month and one peer group: per indicator the
 total and its growth, completion against 时间进度, the top and last three, the biggest
 moves, the units behind pace and the ranking table; then the composite ranking, the 红榜
-and 黑榜, the rewards due at the half-year or year-end assessment and the overdue
-rectification items. :func:`bulletin` gathers all of it into a frozen :class:`Bulletin`
+and 黑榜, the rewards due at the half-year or year-end assessment, the overdue
+rectification items and, given the write history, the month's 报送情况 (who reported on
+time, late or not at all: :func:`~bxgc_metrics.tables.reporting.reporting_round`, the
+round the reporting page shows). :func:`bulletin` gathers all of it into a frozen :class:`Bulletin`
 from the same table functions the pages call — each :attr:`Section.ranking` *is* the
 frame :func:`~bxgc_metrics.tables.standings.standings` returns, the composite *is*
 :func:`~bxgc_metrics.tables.scorecard.composite_standings` — so a document can only copy
@@ -28,8 +30,9 @@ from bxgc_metrics.metrics.campaign import gap_status
 from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
 from bxgc_metrics.metrics.rewards import Rewards, compute_rewards
 from bxgc_metrics.metrics.targets import time_progress
-from bxgc_metrics.periods import format_zh
+from bxgc_metrics.periods import Period, format_zh
 from bxgc_metrics.tables.progress import period_progress
+from bxgc_metrics.tables.reporting import Round, reporting_round, summary, year_record
 from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
 from bxgc_metrics.tables.standings import ALL, members, standings, with_pace
 
@@ -136,6 +139,9 @@ class Bulletin:
     units: the gaps table's columns with ``days_left`` (negative), most overdue first."""
     demo: bool
     """Whether the units ranked are demo data (the documents then say so)."""
+    reporting: Round | None = None
+    """报送情况: the month's reporting round among the ranked units on :attr:`date`
+    (``None`` when the bulletin was made without the write history)."""
 
 
 def rankable(indicators: pd.DataFrame) -> list[str]:
@@ -265,6 +271,7 @@ def bulletin(
     rules: pd.DataFrame | None = None,
     date: dt.date | None = None,
     options: Mapping[str, Any] | None = None,
+    writes: pd.DataFrame | None = None,
 ) -> Bulletin:
     """A bulletin for the month ``year``-``sub`` among the units of ``group``.
 
@@ -292,6 +299,10 @@ def bulletin(
         The bulletin's date (default: today).
     options
         The composite's method (default :data:`DEFAULT_OPTIONS`).
+    writes
+        The write history (:mod:`bxgc_metrics.metrics.reporting`) covering this year and
+        the twelve months before: the month's 报送情况 and, at the year-end assessment, the
+        late and missing reports a ``missed_report`` rule docks. ``None``: neither.
     """
     ranked = members(units, group)
     chosen = indicators.set_index("code", drop=False)
@@ -309,13 +320,28 @@ def bulletin(
         observations, indicators, "M", year=year, sub=sub, by=by, units=ranked, options=opts
     )
     kind = reward_kind(sub)
+    today = date or dt.date.today()
     rewards = None
     if kind is not None and rules is not None:
         ranks = reward_standings(
             observations, indicators, year, period_kind=kind, by=by, units=ranked, options=opts
         )
-        rewards = compute_rewards(rules, ranks, kind)
-    today = date or dt.date.today()
+        missed = None
+        if writes is not None and kind == "year":
+            missed = year_record(
+                year, writes=writes, units=units, indicators=indicators, today=today, group=group
+            )
+        rewards = compute_rewards(rules, ranks, kind, missed_reports=missed)
+    reporting = None
+    if writes is not None:
+        reporting = reporting_round(
+            Period(year, "M", sub),
+            writes=writes,
+            units=units,
+            indicators=indicators,
+            today=today,
+            group=group,
+        )
     flags = units.loc[units["code"].isin(ranked), "is_demo"] if "is_demo" in units else []
     return Bulletin(
         year=year,
@@ -333,6 +359,7 @@ def bulletin(
         rewards=rewards,
         overdue=overdue_items(pd.DataFrame() if gaps is None else gaps, on=today, units=ranked),
         demo=bool(len(flags)) and bool(pd.Series(flags).fillna(False).astype(bool).any()),
+        reporting=reporting,
     )
 
 
@@ -410,3 +437,9 @@ def list_line(places: Sequence[Place], names: Mapping[str, str]) -> str:
     return "；".join(
         f"{p.rank}. {names.get(p.unit_code, p.unit_code)}（{p.value:.3f}）" for p in places
     )
+
+
+def reporting_line(b: Bulletin, names: Mapping[str, str]) -> str:
+    """The 报送情况 paragraph (:func:`~bxgc_metrics.tables.reporting.summary` of
+    :attr:`Bulletin.reporting`); ``""`` when the bulletin has none."""
+    return "" if b.reporting is None else summary(b.reporting, names=names)
