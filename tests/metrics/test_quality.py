@@ -27,6 +27,7 @@ from bxgc_metrics.metrics.quality import (
     check_revisions,
     check_round_numbers,
     load_default_quality_rules,
+    series,
     validate_quality_rules,
 )
 from bxgc_metrics.metrics.quality.digits import first_digits
@@ -50,7 +51,8 @@ INDICATORS = pd.DataFrame(
         ),
         ("NEW_PROJ", "新开工项目数", "New projects started", "个", "higher", "flow", "M"),
     ]
-    + [(f"I{i:02d}", f"指标{i}", f"Item {i}", "万元", "higher", "flow", "Y") for i in range(30)],
+    + [(f"I{i:02d}", f"指标{i}", f"Item {i}", "万元", "higher", "flow", "Y") for i in range(30)]
+    + [(f"R{i:02d}", f"增速{i}", f"Rate {i}", "%", "higher", "rate", "Y") for i in range(30)],
     columns=INDICATOR_COLUMNS,
 )
 UNITS = pd.DataFrame(
@@ -287,6 +289,16 @@ def test_a_falling_cumulative_figure_is_flagged_but_not_the_new_year() -> None:
     assert flags["reason_zh"].tolist() == ["累计值较上月下降，需核实"]
 
 
+def test_a_figure_given_twice_counts_once_by_its_last_row() -> None:
+    rows = [
+        ("U01", "GBR", "M", 2026, 5, "actual", 1234.5, True),
+        ("U01", "GBR", "M", 2026, 6, "actual", 1100.0, True),
+        ("U01", "GBR", "M", 2026, 6, "actual", 1300.0, True),  # the corrected June
+    ]
+    assert check_cumulative_falls(figures(rows), INDICATORS).empty
+    assert check_outlier_growth(figures(rows), INDICATORS).empty
+
+
 def test_a_month_missing_in_between_is_not_read_as_a_fall() -> None:
     rows = [
         ("U01", "GBR", "M", 2026, 4, "actual", 1300.0, True),
@@ -337,10 +349,15 @@ def test_a_december_every_unit_shares_is_no_outlier() -> None:
     assert not check_outlier_growth(series[0], INDICATORS).empty
 
 
-def test_a_series_of_small_counts_is_too_coarse_for_growth_rates() -> None:
-    counts = np.tile([2.0, 3.0, 2.0, 1.0, 2.0, 3.0], 6)
+def test_a_series_of_small_counts_is_too_coarse_for_growth_rates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    counts = np.tile([2.0, 2.0, 2.0, 3.0, 2.0, 2.0], 6)
     counts[20] = 9.0  # +350 %, but only seven projects more
-    assert check_outlier_growth(months("U01", "NEW_PROJ", 2020, counts), INDICATORS).empty
+    data = months("U01", "NEW_PROJ", 2020, counts)
+    assert check_outlier_growth(data, INDICATORS).empty
+    monkeypatch.setattr(series, "MIN_RESOLUTION_STEPS", 0)  # without the guard it would speak
+    assert not check_outlier_growth(data, INDICATORS).empty
 
 
 # --- completion leaps -----------------------------------------------------------------
@@ -608,10 +625,18 @@ def test_last_digit_bias() -> None:
 
 
 def test_rates_and_percentages_are_not_digit_tested() -> None:
-    data = months("A", "IVA_G", 2000, uniform_first_digits(300, 5))
-    assert check_benford(data, INDICATORS).empty
-    assert check_last_digits(data, INDICATORS).empty
-    assert check_round_numbers(data.assign(value=data["value"].round(-2)), INDICATORS).empty
+    first = annual("A", uniform_first_digits(220, 1))
+    rng = np.random.default_rng(8)
+    last = annual("A", rng.integers(100, 100_000, 220) // 10 * 10 + 7)
+    rounded = annual("A", np.round(rng.uniform(100, 100_000, 220), -2))
+    as_rates = {"indicator_code": lambda f: f["indicator_code"].str.replace("I", "R")}
+    for check, data in [
+        (check_benford, first),
+        (check_last_digits, last),
+        (check_round_numbers, rounded),
+    ]:
+        assert not check(data, INDICATORS).empty  # as amounts: flagged
+        assert check(data.assign(**as_rates), INDICATORS).empty  # as growth rates: not read
 
 
 # --- the whole assessment -----------------------------------------------------------------

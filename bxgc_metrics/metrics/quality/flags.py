@@ -268,7 +268,12 @@ def with_indicators(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataF
     return out.merge(attributes, on="indicator_code", how="left")
 
 
+FIGURE_KEY = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+"""The columns that name one figure."""
+
+
 def actuals(figures: pd.DataFrame) -> pd.DataFrame:
-    """The reported (``actual``) figures with a finite value."""
+    """The reported (``actual``) figures with a finite value, one row per figure (if a
+    figure's key repeats, its last row counts, as a later write would)."""
     keep = (figures["value_kind"] == "actual") & np.isfinite(figures["value"].astype(float))
-    return figures[keep.to_numpy()]
+    return figures[keep.to_numpy()].drop_duplicates(FIGURE_KEY, keep="last")

@@ -24,6 +24,7 @@ from bxgc_metrics import clock
 from bxgc_metrics.metrics.growth import pop, ytd_to_single
 from bxgc_metrics.metrics.quality.flags import (
     FACT_TOLERANCE,
+    FIGURE_KEY,
     actuals,
     amounts,
     empty_flags,
@@ -54,7 +55,7 @@ changes a month by 5 % or more. Neither growth nor completion steps are judged o
 
 _SERIES = ["unit_code", "indicator_code"]
 _DIGITS = 9  # rates are compared to 9 decimals, so float noise in a steady series is no spread
-WRITE_KEYS = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+WRITE_KEYS = FIGURE_KEY
 """The columns that name one figure in ``writes``."""
 _KIND_WORDS = {"target": ("目标值：", "Target: "), "plan": ("计划值：", "Plan: ")}
 
@@ -241,8 +242,8 @@ def _coarse(base: pd.Series, by: list[pd.Series]) -> pd.Series:
 
 
 def _monthly_base(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Monthly actuals of flows and stocks with ``base``: the month's own value (a
-    cumulative flow's increment), and ``single`` for which it was derived."""
+    """Monthly actuals of flows and stocks with ``base``, the month's own value (a
+    cumulative flow's increment), and ``derived``, true where it was worked out so."""
     f = with_indicators(actuals(figures), indicators)
     keep = (f["freq"] == "M") & f["kind"].isin(["flow", "stock"])
     f = f[keep.to_numpy()].reset_index(drop=True)
