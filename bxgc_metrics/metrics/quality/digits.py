@@ -14,8 +14,9 @@ Which figures count:
   annual figure if there is one, else the latest year-to-date or monthly one). The twelve
   year-to-date figures of a year are one running total climbing from a twelfth of the
   year to the whole, not twelve independent numbers: counted one by one they depart from
-  Benford's law in any honest report (a unit's 9 indicators over 8 years do so by
-  Nigrini's measure in 15 of the demo's 16 units), and the test would accuse everyone.
+  Benford's law in any honest report (the 940 monthly figures of each demo unit's 10
+  indicators do so by Nigrini's measure in 15 of its 16 units), and the test would
+  accuse everyone.
 
 Guards: :data:`BENFORD_MIN_FIGURES` independent figures spanning
 :data:`BENFORD_MIN_DECADES` orders of magnitude; :data:`LAST_DIGIT_MIN_FIGURES` and
