@@ -4,7 +4,7 @@ Importing this package gives the metric functions below and loads neither stream
 plotly nor duckdb. The rest of the domain sits in subpackages:
 
 - :mod:`.metrics` — the metric functions (growth, targets, gaps, catch-up, projection,
-  ranking, rewards, campaign, plan audit).
+  ranking, rewards, campaign, plan audit, data-quality flags).
 - :mod:`.tables` — the page-table builders every screen, export and document reads
   (standings, scorecard, progress, trajectory).
 - :mod:`.store` — the only code that talks to DuckDB, behind one ``Store``.
@@ -36,6 +36,12 @@ from bxgc_metrics.metrics.growth import (
     ytd_to_single,
 )
 from bxgc_metrics.metrics.projection import Projection, project, simulate
+from bxgc_metrics.metrics.quality import (
+    QualityReport,
+    assess,
+    load_default_quality_rules,
+    validate_quality_rules,
+)
 from bxgc_metrics.metrics.ranking import (
     Composite,
     Sensitivity,
@@ -54,10 +60,12 @@ __all__ = [
     "Composite",
     "ProjectedCatchUp",
     "Projection",
+    "QualityReport",
     "Rewards",
     "Sensitivity",
     "annualise",
     "annualise_seasonal",
+    "assess",
     "audit_plan",
     "cagr",
     "catch_up",
@@ -69,6 +77,7 @@ __all__ = [
     "distance_to_frontier",
     "entropy_weights",
     "gap_table",
+    "load_default_quality_rules",
     "load_default_rules",
     "normalise",
     "pace",
@@ -83,6 +92,7 @@ __all__ = [
     "time_distance",
     "time_progress",
     "time_progress_on",
+    "validate_quality_rules",
     "yoy",
     "ytd_to_single",
 ]

@@ -10,6 +10,8 @@
 - ``reporting``: reporting rounds: due dates, who owes which figures, who is late, 催报.
 - ``campaign``: campaign phases, milestones and gap-rectification status.
 - ``audit``: checks of a stated plan against the history (is the promise plausible).
+- ``quality``: data-quality flags (预警) with their reasons and evidence, and a score per
+  unit (a package: revisions, falls, outliers, leaps, consistency rules, digit tests).
 
 None of them reads the database or knows about pages; the page-table builders in
 :mod:`bxgc_metrics.tables` combine them into what a screen shows.
