@@ -23,6 +23,7 @@ pages = [
     st.Page("pages/upload.py", title=t("nav_upload"), icon=":material/upload_file:"),
     st.Page("pages/meeting.py", title=t("meeting_nav"), icon=":material/tv:", url_path="meeting"),
     st.Page("pages/gaps.py", title=t("nav_gaps"), icon=":material/fact_check:"),
+    st.Page("pages/quality.py", title=t("nav_quality"), icon=":material/verified:", url_path="quality"),
     st.Page("pages/campaign.py", title=t("nav_campaign"), icon=":material/event:"),
     st.Page("pages/settings.py", title=t("nav_settings"), icon=":material/settings:"),
     st.Page("pages/admin.py", title=t("nav_admin"), icon=":material/admin_panel_settings:"),

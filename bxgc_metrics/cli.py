@@ -94,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(history)
     history.set_defaults(run=_history)
 
+    quality = commands.add_parser(
+        "quality",
+        help="who has reported a period (填报进度, 催报) and the data-quality flags (预警)",
+    )
+    quality.add_argument("--period", required=True, help="e.g. 2026-10, 2026-Q3, 2025")
+    quality.add_argument("--group", default=None, help="one peer group only (default: all)")
+    quality.add_argument("--lang", choices=["zh", "en"], default="zh")
+    quality.add_argument("--xlsx", type=Path, default=None, help="also write the 催报 workbook")
+    _db_argument(quality)
+    quality.set_defaults(run=_quality)
+
     info = commands.add_parser("info", help="print what the database holds")
     _db_argument(info)
     info.set_defaults(run=_info)
@@ -273,6 +284,49 @@ def _history(args: argparse.Namespace) -> int:
     columns = ["id", "file_name", "who", "created_at", "rows_new", "rows_changed", "status"]
     print(batches[columns].to_string(index=False) if len(batches) else "(no batches)")
     return 0
+
+
+def _quality(args: argparse.Namespace) -> int:
+    """Print the period's reporting round, its 催报 text and its open data-quality flags;
+    exit status 1 when a unit is overdue or a flag is open, so a script can act on it."""
+    from bxgc_metrics import oversight
+    from bxgc_metrics.metrics.reporting import reminder_text
+    from bxgc_metrics.periods import Period
+    from bxgc_metrics.tables.standings import ALL
+
+    try:
+        period = Period.parse(args.period)
+    except ValueError:
+        print(f"错误：无法识别的报告期 {args.period!r} / Error: not a period: {args.period!r}")
+        return 2
+    store, zh = _store(args), args.lang == "zh"
+    r = oversight.reporting_round(store, period, group=args.group or ALL)
+    p = r.progress
+    print(
+        f"{period.zh() if zh else period.label}  "
+        + (
+            f"应报 {p.expected}，已报 {p.reported}（按时 {p.on_time}，迟报 {p.late}），"
+            f"未报 {p.missing}，未到期 {p.not_due}"
+            if zh
+            else f"expected {p.expected}, reported {p.reported} (on time {p.on_time}, "
+            f"late {p.late}), missing {p.missing}, not yet due {p.not_due}"
+        )
+    )
+    if len(r.reminders):
+        print()
+        print(reminder_text(p, lang=args.lang))
+    if args.xlsx is not None:
+        args.xlsx.write_bytes(r.workbook(lang=args.lang))
+        print(f"{'已写入' if zh else 'written to'} {args.xlsx}")
+    report = oversight.quality_report(store, period=period)
+    flags = report.flags[~report.flags["verified"].astype(bool)]
+    print()
+    print(f"待核实 {len(flags)} 条" if zh else f"{len(flags)} flag(s) to verify")
+    for f in flags.itertuples():
+        reason = f.reason_zh if zh else f.reason_en
+        evidence = f.evidence_zh if zh else f.evidence_en
+        print(f"- {f.unit_code} {f.indicator_code or ''}: {reason} — {evidence}")
+    return 1 if len(r.reminders) or len(flags) else 0
 
 
 def _info(args: argparse.Namespace) -> int:

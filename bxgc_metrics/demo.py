@@ -69,9 +69,11 @@ class DemoData:
     """Every table of the demo data set, in the store's column layout."""
 
     units: pd.DataFrame
-    """``code, name_zh, name_en, kind, parent_code, peer_group, is_demo``."""
+    """``code, name_zh, name_en, kind, parent_code, peer_group, is_demo, contact_person,
+    contact_phone`` (the demo city's reporting contacts are invented)."""
     indicators: pd.DataFrame
-    """``code, name_zh, name_en, measure, direction, kind, frequency, allow_negative, is_demo``."""
+    """``code, name_zh, name_en, measure, direction, kind, frequency, allow_negative,
+    is_demo, growth_of, report_due_day`` (monthly figures due by the 8th)."""
     observations: pd.DataFrame
     """``unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative``."""
     benchmark_pairs: pd.DataFrame
@@ -127,9 +129,15 @@ def _events() -> pd.DataFrame:
 
 
 def _units() -> pd.DataFrame:
-    frame = _read("units", usecols=["code", "name_zh", "name_en", "kind", "peer_group"])
+    columns = ["code", "name_zh", "name_en", "kind", "peer_group"]
+    contacts = ["contact_person", "contact_phone"]
+    frame = _read("units", usecols=[*columns, *contacts], dtype={c: str for c in contacts})
+    frame = frame[columns]
     frame.insert(4, "parent_code", None)
     frame["is_demo"] = True
+    people = _read("units", usecols=["code", *contacts], dtype=str)
+    for column in contacts:
+        frame[column] = people[column].astype(object).where(people[column].notna(), None)
     return frame
 
 
@@ -145,9 +153,11 @@ def _generator() -> pd.DataFrame:
 
 def _indicators() -> pd.DataFrame:
     columns = ["code", "name_zh", "name_en", "measure", "direction", "kind", "frequency"]
-    frame = _read("indicators", usecols=[*columns, "growth_of"])[[*columns, "growth_of"]]
+    extra = ["growth_of", "report_due_day"]
+    frame = _read("indicators", usecols=[*columns, *extra])[[*columns, *extra]]
     frame.insert(7, "allow_negative", frame["code"].isin(["IVA_G", PLAN4_GROWTH]))
     frame.insert(8, "is_demo", True)
+    frame["report_due_day"] = frame["report_due_day"].astype("Int16")
     return frame
 
 
@@ -380,9 +390,26 @@ def load_demo(store: Store) -> int | None:
         store.replace_table(name, getattr(demo, name))
     _load_events(store, demo.events)
     result = store.write_observations(
-        demo.observations, file_name="演示数据 demo", who="system", note="demo"
+        demo.observations,
+        file_name="演示数据 demo",
+        who="system",
+        note="demo",
+        at=reported_at(demo.observations),
     )
     return result.batch_id
+
+
+def reported_at(observations: pd.DataFrame) -> dt.datetime:
+    """When the demo's figures count as reported (naive UTC): 09:30 Beijing time three
+    days before the latest month's figures were due (the 8th of the month after), so
+    that month's reporting round reads as reported on time."""
+    from bxgc_metrics.metrics.reporting import due_date
+
+    monthly = observations[(observations["freq"] == "M") & (observations["value_kind"] == "actual")]
+    year, sub = max(zip(monthly["year"], monthly["sub"], strict=True))
+    due = due_date(f"{int(year)}-{int(sub):02d}", 8)
+    local = dt.datetime.combine(due - dt.timedelta(days=3), dt.time(9, 30))
+    return local - dt.timedelta(hours=8)
 
 
 def _load_events(store: Store, events: pd.DataFrame) -> None:

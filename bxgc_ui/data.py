@@ -7,15 +7,20 @@ meeting screen notices new data by polling one cheap number.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from bxgc_metrics import clock
+from bxgc_metrics import clock, oversight
+from bxgc_metrics.metrics.quality import QualityReport
+from bxgc_metrics.periods import Period
 from bxgc_metrics.store import INDICATOR_COLUMNS as INDICATOR_COLUMNS  # settings editors
 from bxgc_metrics.store import UNIT_COLUMNS as UNIT_COLUMNS  # settings editors
 from bxgc_metrics.store import Store, UndoPreview, default_path
 from bxgc_metrics.tables import progress
 from bxgc_metrics.tables import standings as ranking
+from bxgc_metrics.tables.reporting import Round
 from bxgc_metrics.tables.scorecard import (
     composite_standings,
     pace_matrix,
@@ -426,3 +431,35 @@ def race_of(
     return race_frames(
         obs, indicator, by, higher_is_better=higher_is_better, units=members, year=year
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def reporting_round(path: str, data_version: int, period: str, *, group: str, today: str) -> Round:
+    """The reporting round of ``period`` (a label) for ``group`` as of ``today`` (ISO date,
+    so a new day recomputes it)."""
+    return oversight.reporting_round(
+        _store(path), period, group=group, today=dt.date.fromisoformat(today)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_report(path: str, data_version: int) -> QualityReport:
+    """Every data-quality flag, with the 核实无误 marks applied, and each unit's score."""
+    return oversight.quality_report(_store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def flagged_units(
+    path: str, data_version: int, indicator: str, *, period: tuple[str, int, int]
+) -> frozenset[str]:
+    """Units with an open flag on ``indicator``'s figure of ``period`` (the ⚠ badge)."""
+    freq, year, sub = period
+    found = Period(year, freq, sub)
+    report = oversight.quality_report(_store(path), period=found, indicator=indicator)
+    return oversight.flagged_units(report, indicator, found)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def reviews(path: str, data_version: int) -> pd.DataFrame:
+    """The flags someone marked 核实无误."""
+    return _store(path).quality_reviews()

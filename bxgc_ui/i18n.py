@@ -31,6 +31,7 @@ COMMON: dict[str, tuple[str, str]] = {
     "nav_upload": ("数据上传", "Upload"),
     "meeting_nav": ("会议大屏", "Meeting screen"),
     "nav_gaps": ("差距整改", "Gaps"),
+    "nav_quality": ("数据质量", "Data quality"),
     "nav_campaign": ("活动进度", "Campaign"),
     "nav_settings": ("设置", "Settings"),
     "nav_signin": ("登录", "Sign in"),

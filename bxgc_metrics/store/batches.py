@@ -9,6 +9,7 @@ undo that changes something is backed up first.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bxgc_metrics import _columnar
-from bxgc_metrics.errors import BatchConflictError, StoreError
+from bxgc_metrics.errors import BatchConflictError, PermissionDeniedError, StoreError
 from bxgc_metrics.store import reference
 from bxgc_metrics.store.arrow import frame_as_arrow
 from bxgc_metrics.store.connection import Database
@@ -40,8 +41,9 @@ _UNKNOWN_CODES = """
 """
 _NEW_BATCH = """
     INSERT INTO batches (file_name, sha256, who, rows_read, rows_new, rows_changed,
-                         rows_unchanged, status, note)
-    VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?) RETURNING id
+                         rows_unchanged, status, note, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?,
+            COALESCE(CAST(? AS TIMESTAMP), current_localtimestamp())) RETURNING id
 """
 _STORED = """
     SELECT i.row_id, o.value <> i.value OR o.cumulative <> i.cumulative AS differs,
@@ -175,6 +177,7 @@ class Batches(Database):
         note: str | None = None,
         new_units: pd.DataFrame | None = None,
         new_indicators: pd.DataFrame | None = None,
+        at: dt.datetime | None = None,
     ) -> BatchResult:
         """Write observations as one batch, atomically.
 
@@ -184,7 +187,15 @@ class Batches(Database):
         ``new_units`` and ``new_indicators`` are created in the same transaction.
         ``frame`` may be what :meth:`prepare_observations` returned for it; what is
         stored is compared again inside the write transaction either way.
+        ``at`` (naive UTC) dates the batch when history is loaded after the fact (when
+        each figure was first reported feeds the reporting rounds); only the operator
+        may give it.
         """
+        if at is not None and not self.actor.operator:
+            raise PermissionDeniedError(
+                "只有在本机运行的程序可以指定导入批次的时间。",
+                "Only a program run on the machine itself may date an import batch.",
+            )
         prepared = frame if isinstance(frame, PreparedObservations) else _prepare(frame)
         table = prepared.table
         rows = table.num_rows
@@ -207,7 +218,7 @@ class Batches(Database):
             if new + changed == 0:
                 return BatchResult(None, rows, 0, 0, unchanged)
             who = who or name or _current_user()
-            params = [file_name, sha256, who, rows, new, changed, unchanged, note]
+            params = [file_name, sha256, who, rows, new, changed, unchanged, note, at]
             batch_id = int(con.execute(_NEW_BATCH, params).fetchone()[0])  # type: ignore[index]
             if changed:
                 con.register("replaced", stored.replaced(table))

@@ -1,0 +1,97 @@
+"""Who has reported and whether the figures can be trusted, read from a store: the
+reporting round of a period (填报进度、催报) and the data-quality report (预警).
+
+Each is computed here once, from what the store holds, and the page, the meeting screen,
+the rankings' badges, the command line and the documents all read the result
+(:func:`reporting_round`, :func:`quality_report`, :func:`flagged_units`), so a count or a
+flag reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from bxgc_metrics import clock
+from bxgc_metrics.metrics.quality import QualityReport, assess, load_default_quality_rules
+from bxgc_metrics.metrics.reporting import LOOKBACK_MONTHS
+from bxgc_metrics.periods import Period
+from bxgc_metrics.store import Store
+from bxgc_metrics.tables.reporting import Round
+from bxgc_metrics.tables.reporting import reporting_round as _round
+from bxgc_metrics.tables.standings import ALL
+
+_FIGURE_COLUMNS = [
+    "unit_code",
+    "indicator_code",
+    "freq",
+    "year",
+    "sub",
+    "value_kind",
+    "value",
+    "cumulative",
+]
+
+
+def reporting_round(
+    store: Store, period: Period | str, *, group: str = ALL, today: dt.date | None = None
+) -> Round:
+    """The reporting round of ``period`` for ``group`` as of ``today`` (today in the
+    configured zone by default): who has reported, who is late or missing, the 催报 list."""
+    period = period if isinstance(period, Period) else Period.parse(period)
+    back = period.year - 1 - LOOKBACK_MONTHS // 12  # the look-back reaches into last year
+    return _round(
+        period,
+        writes=store.figure_writes(from_year=back),
+        units=store.units(),
+        indicators=store.indicators(),
+        today=today or clock.today(),
+        group=group,
+    )
+
+
+def quality_rules(store: Store) -> pd.DataFrame:
+    """The consistency rules in force: the stored table, else the shipped defaults."""
+    stored = store.quality_rules()
+    return stored if stored is not None else load_default_quality_rules()
+
+
+def quality_report(
+    store: Store, *, period: Period | str | None = None, indicator: str | None = None
+) -> QualityReport:
+    """Every data-quality flag (limited to ``period`` when given, and to one
+    ``indicator``'s figures when given, as the rankings' badges need), with the 核实无误
+    marks applied and each unit scored."""
+    figures = store.observations(indicator=indicator)[_FIGURE_COLUMNS]
+    writes = store.figure_writes()
+    indicators = store.indicators()
+    if indicator is not None:
+        writes = writes[writes["indicator_code"] == indicator]
+    reviews = store.quality_reviews().rename(columns={"reviewed_at": "at"})
+    rules = quality_rules(store)
+    if indicator is not None:  # a rule relates two indicators: none apply to one alone
+        rules = rules.iloc[0:0]
+    return assess(
+        figures,
+        writes,
+        indicators,
+        store.units(),
+        rules=rules,
+        verified=reviews,
+        period=period,
+    )
+
+
+def flagged_units(report: QualityReport, indicator: str, period: Period) -> frozenset[str]:
+    """The units with an open flag on ``indicator``'s figure of ``period``: the badge
+    beside their figures on the rankings and the meeting screen."""
+    flags = report.flags
+    hit = (
+        ~flags["verified"].astype(bool)
+        & (flags["indicator_code"] == indicator)
+        & (flags["freq"] == period.freq)
+        & (flags["year"] == period.year)
+        & (flags["sub"] == period.sub)
+    )
+    return frozenset(str(u) for u in flags.loc[hit.fillna(False), "unit_code"])

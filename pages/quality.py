@@ -1,0 +1,133 @@
+"""数据质量 Data quality: who has reported a period (填报进度, the 催报 list) and the figures
+to verify (预警), each with its reason and evidence, to be marked 核实无误."""
+
+import streamlit as st
+
+from bxgc_metrics import clock
+from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.metrics.reporting import due_date, reminder_text
+from bxgc_metrics.periods import format_label
+from bxgc_metrics.tables.standings import ALL
+from bxgc_ui import auth, data
+from bxgc_ui.i18n import lang
+from bxgc_ui.names import names as named
+from bxgc_ui.views import quality as view
+from bxgc_ui.views.quality import t
+from bxgc_ui.widgets import demo_notice, empty_state
+
+path, version = data.snapshot()
+units, indicators = data.units(path, version), data.indicators(path, version)
+st.title(t("q_title"))
+if not data.has_observations(path, version):
+    empty_state()
+    st.stop()
+demo_notice(units)
+names, indicator_names = named(units), named(indicators)
+every = max(2, min(600, int(st.query_params.get("every", 30) or 30)))
+progress_tab, flags_tab = st.tabs([t("q_tab_progress"), t("q_tab_flags")])
+
+with progress_tab:
+    calendar = indicators[indicators["report_due_day"].notna()]
+    if calendar.empty:
+        st.info(t("q_no_calendar"))
+    else:
+        have = data.actual_periods(path, version)
+        have = have[have["indicator_code"].isin(calendar["code"])]
+        choices = view.period_choices(have)
+        today = clock.today()
+        day = int(calendar["report_due_day"].max())
+        passed = [c for c in choices if due_date(format_label(*c), day) < today]
+        default = passed[-1] if passed else choices[-1]
+        left, right = st.columns(2)
+        chosen = left.selectbox(
+            t("q_period"),
+            choices[::-1],
+            index=choices[::-1].index(default),
+            format_func=lambda c: view.period_label(*c),
+            key="q_period",
+        )
+        groups = [ALL, *data.peer_groups(path, version)]
+        group = right.selectbox(
+            t("q_group"),
+            groups,
+            format_func=lambda g: "全部" if g == ALL and lang() == "zh" else str(g),
+            key="q_group",
+        )
+
+        @st.fragment(run_every=every)
+        def round_panel() -> None:
+            """Re-read the data version each interval: a report imported anywhere shows."""
+            here, now = data.snapshot()
+            r = data.reporting_round(
+                here, now, format_label(*chosen), group=group, today=clock.today().isoformat()
+            )
+            for column, (label, value) in zip(st.columns(6), view.headline(r), strict=True):
+                column.metric(label, value)
+            st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))
+            st.subheader(t("q_reminders"))
+            if r.reminders.empty:
+                st.success(t("q_no_reminders"))
+            else:
+                st.dataframe(
+                    view.reminders_table(r, names), hide_index=True, key="q_reminders_table"
+                )
+                st.caption(t("q_text"))
+                st.code(reminder_text(r.progress, lang=lang()), language=None, wrap_lines=True)
+            st.download_button(
+                t("q_download"),
+                r.workbook(lang=lang()),
+                file_name=f"催报名单-{format_label(*chosen)}.xlsx",
+                key="q_download",
+            )
+            st.subheader(t("q_units"))
+            st.dataframe(view.units_table(r, names), hide_index=True)
+            with st.expander(t("q_grid")):
+                st.dataframe(view.grid_table(r, names, indicator_names))
+
+        round_panel()
+
+with flags_tab:
+    st.caption(t("q_flags_help"))
+    report = data.quality_report(path, version)
+    flags = report.flags
+    open_count = int((~flags["verified"].astype(bool)).sum())
+    if open_count:
+        st.warning(t("q_open", n=open_count))
+    else:
+        st.success(t("q_none"))
+    shown = flags if st.toggle(t("q_show_verified"), key="q_show_verified") else None
+    table = view.flags_table(report, names, indicator_names)
+    if shown is None:
+        table = table[~flags["verified"].astype(bool).to_numpy()]
+    st.dataframe(table, hide_index=True, key="q_flags_table")
+    st.subheader(t("q_scores"))
+    st.dataframe(view.scores_table(report, names), hide_index=True)
+    if len(flags) and auth.need("review_flags"):
+        st.subheader(t("q_mark"))
+        choice = view.flag_choice(report, names)
+        with st.form("q_mark_form", clear_on_submit=True):
+            flag = st.selectbox(
+                t("q_mark_flag"), list(choice), format_func=choice.get, key="q_mark_flag"
+            )
+            note = st.text_input(t("q_mark_note"), max_chars=500, key="q_mark_note")
+            marked = st.form_submit_button(t("q_mark_save"), type="primary")
+        if marked and flag:
+            try:
+                auth.writer().review_flag(flag, note)
+            except BxgcError as exc:
+                st.error(exc.text(lang()))
+            else:
+                st.success(t("q_marked"))
+                st.rerun()
+        verified = flags[flags["verified"].astype(bool)]
+        if len(verified):
+            again = st.selectbox(
+                t("q_reopen"),
+                list(verified["flag_id"]),
+                format_func=choice.get,
+                key="q_reopen_flag",
+            )
+            if st.button(t("q_reopen"), key="q_reopen"):
+                auth.writer().reopen_flag(again)
+                st.success(t("q_reopened"))
+                st.rerun()
