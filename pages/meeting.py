@@ -5,7 +5,8 @@ Query parameters seed the settings: ``every`` (seconds between refreshes, defaul
 ``indicator`` (code), ``by`` (``completion``/``growth``), ``group`` (a peer group or
 ``all``), ``carousel`` (views shown in turn: ``ranking``, ``race`` or ``ranking,race``),
 ``rotate=1`` (move on through every indicator; ``carousel=1`` means the same), ``turn``
-(seconds a page of a long ranking shows), ``theme=light`` and ``pace=1``.
+(seconds a page of a long ranking shows), ``theme=light``, ``pace=1`` and ``flags=1`` (the
+⚠ beside a unit whose figure has an open data-quality flag; on in the app).
 The wall runs in a fragment that re-reads the store's data version every interval, so an
 import shows on the screen within one interval, without reloading the page. A wall-screen
 link revoked meanwhile reruns the whole page at the next interval, which then shows only
@@ -86,6 +87,7 @@ settings = meeting.Settings(
         required=True,
     ),
     pace=side.toggle(t("meeting_pace"), key="meeting_pace"),
+    flags=side.toggle(t("meeting_flags"), key="meeting_flags", help=t("meeting_flags_help")),
 )
 side.caption(t("meeting_kiosk"))
 side.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)

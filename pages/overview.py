@@ -12,6 +12,7 @@ from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import overview as view
+from bxgc_ui.views import quality as reporting
 from bxgc_ui.views.meeting.race import LIGHT_INK, race_figure
 from bxgc_ui.views.overview import t
 from bxgc_ui.views.rankings import months as months_of
@@ -32,6 +33,7 @@ if not data.has_observations(path, version):
     empty_state()
     st.stop()
 demo_notice(units)
+reporting.overview_line(path, version, indicators)
 
 monthly = rankable(indicators)
 nothing_to_rank(monthly)

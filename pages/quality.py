@@ -5,7 +5,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.errors import BxgcError
-from bxgc_metrics.metrics.reporting import due_date, reminder_text
+from bxgc_metrics.metrics.reporting import reminder_text
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data
@@ -23,21 +23,16 @@ if not data.has_observations(path, version):
     st.stop()
 demo_notice(units)
 names, indicator_names = named(units), named(indicators)
-every = max(2, min(600, int(st.query_params.get("every", 30) or 30)))
+every = view.refresh_seconds(st.query_params.get("every", ""))
 progress_tab, flags_tab = st.tabs([t("q_tab_progress"), t("q_tab_flags")])
 
 with progress_tab:
-    calendar = indicators[indicators["report_due_day"].notna()]
-    if calendar.empty:
+    choices, default = view.round_choices(
+        data.actual_periods(path, version), indicators, clock.today()
+    )
+    if default is None:
         st.info(t("q_no_calendar"))
     else:
-        have = data.actual_periods(path, version)
-        have = have[have["indicator_code"].isin(calendar["code"])]
-        choices = view.period_choices(have)
-        today = clock.today()
-        day = int(calendar["report_due_day"].max())
-        passed = [c for c in choices if due_date(format_label(*c), day) < today]
-        default = passed[-1] if passed else choices[-1]
         left, right = st.columns(2)
         chosen = left.selectbox(
             t("q_period"),

@@ -94,7 +94,8 @@ with single:
     marks = data.references_of(
         path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
     )
-    shown = view.standings_table(table, names, ind["measure"], by=by)
+    flagged = data.flagged_units(path, version, code, period=("M", year, sub))
+    shown = view.standings_table(table, names, ind["measure"], by=by, flagged=flagged)
     left, right = st.columns([1, 1])
     title = t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}"))
     bars = partial(
@@ -105,6 +106,8 @@ with single:
     if len(marks):
         left.caption(view.reference_note(marks, names, by))
     right.dataframe(shown, hide_index=True)
+    if flagged & set(table["unit_code"]):
+        right.caption(t("rank_flagged_note"))
     sheet = exports.standings_table(
         table, names, indicator=labels[code], measure=ind["measure"], by=by, context=context
     )

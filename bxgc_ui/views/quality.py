@@ -8,20 +8,25 @@ never into markdown or HTML.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from bxgc_metrics.metrics.quality import QualityReport
-from bxgc_metrics.metrics.reporting import STATUS_LABELS
-from bxgc_metrics.periods import Period
+from bxgc_metrics.metrics.reporting import STATUS_LABELS, due_date
+from bxgc_metrics.periods import Period, format_label
 from bxgc_metrics.tables.reporting import Round
+from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import fmt
 from bxgc_ui.i18n import Texts, lang
+from bxgc_ui.names import names as named_units
 
 TEXTS: dict[str, tuple[str, str]] = {
     "q_title": ("数据质量：填报进度与预警", "Data quality: reporting and flags"),
     "q_tab_progress": ("填报进度", "Reporting progress"),
+    "q_goto": ("填报进度与数据质量", "Reporting and data quality"),
     "q_tab_flags": ("数据质量预警", "Data-quality flags"),
     "q_period": ("报告期", "Period"),
     "q_group": ("范围", "Units"),
@@ -234,3 +239,48 @@ def period_choices(have: pd.DataFrame) -> list[tuple[str, int, int]]:
         year, sub = months[-1]
         found.add(("M", year + sub // 12, sub % 12 + 1))
     return sorted(found, key=lambda c: (c[1], Period(c[1], c[0], c[2]).end_month, c[0]))
+
+
+def round_choices(
+    have: pd.DataFrame, indicators: pd.DataFrame, today: dt.date
+) -> tuple[list[tuple[str, int, int]], tuple[str, int, int] | None]:
+    """The periods a round can be shown for (indicators with a due day only) and the one
+    shown first: the latest whose figures are all due by ``today``, else the latest."""
+    calendar = indicators[indicators["report_due_day"].notna()]
+    if calendar.empty:
+        return [], None
+    choices = period_choices(have[have["indicator_code"].isin(calendar["code"])])
+    if not choices:
+        return [], None
+    day = int(calendar["report_due_day"].max())
+    passed = [c for c in choices if due_date(format_label(*c), day) < today]
+    return choices, passed[-1] if passed else choices[-1]
+
+
+def refresh_seconds(asked: str, *, default: int = 30) -> int:
+    """Seconds between the round's refreshes from the ``every`` query parameter (2-600;
+    anything else: ``default``)."""
+    try:
+        seconds = int(asked)
+    except ValueError:
+        return default
+    return max(2, min(600, seconds))
+
+
+def overview_line(path: str, version: int, indicators: pd.DataFrame) -> None:
+    """On the overview: the reporting round of the latest period due, in the sentence a
+    通报 prints, with a link to the page; a warning when a unit is overdue."""
+    from bxgc_metrics import clock
+    from bxgc_metrics.tables.reporting import summary
+    from bxgc_ui import data
+
+    _, shown = round_choices(data.actual_periods(path, version), indicators, clock.today())
+    if shown is None:
+        return
+    today = clock.today().isoformat()
+    r = data.reporting_round(path, version, format_label(*shown), group=ALL, today=today)
+    names = {str(k): v for k, v in named_units(data.units(path, version)).items()}
+    text = summary(r, names=names, lang=lang())
+    box = st.warning if r.progress.missing else st.caption
+    box(fmt.md(text))
+    st.page_link("pages/quality.py", label=t("q_goto"), icon=":material/verified:")

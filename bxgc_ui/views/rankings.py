@@ -107,16 +107,24 @@ def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
 
 
 def standings_table(
-    table: pd.DataFrame, names: dict[str, str], measure: str, *, by: str
+    table: pd.DataFrame,
+    names: dict[str, str],
+    measure: str,
+    *,
+    by: str,
+    flagged: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """The single-indicator ranking as the page shows it (the export is
-    :func:`bxgc_ui.exports.standings_table` of the same standings)."""
+    :func:`bxgc_ui.exports.standings_table` of the same standings); a unit whose figure
+    has an open data-quality flag carries the ⚠ 需核实 badge."""
     language = lang()
+    badge = t("rank_flagged")
     return pd.DataFrame(
         {
             t("rank_col_rank"): places(table["rank"]),
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
             t("unit"): table["unit_code"].map(names),
+            t("rank_col_check"): [badge if u in flagged else "" for u in table["unit_code"]],
             t("ytd_value"): fmt.amounts(table["value"], measure, language),
             t("annual_target"): fmt.amounts(table["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],

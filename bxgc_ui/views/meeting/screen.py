@@ -62,6 +62,8 @@ class Settings:
     """The time-elapsed line and pace colours (completion only)."""
     turn: int = TURN_DEFAULT
     """Seconds a page of a long ranking shows before the next one."""
+    flags: bool = False
+    """The ⚠ beside a unit whose figure has an open data-quality flag (需核实)."""
 
 
 def screen_setup() -> None:
@@ -80,7 +82,7 @@ def _flag(text: str) -> bool:
 def query_defaults(codes: list[str], groups: list[str]) -> dict[str, object]:
     """Widget defaults from the URL; values that name nothing are ignored.
 
-    ``?indicator=&by=&group=&every=&turn=&theme=light&pace=1&rotate=1&carousel=ranking,race``.
+    ``?indicator=&by=&group=&every=&turn=&theme=light&pace=1&flags=1&rotate=1&carousel=ranking,race``.
     ``carousel`` lists the views shown in turn; ``carousel=1`` (no views named) keeps its
     earlier meaning, rotate the indicators through the ranking.
     """
@@ -97,6 +99,8 @@ def query_defaults(codes: list[str], groups: list[str]) -> dict[str, object]:
         "meeting_views": list(views or VIEWS[:1]),
         "meeting_theme": q.get("theme") if q.get("theme") in THEMES else "dark",
         "meeting_pace": _flag(q.get("pace", "")),
+        # shown in the app; on the kiosk only when the link asks for it (flags=1)
+        "meeting_flags": _flag(q["flags"]) if "flags" in q else not st.context.is_embedded,
     }
 
 
@@ -119,6 +123,7 @@ def kiosk_url(s: Settings) -> str:
     query = f"embed=true{look}&every={s.every}&indicator={s.indicator}&by={s.by}"
     query += f"&group={s.group}&carousel={','.join(s.views)}&turn={s.turn}"
     query += ("&rotate=1" if s.carousel else "") + ("&pace=1" if s.pace else "")
+    query += "&flags=1" if s.flags else ""
     return f"/meeting?{query}"
 
 

@@ -26,6 +26,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_theme_dark": ("深色", "Dark"),
     "meeting_theme_light": ("浅色高对比", "Light, high contrast"),
     "meeting_pace": ("显示时间进度线与进度颜色", "Time-elapsed line and pace colours"),
+    "meeting_flags": ("标出待核实数据（⚠）", "Mark figures to verify (⚠)"),
+    "meeting_flags_help": (
+        "单位名称后的 ⚠ 表示该单位本期这项数据有待核实的预警（见“数据质量”页），不影响排名。大屏链接中带 flags=1 时显示。",
+        "A ⚠ after a unit's name: a data-quality flag on its figure for the period is open "
+        "(see the Data quality page); it does not change the ranking. The wall link shows "
+        "it with flags=1.",
+    ),
     "meeting_kiosk": ("投屏链接（全屏）", "Projector link (full screen)"),
     "meeting_preview": (
         "下方为大屏预览；投屏请在会议室电脑上打开侧栏中的投屏链接。",

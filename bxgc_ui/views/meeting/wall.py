@@ -104,6 +104,14 @@ class Wall:
             table = with_pace(table, elapsed, higher_is_better=higher)
             spec = replace(spec, time_progress=elapsed)
         table, marks = labelled(table, people), labelled(marks, people)
+        if s.flags:
+            flagged = data.flagged_units(self.path, self.version, code, period=period)
+            table = table.assign(
+                label=[
+                    f"{label} ⚠" if unit in flagged else label
+                    for unit, label in zip(table["unit_code"], table["label"], strict=True)
+                ]
+            )
         board = ranking_board(table, spec, references=marks)
         progress = months_elapsed(freq, sub) / 12 if s.by == "completion" else None
         figure = partial(ranking_figure, table, s.by, title="", references=marks)
