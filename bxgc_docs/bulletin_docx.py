@@ -31,7 +31,7 @@ from lxml import etree
 
 from bxgc_docs import rows
 from bxgc_docs.source import Report
-from bxgc_metrics.tables.bulletin import list_line, narrative, opening, title
+from bxgc_metrics.tables.bulletin import list_line, narrative, opening, reporting_line, title
 
 FONTS = {
     "title": ("方正小标宋简体", "SimHei", "WenQuanYi Micro Hei"),
@@ -60,6 +60,8 @@ PLACEHOLDERS: dict[str, str] = {
     "empty before June",
     "overdue_heading, overdue": "overdue rectification items (r.unit, r.gap, r.measure, "
     "r.owner, r.deadline, r.days)",
+    "reporting_heading, reporting": "报送情况: who reported the month on time, late or not "
+    "at all (one paragraph; empty when no indicator has a reporting calendar)",
     "data_version, data_date": "the store's data version and last import time",
 }
 """What a template may use (``{{ title }}``, ``{% for s in sections %}{{ s.narrative }}
@@ -156,6 +158,8 @@ def context(
         "rewards": rows.rewards(b, names),
         "overdue_heading": f"{numeral(n + 3 if kind else n + 2)}、逾期未完成的整改事项",
         "overdue": rows.overdue(b, names),
+        "reporting_heading": f"{numeral(n + 4 if kind else n + 3)}、报送情况",
+        "reporting": reporting_line(b, names) if b.reporting is not None else "",
         "data_version": report.data_version,
         "data_date": report.data_date or "—",
     }
@@ -339,6 +343,10 @@ def builtin_template(path: Path) -> Path:
     )
     _paragraph(doc, "{%p else %}")
     _paragraph(doc, "无逾期未完成的整改事项。")
+    _paragraph(doc, "{%p endif %}")
+    _paragraph(doc, "{%p if reporting %}")
+    _paragraph(doc, "{{ reporting_heading }}", "BxHeading")
+    _paragraph(doc, "{{ reporting }}")
     _paragraph(doc, "{%p endif %}")
     _paragraph(doc, "")
     _paragraph(doc, "{{ office }}", align="right")

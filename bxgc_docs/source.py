@@ -79,6 +79,7 @@ def load(
         gaps=store.table("gaps"),
         rules=load_default_rules() if rules is None else rules,
         date=date,
+        writes=store.figure_writes(from_year=year - 2),
     )
     batches = store.batches()
     live = batches[batches["status"] == "committed"] if len(batches) else batches

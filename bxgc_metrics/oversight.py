@@ -20,6 +20,7 @@ from bxgc_metrics.periods import Period
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.reporting import Round
 from bxgc_metrics.tables.reporting import reporting_round as _round
+from bxgc_metrics.tables.reporting import year_record as _year_record
 from bxgc_metrics.tables.standings import ALL
 
 _FIGURE_COLUMNS = [
@@ -44,6 +45,21 @@ def reporting_round(
     return _round(
         period,
         writes=store.figure_writes(from_year=back),
+        units=store.units(),
+        indicators=store.indicators(),
+        today=today or clock.today(),
+        group=group,
+    )
+
+
+def year_record(
+    store: Store, year: int, *, group: str = ALL, today: dt.date | None = None
+) -> pd.DataFrame:
+    """Each unit's on-time, late and missing reports over ``year`` (what the rewards'
+    ``missed_report`` rule docks), as the 通报 counts them."""
+    return _year_record(
+        year,
+        writes=store.figure_writes(from_year=year - 2),
         units=store.units(),
         indicators=store.indicators(),
         today=today or clock.today(),

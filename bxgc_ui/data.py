@@ -463,3 +463,15 @@ def flagged_units(
 def reviews(path: str, data_version: int) -> pd.DataFrame:
     """The flags someone marked 核实无误."""
     return _store(path).quality_reviews()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def quality_rules(path: str, data_version: int) -> pd.DataFrame | None:
+    """The stored data-quality rules, or ``None`` (the shipped defaults apply)."""
+    return _store(path).quality_rules()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def year_record_of(path: str, data_version: int, year: int, *, group: str) -> pd.DataFrame:
+    """Each unit's late and missing reports over ``year`` (the 漏统漏报 deduction's counts)."""
+    return oversight.year_record(_store(path), year, group=group)

@@ -1,10 +1,12 @@
-"""设置 Settings: units, indicators, benchmark pairs, composite weights, reward rules, events."""
+"""设置 Settings: units, indicators, benchmark pairs, composite weights, reward rules, events,
+data-quality rules."""
 
 from collections.abc import Callable
 
 import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
+from bxgc_metrics.metrics.quality import load_default_quality_rules, validate_quality_rules
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_ui import auth, data
 from bxgc_ui.i18n import lang
@@ -25,6 +27,7 @@ tabs = st.tabs(
         t("set_weights"),
         t("set_rules"),
         t("events"),
+        t("set_quality_rules"),
     ]
 )
 
@@ -128,3 +131,24 @@ with tabs[5]:  # analysts keep the events; the editor restarts once the data cha
     )
     if may_edit and st.button(t("set_save"), key="set_events_save"):
         save(store.save_events, **view.event_changes(events, edited))
+
+with tabs[6]:
+    st.caption(t("set_quality_rules_help"))
+    stored = data.quality_rules(path, version)
+    shown = load_default_quality_rules() if stored is None else stored
+    edited = st.data_editor(
+        shown,
+        num_rows=rows,
+        disabled=not editable,
+        hide_index=True,
+        column_config=view.quality_rule_columns(list(shown.columns)),
+        key="set_quality_rules_editor",
+    )
+    left, right = st.columns(2)
+    if editable and left.button(t("set_save"), key="set_quality_rules_save"):
+        codes = list(indicators["code"])
+        save(
+            lambda: store.save_quality_rules(validate_quality_rules(edited, indicator_codes=codes))
+        )
+    if editable and right.button(t("set_reset_quality_rules"), key="set_quality_rules_reset"):
+        save(store.save_quality_rules, load_default_quality_rules())

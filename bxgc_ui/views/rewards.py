@@ -43,7 +43,12 @@ def show(
         reward_year = r2.selectbox(t("reward_of_year"), years, key=f"reward_year_{kind}")
         rules = data.reward_rules(path, version)
         ranks = data.reward_ranks_of(path, version, reward_year, kind=kind, by=by, group=group)
-        result = compute_rewards(load_default_rules() if rules is None else rules, ranks, kind)
+        missed = (  # 漏统漏报: the year's late and missing reports, as the 通报 counts them
+            data.year_record_of(path, version, reward_year, group=group) if kind == "year" else None
+        )
+        result = compute_rewards(
+            load_default_rules() if rules is None else rules, ranks, kind, missed_reports=missed
+        )
         totals, items = view.reward_tables(result, names)
         st.caption(t("reward_note"))
         left, right = st.columns(2)

@@ -76,6 +76,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "opt_H": ("半年", "Half-yearly"),
     "opt_Q": ("季", "Quarterly"),
     "opt_M": ("月", "Monthly"),
+    "set_quality_rules": ("数据质量规则", "Data-quality rules"),
+    "set_quality_rules_help": (
+        "指标之间应当成立的关系，数据不符时在“数据质量”页提示需核实：le 表示同一单位同一时期“左”指标不超过“右”指标×(1+容差)；sum_le 表示各下级单位“左”指标之和不超过上级单位的数值×(1+容差)。改完点“保存”。",
+        "Relations that must hold between indicators; figures that break one are flagged on "
+        "the Data quality page: le, for each unit and period, left ≤ right × (1 + "
+        "tolerance); sum_le, the sum of a parent's child units' left ≤ the parent's own "
+        "figure × (1 + tolerance). Press Save when done.",
+    ),
+    "set_reset_quality_rules": ("恢复默认规则", "Restore the default rules"),
+    "qrule_rule_id": ("规则代码", "Rule id"),
+    "qrule_kind": ("规则类型", "Kind"),
+    "qrule_left": ("左指标", "Left indicator"),
+    "qrule_right": ("右指标", "Right indicator"),
+    "qrule_tolerance": ("容差", "Tolerance"),
+    "qrule_note_zh": ("说明（中文）", "Note (Chinese)"),
+    "qrule_note_en": ("说明（英文）", "Note (English)"),
     "rule_rule_id": ("规则代码", "Rule id"),
     "rule_kind": ("规则类型", "Kind"),
     "rule_period_kind": ("考核期", "Period"),
@@ -300,3 +316,8 @@ def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
         for c in text
     }
     return edited.assign(**cleaned)
+
+
+def quality_rule_columns(columns: list[str]) -> dict:
+    """The data-quality rules editor, headed in the reader's language."""
+    return _labels(columns, prefix="qrule_")
