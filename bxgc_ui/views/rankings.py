@@ -124,12 +124,12 @@ def standings_table(
             t("rank_col_rank"): places(table["rank"]),
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
             t("unit"): table["unit_code"].map(names),
-            t("rank_col_check"): [badge if u in flagged else "" for u in table["unit_code"]],
             t("ytd_value"): fmt.amounts(table["value"], measure, language),
             t("annual_target"): fmt.amounts(table["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],
             t("yoy"): [fmt.pct(v) for v in table["yoy"]],
             t("rank_col_prev"): places(table["previous_rank"]),
+            t("rank_col_check"): [badge if u in flagged else "" for u in table["unit_code"]],
         }
     )
 

@@ -162,7 +162,8 @@ def test_new_data_shows_on_the_next_refresh(demo_db: Path, monkeypatch: pytest.M
         file_name="late.csv",
     )
     at.run()
-    assert board_rows(board_html(at))[0]["unit"] == last
+    # on top now, and marked: a figure changed after it was first reported is to verify
+    assert board_rows(board_html(at))[0]["unit"] == f"{last} ⚠"
 
 
 def _race(units: int, months: int = 2) -> pd.DataFrame:
