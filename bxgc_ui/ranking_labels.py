@@ -23,12 +23,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rank_col_move": ("进位", "Move"),
     "rank_col_score": ("综合得分", "Score"),
     "rank_col_prev": ("上期名次", "Previous rank"),
-    "rank_col_check": ("数据核实", "Data check"),
-    "rank_flagged": ("⚠ 需核实", "⚠ to verify"),
     "rank_flagged_note": (
-        "⚠ 需核实：该单位本期这项数据有待核实的预警（见“数据质量”页），预警只是提示，不影响排名。",
-        "⚠ to verify: a data-quality flag on this unit's figure for the period is open (see "
-        "the Data quality page); a flag is a prompt, it does not change the ranking.",
+        "单位名称后的 ⚠ 表示需核实：该单位本期这项数据有待核实的预警（见“数据质量”页），预警只是提示，不影响排名。",
+        "⚠ after a unit's name: a data-quality flag on its figure for the period is open "
+        "(see the Data quality page); a flag is a prompt, it does not change the ranking.",
     ),
     "by_completion": ("完成率", "Completion"),
     "by_growth": ("同比增长", "YoY growth"),

@@ -94,7 +94,15 @@ with flags_tab:
     table = view.flags_table(report, names, indicator_names)
     if shown is None:
         table = table[~flags["verified"].astype(bool).to_numpy()]
-    st.dataframe(table, hide_index=True, key="q_flags_table")
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="q_flags_table",
+        column_config={
+            t("col_reason"): st.column_config.TextColumn(width="medium"),
+            t("col_evidence"): st.column_config.TextColumn(width="large"),
+        },
+    )
     st.subheader(t("q_scores"))
     st.dataframe(view.scores_table(report, names), hide_index=True)
     if len(flags) and auth.need("review_flags"):

@@ -116,20 +116,22 @@ def standings_table(
 ) -> pd.DataFrame:
     """The single-indicator ranking as the page shows it (the export is
     :func:`bxgc_ui.exports.standings_table` of the same standings); a unit whose figure
-    has an open data-quality flag carries the ⚠ 需核实 badge."""
+    has an open data-quality flag carries the ⚠ after its name (需核实)."""
     language = lang()
-    badge = t("rank_flagged")
+    badge = "⚠"
     return pd.DataFrame(
         {
             t("rank_col_rank"): places(table["rank"]),
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
-            t("unit"): table["unit_code"].map(names),
+            t("unit"): [
+                f"{names.get(u, u)} {badge}" if u in flagged else names.get(u, u)
+                for u in table["unit_code"]
+            ],
             t("ytd_value"): fmt.amounts(table["value"], measure, language),
             t("annual_target"): fmt.amounts(table["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],
             t("yoy"): [fmt.pct(v) for v in table["yoy"]],
             t("rank_col_prev"): places(table["previous_rank"]),
-            t("rank_col_check"): [badge if u in flagged else "" for u in table["unit_code"]],
         }
     )
 
