@@ -23,7 +23,14 @@ from pptx.util import Emu, Inches, Pt
 from bxgc_docs import rows
 from bxgc_docs.bulletin_docx import DEMO_NOTE
 from bxgc_docs.source import Report
-from bxgc_metrics.tables.bulletin import Section, list_line, narrative, opening, title
+from bxgc_metrics.tables.bulletin import (
+    Section,
+    list_line,
+    narrative,
+    opening,
+    reporting_line,
+    title,
+)
 
 ROWS_PER_SLIDE = 12
 """Table rows on one slide; a longer ranking continues on the next (续)."""
@@ -177,6 +184,9 @@ def render(report: Report) -> bytes:
         (6.8, 2.0, 6.0, 4.5),
         size=20,
     )
+    if b.reporting is not None:
+        reporting = _slide(deck, "报送情况")
+        _text(reporting, reporting_line(b, names), (0.5, 1.3, 12.3, 5.5), size=20)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

@@ -17,7 +17,7 @@ from pptx import Presentation
 
 from bxgc_docs import bulletin_docx, deck_pptx, source
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.bulletin import narrative
+from bxgc_metrics.tables.bulletin import narrative, reporting_line
 from bxgc_ui import chart_export, data
 from bxgc_ui.views import rankings as rankings_view
 from tests.conftest import ROOT, run_cli
@@ -242,3 +242,24 @@ def test_a_bad_output_name_is_refused(demo_db: Path, tmp_path: Path) -> None:
     done = run_cli("report", "--db", str(demo_db), "--out", str(tmp_path / "x.pdf"))
     assert done.returncode == 2
     assert _audit(demo_db).empty
+
+
+def test_the_bulletin_and_deck_print_the_reporting_round_the_page_shows(
+    docx_file: Document, report: source.Report, demo_db_template: Path
+) -> None:
+    """报送情况: the 通报 and the deck print the sentence of the same round the data-quality
+    page and the overview read (October, as of the bulletin's date)."""
+    from bxgc_metrics import oversight
+    from bxgc_metrics.tables.reporting import summary
+
+    page = oversight.reporting_round(Store(demo_db_template), "2026-10", today=DATE)
+    line = summary(page, names=dict(report.names))
+    assert line.startswith("截至2026年11月5日，2026年10月数据应报176项，已报176项（按时176项")
+    assert reporting_line(report.bulletin, dict(report.names)) == line
+    texts = [p.text for p in docx_file.paragraphs]
+    heading = next(i for i, text in enumerate(texts) if text.endswith("、报送情况"))
+    assert texts[heading + 1] == line
+    deck = Presentation(io.BytesIO(deck_pptx.render(report)))
+    last = list(deck.slides)[-1]
+    shown = [sh.text_frame.text for sh in last.shapes if sh.has_text_frame]
+    assert "报送情况" in shown[0] and line in shown
