@@ -5,7 +5,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.errors import BxgcError
-from bxgc_metrics.metrics.reporting import due_date, reminder_text
+from bxgc_metrics.metrics.reporting import reminder_text
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data
@@ -34,10 +34,7 @@ with progress_tab:
         have = data.actual_periods(path, version)
         have = have[have["indicator_code"].isin(calendar["code"])]
         choices = view.period_choices(have)
-        today = clock.today()
-        day = int(calendar["report_due_day"].max())
-        passed = [c for c in choices if due_date(format_label(*c), day) < today]
-        default = passed[-1] if passed else choices[-1]
+        default = view.default_period(choices, calendar, clock.today())
         left, right = st.columns(2)
         chosen = left.selectbox(
             t("q_period"),
@@ -104,6 +101,9 @@ with flags_tab:
     st.dataframe(view.scores_table(report, names), hide_index=True)
     if len(flags) and auth.need("review_flags"):
         st.subheader(t("q_mark"))
+        done = st.session_state.pop(view.DONE_KEY, None)
+        if done:  # what the last mark or reopen did, said after the rerun that shows it
+            st.success(t(done))
         choice = view.flag_choice(report, names)
         with st.form("q_mark_form", clear_on_submit=True):
             flag = st.selectbox(
@@ -111,13 +111,15 @@ with flags_tab:
             )
             note = st.text_input(t("q_mark_note"), max_chars=500, key="q_mark_note")
             marked = st.form_submit_button(t("q_mark_save"), type="primary")
-        if marked and flag:
+        if marked and flag and not note.strip():
+            st.error(t("q_mark_note_missing"))
+        elif marked and flag:
             try:
                 auth.writer().review_flag(flag, note)
             except BxgcError as exc:
                 st.error(exc.text(lang()))
             else:
-                st.success(t("q_marked"))
+                st.session_state[view.DONE_KEY] = "q_marked"
                 st.rerun()
         verified = flags[flags["verified"].astype(bool)]
         if len(verified):
@@ -129,5 +131,5 @@ with flags_tab:
             )
             if st.button(t("q_reopen"), key="q_reopen"):
                 auth.writer().reopen_flag(again)
-                st.success(t("q_reopened"))
+                st.session_state[view.DONE_KEY] = "q_reopened"
                 st.rerun()
