@@ -10,6 +10,7 @@ a unit name full of markdown and HTML is shown as the literal text it is.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -19,10 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics import oversight
 from bxgc_metrics.access import Actor
-from bxgc_metrics.metrics.reporting import EXTERNAL, LOOKBACK_MONTHS
-from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
-from tests.conftest import ROOT, admin_store, stored
+from tests import sheets
+from tests.conftest import ROOT, admin_store, expected_pairs, past_due, run_cli, stored
 
 ANALYST = Actor("li", "analyst", operator=True)
 NOTE = "已与统计局核对原始台账，数字无误"
@@ -51,28 +51,6 @@ def _page(
 
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def _expected_pairs(store: Store, year: int, month: int) -> int:
-    """(unit, indicator) pairs owed for a month, counted from the demo's own tables: a
-    monthly indicator with a due day, a unit that is no external benchmark and reported
-    an actual figure of it in the 12 months up to the month."""
-    indicators = store.indicators()
-    calendar = indicators[indicators["report_due_day"].notna() & (indicators["frequency"] == "M")]
-    units = store.units()
-    units = units[units["kind"] != EXTERNAL]
-    obs = store.observations()
-    index = obs["year"] * 12 + obs["sub"]
-    end = year * 12 + month
-    recent = obs[
-        (obs["freq"] == "M")
-        & (obs["value_kind"] == "actual")
-        & obs["indicator_code"].isin(calendar["code"])
-        & obs["unit_code"].isin(units["code"])
-        & (index > end - LOOKBACK_MONTHS - 1)
-        & (index <= end)
-    ]
-    return len(recent[["unit_code", "indicator_code"]].drop_duplicates())
 
 
 def _open_count(at: AppTest) -> int:
@@ -110,7 +88,7 @@ def test_the_page_renders_on_the_demo(
         else ["Reporting progress", "Data-quality flags"]
     )
     assert at.selectbox(key="q_period").value == ("M", 2026, 10)
-    expected = _expected_pairs(admin_store(demo_db), 2026, 10)
+    expected = expected_pairs(admin_store(demo_db), (2026, 10))
     assert expected == 176  # 16 city units × 11 monthly indicators
     metrics = _metrics(at)
     if lang == "zh":
@@ -140,7 +118,7 @@ def test_the_page_opens_on_the_latest_round_past_its_due_date(
     at = _page(demo_db, monkeypatch, today=today)
     assert at.selectbox(key="q_period").value == ("M", 2026, shown)
     if shown == 11:  # nobody has reported November: every expected figure is overdue
-        expected = _expected_pairs(admin_store(demo_db), 2026, 11)
+        expected = expected_pairs(admin_store(demo_db), (2026, 11))
         metrics = _metrics(at)
         assert metrics["应报"] == metrics["未报"] == f"{expected}" and metrics["已报"] == "0"
         assert len(at.dataframe[0].value) == 16  # the 催报名单: every city unit
@@ -230,3 +208,31 @@ def test_names_with_markdown_and_html_show_as_literal_text(
     assert any(HOSTILE in option for option in at.selectbox(key="q_mark_flag").options)
     for text in _texts(at):
         assert "粗体" not in text and "<script>" not in text, text
+
+
+def test_a_database_of_its_own_indicators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped consistency rules name the demo's indicators; on a database with none
+    of them the page still shows its round and its flags (the rules are left out)."""
+    db = tmp_path / "own.duckdb"
+    sheet = tmp_path / "gdp.csv"
+    sheet.write_bytes(
+        sheets.long_csv(
+            [("甲镇", "地区生产总值", f"2026年{m}月", 100.0 * m, "实际") for m in range(1, 11)]
+            + [("乙镇", "地区生产总值", f"2026年{m}月", 90.0 * m, "实际") for m in range(1, 10)]
+        )
+    )
+    imported = run_cli("import", str(sheet), "--db", str(db), "--create-missing")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    store = admin_store(db)
+    code = str(store.indicators()["code"].iloc[0])
+    store.upsert_indicators(pd.DataFrame({"code": [code], "report_due_day": [10]}))
+    # "today" is after the import, which a round as of today must know of
+    at = _page(db, monkeypatch, actor=ANALYST, today=past_due(dt.date(2026, 11, 10)))
+    at.selectbox(key="q_period").set_value(("M", 2026, 10)).run()
+    assert not at.exception and not at.error
+    # 甲镇 reported October today, after its due day (10 November): late; 乙镇 not at all
+    assert _metrics(at) == {
+        "应报": "2", "已报": "1", "迟报": "1", "未报": "1", "未到期": "0", "报送率": "50%",
+    }  # fmt: skip
+    assert at.dataframe[0].value["单位"].tolist() == ["乙镇"]  # the 催报名单
+    assert _open_count(at) == 0
