@@ -292,14 +292,27 @@ def _quality(args: argparse.Namespace) -> int:
     from bxgc_metrics import oversight
     from bxgc_metrics.metrics.reporting import reminder_text
     from bxgc_metrics.periods import Period
-    from bxgc_metrics.tables.standings import ALL
+    from bxgc_metrics.tables.standings import ALL, peer_groups
 
     try:
         period = Period.parse(args.period)
     except ValueError:
-        print(f"错误：无法识别的报告期 {args.period!r} / Error: not a period: {args.period!r}")
+        print(
+            f"错误：无法识别的报告期 {args.period!r}（应如 2026-10、2026-Q3、2026-H1、2026）\n"
+            f"Error: not a period: {args.period!r} (e.g. 2026-10, 2026-Q3, 2026-H1, 2026)",
+            file=sys.stderr,
+        )
         return 2
     store, zh = _store(args), args.lang == "zh"
+    groups = peer_groups(store.units())
+    if args.group is not None and args.group not in groups:
+        known = "、".join(groups) or "-"
+        print(
+            f"错误：没有名为 {args.group!r} 的范围（可选：{known}）\n"
+            f"Error: no peer group {args.group!r} (known: {', '.join(groups) or '-'})",
+            file=sys.stderr,
+        )
+        return 2
     r = oversight.reporting_round(store, period, group=args.group or ALL)
     p = r.progress
     print(

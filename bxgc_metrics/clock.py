@@ -4,6 +4,10 @@ The store records times in UTC (batches, the audit log, sign-ins); every page, e
 command shows them in one configured zone, ``BXGC_TZ`` (default ``Asia/Shanghai``, Beijing
 time), and "today" — which phase is running, which milestone is late — is today there, not
 on the server's clock or in the reader's browser.
+
+``BXGC_TODAY`` (``2026-12-15``), when set, moves "today" to that date (the time of day
+stays the real one): a testing and demo aid, to show a reporting round past its due date
+or a phase that has not started yet. It never touches the times the store records.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import pandas as pd
 
 DEFAULT_ZONE = "Asia/Shanghai"
 """The zone used unless ``BXGC_TZ`` names another."""
+TODAY_VARIABLE = "BXGC_TODAY"
+"""The environment variable that sets "today" (ISO date) for tests and demonstrations."""
 
 
 def zone() -> zoneinfo.ZoneInfo:
@@ -27,9 +33,20 @@ def zone() -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(DEFAULT_ZONE)
 
 
+def fixed_today() -> dt.date | None:
+    """The date ``BXGC_TODAY`` sets, or ``None`` when it is unset or not an ISO date."""
+    text = (os.environ.get(TODAY_VARIABLE) or "").strip()
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def now() -> dt.datetime:
-    """The time now in the configured zone (aware)."""
-    return dt.datetime.now(zone())
+    """The time now in the configured zone (aware); on ``BXGC_TODAY``'s date when set."""
+    real = dt.datetime.now(zone())
+    fixed = fixed_today()
+    return real if fixed is None else dt.datetime.combine(fixed, real.timetz())
 
 
 def today() -> dt.date:

@@ -68,9 +68,14 @@ def year_record(
 
 
 def quality_rules(store: Store) -> pd.DataFrame:
-    """The consistency rules in force: the stored table, else the shipped defaults."""
+    """The consistency rules in force: the stored table, else the shipped defaults whose
+    indicators this database has (they name the demo's indicators)."""
     stored = store.quality_rules()
-    return stored if stored is not None else load_default_quality_rules()
+    if stored is not None:
+        return stored
+    shipped = load_default_quality_rules()
+    codes = set(store.indicators()["code"])
+    return shipped[shipped["left"].isin(codes) & shipped["right"].isin(codes)]
 
 
 def quality_report(

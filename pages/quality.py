@@ -107,6 +107,9 @@ with flags_tab:
     st.dataframe(view.scores_table(report, names), hide_index=True)
     if len(flags) and auth.need("review_flags"):
         st.subheader(t("q_mark"))
+        done = st.session_state.pop(view.DONE_KEY, None)
+        if done:  # what the last mark or reopen did, said after the rerun that shows it
+            st.success(t(done))
         choice = view.flag_choice(report, names)
         with st.form("q_mark_form", clear_on_submit=True):
             flag = st.selectbox(
@@ -114,13 +117,15 @@ with flags_tab:
             )
             note = st.text_input(t("q_mark_note"), max_chars=500, key="q_mark_note")
             marked = st.form_submit_button(t("q_mark_save"), type="primary")
-        if marked and flag:
+        if marked and flag and not note.strip():
+            st.error(t("q_mark_note_missing"))
+        elif marked and flag:
             try:
                 auth.writer().review_flag(flag, note)
             except BxgcError as exc:
                 st.error(exc.text(lang()))
             else:
-                st.success(t("q_marked"))
+                st.session_state[view.DONE_KEY] = "q_marked"
                 st.rerun()
         verified = flags[flags["verified"].astype(bool)]
         if len(verified):
@@ -132,5 +137,5 @@ with flags_tab:
             )
             if st.button(t("q_reopen"), key="q_reopen"):
                 auth.writer().reopen_flag(again)
-                st.success(t("q_reopened"))
+                st.session_state[view.DONE_KEY] = "q_reopened"
                 st.rerun()

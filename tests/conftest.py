@@ -3,11 +3,13 @@ command line run as users run it, and long observation frames from rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import zoneinfo
+from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -103,6 +105,42 @@ def fingerprint(store: Store) -> tuple:
 def admin_store(path: Path) -> Store:
     """A store over ``path`` that may write anything."""
     return Store(path, actor=ADMIN)
+
+
+def expected_pairs(
+    store: Store, period: tuple[int, int], codes: Iterable[str] | None = None
+) -> int:
+    """The (unit, indicator) figures owed for a month (year, month), counted straight from
+    the store's tables as the reporting calendar defines them: a monthly indicator with a
+    due day, a unit that is not an external benchmark (among ``codes`` when given) and that
+    reported an actual figure of it in the 12 months up to and including the month."""
+    year, month = period
+    indicators = store.indicators()
+    calendar = indicators[indicators["report_due_day"].notna() & (indicators["frequency"] == "M")]
+    units = store.units()
+    units = units[units["kind"] != "外部标杆"]
+    if codes is not None:
+        units = units[units["code"].isin(list(codes))]
+    obs = store.observations()
+    months = obs["year"] * 12 + obs["sub"]
+    end = year * 12 + month
+    recent = obs[
+        (obs["freq"] == "M")
+        & (obs["value_kind"] == "actual")
+        & obs["indicator_code"].isin(calendar["code"])
+        & obs["unit_code"].isin(units["code"])
+        & (months >= end - 12)
+        & (months <= end)
+    ]
+    return len(recent[["unit_code", "indicator_code"]].drop_duplicates())
+
+
+def past_due(due: dt.date) -> str:
+    """A ``BXGC_TODAY`` a week after ``due``, and after the real date in the configured
+    zone, so figures written now are known on it (a round "as of" a date reads only the
+    writes made by then)."""
+    real = dt.datetime.now(zoneinfo.ZoneInfo(os.environ.get("BXGC_TZ") or "Asia/Shanghai"))
+    return max(due + dt.timedelta(days=7), real.date() + dt.timedelta(days=1)).isoformat()
 
 
 BACKENDS = ("duckdb", "postgres")

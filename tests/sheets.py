@@ -6,8 +6,10 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 
 import openpyxl
+import pandas as pd
 import xlsxwriter
 
 REPORT_UNITS = [
@@ -95,6 +97,68 @@ def long_csv(
     """The tidy long form."""
     lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
     return ("\n".join(lines) + "\n").encode(encoding)
+
+
+EXPORT_HEADER = (
+    "unit", "indicator", "period", "kind", "value", "measure", "cumulative", "unit_code",
+    "indicator_code",
+)  # fmt: skip
+"""The header ``python -m bxgc_metrics export`` writes, which the importer reads back."""
+
+
+def month_report_csv(
+    figures: pd.DataFrame,
+    units: pd.DataFrame,
+    indicators: pd.DataFrame,
+    codes: Iterable[str],
+    period: tuple[int, int],
+) -> bytes:
+    """The monthly report of ``period`` (year, month, not January) from the units
+    ``codes``: every indicator with a reporting calendar that each unit reported the month
+    before, in the export's long form.
+
+    Each figure follows its unit's own seasons, so no data-quality check flags it: the
+    month's flow is last month's times the same two months' ratio a year earlier (a
+    year-to-date figure adds it to last month's total), a stock moves by last year's ratio,
+    and a rate by last year's change. Whole numbers stay whole. ``figures``, ``units`` and
+    ``indicators`` are the store's tables."""
+    year, month = period
+    assert month > 2, "the figures need the two months before in both years"
+    calendar = indicators[indicators["report_due_day"].notna() & (indicators["frequency"] == "M")]
+    about = calendar.set_index("code")
+    monthly = figures[
+        (figures["freq"] == "M")
+        & (figures["value_kind"] == "actual")
+        & figures["unit_code"].isin(list(codes))
+        & figures["indicator_code"].isin(calendar["code"])
+    ]
+    value = monthly.set_index(["unit_code", "indicator_code", "year", "sub"])["value"]
+    last = monthly[(monthly["year"] == year) & (monthly["sub"] == month - 1)]
+    unit_names = units.set_index("code")["name_zh"]
+    rows = []
+    for f in last.sort_values(["unit_code", "indicator_code"]).itertuples():
+
+        def at(y: int, m: int, key: tuple[str, str] = (f.unit_code, f.indicator_code)) -> float:
+            return float(value[(*key, y, m)])
+
+        kind = about.loc[f.indicator_code, "kind"]
+        if kind == "rate":
+            new = at(year, month - 1) + at(year - 1, month) - at(year - 1, month - 1)
+        elif f.cumulative:
+            flow = at(year, month - 1) - at(year, month - 2)
+            seasonal = (at(year - 1, month) - at(year - 1, month - 1)) / (
+                at(year - 1, month - 1) - at(year - 1, month - 2)
+            )
+            new = at(year, month - 1) + flow * seasonal
+        else:
+            new = at(year, month - 1) * at(year - 1, month) / at(year - 1, month - 1)
+        new = round(new) if float(f.value).is_integer() else round(new, 2)
+        rows.append((
+            unit_names[f.unit_code], about.loc[f.indicator_code, "name_zh"],
+            f"{year}-{month:02d}", "actual", new, about.loc[f.indicator_code, "measure"],
+            bool(f.cumulative), f.unit_code, f.indicator_code,
+        ))  # fmt: skip
+    return long_csv(rows, header=EXPORT_HEADER)
 
 
 def xlsx_from_rows(rows: list[list], sheet: str = "Sheet1", merges: list[str] = ()) -> bytes:

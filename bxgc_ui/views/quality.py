@@ -66,11 +66,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_mark_flag": ("预警", "Flag"),
     "q_mark_note": ("核实说明（必填）", "How it was checked (required)"),
     "q_mark_save": ("标记核实无误", "Mark checked"),
+    "q_mark_note_missing": (
+        "请填写核实说明（如何核实的）后再标记。",
+        "Say how the figure was checked before marking it.",
+    ),
     "q_marked": ("已标记核实无误。", "Marked as checked."),
     "q_reopen": ("撤销核实", "Reopen"),
     "q_reopened": ("已撤销，预警重新计入。", "Reopened; the flag counts again."),
     "col_unit": ("单位", "Unit"),
-    "col_indicator": ("指标", "Indicator"),
+    "q_col_indicator": ("指标", "Indicator"),
     "col_period": ("报告期", "Period"),
     "col_check": ("类型", "Check"),
     "col_reason": ("原因", "Reason"),
@@ -104,6 +108,9 @@ t = Texts(TEXTS)
 
 FLAG_BADGE = "⚠"
 """The mark beside a unit whose figure has an open flag (需核实)."""
+DONE_KEY = "q_done"
+"""Session key of the text naming what the last mark or reopen did: the page reruns to
+show the change and says it on that run."""
 
 
 def status_word(status: object) -> str:
@@ -187,7 +194,7 @@ def flags_table(
     return pd.DataFrame(
         {
             t("col_unit"): f["unit_code"].map(names),
-            t("col_indicator"): f["indicator_code"].map(indicator_names).fillna(""),
+            t("q_col_indicator"): f["indicator_code"].map(indicator_names).fillna(""),
             t("col_period"): periods,
             t("col_check"): [t(f"chk_{c}") for c in f["check"]],
             t("col_reason"): f["reason_zh" if zh else "reason_en"],
@@ -241,6 +248,26 @@ def period_choices(have: pd.DataFrame) -> list[tuple[str, int, int]]:
     return sorted(found, key=lambda c: (c[1], Period(c[1], c[0], c[2]).end_month, c[0]))
 
 
+def default_period(
+    choices: list[tuple[str, int, int]], calendar: pd.DataFrame, today: dt.date
+) -> tuple[str, int, int]:
+    """The round the page opens on: the latest of ``choices`` whose figures were all due
+    before ``today`` (by the latest due day among the indicators of its frequency, as in
+    ``calendar``'s ``frequency`` and ``report_due_day``), else the latest one.
+
+    >>> calendar = pd.DataFrame({"frequency": ["M", "Y"], "report_due_day": [8, 20]})
+    >>> months = [("M", 2026, 10), ("M", 2026, 11)]
+    >>> default_period(months, calendar, dt.date(2026, 12, 9))
+    ('M', 2026, 11)
+    >>> default_period(months, calendar, dt.date(2026, 12, 8))
+    ('M', 2026, 10)
+    """
+    days = calendar.groupby("frequency")["report_due_day"].max()
+    latest = int(calendar["report_due_day"].max())
+    passed = [c for c in choices if due_date(format_label(*c), int(days.get(c[0], latest))) < today]
+    return passed[-1] if passed else choices[-1]
+
+
 def round_choices(
     have: pd.DataFrame, indicators: pd.DataFrame, today: dt.date
 ) -> tuple[list[tuple[str, int, int]], tuple[str, int, int] | None]:
@@ -252,9 +279,7 @@ def round_choices(
     choices = period_choices(have[have["indicator_code"].isin(calendar["code"])])
     if not choices:
         return [], None
-    day = int(calendar["report_due_day"].max())
-    passed = [c for c in choices if due_date(format_label(*c), day) < today]
-    return choices, passed[-1] if passed else choices[-1]
+    return choices, default_period(choices, calendar, today)
 
 
 def refresh_seconds(asked: str, *, default: int = 30) -> int:
