@@ -161,7 +161,6 @@ def test_the_reminder_list_empties_when_the_rest_report(
             assert unit.name_zh not in text and unit.contact_person not in text
         numbered = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
         assert len(numbered) == len(silent)
-        # the 催报名单 table is drawn too (a canvas grid: its rows are counted, not read)
         # the 催报名单 grid: its accessible table (the canvas draws the same cells)
         listed = _grid_rows(page.get_by_test_id("stDataFrame").first)
         assert listed == [
