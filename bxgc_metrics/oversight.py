@@ -68,14 +68,15 @@ def year_record(
 
 
 def quality_rules(store: Store) -> pd.DataFrame:
-    """The consistency rules in force: the stored table, else the shipped defaults whose
-    indicators this database has (they name the demo's indicators)."""
+    """The consistency rules in force: the stored table, else the shipped defaults; only
+    the rules whose indicators this database has (the shipped ones name the demo's, and
+    a stored rule may outlive an indicator)."""
     stored = store.quality_rules()
-    if stored is not None:
-        return stored
-    shipped = load_default_quality_rules()
+    rules = load_default_quality_rules() if stored is None else stored
     codes = set(store.indicators()["code"])
-    return shipped[shipped["left"].isin(codes) & shipped["right"].isin(codes)]
+    right = rules["right"] if "right" in rules else pd.Series(None, index=rules.index)
+    known = rules["left"].isin(codes) & (right.isna() | (right == "") | right.isin(codes))
+    return rules[known]
 
 
 def quality_report(

@@ -128,3 +128,20 @@ def test_contacts_and_due_days_round_trip_and_a_bad_due_day_is_refused(store: St
         with pytest.raises(StoreError, match="GDP"):
             store.upsert_indicators(INDICATORS.assign(report_due_day=[bad]))
     assert int(store.indicators().set_index("code").loc["GDP", "report_due_day"]) == 8
+
+
+def test_rules_in_force_keep_sum_rules_and_skip_rules_of_indicators_not_held(store: Store) -> None:
+    """A sum rule names no right-hand indicator and stays; a rule naming an indicator the
+    database does not hold (the shipped ones name the demo's) is skipped, never a crash."""
+    from bxgc_metrics import oversight
+
+    rules = pd.DataFrame(
+        [
+            {"rule_id": "sum", "kind": "sum_le", "left": "GDP", "right": None, "tolerance": 0.0},
+            {"rule_id": "gone", "kind": "le", "left": "TAX", "right": "GDP", "tolerance": 0.0},
+        ]
+    ).assign(note_zh="说明", note_en="note")
+    store.save_quality_rules(rules)
+    assert oversight.quality_rules(store)["rule_id"].tolist() == ["sum"]
+    store.write_observations(_figures({("A", 9): 10.0}), file_name="9月.xlsx")
+    assert oversight.quality_report(store).flags.empty
