@@ -84,12 +84,14 @@ def quality_report(
 ) -> QualityReport:
     """Every data-quality flag (limited to ``period`` when given, and to one
     ``indicator``'s figures when given, as the rankings' badges need), with the 核实无误
-    marks applied and each unit scored."""
-    figures = store.observations(indicator=indicator)[_FIGURE_COLUMNS]
-    writes = store.figure_writes()
+    marks applied and each unit scored.
+
+    With an ``indicator`` only that indicator's figures and writes are read. Without
+    one every figure is read: the digit tests judge a unit over all its figures."""
+    scope = None if indicator is None else [indicator]
+    figures = store.observations_in(indicators=scope)[_FIGURE_COLUMNS]
+    writes = store.figure_writes(indicator=indicator)
     indicators = store.indicators()
-    if indicator is not None:
-        writes = writes[writes["indicator_code"] == indicator]
     reviews = store.quality_reviews().rename(columns={"reviewed_at": "at"})
     rules = quality_rules(store)
     if indicator is not None:  # a rule relates two indicators: none apply to one alone

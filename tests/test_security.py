@@ -16,6 +16,7 @@ import pytest
 from bxgc_metrics import store as store_package
 from bxgc_metrics.access import VIEWER, Actor
 from bxgc_metrics.errors import PermissionDeniedError
+from bxgc_metrics.metrics.quality import load_default_quality_rules
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Event, Store
 from tests.conftest import ADMIN, ROOT
@@ -56,6 +57,9 @@ WRITES = {
     "create_wall_token": lambda s: s.create_wall_token("room"),
     "revoke_wall_token": lambda s: s.revoke_wall_token("abc"),
     "save_events": lambda s: s.save_events(added=[Event(dt.date(2026, 3, 1), "政策出台")]),
+    "review_flag": lambda s: s.review_flag("revision:JD01:FAI:M:2026:10", "已核实"),
+    "reopen_flag": lambda s: s.reopen_flag("revision:JD01:FAI:M:2026:10"),
+    "save_quality_rules": lambda s: s.save_quality_rules(load_default_quality_rules()),
 }
 NEEDS_ADMIN = {
     "upsert_units",
@@ -66,6 +70,7 @@ NEEDS_ADMIN = {
     "update_user",
     "create_wall_token",
     "revoke_wall_token",
+    "save_quality_rules",
 }
 
 

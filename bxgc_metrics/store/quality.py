@@ -43,6 +43,7 @@ _WRITES = """
            b.created_at AS written_at, b.who, o.value, b.file_name
     FROM observations o JOIN done b ON b.id = o.batch_id
     WHERE o.year >= ? AND o.value_kind = ?
+      AND (CAST(? AS VARCHAR) IS NULL OR o.indicator_code = ?)
     UNION ALL
     SELECT h.unit_code, h.indicator_code, h.freq, h.year, h.sub, h.value_kind,
            h.old_batch_id, b.created_at, b.who, h.old_value, b.file_name
@@ -50,6 +51,7 @@ _WRITES = """
     JOIN done r ON r.id = h.batch_id
     JOIN done b ON b.id = h.old_batch_id
     WHERE h.existed AND h.year >= ? AND h.value_kind = ?
+      AND (CAST(? AS VARCHAR) IS NULL OR h.indicator_code = ?)
     ORDER BY unit_code, indicator_code, freq, year, sub, value_kind, batch_id
 """
 _SELECT_REVIEWS = (
@@ -76,11 +78,15 @@ MAX_NOTE = 500
 class QualityRecords(Database):
     """Figures' write histories, data-quality rules and reviews of flags."""
 
-    def figure_writes(self, *, from_year: int = 0, value_kind: str = "actual") -> pd.DataFrame:
-        """Every committed write of the figures of ``value_kind`` from ``from_year`` on:
-        columns :data:`WRITE_COLUMNS`. A figure's first row is its first report; a later
-        row with another value is a revision."""
-        params = [from_year, value_kind, from_year, value_kind]
+    def figure_writes(
+        self, *, from_year: int = 0, value_kind: str = "actual", indicator: str | None = None
+    ) -> pd.DataFrame:
+        """Every committed write of the figures of ``value_kind`` from ``from_year`` on
+        (of one ``indicator``'s figures when given): columns :data:`WRITE_COLUMNS`. A
+        figure's first row is its first report; a later row with another value is a
+        revision."""
+        scope = [from_year, value_kind, indicator, indicator]
+        params = scope + scope
         return self._frame(_WRITES, params).reindex(columns=list(WRITE_COLUMNS))
 
     def quality_reviews(self) -> pd.DataFrame:

@@ -83,6 +83,24 @@ def test_writes_list_first_reports_and_revisions_and_forget_an_undone_batch(stor
     assert store.figure_writes(from_year=2027).empty
 
 
+def test_writes_of_one_indicator_leave_the_others_out(store: Store) -> None:
+    """The meeting screen's badges read one indicator's history, not every figure's."""
+    store.upsert_indicators(INDICATORS.assign(code="TAX", name_zh="税收收入"))
+    store.write_observations(_figures({("A", 9): 10.0}), file_name="9月.xlsx")
+    store.write_observations(
+        _figures({("A", 9): 12.0, ("B", 9): 3.0}).assign(indicator_code="TAX"), file_name="税.xlsx"
+    )
+    store.write_observations(_figures({("A", 9): 10.5}), file_name="更正.xlsx")
+    gdp = store.figure_writes(indicator="GDP")
+    assert gdp[["unit_code", "value", "file_name"]].values.tolist() == [
+        ["A", 10.0, "9月.xlsx"],
+        ["A", 10.5, "更正.xlsx"],
+    ]
+    assert store.figure_writes(indicator="TAX")["value"].tolist() == [12.0, 3.0]
+    assert store.figure_writes(indicator="NONE").empty
+    assert len(store.figure_writes()) == 4
+
+
 def test_a_review_is_kept_replaced_taken_back_and_audited(store: Store) -> None:
     flag = "revision:A:GDP:M:2026:9"
     store.review_flag(flag, "  统计局已确认更正  ")
