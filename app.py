@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from bxgc_ui import auth, unreadable
+from bxgc_ui import auth, unreadable, warm
 from bxgc_ui.i18n import language_switch, t
 from bxgc_ui.widgets import PHONE_CSS
 
@@ -44,3 +44,5 @@ with unreadable.guard():
     if not wall:
         auth.sidebar_status()
     page.run()
+if not wall:
+    warm.slow_imports()  # after the first page is drawn: the catch-up page's libraries

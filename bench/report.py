@@ -36,7 +36,8 @@ class Row:
     met: bool | None = None
     """Whether the target is met; ``None`` when there is no target."""
     unit: str = "s"
-    """``s`` for durations, ``MB`` for memory."""
+    """``s`` for durations, ``MB`` for memory, ``share`` for a coverage, ``score`` for a
+    Brier score."""
     note: str = ""
     """How it was measured, when the table cell cannot say it."""
 
@@ -77,7 +78,8 @@ class Growth:
 
 
 def amount(value: float | None, unit: str = "s") -> str:
-    """``12.3 ms``, ``1.23 s``, ``512 MB``; ``—`` for nothing.
+    """``12.3 ms``, ``1.23 s``, ``512 MB``, a share ``81.2 %``, a score ``0.183``; ``—``
+    for nothing.
 
     >>> amount(0.0123), amount(1.234), amount(812.4, "MB"), amount(None)
     ('12.3 ms', '1.23 s', '812 MB', '—')
@@ -86,6 +88,10 @@ def amount(value: float | None, unit: str = "s") -> str:
         return "—"
     if unit == "MB":
         return f"{value:,.0f} MB"
+    if unit == "share":
+        return f"{value * 100:.1f} %"
+    if unit == "score":
+        return f"{value:.3f}"
     if value < 1:
         return f"{value * 1000:.2f} ms" if value < 0.01 else f"{value * 1000:.1f} ms"
     return f"{value:.2f} s"

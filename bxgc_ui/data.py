@@ -13,6 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics import clock, oversight
+from bxgc_metrics.metrics.backtest import (
+    SKILL_COLUMNS,
+    Calibration,
+    calibration,
+    model_skill,
+    pooled_errors,
+)
 from bxgc_metrics.metrics.quality import QualityReport
 from bxgc_metrics.periods import Period
 from bxgc_metrics.store import INDICATOR_COLUMNS as INDICATOR_COLUMNS  # settings editors
@@ -29,6 +36,7 @@ from bxgc_metrics.tables.scorecard import (
 )
 from bxgc_metrics.tables.standings import race_frames, reference_marks, standings
 from bxgc_metrics.tables.trajectory import (
+    WHAT_IF_MODELS,
     Trajectory,
     annual_series,
     stated_plan,
@@ -245,6 +253,14 @@ def trajectory_of(
     higher_is_better: bool,
 ) -> Trajectory:
     """The catch-up answers (cached: moving a slider back is instant)."""
+    units = (chaser, *benchmarks)
+    calibrated = (
+        None
+        if model in WHAT_IF_MODELS
+        else calibration_of(
+            path, data_version, indicator, frequency=frequency, units=units, model=model
+        )
+    )
     return trajectory(
         annual(path, data_version, indicator, frequency=frequency),
         chaser,
@@ -253,7 +269,63 @@ def trajectory_of(
         target_year=target_year,
         rates=dict(rates),
         higher_is_better=higher_is_better,
+        calibrated=calibrated,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def backtest_errors(
+    path: str,
+    data_version: int,
+    indicator: str,
+    *,
+    frequency: str,
+    units: tuple[str, ...],
+    model: str,
+) -> pd.DataFrame:
+    """One model's back-test errors on these units' series, their peers' added when short
+    (kept across target years and what-if rates)."""
+    series = annual(path, data_version, indicator, frequency=frequency)
+    return pooled_errors(series, model, list(units))
+
+
+def calibration_of(
+    path: str,
+    data_version: int,
+    indicator: str,
+    *,
+    frequency: str,
+    units: tuple[str, ...],
+    model: str,
+) -> Calibration:
+    """The bands and the chance of one model on these units' series."""
+    errors = backtest_errors(
+        path, data_version, indicator, frequency=frequency, units=units, model=model
+    )
+    return calibration(errors)
+
+
+def skill_of(
+    path: str,
+    data_version: int,
+    indicator: str,
+    *,
+    frequency: str,
+    units: tuple[str, ...],
+    models: tuple[str, ...],
+) -> pd.DataFrame:
+    """How each model did in back-tests on these units' series (the picker's table)."""
+    rows = [
+        model_skill(
+            backtest_errors(
+                path, data_version, indicator, frequency=frequency, units=units, model=m
+            ),
+            m,
+            units,
+        )
+        for m in models
+    ]
+    return pd.DataFrame(rows, columns=SKILL_COLUMNS)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

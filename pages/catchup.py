@@ -6,7 +6,7 @@ import streamlit as st
 
 from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.projection import MODELS
-from bxgc_metrics.tables.trajectory import stated_crossing, stated_rates
+from bxgc_metrics.tables.trajectory import WHAT_IF_MODELS, stated_crossing, stated_rates
 from bxgc_ui import charts, data, fmt, links
 from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names as unit_names
@@ -77,14 +77,26 @@ stated = data.stated_of(
     path, version, code, growth=view.growth_indicator(indicators, code), units=(chaser, *benches)
 )
 
+tested = tuple(m for m in MODELS if m not in WHAT_IF_MODELS)
+skill = data.skill_of(
+    path, version, code, frequency=ind["frequency"], units=(chaser, *benches), models=tested
+)
+best = view.best_model(skill) or "plan"  # the model that has been right here
 model = controls.pills(
     t("catchup_model"),
     list(MODELS),
     required=True,
     format_func=lambda m: t(f"model_{m}"),
-    key=view_link.choice("model", "cu_model", options=list(MODELS), default="plan"),
+    key=view_link.choice("model", "cu_model", options=list(MODELS), default=best),
     help=t("catchup_model_help"),
 )
+if skill["forecasts"].sum():
+    controls.caption(view.best_model_text(skill))
+    with controls.expander(t("catchup_skill_title")):
+        st.dataframe(view.skill_table(skill), hide_index=True)
+        st.caption(t("catchup_skill_help"))
+else:
+    controls.caption(t("catchup_skill_none"))
 first_target = default_target if default_target and default_target > base else base + 3
 target = controls.slider(
     t("catchup_target_year"),
@@ -94,7 +106,7 @@ target = controls.slider(
         "target", f"cu_target_{chaser}_{code}", within=(base + 1, base + 15), default=first_target
     ),
 )
-view_link.keep("model", model, default="plan")
+view_link.keep("model", model, default=None)  # the best model moves with the data
 view_link.keep("target", target, default=first_target)
 defaults = view.default_rates(annual, [chaser, *benches], stated_rates(stated, base))
 rates = {u: v / 100 for u, v in defaults.items()}

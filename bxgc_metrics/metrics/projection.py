@@ -1,4 +1,5 @@
-"""Projections of one indicator series: planned rates, historic CAGR, trends and ETS.
+"""Projections of one indicator series: planned rates, the last value carried forward,
+historic CAGR, trends and ETS.
 
 A leader's chart shows history plus a few honest futures side by side, so every model
 goes through one function, :func:`project`, and returns the same
@@ -24,9 +25,9 @@ import pandas as pd
 if TYPE_CHECKING:  # statsmodels is slow to import; load it only when ETS is used
     from statsmodels.tsa.exponential_smoothing.ets import ETSResults
 
-MODELS = ("plan", "cagr", "linear", "loglinear", "ets")
+MODELS = ("plan", "naive", "cagr", "linear", "loglinear", "ets")
 """Model names accepted by :func:`project`."""
-MIN_POINTS = {"plan": 1, "cagr": 2, "linear": 3, "loglinear": 3, "ets": 4}
+MIN_POINTS = {"plan": 1, "naive": 1, "cagr": 2, "linear": 3, "loglinear": 3, "ets": 4}
 """Fewest observations each model needs; fewer gives status ``too_short``."""
 STATUS_OK = "ok"
 """The projection was made."""
@@ -47,8 +48,8 @@ class Projection:
     frame: pd.DataFrame
     """Columns :data:`COLUMNS`: future ``period`` (int), point ``value``, prediction
     interval ``lower``/``upper`` and the predictive standard deviation ``sd`` behind it
-    (in logs for ``loglinear``; all three NaN for ``plan`` and ``cagr``, which carry no
-    error model) and ``model``. Empty unless ``status`` is ``ok``."""
+    (in logs for ``loglinear``; all three NaN for ``plan``, ``naive`` and ``cagr``, which
+    carry no error model) and ``model``. Empty unless ``status`` is ``ok``."""
     status: str
     """``ok``, ``too_short``, ``non_positive`` or ``irregular``."""
     model: str
@@ -67,7 +68,7 @@ def _clean(series: pd.Series, window: int | None) -> tuple[np.ndarray, np.ndarra
     return s.index.to_numpy(dtype=np.int64), s.to_numpy(dtype=float)
 
 
-def _status(model: str, periods: np.ndarray, values: np.ndarray) -> str:
+def model_status(model: str, periods: np.ndarray, values: np.ndarray) -> str:
     """Why a model cannot project these observations, or ``ok``."""
     if len(values) < MIN_POINTS[model]:
         return STATUS_TOO_SHORT
@@ -135,7 +136,7 @@ def _ets(
     return mean, frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy(), sd
 
 
-def _forecast(
+def forecast_arrays(
     model: str,
     periods: np.ndarray,
     values: np.ndarray,
@@ -144,11 +145,14 @@ def _forecast(
     rates: npt.ArrayLike | None,
     level: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Dispatch to one model; returns value, lower, upper and sd."""
+    """One model's forecast ``horizon`` steps past sorted, clean ``periods`` and
+    ``values`` (their :func:`model_status` ``ok``): value, lower, upper and sd arrays."""
     future = periods[-1] + np.arange(1, horizon + 1)
     none = np.full(horizon, np.nan)
     if model == "plan":
         return _plan(values, horizon, rates), none, none, none
+    if model == "naive":
+        return np.full(horizon, values[-1]), none, none, none
     if model == "cagr":
         return _cagr(periods, values, horizon), none, none, none
     if model == "linear":
@@ -177,7 +181,8 @@ def project(
 ) -> Projection:
     """Project a series ``horizon`` periods past its last observation with one model.
 
-    Models: ``plan`` compounds the last value by ``rates``; ``cagr`` compounds it at the
+    Models: ``plan`` compounds the last value by ``rates``; ``naive`` carries it forward
+    unchanged (the baseline every model must beat); ``cagr`` compounds it at the
     historic compound annual growth rate between the first and last observation used;
     ``linear`` and ``loglinear`` fit a least-squares trend to the values or their logs,
     with prediction intervals from the residual standard error (t distribution);
@@ -225,10 +230,10 @@ def project(
     if horizon < 1:
         raise ValueError("horizon must be at least 1")
     periods, values = _clean(series, window)
-    status = _status(model, periods, values)
+    status = model_status(model, periods, values)
     if status != STATUS_OK:
         return Projection(frame=_empty(), status=status, model=model)
-    value, lower, upper, sd = _forecast(
+    value, lower, upper, sd = forecast_arrays(
         model, periods, values, horizon=horizon, rates=rates, level=level
     )
     future = periods[-1] + np.arange(1, horizon + 1)
@@ -293,7 +298,7 @@ def simulate(
     True
     """
     periods, values = _clean(series, window)
-    if _status("ets", periods, values) != STATUS_OK:
+    if model_status("ets", periods, values) != STATUS_OK:
         return None
     fit = _fit_ets(values)
     with warnings.catch_warnings():

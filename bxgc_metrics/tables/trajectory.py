@@ -4,7 +4,8 @@ The store keeps monthly year-to-date figures; catching up is a question about ye
 module turns observations into annual series (the December year-to-date figure, or the
 annual figure itself), projects them, and answers, for each benchmark: when do we
 overtake at the chosen growth rates, what growth do we need to be level by a target year,
-how likely is it under the model's own uncertainty, and how many years behind are we now.
+how likely is it given how wrong the model has been on these series before, and how many
+years behind are we now.
 All of them come from one set of projected paths per model (:func:`trajectory`), the
 paths the chart draws. It also gathers a plan's stated values and growth rates for
 :func:`bxgc_metrics.metrics.audit.audit_plan`.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics.metrics.backtest import Calibration, calibration, pooled_errors
 from bxgc_metrics.metrics.catchup import (
     STATUS_NO_PROJECTION,
     STATUS_NOT_FASTER,
@@ -108,12 +110,19 @@ crossing the chart shows is never cut off, and that "not within the horizon" mea
 "not within a generation"."""
 
 CONSTANT_RATE_MODELS = ("plan", "cagr")
-"""Models that compound a constant rate: their crossing has a closed form (and they carry
-no error model, so no probability)."""
+"""Models that compound a constant rate: their crossing has a closed form."""
 
-PROBABILITY_NOTES = ("", "no_error_model", "no_projection")
-"""Why ``probability`` is missing: ``no_error_model`` for the constant-rate models (their
-answer is yes or no), ``no_projection`` when a series could not be projected."""
+WHAT_IF_MODELS = ("plan",)
+"""Models run at rates a person sets: a what-if has no track record to calibrate a band
+or a chance on."""
+
+BAND_LEVEL = 0.8
+"""Coverage the chart's band aims at (calibrated on back-test errors)."""
+
+PROBABILITY_NOTES = ("", "no_error_model", "no_projection", "short_backtest")
+"""Why ``probability`` is missing: ``no_error_model`` for the what-if model (its answer is
+yes or no), ``no_projection`` when a series could not be projected, ``short_backtest``
+when the back-tests gave too few errors to calibrate on."""
 
 ANSWER_COLUMNS = (
     "benchmark_code",
@@ -144,8 +153,8 @@ class Trajectory:
 
     Every answer comes from the same projected paths the chart draws: the crossing
     year is where the paths meet, the required rate closes the gap to the benchmark's
-    path at the target year, and the probability is read off the same predictive
-    distributions as the chart's bands.
+    path at the target year, and the probability and the chart's bands are read off the
+    same back-test errors (:mod:`bxgc_metrics.metrics.backtest`).
     """
 
     model: str
@@ -154,7 +163,10 @@ class Trajectory:
     """``unit_code, year, value`` of the annual actuals used."""
     projection: pd.DataFrame
     """``unit_code, period, value, lower, upper, sd, model`` for every unit projected,
-    :data:`HORIZON` years past the base year (at least to the target year)."""
+    :data:`HORIZON` years past the base year (at least to the target year). ``lower`` and
+    ``upper`` are the :data:`BAND_LEVEL` band calibrated on the model's back-test errors
+    (NaN for the what-if model or too short a back-test); ``sd`` is the model's own
+    predictive standard deviation, which the band does not use."""
     status: dict[str, str]
     """Projection status per unit (``ok``, ``too_short``, …)."""
     answers: pd.DataFrame
@@ -168,10 +180,14 @@ class Trajectory:
     models, the continuous ``crossing_time``; both paths at the target year;
     ``required_rate``, the constant growth from the base year that reaches the
     benchmark's path at the target year; ``probability`` of being level or ahead *in*
-    the target year under the model's predictive distributions, NaN with a
-    ``probability_note`` (:data:`PROBABILITY_NOTES`) when there is none."""
+    the target year when each path misses by an error the model made at that many steps
+    ahead in back-tests (the errors independent), NaN with a ``probability_note``
+    (:data:`PROBABILITY_NOTES`) when there is none."""
     distance: pd.DataFrame
     """``benchmark_code, period, time_distance`` (years behind; negative = ahead)."""
+    calibration: Calibration | None = None
+    """The back-test errors behind the bands and the probability (None for the what-if
+    model)."""
 
 
 def trajectory(
@@ -184,6 +200,7 @@ def trajectory(
     rates: Mapping[str, float],
     higher_is_better: bool = True,
     horizon: int = HORIZON,
+    calibrated: Calibration | None = None,
 ) -> Trajectory:
     """Project the chaser and each benchmark with one model and answer the catch-up questions.
 
@@ -204,6 +221,10 @@ def trajectory(
         The indicator's direction.
     horizon
         Years to project past the latest base year (at least to the target year).
+    calibrated
+        The model's back-test errors on these series, if already made (a page caches
+        them across target years); by default they are made here from ``annual``, the
+        chaser's and benchmarks' series, with their peers' when those are short.
 
     Returns
     -------
@@ -227,8 +248,13 @@ def trajectory(
     }
     used = {u: rates.get(u, default_rate(s)) for u, s in series.items()}
     until = _until(series, target_year, horizon)
+    if model in WHAT_IF_MODELS:
+        calibrated = None
+    elif calibrated is None:
+        calibrated = calibration(pooled_errors(annual, model, [chaser, *benchmarks]))
     projections = {
-        u: _project(s, model, used[u], until=until) if len(s) else None for u, s in series.items()
+        u: _banded(_project(s, model, used[u], until=until), s, calibrated) if len(s) else None
+        for u, s in series.items()
     }
     frames = [
         p.frame.assign(unit_code=u)
@@ -245,6 +271,7 @@ def trajectory(
             model=model,
             target_year=target_year,
             higher_is_better=higher_is_better,
+            calibrated=calibrated,
         )
         for b in benchmarks
     ]
@@ -262,6 +289,7 @@ def trajectory(
         distance=pd.concat(distance, ignore_index=True)
         if distance
         else pd.DataFrame(columns=["benchmark_code", "period", "time_distance"]),
+        calibration=calibrated,
     )
 
 
@@ -275,6 +303,20 @@ def _project(series: pd.Series, model: str, rate: float, *, until: int) -> Proje
     """``series`` projected to ``until`` (at least one year) with ``model``."""
     steps = max(until - int(series.dropna().index.max()), 1) if series.notna().any() else 1
     return project(series, steps, model, rates=rate if model == "plan" else None)
+
+
+def _banded(made: Projection, series: pd.Series, calibrated: Calibration | None) -> Projection:
+    """``made`` with its band replaced by the calibrated one (NaN without one)."""
+    if made.status != "ok":
+        return made
+    frame = made.frame.copy()
+    if calibrated is None:
+        frame[["lower", "upper"]] = np.nan
+    else:
+        steps = frame["period"].to_numpy() - int(series.dropna().index.max())
+        lower, upper = calibrated.band(frame["value"].to_numpy(), steps, BAND_LEVEL)
+        frame["lower"], frame["upper"] = lower, upper
+    return Projection(frame=frame, status=made.status, model=made.model, df=made.df)
 
 
 @dataclass(frozen=True)
@@ -292,14 +334,18 @@ class _Side:
         ahead = self.projection.frame.set_index("period")["value"]
         return pd.concat([self.history.dropna(), ahead]).sort_index()
 
-    def at(self, year: int) -> tuple[float, float]:
-        """Point value and predictive sd in ``year`` (sd 0 when observed, NaN if unknown)."""
+    def at(self, year: int) -> tuple[float, int]:
+        """Point value in ``year`` and how many steps past the last observation it is
+        (0 when observed; NaN value if unknown)."""
         if year in self.history.index and pd.notna(self.history.get(year)):
-            return float(self.history[year]), 0.0
+            return float(self.history[year]), 0
+        if self.history.dropna().empty:
+            return float("nan"), 0
+        last = int(self.history.dropna().index.max())
         if self.projection is None or self.projection.frame.empty:
-            return float("nan"), float("nan")
+            return float("nan"), year - last
         row = self.projection.frame.set_index("period").reindex([year]).iloc[0]
-        return float(row["value"]), float(row["sd"])
+        return float(row["value"]), year - last
 
 
 def _model_rate(side: _Side, model: str, base: int, *, target_year: int) -> float:
@@ -343,33 +389,34 @@ def _crossing(
 
 
 def _probability(
-    ours: _Side, theirs: _Side, model: str, *, target_year: int, sign: float
+    ours: _Side,
+    theirs: _Side,
+    model: str,
+    *,
+    target_year: int,
+    sign: float,
+    calibrated: Calibration | None,
 ) -> tuple[float, str]:
-    """P(chaser level or ahead in ``target_year``) under the model, or NaN and why.
+    """P(chaser level or ahead in ``target_year``), or NaN and why.
 
-    The two series' predictive distributions are independent: Student's t with the
-    smaller of their degrees of freedom (normal for ETS), in logs for ``loglinear``.
-    The chance is at least one half exactly when the chart's point paths have the chaser
-    level or ahead in the target year.
+    Each side's value is its path's value missed by one of the errors the model made that
+    many steps ahead in the back-tests, the two independent; every pair of errors counts
+    once. When both are the same number of steps ahead the chance is at least one half
+    exactly when the chart's paths have the chaser level or ahead in the target year.
     """
-    if model in CONSTANT_RATE_MODELS:
+    if model in WHAT_IF_MODELS:
         return float("nan"), "no_error_model"
     if ours.projection is None or theirs.projection is None:
         return float("nan"), "no_projection"
     if ours.projection.status != "ok" or theirs.projection.status != "ok":
         return float("nan"), "no_projection"
-    (ma, sa), (mb, sb) = ours.at(target_year), theirs.at(target_year)
-    if model == "loglinear":
-        ma, mb = np.log(ma), np.log(mb)
-    diff, spread = sign * (ma - mb), float(np.hypot(sa, sb))
-    if not np.isfinite(diff) or not np.isfinite(spread):
+    (a, steps_a), (b, steps_b) = ours.at(target_year), theirs.at(target_year)
+    if not np.isfinite(a) or not np.isfinite(b):
         return float("nan"), "no_projection"
-    if spread == 0:
-        return float(diff >= 0), ""
-    from scipy import stats  # slow to import; only the catch-up page needs it
-
-    df = min(ours.projection.df, theirs.projection.df)
-    return float(stats.t.cdf(diff / spread, df)), ""
+    if calibrated is None:
+        return float("nan"), "short_backtest"
+    chance = calibrated.chance_at_least((a, steps_a), (b, steps_b), sign=sign)
+    return (chance, "") if np.isfinite(chance) else (float("nan"), "short_backtest")
 
 
 def _answer(
@@ -380,6 +427,7 @@ def _answer(
     model: str,
     target_year: int,
     higher_is_better: bool,
+    calibrated: Calibration | None,
 ) -> dict:
     common = ours.history.dropna().index.intersection(theirs.history.dropna().index)
     if common.empty:
@@ -393,7 +441,9 @@ def _answer(
     )
     time, year, status = _crossing(ours, theirs, model, rates=rates, base=base, sign=sign)
     ours_t, theirs_t = ours.at(target_year)[0], theirs.at(target_year)[0]
-    chance, note = _probability(ours, theirs, model, target_year=target_year, sign=sign)
+    chance, note = _probability(
+        ours, theirs, model, target_year=target_year, sign=sign, calibrated=calibrated
+    )
     gap = sign * (b - a)
     return {
         "benchmark_code": code,

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from bxgc_metrics import clock
+from bxgc_metrics.metrics.backtest import BASELINE
 from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
@@ -24,6 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_title": ("赶超轨迹", "Catch-up trajectory"),
     "catchup_model": ("预测方法", "Projection model"),
     "model_plan": ("按设定增速", "At the growth rates set"),
+    "model_naive": ("沿用最新值（基准）", "Last value carried forward (baseline)"),
     "model_cagr": ("历史年均增速", "Historic CAGR"),
     "model_linear": ("线性趋势", "Linear trend"),
     "model_loglinear": ("对数线性趋势", "Log-linear trend"),
@@ -37,10 +39,41 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_probability": ("{year}年持平或领先的概率", "Chance of being level or ahead in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
     "catchup_probability_help": (
-        "按所选方法的预测区间（图中阴影）估计：{year}年本单位达到或超过标杆的可能性。概率不低于50%，当且仅当图中两条预测线在该年本单位持平或领先。",
-        "From the chosen model's prediction bands (shaded on the chart): the chance that we are "
-        "level or ahead in {year}. It is 50 % or more exactly when the chart's projected lines "
-        "have us level or ahead that year.",
+        "{year}年当年本单位达到或超过标杆的可能性：两条预测线各按所选方法过去在这些单位上提前同样年数预测时的实际误差浮动（与图中阴影同一组误差）。两者提前年数相同时，概率不低于50%当且仅当图中预测线在该年本单位持平或领先。",
+        "The chance that we are level or ahead in {year} itself: each projected line misses by "
+        "the errors this model actually made on these units when forecasting as many years "
+        "ahead (the errors behind the shaded bands). With both as many years ahead it is 50 % "
+        "or more exactly when the chart's lines have us level or ahead that year.",
+    ),
+    "catchup_probability_backtest": (
+        "回测误差不足（每个提前年数至少需要10个），暂不给出概率和预测区间。",
+        "Too few back-test errors (ten per step ahead are needed), so no chance or band yet.",
+    ),
+    "catchup_skill_title": ("各方法回测表现", "How each model did in back-tests"),
+    "catchup_skill_of": ("{share}（{n}次）", "{share} of {n}"),
+    "catchup_skill_none": (
+        "历史年份太少，无法回测任何方法，因此不给出预测区间和概率。",
+        "Too few years of history to back-test any model, so no band or chance is given.",
+    ),
+    "catchup_skill_model": ("方法", "Model"),
+    "catchup_skill_forecasts": ("回测次数", "Forecasts"),
+    "catchup_skill_mape": ("平均误差", "Mean abs. % error"),
+    "catchup_skill_vs_naive": ("相对基准", "vs. baseline"),
+    "catchup_skill_model_cover": ("方法自带80%区间覆盖", "Own 80% interval held"),
+    "catchup_skill_cover": ("校准后80%区间覆盖", "Calibrated 80% band held"),
+    "catchup_skill_help": (
+        "回测：以过去每一年为“最新年份”，用之前的数据预测之后1–3年，再与实际比较（本单位和所选标杆，样本不足时加入同指标其他单位）。“相对基准”为平均误差与“沿用最新值”之比，小于1才说明该方法比直接沿用最新值更准。校准后区间只用当时已知的误差，覆盖率接近80%才可信。",
+        "Back-test: each past year in turn is taken as the latest, the model forecasts 1–3 "
+        "years on, and the forecast is compared with what happened (our unit and the chosen "
+        "benchmarks, with other units on this indicator when those are few). 'vs. baseline' "
+        "is the error over carrying the last value forward: below 1 means the model beats "
+        "it. Calibrated bands use only the errors known at the time; trust them when they "
+        "hold close to 80 %.",
+    ),
+    "catchup_skill_best": (
+        "在这些单位的回测中误差最小的是“{model}”（平均误差 {mape}，校准后80%区间覆盖 {cover}）。展开下表可比较各方法。",
+        "In back-tests on these units '{model}' erred least (mean error {mape}; its calibrated "
+        "80 % band held {cover}). Open the table below to compare the models.",
     ),
     "catchup_probability_fixed": (
         "按固定增速推算，结果是确定的（见“预计赶超年份”），没有概率可言。",
@@ -79,11 +112,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "implies for {base}–{target}: ours {ours}, {name} {theirs}.",
     ),
     "catchup_model_help": (
-        "按设定增速：用下方滑块的增速复利推算；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势，阴影为80%预测区间；指数平滑：阻尼趋势模型，阴影为80%预测区间。预计赶超年份、所需增速、概率和图形都来自同一方法。",
-        "At the rates set: compounds the sliders' rates; historic CAGR: the first-to-last "
-        "compound rate; linear / log-linear trend: least squares with an 80 % band; "
-        "exponential smoothing: damped trend with an 80 % band. The year, the rate needed, "
-        "the chance and the chart all come from the chosen model.",
+        "按设定增速：用下方滑块的增速复利推算（假设情景，无区间和概率）；沿用最新值：各年保持最新值，是衡量其他方法的基准；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势；指数平滑：阻尼趋势模型。除“按设定增速”外，阴影80%区间和概率都按该方法在这些单位上的回测误差校准。预计赶超年份、所需增速、概率和图形都来自同一方法。",
+        "At the rates set: compounds the sliders' rates (a what-if, with no band or chance); "
+        "last value carried forward: the baseline every model is measured against; historic "
+        "CAGR: the first-to-last compound rate; linear / log-linear trend: least squares; "
+        "exponential smoothing: damped trend. Except for the rates set, the shaded 80 % band "
+        "and the chance are calibrated on the model's back-test errors on these units. The "
+        "year, the rate needed, the chance and the chart all come from the chosen model.",
     ),
     "catchup_target_label": ("目标年份", "target year"),
     "catchup_chart_period": (
@@ -232,8 +267,62 @@ def probability_text(answer: pd.Series) -> tuple[str, str]:
         year = int(answer["target_year"])
         return fmt.pct(chance, signed=False, digits=0), t("catchup_probability_help", year=year)
     note = answer.get("probability_note")
-    key = "catchup_probability_fixed" if note == "no_error_model" else "catchup_probability_short"
+    key = {
+        "no_error_model": "catchup_probability_fixed",
+        "short_backtest": "catchup_probability_backtest",
+    }.get(str(note), "catchup_probability_short")
     return "—", t(key)
+
+
+def skill_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The back-test table beside the model picker, formatted for reading
+    (:data:`bxgc_metrics.metrics.backtest.SKILL_COLUMNS` in)."""
+    base = table.set_index("model")["mape"].get(BASELINE, math.nan)
+    return pd.DataFrame(
+        {
+            t("catchup_skill_model"): [t(f"model_{m}") for m in table["model"]],
+            t("catchup_skill_forecasts"): table["forecasts"].astype(int).tolist(),
+            t("catchup_skill_mape"): [fmt.pct(v, signed=False) for v in table["mape"]],
+            t("catchup_skill_vs_naive"): [
+                "—" if math.isnan(v) or not base else f"{v / base:.2f}" for v in table["mape"]
+            ],
+            t("catchup_skill_model_cover"): [
+                fmt.pct(v, signed=False, digits=0) for v in table["model_coverage"]
+            ],
+            t("catchup_skill_cover"): [
+                "—"
+                if math.isnan(v)
+                else t("catchup_skill_of", share=fmt.pct(v, signed=False, digits=0), n=int(n))
+                for v, n in zip(table["coverage"], table["checked"], strict=True)
+            ],
+        }
+    )
+
+
+def best_model(table: pd.DataFrame) -> str | None:
+    """The model with the smallest back-test error, or None when none was back-tested."""
+    tested = table.dropna(subset=["mape"])
+    return None if tested.empty else str(tested.loc[tested["mape"].idxmin(), "model"])
+
+
+def best_model_text(table: pd.DataFrame) -> str:
+    """One sentence naming the model that erred least here, and how its band held."""
+    best = best_model(table)
+    if best is None:
+        return ""
+    row = table.set_index("model").loc[best]
+    return t(
+        "catchup_skill_best",
+        model=t(f"model_{best}"),
+        mape=fmt.pct(row["mape"], signed=False),
+        cover="—"
+        if math.isnan(row["coverage"])
+        else t(
+            "catchup_skill_of",
+            share=fmt.pct(row["coverage"], signed=False, digits=0),
+            n=int(row["checked"]),
+        ),
+    )
 
 
 def required_help(answer: pd.Series, measure: str) -> str:

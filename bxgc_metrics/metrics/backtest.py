@@ -1,0 +1,309 @@
+"""Rolling-origin back-tests of the projection models, and prediction bands calibrated on
+them (split conformal, one calibration per step ahead).
+
+A model's own prediction interval is right only if the model is right; on real series the
+trend models' 80 % intervals cover about a third of what happens. So the bands a leader
+sees come from the model's own track record instead: every past year is taken in turn as
+the last one known (the *origin*), the model projects from there, and the errors it made
+one, two and three years ahead are kept. The band for a future year is the error that
+the model stayed within in the chosen share of those trials (a conformal interval, made
+by ``crepes.ConformalRegressor`` with the step ahead as its Mondrian category). The
+chance of catching up is read off the same errors.
+
+Errors are relative: the log of actual over forecast when both are positive (so a band
+is ``forecast × exp(±q)``), the difference over the forecast's size otherwise. Series of
+one indicator share their errors: the chart's own series first, and the other units on
+the same indicator when those alone give too few.
+
+crepes (and scikit-learn, which it imports) load only when a band is calibrated.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.metrics.projection import (
+    MIN_POINTS,
+    STATUS_OK,
+    forecast_arrays,
+    model_status,
+)
+
+STEPS = 3
+"""Steps ahead that the back-test measures (years, as a rule); bands further out widen
+with the square root of the step from the last measured one."""
+MIN_CALIBRATION = 10
+"""Fewest back-test errors per step that calibrate a band: with fewer, the band and the
+chance are not given (an 80 % band from 9 errors is the largest error seen)."""
+LEVEL_TOLERANCE = 1e-9
+"""Relative difference below which two outcomes count as level (rounding aside)."""
+SKILL_LEVEL = 0.8
+"""The band whose coverage :func:`skill` measures."""
+BASELINE = "naive"
+"""The model every other is measured against: the last value carried forward."""
+ERROR_COLUMNS = [
+    "unit_code",
+    "origin",
+    "step",
+    "period",
+    "forecast",
+    "actual",
+    "error",
+    "lower",
+    "upper",
+]
+"""Columns of :func:`rolling_errors`: the origin (last period known), the step ahead, the
+period forecast, the forecast and what happened, the relative ``error``, and the model's
+own 80 % interval (NaN for a model without one)."""
+SKILL_COLUMNS = ["model", "forecasts", "mape", "model_coverage", "coverage", "checked"]
+"""Columns of :func:`skill`: back-test forecasts made, mean absolute percentage error,
+share of outcomes inside the model's own 80 % interval (NaN for models without one),
+share inside the calibrated 80 % band made only from errors known at the time, and how
+many forecasts that coverage was checked on."""
+
+
+def relative_error(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
+    """``log(actual / forecast)`` where both are positive, else ``(actual − forecast) /
+    |forecast|`` (NaN when the forecast is 0)."""
+    actual, forecast = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    positive = (actual > 0) & (forecast > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(np.where(positive, actual, 1.0) / np.where(positive, forecast, 1.0))
+        ratio = (actual - forecast) / np.abs(forecast)
+    return np.where(positive, logs, np.where(forecast == 0, np.nan, ratio))
+
+
+def apply_error(forecast: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """The value a relative ``error`` makes of ``forecast`` (the inverse of
+    :func:`relative_error`)."""
+    forecast, error = np.asarray(forecast, dtype=float), np.asarray(error, dtype=float)
+    return np.where(forecast > 0, forecast * np.exp(error), forecast + error * np.abs(forecast))
+
+
+def rolling_errors(
+    series: pd.Series, model: str, *, steps: int = STEPS, unit: str = ""
+) -> pd.DataFrame:
+    """Back-test ``model`` on one series: from every origin with enough history, project
+    ``steps`` ahead and compare with what was then observed.
+
+    Examples
+    --------
+    Carrying 100 forward from 2020 misses 2021's 110 by log(1.1):
+
+    >>> errors = rolling_errors(pd.Series({2020: 100.0, 2021: 110.0}), "naive")
+    >>> errors[["origin", "step", "forecast", "actual"]].values.tolist()
+    [[2020.0, 1.0, 100.0, 110.0]]
+    >>> round(float(errors["error"].iloc[0]), 4)
+    0.0953
+    """
+    clean = series.dropna().sort_index()
+    periods = clean.index.to_numpy(dtype=np.int64)
+    values = clean.to_numpy(dtype=float)
+    parts = []
+    for end in range(MIN_POINTS[model], len(values)):
+        known_p, known_v = periods[:end], values[:end]
+        origin = known_p[-1]
+        ahead = (periods > origin) & (periods <= origin + steps)
+        if not ahead.any() or model_status(model, known_p, known_v) != STATUS_OK:
+            continue
+        step = periods[ahead] - origin
+        value, lower, upper, _ = forecast_arrays(
+            model, known_p, known_v, horizon=int(step.max()), rates=None, level=SKILL_LEVEL
+        )
+        at = step - 1
+        parts.append(
+            np.column_stack(
+                [np.full(len(step), origin), step, periods[ahead], value[at], values[ahead],
+                 lower[at], upper[at]]
+            )
+        )  # fmt: skip
+    block = np.vstack(parts) if parts else np.empty((0, 7))
+    columns = [c for c in ERROR_COLUMNS if c not in ("unit_code", "error")]
+    frame = pd.DataFrame(block, columns=columns)
+    frame.insert(0, "unit_code", pd.Series([unit] * len(frame), dtype="str"))
+    frame["error"] = relative_error(frame["actual"].to_numpy(), frame["forecast"].to_numpy())
+    return frame[ERROR_COLUMNS]
+
+
+def pooled_errors(
+    annual: pd.DataFrame,
+    model: str,
+    own: Sequence[str],
+    *,
+    steps: int = STEPS,
+    minimum: int = MIN_CALIBRATION,
+) -> pd.DataFrame:
+    """Back-test errors of ``own`` units' series (``unit_code, year, value``), with other
+    units' on the same indicator added, one at a time in code order, while ``own`` give
+    fewer than ``minimum`` errors at some step."""
+    by_unit = {u: g.set_index("year")["value"] for u, g in annual.groupby("unit_code", sort=True)}
+    mine = [u for u in own if u in by_unit]
+    parts = [rolling_errors(by_unit[u], model, steps=steps, unit=str(u)) for u in mine]
+
+    def short() -> bool:
+        counts: dict[float, int] = {}
+        for part in parts:
+            for step, n in part.dropna(subset=["error"]).groupby("step").size().items():
+                counts[step] = counts.get(step, 0) + int(n)
+        return any(counts.get(float(s), 0) < minimum for s in range(1, steps + 1))
+
+    for peer in (u for u in by_unit if u not in mine):
+        if not short():
+            break
+        parts.append(rolling_errors(by_unit[peer], model, steps=steps, unit=str(peer)))
+    found = [p for p in parts if not p.empty]
+    return pd.concat(found, ignore_index=True) if found else _no_errors()
+
+
+def _no_errors() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=float) for c in ERROR_COLUMNS}).astype(
+        {"unit_code": "str"}
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """Back-test errors by step ahead, and the bands and chances they give."""
+
+    errors: Mapping[int, np.ndarray]
+    """The relative errors seen at each step ahead (steps with at least
+    :data:`MIN_CALIBRATION` only)."""
+    _widths: dict[tuple[int, float], float] = field(default_factory=dict, repr=False)
+
+    @property
+    def usable(self) -> bool:
+        """Whether there are enough errors to give a band at all."""
+        return bool(self.errors)
+
+    def _scaled(self, step: int) -> np.ndarray:
+        """Errors for ``step`` ahead: measured ones, else the furthest measured step's
+        widened by √(step / that step)."""
+        if step in self.errors:
+            return np.asarray(self.errors[step], dtype=float)
+        last = max(s for s in self.errors if s <= step) if min(self.errors) <= step else None
+        if last is None:
+            return np.empty(0)
+        return np.asarray(self.errors[last], dtype=float) * np.sqrt(step / last)
+
+    def half_width(self, step: int, level: float) -> float:
+        """The conformal half-width (in relative-error units) of a ``level`` band
+        ``step`` ahead; NaN without enough errors."""
+        if (step, level) not in self._widths:
+            self._widths[(step, level)] = self._half_width(step, level)
+        return self._widths[(step, level)]
+
+    def _half_width(self, step: int, level: float) -> float:
+        errors = self._scaled(step) if self.usable else np.empty(0)
+        if len(errors) < MIN_CALIBRATION:
+            return float("nan")
+        from crepes import ConformalRegressor  # slow to import; only calibration needs it
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            regressor = ConformalRegressor().fit(errors)
+            _, high = regressor.predict_int(np.zeros(1), confidence=level)[0]
+        return float(high) if np.isfinite(high) else float("nan")
+
+    def band(
+        self, forecast: np.ndarray, steps: np.ndarray, level: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper ``level`` band around ``forecast`` values ``steps`` ahead."""
+        half = np.array([self.half_width(int(s), level) for s in steps])
+        return apply_error(forecast, -half), apply_error(forecast, half)
+
+    def chance_at_least(
+        self, ours: tuple[float, int], theirs: tuple[float, int], *, sign: float = 1.0
+    ) -> float:
+        """P(``sign × (our outcome − their outcome) ≥ 0``) when each outcome, given as
+        ``(forecast, steps ahead)``, is its forecast with an error drawn from the
+        back-test errors of its step (a step of 0 is an observed value); each pair of
+        errors counts once. NaN without enough errors."""
+        a = self._draws(*ours)
+        b = self._draws(*theirs)
+        if a is None or b is None:
+            return float("nan")
+        gap = sign * (a[:, None] - b[None, :])
+        level = LEVEL_TOLERANCE * np.maximum(np.abs(a)[:, None], np.abs(b)[None, :])
+        return float((gap >= -level).mean())
+
+    def _draws(self, forecast: float, step: int) -> np.ndarray | None:
+        if not np.isfinite(forecast):
+            return None
+        if step <= 0:
+            return np.array([forecast])
+        errors = self._scaled(step) if self.usable else np.empty(0)
+        if len(errors) < MIN_CALIBRATION:
+            return None
+        return apply_error(np.full(len(errors), forecast), errors)
+
+
+def calibration(errors: pd.DataFrame, *, minimum: int = MIN_CALIBRATION) -> Calibration:
+    """The :class:`Calibration` of back-test ``errors`` (:data:`ERROR_COLUMNS`)."""
+    clean = errors.dropna(subset=["error"])
+    kept = {
+        int(step): group["error"].to_numpy(dtype=float)
+        for step, group in clean.groupby("step")
+        if len(group) >= minimum
+    }
+    return Calibration(errors=kept)
+
+
+def skill(
+    annual: pd.DataFrame,
+    models: Sequence[str],
+    own: Sequence[str],
+    *,
+    steps: int = STEPS,
+) -> pd.DataFrame:
+    """How each model did in back-tests on these series (:data:`SKILL_COLUMNS`), from
+    :func:`pooled_errors`; see :func:`model_skill`."""
+    rows = [
+        model_skill(pooled_errors(annual, model, own, steps=steps), model, own) for model in models
+    ]
+    return pd.DataFrame(rows, columns=SKILL_COLUMNS)
+
+
+def model_skill(errors: pd.DataFrame, model: str, own: Sequence[str]) -> tuple:
+    """One row of :func:`skill` from one model's pooled back-test ``errors``.
+
+    The error and the model's own coverage are measured on the ``own`` units' forecasts.
+    ``coverage`` is honest: each of those forecasts gets the band calibrated only on the
+    pooled errors whose outcome was known at its origin, and counts when that band held
+    (``checked`` of them had enough errors for a band).
+    """
+    errors = errors.dropna(subset=["error"])
+    mine = errors[errors["unit_code"].isin(list(own))]
+    if mine.empty:
+        return (model, 0, np.nan, np.nan, np.nan, 0)
+    mape = float((np.abs(mine["actual"] - mine["forecast"]) / np.abs(mine["actual"])).mean())
+    bounded = mine.dropna(subset=["lower", "upper"])
+    inside = (bounded["actual"] >= bounded["lower"]) & (bounded["actual"] <= bounded["upper"])
+    own_cover = float(inside.mean()) if len(bounded) else np.nan
+    share, checked = calibrated_coverage(errors, own, SKILL_LEVEL)
+    return (model, len(mine), mape, own_cover, share, checked)
+
+
+def calibrated_coverage(
+    errors: pd.DataFrame, own: Sequence[str], level: float
+) -> tuple[float, int]:
+    """Share of the ``own`` units' back-test outcomes inside the ``level`` band calibrated
+    only on the pooled ``errors`` whose outcome was known at the forecast's origin, and
+    how many had enough errors for a band (NaN share when none)."""
+    errors = errors.dropna(subset=["error"])
+    mine = errors[errors["unit_code"].isin(list(own))]
+    hits = checked = 0
+    for origin, group in mine.groupby("origin"):
+        known = errors[errors["period"] <= origin]
+        cal = calibration(known)
+        for row in group.itertuples():
+            half = cal.half_width(int(row.step), level)
+            if np.isnan(half):
+                continue
+            checked += 1
+            hits += int(abs(row.error) <= half)
+    return (hits / checked if checked else float("nan")), checked
