@@ -71,3 +71,22 @@ def test_a_bulletin_of_the_benchmark_data(tiny: dict[str, Path]) -> None:
 
     assert len(bulletin_codes(TINY)) <= BULLETIN_INDICATORS
     assert make_bulletin(tiny["full_db"], TINY) > 10_000
+
+
+def test_the_band_case_reports_coverage_and_brier_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import bands
+    from bench.cases import Context
+
+    monkeypatch.setattr(bands, "GENERATORS", {"random walk": bands._walk})
+    monkeypatch.setattr(bands, "MODELS", ("naive",))
+    monkeypatch.setattr(bands, "_demo", lambda ctx: None)
+    ctx = Context(sizes=(), repeats=1, work=Path("."))
+    bands.bands(ctx)
+    by_name = {row.operation.split(",")[0]: row for row in ctx.rows}
+    cover = by_name["80 % band coverage"]
+    assert cover.unit == "share" and 0.6 < cover.measured < 1.0
+    assert by_name["95 % band coverage"].measured > cover.measured
+    brier = by_name["chance of being level or ahead: Brier"]
+    assert brier.unit == "score" and 0 <= brier.measured < brier.reference
+    text = table(ctx.rows)
+    assert f"| {cover.measured * 100:.1f} % |" in text and f"| {brier.measured:.3f} |" in text

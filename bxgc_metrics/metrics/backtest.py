@@ -44,6 +44,10 @@ LEVEL_TOLERANCE = 1e-9
 """Relative difference below which two outcomes count as level (rounding aside)."""
 SKILL_LEVEL = 0.8
 """The band whose coverage :func:`skill` measures."""
+RECENT_ORIGINS = 5
+"""Only the errors of the latest five origins calibrate a step's band: a model's errors
+change as its history grows and growth itself changes (a trend fitted to fading growth
+misses by more each year), and older errors would give bands too wide or too narrow."""
 BASELINE = "naive"
 """The model every other is measured against: the last value carried forward."""
 ERROR_COLUMNS = [
@@ -242,14 +246,18 @@ class Calibration:
         return apply_error(np.full(len(errors), forecast), errors)
 
 
-def calibration(errors: pd.DataFrame, *, minimum: int = MIN_CALIBRATION) -> Calibration:
-    """The :class:`Calibration` of back-test ``errors`` (:data:`ERROR_COLUMNS`)."""
+def calibration(
+    errors: pd.DataFrame, *, minimum: int = MIN_CALIBRATION, recent: int | None = RECENT_ORIGINS
+) -> Calibration:
+    """The :class:`Calibration` of back-test ``errors`` (:data:`ERROR_COLUMNS`): per step
+    ahead, the errors of the ``recent`` latest origins (all with ``None``)."""
     clean = errors.dropna(subset=["error"])
-    kept = {
-        int(step): group["error"].to_numpy(dtype=float)
-        for step, group in clean.groupby("step")
-        if len(group) >= minimum
-    }
+    kept = {}
+    for step, group in clean.groupby("step"):
+        if recent is not None:
+            group = group[group["origin"] > group["origin"].max() - recent]
+        if len(group) >= minimum:
+            kept[int(step)] = group["error"].to_numpy(dtype=float)
     return Calibration(errors=kept)
 
 

@@ -88,6 +88,21 @@ def test_the_band_is_the_conformal_quantile_of_the_errors() -> None:
     assert cal.half_width(4, 0.8) == pytest.approx(0.09 * 2)
 
 
+def test_only_the_latest_origins_calibrate() -> None:
+    """Errors that shrank over the years: the band follows the five latest origins."""
+    rows = [
+        ("A", origin, 1.0, origin + 1, 100.0, 100.0, error, np.nan, np.nan)
+        for origin in range(2010, 2020)
+        for error in ([0.5, -0.5] if origin < 2015 else [0.01 * (origin - 2014), -0.01])
+    ]
+    errors = pd.DataFrame(rows, columns=ERROR_COLUMNS)
+    recent = calibration(errors)
+    # 2015–2019: 0.01 … 0.05 and five −0.01; the ⌈0.8 × 11⌉ = 9th smallest |error| is 0.04
+    assert sorted(np.abs(recent.errors[1]).round(2)) == [0.01] * 6 + [0.02, 0.03, 0.04, 0.05]
+    assert recent.half_width(1, 0.8) == pytest.approx(0.04)
+    assert calibration(errors, recent=None).half_width(1, 0.8) == pytest.approx(0.5)
+
+
 def test_too_few_errors_give_no_band_and_no_chance() -> None:
     cal = calibration(rolling_errors(GROWING, "naive"))
     assert not cal.usable

@@ -1,0 +1,164 @@
+"""How long a page takes as a user feels it: headless Chromium, from navigation until the
+script has stopped running and every chart is drawn, beside a bare Streamlit page with
+one plotly chart served by the same machine in the same run.
+
+Medians of 5 warm visits per page (one visit first fills the caches), on the demo data,
+as an anonymous viewer; and the first visit to the home page after a server start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bench.report import Row
+from tests.browser.support import (
+    RUN_TIMEOUT_MS,
+    _healthy,
+    _stop,
+    free_port,
+    launch_browser,
+    serve_app,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from bench.cases import Context
+
+ROOT = Path(__file__).resolve().parent.parent
+VISITS = 5
+BARE = """
+import plotly.express as px
+import streamlit as st
+
+st.title("bare")
+st.plotly_chart(px.line(x=[2019, 2020, 2021, 2022], y=[1.0, 3.0, 2.0, 4.0]))
+"""
+"""The reference: a Streamlit page with one plotly chart and nothing else."""
+PAGES = {
+    "overview": ("home", 1.5),
+    "catch-up": ("catchup?unit=JD03&bench=JD01", 1.5),
+    "rankings": ("rankings", 1.5),
+    "bulletin": ("bulletin", 1.5),
+    "gaps": ("gaps", 1.5),
+    "quality": ("quality", 1.5),
+    "campaign": ("campaign", 1.5),
+    "meeting": ("meeting", 2.0),
+}
+"""Page → (path, target: at most this many times the bare page)."""
+FIRST_VISIT_TARGET = 3.0
+
+_DRAWN = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .every(chart => chart.querySelector('svg.main-svg'));
+}"""
+"""The page has stopped running, nothing is a placeholder and every chart has drawn."""
+
+
+def visit(page: Page, url: str) -> float:
+    """Seconds from navigation to :data:`_DRAWN`."""
+    began = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(_DRAWN, timeout=RUN_TIMEOUT_MS, polling=20)
+    return time.perf_counter() - began
+
+
+def _median_visit(page: Page, url: str) -> float:
+    visit(page, url)  # fills the caches
+    return statistics.median(visit(page, url) for _ in range(VISITS))
+
+
+@contextlib.contextmanager
+def _serve_bare(folder: Path) -> Iterator[str]:
+    script = folder / "bare.py"
+    script.write_text(BARE, encoding="utf-8")
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, env=os.environ.copy(),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the bare Streamlit page did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        _stop(proc)
+
+
+def _demo(folder: Path) -> Path:
+    db = folder / "demo.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "bxgc_metrics", "demo", "--db", str(db)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return db
+
+
+def browser_pages(ctx: Context) -> None:
+    """Every viewer page against the bare page, and the first visit after a start."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as name, sync_playwright() as playwright:
+        folder = Path(name)
+        db = _demo(folder)
+        browser = launch_browser(playwright)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        with _serve_bare(folder) as bare_url:
+            bare = _median_visit(page, bare_url)
+        ctx.rows.append(
+            Row(
+                "browser: bare Streamlit page with one plotly chart",
+                bare,
+                note="Navigation until the script stops and the chart is drawn, headless "
+                f"Chromium at 1440 px, median of {VISITS} warm visits.",
+            )
+        )
+        with serve_app(db) as url:
+            first = visit(page, f"{url}/home")
+            for label, (path, limit) in PAGES.items():
+                seconds = _median_visit(page, f"{url}/{path}")
+                ctx.rows.append(
+                    Row(
+                        f"browser: {label} page, demo data",
+                        seconds,
+                        bare,
+                        f"≤ {limit:g}× bare page",
+                        seconds <= limit * bare,
+                    )
+                )
+        ctx.rows.append(
+            Row(
+                "browser: first visit after a server start (home page, demo data)",
+                first,
+                bare,
+                f"< {FIRST_VISIT_TARGET:g} s",
+                first < FIRST_VISIT_TARGET,
+            )
+        )
+        browser.close()
+
+
+CASES = {"browser_pages": browser_pages}
