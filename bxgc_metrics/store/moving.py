@@ -72,6 +72,21 @@ _PERIOD_ORDER = "year, sub, freq, indicator_code, value_kind, unit_code"
 """The order observations are stored in, in a file (see migration 5)."""
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
+TABLES = frozenset(
+    {
+        "audit_log", "batches", "benchmark_pairs", "events", "gaps", "import_profiles",
+        "indicators", "meta", "milestones", "observation_history", "observations", "phases",
+        "quality_reviews", "quality_rules", "reward_rules", "sessions", "settings",
+        "sign_in_failures", "units", "users", "wall_tokens",
+    }
+)  # fmt: skip
+"""Every table of the schema: the only table names a move's statements ever name."""
+_ANY_ROW = "SELECT EXISTS (SELECT 1 FROM {table})"
+_COUNT_ROWS = "SELECT count(*) FROM {table}"
+_ROWS = "SELECT {columns} FROM {table}"
+_SHAPE = "SELECT {columns} FROM {table} LIMIT 0"
+_FILL = "INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming"
+_FILL_IN_PERIOD_ORDER = _FILL + " ORDER BY " + _PERIOD_ORDER
 
 _DUCK_TABLES = """
     SELECT table_name FROM duckdb_tables()
@@ -194,6 +209,18 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _named(template: str, table: _Table) -> str:
+    """One of the statement templates above for ``table``: its name is one of
+    :data:`TABLES` and its columns passed :data:`_NAME` when the schema was read."""
+    if table.name not in TABLES:
+        raise StoreError(
+            f"数据库中的表 {table.name} 不属于本程序的结构，无法迁移。",
+            f"The table {table.name} is not part of this release's schema; it cannot be moved.",
+        )
+    columns = ", ".join(_quoted(c) for c in table.names)
+    return template.format(table=_quoted(table.name), columns=columns)
+
+
 def checksum_query(table: _Table, *, postgresql: bool) -> str:
     """``SELECT count(*), sum of row hashes`` over ``table``'s moving rows, as DuckDB
     (or PostgreSQL) runs it; both give the same two numbers for the same rows."""
@@ -222,7 +249,8 @@ def _duck_tables(duck: duckdb.DuckDBPyConnection) -> list[_Table]:
         if table in columns:
             columns[str(table)].append((str(column), str(kind)))
     for name in names:
-        if not _NAME.fullmatch(name) or not all(_NAME.fullmatch(c) for c, _ in columns[name]):
+        bad_column = not all(_NAME.fullmatch(c) for c, _ in columns[name])
+        if name not in TABLES or not _NAME.fullmatch(name) or bad_column:
             raise StoreError(
                 f"数据库中的表 {name} 名称不符合预期，无法迁移。",
                 f"The table {name} has an unexpected name; it cannot be moved.",
@@ -419,8 +447,7 @@ def _prepare_empty(raw: psycopg.Connection, tables: list[_Table], where: str) ->
     held = [
         t.name
         for t in tables
-        if t.name != "meta"
-        and raw.execute(f"SELECT EXISTS (SELECT 1 FROM {_quoted(t.name)})").fetchone()[0]  # type: ignore[index]
+        if t.name != "meta" and raw.execute(_named(_ANY_ROW, t)).fetchone()[0]  # type: ignore[index]
     ]
     if held:
         raise MoveRefusedError(
@@ -436,13 +463,11 @@ def _send(duck: duckdb.DuckDBPyConnection, raw: psycopg.Connection, table: _Tabl
     large table's keys and indexes are built once after its rows are in, not row by row."""
     if table.name == "meta":
         return
-    columns = ", ".join(_quoted(c) for c in table.names)
-    name = _quoted(table.name)
-    count = int(duck.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0])
+    count = int(duck.execute(_named(_COUNT_ROWS, table)).fetchall()[0][0])
     if not count:
         return
     rebuild = _drop_indexes(raw, table.name) if count >= REINDEX_ROWS else []
-    reader = duck.sql(f"SELECT {columns} FROM {name}").to_arrow_reader(CHUNK_ROWS)
+    reader = duck.sql(_named(_ROWS, table)).to_arrow_reader(CHUNK_ROWS)
     assert reader is not None
     with raw.cursor() as cur:
         chunk: list[pa.RecordBatch] = []
@@ -595,8 +620,7 @@ def _receive(duck: duckdb.DuckDBPyConnection, raw: psycopg.Connection, table: _T
     """Copy ``table`` from PostgreSQL into the file (observations in period order)."""
     if table.name == "meta":
         return
-    columns = ", ".join(_quoted(c) for c in table.names)
-    shape = duck.sql(f"SELECT {columns} FROM {_quoted(table.name)} LIMIT 0").to_arrow_table().schema
+    shape = duck.sql(_named(_SHAPE, table)).to_arrow_table().schema
     statement = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)").format(
         sql.SQL(", ").join(sql.Identifier(c) for c in table.names), sql.Identifier(table.name)
     )
@@ -604,12 +628,10 @@ def _receive(duck: duckdb.DuckDBPyConnection, raw: psycopg.Connection, table: _T
         rows = copy_out(cur, statement, shape)
     if not rows.num_rows:
         return
-    order = f" ORDER BY {_PERIOD_ORDER}" if table.name == "observations" else ""
+    fill = _FILL_IN_PERIOD_ORDER if table.name == "observations" else _FILL
     duck.register("incoming", rows)
     try:
-        duck.execute(
-            f"INSERT INTO {_quoted(table.name)} ({columns}) SELECT {columns} FROM incoming{order}"
-        )
+        duck.execute(_named(fill, table))
     finally:
         duck.unregister("incoming")
 

@@ -818,7 +818,7 @@ class _Listener(threading.Thread):
         self.healthy = False
 
     def _listen(self, con: psycopg.Connection) -> None:
-        con.execute(f"LISTEN {CHANNEL}")
+        con.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
         self.pid = con.info.backend_pid
         self.primary._learn(_version(Connection(con)), settled=True)
         self.answered = time.monotonic()

@@ -312,3 +312,30 @@ def test_a_file_of_an_older_release_is_upgraded_before_it_moves(pg_cluster, tmp_
 
 def test_every_sequence_is_carried() -> None:
     assert set(moving.SEQUENCE_TABLES) == set(postgres.SEQUENCES)
+
+
+def test_a_file_with_a_table_outside_the_schema_is_refused(
+    demo_db: Path, pg_cluster, tmp_path: Path
+) -> None:
+    """A move names only the schema's own tables: a file holding another is refused
+    before anything is written."""
+    copy = tmp_path / "extra.duckdb"
+    copy.write_bytes(demo_db.read_bytes())
+    with duckdb.connect(str(copy)) as con:
+        con.execute("CREATE TABLE notes (body VARCHAR)")
+    dsn = pg_cluster.create_database()
+    with pytest.raises(Exception, match="notes") as refused:
+        moving.to_postgres(copy, dsn, actor=ADMIN)
+    assert "cannot be moved" in str(refused.value.args) or "无法迁移" in str(refused.value)
+    assert _pg(dsn, "SELECT to_regclass('meta') IS NULL") == [(True,)]
+
+
+def test_the_allow_list_is_the_schema(tmp_path: Path) -> None:
+    """Every table a new database has, and only those, may be moved."""
+    path = tmp_path / "new.duckdb"
+    Store(path).data_version()
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = {
+            str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+    assert names == set(moving.TABLES)
