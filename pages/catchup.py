@@ -4,9 +4,8 @@ from functools import partial
 
 import streamlit as st
 
-from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.projection import MODELS
-from bxgc_metrics.tables.trajectory import WHAT_IF_MODELS, stated_crossing, stated_rates
+from bxgc_metrics.tables.trajectory import WHAT_IF_MODELS, stated_rates
 from bxgc_ui import charts, data, fmt, links
 from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names as unit_names
@@ -90,13 +89,7 @@ model = controls.pills(
     key=view_link.choice("model", "cu_model", options=list(MODELS), default=best),
     help=t("catchup_model_help"),
 )
-if skill["forecasts"].sum():
-    controls.caption(view.best_model_text(skill))
-    with controls.expander(t("catchup_skill_title")):
-        st.dataframe(view.skill_table(skill), hide_index=True)
-        st.caption(t("catchup_skill_help"))
-else:
-    controls.caption(t("catchup_skill_none"))
+view.show_skill(controls, skill)
 first_target = default_target if default_target and default_target > base else base + 3
 target = controls.slider(
     t("catchup_target_year"),
@@ -140,24 +133,7 @@ first = tr.answers.iloc[0]
 if model != "plan":
     st.caption(view.model_rates_text(first, model, names[benches[0]]))
 
-chance, chance_help = view.probability_text(first)
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(
-    t("catchup_gap", year=int(first["base_year"])),
-    fmt.amount(first["gap"], ind["measure"], lang()),
-    t("catchup_gap_ratio", ratio=fmt.pct(first["gap_ratio"], signed=False)),
-    delta_color="off",
-    delta_arrow="off",
-)
-m2.metric(t("catchup_crossing"), view.crossing_text(first, model))
-m3.metric(
-    t("catchup_required", year=target),
-    fmt.pct(first["required_rate"], signed=False),
-    help=view.required_help(first, ind["measure"]),
-)
-m4.metric(t("catchup_probability", year=target), chance, help=chance_help)
-if chance == "—":
-    m4.caption(chance_help)
+view.show_headline(first, measure=ind["measure"], target=target, model=model)
 for unit, status in tr.status.items():
     if status == "too_short" and model != "plan":
         n = int((annual["unit_code"] == unit).sum())
@@ -191,22 +167,4 @@ if distance["time_distance"].notna().any():
     st.caption(t("catchup_distance_help"))
 
 if stated["growth"].notna().any():
-    st.subheader(t("catchup_audit_title"))
-    verdict = stated_crossing(stated, chaser, benches[0], higher_is_better=higher)
-    if verdict:
-        year, ours, theirs = verdict
-        st.success(
-            t(
-                "catchup_plan_verdict",
-                year=year,
-                ours=fmt.amount(ours, ind["measure"], lang()),
-                theirs=fmt.amount(theirs, ind["measure"], lang()),
-            )
-        )
-    flags = audit_plan(stated)
-    if flags.empty:
-        st.info(t("catchup_audit_ok"))
-    else:
-        st.warning(t("catchup_audit_flags", n=len(flags)))
-        for line in view.audit_lines(flags, names, ind["measure"]):
-            st.markdown(f"- {line}")
+    view.show_plan_audit(stated, (chaser, benches[0]), names, higher=higher, measure=ind["measure"])

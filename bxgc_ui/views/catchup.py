@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from bxgc_metrics import clock
+from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.backtest import BASELINE
 from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
@@ -17,7 +20,7 @@ from bxgc_metrics.metrics.catchup import (
     STATUS_NOT_WITHIN_HORIZON,
 )
 from bxgc_metrics.tables.annotations import chart_events, chart_phases
-from bxgc_metrics.tables.trajectory import HORIZON, Trajectory, default_rate
+from bxgc_metrics.tables.trajectory import HORIZON, Trajectory, default_rate, stated_crossing
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
 
@@ -442,3 +445,66 @@ def model_rates_text(answer: pd.Series, model: str, benchmark: str) -> str:
         theirs=fmt.pct(answer["benchmark_rate"]),
         name=fmt.md(benchmark),
     )
+
+
+def show_skill(container: DeltaGenerator, skill: pd.DataFrame) -> None:
+    """Under the model picker: which model erred least here, and the back-test table."""
+    if not skill["forecasts"].sum():
+        container.caption(t("catchup_skill_none"))
+        return
+    container.caption(best_model_text(skill))
+    with container.expander(t("catchup_skill_title")):
+        st.dataframe(skill_table(skill), hide_index=True)
+        st.caption(t("catchup_skill_help"))
+
+
+def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -> None:
+    """The four figures: the gap now, the year of overtaking, the growth needed, the chance."""
+    chance, chance_help = probability_text(answer)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(
+        t("catchup_gap", year=int(answer["base_year"])),
+        fmt.amount(answer["gap"], measure, lang()),
+        t("catchup_gap_ratio", ratio=fmt.pct(answer["gap_ratio"], signed=False)),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    m2.metric(t("catchup_crossing"), crossing_text(answer, model))
+    m3.metric(
+        t("catchup_required", year=target),
+        fmt.pct(answer["required_rate"], signed=False),
+        help=required_help(answer, measure),
+    )
+    m4.metric(t("catchup_probability", year=target), chance, help=chance_help)
+    if chance == "—":
+        m4.caption(chance_help)
+
+
+def show_plan_audit(
+    stated: pd.DataFrame,
+    pair: tuple[str, str],
+    names: dict[str, str],
+    *,
+    higher: bool,
+    measure: str,
+) -> None:
+    """The plan audit: the plan's own conclusion and each line that does not add up."""
+    st.subheader(t("catchup_audit_title"))
+    verdict = stated_crossing(stated, *pair, higher_is_better=higher)
+    if verdict:
+        year, ours, theirs = verdict
+        st.success(
+            t(
+                "catchup_plan_verdict",
+                year=year,
+                ours=fmt.amount(ours, measure, lang()),
+                theirs=fmt.amount(theirs, measure, lang()),
+            )
+        )
+    flags = audit_plan(stated)
+    if flags.empty:
+        st.info(t("catchup_audit_ok"))
+        return
+    st.warning(t("catchup_audit_flags", n=len(flags)))
+    for line in audit_lines(flags, names, measure):
+        st.markdown(f"- {line}")
