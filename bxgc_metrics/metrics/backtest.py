@@ -143,18 +143,18 @@ def pooled_errors(
     minimum: int = MIN_CALIBRATION,
 ) -> pd.DataFrame:
     """Back-test errors of ``own`` units' series (``unit_code, year, value``), with other
-    units' on the same indicator added, one at a time in code order, while ``own`` give
-    fewer than ``minimum`` errors at some step."""
+    units' on the same indicator added, one at a time in code order, while the errors
+    :func:`calibration` keeps give fewer than ``minimum`` at some step."""
     by_unit = {u: g.set_index("year")["value"] for u, g in annual.groupby("unit_code", sort=True)}
     mine = [u for u in own if u in by_unit]
     parts = [rolling_errors(by_unit[u], model, steps=steps, unit=str(u)) for u in mine]
 
     def short() -> bool:
-        counts: dict[float, int] = {}
-        for part in parts:
-            for step, n in part.dropna(subset=["error"]).groupby("step").size().items():
-                counts[step] = counts.get(step, 0) + int(n)
-        return any(counts.get(float(s), 0) < minimum for s in range(1, steps + 1))
+        found = [p for p in parts if not p.empty]
+        if not found:
+            return True
+        kept = calibration(pd.concat(found, ignore_index=True), minimum=minimum).errors
+        return any(s not in kept for s in range(1, steps + 1))
 
     for peer in (u for u in by_unit if u not in mine):
         if not short():

@@ -135,6 +135,15 @@ def test_peers_are_added_only_while_the_own_series_are_short() -> None:
     assert (errors.groupby("step").size() >= MIN_CALIBRATION).all()
 
 
+def test_peers_are_added_when_the_recent_origins_alone_are_too_few() -> None:
+    """One 14-year series has 13 one-step errors, but only its five latest origins
+    calibrate: five errors, so a peer is added and a band is given."""
+    annual = _walks(3, 14, sd=0.05, drift=0.05, seed=2)
+    errors = pooled_errors(annual, "naive", ["U000"])
+    assert set(errors["unit_code"]) == {"U000", "U001"}
+    assert set(calibration(errors).errors) == {1, 2, 3}
+
+
 def test_calibrated_bands_cover_what_they_say_on_series_with_known_noise() -> None:
     """On 60 random walks with drift, bands made only from errors known at each origin
     hold 72–88 % of the outcomes at 80 %, where the trend's own 80 % interval holds far
