@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -32,6 +34,7 @@ otherwise (0: every edit)."""
 RESTORE_COMMAND = "python -m bxgc_metrics restore --latest"
 """What brings the newest backup back (``restore --list`` shows them all)."""
 
+_CHECKPOINT = "CHECKPOINT"
 _CURRENT_DATABASE = "SELECT current_database()"
 _ATTACH_BACKUP = "ATTACH ? AS bxgc_backup"
 _COPY_TO_BACKUP_FROM = "COPY FROM DATABASE "
@@ -48,13 +51,12 @@ def backup_folder(db: Path) -> Path:
 
 
 def take_backup(con: duckdb.DuckDBPyConnection, db: Path, label: str) -> Path:
-    """Copy the file ``db``, open on ``con``, into its backups folder; prune the folder."""
-    # DuckDB copies the whole catalog (tables, constraints, sequences at their current
-    # values) into a new file from this connection's snapshot; this process holds the
-    # file lock, so nothing changes meanwhile. Copying the file itself would need a
-    # CHECKPOINT, which races with a process still closing the write-ahead log.
-    # Holding the lock also means no other backup of this file is being written, so a
-    # half-written one left here was left by a process that died (kill -9) doing it.
+    """Copy the file ``db``, open on ``con``, into its backups folder; prune the folder.
+
+    The caller holds the file's write lock and ``con`` is outside any transaction, so no
+    write can start meanwhile. The copy is first written as ``.partial`` and renamed when
+    whole: a half-written one left here was left by a process that died (kill -9) doing
+    it, and the next backup removes it."""
     where = backup_folder(db)
     where.mkdir(parents=True, exist_ok=True)
     for orphan in where.iterdir():
@@ -64,15 +66,47 @@ def take_backup(con: duckdb.DuckDBPyConnection, db: Path, label: str) -> Path:
     safe = re.sub(r"[^0-9A-Za-z_.-]+", "_", label)[:40]
     target = where / f"{db.stem}-{stamp}-{safe}.duckdb"
     partial = target.with_suffix(".partial")
+    if not _copy_checkpointed(con, db, partial):
+        partial.unlink(missing_ok=True)
+        _copy_catalog(con, partial)
+    os.replace(partial, target)
+    _prune(db)
+    return target
+
+
+def _copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, partial: Path) -> bool:
+    """Checkpoint ``db`` and copy its bytes to ``partial``: the file then holds every
+    committed change, and nothing writes to it while the caller holds the write lock.
+    Returns ``False`` when the checkpoint cannot be made, because a
+    read on another connection of this process still has a transaction open, or leaves a
+    write-ahead log behind. A file copy is about a hundred times faster than
+    :func:`_copy_catalog` (25 ms against 2.5 s for 6.5 million figures)."""
+    try:
+        con.execute(_CHECKPOINT)
+    except duckdb.Error:
+        return False
+    wal = db.with_name(db.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    # Another process copies the bytes: DuckDB locks the file with POSIX record locks,
+    # which this process would drop by closing any descriptor of the file it opened to
+    # read it, letting another process in while this one still writes.
+    copier = shutil.which("cp")
+    if copier is None:
+        return False
+    done = subprocess.run([copier, "--", str(db), str(partial)], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def _copy_catalog(con: duckdb.DuckDBPyConnection, partial: Path) -> None:
+    """Copy the whole catalog (tables, constraints, sequences at their current values) into
+    a new file from ``con``'s snapshot; works while other connections read."""
     source = con.execute(_CURRENT_DATABASE).fetchone()[0]  # type: ignore[index]
     con.execute(_ATTACH_BACKUP, [str(partial)])
     try:
         con.execute(_COPY_TO_BACKUP_FROM + _quoted(source) + _COPY_TO_BACKUP_TO)
     finally:
         con.execute(_DETACH_BACKUP)
-    os.replace(partial, target)
-    _prune(db)
-    return target
 
 
 def edit_backup_due(db: Path) -> bool:

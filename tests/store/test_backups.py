@@ -200,3 +200,62 @@ def test_a_backup_killed_half_way_leaves_a_partial_that_the_next_one_removes(
     store.write_observations(_figure(store).assign(value=9.0), file_name="9.csv")
     assert not list(folder.glob("*.partial*"))
     assert Store(demo_db).count_observations() > 0
+
+
+def _value_in(backup: Path, figure: pd.DataFrame) -> float:
+    row = figure.iloc[0]
+    with duckdb.connect(str(backup), read_only=True) as con:
+        found = con.execute(
+            "SELECT value FROM observations WHERE unit_code = ? AND indicator_code = ? "
+            "AND freq = ? AND year = ? AND sub = ? AND value_kind = ?",
+            [
+                getattr(row[c], "item", lambda v=row[c]: v)()
+                for c in ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
+            ],
+        ).fetchone()
+    assert found is not None
+    return float(found[0])
+
+
+def test_a_backup_is_the_checkpointed_file_copied_and_restores_the_state_before(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no other transaction open, the backup is a byte copy of the file after a
+    checkpoint (no catalog copy), and it holds exactly the state before the import."""
+    from bxgc_metrics.store import backup as backup_module
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the catalog copy ran although the file could be copied")
+
+    monkeypatch.setattr(backup_module, "_copy_catalog", refuse)
+    store = admin_store(demo_db)
+    before = _figure(store)
+    count = store.count_observations()
+    store.write_observations(before.assign(value=123.0), file_name="123.csv")
+    (taken,) = backups(demo_db)
+    assert _value_in(taken, before) == float(before["value"].iloc[0])
+    assert Store(taken).count_observations() == count
+    assert float(_figure(store)["value"].iloc[0]) == 123.0
+    assert not taken.with_name(taken.name + ".wal").exists()
+
+
+def test_a_backup_taken_while_a_read_is_open_in_this_process_is_still_whole(
+    demo_db: Path,
+) -> None:
+    """A read on another connection of this process keeps a transaction open, so the
+    file cannot be checkpointed: the backup is then the catalog copy, just as whole."""
+    store = admin_store(demo_db)
+    before = _figure(store)
+    count = store.count_observations()
+    reader = duckdb.connect(str(demo_db))
+    try:
+        reader.begin()
+        reader.execute("SELECT count(*) FROM observations").fetchone()
+        store.write_observations(before.assign(value=456.0), file_name="456.csv")
+        reader.commit()
+    finally:
+        reader.close()
+    (taken,) = backups(demo_db)
+    assert _value_in(taken, before) == float(before["value"].iloc[0])
+    assert Store(taken).count_observations() == count
+    assert float(_figure(store)["value"].iloc[0]) == 456.0
