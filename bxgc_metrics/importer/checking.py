@@ -53,11 +53,24 @@ def checked_figures(
     found += more
     clean, more = validate.duplicates(clean)
     found += more
-    history = store.observations_for_indicators(sorted(clean["indicator_code"].unique()))
+    history = _history(clean, store)
     found += validate.history_checks(clean, history)
     found += validate.totals_mismatch(mapped, totals)
     found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
     return _figure_columns(clean), found
+
+
+def _history(clean: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """The stored figures the checks compare ``clean`` with: the same units and indicators,
+    in the file's years and the year before (a year earlier is the furthest any rule looks
+    back; the period before is in the same year)."""
+    years = clean["year"]
+    return store.observations_near(
+        sorted(clean["unit_code"].unique()),
+        sorted(clean["indicator_code"].unique()),
+        first_year=int(years.min()) - 1,
+        last_year=int(years.max()),
+    )
 
 
 def _mapped_checks(checks: pd.DataFrame, unit_m: pd.DataFrame, ind_m: pd.DataFrame) -> pd.DataFrame:

@@ -15,9 +15,11 @@ from bxgc_metrics import periods
 from bxgc_metrics.periods import labels as label_periods  # observations_in has ``periods``
 from bxgc_metrics.store.connection import Database
 
-_FOR_INDICATORS = """
+_NEAR = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
-    FROM observations WHERE list_contains(?, indicator_code)
+    FROM observations
+    WHERE list_contains($indicators, indicator_code) AND list_contains($units, unit_code)
+      AND year BETWEEN $first AND $last
 """
 _SELECT_OBSERVATIONS = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
@@ -74,9 +76,22 @@ orders)."""
 class Observations(Database):
     """Reads of the stored observations."""
 
-    def observations_for_indicators(self, codes: list[str]) -> pd.DataFrame:
-        """Every stored observation of these indicators (no period label)."""
-        return self._frame(_FOR_INDICATORS, [list(codes)])
+    def observations_near(
+        self, units: list[str], indicators: list[str], *, first_year: int, last_year: int
+    ) -> pd.DataFrame:
+        """The stored observations of these units and indicators from ``first_year`` to
+        ``last_year`` (no period label): what an import's checks compare a file with.
+
+        Columns: ``unit_code, indicator_code, freq, year, sub, value_kind, value,
+        cumulative, batch_id``.
+        """
+        params = {
+            "units": list(units),
+            "indicators": list(indicators),
+            "first": int(first_year),
+            "last": int(last_year),
+        }
+        return self._frame(_NEAR, params)
 
     def observations(
         self,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
-from bxgc_metrics.importer import validate
+from bxgc_metrics.importer import checking, validate
+from bxgc_metrics.store import Store
 
 _DEFAULTS = {
     "sheet": "表1",
@@ -144,3 +149,36 @@ def test_totals_against_the_sum_of_their_rows() -> None:
     assert validate.totals_mismatch(records, near) == []
     [found] = validate.totals_mismatch(records, off)
     assert found.zh == "合计行 31.00 与各单位之和 30.00 不符。"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    year=st.integers(2019, 2026),
+    picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=40),
+    factors=st.lists(st.sampled_from([0.05, 0.5, 1.0, 3.5, 12.0]), min_size=40, max_size=40),
+)
+def test_the_checks_read_only_the_history_they_compare_with(
+    demo_db_template: Path, year: int, picks: list[int], factors: list[float]
+) -> None:
+    """The stored figures an import's checks read (the file's units and indicators, its
+    years and the one before) find exactly what every stored figure would."""
+    store = Store(demo_db_template)
+    every = store.observations()
+    stored = every[every["year"] == year].reset_index(drop=True)
+    assume(len(stored))
+    chosen = stored.iloc[[p % len(stored) for p in picks]].drop_duplicates(validate.KEY)
+    records = chosen.assign(
+        value=chosen["value"].to_numpy() * np.array(factors[: len(chosen)]),
+        kind="flow",
+        sheet="表1",
+        row=np.arange(2, 2 + len(chosen)),
+        column="D",
+        raw="1",
+        unit_name=chosen["unit_code"],
+        indicator_name=chosen["indicator_code"],
+    ).reset_index(drop=True)
+    near = checking._history(records, store)
+    assert len(near) < len(every)
+    scoped = validate.history_checks(records, near)
+    whole = validate.history_checks(records, every.drop(columns="period"))
+    assert [(i.code, i.row, i.zh) for i in scoped] == [(i.code, i.row, i.zh) for i in whole]
