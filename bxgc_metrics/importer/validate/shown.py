@@ -21,6 +21,8 @@ def pool(history: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
 
 def rows(frame: pd.DataFrame) -> list[dict]:
     """The first :data:`SHOWN` rows of ``frame`` as dictionaries."""
+    if frame.empty:  # most rules find nothing: skip pandas' conversion of no rows
+        return []
     return frame.head(SHOWN).to_dict("records")
 
 
