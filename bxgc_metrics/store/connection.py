@@ -414,6 +414,32 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
 
 
+SETTLED_NS = 2_000_000_000
+"""A file stamp younger than this (2 s) is not trusted to stand for one data version: a
+write within the file system's timestamp granularity might leave it unchanged."""
+
+
+def file_stamp(path: Path) -> tuple[tuple[int, int, int, int] | None, ...]:
+    """What changes whenever anyone writes the file: device, inode, size and modification
+    time of the database file and of its write-ahead log (``None`` if absent). Reads leave
+    it unchanged; a commit (WAL append or checkpoint) or a restore (a new file) does not."""
+    parts: list[tuple[int, int, int, int] | None] = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            s = os.stat(part)
+        except FileNotFoundError:
+            parts.append(None)
+            continue
+        parts.append((s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns))
+    return tuple(parts)
+
+
+def settled(stamp: tuple[tuple[int, int, int, int] | None, ...]) -> bool:
+    """Whether ``stamp``'s newest modification is at least :data:`SETTLED_NS` old."""
+    newest = max((p[3] for p in stamp if p is not None), default=0)
+    return time.time_ns() - newest >= SETTLED_NS
+
+
 _SYNCED: dict[tuple[str, str | None], Any] = {}
 """The version each local copy (file, DSN) was last brought to in this process."""
 

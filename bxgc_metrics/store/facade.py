@@ -15,7 +15,7 @@ from bxgc_metrics.access import Actor
 from bxgc_metrics.store import audit, migrations
 from bxgc_metrics.store.accounts import Accounts
 from bxgc_metrics.store.batches import Batches
-from bxgc_metrics.store.connection import data_version
+from bxgc_metrics.store.connection import data_version, file_stamp, settled
 from bxgc_metrics.store.events import Events
 from bxgc_metrics.store.observations import Observations
 from bxgc_metrics.store.quality import QualityRecords
@@ -63,8 +63,17 @@ class Store(ReferenceTables, Events, Batches, Observations, QualityRecords, Acco
         mode, as this server's listening connection last heard it)."""
         if self.dsn is not None:
             return self._pg().version().data
+        # Opening the file costs tens of milliseconds; an unchanged, settled file stamp
+        # (read before the version, so a write in between makes it stale) answers instead.
+        stamp = file_stamp(self.path)
+        known = getattr(self, "_known_version", None)
+        if known is not None and known[0] == stamp:
+            return known[1]
         with self._connection() as con:
-            return data_version(con)
+            version = data_version(con)
+        if settled(stamp):
+            self._known_version = (stamp, version)
+        return version
 
     # --- audit log (append-only) ------------------------------------------------------------
 
