@@ -8,6 +8,8 @@ meeting screen notices new data by polling one cheap number.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -42,6 +44,7 @@ from bxgc_metrics.tables.trajectory import (
     stated_plan,
     trajectory,
 )
+from bxgc_ui.i18n import lang
 
 
 @st.cache_resource(show_spinner=False)
@@ -184,6 +187,26 @@ def batches(path: str, data_version: int) -> pd.DataFrame:
 def undo_preview(path: str, data_version: int, batch: int) -> UndoPreview:
     """What undoing ``batch`` would change, without changing it (cached)."""
     return _store(path).undo_preview(batch)
+
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _built(key: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def built(key: tuple, build: Callable[[], T]) -> T:
+    """``build()`` made once per ``key`` and reader's language, then shared by every run
+    and session: a figure or table that only changes with the data and the choices.
+
+    ``key`` must name everything the result depends on besides the language: the
+    database path and data version, and every choice (indicator, period, measure, group).
+    The result is shared, so it is never changed after: ``st.plotly_chart`` and the image
+    export copy a figure before touching it.
+    """
+    return _built((lang(), *key), build)  # type: ignore[return-value]
 
 
 def snapshot() -> tuple[str, int]:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.demo import load_demo
-from bxgc_ui import auth, chart_export, charts
+from bxgc_ui import auth, chart_export, charts, data
 from bxgc_ui.chart_export import Caption
 from bxgc_ui.i18n import Texts, lang
 
@@ -127,6 +127,7 @@ def chart_with_downloads(
     key: str,
     lists_units: bool = False,
     downloads: bool = True,
+    cache_key: tuple | None = None,
     **shown: Any,
 ) -> None:
     """Draw ``build()`` in ``where`` and under it 下载图片 PNG / SVG.
@@ -137,13 +138,20 @@ def chart_with_downloads(
     the click. That figure is built here, in the page's run, because builders read the
     reader's language from the session, which the click's thread cannot. ``shown``
     goes to ``st.plotly_chart`` (``theme``, ``config``); without ``downloads`` (the
-    meeting kiosk) the chart is drawn alone.
+    meeting kiosk) the chart is drawn alone. With ``cache_key`` (see :func:`data.built`:
+    the data version and every choice the chart shows) both figures are built once and
+    reused by later runs.
     """
-    figure = build()
+
+    def made(whole: bool) -> go.Figure:
+        make = partial(build, whole=True) if whole else build
+        return make() if cache_key is None else data.built((*cache_key, whole), make)
+
+    figure = made(False)
     config = {**NO_CAMERA, **shown.pop("config", {})}
     where.plotly_chart(figure, config=config, key=f"{key}_chart", **shown)
     if downloads:
-        chart_downloads(where, build(whole=True) if lists_units else figure, facts=facts, key=key)
+        chart_downloads(where, made(True) if lists_units else figure, facts=facts, key=key)
 
 
 def chart_downloads(where: Any, figure: go.Figure, *, facts: Caption, key: str) -> None:

@@ -14,6 +14,7 @@ that the link is no longer valid.
 """
 
 import time
+from functools import partial
 
 import streamlit as st
 
@@ -137,7 +138,11 @@ def wall() -> None:
             unit=group_label(settings.group),
             title=heading,
         )
-        widgets.chart_downloads(st, shown.figure(whole=True), facts=facts, key="meeting_live")
+        whole = data.built(
+            ("meeting_ranking", path, version, slide.indicator, settings),
+            partial(shown.figure, whole=True),
+        )
+        widgets.chart_downloads(st, whole, facts=facts, key="meeting_live")
 
 
 wall()
@@ -165,13 +170,17 @@ def race_panel() -> None:
     if race.groupby("sub")["rank"].count().max() > meeting.SCREEN_TOP + meeting.SCREEN_BOTTOM:
         panel.caption(t("meeting_race_cut", top=meeting.SCREEN_TOP, bottom=meeting.SCREEN_BOTTOM))
     labels = {r.code: name(r) for r in people.itertuples()}
-    figure = meeting.race_figure(
-        race,
-        labels,
-        settings.by,
-        title=name(ind),
-        x_title=f"{t(f'meeting_by_{settings.by}')} (%)",
-        period_name=lambda y, s: meeting.period_text("M", y, s),
+    figure = data.built(
+        ("meeting_race", path, version, ind["code"], settings.by, settings.group),
+        partial(
+            meeting.race_figure,
+            race,
+            labels,
+            settings.by,
+            title=name(ind),
+            x_title=f"{t(f'meeting_by_{settings.by}')} (%)",
+            period_name=lambda y, s: meeting.period_text("M", y, s),
+        ),
     )
     panel.plotly_chart(
         figure, theme=None, config={"displayModeBar": False}, key="meeting_race_chart"

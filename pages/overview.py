@@ -49,7 +49,9 @@ code = controls.selectbox(
     ),
 )
 ind = monthly.loc[code]
-newest_first = months_of(data.actual_periods(path, version), code)
+newest_first = data.built(
+    ("months", path, version, code), lambda: months_of(data.actual_periods(path, version), code)
+)
 by_label = {format_label("M", *p): p for p in reversed(newest_first)}  # the address's 2026-10
 months = list(by_label)
 if not months:
@@ -71,20 +73,31 @@ with st.sidebar:
 period = ("M", *by_label[month])
 higher = ind["direction"] == "higher"
 freq, year, sub = period
-standing = data.standings_of(
-    path,
-    version,
-    code,
-    freq=freq,
-    year=year,
-    sub=sub,
-    by="completion",
-    higher_is_better=higher,
-    group=ALL,
-)
 elapsed = months_elapsed(period[0], period[2]) / 12
-paced = with_pace(standing, elapsed, higher_is_better=higher)
-table = view.progress_table(paced, units, ind["measure"])
+
+
+def progress() -> tuple:
+    """The standings with pace, the progress table, the honour lists and the table shown."""
+    standing = data.standings_of(
+        path,
+        version,
+        code,
+        freq=freq,
+        year=year,
+        sub=sub,
+        by="completion",
+        higher_is_better=higher,
+        group=ALL,
+    )
+    paced = with_pace(standing, elapsed, higher_is_better=higher)
+    table = view.progress_table(paced, units, ind["measure"])
+    shown = view.shown_table(table, ind["measure"])
+    return standing, table, view.honour_lists(table), shown
+
+
+standing, table, (best, worst), shown = data.built(
+    ("ov_progress", path, version, code, month), progress
+)
 keeping = int((table["status"] != "behind").sum())
 
 period_text = display(*period, cumulative=True, lang=lang())
@@ -99,29 +112,39 @@ facts = chart_facts(units, data.data_date(path, version), period=period_text, un
 left, right = st.columns([1, 1])
 bars = partial(charts.completion_bars, table, title, f"{t('completion')} (%)")
 bars = partial(bars, time_progress=elapsed, time_label=t("time_progress"))
-chart_with_downloads(left, bars, facts=facts, key="ov", lists_units=True)
+chart_with_downloads(
+    left,
+    bars,
+    facts=facts,
+    key="ov",
+    lists_units=True,
+    cache_key=("ov", path, version, code, month),
+)
 cut_note(left, len(table))
-best, worst = view.honour_lists(table)
 honour, warning = right.columns(2)
 honour.markdown(f":material/military_tech: **{t('ov_honour')}**")
 honour.markdown("\n".join(best))
 warning.markdown(f":material/warning: **{t('ov_warning')}**")
 warning.markdown("\n".join(worst))
-right.dataframe(view.shown_table(table, ind["measure"]), hide_index=True)
+right.dataframe(shown, hide_index=True)
 
 st.subheader(t("ov_replay"))
 st.caption(t("ov_replay_help"))
 race = data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
 if race["rank"].notna().any():
-    replay = race_figure(
-        race,
-        unit_names(units),
-        "completion",
-        title=labels[code],
-        x_title=f"{t('completion')} (%)",
-        period_name=lambda y, s: display("M", y, s, cumulative=True, lang=lang()),
-        ink=LIGHT_INK,
-        opens=(year, sub),
+    replay = data.built(
+        ("ov_replay", path, version, code, year, sub),
+        partial(
+            race_figure,
+            race,
+            unit_names(units),
+            "completion",
+            title=labels[code],
+            x_title=f"{t('completion')} (%)",
+            period_name=lambda y, s: display("M", y, s, cumulative=True, lang=lang()),
+            ink=LIGHT_INK,
+            opens=(year, sub),
+        ),
     )
     st.plotly_chart(replay, theme=None, config=NO_CAMERA, key="ov_replay")
 

@@ -42,7 +42,10 @@ by = c2.segmented_control(
     format_func=lambda b: t(f"by_{b}"),
     key=view_link.choice("by", "rank_by", options=view.BY, default=view.BY[0]),
 )
-periods = view.months(data.actual_periods(path, version), list(monthly.index))
+periods = data.built(
+    ("rank_months", path, version),
+    lambda: view.months(data.actual_periods(path, version), list(monthly.index)),
+)
 by_label = {format_label("M", *p): p for p in periods}  # the address's 2026-10
 months = list(by_label)
 if not months:
@@ -101,16 +104,18 @@ with single:
     bars = partial(
         charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
     )
-    widgets.chart_with_downloads(left, bars, facts=facts, key="rank_single", lists_units=True)
+    chosen = (path, version, code, year, sub, by, group)  # what the chart and sheet show
+    draw = partial(widgets.chart_with_downloads, facts=facts, lists_units=True)
+    draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
     cut_note(left, int(table["rank"].notna().sum()))
     if len(marks):
         left.caption(view.reference_note(marks, names, by))
     right.dataframe(shown, hide_index=True)
     if flagged & set(table["unit_code"]):
         right.caption(t("rank_flagged_note"))
-    sheet = exports.standings_table(
-        table, names, indicator=labels[code], measure=ind["measure"], by=by, context=context
-    )
+    sheet = partial(exports.standings_table, table, names, by=by, context=context)
+    sheet = partial(sheet, indicator=labels[code], measure=ind["measure"])
+    sheet = data.built(("rank_sheet", *chosen), sheet)
     right.download_button(
         t("rank_export"),
         partial(workbook, [sheet]),
@@ -157,11 +162,13 @@ with combined:
         left, right = st.columns([3, 2])
         title = t("rank_composite_chart", period=period_text)
         bars = partial(charts.score_bars, table, names, title, x_title=t("rank_col_score"))
-        widgets.chart_with_downloads(left, bars, facts=facts, key="rank_comp", lists_units=True)
+        chosen = (path, version, year, sub, by, group, key)
+        draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
         cut_note(left, len(table))
         right.dataframe(shown, hide_index=True)
         method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
-        sheet = exports.composite_table(table, names, method=method, context=context)
+        sheet = partial(exports.composite_table, table, names, method=method, context=context)
+        sheet = data.built(("rank_comp_sheet", *chosen), sheet)
         right.download_button(
             t("rank_export"),
             partial(workbook, [sheet]),
@@ -169,7 +176,8 @@ with combined:
             key="rank_dl_comp",
         )
         st.subheader(t("rank_sensitivity"))
-        st.dataframe(view.sensitivity(matrix, indicators, by, options=options), hide_index=True)
+        spread = partial(view.sensitivity, matrix, indicators, by, options=options)
+        st.dataframe(data.built(("rank_sensitivity", *chosen), spread), hide_index=True)
 
 view_link.publish()
 with st.sidebar:

@@ -299,10 +299,13 @@ def overview_line(path: str, version: int, indicators: pd.DataFrame) -> None:
     from bxgc_metrics.tables.reporting import summary
     from bxgc_ui import data
 
-    _, shown = round_choices(data.actual_periods(path, version), indicators, clock.today())
+    today = clock.today().isoformat()
+    _, shown = data.built(
+        ("round_choices", path, version, today),
+        lambda: round_choices(data.actual_periods(path, version), indicators, clock.today()),
+    )
     if shown is None:
         return
-    today = clock.today().isoformat()
     r = data.reporting_round(path, version, format_label(*shown), group=ALL, today=today)
     names = {str(k): v for k, v in named_units(data.units(path, version)).items()}
     text = summary(r, names=names, lang=lang())

@@ -46,8 +46,11 @@ def show(
         missed = (  # 漏统漏报: the year's late and missing reports, as the 通报 counts them
             data.year_record_of(path, version, reward_year, group=group) if kind == "year" else None
         )
-        result = compute_rewards(
-            load_default_rules() if rules is None else rules, ranks, kind, missed_reports=missed
+        result = data.built(
+            ("rewards", path, version, reward_year, kind, by, group),
+            lambda: compute_rewards(
+                load_default_rules() if rules is None else rules, ranks, kind, missed_reports=missed
+            ),
         )
         totals, items = view.reward_tables(result, names)
         st.caption(t("reward_note"))
