@@ -44,6 +44,21 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
     return fig
 
 
+def warm() -> None:
+    """Build and serialise one small chart of each trace kind the pages draw, in both
+    templates they use: plotly loads its validators and templates on first use, which the
+    first chart after a start would otherwise wait for."""
+    for template in ("plotly_white", "plotly_dark"):
+        fig = go.Figure(
+            [
+                go.Bar(x=[1.0], y=["a"], orientation="h", text=["1"], marker={"color": ["#000"]}),
+                go.Scatter(x=[1.0], y=[1.0], mode="lines+markers+text", fill="tonexty"),
+            ],
+            frames=[go.Frame(data=[go.Bar(x=[2.0], y=["a"])], name="f")],
+        )
+        _base(fig, "t", "x", y_title="y").update_layout(template=template).to_json()
+
+
 CHART_TOP, CHART_BOTTOM = 15, 5
 """Bars a unit chart draws at most: the first ``CHART_TOP`` and the last ``CHART_BOTTOM``.
 A city-wide list (a thousand units) would make a chart tens of thousands of pixels tall;

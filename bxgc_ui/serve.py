@@ -15,6 +15,10 @@ makes every session, the first included, behave the same.
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
+import logging
 import sys
 from pathlib import Path
 
@@ -53,6 +57,49 @@ def first_start() -> None:
         print(f"\n首次启动：管理员账户 admin 的一次性密码 / first start, admin password: {once}\n")
 
 
+def page_modules(root: Path = ROOT) -> list[str]:
+    """Every module ``app.py`` and the page files import by absolute name, sorted."""
+    found: set[str] = set()
+    for script in [root / "app.py", *sorted((root / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module)
+                found.update(  # ``from bxgc_ui import data`` imports the module bxgc_ui.data
+                    f"{node.module}.{alias.name}"
+                    for alias in node.names
+                    if _is_module(f"{node.module}.{alias.name}")
+                )
+    return sorted(found)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # a name inside a module, not a submodule
+        return False
+
+
+def preload() -> None:
+    """Import what the pages import and draw one chart of each kind, while the server
+    starts: the first reader after a start would otherwise wait for pandas, plotly and
+    the project's modules (several seconds on a small machine)."""
+    # Decorating a cached function before the runtime exists logs "No runtime found" once
+    # per function; the cache itself is made on its first call, inside the runtime.
+    quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        for name in page_modules():
+            importlib.import_module(name)
+    finally:
+        quiet.setLevel(level)
+    from bxgc_ui import charts
+
+    charts.warm()
+
+
 def main(argv: list[str]) -> int:
     """Create the first admin if needed, then run ``streamlit run asgi.py`` with ``argv``."""
     from bxgc_ui.web import session_hours
@@ -63,6 +110,7 @@ def main(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return 2
     first_start()
+    preload()
     PagesManager.uses_pages_directory = False
     return cli.main(["run", str(SERVER), *argv], standalone_mode=False) or 0
 
