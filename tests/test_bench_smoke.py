@@ -90,3 +90,19 @@ def test_the_band_case_reports_coverage_and_brier_scores(monkeypatch: pytest.Mon
     assert brier.unit == "score" and 0 <= brier.measured < brier.reference
     text = table(ctx.rows)
     assert f"| {cover.measured * 100:.1f} % |" in text and f"| {brier.measured:.3f} |" in text
+
+
+def test_the_fixed_cost_case_imports_one_changed_figure_with_a_backup_each_time(
+    tiny: dict[str, Path], tmp_path: Path
+) -> None:
+    from bench.cases import Context, import_fixed
+
+    ctx = Context(sizes=(TINY,), repeats=1, work=tmp_path / "work")
+    import_fixed(ctx)
+    one, copy = ctx.rows
+    assert one.measured and one.reference and one.target == "≤ 40 ms"
+    assert "5 backups taken" in one.note
+    assert copy.measured and copy.reference and "COPY FROM DATABASE" in copy.note
+    db = tmp_path / "work" / "fixed-tiny.duckdb"
+    imported = Store(db).batches()["file_name"]
+    assert imported.str.startswith("one-").sum() == 5  # each import wrote its one figure
