@@ -45,7 +45,7 @@ st.plotly_chart(px.line(x=[2019, 2020, 2021, 2022], y=[1.0, 3.0, 2.0, 4.0]))
 """
 """The reference: a Streamlit page with one plotly chart and nothing else."""
 PAGES = {
-    "overview": ("home", 1.5),
+    "overview": ("", 1.5),  # the default page is served at the root
     "catch-up": ("catchup?unit=JD03&bench=JD01", 1.5),
     "rankings": ("rankings", 1.5),
     "bulletin": ("bulletin", 1.5),
@@ -137,7 +137,7 @@ def browser_pages(ctx: Context) -> None:
             )
         )
         with serve_app(db) as url:
-            first = visit(page, f"{url}/home")
+            first = visit(page, f"{url}/")
             for label, (path, limit) in PAGES.items():
                 seconds = _median_visit(page, f"{url}/{path}")
                 ctx.rows.append(

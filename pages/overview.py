@@ -128,8 +128,10 @@ warning.markdown(f":material/warning: **{t('ov_warning')}**")
 warning.markdown("\n".join(worst))
 right.dataframe(shown, hide_index=True)
 
-st.subheader(t("ov_replay"))
-st.caption(t("ov_replay_help"))
+# Folded: the animated replay is the heaviest thing a browser draws here (about half a
+# second), and the page is read first for the month's standings.
+replay_box = st.expander(t("ov_replay"), icon=":material/play_circle:")
+replay_box.caption(t("ov_replay_help"))
 race = data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
 if race["rank"].notna().any():
     replay = data.built(
@@ -146,7 +148,7 @@ if race["rank"].notna().any():
             opens=(year, sub),
         ),
     )
-    st.plotly_chart(replay, theme=None, config=NO_CAMERA, key="ov_replay")
+    replay_box.plotly_chart(replay, theme=None, config=NO_CAMERA, key="ov_replay")
 
 st.subheader(t("ov_matrix"))
 st.caption(t("ov_matrix_help"))
