@@ -164,8 +164,10 @@ def race_panel() -> None:
     )
     if not race["rank"].notna().any():
         return
-    panel = st.container(key="meeting_race")
-    panel.subheader(t("meeting_race", year=int(race["year"].iloc[-1])))
+    # Folded: the animated race is the heaviest thing a browser draws on this page.
+    panel = st.container(key="meeting_race").expander(
+        t("meeting_race", year=int(race["year"].iloc[-1])), icon=":material/play_circle:"
+    )
     panel.caption(t("meeting_race_help"))
     if race.groupby("sub")["rank"].count().max() > meeting.SCREEN_TOP + meeting.SCREEN_BOTTOM:
         panel.caption(t("meeting_race_cut", top=meeting.SCREEN_TOP, bottom=meeting.SCREEN_BOTTOM))

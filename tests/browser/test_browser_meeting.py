@@ -127,7 +127,11 @@ def test_meeting_page_in_the_app(served: tuple[str, Path], browser: Browser, lan
         heading = page.locator(".bxgc-title").inner_text()
         assert heading.startswith("固定资产投资" if lang == "zh" else "Fixed-asset investment")
         assert len(_ranking(page)) == 16
-        assert page.locator(".st-key-meeting_race .js-plotly-plot").count() == 1
+        race = page.locator(".st-key-meeting_race")
+        assert not race.locator(".js-plotly-plot").is_visible()  # folded until asked for
+        race.get_by_text("排名赛跑" if lang == "zh" else "Ranking race").first.click()
+        race.locator(".js-plotly-plot").wait_for(state="visible", timeout=15_000)
+        assert race.locator(".js-plotly-plot").count() == 1
         assert not page_errors(page)
         screenshot(page, SHOTS / lang / "meeting.png")
     finally:
