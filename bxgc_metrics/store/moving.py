@@ -83,6 +83,7 @@ TABLES = frozenset(
 """Every table of the schema: the only table names a move's statements ever name."""
 _ANY_ROW = "SELECT EXISTS (SELECT 1 FROM {table})"
 _COUNT_ROWS = "SELECT count(*) FROM {table}"
+_MAX_ID = "SELECT COALESCE(max(id), 0) FROM {table}"
 _ROWS = "SELECT {columns} FROM {table}"
 _SHAPE = "SELECT {columns} FROM {table} LIMIT 0"
 _FILL = "INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming"
@@ -282,7 +283,8 @@ def _max_ids(execute: Any) -> dict[str, int]:
     """The largest id of each sequence's table (0 when empty)."""
     found = {}
     for sequence, table in SEQUENCE_TABLES.items():
-        rows = execute(f"SELECT COALESCE(max(id), 0) FROM {_quoted(table)}").fetchall()
+        assert table in TABLES, table  # a constant of this module, one of the schema's
+        rows = execute(_MAX_ID.format(table=_quoted(table))).fetchall()
         found[sequence] = int(rows[0][0])
     return found
 
