@@ -26,7 +26,11 @@ CSS = """
 .st-key-meeting_race {
   background: #0B1220; border-radius: 14px; padding: 1.2rem 1.6rem 1.4rem 1.6rem;
 }
-.st-key-meeting_race h3 { color: #F8FAFC; font-size: 2rem; }
+.st-key-meeting_race [data-testid="stExpander"] details { border-color: #334155; }
+.st-key-meeting_race [data-testid="stExpander"] summary { background-color: #16213A; }
+.st-key-meeting_race [data-testid="stExpander"] summary,
+.st-key-meeting_race [data-testid="stExpander"] summary p { color: #F8FAFC; font-size: 1.6rem; }
+.st-key-meeting_race [data-testid="stExpander"] summary:hover p { color: #FCA5B4; }
 .st-key-meeting_race [data-testid="stCaptionContainer"] { color: #CBD5E1; font-size: 1.35rem; }
 </style>
 """
