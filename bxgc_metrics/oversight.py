@@ -89,8 +89,8 @@ def quality_report(
     With an ``indicator`` only that indicator's figures and writes are read. Without
     one every figure is read: the digit tests judge a unit over all its figures."""
     scope = None if indicator is None else [indicator]
-    figures = store.observations_in(indicators=scope)[_FIGURE_COLUMNS]
-    writes = store.figure_writes(indicator=indicator)
+    figures = store.figures(indicators=scope)
+    writes = store.figure_writes(indicator=indicator, revised_only=True)
     indicators = store.indicators()
     reviews = store.quality_reviews().rename(columns={"reviewed_at": "at"})
     rules = quality_rules(store)

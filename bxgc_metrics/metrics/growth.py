@@ -36,12 +36,27 @@ def _year_sub(frame: pd.DataFrame) -> np.ndarray:
 def _lagged(
     frame: pd.DataFrame, keys: Sequence[str], value: str, *, ordinal: np.ndarray, lag: int
 ) -> np.ndarray:
-    """The value ``lag`` periods earlier in the same series, NaN where not observed."""
-    cols = [frame[k].to_numpy() for k in keys]
-    lookup = pd.Series(
-        frame[value].to_numpy(dtype=float), index=pd.MultiIndex.from_arrays([*cols, ordinal])
+    """The value ``lag`` periods earlier in the same series, NaN where not observed.
+
+    Each row gets one integer key (its series number times the span of ordinals, plus its
+    ordinal), so the look-up is one hash join of integers rather than of string tuples."""
+    values = frame[value].to_numpy(dtype=float)
+    if not len(frame):
+        return values
+    series = (
+        frame.groupby(list(keys), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+        if keys
+        else np.zeros(len(frame), dtype=np.int64)
     )
-    return lookup.reindex(pd.MultiIndex.from_arrays([*cols, ordinal - lag])).to_numpy()
+    ordinal = np.asarray(ordinal, dtype=np.int64)
+    low = int(ordinal.min()) - abs(lag)
+    span = int(ordinal.max()) + abs(lag) - low + 1
+    key = series * span + (ordinal - low)
+    index = pd.Index(key)
+    if not index.is_unique:
+        raise ValueError("cannot look up a lagged value: a (series, period) repeats")
+    found = index.get_indexer(key - lag)
+    return np.where(found >= 0, values[found], np.nan)
 
 
 def _rate(current: np.ndarray, previous: np.ndarray) -> np.ndarray:

@@ -52,6 +52,11 @@ _SELECT_SCOPED = """
       AND ($periods IS NULL OR list_contains($periods, CAST(year AS INTEGER) * 100 + sub))
     ORDER BY unit_code, indicator_code, value_kind, freq, year, sub
 """
+_FIGURES = """
+    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative
+    FROM observations
+    WHERE ($indicators IS NULL OR list_contains($indicators, indicator_code))
+"""
 _COVERAGE = """
     SELECT DISTINCT unit_code, indicator_code, 'actual' AS value_kind
     FROM observations WHERE value_kind = 'actual'
@@ -175,6 +180,14 @@ class Observations(Database):
         frame = self._frame(_SELECT_SCOPED, params)
         frame["period"] = label_periods(frame["freq"], frame["year"], frame["sub"])
         return frame
+
+    def figures(self, *, indicators: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every stored figure (of ``indicators`` when given), in no particular order and
+        without a period label: what whole-database checks such as the data-quality flags
+        read, at the least cost. Columns ``unit_code, indicator_code, freq, year, sub,
+        value_kind, value, cumulative``."""
+        params = {"indicators": None if indicators is None else [str(c) for c in indicators]}
+        return self._frame(_FIGURES, params)
 
     def coverage(self) -> pd.DataFrame:
         """Which unit has actual figures of which indicator.

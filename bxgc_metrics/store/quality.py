@@ -38,20 +38,24 @@ REVIEW_COLUMNS = ("flag_id", "note", "who", "reviewed_at")
 _WRITES = """
     WITH done AS (
         SELECT id, created_at, who, file_name FROM batches WHERE status = 'committed'
+    ), replaced AS (
+        SELECT h.* FROM observation_history h
+        JOIN done r ON r.id = h.batch_id
+        JOIN done b ON b.id = h.old_batch_id
+        WHERE h.existed AND h.year >= $from_year AND h.value_kind = $kind
+          AND ($indicator IS NULL OR h.indicator_code = $indicator)
     )
     SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind, o.batch_id,
            b.created_at AS written_at, b.who, o.value, b.file_name
     FROM observations o JOIN done b ON b.id = o.batch_id
-    WHERE o.year >= ? AND o.value_kind = ?
-      AND (CAST(? AS VARCHAR) IS NULL OR o.indicator_code = ?)
+    WHERE o.year >= $from_year AND o.value_kind = $kind
+      AND ($indicator IS NULL OR o.indicator_code = $indicator)
+      AND (NOT $revised_only OR (o.unit_code, o.indicator_code, o.freq, o.year, o.sub) IN (
+          SELECT (unit_code, indicator_code, freq, year, sub) FROM replaced))
     UNION ALL
     SELECT h.unit_code, h.indicator_code, h.freq, h.year, h.sub, h.value_kind,
            h.old_batch_id, b.created_at, b.who, h.old_value, b.file_name
-    FROM observation_history h
-    JOIN done r ON r.id = h.batch_id
-    JOIN done b ON b.id = h.old_batch_id
-    WHERE h.existed AND h.year >= ? AND h.value_kind = ?
-      AND (CAST(? AS VARCHAR) IS NULL OR h.indicator_code = ?)
+    FROM replaced h JOIN done b ON b.id = h.old_batch_id
     ORDER BY unit_code, indicator_code, freq, year, sub, value_kind, batch_id
 """
 _SELECT_REVIEWS = (
@@ -79,14 +83,24 @@ class QualityRecords(Database):
     """Figures' write histories, data-quality rules and reviews of flags."""
 
     def figure_writes(
-        self, *, from_year: int = 0, value_kind: str = "actual", indicator: str | None = None
+        self,
+        *,
+        from_year: int = 0,
+        value_kind: str = "actual",
+        indicator: str | None = None,
+        revised_only: bool = False,
     ) -> pd.DataFrame:
         """Every committed write of the figures of ``value_kind`` from ``from_year`` on
         (of one ``indicator``'s figures when given): columns :data:`WRITE_COLUMNS`. A
         figure's first row is its first report; a later row with another value is a
-        revision."""
-        scope = [from_year, value_kind, indicator, indicator]
-        params = scope + scope
+        revision. With ``revised_only`` only figures written more than once are read (the
+        only ones a revision check can flag)."""
+        params = {
+            "from_year": int(from_year),
+            "kind": str(value_kind),
+            "indicator": None if indicator is None else str(indicator),
+            "revised_only": bool(revised_only),
+        }
         return self._frame(_WRITES, params).reindex(columns=list(WRITE_COLUMNS))
 
     def quality_reviews(self) -> pd.DataFrame:

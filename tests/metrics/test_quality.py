@@ -30,7 +30,8 @@ from bxgc_metrics.metrics.quality import (
     series,
     validate_quality_rules,
 )
-from bxgc_metrics.metrics.quality.digits import first_digits
+from bxgc_metrics.metrics.quality.digits import digit_figures, first_digits
+from bxgc_metrics.metrics.quality.flags import prepare
 from bxgc_metrics.periods import Period
 
 INDICATOR_COLUMNS = ["code", "name_zh", "name_en", "measure", "direction", "kind", "frequency"]
@@ -839,6 +840,47 @@ def test_ids_are_unique_scores_stay_in_range_and_verifying_never_lowers_a_score(
     assert (after["score"] >= scores["score"]).all()
     assert after["open_flags"].sum() == scores["open_flags"].sum() - len(chosen)
     assert ids(checked.flags) == ids(flags)
+
+
+@FEW
+@given(datasets(), st.randoms(use_true_random=False))
+def test_the_report_does_not_depend_on_the_order_of_the_figures(
+    dataset: tuple[pd.DataFrame, pd.DataFrame], random: object
+) -> None:
+    """The store hands the figures over in no particular order: any order gives the same
+    flags and scores."""
+    frame, history = dataset
+    order = list(range(len(frame)))
+    random.shuffle(order)  # type: ignore[attr-defined]
+    shuffled = frame.iloc[order].reset_index(drop=True)
+    one = assess(frame, history, INDICATORS, UNITS, rules=RULES)
+    other = assess(shuffled, history, INDICATORS, UNITS, rules=RULES)
+    pd.testing.assert_frame_equal(one.flags, other.flags)
+    pd.testing.assert_frame_equal(one.scores, other.scores)
+
+
+def test_each_check_given_the_prepared_figures_answers_as_it_does_alone(demo_report) -> None:
+    """The report works out the reported figures (and the digit figures) once and hands them
+    to every check: each answers exactly what it answers from the raw figures."""
+    demo, _ = demo_report
+    figures, indicators = demo.observations, demo.indicators
+    ready = prepare(figures, indicators)
+    digits = digit_figures(figures, indicators, prepared=ready)
+    assert len(ready) and len(digits)
+    for check in (check_cumulative_falls, check_outlier_growth, check_completion_leaps):
+        pd.testing.assert_frame_equal(
+            check(figures, indicators, prepared=ready), check(figures, indicators)
+        )
+    for check in (check_benford, check_last_digits, check_round_numbers):
+        pd.testing.assert_frame_equal(
+            check(figures, indicators, digits=digits), check(figures, indicators)
+        )
+    rules = load_default_quality_rules()
+    units = demo.units
+    pd.testing.assert_frame_equal(
+        check_consistency(figures, indicators, units=units, rules=rules, prepared=ready),
+        check_consistency(figures, indicators, units=units, rules=rules),
+    )
 
 
 # --- the demo data set -------------------------------------------------------------------

@@ -83,6 +83,25 @@ def test_writes_list_first_reports_and_revisions_and_forget_an_undone_batch(stor
     assert store.figure_writes(from_year=2027).empty
 
 
+def test_revised_only_keeps_every_write_of_the_figures_written_twice(store: Store) -> None:
+    """The revision check reads only figures with a later write: all of their writes, and
+    none of a figure reported once (the whole database's first reports stay unread)."""
+    store.write_observations(_figures({("A", 9): 10.0, ("B", 9): 20.0}), file_name="9月.xlsx")
+    store.write_observations(_figures({("A", 9): 11.5, ("A", 10): 12.0}), file_name="10月.xlsx")
+    store.write_observations(_figures({("B", 9): 20.0}), file_name="重报.xlsx")
+    every = store.figure_writes()
+    revised = store.figure_writes(revised_only=True)
+    assert list(revised.columns) == list(WRITE_COLUMNS)
+    twice = every.groupby(["unit_code", "sub"])["batch_id"].transform("size") > 1
+    expected = every[twice.to_numpy()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(revised.reset_index(drop=True), expected)
+    assert revised[["unit_code", "sub", "value"]].values.tolist() == [
+        ["A", 9, 10.0],
+        ["A", 9, 11.5],
+    ]
+    assert store.figure_writes(revised_only=True, from_year=2027).empty
+
+
 def test_writes_of_one_indicator_leave_the_others_out(store: Store) -> None:
     """The meeting screen's badges read one indicator's history, not every figure's."""
     store.upsert_indicators(INDICATORS.assign(code="TAX", name_zh="税收收入"))

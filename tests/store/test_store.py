@@ -233,6 +233,25 @@ def _key_counts(store: Store) -> tuple[int, int]:
     )
 
 
+def test_figures_are_every_stored_figure_without_labels(store: Store) -> None:
+    """What the whole-database checks read: the same figures as ``observations``, less the
+    label and batch, in any order; scoped to indicators when asked."""
+    store.write_observations(
+        pd.concat([_obs({"A": 1.0, "B": 2.0}), _obs({"A": 3.0}, month=7, kind="target")]),
+        file_name="f.xlsx",
+    )
+    figures = store.figures()
+    columns = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+    assert list(figures.columns) == [*columns, "value", "cumulative"]
+    both = store.observations()[list(figures.columns)]
+    pd.testing.assert_frame_equal(
+        figures.sort_values(columns, ignore_index=True),
+        both.sort_values(columns, ignore_index=True),
+    )
+    assert len(store.figures(indicators=["REV"])) == 3
+    assert store.figures(indicators=["NONE"]).empty
+
+
 def test_observations_stay_unique_through_writes_and_undos(store: Store) -> None:
     first = store.write_observations(_obs({"A": 1.0, "B": 2.0}), file_name="1")
     second = store.write_observations(_obs({"A": 1.0, "B": 3.0}), file_name="2")

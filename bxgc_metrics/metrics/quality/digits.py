@@ -33,10 +33,9 @@ import pandas as pd
 
 from bxgc_metrics import periods
 from bxgc_metrics.metrics.quality.flags import (
-    actuals,
     empty_flags,
     make_flags,
-    with_indicators,
+    prepare,
 )
 
 BENFORD = np.log10(1 + 1 / np.arange(1, 10))
@@ -67,10 +66,13 @@ _ROUND_LEVELS = (1, 2, 3)
 _FREQ_RANK = {f: i for i, f in enumerate(periods.FREQS)}
 
 
-def digit_figures(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def digit_figures(
+    figures: pd.DataFrame, indicators: pd.DataFrame, *, prepared: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The figures the digit tests read: actual, not a rate or a percentage, finite and
-    non-zero, without repeats of the figure before in the same series."""
-    f = with_indicators(actuals(figures), indicators)
+    non-zero, without repeats of the figure before in the same series. Hand the result to
+    each digit test as ``digits=`` to work it out once."""
+    f = prepare(figures, indicators) if prepared is None else prepared
     keep = (f["kind"] != "rate").to_numpy() & (f["measure"] != "%").to_numpy()
     f = f[keep & (f["value"].astype(float) != 0).to_numpy()]
     series = ["unit_code", "indicator_code", "freq", "value_kind"]
@@ -120,7 +122,9 @@ def _benford_sample(f: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates(["unit_code", "indicator_code", "year"])
 
 
-def check_benford(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def check_benford(
+    figures: pd.DataFrame, indicators: pd.DataFrame, *, digits: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Units whose first digits depart from Benford's law.
 
     One figure per indicator-year (see the module docstring); a unit is tested when it has
@@ -155,7 +159,7 @@ def check_benford(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     """
     from scipy import stats  # slow to import; only the digit tests need it
 
-    f = _benford_sample(digit_figures(figures, indicators))
+    f = _benford_sample(digit_figures(figures, indicators) if digits is None else digits)
     if f.empty:
         return empty_flags()
     counts = _counts(f["unit_code"], first_digits(f["value"]), range(1, 10))
@@ -195,15 +199,19 @@ def _unit_flags(check: str, found: pd.DataFrame, *, zh: list[str], en: list[str]
     return make_flags(check, rows, evidence=evidence)
 
 
-def _whole_parts(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def _whole_parts(
+    figures: pd.DataFrame, indicators: pd.DataFrame, digits: pd.DataFrame | None
+) -> pd.DataFrame:
     """Digit figures of three or more integer digits, with ``whole``: the integer part of
     the size, read to 6 decimals (2899.9999999999995 is 2900)."""
-    f = digit_figures(figures, indicators)
+    f = digit_figures(figures, indicators) if digits is None else digits
     whole = np.floor(np.round(f["value"].abs().astype(float), 6))
     return f.assign(whole=whole)[(whole >= 100).to_numpy()].reset_index(drop=True)
 
 
-def check_last_digits(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def check_last_digits(
+    figures: pd.DataFrame, indicators: pd.DataFrame, *, digits: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Units whose last integer digits are far from uniform.
 
     The last digit of the integer part of figures with three or more integer digits is
@@ -236,7 +244,7 @@ def check_last_digits(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     """
     from scipy import stats
 
-    f = _whole_parts(figures, indicators)
+    f = _whole_parts(figures, indicators, digits)
     if f.empty:
         return empty_flags()
     counts = _counts(f["unit_code"], (f["whole"] % 10).astype(int).to_numpy(), range(10))
@@ -265,7 +273,9 @@ def check_last_digits(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.Dat
     return _unit_flags("last_digit", found, zh=zh, en=en)
 
 
-def check_round_numbers(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def check_round_numbers(
+    figures: pd.DataFrame, indicators: pd.DataFrame, *, digits: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Units with too many round figures (ending in 0, 00, 000).
 
     Among a unit's figures of three or more integer digits, the shares that are whole
@@ -300,7 +310,7 @@ def check_round_numbers(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.D
     """
     from scipy import stats
 
-    f = _whole_parts(figures, indicators)
+    f = _whole_parts(figures, indicators, digits)
     if f.empty:
         return empty_flags()
     size = np.round(f["value"].abs().astype(float), 6)

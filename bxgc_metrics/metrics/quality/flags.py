@@ -260,12 +260,13 @@ def joined(*parts: Iterable[str]) -> pd.Series:
 def with_indicators(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """``figures`` with their indicator's ``measure``, ``direction`` and ``kind`` (missing
     for an unknown indicator, which the kind-dependent checks then leave alone)."""
-    attributes = indicators[["code", "measure", "direction", "kind"]].rename(
-        columns={"code": "indicator_code"}
-    )
-    attributes = attributes.drop_duplicates("indicator_code")
+    attributes = indicators.drop_duplicates("code").set_index("code")
     out = figures.drop(columns=["measure", "direction", "kind"], errors="ignore")
-    return out.merge(attributes, on="indicator_code", how="left")
+    out = out.reset_index(drop=True)
+    at = attributes.index.get_indexer(out["indicator_code"])  # -1: an unknown indicator
+    for column in ("measure", "direction", "kind"):
+        out[column] = attributes[column].array.take(at, allow_fill=True)
+    return out
 
 
 FIGURE_KEY = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
@@ -277,3 +278,10 @@ def actuals(figures: pd.DataFrame) -> pd.DataFrame:
     figure's key repeats, its last row counts, as a later write would)."""
     keep = (figures["value_kind"] == "actual") & np.isfinite(figures["value"].astype(float))
     return figures[keep.to_numpy()].drop_duplicates(FIGURE_KEY, keep="last")
+
+
+def prepare(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """What every figure check reads first: :func:`actuals` with their indicator's
+    attributes (:func:`with_indicators`). Worked out once, it is handed to each check as
+    ``prepared=`` so that a report over the whole database does not repeat it."""
+    return with_indicators(actuals(figures), indicators)

@@ -23,12 +23,14 @@ from bxgc_metrics.metrics.quality.digits import (
     check_benford,
     check_last_digits,
     check_round_numbers,
+    digit_figures,
 )
 from bxgc_metrics.metrics.quality.flags import (
     CHECKS,
     FLAG_COLUMNS,
     UNIT_WIDE,
     empty_flags,
+    prepare,
 )
 from bxgc_metrics.metrics.quality.rules import (
     check_consistency,
@@ -239,18 +241,29 @@ def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
     figures = figures[~figures["unit_code"].isin(benchmarks).to_numpy()]
     if writes is not None and not writes.empty:
         writes = writes[~writes["unit_code"].isin(benchmarks).to_numpy()]
+    ready = prepare(figures, indicators)  # once, not once per check
+    digits = digit_figures(figures, indicators, prepared=ready)
     parts = [
         check_revisions(writes, indicators),
-        check_cumulative_falls(figures, indicators),
-        check_outlier_growth(figures, indicators),
-        check_completion_leaps(figures, indicators, assessment_months=assessment_months),
-        check_consistency(figures, indicators, units=own_units, rules=_rules(rules, indicators)),
-        check_benford(figures, indicators),
-        check_last_digits(figures, indicators),
-        check_round_numbers(figures, indicators),
+        check_cumulative_falls(figures, indicators, prepared=ready),
+        check_outlier_growth(figures, indicators, prepared=ready),
+        check_completion_leaps(
+            figures, indicators, assessment_months=assessment_months, prepared=ready
+        ),
+        check_consistency(
+            figures,
+            indicators,
+            units=own_units,
+            rules=_rules(rules, indicators),
+            prepared=ready,
+        ),
+        check_benford(figures, indicators, digits=digits),
+        check_last_digits(figures, indicators, digits=digits),
+        check_round_numbers(figures, indicators, digits=digits),
     ]
     found = [p for p in parts if not p.empty]
     flags = pd.concat(found, ignore_index=True) if found else empty_flags()
     flags = _sorted(_with_verified(_in_period(flags, period), verified))
-    codes = set(own_units["code"]) | set(figures["unit_code"]) | set(flags["unit_code"])
+    held = figures["unit_code"].unique()  # one pass over the codes, not a set of millions
+    codes = set(own_units["code"]) | set(held) | set(flags["unit_code"])
     return QualityReport(flags=flags, scores=_scores(flags, sorted(map(str, codes))))

@@ -186,7 +186,8 @@ def validate_quality_rules(
 def _sides(
     figures: pd.DataFrame, indicators: pd.DataFrame, rule: pd.Series, *, row: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Actual figures of the rule's left side (in the right side's measure) and right side."""
+    """Actual figures (``figures`` holds them, one row per figure) of the rule's left side
+    (in the right side's measure) and right side."""
     measures = indicators.drop_duplicates("code").set_index("code")["measure"]
     left_measure = measures.get(rule["left"])
     right_measure = measures.get(rule["right"])
@@ -200,7 +201,7 @@ def _sides(
         raise QualityRuleError.at(
             "measures", row=row, column="left", value=f"{left_measure} → {right_measure}"
         )
-    f = actuals(figures)
+    f = figures
     columns = ["unit_code", *_PERIOD, "value"]
     left = f.loc[(f["indicator_code"] == rule["left"]).to_numpy(), columns]
     right = f.loc[(f["indicator_code"] == rule["right"]).to_numpy(), columns]
@@ -237,6 +238,7 @@ def check_consistency(
     *,
     units: pd.DataFrame,
     rules: pd.DataFrame,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Broken consistency rules: which rule, both values and the margin.
 
@@ -279,10 +281,11 @@ def check_consistency(
     ('consistency:U01:TAX:M:2026:6:tax', '2026年1-6月：税收收入 5,200.0万元，一般公共预算收入 5,000.0万元，超出 +200.0万元（+4.0%，容差 0.0%）')
     """
     names = indicators.drop_duplicates("code").set_index("code")
+    reported = actuals(figures) if prepared is None else prepared
     parts = []
     for row, rule in enumerate(rules.to_dict("records"), start=1):
         rule = pd.Series(rule)
-        left, right, measure = _sides(figures, indicators, rule, row=row)
+        left, right, measure = _sides(reported, indicators, rule, row=row)
         broken = _broken(_rule_pairs(rule, left, right, units=units), float(rule["tolerance"]))
         if not broken.empty:
             parts.append(_rule_flags(broken, rule, names=names, measure=measure))

@@ -25,14 +25,13 @@ from bxgc_metrics.metrics.growth import pop, ytd_to_single
 from bxgc_metrics.metrics.quality.flags import (
     FACT_TOLERANCE,
     FIGURE_KEY,
-    actuals,
     amounts,
     empty_flags,
     joined,
     make_flags,
     percents,
     period_words,
-    with_indicators,
+    prepare,
 )
 from bxgc_metrics.metrics.quality.robust import ROBUST_Z_LIMIT, deseasonalise, robust_z
 
@@ -167,7 +166,9 @@ def _revision_flags(found: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     return make_flags("revision", found, evidence=(zh, en), qualifier=qualifier)
 
 
-def check_cumulative_falls(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def check_cumulative_falls(
+    figures: pd.DataFrame, indicators: pd.DataFrame, *, prepared: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Year-to-date figures of flow indicators below the period before in the same year.
 
     A running total cannot fall unless something was taken back (a refund, a correction);
@@ -196,7 +197,7 @@ def check_cumulative_falls(figures: pd.DataFrame, indicators: pd.DataFrame) -> p
     >>> check_cumulative_falls(f, ind)["evidence_zh"].tolist()
     ['2026年1-5月累计 1,234.5万元 → 2026年1-6月累计 1,100.0万元（-10.9%）']
     """
-    f = with_indicators(actuals(figures), indicators)
+    f = prepare(figures, indicators) if prepared is None else prepared
     keep = f["cumulative"].astype(bool) & (f["kind"] == "flow") & (f["freq"] != "Y")
     f = f[keep.to_numpy()].reset_index(drop=True)
     previous = f["value"] - ytd_to_single(f, [*_SERIES, "freq"])
@@ -241,10 +242,12 @@ def _coarse(base: pd.Series, by: list[pd.Series]) -> pd.Series:
     return base.abs().groupby(by).transform("median") < MIN_RESOLUTION_STEPS * step
 
 
-def _monthly_base(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def _monthly_base(
+    figures: pd.DataFrame, indicators: pd.DataFrame, prepared: pd.DataFrame | None
+) -> pd.DataFrame:
     """Monthly actuals of flows and stocks with ``base``, the month's own value (a
     cumulative flow's increment), and ``derived``, true where it was worked out so."""
-    f = with_indicators(actuals(figures), indicators)
+    f = prepare(figures, indicators) if prepared is None else prepared
     keep = (f["freq"] == "M") & f["kind"].isin(["flow", "stock"])
     f = f[keep.to_numpy()].reset_index(drop=True)
     derived = f["cumulative"].astype(bool) & (f["kind"] == "flow")
@@ -252,7 +255,9 @@ def _monthly_base(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     return f.assign(base=base, derived=derived)
 
 
-def check_outlier_growth(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def check_outlier_growth(
+    figures: pd.DataFrame, indicators: pd.DataFrame, *, prepared: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Months whose month-on-month growth lies far outside the unit's own history.
 
     For each unit and monthly flow or stock indicator: the month's own value (a
@@ -290,7 +295,7 @@ def check_outlier_growth(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.
     >>> check_outlier_growth(f, ind)["flag_id"].tolist()
     ['outlier_growth:U01:RETAIL:M:2025:9', 'outlier_growth:U01:RETAIL:M:2025:10']
     """
-    f = _monthly_base(figures, indicators)
+    f = _monthly_base(figures, indicators, prepared)
     growth = pop(f, 12, _SERIES, value="base")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_growth = np.log1p(growth.where(growth > -1)).round(_DIGITS)
@@ -354,6 +359,7 @@ def check_completion_leaps(
     indicators: pd.DataFrame,
     *,
     assessment_months: Sequence[int] = (6, 12),
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Completion rates that leap in an assessment month far more than usual.
 
@@ -400,7 +406,7 @@ def check_completion_leaps(
     >>> flags["evidence_zh"].iloc[0].split("；")[0]
     '2025年1-6月累计完成率 99.5%（上月 49.5%），一个月提高50.0个百分点'
     """
-    f = with_indicators(actuals(figures), indicators)
+    f = prepare(figures, indicators) if prepared is None else prepared
     keep = (f["freq"] == "M") & f["cumulative"].astype(bool)
     keep &= (f["kind"] == "flow") & (f["direction"] == "higher")
     f = f[keep.to_numpy()].merge(_targets(figures), on=[*_SERIES, "year"], how="inner")
