@@ -94,15 +94,22 @@ SIZES = {
     "M": Size(
         "M", units=1000, indicators=50, months=120, csv_months=18, xlsx_months=2, wide_months=12
     ),
+    "L": Size(
+        "L", units=2000, indicators=100, months=120, csv_months=4, xlsx_months=1, wide_months=1
+    ),
 }
 """S: 100 × 20 × 84 months; M: 1,000 × 50 × 120 months (6M monthly figures). M's long CSV
 holds the last 18 months and two years of targets (1,000,000 rows), its long xlsx the last
-two months (100,000 rows)."""
+two months (100,000 rows). L, a province on one machine: 2,000 × 100 × 120 months (24M
+monthly figures); its long CSV holds the last 4 months and that year's targets (1,000,000
+rows). Only the province case (:mod:`bench.province`) uses L."""
 
 
 # --- reference tables ---------------------------------------------------------------------
 
 _FIRST = "东西南北中新华文云金银龙凤安和平兴盛泰康宁福德仁义"
+_COUNTIES = ("二区", "三区", "四区", "五区")
+"""Prefixes of units past the first thousand names (a province holds several counties)."""
 _SECOND = "城关山河湖港桥庄坊店集营塘岭坡湾洲岗园林溪泉源江田村门亭台阁楼峰谷滩堡寨铺桂柳梅"
 
 # name, measure, kind, base level (per year or stock), annual growth
@@ -118,17 +125,19 @@ _BASES = (
     ("市场主体", "户", "stock", 9_000.0, 0.06),
     ("招商引资到位资金", "万元", "flow", 90_000.0, 0.11),
 )
-_VARIANTS = ("", "甲类", "乙类", "丙类", "丁类")
+_VARIANTS = ("", "甲类", "乙类", "丙类", "丁类", "戊类", "己类", "庚类", "辛类", "壬类")
 
 
 def units_frame(size: Size) -> pd.DataFrame:
     """Units in the store's layout: alternately 街道 and 乡镇, in two peer groups."""
-    if size.units > len(_FIRST) * len(_SECOND):
-        raise ValueError(f"at most {len(_FIRST) * len(_SECOND)} units have distinct names")
+    per_county = len(_FIRST) * len(_SECOND)
+    if size.units > per_county * (len(_COUNTIES) + 1):
+        raise ValueError(f"at most {per_county * (len(_COUNTIES) + 1)} units have distinct names")
     index = np.arange(size.units)
     street = index % 2 == 0
     names = [
-        _FIRST[i // len(_SECOND) % len(_FIRST)]
+        ("" if i < per_county else _COUNTIES[i // per_county - 1])
+        + _FIRST[i // len(_SECOND) % len(_FIRST)]
         + _SECOND[i % len(_SECOND)]
         + ("街道" if s else "镇")
         for i, s in zip(index, street, strict=True)
@@ -428,6 +437,30 @@ def _write_full(size: Size, path: Path) -> None:
     _write_reference(size, path)
     Store(path, actor=SYSTEM).write_observations(
         observations(size), file_name=f"bench {size.key}", who="bench", note="benchmark data"
+    )
+
+
+def before_csv_db(size: Size) -> Path:
+    """The full database without the figures the long CSV holds (its months' actuals and
+    its years' targets): importing the CSV into it adds every row, as a month's reports do."""
+    return _cached(folder(size) / "before_csv.duckdb", lambda p: _write_before_csv(size, p))
+
+
+def _write_before_csv(size: Size, path: Path) -> None:
+    _write_reference(size, path)
+    frame = observations(size)
+    fig = figures(size)
+    months = fig.years[-size.csv_months :] * 100 + fig.months[-size.csv_months :]
+    period = frame["year"].to_numpy(dtype=np.int64) * 100 + frame["sub"].to_numpy(dtype=np.int64)
+    actual = (frame["value_kind"] == "actual").to_numpy()
+    in_csv = np.where(
+        actual, np.isin(period, months), np.isin(frame["year"].to_numpy(), months // 100)
+    )
+    Store(path, actor=SYSTEM).write_observations(
+        frame[~in_csv].reset_index(drop=True),
+        file_name=f"bench {size.key}",
+        who="bench",
+        note="benchmark data without the long CSV's figures",
     )
 
 

@@ -12,13 +12,13 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import bands, browser, cases, data, pgmode
+from bench import bands, browser, cases, data, pgmode, province
 from bench.report import Row, growth_table, machine, table
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 """Where the full run's results go (committed; the README includes them)."""
 
-CASES = {**cases.CASES, **bands.CASES, **browser.CASES, **pgmode.CASES}
+CASES = {**cases.CASES, **bands.CASES, **browser.CASES, **pgmode.CASES, **province.CASES}
 """Every case, in the order they run: on the embedded file, then in PostgreSQL mode."""
 
 

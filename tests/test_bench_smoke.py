@@ -106,3 +106,43 @@ def test_the_fixed_cost_case_imports_one_changed_figure_with_a_backup_each_time(
     db = tmp_path / "work" / "fixed-tiny.duckdb"
     imported = Store(db).batches()["file_name"]
     assert imported.str.startswith("one-").sum() == 5  # each import wrote its one figure
+
+
+SMALL_L = data.Size(
+    "smallL", units=6, indicators=4, months=24, csv_months=3, xlsx_months=1, wide_months=1
+)
+
+
+def test_the_province_case_imports_new_rows_opens_both_sizes_and_runs_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On small stand-ins for M and L: the import adds every row of the CSV to a database
+    that lacks them, both opens are compared, and a page runs in a process of its own."""
+    from bench import province
+    from bench.cases import Context
+
+    monkeypatch.setattr(data, "ROOT", tmp_path)
+    monkeypatch.setattr(province, "L", SMALL_L)
+    monkeypatch.setattr(province, "M", TINY)
+    monkeypatch.setattr(province, "page_names", lambda: ["pages/gaps.py"])
+    before = Store(data.before_csv_db(SMALL_L))
+    expected = SMALL_L.observations - SMALL_L.csv_rows
+    assert 0 < before.count_observations() == expected
+    ctx = Context(sizes=(TINY,), repeats=1, work=tmp_path / "work")
+    province.province(ctx)
+    rows = {row.operation: row for row in ctx.rows}
+    assert set(rows) == {
+        "L: open the store and read the units",
+        "L: DuckDB connect + close",
+        f"L: import long CSV, {SMALL_L.csv_rows:,} new rows: analyse + commit",
+        "L: peak memory of that import",
+        "L: page rerun `pages/gaps.py`",
+        "L: peak memory of the server running every page",
+    }
+    imported = Store(tmp_path / "work" / "province-import.duckdb")
+    assert imported.count_observations() == SMALL_L.observations
+    assert rows["L: page rerun `pages/gaps.py`"].measured
+    assert rows["L: peak memory of the server running every page"].measured > 100
+    quick = Context(sizes=(data.SIZES["S"],), repeats=1, work=tmp_path / "quick")
+    province.province(quick)
+    assert [row.measured for row in quick.rows] == [None]
