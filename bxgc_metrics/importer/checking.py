@@ -62,14 +62,23 @@ def checked_figures(
 
 def _history(clean: pd.DataFrame, store: Store) -> pd.DataFrame:
     """The stored figures the checks compare ``clean`` with: the same units and indicators,
-    in the file's years and the year before (a year earlier is the furthest any rule looks
-    back; the period before is in the same year)."""
-    years = clean["year"]
+    at the file's periods, the period before each, the same period a year earlier, and
+    the annual figures (targets) of the file's years and the year before. No rule looks
+    further: a jump compares with the period before or a year before, a year-to-date
+    fall with the period before, completion and stated rates with the year's target and
+    the same period a year before."""
+    periods = clean[["freq", "year", "sub"]].drop_duplicates()
+    freq = periods["freq"].astype(str).tolist()
+    year = periods["year"].astype(int).tolist()
+    sub = periods["sub"].astype(int).tolist()
+    wanted = {
+        *zip(freq, year, sub, strict=True),
+        *zip(freq, [y - 1 for y in year], sub, strict=True),
+        *zip(freq, year, [s - 1 for s in sub], strict=True),
+        *(("Y", y, 0) for y in {*year, *(y - 1 for y in year)}),
+    }
     return store.observations_near(
-        sorted(clean["unit_code"].unique()),
-        sorted(clean["indicator_code"].unique()),
-        first_year=int(years.min()) - 1,
-        last_year=int(years.max()),
+        sorted(clean["unit_code"].unique()), sorted(clean["indicator_code"].unique()), wanted
     )
 
 

@@ -7,7 +7,7 @@ gets its ``period`` label from :mod:`bxgc_metrics.periods`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -16,10 +16,22 @@ from bxgc_metrics.periods import labels as label_periods  # observations_in has 
 from bxgc_metrics.store.connection import Database
 
 _NEAR = """
-    SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
-    FROM observations
-    WHERE list_contains($indicators, indicator_code) AND list_contains($units, unit_code)
-      AND year BETWEEN $first AND $last
+    WITH wanted AS (
+        SELECT unnest($freqs) AS freq, CAST(unnest($years) AS SMALLINT) AS year,
+               CAST(unnest($subs) AS TINYINT) AS sub
+    ), scoped AS (
+        SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative,
+               batch_id
+        FROM observations
+        WHERE year BETWEEN $first AND $last
+          AND indicator_code IN (SELECT unnest($indicators))
+          AND unit_code IN (SELECT unnest($units))
+    )
+    SELECT o.* FROM scoped o
+    SEMI JOIN wanted w ON w.freq = o.freq AND w.year = o.year AND w.sub = o.sub
+    WHERE o.freq <> 'Y'
+    UNION ALL
+    SELECT * FROM scoped WHERE freq = 'Y'
 """
 _SELECT_OBSERVATIONS = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
@@ -82,19 +94,25 @@ class Observations(Database):
     """Reads of the stored observations."""
 
     def observations_near(
-        self, units: list[str], indicators: list[str], *, first_year: int, last_year: int
+        self, units: list[str], indicators: list[str], periods: Iterable[tuple[str, int, int]]
     ) -> pd.DataFrame:
-        """The stored observations of these units and indicators from ``first_year`` to
-        ``last_year`` (no period label): what an import's checks compare a file with.
+        """The stored observations of these units and indicators at ``periods``
+        (``(freq, year, sub)``), and every annual figure of those years (no period label):
+        what an import's checks compare a file with.
 
         Columns: ``unit_code, indicator_code, freq, year, sub, value_kind, value,
-        cumulative, batch_id``.
+        cumulative, batch_id``; in no particular order.
         """
+        wanted = sorted({(str(f), int(y), int(s)) for f, y, s in periods})
+        years = [y for _, y, _ in wanted]
         params = {
             "units": list(units),
             "indicators": list(indicators),
-            "first": int(first_year),
-            "last": int(last_year),
+            "freqs": [f for f, _, _ in wanted],
+            "years": years,
+            "subs": [s for _, _, s in wanted],
+            "first": min(years, default=0),
+            "last": max(years, default=-1),
         }
         return self._frame(_NEAR, params)
 
