@@ -40,10 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def report(ctx: cases.Context, seconds: float, quick: bool) -> str:
     """The whole Markdown document of one run."""
+    shown = [*ctx.sizes]
+    if any(row.operation.startswith("L: ") and row.measured is not None for row in ctx.rows):
+        shown.append(data.SIZES["L"])
     sizes = ", ".join(
         f"{s.name} = {s.units:,} units × {s.indicators} indicators × {s.months} months "
         f"({s.observations:,} stored figures)"
-        for s in ctx.sizes
+        for s in shown
     )
     parts = [
         "# Benchmark results",

@@ -302,6 +302,13 @@ class Database:
         with self._connection() as con:
             return con.execute(sql, params).df()
 
+    def _coded_frame(self, sql: str, params: Any = None) -> pd.DataFrame:
+        """As :meth:`_frame`, with every text column categorical: a code repeated over
+        millions of rows is held once, not once per row."""
+        with self._connection() as con:
+            table = con.sql(sql, params=params).to_arrow_table()
+        return table.to_pandas(strings_to_categorical=True)
+
     # --- writing ----------------------------------------------------------------------------
 
     @contextmanager

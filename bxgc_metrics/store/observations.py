@@ -203,9 +203,9 @@ class Observations(Database):
         """Every stored figure (of ``indicators`` when given), in no particular order and
         without a period label: what whole-database checks such as the data-quality flags
         read, at the least cost. Columns ``unit_code, indicator_code, freq, year, sub,
-        value_kind, value, cumulative``."""
+        value_kind, value, cumulative``; the four text columns are categorical."""
         params = {"indicators": None if indicators is None else [str(c) for c in indicators]}
-        return self._frame(_FIGURES, params)
+        return self._coded_frame(_FIGURES, params)
 
     def coverage(self) -> pd.DataFrame:
         """Which unit has actual figures of which indicator.

@@ -101,7 +101,7 @@ class QualityRecords(Database):
             "indicator": None if indicator is None else str(indicator),
             "revised_only": bool(revised_only),
         }
-        return self._frame(_WRITES, params).reindex(columns=list(WRITE_COLUMNS))
+        return self._coded_frame(_WRITES, params).reindex(columns=list(WRITE_COLUMNS))
 
     def quality_reviews(self) -> pd.DataFrame:
         """The flags someone checked and found right: columns :data:`REVIEW_COLUMNS`."""
