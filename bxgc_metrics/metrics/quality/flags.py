@@ -259,13 +259,16 @@ def joined(*parts: Iterable[str]) -> pd.Series:
 
 def with_indicators(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """``figures`` with their indicator's ``measure``, ``direction`` and ``kind`` (missing
-    for an unknown indicator, which the kind-dependent checks then leave alone)."""
+    for an unknown indicator, which the kind-dependent checks then leave alone), as
+    categorical columns: a handful of values over every figure, held once each."""
     attributes = indicators.drop_duplicates("code").set_index("code")
     out = figures.drop(columns=["measure", "direction", "kind"], errors="ignore")
     out = out.reset_index(drop=True)
     at = attributes.index.get_indexer(out["indicator_code"])  # -1: an unknown indicator
     for column in ("measure", "direction", "kind"):
-        out[column] = attributes[column].array.take(at, allow_fill=True)
+        codes, values = pd.factorize(attributes[column])  # a missing value is code -1
+        per_row = np.where(at >= 0, codes[at], -1) if len(codes) else np.full(len(at), -1)
+        out[column] = pd.Categorical.from_codes(per_row, categories=pd.Index(values))
     return out
 
 
