@@ -56,9 +56,27 @@ def has_duplicates(
     codes, span = _combined(frame, columns, table)
     if not len(codes):
         return False
-    if span <= max(16 * len(codes), 1 << 20):  # few possible keys: count them directly
+    if span <= 1 << 22:  # few possible keys: count them directly (at most 32 MB of counts)
         return int(np.bincount(codes, minlength=1).max()) > 1
-    return bool(pd.Series(codes).duplicated().any())
+    ordered = np.sort(codes)  # else neighbours after sorting: 8 bytes a row, no hash table
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def series_numbers(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, int]:
+    """A number per row from 0 that is equal for two rows exactly when they agree on
+    ``columns`` (missing values equal to each other), and one more than the largest.
+
+    >>> series_numbers(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 2, 1]}), ["a", "b"])
+    (array([0, 1, 0]), 2)
+    """
+    if not columns or not len(frame):
+        return np.zeros(len(frame), dtype=np.int64), 1
+    codes, span = _combined(frame, columns, None)
+    if span > 2 * len(codes):  # sparse: renumber densely
+        codes, distinct = pd.factorize(codes)
+        return codes.astype(np.int64), len(distinct)
+    low = int(codes.min())
+    return codes - low, int(codes.max()) - low + 1
 
 
 def _combined(

@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from bxgc_metrics._columnar import series_numbers
+
 
 def _ordinal(frame: pd.DataFrame, per_year: int) -> np.ndarray:
     """A running period number, so that the previous period is always ordinal - 1."""
@@ -39,19 +41,26 @@ def _lagged(
     """The value ``lag`` periods earlier in the same series, NaN where not observed.
 
     Each row gets one integer key (its series number times the span of ordinals, plus its
-    ordinal), so the look-up is one hash join of integers rather than of string tuples."""
+    ordinal). Where the keys are dense enough, the values are laid out on a grid of every
+    series and period and the lagged value is read ``lag`` cells back; else the keys are
+    matched through a hash index. Either way no tuple of strings is hashed."""
     values = frame[value].to_numpy(dtype=float)
     if not len(frame):
         return values
-    series = (
-        frame.groupby(list(keys), sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
-        if keys
-        else np.zeros(len(frame), dtype=np.int64)
-    )
+    series, count = series_numbers(frame, list(keys))
     ordinal = np.asarray(ordinal, dtype=np.int64)
     low = int(ordinal.min()) - abs(lag)
     span = int(ordinal.max()) + abs(lag) - low + 1
     key = series * span + (ordinal - low)
+    cells = count * span
+    if cells <= 4 * len(key) + (1 << 20):
+        seen = np.zeros(cells, dtype=bool)
+        seen[key] = True
+        if int(seen.sum()) != len(key):
+            raise ValueError("cannot look up a lagged value: a (series, period) repeats")
+        grid = np.full(cells, np.nan)
+        grid[key] = values
+        return grid[key - lag]
     index = pd.Index(key)
     if not index.is_unique:
         raise ValueError("cannot look up a lagged value: a (series, period) repeats")

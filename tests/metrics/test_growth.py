@@ -109,3 +109,51 @@ def test_ytd_to_single_to_ytd_round_trip(values: list[float]) -> None:
 @given(first=st.floats(0.01, 1e4), rate=st.floats(-0.9, 2.0), n=st.integers(1, 40))
 def test_cagr_recovers_a_constant_rate(first: float, rate: float, n: int) -> None:
     assert cagr(first, first * (1 + rate) ** n, n) == pytest.approx(rate, abs=1e-9)
+
+
+def _yoy_by_lookup(frame: pd.DataFrame) -> list[float]:
+    """Year-on-year growth one row at a time: the reference."""
+    found = {(r.unit, r.kind, r.year, r.sub): r.value for r in frame.itertuples()}
+    out = []
+    for r in frame.itertuples():
+        before = found.get((r.unit, r.kind, r.year - 1, r.sub))
+        out.append(r.value / before - 1 if before is not None and before > 0 else np.nan)
+    return out
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", None]),
+            st.sampled_from(["actual", "plan"]),
+            st.integers(0, 6),
+            st.integers(1, 12),
+            st.floats(-5, 100, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=60,
+        unique_by=lambda r: r[:4],
+    ),
+    sparse=st.booleans(),
+    categorical=st.booleans(),
+)
+def test_yoy_matches_a_lookup_one_row_at_a_time(
+    rows: list[tuple], sparse: bool, categorical: bool
+) -> None:
+    """Whether the series' periods fill a grid (read cell by cell) or lie centuries apart
+    (matched by a hash index), and whether keys are text or categorical, missing or not,
+    the lagged value found is the one a row-by-row lookup finds."""
+    frame = pd.DataFrame(rows, columns=["unit", "kind", "year", "sub", "value"])
+    if sparse:  # years 100,000 apart: far more grid cells than rows
+        frame["year"] = 2000 + frame["year"] * 100_000 - (frame["year"] > 0) * 99_999
+    if categorical:
+        frame = frame.astype({"unit": "category", "kind": "category"})
+    got = yoy(frame, keys=["unit", "kind"])
+    expected = _yoy_by_lookup(frame.astype({"unit": object}).fillna({"unit": "∅"}))
+    np.testing.assert_allclose(got.to_numpy(), expected)
+
+
+def test_a_repeated_series_and_period_is_refused() -> None:
+    frame = pd.concat([monthly([1.0, 2.0]), monthly([3.0])], ignore_index=True)
+    with pytest.raises(ValueError, match="repeats"):
+        pop(frame, keys=["unit"], per_year=12)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics import periods
+from bxgc_metrics._columnar import has_duplicates
 
 CHECKS: tuple[str, ...] = (
     "revision",
@@ -280,7 +281,10 @@ def actuals(figures: pd.DataFrame) -> pd.DataFrame:
     """The reported (``actual``) figures with a finite value, one row per figure (if a
     figure's key repeats, its last row counts, as a later write would)."""
     keep = (figures["value_kind"] == "actual") & np.isfinite(figures["value"].astype(float))
-    return figures[keep.to_numpy()].drop_duplicates(FIGURE_KEY, keep="last")
+    kept = figures[keep.to_numpy()]
+    if not has_duplicates(kept, FIGURE_KEY):  # a store's figures never repeat: skip the pass
+        return kept
+    return kept.drop_duplicates(FIGURE_KEY, keep="last")
 
 
 def prepare(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
