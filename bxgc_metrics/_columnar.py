@@ -79,6 +79,24 @@ def series_numbers(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndar
     return codes - low, int(codes.max()) - low + 1
 
 
+def group_numbers(by: Sequence[pd.Series]) -> np.ndarray:
+    """One number per row for grouping by several aligned columns at once, NaN where any
+    of them is missing (pandas then leaves the row out, as grouping by the columns
+    would). Grouping several times by one array skips coding the columns each time.
+
+    >>> g = group_numbers([pd.Series(["a", "b", "a", None]), pd.Series([1, 1, 1, 1])])
+    >>> bool(g[0] == g[2]), bool(g[0] != g[1]), bool(np.isnan(g[3]))
+    (True, True, True)
+    """
+    frame = pd.DataFrame({i: column.reset_index(drop=True) for i, column in enumerate(by)})
+    numbers, _ = series_numbers(frame, list(frame.columns))
+    out = numbers.astype(float)
+    missing = frame.isna().any(axis=1).to_numpy()
+    if missing.any():
+        out[missing] = np.nan
+    return out
+
+
 def _combined(
     frame: pd.DataFrame, columns: Sequence[str], table: pa.Table | None
 ) -> tuple[np.ndarray, int]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics._columnar import group_numbers
+
 ROBUST_Z_LIMIT = 3.5
 """A value with a robust z-score beyond this is an outlier (Iglewicz and Hoaglin 1993)."""
 MAD_SCALE = 1.4826
@@ -56,10 +58,11 @@ def robust_z(values: pd.Series, by: list[pd.Series]) -> pd.DataFrame:
     >>> robust_z(x, [pd.Series(["A"] * 5)])["z"].round(2).tolist()
     [-0.67, 0.0, 0.0, 0.67, 6.07]
     """
-    groups = values.groupby(by)
+    ids = group_numbers(by)  # coded once for the four passes below
+    groups = values.groupby(ids)
     center = groups.transform("median")
     deviation = (values - center).abs()
-    by_deviation = deviation.groupby(by)
+    by_deviation = deviation.groupby(ids)
     mad = by_deviation.transform("median") * MAD_SCALE
     mean_ad = by_deviation.transform("mean") * MEAN_AD_SCALE
     scale = mad.where(mad > 0, mean_ad)
@@ -90,9 +93,9 @@ def deseasonalise(values: pd.Series, indicator: pd.Series, month: pd.Series) -> 
     >>> deseasonalise(x, pd.Series(["GBR"] * 10), months)["residual"].round(6).tolist()[:2]
     [0.0, 0.0]
     """
-    by = [indicator, month]
-    profile = values.groupby(by).transform("median")
-    count = values.groupby(by).transform("count")
+    ids = group_numbers([indicator, month])
+    profile = values.groupby(ids).transform("median")
+    count = values.groupby(ids).transform("count")
     adjusted = count.groupby(indicator).transform("min") >= SEASON_MIN_OBS
     pattern = profile.where(adjusted, 0.0)
     return pd.DataFrame(

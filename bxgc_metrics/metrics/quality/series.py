@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics import clock
+from bxgc_metrics._columnar import group_numbers
 from bxgc_metrics.metrics.growth import pop, ytd_to_single
 from bxgc_metrics.metrics.quality.flags import (
     FACT_TOLERANCE,
@@ -238,8 +239,9 @@ def _precision(values: pd.Series) -> pd.Series:
 def _coarse(base: pd.Series, by: list[pd.Series]) -> pd.Series:
     """True for the rows of a series whose median is below :data:`MIN_RESOLUTION_STEPS`
     steps of its precision (the finest step any of its values needs)."""
-    step = _precision(base).groupby(by).transform("min")
-    return base.abs().groupby(by).transform("median") < MIN_RESOLUTION_STEPS * step
+    ids = group_numbers(by)
+    step = _precision(base).groupby(ids).transform("min")
+    return base.abs().groupby(ids).transform("median") < MIN_RESOLUTION_STEPS * step
 
 
 def _monthly_base(
