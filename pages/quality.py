@@ -83,7 +83,8 @@ with progress_tab:
 
 with flags_tab:
     st.caption(t("q_flags_help"))
-    report = data.quality_report(path, version)
+    with st.spinner(t("q_checking")):  # a whole-database pass once per data version
+        report = data.quality_report(path, version)
     flags = report.flags
     open_count = int((~flags["verified"].astype(bool)).sum())
     if open_count:

@@ -57,6 +57,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "A flag asks for a check, never a penalty. Once checked, mark it 核实无误 with a "
         "note saying how (kept in the audit log).",
     ),
+    "q_checking": (
+        "正在逐项检查全部已存数据，数据量大时约需一两分钟……",
+        "Checking every stored figure; on a large database this takes a minute or two…",
+    ),
     "q_all_periods": ("全部报告期", "All periods"),
     "q_open": ("待核实 {n} 条", "{n} to verify"),
     "q_none": ("没有需要核实的数据。", "Nothing to verify."),
