@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from bxgc_metrics.errors import StoreError
@@ -37,7 +38,7 @@ REVIEW_COLUMNS = ("flag_id", "note", "who", "reviewed_at")
 
 _WRITES = """
     WITH done AS (
-        SELECT id, created_at, who, file_name FROM batches WHERE status = 'committed'
+        SELECT id FROM batches WHERE status = 'committed'
     ), replaced AS (
         SELECT h.* FROM observation_history h
         JOIN done r ON r.id = h.batch_id
@@ -46,7 +47,7 @@ _WRITES = """
           AND ($indicator IS NULL OR h.indicator_code = $indicator)
     )
     SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind, o.batch_id,
-           b.created_at AS written_at, b.who, o.value, b.file_name
+           o.value
     FROM observations o JOIN done b ON b.id = o.batch_id
     WHERE o.year >= $from_year AND o.value_kind = $kind
       AND ($indicator IS NULL OR o.indicator_code = $indicator)
@@ -54,10 +55,15 @@ _WRITES = """
           SELECT (unit_code, indicator_code, freq, year, sub) FROM replaced))
     UNION ALL
     SELECT h.unit_code, h.indicator_code, h.freq, h.year, h.sub, h.value_kind,
-           h.old_batch_id, b.created_at, b.who, h.old_value, b.file_name
-    FROM replaced h JOIN done b ON b.id = h.old_batch_id
+           h.old_batch_id, h.old_value
+    FROM replaced h
     ORDER BY unit_code, indicator_code, freq, year, sub, value_kind, batch_id
 """
+"""The writes without their batches' time, person and file: those are looked up by batch
+(:func:`_with_batches`), so millions of rows do not each carry two strings through the sort."""
+_DONE_BATCHES = (
+    "SELECT id, created_at, who, file_name FROM batches WHERE status = 'committed' ORDER BY id"
+)
 _SELECT_REVIEWS = (
     "SELECT flag_id, note, who, reviewed_at FROM quality_reviews ORDER BY reviewed_at, flag_id"
 )
@@ -77,6 +83,22 @@ _CLEAR_RULES = "DELETE FROM quality_rules"
 
 MAX_NOTE = 500
 """The longest note kept with a review (characters)."""
+
+
+def _with_batches(writes: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
+    """``writes`` with each batch's ``written_at``, ``who`` and ``file_name`` (the last two
+    categorical: one string per batch, a code per row)."""
+    at = pd.Index(batches["id"]).get_indexer(writes["batch_id"])
+    known = at >= 0
+    for column in ("who", "file_name"):
+        codes, values = pd.factorize(batches[column])
+        per_row = np.where(known, codes[at], -1) if len(codes) else np.full(len(at), -1)
+        writes[column] = pd.Categorical.from_codes(per_row, categories=pd.Index(values))
+    written = batches["created_at"].to_numpy()
+    writes["written_at"] = (
+        np.where(known, written[at], np.datetime64("NaT")) if len(written) else pd.NaT
+    )
+    return writes
 
 
 class QualityRecords(Database):
@@ -101,7 +123,15 @@ class QualityRecords(Database):
             "indicator": None if indicator is None else str(indicator),
             "revised_only": bool(revised_only),
         }
-        return self._coded_frame(_WRITES, params).reindex(columns=list(WRITE_COLUMNS))
+        with self._connection() as con:
+            con.execute("BEGIN TRANSACTION")  # the writes and their batches in one snapshot
+            try:
+                table = con.sql(_WRITES, params=params).to_arrow_table()
+                batches = con.execute(_DONE_BATCHES).df()
+            finally:
+                con.execute("ROLLBACK")
+        frame = _with_batches(table.to_pandas(strings_to_categorical=True), batches)
+        return frame.reindex(columns=list(WRITE_COLUMNS))
 
     def quality_reviews(self) -> pd.DataFrame:
         """The flags someone checked and found right: columns :data:`REVIEW_COLUMNS`."""
