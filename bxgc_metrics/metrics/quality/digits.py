@@ -108,9 +108,20 @@ def _shares(counts: pd.DataFrame) -> list[str]:
 
 
 def _counts(unit: pd.Series, digit: np.ndarray, digits: range) -> pd.DataFrame:
-    """Units × digits counts."""
-    table = pd.crosstab(unit.to_numpy(), digit)
-    return table.reindex(columns=list(digits), fill_value=0).rename_axis("unit_code")
+    """Units × digits counts (a unit whose digits all fall outside ``digits`` has a row of
+    zeros; a missing unit is left out), counted in one pass of :func:`numpy.bincount`.
+
+    >>> _counts(pd.Series(["b", "a", "b"]), np.array([1, 3, 1]), range(1, 4)).values.tolist()
+    [[0, 0, 1], [2, 0, 0]]
+    """
+    codes, names = pd.factorize(unit, sort=True)
+    digit = np.asarray(digit, dtype=np.int64)
+    width = len(digits)
+    keep = (codes >= 0) & (digit >= digits.start) & (digit < digits.start + width)
+    cells = codes[keep].astype(np.int64) * width + (digit[keep] - digits.start)
+    counts = np.bincount(cells, minlength=len(names) * width).reshape(len(names), width)
+    index = pd.Index(np.asarray(names, dtype=object), dtype="str", name="unit_code")
+    return pd.DataFrame(counts, index=index, columns=pd.Index(list(digits), name="col_0"))
 
 
 def _benford_sample(f: pd.DataFrame) -> pd.DataFrame:

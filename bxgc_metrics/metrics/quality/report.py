@@ -241,8 +241,8 @@ def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
     figures = figures[~figures["unit_code"].isin(benchmarks).to_numpy()]
     if writes is not None and not writes.empty:
         writes = writes[~writes["unit_code"].isin(benchmarks).to_numpy()]
+    held = figures["unit_code"].unique()  # one pass over the codes, not a set of millions
     ready = prepare(figures, indicators)  # once, not once per check
-    digits = digit_figures(figures, indicators, prepared=ready)
     parts = [
         check_revisions(writes, indicators),
         check_cumulative_falls(figures, indicators, prepared=ready),
@@ -257,6 +257,10 @@ def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
             rules=_rules(rules, indicators),
             prepared=ready,
         ),
+    ]
+    digits = digit_figures(figures, indicators, prepared=ready)  # after the series checks:
+    del ready  # the two large frames are not held at once
+    parts += [
         check_benford(figures, indicators, digits=digits),
         check_last_digits(figures, indicators, digits=digits),
         check_round_numbers(figures, indicators, digits=digits),
@@ -264,6 +268,5 @@ def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
     found = [p for p in parts if not p.empty]
     flags = pd.concat(found, ignore_index=True) if found else empty_flags()
     flags = _sorted(_with_verified(_in_period(flags, period), verified))
-    held = figures["unit_code"].unique()  # one pass over the codes, not a set of millions
     codes = set(own_units["code"]) | set(held) | set(flags["unit_code"])
     return QualityReport(flags=flags, scores=_scores(flags, sorted(map(str, codes))))

@@ -65,9 +65,12 @@ def robust_z(values: pd.Series, by: list[pd.Series]) -> pd.DataFrame:
     by_deviation = deviation.groupby(ids)
     mad = by_deviation.transform("median") * MAD_SCALE
     mean_ad = by_deviation.transform("mean") * MEAN_AD_SCALE
+    del deviation, by_deviation
     scale = mad.where(mad > 0, mean_ad)
+    del mad, mean_ad
     with np.errstate(divide="ignore", invalid="ignore"):
         z = ((values - center) / scale).where(scale > 0)
+    del scale
     return pd.DataFrame({"z": z, "center": center, "n": groups.transform("count")})
 
 

@@ -301,9 +301,9 @@ def check_outlier_growth(
     growth = pop(f, 12, _SERIES, value="base")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_growth = np.log1p(growth.where(growth > -1)).round(_DIGITS)
-    by = [f[k] for k in _SERIES]
-    usable = np.isfinite(log_growth) & ~_coarse(f["base"], by)
+    usable = np.isfinite(log_growth) & ~_coarse(f["base"], [f[k] for k in _SERIES])
     g = f[usable.to_numpy()].assign(growth=growth[usable], log_growth=log_growth[usable])
+    del f, growth, log_growth, usable  # every monthly figure: let go before scoring
     if g.empty:
         return empty_flags()
     season = deseasonalise(g["log_growth"], g["indicator_code"], g["sub"])
