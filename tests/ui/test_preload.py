@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,47 @@ def test_preload_leaves_every_page_module_and_plotly_loaded() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+_PROBE = """
+from bxgc_ui.serve import APP, warm_pages
+from bxgc_metrics.store import connection
+
+problems = warm_pages({pages})
+reads = []
+read = connection.Database._frame
+def counted(self, sql, params=None):
+    reads.append(sql)
+    return read(self, sql, params)
+connection.Database._frame = counted
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(str(APP), default_timeout=300)
+at.run()
+print(problems, len(reads))
+"""
+
+
+def _probe(db: Path, *, warm: str, pages: str = "") -> str:
+    env = {**os.environ, "BXGC_DB": str(db), "BXGC_WARM": warm}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE.format(pages=pages)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_a_warmed_server_answers_the_home_page_from_its_caches(demo_db: Path) -> None:
+    """After the start-up run, a new reader's home page reads nothing from the database;
+    without it (``BXGC_WARM=0``) the same visit reads the units, indicators and periods."""
+    assert _probe(demo_db, warm="1") == "[] 0"
+    problems, reads = _probe(demo_db, warm="0").rsplit(" ", 1)
+    assert problems == "[]" and int(reads) > 0
+
+
+def test_a_page_that_fails_to_warm_is_reported_not_raised(demo_db: Path) -> None:
+    problems, _ = _probe(demo_db, warm="1", pages="('pages/nowhere.py',)").rsplit(" ", 1)
+    assert problems.startswith('["pages/nowhere.py: ValueError')
