@@ -101,7 +101,7 @@ class Observations(Database):
         what an import's checks compare a file with.
 
         Columns: ``unit_code, indicator_code, freq, year, sub, value_kind, value,
-        cumulative, batch_id``; in no particular order.
+        cumulative, batch_id``, the text columns categorical; in no particular order.
         """
         wanted = sorted({(str(f), int(y), int(s)) for f, y, s in periods})
         years = [y for _, y, _ in wanted]
@@ -114,7 +114,7 @@ class Observations(Database):
             "first": min(years, default=0),
             "last": max(years, default=-1),
         }
-        return self._frame(_NEAR, params)
+        return self._coded_frame(_NEAR, params)
 
     def observations(
         self,
