@@ -159,7 +159,8 @@ def province(ctx: Context) -> None:
         ctx.rows.append(Row("L: not run under --quick", None, note="Run `make bench`."))
         return
     print(f"preparing {L.key} …", flush=True)
-    data.full_db(L), data.before_csv_db(L), data.long_csv(L)
+    for make in (data.full_db, data.before_csv_db, data.long_csv):
+        make(L)
     opens(ctx)
     import_million(ctx)
     pages(ctx)

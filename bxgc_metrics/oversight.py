@@ -23,17 +23,6 @@ from bxgc_metrics.tables.reporting import reporting_round as _round
 from bxgc_metrics.tables.reporting import year_record as _year_record
 from bxgc_metrics.tables.standings import ALL
 
-_FIGURE_COLUMNS = [
-    "unit_code",
-    "indicator_code",
-    "freq",
-    "year",
-    "sub",
-    "value_kind",
-    "value",
-    "cumulative",
-]
-
 
 def reporting_round(
     store: Store, period: Period | str, *, group: str = ALL, today: dt.date | None = None

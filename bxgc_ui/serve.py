@@ -116,13 +116,16 @@ def warm_pages(pages: tuple[str, ...] = WARM_PAGES) -> list[str]:
     from streamlit.testing.v1 import AppTest
 
     problems = []
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=300)
+        at.run()  # the home page
+    except Exception as exc:  # warming is a courtesy: never stop the server starting
+        return [f"{APP.name}: {type(exc).__name__}: {exc}"]
     for page in pages:
         try:
-            at = AppTest.from_file(str(APP), default_timeout=300)
-            at.run()
-            at.switch_page(page).run()
+            at.switch_page(page).run()  # the home page again is answered from its caches
             problems += [f"{page}: {e.value}" for e in [*at.exception, *at.error]]
-        except Exception as exc:  # warming is a courtesy: never stop the server starting
+        except Exception as exc:
             problems.append(f"{page}: {type(exc).__name__}: {exc}")
     return problems
 

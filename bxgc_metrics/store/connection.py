@@ -103,6 +103,13 @@ def _is_damage(exc: Exception) -> bool:
     return bool(_DAMAGE.search(str(exc))) and not _is_lock_error(exc)
 
 
+def coded(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.DataFrame:
+    """The rows of ``sql`` on ``con``, every text column categorical: a code repeated over
+    millions of rows is held once, not once per row (read through Arrow, whose strings
+    become categories without a Python string per row)."""
+    return con.sql(sql, params=params).to_arrow_table().to_pandas(strings_to_categorical=True)
+
+
 class Database:
     """One DuckDB file, opened for each call and closed after it; or, in PostgreSQL mode, a
     PostgreSQL database written to directly and read through that file as a local copy.
@@ -303,11 +310,9 @@ class Database:
             return con.execute(sql, params).df()
 
     def _coded_frame(self, sql: str, params: Any = None) -> pd.DataFrame:
-        """As :meth:`_frame`, with every text column categorical: a code repeated over
-        millions of rows is held once, not once per row."""
+        """As :meth:`_frame`, with every text column categorical (:func:`coded`)."""
         with self._connection() as con:
-            table = con.sql(sql, params=params).to_arrow_table()
-        return table.to_pandas(strings_to_categorical=True)
+            return coded(con, sql, params)
 
     # --- writing ----------------------------------------------------------------------------
 

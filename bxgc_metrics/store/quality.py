@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.errors import StoreError
-from bxgc_metrics.store.connection import Database
+from bxgc_metrics.store.connection import Database, coded
 
 WRITE_COLUMNS = (
     "unit_code",
@@ -126,12 +126,11 @@ class QualityRecords(Database):
         with self._connection() as con:
             con.execute("BEGIN TRANSACTION")  # the writes and their batches in one snapshot
             try:
-                table = con.sql(_WRITES, params=params).to_arrow_table()
+                writes = coded(con, _WRITES, params)
                 batches = con.execute(_DONE_BATCHES).df()
             finally:
                 con.execute("ROLLBACK")
-        frame = _with_batches(table.to_pandas(strings_to_categorical=True), batches)
-        return frame.reindex(columns=list(WRITE_COLUMNS))
+        return _with_batches(writes, batches).reindex(columns=list(WRITE_COLUMNS))
 
     def quality_reviews(self) -> pd.DataFrame:
         """The flags someone checked and found right: columns :data:`REVIEW_COLUMNS`."""

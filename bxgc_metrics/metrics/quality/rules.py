@@ -201,10 +201,10 @@ def _sides(
         raise QualityRuleError.at(
             "measures", row=row, column="left", value=f"{left_measure} → {right_measure}"
         )
-    f = figures
     columns = ["unit_code", *_PERIOD, "value"]
-    left = f.loc[(f["indicator_code"] == rule["left"]).to_numpy(), columns]
-    right = f.loc[(f["indicator_code"] == rule["right"]).to_numpy(), columns]
+    code = figures["indicator_code"]
+    left = figures.loc[(code == rule["left"]).to_numpy(), columns]
+    right = figures.loc[(code == rule["right"]).to_numpy(), columns]
     return left.assign(value=left["value"] * factor), right, right_measure or ""
 
 
