@@ -10,11 +10,17 @@ flag reads the same everywhere.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 
 from bxgc_metrics import clock
-from bxgc_metrics.metrics.quality import QualityReport, assess, load_default_quality_rules
+from bxgc_metrics.metrics.quality import (
+    QualityReport,
+    assess,
+    indicator_parts,
+    load_default_quality_rules,
+)
 from bxgc_metrics.metrics.reporting import LOOKBACK_MONTHS
 from bxgc_metrics.periods import Period
 from bxgc_metrics.store import Store
@@ -68,6 +74,12 @@ def quality_rules(store: Store) -> pd.DataFrame:
     return rules[known]
 
 
+PART_FIGURES = 2_000_000
+"""The data-quality report over a whole database reads and checks about this many figures
+at a time (whole indicators, both of a rule's together): a province's 26 million figures
+are checked in a fraction of the memory they would take at once."""
+
+
 def quality_report(
     store: Store, *, period: Period | str | None = None, indicator: str | None = None
 ) -> QualityReport:
@@ -76,14 +88,17 @@ def quality_report(
     marks applied and each unit scored.
 
     With an ``indicator`` only that indicator's figures and writes are read. Without
-    one every figure is read: the digit tests judge a unit over all its figures."""
-    scope = None if indicator is None else [indicator]
-    figures = store.figures(indicators=scope)
+    one every figure is read, :data:`PART_FIGURES` at a time: the digit tests judge a
+    unit over all its figures."""
     writes = store.figure_writes(indicator=indicator, revised_only=True)
     indicators = store.indicators()
     reviews = store.quality_reviews().rename(columns={"reviewed_at": "at"})
     rules = quality_rules(store)
-    if indicator is not None:  # a rule relates two indicators: none apply to one alone
+    if indicator is None:
+        parts = indicator_parts(store.figure_counts(), rules, budget=PART_FIGURES)
+        figures: Iterable[pd.DataFrame] = (store.figures(indicators=p) for p in parts)
+    else:  # a rule relates two indicators: none apply to one alone
+        figures = [store.figures(indicators=[indicator])]
         rules = rules.iloc[0:0]
     return assess(
         figures,

@@ -69,6 +69,10 @@ _FIGURES = """
     FROM observations
     WHERE ($indicators IS NULL OR list_contains($indicators, indicator_code))
 """
+_FIGURE_COUNTS = """
+    SELECT indicator_code, count(*) AS figures FROM observations
+    GROUP BY indicator_code ORDER BY indicator_code
+"""
 _COVERAGE = """
     SELECT DISTINCT unit_code, indicator_code, 'actual' AS value_kind
     FROM observations WHERE value_kind = 'actual'
@@ -206,6 +210,13 @@ class Observations(Database):
         value_kind, value, cumulative``; the four text columns are categorical."""
         params = {"indicators": None if indicators is None else [str(c) for c in indicators]}
         return self._coded_frame(_FIGURES, params)
+
+    def figure_counts(self) -> pd.Series:
+        """How many figures are stored of each indicator (``figures``, indexed by
+        ``indicator_code``, in code order): what splits a whole-database check into
+        parts (:func:`bxgc_metrics.metrics.quality.indicator_parts`)."""
+        counts = self._frame(_FIGURE_COUNTS)
+        return counts.set_index("indicator_code")["figures"].astype("int64")
 
     def coverage(self) -> pd.DataFrame:
         """Which unit has actual figures of which indicator.

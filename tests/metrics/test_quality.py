@@ -26,6 +26,7 @@ from bxgc_metrics.metrics.quality import (
     check_outlier_growth,
     check_revisions,
     check_round_numbers,
+    indicator_parts,
     load_default_quality_rules,
     series,
     validate_quality_rules,
@@ -857,6 +858,105 @@ def test_the_report_does_not_depend_on_the_order_of_the_figures(
     other = assess(shuffled, history, INDICATORS, UNITS, rules=RULES)
     pd.testing.assert_frame_equal(one.flags, other.flags)
     pd.testing.assert_frame_equal(one.scores, other.scores)
+
+
+def in_parts(frame: pd.DataFrame, rules: pd.DataFrame, budget: int) -> list[pd.DataFrame]:
+    """``frame`` split as the store splits a database: whole indicators, rules kept whole."""
+    rows = frame.groupby("indicator_code").size()
+    return [
+        frame[frame["indicator_code"].isin(p)] for p in indicator_parts(rows, rules, budget=budget)
+    ]
+
+
+def every_check_fires() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Figures on which each of the eight checks raises a flag. The digit tests' figures
+    are ten per indicator over 22 indicators: each indicator alone is too few to judge, so
+    they fire only when the counts of every part are added up."""
+    outlier = steady()
+    outlier[30] = round(outlier[30] * 1.6, 1)
+    rng = np.random.default_rng(8)
+    drawn = rng.integers(100, 100_000, 220).astype(float)
+    sevens = np.where(rng.random(220) < 0.4, drawn // 10 * 10 + 7, drawn)
+    rounded = np.round(rng.uniform(100, 100_000, 220), 1)
+    rounded[::3] = np.round(rounded[::3], -2)
+    rows = [
+        *falling("U01"),
+        ("U01", "TAX", "M", 2026, 6, "actual", 5200.0, True),
+        ("U01", "FAI", "M", 2026, 6, "actual", 1.0, True),
+        ("U01", "INFRA", "M", 2026, 6, "actual", 2.0, True),
+        ("U02", "FAI", "M", 2026, 6, "actual", 9.0, True),
+        ("CITY", "FAI", "M", 2026, 6, "actual", 10.0, True),
+        ("U02", "GBR", "M", 2026, 6, "actual", 4000.0, True),
+        ("CITY", "GBR", "M", 2026, 6, "actual", 5000.0, True),
+    ]
+    frame = pd.concat(
+        [
+            figures(rows),
+            months("U02", "TAX", 2023, outlier),
+            completion_units("C3"),
+            annual("U01", uniform_first_digits(220, 1)),
+            annual("U02", sevens),
+            annual("CITY", rounded),
+        ],
+        ignore_index=True,
+    )
+    return frame, REVISED
+
+
+def test_a_report_read_in_parts_is_the_report_read_whole() -> None:
+    """A whole database is checked a few indicators at a time: every check, the digit
+    tests (whose counts run across indicators) included, answers as if it read all."""
+    frame, history = every_check_fires()
+    whole = assess(frame, history, INDICATORS, UNITS, rules=RULES)
+    assert set(whole.flags["check"]) == set(CHECKS)
+    assert (
+        len(in_parts(frame, RULES, 1)) == 24
+    )  # 26 indicators; FAI, INFRA and GBR, TAX go together
+    for budget in (1, 100, 400, 10**9):
+        parts = assess(in_parts(frame, RULES, budget), history, INDICATORS, UNITS, rules=RULES)
+        pd.testing.assert_frame_equal(parts.flags, whole.flags)
+        pd.testing.assert_frame_equal(parts.scores, whole.scores)
+    nothing = assess([], history, INDICATORS, UNITS, rules=RULES)
+    assert set(nothing.flags["check"]) == {"revision"}
+
+
+@FEW
+@given(datasets(), st.integers(1, 40))
+def test_any_split_into_whole_indicators_gives_the_same_report(
+    dataset: tuple[pd.DataFrame, pd.DataFrame], budget: int
+) -> None:
+    frame, history = dataset
+    whole = assess(frame, history, INDICATORS, UNITS, rules=RULES)
+    parts = assess(in_parts(frame, RULES, budget), history, INDICATORS, UNITS, rules=RULES)
+    pd.testing.assert_frame_equal(parts.flags, whole.flags)
+    pd.testing.assert_frame_equal(parts.scores, whole.scores)
+
+
+@given(
+    st.dictionaries(st.sampled_from(list(INDICATORS["code"])), st.integers(1, 50), min_size=1),
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(INDICATORS["code"])), st.sampled_from(["", *INDICATORS["code"]])
+        )
+    ),
+    st.integers(1, 120),
+)
+def test_indicator_parts_hold_each_indicator_once_and_each_rule_whole(
+    sizes: dict[str, int], pairs: list[tuple[str, str]], budget: int
+) -> None:
+    rows = pd.Series(sizes).sort_index()
+    rules = pd.DataFrame(pairs, columns=["left", "right"])
+    parts = indicator_parts(rows, rules, budget=budget)
+    placed = [code for part in parts for code in part]
+    assert sorted(placed) == sorted(sizes)
+    where = {code: i for i, part in enumerate(parts) for code in part}
+    for left, right in pairs:
+        if left in where and right in where:
+            assert where[left] == where[right]
+    for part in parts:
+        if sum(sizes[c] for c in part) > budget:  # only a rule's group, never two of them
+            lone = indicator_parts(rows[part], rules, budget=budget)
+            assert len(lone) == 1
 
 
 def test_each_check_given_the_prepared_figures_answers_as_it_does_alone(demo_report) -> None:

@@ -182,3 +182,34 @@ def test_rules_in_force_keep_sum_rules_and_skip_rules_of_indicators_not_held(sto
     assert oversight.quality_rules(store)["rule_id"].tolist() == ["sum"]
     store.write_observations(_figures({("A", 9): 10.0}), file_name="9月.xlsx")
     assert oversight.quality_report(store).flags.empty
+
+
+def test_the_whole_database_report_reads_a_few_indicators_at_a_time(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over a whole database the report reads whole indicators a part at a time (a
+    province's 26 million figures never sit in memory at once) and finds what it finds
+    reading everything in one go."""
+    from bxgc_metrics import oversight
+    from bxgc_metrics.metrics.quality import indicator_parts
+
+    counts = demo_store.figure_counts()
+    everything = demo_store.figures()
+    assert counts.sum() == len(everything) > 0
+    assert counts.to_dict() == everything["indicator_code"].astype(str).value_counts().to_dict()
+    whole = oversight.quality_report(demo_store)  # the demo fits in one part
+    assert not whole.flags.empty
+    reads: list[object] = []
+    read = Store.figures
+
+    def counted(self: Store, *, indicators: object = None) -> pd.DataFrame:
+        reads.append(indicators)
+        return read(self, indicators=indicators)
+
+    monkeypatch.setattr(Store, "figures", counted)
+    monkeypatch.setattr(oversight, "PART_FIGURES", 1)
+    parts = oversight.quality_report(demo_store)
+    expected = indicator_parts(counts, oversight.quality_rules(demo_store), budget=1)
+    assert len(expected) > 10 and reads == expected
+    pd.testing.assert_frame_equal(parts.flags, whole.flags)
+    pd.testing.assert_frame_equal(parts.scores, whole.scores)

@@ -10,7 +10,8 @@ small sample; each has its guard as a named constant.
 The package is pure (no database, no UI) and shaped as one entry point over small checks:
 
 - :mod:`.report`: :func:`assess` runs every check, applies the 核实无误 marks and scores
-  each unit (:class:`QualityReport`, :data:`CHECK_CAP`).
+  each unit (:class:`QualityReport`, :data:`CHECK_CAP`); given the figures in parts
+  (:func:`indicator_parts`), it checks a whole database a part at a time.
 - :mod:`.series`: along one series: revisions after the first report, falling cumulative
   figures, month-on-month growth outliers, completion-rate leaps before an assessment.
 - :mod:`.rules`: consistency rules as data (a part ≤ its whole, the units' sum ≤ the
@@ -34,6 +35,7 @@ from bxgc_metrics.metrics.quality.report import (
     SCORE_COLUMNS,
     QualityReport,
     assess,
+    indicator_parts,
 )
 from bxgc_metrics.metrics.quality.rules import (
     QUALITY_RULE_COLUMNS,
@@ -69,6 +71,7 @@ __all__ = [
     "check_outlier_growth",
     "check_revisions",
     "check_round_numbers",
+    "indicator_parts",
     "load_default_quality_rules",
     "validate_quality_rules",
 ]

@@ -28,6 +28,8 @@ trivial departure is significant, with a hundred a large one may be chance.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -124,13 +126,16 @@ def _counts(unit: pd.Series, digit: np.ndarray, digits: range) -> pd.DataFrame:
     return pd.DataFrame(counts, index=index, columns=pd.Index(list(digits), name="col_0"))
 
 
-def _benford_sample(f: pd.DataFrame) -> pd.DataFrame:
-    """One figure per unit, indicator and year: the annual figure, else the latest."""
-    rank = f["freq"].map(_FREQ_RANK).fillna(len(_FREQ_RANK))
-    ordered = f.assign(rank=rank, neg_sub=-f["sub"]).sort_values(
+def benford_sample(digits: pd.DataFrame) -> pd.DataFrame:
+    """What the first-digit test reads from :func:`digit_figures`: one figure per unit,
+    indicator and year (the annual figure, else the latest), as ``unit_code, value``.
+    Samples of disjoint sets of indicators concatenate into the sample of them all."""
+    rank = digits["freq"].map(_FREQ_RANK).fillna(len(_FREQ_RANK))
+    ordered = digits.assign(rank=rank, neg_sub=-digits["sub"]).sort_values(
         ["unit_code", "indicator_code", "year", "rank", "neg_sub"], kind="stable"
     )
-    return ordered.drop_duplicates(["unit_code", "indicator_code", "year"])
+    one = ordered.drop_duplicates(["unit_code", "indicator_code", "year"])
+    return one[["unit_code", "value"]].reset_index(drop=True)
 
 
 def check_benford(
@@ -168,9 +173,16 @@ def check_benford(
     >>> check_benford(f, ind)["flag_id"].tolist()
     ['benford:U01::::']
     """
+    return benford_flags(
+        benford_sample(digit_figures(figures, indicators) if digits is None else digits)
+    )
+
+
+def benford_flags(sample: pd.DataFrame) -> pd.DataFrame:
+    """:func:`check_benford`'s flags from a :func:`benford_sample`."""
     from scipy import stats  # slow to import; only the digit tests need it
 
-    f = _benford_sample(digit_figures(figures, indicators) if digits is None else digits)
+    f = sample
     if f.empty:
         return empty_flags()
     counts = _counts(f["unit_code"], first_digits(f["value"]), range(1, 10))
@@ -213,11 +225,17 @@ def _unit_flags(check: str, found: pd.DataFrame, *, zh: list[str], en: list[str]
 def _whole_parts(
     figures: pd.DataFrame, indicators: pd.DataFrame, digits: pd.DataFrame | None
 ) -> pd.DataFrame:
+    return whole_parts(digit_figures(figures, indicators) if digits is None else digits)
+
+
+def whole_parts(digits: pd.DataFrame) -> pd.DataFrame:
     """Digit figures of three or more integer digits, with ``whole``: the integer part of
-    the size, read to 6 decimals (2899.9999999999995 is 2900)."""
-    f = digit_figures(figures, indicators) if digits is None else digits
-    whole = np.floor(np.round(f["value"].abs().astype(float), 6))
-    return f.assign(whole=whole)[(whole >= 100).to_numpy()].reset_index(drop=True)
+    the size, read to 6 decimals (2899.9999999999995 is 2900): ``unit_code, value,
+    whole``."""
+    whole = np.floor(np.round(digits["value"].abs().astype(float), 6))
+    keep = (whole >= 100).to_numpy()
+    f = digits.loc[keep, ["unit_code", "value"]].assign(whole=whole[keep])
+    return f.reset_index(drop=True)
 
 
 def check_last_digits(
@@ -253,12 +271,22 @@ def check_last_digits(
     >>> check_last_digits(f, ind)["evidence_en"].iloc[0][:60]
     '200 figures of three or more integer digits; last digits 0-9'
     """
+    return last_digit_flags(last_digit_counts(_whole_parts(figures, indicators, digits)))
+
+
+def last_digit_counts(whole: pd.DataFrame) -> pd.DataFrame:
+    """Units × last digits 0-9: the counts :func:`check_last_digits` tests, from
+    :func:`whole_parts`. Counts of disjoint sets of figures add up
+    (:func:`add_counts`)."""
+    return _counts(whole["unit_code"], (whole["whole"] % 10).astype(int).to_numpy(), range(10))
+
+
+def last_digit_flags(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`check_last_digits`'s flags from :func:`last_digit_counts`."""
     from scipy import stats
 
-    f = _whole_parts(figures, indicators, digits)
-    if f.empty:
+    if counts.empty:
         return empty_flags()
-    counts = _counts(f["unit_code"], (f["whole"] % 10).astype(int).to_numpy(), range(10))
     n = counts.sum(axis=1)
     deviation = counts.div(n, axis=0) - 0.1
     p = pd.Series(stats.chisquare(counts.to_numpy(), axis=1).pvalue, index=counts.index)
@@ -319,21 +347,47 @@ def check_round_numbers(
     >>> check_round_numbers(f, ind)["evidence_zh"].iloc[0].split("；")[0]
     '共120个三位数以上的数：整十的占25.0%（如实填报不超过10%），整百的占25.0%（不超过1%），整千的占2.5%（不超过0.1%）'
     """
+    return round_number_flags(round_counts(_whole_parts(figures, indicators, digits)))
+
+
+def round_counts(whole: pd.DataFrame) -> pd.DataFrame:
+    """Per unit (index ``unit_code``): ``n`` figures of :func:`whole_parts` and ``k1``,
+    ``k2``, ``k3`` of them whole multiples of 10, 100 and 1,000, which
+    :func:`check_round_numbers` tests. Counts of disjoint sets of figures add up
+    (:func:`add_counts`)."""
+    size = np.round(whole["value"].abs().astype(float), 6).to_numpy()
+    codes, names = pd.factorize(whole["unit_code"], sort=True)
+    counts = {"n": np.bincount(codes, minlength=len(names))}
+    for level in _ROUND_LEVELS:
+        multiple = np.round(size / 10.0**level, 6) % 1 == 0
+        counts[f"k{level}"] = np.bincount(codes[multiple], minlength=len(names))
+    index = pd.Index(np.asarray(names, dtype=object), dtype="str", name="unit_code")
+    return pd.DataFrame(counts, index=index).astype("int64")
+
+
+def add_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Counts per unit (:func:`last_digit_counts`, :func:`round_counts`) of disjoint sets
+    of figures, added up: the counts of all of them."""
+    if not parts:
+        return pd.DataFrame()
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts).groupby(level=0, sort=True).sum()
+
+
+def round_number_flags(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`check_round_numbers`'s flags from :func:`round_counts`."""
     from scipy import stats
 
-    f = _whole_parts(figures, indicators, digits)
-    if f.empty:
+    if counts.empty:
         return empty_flags()
-    size = np.round(f["value"].abs().astype(float), 6)
-    unit = f["unit_code"].to_numpy()
-    n = f.groupby(unit).size()
+    n = counts["n"]
     found = pd.DataFrame({"n": n})
     hit = pd.Series(False, index=n.index)
     p_min = pd.Series(1.0, index=n.index)
     for level in _ROUND_LEVELS:
         expected = 10.0**-level
-        multiple = np.round(size / 10.0**level, 6) % 1 == 0
-        k = pd.Series(multiple.to_numpy(), index=f.index).groupby(unit).sum().reindex(n.index)
+        k = counts[f"k{level}"]
         p = pd.Series(np.minimum(1.0, 3 * stats.binom.sf(k - 1, n, expected)), index=n.index)
         found[f"share{level}"] = k / n
         hit |= (p < DIGIT_ALPHA) & (k / n >= ROUND_MIN_RATIO * expected)

@@ -14,16 +14,21 @@ deducts nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from bxgc_metrics.metrics.quality.digits import (
-    check_benford,
-    check_last_digits,
-    check_round_numbers,
+    add_counts,
+    benford_flags,
+    benford_sample,
     digit_figures,
+    last_digit_counts,
+    last_digit_flags,
+    round_counts,
+    round_number_flags,
+    whole_parts,
 )
 from bxgc_metrics.metrics.quality.flags import (
     CHECKS,
@@ -162,7 +167,7 @@ def _scores(flags: pd.DataFrame, units: list[str]) -> pd.DataFrame:
 
 
 def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
-    figures: pd.DataFrame,
+    figures: pd.DataFrame | Iterable[pd.DataFrame],
     writes: pd.DataFrame | None,
     indicators: pd.DataFrame,
     units: pd.DataFrame,
@@ -179,7 +184,11 @@ def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
     figures
         Stored figures: ``unit_code, indicator_code, freq, year, sub, value_kind``
         (``actual``, ``target`` or ``plan``), ``value``, ``cumulative`` (a year-to-date
-        累计 figure); one row per figure (``Store.observations()`` fits).
+        累计 figure); one row per figure (``Store.observations()`` fits). Or an iterable
+        of such tables, each holding every figure of its indicators and both indicators
+        of each rule (:func:`indicator_parts` groups them so): a whole database is then
+        checked one part at a time, in a fraction of the memory, with the same flags
+        and scores.
     writes
         The import history, one row per committed batch that wrote a figure:
         ``unit_code, indicator_code, freq, year, sub, value_kind, batch_id, written_at``
@@ -238,35 +247,128 @@ def assess(  # noqa: PLR0917 - the four tables every caller holds, in this order
     """
     benchmarks = set(units.loc[units["kind"] == BENCHMARK_KIND, "code"])
     own_units = units[~units["code"].isin(benchmarks)]
-    figures = figures[~figures["unit_code"].isin(benchmarks).to_numpy()]
     if writes is not None and not writes.empty:
         writes = writes[~writes["unit_code"].isin(benchmarks).to_numpy()]
-    held = figures["unit_code"].unique()  # one pass over the codes, not a set of millions
-    ready = prepare(figures, indicators)  # once, not once per check
-    parts = [
-        check_revisions(writes, indicators),
-        check_cumulative_falls(figures, indicators, prepared=ready),
-        check_outlier_growth(figures, indicators, prepared=ready),
-        check_completion_leaps(
-            figures, indicators, assessment_months=assessment_months, prepared=ready
-        ),
-        check_consistency(
-            figures,
-            indicators,
-            units=own_units,
-            rules=_rules(rules, indicators),
-            prepared=ready,
-        ),
-    ]
-    digits = digit_figures(figures, indicators, prepared=ready)  # after the series checks:
-    del ready  # the two large frames are not held at once
-    parts += [
-        check_benford(figures, indicators, digits=digits),
-        check_last_digits(figures, indicators, digits=digits),
-        check_round_numbers(figures, indicators, digits=digits),
-    ]
-    found = [p for p in parts if not p.empty]
+    checked = _rules(rules, indicators)
+    found = [check_revisions(writes, indicators)]
+    held: set[str] = set()
+    tallies = _Tallies()
+    for part in [figures] if isinstance(figures, pd.DataFrame) else figures:
+        own = part[~part["unit_code"].isin(benchmarks).to_numpy()]
+        del part  # the next part is read while this one's name still holds it
+        held.update(map(str, own["unit_code"].unique()))
+        ready = prepare(own, indicators)  # once, not once per check
+        found += _series_flags(
+            own, indicators, ready, units=own_units, rules=checked, months=assessment_months
+        )
+        tallies.add(digit_figures(own, indicators, prepared=ready))
+        del own, ready
+    found += tallies.flags()
+    found = [p for p in found if not p.empty]
     flags = pd.concat(found, ignore_index=True) if found else empty_flags()
     flags = _sorted(_with_verified(_in_period(flags, period), verified))
-    codes = set(own_units["code"]) | set(held) | set(flags["unit_code"])
+    codes = set(own_units["code"]) | held | set(flags["unit_code"])
     return QualityReport(flags=flags, scores=_scores(flags, sorted(map(str, codes))))
+
+
+def _series_flags(
+    figures: pd.DataFrame,
+    indicators: pd.DataFrame,
+    ready: pd.DataFrame,
+    *,
+    units: pd.DataFrame,
+    rules: pd.DataFrame,
+    months: Sequence[int],
+) -> list[pd.DataFrame]:
+    """The flags of the checks along series and of the rules (each reads only the
+    figures of one indicator, or of a rule's two), given what :func:`prepare` made."""
+    return [
+        check_cumulative_falls(figures, indicators, prepared=ready),
+        check_outlier_growth(figures, indicators, prepared=ready),
+        check_completion_leaps(figures, indicators, assessment_months=months, prepared=ready),
+        check_consistency(figures, indicators, units=units, rules=rules, prepared=ready),
+    ]
+
+
+class _Tallies:
+    """What the three digit tests count, added up part by part: the first-digit sample
+    and the last-digit and round-number counts of each unit."""
+
+    def __init__(self) -> None:
+        self.samples: list[pd.DataFrame] = []
+        self.last: list[pd.DataFrame] = []
+        self.rounds: list[pd.DataFrame] = []
+
+    def add(self, digits: pd.DataFrame) -> None:
+        self.samples.append(benford_sample(digits))
+        whole = whole_parts(digits)
+        self.last.append(last_digit_counts(whole))
+        self.rounds.append(round_counts(whole))
+
+    def flags(self) -> list[pd.DataFrame]:
+        if not self.samples:
+            return []
+        sample = self.samples[0] if len(self.samples) == 1 else pd.concat(self.samples)
+        return [
+            benford_flags(sample.reset_index(drop=True)),
+            last_digit_flags(add_counts(self.last)),
+            round_number_flags(add_counts(self.rounds)),
+        ]
+
+
+def indicator_parts(
+    rows: pd.Series, rules: pd.DataFrame | None = None, *, budget: int
+) -> list[list[str]]:
+    """Indicators grouped into parts of about ``budget`` figures each, for
+    :func:`assess` to check a whole database a part at a time: both indicators of each
+    rule fall in the same part, and an indicator with more figures than the budget is a
+    part of its own.
+
+    Parameters
+    ----------
+    rows
+        The number of stored figures of each indicator, indexed by indicator code.
+    rules
+        Consistency rules (``left``, ``right``; a blank right side relates nothing).
+    budget
+        Figures per part (more only where one indicator, or one rule's group, has more).
+
+    Examples
+    --------
+    >>> rows = pd.Series({"A": 40, "B": 40, "C": 40, "D": 10})
+    >>> indicator_parts(rows, budget=80)
+    [['A', 'B'], ['C', 'D']]
+    >>> rules = pd.DataFrame({"left": ["A"], "right": ["C"]})
+    >>> indicator_parts(rows, rules, budget=80)
+    [['A', 'C'], ['B', 'D']]
+    """
+    codes = [str(c) for c in rows.index]
+    root = {c: c for c in codes}
+
+    def find(code: str) -> str:
+        while root[code] != code:
+            root[code] = root[root[code]]
+            code = root[code]
+        return code
+
+    if rules is not None and not rules.empty:
+        right = rules["right"] if "right" in rules else pd.Series(None, index=rules.index)
+        for left, other in zip(rules["left"], right, strict=True):
+            if left in root and isinstance(other, str) and other in root:
+                a, b = find(str(left)), find(other)
+                root[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(find(code), []).append(code)
+    size = {c: int(n) for c, n in zip(codes, rows.to_numpy(), strict=True)}
+    parts: list[list[str]] = []
+    filled = 0
+    for group in groups.values():
+        n = sum(size[c] for c in group)
+        if parts and filled + n <= budget:
+            parts[-1] += group
+            filled += n
+        else:
+            parts.append(list(group))
+            filled = n
+    return parts
