@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from bxgc_metrics import access
 from bxgc_metrics.access import VIEWER, Actor
@@ -103,11 +104,38 @@ def _is_damage(exc: Exception) -> bool:
     return bool(_DAMAGE.search(str(exc))) and not _is_lock_error(exc)
 
 
+CODED_BATCH_ROWS = 1 << 20
+"""Rows :func:`coded` converts at a time."""
+
+
 def coded(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.DataFrame:
     """The rows of ``sql`` on ``con``, every text column categorical: a code repeated over
     millions of rows is held once, not once per row (read through Arrow, whose strings
-    become categories without a Python string per row)."""
-    return con.sql(sql, params=params).to_arrow_table().to_pandas(strings_to_categorical=True)
+    become categories without a Python string per row). The rows arrive a million at a
+    time, each column converted on arrival, so the text of millions of rows is never
+    held at once."""
+    reader = con.sql(sql, params=params).to_arrow_reader(CODED_BATCH_ROWS)
+    names = reader.schema.names
+    columns: list[list[pd.Series]] = [[] for _ in names]
+    for batch in reader:
+        for i, parts in enumerate(columns):
+            parts.append(batch.column(i).to_pandas(strings_to_categorical=True))
+    if not columns or not columns[0]:
+        return reader.schema.empty_table().to_pandas(strings_to_categorical=True)
+    frame = {}
+    for name, parts in zip(names, columns, strict=True):
+        frame[name] = _joined(parts)
+        parts.clear()  # this column's batches go before the next column is joined
+    return pd.DataFrame(frame, copy=False)
+
+
+def _joined(parts: list[pd.Series]) -> pd.Series:
+    """One column's batches as one column (categories united)."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    if isinstance(parts[0].dtype, pd.CategoricalDtype):
+        return pd.Series(union_categoricals(parts))
+    return pd.concat(parts, ignore_index=True)
 
 
 class Database:

@@ -55,13 +55,27 @@ def store(tmp_path: Path) -> Store:
     return made
 
 
+def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Writes by figure, then batch: the store hands them over in no particular order."""
+    keys = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind", "batch_id"]
+    return frame.astype({"unit_code": str, "indicator_code": str}).sort_values(
+        keys, ignore_index=True
+    )
+
+
 def _writes(store: Store) -> list[tuple]:
-    frame = store.figure_writes()
+    frame = _in_order(store.figure_writes())
     assert list(frame.columns) == list(WRITE_COLUMNS)
     return [(r.unit_code, r.sub, r.batch_id, r.value, r.who) for r in frame.itertuples()]
 
 
-def test_writes_list_first_reports_and_revisions_and_forget_an_undone_batch(store: Store) -> None:
+@pytest.mark.parametrize("batch_rows", [1, 1 << 20])
+def test_writes_list_first_reports_and_revisions_and_forget_an_undone_batch(
+    store: Store, batch_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bxgc_metrics.store import connection
+
+    monkeypatch.setattr(connection, "CODED_BATCH_ROWS", batch_rows)  # a row at a time, or all
     first = store.write_observations(
         _figures({("A", 9): 10.0, ("B", 9): 20.0}), file_name="9月.xlsx"
     )
@@ -75,7 +89,7 @@ def test_writes_list_first_reports_and_revisions_and_forget_an_undone_batch(stor
         ("A", 10, two, 12.0, "李四"),
         ("B", 9, one, 20.0, "test-admin"),
     ]
-    frame = store.figure_writes()
+    frame = _in_order(store.figure_writes())
     assert frame["file_name"].tolist() == ["9月.xlsx", "10月.xlsx", "10月.xlsx", "9月.xlsx"]
     assert pd.api.types.is_datetime64_any_dtype(frame["written_at"])
     store.undo_batch(two)
@@ -89,8 +103,8 @@ def test_revised_only_keeps_every_write_of_the_figures_written_twice(store: Stor
     store.write_observations(_figures({("A", 9): 10.0, ("B", 9): 20.0}), file_name="9月.xlsx")
     store.write_observations(_figures({("A", 9): 11.5, ("A", 10): 12.0}), file_name="10月.xlsx")
     store.write_observations(_figures({("B", 9): 20.0}), file_name="重报.xlsx")
-    every = store.figure_writes()
-    revised = store.figure_writes(revised_only=True)
+    every = _in_order(store.figure_writes())
+    revised = _in_order(store.figure_writes(revised_only=True))
     assert list(revised.columns) == list(WRITE_COLUMNS)
     twice = every.groupby(["unit_code", "sub"])["batch_id"].transform("size") > 1
     expected = every[twice.to_numpy()].reset_index(drop=True)
@@ -110,12 +124,12 @@ def test_writes_of_one_indicator_leave_the_others_out(store: Store) -> None:
         _figures({("A", 9): 12.0, ("B", 9): 3.0}).assign(indicator_code="TAX"), file_name="税.xlsx"
     )
     store.write_observations(_figures({("A", 9): 10.5}), file_name="更正.xlsx")
-    gdp = store.figure_writes(indicator="GDP")
+    gdp = _in_order(store.figure_writes(indicator="GDP"))
     assert gdp[["unit_code", "value", "file_name"]].values.tolist() == [
         ["A", 10.0, "9月.xlsx"],
         ["A", 10.5, "更正.xlsx"],
     ]
-    assert store.figure_writes(indicator="TAX")["value"].tolist() == [12.0, 3.0]
+    assert _in_order(store.figure_writes(indicator="TAX"))["value"].tolist() == [12.0, 3.0]
     assert store.figure_writes(indicator="NONE").empty
     assert len(store.figure_writes()) == 4
 

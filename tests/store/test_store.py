@@ -233,10 +233,16 @@ def _key_counts(store: Store) -> tuple[int, int]:
     )
 
 
-def test_figures_are_every_stored_figure_without_labels(store: Store) -> None:
+@pytest.mark.parametrize("batch_rows", [1, 2, 1 << 20])
+def test_figures_are_every_stored_figure_without_labels(
+    store: Store, batch_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What the whole-database checks read: the same figures as ``observations``, less the
     label and batch, in any order, the text columns categorical; scoped to indicators when
-    asked."""
+    asked. Read a batch of rows at a time (one row, two, all), the frame is the same."""
+    from bxgc_metrics.store import connection
+
+    monkeypatch.setattr(connection, "CODED_BATCH_ROWS", batch_rows)
     store.write_observations(
         pd.concat([_obs({"A": 1.0, "B": 2.0}), _obs({"A": 3.0}, month=7, kind="target")]),
         file_name="f.xlsx",
