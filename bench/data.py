@@ -25,7 +25,7 @@ import xlsxwriter
 from bxgc_metrics.access import SYSTEM
 from bxgc_metrics.store import LATEST, Store
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Raise when the generated numbers or files change, so cached files are remade."""
 
 ROOT = Path(__file__).resolve().parent / "data"
@@ -169,6 +169,7 @@ def indicators_frame(size: Size) -> pd.DataFrame:
                 "direction": "higher",
                 "kind": kind,
                 "frequency": "M",
+                "report_due_day": 8,  # due by the 8th of the next month, as the demo's
                 "allow_negative": kind == "rate",
                 "is_demo": False,
             }

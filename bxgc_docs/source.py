@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bxgc_metrics import clock
+from bxgc_metrics import clock, oversight
 from bxgc_metrics.metrics.rewards import load_default_rules
+from bxgc_metrics.periods import Period
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import Bulletin, bulletin, reward_kind
 from bxgc_metrics.tables.standings import ALL
@@ -68,6 +69,8 @@ def load(
     units, indicators = store.units(), store.indicators()
     obs = store.observations_in(freqs=("M", "Y"), periods=periods(store, year=year, sub=sub))
     rules = store.reward_rules()
+    today = date or dt.date.today()
+    year_end = reward_kind(sub) == "year"  # only a year-end bulletin docks missed reports
     made = bulletin(
         obs,
         units=units,
@@ -78,8 +81,13 @@ def load(
         codes=codes,
         gaps=store.table("gaps"),
         rules=load_default_rules() if rules is None else rules,
-        date=date,
-        writes=store.figure_writes(from_year=year - 2),
+        date=today,
+        reporting=oversight.reporting_round(
+            store, Period(year, "M", sub), group=group, today=today
+        ),
+        missed_reports=oversight.year_record(store, year, group=group, today=today)
+        if year_end
+        else None,
     )
     batches = store.batches()
     live = batches[batches["status"] == "committed"] if len(batches) else batches

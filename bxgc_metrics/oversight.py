@@ -29,6 +29,12 @@ from bxgc_metrics.tables.reporting import reporting_round as _round
 from bxgc_metrics.tables.reporting import year_record as _year_record
 from bxgc_metrics.tables.standings import ALL
 
+PART_FIGURES = 2_000_000
+"""Whole-database reads take about this many figures at a time: the data-quality report
+whole indicators (both of a rule's together), a year's reporting record a slice of the
+units. A province's 26 million figures are read in a fraction of the memory they would
+take at once."""
+
 
 def reporting_round(
     store: Store, period: Period | str, *, group: str = ALL, today: dt.date | None = None
@@ -36,30 +42,52 @@ def reporting_round(
     """The reporting round of ``period`` for ``group`` as of ``today`` (today in the
     configured zone by default): who has reported, who is late or missing, the 催报 list."""
     period = period if isinstance(period, Period) else Period.parse(period)
-    back = period.year - 1 - LOOKBACK_MONTHS // 12  # the look-back reaches into last year
     return _round(
         period,
-        writes=store.figure_writes(from_year=back),
+        writes=store.figure_writes(from_year=_look_back(period.year), to_year=period.year),
         units=store.units(),
         indicators=store.indicators(),
         today=today or clock.today(),
         group=group,
     )
+
+
+def _look_back(year: int) -> int:
+    """The earliest year whose reports make a unit expected in some period of ``year``:
+    the look-back from January reaches this far (writes of later years make no one
+    expected in ``year`` and are not read either)."""
+    return year - 1 - (LOOKBACK_MONTHS - 1) // 12
 
 
 def year_record(
     store: Store, year: int, *, group: str = ALL, today: dt.date | None = None
 ) -> pd.DataFrame:
     """Each unit's on-time, late and missing reports over ``year`` (what the rewards'
-    ``missed_report`` rule docks), as the 通报 counts them."""
-    return _year_record(
-        year,
-        writes=store.figure_writes(from_year=year - 2),
-        units=store.units(),
-        indicators=store.indicators(),
-        today=today or clock.today(),
-        group=group,
-    )
+    ``missed_report`` rule docks), as the 通报 counts them.
+
+    The writes are read for a slice of the units at a time (about :data:`PART_FIGURES`
+    of them): a unit's record reads only its own writes, so a province's two years of
+    writes are never held at once. They reach back as far as January's look-back."""
+    units, indicators = store.units(), store.indicators()
+    today = today or clock.today()
+    back = _look_back(year)
+    per_unit = max(1, len(indicators)) * 12 * (year - back + 1)
+    codes = units["code"].astype(str).tolist()
+    step = max(1, PART_FIGURES // per_unit)
+    slices: list[list[str] | None] = [codes[i : i + step] for i in range(0, len(codes), step)]
+    parts = [
+        _year_record(
+            year,
+            writes=store.figure_writes(from_year=back, to_year=year, units=part),
+            units=units,
+            indicators=indicators,
+            today=today,
+            group=group,
+        )
+        for part in slices or [None]
+    ]
+    found = [p for p in parts if not p.empty]  # in the units table's order, as one call's
+    return pd.concat(found, ignore_index=True) if found else parts[0]
 
 
 def quality_rules(store: Store) -> pd.DataFrame:
@@ -72,12 +100,6 @@ def quality_rules(store: Store) -> pd.DataFrame:
     right = rules["right"] if "right" in rules else pd.Series(None, index=rules.index)
     known = rules["left"].isin(codes) & (right.isna() | (right == "") | right.isin(codes))
     return rules[known]
-
-
-PART_FIGURES = 2_000_000
-"""The data-quality report over a whole database reads and checks about this many figures
-at a time (whole indicators, both of a rule's together): a province's 26 million figures
-are checked in a fraction of the memory they would take at once."""
 
 
 def quality_report(

@@ -10,6 +10,7 @@ with it, as its figures did.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -44,13 +45,17 @@ _WRITES = """
         JOIN done r ON r.id = h.batch_id
         JOIN done b ON b.id = h.old_batch_id
         WHERE h.existed AND h.year >= $from_year AND h.value_kind = $kind
+          AND ($to_year IS NULL OR h.year <= $to_year)
           AND ($indicator IS NULL OR h.indicator_code = $indicator)
+          AND ($units IS NULL OR h.unit_code IN (SELECT unnest($units)))
     )
     SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind, o.batch_id,
            o.value
     FROM observations o JOIN done b ON b.id = o.batch_id
     WHERE o.year >= $from_year AND o.value_kind = $kind
+      AND ($to_year IS NULL OR o.year <= $to_year)
       AND ($indicator IS NULL OR o.indicator_code = $indicator)
+      AND ($units IS NULL OR o.unit_code IN (SELECT unnest($units)))
       AND (NOT $revised_only OR (o.unit_code, o.indicator_code, o.freq, o.year, o.sub) IN (
           SELECT (unit_code, indicator_code, freq, year, sub) FROM replaced))
     UNION ALL
@@ -59,7 +64,7 @@ _WRITES = """
     FROM replaced h
 """
 """The writes without their batches' time, person and file: those are looked up by batch
-(:func:`_with_batches`), so millions of rows do not each carry two strings through the sort."""
+(:func:`_with_batches`), so millions of rows do not each carry two strings."""
 _DONE_BATCHES = (
     "SELECT id, created_at, who, file_name FROM batches WHERE status = 'committed' ORDER BY id"
 )
@@ -107,21 +112,25 @@ class QualityRecords(Database):
         self,
         *,
         from_year: int = 0,
+        to_year: int | None = None,
         value_kind: str = "actual",
         indicator: str | None = None,
+        units: Sequence[str] | None = None,
         revised_only: bool = False,
     ) -> pd.DataFrame:
-        """Every committed write of the figures of ``value_kind`` from ``from_year`` on
-        (of one ``indicator``'s figures when given): columns :data:`WRITE_COLUMNS`, in no
-        particular order (every reader orders a figure's writes by ``batch_id`` itself, so
-        millions of rows are not sorted twice). A figure's write of the lowest batch is its
-        first report; a later write with another value is a revision. With
-        ``revised_only`` only figures written more than once are read (the only ones a
-        revision check can flag)."""
+        """Every committed write of the figures of ``value_kind`` from ``from_year`` on (to
+        ``to_year`` when given; only of one ``indicator``, or only of some ``units``, when given): columns
+        :data:`WRITE_COLUMNS`, in no particular order (every reader orders a figure's
+        writes by ``batch_id`` itself, so millions of rows are not sorted twice). A
+        figure's write of the lowest batch is its first report; a later write with another
+        value is a revision. With ``revised_only`` only figures written more than once are
+        read (the only ones a revision check can flag)."""
         params = {
             "from_year": int(from_year),
+            "to_year": None if to_year is None else int(to_year),
             "kind": str(value_kind),
             "indicator": None if indicator is None else str(indicator),
+            "units": None if units is None else [str(u) for u in units],
             "revised_only": bool(revised_only),
         }
         with self._connection() as con:

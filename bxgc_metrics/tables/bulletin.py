@@ -272,6 +272,8 @@ def bulletin(
     date: dt.date | None = None,
     options: Mapping[str, Any] | None = None,
     writes: pd.DataFrame | None = None,
+    reporting: Round | None = None,
+    missed_reports: pd.DataFrame | None = None,
 ) -> Bulletin:
     """A bulletin for the month ``year``-``sub`` among the units of ``group``.
 
@@ -303,6 +305,10 @@ def bulletin(
         The write history (:mod:`bxgc_metrics.metrics.reporting`) covering this year and
         the twelve months before: the month's 报送情况 and, at the year-end assessment, the
         late and missing reports a ``missed_report`` rule docks. ``None``: neither.
+    reporting, missed_reports
+        The month's :func:`reporting_round` and the year's :func:`year_record`, when the
+        caller has them already (a store reads a province's writes a slice of units at a
+        time): they take the place of what ``writes`` would give.
     """
     ranked = members(units, group)
     chosen = indicators.set_index("code", drop=False)
@@ -326,14 +332,13 @@ def bulletin(
         ranks = reward_standings(
             observations, indicators, year, period_kind=kind, by=by, units=ranked, options=opts
         )
-        missed = None
-        if writes is not None and kind == "year":
+        missed = missed_reports if kind == "year" else None
+        if missed is None and writes is not None and kind == "year":
             missed = year_record(
                 year, writes=writes, units=units, indicators=indicators, today=today, group=group
             )
         rewards = compute_rewards(rules, ranks, kind, missed_reports=missed)
-    reporting = None
-    if writes is not None:
+    if reporting is None and writes is not None:
         reporting = reporting_round(
             Period(year, "M", sub),
             writes=writes,

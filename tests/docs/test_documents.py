@@ -263,3 +263,50 @@ def test_the_bulletin_and_deck_print_the_reporting_round_the_page_shows(
     last = list(deck.slides)[-1]
     shown = [sh.text_frame.text for sh in last.shapes if sh.has_text_frame]
     assert "报送情况" in shown[0] and line in shown
+
+
+@pytest.mark.parametrize(("year", "sub"), [(2025, 12), (2026, 10), (2026, 3)])
+def test_the_bulletin_read_from_the_store_is_the_bulletin_of_every_write(
+    demo_db: Path, year: int, sub: int
+) -> None:
+    """The store reads a bulletin's reporting round and, at the year's end, its year record
+    (the late and missing reports a ``missed_report`` rule docks) from only the writes they
+    need, a slice of units at a time: the bulletin is the one built from every write."""
+    from bxgc_metrics.metrics.rewards import load_default_rules
+    from bxgc_metrics.tables.bulletin import bulletin
+    from tests.conftest import ADMIN
+
+    store = Store(demo_db, actor=ADMIN)
+    docked = pd.read_csv(
+        io.StringIO(
+            "rule_id,kind,period_kind,level,amount_yuan,points,note_zh,note_en\n"
+            "late,missed_report,year,late,300,0,迟报扣发,Late\n"
+            "missing,missed_report,year,missing,500,0,漏报扣发,Missing\n"
+        )
+    )
+    rules = pd.concat([load_default_rules(), docked], ignore_index=True)
+    store.save_reward_rules(rules)
+    read = source.load(store, year=year, sub=sub, date=DATE).bulletin
+    whole = bulletin(
+        store.observations_in(freqs=("M", "Y"), periods=source.periods(store, year=year, sub=sub)),
+        units=store.units(),
+        indicators=store.indicators(),
+        year=year,
+        sub=sub,
+        gaps=store.table("gaps"),
+        rules=store.reward_rules(),
+        date=DATE,
+        writes=store.figure_writes(),
+    )
+    assert read.reporting is not None and whole.reporting is not None
+    pd.testing.assert_frame_equal(read.reporting.progress.rows, whole.reporting.progress.rows)
+    pd.testing.assert_frame_equal(read.reporting.units, whole.reporting.units)
+    assert (read.rewards is None) == (whole.rewards is None) == (sub < 6)  # from June on
+    if whole.rewards is None:
+        return
+    for field in dataclasses.fields(whole.rewards):
+        mine, theirs = getattr(read.rewards, field.name), getattr(whole.rewards, field.name)
+        if isinstance(theirs, pd.DataFrame):
+            pd.testing.assert_frame_equal(mine, theirs)
+        else:
+            assert mine == theirs

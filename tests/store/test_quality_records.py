@@ -227,3 +227,49 @@ def test_the_whole_database_report_reads_a_few_indicators_at_a_time(
     assert len(expected) > 10 and reads == expected
     pd.testing.assert_frame_equal(parts.flags, whole.flags)
     pd.testing.assert_frame_equal(parts.scores, whole.scores)
+
+
+def test_writes_of_some_units_and_years_are_those_of_all_writes(demo_store: Store) -> None:
+    """The reporting records read a slice of units and the years they need; the rows are
+    exactly those of every write, filtered."""
+    every = demo_store.figure_writes()
+    some = sorted(every["unit_code"].astype(str).unique())[:3]
+    picked = demo_store.figure_writes(from_year=2024, to_year=2025, units=some)
+    assert len(picked) > 0
+    wanted = every[every["unit_code"].astype(str).isin(some) & every["year"].between(2024, 2025)]
+    pd.testing.assert_frame_equal(_in_order(picked), _in_order(wanted), check_categorical=False)
+    assert demo_store.figure_writes(units=["NONE"]).empty
+
+
+@pytest.mark.parametrize("part_figures", [1, 2_000_000])
+def test_rounds_and_year_records_read_only_what_they_need(
+    demo_store: Store, part_figures: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round reads the writes of its look-back and a year's record reads them a slice of
+    units at a time (one unit at a time here, with a budget of one figure): each is what the
+    same table says given every write the store holds."""
+    import datetime as dt
+
+    from bxgc_metrics import oversight
+    from bxgc_metrics.tables import reporting
+
+    monkeypatch.setattr(oversight, "PART_FIGURES", part_figures)
+    every = demo_store.figure_writes()
+    units, indicators = demo_store.units(), demo_store.indicators()
+    today = dt.date(2027, 1, 20)
+    for group in ["all", *sorted(units["peer_group"].dropna().astype(str).unique())[:1]]:
+        for year in (2025, 2026):
+            whole = reporting.year_record(
+                year, writes=every, units=units, indicators=indicators, today=today, group=group
+            )
+            read = oversight.year_record(demo_store, year, group=group, today=today)
+            assert whole["expected"].sum() > 0
+            pd.testing.assert_frame_equal(read, whole)
+    for period in ["2026-10", "2026-01", "2025-12", "2026-Q3", "2026-H1", "2025"]:
+        whole_round = reporting.reporting_round(
+            period, writes=every, units=units, indicators=indicators, today=today
+        )
+        round_read = oversight.reporting_round(demo_store, period, today=today)
+        pd.testing.assert_frame_equal(round_read.progress.rows, whole_round.progress.rows)
+        pd.testing.assert_frame_equal(round_read.units, whole_round.units)
+        pd.testing.assert_frame_equal(round_read.grid, whole_round.grid)
