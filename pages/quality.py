@@ -1,11 +1,12 @@
 """数据质量 Data quality: who has reported a period (填报进度, the 催报 list) and the figures
 to verify (预警), each with its reason and evidence, to be marked 核实无误."""
 
+from functools import partial
+
 import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.errors import BxgcError
-from bxgc_metrics.metrics.reporting import reminder_text
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data
@@ -67,10 +68,10 @@ with progress_tab:
                     view.reminders_table(r, names), hide_index=True, key="q_reminders_table"
                 )
                 st.caption(t("q_text"))
-                st.code(reminder_text(r.progress, lang=lang()), language=None, wrap_lines=True)
-            st.download_button(
+                st.code(r.text(lang=lang()), language=None, wrap_lines=True)
+            st.download_button(  # the workbook is made on click, not on every rerun
                 t("q_download"),
-                r.workbook(lang=lang()),
+                partial(r.workbook, lang=lang()),
                 file_name=f"催报名单-{format_label(*chosen)}.xlsx",
                 key="q_download",
             )

@@ -643,12 +643,15 @@ def _contact(person: str, phone: str, lang: str) -> str:
     return f"（联系人：{who}）" if lang == "zh" else f" (contact: {who})"
 
 
-def reminder_text(progress: Progress, *, lang: str = "zh") -> str:
+def reminder_text(
+    progress: Progress, *, lang: str = "zh", reminders: pd.DataFrame | None = None
+) -> str:
     """A 催报 message to paste into a chat group, in Chinese or (``lang="en"``) English.
 
     The date named is the latest due date of the overdue figures (every one of them was
     due by then); each unit's days are its most overdue figure's. Names and contacts are
-    cleaned with :func:`clean`, so no name can add a line to the message.
+    cleaned with :func:`clean`, so no name can add a line to the message. ``reminders`` is
+    the round's :func:`reminder_list` when the caller holds it already.
 
     Examples
     --------
@@ -672,7 +675,7 @@ def reminder_text(progress: Progress, *, lang: str = "zh") -> str:
     p = progress.period
     zh = lang == "zh"
     period = (format_zh if zh else format_en)(p.freq, p.year, p.sub)
-    listed = reminder_list(progress)
+    listed = reminder_list(progress) if reminders is None else reminders
     if listed.empty:
         if zh:
             return f"【催报】{period}数据目前没有逾期未报的单位。"

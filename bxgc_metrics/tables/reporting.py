@@ -26,6 +26,7 @@ from bxgc_metrics.metrics.reporting import (
     clean,
     progress,
     reminder_list,
+    reminder_text,
     reminder_workbook,
     yearly_counts,
 )
@@ -82,6 +83,11 @@ class Round:
     (``on_time``, ``late``, ``missing``, ``not_due``), ``None`` where none is expected."""
     reminders: pd.DataFrame
     """The 催报名单: :func:`~bxgc_metrics.metrics.reporting.reminder_list`."""
+
+    def text(self, *, lang: str = "zh") -> str:
+        """The 催报 message (:func:`~bxgc_metrics.metrics.reporting.reminder_text`) of the
+        round's own :attr:`reminders`."""
+        return reminder_text(self.progress, lang=lang, reminders=self.reminders)
 
     def workbook(self, *, lang: str = "zh") -> bytes:
         """The round as an xlsx file (:func:`~bxgc_metrics.metrics.reporting.reminder_workbook`)."""

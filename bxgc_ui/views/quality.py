@@ -9,6 +9,7 @@ never into markdown or HTML.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import pandas as pd
@@ -172,18 +173,28 @@ def reminders_table(r: Round, names: dict[str, str]) -> pd.DataFrame:
 
 def grid_table(r: Round, names: dict[str, str], indicator_names: dict[str, str]) -> pd.DataFrame:
     """Units × indicators, each cell the figure's status in words (blank: not expected)."""
-    grid = r.grid.map(lambda s: "" if s is None or pd.isna(s) else status_word(s))
+    words = {code: pair[0 if lang() == "zh" else 1] for code, pair in STATUS_LABELS.items()}
+    cells = pd.Series(r.grid.to_numpy(dtype=object).ravel()).map(words).fillna("")
+    grid = pd.DataFrame(
+        cells.to_numpy().reshape(r.grid.shape), index=r.grid.index, columns=r.grid.columns
+    )
     grid.index = [names.get(str(c), str(c)) for c in grid.index]
     grid.columns = [indicator_names.get(str(c), str(c)) for c in grid.columns]
     return grid
 
 
-def period_label(freq: Any, year: Any, sub: Any) -> str:
-    """A flag's period as officials write it; blank for a unit-wide flag."""
+def period_label(freq: Any, year: Any, sub: Any, *, zh: bool | None = None) -> str:
+    """A flag's period as officials write it; blank for a unit-wide flag (``zh``: the
+    reader's language unless given)."""
     if pd.isna(freq) or pd.isna(year) or freq == "":
         return ""
-    period = Period(int(year), str(freq), int(sub))
-    return period.zh() if lang() == "zh" else period.label
+    return _period_words(str(freq), int(year), int(sub), zh=lang() == "zh" if zh is None else zh)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_words(freq: str, year: int, sub: int, *, zh: bool) -> str:
+    period = Period(year, freq, sub)
+    return period.zh() if zh else period.label
 
 
 def flags_table(
@@ -193,14 +204,15 @@ def flags_table(
     f = report.flags
     zh = lang() == "zh"
     periods = [
-        period_label(a, b, c) for a, b, c in zip(f["freq"], f["year"], f["sub"], strict=True)
+        period_label(a, b, c, zh=zh) for a, b, c in zip(f["freq"], f["year"], f["sub"], strict=True)
     ]
+    checks = {c: t(f"chk_{c}") for c in f["check"].unique()}  # a few words, not one per flag
     return pd.DataFrame(
         {
             t("col_unit"): f["unit_code"].map(names),
             t("q_col_indicator"): f["indicator_code"].map(indicator_names).fillna(""),
             t("col_period"): periods,
-            t("col_check"): [t(f"chk_{c}") for c in f["check"]],
+            t("col_check"): f["check"].map(checks),
             t("col_reason"): f["reason_zh" if zh else "reason_en"],
             t("col_evidence"): f["evidence_zh" if zh else "evidence_en"],
             t("col_verified"): f["verified"].astype(bool),

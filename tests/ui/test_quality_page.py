@@ -236,3 +236,29 @@ def test_a_database_of_its_own_indicators(tmp_path: Path, monkeypatch: pytest.Mo
     }  # fmt: skip
     assert at.dataframe[0].value["单位"].tolist() == ["乙镇"]  # the 催报名单
     assert _open_count(at) == 0
+
+
+def test_the_reminders_show_the_rounds_own_list_and_the_workbook_waits_for_a_click(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With everyone overdue (November, the day after its due date) the page prints the
+    round's own 催报 message and status grid; the workbook is made when the button is
+    clicked, never on a rerun (a province's list takes seconds to write)."""
+    from bxgc_metrics.tables import reporting
+
+    made: list[str] = []
+    real = reporting.reminder_workbook
+    monkeypatch.setattr(
+        reporting, "reminder_workbook", lambda *a, **k: made.append("xlsx") or real(*a, **k)
+    )
+    at = _page(demo_db, monkeypatch, today="2026-12-09")
+    assert at.selectbox(key="q_period").value == ("M", 2026, 11)
+    r = oversight.reporting_round(admin_store(demo_db), "2026-11", today=dt.date(2026, 12, 9))
+    assert len(r.reminders) == 16
+    assert [c.value for c in at.code] == [r.text(lang="zh")]
+    assert r.text(lang="zh").startswith("【催报】2026年11月数据截至12月8日应报")
+    grid = next(d.value for d in at.dataframe if d.value.shape == r.grid.shape)
+    assert set(r.grid.to_numpy().ravel()) == {"missing"}
+    assert set(grid.to_numpy().ravel()) == {"未报（已逾期）"}
+    at.run()
+    assert made == []
