@@ -320,21 +320,33 @@ def _phone(values: pd.Series) -> pd.Series:
 
 
 def _known_writes(
-    writes: pd.DataFrame, calendar: pd.DataFrame, people: pd.DataFrame, *, today: dt.date
+    writes: pd.DataFrame,
+    calendar: pd.DataFrame,
+    people: pd.DataFrame,
+    *,
+    today: dt.date,
+    window: tuple[int, int],
 ) -> pd.DataFrame:
     """Actual-figure writes of calendar indicators at their own frequency by units that
-    may be expected, known by ``today``, with ``idx`` (end-month index) and ``local``
-    (the local date written)."""
-    rows = writes[writes["value_kind"] == "actual"]
-    rows = rows[rows["unit_code"].isin(people["unit_code"])]
+    may be expected, known by ``today``, of periods ending within ``window`` (end-month
+    indices, both ends included: no other write can make anyone expected or report a
+    target period), with ``idx`` (end-month index) and ``local`` (the local date
+    written). A figure's writes are in batch order; figures in no particular order."""
+    rows = writes[(writes["value_kind"] == "actual").to_numpy()]
+    rows = rows[rows["unit_code"].isin(people["unit_code"]).to_numpy()]
+    idx = _end_index(rows) if len(rows) else np.zeros(0, dtype=np.int64)
+    inside = (idx >= window[0]) & (idx <= window[1])
+    rows = rows[inside].assign(idx=idx[inside])
     rows = rows.astype({"unit_code": object, "indicator_code": object, "freq": object})
     rows = rows.merge(
         calendar[["indicator_code", "freq", "due_day"]], on=["indicator_code", "freq"]
     )
     local = clock.local(rows["written_at"]).dt.normalize()
-    rows = rows.assign(local=local.to_numpy(), idx=_end_index(rows) if len(rows) else 0)
-    rows = rows[rows["local"] <= pd.Timestamp(today)]
-    return rows.sort_values([*_KEY, "idx", "batch_id"], kind="stable", ignore_index=True)
+    rows = rows.assign(local=local.to_numpy())
+    rows = rows[(rows["local"] <= pd.Timestamp(today)).to_numpy()]
+    # a figure's first write and revisions read its writes in batch order; nothing reads
+    # the order of figures (the tables are sorted at the end), so one integer key will do
+    return rows.sort_values("batch_id", kind="stable", ignore_index=True)
 
 
 def _targets(periods: Sequence[Period]) -> pd.DataFrame:
@@ -400,7 +412,9 @@ def _assess(
     if lookback_months < 0:
         raise ValueError("lookback_months must be 0 or more")
     calendar = _calendar(indicators)
-    known = _known_writes(writes, calendar, people, today=today)
+    ends = targets["idx"]
+    window = (int(ends.min()) - lookback_months, int(ends.max())) if len(ends) else (0, -1)
+    known = _known_writes(writes, calendar, people, today=today, window=window)
     rows = _expected(known, targets, lookback_months)
     rows = rows.merge(calendar, on=["indicator_code", "freq"]).merge(people, on="unit_code")
     rows["due"] = _due_from_index(rows["idx"].to_numpy(), rows["due_day"].to_numpy())

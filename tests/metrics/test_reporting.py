@@ -11,7 +11,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bxgc_metrics.metrics.reporting import (
@@ -773,3 +773,31 @@ def test_a_new_write_never_adds_a_missing_figure(world: tuple) -> None:
     assert after.missing <= before.missing
     assert after.reported >= before.reported
     assert after.expected >= before.expected
+
+
+@settings(max_examples=max(5, settings().max_examples // 4))  # a year's counts each time
+@given(worlds(), st.randoms(use_true_random=False), st.integers(0, 3))
+def test_the_round_does_not_depend_on_the_order_of_the_writes_or_later_periods(
+    world: tuple, random: object, later: int
+) -> None:
+    """The store hands the writes over in no particular order, and with periods after the
+    round's: neither changes a round or a year's counts (a figure's writes are read in
+    batch order, and a later period makes no one expected in this one)."""
+    indicators, history, today, _ = world
+    args = {"units": PROPERTY_UNITS, "indicators": indicators, "today": today}
+    order = list(range(len(history)))
+    random.shuffle(order)  # type: ignore[attr-defined]
+    after = [
+        ("U0", "I0", f"2026-{11 + k % 2}", START + pd.Timedelta(days=k), k) for k in range(later)
+    ]
+    shuffled = pd.concat([history.iloc[order], writes(after)], ignore_index=True)
+    shuffled = shuffled.astype({"written_at": history["written_at"].dtype}).assign(
+        batch_id=np.r_[history["batch_id"].to_numpy()[order], 100 + np.arange(later)]
+    )
+    one = progress("2026-10", writes=history, **args)
+    other = progress("2026-10", writes=shuffled, **args)
+    pd.testing.assert_frame_equal(one.rows, other.rows)
+    pd.testing.assert_frame_equal(one.units, other.units)
+    year = yearly_counts(2026, writes=history, **args)  # November is a period of the year:
+    mixed = shuffled.iloc[: len(history)]  # the year's counts take the order alone
+    pd.testing.assert_frame_equal(year, yearly_counts(2026, writes=mixed, **args))
