@@ -30,10 +30,12 @@ from bxgc_metrics.tables.reporting import year_record as _year_record
 from bxgc_metrics.tables.standings import ALL
 
 PART_FIGURES = 2_000_000
-"""Whole-database reads take about this many figures at a time: the data-quality report
-whole indicators (both of a rule's together), a year's reporting record a slice of the
-units. A province's 26 million figures are read in a fraction of the memory they would
-take at once."""
+"""The data-quality report over a whole database reads and checks about this many figures
+at a time (whole indicators, both of a rule's together): a province's 26 million figures
+are checked in a fraction of the memory they would take at once."""
+PART_WRITES = 500_000
+"""A year's reporting record reads the writes of about this many figures at a time (a
+slice of the units): its passes hold a dozen columns per write."""
 
 
 def reporting_round(
@@ -65,7 +67,7 @@ def year_record(
     """Each unit's on-time, late and missing reports over ``year`` (what the rewards'
     ``missed_report`` rule docks), as the 通报 counts them.
 
-    The writes are read for a slice of the units at a time (about :data:`PART_FIGURES`
+    The writes are read for a slice of the units at a time (about :data:`PART_WRITES`
     of them): a unit's record reads only its own writes, so a province's two years of
     writes are never held at once. They reach back as far as January's look-back."""
     units, indicators = store.units(), store.indicators()
@@ -73,7 +75,7 @@ def year_record(
     back = _look_back(year)
     per_unit = max(1, len(indicators)) * 12 * (year - back + 1)
     codes = units["code"].astype(str).tolist()
-    step = max(1, PART_FIGURES // per_unit)
+    step = max(1, PART_WRITES // per_unit)
     slices: list[list[str] | None] = [codes[i : i + step] for i in range(0, len(codes), step)]
     parts = [
         _year_record(

@@ -241,9 +241,9 @@ def test_writes_of_some_units_and_years_are_those_of_all_writes(demo_store: Stor
     assert demo_store.figure_writes(units=["NONE"]).empty
 
 
-@pytest.mark.parametrize("part_figures", [1, 2_000_000])
+@pytest.mark.parametrize("part_writes", [1, 500_000])
 def test_rounds_and_year_records_read_only_what_they_need(
-    demo_store: Store, part_figures: int, monkeypatch: pytest.MonkeyPatch
+    demo_store: Store, part_writes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A round reads the writes of its look-back and a year's record reads them a slice of
     units at a time (one unit at a time here, with a budget of one figure): each is what the
@@ -253,7 +253,7 @@ def test_rounds_and_year_records_read_only_what_they_need(
     from bxgc_metrics import oversight
     from bxgc_metrics.tables import reporting
 
-    monkeypatch.setattr(oversight, "PART_FIGURES", part_figures)
+    monkeypatch.setattr(oversight, "PART_WRITES", part_writes)
     every = demo_store.figure_writes()
     units, indicators = demo_store.units(), demo_store.indicators()
     today = dt.date(2027, 1, 20)
