@@ -355,8 +355,10 @@ def round_counts(whole: pd.DataFrame) -> pd.DataFrame:
     ``k2``, ``k3`` of them whole multiples of 10, 100 and 1,000, which
     :func:`check_round_numbers` tests. Counts of disjoint sets of figures add up
     (:func:`add_counts`)."""
-    size = np.round(whole["value"].abs().astype(float), 6).to_numpy()
     codes, names = pd.factorize(whole["unit_code"], sort=True)
+    known = codes >= 0  # a figure without a unit counts for none
+    codes = codes[known]
+    size = np.round(whole["value"].abs().astype(float), 6).to_numpy()[known]
     counts = {"n": np.bincount(codes, minlength=len(names))}
     for level in _ROUND_LEVELS:
         multiple = np.round(size / 10.0**level, 6) % 1 == 0
