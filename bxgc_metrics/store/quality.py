@@ -118,13 +118,13 @@ class QualityRecords(Database):
         units: Sequence[str] | None = None,
         revised_only: bool = False,
     ) -> pd.DataFrame:
-        """Every committed write of the figures of ``value_kind`` from ``from_year`` on (to
-        ``to_year`` when given; only of one ``indicator``, or only of some ``units``, when given): columns
-        :data:`WRITE_COLUMNS`, in no particular order (every reader orders a figure's
-        writes by ``batch_id`` itself, so millions of rows are not sorted twice). A
-        figure's write of the lowest batch is its first report; a later write with another
-        value is a revision. With ``revised_only`` only figures written more than once are
-        read (the only ones a revision check can flag)."""
+        """Every committed write of the figures of ``value_kind`` from ``from_year`` on
+        (to ``to_year``, of one ``indicator`` only, of some ``units`` only, when given):
+        columns :data:`WRITE_COLUMNS`, in no particular order (every reader orders a
+        figure's writes by ``batch_id`` itself, so millions of rows are not sorted twice).
+        A figure's write of the lowest batch is its first report; a later write with
+        another value is a revision. With ``revised_only`` only figures written more than
+        once are read (the only ones a revision check can flag)."""
         params = {
             "from_year": int(from_year),
             "to_year": None if to_year is None else int(to_year),

@@ -118,10 +118,10 @@ DONE_KEY = "q_done"
 show the change and says it on that run."""
 
 
-def status_word(status: object) -> str:
-    """A status in the reader's language."""
-    words = STATUS_LABELS.get(str(status))
-    return "" if words is None else words[0 if lang() == "zh" else 1]
+def status_words() -> dict[str, str]:
+    """Each status code in the reader's language."""
+    at = 0 if lang() == "zh" else 1
+    return {code: pair[at] for code, pair in STATUS_LABELS.items()}
 
 
 def headline(r: Round) -> list[tuple[str, str]]:
@@ -173,8 +173,7 @@ def reminders_table(r: Round, names: dict[str, str]) -> pd.DataFrame:
 
 def grid_table(r: Round, names: dict[str, str], indicator_names: dict[str, str]) -> pd.DataFrame:
     """Units × indicators, each cell the figure's status in words (blank: not expected)."""
-    words = {code: pair[0 if lang() == "zh" else 1] for code, pair in STATUS_LABELS.items()}
-    cells = pd.Series(r.grid.to_numpy(dtype=object).ravel()).map(words).fillna("")
+    cells = pd.Series(r.grid.to_numpy(dtype=object).ravel()).map(status_words()).fillna("")
     grid = pd.DataFrame(
         cells.to_numpy().reshape(r.grid.shape), index=r.grid.index, columns=r.grid.columns
     )
