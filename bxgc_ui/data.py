@@ -328,6 +328,7 @@ def calibration_of(
     return calibration(errors)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
 def skill_of(
     path: str,
     data_version: int,
@@ -337,7 +338,8 @@ def skill_of(
     units: tuple[str, ...],
     models: tuple[str, ...],
 ) -> pd.DataFrame:
-    """How each model did in back-tests on these units' series (the picker's table)."""
+    """How each model did in back-tests on these units' series (the picker's table;
+    cached: every slider move reruns the page)."""
     rows = [
         model_skill(
             backtest_errors(

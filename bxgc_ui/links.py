@@ -91,6 +91,15 @@ class View:
             st.session_state[key] = default
         return key
 
+    def tab(self, param: str, key: str, *, labels: dict[str, str], default: str) -> str:
+        """``key``, the widget key of a set of tabs whose open tab is kept as ``param`` by
+        name (``labels`` maps each tab's name, e.g. ``composite``, to its shown label); give
+        the key to :func:`bxgc_ui.widgets.lazy_tabs`, then :meth:`keep` the open tab's name."""
+        self._adopt(param, key, labels.get)
+        if st.session_state.get(key) not in labels.values():
+            st.session_state[key] = labels[default]
+        return key
+
     def choices(self, param: str, key: str, *, options: Sequence, default: Sequence) -> str:
         """Like :meth:`choice` for a multiselect; the address lists values with commas,
         and one that names nothing sets the whole choice back to its default."""

@@ -1,9 +1,9 @@
-"""Small shared pieces of page: the demo notice, the empty state and a chart with its
-image downloads."""
+"""Small shared pieces of page: the demo notice, the empty state, a chart with its
+image downloads, and folds and tabs whose contents run only while they are open."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -53,6 +53,27 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 t = Texts(TEXTS)
+
+
+def folded(where: Any, label: str, *, key: str, icon: str | None = None) -> Any:
+    """A closed expander whose contents the page builds only while it is open
+    (``if box.open: ...``): a browser draws nothing folded away, and opening or closing it
+    reruns the page (or the fragment it stands in)."""
+    return where.expander(label, key=key, icon=icon, on_change="rerun")
+
+
+def lazy_tabs(labels: Sequence[str], *, key: str, keeping: Iterable[str] = ()) -> Sequence[Any]:
+    """Tabs of which only the open one's contents are built (``if tab.open: ...``);
+    choosing a tab reruns the page.
+
+    A widget that is not drawn in a run loses its value, so the choices made in a tab
+    (the widget keys ``keeping``) are carried over while another tab is open. Call this
+    before any of those widgets is drawn.
+    """
+    for widget in keeping:
+        if widget in st.session_state:
+            st.session_state[widget] = st.session_state[widget]
+    return st.tabs(list(labels), key=key, on_change="rerun")
 
 
 PHONE_CSS = """

@@ -150,7 +150,14 @@ facts = chart_facts(units, data.data_date(path, version), period=period_text, un
 trajectory = partial(charts.trajectory_figure, tr, names, chaser, stated=stated, labels=labels)
 trajectory = partial(trajectory, measure=ind["measure"], target_year=target, crossing=crossing)
 trajectory = partial(trajectory, events=events, phases=bands)
-chart_with_downloads(st, trajectory, facts=facts, key="cu_trajectory")
+chosen = (path, version, code, chaser, tuple(benches), model, target, tuple(sorted(rates.items())))
+chart_with_downloads(
+    st,
+    trajectory,
+    facts=facts,
+    key="cu_trajectory",
+    cache_key=("cu_trajectory", *chosen, show_phases),
+)
 for note in view.marks_notes(events, bands):
     st.caption(note)
 if len(tr.answers) > 1:
@@ -163,7 +170,9 @@ if distance["time_distance"].notna().any():
     title = t("catchup_distance_title", name=names[benches[0]])
     gap_years = partial(charts.distance_figure, distance, title, t("catchup_axis_year"))
     gap_years = partial(gap_years, y_title=t("catchup_distance_axis"))
-    chart_with_downloads(st, gap_years, facts=facts, key="cu_distance")
+    chart_with_downloads(
+        st, gap_years, facts=facts, key="cu_distance", cache_key=("cu_distance", *chosen)
+    )
     st.caption(t("catchup_distance_help"))
 
 if stated["growth"].notna().any():

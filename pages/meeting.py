@@ -164,10 +164,16 @@ def race_panel() -> None:
     )
     if not race["rank"].notna().any():
         return
-    # Folded: the animated race is the heaviest thing a browser draws on this page.
-    panel = st.container(key="meeting_race").expander(
-        t("meeting_race", year=int(race["year"].iloc[-1])), icon=":material/play_circle:"
+    # Folded, and built only when opened: the animated race is the heaviest thing a
+    # browser draws on this page.
+    panel = widgets.folded(
+        st.container(key="meeting_race"),
+        t("meeting_race", year=int(race["year"].iloc[-1])),
+        key="meeting_race_box",
+        icon=":material/play_circle:",
     )
+    if not panel.open:
+        return
     panel.caption(t("meeting_race_help"))
     if race.groupby("sub")["rank"].count().max() > meeting.SCREEN_TOP + meeting.SCREEN_BOTTOM:
         panel.caption(t("meeting_race_cut", top=meeting.SCREEN_TOP, bottom=meeting.SCREEN_BOTTOM))

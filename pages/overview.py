@@ -23,6 +23,7 @@ from bxgc_ui.widgets import (
     cut_note,
     demo_notice,
     empty_state,
+    folded,
     nothing_to_rank,
 )
 
@@ -126,14 +127,20 @@ honour.markdown(f":material/military_tech: **{t('ov_honour')}**")
 honour.markdown("\n".join(best))
 warning.markdown(f":material/warning: **{t('ov_warning')}**")
 warning.markdown("\n".join(worst))
-right.dataframe(shown, hide_index=True)
+table_box = folded(right, t("ov_table"), key="ov_table_box", icon=":material/table:")
+if table_box.open:
+    table_box.dataframe(shown, hide_index=True)
 
-# Folded: the animated replay is the heaviest thing a browser draws here (about half a
-# second), and the page is read first for the month's standings.
-replay_box = st.expander(t("ov_replay"), icon=":material/play_circle:")
+# Folded, and built only when opened: the animated replay is the heaviest thing a browser
+# draws here, and the page is read first for the month's standings.
+replay_box = folded(st, t("ov_replay"), key="ov_replay_box", icon=":material/play_circle:")
 replay_box.caption(t("ov_replay_help"))
-race = data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
-if race["rank"].notna().any():
+race = (
+    data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
+    if replay_box.open
+    else None
+)
+if race is not None and race["rank"].notna().any():
     replay = data.built(
         ("ov_replay", path, version, code, year, sub),
         partial(
@@ -150,21 +157,23 @@ if race["rank"].notna().any():
     )
     replay_box.plotly_chart(replay, theme=None, config=NO_CAMERA, key="ov_replay")
 
-st.subheader(t("ov_matrix"))
-st.caption(t("ov_matrix_help"))
-matrix = view.labelled_matrix(
-    data.pace_matrix_of(path, version, freq, year=year, sub=sub, group=ALL),
-    unit_names(units),
-    labels,
-)
-listed = view.most_behind(matrix)
-if len(listed) < len(matrix):
-    st.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
-st.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
-context = exports.Context(period_text, group_label(ALL), facts.data_date)
-st.download_button(
-    t("ov_matrix_export"),
-    partial(workbook, [exports.pace_table(matrix, context=context)]),
-    file_name=f"pace-{period[1]}-{period[2]:02d}.xlsx",
-    key="ov_matrix_dl",
-)
+# Folded too: every unit against every indicator is a second grid to draw.
+matrix_box = folded(st, t("ov_matrix"), key="ov_matrix_box", icon=":material/grid_on:")
+if matrix_box.open:
+    matrix_box.caption(t("ov_matrix_help"))
+    matrix = view.labelled_matrix(
+        data.pace_matrix_of(path, version, freq, year=year, sub=sub, group=ALL),
+        unit_names(units),
+        labels,
+    )
+    listed = view.most_behind(matrix)
+    if len(listed) < len(matrix):
+        matrix_box.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
+    matrix_box.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
+    context = exports.Context(period_text, group_label(ALL), facts.data_date)
+    matrix_box.download_button(
+        t("ov_matrix_export"),
+        partial(workbook, [exports.pace_table(matrix, context=context)]),
+        file_name=f"pace-{period[1]}-{period[2]:02d}.xlsx",
+        key="ov_matrix_dl",
+    )

@@ -14,7 +14,7 @@ from bxgc_ui.i18n import lang
 from bxgc_ui.names import names as named
 from bxgc_ui.views import quality as view
 from bxgc_ui.views.quality import t
-from bxgc_ui.widgets import demo_notice, empty_state
+from bxgc_ui.widgets import demo_notice, empty_state, folded, lazy_tabs
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -25,119 +25,128 @@ if not data.has_observations(path, version):
 demo_notice(units)
 names, indicator_names = named(units), named(indicators)
 every = view.refresh_seconds(st.query_params.get("every", ""))
-progress_tab, flags_tab = st.tabs([t("q_tab_progress"), t("q_tab_flags")])
+# Only the open tab is built: the flags tab reads the whole-database quality report.
+progress_tab, flags_tab = lazy_tabs(
+    [t("q_tab_progress"), t("q_tab_flags")],
+    key="q_tab",
+    keeping=("q_period", "q_group", "q_show_verified", "q_reopen_flag"),
+)
 
-with progress_tab:
-    choices, default = view.round_choices(
-        data.actual_periods(path, version), indicators, clock.today()
-    )
-    if default is None:
-        st.info(t("q_no_calendar"))
-    else:
-        left, right = st.columns(2)
-        chosen = left.selectbox(
-            t("q_period"),
-            choices[::-1],
-            index=choices[::-1].index(default),
-            format_func=lambda c: view.period_label(*c),
-            key="q_period",
+if progress_tab.open:
+    with progress_tab:
+        choices, default = view.round_choices(
+            data.actual_periods(path, version), indicators, clock.today()
         )
-        groups = [ALL, *data.peer_groups(path, version)]
-        group = right.selectbox(
-            t("q_group"),
-            groups,
-            format_func=lambda g: "全部" if g == ALL and lang() == "zh" else str(g),
-            key="q_group",
-        )
-
-        @st.fragment(run_every=every)
-        def round_panel() -> None:
-            """Re-read the data version each interval: a report imported anywhere shows."""
-            here, now = data.snapshot()
-            r = data.reporting_round(
-                here, now, format_label(*chosen), group=group, today=clock.today().isoformat()
+        if default is None:
+            st.info(t("q_no_calendar"))
+        else:
+            left, right = st.columns(2)
+            if st.session_state.get("q_period") not in choices:
+                st.session_state["q_period"] = default
+            chosen = left.selectbox(
+                t("q_period"),
+                choices[::-1],
+                format_func=lambda c: view.period_label(*c),
+                key="q_period",
             )
-            for column, (label, value) in zip(st.columns(6), view.headline(r), strict=True):
-                column.metric(label, value)
-            st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))
-            st.subheader(t("q_reminders"))
-            if r.reminders.empty:
-                st.success(t("q_no_reminders"))
-            else:
-                st.dataframe(
-                    view.reminders_table(r, names), hide_index=True, key="q_reminders_table"
+            groups = [ALL, *data.peer_groups(path, version)]
+            group = right.selectbox(
+                t("q_group"),
+                groups,
+                format_func=lambda g: "全部" if g == ALL and lang() == "zh" else str(g),
+                key="q_group",
+            )
+
+            @st.fragment(run_every=every)
+            def round_panel() -> None:
+                """Re-read the data version each interval: a report imported anywhere shows."""
+                here, now = data.snapshot()
+                r = data.reporting_round(
+                    here, now, format_label(*chosen), group=group, today=clock.today().isoformat()
                 )
-                st.caption(t("q_text"))
-                st.code(r.text(lang=lang()), language=None, wrap_lines=True)
-            st.download_button(  # the workbook is made on click, not on every rerun
-                t("q_download"),
-                partial(r.workbook, lang=lang()),
-                file_name=f"催报名单-{format_label(*chosen)}.xlsx",
-                key="q_download",
-            )
-            st.subheader(t("q_units"))
-            st.dataframe(view.units_table(r, names), hide_index=True)
-            with st.expander(t("q_grid")):
-                st.dataframe(view.grid_table(r, names, indicator_names))
+                for column, (label, value) in zip(st.columns(6), view.headline(r), strict=True):
+                    column.metric(label, value)
+                st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))
+                st.subheader(t("q_reminders"))
+                if r.reminders.empty:
+                    st.success(t("q_no_reminders"))
+                else:
+                    st.dataframe(
+                        view.reminders_table(r, names), hide_index=True, key="q_reminders_table"
+                    )
+                    st.caption(t("q_text"))
+                    st.code(r.text(lang=lang()), language=None, wrap_lines=True)
+                st.download_button(  # the workbook is made on click, not on every rerun
+                    t("q_download"),
+                    partial(r.workbook, lang=lang()),
+                    file_name=f"催报名单-{format_label(*chosen)}.xlsx",
+                    key="q_download",
+                )
+                st.subheader(t("q_units"))
+                st.dataframe(view.units_table(r, names), hide_index=True)
+                grid = folded(st, t("q_grid"), key="q_grid_box")
+                if grid.open:
+                    grid.dataframe(view.grid_table(r, names, indicator_names))
 
-        round_panel()
+            round_panel()
 
-with flags_tab:
-    st.caption(t("q_flags_help"))
-    with st.spinner(t("q_checking")):  # a whole-database pass once per data version
-        report = data.quality_report(path, version)
-    flags = report.flags
-    open_count = int((~flags["verified"].astype(bool)).sum())
-    if open_count:
-        st.warning(t("q_open", n=open_count))
-    else:
-        st.success(t("q_none"))
-    shown = flags if st.toggle(t("q_show_verified"), key="q_show_verified") else None
-    table = view.flags_table(report, names, indicator_names)
-    if shown is None:
-        table = table[~flags["verified"].astype(bool).to_numpy()]
-    st.dataframe(
-        table,
-        hide_index=True,
-        key="q_flags_table",
-        column_config={
-            t("col_reason"): st.column_config.TextColumn(width="medium"),
-            t("col_evidence"): st.column_config.TextColumn(width="large"),
-        },
-    )
-    st.subheader(t("q_scores"))
-    st.dataframe(view.scores_table(report, names), hide_index=True)
-    if len(flags) and auth.need("review_flags"):
-        st.subheader(t("q_mark"))
-        done = st.session_state.pop(view.DONE_KEY, None)
-        if done:  # what the last mark or reopen did, said after the rerun that shows it
-            st.success(t(done))
-        choice = view.flag_choice(report, names)
-        with st.form("q_mark_form", clear_on_submit=True):
-            flag = st.selectbox(
-                t("q_mark_flag"), list(choice), format_func=choice.get, key="q_mark_flag"
-            )
-            note = st.text_input(t("q_mark_note"), max_chars=500, key="q_mark_note")
-            marked = st.form_submit_button(t("q_mark_save"), type="primary")
-        if marked and flag and not note.strip():
-            st.error(t("q_mark_note_missing"))
-        elif marked and flag:
-            try:
-                auth.writer().review_flag(flag, note)
-            except BxgcError as exc:
-                st.error(exc.text(lang()))
-            else:
-                st.session_state[view.DONE_KEY] = "q_marked"
-                st.rerun()
-        verified = flags[flags["verified"].astype(bool)]
-        if len(verified):
-            again = st.selectbox(
-                t("q_reopen"),
-                list(verified["flag_id"]),
-                format_func=choice.get,
-                key="q_reopen_flag",
-            )
-            if st.button(t("q_reopen"), key="q_reopen"):
-                auth.writer().reopen_flag(again)
-                st.session_state[view.DONE_KEY] = "q_reopened"
-                st.rerun()
+if flags_tab.open:
+    with flags_tab:
+        st.caption(t("q_flags_help"))
+        with st.spinner(t("q_checking")):  # a whole-database pass once per data version
+            report = data.quality_report(path, version)
+        flags = report.flags
+        open_count = int((~flags["verified"].astype(bool)).sum())
+        if open_count:
+            st.warning(t("q_open", n=open_count))
+        else:
+            st.success(t("q_none"))
+        shown = flags if st.toggle(t("q_show_verified"), key="q_show_verified") else None
+        table = view.flags_table(report, names, indicator_names)
+        if shown is None:
+            table = table[~flags["verified"].astype(bool).to_numpy()]
+        st.dataframe(
+            table,
+            hide_index=True,
+            key="q_flags_table",
+            column_config={
+                t("col_reason"): st.column_config.TextColumn(width="medium"),
+                t("col_evidence"): st.column_config.TextColumn(width="large"),
+            },
+        )
+        st.subheader(t("q_scores"))
+        st.dataframe(view.scores_table(report, names), hide_index=True)
+        if len(flags) and auth.need("review_flags"):
+            st.subheader(t("q_mark"))
+            done = st.session_state.pop(view.DONE_KEY, None)
+            if done:  # what the last mark or reopen did, said after the rerun that shows it
+                st.success(t(done))
+            choice = view.flag_choice(report, names)
+            with st.form("q_mark_form", clear_on_submit=True):
+                flag = st.selectbox(
+                    t("q_mark_flag"), list(choice), format_func=choice.get, key="q_mark_flag"
+                )
+                note = st.text_input(t("q_mark_note"), max_chars=500, key="q_mark_note")
+                marked = st.form_submit_button(t("q_mark_save"), type="primary")
+            if marked and flag and not note.strip():
+                st.error(t("q_mark_note_missing"))
+            elif marked and flag:
+                try:
+                    auth.writer().review_flag(flag, note)
+                except BxgcError as exc:
+                    st.error(exc.text(lang()))
+                else:
+                    st.session_state[view.DONE_KEY] = "q_marked"
+                    st.rerun()
+            verified = flags[flags["verified"].astype(bool)]
+            if len(verified):
+                again = st.selectbox(
+                    t("q_reopen"),
+                    list(verified["flag_id"]),
+                    format_func=choice.get,
+                    key="q_reopen_flag",
+                )
+                if st.button(t("q_reopen"), key="q_reopen"):
+                    auth.writer().reopen_flag(again)
+                    st.session_state[view.DONE_KEY] = "q_reopened"
+                    st.rerun()

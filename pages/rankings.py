@@ -66,124 +66,134 @@ for param, value, default in (
 period_text = display("M", year, sub, cumulative=True, lang=lang())
 context = exports.Context(period_text, group_label(group), data.data_date(path, version))
 facts = widgets.chart_facts(units, context.data_date, period=period_text, unit=context.group)
-single, combined, rewards = st.tabs(
-    [t("rank_tab_single"), t("rank_tab_composite"), t("rank_tab_rewards")]
+draw = partial(widgets.chart_with_downloads, facts=facts, lists_units=True)
+# Every tab's choices are taken from the address and kept in it, the open tab's or not;
+# only the open tab is built.
+labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
+first_indicator = next(iter(labels))
+indicator_key = view_link.choice(
+    "indicator", keyed("rank_ind"), options=list(labels), default=first_indicator
 )
+pick_keys = {
+    param: view_link.choice(param, keyed(f"rank_{param}"), options=choices, default=choices[0])
+    for param, _label, _prefix, choices in view.COMPOSITE_CHOICES
+}
+linked = view_link.mapping("weights", "rank_link_weights", options=list(indicators["code"]))
+tab_labels = {name: t(f"rank_tab_{name}") for name in view.TABS}
+single, combined, rewards = widgets.lazy_tabs(
+    list(tab_labels.values()),
+    key=view_link.tab("tab", "rank_tab", labels=tab_labels, default=view.TABS[0]),
+    keeping=(indicator_key, *pick_keys.values(), *reward_tab.WIDGETS),
+)
+opened = next(n for n, tab in zip(view.TABS, (single, combined, rewards), strict=True) if tab.open)
+view_link.keep("tab", opened, default=view.TABS[0])
+view_link.keep("indicator", st.session_state[indicator_key], default=first_indicator)
+for param, _label, _prefix, choices in view.COMPOSITE_CHOICES:
+    view_link.keep(param, st.session_state[pick_keys[param]], default=choices[0])
 
-with single:
-    labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
-    code = st.selectbox(
-        t("indicator"),
-        list(labels),
-        format_func=labels.get,
-        key=view_link.choice(
-            "indicator", keyed("rank_ind"), options=list(labels), default=next(iter(labels))
-        ),
-    )
-    view_link.keep("indicator", code, default=next(iter(labels)))
-    ind = monthly.loc[code]
-    higher = ind["direction"] == "higher"
-    table = data.standings_of(
-        path,
-        version,
-        code,
-        freq="M",
-        year=year,
-        sub=sub,
-        by=by,
-        higher_is_better=higher,
-        group=group,
-    )
-    marks = data.references_of(
-        path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
-    )
-    flagged = data.flagged_units(path, version, code, period=("M", year, sub))
-    shown = view.standings_table(table, names, ind["measure"], by=by, flagged=flagged)
-    left, right = st.columns([1, 1])
-    title = t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}"))
-    bars = partial(
-        charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
-    )
-    chosen = (path, version, code, year, sub, by, group)  # what the chart and sheet show
-    draw = partial(widgets.chart_with_downloads, facts=facts, lists_units=True)
-    draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
-    cut_note(left, int(table["rank"].notna().sum()))
-    if len(marks):
-        left.caption(view.reference_note(marks, names, by))
-    right.dataframe(shown, hide_index=True)
-    if flagged & set(table["unit_code"]):
-        right.caption(t("rank_flagged_note"))
-    sheet = partial(exports.standings_table, table, names, by=by, context=context)
-    sheet = partial(sheet, indicator=labels[code], measure=ind["measure"])
-    sheet = data.built(("rank_sheet", *chosen), sheet)
-    right.download_button(
-        t("rank_export"),
-        partial(workbook, [sheet]),
-        file_name=f"ranking-{code}-{year}-{sub:02d}.xlsx",
-        key="rank_dl_single",
-    )
-
-with combined:
-    saved = data.setting(path, version, "composite_weights")
-    a, b, c = st.columns(3)
-    picks = {}
-    for column, (param, label, prefix, choices) in zip(
-        (a, b, c), view.COMPOSITE_CHOICES, strict=True
-    ):
-        picks[param] = column.selectbox(
-            t(label),
-            choices,
-            key=view_link.choice(
-                param, keyed(f"rank_{param}"), options=choices, default=choices[0]
-            ),
-            format_func=lambda v, p=prefix: t(f"{p}_{v}"),
+if single.open:
+    with single:
+        code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=indicator_key)
+        ind = monthly.loc[code]
+        higher = ind["direction"] == "higher"
+        table = data.standings_of(
+            path,
+            version,
+            code,
+            freq="M",
+            year=year,
+            sub=sub,
+            by=by,
+            higher_is_better=higher,
+            group=group,
         )
-        view_link.keep(param, picks[param], default=choices[0])
-    matrix = data.scorecard_of(path, version, year, sub=sub, by=by, group=group)
-    weights: object = picks["weighting"]
-    linked = view_link.mapping("weights", "rank_link_weights", options=list(matrix.columns))
-    if weights == "custom" and not matrix.empty:
-        edited = st.data_editor(
-            view.weights_frame(indicators, list(matrix.columns), linked or saved),
-            hide_index=True,
-            disabled=["code", t("indicator")],
-            column_config={"code": None},
-            key=f"rank_weights_editor_{st.session_state.get('rank_link_weights_gen', 0)}",
+        marks = data.references_of(
+            path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
         )
-        weights = dict(zip(edited["code"], edited[t("rank_weight_col")], strict=True))
-    view_link.keep("weights", weights if isinstance(weights, dict) else "", default="")
-    options = {"normalisation": picks["norm"], "weights": weights, "aggregation": picks["agg"]}
-    if matrix.empty or matrix.shape[1] < 2:
-        st.info(t("rank_no_matrix"))
-    else:
-        key = view.options_key(options)
-        table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
-        shown = view.composite_table(table, names)
-        left, right = st.columns([3, 2])
-        title = t("rank_composite_chart", period=period_text)
-        bars = partial(charts.score_bars, table, names, title, x_title=t("rank_col_score"))
-        chosen = (path, version, year, sub, by, group, key)
-        draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
-        cut_note(left, len(table))
+        flagged = data.flagged_units(path, version, code, period=("M", year, sub))
+        shown = view.standings_table(table, names, ind["measure"], by=by, flagged=flagged)
+        left, right = st.columns([1, 1])
+        title = t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}"))
+        bars = partial(
+            charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
+        )
+        chosen = (path, version, code, year, sub, by, group)  # what the chart and sheet show
+        draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
+        cut_note(left, int(table["rank"].notna().sum()))
+        if len(marks):
+            left.caption(view.reference_note(marks, names, by))
         right.dataframe(shown, hide_index=True)
-        method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
-        sheet = partial(exports.composite_table, table, names, method=method, context=context)
-        sheet = data.built(("rank_comp_sheet", *chosen), sheet)
+        if flagged & set(table["unit_code"]):
+            right.caption(t("rank_flagged_note"))
+        sheet = partial(exports.standings_table, table, names, by=by, context=context)
+        sheet = partial(sheet, indicator=labels[code], measure=ind["measure"])
+        sheet = data.built(("rank_sheet", *chosen), sheet)
         right.download_button(
             t("rank_export"),
             partial(workbook, [sheet]),
-            file_name=f"composite-{year}-{sub:02d}.xlsx",
-            key="rank_dl_comp",
+            file_name=f"ranking-{code}-{year}-{sub:02d}.xlsx",
+            key="rank_dl_single",
         )
-        st.subheader(t("rank_sensitivity"))
-        spread = partial(view.sensitivity, matrix, indicators, by, options=options)
-        st.dataframe(data.built(("rank_sensitivity", *chosen), spread), hide_index=True)
+
+if combined.open:
+    with combined:
+        saved = data.setting(path, version, "composite_weights")
+        a, b, c = st.columns(3)
+        picks = {}
+        for column, (param, label, prefix, choices) in zip(
+            (a, b, c), view.COMPOSITE_CHOICES, strict=True
+        ):
+            picks[param] = column.selectbox(
+                t(label),
+                choices,
+                key=pick_keys[param],
+                format_func=lambda v, p=prefix: t(f"{p}_{v}"),
+            )
+        matrix = data.scorecard_of(path, version, year, sub=sub, by=by, group=group)
+        weights: object = picks["weighting"]
+        if weights == "custom" and not matrix.empty:
+            edited = st.data_editor(
+                view.weights_frame(indicators, list(matrix.columns), linked or saved),
+                hide_index=True,
+                disabled=["code", t("indicator")],
+                column_config={"code": None},
+                key=f"rank_weights_editor_{st.session_state.get('rank_link_weights_gen', 0)}",
+            )
+            weights = dict(zip(edited["code"], edited[t("rank_weight_col")], strict=True))
+        view_link.keep("weights", weights if isinstance(weights, dict) else "", default="")
+        options = {"normalisation": picks["norm"], "weights": weights, "aggregation": picks["agg"]}
+        if matrix.empty or matrix.shape[1] < 2:
+            st.info(t("rank_no_matrix"))
+        else:
+            key = view.options_key(options)
+            table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
+            shown = view.composite_table(table, names)
+            left, right = st.columns([3, 2])
+            title = t("rank_composite_chart", period=period_text)
+            bars = partial(charts.score_bars, table, names, title, x_title=t("rank_col_score"))
+            chosen = (path, version, year, sub, by, group, key)
+            draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
+            cut_note(left, len(table))
+            right.dataframe(shown, hide_index=True)
+            method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
+            sheet = partial(exports.composite_table, table, names, method=method, context=context)
+            sheet = data.built(("rank_comp_sheet", *chosen), sheet)
+            right.download_button(
+                t("rank_export"),
+                partial(workbook, [sheet]),
+                file_name=f"composite-{year}-{sub:02d}.xlsx",
+                key="rank_dl_comp",
+            )
+            st.subheader(t("rank_sensitivity"))
+            spread = partial(view.sensitivity, matrix, indicators, by, options=options)
+            st.dataframe(data.built(("rank_sensitivity", *chosen), spread), hide_index=True)
 
 view_link.publish()
 with st.sidebar:
     view_link.link_box()
 
-with rewards:
-    reward_tab.show(
-        path, version, periods, by=by, group=group, names=names, data_date=context.data_date
-    )
+if rewards.open:
+    with rewards:
+        reward_tab.show(
+            path, version, periods, by=by, group=group, names=names, data_date=context.data_date
+        )

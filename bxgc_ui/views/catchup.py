@@ -23,6 +23,7 @@ from bxgc_metrics.tables.annotations import chart_events, chart_phases
 from bxgc_metrics.tables.trajectory import HORIZON, Trajectory, default_rate, stated_crossing
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
+from bxgc_ui.widgets import folded
 
 TEXTS: dict[str, tuple[str, str]] = {
     "catchup_title": ("赶超轨迹", "Catch-up trajectory"),
@@ -453,9 +454,10 @@ def show_skill(container: DeltaGenerator, skill: pd.DataFrame) -> None:
         container.caption(t("catchup_skill_none"))
         return
     container.caption(best_model_text(skill))
-    with container.expander(t("catchup_skill_title")):
-        st.dataframe(skill_table(skill), hide_index=True)
-        st.caption(t("catchup_skill_help"))
+    box = folded(container, t("catchup_skill_title"), key="cu_skill_box")
+    if box.open:
+        box.dataframe(skill_table(skill), hide_index=True)
+        box.caption(t("catchup_skill_help"))
 
 
 def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -> None:

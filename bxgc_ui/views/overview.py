@@ -12,6 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ov_time": ("时间进度", "Time elapsed"),
     "ov_period": ("期间", "Period"),
     "ov_replay": ("逐月回放", "Month by month"),
+    "ov_table": ("各单位明细表", "Every unit's figures"),
     "ov_replay_help": (
         "按 ▶ 回放本年各月的完成率排名，或拖动下方滑块；与会议大屏的排名赛跑为同一组逐月排名。",
         "Press ▶ to replay this year's completion ranking month by month, or drag the "

@@ -77,6 +77,9 @@ t = Texts(TEXTS, ranking_labels.TEXTS)
 BY = ("completion", "growth")
 """What a ranking ranks on (the page's 排名依据)."""
 WEIGHTINGS = ("equal", "entropy", "custom")
+TABS = ("single", "composite", "rewards")
+"""The page's tabs by name, as the address keeps the open one (``tab=composite``)."""
+
 COMPOSITE_CHOICES = (
     ("norm", "rank_normalisation", "norm", NORMALISATIONS),
     ("weighting", "rank_weighting", "weights", WEIGHTINGS),

@@ -15,6 +15,9 @@ from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import rankings as view
 from bxgc_ui.views.rankings import t
 
+WIDGETS = ("reward_kind", "reward_year_half", "reward_year_year")
+"""The tab's widget keys, whose choices outlive a visit to another tab."""
+
 
 def show(
     path: str,
@@ -28,13 +31,16 @@ def show(
 ) -> None:
     """Pick half-year or year-end and the year; show and export what each unit is due."""
     r1, r2 = st.columns(2)
-    kind = r1.segmented_control(
-        t("reward_kind"),
-        ["half", "year"],
-        default="year",
-        required=True,
-        key="reward_kind",
-        format_func=lambda k: t(f"reward_{k}"),
+    st.session_state.setdefault("reward_kind", "year")  # not default=: the tab keeps it
+    kind = (
+        r1.segmented_control(
+            t("reward_kind"),
+            ["half", "year"],
+            required=True,
+            key="reward_kind",
+            format_func=lambda k: t(f"reward_{k}"),
+        )
+        or "year"
     )
     years = view.assessed_years(periods, kind)
     if not years:

@@ -163,6 +163,18 @@ def wait_for_app(page: Page, settle_ms: int = 300) -> None:
         page.wait_for_timeout(settle_ms)
 
 
+def open_folds(page: Page, limit: int = 10) -> int:
+    """Open every closed expander on the page, one click and rerun at a time (a folded
+    section is built only when opened); returns how many were opened."""
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    opened = 0
+    while closed.count() and opened < limit:
+        closed.first.click()
+        wait_for_app(page, settle_ms=300)
+        opened += 1
+    return opened
+
+
 def page_errors(page: Page) -> list[str]:
     """The texts of every visible error on the page (exceptions, st.error, tracebacks).
 

@@ -11,6 +11,7 @@ from bxgc_metrics.access import Actor
 from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
 from tests.conftest import ADMIN, ROOT
+from tests.ui.folds import every_view, open_fold
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
@@ -21,10 +22,13 @@ def _app(
     page: str | None = None,
     lang: str = "zh",
     actor: Actor | None = None,
+    state: dict[str, object] | None = None,
 ) -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     if actor is not None:
         at.session_state[SESSION_KEY] = actor
     at.run()
@@ -43,9 +47,10 @@ def test_every_page_is_listed_in_the_navigation() -> None:
 def test_page_runs_on_demo_data(
     page: str, lang: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_db, monkeypatch, page, lang)
-    assert not at.exception, at.exception
-    assert not at.error
+    """Every tab and every fold the page builds on demand included."""
+    for view, at in every_view(lambda state: _app(demo_db, monkeypatch, page, lang, state=state)):
+        assert not at.exception, (view, at.exception)
+        assert not at.error, view
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -76,11 +81,17 @@ def test_overview_shows_the_demo_table_and_chart(
     at = _app(demo_db, monkeypatch)
     assert any("演示数据" in i.value for i in at.info)
     assert at.metric[0].value == "2026年1-10月" and at.metric[1].value == "83.3%"
-    table = at.dataframe[0].value
-    assert len(table) == 16  # the 16 city units; external benchmarks are not assessed
-    assert len(at.get("plotly_chart")) == 2  # the completion chart and the month-by-month replay
     honour = next(m.value for m in at.markdown if m.value.startswith("- 1\\. "))
     assert honour.count("\n") == 2  # the top three places
+    # the completion chart alone: the table, the replay and the matrix wait to be opened
+    assert len(at.get("plotly_chart")) == 1 and not at.dataframe
+    open_fold(at, "ov_table_box")
+    table = at.dataframe[0].value
+    assert len(table) == 16  # the 16 city units; external benchmarks are not assessed
+    open_fold(at, "ov_replay_box")
+    assert len(at.get("plotly_chart")) == 2  # and the month-by-month replay
+    open_fold(at, "ov_matrix_box")
+    assert len(at.dataframe) == 2 and at.dataframe[1].value.shape == (16, 10)
 
 
 def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

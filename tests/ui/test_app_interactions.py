@@ -13,6 +13,7 @@ from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
 from tests import sheets
 from tests.conftest import ADMIN, ROOT, admin_store
+from tests.ui.folds import open_fold, open_tab
 
 
 def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
@@ -60,9 +61,14 @@ def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:
     at.multiselect(key="cu_bench_JD03@zh").set_value(["EXT_DH", "JD01"]).run()
     assert not at.exception
     assert "东湖区" in at.slider[-1].label  # the second slider follows the first benchmark
-    # one row per benchmark when there are several, beside the back-test table
+    # one row per benchmark when there are several
     answers = [d.value for d in at.dataframe if "标杆（赶超对象）" in d.value.columns]
     assert len(answers) == 1 and answers[0].shape[0] == 2
+    # the back-test table is folded under the model picker, built when opened
+    assert len(at.dataframe) == 1
+    open_fold(at, "cu_skill_box")
+    skill = at.dataframe[0].value
+    assert len(at.dataframe) == 2 and len(skill) >= 2 and not at.exception
 
 
 def test_switching_language_changes_every_label(demo_db: Path, monkeypatch) -> None:
@@ -124,7 +130,8 @@ def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) ->
     changed.loc[changed["rule_id"] == "top_year_1", "amount_yuan"] = 20000
     store.save_reward_rules(changed)
     at = _page(demo_db, monkeypatch, "pages/rankings.py")
-    items = at.dataframe[-1].value
+    assert not any("规则" in d.value.columns for d in at.dataframe)  # built when opened
+    items = open_tab(at, "rank_tab", "奖励测算").dataframe[-1].value
     first = items[items["规则"].str.contains("第一")]
     assert first["奖金（元）"].tolist() == ["20,000"]
 

@@ -18,6 +18,7 @@ from PIL import Image
 
 from bxgc_ui import chart_export, charts
 from bxgc_ui.chart_export import FOOT_BAND, HEIGHT, TOP_BAND, WIDTH, Caption
+from tests.ui.folds import every_view
 from tests.ui.test_app import _app
 
 CAPTION = Caption(
@@ -209,16 +210,20 @@ def test_a_ranking_of_sixty_units_exports_every_unit() -> None:
 def test_pages_offer_png_and_svg_under_each_chart(
     page: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_db, monkeypatch, page)
-    assert not at.exception, at.exception
-    labels = [b.label for b in at.get("download_button")]
-    # the meeting page draws its ranking as the wall board (HTML) and offers it as an image
-    # too; its race is an animation, with no image
-    animations = {"pages/meeting.py": 1, "pages/overview.py": 1}  # the races, played by hand
-    drawn = len(at.get("plotly_chart")) - animations.get(page, 0)
-    drawn += page == "pages/meeting.py"  # the board, offered as an image
-    assert drawn >= 1
-    if chart_export.available():
-        assert labels.count("下载图片 PNG") == drawn and labels.count("SVG") == drawn
-    else:
-        assert "SVG" not in labels
+    """Under every chart, in every tab and fold of the page."""
+    views = every_view(lambda state: _app(demo_db, monkeypatch, page, state=state))
+    for view, at in views:
+        assert not at.exception, (view, at.exception)
+        labels = [b.label for b in at.get("download_button")]
+        # the races are animations, played by hand, with no image; the meeting page draws
+        # its ranking as the wall board (HTML) and offers it as an image too
+        races = [
+            c for c in at.get("plotly_chart") if c.proto.id.endswith(("_replay", "race_chart"))
+        ]
+        drawn = len(at.get("plotly_chart")) - len(races) + (page == "pages/meeting.py")
+        if view == "as opened":
+            assert drawn >= 1 and not races  # a race is drawn only when its fold is opened
+        if chart_export.available():
+            assert labels.count("下载图片 PNG") == drawn and labels.count("SVG") == drawn, view
+        else:
+            assert "SVG" not in labels

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.ui.folds import open_tab
 
 
 def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
@@ -134,6 +135,7 @@ RANKINGS = {
     "weighting": "custom",
     "agg": "topsis",
     "weights": "FAI:2,GBR:1",
+    "tab": "composite",
 }
 
 
@@ -142,10 +144,21 @@ def test_rankings_round_trip(demo_db: Path, monkeypatch) -> None:
     assert not _notes(at)
     assert _box(at, "rank_group").value == "乡镇"
     assert _box(at, "rank_period").value == "2026-06"
-    assert _box(at, "rank_ind").value == "GBR"
+    # the link opens the tab it names; only that tab is built
+    assert [t.label for t in at.tabs] == ["单项排名", "综合排名", "奖励测算"]
+    assert not any(s.key.startswith("rank_ind") for s in at.selectbox)
     assert (_box(at, "rank_norm").value, _box(at, "rank_agg").value) == ("zscore", "topsis")
     weights = dict(at.query_params)["weights"]
     assert weights.startswith("FAI:2,") and ",GBR:1" in weights  # the others at 1, written out
+    assert at.query_params["indicator"] == "GBR"  # the closed tab's choice stays in the link
     tables = [d.value.to_dict() for d in at.dataframe[:2]]
     again = _page(demo_db, monkeypatch, "rankings", **dict(at.query_params))
     assert [d.value.to_dict() for d in again.dataframe[:2]] == tables
+    # the other tab shows the link's indicator; the composite's choices stay in the address
+    open_tab(at, "rank_tab", "单项排名")
+    assert _box(at, "rank_ind").value == "GBR"
+    assert "tab" not in at.query_params  # the first tab is the default
+    assert at.query_params["norm"] == "zscore" and at.query_params["weights"] == weights
+    open_tab(at, "rank_tab", "综合排名")
+    assert (_box(at, "rank_norm").value, _box(at, "rank_agg").value) == ("zscore", "topsis")
+    assert [d.value.to_dict() for d in at.dataframe[:2]] == tables

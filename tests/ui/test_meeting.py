@@ -21,10 +21,13 @@ def _meeting(
     monkeypatch: pytest.MonkeyPatch,
     lang: str = "zh",
     query: dict[str, str] | None = None,
+    state: dict[str, object] | None = None,
 ) -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["lang"] = lang
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     at.query_params.update(query or {})
     at.switch_page(PAGE).run()
@@ -64,7 +67,9 @@ def test_board_ranks_every_unit_as_the_standings_do(
     assert not {"东湖区（邻区标杆）", "Donghu District (neighbour benchmark)"} & {
         r["unit"] for r in rows
     }
-    assert len(at.get("plotly_chart")) == 1  # the race to play by hand, in the app only
+    assert not at.get("plotly_chart")  # the race is folded, and built when opened
+    opened = _meeting(demo_db, monkeypatch, lang, state={"meeting_race_box": True})
+    assert len(opened.get("plotly_chart")) == 1  # the race to play by hand, in the app only
     marker = "最后更新" if lang == "zh" else "last updated"
     stamp = _caption(at, marker)
     assert ("2026年1-10月 · 全部单位" if lang == "zh" else "Jan-Oct 2026 · All units") in stamp

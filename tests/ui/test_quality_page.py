@@ -23,6 +23,7 @@ from bxgc_metrics.access import Actor
 from bxgc_ui.auth import SESSION_KEY
 from tests import sheets
 from tests.conftest import ROOT, admin_store, expected_pairs, past_due, run_cli, stored
+from tests.ui.folds import open_fold, open_tab
 
 ANALYST = Actor("li", "analyst", operator=True)
 NOTE = "已与统计局核对原始台账，数字无误"
@@ -61,6 +62,9 @@ def _open_count(at: AppTest) -> int:
             return int(found[1])
     assert any(s.value == "没有需要核实的数据。" for s in at.success)
     return 0
+
+
+FLAGS = "数据质量预警"
 
 
 def _flags_table(at: AppTest) -> pd.DataFrame:
@@ -128,6 +132,8 @@ def test_a_viewer_sees_the_flags_but_no_form_to_mark_them(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _page(demo_db, monkeypatch)
+    assert not at.warning and not any("原因" in d.value.columns for d in at.dataframe)
+    open_tab(at, "q_tab", FLAGS)  # the flags are read when their tab is opened
     report = oversight.quality_report(admin_store(demo_db))
     assert _open_count(at) == len(report.flags) > 0
     assert len(_flags_table(at)) == len(report.flags)
@@ -143,7 +149,7 @@ def test_an_analyst_marks_a_flag_checked_and_reopens_it(
     store = admin_store(demo_db)
     flag = "outlier_growth:JD02:FDI:M:2022:10"
     assert flag in set(oversight.quality_report(store).flags["flag_id"])
-    at = _page(demo_db, monkeypatch, actor=ANALYST)
+    at = open_tab(_page(demo_db, monkeypatch, actor=ANALYST), "q_tab", FLAGS)
     before = _open_count(at)
     submit = next(b for b in at.button if b.label == "标记核实无误")
 
@@ -202,11 +208,17 @@ def test_names_with_markdown_and_html_show_as_literal_text(
     row = reminders[reminders["单位"] == HOSTILE]
     assert row[["联系人", "联系电话"]].values.tolist() == [[HOSTILE, "0536-3201102"]]
     assert HOSTILE in at.code[0].value
-    for frame in at.dataframe:
+    open_fold(at, "q_grid_box")
+    assert len(at.dataframe) == 3  # the 催报 list, the units and the status grid
+    frames = list(at.dataframe)
+    texts = _texts(at)
+    open_tab(at, "q_tab", FLAGS)
+    frames += list(at.dataframe)
+    assert any(HOSTILE in option for option in at.selectbox(key="q_mark_flag").options)
+    for frame in frames:
         cells = {str(v) for v in frame.value.to_numpy().ravel()} | set(map(str, frame.value.index))
         assert HOSTILE in cells or not ({"单位"} & set(frame.value.columns)), frame.value.columns
-    assert any(HOSTILE in option for option in at.selectbox(key="q_mark_flag").options)
-    for text in _texts(at):
+    for text in texts + _texts(at):
         assert "粗体" not in text and "<script>" not in text, text
 
 
@@ -235,7 +247,7 @@ def test_a_database_of_its_own_indicators(tmp_path: Path, monkeypatch: pytest.Mo
         "应报": "2", "已报": "1", "迟报": "1", "未报": "1", "未到期": "0", "报送率": "50%",
     }  # fmt: skip
     assert at.dataframe[0].value["单位"].tolist() == ["乙镇"]  # the 催报名单
-    assert _open_count(at) == 0
+    assert _open_count(open_tab(at, "q_tab", FLAGS)) == 0
 
 
 def test_the_reminders_show_the_rounds_own_list_and_the_workbook_waits_for_a_click(
@@ -257,6 +269,8 @@ def test_the_reminders_show_the_rounds_own_list_and_the_workbook_waits_for_a_cli
     assert len(r.reminders) == 16
     assert [c.value for c in at.code] == [r.text(lang="zh")]
     assert r.text(lang="zh").startswith("【催报】2026年11月数据截至12月8日应报")
+    assert not any(d.value.shape == r.grid.shape for d in at.dataframe)  # folded
+    open_fold(at, "q_grid_box")
     grid = next(d.value for d in at.dataframe if d.value.shape == r.grid.shape)
     assert set(r.grid.to_numpy().ravel()) == {"missing"}
     assert set(grid.to_numpy().ravel()) == {"未报（已逾期）"}

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from bxgc_metrics.store import Store
 from bxgc_ui import auth
 from tests.conftest import ROOT, admin_store, board_html, board_rows
+from tests.ui.folds import every_view
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
@@ -24,11 +25,20 @@ HOSTILE = [
 ]
 
 
-def _app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **query: str) -> AppTest:
+def _app(
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page: str,
+    *,
+    state: dict[str, object] | None = None,
+    **query: str,
+) -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     for key, value in query.items():
         at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     at.run()
     if page != "pages/overview.py":
         at.switch_page(page).run()
@@ -39,12 +49,13 @@ def _app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **query: str) -> 
 def test_a_viewer_clicking_every_button_changes_nothing(
     page: str, demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """In every tab and fold of the page."""
     version = Store(demo_db).data_version()
-    at = _app(demo_db, monkeypatch, page)
-    for i in range(len(at.button)):
-        if not at.button[i].disabled:
-            at.button[i].click().run()
-            assert not at.exception, at.exception
+    for view, at in every_view(lambda state: _app(demo_db, monkeypatch, page, state=state)):
+        for i in range(len(at.button)):
+            if not at.button[i].disabled:
+                at.button[i].click().run()
+                assert not at.exception, (view, at.exception)
     assert Store(demo_db).data_version() == version
 
 
@@ -122,7 +133,7 @@ def test_a_session_cookie_opens_a_closed_dashboard(
     monkeypatch.setenv("BXGC_PUBLIC_READ", "0")
     _with_cookie(monkeypatch, _token(demo_db, "wang", "viewer"))
     at = _app(demo_db, monkeypatch, "pages/overview.py")
-    assert at.dataframe and not _asks_to_sign_in(at)
+    assert at.metric and at.get("plotly_chart") and not _asks_to_sign_in(at)
 
 
 def _main_nodes(at: AppTest) -> list:
@@ -216,16 +227,21 @@ def test_hostile_names_are_stored_exactly_and_shown_as_text(
     assert stored.tolist() == HOSTILE  # a round trip changes nothing
     assert len(Store(demo_db).units()) == len(units)  # and nothing was dropped
     for page in ["pages/overview.py", "pages/rankings.py", "pages/meeting.py"]:
-        at = _app(demo_db, monkeypatch, page)
-        assert not at.exception, at.exception
-        cells = {
-            str(v) for frame in at.dataframe for v in pd.DataFrame(frame.value).to_numpy().ravel()
-        } | {row["unit"] for h in at.html for row in board_rows(h.value)}
+        cells: set[str] = set()
+        for view, at in every_view(
+            lambda state, p=page: _app(demo_db, monkeypatch, p, state=state)
+        ):
+            assert not at.exception, (page, view, at.exception)
+            cells |= {
+                str(v)
+                for frame in at.dataframe
+                for v in pd.DataFrame(frame.value).to_numpy().ravel()
+            } | {row["unit"] for h in at.html for row in board_rows(h.value)}
+            # Markdown elements (the overview's honour lists) carry names escaped: the stars,
+            # brackets and angle brackets show as typed instead of formatting or linking.
+            for block in at.markdown:
+                assert "**粗体**" not in block.value and "](javascript" not in block.value, view
         assert any(name in cells for name in HOSTILE), page
-        # Markdown elements (the overview's honour lists) carry names escaped: the stars,
-        # brackets and angle brackets show as typed instead of formatting or linking.
-        for block in at.markdown:
-            assert "**粗体**" not in block.value and "](javascript" not in block.value, page
 
 
 def _calls(tree: ast.AST):
