@@ -11,7 +11,7 @@ from bxgc_ui import charts, data
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import campaign as view
 from bxgc_ui.views.campaign import t
-from bxgc_ui.widgets import chart_facts, chart_with_downloads, demo_notice, empty_state
+from bxgc_ui.widgets import chart_facts, chart_with_downloads, demo_notice, empty_state, folded
 
 path, version = data.snapshot()
 units = data.units(path, version)
@@ -39,10 +39,16 @@ mine_m = milestones[milestones["campaign"] == pick]
 span = view.campaign_span(mine_p, mine_m)
 facts = chart_facts(units, data.data_date(path, version), period=span, unit=group_label(ALL))
 timeline = partial(charts.timeline_figure, mine_p, mine_m, today, labels=view.timeline_labels(pick))
-chart_with_downloads(st, timeline, facts=facts, key="camp_timeline")
+chosen = (path, version, pick, today.isoformat())
+chart_with_downloads(
+    st, timeline, facts=facts, key="camp_timeline", cache_key=("camp_timeline", *chosen)
+)
 end = view.campaign_end(mine_p, mine_m)
 if end is not None and end < today:
     st.caption(t("camp_over", date=end.isoformat()))
-left, right = st.columns(2)
-left.dataframe(view.phase_table(mine_p), hide_index=True)
-right.dataframe(view.milestone_table(mine_m), hide_index=True)
+# Folded, built when opened: the chart above draws the same phases and milestones.
+details = folded(st, t("camp_details"), key="camp_details_box", icon=":material/table:")
+if details.open:
+    left, right = details.columns(2)
+    left.dataframe(view.phase_table(mine_p), hide_index=True)
+    right.dataframe(view.milestone_table(mine_m), hide_index=True)

@@ -90,8 +90,10 @@ settings = meeting.Settings(
     pace=side.toggle(t("meeting_pace"), key="meeting_pace"),
     flags=side.toggle(t("meeting_flags"), key="meeting_flags", help=t("meeting_flags_help")),
 )
-side.caption(t("meeting_kiosk"))
-side.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)
+# In a popover: a code block costs the browser its syntax highlighter, drawn only when
+# the popover opens.
+with side.popover(t("meeting_kiosk"), icon=":material/cast:"):
+    st.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)
 meeting.screen_setup()
 if not st.context.is_embedded:
     st.title(t("meeting_title"))

@@ -11,6 +11,7 @@ from bxgc_ui.i18n import Texts, lang, name
 TEXTS: dict[str, tuple[str, str]] = {
     "camp_title": ("活动进度", "Campaign calendar"),
     "camp_pick": ("活动", "Campaign"),
+    "camp_details": ("阶段与节点明细", "Every phase and milestone"),
     "camp_today": ("今天", "today"),
     "camp_over": ("该活动已于 {date} 结束。", "This campaign ended on {date}."),
     "camp_late": ("逾期未完成的节点", "Milestones past due and not done"),

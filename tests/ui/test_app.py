@@ -113,3 +113,22 @@ def test_empty_database_offers_the_demo_and_loads_it(
     assert not at.exception
     assert Store(db).count_observations() > 20000
     assert at.metric[3].value == "16"  # the 16 demo units with figures; benchmarks are not ranked
+
+
+def test_campaign_folds_its_tables_under_the_timeline(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline draws every phase and milestone; their tables wait in a fold."""
+    at = _app(demo_db, monkeypatch, "pages/campaign.py")
+    store = Store(demo_db)
+    picked = at.selectbox(key="camp_pick").value
+    phases, milestones = store.table("phases"), store.table("milestones")
+    phases = phases[phases["campaign"] == picked]
+    milestones = milestones[milestones["campaign"] == picked]
+    late = len(at.dataframe)  # the late milestones' table, when any is late
+    assert len(at.get("plotly_chart")) == 1 and late <= 1
+    open_fold(at, "camp_details_box")
+    assert not at.exception
+    shown = [d.value for d in at.dataframe[late:]]
+    assert [len(f) for f in shown] == [len(phases), len(milestones)] and len(phases)
+    assert set(shown[0]["阶段"]) == set(phases["name_zh"])

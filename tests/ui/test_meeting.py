@@ -266,3 +266,12 @@ def test_the_race_opens_on_the_month_asked_and_reads_on_a_light_page() -> None:
         opens=(2020, 1),
     )
     assert unknown.layout.sliders[0].active == 2  # a month not in the race: the latest
+
+
+def test_the_sidebar_offers_the_projector_link_of_the_chosen_view(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _meeting(demo_db, monkeypatch, query={"indicator": "GBR", "every": "3"})
+    links = [c.value for c in at.sidebar.get("code")]
+    assert len(links) == 1 and links[0].startswith("/meeting?embed=true")
+    assert "indicator=GBR" in links[0] and "every=3" in links[0]
