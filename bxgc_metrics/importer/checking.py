@@ -4,6 +4,7 @@ them in the columns the store writes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -24,10 +25,15 @@ def checked_figures(
     ind_m: pd.DataFrame,
     today: dt.date | None,
     lines: dict[str, UnitLine],
+    settled: Callable[[pd.DataFrame], None] | None = None,
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The figures that pass the rules (:mod:`~bxgc_metrics.importer.validate`), in the
     order the rules apply, and what they found; ``checks`` and ``totals`` are the sheets'
-    stated rates and 合计 rows."""
+    stated rates and 合计 rows.
+
+    The rules that compare with stored figures, totals and stated rates only warn, so the
+    figures are known before they run: ``settled`` is called with them then (the same
+    frame this function returns), for work that needs only them to start early."""
     today = today or clock.today()
     found = validate.not_numbers(mapped)
     clean = mapped[~mapped["invalid"]] if mapped["invalid"].any() else mapped
@@ -53,11 +59,14 @@ def checked_figures(
     found += more
     clean, more = validate.duplicates(clean)
     found += more
+    figures = _figure_columns(clean)
+    if settled is not None:
+        settled(figures)
     history = _history(clean, store)
     found += validate.history_checks(clean, history)
     found += validate.totals_mismatch(mapped, totals)
     found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
-    return _figure_columns(clean), found
+    return figures, found
 
 
 def _history(clean: pd.DataFrame, store: Store) -> pd.DataFrame:

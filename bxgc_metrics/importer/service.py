@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -235,19 +237,31 @@ def _analyse_sheets(
     open_ = unit_line.undecided(mapped)
     mapped = mapped[~open_] if open_.any() else mapped  # asked about: not checked yet
     report(0.65, "validating")
-    figures_ok, more = checked_figures(
-        mapped,
-        store,
-        checks=_concat([p.checks for p in parsed], CHECK_COLUMNS),
-        totals=_concat([p.totals for p in parsed], RECORD_COLUMNS),
-        unit_m=unit_m,
-        ind_m=ind_m,
-        today=today,
-        lines=lines,
-    )
+    # The store's preview of the checked figures is read while the checks that compare
+    # them with stored figures run.
+    preview: list[Future[PreparedObservations]] = []
+
+    def settled(figures: pd.DataFrame) -> None:
+        if not figures.empty:
+            preview.append(store.alongside(partial(store.prepare_observations, figures)))
+
+    try:
+        figures_ok, more = checked_figures(
+            mapped,
+            store,
+            checks=_concat([p.checks for p in parsed], CHECK_COLUMNS),
+            totals=_concat([p.totals for p in parsed], RECORD_COLUMNS),
+            unit_m=unit_m,
+            ind_m=ind_m,
+            today=today,
+            lines=lines,
+            settled=settled,
+        )
+    finally:  # the preview reads on the connection this analysis holds: done before it closes
+        wait(preview)
     found += more
     report(0.85, "preview")
-    prepared = store.prepare_observations(figures_ok) if not figures_ok.empty else None
+    prepared = preview[0].result() if preview else None
     # the store gave the key columns as text already: they are not looked up twice
     observations = store_columns(figures_ok, prepared.frame if prepared is not None else None)
     preview = prepared.preview if prepared is not None else pd.DataFrame()

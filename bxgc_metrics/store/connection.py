@@ -23,9 +23,10 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -103,6 +104,11 @@ def _is_damage(exc: Exception) -> bool:
         return True
     return bool(_DAMAGE.search(str(exc))) and not _is_lock_error(exc)
 
+
+T = TypeVar("T")
+
+_ALONGSIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bxgc-store")
+"""The threads :meth:`Database.alongside` reads on."""
 
 CODED_BATCH_ROWS = 1 << 20
 """Rows :func:`coded` converts at a time."""
@@ -275,6 +281,26 @@ class Database:
                 yield
             finally:
                 self._shared.con = None
+
+    def alongside(self, work: Callable[[], T]) -> Future[T]:
+        """Start ``work`` (reads of this store) on another thread and return at once: inside
+        :meth:`reading`, ``work`` reads through a cursor of the same connection, so both
+        threads query the open file at the same time (DuckDB runs each query without
+        holding Python's lock). Outside it, ``work`` opens the file as any read does."""
+        shared = getattr(self._shared, "con", None)
+        cursor = shared.cursor() if shared is not None else None  # made on this thread
+
+        def run() -> T:
+            if cursor is None:
+                return work()
+            self._shared.con = cursor  # this worker thread's own shared connection
+            try:
+                return work()
+            finally:
+                self._shared.con = None
+                cursor.close()
+
+        return _ALONGSIDE.submit(run)
 
     @contextmanager
     def _connection(self, *, own: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -359,6 +359,34 @@ def test_reads_inside_reading_share_one_connection(
     assert len(opened) == 2
 
 
+@pytest.mark.embedded
+def test_a_read_alongside_shares_the_open_connection_from_another_thread(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the import's preview does while its checks run: another thread reads through
+    the connection :meth:`Store.reading` holds, and its errors reach the caller."""
+    opened = []
+    open_file = Store._open
+
+    def counting(self: Store) -> duckdb.DuckDBPyConnection:
+        opened.append(threading.get_ident())
+        return open_file(self)
+
+    monkeypatch.setattr(Store, "_open", counting)
+    with store.reading():
+        preview = store.alongside(lambda: store.preview_observations(_obs({"A": 1.0})))
+        units = store.alongside(store.units)
+        here = store.units()
+        assert preview.result()["status"].tolist() == ["new"]
+        assert units.result().equals(here)
+        failed = store.alongside(lambda: store.preview_observations(pd.DataFrame({"x": [1]})))
+        with pytest.raises(StoreError, match="Missing columns"):
+            failed.result()
+    assert opened == [threading.get_ident()]  # one file opened, on this thread
+    apart = store.alongside(store.units).result()  # outside: it opens the file itself
+    assert apart.equals(here) and len(opened) == 2
+
+
 @pytest.mark.parametrize(
     "refusal",
     [
