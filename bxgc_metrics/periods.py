@@ -167,7 +167,8 @@ def start_months(freq: pd.Series, sub: pd.Series) -> np.ndarray:
     codes, freqs = pd.factorize(freq, use_na_sentinel=False)
     per = np.array([_MONTHS_PER.get(f, 0) for f in freqs], dtype=np.int64)[codes]
     first = (sub.to_numpy(dtype=np.int64) - 1) * per + 1
-    return np.where(freq.to_numpy(dtype=object) == "Y", 1, first)
+    yearly = np.array([f == "Y" for f in freqs], dtype=bool)[codes]  # one test per frequency
+    return np.where(yearly, 1, first)
 
 
 def end_months(freq: pd.Series, sub: pd.Series) -> np.ndarray:

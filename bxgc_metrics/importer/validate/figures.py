@@ -74,9 +74,10 @@ def too_large(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
 def percent_signs(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     """A figure written with ``%`` for an indicator not measured in %: an error (38% of
     what?), and left out."""
-    bad = records["percent"].to_numpy(dtype=bool) & (
-        records["measure_db"].astype(object) != "%"
-    ).to_numpy(dtype=bool)
+    # a categorical compares its codes: missing is "not %" as for text
+    bad = records["percent"].to_numpy(dtype=bool) & (records["measure_db"] != "%").to_numpy(
+        dtype=bool
+    )
     if not bad.any():
         return records, []
     found = [
