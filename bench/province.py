@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -96,17 +97,23 @@ def opens(ctx: Context) -> None:
 
 def import_million(ctx: Context) -> None:
     """A 1,000,000-row long CSV into the L database (none of its figures there yet)."""
-    db = data.fresh_copy(data.before_csv_db(L), ctx.scratch("province-import.duckdb"))
     csv = data.long_csv(L)
-    found = _run_json([sys.executable, "-m", "bench.memory", str(csv), str(db)], 1800)
+    runs = []
+    for _ in range(ctx.repeats):  # each in a fresh process, into a fresh copy
+        db = data.fresh_copy(data.before_csv_db(L), ctx.scratch("province-import.duckdb"))
+        runs.append(_run_json([sys.executable, "-m", "bench.memory", str(csv), str(db)], 1800))
+    seconds = statistics.median(r["seconds"] for r in runs)
+    each = ", ".join(f"{r['seconds']:.2f}" for r in runs)
+    found = max(runs, key=lambda r: r["peak_mb"])
     ctx.rows.append(
         Row(
             f"L: import long CSV, {L.csv_rows:,} new rows: analyse + commit",
-            found["seconds"],
+            seconds,
             target=f"< {IMPORT_TARGET:g} s",
-            met=found["seconds"] < IMPORT_TARGET,
+            met=seconds < IMPORT_TARGET,
             note="Into the L database without the file's figures (its last 4 months and "
-            "their year's targets); a fresh process, backup included.",
+            "their year's targets); each run a fresh process into a fresh copy, backup "
+            f"included; runs {each} s.",
         )
     )
     ctx.rows.append(
@@ -116,8 +123,8 @@ def import_million(ctx: Context) -> None:
             target=f"< {MEMORY_TARGET / 1024:g} GB RSS",
             met=found["peak_mb"] < MEMORY_TARGET,
             unit="MB",
-            note=f"`VmHWM` of the importing process; {found['start_mb']:.0f} MB after "
-            "importing the libraries.",
+            note=f"`VmHWM` of the importing process, the highest of the runs; "
+            f"{found['start_mb']:.0f} MB after importing the libraries.",
         )
     )
 

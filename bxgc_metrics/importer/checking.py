@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from bxgc_metrics import clock
@@ -76,10 +77,7 @@ def _history(clean: pd.DataFrame, store: Store) -> pd.DataFrame:
     further: a jump compares with the period before or a year before, a year-to-date
     fall with the period before, completion and stated rates with the year's target and
     the same period a year before."""
-    periods = clean[["freq", "year", "sub"]].drop_duplicates()
-    freq = periods["freq"].astype(str).tolist()
-    year = periods["year"].astype(int).tolist()
-    sub = periods["sub"].astype(int).tolist()
+    freq, year, sub = _distinct_periods(clean)
     wanted = {
         *zip(freq, year, sub, strict=True),
         *zip(freq, [y - 1 for y in year], sub, strict=True),
@@ -88,6 +86,26 @@ def _history(clean: pd.DataFrame, store: Store) -> pd.DataFrame:
     }
     return store.observations_near(
         sorted(clean["unit_code"].unique()), sorted(clean["indicator_code"].unique()), wanted
+    )
+
+
+def _distinct_periods(clean: pd.DataFrame) -> tuple[list[str], list[int], list[int]]:
+    """The distinct ``(freq, year, sub)`` of ``clean`` as three lists, each period found
+    once by one integer per row (``drop_duplicates`` on the three columns, without
+    hashing them one by one)."""
+    codes, freqs = pd.factorize(clean["freq"], use_na_sentinel=False)
+    year = clean["year"].to_numpy(dtype=np.int64)
+    sub = clean["sub"].to_numpy(dtype=np.int64)
+    if not len(year):
+        return [], [], []
+    y0, s0 = int(year.min()), int(sub.min())
+    ys, ss = int(year.max()) - y0 + 1, int(sub.max()) - s0 + 1
+    key = (codes.astype(np.int64) * ys + (year - y0)) * ss + (sub - s0)
+    distinct = pd.unique(key)
+    return (
+        [str(f) for f in np.asarray(freqs, dtype=object)[distinct // (ys * ss)]],
+        ((distinct // ss) % ys + y0).tolist(),
+        (distinct % ss + s0).tolist(),
     )
 
 

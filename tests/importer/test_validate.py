@@ -183,3 +183,26 @@ def test_the_checks_read_only_the_history_they_compare_with(
     scoped = validate.history_checks(records, near)
     whole = validate.history_checks(records, every.drop(columns="period"))
     assert [(i.code, i.row, i.zh) for i in scoped] == [(i.code, i.row, i.zh) for i in whole]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["M", "Q", "Y", "H"]), st.integers(1990, 2100), st.integers(0, 12)
+        ),
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_the_periods_a_file_holds_are_its_distinct_periods(
+    rows: list[tuple[str, int, int]], coded: bool
+) -> None:
+    """The periods the checks read stored figures at: each distinct (freq, year, sub)
+    once, as ``drop_duplicates`` finds them, the frequency text or categorical."""
+    frame = pd.DataFrame(rows, columns=["freq", "year", "sub"]).astype(
+        {"freq": "category" if coded else object, "year": "int64", "sub": "int64"}
+    )
+    freq, year, sub = checking._distinct_periods(frame)
+    expected = set(frame.drop_duplicates().itertuples(index=False, name=None))
+    assert sorted(zip(freq, year, sub, strict=True)) == sorted(expected)
+    assert len(freq) == len(expected)
