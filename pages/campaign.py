@@ -25,9 +25,8 @@ if phases.empty and milestones.empty:
 demo_notice(units)
 
 late = milestones[milestones["status"] == "late"]
-if len(late):
-    st.warning(t("camp_late"))
-    st.dataframe(view.milestone_table(late), hide_index=True)
+if len(late):  # a few lines to read, not a grid to draw
+    st.warning(view.late_text(late))
 else:
     st.success(t("camp_none_late"))
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from bxgc_ui.fmt import md
 from bxgc_ui.i18n import Texts, lang, name
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -16,6 +17,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "camp_over": ("该活动已于 {date} 结束。", "This campaign ended on {date}."),
     "camp_late": ("逾期未完成的节点", "Milestones past due and not done"),
     "camp_none_late": ("没有逾期节点。", "No milestone is late."),
+    "camp_late_item": (
+        "{name}：时限 {due}，已逾期 {days} 天",
+        "{name}: due {due}, {days} days late",
+    ),
     "camp_chart_title": ("{name}：阶段与节点", "{name}: phases and milestones"),
     "camp_axis": ("日期", "Date"),
     "camp_phase": ("阶段", "Phase"),
@@ -33,6 +38,22 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 t = Texts(TEXTS)
+
+
+def late_text(late: pd.DataFrame) -> str:
+    """The warning over the page: 逾期未完成的节点 and one line per late milestone, its name
+    escaped for markdown."""
+    lines = [
+        "- "
+        + t(
+            "camp_late_item",
+            name=md(name(r)),
+            due=str(r.due_date)[:10],
+            days=int(r.days_late),
+        )
+        for r in late.itertuples()
+    ]
+    return "\n".join([f"**{t('camp_late')}**", *lines])
 
 
 def milestone_table(milestones: pd.DataFrame) -> pd.DataFrame:

@@ -271,3 +271,22 @@ def test_no_html_is_rendered_from_data() -> None:
                 ok = len(args) == 1 and isinstance(args[0], ast.Name) and args[0].id.isupper()
                 ok = ok or (path.name == "meeting.py" and ast.unparse(args[0]) in BOARD_MARKUP)
                 assert ok, f"st.html with a non-constant argument in {path.name}:{call.lineno}"
+
+
+def test_late_milestones_are_listed_as_typed() -> None:
+    """The campaign page's warning lists late milestones in markdown: a name's stars,
+    brackets and tags are escaped, so it reads as typed."""
+    from bxgc_ui.views import campaign
+
+    late = pd.DataFrame(
+        {
+            "name_zh": [HOSTILE[4]],
+            "name_en": ["x"],
+            "due_date": [pd.Timestamp("2026-09-30")],
+            "days_late": [62],
+        }
+    )
+    text = campaign.late_text(late)
+    assert text.splitlines()[1].endswith("：时限 2026-09-30，已逾期 62 天")
+    assert "**粗体**" not in text and "](javascript" not in text
+    assert "\\*\\*粗体\\*\\*" in text
