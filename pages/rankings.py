@@ -79,7 +79,7 @@ pick_keys = {
     for param, _label, _prefix, choices in view.COMPOSITE_CHOICES
 }
 linked = view_link.mapping("weights", "rank_link_weights", options=list(indicators["code"]))
-tab_labels = {name: t(f"rank_tab_{name}") for name in view.TABS}
+tab_labels = {which: t(f"rank_tab_{which}") for which in view.TABS}
 single, combined, rewards = widgets.lazy_tabs(
     list(tab_labels.values()),
     key=view_link.tab("tab", "rank_tab", labels=tab_labels, default=view.TABS[0]),
