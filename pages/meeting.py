@@ -158,43 +158,7 @@ def race_panel() -> None:
     not interrupted."""
     wall_revoked()
     path, version = data.snapshot()
-    people = data.units(path, version)
-    ind = inds.loc[settings.indicator]
-    higher = ind["direction"] == "higher"
-    race = data.race_of(
-        path, version, ind["code"], by=settings.by, higher_is_better=higher, group=settings.group
-    )
-    if not race["rank"].notna().any():
-        return
-    # Folded, and built only when opened: the animated race is the heaviest thing a
-    # browser draws on this page.
-    panel = widgets.folded(
-        st.container(key="meeting_race"),
-        t("meeting_race", year=int(race["year"].iloc[-1])),
-        key="meeting_race_box",
-        icon=":material/play_circle:",
-    )
-    if not panel.open:
-        return
-    panel.caption(t("meeting_race_help"))
-    if race.groupby("sub")["rank"].count().max() > meeting.SCREEN_TOP + meeting.SCREEN_BOTTOM:
-        panel.caption(t("meeting_race_cut", top=meeting.SCREEN_TOP, bottom=meeting.SCREEN_BOTTOM))
-    labels = {r.code: name(r) for r in people.itertuples()}
-    figure = data.built(
-        ("meeting_race", path, version, ind["code"], settings.by, settings.group),
-        partial(
-            meeting.race_figure,
-            race,
-            labels,
-            settings.by,
-            title=name(ind),
-            x_title=f"{t(f'meeting_by_{settings.by}')} (%)",
-            period_name=lambda y, s: meeting.period_text("M", y, s),
-        ),
-    )
-    panel.plotly_chart(
-        figure, theme=None, config={"displayModeBar": False}, key="meeting_race_chart"
-    )
+    meeting.show_race(path, version, inds.loc[settings.indicator], settings=settings)
 
 
 if not st.context.is_embedded:

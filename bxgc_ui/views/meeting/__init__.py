@@ -51,7 +51,7 @@ from bxgc_ui.views.meeting.screen import (
     slides,
 )
 from bxgc_ui.views.meeting.texts import t
-from bxgc_ui.views.meeting.wall import Shown, Wall
+from bxgc_ui.views.meeting.wall import Shown, Wall, show_race
 
 __all__ = [
     "BY_CHOICES",
@@ -87,6 +87,7 @@ __all__ = [
     "ranking_figure",
     "screen_setup",
     "short",
+    "show_race",
     "slides",
     "stamp",
     "t",

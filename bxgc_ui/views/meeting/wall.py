@@ -12,7 +12,7 @@ import streamlit as st
 
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.tables.standings import with_pace
-from bxgc_ui import data
+from bxgc_ui import data, widgets
 from bxgc_ui.i18n import name
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views.meeting.board import (
@@ -23,7 +23,8 @@ from bxgc_ui.views.meeting.board import (
     ranking_board,
     ranking_seconds,
 )
-from bxgc_ui.views.meeting.figures import ranking_figure
+from bxgc_ui.views.meeting.figures import SCREEN_BOTTOM, SCREEN_TOP, ranking_figure
+from bxgc_ui.views.meeting.race import race_figure
 from bxgc_ui.views.meeting.screen import Settings, labelled, period_text
 from bxgc_ui.views.meeting.texts import t
 
@@ -143,3 +144,45 @@ class Wall:
             else "—"
         )
         return Shown(board, race_seconds(race), latest)
+
+
+def show_race(path: str, version: int, ind: pd.Series, *, settings: Settings) -> None:
+    """The ranking race to play by hand, folded and built only when opened: the animated
+    race is the heaviest thing a browser draws on the page."""
+    race = data.race_of(
+        path,
+        version,
+        ind["code"],
+        by=settings.by,
+        higher_is_better=ind["direction"] == "higher",
+        group=settings.group,
+    )
+    if not race["rank"].notna().any():
+        return
+    panel = widgets.folded(
+        st.container(key="meeting_race"),
+        t("meeting_race", year=int(race["year"].iloc[-1])),
+        key="meeting_race_box",
+        icon=":material/play_circle:",
+    )
+    if not panel.open:
+        return
+    panel.caption(t("meeting_race_help"))
+    if race.groupby("sub")["rank"].count().max() > SCREEN_TOP + SCREEN_BOTTOM:
+        panel.caption(t("meeting_race_cut", top=SCREEN_TOP, bottom=SCREEN_BOTTOM))
+    labels = {r.code: name(r) for r in data.units(path, version).itertuples()}
+    figure = data.built(
+        ("meeting_race", path, version, ind["code"], settings.by, settings.group),
+        partial(
+            race_figure,
+            race,
+            labels,
+            settings.by,
+            title=name(ind),
+            x_title=f"{t(f'meeting_by_{settings.by}')} (%)",
+            period_name=lambda y, s: period_text("M", y, s),
+        ),
+    )
+    panel.plotly_chart(
+        figure, theme=None, config={"displayModeBar": False}, key="meeting_race_chart"
+    )
