@@ -239,11 +239,11 @@ def _analyse_sheets(
     report(0.65, "validating")
     # The store's preview of the checked figures is read while the checks that compare
     # them with stored figures run.
-    preview: list[Future[PreparedObservations]] = []
+    previewing: list[Future[PreparedObservations]] = []
 
     def settled(figures: pd.DataFrame) -> None:
         if not figures.empty:
-            preview.append(store.alongside(partial(store.prepare_observations, figures)))
+            previewing.append(store.alongside(partial(store.prepare_observations, figures)))
 
     try:
         figures_ok, more = checked_figures(
@@ -258,10 +258,10 @@ def _analyse_sheets(
             settled=settled,
         )
     finally:  # the preview reads on the connection this analysis holds: done before it closes
-        wait(preview)
+        wait(previewing)
     found += more
     report(0.85, "preview")
-    prepared = preview[0].result() if preview else None
+    prepared = previewing[0].result() if previewing else None
     # the store gave the key columns as text already: they are not looked up twice
     observations = store_columns(figures_ok, prepared.frame if prepared is not None else None)
     preview = prepared.preview if prepared is not None else pd.DataFrame()
