@@ -13,7 +13,8 @@ Parts:
   slides (views of indicators) and the page's constant CSS.
 - :mod:`.board` — the wall board: rows, pages that turn by themselves, the race as a
   looping board, the dark and light looks.
-- :mod:`.wall` — one slide's data read through the cache and drawn as a board.
+- :mod:`.wall` — one slide's data read through the cache and drawn as a board, and the app's
+  race panel (folded, built when opened).
 - :mod:`.figures` — the ranking as a dark Plotly chart, colours shared with the race.
 - :mod:`.race` — the ranking race as a Plotly animation, played by hand in the app.
 """

@@ -1,4 +1,5 @@
-"""What the wall shows for one slide: the data read through the cache, drawn as a board."""
+"""What the wall shows for one slide: the data read through the cache, drawn as a board;
+and the app's race panel beside it."""
 
 from __future__ import annotations
 
