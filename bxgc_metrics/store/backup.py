@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import duckdb
@@ -98,15 +99,21 @@ def _copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, partial: Path) 
     return done.returncode == 0
 
 
+_CATALOG_COPY = threading.Lock()
+"""The copy's catalog name is one for the whole process (every file is attached to one
+engine), so two copies of different files take turns."""
+
+
 def _copy_catalog(con: duckdb.DuckDBPyConnection, partial: Path) -> None:
     """Copy the whole catalog (tables, constraints, sequences at their current values) into
     a new file from ``con``'s snapshot; works while other connections read."""
     source = con.execute(_CURRENT_DATABASE).fetchone()[0]  # type: ignore[index]
-    con.execute(_ATTACH_BACKUP, [str(partial)])
-    try:
-        con.execute(_COPY_TO_BACKUP_FROM + _quoted(source) + _COPY_TO_BACKUP_TO)
-    finally:
-        con.execute(_DETACH_BACKUP)
+    with _CATALOG_COPY:
+        con.execute(_ATTACH_BACKUP, [str(partial)])
+        try:
+            con.execute(_COPY_TO_BACKUP_FROM + _quoted(source) + _COPY_TO_BACKUP_TO)
+        finally:
+            con.execute(_DETACH_BACKUP)
 
 
 def edit_backup_due(db: Path) -> bool:

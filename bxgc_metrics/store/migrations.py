@@ -336,7 +336,8 @@ LATEST: int = len(MIGRATIONS)
 
 
 _HAS_META = (
-    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
+    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+    "AND schema_name = 'main' AND table_name = 'meta'"
 )
 GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
 """Reads a file's schema version; a file without one is not a database of this program."""

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from bxgc_metrics.store import Store, backups
+from bxgc_metrics.store import Store, backups, engine
 from tests.conftest import ROOT, admin_store
 from tests.store.test_faults import BIG_IMPORT
 
@@ -247,7 +247,7 @@ def test_a_backup_taken_while_a_read_is_open_in_this_process_is_still_whole(
     store = admin_store(demo_db)
     before = _figure(store)
     count = store.count_observations()
-    reader = duckdb.connect(str(demo_db))
+    reader = engine.attach(demo_db)  # another connection of this process, as a page's read
     try:
         reader.begin()
         reader.execute("SELECT count(*) FROM observations").fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -15,7 +16,7 @@ from bxgc_metrics.errors import (
     SchemaTooNewError,
     StoreError,
 )
-from bxgc_metrics.store import LATEST, MIGRATIONS, Store, connection
+from bxgc_metrics.store import LATEST, MIGRATIONS, Store, connection, engine
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -408,15 +409,15 @@ def test_an_opening_that_races_another_thread_is_tried_again(
     until the other's connection is made; the reader waits instead of seeing an error."""
     store = Store(tmp_path / "bxgc.duckdb")
     assert store.data_version() == 0
-    real, calls = connection.duckdb.connect, []
+    real, calls = connection.engine.attach, []
 
-    def racing(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+    def racing(*args: Any, **kwargs: Any) -> engine.Attached:
         calls.append(args)
         if len(calls) <= 2:
             raise refusal
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(connection.duckdb, "connect", racing)
+    monkeypatch.setattr(connection.engine, "attach", racing)
     assert store.data_version() == 0 and len(calls) == 3
 
 
