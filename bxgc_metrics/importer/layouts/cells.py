@@ -25,12 +25,14 @@ def merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
     if not sheet.merged or records.empty:
         return []
     rows = records["row"].to_numpy(dtype=np.int64)
-    letters = records["column"].to_numpy(dtype=object)
+    codes, letters = pd.factorize(records["column"], use_na_sentinel=False)  # letters as ints
+    letters = letters.to_numpy(dtype=object)
     found = []
     for top, left, bottom, right in sheet.merged:
         first, last = sheet.row_number(top), sheet.row_number(bottom)
         span = [sheet.column_letter(c) for c in range(left, right + 1)]
-        inside = np.flatnonzero((rows >= first) & (rows <= last) & np.isin(letters, span))
+        within = np.flatnonzero((rows >= first) & (rows <= last))
+        inside = within[np.isin(letters, span)[codes[within]]] if len(within) > 1 else within
         if len(inside) > 1:
             raw = records.iloc[inside[0]]["raw"]
             cells = f"{span[0]}{first}:{span[-1]}{last}"
