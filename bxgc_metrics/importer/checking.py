@@ -64,9 +64,12 @@ def checked_figures(
     if settled is not None:
         settled(figures)
     history = _history(clean, store)
-    found += validate.history_checks(clean, history)
+    overlay = validate.Overlay(history, clean)  # one coding of the keys for both
+    found += validate.history_checks(clean, history, overlay=overlay)
     found += validate.totals_mismatch(mapped, totals)
-    found += validate.stated_rates(clean, _mapped_checks(checks, unit_m, ind_m), history)
+    found += validate.stated_rates(
+        clean, _mapped_checks(checks, unit_m, ind_m), history, overlay=overlay
+    )
     return figures, found
 
 

@@ -206,3 +206,78 @@ def test_the_periods_a_file_holds_are_its_distinct_periods(
     expected = set(frame.drop_duplicates().itertuples(index=False, name=None))
     assert sorted(zip(freq, year, sub, strict=True)) == sorted(expected)
     assert len(freq) == len(expected)
+
+
+_FIGURE = st.fixed_dictionaries(
+    {
+        "unit_code": st.sampled_from(["JD01", "JD02"]),
+        "indicator_code": st.sampled_from(["GDP", "FAI"]),
+        "freq": st.sampled_from(["M", "Y"]),
+        "year": st.integers(2023, 2025),
+        "sub": st.integers(0, 3),
+        "value_kind": st.sampled_from(["actual", "target"]),
+        "value": st.sampled_from([0.0, 50.0, 80.0, 100.0, 120.5]),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    own=st.lists(_FIGURE, min_size=1, max_size=14),
+    stored=st.lists(_FIGURE, max_size=14),
+    stated=st.lists(
+        st.tuples(
+            st.sampled_from(["JD01", "JD02"]),
+            st.sampled_from(["GDP", "FAI"]),
+            st.sampled_from(["completion", "growth"]),
+            st.sampled_from([-0.2, 0.0, 0.5, 0.625, 1.0, 1.2]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    odd_annual=st.booleans(),
+)
+def test_stated_rates_found_by_key_are_those_merges_find(
+    own: list[dict], stored: list[dict], stated: list[tuple], odd_annual: bool
+) -> None:
+    """A stated 完成率 or 同比 is checked against the year's target or the same period a
+    year before among the stored figures overlaid with the file's: looking them up by
+    integer key finds exactly what merges on the overlaid frame find (annual figures at
+    period 0, or, with ``odd_annual``, at any period, which only merges can match)."""
+    from bxgc_metrics.importer.validate import consistency
+    from bxgc_metrics.importer.validate.shown import pool
+
+    if not odd_annual:
+        own, stored = (
+            [f | {"sub": 0} if f["freq"] == "Y" else f for f in figures_]
+            for figures_ in (own, stored)
+        )
+    records = figures(*own)
+    history = (figures(*stored) if stored else NO_HISTORY)[[*validate.KEY, "value", "cumulative"]]
+    checks = pd.DataFrame(
+        [
+            {"sheet": "表1", "unit_code": u, "indicator_code": i, "what": w, "stated": s,
+             "row": 20 + n, "column": "F", "raw": f"{s:.1%}"}
+            for n, (u, i, w, s) in enumerate(stated)
+        ]
+    )  # fmt: skip
+    found = validate.stated_rates(records, checks, history)
+    beside = consistency._beside(checks, records).drop(columns="at_row")
+    merged = consistency._by_merge(beside, pool(history, records))
+    expected = consistency._issues(merged)
+    assert [(i.code, i.row, i.zh) for i in found] == [(i.code, i.row, i.zh) for i in expected]
+
+
+def test_a_stated_growth_is_checked_against_the_stored_figure_a_year_before() -> None:
+    """同比 +25 % stated beside 1-3 月 125: the stored 1-3 月 a year before is 100, so it
+    holds; stated +40 % it is off (computed 25.0 %)."""
+    records = figures({"sub": 3, "value": 125.0})
+    history = figures({"sub": 3, "value": 100.0, "year": 2023})
+    for stated, off in ((0.25, False), (0.40, True)):
+        checks = pd.DataFrame(
+            [{"sheet": "表1", "unit_code": "JD01", "indicator_code": "GDP", "what": "growth",
+              "stated": stated, "row": 2, "column": "E", "raw": f"{stated:.0%}"}]
+        )  # fmt: skip
+        found = validate.stated_rates(records, checks, history)
+        assert codes(found) == (["stated_growth_mismatch"] if off else [])
+        assert not off or "25.0%" in found[0].zh

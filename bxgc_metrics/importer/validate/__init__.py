@@ -32,13 +32,14 @@ from bxgc_metrics.importer.validate.figures import (
     too_large,
     years_out_of_range,
 )
-from bxgc_metrics.importer.validate.history import history_checks
+from bxgc_metrics.importer.validate.history import Overlay, history_checks
 from bxgc_metrics.importer.validate.measures import conversions, single_months_to_ytd
 from bxgc_metrics.importer.validate.shown import KEY
 
 __all__ = [
     "KEY",
     "LARGEST",
+    "Overlay",
     "conversions",
     "duplicates",
     "history_checks",

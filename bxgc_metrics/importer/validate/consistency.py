@@ -3,13 +3,12 @@ stated 完成率 or 同比增长 against the rate its figures give."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.validate.history import NotUniqueError, Overlay
 from bxgc_metrics.importer.validate.shown import at, pool, rows
 
 
@@ -29,24 +28,50 @@ def totals_mismatch(records: pd.DataFrame, totals: pd.DataFrame) -> list[Issue]:
     ]
 
 
-def stated_rates(records: pd.DataFrame, checks: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
-    """A stated 完成率 or 同比增长 that the figures beside it do not give."""
+def stated_rates(
+    records: pd.DataFrame,
+    checks: pd.DataFrame,
+    history: pd.DataFrame,
+    *,
+    overlay: Overlay | None = None,
+) -> list[Issue]:
+    """A stated 完成率 or 同比增长 that the figures beside it do not give: completion
+    against the year's target, growth against the same period a year before, each found
+    among the stored figures overlaid with the file's (``overlay``, when the caller has
+    made it, as :func:`~bxgc_metrics.importer.validate.history.history_checks` does)."""
     if checks.empty:
         return []
-    ytd = records[(records["value_kind"] == "actual")]
-    return [
-        issues.STATED_MISMATCH[what].at(**at(r), raw=r["raw"], computed=r["computed"] * 100)
-        for what, r in _computed_rates(checks, ytd, pool(history, records))
-    ]
+    merged = _beside(checks, records)
+    if merged.empty:
+        return []
+    overlay = overlay if overlay is not None else Overlay(history, records)
+    at = merged.pop("at_row").to_numpy()
+    everything = overlay.lookup(np.ones(len(records), dtype=bool))
+    prior = everything(overlay.keys[at] - overlay.year_step)
+    try:
+        keys = overlay.annual_target_keys(at)
+    except NotUniqueError:  # only a merge on unit, indicator and year says the same
+        return _issues(_by_merge(merged, pool(history, records)))
+    target = np.full(len(at), np.nan) if keys is None else everything(keys)
+    return _issues(_off(merged.assign(target=target, prior=prior)))
 
 
-def _computed_rates(
-    checks: pd.DataFrame, ytd: pd.DataFrame, pool: pd.DataFrame
-) -> Iterator[tuple[str, dict]]:
-    """Each stated rate that is off by more than half a point, with what it says."""
-    base = ["sheet", "unit_code", "indicator_code"]
-    now = ytd.drop_duplicates(base)[[*base, "year", "sub", "freq", "value"]]
-    merged = checks.merge(now, on=base, how="inner")
+def _beside(checks: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Each stated rate with the first actual figure of its sheet, unit and indicator (the
+    figure it states a rate of), and that figure's position among ``records``."""
+    actual = np.flatnonzero((records["value_kind"] == "actual").to_numpy(dtype=bool))
+    ytd = records.iloc[actual]
+    first = ~ytd.duplicated(_BASE).to_numpy()
+    now = ytd.loc[first, [*_BASE, "year", "sub", "freq", "value"]]
+    return checks.merge(now.assign(at_row=actual[first]), on=_BASE, how="inner")
+
+
+_BASE = ["sheet", "unit_code", "indicator_code"]
+
+
+def _by_merge(merged: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
+    """:func:`stated_rates`' figures found by merges on the overlaid figures (annual
+    targets with period numbers other than 0 may match more than once)."""
     targets = pool[(pool["value_kind"] == "target") & (pool["freq"] == "Y")]
     merged = merged.merge(
         targets[["unit_code", "indicator_code", "year", "value"]].rename(
@@ -62,15 +87,27 @@ def _computed_rates(
     merged = merged.merge(
         prior, on=["unit_code", "indicator_code", "freq", "year", "sub"], how="left"
     )
-    merged["computed"] = np.where(
+    return _off(merged)
+
+
+def _off(merged: pd.DataFrame) -> pd.DataFrame:
+    """The stated rates more than half a point from what ``value`` with ``target`` or
+    ``prior`` gives, with the rate computed."""
+    computed = np.where(
         merged["what"] == "completion",
         merged["value"] / merged["target"],
         merged["value"] / merged["prior"] - 1,
     )
-    bad = merged[
+    merged = merged.assign(computed=computed)
+    return merged[
         merged["computed"].notna()
         & merged["stated"].notna()
         & ((merged["computed"] - merged["stated"]).abs() > 0.0051)
     ]
-    for r in rows(bad):
-        yield r["what"], r
+
+
+def _issues(bad: pd.DataFrame) -> list[Issue]:
+    return [
+        issues.STATED_MISMATCH[r["what"]].at(**at(r), raw=r["raw"], computed=r["computed"] * 100)
+        for r in rows(bad)
+    ]

@@ -1,7 +1,7 @@
 """Rules that compare a file's figures with the stored ones: a value ten times the one
 before, a year-to-date figure below the month before, completion above 300 %.
 
-The stored figures and the file's are overlaid once (:class:`_Overlay`) and every rule
+The stored figures and the file's are overlaid once (:class:`Overlay`) and every rule
 looks its earlier figures up by integer key, as a merge against
 :func:`~bxgc_metrics.importer.validate.shown.pool` would find them.
 """
@@ -62,7 +62,7 @@ class _Lookup:
         return found, np.where(found, values, np.nan)
 
 
-class _Overlay:
+class Overlay:
     """The stored figures overlaid with the file's (as :func:`_pool`), found by key codes.
 
     A :data:`KEY` becomes one integer whose lowest digits are the year and the period
@@ -133,22 +133,24 @@ class _Overlay:
 
     def annual_target_keys(self, rows: np.ndarray) -> np.ndarray | None:
         """Keys of the annual target (``Y``, period 0) of each row's unit, indicator and
-        year; ``None`` when there is no annual target at all.
+        year (``rows``: a mask of the file's rows, or their positions); ``None`` when
+        there is no annual target at all.
 
-        Raises :class:`_NotUniqueError` when an annual target has a period number other than
+        Raises :class:`NotUniqueError` when an annual target has a period number other than
         0: then only a merge on unit, indicator and year says the same.
         """
         found = False
         for frame in (self.records, self.history):
             annual = (frame["freq"] == "Y") & (frame["value_kind"] == "target")
             if (annual & (frame["sub"] != 0)).any():
-                raise _NotUniqueError
+                raise NotUniqueError
             found = found or bool(annual.any())
         if not found:
             return None
-        n = int(rows.sum())
+        pairs = self._pairs[rows]
+        n = len(pairs)
         return self._compose(
-            self._pairs[rows],
+            pairs,
             np.full(n, self._kinds[2].get_loc("target")),
             np.full(n, self._freqs[2].get_loc("Y")),
             self._years[0][rows],
@@ -193,18 +195,20 @@ def _locator(keys: np.ndarray) -> Callable[[np.ndarray], tuple[np.ndarray, np.nd
     return sorted_
 
 
-class _NotUniqueError(Exception):
+class NotUniqueError(Exception):
     """Annual targets are not unique by unit, indicator and year."""
 
 
-def history_checks(records: pd.DataFrame, history: pd.DataFrame) -> list[Issue]:
+def history_checks(
+    records: pd.DataFrame, history: pd.DataFrame, *, overlay: Overlay | None = None
+) -> list[Issue]:
     """Jumps, falling year-to-date figures and completion above 300 %, in that order,
-    sharing one coding of the keys."""
-    overlay = _Overlay(history, records)
+    sharing one coding of the keys (``overlay``, when the caller has made it)."""
+    overlay = overlay if overlay is not None else Overlay(history, records)
     return _jumps(records, overlay) + _drops(records, overlay) + _completion(records, overlay)
 
 
-def _jumps(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
+def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     """A value 10× or 1/10 of the one before (same period last year for cumulative values)."""
     rows_ = (records["value_kind"] == "actual").to_numpy()
     if not rows_.any():
@@ -220,7 +224,7 @@ def _jumps(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
     ]
 
 
-def _previous(records: pd.DataFrame, rows: np.ndarray, overlay: _Overlay) -> np.ndarray:
+def _previous(records: pd.DataFrame, rows: np.ndarray, overlay: Overlay) -> np.ndarray:
     """For each of the ``rows``, the comparable earlier figure (NaN if none): the same
     period a year before for cumulative and annual figures, else the period before."""
     cumulative = records["cumulative"].to_numpy(dtype=bool)[rows]
@@ -238,7 +242,7 @@ def _shown_with(
     return shown.assign(**{name: values[picked] for name, values in columns.items()})
 
 
-def _drops(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
+def _drops(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     """A year-to-date flow lower than the month before it."""
     rows_ = (
         (records["kind"] == "flow") & records["cumulative"] & (records["value_kind"] == "actual")
@@ -251,12 +255,12 @@ def _drops(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
     return [issues.CUMULATIVE_DROP.at(**at(r), raw=r["raw"], before=r["before"]) for r in rows(bad)]
 
 
-def _completion(records: pd.DataFrame, overlay: _Overlay) -> list[Issue]:
+def _completion(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     """Completion above 300 % of the annual target."""
     rows_ = ((records["value_kind"] == "actual") & (records["kind"] != "rate")).to_numpy(bool)
     try:
         keys = overlay.annual_target_keys(rows_)
-    except _NotUniqueError:
+    except NotUniqueError:
         return _completion_issues(_completion_by_merge(records, overlay.history))
     if keys is None:
         return []
