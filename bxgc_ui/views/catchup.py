@@ -91,8 +91,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_never_plan": ("按设定增速无法赶超", "Never at the rates set"),
     "catchup_never_cagr": ("按历史年均增速无法赶超", "Never at the historic rates"),
     "catchup_not_within": ("{n}年内无法赶超", "Not within {n} years"),
-    "catchup_no_projection": ("无法预测", "No projection"),
-    "catchup_ahead": ("已领先", "Already ahead"),
+    "catchup_no_projection": ("无法预测", "No forecast"),
+    "catchup_never": ("无法赶超", "Never"),
+    "catchup_never_why_plan": ("按设定增速", "At the rates set"),
+    "catchup_never_why_cagr": ("按历史年均增速", "At the historic rates"),
+    "catchup_beyond": ("{n}年以上", "{n}+ years"),
+    "catchup_ahead": ("已领先", "Ahead now"),
     "catchup_year": ("{year}年", "{year}"),
     "catchup_chart_title": ("{indicator}：历史与预测", "{indicator}: history and projection"),
     "catchup_axis_year": ("年份", "Year"),
@@ -460,6 +464,20 @@ def show_skill(container: DeltaGenerator, skill: pd.DataFrame) -> None:
         box.caption(t("catchup_skill_help"))
 
 
+def crossing_headline(answer: pd.Series, model: str) -> tuple[str, str | None]:
+    """The year of overtaking as the headline figure shows it: a value short enough not
+    to be cut off (a year, 已领先, 无法赶超, 30年以上) and, where the value alone does not
+    say why, the reason for the line under it (the answers table keeps
+    :func:`crossing_text`'s whole sentence)."""
+    status = answer.get("status")
+    if status == STATUS_NOT_FASTER:
+        why = t("catchup_never_why_cagr") if model == "cagr" else t("catchup_never_why_plan")
+        return t("catchup_never"), why
+    if status == STATUS_NOT_WITHIN_HORIZON:
+        return t("catchup_beyond", n=HORIZON), t("catchup_not_within", n=HORIZON)
+    return crossing_text(answer, model), None
+
+
 def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -> None:
     """The four figures: the gap now, the year of overtaking, the growth needed, the chance."""
     chance, chance_help = probability_text(answer)
@@ -471,7 +489,8 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
         delta_color="off",
         delta_arrow="off",
     )
-    m2.metric(t("catchup_crossing"), crossing_text(answer, model))
+    crossing, why = crossing_headline(answer, model)
+    m2.metric(t("catchup_crossing"), crossing, why, delta_color="off", delta_arrow="off")
     m3.metric(
         t("catchup_required", year=target),
         fmt.pct(answer["required_rate"], signed=False),

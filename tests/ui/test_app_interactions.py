@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,7 +52,9 @@ def test_moving_the_growth_slider_moves_the_crossing(demo_db: Path, monkeypatch)
     # 2.0 growing 25 % against 2.9 growing 16 %: ln(1.45)/ln(1.25/1.16) = 4.96 → 2015
     assert _metrics(at)["预计赶超年份"] == "2015年"
     at.slider(key="cu_rate_P4_OURS_P4_FISCAL_REV").set_value(10.0).run()
-    assert _metrics(at)["预计赶超年份"] == "按设定增速无法赶超"
+    # short enough for the headline figure, the reason on the line under it
+    (crossing,) = [m for m in at.metric if m.label == "预计赶超年份"]
+    assert (crossing.value, crossing.delta) == ("无法赶超", "按设定增速")
 
 
 def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:
@@ -193,3 +197,34 @@ def test_upload_asks_for_the_measure_of_a_unit_line_with_two(demo_db: Path, monk
     stored = Store(demo_db).observations(unit="JD01", indicator="GBR").set_index("period")
     assert stored.loc["2024-06", "value"] == 41300.5
     assert stored.loc["2024", "value"] == 82812.0
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_crossing_headline_is_short_enough_for_its_figure_whatever_the_answer(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headline figure holds a year, 已领先 or a few words; why there is no year goes
+    on the line under it, so a long answer is not cut off with an ellipsis (the answers
+    table keeps the whole sentence)."""
+    from bxgc_metrics.metrics import catchup as trajectory
+    from bxgc_ui import i18n
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    widest = 6 if language == "zh" else 11
+    statuses = [s for s in dir(trajectory) if s.startswith("STATUS_")]
+    assert len(statuses) >= 5
+    for status, model in itertools.product(statuses, ["plan", "cagr", "ets"]):
+        answer = pd.Series({"status": getattr(trajectory, status), "crossing_period": 2031})
+        value, why = catchup.crossing_headline(answer, model)
+        assert len(value) <= widest, (status, model, value)
+        sentence = catchup.crossing_text(answer, model)
+        if value != sentence:  # shortened: the reason is given under it
+            assert why is not None, (status, model)
+            assert why.casefold() in sentence.casefold(), (why, sentence)
+    never, why = catchup.crossing_headline(
+        pd.Series({"status": trajectory.STATUS_NOT_WITHIN_HORIZON}), "ets"
+    )
+    assert (never, why) == (
+        ("30年以上", "30年内无法赶超") if language == "zh" else ("30+ years", "Not within 30 years")
+    )
