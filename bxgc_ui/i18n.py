@@ -11,8 +11,9 @@ imports no other module of :mod:`bxgc_ui`. The reader's language lives in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
 import streamlit as st
 
@@ -146,3 +147,28 @@ def language_switch() -> None:
         key="lang",
         required=True,
     )
+
+
+def _open_tab(key: str) -> str:
+    return f"{key}#open"
+
+
+def carry_tab(key: str, labels: Sequence[str]) -> None:
+    """Keep the open tab of the tabs ``key`` across a language switch.
+
+    A set of tabs holds its open tab as the tab's label, which a language switch
+    changes; the position noted by :func:`note_open_tab` then names the same tab in the
+    new language. Call before the tabs are drawn."""
+    current = st.session_state.get(key)
+    if current is None or current in labels:
+        return
+    opened = st.session_state.get(_open_tab(key))
+    if isinstance(opened, int) and 0 <= opened < len(labels):
+        st.session_state[key] = labels[opened]
+
+
+def note_open_tab(key: str, tabs: Sequence[Any]) -> None:
+    """Note which of the tabs ``key`` is open, by position, for :func:`carry_tab`."""
+    opened = next((i for i, tab in enumerate(tabs) if tab.open), None)
+    if opened is not None:
+        st.session_state[_open_tab(key)] = opened

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from bxgc_ui.fmt import md
-from bxgc_ui.i18n import LANGS, Texts
+from bxgc_ui.i18n import LANGS, Texts, carry_tab
 
 TEXTS = {
     "copy_link": ("复制链接", "Copy link"),
@@ -96,6 +96,7 @@ class View:
         name (``labels`` maps each tab's name, e.g. ``composite``, to its shown label); give
         the key to :func:`bxgc_ui.widgets.lazy_tabs`, then :meth:`keep` the open tab's name."""
         self._adopt(param, key, labels.get)
+        carry_tab(key, list(labels.values()))
         if st.session_state.get(key) not in labels.values():
             st.session_state[key] = labels[default]
         return key

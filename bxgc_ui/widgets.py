@@ -16,7 +16,7 @@ from bxgc_metrics import clock
 from bxgc_metrics.demo import load_demo
 from bxgc_ui import auth, chart_export, charts, data
 from bxgc_ui.chart_export import Caption
-from bxgc_ui.i18n import Texts, lang
+from bxgc_ui.i18n import Texts, carry_tab, lang, note_open_tab
 
 TEXTS: dict[str, tuple[str, str]] = {
     "demo_notice": (
@@ -73,7 +73,10 @@ def lazy_tabs(labels: Sequence[str], *, key: str, keeping: Iterable[str] = ()) -
     for widget in keeping:
         if widget in st.session_state:
             st.session_state[widget] = st.session_state[widget]
-    return st.tabs(list(labels), key=key, on_change="rerun")
+    carry_tab(key, labels)  # the same tab stays open across a language switch
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    note_open_tab(key, tabs)
+    return tabs
 
 
 PHONE_CSS = """

@@ -162,3 +162,26 @@ def test_rankings_round_trip(demo_db: Path, monkeypatch) -> None:
     open_tab(at, "rank_tab", "综合排名")
     assert (_box(at, "rank_norm").value, _box(at, "rank_agg").value) == ("zscore", "topsis")
     assert [d.value.to_dict() for d in at.dataframe[:2]] == tables
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "position", "first_only"),
+    [("rankings", "rank_tab", 1, "rank_ind"), ("rankings", "rank_tab", 2, "rank_ind"),
+     ("quality", "q_tab", 1, None)],
+)  # fmt: skip
+def test_a_language_switch_keeps_the_open_tab(
+    demo_db: Path, monkeypatch, page: str, key: str, position: int, first_only: str | None
+) -> None:
+    """A tab's state is its label, which a language switch changes: the reader still sees
+    the tab they had open, now in English, and the first tab is still not built."""
+    at = _page(demo_db, monkeypatch, page)
+    chinese = [t.label for t in at.tabs]
+    open_tab(at, key, chinese[position])
+    at.session_state["lang"] = "en"  # what the sidebar's 中文 / English switch sets
+    at.run()
+    assert not at.exception, at.exception
+    english = [t.label for t in at.tabs]
+    assert len(english) == len(chinese) and english[0] != chinese[0]
+    assert at.session_state[key] == english[position]
+    if first_only is not None:
+        assert not any((s.key or "").startswith(first_only) for s in at.selectbox)
