@@ -68,10 +68,10 @@ def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> l
 def pct(rate: float | None, signed: bool = True, digits: int = 1) -> str:
     """A fraction as a percentage: ``0.085`` → ``+8.5%``.
 
-    >>> pct(0.085), pct(-0.031), pct(0.9543, signed=False), pct(float("nan"))
-    ('+8.5%', '-3.1%', '95.4%', '—')
+    >>> pct(0.085), pct(-0.031), pct(0.9543, signed=False), pct(float("nan")), pct(float("inf"))
+    ('+8.5%', '-3.1%', '95.4%', '—', '—')
     """
-    if is_missing(rate):
+    if is_missing(rate) or not math.isfinite(rate):  # type: ignore[arg-type]
         return "—"
     assert rate is not None
     return f"{rate * 100:+.{digits}f}%" if signed else f"{rate * 100:.{digits}f}%"

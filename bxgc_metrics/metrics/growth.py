@@ -69,9 +69,11 @@ def _lagged(
 
 
 def _rate(current: np.ndarray, previous: np.ndarray) -> np.ndarray:
-    """current / previous - 1, NaN when the base is not positive (no meaningful rate)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(previous > 0, current / previous - 1, np.nan)
+    """current / previous - 1, NaN when the base is not positive or the rate is too large
+    to hold in a float (a base of 1e-320 against 1: no meaningful rate either)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rate = np.where(previous > 0, current / previous - 1, np.nan)
+    return np.where(np.isfinite(rate), rate, np.nan)
 
 
 def yoy(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> pd.Series:

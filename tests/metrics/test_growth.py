@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -37,6 +39,15 @@ def test_yoy_matches_same_month_last_year_per_unit() -> None:
     out = yoy(frame, keys=["unit"])
     np.testing.assert_allclose(out, [np.nan, np.nan, 0.2, -0.25, np.nan])
     assert out.name == "yoy" and out.index.equals(frame.index)
+
+
+@pytest.mark.filterwarnings("error")  # no overflow warning either
+def test_a_rate_too_large_for_a_float_has_no_meaningful_value() -> None:
+    """A base of 1e-320 (positive, but denormal) against 1 gives no finite rate: NaN, as for
+    a base of 0, never ``inf`` (which a page would print as +inf%)."""
+    years = pd.DataFrame({"year": [2023, 2024, 2025], "sub": 0, "value": [1e-320, 1.0, 1.5]})
+    np.testing.assert_allclose(yoy(years), [np.nan, np.nan, 0.5])
+    np.testing.assert_allclose(pop(years, per_year=1), [np.nan, np.nan, 0.5])
 
 
 def test_plan_four_yearly_growth_and_cagr() -> None:
@@ -112,12 +123,14 @@ def test_cagr_recovers_a_constant_rate(first: float, rate: float, n: int) -> Non
 
 
 def _yoy_by_lookup(frame: pd.DataFrame) -> list[float]:
-    """Year-on-year growth one row at a time: the reference."""
+    """Year-on-year growth one row at a time: the reference (no rate where the base is not
+    positive, or where the rate is too large for a float)."""
     found = {(r.unit, r.kind, r.year, r.sub): r.value for r in frame.itertuples()}
     out = []
     for r in frame.itertuples():
         before = found.get((r.unit, r.kind, r.year - 1, r.sub))
-        out.append(r.value / before - 1 if before is not None and before > 0 else np.nan)
+        rate = float(r.value) / before - 1 if before is not None and before > 0 else math.nan
+        out.append(rate if math.isfinite(rate) else math.nan)
     return out
 
 
