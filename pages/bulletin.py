@@ -4,7 +4,7 @@ import streamlit as st
 
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import data
-from bxgc_ui.i18n import name
+from bxgc_ui.i18n import keyed, name
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import bulletin as view
 from bxgc_ui.views import rankings
@@ -26,11 +26,15 @@ if not months:
     nothing_to_rank(monthly.iloc[:0])
 groups = [ALL, *data.peer_groups(path, version)]
 c1, c2 = st.columns(2)
-month = c1.selectbox(t("bul_period"), months, format_func=view.month_label, key="bul_period")
-group = c2.selectbox(t("bul_group"), groups, format_func=group_label, key="bul_group")
+month = c1.selectbox(t("bul_period"), months, format_func=view.month_label, key=keyed("bul_period"))
+group = c2.selectbox(t("bul_group"), groups, format_func=group_label, key=keyed("bul_group"))
 labels = {c: name(r) for c, r in zip(monthly.index, monthly.itertuples(), strict=True)}
 codes = st.multiselect(
-    t("bul_indicators"), list(labels), default=list(labels), format_func=labels.get, key="bul_codes"
+    t("bul_indicators"),
+    list(labels),
+    default=list(labels),
+    format_func=labels.get,
+    key=keyed("bul_codes"),
 )
 office = st.text_input(t("bul_office"), value=view.DEFAULT_OFFICE, max_chars=60, key="bul_office")
 if not codes:

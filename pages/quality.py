@@ -10,8 +10,9 @@ from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import lang
+from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names as named
+from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import quality as view
 from bxgc_ui.views.quality import t
 from bxgc_ui.widgets import demo_notice, empty_state, folded, lazy_tabs
@@ -29,7 +30,7 @@ every = view.refresh_seconds(st.query_params.get("every", ""))
 progress_tab, flags_tab = lazy_tabs(
     [t("q_tab_progress"), t("q_tab_flags")],
     key="q_tab",
-    keeping=("q_period", "q_group", "q_show_verified", "q_reopen_flag"),
+    keeping=(keyed("q_period"), keyed("q_group"), "q_show_verified", keyed("q_reopen_flag")),
 )
 
 if progress_tab.open:
@@ -41,20 +42,21 @@ if progress_tab.open:
             st.info(t("q_no_calendar"))
         else:
             left, right = st.columns(2)
-            if st.session_state.get("q_period") not in choices:
-                st.session_state["q_period"] = default
+            period_key = keyed("q_period")
+            if st.session_state.get(period_key) not in choices:
+                st.session_state[period_key] = default
             chosen = left.selectbox(
                 t("q_period"),
                 choices[::-1],
                 format_func=lambda c: view.period_label(*c),
-                key="q_period",
+                key=period_key,
             )
             groups = [ALL, *data.peer_groups(path, version)]
             group = right.selectbox(
                 t("q_group"),
                 groups,
-                format_func=lambda g: "全部" if g == ALL and lang() == "zh" else str(g),
-                key="q_group",
+                format_func=group_label,
+                key=keyed("q_group"),
             )
 
             @st.fragment(run_every=every)
@@ -124,7 +126,7 @@ if flags_tab.open:
             choice = view.flag_choice(report, names)
             with st.form("q_mark_form", clear_on_submit=True):
                 flag = st.selectbox(
-                    t("q_mark_flag"), list(choice), format_func=choice.get, key="q_mark_flag"
+                    t("q_mark_flag"), list(choice), format_func=choice.get, key=keyed("q_mark_flag")
                 )
                 note = st.text_input(t("q_mark_note"), max_chars=500, key="q_mark_note")
                 marked = st.form_submit_button(t("q_mark_save"), type="primary")
@@ -144,7 +146,7 @@ if flags_tab.open:
                     t("q_reopen"),
                     list(verified["flag_id"]),
                     format_func=choice.get,
-                    key="q_reopen_flag",
+                    key=keyed("q_reopen_flag"),
                 )
                 if st.button(t("q_reopen"), key="q_reopen"):
                     auth.writer().reopen_flag(again)

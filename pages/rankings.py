@@ -33,7 +33,7 @@ group = c1.selectbox(
     t("rank_group"),
     groups,
     format_func=group_label,
-    key=view_link.choice("group", "rank_group", options=groups, default=ALL),
+    key=view_link.choice("group", keyed("rank_group"), options=groups, default=ALL),
 )
 by = c2.segmented_control(
     t("rank_by"),

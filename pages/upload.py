@@ -8,7 +8,7 @@ from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes
 from bxgc_metrics.importer.service import UPLOAD_LIMIT_MB, commit
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import lang
+from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names
 from bxgc_ui.views import undo
 from bxgc_ui.views import upload as view
@@ -42,7 +42,7 @@ with importing:
         profile = st.selectbox(
             t("up_profile"),
             profiles,
-            key="up_profile",
+            key=keyed("up_profile"),
             format_func=lambda p: p or t("up_no_profile"),
         )
         mapping = st.session_state.setdefault("up_mapping", {"units": {}, "indicators": {}})

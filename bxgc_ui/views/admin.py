@@ -11,7 +11,7 @@ from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
 from bxgc_metrics.store import Store
 from bxgc_ui import auth
-from bxgc_ui.i18n import Texts, lang
+from bxgc_ui.i18n import Texts, keyed, lang
 
 TEXTS: dict[str, tuple[str, str]] = {
     "adm_users": ("用户", "Users"),
@@ -134,7 +134,7 @@ def users_panel(store: Store) -> None:
         username = c1.text_input(t("auth_username"), key="adm_username")
         password = c2.text_input(t("auth_password"), type="password", key="adm_password")
         role = c3.selectbox(
-            t("adm_role"), ROLES, key="adm_role", format_func=lambda r: t(f"role_{r}")
+            t("adm_role"), ROLES, key=keyed("adm_role"), format_func=lambda r: t(f"role_{r}")
         )
         if st.form_submit_button(t("adm_add")) and username and password:
             _done(store.create_user, username, password, role)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import lang
+from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
@@ -33,7 +33,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
                 t("up_undo_pick"),
                 live,
                 format_func=lambda b: named.get(b, str(b)),
-                key=f"up_undo_pick_{live[0]}",
+                key=keyed(f"up_undo_pick_{live[0]}"),
             )
             pick = live[0] if chosen is None else int(chosen)
             preview = data.undo_preview(path, version, int(pick))

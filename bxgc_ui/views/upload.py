@@ -21,7 +21,7 @@ from bxgc_metrics.importer.service import (
 from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import Texts, lang
+from bxgc_ui.i18n import Texts, keyed, lang
 
 TEXTS: dict[str, tuple[str, str]] = {
     "up_title": ("数据上传", "Upload data"),
@@ -252,7 +252,7 @@ def match_choices(matches: pd.DataFrame, reference: pd.DataFrame, kind: str) -> 
             options,
             index=default,
             format_func=lambda c: names.get(c, t("up_not_mapped")),
-            key=f"up_map_{kind}_{row.name}",
+            key=keyed(f"up_map_{kind}_{row.name}"),
         )
         if code:
             chosen[row.name] = code
@@ -283,7 +283,7 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
             label,
             ["", *row.options],
             format_func=lambda m: m or t("up_measure_pick"),
-            key=f"up_measure_{row.name}",
+            key=keyed(f"up_measure_{row.name}"),
         )
         if measure:
             chosen[row.name] = measure

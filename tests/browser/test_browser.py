@@ -245,3 +245,38 @@ def test_page_url_after_start_runs_the_entrypoint(fresh_app: str, browser: Brows
         assert _language_radio(page, "zh").count() == 1, "no language switch in the sidebar"
     finally:
         page.close()
+
+
+_PICKED = """() => [
+  ...[...document.querySelectorAll('[data-testid="stMain"] input[role="combobox"]')]
+     .map(e => `${e.getAttribute('aria-label')}: ${e.value}`),
+  ...[...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMultiSelect"] [data-tag]')]
+     .map(e => `tag: ${e.getAttribute('aria-label')}`),
+]"""
+"""What every picker on the page shows: each select box's label and value, each chosen tag."""
+
+
+def test_switching_to_english_translates_every_picker(app_url: str, browser: Browser) -> None:
+    """A picker keeps the option its reader chose across a language switch and shows it in
+    the new language: after 中文 → English each page's select boxes and tags read exactly
+    as on the same page opened in English (a picker keyed the same in both languages
+    would keep showing 全部单位 or 2026年1-10月)."""
+    problems: list[str] = []
+    for stem, default in _app_pages():
+        path = "" if default else stem
+        switched = _new_page(browser, DESKTOP)
+        english = _new_page(browser, DESKTOP)
+        try:
+            switched.goto(f"{app_url}/{path}")
+            wait_for_app(switched)
+            _language_radio(switched, "en").click()
+            wait_for_app(switched, settle_ms=600)
+            english.goto(f"{app_url}/{path}?lang=en")
+            wait_for_app(english, settle_ms=600)
+            after, fresh = switched.evaluate(_PICKED), english.evaluate(_PICKED)
+            if after != fresh:
+                problems.append(f"{stem}: after the switch {after}, opened in English {fresh}")
+        finally:
+            switched.close()
+            english.close()
+    assert not problems, "\n".join(problems)

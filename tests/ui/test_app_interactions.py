@@ -98,7 +98,7 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     assert after["2024-06"] == 41300.5
     batch = int(store.batches().iloc[0]["id"])
     # the picker offers the batch just committed, and says what undoing it changes
-    assert at.selectbox(key=f"up_undo_pick_{batch}").value == batch
+    assert at.selectbox(key=f"up_undo_pick_{batch}@zh").value == batch
     assert any("删除它新增的 0 条数据，恢复它替换的 9 条原值" in m.value for m in at.markdown)
     next(b for b in at.button if b.label == "撤销该批次…").click().run()
     # nothing happens before the confirmation
@@ -121,7 +121,7 @@ def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None
     data = sheets.report_xlsx([("东城", 82812, 41300.5, 38000)])
     at.get("file_uploader")[0].upload("r.xlsx", data).run()
     assert at.error and next(b for b in at.button if b.label == "确认导入").disabled
-    assert at.selectbox(key="up_map_units_东城").value == "JD01"  # the suggestion, preselected
+    assert at.selectbox(key="up_map_units_东城@zh").value == "JD01"  # the suggestion, preselected
     next(b for b in at.button if b.label == "确认以上对应").click().run()
     assert not at.error
     assert not next(b for b in at.button if b.label == "确认导入").disabled
@@ -187,7 +187,7 @@ def test_upload_asks_for_the_measure_of_a_unit_line_with_two(demo_db: Path, monk
     at.get("file_uploader")[0].upload("两种单位.xlsx", data).run()
     assert not at.exception and at.error
     assert next(b for b in at.button if b.label == "确认导入").disabled
-    picker = at.selectbox(key="up_measure_地方一般公共预算收入")
+    picker = at.selectbox(key="up_measure_地方一般公共预算收入@zh")
     assert picker.options == ["（请选择）", "万元", "亿元"]
     picker.set_value("亿元")
     next(b for b in at.button if b.label == "确认计量单位").click().run()

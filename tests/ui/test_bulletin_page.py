@@ -41,7 +41,7 @@ def test_the_preview_is_the_bulletins_text(demo_db: Path, monkeypatch: pytest.Mo
 
 def test_fewer_indicators_fewer_sections(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _page(demo_db, monkeypatch)
-    at.multiselect(key="bul_codes").set_value(["GBR"]).run()
+    at.multiselect(key="bul_codes@zh").set_value(["GBR"]).run()
     assert not at.exception, at.exception
     shown = "\n".join(m.value for m in at.markdown)
     assert "地方一般公共预算收入" in shown and "固定资产投资累计完成" not in shown

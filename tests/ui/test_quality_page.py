@@ -91,7 +91,7 @@ def test_the_page_renders_on_the_demo(
         if lang == "zh"
         else ["Reporting progress", "Data-quality flags"]
     )
-    assert at.selectbox(key="q_period").value == ("M", 2026, 10)
+    assert at.selectbox(key=f"q_period@{lang}").value == ("M", 2026, 10)
     expected = expected_pairs(admin_store(demo_db), (2026, 10))
     assert expected == 176  # 16 city units × 11 monthly indicators
     metrics = _metrics(at)
@@ -120,7 +120,7 @@ def test_the_page_opens_on_the_latest_round_past_its_due_date(
     """Monthly figures are due on the 8th: on 9 December the round to chase is November's,
     though an annual indicator (单位GDP能耗, due on the 20th) has a later due day."""
     at = _page(demo_db, monkeypatch, today=today)
-    assert at.selectbox(key="q_period").value == ("M", 2026, shown)
+    assert at.selectbox(key="q_period@zh").value == ("M", 2026, shown)
     if shown == 11:  # nobody has reported November: every expected figure is overdue
         expected = expected_pairs(admin_store(demo_db), (2026, 11))
         metrics = _metrics(at)
@@ -138,7 +138,7 @@ def test_a_viewer_sees_the_flags_but_no_form_to_mark_them(
     assert _open_count(at) == len(report.flags) > 0
     assert len(_flags_table(at)) == len(report.flags)
     assert not at.get("form") and not at.text_input
-    assert "q_mark_flag" not in [s.key for s in at.selectbox]
+    assert "q_mark_flag@zh" not in [s.key for s in at.selectbox]
     assert not [b for b in at.button if b.label in ("标记核实无误", "撤销核实")]
     assert any("分析员" in i.value for i in at.info)  # the sign-in prompt names the role
 
@@ -154,7 +154,7 @@ def test_an_analyst_marks_a_flag_checked_and_reopens_it(
     submit = next(b for b in at.button if b.label == "标记核实无误")
 
     # an empty note is refused, with a message saying what is missing, and nothing is kept
-    at.selectbox(key="q_mark_flag").set_value(flag)
+    at.selectbox(key="q_mark_flag@zh").set_value(flag)
     at.text_input(key="q_mark_note").input("   ")
     submit.click().run()
     assert not at.exception
@@ -162,7 +162,7 @@ def test_an_analyst_marks_a_flag_checked_and_reopens_it(
     assert store.quality_reviews().empty
     assert _open_count(at) == before
 
-    at.selectbox(key="q_mark_flag").set_value(flag)
+    at.selectbox(key="q_mark_flag@zh").set_value(flag)
     at.text_input(key="q_mark_note").input(NOTE)
     next(b for b in at.button if b.label == "标记核实无误").click().run()
     assert not at.exception and not at.error
@@ -180,7 +180,7 @@ def test_an_analyst_marks_a_flag_checked_and_reopens_it(
         ["西城街道", "2022年10月", NOTE]
     ]
 
-    assert at.selectbox(key="q_reopen_flag").value == flag
+    assert at.selectbox(key="q_reopen_flag@zh").value == flag
     at.button(key="q_reopen").click().run()
     assert not at.exception and not at.error
     assert "已撤销，预警重新计入。" in [s.value for s in at.success]
@@ -202,7 +202,7 @@ def test_names_with_markdown_and_html_show_as_literal_text(
     )
     at = _page(demo_db, monkeypatch, actor=ANALYST, today="2026-12-15")
     assert not at.error
-    assert at.selectbox(key="q_period").value == ("M", 2026, 11)
+    assert at.selectbox(key="q_period@zh").value == ("M", 2026, 11)
     reminders = at.dataframe[0].value
     assert len(reminders) == 16
     row = reminders[reminders["单位"] == HOSTILE]
@@ -214,7 +214,7 @@ def test_names_with_markdown_and_html_show_as_literal_text(
     texts = _texts(at)
     open_tab(at, "q_tab", FLAGS)
     frames += list(at.dataframe)
-    assert any(HOSTILE in option for option in at.selectbox(key="q_mark_flag").options)
+    assert any(HOSTILE in option for option in at.selectbox(key="q_mark_flag@zh").options)
     for frame in frames:
         cells = {str(v) for v in frame.value.to_numpy().ravel()} | set(map(str, frame.value.index))
         assert HOSTILE in cells or not ({"单位"} & set(frame.value.columns)), frame.value.columns
@@ -240,7 +240,7 @@ def test_a_database_of_its_own_indicators(tmp_path: Path, monkeypatch: pytest.Mo
     store.upsert_indicators(pd.DataFrame({"code": [code], "report_due_day": [10]}))
     # "today" is after the import, which a round as of today must know of
     at = _page(db, monkeypatch, actor=ANALYST, today=past_due(dt.date(2026, 11, 10)))
-    at.selectbox(key="q_period").set_value(("M", 2026, 10)).run()
+    at.selectbox(key="q_period@zh").set_value(("M", 2026, 10)).run()
     assert not at.exception and not at.error
     # 甲镇 reported October today, after its due day (10 November): late; 乙镇 not at all
     assert _metrics(at) == {
@@ -264,7 +264,7 @@ def test_the_reminders_show_the_rounds_own_list_and_the_workbook_waits_for_a_cli
         reporting, "reminder_workbook", lambda *a, **k: made.append("xlsx") or real(*a, **k)
     )
     at = _page(demo_db, monkeypatch, today="2026-12-09")
-    assert at.selectbox(key="q_period").value == ("M", 2026, 11)
+    assert at.selectbox(key="q_period@zh").value == ("M", 2026, 11)
     r = oversight.reporting_round(admin_store(demo_db), "2026-11", today=dt.date(2026, 12, 9))
     assert len(r.reminders) == 16
     assert [c.value for c in at.code] == [r.text(lang="zh")]
