@@ -127,9 +127,11 @@ class Attached(Cursor):
 
 def attach(path: Path, *, read_only: bool = False) -> Attached:
     """A connection to the database file ``path``, attached to this process's engine (or
-    shared with whoever in the process already holds it). A read-only request shares a
-    file held for writing; a request to write while it is held read-only is refused with
-    DuckDB's own "different configuration" error, which callers retry.
+    shared with whoever in the process already holds it in the same mode). A request in
+    the other mode is refused with DuckDB's own "different configuration" error, which
+    callers retry until the holders let go, as DuckDB refused a second connection in
+    another mode: a restore's read-only hold waits for the reads in progress, and then
+    every read waits for the restore, so none reads the replaced file after it.
 
     Raises what DuckDB raises when the file cannot be attached (held by another process,
     damaged, not a database)."""
@@ -137,7 +139,7 @@ def attach(path: Path, *, read_only: bool = False) -> Attached:
     with _GUARD:
         engine = _engine()
         held = _HELD.get(key)
-        if held is not None and held.read_only and not read_only:
+        if held is not None and held.read_only != read_only:
             raise duckdb.ConnectionException(_OTHER_MODE)
         if held is None:
             alias = _alias(key)

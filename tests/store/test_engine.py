@@ -13,7 +13,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from bxgc_metrics.store import LATEST, Store, engine
+from bxgc_metrics.access import operator
+from bxgc_metrics.store import LATEST, Store, backups, engine, restore
 from tests.conftest import admin_store
 
 pytestmark = pytest.mark.embedded
@@ -86,7 +87,7 @@ def test_a_writer_waits_while_the_file_is_held_read_only(demo_db: Path) -> None:
     held = engine.attach(demo_db, read_only=True)
     with pytest.raises(duckdb.ConnectionException, match="different configuration"):
         engine.attach(demo_db)
-    assert engine.attach(demo_db, read_only=True).close() is None  # readers share it
+    assert engine.attach(demo_db, read_only=True).close() is None  # read-only ones share it
     release = threading.Timer(0.3, held.close)
     release.start()
     started = time.monotonic()
@@ -95,6 +96,31 @@ def test_a_writer_waits_while_the_file_is_held_read_only(demo_db: Path) -> None:
     release.join()
     assert engine.attached() == {}
     assert float(store.observations(unit="JD01", indicator="FAI").head(1)["value"].iloc[0]) == 7.0
+
+
+def test_a_restore_waits_for_the_reads_in_progress_and_every_read_after_sees_it(
+    demo_db: Path,
+) -> None:
+    """A restore holds the file it replaces read-only. While a page of this process is
+    reading, that hold waits (it does not share the page's connection, which would keep
+    the replaced file attached for every later read); once it has the file, reads wait
+    for the restore, and the first read after it sees the restored figures."""
+    store = admin_store(demo_db)
+    original = float(store.observations(unit="JD01", indicator="FAI").head(1)["value"].iloc[0])
+    store.write_observations(_changed(store, original + 1000.0), file_name="a.csv")
+    (backup,) = backups(demo_db)  # taken before that write: it holds the original figure
+    reading = engine.attach(demo_db)  # a page's read in progress
+    with pytest.raises(duckdb.ConnectionException, match="different configuration"):
+        engine.attach(demo_db, read_only=True)
+    release = threading.Timer(0.3, reading.close)
+    release.start()
+    started = time.monotonic()
+    restore(demo_db, backup, operator())
+    assert time.monotonic() - started >= 0.25
+    release.join()
+    assert engine.attached() == {}
+    now = store.observations(unit="JD01", indicator="FAI").head(1)["value"].iloc[0]
+    assert float(now) == original
 
 
 def test_a_connection_closed_twice_lets_go_once(demo_db: Path) -> None:
