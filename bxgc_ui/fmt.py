@@ -71,9 +71,8 @@ def pct(rate: float | None, signed: bool = True, digits: int = 1) -> str:
     >>> pct(0.085), pct(-0.031), pct(0.9543, signed=False), pct(float("nan")), pct(float("inf"))
     ('+8.5%', '-3.1%', '95.4%', '—', '—')
     """
-    if is_missing(rate) or not math.isfinite(rate):  # type: ignore[arg-type]
+    if rate is None or not math.isfinite(rate):  # missing, NaN or infinite
         return "—"
-    assert rate is not None
     return f"{rate * 100:+.{digits}f}%" if signed else f"{rate * 100:.{digits}f}%"
 
 
