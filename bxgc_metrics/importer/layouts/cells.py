@@ -32,7 +32,7 @@ def merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
         first, last = sheet.row_number(top), sheet.row_number(bottom)
         span = [sheet.column_letter(c) for c in range(left, right + 1)]
         within = np.flatnonzero((rows >= first) & (rows <= last))
-        inside = within[np.isin(letters, span)[codes[within]]] if len(within) > 1 else within
+        inside = within[np.isin(letters, span)[codes[within]]]
         if len(inside) > 1:
             raw = records.iloc[inside[0]]["raw"]
             cells = f"{span[0]}{first}:{span[-1]}{last}"

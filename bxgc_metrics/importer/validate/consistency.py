@@ -56,6 +56,10 @@ def stated_rates(
     return _issues(_off(merged.assign(target=target, prior=prior)))
 
 
+_BASE = ["sheet", "unit_code", "indicator_code"]
+"""What ties a stated rate to its figure: the sheet, unit and indicator."""
+
+
 def _beside(checks: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """Each stated rate with the first actual figure of its sheet, unit and indicator (the
     figure it states a rate of), and that figure's position among ``records``."""
@@ -64,9 +68,6 @@ def _beside(checks: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     first = ~ytd.duplicated(_BASE).to_numpy()
     now = ytd.loc[first, [*_BASE, "year", "sub", "freq", "value"]]
     return checks.merge(now.assign(at_row=actual[first]), on=_BASE, how="inner")
-
-
-_BASE = ["sheet", "unit_code", "indicator_code"]
 
 
 def _by_merge(merged: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:
