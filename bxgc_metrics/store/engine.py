@@ -27,10 +27,8 @@ from typing import Any
 
 import duckdb
 
-_SETTINGS = (
-    "SET GLOBAL TimeZone = 'UTC'",  # every stored time is UTC, whatever the server's zone
-    "SET GLOBAL temp_directory = ?",  # spills go beside the system's temporary files
-)
+_UTC = "SET GLOBAL TimeZone = 'UTC'"  # every stored time is UTC, whatever the server's zone
+_SPILL = "SET GLOBAL temp_directory = ?"  # spills go beside the system's temporary files
 _ATTACH = "ATTACH ? AS {alias}"
 _ATTACH_READ_ONLY = "ATTACH ? AS {alias} (READ_ONLY)"
 _USE = "USE {alias}"
@@ -70,8 +68,8 @@ def _engine() -> duckdb.DuckDBPyConnection:
     if _ENGINE is None or os.getpid() != _ENGINE_PID:
         engine = duckdb.connect(":memory:")
         spill = Path(tempfile.gettempdir()) / f"bxgc-duckdb-{os.getpid()}"
-        engine.execute(_SETTINGS[0])
-        engine.execute(_SETTINGS[1], [str(spill)])
+        engine.execute(_UTC)
+        engine.execute(_SPILL, [str(spill)])
         _ENGINE, _ENGINE_PID = engine, os.getpid()
     return _ENGINE
 
