@@ -530,18 +530,20 @@ def race_of(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def reporting_round(path: str, data_version: int, period: str, *, group: str, today: str) -> Round:
     """The reporting round of ``period`` (a label) for ``group`` as of ``today`` (ISO date,
-    so a new day recomputes it)."""
+    so a new day recomputes it). Shared, not copied (see :func:`built`): a thousand units'
+    round is read by every rerun of the overview and the quality page."""
     return oversight.reporting_round(
         _store(path), period, group=group, today=dt.date.fromisoformat(today)
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def quality_report(path: str, data_version: int) -> QualityReport:
-    """Every data-quality flag, with the 核实无误 marks applied, and each unit's score."""
+    """Every data-quality flag, with the 核实无误 marks applied, and each unit's score.
+    Shared, not copied (see :func:`built`)."""
     return oversight.quality_report(_store(path))
 
 

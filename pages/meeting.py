@@ -117,7 +117,7 @@ def wall() -> None:
     slide = meeting.current_slide(meeting.slides(codes, settings), now=time.monotonic())
     board = meeting.Wall(path=path, version=version, settings=settings)
     ind = inds.loc[slide.indicator]
-    shown = board.race(ind) if slide.view == "race" else board.ranking(ind)
+    shown = board.slide(ind, slide.view)
     st.html(shown.html)
     meeting.lasts(shown.seconds)
     stamp = t(

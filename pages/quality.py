@@ -35,8 +35,10 @@ progress_tab, flags_tab = lazy_tabs(
 
 if progress_tab.open:
     with progress_tab:
-        choices, default = view.round_choices(
-            data.actual_periods(path, version), indicators, clock.today()
+        today = clock.today()
+        choices, default = data.built(
+            ("q_round_choices", path, version, today),
+            partial(view.round_choices, data.actual_periods(path, version), indicators, today),
         )
         if default is None:
             st.info(t("q_no_calendar"))
@@ -77,7 +79,11 @@ if progress_tab.open:
                         view.reminders_table(r, names), hide_index=True, key="q_reminders_table"
                     )
                     st.caption(t("q_text"))
-                    st.code(r.text(lang=lang()), language=None, wrap_lines=True)
+                    text = data.built(
+                        ("q_round_text", here, now, chosen, group, clock.today()),
+                        partial(r.text, lang=lang()),
+                    )
+                    st.code(text, language=None, wrap_lines=True)
                 st.download_button(  # the workbook is made on click, not on every rerun
                     t("q_download"),
                     partial(r.workbook, lang=lang()),

@@ -166,7 +166,7 @@ with history:
 
 with templates:
     st.write(t("up_template_help"))
-    long_sheet, wide_sheet = view.templates(units, indicators)
+    long_sheet, wide_sheet = view.templates(units, indicators)  # made on click
     st.download_button(
         t("up_template_long"),
         long_sheet,

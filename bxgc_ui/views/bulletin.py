@@ -60,7 +60,7 @@ def month_label(month: tuple[int, int]) -> str:
     return display("M", *month, cumulative=True, lang=lang())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def report_of(
     path: str,
     data_version: int,
@@ -70,7 +70,8 @@ def report_of(
     codes: tuple[str, ...],
     office: str,
 ) -> source.Report:
-    """The bulletin and its names for one month, group and set of indicators (cached)."""
+    """The bulletin and its names for one month, group and set of indicators (cached, and
+    shared rather than copied: see :func:`bxgc_ui.data.built`)."""
     year, sub = month
     return source.load(
         data.store(),

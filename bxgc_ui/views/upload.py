@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -290,10 +292,16 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
     return chosen
 
 
-def templates(units: pd.DataFrame, indicators: pd.DataFrame) -> tuple[bytes, bytes]:
-    """The long and the wide template workbooks (the wide one with the months of 2026)."""
+def templates(
+    units: pd.DataFrame, indicators: pd.DataFrame
+) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
+    """The long and the wide template workbooks (the wide one with the months of 2026),
+    each made when its download is clicked: a province's unit list is thousands of rows,
+    too many to write into two workbooks on every rerun."""
     periods = [f"2026-{m:02d}" for m in range(1, 13)]
-    return long_template(units, indicators), wide_template(units, indicators, periods)
+    return partial(long_template, units, indicators), partial(
+        wide_template, units, indicators, periods
+    )
 
 
 PREVIEW_ROWS = 2_000

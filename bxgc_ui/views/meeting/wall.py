@@ -65,6 +65,15 @@ class Wall:
             turn=float(s.turn),
         )
 
+    def slide(self, ind: pd.Series, view: str) -> Shown:
+        """``ind``'s slide in ``view`` (``ranking`` or ``race``), built once per data
+        version, settings and screen, and shared by every refresh and every screen showing
+        it: a province's board is thousands of rows of HTML."""
+        build = partial(self.race if view == "race" else self.ranking, ind)
+        where = bool(st.context.is_embedded)
+        key = ("meeting_slide", self.path, self.version, self.settings, ind["code"], view, where)
+        return data.built(key, build)
+
     def ranking(self, ind: pd.Series) -> Shown:
         """The live ranking of ``ind`` in its latest period, every place, pages turning."""
         s, code = self.settings, str(ind["code"])

@@ -1,0 +1,147 @@
+"""Results the pages share instead of copying on every rerun (the bulletin, the reporting
+round, the meeting screen's slides) and files made only when asked for (the import
+templates): each is made once per data version, read unchanged by every run that uses it,
+and made again when new data lands."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+from streamlit.testing.v1 import AppTest
+
+from bxgc_docs import source
+from bxgc_metrics import clock, oversight
+from bxgc_metrics.periods import format_label
+from bxgc_metrics.store import Store
+from bxgc_metrics.tables.standings import ALL
+from bxgc_ui import data
+from bxgc_ui.views import bulletin as bulletin_view
+from bxgc_ui.views import upload as upload_view
+from bxgc_ui.views.meeting import wall
+from tests.conftest import ROOT, admin_store, board_html, board_rows
+
+
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _same(made: object, fresh: object, where: str = "") -> None:
+    """``made`` holds what ``fresh`` holds, frame by frame and field by field."""
+    if isinstance(made, pd.DataFrame):
+        pd.testing.assert_frame_equal(made, fresh, obj=where)  # type: ignore[arg-type]
+    elif dataclasses.is_dataclass(made):
+        for field in dataclasses.fields(made):
+            name = f"{where}.{field.name}"
+            _same(getattr(made, field.name), getattr(fresh, field.name), name)
+    elif isinstance(made, list | tuple):
+        assert len(made) == len(fresh), where  # type: ignore[arg-type]
+        for k, (a, b) in enumerate(zip(made, fresh, strict=True)):  # type: ignore[call-overload]
+            _same(a, b, f"{where}[{k}]")
+    else:
+        assert made == fresh or (made != made and fresh != fresh), where  # NaN is NaN
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    """Count the calls of ``owner.name`` from now on."""
+    calls: list[int] = []
+    real: Callable[..., object] = getattr(owner, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_the_bulletin_is_made_once_and_left_as_made(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(demo_db, monkeypatch, "pages/bulletin.py")
+    at.multiselect(key="bul_codes@zh").set_value(["GBR", "FAI"]).run()
+    at.run()
+    assert not at.exception, at.exception
+    year, sub = at.selectbox(key="bul_period@zh").value
+    path, version = data.snapshot()
+    office = bulletin_view.DEFAULT_OFFICE
+    made = bulletin_view.report_of(
+        path, version, (year, sub), group=ALL, codes=("GBR", "FAI"), office=office
+    )
+    again = bulletin_view.report_of(
+        path, version, (year, sub), group=ALL, codes=("GBR", "FAI"), office=office
+    )
+    assert again is made  # shared, not copied
+    fresh = source.load(
+        Store(demo_db), year=year, sub=sub, codes=["GBR", "FAI"], date=clock.today()
+    )
+    _same(made.bulletin, fresh.bulletin, "bulletin")
+    assert dict(made.names) == dict(fresh.names)
+
+
+def test_the_reporting_round_is_left_as_made_by_the_overview_and_the_quality_page(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _page(demo_db, monkeypatch, "pages/overview.py")
+    at = _page(demo_db, monkeypatch, "pages/quality.py")
+    at.run()
+    chosen = at.selectbox(key="q_period@zh").value
+    label, today = format_label(*chosen), clock.today()
+    path, version = data.snapshot()
+    made = data.reporting_round(path, version, label, group=ALL, today=today.isoformat())
+    assert not made.units.empty
+    fresh = oversight.reporting_round(Store(demo_db), label, group=ALL, today=today)
+    _same(made, fresh, "round")
+
+
+def test_a_meeting_slide_is_built_once_per_data_version(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = _counting(monkeypatch, wall, "ranking_board")
+    at = _page(demo_db, monkeypatch, "pages/meeting.py")
+    first = board_rows(board_html(at))
+    at.run()
+    at.run()
+    assert len(builds) == 1
+    assert board_rows(board_html(at)) == first
+    last = first[-1]["unit"]
+    units = Store(demo_db).units()
+    code = str(units.loc[units["name_zh"] == last, "code"].iloc[0])
+    new = {"unit_code": [code], "indicator_code": ["FAI"], "freq": ["M"], "year": [2026]}
+    new |= {"sub": [10], "value_kind": ["actual"], "value": [1e9], "cumulative": [True]}
+    admin_store(demo_db).write_observations(pd.DataFrame(new), file_name="late.csv")
+    at.run()
+    assert len(builds) == 2
+    assert board_rows(board_html(at))[0]["unit"].startswith(last)
+
+
+def test_the_import_templates_are_made_on_click_not_on_every_rerun(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_made = _counting(monkeypatch, upload_view, "long_template")
+    wide_made = _counting(monkeypatch, upload_view, "wide_template")
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.run()
+    labels = [b.label for b in at.get("download_button")]
+    assert upload_view.t("up_template_long") in labels
+    assert upload_view.t("up_template_wide") in labels
+    assert long_made == wide_made == []
+    store = Store(demo_db)
+    long_file, wide_file = upload_view.templates(store.units(), store.indicators())
+    for book in (long_file(), wide_file()):
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(book))
+        sheets = [workbook.get_sheet_by_name(s).to_python() for s in workbook.sheet_names]
+        cells = {str(c) for rows in sheets for row in rows for c in row}
+        assert set(store.units()["name_zh"]) <= cells  # the units to pick from
+    assert len(long_made) == len(wide_made) == 1
