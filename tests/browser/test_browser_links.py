@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
+from bxgc_ui import entry
 from tests.browser.support import (
     BROWSER_MARKS,
     SHOTS,
@@ -148,5 +149,27 @@ def test_a_phone_shows_the_figures_and_the_chart_before_the_controls(
         assert top["metric"] < top["controls"] and top["chart"] < top["controls"], top
         assert top["toolbar"] == 0 and not top["wide"] and top["charts"], top
         screenshot(page, SHOTS / "phone" / f"{view}.png")
+    finally:
+        page.context.close()
+
+
+def test_every_page_opened_at_its_own_address_asks_the_server_first_time(
+    url: str, browser: Browser
+) -> None:
+    """Streamlit's page, opened at ``/catchup``, asks ``/catchup/_stcore/health`` first and
+    waits a retry delay after the refusal; the app's page names the server's address."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.set_default_timeout(60_000)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(urlsplit(r.url).path))
+    try:
+        for address in entry.ADDRESSES:
+            asked.clear()
+            page.goto(f"{url}/{address}?lang=zh")
+            wait_for_app(page, settle_ms=300)
+            health = [p for p in asked if p.endswith("/_stcore/health")]
+            assert health == ["/_stcore/health"], (address, health)
+            assert page.locator("h1").count() >= 1, address
+            assert not page_errors(page), (address, page_errors(page))
     finally:
         page.context.close()
