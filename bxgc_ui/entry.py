@@ -30,8 +30,8 @@ SERVER_AT = (
 """Set before Streamlit's scripts load: the server is at the folder of the page's address
 (``/`` for ``/catchup?unit=JD03``). A setting a host page made itself is kept."""
 
-ADDRESSES = ("", "home", *sorted(PAGES))
-"""Every page's address: the root, the home page's ``url_path`` and each page file's name."""
+ADDRESSES = ("", *sorted(PAGES))
+"""Every page's address: the root (the home page) and each page file's name."""
 
 
 @functools.cache

@@ -170,6 +170,7 @@ def test_every_page_opened_at_its_own_address_asks_the_server_first_time(
             health = [p for p in asked if p.endswith("/_stcore/health")]
             assert health == ["/_stcore/health"], (address, health)
             assert page.locator("h1").count() >= 1, address
+            assert not page.get_by_role("dialog").count(), address  # no "Page not found"
             assert not page_errors(page), (address, page_errors(page))
     finally:
         page.context.close()

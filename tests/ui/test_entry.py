@@ -20,7 +20,7 @@ def _client() -> TestClient:
 def test_every_page_address_answers_with_streamlits_page_and_the_server_address() -> None:
     streamlit_page = (Path(file_util.get_static_dir()) / "index.html").read_bytes()
     pages = {p.stem for p in (ROOT / "pages").glob("*.py")}
-    assert {"", "home"} | pages == set(entry.ADDRESSES)
+    assert {""} | pages == set(entry.ADDRESSES)
     with _client() as client:
         for address in entry.ADDRESSES:
             got = client.get(f"/{address}?unit=JD03&lang=en")
