@@ -102,7 +102,7 @@ standing, table, (best, worst), shown = data.built(
 keeping = int((table["status"] != "behind").sum())
 
 period_text = display(*period, cumulative=True, lang=lang())
-cols = st.columns(4)
+cols = st.columns([1.5, 1, 1, 1])  # the period, 2026年1-10月, is the widest figure
 cols[0].metric(t("ov_period"), period_text)
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")

@@ -39,8 +39,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_rate_theirs": ("{name}年增速（%）", "{name} annual growth (%)"),
     "catchup_gap": ("当前差距（{year}年）", "Gap now ({year})"),
     "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
-    "catchup_required": ("{year}年赶超所需年增速", "Growth needed to be level by {year}"),
-    "catchup_probability": ("{year}年持平或领先的概率", "Chance of level or ahead in {year}"),
+    "catchup_required": ("{year}年赶超所需年增速", "Growth to be level by {year}"),
+    "catchup_probability": ("{year}年持平或领先的概率", "Chance not behind in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
     "catchup_probability_help": (
         "{year}年当年本单位达到或超过标杆的可能性：两条预测线各按所选方法过去在这些单位上提前同样年数预测时的实际误差浮动（与图中阴影同一组误差）。两者提前年数相同时，概率不低于50%当且仅当图中预测线在该年本单位持平或领先。",

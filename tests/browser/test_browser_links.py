@@ -174,3 +174,27 @@ def test_every_page_opened_at_its_own_address_asks_the_server_first_time(
             assert not page_errors(page), (address, page_errors(page))
     finally:
         page.context.close()
+
+
+CUT_FIGURES_JS = """() => [...document.querySelectorAll(
+    '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], [data-testid="stMetricDelta"]'
+  )].flatMap(m => [...m.querySelectorAll('*')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1
+      && getComputedStyle(e).textOverflow === 'ellipsis')
+    .map(e => e.innerText))"""
+"""Headline figures, their labels and the lines under them that the browser cut short."""
+
+
+def test_no_headline_figure_is_cut_short_on_a_narrow_desktop(url: str, browser: Browser) -> None:
+    """At 1280 px (a meeting-room laptop), in both languages, every page's headline figures
+    and their labels show whole, not ending in an ellipsis."""
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.set_default_timeout(60_000)
+    views = ["", "catchup?unit=JD03&bench=JD01", *sorted(entry.ADDRESSES[1:])]
+    try:
+        for lang, view in [(lang, view) for lang in ("zh", "en") for view in views]:
+            page.goto(f"{url}/{view}{'&' if '?' in view else '?'}lang={lang}")
+            wait_for_app(page, settle_ms=300)
+            assert page.evaluate(CUT_FIGURES_JS) == [], (lang, view)
+    finally:
+        page.context.close()
