@@ -25,6 +25,7 @@ from bxgc_ui.views import bulletin as bulletin_view
 from bxgc_ui.views import upload as upload_view
 from bxgc_ui.views.meeting import wall
 from tests.conftest import ROOT, admin_store, board_html, board_rows
+from tests.ui.folds import open_tab
 
 
 def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
@@ -103,6 +104,18 @@ def test_the_reporting_round_is_left_as_made_by_the_overview_and_the_quality_pag
     assert not made.units.empty
     fresh = oversight.reporting_round(Store(demo_db), label, group=ALL, today=today)
     _same(made, fresh, "round")
+
+
+def test_the_quality_report_is_left_as_made_by_the_flags_tab(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_tab(_page(demo_db, monkeypatch, "pages/quality.py"), "q_tab", "数据质量预警")
+    at.toggle(key="q_show_verified").set_value(True).run()
+    assert not at.exception, at.exception
+    path, version = data.snapshot()
+    made = data.quality_report(path, version)
+    assert not made.flags.empty
+    _same(made, oversight.quality_report(Store(demo_db)), "quality report")
 
 
 def test_a_meeting_slide_is_built_once_per_data_version(
