@@ -161,7 +161,7 @@ CUT_FIGURES_JS = """() => [...document.querySelectorAll(
     .map(e => e.innerText))"""
 """Headline figures, their labels and the lines under them that the browser cut short."""
 
-VIEWS = {"catchup": "unit=JD03&bench=JD01"}
+FIGURES_SHOWN_BY = {"catchup": "unit=JD03&bench=JD01"}
 """Query parameters that make a page show its headline figures on the demo data."""
 
 
@@ -178,7 +178,7 @@ def test_every_page_at_its_own_address_on_a_narrow_desktop(url: str, browser: Br
     try:
         for lang, address in [(lang, a) for lang in ("zh", "en") for a in entry.ADDRESSES]:
             asked.clear()
-            query = "&".join(filter(None, [VIEWS.get(address, ""), f"lang={lang}"]))
+            query = "&".join(filter(None, [FIGURES_SHOWN_BY.get(address, ""), f"lang={lang}"]))
             page.goto(f"{url}/{address}?{query}")
             wait_for_app(page, settle_ms=300)
             health = [p for p in asked if p.endswith("/_stcore/health")]
