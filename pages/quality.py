@@ -36,9 +36,9 @@ progress_tab, flags_tab = lazy_tabs(
 if progress_tab.open:
     with progress_tab:
         today = clock.today()
-        choices, default = data.built(
+        choices, default = data.built(  # the periods are read only when not yet built
             ("q_round_choices", path, version, today),
-            partial(view.round_choices, data.actual_periods(path, version), indicators, today),
+            lambda: view.round_choices(data.actual_periods(path, version), indicators, today),
         )
         if default is None:
             st.info(t("q_no_calendar"))
