@@ -5,13 +5,15 @@ A model's own prediction interval is right only if the model is right; on real s
 trend models' 80 % intervals cover about a third of what happens. So the bands a leader
 sees come from the model's own track record instead: every past year is taken in turn as
 the last one known (the *origin*), the model projects from there, and the errors it made
-one, two and three years ahead are kept. The band for a future year is the error that
-the model stayed within in the chosen share of those trials (a conformal interval, made
-by ``crepes.ConformalRegressor`` with the step ahead as its Mondrian category). The
-chance of catching up is read off the same errors.
+one, two and three years ahead are kept. The band for a future year runs between the
+errors the model stayed above and below in the chosen share of those trials, one tail
+each (conformal percentiles of the signed errors, made by
+``crepes.ConformalPredictiveSystem`` for each step ahead): a model that has always fallen
+short gets a band above its line. The chance of catching up is read off the same errors.
 
 Errors are relative: the log of actual over forecast when both are positive (so a band
-is ``forecast × exp(±q)``), the difference over the forecast's size otherwise. Series of
+is ``forecast × exp(low) … forecast × exp(high)``), the difference over the forecast's
+size otherwise. Series of
 one indicator share their errors: the chart's own series first, and the other units on
 the same indicator when those alone give too few.
 
@@ -20,7 +22,6 @@ crepes (and scikit-learn, which it imports) load only when a band is calibrated.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -177,7 +178,9 @@ class Calibration:
     errors: Mapping[int, np.ndarray]
     """The relative errors seen at each step ahead (steps with at least
     :data:`MIN_CALIBRATION` only)."""
-    _widths: dict[tuple[int, float], float] = field(default_factory=dict, repr=False)
+    _intervals: dict[tuple[int, float], tuple[float, float]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def usable(self) -> bool:
@@ -194,31 +197,35 @@ class Calibration:
             return np.empty(0)
         return np.asarray(self.errors[last], dtype=float) * np.sqrt(step / last)
 
-    def half_width(self, step: int, level: float) -> float:
-        """The conformal half-width (in relative-error units) of a ``level`` band
-        ``step`` ahead; NaN without enough errors."""
-        if (step, level) not in self._widths:
-            self._widths[(step, level)] = self._half_width(step, level)
-        return self._widths[(step, level)]
+    def interval(self, step: int, level: float) -> tuple[float, float]:
+        """The conformal ``level`` band ``step`` ahead, in relative-error units: the
+        ``(1 − level) / 2`` lower and ``(1 + level) / 2`` upper percentiles of the signed
+        errors (``crepes.ConformalPredictiveSystem``), so a model that erred one way more
+        than the other gets a band leaning that way. NaN, NaN without enough errors for
+        a bounded band at that level."""
+        if (step, level) not in self._intervals:
+            self._intervals[(step, level)] = self._interval(step, level)
+        return self._intervals[(step, level)]
 
-    def _half_width(self, step: int, level: float) -> float:
+    def _interval(self, step: int, level: float) -> tuple[float, float]:
         errors = self._scaled(step) if self.usable else np.empty(0)
-        if len(errors) < MIN_CALIBRATION:
-            return float("nan")
-        from crepes import ConformalRegressor  # slow to import; only calibration needs it
+        tail = round(100 * (1 - level) / 2, 9)
+        if len(errors) < MIN_CALIBRATION or int(tail / 100 * (len(errors) + 1)) < 1:
+            return float("nan"), float("nan")  # the band would be unbounded
+        from crepes import ConformalPredictiveSystem  # slow to import; only bands need it
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            regressor = ConformalRegressor().fit(errors)
-            _, high = regressor.predict_int(np.zeros(1), confidence=level)[0]
-        return float(high) if np.isfinite(high) else float("nan")
+        system = ConformalPredictiveSystem().fit(errors)
+        low, high = system.predict(
+            np.zeros(1), lower_percentiles=tail, higher_percentiles=100 - tail, smoothing=False
+        )[0]
+        return float(low), float(high)
 
     def band(
         self, forecast: np.ndarray, steps: np.ndarray, level: float
     ) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper ``level`` band around ``forecast`` values ``steps`` ahead."""
-        half = np.array([self.half_width(int(s), level) for s in steps])
-        return apply_error(forecast, -half), apply_error(forecast, half)
+        low, high = np.array([self.interval(int(s), level) for s in steps]).reshape(-1, 2).T
+        return apply_error(forecast, low), apply_error(forecast, high)
 
     def chance_at_least(
         self, ours: tuple[float, int], theirs: tuple[float, int], *, sign: float = 1.0
@@ -309,9 +316,9 @@ def calibrated_coverage(
         known = errors[errors["period"] <= origin]
         cal = calibration(known)
         for row in group.itertuples():
-            half = cal.half_width(int(row.step), level)
-            if np.isnan(half):
+            low, high = cal.interval(int(row.step), level)
+            if np.isnan(low):
                 continue
             checked += 1
-            hits += int(abs(row.error) <= half)
+            hits += int(low <= row.error <= high)
     return (hits / checked if checked else float("nan")), checked

@@ -1,5 +1,5 @@
 """Rolling-origin back-tests and the bands calibrated on them: hand-computed errors,
-half-widths and chances, coverage on series with known noise, and properties."""
+bands and chances, coverage on series with known noise, and properties."""
 
 from __future__ import annotations
 
@@ -75,17 +75,30 @@ def test_relative_error_is_a_log_ratio_for_positive_values_and_a_share_otherwise
     assert math.isnan(got[2])
 
 
-def test_the_band_is_the_conformal_quantile_of_the_errors() -> None:
-    """Ten errors 0.01 … 0.10: the 80 % band is the ⌈0.8 × 11⌉ = 9th smallest, 0.09."""
-    cal = Calibration(errors={1: np.linspace(0.01, 0.10, 10)})
-    assert cal.half_width(1, 0.8) == pytest.approx(0.09)
+def test_the_band_is_the_conformal_quantiles_of_the_signed_errors() -> None:
+    """Ten errors −0.04 … 0.05: the 80 % band runs from the ⌊0.1 × 11⌋ = 1st smallest to
+    the ⌈0.9 × 11⌉ = 10th smallest, −0.04 to 0.05."""
+    cal = Calibration(errors={1: np.linspace(-0.04, 0.05, 10)})
+    assert cal.interval(1, 0.8) == pytest.approx((-0.04, 0.05))
     lower, upper = cal.band(np.array([100.0]), np.array([1]), 0.8)
-    assert lower[0] == pytest.approx(100 * math.exp(-0.09))
-    assert upper[0] == pytest.approx(100 * math.exp(0.09))
+    assert lower[0] == pytest.approx(100 * math.exp(-0.04))
+    assert upper[0] == pytest.approx(100 * math.exp(0.05))
     # a 95 % band from ten errors would be unbounded: none is given
-    assert math.isnan(cal.half_width(1, 0.95))
+    assert all(math.isnan(x) for x in cal.interval(1, 0.95))
     # further out than measured: the last measured step's errors widened by √(step / 1)
-    assert cal.half_width(4, 0.8) == pytest.approx(0.09 * 2)
+    assert cal.interval(4, 0.8) == pytest.approx((-0.04 * 2, 0.05 * 2))
+    # nineteen errors 0.01 … 0.19: the 2nd smallest and the 18th
+    many = Calibration(errors={1: np.linspace(0.01, 0.19, 19)})
+    assert many.interval(1, 0.8) == pytest.approx((0.02, 0.18))
+
+
+def test_a_model_that_always_fell_short_gets_a_band_above_its_line() -> None:
+    """A model whose forecasts were all too low: the band says so, lying wholly above its
+    line, rather than spreading the same width below it where nothing ever landed."""
+    cal = Calibration(errors={1: np.linspace(0.01, 0.10, 10)})
+    lower, upper = cal.band(np.array([100.0]), np.array([1]), 0.8)
+    assert lower[0] == pytest.approx(100 * math.exp(0.01))
+    assert upper[0] == pytest.approx(100 * math.exp(0.10))
 
 
 def test_only_the_latest_origins_calibrate() -> None:
@@ -97,16 +110,17 @@ def test_only_the_latest_origins_calibrate() -> None:
     ]
     errors = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     recent = calibration(errors)
-    # 2015–2019: 0.01 … 0.05 and five −0.01; the ⌈0.8 × 11⌉ = 9th smallest |error| is 0.04
-    assert sorted(np.abs(recent.errors[1]).round(2)) == [0.01] * 6 + [0.02, 0.03, 0.04, 0.05]
-    assert recent.half_width(1, 0.8) == pytest.approx(0.04)
-    assert calibration(errors, recent=None).half_width(1, 0.8) == pytest.approx(0.5)
+    # 2015–2019: 0.01 … 0.05 and five −0.01; the 1st and 10th smallest bound the band
+    assert sorted(recent.errors[1].round(2)) == [-0.01] * 5 + [0.01, 0.02, 0.03, 0.04, 0.05]
+    assert recent.interval(1, 0.8) == pytest.approx((-0.01, 0.05))
+    # all 20: ten of ±0.5 as well; the ⌊0.1 × 21⌋ = 2nd smallest and ⌈0.9 × 21⌉ = 19th
+    assert calibration(errors, recent=None).interval(1, 0.8) == pytest.approx((-0.5, 0.5))
 
 
 def test_too_few_errors_give_no_band_and_no_chance() -> None:
     cal = calibration(rolling_errors(GROWING, "naive"))
     assert not cal.usable
-    assert math.isnan(cal.half_width(1, 0.8))
+    assert all(math.isnan(x) for x in cal.interval(1, 0.8))
     assert math.isnan(cal.chance_at_least((100.0, 1), (90.0, 1)))
 
 
@@ -159,6 +173,22 @@ def test_calibrated_bands_cover_what_they_say_on_series_with_known_noise() -> No
     assert linear["model_coverage"] < 0.72
 
 
+def test_bands_hold_on_fading_growth_where_a_trend_errs_one_way() -> None:
+    """Growth that fades (8–20 % a year, falling by a fifth each year, noise sd 4 %): a
+    trend fitted to it overshoots more each year, so its errors lean one way. Bands from
+    the signed errors still hold 72–88 % of the outcomes at 80 %."""
+    rng = np.random.default_rng(11)
+    growth = rng.uniform(0.08, 0.2, (60, 1)) * 0.8 ** np.arange(14)
+    levels = 100 * np.exp(np.cumsum(growth + 0.04 * rng.standard_normal((60, 14)), axis=1))
+    annual = _annual(
+        {f"U{u:03d}": pd.Series(levels[u], index=range(2000, 2014)) for u in range(60)}
+    )
+    own = sorted(annual["unit_code"].unique())
+    for row in skill(annual, ["linear", "loglinear"], own).itertuples():
+        assert row.checked > 500, row
+        assert 0.72 <= row.coverage <= 0.88, row
+
+
 def test_skill_by_hand_on_one_series() -> None:
     """Naive on 100, 110, 121: misses 10/110, 21/121 and 11/121, a MAPE of 11.85 %."""
     table = skill(_annual({"A": GROWING}), ["naive"], ["A"])
@@ -183,4 +213,4 @@ def test_scaling_a_series_scales_its_band_and_keeps_its_errors(
     pd.testing.assert_series_equal(base["error"], scaled["error"], rtol=1e-6, atol=1e-9)
     one, other = calibration(base), calibration(scaled)
     for step in one.errors:
-        assert one.half_width(step, 0.8) == pytest.approx(other.half_width(step, 0.8), abs=1e-9)
+        assert one.interval(step, 0.8) == pytest.approx(other.interval(step, 0.8), abs=1e-9)
