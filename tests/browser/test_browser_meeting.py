@@ -43,6 +43,20 @@ RANKING_JS = """() => {
 }"""
 
 
+PHONE = {"width": 390, "height": 844}
+REACH_JS = """() => {
+  const fit = document.querySelector('.bxgc-fit');
+  fit.scrollLeft = fit.scrollWidth;
+  const box = fit.getBoundingClientRect();
+  const cells = [...fit.querySelectorAll('.bxgc-metric, .bxgc-value')]
+    .filter(e => e.getClientRects().length);
+  const cut = cells.filter(e => { const r = e.getBoundingClientRect();
+    return r.left < box.left - 0.5 || r.right > box.right + 0.5; });
+  return {cells: cells.length, cut: cut.length, scrolls: fit.scrollWidth > fit.clientWidth};
+}"""
+"""Scrolled to its right end, the in-app board shows every figure of its last two columns."""
+
+
 @pytest.fixture
 def served(demo_db_template: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "bxgc.duckdb"
@@ -134,6 +148,13 @@ def test_meeting_page_in_the_app(served: tuple[str, Path], browser: Browser, lan
         assert race.locator(".js-plotly-plot").count() == 1
         assert not page_errors(page)
         screenshot(page, SHOTS / lang / "meeting.png")
+        # on a phone the preview keeps the projector's layout and scrolls sideways: every
+        # column can be reached, none is cut off
+        page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+        page.wait_for_timeout(300)
+        reach = page.evaluate(REACH_JS)
+        assert reach["cells"] >= 32 and reach["scrolls"] and reach["cut"] == 0, reach
+        screenshot(page, SHOTS / "phone" / f"meeting-{lang}.png")
     finally:
         page.close()
 

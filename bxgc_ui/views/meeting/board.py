@@ -112,8 +112,9 @@ class Spec:
 
 CSS = """
 .bxgc-wall { position: fixed; inset: 0; z-index: 1000000; --u: min(1vh, 0.5625vw); }
-.bxgc-fit { container-type: inline-size; }
-.bxgc-fit .bxgc-board { --u: max(4px, calc(100cqw / 178)); border-radius: 14px; }
+.bxgc-fit { container-type: inline-size; overflow-x: auto; }
+.bxgc-fit .bxgc-board { --u: max(4px, calc(100cqw / 178)); border-radius: 14px;
+  min-width: calc(178 * var(--u)); }
 .bxgc-board { background: var(--bg); color: var(--ink); box-sizing: border-box;
   padding: calc(2.5 * var(--u)) calc(3 * var(--u)) calc(2 * var(--u)); overflow: hidden;
   font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
