@@ -55,6 +55,11 @@ REACH_JS = """() => {
   return {cells: cells.length, cut: cut.length, scrolls: fit.scrollWidth > fit.clientWidth};
 }"""
 """Scrolled to its right end, the in-app board shows every figure of its last two columns."""
+SCROLLS_JS = """e => { let n = e.querySelector('.js-plotly-plot').parentElement;
+  for (; n && n !== e; n = n.parentElement) {
+    if (n.scrollWidth > n.clientWidth && getComputedStyle(n).overflowX === 'auto') return true; }
+  return false; }"""
+"""Whether something between the race panel and its chart scrolls sideways."""
 
 
 @pytest.fixture
@@ -154,6 +159,11 @@ def test_meeting_page_in_the_app(served: tuple[str, Path], browser: Browser, lan
         page.wait_for_timeout(300)
         reach = page.evaluate(REACH_JS)
         assert reach["cells"] >= 32 and reach["scrolls"] and reach["cut"] == 0, reach
+        # so does the race, drawn at a width that leaves its labels and buttons room
+        race_width = race.locator("svg.main-svg").first.evaluate(
+            "e => e.getBoundingClientRect().width"
+        )
+        assert race_width >= 720 and race.evaluate(SCROLLS_JS), race_width
         screenshot(page, SHOTS / "phone" / f"meeting-{lang}.png")
     finally:
         page.close()

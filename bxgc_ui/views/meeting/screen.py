@@ -32,9 +32,13 @@ CSS = """
 .st-key-meeting_race [data-testid="stExpander"] summary p { color: #F8FAFC; font-size: 1.6rem; }
 .st-key-meeting_race [data-testid="stExpander"] summary:hover p { color: #FCA5B4; }
 .st-key-meeting_race [data-testid="stCaptionContainer"] { color: #CBD5E1; font-size: 1.35rem; }
+.st-key-meeting_race [data-testid="stFullScreenFrame"]:has([data-testid="stPlotlyChart"]) {
+  min-width: 720px; }
 </style>
 """
-"""The in-app race panel: a constant, never formatted with data."""
+"""The in-app race panel: a constant, never formatted with data. On a narrow screen the
+race keeps room for its labels and buttons (720 px), and its element's box (which
+Streamlit lets scroll) scrolls sideways, as the board preview does."""
 
 KIOSK_CSS = """
 <style>
