@@ -2,7 +2,7 @@
 
 One Streamlit server (on a copy of the demo database) and one browser serve the whole
 module. Screenshots land in ``screenshots/<lang>/<page>.png`` and
-``screenshots/phone/overview.png`` (git-ignored) for a human to look at.
+``screenshots/phone/overview-<lang>.png`` (git-ignored) for a human to look at.
 
 The language lives in the Streamlit session, and loading a URL starts a new session, so
 the English pass switches the language once and then moves between pages by clicking
@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
+from bxgc_ui import entry
 from tests.browser.support import (
     BROWSER_MARKS,
     ROOT,
@@ -138,22 +139,55 @@ def test_every_page_renders_without_errors(app_url: str, browser: Browser, lang:
         page.close()
 
 
-def test_overview_fits_a_phone(app_url: str, browser: Browser) -> None:
+CUT_JS = r"""() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    if (el.closest('svg') || !el.getClientRects().length) continue;
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width) continue;
+    let cut = r.right > innerWidth + 1;
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const x = getComputedStyle(a).overflowX;
+      if ((x === 'auto' || x === 'scroll') && a.scrollWidth > a.clientWidth) { cut = false; break; }
+      if (x === 'hidden' || x === 'clip') {
+        const b = a.getBoundingClientRect();
+        if (r.right > b.right + 1 || r.left < b.left - 1) { cut = true; break; }
+      }
+    }
+    const dots = getComputedStyle(el).textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth;
+    if (cut || dots) out.push(`${el.textContent.trim().slice(0, 40)} (${cut ? 'cut' : 'ellipsis'})`);
+  }
+  return out;
+}"""
+"""Text in the page that a reader cannot reach: past the screen's edge or clipped by a box
+that does not scroll, or shortened with an ellipsis. A box that scrolls sideways (a
+table, the meeting board) keeps its text reachable."""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_fits_a_phone(app_url: str, browser: Browser, lang: str) -> None:
+    """No page scrolls sideways at phone width, and none cuts text off where it cannot be
+    reached (the meeting board once lost its last column this way)."""
     page = _new_page(browser, PHONE)
     try:
-        page.goto(app_url)
-        wait_for_app(page)
-        assert not page_errors(page)
-        # Streamlit scrolls inside stMain, so check it as well as the document.
-        overflow = page.evaluate(
-            """() => [document.documentElement,
-                      ...document.querySelectorAll('[data-testid="stMain"]')]
-                     .filter(el => el.scrollWidth > el.clientWidth + 1)
-                     .map(el => `${el.dataset.testid || el.tagName}: ${el.scrollWidth}px`
-                                + ` in ${el.clientWidth}px`)"""
-        )
-        screenshot(page, SHOTS / "phone" / "overview.png")
-        assert not overflow, f"horizontal scrolling at {PHONE['width']}px: {overflow}"
+        for address in entry.ADDRESSES:
+            page.goto(f"{app_url}/{address}?lang={lang}")
+            wait_for_app(page)
+            assert not page_errors(page), address
+            # Streamlit scrolls inside stMain, so check it as well as the document.
+            overflow = page.evaluate(
+                """() => [document.documentElement,
+                          ...document.querySelectorAll('[data-testid="stMain"]')]
+                         .filter(el => el.scrollWidth > el.clientWidth + 1)
+                         .map(el => `${el.dataset.testid || el.tagName}: ${el.scrollWidth}px`
+                                    + ` in ${el.clientWidth}px`)"""
+            )
+            assert not overflow, f"/{address} scrolls sideways at {PHONE['width']}px: {overflow}"
+            cut = page.evaluate(CUT_JS)
+            assert not cut, f"/{address} at {PHONE['width']}px: {cut}"
+            if not address:
+                screenshot(page, SHOTS / "phone" / f"overview-{lang}.png")
     finally:
         page.close()
 
