@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer.cells import parse_numbers
-from bxgc_metrics.importer.columns import squeezed
+from bxgc_metrics.importer.columns import categorical, constant, squeezed
 from bxgc_metrics.importer.layouts.vocabulary import (
     FOOTNOTE,
     SERIAL_HEADERS,
@@ -87,14 +87,15 @@ def block(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in BLOCK_COLUMNS})
     numbers = parse_numbers(_stacked(sheet.cells, rows, positions))
     units = squeezed(text.iloc[rows, unit_col]).to_numpy(dtype=object)
-    letters = np.array([sheet.column_letter(p) for p in positions], dtype=object)
+    letters = [sheet.column_letter(p) for p in positions]
+    # the texts a block repeats are categoricals: one text per row or column, not per cell
     return pd.DataFrame(
         {
-            "sheet": sheet.name,
+            "sheet": constant(sheet.name, n * k),
             "row": np.tile(np.asarray(rows, dtype=np.int64) + sheet.first_row, k),
-            "column": np.repeat(letters, n),
+            "column": categorical(letters, np.repeat(np.arange(k), n)),
             "raw": _stacked(text, rows, positions).array,
-            "unit_name": np.tile(units, k),
+            "unit_name": tiled(units, k),
             "value": numbers.value.to_numpy(),
             "missing": numbers.missing.to_numpy(dtype=bool),
             "invalid": numbers.invalid.to_numpy(dtype=bool),
@@ -109,12 +110,22 @@ def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.S
     return pd.concat([column for _, column in cells.items()], ignore_index=True)
 
 
-def repeated(per_column: dict[str, list], n: int) -> dict[str, np.ndarray]:
-    """Each column's value repeated for its ``n`` cells, as :func:`block` lists them."""
+def repeated(per_column: dict[str, list], n: int) -> dict[str, np.ndarray | pd.Categorical]:
+    """Each column's value repeated for its ``n`` cells, as :func:`block` lists them (text
+    as a categorical)."""
     return {
-        name: np.repeat(np.array(values, dtype=object if _mixed(values) else None), n)
+        name: (
+            categorical(values, np.repeat(np.arange(len(values)), n))
+            if _mixed(values)
+            else np.repeat(np.array(values), n)
+        )
         for name, values in per_column.items()
     }
+
+
+def tiled(values: np.ndarray, k: int) -> pd.Categorical:
+    """``np.tile(values, k)`` (one text per row, ``k`` columns) as a categorical."""
+    return categorical(list(values), np.tile(np.arange(len(values)), k))
 
 
 def _mixed(values: list) -> bool:

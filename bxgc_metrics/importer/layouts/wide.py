@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.columns import constant
 from bxgc_metrics.importer.layouts.grid import (
     block,
     body_rows,
     column_measure,
     repeated,
+    tiled,
     unit_column,
 )
 from bxgc_metrics.importer.layouts.records import (
@@ -80,15 +81,18 @@ def parse(
     for chosen in (rows, totals):
         part = block(sheet, text, chosen, positions=positions, unit_col=unit_col)
         names = (
-            np.tile(text.iloc[chosen, indicator_col].to_numpy(dtype=object), len(positions))
+            tiled(text.iloc[chosen, indicator_col].to_numpy(dtype=object), len(positions))
             if indicator_col is not None
             else title_indicator
         )
-        fixed = {"value_kind": "actual", "measure": measure, "from_line": from_line}
+        fixed = {"value_kind": constant("actual", len(part)), "measure": measure}
         parts.append(
-            part.assign(indicator_name=names, **repeated(per_column, len(chosen)), **fixed)[
-                list(RECORD_COLUMNS)
-            ]
+            part.assign(
+                indicator_name=names,
+                **repeated(per_column, len(chosen)),
+                **fixed,
+                from_line=from_line,
+            )[list(RECORD_COLUMNS)]
         )
     records, totals_f = parts
     notes = []
