@@ -43,10 +43,12 @@ import queue
 import random
 import shutil
 import statistics
+import sys
 import tempfile
 import threading
 import time
 import traceback
+import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -470,8 +472,7 @@ def run(scenario: Scenario, *, work: Path, dsn: str | None = None) -> Outcome:
     ]
     found: list[dict[str, Any]] = []
     try:
-        for process in (*writers, *readers):
-            process.start()
+        start([*writers, *readers])
         try:
             barrier.wait(READY_SECONDS)
         except threading.BrokenBarrierError:
@@ -512,6 +513,24 @@ def _not_started(outcome: Outcome, results: Any, *, processes: Sequence[Any]) ->
 
 PRELOAD = ["bench.data", "bxgc_metrics.store.postgres", "bxgc_metrics.store.replica"]
 """Imported once by the fork server, so each process starts in milliseconds, not seconds."""
+
+
+def start(processes: Sequence[Any]) -> None:
+    """Start ``processes`` (of :func:`_context`) with no foreign ``__main__`` to import.
+
+    Streamlit's script runner leaves the app installed as ``__main__`` in any process
+    that ran it, and a forkserver child imports the parent's ``__main__`` first: it would
+    run the whole app (and open ``BXGC_DB``, or ``data/bxgc.duckdb``). Children need
+    ``__main__`` only when their targets live there (``python -m bench.concurrency``).
+    """
+    main = sys.modules["__main__"]
+    if _writer.__module__ != "__main__":
+        sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for process in processes:
+            process.start()
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _context() -> Any:
