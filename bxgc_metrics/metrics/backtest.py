@@ -22,6 +22,7 @@ crepes (and scikit-learn, which it imports) load only when a band is calibrated.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -209,15 +210,19 @@ class Calibration:
 
     def _interval(self, step: int, level: float) -> tuple[float, float]:
         errors = self._scaled(step) if self.usable else np.empty(0)
-        tail = round(100 * (1 - level) / 2, 9)
-        if len(errors) < MIN_CALIBRATION or int(tail / 100 * (len(errors) + 1)) < 1:
-            return float("nan"), float("nan")  # the band would be unbounded
+        if len(errors) < MIN_CALIBRATION:
+            return float("nan"), float("nan")
         from crepes import ConformalPredictiveSystem  # slow to import; only bands need it
 
-        system = ConformalPredictiveSystem().fit(errors)
-        low, high = system.predict(
-            np.zeros(1), lower_percentiles=tail, higher_percentiles=100 - tail, smoothing=False
-        )[0]
+        tail = round(100 * (1 - level) / 2, 9)  # 10.0, not 9.999…, for an 80 % band
+        with warnings.catch_warnings():  # too few errors for the level: an unbounded band
+            warnings.simplefilter("ignore")
+            system = ConformalPredictiveSystem().fit(errors)
+            low, high = system.predict(
+                np.zeros(1), lower_percentiles=tail, higher_percentiles=100 - tail, smoothing=False
+            )[0]
+        if not (np.isfinite(low) and np.isfinite(high)):
+            return float("nan"), float("nan")
         return float(low), float(high)
 
     def band(

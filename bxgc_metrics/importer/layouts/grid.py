@@ -129,7 +129,7 @@ def tiled(values: np.ndarray, k: int) -> pd.Categorical:
 
 
 def _mixed(values: list) -> bool:
-    """Whether ``values`` hold text or missing values (kept as objects, not cast)."""
+    """Whether ``values`` hold text or missing values (kept as a categorical, not cast)."""
     return any(v is None or isinstance(v, str) for v in values)
 
 
