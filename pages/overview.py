@@ -176,4 +176,5 @@ if matrix_box.open:
         partial(workbook, [exports.pace_table(matrix, context=context)]),
         file_name=f"pace-{period[1]}-{period[2]:02d}.xlsx",
         key="ov_matrix_dl",
+        on_click="ignore",
     )

@@ -89,6 +89,7 @@ if progress_tab.open:
                     partial(r.workbook, lang=lang()),
                     file_name=f"催报名单-{format_label(*chosen)}.xlsx",
                     key="q_download",
+                    on_click="ignore",
                 )
                 st.subheader(t("q_units"))
                 st.dataframe(view.units_table(r, names), hide_index=True)

@@ -133,6 +133,7 @@ if single.open:
             partial(workbook, [sheet]),
             file_name=f"ranking-{code}-{year}-{sub:02d}.xlsx",
             key="rank_dl_single",
+            on_click="ignore",
         )
 
 if combined.open:
@@ -183,6 +184,7 @@ if combined.open:
                 partial(workbook, [sheet]),
                 file_name=f"composite-{year}-{sub:02d}.xlsx",
                 key="rank_dl_comp",
+                on_click="ignore",
             )
             st.subheader(t("rank_sensitivity"))
             spread = partial(view.sensitivity, matrix, indicators, by, options=options)

@@ -105,6 +105,7 @@ with importing:
                     lambda: to_csv_bytes(every_issue()),
                     file_name="issues.csv",
                     key="up_issues_dl",
+                    on_click="ignore",
                 )
         else:
             st.success(t("up_no_issues"))
@@ -133,6 +134,7 @@ with importing:
                 lambda: to_csv_bytes(everything()),
                 file_name="changes.csv",
                 key="up_changes_dl",
+                on_click="ignore",
             )
 
         st.subheader(t("up_step_commit"))
@@ -172,10 +174,12 @@ with templates:
         long_sheet,
         file_name="bxgc-long-template.xlsx",
         key="up_tpl_long",
+        on_click="ignore",
     )
     st.download_button(
         t("up_template_wide"),
         wide_sheet,
         file_name="bxgc-wide-template.xlsx",
         key="up_tpl_wide",
+        on_click="ignore",
     )

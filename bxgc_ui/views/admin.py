@@ -196,10 +196,12 @@ def audit_panel(store: Store) -> None:
         lambda: to_csv_bytes(every_row()),
         file_name="bxgc-audit.csv",
         key="adm_csv",
+        on_click="ignore",
     )
     c2.download_button(
         t("adm_export_xlsx"),
         lambda: to_xlsx_bytes(audit_sheets(every_row())),
         file_name="bxgc-audit.xlsx",
         key="adm_xlsx",
+        on_click="ignore",
     )

@@ -15,6 +15,7 @@ import streamlit as st
 
 from bxgc_docs import bulletin_docx, deck_pptx, source
 from bxgc_metrics import clock
+from bxgc_metrics.access import Actor
 from bxgc_metrics.periods import display, format_label
 from bxgc_metrics.tables.bulletin import list_line, narrative, opening, title
 from bxgc_ui import auth, chart_export, data, fmt, ranking_labels
@@ -84,8 +85,10 @@ def report_of(
     )
 
 
-def _document(report: source.Report, kind: str, file_name: str) -> bytes:
-    """The document's bytes, recorded in the audit log as the reader's download."""
+def _document(report: source.Report, kind: str, file_name: str, *, reader: Actor) -> bytes:
+    """The document's bytes, recorded in the audit log as ``reader``'s download. It runs on
+    Streamlit's download thread, where the session (and so who is signed in) cannot be
+    read: the page run names the reader."""
     if kind == "pptx":
         made = deck_pptx.render(report)
     else:
@@ -93,7 +96,7 @@ def _document(report: source.Report, kind: str, file_name: str) -> bytes:
         chart = partial(bulletin_docx.chart_png, report) if available else None
         made = bulletin_docx.render(report, chart=chart)
     b = report.bulletin
-    data.store().as_actor(auth.current()).append_audit(
+    data.store().as_actor(reader).append_audit(
         "report",
         file_name,
         after={
@@ -127,20 +130,23 @@ def downloads(report: source.Report) -> None:
     b = report.bulletin
     stem = f"{b.year}-{b.sub:02d}"
     docx_name, pptx_name = f"通报-{stem}.docx", f"会议材料-{stem}.pptx"
+    reader = auth.current()
     left, right = st.columns(2)
     left.download_button(
         t("bul_docx"),
-        partial(_document, report, "docx", docx_name),
+        partial(_document, report, "docx", docx_name, reader=reader),
         file_name=docx_name,
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="bul_dl_docx",
+        on_click="ignore",
     )
     right.download_button(
         t("bul_pptx"),
-        partial(_document, report, "pptx", pptx_name),
+        partial(_document, report, "pptx", pptx_name, reader=reader),
         file_name=pptx_name,
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="bul_dl_pptx",
+        on_click="ignore",
     )
     if not chart_export.available():
         left.caption(t("bul_no_images"))

@@ -73,4 +73,5 @@ def show(
             partial(workbook, exports.reward_tables(result, names, context=reward_context)),
             file_name=f"rewards-{reward_year}-{kind}.xlsx",
             key="rank_dl_rewards",
+            on_click="ignore",
         )

@@ -12,6 +12,7 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 from bxgc_docs import source
+from bxgc_metrics.access import VIEWER
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import narrative
 from bxgc_ui import fmt
@@ -52,10 +53,10 @@ def test_a_download_is_recorded_under_the_reader(
 ) -> None:
     monkeypatch.setenv("BXGC_DB", str(demo_db))
     report = source.load(Store(demo_db), year=2026, sub=10, codes=["FAI"])
-    deck = view._document(report, "pptx", "会议材料-2026-10.pptx")
+    deck = view._document(report, "pptx", "会议材料-2026-10.pptx", reader=VIEWER)
     assert len(Presentation(io.BytesIO(deck)).slides) >= 3
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent")  # no images: quick
-    made = view._document(report, "docx", "通报-2026-10.docx")
+    made = view._document(report, "docx", "通报-2026-10.docx", reader=VIEWER)
     assert len(Document(io.BytesIO(made)).tables) >= 2
     log = admin_store(demo_db).audit_log(action="report")
     assert list(log["target"]) == ["通报-2026-10.docx", "会议材料-2026-10.pptx"]
