@@ -1,6 +1,7 @@
 """How long a page takes as a user feels it: headless Chromium, from navigation until the
 script has stopped running and every chart is drawn, beside a bare Streamlit page with
-one plotly chart served by the same machine in the same run.
+one plotly chart served by the same machine in the same run (and, as a second reference,
+that page with the catch-up page's three pickers).
 
 Medians of 5 warm visits per page (one visit first fills the caches), on the demo data,
 as an anonymous viewer; and the first visit to the home page after a server start.
@@ -44,6 +45,22 @@ st.title("bare")
 st.plotly_chart(px.line(x=[2019, 2020, 2021, 2022], y=[1.0, 3.0, 2.0, 4.0]))
 """
 """The reference: a Streamlit page with one plotly chart and nothing else."""
+PICKERS = """
+import plotly.express as px
+import streamlit as st
+
+units = [f"单位{i:02d}" for i in range(20)]
+indicators = [f"指标{i:02d}" for i in range(22)]
+st.title("bare")
+left, middle, right = st.columns(3)
+left.selectbox("单位", units)
+middle.selectbox("指标", indicators)
+right.multiselect("对标单位", units[1:], default=units[1:2])
+st.plotly_chart(px.line(x=[2019, 2020, 2021, 2022], y=[1.0, 3.0, 2.0, 4.0]))
+"""
+"""A second reference, beside the target's: the bare page with the three pickers the
+catch-up page opens with (two selectboxes and a multiselect, as many options as the demo
+has units and indicators), showing what Streamlit's own pickers cost a page."""
 PAGES = {
     "overview": ("", 1.5),  # the default page is served at the root
     "catch-up": ("catchup?unit=JD03&bench=JD01", 1.5),
@@ -82,9 +99,9 @@ def _median_visit(page: Page, url: str) -> float:
 
 
 @contextlib.contextmanager
-def _serve_bare(folder: Path) -> Iterator[str]:
-    script = folder / "bare.py"
-    script.write_text(BARE, encoding="utf-8")
+def _serve_bare(folder: Path, source: str = BARE, name: str = "bare.py") -> Iterator[str]:
+    script = folder / name
+    script.write_text(source, encoding="utf-8")
     port = free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script),
@@ -128,12 +145,24 @@ def browser_pages(ctx: Context) -> None:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         with _serve_bare(folder) as bare_url:
             bare = _median_visit(page, bare_url)
+        with _serve_bare(folder, PICKERS, "pickers.py") as pickers_url:
+            pickers = _median_visit(page, pickers_url)
         ctx.rows.append(
             Row(
                 "browser: bare Streamlit page with one plotly chart",
                 bare,
                 note="Navigation until the script stops and the chart is drawn, headless "
                 f"Chromium at 1440 px, median of {VISITS} warm visits.",
+            )
+        )
+        ctx.rows.append(
+            Row(
+                "browser: the bare page with the catch-up page's three pickers (reference)",
+                pickers,
+                bare,
+                note="The bare page with two selectboxes (20 and 22 options) and a "
+                "multiselect (19 options, one chosen) above its chart: Streamlit's own "
+                "pickers, as the catch-up page opens with them.",
             )
         )
         with serve_app(db) as url:

@@ -146,3 +146,22 @@ def test_the_province_case_imports_new_rows_opens_both_sizes_and_runs_pages(
     quick = Context(sizes=(data.SIZES["S"],), repeats=1, work=tmp_path / "quick")
     province.province(quick)
     assert [row.measured for row in quick.rows] == [None]
+
+
+def test_the_browser_references_are_the_pages_they_say() -> None:
+    """The bare page draws one chart and nothing else; the pickers reference adds the
+    catch-up page's three pickers with the demo's numbers of options."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.browser import BARE, PICKERS
+
+    bare = AppTest.from_string(BARE).run()
+    assert not bare.exception
+    assert len(bare.get("plotly_chart")) == 1
+    assert not bare.selectbox and not bare.multiselect
+    pickers = AppTest.from_string(PICKERS).run()
+    assert not pickers.exception
+    assert len(pickers.get("plotly_chart")) == 1
+    assert [len(s.options) for s in pickers.selectbox] == [20, 22]
+    assert [len(m.options) for m in pickers.multiselect] == [19]
+    assert pickers.multiselect[0].value == ["单位01"]
