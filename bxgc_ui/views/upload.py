@@ -295,10 +295,11 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
 def templates(
     units: pd.DataFrame, indicators: pd.DataFrame
 ) -> tuple[Callable[[], bytes], Callable[[], bytes]]:
-    """The long and the wide template workbooks (the wide one with the months of 2026),
-    each made when its download is clicked: a province's unit list is thousands of rows,
-    too many to write into two workbooks on every rerun."""
-    periods = [f"2026-{m:02d}" for m in range(1, 13)]
+    """The long and the wide template workbooks (the wide one with the months of this
+    year), each made when its download is clicked: a province's unit list is thousands of
+    rows, too many to write into two workbooks on every rerun."""
+    year = clock.today().year
+    periods = [f"{year}-{m:02d}" for m in range(1, 13)]
     return partial(long_template, units, indicators), partial(
         wide_template, units, indicators, periods
     )

@@ -123,3 +123,18 @@ def test_a_bulletin_downloaded_is_recorded_under_its_reader(
     assert len(Document(io.BytesIO(made)).tables) >= 2
     log = admin_store(demo_db).audit_log(action="report")
     assert list(log["who"]) == ["zhou"], log[["who", "target"]]
+
+
+def test_the_wide_template_lists_the_months_of_this_year(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from bxgc_metrics.store import Store
+    from bxgc_ui.views import upload as upload_view
+
+    monkeypatch.setenv("BXGC_TODAY", "2027-01-10")  # a new year's first reports
+    store = Store(demo_db)
+    _long, wide = upload_view.templates(store.units(), store.indicators())
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(wide())).get_sheet_by_index(0).to_python()
+    assert rows[1] == ["单位", *(f"2027-{m:02d}" for m in range(1, 13))]
