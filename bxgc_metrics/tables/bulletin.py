@@ -195,14 +195,22 @@ def section(
     ``direction``). The ranking is :func:`standings` as the rankings page calls it; the
     total's growth reads the prior-year figures of the same units from
     :func:`~bxgc_metrics.tables.progress.period_progress`, the function standings is
-    built on.
+    built on, made once for both.
     """
     code, higher = str(indicator["code"]), indicator["direction"] == "higher"
+    progress = period_progress(observations, code, "M", year=year, sub=sub, higher_is_better=higher)
     table = standings(
-        observations, code, "M", year=year, sub=sub, by=by, higher_is_better=higher, units=units
+        observations,
+        code,
+        "M",
+        year=year,
+        sub=sub,
+        by=by,
+        higher_is_better=higher,
+        units=units,
+        progress=progress,
     )
     elapsed = float(time_progress(sub))
-    progress = period_progress(observations, code, "M", year=year, sub=sub, higher_is_better=higher)
     progress = progress[progress["unit_code"].isin(table["unit_code"])]
     both = progress.dropna(subset=["value", "prior"])
     prior = float(both["prior"].sum())

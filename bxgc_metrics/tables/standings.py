@@ -255,6 +255,7 @@ def standings(
     units: Collection[str] | None = None,
     top: int = 3,
     bottom: int = 3,
+    progress: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rank every unit on one indicator in one period, with its move since the last one.
 
@@ -275,6 +276,9 @@ def standings(
         Rank among these unit codes only (a peer group); ``None`` ranks every unit.
     top, bottom
         How many places the ``top`` and ``bottom`` (末位) bands hold.
+    progress
+        The period's :func:`~bxgc_metrics.tables.progress.period_progress` for this
+        indicator and direction, when the caller has it already (it is not made again).
 
     Returns
     -------
@@ -301,10 +305,12 @@ def standings(
     ['top', 'top', 'top']
     """
     _check_by(by)
-    now = _ranked(
-        period_progress(
+    if progress is None:
+        progress = period_progress(
             observations, indicator, freq, year=year, sub=sub, higher_is_better=higher_is_better
-        ),
+        )
+    now = _ranked(
+        progress,
         by,
         higher_is_better,
         units=units,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -192,3 +194,27 @@ def test_race_of_units_that_did_not_report_is_empty() -> None:
                         "value": [30.0, 100.0]})  # fmt: skip
     race = race_frames(obs, "R", units=["B"])
     assert race.empty and list(race.columns) == list(RACE_COLUMNS)
+
+
+def test_progress_given_is_progress_made(demo_db: Path) -> None:
+    """A caller's own ``period_progress`` (the bulletin's, made once per section) gives the
+    same standings as standings making it, for every indicator, basis and peer group."""
+    from bxgc_metrics.store import Store
+    from bxgc_metrics.tables.progress import period_progress
+
+    store = Store(demo_db)
+    obs, inds = store.observations(), store.indicators()
+    groups = [None, list(store.units()["code"][:5])]
+    checked = 0
+    for ind in inds.itertuples():
+        higher = ind.direction == "higher"
+        made = period_progress(obs, ind.code, "M", year=2026, sub=10, higher_is_better=higher)
+        for by in ("completion", "growth"):
+            for units in groups:
+                kw = {"year": 2026, "sub": 10, "by": by, "higher_is_better": higher, "units": units}
+                own = standings(obs, ind.code, "M", **kw)
+                pd.testing.assert_frame_equal(
+                    standings(obs, ind.code, "M", progress=made, **kw), own
+                )
+                checked += len(own)
+    assert checked > 0
