@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from bxgc_metrics.export import workbook
-from bxgc_metrics.periods import display, format_label
+from bxgc_metrics.periods import display
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import charts, data, exports, links, widgets
 from bxgc_ui.i18n import keyed, lang, name
@@ -42,11 +42,7 @@ by = c2.segmented_control(
     format_func=lambda b: t(f"by_{b}"),
     key=view_link.choice("by", "rank_by", options=view.BY, default=view.BY[0]),
 )
-periods = data.built(
-    ("rank_months", path, version),
-    lambda: view.months(data.actual_periods(path, version), list(monthly.index)),
-)
-by_label = {format_label("M", *p): p for p in periods}  # the address's 2026-10
+by_label = view.month_labels(path, version, list(monthly.index))  # the address's 2026-10
 months = list(by_label)
 if not months:
     nothing_to_rank(monthly.iloc[:0])
@@ -125,9 +121,10 @@ if single.open:
         right.dataframe(shown, hide_index=True)
         if flagged & set(table["unit_code"]):
             right.caption(t("rank_flagged_note"))
-        sheet = partial(exports.standings_table, table, names, by=by, context=context)
-        sheet = partial(sheet, indicator=labels[code], measure=ind["measure"])
-        sheet = data.built(("rank_sheet", *chosen), sheet)
+        sheet = view.standings_sheet(
+            table, names, by=by, context=context, indicator=labels[code], measure=ind["measure"],
+            chosen=chosen,
+        )  # fmt: skip
         right.download_button(
             t("rank_export"),
             partial(workbook, [sheet]),
@@ -197,5 +194,6 @@ with st.sidebar:
 if rewards.open:
     with rewards:
         reward_tab.show(
-            path, version, periods, by=by, group=group, names=names, data_date=context.data_date
-        )
+            path, version, list(by_label.values()), by=by, group=group, names=names,
+            data_date=context.data_date,
+        )  # fmt: skip

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
+from bxgc_metrics.export import Table
 from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS, rank_sensitivity
 from bxgc_metrics.metrics.rewards import Rewards
+from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.scorecard import directions
-from bxgc_ui import fmt, ranking_labels
+from bxgc_ui import data, exports, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.ranking_labels import arrow, places
 
@@ -101,6 +105,33 @@ def months(
     ]
     pairs = rows[["year", "sub"]].drop_duplicates().sort_values(["year", "sub"], ascending=False)
     return [(int(y), int(s)) for y, s in pairs.head(limit).itertuples(index=False)]
+
+
+def month_labels(path: str, version: int, codes: list[str]) -> dict[str, tuple[int, int]]:
+    """The months a ranking of ``codes`` can show (:func:`months`, built once per data
+    version), newest first, each under the label the address writes (``2026-10``)."""
+    periods = data.built(
+        ("rank_months", path, version),
+        lambda: months(data.actual_periods(path, version), codes),
+    )
+    return {format_label("M", *p): p for p in periods}
+
+
+def standings_sheet(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    by: str,
+    context: exports.Context,
+    indicator: str,
+    measure: str,
+    chosen: tuple,
+) -> Table:
+    """The single ranking's export sheet, built once per data version and ``chosen``
+    (everything the chart and sheet show)."""
+    sheet = partial(exports.standings_table, table, names, by=by, context=context)
+    sheet = partial(sheet, indicator=indicator, measure=measure)
+    return data.built(("rank_sheet", *chosen), sheet)
 
 
 def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
