@@ -11,6 +11,15 @@ each (conformal percentiles of the signed errors, made by
 ``crepes.ConformalPredictiveSystem`` for each step ahead): a model that has always fallen
 short gets a band above its line. The chance of catching up is read off the same errors.
 
+Errors drift: the last value carried forward misses fading growth by less each year, and
+the errors known at an origin are one to seven years old. So the levels are recalibrated
+on the recent outcomes themselves: each forecast of the latest origins gets the rank its
+outcome took among the errors that calibrated it at its origin (its probability integral
+transform), and an 80 % band runs between the 10th and 90th percentiles of those ranks
+rather than of a uniform spread (by the same conformal rule as the errors'). Where the outcomes kept landing low, the band reaches
+lower; where they kept inside, it narrows (recalibration after Kuleshov, Fenner and Ermon,
+"Accurate uncertainties for deep learning using calibrated regression", 2018).
+
 Errors are relative: the log of actual over forecast when both are positive (so a band
 is ``forecast × exp(low) … forecast × exp(high)``), the difference over the forecast's
 size otherwise. Series of
@@ -50,6 +59,9 @@ RECENT_ORIGINS = 5
 """Only the errors of the latest five origins calibrate a step's band: a model's errors
 change as its history grows and growth itself changes (a trend fitted to fading growth
 misses by more each year), and older errors would give bands too wide or too narrow."""
+MIN_RANKS = 20
+"""Fewest recent outcomes with a rank that recalibrate a band's levels; with fewer, the
+levels are used as they are."""
 BASELINE = "naive"
 """The model every other is measured against: the last value carried forward."""
 ERROR_COLUMNS = [
@@ -179,6 +191,10 @@ class Calibration:
     errors: Mapping[int, np.ndarray]
     """The relative errors seen at each step ahead (steps with at least
     :data:`MIN_CALIBRATION` only)."""
+    ranks: np.ndarray = field(default_factory=lambda: np.empty(0))
+    """Where recent outcomes fell among the errors that calibrated their forecasts at
+    the time, each in (0, 1) (uniform when the bands of the day held what they said); the
+    levels are recalibrated on them when there are at least :data:`MIN_RANKS`."""
     _intervals: dict[tuple[int, float], tuple[float, float]] = field(
         default_factory=dict, repr=False
     )
@@ -198,12 +214,33 @@ class Calibration:
             return np.empty(0)
         return np.asarray(self.errors[last], dtype=float) * np.sqrt(step / last)
 
+    @property
+    def recalibrated(self) -> bool:
+        """Whether the levels are recalibrated on :attr:`ranks`."""
+        return len(self.ranks) >= MIN_RANKS
+
+    def levels(self, level: float) -> tuple[float, float]:
+        """The shares of the errors below a ``level`` band's lower and upper ends: when
+        :attr:`recalibrated`, the recent ranks' ``(1 − level) / 2`` lower and
+        ``(1 + level) / 2`` upper percentiles by the same conformal rule as the band's
+        (the ⌊tail × (m + 1)⌋-th smallest of m ranks and the ⌈(1 − tail) × (m + 1)⌉-th,
+        the smallest and largest at most); else those shares themselves."""
+        tail = (1 - level) / 2
+        if not self.recalibrated:
+            return tail, 1 - tail
+        ranks = np.sort(self.ranks)
+        m = len(ranks)
+        low = int(np.floor(round(tail * (m + 1), 9))) - 1
+        high = int(np.ceil(round((1 - tail) * (m + 1), 9))) - 1
+        return float(ranks[max(low, 0)]), float(ranks[min(high, m - 1)])
+
     def interval(self, step: int, level: float) -> tuple[float, float]:
         """The conformal ``level`` band ``step`` ahead, in relative-error units: the
-        ``(1 − level) / 2`` lower and ``(1 + level) / 2`` upper percentiles of the signed
-        errors (``crepes.ConformalPredictiveSystem``), so a model that erred one way more
-        than the other gets a band leaning that way. NaN, NaN without enough errors for
-        a bounded band at that level."""
+        :meth:`levels` lower and upper percentiles of the signed errors
+        (``crepes.ConformalPredictiveSystem``), so a model that erred one way more than
+        the other gets a band leaning that way. A recalibrated end reaches no further
+        than the largest error seen on its side. NaN, NaN without enough errors for a
+        bounded band at that level."""
         if (step, level) not in self._intervals:
             self._intervals[(step, level)] = self._interval(step, level)
         return self._intervals[(step, level)]
@@ -215,11 +252,16 @@ class Calibration:
         from crepes import ConformalPredictiveSystem  # slow to import; only bands need it
 
         tail = round(100 * (1 - level) / 2, 9)  # 10.0, not 9.999…, for an 80 % band
-        with warnings.catch_warnings():  # too few errors for the level: an unbounded band
+        if tail < 100 / (len(errors) + 1):  # too few errors for a bounded band
+            return float("nan"), float("nan")
+        lower, higher = (round(100 * x, 9) for x in self.levels(level))
+        edge = 100 / (len(errors) + 1) * (1 + 1e-9)  # the smallest error, and the largest
+        lower, higher = max(lower, edge), min(higher, 100 - edge)
+        with warnings.catch_warnings():  # crepes warns at the edges it clips to
             warnings.simplefilter("ignore")
             system = ConformalPredictiveSystem().fit(errors)
             low, high = system.predict(
-                np.zeros(1), lower_percentiles=tail, higher_percentiles=100 - tail, smoothing=False
+                np.zeros(1), lower_percentiles=lower, higher_percentiles=higher, smoothing=False
             )[0]
         if not (np.isfinite(low) and np.isfinite(high)):
             return float("nan"), float("nan")
@@ -255,22 +297,78 @@ class Calibration:
         errors = self._scaled(step) if self.usable else np.empty(0)
         if len(errors) < MIN_CALIBRATION:
             return None
+        if self.recalibrated:  # the errors at the recent outcomes' ranks
+            errors = np.quantile(errors, self.ranks)
         return apply_error(np.full(len(errors), forecast), errors)
 
 
 def calibration(
-    errors: pd.DataFrame, *, minimum: int = MIN_CALIBRATION, recent: int | None = RECENT_ORIGINS
+    errors: pd.DataFrame,
+    *,
+    minimum: int = MIN_CALIBRATION,
+    recent: int | None = RECENT_ORIGINS,
+    recalibrate: bool = True,
 ) -> Calibration:
     """The :class:`Calibration` of back-test ``errors`` (:data:`ERROR_COLUMNS`): per step
-    ahead, the errors of the ``recent`` latest origins (all with ``None``)."""
+    ahead, the errors of the ``recent`` latest origins (all with ``None``), and, with
+    ``recalibrate``, the ranks of the ``recent`` latest origins' outcomes among the errors
+    known at each of them (:func:`outcome_ranks`)."""
     clean = errors.dropna(subset=["error"])
+    kept = _kept(clean, minimum, recent)
+    ranks = outcome_ranks(clean, minimum=minimum, recent=recent) if recalibrate and kept else None
+    return Calibration(errors=kept) if ranks is None else Calibration(errors=kept, ranks=ranks)
+
+
+def _kept(clean: pd.DataFrame, minimum: int, recent: int | None) -> dict[int, np.ndarray]:
     kept = {}
     for step, group in clean.groupby("step"):
         if recent is not None:
             group = group[group["origin"] > group["origin"].max() - recent]
         if len(group) >= minimum:
             kept[int(step)] = group["error"].to_numpy(dtype=float)
-    return Calibration(errors=kept)
+    return kept
+
+
+def outcome_ranks(
+    errors: pd.DataFrame, *, minimum: int = MIN_CALIBRATION, recent: int | None = RECENT_ORIGINS
+) -> np.ndarray:
+    """For each back-test forecast of the ``recent`` latest origins, where its error fell
+    among the errors that calibrated its step at its origin (those whose outcome was known
+    then): ``(below + ties / 2 + 1/2) / (n + 1)``, in (0, 1).
+
+    Examples
+    --------
+    Nine one-step errors 0.01 … 0.09 were known in 2015. 2015's forecast then erred by
+    0.095, above all nine: rank (9 + 1/2) / 10. 2016's erred by 0.01, tied with the
+    smallest of the ten known by then: rank (0 + 1/2 + 1/2) / 11.
+
+    >>> rows = [("A", 2005 + k, 1.0, 2006 + k, 1.0, 1.0, 0.01 * (k + 1), np.nan, np.nan)
+    ...         for k in range(9)]
+    >>> rows += [("A", 2015, 1.0, 2016, 1.0, 1.0, 0.095, np.nan, np.nan),
+    ...          ("A", 2016, 1.0, 2017, 1.0, 1.0, 0.01, np.nan, np.nan)]
+    >>> frame = pd.DataFrame(rows, columns=ERROR_COLUMNS)
+    >>> outcome_ranks(frame, minimum=9, recent=None)[-2:].round(4).tolist()
+    [0.95, 0.0909]
+    """
+    clean = errors.dropna(subset=["error"])
+    origins = np.unique(clean["origin"].to_numpy(dtype=float))
+    if recent is not None and len(origins):
+        origins = origins[origins > origins.max() - recent]
+    found = []
+    for origin in origins:
+        then = Calibration(errors=_kept(clean[clean["period"] <= origin], minimum, recent))
+        if not then.usable:
+            continue
+        made = clean[clean["origin"] == origin]
+        for step, group in made.groupby("step"):
+            seen = np.sort(then._scaled(int(step)))
+            if len(seen) < minimum:
+                continue
+            error = group["error"].to_numpy(dtype=float)
+            below = np.searchsorted(seen, error, side="left")
+            ties = np.searchsorted(seen, error, side="right") - below
+            found.append((below + ties / 2 + 0.5) / (len(seen) + 1))
+    return np.concatenate(found) if found else np.empty(0)
 
 
 def skill(
@@ -309,7 +407,7 @@ def model_skill(errors: pd.DataFrame, model: str, own: Sequence[str]) -> tuple:
 
 
 def calibrated_coverage(
-    errors: pd.DataFrame, own: Sequence[str], level: float
+    errors: pd.DataFrame, own: Sequence[str], level: float, *, recalibrate: bool = True
 ) -> tuple[float, int]:
     """Share of the ``own`` units' back-test outcomes inside the ``level`` band calibrated
     only on the pooled ``errors`` whose outcome was known at the forecast's origin, and
@@ -319,7 +417,7 @@ def calibrated_coverage(
     hits = checked = 0
     for origin, group in mine.groupby("origin"):
         known = errors[errors["period"] <= origin]
-        cal = calibration(known)
+        cal = calibration(known, recalibrate=recalibrate)
         for row in group.itertuples():
             low, high = cal.interval(int(row.step), level)
             if np.isnan(low):

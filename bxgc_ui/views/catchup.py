@@ -120,15 +120,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "implies for {base}–{target}: ours {ours}, {name} {theirs}.",
     ),
     "catchup_model_help": (
-        "按设定增速：用下方滑块的增速复利推算（假设情景，无区间和概率）；沿用最新值：各年保持最新值，是衡量其他方法的基准；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势；指数平滑：阻尼趋势模型。除“按设定增速”外，阴影80%区间和概率都按该方法在这些单位上的回测误差校准；该方法过去多偏低（或偏高）时，区间相应偏向线的上方（或下方）。预计赶超年份、所需增速、概率和图形都来自同一方法。",
+        "按设定增速：用下方滑块的增速复利推算（假设情景，无区间和概率）；沿用最新值：各年保持最新值，是衡量其他方法的基准；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势；指数平滑：阻尼趋势模型。除“按设定增速”外，阴影80%区间和概率都按该方法在这些单位上的回测误差校准；该方法过去多偏低（或偏高）时，区间相应偏向线的上方（或下方）；近几年的实际结果若总落在当时区间的同一侧或总在区间内，区间也随之移动、放宽或收窄。预计赶超年份、所需增速、概率和图形都来自同一方法。",
         "At the rates set: compounds the sliders' rates (a what-if, with no band or chance); "
         "last value carried forward: the baseline every model is measured against; historic "
         "CAGR: the first-to-last compound rate; linear / log-linear trend: least squares; "
         "exponential smoothing: damped trend. Except for the rates set, the shaded 80 % band "
         "and the chance are calibrated on the model's back-test errors on these units; where "
         "the model has mostly fallen short (or overshot), the band leans above (or below) its "
-        "line. The year, the rate needed, the chance and the chart all come from the chosen "
-        "model.",
+        "line, and where recent outcomes kept landing on one side of the bands of their day, "
+        "or kept well inside them, the band moves, widens or narrows to match. The year, the "
+        "rate needed, the chance and the chart all come from the chosen model.",
     ),
     "catchup_target_label": ("目标年份", "target year"),
     "catchup_chart_period": (

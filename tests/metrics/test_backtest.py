@@ -16,6 +16,7 @@ from bxgc_metrics.metrics.backtest import (
     MIN_CALIBRATION,
     SKILL_COLUMNS,
     Calibration,
+    calibrated_coverage,
     calibration,
     pooled_errors,
     relative_error,
@@ -117,6 +118,67 @@ def test_only_the_latest_origins_calibrate() -> None:
     assert calibration(errors, recent=None).interval(1, 0.8) == pytest.approx((-0.5, 0.5))
 
 
+def test_outcomes_that_kept_landing_low_pull_the_band_down() -> None:
+    """Nineteen errors 0.01 … 0.19 give the band 0.02 … 0.18 (the 2nd and 18th). Twenty
+    recent outcomes ranked 0.025, 0.05, … 0.5 among the errors of their day: the 80 %
+    levels become their 2nd smallest and 19th (⌊0.1 × 21⌋, ⌈0.9 × 21⌉), 0.05 and 0.475.
+    So the band runs from the 5th percentile of the errors, clipped to the smallest seen
+    (0.01), to the 47.5th (the ⌈0.475 × 20⌉ = 10th smallest, 0.10)."""
+    errors = {1: np.linspace(0.01, 0.19, 19)}
+    ranks = np.arange(1, 21) / 40
+    cal = Calibration(errors=errors, ranks=ranks)
+    assert cal.recalibrated
+    assert cal.levels(0.8) == pytest.approx((0.05, 0.475))
+    assert cal.interval(1, 0.8) == pytest.approx((0.01, 0.10))
+    assert Calibration(errors=errors).interval(1, 0.8) == pytest.approx((0.02, 0.18))
+
+
+def test_ranks_spread_evenly_leave_the_levels_as_they_are() -> None:
+    """99 ranks 0.01 … 0.99: the 10th and 90th are 0.10 and 0.90, so the 80 % band is the
+    unrecalibrated one; fewer than twenty ranks are not used at all."""
+    errors = {1: np.linspace(0.01, 0.19, 19)}
+    even = Calibration(errors=errors, ranks=np.arange(1, 100) / 100)
+    assert even.levels(0.8) == pytest.approx((0.1, 0.9))
+    assert even.interval(1, 0.8) == pytest.approx(Calibration(errors=errors).interval(1, 0.8))
+    few = Calibration(errors=errors, ranks=np.full(19, 0.01))
+    assert not few.recalibrated
+    assert few.levels(0.8) == pytest.approx((0.1, 0.9))
+    # too few errors for a bounded 95 % band stay so, whatever the ranks say
+    ten = Calibration(errors={1: np.linspace(-0.04, 0.05, 10)}, ranks=np.full(30, 0.5))
+    assert all(math.isnan(x) for x in ten.interval(1, 0.95))
+
+
+def test_the_chance_follows_the_recalibrated_errors() -> None:
+    """Errors ±0.1, half each; the benchmark's 100 × e^0.05 is observed. Unrecalibrated,
+    our 100 reaches it in the half of draws at +0.1. When every recent outcome ranked at
+    0.95 (landed high) every draw is +0.1; at 0.05 every draw is −0.1."""
+    errors = {1: np.array([-0.1] * 5 + [0.1] * 5)}
+    theirs = (100.0 * math.exp(0.05), 0)
+    assert Calibration(errors=errors).chance_at_least((100.0, 1), theirs) == pytest.approx(0.5)
+    high = Calibration(errors=errors, ranks=np.full(20, 0.95))
+    assert high.chance_at_least((100.0, 1), theirs) == pytest.approx(1.0)
+    low = Calibration(errors=errors, ranks=np.full(20, 0.05))
+    assert low.chance_at_least((100.0, 1), theirs) == pytest.approx(0.0)
+
+
+def test_calibration_ranks_the_recent_outcomes_among_the_errors_of_their_day() -> None:
+    """Twelve one-step errors 0.01 … 0.12, one per origin 2005–2016, each larger than all
+    before it. Origin 2010 is the first to know five errors (those of 2005–2009, whose
+    outcomes came by 2010), so its outcome ranks (5 + 1/2) / 6; 2016's ranks (11 + 1/2) /
+    12. The ranks are kept only with recalibration."""
+    rows = [
+        ("A", 2005 + k, 1.0, 2006 + k, 1.0, 1.0, 0.01 * (k + 1), np.nan, np.nan) for k in range(12)
+    ]
+    frame = pd.DataFrame(rows, columns=ERROR_COLUMNS)
+    ranks = calibration(frame, minimum=5, recent=None).ranks
+    known = np.arange(5, 12)  # origins 2010 … 2016 know 5 … 11 errors
+    assert ranks.tolist() == pytest.approx(((known + 0.5) / (known + 1)).tolist())
+    # with the five latest origins, 2012–2016, each knowing the errors of the five
+    # origins before it: (5 + 1/2) / 6 each
+    assert calibration(frame, minimum=5).ranks.tolist() == pytest.approx([5.5 / 6] * 5)
+    assert len(calibration(frame, minimum=5, recent=None, recalibrate=False).ranks) == 0
+
+
 def test_too_few_errors_give_no_band_and_no_chance() -> None:
     cal = calibration(rolling_errors(GROWING, "naive"))
     assert not cal.usable
@@ -173,20 +235,41 @@ def test_calibrated_bands_cover_what_they_say_on_series_with_known_noise() -> No
     assert linear["model_coverage"] < 0.72
 
 
-def test_bands_hold_on_fading_growth_where_a_trend_errs_one_way() -> None:
-    """Growth that fades (8–20 % a year, falling by a fifth each year, noise sd 4 %): a
-    trend fitted to it overshoots more each year, so its errors lean one way. Bands from
-    the signed errors still hold 72–88 % of the outcomes at 80 %."""
-    rng = np.random.default_rng(11)
+def _fading(seed: int) -> pd.DataFrame:
+    """60 series whose growth fades (8–20 % a year, falling by a fifth each year, noise
+    sd 4 %)."""
+    rng = np.random.default_rng(seed)
     growth = rng.uniform(0.08, 0.2, (60, 1)) * 0.8 ** np.arange(14)
     levels = 100 * np.exp(np.cumsum(growth + 0.04 * rng.standard_normal((60, 14)), axis=1))
-    annual = _annual(
-        {f"U{u:03d}": pd.Series(levels[u], index=range(2000, 2014)) for u in range(60)}
-    )
+    return _annual({f"U{u:03d}": pd.Series(levels[u], index=range(2000, 2014)) for u in range(60)})
+
+
+def test_bands_hold_on_fading_growth_where_a_trend_errs_one_way() -> None:
+    """A trend fitted to fading growth overshoots more each year, so its errors lean one
+    way. Bands from the signed errors still hold 72–88 % of the outcomes at 80 %."""
+    annual = _fading(11)
     own = sorted(annual["unit_code"].unique())
     for row in skill(annual, ["linear", "loglinear"], own).itertuples():
         assert row.checked > 500, row
         assert 0.72 <= row.coverage <= 0.88, row
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_bands_follow_errors_that_drift_as_growth_fades(seed: int) -> None:
+    """The last value carried forward misses fading growth by less each year, so the
+    errors known at an origin (three to seven years old for three steps ahead) are larger
+    than the next ones: bands made from them alone held about 67 % at 80 % and 89 % at
+    95 %. Where the recent outcomes fell within the bands of their day recalibrates the
+    levels, and the bands hold what they say."""
+    annual = _fading(seed)
+    own = sorted(annual["unit_code"].unique())
+    errors = pooled_errors(annual, "naive", own)
+    for level, low, high in ((0.8, 0.72, 0.88), (0.95, 0.90, 0.98)):
+        share, checked = calibrated_coverage(errors, own, level)
+        assert checked > 1500
+        assert low <= share <= high, (level, share)
+        stale, _ = calibrated_coverage(errors, own, level, recalibrate=False)
+        assert stale < low, (level, stale)
 
 
 def test_skill_by_hand_on_one_series() -> None:
