@@ -31,10 +31,17 @@ from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
 from bxgc_metrics.metrics.rewards import Rewards, compute_rewards
 from bxgc_metrics.metrics.targets import time_progress
 from bxgc_metrics.periods import Period, format_zh
-from bxgc_metrics.tables.progress import period_progress
+from bxgc_metrics.tables.progress import PROGRESS_COLUMNS, period_progress, progress_by_indicator
 from bxgc_metrics.tables.reporting import Round, reporting_round, summary, year_record
 from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
-from bxgc_metrics.tables.standings import ALL, members, standings, with_pace
+from bxgc_metrics.tables.standings import (
+    ALL,
+    STANDINGS_COLUMNS,
+    members,
+    standings,
+    standings_by_indicator,
+    with_pace,
+)
 
 DEFAULT_OPTIONS: Mapping[str, Any] = {
     "normalisation": NORMALISATIONS[0],
@@ -210,8 +217,63 @@ def section(
         units=units,
         progress=progress,
     )
-    elapsed = float(time_progress(sub))
     progress = progress[progress["unit_code"].isin(table["unit_code"])]
+    return _section(indicator, table, progress, year=year, sub=sub, by=by)
+
+
+def _sections(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    year: int,
+    sub: int,
+    by: str,
+    units: Sequence[str],
+) -> tuple[Section, ...]:
+    """:func:`section` of each of ``indicators`` (rows, in order), their standings and
+    progress made for all of them at once."""
+    directions = dict(
+        zip(indicators["code"].astype(str), indicators["direction"] == "higher", strict=True)
+    )
+    at = pd.DataFrame({"indicator_code": list(directions), "year": year, "sub": sub})
+    at["higher_is_better"] = at["indicator_code"].map(directions).astype(bool)
+    progress = progress_by_indicator(observations, "M", at)
+    tables = standings_by_indicator(
+        observations, directions, "M", year=year, sub=sub, by=by, units=units, progress=progress
+    )
+    ranked = tables[["indicator_code", "unit_code"]].drop_duplicates()
+    progress = progress.merge(ranked, on=["indicator_code", "unit_code"])  # theirs only
+    empty_table, empty_progress = tables.iloc[:0], progress.iloc[:0]
+    table_of = dict(iter(tables.groupby("indicator_code", sort=False)))
+    progress_of = dict(iter(progress.groupby("indicator_code", sort=False)))
+    return tuple(
+        _section(
+            row,
+            table_of.get(str(row["code"]), empty_table)[list(STANDINGS_COLUMNS)].reset_index(
+                drop=True
+            ),
+            progress_of.get(str(row["code"]), empty_progress)[list(PROGRESS_COLUMNS)],
+            year=year,
+            sub=sub,
+            by=by,
+        )
+        for _, row in indicators.iterrows()
+    )
+
+
+def _section(
+    indicator: pd.Series,
+    table: pd.DataFrame,
+    progress: pd.DataFrame,
+    *,
+    year: int,
+    sub: int,
+    by: str,
+) -> Section:
+    """The section of one indicator from its standings and the progress of the units in
+    them."""
+    code, higher = str(indicator["code"]), indicator["direction"] == "higher"
+    elapsed = float(time_progress(sub))
     both = progress.dropna(subset=["value", "prior"])
     prior = float(both["prior"].sum())
     total_yoy = float(both["value"].sum()) / prior - 1.0 if len(both) and prior else None
@@ -321,14 +383,7 @@ def bulletin(
     ranked = members(units, group)
     chosen = indicators.set_index("code", drop=False)
     codes = rankable(indicators) if codes is None else list(codes)
-    # each section reads its own indicator's rows: split once rather than filter the whole
-    # frame three times per indicator (the tables are the same either way)
-    own = dict(iter(observations.groupby("indicator_code", sort=False)))
-    empty = observations.iloc[:0]
-    sections = tuple(
-        section(own.get(c, empty), chosen.loc[c], year=year, sub=sub, by=by, units=ranked)
-        for c in codes
-    )
+    sections = _sections(observations, chosen.loc[codes], year=year, sub=sub, by=by, units=ranked)
     opts = dict(DEFAULT_OPTIONS if options is None else options)
     combined = composite_standings(
         observations, indicators, "M", year=year, sub=sub, by=by, units=ranked, options=opts

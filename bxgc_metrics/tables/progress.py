@@ -89,21 +89,68 @@ def period_progress(
     >>> float(row.completion.round(4)), float(row.yoy), float(row.time_progress)
     (0.4167, 0.25, 0.5)
     """
-    mine = observations[observations["indicator_code"] == indicator]
-    actual = mine[mine["value_kind"] == "actual"]
-    now = _select(actual, freq, year, sub=sub, name="value")
-    prior = _select(actual, freq, year - 1, sub=sub, name="prior")
-    target = _select(mine[mine["value_kind"] == "target"], "Y", year, sub=0, name="target")
-    out = now.merge(target, on="unit_code", how="left").merge(prior, on="unit_code", how="left")
+    periods = pd.DataFrame(
+        {"indicator_code": [indicator], "year": [year], "sub": [sub],
+         "higher_is_better": [bool(higher_is_better)]}
+    )  # fmt: skip
+    out = progress_by_indicator(observations, freq, periods)
+    return out[list(PROGRESS_COLUMNS)]
+
+
+PERIOD_COLUMNS = ("indicator_code", "year", "sub", "higher_is_better")
+"""Columns of the ``periods`` :func:`progress_by_indicator` reads: which period of which
+indicator, and the indicator's direction."""
+
+
+def progress_by_indicator(
+    observations: pd.DataFrame, freq: str, periods: pd.DataFrame
+) -> pd.DataFrame:
+    """:func:`period_progress` for several indicators at once, each in its own period.
+
+    ``periods`` has :data:`PERIOD_COLUMNS`, one row per indicator and period (an indicator
+    may appear in several periods of ``freq``). Returns ``indicator_code`` and
+    :data:`PROGRESS_COLUMNS`, one row per unit with an actual value in one of the
+    periods: the rows of one indicator and period are exactly what :func:`period_progress`
+    gives for it, in the same order.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({
+    ...     "unit_code": "U", "indicator_code": ["A", "A", "B", "B"], "freq": ["M", "Y"] * 2,
+    ...     "year": 2025, "sub": [6, 0] * 2, "value_kind": ["actual", "target"] * 2,
+    ...     "value": [50.0, 100.0, 30.0, 20.0]})
+    >>> periods = pd.DataFrame({"indicator_code": ["A", "B"], "year": 2025, "sub": 6,
+    ...                         "higher_is_better": [True, False]})
+    >>> got = progress_by_indicator(obs, "M", periods)
+    >>> got[["indicator_code", "value", "completion"]].round(4).values.tolist()
+    [['A', 50.0, 0.5], ['B', 30.0, 0.6667]]
+    """
+    wanted = periods[list(PERIOD_COLUMNS)].astype(
+        {"year": "int64", "sub": "int64", "higher_is_better": bool}
+    )
+    codes = observations["indicator_code"].isin(wanted["indicator_code"].unique())
+    mine = observations[codes]
+    kind = mine["value_kind"]
+    actual = mine[(kind == "actual") & (mine["freq"] == freq)]
+    actual = actual[["unit_code", "indicator_code", "year", "sub", "value"]].astype(
+        {"year": "int64", "sub": "int64"}
+    )
+    now = actual.merge(wanted, on=["indicator_code", "year", "sub"], how="inner")
+    earlier = wanted.assign(year=wanted["year"] - 1)[["indicator_code", "year", "sub"]]
+    prior = actual.merge(earlier.drop_duplicates(), on=["indicator_code", "year", "sub"])
+    prior = prior.assign(year=prior["year"] + 1).rename(columns={"value": "prior"})
+    targets = mine[(kind == "target") & (mine["freq"] == "Y") & (mine["sub"] == 0)]
+    targets = targets[["unit_code", "indicator_code", "year", "value"]].astype({"year": "int64"})
+    targets = targets[targets["year"].isin(wanted["year"].unique())]
+    out = now.merge(
+        targets.rename(columns={"value": "target"}),
+        on=["unit_code", "indicator_code", "year"],
+        how="left",
+    ).merge(prior, on=["unit_code", "indicator_code", "year", "sub"], how="left")
     ratio = out["value"] / out["target"]
-    out["completion"] = ratio if higher_is_better else 1.0 / ratio
+    out["completion"] = ratio.where(out["higher_is_better"], 1.0 / ratio)
     out["yoy"] = out["value"] / out["prior"] - 1.0
-    out["year"], out["sub"] = year, sub
-    out["time_progress"] = months_elapsed(freq, sub) / 12.0
+    elapsed = {int(s): months_elapsed(freq, int(s)) / 12.0 for s in out["sub"].unique()}
+    out["time_progress"] = out["sub"].map(elapsed).astype(float)
     out = out.replace([np.inf, -np.inf], np.nan)
-    return out[list(PROGRESS_COLUMNS)].reset_index(drop=True)
-
-
-def _select(frame: pd.DataFrame, freq: str, year: int, *, sub: int, name: str) -> pd.DataFrame:
-    rows = frame[(frame["freq"] == freq) & (frame["year"] == year) & (frame["sub"] == sub)]
-    return rows[["unit_code", "value"]].rename(columns={"value": name})
+    return out[["indicator_code", *PROGRESS_COLUMNS]].reset_index(drop=True)

@@ -25,7 +25,7 @@ unique in each frame and stable when values tie.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ import pandas as pd
 from bxgc_metrics.metrics.ranking import rank_units
 from bxgc_metrics.metrics.targets import pace
 from bxgc_metrics.periods import format_label
-from bxgc_metrics.tables.progress import period_progress
+from bxgc_metrics.tables.progress import period_progress, progress_by_indicator
 
 BY = ("completion", "growth", "value")
 """What a standing ranks on: completion rate, year-on-year growth or the value itself."""
@@ -168,12 +168,16 @@ def bands(rank: pd.Series, top: int = 3, bottom: int = 3) -> pd.Series:
     >>> bands(pd.Series([1, 2, 2, 4, 5, 6, None], dtype="Int64"), top=2, bottom=2).tolist()
     ['top', 'top', 'top', 'middle', 'bottom', 'bottom', 'unranked']
     """
-    ranked = rank.notna()
-    n = int(ranked.sum())
-    values = rank.astype("float64")
-    out = np.where(values > n - bottom, "bottom", "middle")
+    return _bands(rank, int(rank.notna().sum()), top=top, bottom=bottom)
+
+
+def _bands(rank: pd.Series, ranked: int | np.ndarray, *, top: int, bottom: int) -> pd.Series:
+    """:func:`bands` with the number of units ranked given (one for each row when the
+    rows belong to several rankings)."""
+    values = rank.astype("float64").to_numpy()
+    out = np.where(values > np.asarray(ranked) - bottom, "bottom", "middle")
     out = np.where(values <= top, "top", out)
-    out = np.where(ranked, out, "unranked")
+    out = np.where(rank.notna().to_numpy(), out, "unranked")
     return pd.Series(out, index=rank.index, dtype=object)
 
 
@@ -230,17 +234,10 @@ def previous_period(
     ... )
     (('M', 2026, 1), None)
     """
-    rows = observations[
-        (observations["indicator_code"] == indicator)
-        & (observations["value_kind"] == "actual")
-        & (observations["freq"] == freq)
-    ]
-    key = rows["year"].astype(int) * 100 + rows["sub"].astype(int)
-    earlier = key[key < year * 100 + sub]
-    if earlier.empty:
+    found = previous_periods(observations, [indicator], freq, year=year, sub=sub)
+    if found.empty:
         return None
-    best = int(earlier.max())
-    return freq, best // 100, best % 100
+    return freq, int(found["year"].iloc[0]), int(found["sub"].iloc[0])
 
 
 def standings(
@@ -304,42 +301,119 @@ def standings(
     >>> table["band"].tolist()
     ['top', 'top', 'top']
     """
-    _check_by(by)
-    if progress is None:
-        progress = period_progress(
-            observations, indicator, freq, year=year, sub=sub, higher_is_better=higher_is_better
-        )
-    now = _ranked(
-        progress,
-        by,
-        higher_is_better,
+    table = standings_by_indicator(
+        observations,
+        {indicator: higher_is_better},
+        freq,
+        year=year,
+        sub=sub,
+        by=by,
         units=units,
+        top=top,
+        bottom=bottom,
+        progress=None if progress is None else progress.assign(indicator_code=indicator),
     )
-    before = previous_period(observations, indicator, freq, year=year, sub=sub)
-    if before is None:
+    return table[list(STANDINGS_COLUMNS)]
+
+
+def standings_by_indicator(
+    observations: pd.DataFrame,
+    directions: Mapping[str, bool],
+    freq: str,
+    *,
+    year: int,
+    sub: int,
+    by: str = "completion",
+    units: Collection[str] | None = None,
+    top: int = 3,
+    bottom: int = 3,
+    progress: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """:func:`standings` of several indicators at once (a 通报 ranks every one of them).
+
+    ``directions`` maps each indicator code to higher-is-better, in the order wanted;
+    ``progress``, when the caller has it, is their
+    :func:`~bxgc_metrics.tables.progress.progress_by_indicator` in the period. Each
+    indicator is ranked on its own, against its own previous period with data.
+
+    Returns ``indicator_code`` and :data:`STANDINGS_COLUMNS`: each indicator's rows, in
+    the order of ``directions``, are exactly its :func:`standings`.
+
+    Examples
+    --------
+    Revenue (higher is better) and energy use (lower is better) in March; energy was last
+    reported in January:
+
+    >>> obs = pd.DataFrame({
+    ...     "unit_code": list("AB") * 4, "indicator_code": ["R"] * 4 + ["E"] * 4,
+    ...     "freq": "M", "year": 2026, "sub": [2, 2, 3, 3, 1, 1, 3, 3],
+    ...     "value_kind": "actual", "value": [5.0, 6.0, 9.0, 8.0, 3.0, 2.0, 4.0, 7.0]})
+    >>> table = standings_by_indicator(obs, {"R": True, "E": False}, "M", year=2026, sub=3,
+    ...                                by="value")
+    >>> table[["indicator_code", "unit_code", "rank", "rank_change"]].values.tolist()
+    [['R', 'A', 1, 1], ['R', 'B', 2, -1], ['E', 'A', 1, 1], ['E', 'B', 2, -1]]
+    """
+    _check_by(by)
+    codes = list(dict.fromkeys(directions))
+    higher = {c: bool(directions[c]) for c in codes}
+
+    def wanted(at: pd.DataFrame) -> pd.DataFrame:
+        return at.assign(higher_is_better=at["indicator_code"].map(higher).astype(bool))
+
+    now_at = wanted(pd.DataFrame({"indicator_code": codes, "year": year, "sub": sub}))
+    if progress is None:
+        progress = progress_by_indicator(observations, freq, now_at)
+    progress = progress.merge(now_at[["indicator_code", "higher_is_better"]], on="indicator_code")
+    now = _ranked_each(progress, by, units=units)
+    before = wanted(previous_periods(observations, codes, freq, year=year, sub=sub))
+    if before.empty:
         now["previous_rank"] = pd.Series(pd.NA, index=now.index, dtype="Int64")
     else:
-        freq_before, year_before, sub_before = before
-        prior = _ranked(
-            period_progress(
-                observations,
-                indicator,
-                freq_before,
-                year=year_before,
-                sub=sub_before,
-                higher_is_better=higher_is_better,
-            ),
-            by,
-            higher_is_better,
-            units=units,
-        )
-        moved = prior[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"})
-        now = now.merge(moved, on="unit_code", how="left")
+        earlier = progress_by_indicator(observations, freq, before)
+        earlier = earlier.merge(before[["indicator_code", "higher_is_better"]], on="indicator_code")
+        prior = _ranked_each(earlier, by, units=units)
+        moved = prior[["indicator_code", "unit_code", "rank"]]
+        moved = moved.rename(columns={"rank": "previous_rank"})
+        now = now.merge(moved, on=["indicator_code", "unit_code"], how="left")
     now["previous_rank"] = now["previous_rank"].astype("Int64")
     now["rank_change"] = now["previous_rank"] - now["rank"]
-    now["band"] = bands(now["rank"], top, bottom)
-    now = now.sort_values(["rank", "unit_code"], na_position="last", kind="stable")
-    return now[list(STANDINGS_COLUMNS)].reset_index(drop=True)
+    ranked = now["rank"].notna().groupby(now["indicator_code"]).transform("sum")
+    now["band"] = _bands(now["rank"], ranked.to_numpy(), top=top, bottom=bottom)
+    now["order"] = now["indicator_code"].map({c: i for i, c in enumerate(codes)})
+    now = now.sort_values(["order", "rank", "unit_code"], na_position="last", kind="stable")
+    return now[["indicator_code", *STANDINGS_COLUMNS]].reset_index(drop=True)
+
+
+def _ranked_each(progress: pd.DataFrame, by: str, *, units: Collection[str] | None) -> pd.DataFrame:
+    """:func:`_ranked` of each indicator in ``progress`` (with ``higher_is_better``)."""
+    if units is not None:
+        progress = progress[progress["unit_code"].isin(list(units))]
+    frame = progress.assign(metric=progress[_SOURCE[by]].astype(float))
+    if by == "completion":  # direction-aware already
+        frame["higher_is_better"] = True
+    return rank_units(frame, "metric", "higher_is_better", within=("indicator_code",))
+
+
+def previous_periods(
+    observations: pd.DataFrame, codes: Collection[str], freq: str, *, year: int, sub: int
+) -> pd.DataFrame:
+    """:func:`previous_period` of each of ``codes`` that has one: ``indicator_code, year,
+    sub``."""
+    rows = observations[
+        observations["indicator_code"].isin(list(codes))
+        & (observations["value_kind"] == "actual")
+        & (observations["freq"] == freq)
+    ]
+    key = rows["year"].astype("int64") * 100 + rows["sub"].astype("int64")
+    earlier = key[key < year * 100 + sub]
+    best = earlier.groupby(rows.loc[earlier.index, "indicator_code"], sort=False).max()
+    return pd.DataFrame(
+        {
+            "indicator_code": best.index.astype(str),
+            "year": (best // 100).to_numpy(dtype="int64"),
+            "sub": (best % 100).to_numpy(dtype="int64"),
+        }
+    )
 
 
 def race_frames(

@@ -3,6 +3,7 @@ against the pages' own formatting (``bxgc_ui.fmt``), so a document and a page ne
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -140,6 +141,27 @@ def test_the_demo_bulletin_is_the_pages_tables(demo: dict) -> None:
     pd.testing.assert_frame_equal(b.rewards.totals, expected_rewards.totals)
     assert title(b) == "关于2026年1-10月比学赶超主要指标完成情况的通报"
     assert b.demo
+
+
+@pytest.mark.parametrize("by", ["completion", "growth"])
+def test_every_section_made_together_is_the_section_made_alone(demo: dict, by: str) -> None:
+    """The bulletin makes every indicator's standings and progress in one pass; each
+    section is field for field the one :func:`section` makes for that indicator alone."""
+    store, inds = demo["store"], demo["indicators"].set_index("code", drop=False)
+    obs, ranked = store.observations(), members(demo["units"])
+    made = bulletin(
+        obs, units=demo["units"], indicators=demo["indicators"], year=2026, sub=10, by=by,
+        date=dt.date(2026, 11, 5),
+    )  # fmt: skip
+    assert len(made.sections) == len(rankable(demo["indicators"])) == 10
+    for together in made.sections:
+        alone = section(obs, inds.loc[together.indicator], year=2026, sub=10, by=by, units=ranked)
+        for field in dataclasses.fields(together):
+            got, expected = getattr(together, field.name), getattr(alone, field.name)
+            if isinstance(got, pd.DataFrame):
+                pd.testing.assert_frame_equal(got, expected)
+            else:
+                assert got == expected, field.name
 
 
 def test_the_demo_overdue_items(demo: dict) -> None:

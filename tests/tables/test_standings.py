@@ -16,6 +16,7 @@ from bxgc_metrics.tables.standings import (
     previous_period,
     race_frames,
     standings,
+    standings_by_indicator,
 )
 from tests.conftest import observations
 
@@ -218,3 +219,85 @@ def test_progress_given_is_progress_made(demo_db: Path) -> None:
                 )
                 checked += len(own)
     assert checked > 0
+
+
+def test_indicators_ranked_together_are_each_ranked_on_its_own() -> None:
+    """Two indicators in one call, by hand. Revenue R (higher is better): the table above,
+    in February; A/C share first, B third, D fourth; a month earlier B led and A, C and D
+    shared second, so A and C gained a place. Energy use E (lower is better), by growth,
+    reported by A and B only, last in January 2026 (December 2025 was the month before):
+    A grew 10 % and B 40 % in February, A 5 % and B 2 % in January, so A is first and
+    gained one. Each indicator has its own count for the bands: one top and one bottom
+    place of four for R, of two for E."""
+    energy = observations(
+        [
+            (u, "E", "M", y, s, "actual", v)
+            for u, values in {
+                "A": (100, 100, 110, 105, 121),
+                "B": (100, 100, 140, 102, 140),
+            }.items()
+            for (y, s), v in zip(
+                [(2025, 1), (2025, 2), (2026, 2), (2026, 1), (2025, 12)], values, strict=True
+            )
+        ]
+    )
+    obs = pd.concat([OBS, energy], ignore_index=True)
+    table = standings_by_indicator(
+        obs, {"R": True, "E": False}, "M", year=2026, sub=2, top=1, bottom=1
+    )
+    assert list(table.columns) == ["indicator_code", *STANDINGS_COLUMNS]
+    assert _cols(table, "indicator_code", "unit_code", "rank", "previous_rank", "band") == [
+        ["R", "A", 1, 2, "top"],
+        ["R", "C", 1, 2, "top"],
+        ["R", "B", 3, 1, "middle"],
+        ["R", "D", 4, 2, "bottom"],
+        ["E", "A", pd.NA, pd.NA, "unranked"],
+        ["E", "B", pd.NA, pd.NA, "unranked"],
+    ]  # E has no target: no completion to rank on
+    grown = standings_by_indicator(
+        obs, {"R": True, "E": False}, "M", year=2026, sub=2, by="growth", top=1, bottom=1
+    )
+    energy_rows = grown[grown["indicator_code"] == "E"]
+    assert _cols(
+        energy_rows, "unit_code", "yoy", "rank", "previous_rank", "rank_change", "band"
+    ) == [
+        ["A", pytest.approx(0.10), 1, 2, 1, "top"],
+        ["B", pytest.approx(0.40), 2, 1, -1, "bottom"],
+    ]
+    for code, higher in (("R", True), ("E", False)):
+        alone = standings(obs, code, "M", year=2026, sub=2, by="growth", higher_is_better=higher,
+                          top=1, bottom=1)  # fmt: skip
+        together = grown[grown["indicator_code"] == code].drop(columns="indicator_code")
+        pd.testing.assert_frame_equal(together.reset_index(drop=True), alone)
+
+
+def test_every_demo_indicator_ranked_together_is_its_standings_alone(demo_db: Path) -> None:
+    """One call for every demo indicator gives, indicator by indicator, the standings and
+    the progress each gives alone, on every basis, for all units and a peer group."""
+    from bxgc_metrics.store import Store
+    from bxgc_metrics.tables.progress import period_progress, progress_by_indicator
+
+    store = Store(demo_db)
+    obs, inds = store.observations(), store.indicators()
+    directions = dict(zip(inds["code"], inds["direction"] == "higher", strict=True))
+    at = pd.DataFrame({"indicator_code": list(directions), "year": 2026, "sub": 10})
+    at["higher_is_better"] = at["indicator_code"].map(directions)
+    progress = progress_by_indicator(obs, "M", at)
+    checked = 0
+    for code, higher in directions.items():
+        alone = period_progress(obs, code, "M", year=2026, sub=10, higher_is_better=higher)
+        mine = progress[progress["indicator_code"] == code].drop(columns="indicator_code")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone)
+    for by in ("completion", "growth", "value"):
+        for units in (None, list(store.units()["code"][:5])):
+            kw = {"year": 2026, "sub": 10, "by": by, "units": units}
+            together = standings_by_indicator(obs, directions, "M", **kw)
+            assert list(dict.fromkeys(together["indicator_code"])) == [
+                c for c in directions if c in set(together["indicator_code"])
+            ]
+            for code, higher in directions.items():
+                alone = standings(obs, code, "M", higher_is_better=higher, **kw)
+                mine = together[together["indicator_code"] == code].drop(columns="indicator_code")
+                pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone)
+                checked += int(alone["rank"].notna().sum())
+    assert checked > 700  # ranked places compared
