@@ -126,7 +126,7 @@ def progress_by_indicator(
     [['A', 50.0, 0.5], ['B', 30.0, 0.6667]]
     """
     wanted = periods[list(PERIOD_COLUMNS)].astype(
-        {"year": "int64", "sub": "int64", "higher_is_better": bool}
+        {"indicator_code": "str", "year": "int64", "sub": "int64", "higher_is_better": bool}
     )
     codes = observations["indicator_code"].isin(wanted["indicator_code"].unique())
     mine = observations[codes]

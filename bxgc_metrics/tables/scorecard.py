@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.periods import months_elapsed
+from bxgc_metrics.tables.progress import progress_by_indicator
 from bxgc_metrics.tables.standings import previous_period
 
 _SOURCE = {"completion": "completion", "growth": "yoy"}
@@ -48,38 +48,24 @@ def scorecard(
     >>> scorecard(obs, inds, "M", year=2026, sub=6).to_dict()
     {'R': {'A': 0.5, 'B': 0.3}}
     """
-    chosen = indicators[indicators["frequency"] == freq]
-    codes = list(dict.fromkeys(chosen["code"]))
-    obs = observations[observations["indicator_code"].isin(codes)]
+    chosen = indicators[indicators["frequency"] == freq].drop_duplicates("code")
+    codes = list(chosen["code"])
+    # The figures of period_progress, for every indicator at once.
+    at = pd.DataFrame(
+        {"indicator_code": codes, "year": year, "sub": sub,
+         "higher_is_better": (chosen["direction"] == "higher").to_numpy(dtype=bool)}
+    )  # fmt: skip
+    progress = progress_by_indicator(observations, freq, at)
     if units is not None:
-        obs = obs[obs["unit_code"].isin(list(units))]
-    # The same figures period_progress reads, for every indicator at once.
-    now = _figures(obs, "actual", freq, year=year, sub=sub)
-    if by == "completion":
-        ratio = now / _figures(obs, "target", "Y", year=year, sub=0).reindex(now.index)
-        lower = set(chosen.loc[chosen["direction"] != "higher", "code"])
-        flip = now.index.get_level_values("indicator_code").isin(list(lower))
-        metric = ratio.where(~flip, 1.0 / ratio)
-    else:
-        metric = (
-            now / _figures(obs, "actual", freq, year=year - 1, sub=sub).reindex(now.index) - 1.0
-        )
-    metric = metric.replace([np.inf, -np.inf], np.nan)
+        progress = progress[progress["unit_code"].isin(list(units))]
+    if progress.empty:
+        empty = pd.Index(progress["unit_code"], name="unit_code")
+        return pd.DataFrame(index=empty, columns=codes, dtype=float)
+    metric = progress.set_index(["unit_code", "indicator_code"])[_SOURCE[by]].astype(float)
     matrix = metric.unstack("indicator_code").reindex(columns=codes)
     matrix.columns.name = None
     matrix = matrix.loc[:, matrix.notna().mean() >= 0.5] if len(matrix) else matrix
     return matrix.dropna().sort_index()
-
-
-def _figures(obs: pd.DataFrame, kind: str, freq: str, *, year: int, sub: int) -> pd.Series:
-    """Values of one kind in one period, indexed by ``(unit_code, indicator_code)``."""
-    rows = obs[
-        (obs["value_kind"] == kind)
-        & (obs["freq"] == freq)
-        & (obs["year"] == year)
-        & (obs["sub"] == sub)
-    ]
-    return rows.set_index(["unit_code", "indicator_code"])["value"].astype(float)
 
 
 def directions(indicators: pd.DataFrame, by: str) -> dict[str, bool]:
