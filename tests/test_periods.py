@@ -7,6 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bxgc_metrics.periods import (
     Period,
@@ -51,6 +53,29 @@ def test_vectorised_labels_match_one_by_one() -> None:
     year = pd.Series([2019, 2024, 2024, 2024, 2025])
     sub = pd.Series([0, 1, 4, 3, 12])
     assert labels(freq, year, sub).tolist() == ["2019", "2024-H1", "2024-Q4", "2024-03", "2025-12"]
+
+
+_PERIODS = st.one_of(
+    st.tuples(st.just("Y"), st.integers(1990, 2100), st.just(0)),
+    st.tuples(st.just("H"), st.integers(1990, 2100), st.integers(1, 2)),
+    st.tuples(st.just("Q"), st.integers(1990, 2100), st.integers(1, 4)),
+    st.tuples(st.just("M"), st.integers(1990, 2100), st.integers(1, 12)),
+)
+
+
+@given(rows=st.lists(_PERIODS, max_size=60), categorical=st.booleans())
+def test_labels_of_many_rows_are_each_rows_label(
+    rows: list[tuple[str, int, int]], categorical: bool
+) -> None:
+    """Each distinct period is labelled once and the labels spread back to the rows: the
+    result is every row's own :func:`format_label`, whatever the mix, repeats and order,
+    with the frequency as text or as a category (as the store reads it)."""
+    freq = pd.Series([f for f, _, _ in rows], dtype="category" if categorical else "str")
+    year = pd.Series([y for _, y, _ in rows], dtype="int32")
+    sub = pd.Series([s for _, _, s in rows], dtype="int64")
+    got = labels(freq, year, sub)
+    assert got.dtype == "string" and list(got.index) == list(freq.index)
+    assert got.tolist() == [format_label(f, y, s) for f, y, s in rows]
 
 
 def test_start_and_end_months() -> None:
