@@ -314,9 +314,20 @@ def calibration(
     ``recalibrate``, the ranks of the ``recent`` latest origins' outcomes among the errors
     known at each of them (:func:`outcome_ranks`)."""
     clean = errors.dropna(subset=["error"])
+    ranks = _row_ranks(clean, minimum, recent, origins=_window(clean, recent))
+    return _calibration(clean, ranks if recalibrate else None, minimum=minimum, recent=recent)
+
+
+def _calibration(
+    clean: pd.DataFrame, ranks: np.ndarray | None, *, minimum: int, recent: int | None
+) -> Calibration:
+    """The :class:`Calibration` of ``clean`` errors, recalibrated on the ranks of its
+    window's rows when ``ranks`` (one per row, NaN where none) are given."""
     kept = _kept(clean, minimum, recent)
-    ranks = outcome_ranks(clean, minimum=minimum, recent=recent) if recalibrate and kept else None
-    return Calibration(errors=kept) if ranks is None else Calibration(errors=kept, ranks=ranks)
+    if ranks is None or not kept:
+        return Calibration(errors=kept)
+    recent_ranks = ranks[_in_window(clean, _window(clean, recent)) & ~np.isnan(ranks)]
+    return Calibration(errors=kept, ranks=recent_ranks)
 
 
 def _kept(clean: pd.DataFrame, minimum: int, recent: int | None) -> dict[int, np.ndarray]:
@@ -351,24 +362,49 @@ def outcome_ranks(
     [0.95, 0.0909]
     """
     clean = errors.dropna(subset=["error"])
+    window = _window(clean, recent)
+    ranks = _row_ranks(clean, minimum, recent, origins=window)
+    return ranks[_in_window(clean, window) & ~np.isnan(ranks)]
+
+
+def _window(clean: pd.DataFrame, recent: int | None) -> np.ndarray:
+    """The origins whose outcomes recalibrate: the ``recent`` latest (all with ``None``)."""
     origins = np.unique(clean["origin"].to_numpy(dtype=float))
     if recent is not None and len(origins):
         origins = origins[origins > origins.max() - recent]
-    found = []
-    for origin in origins:
-        then = Calibration(errors=_kept(clean[clean["period"] <= origin], minimum, recent))
+    return origins
+
+
+def _in_window(clean: pd.DataFrame, window: np.ndarray) -> np.ndarray:
+    """Rows made at one of the ``window`` origins."""
+    return clean["origin"].isin(window).to_numpy()
+
+
+def _row_ranks(
+    clean: pd.DataFrame, minimum: int, recent: int | None, *, origins: np.ndarray | None = None
+) -> np.ndarray:
+    """Each row's rank among the errors that calibrated its step at its origin (those
+    whose outcome was known then), for the rows made at ``origins`` (all when ``None``);
+    NaN where there were too few errors, and for the other rows."""
+    made = clean["origin"].to_numpy(dtype=float)
+    period = clean["period"].to_numpy(dtype=float)
+    steps = clean["step"].to_numpy(dtype=float)
+    error = clean["error"].to_numpy(dtype=float)
+    ranks = np.full(len(clean), np.nan)
+    for origin in np.unique(made) if origins is None else origins:
+        then = Calibration(errors=_kept(clean[period <= origin], minimum, recent))
         if not then.usable:
             continue
-        made = clean[clean["origin"] == origin]
-        for step, group in made.groupby("step"):
+        at = made == origin
+        for step in np.unique(steps[at]):
             seen = np.sort(then._scaled(int(step)))
             if len(seen) < minimum:
                 continue
-            error = group["error"].to_numpy(dtype=float)
-            below = np.searchsorted(seen, error, side="left")
-            ties = np.searchsorted(seen, error, side="right") - below
-            found.append((below + ties / 2 + 0.5) / (len(seen) + 1))
-    return np.concatenate(found) if found else np.empty(0)
+            rows = at & (steps == step)
+            below = np.searchsorted(seen, error[rows], side="left")
+            ties = np.searchsorted(seen, error[rows], side="right") - below
+            ranks[rows] = (below + ties / 2 + 0.5) / (len(seen) + 1)
+    return ranks
 
 
 def skill(
@@ -414,10 +450,18 @@ def calibrated_coverage(
     how many had enough errors for a band (NaN share when none)."""
     errors = errors.dropna(subset=["error"])
     mine = errors[errors["unit_code"].isin(list(own))]
+    # each outcome's rank depends only on its own origin: ranked once, not per origin
+    ranks = _row_ranks(errors, MIN_CALIBRATION, RECENT_ORIGINS)
+    period = errors["period"].to_numpy(dtype=float)
     hits = checked = 0
     for origin, group in mine.groupby("origin"):
-        known = errors[errors["period"] <= origin]
-        cal = calibration(known, recalibrate=recalibrate)
+        known = period <= origin
+        cal = _calibration(
+            errors[known],
+            ranks[known] if recalibrate else None,
+            minimum=MIN_CALIBRATION,
+            recent=RECENT_ORIGINS,
+        )
         for row in group.itertuples():
             low, high = cal.interval(int(row.step), level)
             if np.isnan(low):
