@@ -187,7 +187,8 @@ def end_months(freq: pd.Series, sub: pd.Series) -> np.ndarray:
     codes, freqs = pd.factorize(freq, use_na_sentinel=False)
     per = np.array([_MONTHS_PER.get(f, 0) for f in freqs], dtype=np.int64)[codes]
     last = sub.to_numpy(dtype=np.int64) * per
-    return np.where(freq.to_numpy(dtype=object) == "Y", 12, last)
+    yearly = np.array([f == "Y" for f in freqs], dtype=bool)[codes]  # one test per frequency
+    return np.where(yearly, 12, last)
 
 
 # --- periods as report texts write them ------------------------------------------------

@@ -14,6 +14,7 @@ from bxgc_metrics.periods import (
     Period,
     PeriodText,
     display,
+    end_months,
     format_label,
     labels,
     months_elapsed,
@@ -76,6 +77,18 @@ def test_labels_of_many_rows_are_each_rows_label(
     got = labels(freq, year, sub)
     assert got.dtype == "string" and list(got.index) == list(freq.index)
     assert got.tolist() == [format_label(f, y, s) for f, y, s in rows]
+
+
+@given(rows=st.lists(_PERIODS, max_size=60), categorical=st.booleans())
+def test_end_months_of_many_rows_are_each_periods_end_month(
+    rows: list[tuple[str, int, int]], categorical: bool
+) -> None:
+    """The vectorised last month of each row is its :attr:`Period.end_month`, with the
+    frequency as text or as a category (as the write history reads it)."""
+    freq = pd.Series([f for f, _, _ in rows], dtype="category" if categorical else "str")
+    sub = pd.Series([s for _, _, s in rows], dtype="int64")
+    expected = [Period(y, f, s).end_month for f, y, s in rows]
+    assert end_months(freq, sub).tolist() == expected
 
 
 def test_start_and_end_months() -> None:

@@ -229,7 +229,7 @@ def _end_index(frame: pd.DataFrame) -> np.ndarray:
     """Each row's period as the month it ends in, counted from year 0 (one number per
     period within a frequency, so a twelve-month window is a range of numbers)."""
     year = frame["year"].to_numpy(dtype=np.int64)
-    return year * 12 + end_months(frame["freq"].astype(object), frame["sub"])
+    return year * 12 + end_months(frame["freq"], frame["sub"])
 
 
 def due_dates(frame: pd.DataFrame, *, day: str = "report_due_day") -> pd.Series:
