@@ -16,9 +16,10 @@ the errors known at an origin are one to seven years old. So the levels are reca
 on the recent outcomes themselves: each forecast of the latest origins gets the rank its
 outcome took among the errors that calibrated it at its origin (its probability integral
 transform), and an 80 % band runs between the 10th and 90th percentiles of those ranks
-rather than of a uniform spread (by the same conformal rule as the errors'). Where the outcomes kept landing low, the band reaches
-lower; where they kept inside, it narrows (recalibration after Kuleshov, Fenner and Ermon,
-"Accurate uncertainties for deep learning using calibrated regression", 2018).
+(by the same conformal rule as the errors') rather than of a uniform spread. Where the
+outcomes kept landing low, the band reaches lower; where they kept inside, it narrows
+(recalibration after Kuleshov, Fenner and Ermon, "Accurate uncertainties for deep learning
+using calibrated regression", 2018).
 
 Errors are relative: the log of actual over forecast when both are positive (so a band
 is ``forecast × exp(low) … forecast × exp(high)``), the difference over the forecast's
@@ -314,8 +315,10 @@ def calibration(
     ``recalibrate``, the ranks of the ``recent`` latest origins' outcomes among the errors
     known at each of them (:func:`outcome_ranks`)."""
     clean = errors.dropna(subset=["error"])
-    ranks = _row_ranks(clean, minimum, recent, origins=_window(clean, recent))
-    return _calibration(clean, ranks if recalibrate else None, minimum=minimum, recent=recent)
+    ranks = (
+        _row_ranks(clean, minimum, recent, origins=_window(clean, recent)) if recalibrate else None
+    )
+    return _calibration(clean, ranks, minimum=minimum, recent=recent)
 
 
 def _calibration(
