@@ -135,26 +135,6 @@ def _check_by(by: str) -> None:
         raise ValueError(f"unknown ranking basis {by!r}; choose from {BY}")
 
 
-def _ranked(
-    progress: pd.DataFrame,
-    by: str,
-    higher_is_better: bool,
-    *,
-    units: Collection[str] | None,
-    within: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """``progress`` restricted to ``units``, with ``metric`` and ``rank``.
-
-    Completion is already direction-aware (target/value when lower is better), so it
-    always ranks higher-is-better; growth and value follow the indicator's direction.
-    """
-    if units is not None:
-        progress = progress[progress["unit_code"].isin(list(units))]
-    frame = progress.assign(metric=progress[_SOURCE[by]].astype(float))
-    higher = True if by == "completion" else higher_is_better
-    return rank_units(frame, "metric", higher, within=within)
-
-
 def bands(rank: pd.Series, top: int = 3, bottom: int = 3) -> pd.Series:
     """The band of each rank: the first ``top`` places, the last ``bottom`` places (末位).
 
@@ -364,14 +344,14 @@ def standings_by_indicator(
     if progress is None:
         progress = progress_by_indicator(observations, freq, now_at)
     progress = progress.merge(now_at[["indicator_code", "higher_is_better"]], on="indicator_code")
-    now = _ranked_each(progress, by, units=units)
+    now = _ranked(progress, by, units=units)
     before = wanted(previous_periods(observations, codes, freq, year=year, sub=sub))
     if before.empty:
         now["previous_rank"] = pd.Series(pd.NA, index=now.index, dtype="Int64")
     else:
         earlier = progress_by_indicator(observations, freq, before)
         earlier = earlier.merge(before[["indicator_code", "higher_is_better"]], on="indicator_code")
-        prior = _ranked_each(earlier, by, units=units)
+        prior = _ranked(earlier, by, units=units)
         moved = prior[["indicator_code", "unit_code", "rank"]]
         moved = moved.rename(columns={"rank": "previous_rank"})
         now = now.merge(moved, on=["indicator_code", "unit_code"], how="left")
@@ -384,14 +364,25 @@ def standings_by_indicator(
     return now[["indicator_code", *STANDINGS_COLUMNS]].reset_index(drop=True)
 
 
-def _ranked_each(progress: pd.DataFrame, by: str, *, units: Collection[str] | None) -> pd.DataFrame:
-    """:func:`_ranked` of each indicator in ``progress`` (with ``higher_is_better``)."""
+def _ranked(
+    progress: pd.DataFrame,
+    by: str,
+    *,
+    units: Collection[str] | None,
+    within: tuple[str, ...] = ("indicator_code",),
+) -> pd.DataFrame:
+    """``progress`` (with a ``higher_is_better`` column) restricted to ``units``, with
+    ``metric`` and ``rank``, one ranking for each value of the ``within`` columns.
+
+    Completion is already direction-aware (target/value when lower is better), so it
+    always ranks higher-is-better; growth and value follow the indicator's direction.
+    """
     if units is not None:
         progress = progress[progress["unit_code"].isin(list(units))]
     frame = progress.assign(metric=progress[_SOURCE[by]].astype(float))
-    if by == "completion":  # direction-aware already
+    if by == "completion":
         frame["higher_is_better"] = True
-    return rank_units(frame, "metric", "higher_is_better", within=("indicator_code",))
+    return rank_units(frame, "metric", "higher_is_better", within=within)
 
 
 def previous_periods(
@@ -404,9 +395,10 @@ def previous_periods(
         & (observations["value_kind"] == "actual")
         & (observations["freq"] == freq)
     ]
-    key = rows["year"].astype("int64") * 100 + rows["sub"].astype("int64")
-    earlier = key[key < year * 100 + sub]
-    best = earlier.groupby(rows.loc[earlier.index, "indicator_code"], sort=False).max()
+    key = rows["year"].to_numpy(dtype="int64") * 100 + rows["sub"].to_numpy(dtype="int64")
+    earlier = key < year * 100 + sub
+    code = rows["indicator_code"].to_numpy(dtype=object)[earlier]
+    best = pd.Series(key[earlier]).groupby(code, sort=False).max()
     return pd.DataFrame(
         {
             "indicator_code": best.index.astype(str),
@@ -480,7 +472,8 @@ def race_frames(
         ],
         ignore_index=True,
     )
-    race = _ranked(progress, by, higher_is_better, units=units, within=("sub",))
+    progress["higher_is_better"] = bool(higher_is_better)
+    race = _ranked(progress, by, units=units, within=("sub",))
     if race.empty:  # none of ``units`` reported this year
         return pd.DataFrame({c: pd.Series(dtype=object) for c in RACE_COLUMNS})
     race["band"] = pd.concat([bands(g, top, bottom) for _, g in race.groupby("sub")["rank"]])
