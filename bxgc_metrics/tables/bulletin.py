@@ -31,14 +31,13 @@ from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
 from bxgc_metrics.metrics.rewards import Rewards, compute_rewards
 from bxgc_metrics.metrics.targets import time_progress
 from bxgc_metrics.periods import Period, format_zh
-from bxgc_metrics.tables.progress import PROGRESS_COLUMNS, period_progress, progress_by_indicator
+from bxgc_metrics.tables.progress import PROGRESS_COLUMNS, progress_by_indicator, progress_periods
 from bxgc_metrics.tables.reporting import Round, reporting_round, summary, year_record
 from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
 from bxgc_metrics.tables.standings import (
     ALL,
     STANDINGS_COLUMNS,
     members,
-    standings,
     standings_by_indicator,
     with_pace,
 )
@@ -202,23 +201,10 @@ def section(
     ``direction``). The ranking is :func:`standings` as the rankings page calls it; the
     total's growth reads the prior-year figures of the same units from
     :func:`~bxgc_metrics.tables.progress.period_progress`, the function standings is
-    built on, made once for both.
+    built on, made once for both (one indicator of what :func:`bulletin` makes for all).
     """
-    code, higher = str(indicator["code"]), indicator["direction"] == "higher"
-    progress = period_progress(observations, code, "M", year=year, sub=sub, higher_is_better=higher)
-    table = standings(
-        observations,
-        code,
-        "M",
-        year=year,
-        sub=sub,
-        by=by,
-        higher_is_better=higher,
-        units=units,
-        progress=progress,
-    )
-    progress = progress[progress["unit_code"].isin(table["unit_code"])]
-    return _section(indicator, table, progress, year=year, sub=sub, by=by)
+    one = indicator.to_frame().T
+    return _sections(observations, one, year=year, sub=sub, by=by, units=units)[0]
 
 
 def _sections(
@@ -228,16 +214,16 @@ def _sections(
     year: int,
     sub: int,
     by: str,
-    units: Sequence[str],
+    units: Sequence[str] | None,
 ) -> tuple[Section, ...]:
     """:func:`section` of each of ``indicators`` (rows, in order), their standings and
     progress made for all of them at once."""
     directions = dict(
         zip(indicators["code"].astype(str), indicators["direction"] == "higher", strict=True)
     )
-    at = pd.DataFrame({"indicator_code": list(directions), "year": year, "sub": sub})
-    at["higher_is_better"] = at["indicator_code"].map(directions).astype(bool)
-    progress = progress_by_indicator(observations, "M", at)
+    progress = progress_by_indicator(
+        observations, "M", progress_periods(directions, year=year, sub=sub)
+    )
     tables = standings_by_indicator(
         observations, directions, "M", year=year, sub=sub, by=by, units=units, progress=progress
     )

@@ -7,6 +7,8 @@ builds that table from the store's long observations for every unit at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -89,17 +91,31 @@ def period_progress(
     >>> float(row.completion.round(4)), float(row.yoy), float(row.time_progress)
     (0.4167, 0.25, 0.5)
     """
-    periods = pd.DataFrame(
-        {"indicator_code": [indicator], "year": [year], "sub": [sub],
-         "higher_is_better": [bool(higher_is_better)]}
-    )  # fmt: skip
-    out = progress_by_indicator(observations, freq, periods)
-    return out[list(PROGRESS_COLUMNS)]
+    periods = progress_periods({indicator: higher_is_better}, year=year, sub=sub)
+    return progress_by_indicator(observations, freq, periods)[list(PROGRESS_COLUMNS)]
 
 
 PERIOD_COLUMNS = ("indicator_code", "year", "sub", "higher_is_better")
 """Columns of the ``periods`` :func:`progress_by_indicator` reads: which period of which
 indicator, and the indicator's direction."""
+
+
+def progress_periods(directions: Mapping[str, bool], *, year: int, sub: int) -> pd.DataFrame:
+    """The ``periods`` of :func:`progress_by_indicator` that put every indicator of
+    ``directions`` (code → higher is better, in order) in the same period.
+
+    >>> progress_periods({"A": True, "B": False}, year=2026, sub=6).values.tolist()
+    [['A', 2026, 6, True], ['B', 2026, 6, False]]
+    """
+    codes = list(directions)
+    return pd.DataFrame(
+        {
+            "indicator_code": pd.Series(codes, dtype="str"),
+            "year": pd.Series([year] * len(codes), dtype="int64"),
+            "sub": pd.Series([sub] * len(codes), dtype="int64"),
+            "higher_is_better": pd.Series([bool(directions[c]) for c in codes], dtype=bool),
+        }
+    )
 
 
 def progress_by_indicator(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.periods import months_elapsed
-from bxgc_metrics.tables.progress import progress_by_indicator
+from bxgc_metrics.tables.progress import progress_by_indicator, progress_periods
 from bxgc_metrics.tables.standings import previous_period
 
 _SOURCE = {"completion": "completion", "growth": "yoy"}
@@ -51,10 +51,8 @@ def scorecard(
     chosen = indicators[indicators["frequency"] == freq].drop_duplicates("code")
     codes = list(chosen["code"])
     # The figures of period_progress, for every indicator at once.
-    at = pd.DataFrame(
-        {"indicator_code": codes, "year": year, "sub": sub,
-         "higher_is_better": (chosen["direction"] == "higher").to_numpy(dtype=bool)}
-    )  # fmt: skip
+    directions = dict(zip(codes, chosen["direction"] == "higher", strict=True))
+    at = progress_periods(directions, year=year, sub=sub)
     progress = progress_by_indicator(observations, freq, at)
     if units is not None:
         progress = progress[progress["unit_code"].isin(list(units))]

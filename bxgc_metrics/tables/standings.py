@@ -33,7 +33,7 @@ import pandas as pd
 from bxgc_metrics.metrics.ranking import rank_units
 from bxgc_metrics.metrics.targets import pace
 from bxgc_metrics.periods import format_label
-from bxgc_metrics.tables.progress import period_progress, progress_by_indicator
+from bxgc_metrics.tables.progress import period_progress, progress_by_indicator, progress_periods
 
 BY = ("completion", "growth", "value")
 """What a standing ranks on: completion rate, year-on-year growth or the value itself."""
@@ -334,18 +334,15 @@ def standings_by_indicator(
     [['R', 'A', 1, 1], ['R', 'B', 2, -1], ['E', 'A', 1, 1], ['E', 'B', 2, -1]]
     """
     _check_by(by)
-    codes = list(dict.fromkeys(directions))
-    higher = {c: bool(directions[c]) for c in codes}
-
-    def wanted(at: pd.DataFrame) -> pd.DataFrame:
-        return at.assign(higher_is_better=at["indicator_code"].map(higher).astype(bool))
-
-    now_at = wanted(pd.DataFrame({"indicator_code": codes, "year": year, "sub": sub}))
+    now_at = progress_periods(directions, year=year, sub=sub)
+    codes = list(now_at["indicator_code"])
     if progress is None:
         progress = progress_by_indicator(observations, freq, now_at)
-    progress = progress.merge(now_at[["indicator_code", "higher_is_better"]], on="indicator_code")
+    higher = now_at[["indicator_code", "higher_is_better"]]
+    progress = progress.merge(higher, on="indicator_code")
     now = _ranked(progress, by, units=units)
-    before = wanted(previous_periods(observations, codes, freq, year=year, sub=sub))
+    before = previous_periods(observations, codes, freq, year=year, sub=sub)
+    before = before.merge(higher, on="indicator_code")
     if before.empty:
         now["previous_rank"] = pd.Series(pd.NA, index=now.index, dtype="Int64")
     else:
