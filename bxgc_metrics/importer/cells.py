@@ -70,7 +70,7 @@ def normalise_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def _strings(column: pd.Series) -> pa.Array | None:
+def arrow_texts(column: pd.Series) -> pa.Array | None:
     """The column as an Arrow string array (missing → null), or ``None`` when it holds
     anything but text."""
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
@@ -93,14 +93,92 @@ def normalise_texts(column: pd.Series) -> pd.Series:
     >>> normalise_texts(pd.Series(["１，２３４．５", None, " a\u3000"])).tolist()
     ['1,234.5', '', 'a']
     """
-    strings = _strings(column)
+    strings = arrow_texts(column)
     if strings is None:
-        return pd.Series([_cell_text(v) for v in column.to_numpy()], column.index, object)
-    clean = _nfkc_trimmed(strings.fill_null(""))
+        clean = _mixed_texts(column.to_numpy(dtype=object))
+        if clean is None:
+            return pd.Series([_cell_text(v) for v in column.to_numpy()], column.index, object)
+    else:
+        clean = _nfkc_trimmed(strings.fill_null(""))
     return pd.Series(
         clean.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan)).array,
         index=column.index,
     )
+
+
+_TYPE = np.frompyfunc(type, 1, 1)
+_KINDS = (str, float, int)
+"""The kinds of cell :func:`_mixed_texts` writes at once, as a spreadsheet gives them."""
+_SHORT_FLOATS = (1e-4, 1e16)
+"""The magnitudes whose :func:`repr` Python writes without an exponent (``1e-05``,
+``1e+16``); Arrow's shortest form of a float inside them is Python's digits."""
+
+
+def _mixed_texts(values: np.ndarray) -> pa.Array | None:
+    """:func:`_cell_text` of every cell, by kind of cell at once: text through
+    :func:`_nfkc_trimmed`, floats and ints printed by Arrow as Python prints them, the
+    rare others (NaN, infinities, dates, flags, floats Python writes with an
+    exponent) one by one. ``None`` when a text cannot be made Arrow text (a lone
+    surrogate)."""
+    kinds = _TYPE(values)
+    is_str, is_float, is_int = (kinds == kind for kind in _KINDS)
+    parts: list[pa.Array] = []
+    order = np.empty(len(values), dtype=np.int64)
+    taken = 0
+
+    def put(where: np.ndarray, texts: pa.Array) -> None:
+        nonlocal taken
+        order[where] = np.arange(taken, taken + len(texts))
+        parts.append(texts.cast(pa.large_string()))
+        taken += len(texts)
+
+    if is_str.any():
+        try:
+            strings = pa.array(values[is_str], type=pa.large_string())
+        except (pa.ArrowException, UnicodeError):
+            return None
+        put(np.flatnonzero(is_str), _nfkc_trimmed(strings))
+    if is_float.any():
+        floats = values[is_float].astype(np.float64)
+        where = np.flatnonzero(is_float)
+        texts, plain = _float_texts(floats)
+        put(where[plain], texts)
+        is_float[where[~plain]] = False  # printed one by one below
+    if is_int.any():
+        try:
+            ints = pa.array(values[is_int].astype(np.int64))
+        except OverflowError:
+            is_int[:] = False
+        else:
+            put(np.flatnonzero(is_int), pc.cast(ints, pa.string()))
+    rest = np.flatnonzero(~(is_str | is_float | is_int))
+    if len(rest):
+        put(rest, pa.array([_cell_text(v) for v in values[rest]], type=pa.large_string()))
+    if not parts:
+        return pa.array([], type=pa.large_string())
+    return pc.take(pa.concat_arrays(parts), pa.array(order))
+
+
+def _float_texts(floats: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """``str`` of the floats Arrow prints as Python does, and which those are: a whole
+    number below 10**16 is its integer's digits and ``.0``; another, between 10**-4 and
+    10**16, Arrow's shortest digits unless Arrow chose an exponent."""
+    size = np.abs(floats)
+    negative_zero = (floats == 0) & np.signbit(floats)  # Python writes -0.0
+    whole = (floats == np.floor(floats)) & (size < _SHORT_FLOATS[1]) & ~negative_zero
+    fraction = ~whole & (size >= _SHORT_FLOATS[0]) & (size < _SHORT_FLOATS[1])
+    digits = pc.cast(pa.array(floats[whole].astype(np.int64)), pa.string())
+    shortest = pc.cast(pa.array(floats[fraction]), pa.string())
+    fixed = pc.invert(pc.match_substring(shortest, "e")).to_numpy(zero_copy_only=False)
+    fraction[np.flatnonzero(fraction)[~fixed]] = False
+    plain = whole | fraction
+    order = np.empty(len(floats), dtype=np.int64)
+    order[whole] = np.arange(int(whole.sum()))
+    order[fraction] = int(whole.sum()) + np.arange(int(fraction.sum()))
+    texts = pa.concat_arrays(
+        [pc.binary_join_element_wise(digits, ".0", ""), pc.filter(shortest, pa.array(fixed))]
+    )
+    return pc.take(texts, pa.array(order[plain])), plain
 
 
 def _only_numbers(column: pd.Series) -> bool:
@@ -163,7 +241,7 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     >>> parse_numbers(pd.Series(["389005,5", "322.600,5", "1,234,567"])).invalid.tolist()
     [True, True, False]
     """
-    strings = _strings(cells)
+    strings = arrow_texts(cells)
     if strings is None and _only_numbers(cells):
         return _numbers_only(cells)
     if strings is not None and len(strings):
@@ -245,7 +323,7 @@ def _without_separators(text: pd.Series) -> pd.Series:
 
 def _to_numbers(text: pd.Series) -> pd.Series:
     """:func:`pandas.to_numeric` (``errors="coerce"``), through Arrow for plain decimals."""
-    strings = _strings(text)
+    strings = arrow_texts(text)
     if strings is None:
         return pd.to_numeric(text, errors="coerce").astype("float64")
     plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_DECIMAL), False)

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bxgc_metrics.importer.cells import WHITESPACE, normalise_texts
+from bxgc_metrics.importer.cells import WHITESPACE, arrow_texts, normalise_texts
 
 _WIDE = 64
 """Columns past which a sheet's cells are normalised in one go rather than column by
@@ -45,6 +45,30 @@ def squeezed(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.StringDtype):
         return values.str.replace(_SPACE_CLASS, "", regex=True)
     return values.map(lambda v: _SPACES.sub("", v))
+
+
+def matches(values: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    """Whether ``pattern`` matches at the start of each text (``pattern.match``), by
+    Arrow's regular expressions where the column is text Arrow holds.
+
+    >>> matches(pd.Series(["合计", "Total", "东城街道"]), re.compile("^(合计|total)$", re.I))
+    array([ True,  True, False])
+    """
+    strings = arrow_texts(values)
+    if strings is None:
+        return np.array([pattern.match(v) is not None for v in values], dtype=bool)
+    ignore = bool(pattern.flags & re.IGNORECASE)
+    found = pc.match_substring_regex(strings, _as_python(pattern.pattern), ignore_case=ignore)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
+def _as_python(pattern: str) -> str:
+    """``pattern`` as :meth:`re.Pattern.match` reads it, for Arrow: anchored at the start,
+    and a final ``$`` matching before a last line break too."""
+    anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})"
+    if anchored.endswith("$") and not anchored.endswith("\\$"):
+        anchored = anchored[:-1] + r"\n?$"
+    return anchored
 
 
 def categorical(per_value: np.ndarray | list, codes: np.ndarray) -> pd.Categorical:

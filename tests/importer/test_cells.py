@@ -7,8 +7,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bxgc_metrics.importer.cells import normalise_text, normalise_texts, parse_numbers
+from bxgc_metrics.importer.columns import matches
+from bxgc_metrics.importer.layouts.vocabulary import FOOTNOTE, SUBTOTAL_ROW, TOTAL_ROW
 
 CASES = [
     # cell, value, missing, invalid, percent
@@ -69,3 +73,84 @@ def test_text_is_normalised_to_half_width_and_trimmed() -> None:
     assert normalise_text(float("nan")) == ""
     column = pd.Series(["ＡＢＣ", None, 3, 2.5, " x\u3000"], dtype=object)
     assert normalise_texts(column).tolist() == ["ABC", "", "3", "2.5", "x"]
+
+
+def _as_written(value: object) -> str:
+    """A cell's text one by one, as :func:`normalise_text` reads it, with the float and
+    int spelled by Python's own ``str``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if type(value) in (int, float):
+        return str(value)
+    return normalise_text(value)
+
+
+ODD_FLOATS = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e16, -1e16, 1e15, 9999999999999998.0]
+ODD_FLOATS += [1e-4, -1e-4, 0.0001234, 9.99e-5, 5e-324, 1.7976931348623157e308, 0.1 + 0.2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
+            st.integers(min_value=-(2**70), max_value=2**70),
+            st.integers(min_value=-(10**6), max_value=10**6).map(float),
+            st.sampled_from(ODD_FLOATS),
+            # characters this Python's Unicode tables know (Arrow's may be newer)
+            st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
+            st.sampled_from(["１２３", " 合计 ", "ＡＢ\u3000", "注：", ""]),
+            st.none(),
+            st.booleans(),
+            st.dates(),
+        ),
+        max_size=40,
+    )
+)
+def test_a_mixed_column_reads_as_its_cells_one_by_one(cells: list) -> None:
+    """Numbers, text, dates and flags in one column (as a spreadsheet gives them): the
+    column's texts, made by kind of cell at once, are each cell's own."""
+    column = pd.Series(cells, dtype=object)
+    assert normalise_texts(column).tolist() == [_as_written(c) for c in cells]
+
+
+def test_floats_are_written_as_python_writes_them() -> None:
+    """Whole numbers keep their ``.0``, small and large ones their exponent, -0.0 its
+    sign: Arrow's printing is used only where it is Python's."""
+    rng = np.random.default_rng(7)
+    floats = rng.normal(size=20_000) * 10.0 ** rng.integers(-9, 22, 20_000)
+    floats = np.concatenate([floats, np.round(floats, 1), np.floor(floats), ODD_FLOATS])
+    cells = pd.Series(floats.astype(object), dtype=object)
+    assert normalise_texts(cells).tolist() == [_as_written(float(v)) for v in floats]
+    assert normalise_texts(pd.Series([2024.0, -0.0, 1e16, 12.5], dtype=object)).tolist() == [
+        "2024.0",
+        "-0.0",
+        "1e+16",
+        "12.5",
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                ["合计", "总计", "TOTAL", "Total", "小计", "其中：工业", "注：数据", "Note"]
+            ),
+            st.sampled_from(
+                ["合计 ", "合计\n", "合计\n\n", "合计x", "x合计", "其中\n", "subtotals", "说明…"]
+            ),
+            st.text(alphabet="合计小其中注ntoalT \n", max_size=5),
+        ),
+        max_size=20,
+    ),
+    st.booleans(),
+)
+def test_row_words_match_as_python_matches_them(texts: list[str], arrow: bool) -> None:
+    """The 合计, 小计 and footnote rows are found by Arrow as Python's ``re`` finds them,
+    in Arrow text columns and in columns of Python strings."""
+    column = pd.Series(texts, dtype="string[pyarrow]" if arrow else object)
+    for pattern in (TOTAL_ROW, SUBTOTAL_ROW, FOOTNOTE):
+        expected = [pattern.match(t) is not None for t in texts]
+        assert matches(column, pattern).tolist() == expected

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer.cells import parse_numbers
-from bxgc_metrics.importer.columns import categorical, constant, squeezed
+from bxgc_metrics.importer.columns import categorical, constant, matches, squeezed
 from bxgc_metrics.importer.layouts.vocabulary import (
     FOOTNOTE,
     SERIAL_HEADERS,
@@ -47,17 +47,22 @@ def unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int | 
 
 
 def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> tuple[list[int], list[int], int]:
-    """Data rows, total rows, and the footnote row (or the end)."""
-    block = text.iloc[start:].to_numpy(dtype=object)
-    filled = block != ""
-    first = pd.Series(block[np.arange(len(block)), filled.argmax(axis=1)] if len(block) else [])
-    first = first.where(filled.any(axis=1), "").astype(object)
-    footnotes = np.flatnonzero(first.ne("") & first.str.match(FOOTNOTE).fillna(False))
+    """Data rows, total rows, and the footnote row (or the end): a row's first filled
+    cell starts a footnote; its unit cell names a total or a subtotal."""
+    body = text.iloc[start:]
+    filled = body.ne("").to_numpy(dtype=bool)
+    seen = filled.any(axis=1)
+    first = filled.argmax(axis=1)
+    footnote = np.zeros(len(body), dtype=bool)
+    for position in np.unique(first[seen]):  # mostly one column: the serial or the unit
+        rows = np.flatnonzero(seen & (first == position))
+        footnote[rows] = matches(body.iloc[rows, position], FOOTNOTE)
+    footnotes = np.flatnonzero(footnote)
     end = start + int(footnotes[0]) if len(footnotes) else len(text)
-    names = squeezed(text.iloc[start:end, unit_col]).astype(object)
-    seen = first.iloc[: end - start].ne("").to_numpy()
-    total = seen & names.str.match(TOTAL_ROW).to_numpy(dtype=bool)
-    data = seen & ~total & ~names.str.match(SUBTOTAL_ROW).to_numpy(dtype=bool) & names.ne("")
+    names = squeezed(text.iloc[start:end, unit_col])
+    seen = seen[: end - start]
+    total = seen & matches(names, TOTAL_ROW)
+    data = seen & ~total & ~matches(names, SUBTOTAL_ROW) & names.ne("").to_numpy(dtype=bool)
     positions = np.arange(start, end)
     return positions[data].tolist(), positions[total].tolist(), end
 
