@@ -19,13 +19,19 @@ _NEAR = """
     WITH wanted AS (
         SELECT unnest($freqs) AS freq, CAST(unnest($years) AS SMALLINT) AS year,
                CAST(unnest($subs) AS TINYINT) AS sub
+    ), units AS (
+        SELECT CAST(i AS INTEGER) AS unit_at, ($units)[i + 1] AS unit_code
+        FROM range(len($units)) t(i)
+    ), indicators AS (
+        SELECT CAST(i AS INTEGER) AS indicator_at, ($indicators)[i + 1] AS indicator_code
+        FROM range(len($indicators)) t(i)
     ), scoped AS (
-        SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative,
-               batch_id
-        FROM observations
-        WHERE year BETWEEN $first AND $last
-          AND indicator_code IN (SELECT unnest($indicators))
-          AND unit_code IN (SELECT unnest($units))
+        SELECT u.unit_at, i.indicator_at, o.freq, o.year, o.sub, o.value_kind, o.value,
+               o.cumulative, o.batch_id
+        FROM observations o
+        JOIN units u ON u.unit_code = o.unit_code
+        JOIN indicators i ON i.indicator_code = o.indicator_code
+        WHERE o.year BETWEEN $first AND $last
     )
     SELECT o.* FROM scoped o
     SEMI JOIN wanted w ON w.freq = o.freq AND w.year = o.year AND w.sub = o.sub
@@ -33,6 +39,8 @@ _NEAR = """
     UNION ALL
     SELECT * FROM scoped WHERE freq = 'Y'
 """
+"""What :meth:`Observations.observations_near` reads: each figure's unit and indicator as
+its position in the lists asked for, so that no code is sent, or hashed, once per row."""
 _SELECT_OBSERVATIONS = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
     FROM observations
@@ -109,16 +117,26 @@ class Observations(Database):
         """
         wanted = sorted({(str(f), int(y), int(s)) for f, y, s in periods})
         years = [y for _, y, _ in wanted]
+        units, indicators = list(dict.fromkeys(units)), list(dict.fromkeys(indicators))
         params = {
-            "units": list(units),
-            "indicators": list(indicators),
+            "units": units,
+            "indicators": indicators,
             "freqs": [f for f, _, _ in wanted],
             "years": years,
             "subs": [s for _, _, s in wanted],
             "first": min(years, default=0),
             "last": max(years, default=-1),
         }
-        return self._coded_frame(_NEAR, params)
+        found = self._coded_frame(_NEAR, params)
+        unit = pd.Categorical.from_codes(
+            found.pop("unit_at"), categories=pd.Index(units, dtype="str")
+        )
+        indicator = pd.Categorical.from_codes(
+            found.pop("indicator_at"), categories=pd.Index(indicators, dtype="str")
+        )
+        found.insert(0, "indicator_code", indicator)
+        found.insert(0, "unit_code", unit)
+        return found
 
     def observations(
         self,

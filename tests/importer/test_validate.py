@@ -281,3 +281,47 @@ def test_a_stated_growth_is_checked_against_the_stored_figure_a_year_before() ->
         found = validate.stated_rates(records, checks, history)
         assert codes(found) == (["stated_growth_mismatch"] if off else [])
         assert not off or "25.0%" in found[0].zh
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    picks=st.lists(st.integers(0, 10**6), min_size=1, max_size=12),
+    year=st.integers(2019, 2026),
+    months=st.lists(st.integers(1, 12), min_size=1, max_size=4),
+    strangers=st.lists(st.sampled_from(["NOPE", "东城", ""]), max_size=2),
+)
+def test_the_figures_near_a_file_are_every_stored_figure_there(
+    demo_db_template: Path, picks: list[int], year: int, months: list[int], strangers: list[str]
+) -> None:
+    """``observations_near`` gives exactly the stored figures of the units and indicators
+    asked for (in any order, repeated, or never stored) at the periods asked for, plus
+    their years' annual figures, each with its own unit and indicator."""
+    store = Store(demo_db_template)
+    every = store.observations().drop(columns="period")
+    units = sorted(every["unit_code"].unique())
+    indicators = sorted(every["indicator_code"].unique())
+    asked_units = [units[p % len(units)] for p in picks] + strangers
+    asked_indicators = [indicators[p % len(indicators)] for p in reversed(picks)]
+    periods = [("M", year, m) for m in months] + [("M", year - 1, months[0])]
+    near = store.observations_near(asked_units, asked_indicators, periods)
+    years = {y for _, y, _ in periods}
+    wanted = every["unit_code"].isin(asked_units) & every["indicator_code"].isin(asked_indicators)
+    at_period = pd.Series(list(zip(every["freq"], every["year"], every["sub"], strict=True))).isin(
+        periods
+    )
+    annual = (every["freq"] == "Y") & every["year"].isin(years)
+    expected = every[wanted & (at_period | annual)]
+    columns = list(expected.columns)
+    got = near[columns].astype(
+        {c: str for c in ("unit_code", "indicator_code", "freq", "value_kind")}
+    )
+    key = ["unit_code", "indicator_code", "freq", "year", "sub", "value_kind"]
+    pd.testing.assert_frame_equal(
+        got.sort_values(key).reset_index(drop=True),
+        expected.astype({c: str for c in ("unit_code", "indicator_code", "freq", "value_kind")})
+        .sort_values(key)
+        .reset_index(drop=True),
+        check_dtype=False,
+    )
