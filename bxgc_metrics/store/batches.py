@@ -23,7 +23,7 @@ from bxgc_metrics import _columnar
 from bxgc_metrics.errors import BatchConflictError, PermissionDeniedError, StoreError
 from bxgc_metrics.store import reference
 from bxgc_metrics.store.arrow import frame_as_arrow
-from bxgc_metrics.store.connection import Database
+from bxgc_metrics.store.connection import Database, data_version
 
 OBSERVATION_KEY = ("unit_code", "indicator_code", "freq", "year", "sub", "value_kind")
 """The columns that identify one stored figure; loading the same key again replaces it."""
@@ -162,6 +162,11 @@ class PreparedObservations:
     preview: pd.DataFrame
     """What writing them would have done when they were prepared
     (:meth:`Store.preview_observations`)."""
+    stored: _Stored | None = None
+    """Which of them were stored, and as what, when they were prepared."""
+    version: int | None = None
+    """The file's data version read just before :attr:`stored` (``None`` in PostgreSQL
+    mode): a write that finds the file still at it reuses :attr:`stored`."""
 
 
 class Batches(Database):
@@ -203,8 +208,13 @@ class Batches(Database):
 
         def changes(con: duckdb.DuckDBPyConnection) -> bool:
             # Read on the connection the write then uses, which holds the file: nothing can
-            # change in between, so the write below reuses what it found.
-            found.append(_Stored.find(con, table))
+            # change in between, so the write below reuses what it found. A file still at
+            # the data version the rows were prepared at holds what they were compared with
+            # then (every write raises the version; a restore sets it past all earlier).
+            stored = prepared.stored
+            if stored is None or prepared.version != data_version(con):
+                stored = _Stored.find(con, table)
+            found.append(stored)
             news = [f for f in (new_units, new_indicators) if f is not None and len(f)]
             return bool(news) or found[0].count < rows or bool(found[0].differs.any())
 
@@ -281,6 +291,7 @@ class Batches(Database):
         converting them again."""
         prepared = _prepare(frame)
         with self._connection() as con:
+            version = None if self.on_postgres else data_version(con)  # before: see the write
             stored = _Stored.find(con, prepared.table)
         incoming = prepared.frame
         n = len(incoming)
@@ -299,7 +310,7 @@ class Batches(Database):
             old_batch_id=old_batch,
             status=pd.array(_PREVIEW_STATUS, dtype=str).take(status),
         )
-        return PreparedObservations(incoming, prepared.table, preview)
+        return PreparedObservations(incoming, prepared.table, preview, stored, version)
 
     def batches(self) -> pd.DataFrame:
         """Every import batch, newest first."""

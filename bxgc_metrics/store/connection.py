@@ -477,7 +477,8 @@ def commit(con: duckdb.DuckDBPyConnection, *, bump: bool) -> None:
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """The open file's data version, a counter every committed write raises."""
-    return int(con.execute(_GET_DATA_VERSION).fetchone()[0])  # type: ignore[index]
+    # fetchall: the connection may go on to other work, with no result left open
+    return int(con.execute(_GET_DATA_VERSION).fetchall()[0][0])
 
 
 SETTLED_NS = 2_000_000_000

@@ -10,13 +10,23 @@ import duckdb
 import pandas as pd
 import pytest
 
+from bxgc_metrics.access import operator
 from bxgc_metrics.errors import (
     BatchConflictError,
     CorruptDatabaseError,
     SchemaTooNewError,
     StoreError,
 )
-from bxgc_metrics.store import LATEST, MIGRATIONS, Store, connection, engine
+from bxgc_metrics.store import (
+    LATEST,
+    MIGRATIONS,
+    Store,
+    backups,
+    batches,
+    connection,
+    engine,
+    restore,
+)
 from tests.conftest import ADMIN
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -326,6 +336,53 @@ def test_a_prepared_batch_is_compared_again_when_written(store: Store) -> None:
     assert stored == {"A": 120.0, "B": 50.0}
     store.undo_batch(again.batch_id)  # type: ignore[arg-type]
     assert store.observations().set_index("unit_code")["value"].to_dict()["A"] == 130.0
+
+
+@pytest.mark.embedded
+def test_a_prepared_batch_written_at_once_is_not_compared_twice(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing written since the rows were prepared: the write takes what preparing found
+    (one comparison with the stored figures, not two) and writes the same batch."""
+    store.write_observations(_obs({"A": 100.0}), file_name="first")
+    finds: list[int] = []
+    real = batches._Stored.find.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type, con: Any, table: Any) -> Any:
+        finds.append(table.num_rows)
+        return real(cls, con, table)
+
+    monkeypatch.setattr(batches._Stored, "find", classmethod(counted))
+    prepared = store.prepare_observations(_obs({"A": 120.0, "B": 50.0}))
+    result = store.write_observations(prepared, file_name="prepared")
+    assert finds == [2]
+    assert (result.rows_new, result.rows_changed, result.rows_unchanged) == (1, 1, 0)
+    assert store.observations().set_index("unit_code")["value"].to_dict() == {
+        "A": 120.0,
+        "B": 50.0,
+    }
+    store.undo_batch(result.batch_id)  # type: ignore[arg-type]
+    assert store.observations().set_index("unit_code")["value"].to_dict() == {"A": 100.0}
+    again = store.write_observations(prepared, file_name="prepared, after its undo")
+    assert finds == [2, 2]  # the undo raised the version: compared again
+    assert (again.rows_new, again.rows_changed, again.rows_unchanged) == (1, 1, 0)
+
+
+@pytest.mark.embedded
+def test_a_prepared_batch_is_compared_again_after_a_restore(store: Store) -> None:
+    """A restore brings back other figures under a data version above every earlier one,
+    so rows prepared before it are compared with what the restored file holds."""
+    store.write_observations(_obs({"A": 100.0}), file_name="first")
+    store.write_observations(_obs({"A": 110.0}), file_name="second")  # backed up A = 100
+    prepared = store.prepare_observations(_obs({"A": 110.0, "B": 50.0}))
+    assert prepared.preview["status"].tolist() == ["unchanged", "new"]
+    restore(store.path, backups(store.path)[0], operator())
+    result = store.write_observations(prepared, file_name="prepared before the restore")
+    assert (result.rows_new, result.rows_changed, result.rows_unchanged) == (1, 1, 0)
+    assert store.observations().set_index("unit_code")["value"].to_dict() == {
+        "A": 110.0,
+        "B": 50.0,
+    }
 
 
 @pytest.mark.embedded
