@@ -3,8 +3,13 @@ merged cells and Excel's row and column numbers, and the files refused."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from bxgc_metrics.importer.reading import Limits, ReadError, column_letter, decode, read_file
 from tests import sheets
@@ -81,3 +86,39 @@ def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == [
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
     ]  # fmt: skip
+
+
+_CELL = st.one_of(
+    st.sampled_from(["东城街道", "固定资产投资", "2024-06", "1,234.5", "12.5%", "合计", "a b"]),
+    st.text(alphabet='东城ab1,."\n ', min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    header=st.lists(
+        st.sampled_from(["单位", "指标", "期间", "数值", "类型"]), min_size=2, max_size=5
+    ),
+    rows=st.lists(st.lists(st.one_of(_CELL, st.just("")), min_size=5, max_size=5), max_size=8),
+    quote_all=st.booleans(),
+)
+def test_a_utf8_csv_reads_as_the_csv_module_reads_it(
+    header: list[str], rows: list[list[str]], quote_all: bool
+) -> None:
+    """Cells with commas, quotes and line breaks, or none of them: the file read into
+    cells is what Python's csv module reads (an empty cell missing), whether Arrow must
+    look for line breaks inside quotes or may read the lines apart."""
+    width = len(header)
+    body = [r[:width] for r in rows]
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerows([header, *body])
+    data = out.getvalue().encode("utf-8")
+    assume(b"\r" not in data.replace(b"\r\n", b""))  # the csv module's own line ends only
+    try:
+        [sheet] = read_file(data, "figures.csv")
+    except ReadError:
+        return  # a blank line or a lone quote is refused with its place, as tested above
+    expected = list(csv.reader(io.StringIO(out.getvalue())))
+    cells = sheet.cells.astype(object).where(sheet.cells.notna(), "")
+    assert cells.to_numpy().tolist() == expected

@@ -247,7 +247,9 @@ def _arrow_table(payload: bytes, delimiter: str, width: int) -> pa.Table | None:
             read_options=pa_csv.ReadOptions(column_names=names),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=True,
+                # only a quoted cell holds a line break; without quotes Arrow may split
+                # the bytes at any line and read the pieces on every core
+                newlines_in_values=b'"' in payload,
                 ignore_empty_lines=False,
                 invalid_row_handler=refuse,
             ),
