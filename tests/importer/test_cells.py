@@ -154,3 +154,30 @@ def test_row_words_match_as_python_matches_them(texts: list[str], arrow: bool) -
     for pattern in (TOTAL_ROW, SUBTOTAL_ROW, FOOTNOTE):
         expected = [pattern.match(t) is not None for t in texts]
         assert matches(column, pattern).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
+            st.integers(min_value=-(2**70), max_value=2**70),
+            st.sampled_from(ODD_FLOATS),
+            st.sampled_from(["1,234.5", "５２%", "—", "abc", "389005,5", " 7 ", "n/a", "", "1e5"]),
+            st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
+            st.none(),
+            st.booleans(),
+            st.dates(),
+        ),
+        max_size=40,
+    )
+)
+def test_cells_read_as_numbers_as_their_text_does(cells: list) -> None:
+    """A sheet's figures are read from its normalised text: every cell, number or text,
+    reads as the same number (or the same missing, invalid or percent) either way."""
+    column = pd.Series(cells, dtype=object)
+    direct, through_text = parse_numbers(column), parse_numbers(normalise_texts(column))
+    np.testing.assert_array_equal(direct.value.to_numpy(), through_text.value.to_numpy())
+    for field in ("missing", "invalid", "percent"):
+        assert getattr(direct, field).tolist() == getattr(through_text, field).tolist()

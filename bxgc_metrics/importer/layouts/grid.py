@@ -86,11 +86,14 @@ def block(
 ) -> pd.DataFrame:
     """The cells of ``rows`` in the columns at ``positions``, one column after another,
     read as numbers at once (a sheet of a thousand columns is one read, not a thousand):
-    :data:`BLOCK_COLUMNS`, with the row's unit name."""
+    :data:`BLOCK_COLUMNS`, with the row's unit name. The numbers are read from the cells'
+    normalised text, which reads as the cells do (a number's text is Python's shortest
+    form, which reads back as the same number)."""
     n, k = len(rows), len(positions)
     if not n or not k:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in BLOCK_COLUMNS})
-    numbers = parse_numbers(_stacked(sheet.cells, rows, positions))
+    raw = _stacked(text, rows, positions)
+    numbers = parse_numbers(raw)
     units = squeezed(text.iloc[rows, unit_col]).to_numpy(dtype=object)
     letters = [sheet.column_letter(p) for p in positions]
     # the texts a block repeats are categoricals: one text per row or column, not per cell
@@ -99,7 +102,7 @@ def block(
             "sheet": constant(sheet.name, n * k),
             "row": np.tile(np.asarray(rows, dtype=np.int64) + sheet.first_row, k),
             "column": categorical(letters, np.repeat(np.arange(k), n)),
-            "raw": _stacked(text, rows, positions).array,
+            "raw": raw.array,
             "unit_name": tiled(units, k),
             "value": numbers.value.to_numpy(),
             "missing": numbers.missing.to_numpy(dtype=bool),
