@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer import issues
-from bxgc_metrics.importer.columns import constant
+from bxgc_metrics.importer.columns import categorical, constant
 from bxgc_metrics.importer.layouts.grid import (
     block,
     body_rows,
@@ -83,9 +84,13 @@ def parse(
         names = (
             tiled(text.iloc[chosen, indicator_col].to_numpy(dtype=object), len(positions))
             if indicator_col is not None
-            else title_indicator
+            else constant(title_indicator, len(part))
         )
-        fixed = {"value_kind": constant("actual", len(part)), "measure": measure}
+        # one text for every figure: a categorical of one value (or missing), not a copy each
+        fixed = {
+            "value_kind": constant("actual", len(part)),
+            "measure": categorical([measure], np.zeros(len(part), dtype=np.int64)),
+        }
         parts.append(
             part.assign(
                 indicator_name=names,
