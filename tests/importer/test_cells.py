@@ -89,25 +89,29 @@ ODD_FLOATS = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e16, -1e16, 1e15, 99999
 ODD_FLOATS += [1e-4, -1e-4, 0.0001234, 9.99e-5, 5e-324, 1.7976931348623157e308, 0.1 + 0.2]
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.floats(allow_nan=True, allow_infinity=True),
-            st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
-            st.integers(min_value=-(2**70), max_value=2**70),
-            st.integers(min_value=-(10**6), max_value=10**6).map(float),
-            st.sampled_from(ODD_FLOATS),
-            # characters this Python's Unicode tables know (Arrow's may be newer)
-            st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
-            st.sampled_from(["１２３", " 合计 ", "ＡＢ\u3000", "注：", ""]),
-            st.none(),
-            st.booleans(),
-            st.dates(),
-        ),
-        max_size=40,
-    )
+SHEET_CELLS = st.lists(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.integers(min_value=-(10**6), max_value=10**6).map(float),
+        st.sampled_from(ODD_FLOATS),
+        # characters this Python's Unicode tables know (Arrow's may be newer)
+        st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
+        st.sampled_from(["１２３", " 合计 ", "ＡＢ\u3000", "注：", ""]),
+        st.sampled_from(["1,234.5", "５２%", "—", "abc", "389005,5", " 7 ", "n/a", "1e5"]),
+        st.none(),
+        st.booleans(),
+        st.dates(),
+    ),
+    max_size=40,
 )
+"""A column as a spreadsheet gives it: floats of every kind, ints beyond 64 bits, text
+(numbers written as text among it), empty cells, dates and flags."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(SHEET_CELLS)
 def test_a_mixed_column_reads_as_its_cells_one_by_one(cells: list) -> None:
     """Numbers, text, dates and flags in one column (as a spreadsheet gives them): the
     column's texts, made by kind of cell at once, are each cell's own."""
@@ -157,22 +161,7 @@ def test_row_words_match_as_python_matches_them(texts: list[str], arrow: bool) -
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.one_of(
-            st.floats(allow_nan=True, allow_infinity=True),
-            st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
-            st.integers(min_value=-(2**70), max_value=2**70),
-            st.sampled_from(ODD_FLOATS),
-            st.sampled_from(["1,234.5", "５２%", "—", "abc", "389005,5", " 7 ", "n/a", "", "1e5"]),
-            st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
-            st.none(),
-            st.booleans(),
-            st.dates(),
-        ),
-        max_size=40,
-    )
-)
+@given(SHEET_CELLS)
 def test_cells_read_as_numbers_as_their_text_does(cells: list) -> None:
     """A sheet's figures are read from its normalised text: every cell, number or text,
     reads as the same number (or the same missing, invalid or percent) either way."""
