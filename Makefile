@@ -51,7 +51,9 @@ format: $(VENV)/.dev
 demo: $(VENV)/.runtime
 	$(BIN)/python -m bxgc_metrics demo --db $(DB)
 
+## The benchmark (browser and PostgreSQL rows need the same system packages as the tests).
 bench: $(VENV)/.dev
+	bash scripts/install-system-deps.sh
 	$(BIN)/python -m bench
 
 clean:
