@@ -268,6 +268,47 @@ def test_stated_rates_found_by_key_are_those_merges_find(
     assert [(i.code, i.row, i.zh) for i in found] == [(i.code, i.row, i.zh) for i in expected]
 
 
+_KEY_CELL = st.sampled_from(["JD01", "JD02", "东城", None])
+_ROW_KEY = st.tuples(st.sampled_from(["表1", "表2"]), _KEY_CELL, _KEY_CELL)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    records=st.lists(st.tuples(_ROW_KEY, st.sampled_from(["actual", "target"])), max_size=12),
+    checks=st.lists(_ROW_KEY, max_size=8),
+    categorical=st.booleans(),
+)
+def test_each_stated_rate_stands_beside_the_figure_a_merge_finds(
+    records: list[tuple], checks: list[tuple], categorical: bool
+) -> None:
+    """A stated rate is paired with the first actual figure of its sheet, unit and
+    indicator by integer keys exactly as an inner merge pairs them: the same rows in the
+    same order, missing codes equal to missing codes, categoricals or text alike."""
+    from bxgc_metrics.importer.validate import consistency
+
+    base = ["sheet", "unit_code", "indicator_code"]
+    dtype = "category" if categorical else object
+    own = pd.DataFrame([k for k, _ in records], columns=base, dtype=dtype)
+    own = own.assign(
+        value_kind=[kind for _, kind in records],
+        year=2024,
+        sub=np.arange(len(records), dtype=np.int64),
+        freq="M",
+        value=np.arange(len(records), dtype=float) * 1.5,
+    )
+    stated = pd.DataFrame(checks, columns=base, dtype=dtype).assign(
+        what="completion", stated=np.linspace(0, 1, len(checks))
+    )
+    actual = np.flatnonzero(own["value_kind"].eq("actual").to_numpy(dtype=bool))
+    ytd = own.iloc[actual]
+    first = ~ytd.duplicated(base).to_numpy()
+    now = ytd.loc[first, [*base, "year", "sub", "freq", "value"]]
+    expected = stated.merge(now.assign(at_row=actual[first]), on=base, how="inner")
+    got = consistency._beside(stated, own)
+    assert got.columns.tolist() == expected.columns.tolist()
+    assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()
+
+
 def test_a_stated_growth_is_checked_against_the_stored_figure_a_year_before() -> None:
     """同比 +25 % stated beside 1-3 月 125: the stored 1-3 月 a year before is 100, so it
     holds; stated +40 % it is off (computed 25.0 %)."""

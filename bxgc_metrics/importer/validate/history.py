@@ -18,7 +18,7 @@ from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.validate.shown import SHOWN, at, pool, rows
 
 
-def _shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Codes of two columns over one shared list of values, and that list."""
     own_codes, own_values = pd.factorize(own, use_na_sentinel=False)
     stored_codes, stored_values = pd.factorize(stored, use_na_sentinel=False)
@@ -73,16 +73,16 @@ class Overlay:
 
     def __init__(self, history: pd.DataFrame, records: pd.DataFrame) -> None:
         self.records, self.history = records, history
-        unit = _shared_codes(records["unit_code"], history["unit_code"])
-        indicator = _shared_codes(records["indicator_code"], history["indicator_code"])
+        unit = shared_codes(records["unit_code"], history["unit_code"])
+        indicator = shared_codes(records["indicator_code"], history["indicator_code"])
         own = unit[0] * len(indicator[2]) + indicator[0]
         stored = unit[1] * len(indicator[2]) + indicator[1]
         if len(unit[2]) * len(indicator[2]) > 2**31:  # keep the products below 2**63
             dense, _ = pd.factorize(np.concatenate([own, stored]))
             own, stored = dense[: len(own)], dense[len(own) :]
         self._pairs = own
-        self._kinds = _shared_codes(records["value_kind"], history["value_kind"])
-        self._freqs = _shared_codes(records["freq"], history["freq"])
+        self._kinds = shared_codes(records["value_kind"], history["value_kind"])
+        self._freqs = shared_codes(records["freq"], history["freq"])
         self._years = _digit(records["year"], history["year"])
         self._subs = _digit(records["sub"], history["sub"])
         self.sub_step, self.year_step = 1, self._subs[3]
