@@ -53,6 +53,8 @@ _SEPARATOR_CLASS = "[,'" + re.escape(WHITESPACE) + "]"
 """:data:`_SEPARATORS` spelled out, so the vectorised path means exactly the same."""
 _PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 """Numbers that Arrow and :func:`pandas.to_numeric` read alike (both round correctly)."""
+_PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?%?$"
+"""A plain decimal, or one with a percent sign (``52.3%``, as a report states a rate)."""
 _GROUPED = r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?%?$"
 """A number with commas: only as thousands separators, every three digits. ``389005,5``
 (a decimal comma) and ``322.600,5`` (European thousands) are not numbers here: which
@@ -245,7 +247,7 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     if strings is None and _only_numbers(cells):
         return _numbers_only(cells)
     if strings is not None and len(strings):
-        plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_DECIMAL), False)
+        plain = pc.fill_null(pc.match_substring_regex(strings, _PLAIN_NUMBER), False)
         shown = plain.to_numpy(zero_copy_only=False)
         if shown.any():
             return _mostly_plain(cells, strings, shown)
@@ -254,16 +256,18 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
 
 def _mostly_plain(cells: pd.Series, strings: pa.Array, plain: np.ndarray) -> ParsedNumbers:
     """:func:`parse_numbers` of a text column, cast by Arrow where a cell is a plain decimal
-    (its text is its own normal form and Arrow reads it as :func:`_to_numbers` does); only
-    the other cells go through :func:`_any_numbers`."""
+    or one with a percent sign (its text is its own normal form and Arrow reads it as
+    :func:`_to_numbers` does); only the other cells go through :func:`_any_numbers`."""
     value = np.full(len(cells), np.nan)
+    chosen = pc.filter(strings, plain)
     try:
-        value[plain] = pc.cast(pc.filter(strings, plain), pa.float64()).to_numpy()
+        value[plain] = pc.cast(pc.utf8_rtrim(chosen, "%"), pa.float64()).to_numpy()
     except pa.ArrowException:  # e.g. a number beyond the float range
         return _any_numbers(cells, strings)
     value[~np.isfinite(value)] = np.nan
     missing = np.zeros(len(cells), dtype=bool)
     percent = np.zeros(len(cells), dtype=bool)
+    percent[plain] = pc.ends_with(chosen, "%").to_numpy(zero_copy_only=False)
     rest = np.flatnonzero(~plain)
     if len(rest):
         other = _any_numbers(cells.iloc[rest], pc.take(strings, pa.array(rest)))

@@ -26,9 +26,12 @@ def normalised(cells: pd.DataFrame) -> pd.DataFrame:
     once for a sheet of many columns)."""
     if cells.shape[1] > _WIDE and len(cells):
         stacked = pd.concat([column for _, column in cells.items()], ignore_index=True)
-        flat = normalise_texts(stacked).to_numpy(dtype=object)
-        grid = flat.reshape(cells.shape[1], len(cells)).T
-        return pd.DataFrame(grid, index=cells.index, columns=cells.columns)
+        flat = normalise_texts(stacked).array
+        n = len(cells)
+        parts = {i: flat[i * n : (i + 1) * n] for i in range(cells.shape[1])}
+        text = pd.DataFrame(parts, index=cells.index)
+        text.columns = cells.columns
+        return text
     columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(cells.shape[1])}
     text = pd.DataFrame(columns, index=cells.index)
     text.columns = cells.columns

@@ -100,6 +100,9 @@ SHEET_CELLS = st.lists(
         st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
         st.sampled_from(["１２３", " 合计 ", "ＡＢ\u3000", "注：", ""]),
         st.sampled_from(["1,234.5", "５２%", "—", "abc", "389005,5", " 7 ", "n/a", "1e5"]),
+        # rates as a report states them, and texts that only look like one
+        st.floats(min_value=-1e4, max_value=1e4).map(lambda v: f"{v:.1f}%"),
+        st.sampled_from(["100%", "-0.0%", "5%%", "%", ".5%", "5.%", "1,234.5%", "52 %"]),
         st.none(),
         st.booleans(),
         st.dates(),

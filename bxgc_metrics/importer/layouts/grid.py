@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import categorical, constant, matches, squeezed
@@ -113,7 +114,15 @@ def block(
 
 
 def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.Series:
-    """The cells of ``rows`` in the columns at ``positions``, column after column."""
+    """The cells of ``rows`` in the columns at ``positions``, column after column (one
+    take from the columns' Arrow text where every column is Arrow text)."""
+    columns = [frame.iloc[:, p] for p in positions]
+    if all(isinstance(c.dtype, pd.StringDtype) and c.dtype.storage == "pyarrow" for c in columns):
+        texts = pa.chunked_array([pa.array(c.array).cast(pa.large_string()) for c in columns])
+        at = np.asarray(rows, dtype=np.int64)
+        whole = (np.arange(len(columns), dtype=np.int64)[:, None] * len(frame) + at).ravel()
+        taken = texts.take(pa.array(whole))
+        return pd.Series(pd.array(taken, dtype=columns[0].dtype))
     cells = frame.iloc[rows, positions]
     return pd.concat([column for _, column in cells.items()], ignore_index=True)
 

@@ -95,25 +95,20 @@ def parse(
     found: list[Issue] = []
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
-    for position in range(text.shape[1]):
+    for position, (top_text, sub_text) in enumerate(zip(top.tolist(), sub.tolist(), strict=True)):
         if (
             position in serial
             or position == unit_col
-            or not (top.iloc[position] or sub.iloc[position])
-            or key(top.iloc[position]) in IGNORED_HEADERS
+            or not (top_text or sub_text)
+            or key(top_text) in IGNORED_HEADERS
         ):
             continue
-        column = report_column(
-            top.iloc[position], sub.iloc[position], two_rows=two_rows, title=title, line=line
-        )
+        column = report_column(top_text, sub_text, two_rows=two_rows, title=title, line=line)
         at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
         if column is None:
-            top_text, sub_text = top.iloc[position], sub.iloc[position]
             found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
         elif column.no_period:
-            found.append(
-                issues.NO_PERIOD.at(*at, value=top.iloc[position], indicator=column.indicator)
-            )
+            found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
         elif column.role in ("completion", "growth"):
             checked.append((position, column))
         elif column.role not in ("month", "rank"):
