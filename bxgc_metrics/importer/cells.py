@@ -260,14 +260,16 @@ def _mostly_plain(cells: pd.Series, strings: pa.Array, plain: np.ndarray) -> Par
     :func:`_to_numbers` does); only the other cells go through :func:`_any_numbers`."""
     value = np.full(len(cells), np.nan)
     chosen = pc.filter(strings, plain)
+    marked = pc.ends_with(chosen, "%").to_numpy(zero_copy_only=False)
     try:
-        value[plain] = pc.cast(pc.utf8_rtrim(chosen, "%"), pa.float64()).to_numpy()
+        digits = pc.utf8_rtrim(chosen, "%") if marked.any() else chosen
+        value[plain] = pc.cast(digits, pa.float64()).to_numpy()
     except pa.ArrowException:  # e.g. a number beyond the float range
         return _any_numbers(cells, strings)
     value[~np.isfinite(value)] = np.nan
     missing = np.zeros(len(cells), dtype=bool)
     percent = np.zeros(len(cells), dtype=bool)
-    percent[plain] = pc.ends_with(chosen, "%").to_numpy(zero_copy_only=False)
+    percent[plain] = marked
     rest = np.flatnonzero(~plain)
     if len(rest):
         other = _any_numbers(cells.iloc[rest], pc.take(strings, pa.array(rest)))
