@@ -24,15 +24,12 @@ column (a column costs a fixed overhead; a thousand of them add up to seconds)."
 def normalised(cells: pd.DataFrame) -> pd.DataFrame:
     """Every cell as trimmed NFKC text, ``""`` where empty (column by column, or all at
     once for a sheet of many columns)."""
-    if cells.shape[1] > _WIDE and len(cells):
-        stacked = pd.concat([column for _, column in cells.items()], ignore_index=True)
-        flat = normalise_texts(stacked).array
-        n = len(cells)
-        parts = {i: flat[i * n : (i + 1) * n] for i in range(cells.shape[1])}
-        text = pd.DataFrame(parts, index=cells.index)
-        text.columns = cells.columns
-        return text
-    columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(cells.shape[1])}
+    n, k = cells.shape
+    if k > _WIDE and n:  # slices of one normalised array
+        flat = normalise_texts(pd.concat([c for _, c in cells.items()], ignore_index=True)).array
+        columns = {i: flat[i * n : (i + 1) * n] for i in range(k)}
+    else:
+        columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(k)}
     text = pd.DataFrame(columns, index=cells.index)
     text.columns = cells.columns
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -307,6 +308,31 @@ def test_each_stated_rate_stands_beside_the_figure_a_merge_finds(
     got = consistency._beside(stated, own)
     assert got.columns.tolist() == expected.columns.tolist()
     assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    own=st.lists(_ROW_KEY, max_size=10),
+    other=st.lists(_ROW_KEY, max_size=10),
+    below=st.sampled_from([3, 8, 2**31, 2**62]),
+)
+def test_rows_get_equal_keys_exactly_when_they_are_equal(
+    own: list[tuple], other: list[tuple], below: int
+) -> None:
+    """The integer keys the overlay and the stated rates match rows by: equal exactly where
+    the rows are (missing equal to missing), and below the bound asked for whenever the
+    distinct rows fit under it (the keys made dense where the columns' product does not)."""
+    from bxgc_metrics.importer.validate.history import row_keys
+
+    columns = ["sheet", "unit_code", "indicator_code"]
+    a, b = (pd.DataFrame(rows, columns=columns, dtype=object) for rows in (own, other))
+    a_keys, b_keys = row_keys(a, b, columns, below=below)
+    rows_ = own + other
+    keys = [*a_keys.tolist(), *b_keys.tolist()]
+    for i, j in itertools.product(range(len(rows_)), repeat=2):
+        assert (keys[i] == keys[j]) == (rows_[i] == rows_[j])
+    if len(set(rows_)) <= below:
+        assert all(0 <= k < below for k in keys)
 
 
 def test_a_stated_growth_is_checked_against_the_stored_figure_a_year_before() -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
-from bxgc_metrics.importer.validate.history import NotUniqueError, Overlay, shared_codes
+from bxgc_metrics.importer.validate.history import NotUniqueError, Overlay, row_keys
 from bxgc_metrics.importer.validate.shown import at, pool, rows
 
 
@@ -65,7 +65,7 @@ def _beside(checks: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     figure it states a rate of), and that figure's position among ``records``."""
     actual = np.flatnonzero((records["value_kind"] == "actual").to_numpy(dtype=bool))
     ytd = records.iloc[actual]
-    own, stated = _row_keys(ytd, checks, _BASE)
+    own, stated = row_keys(ytd, checks, _BASE)
     keys, first = np.unique(own, return_index=True)  # each key's first figure
     at = np.searchsorted(keys, stated)
     found = at < len(keys)
@@ -74,24 +74,6 @@ def _beside(checks: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     now = ytd[["year", "sub", "freq", "value"]].iloc[figure].reset_index(drop=True)
     beside = pd.concat([checks[found].reset_index(drop=True), now], axis=1)
     return beside.assign(at_row=actual[figure])
-
-
-def _row_keys(
-    a: pd.DataFrame, b: pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per row of ``a`` and of ``b``, equal where the rows are equal in
-    ``columns`` (missing equal to missing, as a merge matches them)."""
-    own, other = np.zeros(len(a), dtype=np.int64), np.zeros(len(b), dtype=np.int64)
-    width = 1
-    for column in columns:
-        a_codes, b_codes, values = shared_codes(a[column], b[column])
-        n = max(len(values), 1)
-        if width > 2**62 // n:  # the keys so far made dense first, to stay within int64
-            dense, distinct = pd.factorize(np.concatenate([own, other]))
-            own, other, width = dense[: len(a)], dense[len(a) :], max(len(distinct), 1)
-        own, other = own * n + a_codes, other * n + b_codes
-        width *= n
-    return own, other
 
 
 def _by_merge(merged: pd.DataFrame, pool: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.validate.shown import SHOWN, at, pool, rows
 
 
-def shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def _shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Codes of two columns over one shared list of values, and that list."""
     own_codes, own_values = pd.factorize(own, use_na_sentinel=False)
     stored_codes, stored_values = pd.factorize(stored, use_na_sentinel=False)
@@ -30,6 +30,30 @@ def shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndar
         values.get_indexer(stored_values)[stored_codes].astype(np.int64),
         values,
     )
+
+
+def row_keys(
+    own: pd.DataFrame, other: pd.DataFrame, columns: list[str], *, below: int = 2**62
+) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row of ``own`` and of ``other``, equal where the rows are equal in
+    ``columns`` (missing equal to missing, as a merge matches them), every one below
+    ``below`` (the keys are made dense where the product of the columns' values is not)."""
+    a, b = np.zeros(len(own), dtype=np.int64), np.zeros(len(other), dtype=np.int64)
+    width = 1
+
+    def dense() -> tuple[np.ndarray, np.ndarray, int]:
+        codes, distinct = pd.factorize(np.concatenate([a, b]))
+        return codes[: len(a)].astype(np.int64), codes[len(a) :].astype(np.int64), len(distinct)
+
+    for column in columns:
+        a_codes, b_codes, values = _shared_codes(own[column], other[column])
+        n = max(len(values), 1)
+        if width * n > below:
+            a, b, width = dense()
+        a, b, width = a * n + a_codes, b * n + b_codes, width * n
+    if width > below:
+        a, b, width = dense()
+    return a, b
 
 
 def _digit(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, int, int]:
@@ -73,16 +97,12 @@ class Overlay:
 
     def __init__(self, history: pd.DataFrame, records: pd.DataFrame) -> None:
         self.records, self.history = records, history
-        unit = shared_codes(records["unit_code"], history["unit_code"])
-        indicator = shared_codes(records["indicator_code"], history["indicator_code"])
-        own = unit[0] * len(indicator[2]) + indicator[0]
-        stored = unit[1] * len(indicator[2]) + indicator[1]
-        if len(unit[2]) * len(indicator[2]) > 2**31:  # keep the products below 2**63
-            dense, _ = pd.factorize(np.concatenate([own, stored]))
-            own, stored = dense[: len(own)], dense[len(own) :]
+        # below 2**31: the other parts of a key multiply it by less than 2**32
+        pair = ["unit_code", "indicator_code"]
+        own, stored = row_keys(records, history, pair, below=2**31)
         self._pairs = own
-        self._kinds = shared_codes(records["value_kind"], history["value_kind"])
-        self._freqs = shared_codes(records["freq"], history["freq"])
+        self._kinds = _shared_codes(records["value_kind"], history["value_kind"])
+        self._freqs = _shared_codes(records["freq"], history["freq"])
         self._years = _digit(records["year"], history["year"])
         self._subs = _digit(records["sub"], history["sub"])
         self.sub_step, self.year_step = 1, self._subs[3]
