@@ -287,33 +287,46 @@ def _elements(
     return found[ends]
 
 
+_R_OPEN = b' r="'
+"""What follows ``<c`` in a cell that gives its address first."""
+
+
+def _eight_bytes(buffer: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The eight bytes from each position ``at``, as eight rows: row ``k`` holds byte
+    ``k`` of every position. One gather of (unaligned, overlapping) 8-byte words rather
+    than eight gathers of bytes, and each row contiguous for what reads it."""
+    words = np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+    return np.ascontiguousarray(words[at].view(np.uint8).reshape(len(at), 8).T)
+
+
 def _addresses(buffer: np.ndarray, opens: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Rows and columns (0-based) of the cells opening at ``opens`` when each reads ``<c
     r="LETTERS DIGITS"``, within Excel's sheet; else ``None``."""
-    for offset, byte in enumerate(b' r="', start=2):
-        if not (buffer[opens + offset] == byte).all():
+    head = _eight_bytes(buffer, opens + 2)  # ' r="' and the four bytes after
+    for k, byte in enumerate(_R_OPEN):
+        if not (head[k] == byte).all():
             return None
-    first = opens + 6
-    letters = [_is_letter(buffer[first + k]) for k in range(4)]
+    letters = [_is_letter(head[len(_R_OPEN) + k]) for k in range(4)]
     if not letters[0].all() or (letters[1] & letters[2] & letters[3]).any():
         return None
     n_letters = 1 + letters[1] + (letters[1] & letters[2])
-    column = np.zeros(len(opens), np.int32)
-    for k in range(3):
-        value = buffer[first + k].astype(np.int32) - (ord("A") - 1)
+    column = head[len(_R_OPEN)].astype(np.int32) - (ord("A") - 1)
+    for k in (1, 2):
+        value = head[len(_R_OPEN) + k].astype(np.int32) - (ord("A") - 1)
         column = np.where(k < n_letters, column * 26 + value, column)
-    row = np.zeros(len(opens), np.int32)
-    digits = np.zeros(len(opens), np.int32)
-    going = np.ones(len(opens), bool)
-    start = first + n_letters
-    for k in range(8):
-        byte = buffer[start + k]
-        going &= (byte - np.uint8(ord("0"))) < 10
-        if not going.any():
-            break
-        row = np.where(going, row * 10 + (byte.astype(np.int32) - ord("0")), row)
+    start = opens + (2 + len(_R_OPEN)) + n_letters  # where the digits begin
+    tail = _eight_bytes(buffer, start)
+    # the digits read while every byte so far is one; the byte after them must close
+    going = (tail[0] - np.uint8(ord("0"))) < 10
+    closed = ~going & (tail[0] == ord('"'))  # no digit at all: refused below
+    row = np.where(going, tail[0].astype(np.int32) - ord("0"), 0)
+    digits = going.astype(np.int8)
+    for k in range(1, 8):
+        digit = (tail[k] - np.uint8(ord("0"))) < 10
+        closed |= going & ~digit & (tail[k] == ord('"'))
+        going &= digit
         digits += going
-    closed = buffer[start + digits] == ord('"')
+        row = np.where(going, row * 10 + (tail[k].astype(np.int32) - ord("0")), row)
     if not (closed.all() and (digits >= 1).all() and (digits <= 7).all()):
         return None
     if (row < 1).any() or (row > EXCEL_ROWS).any() or (column > EXCEL_COLUMNS).any():

@@ -27,7 +27,7 @@ from itertools import chain
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 from streamlit.testing.v1 import AppTest
@@ -383,6 +383,63 @@ def test_addressed_cells_read_in_bulk_as_one_by_one(cells) -> None:
     if cells:
         assert bulk.span.last_row == max(r for _, r in cells) - 1
         assert bulk.span.last_column == max(c for c, _ in cells)
+
+
+_WELL_WRITTEN = st.builds(
+    lambda column, row: f"{workbook_guard._letters(column)}{row}",
+    st.integers(0, 16_383),
+    st.integers(1, 1_048_576),
+)
+
+# An address as anyone might write it, including what the bulk reading must hand on to
+# the careful one: lower case, dollar signs, spaces, four letters, eight digits, leading
+# zeros, row 0, beyond Excel's sheet, no letters or no digits, a stray byte after.
+_WRITTEN = st.builds(
+    lambda before, letters, middle, zeros, row, after: (
+        f"{before}{letters}{middle}{'0' * zeros}{row}{after}"
+    ),
+    st.sampled_from(["", "", "", "$", " "]),
+    st.one_of(
+        st.integers(0, 16_383).map(workbook_guard._letters),
+        st.from_regex(r"\A[A-Za-z]{0,4}\Z"),
+    ),
+    st.sampled_from(["", "", "", "$", " "]),
+    st.sampled_from([0, 0, 1, 2, 3]),
+    st.one_of(
+        st.just(""),
+        st.integers(0, 1_048_577).map(str),
+        st.integers(1_000_000, 1_048_576).map(str),
+        st.integers(10**7, 10**9).map(str),
+    ),
+    st.sampled_from(["", " ", "$", "x", "'"]),
+)
+
+
+@settings(max_examples=400)  # a millisecond each; the odd address is one of many shapes
+@given(
+    well=st.lists(_WELL_WRITTEN, max_size=8),
+    odd=_WRITTEN,
+    at=st.integers(0, 8),
+    padding=st.sampled_from([b"", b" " * 5]),
+)
+def test_any_written_address_is_read_in_bulk_or_handed_on_as_one_by_one(
+    well: list[str], odd: str, at: int, padding: bytes
+) -> None:
+    """Well-written addresses around one written any way: the bulk reading either reads
+    them as the careful one does, or hands them on to it (and the file is refused alike)."""
+    addresses = [*well[:at], odd, *well[at:]]
+    xml = b"<row>" + b"".join(
+        b'<c r="' + a.encode() + b'"><v>1</v></c>' for a in addresses
+    ) + b"</row>" + padding  # fmt: skip
+    try:
+        careful: object = workbook_guard._exact_span(xml, "x")
+    except ValidationError:
+        careful = ValidationError
+    try:
+        bulk: object = workbook_guard.measure(xml, file_name="x").span
+    except ValidationError:
+        bulk = ValidationError
+    assert bulk == careful
 
 
 # --- only a signed-in analyst's upload is analysed -----------------------------------------
