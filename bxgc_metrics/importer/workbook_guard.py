@@ -37,6 +37,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 MAX_MERGES = 100_000
 """Merged ranges in a workbook: a report merges a few dozen headings."""
 
-_PIECE = 4 * 1024 * 1024
+_PIECE = 1024 * 1024
 """Bytes unpacked, and bytes scanned with numpy, at a time."""
 
 _PAD = b"\0" * 32
@@ -169,28 +170,86 @@ def _copy(
     """Unpack each member within the limit, measure it, write it to ``out``."""
     unpacked, area, cells, strings, merges = 0, 0, 0, 0, 0
     for member in members:
-        # the declared size (bounded above) and zeros past it, read into place
+        # the declared size (bounded above) and zeros past it, read into place; written to
+        # the copy as it comes (refused, the copy is never opened)
         body = memoryview(bytearray(member.file_size + len(_PAD)))
         size = 0
-        try:
-            with archive.open(member) as stream:  # stops at the declared size; CRC checked
-                while piece := stream.read(_PIECE):
-                    unpacked += len(piece)
-                    if unpacked > limits.max_unzipped_bytes:
-                        raise _bomb(file_name, unpacked, packed=packed, limits=limits, stopped=True)
-                    body[size : size + len(piece)] = piece
-                    size += len(piece)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise _not_excel(file_name, exc) from exc
-        found = _measure(body, size, file_name, limits=limits)
+        info = zipfile.ZipInfo(member.filename)  # no time taken from the file: none needed
+        info.file_size = member.file_size  # at most the limit: whether ZIP64 is needed
+        with (
+            _Counting(body, alongside=member.file_size > 2 * _PIECE) as counting,
+            out.open(info, "w") as sink,
+        ):
+            try:
+                with archive.open(member) as stream:  # stops at the declared size; CRC checked
+                    while piece := stream.read(_PIECE):
+                        unpacked += len(piece)
+                        if unpacked > limits.max_unzipped_bytes:
+                            raise _bomb(
+                                file_name, unpacked, packed=packed, limits=limits, stopped=True
+                            )
+                        body[size : size + len(piece)] = piece
+                        size += len(piece)
+                        counting.unpacked(size)
+                        sink.write(piece)
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+                raise _not_excel(file_name, exc) from exc
+            tally = counting.finished(size)
+        found = _measure(body, size, file_name, limits=limits, tally=tally)
         area, cells = area + found.span.cells, cells + found.cells
         strings, merges = strings + found.strings, merges + found.merges
         if area > limits.max_cells:
             raise _too_many_cells(file_name, area, span=found.span, limits=limits)
         if cells > limits.max_cells or strings > limits.max_cells or merges > MAX_MERGES:
             raise _too_many_elements(file_name, cells, strings, merges=merges, limits=limits)
-        info = zipfile.ZipInfo(member.filename)  # no time taken from the file: none needed
-        out.writestr(info, body[:size])  # type: ignore[arg-type]
+
+
+class _Counting:
+    """A member's elements counted piece by piece as it is unpacked: with ``alongside``,
+    on a thread of their own, so that counting one piece (numpy) and unpacking the next
+    (zlib) run at the same time, neither holding Python's lock; else on the caller's.
+
+    A piece is counted once the :data:`_PAD` bytes after it are unpacked too (an element
+    is read a little past its ``<``), or once the member is whole."""
+
+    def __init__(self, body: memoryview, *, alongside: bool) -> None:
+        self._buffer = np.frombuffer(body, dtype=np.uint8)
+        self._tally = _Tally()
+        self._counted = 0
+        self._pool = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="bxgc-guard")
+            if alongside
+            else None
+        )
+        self._pending: list[Future[None]] = []
+
+    def __enter__(self) -> _Counting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:  # refused half way: nothing more is counted
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def unpacked(self, size: int) -> None:
+        """The member is unpacked up to ``size``: count (alongside) what may be counted."""
+        self._count(size, whole=False)
+
+    def finished(self, size: int) -> _Tally:
+        """The member is whole at ``size``: count the rest, and the counts of it all."""
+        self._count(size, whole=True)
+        for pending in self._pending:
+            pending.result()
+        return self._tally
+
+    def _count(self, size: int, *, whole: bool) -> None:
+        while self._counted < size and (whole or self._counted + _PIECE + len(_PAD) <= size):
+            stop = min(self._counted + _PIECE, size)
+            if self._pool is None:
+                self._tally.add(self._buffer, self._counted, stop)
+            else:
+                piece = self._pool.submit(self._tally.add, self._buffer, self._counted, stop)
+                self._pending.append(piece)
+            self._counted = stop
 
 
 def measure(content: bytes, limits: Limits | None = None, file_name: str = "") -> Measure:
@@ -205,15 +264,17 @@ def measure(content: bytes, limits: Limits | None = None, file_name: str = "") -
     return _measure(memoryview(content + _PAD), len(content), file_name, limits=limits or Limits())
 
 
-def _measure(padded: memoryview, size: int, file_name: str, *, limits: Limits) -> Measure:
-    """:func:`measure` of ``padded[:size]``; ``padded`` ends with :data:`_PAD`."""
+def _measure(
+    padded: memoryview, size: int, file_name: str, *, limits: Limits, tally: _Tally | None = None
+) -> Measure:
+    """:func:`measure` of ``padded[:size]``; ``padded`` ends with :data:`_PAD`. ``tally``:
+    its elements counted already (:class:`_Counting`)."""
     head = bytes(padded[:4]).lstrip(b"\xef\xbb\xbf")
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
         raise _not_excel(file_name, "UTF-16 XML")  # calamine would read what is not scanned
-    buffer = np.frombuffer(padded, dtype=np.uint8)
-    tally = _Tally()
-    for start in range(0, size, _PIECE):
-        tally.add(buffer, start, min(start + _PIECE, size))
+    if tally is None:
+        with _Counting(padded, alongside=False) as counting:
+            tally = counting.finished(size)
     if tally.cells > limits.max_cells:
         raise _too_many_elements(
             file_name, tally.cells, tally.strings, merges=tally.merges, limits=limits

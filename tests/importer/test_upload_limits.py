@@ -385,6 +385,45 @@ def test_addressed_cells_read_in_bulk_as_one_by_one(cells) -> None:
         assert bulk.span.last_column == max(c for c, _ in cells)
 
 
+def _counts(tally: workbook_guard._Tally) -> tuple[object, ...]:
+    """What the guard takes from its counting (the span only when every cell had its
+    address: else the cells are located one by one)."""
+    span = tally.span() if tally.addressed else None
+    return tally.cells, tally.rows, tally.strings, tally.merges, tally.addressed, span
+
+
+@given(
+    events=st.lists(_EVENT, max_size=30),
+    prefix=st.sampled_from([b"", b"x:"]),
+    piece=st.integers(1, 80),
+    reads=st.lists(st.integers(1, 200), min_size=1, max_size=20),
+    extra=st.sampled_from([b"", b"<si><t>a</t></si><mergeCell ref='A1:B2'/>"]),
+    alongside=st.booleans(),
+)
+def test_counting_alongside_the_unpacking_counts_what_counting_after_it_does(
+    events, prefix, piece, reads, extra, alongside
+) -> None:
+    """The guard counts a large member piece by piece on another thread while the rest is
+    unpacked: with tiny pieces and reads of any size, every element is counted as when the
+    member is counted whole, wherever the pieces and reads cut it."""
+    xml = _sheet(events, prefix, "plain") + extra
+    whole = workbook_guard._Counting(memoryview(xml + workbook_guard._PAD), alongside=False)
+    expected = _counts(whole.finished(len(xml)))
+    body = memoryview(bytearray(len(xml) + len(workbook_guard._PAD)))
+    size, steps = 0, iter(reads * (len(xml) // sum(reads) + 1))
+    kept, workbook_guard._PIECE = workbook_guard._PIECE, piece  # type: ignore[misc]
+    try:
+        with workbook_guard._Counting(body, alongside=alongside) as counting:
+            while size < len(xml):
+                step = min(next(steps), len(xml) - size)
+                body[size : size + step] = xml[size : size + step]
+                size += step
+                counting.unpacked(size)
+            assert _counts(counting.finished(size)) == expected
+    finally:
+        workbook_guard._PIECE = kept  # type: ignore[misc]
+
+
 _WELL_WRITTEN = st.builds(
     lambda column, row: f"{workbook_guard._letters(column)}{row}",
     st.integers(0, 16_383),
