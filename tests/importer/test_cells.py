@@ -173,3 +173,39 @@ def test_cells_read_as_numbers_as_their_text_does(cells: list) -> None:
     np.testing.assert_array_equal(direct.value.to_numpy(), through_text.value.to_numpy())
     for field in ("missing", "invalid", "percent"):
         assert getattr(direct, field).tolist() == getattr(through_text, field).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=SHEET_CELLS, blank=st.lists(st.booleans(), max_size=40), arrow=st.booleans())
+def test_a_long_sheet_reads_its_figures_alike_beside_its_other_columns(
+    values: list, blank: list[bool], arrow: bool
+) -> None:
+    """A large long sheet's figures are read on another thread while its other columns
+    are coded: the records are the ones read in turn, empty rows and all (a CSV's text
+    columns, or a workbook's cells of every kind)."""
+    from bxgc_metrics.importer.layouts import detect, long
+    from bxgc_metrics.importer.reading import Sheet
+
+    rows = [["单位", "指标", "期间", "数值"]]
+    for i, value in enumerate(values):
+        empty = i < len(blank) and blank[i]
+        rows.append(
+            [None] * 4 if empty else [f"单位{i % 3}", "指标", f"2025年{i % 12 + 1}月", value]
+        )
+    cells = pd.DataFrame(rows, dtype=object)
+    if arrow:  # as a CSV is read: text, empty cells missing
+        cells = cells.map(lambda v: None if v is None or v == "" else str(v)).astype(
+            pd.StringDtype("pyarrow", np.nan)
+        )
+    sheet = Sheet(name="S", cells=cells)
+    kept = long.ALONGSIDE_ROWS
+    try:
+        long.ALONGSIDE_ROWS = 10**9
+        in_turn = detect.parse_sheet(sheet)
+        long.ALONGSIDE_ROWS = 0
+        beside = detect.parse_sheet(sheet)
+    finally:
+        long.ALONGSIDE_ROWS = kept
+    assert in_turn.layout == beside.layout == "long"
+    pd.testing.assert_frame_equal(beside.records, in_turn.records)
+    assert beside.issues == in_turn.issues

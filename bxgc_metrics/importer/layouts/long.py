@@ -10,6 +10,7 @@ kept as a categorical; the value column is read by
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,12 @@ from bxgc_metrics.periods import parse_text
 _SHOWN = 20
 """Bad value kinds and bad periods listed per sheet."""
 
+ALONGSIDE_ROWS = 50_000
+"""Rows from which a sheet's figures are read on another thread while its other columns
+are coded (below it, a thread's start and hand-over cost more than they save)."""
+
+_ALONGSIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bxgc-figures")
+
 
 def parse(
     sheet: Sheet, text: pd.DataFrame, header_at: int, *, fields: dict[str, int]
@@ -40,6 +47,10 @@ def parse(
     line = find_unit_line(sheet, text, header_at)
     body = sheet.cells.iloc[header_at + 1 :]
     value_at = fields["value"]
+    # the figures of every row are read (on another thread, for a large sheet) while the
+    # other columns are coded: Arrow does most of both without holding Python's lock
+    values = body.iloc[:, value_at].reset_index(drop=True)
+    reading = _ALONGSIDE.submit(parse_numbers, values) if len(values) >= ALONGSIDE_ROWS else None
     columns = {j: Texts(body.iloc[:, j], coded=j != value_at) for j in range(body.shape[1])}
     keep = np.zeros(len(body), dtype=bool)
     for column in columns.values():
@@ -65,10 +76,10 @@ def parse(
     if data["value_kind"] is None:
         data["value_kind"] = constant("actual", n)
     data |= {"cumulative": cumulative, "single": single}
-    raw_values = body.iloc[:, value_at] if every else body.iloc[rows, value_at]
-    numbers = parse_numbers(raw_values.reset_index(drop=True))
+    numbers = reading.result() if reading is not None else parse_numbers(values)
     for name in ("value", "missing", "invalid", "percent"):
-        data[name] = getattr(numbers, name).to_numpy()
+        read = getattr(numbers, name).to_numpy()
+        data[name] = read if every else read[rows]
     at = fields.get("measure")
     data["measure"], data["from_line"] = _measures(None if at is None else columns.get(at), line, n)
     data |= _given_codes(fields, lambda j: columns[j].categorical())
