@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from bxgc_metrics.importer.cells import WHITESPACE, arrow_texts, normalise_texts
 
-_WIDE = 64
+WIDE = 64
 """Columns past which a sheet's cells are normalised in one go rather than column by
 column (a column costs a fixed overhead; a thousand of them add up to seconds)."""
 
@@ -25,8 +25,12 @@ def normalised(cells: pd.DataFrame) -> pd.DataFrame:
     """Every cell as trimmed NFKC text, ``""`` where empty (column by column, or all at
     once for a sheet of many columns)."""
     n, k = cells.shape
-    if k > _WIDE and n:  # slices of one normalised array
-        flat = normalise_texts(pd.concat([c for _, c in cells.items()], ignore_index=True)).array
+    if k > WIDE and n:  # slices of one normalised array
+        if cells.dtypes.eq(object).all():  # a workbook's cells: one copy, column by column
+            stacked = pd.Series(cells.to_numpy(dtype=object).ravel(order="F"), dtype=object)
+        else:
+            stacked = pd.concat([c for _, c in cells.items()], ignore_index=True)
+        flat = normalise_texts(stacked).array
         columns = {i: flat[i * n : (i + 1) * n] for i in range(k)}
     else:
         columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(k)}

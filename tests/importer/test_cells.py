@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bxgc_metrics.importer.cells import normalise_text, normalise_texts, parse_numbers
-from bxgc_metrics.importer.columns import matches
+from bxgc_metrics.importer.columns import WIDE, matches, normalised
 from bxgc_metrics.importer.layouts.vocabulary import FOOTNOTE, SUBTOTAL_ROW, TOTAL_ROW
 
 CASES = [
@@ -89,26 +89,26 @@ ODD_FLOATS = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e16, -1e16, 1e15, 99999
 ODD_FLOATS += [1e-4, -1e-4, 0.0001234, 9.99e-5, 5e-324, 1.7976931348623157e308, 0.1 + 0.2]
 
 
-SHEET_CELLS = st.lists(
-    st.one_of(
-        st.floats(allow_nan=True, allow_infinity=True),
-        st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
-        st.integers(min_value=-(2**70), max_value=2**70),
-        st.integers(min_value=-(10**6), max_value=10**6).map(float),
-        st.sampled_from(ODD_FLOATS),
-        # characters this Python's Unicode tables know (Arrow's may be newer)
-        st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
-        st.sampled_from(["１２３", " 合计 ", "ＡＢ\u3000", "注：", ""]),
-        st.sampled_from(["1,234.5", "５２%", "—", "abc", "389005,5", " 7 ", "n/a", "1e5"]),
-        # rates as a report states them, and texts that only look like one
-        st.floats(min_value=-1e4, max_value=1e4).map(lambda v: f"{v:.1f}%"),
-        st.sampled_from(["100%", "-0.0%", "5%%", "%", ".5%", "5.%", "1,234.5%", "52 %"]),
-        st.none(),
-        st.booleans(),
-        st.dates(),
-    ),
-    max_size=40,
+SHEET_CELL = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e9, max_value=1e9).map(lambda v: round(v, 2)),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.integers(min_value=-(10**6), max_value=10**6).map(float),
+    st.sampled_from(ODD_FLOATS),
+    # characters this Python's Unicode tables know (Arrow's may be newer)
+    st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=6),
+    st.sampled_from(["１２３", " 合计 ", "ＡＢ\u3000", "注：", ""]),
+    st.sampled_from(["1,234.5", "５２%", "—", "abc", "389005,5", " 7 ", "n/a", "1e5"]),
+    # rates as a report states them, and texts that only look like one
+    st.floats(min_value=-1e4, max_value=1e4).map(lambda v: f"{v:.1f}%"),
+    st.sampled_from(["100%", "-0.0%", "5%%", "%", ".5%", "5.%", "1,234.5%", "52 %"]),
+    st.none(),
+    st.booleans(),
+    st.dates(),
 )
+"""A cell as a spreadsheet gives it."""
+
+SHEET_CELLS = st.lists(SHEET_CELL, max_size=40)
 """A column as a spreadsheet gives it: floats of every kind, ints beyond 64 bits, text
 (numbers written as text among it), empty cells, dates and flags."""
 
@@ -209,3 +209,25 @@ def test_a_long_sheet_reads_its_figures_alike_beside_its_other_columns(
     assert in_turn.layout == beside.layout == "long"
     pd.testing.assert_frame_equal(beside.records, in_turn.records)
     assert beside.issues == in_turn.issues
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 4), st.integers(WIDE - 1, WIDE + 2)),
+    data=st.data(),
+    arrow=st.booleans(),
+)
+def test_a_sheet_of_many_columns_is_normalised_as_column_by_column(shape, data, arrow) -> None:
+    """A sheet wider than :data:`~bxgc_metrics.importer.columns.WIDE` columns is normalised
+    in one go: every column as it reads alone, a workbook's cells of every kind or a
+    CSV's text."""
+    n, k = shape
+    cell = st.one_of(st.none(), st.text(max_size=4)) if arrow else SHEET_CELL
+    values = data.draw(st.lists(cell, min_size=n * k, max_size=n * k))
+    cells = pd.DataFrame(np.array(values, dtype=object).reshape(n, k), dtype=object)
+    if arrow:
+        cells = cells.astype(pd.StringDtype("pyarrow", np.nan))
+    text = normalised(cells)
+    assert text.shape == cells.shape
+    for j in range(k):
+        assert text.iloc[:, j].tolist() == normalise_texts(cells.iloc[:, j]).tolist()

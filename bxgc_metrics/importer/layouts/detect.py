@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 
 from bxgc_metrics.importer import issues
-from bxgc_metrics.importer.columns import normalised
+from bxgc_metrics.importer.columns import WIDE, normalised
 from bxgc_metrics.importer.layouts import long, report, wide
 from bxgc_metrics.importer.layouts.cells import cell_issues
 from bxgc_metrics.importer.layouts.grid import has_sub_header
@@ -44,13 +44,15 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
 def _parse(sheet: Sheet) -> ParsedSheet:
     """:func:`parse_sheet` before its cells are checked."""
     cells = sheet.cells
-    head = normalised(cells.iloc[:HEAD_ROWS])
+    # a sheet of many columns is no long sheet's: normalised once, not its head again
+    text = normalised(cells) if cells.shape[1] > WIDE else None
+    head = text.iloc[:HEAD_ROWS] if text is not None else normalised(cells.iloc[:HEAD_ROWS])
     header_at = header_row(head) if not cells.empty else None
     if header_at is not None and (fields := long_fields(head.iloc[header_at])) is not None:
         return long.parse(sheet, head, header_at, fields=fields)
     if cells.empty or cells.isna().all().all():
         return failed(sheet, issues.EMPTY_SHEET)
-    text = normalised(cells)
+    text = normalised(cells) if text is None else text
     header_at = header_row(text)
     if header_at is None:
         return failed(sheet, issues.NO_HEADER)
