@@ -29,6 +29,10 @@ import duckdb
 
 _UTC = "SET GLOBAL TimeZone = 'UTC'"  # every stored time is UTC, whatever the server's zone
 _SPILL = "SET GLOBAL temp_directory = ?"  # spills go beside the system's temporary files
+# A file is checkpointed when the last user lets it go (a detach), which follows every
+# write here; checkpointing as the write commits instead does that work once, and DuckDB
+# then skips writing a large commit to the log at all (auto_checkpoint_skip_wal_threshold).
+_CHECKPOINT_EACH_COMMIT = "SET GLOBAL checkpoint_threshold = '0B'"
 _ATTACH = "ATTACH ? AS {alias}"
 _ATTACH_READ_ONLY = "ATTACH ? AS {alias} (READ_ONLY)"
 _USE = "USE {alias}"
@@ -70,6 +74,7 @@ def _engine() -> duckdb.DuckDBPyConnection:
         spill = Path(tempfile.gettempdir()) / f"bxgc-duckdb-{os.getpid()}"
         engine.execute(_UTC)
         engine.execute(_SPILL, [str(spill)])
+        engine.execute(_CHECKPOINT_EACH_COMMIT)
         _ENGINE, _ENGINE_PID = engine, os.getpid()
     return _ENGINE
 

@@ -54,6 +54,25 @@ def test_a_file_is_freed_for_other_processes_between_calls(demo_db: Path) -> Non
     assert _another_process_opens(demo_db) == "opened"  # the write was checkpointed and freed
 
 
+def test_a_write_is_in_the_file_itself_once_committed_while_the_file_is_held(
+    demo_db: Path,
+) -> None:
+    """A write is checkpointed as it commits, not when the file is let go: while a read
+    still holds the file, the figure is already in the database file and its log empty
+    (a large write is never logged at all)."""
+    store = admin_store(demo_db)
+    wal = demo_db.with_name(demo_db.name + ".wal")
+    first = float(store.observations(unit="JD01", indicator="FAI").head(1)["value"].iloc[0])
+    large = store.observations(indicator="FAI").assign(value=lambda f: f["value"] + 1)
+    with store.reading():
+        for figures in (_changed(store, 5.0), large):
+            store.write_observations(figures, file_name="a.csv")
+            assert engine.attached() == {str(demo_db.resolve()): 1}  # still held
+            assert not wal.exists() or wal.stat().st_size == 0
+    again = float(store.observations(unit="JD01", indicator="FAI").head(1)["value"].iloc[0])
+    assert again == first + 1
+
+
 def test_two_files_held_at_once_each_answer_for_themselves(demo_db: Path, tmp_path: Path) -> None:
     """Unqualified names resolve in each connection's own file: a new file opened while
     the demo is attached is still new (no schema is borrowed from the other)."""
