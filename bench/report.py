@@ -107,7 +107,7 @@ def table(rows: list[Row]) -> str:
     >>> print(table([Row("x", 0.002, 0.001, "< 20 ms", True, note="n")]))
     | operation | measured (median) | reference (median) | ratio | target | met? |
     |---|---|---|---|---|---|
-    | x [1] | 2.00 ms | 1.00 ms | 2.0× | < 20 ms | yes |
+    | x [1] | 2.00 ms | 1.00 ms | 2.00× | < 20 ms | yes |
     <BLANKLINE>
     1. n
     """
@@ -121,7 +121,7 @@ def table(rows: list[Row]) -> str:
         if row.note:
             notes.append(row.note)
             name = f"{name} [{len(notes)}]"
-        ratio = "—" if row.ratio is None else f"{row.ratio:.1f}×"
+        ratio = "—" if row.ratio is None else _times(row.ratio)
         lines.append(
             f"| {name} | {amount(row.measured, row.unit)} | {amount(row.reference, row.unit)} "
             f"| {ratio} | {row.target} | {_verdict(row.met)} |"
@@ -130,6 +130,16 @@ def table(rows: list[Row]) -> str:
         lines.append("")
         lines += [f"{i}. {note}" for i, note in enumerate(notes, start=1)]
     return "\n".join(lines)
+
+
+def _times(ratio: float) -> str:
+    """A ratio with two decimals below 10 (a target such as 1.5× or 0.17× is read to that
+    precision), one above.
+
+    >>> _times(0.1683), _times(1.496), _times(21.34)
+    ('0.17×', '1.50×', '21.3×')
+    """
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"
 
 
 def growth_table(rows: list[Growth]) -> str:

@@ -57,8 +57,8 @@ def test_the_table_shows_ratios_targets_and_notes() -> None:
         Row("broken", None),
     ]
     text = table(rows)
-    assert "| import (M) [1] | 2.50 s | 500.0 ms | 5.0× | ≤ 3× DuckDB read_csv | **no** |" in text
-    assert "| catch-up | 4.00 ms | 1.00 ms | 4.0× | < 20 ms | yes |" in text
+    assert "| import (M) [1] | 2.50 s | 500.0 ms | 5.00× | ≤ 3× DuckDB read_csv | **no** |" in text
+    assert "| catch-up | 4.00 ms | 1.00 ms | 4.00× | < 20 ms | yes |" in text
     assert "| peak memory | 812 MB | — | — | < 1 GB RSS | yes |" in text
     assert "| broken | — | — | — | — | — |" in text and text.endswith("1. how")
     growth = growth_table([Growth("import", 1.0, 6.0, 5.5, "linear")])
