@@ -36,6 +36,8 @@ def conversions(
         source, target = sources[pair // len(targets)], targets[pair % len(targets)]
         source = source if isinstance(source, str) and source else None
         factor = conversion_factor(source, target)
+        if factor == 1.0:  # written as stored: no row to change or report
+            continue
         # the rows of ``measure.fillna("") == (source or "")`` and ``measure_db == target``
         written = [
             i
@@ -49,7 +51,7 @@ def conversions(
         first = out.iloc[np.flatnonzero(rows_at)[0]]
         if factor is None:
             found.append(_mismatch(first, source, target, lines=lines or {}))
-        elif factor != 1.0:
+        else:
             out.loc[rows, "value"] = out.loc[rows, "value"] * factor
             found.append(
                 issues.CONVERTED.at(
