@@ -11,6 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bxgc_metrics import _columnar
 from bxgc_metrics.importer import checking, validate
 from bxgc_metrics.store import Store
 
@@ -49,6 +50,31 @@ NO_HISTORY = figures({"sub": 1, "value": 0.0}).iloc[:0]
 
 def codes(found: list) -> list[str]:
     return [i.code for i in found]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["JD01", "JD02", None]),
+            st.sampled_from([2024, 2025, 10**9]),
+            st.integers(0, 12),
+            st.integers(-(10**6), 10**6),
+        ),
+        max_size=30,
+    ),
+    categorical=st.booleans(),
+    wide=st.booleans(),
+)
+def test_the_duplicate_test_finds_what_pandas_does(rows, categorical, wide) -> None:
+    """Two rows with one key, found by marking possible keys (a narrow range of them) or
+    by sorting (a wide one): as ``DataFrame.duplicated`` says, missing equal to missing."""
+    frame = pd.DataFrame(rows, columns=["unit", "year", "sub", "n"])
+    if categorical:
+        frame["unit"] = frame["unit"].astype("category")
+    columns = ["unit", "year", "sub", "n"] if wide else ["unit", "sub"]
+    expected = bool(frame.duplicated(columns).any())
+    assert _columnar.has_duplicates(frame, columns) == expected
 
 
 def test_duplicates_equal_are_merged_different_ones_block() -> None:
