@@ -10,9 +10,11 @@ st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
 language_switch()
 st.html(PHONE_CSS)
 problem = unreadable.problem()  # a damaged database: every page says how to restore it
+signed_in = False
 if problem is None:
     with unreadable.guard():
         auth.refresh()  # who holds this browser's sign-in cookie, looked up on every run
+        signed_in = auth.current() is not auth.VIEWER
 
 # fmt: off
 pages = [
@@ -27,6 +29,9 @@ pages = [
     st.Page("pages/campaign.py", title=t("nav_campaign"), icon=":material/event:"),
     st.Page("pages/settings.py", title=t("nav_settings"), icon=":material/settings:"),
     st.Page("pages/admin.py", title=t("nav_admin"), icon=":material/admin_panel_settings:"),
+    # signed in, the same page shows who and offers signing out
+    st.Page("pages/signin.py", title=t("nav_account"), icon=":material/account_circle:", url_path="signin")
+    if signed_in else
     st.Page("pages/signin.py", title=t("nav_signin"), icon=":material/login:", url_path="signin"),
     # The overview is the home page at "/"; a shared or typed /overview opens it too.
     st.Page("pages/overview.py", title=t("nav_overview"), url_path="overview", visibility="hidden"),

@@ -36,6 +36,7 @@ COMMON: dict[str, tuple[str, str]] = {
     "nav_campaign": ("活动进度", "Campaign"),
     "nav_settings": ("设置", "Settings"),
     "nav_signin": ("登录", "Sign in"),
+    "nav_account": ("我的账户", "My account"),
     "nav_admin": ("用户与审计", "Users & audit"),
     "empty_title": ("数据库中还没有数据", "The database holds no data yet"),
     "indicator": ("指标", "Indicator"),

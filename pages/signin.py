@@ -6,8 +6,8 @@ import streamlit as st
 from bxgc_ui import auth, fmt, web
 from bxgc_ui.views.signin import t, wait_seconds
 
-st.title(t("nav_signin"))
 actor = auth.current()
+st.title(t("nav_signin") if actor is auth.VIEWER else t("nav_account"))
 if actor is not auth.VIEWER:
     st.success(t("auth_signed_in", name=fmt.md(actor.name), role=t(f"role_{actor.role}")))
     auth.sign_out_control(st.container(), "page")

@@ -93,6 +93,10 @@ def test_sign_in_survives_reload_and_new_tab_and_sign_out_ends_both(
     assert "li（分析员）" in _status(first)
     expect(first.get_by_test_id("stFileUploader")).to_have_count(1)
     assert not page_errors(first)
+    # signed in, the navigation offers the account (who, and signing out), not a sign-in
+    nav = first.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link", name="我的账户", exact=True)).to_have_count(1)
+    expect(nav.get_by_role("link", name="登录", exact=True)).to_have_count(0)
 
     cookie = _session_cookie(context)
     assert cookie is not None
@@ -120,6 +124,9 @@ def test_sign_in_survives_reload_and_new_tab_and_sign_out_ends_both(
     assert "/signin" in second.url
     assert "未登录" in _status(second)
     assert _session_cookie(context) is None
+    nav = second.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link", name="登录", exact=True)).to_have_count(1)
+    expect(nav.get_by_role("link", name="我的账户", exact=True)).to_have_count(0)
     # The first tab's next run, without a reload, already reads anonymously ...
     first.get_by_test_id("stSidebarNav").get_by_role("link", name="差距整改").click()
     wait_for_app(first)
