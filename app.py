@@ -30,9 +30,8 @@ pages = [
     st.Page("pages/settings.py", title=t("nav_settings"), icon=":material/settings:"),
     st.Page("pages/admin.py", title=t("nav_admin"), icon=":material/admin_panel_settings:"),
     # signed in, the same page shows who and offers signing out
-    st.Page("pages/signin.py", title=t("nav_account"), icon=":material/account_circle:", url_path="signin")
-    if signed_in else
-    st.Page("pages/signin.py", title=t("nav_signin"), icon=":material/login:", url_path="signin"),
+    st.Page("pages/signin.py", title=t("nav_account" if signed_in else "nav_signin"),
+            icon=":material/account_circle:" if signed_in else ":material/login:", url_path="signin"),
     # The overview is the home page at "/"; a shared or typed /overview opens it too.
     st.Page("pages/overview.py", title=t("nav_overview"), url_path="overview", visibility="hidden"),
 ]
