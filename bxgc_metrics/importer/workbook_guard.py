@@ -377,18 +377,17 @@ def _addresses(buffer: np.ndarray, opens: np.ndarray) -> tuple[np.ndarray, np.nd
         column = np.where(k < n_letters, column * 26 + value, column)
     start = opens + (2 + len(_R_OPEN)) + n_letters  # where the digits begin
     tail = _eight_bytes(buffer, start)
-    # the digits read while every byte so far is one; the byte after them must close
+    # the digits read while every byte so far is one; the byte after them must close the
+    # address within the eight, so each has one to seven digits
     going = (tail[0] - np.uint8(ord("0"))) < 10
-    closed = ~going & (tail[0] == ord('"'))  # no digit at all: refused below
+    closed = np.zeros(len(start), dtype=bool)
     row = np.where(going, tail[0].astype(np.int32) - ord("0"), 0)
-    digits = going.astype(np.int8)
     for k in range(1, 8):
         digit = (tail[k] - np.uint8(ord("0"))) < 10
         closed |= going & ~digit & (tail[k] == ord('"'))
         going &= digit
-        digits += going
         row = np.where(going, row * 10 + (tail[k].astype(np.int32) - ord("0")), row)
-    if not (closed.all() and (digits >= 1).all() and (digits <= 7).all()):
+    if not closed.all():
         return None
     if (row < 1).any() or (row > EXCEL_ROWS).any() or (column > EXCEL_COLUMNS).any():
         return None  # the careful way names the address
