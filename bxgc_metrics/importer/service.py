@@ -26,6 +26,7 @@ from functools import partial
 
 import pandas as pd
 
+from bxgc_metrics._columnar import empty_frame
 from bxgc_metrics.errors import ValidationError
 from bxgc_metrics.importer import issues, unit_line, validate
 from bxgc_metrics.importer.checking import checked_figures, store_columns
@@ -90,7 +91,7 @@ class ImportPlan:
     """``observations`` as the store checked them for the preview; :func:`commit` writes
     these rows (the store compares them with what is stored again as it writes)."""
     measure_choices: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(unit_line.CHOICE_COLUMNS))
+        default_factory=lambda: empty_frame(unit_line.CHOICE_COLUMNS)
     )
     """The measure each indicator took from a unit line that names several
     (:data:`~bxgc_metrics.importer.unit_line.CHOICE_COLUMNS`); ``measure`` is missing
@@ -329,12 +330,14 @@ def _read_issue(exc: ValidationError, file_name: str) -> Issue:
     return issues.UNREADABLE.at(file_name, reason=issues.Text(exc.zh, exc.en))
 
 
+_FLAGS = ("missing", "invalid")
+"""The boolean record columns (an empty frame of records has them as booleans)."""
+
+
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).assign(
-            missing=pd.Series(dtype=bool), invalid=pd.Series(dtype=bool)
-        )
+        return empty_frame(columns, flags=_FLAGS)
     if len(frames) == 1 and isinstance(frames[0].index, pd.RangeIndex):
         return frames[0].reset_index(drop=True)
     return pd.concat(frames, ignore_index=True)

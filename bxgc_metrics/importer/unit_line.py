@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics._columnar import empty_frame
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.reading import Sheet
@@ -251,7 +252,7 @@ def decide(
     """
     open_ = np.flatnonzero(undecided(figures))
     if not len(open_):
-        return figures, pd.DataFrame(columns=list(CHOICE_COLUMNS)), []
+        return figures, empty_frame(CHOICE_COLUMNS), []
     keys = pd.DataFrame(
         {
             name: figures[name].to_numpy(dtype=object)[open_]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bxgc_metrics._columnar import empty_frame
 from bxgc_metrics.importer.issues import Issue, Kind, Text
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine
@@ -60,9 +61,9 @@ class ParsedSheet:
     """``long``, ``wide``, ``report`` or ``unknown``."""
     records: pd.DataFrame
     """Figures, :data:`RECORD_COLUMNS`."""
-    checks: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHECK_COLUMNS))
+    checks: pd.DataFrame = field(default_factory=lambda: empty_frame(CHECK_COLUMNS))
     """Stated completion rates and growth, :data:`CHECK_COLUMNS`."""
-    totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RECORD_COLUMNS))
+    totals: pd.DataFrame = field(default_factory=lambda: empty_frame(RECORD_COLUMNS))
     """Figures of 合计 rows (not stored; checked against the sum of their rows)."""
     issues: tuple[Issue, ...] = ()
     """What reading the layout found."""
@@ -77,7 +78,7 @@ class ParsedSheet:
 
 def unread(sheet: Sheet, found: Issue) -> ParsedSheet:
     """A sheet whose layout could not be read, and why."""
-    return ParsedSheet(sheet.name, "unknown", pd.DataFrame(columns=RECORD_COLUMNS), issues=(found,))
+    return ParsedSheet(sheet.name, "unknown", empty_frame(RECORD_COLUMNS), issues=(found,))
 
 
 def failed(sheet: Sheet, kind: Kind, row: int | None = None, **fields: Text) -> ParsedSheet:
