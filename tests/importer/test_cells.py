@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bxgc_metrics.importer.cells import normalise_text, normalise_texts, parse_numbers
+from bxgc_metrics.importer.cells import FEW_CELLS, normalise_text, normalise_texts, parse_numbers
 from bxgc_metrics.importer.columns import WIDE, matches, normalised
 from bxgc_metrics.importer.layouts.vocabulary import FOOTNOTE, SUBTOTAL_ROW, TOTAL_ROW
 
@@ -120,6 +120,25 @@ def test_a_mixed_column_reads_as_its_cells_one_by_one(cells: list) -> None:
     column's texts, made by kind of cell at once, are each cell's own."""
     column = pd.Series(cells, dtype=object)
     assert normalise_texts(column).tolist() == [_as_written(c) for c in cells]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(SHEET_CELL, min_size=1, max_size=FEW_CELLS),
+    st.sampled_from([object, pd.StringDtype("pyarrow", np.nan), pd.StringDtype("pyarrow")]),
+)
+def test_a_short_column_is_normalised_as_a_long_one(cells: list, kind: object) -> None:
+    """A column of a few cells, normalised cell by cell, gives each cell what the
+    vectorised normalising of a longer column gives it, and as the same type of text;
+    a text column's missing cells (NaN or NA) as empty text in both."""
+    if kind is not object:
+        cells = [c if c is None else str(c) for c in cells]
+    short = pd.Series(cells, dtype=kind)
+    long = pd.Series(cells * (FEW_CELLS // len(cells) + 1), dtype=kind)
+    few, many = normalise_texts(short), normalise_texts(long)
+    assert len(long) > FEW_CELLS
+    assert few.tolist() == many.tolist()[: len(cells)]
+    assert few.dtype == many.dtype
 
 
 def test_floats_are_written_as_python_writes_them() -> None:
