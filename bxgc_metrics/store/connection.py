@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from bxgc_metrics import access
@@ -52,14 +53,12 @@ PG_DSN_ENV = "BXGC_PG_DSN"
 """Set to a PostgreSQL DSN, it makes PostgreSQL the system of record; the DuckDB file
 (``BXGC_DB``) is then this server's local copy (:mod:`~bxgc_metrics.store.replica`)."""
 
-_BUMP_DATA_VERSION = """
-    INSERT OR REPLACE INTO meta
-    SELECT 'data_version', CAST(COALESCE(max(CAST(value AS BIGINT)), 0) + 1 AS VARCHAR)
-    FROM meta WHERE key = 'data_version'
-"""
-_GET_DATA_VERSION = (
-    "SELECT COALESCE(max(CAST(value AS BIGINT)), 0) FROM meta WHERE key = 'data_version'"
+# an update in place: replacing the row would also rewrite the key's index entry
+_BUMP_DATA_VERSION = (
+    "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
 )
+_FIRST_DATA_VERSION = "INSERT INTO meta VALUES ('data_version', '1')"
+_GET_DATA_VERSION = "SELECT value FROM meta WHERE key = 'data_version'"
 _ACCOUNT = "SELECT role, disabled FROM users WHERE username = ?"
 
 
@@ -124,9 +123,20 @@ def coded(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.Da
     reader = con.sql(sql, params=params).to_arrow_reader(CODED_BATCH_ROWS)
     names = reader.schema.names
     columns: list[list[pd.Series]] = [[] for _ in names]
-    for batch in reader:
+    group: list[pa.RecordBatch] = []  # batches of fewer rows go together (a union gives one each)
+
+    def convert() -> None:
         for i, parts in enumerate(columns):
-            parts.append(batch.column(i).to_pandas(strings_to_categorical=True))
+            chunks = pa.chunked_array([b.column(i) for b in group], reader.schema.types[i])
+            parts.append(chunks.to_pandas(strings_to_categorical=True))
+        group.clear()
+
+    for batch in reader:
+        group.append(batch)
+        if sum(b.num_rows for b in group) >= CODED_BATCH_ROWS:
+            convert()
+    if group:
+        convert()
     if not columns or not columns[0]:
         return reader.schema.empty_table().to_pandas(strings_to_categorical=True)
     frame = {}
@@ -470,15 +480,16 @@ def _edit_backup_due(con: duckdb.DuckDBPyConnection, *, db: Path) -> bool:
 
 def commit(con: duckdb.DuckDBPyConnection, *, bump: bool) -> None:
     """End a write's transaction: raise the data version (with ``bump``), then commit."""
-    if bump:
-        con.execute(_BUMP_DATA_VERSION)
+    if bump and not con.execute(_BUMP_DATA_VERSION).fetchall()[0][0]:
+        con.execute(_FIRST_DATA_VERSION)  # the file's first write
     con.commit()
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """The open file's data version, a counter every committed write raises."""
     # fetchall: the connection may go on to other work, with no result left open
-    return int(con.execute(_GET_DATA_VERSION).fetchall()[0][0])
+    rows = con.execute(_GET_DATA_VERSION).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 SETTLED_NS = 2_000_000_000
