@@ -335,10 +335,6 @@ LATEST: int = len(MIGRATIONS)
 """The schema version this release writes."""
 
 
-_HAS_META = (
-    "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-    "AND schema_name = 'main' AND table_name = 'meta'"
-)
 GET_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
 """Reads a file's schema version; a file without one is not a database of this program."""
 _SET_VERSION = "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)"
@@ -348,9 +344,10 @@ def version(con: duckdb.DuckDBPyConnection) -> int:
     """The open file's schema version (0 for a new file)."""
     # Fetched to the end: a result left open would refuse the connection's next
     # register() (what a write's first step may be once the file is up to date).
-    if not con.execute(_HAS_META).fetchall()[0][0]:
+    try:
+        rows = con.execute(GET_VERSION).fetchall()
+    except duckdb.CatalogException:  # no meta table: a new, empty file
         return 0
-    rows = con.execute(GET_VERSION).fetchall()
     return int(rows[0][0]) if rows else 0
 
 
