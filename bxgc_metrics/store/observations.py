@@ -25,22 +25,19 @@ _NEAR = """
     ), indicators AS (
         SELECT CAST(i AS INTEGER) AS indicator_at, ($indicators)[i + 1] AS indicator_code
         FROM range(len($indicators)) t(i)
-    ), scoped AS (
-        SELECT u.unit_at, i.indicator_at, o.freq, o.year, o.sub, o.value_kind, o.value,
-               o.cumulative, o.batch_id
-        FROM observations o
-        JOIN units u ON u.unit_code = o.unit_code
-        JOIN indicators i ON i.indicator_code = o.indicator_code
-        WHERE o.year BETWEEN $first AND $last
     )
-    SELECT o.* FROM scoped o
-    SEMI JOIN wanted w ON w.freq = o.freq AND w.year = o.year AND w.sub = o.sub
-    WHERE o.freq <> 'Y'
-    UNION ALL
-    SELECT * FROM scoped WHERE freq = 'Y'
+    SELECT u.unit_at, i.indicator_at, o.freq, o.year, o.sub, o.value_kind, o.value,
+           o.cumulative, o.batch_id
+    FROM observations o
+    JOIN units u ON u.unit_code = o.unit_code
+    JOIN indicators i ON i.indicator_code = o.indicator_code
+    LEFT JOIN wanted w ON w.freq = o.freq AND w.year = o.year AND w.sub = o.sub
+    WHERE o.year BETWEEN $first AND $last AND (o.freq = 'Y' OR w.freq IS NOT NULL)
 """
 """What :meth:`Observations.observations_near` reads: each figure's unit and indicator as
-its position in the lists asked for, so that no code is sent, or hashed, once per row."""
+its position in the lists asked for, so that no code is sent, or hashed, once per row. One
+pass over the figures: the periods asked for are joined beside them, and a figure at none
+is kept only if it is annual."""
 _SELECT_OBSERVATIONS = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative, batch_id
     FROM observations
