@@ -90,7 +90,8 @@ def arrow_texts(column: pd.Series) -> pa.Array | None:
 
 
 def normalise_texts(column: pd.Series) -> pd.Series:
-    """:func:`normalise_text` over a column, vectorised where the column holds only text.
+    """:func:`normalise_text` over a column: vectorised by kind of cell, or cell by cell for
+    a column of at most :data:`FEW_CELLS` cells (the same texts, as the same type).
 
     >>> normalise_texts(pd.Series(["１，２３４．５", None, " a\u3000"])).tolist()
     ['1,234.5', '', 'a']

@@ -117,13 +117,13 @@ CODED_BATCH_ROWS = 1 << 20
 def coded(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.DataFrame:
     """The rows of ``sql`` on ``con``, every text column categorical: a code repeated over
     millions of rows is held once, not once per row (read through Arrow, whose strings
-    become categories without a Python string per row). The rows arrive a million at a
-    time, each column converted on arrival, so the text of millions of rows is never
-    held at once."""
+    become categories without a Python string per row). The rows arrive in batches and are
+    converted a million at a time (smaller batches, such as a union's one per branch,
+    together), so the text of millions of rows is never held at once."""
     reader = con.sql(sql, params=params).to_arrow_reader(CODED_BATCH_ROWS)
     names = reader.schema.names
     columns: list[list[pd.Series]] = [[] for _ in names]
-    group: list[pa.RecordBatch] = []  # batches of fewer rows go together (a union gives one each)
+    group: list[pa.RecordBatch] = []  # batches waiting to be converted together
 
     def convert() -> None:
         for i, parts in enumerate(columns):
@@ -131,10 +131,13 @@ def coded(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pd.Da
             parts.append(chunks.to_pandas(strings_to_categorical=True))
         group.clear()
 
+    waiting = 0
     for batch in reader:
         group.append(batch)
-        if sum(b.num_rows for b in group) >= CODED_BATCH_ROWS:
+        waiting += batch.num_rows
+        if waiting >= CODED_BATCH_ROWS:
             convert()
+            waiting = 0
     if group:
         convert()
     if not columns or not columns[0]:
