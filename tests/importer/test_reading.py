@@ -8,7 +8,7 @@ import io
 
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from bxgc_metrics.importer.reading import Limits, ReadError, column_letter, decode, read_file
@@ -122,3 +122,30 @@ def test_a_utf8_csv_reads_as_the_csv_module_reads_it(
     expected = list(csv.reader(io.StringIO(out.getvalue())))
     cells = sheet.cells.astype(object).where(sheet.cells.notna(), "")
     assert cells.to_numpy().tolist() == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(
+        st.one_of(
+            st.characters(max_codepoint=0x7F),
+            st.characters(min_codepoint=0x2000, max_codepoint=0x206F),
+            st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
+            st.characters(),  # anything else, lone surrogates included
+        ),
+        max_size=60,
+    ),
+    repeat=st.sampled_from([1, 400]),  # past the 20,000 characters judged
+)
+@example(text="\x7f\x80", repeat=1)  # the last ASCII character and the first one past it
+@example(text="报表\x7f", repeat=1)
+def test_plausible_text_is_judged_character_by_character(text: str, repeat: int) -> None:
+    """The share of ASCII, CJK, punctuation and white space, counted on code points at
+    once, is the share counted one character at a time."""
+    from bxgc_metrics.importer.reading import text as reading
+
+    whole = text * repeat
+    sample = whole[:20000]
+    good = sum(1 for ch in sample if ch.isascii() or reading._cjkish(ch))
+    expected = bool(sample) and "\x00" not in sample and good / len(sample) >= reading._PLAUSIBLE
+    assert reading._plausible(whole) == expected
