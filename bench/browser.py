@@ -1,7 +1,8 @@
 """How long a page takes as a user feels it: headless Chromium, from navigation until the
 script has stopped running and every chart is drawn, beside a bare Streamlit page with
-one plotly chart served by the same machine in the same run (and, as a second reference,
-that page with the catch-up page's three pickers).
+one plotly chart served by the same machine in the same run (and, as further references,
+that page with the catch-up page's three pickers, and a page of Streamlit's own elements
+laid out as the catch-up page lays out its own).
 
 Medians of 5 warm visits per page (one visit first fills the caches), on the demo data,
 as an anonymous viewer; and the first visit to the home page after a server start.
@@ -61,6 +62,66 @@ st.plotly_chart(px.line(x=[2019, 2020, 2021, 2022], y=[1.0, 3.0, 2.0, 4.0]))
 """A second reference, beside the target's: the bare page with the three pickers the
 catch-up page opens with (two selectboxes and a multiselect, as many options as the demo
 has units and indicators), showing what Streamlit's own pickers cost a page."""
+ELEMENTS = """
+import plotly.express as px
+import streamlit as st
+
+units = [f"单位{i:02d}" for i in range(20)]
+indicators = [f"指标{i:02d}" for i in range(22)]
+models = ["按设定增速", "沿用最新值（基准）", "历史年均增速", "线性趋势", "对数线性趋势", "指数平滑（阻尼趋势）"]
+note = "在这些单位的回测中误差最小的是“指数平滑（阻尼趋势）”（平均误差 5.6%）。"
+
+
+def catch_up():
+    st.title("bare")
+    st.info("当前显示的是演示数据（虚构单位与数字）。", icon=":material/science:")
+    controls = st.container(key="controls")
+    left, middle, right = controls.columns(3)
+    left.selectbox("单位", units)
+    middle.selectbox("指标", indicators)
+    right.multiselect("对标单位", units[1:], default=units[1:2])
+    controls.pills("预测方法", models, default=models[-1], required=True, help=note)
+    controls.caption(note)
+    controls.expander("各方法回测表现", key="skill", on_change="rerun")
+    controls.slider("目标赶超年份", 2026, 2040, 2027)
+    st.caption(note)
+    gap, year, rate, chance = st.columns(4)
+    gap.metric("当前差距", "39.05亿元", "相当于标杆的 47.3%", delta_color="off", delta_arrow="off")
+    year.metric("预计赶超年份", "30年以上", "30年内无法赶超", delta_color="off", delta_arrow="off")
+    rate.metric("所需年均增速", "51.3%", help=note)
+    chance.metric("持平或领先的概率", "0%", help=note)
+    st.toggle("显示活动阶段", help=note)
+    st.plotly_chart(px.line(x=[2019, 2020, 2021, 2022], y=[1.0, 3.0, 2.0, 4.0]))
+    row = st.container(horizontal=True, gap="small")
+    for label, icon in (("下载图片 PNG", ":material/download:"), ("SVG", None)):
+        row.download_button(label, b"", icon=icon, type="tertiary", on_click="ignore", help=note)
+    st.caption(note)
+
+
+def other():
+    st.title("other")
+
+
+st.set_page_config(layout="wide")  # as the app's pages are laid out
+st.sidebar.segmented_control("语言 / Language", ["中文", "English"], default="中文", required=True)
+pages = [st.Page(catch_up, title="赶超轨迹", icon=":material/trending_up:", default=True)]
+pages += [
+    st.Page(other, title=f"页面{i}", icon=":material/dashboard:", url_path=f"p{i}")
+    for i in range(11)
+]
+page = st.navigation(pages)
+st.sidebar.caption("未登录：只读浏览")
+with st.sidebar.popover("复制链接", icon=":material/link:"):
+    st.caption(note)
+    st.code("http://localhost:8501/catchup", language=None)
+page.run()
+"""
+"""A third reference: a Streamlit page of Streamlit's own elements only, the ones the
+catch-up page shows in the order it shows them (the demo notice, the pickers, the model
+choice and its note, the folded back-test table, the slider, the four headline figures,
+the phases toggle, the bare page's chart with its two image buttons, a caption) beside
+the same sidebar (language switch, twelve pages, sign-in line, link box). None of the
+app's code runs: the row shows what those elements cost a page in this browser."""
 PAGES = {
     "overview": ("", 1.5),  # the default page is served at the root
     "catch-up": ("catchup?unit=JD03&bench=JD01", 1.5),
@@ -147,6 +208,8 @@ def browser_pages(ctx: Context) -> None:
             bare = _median_visit(page, bare_url)
         with _serve_bare(folder, PICKERS, "pickers.py") as pickers_url:
             pickers = _median_visit(page, pickers_url)
+        with _serve_bare(folder, ELEMENTS, "elements.py") as elements_url:
+            elements = _median_visit(page, elements_url)
         ctx.rows.append(
             Row(
                 "browser: bare Streamlit page with one plotly chart",
@@ -163,6 +226,18 @@ def browser_pages(ctx: Context) -> None:
                 note="The bare page with two selectboxes (20 and 22 options) and a "
                 "multiselect (19 options, one chosen) above its chart: Streamlit's own "
                 "pickers, as the catch-up page opens with them.",
+            )
+        )
+        ctx.rows.append(
+            Row(
+                "browser: Streamlit's own elements as the catch-up page shows them (reference)",
+                elements,
+                bare,
+                note="Streamlit's elements only, none of the app's code: the catch-up "
+                "page's controls, notes, four headline figures, toggle, chart (the bare "
+                "page's) and image buttons, beside its sidebar of twelve pages, language "
+                "switch and link box. What the page's elements cost a browser, whatever "
+                "builds them.",
             )
         )
         with serve_app(db) as url:

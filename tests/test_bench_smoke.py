@@ -165,3 +165,43 @@ def test_the_browser_references_are_the_pages_they_say() -> None:
     assert [len(s.options) for s in pickers.selectbox] == [20, 22]
     assert [len(m.options) for m in pickers.multiselect] == [19]
     assert pickers.multiselect[0].value == ["单位01"]
+
+
+def test_the_elements_reference_shows_what_the_catch_up_page_shows(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Element by element, the main area of the elements reference is the catch-up page's
+    as the browser case opens it (the demo's 南关街道 against 东城街道), and its sidebar
+    holds the same link box."""
+    from streamlit.testing.v1 import AppTest
+
+    from bench.browser import ELEMENTS, PAGES
+    from tests.conftest import ROOT
+
+    kinds = (
+        "title", "info", "selectbox", "multiselect", "button_group", "caption", "expander",
+        "slider", "metric", "toggle", "plotly_chart", "download_button", "popover", "code",
+        "columns",
+    )  # fmt: skip
+
+    def shown(block: object) -> dict[str, int]:
+        return {kind: len(block.get(kind)) for kind in kinds}  # type: ignore[attr-defined]
+
+    reference = AppTest.from_string(ELEMENTS, default_timeout=60).run()
+    assert not reference.exception
+    monkeypatch.setenv("BXGC_DB", str(demo_db))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.session_state["lang"] = "zh"
+    app.run()
+    path, _, query = PAGES["catch-up"][0].partition("?")
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        app.query_params[name] = value
+    app.switch_page(f"pages/{path}.py").run()
+    assert not app.exception
+    assert app.multiselect[0].value == ["JD01"] and app.selectbox[0].value == "JD03"
+    assert shown(reference.main) == shown(app.main)
+    assert shown(reference.main)["metric"] == 4 and shown(reference.main)["columns"] == 7
+    assert {k: shown(reference.sidebar)[k] for k in ("popover", "code")} == {
+        k: shown(app.sidebar)[k] for k in ("popover", "code")
+    }
