@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -148,6 +149,25 @@ def test_history_jumps_drops_and_completion() -> None:
     assert [may.code, may.row, june.row] == ["completion_over_300", 2, 3]
     assert "完成率 400%" in may.zh and "完成率 375%" in june.zh
     assert codes(validate.history_checks(records.iloc[[1]], NO_HISTORY)) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "en"),
+    [
+        (1500.0, "的 15.0 倍", "is 15.0×"),
+        (123456.0, "的 1,234.6 倍", "is 1,234.6×"),  # 元 written where 万元 was meant
+        (3.4, "的 0.034 倍", "is 0.034×"),  # never "0.0": two significant digits below one
+        (0.05, "的 0.0005 倍", "is 0.0005×"),
+        (-20.0, "的 -0.2 倍", "is -0.2×"),
+    ],
+)
+def test_a_jump_names_its_ratio_in_figures_that_say_something(
+    value: float, zh: str, en: str
+) -> None:
+    """Against 100 a year before, the warning's ratio reads as a number a reader can check."""
+    history = figures({"sub": 6, "year": 2023, "value": 100.0})
+    [jump] = validate.history_checks(figures({"sub": 6, "value": value}), history)
+    assert jump.code == "jump" and zh in jump.zh and en in jump.en
 
 
 def test_measures_convert_or_are_refused() -> None:

@@ -67,8 +67,8 @@ DUPLICATE_SAME = Kind(
     severity=WARNING,
 )
 JUMP = Kind(
-    "数值 {raw} 是上期（{before:,.2f}）的 {ratio:.1f} 倍：请核对计量单位。",
-    "Value {raw} is {ratio:.1f}× the previous figure ({before:,.2f}): check the unit of measure.",
+    "数值 {raw} 是上期（{before:,.2f}）的 {ratio} 倍：请核对计量单位。",
+    "Value {raw} is {ratio}× the previous figure ({before:,.2f}): check the unit of measure.",
     code="jump",
     severity=WARNING,
 )

@@ -239,9 +239,19 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     jumped = (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
     bad = _shown_with(records, rows_, jumped, before=earlier)
     return [
-        issues.JUMP.at(**at(r), raw=r["raw"], before=r["before"], ratio=r["value"] / r["before"])
+        issues.JUMP.at(
+            **at(r), raw=r["raw"], before=r["before"], ratio=_times(r["value"] / r["before"])
+        )
         for r in rows(bad)
     ]
+
+
+def _times(ratio: float) -> str:
+    """A jump's ratio as its warning reads it: one decimal from one up (15.0, 1,234.6), two
+    significant digits below (0.034, never 0.0)."""
+    if abs(ratio) >= 1:
+        return f"{ratio:,.1f}"
+    return np.format_float_positional(ratio, precision=2, fractional=False, trim="-")
 
 
 def _previous(records: pd.DataFrame, rows: np.ndarray, overlay: Overlay) -> np.ndarray:
