@@ -321,10 +321,13 @@ def issue_labels() -> dict[str, str]:
 def issues_table(
     plan: ImportPlan, labels: dict[str, str], limit: int | None = PREVIEW_ROWS
 ) -> pd.DataFrame:
-    """Issues with translated column names (the first ``limit``); ``labels`` from
+    """Issues with translated column names (the first ``limit``), as text: a row number
+    as written, blank where a note names no sheet, row, column or cell. ``labels`` from
     :func:`issue_labels`, so a download built outside the page run keeps the language."""
     issues = list(plan.issues) if limit is None else list(plan.issues[:limit])
     frame = issues_frame(issues, labels["lang"])
+    frame["row"] = frame["row"].astype("Int64").astype("string")  # 12, not 12.0
+    frame = frame.fillna("")  # a note about a whole sheet or file names no row or cell
     frame["severity"] = frame["severity"].map(lambda s: labels.get(f"sev_{s}", s))
     return frame.rename(columns={c: labels[c] for c in frame.columns if c in labels})
 

@@ -228,3 +228,21 @@ def test_the_crossing_headline_is_short_enough_for_its_figure_whatever_the_answe
     assert (never, why) == (
         ("30年以上", "30年内无法赶超") if language == "zh" else ("30+ years", "Not within 30 years")
     )
+
+
+def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
+    demo_db: Path, monkeypatch
+) -> None:
+    """The findings table names the row and cell of a finding about one cell, and leaves
+    them blank (not "None") for a note about the whole sheet."""
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    rows = "单位,指标,期间,数值\n东城街道,固定资产投资,2026-09,1.5\n东城街道,固定资产投资,2026-10,2810.5\n"
+    at.get("file_uploader")[0].upload("月报.csv", rows.encode()).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "行" in d.value.columns)
+    note = table[table["说明"].str.contains("累计数处理")]
+    jump = table[table["说明"].str.contains("倍")]
+    assert len(note) == 1 and len(jump) >= 1
+    assert note[["行", "列", "单元格内容"]].iloc[0].tolist() == ["", "", ""]
+    assert jump["行"].iloc[0] in {"2", "3"} and jump["列"].iloc[0] == "D"
+    assert not table.isna().any().any()
