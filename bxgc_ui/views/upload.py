@@ -326,7 +326,7 @@ def issues_table(
     :func:`issue_labels`, so a download built outside the page run keeps the language."""
     issues = list(plan.issues) if limit is None else list(plan.issues[:limit])
     frame = issues_frame(issues, labels["lang"])
-    frame["row"] = frame["row"].astype("Int64").astype("string")  # 12, not 12.0
+    frame["row"] = frame["row"].astype("string")
     frame = frame.fillna("")  # a note about a whole sheet or file names no row or cell
     frame["severity"] = frame["severity"].map(lambda s: labels.get(f"sev_{s}", s))
     return frame.rename(columns={c: labels[c] for c in frame.columns if c in labels})

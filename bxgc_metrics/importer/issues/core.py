@@ -181,7 +181,14 @@ class ReadError(ValidationError):
 
 
 def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
-    """Issues as a table: ``severity, sheet, row, column, value, message``."""
+    """Issues as a table: ``severity, sheet, row, column, value, message``; ``row`` is
+    the Excel row number as a whole number (``Int64``), missing where an issue names none.
+
+    >>> found = [Issue("warning", "jump", "表1", 12, "D", "34.3", "数值…", "Value…"),
+    ...          Issue("info", "assumed_ytd", "表1", None, None, None, "月度…", "Monthly…")]
+    >>> issues_frame(found)["row"].tolist()
+    [12, <NA>]
+    """
     rows = [
         {
             "severity": i.severity,
@@ -194,4 +201,4 @@ def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
         for i in issues
     ]
     columns = ["severity", "sheet", "row", "column", "value", "message"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).astype({"row": "Int64"})
