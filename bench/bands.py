@@ -24,6 +24,7 @@ from bxgc_metrics.metrics.backtest import (
     ERROR_COLUMNS,
     calibrated_coverage,
     calibration,
+    error_scale,
     model_skill,
     rolling_errors,
 )
@@ -78,8 +79,9 @@ def _annual(levels: np.ndarray) -> pd.DataFrame:
 
 
 def _errors(annual: pd.DataFrame, model: str) -> pd.DataFrame:
+    scale = error_scale(annual["value"].to_numpy(dtype=float))
     parts = [
-        rolling_errors(g.set_index("year")["value"], model, unit=str(u))
+        rolling_errors(g.set_index("year")["value"], model, unit=str(u), scale=scale)
         for u, g in annual.groupby("unit_code")
     ]
     found = [p for p in parts if not p.empty]

@@ -21,11 +21,16 @@ outcomes kept landing low, the band reaches lower; where they kept inside, it na
 (recalibration after Kuleshov, Fenner and Ermon, "Accurate uncertainties for deep learning
 using calibrated regression", 2018).
 
-Errors are relative: the log of actual over forecast when both are positive (so a band
-is ``forecast × exp(low) … forecast × exp(high)``), the difference over the forecast's
-size otherwise. Series of
-one indicator share their errors: the chart's own series first, and the other units on
-the same indicator when those alone give too few.
+Errors are measured on one scale per indicator (:func:`error_scale`). Where every value
+of every unit is positive (revenue, investment) they are relative: the log of actual over
+forecast, so a band is ``forecast × exp(low) … forecast × exp(high)`` and units of any
+size share them; a forecast at or below zero of such a series missed by more than any
+ratio, an error of +∞ that counts as the largest miss upward (a band that would reach it
+is not given). Where some value is zero or below (growth rates, balances) they are
+differences in the indicator's own units (percentage points), since a share of a
+forecast near zero has no size. Series of one indicator share their errors: the chart's
+own series first, and the other units on the same indicator when those alone give too
+few.
 
 crepes (and scikit-learn, which it imports) load only when a band is calibrated.
 """
@@ -65,6 +70,10 @@ MIN_RANKS = 20
 levels are used as they are."""
 BASELINE = "naive"
 """The model every other is measured against: the last value carried forward."""
+LOG = "log"
+"""Errors as ``log(actual / forecast)``: for indicators whose values are all positive."""
+DIFFERENCE = "difference"
+"""Errors as ``actual − forecast``: for indicators with a value at zero or below."""
 ERROR_COLUMNS = [
     "unit_code",
     "origin",
@@ -73,12 +82,14 @@ ERROR_COLUMNS = [
     "forecast",
     "actual",
     "error",
+    "scale",
     "lower",
     "upper",
 ]
 """Columns of :func:`rolling_errors`: the origin (last period known), the step ahead, the
-period forecast, the forecast and what happened, the relative ``error``, and the model's
-own 80 % interval (NaN for a model without one)."""
+period forecast, the forecast and what happened, the ``error`` and the ``scale`` it is
+measured on (:data:`LOG` or :data:`DIFFERENCE`, one per indicator), and the model's own
+80 % interval (NaN for a model without one)."""
 SKILL_COLUMNS = ["model", "forecasts", "mape", "model_coverage", "coverage", "checked"]
 """Columns of :func:`skill`: back-test forecasts made, mean absolute percentage error,
 share of outcomes inside the model's own 80 % interval (NaN for models without one),
@@ -86,29 +97,59 @@ share inside the calibrated 80 % band made only from errors known at the time, a
 many forecasts that coverage was checked on."""
 
 
-def relative_error(actual: np.ndarray, forecast: np.ndarray) -> np.ndarray:
-    """``log(actual / forecast)`` where both are positive, else ``(actual − forecast) /
-    |forecast|`` (NaN when the forecast is 0)."""
+def error_scale(values: np.ndarray) -> str:
+    """:data:`LOG` when every known value is positive, else :data:`DIFFERENCE`.
+
+    >>> error_scale(np.array([52000.0, 61000.0])), error_scale(np.array([7.0, -0.4]))
+    ('log', 'difference')
+    """
+    values = np.asarray(values, dtype=float)
+    known = values[~np.isnan(values)]
+    return LOG if len(known) and bool((known > 0).all()) else DIFFERENCE
+
+
+def relative_error(actual: np.ndarray, forecast: np.ndarray, scale: str = LOG) -> np.ndarray:
+    """How far ``actual`` fell from ``forecast`` on ``scale``.
+
+    :data:`LOG`: ``log(actual / forecast)``; +∞ where the forecast is at or below zero and
+    the outcome above it, −∞ where the outcome is at or below zero under a positive
+    forecast, NaN where both are. :data:`DIFFERENCE`: ``actual − forecast``."""
     actual, forecast = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
-    positive = (actual > 0) & (forecast > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(positive, actual, 1.0) / np.where(positive, forecast, 1.0))
-        ratio = (actual - forecast) / np.abs(forecast)
-    return np.where(positive, logs, np.where(forecast == 0, np.nan, ratio))
+    if scale == DIFFERENCE:
+        return actual - forecast
+    _check_scale(scale)
+    up, down = actual > 0, forecast > 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a ratio past ∞ is ∞
+        logs = np.log(np.where(up & down, actual, 1.0) / np.where(up & down, forecast, 1.0))
+    beyond = np.where(up, np.inf, np.where(down, -np.inf, np.nan))
+    keep = np.isnan(actual) | np.isnan(forecast)
+    return np.where(keep, np.nan, np.where(up & down, logs, beyond))
 
 
-def apply_error(forecast: np.ndarray, error: np.ndarray) -> np.ndarray:
-    """The value a relative ``error`` makes of ``forecast`` (the inverse of
-    :func:`relative_error`)."""
+def apply_error(forecast: np.ndarray, error: np.ndarray, scale: str = LOG) -> np.ndarray:
+    """The value an ``error`` on ``scale`` makes of ``forecast`` (the inverse of
+    :func:`relative_error`): +∞ for an error of +∞, and NaN for a forecast at or below
+    zero on :data:`LOG`, whose errors are ratios to positive forecasts."""
     forecast, error = np.asarray(forecast, dtype=float), np.asarray(error, dtype=float)
-    return np.where(forecast > 0, forecast * np.exp(error), forecast + error * np.abs(forecast))
+    if scale == DIFFERENCE:
+        return forecast + error
+    _check_scale(scale)
+    with np.errstate(over="ignore", invalid="ignore"):
+        made = forecast * np.exp(error)
+    return np.where(forecast > 0, made, np.nan)
+
+
+def _check_scale(scale: str) -> None:
+    if scale not in (LOG, DIFFERENCE):
+        raise ValueError(f"unknown error scale {scale!r}")
 
 
 def rolling_errors(
-    series: pd.Series, model: str, *, steps: int = STEPS, unit: str = ""
+    series: pd.Series, model: str, *, steps: int = STEPS, unit: str = "", scale: str | None = None
 ) -> pd.DataFrame:
     """Back-test ``model`` on one series: from every origin with enough history, project
-    ``steps`` ahead and compare with what was then observed.
+    ``steps`` ahead and compare with what was then observed, with errors on ``scale``
+    (by default the series' own, :func:`error_scale`).
 
     Examples
     --------
@@ -123,6 +164,8 @@ def rolling_errors(
     clean = series.dropna().sort_index()
     periods = clean.index.to_numpy(dtype=np.int64)
     values = clean.to_numpy(dtype=float)
+    scale = error_scale(values) if scale is None else scale
+    _check_scale(scale)
     parts = []
     for end in range(MIN_POINTS[model], len(values)):
         known_p, known_v = periods[:end], values[:end]
@@ -142,10 +185,11 @@ def rolling_errors(
             )
         )  # fmt: skip
     block = np.vstack(parts) if parts else np.empty((0, 7))
-    columns = [c for c in ERROR_COLUMNS if c not in ("unit_code", "error")]
+    columns = [c for c in ERROR_COLUMNS if c not in ("unit_code", "error", "scale")]
     frame = pd.DataFrame(block, columns=columns)
     frame.insert(0, "unit_code", pd.Series([unit] * len(frame), dtype="str"))
-    frame["error"] = relative_error(frame["actual"].to_numpy(), frame["forecast"].to_numpy())
+    frame["error"] = relative_error(frame["actual"].to_numpy(), frame["forecast"].to_numpy(), scale)
+    frame["scale"] = pd.Series([scale] * len(frame), dtype="str")
     return frame[ERROR_COLUMNS]
 
 
@@ -159,10 +203,12 @@ def pooled_errors(
 ) -> pd.DataFrame:
     """Back-test errors of ``own`` units' series (``unit_code, year, value``), with other
     units' on the same indicator added, one at a time in code order, while the errors
-    :func:`calibration` keeps give fewer than ``minimum`` at some step."""
+    :func:`calibration` keeps give fewer than ``minimum`` at some step. All on the one
+    :func:`error_scale` of every unit's values."""
     by_unit = {u: g.set_index("year")["value"] for u, g in annual.groupby("unit_code", sort=True)}
+    scale = error_scale(annual["value"].to_numpy(dtype=float))
     mine = [u for u in own if u in by_unit]
-    parts = [rolling_errors(by_unit[u], model, steps=steps, unit=str(u)) for u in mine]
+    parts = [rolling_errors(by_unit[u], model, steps=steps, unit=str(u), scale=scale) for u in mine]
 
     def short() -> bool:
         found = [p for p in parts if not p.empty]
@@ -174,14 +220,14 @@ def pooled_errors(
     for peer in (u for u in by_unit if u not in mine):
         if not short():
             break
-        parts.append(rolling_errors(by_unit[peer], model, steps=steps, unit=str(peer)))
+        parts.append(rolling_errors(by_unit[peer], model, steps=steps, unit=str(peer), scale=scale))
     found = [p for p in parts if not p.empty]
     return pd.concat(found, ignore_index=True) if found else _no_errors()
 
 
 def _no_errors() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=float) for c in ERROR_COLUMNS}).astype(
-        {"unit_code": "str"}
+        {"unit_code": "str", "scale": "str"}
     )
 
 
@@ -190,12 +236,14 @@ class Calibration:
     """Back-test errors by step ahead, and the bands and chances they give."""
 
     errors: Mapping[int, np.ndarray]
-    """The relative errors seen at each step ahead (steps with at least
-    :data:`MIN_CALIBRATION` only)."""
+    """The errors seen at each step ahead (steps with at least :data:`MIN_CALIBRATION`
+    only), on :attr:`scale`; +∞ and −∞ are misses beyond any ratio."""
     ranks: np.ndarray = field(default_factory=lambda: np.empty(0))
     """Where recent outcomes fell among the errors that calibrated their forecasts at
     the time, each in (0, 1) (uniform when the bands of the day held what they said); the
     levels are recalibrated on them when there are at least :data:`MIN_RANKS`."""
+    scale: str = LOG
+    """What the errors measure (:data:`LOG` or :data:`DIFFERENCE`)."""
     _intervals: dict[tuple[int, float], tuple[float, float]] = field(
         default_factory=dict, repr=False
     )
@@ -236,12 +284,12 @@ class Calibration:
         return float(ranks[max(low, 0)]), float(ranks[min(high, m - 1)])
 
     def interval(self, step: int, level: float) -> tuple[float, float]:
-        """The conformal ``level`` band ``step`` ahead, in relative-error units: the
+        """The conformal ``level`` band ``step`` ahead, in :attr:`scale` units: the
         :meth:`levels` lower and upper percentiles of the signed errors
         (``crepes.ConformalPredictiveSystem``), so a model that erred one way more than
         the other gets a band leaning that way. A recalibrated end reaches no further
         than the largest error seen on its side. NaN, NaN without enough errors for a
-        bounded band at that level."""
+        bounded band at that level, and where an end falls on an unbounded error."""
         if (step, level) not in self._intervals:
             self._intervals[(step, level)] = self._interval(step, level)
         return self._intervals[(step, level)]
@@ -273,7 +321,7 @@ class Calibration:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper ``level`` band around ``forecast`` values ``steps`` ahead."""
         low, high = np.array([self.interval(int(s), level) for s in steps]).reshape(-1, 2).T
-        return apply_error(forecast, low), apply_error(forecast, high)
+        return apply_error(forecast, low, self.scale), apply_error(forecast, high, self.scale)
 
     def chance_at_least(
         self, ours: tuple[float, int], theirs: tuple[float, int], *, sign: float = 1.0
@@ -281,14 +329,21 @@ class Calibration:
         """P(``sign × (our outcome − their outcome) ≥ 0``) when each outcome, given as
         ``(forecast, steps ahead)``, is its forecast with an error drawn from the
         back-test errors of its step (a step of 0 is an observed value); each pair of
-        errors counts once. NaN without enough errors."""
+        errors counts once, save pairs where both missed without bound the same way,
+        which say nothing of who is ahead. NaN without enough errors, and for a forecast
+        at or below zero on :data:`LOG`."""
         a = self._draws(*ours)
         b = self._draws(*theirs)
-        if a is None or b is None:
+        if a is None or b is None or np.isnan(a).any() or np.isnan(b).any():
             return float("nan")
-        gap = sign * (a[:, None] - b[None, :])
-        level = LEVEL_TOLERANCE * np.maximum(np.abs(a)[:, None], np.abs(b)[None, :])
-        return float((gap >= -level).mean())
+        with np.errstate(invalid="ignore"):  # ∞ − ∞: both unbounded the same way
+            gap = sign * (a[:, None] - b[None, :])
+            level = LEVEL_TOLERANCE * np.maximum(np.abs(a)[:, None], np.abs(b)[None, :])
+        said = ~np.isnan(gap)
+        if not said.any():
+            return float("nan")
+        level = np.where(np.isinf(level), 0.0, level)
+        return float((gap[said] >= -level[said]).mean())
 
     def _draws(self, forecast: float, step: int) -> np.ndarray | None:
         if not np.isfinite(forecast):
@@ -299,8 +354,31 @@ class Calibration:
         if len(errors) < MIN_CALIBRATION:
             return None
         if self.recalibrated:  # the errors at the recent outcomes' ranks
-            errors = np.quantile(errors, self.ranks)
-        return apply_error(np.full(len(errors), forecast), errors)
+            errors = _quantiles(errors, self.ranks)
+        return apply_error(np.full(len(errors), forecast), errors, self.scale)
+
+
+def _quantiles(values: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``np.quantile`` (linear between order statistics), with unbounded values: between
+    a number and +∞ lies +∞, and between −∞ and a number −∞; between −∞ and +∞ the
+    nearer of the two.
+
+    >>> _quantiles(np.array([0.0, 1.0, np.inf]), np.array([0.25, 0.5, 0.75])).tolist()
+    [0.5, 1.0, inf]
+    """
+    values = np.asarray(values, dtype=float)
+    if np.isfinite(values).all():
+        return np.quantile(values, shares)
+    ordered = np.sort(values)
+    at = np.asarray(shares, dtype=float) * (len(ordered) - 1)
+    below = np.floor(at).astype(np.int64)
+    above = np.minimum(below + 1, len(ordered) - 1)
+    part = at - below
+    a, b = ordered[below], ordered[above]
+    with np.errstate(invalid="ignore"):
+        between = a + part * (b - a)
+    between = np.where(part == 0, a, between)
+    return np.where(np.isnan(between), np.where(part < 0.5, a, b), between)
 
 
 def calibration(
@@ -321,16 +399,26 @@ def calibration(
     return _calibration(clean, ranks, minimum=minimum, recent=recent)
 
 
+def scale_of(errors: pd.DataFrame) -> str:
+    """The one scale ``errors`` are measured on (:data:`LOG` when there are none);
+    errors on two scales cannot calibrate one band."""
+    scales = pd.unique(errors["scale"].dropna())
+    if len(scales) > 1:
+        raise ValueError(f"back-test errors on more than one scale: {sorted(scales)}")
+    return str(scales[0]) if len(scales) else LOG
+
+
 def _calibration(
     clean: pd.DataFrame, ranks: np.ndarray | None, *, minimum: int, recent: int | None
 ) -> Calibration:
     """The :class:`Calibration` of ``clean`` errors, recalibrated on the ranks of its
     window's rows when ``ranks`` (one per row, NaN where none) are given."""
     kept = _kept(clean, minimum, recent)
+    scale = scale_of(clean)
     if ranks is None or not kept:
-        return Calibration(errors=kept)
+        return Calibration(errors=kept, scale=scale)
     recent_ranks = ranks[_in_window(clean, _window(clean, recent)) & ~np.isnan(ranks)]
-    return Calibration(errors=kept, ranks=recent_ranks)
+    return Calibration(errors=kept, ranks=recent_ranks, scale=scale)
 
 
 def _kept(clean: pd.DataFrame, minimum: int, recent: int | None) -> dict[int, np.ndarray]:
@@ -356,10 +444,10 @@ def outcome_ranks(
     0.095, above all nine: rank (9 + 1/2) / 10. 2016's erred by 0.01, tied with the
     smallest of the ten known by then: rank (0 + 1/2 + 1/2) / 11.
 
-    >>> rows = [("A", 2005 + k, 1.0, 2006 + k, 1.0, 1.0, 0.01 * (k + 1), np.nan, np.nan)
+    >>> rows = [("A", 2005 + k, 1.0, 2006 + k, 1.0, 1.0, 0.01 * (k + 1), "log", np.nan, np.nan)
     ...         for k in range(9)]
-    >>> rows += [("A", 2015, 1.0, 2016, 1.0, 1.0, 0.095, np.nan, np.nan),
-    ...          ("A", 2016, 1.0, 2017, 1.0, 1.0, 0.01, np.nan, np.nan)]
+    >>> rows += [("A", 2015, 1.0, 2016, 1.0, 1.0, 0.095, "log", np.nan, np.nan),
+    ...          ("A", 2016, 1.0, 2017, 1.0, 1.0, 0.01, "log", np.nan, np.nan)]
     >>> frame = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     >>> outcome_ranks(frame, minimum=9, recent=None)[-2:].round(4).tolist()
     [0.95, 0.0909]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.metrics.backtest import Calibration, calibration, pooled_errors
+from bxgc_metrics.metrics.backtest import LOG, Calibration, calibration, pooled_errors
 from bxgc_metrics.metrics.catchup import (
     STATUS_NO_PROJECTION,
     STATUS_NOT_FASTER,
@@ -119,10 +119,12 @@ or a chance on."""
 BAND_LEVEL = 0.8
 """Coverage the chart's band aims at (calibrated on back-test errors)."""
 
-PROBABILITY_NOTES = ("", "no_error_model", "no_projection", "short_backtest")
+PROBABILITY_NOTES = ("", "no_error_model", "no_projection", "short_backtest", "not_positive")
 """Why ``probability`` is missing: ``no_error_model`` for the what-if model (its answer is
 yes or no), ``no_projection`` when a series could not be projected, ``short_backtest``
-when the back-tests gave too few errors to calibrate on."""
+when the back-tests gave too few errors to calibrate on, ``not_positive`` when a path of
+an indicator whose values are all positive falls to zero or below by the target year
+(its errors are ratios to positive forecasts and say nothing there)."""
 
 ANSWER_COLUMNS = (
     "benchmark_code",
@@ -415,6 +417,8 @@ def _probability(
         return float("nan"), "no_projection"
     if calibrated is None:
         return float("nan"), "short_backtest"
+    if calibrated.scale == LOG and min(a, b) <= 0:
+        return float("nan"), "not_positive"
     chance = calibrated.chance_at_least((a, steps_a), (b, steps_b), sign=sign)
     return (chance, "") if np.isfinite(chance) else (float("nan"), "short_backtest")
 

@@ -12,12 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bxgc_metrics.metrics.backtest import (
+    DIFFERENCE,
     ERROR_COLUMNS,
+    LOG,
     MIN_CALIBRATION,
     SKILL_COLUMNS,
     Calibration,
+    apply_error,
     calibrated_coverage,
     calibration,
+    error_scale,
     pooled_errors,
     relative_error,
     rolling_errors,
@@ -69,11 +73,81 @@ def test_linear_errors_carry_the_models_own_interval() -> None:
     assert (errors["upper"] > errors["forecast"]).all()
 
 
-def test_relative_error_is_a_log_ratio_for_positive_values_and_a_share_otherwise() -> None:
-    got = relative_error(np.array([110.0, -5.0, 3.0]), np.array([100.0, -10.0, 0.0]))
-    assert got[0] == pytest.approx(math.log(1.1))
-    assert got[1] == pytest.approx(0.5)  # (−5 − (−10)) / 10
-    assert math.isnan(got[2])
+def test_relative_error_is_a_log_ratio_for_positive_values() -> None:
+    got = relative_error(np.array([110.0, 90.0]), np.array([100.0, 100.0]))
+    assert got.tolist() == pytest.approx([math.log(1.1), math.log(0.9)])
+    assert apply_error(np.array([100.0, 100.0]), got).tolist() == pytest.approx([110.0, 90.0])
+
+
+def test_a_forecast_at_or_below_zero_of_a_positive_series_missed_it_without_bound() -> None:
+    """A trend that dives to zero or below while the series stays positive erred by more
+    than any ratio: the error is +∞, never a share of the forecast read as a log."""
+    got = relative_error(np.array([8.0, 3.0]), np.array([-2.0, 0.0]))
+    assert got.tolist() == [math.inf, math.inf]
+    # so applied to a positive forecast it reaches without bound, never e^share
+    assert apply_error(np.array([50.0]), np.array([math.inf])).tolist() == [math.inf]
+    # and a positive scale says nothing about a forecast at or below zero
+    assert math.isnan(apply_error(np.array([-5.0]), np.array([0.1]))[0])
+
+
+def test_series_that_reach_zero_or_below_compare_errors_in_their_own_units() -> None:
+    """Growth rates of −5 % and 3 % forecast at −10 % and 0 %: off by 5 and 3 points."""
+    assert error_scale(np.array([7.0, 3.5, 0.2])) == LOG
+    assert error_scale(np.array([7.0, -1.0, 2.0])) == DIFFERENCE
+    assert error_scale(np.array([7.0, 0.0])) == DIFFERENCE
+    got = relative_error(np.array([-5.0, 3.0]), np.array([-10.0, 0.0]), scale=DIFFERENCE)
+    assert got.tolist() == [5.0, 3.0]
+    back = apply_error(np.array([-10.0, 0.0]), got, scale=DIFFERENCE)
+    assert back.tolist() == [-5.0, 3.0]
+
+
+def test_a_pool_shares_one_scale_chosen_from_every_series_on_the_indicator() -> None:
+    """One unit's growth rate once fell below zero: every unit's errors on the indicator
+    are then differences in points, its own and its peers', and the band around a
+    forecast is the forecast plus those points."""
+    rng = np.random.default_rng(3)
+    years = range(2000, 2016)
+    rates = {f"U{u}": pd.Series(6 + 2 * rng.standard_normal(16), index=years) for u in range(3)}
+    rates["U2"].iloc[4] = -1.5
+    annual = _annual(rates)
+    errors = pooled_errors(annual, "naive", ["U0"])
+    assert set(errors["scale"]) == {DIFFERENCE}
+    np.testing.assert_allclose(errors["error"], errors["actual"] - errors["forecast"])
+    cal = calibration(errors)
+    assert cal.scale == DIFFERENCE
+    low, high = cal.interval(1, 0.8)
+    lower, upper = cal.band(np.array([-2.0, 9.0]), np.array([1, 1]), 0.8)
+    assert lower.tolist() == pytest.approx([-2.0 + low, 9.0 + low])
+    assert upper.tolist() == pytest.approx([-2.0 + high, 9.0 + high])
+    # the same series all positive keep their log errors
+    rates["U2"].iloc[4] = 1.5
+    assert set(pooled_errors(_annual(rates), "naive", ["U0"])["scale"]) == {LOG}
+
+
+def test_a_pool_of_two_scales_is_refused() -> None:
+    positive = rolling_errors(pd.Series(np.linspace(10, 30, 14), index=range(2000, 2014)), "naive")
+    crossing = rolling_errors(pd.Series(np.linspace(-3, 3, 14), index=range(2000, 2014)), "naive")
+    with pytest.raises(ValueError, match="scale"):
+        calibration(pd.concat([positive, crossing], ignore_index=True))
+
+
+def test_unbounded_errors_give_no_band_and_count_in_the_chance_by_their_side() -> None:
+    """Ten one-step errors, two of them +∞ (forecasts that fell below zero). The 80 % band
+    reaches the largest error, so it is unbounded and not given. The chance of our 90
+    against their observed 100: the two unbounded draws put us ahead, 2 of 10. Both a
+    step ahead: pairs where both are unbounded say nothing and are left out, so 2 × 8 of
+    the 96 other pairs."""
+    cal = Calibration(errors={1: np.array([math.inf] * 2 + [0.0] * 8)})
+    assert all(math.isnan(x) for x in cal.interval(1, 0.8))
+    with np.errstate(all="raise"):
+        assert cal.chance_at_least((90.0, 1), (100.0, 0)) == pytest.approx(0.2)
+        assert cal.chance_at_least((90.0, 1), (100.0, 1)) == pytest.approx(16 / 96)
+    recalibrated = Calibration(
+        errors={1: np.array([math.inf] * 2 + [0.0] * 8)}, ranks=np.linspace(0.05, 0.95, 20)
+    )
+    with np.errstate(all="raise"):
+        chance = recalibrated.chance_at_least((90.0, 1), (100.0, 0))
+    assert 0.0 <= chance <= 1.0
 
 
 def test_the_band_is_the_conformal_quantiles_of_the_signed_errors() -> None:
@@ -105,7 +179,7 @@ def test_a_model_that_always_fell_short_gets_a_band_above_its_line() -> None:
 def test_only_the_latest_origins_calibrate() -> None:
     """Errors that shrank over the years: the band follows the five latest origins."""
     rows = [
-        ("A", origin, 1.0, origin + 1, 100.0, 100.0, error, np.nan, np.nan)
+        ("A", origin, 1.0, origin + 1, 100.0, 100.0, error, "log", np.nan, np.nan)
         for origin in range(2010, 2020)
         for error in ([0.5, -0.5] if origin < 2015 else [0.01 * (origin - 2014), -0.01])
     ]
@@ -167,7 +241,8 @@ def test_calibration_ranks_the_recent_outcomes_among_the_errors_of_their_day() -
     outcomes came by 2010), so its outcome ranks (5 + 1/2) / 6; 2016's ranks (11 + 1/2) /
     12. The ranks are kept only with recalibration."""
     rows = [
-        ("A", 2005 + k, 1.0, 2006 + k, 1.0, 1.0, 0.01 * (k + 1), np.nan, np.nan) for k in range(12)
+        ("A", 2005 + k, 1.0, 2006 + k, 1.0, 1.0, 0.01 * (k + 1), "log", np.nan, np.nan)
+        for k in range(12)
     ]
     frame = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     ranks = calibration(frame, minimum=5, recent=None).ranks

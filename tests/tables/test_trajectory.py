@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from bxgc_metrics.demo import build_demo
 from bxgc_metrics.metrics.audit import audit_plan
+from bxgc_metrics.metrics.backtest import pooled_errors
 from bxgc_metrics.tables.trajectory import (
+    PROBABILITY_NOTES,
     annual_series,
     default_rate,
     stated_crossing,
@@ -497,6 +499,100 @@ def test_answers_agree_with_the_paths_they_come_from(
         assert sign * (paths[("US", year)] - paths[("THEM", year)]) >= -1e-9 * abs(
             paths[("THEM", year)]
         )
+
+
+def _bands_hold(result) -> None:  # type: ignore[no-untyped-def]
+    """Every band end is a number or missing, never unbounded, and the lower one below."""
+    frame = result.projection
+    if frame.empty:
+        return
+    ends = frame[["lower", "upper"]].to_numpy(dtype=float)
+    assert not np.isinf(ends).any()
+    given_ = frame.dropna(subset=["lower", "upper"])
+    assert (given_["lower"] <= given_["upper"]).all()
+
+
+def test_a_trend_that_dived_below_zero_in_back_tests_gives_no_unbounded_band() -> None:
+    """Two noisy positive series whose linear back-test forecasts fell below zero five
+    times (the benchmark's, from 2017, 2019 and 2020): those misses have no ratio, so the upper
+    band they would set is not drawn rather than drawn to infinity."""
+    years = range(2015, 2027)
+    ours = [2012.8, 9882.2, 7583.3, 3598.5, 6415.5, 3810.4, 3815.5, 5038.5, 168.2, 4936.2,
+            9716.0, 2855.4]  # fmt: skip
+    theirs = [7482.4, 4428.4, 2093.6, 9050.1, 169.3, 3035.8, 9990.3, 2622.2, 8490.6, 6057.2,
+              8060.6, 6303.5]  # fmt: skip
+    annual = _annual({"US": dict(zip(years, ours, strict=True)),
+                      "THEM": dict(zip(years, theirs, strict=True))})  # fmt: skip
+    with np.errstate(all="raise"):
+        result = trajectory(annual, "US", ["THEM"], model="linear", target_year=2029, rates={})
+    _bands_hold(result)
+    # the five dives count as misses upward, the largest there are; the two of the
+    # latest origins (2019 and 2020, three years ahead) calibrate the band
+    pooled = pooled_errors(annual, "linear", ["US", "THEM"])
+    dived = pooled[np.isposinf(pooled["error"])]
+    assert sorted(dived[["origin", "step"]].values.tolist()) == [
+        [2017, 1], [2017, 2], [2017, 3], [2019, 3], [2020, 3]
+    ]  # fmt: skip
+    assert (dived["forecast"] <= 0).all() and (dived["actual"] > 0).all()
+    kept = result.calibration.errors
+    assert {s: int(np.isposinf(e).sum()) for s, e in kept.items()} == {1: 0, 2: 0, 3: 2}
+    assert 0.0 <= result.answers.iloc[0]["probability"] <= 1.0
+
+
+_any_values = st.one_of(
+    st.lists(st.floats(1.0, 1e4), min_size=12, max_size=14),
+    st.lists(st.floats(-50.0, 50.0).map(lambda v: round(v, 2)), min_size=12, max_size=14),
+)
+"""Noisy levels, or rates that cross zero as reports give them (to two decimals)."""
+
+
+@settings(max_examples=60, deadline=None)
+@given(ours=_any_values, theirs=_any_values,
+       model=st.sampled_from(["naive", "cagr", "linear", "loglinear", "ets"]),
+       ahead=st.integers(1, 8))  # fmt: skip
+def test_bands_and_chances_are_bounded_on_any_series(
+    ours: list[float], theirs: list[float], model: str, ahead: int
+) -> None:
+    """Positive or not, noisy or steady: no band end is unbounded, no overflow is hidden in
+    one, and a chance is a share or missing with its reason."""
+    n = min(len(ours), len(theirs))
+    years = range(2015, 2015 + n)
+    annual = _annual({"US": dict(zip(years, ours, strict=False)),
+                      "THEM": dict(zip(years, theirs, strict=False))})  # fmt: skip
+    with np.errstate(over="raise"):
+        result = trajectory(annual, "US", ["THEM"], model=model, target_year=2014 + n + ahead,
+                            rates={})  # fmt: skip
+    _bands_hold(result)
+    row = result.answers.iloc[0]
+    if math.isnan(row["probability"]):
+        assert row["probability_note"] in PROBABILITY_NOTES[1:]
+    else:
+        assert 0.0 <= row["probability"] <= 1.0 and row["probability_note"] == ""
+
+
+_rates = st.lists(st.floats(-20.0, 30.0).map(lambda v: round(v, 2)), min_size=12, max_size=14)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ours=_rates, theirs=_rates)
+def test_a_band_on_rates_that_cross_zero_is_points_within_what_the_rates_did(
+    ours: list[float], theirs: list[float]
+) -> None:
+    """Carrying a growth rate forward misses by the difference of two rates seen, so the
+    band never reaches further from the line than the rates' own range (widened by
+    √(step / 3) past the three steps measured), never a multiple of a rate near zero."""
+    assume(min(ours + theirs) <= 0)
+    n = min(len(ours), len(theirs))
+    years = range(2015, 2015 + n)
+    annual = _annual({"US": dict(zip(years, ours, strict=False)),
+                      "THEM": dict(zip(years, theirs, strict=False))})  # fmt: skip
+    result = trajectory(annual, "US", ["THEM"], model="naive", target_year=2014 + n + 3, rates={})
+    seen = ours[:n] + theirs[:n]
+    spread = max(seen) - min(seen)
+    frame = result.projection.dropna(subset=["lower", "upper"])
+    widen = np.sqrt(np.maximum(frame["period"] - (2014 + n), 3) / 3)
+    assert ((frame["value"] - frame["lower"]) <= spread * widen + 1e-9).all()
+    assert ((frame["upper"] - frame["value"]) <= spread * widen + 1e-9).all()
 
 
 def test_no_chance_without_a_track_record_and_each_says_why() -> None:
