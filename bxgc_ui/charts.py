@@ -269,11 +269,12 @@ def _trajectory_traces(
     proj = tr.projection[tr.projection["unit_code"] == unit] if len(tr.projection) else None
     if proj is not None and len(proj) and len(hist):
         joined = pd.concat([hist.tail(1).rename(columns={"year": "period"}), proj])
-        if proj["upper"].notna().any():
+        banded = proj.dropna(subset=["lower", "upper"])  # no band where none is bounded
+        if len(banded):
             fig.add_trace(
                 go.Scatter(
-                    x=list(proj["period"]) + list(proj["period"][::-1]),
-                    y=list(proj["upper"] * k) + list(proj["lower"][::-1] * k),
+                    x=list(banded["period"]) + list(banded["period"][::-1]),
+                    y=list(banded["upper"] * k) + list(banded["lower"][::-1] * k),
                     fill="toself",
                     fillcolor=_alpha(how.color, 0.15),
                     line={"width": 0},

@@ -84,6 +84,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "A fixed-rate projection is certain by construction (see the year of overtaking); it "
         "has no probability.",
     ),
+    "catchup_probability_not_positive": (
+        "按此方法，预测值在目标年份降到零或以下，而该指标历来为正，过去的相对误差对此无从估计，因此不给出概率。",
+        "Under this model a projection falls to zero or below by the target year on an "
+        "indicator that has always been positive; its past relative errors say nothing "
+        "there, so no chance is given.",
+    ),
     "catchup_probability_short": (
         "历史数据太短，该方法无法预测，也就无法估计概率。",
         "Too little history for this model to project, so no chance can be estimated.",
@@ -281,6 +287,7 @@ def probability_text(answer: pd.Series) -> tuple[str, str]:
     key = {
         "no_error_model": "catchup_probability_fixed",
         "short_backtest": "catchup_probability_backtest",
+        "not_positive": "catchup_probability_not_positive",
     }.get(str(note), "catchup_probability_short")
     return "—", t(key)
 

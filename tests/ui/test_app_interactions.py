@@ -230,6 +230,27 @@ def test_the_crossing_headline_is_short_enough_for_its_figure_whatever_the_answe
     )
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_reason_for_no_chance_reads_as_its_own(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reason the metrics give for a missing chance has its own sentence beside the
+    "—", so a projection that falls below zero is not explained as too little history."""
+    from bxgc_metrics.tables.trajectory import PROBABILITY_NOTES
+    from bxgc_ui import i18n
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    helps = {}
+    for note in PROBABILITY_NOTES[1:]:
+        shown, helps[note] = catchup.probability_text(
+            pd.Series({"probability": float("nan"), "probability_note": note})
+        )
+        assert shown == "—"
+    assert len(set(helps.values())) == len(helps), helps
+    assert ("零" if language == "zh" else "zero") in helps["not_positive"]
+
+
 def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
     demo_db: Path, monkeypatch
 ) -> None:

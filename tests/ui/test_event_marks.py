@@ -146,3 +146,29 @@ def test_phases_are_shaded_bands_with_their_names() -> None:
         a.text for a in fig.layout.annotations if a.text in ("动员部署", "&lt;b&gt;攻坚&lt;/b&gt;")
     ]
     assert len(names) == 2
+
+
+def test_a_band_is_drawn_only_over_the_years_it_is_bounded() -> None:
+    """A positive series whose linear projection falls below zero has no band in those
+    years: the shaded area covers only the years with both ends, with no gap or
+    unbounded corner in its outline."""
+    years = list(range(2012, 2025))
+    falling = [900.0 - 60 * k + (25 if k % 2 else -25) for k in range(13)]
+    steady = [400.0 + 5 * k + (30 if k % 3 else -30) for k in range(13)]
+    annual = pd.DataFrame(
+        {"unit_code": [OURS] * 13 + [BENCH] * 13, "year": years * 2, "value": falling + steady}
+    )
+    tr = trajectory(annual, OURS, [BENCH], model="linear", target_year=2030, rates={})
+    ours = tr.projection[tr.projection["unit_code"] == OURS]
+    assert ours["value"].min() <= 0 and ours["lower"].isna().any() and ours["lower"].notna().any()
+    fig = trajectory_figure(
+        tr, NAMES, OURS, stated=pd.DataFrame(), labels=LABELS, measure="万元",
+        target_year=2030, crossing=float("nan"),
+    )  # fmt: skip
+    bands = [t for t in fig.data if t.fill == "toself"]
+    assert bands
+    for band in bands:
+        ys = pd.Series(band.y, dtype=float)
+        assert ys.notna().all() and not ys.abs().eq(float("inf")).any()
+    (own,) = [b for b in bands if NAMES[OURS] in b.name]
+    assert {round(x) for x in own.x} == set(ours.dropna(subset=["lower"])["period"].astype(int))
