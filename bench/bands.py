@@ -22,6 +22,7 @@ from bench.report import Row
 from bxgc_metrics.metrics.backtest import (
     BASELINE,
     ERROR_COLUMNS,
+    SKILL_COLUMNS,
     calibrated_coverage,
     calibration,
     error_scale,
@@ -146,12 +147,21 @@ def bands(ctx: Context) -> None:
             annual = _annual(full[:n])
             errors = _errors(annual, model)
             own = sorted(annual["unit_code"].unique())
-            row = model_skill(errors, model, own)
+            row = dict(zip(SKILL_COLUMNS, model_skill(errors, model, own), strict=True))
             baseline = (
-                row if model == BASELINE else model_skill(_errors(annual, BASELINE), BASELINE, own)
+                row
+                if model == BASELINE
+                else dict(
+                    zip(
+                        SKILL_COLUMNS,
+                        model_skill(_errors(annual, BASELINE), BASELINE, own),
+                        strict=True,
+                    )
+                )
             )
             cover95, checked95 = calibrated_coverage(errors, own, 0.95)
-            _, _, mape, own_cover, cover80, checked80 = row
+            mape, own_cover = row["mape"], row["model_coverage"]
+            cover80, checked80 = row["coverage"], row["checked"]
             label = f"{model}, {kind} ({n} series × {YEARS} years)"
             ctx.rows += [
                 Row(
@@ -176,7 +186,7 @@ def bands(ctx: Context) -> None:
                 Row(
                     f"mean abs. % error, {label}",
                     mape,
-                    baseline[2],
+                    baseline["mape"],
                     "—",
                     None,
                     unit="share",

@@ -90,11 +90,24 @@ ERROR_COLUMNS = [
 period forecast, the forecast and what happened, the ``error`` and the ``scale`` it is
 measured on (:data:`LOG` or :data:`DIFFERENCE`, one per indicator), and the model's own
 80 % interval (NaN for a model without one)."""
-SKILL_COLUMNS = ["model", "forecasts", "mape", "model_coverage", "coverage", "checked"]
-"""Columns of :func:`skill`: back-test forecasts made, mean absolute percentage error,
-share of outcomes inside the model's own 80 % interval (NaN for models without one),
-share inside the calibrated 80 % band made only from errors known at the time, and how
-many forecasts that coverage was checked on."""
+SKILL_COLUMNS = [
+    "model",
+    "forecasts",
+    "mape",
+    "mae",
+    "scale",
+    "error",
+    "model_coverage",
+    "coverage",
+    "checked",
+]
+"""Columns of :func:`skill`: back-test forecasts made, mean absolute percentage error (NaN
+on :data:`DIFFERENCE`, where a percentage of a value near zero has no size), mean absolute
+error in the indicator's own units, the errors' ``scale``, the ``error`` models are
+compared on (``mape`` on :data:`LOG`, ``mae`` on :data:`DIFFERENCE`), share of outcomes
+inside the model's own 80 % interval (NaN for models without one), share inside the
+calibrated 80 % band made only from errors known at the time, and how many forecasts that
+coverage was checked on."""
 
 
 def error_scale(values: np.ndarray) -> str:
@@ -523,14 +536,18 @@ def model_skill(errors: pd.DataFrame, model: str, own: Sequence[str]) -> tuple:
     """
     errors = errors.dropna(subset=["error"])
     mine = errors[errors["unit_code"].isin(list(own))]
+    scale = scale_of(errors)
     if mine.empty:
-        return (model, 0, np.nan, np.nan, np.nan, 0)
-    mape = float((np.abs(mine["actual"] - mine["forecast"]) / np.abs(mine["actual"])).mean())
+        return (model, 0, np.nan, np.nan, scale, np.nan, np.nan, np.nan, 0)
+    missed = np.abs(mine["actual"] - mine["forecast"])
+    mae = float(missed.mean())
+    mape = float((missed / np.abs(mine["actual"])).mean()) if scale == LOG else np.nan
     bounded = mine.dropna(subset=["lower", "upper"])
     inside = (bounded["actual"] >= bounded["lower"]) & (bounded["actual"] <= bounded["upper"])
     own_cover = float(inside.mean()) if len(bounded) else np.nan
     share, checked = calibrated_coverage(errors, own, SKILL_LEVEL)
-    return (model, len(mine), mape, own_cover, share, checked)
+    compared = mape if scale == LOG else mae
+    return (model, len(mine), mape, mae, scale, compared, own_cover, share, checked)
 
 
 def calibrated_coverage(

@@ -354,6 +354,19 @@ def test_skill_by_hand_on_one_series() -> None:
     assert row["forecasts"] == 3
     assert row["mape"] == pytest.approx((10 / 110 + 21 / 121 + 11 / 121) / 3)
     assert math.isnan(row["model_coverage"]) and row["checked"] == 0
+    # the same misses in the indicator's own units; models compare on the percentage
+    assert row["mae"] == pytest.approx((10 + 21 + 11) / 3)
+    assert row["scale"] == LOG and row["error"] == row["mape"]
+
+
+def test_skill_on_rates_that_cross_zero_is_in_points() -> None:
+    """Naive on growth rates of 2.0, −1.0 and 3.0 %: misses of 3, 4 and 1 points, 8/3 on
+    average. A percentage of a rate near zero has no size, so there is no MAPE and the
+    models compare on the points."""
+    rates = pd.Series({2020: 2.0, 2021: -1.0, 2022: 3.0})
+    row = skill(_annual({"A": rates}), ["naive"], ["A"]).iloc[0]
+    assert row["scale"] == DIFFERENCE and math.isnan(row["mape"])
+    assert row["mae"] == pytest.approx(8 / 3) and row["error"] == row["mae"]
 
 
 @settings(max_examples=25, deadline=None)
