@@ -89,7 +89,7 @@ model = controls.pills(
     key=view_link.choice("model", "cu_model", options=list(MODELS), default=best),
     help=t("catchup_model_help"),
 )
-view.show_skill(controls, skill)
+view.show_skill(controls, skill, ind["measure"])
 first_target = default_target if default_target and default_target > base else base + 3
 target = controls.slider(
     t("catchup_target_year"),

@@ -10,7 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.audit import audit_plan
-from bxgc_metrics.metrics.backtest import BASELINE
+from bxgc_metrics.metrics.backtest import BASELINE, DIFFERENCE
 from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
@@ -62,6 +62,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_skill_model": ("方法", "Model"),
     "catchup_skill_forecasts": ("回测次数", "Forecasts"),
     "catchup_skill_mape": ("平均误差", "Mean abs. % error"),
+    "catchup_skill_mae": ("平均绝对误差", "Mean abs. error"),
+    "catchup_points": ("{value}个百分点", "{value} pp"),
     "catchup_skill_vs_naive": ("相对基准", "vs. baseline"),
     "catchup_skill_model_cover": ("方法自带80%区间覆盖", "Own 80% interval held"),
     "catchup_skill_cover": ("校准后80%区间覆盖", "Calibrated 80% band held"),
@@ -292,17 +294,34 @@ def probability_text(answer: pd.Series) -> tuple[str, str]:
     return "—", t(key)
 
 
-def skill_table(table: pd.DataFrame) -> pd.DataFrame:
+def _in_points(table: pd.DataFrame) -> bool:
+    """Whether the models' errors are differences in the indicator's units (values at zero
+    or below), not percentages."""
+    return bool((table["scale"] == DIFFERENCE).any())
+
+
+def skill_error(value: float, table: pd.DataFrame, measure: str) -> str:
+    """A back-test error as read: a percentage, or in the indicator's own units (points
+    for a rate)."""
+    if not _in_points(table):
+        return fmt.pct(value, signed=False)
+    if measure == "%" and not fmt.is_missing(value):
+        return t("catchup_points", value=f"{value:.1f}")
+    return fmt.amount(value, measure, lang())
+
+
+def skill_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     """The back-test table beside the model picker, formatted for reading
-    (:data:`bxgc_metrics.metrics.backtest.SKILL_COLUMNS` in)."""
-    base = table.set_index("model")["mape"].get(BASELINE, math.nan)
+    (:data:`bxgc_metrics.metrics.backtest.SKILL_COLUMNS` in; ``measure`` the indicator's)."""
+    base = table.set_index("model")["error"].get(BASELINE, math.nan)
+    heading = "catchup_skill_mae" if _in_points(table) else "catchup_skill_mape"
     return pd.DataFrame(
         {
             t("catchup_skill_model"): [t(f"model_{m}") for m in table["model"]],
             t("catchup_skill_forecasts"): table["forecasts"].astype(int).tolist(),
-            t("catchup_skill_mape"): [fmt.pct(v, signed=False) for v in table["mape"]],
+            t(heading): [skill_error(v, table, measure) for v in table["error"]],
             t("catchup_skill_vs_naive"): [
-                "—" if math.isnan(v) or not base else f"{v / base:.2f}" for v in table["mape"]
+                "—" if math.isnan(v) or not base else f"{v / base:.2f}" for v in table["error"]
             ],
             t("catchup_skill_model_cover"): [
                 fmt.pct(v, signed=False, digits=0) for v in table["model_coverage"]
@@ -319,11 +338,11 @@ def skill_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def best_model(table: pd.DataFrame) -> str | None:
     """The model with the smallest back-test error, or None when none was back-tested."""
-    tested = table.dropna(subset=["mape"])
-    return None if tested.empty else str(tested.loc[tested["mape"].idxmin(), "model"])
+    tested = table.dropna(subset=["error"])
+    return None if tested.empty else str(tested.loc[tested["error"].idxmin(), "model"])
 
 
-def best_model_text(table: pd.DataFrame) -> str:
+def best_model_text(table: pd.DataFrame, measure: str) -> str:
     """One sentence naming the model that erred least here, and how its band held."""
     best = best_model(table)
     if best is None:
@@ -332,7 +351,7 @@ def best_model_text(table: pd.DataFrame) -> str:
     return t(
         "catchup_skill_best",
         model=t(f"model_{best}"),
-        mape=fmt.pct(row["mape"], signed=False),
+        mape=skill_error(row["error"], table, measure),
         cover="—"
         if math.isnan(row["coverage"])
         else t(
@@ -462,15 +481,15 @@ def model_rates_text(answer: pd.Series, model: str, benchmark: str) -> str:
     )
 
 
-def show_skill(container: DeltaGenerator, skill: pd.DataFrame) -> None:
+def show_skill(container: DeltaGenerator, skill: pd.DataFrame, measure: str) -> None:
     """Under the model picker: which model erred least here, and the back-test table."""
     if not skill["forecasts"].sum():
         container.caption(t("catchup_skill_none"))
         return
-    container.caption(best_model_text(skill))
+    container.caption(best_model_text(skill, measure))
     box = folded(container, t("catchup_skill_title"), key="cu_skill_box")
     if box.open:
-        box.dataframe(skill_table(skill), hide_index=True)
+        box.dataframe(skill_table(skill, measure), hide_index=True)
         box.caption(t("catchup_skill_help"))
 
 

@@ -251,6 +251,42 @@ def test_every_reason_for_no_chance_reads_as_its_own(
     assert ("零" if language == "zh" else "zero") in helps["not_positive"]
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_back_tests_of_a_rate_that_crosses_zero_read_in_points(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Growth rates that went below zero: the table beside the model picker gives each
+    model's mean miss in percentage points, compares it with the baseline's, and names
+    the model that missed least; a revenue indicator keeps its percentages."""
+    from bxgc_metrics.metrics.backtest import skill
+    from bxgc_ui import i18n
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    years = range(2014, 2026)
+    rates = [6.0, 4.5, 7.2, -1.3, 2.8, 5.1, 3.3, 6.4, 0.9, 4.7, 5.5, 2.2]
+    steady = [8.0, 7.1, 6.5, 7.7, 6.9, 7.3, 8.1, 6.6, 7.0, 7.4, 6.8, 7.2]
+    annual = pd.DataFrame(
+        {"unit_code": ["A"] * 12 + ["B"] * 12, "year": [*years, *years], "value": rates + steady}
+    )
+    table = skill(annual, ["naive", "linear"], ["A", "B"])
+    shown = catchup.skill_table(table, "%")
+    heading = "平均绝对误差" if language == "zh" else "Mean abs. error"
+    naive, linear = table.set_index("model")["mae"]
+    points = "{:.1f}个百分点" if language == "zh" else "{:.1f} pp"
+    assert shown[heading].tolist() == [points.format(naive), points.format(linear)]
+    ratio = "相对基准" if language == "zh" else "vs. baseline"
+    assert shown[ratio].tolist() == ["1.00", f"{linear / naive:.2f}"]
+    best = "naive" if naive <= linear else "linear"
+    assert catchup.best_model(table) == best
+    assert points.format(min(naive, linear)) in catchup.best_model_text(table, "%")
+    # all positive: percentages, as before
+    revenue = annual.assign(value=annual["value"] + 10.0)
+    money = skill(revenue, ["naive"], ["A", "B"])
+    mape = "平均误差" if language == "zh" else "Mean abs. % error"
+    assert catchup.skill_table(money, "万元")[mape].iloc[0].endswith("%")
+
+
 def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
     demo_db: Path, monkeypatch
 ) -> None:
