@@ -89,6 +89,11 @@ def _errors(annual: pd.DataFrame, model: str) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=ERROR_COLUMNS)
 
 
+def _skill(errors: pd.DataFrame, model: str, own: list[str]) -> dict:
+    """:func:`model_skill`'s row by column name (:data:`SKILL_COLUMNS`)."""
+    return dict(zip(SKILL_COLUMNS, model_skill(errors, model, own), strict=True))
+
+
 def _brier(annual: pd.DataFrame, errors: pd.DataFrame, model: str) -> tuple[float, float, int]:
     """Brier score of the chance that unit 2k is level or ahead of unit 2k+1 one to three
     years after each origin (each chance from the errors known at the origin), that of
@@ -147,17 +152,9 @@ def bands(ctx: Context) -> None:
             annual = _annual(full[:n])
             errors = _errors(annual, model)
             own = sorted(annual["unit_code"].unique())
-            row = dict(zip(SKILL_COLUMNS, model_skill(errors, model, own), strict=True))
+            row = _skill(errors, model, own)
             baseline = (
-                row
-                if model == BASELINE
-                else dict(
-                    zip(
-                        SKILL_COLUMNS,
-                        model_skill(_errors(annual, BASELINE), BASELINE, own),
-                        strict=True,
-                    )
-                )
+                row if model == BASELINE else _skill(_errors(annual, BASELINE), BASELINE, own)
             )
             cover95, checked95 = calibrated_coverage(errors, own, 0.95)
             mape, own_cover = row["mape"], row["model_coverage"]

@@ -77,8 +77,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "hold close to 80 %.",
     ),
     "catchup_skill_best": (
-        "在这些单位的回测中误差最小的是“{model}”（平均误差 {mape}，校准后80%区间覆盖 {cover}）。展开下表可比较各方法。",
-        "In back-tests on these units '{model}' erred least (mean error {mape}; its calibrated "
+        "在这些单位的回测中误差最小的是“{model}”（平均误差 {error}，校准后80%区间覆盖 {cover}）。展开下表可比较各方法。",
+        "In back-tests on these units '{model}' erred least (mean error {error}; its calibrated "
         "80 % band held {cover}). Open the table below to compare the models.",
     ),
     "catchup_probability_fixed": (
@@ -351,7 +351,7 @@ def best_model_text(table: pd.DataFrame, measure: str) -> str:
     return t(
         "catchup_skill_best",
         model=t(f"model_{best}"),
-        mape=skill_error(row["error"], table, measure),
+        error=skill_error(row["error"], table, measure),
         cover="—"
         if math.isnan(row["coverage"])
         else t(
