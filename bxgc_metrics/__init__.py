@@ -29,6 +29,7 @@ from bxgc_metrics.metrics.gaps import distance_to_frontier, gap_table
 from bxgc_metrics.metrics.growth import (
     annualise,
     annualise_seasonal,
+    average_change,
     cagr,
     pop,
     single_to_ytd,
@@ -67,6 +68,7 @@ __all__ = [
     "annualise_seasonal",
     "assess",
     "audit_plan",
+    "average_change",
     "cagr",
     "catch_up",
     "catch_up_projected",

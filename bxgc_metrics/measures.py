@@ -67,6 +67,20 @@ def is_money(measure: str | None) -> bool:
     return measure in MONEY
 
 
+POINTS = ("%",)
+"""Measures whose changes are read in points (个百分点), not as growth: a growth rate
+or a share moving from 7.0 % to 7.5 % rose 0.5 points, not 7.1 %."""
+
+
+def reads_in_points(measure: str | None) -> bool:
+    """Whether a change in ``measure`` is read in percentage points.
+
+    >>> reads_in_points("%"), reads_in_points("万元"), reads_in_points("吨标准煤/万元")
+    (True, False, False)
+    """
+    return measure in POINTS
+
+
 @dataclass(frozen=True)
 class Scale:
     """How a column of figures stored in one measure is shown."""

@@ -274,6 +274,7 @@ def trajectory_of(
     target_year: int,
     rates: tuple[tuple[str, float], ...],
     higher_is_better: bool,
+    measure: str,
 ) -> Trajectory:
     """The catch-up answers (cached: moving a slider back is instant)."""
     units = (chaser, *benchmarks)
@@ -293,6 +294,7 @@ def trajectory_of(
         rates=dict(rates),
         higher_is_better=higher_is_better,
         calibrated=calibrated,
+        measure=measure,
     )
 
 

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from bxgc_metrics.measures import display_scale, is_money
+from bxgc_metrics.measures import display_scale, is_money, reads_in_points
 
 _YUAN_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
@@ -63,6 +63,25 @@ def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> l
         "—" if is_missing(v) else f"{scale.apply(v):,.{scale.decimals}f}{sep}{scale.measure}"  # type: ignore[arg-type]
         for v in values
     ]
+
+
+def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool = True) -> str:
+    """A change in a figure, in its own units: points (个百分点) for a percentage, the
+    measure otherwise, with its sign.
+
+    >>> change(0.42, "%"), change(-0.05, "%", "en"), change(2.5, "%", signed=False)
+    ('+0.4个百分点', '-0.1 pp', '2.5个百分点')
+    >>> change(13666.7, "万元"), change(-3.0, "亿元"), change(0.0, "个"), change(None, "%")
+    ('+1.37亿元', '-3.00亿元', '0个', '—')
+    """
+    if is_missing(value):
+        return "—"
+    assert value is not None
+    if reads_in_points(measure):
+        shown = f"{value:+.1f}" if signed else f"{value:.1f}"
+        return f"{shown}个百分点" if lang == "zh" else f"{shown} pp"
+    sign = "+" if signed and value > 0 else ""
+    return sign + amount(value, measure, lang)
 
 
 def pct(rate: float | None, signed: bool = True, digits: int = 1) -> str:

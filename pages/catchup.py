@@ -128,10 +128,11 @@ tr = data.trajectory_of(
     target_year=target,
     rates=tuple(sorted(rates.items())),
     higher_is_better=higher,
+    measure=ind["measure"],
 )
 first = tr.answers.iloc[0]
 if model != "plan":
-    st.caption(view.model_rates_text(first, model, names[benches[0]]))
+    st.caption(view.model_rates_text(first, model, names[benches[0]], measure=ind["measure"]))
 
 view.show_headline(first, measure=ind["measure"], target=target, model=model)
 for unit, status in tr.status.items():

@@ -166,6 +166,39 @@ def cagr(first: npt.ArrayLike, last: npt.ArrayLike, periods: npt.ArrayLike) -> f
     return rate.item() if rate.ndim == 0 else rate
 
 
+def average_change(
+    first: npt.ArrayLike, last: npt.ArrayLike, periods: npt.ArrayLike
+) -> float | np.ndarray:
+    """The same change every period from ``first`` to ``last``: ``(last - first) / periods``.
+
+    The counterpart of :func:`cagr` for figures that are read in their own units rather
+    than as growth: a percentage (a growth rate of 7.0 % falling to 5.5 % in three years
+    moves −0.5 points a year) or a level at or below zero, which has no growth rate.
+
+    Parameters
+    ----------
+    first, last
+        Levels at the start and end of the window (any sign).
+    periods
+        Length of the window in periods (positive).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The change per period in the levels' units; NaN for a missing level or a window
+        that is not positive. Scalar for scalar inputs.
+
+    Examples
+    --------
+    >>> average_change(2.0, 5.12, 2), average_change(7.0, 5.5, 3), average_change(-3.0, -1.5, 2)
+    (1.56, -0.5, 0.75)
+    """
+    a, b, n = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (first, last, periods)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(n > 0, (b - a) / n, np.nan)
+    return step.item() if step.ndim == 0 else step
+
+
 def ytd_to_single(frame: pd.DataFrame, keys: Sequence[str] = (), value: str = "value") -> pd.Series:
     """Single-period values from year-to-date totals (1-6月累计 − 1-5月累计 = June).
 

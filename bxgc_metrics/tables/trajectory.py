@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics.measures import reads_in_points
 from bxgc_metrics.metrics.backtest import LOG, Calibration, calibration, pooled_errors
 from bxgc_metrics.metrics.catchup import (
     STATUS_NO_PROJECTION,
@@ -29,7 +30,7 @@ from bxgc_metrics.metrics.catchup import (
     required_rate,
     time_distance,
 )
-from bxgc_metrics.metrics.growth import cagr
+from bxgc_metrics.metrics.growth import average_change, cagr
 from bxgc_metrics.metrics.projection import Projection, project
 
 _YEAR_END = {"Y": 0, "H": 2, "Q": 4, "M": 12}
@@ -116,6 +117,15 @@ WHAT_IF_MODELS = ("plan",)
 """Models run at rates a person sets: a what-if has no track record to calibrate a band
 or a chance on."""
 
+REQUIRED_FORMS = ("rate", "change")
+"""How the growth needed and the model's own pace read (``required_form``): ``rate``, as
+growth a year (``required_rate``, ``chaser_rate``, ``benchmark_rate``); ``change``, as the
+same step a year in the indicator's units (``required_change``, ``chaser_change``,
+``benchmark_change``), for an indicator read in points (a growth rate or a share, in %:
+:func:`bxgc_metrics.measures.reads_in_points`) and wherever a level at or below zero
+leaves no growth rate. The what-if model reads as growth on any measure: its sliders set
+growth rates."""
+
 BAND_LEVEL = 0.8
 """Coverage the chart's band aims at (calibrated on back-test errors)."""
 
@@ -135,6 +145,8 @@ ANSWER_COLUMNS = (
     "gap_ratio",
     "chaser_rate",
     "benchmark_rate",
+    "chaser_change",
+    "benchmark_change",
     "crossing_time",
     "crossing_period",
     "status",
@@ -142,6 +154,8 @@ ANSWER_COLUMNS = (
     "chaser_at_target",
     "benchmark_at_target",
     "required_rate",
+    "required_change",
+    "required_form",
     "probability",
     "probability_note",
 )
@@ -176,12 +190,16 @@ class Trajectory:
     year both are observed) and the levels then; ``gap`` (positive = behind) and
     ``gap_ratio`` (gap / benchmark); the growth rates the model runs at (the what-if
     rates for ``plan``, the historic CAGR for ``cagr``, the average growth from the base
-    year to the target year on the projected path otherwise); ``crossing_period``, the
+    year to the target year on the projected path otherwise) and the average change a
+    year on the paths over the same years (``chaser_change``, ``benchmark_change``);
+    ``crossing_period``, the
     first year at or after the base year in which the chaser's path is level or ahead,
     with ``status`` (:mod:`bxgc_metrics.metrics.catchup` statuses) and, for the constant-rate
     models, the continuous ``crossing_time``; both paths at the target year;
     ``required_rate``, the constant growth from the base year that reaches the
-    benchmark's path at the target year; ``probability`` of being level or ahead *in*
+    benchmark's path at the target year, and ``required_change``, the same step a year
+    that does; ``required_form`` (:data:`REQUIRED_FORMS`), which of the two the answer
+    reads in; ``probability`` of being level or ahead *in*
     the target year when each path misses by an error the model made at that many steps
     ahead in back-tests (the errors independent), NaN with a ``probability_note``
     (:data:`PROBABILITY_NOTES`) when there is none."""
@@ -203,6 +221,7 @@ def trajectory(
     higher_is_better: bool = True,
     horizon: int = HORIZON,
     calibrated: Calibration | None = None,
+    measure: str | None = None,
 ) -> Trajectory:
     """Project the chaser and each benchmark with one model and answer the catch-up questions.
 
@@ -227,6 +246,9 @@ def trajectory(
         The model's back-test errors on these series, if already made (a page caches
         them across target years); by default they are made here from ``annual``, the
         chaser's and benchmarks' series, with their peers' when those are short.
+    measure
+        The indicator's measure: one read in points (%) has its growth needed and the
+        models' pace read as a change a year (:data:`REQUIRED_FORMS`).
 
     Returns
     -------
@@ -274,6 +296,7 @@ def trajectory(
             target_year=target_year,
             higher_is_better=higher_is_better,
             calibrated=calibrated,
+            points=reads_in_points(measure),
         )
         for b in benchmarks
     ]
@@ -363,6 +386,13 @@ def _model_rate(side: _Side, model: str, base: int, *, target_year: int) -> floa
     return float(cagr(start, end, target_year - base)) if target_year > base else float("nan")
 
 
+def _model_change(side: _Side, base: int, *, target_year: int) -> float:
+    """The average change a year on the path from the base year to the target year."""
+    if target_year <= base:
+        return float("nan")
+    return float(average_change(side.at(base)[0], side.at(target_year)[0], target_year - base))
+
+
 def _crossing(
     ours: _Side, theirs: _Side, model: str, *, rates: tuple[float, float], base: int, sign: float
 ) -> tuple[float, float, str]:
@@ -432,6 +462,7 @@ def _answer(
     target_year: int,
     higher_is_better: bool,
     calibrated: Calibration | None,
+    points: bool,
 ) -> dict:
     common = ours.history.dropna().index.intersection(theirs.history.dropna().index)
     if common.empty:
@@ -449,6 +480,12 @@ def _answer(
         ours, theirs, model, target_year=target_year, sign=sign, calibrated=calibrated
     )
     gap = sign * (b - a)
+    years = max(target_year - base, 1)
+    required = float(required_rate(a, theirs_t, 0.0, periods=years))
+    change = float(average_change(a, theirs_t, years))
+    in_change = (points and model not in WHAT_IF_MODELS) or (
+        np.isnan(required) and np.isfinite(change)
+    )
     return {
         "benchmark_code": code,
         "base_year": base,
@@ -458,13 +495,17 @@ def _answer(
         "gap_ratio": gap / b if b else np.nan,
         "chaser_rate": rates[0],
         "benchmark_rate": rates[1],
+        "chaser_change": _model_change(ours, base, target_year=target_year),
+        "benchmark_change": _model_change(theirs, base, target_year=target_year),
         "crossing_time": time,
         "crossing_period": year,
         "status": status,
         "target_year": target_year,
         "chaser_at_target": ours_t,
         "benchmark_at_target": theirs_t,
-        "required_rate": float(required_rate(a, theirs_t, 0.0, periods=max(target_year - base, 1))),
+        "required_rate": required,
+        "required_change": change,
+        "required_form": REQUIRED_FORMS[1] if in_change else REQUIRED_FORMS[0],
         "probability": chance,
         "probability_note": note,
     }

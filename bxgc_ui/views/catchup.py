@@ -20,7 +20,13 @@ from bxgc_metrics.metrics.catchup import (
     STATUS_NOT_WITHIN_HORIZON,
 )
 from bxgc_metrics.tables.annotations import chart_events, chart_phases
-from bxgc_metrics.tables.trajectory import HORIZON, Trajectory, default_rate, stated_crossing
+from bxgc_metrics.tables.trajectory import (
+    HORIZON,
+    REQUIRED_FORMS,
+    Trajectory,
+    default_rate,
+    stated_crossing,
+)
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.widgets import folded
@@ -40,6 +46,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_gap": ("当前差距（{year}年）", "Gap now ({year})"),
     "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
     "catchup_required": ("{year}年赶超所需年增速", "Growth to be level by {year}"),
+    "catchup_required_change": ("{year}年赶超所需年均变化", "Change a year to be level by {year}"),
+    "catchup_required_either": (
+        "{year}年赶超所需年增速或年均变化",
+        "Growth or change a year to be level by {year}",
+    ),
     "catchup_probability": ("{year}年持平或领先的概率", "Chance not behind in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
     "catchup_probability_help": (
@@ -63,7 +74,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_skill_forecasts": ("回测次数", "Forecasts"),
     "catchup_skill_mape": ("平均误差", "Mean abs. % error"),
     "catchup_skill_mae": ("平均绝对误差", "Mean abs. error"),
-    "catchup_points": ("{value}个百分点", "{value} pp"),
     "catchup_skill_vs_naive": ("相对基准", "vs. baseline"),
     "catchup_skill_model_cover": ("方法自带80%区间覆盖", "Own 80% interval held"),
     "catchup_skill_cover": ("校准后80%区间覆盖", "Calibrated 80% band held"),
@@ -121,6 +131,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "从{base}年的{value}起，每年至少增长这么多，才能在{target}年达到标杆按此方法预测的{bench}。",
         "The constant growth from {value} in {base} that reaches the benchmark's projected "
         "{bench} in {target} under this model.",
+    ),
+    "catchup_required_change_help": (
+        "从{base}年的{value}起，每年变化这么多，才能在{target}年达到标杆按此方法预测的{bench}。",
+        "The same change a year from {value} in {base} that reaches the benchmark's "
+        "projected {bench} in {target} under this model.",
+    ),
+    "catchup_changes_model": (
+        "“{model}”按历史数据推算，不使用增速设定；{base}–{target}年隐含年均变化：本单位 {ours}，{name} {theirs}。",
+        "'{model}' projects from the history and ignores the growth settings; the change a "
+        "year it implies for {base}–{target}: ours {ours}, {name} {theirs}.",
     ),
     "catchup_rates_model": (
         "“{model}”按历史数据推算，不使用增速设定；{base}–{target}年隐含年均增速：本单位 {ours}，{name} {theirs}。",
@@ -305,9 +325,7 @@ def skill_error(value: float, table: pd.DataFrame, measure: str) -> str:
     for a rate)."""
     if not _in_points(table):
         return fmt.pct(value, signed=False)
-    if measure == "%" and not fmt.is_missing(value):
-        return t("catchup_points", value=f"{value:.1f}")
-    return fmt.amount(value, measure, lang())
+    return fmt.change(value, measure, lang(), signed=False)
 
 
 def skill_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -362,10 +380,29 @@ def best_model_text(table: pd.DataFrame, measure: str) -> str:
     )
 
 
+def _in_change(answer: pd.Series) -> bool:
+    return answer.get("required_form") == REQUIRED_FORMS[1]
+
+
+def required_value(answer: pd.Series, measure: str) -> str:
+    """The growth needed as the answer reads it: growth a year, or a change a year in the
+    indicator's units (points for a percentage)."""
+    if _in_change(answer):
+        return fmt.change(answer["required_change"], measure, lang())
+    return fmt.pct(answer["required_rate"], signed=False)
+
+
+def required_figure(answer: pd.Series, measure: str) -> tuple[str, str, str]:
+    """The headline's third figure: its label, its value and what it means."""
+    year = int(answer["target_year"])
+    label = "catchup_required_change" if _in_change(answer) else "catchup_required"
+    return t(label, year=year), required_value(answer, measure), required_help(answer, measure)
+
+
 def required_help(answer: pd.Series, measure: str) -> str:
     """What the required rate means, with the figures it starts from and aims at."""
     return t(
-        "catchup_required_help",
+        "catchup_required_change_help" if _in_change(answer) else "catchup_required_help",
         base=int(answer["base_year"]),
         value=fmt.amount(answer["chaser_value"], measure, lang()),
         target=int(answer["target_year"]),
@@ -440,13 +477,26 @@ def answers_table(
                 fmt.amount(v, measure, lang()) for v in answers["gap"]
             ],
             t("catchup_crossing"): [crossing_text(r, model) for _, r in answers.iterrows()],
-            t("catchup_required", year=year): [
-                fmt.pct(v, signed=False) for v in answers["required_rate"]
+            _required_heading(answers, year): [
+                required_value(r, measure) for _, r in answers.iterrows()
             ],
             t("catchup_probability", year=year): [
                 probability_text(r)[0] for _, r in answers.iterrows()
             ],
         }
+    )
+
+
+def _required_heading(answers: pd.DataFrame, year: int) -> str:
+    """The answers table's heading for the growth needed: as the headline names it when
+    every row reads the same way."""
+    forms = set(answers.get("required_form", pd.Series([REQUIRED_FORMS[0]])))
+    if forms == {REQUIRED_FORMS[1]}:
+        return t("catchup_required_change", year=year)
+    return (
+        t("catchup_required", year=year)
+        if len(forms) == 1
+        else t("catchup_required_either", year=year)
     )
 
 
@@ -468,8 +518,19 @@ def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> lis
     ]
 
 
-def model_rates_text(answer: pd.Series, model: str, benchmark: str) -> str:
-    """For a model that ignores the growth sliders: say so, with the rates it implies."""
+def model_rates_text(answer: pd.Series, model: str, benchmark: str, *, measure: str) -> str:
+    """For a model that ignores the growth sliders: say so, with the rates it implies
+    (a change a year where the answer reads so)."""
+    if _in_change(answer):
+        return t(
+            "catchup_changes_model",
+            model=t(f"model_{model}"),
+            base=int(answer["base_year"]),
+            target=int(answer["target_year"]),
+            ours=fmt.change(answer["chaser_change"], measure, lang()),
+            theirs=fmt.change(answer["benchmark_change"], measure, lang()),
+            name=fmt.md(benchmark),
+        )
     return t(
         "catchup_rates_model",
         model=t(f"model_{model}"),
@@ -520,11 +581,8 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
     )
     crossing, why = crossing_headline(answer, model)
     m2.metric(t("catchup_crossing"), crossing, why, delta_color="off", delta_arrow="off")
-    m3.metric(
-        t("catchup_required", year=target),
-        fmt.pct(answer["required_rate"], signed=False),
-        help=required_help(answer, measure),
-    )
+    label, value, meaning = required_figure(answer, measure)
+    m3.metric(label, value, help=meaning)
     m4.metric(t("catchup_probability", year=target), chance, help=chance_help)
     if chance == "—":
         m4.caption(chance_help)

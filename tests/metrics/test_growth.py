@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bxgc_metrics.metrics.growth import (
     annualise,
     annualise_seasonal,
+    average_change,
     cagr,
     pop,
     single_to_ytd,
@@ -115,6 +116,23 @@ def test_ytd_to_single_to_ytd_round_trip(values: list[float]) -> None:
     frame = monthly(values)
     single = frame.assign(value=ytd_to_single(frame))
     np.testing.assert_allclose(single_to_ytd(single), values, rtol=1e-9, atol=1e-6)
+
+
+def test_average_change_is_the_same_step_each_period_in_the_indicators_units() -> None:
+    """Plan four's 2.0 to 5.12 in two years is 1.56 a year; a growth rate of 7.0 % falling
+    to 5.5 % in three years is −0.5 points a year; a loss narrowing from −3.0 to −1.5 in
+    two years is +0.75 a year, where a compound rate has no meaning."""
+    assert average_change(2.0, 5.12, 2) == pytest.approx(1.56)
+    assert average_change(7.0, 5.5, 3) == pytest.approx(-0.5)
+    assert average_change(-3.0, -1.5, 2) == pytest.approx(0.75)
+    assert np.isnan(cagr(-3.0, -1.5, 2))
+    out = average_change([1.0, 1.0, np.nan], [2.0, 2.0, 2.0], [0, -1, 1])
+    assert np.isnan(out).all()
+
+
+@given(first=st.floats(-1e4, 1e4), step=st.floats(-1e3, 1e3), n=st.integers(1, 40))
+def test_average_change_recovers_a_constant_step(first: float, step: float, n: int) -> None:
+    assert average_change(first, first + step * n, n) == pytest.approx(step, abs=1e-6)
 
 
 @given(first=st.floats(0.01, 1e4), rate=st.floats(-0.9, 2.0), n=st.integers(1, 40))

@@ -47,8 +47,9 @@ def _shown(at: AppTest) -> dict[str, str]:
     for m in at.metric:
         if m.label == "预计赶超年份":
             out["crossing"] = m.value
-        elif m.label.endswith("赶超所需年增速"):
+        elif m.label.endswith(("赶超所需年增速", "赶超所需年均变化")):
             out["required"] = m.value
+            out["required_label"] = m.label
         elif m.label.endswith("持平或领先的概率"):
             out["probability"] = m.value
             out["target"] = m.label[:4]
@@ -201,3 +202,35 @@ def test_plan_four_models_that_cannot_project_say_so(
     shown = _shown(at)
     assert shown["crossing"] == "无法预测" and shown["probability"] == "—"
     assert any("历史数据太短" in c.value for c in at.caption)
+
+
+def test_a_growth_rate_needs_points_a_year_as_its_chart_draws(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 规上工业增加值增速 (measured in %) the growth needed is the points a year that
+    take our value in the base year to the benchmark's drawn line in the target year,
+    and the implied rates read in points too, for every model that projects."""
+    at = _open(demo_db, monkeypatch, "JD03")
+    at.selectbox(key="cu_ind_JD03@zh").set_value("IVA_G").run()
+    at.multiselect(key="cu_bench_JD03@zh").set_value(["JD01"]).run()
+    checked = 0
+    for model in MODELS:
+        if model == "plan":
+            continue
+        at.button_group(key="cu_model").set_value(model).run()
+        assert not at.exception, at.exception
+        shown = _shown(at)
+        assert shown["required_label"].endswith("赶超所需年均变化"), shown
+        traces, _ = _traces(at)
+        ours, theirs = _path(traces, "南关街道"), _path(traces, "东城街道")
+        history = [traces[f"{n}（实际）"]["x"] for n in ("南关街道", "东城街道")]
+        base = max(set(map(int, history[0])) & set(map(int, history[1])))
+        target = int(shown["target"])
+        points = re.fullmatch(r"([+-]?\d+\.\d)个百分点", shown["required"])
+        assert points, shown
+        needed = (theirs[target] - ours[base]) / (target - base)
+        assert abs(float(points[1]) - needed) <= 0.05 + 1e-9, (model, shown, needed)
+        implied = next(c.value for c in at.caption if "不使用增速设定" in c.value)
+        assert "个百分点" in implied and "%" not in implied, implied
+        checked += 1
+    assert checked == len(MODELS) - 1

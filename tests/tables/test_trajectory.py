@@ -364,6 +364,75 @@ def test_model_crossing_counts_an_exact_tie_as_level() -> None:
     assert row["required_rate"] == pytest.approx(0.21)
 
 
+def test_a_percentage_indicator_needs_points_a_year_not_growth_of_its_rate() -> None:
+    """A growth rate (measure %) of 3.5 % against 5.6 %: the page asks how many points a
+    year it must rise, never the compound growth of a rate."""
+    annual = _annual(
+        {
+            "US": {2017: 2.0, 2018: 2.5, 2019: 3.0, 2020: 3.5},
+            "THEM": {2017: 5.0, 2018: 5.2, 2019: 5.4, 2020: 5.6},
+        }
+    )
+    result = trajectory(
+        annual, "US", ["THEM"], model="linear", target_year=2025, rates={}, measure="%"
+    )
+    row = result.answers.iloc[0]
+    # straight lines: US 3.5 + 5 × 0.5 = 6.0 and THEM 5.6 + 5 × 0.2 = 6.6 in 2025
+    assert row["chaser_at_target"] == pytest.approx(6.0)
+    assert row["benchmark_at_target"] == pytest.approx(6.6)
+    assert row["required_form"] == "change"
+    # level by 2025 from 3.5 in 2020: (6.6 − 3.5) / 5 = 0.62 points a year
+    assert row["required_change"] == pytest.approx(0.62)
+    # what the lines run at, in points a year: (6.0 − 3.5) / 5 and (6.6 − 5.6) / 5
+    assert row["chaser_change"] == pytest.approx(0.5)
+    assert row["benchmark_change"] == pytest.approx(0.2)
+    # the same figures in 万元 read as growth: (6.6 / 3.5)^(1/5) − 1 = 0.135 a year
+    money = trajectory(
+        annual, "US", ["THEM"], model="linear", target_year=2025, rates={}, measure="万元"
+    ).answers.iloc[0]
+    assert money["required_form"] == "rate"
+    assert money["required_rate"] == pytest.approx((6.6 / 3.5) ** 0.2 - 1)
+    assert money["required_change"] == pytest.approx(0.62)  # given either way
+    assert money["chaser_rate"] == pytest.approx((6.0 / 3.5) ** 0.2 - 1)
+
+
+def test_a_loss_that_must_turn_round_needs_a_change_a_year() -> None:
+    """A chaser at −1.5 (a loss) has no growth rate to reach +2.6; the change it needs
+    a year still has one: (2.6 − (−1.5)) / 5 = 0.82, in the indicator's units."""
+    annual = _annual(
+        {
+            "US": {2017: -3.0, 2018: -2.5, 2019: -2.0, 2020: -1.5},
+            "THEM": {2017: 1.0, 2018: 1.2, 2019: 1.4, 2020: 1.6},
+        }
+    )
+    row = trajectory(
+        annual, "US", ["THEM"], model="linear", target_year=2025, rates={}, measure="万元"
+    ).answers.iloc[0]
+    assert math.isnan(row["required_rate"]) and math.isnan(row["chaser_rate"])
+    assert row["required_form"] == "change"
+    assert row["required_change"] == pytest.approx(0.82)
+    assert row["chaser_change"] == pytest.approx(0.5)  # (1.0 − (−1.5)) / 5
+    assert row["benchmark_change"] == pytest.approx(0.2)
+
+
+def test_the_plan_model_reads_as_growth_whatever_the_measure() -> None:
+    """The what-if sliders set growth rates, so the plan model's answers read as growth:
+    plan four's 66.75 % a year to be level in 2011."""
+    annual = _annual({"US": {2010: 2.0}, "THEM": {2010: 2.9}})
+    row = trajectory(
+        annual,
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=2011,
+        rates={"US": 0.6, "THEM": 0.15},
+        measure="亿元",
+    ).answers.iloc[0]
+    assert row["required_form"] == "rate"
+    assert row["required_rate"] == pytest.approx(0.6675)
+    assert row["required_change"] == pytest.approx(2.9 * 1.15 - 2.0)  # 1.335
+
+
 # --- properties -------------------------------------------------------------------------
 
 _levels = st.floats(0.01, 1e4)

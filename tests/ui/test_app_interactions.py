@@ -263,6 +263,7 @@ def test_back_tests_of_a_rate_that_crosses_zero_read_in_points(
     from bxgc_ui.views import catchup
 
     monkeypatch.setattr(i18n, "lang", lambda: language)
+    monkeypatch.setattr(catchup, "lang", lambda: language)
     years = range(2014, 2026)
     rates = [6.0, 4.5, 7.2, -1.3, 2.8, 5.1, 3.3, 6.4, 0.9, 4.7, 5.5, 2.2]
     steady = [8.0, 7.1, 6.5, 7.7, 6.9, 7.3, 8.1, 6.6, 7.0, 7.4, 6.8, 7.2]
@@ -285,6 +286,68 @@ def test_back_tests_of_a_rate_that_crosses_zero_read_in_points(
     money = skill(revenue, ["naive"], ["A", "B"])
     mape = "平均误差" if language == "zh" else "Mean abs. % error"
     assert catchup.skill_table(money, "万元")[mape].iloc[0].endswith("%")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_growth_needed_reads_in_points_for_a_percentage_and_in_units_for_a_loss(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The headline's third figure, the answers table and the model's implied rates read
+    as growth for revenue, in points a year for a growth rate, and in the indicator's
+    units a year where a level is at or below zero."""
+    from bxgc_ui import i18n
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    monkeypatch.setattr(catchup, "lang", lambda: language)
+    zh = language == "zh"
+    common = {
+        "benchmark_code": "B",
+        "base_year": 2025,
+        "target_year": 2028,
+        "status": "catches_up",
+        "crossing_period": 2027.0,
+        "gap": 1.2,
+        "probability": 0.6,
+        "probability_note": "",
+    }
+    rate = pd.Series(
+        {
+            **common,
+            "chaser_value": 5.1,
+            "benchmark_at_target": 6.3,
+            "required_form": "change",
+            "required_rate": 0.0729,
+            "required_change": 0.4,
+            "chaser_rate": 0.05,
+            "benchmark_rate": 0.01,
+            "chaser_change": 0.25,
+            "benchmark_change": -0.05,
+        }
+    )
+    label, value, help_ = catchup.required_figure(rate, "%")
+    assert label == ("2028年赶超所需年均变化" if zh else "Change a year to be level by 2028")
+    assert value == ("+0.4个百分点" if zh else "+0.4 pp")
+    assert "5.1%" in help_ and "6.3%" in help_ and "2025" in help_
+    assert "%" not in value.replace("个百分点", "")
+    text = catchup.model_rates_text(rate, "linear", "东城街道", measure="%")
+    assert ("+0.2个百分点" if zh else "+0.2 pp") in text  # 0.25 to one decimal
+    assert ("-0.1个百分点" if zh else "-0.1 pp") in text
+    assert "+5.0%" not in text
+    loss = rate.copy()
+    loss[["chaser_value", "benchmark_at_target", "required_change"]] = [-15000.0, 26000.0, 13666.7]
+    label, value, _ = catchup.required_figure(loss, "万元")
+    assert value == ("+1.37亿元" if zh else "+1.37 亿元")  # 41,000 万元 in 3 years
+    revenue = rate.copy()
+    revenue[["required_form", "chaser_value", "benchmark_at_target"]] = ["rate", 5.1, 6.3]
+    label, value, _ = catchup.required_figure(revenue, "万元")
+    assert label == ("2028年赶超所需年增速" if zh else "Growth to be level by 2028")
+    assert value == "7.3%"
+    assert "+5.0%" in catchup.model_rates_text(revenue, "linear", "东城街道", measure="万元")
+    # the answers table reads each row as the headline does
+    table = catchup.answers_table(pd.DataFrame([rate]), {"B": "东城街道"}, "%", model="linear")
+    assert table.iloc[0, 3] == ("+0.4个百分点" if zh else "+0.4 pp")
+    assert table.columns[3] == catchup.required_figure(rate, "%")[0]
 
 
 def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
