@@ -5,7 +5,9 @@ For every model the rows give the share of held-out outcomes inside the calibrat
 and 95 % bands (made only from errors known at each origin) beside the share inside the
 model's own 80 % interval, the mean absolute percentage error beside the last value
 carried forward, and the Brier score of the chance of being level or ahead beside always
-answering the base rate.
+answering the base rate. Growth rates that cross zero are back-tested too: their errors
+are differences in points (:func:`bxgc_metrics.metrics.backtest.error_scale`), so their
+error is a mean absolute error in points.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from bench.report import Row
 from bxgc_metrics.metrics.backtest import (
     BASELINE,
+    DIFFERENCE,
     ERROR_COLUMNS,
     SKILL_COLUMNS,
     calibrated_coverage,
@@ -36,8 +39,10 @@ if TYPE_CHECKING:
 
 MODELS = ("naive", "cagr", "linear", "loglinear", "ets")
 YEARS = 14
+N_SERIES = 120
+"""Series per generator."""
 SERIES = {"ets": 30}
-"""Series per generator for a model (ETS fits are slow); 120 otherwise."""
+"""Series per generator for a model whose fits are slow (ETS), fewer than :data:`N_SERIES`."""
 
 
 def _walk(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -66,6 +71,24 @@ GENERATORS: dict[str, Callable[[np.random.Generator, int], np.ndarray]] = {
     "trend + AR(1)": _trend,
     "fading growth": _slowing,
 }
+
+
+def _rates(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Growth rates in % around a mean of −1 to 6 that drifts by up to ±0.5 points a year,
+    with AR(1) noise (φ = 0.5, sd 2.5 points): most series cross zero somewhere."""
+    t = np.arange(YEARS)
+    noise = np.zeros((n, YEARS))
+    noise[:, 0] = 2.5 * rng.standard_normal(n)
+    for i in range(1, YEARS):
+        noise[:, i] = 0.5 * noise[:, i - 1] + 2.5 * rng.standard_normal(n)
+    return rng.uniform(-1.0, 6.0, (n, 1)) + rng.uniform(-0.5, 0.5, (n, 1)) * t + noise
+
+
+RATE_GENERATORS = {"growth rates around zero": _rates}
+"""Series read in points, not as growth: their bands are additive."""
+
+RATE_MODELS = ("naive", "linear", "ets")
+"""The models that project a series through zero (CAGR and log-linear need it positive)."""
 
 
 def _annual(levels: np.ndarray) -> pd.DataFrame:
@@ -142,69 +165,97 @@ def _pairs_close(levels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
+def _pairs_near(levels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """:func:`_pairs_close` for rates: each odd series starts 0–3 points below the even one
+    before it."""
+    out = levels.copy()
+    shift = out[0::2, :1] - out[1::2, :1] - rng.uniform(0.0, 3.0, (len(out) // 2, 1))
+    out[1::2] = out[1::2] + shift
+    return out
+
+
 def bands(ctx: Context) -> None:
     """Coverage of the calibrated bands and skill of the chance, per model and series kind."""
     rng = np.random.default_rng(2026)
     for kind, make in GENERATORS.items():
-        full = _pairs_close(make(rng, 120), rng)
-        for model in MODELS:
-            n = SERIES.get(model, 120)
-            annual = _annual(full[:n])
-            errors = _errors(annual, model)
-            own = sorted(annual["unit_code"].unique())
-            row = _skill(errors, model, own)
-            baseline = (
-                row if model == BASELINE else _skill(_errors(annual, BASELINE), BASELINE, own)
-            )
-            cover95, checked95 = calibrated_coverage(errors, own, 0.95)
-            mape, own_cover = row["mape"], row["model_coverage"]
-            cover80, checked80 = row["coverage"], row["checked"]
-            label = f"{model}, {kind} ({n} series × {YEARS} years)"
-            ctx.rows += [
-                Row(
-                    f"80 % band coverage, {label}",
-                    cover80,
-                    None if np.isnan(own_cover) else own_cover,
-                    "72–88 %",
-                    0.72 <= cover80 <= 0.88,
-                    unit="share",
-                    note=f"{checked80:,} held-out points, 1–3 years ahead; reference: the "
-                    "model's own 80 % interval on the same points (none for naive and CAGR).",
-                ),
-                Row(
-                    f"95 % band coverage, {label}",
-                    cover95,
-                    None,
-                    "90–98 %",
-                    0.90 <= cover95 <= 0.98,
-                    unit="share",
-                    note=f"{checked95:,} held-out points.",
-                ),
-                Row(
-                    f"mean abs. % error, {label}",
-                    mape,
-                    baseline["mape"],
-                    "—",
-                    None,
-                    unit="share",
-                    note="Reference: the last value carried forward on the same origins.",
-                ),
-            ]
-            brier, base, given = _brier(annual, errors, model)
-            ctx.rows.append(
-                Row(
-                    f"chance of being level or ahead: Brier, {label}",
-                    brier,
-                    base,
-                    "< base rate's",
-                    bool(brier < base),
-                    unit="score",
-                    note=f"{given:,} chances for pairs of series that start 0–30 % apart, "
-                    "1–3 years ahead, each from the errors known at its origin; reference: "
-                    "always answering the share that came true.",
-                )
-            )
+        _rows(ctx, kind, _pairs_close(make(rng, N_SERIES), rng), MODELS)
+    for kind, make in RATE_GENERATORS.items():
+        _rows(ctx, kind, _pairs_near(make(rng, N_SERIES), rng), RATE_MODELS)
     _demo(ctx)
+
+
+def _rows(ctx: Context, kind: str, full: np.ndarray, models: tuple[str, ...]) -> None:
+    """The rows of one series kind: coverage, error and Brier score for each model."""
+    for model in models:
+        n = min(SERIES.get(model, N_SERIES), N_SERIES)
+        annual = _annual(full[:n])
+        errors = _errors(annual, model)
+        own = sorted(annual["unit_code"].unique())
+        row = _skill(errors, model, own)
+        baseline = row if model == BASELINE else _skill(_errors(annual, BASELINE), BASELINE, own)
+        cover95, checked95 = calibrated_coverage(errors, own, 0.95)
+        own_cover = row["model_coverage"]
+        cover80, checked80 = row["coverage"], row["checked"]
+        label = f"{model}, {kind} ({n} series × {YEARS} years)"
+        points = row["scale"] == DIFFERENCE
+        error = (
+            Row(
+                f"mean abs. error (points), {label}",
+                row["mae"],
+                baseline["mae"],
+                "—",
+                None,
+                unit="points",
+                note="Reference: the last value carried forward on the same origins.",
+            )
+            if points
+            else Row(
+                f"mean abs. % error, {label}",
+                row["mape"],
+                baseline["mape"],
+                "—",
+                None,
+                unit="share",
+                note="Reference: the last value carried forward on the same origins.",
+            )
+        )
+        apart = "0–3 points" if points else "0–30 %"
+        ctx.rows += [
+            Row(
+                f"80 % band coverage, {label}",
+                cover80,
+                None if np.isnan(own_cover) else own_cover,
+                "72–88 %",
+                0.72 <= cover80 <= 0.88,
+                unit="share",
+                note=f"{checked80:,} held-out points, 1–3 years ahead; reference: the "
+                "model's own 80 % interval on the same points (none for naive and CAGR).",
+            ),
+            Row(
+                f"95 % band coverage, {label}",
+                cover95,
+                None,
+                "90–98 %",
+                0.90 <= cover95 <= 0.98,
+                unit="share",
+                note=f"{checked95:,} held-out points.",
+            ),
+            error,
+        ]
+        brier, base, given = _brier(annual, errors, model)
+        ctx.rows.append(
+            Row(
+                f"chance of being level or ahead: Brier, {label}",
+                brier,
+                base,
+                "< base rate's",
+                bool(brier < base),
+                unit="score",
+                note=f"{given:,} chances for pairs of series that start {apart} apart, "
+                "1–3 years ahead, each from the errors known at its origin; reference: "
+                "always answering the share that came true.",
+            )
+        )
 
 
 def _demo(ctx: Context) -> None:

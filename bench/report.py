@@ -37,7 +37,7 @@ class Row:
     """Whether the target is met; ``None`` when there is no target."""
     unit: str = "s"
     """``s`` for durations, ``MB`` for memory, ``share`` for a coverage, ``score`` for a
-    Brier score."""
+    Brier score, ``points`` for an error in percentage points."""
     note: str = ""
     """How it was measured, when the table cell cannot say it."""
 
@@ -78,11 +78,11 @@ class Growth:
 
 
 def amount(value: float | None, unit: str = "s") -> str:
-    """``12.3 ms``, ``1.23 s``, ``512 MB``, a share ``81.2 %``, a score ``0.183``; ``—``
-    for nothing.
+    """``12.3 ms``, ``1.23 s``, ``512 MB``, a share ``81.2 %``, a score ``0.183``,
+    percentage points ``2.41 pts``; ``—`` for nothing.
 
-    >>> amount(0.0123), amount(1.234), amount(812.4, "MB"), amount(None)
-    ('12.3 ms', '1.23 s', '812 MB', '—')
+    >>> amount(0.0123), amount(1.234), amount(812.4, "MB"), amount(None), amount(2.414, "points")
+    ('12.3 ms', '1.23 s', '812 MB', '—', '2.41 pts')
     """
     if value is None:
         return "—"
@@ -92,6 +92,8 @@ def amount(value: float | None, unit: str = "s") -> str:
         return f"{value * 100:.1f} %"
     if unit == "score":
         return f"{value:.3f}"
+    if unit == "points":
+        return f"{value:.2f} pts"
     if value < 1:
         return f"{value * 1000:.2f} ms" if value < 0.01 else f"{value * 1000:.1f} ms"
     return f"{value:.2f} s"

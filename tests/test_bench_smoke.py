@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench import data
@@ -78,6 +79,7 @@ def test_the_band_case_reports_coverage_and_brier_scores(monkeypatch: pytest.Mon
     from bench.cases import Context
 
     monkeypatch.setattr(bands, "GENERATORS", {"random walk": bands._walk})
+    monkeypatch.setattr(bands, "RATE_GENERATORS", {})
     monkeypatch.setattr(bands, "MODELS", ("naive",))
     monkeypatch.setattr(bands, "_demo", lambda ctx: None)
     ctx = Context(sizes=(), repeats=1, work=Path("."))
@@ -90,6 +92,33 @@ def test_the_band_case_reports_coverage_and_brier_scores(monkeypatch: pytest.Mon
     assert brier.unit == "score" and 0 <= brier.measured < brier.reference
     text = table(ctx.rows)
     assert f"| {cover.measured * 100:.1f} % |" in text and f"| {brier.measured:.3f} |" in text
+
+
+def test_the_band_case_reports_rates_that_cross_zero_in_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Growth rates around zero: the bands are additive (points), the error is a mean
+    absolute error in points beside the baseline's, and the chance still gets a Brier."""
+    from bench import bands
+    from bench.cases import Context
+
+    monkeypatch.setattr(bands, "GENERATORS", {})
+    monkeypatch.setattr(bands, "RATE_MODELS", ("linear",))
+    monkeypatch.setattr(bands, "N_SERIES", 40)
+    monkeypatch.setattr(bands, "_demo", lambda ctx: None)
+    levels = bands._rates(np.random.default_rng(1), 40)
+    assert (levels < 0).any() and (levels > 0).any()
+    ctx = Context(sizes=(), repeats=1, work=Path("."))
+    bands.bands(ctx)
+    rows = {row.operation: row for row in ctx.rows}
+    label = "linear, growth rates around zero (40 series × 14 years)"
+    cover = rows[f"80 % band coverage, {label}"]
+    assert cover.unit == "share" and 0.6 < cover.measured < 1.0
+    error = rows[f"mean abs. error (points), {label}"]
+    assert error.unit == "points" and error.measured > 0 and error.reference > 0
+    assert "%" not in table([error]).split("|")[2]
+    brier = rows[f"chance of being level or ahead: Brier, {label}"]
+    assert 0 <= brier.measured < brier.reference
 
 
 def test_the_fixed_cost_case_imports_one_changed_figure_with_a_backup_each_time(
