@@ -101,19 +101,26 @@ target = controls.slider(
 )
 view_link.keep("model", model, default=None)  # the best model moves with the data
 view_link.keep("target", target, default=first_target)
-defaults = view.default_rates(annual, [chaser, *benches], stated_rates(stated, base))
-rates = {u: v / 100 for u, v in defaults.items()}
+slider = view.rate_slider(ind["measure"])
+defaults = view.default_rates(
+    annual, [chaser, *benches], stated_rates(stated, base), measure=ind["measure"]
+)
+rates = {u: v / slider.per for u, v in defaults.items()}
 if model == "plan":  # the sliders are the plan model's rates and nothing else's
     s1, s2 = controls.columns(2)
     for column, unit, param, label in (
-        (s1, chaser, "ours", t("catchup_rate_ours")),
-        (s2, benches[0], "theirs", t("catchup_rate_theirs", name=fmt.md(names[benches[0]]))),
+        (s1, chaser, "ours", t(slider.ours)),
+        (s2, benches[0], "theirs", t(slider.theirs, name=fmt.md(names[benches[0]]))),
     ):
         key = view_link.number(
-            param, f"cu_rate_{unit}_{code}", within=(-30.0, 100.0), default=defaults[unit]
+            param,
+            f"cu_rate_{unit}_{code}",
+            within=(slider.low, slider.high),
+            default=defaults[unit],
         )
-        rates[unit] = column.slider(label, -30.0, 100.0, step=0.5, key=key) / 100
-        view_link.keep(param, round(rates[unit] * 100, 4), default=defaults[unit])
+        shown = column.slider(label, slider.low, slider.high, step=slider.step, key=key)
+        rates[unit] = shown / slider.per
+        view_link.keep(param, round(shown, 4), default=defaults[unit])
 view_link.publish()
 with st.sidebar:
     view_link.link_box()

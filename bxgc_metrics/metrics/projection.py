@@ -79,12 +79,15 @@ def model_status(model: str, periods: np.ndarray, values: np.ndarray) -> str:
     return STATUS_OK
 
 
-def _plan(values: np.ndarray, horizon: int, rates: npt.ArrayLike | None) -> np.ndarray:
-    """Last value compounded by the given rates (a constant or one per period)."""
+def _plan(
+    values: np.ndarray, horizon: int, rates: npt.ArrayLike | None, *, additive: bool = False
+) -> np.ndarray:
+    """Last value compounded by the given rates (a constant or one per period), or with
+    ``additive`` the rates added as the same change in the values' units."""
     if rates is None:
         raise ValueError("model 'plan' needs rates: a constant or one rate per period")
     r = np.broadcast_to(np.asarray(rates, dtype=float), (horizon,))
-    return values[-1] * np.cumprod(1 + r)
+    return values[-1] + np.cumsum(r) if additive else values[-1] * np.cumprod(1 + r)
 
 
 def _cagr(periods: np.ndarray, values: np.ndarray, horizon: int) -> np.ndarray:
@@ -144,13 +147,14 @@ def forecast_arrays(
     horizon: int,
     rates: npt.ArrayLike | None,
     level: float,
+    additive: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One model's forecast ``horizon`` steps past sorted, clean ``periods`` and
     ``values`` (their :func:`model_status` ``ok``): value, lower, upper and sd arrays."""
     future = periods[-1] + np.arange(1, horizon + 1)
     none = np.full(horizon, np.nan)
     if model == "plan":
-        return _plan(values, horizon, rates), none, none, none
+        return _plan(values, horizon, rates, additive=additive), none, none, none
     if model == "naive":
         return np.full(horizon, values[-1]), none, none, none
     if model == "cagr":
@@ -178,10 +182,11 @@ def project(
     rates: npt.ArrayLike | None = None,
     window: int | None = None,
     level: float = 0.8,
+    additive: bool = False,
 ) -> Projection:
     """Project a series ``horizon`` periods past its last observation with one model.
 
-    Models: ``plan`` compounds the last value by ``rates``; ``naive`` carries it forward
+    Models: ``plan`` compounds the last value by ``rates`` (adds them, ``additive``); ``naive`` carries it forward
     unchanged (the baseline every model must beat); ``cagr`` compounds it at the
     historic compound annual growth rate between the first and last observation used;
     ``linear`` and ``loglinear`` fit a least-squares trend to the values or their logs,
@@ -199,6 +204,9 @@ def project(
         One of :data:`MODELS`.
     rates
         ``plan`` only: a constant growth rate (fraction) or one rate per future period.
+    additive
+        ``plan`` only: the rates are changes in the series' units (points a year for a
+        growth rate), added rather than compounded.
     window
         Use only the last ``window`` observations (default: all).
     level
@@ -234,7 +242,7 @@ def project(
     if status != STATUS_OK:
         return Projection(frame=_empty(), status=status, model=model)
     value, lower, upper, sd = forecast_arrays(
-        model, periods, values, horizon=horizon, rates=rates, level=level
+        model, periods, values, horizon=horizon, rates=rates, level=level, additive=additive
     )
     future = periods[-1] + np.arange(1, horizon + 1)
     frame = pd.DataFrame(

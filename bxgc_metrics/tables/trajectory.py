@@ -105,6 +105,19 @@ def default_rate(series: pd.Series, window: int = 3) -> float:
     return float(cagr(tail.iloc[0], tail.iloc[-1], tail.index[-1] - tail.index[0]))
 
 
+def default_change(series: pd.Series, window: int = 3) -> float:
+    """The average change a year over the last ``window`` years (NaN with fewer than two):
+    :func:`default_rate` for an indicator read in points.
+
+    >>> default_change(pd.Series({2021: 6.5, 2022: 7.0, 2023: 7.5}))
+    0.5
+    """
+    tail = series.dropna().sort_index().iloc[-(window + 1) :]
+    if len(tail) < 2:
+        return float("nan")
+    return float(average_change(tail.iloc[0], tail.iloc[-1], tail.index[-1] - tail.index[0]))
+
+
 HORIZON = 30
 """Years projected past the base year (at least to the target year): far enough that a
 crossing the chart shows is never cut off, and that "not within the horizon" means
@@ -122,9 +135,8 @@ REQUIRED_FORMS = ("rate", "change")
 growth a year (``required_rate``, ``chaser_rate``, ``benchmark_rate``); ``change``, as the
 same step a year in the indicator's units (``required_change``, ``chaser_change``,
 ``benchmark_change``), for an indicator read in points (a growth rate or a share, in %:
-:func:`bxgc_metrics.measures.reads_in_points`) and wherever a level at or below zero
-leaves no growth rate. The what-if model reads as growth on any measure: its sliders set
-growth rates."""
+:func:`bxgc_metrics.measures.reads_in_points`), whose what-if sliders set points a year
+too, and wherever a level at or below zero leaves no growth rate."""
 
 BAND_LEVEL = 0.8
 """Coverage the chart's band aims at (calibrated on back-test errors)."""
@@ -189,7 +201,7 @@ class Trajectory:
     """One row per benchmark, columns :data:`ANSWER_COLUMNS`: the base year (the latest
     year both are observed) and the levels then; ``gap`` (positive = behind) and
     ``gap_ratio`` (gap / benchmark); the growth rates the model runs at (the what-if
-    rates for ``plan``, the historic CAGR for ``cagr``, the average growth from the base
+    rates for ``plan`` on an indicator read as growth, the historic CAGR for ``cagr``, the average growth from the base
     year to the target year on the projected path otherwise) and the average change a
     year on the paths over the same years (``chaser_change``, ``benchmark_change``);
     ``crossing_period``, the
@@ -237,7 +249,9 @@ def trajectory(
         The year by which the chaser wants to be level.
     rates
         Growth rates (fractions) for the ``plan`` model, the what-if sliders; units
-        without one use :func:`default_rate`. Other models ignore them.
+        without one use :func:`default_rate`. On an indicator read in points
+        (``measure`` %) they are changes a year in points, added rather than compounded,
+        and units without one use :func:`default_change`. Other models ignore them.
     higher_is_better
         The indicator's direction.
     horizon
@@ -270,14 +284,18 @@ def trajectory(
         u: annual[annual["unit_code"] == u].set_index("year")["value"]
         for u in [chaser, *benchmarks]
     }
-    used = {u: rates.get(u, default_rate(s)) for u, s in series.items()}
+    points = reads_in_points(measure)
+    default = default_change if points else default_rate
+    used = {u: rates.get(u, default(s)) for u, s in series.items()}
     until = _until(series, target_year, horizon)
     if model in WHAT_IF_MODELS:
         calibrated = None
     elif calibrated is None:
         calibrated = calibration(pooled_errors(annual, model, [chaser, *benchmarks]))
     projections = {
-        u: _banded(_project(s, model, used[u], until=until), s, calibrated) if len(s) else None
+        u: _banded(_project(s, model, used[u], until=until, additive=points), s, calibrated)
+        if len(s)
+        else None
         for u, s in series.items()
     }
     frames = [
@@ -296,7 +314,7 @@ def trajectory(
             target_year=target_year,
             higher_is_better=higher_is_better,
             calibrated=calibrated,
-            points=reads_in_points(measure),
+            points=points,
         )
         for b in benchmarks
     ]
@@ -324,10 +342,15 @@ def _until(series: Mapping[str, pd.Series], target_year: int, horizon: int) -> i
     return max(target_year, last + horizon)
 
 
-def _project(series: pd.Series, model: str, rate: float, *, until: int) -> Projection:
-    """``series`` projected to ``until`` (at least one year) with ``model``."""
+def _project(
+    series: pd.Series, model: str, rate: float, *, until: int, additive: bool
+) -> Projection:
+    """``series`` projected to ``until`` (at least one year) with ``model`` (the plan's
+    rate added a year rather than compounded when ``additive``)."""
     steps = max(until - int(series.dropna().index.max()), 1) if series.notna().any() else 1
-    return project(series, steps, model, rates=rate if model == "plan" else None)
+    if model != "plan":
+        return project(series, steps, model)
+    return project(series, steps, model, rates=rate, additive=additive)
 
 
 def _banded(made: Projection, series: pd.Series, calibrated: Calibration | None) -> Projection:
@@ -373,9 +396,9 @@ class _Side:
         return float(row["value"]), year - last
 
 
-def _model_rate(side: _Side, model: str, base: int, *, target_year: int) -> float:
+def _model_rate(side: _Side, model: str, base: int, *, target_year: int, points: bool) -> float:
     """The growth rate the model runs at (see :attr:`Trajectory.answers`)."""
-    if model == "plan":
+    if model == "plan" and not points:
         return float(side.rate)
     if model == "cagr":
         clean = side.history.dropna().sort_index()
@@ -394,7 +417,14 @@ def _model_change(side: _Side, base: int, *, target_year: int) -> float:
 
 
 def _crossing(
-    ours: _Side, theirs: _Side, model: str, *, rates: tuple[float, float], base: int, sign: float
+    ours: _Side,
+    theirs: _Side,
+    model: str,
+    *,
+    rates: tuple[float, float],
+    base: int,
+    sign: float,
+    points: bool,
 ) -> tuple[float, float, str]:
     """Crossing time (constant-rate models only), crossing year and status, from the paths.
 
@@ -404,8 +434,17 @@ def _crossing(
     horizon is not named: no chart could show it, and no leader plans for it.
     """
     a, b = float(ours.history[base]), float(theirs.history[base])
+    additive = points and model == "plan"  # the what-if steps, in points a year
+    if additive:
+        rates = (float(ours.rate), float(theirs.rate))
     closed = catch_up(
-        a, rates[0], b, benchmark_rate=rates[1], start=base, higher_is_better=sign > 0
+        a,
+        rates[0],
+        b,
+        benchmark_rate=rates[1],
+        start=base,
+        higher_is_better=sign > 0,
+        additive=additive,
     )
     constant = model in CONSTANT_RATE_MODELS
     time = float(closed.crossing_time) if constant else float("nan")
@@ -471,10 +510,12 @@ def _answer(
     sign = 1.0 if higher_is_better else -1.0
     a, b = float(ours.history[base]), float(theirs.history[base])
     rates = (
-        _model_rate(ours, model, base, target_year=target_year),
-        _model_rate(theirs, model, base, target_year=target_year),
+        _model_rate(ours, model, base, target_year=target_year, points=points),
+        _model_rate(theirs, model, base, target_year=target_year, points=points),
     )
-    time, year, status = _crossing(ours, theirs, model, rates=rates, base=base, sign=sign)
+    time, year, status = _crossing(
+        ours, theirs, model, rates=rates, base=base, sign=sign, points=points
+    )
     ours_t, theirs_t = ours.at(target_year)[0], theirs.at(target_year)[0]
     chance, note = _probability(
         ours, theirs, model, target_year=target_year, sign=sign, calibrated=calibrated
@@ -483,9 +524,7 @@ def _answer(
     years = max(target_year - base, 1)
     required = float(required_rate(a, theirs_t, 0.0, periods=years))
     change = float(average_change(a, theirs_t, years))
-    in_change = (points and model not in WHAT_IF_MODELS) or (
-        np.isnan(required) and np.isfinite(change)
-    )
+    in_change = points or (np.isnan(required) and np.isfinite(change))
     return {
         "benchmark_code": code,
         "base_year": base,

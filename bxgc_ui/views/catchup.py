@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from bxgc_metrics import clock
+from bxgc_metrics.measures import reads_in_points
 from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.backtest import BASELINE, DIFFERENCE
 from bxgc_metrics.metrics.campaign import phase_status
@@ -24,6 +26,7 @@ from bxgc_metrics.tables.trajectory import (
     HORIZON,
     REQUIRED_FORMS,
     Trajectory,
+    default_change,
     default_rate,
     stated_crossing,
 )
@@ -43,6 +46,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_target_year": ("目标赶超年份", "Target year"),
     "catchup_rate_ours": ("本单位年增速（%）", "Our annual growth (%)"),
     "catchup_rate_theirs": ("{name}年增速（%）", "{name} annual growth (%)"),
+    "catchup_change_ours": ("本单位每年变化（个百分点）", "Our change a year (pp)"),
+    "catchup_change_theirs": ("{name}每年变化（个百分点）", "{name} change a year (pp)"),
     "catchup_gap": ("当前差距（{year}年）", "Gap now ({year})"),
     "catchup_crossing": ("预计赶超年份", "Year of overtaking"),
     "catchup_required": ("{year}年赶超所需年增速", "Growth to be level by {year}"),
@@ -148,8 +153,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "implies for {base}–{target}: ours {ours}, {name} {theirs}.",
     ),
     "catchup_model_help": (
-        "按设定增速：用下方滑块的增速复利推算（假设情景，无区间和概率）；沿用最新值：各年保持最新值，是衡量其他方法的基准；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势；指数平滑：阻尼趋势模型。除“按设定增速”外，阴影80%区间和概率都按该方法在这些单位上的回测误差校准；该方法过去多偏低（或偏高）时，区间相应偏向线的上方（或下方）；近几年的实际结果若总落在当时区间的同一侧或总在区间内，区间也随之移动、放宽或收窄。预计赶超年份、所需增速、概率和图形都来自同一方法。",
-        "At the rates set: compounds the sliders' rates (a what-if, with no band or chance); "
+        "按设定增速：用下方滑块的增速复利推算（假设情景，无区间和概率；以%计的指标如增速、占比，滑块设每年变化多少个百分点，逐年累加）；沿用最新值：各年保持最新值，是衡量其他方法的基准；历史年均增速：按首末年复合增速推算；线性/对数线性趋势：最小二乘趋势；指数平滑：阻尼趋势模型。除“按设定增速”外，阴影80%区间和概率都按该方法在这些单位上的回测误差校准；该方法过去多偏低（或偏高）时，区间相应偏向线的上方（或下方）；近几年的实际结果若总落在当时区间的同一侧或总在区间内，区间也随之移动、放宽或收窄。预计赶超年份、所需增速、概率和图形都来自同一方法。",
+        "At the rates set: compounds the sliders' rates (a what-if, with no band or chance; "
+        "for an indicator in %, such as a growth rate or a share, the sliders set points a "
+        "year, added year by year); "
         "last value carried forward: the baseline every model is measured against; historic "
         "CAGR: the first-to-last compound rate; linear / log-linear trend: least squares; "
         "exponential smoothing: damped trend. Except for the rates set, the shaded 80 % band "
@@ -271,16 +278,45 @@ def base_year(annual: pd.DataFrame, chaser: str, benchmarks: list[str]) -> int |
     return max(common) if common else None
 
 
+@dataclass(frozen=True)
+class RateSlider:
+    """The what-if sliders of one indicator: growth in %, or points a year."""
+
+    low: float
+    high: float
+    step: float
+    per: float
+    """Slider value per unit of the plan model's rate (100 for a growth fraction)."""
+    ours: str
+    """Text key of the chaser's label."""
+    theirs: str
+    """Text key of the benchmark's label (``{name}``)."""
+
+
+GROWTH_SLIDER = RateSlider(-30.0, 100.0, 0.5, 100.0, "catchup_rate_ours", "catchup_rate_theirs")
+POINTS_SLIDER = RateSlider(-10.0, 10.0, 0.1, 1.0, "catchup_change_ours", "catchup_change_theirs")
+
+
+def rate_slider(measure: str) -> RateSlider:
+    """Growth sliders, or points a year for an indicator read in points (%)."""
+    return POINTS_SLIDER if reads_in_points(measure) else GROWTH_SLIDER
+
+
 def default_rates(
-    annual: pd.DataFrame, units: list[str], stated: dict[str, float]
+    annual: pd.DataFrame, units: list[str], stated: dict[str, float], *, measure: str
 ) -> dict[str, float]:
-    """Slider defaults in %: the plan's stated rate, else the last three years' CAGR."""
+    """Slider defaults as the sliders read (:func:`rate_slider`): the plan's stated rate,
+    else the last three years' CAGR, in %; for an indicator read in points, the last
+    three years' average change in points (a plan's stated growth rates do not apply)."""
+    points = reads_in_points(measure)
+    slider = rate_slider(measure)
     out = {}
     for unit in units:
-        rate = stated.get(unit)
+        series = annual[annual["unit_code"] == unit].set_index("year")["value"]
+        rate = None if points else stated.get(unit)
         if rate is None:
-            rate = default_rate(annual[annual["unit_code"] == unit].set_index("year")["value"])
-        out[unit] = round(0.0 if math.isnan(rate) else rate * 100, 1)
+            rate = default_change(series) if points else default_rate(series)
+        out[unit] = round(0.0 if math.isnan(rate) else rate * slider.per, 1)
     return out
 
 

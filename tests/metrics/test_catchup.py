@@ -60,6 +60,47 @@ def test_catch_up_hand_cases(
     np.testing.assert_array_equal(result.crossing_period, period)
 
 
+@pytest.mark.parametrize(
+    ("args", "higher", "time", "period", "status"),
+    [
+        # a growth rate of 3.5 % rising 0.5 points a year against 5.6 % rising 0.2:
+        # (5.6 − 3.5) / (0.5 − 0.2) = 7 years, level exactly in 2027 (7.0 and 7.0)
+        ((3.5, 0.5, 5.6, 0.2, 2020), True, 7.0, 2027.0, STATUS_CATCHES_UP),
+        # a loss of −1.5 narrowing by 0.5 against +1.6 growing 0.2: 3.1 / 0.3 = 10.33
+        ((-1.5, 0.5, 1.6, 0.2, 2020), True, 10.3333, 2031.0, STATUS_CATCHES_UP),
+        # lower is better, 5.0 falling 0.3 against 3.2 falling 0.1: 1.8 / 0.2 = 9
+        ((5.0, -0.3, 3.2, -0.1, 2020), False, 9.0, 2029.0, STATUS_CATCHES_UP),
+        ((5.6, 0.0, 5.6, 0.4, 2020), True, 0.0, 2020.0, STATUS_LEVEL),
+        ((3.5, 0.2, 5.6, 0.2, 2020), True, NAN, NAN, STATUS_NOT_FASTER),
+        ((3.5, NAN, 5.6, 0.2, 2020), True, NAN, NAN, STATUS_MISSING),
+    ],
+)
+def test_catch_up_by_the_same_change_each_year(
+    args: tuple, higher: bool, time: float, period: float, status: str
+) -> None:
+    """Points a year (a growth rate, a share) or units a year (a level that may be
+    below zero): the levels meet after gap / difference of the changes."""
+    result = catch_up(
+        *args[:3], benchmark_rate=args[3], start=args[4], higher_is_better=higher, additive=True
+    )
+    assert result.status == status
+    np.testing.assert_allclose(result.crossing_time, time, atol=5e-5)
+    np.testing.assert_array_equal(result.crossing_period, period)
+
+
+@given(a=st.floats(-50, 50), b=st.floats(-50, 50), ca=st.floats(-5, 5), cb=st.floats(-5, 5))
+def test_the_additive_crossing_year_is_the_first_year_the_lines_are_level(
+    a: float, b: float, ca: float, cb: float
+) -> None:
+    result = catch_up(a, ca, b, benchmark_rate=cb, start=0, additive=True)
+    if result.status == STATUS_CATCHES_UP:
+        k = int(result.crossing_period)
+        assert a + k * ca >= (b + k * cb) - 1e-9 * max(abs(a), abs(b), 1.0) * (1 + k)
+        assert a + (k - 1) * ca < b + (k - 1) * cb
+    elif result.status == STATUS_NOT_FASTER:
+        assert ca <= cb and a < b
+
+
 def test_plan_four_levels_confirm_the_crossing_year() -> None:
     # 2011: 3.2 < 3.335 still behind; 2012: 5.12 > 3.835 ahead
     assert 2.0 * 1.6 < 2.9 * 1.15

@@ -36,6 +36,16 @@ def test_plan_with_per_period_rates_and_bad_rates() -> None:
         project(pd.Series({2010: 2.9}), 1, "plan")
 
 
+def test_plan_in_points_adds_the_same_change_each_year() -> None:
+    """A growth rate of 3.5 % rising 0.5 points a year, then per-year steps; a loss
+    narrowing through zero."""
+    frame = project(pd.Series({2020: 3.5}), 3, "plan", rates=0.5, additive=True).frame
+    np.testing.assert_allclose(frame["value"], [4.0, 4.5, 5.0])
+    steps = project(pd.Series({2020: -1.0}), 2, "plan", rates=[0.6, 0.8], additive=True)
+    np.testing.assert_allclose(steps.frame["value"], [-0.4, 0.4])
+    assert steps.status == "ok"
+
+
 def test_cagr_uses_the_window() -> None:
     history = pd.Series({2008: 1.0, 2010: 2.0, 2012: 5.12})
     # window 2: 2010-2012 is 60 % a year -> 5.12 * 1.6

@@ -234,3 +234,41 @@ def test_a_growth_rate_needs_points_a_year_as_its_chart_draws(
         assert "个百分点" in implied and "%" not in implied, implied
         checked += 1
     assert checked == len(MODELS) - 1
+
+
+def test_the_what_if_sliders_on_a_growth_rate_set_points_a_year(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 规上工业增加值增速 the plan model's sliders are points a year, they start at each
+    unit's last three years' average change, and the drawn lines add them year by year."""
+    at = _open(demo_db, monkeypatch, "JD03")
+    at.selectbox(key="cu_ind_JD03@zh").set_value("IVA_G").run()
+    at.multiselect(key="cu_bench_JD03@zh").set_value(["JD01"]).run()
+    at.button_group(key="cu_model").set_value("plan").run()
+    assert not at.exception, at.exception
+    sliders = {s.key: s for s in at.slider if s.key.startswith("cu_rate_")}
+    ours, theirs = sliders["cu_rate_JD03_IVA_G"], sliders["cu_rate_JD01_IVA_G"]
+    assert ours.label == "本单位每年变化（个百分点）"
+    assert theirs.label == "东城街道每年变化（个百分点）"
+    traces, _ = _traces(at)
+    history = dict(
+        zip(traces["南关街道（实际）"]["x"], traces["南关街道（实际）"]["y"], strict=True)
+    )
+    last = max(history)
+    assert ours.value == round((history[last] - history[last - 3]) / 3, 1)
+    ours.set_value(1.5).run()
+    theirs.set_value(-0.5).run()
+    assert not at.exception, at.exception
+    traces, shapes = _traces(at)
+    mine, bench = _path(traces, "南关街道"), _path(traces, "东城街道")
+    base = max(set(history) & set(map(int, traces["东城街道（实际）"]["x"])))
+    for k in (1, 2, 3):
+        assert mine[base + k] == pytest.approx(mine[base] + 1.5 * k)
+        assert bench[base + k] == pytest.approx(bench[base] - 0.5 * k)
+    shown = _shown(at)
+    _check_crossing(shown, mine, bench, shapes, base)
+    target = int(shown["target"])
+    points = re.fullmatch(r"([+-]?\d+\.\d)个百分点", shown["required"])
+    assert points, shown
+    needed = (bench[target] - mine[base]) / (target - base)
+    assert abs(float(points[1]) - needed) <= 0.05 + 1e-9

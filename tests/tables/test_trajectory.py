@@ -19,6 +19,7 @@ from bxgc_metrics.metrics.backtest import pooled_errors
 from bxgc_metrics.tables.trajectory import (
     PROBABILITY_NOTES,
     annual_series,
+    default_change,
     default_rate,
     stated_crossing,
     stated_plan,
@@ -284,6 +285,10 @@ def test_default_rate_is_cagr_over_the_last_three_years() -> None:
     assert default_rate(pd.Series({2010: 2.0, 2011: 3.2})) == pytest.approx(0.6)
     assert math.isnan(default_rate(pd.Series({2010: 2.0})))
     assert math.isnan(default_rate(pd.Series(dtype=float)))
+    # the same as a change a year: (133.1 − 100) / 3 over the last three years
+    assert default_change(series) == pytest.approx(33.1 / 3)
+    assert default_change(pd.Series({2020: -1.0, 2021: 0.5})) == pytest.approx(1.5)
+    assert math.isnan(default_change(pd.Series({2010: 2.0})))
 
 
 def test_trajectory_default_rates_not_faster_and_time_distance() -> None:
@@ -415,8 +420,8 @@ def test_a_loss_that_must_turn_round_needs_a_change_a_year() -> None:
     assert row["benchmark_change"] == pytest.approx(0.2)
 
 
-def test_the_plan_model_reads_as_growth_whatever_the_measure() -> None:
-    """The what-if sliders set growth rates, so the plan model's answers read as growth:
+def test_the_plan_model_reads_as_growth_on_money() -> None:
+    """On money the what-if sliders set growth rates, and the answers read as growth:
     plan four's 66.75 % a year to be level in 2011."""
     annual = _annual({"US": {2010: 2.0}, "THEM": {2010: 2.9}})
     row = trajectory(
@@ -431,6 +436,42 @@ def test_the_plan_model_reads_as_growth_whatever_the_measure() -> None:
     assert row["required_form"] == "rate"
     assert row["required_rate"] == pytest.approx(0.6675)
     assert row["required_change"] == pytest.approx(2.9 * 1.15 - 2.0)  # 1.335
+
+
+def test_the_plan_model_on_a_growth_rate_adds_points_a_year() -> None:
+    """On an indicator in % the what-if rates are points a year: 3.5 % rising 0.5 a year
+    meets 5.6 % rising 0.2 after (5.6 − 3.5) / 0.3 = 7 years, in 2027; without rates set,
+    each unit keeps its last three years' average change."""
+    annual = _annual(
+        {
+            "US": {2017: 2.0, 2018: 2.5, 2019: 3.0, 2020: 3.5},
+            "THEM": {2017: 5.0, 2018: 5.2, 2019: 5.4, 2020: 5.6},
+        }
+    )
+    for rates in ({"US": 0.5, "THEM": 0.2}, {}):
+        result = trajectory(
+            annual, "US", ["THEM"], model="plan", target_year=2025, rates=rates, measure="%"
+        )
+        row = result.answers.iloc[0]
+        path = result.projection.set_index(["unit_code", "period"])["value"]
+        assert path[("US", 2021)] == pytest.approx(4.0)  # 3.5 + 0.5, not 3.5 × 1.5
+        assert path[("THEM", 2027)] == pytest.approx(7.0)  # 5.6 + 7 × 0.2
+        assert row["crossing_time"] == pytest.approx(7.0)
+        assert row["crossing_period"] == 2027 and row["status"] == "catches_up"
+        assert row["required_form"] == "change"
+        assert row["required_change"] == pytest.approx(0.62)  # (6.6 − 3.5) / 5
+        assert (row["chaser_change"], row["benchmark_change"]) == pytest.approx((0.5, 0.2))
+    # no faster than the benchmark: never, from the closed form
+    row = trajectory(
+        annual,
+        "US",
+        ["THEM"],
+        model="plan",
+        target_year=2025,
+        rates={"US": 0.2, "THEM": 0.2},
+        measure="%",
+    ).answers.iloc[0]
+    assert row["status"] == "not_faster"
 
 
 # --- properties -------------------------------------------------------------------------
