@@ -118,7 +118,9 @@ if model == "plan":  # the sliders are the plan model's rates and nothing else's
             within=(slider.low, slider.high),
             default=defaults[unit],
         )
-        shown = column.slider(label, slider.low, slider.high, step=slider.step, key=key)
+        shown = column.slider(
+            label, slider.low, slider.high, step=slider.step, format=view.SLIDER_FORMAT, key=key
+        )
         rates[unit] = shown / slider.per
         view_link.keep(param, round(shown, 4), default=defaults[unit])
 view_link.publish()

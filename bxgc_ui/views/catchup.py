@@ -58,6 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "catchup_probability": ("{year}年持平或领先的概率", "Chance not behind in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
+    "catchup_gap_levels": ("本单位 {ours}，标杆 {bench}", "ours {ours}, benchmark {bench}"),
     "catchup_probability_help": (
         "{year}年当年本单位达到或超过标杆的可能性：两条预测线各按所选方法过去在这些单位上提前同样年数预测时的实际误差浮动（与图中阴影同一组误差）。两者提前年数相同时，概率不低于50%当且仅当图中预测线在该年本单位持平或领先。",
         "The chance that we are level or ahead in {year} itself: each projected line misses by "
@@ -295,6 +296,8 @@ class RateSlider:
 
 GROWTH_SLIDER = RateSlider(-30.0, 100.0, 0.5, 100.0, "catchup_rate_ours", "catchup_rate_theirs")
 POINTS_SLIDER = RateSlider(-10.0, 10.0, 0.1, 1.0, "catchup_change_ours", "catchup_change_theirs")
+SLIDER_FORMAT = "%.1f"
+"""Both sliders show one decimal (a growth of 12.5 %, a change of -2.3 points)."""
 
 
 def rate_slider(measure: str) -> RateSlider:
@@ -510,7 +513,7 @@ def answers_table(
         {
             t("catchup_benchmarks"): answers["benchmark_code"].map(names),
             t("catchup_gap", year=int(answers["base_year"].iloc[0])): [
-                fmt.amount(v, measure, lang()) for v in answers["gap"]
+                gap_value(v, measure) for v in answers["gap"]
             ],
             t("catchup_crossing"): [crossing_text(r, model) for _, r in answers.iterrows()],
             _required_heading(answers, year): [
@@ -604,14 +607,33 @@ def crossing_headline(answer: pd.Series, model: str) -> tuple[str, str | None]:
     return crossing_text(answer, model), None
 
 
+def gap_value(gap: float, measure: str) -> str:
+    """The gap as read: in points for an indicator in %, else in its measure."""
+    if reads_in_points(measure):
+        return fmt.change(gap, measure, lang(), signed=False)
+    return fmt.amount(gap, measure, lang())
+
+
+def gap_figure(answer: pd.Series, measure: str) -> tuple[str, str]:
+    """The headline gap and the line under it: the gap's share of the benchmark, or, for
+    an indicator in % (where that share means nothing), both levels."""
+    value = gap_value(answer["gap"], measure)
+    if reads_in_points(measure):
+        ours = fmt.amount(answer["chaser_value"], measure, lang())
+        bench = fmt.amount(answer["benchmark_value"], measure, lang())
+        return value, t("catchup_gap_levels", ours=ours, bench=bench)
+    return value, t("catchup_gap_ratio", ratio=fmt.pct(answer["gap_ratio"], signed=False))
+
+
 def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -> None:
     """The four figures: the gap now, the year of overtaking, the growth needed, the chance."""
     chance, chance_help = probability_text(answer)
     m1, m2, m3, m4 = st.columns(4)
+    gap, under = gap_figure(answer, measure)
     m1.metric(
         t("catchup_gap", year=int(answer["base_year"])),
-        fmt.amount(answer["gap"], measure, lang()),
-        t("catchup_gap_ratio", ratio=fmt.pct(answer["gap_ratio"], signed=False)),
+        gap,
+        under,
         delta_color="off",
         delta_arrow="off",
     )

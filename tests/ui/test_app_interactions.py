@@ -350,6 +350,57 @@ def test_the_growth_needed_reads_in_points_for_a_percentage_and_in_units_for_a_l
     assert table.columns[3] == catchup.required_figure(rate, "%")[0]
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_gap_on_a_percentage_reads_in_points_beside_both_levels(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A growth rate of 4.4 % against 15.4 % is 11.0 points behind, shown beside both
+    rates; a share of the benchmark's rate means nothing. Revenue keeps its share."""
+    from bxgc_ui import i18n
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    monkeypatch.setattr(catchup, "lang", lambda: language)
+    zh = language == "zh"
+    answer = pd.Series(
+        {"gap": 11.0, "gap_ratio": 11.0 / 15.4, "chaser_value": 4.4, "benchmark_value": 15.4}
+    )
+    value, note = catchup.gap_figure(answer, "%")
+    assert value == ("11.0个百分点" if zh else "11.0 pp")
+    assert note == ("本单位 4.4%，标杆 15.4%" if zh else "ours 4.4%, benchmark 15.4%")
+    ahead = answer.copy()
+    ahead["gap"] = -2.5
+    assert catchup.gap_figure(ahead, "%")[0] == ("-2.5个百分点" if zh else "-2.5 pp")
+    money = pd.Series(
+        {"gap": 9000.0, "gap_ratio": 0.9 / 2.9, "chaser_value": 20000.0, "benchmark_value": 29000.0}
+    )
+    value, note = catchup.gap_figure(money, "万元")
+    assert value == ("9,000.0万元" if zh else "9,000.0 万元")
+    assert note == ("相当于标杆的 31.0%" if zh else "31.0% of the benchmark")
+    table = catchup.answers_table(
+        pd.DataFrame(
+            [
+                {
+                    **answer.to_dict(),
+                    "benchmark_code": "B",
+                    "base_year": 2025,
+                    "target_year": 2027,
+                    "status": "catches_up",
+                    "crossing_period": 2026.0,
+                    "required_form": "change",
+                    "required_change": 0.9,
+                    "probability": 0.6,
+                    "probability_note": "",
+                }
+            ]
+        ),
+        {"B": "东城街道"},
+        "%",
+        model="linear",
+    )
+    assert table.iloc[0, 1] == ("11.0个百分点" if zh else "11.0 pp")
+
+
 def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
     demo_db: Path, monkeypatch
 ) -> None:
