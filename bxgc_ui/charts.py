@@ -92,8 +92,8 @@ def completion_bars(
 
     ``table`` has ``label`` (unit name), ``completion`` (fraction), ``hover`` (text) and
     optionally ``status`` (pace: ahead green, on pace blue, behind red). Values sit inside
-    the bars so the time-progress line and its label never cover them. ``whole`` draws
-    every unit (:func:`head_and_tail`).
+    the bars and the time-progress line runs beneath them, so neither the line nor its
+    label ever covers a value. ``whole`` draws every unit (:func:`head_and_tail`).
     """
     best_first = table.sort_values("completion", ascending=False, na_position="last")
     data = head_and_tail(best_first, whole=whole).iloc[::-1]
@@ -115,7 +115,9 @@ def completion_bars(
             hoverinfo="text",
         )
     )
-    fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=INK)
+    # beneath the bars: a value written inside a bar that ends just past the line stays
+    # readable (the line shows between the bars and past the shorter ones)
+    fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=INK, layer="below")
     fig.add_annotation(
         x=time_progress * 100,
         y=1.0,

@@ -55,6 +55,43 @@ def test_unit_charts_draw_the_head_and_tail_of_long_lists() -> None:
     assert not charts.is_cut(20) and charts.is_cut(21)
 
 
+def test_lines_across_bars_never_cover_the_figures_written_on_them() -> None:
+    """The time-elapsed line (and a benchmark's line on the meeting screen) runs beneath
+    the bars: a unit at 88.2 % with the line at 83.3 % keeps its label readable, on the
+    overview's chart and on the meeting screen's."""
+    from bxgc_ui import charts
+    from bxgc_ui.views.meeting.figures import ranking_figure
+
+    table = pd.DataFrame(
+        {
+            "label": ["谭坊镇", "黄楼镇", "云门山街道"],
+            "unit_code": ["A", "B", "C"],
+            "completion": [0.970, 0.882, 0.746],
+            "metric": [0.970, 0.882, 0.746],
+            "hover": "",
+            "rank": [1, 2, 3],
+            "rank_change": [0, 0, 0],
+            "band": ["top", "middle", "bottom"],
+        }
+    )
+    references = pd.DataFrame({"unit_code": ["X"], "label": ["标杆市"], "metric": [0.9]})
+    figures = [
+        charts.completion_bars(table, "t", "x", time_progress=10 / 12, time_label="时间进度"),
+        ranking_figure(
+            table,
+            "completion",
+            title="t",
+            x_title="x",
+            time_progress=10 / 12,
+            references=references,
+        ),
+    ]
+    for fig in figures:
+        lines = [s for s in fig.layout.shapes if s.type == "line"]
+        assert lines and all(s.layer == "below" for s in lines), [s.layer for s in lines]
+        assert {round(s.x0, 1) for s in lines} >= {83.3}
+
+
 def test_honour_lists_escape_markdown_in_names() -> None:
     from bxgc_ui.fmt import md
     from bxgc_ui.views.overview import honour_lists
