@@ -237,10 +237,12 @@ def _nfkc_trimmed(strings: pa.Array) -> pa.Array:
 
 
 def _nfkc_trimmed_distinct(strings: pa.Array) -> pa.Array:
-    """NFKC then strip, once per distinct text."""
+    """NFKC then strip, once per distinct text. NFKC is Python's, as names are matched
+    with: Arrow's tables are of a newer Unicode and fold characters Python's leave alone."""
     coded = pc.dictionary_encode(strings)
-    distinct = pc.utf8_trim(pc.utf8_normalize(coded.dictionary, "NFKC"), WHITESPACE)
-    return pc.take(distinct, coded.indices)
+    words = coded.dictionary
+    folded = pa.array([unicodedata.normalize("NFKC", w) for w in words.to_pylist()], words.type)
+    return pc.take(pc.utf8_trim(folded, WHITESPACE), coded.indices)
 
 
 @dataclass(frozen=True)

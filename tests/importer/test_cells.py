@@ -230,6 +230,28 @@ def test_a_long_sheet_reads_its_figures_alike_beside_its_other_columns(
     assert beside.issues == in_turn.issues
 
 
+NEWER_CHARACTERS = ["\U0001ccd6", "甲\U0001ccd6", "\U0001ccd6 ", "Ａ"]
+"""Characters newer than the Unicode tables Python's NFKC knows (an outlined letter A of
+Unicode 16), beside a full-width A every table folds."""
+
+
+@pytest.mark.parametrize("cells", [4, FEW_CELLS + 1, 5000])
+@pytest.mark.parametrize("arrow", [False, True])
+def test_every_path_normalises_a_text_the_way_names_are_matched(cells: int, arrow: bool) -> None:
+    """A text is normalised the same whether its column is short or long, object or
+    Arrow text, one column or a wide sheet: the way unit and indicator names are
+    matched (:func:`normalise_text`), even for characters one Unicode table knows and
+    another does not."""
+    column = pd.Series((NEWER_CHARACTERS * cells)[:cells], dtype=object)
+    if arrow:
+        column = column.astype(pd.StringDtype("pyarrow", np.nan))
+    expected = [normalise_text(v) for v in column]
+    assert expected[:4] == ["\U0001ccd6", "甲\U0001ccd6", "\U0001ccd6", "A"][: min(cells, 4)]
+    assert normalise_texts(column).tolist() == expected
+    sheet = pd.concat([column] * (WIDE + 1), axis=1, ignore_index=True)
+    assert normalised(sheet).iloc[:, -1].tolist() == expected
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     shape=st.tuples(st.integers(1, 4), st.integers(WIDE - 1, WIDE + 2)),
