@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from bxgc_metrics.errors import StoreError
+from bxgc_metrics.measures import reads_in_points
 from bxgc_metrics.store import audit
 from bxgc_metrics.store.connection import Database
 
@@ -156,7 +157,8 @@ class ReferenceTables(Database):
         with self._write("settings") as con:
             codes = [str(c) for c in frame["code"]]
             before = con.execute(_SELECT_INDICATORS_IN, [codes]).df()
-            incoming = _due_days(_keeping(frame, before, INDICATOR_COLUMNS, defaults=_DEFAULTS))
+            incoming = _keeping(frame, before, INDICATOR_COLUMNS, defaults=_DEFAULTS)
+            incoming = _rates_in_points(_due_days(incoming))
             con.register("incoming", incoming)
             con.execute(_UPSERT_INDICATORS)
             self._audit(con, "indicators", ",".join(codes)[:500], before=before, after=incoming)
@@ -303,6 +305,22 @@ def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict
         if column not in out.columns:
             out[column] = defaults.get(column)
     return out[list(columns)]
+
+
+def _rates_in_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` unchanged if every indicator in % (read in points) is a rate; one given
+    as a flow or a stock is refused, naming it: it would be summed and ranked by growth."""
+    points = frame["measure"].map(reads_in_points).astype(bool)
+    bad = points & (frame["kind"] != "rate")
+    if bad.any():
+        code, kind = frame.loc[bad, "code"].iloc[0], frame.loc[bad, "kind"].iloc[0]
+        raise StoreError(
+            f"指标 {code} 以“%”计量，类型应为 rate（比率、增速），不能是 {kind}："
+            "以%计的数不能加总，其变化按百分点计。",
+            f"Indicator {code} is measured in %, so its kind must be rate, not {kind}: "
+            "percentages are not summed, and their changes are read in points.",
+        )
+    return frame
 
 
 def _due_days(frame: pd.DataFrame) -> pd.DataFrame:

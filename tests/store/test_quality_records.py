@@ -181,6 +181,26 @@ def test_contacts_and_due_days_round_trip_and_a_bad_due_day_is_refused(store: St
     assert int(store.indicators().set_index("code").loc["GDP", "report_due_day"]) == 8
 
 
+def test_an_indicator_in_percent_must_be_a_rate(store: Store) -> None:
+    """A figure in % (a growth rate, a share) is a rate: as a flow or a stock it would be
+    ranked by the growth of a percentage and summed into totals. Saying so is refused,
+    naming the indicator, whether the whole row or only its measure changes; the
+    database keeps what it had."""
+    growth = INDICATORS.assign(code="IVA_G", name_zh="规上工业增加值增速", measure="%", kind="rate")
+    store.upsert_indicators(growth)
+    for bad, code in (
+        (growth.assign(kind="flow"), "IVA_G"),
+        (growth.assign(kind="stock"), "IVA_G"),
+        (pd.DataFrame({"code": ["GDP"], "measure": ["%"]}), "GDP"),  # GDP stays a flow
+    ):
+        with pytest.raises(StoreError, match=code) as refused:
+            store.upsert_indicators(bad)
+        assert "%" in str(refused.value)
+    kept = store.indicators().set_index("code")
+    assert kept.loc["IVA_G", ["measure", "kind"]].tolist() == ["%", "rate"]
+    assert kept.loc["GDP", ["measure", "kind"]].tolist() == ["亿元", "flow"]
+
+
 def test_rules_in_force_keep_sum_rules_and_skip_rules_of_indicators_not_held(store: Store) -> None:
     """A sum rule names no right-hand indicator and stays; a rule naming an indicator the
     database does not hold (the shipped ones name the demo's) is skipped, never a crash."""

@@ -50,14 +50,17 @@ def databases(draw: st.DrawFn) -> dict:
         }
     )
     n_inds = draw(st.integers(1, 3))
+    measures = [draw(st.sampled_from(MEASURES)) for _ in range(n_inds)]
+    kinds = [draw(st.sampled_from(["flow", "stock", "rate"])) for _ in range(n_inds)]
     indicators = pd.DataFrame(
         {
             "code": [f"I{i}" for i in range(n_inds)],
             "name_zh": [f"{draw(NAMES)}指标{i}" for i in range(n_inds)],
             "name_en": [draw(st.sampled_from([None, f"Indicator {i}"])) for i in range(n_inds)],
-            "measure": [draw(st.sampled_from(MEASURES)) for _ in range(n_inds)],
+            "measure": measures,
             "direction": [draw(st.sampled_from(["higher", "lower"])) for _ in range(n_inds)],
-            "kind": [draw(st.sampled_from(["flow", "stock", "rate"])) for _ in range(n_inds)],
+            # a figure in % is a rate (the store refuses it as a flow or a stock)
+            "kind": ["rate" if m == "%" else k for m, k in zip(measures, kinds, strict=True)],
             "frequency": [draw(st.sampled_from(["M", "M", "Y", "Q"])) for _ in range(n_inds)],
         }
     )
