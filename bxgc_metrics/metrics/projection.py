@@ -186,9 +186,10 @@ def project(
 ) -> Projection:
     """Project a series ``horizon`` periods past its last observation with one model.
 
-    Models: ``plan`` compounds the last value by ``rates`` (adds them, ``additive``); ``naive`` carries it forward
-    unchanged (the baseline every model must beat); ``cagr`` compounds it at the
-    historic compound annual growth rate between the first and last observation used;
+    Models: ``plan`` compounds the last value by ``rates`` (or, ``additive``, adds
+    them); ``naive`` carries it forward unchanged (the baseline every model must beat);
+    ``cagr`` compounds it at the historic compound annual growth rate between the
+    first and last observation used;
     ``linear`` and ``loglinear`` fit a least-squares trend to the values or their logs,
     with prediction intervals from the residual standard error (t distribution);
     ``ets`` fits Holt's damped additive trend (statsmodels ``ETSModel``) with its

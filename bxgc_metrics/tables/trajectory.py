@@ -201,18 +201,18 @@ class Trajectory:
     """One row per benchmark, columns :data:`ANSWER_COLUMNS`: the base year (the latest
     year both are observed) and the levels then; ``gap`` (positive = behind) and
     ``gap_ratio`` (gap / benchmark); the growth rates the model runs at (the what-if
-    rates for ``plan`` on an indicator read as growth, the historic CAGR for ``cagr``, the average growth from the base
-    year to the target year on the projected path otherwise) and the average change a
-    year on the paths over the same years (``chaser_change``, ``benchmark_change``);
-    ``crossing_period``, the
-    first year at or after the base year in which the chaser's path is level or ahead,
+    rates for ``plan`` on an indicator read as growth, the historic CAGR for ``cagr``,
+    the average growth from the base year to the target year on the projected path
+    otherwise) and the average change a year on the paths over the same years
+    (``chaser_change``, ``benchmark_change``); ``crossing_period``, the first year at
+    or after the base year in which the chaser's path is level or ahead,
     with ``status`` (:mod:`bxgc_metrics.metrics.catchup` statuses) and, for the constant-rate
     models, the continuous ``crossing_time``; both paths at the target year;
     ``required_rate``, the constant growth from the base year that reaches the
     benchmark's path at the target year, and ``required_change``, the same step a year
     that does; ``required_form`` (:data:`REQUIRED_FORMS`), which of the two the answer
-    reads in; ``probability`` of being level or ahead *in*
-    the target year when each path misses by an error the model made at that many steps
+    reads in; ``probability`` of being level or ahead *in* the target year when each
+    path misses by an error the model made at that many steps
     ahead in back-tests (the errors independent), NaN with a ``probability_note``
     (:data:`PROBABILITY_NOTES`) when there is none."""
     distance: pd.DataFrame
