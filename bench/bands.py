@@ -198,26 +198,18 @@ def _rows(ctx: Context, kind: str, full: np.ndarray, models: tuple[str, ...]) ->
         cover80, checked80 = row["coverage"], row["checked"]
         label = f"{model}, {kind} ({n} series × {YEARS} years)"
         points = row["scale"] == DIFFERENCE
-        error = (
-            Row(
-                f"mean abs. error (points), {label}",
-                row["mae"],
-                baseline["mae"],
-                "—",
-                None,
-                unit="points",
-                note="Reference: the last value carried forward on the same origins.",
-            )
-            if points
-            else Row(
-                f"mean abs. % error, {label}",
-                row["mape"],
-                baseline["mape"],
-                "—",
-                None,
-                unit="share",
-                note="Reference: the last value carried forward on the same origins.",
-            )
+        # the error models are compared on: a percentage, or points where values cross zero
+        name, unit = (
+            ("mean abs. error (points)", "points") if points else ("mean abs. % error", "share")
+        )
+        error = Row(
+            f"{name}, {label}",
+            row["error"],
+            baseline["error"],
+            "—",
+            None,
+            unit=unit,
+            note="Reference: the last value carried forward on the same origins.",
         )
         apart = "0–3 points" if points else "0–30 %"
         ctx.rows += [
