@@ -118,6 +118,17 @@ def default_change(series: pd.Series, window: int = 3) -> float:
     return float(average_change(tail.iloc[0], tail.iloc[-1], tail.index[-1] - tail.index[0]))
 
 
+def default_pace(series: pd.Series, measure: str | None) -> float:
+    """The what-if rate of a unit without one: :func:`default_change` (points a year) for
+    an indicator read in points, else :func:`default_rate` (growth a year).
+
+    >>> history = pd.Series({2021: 6.5, 2022: 7.0, 2023: 7.5})
+    >>> default_pace(history, "%"), round(default_pace(history, "万元"), 4)
+    (0.5, 0.0742)
+    """
+    return default_change(series) if reads_in_points(measure) else default_rate(series)
+
+
 HORIZON = 30
 """Years projected past the base year (at least to the target year): far enough that a
 crossing the chart shows is never cut off, and that "not within the horizon" means
@@ -251,7 +262,8 @@ def trajectory(
         Growth rates (fractions) for the ``plan`` model, the what-if sliders; units
         without one use :func:`default_rate`. On an indicator read in points
         (``measure`` %) they are changes a year in points, added rather than compounded,
-        and units without one use :func:`default_change`. Other models ignore them.
+        and units without one use :func:`default_change` (:func:`default_pace`). Other
+        models ignore them.
     higher_is_better
         The indicator's direction.
     horizon
@@ -285,8 +297,7 @@ def trajectory(
         for u in [chaser, *benchmarks]
     }
     points = reads_in_points(measure)
-    default = default_change if points else default_rate
-    used = {u: rates.get(u, default(s)) for u, s in series.items()}
+    used = {u: rates.get(u, default_pace(s, measure)) for u, s in series.items()}
     until = _until(series, target_year, horizon)
     if model in WHAT_IF_MODELS:
         calibrated = None
@@ -434,8 +445,7 @@ def _crossing(
     horizon is not named: no chart could show it, and no leader plans for it.
     """
     a, b = float(ours.history[base]), float(theirs.history[base])
-    additive = points and model == "plan"  # the what-if steps, in points a year
-    if additive:
+    if model == "plan":  # its closed form runs at the what-if rates (points a year, additive)
         rates = (float(ours.rate), float(theirs.rate))
     closed = catch_up(
         a,
@@ -444,7 +454,7 @@ def _crossing(
         benchmark_rate=rates[1],
         start=base,
         higher_is_better=sign > 0,
-        additive=additive,
+        additive=points and model == "plan",
     )
     constant = model in CONSTANT_RATE_MODELS
     time = float(closed.crossing_time) if constant else float("nan")

@@ -26,8 +26,7 @@ from bxgc_metrics.tables.trajectory import (
     HORIZON,
     REQUIRED_FORMS,
     Trajectory,
-    default_change,
-    default_rate,
+    default_pace,
     stated_crossing,
 )
 from bxgc_ui import charts, data, fmt
@@ -311,14 +310,14 @@ def default_rates(
     """Slider defaults as the sliders read (:func:`rate_slider`): the plan's stated rate,
     else the last three years' CAGR, in %; for an indicator read in points, the last
     three years' average change in points (a plan's stated growth rates do not apply)."""
-    points = reads_in_points(measure)
     slider = rate_slider(measure)
     out = {}
     for unit in units:
-        series = annual[annual["unit_code"] == unit].set_index("year")["value"]
-        rate = None if points else stated.get(unit)
+        rate = None if slider is POINTS_SLIDER else stated.get(unit)
         if rate is None:
-            rate = default_change(series) if points else default_rate(series)
+            rate = default_pace(
+                annual[annual["unit_code"] == unit].set_index("year")["value"], measure
+            )
         out[unit] = round(0.0 if math.isnan(rate) else rate * slider.per, 1)
     return out
 
@@ -419,6 +418,10 @@ def best_model_text(table: pd.DataFrame, measure: str) -> str:
     )
 
 
+_REQUIRED_LABEL = {"rate": "catchup_required", "change": "catchup_required_change"}
+"""The label of the growth needed by :data:`REQUIRED_FORMS`."""
+
+
 def _in_change(answer: pd.Series) -> bool:
     return answer.get("required_form") == REQUIRED_FORMS[1]
 
@@ -433,9 +436,8 @@ def required_value(answer: pd.Series, measure: str) -> str:
 
 def required_figure(answer: pd.Series, measure: str) -> tuple[str, str, str]:
     """The headline's third figure: its label, its value and what it means."""
-    year = int(answer["target_year"])
-    label = "catchup_required_change" if _in_change(answer) else "catchup_required"
-    return t(label, year=year), required_value(answer, measure), required_help(answer, measure)
+    label = t(_REQUIRED_LABEL[answer["required_form"]], year=int(answer["target_year"]))
+    return label, required_value(answer, measure), required_help(answer, measure)
 
 
 def required_help(answer: pd.Series, measure: str) -> str:
@@ -529,14 +531,10 @@ def answers_table(
 def _required_heading(answers: pd.DataFrame, year: int) -> str:
     """The answers table's heading for the growth needed: as the headline names it when
     every row reads the same way."""
-    forms = set(answers.get("required_form", pd.Series([REQUIRED_FORMS[0]])))
-    if forms == {REQUIRED_FORMS[1]}:
-        return t("catchup_required_change", year=year)
-    return (
-        t("catchup_required", year=year)
-        if len(forms) == 1
-        else t("catchup_required_either", year=year)
-    )
+    forms = set(answers["required_form"])
+    if len(forms) > 1:
+        return t("catchup_required_either", year=year)
+    return t(_REQUIRED_LABEL[forms.pop()], year=year)
 
 
 def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> list[str]:
@@ -609,9 +607,7 @@ def crossing_headline(answer: pd.Series, model: str) -> tuple[str, str | None]:
 
 def gap_value(gap: float, measure: str) -> str:
     """The gap as read: in points for an indicator in %, else in its measure."""
-    if reads_in_points(measure):
-        return fmt.change(gap, measure, lang(), signed=False)
-    return fmt.amount(gap, measure, lang())
+    return fmt.change(gap, measure, lang(), signed=False)
 
 
 def gap_figure(answer: pd.Series, measure: str) -> tuple[str, str]:
