@@ -328,7 +328,30 @@ _V10 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+_V11 = (
+    # An indicator in % is a rate (a growth rate or a share): one saved as a flow or a stock
+    # before the store refused that would be summed, and ranked by the growth of a
+    # percentage. It becomes a rate; the audit log says which, and what they were, and the
+    # data version moves so that nothing read before the change is shown again.
+    """
+    INSERT INTO audit_log (who, action, target, before_json, after_json)
+    SELECT 'system', 'indicators', left(string_agg(code, ',' ORDER BY code), 200),
+           CAST(to_json(list({'code': code, 'kind': kind} ORDER BY code)) AS VARCHAR),
+           CAST(to_json(list({'code': code, 'kind': 'rate'} ORDER BY code)) AS VARCHAR)
+    FROM indicators WHERE measure = '%' AND kind <> 'rate'
+    HAVING count(*) > 0
+    """,
+    """
+    UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR)
+    WHERE key = 'data_version'
+      AND EXISTS (SELECT 1 FROM indicators WHERE measure = '%' AND kind <> 'rate')
+    """,
+    "UPDATE indicators SET kind = 'rate' WHERE measure = '%' AND kind <> 'rate'",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11,
+)  # fmt: skip
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 
 LATEST: int = len(MIGRATIONS)

@@ -314,6 +314,25 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "ALTER TABLE indicators ADD COLUMN report_due_day SMALLINT",
         *SCHEMA[-2:],
     ),
+    11: (
+        # An indicator in % is a rate: see the embedded file's version 11.
+        """
+        INSERT INTO audit_log (who, action, target, before_json, after_json)
+        SELECT 'system', 'indicators', left(string_agg(code, ',' ORDER BY code), 200),
+               CAST(json_agg(json_build_object('code', code, 'kind', kind) ORDER BY code)
+                    AS VARCHAR),
+               CAST(json_agg(json_build_object('code', code, 'kind', 'rate') ORDER BY code)
+                    AS VARCHAR)
+        FROM indicators WHERE measure = '%' AND kind <> 'rate'
+        HAVING count(*) > 0
+        """,
+        """
+        UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR)
+        WHERE key = 'data_version'
+          AND EXISTS (SELECT 1 FROM indicators WHERE measure = '%' AND kind <> 'rate')
+        """,
+        "UPDATE indicators SET kind = 'rate' WHERE measure = '%' AND kind <> 'rate'",
+    ),
 }
 """The steps that bring a PostgreSQL database from the version before each key to the key:
 the same tables and columns, in the same order, as :data:`SCHEMA` creates."""

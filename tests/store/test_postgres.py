@@ -3,6 +3,7 @@ copy kept exactly in step with the database, and the listening connection's fall
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bxgc_metrics.store import Store, postgres
+from bxgc_metrics.store.migrations import LATEST
 from tests.conftest import ADMIN
 
 UNITS = pd.DataFrame({"code": ["A", "B", "C"], "name_zh": ["甲", "乙", "丙"], "kind": ["街道"] * 3})
@@ -285,7 +287,7 @@ def test_a_database_of_the_version_before_is_brought_up_to_date_keeping_its_rows
         con.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     postgres.close_all()
     again = Store(tmp_path / "other.duckdb", actor=ADMIN, dsn=dsn)
-    assert again.schema_version() == 10
+    assert again.schema_version() == LATEST
     again.upsert_units(UNITS.assign(contact_person=["张三", None, None]))
     units = again.units().set_index("code")
     assert units.loc["A", "contact_person"] == "张三" and units.loc["C", "name_zh"] == "丙"
@@ -298,3 +300,38 @@ def test_a_database_of_the_version_before_is_brought_up_to_date_keeping_its_rows
             ).fetchall()
         ]
     assert columns[-2:] == ["contact_person", "contact_phone"]
+
+
+def test_an_indicator_in_percent_saved_as_a_flow_becomes_a_rate_on_upgrade(
+    dsn: str, tmp_path: Path
+) -> None:
+    """Version 11: a version-10 database may hold an indicator in % marked flow or stock,
+    saved before the store refused that; the upgrade makes it a rate, records which in the
+    audit log, and moves the data version so that every server's copy reads it again."""
+    store = Store(tmp_path / "copy.duckdb", actor=ADMIN, dsn=dsn)
+    store.upsert_indicators(INDICATORS)
+    before = store.data_version()
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute(
+            "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
+            "VALUES ('G', '增速', '%', 'higher', 'flow', 'M'), "
+            "('S', '占比', '%', 'higher', 'stock', 'M')"
+        )
+        con.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
+    postgres.close_all()
+    again = Store(tmp_path / "other.duckdb", actor=ADMIN, dsn=dsn)
+    assert again.schema_version() == LATEST
+    kinds = again.indicators().set_index("code")["kind"].to_dict()
+    assert kinds == {"GDP": "flow", "G": "rate", "S": "rate"}
+    assert again.data_version() == before + 1
+    log = again.audit_log(action="indicators")
+    row = log[log["who"] == "system"].iloc[0]
+    assert row["target"] == "G,S"
+    assert json.loads(row["before_json"]) == [
+        {"code": "G", "kind": "flow"},
+        {"code": "S", "kind": "stock"},
+    ]
+    assert json.loads(row["after_json"]) == [
+        {"code": "G", "kind": "rate"},
+        {"code": "S", "kind": "rate"},
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -235,6 +236,67 @@ def test_version_4_file_is_upgraded_keeping_its_figures_and_undo(tmp_path: Path)
     assert store.observations()["value"].tolist() == [100.0]
     store.undo_batch(1)  # its history row with existed = FALSE means: delete
     assert store.observations().empty
+
+
+def _v10_file_with_indicators(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    """A schema version 10 file holding indicators ``(code, measure, kind)``, as a file
+    saved before an indicator in % had to be a rate could."""
+    con = duckdb.connect(str(path))
+    for steps in MIGRATIONS[:10]:
+        for sql in steps:
+            con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '10'), ('data_version', '7')")
+    for code, measure, kind in rows:
+        con.execute(
+            "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
+            "VALUES (?, ?, ?, 'higher', ?, 'M')",
+            [code, f"指标{code}", measure, kind],
+        )
+    con.close()
+
+
+@pytest.mark.embedded
+def test_an_indicator_in_percent_saved_as_a_flow_or_stock_becomes_a_rate_on_upgrade(
+    tmp_path: Path,
+) -> None:
+    """A file saved before the rule may hold a growth rate marked flow or stock, which
+    the rankings would sum and rank by its growth: the upgrade makes it a rate, records
+    that in the audit log, and leaves every other indicator as it was."""
+    path = tmp_path / "v10.duckdb"
+    _v10_file_with_indicators(
+        path,
+        [("G", "%", "flow"), ("S", "%", "stock"), ("R", "%", "rate"), ("REV", "万元", "flow")],
+    )
+    store = Store(path, actor=ADMIN)
+    assert store.schema_version() == LATEST
+    kinds = store.indicators().set_index("code")["kind"].to_dict()
+    assert kinds == {"G": "rate", "S": "rate", "R": "rate", "REV": "flow"}
+    assert store.data_version() == 8  # what the pages hold of the old kinds is read again
+    log = store.audit_log(action="indicators")
+    assert len(log) == 1
+    row = log.iloc[0]
+    assert (row["who"], row["target"]) == ("system", "G,S")
+    assert json.loads(row["before_json"]) == [
+        {"code": "G", "kind": "flow"},
+        {"code": "S", "kind": "stock"},
+    ]
+    assert json.loads(row["after_json"]) == [
+        {"code": "G", "kind": "rate"},
+        {"code": "S", "kind": "rate"},
+    ]
+
+
+@pytest.mark.embedded
+def test_an_upgrade_with_every_indicator_in_percent_a_rate_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v10.duckdb"
+    _v10_file_with_indicators(path, [("R", "%", "rate"), ("REV", "万元", "flow")])
+    store = Store(path, actor=ADMIN)
+    assert store.schema_version() == LATEST
+    assert store.indicators().set_index("code")["kind"].to_dict() == {"R": "rate", "REV": "flow"}
+    assert store.audit_count() == 0
+    assert store.data_version() == 7
 
 
 def _key_counts(store: Store) -> tuple[int, int]:
