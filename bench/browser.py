@@ -7,7 +7,7 @@ laid out as the catch-up page lays out its own).
 Each page is timed in turns with the bare page: a visit to one, then to the other, 15
 times each (one visit of each first fills the caches), and the page's median is set beside
 the bare page's median of the same turns. A page and its reference then meet the same
-moments of the machine: on a shared 2-core machine one page's median of 15 visits read
+moments of the machine: on a shared 2-core machine one page's median of 9–15 visits read
 from 567 to 726 ms in five runs on one commit, and visits in turns keep that drift out of
 the ratio. On the demo data, as an anonymous viewer; and the first visit to the home page
 after a server start.

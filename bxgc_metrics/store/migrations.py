@@ -328,11 +328,23 @@ _V10 = (
     """,
 )
 
+PERCENT_AS_RATE = (
+    """
+    UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR)
+    WHERE key = 'data_version'
+      AND EXISTS (SELECT 1 FROM indicators WHERE measure = '%' AND kind <> 'rate')
+    """,
+    "UPDATE indicators SET kind = 'rate' WHERE measure = '%' AND kind <> 'rate'",
+)
+"""Version 11's change, in SQL that DuckDB and PostgreSQL both run: an indicator in % saved
+as a flow or a stock (before the store refused that) becomes a rate, and the data version
+moves when one did, so that nothing read before is shown again. Each database first writes
+the audit row naming them in its own JSON functions."""
+
 _V11 = (
-    # An indicator in % is a rate (a growth rate or a share): one saved as a flow or a stock
-    # before the store refused that would be summed, and ranked by the growth of a
-    # percentage. It becomes a rate; the audit log says which, and what they were, and the
-    # data version moves so that nothing read before the change is shown again.
+    # An indicator in % is a rate (a growth rate or a share): as a flow or a stock it would
+    # be summed, and ranked by the growth of a percentage. The audit log says which were
+    # changed and what they were.
     """
     INSERT INTO audit_log (who, action, target, before_json, after_json)
     SELECT 'system', 'indicators', left(string_agg(code, ',' ORDER BY code), 200),
@@ -341,12 +353,7 @@ _V11 = (
     FROM indicators WHERE measure = '%' AND kind <> 'rate'
     HAVING count(*) > 0
     """,
-    """
-    UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR)
-    WHERE key = 'data_version'
-      AND EXISTS (SELECT 1 FROM indicators WHERE measure = '%' AND kind <> 'rate')
-    """,
-    "UPDATE indicators SET kind = 'rate' WHERE measure = '%' AND kind <> 'rate'",
+    *PERCENT_AS_RATE,
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (

@@ -43,6 +43,7 @@ from psycopg import sql
 
 from bxgc_metrics.errors import SchemaTooNewError, StoreBusyError, StoreError
 from bxgc_metrics.store.arrow import frame_as_arrow
+from bxgc_metrics.store.migrations import PERCENT_AS_RATE
 
 CHANNEL = "bxgc_data"
 """The ``NOTIFY`` channel a commit announces its new data version on."""
@@ -315,7 +316,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *SCHEMA[-2:],
     ),
     11: (
-        # An indicator in % is a rate: see the embedded file's version 11.
+        # An indicator in % is a rate: the audit row, then the embedded file's change.
         """
         INSERT INTO audit_log (who, action, target, before_json, after_json)
         SELECT 'system', 'indicators', left(string_agg(code, ',' ORDER BY code), 200),
@@ -326,12 +327,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         FROM indicators WHERE measure = '%' AND kind <> 'rate'
         HAVING count(*) > 0
         """,
-        """
-        UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR)
-        WHERE key = 'data_version'
-          AND EXISTS (SELECT 1 FROM indicators WHERE measure = '%' AND kind <> 'rate')
-        """,
-        "UPDATE indicators SET kind = 'rate' WHERE measure = '%' AND kind <> 'rate'",
+        *PERCENT_AS_RATE,
     ),
 }
 """The steps that bring a PostgreSQL database from the version before each key to the key:
