@@ -160,11 +160,11 @@ if combined.open:
             weights = dict(zip(edited["code"], edited[t("rank_weight_col")], strict=True))
         view_link.keep("weights", weights if isinstance(weights, dict) else "", default="")
         options = {"normalisation": picks["norm"], "weights": weights, "aggregation": picks["agg"]}
-        if matrix.empty or matrix.shape[1] < 2:
+        key = view.options_key(options)
+        table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
+        if table.empty:
             st.info(t("rank_no_matrix"))
         else:
-            key = view.options_key(options)
-            table = data.composite_of(path, version, year, sub=sub, by=by, group=group, options=key)
             shown = view.composite_table(table, names)
             left, right = st.columns([3, 2])
             title = t("rank_composite_chart", period=period_text)

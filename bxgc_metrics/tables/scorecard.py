@@ -21,6 +21,15 @@ from bxgc_metrics.tables.standings import previous_period
 
 _SOURCE = {"completion": "completion", "growth": "yoy"}
 
+COVERAGE = 0.5
+"""A composite must cover more than this share of the period's indicators. An indicator belongs to the
+period when a unit has a figure for it then or in the same period a year earlier; one
+reported by too few units this time is left out (see :func:`scorecard`), and when fewer
+than this share remain — a month only one indicator has come in for — no composite is
+made: the scorecard has no columns, so the rankings page says the period's figures cannot make
+one and a bulletin prints no 红榜 or 黑榜. A campaign of one indicator still has its
+composite."""
+
 
 def scorecard(
     observations: pd.DataFrame,
@@ -37,6 +46,8 @@ def scorecard(
     Only indicators reported at ``freq`` are used. Indicators missing for more than half
     of the units are dropped, then units missing any remaining indicator, because a
     composite needs a complete matrix and imputing officials' figures is not ours to do.
+    When what remains is not more than :data:`COVERAGE` of the period's indicators the
+    matrix has no columns (no composite).
 
     Examples
     --------
@@ -63,7 +74,34 @@ def scorecard(
     matrix = metric.unstack("indicator_code").reindex(columns=codes)
     matrix.columns.name = None
     matrix = matrix.loc[:, matrix.notna().mean() >= 0.5] if len(matrix) else matrix
+    expected = _period_indicators(observations, freq, codes, year=year, sub=sub, units=units)
+    if matrix.shape[1] <= COVERAGE * expected:
+        matrix = matrix.iloc[:, :0]
     return matrix.dropna().sort_index()
+
+
+def _period_indicators(
+    observations: pd.DataFrame,
+    freq: str,
+    codes: list[str],
+    *,
+    year: int,
+    sub: int,
+    units: Collection[str] | None,
+) -> int:
+    """How many of ``codes`` some unit (of ``units``) has an actual figure for in
+    ``year``-``sub`` or the same period a year earlier."""
+    o = observations
+    keep = (
+        (o["freq"] == freq)
+        & (o["value_kind"] == "actual")
+        & (o["sub"] == sub)
+        & o["year"].isin([year, year - 1])
+        & o["indicator_code"].isin(codes)
+    )
+    if units is not None:
+        keep &= o["unit_code"].isin(list(units))
+    return int(o.loc[keep, "indicator_code"].nunique())
 
 
 def directions(indicators: pd.DataFrame, by: str) -> dict[str, bool]:

@@ -64,6 +64,29 @@ def test_scorecard_completion_matrix_by_hand() -> None:
     assert matrix["ENE"].tolist() == pytest.approx([1.00, 1.25, 0.80])
 
 
+def test_a_month_half_reported_makes_no_composite() -> None:
+    """June 2026 without ENE, which was reported in June 2025: one of the month's two
+    indicators is no composite (it would rank on revenue alone and call it 综合)."""
+    city = _city()
+    late = (city["indicator_code"] == "ENE") & (city["year"] == 2026) & (city["sub"] == 6)
+    half = city[~late]
+    assert scorecard(half, INDICATORS, "M", year=2026, sub=6).shape[1] == 0
+    assert composite_standings(half, INDICATORS, "M", year=2026, sub=6).empty
+    # a campaign of revenue alone still has its composite that month
+    alone = INDICATORS[INDICATORS["code"] == "REV"]
+    assert list(scorecard(half, alone, "M", year=2026, sub=6).columns) == ["REV"]
+    # three indicators, two in: more than half, the composite is made of those two
+    third = pd.DataFrame(
+        _rows("JOB", "actual", "M", 2025, 6, {"A": 1, "B": 2, "C": 3})
+        + _rows("JOB", "target", "Y", 2026, 0, {"A": 5, "B": 5, "C": 5})
+    )
+    three = pd.concat(
+        [INDICATORS, pd.DataFrame({"code": ["JOB"], "direction": ["higher"], "frequency": ["M"]})]
+    )
+    made = scorecard(pd.concat([city, third]), three, "M", year=2026, sub=6)
+    assert list(made.columns) == ["REV", "ENE"]
+
+
 def test_scorecard_growth_matrix_by_hand() -> None:
     matrix = scorecard(_city(), INDICATORS, "M", year=2026, sub=6, by="growth")
     # REV 同比: 120 / 100 − 1 = 0.20; 45 / 50 − 1 = −0.10; 220 / 200 − 1 = 0.10
