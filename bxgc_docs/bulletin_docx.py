@@ -31,7 +31,14 @@ from lxml import etree
 
 from bxgc_docs import rows
 from bxgc_docs.source import Report
-from bxgc_metrics.tables.bulletin import list_line, narrative, opening, reporting_line, title
+from bxgc_metrics.tables.bulletin import (
+    honour_line,
+    narrative,
+    opening,
+    reporting_line,
+    title,
+    warning_line,
+)
 
 FONTS = {
     "title": ("方正小标宋简体", "SimHei", "WenQuanYi Micro Hei"),
@@ -150,8 +157,8 @@ def context(
         "sections": sections,
         "composite_heading": f"{numeral(n + 1)}、综合排名及红黑榜",
         "composite": rows.composite(b, names),
-        "honour_line": list_line(b.honour, names) or "—",
-        "warning_line": list_line(b.warning, names) or "—",
+        "honour_line": honour_line(b, names),
+        "warning_line": warning_line(b, names),
         "honour": rows.places(b.honour, names),
         "warning": rows.places(b.warning, names),
         "rewards_heading": f"{numeral(n + 2)}、{b.year}年{kind}考核奖励测算" if kind else "",

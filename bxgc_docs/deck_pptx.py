@@ -25,11 +25,13 @@ from bxgc_docs.bulletin_docx import DEMO_NOTE
 from bxgc_docs.source import Report
 from bxgc_metrics.tables.bulletin import (
     Section,
+    honour_line,
     list_line,
     narrative,
     opening,
     reporting_line,
     title,
+    warning_line,
 )
 
 ROWS_PER_SLIDE = 12
@@ -173,14 +175,14 @@ def render(report: Report) -> bytes:
     _text(board, "红榜", (0.5, 1.3, 6.0, 0.6), size=24, bold=True, color=HONOUR)
     _text(
         board,
-        "\n".join(list_line((p,), names) for p in b.honour) or "—",
+        "\n".join(list_line((p,), names) for p in b.honour) or honour_line(b, names),
         (0.5, 2.0, 6.0, 4.5),
         size=20,
     )
     _text(board, "黑榜", (6.8, 1.3, 6.0, 0.6), size=24, bold=True, color=WARNING)
     _text(
         board,
-        "\n".join(list_line((p,), names) for p in b.warning) or "—",
+        "\n".join(list_line((p,), names) for p in b.warning) or warning_line(b, names),
         (6.8, 2.0, 6.0, 4.5),
         size=20,
     )

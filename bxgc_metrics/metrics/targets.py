@@ -19,6 +19,9 @@ PACE_BEHIND = "behind"
 """Completion falls short of time progress by more than the tolerance."""
 PACE_UNKNOWN = "unknown"
 """Actual, target or time progress is missing or the target is not positive."""
+PACE_TOLERANCE_PP = 1.0
+"""Half-width of the on-pace band in percentage points: a unit up to this far behind time
+elapsed still counts as keeping pace (:func:`pace`'s default)."""
 PACE_COLUMNS = ["completion", "time_progress", "gap_pp", "status"]
 """Columns added by :func:`pace`."""
 
@@ -113,7 +116,7 @@ def pace(
     frame: pd.DataFrame,
     progress: npt.ArrayLike,
     *,
-    tolerance_pp: float = 1.0,
+    tolerance_pp: float = PACE_TOLERANCE_PP,
     higher_is_better: npt.ArrayLike = True,
     actual: str = "actual",
     target: str = "target",

@@ -29,7 +29,7 @@ from bxgc_metrics import wording
 from bxgc_metrics.metrics.campaign import gap_status
 from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
 from bxgc_metrics.metrics.rewards import Rewards, compute_rewards
-from bxgc_metrics.metrics.targets import time_progress
+from bxgc_metrics.metrics.targets import PACE_BEHIND, PACE_TOLERANCE_PP, PACE_UNKNOWN, time_progress
 from bxgc_metrics.periods import Period, format_zh
 from bxgc_metrics.tables.progress import PROGRESS_COLUMNS, progress_by_indicator, progress_periods
 from bxgc_metrics.tables.reporting import Round, reporting_round, summary, year_record
@@ -51,6 +51,10 @@ DEFAULT_OPTIONS: Mapping[str, Any] = {
 
 LIST_SIZE = 3
 """How many units the top, last, gains, falls, 红榜 and 黑榜 name."""
+
+NO_COMPOSITE = "本期指标数据不足以计算综合排名，暂不列榜"
+"""What the 红榜 and 黑榜 say when the month makes no composite (the rankings page's
+composite tab says the same)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,14 @@ class Section:
     in ranking order."""
     ranking: pd.DataFrame
     """Exactly :func:`~bxgc_metrics.tables.standings.standings` for the period and group."""
+    missing: tuple[str, ...] = ()
+    """Units of the group that report this indicator (a figure this year or last) but have
+    none for the period: not in :attr:`total` nor in :attr:`ranking`, sorted."""
+    unpaced: tuple[str, ...] = ()
+    """Ranked units whose pace cannot be judged (no annual target), in ranking order."""
+    lenient: bool = False
+    """Whether a unit counted as keeping pace is behind time elapsed, by no more than
+    :data:`~bxgc_metrics.metrics.targets.PACE_TOLERANCE_PP` points (the words then say so)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -229,6 +241,7 @@ def _sections(
     )
     ranked = tables[["indicator_code", "unit_code"]].drop_duplicates()
     progress = progress.merge(ranked, on=["indicator_code", "unit_code"])  # theirs only
+    reporters = _reporters(observations, list(directions), year=year, units=units)
     empty_table, empty_progress = tables.iloc[:0], progress.iloc[:0]
     table_of = dict(iter(tables.groupby("indicator_code", sort=False)))
     progress_of = dict(iter(progress.groupby("indicator_code", sort=False)))
@@ -242,9 +255,32 @@ def _sections(
             year=year,
             sub=sub,
             by=by,
+            reporters=reporters.get(str(row["code"]), ()),
         )
         for _, row in indicators.iterrows()
     )
+
+
+def _reporters(
+    observations: pd.DataFrame, codes: list[str], *, year: int, units: Sequence[str] | None
+) -> dict[str, tuple[str, ...]]:
+    """Per indicator, the units (of ``units``, or any) with a monthly figure in ``year`` or
+    the year before: the units a month's section expects a figure from, sorted."""
+    o = observations
+    keep = (
+        (o["freq"] == "M")
+        & (o["value_kind"] == "actual")
+        & o["year"].isin([year - 1, year])
+        & o["indicator_code"].isin(codes)
+        & o["value"].notna()
+    )
+    if units is not None:
+        keep &= o["unit_code"].isin(list(units))
+    pairs = o.loc[keep, ["indicator_code", "unit_code"]].drop_duplicates().astype(str)
+    return {
+        code: tuple(sorted(group["unit_code"]))
+        for code, group in pairs.groupby("indicator_code", sort=False)
+    }
 
 
 def _section(
@@ -255,9 +291,10 @@ def _section(
     year: int,
     sub: int,
     by: str,
+    reporters: Sequence[str] = (),
 ) -> Section:
     """The section of one indicator from its standings and the progress of the units in
-    them."""
+    them; ``reporters`` are the units expected to have a figure."""
     code, higher = str(indicator["code"]), indicator["direction"] == "higher"
     elapsed = float(time_progress(sub))
     both = progress.dropna(subset=["value", "prior"])
@@ -271,6 +308,8 @@ def _section(
         total_completion = reached / target if higher else target / reached
     paced = with_pace(table, elapsed, higher_is_better=higher)
     ranked = table[table["rank"].notna()]
+    reported = set(table.loc[table["value"].notna(), "unit_code"].astype(str))
+    kept = ~paced["status"].isin([PACE_BEHIND, PACE_UNKNOWN])
     return Section(
         indicator=code,
         name=str(indicator["name_zh"]),
@@ -288,8 +327,11 @@ def _section(
         ),
         gains=_moves(ranked, gains=True),
         falls=_moves(ranked, gains=False),
-        behind=tuple(paced.loc[paced["status"] == "behind", "unit_code"].astype(str)),
+        behind=tuple(paced.loc[paced["status"] == PACE_BEHIND, "unit_code"].astype(str)),
         ranking=table,
+        missing=tuple(u for u in reporters if u not in reported),
+        unpaced=tuple(paced.loc[paced["status"] == PACE_UNKNOWN, "unit_code"].astype(str)),
+        lenient=bool((paced.loc[kept, "gap_pp"] < 0).any()),
     )
 
 
@@ -457,11 +499,23 @@ def _moved(places: Sequence[Place], names: Mapping[str, str]) -> str:
 
 def narrative(s: Section, names: Mapping[str, str]) -> str:
     """The section's paragraph: total and growth, completion against 时间进度, the top and
-    last three with their figures, the biggest moves, the units behind pace.
+    last three with their figures, the biggest moves, the units that have not reported,
+    the units behind pace.
 
     ``names`` maps unit codes to the names printed (a code without a name prints as is).
+    Only what the figures show is said: a month nobody has reported says so and nothing
+    else, a total of some units says whose, and "keeping pace" covers only the units whose
+    pace is known (with the tolerance named when a unit is let through by it).
     """
-    parts = [f"{s.period}，{s.name}累计完成{wording.amount(s.total, s.measure)}"]
+
+    def who(codes: Sequence[str]) -> str:
+        return "、".join(names.get(u, u) for u in codes)
+
+    if s.ranking["value"].notna().sum() == 0:
+        expected = f"{len(s.missing)}个单位均未报送本期数据" if s.missing else "各单位均无本期数据"
+        return f"{s.period}，{s.name}暂无数据：{expected}。"
+    some = f"已报送的{len(s.ranking)}个单位" if s.missing else ""
+    parts = [f"{s.period}，{s.name}{some}累计完成{wording.amount(s.total, s.measure)}"]
     if s.total_yoy is not None:
         parts[0] += f"，{wording.growth(s.total_yoy)}"
     if s.total_completion is not None and s.pace_gap_pp is not None:
@@ -478,11 +532,16 @@ def narrative(s: Section, names: Mapping[str, str]) -> str:
         parts.append(f"与上期相比，{_moved(s.gains, names)}，进位明显。")
     if s.falls:
         parts.append(f"{_moved(s.falls, names)}，退位较多。")
+    if s.missing:
+        parts.append(f"{who(s.missing)}共{len(s.missing)}个单位未报送本期数据，未计入合计和排名。")
+    if s.unpaced:
+        parts.append(f"{who(s.unpaced)}未下达全年目标，未对照时间进度。")
     if s.behind:
-        who = "、".join(names.get(u, u) for u in s.behind)
-        parts.append(f"{who}共{len(s.behind)}个单位未达到时间进度，需加快推进。")
-    else:
-        parts.append("各单位均达到时间进度。")
+        parts.append(f"{who(s.behind)}共{len(s.behind)}个单位未达到时间进度，需加快推进。")
+    elif len(s.unpaced) < s.ranking["value"].notna().sum():
+        scope = "已报送的单位" if s.missing else ("其余单位" if s.unpaced else "各单位")
+        rule = f"（低于时间进度不超过{PACE_TOLERANCE_PP:g}个百分点的视为达到）" if s.lenient else ""
+        parts.append(f"{scope}均达到时间进度{rule}。")
     return "".join(parts)
 
 
@@ -491,6 +550,17 @@ def list_line(places: Sequence[Place], names: Mapping[str, str]) -> str:
     return "；".join(
         f"{p.rank}. {names.get(p.unit_code, p.unit_code)}（{p.value:.3f}）" for p in places
     )
+
+
+def honour_line(b: Bulletin, names: Mapping[str, str]) -> str:
+    """The 红榜 on one line (:func:`list_line`), or :data:`NO_COMPOSITE` when the month
+    makes no composite."""
+    return list_line(b.honour, names) if len(b.composite) else NO_COMPOSITE
+
+
+def warning_line(b: Bulletin, names: Mapping[str, str]) -> str:
+    """The 黑榜 on one line, or :data:`NO_COMPOSITE` when the month makes no composite."""
+    return list_line(b.warning, names) if len(b.composite) else NO_COMPOSITE
 
 
 def reporting_line(b: Bulletin, names: Mapping[str, str]) -> str:

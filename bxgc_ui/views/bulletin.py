@@ -17,7 +17,7 @@ from bxgc_docs import bulletin_docx, deck_pptx, source
 from bxgc_metrics import clock
 from bxgc_metrics.access import Actor
 from bxgc_metrics.periods import display, format_label
-from bxgc_metrics.tables.bulletin import list_line, narrative, opening, title
+from bxgc_metrics.tables.bulletin import honour_line, narrative, opening, title, warning_line
 from bxgc_ui import auth, chart_export, data, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang
 
@@ -121,8 +121,8 @@ def preview(report: source.Report) -> None:
     for i, s in enumerate(b.sections, start=1):
         st.markdown(f"**{fmt.md(f'{bulletin_docx.numeral(i)}、{s.name}')}**")
         st.markdown(fmt.md(narrative(s, names)))
-    st.markdown(fmt.md(t("bul_honour", line=list_line(b.honour, names) or "—")))
-    st.markdown(fmt.md(t("bul_warning", line=list_line(b.warning, names) or "—")))
+    st.markdown(fmt.md(t("bul_honour", line=honour_line(b, names))))
+    st.markdown(fmt.md(t("bul_warning", line=warning_line(b, names))))
 
 
 def downloads(report: source.Report) -> None:

@@ -13,12 +13,16 @@ from bxgc_metrics import wording
 from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import (
+    NO_COMPOSITE,
     bulletin,
+    honour_line,
+    list_line,
     narrative,
     rankable,
     reward_kind,
     section,
     title,
+    warning_line,
 )
 from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
 from bxgc_metrics.tables.standings import members, standings
@@ -83,6 +87,90 @@ def test_the_narrative_by_hand() -> None:
         "丙下降2个位次，退位较多。"
         "丙、丁共2个单位未达到时间进度，需加快推进。"
     )
+
+
+def _partly_reported() -> pd.DataFrame:
+    """March as :data:`FIGURES` but 丙 and 丁 have not reported it; 丁 has no target."""
+    obs = _obs()
+    late = (obs["unit_code"].isin(["C", "D"])) & (obs["year"] == 2026) & (obs["sub"] == 3)
+    no_target = (obs["unit_code"] == "D") & (obs["value_kind"] == "target")
+    return obs[~late & ~no_target].reset_index(drop=True)
+
+
+def test_a_unit_that_has_not_reported_is_named_not_counted_as_on_pace() -> None:
+    s = section(_partly_reported(), INDICATOR, year=2026, sub=3, units=list(FIGURES))
+    assert s.missing == ("C", "D")
+    assert s.total == 65.0 and list(s.ranking["unit_code"]) == ["A", "B"]
+    text = narrative(s, NAMES)
+    assert text.startswith("2026年1-3月，收入已报送的2个单位累计完成65.0万元，")
+    assert "丙、丁共2个单位未报送本期数据，未计入合计和排名。" in text
+    assert text.endswith("已报送的单位均达到时间进度。")
+    assert "各单位均达到时间进度" not in text
+
+
+def test_a_month_nobody_has_reported_says_so_and_nothing_else() -> None:
+    s = section(_obs(), INDICATOR, year=2026, sub=4, units=list(FIGURES))
+    assert s.missing == ("A", "B", "C", "D") and s.ranking.empty
+    assert narrative(s, NAMES) == "2026年1-4月，收入暂无数据：4个单位均未报送本期数据。"
+
+
+def test_units_without_a_target_are_not_said_to_keep_pace() -> None:
+    obs = _obs()
+    obs = obs[~((obs["unit_code"] == "C") & (obs["value_kind"] == "target"))]
+    s = section(obs, INDICATOR, year=2026, sub=3, units=list(FIGURES))
+    assert s.missing == () and s.unpaced == ("C",)
+    text = narrative(s, NAMES)
+    assert "丙未下达全年目标，未对照时间进度。" in text
+    assert "丁共1个单位未达到时间进度" in text
+
+
+def test_on_pace_within_the_tolerance_is_explained() -> None:
+    # 丁 at 24.5 of 100 at the end of March: 0.5 points behind 25 %, within the one-point band
+    obs = _obs()
+    d = (obs["unit_code"] == "D") & (obs["year"] == 2026) & (obs["sub"] == 3)
+    obs.loc[d, "value"] = 24.5
+    obs.loc[(obs["unit_code"] == "C") & (obs["sub"] == 3) & (obs["year"] == 2026), "value"] = 30.0
+    s = section(obs, INDICATOR, year=2026, sub=3, units=list(FIGURES))
+    assert s.behind == ()
+    assert narrative(s, NAMES).endswith(
+        "各单位均达到时间进度（低于时间进度不超过1个百分点的视为达到）。"
+    )
+
+
+def test_a_unit_that_never_reports_an_indicator_is_not_chased_for_it() -> None:
+    # E is in the group but has never reported 收入: it is not "missing" this month
+    s = section(_obs(), INDICATOR, year=2026, sub=3, units=[*FIGURES, "E"])
+    assert s.missing == ()
+
+
+def test_too_few_indicators_make_no_composite_and_no_honour_list() -> None:
+    # Two indicators reported a year earlier, only one has March figures: the rankings page
+    # says no composite can be made, so the bulletin prints no 红榜 either
+    other = observations(
+        [
+            (u, "M", year, 2, "actual", 5.0 + i)
+            for i, u in enumerate(FIGURES)
+            for year in (2025, 2026)
+        ]
+        + [(u, "M", 2025, 3, "actual", 8.0 + i) for i, u in enumerate(FIGURES)]
+        + [(u, "Y", 2026, 0, "target", 50.0) for u in FIGURES],
+        indicator="S",
+    )
+    obs = pd.concat([_obs(), other], ignore_index=True)
+    inds = pd.DataFrame(
+        {"code": ["R", "S"], "name_zh": ["收入", "投资"], "measure": ["万元", "万元"],
+         "direction": ["higher"] * 2, "kind": ["flow"] * 2, "frequency": ["M"] * 2}
+    )  # fmt: skip
+    units = pd.DataFrame(
+        {"code": list(FIGURES), "name_zh": list(NAMES.values()), "kind": "街道", "peer_group": None}
+    )
+    assert composite_standings(obs, inds, "M", year=2026, sub=3).empty
+    assert not composite_standings(obs, inds, "M", year=2026, sub=2).empty
+    made = bulletin(obs, units=units, indicators=inds, year=2026, sub=3, date=dt.date(2026, 4, 5))
+    assert made.composite.empty and made.honour == () and made.warning == ()
+    assert honour_line(made, NAMES) == NO_COMPOSITE == warning_line(made, NAMES)
+    feb = bulletin(obs, units=units, indicators=inds, year=2026, sub=2, date=dt.date(2026, 3, 5))
+    assert honour_line(feb, NAMES) == list_line(feb.honour, NAMES) != ""
 
 
 def test_a_name_is_printed_as_given() -> None:

@@ -14,9 +14,11 @@ from streamlit.testing.v1 import AppTest
 from bxgc_docs import source
 from bxgc_metrics.access import VIEWER
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.bulletin import narrative
+from bxgc_metrics.tables.bulletin import NO_COMPOSITE, narrative
+from bxgc_metrics.tables.standings import members
 from bxgc_ui import fmt
 from bxgc_ui.views import bulletin as view
+from bxgc_ui.views import rankings as rankings_view
 from tests.conftest import ROOT, admin_store
 
 
@@ -61,3 +63,49 @@ def test_a_download_is_recorded_under_the_reader(
     log = admin_store(demo_db).audit_log(action="report")
     assert list(log["target"]) == ["通报-2026-10.docx", "会议材料-2026-10.pptx"]
     assert set(log["who"]) == {"anonymous"}  # a reader not signed in
+
+
+def test_a_partly_reported_month_says_only_what_its_figures_show(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """November with only 地方一般公共预算收入 in, and two units still missing it: the
+    page (which offers the newest month first) and the Word file say which indicators have
+    no figures, name the two units, claim no one keeps pace who was not judged, and print
+    no 红榜 where the rankings page has no composite."""
+    store = Store(demo_db)
+    october = store.observations_in(
+        indicators=["GBR"], value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)]
+    )
+    late = list(members(store.units())[:2])
+    november = october[~october["unit_code"].isin(late)].assign(
+        sub=11, value=lambda f: f["value"] * 1.1
+    )
+    admin_store(demo_db).write_observations(november, file_name="november.csv")
+    at = _page(demo_db, monkeypatch)
+    assert not at.exception, at.exception
+    shown = "\n".join(m.value for m in at.markdown)
+    report = source.load(Store(demo_db), year=2026, sub=11)
+    names = report.names
+    assert fmt.md("2026年1-11月") in shown
+    assert "累计完成0" not in shown and "各单位均达到时间进度" not in shown
+    empty = [s for s in report.bulletin.sections if s.indicator != "GBR"]
+    assert len(empty) == 9
+    for s in empty:
+        assert fmt.md(f"2026年1-11月，{s.name}暂无数据") in shown
+    gbr = next(s for s in report.bulletin.sections if s.indicator == "GBR")
+    assert gbr.missing == tuple(late)
+    missing = "、".join(names[u] for u in late)
+    assert fmt.md(f"{missing}共2个单位未报送本期数据") in shown
+    assert fmt.md(view.t("bul_honour", line=NO_COMPOSITE)) in shown
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
+    made = Document(io.BytesIO(view._document(report, "docx", "通报.docx", reader=VIEWER)))
+    text = "\n".join(p.text for p in made.paragraphs)
+    assert "累计完成0" not in text and f"{missing}共2个单位未报送本期数据" in text
+    assert f"红榜：{NO_COMPOSITE}" in text and f"黑榜：{NO_COMPOSITE}" in text
+    rankings = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    rankings.session_state["lang"] = "zh"
+    rankings.run()
+    rankings.query_params.update({"tab": "composite", "period": "2026-11"})
+    rankings.switch_page("pages/rankings.py").run()
+    assert not rankings.exception, rankings.exception
+    assert rankings_view.t("rank_no_matrix") in [i.value for i in rankings.info]
