@@ -63,7 +63,7 @@ month = controls.select_slider(
     t("ov_period"),
     months,
     format_func=lambda p: display("M", *by_label[p], cumulative=True, lang=lang()),
-    key=view_link.choice("period", "ov_period", options=months, default=months[-1]),
+    key=view_link.choice("period", keyed("ov_period"), options=months, default=months[-1]),
     help=t("ov_period_help"),
 )
 view_link.keep("indicator", code, default=next(iter(labels)))

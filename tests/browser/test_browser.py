@@ -286,8 +286,13 @@ _PICKED = """() => [
      .map(e => `${e.getAttribute('aria-label')}: ${e.value}`),
   ...[...document.querySelectorAll('[data-testid="stMain"] [data-testid="stMultiSelect"] [data-tag]')]
      .map(e => `tag: ${e.getAttribute('aria-label')}`),
+  ...[...document.querySelectorAll('[data-testid="stMain"] input[type="range"]')]
+     .map(e => `${e.getAttribute('aria-label')}: ${e.getAttribute('aria-valuetext')}`),
+  ...[...document.querySelectorAll('[data-testid="stMain"] [data-testid="stButtonGroup"] button[aria-checked="true"]')]
+     .map(e => `pressed: ${e.innerText}`),
 ]"""
-"""What every picker on the page shows: each select box's label and value, each chosen tag."""
+"""What every picker on the page shows: each select box's label and value, each chosen tag,
+each slider's value as read, each pressed segment or pill."""
 
 
 def test_switching_to_english_translates_every_picker(app_url: str, browser: Browser) -> None:
