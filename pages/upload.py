@@ -1,5 +1,6 @@
 """数据上传 Upload: upload → detect → match → check → preview → commit; history with undo."""
 
+from dataclasses import replace
 from functools import partial
 
 import streamlit as st
@@ -24,11 +25,15 @@ importing, history, templates = st.tabs(
 )
 
 with importing:
+    done = st.session_state.pop("up_done", None)  # the last commit's outcome
+    if done is not None:
+        (st.success if done[0] == "ok" else st.info)(done[1])
     if may_import:
+        # a new key after each commit: the committed file leaves the page with its wizard
         upload = st.file_uploader(
             t("up_file"),
             type=["xlsx", "xlsm", "xls", "csv", "tsv"],
-            key="up_file",
+            key=f"up_file_{st.session_state.get('up_files', 0)}",
             max_upload_size=UPLOAD_LIMIT_MB,
         )
         # Always drawn, so the choice outlives a commit and the next file keeps it.
@@ -77,8 +82,9 @@ with importing:
                         k: {**mapping[k], **chosen.get(k, {})} for k in mapping
                     }
                     st.rerun()
-        else:
+        elif plan.new_units.empty and plan.new_indicators.empty:
             st.caption(t("up_all_matched"))
+        new_units = view.new_codes(plan, units)
         asking = view.open_measures(plan)
         if len(asking):
             with st.form("up_measure_form"):
@@ -143,6 +149,7 @@ with importing:
         ready = plan.can_commit and allowed
         if st.button(t("up_commit"), type="primary", disabled=not ready, key="up_commit"):
             try:
+                plan = replace(plan, new_units=new_units)
                 result = commit(plan, store, profile_name=profile_name or None)
             except BxgcError as exc:
                 st.error(exc.text(lang()))
@@ -150,18 +157,21 @@ with importing:
                 st.session_state.pop("up_plan", None)
                 st.session_state["up_mapping"] = {"units": {}, "indicators": {}}
                 st.session_state["up_measures"] = {}
+                st.session_state["up_files"] = st.session_state.get("up_files", 0) + 1
                 if result.batch_id is None:
-                    st.info(t("up_nothing_changed"))
+                    st.session_state["up_done"] = ("same", t("up_nothing_changed"))
                 else:
-                    st.success(
+                    st.session_state["up_done"] = (
+                        "ok",
                         t(
                             "up_committed",
                             batch=result.batch_id,
                             new=result.rows_new,
                             changed=result.rows_changed,
                             same=result.rows_unchanged,
-                        )
+                        ),
                     )
+                st.rerun()
 
 with history:
     undo.history_tab(units, indicators)

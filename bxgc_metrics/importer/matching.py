@@ -179,6 +179,25 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def guess_peer_group(kind: str, units: pd.DataFrame) -> str | None:
+    """The peer group a new unit of ``kind`` most likely joins: the one more than half of
+    the stored units of that kind are in (``None`` when no group is; the analyst picks).
+
+    >>> units = pd.DataFrame({"kind": ["街道"] * 3 + ["乡镇", "乡镇"],
+    ...                       "peer_group": ["城区", "城区", "方案四", "东片", "西片"]})
+    >>> guess_peer_group("街道", units), guess_peer_group("乡镇", units), guess_peer_group("学校", units)
+    ('城区', None, None)
+    """
+    if "peer_group" not in units:
+        return None
+    groups = units.loc[units["kind"] == kind, "peer_group"].dropna().astype(str)
+    groups = groups[groups != ""]
+    counts = groups.value_counts()
+    if counts.empty or counts.iloc[0] * 2 <= int((units["kind"] == kind).sum()):
+        return None
+    return str(counts.index[0])
+
+
 def guess_unit_kind(name: str) -> str:
     """The kind of a new unit from its name.
 

@@ -21,6 +21,7 @@ from bxgc_metrics.importer.matching import (
     NEAR,
     PROFILE,
     UNKNOWN,
+    guess_peer_group,
     guess_unit_kind,
     normalise_name,
 )
@@ -78,6 +79,9 @@ def unresolved(
             found.append(
                 _unknown_issue(what, m, sheet=figure["sheet"], at=at, reference=reference[what])
             )
+    units = reference["unit"]
+    for row in new["unit"]:
+        row.setdefault("peer_group", guess_peer_group(row["kind"], units))
     return pd.DataFrame(new["unit"]), pd.DataFrame(new["indicator"]), found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 from dataclasses import dataclass
 
 import duckdb
@@ -41,10 +42,44 @@ _UNKNOWN_CODES = """
 """
 _NEW_BATCH = """
     INSERT INTO batches (file_name, sha256, who, rows_read, rows_new, rows_changed,
-                         rows_unchanged, status, note, created_at)
+                         rows_unchanged, status, note, created_at, created_json)
     VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?,
-            COALESCE(CAST(? AS TIMESTAMP), current_localtimestamp())) RETURNING id
+            COALESCE(CAST(? AS TIMESTAMP), current_localtimestamp()), ?) RETURNING id
 """
+_CREATED = "SELECT created_json FROM batches WHERE id = ?"
+_REMOVABLE = {
+    "units": """
+        SELECT u.code FROM units AS u
+        WHERE u.code IN (SELECT unnest(?::VARCHAR[]))
+          AND NOT EXISTS (SELECT 1 FROM observations AS o
+                          WHERE o.unit_code = u.code AND o.batch_id <> ?)
+          AND NOT EXISTS (SELECT 1 FROM benchmark_pairs AS p
+                          WHERE u.code IN (p.chaser_code, p.benchmark_code))
+          AND NOT EXISTS (SELECT 1 FROM gaps AS g WHERE g.unit_code = u.code)
+          AND NOT EXISTS (SELECT 1 FROM milestones AS m WHERE m.unit_code = u.code)
+          AND NOT EXISTS (SELECT 1 FROM events AS e WHERE e.unit_code = u.code)
+          AND NOT EXISTS (SELECT 1 FROM units AS c WHERE c.parent_code = u.code)
+        ORDER BY u.code
+    """,
+    "indicators": """
+        SELECT i.code FROM indicators AS i
+        WHERE i.code IN (SELECT unnest(?::VARCHAR[]))
+          AND NOT EXISTS (SELECT 1 FROM observations AS o
+                          WHERE o.indicator_code = i.code AND o.batch_id <> ?)
+          AND NOT EXISTS (SELECT 1 FROM benchmark_pairs AS p WHERE p.indicator_code = i.code)
+          AND NOT EXISTS (SELECT 1 FROM gaps AS g WHERE g.indicator_code = i.code)
+          AND NOT EXISTS (SELECT 1 FROM events AS e WHERE e.indicator_code = i.code)
+          AND NOT EXISTS (SELECT 1 FROM indicators AS c WHERE c.growth_of = i.code)
+        ORDER BY i.code
+    """,
+}
+"""Of the codes a batch created (the list), those nothing but the batch's own figures uses:
+no other batch's figure, benchmark pair, rectification item, milestone, event, sub-unit or
+growth indicator. Undoing the batch deletes them."""
+_DELETE_CODES = {
+    "units": "DELETE FROM units WHERE code IN (SELECT unnest(?::VARCHAR[]))",
+    "indicators": "DELETE FROM indicators WHERE code IN (SELECT unnest(?::VARCHAR[]))",
+}
 _STORED = """
     SELECT i.row_id, o.value <> i.value OR o.cumulative <> i.cumulative AS differs,
            o.value AS old_value, o.cumulative AS old_cumulative, o.batch_id AS old_batch_id
@@ -148,6 +183,10 @@ class UndoPreview:
     sample: pd.DataFrame
     """A few of the figures, replaced ones first: ``unit_code, indicator_code, freq, year,
     sub, value_kind, value_now, value_after`` (``value_after`` missing: the figure goes)."""
+    units: tuple[str, ...] = ()
+    """Units the batch created that the undo deletes (nothing else uses them)."""
+    indicators: tuple[str, ...] = ()
+    """Indicators the batch created that the undo deletes."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +267,8 @@ class Batches(Database):
             if new + changed == 0:
                 return BatchResult(None, rows, 0, 0, unchanged)
             who = who or name or _current_user()
-            params = [file_name, sha256, who, rows, new, changed, unchanged, note, at]
+            created = _created_json(units=new_units, indicators=new_indicators)
+            params = [file_name, sha256, who, rows, new, changed, unchanged, note, at, created]
             batch_id = int(con.execute(_NEW_BATCH, params).fetchone()[0])  # type: ignore[index]
             if changed:
                 con.register("replaced", stored.replaced(table))
@@ -263,9 +303,18 @@ class Batches(Database):
                 )
             con.execute(_DELETE_BATCH_ROWS, [batch_id])
             con.execute(_RESTORE_REPLACED, [batch_id])
+            removed = _removable(con, batch_id)
+            for what, codes in removed.items():
+                if codes:
+                    con.execute(_DELETE_CODES[what], [list(codes)])
             con.execute(_MARK_UNDONE, [batch_id])
             summary = con.execute(_BATCH_SUMMARY, [batch_id]).df()
-            self._audit(con, "undo", str(batch_id), before=summary)
+            gone = (
+                {what: list(codes) for what, codes in removed.items()}
+                if any(removed.values())
+                else None
+            )
+            self._audit(con, "undo", str(batch_id), before=summary, after=gone)
 
     def undo_preview(self, batch_id: int, sample: int = 5) -> UndoPreview:
         """What :meth:`undo_batch` would do to ``batch_id``, without doing it."""
@@ -275,7 +324,16 @@ class Batches(Database):
             removed, restored = con.execute(_UNDO_COUNTS, params).fetchone() or (0, 0)
             later = [r[0] for r in con.execute(_LATER_BATCHES, [batch_id]).fetchall()]
             rows = con.execute(_UNDO_SAMPLE, {**params, "limit": sample}).df()
-        return UndoPreview(batch_id, int(removed), int(restored), tuple(later), rows)
+            codes = _removable(con, batch_id)
+        return UndoPreview(
+            batch_id,
+            int(removed),
+            int(restored),
+            tuple(later),
+            rows,
+            units=codes["units"],
+            indicators=codes["indicators"],
+        )
 
     def preview_observations(self, frame: pd.DataFrame) -> pd.DataFrame:
         """What writing ``frame`` would do, without writing.
@@ -321,6 +379,28 @@ class Batches(Database):
         with self._connection() as con:
             row = con.execute(_FIND_SHA, [sha256]).fetchone()
         return None if row is None or row[0] is None else int(row[0])
+
+
+def _created_json(*, units: pd.DataFrame | None, indicators: pd.DataFrame | None) -> str | None:
+    """The codes a batch creates, as :data:`_CREATED` keeps them (``None``: none)."""
+    codes = {
+        what: [str(c) for c in frame["code"]] if frame is not None and len(frame) else []
+        for what, frame in (("units", units), ("indicators", indicators))
+    }
+    return json.dumps(codes, ensure_ascii=False) if any(codes.values()) else None
+
+
+def _removable(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, tuple[str, ...]]:
+    """The units and indicators ``batch_id`` created that nothing but its own figures uses
+    (:data:`_REMOVABLE`): what undoing it deletes."""
+    row = con.execute(_CREATED, [batch_id]).fetchone()
+    created = json.loads(row[0]) if row is not None and row[0] else {}
+    found: dict[str, tuple[str, ...]] = {}
+    for what in ("units", "indicators"):
+        codes = created.get(what) or []
+        rows = con.execute(_REMOVABLE[what], [codes, batch_id]).fetchall() if codes else []
+        found[what] = tuple(str(r[0]) for r in rows)
+    return found
 
 
 def _check_undoable(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:

@@ -356,8 +356,15 @@ _V11 = (
     *PERCENT_AS_RATE,
 )
 
+CREATED_BY_BATCH = "ALTER TABLE batches ADD COLUMN created_json VARCHAR"
+"""Version 12, the same statement on DuckDB and PostgreSQL: the units and indicators a batch
+created (``{"units": [...], "indicators": [...]}``), so that undoing it takes them back
+with its figures. Batches written before have none recorded."""
+
+_V12 = (CREATED_BY_BATCH,)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11,
+    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
 )  # fmt: skip
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 

@@ -43,7 +43,7 @@ from psycopg import sql
 
 from bxgc_metrics.errors import SchemaTooNewError, StoreBusyError, StoreError
 from bxgc_metrics.store.arrow import frame_as_arrow
-from bxgc_metrics.store.migrations import PERCENT_AS_RATE
+from bxgc_metrics.store.migrations import CREATED_BY_BATCH, PERCENT_AS_RATE
 
 CHANNEL = "bxgc_data"
 """The ``NOTIFY`` channel a commit announces its new data version on."""
@@ -121,7 +121,8 @@ SCHEMA: tuple[str, ...] = (
         rows_unchanged INTEGER NOT NULL DEFAULT 0,
         status VARCHAR NOT NULL CHECK (status IN ('committed', 'undone')),
         undone_at TIMESTAMP,
-        note VARCHAR
+        note VARCHAR,
+        created_json VARCHAR
     )
     """,
     f"""
@@ -329,6 +330,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         """,
         *PERCENT_AS_RATE,
     ),
+    12: (CREATED_BY_BATCH,),
 }
 """The steps that bring a PostgreSQL database from the version before each key to the key:
 the same tables and columns, in the same order, as :data:`SCHEMA` creates."""

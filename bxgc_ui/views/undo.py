@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, fmt
 from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
@@ -39,11 +39,16 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
             preview = data.undo_preview(path, version, int(pick))
             effect = t("up_undo_effect", batch=pick, removed=preview.removed,
                        restored=preview.restored)  # fmt: skip
+            if preview.units or preview.indicators:
+                unit_names, ind_names = names(units), names(indicators)
+                gone = [unit_names.get(c, c) for c in preview.units]
+                gone += [ind_names.get(c, c) for c in preview.indicators]
+                effect += t("up_undo_codes", names="、".join(gone))
             if preview.blocked_by:
                 later = ", ".join(map(str, preview.blocked_by))
                 st.warning(t("up_undo_blocked", batch=pick, later=later))
             else:
-                st.write(effect)
+                st.markdown(fmt.md(effect))
                 st.caption(t("up_undo_sample"))
                 ind_names = names(indicators)
                 sample = view.undo_sample(preview, names(units), ind_names)
@@ -54,8 +59,8 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
 
                 @st.dialog(t("up_undo_title"), on_dismiss=close_undo)
                 def confirm_undo() -> None:
-                    st.write(named[int(pick)])
-                    st.write(effect)
+                    st.markdown(fmt.md(named[int(pick)]))
+                    st.markdown(fmt.md(effect))
                     yes, no = st.columns(2)
                     if yes.button(t("up_undo_confirm"), type="primary", key="up_undo_yes"):
                         close_undo()

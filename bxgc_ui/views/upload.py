@@ -22,8 +22,10 @@ from bxgc_metrics.importer.service import (
 )
 from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
+from bxgc_metrics.tables.standings import peer_groups
 from bxgc_ui import auth, data
 from bxgc_ui.i18n import Texts, keyed, lang
+from bxgc_ui.views import settings as settings_view
 
 TEXTS: dict[str, tuple[str, str]] = {
     "up_title": ("数据上传", "Upload data"),
@@ -63,6 +65,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "up_in_file": ("文件中的名称", "Name in the file"),
     "up_not_mapped": ("（不对应，按未知处理）", "(no match: treat as unknown)"),
     "up_all_matched": ("所有名称都已对应。", "Every name is matched."),
+    "up_new_codes": (
+        "本次导入将新建 {units} 个单位、{indicators} 个指标（见下表）。请核对名称，并为新单位选择"
+        "类别和组别：分组排名按组别进行。撤销本批次时，这些单位和指标一并删除。",
+        "This import creates {units} units and {indicators} indicators (below). Check the "
+        "names and give each new unit its kind and peer group: group rankings go by peer "
+        "group. Undoing the batch deletes them again.",
+    ),
     "up_measure_help": (
         "单位行列出了多个计量单位，以下指标无法自动判断用哪一个，请选择：",
         "The unit line names several measures and these indicators could not be told "
@@ -131,6 +140,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "撤销批次 {batch} 将删除它新增的 {removed} 条数据，恢复它替换的 {restored} 条原值。",
         "Undoing batch {batch} removes the {removed} figures it added and puts back the "
         "{restored} values it replaced.",
+    ),
+    "up_undo_codes": (
+        "同时删除该批次新建的单位和指标：{names}。",
+        "It also deletes the units and indicators the batch created: {names}.",
     ),
     "up_undo_sample": ("示例（现值 → 撤销后）：", "For example (now → after the undo):"),
     "up_undo_removed": ("删除", "removed"),
@@ -338,6 +351,38 @@ def change_columns() -> dict[str, str]:
     keys |= {"old": "up_old", "new": "up_new_value"}
     keys |= {f"kind_{k}": f"value_kind_{k}" for k in ("actual", "target", "plan")}
     return {column: t(key) for column, key in keys.items()}
+
+
+def new_codes(plan: ImportPlan, units: pd.DataFrame) -> pd.DataFrame:
+    """The units and indicators the import creates, listed before anything is written;
+    each new unit's kind and peer group can be changed (a guess from the names and the
+    stored units to start with). Returns the new units as the analyst left them."""
+    if plan.new_units.empty and plan.new_indicators.empty:
+        return plan.new_units
+    st.info(t("up_new_codes", units=len(plan.new_units), indicators=len(plan.new_indicators)))
+    edited = plan.new_units
+    if len(plan.new_units):
+        shown = plan.new_units.reindex(columns=["code", "name_zh", "kind", "peer_group"])
+        columns = settings_view.unit_columns()
+        columns["peer_group"] = st.column_config.SelectboxColumn(
+            settings_view.t("fld_peer_group"), options=peer_groups(units)
+        )
+        chosen = st.data_editor(
+            shown,
+            hide_index=True,
+            disabled=["code", "name_zh"],
+            column_config=columns,
+            key=f"up_new_units_{plan.sha256[:16]}@{lang()}",
+        )
+        edited = plan.new_units.assign(
+            kind=chosen["kind"].to_numpy(), peer_group=chosen["peer_group"].to_numpy()
+        )
+    if len(plan.new_indicators):
+        listed = plan.new_indicators.reindex(
+            columns=["code", "name_zh", "measure", "kind", "frequency"]
+        )
+        st.dataframe(listed, hide_index=True, column_config=settings_view.indicator_columns())
+    return edited
 
 
 def changes_count(plan: ImportPlan) -> int:

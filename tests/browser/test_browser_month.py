@@ -4,8 +4,8 @@ An analyst signs in, uploads a report sheet whose unit line names two measures
 (``单位：万元、%``) and that creates two new units, and commits. The kiosk screen, open the
 whole time, shows the new units within one refresh and no error. Every unit's place and
 move read the same on the kiosk, on the rankings page and in the rankings workbook
-(read back with calamine). The analyst undoes the batch after confirming it, and the
-kiosk returns to the ranking it showed before.
+(read back with calamine). The analyst undoes the batch after confirming it, the kiosk
+returns to the ranking it showed before, and the two units the batch created are gone.
 
 Screenshots: ``screenshots/month/*.png`` (git-ignored).
 """
@@ -113,7 +113,7 @@ def _workbook_places(data: bytes) -> list[Place]:
             continue
         move = row[at["进位"]]
         out.append((str(row[at["单位"]]), int(row[at["名次"]]),
-                    None if move in ("", None) else int(move)))  # fmt: skip
+                    None if move == "新" else int(move)))  # fmt: skip
     return sorted(out, key=lambda p: (p[1], p[0]))
 
 
@@ -163,10 +163,12 @@ def _upload_and_commit(page: Page, url: str, tmp: Path) -> None:
     page.get_by_test_id("stFileUploader").locator('input[type="file"]').set_input_files(sheet)
     wait_for_app(page, settle_ms=800)
     assert not page_errors(page), page_errors(page)
+    expect(page.get_by_text("本次导入将新建 2 个单位、0 个指标")).to_be_visible()
     screenshot(page, SHOTS / "month" / "upload-preview.png")
     page.get_by_role("button", name="确认导入").click()
     wait_for_app(page, settle_ms=500)
     expect(page.get_by_test_id("stAlertContentSuccess").first).to_contain_text("已导入")
+    expect(page.get_by_role("button", name="确认导入")).to_have_count(0)  # the wizard left
 
 
 def _wait_for(page: Page, check, seconds: float) -> list[Place]:
@@ -179,7 +181,7 @@ def _wait_for(page: Page, check, seconds: float) -> list[Place]:
 
 
 def test_the_routine_month(served: tuple[str, Path], context: BrowserContext, tmp_path) -> None:
-    url, _db = served
+    url, db = served
     kiosk = context.new_page()
     kiosk.set_viewport_size({"width": 1920, "height": 1080})
     kiosk_errors: list[str] = []
@@ -195,6 +197,8 @@ def test_the_routine_month(served: tuple[str, Path], context: BrowserContext, tm
     analyst = context.new_page()
     _sign_in(analyst, url)
     _upload_and_commit(analyst, url, tmp_path)
+    groups = admin_store(db).units().set_index("name_zh").loc[list(NEW_UNITS), "peer_group"]
+    assert groups.tolist() == ["城区街道", "乡镇"]  # each in the group of its kind
 
     # the kiosk picks the batch up within one refresh (plus the time a run takes)
     after = _wait_for(kiosk, lambda p: set(NEW_UNITS) <= {n for n, _, _ in p}, 2 * EVERY + 10)
@@ -221,6 +225,7 @@ def test_the_routine_month(served: tuple[str, Path], context: BrowserContext, tm
     analyst.get_by_role("tab", name="导入记录与撤销").click()
     wait_for_app(analyst)
     expect(analyst.get_by_text("撤销批次 2 将删除它新增的")).to_be_visible()
+    expect(analyst.get_by_text("同时删除该批次新建的单位和指标")).to_be_visible()
     analyst.get_by_role("button", name="撤销该批次…").click()
     wait_for_app(analyst)
     dialog = analyst.get_by_role("dialog")
@@ -232,4 +237,5 @@ def test_the_routine_month(served: tuple[str, Path], context: BrowserContext, tm
 
     restored = _wait_for(kiosk, lambda p: p == before, 2 * EVERY + 10)
     assert restored == before
+    assert not set(NEW_UNITS) & set(admin_store(db).units()["name_zh"])  # the undo took them
     assert not page_errors(kiosk) and not kiosk_errors

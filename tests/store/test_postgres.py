@@ -284,6 +284,7 @@ def test_a_database_of_the_version_before_is_brought_up_to_date_keeping_its_rows
         con.execute("ALTER TABLE units DROP COLUMN contact_person")
         con.execute("ALTER TABLE units DROP COLUMN contact_phone")
         con.execute("ALTER TABLE indicators DROP COLUMN report_due_day")
+        con.execute("ALTER TABLE batches DROP COLUMN created_json")
         con.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     postgres.close_all()
     again = Store(tmp_path / "other.duckdb", actor=ADMIN, dsn=dsn)
@@ -317,6 +318,7 @@ def test_an_indicator_in_percent_saved_as_a_flow_becomes_a_rate_on_upgrade(
             "VALUES ('G', '增速', '%', 'higher', 'flow', 'M'), "
             "('S', '占比', '%', 'higher', 'stock', 'M')"
         )
+        con.execute("ALTER TABLE batches DROP COLUMN created_json")
         con.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
     postgres.close_all()
     again = Store(tmp_path / "other.duckdb", actor=ADMIN, dsn=dsn)
@@ -335,3 +337,30 @@ def test_an_indicator_in_percent_saved_as_a_flow_becomes_a_rate_on_upgrade(
         {"code": "G", "kind": "rate"},
         {"code": "S", "kind": "rate"},
     ]
+
+
+def test_a_batch_of_version_11_is_undone_after_the_upgrade(dsn: str, tmp_path: Path) -> None:
+    """Version 12 records the units a batch created; a batch written before has no record,
+    and undoing it after the upgrade takes back its figures and leaves every unit."""
+    store = Store(tmp_path / "copy.duckdb", actor=ADMIN, dsn=dsn)
+    store.upsert_units(UNITS)
+    store.upsert_indicators(INDICATORS)
+    with psycopg.connect(dsn, autocommit=True) as con:
+        con.execute("ALTER TABLE batches DROP COLUMN created_json")
+        con.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+        con.execute(
+            "INSERT INTO batches (file_name, who, rows_read, rows_new, status) "
+            "VALUES ('old.csv', 'li', 1, 1, 'committed')"
+        )
+        batch = con.execute("SELECT max(id) FROM batches").fetchone()[0]
+        con.execute(
+            "INSERT INTO observations VALUES ('C', 'GDP', 'M', 2024, 6, 'actual', 5, TRUE, %s)",
+            [batch],
+        )
+    postgres.close_all()
+    again = Store(tmp_path / "other.duckdb", actor=ADMIN, dsn=dsn)
+    assert again.schema_version() == LATEST
+    preview = again.undo_preview(batch)
+    assert (preview.removed, preview.units, preview.indicators) == (1, (), ())
+    again.undo_batch(batch)
+    assert again.observations().empty and "C" in set(again.units()["code"])

@@ -124,6 +124,57 @@ def test_undo_brings_back_replaced_values(store: Store) -> None:
         store.undo_batch(first.batch_id)
 
 
+NEW_UNIT = pd.DataFrame(
+    {"code": ["C"], "name_zh": ["新城街道"], "kind": ["街道"], "peer_group": ["城区"]}
+)
+NEW_INDICATOR = INDICATORS.assign(code="JOB", name_zh="城镇新增就业", name_en="Jobs")
+
+
+def _created_in_one_batch(store: Store) -> int:
+    """A batch that creates unit C and indicator JOB with their first figures, and
+    changes A's figure."""
+    store.write_observations(_obs({"A": 100.0}), file_name="v1")
+    figures = pd.concat(
+        [_obs({"A": 120.0, "C": 30.0}), _obs({"A": 5.0}).assign(indicator_code="JOB")]
+    )
+    result = store.write_observations(
+        figures, file_name="v2", new_units=NEW_UNIT, new_indicators=NEW_INDICATOR
+    )
+    assert result.batch_id is not None
+    return result.batch_id
+
+
+def test_undo_takes_back_the_units_and_indicators_its_batch_created(store: Store) -> None:
+    batch = _created_in_one_batch(store)
+    preview = store.undo_preview(batch)
+    assert (preview.units, preview.indicators) == (("C",), ("JOB",))
+    store.undo_batch(batch)
+    assert sorted(store.units()["code"]) == ["A", "B"]
+    assert list(store.indicators()["code"]) == ["REV"]
+    assert store.observations().set_index("unit_code")["value"].to_dict() == {"A": 100.0}
+    entry = store.as_actor(ADMIN).audit_log(action="undo").iloc[0]
+    assert json.loads(entry["after_json"]) == {"units": ["C"], "indicators": ["JOB"]}
+
+
+def test_a_created_unit_that_other_figures_or_records_use_stays(store: Store) -> None:
+    batch = _created_in_one_batch(store)
+    later = store.write_observations(_obs({"C": 31.0}, month=7), file_name="july")
+    store.replace_table(
+        "gaps",
+        pd.DataFrame(
+            {"unit_code": ["A"], "indicator_code": ["JOB"], "gap": ["就业"], "owner": ["王"],
+             "measure": ["招聘会"], "deadline": [pd.Timestamp("2024-12-31").date()],
+             "status": ["open"]}
+        ),
+    )  # fmt: skip
+    preview = store.undo_preview(batch)
+    assert (preview.units, preview.indicators) == ((), ())
+    store.undo_batch(batch)
+    assert "C" in set(store.units()["code"]) and "JOB" in set(store.indicators()["code"])
+    store.undo_batch(later.batch_id)
+    assert "C" in set(store.units()["code"])  # created by the other batch, not this one
+
+
 def test_unknown_codes_are_refused_and_nothing_is_written(store: Store) -> None:
     bad = _obs({"A": 1.0, "NOPE": 2.0})
     with pytest.raises(StoreError, match="NOPE"):
@@ -297,6 +348,35 @@ def test_an_upgrade_with_every_indicator_in_percent_a_rate_changes_nothing(
     assert store.indicators().set_index("code")["kind"].to_dict() == {"R": "rate", "REV": "flow"}
     assert store.audit_count() == 0
     assert store.data_version() == 7
+
+
+@pytest.mark.embedded
+def test_a_batch_of_version_11_is_undone_after_the_upgrade(tmp_path: Path) -> None:
+    """Version 12 records the units a batch created; a version-11 batch has no record, and
+    undoing it after the upgrade takes back its figures and leaves every unit."""
+    path = tmp_path / "v11.duckdb"
+    con = duckdb.connect(str(path))
+    for steps in MIGRATIONS[:11]:
+        for sql in steps:
+            con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '11'), ('data_version', '3')")
+    con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('C', '新城街道', '街道')")
+    con.execute(
+        "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
+        "VALUES ('REV', '收入', '万元', 'higher', 'flow', 'M')"
+    )
+    con.execute(
+        "INSERT INTO batches (file_name, who, rows_read, rows_new, status) "
+        "VALUES ('old.csv', 'li', 1, 1, 'committed')"
+    )
+    con.execute("INSERT INTO observations VALUES ('C', 'REV', 'M', 2024, 6, 'actual', 5, TRUE, 1)")
+    con.close()
+    store = Store(path, actor=ADMIN)
+    assert store.schema_version() == LATEST
+    preview = store.undo_preview(1)
+    assert (preview.removed, preview.units, preview.indicators) == (1, (), ())
+    store.undo_batch(1)
+    assert store.observations().empty and list(store.units()["code"]) == ["C"]
 
 
 def _key_counts(store: Store) -> tuple[int, int]:

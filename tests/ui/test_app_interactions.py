@@ -116,6 +116,45 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     assert "已撤销" in set(history["状态"])
 
 
+def test_units_an_import_creates_are_shown_grouped_and_taken_back_by_its_undo(
+    demo_db: Path, monkeypatch
+) -> None:
+    """A report naming two units the database does not know: the preview lists them with
+    a kind and a peer group guessed from the stored units, the commit creates them so, the
+    wizard leaves the page with the committed file, and the undo deletes them again."""
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.checkbox(key="up_create").check().run()
+    rows = [("滨海街道", 80000, 41000.5, 36000), ("龙湾镇", 60000, 30000.0, 28000)]
+    at.get("file_uploader")[0].upload("新单位.xlsx", sheets.report_xlsx(rows)).run()
+    assert not at.exception and not at.error
+    assert any("本次导入将新建 2 个单位、0 个指标" in i.value for i in at.info)
+    assert not any(c.value == "所有名称都已对应。" for c in at.caption)
+    listed = next(d.value for d in at.dataframe if "peer_group" in d.value)
+    assert listed[["name_zh", "kind", "peer_group"]].values.tolist() == [
+        ["滨海街道", "街道", "城区街道"],
+        ["龙湾镇", "乡镇", "乡镇"],
+    ]
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert not at.exception
+    assert "已导入" in at.success[0].value
+    assert not any(b.label == "确认导入" for b in at.button)  # the wizard left with the file
+    store = Store(demo_db)
+    made = store.units().set_index("name_zh").loc[["滨海街道", "龙湾镇"], ["kind", "peer_group"]]
+    assert made.values.tolist() == [["街道", "城区街道"], ["乡镇", "乡镇"]]
+    batch = int(store.batches().iloc[0]["id"])
+    shown = "\n".join(m.value for m in at.markdown)
+    assert f"撤销批次 {batch} 将删除它新增的 6 条数据" in shown  # target, 1-6月, a year earlier
+    by_code = made.reset_index().assign(
+        code=store.units().set_index("name_zh").loc[made.index, "code"].to_numpy()
+    )
+    listed_names = "、".join(by_code.sort_values("code")["name_zh"])
+    assert f"同时删除该批次新建的单位和指标：{listed_names}。" in shown
+    next(b for b in at.button if b.label == "撤销该批次…").click().run()
+    next(b for b in at.button if b.label == "确认撤销").click().run()
+    assert not at.exception
+    assert not {"滨海街道", "龙湾镇"} & set(store.units()["name_zh"])
+
+
 def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None:
     at = _page(demo_db, monkeypatch, "pages/upload.py")
     data = sheets.report_xlsx([("东城", 82812, 41300.5, 38000)])
