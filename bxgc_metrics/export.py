@@ -127,7 +127,7 @@ class Column:
     Examples
     --------
     >>> Column("value", "累计完成", "amount", "万元")
-    Column(key='value', header='累计完成', kind='amount', measure='万元')
+    Column(key='value', header='累计完成', kind='amount', measure='万元', missing=None)
     """
 
     key: str
@@ -138,6 +138,9 @@ class Column:
     """What the column holds (:data:`Kind`)."""
     measure: str | None = None
     """The measure an ``amount`` column's figures are stored in (万元, 亿元, 亩 …)."""
+    missing: str | None = None
+    """What a missing figure reads (新 in a move column: no previous place, as the pages
+    print it); ``None`` leaves the cell empty."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -275,7 +278,10 @@ def _write_table(sheet: Worksheet, table: Table, styles: _Styles) -> None:
             pattern = _pattern(column.kind, values, scale)
             style = styles.number(pattern)
             for i, value in enumerate(values, start=top + 1):
-                if value is None:
+                if value is None and column.missing:
+                    sheet.write_string(i, j, _safe(column.missing))
+                    widths.append(_width(column.missing) + 2)
+                elif value is None:
                     sheet.write_blank(i, j, None, style)
                 else:
                     sheet.write_number(i, j, value, style)

@@ -23,10 +23,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export_period": ("期间：{period}", "Period: {period}"),
     "export_group": ("参与排名：{group}", "Units ranked: {group}"),
     "export_data_date": ("数据更新：{date}", "Data as of: {date}"),
-    "export_indicator": (
-        "指标：{indicator}（{measure}）",
-        "Indicator: {indicator} ({measure})",
-    ),
+    "export_indicator": ("指标：{indicator}", "Indicator: {indicator}"),
     "export_ranking_title": ("{indicator}排名（按{by}）", "{indicator}: ranking by {by}"),
     "export_composite_sheet": ("综合排名", "Composite"),
     "export_composite_title": ("综合排名", "Composite ranking"),
@@ -74,7 +71,7 @@ def standings_table(
     """One indicator's ranking (:func:`bxgc_metrics.tables.standings.standings`) as a sheet."""
     columns = (
         Column("rank", t("rank_col_rank"), "rank"),
-        Column("rank_change", t("rank_col_move"), "move"),
+        Column("rank_change", t("rank_col_move"), "move", missing=t("meeting_new")),
         Column("unit_name", t("unit")),
         Column("value", t("ytd_value"), "amount", measure),
         Column("target", t("annual_target"), "amount", measure),
@@ -85,7 +82,8 @@ def standings_table(
     frame = _named(table, names).astype({"rank": "Float64", "previous_rank": "Float64"})
     frame = frame.astype({"rank_change": "Float64"})
     title = t("export_ranking_title", indicator=indicator, by=t(f"by_{by}"))
-    notes = context.notes(t("export_indicator", indicator=indicator, measure=measure))
+    # the figures' measure is in their headers, as shown (亿元 for large 万元 figures)
+    notes = context.notes(t("export_indicator", indicator=indicator))
     return Table(indicator[:28] or "ranking", title, notes, frame, columns)
 
 
@@ -99,7 +97,7 @@ def composite_table(
     """The composite ranking as a sheet, with how it was made in its notes."""
     columns = (
         Column("rank", t("rank_col_rank"), "rank"),
-        Column("rank_change", t("rank_col_move"), "move"),
+        Column("rank_change", t("rank_col_move"), "move", missing=t("meeting_new")),
         Column("unit_name", t("unit")),
         Column("score", t("rank_col_score"), "score"),
         Column("previous_rank", t("rank_col_prev"), "rank"),

@@ -102,6 +102,19 @@ def test_missing_values_are_empty_cells_never_text() -> None:
     )
 
 
+def test_a_column_may_say_what_a_missing_figure_means() -> None:
+    """A move without a previous place reads 新 in the workbook as on the page; the other
+    columns stay empty where a figure is missing."""
+    moves = tuple(
+        Column("rank_change", "进位", "move", missing="新") if c.key == "rank_change" else c
+        for c in COLUMNS
+    )
+    sheet = _openpyxl(workbook([_standings_table(columns=moves)]))["排名"]
+    column = [sheet.cell(row=HEADER_ROW + i, column=2).value for i in range(1, 6)]
+    assert column == [2, -1, "新", 0, "新"]
+    assert sheet.cell(row=HEADER_ROW + 3, column=1).value is None  # rank: still empty
+
+
 def test_number_formats_by_kind() -> None:
     sheet = _openpyxl(workbook([_standings_table()]))["排名"]
     first = sheet[HEADER_ROW + 1]
