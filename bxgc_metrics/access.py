@@ -50,6 +50,7 @@ PERMISSIONS: dict[str, str] = {
     "edit_gaps": "analyst",
     "edit_events": "analyst",
     "review_flags": "analyst",
+    "contacts": "analyst",
     "settings": "admin",
     "rules": "admin",
     "users": "admin",

@@ -68,6 +68,8 @@ if progress_tab.open:
                 r = data.reporting_round(
                     here, now, format_label(*chosen), group=group, today=clock.today().isoformat()
                 )
+                contacts = auth.can("contacts")  # names and phones: for those who chase reports
+                r = r if contacts else r.without_contacts()
                 for column, (label, value) in zip(st.columns(6), view.headline(r), strict=True):
                     column.metric(label, value)
                 st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))
@@ -76,11 +78,13 @@ if progress_tab.open:
                     st.success(t("q_no_reminders"))
                 else:
                     st.dataframe(
-                        view.reminders_table(r, names), hide_index=True, key="q_reminders_table"
+                        view.reminders_table(r, names, contacts=contacts),
+                        hide_index=True,
+                        key="q_reminders_table",
                     )
                     st.caption(t("q_text"))
                     text = data.built(
-                        ("q_round_text", here, now, chosen, group, clock.today()),
+                        ("q_round_text", here, now, chosen, group, clock.today(), contacts, lang()),
                         partial(r.text, lang=lang()),
                     )
                     st.code(text, language=None, wrap_lines=True)
@@ -92,7 +96,7 @@ if progress_tab.open:
                     on_click="ignore",
                 )
                 st.subheader(t("q_units"))
-                st.dataframe(view.units_table(r, names), hide_index=True)
+                st.dataframe(view.units_table(r, names, contacts=contacts), hide_index=True)
                 grid = folded(st, t("q_grid"), key="q_grid_box")
                 if grid.open:
                     grid.dataframe(view.grid_table(r, names, indicator_names))

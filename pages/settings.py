@@ -44,8 +44,11 @@ def save(action: Callable[..., object], *args: object, **kwargs: object) -> None
 
 with tabs[0]:
     st.caption(t("set_units_help"))
+    shown = view.unit_rows(units)
+    if not auth.can("contacts"):  # the reporting contacts' names and phones: not for everyone
+        shown = shown.drop(columns=["contact_person", "contact_phone"], errors="ignore")
     edited = st.data_editor(
-        view.unit_rows(units),
+        shown,
         num_rows=rows,
         disabled=not editable,
         hide_index=True,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -92,6 +92,23 @@ class Round:
     def workbook(self, *, lang: str = "zh") -> bytes:
         """The round as an xlsx file (:func:`~bxgc_metrics.metrics.reporting.reminder_workbook`)."""
         return reminder_workbook(self.progress, lang=lang)
+
+    def without_contacts(self) -> Round:
+        """The round with every reporting contact's name and phone left out (what a
+        reader who may not see them is given): the same counts, tables, message and
+        workbook, with the contact cells empty."""
+
+        def blank(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame.assign(**{c: "" for c in CONTACT_COLUMNS if c in frame})
+
+        progress = replace(self.progress, units=blank(self.progress.units))
+        return replace(
+            self, progress=progress, units=blank(self.units), reminders=blank(self.reminders)
+        )
+
+
+CONTACT_COLUMNS = ("contact_person", "contact_phone")
+"""The columns of a round that name a person and a phone number."""
 
 
 def _counts(rows: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -138,10 +138,10 @@ def headline(r: Round) -> list[tuple[str, str]]:
     ]
 
 
-def units_table(r: Round, names: dict[str, str]) -> pd.DataFrame:
-    """Each unit's counts, worst first, with its contact."""
+def units_table(r: Round, names: dict[str, str], *, contacts: bool = True) -> pd.DataFrame:
+    """Each unit's counts, worst first, with its contact (without, unless ``contacts``)."""
     u = r.units.sort_values(["missing", "late", "unit_code"], ascending=[False, False, True])
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("col_unit"): u["unit_code"].map(names),
             t("col_expected"): u["expected"],
@@ -154,13 +154,14 @@ def units_table(r: Round, names: dict[str, str]) -> pd.DataFrame:
             t("col_phone"): u["contact_phone"],
         }
     )
+    return table if contacts else table.drop(columns=[t("col_contact"), t("col_phone")])
 
 
-def reminders_table(r: Round, names: dict[str, str]) -> pd.DataFrame:
-    """The 催报名单 as the page shows it."""
+def reminders_table(r: Round, names: dict[str, str], *, contacts: bool = True) -> pd.DataFrame:
+    """The 催报名单 as the page shows it (without the contacts, unless ``contacts``)."""
     m = r.reminders
     listed = m["indicators"] if lang() == "zh" else m["indicators_en"]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("col_unit"): m["unit_code"].map(names),
             t("col_contact"): m["contact_person"],
@@ -169,6 +170,7 @@ def reminders_table(r: Round, names: dict[str, str]) -> pd.DataFrame:
             t("col_days"): m["days_overdue"],
         }
     )
+    return table if contacts else table.drop(columns=[t("col_contact"), t("col_phone")])
 
 
 def grid_table(r: Round, names: dict[str, str], indicator_names: dict[str, str]) -> pd.DataFrame:

@@ -11,11 +11,13 @@ a unit name full of markdown and HTML is shown as the literal text it is.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from python_calamine import CalamineWorkbook
 from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics import oversight
@@ -267,7 +269,7 @@ def test_the_reminders_show_the_rounds_own_list_and_the_workbook_waits_for_a_cli
     assert at.selectbox(key="q_period@zh").value == ("M", 2026, 11)
     r = oversight.reporting_round(admin_store(demo_db), "2026-11", today=dt.date(2026, 12, 9))
     assert len(r.reminders) == 16
-    assert [c.value for c in at.code] == [r.text(lang="zh")]
+    assert [c.value for c in at.code] == [r.without_contacts().text(lang="zh")]  # not signed in
     assert r.text(lang="zh").startswith("【催报】2026年11月数据截至12月8日应报")
     assert not any(d.value.shape == r.grid.shape for d in at.dataframe)  # folded
     open_fold(at, "q_grid_box")
@@ -276,3 +278,37 @@ def test_the_reminders_show_the_rounds_own_list_and_the_workbook_waits_for_a_cli
     assert set(grid.to_numpy().ravel()) == {"未报（已逾期）"}
     at.run()
     assert made == []
+
+
+def _every_cell(at: AppTest) -> str:
+    frames = [d.value.astype(str).to_csv() for d in at.dataframe]
+    return "\n".join([*frames, *(c.value for c in at.code), *_texts(at)])
+
+
+@pytest.mark.parametrize("actor", [None, Actor("viewer1", "viewer")])
+def test_reporting_contacts_are_not_shown_to_readers(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, actor: Actor | None
+) -> None:
+    """A reader not signed in, or a viewer, sees who has reported but not the contacts'
+    names and phones: not in the tables, the 催报 message, the workbook or 设置 › 单位. An
+    analyst, who chases the reports, sees them."""
+    units = admin_store(demo_db).units()
+    people = [*units["contact_person"].dropna(), *units["contact_phone"].dropna()]
+    assert len(people) >= 32
+    at = _page(demo_db, monkeypatch, actor=actor, today="2026-12-09")
+    shown = _every_cell(at)
+    assert not [p for p in people if p in shown]
+    assert not any("联系人" in d.value.columns for d in at.dataframe)
+    r = oversight.reporting_round(admin_store(demo_db), "2026-11", today=dt.date(2026, 12, 9))
+    book = CalamineWorkbook.from_filelike(io.BytesIO(r.without_contacts().workbook()))
+    cells = " ".join(
+        str(c) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+        for c in row
+    )  # fmt: skip
+    assert not [p for p in people if p in cells]
+    at.switch_page("pages/settings.py").run()
+    editor = next(d.value for d in at.dataframe if "code" in d.value.columns)
+    assert "contact_person" not in editor.columns and "contact_phone" not in editor.columns
+    analyst = _page(demo_db, monkeypatch, actor=ANALYST, today="2026-12-09")
+    seen = _every_cell(analyst)
+    assert units["contact_person"].iloc[0] in seen and units["contact_phone"].iloc[0] in seen
