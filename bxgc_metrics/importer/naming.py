@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,8 @@ class Where:
     """The code written beside each figure, by ``unit`` and ``indicator`` (:func:`given_codes`)."""
     columns: dict[str, dict[str, str]]
     """Each sheet's name and code columns (:attr:`ParsedSheet.field_columns`)."""
+    cells: dict[str, dict[str, tuple[int, str | None]]] = field(default_factory=dict)
+    """Each sheet's fields named once for all figures (:attr:`ParsedSheet.field_cells`)."""
 
     def named(self, what: str) -> pd.DataFrame:
         """The figures whose ``what`` is found by its name (no code written beside it)."""
@@ -46,6 +48,10 @@ class Where:
     def at(self, what: str, figure: pd.Series, *, field: str, value: object) -> dict:
         """Issue keywords for the cell of ``figure``'s row in the column of ``field``
         (the figure's own column where the sheet does not say)."""
+        once = self.cells.get(figure["sheet"], {}).get(field)
+        if once is not None:  # a report's header, a wide sheet's title
+            row, column = once
+            return {"row": row, "column": column or figure["column"], "value": value}
         column = self.columns.get(figure["sheet"], {}).get(field, figure["column"])
         return {"row": int(figure["row"]), "column": column, "value": value}
 

@@ -237,7 +237,12 @@ def _analyse_sheets(
     known |= stored_measures(ind_m, indicators, create_missing)
     figures, choices, more = unit_line.decide(figures, lines, known, picked=measures)
     found += more
-    where = Where(figures, given, {p.sheet: p.field_columns for p in parsed})
+    where = Where(
+        figures,
+        given,
+        {p.sheet: p.field_columns for p in parsed},
+        {p.sheet: p.field_cells for p in parsed},
+    )
     reference = {"unit": units, "indicator": indicators}
     new_units, new_inds, more = unresolved(
         unit_m, ind_m, where, reference=reference, create=create_missing

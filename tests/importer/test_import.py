@@ -741,3 +741,37 @@ def test_long_sheets_read_by_column_as_cell_by_cell(
     by_cell = run(demo_store, data, name)
     assert _plan_summary(by_column) == _plan_summary(by_cell)
     assert {"not_a_number", "bad_period", "bad_value_kind", "unknown_unit"} <= set(codes(by_column))
+
+
+def _unknown_indicator(plan: ImportPlan) -> tuple[str, int | None, str | None, object]:
+    (found,) = [i for i in plan.errors if "未知指标" in i.text("zh")]
+    return found.sheet, found.row, found.column, found.value
+
+
+def test_an_unknown_indicator_is_named_where_the_sheet_names_it(demo_store: Store) -> None:
+    """Each layout names the indicator in its own place, and the error points there: a
+    report's merged header (C3, not the first figure's row), a wide sheet's title (A1) or
+    its indicator column on the row, a long sheet's indicator column on the row."""
+    report = sheets.xlsx_from_rows(
+        [
+            ["2024年1-6月各街道神秘指标完成情况"],
+            ["单位：万元"],
+            ["序号", "单位", "神秘指标", None],
+            [None, None, "全年目标", "1-6月累计"],
+            [1, "东城街道", 8.2812, 4.13005],
+            [2, "西城街道", 8.0, 4.0],
+        ],
+        merges=["C3:D3"],
+    )
+    assert _unknown_indicator(run(demo_store, report, "r.xlsx")) == ("Sheet1", 3, "C", "神秘指标")
+    titled = sheets.wide_xlsx(
+        {"东城街道": [1.0, 2.0], "西城街道": [3.0, 4.0]}, ["2019年", "2020年"],
+        title="各街道神秘指标（万元）",
+    )  # fmt: skip
+    assert _unknown_indicator(run(demo_store, titled, "w.xlsx")) == ("Sheet1", 1, "A", "神秘指标")
+    columned = sheets.xlsx_from_rows(
+        [["单位", "指标", "2019年", "2020年"], ["东城街道", "神秘指标", 1.0, 2.0]]
+    )
+    assert _unknown_indicator(run(demo_store, columned, "c.xlsx")) == ("Sheet1", 2, "B", "神秘指标")
+    long = _long(("东城街道", "神秘指标", "2024-06", "1000", "实际"))
+    assert _unknown_indicator(run(demo_store, long, "l.csv")) == ("l", 2, "B", "神秘指标")

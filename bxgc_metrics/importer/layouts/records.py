@@ -74,6 +74,10 @@ class ParsedSheet:
     field_columns: dict[str, str] = field(default_factory=dict)
     """Where a long sheet's names and codes stand: ``unit``, ``indicator``, ``unit_code``,
     ``indicator_code`` → column letter."""
+    field_cells: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    """Where a sheet names a field once for all its figures: ``indicator`` → the row of a
+    report's header or of a wide sheet's title, and its column (``None``: each figure's
+    own column under that header)."""
 
 
 def unread(sheet: Sheet, found: Issue) -> ParsedSheet:

@@ -122,6 +122,7 @@ def parse(
         tuple(found),
         title,
         field_columns=field_columns(sheet, {"unit": unit_col}),
+        field_cells={"indicator": (sheet.row_number(header_at), None)},
     )
 
 

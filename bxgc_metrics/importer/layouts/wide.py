@@ -112,7 +112,20 @@ def parse(
         issues=tuple(notes),
         period=title,
         field_columns=field_columns(sheet, named),
+        field_cells={} if indicator_col is not None else _title_cell(sheet, text, header_at),
     )
+
+
+def _title_cell(
+    sheet: Sheet, text: pd.DataFrame, header_at: int
+) -> dict[str, tuple[int, str | None]]:
+    """Where the title that names a wide sheet's indicator stands: its first filled cell
+    above the header (``{}`` when nothing is above it)."""
+    for row in range(header_at):
+        filled = [p for p, v in enumerate(text.iloc[row].tolist()) if v]
+        if filled:
+            return {"indicator": (sheet.row_number(row), sheet.column_letter(filled[0]))}
+    return {}
 
 
 def title_indicator_of(meta: str, sheet_name: str) -> str:
