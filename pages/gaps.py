@@ -20,11 +20,26 @@ if units.empty:
 demo_notice(units)
 gaps = gap_status(data.table(path, version, "gaps"), clock.today())
 names = unit_names(units)
+directions = dict(zip(indicators["code"], indicators["direction"] == "higher", strict=True))
+promised = gaps[gaps["indicator_code"].notna()]
+years = promised["promised_year"].dropna()
+review = look_back(
+    promised,
+    data.gap_observations(
+        path,
+        version,
+        tuple(sorted(promised["unit_code"].unique())),
+        indicators=tuple(sorted(promised["indicator_code"].unique())),
+        years=(int(years.min()), int(years.max())) if len(years) else (0, 0),
+    ),
+    directions,
+)
+met = frozenset(int(i) for i in review.loc[review["met"], "id"])  # promise reached
 
 overdue = gaps[gaps["overdue"]]
 if len(overdue):
     st.warning(t("gaps_overdue", n=len(overdue)))
-    st.dataframe(view.overdue_table(overdue, names), hide_index=True)
+    st.dataframe(view.overdue_table(overdue, names, met), hide_index=True)
 else:
     st.success(t("gaps_none_overdue"))
 
@@ -50,18 +65,4 @@ else:
 
 st.subheader(t("gaps_lookback"))
 st.caption(t("gaps_lookback_help"))
-directions = dict(zip(indicators["code"], indicators["direction"] == "higher", strict=True))
-promised = gaps[gaps["indicator_code"].notna()]
-years = promised["promised_year"].dropna()
-review = look_back(
-    promised,
-    data.gap_observations(
-        path,
-        version,
-        tuple(sorted(promised["unit_code"].unique())),
-        indicators=tuple(sorted(promised["indicator_code"].unique())),
-        years=(int(years.min()), int(years.max())) if len(years) else (0, 0),
-    ),
-    directions,
-)
 st.dataframe(view.look_back_table(review, names, indicators), hide_index=True)

@@ -37,7 +37,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_promised": ("承诺值", "Promised"),
     "col_promised_year": ("承诺年度", "Year"),
     "col_overdue": ("逾期", "Overdue"),
-    "col_days_left": ("剩余天数", "Days left"),
+    "col_days_overdue": ("逾期天数", "Days overdue"),
+    "col_note": ("备注", "Note"),
+    "gap_met_note": (
+        "已达到承诺值，请确认是否已完成",
+        "The promised value is reached: is it done?",
+    ),
     "col_latest": ("最新实际", "Latest actual"),
     "col_achieved": ("完成承诺", "Achieved"),
     "gap_open": ("未开始", "open"),
@@ -51,8 +56,12 @@ GAP_STATUSES = ("open", "in_progress", "done")
 GAP_FIELDS = ["id", *GAP_COLUMNS]
 
 
-def overdue_table(gaps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Overdue rectification items, most overdue first."""
+def overdue_table(
+    gaps: pd.DataFrame, names: dict[str, str], met: frozenset[int] = frozenset()
+) -> pd.DataFrame:
+    """Overdue rectification items, most overdue first, with how many days past the
+    deadline; an item whose promised value is reached (its id in ``met``, from
+    :func:`~bxgc_metrics.metrics.campaign.look_back`) says so."""
     rows = gaps.sort_values("days_left")
     return pd.DataFrame(
         {
@@ -60,7 +69,8 @@ def overdue_table(gaps: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             t("col_gap"): rows["gap"],
             t("col_owner"): rows["owner"],
             t("col_deadline"): rows["deadline"].astype(str),
-            t("col_days_left"): rows["days_left"],
+            t("col_days_overdue"): -rows["days_left"],
+            t("col_note"): [t("gap_met_note") if i in met else "" for i in rows["id"]],
         }
     )
 
@@ -131,6 +141,9 @@ def look_back_table(
                 fmt.amount(v, m) for v, m in zip(review["latest_value"], measure, strict=True)
             ],
             t("col_achieved"): [fmt.pct(v, signed=False) for v in review["achieved"]],
-            t("col_status"): review["status"].map(lambda s: t(f"gap_{s}")),
+            t("col_status"): [
+                t(f"gap_{s}") + (f"（{t('gap_met_note')}）" if met and s != "done" else "")
+                for s, met in zip(review["status"], review["met"], strict=True)
+            ],
         }
     )
