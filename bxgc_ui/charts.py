@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from bxgc_metrics.measures import display_scale
 from bxgc_metrics.tables.trajectory import Trajectory
-from bxgc_ui import marks
+from bxgc_ui import fmt, marks
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import (
     BAND_COLOURS,
@@ -118,16 +118,18 @@ def completion_bars(
     # beneath the bars: a value written inside a bar that ends just past the line stays
     # readable (the line shows between the bars and past the shorter ones)
     fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=INK, layer="below")
+    top = max(100.0, float(data["completion"].max() or 0) * 100 + 5)
     fig.add_annotation(
         x=time_progress * 100,
         y=1.0,
         yref="paper",
         yanchor="bottom",
-        text=f"{time_label} {time_progress * 100:.0f}%",
+        # near the right end the label ends at the line, so the plot never cuts it
+        xanchor="right" if time_progress > 0.75 else "center",
+        text=f"{time_label} {fmt.pct(time_progress, signed=False)}",
         showarrow=False,
         font={"color": INK},
     )
-    top = max(100.0, float(data["completion"].max() or 0) * 100 + 5)
     fig.update_xaxes(range=[0, top])
     fig.update_yaxes(type="category")
     fig.update_layout(height=max(320, 28 * len(data) + 110), margin={"t": 70})

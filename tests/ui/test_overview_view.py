@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from bxgc_ui.views.overview import MATRIX_ROWS, most_behind
 
@@ -127,3 +128,28 @@ def test_settings_editors_are_headed_in_chinese() -> None:
     ]
     assert rule_columns(["amount_yuan", "extra"])["amount_yuan"]["label"] == "奖金（元）"
     assert rule_columns(["extra"])["extra"]["label"] == "extra"
+
+
+@pytest.mark.parametrize("month", [3, 6, 10, 11, 12])
+def test_the_time_line_reads_as_the_page_and_the_board_read_it(month: int) -> None:
+    """时间进度 is one figure everywhere: the overview's metric, its chart's line label, the
+    meeting chart's and the wall board's legend all print fmt.pct of months / 12 (91.7 % in
+    November, not 92 %), and the chart's label stays inside the plot near its right end."""
+    from bxgc_ui import charts, fmt
+    from bxgc_ui.views.meeting.figures import ranking_figure
+
+    elapsed = month / 12
+    shown = fmt.pct(elapsed, signed=False)
+    table = pd.DataFrame(
+        {
+            "label": ["甲", "乙"], "unit_code": ["A", "B"], "completion": [0.95, 0.5],
+            "metric": [0.95, 0.5], "hover": "", "rank": [1, 2], "rank_change": [0, 0],
+            "band": ["top", "bottom"],
+        }
+    )  # fmt: skip
+    overview = charts.completion_bars(table, "t", "x", time_progress=elapsed, time_label="时间进度")
+    (label,) = [a for a in overview.layout.annotations if "时间进度" in a.text]
+    assert label.text == f"时间进度 {shown}"
+    assert label.xanchor == ("right" if elapsed > 0.75 else "center")
+    meeting = ranking_figure(table, "completion", title="t", x_title="x", time_progress=elapsed)
+    assert any(a.text == f"时间进度 {shown}" for a in meeting.layout.annotations)

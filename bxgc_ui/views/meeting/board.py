@@ -330,7 +330,7 @@ def _legend(spec: Spec, references: pd.DataFrame | None) -> str:
         f' <b style="color:{look.lost}">▼</b> {html.escape(t("meeting_key_down"))}</span>'
     )
     if spec.time_progress is not None:
-        share = fmt.pct(spec.time_progress, signed=False, digits=0)
+        share = fmt.pct(spec.time_progress, signed=False)
         parts.append(f"<span>┆ {html.escape(t('meeting_time_line', pct=share))}</span>")
     if references is not None:
         for r in references.itertuples():

@@ -139,7 +139,7 @@ def ranking_figure(
             line={"dash": "dash", "color": MUTED, "width": 2},
             layer="below",
             annotation={
-                "text": t("meeting_time_line", pct=fmt.pct(time_progress, signed=False, digits=0)),
+                "text": t("meeting_time_line", pct=fmt.pct(time_progress, signed=False)),
                 "font": {"size": 18, "color": MUTED},
                 "yanchor": "bottom",
             },
