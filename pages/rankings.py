@@ -195,5 +195,5 @@ if rewards.open:
     with rewards:
         reward_tab.show(
             path, version, list(by_label.values()), by=by, group=group, names=names,
-            data_date=context.data_date,
+            data_date=context.data_date, chosen=(year, sub),
         )  # fmt: skip

@@ -345,6 +345,17 @@ def reward_kind(sub: int) -> str | None:
     return "year" if sub >= 12 else ("half" if sub >= 6 else None)
 
 
+def latest_assessment(year: int, sub: int) -> tuple[int, str]:
+    """The latest assessment the month ``year``-``sub`` has reached: its year and kind
+    (:func:`reward_kind`; before June, the year before's year-end).
+
+    >>> latest_assessment(2026, 12), latest_assessment(2026, 10), latest_assessment(2026, 3)
+    ((2026, 'year'), (2026, 'half'), (2025, 'year'))
+    """
+    kind = reward_kind(sub)
+    return (year, kind) if kind is not None else (year - 1, "year")
+
+
 def overdue_items(gaps: pd.DataFrame, *, on: dt.date, units: Sequence[str]) -> pd.DataFrame:
     """The rectification items of ``units`` not done with a deadline before ``on``, most
     overdue first (:func:`~bxgc_metrics.metrics.campaign.gap_status`, as the gaps page)."""

@@ -10,6 +10,7 @@ import streamlit as st
 
 from bxgc_metrics.export import workbook
 from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
+from bxgc_metrics.tables.bulletin import latest_assessment
 from bxgc_ui import data, exports
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import rankings as view
@@ -28,10 +29,20 @@ def show(
     group: str,
     names: dict[str, str],
     data_date: str,
+    chosen: tuple[int, int],
 ) -> None:
-    """Pick half-year or year-end and the year; show and export what each unit is due."""
+    """Pick half-year or year-end and the year; show and export what each unit is due.
+
+    The assessment starts at the latest one the page's 时期 ``chosen`` (year, month) has
+    reached, and follows it whenever the period changes; picked by hand, it stays until
+    then."""
     r1, r2 = st.columns(2)
-    st.session_state.setdefault("reward_kind", "year")  # not default=: the tab keeps it
+    if st.session_state.get("reward_period") != chosen:
+        year, kind = latest_assessment(*chosen)
+        st.session_state["reward_kind"] = kind
+        if year in view.assessed_years(periods, kind):
+            st.session_state[f"reward_year_{kind}"] = year
+        st.session_state["reward_period"] = chosen
     kind = (
         r1.segmented_control(
             t("reward_kind"),

@@ -185,3 +185,18 @@ def test_a_language_switch_keeps_the_open_tab(
     assert at.session_state[key] == english[position]
     if first_only is not None:
         assert not any((s.key or "").startswith(first_only) for s in at.selectbox)
+
+
+@pytest.mark.parametrize(
+    ("period", "kind", "year"),
+    [("2026-10", "half", 2026), ("2025-12", "year", 2025), ("2026-03", "year", 2025)],
+)
+def test_the_rewards_follow_the_period_picked(
+    demo_db: Path, monkeypatch, period: str, kind: str, year: int
+) -> None:
+    """The rewards tab opens on the latest assessment the page's 时期 has reached: 1-10月
+    the half-year of 2026, December the year-end of that year, March the year before's
+    year-end."""
+    at = _page(demo_db, monkeypatch, "rankings", period=period, tab="rewards")
+    assert at.session_state["reward_kind"] == kind
+    assert at.selectbox(key=f"reward_year_{kind}").value == year
