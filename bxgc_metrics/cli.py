@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from bxgc_metrics.errors import BxgcError, CorruptDatabaseError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from bxgc_metrics.store.moving import Moved
 
 
@@ -279,10 +281,21 @@ def _undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _readable(frame: pd.DataFrame) -> str:
+    """A table for the terminal: stored UTC times in the configured zone to the minute, as
+    the pages show them (:func:`~bxgc_metrics.clock.shown`), missing ones blank."""
+    from pandas.api.types import is_datetime64_any_dtype
+
+    from bxgc_metrics import clock
+
+    times = {c: clock.shown(frame[c]) for c in frame.columns if is_datetime64_any_dtype(frame[c])}
+    return frame.assign(**times).to_string(index=False)
+
+
 def _history(args: argparse.Namespace) -> int:
     batches = _store(args).batches()
     columns = ["id", "file_name", "who", "created_at", "rows_new", "rows_changed", "status"]
-    print(batches[columns].to_string(index=False) if len(batches) else "(no batches)")
+    print(_readable(batches[columns]) if len(batches) else "(no batches)")
     return 0
 
 
@@ -486,7 +499,8 @@ def _bootstrap(args: argparse.Namespace) -> int:
 def _user(args: argparse.Namespace) -> int:
     store = _store(args)
     if args.action == "list":
-        print(store.users().to_string(index=False))
+        users = store.users()
+        print(_readable(users) if len(users) else "(no users)")
         return 0
     password = os.environ.get(args.password_env)
     if args.action == "add":
@@ -509,7 +523,7 @@ def _wall_token(args: argparse.Namespace) -> int:
     store = _store(args)
     if args.action == "list":
         tokens = store.wall_tokens()
-        print(tokens.to_string(index=False) if len(tokens) else "(no tokens)")
+        print(_readable(tokens) if len(tokens) else "(no tokens)")
     elif args.action == "create":
         token = store.create_wall_token(args.value or "wall")
         print(f"令牌（只显示一次）/ token (shown once): {token}")
@@ -523,7 +537,7 @@ def _wall_token(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     log = _store(args).audit_log()
     if args.out is None:
-        print(log.drop(columns=["before_json", "after_json"]).to_string(index=False))
+        print(_readable(log.drop(columns=["before_json", "after_json"])))
         return 0
     from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
 

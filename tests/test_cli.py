@@ -80,3 +80,27 @@ def test_import_takes_a_file_past_the_upload_limit_only_when_the_operator_allows
     assert "new 1 " in taken.stdout
     bad = run_cli("import", str(csv), "--db", str(db), "--max-mb", "０")
     assert bad.returncode == 2 and "--max-mb" in bad.stderr
+
+
+def test_listed_times_read_in_the_configured_zone_to_the_minute(demo_db: Path) -> None:
+    """``history``, ``user list``, ``wall-token list`` and ``audit`` print times as the
+    pages do (Beijing time, to the minute), never UTC with microseconds."""
+    import re
+
+    from bxgc_metrics import clock
+    from bxgc_metrics.store import Store
+
+    created = clock.shown(Store(demo_db).batches()["created_at"]).iloc[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", created)
+    env = {"BXGC_ADMIN_PASSWORD": "", "BXGC_TZ": "Asia/Shanghai"}
+    assert run_cli("wall-token", "create", "墙", "--db", str(demo_db)).returncode == 0
+    outputs = {
+        "history": run_cli("history", "--db", str(demo_db), env=env),
+        "users": run_cli("user", "list", "--db", str(demo_db), env=env),
+        "walls": run_cli("wall-token", "list", "--db", str(demo_db), env=env),
+        "audit": run_cli("audit", "--db", str(demo_db), env=env),
+    }
+    for name, out in outputs.items():
+        assert out.returncode == 0, (name, out.stderr)
+        assert not re.search(r"\d\d:\d\d:\d\d\.\d", out.stdout), (name, out.stdout[:500])
+    assert created in outputs["history"].stdout
