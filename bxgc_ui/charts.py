@@ -13,7 +13,6 @@ from bxgc_ui.fmt import chart
 from bxgc_ui.palette import (
     BAND_COLOURS,
     GOOD,
-    HONOUR,
     INK,
     MUTED,
     NEUTRAL,
@@ -412,10 +411,12 @@ def ranking_bars(
 def score_bars(
     table: pd.DataFrame, names: dict[str, str], title: str, *, x_title: str, whole: bool = False
 ) -> go.Figure:
-    """Composite scores, best at the top, with rank moves; ``whole`` draws every unit."""
+    """Composite scores, best at the top, with rank moves, coloured by band as a single
+    ranking is (:data:`BAND_COLOURS`: the first three, the last three); ``whole`` draws
+    every unit."""
     data = head_and_tail(table, whole=whole).iloc[::-1]
     labels = _place_labels(data, names)
-    colors = [HONOUR if r <= 3 else NEUTRAL for r in data["rank"]]
+    colors = [BAND_COLOURS.get(b, MUTED) for b in data["band"]]
     fig = go.Figure(
         go.Bar(
             x=data["score"],

@@ -17,7 +17,7 @@ import pandas as pd
 from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.tables.progress import progress_by_indicator, progress_periods
-from bxgc_metrics.tables.standings import previous_period
+from bxgc_metrics.tables.standings import bands, previous_period
 
 _SOURCE = {"completion": "completion", "growth": "yoy"}
 
@@ -126,7 +126,8 @@ def composite_standings(
 
     ``options`` go to :func:`bxgc_metrics.metrics.ranking.composite` (``normalisation``,
     ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
-    previous_rank, rank_change`` (positive = places gained), best first; the weights the
+    previous_rank, rank_change`` (positive = places gained) and ``band`` (the first three,
+    the last three 末位: :func:`~bxgc_metrics.tables.standings.bands`), best first; the weights the
     score used (indicator code → weight, summing to 1) are in ``attrs["weights"]``, so an
     export can state the method without working it out again.
     """
@@ -160,6 +161,7 @@ def composite_standings(
     now["previous_rank"] = now["previous_rank"].astype("Int64")
     now["rank_change"] = now["previous_rank"] - now["rank"]
     out = now.sort_values(["rank", "unit_code"]).reset_index(drop=True)
+    out["band"] = bands(out["rank"].astype("Int64"))
     out.attrs["weights"] = weights
     return out
 

@@ -170,7 +170,10 @@ def test_composite_standings_ranks_and_rank_change_by_hand() -> None:
     # rank_change = previous − now: A 3 − 1 = +2, B 1 − 2 = −1, C 2 − 3 = −1
     assert table["rank_change"].tolist() == [2, -1, -1]
     assert str(table["previous_rank"].dtype) == "Int64"
-    assert list(table.columns) == ["unit_code", "score", "rank", "previous_rank", "rank_change"]
+    assert list(table.columns) == [
+        "unit_code", "score", "rank", "previous_rank", "rank_change", "band"
+    ]  # fmt: skip
+    assert table["band"].tolist() == ["top", "top", "top"]  # three units: all in the first three
 
 
 def test_composite_standings_by_growth() -> None:

@@ -153,3 +153,21 @@ def test_the_time_line_reads_as_the_page_and_the_board_read_it(month: int) -> No
     assert label.xanchor == ("right" if elapsed > 0.75 else "center")
     meeting = ranking_figure(table, "completion", title="t", x_title="x", time_progress=elapsed)
     assert any(a.text == f"时间进度 {shown}" for a in meeting.layout.annotations)
+
+
+def test_the_composite_chart_marks_the_first_and_last_three_as_the_single_ranking_does() -> None:
+    from bxgc_ui import charts
+    from bxgc_ui.palette import BAND_COLOURS
+
+    table = pd.DataFrame(
+        {
+            "unit_code": list("ABCDEFGH"),
+            "score": np.linspace(0.9, 0.1, 8),
+            "rank": pd.array(range(1, 9), dtype="Int64"),
+            "rank_change": pd.array([0] * 8, dtype="Int64"),
+            "band": ["top"] * 3 + ["middle"] * 2 + ["bottom"] * 3,
+        }
+    )
+    fig = charts.score_bars(table, {}, "t", x_title="x")
+    colours = list(fig.data[0].marker.color)[::-1]  # best first
+    assert colours == [BAND_COLOURS[b] for b in table["band"]]
