@@ -174,7 +174,10 @@ def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) ->
     store.save_reward_rules(changed)
     at = _page(demo_db, monkeypatch, "pages/rankings.py")
     assert not any("规则" in d.value.columns for d in at.dataframe)  # built when opened
-    items = open_tab(at, "rank_tab", "奖励测算").dataframe[-1].value
+    at = open_tab(at, "rank_tab", "奖励测算")
+    assert at.session_state["reward_kind"] == "half"  # 1-10月 has reached the half-year
+    at.button_group(key="reward_kind").set_value("year").run()
+    items = at.dataframe[-1].value
     first = items[items["规则"].str.contains("第一")]
     assert first["奖金（元）"].tolist() == ["20,000"]
 
