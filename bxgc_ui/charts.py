@@ -436,14 +436,27 @@ def score_bars(
     return _base(fig, title, x_title, y_title="")
 
 
+MILESTONE_LOOKS = {
+    "done": ("diamond", GOOD),
+    "done_late": ("diamond", WARNING),
+    "late": ("diamond-open", WARNING),
+    "open": ("diamond-open", NEUTRAL),
+}
+"""Each milestone status's marker: filled once done (green on time, red late), hollow while
+open (blue before its date, red past it)."""
+
+
 def timeline_figure(
     phases: pd.DataFrame, milestones: pd.DataFrame, today: object, *, labels: dict
 ) -> go.Figure:
-    """Phases as bars on a date axis (:data:`PHASE_COLOURS`), milestones as markers (red
-    when late, green when on time), today marked."""
+    """Phases as bars on a date axis (:data:`PHASE_COLOURS`), milestones as markers
+    (:data:`MILESTONE_LOOKS`), today marked, and a legend naming each status shown
+    (``labels["status"]``: status → words)."""
     fig = go.Figure()
+    named: set[str] = set()
     for r in phases.itertuples():
         start, end = pd.Timestamp(r.start_date), pd.Timestamp(r.end_date) + pd.Timedelta(days=1)
+        key = f"ph_{r.status}"
         fig.add_trace(
             go.Bar(
                 x=[(end - start).total_seconds() * 1000],
@@ -451,24 +464,25 @@ def timeline_figure(
                 y=[chart(labels["name"](r))],
                 orientation="h",
                 marker_color=PHASE_COLOURS.get(r.status, MUTED),
-                showlegend=False,
+                name=chart(labels["status"].get(key, str(r.status))),
+                legendgroup=key,
+                showlegend=key not in named,
                 meta=f"{r.start_date} — {r.end_date}",
                 hovertemplate="%{y}<br>%{meta}<extra></extra>",
             )
         )
-    if len(milestones):
-        late = milestones["status"].isin(["late", "done_late"])
+        named.add(key)
+    for status, (symbol, colour) in MILESTONE_LOOKS.items():
+        some = milestones[milestones["status"] == status] if len(milestones) else milestones
+        if not len(some):
+            continue
         fig.add_trace(
             go.Scatter(
-                x=pd.to_datetime(milestones["due_date"]),
-                y=[chart(labels["name"](r)) for r in milestones.itertuples()],
+                x=pd.to_datetime(some["due_date"]),
+                y=[chart(labels["name"](r)) for r in some.itertuples()],
                 mode="markers",
-                marker={
-                    "symbol": "diamond",
-                    "size": 16,
-                    "color": [WARNING if x else GOOD for x in late],
-                },
-                showlegend=False,
+                marker={"symbol": symbol, "size": 16, "color": colour, "line": {"width": 2}},
+                name=chart(labels["status"].get(f"ms_{status}", status)),
                 hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra></extra>",
             )
         )
@@ -492,7 +506,10 @@ def timeline_figure(
         )
     fig.update_xaxes(tickformat=labels.get("date_format", "%Y-%m"))
     fig.update_layout(
-        height=max(280, 40 * (len(phases) + len(milestones)) + 120), barmode="overlay"
+        height=max(280, 40 * (len(phases) + len(milestones)) + 150),
+        barmode="overlay",
+        showlegend=True,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
     )
     fig.update_yaxes(autorange="reversed")
     return _base(fig, labels["title"], labels["x"], y_title="")

@@ -31,7 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ms_done": ("按期完成", "done on time"),
     "ms_done_late": ("逾期完成", "done late"),
     "ms_late": ("逾期未完成", "late"),
-    "ms_open": ("进行中", "open"),
+    "ms_open": ("未到期", "not yet due"),
     "ph_done": ("已结束", "done"),
     "ph_current": ("进行中", "current"),
     "ph_upcoming": ("未开始", "upcoming"),
@@ -91,6 +91,18 @@ def timeline_labels(campaign: str) -> dict:
         "today": t("camp_today"),
         "late": t("ms_late"),
         "done": t("ms_done"),
+        "status": {
+            key: t(key)
+            for key in (
+                "ph_done",
+                "ph_current",
+                "ph_upcoming",
+                "ms_done",
+                "ms_done_late",
+                "ms_late",
+                "ms_open",
+            )
+        },
         "date_format": "%Y年%-m月" if lang() == "zh" else "%b %Y",
     }
 

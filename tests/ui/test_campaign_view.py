@@ -1,0 +1,56 @@
+"""The campaign timeline says what its colours mean, and an open milestone before its date
+does not look done."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from bxgc_metrics.metrics.campaign import milestone_status, phase_status
+from bxgc_ui import charts
+from bxgc_ui.palette import GOOD, NEUTRAL, WARNING
+from bxgc_ui.views.campaign import timeline_labels
+
+TODAY = dt.date(2026, 7, 1)
+
+
+def _figure() -> object:
+    phases = phase_status(
+        pd.DataFrame(
+            {
+                "campaign": "c", "name_zh": ["动员部署", "比学赶超", "总结表彰"], "name_en": None,
+                "start_date": ["2026-01-01", "2026-04-01", "2026-10-01"],
+                "end_date": ["2026-03-31", "2026-09-30", "2026-12-31"],
+            }
+        ),
+        TODAY,
+    )  # fmt: skip
+    milestones = milestone_status(
+        pd.DataFrame(
+            {
+                "campaign": "c", "name_zh": ["方案", "对标", "整改", "总结"], "name_en": None,
+                "due_date": ["2026-02-01", "2026-03-01", "2026-06-01", "2026-11-30"],
+                "done_date": ["2026-01-20", "2026-03-15", None, None], "unit_code": None,
+            }
+        ),
+        TODAY,
+    )  # fmt: skip
+    assert milestones["status"].tolist() == ["done", "done_late", "late", "open"]
+    return charts.timeline_figure(phases, milestones, TODAY, labels=timeline_labels("c"))
+
+
+def test_the_timeline_names_every_status_it_shows() -> None:
+    fig = _figure()
+    shown = [t.name for t in fig.data if t.showlegend is not False]
+    assert shown == ["已结束", "进行中", "未开始", "按期完成", "逾期完成", "逾期未完成", "未到期"]
+    assert fig.layout.showlegend
+
+
+def test_an_open_milestone_is_hollow_and_not_green() -> None:
+    fig = _figure()
+    looks = {t.name: (t.marker.symbol, t.marker.color) for t in fig.data if t.type == "scatter"}
+    assert looks["未到期"] == ("diamond-open", NEUTRAL)
+    assert looks["按期完成"] == ("diamond", GOOD)
+    assert looks["逾期未完成"] == ("diamond-open", WARNING)
+    assert looks["未到期"][1] != GOOD
