@@ -21,6 +21,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "adm_role": ("角色", "Role"),
     "adm_add": ("添加", "Add"),
     "adm_disable": ("停用 / 启用", "Disable / enable"),
+    "adm_change": ("修改所选用户的角色或密码", "Change the chosen user's role or password"),
+    "adm_new_password": (
+        "新密码（留空则不改）",
+        "New password (leave empty to keep it)",
+    ),
+    "adm_save_user": ("保存修改", "Save changes"),
     "adm_saved": ("已保存。", "Saved."),
     "adm_label": ("链接名称（如：三楼会议室）", "Label (e.g. third-floor meeting room)"),
     "adm_create_token": ("生成只读链接", "Create a read-only link"),
@@ -143,6 +149,27 @@ def users_panel(store: Store) -> None:
         if st.button(t("adm_disable"), key="adm_toggle"):
             now = bool(users.set_index("username").loc[pick, "disabled"])
             _done(store.update_user, pick, disabled=not now)
+        current = str(users.set_index("username").loc[pick, "role"])
+        with st.form(f"adm_change_form_{pick}", clear_on_submit=True):
+            st.caption(t("adm_change"))
+            c1, c2 = st.columns(2)
+            role = c1.selectbox(
+                t("adm_role"),
+                ROLES,
+                index=ROLES.index(current),
+                key=keyed(f"adm_change_role_{pick}"),
+                format_func=lambda r: t(f"role_{r}"),
+            )
+            password = c2.text_input(
+                t("adm_new_password"), type="password", key=f"adm_change_password_{pick}"
+            )
+            if st.form_submit_button(t("adm_save_user")):
+                _done(
+                    store.update_user,
+                    pick,
+                    role=None if role == current else role,
+                    password=password or None,
+                )
 
 
 def tokens_panel(store: Store) -> None:
