@@ -5,7 +5,9 @@ scrolling. The board is one HTML block whose sizes are all multiples of one leng
 ``--u``: on the wall ``min(1vh, 0.5625vw)``, so a 16:9 display of any resolution —
 1280×720, 1366×768, 1920×1080, 3840×2160 — shows the same layout scaled (names and values
 are ``3u``: 32 px at 1080p), and a narrower one shrinks to fit its width; in the app
-``--u`` follows the width of the column the board sits in.
+``--u`` follows the width of the column the board sits in, and a column narrower than
+640 px (a phone) keeps places, moves, names and the figure ranked on, and lets the
+title and the legend wrap: the bars and the year-to-date column give way.
 
 The board holds at most :data:`ROWS` places a page. A longer ranking is split into even
 pages that turn by themselves (CSS animation, no round trip to the server, so turning
@@ -164,6 +166,21 @@ CSS = """
 .bxgc-foot .bxgc-period { font-size: calc(3.4 * var(--u)); }
 .bxgc-key { display: inline-block; width: calc(2 * var(--u)); height: calc(2 * var(--u));
   border-radius: calc(0.4 * var(--u)); vertical-align: middle; margin-right: calc(0.6 * var(--u)); }
+@container (max-width: 640px) {
+  .bxgc-fit .bxgc-board { --u: max(3.4px, calc(100cqw / (var(--name) + 38)));
+    min-width: calc((var(--name) + 38) * var(--u)); }
+  .bxgc-fit .bxgc-grid { column-gap: calc(1 * var(--u));
+    grid-template-columns: calc(6 * var(--u)) calc(6 * var(--u)) minmax(0, 1fr) 0
+      calc(15 * var(--u)) 0; }
+  .bxgc-fit .bxgc-track, .bxgc-fit .bxgc-value,
+  .bxgc-fit .bxgc-cols > span:nth-child(6) { visibility: hidden; }
+  .bxgc-fit .bxgc-cols { height: auto; min-height: calc(3.2 * var(--u)); align-items: end;
+    line-height: 1.1; padding-bottom: calc(0.4 * var(--u)); }
+  .bxgc-fit .bxgc-title, .bxgc-fit .bxgc-sub { white-space: normal; }
+  .bxgc-fit .bxgc-pages { height: calc(var(--rows) * 4.4 * var(--u) + 12 * var(--u)); }
+  .bxgc-fit .bxgc-foot { height: auto; flex-wrap: wrap; white-space: normal;
+    row-gap: calc(0.5 * var(--u)); }
+}
 .bxgc-stamp { position: fixed; right: calc(3 * var(--u)); top: calc(1 * var(--u));
   z-index: 1000001; font-size: calc(1.8 * var(--u)); color: var(--muted);
   --u: min(1vh, 0.5625vw); }
