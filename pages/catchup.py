@@ -143,6 +143,16 @@ first = tr.answers.iloc[0]
 if model != "plan":
     st.caption(view.model_rates_text(first, model, names[benches[0]], measure=ind["measure"]))
 
+# who is compared with whom, above the figures (on a phone the pickers are further down)
+sep = "、" if lang() == "zh" else ", "
+st.markdown(
+    t(
+        "catchup_pair",
+        chaser=fmt.md(names[chaser]),
+        benchmarks=sep.join(fmt.md(names[b]) for b in benches),
+        indicator=fmt.md(ind_names[code]),
+    )
+)
 view.show_headline(first, measure=ind["measure"], target=target, model=model)
 for unit, status in tr.status.items():
     if status == "too_short" and model != "plan":

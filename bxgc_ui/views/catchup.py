@@ -34,6 +34,10 @@ from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.widgets import folded
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "catchup_pair": (
+        "**{chaser}** 对标 **{benchmarks}** · {indicator}",
+        "**{chaser}** against **{benchmarks}** · {indicator}",
+    ),
     "catchup_title": ("赶超轨迹", "Catch-up trajectory"),
     "catchup_model": ("预测方法", "Projection model"),
     "model_plan": ("按设定增速", "At the growth rates set"),

@@ -46,6 +46,16 @@ def test_catch_up_shows_plan_four_and_its_audit(demo_db: Path, monkeypatch) -> N
     assert any("5.20亿元" in x and "5.120" in x for x in lines)
 
 
+def test_catch_up_names_the_pair_above_its_figures(demo_db: Path, monkeypatch) -> None:
+    """On a phone the pickers sit below the figures: the line above them names who is
+    compared with whom, on which indicator."""
+    at = _page(demo_db, monkeypatch, "pages/catchup.py")
+    shown = [m.value for m in at.markdown]
+    pair = next(v for v in shown if " 对标 " in v)
+    assert pair == "**方案四·本街道** 对标 **方案四·市外标杆** · 地方财政收入"
+    assert shown.index(pair) < min(i for i, v in enumerate(shown) if v.startswith("- "))
+
+
 def test_moving_the_growth_slider_moves_the_crossing(demo_db: Path, monkeypatch) -> None:
     at = _page(demo_db, monkeypatch, "pages/catchup.py")
     at.slider(key="cu_rate_P4_OURS_P4_FISCAL_REV").set_value(25.0).run()
