@@ -13,6 +13,9 @@ from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
 
+LARGE_UNDO = 1_000
+"""An undo that deletes at least this many figures asks for the batch number typed."""
+
 
 def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
     """The batches as imported, and the undo picker, preview and confirmation."""
@@ -61,8 +64,15 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
                 def confirm_undo() -> None:
                     st.markdown(fmt.md(named[int(pick)]))
                     st.markdown(fmt.md(effect))
+                    typed = True
+                    if preview.removed >= LARGE_UNDO:  # a month's whole data, the demo …
+                        st.warning(t("up_undo_large", n=preview.removed))
+                        answer = st.text_input(t("up_undo_type", batch=pick), key="up_undo_typed")
+                        typed = answer.strip() == str(pick)
                     yes, no = st.columns(2)
-                    if yes.button(t("up_undo_confirm"), type="primary", key="up_undo_yes"):
+                    if yes.button(
+                        t("up_undo_confirm"), type="primary", key="up_undo_yes", disabled=not typed
+                    ):
                         close_undo()
                         try:
                             auth.writer().undo_batch(int(pick))

@@ -145,6 +145,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "同时删除该批次新建的单位和指标：{names}。",
         "It also deletes the units and indicators the batch created: {names}.",
     ),
+    "up_undo_large": (
+        "此次撤销将删除 {n} 条数据，无法在本页恢复（可从备份还原）。",
+        "This undo deletes {n} figures, which this page cannot bring back (a backup can).",
+    ),
+    "up_undo_type": ("请输入批次号 {batch} 以确认", "Type the batch number {batch} to confirm"),
     "up_undo_sample": ("示例（现值 → 撤销后）：", "For example (now → after the undo):"),
     "up_undo_removed": ("删除", "removed"),
     "up_undo_blocked": (

@@ -165,6 +165,25 @@ def test_units_an_import_creates_are_shown_grouped_and_taken_back_by_its_undo(
     assert not {"滨海街道", "龙湾镇"} & set(store.units()["name_zh"])
 
 
+def test_undoing_the_demo_batch_asks_for_its_number(demo_db: Path, monkeypatch) -> None:
+    """Undoing a batch that deletes a thousand figures or more (the demo data: all of them)
+    waits for the batch number typed into the confirmation."""
+    store = Store(demo_db)
+    assert list(store.batches()["id"]) == [1]
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    next(b for b in at.button if b.label == "撤销该批次…").click().run()
+    assert any("此次撤销将删除" in w.value for w in at.warning)
+    confirm = next(b for b in at.button if b.label == "确认撤销")
+    assert confirm.disabled
+    at.text_input(key="up_undo_typed").input("2").run()
+    assert next(b for b in at.button if b.label == "确认撤销").disabled
+    assert not store.observations(unit="JD01", indicator="GBR").empty
+    at.text_input(key="up_undo_typed").input("1").run()
+    next(b for b in at.button if b.label == "确认撤销").click().run()
+    assert not at.exception
+    assert store.observations(unit="JD01", indicator="GBR").empty
+
+
 def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None:
     at = _page(demo_db, monkeypatch, "pages/upload.py")
     data = sheets.report_xlsx([("东城", 82812, 41300.5, 38000)])
