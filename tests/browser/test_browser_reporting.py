@@ -5,7 +5,8 @@ demo's last) through the command line. The server runs a week after that month's
 (``BXGC_TODAY``; monthly figures are due on the 8th of the next month), so the 数据质量
 page opens on the 2026-11 round: the headline counts follow the reporting calendar
 (computed here from the demo's tables), and the 催报 text lists the other half with their
-contact person and phone. The rest then report through the command line while the page
+contact person and phone to the analyst signed in (a visitor who is not signed in sees the
+same list without them). The rest then report through the command line while the page
 stays open; within one refresh (``?every=2``) and a little slack the page says nobody is
 overdue, in the same page load.
 
@@ -49,6 +50,7 @@ count), as the server's "today"."""
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 NO_REMINDERS = "没有逾期未报的单位。"
+ANALYST, PASSWORD = "li", "Li-2026-reporting"
 
 
 @pytest.fixture
@@ -80,15 +82,28 @@ def _import(db: Path, codes: pd.Series, tmp_path: Path, name: str) -> None:
 def served(city: tuple[Path, pd.DataFrame], tmp_path: Path) -> Iterator[str]:
     db, units = city
     _import(db, units["code"].iloc[::2], tmp_path, "first-half")
+    admin_store(db).create_user(ANALYST, PASSWORD, "analyst")
     with serve_app(db, env={"BXGC_TODAY": TODAY, "BXGC_TZ": "Asia/Shanghai"}) as url:
         yield url
 
 
-def _open(browser: Browser, url: str, viewport: dict[str, int]) -> tuple[Page, list[str]]:
+def _open(
+    browser: Browser, url: str, viewport: dict[str, int], *, signed_in: bool = True
+) -> tuple[Page, list[str]]:
+    """``url`` in a browser of its own, signed in as the analyst unless told otherwise."""
     page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
     page.set_default_timeout(30_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    if signed_in:
+        page.goto(url.rsplit("/", 1)[0] + "/signin")
+        wait_for_app(page)
+        form = page.locator('form[action="/auth/signin"]')
+        form.locator('input[name="username"]').fill(ANALYST)
+        form.locator('input[name="password"]').fill(PASSWORD)
+        with page.expect_navigation():
+            form.locator('button[type="submit"]').click()
+        wait_for_app(page)
     page.goto(url)
     wait_for_app(page, settle_ms=500)
     return page, errors
@@ -169,10 +184,12 @@ def test_the_reminder_list_empties_when_the_rest_report(
         assert not page_errors(page) and not errors, (page_errors(page), errors)
         screenshot(page, SHOTS / "quality" / "overdue-1440.png")
 
-        phone, phone_errors = _open(browser, f"{served}/quality?every=600", PHONE)
+        phone, phone_errors = _open(browser, f"{served}/quality?every=600", PHONE, signed_in=False)
         try:
             _choose_period(phone)
-            assert f"联系人：{silent.iloc[0].contact_person}" in _reminder_text(phone)
+            shown = _reminder_text(phone)  # a visitor: the same list, no names or phones
+            assert silent.iloc[0].name_zh in shown and "联系人" not in shown, shown
+            assert not any(u.contact_phone in shown for u in silent.itertuples())
             assert not page_errors(phone) and not phone_errors
             screenshot(phone, SHOTS / "quality" / "overdue-phone.png")
         finally:
