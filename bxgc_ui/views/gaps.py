@@ -38,7 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_promised_year": ("承诺年度", "Year"),
     "col_overdue": ("逾期", "Overdue"),
     "col_days_overdue": ("逾期天数", "Days overdue"),
-    "col_note": ("备注", "Note"),
+    "gap_col_note": ("备注", "Note"),
     "gap_met_note": (
         "已达到承诺值，请确认是否已完成",
         "The promised value is reached: is it done?",
@@ -70,7 +70,7 @@ def overdue_table(
             t("col_owner"): rows["owner"],
             t("col_deadline"): rows["deadline"].astype(str),
             t("col_days_overdue"): -rows["days_left"],
-            t("col_note"): [t("gap_met_note") if i in met else "" for i in rows["id"]],
+            t("gap_col_note"): [t("gap_met_note") if i in met else "" for i in rows["id"]],
         }
     )
 
