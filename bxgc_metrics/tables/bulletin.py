@@ -508,6 +508,12 @@ def _moved(places: Sequence[Place], names: Mapping[str, str]) -> str:
     )
 
 
+_HEAD = {1: "排名第一的是", 2: "排名前两位的是", 3: "排名前三位的是"}
+_TAIL = {1: "排名末位的是", 2: "排名后两位的是", 3: "排名后三位的是"}
+"""How a list of the first or last places is introduced, by how many it names (a small
+group's bands hold fewer than :data:`LIST_SIZE`; tied places can make a band longer)."""
+
+
 def narrative(s: Section, names: Mapping[str, str]) -> str:
     """The section's paragraph: total and growth, completion against 时间进度, the top and
     last three with their figures, the biggest moves, the units that have not reported,
@@ -536,9 +542,9 @@ def narrative(s: Section, names: Mapping[str, str]) -> str:
         )
     parts[0] += "。"
     if s.top:
-        parts.append(f"排名前三位的是{_named(s.top, names, s)}。")
+        parts.append(f"{_HEAD[min(len(s.top), 3)]}{_named(s.top, names, s)}。")
     if s.bottom:
-        parts.append(f"排名后三位的是{_named(s.bottom, names, s)}。")
+        parts.append(f"{_TAIL[min(len(s.bottom), 3)]}{_named(s.bottom, names, s)}。")
     if s.gains:
         parts.append(f"与上期相比，{_moved(s.gains, names)}，进位明显。")
     if s.falls:

@@ -82,7 +82,7 @@ def test_the_narrative_by_hand() -> None:
         "低于时间进度1.0个百分点。"
         "排名前三位的是甲（40.0万元，完成率40.0%）、乙（25.0万元，完成率25.0%）、"
         "丙（20.0万元，完成率20.0%）。"
-        "排名后三位的是丁（11.0万元，完成率11.0%）。"
+        "排名末位的是丁（11.0万元，完成率11.0%）。"  # four units: one in the last band
         "与上期相比，甲提高1个位次、乙提高1个位次，进位明显。"
         "丙下降2个位次，退位较多。"
         "丙、丁共2个单位未达到时间进度，需加快推进。"
@@ -103,6 +103,7 @@ def test_a_unit_that_has_not_reported_is_named_not_counted_as_on_pace() -> None:
     assert s.total == 65.0 and list(s.ranking["unit_code"]) == ["A", "B"]
     text = narrative(s, NAMES)
     assert text.startswith("2026年1-3月，收入已报送的2个单位累计完成65.0万元，")
+    assert "排名前两位的是甲（40.0万元" in text and "排名前三位" not in text
     assert "丙、丁共2个单位未报送本期数据，未计入合计和排名。" in text
     assert text.endswith("已报送的单位均达到时间进度。")
     assert "各单位均达到时间进度" not in text
