@@ -21,7 +21,7 @@ from hypothesis import settings
 
 from bxgc_metrics.access import Actor
 from bxgc_metrics.demo import load_demo
-from bxgc_metrics.store import Store
+from bxgc_metrics.store import MIGRATIONS, Store
 
 settings.register_profile("ci", max_examples=60, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=300, deadline=None)
@@ -106,6 +106,22 @@ def fingerprint(store: Store) -> tuple:
         len(store.units()),
         len(store.indicators()),
     )
+
+
+def old_schema(
+    path: Path, version: int, *, data_version: int | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A new file at ``path`` as release ``version`` of the schema left it: its first
+    ``version`` migrations run and its meta saying so (with ``data_version`` when given).
+    Returns the open connection, to fill and close."""
+    con = duckdb.connect(str(path))
+    for steps in MIGRATIONS[:version]:
+        for sql in steps:
+            con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(version)])
+    if data_version is not None:
+        con.execute("INSERT INTO meta VALUES ('data_version', ?)", [str(data_version)])
+    return con
 
 
 def admin_store(path: Path) -> Store:

@@ -7,14 +7,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from bxgc_metrics.access import Actor
 from bxgc_metrics.errors import PermissionDeniedError, ValidationError
-from bxgc_metrics.store import EVENT_COLUMNS, LATEST, MIGRATIONS, Event, Store
-from tests.conftest import admin_store
+from bxgc_metrics.store import EVENT_COLUMNS, LATEST, Event, Store
+from tests.conftest import admin_store, old_schema
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -178,11 +177,7 @@ def test_hostile_text_is_stored_as_typed(demo_store: Store) -> None:
 
 def _v8_file(path: Path) -> None:
     """A file of the previous schema version (8) with a unit and a phase in it."""
-    con = duckdb.connect(str(path))
-    for steps in MIGRATIONS[:8]:
-        for sql in steps:
-            con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '8')")
+    con = old_schema(path, 8)
     con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('A', '东城街道', '街道')")
     con.execute(
         "INSERT INTO phases (campaign, name_zh, start_date, end_date) "

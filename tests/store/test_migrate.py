@@ -20,8 +20,8 @@ import pytest
 from psycopg import sql
 
 from bxgc_metrics.errors import CopyMismatchError, MoveRefusedError
-from bxgc_metrics.store import LATEST, MIGRATIONS, Store, moving, postgres
-from tests.conftest import ADMIN, admin_store, run_cli
+from bxgc_metrics.store import LATEST, Store, moving, postgres
+from tests.conftest import ADMIN, admin_store, old_schema, run_cli
 
 PASSWORD = "pw-migrate-2026"
 
@@ -308,11 +308,7 @@ def test_moving_out_refuses_an_existing_file_and_a_database_without_data(
 
 def test_a_file_of_an_older_release_is_upgraded_before_it_moves(pg_cluster, tmp_path: Path) -> None:
     old = tmp_path / "v6.duckdb"
-    with duckdb.connect(str(old)) as con:
-        for steps in MIGRATIONS[:6]:
-            for statement in steps:
-                con.execute(statement)
-        con.execute("INSERT INTO meta VALUES ('schema_version', '6'), ('data_version', '3')")
+    with old_schema(old, 6, data_version=3) as con:
         con.execute("INSERT INTO units VALUES ('JD01', '一街道', NULL, '街道', NULL, NULL, FALSE)")
     dsn = pg_cluster.create_database()
     moved = moving.to_postgres(old, dsn, actor=ADMIN)

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from bxgc_metrics.access import operator
-from bxgc_metrics.store import LATEST, MIGRATIONS, Store, backups, restore
+from bxgc_metrics.store import LATEST, Store, backups, restore
 from tests import damage
-from tests.conftest import ROOT, admin_store
+from tests.conftest import ROOT, admin_store, old_schema
 
 PASSWORD = "pw-restore-2026"
 
@@ -227,11 +227,7 @@ def test_a_backup_from_before_sessions_could_end_by_restore_is_upgraded_first(
     live sessions end with the reason ``restore`` like any other."""
     backup = demo_db.parent / "backups" / f"{demo_db.stem}-20261101-090000-000000-import.duckdb"
     backup.parent.mkdir()
-    with duckdb.connect(str(backup)) as con:
-        for steps in MIGRATIONS[:6]:
-            for sql in steps:
-                con.execute(sql)
-        con.execute("INSERT INTO meta VALUES ('schema_version', '6'), ('data_version', '3')")
+    with old_schema(backup, 6, data_version=3) as con:
         con.execute(
             "INSERT INTO sessions VALUES ('h', 'li', TIMESTAMP '2026-11-01 08:00', "
             "TIMESTAMP '2099-01-01', NULL, NULL)"

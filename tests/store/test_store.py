@@ -28,7 +28,7 @@ from bxgc_metrics.store import (
     engine,
     restore,
 )
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, old_schema
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -239,11 +239,7 @@ def test_a_file_that_is_not_a_database_points_to_restore(tmp_path: Path) -> None
 def _v4_file_with_a_batch(path: Path) -> None:
     """A schema version 4 file (primary key and batch index on observations) holding one
     batch that created a figure and one that replaced it."""
-    con = duckdb.connect(str(path))
-    for steps in MIGRATIONS[:4]:
-        for sql in steps:
-            con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '4')")
+    con = old_schema(path, 4)
     con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('A', '东城街道', '街道')")
     con.execute(
         "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
@@ -292,11 +288,7 @@ def test_version_4_file_is_upgraded_keeping_its_figures_and_undo(tmp_path: Path)
 def _v10_file_with_indicators(path: Path, rows: list[tuple[str, str, str]]) -> None:
     """A schema version 10 file holding indicators ``(code, measure, kind)``, as a file
     saved before an indicator in % had to be a rate could."""
-    con = duckdb.connect(str(path))
-    for steps in MIGRATIONS[:10]:
-        for sql in steps:
-            con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '10'), ('data_version', '7')")
+    con = old_schema(path, 10, data_version=7)
     for code, measure, kind in rows:
         con.execute(
             "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
@@ -355,11 +347,7 @@ def test_a_batch_of_version_11_is_undone_after_the_upgrade(tmp_path: Path) -> No
     """Version 12 records the units a batch created; a version-11 batch has no record, and
     undoing it after the upgrade takes back its figures and leaves every unit."""
     path = tmp_path / "v11.duckdb"
-    con = duckdb.connect(str(path))
-    for steps in MIGRATIONS[:11]:
-        for sql in steps:
-            con.execute(sql)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '11'), ('data_version', '3')")
+    con = old_schema(path, 11, data_version=3)
     con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('C', '新城街道', '街道')")
     con.execute(
         "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
