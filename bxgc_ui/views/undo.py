@@ -42,19 +42,19 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
             preview = data.undo_preview(path, version, int(pick))
             effect = t("up_undo_effect", batch=pick, removed=preview.removed,
                        restored=preview.restored)  # fmt: skip
+            unit_names, ind_names = names(units), names(indicators)
             if preview.units or preview.indicators:
-                unit_names, ind_names = names(units), names(indicators)
                 gone = [unit_names.get(c, c) for c in preview.units]
                 gone += [ind_names.get(c, c) for c in preview.indicators]
-                effect += t("up_undo_codes", names="、".join(gone))
+                sep = "、" if lang() == "zh" else ", "
+                effect += t("up_undo_codes", names=sep.join(gone))
             if preview.blocked_by:
                 later = ", ".join(map(str, preview.blocked_by))
                 st.warning(t("up_undo_blocked", batch=pick, later=later))
             else:
                 st.markdown(fmt.md(effect))
                 st.caption(t("up_undo_sample"))
-                ind_names = names(indicators)
-                sample = view.undo_sample(preview, names(units), ind_names)
+                sample = view.undo_sample(preview, unit_names, ind_names)
                 st.dataframe(sample, hide_index=True)
 
                 def close_undo() -> None:
