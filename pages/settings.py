@@ -8,6 +8,7 @@ import streamlit as st
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.metrics.quality import load_default_quality_rules, validate_quality_rules
 from bxgc_metrics.metrics.rewards import load_default_rules
+from bxgc_metrics.tables.reporting import CONTACT_COLUMNS
 from bxgc_ui import auth, data
 from bxgc_ui.i18n import lang
 from bxgc_ui.views import settings as view
@@ -46,7 +47,7 @@ with tabs[0]:
     st.caption(t("set_units_help"))
     shown = view.unit_rows(units)
     if not auth.can("contacts"):  # the reporting contacts' names and phones: not for everyone
-        shown = shown.drop(columns=["contact_person", "contact_phone"], errors="ignore")
+        shown = shown.drop(columns=list(CONTACT_COLUMNS), errors="ignore")
     edited = st.data_editor(
         shown,
         num_rows=rows,

@@ -22,13 +22,14 @@ from bxgc_metrics.tables.standings import bands, previous_period
 _SOURCE = {"completion": "completion", "growth": "yoy"}
 
 COVERAGE = 0.5
-"""A composite must cover more than this share of the period's indicators. An indicator belongs to the
-period when a unit has a figure for it then or in the same period a year earlier; one
-reported by too few units this time is left out (see :func:`scorecard`), and when fewer
-than this share remain — a month only one indicator has come in for — no composite is
-made: the scorecard has no columns, so the rankings page says the period's figures cannot make
-one and a bulletin prints no 红榜 or 黑榜. A campaign of one indicator still has its
-composite."""
+"""A composite must cover more than this share of the period's indicators.
+
+An indicator belongs to the period when a unit has a figure for it then or in the same
+period a year earlier; one reported by too few units this time is left out (see
+:func:`scorecard`). When no more than this share remains (a month only one indicator has
+come in for) no composite is made: the scorecard has no columns, so the rankings page says
+the period's figures cannot make one and a bulletin prints no 红榜 or 黑榜. A campaign of
+one indicator still has its composite."""
 
 
 def scorecard(
@@ -126,10 +127,10 @@ def composite_standings(
 
     ``options`` go to :func:`bxgc_metrics.metrics.ranking.composite` (``normalisation``,
     ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
-    previous_rank, rank_change`` (positive = places gained) and ``band`` (the first three,
-    the last three 末位: :func:`~bxgc_metrics.tables.standings.bands`), best first; the weights the
-    score used (indicator code → weight, summing to 1) are in ``attrs["weights"]``, so an
-    export can state the method without working it out again.
+    previous_rank, rank_change`` (positive = places gained) and ``band`` (the first
+    three, the last three 末位: :func:`~bxgc_metrics.tables.standings.bands`), best first;
+    the weights the score used (indicator code → weight, summing to 1) are in
+    ``attrs["weights"]``, so an export can state the method without working it out again.
     """
     matrix = scorecard(observations, indicators, freq, year=year, sub=sub, by=by, units=units)
     now = _rank_matrix(matrix, indicators, by, options=options)
