@@ -250,6 +250,8 @@ def test_every_path_normalises_a_text_the_way_names_are_matched(cells: int, arro
     assert normalise_texts(column).tolist() == expected
     sheet = pd.concat([column] * (WIDE + 1), axis=1, ignore_index=True)
     assert normalised(sheet).iloc[:, -1].tolist() == expected
+    narrow = pd.concat([column, column], axis=1, ignore_index=True)  # at once up to SMALL cells
+    assert normalised(narrow).iloc[:, -1].tolist() == expected
 
 
 @settings(max_examples=60, deadline=None)
@@ -258,10 +260,10 @@ def test_every_path_normalises_a_text_the_way_names_are_matched(cells: int, arro
     data=st.data(),
     arrow=st.booleans(),
 )
-def test_a_sheet_of_many_columns_is_normalised_as_column_by_column(shape, data, arrow) -> None:
-    """A sheet wider than :data:`~bxgc_metrics.importer.columns.WIDE` columns is normalised
-    in one go: every column as it reads alone, a workbook's cells of every kind or a
-    CSV's text."""
+def test_a_sheet_normalised_at_once_reads_as_column_by_column(shape, data, arrow) -> None:
+    """A sheet wider than :data:`~bxgc_metrics.importer.columns.WIDE` columns, or of at
+    most :data:`~bxgc_metrics.importer.columns.SMALL` cells, is normalised in one go: every
+    column as it reads alone, a workbook's cells of every kind or a CSV's text."""
     n, k = shape
     cell = st.one_of(st.none(), st.text(max_size=4)) if arrow else SHEET_CELL
     values = data.draw(st.lists(cell, min_size=n * k, max_size=n * k))

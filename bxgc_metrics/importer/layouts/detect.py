@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 
 from bxgc_metrics.importer import issues
-from bxgc_metrics.importer.columns import WIDE, normalised
+from bxgc_metrics.importer.columns import at_once, normalised
 from bxgc_metrics.importer.layouts import long, report, wide
 from bxgc_metrics.importer.layouts.cells import cell_issues
 from bxgc_metrics.importer.layouts.grid import has_sub_header
@@ -44,8 +44,8 @@ def parse_sheet(sheet: Sheet) -> ParsedSheet:
 def _parse(sheet: Sheet) -> ParsedSheet:
     """:func:`parse_sheet` before its cells are checked."""
     cells = sheet.cells
-    # a sheet of many columns is no long sheet's: normalised once, not its head again
-    text = normalised(cells) if cells.shape[1] > WIDE else None
+    # a sheet of many columns or few rows is normalised once, not its head again
+    text = normalised(cells) if at_once(cells) else None
     head = text.iloc[:HEAD_ROWS] if text is not None else normalised(cells.iloc[:HEAD_ROWS])
     header_at = header_row(head) if not cells.empty else None
     if header_at is not None and (fields := long_fields(head.iloc[header_at])) is not None:
