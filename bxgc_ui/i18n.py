@@ -11,7 +11,7 @@ imports no other module of :mod:`bxgc_ui`. The reader's language lives in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -115,8 +115,18 @@ def name(row: object, field: str = "name", language: str | None = None) -> str:
     ``language`` saves a session-state lookup per row when naming many rows."""
     zh = getattr(row, f"{field}_zh")
     en = getattr(row, f"{field}_en", None)
-    english = (language or lang()) == "en"
-    return en if english and isinstance(en, str) and en else zh
+    return english_or(zh, en) if (language or lang()) == "en" else zh
+
+
+def english_or(zh: str, en: object) -> str:
+    """The English name ``en`` where one is given (text, not empty), else ``zh``: what an
+    English reader is shown (:func:`name`, :func:`bxgc_ui.names.names`)."""
+    return en if isinstance(en, str) and en else zh
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items joined as the reader lists them: 「、」 in Chinese, ", " in English."""
+    return ("、" if lang() == "zh" else ", ").join(items)
 
 
 def keyed(key: str) -> str:

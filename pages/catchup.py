@@ -7,7 +7,7 @@ import streamlit as st
 from bxgc_metrics.metrics.projection import MODELS
 from bxgc_metrics.tables.trajectory import WHAT_IF_MODELS, stated_rates
 from bxgc_ui import charts, data, fmt, links
-from bxgc_ui.i18n import keyed, lang
+from bxgc_ui.i18n import keyed, lang, listed
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.views import catchup as view
 from bxgc_ui.views.catchup import t
@@ -144,12 +144,11 @@ if model != "plan":
     st.caption(view.model_rates_text(first, model, names[benches[0]], measure=ind["measure"]))
 
 # who is compared with whom, above the figures (on a phone the pickers are further down)
-sep = "、" if lang() == "zh" else ", "
 st.markdown(
     t(
         "catchup_pair",
         chaser=fmt.md(names[chaser]),
-        benchmarks=sep.join(fmt.md(names[b]) for b in benches),
+        benchmarks=listed(fmt.md(names[b]) for b in benches),
         indicator=fmt.md(ind_names[code]),
     )
 )

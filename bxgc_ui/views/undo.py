@@ -8,7 +8,7 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_ui import auth, data, fmt
-from bxgc_ui.i18n import keyed, lang
+from bxgc_ui.i18n import keyed, lang, listed
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
@@ -46,8 +46,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
             if preview.units or preview.indicators:
                 gone = [unit_names.get(c, c) for c in preview.units]
                 gone += [ind_names.get(c, c) for c in preview.indicators]
-                sep = "、" if lang() == "zh" else ", "
-                effect += t("up_undo_codes", names=sep.join(gone))
+                effect += t("up_undo_codes", names=listed(gone))
             if preview.blocked_by:
                 later = ", ".join(map(str, preview.blocked_by))
                 st.warning(t("up_undo_blocked", batch=pick, later=later))

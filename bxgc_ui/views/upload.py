@@ -24,7 +24,7 @@ from bxgc_metrics.periods import labels
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import Texts, keyed, lang
+from bxgc_ui.i18n import Texts, keyed, lang, listed
 from bxgc_ui.views import settings as settings_view
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -297,7 +297,7 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
     """A select box per indicator of :func:`open_measures`; returns name → measure."""
     chosen = {}
     for row in asking.itertuples():
-        columns = ("、" if lang() == "zh" else ", ").join(row.columns)
+        columns = listed(row.columns)
         label = t("up_measure_of", name=row.name, sheet=row.sheet, columns=columns)
         measure = st.selectbox(
             label,
