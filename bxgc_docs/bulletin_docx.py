@@ -33,7 +33,6 @@ from bxgc_docs import rows
 from bxgc_docs.source import Report
 from bxgc_metrics.tables.bulletin import (
     honour_line,
-    narrative,
     opening,
     reporting_line,
     title,
@@ -129,13 +128,13 @@ def context(
     image (``None``: no images, a note instead)."""
     b, names = report.bulletin, report.names
     sections = []
-    for i, s in enumerate(b.sections, start=1):
+    for i, (s, words) in enumerate(zip(b.sections, report.narratives, strict=True), start=1):
         png = chart(s) if chart is not None else None
         sections.append(
             {
                 "heading": f"{numeral(i)}、{s.name}",
                 "name": s.name,
-                "narrative": narrative(s, names),
+                "narrative": words,
                 "chart": NO_CHART
                 if png is None
                 else InlineImage(tpl, io.BytesIO(png), width=Mm(150)),

@@ -27,7 +27,6 @@ from bxgc_metrics.tables.bulletin import (
     Section,
     honour_line,
     list_line,
-    narrative,
     opening,
     reporting_line,
     title,
@@ -157,8 +156,7 @@ def render(report: Report) -> bytes:
     if b.demo:
         _text(first, DEMO_NOTE, (0.8, 6.2, 11.7, 0.6), size=16, color=WARNING)
     first.notes_slide.notes_text_frame.text = opening(b, group_name=report.group_name)
-    for s in b.sections:
-        words = narrative(s, names)
+    for s, words in zip(b.sections, report.narratives, strict=True):
         by = "完成率" if s.by == "completion" else "同比增长"
         _chart(_slide(deck, f"{s.name}：{b.period}排名（按{by}）", notes=words), s, names)
         cells = [list(r.values()) for r in rows.ranking(s, names)]

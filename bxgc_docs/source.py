@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from bxgc_metrics import clock, oversight
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.periods import Period
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.bulletin import Bulletin, bulletin, reward_kind
+from bxgc_metrics.tables.bulletin import Bulletin, bulletin, narrative, reward_kind
 from bxgc_metrics.tables.standings import ALL
 
 ALL_UNITS = "全部单位"
@@ -39,6 +40,13 @@ class Report:
     """The store's data version the figures were read at (recorded in the audit log)."""
     data_date: str = ""
     """When the figures were last imported ("" if never)."""
+
+    @cached_property
+    def narratives(self) -> tuple[str, ...]:
+        """Each section's paragraph (:func:`~bxgc_metrics.tables.bulletin.narrative`),
+        written once per report: the page's preview on every rerun, the Word file and the
+        deck print these. A paragraph of a province's bulletin names hundreds of units."""
+        return tuple(narrative(s, self.names) for s in self.bulletin.sections)
 
 
 DEFAULT_OFFICE = "比学赶超活动办公室"

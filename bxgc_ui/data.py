@@ -394,8 +394,10 @@ def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:
     return ranking.members(units(path, data_version), group)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
 def peer_groups(path: str, data_version: int) -> list[str]:
-    """The peer groups a ranking can be narrowed to."""
+    """The peer groups a ranking can be narrowed to (cached until the data changes: four
+    pages offer them on every rerun)."""
     return ranking.peer_groups(units(path, data_version))
 
 
@@ -533,10 +535,16 @@ def race_of(
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def reporting_round(path: str, data_version: int, period: str, *, group: str, today: str) -> Round:
+def reporting_round(
+    path: str, data_version: int, period: str, *, group: str, today: str, contacts: bool = True
+) -> Round:
     """The reporting round of ``period`` (a label) for ``group`` as of ``today`` (ISO date,
-    so a new day recomputes it). Shared, not copied (see :func:`built`): a thousand units'
+    so a new day recomputes it); without ``contacts``, its :meth:`Round.without_contacts`,
+    made once from the full round. Shared, not copied (see :func:`built`): a thousand units'
     round is read by every rerun of the overview and the quality page."""
+    if not contacts:
+        full = reporting_round(path, data_version, period, group=group, today=today)
+        return full.without_contacts()
     return oversight.reporting_round(
         _store(path), period, group=group, today=dt.date.fromisoformat(today)
     )

@@ -65,11 +65,15 @@ if progress_tab.open:
             def round_panel() -> None:
                 """Re-read the data version each interval: a report imported anywhere shows."""
                 here, now = data.snapshot()
-                r = data.reporting_round(
-                    here, now, format_label(*chosen), group=group, today=clock.today().isoformat()
-                )
                 contacts = auth.can("contacts")  # names and phones: for those who chase reports
-                r = r if contacts else r.without_contacts()
+                r = data.reporting_round(
+                    here,
+                    now,
+                    format_label(*chosen),
+                    group=group,
+                    today=clock.today().isoformat(),
+                    contacts=contacts,
+                )
                 for column, (label, value) in zip(st.columns(6), view.headline(r), strict=True):
                     column.metric(label, value)
                 st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))

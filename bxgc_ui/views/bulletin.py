@@ -17,7 +17,7 @@ from bxgc_docs import bulletin_docx, deck_pptx, source
 from bxgc_metrics import clock
 from bxgc_metrics.access import Actor
 from bxgc_metrics.periods import display, format_label
-from bxgc_metrics.tables.bulletin import honour_line, narrative, opening, title, warning_line
+from bxgc_metrics.tables.bulletin import honour_line, opening, title, warning_line
 from bxgc_ui import auth, chart_export, data, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang
 
@@ -111,18 +111,20 @@ def _document(report: source.Report, kind: str, file_name: str, *, reader: Actor
 
 
 def preview(report: source.Report) -> None:
-    """The bulletin's text as markdown, every name escaped."""
+    """The bulletin's text as one markdown element (a province's has a paragraph for each of
+    dozens of indicators), every name escaped."""
     b, names = report.bulletin, report.names
     st.subheader(t("bul_preview"))
     if lang() != "zh":
         st.caption(t("bul_zh_only"))
-    st.markdown(f"**{fmt.md(title(b))}**")
-    st.markdown(fmt.md(opening(b, group_name=report.group_name)))
-    for i, s in enumerate(b.sections, start=1):
-        st.markdown(f"**{fmt.md(f'{bulletin_docx.numeral(i)}、{s.name}')}**")
-        st.markdown(fmt.md(narrative(s, names)))
-    st.markdown(fmt.md(t("bul_honour", line=honour_line(b, names))))
-    st.markdown(fmt.md(t("bul_warning", line=warning_line(b, names))))
+    blocks = [f"**{fmt.md(title(b))}**", fmt.md(opening(b, group_name=report.group_name))]
+    for i, (s, words) in enumerate(zip(b.sections, report.narratives, strict=True), start=1):
+        blocks += [f"**{fmt.md(f'{bulletin_docx.numeral(i)}、{s.name}')}**", fmt.md(words)]
+    blocks += [
+        fmt.md(t("bul_honour", line=honour_line(b, names))),
+        fmt.md(t("bul_warning", line=warning_line(b, names))),
+    ]
+    st.markdown("\n\n".join(blocks))
 
 
 def downloads(report: source.Report) -> None:

@@ -34,8 +34,10 @@ def _page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 def test_the_preview_is_the_bulletins_text(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _page(demo_db, monkeypatch)
     assert not at.exception, at.exception
-    shown = [m.value for m in at.markdown]
+    # the preview is one markdown element, a paragraph to a block
+    shown = [block for m in at.markdown for block in m.value.split("\n\n")]
     report = source.load(Store(demo_db), year=2026, sub=10)
+    assert len(report.bulletin.sections) >= 10
     for s in report.bulletin.sections:
         assert fmt.md(narrative(s, report.names)) in shown
     labels = [b.label for b in at.get("download_button")]

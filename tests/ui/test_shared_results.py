@@ -19,8 +19,10 @@ from bxgc_docs import source
 from bxgc_metrics import clock, oversight
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.store import Store
+from bxgc_metrics.tables import standings as ranking
+from bxgc_metrics.tables.reporting import CONTACT_COLUMNS, Round
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import data
+from bxgc_ui import data, fmt
 from bxgc_ui.views import bulletin as bulletin_view
 from bxgc_ui.views import upload as upload_view
 from bxgc_ui.views.meeting import wall
@@ -91,6 +93,52 @@ def test_the_bulletin_is_made_once_and_left_as_made(
     assert dict(made.names) == dict(fresh.names)
 
 
+def test_the_bulletins_paragraphs_are_written_once_per_report(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rerun of the bulletin page prints the paragraphs the report already holds; they
+    are written (:func:`~bxgc_metrics.tables.bulletin.narrative`) once per report, and
+    the Word file prints the same ones."""
+    at = _page(demo_db, monkeypatch, "pages/bulletin.py")
+    written = _counting(monkeypatch, source, "narrative")
+    at.multiselect(key="bul_codes@zh").set_value(["GBR", "FAI"]).run()
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(written) == 2  # one per section, by the run that made the report
+    year, sub = at.selectbox(key="bul_period@zh").value
+    path, version = data.snapshot()
+    report = bulletin_view.report_of(
+        path, version, (year, sub), group=ALL, codes=("GBR", "FAI"),
+        office=bulletin_view.DEFAULT_OFFICE,
+    )  # fmt: skip
+    shown = [m.value for m in at.markdown]
+    assert len(report.narratives) == 2
+    for paragraph in report.narratives:
+        assert any(fmt.md(paragraph) in text for text in shown)
+    assert len(written) == 2
+
+
+def test_the_peer_groups_are_found_once_per_data_version(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rankings, bulletin and meeting pages offer the peer groups on every rerun; they
+    are found once, and again after new data lands."""
+    found = _counting(monkeypatch, ranking, "peer_groups")
+    at = _page(demo_db, monkeypatch, "pages/rankings.py")
+    at.run()
+    at.switch_page("pages/bulletin.py").run()
+    assert not at.exception, at.exception
+    assert len(found) == 1
+    before = at.selectbox(key="bul_group@zh").options
+    assert len(before) >= 3 and "开发区" not in before
+    new_unit = {"code": "KF01", "name_zh": "开发区管委会", "kind": "街道", "peer_group": "开发区"}
+    admin_store(demo_db).upsert_units(pd.DataFrame([new_unit]))
+    at.run()
+    assert len(found) == 2
+    assert "开发区" in at.selectbox(key="bul_group@zh").options
+
+
 def test_the_reporting_round_is_left_as_made_by_the_overview_and_the_quality_page(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,6 +152,32 @@ def test_the_reporting_round_is_left_as_made_by_the_overview_and_the_quality_pag
     assert not made.units.empty
     fresh = oversight.reporting_round(Store(demo_db), label, group=ALL, today=today)
     _same(made, fresh, "round")
+
+
+def test_a_readers_round_without_contacts_is_made_once(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader who may not see the reporting contacts is given the round without them,
+    made once from the shared round, not again on every rerun; the shared round keeps
+    them."""
+    blanked = _counting(monkeypatch, Round, "without_contacts")
+    at = _page(demo_db, monkeypatch, "pages/quality.py")
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(blanked) == 1
+    label, today = format_label(*at.selectbox(key="q_period@zh").value), clock.today()
+    path, version = data.snapshot()
+    args = (path, version, label)
+    full = data.reporting_round(*args, group=ALL, today=today.isoformat())
+    shown = data.reporting_round(*args, group=ALL, today=today.isoformat(), contacts=False)
+    assert (full.units["contact_person"] != "").any()
+    assert (shown.units["contact_person"] == "").all()
+    _same(
+        shown.units.drop(columns=list(CONTACT_COLUMNS)),
+        full.units.drop(columns=list(CONTACT_COLUMNS)),
+    )
+    assert len(blanked) == 1
 
 
 def test_the_quality_report_is_left_as_made_by_the_flags_tab(
