@@ -9,14 +9,15 @@ with it, as its figures did.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from bxgc_metrics.errors import StoreError
+from bxgc_metrics.store import rule_tables
 from bxgc_metrics.store.connection import Database, coded
+from bxgc_metrics.store.rule_tables import RuleTable
 
 WRITE_COLUMNS = (
     "unit_code",
@@ -78,12 +79,14 @@ _ADD_REVIEW = """
         reviewed_at = current_localtimestamp()
 """
 _DROP_REVIEW = "DELETE FROM quality_reviews WHERE flag_id = ?"
-_SELECT_RULES = "SELECT body_json FROM quality_rules ORDER BY rule_id"
-_UPSERT_RULE = """
+_RULES = RuleTable(
+    select="SELECT body_json FROM quality_rules ORDER BY rule_id",
+    upsert="""
     INSERT INTO quality_rules VALUES (?, ?)
     ON CONFLICT (rule_id) DO UPDATE SET body_json = EXCLUDED.body_json
-"""
-_CLEAR_RULES = "DELETE FROM quality_rules"
+""",
+    clear="DELETE FROM quality_rules",
+)
 
 MAX_NOTE = 500
 """The longest note kept with a review (characters)."""
@@ -167,23 +170,12 @@ class QualityRecords(Database):
 
     def quality_rules(self) -> pd.DataFrame | None:
         """The stored data-quality rules table, or ``None`` if none was saved."""
-        rows = self._frame(_SELECT_RULES)
-        if rows.empty:
-            return None
-        return pd.DataFrame([json.loads(body) for body in rows["body_json"]])
+        return rule_tables.parsed(self._frame(_RULES.select))
 
     def save_quality_rules(self, rules: pd.DataFrame) -> None:
         """Replace the data-quality rules table; each row is kept as JSON by ``rule_id``."""
-        bodies = [
-            (str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
-            for r in rules.to_dict("records")
-        ]
         with self._write("rules") as con:
-            before = [json.loads(b) for (b,) in con.execute(_SELECT_RULES).fetchall()]
-            con.execute(_CLEAR_RULES)
-            if bodies:
-                con.executemany(_UPSERT_RULE, bodies)
-            after = [json.loads(b) for _, b in bodies]
+            before, after = rule_tables.replace(con, _RULES, rules)
             self._audit(con, "quality_rules", "quality_rules", before=before, after=after)
 
 

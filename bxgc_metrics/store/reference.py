@@ -16,8 +16,9 @@ import pandas as pd
 
 from bxgc_metrics.errors import StoreError
 from bxgc_metrics.measures import reads_in_points
-from bxgc_metrics.store import audit
+from bxgc_metrics.store import audit, rule_tables
 from bxgc_metrics.store.connection import Database
+from bxgc_metrics.store.rule_tables import RuleTable
 
 UNIT_COLUMNS = (
     "code",
@@ -123,12 +124,14 @@ _SAVE_SETTING = """
     ON CONFLICT (key) DO UPDATE SET value_json = EXCLUDED.value_json
 """
 _GET_SETTING = "SELECT value_json FROM settings WHERE key = ?"
-_UPSERT_RULE = """
+_RULES = RuleTable(
+    select="SELECT body_json FROM reward_rules ORDER BY rule_id",
+    upsert="""
     INSERT INTO reward_rules VALUES (?, ?)
     ON CONFLICT (rule_id) DO UPDATE SET body_json = EXCLUDED.body_json
-"""
-_SELECT_RULES = "SELECT body_json FROM reward_rules ORDER BY rule_id"
-_CLEAR_RULES = "DELETE FROM reward_rules"
+""",
+    clear="DELETE FROM reward_rules",
+)
 _SAVE_PROFILE = """
     INSERT INTO import_profiles VALUES (?, ?, current_localtimestamp())
     ON CONFLICT (name) DO UPDATE
@@ -188,23 +191,12 @@ class ReferenceTables(Database):
 
     def reward_rules(self) -> pd.DataFrame | None:
         """The stored reward rules table, or ``None`` if none was saved."""
-        rows = self._frame(_SELECT_RULES)
-        if rows.empty:
-            return None
-        return pd.DataFrame([json.loads(body) for body in rows["body_json"]])
+        return rule_tables.parsed(self._frame(_RULES.select))
 
     def save_reward_rules(self, rules: pd.DataFrame) -> None:
-        """Replace the reward rules table; each row is kept as JSON keyed by ``rule_id``."""
-        bodies = [
-            (str(r["rule_id"]), json.dumps(r, ensure_ascii=False, default=str))
-            for r in rules.to_dict("records")
-        ]
+        """Replace the reward rules table; each row is kept as JSON by ``rule_id``."""
         with self._write("rules") as con:
-            before = [json.loads(b) for (b,) in con.execute(_SELECT_RULES).fetchall()]
-            con.execute(_CLEAR_RULES)
-            if bodies:
-                con.executemany(_UPSERT_RULE, bodies)
-            after = [json.loads(b) for _, b in bodies]
+            before, after = rule_tables.replace(con, _RULES, rules)
             self._audit(con, "reward_rules", "reward_rules", before=before, after=after)
 
     def setting(self, key: str) -> object:
