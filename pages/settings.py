@@ -75,7 +75,7 @@ with tabs[1]:
 with tabs[2]:
     pairs = data.table(path, version, "benchmark_pairs")
     edited = st.data_editor(
-        view.editable(pairs.drop(columns=["id"])),
+        view.for_every(view.editable(pairs.drop(columns=["id"]))),
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
@@ -106,7 +106,7 @@ with tabs[3]:
 with tabs[4]:
     st.caption(t("set_rules_help"))
     rules = data.reward_rules(path, version)
-    shown = load_default_rules() if rules is None else rules
+    shown = view.editable(load_default_rules() if rules is None else rules)
     edited = st.data_editor(
         shown,
         num_rows=rows,
@@ -117,7 +117,7 @@ with tabs[4]:
     )
     left, right = st.columns(2)
     if editable and left.button(t("set_save"), key="set_rules_save"):
-        save(store.save_reward_rules, edited.dropna(subset=["rule_id"]))
+        save(store.save_reward_rules, view.from_editor(edited).dropna(subset=["rule_id"]))
     if editable and right.button(t("set_reset_rules"), key="set_rules_reset"):
         save(store.save_reward_rules, load_default_rules())
 
@@ -139,13 +139,13 @@ with tabs[5]:  # analysts keep the events; the editor restarts once the data cha
 with tabs[6]:
     st.caption(t("set_quality_rules_help"))
     stored = data.quality_rules(path, version)
-    shown = load_default_quality_rules() if stored is None else stored
+    shown = view.editable(load_default_quality_rules() if stored is None else stored)
     edited = st.data_editor(
         shown,
         num_rows=rows,
         disabled=not editable,
         hide_index=True,
-        column_config=view.quality_rule_columns(list(shown.columns)),
+        column_config=view.quality_rule_columns(shown, indicators),
         key="set_quality_rules_editor",
     )
     left, right = st.columns(2)

@@ -47,6 +47,11 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+REWARD_KINDS = ("rank_gain", "top_rank", "single_award", "criticism", "missed_report")
+"""The rule kinds, as the module's introduction describes them."""
+PERIOD_KINDS = ("half", "year", "any")
+"""The assessments a rule applies to: half-year, year-end, or either."""
+
 RULE_COLUMNS = [
     "rule_id",
     "kind",

@@ -8,6 +8,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from bxgc_metrics.metrics.quality.rules import RULE_KINDS as QUALITY_RULE_KINDS
+from bxgc_metrics.metrics.rewards import PERIOD_KINDS, REWARD_KINDS
 from bxgc_metrics.store import EVENT_KINDS, Event
 from bxgc_ui import data
 from bxgc_ui.i18n import Texts, name
@@ -27,8 +29,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Add or change units by code; kinds: 街道, 乡镇, 部门, 学校, 外部标杆.",
     ),
     "set_indicators_help": (
-        "方向：higher 越大越好，lower 越小越好；类型：flow 累计流量，stock 存量，rate 比率。",
-        "Direction: higher or lower is better; kind: flow, stock or rate.",
+        "方向：越高越好或越低越好；类型：流量（累计，如1-6月累计）、存量（时点，如月末余额）、比率。",
+        "Direction: higher or lower is better; kind: flow (cumulative, e.g. January–June), "
+        "stock (at a point in time, e.g. a month-end balance) or rate.",
     ),
     "set_rules_help": (
         "奖励规则是数据而非程序：改动后保存，排名页的奖励测算随即按新规则计算。",
@@ -40,10 +43,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "set_reset_rules": ("恢复方案四默认规则", "Restore plan four's default rules"),
     "set_events_help": (
-        "大事记（政策出台、项目投产、口径调整等）标在赶超轨迹图上：单位留空表示全部单位，指标留空表示全部指标。改完点“保存”。",
+        "大事记（政策出台、项目投产、口径调整等）标在赶超轨迹图上：单位选“（全部单位）”或留空表示全部单位，指标同样。改完点“保存”。",
         "Events (a policy issued, a project in operation, a definition changed) are marked "
-        "on the catch-up chart: leave the unit blank for every unit and the indicator blank "
-        "for every indicator. Press Save when done.",
+        "on the catch-up chart: pick “(all units)” or leave the unit blank for every unit, "
+        "and likewise the indicator. Press Save when done.",
     ),
     "ev_event_date": ("日期", "Date"),
     "ev_text": ("内容", "Text"),
@@ -106,6 +109,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rule_bars_excellent": ("影响评优", "Bars 优秀"),
     "rule_note_zh": ("说明（中文）", "Note (Chinese)"),
     "rule_note_en": ("说明（英文）", "Note (English)"),
+    "pair_base_year": ("基准年", "Base year"),
+    "pair_target_year": ("目标赶超年份", "Target year"),
+    "pair_note": ("备注", "Note"),
+    "blank_all_units": ("（全部单位）", "(all units)"),
+    "blank_all_indicators": ("（全部指标）", "(all indicators)"),
+    "rkind_rank_gain": ("名次同比上升", "Places gained"),
+    "rkind_top_rank": ("名次奖", "Top places"),
+    "rkind_single_award": ("单项工作奖", "Single-item award"),
+    "rkind_criticism": ("通报批评", "Public criticism"),
+    "rkind_missed_report": ("迟报漏报", "Late or missing reports"),
+    "rperiod_half": ("半年考核", "Half-year"),
+    "rperiod_year": ("年终考核", "Year-end"),
+    "rperiod_any": ("不限", "Any"),
+    "qkind_le": ("不超过", "At most"),
+    "qkind_sum_le": ("下级之和不超过上级", "Children's sum at most the parent's"),
 }
 
 t = Texts(TEXTS)
@@ -158,14 +176,49 @@ def weights_columns() -> dict:
 
 
 def rule_columns(columns: list[str]) -> dict:
-    """The reward-rules editor, headed in the reader's language."""
-    return _labels(columns, prefix="rule_")
+    """The reward-rules editor, headed in the reader's language, its rule kinds and
+    assessment periods in words."""
+    return {
+        **_labels(columns, prefix="rule_"),
+        "kind": _coded(REWARD_KINDS, t("rule_kind"), prefix="rkind_"),
+        "period_kind": _coded(PERIOD_KINDS, t("rule_period_kind"), prefix="rperiod_"),
+    }
+
+
+def _coded(values: tuple[str, ...], label: str, *, prefix: str) -> object:
+    """A required drop-down of ``values``, each read as its text ``prefix + value``."""
+    shown = {v: t(f"{prefix}{v}") for v in values}
+    return st.column_config.SelectboxColumn(
+        label, options=list(values), required=True, format_func=lambda v: shown.get(str(v), str(v))
+    )
+
+
+EVERY = "*"
+"""What a unit or indicator cell of the pairs and events editors holds for every unit or
+indicator (stored as missing): an empty cell of a drop-down column reads "None"."""
+
+CODE_COLUMNS = ("unit_code", "indicator_code")
+"""The editors' columns where a missing code means every unit or indicator."""
+
+
+def _codes(label: str, codes: dict[str, str], *, every: str | None = None) -> object:
+    """A drop-down of ``codes`` (code → name) headed ``label``; with ``every``, a first
+    option :data:`EVERY` that reads ``every`` (every unit or indicator)."""
+    shown = codes if every is None else {EVERY: every, **codes}
+    return st.column_config.SelectboxColumn(
+        label, options=list(shown), format_func=lambda c: shown.get(str(c), str(c))
+    )
 
 
 def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
-    """Settings editor columns for benchmark pairs: units and indicators by name."""
+    """Settings editor columns for benchmark pairs: units and indicators by name (a blank
+    indicator: every indicator), the years and the note headed in the reader's language."""
     cc = st.column_config
     unit_names, inds = names(units), names(indicators)
+
+    def year(label: str) -> object:
+        return cc.NumberColumn(label, min_value=1949, max_value=2100, step=1, format="%d")
+
     return {
         "chaser_code": cc.SelectboxColumn(
             t("catchup_chaser"),
@@ -177,9 +230,10 @@ def pair_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
             options=list(unit_names),
             format_func=lambda c: unit_names.get(str(c), str(c)),
         ),
-        "indicator_code": cc.SelectboxColumn(
-            t("indicator"), options=list(inds), format_func=lambda c: inds.get(str(c), str(c))
-        ),
+        "indicator_code": _codes(t("indicator"), inds, every=t("blank_all_indicators")),
+        "base_year": year(t("pair_base_year")),
+        "target_year": year(t("pair_target_year")),
+        "note": cc.TextColumn(t("pair_note")),
     }
 
 
@@ -194,14 +248,8 @@ def event_columns(units: pd.DataFrame, indicators: pd.DataFrame) -> dict:
     return {
         "id": None,
         "event_date": cc.DateColumn(t("ev_event_date"), format="YYYY-MM-DD", required=True),
-        "unit_code": cc.SelectboxColumn(
-            t("unit"),
-            options=list(unit_names),
-            format_func=lambda c: unit_names.get(str(c), str(c)),
-        ),
-        "indicator_code": cc.SelectboxColumn(
-            t("indicator"), options=list(inds), format_func=lambda c: inds.get(str(c), str(c))
-        ),
+        "unit_code": _codes(t("unit"), unit_names, every=t("blank_all_units")),
+        "indicator_code": _codes(t("indicator"), inds, every=t("blank_all_indicators")),
         "kind": cc.SelectboxColumn(
             t("ev_kind"),
             options=list(EVENT_KINDS),
@@ -218,7 +266,7 @@ def event_rows(events: pd.DataFrame) -> pd.DataFrame:
     """The stored events as the editor shows them: dates as days, blanks for missing text."""
     frame = events[EVENT_FIELDS].copy()
     frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date
-    return editable(frame)
+    return for_every(editable(frame))
 
 
 def event_changes(stored: pd.DataFrame, edited: pd.DataFrame) -> dict:
@@ -264,9 +312,10 @@ def _kind(value: object) -> str:
 
 
 def _missing(value: object) -> bool:
-    """``None``, NaN, NaT or blank text: what an editor cell left empty holds."""
+    """``None``, NaN, NaT or blank text (or :data:`EVERY`): what an editor cell left empty
+    holds."""
     if isinstance(value, str):
-        return not value.strip()
+        return not value.strip() or value == EVERY
     return value is None or bool(pd.isna(value))  # type: ignore[arg-type]
 
 
@@ -302,8 +351,16 @@ def editable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].astype(object).where(frame[c].notna(), "") for c in text})
 
 
+def for_every(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (:func:`editable`) with a blank unit or indicator as :data:`EVERY`."""
+    return frame.assign(
+        **{c: frame[c].where(frame[c] != "", EVERY) for c in CODE_COLUMNS if c in frame}
+    )
+
+
 def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
-    """An edited reference table for the store: blank text fields stored as missing."""
+    """An edited reference table for the store: blank text fields stored as missing, and
+    :data:`EVERY` unit or indicator too."""
     text = [
         c
         for c in edited.columns
@@ -312,12 +369,27 @@ def from_editor(edited: pd.DataFrame) -> pd.DataFrame:
     cleaned = {
         c: edited[c]
         .astype(object)
-        .map(lambda v: None if isinstance(v, str) and not v.strip() else v)
+        .map(lambda v, c=c: None if _blank_cell(v, every=c in CODE_COLUMNS) else v)
         for c in text
     }
     return edited.assign(**cleaned)
 
 
-def quality_rule_columns(columns: list[str]) -> dict:
-    """The data-quality rules editor, headed in the reader's language."""
-    return _labels(columns, prefix="qrule_")
+def quality_rule_columns(rules: pd.DataFrame, indicators: pd.DataFrame) -> dict:
+    """The data-quality rules editor for ``rules``, headed in the reader's language, its
+    rule kinds in words and its indicators by name (a code no indicator has any more
+    reads as itself, for the check on saving to name)."""
+    inds = names(indicators)
+    stated = [c for side in ("left", "right") for c in rules[side].dropna().astype(str)]
+    inds |= {c: c for c in stated if c and c not in inds}
+    return {
+        **_labels(list(rules.columns), prefix="qrule_"),
+        "kind": _coded(QUALITY_RULE_KINDS, t("qrule_kind"), prefix="qkind_"),
+        "left": _codes(t("qrule_left"), inds),
+        "right": _codes(t("qrule_right"), inds),
+    }
+
+
+def _blank_cell(value: object, *, every: bool) -> bool:
+    """Whether an edited text cell is stored as missing: blank, or (``every``) :data:`EVERY`."""
+    return isinstance(value, str) and (not value.strip() or (every and value == EVERY))
