@@ -81,6 +81,18 @@ ChartMaker = Callable[[Any], bytes | None]
 """Makes a section's PNG (or ``None``): :func:`chart_png` or a test's stand-in."""
 
 
+HONOUR_LABEL = "红榜："
+"""What introduces the 红榜 line (the Word file's and the page's preview's)."""
+WARNING_LABEL = "黑榜："
+"""What introduces the 黑榜 line."""
+
+
+def composite_heading(sections: int) -> str:
+    """The heading of the part after the indicators' ``sections``: the composite ranking
+    and the 红黑榜 (``五、综合排名及红黑榜`` after four)."""
+    return f"{numeral(sections + 1)}、综合排名及红黑榜"
+
+
 def numeral(n: int) -> str:
     """A heading's number in Chinese, 1 … 99.
 
@@ -154,7 +166,7 @@ def context(
         "demo_note": DEMO_NOTE if b.demo else "",
         "opening": opening(b, group_name=report.group_name),
         "sections": sections,
-        "composite_heading": f"{numeral(n + 1)}、综合排名及红黑榜",
+        "composite_heading": composite_heading(n),
         "composite": rows.composite(b, names),
         "honour_line": honour_line(b, names),
         "warning_line": warning_line(b, names),
@@ -317,8 +329,8 @@ def builtin_template(path: Path) -> Path:
     )
     _paragraph(doc, "{%p endfor %}")
     _paragraph(doc, "{{ composite_heading }}", "BxHeading")
-    _paragraph(doc, "红榜：{{ honour_line }}")
-    _paragraph(doc, "黑榜：{{ warning_line }}")
+    _paragraph(doc, HONOUR_LABEL + "{{ honour_line }}")
+    _paragraph(doc, WARNING_LABEL + "{{ warning_line }}")
     _paragraph(doc, "{%p if composite %}")
     _table(
         doc,

@@ -42,8 +42,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "本机未安装 Chromium：通报中的排名图以文字说明代替。",
         "No Chromium on this machine: the bulletin notes its charts instead of drawing them.",
     ),
-    "bul_honour": ("红榜：{line}", "Honour list: {line}"),
-    "bul_warning": ("黑榜：{line}", "Warning list: {line}"),
     "bul_zh_only": (
         "通报与会议材料按公文惯例以中文撰写。",
         "The bulletin and the deck are written in Chinese, as official documents are.",
@@ -120,9 +118,10 @@ def preview(report: source.Report) -> None:
     blocks = [f"**{fmt.md(title(b))}**", fmt.md(opening(b, group_name=report.group_name))]
     for i, (s, words) in enumerate(zip(b.sections, report.narratives, strict=True), start=1):
         blocks += [f"**{fmt.md(f'{bulletin_docx.numeral(i)}、{s.name}')}**", fmt.md(words)]
-    blocks += [
-        fmt.md(t("bul_honour", line=honour_line(b, names))),
-        fmt.md(t("bul_warning", line=warning_line(b, names))),
+    blocks += [  # in Chinese whatever the reader's language, as the document has them
+        f"**{fmt.md(bulletin_docx.composite_heading(len(b.sections)))}**",
+        fmt.md(bulletin_docx.HONOUR_LABEL + honour_line(b, names)),
+        fmt.md(bulletin_docx.WARNING_LABEL + warning_line(b, names)),
     ]
     st.markdown("\n\n".join(blocks))
 

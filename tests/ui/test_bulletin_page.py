@@ -11,10 +11,10 @@ from docx import Document
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from bxgc_docs import source
+from bxgc_docs import bulletin_docx, source
 from bxgc_metrics.access import VIEWER
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.bulletin import NO_COMPOSITE, narrative
+from bxgc_metrics.tables.bulletin import NO_COMPOSITE, honour_line, narrative, warning_line
 from bxgc_metrics.tables.standings import members
 from bxgc_ui import fmt
 from bxgc_ui.views import bulletin as view
@@ -22,10 +22,10 @@ from bxgc_ui.views import rankings as rankings_view
 from tests.conftest import ROOT, admin_store
 
 
-def _page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh") -> AppTest:
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["lang"] = "zh"
+    at.session_state["lang"] = lang
     at.run()
     at.switch_page("pages/bulletin.py").run()
     return at
@@ -42,6 +42,27 @@ def test_the_preview_is_the_bulletins_text(demo_db: Path, monkeypatch: pytest.Mo
         assert fmt.md(narrative(s, report.names)) in shown
     labels = [b.label for b in at.get("download_button")]
     assert view.t("bul_docx") in labels and view.t("bul_pptx") in labels
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_preview_reads_as_the_document_in_either_language(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The bulletin is a Chinese document: an English reader's preview says so and shows
+    its text as the Word file has it, the 红榜 and 黑榜 lines included."""
+    at = _page(demo_db, monkeypatch, lang)
+    assert not at.exception, at.exception
+    shown = [block for m in at.markdown for block in m.value.split("\n\n")]
+    report = source.load(Store(demo_db), year=2026, sub=10)
+    honour = honour_line(report.bulletin, report.names)
+    warning = warning_line(report.bulletin, report.names)
+    assert fmt.md(f"红榜：{honour}") in shown and fmt.md(f"黑榜：{warning}") in shown
+    heading = f"{bulletin_docx.numeral(len(report.bulletin.sections) + 1)}、综合排名及红黑榜"
+    assert f"**{fmt.md(heading)}**" in shown  # the scores' heading: a composite ranking
+    assert not [b for b in shown if "list:" in b]
+    made = Document(io.BytesIO(view._document(report, "docx", "通报.docx", reader=VIEWER)))
+    text = [p.text for p in made.paragraphs]
+    assert f"红榜：{honour}" in text and f"黑榜：{warning}" in text and heading in text
 
 
 def test_fewer_indicators_fewer_sections(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +119,7 @@ def test_a_partly_reported_month_says_only_what_its_figures_show(
     assert gbr.missing == tuple(late)
     missing = "、".join(names[u] for u in late)
     assert fmt.md(f"{missing}共2个单位未报送本期数据") in shown
-    assert fmt.md(view.t("bul_honour", line=NO_COMPOSITE)) in shown
+    assert fmt.md(f"红榜：{NO_COMPOSITE}") in shown
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
     made = Document(io.BytesIO(view._document(report, "docx", "通报.docx", reader=VIEWER)))
     text = "\n".join(p.text for p in made.paragraphs)
