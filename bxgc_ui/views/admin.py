@@ -54,9 +54,56 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{total} entries; this page shows {first}–{last} (page {page} of {pages}, newest "
         "first). The exports hold every entry.",
     ),
+    "adm_no_tokens": ("还没有大屏链接。", "No wall-screen links yet."),
 }
 
+ACTIONS: dict[str, tuple[str, str]] = {
+    "import": ("导入数据", "Import"),
+    "undo": ("撤销导入", "Undo an import"),
+    "restore": ("从备份恢复", "Restore from a backup"),
+    "migrate": ("迁移数据库", "Move the database"),
+    "units": ("修改单位", "Change units"),
+    "indicators": ("修改指标", "Change indicators"),
+    "benchmark_pairs": ("修改标杆对照", "Change benchmark pairs"),
+    "gaps": ("修改差距整改", "Change gaps"),
+    "phases": ("修改活动阶段", "Change phases"),
+    "milestones": ("修改节点", "Change milestones"),
+    "import_profiles": ("修改导入方案", "Change import profiles"),
+    "profile": ("保存导入方案", "Save an import profile"),
+    "setting": ("修改设置", "Change a setting"),
+    "reward_rules": ("修改奖励规则", "Change reward rules"),
+    "quality_rules": ("修改数据质量规则", "Change data-quality rules"),
+    "quality_review": ("核实数据", "Mark a figure checked"),
+    "quality_reopen": ("撤回核实", "Reopen a checked figure"),
+    "event_add": ("新增大事记", "Add an event"),
+    "event_update": ("修改大事记", "Change an event"),
+    "event_delete": ("删除大事记", "Delete an event"),
+    "report": ("下载通报或会议材料", "Download a bulletin or deck"),
+    "user_create": ("新增用户", "Add a user"),
+    "user_update": ("修改用户", "Change a user"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_in_failed": ("登录失败", "Failed sign-in"),
+    "sign_out": ("退出登录", "Sign out"),
+    "session_expired": ("登录过期", "Session expired"),
+    "wall_token_create": ("生成大屏链接", "Create a wall-screen link"),
+    "wall_token_revoke": ("吊销大屏链接", "Revoke a wall-screen link"),
+}
+"""What each action the audit log records is called, in Chinese and English; the log
+shows the words with the action's code beside them (an action not listed shows its code)."""
+
 t = Texts(TEXTS, auth.TEXTS)
+
+
+def action_words(actions: pd.Series) -> pd.Series:
+    """Each audit action as the reader reads it: ``导入数据（import）``, or its code alone
+    when it has no words (:data:`ACTIONS`)."""
+    zh = lang() == "zh"
+    words = {
+        code: f"{zh_words}（{code}）" if zh else f"{en_words} ({code})"
+        for code, (zh_words, en_words) in ACTIONS.items()
+    }
+    return actions.map(lambda code: words.get(code, code))
+
 
 AUDIT_PAGE = 500
 """Audit rows shown per page; the exports hold every row."""
@@ -112,7 +159,7 @@ def audit_table(log: pd.DataFrame, headers: list[str] | None = None) -> pd.DataF
         log["id"],
         clock.shown(log["logged_at"]),
         log["who"],
-        log["action"],
+        action_words(log["action"]),
         log["target"].fillna("—"),
         log["before_json"].fillna("—"),
         log["after_json"].fillna("—"),
@@ -181,7 +228,10 @@ def tokens_panel(store: Store) -> None:
             st.write(t("adm_token_once"))
             st.code(f"/meeting?embed=true&embed_options=dark_theme&token={token}", language=None)
     tokens = store.wall_tokens()
-    st.dataframe(tokens_table(tokens), hide_index=True)
+    if tokens.empty:
+        st.info(t("adm_no_tokens"))
+    else:
+        st.dataframe(tokens_table(tokens), hide_index=True)
     live = tokens.loc[tokens["revoked_at"].isna(), "id"].tolist()
     if live:
         pick = st.selectbox(t("adm_revoke"), live, key="adm_token_pick")

@@ -1,13 +1,17 @@
-"""The 用户与审计 page: an admin changes a user's role and resets a password there."""
+"""The 用户与审计 page: an admin changes a user's role and resets a password there, reads
+the audit log's actions in words and the wall links (or that there are none)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bxgc_metrics.store import moving, reference
 from bxgc_ui.auth import SESSION_KEY
+from bxgc_ui.views.admin import ACTIONS
 from tests.conftest import ADMIN, ROOT, admin_store
 
 
@@ -37,3 +41,55 @@ def test_an_admin_changes_a_role_and_resets_a_password(
     assert signed is not None and signed.role == "viewer"
     (change,) = admin_store(demo_db).audit_log(action="user_update")["after_json"]
     assert '"role": "viewer"' in change and "Zhou-2026-after" not in change
+
+
+def _admin_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh") -> AppTest:
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[SESSION_KEY] = ADMIN
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_every_action_the_store_records_is_named_in_words() -> None:
+    """The audit log names its actions in words; an action the store records that the
+    page has no words for would show as a bare code."""
+    literal = re.compile(
+        r'(?:_audit\(\s*con,|audit\.append\(\s*[\w.\[\]]+,\s*[\w.\[\]"]+,|append_audit\()\s*"([a-z_]+)"'
+    )
+    found: set[str] = set()
+    for path in [*(ROOT / "bxgc_metrics").rglob("*.py"), *(ROOT / "bxgc_ui").rglob("*.py")]:
+        found |= set(literal.findall(path.read_text(encoding="utf-8")))
+    assert {"import", "undo", "sign_in", "report", "wall_token_create"} <= found
+    # actions named by a variable: the tables a write replaces, the ways a session ends
+    named = {*reference._SELECT, "units", "indicators", "sign_out", "session_expired"}
+    missing = (found | named | {moving.ACTION}) - set(ACTIONS)
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_audit_log_names_actions_in_the_readers_language_beside_their_codes(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    admin_store(demo_db).create_user("qian", "Qian-2026-first", "analyst")
+    admin_store(demo_db).append_audit("made_up_action", "x")
+    at = _admin_page(demo_db, monkeypatch, lang)
+    header = "操作" if lang == "zh" else "Action"
+    (log,) = [d.value for d in at.dataframe if header in d.value.columns]
+    shown = set(log[header])
+    assert ("新增用户（user_create）" if lang == "zh" else "Add a user (user_create)") in shown
+    assert "made_up_action" in shown  # no words: its code
+    assert not [a for a in shown if a in ACTIONS]  # no known action as a bare code
+
+
+def test_no_wall_links_is_said_in_words(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _admin_page(demo_db, monkeypatch)
+    assert "还没有大屏链接。" in [i.value for i in at.info]
+    assert not [d for d in at.dataframe if "链接名称" in d.value.columns]
+    admin_store(demo_db).create_wall_token("三楼会议室")
+    at.run()
+    (links,) = [d.value for d in at.dataframe if "链接名称" in d.value.columns]
+    assert links["链接名称"].tolist() == ["三楼会议室"]
