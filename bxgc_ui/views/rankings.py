@@ -149,22 +149,26 @@ def standings_table(
     flagged: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """The single-indicator ranking as the page shows it (the export is
-    :func:`bxgc_ui.exports.standings_table` of the same standings); a unit whose figure
-    has an open data-quality flag carries the ⚠ after its name (需核实)."""
+    :func:`bxgc_ui.exports.standings_table` of the same standings), the figure ranked
+    ``by`` right after the unit; a unit whose figure has an open data-quality flag carries
+    the ⚠ after its name (需核实)."""
     language = lang()
     badge = "⚠"
+    completion = {t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]]}
+    growth = {t("yoy"): [fmt.pct(v) for v in table["yoy"]]}
+    ranked, other = (completion, growth) if by == "completion" else (growth, completion)
     return pd.DataFrame(
-        {
+        {  # the figure that decides the places beside the unit: a phone shows the first few
             t("rank_col_rank"): places(table["rank"]),
             t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
             t("unit"): [
                 f"{names.get(u, u)} {badge}" if u in flagged else names.get(u, u)
                 for u in table["unit_code"]
             ],
+            **ranked,
             t("ytd_value"): fmt.amounts(table["value"], measure, language),
             t("annual_target"): fmt.amounts(table["target"], measure, language),
-            t("completion"): [fmt.pct(v, signed=False) for v in table["completion"]],
-            t("yoy"): [fmt.pct(v) for v in table["yoy"]],
+            **other,
             t("rank_col_prev"): places(table["previous_rank"]),
         }
     )

@@ -53,7 +53,9 @@ def _page_rows(path: Path, report: source.Report, code: str) -> list[list[str]]:
     shown = rankings_view.standings_table(
         table, dict(report.names), inds.loc[code, "measure"], by="completion"
     )
-    picked = shown.iloc[:, [0, 1, 2, 3, 5, 6]]  # rank, move, unit, value, completion, growth
+    picked = shown[
+        ["名次", "进位", "单位", "累计完成", "完成率", "同比增长"]
+    ]  # the document's order
     return picked.astype(str).values.tolist()
 
 

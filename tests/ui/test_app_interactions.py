@@ -488,3 +488,19 @@ def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
     assert note[["行", "列", "单元格内容"]].iloc[0].tolist() == ["", "", ""]
     assert jump["行"].iloc[0] in {"2", "3"} and jump["列"].iloc[0] == "D"
     assert not table.isna().any().any()
+
+
+@pytest.mark.parametrize(("by", "label"), [("completion", "完成率"), ("growth", "同比增长")])
+def test_the_rankings_table_puts_the_ranked_figure_beside_the_unit(
+    demo_db: Path, monkeypatch, by: str, label: str
+) -> None:
+    """A narrow screen shows the first few columns: the figure that decides the places
+    comes right after the unit's name, and the places follow it."""
+    at = _page(demo_db, monkeypatch, "pages/rankings.py")
+    at.segmented_control(key="rank_by").set_value(by).run()
+    assert not at.exception, at.exception
+    (table,) = [d.value for d in at.dataframe if "名次" in d.value.columns]
+    assert list(table.columns[:4]) == ["名次", "进位", "单位", label]
+    ranked = table.loc[table["名次"].astype(str).str.fullmatch(r"\d+"), label]
+    numbers = ranked.str.rstrip("%").str.replace("+", "", regex=False).astype(float)
+    assert len(numbers) >= 15 and numbers.is_monotonic_decreasing  # best first
