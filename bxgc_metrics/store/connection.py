@@ -107,6 +107,10 @@ def _is_damage(exc: Exception) -> bool:
 
 T = TypeVar("T")
 
+_JITTER = random.Random()
+"""The retries' jitter: its own generator, so that a retry on any thread leaves the
+process's global ``random`` state (which a seeded caller may rely on) untouched."""
+
 _ALONGSIDE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bxgc-store")
 """The threads :meth:`Database.alongside` reads on."""
 
@@ -248,7 +252,7 @@ class Database:
                         f"数据库 {self.path} 正被其他程序占用，请稍后重试。",
                         f"The database {self.path} is held by another process; try again shortly.",
                     ) from exc
-                time.sleep(pause * (1 + random.random()))
+                time.sleep(pause * (1 + _JITTER.random()))
                 pause = min(pause * 2, 0.25)
                 continue
             return cast("duckdb.DuckDBPyConnection", con)

@@ -3,6 +3,7 @@ file's names resolve in that file, and a file held read-only makes a writer wait
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
@@ -149,3 +150,18 @@ def test_a_connection_closed_twice_lets_go_once(demo_db: Path) -> None:
     assert engine.attached() == {str(demo_db.resolve()): 1}
     second.close()
     assert engine.attached() == {}
+
+
+def test_a_waiting_writer_leaves_the_global_random_state_alone(demo_db: Path) -> None:
+    """The retries while a file is held wait a jittered while; the jitter has its own
+    generator, so a seeded caller (or a test drawing examples) on any thread sees its
+    ``random`` sequence unchanged."""
+    store = admin_store(demo_db)
+    held = engine.attach(demo_db, read_only=True)
+    release = threading.Timer(0.3, held.close)
+    random.seed(2026)
+    state = random.getstate()
+    release.start()
+    store.write_observations(_changed(store, 8.0), file_name="b.csv")
+    release.join()
+    assert random.getstate() == state
