@@ -78,19 +78,21 @@ if progress_tab.open:
                     column.metric(label, value)
                 st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))
                 st.subheader(t("q_reminders"))
+                # the round's tables, built once per round, reader and language
+                shown = (here, now, chosen, group, clock.today(), contacts)
                 if r.reminders.empty:
                     st.success(t("q_no_reminders"))
                 else:
                     st.dataframe(
-                        view.reminders_table(r, names, contacts=contacts),
+                        data.built(
+                            ("q_reminders_table", *shown),
+                            partial(view.reminders_table, r, names, contacts=contacts),
+                        ),
                         hide_index=True,
                         key="q_reminders_table",
                     )
                     st.caption(t("q_text"))
-                    text = data.built(
-                        ("q_round_text", here, now, chosen, group, clock.today(), contacts, lang()),
-                        partial(r.text, lang=lang()),
-                    )
+                    text = data.built(("q_round_text", *shown), partial(r.text, lang=lang()))
                     st.code(text, language=None, wrap_lines=True)
                 st.download_button(  # the workbook is made on click, not on every rerun
                     t("q_download"),
@@ -100,7 +102,8 @@ if progress_tab.open:
                     on_click="ignore",
                 )
                 st.subheader(t("q_units"))
-                st.dataframe(view.units_table(r, names, contacts=contacts), hide_index=True)
+                units_table = partial(view.units_table, r, names, contacts=contacts)
+                st.dataframe(data.built(("q_units_table", *shown), units_table), hide_index=True)
                 grid = folded(st, t("q_grid"), key="q_grid_box")
                 if grid.open:
                     grid.dataframe(view.grid_table(r, names, indicator_names))

@@ -154,6 +154,35 @@ def test_the_reporting_round_is_left_as_made_by_the_overview_and_the_quality_pag
     _same(made, fresh, "round")
 
 
+def test_the_quality_pages_tables_are_built_once_per_round_and_language(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 填报进度 tab's two tables of every unit are built once per round, reader and
+    language, not on each rerun or refresh; what is shown is what a fresh build gives."""
+    from bxgc_ui.views import quality as quality_view
+
+    units_built = _counting(monkeypatch, quality_view, "units_table")
+    reminders_built = _counting(monkeypatch, quality_view, "reminders_table")
+    at = _page(demo_db, monkeypatch, "pages/quality.py")
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(units_built) == 1 and len(reminders_built) <= 1  # the demo's round may be done
+    label, today = format_label(*at.selectbox(key="q_period@zh").value), clock.today()
+    path, version = data.snapshot()
+    r = data.reporting_round(
+        path, version, label, group=ALL, today=today.isoformat(), contacts=False
+    )
+    names = {c: n for c, n in zip(r.units["unit_code"], r.units["name"], strict=True)}
+    shown = [d.value for d in at.dataframe]
+    fresh = quality_view.units_table(r, names, contacts=False)
+    assert any(frame.equals(fresh) for frame in shown)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert len(units_built) == 3  # once more for English (and the fresh one above)
+
+
 def test_a_readers_round_without_contacts_is_made_once(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
