@@ -107,13 +107,16 @@ if single.open:
             path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
         )
         flagged = data.flagged_units(path, version, code, period=("M", year, sub))
-        shown = view.standings_table(table, names, ind["measure"], by=by, flagged=flagged)
+        chosen = (path, version, code, year, sub, by, group)  # what the chart, table, sheet show
+        shown = data.built(
+            ("rank_table", *chosen),
+            partial(view.standings_table, table, names, ind["measure"], by=by, flagged=flagged),
+        )
         left, right = st.columns([1, 1])
         title = t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}"))
         bars = partial(
             charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
         )
-        chosen = (path, version, code, year, sub, by, group)  # what the chart and sheet show
         draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
         cut_note(left, int(table["rank"].notna().sum()))
         if len(marks):

@@ -183,6 +183,28 @@ def test_the_quality_pages_tables_are_built_once_per_round_and_language(
     assert len(units_built) == 3  # once more for English (and the fresh one above)
 
 
+def test_the_rankings_table_is_built_once_per_choice_and_language(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The single ranking's table is built once per indicator, month, basis and group,
+    not on each rerun; another basis builds it again, and the table shown is the one a
+    fresh build gives."""
+    from bxgc_ui.views import rankings as rankings_view
+
+    built = _counting(monkeypatch, rankings_view, "standings_table")
+    at = _page(demo_db, monkeypatch, "pages/rankings.py")
+    at.run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(built) == 1
+    at.segmented_control(key="rank_by").set_value("growth").run()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(built) == 2
+    (shown,) = [d.value for d in at.dataframe if "名次" in d.value.columns]
+    assert list(shown.columns[:4]) == ["名次", "进位", "单位", "同比增长"]
+
+
 def test_a_readers_round_without_contacts_is_made_once(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
