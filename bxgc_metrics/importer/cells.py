@@ -7,6 +7,7 @@ missing. Everything here is vectorised over a column. Periods written as text
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
@@ -55,6 +56,34 @@ _PLAIN_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 """Numbers that Arrow and :func:`pandas.to_numeric` read alike (both round correctly)."""
 _PLAIN_NUMBER = r"^-?[0-9]+(\.[0-9]+)?%?$"
 """A plain decimal, or one with a percent sign (``52.3%``, as a report states a rate)."""
+_SPACED = r"^[-+]?[0-9]{1,3}([ '][0-9]{3})*(\.[0-9]+)? ?%?$"
+"""A number with spaces or apostrophes in it: only as thousands separators, every three
+digits (``12 345 678.5``, ``1'234``), or one space before its percent sign. ``1.5 2`` or
+``100`` and ``5`` on two lines of a cell are not one number, and are not read as ``1.52``
+or ``1005``."""
+
+
+_FULL_WIDTH_DIGITS = frozenset(chr(0xFF10 + i) for i in range(10))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_digit_mark(c: str) -> bool:
+    """Whether ``c`` reads as a digit only after NFKC (``①``, ``¹``, ``⑩``, ``𝟏``): a
+    footnote or list mark, which would otherwise join a figure's digits (``500①`` as
+    5001). Full-width digits are digits."""
+    return (
+        not c.isascii()
+        and c not in _FULL_WIDTH_DIGITS
+        and any(d.isascii() and d.isdigit() for d in unicodedata.normalize("NFKC", c))
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _has_digit_mark(text: str) -> bool:
+    """Whether ``text`` holds a :func:`_is_digit_mark` character."""
+    return not text.isascii() and any(map(_is_digit_mark, text))
+
+
 _GROUPED = r"^[-+]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?%?$"
 """A number with commas: only as thousands separators, every three digits. ``389005,5``
 (a decimal comma) and ``322.600,5`` (European thousands) are not numbers here: which
@@ -322,13 +351,31 @@ def _any_numbers(cells: pd.Series, strings: pa.Array | None) -> ParsedNumbers:
     percent = text.str.endswith("%")
     cleaned = _without_separators(text).str.rstrip("%")
     commas = text.str.contains(",", regex=False) & ~text.str.match(_GROUPED).astype(bool)
-    parsed = _to_numbers(cleaned.where(~missing & numeric.isna() & ~commas, None))
+    spaced = text.str.contains(r"[\s']", regex=True) & ~text.str.match(_SPACED).astype(bool)
+    readable = ~missing & numeric.isna() & ~commas & ~spaced & ~_marked(cells, strings)
+    parsed = _to_numbers(cleaned.where(readable, None))
     value = numeric.fillna(parsed).astype("float64")
     value = value.where(np.isfinite(value))
     invalid = value.isna() & ~missing
     return ParsedNumbers(
         value=value, missing=missing.astype(bool), invalid=invalid, percent=percent.astype(bool)
     )
+
+
+def _marked(cells: pd.Series, strings: pa.Array | None) -> pd.Series:
+    """Whether each cell's own text holds a mark that reads as a digit only after NFKC
+    (:func:`_is_digit_mark`); only the cells of non-ASCII text are looked at, each
+    distinct text once."""
+    if strings is None:
+        found = cells.map(lambda v: isinstance(v, str) and _has_digit_mark(v))
+        return found.astype(bool)
+    wide = pc.invert(pc.fill_null(pc.string_is_ascii(strings), True))
+    found = np.zeros(len(cells), dtype=bool)
+    at = np.flatnonzero(wide.to_numpy(zero_copy_only=False))
+    if len(at):
+        texts = pc.take(strings, pa.array(at)).to_pylist()
+        found[at] = [_has_digit_mark(t) for t in texts]
+    return pd.Series(found, index=cells.index)
 
 
 def _numbers_only(cells: pd.Series) -> ParsedNumbers:

@@ -24,6 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from bxgc_metrics._columnar import empty_frame
@@ -42,7 +43,7 @@ from bxgc_metrics.importer.naming import (
     stored_measures,
     unresolved,
 )
-from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB, Limits, read_file
+from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB, Limits, Sheet, read_file
 from bxgc_metrics.importer.templates import long_template, wide_template
 from bxgc_metrics.store import BatchResult, PreparedObservations, Store
 
@@ -173,7 +174,7 @@ def analyse(
     report(0.3, "parsing")
     parsed = [parse_sheet(s) for s in sheets]
     found = _sheet_issues(parsed)
-    records = _concat([p.records for p in parsed], RECORD_COLUMNS)
+    records = _own_texts(_concat([p.records for p in parsed], RECORD_COLUMNS), sheets)
     missing = records["missing"].to_numpy(dtype=bool)
     figures = records[~missing] if missing.any() else records
     found += validate.missing_markers(records[missing]) if missing.any() else []
@@ -194,6 +195,31 @@ def analyse(
             report=report,
             measures=measures or {},
         )
+
+
+def _own_texts(records: pd.DataFrame, sheets: list[Sheet]) -> pd.DataFrame:
+    """``records`` with the cells that are not numbers quoted as the file has them (only
+    trimmed): their normalised text may read as a number (``500①`` as ``5001``), and a
+    message must name what the reader typed."""
+    invalid = records["invalid"].to_numpy(dtype=bool)
+    if not invalid.any():
+        return records
+    raw = records["raw"].astype(object).to_numpy(copy=True)
+    at = np.flatnonzero(invalid)
+    names = records["sheet"].to_numpy(dtype=object)[at]
+    for sheet in sheets:
+        mine = at[names == sheet.name]
+        if not len(mine):
+            continue
+        letters = {sheet.column_letter(j): j for j in range(sheet.cells.shape[1])}
+        rows = records["row"].to_numpy()[mine] - sheet.first_row
+        columns = [letters.get(str(c), -1) for c in records["column"].to_numpy()[mine]]
+        for i, row, column in zip(mine, rows, columns, strict=True):
+            if 0 <= row < len(sheet.cells) and column >= 0:
+                cell = sheet.cells.iat[int(row), column]
+                if isinstance(cell, str):
+                    raw[i] = cell.strip()
+    return records.assign(raw=raw)
 
 
 @dataclass(frozen=True)

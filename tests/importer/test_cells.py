@@ -23,6 +23,17 @@ CASES = [
     ("52.3%", 52.3, False, False, True),
     (" 7 ", 7.0, False, False, False),
     ("1 234", 1234.0, False, False, False),  # a space as thousands separator
+    ("12 345 678.5", 12345678.5, False, False, False),
+    ("1'234", 1234.0, False, False, False),
+    ("1.5 2", math.nan, False, True, False),  # a space inside: not a separator, refused
+    ("100\n5", math.nan, False, True, False),
+    ("12 34", math.nan, False, True, False),
+    ("1 234 5", math.nan, False, True, False),
+    ("500①", math.nan, False, True, False),  # a footnote mark, not a digit: refused
+    ("500.5¹", math.nan, False, True, False),
+    ("1234²", math.nan, False, True, False),
+    ("⑩", math.nan, False, True, False),
+    ("12.5%¹", math.nan, False, True, False),
     ("—", math.nan, True, False, False),
     ("", math.nan, True, False, False),
     ("n/a", math.nan, True, False, False),

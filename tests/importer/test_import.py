@@ -334,6 +334,36 @@ MALFORMED = [
         "NaN%x",
     ),
     (
+        "a footnote mark after a figure",
+        _long(("东城街道", "固定资产投资", "2024-06", "500①", "实际")),
+        "x.csv",
+        "not_a_number",
+        "500①",
+    ),
+    (
+        "a superscript mark after a figure, in a workbook",
+        sheets.xlsx_from_rows(
+            [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", "2024-06", "500.5¹"]]
+        ),
+        "x.xlsx",
+        "not_a_number",
+        "500.5¹",
+    ),
+    (
+        "a space inside a figure",
+        _long(("东城街道", "固定资产投资", "2024-06", "1.5 2", "实际")),
+        "x.csv",
+        "not_a_number",
+        "1.5 2",
+    ),
+    (
+        "two lines in a figure's cell",
+        _long(("东城街道", "固定资产投资", "2024-06", '"100\n5"', "实际")),
+        "x.csv",
+        "not_a_number",
+        "100",
+    ),
+    (
         "unknown unit",
         _long(("火星街道", "固定资产投资", "2024-06", "1", "实际")),
         "x.csv",
