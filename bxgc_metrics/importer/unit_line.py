@@ -88,20 +88,45 @@ def line_measures(text: str) -> tuple[str, ...] | None:
     if match is None:
         return None
     found: list[str] = []
-    for part in _SEPARATORS.split(_REMARK.sub(" ", match.group(1))):
-        if not part:
-            continue
+    for part in _joined(_SEPARATORS.split(_REMARK.sub(_remark, match.group(1)))):
         if part not in KNOWN_MEASURES and (len(part) > 6 or _NOT_A_MEASURE.search(part)):
             break
         found += [part] if part in KNOWN_MEASURES else [p for p in part.split("/") if p]
     return tuple(dict.fromkeys(found)) or None
 
 
+def _remark(match: re.Match[str]) -> str:
+    """A bracket of a unit line: its measure where it holds one (``单位：（万元）``), else
+    nothing (``万元（现价）``)."""
+    inside = match.group(0)[1:-1].strip()
+    return f" {inside} " if inside in KNOWN_MEASURES else " "
+
+
+def _joined(parts: list[str]) -> list[str]:
+    """The words of a unit line, two neighbours joined where together they are a known
+    measure that neither is alone (``万 元`` typed with a space: 万元, not 元)."""
+    words = [p for p in parts if p]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = words[i] + words[i + 1] if i + 1 < len(words) else ""
+        if pair in KNOWN_MEASURES and words[i] not in KNOWN_MEASURES:
+            out.append(pair)
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 def _line_match(text: str) -> re.Match[str] | None:
-    """Where ``text`` says ``单位：`` of its figures (not of who reported them)."""
-    for match in _LINE.finditer(text):
+    """Where ``text`` says ``单位：`` of its figures (not of who reported them, which
+    may come first in the same cell: ``填报单位：东城街道  单位：万元``)."""
+    at = 0
+    while (match := _LINE.search(text, at)) is not None:
         if not text[: match.start()].endswith(_REPORTER):
             return match
+        at = match.start() + 1
     return None
 
 
