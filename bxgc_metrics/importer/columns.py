@@ -129,6 +129,13 @@ class Texts:
         else:
             self._text = normalise_texts(cells)
 
+    @classmethod
+    def of(cls, codes: np.ndarray, texts: np.ndarray) -> Texts:
+        """The column whose cells are ``texts[codes]`` (texts already normalised)."""
+        out = cls(None, coded=False)
+        out._codes, out._texts = codes, np.asarray(texts, dtype=object)
+        return out
+
     @property
     def codes(self) -> np.ndarray:
         """Each cell's position in :attr:`texts`."""

@@ -138,6 +138,53 @@ def test_long_csv_with_chinese_kinds_and_periods(demo_store: Store) -> None:
     assert got.loc[("XZ01", "plan"), "indicator_code"] == "ENERGY"
 
 
+@pytest.mark.parametrize(
+    ("header", "year", "period", "expected"),
+    [
+        (("单位", "指标", "年份", "月份", "数值"), "2026", "6", ("M", 2026, 6)),
+        (("单位", "指标", "年份", "月份", "数值"), 2026, 6, ("M", 2026, 6)),
+        (("单位", "指标", "年度", "期间", "数值"), "2026", "1-6月", ("M", 2026, 6)),
+        (("单位", "指标", "年度", "期间", "数值"), "2026", "6月", ("M", 2026, 6)),
+        (("单位", "指标", "年份", "季度", "数值"), "2026", "3", ("Q", 2026, 3)),
+        (("单位", "指标", "年份", "季度", "数值"), "2026年", "三季度", ("Q", 2026, 3)),
+        (("单位", "指标", "年份", "月份", "数值"), "2026", "2025年6月", ("M", 2025, 6)),
+        (("单位", "指标", "年份", "数值", "类型"), "2026", None, ("Y", 2026, 0)),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_year_column_dates_the_period_beside_it(
+    demo_store: Store, header: tuple, year: object, period: object, expected: tuple, fmt: str
+) -> None:
+    """年份 and 月份 (or 年度 and a period without a year, or 季度) in two columns give one
+    period; a period that names its own year keeps it; a year column alone is the year."""
+    fields = ["东城街道", "固定资产投资", year, period, "123.5"]
+    if period is None:
+        fields = ["东城街道", "固定资产投资", year, "123.5", "目标"]
+    if fmt == "csv":
+        data, name = sheets.long_csv([tuple(fields)], header=header), "x.csv"
+    else:
+        data, name = sheets.xlsx_from_rows([list(header), fields]), "x.xlsx"
+    plan = run(demo_store, data, name)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    (row,) = plan.observations.itertuples()
+    assert (row.freq, row.year, row.sub) == expected
+    assert row.value == 123.5 and row.unit_code == "JD01"
+
+
+def test_a_second_unit_column_beside_a_region_column_is_the_measure(demo_store: Store) -> None:
+    """地区, 单位: the region names the unit, and 单位 the figures' measure (亿元 into a
+    万元 indicator: ×10,000)."""
+    data = sheets.long_csv(
+        [("东城街道", "固定资产投资", "亿元", "2026-06", "1.5")],
+        header=("地区", "指标", "单位", "期间", "数值"),
+    )
+    plan = run(demo_store, data, "x.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    (row,) = plan.observations.itertuples()
+    measure = demo_store.indicators().set_index("code").loc["FAI", "measure"]
+    assert measure == "万元" and row.value == pytest.approx(15000.0)
+
+
 def test_wide_sheet_with_year_columns_and_title_indicator(demo_store: Store) -> None:
     data = sheets.wide_xlsx(
         {"东城街道": [0.61, 0.6, "—"], "西城街道": ["0.58", 0.57, 0.55]},

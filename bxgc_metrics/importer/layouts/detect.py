@@ -103,9 +103,16 @@ def long_fields(header: pd.Series) -> dict[str, int] | None:
             if name not in found and clean in words:
                 found[name] = position
                 break
+        if clean == "单位" and "unit" in found and found["unit"] != position:
+            found.setdefault("measure", position)  # 地区, 单位: the second is the measure
     for name in ("unit", "indicator"):  # codes alone: the code is the name written
         if name not in found and f"{name}_code" in found:
             found[name] = found[f"{name}_code"]
+    if "period" not in found:  # 年份 + 月份: the month's column, dated by the year's
+        for name in ("month", "quarter", "year"):
+            if name in found:
+                found["period"] = found[name]
+                break
     return found if set(REQUIRED_LONG_FIELDS) <= set(found) else None
 
 
@@ -115,5 +122,7 @@ def missing_long_fields(header: pd.Series) -> list[str]:
         name for name, words in LONG_FIELDS.items() if any(key(v) in words for v in header.values)
     }
     present |= {name.removesuffix("_code") for name in present}  # a code stands for a name
+    if present & {"year", "month", "quarter"}:
+        present.add("period")
     have = [n for n in REQUIRED_LONG_FIELDS if n in present]
     return [n for n in REQUIRED_LONG_FIELDS if n not in present] if len(have) >= 3 else []

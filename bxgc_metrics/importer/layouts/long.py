@@ -9,6 +9,7 @@ kept as a categorical; the value column is read by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -70,7 +71,11 @@ def parse(
         "indicator_name": columns[fields["indicator"]].categorical(),
     }
     flags = columns[fields["cumulative"]] if "cumulative" in fields else None
-    freq, year, sub, cumulative, single = _periods(columns[fields["period"]], flags)
+    period = columns[fields["period"]]
+    if "year" in fields and fields["year"] != fields["period"]:
+        quarters = fields.get("quarter") == fields["period"]
+        period = _with_years(period, columns[fields["year"]], quarters=quarters)
+    freq, year, sub, cumulative, single = _periods(period, flags)
     data |= {"freq": freq, "year": year, "sub": sub}
     data["value_kind"] = _kinds(columns[fields["kind"]]) if "kind" in fields else None
     if data["value_kind"] is None:
@@ -98,6 +103,42 @@ def parse(
         unit_line=line,
         field_columns=field_columns(sheet, fields),
     )
+
+
+def _with_years(period: Texts, years: Texts, *, quarters: bool = False) -> Texts:
+    """The period column dated by the year column where its own text names no year
+    (年份 2026 and 月份 6 read as 2026年6月; 年度 2026 and 期间 1-6月 as 2026年1-6月; with
+    ``quarters``, 季度 3 as 2026Q3), each distinct pair of texts once."""
+    width = max(len(years.texts), 1)
+    pairs = period.codes.astype(np.int64) * width + years.codes
+    distinct, codes = np.unique(pairs, return_inverse=True)
+    texts = [
+        _dated(period.texts[k // width], years.texts[k % width], quarters=quarters)
+        for k in distinct
+    ]
+    return Texts.of(codes.astype(np.int64), np.array(texts, dtype=object))
+
+
+_YEAR_MARK = "年"
+"""What joins a year to a period that names none (2026 and 1-6月: 2026年1-6月)."""
+_MONTH_NUMBER = re.compile(r"(\d{1,2})(\.0)?")
+_YEAR_NUMBER = re.compile(r"(\d{4})(\.0|年)?")
+
+
+def _dated(text: str, year: str, *, quarters: bool = False) -> str:
+    """``text`` (a period) with the year ``year`` put in front where it names none; a
+    bare number is a month (1–12), or with ``quarters`` a quarter (1–4)."""
+    own = parse_text(text) if text else None
+    written = _YEAR_NUMBER.fullmatch(year)
+    if not text or written is None or (own is not None and own.year is not None):
+        return text
+    number = _MONTH_NUMBER.fullmatch(text)
+    if number is not None:
+        n = int(number.group(1))
+        if quarters:
+            return f"{written.group(1)}Q{n}" if 1 <= n <= 4 else text
+        return f"{written.group(1)}-{n:02d}" if 1 <= n <= 12 else text
+    return written.group(1) + _YEAR_MARK + text
 
 
 def _periods(period: Texts, flags: Texts | None) -> tuple[object, ...]:

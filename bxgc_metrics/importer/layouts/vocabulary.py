@@ -51,7 +51,10 @@ IGNORED_HEADERS = {
 LONG_FIELDS = {
     "unit": {"单位", "单位名称", "地区", "unit", "unitname", "unit_name"},
     "indicator": {"指标", "指标名称", "项目", "indicator", "indicatorname", "indicator_name"},
-    "period": {"期间", "时期", "报告期", "时间", "日期", "period", "月份", "年份", "年度"},
+    "period": {"期间", "时期", "报告期", "时间", "日期", "period"},
+    "year": {"年份", "年度", "year"},
+    "month": {"月份", "month"},
+    "quarter": {"季度", "quarter"},
     "value": {"数值", "值", "value", "数据", "完成值", "金额", "数量"},
     "kind": {"类型", "数据类型", "口径", "kind", "valuekind", "value_kind", "类别"},
     "cumulative": {"累计", "是否累计", "cumulative"},
@@ -59,7 +62,9 @@ LONG_FIELDS = {
     "unit_code": {"unit_code", "unitcode", "单位代码", "单位编码"},
     "indicator_code": {"indicator_code", "indicatorcode", "指标代码", "指标编码"},
 }
-"""The headers of a long sheet's columns (as :func:`key` gives them), by field."""
+"""The headers of a long sheet's columns (as :func:`key` gives them), by field. A year
+column and a month (or quarter) column together, or a year column beside a period column
+that names no year (``6月``), give each row its period; either alone is the period."""
 REQUIRED_LONG_FIELDS = ("unit", "indicator", "period", "value")
 """The fields a long sheet cannot do without (a code column stands for its name)."""
 KINDS = {
