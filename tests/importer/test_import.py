@@ -397,6 +397,24 @@ MALFORMED = [
         "500.5¹",
     ),
     (
+        "a long sheet's period typed as a number (2026.10 held as 2026.1)",
+        sheets.xlsx_from_rows(
+            [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", 2026.10, 1]]
+        ),
+        "x.xlsx",
+        "number_period",
+        "“2026.1”",
+    ),
+    (
+        "a wide sheet's months typed as numbers",
+        sheets.xlsx_from_rows(
+            [["单位", "指标", 2026.09, 2026.10], ["东城街道", "固定资产投资", 5, 6]]
+        ),
+        "x.xlsx",
+        "number_period",
+        "“2026.1”",
+    ),
+    (
         "a space inside a figure",
         _long(("东城街道", "固定资产投资", "2024-06", "1.5 2", "实际")),
         "x.csv",
@@ -852,3 +870,23 @@ def test_an_unknown_indicator_is_named_where_the_sheet_names_it(demo_store: Stor
     assert _unknown_indicator(run(demo_store, columned, "c.xlsx")) == ("Sheet1", 2, "B", "神秘指标")
     long = _long(("东城街道", "神秘指标", "2024-06", "1000", "实际"))
     assert _unknown_indicator(run(demo_store, long, "l.csv")) == ("l", 2, "B", "神秘指标")
+
+
+def test_a_period_typed_as_a_number_is_read_where_its_month_can_be_told(
+    demo_store: Store,
+) -> None:
+    """2026.06 and 2026.12 typed as numbers say their month; only x.1 (1月 or 10月) is
+    refused (see the malformed cases)."""
+    long = sheets.xlsx_from_rows(
+        [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", 2026.06, 7]]
+    )
+    plan = run(demo_store, long, "x.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    (row,) = plan.observations.itertuples()
+    assert (row.freq, row.year, row.sub) == ("M", 2026, 6)
+    wide = sheets.xlsx_from_rows(
+        [["单位", "指标", 2025.09, 2025.12], ["东城街道", "固定资产投资", 5, 6]]
+    )
+    plan = run(demo_store, wide, "w.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["sub"].tolist()) == [9, 12]

@@ -69,6 +69,13 @@ BAD_PERIOD = Kind(
     "2024-06, 2024年1-6月 or similar.",
     code="bad_period",
 )
+NUMBER_PERIOD = Kind(
+    "期间“{text}”是一个数字（年.月），数字里10月与1月存成一样，分不清是几月；"
+    "请写成 2026-10 或 2026年10月 等文字。",
+    "Period '{text}' is a number (year.month), in which October and January look the same, "
+    "so the month cannot be told; write it as text such as 2026-10.",
+    code="number_period",
+)
 NO_UNIT_COLUMN = Kind(
     "找不到单位名称列（如“单位”“街道”“乡镇”）。",
     "No column of unit names found (such as 单位, 街道 or 乡镇).",

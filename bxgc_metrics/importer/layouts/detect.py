@@ -68,6 +68,11 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     title_period = parse_text(meta) if meta else None
     line = find_unit_line(sheet, text, header_at)
     period_cols = wide.period_columns(header, title_period)
+    typed = sheet.cells.iloc[header_at]
+    for position in period_cols:  # 2026.09, 2026.10 as numbers: 2026.1 is not October
+        if long.one_or_ten(typed.iat[position]):
+            row = sheet.row_number(header_at)
+            return failed(sheet, issues.NUMBER_PERIOD, row, text=header.iat[position])
     if len(period_cols) >= 2 and not has_sub_header(text, header_at):
         parsed = wide.parse(
             sheet,

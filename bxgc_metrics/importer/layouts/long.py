@@ -9,6 +9,7 @@ kept as a categorical; the value column is read by
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -72,10 +73,15 @@ def parse(
     }
     flags = columns[fields["cumulative"]] if "cumulative" in fields else None
     period = columns[fields["period"]]
+    numeric = _fractional(body.iloc[:, fields["period"]])  # 2026.10 held as 2026.1
+    numeric = numeric if every else numeric[rows]
     if "year" in fields and fields["year"] != fields["period"]:
         quarters = fields.get("quarter") == fields["period"]
         period = _with_years(period, columns[fields["year"]], quarters=quarters)
     freq, year, sub, cumulative, single = _periods(period, flags)
+    if numeric.any():
+        freq = pd.Categorical(freq).copy()
+        freq[numeric] = np.nan
     data |= {"freq": freq, "year": year, "sub": sub}
     data["value_kind"] = _kinds(columns[fields["kind"]]) if "kind" in fields else None
     if data["value_kind"] is None:
@@ -93,7 +99,7 @@ def parse(
     found: list[Issue] = []
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
-        found = _unreadable(sheet, records, texts, fields=fields)
+        found = _unreadable(sheet, records, texts, fields=fields, numeric=numeric)
         records = records[ok].reset_index(drop=True)
     return ParsedSheet(
         sheet.name,
@@ -220,10 +226,16 @@ def _two_value_columns(sheet: Sheet, header: pd.Series, header_at: int) -> Parse
 
 
 def _unreadable(
-    sheet: Sheet, records: pd.DataFrame, texts: pd.DataFrame, *, fields: dict[str, int]
+    sheet: Sheet,
+    records: pd.DataFrame,
+    texts: pd.DataFrame,
+    *,
+    fields: dict[str, int],
+    numeric: np.ndarray,
 ) -> list[Issue]:
     """Value kinds that are none of 实际 / 目标 / 计划, and period texts that name no period
-    (a period with no year counts as none): the first few of each, where the sheet has them."""
+    (a period with no year counts as none; a period written as a number with a fraction,
+    ``numeric``, is none either): the first few of each, where the sheet has them."""
     checks = [("kind", "value_kind", issues.BAD_VALUE_KIND), ("period", "freq", issues.BAD_PERIOD)]
     found: list[Issue] = []
     for field, parsed, kind in checks:
@@ -233,7 +245,20 @@ def _unreadable(
         letter = sheet.column_letter(column)
         for i in np.flatnonzero(records[parsed].isna().to_numpy())[:_SHOWN]:
             text = texts.iloc[i, column]
+            said = issues.NUMBER_PERIOD if field == "period" and numeric[i] else kind
             found.append(
-                kind.at(sheet.name, int(records.iloc[i]["row"]), letter, value=text, text=text)
+                said.at(sheet.name, int(records.iloc[i]["row"]), letter, value=text, text=text)
             )
     return found
+
+
+def _fractional(cells: pd.Series) -> np.ndarray:
+    """Whether each cell is a period typed as a number whose month cannot be told
+    (:func:`one_or_ten`)."""
+    return np.array([one_or_ten(v) for v in cells.to_numpy(dtype=object)], dtype=bool)
+
+
+def one_or_ten(cell: object) -> bool:
+    """Whether ``cell`` is a year.month typed as a number whose month reads 1 or 10: the
+    workbook holds 2026.10 as 2026.1 (2026.09 and 2026.12 stay what they say)."""
+    return isinstance(cell, float) and math.isfinite(cell) and repr(cell).endswith(".1")
