@@ -890,3 +890,39 @@ def test_a_period_typed_as_a_number_is_read_where_its_month_can_be_told(
     plan = run(demo_store, wide, "w.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["sub"].tolist()) == [9, 12]
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "expected"),
+    [
+        ("2026年1-10月各街道固定资产投资完成情况", "上年1-10月", ("M", 2025, 10)),
+        ("2026年1-10月各街道固定资产投资完成情况", "上年完成", ("M", 2025, 10)),
+        ("2026年1-10月各街道固定资产投资完成情况", "去年实际", ("M", 2025, 10)),
+        ("2026年1-10月各街道固定资产投资完成情况", "上年同期", ("M", 2025, 10)),
+        ("2026年各街道固定资产投资完成情况", "10月完成", ("M", 2026, 10)),
+        ("2026年各街道固定资产投资完成情况", "10月实际", ("M", 2026, 10)),
+        ("2026年1-10月各街道固定资产投资完成情况", "1-10月累计", ("M", 2026, 10)),
+    ],
+)
+def test_a_report_columns_heading_says_whose_year_and_month_it_holds(
+    demo_store: Store, title: str, heading: str, expected: tuple
+) -> None:
+    """上年… and 去年… are last year's figures, not this year's; 10月完成 under a title of
+    the year is October's, not the year's."""
+    rows = [
+        [title],
+        ["单位：万元"],
+        ["序号", "单位", "固定资产投资", None],
+        [None, None, "全年目标", heading],
+        [1, "东城街道", 1000, 500.5],
+        [2, "西城街道", 2000, 800],
+    ]
+    data = sheets.xlsx_from_rows(rows, merges=["A3:A4", "B3:B4", "C3:D3"])
+    plan = run(demo_store, data, "r.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    obs = plan.observations
+    actual = obs[obs["value_kind"] == "actual"].set_index("unit_code")
+    assert tuple(actual.loc["JD01", ["freq", "year", "sub"]]) == expected
+    assert actual.loc["JD01", "value"] == 500.5 and actual.loc["JD02", "value"] == 800
+    target = obs[obs["value_kind"] == "target"].set_index("unit_code")
+    assert tuple(target.loc["JD01", ["freq", "year", "sub"]]) == ("Y", 2026, 0)

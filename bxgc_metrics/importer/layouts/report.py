@@ -5,6 +5,7 @@ footnotes. Figures become records; stated rates become checks."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,6 +180,9 @@ def report_column(
     if role is None:
         return None
     own = parse_text(heading) if heading else None
+    if own is None and heading:  # 10月完成, 上年10月实际: the period beside the role's words
+        rest = _ROLE_PHRASE.sub("", heading)
+        own = parse_text(rest) if rest and rest != heading else None
     period = own if own is not None and own.year is not None else _merge(own, title)
     measure, from_line = column_measure(header_measure, line)
     out = Column(indicator, role, measure, from_line)
@@ -206,6 +210,10 @@ def report_column(
         bool(cumulative),
         "actual",
     )
+
+
+_ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")
+"""Words of an actual or prior column's heading set aside to read its period."""
 
 
 def _merge(own: PeriodText | None, title: PeriodText | None) -> PeriodText | None:
