@@ -926,3 +926,37 @@ def test_a_report_columns_heading_says_whose_year_and_month_it_holds(
     assert actual.loc["JD01", "value"] == 500.5 and actual.loc["JD02", "value"] == 800
     target = obs[obs["value_kind"] == "target"].set_index("unit_code")
     assert tuple(target.loc["JD01", ["freq", "year", "sub"]]) == ("Y", 2026, 0)
+
+
+@pytest.mark.parametrize(
+    ("heading", "code", "words"),
+    [
+        ("本月", "column_not_imported", "本月"),
+        ("当月完成", "column_not_imported", "当月完成"),
+        ("排名", "column_not_imported", "排名"),
+        ("", "untitled_column", "没有列标题"),
+    ],
+)
+def test_a_report_column_left_out_is_said(
+    demo_store: Store, heading: str, code: str, words: str
+) -> None:
+    """A report's 本月 or 排名 column is not imported (the year-to-date figures are, and the
+    places are the system's own), and a column of figures without a heading cannot be; each
+    is said at its column rather than dropped without a word."""
+    rows = [
+        ["2026年1-10月各街道固定资产投资完成情况"],
+        ["单位：万元"],
+        ["序号", "单位", "固定资产投资", None, "固定资产投资"],
+        [None, None, "全年目标", "1-10月累计", heading],
+        [1, "东城街道", 1000, 500.5, 7],
+        [2, "西城街道", 2000, 800, 9],
+    ]
+    if not heading:
+        rows[2][4] = None
+    data = sheets.xlsx_from_rows(rows, merges=["A3:A4", "B3:B4", "C3:D3"])
+    plan = run(demo_store, data, "r.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    said = [i for i in plan.issues if i.code == code]
+    assert len(said) == 1 and said[0].column == "E", [i.text() for i in plan.issues]
+    assert words in said[0].zh and said[0].en
+    assert sorted(plan.observations["value"].tolist()) == [500.5, 800.0, 1000.0, 2000.0]

@@ -116,6 +116,7 @@ from bxgc_metrics.importer.issues.names import (
 from bxgc_metrics.importer.issues.sheets import (
     BAD_PERIOD,
     BAD_VALUE_KIND,
+    COLUMN_NOT_IMPORTED,
     COLUMN_SKIPPED,
     EMPTY_SHEET,
     EXCEL_ERROR,
@@ -137,6 +138,7 @@ from bxgc_metrics.importer.issues.sheets import (
     SHEET_WITHOUT_FIGURES,
     TWO_VALUE_COLUMNS,
     UNREADABLE,
+    UNTITLED_COLUMN,
 )
 
 CATALOGUE: dict[str, Kind] = {
@@ -166,6 +168,7 @@ __all__ = [
     "CELL_TOO_LONG",
     "CODE_NAME_MISMATCH",
     "COLUMNS",
+    "COLUMN_NOT_IMPORTED",
     "COLUMN_SKIPPED",
     "COMPLETION_OVER_300",
     "CONFIRM_INDICATOR",
@@ -243,6 +246,7 @@ __all__ = [
     "UNREADABLE",
     "UNREADABLE_LINE",
     "UNSUPPORTED_TYPE",
+    "UNTITLED_COLUMN",
     "WARNING",
     "WHAT",
     "XLSB_OR_ODS",

@@ -94,6 +94,20 @@ COLUMN_SKIPPED = Kind(
     code="column_skipped",
     severity=WARNING,
 )
+UNTITLED_COLUMN = Kind(
+    "这一列有数字但没有列标题，未导入：请写上指标与时期（如“1-10月累计”）。",
+    "This column holds figures but no heading, and is not imported: head it with its "
+    "indicator and period (such as January–October, year to date).",
+    code="untitled_column",
+    severity=WARNING,
+)
+COLUMN_NOT_IMPORTED = Kind(
+    "“{top} {sub}”一列是当月数或排名，未导入：按累计数导入，排名由系统计算。",
+    "The column '{top} {sub}' holds single-month figures or places and is not imported: "
+    "the year-to-date figures are, and the places are computed here.",
+    code="column_not_imported",
+    severity=INFO,
+)
 NO_PERIOD = Kind(
     "“{indicator}”这一列看不出是哪个时期：请在标题中写明，如“2024年1-6月”。",
     "Cannot tell the period of the column '{indicator}': name it in the title, e.g. 2024年1-6月.",

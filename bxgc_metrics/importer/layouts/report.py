@@ -97,6 +97,10 @@ def parse(
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
     for position, (top_text, sub_text) in enumerate(zip(top.tolist(), sub.tolist(), strict=True)):
+        at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
+        if not (top_text or sub_text) and text.iloc[rows, position].ne("").any():
+            found.append(issues.UNTITLED_COLUMN.at(*at))  # figures under no heading
+            continue
         if (
             position in serial
             or position == unit_col
@@ -105,14 +109,17 @@ def parse(
         ):
             continue
         column = report_column(top_text, sub_text, two_rows=two_rows, title=title, line=line)
-        at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
         if column is None:
             found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
         elif column.no_period:
             found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
         elif column.role in ("completion", "growth"):
             checked.append((position, column))
-        elif column.role not in ("month", "rank"):
+        elif column.role in ("month", "rank"):
+            found.append(
+                issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, top=top_text, sub=sub_text)
+            )
+        else:
             figures.append((position, column))
     return ParsedSheet(
         sheet.name,
