@@ -92,21 +92,9 @@ if single.open:
         code = st.selectbox(t("indicator"), list(labels), format_func=labels.get, key=indicator_key)
         ind = monthly.loc[code]
         higher = ind["direction"] == "higher"
-        table = data.standings_of(
-            path,
-            version,
-            code,
-            freq="M",
-            year=year,
-            sub=sub,
-            by=by,
-            higher_is_better=higher,
-            group=group,
+        table, marks, flagged = view.single_ranking(
+            path, version, code, year=year, sub=sub, by=by, higher=higher, group=group
         )
-        marks = data.references_of(
-            path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
-        )
-        flagged = data.flagged_units(path, version, code, period=("M", year, sub))
         chosen = (path, version, code, year, sub, by, group)  # what the chart, table, sheet show
         shown = data.built(
             ("rank_table", *chosen),

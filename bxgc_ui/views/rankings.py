@@ -140,6 +140,30 @@ def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
     return sorted({y for y, s in periods if s >= month}, reverse=True)
 
 
+def single_ranking(
+    path: str,
+    version: int,
+    code: str,
+    *,
+    year: int,
+    sub: int,
+    by: str,
+    higher: bool,
+    group: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, frozenset[str]]:
+    """What the single-indicator tab shows of ``code`` in month ``sub`` of ``year``: the
+    standings of ``group``, the outside benchmarks' marks and the units whose figure has
+    an open data-quality flag (each read once per data version, :mod:`bxgc_ui.data`)."""
+    table = data.standings_of(
+        path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher,
+        group=group,
+    )  # fmt: skip
+    marks = data.references_of(
+        path, version, code, freq="M", year=year, sub=sub, by=by, higher_is_better=higher
+    )
+    return table, marks, data.flagged_units(path, version, code, period=("M", year, sub))
+
+
 def standings_table(
     table: pd.DataFrame,
     names: dict[str, str],
