@@ -2,14 +2,19 @@
 while they are open (:func:`bxgc_ui.widgets.folded`, :func:`bxgc_ui.widgets.lazy_tabs`).
 
 A reader opens them by clicking; a test sets the widget's state, as the click would, and
-runs the page again.
+runs the page again. :func:`admin_page` opens a page as a signed-in admin.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from bxgc_ui.auth import SESSION_KEY
+from tests.conftest import ADMIN, ROOT
 
 _PREFIX = "$$ID-"
 
@@ -74,3 +79,15 @@ def every_view(make: Callable[[dict[str, object]], AppTest]) -> Iterator[tuple[s
             state |= dict.fromkeys(pending, True)
             at = make(state)
             yield f"{'' if choice is None else f'tab {choice[1]}, '}folds {sorted(state)}", at
+
+
+def admin_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, lang: str = "zh") -> AppTest:
+    """``page`` run once on the database ``db`` for a signed-in admin reading ``lang``."""
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state[SESSION_KEY] = ADMIN
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

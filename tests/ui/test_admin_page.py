@@ -13,6 +13,7 @@ from bxgc_metrics.store import moving, reference
 from bxgc_ui.auth import SESSION_KEY
 from bxgc_ui.views.admin import ACTIONS
 from tests.conftest import ADMIN, ROOT, admin_store
+from tests.ui.folds import admin_page
 
 
 def test_an_admin_changes_a_role_and_resets_a_password(
@@ -44,14 +45,7 @@ def test_an_admin_changes_a_role_and_resets_a_password(
 
 
 def _admin_page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("BXGC_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state[SESSION_KEY] = ADMIN
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/admin.py").run()
-    assert not at.exception, at.exception
-    return at
+    return admin_page(db, monkeypatch, "pages/admin.py", lang)
 
 
 def test_every_action_the_store_records_is_named_in_words() -> None:

@@ -15,9 +15,8 @@ from streamlit.testing.v1 import AppTest
 from bxgc_metrics.metrics.quality import load_default_quality_rules
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
-from bxgc_ui.auth import SESSION_KEY
 from bxgc_ui.views.settings import EVERY
-from tests.conftest import ADMIN, ROOT
+from tests.ui.folds import admin_page
 
 EDITORS = (
     "set_units_editor",
@@ -31,14 +30,7 @@ EDITORS = (
 
 
 def _page(db: Path, monkeypatch: pytest.MonkeyPatch, lang: str = "zh") -> AppTest:
-    monkeypatch.setenv("BXGC_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.session_state[SESSION_KEY] = ADMIN
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page("pages/settings.py").run()
-    assert not at.exception, at.exception
-    return at
+    return admin_page(db, monkeypatch, "pages/settings.py", lang)
 
 
 def _editor(at: AppTest, key: str) -> tuple[pd.DataFrame, dict]:
