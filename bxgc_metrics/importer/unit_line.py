@@ -54,6 +54,9 @@ KNOWN_MEASURES = (
 
 _LINE = re.compile(r"(?:计量|金额|数量|货币)?单位\s*[:：]\s*(.*)$", re.S)
 """``单位：`` or ``计量单位：`` and what follows."""
+_LOOSE = re.compile(r"(?:计量|金额|数量|货币)?单位\s*(?:[—–─\-~/]+|为|是)?\s*(.*)$", re.S)
+"""``单位`` written without a colon (``单位——万元``, ``单位/万元``, ``单位 万元``, ``单位为万元``,
+``单位万元``): a unit line only where a known measure follows."""
 _REPORTER = ("填报", "报送", "制表", "填表", "上报", "申报", "主管", "责任", "牵头", "汇总", "所在")
 """Words before 单位： that make it the reporting unit (填报单位：东城街道), not a measure."""
 _REMARK = re.compile(r"[(（][^()（）]*[)）]")
@@ -88,11 +91,22 @@ def line_measures(text: str) -> tuple[str, ...] | None:
     if match is None:
         return None
     found: list[str] = []
-    for part in _joined(_SEPARATORS.split(_REMARK.sub(_remark, match.group(1)))):
+    for part in _words(match.group(1)):
         if part not in KNOWN_MEASURES and (len(part) > 6 or _NOT_A_MEASURE.search(part)):
             break
         found += [part] if part in KNOWN_MEASURES else [p for p in part.split("/") if p]
     return tuple(dict.fromkeys(found)) or None
+
+
+def _words(rest: str) -> list[str]:
+    """The words after ``单位：``, brackets of remarks dropped."""
+    return _joined(_SEPARATORS.split(_REMARK.sub(_remark, rest)))
+
+
+def _names_a_measure(rest: str) -> bool:
+    """Whether the first word of ``rest`` is a known measure."""
+    words = _words(rest)
+    return bool(words) and words[0] in KNOWN_MEASURES
 
 
 def _remark(match: re.Match[str]) -> str:
@@ -121,12 +135,16 @@ def _joined(parts: list[str]) -> list[str]:
 
 def _line_match(text: str) -> re.Match[str] | None:
     """Where ``text`` says ``单位：`` of its figures (not of who reported them, which
-    may come first in the same cell: ``填报单位：东城街道  单位：万元``)."""
-    at = 0
-    while (match := _LINE.search(text, at)) is not None:
-        if not text[: match.start()].endswith(_REPORTER):
-            return match
-        at = match.start() + 1
+    may come first in the same cell: ``填报单位：东城街道  单位：万元``); written without a
+    colon, only where a known measure follows (``单位 万元``, not ``单位名称``)."""
+    for pattern in (_LINE, _LOOSE):
+        at = 0
+        while (match := pattern.search(text, at)) is not None:
+            if not text[: match.start()].endswith(_REPORTER) and (
+                pattern is _LINE or _names_a_measure(match.group(1))
+            ):
+                return match
+            at = match.start() + 1
     return None
 
 
@@ -151,13 +169,43 @@ class UnitLine:
         return self.measures[0] if len(self.measures) == 1 else None
 
 
-def find_unit_line(sheet: Sheet, text: pd.DataFrame, header_at: int) -> UnitLine | None:
-    """The first unit line above the header row ``header_at`` (``text``: the sheet's
-    normalised cells); ``单位：`` alone in a cell takes the measures of the next cell."""
-    rows = text.iloc[:header_at].to_numpy(dtype=object)
-    for i, row in enumerate(rows):
+def find_unit_line(
+    sheet: Sheet, text: pd.DataFrame, header_at: int, *, below: bool = False
+) -> UnitLine | None:
+    """The unit line above the header row ``header_at`` (``text``: the sheet's normalised
+    cells); with ``below``, where there is none above, one among the last
+    :data:`TAIL_ROWS` rows (a footnote: ``注：单位为万元``). ``单位：`` alone in a cell
+    takes the measures of the next cell.
+
+    Lines that name different measures (``单位：万元`` over one block of columns,
+    ``单位：亿元`` over the next) are one line naming all of them, at the first: where more
+    than one fits a column the analyst picks, rather than the first line winning."""
+    found = _lines(sheet, text, start=0, stop=header_at)
+    if not found and below:
+        found = _lines(sheet, text, start=max(header_at + 1, len(text) - TAIL_ROWS), stop=len(text))
+    if not found:
+        return None
+    distinct = list({line.measures: line for line in found}.values())
+    if len(distinct) == 1:
+        return found[0]
+    first = distinct[0]
+    measures = tuple(dict.fromkeys(m for line in distinct for m in line.measures))
+    written = LINES_JOINED.join(f"{line.column}{line.row} {line.text}" for line in distinct)
+    return UnitLine(first.sheet, first.row, first.column, written, measures)
+
+
+TAIL_ROWS = 20
+"""Rows at a sheet's foot searched for a unit line written as a footnote."""
+LINES_JOINED = "；"
+"""Between the cells of unit lines that disagree, as a message quotes them."""
+
+
+def _lines(sheet: Sheet, text: pd.DataFrame, *, start: int, stop: int) -> list[UnitLine]:
+    """The unit lines among rows ``start`` to ``stop`` of ``text``."""
+    found = []
+    for i, row in enumerate(text.iloc[start:stop].to_numpy(dtype=object), start=start):
         for j, value in enumerate(row):
-            if not value or _line_match(value) is None:
+            if not value or "单位" not in value or _line_match(value) is None:
                 continue
             written = _cell(sheet, i, j)
             after = next((k for k in range(j + 1, len(row)) if row[k]), None)
@@ -166,8 +214,8 @@ def find_unit_line(sheet: Sheet, text: pd.DataFrame, header_at: int) -> UnitLine
             measures = line_measures(value)
             if measures:
                 letter = sheet.column_letter(j)
-                return UnitLine(sheet.name, sheet.row_number(i), letter, written, measures)
-    return None
+                found.append(UnitLine(sheet.name, sheet.row_number(i), letter, written, measures))
+    return found
 
 
 def _cell(sheet: Sheet, row: int, column: int) -> str:

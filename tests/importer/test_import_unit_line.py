@@ -77,6 +77,27 @@ def reading_store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFacto
         ("单位：东城街道办事处", None),
         ("单位名称", None),
         ("单位：", None),
+        # written without a colon: a dash, a slash, a space, 为, or nothing at all
+        ("单位——万元", ("万元",)),
+        ("单位—亿元、%", ("亿元", "%")),
+        ("单位－万元", ("万元",)),
+        ("单位/万元", ("万元",)),
+        ("单位／亿元", ("亿元",)),
+        ("单位 万元", ("万元",)),
+        ("单位　亿元、%", ("亿元", "%")),
+        ("（单位 万元）", ("万元",)),
+        ("单位为万元", ("万元",)),
+        ("注：本表单位为亿元", ("亿元",)),
+        ("单位万元", ("万元",)),
+        ("计量单位 万元", ("万元",)),
+        # ...but only when a known measure follows: names, indicators, dates are not one
+        ("单位 东城街道", None),
+        ("单位GDP能耗", None),
+        ("单位户数", None),
+        ("各单位为确保进度", None),
+        ("单位 2026-01", None),
+        ("填报单位 东城街道", None),
+        ("单位/部门", None),
     ],
 )
 def test_a_unit_line_gives_its_measures(text: str, measures: tuple | None) -> None:
@@ -97,6 +118,14 @@ FORMS = [
     ("单位：（万元）、（%）", 1.0),
     ("单位：亿 元、%", 1e-4),
     ("填报单位：东城街道    单位：万元、%", 1.0),
+    ("单位——万元、%", 1.0),
+    ("单位—亿元、%", 1e-4),
+    ("单位/万元、%", 1.0),
+    ("单位 亿元、%", 1e-4),
+    ("单位-万元、%", 1.0),
+    ("（单位 万元、%）", 1.0),
+    ("单位为亿元、%", 1e-4),
+    ("单位万元、%", 1.0),
 ]
 """(unit line, how a 万元 figure is written there: 1 for 万元, 1e-4 for 亿元)."""
 
@@ -351,3 +380,72 @@ def test_a_picked_measure_that_does_not_convert_points_at_the_unit_line(
     plan = run(demo_store, data, name, measures={GBR: "%"})
     assert [i.code for i in plan.errors] == ["measure_mismatch"]
     assert (plan.errors[0].row, plan.errors[0].column) == (2, "E")
+
+
+# --- a unit line below the table, and two that disagree ------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("layout", ["report", "wide"])
+@pytest.mark.parametrize(
+    ("line", "scale"),
+    [
+        ("注：单位为万元、%", 1.0),
+        ("单位：亿元、%", 1e-4),
+        ("说明：1.本表单位 亿元、%；2.数据来源：区统计局", 1e-4),
+    ],
+)
+def test_a_unit_line_in_a_footnote_below_the_table_is_read(
+    reading_store: Store, line: str, scale: float, layout: str, fmt: str
+) -> None:
+    rows, merges = BUILD[layout](None, scale)  # nothing above the header
+    width = len(rows[0])
+    rows += [[None] * width, [line, *[None] * (width - 1)]]
+    data, name = sheets.grid(rows, fmt, merges=merges)
+    plan = run(reading_store, data, name)
+    assert plan.sheets[0].layout == layout
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert figures(plan) == pytest.approx(expected(layout))
+    chosen = [i for i in plan.issues if i.code == "measure_chosen"]
+    assert {(i.row, i.column, i.value) for i in chosen} == {(len(rows), "A", line)}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "gbk"])
+def test_two_unit_lines_that_disagree_ask_rather_than_the_first_winning(
+    demo_store: Store, fmt: str
+) -> None:
+    rows = [
+        ["2024年1-6月各街道主要经济指标完成情况", None, None, None],
+        [None, "单位：万元", None, "单位：亿元"],
+        ["序号", "单位", GBR, INFRA],
+        [None, None, "1-6月累计", "1-6月"],
+        [1, "东城街道", 41300.5, 2.4],
+    ]
+    data, name = sheets.grid(rows, fmt, merges=["A1:D1"])
+    before = fingerprint(demo_store)
+    plan = run(demo_store, data, name)
+    assert {i.code for i in plan.errors} == {"measure_undecided"}
+    assert {(i.row, i.column) for i in plan.errors} == {(2, "B")}
+    assert all("万元" in i.zh and "亿元" in i.zh and "D2" in i.value for i in plan.errors)
+    assert sorted(plan.measure_choices["name"]) == sorted([GBR, INFRA])
+    with pytest.raises(ValidationError):
+        commit(plan, demo_store)
+    assert fingerprint(demo_store) == before
+    picked = run(demo_store, data, name, measures={GBR: "万元", INFRA: "亿元"})
+    assert picked.can_commit, [i.text() for i in picked.errors]
+    assert figures(picked) == pytest.approx(
+        {("JD01", "GBR", "actual", 2024, 6): 41300.5, ("JD01", "INFRA", "actual", 2024, 6): 2.4}
+    )
+
+
+def test_the_same_unit_line_written_twice_is_one_line(reading_store: Store) -> None:
+    rows = [
+        ["2024年1-6月各街道主要经济指标完成情况", None, "单位：万元"],
+        [None, "单位：万元", None],
+        ["序号", "单位", GBR],
+        [None, None, "1-6月累计"],
+        [1, "东城街道", 41300.5],
+    ]
+    plan = run(reading_store, *sheets.grid(rows, "xlsx"))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert figures(plan) == {("JD01", "GBR", "actual", 2024, 6): 41300.5}

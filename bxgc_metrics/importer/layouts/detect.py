@@ -24,7 +24,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     key,
 )
 from bxgc_metrics.importer.reading import Sheet
-from bxgc_metrics.importer.unit_line import find_unit_line
+from bxgc_metrics.importer.unit_line import find_unit_line, line_measures
 from bxgc_metrics.periods import parse_text
 
 HEAD_ROWS = 64
@@ -66,7 +66,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
     meta = " ".join(" ".join(v for v in row if v) for row in text.iloc[:header_at].values)
     title_period = parse_text(meta) if meta else None
-    line = find_unit_line(sheet, text, header_at)
+    line = find_unit_line(sheet, text, header_at, below=True)
     period_cols = wide.period_columns(header, title_period)
     typed = sheet.cells.iloc[header_at]
     for position in period_cols:  # 2026.09, 2026.10 as numbers: 2026.1 is not October
@@ -93,9 +93,14 @@ def header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:
     for start in range(0, len(text), chunk):
         for offset, row in enumerate(text.iloc[start : start + chunk].to_numpy(dtype=object)):
             values = {v for v in row if v}
-            if len(values) >= 2 and not MEASURE.search(" ".join(values)):
+            if len(values) >= 2 and not MEASURE.search(" ".join(values)) and not _unit_line(values):
                 return start + offset
     return None
+
+
+def _unit_line(values: set[str]) -> bool:
+    """Whether a cell of a row is a unit line written without a colon (单位——万元)."""
+    return any("单位" in v and line_measures(v) for v in values)
 
 
 def long_fields(header: pd.Series) -> dict[str, int] | None:
