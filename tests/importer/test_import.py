@@ -960,3 +960,37 @@ def test_a_report_column_left_out_is_said(
     assert len(said) == 1 and said[0].column == "E", [i.text() for i in plan.issues]
     assert words in said[0].zh and said[0].en
     assert sorted(plan.observations["value"].tolist()) == [500.5, 800.0, 1000.0, 2000.0]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize(
+    ("heading", "cells"),
+    [("目标值", [900, 800]), ("全年目标", ["900", "800.5"]), ("排名", [1, 2]), ("", [9, 8])],
+)
+def test_a_long_sheets_column_of_figures_left_out_is_said(
+    demo_store: Store, fmt: str, heading: str, cells: list
+) -> None:
+    """A long sheet imports one figure a row, from its 数值 (or 完成值) column: another
+    column of figures (目标值 beside 完成值, a rank) is not imported, and says so at its
+    heading rather than being dropped without a word; a 备注 column of numbers says nothing."""
+    rows = [
+        ["单位", "指标", "期间", heading, "完成值", "备注"],
+        ["东城街道", "固定资产投资", "2026-10", cells[0], 100, 1],
+        ["西城街道", "固定资产投资", "2026-10", cells[1], 40, 2],
+    ]
+    plan = run(demo_store, *sheets.grid(rows, fmt))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    said = [i for i in plan.issues if i.code == "column_left_out"]
+    assert [(i.severity, i.row, i.column, i.value) for i in said] == [("warning", 1, "D", heading)]
+    assert "完成值" in said[0].zh and "完成值" in said[0].en
+    assert ("类型" in said[0].zh and "目标" in said[0].zh) and "kind" in said[0].en
+    assert sorted(plan.observations["value"].tolist()) == [40.0, 100.0]
+
+
+def test_a_long_sheets_column_of_names_is_not_said(demo_store: Store) -> None:
+    rows = [
+        ["单位", "指标", "期间", "数值", "责任科室", "联系电话"],
+        ["东城街道", "固定资产投资", "2026-10", 100, "经济科", "0536-1234567"],
+    ]
+    plan = run(demo_store, *sheets.grid(rows, "csv"))
+    assert plan.can_commit and not [i for i in plan.issues if i.code == "column_left_out"]

@@ -108,6 +108,17 @@ COLUMN_NOT_IMPORTED = Kind(
     code="column_not_imported",
     severity=INFO,
 )
+COLUMN_LEFT_OUT = Kind(
+    "“{name}”一列有数字，未导入：长表每行只导入“{value_column}”一列的数值。"
+    "目标、计划等请另起一行填写，并在“类型”列写明（如“目标”）。",
+    "The column '{name}' holds figures and is not imported: a long sheet imports one figure "
+    "a row, from its column '{value_column}'. Put targets or plans on rows of their own, "
+    "with their kind (target, plan) in a kind column.",
+    code="column_left_out",
+    severity=WARNING,
+)
+NO_HEADING = Text("（无标题）", "(no heading)")
+"""The ``name`` of :data:`COLUMN_LEFT_OUT` for a column without a heading."""
 NO_PERIOD = Kind(
     "“{indicator}”这一列看不出是哪个时期：请在标题中写明，如“2024年1-6月”。",
     "Cannot tell the period of the column '{indicator}': name it in the title, e.g. 2024年1-6月.",

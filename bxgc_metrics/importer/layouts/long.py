@@ -22,7 +22,15 @@ from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import Texts, constant
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.records import ParsedSheet, field_columns, unread
-from bxgc_metrics.importer.layouts.vocabulary import FALSE, KINDS, LONG_FIELDS, TRUE, key
+from bxgc_metrics.importer.layouts.vocabulary import (
+    FALSE,
+    IGNORED_HEADERS,
+    KINDS,
+    LONG_FIELDS,
+    SERIAL_HEADERS,
+    TRUE,
+    key,
+)
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine, find_unit_line
 from bxgc_metrics.periods import parse_text
@@ -96,7 +104,7 @@ def parse(
     data |= _given_codes(fields, lambda j: columns[j].categorical())
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
-    found: list[Issue] = []
+    found: list[Issue] = _left_out(sheet, body, header=header, header_at=header_at, fields=fields)
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
         found = _unreadable(sheet, records, texts, fields=fields, numeric=numeric)
@@ -109,6 +117,41 @@ def parse(
         unit_line=line,
         field_columns=field_columns(sheet, fields),
     )
+
+
+_SAMPLE = 200
+"""Cells of a column read to tell whether it holds figures."""
+
+
+def _left_out(
+    sheet: Sheet, body: pd.DataFrame, *, header: pd.Series, header_at: int, fields: dict[str, int]
+) -> list[Issue]:
+    """A warning at the heading of each column of figures that no field reads (目标值
+    beside 完成值, a rank): a long sheet imports one figure a row, and the others would
+    be dropped without a word. Notes and serial numbers are not figures."""
+    used = set(fields.values())
+    found = []
+    for j, heading in enumerate(header.values):
+        if j in used or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS:
+            continue
+        cells = body.iloc[:_SAMPLE, j].reset_index(drop=True)
+        numbers = parse_numbers(cells)
+        filled = ~numbers.missing.to_numpy()
+        if not filled.any() or numbers.invalid.to_numpy()[filled].mean() > 0.2:
+            continue
+        written = sheet.cells.iat[header_at, j]
+        name = issues.Text(str(written), str(written)) if heading else issues.NO_HEADING
+        found.append(
+            issues.COLUMN_LEFT_OUT.at(
+                sheet.name,
+                sheet.row_number(header_at),
+                sheet.column_letter(j),
+                value="" if not heading else str(written),
+                name=name,
+                value_column=header.iat[fields["value"]],
+            )
+        )
+    return found
 
 
 def _with_years(period: Texts, years: Texts, *, quarters: bool = False) -> Texts:
