@@ -26,7 +26,8 @@ Suspects = dict[tuple[int, str], tuple[str, str]]
 """(Excel row, column letter) → (:data:`ERROR`, :data:`UNCALCULATED` or :data:`ZERO`, the
 error value or the formula)."""
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+"""The namespace of a workbook's own XML parts."""
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
@@ -53,7 +54,7 @@ def suspect_cells(data: bytes, sheet: str) -> Suspects:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            path = _sheet_path(archive, sheet)
+            path = sheet_path(archive, sheet)
             if path is None:
                 return {}
             recalc = bool(_RECALC.search(archive.read("xl/workbook.xml")))
@@ -62,10 +63,10 @@ def suspect_cells(data: bytes, sheet: str) -> Suspects:
         return {}
 
 
-def _sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+def sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The path in the archive of the worksheet named ``sheet``."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rel = next((s.get(_REL_ID) for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet), None)
+    rel = next((s.get(_REL_ID) for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet), None)
     if rel is None:
         return None
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))

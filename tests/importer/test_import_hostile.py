@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import time
 import tomllib
 import unicodedata
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from bxgc_metrics.errors import StoreError, ValidationError
 from bxgc_metrics.importer import reading
@@ -333,6 +337,148 @@ def test_a_percent_sign_in_a_money_column_is_an_error(demo_store: Store) -> None
         demo_store, _long(("东城街道", "规上工业增加值增速", "2024-06", "8.5%", "实际")), "p.csv"
     )
     assert ok.can_commit and ok.observations["value"].tolist() == [8.5]
+
+
+def _styled(rows: list[list], formats: dict[str, str], writer: str) -> bytes:
+    """``rows`` as an xlsx whose cells at the addresses of ``formats`` carry that number
+    format, written by openpyxl or by xlsxwriter (their styles differ in shape)."""
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        ws = book.active
+        for row in rows:
+            ws.append(row)
+        for address, code in formats.items():
+            ws[address].number_format = code
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    ws = book.add_worksheet("Sheet1")
+    styles = {code: book.add_format({"num_format": code}) for code in set(formats.values())}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            address = xl_rowcol_to_cell(r, c)
+            style = styles.get(formats.get(address, ""))
+            if value is not None:
+                ws.write(r, c, value, style)
+    book.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("code", ["0.0%", "0%", "0.00%", '0.0"%"', "#,##0.0%;-#,##0.0%"])
+def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
+    demo_store: Store, writer: str, code: str
+) -> None:
+    """Excel shows 0.065 formatted as a percentage as 6.5%: the analyst means 6.5, and a %
+    indicator stores 6.5, in a long, a wide and a report sheet alike. (A number format
+    that writes % as text, ``0.0"%"``, shows the number itself: 0.065 stays 0.065.)"""
+    literal = code == '0.0"%"'
+    long_rows = [
+        ["单位", "指标", "期间", "数值", "类型"],
+        ["东城街道", "规上工业增加值增速", "2024-06", 0.065, "实际"],
+        ["西城街道", "规上工业增加值增速", "2024-06", 0.072, "实际"],
+        ["西城街道", "固定资产投资", "2024-06", 0.5, "实际"],  # 0.5 万元, not a percentage
+    ]
+    plan = run(demo_store, _styled(long_rows, {"D2": code, "D3": code}, writer), "p.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = sorted(plan.observations["value"].tolist())
+    assert got == pytest.approx([0.065, 0.072, 0.5] if literal else [0.5, 6.5, 7.2])
+    wide_rows = [
+        ["单位", "指标", "2023年", "2024年"],
+        ["东城街道", "规上工业增加值增速", 0.071, 0.065],
+    ]
+    plan = run(demo_store, _styled(wide_rows, {"C2": code, "D2": code}, writer), "w.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = sorted(plan.observations["value"].tolist())
+    assert got == pytest.approx([0.065, 0.071] if literal else [6.5, 7.1])
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
+    demo_store: Store, writer: str
+) -> None:
+    rows = [
+        ["2024年1-6月各街道主要指标完成情况", None, None, None, None],
+        ["单位：万元、%", None, None, None, None],
+        ["单位", "地方一般公共预算收入", None, None, "规上工业增加值增速"],
+        [None, "全年目标", "1-6月累计", "完成率", "1-6月"],
+        ["东城街道", 82812, 41300.5, 0.4987, 0.065],
+    ]
+    formats = {"D5": "0.0%", "E5": "0.0%"}
+    plan = run(demo_store, _styled(rows, formats, writer), "r.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert not [i for i in plan.issues if i.code == "completion_mismatch"]
+    got = plan.observations.set_index(["indicator_code", "value_kind"])["value"]
+    assert got[("IVA_G", "actual")] == pytest.approx(6.5)
+    assert got[("GBR", "actual")] == pytest.approx(41300.5)
+    # a money figure formatted as a percentage shows 1250.0%: refused, as a typed % would be
+    rows[4][2] = 12.5
+    formats["C5"] = "0.0%"
+    plan = run(demo_store, _styled(rows, formats, writer), "r.xlsx")
+    found = [i for i in plan.errors if i.code == "percent_in_amount"]
+    assert [(i.row, i.column, i.value) for i in found] == [(5, "C", "1250%")]
+
+
+def _hiding(
+    rows: list[list], *, hidden_rows: list[int], hidden_columns: list[str], writer: str
+) -> bytes:
+    """``rows`` as an xlsx with those rows (Excel numbers) and columns (letters) hidden."""
+    out = io.BytesIO()
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        ws = book.active
+        for row in rows:
+            ws.append(row)
+        for number in hidden_rows:
+            ws.row_dimensions[number].hidden = True
+        for letter in hidden_columns:
+            ws.column_dimensions[letter].hidden = True
+        book.save(out)
+        return out.getvalue()
+    book = xlsxwriter.Workbook(out)
+    ws = book.add_worksheet("Sheet1")
+    for r, row in enumerate(rows):
+        ws.write_row(r, 0, row)
+    for number in hidden_rows:
+        ws.set_row(number - 1, None, None, {"hidden": True})
+    for letter in hidden_columns:
+        ws.set_column(f"{letter}:{letter}", None, None, {"hidden": True})
+    book.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_figures_in_hidden_rows_and_columns_are_imported_and_said(
+    demo_store: Store, writer: str
+) -> None:
+    """A row or column hidden in Excel is easily forgotten, and its figures would be
+    imported unseen: they are still imported (SUM counts them too), with a warning that
+    names the hidden rows and columns that hold figures."""
+    rows = [
+        ["2023-2024年各街道主要指标", None, None, None],
+        ["单位", "指标", "2023年", "2024年"],
+        ["东城街道", "规上工业增加值增速", 7.1, 6.5],
+        ["西城街道", "规上工业增加值增速", 6.0, 5.5],
+        ["黄楼镇", "规上工业增加值增速", 5.0, 4.5],
+    ]
+    data = _hiding(rows, hidden_rows=[1, 4], hidden_columns=["C"], writer=writer)
+    plan = run(demo_store, data, "h.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 6  # nothing left out
+    said = {i.code: i for i in plan.issues if i.code.startswith("hidden_")}
+    assert set(said) == {"hidden_rows", "hidden_columns"}
+    rows_said, columns_said = said["hidden_rows"], said["hidden_columns"]
+    assert rows_said.severity == columns_said.severity == "warning"
+    assert (rows_said.row, rows_said.column) == (4, "C")  # the title row holds no figure
+    assert "第4行" in rows_said.zh and "2 个" in rows_said.zh and "row 4" in rows_said.en
+    assert (columns_said.row, columns_said.column) == (3, "C")
+    assert "C列" in columns_said.zh and "3 个" in columns_said.zh and "column C" in columns_said.en
+    shown = run(
+        demo_store, _hiding(rows, hidden_rows=[1], hidden_columns=["E"], writer=writer), "s.xlsx"
+    )
+    assert not [i for i in shown.issues if i.code.startswith("hidden_")]
 
 
 @pytest.mark.parametrize(

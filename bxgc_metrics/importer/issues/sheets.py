@@ -31,6 +31,32 @@ TWO_VALUE_COLUMNS = Kind(
 NAMED_COLUMN = Phrase("{letter}列“{name}”", "column {letter} '{name}'")
 """One of the ``cells`` of :data:`TWO_VALUE_COLUMNS`."""
 
+HIDDEN_ROWS = Kind(
+    "{rows}在 Excel 中是隐藏的，其中 {count} 个数据也会导入：如不应导入，请删除这些行后重新上传。",
+    "Hidden in Excel: {rows}, holding {count} figures, which are imported too; if they "
+    "should not be, delete the rows and upload again.",
+    code="hidden_rows",
+    severity=WARNING,
+)
+HIDDEN_COLUMNS = Kind(
+    "{columns}在 Excel 中是隐藏的，其中 {count} 个数据也会导入：如不应导入，请删除这些列后重新上传。",
+    "Hidden in Excel: {columns}, holding {count} figures, which are imported too; if they "
+    "should not be, delete the columns and upload again.",
+    code="hidden_columns",
+    severity=WARNING,
+)
+HIDDEN_ROW_NAMES = (
+    Phrase("第{names}行", "row {names}"),
+    Phrase("第{names}行", "rows {names}"),
+    Phrase("第{names}行等 {count} 行", "rows {names} and {more} more"),
+)
+"""The ``rows`` of :data:`HIDDEN_ROWS`: one, several, more than are listed."""
+HIDDEN_COLUMN_NAMES = (
+    Phrase("{names}列", "column {names}"),
+    Phrase("{names}列", "columns {names}"),
+    Phrase("{names}列等 {count} 列", "columns {names} and {more} more"),
+)
+"""The ``columns`` of :data:`HIDDEN_COLUMNS`: one, several, more than are listed."""
 MERGED_VALUE = Kind(
     "单元格 {cells} 是合并单元格，一个数值 {raw} 要算作 {count} 个数据：合并的数值"
     "不能复制给每一行。请取消合并，为每一行分别填写数值。",

@@ -28,9 +28,10 @@ from python_calamine import (
 )
 
 from bxgc_metrics.importer import issues, workbook_guard
-from bxgc_metrics.importer.formulas import suspect_cells
+from bxgc_metrics.importer.formulas import Suspects, suspect_cells
 from bxgc_metrics.importer.limits import Limits
 from bxgc_metrics.importer.reading.sheet import Sheet, check_width
+from bxgc_metrics.importer.shown import Shown, as_shown, shown
 
 
 def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
@@ -44,10 +45,25 @@ def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if checked.suffix != ".xlsx":
             return sheets
         measured = checked.read_bytes()
+    looks = shown(measured, [s.name for s in sheets])
     return [
-        replace(s, suspects=functools.cache(partial(suspect_cells, measured, s.name)))
+        _as_shown(s, looks.get(s.name), suspects=partial(suspect_cells, measured, s.name))
         for s in sheets
     ]
+
+
+def _as_shown(sheet: Sheet, looks: Shown | None, *, suspects: partial[Suspects]) -> Sheet:
+    """A sheet with its formulas to look up, its cells shown as percentages given as
+    shown (0.065 → 6.5%) and its hidden rows and columns."""
+    sheet = replace(sheet, suspects=functools.cache(suspects))
+    if looks is None:
+        return sheet
+    cells = as_shown(
+        sheet.cells, looks.percent, first_row=sheet.first_row, first_col=sheet.first_col
+    )
+    return replace(
+        sheet, cells=cells, hidden_rows=looks.hidden_rows, hidden_columns=looks.hidden_columns
+    )
 
 
 def _read_checked(path: Path, file_name: str, limits: Limits) -> list[Sheet]:

@@ -35,6 +35,10 @@ class Sheet:
     merged: tuple[tuple[int, int, int, int], ...] = ()
     """Merged ranges of more than one cell, as positions in ``cells``: (top, left,
     bottom, right). Their cells all hold the top-left value."""
+    hidden_rows: frozenset[int] = frozenset()
+    """Rows hidden in Excel, by Excel row number."""
+    hidden_columns: frozenset[int] = frozenset()
+    """Columns hidden in Excel, by spreadsheet column index (0 = A)."""
     suspects: Callable[[], Suspects] | None = field(default=None, repr=False, compare=False)
     """The cells whose stored value is not a calculated figure (an Excel error, a formula
     never calculated), read from the workbook when first asked (:mod:`.formulas`);

@@ -1,0 +1,187 @@
+"""What an xlsx shows that its values do not say: cells shown as percentages, and rows
+and columns hidden.
+
+A cell formatted as a percentage stores its fraction: Excel shows 0.065 as 6.5%, and
+python-calamine, which reads values and not formats, gives 0.065. The analyst reads, and
+means, 6.5; a % indicator stores 6.5. The numeric cells whose number format shows a
+percentage (Excel's own 0% and 0.00%, or any format with a ``%`` that is not quoted text)
+are found from the workbook's styles and the sheet's XML, and :func:`as_shown` gives them
+as the sheet shows them (``6.5%``), so that every layout reads them as it reads a typed
+``6.5%``: a % indicator stores 6.5, a stated rate is 0.065, and an amount shown as a
+percentage is refused as a typed one is.
+
+A row or column hidden in Excel still holds figures (Excel's SUM counts them), easily
+forgotten by whoever uploads the sheet: they are found here, and the importer imports
+their figures with a warning naming them rather than unseen.
+
+A workbook without a percentage format or a hidden line, the usual case, has each sheet's
+XML looked at by one byte search.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
+
+from bxgc_metrics.importer.formulas import MAIN, sheet_path
+
+PERCENT_BUILTIN = frozenset({9, 10})
+"""Excel's built-in number formats ``0%`` and ``0.00%``."""
+
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+"""Quoted text, an escaped character, or a bracket (colour, condition) of a format code."""
+_WHERE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
+_NOT_NUMBERS = (b"s", b"str", b"inlineStr", b"b", b"e", b"d")
+"""Cell types that hold no number (shared or inline text, boolean, error, date)."""
+_HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_HIDDEN_COLUMNS = re.compile(rb'<col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_MIN = re.compile(rb'\bmin="([0-9]+)"')
+_MAX = re.compile(rb'\bmax="([0-9]+)"')
+_EXCEL_COLUMNS = 16_384
+_LOCAL_HEADER = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What one sheet shows beyond its values."""
+
+    percent: tuple[tuple[int, int], ...] = ()
+    """Numeric cells shown as percentages: (Excel row, column index from 0)."""
+    hidden_rows: frozenset[int] = frozenset()
+    """Hidden rows, by Excel row number."""
+    hidden_columns: frozenset[int] = frozenset()
+    """Hidden columns, by column index from 0 (A)."""
+
+
+def is_percent(code: str) -> bool:
+    """Whether a number format code shows its number as a percentage.
+
+    >>> is_percent("0.0%"), is_percent('0.0"%"'), is_percent("#,##0.00%;[Red]-0.00%")
+    (True, False, True)
+    """
+    return "%" in _LITERAL.sub("", code)
+
+
+def percent_styles(styles: bytes) -> frozenset[int]:
+    """The indices of a workbook's cell formats (``cellXfs``) that show a percentage."""
+    root = ElementTree.fromstring(styles)
+    codes = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(f"{MAIN}numFmt")
+    }
+    formats = root.find(f"{MAIN}cellXfs")
+    found = set()
+    for index, xf in enumerate(formats.findall(f"{MAIN}xf") if formats is not None else []):
+        number = int(xf.get("numFmtId", "0"))
+        if number in PERCENT_BUILTIN or (number in codes and is_percent(codes[number])):
+            found.add(index)
+    return frozenset(found)
+
+
+def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
+    """What each of ``sheets`` in the xlsx ``data`` shows beyond its values, for the
+    sheets that show anything; empty for a file that cannot be read so."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            styles = (
+                percent_styles(archive.read("xl/styles.xml"))
+                if "xl/styles.xml" in names
+                else frozenset()
+            )
+            found = {}
+            for name in sheets:
+                path = sheet_path(archive, name)
+                if path is None or path not in names:
+                    continue
+                xml, start, stop = _body(data, archive, archive.getinfo(path))
+                percent = _percent_cells(xml, styles, start=start, stop=stop) if styles else ()
+                hidden = xml.find(b'hidden="', start, stop) >= 0
+                rows, columns = _hidden(xml, start, stop) if hidden else (frozenset(), frozenset())
+                if percent or rows or columns:
+                    found[name] = Shown(percent, rows, columns)
+            return found
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
+        return {}
+
+
+def _body(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[bytes, int, int]:
+    """A member's XML and where it lies in it: a member stored uncompressed (as the
+    workbook guard writes every member) is searched where it lies in ``data``, neither
+    copied nor checked again; any other is unpacked."""
+    if member.compress_type == zipfile.ZIP_STORED:
+        at = member.header_offset
+        if data[at : at + 4] == _LOCAL_HEADER:
+            name, extra = struct.unpack_from("<HH", data, at + 26)
+            start = at + 30 + name + extra
+            return data, start, start + member.compress_size
+    body = archive.read(member)
+    return body, 0, len(body)
+
+
+def _percent_cells(
+    xml: bytes, styles: frozenset[int], *, start: int, stop: int
+) -> tuple[tuple[int, int], ...]:
+    """The numeric cells of a worksheet's XML (``xml[start:stop]``) whose style is one of
+    ``styles``."""
+    ids = b"|".join(str(i).encode() for i in sorted(styles))
+    pattern = re.compile(rb'<c\b[^>]*?\bs="(?:' + ids + rb')"[^>]*>')
+    found = []
+    for cell in pattern.finditer(xml, start, stop):
+        attributes = cell.group(0)
+        kind = _TYPE.search(attributes)
+        where = _WHERE.search(attributes)
+        if where is None or (kind is not None and kind.group(1) in _NOT_NUMBERS):
+            continue
+        found.append((int(where.group(2)), _column(where.group(1))))
+    return tuple(found)
+
+
+def _hidden(xml: bytes, start: int, stop: int) -> tuple[frozenset[int], frozenset[int]]:
+    """The hidden rows (Excel numbers) and columns (indices from 0) of a worksheet's XML
+    (``xml[start:stop]``)."""
+    rows = set()
+    for row in _HIDDEN_ROW.finditer(xml, start, stop):
+        number = _ROW_NUMBER.search(row.group(0))
+        if number is not None:
+            rows.add(int(number.group(1)))
+    columns: set[int] = set()
+    for column in _HIDDEN_COLUMNS.finditer(xml, start, stop):
+        low, high = _MIN.search(column.group(0)), _MAX.search(column.group(0))
+        if low is not None and high is not None:
+            columns.update(range(int(low.group(1)) - 1, min(int(high.group(1)), _EXCEL_COLUMNS)))
+    return frozenset(rows), frozenset(columns)
+
+
+def _column(letters: bytes) -> int:
+    """``A`` → 0, ``AB`` → 27."""
+    index = 0
+    for byte in letters:
+        index = index * 26 + byte - 64
+    return index - 1
+
+
+def as_shown(
+    cells: pd.DataFrame, where: tuple[tuple[int, int], ...], *, first_row: int, first_col: int
+) -> pd.DataFrame:
+    """``cells`` with each number at ``where`` (Excel rows, column indices) given as the
+    percentage it shows: 0.065 → ``6.5%``."""
+    rows = np.array([r - first_row for r, _ in where], dtype=np.int64)
+    cols = np.array([c - first_col for _, c in where], dtype=np.int64)
+    inside = (rows >= 0) & (rows < len(cells)) & (cols >= 0) & (cols < cells.shape[1])
+    if not inside.any():
+        return cells
+    out = cells.copy()
+    for row, col in zip(rows[inside], cols[inside], strict=True):
+        value = out.iat[row, col]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.iat[row, col] = f"{value * 100:.12g}%"
+    return out
