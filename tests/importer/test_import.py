@@ -994,3 +994,42 @@ def test_a_long_sheets_column_of_names_is_not_said(demo_store: Store) -> None:
     ]
     plan = run(demo_store, *sheets.grid(rows, "csv"))
     assert plan.can_commit and not [i for i in plan.issues if i.code == "column_left_out"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("layout", ["wide", "report"])
+def test_subtotal_and_of_which_rows_are_left_out_with_a_note(
+    demo_store: Store, fmt: str, layout: str
+) -> None:
+    """A 其中 row (part of the unit above it) or a 小计 row would count figures twice:
+    it is not imported, and the note says which rows were left out."""
+    if layout == "wide":
+        rows = [["单位", "指标", "2023年", "2024年"]]
+        body = [
+            ["东城街道", "规上工业增加值增速", 7.1, 6.5],
+            ["其中：东城社区", "规上工业增加值增速", 3.0, 2.0],
+            ["西城街道", "规上工业增加值增速", 6.0, 5.5],
+            ["小计", "规上工业增加值增速", 13.1, 12.0],
+        ]
+        first = 3
+    else:
+        rows = [
+            ["2026年1-10月各街道固定资产投资完成情况", None, None],
+            ["单位：万元", None, None],
+            ["单位", "固定资产投资", None],
+            [None, "全年目标", "1-10月累计"],
+        ]
+        body = [
+            ["东城街道", 1000, 500.5],
+            ["其中：东城社区", 300, 100],
+            ["西城街道", 2000, 800],
+            ["小计", 3000, 1300.5],
+        ]
+        first = 6
+    plan = run(demo_store, *sheets.grid(rows + body, fmt))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 4
+    said = [i for i in plan.issues if i.code == "subtotal_rows"]
+    assert [(i.severity, i.row, i.column) for i in said] == [("info", first, "A")]
+    assert said[0].value == "其中：东城社区"
+    assert f"第{first}、{first + 2}行" in said[0].zh and f"rows {first}, {first + 2}" in said[0].en

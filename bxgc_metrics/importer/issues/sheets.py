@@ -45,12 +45,19 @@ HIDDEN_COLUMNS = Kind(
     code="hidden_columns",
     severity=WARNING,
 )
-HIDDEN_ROW_NAMES = (
-    Phrase("第{names}行", "row {names}"),
-    Phrase("第{names}行", "rows {names}"),
-    Phrase("第{names}行等 {count} 行", "rows {names} and {more} more"),
+ROW_NAMED = Phrase("第{names}行", "row {names}")
+ROWS_NAMED = Phrase("第{names}行", "rows {names}")
+ROWS_NAMED_MORE = Phrase("第{names}行等 {count} 行", "rows {names} and {more} more")
+HIDDEN_ROW_NAMES = (ROW_NAMED, ROWS_NAMED, ROWS_NAMED_MORE)
+"""The ``rows`` of :data:`HIDDEN_ROWS` and :data:`SUBTOTAL_ROWS`: one, several, more
+than are listed."""
+SUBTOTAL_ROWS = Kind(
+    "{rows}是小计或“其中”分项，未导入：只导入各单位本身的数据，以免重复计算。",
+    "{rows}: a subtotal or an 'of which' part, not imported; only each unit's own "
+    "figures are, so that nothing is counted twice.",
+    code="subtotal_rows",
+    severity=INFO,
 )
-"""The ``rows`` of :data:`HIDDEN_ROWS`: one, several, more than are listed."""
 HIDDEN_COLUMN_NAMES = (
     Phrase("{names}列", "column {names}"),
     Phrase("{names}列", "columns {names}"),

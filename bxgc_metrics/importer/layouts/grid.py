@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import categorical, constant, matches, squeezed
+from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.vocabulary import (
     FOOTNOTE,
     SERIAL_HEADERS,
@@ -47,9 +49,12 @@ def unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int | 
     return None
 
 
-def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> tuple[list[int], list[int], int]:
-    """Data rows, total rows, and the footnote row (or the end): a row's first filled
-    cell starts a footnote; its unit cell names a total or a subtotal."""
+def body_rows(
+    text: pd.DataFrame, start: int, unit_col: int
+) -> tuple[list[int], list[int], list[int]]:
+    """Data rows, total rows and subtotal rows (小计, 其中…) above the first footnote row:
+    a row's first filled cell starts a footnote; its unit cell names a total or a
+    subtotal."""
     body = text.iloc[start:]
     filled = body.ne("").to_numpy(dtype=bool)
     seen = filled.any(axis=1)
@@ -63,9 +68,37 @@ def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> tuple[list[int],
     names = squeezed(text.iloc[start:end, unit_col])
     seen = seen[: end - start]
     total = seen & matches(names, TOTAL_ROW)
-    data = seen & ~total & ~matches(names, SUBTOTAL_ROW) & names.ne("").to_numpy(dtype=bool)
+    subtotal = seen & matches(names, SUBTOTAL_ROW)
+    data = seen & ~total & ~subtotal & names.ne("").to_numpy(dtype=bool)
     positions = np.arange(start, end)
-    return positions[data].tolist(), positions[total].tolist(), end
+    return positions[data].tolist(), positions[total].tolist(), positions[subtotal].tolist()
+
+
+def subtotal_note(sheet: Sheet, rows: list[int], *, unit_col: int) -> list[Issue]:
+    """A note at the first of the subtotal ``rows`` naming them: left out, since a 其中
+    row is part of the unit above it and a 小计 row sums others (either would count
+    figures twice)."""
+    if not rows:
+        return []
+    numbers = [str(sheet.row_number(r)) for r in rows]
+    listed = issues.LIST.join([issues.Text(n, n) for n in numbers[:_NAMED]])
+    phrase = issues.ROWS_NAMED if len(rows) > 1 else issues.ROW_NAMED
+    if len(rows) > _NAMED:
+        phrase = issues.ROWS_NAMED_MORE
+    written = str(sheet.cells.iat[rows[0], unit_col]).strip()
+    return [
+        issues.SUBTOTAL_ROWS.at(
+            sheet.name,
+            sheet.row_number(rows[0]),
+            sheet.column_letter(unit_col),
+            value=written,
+            rows=phrase.text(names=listed, count=len(rows), more=len(rows) - _NAMED),
+        )
+    ]
+
+
+_NAMED = 10
+"""Subtotal rows named in the note; more are counted."""
 
 
 BLOCK_COLUMNS = (

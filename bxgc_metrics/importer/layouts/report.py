@@ -19,6 +19,7 @@ from bxgc_metrics.importer.layouts.grid import (
     column_measure,
     has_sub_header,
     repeated,
+    subtotal_note,
     unit_column,
 )
 from bxgc_metrics.importer.layouts.records import (
@@ -90,10 +91,10 @@ def parse(
     unit_col = unit_column(top, text.iloc[start:], serial)
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
-    rows, totals, _end = body_rows(text, start, unit_col)
+    rows, totals, subtotals = body_rows(text, start, unit_col)
     if not rows:
         return failed(sheet, issues.NO_DATA_ROWS, sheet.row_number(header_at))
-    found: list[Issue] = []
+    found: list[Issue] = subtotal_note(sheet, subtotals, unit_col=unit_col)
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
     for position, (top_text, sub_text) in enumerate(zip(top.tolist(), sub.tolist(), strict=True)):

@@ -16,6 +16,7 @@ from bxgc_metrics.importer.layouts.grid import (
     body_rows,
     column_measure,
     repeated,
+    subtotal_note,
     tiled,
     unit_column,
 )
@@ -66,7 +67,7 @@ def parse(
     unit_col = unit_column(header, text.iloc[header_at + 1 :], skip)
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
-    rows, totals, _end = body_rows(text, header_at + 1, unit_col)
+    rows, totals, subtotals = body_rows(text, header_at + 1, unit_col)
     title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
     measure, from_line = column_measure(title_measure, line)
     positions = list(period_cols)
@@ -100,7 +101,7 @@ def parse(
             )[list(RECORD_COLUMNS)]
         )
     records, totals_f = parts
-    notes = []
+    notes = subtotal_note(sheet, subtotals, unit_col=unit_col)
     if indicator_col is None:
         notes.append(issues.INDICATOR_FROM_TITLE.at(sheet.name, indicator=title_indicator))
     named = {"unit": unit_col} | ({"indicator": indicator_col} if indicator_col is not None else {})
