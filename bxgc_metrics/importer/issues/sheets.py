@@ -53,7 +53,7 @@ HIDDEN_ROW_NAMES = (ROW_NAMED, ROWS_NAMED, ROWS_NAMED_MORE)
 than are listed."""
 SUBTOTAL_ROWS = Kind(
     "{rows}是小计或“其中”分项，未导入：只导入各单位本身的数据，以免重复计算。",
-    "{rows}: a subtotal or an 'of which' part, not imported; only each unit's own "
+    "Not imported, as a subtotal or an 'of which' part: {rows}. Only each unit's own "
     "figures are, so that nothing is counted twice.",
     code="subtotal_rows",
     severity=INFO,
