@@ -347,7 +347,12 @@ def issues_table(
     frame["row"] = frame["row"].astype("string")
     frame = frame.fillna("")  # a note about a whole sheet or file names no row or cell
     frame["severity"] = frame["severity"].map(lambda s: labels.get(f"sev_{s}", s))
+    # what is wrong beside its kind, before where: a phone shows the first columns
+    frame = frame[["severity", "message", *(c for c in frame.columns if c not in _FIRST)]]
     return frame.rename(columns={c: labels[c] for c in frame.columns if c in labels})
+
+
+_FIRST = ("severity", "message")
 
 
 def change_columns() -> dict[str, str]:

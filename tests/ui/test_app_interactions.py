@@ -490,6 +490,16 @@ def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
     assert not table.isna().any().any()
 
 
+def test_the_findings_table_puts_the_message_beside_its_kind(demo_db: Path, monkeypatch) -> None:
+    """A phone shows a table's first few columns: what is wrong comes right after whether
+    it is an error, a warning or a note, before where it is."""
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    rows = "单位,指标,期间,数值\n东城街道,固定资产投资,2026-09,1.5\n东城街道,固定资产投资,2026-10,2810.5\n"
+    at.get("file_uploader")[0].upload("月报.csv", rows.encode()).run()
+    table = next(d.value for d in at.dataframe if "行" in d.value.columns)
+    assert list(table.columns) == ["类别", "说明", "工作表", "行", "列", "单元格内容"]
+
+
 @pytest.mark.parametrize(("by", "label"), [("completion", "完成率"), ("growth", "同比增长")])
 def test_the_rankings_table_puts_the_ranked_figure_beside_the_unit(
     demo_db: Path, monkeypatch, by: str, label: str
