@@ -219,8 +219,17 @@ class PeriodText:
 
 _ZH_NUMBER = {c: i for i, c in enumerate(_ZH_Q, start=1)} | {str(i): i for i in range(1, 5)}
 _YEAR = r"(?:(?P<year>(?:19|20|21)\d{2})\s*(?:年|-|/|\.|年度)?\s*)"
+_MONTH_WORD = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
 _PATTERNS = [
-    (re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"), "range"),
+    (
+        re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*(?:月份?)?\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"),
+        "range",
+    ),
+    (re.compile(r"(?:截至|截止|至)\s*" + _YEAR + r"?(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
+    (re.compile(_YEAR + r"?前\s*(?P<b>\d{1,2})\s*个月"), "to"),
     (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
     (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
     (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
@@ -228,6 +237,9 @@ _PATTERNS = [
     (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
     (re.compile(r"^(?P<year>(?:19|20|21)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?$"), "month"),
     (re.compile(r"^(?P<m>\d{1,2})\s*月(?:份)?$"), "month"),
+    (re.compile(r"(?i)\b" + _MONTH_WORD + r"[\s,\-/]*(?P<year>(?:19|20|21)\d{2})\b"), "word"),
+    (re.compile(r"(?i)(?P<year>(?:19|20|21)\d{2})[\s,\-/年]*" + _MONTH_WORD), "word"),
+    (re.compile(r"(?i)^" + _MONTH_WORD + r"$"), "word"),
     (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
     (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年"), "year"),
 ]
@@ -251,12 +263,28 @@ def parse_text(text: object) -> PeriodText | None:
         if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
             return PeriodText("Y", int(value), 0, False)
         return None
-    clean = _normal(text)
+    clean = _ZH_MONTH.sub(_month_digits, _normal(text))
     for pattern, kind in _PATTERNS:
         match = pattern.search(clean)
         if match:
             return _period_from(match, kind)
     return None
+
+
+_ZH_MONTH = re.compile(r"(十[一二]?|[一二三四五六七八九])(?=\s*(?:个?月|[-~—–至到]))")
+"""A month written in Chinese numerals (十月, 一至十月, 前十个月)."""
+_ZH_DIGITS = "一二三四五六七八九"
+
+
+def _month_digits(match: re.Match[str]) -> str:
+    """十一 → 11, 十 → 10, 三 → 3."""
+    word = match.group(1)
+    if word.startswith("十"):
+        return str(10 + (_ZH_DIGITS.index(word[1]) + 1 if len(word) > 1 else 0))
+    return str(_ZH_DIGITS.index(word) + 1)
+
+
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _normal(value: object) -> str:
@@ -278,6 +306,11 @@ def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
             if first == 1 or first == last
             else None
         )
+    if kind == "to":  # 截至10月底, 前10个月: January to that month
+        last = int(groups["b"])
+        return PeriodText("M", year, last, last > 1) if 1 <= last <= 12 else None
+    if kind == "word":
+        return PeriodText("M", year, _EN_MONTHS.index(groups["mon"][:3].lower()) + 1, False)
     if kind == "half":
         return PeriodText("H", year, 1 if groups["h"] in ("上", "1") else 2, False)
     if kind == "quarter":

@@ -87,7 +87,7 @@ def line_measures(text: str) -> tuple[str, ...] | None:
     >>> line_measures("单位：吨标准煤/万元"), line_measures("填报单位：东城街道")
     (('吨标准煤/万元',), None)
     """
-    match = _line_match(unicodedata.normalize("NFKC", text))
+    match = _line_match(simplified(text))
     if match is None:
         return None
     found: list[str] = []
@@ -96,6 +96,20 @@ def line_measures(text: str) -> tuple[str, ...] | None:
             break
         found += [part] if part in KNOWN_MEASURES else [p for p in part.split("/") if p]
     return tuple(dict.fromkeys(found)) or None
+
+
+_TRADITIONAL = str.maketrans("單萬億計貨幣數噸標準畝戶項個棟頃", "单万亿计货币数吨标准亩户项个栋顷")
+"""The traditional characters of unit lines and measures (單位：萬元), as simplified."""
+
+
+def simplified(text: str) -> str:
+    """``text`` normalised (NFKC: full-width to half-width) with the traditional
+    characters of a unit line simplified.
+
+    >>> simplified("單位：萬元")
+    '单位:万元'
+    """
+    return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
 
 
 def _words(rest: str) -> list[str]:
@@ -205,7 +219,7 @@ def _lines(sheet: Sheet, text: pd.DataFrame, *, start: int, stop: int) -> list[U
     found = []
     for i, row in enumerate(text.iloc[start:stop].to_numpy(dtype=object), start=start):
         for j, value in enumerate(row):
-            if not value or "单位" not in value or _line_match(value) is None:
+            if not value or "位" not in value or _line_match(simplified(value)) is None:
                 continue
             written = _cell(sheet, i, j)
             after = next((k for k in range(j + 1, len(row)) if row[k]), None)

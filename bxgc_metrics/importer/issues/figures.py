@@ -49,6 +49,13 @@ ACTUAL_IN_FUTURE = Kind(
     "(today is {today:%Y-%m-%d}): should it be a target or plan?",
     code="actual_in_future",
 )
+ACTUAL_NOT_ENDED = Kind(
+    "实际完成数的时期是{period}，尚未结束（今天是 {today:%Y-%m-%d}）：若是年内累计数，"
+    "请在列标题中写明月份，如“1-10月累计”。",
+    "An actual figure for {period_en}, which has not ended (today is {today:%Y-%m-%d}): if "
+    "it is year to date, name its months in the heading, e.g. January–October.",
+    code="actual_not_ended",
+)
 NEGATIVE_VALUE = Kind(
     "“{indicator}”不能为负数，发现 {raw}。",
     "'{indicator}' cannot be negative; found {raw}.",

@@ -152,6 +152,33 @@ COLUMN_LEFT_OUT = Kind(
 )
 NO_HEADING = Text("（无标题）", "(no heading)")
 """The ``name`` of :data:`COLUMN_LEFT_OUT` for a column without a heading."""
+HEADING_AGAINST_LINE = Kind(
+    "列标题写明计量单位“{heading}”，与单位行“{line}”不一致：已按列标题读取，请核对哪一个正确。",
+    "The heading says {heading}, but the unit line says '{line}': the heading's measure is "
+    "used; check which one is right.",
+    code="heading_against_line",
+    severity=WARNING,
+)
+PERIOD_AGAINST_TITLE = Kind(
+    "列标题“{heading}”的时期与标题的“{title}”不一致：已按列标题读取，请核对哪一个正确。",
+    "The heading '{heading}' names another period than the title's {title_en}: the heading's "
+    "is used; check which one is right.",
+    code="period_against_title",
+    severity=WARNING,
+)
+PART_TARGET = Kind(
+    "“{top} {sub}”是年内某一时期的目标（序时目标），未导入：只导入全年目标。",
+    "'{top} {sub}' is a target for part of the year and is not imported: only the whole "
+    "year's target is.",
+    code="part_target",
+    severity=WARNING,
+)
+FORECAST_COLUMN = Kind(
+    "“{top} {sub}”是预计数，未导入：只导入实际完成数和目标。",
+    "'{top} {sub}' is a forecast and is not imported: only actual figures and targets are.",
+    code="forecast_column",
+    severity=INFO,
+)
 NO_PERIOD = Kind(
     "“{indicator}”这一列看不出是哪个时期：请在标题中写明，如“2024年1-6月”。",
     "Cannot tell the period of the column '{indicator}': name it in the title, e.g. 2024年1-6月.",

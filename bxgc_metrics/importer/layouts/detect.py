@@ -18,6 +18,7 @@ from bxgc_metrics.importer.layouts.cells import cell_issues
 from bxgc_metrics.importer.layouts.grid import has_sub_header
 from bxgc_metrics.importer.layouts.records import ParsedSheet, failed
 from bxgc_metrics.importer.layouts.vocabulary import (
+    FILED,
     LONG_FIELDS,
     MEASURE,
     REQUIRED_LONG_FIELDS,
@@ -64,7 +65,8 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     if missing:
         names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
-    meta = " ".join(" ".join(v for v in row if v) for row in text.iloc[:header_at].values)
+    above = text.iloc[:header_at].to_numpy(dtype=object)
+    meta = " ".join(FILED.sub("", v) for row in above for v in row if v)  # not a filing date
     title_period = parse_text(meta) if meta else None
     line = find_unit_line(sheet, text, header_at, below=True)
     period_cols = wide.period_columns(header, title_period)
@@ -100,7 +102,7 @@ def header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:
 
 def _unit_line(values: set[str]) -> bool:
     """Whether a cell of a row is a unit line written without a colon (单位——万元)."""
-    return any("单位" in v and line_measures(v) for v in values)
+    return any("位" in v and line_measures(v) for v in values)
 
 
 def long_fields(header: pd.Series) -> dict[str, int] | None:

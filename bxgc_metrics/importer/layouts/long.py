@@ -168,9 +168,10 @@ def _with_years(period: Texts, years: Texts, *, quarters: bool = False) -> Texts
     return Texts.of(codes.astype(np.int64), np.array(texts, dtype=object))
 
 
-_YEAR_MARK = "年"
+_YEAR_MARK, _MONTH_MARK = "年", "月"
 """What joins a year to a period that names none (2026 and 1-6月: 2026年1-6月)."""
 _MONTH_NUMBER = re.compile(r"(\d{1,2})(\.0)?")
+_MONTH_RANGE = re.compile(r"\d{1,2}\s*[-~—–至到]\s*\d{1,2}")
 _YEAR_NUMBER = re.compile(r"(\d{4})(\.0|年)?")
 
 
@@ -181,6 +182,8 @@ def _dated(text: str, year: str, *, quarters: bool = False) -> str:
     written = _YEAR_NUMBER.fullmatch(year)
     if not text or written is None or (own is not None and own.year is not None):
         return text
+    if _MONTH_RANGE.fullmatch(text):  # 1-10 under 2026: 2026年1-10月
+        return f"{written.group(1)}{_YEAR_MARK}{text}{_MONTH_MARK}"
     number = _MONTH_NUMBER.fullmatch(text)
     if number is not None:
         n = int(number.group(1))

@@ -6,7 +6,7 @@ footnotes. Figures become records; stated rates become checks."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,8 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine
-from bxgc_metrics.periods import PeriodText, parse_text
+from bxgc_metrics.measures import family
+from bxgc_metrics.periods import PeriodText, format_en, format_zh, parse_text
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class Column:
     """``actual`` or ``target``."""
     no_period: bool = False
     """A column of figures whose period neither its heading nor the title names."""
+    against_line: bool = False
+    """Whether its heading names a measure the unit line contradicts (亿元 under 单位：万元)."""
+    against_title: bool = False
+    """Whether its heading names other months of the title's year (1-9月 under 1-10月)."""
 
 
 _FIGURE_FIELDS = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
@@ -97,6 +102,7 @@ def parse(
     found: list[Issue] = subtotal_note(sheet, subtotals, unit_col=unit_col)
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
+    said: set[str] = set()
     for position, (top_text, sub_text) in enumerate(zip(top.tolist(), sub.tolist(), strict=True)):
         at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
         if not (top_text or sub_text) and text.iloc[rows, position].ne("").any():
@@ -110,6 +116,10 @@ def parse(
         ):
             continue
         column = report_column(top_text, sub_text, two_rows=two_rows, title=title, line=line)
+        if column is not None:
+            found += _doubts(
+                column, at, top=top_text, sub=sub_text, line=line, title=title, said=said
+            )
         if column is None:
             found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
         elif column.no_period:
@@ -120,6 +130,9 @@ def parse(
             found.append(
                 issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, top=top_text, sub=sub_text)
             )
+        elif column.role in _LEFT_OUT:
+            kind = _LEFT_OUT[column.role]
+            found.append(kind.at(*at, value=sub_text, top=top_text, sub=sub_text))
         else:
             figures.append((position, column))
     return ParsedSheet(
@@ -133,6 +146,43 @@ def parse(
         field_columns=field_columns(sheet, {"unit": unit_col}),
         field_cells={"indicator": (sheet.row_number(header_at), None)},
     )
+
+
+def _doubts(
+    column: Column,
+    at: tuple[str, int, str],
+    *,
+    top: str,
+    sub: str,
+    line: UnitLine | None,
+    title: PeriodText | None,
+    said: set[str],
+) -> list[Issue]:
+    """A warning where a column's heading contradicts the unit line's measure (once per
+    heading, ``said`` holding those warned of, though merged over several columns) or the
+    title's months."""
+    found = []
+    if column.against_line and line is not None and top not in said:
+        said.add(top)
+        found.append(
+            issues.HEADING_AGAINST_LINE.at(*at, value=top, heading=column.measure, line=line.text)
+        )
+    if column.against_title and title is not None:
+        year = title.year or column.year or 0
+        found.append(
+            issues.PERIOD_AGAINST_TITLE.at(
+                *at,
+                value=sub,
+                heading=sub,
+                title=format_zh(title.freq, year, title.sub, cumulative=title.cumulative),
+                title_en=format_en(title.freq, year, title.sub, cumulative=title.cumulative),
+            )
+        )
+    return found
+
+
+_LEFT_OUT = {"part_target": issues.PART_TARGET, "plan": issues.FORECAST_COLUMN}
+"""Roles of a report's columns left out, each said in its own words."""
 
 
 def _records(
@@ -194,15 +244,56 @@ def report_column(
     period = own if own is not None and own.year is not None else _merge(own, title)
     measure, from_line = column_measure(header_measure, line)
     out = Column(indicator, role, measure, from_line)
-    if role in ("completion", "growth", "month", "rank"):
+    column = _column(out, role=role, heading=heading, own=own, period=period, title=title)
+    other_months = (
+        role == "actual"
+        and own is not None
+        and title is not None
+        and own.freq == title.freq == "M"
+        and own.sub != title.sub
+        and own.year in (None, title.year)
+    )
+    return replace(column, against_line=against(header_measure, line), against_title=other_months)
+
+
+def against(own: str | None, line: UnitLine | None) -> bool:
+    """Whether a heading's own measure contradicts the unit line: the line names a measure
+    of the same kind (money, area, people) and not this one.
+
+    >>> from bxgc_metrics.importer.unit_line import UnitLine
+    >>> line = UnitLine("表", 2, "A", "单位：万元、%", ("万元", "%"))
+    >>> against("亿元", line), against("万元", line), against("个", line), against(None, line)
+    (True, False, False, False)
+    """
+    if own is None or line is None or own in line.measures or family(own) is None:
+        return False
+    return any(family(m) == family(own) for m in line.measures)
+
+
+def _column(
+    out: Column,
+    *,
+    role: str,
+    heading: str,
+    own: PeriodText | None,
+    period: PeriodText | None,
+    title: PeriodText | None,
+) -> Column:
+    """The column ``out`` with the period its ``role`` and heading give it."""
+    indicator, measure, from_line = out.indicator, out.measure, out.from_line
+    if role in ("completion", "growth", "month", "rank", "plan"):
         return out
     if role == "target":
+        if _PART_OF_YEAR in heading or (own is not None and own.freq != "Y"):
+            return Column(indicator, "part_target", measure, from_line)  # 1-10月目标, 序时任务
         year = period.year if period is not None else None
         if year is None:
             return Column(indicator, role, measure, from_line, no_period=True)
         return Column(indicator, role, measure, from_line, "Y", year, 0, False, "target")
     if period is None or period.year is None:
         return Column(indicator, role, measure, from_line, no_period=True)
+    if role == "prior" and _WHOLE_YEAR in heading:  # 上年全年完成: last year's whole year
+        return Column(indicator, role, measure, from_line, "Y", period.year - 1, 0, False, "actual")
     year = period.year - 1 if role == "prior" else period.year
     cumulative = period.cumulative or (
         period.freq == "M" and own is None and title is not None and title.cumulative
@@ -220,6 +311,10 @@ def report_column(
     )
 
 
+_PART_OF_YEAR = "序时"
+"""A target's word for the share of the year's target due so far (序时任务)."""
+_WHOLE_YEAR = "全年"
+"""A heading's word for the whole year (上年全年完成)."""
 _ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")
 """Words of an actual or prior column's heading set aside to read its period."""
 

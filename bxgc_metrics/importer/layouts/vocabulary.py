@@ -94,11 +94,15 @@ FOOTNOTE = re.compile(
     r"^(注|说明|备注|资料来源|数据来源|填报|制表|审核|负责人|note)", re.IGNORECASE
 )
 """The first footnote row: the table ends above it."""
+FILED = re.compile(r"(?:填报|制表|报送|打印|上报|编制|审核|填表)\s*(?:日期|时间)\s*[:：]?.*$", re.S)
+"""When the sheet was filled in or printed (填报日期：2026年11月5日), and all after it in
+its cell: never the period its figures are for."""
 MEASURE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
 """A row holding this is a unit line (or names the reporting unit), never the header."""
 _MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
 
 _ROLE_WORDS = (
+    ("plan", ("预计", "预测", "预估")),  # 全年预计完成: a forecast, not the actual
     ("completion", ("完成率", "完成进度", "完成比例", "完成比")),
     ("growth", ("同比", "增长", "增速", "增幅", "增减", "比上年")),
     ("prior", ("去年同期", "上年同期", "上年同期累计", "去年同期累计")),

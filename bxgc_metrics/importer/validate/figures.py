@@ -13,7 +13,7 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import MARKED_MISSING
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.validate.shown import at, rows, shown
-from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR, start_months
+from bxgc_metrics.periods import MAX_YEAR, MIN_YEAR, end_months, format_en, format_zh, start_months
 
 _EXCEL_ERROR = re.compile(r"^#(N/A|DIV/0!|REF!|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!)$", re.I)
 
@@ -105,6 +105,26 @@ def years_out_of_range(records: pd.DataFrame, today: dt.date) -> list[Issue]:
     ]
     found += [
         issues.ACTUAL_IN_FUTURE.at(**at(r), year=r["year"], today=today) for r in rows(future)
+    ]
+    # a year (half, quarter) begun and not ended has no actual figure yet: a year-to-date
+    # figure under a heading that names no months would be stored as the whole year's
+    ends = end_months(records["freq"], records["sub"])
+    running = shown(
+        records,
+        (records["value_kind"] == "actual")
+        & (records["freq"] != "M")
+        & (year == today.year)
+        & ~begun
+        & (ends > today.month),
+    )
+    found += [
+        issues.ACTUAL_NOT_ENDED.at(
+            **at(r),
+            period=format_zh(r["freq"], int(r["year"]), int(r["sub"])),
+            period_en=format_en(r["freq"], int(r["year"]), int(r["sub"])),
+            today=today,
+        )
+        for r in rows(running)
     ]
     return found
 

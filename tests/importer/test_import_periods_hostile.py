@@ -1,0 +1,236 @@
+"""Report headings that once put a figure in the wrong period or role without a word:
+each is read as a person reads it, or refused, or said.
+
+The sheets are built as Chinese report sheets are: a title naming the period, a unit line,
+an indicator over its sub-headings (全年目标 and the period's figure), a row per unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bxgc_metrics.importer.service import ImportPlan, analyse
+from bxgc_metrics.store import Store
+from tests import sheets
+from tests.conftest import admin_store
+
+TODAY = dt.date(2026, 11, 25)
+MERGES = ["A1:D1", "A3:A4", "B3:B4", "C3:D3"]
+T10 = "2026年1-10月各街道固定资产投资完成情况"
+
+
+@pytest.fixture(scope="module")
+def store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """One demo database for tests that only analyse (nothing is committed)."""
+    path = tmp_path_factory.mktemp("periods") / "bxgc.duckdb"
+    shutil.copy(demo_db_template, path)
+    return admin_store(path)
+
+
+def report(
+    title: str,
+    sub: str,
+    *,
+    target: str = "全年目标",
+    line: str = "单位：万元",
+    indicator: str = "固定资产投资",
+    beside: str | None = None,
+    values: tuple[float, float] = (867870, 711311.2),
+) -> list[list]:
+    """A title, a unit line (``beside`` it in D2), ``indicator`` over ``target`` and
+    ``sub``, and 东城街道's row."""
+    return [
+        [title, None, None, None],
+        [line, None, None, beside],
+        ["序号", "单位", indicator, None],
+        [None, None, target, sub],
+        [1, "东城街道", *values],
+    ]
+
+
+def run(store: Store, rows: list[list], fmt: str = "xlsx", merges=MERGES) -> ImportPlan:
+    data, name = sheets.grid(rows, fmt, merges=merges)
+    return analyse(data, name, store, today=TODAY)
+
+
+def planned(plan: ImportPlan) -> set[tuple]:
+    """(kind, freq, year, sub, cumulative, value) of each planned figure."""
+    obs = plan.observations
+    cols = ["value_kind", "freq", "year", "sub", "cumulative", "value"]
+    return {tuple(r) for r in obs[cols].itertuples(index=False)}
+
+
+# --- year-to-date headings are read as the months they name -----------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("title", "sub"),
+    [
+        ("2026年各街道固定资产投资完成情况", "1月至10月累计"),
+        ("2026年各街道固定资产投资完成情况", "1月-10月累计"),
+        ("2026年各街道固定资产投资完成情况", "1至10月累计"),
+        ("2026年度各街道固定资产投资完成情况", "截至10月底累计"),
+        ("2026年度各街道固定资产投资完成情况", "截止10月末累计"),
+        ("2026年各街道固定资产投资完成情况", "前10个月累计"),
+        ("2026年各街道固定资产投资完成情况", "一至十月累计"),
+        ("2026年一至十月各街道固定资产投资完成情况", "累计完成"),
+        ("2026年1月至10月各街道固定资产投资完成情况", "累计完成"),
+    ],
+)
+def test_a_year_to_date_heading_is_the_months_it_names(
+    store: Store, title: str, sub: str, fmt: str
+) -> None:
+    plan = run(store, report(title, sub), fmt)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 867870.0),
+        ("actual", "M", 2026, 10, True, 711311.2),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Oct-2026", ("M", 2026, 10)),
+        ("2026 Oct", ("M", 2026, 10)),
+        ("October 2026", ("M", 2026, 10)),
+        ("十月", ("M", None, 10)),
+        ("十二月", ("M", None, 12)),
+        ("2026年十一月", ("M", 2026, 11)),
+        ("一季度", ("Q", None, 1)),  # quarters keep their own words
+    ],
+)
+def test_months_in_words_are_read(text: str, want: tuple) -> None:
+    from bxgc_metrics.periods import parse_text
+
+    found = parse_text(text)
+    assert found is not None and (found.freq, found.year, found.sub) == want
+
+
+@pytest.mark.parametrize("month", ["1-10", "1至10", "十月", "Oct"])
+def test_a_long_sheets_month_column_under_a_year_column(store: Store, month: str) -> None:
+    rows = [
+        ["单位", "指标", "年份", "月份", "数值"],
+        ["东城街道", "固定资产投资", 2026, month, 711311.2],
+    ]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    ((kind, freq, year, sub, _cumulative, value),) = planned(plan)
+    assert (kind, freq, year, sub, value) == ("actual", "M", 2026, 10, 711311.2)
+
+
+# --- a full year not yet ended has no actual figure ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sub", ["今年以来累计", "累计完成", "全年累计"], ids=["since-new-year", "to-date", "year"]
+)
+def test_an_actual_for_a_year_not_yet_ended_is_refused(store: Store, sub: str) -> None:
+    """A heading that names no months under a title of this year cannot be the whole
+    year's actual while the year runs: refused at the figure, asking for the months."""
+    plan = run(store, report("2026年各街道固定资产投资完成情况", sub))
+    found = [i for i in plan.errors if i.code == "actual_not_ended"]
+    assert [(i.row, i.column) for i in found] == [(5, "D")], [i.text() for i in plan.issues]
+    assert "2026年" in found[0].zh and "1-10月累计" in found[0].zh and "2026" in found[0].en
+
+
+def test_last_years_whole_year_actual_is_still_read(store: Store) -> None:
+    plan = run(store, report("2025年各街道固定资产投资完成情况", "全年完成"))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "Y", 2025, 0, False, 711311.2) in planned(plan)
+
+
+# --- the title, not a filing date, dates the report --------------------------------------
+
+
+@pytest.mark.parametrize("beside", ["填报日期：2026年11月5日", "制表时间：2026年11月5日"])
+def test_a_filing_date_above_the_header_is_not_the_period(store: Store, beside: str) -> None:
+    plan = run(store, report("2026年1-10月各街道固定资产投资完成情况", "累计完成", beside=beside))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, True, 711311.2) in planned(plan)
+
+
+# --- targets, forecasts and last year's whole year --------------------------------------
+
+
+@pytest.mark.parametrize("target", ["1-10月目标", "1-10月计划", "序时任务", "序时进度目标"])
+def test_a_target_for_part_of_the_year_is_not_the_years_target(store: Store, target: str) -> None:
+    plan = run(store, report(T10, "1-10月累计", target=target, values=(723225, 711311.2)))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 711311.2)}
+    said = [i for i in plan.issues if i.code == "part_target"]
+    assert [(i.severity, i.row, i.column) for i in said] == [("warning", 3, "C")]
+    assert target in said[0].zh and "全年目标" in said[0].zh and "whole year" in said[0].en
+
+
+@pytest.mark.parametrize("sub", ["全年预计完成", "预计完成", "全年预计"])
+def test_a_forecast_is_not_an_actual(store: Store, sub: str) -> None:
+    plan = run(store, report(T10, sub, values=(867870, 880000)))
+    assert ("actual", "M", 2026, 10, True, 880000.0) not in planned(plan)
+    said = [i for i in plan.issues if i.code == "forecast_column"]
+    assert [(i.row, i.column) for i in said] == [(3, "D")], [i.text() for i in plan.issues]
+
+
+@pytest.mark.parametrize("sub", ["上年全年完成", "去年全年", "上年全年"])
+def test_last_years_whole_year_is_last_years_annual_figure(store: Store, sub: str) -> None:
+    plan = run(store, report(T10, sub, values=(867870, 824954.4)))
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "Y", 2025, 0, False, 824954.4) in planned(plan)
+
+
+# --- measures: traditional characters, and a heading that disagrees with the line --------
+
+
+@pytest.mark.parametrize("line", ["單位：萬元", "計量單位：萬元", "单位：萬元"])
+def test_a_unit_line_in_traditional_characters_is_read(store: Store, line: str) -> None:
+    rows = report(T10, "1-10月累计", line=line, indicator="基础设施投资", values=(59600, 53300))
+    data, name = sheets.grid(rows, "xlsx", merges=MERGES)
+    plan = analyse(
+        data, name, store, today=TODAY, mapping={"indicators": {"基础设施投资": "INFRA"}}
+    )
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, True, 5.33) in planned(plan)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "line", "value"),
+    [
+        ("固定资产投资（亿元）", "单位：万元", 711311.2 * 10_000),
+        ("固定资产投资（万元）", "单位：亿元", 711311.2),
+    ],
+)
+def test_a_heading_whose_measure_disagrees_with_the_unit_line_is_a_warning(
+    store: Store, indicator: str, line: str, value: float
+) -> None:
+    """The heading's own measure decides, as it does when they agree, but the analyst is
+    told that the unit line says otherwise: one of them is wrong."""
+    plan = run(store, report(T10, "1-10月累计", indicator=indicator, line=line))
+    said = [i for i in plan.issues if i.code == "heading_against_line"]
+    assert [(i.severity, i.row, i.column) for i in said] == [("warning", 3, "C")]
+    assert line in said[0].zh and line in said[0].en
+    actual = [r for r in planned(plan) if r[0] == "actual"]
+    assert [r[:5] for r in actual] == [("actual", "M", 2026, 10, True)]
+    assert actual[0][5] == pytest.approx(value)
+
+
+# --- a column whose period is not the title's ---------------------------------------------
+
+
+def test_a_column_whose_months_differ_from_the_titles_is_a_warning(store: Store) -> None:
+    plan = run(store, report(T10, "1-9月累计"))
+    said = [i for i in plan.issues if i.code == "period_against_title"]
+    assert [(i.severity, i.row, i.column) for i in said] == [("warning", 3, "D")]
+    assert "1-9月" in said[0].zh and "1-10月" in said[0].zh
+    assert ("actual", "M", 2026, 9, True, 711311.2) in planned(plan)  # the heading decides
+
+
+def test_a_column_of_the_titles_months_or_another_year_says_nothing(store: Store) -> None:
+    plan = run(store, report(T10, "上年同期"))
+    assert not [i for i in plan.issues if i.code == "period_against_title"]
+    plan = run(store, report(T10, "1-10月累计"))
+    assert not [i for i in plan.issues if i.code == "period_against_title"]
