@@ -234,3 +234,26 @@ def test_a_column_of_the_titles_months_or_another_year_says_nothing(store: Store
     assert not [i for i in plan.issues if i.code == "period_against_title"]
     plan = run(store, report(T10, "1-10月累计"))
     assert not [i for i in plan.issues if i.code == "period_against_title"]
+
+
+# --- a wide sheet's target and forecast columns --------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_wide_sheets_target_column_is_a_target_and_its_forecast_is_left_out(
+    store: Store, fmt: str
+) -> None:
+    rows = [
+        ["各街道固定资产投资完成情况", None, None, None],
+        ["单位：万元", None, None, None],
+        ["单位", "2026年目标", "2026年1-10月", "2026年预计"],
+        ["东城街道", 867870, 711311.2, 880000],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 867870.0),
+        ("actual", "M", 2026, 10, True, 711311.2),
+    }
+    said = [i for i in plan.issues if i.code == "forecast_column"]
+    assert [(i.row, i.column) for i in said] == [(3, "D")]

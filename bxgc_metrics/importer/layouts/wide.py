@@ -26,7 +26,13 @@ from bxgc_metrics.importer.layouts.records import (
     failed,
     field_columns,
 )
-from bxgc_metrics.importer.layouts.vocabulary import LONG_FIELDS, SINGLE, key, split_measure
+from bxgc_metrics.importer.layouts.vocabulary import (
+    LONG_FIELDS,
+    SINGLE,
+    header_role,
+    key,
+    split_measure,
+)
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine
 from bxgc_metrics.periods import PeriodText, parse_text
@@ -70,9 +76,23 @@ def parse(
     rows, totals, subtotals = body_rows(text, header_at + 1, unit_col)
     title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
     measure, from_line = column_measure(title_measure, line)
-    positions = list(period_cols)
+    roles = {p: header_role(header.iloc[p]) for p in period_cols}
+    notes = [  # 2026年预计: a forecast, left out
+        issues.FORECAST_COLUMN.at(
+            sheet.name,
+            sheet.row_number(header_at),
+            sheet.column_letter(p),
+            value=header.iloc[p],
+            top=header.iloc[p],
+            sub="",
+        )
+        for p in period_cols
+        if roles[p] == "plan"
+    ]
+    positions = [p for p in period_cols if roles[p] != "plan"]
     periods = [period_cols[p] for p in positions]
     per_column: dict[str, list] = {
+        "value_kind": ["target" if roles[p] == "target" else "actual" for p in positions],
         "freq": [p.freq for p in periods],
         "year": [p.year for p in periods],
         "sub": [p.sub for p in periods],
@@ -88,10 +108,7 @@ def parse(
             else constant(title_indicator, len(part))
         )
         # one text for every figure: a categorical of one value (or missing), not a copy each
-        fixed = {
-            "value_kind": constant("actual", len(part)),
-            "measure": categorical([measure], np.zeros(len(part), dtype=np.int64)),
-        }
+        fixed = {"measure": categorical([measure], np.zeros(len(part), dtype=np.int64))}
         parts.append(
             part.assign(
                 indicator_name=names,
@@ -101,7 +118,7 @@ def parse(
             )[list(RECORD_COLUMNS)]
         )
     records, totals_f = parts
-    notes = subtotal_note(sheet, subtotals, unit_col=unit_col)
+    notes += subtotal_note(sheet, subtotals, unit_col=unit_col)
     if indicator_col is None:
         notes.append(issues.INDICATOR_FROM_TITLE.at(sheet.name, indicator=title_indicator))
     named = {"unit": unit_col} | ({"indicator": indicator_col} if indicator_col is not None else {})
