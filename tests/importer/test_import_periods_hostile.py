@@ -257,3 +257,27 @@ def test_a_wide_sheets_target_column_is_a_target_and_its_forecast_is_left_out(
     }
     said = [i for i in plan.issues if i.code == "forecast_column"]
     assert [(i.row, i.column) for i in said] == [(3, "D")]
+
+
+# --- a row of measures under the header -----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(("infra", "fai"), [("万元", "亿元"), ("（万元）", "(亿元)")])
+def test_a_row_of_measures_under_the_header_gives_each_column_its_measure(
+    store: Store, fmt: str, infra: str, fai: str
+) -> None:
+    rows = [
+        ["2026年1-10月各街道主要指标完成情况", None, None, None],
+        ["序号", "单位", "基础设施投资", "固定资产投资"],
+        [None, None, infra, fai],
+        [1, "东城街道", 53300, 71.13112],
+    ]
+    data, name = sheets.grid(rows, fmt)
+    plan = analyse(
+        data, name, store, today=TODAY, mapping={"indicators": {"基础设施投资": "INFRA"}}
+    )
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = plan.observations.set_index("indicator_code")["value"]
+    assert got["INFRA"] == pytest.approx(5.33)  # 万元 into the 亿元 indicator
+    assert got["FAI"] == pytest.approx(711311.2)  # 亿元 into the 万元 indicator

@@ -21,7 +21,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     key,
 )
 from bxgc_metrics.importer.reading import Sheet
-from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine
 
 
 def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
@@ -29,8 +29,20 @@ def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
     if header_at + 1 >= len(text):
         return False
     below = [v for v in text.iloc[header_at + 1].values if v]
+    if below and all(bare_measure(v) for v in below):  # a row of measures: 万元, (亿元)
+        return True
     roles = [header_role(v) for v in below]
     return bool(below) and sum(r is not None for r in roles) >= max(1, len(below) // 2)
+
+
+def bare_measure(text: str) -> str | None:
+    """The measure a sub-heading is and nothing else (``万元``, ``（亿元）``), if it is one.
+
+    >>> bare_measure("万元"), bare_measure("(亿元)"), bare_measure("1-10月(万元)")
+    ('万元', '亿元', None)
+    """
+    inner = text.strip().removeprefix("(").removeprefix("（").removesuffix(")").removesuffix("）")
+    return inner.strip() if inner.strip() in KNOWN_MEASURES else None
 
 
 def unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int | None:

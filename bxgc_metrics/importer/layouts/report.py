@@ -14,6 +14,7 @@ import pandas as pd
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.grid import (
+    bare_measure,
     block,
     body_rows,
     column_measure,
@@ -230,6 +231,8 @@ def report_column(
     indicator, header_measure = split_measure(top)
     if two_rows and header_measure is None:
         sub, header_measure = split_measure(sub)
+        if header_measure is None and (alone := bare_measure(sub)) is not None:
+            sub, header_measure = "", alone  # a row of measures under the header
     if two_rows:
         role = header_role(sub) or ("actual" if not sub else None)
         heading = sub
