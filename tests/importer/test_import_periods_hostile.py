@@ -281,3 +281,32 @@ def test_a_row_of_measures_under_the_header_gives_each_column_its_measure(
     got = plan.observations.set_index("indicator_code")["value"]
     assert got["INFRA"] == pytest.approx(5.33)  # 万元 into the 亿元 indicator
     assert got["FAI"] == pytest.approx(711311.2)  # 亿元 into the 万元 indicator
+
+
+# --- a second block under the table with a unit line of its own -----------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_unit_line_inside_the_table_that_differs_is_an_error(store: Store, fmt: str) -> None:
+    """Two blocks stacked in one sheet, the second under a row that says 单位：亿元: its
+    figures would be read in the first block's 万元. Refused at that row."""
+    rows = report(T10, "1-10月累计")[:4] + [
+        [1, "东城街道", 867870, 711311.2],
+        [None] * 4,
+        ["各镇（单位：亿元）", None, None, None],
+        [1, "黄楼镇", 38.86, 34.28],
+    ]
+    plan = run(store, rows, fmt)
+    found = [i for i in plan.errors if i.code == "unit_line_inside"]
+    assert [(i.row, i.column) for i in found] == [(7, "A")], [i.text() for i in plan.issues]
+    assert "亿元" in found[0].zh and "万元" in found[0].zh and "sheet" in found[0].en
+
+
+def test_a_unit_line_inside_the_table_that_agrees_says_nothing(store: Store) -> None:
+    rows = report(T10, "1-10月累计")[:4] + [
+        [1, "东城街道", 867870, 711311.2],
+        ["各镇（单位：万元）", None, None, None],
+        [2, "黄楼镇", 388600, 342800],
+    ]
+    plan = run(store, rows)
+    assert plan.can_commit, [i.text() for i in plan.errors]

@@ -166,6 +166,18 @@ PERIOD_AGAINST_TITLE = Kind(
     code="period_against_title",
     severity=WARNING,
 )
+UNIT_LINE_INSIDE = Kind(
+    "表内写有计量单位“{inside}”，与表头上方的{line}不同：表中各部分的计量单位不一致，"
+    "请拆成两个工作表，各写各的单位行，再上传。",
+    "The table holds a unit line '{inside}' that differs from {line} above its header: "
+    "its parts are in different measures. Split them into two sheets, each with its own "
+    "unit line, and upload again.",
+    code="unit_line_inside",
+)
+LINE_QUOTED = Phrase("单位行“{text}”", "the unit line '{text}'")
+"""The ``line`` of :data:`UNIT_LINE_INSIDE`."""
+NO_LINE = Text("单位行（没有）", "the unit line (there is none)")
+"""The ``line`` of :data:`UNIT_LINE_INSIDE` when there is none above the header."""
 PART_TARGET = Kind(
     "“{top} {sub}”是年内某一时期的目标（序时目标），未导入：只导入全年目标。",
     "'{top} {sub}' is a target for part of the year and is not imported: only the whole "

@@ -21,7 +21,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     key,
 )
 from bxgc_metrics.importer.reading import Sheet
-from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine
+from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, line_measures
 
 
 def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
@@ -107,6 +107,38 @@ def subtotal_note(sheet: Sheet, rows: list[int], *, unit_col: int) -> list[Issue
             rows=phrase.text(names=listed, count=len(rows), more=len(rows) - _NAMED),
         )
     ]
+
+
+def inner_lines(
+    sheet: Sheet, text: pd.DataFrame, rows: list[int], *, line: UnitLine | None
+) -> list[Issue]:
+    """An error at each unit line inside the table (between its first and last data
+    rows) that names other measures than the sheet's: a second block stacked under the
+    first (各镇（单位：亿元）) would have its figures read in the first block's measure."""
+    if not rows:
+        return []
+    body = text.iloc[rows[0] : rows[-1] + 1]
+    found = []
+    for j in range(body.shape[1]):
+        column = body.iloc[:, j]
+        for i in np.flatnonzero(
+            column.str.contains("位", regex=False).to_numpy(dtype=bool)
+        ).tolist():
+            measures = line_measures(column.iat[i])
+            if not measures or (line is not None and set(measures) == set(line.measures)):
+                continue
+            written = str(sheet.cells.iat[rows[0] + i, j]).strip()
+            found.append(
+                issues.UNIT_LINE_INSIDE.at(
+                    sheet.name,
+                    sheet.row_number(rows[0] + i),
+                    sheet.column_letter(j),
+                    value=written,
+                    inside=written,
+                    line=issues.LINE_QUOTED.text(text=line.text) if line else issues.NO_LINE,
+                )
+            )
+    return found
 
 
 _NAMED = 10

@@ -19,6 +19,7 @@ from bxgc_metrics.importer.layouts.grid import (
     body_rows,
     column_measure,
     has_sub_header,
+    inner_lines,
     repeated,
     subtotal_note,
     unit_column,
@@ -101,6 +102,7 @@ def parse(
     if not rows:
         return failed(sheet, issues.NO_DATA_ROWS, sheet.row_number(header_at))
     found: list[Issue] = subtotal_note(sheet, subtotals, unit_col=unit_col)
+    found += inner_lines(sheet, text, sorted(rows + totals), line=line)
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
     said: set[str] = set()

@@ -15,6 +15,7 @@ from bxgc_metrics.importer.layouts.grid import (
     block,
     body_rows,
     column_measure,
+    inner_lines,
     repeated,
     subtotal_note,
     tiled,
@@ -119,6 +120,7 @@ def parse(
         )
     records, totals_f = parts
     notes += subtotal_note(sheet, subtotals, unit_col=unit_col)
+    notes += inner_lines(sheet, text, sorted(rows + totals), line=line)
     if indicator_col is None:
         notes.append(issues.INDICATOR_FROM_TITLE.at(sheet.name, indicator=title_indicator))
     named = {"unit": unit_col} | ({"indicator": indicator_col} if indicator_col is not None else {})
