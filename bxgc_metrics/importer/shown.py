@@ -14,8 +14,12 @@ A row or column hidden in Excel still holds figures (Excel's SUM counts them), e
 forgotten by whoever uploads the sheet: they are found here, and the importer imports
 their figures with a warning naming them rather than unseen.
 
-A workbook without a percentage format or a hidden line, the usual case, has each sheet's
-XML looked at by one byte search.
+Chinese sheets also keep 元 and show 万元 with a number format: ``0!.0000`` writes a point
+four places in, ``#,##0,`` drops three places. Such a cell is given as the number it
+shows (7113112000 shown as 711311.2000 is 711311.2), in the measure the unit line names.
+
+A workbook without such a format or a hidden line, the usual case, has each sheet's XML
+looked at by one byte search.
 """
 
 from __future__ import annotations
@@ -56,6 +60,8 @@ class Shown:
 
     percent: tuple[tuple[int, int], ...] = ()
     """Numeric cells shown as percentages: (Excel row, column index from 0)."""
+    scaled: tuple[tuple[int, int, float], ...] = ()
+    """Numeric cells shown divided (``0!.0000``): (Excel row, column index, divisor)."""
     hidden_rows: frozenset[int] = frozenset()
     """Hidden rows, by Excel row number."""
     hidden_columns: frozenset[int] = frozenset()
@@ -71,19 +77,50 @@ def is_percent(code: str) -> bool:
     return "%" in _LITERAL.sub("", code)
 
 
-def percent_styles(styles: bytes) -> frozenset[int]:
-    """The indices of a workbook's cell formats (``cellXfs``) that show a percentage."""
+_POINT_PUT_IN = re.compile(r'0(?:!\.|\\\.|"\.")(0+)')
+"""A point written into a format as text (``0!.0000``, ``0"."0000``): the number shown
+with that many places fewer (元 kept, 万元 shown)."""
+_SCALING_COMMAS = re.compile(r"[0#](,+)(?=[^0#,]*$)")
+"""Commas after a format's last digit (``#,##0,``): each shows the number a thousandth."""
+
+
+def divisor(code: str) -> float | None:
+    """What a number format divides its number by to show it; ``None`` for one that
+    shows it as it is.
+
+    >>> divisor("0!.0000"), divisor('#,##0"."0000"万元"'), divisor("#,##0,"), divisor("0.00")
+    (10000.0, 10000.0, 1000.0, None)
+    """
+    first = code.split(";")[0]
+    point = _POINT_PUT_IN.search(first)
+    if point is not None and "." not in _LITERAL.sub("", first[: point.start()]):
+        return float(10 ** len(point.group(1)))
+    commas = _SCALING_COMMAS.search(_LITERAL.sub("", first))
+    return float(1000 ** len(commas.group(1))) if commas else None
+
+
+PERCENT = 0.0
+"""What :func:`cell_styles` gives a percentage format (any other, its divisor)."""
+
+
+def cell_styles(styles: bytes) -> dict[int, float]:
+    """The indices of a workbook's cell formats (``cellXfs``) that show a number other
+    than it is stored: :data:`PERCENT` for a percentage, else what the number is divided
+    by to be shown (``0!.0000``: 10,000)."""
     root = ElementTree.fromstring(styles)
     codes = {
         int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(f"{MAIN}numFmt")
     }
     formats = root.find(f"{MAIN}cellXfs")
-    found = set()
+    found = {}
     for index, xf in enumerate(formats.findall(f"{MAIN}xf") if formats is not None else []):
         number = int(xf.get("numFmtId", "0"))
-        if number in PERCENT_BUILTIN or (number in codes and is_percent(codes[number])):
-            found.add(index)
-    return frozenset(found)
+        code = codes.get(number, "")
+        if number in PERCENT_BUILTIN or (code and is_percent(code)):
+            found[index] = PERCENT
+        elif code and (by := divisor(code)) is not None:
+            found[index] = by
+    return found
 
 
 def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
@@ -92,22 +129,20 @@ def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            styles = (
-                percent_styles(archive.read("xl/styles.xml"))
-                if "xl/styles.xml" in names
-                else frozenset()
-            )
+            styles = cell_styles(archive.read("xl/styles.xml")) if "xl/styles.xml" in names else {}
             found = {}
             for name in sheets:
                 path = sheet_path(archive, name)
                 if path is None or path not in names:
                     continue
                 xml, start, stop = _body(data, archive, archive.getinfo(path))
-                percent = _percent_cells(xml, styles, start=start, stop=stop) if styles else ()
+                styled = _styled_cells(xml, styles, start=start, stop=stop) if styles else ()
+                percent = tuple((r, c) for r, c, how in styled if how == PERCENT)
+                scaled = tuple(cell for cell in styled if cell[2] != PERCENT)
                 hidden = xml.find(b'hidden="', start, stop) >= 0
                 rows, columns = _hidden(xml, start, stop) if hidden else (frozenset(), frozenset())
-                if percent or rows or columns:
-                    found[name] = Shown(percent, rows, columns)
+                if styled or rows or columns:
+                    found[name] = Shown(percent, scaled, rows, columns)
             return found
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
         return {}
@@ -127,13 +162,13 @@ def _body(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tup
     return body, 0, len(body)
 
 
-def _percent_cells(
-    xml: bytes, styles: frozenset[int], *, start: int, stop: int
-) -> tuple[tuple[int, int], ...]:
+def _styled_cells(
+    xml: bytes, styles: dict[int, float], *, start: int, stop: int
+) -> tuple[tuple[int, int, float], ...]:
     """The numeric cells of a worksheet's XML (``xml[start:stop]``) whose style is one of
-    ``styles``."""
+    ``styles``: (Excel row, column index, what the style does)."""
     ids = b"|".join(str(i).encode() for i in sorted(styles))
-    pattern = re.compile(rb'<c\b[^>]*?\bs="(?:' + ids + rb')"[^>]*>')
+    pattern = re.compile(rb'<c\b[^>]*?\bs="(' + ids + rb')"[^>]*>')
     found = []
     for cell in pattern.finditer(xml, start, stop):
         attributes = cell.group(0)
@@ -141,7 +176,8 @@ def _percent_cells(
         where = _WHERE.search(attributes)
         if where is None or (kind is not None and kind.group(1) in _NOT_NUMBERS):
             continue
-        found.append((int(where.group(2)), _column(where.group(1))))
+        how = styles[int(cell.group(1))]
+        found.append((int(where.group(2)), _column(where.group(1)), how))
     return tuple(found)
 
 
@@ -169,19 +205,20 @@ def _column(letters: bytes) -> int:
     return index - 1
 
 
-def as_shown(
-    cells: pd.DataFrame, where: tuple[tuple[int, int], ...], *, first_row: int, first_col: int
-) -> pd.DataFrame:
-    """``cells`` with each number at ``where`` (Excel rows, column indices) given as the
-    percentage it shows: 0.065 → ``6.5%``."""
-    rows = np.array([r - first_row for r, _ in where], dtype=np.int64)
-    cols = np.array([c - first_col for _, c in where], dtype=np.int64)
+def as_shown(cells: pd.DataFrame, looks: Shown, *, first_row: int, first_col: int) -> pd.DataFrame:
+    """``cells`` with each number the sheet shows otherwise given as it is shown: a
+    percentage as its text (0.065 → ``6.5%``), a scaled number divided (``0!.0000``:
+    7113112000 → 711311.2)."""
+    where = [(r, c, PERCENT) for r, c in looks.percent] + list(looks.scaled)
+    rows = np.array([r - first_row for r, _, _ in where], dtype=np.int64)
+    cols = np.array([c - first_col for _, c, _ in where], dtype=np.int64)
     inside = (rows >= 0) & (rows < len(cells)) & (cols >= 0) & (cols < cells.shape[1])
     if not inside.any():
         return cells
     out = cells.copy()
-    for row, col in zip(rows[inside], cols[inside], strict=True):
+    for k in np.flatnonzero(inside).tolist():
+        row, col, how = int(rows[k]), int(cols[k]), where[k][2]
         value = out.iat[row, col]
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out.iat[row, col] = f"{value * 100:.12g}%"
+            out.iat[row, col] = f"{value * 100:.12g}%" if how == PERCENT else value / how
     return out

@@ -396,6 +396,31 @@ def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
 
 
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize(
+    ("code", "stored"),
+    [("0!.0000", 1e4), ('0"."0000', 1e4), ("0\\.0000", 1e4), ("#,##0,", 1e3), ("0.0,,", 1e6)],
+)
+def test_a_cell_whose_format_scales_it_is_the_figure_it_shows(
+    demo_store: Store, writer: str, code: str, stored: float
+) -> None:
+    """Chinese sheets keep 元 and show 万元 with a number format (``0!.0000`` puts a point
+    four places in; ``#,##0,`` drops three places): the figure is what the sheet shows,
+    in the measure its unit line names."""
+    measure = {1e4: "单位：万元", 1e3: "单位：万元", 1e6: "单位：万元"}[stored]
+    rows = [
+        ["2024年1-6月各街道主要指标完成情况", None, None],
+        [measure, None, None],
+        ["单位", "地方一般公共预算收入", None],
+        [None, "全年目标", "1-6月累计"],
+        ["东城街道", 82812 * stored, 41300.5 * stored],
+    ]
+    plan = run(demo_store, _styled(rows, {"B5": code, "C5": code}, writer), "r.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = plan.observations.set_index("value_kind")["value"]
+    assert got["target"] == pytest.approx(82812.0) and got["actual"] == pytest.approx(41300.5)
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
 def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
     demo_store: Store, writer: str
 ) -> None:

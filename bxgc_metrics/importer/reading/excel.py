@@ -58,9 +58,7 @@ def _as_shown(sheet: Sheet, looks: Shown | None, *, suspects: partial[Suspects])
     sheet = replace(sheet, suspects=functools.cache(suspects))
     if looks is None:
         return sheet
-    cells = as_shown(
-        sheet.cells, looks.percent, first_row=sheet.first_row, first_col=sheet.first_col
-    )
+    cells = as_shown(sheet.cells, looks, first_row=sheet.first_row, first_col=sheet.first_col)
     return replace(
         sheet, cells=cells, hidden_rows=looks.hidden_rows, hidden_columns=looks.hidden_columns
     )
