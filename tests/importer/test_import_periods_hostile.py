@@ -290,7 +290,8 @@ def test_a_row_of_measures_under_the_header_gives_each_column_its_measure(
 def test_a_unit_line_inside_the_table_that_differs_is_an_error(store: Store, fmt: str) -> None:
     """Two blocks stacked in one sheet, the second under a row that says 单位：亿元: its
     figures would be read in the first block's 万元. Refused at that row."""
-    rows = report(T10, "1-10月累计")[:4] + [
+    rows = [
+        *report(T10, "1-10月累计")[:4],
         [1, "东城街道", 867870, 711311.2],
         [None] * 4,
         ["各镇（单位：亿元）", None, None, None],
@@ -303,10 +304,73 @@ def test_a_unit_line_inside_the_table_that_differs_is_an_error(store: Store, fmt
 
 
 def test_a_unit_line_inside_the_table_that_agrees_says_nothing(store: Store) -> None:
-    rows = report(T10, "1-10月累计")[:4] + [
+    rows = [
+        *report(T10, "1-10月累计")[:4],
         [1, "东城街道", 867870, 711311.2],
         ["各镇（单位：万元）", None, None, None],
         [2, "黄楼镇", 388600, 342800],
     ]
     plan = run(store, rows)
     assert plan.can_commit, [i.text() for i in plan.errors]
+
+
+# --- a long sheet's cumulative flag -------------------------------------------------------------
+
+LONG = ["单位", "指标", "期间", "数值", "累计"]
+
+
+def _months(flag: object, periods=("2018-01", "2018-02", "2018-03")) -> list[list]:
+    return [LONG] + [
+        ["东城街道", "固定资产投资", p, 100 * (k + 1), flag] for k, p in enumerate(periods)
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "flag", [0, "0", "否", "单月", "本月", "当月数", "当月值", "不累计", "非累计", "否（当月）"]
+)
+def test_a_single_month_flag_in_any_common_form_sums_from_january(
+    store: Store, fmt: str, flag: object
+) -> None:
+    plan = run(store, _months(flag), fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = sorted(plan.observations["value"].tolist())
+    assert got == [100.0, 300.0, 600.0]  # 100, 100+200, 100+200+300
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("flag", [1, "1", "是", "累计", "累计数"])
+def test_a_year_to_date_flag_in_any_common_form_is_kept(
+    store: Store, fmt: str, flag: object
+) -> None:
+    plan = run(store, _months(flag), fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 200.0, 300.0]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_flag_that_is_no_flag_is_an_error(store: Store, fmt: str) -> None:
+    """Year-to-date figures written into the 累计 column (100, 220, 350) beside single
+    months are no flag: refused at the cell, not read as 'year to date'."""
+    rows = [LONG] + [
+        ["东城街道", "固定资产投资", f"2018-0{m}", v, ytd]
+        for m, v, ytd in ((1, 100, 100), (2, 120, 220), (3, 130, 350))
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    found = [i for i in plan.errors if i.code == "bad_cumulative"]
+    assert [(i.row, i.column) for i in found] == [(2, "E"), (3, "E"), (4, "E")], [
+        i.text() for i in plan.issues
+    ]
+    assert "220" in found[1].zh and "是" in found[1].zh
+
+
+def test_a_year_to_date_period_flagged_single_is_an_error(store: Store) -> None:
+    """2018年1-3月 says January to March; a 否 beside it says March alone: one is wrong,
+    and summing it again would count January twice."""
+    rows = _months("否", periods=("2018年1月", "2018年1-2月", "2018年1-3月"))
+    plan = run(store, rows, "csv", merges=[])
+    found = [i for i in plan.errors if i.code == "cumulative_conflict"]
+    assert [(i.row, i.column) for i in found] == [(3, "E"), (4, "E")], [
+        i.text() for i in plan.issues
+    ]
+    assert "1-3月" in found[1].zh or "1-2月" in found[0].zh

@@ -178,6 +178,17 @@ LINE_QUOTED = Phrase("单位行“{text}”", "the unit line '{text}'")
 """The ``line`` of :data:`UNIT_LINE_INSIDE`."""
 NO_LINE = Text("单位行（没有）", "the unit line (there is none)")
 """The ``line`` of :data:`UNIT_LINE_INSIDE` when there is none above the header."""
+BAD_CUMULATIVE = Kind(
+    "累计列的值“{text}”看不懂：请填“是”（1月起的累计数）或“否”（当月数）。",
+    "The cumulative flag '{text}' cannot be read: write yes (year to date) or no (single month).",
+    code="bad_cumulative",
+)
+CUMULATIVE_CONFLICT = Kind(
+    "期间“{period}”是1月起的累计，累计列却写“{flag}”（当月数）：请改正其一。",
+    "The period '{period}' runs from January (year to date), but the cumulative flag says "
+    "'{flag}' (single month): correct one of them.",
+    code="cumulative_conflict",
+)
 PART_TARGET = Kind(
     "“{top} {sub}”是年内某一时期的目标（序时目标），未导入：只导入全年目标。",
     "'{top} {sub}' is a target for part of the year and is not imported: only the whole "

@@ -105,6 +105,10 @@ def parse(
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
     found: list[Issue] = _left_out(sheet, body, header=header, header_at=header_at, fields=fields)
+    if flags is not None:
+        letter = sheet.column_letter(fields["cumulative"])
+        rows_at = np.asarray(data["row"])
+        found += _flag_issues(sheet, rows_at, period=period, flags=flags, letter=letter)
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
         found = _unreadable(sheet, records, texts, fields=fields, numeric=numeric)
@@ -218,6 +222,37 @@ def _periods(period: Texts, flags: Texts | None) -> tuple[object, ...]:
         cumulative,
         single,
     )
+
+
+def _flag_issues(
+    sheet: Sheet, rows: np.ndarray, *, period: Texts, flags: Texts, letter: str
+) -> list[Issue]:
+    """An error at each cumulative flag that is none of 是 / 否 (and their other words),
+    and at each 否 beside a period that runs from January (2018年1-3月): the first few of
+    each. ``rows`` are the Excel rows of the records."""
+    keys = [key(v) for v in flags.texts]
+    unknown = flags.mapped(np.array([bool(k) and k not in TRUE | FALSE for k in keys]))
+    said_single = flags.mapped(np.array([k in FALSE for k in keys], dtype=bool))
+    runs = period.mapped(
+        np.array([bool(p.cumulative) if (p := parse_text(v)) else False for v in period.texts])
+    )
+    found = []
+    written = flags.series()
+    texts = period.series()
+    for i in np.flatnonzero(np.asarray(unknown, dtype=bool))[:_SHOWN].tolist():
+        text = written.iat[i]
+        found.append(
+            issues.BAD_CUMULATIVE.at(sheet.name, int(rows[i]), letter, value=text, text=text)
+        )
+    both = np.asarray(said_single, dtype=bool) & np.asarray(runs, dtype=bool)
+    for i in np.flatnonzero(both)[:_SHOWN].tolist():
+        flag = written.iat[i]
+        found.append(
+            issues.CUMULATIVE_CONFLICT.at(
+                sheet.name, int(rows[i]), letter, value=flag, period=texts.iat[i], flag=flag
+            )
+        )
+    return found
 
 
 def _kinds(kinds: Texts) -> pd.Categorical:

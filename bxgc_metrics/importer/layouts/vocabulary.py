@@ -80,9 +80,27 @@ KINDS = {
     "plan": "plan",
 }
 """Value kinds as a long sheet writes them."""
-TRUE = {"是", "true", "1", "y", "yes", "累计", "t"}
+TRUE = {"是", "true", "1", "1.0", "y", "yes", "累计", "累计数", "累计值", "年累计", "t", "√"}
 """A long sheet's cumulative flag saying year-to-date."""
-FALSE = {"否", "false", "0", "n", "no", "当月", "f"}
+FALSE = {
+    "否",
+    "false",
+    "0",
+    "0.0",
+    "n",
+    "no",
+    "当月",
+    "当月数",
+    "当月值",
+    "本月",
+    "本月数",
+    "单月",
+    "不累计",
+    "非累计",
+    "否(当月)",
+    "f",
+    "×",
+}
 """A long sheet's cumulative flag saying single-month."""
 SINGLE = re.compile(r"当月|本月|单月")
 """A wide sheet's period header naming a single month."""
