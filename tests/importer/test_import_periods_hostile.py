@@ -374,3 +374,23 @@ def test_a_year_to_date_period_flagged_single_is_an_error(store: Store) -> None:
         i.text() for i in plan.issues
     ]
     assert "1-3月" in found[1].zh or "1-2月" in found[0].zh
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_measure_written_after_a_long_sheets_indicator_name_is_its_measure(
+    store: Store, fmt: str
+) -> None:
+    """固定资产投资（亿元） in a long sheet's 指标 column names the indicator and its figures'
+    measure, as a report's heading does: matched without asking, and converted."""
+    rows = [
+        ["单位", "指标", "期间", "数值"],
+        ["东城街道", "固定资产投资（亿元）", "2018-03", 5.2],
+        ["东城街道", "基础设施投资(万元)", "2018-03", 53300],
+    ]
+    data, name = sheets.grid(rows, fmt)
+    plan = analyse(
+        data, name, store, today=TODAY, mapping={"indicators": {"基础设施投资": "INFRA"}}
+    )
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = plan.observations.set_index("indicator_code")["value"]
+    assert got["FAI"] == pytest.approx(52000.0) and got["INFRA"] == pytest.approx(5.33)

@@ -30,6 +30,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     SERIAL_HEADERS,
     TRUE,
     key,
+    split_measure,
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine, find_unit_line
@@ -77,8 +78,12 @@ def parse(
         "column": constant(sheet.column_letter(value_at), n),
         "raw": columns[value_at].series(),
         "unit_name": columns[fields["unit"]].categorical(),
-        "indicator_name": columns[fields["indicator"]].categorical(),
     }
+    # 固定资产投资（亿元）: the indicator, and its figures' measure where no column gives one
+    indicators = columns[fields["indicator"]]
+    split = [split_measure(t) for t in indicators.texts]
+    named = np.array([m for _, m in split], dtype=object)
+    data["indicator_name"] = indicators.categorical([n for n, _ in split] if any(named) else None)
     flags = columns[fields["cumulative"]] if "cumulative" in fields else None
     period = columns[fields["period"]]
     numeric = _fractional(body.iloc[:, fields["period"]])  # 2026.10 held as 2026.1
@@ -101,6 +106,11 @@ def parse(
         data[name] = read if every else read[rows]
     at = fields.get("measure")
     data["measure"], data["from_line"] = _measures(None if at is None else columns.get(at), line, n)
+    if any(named):
+        given = columns[at].filled() if at is not None else np.zeros(n, dtype=bool)
+        data["measure"], data["from_line"] = _named_measures(
+            data["measure"], data["from_line"], indicators.mapped(named), given=given
+        )
     data |= _given_codes(fields, lambda j: columns[j].categorical())
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
@@ -258,6 +268,17 @@ def _flag_issues(
 def _kinds(kinds: Texts) -> pd.Categorical:
     """Each row's value kind (missing where the text names none; ``actual`` if empty)."""
     return kinds.categorical([KINDS.get(key(v), None if v else "actual") for v in kinds.texts])
+
+
+def _named_measures(
+    measure: object, from_line: object, named: np.ndarray, *, given: np.ndarray
+) -> tuple[pd.Categorical, np.ndarray]:
+    """The measures with each row's indicator-name measure (``named``, missing where the
+    name gives none) put in where the measure column gives none (``given``)."""
+    n = len(named)
+    current = np.full(n, None, dtype=object) if measure is None else np.asarray(measure, object)
+    use = pd.notna(named) & ~given
+    return pd.Categorical(np.where(use, named, current)), np.asarray(from_line, bool) & ~use
 
 
 def _measures(own: Texts | None, line: UnitLine | None, n: int) -> tuple[object, np.ndarray]:
