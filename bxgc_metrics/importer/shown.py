@@ -60,8 +60,10 @@ class Shown:
 
     percent: tuple[tuple[int, int], ...] = ()
     """Numeric cells shown as percentages: (Excel row, column index from 0)."""
-    scaled: tuple[tuple[int, int, float], ...] = ()
-    """Numeric cells shown divided (``0!.0000``): (Excel row, column index, divisor)."""
+    scaled: tuple[tuple[int, int, float | str], ...] = ()
+    """Other numeric cells shown otherwise: (Excel row, column index, the divisor of a
+    scaling format, or :data:`MONTH` or :data:`YEAR` for a date shown as its month or
+    year alone)."""
     hidden_rows: frozenset[int] = frozenset()
     """Hidden rows, by Excel row number."""
     hidden_columns: frozenset[int] = frozenset()
@@ -99,25 +101,46 @@ def divisor(code: str) -> float | None:
     return float(1000 ** len(commas.group(1))) if commas else None
 
 
-PERCENT = 0.0
-"""What :func:`cell_styles` gives a percentage format (any other, its divisor)."""
+PERCENT, MONTH, YEAR = "%", "month", "year"
+"""What :func:`cell_styles` gives a percentage format, a date shown as its month alone
+(``m"月"``) and a date shown as its year alone (``yyyy"年"``); a scaling one, its divisor."""
+_MONTH_MARK, _YEAR_MARK = "月", "年"
+_DATE_PARTS = re.compile(r"[a-zA-Z]+")
 
 
-def cell_styles(styles: bytes) -> dict[int, float]:
+def date_part(code: str) -> str | None:
+    """:data:`MONTH` for a date format that shows the month alone, :data:`YEAR` for one
+    that shows the year alone, else ``None``.
+
+    >>> date_part('m"月"'), date_part('yyyy"年"'), date_part("yyyy-mm-dd"), date_part("0.0")
+    ('month', 'year', None, None)
+    """
+    parts = {p.lower() for p in _DATE_PARTS.findall(_LITERAL.sub("", code.split(";")[0]))}
+    if parts and parts <= {"m", "mm", "mmm", "mmmm"}:
+        return MONTH
+    if parts and parts <= {"yy", "yyyy", "e"}:
+        return YEAR
+    return None
+
+
+def cell_styles(styles: bytes) -> dict[int, float | str]:
     """The indices of a workbook's cell formats (``cellXfs``) that show a number other
-    than it is stored: :data:`PERCENT` for a percentage, else what the number is divided
-    by to be shown (``0!.0000``: 10,000)."""
+    than it is stored: :data:`PERCENT` for a percentage, :data:`MONTH` or :data:`YEAR`
+    for a date shown as its month or year alone, else what the number is divided by to
+    be shown (``0!.0000``: 10,000)."""
     root = ElementTree.fromstring(styles)
     codes = {
         int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(f"{MAIN}numFmt")
     }
     formats = root.find(f"{MAIN}cellXfs")
-    found = {}
+    found: dict[int, float | str] = {}
     for index, xf in enumerate(formats.findall(f"{MAIN}xf") if formats is not None else []):
         number = int(xf.get("numFmtId", "0"))
         code = codes.get(number, "")
         if number in PERCENT_BUILTIN or (code and is_percent(code)):
             found[index] = PERCENT
+        elif code and (part := date_part(code)) is not None:
+            found[index] = part
         elif code and (by := divisor(code)) is not None:
             found[index] = by
     return found
@@ -163,8 +186,8 @@ def _body(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tup
 
 
 def _styled_cells(
-    xml: bytes, styles: dict[int, float], *, start: int, stop: int
-) -> tuple[tuple[int, int, float], ...]:
+    xml: bytes, styles: dict[int, float | str], *, start: int, stop: int
+) -> tuple[tuple[int, int, float | str], ...]:
     """The numeric cells of a worksheet's XML (``xml[start:stop]``) whose style is one of
     ``styles``: (Excel row, column index, what the style does)."""
     ids = b"|".join(str(i).encode() for i in sorted(styles))
@@ -209,7 +232,8 @@ def as_shown(cells: pd.DataFrame, looks: Shown, *, first_row: int, first_col: in
     """``cells`` with each number the sheet shows otherwise given as it is shown: a
     percentage as its text (0.065 → ``6.5%``), a scaled number divided (``0!.0000``:
     7113112000 → 711311.2)."""
-    where = [(r, c, PERCENT) for r, c in looks.percent] + list(looks.scaled)
+    where: list[tuple[int, int, float | str]] = [(r, c, PERCENT) for r, c in looks.percent]
+    where += list(looks.scaled)
     rows = np.array([r - first_row for r, _, _ in where], dtype=np.int64)
     cols = np.array([c - first_col for _, c, _ in where], dtype=np.int64)
     inside = (rows >= 0) & (rows < len(cells)) & (cols >= 0) & (cols < cells.shape[1])
@@ -219,6 +243,12 @@ def as_shown(cells: pd.DataFrame, looks: Shown, *, first_row: int, first_col: in
     for k in np.flatnonzero(inside).tolist():
         row, col, how = int(rows[k]), int(cols[k]), where[k][2]
         value = out.iat[row, col]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out.iat[row, col] = f"{value * 100:.12g}%" if how == PERCENT else value / how
+        if how in (MONTH, YEAR) and hasattr(value, "month"):  # a date: as its part shows
+            shown = f"{value.month}{_MONTH_MARK}" if how == MONTH else f"{value.year}{_YEAR_MARK}"
+            out.iat[row, col] = shown
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if how == PERCENT:
+                out.iat[row, col] = f"{value * 100:.12g}%"
+            elif isinstance(how, float):
+                out.iat[row, col] = value / how
     return out

@@ -744,3 +744,42 @@ def test_the_command_line_prints_messages_never_a_traceback(demo_db: Path, tmp_p
         out = run_cli("import", str(path), "--db", str(demo_db))
         assert out.returncode == 1, (name, out.stdout, out.stderr)
         assert "Traceback" not in out.stderr and "错误" in out.stdout and "ERROR" in out.stdout
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_a_date_shown_without_its_year_takes_the_sheets_year(
+    demo_store: Store, writer: str
+) -> None:
+    """Header dates formatted m"月" show 1月, 2月, 3月: the year they hide (2026, the year
+    the sheet was made in) is not the report's; the title's year (2025) is, as for a
+    typed 1月. A 月份 date beside a 年份 column likewise takes that year."""
+    months = [dt.datetime(2026, m, 1) for m in (1, 2, 3)]
+    rows = [
+        ["2025年各街道固定资产投资完成情况", None, None, None, None],
+        ["单位", "指标", *months],
+        ["东城街道", "固定资产投资", 58158.4, 109403.3, 175870.7],
+    ]
+    fmt = {f"{c}2": 'm"月"' for c in "CDE"}
+    plan = run(demo_store, _styled(rows, fmt, writer), "w.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    obs = plan.observations
+    assert sorted(zip(obs["year"], obs["sub"], strict=True)) == [(2025, 1), (2025, 2), (2025, 3)]
+    rows = [
+        ["单位", "指标", "年份", "月份", "数值"],
+        ["东城街道", "固定资产投资", 2025, months[0], 5.0],
+    ]
+    plan = run(demo_store, _styled(rows, {"D2": 'm"月"'}, writer), "l.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert (plan.observations["year"].iat[0], plan.observations["sub"].iat[0]) == (2025, 1)
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_a_date_shown_as_a_year_is_that_year(demo_store: Store, writer: str) -> None:
+    rows = [
+        ["单位", "指标", "期间", "数值"],
+        ["东城街道", "地方财政收入", dt.datetime(2018, 1, 1), 9.5],
+    ]
+    plan = run(demo_store, _styled(rows, {"C2": 'yyyy"年"'}, writer), "y.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    row = plan.observations.iloc[0]
+    assert (row["freq"], row["year"], row["sub"]) == ("Y", 2018, 0)
