@@ -783,3 +783,15 @@ def test_a_date_shown_as_a_year_is_that_year(demo_store: Store, writer: str) -> 
     assert plan.can_commit, [i.text() for i in plan.errors]
     row = plan.observations.iloc[0]
     assert (row["freq"], row["year"], row["sub"]) == ("Y", 2018, 0)
+
+
+def test_the_same_figure_in_two_measures_is_one_figure(demo_store: Store) -> None:
+    """0.57 亿元 and 5,700 万元 are the same figure, though 0.57 × 10,000 is 5,699.999… in
+    floating point: merged with a warning, not refused as two different values."""
+    rows = [["单位", "指标", "期间", "数值", "计量单位"]]
+    rows += [["东城街道", "固定资产投资", "2018-03", 0.57, "亿元"]]
+    rows += [["东城街道", "固定资产投资", "2018-03", 5700, "万元"]]
+    plan = run(demo_store, sheets.xlsx_from_rows(rows), "d.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert [i.code for i in plan.issues if i.code.startswith("duplicate")] == ["duplicate_same"]
+    assert plan.observations["value"].tolist() == pytest.approx([5700.0])

@@ -11,6 +11,9 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.validate.shown import KEY, at, rows
 
+SAME = 1e-9
+"""Values of one key that differ by less than this share of the larger are one figure."""
+
 
 def duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     """The same figure twice: equal values are merged (warning), different ones block."""
@@ -19,8 +22,11 @@ def duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     dup = records[records.duplicated(KEY, keep=False)]
     if dup.empty:
         return records, []
-    spread = dup.groupby(KEY)["value"].transform(lambda v: v.max() - v.min())
-    clash, same = dup[spread > 0], dup[spread == 0]
+    grouped = dup.groupby(KEY)["value"]
+    spread = grouped.transform(lambda v: v.max() - v.min())
+    # one figure written in two measures (0.57 亿元, 5,700 万元) differs by rounding alone
+    apart = spread > SAME * grouped.transform(lambda v: v.abs().max())
+    clash, same = dup[apart], dup[~apart]
     found = [
         issues.DUPLICATE_CONFLICT.at(
             **at(r), unit=r["unit_name"], indicator=r["indicator_name"], raw=r["raw"]
