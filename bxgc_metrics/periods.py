@@ -263,7 +263,7 @@ def parse_text(text: object) -> PeriodText | None:
         if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
             return PeriodText("Y", int(value), 0, False)
         return None
-    clean = _ZH_MONTH.sub(_month_digits, _normal(text))
+    clean = _ZH_MONTH.sub(_month_digits, _WHOLE_NUMBER.sub(r"\1", _normal(text)))
     for pattern, kind in _PATTERNS:
         match = pattern.search(clean)
         if match:
@@ -271,6 +271,8 @@ def parse_text(text: object) -> PeriodText | None:
     return None
 
 
+_WHOLE_NUMBER = re.compile(r"^((?:19|20|21)\d{2})\.0+$")
+"""A year a workbook holds as a number, as its text reads (2018.0)."""
 _ZH_MONTH = re.compile(r"(十[一二]?|[一二三四五六七八九])(?=\s*(?:个?月|[-~—–至到]))")
 """A month written in Chinese numerals (十月, 一至十月, 前十个月)."""
 _ZH_DIGITS = "一二三四五六七八九"

@@ -394,3 +394,10 @@ def test_a_measure_written_after_a_long_sheets_indicator_name_is_its_measure(
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = plan.observations.set_index("indicator_code")["value"]
     assert got["FAI"] == pytest.approx(52000.0) and got["INFRA"] == pytest.approx(5.33)
+
+
+def test_a_year_typed_as_a_number_in_the_period_column_is_that_year(store: Store) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "地方财政收入", 2018, 9.5]]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "Y", 2018, 0, False, 9.5)}
