@@ -55,6 +55,8 @@ def checked_figures(
         single=clean["single"].fillna(False).astype(bool),
     )
     found += validate.years_out_of_range(clean, today)
+    clean, more = validate.whole_years(clean)
+    found += more
     found += validate.negatives(clean)
     clean, more = validate.single_months_to_ytd(clean)
     found += more

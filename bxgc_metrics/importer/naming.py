@@ -266,15 +266,21 @@ def attach(
     indicators: pd.DataFrame,
 ) -> pd.DataFrame:
     """The figures with their unit and indicator codes and the indicator's stored name,
-    measure, kind and sign rule; figures without both codes are left out."""
+    measure, kind, frequency and sign rule; figures without both codes are left out."""
     out = figures.assign(
         unit_code=_codes(figures, "unit", unit_m, given=given["unit"]),
         indicator_code=_codes(figures, "indicator", ind_m, given=given["indicator"]),
     )
     known = out["unit_code"].notna().to_numpy() & out["indicator_code"].notna().to_numpy()
     out = out if known.all() else out[known]
-    meta = indicators[["code", "name_zh", "measure", "kind", "allow_negative"]].rename(
-        columns={"code": "indicator_code", "name_zh": "indicator_name_db", "measure": "measure_db"}
+    meta = indicators[["code", "name_zh", "measure", "kind", "frequency", "allow_negative"]]
+    meta = meta.rename(
+        columns={
+            "code": "indicator_code",
+            "name_zh": "indicator_name_db",
+            "measure": "measure_db",
+            "frequency": "frequency_db",
+        }
     )
     meta["allow_negative"] = meta["allow_negative"].fillna(False).astype(bool)
     codes, distinct = pd.factorize(out["indicator_code"])
@@ -283,7 +289,7 @@ def attach(
         return out.merge(meta, on="indicator_code", how="left")
     columns = {
         c: categorical(meta[c].to_numpy(dtype=object)[at], codes)
-        for c in ("indicator_name_db", "measure_db", "kind")
+        for c in ("indicator_name_db", "measure_db", "kind", "frequency_db")
     }
     allow = meta["allow_negative"].to_numpy(dtype=bool)[at][codes]
     return out.reset_index(drop=True).assign(**columns, allow_negative=allow)

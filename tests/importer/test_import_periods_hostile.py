@@ -142,7 +142,7 @@ def test_an_actual_for_a_year_not_yet_ended_is_refused(store: Store, sub: str) -
 def test_last_years_whole_year_actual_is_still_read(store: Store) -> None:
     plan = run(store, report("2025年各街道固定资产投资完成情况", "全年完成"))
     assert plan.can_commit, [i.text() for i in plan.errors]
-    assert ("actual", "Y", 2025, 0, False, 711311.2) in planned(plan)
+    assert ("actual", "M", 2025, 12, True, 711311.2) in planned(plan)  # its 1-12月 figure
 
 
 # --- the title, not a filing date, dates the report --------------------------------------
@@ -180,7 +180,7 @@ def test_a_forecast_is_not_an_actual(store: Store, sub: str) -> None:
 def test_last_years_whole_year_is_last_years_annual_figure(store: Store, sub: str) -> None:
     plan = run(store, report(T10, sub, values=(867870, 824954.4)))
     assert plan.can_commit, [i.text() for i in plan.errors]
-    assert ("actual", "Y", 2025, 0, False, 824954.4) in planned(plan)
+    assert ("actual", "M", 2025, 12, True, 824954.4) in planned(plan)  # its 1-12月 figure
 
 
 # --- measures: traditional characters, and a heading that disagrees with the line --------
@@ -401,3 +401,33 @@ def test_a_year_typed_as_a_number_in_the_period_column_is_that_year(store: Store
     plan = run(store, rows, "xlsx", merges=[])
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert planned(plan) == {("actual", "Y", 2018, 0, False, 9.5)}
+
+
+# --- a whole year's actual, stored where the indicator's own series reads it ---------------
+
+
+@pytest.mark.parametrize("period", ["2025年全年", "2025年", "2025"])
+def test_a_monthly_flows_whole_year_is_its_january_to_december(store: Store, period: str) -> None:
+    """A monthly flow's year is read from its 1-12月 figure: a whole-year actual is stored
+    there, with a note, rather than beside it where no series reads it."""
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "地方一般公共预算收入", period, 140000]]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2025, 12, True, 140000.0)}
+    assert [i.code for i in plan.issues if i.code == "whole_year"] == ["whole_year"]
+
+
+def test_a_yearly_flows_january_to_december_is_its_year(store: Store) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "地方财政收入", "2018年1-12月", 9.5]]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "Y", 2018, 0, False, 9.5)}
+
+
+def test_a_whole_years_target_stays_the_years_target(store: Store) -> None:
+    rows = [
+        ["单位", "指标", "期间", "数值", "类型"],
+        ["东城街道", "固定资产投资", "2025", 9.5, "目标"],
+    ]
+    plan = run(store, rows, "csv", merges=[])
+    assert planned(plan) == {("target", "Y", 2025, 0, False, 9.5)}

@@ -61,6 +61,7 @@ from bxgc_metrics.importer.issues.figures import (
     STATED_MISMATCH,
     TOO_LARGE,
     TOTAL_MISMATCH,
+    WHOLE_YEAR,
     YEAR_OUT_OF_RANGE,
 )
 from bxgc_metrics.importer.issues.files import (
@@ -289,6 +290,7 @@ __all__ = [
     "UNTITLED_COLUMN",
     "WARNING",
     "WHAT",
+    "WHOLE_YEAR",
     "XLSB_OR_ODS",
     "YEAR_OUT_OF_RANGE",
     "ZIP_BOMB",

@@ -56,6 +56,14 @@ ACTUAL_NOT_ENDED = Kind(
     "it is year to date, name its months in the heading, e.g. January–October.",
     code="actual_not_ended",
 )
+WHOLE_YEAR = Kind(
+    "全年实际数按该指标自己的口径存储：月度流量指标的全年数存为1-12月累计，年度指标的1-12月累计存为全年数。",
+    "Whole-year actual figures are stored as each indicator's own series reads them: a "
+    "monthly flow's year as its January–December total, a yearly indicator's "
+    "January–December total as its year.",
+    code="whole_year",
+    severity=INFO,
+)
 NEGATIVE_VALUE = Kind(
     "“{indicator}”不能为负数，发现 {raw}。",
     "'{indicator}' cannot be negative; found {raw}.",

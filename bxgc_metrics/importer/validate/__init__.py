@@ -33,7 +33,7 @@ from bxgc_metrics.importer.validate.figures import (
     years_out_of_range,
 )
 from bxgc_metrics.importer.validate.history import Overlay, history_checks
-from bxgc_metrics.importer.validate.measures import conversions, single_months_to_ytd
+from bxgc_metrics.importer.validate.measures import conversions, single_months_to_ytd, whole_years
 from bxgc_metrics.importer.validate.shown import KEY
 
 __all__ = [
@@ -51,5 +51,6 @@ __all__ = [
     "stated_rates",
     "too_large",
     "totals_mismatch",
+    "whole_years",
     "years_out_of_range",
 ]

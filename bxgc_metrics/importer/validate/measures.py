@@ -105,6 +105,36 @@ def _mismatch(
     )
 
 
+def whole_years(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """A flow's whole-year actual stored where its indicator's own series reads the year:
+    a monthly indicator's as its 1-12月 figure (2025年全年 → 2025-12, year to date), a
+    yearly indicator's 1-12月 figure as its year. A note says so, once per sheet."""
+    if "frequency_db" not in records:
+        return records, []
+    flows = (records["kind"] == "flow") & (records["value_kind"] == "actual")
+    monthly = flows & (records["frequency_db"] == "M") & (records["freq"] == "Y")
+    yearly = (
+        flows
+        & (records["frequency_db"] == "Y")
+        & (records["freq"] == "M")
+        & (records["sub"] == 12)
+        & records["cumulative"]
+    )
+    if not (monthly.any() or yearly.any()):
+        return records, []
+    freq = records["freq"].astype(object).to_numpy(copy=True)
+    sub = records["sub"].to_numpy(copy=True)
+    cumulative = records["cumulative"].to_numpy(dtype=bool, copy=True)
+    freq[monthly.to_numpy()], sub[monthly.to_numpy()] = "M", 12
+    cumulative[monthly.to_numpy()] = True
+    freq[yearly.to_numpy()], sub[yearly.to_numpy()] = "Y", 0
+    cumulative[yearly.to_numpy()] = False
+    out = records.assign(freq=pd.Categorical(freq), sub=sub, cumulative=cumulative)
+    moved = records[monthly | yearly]
+    found = [issues.WHOLE_YEAR.at(str(sheet)) for sheet in moved["sheet"].unique()]
+    return out, found
+
+
 def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     """Bring monthly flows to the store's year-to-date form.
 
