@@ -65,17 +65,21 @@ def suspect_cells(data: bytes, sheet: str) -> Suspects:
 
 def sheet_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     """The path in the archive of the worksheet named ``sheet``."""
+    return sheet_paths(archive).get(sheet)
+
+
+def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The path in the archive of each worksheet, by sheet name."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rel = next((s.get(_REL_ID) for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet), None)
-    if rel is None:
-        return None
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next(
-        (r.get("Target") for r in rels.iter(f"{_RELS}Relationship") if r.get("Id") == rel), None
-    )
-    if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_RELS}Relationship")}
+    out = {}
+    for s in book.iter(f"{MAIN}sheet"):
+        target = targets.get(s.get(_REL_ID))
+        if s.get("name") is not None and target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            out[str(s.get("name"))] = path
+    return out
 
 
 def _scan(xml: bytes, recalc: bool) -> Suspects:

@@ -34,7 +34,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
-from bxgc_metrics.importer.formulas import MAIN, sheet_path
+from bxgc_metrics.importer.formulas import MAIN, sheet_paths
 
 PERCENT_BUILTIN = frozenset({9, 10})
 """Excel's built-in number formats ``0%`` and ``0.00%``."""
@@ -154,8 +154,9 @@ def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
             names = set(archive.namelist())
             styles = cell_styles(archive.read("xl/styles.xml")) if "xl/styles.xml" in names else {}
             found = {}
+            paths = sheet_paths(archive)  # the workbook's own parts read once
             for name in sheets:
-                path = sheet_path(archive, name)
+                path = paths.get(name)
                 if path is None or path not in names:
                     continue
                 xml, start, stop = _body(data, archive, archive.getinfo(path))

@@ -106,6 +106,27 @@ class Phrase:
         return Text(self.zh.format(**_side(fields, "zh")), self.en.format(**_side(fields, "en")))
 
 
+NAMED = 10
+"""Rows or columns a message names; more are counted."""
+
+
+def named(names: Sequence[str], phrases: tuple[Phrase, Phrase, Phrase]) -> Text:
+    """``names`` (row numbers, column letters) in the first of ``phrases`` for one, the
+    second for several, the third for more than :data:`NAMED`, which names the first of
+    them and counts the rest.
+
+    >>> one = (Phrase("第{names}行", "row {names}"), Phrase("第{names}行", "rows {names}"),
+    ...        Phrase("第{names}行等 {count} 行", "rows {names} and {more} more"))
+    >>> named(["4", "7"], one).en, named([str(n) for n in range(12)], one).en
+    ('rows 4, 7', 'rows 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more')
+    """
+    one, several, more = phrases
+    listed = LIST.join([Text(n, n) for n in names[:NAMED]])
+    if len(names) > NAMED:
+        return more.text(names=listed, count=len(names), more=len(names) - NAMED)
+    return (one if len(names) == 1 else several).text(names=listed)
+
+
 @dataclass(frozen=True)
 class Kind(Phrase):
     """One entry of the catalogue: an issue code, its severity and its templates."""

@@ -45,12 +45,13 @@ HIDDEN_COLUMNS = Kind(
     code="hidden_columns",
     severity=WARNING,
 )
-ROW_NAMED = Phrase("第{names}行", "row {names}")
-ROWS_NAMED = Phrase("第{names}行", "rows {names}")
-ROWS_NAMED_MORE = Phrase("第{names}行等 {count} 行", "rows {names} and {more} more")
-HIDDEN_ROW_NAMES = (ROW_NAMED, ROWS_NAMED, ROWS_NAMED_MORE)
+ROW_NAMES = (
+    Phrase("第{names}行", "row {names}"),
+    Phrase("第{names}行", "rows {names}"),
+    Phrase("第{names}行等 {count} 行", "rows {names} and {more} more"),
+)
 """The ``rows`` of :data:`HIDDEN_ROWS` and :data:`SUBTOTAL_ROWS`: one, several, more
-than are listed."""
+than are named (:func:`~bxgc_metrics.importer.issues.core.named`)."""
 SUBTOTAL_ROWS = Kind(
     "{rows}是小计或“其中”分项，未导入：只导入各单位本身的数据，以免重复计算。",
     "Not imported, as a subtotal or an 'of which' part: {rows}. Only each unit's own "
@@ -58,12 +59,12 @@ SUBTOTAL_ROWS = Kind(
     code="subtotal_rows",
     severity=INFO,
 )
-HIDDEN_COLUMN_NAMES = (
+COLUMN_NAMES = (
     Phrase("{names}列", "column {names}"),
     Phrase("{names}列", "columns {names}"),
     Phrase("{names}列等 {count} 列", "columns {names} and {more} more"),
 )
-"""The ``columns`` of :data:`HIDDEN_COLUMNS`: one, several, more than are listed."""
+"""The ``columns`` of :data:`HIDDEN_COLUMNS`: one, several, more than are named."""
 MERGED_VALUE = Kind(
     "单元格 {cells} 是合并单元格，一个数值 {raw} 要算作 {count} 个数据：合并的数值"
     "不能复制给每一行。请取消合并，为每一行分别填写数值。",

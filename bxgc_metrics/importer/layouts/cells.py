@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer import formulas, issues
-from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.issues import Issue, Text
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.reading.sheet import column_letter
 
@@ -25,57 +25,41 @@ def cell_issues(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
     )
 
 
-_LISTED = 10
-"""Hidden rows or columns named in a warning; more are counted."""
-
-
 def hidden_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
     """A warning for the figures in rows hidden in Excel, and one for those in hidden
     columns, each at the first such figure, naming the rows or columns: they are imported
     (Excel's SUM counts them), but not unseen."""
     if not (sheet.hidden_rows or sheet.hidden_columns) or records.empty:
         return []
-    found = []
     rows = records["row"].to_numpy(dtype=np.int64)
     in_rows = np.isin(rows, np.fromiter(sheet.hidden_rows, dtype=np.int64))
-    if in_rows.any():
-        numbers = sorted({int(r) for r in rows[in_rows]})
-        first = records.iloc[int(np.flatnonzero(in_rows)[0])]
-        found.append(
-            issues.HIDDEN_ROWS.at(
-                sheet.name,
-                int(first["row"]),
-                first["column"],
-                value=first["raw"],
-                rows=_listed([str(n) for n in numbers], issues.HIDDEN_ROW_NAMES),
-                count=int(in_rows.sum()),
-            )
-        )
     letters = {column_letter(c) for c in sheet.hidden_columns}
     in_columns = records["column"].astype(object).isin(letters).to_numpy(dtype=bool)
-    if in_columns.any():
-        named = sorted(set(records["column"].astype(object)[in_columns]), key=lambda c: (len(c), c))
-        first = records.iloc[int(np.flatnonzero(in_columns)[0])]
-        found.append(
-            issues.HIDDEN_COLUMNS.at(
-                sheet.name,
-                int(first["row"]),
-                first["column"],
-                value=first["raw"],
-                columns=_listed(named, issues.HIDDEN_COLUMN_NAMES),
-                count=int(in_columns.sum()),
-            )
+    numbers = [str(n) for n in sorted({int(r) for r in rows[in_rows]})]
+    columns = sorted(set(records["column"].astype(object)[in_columns]), key=lambda c: (len(c), c))
+    return [
+        _hidden(sheet, records, hidden, kind=kind, **{field: issues.named(names, phrases)})
+        for hidden, kind, field, names, phrases in (
+            (in_rows, issues.HIDDEN_ROWS, "rows", numbers, issues.ROW_NAMES),
+            (in_columns, issues.HIDDEN_COLUMNS, "columns", columns, issues.COLUMN_NAMES),
         )
-    return found
+        if hidden.any()
+    ]
 
 
-def _listed(names: list[str], phrases: tuple[issues.Phrase, ...]) -> issues.Text:
-    """``names`` in one of ``phrases`` (one, several, more than :data:`_LISTED`)."""
-    one, several, more = phrases
-    listed = issues.LIST.join([issues.Text(n, n) for n in names[:_LISTED]])
-    if len(names) > _LISTED:
-        return more.text(names=listed, count=len(names), more=len(names) - _LISTED)
-    return (one if len(names) == 1 else several).text(names=listed)
+def _hidden(
+    sheet: Sheet, records: pd.DataFrame, hidden: np.ndarray, *, kind: issues.Kind, **lines: Text
+) -> Issue:
+    """The warning of ``kind`` at the first of the figures ``hidden``, counting them."""
+    first = records.iloc[int(np.flatnonzero(hidden)[0])]
+    return kind.at(
+        sheet.name,
+        int(first["row"]),
+        first["column"],
+        value=first["raw"],
+        count=int(hidden.sum()),
+        **lines,
+    )
 
 
 def merged_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:

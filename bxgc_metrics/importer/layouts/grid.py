@@ -92,11 +92,6 @@ def subtotal_note(sheet: Sheet, rows: list[int], *, unit_col: int) -> list[Issue
     figures twice)."""
     if not rows:
         return []
-    numbers = [str(sheet.row_number(r)) for r in rows]
-    listed = issues.LIST.join([issues.Text(n, n) for n in numbers[:_NAMED]])
-    phrase = issues.ROWS_NAMED if len(rows) > 1 else issues.ROW_NAMED
-    if len(rows) > _NAMED:
-        phrase = issues.ROWS_NAMED_MORE
     written = str(sheet.cells.iat[rows[0], unit_col]).strip()
     return [
         issues.SUBTOTAL_ROWS.at(
@@ -104,7 +99,7 @@ def subtotal_note(sheet: Sheet, rows: list[int], *, unit_col: int) -> list[Issue
             sheet.row_number(rows[0]),
             sheet.column_letter(unit_col),
             value=written,
-            rows=phrase.text(names=listed, count=len(rows), more=len(rows) - _NAMED),
+            rows=issues.named([str(sheet.row_number(r)) for r in rows], issues.ROW_NAMES),
         )
     ]
 
@@ -139,10 +134,6 @@ def inner_lines(
                 )
             )
     return found
-
-
-_NAMED = 10
-"""Subtotal rows named in the note; more are counted."""
 
 
 BLOCK_COLUMNS = (
