@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import openpyxl
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 REPORT_UNITS = [
     ("东城街道办事处", 82812, 41300.5, 38000),
@@ -173,6 +174,48 @@ def xlsx_from_rows(rows: list[list], sheet: str = "Sheet1", merges: list[str] = 
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def styled_xlsx(
+    rows: list[list],
+    formats: dict[str, str] | None = None,
+    writer: str = "openpyxl",
+    *,
+    hidden_rows: list[int] = (),
+    hidden_columns: list[str] = (),
+) -> bytes:
+    """``rows`` as an xlsx whose cells at the addresses of ``formats`` carry that number
+    format, with ``hidden_rows`` (Excel numbers) and ``hidden_columns`` (letters) hidden,
+    written by openpyxl or by xlsxwriter (their styles and row records differ in shape)."""
+    formats = formats or {}
+    out = io.BytesIO()
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        ws = book.active
+        for row in rows:
+            ws.append(row)
+        for address, code in formats.items():
+            ws[address].number_format = code
+        for number in hidden_rows:
+            ws.row_dimensions[number].hidden = True
+        for letter in hidden_columns:
+            ws.column_dimensions[letter].hidden = True
+        book.save(out)
+        return out.getvalue()
+    book = xlsxwriter.Workbook(out)
+    ws = book.add_worksheet("Sheet1")
+    styles = {code: book.add_format({"num_format": code}) for code in set(formats.values())}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            style = styles.get(formats.get(xl_rowcol_to_cell(r, c), ""))
+            if value is not None:
+                ws.write(r, c, value, style)
+    for number in hidden_rows:
+        ws.set_row(number - 1, None, None, {"hidden": True})
+    for letter in hidden_columns:
+        ws.set_column(f"{letter}:{letter}", None, None, {"hidden": True})
+    book.close()
+    return out.getvalue()
 
 
 def grid(rows: list[list], fmt: str, merges: list[str] = ()) -> tuple[bytes, str]:

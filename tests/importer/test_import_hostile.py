@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import time
 import tomllib
 import unicodedata
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
-import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from bxgc_metrics.errors import StoreError, ValidationError
 from bxgc_metrics.importer import reading
@@ -339,33 +335,6 @@ def test_a_percent_sign_in_a_money_column_is_an_error(demo_store: Store) -> None
     assert ok.can_commit and ok.observations["value"].tolist() == [8.5]
 
 
-def _styled(rows: list[list], formats: dict[str, str], writer: str) -> bytes:
-    """``rows`` as an xlsx whose cells at the addresses of ``formats`` carry that number
-    format, written by openpyxl or by xlsxwriter (their styles differ in shape)."""
-    if writer == "openpyxl":
-        book = openpyxl.Workbook()
-        ws = book.active
-        for row in rows:
-            ws.append(row)
-        for address, code in formats.items():
-            ws[address].number_format = code
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out)
-    ws = book.add_worksheet("Sheet1")
-    styles = {code: book.add_format({"num_format": code}) for code in set(formats.values())}
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            address = xl_rowcol_to_cell(r, c)
-            style = styles.get(formats.get(address, ""))
-            if value is not None:
-                ws.write(r, c, value, style)
-    book.close()
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
 @pytest.mark.parametrize("code", ["0.0%", "0%", "0.00%", '0.0"%"', "#,##0.0%;-#,##0.0%"])
 def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
@@ -381,7 +350,9 @@ def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
         ["西城街道", "规上工业增加值增速", "2024-06", 0.072, "实际"],
         ["西城街道", "固定资产投资", "2024-06", 0.5, "实际"],  # 0.5 万元, not a percentage
     ]
-    plan = run(demo_store, _styled(long_rows, {"D2": code, "D3": code}, writer), "p.xlsx")
+    plan = run(
+        demo_store, sheets.styled_xlsx(long_rows, {"D2": code, "D3": code}, writer), "p.xlsx"
+    )
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = sorted(plan.observations["value"].tolist())
     assert got == pytest.approx([0.065, 0.072, 0.5] if literal else [0.5, 6.5, 7.2])
@@ -389,7 +360,9 @@ def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
         ["单位", "指标", "2023年", "2024年"],
         ["东城街道", "规上工业增加值增速", 0.071, 0.065],
     ]
-    plan = run(demo_store, _styled(wide_rows, {"C2": code, "D2": code}, writer), "w.xlsx")
+    plan = run(
+        demo_store, sheets.styled_xlsx(wide_rows, {"C2": code, "D2": code}, writer), "w.xlsx"
+    )
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = sorted(plan.observations["value"].tolist())
     assert got == pytest.approx([0.065, 0.071] if literal else [6.5, 7.1])
@@ -414,7 +387,7 @@ def test_a_cell_whose_format_scales_it_is_the_figure_it_shows(
         [None, "全年目标", "1-6月累计"],
         ["东城街道", 82812 * stored, 41300.5 * stored],
     ]
-    plan = run(demo_store, _styled(rows, {"B5": code, "C5": code}, writer), "r.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, {"B5": code, "C5": code}, writer), "r.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = plan.observations.set_index("value_kind")["value"]
     assert got["target"] == pytest.approx(82812.0) and got["actual"] == pytest.approx(41300.5)
@@ -432,7 +405,7 @@ def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
         ["东城街道", 82812, 41300.5, 0.4987, 0.065],
     ]
     formats = {"D5": "0.0%", "E5": "0.0%"}
-    plan = run(demo_store, _styled(rows, formats, writer), "r.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, formats, writer), "r.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert not [i for i in plan.issues if i.code == "completion_mismatch"]
     got = plan.observations.set_index(["indicator_code", "value_kind"])["value"]
@@ -441,37 +414,9 @@ def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
     # a money figure formatted as a percentage shows 1250.0%: refused, as a typed % would be
     rows[4][2] = 12.5
     formats["C5"] = "0.0%"
-    plan = run(demo_store, _styled(rows, formats, writer), "r.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, formats, writer), "r.xlsx")
     found = [i for i in plan.errors if i.code == "percent_in_amount"]
     assert [(i.row, i.column, i.value) for i in found] == [(5, "C", "1250%")]
-
-
-def _hiding(
-    rows: list[list], *, hidden_rows: list[int], hidden_columns: list[str], writer: str
-) -> bytes:
-    """``rows`` as an xlsx with those rows (Excel numbers) and columns (letters) hidden."""
-    out = io.BytesIO()
-    if writer == "openpyxl":
-        book = openpyxl.Workbook()
-        ws = book.active
-        for row in rows:
-            ws.append(row)
-        for number in hidden_rows:
-            ws.row_dimensions[number].hidden = True
-        for letter in hidden_columns:
-            ws.column_dimensions[letter].hidden = True
-        book.save(out)
-        return out.getvalue()
-    book = xlsxwriter.Workbook(out)
-    ws = book.add_worksheet("Sheet1")
-    for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
-    for number in hidden_rows:
-        ws.set_row(number - 1, None, None, {"hidden": True})
-    for letter in hidden_columns:
-        ws.set_column(f"{letter}:{letter}", None, None, {"hidden": True})
-    book.close()
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
@@ -488,7 +433,7 @@ def test_figures_in_hidden_rows_and_columns_are_imported_and_said(
         ["西城街道", "规上工业增加值增速", 6.0, 5.5],
         ["黄楼镇", "规上工业增加值增速", 5.0, 4.5],
     ]
-    data = _hiding(rows, hidden_rows=[1, 4], hidden_columns=["C"], writer=writer)
+    data = sheets.styled_xlsx(rows, hidden_rows=[1, 4], hidden_columns=["C"], writer=writer)
     plan = run(demo_store, data, "h.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert len(plan.observations) == 6  # nothing left out
@@ -501,7 +446,9 @@ def test_figures_in_hidden_rows_and_columns_are_imported_and_said(
     assert (columns_said.row, columns_said.column) == (3, "C")
     assert "C列" in columns_said.zh and "3 个" in columns_said.zh and "column C" in columns_said.en
     shown = run(
-        demo_store, _hiding(rows, hidden_rows=[1], hidden_columns=["E"], writer=writer), "s.xlsx"
+        demo_store,
+        sheets.styled_xlsx(rows, hidden_rows=[1], hidden_columns=["E"], writer=writer),
+        "s.xlsx",
     )
     assert not [i for i in shown.issues if i.code.startswith("hidden_")]
 
@@ -760,7 +707,7 @@ def test_a_date_shown_without_its_year_takes_the_sheets_year(
         ["东城街道", "固定资产投资", 58158.4, 109403.3, 175870.7],
     ]
     fmt = {f"{c}2": 'm"月"' for c in "CDE"}
-    plan = run(demo_store, _styled(rows, fmt, writer), "w.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, fmt, writer), "w.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     obs = plan.observations
     assert sorted(zip(obs["year"], obs["sub"], strict=True)) == [(2025, 1), (2025, 2), (2025, 3)]
@@ -768,7 +715,7 @@ def test_a_date_shown_without_its_year_takes_the_sheets_year(
         ["单位", "指标", "年份", "月份", "数值"],
         ["东城街道", "固定资产投资", 2025, months[0], 5.0],
     ]
-    plan = run(demo_store, _styled(rows, {"D2": 'm"月"'}, writer), "l.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, {"D2": 'm"月"'}, writer), "l.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert (plan.observations["year"].iat[0], plan.observations["sub"].iat[0]) == (2025, 1)
 
@@ -779,7 +726,7 @@ def test_a_date_shown_as_a_year_is_that_year(demo_store: Store, writer: str) -> 
         ["单位", "指标", "期间", "数值"],
         ["东城街道", "地方财政收入", dt.datetime(2018, 1, 1), 9.5],
     ]
-    plan = run(demo_store, _styled(rows, {"C2": 'yyyy"年"'}, writer), "y.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, {"C2": 'yyyy"年"'}, writer), "y.xlsx")
     assert plan.can_commit, [i.text() for i in plan.errors]
     row = plan.observations.iloc[0]
     assert (row["freq"], row["year"], row["sub"]) == ("Y", 2018, 0)
