@@ -264,6 +264,7 @@ def parse_text(text: object) -> PeriodText | None:
             return PeriodText("Y", int(value), 0, False)
         return None
     clean = _ZH_MONTH.sub(_month_digits, _WHOLE_NUMBER.sub(r"\1", _normal(text)))
+    clean = _TO_THIS_MONTH.sub("", clean)  # 1月至当月: the months are not named
     for pattern, kind in _PATTERNS:
         match = pattern.search(clean)
         if match:
@@ -276,6 +277,9 @@ _WHOLE_NUMBER = re.compile(r"^((?:19|20|21)\d{2})\.0+$")
 _ZH_MONTH = re.compile(r"(十[一二]?|[一二三四五六七八九])(?=\s*(?:个?月|[-~—–至到]))")
 """A month written in Chinese numerals (十月, 一至十月, 前十个月)."""
 _ZH_DIGITS = "一二三四五六七八九"
+_TO_THIS_MONTH = re.compile(r"(?:1\s*月份?\s*)?(?:[-~—–至到]|截[至止])\s*(?:当|本)月[底末]?")
+"""A range from January to 当月 or 本月 (1月至当月, 截至本月底), which names no month: not
+January."""
 
 
 def _month_digits(match: re.Match[str]) -> str:

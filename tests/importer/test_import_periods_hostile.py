@@ -431,3 +431,166 @@ def test_a_whole_years_target_stays_the_years_target(store: Store) -> None:
     ]
     plan = run(store, rows, "csv", merges=[])
     assert planned(plan) == {("target", "Y", 2025, 0, False, 9.5)}
+
+
+# --- a sheet that says it holds single months (当月) ------------------------------------------
+
+SINGLE_TITLES = [
+    "2026年10月各街道固定资产投资完成情况（当月）",
+    "2026年10月当月各街道固定资产投资完成情况",
+    "2026年10月各街道固定资产投资本月完成情况",
+    "2026年10月各街道固定资产投资单月完成情况",
+]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("title", SINGLE_TITLES)
+def test_a_flows_single_month_under_a_single_month_title_is_refused_at_its_cell(
+    store: Store, title: str, fmt: str
+) -> None:
+    """One month's figure of a flow is not its year-to-date figure: without January's to
+    September's it cannot become one, so the import is refused at the figure."""
+    plan = run(store, report(title, "完成"), fmt)
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "months_missing"]
+    assert [(i.row, i.column) for i in said] == [(5, "D")]
+    assert "固定资产投资" in said[0].text() and "2026" in said[0].text()
+
+
+@pytest.mark.parametrize("title", SINGLE_TITLES[:2])
+def test_a_stocks_figure_under_a_single_month_title_is_its_level(store: Store, title: str) -> None:
+    rows = report(title.replace("固定资产投资", "高层楼宇"), "完成", indicator="高层楼宇")
+    rows[1][0] = "单位：栋"
+    plan = run(store, rows, "xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, False, 711311.2) in {
+        (k, f, y, s, False, v) for k, f, y, s, _, v in planned(plan)
+    }
+    assert not [i for i in plan.issues if i.code == "months_missing"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2026年10月各街道固定资产投资完成情况（当月）",
+        "2026年10月各街道固定资产投资完成情况（单月）",
+    ],
+)
+def test_a_year_to_date_heading_under_a_single_month_title_is_year_to_date(
+    store: Store, title: str, fmt: str
+) -> None:
+    plan = run(store, report(title, "1-10月累计"), fmt)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 867870.0),
+        ("actual", "M", 2026, 10, True, 711311.2),
+    }
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2026年10月各街道固定资产投资完成情况（当月及累计）",
+        "2026年10月各街道固定资产投资完成情况",
+    ],
+)
+def test_a_title_that_says_year_to_date_keeps_year_to_date(store: Store, title: str) -> None:
+    plan = run(store, report(title, "完成"), "xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, True, 711311.2) in planned(plan)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2026年1月至当月各街道固定资产投资完成情况",
+        "2026年一月至本月各街道固定资产投资完成情况",
+        "2026年截至本月底各街道固定资产投资完成情况",
+    ],
+)
+def test_a_title_running_to_this_month_names_no_month(store: Store, title: str, fmt: str) -> None:
+    """1月至当月 is year-to-date to a month the sheet does not name: not January, and not
+    single months. The figure is refused, asking for the months."""
+    plan = run(store, report(title, "完成"), fmt)
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "actual_not_ended"]
+    assert [(i.row, i.column) for i in said] == [(5, "D")]
+    assert not [i for i in plan.issues if i.code == "months_missing"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("sub", ["当月完成", "10月当月", "本月", "10月单月", "单月完成"])
+def test_a_single_month_heading_is_left_out_with_a_note(store: Store, sub: str, fmt: str) -> None:
+    plan = run(store, report(T10, sub), fmt)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("target", "Y", 2026, 0, False, 867870.0)}
+    said = [i for i in plan.issues if i.code == "column_not_imported"]
+    assert [(i.row, i.column) for i in said] == [(3, "D")]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_wide_sheet_under_a_single_month_title_sums_from_january(store: Store, fmt: str) -> None:
+    rows = [
+        ["2026年各街道固定资产投资当月完成情况", None, None, None],
+        ["单位：万元", None, None, None],
+        ["单位", "1月", "2月", "3月"],
+        ["东城街道", 100, 200, 300],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2026, 1, True, 100.0),
+        ("actual", "M", 2026, 2, True, 300.0),
+        ("actual", "M", 2026, 3, True, 600.0),
+    }
+    assert "months_to_ytd" in {i.code for i in plan.issues}
+
+
+def test_a_wide_sheets_year_to_date_headings_under_a_single_month_title_stay(
+    store: Store,
+) -> None:
+    rows = [
+        ["2026年各街道固定资产投资当月完成情况", None, None, None],
+        ["单位：万元", None, None, None],
+        ["单位", "1月", "1-2月", "1-3月"],
+        ["东城街道", 100, 300, 600],
+    ]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("period", ["2026年10月（当月）", "2026年10月当月", "2026年10月单月"])
+def test_a_long_sheets_period_that_says_single_month_is_single(
+    store: Store, period: str, fmt: str
+) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", period, 711311.2]]
+    plan = run(store, rows, fmt, merges=[])
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "months_missing"]
+    assert [(i.row, i.column) for i in said] == [(2, "D")]
+
+
+def test_a_long_sheet_under_a_single_month_title_sums_from_january(store: Store) -> None:
+    rows = [
+        ["2026年各街道固定资产投资（当月）", None, None, None],
+        ["单位", "指标", "期间", "数值"],
+        *[["东城街道", "固定资产投资", f"2026-0{m}", 100 * m] for m in (1, 2, 3)],
+    ]
+    plan = run(store, rows, "xlsx", merges=["A1:D1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0]
+
+
+def test_a_long_sheets_flag_decides_over_its_title(store: Store) -> None:
+    rows = [
+        ["2026年各街道固定资产投资（当月）", None, None, None, None],
+        LONG,
+        *[["东城街道", "固定资产投资", f"2026-0{m}", 100 * m, "是"] for m in (1, 2, 3)],
+    ]
+    plan = run(store, rows, "xlsx", merges=["A1:E1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 200.0, 300.0]

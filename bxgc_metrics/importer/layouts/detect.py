@@ -23,6 +23,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     MEASURE,
     REQUIRED_LONG_FIELDS,
     key,
+    says_single,
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import find_unit_line, line_measures
@@ -50,7 +51,9 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     head = text.iloc[:HEAD_ROWS] if text is not None else normalised(cells.iloc[:HEAD_ROWS])
     header_at = header_row(head) if not cells.empty else None
     if header_at is not None and (fields := long_fields(head.iloc[header_at])) is not None:
-        return long.parse(sheet, head, header_at, fields=fields)
+        return long.parse(
+            sheet, head, header_at, fields=fields, single_title=_single(head, header_at)
+        )
     if cells.empty or cells.isna().all().all():
         return failed(sheet, issues.EMPTY_SHEET)
     text = normalised(cells) if text is None else text
@@ -60,14 +63,16 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     header = text.iloc[header_at]
     fields = long_fields(header)
     if fields is not None:  # a long sheet whose header stands below its first rows
-        return long.parse(sheet, text, header_at, fields=fields)
+        return long.parse(
+            sheet, text, header_at, fields=fields, single_title=_single(text, header_at)
+        )
     missing = missing_long_fields(header)
     if missing:
         names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
-    above = text.iloc[:header_at].to_numpy(dtype=object)
-    meta = " ".join(FILED.sub("", v) for row in above for v in row if v)  # not a filing date
+    meta = _meta(text, header_at)
     title_period = parse_text(meta) if meta else None
+    single = says_single(meta)
     line = find_unit_line(sheet, text, header_at, below=True)
     period_cols = wide.period_columns(header, title_period)
     typed = sheet.cells.iloc[header_at]
@@ -84,10 +89,22 @@ def _parse(sheet: Sheet) -> ParsedSheet:
             meta=meta,
             line=line,
             title=title_period,
+            single=single,
         )
     else:
-        parsed = report.parse(sheet, text, header_at, line=line, title=title_period)
+        parsed = report.parse(sheet, text, header_at, line=line, title=title_period, single=single)
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
+
+
+def _meta(text: pd.DataFrame, header_at: int) -> str:
+    """The text above the header (the title, the unit line), without a filing date."""
+    above = text.iloc[:header_at].to_numpy(dtype=object)
+    return " ".join(FILED.sub("", v) for row in above for v in row if v)
+
+
+def _single(text: pd.DataFrame, header_at: int) -> bool:
+    """Whether the text above the header says the figures are single months (当月)."""
+    return says_single(_meta(text, header_at))
 
 
 def header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:

@@ -30,6 +30,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     SERIAL_HEADERS,
     TRUE,
     key,
+    single_month,
     split_measure,
 )
 from bxgc_metrics.importer.reading import Sheet
@@ -47,11 +48,18 @@ _ALONGSIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bxgc-figures"
 
 
 def parse(
-    sheet: Sheet, text: pd.DataFrame, header_at: int, *, fields: dict[str, int]
+    sheet: Sheet,
+    text: pd.DataFrame,
+    header_at: int,
+    *,
+    fields: dict[str, int],
+    single_title: bool = False,
 ) -> ParsedSheet:
     """The records of a long sheet whose header is row ``header_at`` of ``text`` (the
     sheet's normalised cells, at least down to the header) with ``fields`` at their
-    positions; refused when two columns may hold the figures."""
+    positions; refused when two columns may hold the figures. ``single_title`` when the text
+    above the header says the figures are single months (当月); a 累计 column decides
+    over it."""
     header = text.iloc[header_at]
     if len(_value_columns(header)) > 1:
         return _two_value_columns(sheet, header, header_at)
@@ -91,7 +99,7 @@ def parse(
     if "year" in fields and fields["year"] != fields["period"]:
         quarters = fields.get("quarter") == fields["period"]
         period = _with_years(period, columns[fields["year"]], quarters=quarters)
-    freq, year, sub, cumulative, single = _periods(period, flags)
+    freq, year, sub, cumulative, single = _periods(period, flags, title=single_title)
     if numeric.any():
         freq = pd.Categorical(freq).copy()
         freq[numeric] = np.nan
@@ -207,10 +215,11 @@ def _dated(text: str, year: str, *, quarters: bool = False) -> str:
     return written.group(1) + _YEAR_MARK + text
 
 
-def _periods(period: Texts, flags: Texts | None) -> tuple[object, ...]:
+def _periods(period: Texts, flags: Texts | None, *, title: bool = False) -> tuple[object, ...]:
     """``freq``, ``year``, ``sub``, ``cumulative`` and ``single`` of every row, each
     distinct period text read once; the cumulative flag column, if any, says year-to-date
-    (是) or single-month (否, 当月)."""
+    (是) or single-month (否, 当月), else the period (2026年10月（当月）) or the ``title``
+    does."""
     periods = [parse_text(v) for v in period.texts]
     freq = period.categorical([p.freq if p and p.year else None for p in periods])
     year = period.mapped(
@@ -220,7 +229,15 @@ def _periods(period: Texts, flags: Texts | None) -> tuple[object, ...]:
     cumulative = period.mapped(
         np.array([bool(p.cumulative) if p else False for p in periods], dtype=bool)
     )
-    single: object = False
+    single: object = period.mapped(
+        np.array(
+            [
+                single_month(v, title=title, cumulative=bool(p and p.cumulative))
+                for v, p in zip(period.texts, periods, strict=True)
+            ],
+            dtype=bool,
+        )
+    )
     if flags is not None:
         keys = [key(v) for v in flags.texts]
         cumulative = cumulative | flags.mapped(np.array([k in TRUE for k in keys], dtype=bool))

@@ -36,6 +36,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     SERIAL_HEADERS,
     header_role,
     key,
+    single_month,
     split_measure,
 )
 from bxgc_metrics.importer.reading import Sheet
@@ -72,9 +73,20 @@ class Column:
     """Whether its heading names a measure the unit line contradicts (亿元 under 单位：万元)."""
     against_title: bool = False
     """Whether its heading names other months of the title's year (1-9月 under 1-10月)."""
+    single: bool = False
+    """Whether its figures are single months (the title says 当月 and the heading no 累计)."""
 
 
-_FIGURE_FIELDS = ("freq", "year", "sub", "cumulative", "value_kind", "measure", "from_line")
+_FIGURE_FIELDS = (
+    "freq",
+    "year",
+    "sub",
+    "cumulative",
+    "single",
+    "value_kind",
+    "measure",
+    "from_line",
+)
 """What a report column of figures says of each of its cells (:class:`Column`)."""
 
 
@@ -85,9 +97,11 @@ def parse(
     *,
     line: UnitLine | None,
     title: PeriodText | None,
+    single: bool = False,
 ) -> ParsedSheet:
     """The records and checks of a report sheet whose header is row ``header_at`` (and
-    the row below it, when that holds sub-headers)."""
+    the row below it, when that holds sub-headers); ``single`` when the text above the
+    header says its figures are single months (当月)."""
     two_rows = has_sub_header(text, header_at)
     top = text.iloc[header_at].copy()
     sub = text.iloc[header_at + 1] if two_rows else pd.Series([""] * len(top))
@@ -118,7 +132,9 @@ def parse(
             or key(top_text) in IGNORED_HEADERS
         ):
             continue
-        column = report_column(top_text, sub_text, two_rows=two_rows, title=title, line=line)
+        column = report_column(
+            top_text, sub_text, two_rows=two_rows, title=title, line=line, single=single
+        )
         if column is not None:
             found += _doubts(
                 column, at, top=top_text, sub=sub_text, line=line, title=title, said=said
@@ -200,9 +216,7 @@ def _records(
     figures = block(sheet, text, rows, positions=[p for p, _ in columns], unit_col=unit_col)
     per_column = {k: [getattr(c, k) for _, c in columns] for k in ("indicator", *_FIGURE_FIELDS)}
     fields = repeated(per_column, len(rows) if columns else 0)
-    return figures.assign(indicator_name=fields.pop("indicator"), single=False, **fields)[
-        list(RECORD_COLUMNS)
-    ]
+    return figures.assign(indicator_name=fields.pop("indicator"), **fields)[list(RECORD_COLUMNS)]
 
 
 def _checks(
@@ -226,10 +240,17 @@ def _checks(
 
 
 def report_column(
-    top: str, sub: str, *, two_rows: bool, title: PeriodText | None, line: UnitLine | None
+    top: str,
+    sub: str,
+    *,
+    two_rows: bool,
+    title: PeriodText | None,
+    line: UnitLine | None,
+    single: bool = False,
 ) -> Column | None:
     """What one report column holds: indicator, role, period and measure; ``None`` for a
-    heading whose role is unknown."""
+    heading whose role is unknown. Under a ``single`` title (当月) an actual or prior
+    column whose heading names no range from January or 累计 holds single months."""
     indicator, header_measure = split_measure(top)
     if two_rows and header_measure is None:
         sub, header_measure = split_measure(sub)
@@ -250,6 +271,11 @@ def report_column(
     measure, from_line = column_measure(header_measure, line)
     out = Column(indicator, role, measure, from_line)
     column = _column(out, role=role, heading=heading, own=own, period=period, title=title)
+    if column.value_kind == "actual" and column.freq != "Y":
+        column = replace(
+            column,
+            single=single_month(heading, title=single, cumulative=column.cumulative),
+        )
     other_months = (
         role == "actual"
         and own is not None

@@ -102,8 +102,36 @@ FALSE = {
     "×",
 }
 """A long sheet's cumulative flag saying single-month."""
-SINGLE = re.compile(r"当月|本月|单月")
-"""A wide sheet's period header naming a single month."""
+_SINGLE = re.compile(r"(?<![至到止])(?:当月|本月|单月)")
+"""当月, 本月 or 单月, but not the end of a range from January (1月至当月, 截至本月)."""
+
+
+def says_single(text: str) -> bool:
+    """Whether a heading, title or period names a single month's figures, not
+    year-to-date ones.
+
+    >>> says_single("10月当月"), says_single("2026年10月各街道投资完成情况（单月）")
+    (True, True)
+    >>> says_single("1月至当月"), says_single("当月及累计"), says_single("截至本月底")
+    (False, False, False)
+    """
+    return bool(_SINGLE.search(text)) and "累计" not in text
+
+
+def single_month(heading: str, *, title: bool, cumulative: bool) -> bool:
+    """Whether the figures under ``heading`` are single months: the heading says so, or
+    the ``title`` does and the heading names no range from January or 累计.
+
+    >>> single_month("10月", title=True, cumulative=False)
+    True
+    >>> single_month("10月累计", title=True, cumulative=False)
+    False
+    >>> single_month("1-10月", title=True, cumulative=True), single_month("10月当月", title=False, cumulative=False)
+    (False, True)
+    """
+    return not cumulative and "累计" not in heading and (title or says_single(heading))
+
+
 TOTAL_ROW = re.compile(r"^(合计|总计|全市|全区|全县|全镇|全街道|总体|total)$", re.IGNORECASE)
 """A 合计 row: checked against the sum of the rows, not stored."""
 SUBTOTAL_ROW = re.compile(r"^(小计|其中.*|subtotal)$", re.IGNORECASE)
@@ -139,7 +167,7 @@ _ROLE_WORDS = (
         ),
     ),
     ("prior", ("上年", "去年")),  # 上年1-10月, 上年完成: last year's (比上年 is growth)
-    ("month", ("本月", "当月")),
+    ("month", ("本月", "当月", "单月")),
     ("rank", ("排名", "名次", "排位", "位次")),
     ("actual", ("累计", "完成", "实际", "实绩", "本年", "完成数", "完成额")),
 )
@@ -166,8 +194,8 @@ def header_role(text: str) -> str | None:
     if not clean:
         return None
     for role, words in _ROLE_WORDS:
-        if any(word in clean for word in words):
-            return role
+        if any(word in clean for word in words) and (role != "month" or says_single(clean)):
+            return role  # 1月至当月累计 is year-to-date, not this month's
     period = parse_text(clean)
     return "actual" if period is not None else None
 

@@ -29,9 +29,9 @@ from bxgc_metrics.importer.layouts.records import (
 )
 from bxgc_metrics.importer.layouts.vocabulary import (
     LONG_FIELDS,
-    SINGLE,
     header_role,
     key,
+    single_month,
     split_measure,
 )
 from bxgc_metrics.importer.reading import Sheet
@@ -63,9 +63,11 @@ def parse(
     meta: str,
     line: UnitLine | None,
     title: PeriodText | None,
+    single: bool = False,
 ) -> ParsedSheet:
     """The records of a wide sheet whose header (row ``header_at``) names the periods
-    ``period_cols``; ``meta`` is the text above the header."""
+    ``period_cols``; ``meta`` is the text above the header, and ``single`` whether it
+    says the figures are single months (当月) where a heading does not say otherwise."""
     header = text.iloc[header_at]
     indicator_col = next(
         (p for p, v in enumerate(header.values) if key(v) in LONG_FIELDS["indicator"]), None
@@ -98,7 +100,10 @@ def parse(
         "year": [p.year for p in periods],
         "sub": [p.sub for p in periods],
         "cumulative": [p.cumulative for p in periods],
-        "single": [bool(SINGLE.search(header.iloc[p])) for p in positions],
+        "single": [
+            single_month(header.iloc[p], title=single, cumulative=period.cumulative)
+            for p, period in zip(positions, periods, strict=True)
+        ],
     }
     parts = []
     for chosen in (rows, totals):
@@ -153,6 +158,8 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
 
     >>> title_indicator_of("2019-2025年各街道地方一般公共预算收入 单位：万元", "表1")
     '地方一般公共预算收入'
+    >>> title_indicator_of("2026年各街道固定资产投资当月完成情况", "表1")
+    '固定资产投资'
     """
     source = re.split(r"(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
     clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
@@ -163,4 +170,5 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
         clean.strip(),
     )
     clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
+    clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
     return clean.strip(" ：:") or sheet_name
