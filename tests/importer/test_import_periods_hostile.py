@@ -594,3 +594,39 @@ def test_a_long_sheets_flag_decides_over_its_title(store: Store) -> None:
     plan = run(store, rows, "xlsx", merges=["A1:E1"])
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["value"].tolist()) == [100.0, 200.0, 300.0]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("flag", ["否", "当月", 0])
+def test_a_rates_single_month_is_refused_rather_than_stored_as_year_to_date(
+    store: Store, flag: object, fmt: str
+) -> None:
+    """A month's own growth rate cannot be summed into a year-to-date one, and stored
+    under the same key it would replace it: refused at the figure."""
+    rows = [LONG, ["东城街道", "规上工业增加值增速", "2026-10", 6.5, flag]]
+    plan = run(store, rows, fmt, merges=[])
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "rate_single_month"]
+    assert [(i.row, i.column) for i in said] == [(2, "D")]
+    assert "规上工业增加值增速" in said[0].text()
+
+
+def test_a_rates_single_month_under_a_single_month_title_is_refused(store: Store) -> None:
+    rows = report(
+        "2026年10月各街道规上工业增加值增速（当月）",
+        "完成",
+        indicator="规上工业增加值增速",
+        line="单位：%",
+        values=(7.0, 6.5),
+    )
+    plan = run(store, rows, "xlsx")
+    said = [i for i in plan.errors if i.code == "rate_single_month"]
+    assert [(i.row, i.column) for i in said] == [(5, "D")]
+
+
+@pytest.mark.parametrize("flag", ["是", None])
+def test_a_rates_year_to_date_value_is_kept(store: Store, flag: object) -> None:
+    rows = [LONG, ["东城街道", "规上工业增加值增速", "2026-10", 6.5, flag]]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert [v for *_, v in planned(plan)] == [6.5]

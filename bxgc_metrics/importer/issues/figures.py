@@ -151,6 +151,13 @@ MONTHS_MISSING = Kind(
     "{year} from January is needed to turn them into year-to-date figures.",
     code="months_missing",
 )
+RATE_SINGLE_MONTH = Kind(
+    "“{indicator}”的这个数是单月（当月）的比率或增速，而此处存的是1月至当月的累计值，"
+    "二者不能混存：请改填1月至当月的累计值。",
+    "This figure of '{indicator}' is a single month's rate or growth, where the series "
+    "holds year-to-date values, and the two cannot share it: give the year-to-date value.",
+    code="rate_single_month",
+)
 MONTHS_TO_YTD = Kind(
     "当月数已换算为累计数（1月至当月之和）。",
     "Single-month figures were turned into year-to-date figures.",

@@ -141,8 +141,20 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     Chinese reports give flows as 1-N月累计, so a monthly flow figure is taken as
     year-to-date unless the file says it is single-month (当月, or 累计 = 否); those are
     summed from January (:func:`~bxgc_metrics.metrics.growth.single_to_ytd`), which needs
-    every month from January: a year that lacks one is an error.
+    every month from January: a year that lacks one is an error. A rate said to be a
+    single month's (its own growth) is an error: it cannot be summed, and stored it would
+    replace the year-to-date rate under the same key.
     """
+    single_rates = (
+        (records["kind"] == "rate")
+        & (records["value_kind"] == "actual")
+        & records["freq"].isin(["M", "Q", "H"])
+        & records["single"]
+    )
+    refused = [
+        issues.RATE_SINGLE_MONTH.at(**at(r), indicator=r["indicator_name_db"])
+        for r in rows(records[single_rates])
+    ]
     flows = (
         (records["kind"] == "flow")
         & (records["value_kind"] == "actual")
@@ -150,7 +162,7 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     )
     assumed = flows & ~records["cumulative"] & ~records["single"]
     out = records.assign(cumulative=records["cumulative"] | assumed)
-    found = []
+    found = refused
     if assumed.any():
         found.append(issues.ASSUMED_YTD.at(str(records.loc[assumed, "sheet"].iloc[0])))
     mask = flows & out["single"]
