@@ -363,8 +363,37 @@ with its figures. Batches written before have none recorded."""
 
 _V12 = (CREATED_BY_BATCH,)
 
+RATES_YEAR_TO_DATE = (
+    """
+    UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR)
+    WHERE key = 'data_version'
+      AND EXISTS (
+        SELECT 1 FROM observations
+        WHERE NOT cumulative AND value_kind = 'actual' AND freq <> 'Y'
+          AND indicator_code IN (SELECT code FROM indicators WHERE kind = 'rate')
+      )
+    """,
+    """
+    UPDATE observations SET cumulative = TRUE
+    WHERE NOT cumulative AND value_kind = 'actual' AND freq <> 'Y'
+      AND indicator_code IN (SELECT code FROM indicators WHERE kind = 'rate')
+    """,
+    """
+    UPDATE observation_history SET old_cumulative = TRUE
+    WHERE existed AND NOT old_cumulative AND value_kind = 'actual' AND freq <> 'Y'
+      AND indicator_code IN (SELECT code FROM indicators WHERE kind = 'rate')
+    """,
+)
+"""Version 13, the same SQL on DuckDB and PostgreSQL: a rate's monthly, quarterly or half-
+year actual is its year-to-date rate (累计增速), as every page reads it; one imported
+without a 累计 column was stored with the flag saying otherwise, which the export wrote
+and a second import would read as a single month's rate. The flag is set, in the values
+undo brings back too, and the data version moves when a figure changed."""
+
+_V13 = RATES_YEAR_TO_DATE
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12,
+    _V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13,
 )  # fmt: skip
 """Migration *i* (0-based) brings a database to schema version *i + 1*."""
 

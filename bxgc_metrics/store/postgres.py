@@ -43,7 +43,7 @@ from psycopg import sql
 
 from bxgc_metrics.errors import SchemaTooNewError, StoreBusyError, StoreError
 from bxgc_metrics.store.arrow import frame_as_arrow
-from bxgc_metrics.store.migrations import CREATED_BY_BATCH, PERCENT_AS_RATE
+from bxgc_metrics.store.migrations import CREATED_BY_BATCH, PERCENT_AS_RATE, RATES_YEAR_TO_DATE
 
 CHANNEL = "bxgc_data"
 """The ``NOTIFY`` channel a commit announces its new data version on."""
@@ -331,6 +331,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *PERCENT_AS_RATE,
     ),
     12: (CREATED_BY_BATCH,),
+    13: RATES_YEAR_TO_DATE,
 }
 """The steps that bring a PostgreSQL database from the version before each key to the key:
 the same tables and columns, in the same order, as :data:`SCHEMA` creates."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bxgc_metrics.importer.service import ImportPlan, analyse
+from bxgc_metrics.importer.service import ImportPlan, analyse, commit
 from bxgc_metrics.store import Store
 from tests import sheets
 from tests.conftest import admin_store
@@ -629,4 +629,20 @@ def test_a_rates_year_to_date_value_is_kept(store: Store, flag: object) -> None:
     rows = [LONG, ["东城街道", "规上工业增加值增速", "2026-10", 6.5, flag]]
     plan = run(store, rows, "csv", merges=[])
     assert plan.can_commit, [i.text() for i in plan.errors]
-    assert [v for *_, v in planned(plan)] == [6.5]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 6.5)}  # as the demo's rates
+
+
+def test_a_rate_exported_and_imported_again_changes_nothing(
+    demo_db_template: Path, tmp_path: Path
+) -> None:
+    """A rate imported without a 累计 column is exported with the flag the store holds;
+    that file imported again is the same figures, not single months refused."""
+    path = tmp_path / "bxgc.duckdb"
+    shutil.copy(demo_db_template, path)
+    own = admin_store(path)
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "规上工业增加值增速", "2026-10", 6.5]]
+    commit(run(own, rows, "csv", merges=[]), own)
+    exported = own.export_long()
+    again = run(own, [exported.columns.tolist(), *exported.values.tolist()], "csv", merges=[])
+    assert again.can_commit, [i.text() for i in again.errors][:3]
+    assert again.counts() == {"new": 0, "changed": 0, "unchanged": len(exported)}

@@ -343,6 +343,49 @@ def test_an_upgrade_with_every_indicator_in_percent_a_rate_changes_nothing(
 
 
 @pytest.mark.embedded
+def test_a_rates_monthly_figures_are_year_to_date_after_the_upgrade(tmp_path: Path) -> None:
+    """A rate's monthly actual imported without a 累计 column was stored as not
+    year-to-date, though read as year-to-date: the upgrade says so in the flag, which
+    the export writes, and leaves a flow's, a stock's and any year's as they were."""
+    path = tmp_path / "v12.duckdb"
+    con = old_schema(path, 12, data_version=5)
+    for code, kind, measure in (("G", "rate", "%"), ("F", "flow", "万元"), ("S", "stock", "栋")):
+        con.execute(
+            "INSERT INTO indicators (code, name_zh, measure, direction, kind, frequency) "
+            "VALUES (?, ?, ?, 'higher', ?, 'M')",
+            [code, f"指标{code}", measure, kind],
+        )
+    con.execute("INSERT INTO units (code, name_zh, kind) VALUES ('U1', '东城街道', '街道')")
+    con.execute(
+        "INSERT INTO batches (id, file_name, who, status) VALUES (1, 'a', 'x', 'committed')"
+    )
+    figures = [
+        ("G", "M", 10, "actual", False),
+        ("G", "Y", 0, "actual", False),
+        ("G", "Y", 0, "target", False),
+        ("F", "M", 10, "actual", True),
+        ("S", "M", 10, "actual", False),
+    ]
+    for code, freq, sub, kind, cumulative in figures:
+        con.execute(
+            "INSERT INTO observations VALUES ('U1', ?, ?, 2026, ?, ?, 1.0, ?, 1)",
+            [code, freq, sub, kind, cumulative],
+        )
+    con.close()
+    store = Store(path, actor=ADMIN)
+    assert store.schema_version() == LATEST
+    got = store.observations().set_index(["indicator_code", "freq", "value_kind"])["cumulative"]
+    assert got.to_dict() == {
+        ("G", "M", "actual"): True,
+        ("G", "Y", "actual"): False,
+        ("G", "Y", "target"): False,
+        ("F", "M", "actual"): True,
+        ("S", "M", "actual"): False,
+    }
+    assert store.data_version() == 6  # what was read of the old flags is read again
+
+
+@pytest.mark.embedded
 def test_a_batch_of_version_11_is_undone_after_the_upgrade(tmp_path: Path) -> None:
     """Version 12 records the units a batch created; a version-11 batch has no record, and
     undoing it after the upgrade takes back its figures and leaves every unit."""

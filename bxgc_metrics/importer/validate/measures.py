@@ -141,20 +141,21 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     Chinese reports give flows as 1-N月累计, so a monthly flow figure is taken as
     year-to-date unless the file says it is single-month (当月, or 累计 = 否); those are
     summed from January (:func:`~bxgc_metrics.metrics.growth.single_to_ytd`), which needs
-    every month from January: a year that lacks one is an error. A rate said to be a
-    single month's (its own growth) is an error: it cannot be summed, and stored it would
-    replace the year-to-date rate under the same key.
+    every month from January: a year that lacks one is an error. A rate's figure for part
+    of the year is its year-to-date rate (累计增速); one said to be a single month's (its
+    own growth) is an error: it cannot be summed, and stored it would replace the
+    year-to-date rate under the same key.
     """
-    single_rates = (
+    rates = (
         (records["kind"] == "rate")
         & (records["value_kind"] == "actual")
         & records["freq"].isin(["M", "Q", "H"])
-        & records["single"]
     )
     refused = [
         issues.RATE_SINGLE_MONTH.at(**at(r), indicator=r["indicator_name_db"])
-        for r in rows(records[single_rates])
+        for r in rows(records[rates & records["single"]])
     ]
+    records = records.assign(cumulative=records["cumulative"] | (rates & ~records["single"]))
     flows = (
         (records["kind"] == "flow")
         & (records["value_kind"] == "actual")
