@@ -238,11 +238,13 @@ def text_file(lines: list[str], encoding: str = "utf-8", newline: str = "\n") ->
 LONG_HEADER = ("单位", "指标", "期间", "数值", "类型")
 
 
-def formula_xlsx(cached: object, *, calculated_by_excel: bool = False) -> bytes:
+def formula_xlsx(
+    cached: object, *, calculated_by_excel: bool = False, manual: bool = False
+) -> bytes:
     """A long sheet whose second figure (D3) is the formula ``=D2*2`` with ``cached`` as its
     stored result; ``None`` stores none, as openpyxl writes formulas. Without
     ``calculated_by_excel`` the workbook asks to be calculated when opened, as files
-    written by programs do."""
+    written by programs do; ``manual`` sets it to calculate by hand (calcMode manual)."""
     if cached is None:
         book = openpyxl.Workbook()
         ws = book.active
@@ -255,6 +257,8 @@ def formula_xlsx(cached: object, *, calculated_by_excel: bool = False) -> bytes:
         return buf.getvalue()
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
+    if manual:
+        book.set_calc_mode("manual")
     ws = book.add_worksheet("Sheet1")
     ws.write_row(0, 0, LONG_HEADER)
     ws.write_row(1, 0, ["东城街道", "固定资产投资", "2024-06", 5, "实际"])

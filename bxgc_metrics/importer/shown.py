@@ -18,8 +18,12 @@ Chinese sheets also keep 元 and show 万元 with a number format: ``0!.0000`` w
 four places in, ``#,##0,`` drops three places. Such a cell is given as the number it
 shows (7113112000 shown as 711311.2000 is 711311.2), in the measure the unit line names.
 
-A workbook without such a format or a hidden line, the usual case, has each sheet's XML
-looked at by one byte search.
+A workbook set to calculate by hand (``calcMode="manual"``, common in large report
+workbooks) keeps each formula's last result until someone presses F9: its formula cells
+are found, and the figures read from them are imported with a warning.
+
+A workbook without such a format, a hidden line or manual calculation, the usual case, has
+each sheet's XML looked at by one byte search.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ _HIDDEN_COLUMNS = re.compile(rb'<col\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
 _MIN = re.compile(rb'\bmin="([0-9]+)"')
 _MAX = re.compile(rb'\bmax="([0-9]+)"')
+_MANUAL = re.compile(rb'<calcPr\b[^>]*\bcalcMode="manual"')
+"""A workbook set to calculate by hand: Excel keeps each formula's last result until F9."""
+_FORMULA_TAG = re.compile(rb"<f[ >/]")
 _EXCEL_COLUMNS = 16_384
 _LOCAL_HEADER = b"PK\x03\x04"
 
@@ -68,6 +75,10 @@ class Shown:
     """Hidden rows, by Excel row number."""
     hidden_columns: frozenset[int] = frozenset()
     """Hidden columns, by column index from 0 (A)."""
+    formulas: frozenset[tuple[int, int]] = frozenset()
+    """Cells holding a formula, (Excel row, column index from 0), in a workbook set to
+    calculate by hand (:data:`_MANUAL`), whose stored results may predate their inputs;
+    found in no other workbook."""
 
 
 def is_percent(code: str) -> bool:
@@ -155,6 +166,9 @@ def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
             styles = cell_styles(archive.read("xl/styles.xml")) if "xl/styles.xml" in names else {}
             found = {}
             paths = sheet_paths(archive)  # the workbook's own parts read once
+            manual = "xl/workbook.xml" in names and bool(
+                _MANUAL.search(archive.read("xl/workbook.xml"))
+            )
             for name in sheets:
                 path = paths.get(name)
                 if path is None or path not in names:
@@ -165,8 +179,9 @@ def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
                 scaled = tuple(cell for cell in styled if cell[2] != PERCENT)
                 hidden = xml.find(b'hidden="', start, stop) >= 0
                 rows, columns = _hidden(xml, start, stop) if hidden else (frozenset(), frozenset())
-                if styled or rows or columns:
-                    found[name] = Shown(percent, scaled, rows, columns)
+                formulas = _formula_cells(xml, start, stop) if manual else frozenset()
+                if styled or rows or columns or formulas:
+                    found[name] = Shown(percent, scaled, rows, columns, formulas)
             return found
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
         return {}
@@ -219,6 +234,18 @@ def _hidden(xml: bytes, start: int, stop: int) -> tuple[frozenset[int], frozense
         if low is not None and high is not None:
             columns.update(range(int(low.group(1)) - 1, min(int(high.group(1)), _EXCEL_COLUMNS)))
     return frozenset(rows), frozenset(columns)
+
+
+def _formula_cells(xml: bytes, start: int, stop: int) -> frozenset[tuple[int, int]]:
+    """The cells of a worksheet's XML (``xml[start:stop]``) that hold a formula, each
+    found from its ``<f>`` back to the ``<c`` that opens it."""
+    found = set()
+    for tag in _FORMULA_TAG.finditer(xml, start, stop):
+        opened = xml.rfind(b"<c ", start, tag.start())
+        where = _WHERE.search(xml, opened, tag.start()) if opened >= 0 else None
+        if where is not None:
+            found.add((int(where.group(2)), _column(where.group(1))))
+    return frozenset(found)
 
 
 def _column(letters: bytes) -> int:

@@ -475,6 +475,25 @@ def test_a_formula_without_a_real_result_is_reported(
 def test_a_formula_with_its_result_imports_the_result(demo_store: Store) -> None:
     plan = run(demo_store, sheets.formula_xlsx(10), "f.xlsx")
     assert plan.can_commit and sorted(plan.observations["value"]) == [5.0, 10.0]
+    assert not [i for i in plan.issues if i.code == "stale_formulas"]
+
+
+@pytest.mark.parametrize("cached", [10, 7])  # 7: a result left from before D2 changed
+def test_a_formula_in_a_workbook_calculated_by_hand_is_a_warning(
+    demo_store: Store, cached: int
+) -> None:
+    """A workbook set to calculate by hand keeps each formula's last result, which may
+    predate the figures it reads: imported as stored, with a warning at the first such
+    figure, counting them."""
+    data = sheets.formula_xlsx(cached, calculated_by_excel=True, manual=True)
+    plan = run(demo_store, data, "f.xlsx")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"]) == sorted([5.0, float(cached)])
+    found = [i for i in plan.issues if i.code == "stale_formulas"]
+    assert [(i.severity, i.sheet, i.row, i.column) for i in found] == [
+        ("warning", "Sheet1", 3, "D")
+    ]
+    assert "F9" in found[0].zh and "F9" in found[0].en and "1" in found[0].zh
 
 
 def test_a_value_cell_merged_over_several_units_is_an_error(demo_store: Store) -> None:

@@ -646,3 +646,47 @@ def test_a_rate_exported_and_imported_again_changes_nothing(
     again = run(own, [exported.columns.tolist(), *exported.values.tolist()], "csv", merges=[])
     assert again.can_commit, [i.text() for i in again.errors][:3]
     assert again.counts() == {"new": 0, "changed": 0, "unchanged": len(exported)}
+
+
+# --- formulas in a workbook calculated by hand -----------------------------------------------
+
+
+def _manual_report(formula_at: tuple[int, int], *, manual: bool = True) -> bytes:
+    """The report sheet with a formula (its stored result 711311.2) at ``formula_at``
+    (row, column from 0), in a workbook set to calculate by hand when ``manual``."""
+    import io
+
+    import xlsxwriter
+
+    rows = report(T10, "1-10月累计")
+    rows[4][1] = "东城街道"
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    if manual:
+        book.set_calc_mode("manual")
+    sheet = book.add_worksheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r, c) == formula_at:
+                sheet.write_formula(r, c, "=C5*0.8196", None, value)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return buf.getvalue()
+
+
+def test_a_report_figure_from_a_formula_calculated_by_hand_is_a_warning(store: Store) -> None:
+    plan = analyse(_manual_report((4, 3)), "表.xlsx", store, today=TODAY)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, True, 711311.2) in planned(plan)
+    found = [i for i in plan.issues if i.code == "stale_formulas"]
+    assert [(i.row, i.column) for i in found] == [(5, "D")]
+
+
+@pytest.mark.parametrize(("at", "manual"), [((4, 3), False), ((0, 0), True)])
+def test_no_warning_without_manual_calculation_or_a_formula_figure(
+    store: Store, at: tuple[int, int], manual: bool
+) -> None:
+    """Calculated automatically, or a formula only in the title: nothing to say."""
+    plan = analyse(_manual_report(at, manual=manual), "表.xlsx", store, today=TODAY)
+    assert not [i for i in plan.issues if i.code == "stale_formulas"]

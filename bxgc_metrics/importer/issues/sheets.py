@@ -38,6 +38,15 @@ HIDDEN_ROWS = Kind(
     code="hidden_rows",
     severity=WARNING,
 )
+STALE_FORMULAS = Kind(
+    "工作簿设为手动重算，本表 {count} 个数据来自公式（第一个在此格），保存的结果可能不是最新的："
+    "请在 Excel 中按 F9 重新计算并保存后再上传。数据仍按保存的结果导入。",
+    "The workbook is set to calculate by hand: {count} figures of this sheet come from "
+    "formulas (the first is here), whose stored results may not be up to date. Press F9 in "
+    "Excel, save and upload again; the stored results are imported as they are.",
+    code="stale_formulas",
+    severity=WARNING,
+)
 HIDDEN_COLUMNS = Kind(
     "{columns}在 Excel 中是隐藏的，其中 {count} 个数据也会导入：如不应导入，请删除这些列后重新上传。",
     "Hidden in Excel: {columns}, holding {count} figures, which are imported too; if they "

@@ -1,6 +1,6 @@
 """Figures whose cell does not hold them: a merged range giving one value to several
-figures, an Excel error value, a formula never calculated (or giving 0); and figures in
-rows or columns hidden in Excel."""
+figures, an Excel error value, a formula never calculated (or giving 0); figures in rows
+or columns hidden in Excel; and figures from formulas a workbook calculates by hand."""
 
 from __future__ import annotations
 
@@ -22,7 +22,26 @@ def cell_issues(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
         merged_figures(sheet, records)
         + formula_figures(sheet, records)
         + hidden_figures(sheet, records)
+        + stale_figures(sheet, records)
     )
+
+
+def stale_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
+    """A warning at the first figure read from a formula in a workbook set to calculate by
+    hand, counting them: each is imported as stored, which may predate its inputs."""
+    if not sheet.stale_formulas or records.empty:
+        return []
+    codes, letters = pd.factorize(records["column"].astype(object))
+    by_letter = {column_letter(c): c for _, c in sheet.stale_formulas}
+    columns = np.array([by_letter.get(str(letter), -1) for letter in letters], dtype=np.int64)
+    keys = records["row"].to_numpy(dtype=np.int64) * _WIDEST + columns[codes]
+    formulas = np.array([r * _WIDEST + c for r, c in sheet.stale_formulas], dtype=np.int64)
+    stale = np.isin(keys, formulas) & (columns[codes] >= 0)
+    return [_first_of(sheet, records, stale, kind=issues.STALE_FORMULAS)] if stale.any() else []
+
+
+_WIDEST = 16_384
+"""Excel's columns: a row number times this, plus a column index, names one cell."""
 
 
 def hidden_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
@@ -38,7 +57,7 @@ def hidden_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
     numbers = [str(n) for n in sorted({int(r) for r in rows[in_rows]})]
     columns = sorted(set(records["column"].astype(object)[in_columns]), key=lambda c: (len(c), c))
     return [
-        _hidden(sheet, records, hidden, kind=kind, **{field: issues.named(names, phrases)})
+        _first_of(sheet, records, hidden, kind=kind, **{field: issues.named(names, phrases)})
         for hidden, kind, field, names, phrases in (
             (in_rows, issues.HIDDEN_ROWS, "rows", numbers, issues.ROW_NAMES),
             (in_columns, issues.HIDDEN_COLUMNS, "columns", columns, issues.COLUMN_NAMES),
@@ -47,7 +66,7 @@ def hidden_figures(sheet: Sheet, records: pd.DataFrame) -> list[Issue]:
     ]
 
 
-def _hidden(
+def _first_of(
     sheet: Sheet, records: pd.DataFrame, hidden: np.ndarray, *, kind: issues.Kind, **lines: Text
 ) -> Issue:
     """The warning of ``kind`` at the first of the figures ``hidden``, counting them."""

@@ -60,7 +60,11 @@ def _as_shown(sheet: Sheet, looks: Shown | None, *, suspects: partial[Suspects])
         return sheet
     cells = as_shown(sheet.cells, looks, first_row=sheet.first_row, first_col=sheet.first_col)
     return replace(
-        sheet, cells=cells, hidden_rows=looks.hidden_rows, hidden_columns=looks.hidden_columns
+        sheet,
+        cells=cells,
+        hidden_rows=looks.hidden_rows,
+        hidden_columns=looks.hidden_columns,
+        stale_formulas=looks.formulas,
     )
 
 

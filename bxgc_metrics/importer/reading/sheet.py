@@ -39,6 +39,9 @@ class Sheet:
     """Rows hidden in Excel, by Excel row number."""
     hidden_columns: frozenset[int] = frozenset()
     """Columns hidden in Excel, by spreadsheet column index (0 = A)."""
+    stale_formulas: frozenset[tuple[int, int]] = frozenset()
+    """Cells holding a formula in a workbook set to calculate by hand, whose stored results
+    may not be up to date: (Excel row, spreadsheet column index)."""
     suspects: Callable[[], Suspects] | None = field(default=None, repr=False, compare=False)
     """The cells whose stored value is not a calculated figure (an Excel error, a formula
     never calculated), read from the workbook when first asked (:mod:`.formulas`);
