@@ -455,6 +455,7 @@ def test_a_flows_single_month_under_a_single_month_title_is_refused_at_its_cell(
     said = [i for i in plan.errors if i.code == "months_missing"]
     assert [(i.row, i.column) for i in said] == [(5, "D")]
     assert "固定资产投资" in said[0].text() and "2026" in said[0].text()
+    assert "months_to_ytd" not in {i.code for i in plan.issues}  # nothing was turned
 
 
 @pytest.mark.parametrize("title", SINGLE_TITLES[:2])

@@ -180,5 +180,6 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     ]
     ytd = single_to_ytd(months, keys=series[:2], partial=True)
     converted = months.assign(value=ytd, cumulative=True)
-    found.append(issues.MONTHS_TO_YTD.at(str(months["sheet"].iloc[0])))
+    if complete.any():  # said only where some were turned
+        found.append(issues.MONTHS_TO_YTD.at(str(months.loc[complete, "sheet"].iloc[0])))
     return pd.concat([out[~mask], converted]).sort_index(), found
