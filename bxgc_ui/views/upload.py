@@ -339,11 +339,12 @@ def issue_labels() -> dict[str, str]:
 def issues_table(
     plan: ImportPlan, labels: dict[str, str], limit: int | None = PREVIEW_ROWS
 ) -> pd.DataFrame:
-    """Issues with translated column names (the first ``limit``), as text: a row number
+    """Issues with translated column names (the first ``limit``, errors first, then
+    warnings, then notes), as text: a row number
     as written, blank where a note names no sheet, row, column or cell. ``labels`` from
     :func:`issue_labels`, so a download built outside the page run keeps the language."""
-    issues = list(plan.issues) if limit is None else list(plan.issues[:limit])
-    frame = issues_frame(issues, labels["lang"])
+    issues = sorted(plan.issues, key=lambda i: _BY_SEVERITY.get(i.severity, len(_BY_SEVERITY)))
+    frame = issues_frame(issues if limit is None else issues[:limit], labels["lang"])
     frame["row"] = frame["row"].astype("string")
     frame = frame.fillna("")  # a note about a whole sheet or file names no row or cell
     frame["severity"] = frame["severity"].map(lambda s: labels.get(f"sev_{s}", s))
@@ -353,6 +354,8 @@ def issues_table(
 
 
 _FIRST = ("severity", "message")
+_BY_SEVERITY = {"error": 0, "warning": 1, "info": 2}
+"""What blocks the import first, then what to check, then notes (each kind as found)."""
 
 
 def change_columns() -> dict[str, str]:

@@ -514,3 +514,23 @@ def test_the_rankings_table_puts_the_ranked_figure_beside_the_unit(
     ranked = table.loc[table["名次"].astype(str).str.fullmatch(r"\d+"), label]
     numbers = ranked.str.rstrip("%").str.replace("+", "", regex=False).astype(float)
     assert len(numbers) >= 15 and numbers.is_monotonic_decreasing  # best first
+
+
+def test_the_findings_list_errors_first(demo_db: Path, monkeypatch) -> None:
+    """A hidden row (a warning, found as the sheet is read) and a single month that cannot
+    be summed (an error, found later): the error is listed first, then the warning, then
+    the notes, each kind in the order found."""
+    rows = [
+        ["单位", "指标", "期间", "数值", "累计"],
+        ["东城街道", "固定资产投资", "2026-10", 71131.2, "否"],
+        ["西城街道", "固定资产投资", "2026-10", 568505.1, "是"],
+    ]
+    data = sheets.styled_xlsx(rows, hidden_rows=[3])
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.get("file_uploader")[0].upload("h.xlsx", data).run()
+    assert not at.exception
+    found = next(d.value for d in at.dataframe if "说明" in d.value.columns)
+    kinds = found["类别"].tolist()
+    assert kinds[0] == "错误" and "是按月份填报的当月数" in found["说明"].iloc[0]
+    assert "警告" in kinds
+    assert kinds == sorted(kinds, key=["错误", "警告", "说明"].index)
