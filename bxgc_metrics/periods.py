@@ -231,6 +231,10 @@ _PATTERNS = [
     (re.compile(r"(?:截至|截止|至)\s*" + _YEAR + r"?(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
     (re.compile(_YEAR + r"?前\s*(?P<b>\d{1,2})\s*个月"), "to"),
     (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
+    (  # 前三季度, 1-3季度, 一至三季度: January to that quarter's end
+        re.compile(_YEAR + r"?(?:前|1\s*[-~—–至到]\s*)(?P<q>[一二三四1-4])\s*季度"),
+        "quarters",
+    ),
     (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
     (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
     (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
@@ -319,8 +323,9 @@ def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
         return PeriodText("M", year, _EN_MONTHS.index(groups["mon"][:3].lower()) + 1, False)
     if kind == "half":
         return PeriodText("H", year, 1 if groups["h"] in ("上", "1") else 2, False)
-    if kind == "quarter":
-        return PeriodText("Q", year, _ZH_NUMBER[groups["q"]], False)
+    if kind in ("quarter", "quarters"):
+        quarter = _ZH_NUMBER[groups["q"]]
+        return PeriodText("Q", year, quarter, kind == "quarters" and quarter > 1)
     if kind == "month":
         month = int(groups["m"])
         return PeriodText("M", year, month, False) if 1 <= month <= 12 else None

@@ -691,3 +691,91 @@ def test_no_warning_without_manual_calculation_or_a_formula_figure(
     """Calculated automatically, or a formula only in the title: nothing to say."""
     plan = analyse(_manual_report(at, manual=manual), "表.xlsx", store, today=TODAY)
     assert not [i for i in plan.issues if i.code == "stale_formulas"]
+
+
+# --- quarters and halves: 前三季度 is year-to-date, 下半年 is the half alone --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("2025年前三季度", ("Q", 2025, 3, True)),
+        ("2025年1-3季度", ("Q", 2025, 3, True)),
+        ("2025年一至三季度", ("Q", 2025, 3, True)),
+        ("2025年1至3季度累计", ("Q", 2025, 3, True)),
+        ("前三季度", ("Q", None, 3, True)),
+        ("2025年三季度", ("Q", 2025, 3, False)),
+        ("2025年第三季度", ("Q", 2025, 3, False)),
+        ("2025年一季度", ("Q", 2025, 1, False)),
+    ],
+)
+def test_a_quarter_from_the_first_is_year_to_date(text: str, want: tuple) -> None:
+    from bxgc_metrics.periods import parse_text
+
+    found = parse_text(text)
+    assert found is not None and (found.freq, found.year, found.sub, found.cumulative) == want
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("period", ["2025年前三季度", "2025年1-3季度", "2025年一至三季度"])
+def test_a_long_sheets_quarters_from_the_first_are_year_to_date(
+    store: Store, period: str, fmt: str
+) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", period, 500000]]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "Q", 2025, 3, True, 500000.0)}
+    assert "quarter_assumed_ytd" not in {i.code for i in plan.issues}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_second_half_alone_is_summed_with_the_first(store: Store, fmt: str) -> None:
+    """下半年 is July to December: summed with 上半年 it is the year to date."""
+    rows = [
+        ["单位", "指标", "期间", "数值"],
+        ["东城街道", "固定资产投资", "2025年上半年", 300000],
+        ["东城街道", "固定资产投资", "2025年下半年", 200000],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "H", 2025, 1, True, 300000.0),
+        ("actual", "H", 2025, 2, True, 500000.0),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_second_half_without_the_first_is_refused_at_its_cell(store: Store, fmt: str) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", "2025年下半年", 200000]]
+    plan = run(store, rows, fmt, merges=[])
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "months_missing"]
+    assert [(i.row, i.column) for i in said] == [(2, "D")]
+
+
+def test_a_reports_second_half_column_is_the_half_alone(store: Store) -> None:
+    plan = run(store, report("2025年各街道固定资产投资完成情况", "下半年"), "xlsx")
+    said = [i for i in plan.errors if i.code == "months_missing"]
+    assert [(i.row, i.column) for i in said] == [(5, "D")]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("period", ["2025年三季度", "2025年第三季度", "2025Q3", "2025-H2"])
+def test_a_bare_later_quarter_is_taken_as_year_to_date_with_a_warning(
+    store: Store, period: str, fmt: str
+) -> None:
+    """三季度 may be the third quarter alone or the year to its end: taken as the store
+    keeps quarters (year-to-date), and said at the figure as a warning, not a note."""
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", period, 500000]]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    said = [i for i in plan.warnings if i.code == "quarter_assumed_ytd"]
+    assert [(i.row, i.column) for i in said] == [(2, "D")]
+
+
+@pytest.mark.parametrize("period", ["2025年一季度", "2025年上半年", "2025年10月"])
+def test_a_period_that_starts_the_year_draws_no_quarter_warning(store: Store, period: str) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "固定资产投资", period, 500000]]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert "quarter_assumed_ytd" not in {i.code for i in plan.issues}

@@ -145,6 +145,16 @@ ASSUMED_YTD = Kind(
     code="assumed_ytd",
     severity=INFO,
 )
+QUARTER_ASSUMED_YTD = Kind(
+    "本表 {count} 个季度或下半年的数（第一个在此格）按年初至该期末的累计数导入，如“三季度”按"
+    "1-3季度累计：若是该季度或半年单期的数，请在列标题或标题中写明“当季”，或改填累计数。",
+    "{count} quarter or second-half figures of this sheet (the first is here) are imported "
+    "as year-to-date, the third quarter as January to September: if they are the quarter "
+    "or half alone, mark the heading or title as single-quarter, or give the year-to-date "
+    "figures.",
+    code="quarter_assumed_ytd",
+    severity=WARNING,
+)
 MONTHS_MISSING = Kind(
     "“{indicator}”是按月份填报的当月数，{year}年须从1月起逐月齐全才能换算为累计数。",
     "'{indicator}' is given as single-month figures; every month of "

@@ -102,13 +102,14 @@ FALSE = {
     "×",
 }
 """A long sheet's cumulative flag saying single-month."""
-_SINGLE = re.compile(r"(?<![至到止])(?:当月|本月|单月)")
-"""当月, 本月 or 单月, but not the end of a range from January (1月至当月, 截至本月)."""
+_SINGLE = re.compile(r"(?<![至到止])(?:当月|本月|单月|当季|本季|单季)|下半年")
+"""当月, 本月 or 单月 (当季… for a quarter), but not the end of a range from January (1月至当月,
+截至本月); and 下半年, July to December."""
 
 
 def says_single(text: str) -> bool:
-    """Whether a heading, title or period names a single month's figures, not
-    year-to-date ones.
+    """Whether a heading, title or period names a single month's figures (or a single
+    quarter's, or the second half's), not year-to-date ones.
 
     >>> says_single("10月当月"), says_single("2026年10月各街道投资完成情况（单月）")
     (True, True)

@@ -164,12 +164,27 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     assumed = flows & ~records["cumulative"] & ~records["single"]
     out = records.assign(cumulative=records["cumulative"] | assumed)
     found = refused
-    if assumed.any():
-        found.append(issues.ASSUMED_YTD.at(str(records.loc[assumed, "sheet"].iloc[0])))
+    # a later quarter or the second half may be the period alone: a warning at the first
+    later = (records["freq"].isin(["Q", "H"]) & (records["sub"] >= 2)).to_numpy(dtype=bool)
+    doubtful = assumed.to_numpy(dtype=bool) & later
+    if doubtful.any():
+        first = records.iloc[int(np.flatnonzero(doubtful)[0])]
+        found.append(issues.QUARTER_ASSUMED_YTD.at(**at(first), count=int(doubtful.sum())))
+    if (assumed & ~later).any():
+        found.append(issues.ASSUMED_YTD.at(str(records.loc[assumed & ~later, "sheet"].iloc[0])))
     mask = flows & out["single"]
     if not mask.any():
         return out, found
-    series = ["unit_code", "indicator_code", "year"]
+    series = ["unit_code", "indicator_code", "freq", "year"]
+    # a first period (January, 一季度, 上半年) is the same alone as to date: summed with
+    # the single periods after it however it was flagged
+    first = (flows & (out["sub"] == 1) & ~mask).to_numpy(dtype=bool)
+    if first.any():
+        keys = pd.MultiIndex.from_frame(out.loc[mask, series].astype(object))
+        starts = pd.MultiIndex.from_frame(out.loc[first, series].astype(object))
+        joined = np.zeros(len(out), dtype=bool)
+        joined[np.flatnonzero(first)[starts.isin(keys)]] = True
+        mask = mask | joined
     months = out[mask].sort_values("sub")
     complete = months.groupby(series)["sub"].transform(
         lambda s: list(s) == list(range(1, len(s) + 1))
@@ -178,7 +193,7 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
         issues.MONTHS_MISSING.at(**at(r), indicator=r["indicator_name_db"], year=r["year"])
         for r in rows(months[~complete].drop_duplicates(series))
     ]
-    ytd = single_to_ytd(months, keys=series[:2], partial=True)
+    ytd = single_to_ytd(months, keys=series[:3], partial=True)
     converted = months.assign(value=ytd, cumulative=True)
     if complete.any():  # said only where some were turned
         found.append(issues.MONTHS_TO_YTD.at(str(months.loc[complete, "sheet"].iloc[0])))
