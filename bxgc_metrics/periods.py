@@ -218,7 +218,7 @@ class PeriodText:
 
 
 _ZH_NUMBER = {c: i for i, c in enumerate(_ZH_Q, start=1)} | {str(i): i for i in range(1, 5)}
-_YEAR = r"(?:(?P<year>(?:19|20|21)\d{2})\s*(?:年|-|/|\.|年度)?\s*)"
+_YEAR = r"(?:(?P<year>(?<!\d)(?:19|20|21)\d{2}(?!\d))\s*(?:年|-|/|\.|年度)?\s*)"
 _MONTH_WORD = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
@@ -228,6 +228,7 @@ _PATTERNS = [
         re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*(?:月份?)?\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"),
         "range",
     ),
+    (re.compile(_YEAR + r"(?:截至|截止|至)\s*(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
     (re.compile(r"(?:截至|截止|至)\s*" + _YEAR + r"?(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
     (re.compile(_YEAR + r"?前\s*(?P<b>\d{1,2})\s*个月"), "to"),
     (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
@@ -236,15 +237,16 @@ _PATTERNS = [
         "quarters",
     ),
     (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
-    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
-    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
+    (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
+    (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
     (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
     (re.compile(r"^(?P<year>(?:19|20|21)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?$"), "month"),
+    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})(?P<m>0[1-9]|1[0-2])$"), "month"),  # 202010
     (re.compile(r"^(?P<m>\d{1,2})\s*月(?:份)?$"), "month"),
     (re.compile(r"(?i)\b" + _MONTH_WORD + r"[\s,\-/]*(?P<year>(?:19|20|21)\d{2})\b"), "word"),
     (re.compile(r"(?i)(?P<year>(?:19|20|21)\d{2})[\s,\-/年]*" + _MONTH_WORD), "word"),
     (re.compile(r"(?i)^" + _MONTH_WORD + r"$"), "word"),
-    (re.compile(r"(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
+    (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
     (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年"), "year"),
 ]
 
@@ -269,6 +271,7 @@ def parse_text(text: object) -> PeriodText | None:
         return None
     clean = _ZH_MONTH.sub(_month_digits, _WHOLE_NUMBER.sub(r"\1", _normal(text)))
     clean = _TO_THIS_MONTH.sub("", clean)  # 1月至当月: the months are not named
+    clean = _BRACKETS.sub(" ", clean)  # 2026年（1-10月）: the year dates the months
     for pattern, kind in _PATTERNS:
         match = pattern.search(clean)
         if match:
@@ -281,6 +284,8 @@ _WHOLE_NUMBER = re.compile(r"^((?:19|20|21)\d{2})\.0+$")
 _ZH_MONTH = re.compile(r"(十[一二]?|[一二三四五六七八九])(?=\s*(?:个?月|[-~—–至到]))")
 """A month written in Chinese numerals (十月, 一至十月, 前十个月)."""
 _ZH_DIGITS = "一二三四五六七八九"
+_BRACKETS = re.compile(r"[()\[\]【】]")
+"""Brackets around part of a period (2026年(1-10月累计), after NFKC made them half-width)."""
 _TO_THIS_MONTH = re.compile(r"(?:1\s*月份?\s*)?(?:[-~—–至到]|截[至止])\s*(?:当|本)月[底末]?")
 """A range from January to 当月 or 本月 (1月至当月, 截至本月底), which names no month: not
 January."""

@@ -779,3 +779,94 @@ def test_a_period_that_starts_the_year_draws_no_quarter_warning(store: Store, pe
     plan = run(store, rows, "csv", merges=[])
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert "quarter_assumed_ytd" not in {i.code for i in plan.issues}
+
+
+# --- a third round of hostile sheets -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_six_digit_year_and_month_is_that_month_not_a_year_inside_it(
+    store: Store, fmt: str
+) -> None:
+    """202010 is October 2020, not the year 2010 found inside it (which would overwrite
+    2010's figures)."""
+    rows = [
+        ["2020年各街道固定资产投资", None, None],
+        ["单位：万元", None, None],
+        ["单位", "202009", "202010"],
+        ["东城街道", 361933.8, 403893.0],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert {(f, y, s) for _, f, y, s, _, _ in planned(plan)} == {("M", 2020, 9), ("M", 2020, 10)}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("202010", ("M", 2020, 10)),
+        ("2020年10月", ("M", 2020, 10)),
+        ("12020", None),
+        ("2026年（1-10月）", ("M", 2026, 10)),
+        ("2026年(1-10月累计)", ("M", 2026, 10)),
+        ("2026年截至10月", ("M", 2026, 10)),
+        ("2026年 截止10月底", ("M", 2026, 10)),
+    ],
+)
+def test_a_year_before_a_bracket_or_a_cut_off_dates_the_months(text: str, want: tuple) -> None:
+    from bxgc_metrics.periods import parse_text
+
+    found = parse_text(text)
+    assert (None if found is None else (found.freq, found.year, found.sub)) == want
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("heading", ["2026年（1-10月）", "2026年截至10月"])
+def test_a_wide_column_with_its_year_before_a_bracket_is_read(
+    store: Store, heading: str, fmt: str
+) -> None:
+    rows = [
+        ["各街道固定资产投资", None, None, None],
+        ["单位：万元", None, None, None],
+        ["单位", "2024年", "2025年", heading],
+        ["东城街道", 733962.2, 824954.4, 711311.2],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, True, 711311.2) in planned(plan)
+
+
+@pytest.mark.parametrize("sub", ["上年度", "上年度完成", "去年度实际"])
+def test_last_years_whole_year_written_as_a_year_of_account(store: Store, sub: str) -> None:
+    plan = run(store, report(T10, sub, target="1-10月累计"), "csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2025, 12, True, 711311.2) in planned(plan)  # the whole of 2025
+
+
+def test_a_stocks_level_is_never_year_to_date(store: Store) -> None:
+    rows = [
+        ["2026年1-10月各街道主要经济指标完成情况", None, None],
+        ["单位", "固定资产投资（万元）", "高层楼宇（栋）"],
+        ["东城街道", 711311.2, 12],
+    ]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    obs = plan.observations.set_index("indicator_code")
+    assert not bool(obs.loc["HIGHRISE", "cumulative"]) and bool(obs.loc["FAI", "cumulative"])
+
+
+@pytest.mark.parametrize("sub", ["完成全年目标%", "完成全年目标(%)", "占全年目标比例"])
+def test_a_share_of_the_target_is_a_completion_rate(store: Store, sub: str) -> None:
+    plan = run(store, report(T10, sub, target="1-10月累计", values=(711311.2, 88.9)), "csv")
+    assert ("target", "Y", 2026, 0, False, 88.9) not in planned(plan)
+
+
+@pytest.mark.parametrize(
+    "sub",
+    ["剩余任务", "距目标差额", "任务缺口", "目标差距", "尚需完成", "未完成", "上月累计", "差额"],
+)
+def test_a_gap_or_last_months_column_is_never_a_target_or_an_actual(store: Store, sub: str) -> None:
+    plan = run(store, report(T10, sub, target="1-10月累计", values=(711311.2, 156558.8)), "csv")
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 711311.2)}
+    said = [i for i in plan.issues if i.column == "D" and i.severity in ("warning", "info")]
+    assert said, [i.text() for i in plan.issues]

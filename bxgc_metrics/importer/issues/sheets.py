@@ -131,6 +131,13 @@ INDICATOR_FROM_TITLE = Kind(
     code="indicator_from_title",
     severity=INFO,
 )
+DIFFERENCE_COLUMN = Kind(
+    "“{top} {sub}”一列是差额、剩余数或上月数，未导入：差额由系统按目标与完成数计算。",
+    "The column '{top} {sub}' holds a difference, a remainder or last month's figure and "
+    "is not imported: differences are computed here from the target and the actual.",
+    code="difference_column",
+    severity=INFO,
+)
 COLUMN_SKIPPED = Kind(
     "无法识别列标题“{top} {sub}”，该列未导入。",
     "Column heading '{top} {sub}' is not recognised; the column is not imported.",

@@ -200,7 +200,11 @@ def _doubts(
     return found
 
 
-_LEFT_OUT = {"part_target": issues.PART_TARGET, "plan": issues.FORECAST_COLUMN}
+_LEFT_OUT = {
+    "part_target": issues.PART_TARGET,
+    "plan": issues.FORECAST_COLUMN,
+    "gap": issues.DIFFERENCE_COLUMN,
+}
 """Roles of a report's columns left out, each said in its own words."""
 
 
@@ -252,12 +256,14 @@ def report_column(
     heading whose role is unknown. Under a ``single`` title (当月) an actual or prior
     column whose heading names no range from January or 累计 holds single months."""
     indicator, header_measure = split_measure(top)
+    written = sub  # its measure too: 完成全年目标(%) is a share, not a target in %
     if two_rows and header_measure is None:
         sub, header_measure = split_measure(sub)
         if header_measure is None and (alone := bare_measure(sub)) is not None:
             sub, header_measure = "", alone  # a row of measures under the header
     if two_rows:
-        role = header_role(sub) or ("actual" if not sub else None)
+        role = "completion" if header_role(written) == "completion" else header_role(sub)
+        role = role or ("actual" if not sub else None)
         heading = sub
     else:
         role, heading = "actual", top
@@ -312,7 +318,7 @@ def _column(
 ) -> Column:
     """The column ``out`` with the period its ``role`` and heading give it."""
     indicator, measure, from_line = out.indicator, out.measure, out.from_line
-    if role in ("completion", "growth", "month", "rank", "plan"):
+    if role in ("completion", "growth", "month", "rank", "plan", "gap"):
         return out
     if role == "target":
         if _PART_OF_YEAR in heading or (own is not None and own.freq != "Y"):
@@ -323,7 +329,7 @@ def _column(
         return Column(indicator, role, measure, from_line, "Y", year, 0, False, "target")
     if period is None or period.year is None:
         return Column(indicator, role, measure, from_line, no_period=True)
-    if role == "prior" and _WHOLE_YEAR in heading:  # 上年全年完成: last year's whole year
+    if role == "prior" and _WHOLE_YEAR.search(heading):  # 上年全年完成, 上年度: the whole year
         return Column(indicator, role, measure, from_line, "Y", period.year - 1, 0, False, "actual")
     year = period.year - 1 if role == "prior" else period.year
     cumulative = period.cumulative or (
@@ -344,8 +350,8 @@ def _column(
 
 _PART_OF_YEAR = "序时"
 """A target's word for the share of the year's target due so far (序时任务)."""
-_WHOLE_YEAR = "全年"
-"""A heading's word for the whole year (上年全年完成)."""
+_WHOLE_YEAR = re.compile(r"全年|[上去]年度")
+"""A heading's words for last year's whole year (上年全年完成, 上年度)."""
 _ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")
 """Words of an actual or prior column's heading set aside to read its period."""
 

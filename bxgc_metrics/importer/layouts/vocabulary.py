@@ -151,6 +151,13 @@ _MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
 _ROLE_WORDS = (
     ("plan", ("预计", "预测", "预估")),  # 全年预计完成: a forecast, not the actual
     ("completion", ("完成率", "完成进度", "完成比例", "完成比")),
+    (  # a difference or what is left (剩余任务, 距目标差额, 增减额) or last month's figure
+        "gap",
+        (
+            *("剩余", "差额", "缺口", "差距", "尚需", "未完成"),
+            *("增减额", "增减量", "增长额", "增加额", "上月"),
+        ),
+    ),
     ("growth", ("同比", "增长", "增速", "增幅", "增减", "比上年")),
     ("prior", ("去年同期", "上年同期", "上年同期累计", "去年同期累计")),
     (
@@ -174,6 +181,10 @@ _ROLE_WORDS = (
 )
 
 
+_SHARE_OF_TARGET = re.compile(r"(?:完成|占).*目标.*(?:%|比)")
+"""A heading of the share of the target reached (完成全年目标%, 占全年目标比例)."""
+
+
 def key(text: str) -> str:
     """A header as the word lists hold it: no white space, lower case, ASCII brackets.
 
@@ -194,6 +205,8 @@ def header_role(text: str) -> str | None:
     clean = key(text)
     if not clean:
         return None
+    if _SHARE_OF_TARGET.search(clean):  # 完成全年目标%, 占全年目标比例: a completion rate
+        return "completion"
     for role, words in _ROLE_WORDS:
         if any(word in clean for word in words) and (role != "month" or says_single(clean)):
             return role  # 1月至当月累计 is year-to-date, not this month's

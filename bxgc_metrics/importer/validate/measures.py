@@ -141,11 +141,13 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     Chinese reports give flows as 1-N月累计, so a monthly flow figure is taken as
     year-to-date unless the file says it is single-month (当月, or 累计 = 否); those are
     summed from January (:func:`~bxgc_metrics.metrics.growth.single_to_ytd`), which needs
-    every month from January: a year that lacks one is an error. A rate's figure for part
+    every month from January: a year that lacks one is an error. A stock's figure is a
+    level, never year-to-date, whatever its title says (1-10月). A rate's figure for part
     of the year is its year-to-date rate (累计增速); one said to be a single month's (its
     own growth) is an error: it cannot be summed, and stored it would replace the
     year-to-date rate under the same key.
     """
+    records = records.assign(cumulative=records["cumulative"] & (records["kind"] != "stock"))
     rates = (
         (records["kind"] == "rate")
         & (records["value_kind"] == "actual")
