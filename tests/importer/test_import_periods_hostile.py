@@ -870,3 +870,68 @@ def test_a_gap_or_last_months_column_is_never_a_target_or_an_actual(store: Store
     assert planned(plan) == {("actual", "M", 2026, 10, True, 711311.2)}
     said = [i for i in plan.issues if i.column == "D" and i.severity in ("warning", "info")]
     assert said, [i.text() for i in plan.issues]
+
+
+_BLOCK = [
+    ["2026年1-10月各街道（镇）主要指标完成情况", None, None, None],
+    ["单位：万元", None, None, None],
+    ["序号", "单位", "固定资产投资", None],
+    [None, None, "全年目标", "1-10月累计"],
+    [1, "东城街道", 867870, 711311.2],
+    [2, "西城街道", 690000, 568505.1],
+]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        ["二、工业投资", None, None, None],
+        [None, None, "工业投资", None],
+        ["工业投资（单位：万元）", None, None, None],
+    ],
+)
+def test_a_second_block_under_the_first_is_refused_at_its_header(
+    store: Store, title: list, fmt: str
+) -> None:
+    """A block of another indicator stacked under the first, with its own title and the
+    sub-headings repeated: its figures would be read as the first block's indicator."""
+    rows = [
+        *_BLOCK,
+        title,
+        [None, None, "全年目标", "1-10月累计"],
+        [1, "黄楼镇", 400000, 330000],
+        [2, "王坟镇", 300000, 230000],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:D1", "A3:A4", "B3:B4", "C3:D3"])
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "second_block"]
+    assert [i.row for i in said] == [8]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_header_repeated_whole_as_at_a_page_break_is_the_same_table(
+    store: Store, fmt: str
+) -> None:
+    rows = [*_BLOCK, _BLOCK[2], _BLOCK[3], [3, "南关街道", 500000, 370640.5]]
+    plan = run(store, rows, fmt, merges=["A1:D1", "A3:A4", "B3:B4", "C3:D3"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 6
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_wide_header_repeated_as_at_a_page_break_is_the_same_table(
+    store: Store, fmt: str
+) -> None:
+    header = ["单位", "2024年", "2025年"]
+    rows = [
+        ["各街道固定资产投资", None, None],
+        ["单位：万元", None, None],
+        header,
+        ["东城街道", 733962.2, 824954.4],
+        header,
+        ["西城街道", 655821.5, 685326.3],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 4

@@ -131,6 +131,14 @@ INDICATOR_FROM_TITLE = Kind(
     code="indicator_from_title",
     severity=INFO,
 )
+SECOND_BLOCK = Kind(
+    "这一行重复了表头的小标题，下面是另一个表块，其数字会被当作上面表块的指标导入："
+    "请把每个表块放在单独的工作表中后再上传。",
+    "This row repeats the sub-headings: another block starts here, whose figures would be "
+    "read as the indicators of the block above. Put each block on a sheet of its own and "
+    "upload again.",
+    code="second_block",
+)
 DIFFERENCE_COLUMN = Kind(
     "“{top} {sub}”一列是差额、剩余数或上月数，未导入：差额由系统按目标与完成数计算。",
     "The column '{top} {sub}' holds a difference, a remainder or last month's figure and "

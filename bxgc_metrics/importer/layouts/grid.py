@@ -86,6 +86,39 @@ def body_rows(
     return positions[data].tolist(), positions[total].tolist(), positions[subtotal].tolist()
 
 
+def repeated_headers(
+    text: pd.DataFrame, rows: list[int], header: list[int], *, unit_col: int
+) -> tuple[list[int], list[int]]:
+    """Among the table's ``rows`` and the rows between them, those that repeat the
+    ``header`` rows whole, as a printed table repeats them on each page (left out); and the
+    first row of each block stacked under the first: its sub-headings repeated under a
+    title or heading of its own (二、工业投资), which would put its figures under the first
+    block's indicators. Returns (repeats, blocks)."""
+    if not rows:
+        return [], []
+    heads = [tuple(text.iloc[h].map(key)) for h in header]
+    repeats: list[int] = []
+    blocks: list[int] = []
+    # only rows that are no unit's, or whose unit cell is the header's, are looked at
+    span = np.arange(rows[0], rows[-1] + 1)
+    names = text.iloc[span, unit_col].to_numpy(dtype=object)
+    look = ~np.isin(span, rows) | (names == text.iat[header[0], unit_col])
+    for at in span[look].tolist():
+        cells = tuple(key(v) for v in text.iloc[at].tolist())
+        if _repeats(cells, heads[0]):
+            repeats.extend(range(at, at + len(heads)))
+        elif len(heads) > 1 and _repeats(cells, heads[1]) and at - 1 not in repeats:
+            blocks.append(at)
+    return repeats, blocks
+
+
+def _repeats(cells: tuple[str, ...], head: tuple[str, ...]) -> bool:
+    """Whether a row's filled cells (two at least) are a header row's in the same places
+    (a merged heading fills cells the repeat may leave empty)."""
+    filled = [(c, h) for c, h in zip(cells, head, strict=True) if c]
+    return len(filled) >= 2 and all(c == h for c, h in filled)
+
+
 def subtotal_note(sheet: Sheet, rows: list[int], *, unit_col: int) -> list[Issue]:
     """A note at the first of the subtotal ``rows`` naming them: left out, since a 其中
     row is part of the unit above it and a 小计 row sums others (either would count

@@ -21,6 +21,7 @@ from bxgc_metrics.importer.layouts.grid import (
     has_sub_header,
     inner_lines,
     repeated,
+    repeated_headers,
     subtotal_note,
     unit_column,
 )
@@ -113,9 +114,18 @@ def parse(
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
     rows, totals, subtotals = body_rows(text, start, unit_col)
+    header = [header_at, header_at + 1] if two_rows else [header_at]
+    repeats, blocks = repeated_headers(text, rows, header, unit_col=unit_col)
+    rows = [r for r in rows if r not in set(repeats)]
     if not rows:
         return failed(sheet, issues.NO_DATA_ROWS, sheet.row_number(header_at))
     found: list[Issue] = subtotal_note(sheet, subtotals, unit_col=unit_col)
+    found += [
+        issues.SECOND_BLOCK.at(
+            sheet.name, sheet.row_number(r), value=" ".join(filter(None, text.iloc[r]))
+        )
+        for r in blocks
+    ]
     found += inner_lines(sheet, text, sorted(rows + totals), line=line)
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []

@@ -17,6 +17,7 @@ from bxgc_metrics.importer.layouts.grid import (
     column_measure,
     inner_lines,
     repeated,
+    repeated_headers,
     subtotal_note,
     tiled,
     unit_column,
@@ -77,6 +78,10 @@ def parse(
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
     rows, totals, subtotals = body_rows(text, header_at + 1, unit_col)
+    repeats = set(
+        repeated_headers(text, rows, [header_at], unit_col=unit_col)[0]
+    )  # repeated on each page
+    rows = [r for r in rows if r not in repeats]
     title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
     measure, from_line = column_measure(title_measure, line)
     roles = {p: header_role(header.iloc[p]) for p in period_cols}
