@@ -935,3 +935,41 @@ def test_a_wide_header_repeated_as_at_a_page_break_is_the_same_table(
     plan = run(store, rows, fmt, merges=[])
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert len(plan.observations) == 4
+
+
+# --- a wide sheet's months beside their 合计 ---------------------------------------------------
+
+
+def _months_and_total(heads: list[str], values: list[float], total: float) -> list[list]:
+    return [
+        ["2025年各街道固定资产投资完成情况", *[None] * (len(heads) + 1)],
+        ["单位：万元", *[None] * (len(heads) + 1)],
+        ["单位", *heads, "合计"],
+        ["东城街道", *values, total],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_months_whose_sum_is_the_total_column_are_single_months(store: Store, fmt: str) -> None:
+    rows = _months_and_total(["1月", "2月", "3月"], [100, 200, 300], 600)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0]
+    said = [i for i in plan.issues if i.code == "months_by_total"]
+    assert [(i.row, i.column) for i in said] == [(3, "E")]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_months_whose_last_is_the_total_column_stay_year_to_date(store: Store, fmt: str) -> None:
+    rows = _months_and_total(["1月", "2月", "3月"], [100, 300, 600], 600)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0]
+    assert not [i for i in plan.issues if i.code in ("months_by_total", "total_column_unclear")]
+
+
+def test_a_total_column_that_fits_neither_reading_is_a_warning(store: Store) -> None:
+    rows = _months_and_total(["1月", "2月", "3月"], [100, 300, 600], 950)
+    plan = run(store, rows, "csv", merges=[])
+    said = [i for i in plan.warnings if i.code == "total_column_unclear"]
+    assert [(i.row, i.column) for i in said] == [(3, "E")]

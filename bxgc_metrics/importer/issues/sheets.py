@@ -139,6 +139,20 @@ SECOND_BLOCK = Kind(
     "upload again.",
     code="second_block",
 )
+MONTHS_BY_TOTAL = Kind(
+    "“{name}”一列等于各月之和：各月按当月数读取（逐月累加为累计数），“{name}”一列本身不导入。",
+    "The column '{name}' is the sum of the months: they are read as single months (summed "
+    "into year-to-date figures), and the column itself is not imported.",
+    code="months_by_total",
+    severity=INFO,
+)
+TOTAL_COLUMN_UNCLEAR = Kind(
+    "“{name}”一列既不等于各月之和，也不等于最后一月的数：各月按累计数导入，请核对各月是当月数还是累计数。",
+    "The column '{name}' is neither the sum of the months nor the last month's figure: the "
+    "months are imported as year-to-date; check whether they are single months.",
+    code="total_column_unclear",
+    severity=WARNING,
+)
 DIFFERENCE_COLUMN = Kind(
     "“{top} {sub}”一列是差额、剩余数或上月数，未导入：差额由系统按目标与完成数计算。",
     "The column '{top} {sub}' holds a difference, a remainder or last month's figure and "

@@ -11,6 +11,7 @@ import pandas as pd
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.columns import categorical, constant
+from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.grid import (
     block,
     body_rows,
@@ -99,6 +100,18 @@ def parse(
     ]
     positions = [p for p in period_cols if roles[p] != "plan"]
     periods = [period_cols[p] for p in positions]
+    singles = [
+        single_month(header.iloc[p], title=single, cumulative=period.cumulative)
+        for p, period in zip(positions, periods, strict=True)
+    ]
+    months = sorted(
+        (p for p, period in zip(positions, periods, strict=True) if _month_alone(period, roles[p])),
+        key=lambda p: period_cols[p].sub,
+    )
+    by_total, said = _by_total(
+        sheet, text, rows=rows, header_at=header_at, unit_col=unit_col, months=months
+    )
+    notes += said
     per_column: dict[str, list] = {
         "value_kind": ["target" if roles[p] == "target" else "actual" for p in positions],
         "freq": [p.freq for p in periods],
@@ -106,8 +119,7 @@ def parse(
         "sub": [p.sub for p in periods],
         "cumulative": [p.cumulative for p in periods],
         "single": [
-            single_month(header.iloc[p], title=single, cumulative=period.cumulative)
-            for p, period in zip(positions, periods, strict=True)
+            s or (by_total and p in months) for s, p in zip(singles, positions, strict=True)
         ],
     }
     parts = []
@@ -177,3 +189,54 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
     clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
     return clean.strip(" ：:") or sheet_name
+
+
+def _month_alone(period: PeriodText, role: str | None) -> bool:
+    """A column of one month's actual figures (10月), not a range from January (1-10月)."""
+    return period.freq == "M" and not period.cumulative and role not in ("target", "plan")
+
+
+TOTAL_COLUMNS = frozenset(
+    {"合计", "总计", "全年", "全年合计", "年度合计", "合计数", "累计", "全年累计"}
+)
+"""Headings of a wide sheet's column of its months' total (as :func:`key` gives them)."""
+
+
+def _by_total(
+    sheet: Sheet,
+    text: pd.DataFrame,
+    *,
+    rows: list[int],
+    header_at: int,
+    unit_col: int,
+    months: list[int],
+) -> tuple[bool, list[Issue]]:
+    """Whether a 合计 column beside the month columns at ``months`` (each a single month
+    or a year-to-date figure, as written) shows them to be single months: it is their sum
+    and not the last month's figure. Said in a note at the column, or a warning where it
+    is neither; the 合计 column itself is not imported."""
+    header = text.iloc[header_at]
+    total = next(
+        (p for p, v in enumerate(header.values) if p != unit_col and key(v) in TOTAL_COLUMNS),
+        None,
+    )
+    if total is None or len(months) < 2 or not rows:
+        return False, []
+    figures = block(sheet, text, rows, positions=[*months, total], unit_col=unit_col)
+    values = figures["value"].to_numpy(dtype=float).reshape(len(months) + 1, len(rows))
+    shown = ~np.isnan(values).any(axis=0)
+    if not shown.any():
+        return False, []
+    each, whole = values[:-1, shown], values[-1, shown]
+    summed = np.isclose(each.sum(axis=0), whole, rtol=1e-6, atol=1e-6).all()
+    last = np.isclose(each[-1], whole, rtol=1e-6, atol=1e-6).all()
+    at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(total))
+    if summed and not last:
+        return True, [
+            issues.MONTHS_BY_TOTAL.at(*at, value=header.iat[total], name=header.iat[total])
+        ]
+    if last:
+        return False, []
+    return False, [
+        issues.TOTAL_COLUMN_UNCLEAR.at(*at, value=header.iat[total], name=header.iat[total])
+    ]
