@@ -316,6 +316,8 @@ def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
         first, last = int(groups["a"]), int(groups["b"])
         if not (1 <= first <= last <= 12):
             return None
+        if first in (4, 7, 10) and last == first + 2:  # 4-6月: the second quarter alone
+            return PeriodText("Q", year, last // 3, False)
         return (
             PeriodText("M", year, last, first == 1 and last > 1)
             if first == 1 or first == last

@@ -973,3 +973,42 @@ def test_a_total_column_that_fits_neither_reading_is_a_warning(store: Store) -> 
     plan = run(store, rows, "csv", merges=[])
     said = [i for i in plan.warnings if i.code == "total_column_unclear"]
     assert [(i.row, i.column) for i in said] == [(3, "E")]
+
+
+# --- a sheet named by its months, and quarters written as months -------------------------------
+
+
+@pytest.mark.parametrize("name", ["1-10月", "2025年1-10月", "1至10月累计"])
+def test_a_sheet_named_by_its_months_dates_a_title_of_the_year(store: Store, name: str) -> None:
+    rows = report("2025年各街道固定资产投资完成情况", "累计完成")
+    data = sheets.xlsx_from_rows(rows, sheet=name, merges=MERGES)
+    plan = analyse(data, "表.xlsx", store, today=TODAY)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2025, 10, True, 711311.2) in planned(plan)
+
+
+def test_a_sheet_name_does_not_overrule_a_title_naming_its_months(store: Store) -> None:
+    rows = report("2025年1-9月各街道固定资产投资完成情况", "累计完成")
+    data = sheets.xlsx_from_rows(rows, sheet="1-10月", merges=MERGES)
+    plan = analyse(data, "表.xlsx", store, today=TODAY)
+    assert ("actual", "M", 2025, 9, True, 711311.2) in planned(plan)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_quarters_written_as_months_are_never_the_whole_year(store: Store, fmt: str) -> None:
+    """1-3月 / 4-6月 / 7-9月 / 10-12月 under an indicator: the first is year-to-date March;
+    the others are quarters alone, which cannot be summed without the first as a quarter:
+    refused at their cells, never stored as the year."""
+    rows = [
+        ["2025年各街道固定资产投资完成情况", None, None, None, None],
+        ["单位：万元", None, None, None, None],
+        ["单位", "固定资产投资", None, None, None],
+        [None, "1-3月", "4-6月", "7-9月", "10-12月"],
+        ["东城街道", 175870.7, 213841.3, 200128.3, 235114.1],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:E1", "A3:A4", "B3:E3"])
+    stored = planned(plan)
+    assert not any(f == "Y" or (f, s) == ("M", 12) for _, f, _, s, _, _ in stored)
+    assert ("actual", "M", 2025, 3, True, 175870.7) in stored
+    assert not plan.can_commit
+    assert {i.column for i in plan.errors if i.code == "months_missing"} <= {"C", "D", "E"}

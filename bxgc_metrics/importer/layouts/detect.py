@@ -27,7 +27,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import find_unit_line, line_measures
-from bxgc_metrics.periods import parse_text
+from bxgc_metrics.periods import PeriodText, parse_text
 
 HEAD_ROWS = 64
 """Rows normalised first to find the header; a long sheet's other rows are read column
@@ -71,7 +71,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
     meta = _meta(text, header_at)
-    title_period = parse_text(meta) if meta else None
+    title_period = _dated_by_name(parse_text(meta) if meta else None, sheet.name)
     single = says_single(meta)
     line = find_unit_line(sheet, text, header_at, below=True)
     period_cols = wide.period_columns(header, title_period)
@@ -94,6 +94,19 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     else:
         parsed = report.parse(sheet, text, header_at, line=line, title=title_period, single=single)
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
+
+
+def _dated_by_name(title: PeriodText | None, name: str) -> PeriodText | None:
+    """The title's period, or the months a sheet's name gives a title that names only
+    its year (a sheet 1-10月 under 2025年…); a title that names its months decides."""
+    if title is not None and title.freq != "Y":
+        return title
+    named = parse_text(name)
+    if named is None or named.freq == "Y" or (title is None and named.year is None):
+        return title
+    if named.year is None and title is not None and title.year is not None:
+        return named.in_year(title.year)
+    return named if title is None or named.year == title.year else title
 
 
 def _meta(text: pd.DataFrame, header_at: int) -> str:

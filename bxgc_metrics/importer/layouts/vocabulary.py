@@ -107,6 +107,12 @@ _SINGLE = re.compile(r"(?<![至到止])(?:当月|本月|单月|当季|本季|单
 截至本月); and 下半年, July to December."""
 
 
+_QUARTER_ALONE = re.compile(
+    r"(?<!\d)(?:4\s*[-~—–至到]\s*6|7\s*[-~—–至到]\s*9|10\s*[-~—–至到]\s*12)\s*月"
+)
+"""A quarter written as its months, not from January (4-6月): that quarter alone."""
+
+
 def says_single(text: str) -> bool:
     """Whether a heading, title or period names a single month's figures (or a single
     quarter's, or the second half's), not year-to-date ones.
@@ -116,7 +122,7 @@ def says_single(text: str) -> bool:
     >>> says_single("1月至当月"), says_single("当月及累计"), says_single("截至本月底")
     (False, False, False)
     """
-    return bool(_SINGLE.search(text)) and "累计" not in text
+    return bool(_SINGLE.search(text) or _QUARTER_ALONE.search(text)) and "累计" not in text
 
 
 def single_month(heading: str, *, title: bool, cumulative: bool) -> bool:
