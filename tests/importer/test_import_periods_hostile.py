@@ -1012,3 +1012,19 @@ def test_quarters_written_as_months_are_never_the_whole_year(store: Store, fmt: 
     assert ("actual", "M", 2025, 3, True, 175870.7) in stored
     assert not plan.can_commit
     assert {i.column for i in plan.errors if i.code == "months_missing"} <= {"C", "D", "E"}
+
+
+@pytest.mark.parametrize("note", ["说明：本月数据为快报数", "注：当月数据待核实"])
+def test_a_note_above_the_header_that_speaks_of_this_month_changes_nothing(
+    store: Store, note: str
+) -> None:
+    rows = [
+        ["2026年各街道固定资产投资完成情况", None, None, None],
+        [note, None, None, None],
+        ["单位：万元", None, None, None],
+        ["单位", "1月", "1-2月", "3月"],
+        ["东城街道", 100, 300, 600],
+    ]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0]

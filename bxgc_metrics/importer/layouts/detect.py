@@ -19,6 +19,7 @@ from bxgc_metrics.importer.layouts.grid import has_sub_header
 from bxgc_metrics.importer.layouts.records import ParsedSheet, failed
 from bxgc_metrics.importer.layouts.vocabulary import (
     FILED,
+    FOOTNOTE,
     LONG_FIELDS,
     MEASURE,
     REQUIRED_LONG_FIELDS,
@@ -72,7 +73,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
     meta = _meta(text, header_at)
     title_period = _dated_by_name(parse_text(meta) if meta else None, sheet.name)
-    single = says_single(meta)
+    single = _single(text, header_at)
     line = find_unit_line(sheet, text, header_at, below=True)
     period_cols = wide.period_columns(header, title_period)
     typed = sheet.cells.iloc[header_at]
@@ -110,9 +111,11 @@ def _dated_by_name(title: PeriodText | None, name: str) -> PeriodText | None:
 
 
 def _meta(text: pd.DataFrame, header_at: int) -> str:
-    """The text above the header (the title, the unit line), without a filing date."""
+    """The text above the header (the title, the unit line), without a filing date or a
+    note (说明：本月数据为快报数), which name no period or indicator of the figures."""
     above = text.iloc[:header_at].to_numpy(dtype=object)
-    return " ".join(FILED.sub("", v) for row in above for v in row if v)
+    lines = (" ".join(v for v in row if v) for row in above)
+    return " ".join(FILED.sub("", v) for v in lines if v and not FOOTNOTE.match(v))
 
 
 def _single(text: pd.DataFrame, header_at: int) -> bool:
