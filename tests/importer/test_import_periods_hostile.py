@@ -753,10 +753,16 @@ def test_a_second_half_without_the_first_is_refused_at_its_cell(store: Store, fm
     assert [(i.row, i.column) for i in said] == [(2, "D")]
 
 
-def test_a_reports_second_half_column_is_the_half_alone(store: Store) -> None:
-    plan = run(store, report("2025年各街道固定资产投资完成情况", "下半年"), "xlsx")
-    said = [i for i in plan.errors if i.code == "months_missing"]
-    assert [(i.row, i.column) for i in said] == [(5, "D")]
+@pytest.mark.parametrize("sub", ["下半年", "三季度当季", "7-9月", "当季"])
+def test_a_reports_single_period_column_is_left_out_as_a_single_month_is(
+    store: Store, sub: str
+) -> None:
+    """下半年, 当季 or 7-9月 beside the year-to-date column: the period alone, left out
+    with a note, never stored as the year to date."""
+    plan = run(store, report("2025年各街道固定资产投资完成情况", sub), "xlsx")
+    assert planned(plan) == {("target", "Y", 2025, 0, False, 867870.0)}
+    said = [i for i in plan.issues if i.code == "column_not_imported"]
+    assert [(i.row, i.column) for i in said] == [(3, "D")]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -997,8 +1003,8 @@ def test_a_sheet_name_does_not_overrule_a_title_naming_its_months(store: Store) 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_quarters_written_as_months_are_never_the_whole_year(store: Store, fmt: str) -> None:
     """1-3月 / 4-6月 / 7-9月 / 10-12月 under an indicator: the first is year-to-date March;
-    the others are quarters alone, which cannot be summed without the first as a quarter:
-    refused at their cells, never stored as the year."""
+    the others are quarters alone, left out with a note as single months are, never stored
+    as the year."""
     rows = [
         ["2025年各街道固定资产投资完成情况", None, None, None, None],
         ["单位：万元", None, None, None, None],
@@ -1007,11 +1013,9 @@ def test_quarters_written_as_months_are_never_the_whole_year(store: Store, fmt: 
         ["东城街道", 175870.7, 213841.3, 200128.3, 235114.1],
     ]
     plan = run(store, rows, fmt, merges=["A1:E1", "A3:A4", "B3:E3"])
-    stored = planned(plan)
-    assert not any(f == "Y" or (f, s) == ("M", 12) for _, f, _, s, _, _ in stored)
-    assert ("actual", "M", 2025, 3, True, 175870.7) in stored
-    assert not plan.can_commit
-    assert {i.column for i in plan.errors if i.code == "months_missing"} <= {"C", "D", "E"}
+    assert planned(plan) == {("actual", "M", 2025, 3, True, 175870.7)}
+    said = [i for i in plan.issues if i.code == "column_not_imported"]
+    assert [i.column for i in said] == ["C", "D", "E"]
 
 
 @pytest.mark.parametrize("note", ["说明：本月数据为快报数", "注：当月数据待核实"])
@@ -1028,3 +1032,66 @@ def test_a_note_above_the_header_that_speaks_of_this_month_changes_nothing(
     plan = run(store, rows, "xlsx", merges=[])
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0]
+
+
+# --- what a second probe of ordinary sheets found ---------------------------------------------
+
+
+@pytest.mark.parametrize("sub", ["上年度同期", "上年度同期累计", "上年度1-10月"])
+def test_last_years_same_period_is_not_its_whole_year(store: Store, sub: str) -> None:
+    plan = run(store, report(T10, sub, target="1-10月累计"), "csv")
+    assert ("actual", "M", 2025, 10, True, 711311.2) in planned(plan)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "between",
+    [
+        [],
+        [["（续）", None, None, None]],
+        [["固定资产投资", None, None, None]],
+        [[None, None, "固定资产投资", None]],
+    ],
+)
+def test_sub_headings_repeated_in_the_same_table_are_skipped(
+    store: Store, between: list, fmt: str
+) -> None:
+    rows = [*_BLOCK, *between, _BLOCK[3], [3, "南关街道", 500000, 370640.5]]
+    plan = run(store, rows, fmt, merges=["A1:D1", "A3:A4", "B3:B4", "C3:D3"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 6
+
+
+def test_a_whole_years_heading_is_the_whole_year_whatever_the_sheets_name(store: Store) -> None:
+    rows = report("2025年各街道固定资产投资完成情况", "全年完成")
+    data = sheets.xlsx_from_rows(rows, sheet="10月", merges=MERGES)
+    plan = analyse(data, "表.xlsx", store, today=TODAY)
+    assert ("actual", "M", 2025, 12, True, 711311.2) in planned(plan)
+
+
+@pytest.mark.parametrize(
+    ("title", "sub"),
+    [
+        ("2026年三季度各街道固定资产投资完成情况", "累计完成"),
+        ("2026年第三季度各街道固定资产投资完成情况（累计）", "完成"),
+    ],
+)
+def test_a_quarter_said_to_be_cumulative_draws_no_quarter_warning(
+    store: Store, title: str, sub: str
+) -> None:
+    plan = run(store, report(title, sub), "csv")
+    assert ("actual", "Q", 2026, 3, True, 711311.2) in planned(plan)
+    assert "quarter_assumed_ytd" not in {i.code for i in plan.issues}
+
+
+def test_a_wide_sheet_of_cumulative_quarters_draws_no_quarter_warning(store: Store) -> None:
+    rows = [
+        ["2025年各街道固定资产投资累计完成情况", None, None, None, None],
+        ["单位：万元", None, None, None, None],
+        ["单位", "一季度", "二季度", "三季度", "四季度"],
+        ["东城街道", 100, 300, 600, 1000],
+    ]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert "quarter_assumed_ytd" not in {i.code for i in plan.issues}
+    assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0, 1000.0]

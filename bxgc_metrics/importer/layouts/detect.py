@@ -74,6 +74,9 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     meta = _meta(text, header_at)
     title_period = _dated_by_name(parse_text(meta) if meta else None, sheet.name)
     single = _single(text, header_at)
+    ytd = "累计" in meta and not single  # 2026年第三季度…（累计）: year-to-date
+    if ytd and title_period is not None and title_period.freq != "Y":
+        title_period = replace(title_period, cumulative=True)
     line = find_unit_line(sheet, text, header_at, below=True)
     period_cols = wide.period_columns(header, title_period)
     typed = sheet.cells.iloc[header_at]
@@ -91,6 +94,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
             line=line,
             title=title_period,
             single=single,
+            ytd=ytd,
         )
     else:
         parsed = report.parse(sheet, text, header_at, line=line, title=title_period, single=single)

@@ -107,9 +107,27 @@ def repeated_headers(
         cells = tuple(key(v) for v in text.iloc[at].tolist())
         if _repeats(cells, heads[0]):
             repeats.extend(range(at, at + len(heads)))
-        elif len(heads) > 1 and _repeats(cells, heads[1]) and at - 1 not in repeats:
+        elif (
+            len(heads) > 1
+            and _repeats(cells, heads[1])
+            and at - 1 not in repeats
+            and _another_title(text, at - 1, rows=rows, top=heads[0])
+        ):
             blocks.append(at)
     return repeats, blocks
+
+
+def _another_title(text: pd.DataFrame, at: int, *, rows: list[int], top: tuple[str, ...]) -> bool:
+    """Whether row ``at``, above repeated sub-headings, titles another block: it is no
+    unit's row, and holds text that names none of the header's indicators and says no
+    continuation (（续）, 续表)."""
+    if at in rows:
+        return False
+    written = key("".join(v for v in text.iloc[at].tolist() if v))
+    if not written or "续" in written:
+        return False
+    names = [h for h in top if len(h) >= 2 and h not in SERIAL_HEADERS | UNIT_HEADERS]
+    return not any(name in written for name in names)
 
 
 def _repeats(cells: tuple[str, ...], head: tuple[str, ...]) -> bool:

@@ -339,11 +339,15 @@ def _column(
         return Column(indicator, role, measure, from_line, "Y", year, 0, False, "target")
     if period is None or period.year is None:
         return Column(indicator, role, measure, from_line, no_period=True)
-    if role == "prior" and _WHOLE_YEAR.search(heading):  # 上年全年完成, 上年度: the whole year
+    if role == "prior" and _WHOLE_YEAR.search(heading) and own is None:  # 上年全年, 上年度
         return Column(indicator, role, measure, from_line, "Y", period.year - 1, 0, False, "actual")
+    if role == "actual" and own is None and _WHOLE_YEAR.search(heading):  # 全年完成
+        return Column(indicator, role, measure, from_line, "Y", period.year, 0, False, "actual")
     year = period.year - 1 if role == "prior" else period.year
-    cumulative = period.cumulative or (
-        period.freq == "M" and own is None and title is not None and title.cumulative
+    cumulative = (
+        period.cumulative
+        or (period.freq == "M" and own is None and title is not None and title.cumulative)
+        or (period.freq in ("Q", "H") and "累计" in heading)
     )
     return Column(
         indicator,
@@ -360,7 +364,7 @@ def _column(
 
 _PART_OF_YEAR = "序时"
 """A target's word for the share of the year's target due so far (序时任务)."""
-_WHOLE_YEAR = re.compile(r"全年|[上去]年度")
+_WHOLE_YEAR = re.compile(r"全年|[上去]年度(?!同期)")
 """A heading's words for last year's whole year (上年全年完成, 上年度)."""
 _ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")
 """Words of an actual or prior column's heading set aside to read its period."""

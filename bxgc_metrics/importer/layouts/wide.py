@@ -66,10 +66,12 @@ def parse(
     line: UnitLine | None,
     title: PeriodText | None,
     single: bool = False,
+    ytd: bool = False,
 ) -> ParsedSheet:
     """The records of a wide sheet whose header (row ``header_at``) names the periods
     ``period_cols``; ``meta`` is the text above the header, and ``single`` whether it
-    says the figures are single months (当月) where a heading does not say otherwise."""
+    says the figures are single months (当月) where a heading does not say otherwise, or
+    ``ytd`` year-to-date (累计)."""
     header = text.iloc[header_at]
     indicator_col = next(
         (p for p, v in enumerate(header.values) if key(v) in LONG_FIELDS["indicator"]), None
@@ -117,7 +119,7 @@ def parse(
         "freq": [p.freq for p in periods],
         "year": [p.year for p in periods],
         "sub": [p.sub for p in periods],
-        "cumulative": [p.cumulative for p in periods],
+        "cumulative": [p.cumulative or (ytd and p.freq != "Y") for p in periods],
         "single": [
             s or (by_total and p in months) for s, p in zip(singles, positions, strict=True)
         ],
