@@ -1095,3 +1095,55 @@ def test_a_wide_sheet_of_cumulative_quarters_draws_no_quarter_warning(store: Sto
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert "quarter_assumed_ytd" not in {i.code for i in plan.issues}
     assert sorted(plan.observations["value"].tolist()) == [100.0, 300.0, 600.0, 1000.0]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_months_after_a_combined_january_and_february_sum_to_the_total(
+    store: Store, fmt: str
+) -> None:
+    """Bureaus publish 1-2月 together, then each month: with a 合计 that is their sum,
+    the months are single and add to 1-2月."""
+    rows = _months_and_total(["1-2月", "3月", "4月"], [300, 300, 400], 1000)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2025, 2, True, 300.0),
+        ("actual", "M", 2025, 3, True, 600.0),
+        ("actual", "M", 2025, 4, True, 1000.0),
+    }
+    assert "months_by_total" in {i.code for i in plan.issues}
+
+
+@pytest.mark.parametrize("same", ["上年同期", "上年同期累计", "去年同期"])
+def test_last_years_same_period_follows_the_months_beside_it(store: Store, same: str) -> None:
+    """Under a title naming only its year, 上年同期 beside 1-10月累计 is last year's 1-10月,
+    not last year's whole year."""
+    rows = report(
+        "2026年各街道固定资产投资完成情况", same, target="1-10月累计", values=(711311.2, 662293.7)
+    )
+    plan = run(store, rows, "csv")
+    assert ("actual", "M", 2025, 10, True, 662293.7) in planned(plan)
+    assert not any((f, y) == ("M", 2025) and s == 12 for _, f, y, s, _, _ in planned(plan))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_single_month_adds_to_the_year_to_date_month_before_it(store: Store, fmt: str) -> None:
+    rows = [
+        LONG,
+        ["东城街道", "固定资产投资", "2025年1-2月", 300, "是"],
+        ["东城街道", "固定资产投资", "2025-03", 300, "否"],
+        ["东城街道", "固定资产投资", "2025-04", 400, "否"],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [300.0, 600.0, 1000.0]
+
+
+def test_a_single_month_after_a_gap_is_still_refused(store: Store) -> None:
+    rows = [
+        LONG,
+        ["东城街道", "固定资产投资", "2025年1-2月", 300, "是"],
+        ["东城街道", "固定资产投资", "2025-04", 400, "否"],
+    ]
+    plan = run(store, rows, "csv", merges=[])
+    assert [i.row for i in plan.errors if i.code == "months_missing"] == [3]

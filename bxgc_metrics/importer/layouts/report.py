@@ -164,6 +164,7 @@ def parse(
             found.append(kind.at(*at, value=sub_text, top=top_text, sub=sub_text))
         else:
             figures.append((position, column))
+    figures = _same_period(figures, {p: s for p, s in enumerate(sub.tolist())})
     return ParsedSheet(
         sheet.name,
         "report",
@@ -175,6 +176,31 @@ def parse(
         field_columns=field_columns(sheet, {"unit": unit_col}),
         field_cells={"indicator": (sheet.row_number(header_at), None)},
     )
+
+
+def _same_period(
+    figures: list[tuple[int, Column]], subs: dict[int, str]
+) -> list[tuple[int, Column]]:
+    """上年同期 columns dated by a title that names only its year, given the months of the
+    one period their indicator's own actual columns name (1-10月累计 beside 上年同期 is last
+    year's 1-10月, not last year's whole year)."""
+    named: dict[str, set[tuple[str | None, int | None, bool]]] = {}
+    for _, c in figures:
+        if c.role == "actual" and c.freq != "Y":
+            named.setdefault(c.indicator, set()).add((c.freq, c.sub, c.cumulative))
+    out = []
+    for position, c in figures:
+        months = named.get(c.indicator, set())
+        if (
+            c.role == "prior"
+            and c.freq == "Y"
+            and "同期" in subs.get(position, "")
+            and len(months) == 1
+        ):
+            freq, sub, cumulative = next(iter(months))
+            c = replace(c, freq=freq, sub=sub, cumulative=cumulative)
+        out.append((position, c))
+    return out
 
 
 def _doubts(

@@ -106,10 +106,7 @@ def parse(
         single_month(header.iloc[p], title=single, cumulative=period.cumulative)
         for p, period in zip(positions, periods, strict=True)
     ]
-    months = sorted(
-        (p for p, period in zip(positions, periods, strict=True) if _month_alone(period, roles[p])),
-        key=lambda p: period_cols[p].sub,
-    )
+    months = _months_of(positions, period_cols, roles)
     by_total, said = _by_total(
         sheet, text, rows=rows, header_at=header_at, unit_col=unit_col, months=months
     )
@@ -121,7 +118,8 @@ def parse(
         "sub": [p.sub for p in periods],
         "cumulative": [p.cumulative or (ytd and p.freq != "Y") for p in periods],
         "single": [
-            s or (by_total and p in months) for s, p in zip(singles, positions, strict=True)
+            s or (by_total and p in months and not period_cols[p].cumulative)
+            for s, p in zip(singles, positions, strict=True)
         ],
     }
     parts = []
@@ -193,9 +191,22 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     return clean.strip(" ：:") or sheet_name
 
 
-def _month_alone(period: PeriodText, role: str | None) -> bool:
-    """A column of one month's actual figures (10月), not a range from January (1-10月)."""
-    return period.freq == "M" and not period.cumulative and role not in ("target", "plan")
+def _months_of(
+    positions: list[int], period_cols: dict[int, PeriodText], roles: dict[int, str | None]
+) -> list[int]:
+    """The columns of one month's actual figures each (10月), in order, after the range
+    from January published before them, if any (1-2月 then 3月, 4月…)."""
+    actual = [
+        p for p in positions if period_cols[p].freq == "M" and roles[p] not in ("target", "plan")
+    ]
+    alone = sorted(
+        (p for p in actual if not period_cols[p].cumulative), key=lambda p: period_cols[p].sub
+    )
+    if not alone:
+        return []
+    first = period_cols[alone[0]].sub
+    before = [p for p in actual if period_cols[p].cumulative and period_cols[p].sub < first]
+    return sorted(before, key=lambda p: period_cols[p].sub)[-1:] + alone
 
 
 TOTAL_COLUMNS = frozenset(

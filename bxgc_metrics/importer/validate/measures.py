@@ -178,25 +178,38 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     if not mask.any():
         return out, found
     series = ["unit_code", "indicator_code", "freq", "year"]
-    # a first period (January, 一季度, 上半年) is the same alone as to date: summed with
-    # the single periods after it however it was flagged
-    first = (flows & (out["sub"] == 1) & ~mask).to_numpy(dtype=bool)
-    if first.any():
-        keys = pd.MultiIndex.from_frame(out.loc[mask, series].astype(object))
-        starts = pd.MultiIndex.from_frame(out.loc[first, series].astype(object))
-        joined = np.zeros(len(out), dtype=bool)
-        joined[np.flatnonzero(first)[starts.isin(keys)]] = True
-        mask = mask | joined
+    mask = mask | _bases(out, flows, mask, series=series)
     months = out[mask].sort_values("sub")
-    complete = months.groupby(series)["sub"].transform(
-        lambda s: list(s) == list(range(1, len(s) + 1))
-    )
+    by = months.groupby(series, observed=True, sort=False)
+    first, last = by["sub"].transform("first"), by["sub"].transform("last")
+    n, distinct = by["sub"].transform("size"), by["sub"].transform("nunique")
+    from_start = (first == 1) | ~by["single"].transform("first").astype(bool)
+    complete = (last - first + 1 == n) & (distinct == n) & from_start
     found += [
         issues.MONTHS_MISSING.at(**at(r), indicator=r["indicator_name_db"], year=r["year"])
-        for r in rows(months[~complete].drop_duplicates(series))
+        for r in rows(months[~complete & months["single"]].drop_duplicates(series))
     ]
     ytd = single_to_ytd(months, keys=series[:3], partial=True)
     converted = months.assign(value=ytd, cumulative=True)
     if complete.any():  # said only where some were turned
         found.append(issues.MONTHS_TO_YTD.at(str(months.loc[complete, "sheet"].iloc[0])))
     return pd.concat([out[~mask], converted]).sort_index(), found
+
+
+def _bases(
+    out: pd.DataFrame, flows: pd.Series, single: pd.Series, *, series: list[str]
+) -> np.ndarray:
+    """The year-to-date figure each series of single periods adds to: the latest of its
+    figures before its first single one that is year-to-date (1-2月, as bureaus publish
+    January and February together) or a first period (January, 一季度, 上半年, the same
+    alone as to date), however it was flagged."""
+    joined = np.zeros(len(out), dtype=bool)
+    base = (flows & ~single & (out["cumulative"] | (out["sub"] == 1))).to_numpy(dtype=bool)
+    if not base.any():
+        return joined
+    lowest = out.loc[single, [*series, "sub"]].groupby(series, observed=True)["sub"].min()
+    found = out.loc[base, [*series, "sub"]].assign(_at=np.flatnonzero(base))
+    found = found.merge(lowest.rename("_lowest").reset_index(), on=series)
+    found = found[found["sub"] < found["_lowest"]].sort_values("sub")
+    joined[found.groupby(series, observed=True).tail(1)["_at"].to_numpy(dtype=np.int64)] = True
+    return joined
