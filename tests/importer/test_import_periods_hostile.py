@@ -1147,3 +1147,40 @@ def test_a_single_month_after_a_gap_is_still_refused(store: Store) -> None:
     ]
     plan = run(store, rows, "csv", merges=[])
     assert [i.row for i in plan.errors if i.code == "months_missing"] == [3]
+
+
+# --- headings an ordinary sheet writes ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("period", "value"),
+    [("统计期", "数值"), ("期间", "累计数"), ("期间", "本年累计"), ("期间", "累计完成")],
+)
+def test_a_long_sheets_common_column_names_are_read(
+    store: Store, period: str, value: str, fmt: str
+) -> None:
+    rows = [["单位", "指标", period, value], ["东城街道", "固定资产投资", "2026年1-10月", 711311.2]]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 711311.2)}
+
+
+@pytest.mark.parametrize("sub", ["比上年增减（百分点）", "比上年同期增减(百分点)"])
+def test_a_change_in_points_is_no_growth_check(store: Store, sub: str) -> None:
+    rows = report(T10, sub, target="1-10月累计", values=(711311.2, 1.2))
+    plan = run(store, rows, "csv")
+    assert not [i for i in plan.issues if i.code == "stated_growth_mismatch"]
+    assert [i.column for i in plan.issues if i.code == "difference_column"] == ["D"]
+
+
+def test_a_stated_decline_is_growth_below_zero(store: Store) -> None:
+    """Last year's 1-10月 for 东城街道 is 662,293.7; 600,000 is 9.4 % below it."""
+    stored = store.observations(unit="JD01", indicator="FAI")
+    last = stored[(stored["period"] == "2025-10") & (stored["value_kind"] == "actual")]
+    assert last["value"].tolist() == [662293.7]
+    for sub, stated, warned in (("比上年下降%", 9.4, False), ("比上年下降%", -9.4, True)):
+        rows = report(T10, sub, target="1-10月累计", values=(600000, stated))
+        plan = run(store, rows, "csv")
+        said = [i for i in plan.issues if i.code == "stated_growth_mismatch"]
+        assert bool(said) is warned, (sub, stated, [i.text() for i in plan.issues])

@@ -153,7 +153,7 @@ def parse(
             found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
         elif column.no_period:
             found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
-        elif column.role in ("completion", "growth"):
+        elif column.role in ("completion", "growth", "decline"):
             checked.append((position, column))
         elif column.role in ("month", "rank"):
             found.append(
@@ -271,11 +271,15 @@ def _checks(
     fractions (``52%``, or a bare number above 3, is a percentage)."""
     data = block(sheet, text, rows, positions=[p for p, _ in columns], unit_col=unit_col)
     per_column = {"indicator_name": [c.indicator for _, c in columns]}
-    per_column["what"] = [c.role for _, c in columns]
+    per_column["what"] = ["growth" if c.role == "decline" else c.role for _, c in columns]
     fields = repeated(per_column, len(rows) if columns else 0)
     value = data["value"].to_numpy(dtype=float)
     percent = data["percent"].to_numpy(dtype=bool) | (np.abs(value) > 3)
     stated = np.where(percent, value / 100.0, value)
+    falls = repeated(
+        {"fall": [c.role == "decline" for _, c in columns]}, len(rows) if columns else 0
+    )
+    stated = np.where(np.asarray(falls["fall"], dtype=bool), -stated, stated)
     return data.assign(**fields, stated=stated)[list(CHECK_COLUMNS)]
 
 
@@ -298,7 +302,10 @@ def report_column(
         if header_measure is None and (alone := bare_measure(sub)) is not None:
             sub, header_measure = "", alone  # a row of measures under the header
     if two_rows:
-        role = "completion" if header_role(written) == "completion" else header_role(sub)
+        own_role = header_role(written)  # its measure too: 完成全年目标(%), 增减(百分点)
+        role = own_role if own_role in ("completion", "gap") else header_role(sub)
+        if role == "growth" and _DECLINE.search(sub) and "增减" not in sub:
+            role = "decline"  # 比上年下降%: growth below zero, written as a positive number
         role = role or ("actual" if not sub else None)
         heading = sub
     else:
@@ -354,7 +361,7 @@ def _column(
 ) -> Column:
     """The column ``out`` with the period its ``role`` and heading give it."""
     indicator, measure, from_line = out.indicator, out.measure, out.from_line
-    if role in ("completion", "growth", "month", "rank", "plan", "gap"):
+    if role in ("completion", "growth", "decline", "month", "rank", "plan", "gap"):
         return out
     if role == "target":
         if _PART_OF_YEAR in heading or (own is not None and own.freq != "Y"):
@@ -390,6 +397,8 @@ def _column(
 
 _PART_OF_YEAR = "序时"
 """A target's word for the share of the year's target due so far (序时任务)."""
+_DECLINE = re.compile(r"下降|减少")
+"""A growth heading that states a fall (比上年下降%)."""
 _WHOLE_YEAR = re.compile(r"全年|[上去]年度(?!同期)")
 """A heading's words for last year's whole year (上年全年完成, 上年度)."""
 _ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")

@@ -51,11 +51,14 @@ IGNORED_HEADERS = {
 LONG_FIELDS = {
     "unit": {"单位", "单位名称", "地区", "unit", "unitname", "unit_name"},
     "indicator": {"指标", "指标名称", "项目", "indicator", "indicatorname", "indicator_name"},
-    "period": {"期间", "时期", "报告期", "时间", "日期", "period"},
+    "period": {"期间", "时期", "报告期", "统计期", "统计期间", "所属期", "时间", "日期", "period"},
     "year": {"年份", "年度", "year"},
     "month": {"月份", "month"},
     "quarter": {"季度", "quarter"},
-    "value": {"数值", "值", "value", "数据", "完成值", "金额", "数量"},
+    "value": {
+        *("数值", "值", "value", "数据", "完成值", "金额", "数量"),
+        *("累计数", "累计值", "本年累计", "累计完成", "完成数"),  # year-to-date figures
+    },
     "kind": {"类型", "数据类型", "口径", "kind", "valuekind", "value_kind", "类别"},
     "cumulative": {"累计", "是否累计", "cumulative"},
     "measure": {"计量单位", "measure", "单位(计量)"},
@@ -161,7 +164,7 @@ _ROLE_WORDS = (
         "gap",
         (
             *("剩余", "差额", "缺口", "差距", "尚需", "未完成"),
-            *("增减额", "增减量", "增长额", "增加额", "上月"),
+            *("增减额", "增减量", "增长额", "增加额", "上月", "百分点"),
         ),
     ),
     ("growth", ("同比", "增长", "增速", "增幅", "增减", "比上年")),
