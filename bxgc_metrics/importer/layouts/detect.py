@@ -73,7 +73,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
     meta = _meta(text, header_at)
     title_period = _dated_by_name(parse_text(meta) if meta else None, sheet.name)
-    single = _single(text, header_at)
+    single = says_single(meta)
     ytd = "累计" in meta and not single  # 2026年第三季度…（累计）: year-to-date
     if ytd and title_period is not None and title_period.freq != "Y":
         title_period = replace(title_period, cumulative=True)

@@ -229,19 +229,16 @@ def _periods(period: Texts, flags: Texts | None, *, title: bool = False) -> tupl
     cumulative = period.mapped(
         np.array([bool(p.cumulative) if p else False for p in periods], dtype=bool)
     )
-    single: object = period.mapped(
-        np.array(
-            [
-                single_month(v, title=title, cumulative=bool(p and p.cumulative))
-                for v, p in zip(period.texts, periods, strict=True)
-            ],
-            dtype=bool,
-        )
-    )
-    if flags is not None:
+    if flags is not None:  # the flag decides
         keys = [key(v) for v in flags.texts]
         cumulative = cumulative | flags.mapped(np.array([k in TRUE for k in keys], dtype=bool))
-        single = flags.mapped(np.array([k in FALSE for k in keys], dtype=bool))
+        single: object = flags.mapped(np.array([k in FALSE for k in keys], dtype=bool))
+    else:
+        said = [
+            single_month(v, title=title, cumulative=bool(p and p.cumulative))
+            for v, p in zip(period.texts, periods, strict=True)
+        ]
+        single = period.mapped(np.array(said, dtype=bool))
     return (
         freq,
         year if np.isnan(year).any() else year.astype("int64"),

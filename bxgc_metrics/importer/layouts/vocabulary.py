@@ -184,7 +184,7 @@ _ROLE_WORDS = (
         ),
     ),
     ("prior", ("上年", "去年")),  # 上年1-10月, 上年完成: last year's (比上年 is growth)
-    ("month", ("本月", "当月", "单月", "当季", "本季", "单季", "下半年", "月")),
+    ("month", ()),  # a single period, as :func:`says_single` reads it (本月, 当季, 7-9月)
     ("rank", ("排名", "名次", "排位", "位次")),
     ("actual", ("累计", "完成", "实际", "实绩", "本年", "完成数", "完成额")),
 )
@@ -217,8 +217,9 @@ def header_role(text: str) -> str | None:
     if _SHARE_OF_TARGET.search(clean):  # 完成全年目标%, 占全年目标比例: a completion rate
         return "completion"
     for role, words in _ROLE_WORDS:
-        if any(word in clean for word in words) and (role != "month" or says_single(clean)):
-            return role  # 1月至当月累计 is year-to-date, not this month's
+        # 1月至当月累计 is year-to-date, not this month's
+        if says_single(clean) if role == "month" else any(word in clean for word in words):
+            return role
     period = parse_text(clean)
     return "actual" if period is not None else None
 
