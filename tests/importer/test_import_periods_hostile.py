@@ -1184,3 +1184,82 @@ def test_a_stated_decline_is_growth_below_zero(store: Store) -> None:
         plan = run(store, rows, "csv")
         said = [i for i in plan.issues if i.code == "stated_growth_mismatch"]
         assert bool(said) is warned, (sub, stated, [i.text() for i in plan.issues])
+
+
+# --- a wide sheet's column of figures that names no period -------------------------------------
+
+
+def _wide(title: str, headings: list[str], figures: list[list]) -> list[list]:
+    """A wide sheet: ``title`` over 单位 and ``headings``, a row per unit of ``figures``."""
+    width = len(headings) + 1
+    return [
+        [title] + [None] * (width - 1),
+        ["单位", *headings],
+        *[[unit, *values] for unit, values in zip(["东城街道", "西城街道"], figures, strict=False)],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("whole", ["全年", "全年完成", "全年累计"])
+def test_a_whole_year_column_beside_the_quarters_is_the_titles_year(
+    store: Store, fmt: str, whole: str
+) -> None:
+    """一季度, 上半年, 前三季度 and 全年 under a title of 2025: the last column is 2025's
+    whole year, not a column dropped without a word."""
+    rows = _wide(
+        "2025年各街道固定资产投资（万元）",
+        ["一季度", "上半年", "前三季度", whole],
+        [[30, 60, 95.1, 120], [30, 50, 88, 110]],
+    )
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    whole_year = plan.observations.query("year == 2025 and freq == 'M' and sub == 12")
+    assert sorted(whole_year["value"].tolist()) == [110.0, 120.0]
+    assert not [i for i in plan.issues if i.code == "wide_column_left_out"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_whole_year_column_of_a_year_not_ended_is_refused_at_its_cells(
+    store: Store, fmt: str
+) -> None:
+    """全年 beside 前三季度 under a title of 2026 in November: the year has not ended,
+    so its figure cannot be the year's actual; refused where it stands, not dropped."""
+    rows = _wide(
+        "2026年各街道固定资产投资（万元）",
+        ["上半年", "前三季度", "全年"],
+        [[60, 95.1, 130], [50, 88, 120]],
+    )
+    plan = run(store, rows, fmt, merges=[])
+    assert not plan.can_commit
+    assert {i.column for i in plan.errors} == {"D"}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_wide_column_of_figures_that_names_no_period_is_a_warning(store: Store, fmt: str) -> None:
+    """Figures under a heading that is neither a period nor the unit (考核得分) are left
+    out with a warning at the heading; a serial number and a remarks column are not."""
+    rows = [
+        ["各街道固定资产投资（万元）", None, None, None, None, None],
+        ["序号", "单位", "2024年", "2025年", "考核得分", "备注"],
+        [1, "东城街道", 100, 120, 95.5, "快报"],
+        [2, "西城街道", 90, 110, 88, None],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 4
+    said = [i for i in plan.warnings if i.code == "wide_column_left_out"]
+    assert [(i.row, i.column, i.value) for i in said] == [(2, "E", "考核得分")]
+    assert "考核得分" in said[0].text() and "was" not in said[0].text()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_total_column_beside_one_month_is_a_warning(store: Store, fmt: str) -> None:
+    """A 合计 beside too few single months to test it against is not dropped silently."""
+    rows = _wide(
+        "2025年各街道固定资产投资（万元）",
+        ["2024年", "10月", "合计"],
+        [[900, 100, 1000], [800, 90, 890]],
+    )
+    plan = run(store, rows, fmt, merges=[])
+    said = [i for i in plan.warnings if i.code == "wide_column_left_out"]
+    assert [(i.row, i.column) for i in said] == [(2, "D")]

@@ -165,6 +165,7 @@ from bxgc_metrics.importer.issues.sheets import (
     UNIT_LINE_INSIDE,
     UNREADABLE,
     UNTITLED_COLUMN,
+    WIDE_COLUMN_LEFT_OUT,
 )
 
 CATALOGUE: dict[str, Kind] = {
@@ -300,6 +301,7 @@ __all__ = [
     "WARNING",
     "WHAT",
     "WHOLE_YEAR",
+    "WIDE_COLUMN_LEFT_OUT",
     "XLSB_OR_ODS",
     "YEAR_OUT_OF_RANGE",
     "ZIP_BOMB",

@@ -189,6 +189,13 @@ COLUMN_LEFT_OUT = Kind(
     code="column_left_out",
     severity=WARNING,
 )
+WIDE_COLUMN_LEFT_OUT = Kind(
+    "“{name}”一列有数字，但列标题不是时期，未导入：请在列标题中写明时期（如“2025年”“1-10月”）。",
+    "The column '{name}' holds figures, but its heading names no period, and it is not "
+    "imported: head it with its period (such as 2025, or January–October).",
+    code="wide_column_left_out",
+    severity=WARNING,
+)
 NO_HEADING = Text("（无标题）", "(no heading)")
 """The ``name`` of :data:`COLUMN_LEFT_OUT` for a column without a heading."""
 HEADING_AGAINST_LINE = Kind(

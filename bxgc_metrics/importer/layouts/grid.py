@@ -23,6 +23,18 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, line_measures
 
+FIGURE_SAMPLE = 200
+"""Cells of a column read to tell whether it holds figures."""
+
+
+def holds_figures(cells: pd.Series) -> bool:
+    """Whether a column's body holds figures: some of its first :data:`FIGURE_SAMPLE`
+    cells are filled and at most a fifth of those are not numbers (a column of notes is
+    not figures)."""
+    numbers = parse_numbers(cells.iloc[:FIGURE_SAMPLE].reset_index(drop=True))
+    filled = ~numbers.missing.to_numpy()
+    return bool(filled.any()) and numbers.invalid.to_numpy()[filled].mean() <= 0.2
+
 
 def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
     """Whether the row below the header holds sub-headers (全年目标, 1-6月累计…)."""

@@ -21,6 +21,7 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import Texts, constant
 from bxgc_metrics.importer.issues import Issue
+from bxgc_metrics.importer.layouts.grid import holds_figures
 from bxgc_metrics.importer.layouts.records import ParsedSheet, field_columns, unread
 from bxgc_metrics.importer.layouts.vocabulary import (
     FALSE,
@@ -141,10 +142,6 @@ def parse(
     )
 
 
-_SAMPLE = 200
-"""Cells of a column read to tell whether it holds figures."""
-
-
 def _left_out(
     sheet: Sheet, body: pd.DataFrame, *, header: pd.Series, header_at: int, fields: dict[str, int]
 ) -> list[Issue]:
@@ -156,10 +153,7 @@ def _left_out(
     for j, heading in enumerate(header.values):
         if j in used or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS:
             continue
-        cells = body.iloc[:_SAMPLE, j].reset_index(drop=True)
-        numbers = parse_numbers(cells)
-        filled = ~numbers.missing.to_numpy()
-        if not filled.any() or numbers.invalid.to_numpy()[filled].mean() > 0.2:
+        if not holds_figures(body.iloc[:, j]):
             continue
         written = sheet.cells.iat[header_at, j]
         name = issues.Text(str(written), str(written)) if heading else issues.NO_HEADING

@@ -16,6 +16,7 @@ from bxgc_metrics.importer.layouts.grid import (
     block,
     body_rows,
     column_measure,
+    holds_figures,
     inner_lines,
     repeated,
     repeated_headers,
@@ -30,7 +31,9 @@ from bxgc_metrics.importer.layouts.records import (
     field_columns,
 )
 from bxgc_metrics.importer.layouts.vocabulary import (
+    IGNORED_HEADERS,
     LONG_FIELDS,
+    SERIAL_HEADERS,
     header_role,
     key,
     single_month,
@@ -40,10 +43,16 @@ from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine
 from bxgc_metrics.periods import PeriodText, parse_text
 
+WHOLE_YEAR_COLUMNS = frozenset({"全年", "全年完成", "全年累计", "全年实际"})
+"""Headings (as :func:`key` gives them) of the whole year of the title's year, where no
+single month stands beside them (beside single months, 全年 is their total)."""
+
 
 def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
     """The header's period columns by position; a period without a year takes the
-    title's."""
+    title's. 全年 is the title's whole year where no column is a single month (一季度,
+    上半年, 前三季度, 全年 under 2025年…), and otherwise the months' total
+    (:data:`TOTAL_COLUMNS`)."""
     found = {}
     for position, value in enumerate(header.values):
         period = parse_text(value) if value else None
@@ -53,7 +62,11 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
             period = period.in_year(title.year)
         if period.year is not None:
             found[position] = period
-    return found
+    months = any(p.freq == "M" and not p.cumulative for p in found.values())
+    if found and not months and title is not None and title.year is not None:
+        whole = PeriodText("Y", title.year, 0, cumulative=False)
+        found |= {p: whole for p, v in enumerate(header.values) if key(v) in WHOLE_YEAR_COLUMNS}
+    return dict(sorted(found.items()))
 
 
 def parse(
@@ -107,10 +120,12 @@ def parse(
         for p, period in zip(positions, periods, strict=True)
     ]
     months = _months_of(positions, period_cols, roles)
-    by_total, said = _by_total(
+    by_total, said, judged = _by_total(
         sheet, text, rows=rows, header_at=header_at, unit_col=unit_col, months=months
     )
     notes += said
+    read = {unit_col, *period_cols} | {c for c in (indicator_col, judged) if c is not None}
+    notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read)
     per_column: dict[str, list] = {
         "value_kind": ["target" if roles[p] == "target" else "actual" for p in positions],
         "freq": [p.freq for p in periods],
@@ -215,6 +230,33 @@ TOTAL_COLUMNS = frozenset(
 """Headings of a wide sheet's column of its months' total (as :func:`key` gives them)."""
 
 
+def _left_out(
+    sheet: Sheet, text: pd.DataFrame, *, rows: list[int], header_at: int, read: set[int]
+) -> list[Issue]:
+    """A warning at the heading of each column of figures that is not ``read`` (考核得分,
+    a 合计 beside too few months to check it): they would be dropped without a word.
+    Serial numbers and notes are not figures."""
+    header = text.iloc[header_at]
+    found = []
+    for position, heading in enumerate(header.values):
+        if position in read or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS or not rows:
+            continue
+        if not holds_figures(text.iloc[rows, position]):
+            continue
+        written = str(sheet.cells.iat[header_at, position]) if heading else ""
+        name = issues.Text(written, written) if heading else issues.NO_HEADING
+        found.append(
+            issues.WIDE_COLUMN_LEFT_OUT.at(
+                sheet.name,
+                sheet.row_number(header_at),
+                sheet.column_letter(position),
+                value=written,
+                name=name,
+            )
+        )
+    return found
+
+
 def _by_total(
     sheet: Sheet,
     text: pd.DataFrame,
@@ -223,33 +265,38 @@ def _by_total(
     header_at: int,
     unit_col: int,
     months: list[int],
-) -> tuple[bool, list[Issue]]:
+) -> tuple[bool, list[Issue], int | None]:
     """Whether a 合计 column beside the month columns at ``months`` (each a single month
     or a year-to-date figure, as written) shows them to be single months: it is their sum
     and not the last month's figure. Said in a note at the column, or a warning where it
-    is neither; the 合计 column itself is not imported."""
+    is neither; the 合计 column itself is not imported. Last, the 合计 column when it was
+    judged so (None without two months and figures beside it)."""
     header = text.iloc[header_at]
     total = next(
         (p for p, v in enumerate(header.values) if p != unit_col and key(v) in TOTAL_COLUMNS),
         None,
     )
     if total is None or len(months) < 2 or not rows:
-        return False, []
+        return False, [], None
     figures = block(sheet, text, rows, positions=[*months, total], unit_col=unit_col)
     values = figures["value"].to_numpy(dtype=float).reshape(len(months) + 1, len(rows))
     shown = ~np.isnan(values).any(axis=0)
     if not shown.any():
-        return False, []
+        return False, [], None
     each, whole = values[:-1, shown], values[-1, shown]
     summed = np.isclose(each.sum(axis=0), whole, rtol=1e-6, atol=1e-6).all()
     last = np.isclose(each[-1], whole, rtol=1e-6, atol=1e-6).all()
     at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(total))
     if summed and not last:
-        return True, [
-            issues.MONTHS_BY_TOTAL.at(*at, value=header.iat[total], name=header.iat[total])
-        ]
+        return (
+            True,
+            [issues.MONTHS_BY_TOTAL.at(*at, value=header.iat[total], name=header.iat[total])],
+            total,
+        )
     if last:
-        return False, []
-    return False, [
-        issues.TOTAL_COLUMN_UNCLEAR.at(*at, value=header.iat[total], name=header.iat[total])
-    ]
+        return False, [], total
+    return (
+        False,
+        [issues.TOTAL_COLUMN_UNCLEAR.at(*at, value=header.iat[total], name=header.iat[total])],
+        total,
+    )
