@@ -1186,6 +1186,31 @@ def test_a_stated_decline_is_growth_below_zero(store: Store) -> None:
         assert bool(said) is warned, (sub, stated, [i.text() for i in plan.issues])
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "sub", ["比上年同期增加（万元）", "比上年增减(万元)", "比上年同期增加", "比上年同期减少"]
+)
+def test_a_change_in_amount_is_no_growth_check(store: Store, sub: str, fmt: str) -> None:
+    """比上年同期增加 48,923.5 (万元) is an amount, not a growth of 48,923.5 %: left out
+    as a difference, with no growth warning."""
+    rows = report(T10, sub, target="1-10月累计", values=(711311.2, 48923.5))
+    plan = run(store, rows, fmt)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert not [i for i in plan.issues if i.code == "stated_growth_mismatch"]
+    assert [i.column for i in plan.issues if i.code == "difference_column"] == ["D"]
+
+
+@pytest.mark.parametrize("sub", ["比上年同期增长（%）", "比上年增减(%)", "增幅", "比上年同期增加%"])
+def test_a_growth_in_percent_is_still_checked(store: Store, sub: str) -> None:
+    """Last year's 1-10月 for 东城街道 is 662,293.7: 711,311.2 is 7.4 % above it, so a
+    stated 17.4 is a warning, whatever the growth heading says."""
+    for indicator in ("固定资产投资", "固定资产投资（万元）"):  # its measure is not the growth's
+        rows = report(T10, sub, target="1-10月累计", indicator=indicator, values=(711311.2, 17.4))
+        plan = run(store, rows, "csv")
+        said = [i.column for i in plan.issues if i.code == "stated_growth_mismatch"]
+        assert said == ["D"], indicator
+
+
 # --- a wide sheet's column of figures that names no period -------------------------------------
 
 

@@ -306,6 +306,8 @@ def report_column(
         role = own_role if own_role in ("completion", "gap") else header_role(sub)
         if role == "growth" and _DECLINE.search(sub) and "增减" not in sub:
             role = "decline"  # 比上年下降%: growth below zero, written as a positive number
+        if role in ("growth", "decline") and _amount_change(written):
+            role = "gap"  # 比上年同期增加（万元）: a change in amount, not a growth rate
         role = role or ("actual" if not sub else None)
         heading = sub
     else:
@@ -399,6 +401,27 @@ _PART_OF_YEAR = "序时"
 """A target's word for the share of the year's target due so far (序时任务)."""
 _DECLINE = re.compile(r"下降|减少")
 """A growth heading that states a fall (比上年下降%)."""
+_RISE_OR_FALL = re.compile(r"增加(?!值)|减少")
+"""A change written as more or less (比上年同期增加): an amount unless it says percent."""
+_PERCENT = re.compile(r"[%％]|百分|幅|率|速")
+
+
+def _amount_change(heading: str) -> bool:
+    """Whether a growth sub-heading holds a change in amount: it names a measure other
+    than percent (比上年增减（万元）), or says 增加 or 减少 and nothing of percent
+    (比上年同期增加). The indicator's measure above it (收入（万元）) says nothing of it.
+
+    >>> _amount_change("比上年增减（万元）"), _amount_change("比上年同期增加")
+    (True, True)
+    >>> _amount_change("比上年增减(%)"), _amount_change("比上年同期增加%")
+    (False, False)
+    """
+    measure = split_measure(heading)[1] or bare_measure(heading)
+    if measure is not None:
+        return not _PERCENT.search(measure)
+    return bool(_RISE_OR_FALL.search(heading)) and not _PERCENT.search(heading)
+
+
 _WHOLE_YEAR = re.compile(r"全年|[上去]年度(?!同期)")
 """A heading's words for last year's whole year (上年全年完成, 上年度)."""
 _ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")
