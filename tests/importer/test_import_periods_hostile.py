@@ -1211,6 +1211,55 @@ def test_a_growth_in_percent_is_still_checked(store: Store, sub: str) -> None:
         assert said == ["D"], indicator
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("heading", ["时间进度", "序时进度", "时间进度(%)"])
+def test_a_time_progress_column_is_left_out_with_a_note(
+    store: Store, fmt: str, heading: str
+) -> None:
+    """时间进度 (83.3 % by October) is the share of the year gone, which the dashboard
+    computes from the month: left out with a note, whether under the indicator or
+    heading a column of its own, never read as an unknown indicator or column."""
+    under = report(T10, heading, target="全年目标", values=(867870, 83.3))
+    beside = [
+        [T10, None, None, None, None],
+        ["单位：万元", None, None, None, None],
+        ["序号", "单位", "固定资产投资", None, heading],
+        [None, None, "全年目标", "1-10月累计", None],
+        [1, "东城街道", 867870, 711311.2, 83.3],
+    ]
+    merges = ["A1:E1", "A3:A4", "B3:B4", "C3:D3", "E3:E4"]
+    for rows, column, kept in ((under, "D", 1), (beside, "E", 2)):
+        plan = run(store, rows, fmt, merges=merges if rows is beside else MERGES)
+        assert plan.can_commit, [i.text() for i in plan.errors]
+        assert len(plan.observations) == kept
+        codes = {i.code: i.column for i in plan.issues}
+        assert codes.get("time_progress_column") == column, [i.text() for i in plan.issues]
+        assert "column_skipped" not in codes
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("heading", "code"),
+    [("排名", "column_not_imported"), ("距目标差额", "difference_column")],
+)
+def test_a_heading_over_both_header_rows_is_no_indicator(
+    store: Store, fmt: str, heading: str, code: str
+) -> None:
+    """A place or a remainder heading a column of its own (merged down both header rows,
+    or written once in a CSV) is left out with its note, not read as an indicator."""
+    rows = [
+        [T10, None, None, None, None],
+        ["单位：万元", None, None, None, None],
+        ["序号", "单位", "固定资产投资", None, heading],
+        [None, None, "全年目标", "1-10月累计", None],
+        [1, "东城街道", 867870, 711311.2, 3],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:E1", "A3:A4", "B3:B4", "C3:D3", "E3:E4"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert len(plan.observations) == 2
+    assert {i.code: i.column for i in plan.issues}.get(code) == "E"
+
+
 # --- a wide sheet's column of figures that names no period -------------------------------------
 
 

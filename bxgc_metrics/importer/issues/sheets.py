@@ -160,6 +160,13 @@ DIFFERENCE_COLUMN = Kind(
     code="difference_column",
     severity=INFO,
 )
+TIME_PROGRESS_COLUMN = Kind(
+    "“{top} {sub}”一列是时间进度，未导入：时间进度由系统按月份计算。",
+    "The column '{top} {sub}' holds the time elapsed in the year and is not imported: it "
+    "is computed here from the month.",
+    code="time_progress_column",
+    severity=INFO,
+)
 COLUMN_SKIPPED = Kind(
     "无法识别列标题“{top} {sub}”，该列未导入。",
     "Column heading '{top} {sub}' is not recognised; the column is not imported.",

@@ -40,7 +40,9 @@ def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
     """Whether the row below the header holds sub-headers (全年目标, 1-6月累计…)."""
     if header_at + 1 >= len(text):
         return False
-    below = [v for v in text.iloc[header_at + 1].values if v]
+    above = text.iloc[header_at].values
+    # a heading merged down both rows is repeated in the second: not a sub-header
+    below = [v for v, a in zip(text.iloc[header_at + 1].values, above, strict=True) if v and v != a]
     if below and all(bare_measure(v) for v in below):  # a row of measures: 万元, (亿元)
         return True
     roles = [header_role(v) for v in below]

@@ -236,10 +236,14 @@ def _doubts(
     return found
 
 
+_ALONE = frozenset({"pace", "rank", "gap"})
+"""Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
+figures sit under it."""
 _LEFT_OUT = {
     "part_target": issues.PART_TARGET,
     "plan": issues.FORECAST_COLUMN,
     "gap": issues.DIFFERENCE_COLUMN,
+    "pace": issues.TIME_PROGRESS_COLUMN,
 }
 """Roles of a report's columns left out, each said in its own words."""
 
@@ -308,6 +312,8 @@ def report_column(
             role = "decline"  # 比上年下降%: growth below zero, written as a positive number
         if role in ("growth", "decline") and _amount_change(written):
             role = "gap"  # 比上年同期增加（万元）: a change in amount, not a growth rate
+        if not sub and header_role(top) in _ALONE:  # 时间进度, 排名 heading both rows
+            role = header_role(top)
         role = role or ("actual" if not sub else None)
         heading = sub
     else:
@@ -363,7 +369,7 @@ def _column(
 ) -> Column:
     """The column ``out`` with the period its ``role`` and heading give it."""
     indicator, measure, from_line = out.indicator, out.measure, out.from_line
-    if role in ("completion", "growth", "decline", "month", "rank", "plan", "gap"):
+    if role in ("completion", "growth", "decline", "month", "rank", "plan", "gap", "pace"):
         return out
     if role == "target":
         if _PART_OF_YEAR in heading or (own is not None and own.freq != "Y"):

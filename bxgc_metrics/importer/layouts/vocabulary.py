@@ -183,6 +183,7 @@ _ROLE_WORDS = (
             "计划",
         ),
     ),
+    ("pace", ("时间进度", "序时进度")),  # the share of the year gone; 序时进度目标 is a target
     ("prior", ("上年", "去年")),  # 上年1-10月, 上年完成: last year's (比上年 is growth)
     ("month", ()),  # a single period, as :func:`says_single` reads it (本月, 当季, 7-9月)
     ("rank", ("排名", "名次", "排位", "位次")),
