@@ -170,6 +170,48 @@ def test_a_jump_names_its_ratio_in_figures_that_say_something(
     assert jump.code == "jump" and zh in jump.zh and en in jump.en
 
 
+@pytest.mark.parametrize(
+    ("before", "value", "warned"),
+    [
+        (5.3, -0.2, False),  # growth turned negative: a rate's news, not a slip
+        (6.8, 0.0, False),
+        (0.0, 3.2, False),  # from zero: no ratio
+        (5.3, 0.4, False),  # growth slowed 13-fold
+        (0.2, 4.1, False),  # and picked up 20-fold
+        (8.5, 0.085, True),  # a share where percent was meant: 100×
+        (6.5, 650.0, True),
+        (-4.0, -0.04, True),
+    ],
+)
+def test_a_rates_jump_is_a_slip_of_a_hundred_not_a_change_of_sign(
+    before: float, value: float, warned: bool
+) -> None:
+    """A growth rate crosses zero and moves many-fold near it; the slip worth a warning
+    is percent written as a share (8.5 as 0.085) or the other way round."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
+    history = figures({"sub": 6, "year": 2023, "value": before} | rate)
+    found = validate.history_checks(figures({"sub": 6, "value": value} | rate), history)
+    assert (codes(found) == ["jump"]) is warned, codes(found)
+
+
+def test_a_rate_is_compared_with_its_peers_in_the_same_period() -> None:
+    """A year after 0.2 %, four units report 14.6, 14.2, 13.9 and 0.146: the units sit
+    together at about 14, so only the fourth, a share where percent was meant, is
+    warned, though all four are more than 50× last year's."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
+    units = ["JD01", "JD02", "JD03", "JD04"]
+    history = figures(
+        *[{"unit_code": u, "sub": 6, "year": 2023, "value": 0.2} | rate for u in units]
+    )
+    values = [14.6, 14.2, 13.9, 0.146]
+    records = figures(
+        *[{"unit_code": u, "sub": 6, "value": v} | rate for u, v in zip(units, values, strict=True)]
+    )
+    found = validate.history_checks(records, history)
+    assert [(i.code, i.row) for i in found] == [("rate_off_peers", 5)]
+    assert "中位数（14.05）" in found[0].zh and "0.01 倍" in found[0].zh
+
+
 def test_measures_convert_or_are_refused() -> None:
     records = figures(
         {"sub": 6, "value": 1.5, "measure": "亿元"}, {"sub": 7, "value": 2.0, "measure": "个"}

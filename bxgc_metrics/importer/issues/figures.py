@@ -87,6 +87,14 @@ JUMP = Kind(
     code="jump",
     severity=WARNING,
 )
+RATE_OFF_PEERS = Kind(
+    "数值 {raw} 是同期各单位中位数（{before:,.2f}）的 {ratio} 倍："
+    "请核对是否把百分数写成了小数（如 8.5% 写成 0.085），或把小数写成了百分数。",
+    "Value {raw} is {ratio}× the median of the units in this period ({before:,.2f}): check "
+    "whether a percentage was written as a share (8.5 % as 0.085), or the other way round.",
+    code="rate_off_peers",
+    severity=WARNING,
+)
 CUMULATIVE_DROP = Kind(
     "累计值 {raw} 低于上月累计 {before:,.2f}：累计数不应减少，请核对。",
     "Year-to-date value {raw} is below the previous month's {before:,.2f}; "

@@ -228,22 +228,54 @@ def history_checks(
     return _jumps(records, overlay) + _drops(records, overlay) + _completion(records, overlay)
 
 
+RATE_SLIP = 50.0
+"""How many-fold a rate must differ, keeping its sign, to be a warning: the slip to catch
+is percent written as a share or the other way round (8.5 as 0.085), a hundredfold."""
+PEERS = 4
+"""Figures of one indicator and period in a file, at least, that a rate is compared with
+rather than with its own previous figure: a growth rate moves many-fold near zero from
+one year to the next (0.2 % in a bad year, 14.6 % the next) and crosses it, but within
+one period the units' rates sit together."""
+
+
 def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
-    """A value 10× or 1/10 of the one before (same period last year for cumulative values)."""
+    """A value 10× or 1/10 of the one before (same period last year for cumulative
+    values). A rate is compared with the median of the file's figures of its indicator
+    and period where there are :data:`PEERS`, else with the one before, and warned at
+    :data:`RATE_SLIP`-fold with its sign kept."""
     rows_ = (records["value_kind"] == "actual").to_numpy()
     if not rows_.any():
         return []
     earlier = _previous(records, rows_, overlay)
+    rate = (records["kind"] == "rate").to_numpy()[rows_]
+    peers = np.zeros(len(earlier), dtype=bool)
+    if rate.any():
+        median, peers = _peers(records[rows_])
+        peers &= rate
+        earlier = np.where(peers, median, earlier)
     with np.errstate(divide="ignore", invalid="ignore"):  # earlier 0 or missing: no jump
         ratio = records["value"].to_numpy()[rows_] / earlier
-    jumped = (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
-    bad = _shown_with(records, rows_, jumped, before=earlier)
+    jumped = np.where(
+        rate,
+        (earlier != 0) & (ratio > 0) & ((ratio >= RATE_SLIP) | (ratio <= 1 / RATE_SLIP)),
+        (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1)),
+    )
+    bad = _shown_with(records, rows_, jumped, before=earlier, peers=peers)
     return [
-        issues.JUMP.at(
+        (issues.RATE_OFF_PEERS if r["peers"] else issues.JUMP).at(
             **at(r), raw=r["raw"], before=r["before"], ratio=_times(r["value"] / r["before"])
         )
         for r in rows(bad)
     ]
+
+
+def _peers(actual: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The median of each figure's indicator and period in ``actual``, and whether it has
+    :data:`PEERS` figures."""
+    keys = ["indicator_code", "freq", "year", "sub", "cumulative"]
+    grouped = actual.groupby(keys, sort=False, dropna=False, observed=True)["value"]
+    median = grouped.transform("median").to_numpy(dtype=float)
+    return median, grouped.transform("count").to_numpy() >= PEERS
 
 
 def _times(ratio: float) -> str:
