@@ -1337,3 +1337,46 @@ def test_a_total_column_beside_one_month_is_a_warning(store: Store, fmt: str) ->
     plan = run(store, rows, fmt, merges=[])
     said = [i for i in plan.warnings if i.code == "wide_column_left_out"]
     assert [(i.row, i.column) for i in said] == [(2, "D")]
+
+
+# --- a wide sheet's title, as offices write it ---------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("title", "merges", "fill"),
+    [
+        ("2019-2025年各街道固定资产投资完成情况", ["A1:C1"], False),  # merged across
+        ("2019-2025年各街道固定资产投资完成情况", [], True),  # written in each cell
+        ("2019-2025年各街道固定资产投资完成情况（快报）", [], False),
+        ("各街道固定资产投资（快报）（万元）", [], False),
+        ("各街道固定资产投资（万元）（初步统计）", ["A1:C1"], False),
+        ("各街道固定资产投资完成情况（修订）", [], False),
+    ],
+)
+def test_a_wide_title_names_its_indicator_however_it_is_laid_out(
+    store: Store, fmt: str, title: str, merges: list[str], fill: bool
+) -> None:
+    """A title merged across the table, repeated in each cell, or followed by its status
+    (（快报）, （初步统计）) names 固定资产投资, as a reader sees; it is not asked about."""
+    rows = [
+        [title, title if fill else None, title if fill else None],
+        ["单位", "2024年", "2025年"],
+        ["东城街道", 120.5, 95.1],
+        ["西城街道", 110.2, 88.0],
+    ]
+    plan = run(store, rows, fmt, merges=merges)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert set(plan.observations["indicator_code"]) == {"FAI"}
+    assert sorted(plan.observations["value"].tolist()) == [88.0, 95.1, 110.2, 120.5]
+
+
+def test_a_status_in_brackets_is_kept_where_it_names_the_indicator() -> None:
+    """A bracket that qualifies the indicator (（不含基金）) is part of its name; only a
+    report's status is dropped."""
+    from bxgc_metrics.importer.layouts.wide import title_indicator_of
+
+    assert title_indicator_of("各街道地方一般公共预算收入（不含基金）", "表1") == (
+        "地方一般公共预算收入（不含基金）"
+    )
+    assert title_indicator_of("各街道固定资产投资（快报）", "表1") == "固定资产投资"

@@ -185,6 +185,14 @@ def _title_cell(
     return {}
 
 
+_STATUS = re.compile(
+    r"[(（](?:快报|初步(?:统计|核算)?数?|预计|预估|修订(?:版|后|数)?|终审|正式(?:数|版)?|初值|终值"
+    r"|月报|季报|年报|草稿|征求意见稿|续)[)）]"
+)
+"""A report's status in brackets after its title (（快报）, （初步统计）, （修订）), which is
+not part of the indicator's name as a qualifier (（不含基金）) is."""
+
+
 def title_indicator_of(meta: str, sheet_name: str) -> str:
     """The indicator named by a title such as ``2019-2025年各街道地方一般公共预算收入``.
 
@@ -201,6 +209,7 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
         "",
         clean.strip(),
     )
+    clean = _STATUS.sub("", clean).strip()
     clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
     clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
     return clean.strip(" ：:") or sheet_name
