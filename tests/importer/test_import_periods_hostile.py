@@ -1380,3 +1380,29 @@ def test_a_status_in_brackets_is_kept_where_it_names_the_indicator() -> None:
         "地方一般公共预算收入（不含基金）"
     )
     assert title_indicator_of("各街道固定资产投资（快报）", "表1") == "固定资产投资"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_title_repeated_at_a_page_break_is_skipped(store: Store, fmt: str) -> None:
+    """A printed table repeats its merged title and its header on each page: the title is
+    not a unit, in a wide sheet or a report."""
+    title = "2019-2025年各街道固定资产投资完成情况"
+    head = ["单位", "2024年", "2025年"]
+    wide = [[title, None, None], head, ["东城街道", 120.5, 95.1], [title, None, None], head]
+    wide.append(["西城街道", 110.2, 88.0])
+    plan = run(store, wide, fmt, merges=["A1:C1", "A4:C4"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [88.0, 95.1, 110.2, 120.5]
+    top, sub = ["序号", "单位", "固定资产投资", None], [None, None, "全年目标", "1-10月累计"]
+    rows = [[T10, None, None, None], ["单位：万元", None, None, None], top, sub]
+    rows += [[1, "东城街道", 867870, 711311.2], [T10, None, None, None], top, sub]
+    rows.append([2, "西城街道", 767870, 611311.2])
+    merges = [*MERGES, "A6:D6", "A7:A8", "B7:B8", "C7:D7"]
+    plan = run(store, rows, fmt, merges=merges)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 867870.0),
+        ("actual", "M", 2026, 10, True, 711311.2),
+        ("target", "Y", 2026, 0, False, 767870.0),
+        ("actual", "M", 2026, 10, True, 611311.2),
+    }

@@ -7,7 +7,6 @@ A long sheet is recognised from its first :data:`HEAD_ROWS` rows alone, so a she
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -16,7 +15,7 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.columns import at_once, normalised
 from bxgc_metrics.importer.layouts import long, report, wide
 from bxgc_metrics.importer.layouts.cells import cell_issues
-from bxgc_metrics.importer.layouts.grid import has_sub_header
+from bxgc_metrics.importer.layouts.grid import filled_once, has_sub_header
 from bxgc_metrics.importer.layouts.records import ParsedSheet, failed
 from bxgc_metrics.importer.layouts.vocabulary import (
     FILED,
@@ -119,15 +118,8 @@ def _meta(text: pd.DataFrame, header_at: int) -> str:
     """The text above the header (the title, the unit line), without a filing date or a
     note (说明：本月数据为快报数), which name no period or indicator of the figures."""
     above = text.iloc[:header_at].to_numpy(dtype=object)
-    lines = (" ".join(_once(row)) for row in above)
+    lines = (" ".join(filled_once(row)) for row in above)  # a title merged across: once
     return " ".join(FILED.sub("", v) for v in lines if v and not FOOTNOTE.match(v))
-
-
-def _once(row: Sequence[str]) -> list[str]:
-    """A row's filled cells, each once where it repeats the one before it: a title merged
-    across the table, or written in each of its cells, is one title."""
-    filled = [v for v in row if v]
-    return [v for i, v in enumerate(filled) if i == 0 or v != filled[i - 1]]
 
 
 def _single(text: pd.DataFrame, header_at: int) -> bool:

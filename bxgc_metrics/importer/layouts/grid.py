@@ -3,6 +3,8 @@ figures of chosen rows and columns read as one block."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -116,10 +118,19 @@ def repeated_headers(
     # only rows that are no unit's, or whose unit cell is the header's, are looked at
     span = np.arange(rows[0], rows[-1] + 1)
     names = text.iloc[span, unit_col].to_numpy(dtype=object)
-    look = ~np.isin(span, rows) | (names == text.iat[header[0], unit_col])
+    # the title and unit line above the header, which a page may repeat (merged across)
+    titles = {filled_once(text.iloc[r].tolist()) for r in range(header[0])} - {()}
+    above = {cell for title in titles for cell in title}
+    look = (
+        ~np.isin(span, rows)
+        | (names == text.iat[header[0], unit_col])
+        | np.isin(names, list(above))
+    )
     for at in span[look].tolist():
         cells = tuple(key(v) for v in text.iloc[at].tolist())
-        if _repeats(cells, heads[0]):
+        if filled_once(text.iloc[at].tolist()) in titles:
+            repeats.append(at)
+        elif _repeats(cells, heads[0]):
             repeats.extend(range(at, at + len(heads)))
         elif (
             len(heads) > 1
@@ -129,6 +140,13 @@ def repeated_headers(
         ):
             blocks.append(at)
     return repeats, blocks
+
+
+def filled_once(row: Sequence[str]) -> tuple[str, ...]:
+    """A row's filled cells, each once where it repeats the one before it: a title merged
+    across the table (which fills each of its cells), or written in each, is one title."""
+    filled = [v for v in row if v]
+    return tuple(v for i, v in enumerate(filled) if i == 0 or v != filled[i - 1])
 
 
 def _another_title(text: pd.DataFrame, at: int, *, rows: list[int], top: tuple[str, ...]) -> bool:
