@@ -1235,6 +1235,9 @@ def test_a_time_progress_column_is_left_out_with_a_note(
         codes = {i.code: i.column for i in plan.issues}
         assert codes.get("time_progress_column") == column, [i.text() for i in plan.issues]
         assert "column_skipped" not in codes
+        [note] = [i for i in plan.issues if i.code == "time_progress_column"]
+        said = "“固定资产投资 时间进度”" if rows is under else "“时间进度”"  # once, merged or not
+        assert heading != "时间进度" or said in note.zh, note.zh
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -1405,4 +1408,27 @@ def test_a_title_repeated_at_a_page_break_is_skipped(store: Store, fmt: str) -> 
         ("actual", "M", 2026, 10, True, 711311.2),
         ("target", "Y", 2026, 0, False, 767870.0),
         ("actual", "M", 2026, 10, True, 611311.2),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("period", ["1-10月", "2026年1-10月", "1-10月累计"])
+def test_a_sheet_of_one_period_column_under_an_indicators_title(
+    store: Store, fmt: str, period: str
+) -> None:
+    """单位 | 1-10月 under a title naming the indicator is one period of that indicator,
+    not an indicator named 1-10月."""
+    rows = [
+        ["2026年1-10月各街道规上工业增加值增速（%）", None],
+        ["单位", period],
+        ["东城街道", 6.5],
+        ["西城街道", -1.2],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:B1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    obs = plan.observations
+    assert set(obs["indicator_code"]) == {"IVA_G"}
+    assert {(r.freq, r.year, r.sub, r.value) for r in obs.itertuples()} == {
+        ("M", 2026, 10, 6.5),
+        ("M", 2026, 10, -1.2),
     }

@@ -154,22 +154,22 @@ TOTAL_COLUMN_UNCLEAR = Kind(
     severity=WARNING,
 )
 DIFFERENCE_COLUMN = Kind(
-    "“{top} {sub}”一列是差额、剩余数或上月数，未导入：差额由系统按目标与完成数计算。",
-    "The column '{top} {sub}' holds a difference, a remainder or last month's figure and "
+    "“{heading}”一列是差额、剩余数或上月数，未导入：差额由系统按目标与完成数计算。",
+    "The column '{heading}' holds a difference, a remainder or last month's figure and "
     "is not imported: differences are computed here from the target and the actual.",
     code="difference_column",
     severity=INFO,
 )
 TIME_PROGRESS_COLUMN = Kind(
-    "“{top} {sub}”一列是时间进度，未导入：时间进度由系统按月份计算。",
-    "The column '{top} {sub}' holds the time elapsed in the year and is not imported: it "
+    "“{heading}”一列是时间进度，未导入：时间进度由系统按月份计算。",
+    "The column '{heading}' holds the time elapsed in the year and is not imported: it "
     "is computed here from the month.",
     code="time_progress_column",
     severity=INFO,
 )
 COLUMN_SKIPPED = Kind(
-    "无法识别列标题“{top} {sub}”，该列未导入。",
-    "Column heading '{top} {sub}' is not recognised; the column is not imported.",
+    "无法识别列标题“{heading}”，该列未导入。",
+    "Column heading '{heading}' is not recognised; the column is not imported.",
     code="column_skipped",
     severity=WARNING,
 )
@@ -181,8 +181,8 @@ UNTITLED_COLUMN = Kind(
     severity=WARNING,
 )
 COLUMN_NOT_IMPORTED = Kind(
-    "“{top} {sub}”一列是当月数或排名，未导入：按累计数导入，排名由系统计算。",
-    "The column '{top} {sub}' holds single-month figures or places and is not imported: "
+    "“{heading}”一列是当月数或排名，未导入：按累计数导入，排名由系统计算。",
+    "The column '{heading}' holds single-month figures or places and is not imported: "
     "the year-to-date figures are, and the places are computed here.",
     code="column_not_imported",
     severity=INFO,
@@ -243,15 +243,15 @@ CUMULATIVE_CONFLICT = Kind(
     code="cumulative_conflict",
 )
 PART_TARGET = Kind(
-    "“{top} {sub}”是年内某一时期的目标（序时目标），未导入：只导入全年目标。",
-    "'{top} {sub}' is a target for part of the year and is not imported: only the whole "
+    "“{heading}”是年内某一时期的目标（序时目标），未导入：只导入全年目标。",
+    "'{heading}' is a target for part of the year and is not imported: only the whole "
     "year's target is.",
     code="part_target",
     severity=WARNING,
 )
 FORECAST_COLUMN = Kind(
-    "“{top} {sub}”是预计数，未导入：只导入实际完成数和目标。",
-    "'{top} {sub}' is a forecast and is not imported: only actual figures and targets are.",
+    "“{heading}”是预计数，未导入：只导入实际完成数和目标。",
+    "'{heading}' is a forecast and is not imported: only actual figures and targets are.",
     code="forecast_column",
     severity=INFO,
 )

@@ -23,6 +23,8 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     LONG_FIELDS,
     MEASURE,
     REQUIRED_LONG_FIELDS,
+    SERIAL_HEADERS,
+    UNIT_HEADERS,
     key,
     says_single,
 )
@@ -84,7 +86,7 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         if long.one_or_ten(typed.iat[position]):
             row = sheet.row_number(header_at)
             return failed(sheet, issues.NUMBER_PERIOD, row, text=header.iat[position])
-    if len(period_cols) >= 2 and not has_sub_header(text, header_at):
+    if _wide(header, period_cols) and not has_sub_header(text, header_at):
         parsed = wide.parse(
             sheet,
             text,
@@ -99,6 +101,20 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     else:
         parsed = report.parse(sheet, text, header_at, line=line, title=title_period, single=single)
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
+
+
+def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:
+    """Whether a one-row header is a wide sheet's: two period columns at least, or one
+    beside nothing but the unit and a serial number (单位 | 1-10月 under a title naming
+    the indicator), which would otherwise be an indicator named by a period."""
+    if len(period_cols) >= 2:
+        return True
+    others = [
+        v
+        for p, v in enumerate(header.values)
+        if v and p not in period_cols and key(v) not in UNIT_HEADERS | SERIAL_HEADERS
+    ]
+    return len(period_cols) == 1 and not others
 
 
 def _dated_by_name(title: PeriodText | None, name: str) -> PeriodText | None:

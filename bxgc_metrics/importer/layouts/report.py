@@ -145,23 +145,23 @@ def parse(
         column = report_column(
             top_text, sub_text, two_rows=two_rows, title=title, line=line, single=single
         )
+        # a heading merged down both header rows fills both: said once
+        heading = " ".join(dict.fromkeys(t for t in (top_text, sub_text) if t))
         if column is not None:
             found += _doubts(
                 column, at, top=top_text, sub=sub_text, line=line, title=title, said=said
             )
         if column is None:
-            found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, top=top_text, sub=sub_text))
+            found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, heading=heading))
         elif column.no_period:
             found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
         elif column.role in ("completion", "growth", "decline"):
             checked.append((position, column))
         elif column.role in ("month", "rank"):
-            found.append(
-                issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, top=top_text, sub=sub_text)
-            )
+            found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
         elif column.role in _LEFT_OUT:
             kind = _LEFT_OUT[column.role]
-            found.append(kind.at(*at, value=sub_text, top=top_text, sub=sub_text))
+            found.append(kind.at(*at, value=sub_text, heading=heading))
         else:
             figures.append((position, column))
     figures = _same_period(figures, {p: s for p, s in enumerate(sub.tolist())})

@@ -107,8 +107,7 @@ def parse(
             sheet.row_number(header_at),
             sheet.column_letter(p),
             value=header.iloc[p],
-            top=header.iloc[p],
-            sub="",
+            heading=header.iloc[p],
         )
         for p in period_cols
         if roles[p] == "plan"
