@@ -1432,3 +1432,35 @@ def test_a_sheet_of_one_period_column_under_an_indicators_title(
         ("M", 2026, 10, 6.5),
         ("M", 2026, 10, -1.2),
     }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("heading", "code"),
+    [
+        ("2025年增幅（%）", "derived_column"),
+        ("2025年同比增长%", "derived_column"),
+        ("2025年完成率", "derived_column"),
+        ("2025年占比（%）", "derived_column"),
+        ("2025年排名", "column_not_imported"),
+        ("排名", "column_not_imported"),
+        ("增幅（%）", "derived_column"),
+        ("增减额", "difference_column"),
+    ],
+)
+def test_a_wide_column_of_growth_shares_or_places_is_left_out_with_its_note(
+    store: Store, fmt: str, heading: str, code: str
+) -> None:
+    """2025年增幅（%） names a year, but its 12.4 is a growth, not 12.4 万元 of 2025: left
+    out with the note a report gives it, and no warning to head it with a period."""
+    rows = [
+        ["各街道固定资产投资（万元）", None, None, None],
+        ["序号", "单位", "2024年", heading],
+        [1, "东城街道", 733962.2, 12.4],
+        [2, "西城街道", 655821.5, 4.5],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:D1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert sorted(plan.observations["value"].tolist()) == [655821.5, 733962.2]
+    assert {i.code: i.column for i in plan.issues}.get(code) == "D"
+    assert not plan.warnings, [i.text() for i in plan.warnings]

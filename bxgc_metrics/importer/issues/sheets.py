@@ -160,6 +160,13 @@ DIFFERENCE_COLUMN = Kind(
     code="difference_column",
     severity=INFO,
 )
+DERIVED_COLUMN = Kind(
+    "“{heading}”一列是增速、完成率或占比，未导入：由系统按数据计算。",
+    "The column '{heading}' holds a growth rate, a completion rate or a share and is not "
+    "imported: it is computed here from the figures.",
+    code="derived_column",
+    severity=INFO,
+)
 TIME_PROGRESS_COLUMN = Kind(
     "“{heading}”一列是时间进度，未导入：时间进度由系统按月份计算。",
     "The column '{heading}' holds the time elapsed in the year and is not imported: it "

@@ -20,11 +20,13 @@ from bxgc_metrics.importer.layouts.records import ParsedSheet, failed
 from bxgc_metrics.importer.layouts.vocabulary import (
     FILED,
     FOOTNOTE,
+    IGNORED_HEADERS,
     LONG_FIELDS,
     MEASURE,
     REQUIRED_LONG_FIELDS,
     SERIAL_HEADERS,
     UNIT_HEADERS,
+    header_role,
     key,
     says_single,
 )
@@ -105,14 +107,18 @@ def _parse(sheet: Sheet) -> ParsedSheet:
 
 def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:
     """Whether a one-row header is a wide sheet's: two period columns at least, or one
-    beside nothing but the unit and a serial number (单位 | 1-10月 under a title naming
-    the indicator), which would otherwise be an indicator named by a period."""
+    beside nothing but the unit, a serial number, notes and columns a wide sheet leaves
+    out (单位 | 1-10月 | 排名 under a title naming the indicator), which would otherwise be
+    an indicator named by a period."""
     if len(period_cols) >= 2:
         return True
     others = [
         v
         for p, v in enumerate(header.values)
-        if v and p not in period_cols and key(v) not in UNIT_HEADERS | SERIAL_HEADERS
+        if v
+        and p not in period_cols
+        and key(v) not in UNIT_HEADERS | SERIAL_HEADERS | IGNORED_HEADERS
+        and header_role(v) not in wide.LEFT_OUT  # 排名, 增幅（%） beside it
     ]
     return len(period_cols) == 1 and not others
 

@@ -244,6 +244,7 @@ _LEFT_OUT = {
     "plan": issues.FORECAST_COLUMN,
     "gap": issues.DIFFERENCE_COLUMN,
     "pace": issues.TIME_PROGRESS_COLUMN,
+    "share": issues.DERIVED_COLUMN,
 }
 """Roles of a report's columns left out, each said in its own words."""
 
@@ -369,7 +370,7 @@ def _column(
 ) -> Column:
     """The column ``out`` with the period its ``role`` and heading give it."""
     indicator, measure, from_line = out.indicator, out.measure, out.from_line
-    if role in ("completion", "growth", "decline", "month", "rank", "plan", "gap", "pace"):
+    if role in ("completion", "growth", "decline", "month", "rank", "plan", "gap", "pace", "share"):
         return out
     if role == "target":
         if _PART_OF_YEAR in heading or (own is not None and own.freq != "Y"):

@@ -160,6 +160,7 @@ _MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
 _ROLE_WORDS = (
     ("plan", ("预计", "预测", "预估")),  # 全年预计完成: a forecast, not the actual
     ("completion", ("完成率", "完成进度", "完成比例", "完成比")),
+    ("share", ("占比", "比重")),  # 占全区比重: a share of a whole, computed from figures
     (  # a difference or what is left (剩余任务, 距目标差额, 增减额) or last month's figure
         "gap",
         (

@@ -101,18 +101,7 @@ def parse(
     title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
     measure, from_line = column_measure(title_measure, line)
     roles = {p: header_role(header.iloc[p]) for p in period_cols}
-    notes = [  # 2026年预计: a forecast, left out
-        issues.FORECAST_COLUMN.at(
-            sheet.name,
-            sheet.row_number(header_at),
-            sheet.column_letter(p),
-            value=header.iloc[p],
-            heading=header.iloc[p],
-        )
-        for p in period_cols
-        if roles[p] == "plan"
-    ]
-    positions = [p for p in period_cols if roles[p] != "plan"]
+    positions = [p for p in period_cols if roles[p] not in LEFT_OUT]
     periods = [period_cols[p] for p in positions]
     singles = [
         single_month(header.iloc[p], title=single, cumulative=period.cumulative)
@@ -122,8 +111,8 @@ def parse(
     by_total, said, judged = _by_total(
         sheet, text, rows=rows, header_at=header_at, unit_col=unit_col, months=months
     )
-    notes += said
-    read = {unit_col, *period_cols} | {c for c in (indicator_col, judged) if c is not None}
+    notes = said
+    read = {unit_col, *positions} | {c for c in (indicator_col, judged) if c is not None}
     notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read)
     per_column: dict[str, list] = {
         "value_kind": ["target" if roles[p] == "target" else "actual" for p in positions],
@@ -238,6 +227,20 @@ TOTAL_COLUMNS = frozenset(
 """Headings of a wide sheet's column of its months' total (as :func:`key` gives them)."""
 
 
+LEFT_OUT = {
+    "plan": issues.FORECAST_COLUMN,
+    "growth": issues.DERIVED_COLUMN,
+    "decline": issues.DERIVED_COLUMN,
+    "completion": issues.DERIVED_COLUMN,
+    "share": issues.DERIVED_COLUMN,
+    "rank": issues.COLUMN_NOT_IMPORTED,
+    "gap": issues.DIFFERENCE_COLUMN,
+    "pace": issues.TIME_PROGRESS_COLUMN,
+}
+"""Roles of a wide sheet's columns left out, each with its note, whether or not the
+heading names a period (2026年预计, 2025年增幅（%）, 排名)."""
+
+
 def _left_out(
     sheet: Sheet, text: pd.DataFrame, *, rows: list[int], header_at: int, read: set[int]
 ) -> list[Issue]:
@@ -249,19 +252,16 @@ def _left_out(
     for position, heading in enumerate(header.values):
         if position in read or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS or not rows:
             continue
+        at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
+        role = header_role(heading) if heading else None
+        if role in LEFT_OUT:  # 2025年增幅（%）, 排名, 增减额: said as a report says them
+            found.append(LEFT_OUT[role].at(*at, value=heading, heading=heading))
+            continue
         if not holds_figures(text.iloc[rows, position]):
             continue
         written = str(sheet.cells.iat[header_at, position]) if heading else ""
         name = issues.Text(written, written) if heading else issues.NO_HEADING
-        found.append(
-            issues.WIDE_COLUMN_LEFT_OUT.at(
-                sheet.name,
-                sheet.row_number(header_at),
-                sheet.column_letter(position),
-                value=written,
-                name=name,
-            )
-        )
+        found.append(issues.WIDE_COLUMN_LEFT_OUT.at(*at, value=written, name=name))
     return found
 
 
