@@ -480,3 +480,22 @@ def test_the_figures_near_a_file_are_every_stored_figure_there(
         .reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_a_whole_column_of_shares_for_percentages_is_warned_figure_by_figure() -> None:
+    """Five units wrote last year's 13.4, 13.7, 12.0, 9.8 and 11.1 as 0.08 … 0.035 this
+    year: their median is a share too, so each is compared with its own last figure."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
+    units = ["JD01", "JD02", "JD03", "JD04", "JD05"]
+    last, now = [13.4, 13.7, 12.0, 9.8, 11.1], [0.08, 0.085, 0.054, 0.02, 0.035]
+    history = figures(
+        *[
+            {"unit_code": u, "sub": 6, "year": 2023, "value": v} | rate
+            for u, v in zip(units, last, strict=True)
+        ]
+    )
+    records = figures(
+        *[{"unit_code": u, "sub": 6, "value": v} | rate for u, v in zip(units, now, strict=True)]
+    )
+    found = validate.history_checks(records, history)
+    assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]

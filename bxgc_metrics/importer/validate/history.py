@@ -250,7 +250,7 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     rate = (records["kind"] == "rate").to_numpy()[rows_]
     peers = np.zeros(len(earlier), dtype=bool)
     if rate.any():
-        median, peers = _peers(records[rows_])
+        median, peers = _peers(records[rows_], earlier)
         peers &= rate
         earlier = np.where(peers, median, earlier)
     with np.errstate(divide="ignore", invalid="ignore"):  # earlier 0 or missing: no jump
@@ -269,13 +269,25 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     ]
 
 
-def _peers(actual: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The median of each figure's indicator and period in ``actual``, and whether it has
-    :data:`PEERS` figures."""
+def _peers(actual: pd.DataFrame, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The median of each figure's indicator and period in ``actual``, and whether it is
+    to be compared with it: the period has :data:`PEERS` figures, and their median has
+    not moved :data:`RATE_SLIP`-fold from the median of their ``earlier`` figures to
+    below 1 (or to 100 and more): a whole column of shares written for percentages is
+    compared figure by figure with its own earlier figures."""
     keys = ["indicator_code", "freq", "year", "sub", "cumulative"]
-    grouped = actual.groupby(keys, sort=False, dropna=False, observed=True)["value"]
-    median = grouped.transform("median").to_numpy(dtype=float)
-    return median, grouped.transform("count").to_numpy() >= PEERS
+    frame = actual[keys].assign(value=actual["value"].to_numpy(), earlier=earlier)
+    grouped = frame.groupby(keys, sort=False, dropna=False, observed=True)
+    median = grouped["value"].transform("median").to_numpy(dtype=float)
+    before = grouped["earlier"].transform("median").to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moved = median / before
+    # shares for percentages: below 1 where they stood at 1 and more (0.08 for 13.4 %),
+    # or the other way; a year's rates all near zero after a bad year are news, not slips
+    shares = (moved <= 1 / RATE_SLIP) & (np.abs(median) < 1)
+    hundreds = (moved >= RATE_SLIP) & (np.abs(median) >= 100)
+    shifted = (before != 0) & (moved > 0) & (shares | hundreds)
+    return median, (grouped["value"].transform("count").to_numpy() >= PEERS) & ~shifted
 
 
 def _times(ratio: float) -> str:
