@@ -1464,3 +1464,21 @@ def test_a_wide_column_of_growth_shares_or_places_is_left_out_with_its_note(
     assert sorted(plan.observations["value"].tolist()) == [655821.5, 733962.2]
     assert {i.code: i.column for i in plan.issues}.get(code) == "D"
     assert not plan.warnings, [i.text() for i in plan.warnings]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("sub", ["比上年增减", "同比增减", "增减"])
+def test_a_stated_change_that_is_the_difference_is_no_growth_mismatch(
+    store: Store, fmt: str, sub: str
+) -> None:
+    """比上年增减 beside 1-10月累计 and 去年同期 may be the change in 万元, or for a rate
+    in points: where it is exactly that, it draws no growth warning; where it is neither
+    that nor the growth, it still does."""
+    stored = store.observations(unit="JD01", indicator="FAI")
+    last = stored[(stored["period"] == "2025-10") & (stored["value_kind"] == "actual")]
+    assert last["value"].tolist() == [662293.7]
+    for stated, warned in ((711311.2 - 662293.7, False), (7.4, False), (9999.0, True)):
+        rows = report(T10, sub, target="1-10月累计", values=(711311.2, round(stated, 1)))
+        plan = run(store, rows, fmt)
+        said = [i for i in plan.issues if i.code == "stated_growth_mismatch"]
+        assert bool(said) is warned, (stated, [i.text() for i in plan.issues])
