@@ -238,6 +238,9 @@ def test_totals_against_the_sum_of_their_rows() -> None:
     assert validate.totals_mismatch(records, near) == []
     [found] = validate.totals_mismatch(records, off)
     assert found.zh == "合计行 31.00 与各单位之和 30.00 不符。"
+    rates = records.assign(kind="rate", measure="%")  # 全区 7.6 % is no sum of rates
+    total = figures({"sub": 6, "value": 7.6}).assign(missing=False)
+    assert validate.totals_mismatch(rates, total) == []
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
