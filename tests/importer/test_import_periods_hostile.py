@@ -1482,3 +1482,23 @@ def test_a_stated_change_that_is_the_difference_is_no_growth_mismatch(
         plan = run(store, rows, fmt)
         said = [i for i in plan.issues if i.code == "stated_growth_mismatch"]
         assert bool(said) is warned, (stated, [i.text() for i in plan.issues])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("target", ["全年目标", "年度目标", "全年任务"])
+def test_a_one_row_header_of_a_target_and_the_months_under_a_title_of_the_year(
+    store: Store, fmt: str, target: str
+) -> None:
+    """序号 | 单位 | 全年目标 | 1-10月 | 完成率（%） under 2026年…固定资产投资: the year's
+    target and its 1-10月, not indicators named 全年目标 and 1-10月."""
+    rows = [
+        ["2026年各街道固定资产投资完成情况", None, None, None, None],
+        ["序号", "单位", target, "1-10月", "完成率（%）"],
+        [1, "东城街道", 867870, 711311.2, 82.0],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:E1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 867870.0),
+        ("actual", "M", 2026, 10, True, 711311.2),
+    }

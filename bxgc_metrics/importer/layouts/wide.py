@@ -52,7 +52,7 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
     """The header's period columns by position; a period without a year takes the
     title's. 全年 is the title's whole year where no column is a single month (一季度,
     上半年, 前三季度, 全年 under 2025年…), and otherwise the months' total
-    (:data:`TOTAL_COLUMNS`)."""
+    (:data:`TOTAL_COLUMNS`); 全年目标 beside a period is the title's year's target."""
     found = {}
     for position, value in enumerate(header.values):
         period = parse_text(value) if value else None
@@ -62,10 +62,15 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
             period = period.in_year(title.year)
         if period.year is not None:
             found[position] = period
+    if not found or title is None or title.year is None:
+        return found
+    whole = PeriodText("Y", title.year, 0, cumulative=False)
     months = any(p.freq == "M" and not p.cumulative for p in found.values())
-    if found and not months and title is not None and title.year is not None:
-        whole = PeriodText("Y", title.year, 0, cumulative=False)
-        found |= {p: whole for p, v in enumerate(header.values) if key(v) in WHOLE_YEAR_COLUMNS}
+    for position, value in enumerate(header.values):
+        if position in found or not value:
+            continue
+        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or (header_role(value) == "target" and "序时" not in value):
+            found[position] = whole
     return dict(sorted(found.items()))
 
 
