@@ -1502,3 +1502,27 @@ def test_a_one_row_header_of_a_target_and_the_months_under_a_title_of_the_year(
         ("target", "Y", 2026, 0, False, 867870.0),
         ("actual", "M", 2026, 10, True, 711311.2),
     }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("title", "second"),
+    [
+        ("2024-2025年各街道固定资产投资完成情况（单位：万元）", None),
+        ("2024-2025年各街道固定资产投资完成情况", "（截至2025年12月31日）"),
+        ("各街道固定资产投资完成情况分年度", None),
+    ],
+)
+def test_a_wide_title_with_its_unit_or_cut_off_names_the_indicator(
+    store: Store, fmt: str, title: str, second: str | None
+) -> None:
+    rows = [
+        [title, None, None, None],
+        [second, None, None, None],
+        ["序号", "单位", "2024年", "2025年"],
+        [1, "东城街道", 733962.2, 824954.4],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:D1", "A2:D2"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert set(plan.observations["indicator_code"]) == {"FAI"}
+    assert sorted(plan.observations["value"].tolist()) == [733962.2, 824954.4]

@@ -69,7 +69,9 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
     for position, value in enumerate(header.values):
         if position in found or not value:
             continue
-        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or (header_role(value) == "target" and "序时" not in value):
+        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or (
+            header_role(value) == "target" and "序时" not in value
+        ):
             found[position] = whole
     return dict(sorted(found.items()))
 
@@ -181,6 +183,7 @@ def _title_cell(
 _STATUS = re.compile(
     r"[(（](?:快报|初步(?:统计|核算)?数?|预计|预估|修订(?:版|后|数)?|终审|正式(?:数|版)?|初值|终值"
     r"|月报|季报|年报|草稿|征求意见稿|续)[)）]"
+    r"|[(（][^()（）]*(?:截至|截止|截到)[^()（）]*[)）]"  # （截至2025年12月31日）
 )
 """A report's status in brackets after its title (（快报）, （初步统计）, （修订）), which is
 not part of the indicator's name as a qualifier (（不含基金）) is."""
@@ -194,7 +197,7 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     >>> title_indicator_of("2026年各街道固定资产投资当月完成情况", "表1")
     '固定资产投资'
     """
-    source = re.split(r"(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
+    source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
     clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
     clean = re.sub(r"\d{1,2}\s*[-~至]\s*\d{1,2}\s*月|上半年|下半年|[一二三四]季度", "", clean)
     clean = re.sub(
@@ -203,6 +206,7 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
         clean.strip(),
     )
     clean = _STATUS.sub("", clean).strip()
+    clean = re.sub(r"(分年度|分季度|分月度?|逐月)$", "", clean)
     clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
     clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
     return clean.strip(" ：:") or sheet_name
