@@ -1526,3 +1526,22 @@ def test_a_wide_title_with_its_unit_or_cut_off_names_the_indicator(
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert set(plan.observations["indicator_code"]) == {"FAI"}
     assert sorted(plan.observations["value"].tolist()) == [733962.2, 824954.4]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_monthly_rates_whole_year_is_its_january_to_december_rate(store: Store, fmt: str) -> None:
+    """规上工业增加值增速 is kept by month, year to date: its 2024年 and 2025年 are its
+    1-12月 rates, not a yearly series beside the monthly one."""
+    rows = [
+        ["各街道规上工业增加值增速（%）", None, None],
+        ["单位", "2024年", "2025年"],
+        ["东城街道", 7.1, 6.5],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:C1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert {
+        (r.freq, r.year, r.sub, r.cumulative, r.value) for r in plan.observations.itertuples()
+    } == {
+        ("M", 2024, 12, True, 7.1),
+        ("M", 2025, 12, True, 6.5),
+    }

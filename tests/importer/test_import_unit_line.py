@@ -191,14 +191,14 @@ def expected(layout: str) -> dict[tuple, float]:
     """Hand-checked figures: money in the indicator's measure (GBR 万元, INFRA 亿元)."""
     out: dict[tuple, float] = {}
     for code, _name, target, ytd, infra, growth in UNITS:
-        if layout == "wide":  # a monthly flow's year is its 1-12月 figure
+        if layout == "wide":  # a monthly flow's or rate's year is its 1-12月 figure
             out |= {
                 (code, "GBR", "actual", 2024, 12): ytd,
                 (code, "GBR", "actual", 2023, 12): ytd * 0.9,
                 (code, "INFRA", "actual", 2024, 12): infra / 10_000,
                 (code, "INFRA", "actual", 2023, 12): infra * 0.9 / 10_000,
-                (code, "IVA_G", "actual", 2024, 0): growth,
-                (code, "IVA_G", "actual", 2023, 0): growth + 1,
+                (code, "IVA_G", "actual", 2024, 12): growth,
+                (code, "IVA_G", "actual", 2023, 12): growth + 1,
             }
             continue
         out |= {

@@ -57,10 +57,11 @@ ACTUAL_NOT_ENDED = Kind(
     code="actual_not_ended",
 )
 WHOLE_YEAR = Kind(
-    "全年实际数按该指标自己的口径存储：月度流量指标的全年数存为1-12月累计，年度指标的1-12月累计存为全年数。",
+    "全年实际数按该指标自己的口径存储：月度流量指标的全年数存为1-12月累计（增速为1-12月累计增速），"
+    "年度指标的1-12月累计存为全年数。",
     "Whole-year actual figures are stored as each indicator's own series reads them: a "
-    "monthly flow's year as its January–December total, a yearly indicator's "
-    "January–December total as its year.",
+    "monthly flow's year as its January–December total (a growth rate's as its "
+    "January–December rate), a yearly indicator's January–December total as its year.",
     code="whole_year",
     severity=INFO,
 )

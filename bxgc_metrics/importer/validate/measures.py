@@ -106,12 +106,13 @@ def _mismatch(
 
 
 def whole_years(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """A flow's whole-year actual stored where its indicator's own series reads the year:
-    a monthly indicator's as its 1-12月 figure (2025年全年 → 2025-12, year to date), a
-    yearly indicator's 1-12月 figure as its year. A note says so, once per sheet."""
+    """A flow's or a rate's whole-year actual stored where its indicator's own series
+    reads the year: a monthly indicator's as its 1-12月 figure (2025年全年 → 2025-12, year
+    to date; a growth rate's year is its 1-12月 rate), a yearly indicator's 1-12月 figure
+    as its year. A note says so, once per sheet."""
     if "frequency_db" not in records:
         return records, []
-    flows = (records["kind"] == "flow") & (records["value_kind"] == "actual")
+    flows = records["kind"].isin(["flow", "rate"]) & (records["value_kind"] == "actual")
     monthly = flows & (records["frequency_db"] == "M") & (records["freq"] == "Y")
     yearly = (
         flows
