@@ -1511,6 +1511,8 @@ def test_a_one_row_header_of_a_target_and_the_months_under_a_title_of_the_year(
         ("2024-2025年各街道固定资产投资完成情况（单位：万元）", None),
         ("2024-2025年各街道固定资产投资完成情况", "（截至2025年12月31日）"),
         ("各街道固定资产投资完成情况分年度", None),
+        ("各街道固定资产投资分年度完成情况", None),
+        ("各街道固定资产投资分年度情况表", None),
     ],
 )
 def test_a_wide_title_with_its_unit_or_cut_off_names_the_indicator(
@@ -1544,4 +1546,27 @@ def test_a_monthly_rates_whole_year_is_its_january_to_december_rate(store: Store
     } == {
         ("M", 2024, 12, True, 7.1),
         ("M", 2025, 12, True, 6.5),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("heading", ["1-10月累计增速（%）", "1-10月增速"])
+def test_a_growth_column_under_a_title_of_a_growth_rate_is_its_figures(
+    store: Store, fmt: str, heading: str
+) -> None:
+    """单位 | 1-10月累计增速（%） under 2026年1-10月各街道规上工业增加值增速: the indicator is
+    a growth rate, so the column of 增速 holds its figures, not a growth of them."""
+    rows = [
+        ["2026年1-10月各街道规上工业增加值增速", None],
+        ["单位", heading],
+        ["东城街道", 8.0],
+        ["西城街道", 8.5],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:B1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert {
+        (r.indicator_code, r.freq, r.year, r.sub, r.value) for r in plan.observations.itertuples()
+    } == {
+        ("IVA_G", "M", 2026, 10, 8.0),
+        ("IVA_G", "M", 2026, 10, 8.5),
     }

@@ -178,6 +178,8 @@ def test_a_jump_names_its_ratio_in_figures_that_say_something(
         (0.0, 3.2, False),  # from zero: no ratio
         (5.3, 0.4, False),  # growth slowed 13-fold
         (0.2, 4.1, False),  # and picked up 20-fold
+        (0.2, 14.6, False),  # 73-fold, back from a bad year: 14.6 is no share
+        (13.4, 0.2, True),  # a share, or a very bad year: worth a look
         (8.5, 0.085, True),  # a share where percent was meant: 100×
         (6.5, 650.0, True),
         (-4.0, -0.04, True),
@@ -502,3 +504,17 @@ def test_a_whole_column_of_shares_for_percentages_is_warned_figure_by_figure() -
     )
     found = validate.history_checks(records, history)
     assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]
+
+
+def test_a_rate_far_above_peers_near_zero_is_growth_not_a_slip() -> None:
+    """In a slow year seven towns grow about 0.2 % and one 15 %: 75× the median, but 15
+    is no percentage written as a share, nor 1,500 % one written the other way."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
+    values = [0.2, -0.3, 0.1, 0.3, 15.0, 0.2, -0.1, 0.25]
+    units = [f"JD0{k}" for k in range(1, 9)]
+    records = figures(
+        *[{"unit_code": u, "sub": 6, "value": v} | rate for u, v in zip(units, values, strict=True)]
+    )
+    assert codes(validate.history_checks(records, NO_HISTORY)) == []
+    records.loc[records["value"] == 15.0, "value"] = 1500.0  # 15 % written as a count of points
+    assert codes(validate.history_checks(records, NO_HISTORY)) == ["rate_off_peers"]

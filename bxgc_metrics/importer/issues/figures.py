@@ -51,9 +51,10 @@ ACTUAL_IN_FUTURE = Kind(
 )
 ACTUAL_NOT_ENDED = Kind(
     "实际完成数的时期是{period}，尚未结束（今天是 {today:%Y-%m-%d}）：若是年内累计数，"
-    "请在列标题中写明月份，如“1-10月累计”。",
+    "请在列标题中写明月份，如“1-10月累计”；若是全年目标，请写作“全年目标”。",
     "An actual figure for {period_en}, which has not ended (today is {today:%Y-%m-%d}): if "
-    "it is year to date, name its months in the heading, e.g. January–October.",
+    "it is year to date, name its months in the heading, e.g. January–October; if it is "
+    "the year's target, say target in the heading.",
     code="actual_not_ended",
 )
 WHOLE_YEAR = Kind(

@@ -108,6 +108,8 @@ def parse(
     title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
     measure, from_line = column_measure(title_measure, line)
     roles = {p: header_role(header.iloc[p]) for p in period_cols}
+    if _GROWTH_NAMED.search(title_indicator):  # 增速 under a title of 增速: the figures
+        roles = {p: None if r in ("growth", "decline") else r for p, r in roles.items()}
     positions = [p for p in period_cols if roles[p] not in LEFT_OUT]
     periods = [period_cols[p] for p in positions]
     singles = [
@@ -206,8 +208,9 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
         clean.strip(),
     )
     clean = _STATUS.sub("", clean).strip()
-    clean = re.sub(r"(分年度|分季度|分月度?|逐月)$", "", clean)
-    clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
+    for _ in range(2):  # 分季度完成情况, 完成情况分年度
+        clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
+        clean = re.sub(r"(分年度|分季度|分月度?|逐月)$", "", clean.strip())
     clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
     return clean.strip(" ：:") or sheet_name
 
@@ -236,6 +239,9 @@ TOTAL_COLUMNS = frozenset(
 """Headings of a wide sheet's column of its months' total (as :func:`key` gives them)."""
 
 
+_GROWTH_NAMED = re.compile(r"增速|增长率|增幅|增长")
+"""A title naming a growth rate as its indicator (规上工业增加值增速): a column headed
+1-10月累计增速 holds its figures, not a growth of them."""
 LEFT_OUT = {
     "plan": issues.FORECAST_COLUMN,
     "growth": issues.DERIVED_COLUMN,

@@ -241,8 +241,8 @@ one period the units' rates sit together."""
 def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     """A value 10× or 1/10 of the one before (same period last year for cumulative
     values). A rate is compared with the median of the file's figures of its indicator
-    and period where there are :data:`PEERS`, else with the one before, and warned at
-    :data:`RATE_SLIP`-fold with its sign kept."""
+    and period where there are :data:`PEERS`, else with the one before, and warned where
+    it looks like a percentage written as a share or the other way (:func:`_slipped`)."""
     rows_ = (records["value_kind"] == "actual").to_numpy()
     if not rows_.any():
         return []
@@ -253,12 +253,11 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
         median, peers = _peers(records[rows_], earlier)
         peers &= rate
         earlier = np.where(peers, median, earlier)
+    value = records["value"].to_numpy()[rows_]
     with np.errstate(divide="ignore", invalid="ignore"):  # earlier 0 or missing: no jump
-        ratio = records["value"].to_numpy()[rows_] / earlier
+        ratio = value / earlier
     jumped = np.where(
-        rate,
-        (earlier != 0) & (ratio > 0) & ((ratio >= RATE_SLIP) | (ratio <= 1 / RATE_SLIP)),
-        (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1)),
+        rate, _slipped(value, earlier), (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
     )
     bad = _shown_with(records, rows_, jumped, before=earlier, peers=peers)
     return [
@@ -267,6 +266,19 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
         )
         for r in rows(bad)
     ]
+
+
+def _slipped(value: np.ndarray, against: np.ndarray) -> np.ndarray:
+    """Whether a rate looks like a percentage written as a share, or the other way, beside
+    the figure it is compared ``against``: :data:`RATE_SLIP`-fold smaller, with its sign,
+    and below 1 where that is 1 and more (0.085 for 8.5); or as much larger, 100 and more
+    where that is below 100 (650 for 6.5). A rate of 15 beside 0.2 is growth, not a slip."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = value / against
+    size, other = np.abs(value), np.abs(against)
+    shares = (ratio <= 1 / RATE_SLIP) & (size < 1) & (other >= 1)
+    hundreds = (ratio >= RATE_SLIP) & (size >= 100) & (other < 100)
+    return (against != 0) & (ratio > 0) & (shares | hundreds)
 
 
 def _peers(actual: pd.DataFrame, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -280,13 +292,7 @@ def _peers(actual: pd.DataFrame, earlier: np.ndarray) -> tuple[np.ndarray, np.nd
     grouped = frame.groupby(keys, sort=False, dropna=False, observed=True)
     median = grouped["value"].transform("median").to_numpy(dtype=float)
     before = grouped["earlier"].transform("median").to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        moved = median / before
-    # shares for percentages: below 1 where they stood at 1 and more (0.08 for 13.4 %),
-    # or the other way; a year's rates all near zero after a bad year are news, not slips
-    shares = (moved <= 1 / RATE_SLIP) & (np.abs(median) < 1)
-    hundreds = (moved >= RATE_SLIP) & (np.abs(median) >= 100)
-    shifted = (before != 0) & (moved > 0) & (shares | hundreds)
+    shifted = _slipped(median, before)  # the whole column, shares for percentages
     return median, (grouped["value"].transform("count").to_numpy() >= PEERS) & ~shifted
 
 
