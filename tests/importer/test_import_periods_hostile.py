@@ -1355,6 +1355,7 @@ def test_a_total_column_beside_one_month_is_a_warning(store: Store, fmt: str) ->
         ("各街道固定资产投资（快报）（万元）", [], False),
         ("各街道固定资产投资（万元）（初步统计）", ["A1:C1"], False),
         ("各街道固定资产投资完成情况（修订）", [], False),
+        ("2019-2025年各街道固定资产投资完成情况（万元）", ["A1:C1"], False),
     ],
 )
 def test_a_wide_title_names_its_indicator_however_it_is_laid_out(
@@ -1570,3 +1571,44 @@ def test_a_growth_column_under_a_title_of_a_growth_rate_is_its_figures(
         ("IVA_G", "M", 2026, 10, 8.0),
         ("IVA_G", "M", 2026, 10, 8.5),
     }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_quarters_whose_sum_is_the_whole_year_are_single_quarters(store: Store, fmt: str) -> None:
+    """一季度 … 四季度 and 全年 = their sum: each quarter alone, added up from January,
+    with a note and no warning that they were taken as year-to-date."""
+    heads = ["一季度", "二季度", "三季度", "四季度", "全年"]
+    rows = [
+        ["2025年各街道固定资产投资完成情况（万元）", *[None] * 5],
+        ["单位", *heads],
+        ["东城街道", 30, 31, 32, 33, 126],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "Q", 2025, 1, True, 30.0),
+        ("actual", "Q", 2025, 2, True, 61.0),
+        ("actual", "Q", 2025, 3, True, 93.0),
+        ("actual", "Q", 2025, 4, True, 126.0),
+        ("actual", "M", 2025, 12, True, 126.0),
+    }
+    codes = {i.code: i.column for i in plan.issues}
+    assert codes.get("quarters_by_total") == "F"
+    assert "quarter_assumed_ytd" not in codes
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_quarters_whose_last_is_the_whole_year_are_year_to_date_without_a_doubt(
+    store: Store, fmt: str
+) -> None:
+    heads = ["一季度", "二季度", "三季度", "四季度", "全年"]
+    rows = [
+        ["2025年各街道固定资产投资完成情况（万元）", *[None] * 5],
+        ["单位", *heads],
+        ["东城街道", 30, 61, 93, 126, 126],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "Q", 2025, 3, True, 93.0) in planned(plan)
+    codes = {i.code for i in plan.issues}
+    assert not codes & {"quarter_assumed_ytd", "quarters_by_total", "quarters_total_unclear"}

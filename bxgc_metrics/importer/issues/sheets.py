@@ -146,6 +146,20 @@ MONTHS_BY_TOTAL = Kind(
     code="months_by_total",
     severity=INFO,
 )
+QUARTERS_BY_TOTAL = Kind(
+    "“{name}”一列等于各季度之和：各季度按当季数读取（逐季累加为累计数）。",
+    "The column '{name}' is the sum of the quarters: they are read as each quarter alone "
+    "(summed into year-to-date figures).",
+    code="quarters_by_total",
+    severity=INFO,
+)
+QUARTERS_TOTAL_UNCLEAR = Kind(
+    "“{name}”一列既不等于各季度之和，也不等于最后一季的数：各季度按累计数导入，请核对是当季数还是累计数。",
+    "The column '{name}' is neither the sum of the quarters nor the last quarter's figure: "
+    "the quarters are imported as year-to-date; check whether they are each quarter alone.",
+    code="quarters_total_unclear",
+    severity=WARNING,
+)
 TOTAL_COLUMN_UNCLEAR = Kind(
     "“{name}”一列既不等于各月之和，也不等于最后一月的数：各月按累计数导入，请核对各月是当月数还是累计数。",
     "The column '{name}' is neither the sum of the months nor the last month's figure: the "

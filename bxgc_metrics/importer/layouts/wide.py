@@ -117,9 +117,17 @@ def parse(
         for p, period in zip(positions, periods, strict=True)
     ]
     months = _months_of(positions, period_cols, roles)
+    quarters = [] if months else _quarters_of(positions, period_cols, roles)
     by_total, said, judged = _by_total(
-        sheet, text, rows=rows, header_at=header_at, unit_col=unit_col, months=months
+        sheet,
+        text,
+        rows=rows,
+        header_at=header_at,
+        unit_col=unit_col,
+        months=months or quarters,
+        quarters=bool(quarters),
     )
+    by_last = judged is not None and not by_total and not said  # 全年 is the last quarter's
     notes = said
     read = {unit_col, *positions} | {c for c in (indicator_col, judged) if c is not None}
     notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read)
@@ -128,9 +136,12 @@ def parse(
         "freq": [p.freq for p in periods],
         "year": [p.year for p in periods],
         "sub": [p.sub for p in periods],
-        "cumulative": [p.cumulative or (ytd and p.freq != "Y") for p in periods],
+        "cumulative": [
+            p.cumulative or (ytd and p.freq != "Y") or (by_last and at in quarters)
+            for p, at in zip(periods, positions, strict=True)
+        ],
         "single": [
-            s or (by_total and p in months and not period_cols[p].cumulative)
+            s or (by_total and p in months + quarters and not period_cols[p].cumulative)
             for s, p in zip(singles, positions, strict=True)
         ],
     }
@@ -198,6 +209,8 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     '地方一般公共预算收入'
     >>> title_indicator_of("2026年各街道固定资产投资当月完成情况", "表1")
     '固定资产投资'
+    >>> title_indicator_of("2025年各街道固定资产投资完成情况（万元）", "表1")
+    '固定资产投资(万元)'
     """
     source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
     clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
@@ -207,12 +220,13 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
         "",
         clean.strip(),
     )
-    clean = _STATUS.sub("", clean).strip()
+    clean, measure = split_measure(_STATUS.sub("", clean).strip())  # …完成情况（万元）
     for _ in range(2):  # 分季度完成情况, 完成情况分年度
         clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
         clean = re.sub(r"(分年度|分季度|分月度?|逐月)$", "", clean.strip())
     clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
-    return clean.strip(" ：:") or sheet_name
+    clean = clean.strip(" ：:")
+    return (f"{clean}({measure})" if measure else clean) if clean else sheet_name
 
 
 def _months_of(
@@ -231,6 +245,21 @@ def _months_of(
     first = period_cols[alone[0]].sub
     before = [p for p in actual if period_cols[p].cumulative and period_cols[p].sub < first]
     return sorted(before, key=lambda p: period_cols[p].sub)[-1:] + alone
+
+
+def _quarters_of(
+    positions: list[int], period_cols: dict[int, PeriodText], roles: dict[int, str | None]
+) -> list[int]:
+    """The columns of one quarter's actual figures each (一季度 … 四季度), in order, where
+    there are two at least."""
+    alone = [
+        p
+        for p in positions
+        if period_cols[p].freq == "Q"
+        and not period_cols[p].cumulative
+        and roles[p] not in ("target", "plan")
+    ]
+    return sorted(alone, key=lambda p: period_cols[p].sub) if len(alone) >= 2 else []
 
 
 TOTAL_COLUMNS = frozenset(
@@ -288,12 +317,14 @@ def _by_total(
     header_at: int,
     unit_col: int,
     months: list[int],
+    quarters: bool = False,
 ) -> tuple[bool, list[Issue], int | None]:
     """Whether a 合计 column beside the month columns at ``months`` (each a single month
     or a year-to-date figure, as written) shows them to be single months: it is their sum
     and not the last month's figure. Said in a note at the column, or a warning where it
     is neither; the 合计 column itself is not imported. Last, the 合计 column when it was
-    judged so (None without two months and figures beside it)."""
+    judged so (None without two months and figures beside it). With ``quarters`` the
+    columns are quarters (一季度 … 四季度), said as such."""
     header = text.iloc[header_at]
     total = next(
         (p for p, v in enumerate(header.values) if p != unit_col and key(v) in TOTAL_COLUMNS),
@@ -310,16 +341,14 @@ def _by_total(
     summed = np.isclose(each.sum(axis=0), whole, rtol=1e-6, atol=1e-6).all()
     last = np.isclose(each[-1], whole, rtol=1e-6, atol=1e-6).all()
     at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(total))
+    summed_kind, unclear_kind = (
+        (issues.QUARTERS_BY_TOTAL, issues.QUARTERS_TOTAL_UNCLEAR)
+        if quarters
+        else (issues.MONTHS_BY_TOTAL, issues.TOTAL_COLUMN_UNCLEAR)
+    )
+    name = header.iat[total]
     if summed and not last:
-        return (
-            True,
-            [issues.MONTHS_BY_TOTAL.at(*at, value=header.iat[total], name=header.iat[total])],
-            total,
-        )
+        return True, [summed_kind.at(*at, value=name, name=name)], total
     if last:
         return False, [], total
-    return (
-        False,
-        [issues.TOTAL_COLUMN_UNCLEAR.at(*at, value=header.iat[total], name=header.iat[total])],
-        total,
-    )
+    return False, [unclear_kind.at(*at, value=name, name=name)], total
