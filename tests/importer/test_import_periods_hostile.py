@@ -1612,3 +1612,22 @@ def test_quarters_whose_last_is_the_whole_year_are_year_to_date_without_a_doubt(
     assert ("actual", "Q", 2025, 3, True, 93.0) in planned(plan)
     codes = {i.code for i in plan.issues}
     assert not codes & {"quarter_assumed_ytd", "quarters_by_total", "quarters_total_unclear"}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("title", "heading", "want"),
+    [
+        ("2026年各街道固定资产投资目标", "全年目标", ("target", "Y", 2026, 0, False, 867870.0)),
+        ("2025年各街道固定资产投资完成情况", "全年", ("actual", "M", 2025, 12, True, 867870.0)),
+    ],
+)
+def test_a_wide_sheet_of_the_years_target_or_whole_year_alone(
+    store: Store, fmt: str, title: str, heading: str, want: tuple
+) -> None:
+    """单位 | 全年目标 (or 全年, for a year ended) under a title naming the year and the
+    indicator: that year's target (or whole year), not an indicator named 全年目标."""
+    rows = [[title, None], ["单位", heading], ["东城街道", 867870]]
+    plan = run(store, rows, fmt, merges=["A1:B1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {want}

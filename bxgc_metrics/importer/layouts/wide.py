@@ -48,11 +48,17 @@ WHOLE_YEAR_COLUMNS = frozenset({"全年", "全年完成", "全年累计", "全�
 single month stands beside them (beside single months, 全年 is their total)."""
 
 
+YEAR_TARGETS = frozenset(
+    {"全年目标", "年度目标", "目标", "目标任务", "全年任务", "年度任务", "全年计划", "年度计划"}
+)
+"""Headings (as :func:`key` gives them) of the title's year's target."""
+
+
 def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
     """The header's period columns by position; a period without a year takes the
     title's. 全年 is the title's whole year where no column is a single month (一季度,
     上半年, 前三季度, 全年 under 2025年…), and otherwise the months' total
-    (:data:`TOTAL_COLUMNS`); 全年目标 beside a period is the title's year's target."""
+    (:data:`TOTAL_COLUMNS`); 全年目标 is the title's year's target (:data:`YEAR_TARGETS`)."""
     found = {}
     for position, value in enumerate(header.values):
         period = parse_text(value) if value else None
@@ -62,16 +68,14 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
             period = period.in_year(title.year)
         if period.year is not None:
             found[position] = period
-    if not found or title is None or title.year is None:
+    if title is None or title.year is None:
         return found
     whole = PeriodText("Y", title.year, 0, cumulative=False)
     months = any(p.freq == "M" and not p.cumulative for p in found.values())
     for position, value in enumerate(header.values):
         if position in found or not value:
             continue
-        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or (
-            header_role(value) == "target" and "序时" not in value
-        ):
+        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or key(value) in YEAR_TARGETS:
             found[position] = whole
     return dict(sorted(found.items()))
 
@@ -222,7 +226,11 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     )
     clean, measure = split_measure(_STATUS.sub("", clean).strip())  # …完成情况（万元）
     for _ in range(2):  # 分季度完成情况, 完成情况分年度
-        clean = re.sub(r"(完成情况|统计表|情况表|汇总表|一览表|表)$", "", clean.strip())
+        clean = re.sub(
+            r"(完成情况|统计表|情况表|汇总表|一览表|表|目标任务|目标|任务分解|任务)$",
+            "",
+            clean.strip(),
+        )
         clean = re.sub(r"(分年度|分季度|分月度?|逐月)$", "", clean.strip())
     clean = re.sub(r"[(（]?(?:当月|本月|单月|累计)(?:数|值)?[)）]?$", "", clean.strip())
     clean = clean.strip(" ：:")
