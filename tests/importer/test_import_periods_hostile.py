@@ -1631,3 +1631,23 @@ def test_a_wide_sheet_of_the_years_target_or_whole_year_alone(
     plan = run(store, rows, fmt, merges=["A1:B1"])
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert planned(plan) == {want}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("heading", ["同比增长（%）", "增幅", "完成率", "排名"])
+def test_a_rate_beside_indicator_columns_is_left_out_not_an_indicator(
+    store: Store, fmt: str, heading: str
+) -> None:
+    """单位 | 固定资产投资 | 同比增长（%） | 规上工业增加值增速 under a title of 1-10月: the
+    growth (or completion, or place) column is left out with a note, and an indicator
+    whose name holds 增速 stays an indicator."""
+    rows = [
+        ["2026年1-10月各街道主要指标", None, None, None],
+        ["单位", "固定资产投资（万元）", heading, "规上工业增加值增速（%）"],
+        ["东城街道", 711311.2, 7.4, 6.5],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:D1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = {(r.indicator_code, r.value) for r in plan.observations.itertuples()}
+    assert got == {("FAI", 711311.2), ("IVA_G", 6.5)}
+    assert "C" in {i.column for i in plan.issues if i.severity == "info"}

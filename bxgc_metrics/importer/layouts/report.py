@@ -236,6 +236,19 @@ def _doubts(
     return found
 
 
+_BARE_RATES = frozenset(
+    {
+        *("同比增长", "同比", "增幅", "增速", "增长", "增长率", "比上年增长", "比上年同期增长"),
+        *("同比增减", "增减", "完成率", "完成进度", "占比", "比重", "排名", "名次", "位次"),
+    }
+)
+"""Headings of a one-row header (as :func:`key` gives them, without a measure) that name
+a rate or a place of the indicator beside them, not an indicator (规上工业增加值增速 is
+one)."""
+_NO_PERIOD_ROLES = frozenset(
+    {"completion", "growth", "decline", "month", "rank", "plan", "gap", "pace", "share", "derived"}
+)
+"""Roles whose columns take no period: checked, or left out with a note."""
 _ALONE = frozenset({"pace", "rank", "gap"})
 """Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
 figures sit under it."""
@@ -245,6 +258,7 @@ _LEFT_OUT = {
     "gap": issues.DIFFERENCE_COLUMN,
     "pace": issues.TIME_PROGRESS_COLUMN,
     "share": issues.DERIVED_COLUMN,
+    "derived": issues.DERIVED_COLUMN,
 }
 """Roles of a report's columns left out, each said in its own words."""
 
@@ -317,8 +331,8 @@ def report_column(
             role = header_role(top)
         role = role or ("actual" if not sub else None)
         heading = sub
-    else:
-        role, heading = "actual", top
+    else:  # one header row: each heading an indicator, but for a bare rate or place
+        role, heading = ("derived" if key(indicator) in _BARE_RATES else "actual"), top
     if role is None:
         return None
     own = parse_text(heading) if heading else None
@@ -370,7 +384,7 @@ def _column(
 ) -> Column:
     """The column ``out`` with the period its ``role`` and heading give it."""
     indicator, measure, from_line = out.indicator, out.measure, out.from_line
-    if role in ("completion", "growth", "decline", "month", "rank", "plan", "gap", "pace", "share"):
+    if role in _NO_PERIOD_ROLES:
         return out
     if role == "target":
         if _PART_OF_YEAR in heading or (own is not None and own.freq != "Y"):
