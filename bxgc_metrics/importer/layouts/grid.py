@@ -25,6 +25,15 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, line_measures
 
+LEFT_OUT_NOTES = {
+    "plan": issues.FORECAST_COLUMN,  # 全年预计
+    "gap": issues.DIFFERENCE_COLUMN,  # 剩余任务, 增减额
+    "pace": issues.TIME_PROGRESS_COLUMN,  # 时间进度
+    "share": issues.DERIVED_COLUMN,  # 占比
+    "rank": issues.COLUMN_NOT_IMPORTED,  # 排名
+}
+"""Roles of columns any layout leaves out, each with the note that says why."""
+
 FIGURE_SAMPLE = 200
 """Cells of a column read to tell whether it holds figures."""
 
@@ -127,8 +136,9 @@ def repeated_headers(
         | np.isin(names, list(above))
     )
     for at in span[look].tolist():
-        cells = tuple(key(v) for v in text.iloc[at].tolist())
-        if filled_once(text.iloc[at].tolist()) in titles:
+        row = text.iloc[at].tolist()
+        cells = tuple(key(v) for v in row)
+        if filled_once(row) in titles:
             repeats.append(at)
         elif _repeats(cells, heads[0]):
             repeats.extend(range(at, at + len(heads)))

@@ -14,6 +14,7 @@ import pandas as pd
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.grid import (
+    LEFT_OUT_NOTES,
     bare_measure,
     block,
     body_rows,
@@ -157,8 +158,6 @@ def parse(
             found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
         elif column.role in ("completion", "growth", "decline"):
             checked.append((position, column))
-        elif column.role in ("month", "rank"):
-            found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
         elif column.role in _LEFT_OUT:
             kind = _LEFT_OUT[column.role]
             found.append(kind.at(*at, value=sub_text, heading=heading))
@@ -252,13 +251,10 @@ _NO_PERIOD_ROLES = frozenset(
 _ALONE = frozenset({"pace", "rank", "gap"})
 """Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
 figures sit under it."""
-_LEFT_OUT = {
-    "part_target": issues.PART_TARGET,
-    "plan": issues.FORECAST_COLUMN,
-    "gap": issues.DIFFERENCE_COLUMN,
-    "pace": issues.TIME_PROGRESS_COLUMN,
-    "share": issues.DERIVED_COLUMN,
-    "derived": issues.DERIVED_COLUMN,
+_LEFT_OUT = LEFT_OUT_NOTES | {
+    "month": issues.COLUMN_NOT_IMPORTED,  # 当月
+    "part_target": issues.PART_TARGET,  # 1-10月目标, 序时任务
+    "derived": issues.DERIVED_COLUMN,  # 同比增长 among a one-row header's indicators
 }
 """Roles of a report's columns left out, each said in its own words."""
 

@@ -13,6 +13,7 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.columns import categorical, constant
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.grid import (
+    LEFT_OUT_NOTES,
     block,
     body_rows,
     column_measure,
@@ -122,7 +123,7 @@ def parse(
     ]
     months = _months_of(positions, period_cols, roles)
     quarters = [] if months else _quarters_of(positions, period_cols, roles)
-    by_total, said, judged = _by_total(
+    reading, notes, judged = _by_total(
         sheet,
         text,
         rows=rows,
@@ -131,8 +132,6 @@ def parse(
         months=months or quarters,
         quarters=bool(quarters),
     )
-    by_last = judged is not None and not by_total and not said  # 全年 is the last quarter's
-    notes = said
     read = {unit_col, *positions} | {c for c in (indicator_col, judged) if c is not None}
     notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read)
     per_column: dict[str, list] = {
@@ -141,11 +140,11 @@ def parse(
         "year": [p.year for p in periods],
         "sub": [p.sub for p in periods],
         "cumulative": [
-            p.cumulative or (ytd and p.freq != "Y") or (by_last and at in quarters)
+            p.cumulative or (ytd and p.freq != "Y") or (reading == "last" and at in quarters)
             for p, at in zip(periods, positions, strict=True)
         ],
         "single": [
-            s or (by_total and p in months + quarters and not period_cols[p].cumulative)
+            s or (reading == "summed" and p in months + quarters and not period_cols[p].cumulative)
             for s, p in zip(singles, positions, strict=True)
         ],
     }
@@ -279,15 +278,10 @@ TOTAL_COLUMNS = frozenset(
 _GROWTH_NAMED = re.compile(r"增速|增长率|增幅|增长")
 """A title naming a growth rate as its indicator (规上工业增加值增速): a column headed
 1-10月累计增速 holds its figures, not a growth of them."""
-LEFT_OUT = {
-    "plan": issues.FORECAST_COLUMN,
-    "growth": issues.DERIVED_COLUMN,
+LEFT_OUT = LEFT_OUT_NOTES | {
+    "growth": issues.DERIVED_COLUMN,  # 2025年增幅（%）
     "decline": issues.DERIVED_COLUMN,
     "completion": issues.DERIVED_COLUMN,
-    "share": issues.DERIVED_COLUMN,
-    "rank": issues.COLUMN_NOT_IMPORTED,
-    "gap": issues.DIFFERENCE_COLUMN,
-    "pace": issues.TIME_PROGRESS_COLUMN,
 }
 """Roles of a wide sheet's columns left out, each with its note, whether or not the
 heading names a period (2026年预计, 2025年增幅（%）, 排名)."""
@@ -326,12 +320,13 @@ def _by_total(
     unit_col: int,
     months: list[int],
     quarters: bool = False,
-) -> tuple[bool, list[Issue], int | None]:
-    """Whether a 合计 column beside the month columns at ``months`` (each a single month
-    or a year-to-date figure, as written) shows them to be single months: it is their sum
-    and not the last month's figure. Said in a note at the column, or a warning where it
-    is neither; the 合计 column itself is not imported. Last, the 合计 column when it was
-    judged so (None without two months and figures beside it). With ``quarters`` the
+) -> tuple[str | None, list[Issue], int | None]:
+    """How a 合计 column reads the month columns at ``months`` (each a single month or a
+    year-to-date figure, as written): ``"summed"`` where it is their sum and not the last
+    month's figure (they are single months, said in a note at the column), ``"last"``
+    where it is the last one's (they are year-to-date), ``"unclear"`` where it is neither
+    (a warning); ``None`` without a 合计, two months and figures beside them. Then what
+    is said, and the 合计 column judged (not itself imported). With ``quarters`` the
     columns are quarters (一季度 … 四季度), said as such."""
     header = text.iloc[header_at]
     total = next(
@@ -339,12 +334,12 @@ def _by_total(
         None,
     )
     if total is None or len(months) < 2 or not rows:
-        return False, [], None
+        return None, [], None
     figures = block(sheet, text, rows, positions=[*months, total], unit_col=unit_col)
     values = figures["value"].to_numpy(dtype=float).reshape(len(months) + 1, len(rows))
     shown = ~np.isnan(values).any(axis=0)
     if not shown.any():
-        return False, [], None
+        return None, [], None
     each, whole = values[:-1, shown], values[-1, shown]
     summed = np.isclose(each.sum(axis=0), whole, rtol=1e-6, atol=1e-6).all()
     last = np.isclose(each[-1], whole, rtol=1e-6, atol=1e-6).all()
@@ -356,7 +351,7 @@ def _by_total(
     )
     name = header.iat[total]
     if summed and not last:
-        return True, [summed_kind.at(*at, value=name, name=name)], total
+        return "summed", [summed_kind.at(*at, value=name, name=name)], total
     if last:
-        return False, [], total
-    return False, [unclear_kind.at(*at, value=name, name=name)], total
+        return "last", [], total
+    return "unclear", [unclear_kind.at(*at, value=name, name=name)], total

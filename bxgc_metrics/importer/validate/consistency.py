@@ -18,8 +18,9 @@ def totals_mismatch(records: pd.DataFrame, totals: pd.DataFrame) -> list[Issue]:
     if totals.empty:
         return []
     group = ["sheet", "column"]
-    summed = records[records["kind"] != "rate"] if "kind" in records else records
-    sums = summed.groupby(group, as_index=False)["value"].sum(min_count=1)
+    sums = (
+        records[records["kind"] != "rate"].groupby(group, as_index=False)["value"].sum(min_count=1)
+    )
     merged = totals[~totals["missing"] & ~totals["invalid"]].merge(
         sums, on=group, suffixes=("", "_sum")
     )
