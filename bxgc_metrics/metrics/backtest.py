@@ -54,9 +54,13 @@ from bxgc_metrics.metrics.projection import (
 STEPS = 3
 """Steps ahead that the back-test measures (years, as a rule); bands further out widen
 with the square root of the step from the last measured one."""
-MIN_CALIBRATION = 10
+MIN_CALIBRATION = 19
 """Fewest back-test errors per step that calibrate a band: with fewer, the band and the
-chance are not given (an 80 % band from 9 errors is the largest error seen)."""
+chance are not given. An 80 % band from n ≤ 18 errors can only be their whole range,
+which holds (n − 1) / (n + 1) of outcomes as likely as any of them (89.5 % from 18), so
+it would say 80 % and mean up to 90 %; from 19 on its ends lie inside the errors seen and
+it holds 80–86 %. A 95 % band needs 39 (below that it would be unbounded) and holds
+95–97.5 %."""
 LEVEL_TOLERANCE = 1e-9
 """Relative difference below which two outcomes count as level (rounding aside)."""
 SKILL_LEVEL = 0.8

@@ -12,7 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 from bxgc_metrics import clock
 from bxgc_metrics.measures import reads_in_points
 from bxgc_metrics.metrics.audit import audit_plan
-from bxgc_metrics.metrics.backtest import BASELINE, DIFFERENCE
+from bxgc_metrics.metrics.backtest import BASELINE, DIFFERENCE, MIN_CALIBRATION
 from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
@@ -70,8 +70,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "or more exactly when the chart's lines have us level or ahead that year.",
     ),
     "catchup_probability_backtest": (
-        "回测误差不足（每个提前年数至少需要10个），暂不给出概率和预测区间。",
-        "Too few back-test errors (ten per step ahead are needed), so no chance or band yet.",
+        "回测误差不足（每个提前年数至少需要{n}个），暂不给出概率和预测区间。",
+        "Too few back-test errors ({n} per step ahead are needed), so no chance or band yet.",
     ),
     "catchup_skill_title": ("各方法回测表现", "How each model did in back-tests"),
     "catchup_skill_of": ("{share}（{n}次）", "{share} of {n}"),
@@ -353,7 +353,7 @@ def probability_text(answer: pd.Series) -> tuple[str, str]:
         "short_backtest": "catchup_probability_backtest",
         "not_positive": "catchup_probability_not_positive",
     }.get(str(note), "catchup_probability_short")
-    return "—", t(key)
+    return "—", t(key, n=MIN_CALIBRATION)
 
 
 def _in_points(table: pd.DataFrame) -> bool:

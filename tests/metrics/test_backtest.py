@@ -107,7 +107,7 @@ def test_a_pool_shares_one_scale_chosen_from_every_series_on_the_indicator() -> 
     forecast is the forecast plus those points."""
     rng = np.random.default_rng(3)
     years = range(2000, 2016)
-    rates = {f"U{u}": pd.Series(6 + 2 * rng.standard_normal(16), index=years) for u in range(3)}
+    rates = {f"U{u}": pd.Series(6 + 2 * rng.standard_normal(16), index=years) for u in range(5)}
     rates["U2"].iloc[4] = -1.5
     annual = _annual(rates)
     errors = pooled_errors(annual, "naive", ["U0"])
@@ -116,6 +116,7 @@ def test_a_pool_shares_one_scale_chosen_from_every_series_on_the_indicator() -> 
     cal = calibration(errors)
     assert cal.scale == DIFFERENCE
     low, high = cal.interval(1, 0.8)
+    assert np.isfinite([low, high]).all()
     lower, upper = cal.band(np.array([-2.0, 9.0]), np.array([1, 1]), 0.8)
     assert lower.tolist() == pytest.approx([-2.0 + low, 9.0 + low])
     assert upper.tolist() == pytest.approx([-2.0 + high, 9.0 + high])
@@ -132,18 +133,18 @@ def test_a_pool_of_two_scales_is_refused() -> None:
 
 
 def test_unbounded_errors_give_no_band_and_count_in_the_chance_by_their_side() -> None:
-    """Ten one-step errors, two of them +∞ (forecasts that fell below zero). The 80 % band
-    reaches the largest error, so it is unbounded and not given. The chance of our 90
-    against their observed 100: the two unbounded draws put us ahead, 2 of 10. Both a
-    step ahead: pairs where both are unbounded say nothing and are left out, so 2 × 8 of
-    the 96 other pairs."""
-    cal = Calibration(errors={1: np.array([math.inf] * 2 + [0.0] * 8)})
+    """Twenty one-step errors, two of them +∞ (forecasts that fell below zero). The 80 %
+    band reaches the 19th smallest, +∞, so it is unbounded and not given. The chance of
+    our 90 against their observed 100: the two unbounded draws put us ahead, 2 of 20.
+    Both a step ahead: pairs where both are unbounded say nothing and are left out, so
+    2 × 18 of the 396 other pairs."""
+    cal = Calibration(errors={1: np.array([math.inf] * 2 + [0.0] * 18)})
     assert all(math.isnan(x) for x in cal.interval(1, 0.8))
     with np.errstate(all="raise"):
-        assert cal.chance_at_least((90.0, 1), (100.0, 0)) == pytest.approx(0.2)
-        assert cal.chance_at_least((90.0, 1), (100.0, 1)) == pytest.approx(16 / 96)
+        assert cal.chance_at_least((90.0, 1), (100.0, 0)) == pytest.approx(0.1)
+        assert cal.chance_at_least((90.0, 1), (100.0, 1)) == pytest.approx(36 / 396)
     recalibrated = Calibration(
-        errors={1: np.array([math.inf] * 2 + [0.0] * 8)}, ranks=np.linspace(0.05, 0.95, 20)
+        errors={1: np.array([math.inf] * 2 + [0.0] * 18)}, ranks=np.linspace(0.05, 0.95, 20)
     )
     with np.errstate(all="raise"):
         chance = recalibrated.chance_at_least((90.0, 1), (100.0, 0))
@@ -151,29 +152,49 @@ def test_unbounded_errors_give_no_band_and_count_in_the_chance_by_their_side() -
 
 
 def test_the_band_is_the_conformal_quantiles_of_the_signed_errors() -> None:
-    """Ten errors −0.04 … 0.05: the 80 % band runs from the ⌊0.1 × 11⌋ = 1st smallest to
-    the ⌈0.9 × 11⌉ = 10th smallest, −0.04 to 0.05."""
-    cal = Calibration(errors={1: np.linspace(-0.04, 0.05, 10)})
-    assert cal.interval(1, 0.8) == pytest.approx((-0.04, 0.05))
+    """Twenty errors −0.045, −0.04, … 0.05: the 80 % band runs from the ⌊0.1 × 21⌋ = 2nd
+    smallest to the ⌈0.9 × 21⌉ = 19th smallest, −0.04 to 0.045."""
+    cal = Calibration(errors={1: np.linspace(-0.045, 0.05, 20)})
+    assert cal.interval(1, 0.8) == pytest.approx((-0.04, 0.045))
     lower, upper = cal.band(np.array([100.0]), np.array([1]), 0.8)
     assert lower[0] == pytest.approx(100 * math.exp(-0.04))
-    assert upper[0] == pytest.approx(100 * math.exp(0.05))
-    # a 95 % band from ten errors would be unbounded: none is given
+    assert upper[0] == pytest.approx(100 * math.exp(0.045))
+    # a 95 % band from twenty errors would be unbounded: none is given
     assert all(math.isnan(x) for x in cal.interval(1, 0.95))
     # further out than measured: the last measured step's errors widened by √(step / 1)
-    assert cal.interval(4, 0.8) == pytest.approx((-0.04 * 2, 0.05 * 2))
+    assert cal.interval(4, 0.8) == pytest.approx((-0.04 * 2, 0.045 * 2))
     # nineteen errors 0.01 … 0.19: the 2nd smallest and the 18th
     many = Calibration(errors={1: np.linspace(0.01, 0.19, 19)})
     assert many.interval(1, 0.8) == pytest.approx((0.02, 0.18))
 
 
+@pytest.mark.parametrize("level", [0.8, 0.95])
+def test_every_band_given_covers_what_it_says_within_eight_points(level: float) -> None:
+    """From n distinct errors, an outcome as likely as any of them falls into each of the
+    n + 1 gaps between them alike, so a band from the a-th to the b-th smallest holds
+    (b − a) / (n + 1) of outcomes. For every n from 1 to 400, a band is given only where
+    that share lies between the level and eight points above it: an 80 % band from 18
+    errors would be their whole range, 17 / 19 = 89.5 %, and none is given from fewer
+    than 19."""
+    for n in range(1, 401):
+        errors = np.arange(1.0, n + 1)
+        low, high = Calibration(errors={1: errors}).interval(1, level)
+        if math.isnan(low):
+            continue
+        assert n >= MIN_CALIBRATION
+        a, b = np.searchsorted(errors, [low, high]) + 1
+        assert level <= (b - a) / (n + 1) <= level + 0.08, (n, a, b)
+    assert not math.isnan(Calibration(errors={1: np.arange(19.0)}).interval(1, 0.8)[0])
+    assert not math.isnan(Calibration(errors={1: np.arange(39.0)}).interval(1, 0.95)[0])
+
+
 def test_a_model_that_always_fell_short_gets_a_band_above_its_line() -> None:
     """A model whose forecasts were all too low: the band says so, lying wholly above its
     line, rather than spreading the same width below it where nothing ever landed."""
-    cal = Calibration(errors={1: np.linspace(0.01, 0.10, 10)})
+    cal = Calibration(errors={1: np.linspace(0.01, 0.20, 20)})
     lower, upper = cal.band(np.array([100.0]), np.array([1]), 0.8)
-    assert lower[0] == pytest.approx(100 * math.exp(0.01))
-    assert upper[0] == pytest.approx(100 * math.exp(0.10))
+    assert lower[0] == pytest.approx(100 * math.exp(0.02))
+    assert upper[0] == pytest.approx(100 * math.exp(0.19))
 
 
 def test_only_the_latest_origins_calibrate() -> None:
@@ -181,15 +202,23 @@ def test_only_the_latest_origins_calibrate() -> None:
     rows = [
         ("A", origin, 1.0, origin + 1, 100.0, 100.0, error, "log", np.nan, np.nan)
         for origin in range(2010, 2020)
-        for error in ([0.5, -0.5] if origin < 2015 else [0.01 * (origin - 2014), -0.01])
+        for error in (
+            [0.5, -0.5] * 2
+            if origin < 2015
+            else [
+                sign * (0.01 * (origin - 2014) + extra) for sign in (1, -1) for extra in (0, 0.05)
+            ]
+        )
     ]
     errors = pd.DataFrame(rows, columns=ERROR_COLUMNS)
-    recent = calibration(errors)
-    # 2015–2019: 0.01 … 0.05 and five −0.01; the 1st and 10th smallest bound the band
-    assert sorted(recent.errors[1].round(2)) == [-0.01] * 5 + [0.01, 0.02, 0.03, 0.04, 0.05]
-    assert recent.interval(1, 0.8) == pytest.approx((-0.01, 0.05))
-    # all 20: ten of ±0.5 as well; the ⌊0.1 × 21⌋ = 2nd smallest and ⌈0.9 × 21⌉ = 19th
-    assert calibration(errors, recent=None).interval(1, 0.8) == pytest.approx((-0.5, 0.5))
+    recent = calibration(errors, recalibrate=False)  # the errors alone, not their ranks
+    # 2015–2019: ±0.01 … ±0.10; the 2nd and 19th smallest bound the band
+    small = [round(0.01 * k, 2) for k in range(1, 11)]
+    assert sorted(recent.errors[1].round(2)) == sorted([-x for x in small] + small)
+    assert recent.interval(1, 0.8) == pytest.approx((-0.09, 0.09))
+    # all 40: twenty of ±0.5 as well; the ⌊0.1 × 41⌋ = 4th smallest and ⌈0.9 × 41⌉ = 37th
+    every = calibration(errors, recent=None, recalibrate=False)
+    assert every.interval(1, 0.8) == pytest.approx((-0.5, 0.5))
 
 
 def test_outcomes_that_kept_landing_low_pull_the_band_down() -> None:
@@ -218,15 +247,15 @@ def test_ranks_spread_evenly_leave_the_levels_as_they_are() -> None:
     assert not few.recalibrated
     assert few.levels(0.8) == pytest.approx((0.1, 0.9))
     # too few errors for a bounded 95 % band stay so, whatever the ranks say
-    ten = Calibration(errors={1: np.linspace(-0.04, 0.05, 10)}, ranks=np.full(30, 0.5))
-    assert all(math.isnan(x) for x in ten.interval(1, 0.95))
+    twenty = Calibration(errors={1: np.linspace(-0.045, 0.05, 20)}, ranks=np.full(30, 0.5))
+    assert all(math.isnan(x) for x in twenty.interval(1, 0.95))
 
 
 def test_the_chance_follows_the_recalibrated_errors() -> None:
     """Errors ±0.1, half each; the benchmark's 100 × e^0.05 is observed. Unrecalibrated,
     our 100 reaches it in the half of draws at +0.1. When every recent outcome ranked at
     0.95 (landed high) every draw is +0.1; at 0.05 every draw is −0.1."""
-    errors = {1: np.array([-0.1] * 5 + [0.1] * 5)}
+    errors = {1: np.array([-0.1] * 10 + [0.1] * 10)}
     theirs = (100.0 * math.exp(0.05), 0)
     assert Calibration(errors=errors).chance_at_least((100.0, 1), theirs) == pytest.approx(0.5)
     high = Calibration(errors=errors, ranks=np.full(20, 0.95))
@@ -262,9 +291,9 @@ def test_too_few_errors_give_no_band_and_no_chance() -> None:
 
 
 def test_chance_counts_pairs_of_errors() -> None:
-    """Five errors of −0.1 and five of +0.1 on each side; we are e^0.2 behind, so only
-    our +0.1 against their −0.1 brings us level: 5 × 5 of 100 pairs."""
-    cal = Calibration(errors={1: np.array([-0.1] * 5 + [0.1] * 5)})
+    """Ten errors of −0.1 and ten of +0.1 on each side; we are e^0.2 behind, so only our
+    +0.1 against their −0.1 brings us level: 10 × 10 of 400 pairs."""
+    cal = Calibration(errors={1: np.array([-0.1] * 10 + [0.1] * 10)})
     assert cal.chance_at_least((100.0, 1), (100.0 * math.exp(0.2), 1)) == pytest.approx(0.25)
     # lower is better: the same pairs from the other side, every pair but that one
     assert cal.chance_at_least((100.0, 1), (100.0 * math.exp(0.2), 1), sign=-1.0) == pytest.approx(
@@ -276,22 +305,23 @@ def test_chance_counts_pairs_of_errors() -> None:
 
 def test_peers_are_added_only_while_the_own_series_are_short() -> None:
     annual = _walks(6, 12, sd=0.05, drift=0.05, seed=1)
-    own = ["U000", "U001"]
+    own = ["U000", "U001", "U002", "U003"]
     errors = pooled_errors(annual, "naive", own)
-    # 12 years give 11 one-step, 10 two-step and 9 three-step errors per series: two
-    # series are enough, so no peer is read
+    # the five latest origins of each step give five errors per series: four series
+    # are enough, so no peer is read
     assert set(errors["unit_code"]) == set(own)
-    errors = pooled_errors(annual, "naive", ["U000"])  # 9 three-step errors: one peer added
-    assert set(errors["unit_code"]) == {"U000", "U001"}
-    assert (errors.groupby("step").size() >= MIN_CALIBRATION).all()
+    # three give fifteen, fewer than 19: one peer is added
+    errors = pooled_errors(annual, "naive", own[:3])
+    assert set(errors["unit_code"]) == set(own)
+    assert len(calibration(errors).errors[3]) == 20 >= MIN_CALIBRATION
 
 
 def test_peers_are_added_when_the_recent_origins_alone_are_too_few() -> None:
     """One 14-year series has 13 one-step errors, but only its five latest origins
-    calibrate: five errors, so a peer is added and a band is given."""
-    annual = _walks(3, 14, sd=0.05, drift=0.05, seed=2)
+    calibrate: five errors, so three peers are added and a band is given."""
+    annual = _walks(5, 14, sd=0.05, drift=0.05, seed=2)
     errors = pooled_errors(annual, "naive", ["U000"])
-    assert set(errors["unit_code"]) == {"U000", "U001"}
+    assert set(errors["unit_code"]) == {"U000", "U001", "U002", "U003"}
     assert set(calibration(errors).errors) == {1, 2, 3}
 
 

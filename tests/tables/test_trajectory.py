@@ -38,6 +38,16 @@ def _annual(values: dict[str, dict[int, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit_code", "year", "value"])
 
 
+def _paired(ours: list[float], theirs: list[float]) -> tuple[pd.DataFrame, int]:
+    """US and THEM over their common years from 2015, and how many years, with two peers
+    on the same indicator: each series backwards, so the four span the same values and
+    give the 19 errors per step a band needs (five latest origins each)."""
+    n = min(len(ours), len(theirs))
+    years = range(2015, 2015 + n)
+    series = {"US": ours[:n], "THEM": theirs[:n], "P1": ours[:n][::-1], "P2": theirs[:n][::-1]}
+    return _annual({u: dict(zip(years, v, strict=True)) for u, v in series.items()}), n
+
+
 @pytest.fixture(scope="module")
 def demo_obs() -> pd.DataFrame:
     return build_demo().observations
@@ -583,10 +593,7 @@ def test_answers_agree_with_the_paths_they_come_from(
     """The chance is at least a half exactly when the projected point paths have the chaser
     level or ahead in the target year (both paths positive and as many steps ahead); the
     required rate reaches the benchmark's path."""
-    n = min(len(ours), len(theirs))
-    years = range(2015, 2015 + n)
-    annual = _annual({"US": dict(zip(years, ours, strict=False)),
-                      "THEM": dict(zip(years, theirs, strict=False))})  # fmt: skip
+    annual, n = _paired(ours, theirs)
     base = 2014 + n
     result = trajectory(
         annual, "US", ["THEM"], model=model, target_year=base + ahead, rates={},
@@ -631,13 +638,18 @@ def test_a_trend_that_dived_below_zero_in_back_tests_gives_no_unbounded_band() -
             9716.0, 2855.4]  # fmt: skip
     theirs = [7482.4, 4428.4, 2093.6, 9050.1, 169.3, 3035.8, 9990.3, 2622.2, 8490.6, 6057.2,
               8060.6, 6303.5]  # fmt: skip
+    steady = {  # two peers whose trends never dive: they bring the errors to 20 per step
+        "P1": {y: 5000.0 + 300.0 * (y - 2015) for y in years},
+        "P2": {y: 4000.0 * 1.04 ** (y - 2015) for y in years},
+    }
     annual = _annual({"US": dict(zip(years, ours, strict=True)),
-                      "THEM": dict(zip(years, theirs, strict=True))})  # fmt: skip
+                      "THEM": dict(zip(years, theirs, strict=True)), **steady})  # fmt: skip
     with np.errstate(all="raise"):
         result = trajectory(annual, "US", ["THEM"], model="linear", target_year=2029, rates={})
     _bands_hold(result)
     # the five dives count as misses upward, the largest there are; the two of the
-    # latest origins (2019 and 2020, three years ahead) calibrate the band
+    # latest origins (2019 and 2020, three years ahead) calibrate the band, with the
+    # peers' errors (twenty per step in all)
     pooled = pooled_errors(annual, "linear", ["US", "THEM"])
     dived = pooled[np.isposinf(pooled["error"])]
     assert sorted(dived[["origin", "step"]].values.tolist()) == [
@@ -665,10 +677,7 @@ def test_bands_and_chances_are_bounded_on_any_series(
 ) -> None:
     """Positive or not, noisy or steady: no band end is unbounded, no overflow is hidden in
     one, and a chance is a share or missing with its reason."""
-    n = min(len(ours), len(theirs))
-    years = range(2015, 2015 + n)
-    annual = _annual({"US": dict(zip(years, ours, strict=False)),
-                      "THEM": dict(zip(years, theirs, strict=False))})  # fmt: skip
+    annual, n = _paired(ours, theirs)
     with np.errstate(over="raise"):
         result = trajectory(annual, "US", ["THEM"], model=model, target_year=2014 + n + ahead,
                             rates={})  # fmt: skip
@@ -692,10 +701,7 @@ def test_a_band_on_rates_that_cross_zero_is_points_within_what_the_rates_did(
     band never reaches further from the line than the rates' own range (widened by
     √(step / 3) past the three steps measured), never a multiple of a rate near zero."""
     assume(min(ours + theirs) <= 0)
-    n = min(len(ours), len(theirs))
-    years = range(2015, 2015 + n)
-    annual = _annual({"US": dict(zip(years, ours, strict=False)),
-                      "THEM": dict(zip(years, theirs, strict=False))})  # fmt: skip
+    annual, n = _paired(ours, theirs)
     result = trajectory(annual, "US", ["THEM"], model="naive", target_year=2014 + n + 3, rates={})
     seen = ours[:n] + theirs[:n]
     spread = max(seen) - min(seen)

@@ -320,6 +320,10 @@ def test_every_reason_for_no_chance_reads_as_its_own(
         assert shown == "—"
     assert len(set(helps.values())) == len(helps), helps
     assert ("零" if language == "zh" else "zero") in helps["not_positive"]
+    # the number of errors a band needs is the one the metrics apply
+    from bxgc_metrics.metrics.backtest import MIN_CALIBRATION
+
+    assert str(MIN_CALIBRATION) in helps["short_backtest"]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -155,8 +155,13 @@ def test_a_band_is_drawn_only_over_the_years_it_is_bounded() -> None:
     years = list(range(2012, 2025))
     falling = [900.0 - 60 * k + (25 if k % 2 else -25) for k in range(13)]
     steady = [400.0 + 5 * k + (30 if k % 3 else -30) for k in range(13)]
+    peers = [v * 1.5 for v in steady] + [v * 2.0 for v in steady]  # 20 errors per step
     annual = pd.DataFrame(
-        {"unit_code": [OURS] * 13 + [BENCH] * 13, "year": years * 2, "value": falling + steady}
+        {
+            "unit_code": [OURS] * 13 + [BENCH] * 13 + ["P1"] * 13 + ["P2"] * 13,
+            "year": years * 4,
+            "value": falling + steady + peers,
+        }
     )
     tr = trajectory(annual, OURS, [BENCH], model="linear", target_year=2030, rates={})
     ours = tr.projection[tr.projection["unit_code"] == OURS]
