@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.access import Actor
+from bxgc_metrics.metrics.backtest import MIN_CALIBRATION
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
@@ -321,8 +322,6 @@ def test_every_reason_for_no_chance_reads_as_its_own(
     assert len(set(helps.values())) == len(helps), helps
     assert ("零" if language == "zh" else "zero") in helps["not_positive"]
     # the number of errors a band needs is the one the metrics apply
-    from bxgc_metrics.metrics.backtest import MIN_CALIBRATION
-
     assert str(MIN_CALIBRATION) in helps["short_backtest"]
 
 
