@@ -214,6 +214,38 @@ def test_a_rate_is_compared_with_its_peers_in_the_same_period() -> None:
     assert "中位数（14.05）" in found[0].zh and "0.01 倍" in found[0].zh
 
 
+def test_rates_among_other_figures_are_compared_with_their_own_peers() -> None:
+    """A file of flows, targets and rates: the rates' period median is taken over the
+    rates alone, and each rate's warning names its own row and its own median, wherever
+    the rates stand among the other figures; the flows keep their own jump check."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
+    units = ["JD01", "JD02", "JD03", "JD04", "JD05"]
+    history = figures(
+        *[{"unit_code": u, "sub": 6, "year": 2023, "value": 100.0} for u in units],
+        *[
+            {"unit_code": u, "sub": 6, "year": 2023, "value": 0.2, "indicator_code": "R"} | rate
+            for u in units
+        ],
+    )
+    flows = [105.0, 1500.0, 98.0, 101.0, 99.0]  # the second ten-fold its year before
+    rates = [14.6, 14.2, 0.139, 13.9, 14.1]  # the third a share where percent was meant
+    target = {"freq": "Y", "sub": 0, "value_kind": "target", "cumulative": False}
+    records = figures(
+        {"unit_code": "JD01", "value": 1200.0} | target,
+        *[
+            row
+            for u, f, r in zip(units, flows, rates, strict=True)
+            for row in (
+                {"unit_code": u, "sub": 6, "value": r, "indicator_code": "R"} | rate,
+                {"unit_code": u, "sub": 6, "value": f},
+            )
+        ],
+    )
+    found = validate.history_checks(records, history)
+    assert [(i.code, i.row) for i in found] == [("jump", 6), ("rate_off_peers", 7)]
+    assert "15.0 倍" in found[0].zh and "中位数（14.10）" in found[1].zh
+
+
 def test_measures_convert_or_are_refused() -> None:
     records = figures(
         {"sub": 6, "value": 1.5, "measure": "亿元"}, {"sub": 7, "value": 2.0, "measure": "个"}

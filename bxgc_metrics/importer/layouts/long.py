@@ -364,7 +364,9 @@ def _unreadable(
 
 def _fractional(cells: pd.Series) -> np.ndarray:
     """Whether each cell is a period typed as a number whose month cannot be told
-    (:func:`one_or_ten`)."""
+    (:func:`one_or_ten`). A column of text (every CSV's) holds no number."""
+    if isinstance(cells.dtype, pd.StringDtype):
+        return np.zeros(len(cells), dtype=bool)
     return np.array([one_or_ten(v) for v in cells.to_numpy(dtype=object)], dtype=bool)
 
 

@@ -249,10 +249,11 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     earlier = _previous(records, rows_, overlay)
     rate = (records["kind"] == "rate").to_numpy()[rows_]
     peers = np.zeros(len(earlier), dtype=bool)
-    if rate.any():
-        median, peers = _peers(records[rows_], earlier)
-        peers &= rate
-        earlier = np.where(peers, median, earlier)
+    if rate.any():  # a group of peers is one indicator's, so rates only
+        rated = np.flatnonzero(rate)
+        median, peers[rated] = _peers(records, np.flatnonzero(rows_)[rated], earlier[rated])
+        earlier = earlier.copy()
+        earlier[rated] = np.where(peers[rated], median, earlier[rated])
     value = records["value"].to_numpy()[rows_]
     with np.errstate(divide="ignore", invalid="ignore"):  # earlier 0 or missing: no jump
         ratio = value / earlier
@@ -281,14 +282,18 @@ def _slipped(value: np.ndarray, against: np.ndarray) -> np.ndarray:
     return (against != 0) & (ratio > 0) & (shares | hundreds)
 
 
-def _peers(actual: pd.DataFrame, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The median of each figure's indicator and period in ``actual``, and whether it is
-    to be compared with it: the period has :data:`PEERS` figures, and their median has
-    not moved :data:`RATE_SLIP`-fold from the median of their ``earlier`` figures to
-    below 1 (or to 100 and more): a whole column of shares written for percentages is
-    compared figure by figure with its own earlier figures."""
+def _peers(
+    records: pd.DataFrame, among: np.ndarray, earlier: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The median of each figure's indicator and period among the rows ``among`` of
+    ``records`` (positions), and whether it is to be compared with it: the period has
+    :data:`PEERS` figures, and their median has not moved :data:`RATE_SLIP`-fold from the
+    median of their ``earlier`` figures to below 1 (or to 100 and more): a whole column
+    of shares written for percentages is compared figure by figure with its own earlier
+    figures."""
     keys = ["indicator_code", "freq", "year", "sub", "cumulative"]
-    frame = actual[keys].assign(value=actual["value"].to_numpy(), earlier=earlier)
+    value = records["value"].to_numpy()[among]
+    frame = records[keys].iloc[among].assign(value=value, earlier=earlier)
     grouped = frame.groupby(keys, sort=False, dropna=False, observed=True)
     median = grouped["value"].transform("median").to_numpy(dtype=float)
     before = grouped["earlier"].transform("median").to_numpy(dtype=float)
