@@ -76,10 +76,19 @@ def has_duplicates(
     codes, span = _combined(frame, columns, table)
     if not len(codes):
         return False
-    if span <= 1 << 22:  # few possible keys: count them directly (at most 32 MB of counts)
-        return int(np.bincount(codes, minlength=1).max()) > 1
+    if span <= min(_MARKS, max(1 << 20, 32 * len(codes))):
+        # possible keys not many more than rows: mark each row's key (a byte per key);
+        # fewer marked keys than rows means two rows share one
+        marked = np.zeros(span, dtype=bool)
+        marked[codes] = True
+        return int(np.count_nonzero(marked)) < len(codes)
     ordered = np.sort(codes)  # else neighbours after sorting: 8 bytes a row, no hash table
     return bool((ordered[1:] == ordered[:-1]).any())
+
+
+_MARKS = 1 << 26
+"""Most possible keys :func:`has_duplicates` marks one by one (64 MB); a wider range of
+keys is sorted instead."""
 
 
 def series_numbers(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, int]:

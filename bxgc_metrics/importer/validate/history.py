@@ -247,19 +247,17 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     if not rows_.any():
         return []
     earlier = _previous(records, rows_, overlay)
-    rate = (records["kind"] == "rate").to_numpy()[rows_]
+    rated = np.flatnonzero((records["kind"] == "rate").to_numpy()[rows_])
     peers = np.zeros(len(earlier), dtype=bool)
-    if rate.any():  # a group of peers is one indicator's, so rates only
-        rated = np.flatnonzero(rate)
-        median, peers[rated] = _peers(records, np.flatnonzero(rows_)[rated], earlier[rated])
-        earlier = earlier.copy()
-        earlier[rated] = np.where(peers[rated], median, earlier[rated])
     value = records["value"].to_numpy()[rows_]
     with np.errstate(divide="ignore", invalid="ignore"):  # earlier 0 or missing: no jump
         ratio = value / earlier
-    jumped = np.where(
-        rate, _slipped(value, earlier), (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
-    )
+    jumped = (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
+    if len(rated):  # a group of peers is one indicator's, so rates only
+        median, peers[rated] = _peers(records, np.flatnonzero(rows_)[rated], earlier[rated])
+        earlier = earlier.copy()
+        earlier[rated] = np.where(peers[rated], median, earlier[rated])
+        jumped[rated] = _slipped(value[rated], earlier[rated])
     bad = _shown_with(records, rows_, jumped, before=earlier, peers=peers)
     return [
         (issues.RATE_OFF_PEERS if r["peers"] else issues.JUMP).at(
