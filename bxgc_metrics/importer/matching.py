@@ -61,9 +61,11 @@ def _reference_keys(reference: pd.DataFrame) -> tuple[dict[str, tuple], dict[str
     case aside) and by its comparable form (:func:`normalise_name`)."""
     written: dict[str, set[str]] = {}
     comparable: dict[str, set[str]] = {}
+    codes = reference["code"].tolist() if "code" in reference else []
     for column in ("code", "name_en", "name_zh"):
         if column in reference:
-            for code, value in zip(reference["code"], reference[column], strict=True):
+            # plain lists: iterating an Arrow-backed column yields each value far slower
+            for code, value in zip(codes, reference[column].tolist(), strict=True):
                 if isinstance(value, str) and value:
                     written.setdefault(_plain(value), set()).add(code)
                     comparable.setdefault(normalise_name(value), set()).add(code)
