@@ -94,6 +94,11 @@ ERROR_COLUMNS = [
 period forecast, the forecast and what happened, the ``error`` and the ``scale`` it is
 measured on (:data:`LOG` or :data:`DIFFERENCE`, one per indicator), and the model's own
 80 % interval (NaN for a model without one)."""
+MIN_COVERAGE_CHECKS = 20
+"""Fewest checks of a calibrated band that say how it holds: from fewer, a band that holds
+80 % often reads otherwise (both of two checks held 64 % of the time, all of ten 11 %);
+from 20, all held 1 % of the time and 60 % or fewer 3 %. A share from fewer checks is
+kept in :func:`skill` but is not read as the band's coverage."""
 SKILL_COLUMNS = [
     "model",
     "forecasts",

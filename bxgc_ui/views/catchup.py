@@ -12,7 +12,12 @@ from streamlit.delta_generator import DeltaGenerator
 from bxgc_metrics import clock
 from bxgc_metrics.measures import reads_in_points
 from bxgc_metrics.metrics.audit import audit_plan
-from bxgc_metrics.metrics.backtest import BASELINE, DIFFERENCE, MIN_CALIBRATION
+from bxgc_metrics.metrics.backtest import (
+    BASELINE,
+    DIFFERENCE,
+    MIN_CALIBRATION,
+    MIN_COVERAGE_CHECKS,
+)
 from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
     STATUS_CATCHES_UP,
@@ -75,6 +80,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "catchup_skill_title": ("各方法回测表现", "How each model did in back-tests"),
     "catchup_skill_of": ("{share}（{n}次）", "{share} of {n}"),
+    "catchup_skill_few": ("仅{n}次，无从判断", "only {n}: too few to tell"),
+    "catchup_skill_best_cover": (
+        "校准后80%区间覆盖 {cover}",
+        "its calibrated 80 % band held {cover}",
+    ),
+    "catchup_skill_best_few": (
+        "校准后80%区间仅检验{n}次，无从判断覆盖率",
+        "its calibrated 80 % band was checked only {n} times, too few to tell how it holds",
+    ),
     "catchup_skill_none": (
         "历史年份太少，无法回测任何方法，因此不给出预测区间和概率。",
         "Too few years of history to back-test any model, so no band or chance is given.",
@@ -87,18 +101,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_skill_model_cover": ("方法自带80%区间覆盖", "Own 80% interval held"),
     "catchup_skill_cover": ("校准后80%区间覆盖", "Calibrated 80% band held"),
     "catchup_skill_help": (
-        "回测：以过去每一年为“最新年份”，用之前的数据预测之后1–3年，再与实际比较（本单位和所选标杆，样本不足时加入同指标其他单位）。“相对基准”为平均误差与“沿用最新值”之比，小于1才说明该方法比直接沿用最新值更准。校准后区间只用当时已知的误差，覆盖率接近80%才可信。",
+        "回测：以过去每一年为“最新年份”，用之前的数据预测之后1–3年，再与实际比较（本单位和所选标杆，样本不足时加入同指标其他单位）。“相对基准”为平均误差与“沿用最新值”之比，小于1才说明该方法比直接沿用最新值更准。校准后区间只用当时已知的误差，覆盖率接近80%才可信；检验不足{n}次时覆盖率无从判断，不列百分比。",
         "Back-test: each past year in turn is taken as the latest, the model forecasts 1–3 "
         "years on, and the forecast is compared with what happened (our unit and the chosen "
         "benchmarks, with other units on this indicator when those are few). 'vs. baseline' "
         "is the error over carrying the last value forward: below 1 means the model beats "
         "it. Calibrated bands use only the errors known at the time; trust them when they "
-        "hold close to 80 %.",
+        "hold close to 80 %. Checked fewer than {n} times, a band's share tells nothing, so "
+        "none is given.",
     ),
     "catchup_skill_best": (
-        "在这些单位的回测中误差最小的是“{model}”（平均误差 {error}，校准后80%区间覆盖 {cover}）。展开下表可比较各方法。",
-        "In back-tests on these units '{model}' erred least (mean error {error}; its calibrated "
-        "80 % band held {cover}). Open the table below to compare the models.",
+        "在这些单位的回测中误差最小的是“{model}”（平均误差 {error}，{cover}）。展开下表可比较各方法。",
+        "In back-tests on these units '{model}' erred least (mean error {error}; {cover}). "
+        "Open the table below to compare the models.",
     ),
     "catchup_probability_fixed": (
         "按固定增速推算，结果是确定的（见“预计赶超年份”），没有概率可言。",
@@ -387,9 +402,7 @@ def skill_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
                 fmt.pct(v, signed=False, digits=0) for v in table["model_coverage"]
             ],
             t("catchup_skill_cover"): [
-                "—"
-                if math.isnan(v)
-                else t("catchup_skill_of", share=fmt.pct(v, signed=False, digits=0), n=int(n))
+                _coverage(v, int(n))
                 for v, n in zip(table["coverage"], table["checked"], strict=True)
             ],
         }
@@ -412,14 +425,25 @@ def best_model_text(table: pd.DataFrame, measure: str) -> str:
         "catchup_skill_best",
         model=t(f"model_{best}"),
         error=skill_error(row["error"], table, measure),
-        cover="—"
-        if math.isnan(row["coverage"])
-        else t(
-            "catchup_skill_of",
-            share=fmt.pct(row["coverage"], signed=False, digits=0),
-            n=int(row["checked"]),
-        ),
+        cover=t("catchup_skill_best_few", n=int(row["checked"]))
+        if _too_few(row["coverage"], int(row["checked"]))
+        else t("catchup_skill_best_cover", cover=_coverage(row["coverage"], int(row["checked"]))),
     )
+
+
+def _too_few(share: float, checked: int) -> bool:
+    """Whether a band was checked, but too few times to say how it holds."""
+    return not math.isnan(share) and checked < MIN_COVERAGE_CHECKS
+
+
+def _coverage(share: float, checked: int) -> str:
+    """A calibrated band's measured coverage with how many checks it rests on ("—" when
+    never checked; too few checks read as such, not as a share)."""
+    if math.isnan(share):
+        return "—"
+    if _too_few(share, checked):
+        return t("catchup_skill_few", n=checked)
+    return t("catchup_skill_of", share=fmt.pct(share, signed=False, digits=0), n=checked)
 
 
 _REQUIRED_LABEL = {"rate": "catchup_required", "change": "catchup_required_change"}
@@ -592,7 +616,7 @@ def show_skill(container: DeltaGenerator, skill: pd.DataFrame, measure: str) -> 
     box = folded(container, t("catchup_skill_title"), key="cu_skill_box")
     if box.open:
         box.dataframe(skill_table(skill, measure), hide_index=True)
-        box.caption(t("catchup_skill_help"))
+        box.caption(t("catchup_skill_help", n=MIN_COVERAGE_CHECKS))
 
 
 def crossing_headline(answer: pd.Series, model: str) -> tuple[str, str | None]:

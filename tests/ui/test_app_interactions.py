@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from bxgc_metrics.access import Actor
-from bxgc_metrics.metrics.backtest import MIN_CALIBRATION
+from bxgc_metrics.metrics.backtest import MIN_CALIBRATION, MIN_COVERAGE_CHECKS
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
 from bxgc_ui.auth import SESSION_KEY
@@ -537,3 +537,40 @@ def test_the_findings_list_errors_first(demo_db: Path, monkeypatch) -> None:
     assert kinds[0] == "错误" and "是按月份填报的当月数" in found["说明"].iloc[0]
     assert "警告" in kinds
     assert kinds == sorted(kinds, key=["错误", "警告", "说明"].index)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_band_checked_a_few_times_is_not_given_a_coverage(
+    language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A calibrated band checked twice, both times held, reads as too few checks to tell,
+    not as "100 %": a band that holds 80 % holds both of two checks 64 % of the time. From
+    :data:`MIN_COVERAGE_CHECKS` checks its share is given with the count."""
+    from bxgc_metrics.metrics.backtest import SKILL_COLUMNS
+    from bxgc_ui import i18n
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(i18n, "lang", lambda: language)
+    monkeypatch.setattr(catchup, "lang", lambda: language)
+    row = {"forecasts": 9, "mape": 0.05, "mae": 3.0, "scale": "log", "model_coverage": float("nan")}
+    table = pd.DataFrame(
+        [
+            {**row, "model": "linear", "error": 0.05, "coverage": 1.0, "checked": 2},
+            {**row, "model": "naive", "error": 0.07, "coverage": 0.8, "checked": 25},
+        ],
+        columns=SKILL_COLUMNS,
+    )
+    heading = "校准后80%区间覆盖" if language == "zh" else "Calibrated 80% band held"
+    few, enough = catchup.skill_table(table, "万元")[heading]
+    assert "100" not in few and "2" in few
+    assert few == ("仅2次，无从判断" if language == "zh" else "only 2: too few to tell")
+    assert enough == ("80%（25次）" if language == "zh" else "80% of 25")
+    best = catchup.best_model_text(table, "万元")
+    assert "100" not in best
+    if language == "zh":
+        assert "校准后80%区间仅检验2次，无从判断覆盖率" in best
+    else:
+        assert "checked only 2 times, too few to tell how it holds" in best
+    at_least = table.assign(checked=[MIN_COVERAGE_CHECKS, 25])
+    assert "100%" in catchup.skill_table(at_least, "万元")[heading].iloc[0]
+    assert "100%" in catchup.best_model_text(at_least, "万元")
