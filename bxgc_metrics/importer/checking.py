@@ -27,10 +27,12 @@ def checked_figures(
     today: dt.date | None,
     lines: dict[str, UnitLine],
     settled: Callable[[pd.DataFrame], None] | None = None,
+    unmatched: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The figures that pass the rules (:mod:`~bxgc_metrics.importer.validate`), in the
     order the rules apply, and what they found; ``checks`` and ``totals`` are the sheets'
-    stated rates and 合计 rows.
+    stated rates and 合计 rows, and ``unmatched`` the figures whose unit is not known (yet),
+    which a 合计 row counts.
 
     The rules that compare with stored figures, totals and stated rates only warn, so the
     figures are known before they run: ``settled`` is called with them then (the same
@@ -68,7 +70,7 @@ def checked_figures(
     history = _history(clean, store)
     overlay = validate.Overlay(history, clean)  # one coding of the keys for both
     found += validate.history_checks(clean, history, overlay=overlay)
-    found += validate.totals_mismatch(mapped, totals)
+    found += validate.totals_mismatch(mapped, totals, unmatched=unmatched)
     found += validate.stated_rates(
         clean, _mapped_checks(checks, unit_m, ind_m), history, overlay=overlay
     )

@@ -295,6 +295,14 @@ def attach(
     return out.reset_index(drop=True).assign(**columns, allow_negative=allow)
 
 
+def without_unit(
+    figures: pd.DataFrame, unit_m: pd.DataFrame, *, given: np.ndarray | None
+) -> pd.DataFrame:
+    """The figures whose unit has no code (unknown, or a near match not yet confirmed):
+    those :func:`attach` leaves out."""
+    return figures[pd.isna(_codes(figures, "unit", unit_m, given=given))]
+
+
 def _codes(
     figures: pd.DataFrame, what: str, matches: pd.DataFrame, *, given: np.ndarray | None
 ) -> pd.Categorical:

@@ -42,6 +42,7 @@ from bxgc_metrics.importer.naming import (
     named,
     stored_measures,
     unresolved,
+    without_unit,
 )
 from bxgc_metrics.importer.reading import UPLOAD_LIMIT_MB, Limits, Sheet, read_file
 from bxgc_metrics.importer.templates import long_template, wide_template
@@ -287,17 +288,21 @@ def _analyse_sheets(
         if not figures.empty:
             previewing.append(store.alongside(partial(store.prepare_observations, figures)))
 
+    totals = _concat([p.totals for p in parsed], RECORD_COLUMNS)
+    # a 合计 row counts every unit of its sheet, known or not
+    unmatched = without_unit(figures, unit_m, given=given["unit"]) if len(totals) else None
     try:
         figures_ok, more = checked_figures(
             mapped,
             store,
             checks=_concat([p.checks for p in parsed], CHECK_COLUMNS),
-            totals=_concat([p.totals for p in parsed], RECORD_COLUMNS),
+            totals=totals,
             unit_m=unit_m,
             ind_m=ind_m,
             today=today,
             lines=lines,
             settled=settled,
+            unmatched=unmatched,
         )
     finally:  # the preview reads on the connection this analysis holds: done before it closes
         wait(previewing)

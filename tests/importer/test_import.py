@@ -1033,3 +1033,40 @@ def test_subtotal_and_of_which_rows_are_left_out_with_a_note(
     assert [(i.severity, i.row, i.column) for i in said] == [("info", first, "A")]
     assert said[0].value == "其中：东城社区"
     assert f"第{first}、{first + 2}行" in said[0].zh and f"rows {first}, {first + 2}" in said[0].en
+
+
+@pytest.mark.parametrize("layout", ["report", "wide"])
+@pytest.mark.parametrize("create", [False, True])
+def test_a_total_row_is_checked_against_every_unit_row_known_or_not(
+    demo_store: Store, layout: str, create: bool
+) -> None:
+    """A 合计 row is the file's own sum: a unit not yet known (asked about, or to be
+    created) still counts in it, so a right total draws no warning and a wrong one is
+    compared with the sum of every row."""
+    new = ("新城街道", 10000, 5000.0, 4000)
+
+    def sheet(total: float | None) -> bytes:
+        if layout == "report":
+            return sheets.report_xlsx([*sheets.REPORT_UNITS, new], total=total)
+        rows = {
+            "东城街道": [41300.5, 45000.0],
+            "西城街道": [30250.0, 33000.0],
+            "新城街道": [5000.0, 5500.0],
+        }
+        sums = [sum(v[i] for v in rows.values()) for i in range(2)]
+        if total is not None:
+            sums[0] = total
+        return sheets.wide_xlsx(
+            {**rows, "合计": sums}, ["2019年", "2020年"], title="各街道工业投资（万元）"
+        )
+
+    right = run(demo_store, sheet(None), f"{layout}.xlsx", create_missing=create)
+    matched = dict(zip(right.unit_matches["name"], right.unit_matches["code"], strict=True))
+    assert (matched["新城街道"] is None) is not create  # asked about, or a new code
+    assert not [i for i in right.issues if i.code == "total_mismatch"], [
+        i.zh for i in right.issues if i.code == "total_mismatch"
+    ]
+    wrong = run(demo_store, sheet(99999.0), f"{layout}.xlsx", create_missing=create)
+    mismatch = [i for i in wrong.warnings if i.code == "total_mismatch"]
+    every = 41300.5 + 30250 + 10500 + 5000 if layout == "report" else 41300.5 + 30250 + 5000
+    assert len(mismatch) == 1 and f"{every:,.2f}" in mismatch[0].zh, [i.zh for i in mismatch]

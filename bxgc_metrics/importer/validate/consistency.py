@@ -12,15 +12,27 @@ from bxgc_metrics.importer.validate.history import NotUniqueError, Overlay, row_
 from bxgc_metrics.importer.validate.shown import at, pool, rows
 
 
-def totals_mismatch(records: pd.DataFrame, totals: pd.DataFrame) -> list[Issue]:
+def totals_mismatch(
+    records: pd.DataFrame, totals: pd.DataFrame, *, unmatched: pd.DataFrame | None = None
+) -> list[Issue]:
     """A 合计 row that does not equal the sum of its rows; a rate's (全区 7.6 %) is no
-    sum of its units' rates, and is not checked."""
+    sum of its units' rates, and is not checked. ``unmatched`` are the sheets' figures
+    whose unit is not known (yet): the file's total counts them, so they are added to
+    the sums of the columns whose known rows are summed."""
     if totals.empty:
         return []
     group = ["sheet", "column"]
     sums = (
         records[records["kind"] != "rate"].groupby(group, as_index=False)["value"].sum(min_count=1)
     )
+    if unmatched is not None and not unmatched.empty:
+        rates = records.loc[records["kind"] == "rate", group].drop_duplicates()
+        summed = sums[group].merge(rates, on=group, how="left", indicator=True)
+        plain = summed.loc[summed["_merge"] == "left_only", group]  # no rate among them
+        more = unmatched[group].assign(value=unmatched["value"].to_numpy(dtype=float))
+        more = more.merge(plain, on=group).groupby(group, as_index=False)["value"].sum()
+        sums = sums.merge(more, on=group, how="left", suffixes=("", "_more"))
+        sums["value"] = sums["value"].add(sums.pop("value_more"), fill_value=0.0)
     merged = totals[~totals["missing"] & ~totals["invalid"]].merge(
         sums, on=group, suffixes=("", "_sum")
     )
