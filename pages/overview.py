@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 from bxgc_metrics.export import workbook
+from bxgc_metrics.metrics.targets import PACE_TOLERANCE_PP
 from bxgc_metrics.periods import display, format_label, months_elapsed
 from bxgc_metrics.tables.standings import ALL, with_pace
 from bxgc_ui import charts, data, exports, fmt, links
@@ -105,7 +106,11 @@ period_text = display(*period, cumulative=True, lang=lang())
 cols = st.columns([1.5, 1, 1, 1])  # the period, 2026年1-10月, is the widest figure
 cols[0].metric(t("ov_period"), period_text)
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
-cols[2].metric(t("ov_on_track"), f"{keeping} / {len(table)}")
+cols[2].metric(
+    t("ov_on_track"),
+    f"{keeping} / {len(table)}",
+    help=t("ov_on_track_help", pp=f"{PACE_TOLERANCE_PP:g}"),
+)
 cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))
 
 title = t("overview_chart_title", period=period_text, indicator=labels[code])

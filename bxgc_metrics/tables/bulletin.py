@@ -553,11 +553,12 @@ def narrative(s: Section, names: Mapping[str, str]) -> str:
         parts.append(f"{who(s.missing)}共{len(s.missing)}个单位未报送本期数据，未计入合计和排名。")
     if s.unpaced:
         parts.append(f"{who(s.unpaced)}未下达全年目标，未对照时间进度。")
+    # a unit a little behind time elapsed counted as keeping pace: the words say so
+    rule = f"（低于时间进度不超过{PACE_TOLERANCE_PP:g}个百分点的视为达到）" if s.lenient else ""
     if s.behind:
-        parts.append(f"{who(s.behind)}共{len(s.behind)}个单位未达到时间进度，需加快推进。")
+        parts.append(f"{who(s.behind)}共{len(s.behind)}个单位未达到时间进度{rule}，需加快推进。")
     elif len(s.unpaced) < s.ranking["value"].notna().sum():
         scope = "已报送的单位" if s.missing else ("其余单位" if s.unpaced else "各单位")
-        rule = f"（低于时间进度不超过{PACE_TOLERANCE_PP:g}个百分点的视为达到）" if s.lenient else ""
         parts.append(f"{scope}均达到时间进度{rule}。")
     return "".join(parts)
 

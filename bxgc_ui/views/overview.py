@@ -25,6 +25,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ov_ranked_units": ("参与排名单位", "Units ranked"),
     "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
+    "ov_on_track_help": (
+        "完成率低于时间进度不超过{pp}个百分点的也计为达到（图中蓝色）；绿色为超前{pp}个百分点以上，红色为落后{pp}个百分点以上。",
+        "Units up to {pp} points below time elapsed count as keeping pace (blue in the chart); "
+        "green is more than {pp} points ahead, red more than {pp} points behind.",
+    ),
     "ov_honour": ("红榜（完成率前三名）", "Honour list (top three places)"),
     "ov_warning": ("黑榜（完成率后三名）", "Warning list (last three places)"),
     "ov_pace_col": ("进度", "Pace"),

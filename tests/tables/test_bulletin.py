@@ -138,6 +138,19 @@ def test_on_pace_within_the_tolerance_is_explained() -> None:
     )
 
 
+def test_the_tolerance_is_explained_beside_the_units_behind_too() -> None:
+    # 丁 0.5 points behind 25 % is counted as keeping pace, 丙 5 points behind is not: the
+    # sentence naming those behind says why 丁 is not among them
+    obs = _obs()
+    obs.loc[(obs["unit_code"] == "D") & (obs["year"] == 2026) & (obs["sub"] == 3), "value"] = 24.5
+    obs.loc[(obs["unit_code"] == "C") & (obs["year"] == 2026) & (obs["sub"] == 3), "value"] = 20.0
+    s = section(obs, INDICATOR, year=2026, sub=3, units=list(FIGURES))
+    assert s.behind == ("C",) and s.lenient
+    assert narrative(s, NAMES).endswith(
+        "丙共1个单位未达到时间进度（低于时间进度不超过1个百分点的视为达到），需加快推进。"
+    )
+
+
 def test_a_unit_that_never_reports_an_indicator_is_not_chased_for_it() -> None:
     # E is in the group but has never reported 收入: it is not "missing" this month
     s = section(_obs(), INDICATOR, year=2026, sub=3, units=[*FIGURES, "E"])

@@ -81,6 +81,8 @@ def test_overview_shows_the_demo_table_and_chart(
     at = _app(demo_db, monkeypatch)
     assert any("演示数据" in i.value for i in at.info)
     assert at.metric[0].value == "2026年1-10月" and at.metric[1].value == "83.3%"
+    # units a point or less behind time elapsed count as keeping pace: the figure says so
+    assert "不超过1个百分点" in at.metric[2].proto.help and "蓝色" in at.metric[2].proto.help
     honour = next(m.value for m in at.markdown if m.value.startswith("- 1\\. "))
     assert honour.count("\n") == 2  # the top three places
     # the completion chart alone: the table, the replay and the matrix wait to be opened

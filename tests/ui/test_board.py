@@ -84,6 +84,8 @@ def test_pace_colours_and_the_time_line() -> None:
     # the time line at 50% of a track running from 0 to 100% × 1.05: 0.5 / 1.05
     assert re.findall(r'bxgc-line time" style="left:([\d.]+)%', html)[0] == "47.62"
     assert "时间进度 50.0%" in html  # as the overview prints it
+    # on pace is a band: a unit up to a point behind the time line is not red
+    assert "符合进度（±1个百分点）" in html
 
 
 def test_light_look_is_black_on_white_with_deep_bars() -> None:

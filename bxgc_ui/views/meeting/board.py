@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bxgc_metrics.metrics.targets import PACE_TOLERANCE_PP
 from bxgc_ui import fmt
 from bxgc_ui.i18n import lang
 from bxgc_ui.palette import DARK, GOOD, HONOUR, MEDALS, NEUTRAL, WARNING
@@ -332,7 +333,7 @@ def _legend(spec: Spec, references: pd.DataFrame | None) -> str:
     keys: list[tuple[str, str]] = (
         [
             (look.good, t("meeting_key_ahead")),
-            (look.neutral, t("meeting_key_on_pace")),
+            (look.neutral, t("meeting_key_on_pace", pp=f"{PACE_TOLERANCE_PP:g}")),
             (look.warning, t("meeting_key_behind")),
         ]
         if spec.time_progress is not None

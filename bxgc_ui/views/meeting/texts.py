@@ -45,7 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_key_up": ("进位", "up"),
     "meeting_key_down": ("退位", "down"),
     "meeting_key_ahead": ("超进度", "Ahead"),
-    "meeting_key_on_pace": ("符合进度", "On pace"),
+    "meeting_key_on_pace": ("符合进度（±{pp}个百分点）", "On pace (±{pp} pt)"),
     "meeting_key_behind": ("滞后", "Behind"),
     "meeting_race_sub": ("{year}年逐月排名", "Month by month, {year}"),
     "meeting_race_more": ("另有 {n} 个单位", "{n} more units"),
