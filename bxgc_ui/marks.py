@@ -3,7 +3,8 @@ phases as shaded bands, their labels staggered so that none prints over another.
 
 Where the marks go comes from :mod:`bxgc_metrics.tables.annotations` (an event at its
 decimal year). An event of one unit is a star on that unit's drawn line, in its colour; an
-event of every unit is a dotted vertical line. Each event has a short label (its month and
+event of every unit is a dotted vertical line; a unit's star is joined to its label by a
+thin dotted line in its colour. Each event has a short label (its month and
 the beginning of its text) in a strip at the top of the plot, which the value axis makes
 room for, and the full text in its hover: a chart export carries the labels. Phase names
 sit in rows above the bottom edge. Every text from data goes through
@@ -101,6 +102,13 @@ def add_events(
             line={"color": MUTED, "dash": "dot", "width": 1.5}, layer="below",
         )  # fmt: skip
     ys = [_on_line(x, paths.get(u), bottom) for x, u in zip(marks["x"], units, strict=True)]
+    lo, top = fig.layout.yaxis.range
+    for x, row, y, c, m in zip(marks["x"], rows, ys, colour, mine, strict=True):
+        if m:  # a unit's star joined to its label in the strip: read together
+            fig.add_shape(
+                type="line", x0=x, x1=x, y0=y, y1=lo + (top - lo) * (1 - 0.01 - row * ROW),
+                yref="y", line={"color": c, "dash": "dot", "width": 1}, layer="below",
+            )  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=list(marks["x"]),

@@ -113,12 +113,32 @@ def test_labels_never_overprint() -> None:
 
 def test_an_event_of_every_unit_is_a_dotted_line_and_lines_stay_below_the_labels() -> None:
     fig = _figure()
-    dotted = [s for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dot"]
+    dotted = [
+        s for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dot" and s.yref != "y"
+    ]
     assert [s.x0 for s in dotted if s.x0 != 2027] == pytest.approx([XS[0]])
     lo, hi = fig.layout.yaxis.range
     lowest_label = min(a.y for a in _event_labels(fig)) - ROW
     drawn = [y for t in fig.data if t.name != "大事记" for y in t.y if y is not None]
     assert (max(drawn) - lo) / (hi - lo) < lowest_label
+
+
+def test_a_units_label_is_joined_to_its_star() -> None:
+    """A unit's label sits in the strip at the top, its star on the unit's line: a thin
+    dotted line in the unit's colour runs from the star up to the label, so a label is
+    read with its star however far apart they are."""
+    fig = _figure()
+    trace = _events_trace(fig)
+    lo, hi = fig.layout.yaxis.range
+    labels = {round(a.x, 9): a for a in _event_labels(fig)}
+    stars = [i for i, m in enumerate(trace.marker.symbol) if m == "star"]
+    joins = [s for s in fig.layout.shapes if s.type == "line" and s.yref == "y" and s.x0 == s.x1]
+    assert len(joins) == len(stars) == 3
+    for i in stars:
+        (join,) = [s for s in joins if s.x0 == pytest.approx(trace.x[i])]
+        assert join.y0 == pytest.approx(trace.y[i])  # from the star
+        assert join.y1 == pytest.approx(lo + (hi - lo) * labels[round(trace.x[i], 9)].y)
+        assert join.line.color == trace.marker.color[i] and join.line.dash == "dot"
 
 
 def test_without_events_the_figure_is_as_before() -> None:
