@@ -250,7 +250,7 @@ class _Trace:
         self.hover = f"%{{meta}} %{{x}}：%{{y:,.2f}}{chart(measure)}<extra></extra>"
 
     def legend(self, key: str) -> str:
-        return f"{self.name}（{self.labels[key]}）"
+        return fmt.bracketed(self.name, self.labels[key])
 
 
 def _trajectory_traces(

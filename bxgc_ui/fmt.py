@@ -104,6 +104,19 @@ def yoy(rate: float | None, lang: str = "zh") -> str:
     return f"{'同比' if lang == 'zh' else 'YoY'} {pct(rate)}"
 
 
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff]")
+
+
+def bracketed(text: str, note: str) -> str:
+    """``text`` with ``note`` in brackets as the note's language writes them: full-width
+    after a Chinese note, a space and ASCII ones after an English note.
+
+    >>> bracketed("南关街道", "实际"), bracketed("南关街道", "actual")
+    ('南关街道（实际）', '南关街道 (actual)')
+    """
+    return f"{text}（{note}）" if _CJK.search(note) else f"{text} ({note})"
+
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&])")
 
 

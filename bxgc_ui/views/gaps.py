@@ -142,7 +142,9 @@ def look_back_table(
             ],
             t("col_achieved"): [fmt.pct(v, signed=False) for v in review["achieved"]],
             t("col_status"): [
-                t(f"gap_{s}") + (f"（{t('gap_met_note')}）" if met and s != "done" else "")
+                fmt.bracketed(t(f"gap_{s}"), t("gap_met_note"))
+                if met and s != "done"
+                else t(f"gap_{s}")
                 for s, met in zip(review["status"], review["met"], strict=True)
             ],
         }

@@ -197,3 +197,28 @@ def test_a_band_is_drawn_only_over_the_years_it_is_bounded() -> None:
         assert ys.notna().all() and not ys.abs().eq(float("inf")).any()
     (own,) = [b for b in bands if NAMES[OURS] in b.name]
     assert {round(x) for x in own.x} == set(ours.dropna(subset=["lower"])["period"].astype(int))
+
+
+def test_legend_brackets_follow_the_language_of_the_note() -> None:
+    """In English a unit's lines read 南关街道 (actual), with a space and ASCII brackets;
+    in Chinese 南关街道（实际）."""
+    zh = [t.name for t in _figure(events=False).data]
+    assert "南关街道（实际）" in zh and "东城街道（预测）" in zh
+    english = {**LABELS, "history": "actual", "projected": "projected"}
+    annual = pd.DataFrame(
+        {
+            "unit_code": [OURS, OURS, BENCH, BENCH],
+            "year": [2023, 2024] * 2,
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    tr = trajectory(
+        annual, OURS, [BENCH], model="plan", target_year=2027, rates={OURS: 0.5, BENCH: 0.1}
+    )
+    fig = trajectory_figure(
+        tr, NAMES, OURS, stated=pd.DataFrame(), labels=english, measure="万元",
+        target_year=2027, crossing=None, events=None, phases=None,
+    )  # fmt: skip
+    names = [t.name for t in fig.data]
+    assert "南关街道 (actual)" in names and "东城街道 (projected)" in names
+    assert not any("（" in n for n in names)
