@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -446,6 +449,41 @@ MILESTONE_LOOKS = {
 open (blue before its date, red past it)."""
 
 
+ROW_NAME_WIDTH = 9
+"""Most Chinese characters (or twice as many others) on one line of a timeline's row
+name: a longer name wraps, so a phone keeps room for the dates."""
+
+
+def _wrapped(text: str, width: int = ROW_NAME_WIDTH) -> str:
+    """``text`` escaped for Plotly (:func:`chart`) on lines of at most ``width`` Chinese
+    characters (a Latin letter counts half) and of about equal length, English broken at
+    spaces.
+
+    >>> _wrapped("各单位上报《差距排查与整改承诺书》")
+    '各单位上报《差距<br>排查与整改承诺书》'
+    >>> _wrapped("考核评比、年终回头看")
+    '考核评比、<br>年终回头看'
+    >>> _wrapped("Mobilisation and choice of benchmarks")
+    'Mobilisation and<br>choice of<br>benchmarks'
+    """
+    words = fmt.plain(text)
+    if " " in words.strip():
+        lines = textwrap.wrap(words, width * 2, break_long_words=False) or [words]
+    else:  # as few lines as the width allows, of about equal length (no lone last word)
+        weights = [1.0 if ord(c) >= 0x2E80 else 0.5 for c in words]
+        count = max(1, math.ceil(sum(weights) / width))
+        each = sum(weights) / count
+        lines, line, size = [], "", 0.0
+        for c, weight in zip(words, weights, strict=True):
+            over = size + weight > (each if len(lines) < count - 1 else width) + 1e-9
+            if line and over:
+                lines.append(line)
+                line, size = "", 0.0
+            line, size = line + c, size + weight
+        lines.append(line)
+    return "<br>".join(chart(line) for line in lines)
+
+
 def timeline_figure(
     phases: pd.DataFrame, milestones: pd.DataFrame, today: object, *, labels: dict
 ) -> go.Figure:
@@ -461,7 +499,7 @@ def timeline_figure(
             go.Bar(
                 x=[(end - start).total_seconds() * 1000],
                 base=[start],
-                y=[chart(labels["name"](r))],
+                y=[_wrapped(labels["name"](r))],
                 orientation="h",
                 marker_color=PHASE_COLOURS.get(r.status, MUTED),
                 name=chart(labels["status"].get(key, str(r.status))),
@@ -479,7 +517,7 @@ def timeline_figure(
         fig.add_trace(
             go.Scatter(
                 x=pd.to_datetime(some["due_date"]),
-                y=[chart(labels["name"](r)) for r in some.itertuples()],
+                y=[_wrapped(labels["name"](r)) for r in some.itertuples()],
                 mode="markers",
                 marker={"symbol": symbol, "size": 16, "color": colour, "line": {"width": 2}},
                 name=chart(labels["status"].get(f"ms_{status}", status)),
@@ -487,23 +525,26 @@ def timeline_figure(
             )
         )
     stamp = pd.Timestamp(today)
-    fig.add_vline(
-        x=stamp.value / 1e6,
-        line_dash="dash",
-        line_color=INK,
-        annotation_text=f"{labels['today']} {stamp:%Y-%m-%d}",
-    )
     dates = pd.concat(
         [
             pd.to_datetime(phases.get("start_date", pd.Series(dtype=object))),
             pd.to_datetime(milestones.get("due_date", pd.Series(dtype=object))),
         ]
     )
+    side = "top right"
     if len(dates.dropna()):
         lo, hi = dates.min() - pd.Timedelta(days=10), dates.max() + pd.Timedelta(days=30)
-        fig.update_xaxes(
-            type="date", range=[lo, max(hi, stamp) if stamp - hi < pd.Timedelta(days=400) else hi]
-        )
+        hi = max(hi, stamp) if stamp - hi < pd.Timedelta(days=400) else hi
+        fig.update_xaxes(type="date", range=[lo, hi])
+        if stamp > lo + (hi - lo) / 2:  # in the right half: its date reads leftwards
+            side = "top left"
+    fig.add_vline(
+        x=stamp.value / 1e6,
+        line_dash="dash",
+        line_color=INK,
+        annotation_text=f"{labels['today']} {stamp:%Y-%m-%d}",
+        annotation_position=side,
+    )
     fig.update_xaxes(tickformat=labels.get("date_format", "%Y-%m"))
     fig.update_layout(
         height=max(280, 40 * (len(phases) + len(milestones)) + 150),
@@ -512,4 +553,4 @@ def timeline_figure(
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
     )
     fig.update_yaxes(autorange="reversed")
-    return _base(fig, labels["title"], labels["x"], y_title="")
+    return _base(fig, labels["title"], "", y_title="")  # the ticks are dates

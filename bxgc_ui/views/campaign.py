@@ -22,7 +22,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name}: due {due}, {days} days late",
     ),
     "camp_chart_title": ("{name}：阶段与节点", "{name}: phases and milestones"),
-    "camp_axis": ("日期", "Date"),
     "camp_phase": ("阶段", "Phase"),
     "camp_milestone": ("节点", "Milestone"),
     "camp_due": ("时限", "Due"),
@@ -87,7 +86,6 @@ def timeline_labels(campaign: str) -> dict:
     return {
         "name": name,
         "title": t("camp_chart_title", name=campaign),
-        "x": t("camp_axis"),
         "today": t("camp_today"),
         "late": t("ms_late"),
         "done": t("ms_done"),

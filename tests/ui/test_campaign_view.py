@@ -54,3 +54,35 @@ def test_an_open_milestone_is_hollow_and_not_green() -> None:
     assert looks["按期完成"] == ("diamond", GOOD)
     assert looks["逾期未完成"] == ("diamond-open", WARNING)
     assert looks["未到期"][1] != GOOD
+
+
+def test_long_names_wrap_so_a_narrow_screen_keeps_room_for_the_dates() -> None:
+    """On a phone the row names took most of the width: a long name is drawn on lines of
+    at most nine Chinese characters, the same for its bar, its marker and its hover; the
+    dates need no axis title, which the legend printed over."""
+    long = "各单位上报《差距排查与整改承诺书》"
+    phases = phase_status(
+        pd.DataFrame(
+            {"campaign": "c", "name_zh": ["攻坚赶超、月度调度"], "name_en": None,
+             "start_date": ["2026-04-01"], "end_date": ["2026-09-30"]}
+        ),
+        TODAY,
+    )  # fmt: skip
+    milestones = milestone_status(
+        pd.DataFrame(
+            {"campaign": "c", "name_zh": [long, "A&B <x>"], "name_en": None,
+             "due_date": ["2026-06-01", "2026-08-01"], "done_date": [None, None], "unit_code": None}
+        ),
+        TODAY,
+    )  # fmt: skip
+    fig = charts.timeline_figure(phases, milestones, TODAY, labels=timeline_labels("c"))
+    rows = [y for t in fig.data for y in t.y]
+    assert "攻坚赶超、月度调度" in rows  # nine characters: one line
+    (wrapped,) = [y for y in rows if "<br>" in y]
+    lines = wrapped.split("<br>")
+    assert "".join(lines) == long and max(len(x) for x in lines) <= 9 and len(lines) == 2
+    assert "A&amp;B &lt;x&gt;" in rows  # still escaped
+    assert not fig.layout.xaxis.title.text
+    # today (1 July) lies in the right half of April–October: its label reads leftwards
+    (today,) = [a for a in fig.layout.annotations if a.text.startswith("今天")]
+    assert today.xanchor == "right"
