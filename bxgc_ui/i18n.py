@@ -147,7 +147,8 @@ def keyed(key: str) -> str:
 
 
 def language_switch() -> None:
-    """The 中文 / English switch in the sidebar; ``?lang=en`` in the URL sets the start."""
+    """The 中文 / English switch in the sidebar; ``?lang=en`` in the URL sets the start,
+    and is kept there while English is chosen."""
     if "lang" not in st.session_state:
         asked = st.query_params.get("lang", "zh")
         st.session_state["lang"] = asked if asked in LANGS else "zh"
@@ -158,6 +159,12 @@ def language_switch() -> None:
         key="lang",
         required=True,
     )
+    # English stays in the address, so a refresh (or the link copied) keeps it
+    if lang() == "en":
+        if st.query_params.get("lang") != "en":
+            st.query_params["lang"] = "en"
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
 
 
 def _open_tab(key: str) -> str:

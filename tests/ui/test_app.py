@@ -99,10 +99,14 @@ def test_overview_shows_the_demo_table_and_chart(
 def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch)
     assert at.title[0].value == "比学赶超"
+    assert "lang" not in at.query_params
     at.button_group(key="lang").set_value("en").run()
     assert at.title[0].value.startswith("Compare")
+    assert dict(at.query_params) == {"lang": "en"}  # a refresh keeps English
     assert at.metric[0].value == "Jan-Oct 2026"
     assert at.metric[3].label == "Units ranked"
+    at.button_group(key="lang").set_value("zh").run()
+    assert "lang" not in at.query_params and at.title[0].value == "比学赶超"
 
 
 def test_empty_database_offers_the_demo_and_loads_it(
