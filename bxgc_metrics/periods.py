@@ -228,6 +228,13 @@ _PATTERNS = [
         re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*(?:月份?)?\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"),
         "range",
     ),
+    (  # 2018.1-10, 2018/1-10, 2018.1-2018.10: a dotted month, then a range (not 10 January)
+        re.compile(
+            r"^(?P<year>(?:19|20|21)\d{2})\s*[./]\s*(?P<a>\d{1,2})\s*[-~—–至到]\s*"
+            r"(?:(?P=year)\s*[./]\s*)?(?P<b>\d{1,2})\s*(?:月份?)?$"
+        ),
+        "range",
+    ),
     (re.compile(_YEAR + r"(?:截至|截止|至)\s*(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
     (re.compile(r"(?:截至|截止|至)\s*" + _YEAR + r"?(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
     (re.compile(_YEAR + r"?前\s*(?P<b>\d{1,2})\s*个月"), "to"),

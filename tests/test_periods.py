@@ -118,13 +118,29 @@ def test_start_and_end_months() -> None:
         (2021, PeriodText("Y", 2021, 0, False)),
         (2021.0, PeriodText("Y", 2021, 0, False)),
         (dt.datetime(2024, 5, 31), PeriodText("M", 2024, 5, False)),
+        # a dotted year and month, then a range of months: 1-10月, never 10 January
+        ("2018.1-10", PeriodText("M", 2018, 10, True)),
+        ("2026.01-10", PeriodText("M", 2026, 10, True)),
+        ("2018.1—10", PeriodText("M", 2018, 10, True)),
+        ("2018.1~10", PeriodText("M", 2018, 10, True)),
+        ("2018/1-10", PeriodText("M", 2018, 10, True)),
+        ("2018.1-2018.10", PeriodText("M", 2018, 10, True)),
+        ("2018.01-2018.10", PeriodText("M", 2018, 10, True)),
+        ("2024.4-6", PeriodText("Q", 2024, 2, False)),
+        ("2024.10-10", PeriodText("M", 2024, 10, False)),
+        # a date, one separator throughout, is its month
+        ("2018-01-10", PeriodText("M", 2018, 1, False)),
+        ("2018.1.10", PeriodText("M", 2018, 1, False)),
     ],
 )
 def test_periods_as_reports_write_them(text: object, expected: PeriodText) -> None:
     assert parse_text(text) == expected
 
 
-@pytest.mark.parametrize("text", ["3-6月", "2024年13月", "合计", "", None, 1800, 12.5, "6-3月"])
+@pytest.mark.parametrize(
+    "text",
+    ["3-6月", "2024年13月", "合计", "", None, 1800, 12.5, "6-3月", "2018.3-7", "2018.1-2019.10"],
+)
 def test_texts_that_name_no_period(text: object) -> None:
     # 3-6月 is neither a month nor a year-to-date range: refused, not guessed
     assert parse_text(text) is None

@@ -1651,3 +1651,28 @@ def test_a_rate_beside_indicator_columns_is_left_out_not_an_indicator(
     got = {(r.indicator_code, r.value) for r in plan.observations.itertuples()}
     assert got == {("FAI", 711311.2), ("IVA_G", 6.5)}
     assert "C" in {i.column for i in plan.issues if i.severity == "info"}
+
+
+# --- a dotted year and month, then a range --------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize(
+    "heads",
+    [("2017.1-10", "2018.1-10"), ("2017/1-10", "2018/1-10"), ("2017.01-2017.10", "2018.1-2018.10")],
+)
+def test_a_dotted_range_of_months_is_year_to_date_not_january(
+    store: Store, fmt: str, heads: tuple[str, str]
+) -> None:
+    """2018.1-10 is how many offices write 1-10月 of 2018: it was stored as January 2018,
+    silently where nothing of that year was stored to compare with."""
+    rows = [
+        ["各街道地方一般公共预算收入完成情况", None, None],
+        ["单位：万元", None, None],
+        ["单位", *heads],
+        ["东城街道", 99143.6, 107529.1],
+        ["西城街道", 58298.4, 61123.6],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert {(y, s, c) for _, _, y, s, c, _ in planned(plan)} == {(2017, 10, True), (2018, 10, True)}
