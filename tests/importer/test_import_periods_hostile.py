@@ -1676,3 +1676,43 @@ def test_a_dotted_range_of_months_is_year_to_date_not_january(
     plan = run(store, rows, fmt, merges=[])
     assert plan.can_commit, [i.zh for i in plan.errors]
     assert {(y, s, c) for _, _, y, s, c, _ in planned(plan)} == {(2017, 10, True), (2018, 10, True)}
+
+
+# --- a measure written in a wide sheet's period heading ---------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("heading", ["1-10月累计（亿元）", "1-10月(亿元)", "2018年1-10月（亿元）"])
+def test_a_period_headings_measure_is_the_columns(store: Store, fmt: str, heading: str) -> None:
+    """The indicator from the title, the measure only in the period heading: 10.75 亿元 is
+    107,500 万元, where it was stored as 10.75 万元 with no more than a note."""
+    rows = [
+        ["2018年1-10月各街道地方一般公共预算收入完成情况", None],
+        ["单位", heading],
+        ["东城街道", 10.75],
+        ["西城街道", 6.11],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2018, 10, True, 107500.0),
+        ("actual", "M", 2018, 10, True, 61100.0),
+    }
+
+
+def test_a_period_heading_against_the_unit_line_is_read_by_the_heading_and_warned(
+    store: Store,
+) -> None:
+    rows = [
+        ["2018年1-10月各街道地方一般公共预算收入完成情况", None, None],
+        ["单位：亿元", None, None],
+        ["单位", "1-10月累计（万元）", "全年目标"],
+        ["东城街道", 107529.1, 13.31],
+    ]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert planned(plan) == {
+        ("actual", "M", 2018, 10, True, 107529.1),
+        ("target", "Y", 2018, 0, False, 133100.0),  # the line's 亿元 where no heading says
+    }
+    [warned] = [i for i in plan.warnings if i.code == "heading_against_line"]
+    assert (warned.row, warned.column) == (3, "B") and "万元" in warned.zh and "亿元" in warned.zh

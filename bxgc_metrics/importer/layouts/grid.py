@@ -24,6 +24,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, line_measures
+from bxgc_metrics.measures import family
 
 LEFT_OUT_NOTES = {
     "plan": issues.FORECAST_COLUMN,  # 全年预计
@@ -318,3 +319,17 @@ def column_measure(own: str | None, line: UnitLine | None) -> tuple[str | None, 
     if own is not None or line is None:
         return own, False
     return line.single, True
+
+
+def against(own: str | None, line: UnitLine | None) -> bool:
+    """Whether a heading's own measure contradicts the unit line: the line names a measure
+    of the same kind (money, area, people) and not this one.
+
+    >>> from bxgc_metrics.importer.unit_line import UnitLine
+    >>> line = UnitLine("表", 2, "A", "单位：万元、%", ("万元", "%"))
+    >>> against("亿元", line), against("万元", line), against("个", line), against(None, line)
+    (True, False, False, False)
+    """
+    if own is None or line is None or own in line.measures or family(own) is None:
+        return False
+    return any(family(m) == family(own) for m in line.measures)

@@ -15,6 +15,7 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.grid import (
     LEFT_OUT_NOTES,
+    against,
     bare_measure,
     block,
     body_rows,
@@ -43,7 +44,6 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine
-from bxgc_metrics.measures import family
 from bxgc_metrics.periods import PeriodText, format_en, format_zh, parse_text
 
 
@@ -353,20 +353,6 @@ def report_column(
         and own.year in (None, title.year)
     )
     return replace(column, against_line=against(header_measure, line), against_title=other_months)
-
-
-def against(own: str | None, line: UnitLine | None) -> bool:
-    """Whether a heading's own measure contradicts the unit line: the line names a measure
-    of the same kind (money, area, people) and not this one.
-
-    >>> from bxgc_metrics.importer.unit_line import UnitLine
-    >>> line = UnitLine("表", 2, "A", "单位：万元、%", ("万元", "%"))
-    >>> against("亿元", line), against("万元", line), against("个", line), against(None, line)
-    (True, False, False, False)
-    """
-    if own is None or line is None or own in line.measures or family(own) is None:
-        return False
-    return any(family(m) == family(own) for m in line.measures)
 
 
 def _column(

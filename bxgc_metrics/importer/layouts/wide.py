@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.importer import issues
-from bxgc_metrics.importer.columns import categorical, constant
+from bxgc_metrics.importer.columns import constant
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.grid import (
     LEFT_OUT_NOTES,
+    against,
     block,
     body_rows,
     column_measure,
@@ -111,7 +112,6 @@ def parse(
     )  # repeated on each page
     rows = [r for r in rows if r not in repeats]
     title_indicator, title_measure = split_measure(title_indicator_of(meta, sheet.name))
-    measure, from_line = column_measure(title_measure, line)
     roles = {p: header_role(header.iloc[p]) for p in period_cols}
     if _GROWTH_NAMED.search(title_indicator):  # 增速 under a title of 增速: the figures
         roles = {p: None if r in ("growth", "decline") else r for p, r in roles.items()}
@@ -134,7 +134,15 @@ def parse(
     )
     read = {unit_col, *positions} | {c for c in (indicator_col, judged) if c is not None}
     notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read)
+    # a measure in a column's own heading (1-10月累计（亿元）) wins over the title's and the line's
+    heading_measures = [split_measure(str(header.iloc[p]))[1] for p in positions]
+    measures = [column_measure(own or title_measure, line) for own in heading_measures]
+    notes += _against_line(
+        sheet, header_at, positions=positions, measures=heading_measures, line=line
+    )
     per_column: dict[str, list] = {
+        "measure": [m for m, _ in measures],
+        "from_line": [from_line for _, from_line in measures],
         "value_kind": ["target" if roles[p] == "target" else "actual" for p in positions],
         "freq": [p.freq for p in periods],
         "year": [p.year for p in periods],
@@ -156,15 +164,10 @@ def parse(
             if indicator_col is not None
             else constant(title_indicator, len(part))
         )
-        # one text for every figure: a categorical of one value (or missing), not a copy each
-        fixed = {"measure": categorical([measure], np.zeros(len(part), dtype=np.int64))}
         parts.append(
-            part.assign(
-                indicator_name=names,
-                **repeated(per_column, len(chosen)),
-                **fixed,
-                from_line=from_line,
-            )[list(RECORD_COLUMNS)]
+            part.assign(indicator_name=names, **repeated(per_column, len(chosen)))[
+                list(RECORD_COLUMNS)
+            ]
         )
     records, totals_f = parts
     notes += subtotal_note(sheet, subtotals, unit_col=unit_col)
@@ -182,6 +185,30 @@ def parse(
         field_columns=field_columns(sheet, named),
         field_cells={} if indicator_col is not None else _title_cell(sheet, text, header_at),
     )
+
+
+def _against_line(
+    sheet: Sheet,
+    header_at: int,
+    *,
+    positions: list[int],
+    measures: list[str | None],
+    line: UnitLine | None,
+) -> list[Issue]:
+    """A warning at each period heading whose own measure contradicts the unit line
+    (:func:`~bxgc_metrics.importer.layouts.grid.against`): the heading's is read."""
+    return [
+        issues.HEADING_AGAINST_LINE.at(
+            sheet.name,
+            sheet.row_number(header_at),
+            sheet.column_letter(p),
+            value=m,
+            heading=m,
+            line=line.text,
+        )
+        for p, m in zip(positions, measures, strict=True)
+        if line is not None and against(m, line)
+    ]
 
 
 def _title_cell(
