@@ -1070,3 +1070,42 @@ def test_a_total_row_is_checked_against_every_unit_row_known_or_not(
     mismatch = [i for i in wrong.warnings if i.code == "total_mismatch"]
     every = 41300.5 + 30250 + 10500 + 5000 if layout == "report" else 41300.5 + 30250 + 5000
     assert len(mismatch) == 1 and f"{every:,.2f}" in mismatch[0].zh, [i.zh for i in mismatch]
+
+
+@pytest.mark.parametrize("create", [False, True])
+@pytest.mark.parametrize(
+    ("grand", "groups"),
+    [
+        ("全区合计", ("街道合计", "乡镇合计")),
+        ("合  计", ("一、街道", "二、乡镇")),
+        ("全区", ("（一）街道小计", "（二）乡镇小计")),
+        ("总计", ("街道", "乡镇")),
+    ],
+)
+def test_total_and_group_rows_are_never_units(
+    demo_store: Store, grand: str, groups: tuple[str, str], create: bool
+) -> None:
+    """A grand total is checked against the units' sum, a group's row (街道合计, 一、街道)
+    is left out with a note: neither is asked about as an unknown unit, nor created as one
+    when unknown units are to be created, where 全区合计 became a unit that ranked first."""
+    streets, towns = [("东城街道", 100.0), ("西城街道", 60.0)], [("黄楼镇", 50.0)]
+    rows = [
+        ["2026年1-10月各街道地方一般公共预算收入完成情况", None],
+        ["单位：万元", None],
+        ["单位", "1-10月累计"],
+        [grand, 210.0],
+        [groups[0], 160.0],
+        *[[n, v] for n, v in streets],
+        [groups[1], 50.0],
+        *[[n, v] for n, v in towns],
+    ]
+    plan = run(demo_store, sheets.xlsx_from_rows(rows), "r.xlsx", create_missing=create)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert plan.new_units.empty
+    assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "XZ01"]
+    assert not [i for i in plan.issues if i.code == "total_mismatch"]
+    [note] = [i for i in plan.issues if i.code == "subtotal_rows"]
+    assert note.row == 5
+    wrong = [r if r[0] != grand else [grand, 999.0] for r in rows]
+    plan = run(demo_store, sheets.xlsx_from_rows(wrong), "r.xlsx", create_missing=create)
+    assert [i.row for i in plan.warnings if i.code == "total_mismatch"] == [4]

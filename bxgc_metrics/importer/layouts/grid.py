@@ -106,7 +106,7 @@ def body_rows(
     names = squeezed(text.iloc[start:end, unit_col])
     seen = seen[: end - start]
     total = seen & matches(names, TOTAL_ROW)
-    subtotal = seen & matches(names, SUBTOTAL_ROW)
+    subtotal = seen & ~total & matches(names, SUBTOTAL_ROW)
     data = seen & ~total & ~subtotal & names.ne("").to_numpy(dtype=bool)
     positions = np.arange(start, end)
     return positions[data].tolist(), positions[total].tolist(), positions[subtotal].tolist()

@@ -142,10 +142,17 @@ def single_month(heading: str, *, title: bool, cumulative: bool) -> bool:
     return not cumulative and "累计" not in heading and (title or says_single(heading))
 
 
-TOTAL_ROW = re.compile(r"^(合计|总计|全市|全区|全县|全镇|全街道|总体|total)$", re.IGNORECASE)
-"""A 合计 row: checked against the sum of the rows, not stored."""
-SUBTOTAL_ROW = re.compile(r"^(小计|其中.*|subtotal)$", re.IGNORECASE)
-"""A 小计 or 其中 row: skipped."""
+TOTAL_ROW = re.compile(
+    r"^(合计|总计|总合计|全(?:市|区|县|镇|乡|街道|乡镇)(?:合计|总计)?|总体|total)$", re.IGNORECASE
+)
+"""A 合计 row (全区合计 too): checked against the sum of the rows, not stored."""
+SUBTOTAL_ROW = re.compile(
+    r"^(小计|其中.*|subtotal|.+(?:合计|小计|总计)"
+    r"|[一二三四五六七八九十]+[、.．].*|[(（][一二三四五六七八九十]+[)）].*|街道|乡镇|镇|乡)$",
+    re.IGNORECASE,
+)
+"""A 小计 or 其中 row, or a group's (街道合计, 一、街道, （二）乡镇小计, 乡镇): skipped. No
+unit is named so; a group's sum taken for a unit would rank first."""
 FOOTNOTE = re.compile(
     r"^(注|说明|备注|资料来源|数据来源|填报|制表|审核|负责人|note)", re.IGNORECASE
 )
