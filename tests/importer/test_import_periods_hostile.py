@@ -1716,3 +1716,45 @@ def test_a_period_heading_against_the_unit_line_is_read_by_the_heading_and_warne
     }
     [warned] = [i for i in plan.warnings if i.code == "heading_against_line"]
     assert (warned.row, warned.column) == (3, "B") and "万元" in warned.zh and "亿元" in warned.zh
+
+
+# --- a title's months over columns of years ---------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "各街道1-10月地方一般公共预算收入完成情况",
+        "2018年1-10月各街道地方一般公共预算收入完成情况",
+        "各街道前10个月地方一般公共预算收入",
+    ],
+)
+def test_years_under_a_title_of_months_are_those_months_of_each_year(
+    store: Store, fmt: str, title: str
+) -> None:
+    """1-10月 in the title, 2017年 | 2018年 over the columns: each column is 1-10月 of its
+    year, where each was stored as the whole year."""
+    rows = [
+        [title, None, None],
+        ["单位：万元", None, None],
+        ["单位", "2017年", "2018年"],
+        ["东城街道", 99143.6, 107529.1],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2017, 10, True, 99143.6),
+        ("actual", "M", 2018, 10, True, 107529.1),
+    }
+
+
+def test_years_under_a_title_of_no_months_stay_whole_years(store: Store) -> None:
+    rows = [
+        ["各街道地方一般公共预算收入完成情况", None, None],
+        ["单位：万元", None, None],
+        ["单位", "2017年", "2018年"],
+        ["东城街道", 99143.6, 107529.1],
+    ]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert {(f, y, s) for _, f, y, s, _, _ in planned(plan)} == {("M", 2017, 12), ("M", 2018, 12)}

@@ -5,6 +5,7 @@ named by its own column, else by the title or the sheet name."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -56,6 +57,10 @@ YEAR_TARGETS = frozenset(
 """Headings (as :func:`key` gives them) of the title's year's target."""
 
 
+_BARE_YEAR = re.compile(r"^\s*(?:19|20|21)\d{2}(?:\.0+)?\s*(?:年度?)?\s*$")
+"""A heading that names a year and nothing else (2017年, 2017)."""
+
+
 def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
     """The header's period columns by position; a period without a year takes the
     title's. 全年 is the title's whole year where no column is a single month (一季度,
@@ -68,6 +73,13 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
             continue
         if period.year is None and title is not None and title.year is not None:
             period = period.in_year(title.year)
+        elif (
+            title is not None
+            and title.freq != "Y"
+            and period.freq == "Y"
+            and _BARE_YEAR.match(str(value))
+        ):
+            period = replace(title, year=period.year)  # 2017年 under 1-10月: that year's 1-10月
         if period.year is not None:
             found[position] = period
     if title is None or title.year is None:
@@ -232,6 +244,16 @@ _STATUS = re.compile(
 not part of the indicator's name as a qualifier (（不含基金）) is."""
 
 
+_TITLE_PERIOD = re.compile(
+    r"\d{1,2}\s*(?:月份?)?\s*[-~—–至到]\s*\d{1,2}\s*月份?"
+    r"|[一二三四五六七八九十]+\s*月?\s*[-~—–至到]\s*[一二三四五六七八九十]+\s*月份?"
+    r"|前\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*个?月"
+    r"|上半年|下半年|前?[一二三四1-4]\s*季度"
+)
+"""The months a title names (1-10月, 一至十月, 前10个月, 前三季度): not part of the
+indicator's name."""
+
+
 def title_indicator_of(meta: str, sheet_name: str) -> str:
     """The indicator named by a title such as ``2019-2025年各街道地方一般公共预算收入``.
 
@@ -241,10 +263,17 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     '固定资产投资'
     >>> title_indicator_of("2025年各街道固定资产投资完成情况（万元）", "表1")
     '固定资产投资(万元)'
+    >>> title_indicator_of("各街道前10个月地方一般公共预算收入", "表1")
+    '地方一般公共预算收入'
+    >>> title_indicator_of("各街道地方一般公共预算收入完成情况（1-10月）", "表1")
+    '地方一般公共预算收入'
+    >>> title_indicator_of("2026年一至十月各街道固定资产投资", "表1")
+    '固定资产投资'
     """
     source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
     clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
-    clean = re.sub(r"\d{1,2}\s*[-~至]\s*\d{1,2}\s*月|上半年|下半年|[一二三四]季度", "", clean)
+    clean = _TITLE_PERIOD.sub("", clean)
+    clean = re.sub(r"[(（]\s*[)）]", "", clean)  # 完成情况（1-10月）: the brackets emptied
     clean = re.sub(
         r"^(?:各|全市|全区|全县)(?:街道|乡镇|镇街|街镇|单位|部门)?(?:[(（][^)）]*[)）])?",
         "",
