@@ -1758,3 +1758,46 @@ def test_years_under_a_title_of_no_months_stay_whole_years(store: Store) -> None
     ]
     plan = run(store, rows, "xlsx", merges=[])
     assert {(f, y, s) for _, f, y, s, _, _ in planned(plan)} == {("M", 2017, 12), ("M", 2018, 12)}
+
+
+# --- last year's figure beside a single month -----------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("prior", ["去年同期", "上年同期", "上年同月"])
+def test_last_years_figure_beside_a_single_month_is_left_out_with_it(
+    store: Store, fmt: str, prior: str
+) -> None:
+    """当月 | 去年同期 | 1-10月累计 | 去年同期累计: 当月 is October alone and is left out, and
+    so is the 去年同期 beside it, last year's October alone, where it was stored as last
+    year's 1-10月 over the figure 同比 is made from. The year-to-date pair is read."""
+    rows = [
+        ["2026年10月各街道地方一般公共预算收入", None, None, None, None],
+        ["单位：万元", None, None, None, None],
+        ["单位", "地方一般公共预算收入", None, None, None],
+        [None, "当月", prior, "1-10月累计", "去年同期累计"],
+        ["东城街道", 10519.0, 6983.5, 107529.1, 99143.6],
+    ]
+    plan = run(store, rows, fmt, merges=["B3:E3"])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2026, 10, True, 107529.1),
+        ("actual", "M", 2025, 10, True, 99143.6),
+    }
+    left = [i for i in plan.issues if i.code == "column_not_imported"]
+    assert sorted(i.column for i in left) == ["B", "C"]
+
+
+def test_a_single_month_and_last_years_beside_it_write_nothing(store: Store) -> None:
+    """当月 | 去年同期 alone: no figure is planned, where last year's October alone replaced
+    last year's stored 1-10月; each column is named as left out."""
+    rows = [
+        ["2026年10月各街道地方一般公共预算收入", None, None],
+        ["单位：万元", None, None],
+        ["单位", "地方一般公共预算收入", None],
+        [None, "当月", "去年同期"],
+        ["东城街道", 10519.0, 6983.5],
+    ]
+    plan = run(store, rows, "xlsx", merges=["B3:C3"])
+    assert plan.observations.empty and not plan.can_commit
+    assert sorted(i.column for i in plan.issues if i.code == "column_not_imported") == ["B", "C"]

@@ -131,6 +131,8 @@ def parse(
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
     said: set[str] = set()
+    single_of: set[str] = set()  # indicators whose 当月 column is left out
+    written: dict[int, tuple[tuple[str, int, str], str, str]] = {}
     for position, (top_text, sub_text) in enumerate(zip(top.tolist(), sub.tolist(), strict=True)):
         at = (sheet.name, sheet.row_number(header_at), sheet.column_letter(position))
         if not (top_text or sub_text) and text.iloc[rows, position].ne("").any():
@@ -161,8 +163,21 @@ def parse(
         elif column.role in _LEFT_OUT:
             kind = _LEFT_OUT[column.role]
             found.append(kind.at(*at, value=sub_text, heading=heading))
+            if column.role == "month":
+                single_of.add(column.indicator)
         else:
             figures.append((position, column))
+            written[position] = (at, heading, sub_text)
+    # 去年同期 beside a 当月 left out is last year's single month: left out with it
+    alone = [
+        p
+        for p, c in figures
+        if c.role == "prior" and c.indicator in single_of and not _SAYS_YTD.search(written[p][2])
+    ]
+    for p in alone:
+        at, heading, sub_text = written[p]
+        found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
+    figures = [(p, c) for p, c in figures if p not in alone]
     figures = _same_period(figures, {p: s for p, s in enumerate(sub.tolist())})
     return ParsedSheet(
         sheet.name,
@@ -251,6 +266,9 @@ _NO_PERIOD_ROLES = frozenset(
 _ALONE = frozenset({"pace", "rank", "gap"})
 """Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
 figures sit under it."""
+_SAYS_YTD = re.compile(r"累计|(?<!\d)1\s*月?\s*[-~—–至到]|全年")
+"""A heading that says its figure runs from January (累计, 1-10月): never a single month."""
+
 _LEFT_OUT = LEFT_OUT_NOTES | {
     "month": issues.COLUMN_NOT_IMPORTED,  # 当月
     "part_target": issues.PART_TARGET,  # 1-10月目标, 序时任务
