@@ -153,6 +153,8 @@ def _match_one(
     return name, None, UNKNOWN, round(best_score, 3), None, None
 
 
+_A_RATE = re.compile(r"增速|增长|增幅|同比|环比|占比|比重|完成率|完成进度")
+"""Words that make a name a rate, a share or a completion rather than an amount."""
 _ADMIN_SUFFIX = re.compile(r"(街道|镇|乡|社区|村|区|县|市)$")
 _QUALIFIER = re.compile(r"(?<=.)[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
 """A trailing qualifier in brackets, as names come after :func:`normalise_name`."""
@@ -166,9 +168,16 @@ def _similarity(a: str, b: str) -> float:
     first: 新城街道 and 东城街道 share 街道 but are different places, so their similarity
     is that of 新城 and 东城.
 
+    A name that says a growth, share or completion is no near match of one that does not
+    (地方一般公共预算收入增速 and 地方一般公共预算收入).
+
     >>> _similarity("东城街道(新区)", "东城街道"), _similarity("东城街道", "西城街道")
     (0.95, 0.5)
+    >>> _similarity("地方一般公共预算收入增速", "地方一般公共预算收入")
+    0.0
     """
+    if bool(_A_RATE.search(a)) != bool(_A_RATE.search(b)):
+        return 0.0  # 收入增速 is no near match of 收入: a rate confirmed for an amount
     if a != b and _QUALIFIER.sub("", a) == _QUALIFIER.sub("", b):
         return 0.95
     a, b = _ADMIN_SUFFIX.sub("", a) or a, _ADMIN_SUFFIX.sub("", b) or b

@@ -79,3 +79,29 @@ def test_comparable_forms_and_unit_kinds() -> None:
         "学校",
         "部门",
     ]
+
+
+def test_a_growth_rate_is_never_suggested_for_its_amount_nor_the_other_way() -> None:
+    """地方一般公共预算收入增速 contains the revenue's name, but confirming the suggestion
+    would store growth rates as revenue: a name that says a rate, share or completion is
+    not a near match of one that does not. Two names that both say one still are."""
+    indicators = pd.DataFrame(
+        {
+            "code": ["GBR", "LP", "IVA_G"],
+            "name_zh": ["地方一般公共预算收入", "劳动生产率", "规上工业增加值增速"],
+        }
+    )
+    found = match_names(
+        ["地方一般公共预算收入增速", "劳动生产率增长", "规上工业增加值", "地方一般公共预算收入占比",
+         "规上工业增加值增长率", "一般公共预算收入"],
+        indicators,
+    ).set_index("name")  # fmt: skip
+    for name in (
+        "地方一般公共预算收入增速",
+        "劳动生产率增长",
+        "规上工业增加值",
+        "地方一般公共预算收入占比",
+    ):
+        assert found.loc[name, "how"] == UNKNOWN and found.loc[name, "suggestion"] is None, name
+    assert found.loc["规上工业增加值增长率", "suggestion"] == "IVA_G"
+    assert found.loc["一般公共预算收入", "suggestion"] == "GBR"
