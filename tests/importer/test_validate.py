@@ -538,6 +538,27 @@ def test_a_whole_column_of_shares_for_percentages_is_warned_figure_by_figure() -
     assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]
 
 
+def test_in_a_column_of_shares_a_share_beside_a_low_rate_last_year_is_warned_too() -> None:
+    """A whole column typed as shares: 黄楼镇's 0.075 beside its own 2.5 last year is only
+    30-fold, but the column's median fell from 8.5 to 0.0785, a hundredfold, so each share
+    in it is a slip, where that one was stored without a word."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
+    units = ["JD01", "JD02", "JD03", "XZ01", "XZ02"]
+    last, now = [8.5, 9.0, 8.0, 2.5, 7.0], [0.08, 0.085, 0.054, 0.075, 0.07]
+    history = figures(
+        *[
+            {"unit_code": u, "sub": 6, "year": 2023, "value": v} | rate
+            for u, v in zip(units, last, strict=True)
+        ]
+    )
+    records = figures(
+        *[{"unit_code": u, "sub": 6, "value": v} | rate for u, v in zip(units, now, strict=True)]
+    )
+    found = validate.history_checks(records, history)
+    assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]
+    assert "2.50" in found[3].zh  # the message names the unit's own last figure
+
+
 def test_a_rate_far_above_peers_near_zero_is_growth_not_a_slip() -> None:
     """In a slow year seven towns grow about 0.2 % and one 15 %: 75× the median, but 15
     is no percentage written as a share, nor 1,500 % one written the other way."""

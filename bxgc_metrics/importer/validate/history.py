@@ -254,10 +254,15 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
         ratio = value / earlier
     jumped = (earlier > 0) & ((ratio >= 10) | (ratio <= 0.1))
     if len(rated):  # a group of peers is one indicator's, so rates only
-        median, peers[rated] = _peers(records, np.flatnonzero(rows_)[rated], earlier[rated])
+        median, peers[rated], before = _peers(records, np.flatnonzero(rows_)[rated], earlier[rated])
         earlier = earlier.copy()
         earlier[rated] = np.where(peers[rated], median, earlier[rated])
-        jumped[rated] = _slipped(value[rated], earlier[rated])
+        # in a column that slipped whole (shares for percentages), a figure that slipped
+        # beside the column's earlier median is one too, however low its own last figure
+        shifted = _slipped(median, before)
+        jumped[rated] = _slipped(value[rated], earlier[rated]) | (
+            shifted & _slipped(value[rated], before)
+        )
     bad = _shown_with(records, rows_, jumped, before=earlier, peers=peers)
     return [
         (issues.RATE_OFF_PEERS if r["peers"] else issues.JUMP).at(
@@ -282,13 +287,13 @@ def _slipped(value: np.ndarray, against: np.ndarray) -> np.ndarray:
 
 def _peers(
     records: pd.DataFrame, among: np.ndarray, earlier: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The median of each figure's indicator and period among the rows ``among`` of
     ``records`` (positions), and whether it is to be compared with it: the period has
     :data:`PEERS` figures, and their median has not moved :data:`RATE_SLIP`-fold from the
     median of their ``earlier`` figures to below 1 (or to 100 and more): a whole column
     of shares written for percentages is compared figure by figure with its own earlier
-    figures."""
+    figures; and the median of the ``earlier`` figures of each figure's group."""
     keys = ["indicator_code", "freq", "year", "sub", "cumulative"]
     value = records["value"].to_numpy()[among]
     frame = records[keys].iloc[among].assign(value=value, earlier=earlier)
@@ -296,7 +301,7 @@ def _peers(
     median = grouped["value"].transform("median").to_numpy(dtype=float)
     before = grouped["earlier"].transform("median").to_numpy(dtype=float)
     shifted = _slipped(median, before)  # the whole column, shares for percentages
-    return median, (grouped["value"].transform("count").to_numpy() >= PEERS) & ~shifted
+    return median, (grouped["value"].transform("count").to_numpy() >= PEERS) & ~shifted, before
 
 
 def _times(ratio: float) -> str:
