@@ -91,14 +91,38 @@ reading was meant cannot be told, and a guess may be off by a thousand times."""
 
 
 def normalise_text(value: object) -> str:
-    """Full-width to half-width (NFKC) and trimmed; ``None`` becomes ``""``.
+    """Full-width to half-width (NFKC) and trimmed; ``None`` becomes ``""``. A footnote
+    or list mark that NFKC would make a digit stays as written (:func:`nfkc`).
 
-    >>> normalise_text("１，２３４．５"), normalise_text(None)
-    ('1,234.5', '')
+    >>> normalise_text("１，２３４．５"), normalise_text(None), normalise_text("500①")
+    ('1,234.5', '', '500①')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return nfkc(str(value)).strip()
+
+
+def nfkc(text: str) -> str:
+    """NFKC, except for the characters that would become digits only by it (``①``, ``²``,
+    ``⑩``, :func:`_is_digit_mark`): 500① read as 5001, 100² as 1002, would be a figure
+    nobody wrote; kept, such a cell is no number and is refused as written.
+
+    >>> nfkc("ＧＤＰ ５００①"), nfkc("１２３")
+    ('GDP 500①', '123')
+    """
+    if not _has_digit_mark(text):
+        return unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    run: list[str] = []
+    for c in text:
+        if _is_digit_mark(c):
+            out.append(unicodedata.normalize("NFKC", "".join(run)))
+            out.append(c)
+            run = []
+        else:
+            run.append(c)
+    out.append(unicodedata.normalize("NFKC", "".join(run)))
+    return "".join(out)
 
 
 def arrow_texts(column: pd.Series) -> pa.Array | None:
@@ -270,7 +294,7 @@ def _nfkc_trimmed_distinct(strings: pa.Array) -> pa.Array:
     with: Arrow's tables are of a newer Unicode and fold characters Python's leave alone."""
     coded = pc.dictionary_encode(strings)
     words = coded.dictionary
-    folded = pa.array([unicodedata.normalize("NFKC", w) for w in words.to_pylist()], words.type)
+    folded = pa.array([nfkc(w) for w in words.to_pylist()], words.type)
     return pc.take(pc.utf8_trim(folded, WHITESPACE), coded.indices)
 
 

@@ -1801,3 +1801,68 @@ def test_a_single_month_and_last_years_beside_it_write_nothing(store: Store) -> 
     plan = run(store, rows, "xlsx", merges=["B3:C3"])
     assert plan.observations.empty and not plan.can_commit
     assert sorted(i.column for i in plan.issues if i.code == "column_not_imported") == ["B", "C"]
+
+
+# --- a month beside the months to it ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("title", "month"),
+    [
+        ("2026年10月各街道地方一般公共预算收入", "10月"),
+        ("2026年1-10月各街道地方一般公共预算收入", "10月"),
+        ("2026年1-10月各街道地方一般公共预算收入", "10月份"),
+    ],
+)
+def test_a_month_beside_january_to_that_month_is_that_month_alone(
+    store: Store, fmt: str, title: str, month: str
+) -> None:
+    """10月 | 1-10月 under one indicator: 10月 is October alone, left out as 当月 is, where
+    both were read as 1-10月 and the file was refused as holding every figure twice."""
+    rows = [
+        [title, None, None],
+        ["单位：万元", None, None],
+        ["单位", "地方一般公共预算收入", None],
+        [None, month, "1-10月"],
+        ["东城街道", 10518.5, 107529.1],
+    ]
+    plan = run(store, rows, fmt, merges=["B3:C3"])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
+    [left] = [i for i in plan.issues if i.code == "column_not_imported"]
+    assert left.column == "B"
+
+
+# --- a footnote mark beside a figure ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("cell", ["500①", "100²", "²", "⑩", "7₃"])
+@pytest.mark.parametrize("layout", ["report", "wide"])
+def test_a_figure_with_a_footnote_mark_is_refused_in_every_layout(
+    store: Store, fmt: str, cell: str, layout: str
+) -> None:
+    """500① is 500 with a footnote mark, never 5,001: the cell is refused as no number,
+    quoted as written, in report and wide sheets as in a long one (where ① became 1)."""
+    if layout == "report":
+        rows = report(T10, "1-10月累计", values=(867870, cell))  # type: ignore[arg-type]
+        merges = MERGES
+    else:
+        rows = [
+            ["2026年1-10月各街道固定资产投资", None],
+            ["单位：万元", None],
+            ["单位", "1-10月累计"],
+            ["东城街道", cell],
+            ["西城街道", 61123.6],
+        ]
+        merges = []
+    if fmt == "gbk":
+        try:
+            cell.encode("gbk")
+        except UnicodeEncodeError:
+            pytest.skip("GBK has no such character")
+    plan = run(store, rows, fmt, merges=merges)
+    bad = [i for i in plan.errors if i.code == "not_a_number"]
+    assert len(bad) == 1 and f"“{cell}”" in bad[0].zh, [i.zh for i in plan.issues]
+    assert cell.strip("①²⑩₃") == "" or not (plan.observations["raw"] == cell).any()

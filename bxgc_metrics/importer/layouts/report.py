@@ -168,6 +168,25 @@ def parse(
         else:
             figures.append((position, column))
             written[position] = (at, heading, sub_text)
+    # 10月 beside 1-10月 of one indicator is October alone: left out as 当月 is
+    to_month = {
+        (c.indicator, c.year, c.sub)
+        for _, c in figures
+        if c.role == "actual" and c.freq == "M" and c.cumulative
+    }
+    months_alone = [
+        p
+        for p, c in figures
+        if c.role == "actual"
+        and c.freq == "M"
+        and not c.cumulative
+        and (c.indicator, c.year, c.sub) in to_month
+    ]
+    for p in months_alone:
+        at, heading, sub_text = written[p]
+        found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
+        single_of.add(next(c.indicator for q, c in figures if q == p))
+    figures = [(p, c) for p, c in figures if p not in months_alone]
     # 去年同期 beside a 当月 left out is last year's single month: left out with it
     alone = [
         p
