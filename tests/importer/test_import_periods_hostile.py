@@ -1866,3 +1866,46 @@ def test_a_figure_with_a_footnote_mark_is_refused_in_every_layout(
     bad = [i for i in plan.errors if i.code == "not_a_number"]
     assert len(bad) == 1 and f"“{cell}”" in bad[0].zh, [i.zh for i in plan.issues]
     assert cell.strip("①²⑩₃") == "" or not (plan.observations["raw"] == cell).any()
+
+
+# --- last year's column in a one-row header ---------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("prior", ["去年同期", "上年同期", "去年1-10月", "上年同期累计"])
+def test_a_one_row_header_with_last_years_column_is_read(
+    store: Store, fmt: str, prior: str
+) -> None:
+    """序号 | 单位 | 1-10月累计 | 去年同期 | 同比增长% under a title naming the indicator: this
+    year's and last year's 1-10月, the growth left out with a note, where each heading was
+    taken for an indicator (未知指标“1-10月累计”) and the sheet refused."""
+    rows = [
+        ["2026年1-10月各街道（镇）地方一般公共预算收入完成情况", None, None, None, None],
+        ["单位：亿元", None, None, None, None],
+        ["序号", "单位", "1-10月累计", prior, "同比增长%"],
+        [1, "东城街道", 10.7529, 9.9144, 8.5],
+        [2, "西城街道", 6.1124, 5.8298, 4.8],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    got = {(y, s, c, round(v, 1)) for _, _, y, s, c, v in planned(plan)}
+    assert got == {
+        (2026, 10, True, 107529.0),
+        (2026, 10, True, 61124.0),
+        (2025, 10, True, 99144.0),
+        (2025, 10, True, 58298.0),
+    }
+    assert [i.column for i in plan.issues if i.code == "derived_column"] == ["E"]
+
+
+def test_last_years_column_beside_a_single_month_is_not_dated_by_it(store: Store) -> None:
+    """单位 | 当月 | 去年同期 in one row: the 当月 figure is a single month and 去年同期 with
+    it; neither is read as a year-to-date figure."""
+    rows = [
+        ["2026年10月各街道地方一般公共预算收入", None, None],
+        ["单位：万元", None, None],
+        ["单位", "当月", "去年同期"],
+        ["东城街道", 10519.0, 6983.5],
+    ]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert not any(y == 2025 for _, _, y, *_ in planned(plan))

@@ -61,6 +61,25 @@ _BARE_YEAR = re.compile(r"^\s*(?:19|20|21)\d{2}(?:\.0+)?\s*(?:年度?)?\s*$")
 """A heading that names a year and nothing else (2017年, 2017)."""
 
 
+def _same_period_last_year(header: pd.Series, found: dict[int, PeriodText]) -> None:
+    """去年同期 (上年同期, 上年同月) beside one period of this year, a year earlier, added to
+    ``found``: not beside a 当月 column, whose single month it would be, nor beside
+    several periods, of which it could be any."""
+    periods = {p for p in found.values() if p.year is not None}
+    if len(periods) != 1 or any(header_role(v) == "month" for v in header.values if v):
+        return
+    (period,) = periods
+    for position, value in enumerate(header.values):
+        if position in found or not value or header_role(value) != "prior":
+            continue
+        if _SAME_PERIOD.search(str(value)):
+            found[position] = replace(period, year=period.year - 1)  # type: ignore[operator]
+
+
+_SAME_PERIOD = re.compile(r"同期|同月")
+"""A heading of last year's figure for the same period (去年同期, 上年同月)."""
+
+
 def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
     """The header's period columns by position; a period without a year takes the
     title's. 全年 is the title's whole year where no column is a single month (一季度,
@@ -72,7 +91,9 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
         if period is None:
             continue
         if period.year is None and title is not None and title.year is not None:
-            period = period.in_year(title.year)
+            # 去年1-10月 under 2026年…: last year's months
+            last = header_role(value) == "prior"
+            period = period.in_year(title.year - 1 if last else title.year)
         elif (
             title is not None
             and title.freq != "Y"
@@ -82,8 +103,9 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
             period = replace(title, year=period.year)  # 2017年 under 1-10月: that year's 1-10月
         if period.year is not None:
             found[position] = period
+    _same_period_last_year(header, found)
     if title is None or title.year is None:
-        return found
+        return dict(sorted(found.items()))
     whole = PeriodText("Y", title.year, 0, cumulative=False)
     months = any(p.freq == "M" and not p.cumulative for p in found.values())
     for position, value in enumerate(header.values):
