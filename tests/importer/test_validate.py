@@ -522,9 +522,15 @@ def test_the_figures_near_a_file_are_every_stored_figure_there(
 def test_a_whole_column_of_shares_for_percentages_is_warned_figure_by_figure() -> None:
     """Five units wrote last year's 13.4, 13.7, 12.0, 9.8 and 11.1 as 0.08 … 0.035 this
     year: their median is a share too, so each is compared with its own last figure."""
-    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
     units = ["JD01", "JD02", "JD03", "JD04", "JD05"]
     last, now = [13.4, 13.7, 12.0, 9.8, 11.1], [0.08, 0.085, 0.054, 0.02, 0.035]
+    found = _rates_a_year_apart(units, last, now)
+    assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]
+
+
+def _rates_a_year_apart(units: list[str], last: list[float], now: list[float]) -> list:
+    """The history checks of each unit's rate ``now`` beside its ``last`` a year before."""
+    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
     history = figures(
         *[
             {"unit_code": u, "sub": 6, "year": 2023, "value": v} | rate
@@ -534,27 +540,16 @@ def test_a_whole_column_of_shares_for_percentages_is_warned_figure_by_figure() -
     records = figures(
         *[{"unit_code": u, "sub": 6, "value": v} | rate for u, v in zip(units, now, strict=True)]
     )
-    found = validate.history_checks(records, history)
-    assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]
+    return validate.history_checks(records, history)
 
 
 def test_in_a_column_of_shares_a_share_beside_a_low_rate_last_year_is_warned_too() -> None:
     """A whole column typed as shares: 黄楼镇's 0.075 beside its own 2.5 last year is only
-    30-fold, but the column's median fell from 8.5 to 0.0785, a hundredfold, so each share
+    30-fold, but the column's median fell from 8.0 to 0.075, a hundredfold, so each share
     in it is a slip, where that one was stored without a word."""
-    rate = {"kind": "rate", "measure": "%", "measure_db": "%", "allow_negative": True}
     units = ["JD01", "JD02", "JD03", "XZ01", "XZ02"]
     last, now = [8.5, 9.0, 8.0, 2.5, 7.0], [0.08, 0.085, 0.054, 0.075, 0.07]
-    history = figures(
-        *[
-            {"unit_code": u, "sub": 6, "year": 2023, "value": v} | rate
-            for u, v in zip(units, last, strict=True)
-        ]
-    )
-    records = figures(
-        *[{"unit_code": u, "sub": 6, "value": v} | rate for u, v in zip(units, now, strict=True)]
-    )
-    found = validate.history_checks(records, history)
+    found = _rates_a_year_apart(units, last, now)
     assert [(i.code, i.row) for i in found] == [("jump", r) for r in range(2, 7)]
     assert "2.50" in found[3].zh  # the message names the unit's own last figure
 

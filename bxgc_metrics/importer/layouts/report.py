@@ -168,32 +168,28 @@ def parse(
         else:
             figures.append((position, column))
             written[position] = (at, heading, sub_text)
-    # 10月 beside 1-10月 of one indicator is October alone: left out as 当月 is
+    # 10月 beside 1-10月 of one indicator is October alone, and 去年同期 beside a single
+    # month last year's: left out as 当月 is, each with its note
     to_month = {
         (c.indicator, c.year, c.sub)
         for _, c in figures
         if c.role == "actual" and c.freq == "M" and c.cumulative
     }
-    months_alone = [
+    alone = {
         p
         for p, c in figures
         if c.role == "actual"
         and c.freq == "M"
         and not c.cumulative
         and (c.indicator, c.year, c.sub) in to_month
-    ]
-    for p in months_alone:
-        at, heading, sub_text = written[p]
-        found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
-        single_of.add(next(c.indicator for q, c in figures if q == p))
-    figures = [(p, c) for p, c in figures if p not in months_alone]
-    # 去年同期 beside a 当月 left out is last year's single month: left out with it
-    alone = [
+    }
+    single_of |= {c.indicator for p, c in figures if p in alone}
+    alone |= {
         p
         for p, c in figures
         if c.role == "prior" and c.indicator in single_of and not _SAYS_YTD.search(written[p][2])
-    ]
-    for p in alone:
+    }
+    for p in sorted(alone):
         at, heading, sub_text = written[p]
         found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
     figures = [(p, c) for p, c in figures if p not in alone]
