@@ -237,9 +237,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No campaign phase falls in the years shown.",
     ),
     "catchup_events_help": (
-        "★ 为本单位或标杆的大事记，虚线为适用于全部单位的大事记；悬停可见全文。分析员可在“设置 › 大事记”中维护。",
-        "★ marks an event of our unit or a benchmark, a dotted line one of every unit; hover "
-        "for the full text. Analysts keep them under Settings › Events.",
+        "★ 为本单位或标杆的大事记，同色细虚线连到其标注；灰色虚线为适用于全部单位的大事记；悬停可见全文。分析员可在“设置 › 大事记”中维护。",
+        "★ marks an event of our unit or a benchmark, joined to its label by a thin dotted "
+        "line in its colour; a grey dotted line marks one of every unit; hover for the full "
+        "text. Analysts keep them under Settings › Events.",
     ),
 }
 
