@@ -128,10 +128,9 @@ chart_with_downloads(
 )
 cut_note(left, len(table))
 honour, warning = right.columns(2)
-honour.markdown(f":material/military_tech: **{t('ov_honour')}**")
-honour.markdown("\n".join(best))
-warning.markdown(f":material/warning: **{t('ov_warning')}**")
-warning.markdown("\n".join(worst))
+# each list under its heading in one element: a browser draws every element of a page
+honour.markdown("\n\n".join([f":material/military_tech: **{t('ov_honour')}**", "\n".join(best)]))
+warning.markdown("\n\n".join([f":material/warning: **{t('ov_warning')}**", "\n".join(worst)]))
 table_box = folded(right, t("ov_table"), key="ov_table_box", icon=":material/table:")
 if table_box.open:
     table_box.dataframe(shown, hide_index=True)
@@ -139,12 +138,10 @@ if table_box.open:
 # Folded, and built only when opened: the animated replay is the heaviest thing a browser
 # draws here, and the page is read first for the month's standings.
 replay_box = folded(st, t("ov_replay"), key="ov_replay_box", icon=":material/play_circle:")
-replay_box.caption(t("ov_replay_help"))
-race = (
-    data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
-    if replay_box.open
-    else None
-)
+race = None
+if replay_box.open:
+    replay_box.caption(t("ov_replay_help"))
+    race = data.race_of(path, version, code, by="completion", higher_is_better=higher, group=ALL)
 if race is not None and race["rank"].notna().any():
     replay = data.built(
         ("ov_replay", path, version, code, year, sub),

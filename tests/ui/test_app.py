@@ -83,8 +83,12 @@ def test_overview_shows_the_demo_table_and_chart(
     assert at.metric[0].value == "2026年1-10月" and at.metric[1].value == "83.3%"
     # units a point or less behind time elapsed count as keeping pace: the figure says so
     assert "不超过1个百分点" in at.metric[2].proto.help and "蓝色" in at.metric[2].proto.help
-    honour = next(m.value for m in at.markdown if m.value.startswith("- 1\\. "))
-    assert honour.count("\n") == 2  # the top three places
+    # each honour list is one element with its heading: the top three places under 红榜
+    honour = next(m.value for m in at.markdown if "- 1\\. " in m.value)
+    heading, places = honour.split("\n\n")
+    assert heading.startswith(":material/military_tech:") and "红榜" in heading
+    assert places.startswith("- 1\\. ") and places.count("\n") == 2  # the top three places
+    assert not any("回放" in c.value for c in at.caption)  # the folded replay's note waits too
     # the completion chart alone: the table, the replay and the matrix wait to be opened
     assert len(at.get("plotly_chart")) == 1 and not at.dataframe
     open_fold(at, "ov_table_box")
@@ -92,6 +96,7 @@ def test_overview_shows_the_demo_table_and_chart(
     assert len(table) == 16  # the 16 city units; external benchmarks are not assessed
     open_fold(at, "ov_replay_box")
     assert len(at.get("plotly_chart")) == 2  # and the month-by-month replay
+    assert any(c.value.startswith("按 ▶ 回放") for c in at.caption)  # with its note
     open_fold(at, "ov_matrix_box")
     assert len(at.dataframe) == 2 and at.dataframe[1].value.shape == (16, 10)
 
