@@ -1909,3 +1909,106 @@ def test_last_years_column_beside_a_single_month_is_not_dated_by_it(store: Store
     ]
     plan = run(store, rows, "xlsx", merges=[])
     assert not any(y == 2025 for _, _, y, *_ in planned(plan))
+
+
+# --- this year as a percentage of last year (为上年同期%, 上年=100) --------------------------
+
+INDEX_HEADINGS = [
+    "为上年同期%",
+    "为上年同期(%)",
+    "为去年同期的%",
+    "上年同期=100",
+    "上年=100",
+    "去年同期为100",
+    "发展速度(%)",
+]
+"""Headings of this year's figure as a percentage of last year's (an index, 108.5 for
+growth of 8.5 %): a rate the figures give, never last year's figure."""
+
+
+def _index_rows(heading: str, *, two_rows: bool) -> tuple[list[list], list[str]]:
+    """东城街道's and 西城街道's 1-10月 (亿元) beside ``heading`` with 108.5 and 104.8, under
+    a one-row header (the indicator in the title) or under the indicator's name."""
+    title = "2026年1-10月各街道地方一般公共预算收入完成情况"
+    body = [["东城街道", 10.7529, 108.5], ["西城街道", 6.1124, 104.8]]
+    if not two_rows:
+        return [
+            [title, None, None],
+            ["单位：亿元", None, None],
+            ["单位", "1-10月累计", heading],
+            *body,
+        ], []
+    header = [["单位", "地方一般公共预算收入", None], [None, "1-10月累计", heading]]
+    return [
+        ["2026年1-10月各街道完成情况", None, None],
+        ["单位：亿元", None, None],
+        *header,
+        *body,
+    ], [
+        "A3:A4",
+        "B3:C3",
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("two_rows", [False, True], ids=["one-row", "two-row"])
+@pytest.mark.parametrize("heading", INDEX_HEADINGS)
+def test_this_year_as_a_percentage_of_last_year_is_not_last_years_figure(
+    store: Store, fmt: str, two_rows: bool, heading: str
+) -> None:
+    """108.5 under 为上年同期% was stored as last year's 1-10月 (亿元: 1,085,000 万元),
+    replacing the figure 同比 is made from, with only a jump warning. It is now a rate, as
+    同比增长% is: under a one-row header left out with a note; under an indicator's name
+    checked as growth of 8.5 % against the figures (the stored 1-10月 of 2025: 99,143.6
+    and 58,298.4 万元, growth 8.5 % and 4.8 %), which it meets."""
+    rows, merges = _index_rows(heading, two_rows=two_rows)
+    plan = run(store, rows, fmt, merges=merges)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    got = {(y, s, c, round(v, 1)) for _, _, y, s, c, v in planned(plan)}
+    assert got == {(2026, 10, True, 107529.0), (2026, 10, True, 61124.0)}
+    derived = [i for i in plan.issues if i.code == "derived_column"]
+    assert [i.column for i in derived] == ([] if two_rows else ["C"]), [i.zh for i in plan.issues]
+    said = {"jump", "column_skipped", "stated_growth_mismatch"}
+    assert not [i for i in plan.issues if i.code in said], [i.zh for i in plan.issues]
+
+
+@pytest.mark.parametrize("heading", ["为上年同期%", "上年同期=100"])
+def test_a_percentage_of_last_year_the_figures_do_not_give_is_warned(
+    store: Store, heading: str
+) -> None:
+    """为上年同期% 110.0 beside 107,529.1 万元, 108.5 % of the stored 99,143.6: warned with
+    the percentage the figures give, as the sheet writes it."""
+    rows, merges = _index_rows(heading, two_rows=True)
+    rows[4][2] = 110.0
+    plan = run(store, rows, "xlsx", merges=merges)
+    warned = [i for i in plan.issues if i.code == "stated_growth_mismatch"]
+    assert [(i.row, i.column) for i in warned] == [(5, "C")], [i.zh for i in plan.issues]
+    assert warned[0].zh == "表中为上年同期的 110.0 与数据计算结果 108.5% 不符。"
+
+
+@pytest.mark.parametrize("heading", INDEX_HEADINGS)
+def test_this_year_as_a_percentage_of_last_year_beside_a_wide_sheets_periods(
+    store: Store, heading: str
+) -> None:
+    """单位 | 2025年1-10月 | 2026年1-10月 | 为上年同期%: the two periods are read and the
+    index column is left out with a note."""
+    rows = [
+        ["各街道地方一般公共预算收入", None, None, None],
+        ["单位：亿元", None, None, None],
+        ["单位", "2025年1-10月", "2026年1-10月", heading],
+        ["东城街道", 9.9144, 10.7529, 108.5],
+    ]
+    plan = run(store, rows, "xlsx", merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    got = {(y, s, round(v, 1)) for _, _, y, s, _, v in planned(plan)}
+    assert got == {(2025, 10, 99144.0), (2026, 10, 107529.0)}
+    assert not [i for i in plan.issues if i.code in ("jump", "column_skipped")]
+
+
+@pytest.mark.parametrize("name", ["居民消费价格指数(上年=100)", "商品零售价格指数（上年同期=100）"])
+def test_an_indicator_named_with_its_base_year_is_not_left_out(name: str) -> None:
+    """An index whose name gives its base (居民消费价格指数(上年=100)) is an indicator's
+    name, not a column of this year as a percentage of last year's."""
+    from bxgc_metrics.importer.layouts.vocabulary import header_role
+
+    assert header_role(name) != "growth"

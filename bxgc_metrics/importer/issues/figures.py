@@ -128,7 +128,18 @@ STATED_GROWTH_MISMATCH = Kind(
     code="stated_growth_mismatch",
     severity=WARNING,
 )
-STATED_MISMATCH = {"completion": STATED_COMPLETION_MISMATCH, "growth": STATED_GROWTH_MISMATCH}
+STATED_INDEX_MISMATCH = Kind(
+    "表中为上年同期的 {raw} 与数据计算结果 {computed:.1f}% 不符。",
+    "The stated percentage of last year {raw} does not match {computed:.1f}% computed from "
+    "the figures.",
+    code="stated_growth_mismatch",
+    severity=WARNING,
+)
+STATED_MISMATCH = {
+    "completion": STATED_COMPLETION_MISMATCH,
+    "growth": STATED_GROWTH_MISMATCH,
+    "index": STATED_INDEX_MISMATCH,
+}
 """The entry of a stated rate by what it states."""
 CONVERTED = Kind(
     "“{indicator}”按{source}填报，已换算为{target}（{factor}）。",

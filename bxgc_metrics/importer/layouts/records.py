@@ -48,7 +48,9 @@ leaves its code empty); a code decides over the name."""
 
 CHECK_COLUMNS = ("sheet", "row", "column", "raw", "unit_name", "indicator_name", "what", "stated")
 """Columns of :attr:`ParsedSheet.checks`: a stated 完成率 or 同比增长 (``what`` is
-``completion`` or ``growth``, ``stated`` a fraction) to compare with the figures."""
+``completion``, ``growth`` or ``index``, for growth written as a percentage of last year,
+为上年同期%; ``stated`` a fraction, growth for both of the last) to compare with the
+figures."""
 
 
 @dataclass(frozen=True)

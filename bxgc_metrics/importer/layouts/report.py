@@ -39,6 +39,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     SERIAL_HEADERS,
     header_role,
     key,
+    share_of_prior,
     single_month,
     split_measure,
 )
@@ -54,7 +55,8 @@ class Column:
     indicator: str
     """The indicator named by its heading."""
     role: str
-    """``actual``, ``target``, ``prior``, ``completion``, ``growth``, ``month`` or ``rank``."""
+    """``actual``, ``target``, ``prior``, ``completion``, ``growth``, ``decline``, ``index``
+    (this year as a percentage of last year's), ``month`` or ``rank``."""
     measure: str | None
     """Its measure (missing while a unit line names several)."""
     from_line: bool
@@ -158,7 +160,7 @@ def parse(
             found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, heading=heading))
         elif column.no_period:
             found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
-        elif column.role in ("completion", "growth", "decline"):
+        elif column.role in _STATED:
             checked.append((position, column))
         elif column.role in _LEFT_OUT:
             kind = _LEFT_OUT[column.role]
@@ -274,9 +276,9 @@ _BARE_RATES = frozenset(
 """Headings of a one-row header (as :func:`key` gives them, without a measure) that name
 a rate or a place of the indicator beside them, not an indicator (规上工业增加值增速 is
 one)."""
-_NO_PERIOD_ROLES = frozenset(
-    {"completion", "growth", "decline", "month", "rank", "plan", "gap", "pace", "share", "derived"}
-)
+_STATED = frozenset({"completion", "growth", "decline", "index"})
+"""Roles of the rates a report states, checked against its figures and not stored."""
+_NO_PERIOD_ROLES = _STATED | frozenset({"month", "rank", "plan", "gap", "pace", "share", "derived"})
 """Roles whose columns take no period: checked, or left out with a note."""
 _ALONE = frozenset({"pace", "rank", "gap"})
 """Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
@@ -324,10 +326,12 @@ def _checks(
     value = data["value"].to_numpy(dtype=float)
     percent = data["percent"].to_numpy(dtype=bool) | (np.abs(value) > 3)
     stated = np.where(percent, value / 100.0, value)
-    falls = repeated(
-        {"fall": [c.role == "decline" for _, c in columns]}, len(rows) if columns else 0
-    )
+    n = len(rows) if columns else 0
+    falls = repeated({"fall": [c.role == "decline" for _, c in columns]}, n)
     stated = np.where(np.asarray(falls["fall"], dtype=bool), -stated, stated)
+    # 为上年同期% 108.5 states growth of 8.5 %
+    shares = repeated({"share": [c.role == "index" for _, c in columns]}, n)
+    stated = np.where(np.asarray(shares["share"], dtype=bool), stated - 1, stated)
     return data.assign(**fields, stated=stated)[list(CHECK_COLUMNS)]
 
 
@@ -356,6 +360,8 @@ def report_column(
             role = "decline"  # 比上年下降%: growth below zero, written as a positive number
         if role in ("growth", "decline") and _amount_change(written):
             role = "gap"  # 比上年同期增加（万元）: a change in amount, not a growth rate
+        if role == "growth" and share_of_prior(sub):
+            role = "index"  # 为上年同期%, 上年=100: growth written as 108.5
         if not sub and header_role(top) in _ALONE:  # 时间进度, 排名 heading both rows
             role = header_role(top)
         role = role or ("actual" if not sub else None)

@@ -201,6 +201,19 @@ _ROLE_WORDS = (
 
 _SHARE_OF_TARGET = re.compile(r"(?:完成|占).*目标.*(?:%|比)")
 """A heading of the share of the target reached (完成全年目标%, 占全年目标比例)."""
+_SHARE_OF_PRIOR = re.compile(r"为(?:上年|去年)|^(?:上年|去年)(?:同期)?(?:=|＝|为)100|发展速度")
+"""A heading of this year's figure as a percentage of last year's (为上年同期%, 上年=100,
+发展速度): a rate, as growth is, never last year's figure. An index named with its base
+(居民消费价格指数(上年=100)) is an indicator's name."""
+
+
+def share_of_prior(heading: str) -> bool:
+    """Whether ``heading`` holds this year's figure as a percentage of last year's.
+
+    >>> share_of_prior("为上年同期%"), share_of_prior("上年同期"), share_of_prior("CPI(上年=100)")
+    (True, False, False)
+    """
+    return _SHARE_OF_PRIOR.search(key(heading)) is not None
 
 
 def key(text: str) -> str:
@@ -219,12 +232,16 @@ def header_role(text: str) -> str | None:
     ('target', 'actual', 'completion')
     >>> header_role("同比增长%"), header_role("去年同期"), header_role("1-6月")
     ('growth', 'prior', 'actual')
+    >>> header_role("为上年同期%"), header_role("上年=100")
+    ('growth', 'growth')
     """
     clean = key(text)
     if not clean:
         return None
     if _SHARE_OF_TARGET.search(clean):  # 完成全年目标%, 占全年目标比例: a completion rate
         return "completion"
+    if share_of_prior(clean):  # 为上年同期%: growth written as 108.5, not 上年同期
+        return "growth"
     for role, words in _ROLE_WORDS:
         # 1月至当月累计 is year-to-date, not this month's
         if says_single(clean) if role == "month" else any(word in clean for word in words):

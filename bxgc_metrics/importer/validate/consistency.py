@@ -137,6 +137,8 @@ def _off(merged: pd.DataFrame) -> pd.DataFrame:
 
 def _issues(bad: pd.DataFrame) -> list[Issue]:
     return [
-        issues.STATED_MISMATCH[r["what"]].at(**at(r), raw=r["raw"], computed=r["computed"] * 100)
+        issues.STATED_MISMATCH[r["what"]].at(
+            **at(r), raw=r["raw"], computed=(r["computed"] + (r["what"] == "index")) * 100
+        )
         for r in rows(bad)
     ]
