@@ -267,6 +267,8 @@ def parse_text(text: object) -> PeriodText | None:
     (PeriodText(freq='M', year=2024, sub=6, cumulative=False), PeriodText(freq='Y', year=2019, sub=0, cumulative=False))
     >>> parse_text("2024年上半年").freq, parse_text("2024Q2").sub, parse_text("1-6月").year
     ('H', 2, None)
+    >>> parse_text("二〇二六年一至十月")
+    PeriodText(freq='M', year=2026, sub=10, cumulative=True)
     """
     if isinstance(text, pd.Timestamp | np.datetime64) or hasattr(text, "month"):
         stamp = pd.Timestamp(text)  # type: ignore[arg-type]
@@ -276,7 +278,8 @@ def parse_text(text: object) -> PeriodText | None:
         if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
             return PeriodText("Y", int(value), 0, False)
         return None
-    clean = _ZH_MONTH.sub(_month_digits, _WHOLE_NUMBER.sub(r"\1", _normal(text)))
+    clean = _ZH_YEAR.sub(_year_digits, _WHOLE_NUMBER.sub(r"\1", _normal(text)))
+    clean = _ZH_MONTH.sub(_month_digits, clean)
     clean = _TO_THIS_MONTH.sub("", clean)  # 1月至当月: the months are not named
     clean = _BRACKETS.sub(" ", clean)  # 2026年（1-10月）: the year dates the months
     for pattern, kind in _PATTERNS:
@@ -291,11 +294,22 @@ _WHOLE_NUMBER = re.compile(r"^((?:19|20|21)\d{2})\.0+$")
 _ZH_MONTH = re.compile(r"(十[一二]?|[一二三四五六七八九])(?=\s*(?:个?月|[-~—–至到]))")
 """A month written in Chinese numerals (十月, 一至十月, 前十个月)."""
 _ZH_DIGITS = "一二三四五六七八九"
+_ZH_YEAR = re.compile(
+    r"(?<![〇○零一二三四五六七八九十])([一二][〇○零一二三四五六七八九]{3})(?=\s*年)"
+)
+"""A year written in Chinese numerals, as formal documents write it (二〇二六年)."""
+_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _BRACKETS = re.compile(r"[()\[\]【】]")
 """Brackets around part of a period (2026年(1-10月累计), after NFKC made them half-width)."""
 _TO_THIS_MONTH = re.compile(r"(?:1\s*月份?\s*)?(?:[-~—–至到]|截[至止])\s*(?:当|本)月[底末]?")
 """A range from January to 当月 or 本月 (1月至当月, 截至本月底), which names no month: not
 January."""
+
+
+def _year_digits(match: re.Match[str]) -> str:
+    """二〇二六 → 2026 (a year from 1900 to 2199; other numerals stay as written)."""
+    digits = match.group(1).translate(_YEAR_DIGITS)
+    return digits if "1900" <= digits <= "2199" else match.group(1)
 
 
 def _month_digits(match: re.Match[str]) -> str:

@@ -80,6 +80,10 @@ def planned(plan: ImportPlan) -> set[tuple]:
         ("2026年各街道固定资产投资完成情况", "一至十月累计"),
         ("2026年一至十月各街道固定资产投资完成情况", "累计完成"),
         ("2026年1月至10月各街道固定资产投资完成情况", "累计完成"),
+        # the year in Chinese numerals, as formal documents write it
+        ("二〇二六年1-10月各街道固定资产投资完成情况", "累计完成"),
+        ("二○二六年一至十月各街道固定资产投资完成情况", "累计完成"),
+        ("二零二六年各街道固定资产投资完成情况", "1-10月累计"),
     ],
 )
 def test_a_year_to_date_heading_is_the_months_it_names(
@@ -103,13 +107,18 @@ def test_a_year_to_date_heading_is_the_months_it_names(
         ("十二月", ("M", None, 12)),
         ("2026年十一月", ("M", 2026, 11)),
         ("一季度", ("Q", None, 1)),  # quarters keep their own words
+        ("二〇二六年十月", ("M", 2026, 10)),
+        ("二○二五年", ("Y", 2025, None)),
+        ("二零二六年上半年", ("H", 2026, 1)),
+        ("二〇二六年第三季度", ("Q", 2026, 3)),
     ],
 )
 def test_months_in_words_are_read(text: str, want: tuple) -> None:
     from bxgc_metrics.periods import parse_text
 
     found = parse_text(text)
-    assert found is not None and (found.freq, found.year, found.sub) == want
+    assert found is not None, text
+    assert (found.freq, found.year, found.sub if want[2] is not None else None) == want
 
 
 @pytest.mark.parametrize("month", ["1-10", "1至10", "十月", "Oct"])
@@ -2012,3 +2021,32 @@ def test_an_indicator_named_with_its_base_year_is_not_left_out(name: str) -> Non
     from bxgc_metrics.importer.layouts.vocabulary import header_role
 
     assert header_role(name) != "growth"
+
+
+@pytest.mark.parametrize("text", ["一二三四年", "第一二三四号", "十二三四年"])
+def test_chinese_numerals_that_are_no_year_are_not_read_as_one(text: str) -> None:
+    """Four Chinese numerals make a year only between 1900 and 2199 and before 年."""
+    from bxgc_metrics.periods import parse_text
+
+    found = parse_text(text)
+    assert found is None or found.year is None, found
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("year", ["二〇二六年", "二○二六年", "二零二六年"])
+def test_a_title_with_its_year_in_chinese_numerals_names_the_indicator(
+    store: Store, fmt: str, year: str
+) -> None:
+    """单位 | 1-10月累计 under 二〇二六年1-10月各街道地方一般公共预算收入完成情况: the year
+    dates the figures and is no part of the indicator's name (it was refused as 看不出是
+    哪个时期, then offered as the indicator 二〇二六年各街道地方一般公共预算收入)."""
+    rows = [
+        [f"{year}1-10月各街道地方一般公共预算收入完成情况", None],
+        ["单位：万元", None],
+        ["单位", "1-10月累计"],
+        ["东城街道", 107529.1],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
+    assert set(plan.observations["indicator_code"]) == {"GBR"}

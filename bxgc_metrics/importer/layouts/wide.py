@@ -266,6 +266,10 @@ _STATUS = re.compile(
 not part of the indicator's name as a qualifier (（不含基金）) is."""
 
 
+_YEAR_WORD = r"(?:(?:19|20)\d{2}\s*年?|[一二][〇○零一二三四五六七八九]{3}\s*年)"
+_TITLE_YEARS = re.compile(_YEAR_WORD + r"(?:\s*[-~至到]\s*" + _YEAR_WORD + ")?")
+"""The years a title names (2026年, 2019-2025年, 二〇二六年): not part of the indicator's
+name."""
 _TITLE_PERIOD = re.compile(
     r"\d{1,2}\s*(?:月份?)?\s*[-~—–至到]\s*\d{1,2}\s*月份?"
     r"|[一二三四五六七八九十]+\s*月?\s*[-~—–至到]\s*[一二三四五六七八九十]+\s*月份?"
@@ -291,9 +295,11 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     '地方一般公共预算收入'
     >>> title_indicator_of("2026年一至十月各街道固定资产投资", "表1")
     '固定资产投资'
+    >>> title_indicator_of("二〇二六年1-10月各街道地方一般公共预算收入完成情况", "表1")
+    '地方一般公共预算收入'
     """
     source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
-    clean = re.sub(r"(?:19|20)\d{2}\s*年?(?:\s*[-~至到]\s*(?:19|20)\d{2}\s*年?)?", "", source)
+    clean = re.sub(_TITLE_YEARS, "", source)
     clean = _TITLE_PERIOD.sub("", clean)
     clean = re.sub(r"[(（]\s*[)）]", "", clean)  # 完成情况（1-10月）: the brackets emptied
     clean = re.sub(
