@@ -2050,3 +2050,37 @@ def test_a_title_with_its_year_in_chinese_numerals_names_the_indicator(
     assert plan.can_commit, [i.zh for i in plan.errors]
     assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
     assert set(plan.observations["indicator_code"]) == {"GBR"}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("target", ["预期目标%", "全年目标%", "目标％", "全年目标(%)"])
+def test_a_target_in_percent_under_an_amount_is_refused(
+    store: Store, fmt: str, target: str
+) -> None:
+    """预期目标% 8.0 under 固定资产投资 (万元) is a growth target: it was stored as a target
+    of 8 万元 with only a warning of completion above 300 %. A heading that ends in % gives
+    its column's measure as (%) does, and % does not convert to 万元."""
+    plan = run(store, report(T10, "1-10月累计", target=target, values=(8.0, 711311.2)), fmt)
+    assert not plan.can_commit
+    refused = [i for i in plan.errors if i.code == "measure_mismatch"]
+    assert [i.column for i in refused] == ["C"], [i.zh for i in plan.issues]
+    assert "“%”" in refused[0].zh and "万元" in refused[0].zh
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_rates_target_and_figure_in_percent_are_read(store: Store, fmt: str) -> None:
+    """全年目标% and 1-10月% under 规上工业增加值增速 (%): the rate's own measure."""
+    rows = report(
+        T10.replace("固定资产投资", "规上工业增加值增速"),
+        "1-10月%",
+        target="全年目标%",
+        line="",
+        indicator="规上工业增加值增速",
+        values=(7.5, 8.0),
+    )
+    plan = run(store, rows, fmt)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 7.5),
+        ("actual", "M", 2026, 10, True, 8.0),
+    }

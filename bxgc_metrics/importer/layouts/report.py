@@ -280,6 +280,10 @@ _STATED = frozenset({"completion", "growth", "decline", "index"})
 """Roles of the rates a report states, checked against its figures and not stored."""
 _NO_PERIOD_ROLES = _STATED | frozenset({"month", "rank", "plan", "gap", "pace", "share", "derived"})
 """Roles whose columns take no period: checked, or left out with a note."""
+_FIGURES = frozenset({"actual", "target", "prior"})
+"""Roles of a report's columns of figures to store."""
+_PERCENT_AFTER = re.compile(r"\s*[%％]\s*$")
+"""A figure's heading ending in % (预期目标%): its figures are in percent, as (%) says."""
 _ALONE = frozenset({"pace", "rank", "gap"})
 """Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
 figures sit under it."""
@@ -365,6 +369,8 @@ def report_column(
         if not sub and header_role(top) in _ALONE:  # 时间进度, 排名 heading both rows
             role = header_role(top)
         role = role or ("actual" if not sub else None)
+        if role in _FIGURES and header_measure is None and _PERCENT_AFTER.search(sub):
+            sub, header_measure = _PERCENT_AFTER.sub("", sub), "%"  # 预期目标%: in percent
         heading = sub
     else:  # one header row: each heading an indicator, but for a bare rate or place
         role, heading = ("derived" if key(indicator) in _BARE_RATES else "actual"), top
