@@ -206,27 +206,25 @@ def inner_lines(
     first (各镇（单位：亿元）) would have its figures read in the first block's measure."""
     if not rows:
         return []
-    body = text.iloc[rows[0] : rows[-1] + 1]
+    span = list(range(rows[0], rows[-1] + 1))
+    cells = _stacked(text, span, list(range(text.shape[1])))  # column after column, at once
     found = []
-    for j in range(body.shape[1]):
-        column = body.iloc[:, j]
-        for i in np.flatnonzero(
-            column.str.contains("位", regex=False).to_numpy(dtype=bool)
-        ).tolist():
-            measures = line_measures(column.iat[i])
-            if not measures or (line is not None and set(measures) == set(line.measures)):
-                continue
-            written = str(sheet.cells.iat[rows[0] + i, j]).strip()
-            found.append(
-                issues.UNIT_LINE_INSIDE.at(
-                    sheet.name,
-                    sheet.row_number(rows[0] + i),
-                    sheet.column_letter(j),
-                    value=written,
-                    inside=written,
-                    line=issues.LINE_QUOTED.text(text=line.text) if line else issues.NO_LINE,
-                )
+    for at in np.flatnonzero(cells.str.contains("位", regex=False).to_numpy(dtype=bool)).tolist():
+        j, i = divmod(at, len(span))
+        measures = line_measures(cells.iat[at])
+        if not measures or (line is not None and set(measures) == set(line.measures)):
+            continue
+        written = str(sheet.cells.iat[rows[0] + i, j]).strip()
+        found.append(
+            issues.UNIT_LINE_INSIDE.at(
+                sheet.name,
+                sheet.row_number(rows[0] + i),
+                sheet.column_letter(j),
+                value=written,
+                inside=written,
+                line=issues.LINE_QUOTED.text(text=line.text) if line else issues.NO_LINE,
             )
+        )
     return found
 
 
