@@ -2084,3 +2084,85 @@ def test_a_rates_target_and_figure_in_percent_are_read(store: Store, fmt: str) -
         ("target", "Y", 2026, 0, False, 7.5),
         ("actual", "M", 2026, 10, True, 8.0),
     }
+
+
+# --- a one-row header whose figures' period is the title's -----------------------------------
+
+
+def _one_row(title: str, headings: list[str], *values: float) -> list[list]:
+    """``title``, a unit line in 万元, ``单位`` and ``headings``, and 东城街道's row."""
+    blank = [None] * len(headings)
+    return [[title, *blank], ["单位：万元", *blank], ["单位", *headings], ["东城街道", *values]]
+
+
+GBR_TITLE = "2026年1-10月各街道地方一般公共预算收入完成情况"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize(
+    "ytd", ["累计完成", "本年累计", "累计", "完成数", "实际完成", "累计完成数"]
+)
+def test_a_bare_year_to_date_heading_takes_the_titles_months(
+    store: Store, fmt: str, ytd: str
+) -> None:
+    """单位 | 全年目标 | 累计完成 | 完成率% under 2026年1-10月…地方一般公共预算收入…: the
+    year's target and 1-10月, the rate left out with a note. The sheet was refused, each
+    heading taken for an indicator (未知指标“累计完成”)."""
+    rows = _one_row(GBR_TITLE, ["全年目标", ytd, "完成率%"], 133130, 107529.1, 80.8)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 133130.0),
+        ("actual", "M", 2026, 10, True, 107529.1),
+    }
+    assert set(plan.observations["indicator_code"]) == {"GBR"}
+    assert [i.column for i in plan.issues if i.code == "derived_column"] == ["D"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_bare_year_to_date_heading_beside_last_years_and_the_change(
+    store: Store, fmt: str
+) -> None:
+    """单位 | 本年累计 | 上年同期 | 增减额 | 增减%: 1-10月 of 2026 and of 2025, the change
+    and the rate left out with their notes."""
+    headings = ["本年累计", "上年同期", "增减额", "增减%"]
+    rows = _one_row(GBR_TITLE, headings, 107529.1, 99143.6, 8385.5, 8.5)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2026, 10, True, 107529.1),
+        ("actual", "M", 2025, 10, True, 99143.6),
+    }
+    noted = {i.column: i.code for i in plan.issues if i.column in ("D", "E")}
+    assert noted == {"D": "difference_column", "E": "derived_column"}, [i.zh for i in plan.issues]
+
+
+def test_a_cumulative_heading_under_a_month_is_january_to_that_month(store: Store) -> None:
+    """单位 | 本月 | 累计 under 2026年10月…: 累计 is 1-10月; 本月 is October alone, left out
+    as a 当月 column is."""
+    rows = _one_row(
+        "2026年10月各街道地方一般公共预算收入完成情况", ["本月", "累计"], 10519.0, 107529.1
+    )
+    plan = run(store, rows, "xlsx", merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
+    assert any(i.column == "B" and i.severity == "info" for i in plan.issues), [
+        (i.code, i.zh) for i in plan.issues
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "headings"),
+    [
+        (GBR_TITLE, ["累计完成", "本年累计"]),  # two of them: which is the figure?
+        ("2026年10月各街道地方一般公共预算收入完成情况", ["完成数"]),  # October, or 1-10月?
+        ("2026年各街道地方一般公共预算收入完成情况", ["累计完成"]),  # a year not yet ended
+    ],
+)
+def test_a_bare_heading_the_title_does_not_settle_is_still_refused(
+    store: Store, title: str, headings: list[str]
+) -> None:
+    rows = _one_row(title, headings, *([107529.1] * len(headings)))
+    plan = run(store, rows, "xlsx", merges=[])
+    assert not plan.can_commit
+    assert plan.observations.empty or not (plan.observations["value_kind"] == "actual").any()

@@ -108,17 +108,21 @@ def _parse(sheet: Sheet) -> ParsedSheet:
 def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:
     """Whether a one-row header is a wide sheet's: two period columns at least, or one
     beside nothing but the unit, a serial number, notes and columns a wide sheet leaves
-    out (单位 | 1-10月 | 排名 under a title naming the indicator), which would otherwise be
-    an indicator named by a period."""
+    out (单位 | 1-10月 | 排名 under a title naming the indicator, or a single month beside
+    a year-to-date column), which would otherwise be an indicator named by a period."""
     if len(period_cols) >= 2:
         return True
+    # 本月 beside 累计 (the title's months): the single month is left out with a note
+    left_out = wide.LEFT_OUT.keys() | (
+        {"month"} if any(p.cumulative for p in period_cols.values()) else set()
+    )
     others = [
         v
         for p, v in enumerate(header.values)
         if v
         and p not in period_cols
         and key(v) not in UNIT_HEADERS | SERIAL_HEADERS | IGNORED_HEADERS
-        and header_role(v) not in wide.LEFT_OUT  # 排名, 增幅（%） beside it
+        and header_role(v) not in left_out  # 排名, 增幅（%） beside it
     ]
     return len(period_cols) == 1 and not others
 

@@ -76,6 +76,29 @@ def _same_period_last_year(header: pd.Series, found: dict[int, PeriodText]) -> N
             found[position] = replace(period, year=period.year - 1)  # type: ignore[operator]
 
 
+def _titles_months(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
+    """The one heading of figures that names no period (累计完成, 本年累计, 完成数) under a
+    title that names months (2026年1-10月…): that heading's figures are the title's months.
+    Under a single month (2026年10月…) only a heading that says 累计 is read, as January
+    to that month; 完成数 there could be either. Nothing where two such headings stand
+    (which is the figure?) or the title names a year only (not yet ended, or ended)."""
+    if title is None or title.year is None or title.freq != "M":
+        return {}
+    bare = [
+        p
+        for p, v in enumerate(header.values)
+        if v and _BARE_FIGURE.match(key(v)) and (title.cumulative or "累计" in v)
+    ]
+    if len(bare) != 1:
+        return {}
+    return {bare[0]: replace(title, cumulative=title.cumulative or title.sub > 1)}
+
+
+_BARE_FIGURE = re.compile(
+    r"^(?=.*(?:累计|完成|实现))(?:本年|今年|年初至今)?(?:累计)?(?:实际)?(?:完成|实现)?(?:数|额|值)?$"
+)
+"""A heading of year-to-date figures naming no period (累计, 累计完成, 本年累计, 完成数,
+实际完成), as :func:`key` gives it: one of 累计, 完成 or 实现 at least."""
 _SAME_PERIOD = re.compile(r"同期|同月")
 """A heading of last year's figure for the same period (去年同期, 上年同月)."""
 
@@ -103,6 +126,8 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
             period = replace(title, year=period.year)  # 2017年 under 1-10月: that year's 1-10月
         if period.year is not None:
             found[position] = period
+    if not found:
+        found.update(_titles_months(header, title))
     _same_period_last_year(header, found)
     if title is None or title.year is None:
         return dict(sorted(found.items()))
@@ -267,9 +292,14 @@ not part of the indicator's name as a qualifier (（不含基金）) is."""
 
 
 _YEAR_WORD = r"(?:(?:19|20)\d{2}\s*年?|[一二][〇○零一二三四五六七八九]{3}\s*年)"
-_TITLE_YEARS = re.compile(_YEAR_WORD + r"(?:\s*[-~至到]\s*" + _YEAR_WORD + ")?")
-"""The years a title names (2026年, 2019-2025年, 二〇二六年): not part of the indicator's
-name."""
+_TITLE_YEARS = re.compile(
+    _YEAR_WORD
+    + r"(?:\s*[-~至到]\s*"
+    + _YEAR_WORD
+    + r"|\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?(?!\s*[-~—–至到]))?"
+)
+"""The years a title names (2026年, 2019-2025年, 二〇二六年), with a month after one
+(2026年10月): not part of the indicator's name."""
 _TITLE_PERIOD = re.compile(
     r"\d{1,2}\s*(?:月份?)?\s*[-~—–至到]\s*\d{1,2}\s*月份?"
     r"|[一二三四五六七八九十]+\s*月?\s*[-~—–至到]\s*[一二三四五六七八九十]+\s*月份?"
@@ -297,6 +327,10 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     '固定资产投资'
     >>> title_indicator_of("二〇二六年1-10月各街道地方一般公共预算收入完成情况", "表1")
     '地方一般公共预算收入'
+    >>> title_indicator_of("2026年10月份各街道地方一般公共预算收入", "表1")
+    '地方一般公共预算收入'
+    >>> title_indicator_of("2026年1月至10月各街道固定资产投资", "表1")
+    '固定资产投资'
     """
     source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
     clean = re.sub(_TITLE_YEARS, "", source)
@@ -386,6 +420,9 @@ def _left_out(
         role = header_role(heading) if heading else None
         if role in LEFT_OUT:  # 2025年增幅（%）, 排名, 增减额: said as a report says them
             found.append(LEFT_OUT[role].at(*at, value=heading, heading=heading))
+            continue
+        if role == "month":  # 本月 beside 累计: the year-to-date figure is read
+            found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=heading, heading=heading))
             continue
         if not holds_figures(text.iloc[rows, position]):
             continue
