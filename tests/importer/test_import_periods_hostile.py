@@ -2166,3 +2166,31 @@ def test_a_bare_heading_the_title_does_not_settle_is_still_refused(
     plan = run(store, rows, "xlsx", merges=[])
     assert not plan.can_commit
     assert plan.observations.empty or not (plan.observations["value_kind"] == "actual").any()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_last_years_column_beside_a_month_and_its_year_to_date_is_left_out_with_a_warning(
+    store: Store, fmt: str
+) -> None:
+    """单位 | 本月 | 累计 | 上年同期 | 增长% under 2026年10月…: 累计 is 1-10月; 上年同期 could
+    be last October or last year's 1-10月, so it is left out with a warning that asks for
+    its period. The whole sheet was refused, each heading taken for an indicator."""
+    rows = _one_row(
+        "2026年10月各街道地方一般公共预算收入完成情况",
+        ["本月", "累计", "上年同期", "增长%"],
+        10519.0,
+        107529.1,
+        99143.6,
+        8.5,
+    )
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
+    said = {i.column: (i.severity, i.code) for i in plan.issues if i.column in ("B", "D", "E")}
+    assert said == {
+        "B": ("info", "column_not_imported"),
+        "D": ("warning", "prior_unclear"),
+        "E": ("info", "derived_column"),
+    }, [i.zh for i in plan.issues]
+    prior = next(i for i in plan.issues if i.code == "prior_unclear")
+    assert "“上年同期”" in prior.zh and "本月" in prior.zh and "上年1-10月" in prior.zh

@@ -217,6 +217,15 @@ COLUMN_LEFT_OUT = Kind(
     code="column_left_out",
     severity=WARNING,
 )
+PRIOR_UNCLEAR = Kind(
+    "“{heading}”一列在当月数“{month}”一列旁，可能是上年{sub}月，也可能是上年1-{sub}月累计，"
+    "未导入：请在列标题中写明时期（如“上年1-{sub}月”）。",
+    "The column '{heading}' stands beside the single month '{month}': it may be last year's "
+    "month {sub} or last year's January to month {sub}, and is not imported: head it with "
+    "the months it holds.",
+    code="prior_unclear",
+    severity=WARNING,
+)
 WIDE_COLUMN_LEFT_OUT = Kind(
     "“{name}”一列有数字，但列标题不是时期，未导入：请在列标题中写明时期（如“2025年”“1-10月”）。",
     "The column '{name}' holds figures, but its heading names no period, and it is not "

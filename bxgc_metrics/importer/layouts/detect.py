@@ -112,10 +112,13 @@ def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:
     a year-to-date column), which would otherwise be an indicator named by a period."""
     if len(period_cols) >= 2:
         return True
-    # 本月 beside 累计 (the title's months): the single month is left out with a note
+    # 本月 beside 累计 (the title's months): the single month is left out with a note, and
+    # 上年同期 beside both, of either a year earlier, with a warning
     left_out = wide.LEFT_OUT.keys() | (
-        {"month"} if any(p.cumulative for p in period_cols.values()) else set()
+        {"month", "prior"} if any(p.cumulative for p in period_cols.values()) else set()
     )
+    if "month" not in {header_role(v) for v in header.values if v}:
+        left_out -= {"prior"}
     others = [
         v
         for p, v in enumerate(header.values)

@@ -192,7 +192,7 @@ def parse(
         quarters=bool(quarters),
     )
     read = {unit_col, *positions} | {c for c in (indicator_col, judged) if c is not None}
-    notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read)
+    notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read, periods=period_cols)
     # a measure in a column's own heading (1-10月累计（亿元）) wins over the title's and the line's
     heading_measures = [split_measure(str(header.iloc[p]))[1] for p in positions]
     measures = [column_measure(own or title_measure, line) for own in heading_measures]
@@ -406,12 +406,21 @@ heading names a period (2026年预计, 2025年增幅（%）, 排名)."""
 
 
 def _left_out(
-    sheet: Sheet, text: pd.DataFrame, *, rows: list[int], header_at: int, read: set[int]
+    sheet: Sheet,
+    text: pd.DataFrame,
+    *,
+    rows: list[int],
+    header_at: int,
+    read: set[int],
+    periods: dict[int, PeriodText],
 ) -> list[Issue]:
     """A warning at the heading of each column of figures that is not ``read`` (考核得分,
     a 合计 beside too few months to check it): they would be dropped without a word.
-    Serial numbers and notes are not figures."""
+    Serial numbers and notes are not figures. 上年同期 beside 本月 and 累计 (``periods``)
+    could be either's a year earlier: it asks for its period."""
     header = text.iloc[header_at]
+    month = next((v for v in header.values if v and header_role(v) == "month"), None)
+    ytd = [p for p in periods.values() if p.cumulative and p.freq == "M"]
     found = []
     for position, heading in enumerate(header.values):
         if position in read or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS or not rows:
@@ -423,6 +432,10 @@ def _left_out(
             continue
         if role == "month":  # 本月 beside 累计: the year-to-date figure is read
             found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=heading, heading=heading))
+            continue
+        if role == "prior" and month is not None and len(ytd) == 1:
+            kind = issues.PRIOR_UNCLEAR
+            found.append(kind.at(*at, value=heading, heading=heading, month=month, sub=ytd[0].sub))
             continue
         if not holds_figures(text.iloc[rows, position]):
             continue
