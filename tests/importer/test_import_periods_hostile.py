@@ -2194,3 +2194,45 @@ def test_last_years_column_beside_a_month_and_its_year_to_date_is_left_out_with_
     }, [i.zh for i in plan.issues]
     prior = next(i for i in plan.issues if i.code == "prior_unclear")
     assert "“上年同期”" in prior.zh and "本月" in prior.zh and "上年1-10月" in prior.zh
+
+
+# --- a period over the roles, the indicator in the title ---------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_month_over_its_single_and_year_to_date_columns(store: Store, fmt: str) -> None:
+    """各街道地方一般公共预算收入完成情况 over 单位 | 2026年10月 (当月 | 累计): 累计 is 1-10月
+    of 地方一般公共预算收入, 当月 left out with a note. The sheet was refused, 2026年10月
+    taken for an indicator whose 累计 named no period."""
+    rows = [
+        ["各街道地方一般公共预算收入完成情况", None, None],
+        ["单位：万元", None, None],
+        ["单位", "2026年10月", None],
+        [None, "当月", "累计"],
+        ["东城街道", 10519.0, 107529.1],
+    ]
+    plan = run(store, rows, fmt, merges=["A3:A4", "B3:C3"])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
+    assert set(plan.observations["indicator_code"]) == {"GBR"}
+    assert [i.column for i in plan.issues if i.code == "column_not_imported"] == ["B"]
+    assert any(i.code == "indicator_from_title" for i in plan.issues)
+
+
+def test_months_over_a_target_and_its_figure(store: Store) -> None:
+    """2026年1-10月 over 全年目标 | 累计完成 | 完成率%, the indicator in the title: the year's
+    target and 1-10月, the rate checked against them."""
+    rows = [
+        ["各街道地方一般公共预算收入完成情况", None, None, None],
+        ["单位：万元", None, None, None],
+        ["单位", "2026年1-10月", None, None],
+        [None, "全年目标", "累计完成", "完成率%"],
+        ["东城街道", 133130, 107529.1, 80.8],
+    ]
+    plan = run(store, rows, "xlsx", merges=["A3:A4", "B3:D3"])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 133130.0),
+        ("actual", "M", 2026, 10, True, 107529.1),
+    }
+    assert not [i for i in plan.issues if i.code.startswith("stated_")]

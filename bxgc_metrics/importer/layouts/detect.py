@@ -101,7 +101,15 @@ def _parse(sheet: Sheet) -> ParsedSheet:
             ytd=ytd,
         )
     else:
-        parsed = report.parse(sheet, text, header_at, line=line, title=title_period, single=single)
+        parsed = report.parse(
+            sheet,
+            text,
+            header_at,
+            line=line,
+            title=title_period,
+            single=single,
+            title_indicator=wide.title_indicator_of(meta, sheet.name) if meta else "",
+        )
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
 
 

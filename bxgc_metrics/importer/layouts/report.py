@@ -102,10 +102,12 @@ def parse(
     line: UnitLine | None,
     title: PeriodText | None,
     single: bool = False,
+    title_indicator: str = "",
 ) -> ParsedSheet:
     """The records and checks of a report sheet whose header is row ``header_at`` (and
     the row below it, when that holds sub-headers); ``single`` when the text above the
-    header says its figures are single months (当月)."""
+    header says its figures are single months (当月). Where every heading of the upper
+    row is a period (2026年10月 over 当月 | 累计), they are ``title_indicator``'s."""
     two_rows = has_sub_header(text, header_at)
     top = text.iloc[header_at].copy()
     sub = text.iloc[header_at + 1] if two_rows else pd.Series([""] * len(top))
@@ -116,6 +118,9 @@ def parse(
     unit_col = unit_column(top, text.iloc[start:], serial)
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
+    periods = _periods_on_top(top, skip={unit_col, *serial}, title=title) if two_rows else {}
+    if not title_indicator:
+        periods = {}
     rows, totals, subtotals = body_rows(text, start, unit_col)
     header = [header_at, header_at + 1] if two_rows else [header_at]
     repeats, blocks = repeated_headers(text, rows, header, unit_col=unit_col)
@@ -130,6 +135,8 @@ def parse(
         for r in blocks
     ]
     found += inner_lines(sheet, text, sorted(rows + totals), line=line)
+    if periods:
+        found.append(issues.INDICATOR_FROM_TITLE.at(sheet.name, indicator=title_indicator))
     figures: list[tuple[int, Column]] = []
     checked: list[tuple[int, Column]] = []
     said: set[str] = set()
@@ -147,9 +154,19 @@ def parse(
             or key(top_text) in IGNORED_HEADERS
         ):
             continue
-        column = report_column(
-            top_text, sub_text, two_rows=two_rows, title=title, line=line, single=single
-        )
+        if position in periods:  # 2026年10月 over 累计: the title's indicator's, that month's
+            column = report_column(
+                title_indicator,
+                sub_text,
+                two_rows=True,
+                title=periods[position],
+                line=line,
+                single=single,
+            )
+        else:
+            column = report_column(
+                top_text, sub_text, two_rows=two_rows, title=title, line=line, single=single
+            )
         # a heading merged down both header rows fills both: said once
         heading = " ".join(dict.fromkeys(t for t in (top_text, sub_text) if t))
         if column is not None:
@@ -474,6 +491,24 @@ _WHOLE_YEAR = re.compile(r"全年|[上去]年度(?!同期)")
 """A heading's words for last year's whole year (上年全年完成, 上年度)."""
 _ROLE_PHRASE = re.compile(r"完成数|完成额|完成|实际|实绩|上年|去年")
 """Words of an actual or prior column's heading set aside to read its period."""
+
+
+def _periods_on_top(
+    top: pd.Series, *, skip: set[int], title: PeriodText | None
+) -> dict[int, PeriodText]:
+    """The upper row's period by position where every heading there but the unit's and the
+    serial number's names a period of a known year (2026年10月, or 10月 under a title of
+    2026年); else nothing (the upper row names indicators)."""
+    found: dict[int, PeriodText] = {}
+    for position, value in enumerate(top.values):
+        if position in skip or not value or key(value) in IGNORED_HEADERS:
+            continue
+        own = parse_text(value)
+        period = _merge(own, title) if own is not None else None
+        if period is None or period.year is None or header_role(value) not in ("actual", None):
+            return {}
+        found[position] = period
+    return found
 
 
 def _merge(own: PeriodText | None, title: PeriodText | None) -> PeriodText | None:
