@@ -306,6 +306,33 @@ _TO_THIS_MONTH = re.compile(r"(?:1\s*月份?\s*)?(?:[-~—–至到]|截[至止]
 January."""
 
 
+def title_year(text: str) -> int | None:
+    """The year a title opens with, or names alone in brackets (2026年各街道…, …（2026年）),
+    in digits or Chinese numerals; ``None`` when it names none so, or two. A year further
+    inside (与2025年同期对比, 截至2027年1月5日) dates a comparison or a filing, not the
+    title's figures.
+
+    >>> title_year("2026年各街道（1-10月）"), title_year("二〇二六年各街道"), title_year("各街道（2026年）")
+    (2026, 2026, 2026)
+    >>> title_year("各街道1-10月（与2025年同期对比）"), title_year("2025-2026年各街道（1-10月）")
+    (None, None)
+    """
+    clean = _ZH_YEAR.sub(_year_digits, _normal(text))
+    years = {int(a or b) for a, b in _TITLE_YEAR.findall(clean)}
+    if len(years) != 1 or _YEAR_RANGE.match(clean):
+        return None
+    (year,) = years
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+_TITLE_YEAR = re.compile(
+    r"^\s*((?:19|20|21)\d{2})\s*年|[(（]\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]"
+)
+"""A year opening a title, or standing alone in brackets."""
+_YEAR_RANGE = re.compile(r"^\s*(?:19|20|21)\d{2}\s*年?\s*[-~—–至到]\s*(?:19|20|21)\d{2}")
+"""A title opening with a range of years (2025-2026年)."""
+
+
 def _year_digits(match: re.Match[str]) -> str:
     """二〇二六 → 2026 (a year from 1900 to 2199; other numerals stay as written)."""
     digits = match.group(1).translate(_YEAR_DIGITS)

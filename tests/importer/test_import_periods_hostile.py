@@ -2236,3 +2236,45 @@ def test_months_over_a_target_and_its_figure(store: Store) -> None:
         ("actual", "M", 2026, 10, True, 107529.1),
     }
     assert not [i for i in plan.issues if i.code.startswith("stated_")]
+
+
+# --- a title's months apart from its year ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2026年各街道地方一般公共预算收入完成情况（1-10月）",
+        "各街道1-10月地方一般公共预算收入完成情况（2026年）",
+        "二〇二六年各街道地方一般公共预算收入完成情况（1-10月）",
+    ],
+)
+def test_a_titles_months_apart_from_its_year_are_that_years(
+    store: Store, fmt: str, title: str
+) -> None:
+    """单位 | 累计完成 | 去年同期 under 2026年各街道…（1-10月）: 1-10月 of 2026 and of 2025.
+    The months were read without a year, and the sheet refused as naming no period."""
+    rows = _one_row(title, ["累计完成", "去年同期"], 107529.1, 99143.6)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2026, 10, True, 107529.1),
+        ("actual", "M", 2025, 10, True, 99143.6),
+    }
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2025-2026年各街道地方一般公共预算收入完成情况（1-10月）",  # which year's months?
+        "各街道1-10月地方一般公共预算收入（与2025年同期对比）",  # the year compared with
+    ],
+)
+def test_a_year_that_does_not_date_a_titles_months_is_not_taken(store: Store, title: str) -> None:
+    """A title opening with two years, or naming a year only for a comparison, gives its
+    months no year: the sheet is refused as naming no period, as before, never dated by
+    the year of the comparison (2025), where last year's figures would be replaced."""
+    plan = run(store, _one_row(title, ["累计完成"], 107529.1), "xlsx", merges=[])
+    assert not plan.can_commit
+    assert plan.observations.empty or not (plan.observations["year"] == 2025).any()

@@ -32,7 +32,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import find_unit_line, line_measures
-from bxgc_metrics.periods import PeriodText, parse_text
+from bxgc_metrics.periods import PeriodText, parse_text, title_year
 
 HEAD_ROWS = 64
 """Rows normalised first to find the header; a long sheet's other rows are read column
@@ -77,6 +77,8 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
     meta = _meta(text, header_at)
     title_period = _dated_by_name(parse_text(meta) if meta else None, sheet.name)
+    if title_period is not None and title_period.year is None and (year := title_year(meta)):
+        title_period = title_period.in_year(year)  # 2026年…（1-10月）: that year's months
     single = says_single(meta)
     ytd = "累计" in meta and not single  # 2026年第三季度…（累计）: year-to-date
     if ytd and title_period is not None and title_period.freq != "Y":
