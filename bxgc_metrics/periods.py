@@ -278,7 +278,7 @@ def parse_text(text: object) -> PeriodText | None:
         if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
             return PeriodText("Y", int(value), 0, False)
         return None
-    clean = _ZH_YEAR.sub(_year_digits, _WHOLE_NUMBER.sub(r"\1", _normal(text)))
+    clean = year_digits(_WHOLE_NUMBER.sub(r"\1", _normal(text)))
     clean = _ZH_MONTH.sub(_month_digits, clean)
     clean = _TO_THIS_MONTH.sub("", clean)  # 1月至当月: the months are not named
     clean = _BRACKETS.sub(" ", clean)  # 2026年（1-10月）: the year dates the months
@@ -317,7 +317,7 @@ def title_year(text: str) -> int | None:
     >>> title_year("各街道1-10月（与2025年同期对比）"), title_year("2025-2026年各街道（1-10月）")
     (None, None)
     """
-    clean = _ZH_YEAR.sub(_year_digits, _normal(text))
+    clean = year_digits(_normal(text))
     years = {int(a or b) for a, b in _TITLE_YEAR.findall(clean)}
     if len(years) != 1 or _YEAR_RANGE.match(clean):
         return None
@@ -331,6 +331,15 @@ _TITLE_YEAR = re.compile(
 """A year opening a title, or standing alone in brackets."""
 _YEAR_RANGE = re.compile(r"^\s*(?:19|20|21)\d{2}\s*年?\s*[-~—–至到]\s*(?:19|20|21)\d{2}")
 """A title opening with a range of years (2025-2026年)."""
+
+
+def year_digits(text: str) -> str:
+    """``text`` with each year written in Chinese numerals before 年 in digits.
+
+    >>> year_digits("二〇二六年1-10月"), year_digits("一二三四年")
+    ('2026年1-10月', '一二三四年')
+    """
+    return _ZH_YEAR.sub(_year_digits, text)
 
 
 def _year_digits(match: re.Match[str]) -> str:

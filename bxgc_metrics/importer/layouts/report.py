@@ -118,9 +118,8 @@ def parse(
     unit_col = unit_column(top, text.iloc[start:], serial)
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
-    periods = _periods_on_top(top, skip={unit_col, *serial}, title=title) if two_rows else {}
-    if not title_indicator:
-        periods = {}
+    on_top = two_rows and title_indicator
+    periods = _periods_on_top(top, skip={unit_col, *serial}, title=title) if on_top else {}
     rows, totals, subtotals = body_rows(text, start, unit_col)
     header = [header_at, header_at + 1] if two_rows else [header_at]
     repeats, blocks = repeated_headers(text, rows, header, unit_col=unit_col)

@@ -44,7 +44,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import UnitLine
-from bxgc_metrics.periods import PeriodText, parse_text
+from bxgc_metrics.periods import PeriodText, parse_text, year_digits
 
 WHOLE_YEAR_COLUMNS = frozenset({"全年", "全年完成", "全年累计", "全年实际"})
 """Headings (as :func:`key` gives them) of the whole year of the title's year, where no
@@ -291,15 +291,15 @@ _STATUS = re.compile(
 not part of the indicator's name as a qualifier (（不含基金）) is."""
 
 
-_YEAR_WORD = r"(?:(?:19|20)\d{2}\s*年?|[一二][〇○零一二三四五六七八九]{3}\s*年)"
+_YEAR_WORD = r"(?:19|20)\d{2}\s*年?"
 _TITLE_YEARS = re.compile(
     _YEAR_WORD
     + r"(?:\s*[-~至到]\s*"
     + _YEAR_WORD
     + r"|\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?(?!\s*[-~—–至到]))?"
 )
-"""The years a title names (2026年, 2019-2025年, 二〇二六年), with a month after one
-(2026年10月): not part of the indicator's name."""
+"""The years a title names (2026年, 2019-2025年; 二〇二六年 once in digits), with a month
+after one (2026年10月): not part of the indicator's name."""
 _TITLE_PERIOD = re.compile(
     r"\d{1,2}\s*(?:月份?)?\s*[-~—–至到]\s*\d{1,2}\s*月份?"
     r"|[一二三四五六七八九十]+\s*月?\s*[-~—–至到]\s*[一二三四五六七八九十]+\s*月份?"
@@ -333,7 +333,7 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     '固定资产投资'
     """
     source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
-    clean = re.sub(_TITLE_YEARS, "", source)
+    clean = _TITLE_YEARS.sub("", year_digits(source))
     clean = _TITLE_PERIOD.sub("", clean)
     clean = re.sub(r"[(（]\s*[)）]", "", clean)  # 完成情况（1-10月）: the brackets emptied
     clean = re.sub(

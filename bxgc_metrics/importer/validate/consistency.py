@@ -136,6 +136,7 @@ def _off(merged: pd.DataFrame) -> pd.DataFrame:
 
 
 def _issues(bad: pd.DataFrame) -> list[Issue]:
+    # an index (为上年同期%) is said as the sheet writes it: 100 plus the growth computed
     return [
         issues.STATED_MISMATCH[r["what"]].at(
             **at(r), raw=r["raw"], computed=(r["computed"] + (r["what"] == "index")) * 100
