@@ -68,6 +68,12 @@ SUBTOTAL_ROWS = Kind(
     code="subtotal_rows",
     severity=INFO,
 )
+COLUMN_NUMBERS_ROW = Kind(
+    "“{cells}”一行是报表的栏次（给各列编号），不是单位的数据，未导入。",
+    "The row '{cells}' numbers the form's columns: it holds no unit's figures and is not imported.",
+    code="column_numbers_row",
+    severity=INFO,
+)
 COLUMN_NAMES = (
     Phrase("{names}列", "column {names}"),
     Phrase("{names}列", "columns {names}"),

@@ -4,6 +4,7 @@ figures of chosen rows and columns read as one block."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import categorical, constant, matches, squeezed
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.vocabulary import (
+    COLUMN_LABELS,
     FOOTNOTE,
     SERIAL_HEADERS,
     SUBTOTAL_ROW,
@@ -21,6 +23,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     UNIT_HEADERS,
     header_role,
     key,
+    numbers_columns,
 )
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES, UnitLine, line_measures
@@ -87,12 +90,23 @@ def unit_column(header: pd.Series, data: pd.DataFrame, skip: set[int]) -> int | 
     return None
 
 
-def body_rows(
-    text: pd.DataFrame, start: int, unit_col: int
-) -> tuple[list[int], list[int], list[int]]:
-    """Data rows, total rows and subtotal rows (小计, 其中…) above the first footnote row:
-    a row's first filled cell starts a footnote; its unit cell names a total or a
-    subtotal."""
+class Body(NamedTuple):
+    """The rows of a table's body, by what they hold (row positions in the sheet)."""
+
+    rows: list[int]
+    """Each unit's row."""
+    totals: list[int]
+    """合计 rows."""
+    subtotals: list[int]
+    """小计 and 其中 rows, and groups' (一、街道)."""
+    numbering: list[int]
+    """Rows that number the columns of a statistical form (甲 | 乙 | 1 | 2…)."""
+
+
+def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> Body:
+    """Data rows, total rows, subtotal rows (小计, 其中…) and rows numbering the columns
+    (甲 | 1 | 2…) above the first footnote row: a row's first filled cell starts a
+    footnote; its unit cell names a total or a subtotal, or a form's column label."""
     body = text.iloc[start:]
     filled = body.ne("").to_numpy(dtype=bool)
     seen = filled.any(axis=1)
@@ -107,9 +121,37 @@ def body_rows(
     seen = seen[: end - start]
     total = seen & matches(names, TOTAL_ROW)
     subtotal = seen & ~total & matches(names, SUBTOTAL_ROW)
-    data = seen & ~total & ~subtotal & names.ne("").to_numpy(dtype=bool)
+    labelled = np.flatnonzero(seen & names.map(key).isin(COLUMN_LABELS).to_numpy(dtype=bool))
+    numbering = np.zeros(len(names), dtype=bool)
+    numbering[labelled] = [numbers_columns(text.iloc[start + i].tolist()) for i in labelled]
+    data = seen & ~total & ~subtotal & ~numbering & names.ne("").to_numpy(dtype=bool)
     positions = np.arange(start, end)
-    return positions[data].tolist(), positions[total].tolist(), positions[subtotal].tolist()
+    return Body(
+        positions[data].tolist(),
+        positions[total].tolist(),
+        positions[subtotal].tolist(),
+        positions[numbering].tolist(),
+    )
+
+
+def numbering_note(
+    sheet: Sheet, text: pd.DataFrame, rows: list[int], *, unit_col: int
+) -> list[Issue]:
+    """A note at each row that numbers the columns (甲 | 1 | 2…): left out, as no unit's."""
+    found = []
+    for r in rows:
+        # as typed: Excel keeps 1 as the number 1.0
+        cells = " ".join(v.removesuffix(".0") for v in text.iloc[r].tolist() if v)
+        found.append(
+            issues.COLUMN_NUMBERS_ROW.at(
+                sheet.name,
+                sheet.row_number(r),
+                sheet.column_letter(unit_col),
+                value=cells,
+                cells=cells,
+            )
+        )
+    return found
 
 
 def repeated_headers(

@@ -22,6 +22,7 @@ from bxgc_metrics.importer.layouts.grid import (
     column_measure,
     has_sub_header,
     inner_lines,
+    numbering_note,
     repeated,
     repeated_headers,
     subtotal_note,
@@ -120,13 +121,14 @@ def parse(
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
     on_top = two_rows and title_indicator
     periods = _periods_on_top(top, skip={unit_col, *serial}, title=title) if on_top else {}
-    rows, totals, subtotals = body_rows(text, start, unit_col)
+    rows, totals, subtotals, numbering = body_rows(text, start, unit_col)
     header = [header_at, header_at + 1] if two_rows else [header_at]
     repeats, blocks = repeated_headers(text, rows, header, unit_col=unit_col)
     rows = [r for r in rows if r not in set(repeats)]
     if not rows:
         return failed(sheet, issues.NO_DATA_ROWS, sheet.row_number(header_at))
     found: list[Issue] = subtotal_note(sheet, subtotals, unit_col=unit_col)
+    found += numbering_note(sheet, text, numbering, unit_col=unit_col)
     found += [
         issues.SECOND_BLOCK.at(
             sheet.name, sheet.row_number(r), value=" ".join(filter(None, text.iloc[r]))

@@ -9,6 +9,8 @@ importer a new word is one line in one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import pairwise
 
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES
 from bxgc_metrics.periods import parse_text
@@ -34,7 +36,7 @@ UNIT_HEADERS = {
     "name",
 }
 """Headers of the column of unit names in a wide or report sheet."""
-SERIAL_HEADERS = {"序号", "编号", "no", "no.", "#", "排序"}
+SERIAL_HEADERS = {"序号", "编号", "行次", "行号", "no", "no.", "#", "排序"}
 """Headers of a column of row numbers (never the unit column, never figures)."""
 IGNORED_HEADERS = {
     "备注",
@@ -46,6 +48,8 @@ IGNORED_HEADERS = {
     "notes",
     "责任人",
     "联系人",
+    # a unit's code, as statistical forms give it beside the name
+    *("代码", "区划代码", "行政区划代码", "统一社会信用代码", "信用代码", "组织机构代码"),
 }
 """Headers of a report's columns that hold no figures."""
 LONG_FIELDS = {
@@ -154,9 +158,45 @@ SUBTOTAL_ROW = re.compile(
 """A 小计 or 其中 row, or a group's (街道合计, 一、街道, （二）乡镇小计, 乡镇): skipped. No
 unit is named so; a group's sum taken for a unit would rank first."""
 FOOTNOTE = re.compile(
-    r"^(注|说明|备注|资料来源|数据来源|填报|制表|审核|负责人|note)", re.IGNORECASE
+    r"^(注|说明|备注|资料来源|数据来源|填报|填表|制表|审核|负责人|联系人|联系电话|统计员|note"
+    r"|报出日期|报送日期|.{1,4}负责人|分管领导|主管领导)",
+    re.IGNORECASE,
 )
-"""The first footnote row: the table ends above it."""
+"""The first footnote row: the table ends above it. A form's sign-off lines (单位负责人：,
+联系电话：, 报出日期：) end it too: a telephone number beside them is no unit's figure."""
+COLUMN_LABELS = {"甲", "乙", "丙", "丁", "栏次", "栏号", "a", "b", "c", "d"}
+"""What a statistical form writes under its text headings in the row that numbers its
+columns (甲 | 乙 | 1 | 2 | 3…)."""
+_COLUMN_NUMBER = re.compile(r"^[(（]?(\d{1,2})(?:\.0)?[)）]?$")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def numbers_columns(cells: Sequence[str]) -> bool:
+    """Whether a row's filled cells number a form's columns: its labels (甲, 乙, 栏次, A, B)
+    then numbers counting up by one (1, 2…, (1), (2)…, ①, ②…).
+
+    >>> numbers_columns(["甲", "", "1", "2", "3"]), numbers_columns(["栏次", "(1)", "(2)"])
+    (True, True)
+    >>> numbers_columns(["甲", "500", "400"]), numbers_columns(["东城街道", "1", "2"])
+    (False, False)
+    """
+    filled = [key(v) for v in cells if v]
+    if not filled or filled[0] not in COLUMN_LABELS:
+        return False
+    counted = []
+    for cell in filled[1:]:
+        if cell in COLUMN_LABELS or (len(cell) == 1 and "a" <= cell <= "z"):
+            continue
+        number = _COLUMN_NUMBER.match(cell)
+        if number is not None:
+            counted.append(int(number.group(1)))
+        elif len(cell) == 1 and cell in _CIRCLED:
+            counted.append(_CIRCLED.index(cell) + 1)
+        else:
+            return False
+    return all(b == a + 1 for a, b in pairwise(counted))
+
+
 FILED = re.compile(r"(?:填报|制表|报送|打印|上报|编制|审核|填表)\s*(?:日期|时间)\s*[:：]?.*$", re.S)
 """When the sheet was filled in or printed (填报日期：2026年11月5日), and all after it in
 its cell: never the period its figures are for."""

@@ -21,6 +21,7 @@ from bxgc_metrics.importer.layouts.grid import (
     column_measure,
     holds_figures,
     inner_lines,
+    numbering_note,
     repeated,
     repeated_headers,
     subtotal_note,
@@ -165,7 +166,7 @@ def parse(
     unit_col = unit_column(header, text.iloc[header_at + 1 :], skip)
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
-    rows, totals, subtotals = body_rows(text, header_at + 1, unit_col)
+    rows, totals, subtotals, numbering = body_rows(text, header_at + 1, unit_col)
     repeats = set(
         repeated_headers(text, rows, [header_at], unit_col=unit_col)[0]
     )  # repeated on each page
@@ -230,6 +231,7 @@ def parse(
         )
     records, totals_f = parts
     notes += subtotal_note(sheet, subtotals, unit_col=unit_col)
+    notes += numbering_note(sheet, text, numbering, unit_col=unit_col)
     notes += inner_lines(sheet, text, sorted(rows + totals), line=line)
     if indicator_col is None:
         notes.append(issues.INDICATOR_FROM_TITLE.at(sheet.name, indicator=title_indicator))

@@ -1,0 +1,201 @@
+"""Statistical report forms (统计报表) as offices fill them in: a row of column numbers
+under the header (甲 | 1 | 2 | 3), sign-off lines under the table (单位负责人：, 联系电话：)
+and columns of row numbers or codes beside the units (行次, 区划代码). None of them is a
+unit's figure; each is left out, and said where the reader might wonder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bxgc_metrics.importer.service import ImportPlan, analyse
+from bxgc_metrics.store import Store
+from tests import sheets
+from tests.conftest import admin_store
+
+TODAY = dt.date(2026, 11, 25)
+TITLE = "2026年1-10月各街道地方一般公共预算收入完成情况"
+UNITS = {"东城街道": (133130.0, 107529.1), "西城街道": (72633.0, 61123.6)}
+"""Each unit's 2026 target and 1-10月 figure (万元)."""
+FORMATS = ["xlsx", "csv", "gbk"]
+
+
+@pytest.fixture(scope="module")
+def store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """One demo database for tests that only analyse (nothing is committed)."""
+    path = tmp_path_factory.mktemp("forms") / "bxgc.duckdb"
+    shutil.copy(demo_db_template, path)
+    return admin_store(path)
+
+
+def form(
+    header: list, *, under: list | None = None, after: list[list] = (), extra: dict | None = None
+) -> list[list]:
+    """A title, a unit line, ``header``, the row ``under`` it, a row per unit (``extra``
+    gives the cells of other headings, by heading, as a function of the unit's place),
+    then the rows ``after`` the table."""
+    rows = [[TITLE], ["单位：万元"], header]
+    if under is not None:
+        rows.append(under)
+    for place, (name, (target, figure)) in enumerate(UNITS.items()):
+        cells = {"单位": name, "全年目标": target, "1-10月累计": figure}
+        cells |= {h: f(place) for h, f in (extra or {}).items()}
+        rows.append([cells[h] for h in header])
+    rows.append([None])
+    return rows + [list(r) for r in after]
+
+
+def run(store: Store, rows: list[list], fmt: str, **kwargs) -> ImportPlan:
+    data, name = sheets.grid(rows, fmt)
+    return analyse(data, name, store, today=TODAY, **kwargs)
+
+
+def planned(plan: ImportPlan) -> set[tuple]:
+    """(unit, kind, year, sub, value) of each planned figure."""
+    cols = ["unit_code", "value_kind", "year", "sub", "value"]
+    return {tuple(r) for r in plan.observations[cols].itertuples(index=False)}
+
+
+WANTED = {
+    ("JD01", "target", 2026, 0, 133130.0),
+    ("JD01", "actual", 2026, 10, 107529.1),
+    ("JD02", "target", 2026, 0, 72633.0),
+    ("JD02", "actual", 2026, 10, 61123.6),
+}
+HEADER = ["单位", "全年目标", "1-10月累计"]
+
+
+# --- a row of column numbers under the header ------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "under",
+    [
+        ["甲", 1, 2],
+        ["甲", "1", "2"],
+        ["栏次", 1, 2],
+        ["乙", "1", "2"],
+        ["A", "B", "C"],
+        ["甲", "(1)", "(2)"],
+        ["甲", "①", "②"],
+    ],
+)
+def test_a_row_of_column_numbers_is_no_unit(store: Store, fmt: str, under: list) -> None:
+    """The numbers under a form's headings (甲 for the names, 1, 2… for the figures) were
+    read as a unit 甲 with figures 1 and 2: refused as an unknown unit, or, with unknown
+    units created, stored as a new unit."""
+    for create in (False, True):
+        plan = run(store, form(HEADER, under=under), fmt, create_missing=create)
+        assert plan.can_commit, [i.text("zh") for i in plan.errors]
+        assert planned(plan) == WANTED
+        assert plan.new_units.empty
+        note = [i for i in plan.issues if i.code == "column_numbers_row"]
+        assert [(i.severity, i.row) for i in note] == [("info", 4)]
+        shown = " ".join(str(v) for v in under)  # as typed, 1 not 1.0
+        assert f"“{shown}”" in note[0].text("zh") and "未导入" in note[0].text("zh")
+        assert "not imported" in note[0].text("en")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_row_of_column_numbers_under_a_two_row_header_and_a_serial_column(
+    store: Store, fmt: str
+) -> None:
+    rows = [
+        [TITLE],
+        ["单位：万元"],
+        ["序号", "单位", "地方一般公共预算收入", None],
+        [None, None, "全年目标", "1-10月累计"],
+        ["甲", "乙", 1, 2],
+    ]
+    rows += [[k + 1, name, *v] for k, (name, v) in enumerate(UNITS.items())]
+    data, name = sheets.grid(rows, fmt, merges=["A3:A4", "B3:B4", "C3:D3"])
+    plan = analyse(data, name, store, today=TODAY, create_missing=True)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert planned(plan) == WANTED
+    assert plan.new_units.empty
+    assert [i.row for i in plan.issues if i.code == "column_numbers_row"] == [5]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_unit_whose_figures_happen_to_count_up_is_still_a_unit(store: Store, fmt: str) -> None:
+    """Only a form's own label (甲, 栏次, A) makes a row of 1, 2… the column numbers: a
+    unit's figures that read 1, 2 are its figures."""
+    rows = [[TITLE], ["单位：个"], ["单位", "全年目标", "1-10月累计"], ["东城街道", 1, 2]]
+    data, name = sheets.grid(rows, fmt)
+    plan = analyse(data, name, store, today=TODAY)
+    assert not [i for i in plan.issues if i.code == "column_numbers_row"]
+    assert ("JD01", "actual", 2026, 10, 2.0) in planned(plan)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "gbk"])
+def test_a_labelled_row_whose_cells_are_not_a_count_is_a_unit_to_match(
+    store: Store, fmt: str
+) -> None:
+    """A row labelled 甲 whose figures are not 1, 2, 3… is a row like any other: its unit
+    is asked about, never dropped without a word."""
+    plan = run(store, form(HEADER, under=["甲", 500, 400]), fmt)
+    assert "unknown_unit" in {i.code for i in plan.errors}
+
+
+# --- sign-off lines under the table -----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["单位负责人：", 5368801234],
+        ["单位负责人：王五", None, 13905361234],
+        ["主要负责人", "王五", 13905361234],
+        ["统计负责人：赵六", 13905361234],
+        ["分管领导：孙七", 13905361234],
+        ["联系电话：", 5363201101],
+        ["联系人：钱八", 13905361234],
+        ["填表人：周九", 13905361234],
+        ["统计员：吴十", 13905361234],
+        ["报出日期：", 20261105],
+    ],
+)
+def test_a_sign_off_line_under_the_table_ends_it(store: Store, fmt: str, line: list) -> None:
+    """A sign-off line whose number falls in a figure column was read as a unit with that
+    figure (a telephone number as its target): refused as an unknown unit or, with unknown
+    units created, stored."""
+    for create in (False, True):
+        plan = run(store, form(HEADER, after=[line]), fmt, create_missing=create)
+        assert plan.can_commit, [i.text("zh") for i in plan.errors]
+        assert planned(plan) == WANTED
+        assert plan.new_units.empty
+
+
+# --- columns of row numbers or codes ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("heading", "cells"),
+    [
+        ("行次", lambda k: k + 1),
+        ("行号", lambda k: k + 1),
+        ("代码", lambda k: f"37078100{k}"),
+        ("区划代码", lambda k: 370781001 + k),
+        ("行政区划代码", lambda k: 370781001 + k),
+        ("统一社会信用代码", lambda k: f"11370781MB28{k:05d}"),
+    ],
+)
+@pytest.mark.parametrize("header", [["单位", "{}", "1-10月累计"], ["单位", "{}", *HEADER[1:]]])
+def test_a_column_of_row_numbers_or_codes_holds_no_figures(
+    store: Store, fmt: str, heading: str, cells, header: list
+) -> None:
+    """Such a column refused the whole sheet (未知指标“行次”), or was warned about as
+    figures under no period."""
+    header = [h.format(heading) for h in header]
+    plan = run(store, form(header, extra={heading: cells}), fmt)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    want = {r for r in WANTED if r[1] == "actual" or "全年目标" in header}
+    assert planned(plan) == want
+    assert not plan.warnings, [i.text("zh") for i in plan.warnings]
