@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bxgc_metrics.importer.reading.sheet import column_letter
 from bxgc_metrics.importer.service import ImportPlan, analyse
 from bxgc_metrics.store import Store
 from tests import sheets
@@ -199,3 +200,136 @@ def test_a_column_of_row_numbers_or_codes_holds_no_figures(
     want = {r for r in WANTED if r[1] == "actual" or "全年目标" in header}
     assert planned(plan) == want
     assert not plan.warnings, [i.text("zh") for i in plan.warnings]
+
+
+# --- a table printed in blocks side by side -------------------------------------------
+
+LEFT = {
+    "东城街道": (133130.0, 107529.1),
+    "西城街道": (72633.0, 61123.6),
+    "南关街道": (130092.0, 104867.3),
+}
+RIGHT = {"黄楼镇": (75315.0, 62339.1), "弥河镇": (80043.0, 63967.9)}
+CODES = {
+    "东城街道": "JD01",
+    "西城街道": "JD02",
+    "南关街道": "JD03",
+    "黄楼镇": "XZ01",
+    "弥河镇": "XZ02",
+}
+
+
+def side_by_side(
+    *, serial: bool, gap: bool, two_rows: bool, total: str | None = None
+) -> list[list]:
+    """The units in two blocks side by side, each under the same headings (the second
+    block one row shorter; ``total`` puts a 合计 row in that row)."""
+    lead = ["序号"] if serial else []
+    space = [None] if gap else []
+    if two_rows:
+        top = [*lead, "单位", "地方一般公共预算收入", None]
+        heads = [top + space + top, [*[None] * len(lead), None, "全年目标", "1-10月累计"] * 1]
+        heads[1] = heads[1] + space + heads[1]
+    else:
+        heads = [[*lead, "单位", "全年目标", "1-10月累计"] * 1]
+        heads[0] = heads[0] + space + heads[0]
+    rows = [[TITLE], ["单位：万元"], *heads]
+    right = list(RIGHT.items())
+    for k, (name, figures) in enumerate(LEFT.items()):
+        left = [*([k + 1] if serial else []), name, *figures]
+        if k < len(right):
+            other = [*([k + 4] if serial else []), right[k][0], *right[k][1]]
+        elif total:
+            both = [*LEFT.values(), *RIGHT.values()]
+            other = [
+                *([None] if serial else []),
+                total,
+                *(round(sum(f[i] for f in both), 1) for i in (0, 1)),
+            ]
+        else:
+            other = [None] * len(left)
+        rows.append(left + space + other)
+    return rows
+
+
+def all_units() -> set[tuple]:
+    return {
+        (CODES[name], kind, year, sub, value)
+        for name, (target, figure) in (LEFT | RIGHT).items()
+        for kind, year, sub, value in (("target", 2026, 0, target), ("actual", 2026, 10, figure))
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("serial", [False, True])
+@pytest.mark.parametrize("gap", [False, True])
+@pytest.mark.parametrize("two_rows", [False, True])
+def test_a_table_printed_in_two_blocks_side_by_side_is_one_table(
+    store: Store, fmt: str, serial: bool, gap: bool, two_rows: bool
+) -> None:
+    """A table printed in two blocks side by side (单位 | 全年目标 | 1-10月累计 | 单位 | 全年目标
+    | 1-10月累计) was refused with every right-hand figure named a second figure of a
+    left-hand unit (同一单位…出现多次), 黄楼镇's under 东城街道."""
+    rows = side_by_side(serial=serial, gap=gap, two_rows=two_rows)
+    data, name = sheets.grid(rows, fmt)
+    plan = analyse(data, name, store, today=TODAY)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert planned(plan) == all_units()
+    assert not plan.warnings, [i.text("zh") for i in plan.warnings]
+    # each figure where it stands: 黄楼镇's 1-10月 in the second block's last column
+    block = len(serial * ["序号"]) + 3
+    column = column_letter(block + gap + block - 1)
+    obs = plan.observations
+    at = obs[(obs["unit_code"] == "XZ01") & (obs["value_kind"] == "actual")]
+    assert at[["row", "column"]].values.tolist() == [[5 if two_rows else 4, column]]
+    assert obs["column"].nunique() == 4
+    note = [i for i in plan.issues if i.code == "side_by_side"]
+    assert len(note) == 1 and note[0].severity == "info"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "gbk"])
+def test_a_figure_in_the_second_block_is_named_at_its_own_cell(store: Store, fmt: str) -> None:
+    rows = side_by_side(serial=False, gap=False, two_rows=False)
+    rows[3][5] = "六万"  # 黄楼镇's 1-10月 (F4)
+    data, name = sheets.grid(rows, fmt)
+    plan = analyse(data, name, store, today=TODAY)
+    [bad] = [i for i in plan.errors if i.code == "not_a_number"]
+    assert (bad.row, bad.column, bad.value) == (4, "F", "六万")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_total_of_both_blocks_is_checked_against_every_unit(store: Store, fmt: str) -> None:
+    rows = side_by_side(serial=False, gap=True, two_rows=False, total="合计")
+    plan = run(store, rows, fmt)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert planned(plan) == all_units()
+    assert not [i for i in plan.issues if i.code == "total_mismatch"]
+    rows[-1][-1] += 1000  # the total's 1-10月 off by 1,000
+    plan = run(store, rows, fmt)
+    [off] = [i for i in plan.issues if i.code == "total_mismatch"]
+    assert (off.row, off.column) == (6, "G")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_total_row_of_each_indicator_sums_that_indicators_rows(store: Store, fmt: str) -> None:
+    """In a sheet of several indicators (单位 | 指标 | 1-9月 | 1-10月), each indicator's 合计
+    row was set against the sum of every indicator's rows of its column: a warning at each
+    correct total. It sums its own indicator's rows; a wrong one is still said."""
+    figures = {
+        "地方一般公共预算收入": {"东城街道": (97010.6, 107529.1), "西城街道": (54277.9, 61123.6)},
+        "固定资产投资": {"东城街道": (640180.1, 711311.2), "西城街道": (511654.6, 568505.1)},
+    }
+    rows = [["2026年各街道主要指标完成情况"], ["单位：万元"], ["单位", "指标", "1-9月", "1-10月"]]
+    for indicator, units in figures.items():
+        rows += [[name, indicator, *pair] for name, pair in units.items()]
+        rows.append(
+            ["合计", indicator, *(round(sum(p[i] for p in units.values()), 1) for i in (0, 1))]
+        )
+    plan = run(store, rows, fmt)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert len(plan.observations) == 8
+    assert not [i for i in plan.issues if i.code == "total_mismatch"]
+    rows[8][3] += 10_000  # 固定资产投资's 合计 of 1-10月 (D9) off by 10,000
+    plan = run(store, rows, fmt)
+    [off] = [i for i in plan.issues if i.code == "total_mismatch"]
+    assert (off.row, off.column) == (9, "D")

@@ -131,6 +131,13 @@ NO_UNIT_COLUMN = Kind(
     code="no_unit_column",
 )
 NO_DATA_ROWS = Kind("表头下面没有数据行。", "No data rows below the header.", code="no_data_rows")
+SIDE_BY_SIDE = Kind(
+    "表格分左右 {count} 栏并排打印（各栏从{columns}列开始，表头相同），逐栏读取，作为同一张表导入。",
+    "The table is printed in {count} blocks side by side under the same headings (starting "
+    "at columns {columns}); each block is read as part of one table.",
+    code="side_by_side",
+    severity=INFO,
+)
 INDICATOR_FROM_TITLE = Kind(
     "指标取自标题或工作表名：“{indicator}”。",
     "Indicator taken from the title or sheet name: '{indicator}'.",

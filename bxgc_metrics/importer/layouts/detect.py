@@ -75,6 +75,9 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     if missing:
         names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])
         return failed(sheet, issues.MISSING_COLUMNS, sheet.row_number(header_at), names=names)
+    blocks = side_by_side(header)
+    if blocks:
+        return _beside(sheet, header_at, blocks)
     meta = _meta(text, header_at)
     title_period = _dated_by_name(parse_text(meta) if meta else None, sheet.name)
     if title_period is not None and title_period.year is None and (year := title_year(meta)):
@@ -113,6 +116,72 @@ def _parse(sheet: Sheet) -> ParsedSheet:
             title_indicator=wide.title_indicator_of(meta, sheet.name) if meta else "",
         )
     return replace(parsed, unit_line=line) if parsed.layout != "unknown" else parsed
+
+
+def side_by_side(header: pd.Series) -> list[tuple[int, int]]:
+    """The blocks of a table printed side by side under the same headings (单位 | 全年目标
+    | 1-10月累计 | 单位 | 全年目标 | 1-10月累计), each as its columns ``(first, after last)``;
+    none for any other header. Each block's headings from its first (a serial column
+    before the unit's) must be the first block's, empty columns between blocks aside.
+
+    >>> side_by_side(pd.Series(["序号", "单位", "1-10月", "", "序号", "单位", "1-10月"]))
+    [(0, 4), (4, 7)]
+    >>> side_by_side(pd.Series(["乡镇", "1-10月", "单位", "1-10月"]))
+    []
+    """
+    keys = [key(v) for v in header.tolist()]
+    units = [p for p, k in enumerate(keys) if k in UNIT_HEADERS]
+    if len(units) < 2:
+        return []
+    lead = units[0] - next(p for p, k in enumerate(keys) if k)  # a serial column first
+    starts = [u - lead for u in units]
+    blocks = list(zip(starts, [*starts[1:], len(keys)], strict=True))
+    if any(first >= after for first, after in blocks):
+        return []
+    first, after = blocks[0]
+    pattern = _trimmed(keys[first:after])
+    if len(pattern) < 2 or any(_trimmed(keys[a:b]) != pattern for a, b in blocks[1:]):
+        return []
+    return blocks
+
+
+def _trimmed(keys: list[str]) -> list[str]:
+    """Headings without the empty cells after the last one."""
+    while keys and not keys[-1]:
+        keys = keys[:-1]
+    return keys
+
+
+def _beside(sheet: Sheet, header_at: int, blocks: list[tuple[int, int]]) -> ParsedSheet:
+    """A table printed in ``blocks`` side by side, read block by block as one table: each
+    block is read from the sheet with the other blocks' columns emptied from the header
+    down (the title and unit line above stay whole), so every figure keeps its own cell."""
+    parts = []
+    for first, after in blocks:
+        cells = sheet.cells.copy()
+        others = [j for j in range(cells.shape[1]) if not first <= j < after]
+        cells.iloc[header_at:, others] = None
+        parts.append(_parse(replace(sheet, cells=cells)))
+    failed_part = next((p for p in parts if p.layout == "unknown"), None)
+    if failed_part is not None:
+        return failed_part
+    found: list[issues.Issue] = []
+    for part in parts:  # the title's indicator, said by every block, once
+        found += [i for i in part.issues if i not in found]
+    letters = [issues.Text(sheet.column_letter(a), sheet.column_letter(a)) for a, _ in blocks]
+    said = issues.SIDE_BY_SIDE.at(
+        sheet.name,
+        sheet.row_number(header_at),
+        count=len(blocks),
+        columns=issues.LIST.join(letters),
+    )
+    return replace(
+        parts[0],
+        records=pd.concat([p.records for p in parts], ignore_index=True),
+        checks=pd.concat([p.checks for p in parts], ignore_index=True),
+        totals=pd.concat([p.totals for p in parts], ignore_index=True),
+        issues=(said, *found),
+    )
 
 
 def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:

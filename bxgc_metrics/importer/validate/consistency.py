@@ -11,6 +11,11 @@ from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.validate.history import NotUniqueError, Overlay, row_keys
 from bxgc_metrics.importer.validate.shown import at, pool, rows
 
+_SUMMED_TOGETHER = ("sheet", "indicator_name", "value_kind", "freq", "year", "sub")
+"""What a 合计 row's figure sums: its sheet's figures of the same indicator, kind and
+period, the column that names them (a table printed in blocks side by side has one such
+column in each block)."""
+
 
 def totals_mismatch(
     records: pd.DataFrame, totals: pd.DataFrame, *, unmatched: pd.DataFrame | None = None
@@ -21,16 +26,20 @@ def totals_mismatch(
     the sums of the columns whose known rows are summed."""
     if totals.empty:
         return []
-    group = ["sheet", "column"]
+    group = list(_SUMMED_TOGETHER)
     sums = (
-        records[records["kind"] != "rate"].groupby(group, as_index=False)["value"].sum(min_count=1)
+        records[records["kind"] != "rate"]
+        .groupby(group, as_index=False, dropna=False, observed=True)["value"]
+        .sum(min_count=1)
     )
     if unmatched is not None and not unmatched.empty:
         rates = records.loc[records["kind"] == "rate", group].drop_duplicates()
         summed = sums[group].merge(rates, on=group, how="left", indicator=True)
         plain = summed.loc[summed["_merge"] == "left_only", group]  # no rate among them
         more = unmatched[group].assign(value=unmatched["value"].to_numpy(dtype=float))
-        more = more.merge(plain, on=group).groupby(group, as_index=False)["value"].sum()
+        more = (
+            more.merge(plain, on=group).groupby(group, as_index=False, dropna=False)["value"].sum()
+        )
         sums = sums.merge(more, on=group, how="left", suffixes=("", "_more"))
         sums["value"] = sums["value"].add(sums.pop("value_more"), fill_value=0.0)
     merged = totals[~totals["missing"] & ~totals["invalid"]].merge(
