@@ -1495,7 +1495,15 @@ def test_a_stated_change_that_is_the_difference_is_no_growth_mismatch(
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-@pytest.mark.parametrize("target", ["全年目标", "年度目标", "全年任务"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        *("全年目标", "年度目标", "全年任务"),
+        # each refused the sheet, 1-10月 and the target taken for indicators
+        *("全年目标任务", "年度目标任务", "年初目标", "考核目标", "预期目标", "全年预期目标"),
+        *("市定目标", "区下达任务", "目标值", "任务数", "计划", "任务", "年度任务数"),
+    ],
+)
 def test_a_one_row_header_of_a_target_and_the_months_under_a_title_of_the_year(
     store: Store, fmt: str, target: str
 ) -> None:
@@ -1512,6 +1520,28 @@ def test_a_one_row_header_of_a_target_and_the_months_under_a_title_of_the_year(
         ("target", "Y", 2026, 0, False, 867870.0),
         ("actual", "M", 2026, 10, True, 711311.2),
     }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "targets", [("保底目标", "奋斗目标"), ("全年目标", "力争目标"), ("目标", "计划")]
+)
+def test_two_targets_side_by_side_never_store_either_as_the_other(
+    store: Store, fmt: str, targets: tuple[str, str]
+) -> None:
+    """Two targets (保底 and 奋斗) are two figures for one year: neither is taken for the
+    other, and the one not read is said."""
+    rows = [
+        ["2026年各街道固定资产投资完成情况", None, None, None, None],
+        ["序号", "单位", *targets, "1-10月"],
+        [1, "东城街道", 867870, 950000, 711311.2],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:E1"])
+    stored = {r[-1] for r in planned(plan) if r[0] == "target"}
+    assert stored <= {867870.0}
+    assert not any(i.code == "duplicate_conflict" for i in plan.issues)
+    said = {i.column for i in plan.issues if i.severity in ("warning", "error")}
+    assert "D" in said
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

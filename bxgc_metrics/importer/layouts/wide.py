@@ -56,6 +56,24 @@ YEAR_TARGETS = frozenset(
     {"全年目标", "年度目标", "目标", "目标任务", "全年任务", "年度任务", "全年计划", "年度计划"}
 )
 """Headings (as :func:`key` gives them) of the title's year's target."""
+_YEAR_TARGET = re.compile(
+    r"^(?:全年|年度|本年|今年|年初)?(?:考核|预期|下达|[市区县镇]?(?:定|下达))?"
+    r"(?:目标|任务|计划)(?:任务)?(?:数|值|额)?$"
+)
+"""A heading of the year's target as offices write it (全年目标任务, 考核目标, 预期目标,
+区下达任务, 任务数): one such heading beside the figures is the title's year's target;
+where several stand (保底目标 beside 奋斗目标, 目标 beside 计划) only a heading of
+:data:`YEAR_TARGETS` is, and the others are left out with a warning."""
+
+
+def _year_targets(header: pd.Series, skip: dict[int, PeriodText]) -> set[int]:
+    """The positions of the header's headings of the title's year's target."""
+    named = [
+        p for p, v in enumerate(header.values) if v and p not in skip and _YEAR_TARGET.match(key(v))
+    ]
+    if len(named) == 1:
+        return set(named)
+    return {p for p in named if key(header.iat[p]) in YEAR_TARGETS}
 
 
 _BARE_YEAR = re.compile(r"^\s*(?:19|20|21)\d{2}(?:\.0+)?\s*(?:年度?)?\s*$")
@@ -108,7 +126,7 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
     """The header's period columns by position; a period without a year takes the
     title's. 全年 is the title's whole year where no column is a single month (一季度,
     上半年, 前三季度, 全年 under 2025年…), and otherwise the months' total
-    (:data:`TOTAL_COLUMNS`); 全年目标 is the title's year's target (:data:`YEAR_TARGETS`)."""
+    (:data:`TOTAL_COLUMNS`); 全年目标 is the title's year's target (:data:`_YEAR_TARGET`)."""
     found = {}
     for position, value in enumerate(header.values):
         period = parse_text(value) if value else None
@@ -134,10 +152,11 @@ def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, Per
         return dict(sorted(found.items()))
     whole = PeriodText("Y", title.year, 0, cumulative=False)
     months = any(p.freq == "M" and not p.cumulative for p in found.values())
+    targets = _year_targets(header, found)
     for position, value in enumerate(header.values):
         if position in found or not value:
             continue
-        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or key(value) in YEAR_TARGETS:
+        if (key(value) in WHOLE_YEAR_COLUMNS and not months) or position in targets:
             found[position] = whole
     return dict(sorted(found.items()))
 
