@@ -333,3 +333,50 @@ def test_a_total_row_of_each_indicator_sums_that_indicators_rows(store: Store, f
     plan = run(store, rows, fmt)
     [off] = [i for i in plan.issues if i.code == "total_mismatch"]
     assert (off.row, off.column) == (9, "D")
+
+
+# --- a long sheet's 合计 and 小计 rows ----------------------------------------------------------
+
+LONG_FIGURES = {"东城街道": 107529.1, "西城街道": 61123.6, "南关街道": 104867.3}
+
+
+def long_rows(*extra: tuple) -> list[list]:
+    rows = [["单位", "指标", "期间", "数值", "类型"]]
+    rows += [[n, "地方一般公共预算收入", "2026-10", v, "实际"] for n, v in LONG_FIGURES.items()]
+    return rows + [list(r) for r in extra]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("total", ["合计", "总计", "全区", "全区合计", "合 计", "Total"])
+def test_a_long_sheets_total_row_is_checked_not_stored_as_a_unit(
+    store: Store, fmt: str, total: str
+) -> None:
+    """A 合计 row of a long sheet was a unit named 合计: refused as unknown or, with unknown
+    units created, stored as a unit that would rank first. It is checked against the sum
+    of the units' figures, as a report's 合计 row is."""
+    right = round(sum(LONG_FIGURES.values()), 1)
+    row = (total, "地方一般公共预算收入", "2026-10", right, "实际")
+    for create in (False, True):
+        plan = run(store, long_rows(row), fmt, create_missing=create)
+        assert plan.can_commit, [i.text("zh") for i in plan.errors]
+        assert plan.new_units.empty
+        assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "JD03"]
+        assert not [i for i in plan.issues if i.code == "total_mismatch"]
+    wrong = (total, "地方一般公共预算收入", "2026-10", right + 10_000, "实际")
+    plan = run(store, long_rows(wrong), fmt)
+    [off] = [i for i in plan.issues if i.code == "total_mismatch"]
+    assert (off.row, off.column) == (5, "D")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("part", ["小计", "其中：开发区", "街道小计", "一、街道"])
+def test_a_long_sheets_subtotal_row_is_left_out_with_a_note(
+    store: Store, fmt: str, part: str
+) -> None:
+    row = (part, "地方一般公共预算收入", "2026-10", 50000.0, "实际")
+    plan = run(store, long_rows(row), fmt, create_missing=True)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert plan.new_units.empty
+    assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "JD03"]
+    [note] = [i for i in plan.issues if i.code == "subtotal_rows"]
+    assert (note.row, note.column, note.severity) == (5, "A", "info")

@@ -19,16 +19,23 @@ import pandas as pd
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
-from bxgc_metrics.importer.columns import Texts, constant
+from bxgc_metrics.importer.columns import Texts, constant, matches, squeezed
 from bxgc_metrics.importer.issues import Issue
-from bxgc_metrics.importer.layouts.grid import holds_figures
-from bxgc_metrics.importer.layouts.records import ParsedSheet, field_columns, unread
+from bxgc_metrics.importer.layouts.grid import holds_figures, subtotal_note
+from bxgc_metrics.importer.layouts.records import (
+    RECORD_COLUMNS,
+    ParsedSheet,
+    field_columns,
+    unread,
+)
 from bxgc_metrics.importer.layouts.vocabulary import (
     FALSE,
     IGNORED_HEADERS,
     KINDS,
     LONG_FIELDS,
     SERIAL_HEADERS,
+    SUBTOTAL_ROW,
+    TOTAL_ROW,
     TRUE,
     key,
     single_month,
@@ -131,15 +138,33 @@ def parse(
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
         found = _unreadable(sheet, records, texts, fields=fields, numeric=numeric)
-        records = records[ok].reset_index(drop=True)
+    total, part = _totals(columns[fields["unit"]])
+    found += subtotal_note(sheet, (rows[part] + header_at + 1).tolist(), unit_col=fields["unit"])
+    totals = records[total & ok][list(RECORD_COLUMNS)].reset_index(drop=True)
+    if not ok.all() or total.any() or part.any():
+        records = records[ok & ~total & ~part].reset_index(drop=True)
     return ParsedSheet(
         sheet.name,
         "long",
         records,
+        totals=totals,
         issues=tuple(found),
         unit_line=line,
         field_columns=field_columns(sheet, fields),
     )
+
+
+def _totals(units: Texts) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows are a 合计 row (checked against the sum of the units' figures, not
+    stored) and which a 小计 or 其中 row (left out), each distinct unit text judged once:
+    no unit is named so, and either taken for a unit would count figures twice."""
+    names = squeezed(pd.Series(units.texts, dtype=object))
+    total = matches(names, TOTAL_ROW)
+    part = ~total & matches(names, SUBTOTAL_ROW)
+    if not total.any() and not part.any():
+        none = np.zeros(len(units.codes), dtype=bool)
+        return none, none
+    return total[units.codes], part[units.codes]
 
 
 def _left_out(
