@@ -380,3 +380,34 @@ def test_a_long_sheets_subtotal_row_is_left_out_with_a_note(
     assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "JD03"]
     [note] = [i for i in plan.issues if i.code == "subtotal_rows"]
     assert (note.row, note.column, note.severity) == (5, "A", "info")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "below",
+    [
+        [("注：数据为快报数",)],
+        [(None,), ("注：1.东城街道含开发区收入3200万元；",), ("2.西城街道", None, None, 5000)],
+        [("填报人：张三", "联系电话：", 13800000000)],
+        [("单位负责人：王五", None, "报出日期：2026年11月5日")],
+    ],
+)
+def test_notes_below_a_long_sheet_end_it(store: Store, fmt: str, below: list[tuple]) -> None:
+    """Notes and a sign-off under a long sheet were rows of figures without a period, and
+    refused the file (期间“”无法识别). They end the table, and are said."""
+    plan = run(store, long_rows(*below), fmt)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "JD03"]
+    [note] = [i for i in plan.issues if i.code == "notes_below"]
+    first = next(k for k, r in enumerate(below) if r[0])
+    assert (note.row, note.column, note.severity) == (5 + first, "A", "info")
+    assert below[first][0] in note.text("zh")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_row_after_a_note_that_names_its_period_is_still_read(store: Store, fmt: str) -> None:
+    rows = long_rows(
+        ("注：数据为快报数",), ("黄楼镇", "地方一般公共预算收入", "2026-10", 62339.1, "实际")
+    )
+    plan = run(store, rows, fmt)
+    assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "JD03", "XZ01"]

@@ -131,6 +131,13 @@ NO_UNIT_COLUMN = Kind(
     code="no_unit_column",
 )
 NO_DATA_ROWS = Kind("表头下面没有数据行。", "No data rows below the header.", code="no_data_rows")
+NOTES_BELOW = Kind(
+    "从“{text}”起的 {count} 行是表格下方的注释或落款，没有写明时期，未导入。",
+    "The {count} rows from '{text}' are notes or a sign-off below the table, naming no "
+    "period, and are not imported.",
+    code="notes_below",
+    severity=INFO,
+)
 SIDE_BY_SIDE = Kind(
     "表格分左右 {count} 栏并排打印（各栏从{columns}列开始，表头相同），逐栏读取，作为同一张表导入。",
     "The table is printed in {count} blocks side by side under the same headings (starting "

@@ -30,6 +30,7 @@ from bxgc_metrics.importer.layouts.records import (
 )
 from bxgc_metrics.importer.layouts.vocabulary import (
     FALSE,
+    FOOTNOTE,
     IGNORED_HEADERS,
     KINDS,
     LONG_FIELDS,
@@ -135,14 +136,30 @@ def parse(
         letter = sheet.column_letter(fields["cumulative"])
         rows_at = np.asarray(data["row"])
         found += _flag_issues(sheet, rows_at, period=period, flags=flags, letter=letter)
+    figure = ok & ~records["missing"].to_numpy(dtype=bool)
+    below = _notes_below(columns[0], figure) if not figure.all() else np.zeros(n, dtype=bool)
     if not ok.all():
         texts = pd.DataFrame({j: column.series() for j, column in columns.items()})
-        found = _unreadable(sheet, records, texts, fields=fields, numeric=numeric)
+        read = ~below
+        found = _unreadable(sheet, records[read], texts[read], fields=fields, numeric=numeric[read])
+    if below.any():
+        start = int(np.flatnonzero(below)[0])
+        text = str(sheet.cells.iat[int(rows[start]) + header_at + 1, 0]).strip()  # as written
+        found.append(
+            issues.NOTES_BELOW.at(
+                sheet.name,
+                int(data["row"][start]),  # type: ignore[index]
+                sheet.column_letter(0),
+                value=text,
+                text=text,
+                count=int(below.sum()),
+            )
+        )
     total, part = _totals(columns[fields["unit"]])
     found += subtotal_note(sheet, (rows[part] + header_at + 1).tolist(), unit_col=fields["unit"])
     totals = records[total & ok][list(RECORD_COLUMNS)].reset_index(drop=True)
-    if not ok.all() or total.any() or part.any():
-        records = records[ok & ~total & ~part].reset_index(drop=True)
+    if not ok.all() or total.any() or part.any() or below.any():
+        records = records[ok & ~total & ~part & ~below].reset_index(drop=True)
     return ParsedSheet(
         sheet.name,
         "long",
@@ -152,6 +169,21 @@ def parse(
         unit_line=line,
         field_columns=field_columns(sheet, fields),
     )
+
+
+def _notes_below(first: Texts, figure: np.ndarray) -> np.ndarray:
+    """The rows of notes and sign-off lines under the table: from the first row whose
+    first cell starts a note (注：, 填报人：, 单位负责人：) and that holds no figure of a
+    period, every row that holds none (a numbered note, 2.西城街道…); a figure after
+    them that names its period is read."""
+    said = matches(pd.Series(first.texts, dtype=object), FOOTNOTE)
+    if not said.any():
+        return np.zeros(len(figure), dtype=bool)
+    starts = np.flatnonzero(said[first.codes] & ~figure)
+    below = np.zeros(len(figure), dtype=bool)
+    if len(starts):
+        below[starts[0] :] = ~figure[starts[0] :]
+    return below
 
 
 def _totals(units: Texts) -> tuple[np.ndarray, np.ndarray]:
