@@ -2167,6 +2167,50 @@ def test_a_bare_year_to_date_heading_beside_last_years_and_the_change(
     assert noted == {"D": "difference_column", "E": "derived_column"}, [i.zh for i in plan.issues]
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize(
+    ("this", "last"),
+    [
+        ("本期", "同期"),
+        ("本期数", "同期数"),
+        ("本期累计", "同期累计"),
+        ("本期数", "上年同期数"),
+        ("本年累计", "上年累计"),
+        ("今年累计", "去年累计"),
+        ("本月累计", "上年同期"),
+    ],
+)
+def test_this_periods_and_the_same_period_last_years_headings(
+    store: Store, fmt: str, this: str, last: str
+) -> None:
+    """单位 | 本期 | 同期 | 增长% under 2026年1-10月…, as statistical sheets head them: 1-10月
+    of 2026 and of 2025, the growth left out with a note (the system works it out). The
+    sheet was refused, each heading taken for an indicator (未知指标“本期”)."""
+    rows = _one_row(GBR_TITLE, [this, last, "增长%"], 107529.1, 99143.6, 8.5)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("actual", "M", 2026, 10, True, 107529.1),
+        ("actual", "M", 2025, 10, True, 99143.6),
+    }
+    assert not plan.warnings, [i.zh for i in plan.warnings]
+    assert [i.code for i in plan.issues if i.column == "D"] == ["derived_column"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("previous", ["上期", "上期数", "上期累计", "上月累计"])
+def test_the_previous_periods_heading_is_never_last_years(
+    store: Store, fmt: str, previous: str
+) -> None:
+    """上期 (1-9月 beside 本期 1-10月) is the period before, not the same period a year
+    earlier: left out with a note."""
+    rows = _one_row(GBR_TITLE, ["本期", previous], 107529.1, 97010.6)
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2026, 10, True, 107529.1)}
+    assert [(i.column, i.severity) for i in plan.issues if i.column == "C"] == [("C", "info")]
+
+
 def test_a_cumulative_heading_under_a_month_is_january_to_that_month(store: Store) -> None:
     """单位 | 本月 | 累计 under 2026年10月…: 累计 is 1-10月; 本月 is October alone, left out
     as a 当月 column is."""
@@ -2187,6 +2231,8 @@ def test_a_cumulative_heading_under_a_month_is_january_to_that_month(store: Stor
         (GBR_TITLE, ["累计完成", "本年累计"]),  # two of them: which is the figure?
         ("2026年10月各街道地方一般公共预算收入完成情况", ["完成数"]),  # October, or 1-10月?
         ("2026年各街道地方一般公共预算收入完成情况", ["累计完成"]),  # a year not yet ended
+        ("2026年10月各街道地方一般公共预算收入完成情况", ["本期"]),  # October, or 1-10月?
+        (GBR_TITLE, ["本月完成"]),  # October alone
     ],
 )
 def test_a_bare_heading_the_title_does_not_settle_is_still_refused(

@@ -188,8 +188,8 @@ TOTAL_COLUMN_UNCLEAR = Kind(
     severity=WARNING,
 )
 DIFFERENCE_COLUMN = Kind(
-    "“{heading}”一列是差额、剩余数或上月数，未导入：差额由系统按目标与完成数计算。",
-    "The column '{heading}' holds a difference, a remainder or last month's figure and "
+    "“{heading}”一列是差额、剩余数或上期（上月）数，未导入：差额由系统按目标与完成数计算。",
+    "The column '{heading}' holds a difference, a remainder or the previous period's figure and "
     "is not imported: differences are computed here from the target and the actual.",
     code="difference_column",
     severity=INFO,

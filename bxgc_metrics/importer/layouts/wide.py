@@ -114,12 +114,15 @@ def _titles_months(header: pd.Series, title: PeriodText | None) -> dict[int, Per
 
 
 _BARE_FIGURE = re.compile(
-    r"^(?=.*(?:累计|完成|实现))(?:本年|今年|年初至今)?(?:累计)?(?:实际)?(?:完成|实现)?(?:数|额|值)?$"
+    r"^(?=.*(?:累计|完成|实现|本期))(?:本年|今年|本期|年初至今|本月(?=累计))?"
+    r"(?:累计)?(?:实际)?(?:完成|实现)?(?:数|额|值)?$"
 )
 """A heading of year-to-date figures naming no period (累计, 累计完成, 本年累计, 完成数,
-实际完成), as :func:`key` gives it: one of 累计, 完成 or 实现 at least."""
-_SAME_PERIOD = re.compile(r"同期|同月")
-"""A heading of last year's figure for the same period (去年同期, 上年同月)."""
+实际完成, 本期, 本期数, 本月累计), as :func:`key` gives it: one of 累计, 完成, 实现 or 本期
+at least; never 本月完成 (this month alone)."""
+_SAME_PERIOD = re.compile(r"同期|同月|^(?:上年|去年)累计")
+"""A heading of last year's figure for the same period (去年同期, 上年同月, 同期数, and
+上年累计 beside 本年累计)."""
 
 
 def period_columns(header: pd.Series, title: PeriodText | None) -> dict[int, PeriodText]:
