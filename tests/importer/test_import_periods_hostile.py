@@ -2197,6 +2197,22 @@ def test_this_periods_and_the_same_period_last_years_headings(
     assert [i.code for i in plan.issues if i.column == "D"] == ["derived_column"]
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("this", ["本期", "本期数", "本期累计"])
+def test_this_periods_heading_under_an_indicator_is_the_titles_months(
+    store: Store, fmt: str, this: str
+) -> None:
+    """固定资产投资 over 全年目标 | 本期: the year's target and 1-10月. 本期 was skipped with a
+    warning, and only the target read."""
+    plan = run(store, report(T10, this), fmt)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert planned(plan) == {
+        ("target", "Y", 2026, 0, False, 867870.0),
+        ("actual", "M", 2026, 10, True, 711311.2),
+    }
+    assert not plan.warnings, [i.zh for i in plan.warnings]
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 @pytest.mark.parametrize("previous", ["上期", "上期数", "上期累计", "上月累计"])
 def test_the_previous_periods_heading_is_never_last_years(
