@@ -411,3 +411,55 @@ def test_a_row_after_a_note_that_names_its_period_is_still_read(store: Store, fm
     )
     plan = run(store, rows, fmt)
     assert sorted(plan.observations["unit_code"]) == ["JD01", "JD02", "JD03", "XZ01"]
+
+
+# --- each unit on several rows, one per role ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("heading", "roles"),
+    [
+        ("项目", ("本年", "上年同期")),
+        ("类别", ("本年累计", "上年同期")),
+        ("", ("本年", "上年")),
+        ("指标", ("本期", "同期")),
+        ("项目", ("本月", "累计")),
+    ],
+)
+def test_each_unit_on_a_row_per_role_is_refused_in_its_own_words(
+    store: Store, fmt: str, heading: str, roles: tuple[str, str]
+) -> None:
+    """单位 | 项目 | 1-10月累计 with 本年 and 上年同期 on two rows per unit was refused with
+    项目 offered as a near match of 新开工项目数, or with 本年 not a number; with unknown
+    indicators created, an indicator 项目 or 类别 was offered. The message now names the
+    layout and how to send it."""
+    rows = [[TITLE], ["单位：万元"], ["单位", heading, "1-10月累计"]]
+    merges = []
+    for name, (_, figure) in UNITS.items():
+        merges.append(f"A{len(rows) + 1}:A{len(rows) + 2}")
+        rows += [
+            [name, roles[0], figure],
+            [name if fmt == "xlsx" else None, roles[1], figure * 0.9],
+        ]
+    data, file_name = sheets.grid(rows, fmt, merges=merges)
+    for create in (False, True):
+        plan = analyse(data, file_name, store, today=TODAY, create_missing=create)
+        assert not plan.can_commit
+        assert [i.code for i in plan.errors] == ["rows_by_role"], [
+            i.text("zh") for i in plan.errors
+        ]
+        [said] = plan.errors
+        assert (said.row, said.column) == (4, "B")
+        assert roles[0] in said.text("zh") and roles[1] in said.text("zh")
+        assert plan.new_indicators.empty and plan.new_units.empty
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_column_of_indicators_is_no_column_of_roles(store: Store, fmt: str) -> None:
+    rows = [["2026年各街道主要指标完成情况"], ["单位：万元"], ["单位", "指标", "1-9月", "1-10月"]]
+    rows += [["东城街道", "地方一般公共预算收入", 97010.6, 107529.1]]
+    rows += [["东城街道", "固定资产投资", 640180.1, 711311.2]]
+    plan = run(store, rows, fmt)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert len(plan.observations) == 4

@@ -131,6 +131,13 @@ NO_UNIT_COLUMN = Kind(
     code="no_unit_column",
 )
 NO_DATA_ROWS = Kind("表头下面没有数据行。", "No data rows below the header.", code="no_data_rows")
+ROWS_BY_ROLE = Kind(
+    "每个单位分几行填写（{roles}），这样的表格暂不能导入：请改为每个单位一行，"
+    "{roles}各占一列（如“1-10月累计”“上年同期”），再上传。",
+    "Each unit takes several rows here ({roles}); such a table cannot be imported yet. "
+    "Give each unit one row with a column for each ({roles}) and upload again.",
+    code="rows_by_role",
+)
 NOTES_BELOW = Kind(
     "从“{text}”起的 {count} 行是表格下方的注释或落款，没有写明时期，未导入。",
     "The {count} rows from '{text}' are notes or a sign-off below the table, naming no "

@@ -13,10 +13,10 @@ import pandas as pd
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.columns import at_once, normalised
-from bxgc_metrics.importer.layouts import long, report, wide
+from bxgc_metrics.importer.layouts import grid, long, report, wide
 from bxgc_metrics.importer.layouts.cells import cell_issues
 from bxgc_metrics.importer.layouts.grid import filled_once, has_sub_header
-from bxgc_metrics.importer.layouts.records import ParsedSheet, failed
+from bxgc_metrics.importer.layouts.records import ParsedSheet, failed, unread
 from bxgc_metrics.importer.layouts.vocabulary import (
     FILED,
     FOOTNOTE,
@@ -71,6 +71,9 @@ def _parse(sheet: Sheet) -> ParsedSheet:
         return long.parse(
             sheet, text, header_at, fields=fields, single_title=_single(text, header_at)
         )
+    by_role = roles_column(text, header_at)
+    if by_role is not None:
+        return _by_role(sheet, text, header_at, position=by_role)
     missing = missing_long_fields(header)
     if missing:
         names = issues.LIST.join([issues.FIELD_NAMES[m] for m in missing])
@@ -182,6 +185,53 @@ def _beside(sheet: Sheet, header_at: int, blocks: list[tuple[int, int]]) -> Pars
         totals=pd.concat([p.totals for p in parts], ignore_index=True),
         issues=(said, *found),
     )
+
+
+_ROW_ROLES = frozenset({"actual", "prior", "month", "growth", "gap", "target", "completion"})
+"""Roles a column of each unit's rows may name (本年, 上年同期, 本月, 累计, 增减%…)."""
+
+
+def roles_column(text: pd.DataFrame, header_at: int) -> int | None:
+    """The column that names what each of a unit's several rows holds (单位 | 项目 |
+    1-10月累计, with 本年 and 上年同期 on two rows per unit), if the table is laid out so:
+    every cell of that column a role, two roles at least, one of them this year's, and most
+    units' names repeated (or left empty under a merged one) on the rows below them."""
+    header = text.iloc[header_at]
+    body = text.iloc[header_at + 1 : header_at + 1 + grid.FIGURE_SAMPLE]
+    for position in range(body.shape[1]):
+        if key(header.iat[position]) in UNIT_HEADERS | SERIAL_HEADERS:
+            continue
+        cells = [v for v in body.iloc[:, position].tolist() if v]
+        distinct = set(cells)
+        if len(distinct) < 2 or len(cells) < 2 * len(distinct):
+            continue
+        roles = {header_role(v) for v in distinct}
+        if None in roles or not roles <= _ROW_ROLES or not roles & {"actual", "month"}:
+            continue
+        unit_col = grid.unit_column(header, body, {position})
+        if unit_col is None:
+            continue
+        names = body.iloc[:, unit_col].tolist()
+        rows = [i for i, v in enumerate(body.iloc[:, position].tolist()) if v]
+        again = sum(1 for i in rows if i and names[i] in ("", names[i - 1]))
+        if again * 2 >= len(rows) - 1:
+            return position
+    return None
+
+
+def _by_role(sheet: Sheet, text: pd.DataFrame, header_at: int, *, position: int) -> ParsedSheet:
+    """A table of several rows per unit, one per role: refused, naming the roles and how
+    to send them (one row per unit, a column per role)."""
+    cells = [v for v in text.iloc[header_at + 1 :, position].tolist() if v]
+    roles = list(dict.fromkeys(cells))[:4]
+    said = issues.ROWS_BY_ROLE.at(
+        sheet.name,
+        sheet.row_number(header_at + 1),
+        sheet.column_letter(position),
+        value=roles[0],
+        roles=issues.LIST.join([issues.Text(r, r) for r in roles]),
+    )
+    return unread(sheet, said)
 
 
 def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:
