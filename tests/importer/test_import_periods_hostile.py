@@ -1546,6 +1546,25 @@ def test_two_targets_side_by_side_never_store_either_as_the_other(
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 @pytest.mark.parametrize(
+    ("taken", "second"), [("全年目标", "力争目标"), ("目标任务", "调整后目标")]
+)
+def test_a_second_target_is_said_to_be_one(store: Store, fmt: str, taken: str, second: str) -> None:
+    """The target left out beside the one read was warned as a column whose heading names
+    no period (请在列标题中写明时期); it is said to be a second target."""
+    rows = [
+        ["2026年各街道固定资产投资完成情况", None, None, None, None],
+        ["序号", "单位", taken, second, "1-10月"],
+        [1, "东城街道", 867870, 950000, 711311.2],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:E1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    [said] = [i for i in plan.warnings if i.column == "D"]
+    assert said.code == "second_target"
+    assert f"“{second}”" in said.zh and f"“{taken}”" in said.zh
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
     ("title", "second"),
     [
         ("2024-2025年各街道固定资产投资完成情况（单位：万元）", None),

@@ -131,6 +131,13 @@ NO_UNIT_COLUMN = Kind(
     code="no_unit_column",
 )
 NO_DATA_ROWS = Kind("表头下面没有数据行。", "No data rows below the header.", code="no_data_rows")
+SECOND_TARGET = Kind(
+    "“{heading}”一列也是目标，只导入了“{taken}”一列：如应导入这一列，请删去另一列目标后再上传。",
+    "The column '{heading}' is a target too; only '{taken}' is imported. If this column "
+    "should be, delete the other target column and upload again.",
+    code="second_target",
+    severity=WARNING,
+)
 ROWS_BY_ROLE = Kind(
     "每个单位分几行填写（{roles}），这样的表格暂不能导入：请改为每个单位一行，"
     "{roles}各占一列（如“1-10月累计”“上年同期”），再上传。",

@@ -445,6 +445,10 @@ def _left_out(
     header = text.iloc[header_at]
     month = next((v for v in header.values if v and header_role(v) == "month"), None)
     ytd = [p for p in periods.values() if p.cumulative and p.freq == "M"]
+
+    def target(position: int) -> bool:
+        return periods[position].freq == "Y" and header_role(header.iat[position]) == "target"
+
     found = []
     for position, heading in enumerate(header.values):
         if position in read or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS or not rows:
@@ -460,6 +464,10 @@ def _left_out(
         if role == "prior" and month is not None and len(ytd) == 1:
             kind = issues.PRIOR_UNCLEAR
             found.append(kind.at(*at, value=heading, heading=heading, month=month, sub=ytd[0].sub))
+            continue
+        taken = next((header.iat[p] for p in sorted(read & set(periods)) if target(p)), None)
+        if role == "target" and taken is not None:  # 力争目标 beside 全年目标
+            found.append(issues.SECOND_TARGET.at(*at, value=heading, heading=heading, taken=taken))
             continue
         if not holds_figures(text.iloc[rows, position]):
             continue
