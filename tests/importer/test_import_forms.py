@@ -416,43 +416,97 @@ def test_a_row_after_a_note_that_names_its_period_is_still_read(store: Store, fm
 # --- each unit on several rows, one per role ----------------------------------------------------
 
 
+def by_role(fmt: str, heading: str, roles: tuple[str, ...], figures: str = "1-10月累计") -> tuple:
+    """单位 | ``heading`` | ``figures`` with a row per role of each unit (the name merged
+    down them in xlsx, written once in a CSV): this year's 1-10月, 90 % of it, then 8.5."""
+    rows = [[TITLE], ["单位：万元"], ["单位", heading, figures]]
+    merges = []
+    for name, (_, figure) in UNITS.items():
+        merges.append(f"A{len(rows) + 1}:A{len(rows) + len(roles)}")
+        values = [figure, round(figure * 0.9, 1), 8.5]
+        for k, role in enumerate(roles):
+            rows.append([name if k == 0 or fmt == "xlsx" else None, role, values[k]])
+    return sheets.grid(rows, fmt, merges=merges)
+
+
+LAST_YEAR = {("JD01", "actual", 2025, 10, 96776.2), ("JD02", "actual", 2025, 10, 55011.2)}
+THIS_YEAR = {r for r in WANTED if r[1] == "actual"}
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(
-    ("heading", "roles"),
+    ("heading", "roles", "figures"),
     [
-        ("项目", ("本年", "上年同期")),
-        ("类别", ("本年累计", "上年同期")),
-        ("", ("本年", "上年")),
-        ("指标", ("本期", "同期")),
-        ("项目", ("本月", "累计")),
+        ("项目", ("本年", "上年同期"), "1-10月累计"),
+        ("类别", ("本年累计", "上年同期"), "1-10月累计"),
+        ("", ("本年", "上年"), "1-10月累计"),
+        ("指标", ("本期", "同期"), "1-10月累计"),
+        ("项目", ("本年", "上年同期", "增长%"), "1-10月累计"),
+        ("项目", ("本年", "上年同期"), "累计完成"),
     ],
 )
-def test_each_unit_on_a_row_per_role_is_refused_in_its_own_words(
-    store: Store, fmt: str, heading: str, roles: tuple[str, str]
+def test_each_unit_on_a_row_per_role_is_read_as_a_column_per_role(
+    store: Store, fmt: str, heading: str, roles: tuple[str, ...], figures: str
 ) -> None:
     """单位 | 项目 | 1-10月累计 with 本年 and 上年同期 on two rows per unit was refused with
     项目 offered as a near match of 新开工项目数, or with 本年 not a number; with unknown
-    indicators created, an indicator 项目 or 类别 was offered. The message now names the
-    layout and how to send it."""
-    rows = [[TITLE], ["单位：万元"], ["单位", heading, "1-10月累计"]]
-    merges = []
-    for name, (_, figure) in UNITS.items():
-        merges.append(f"A{len(rows) + 1}:A{len(rows) + 2}")
-        rows += [
-            [name, roles[0], figure],
-            [name if fmt == "xlsx" else None, roles[1], figure * 0.9],
-        ]
-    data, file_name = sheets.grid(rows, fmt, merges=merges)
+    indicators created, an indicator 项目 or 类别 was offered. Each unit's rows are now
+    read as its columns: this year's and last year's 1-10月, each figure at its own cell,
+    and a row of growth left out with a note."""
+    data, file_name = by_role(fmt, heading, roles, figures)
     for create in (False, True):
         plan = analyse(data, file_name, store, today=TODAY, create_missing=create)
-        assert not plan.can_commit
-        assert [i.code for i in plan.errors] == ["rows_by_role"], [
-            i.text("zh") for i in plan.errors
-        ]
-        [said] = plan.errors
-        assert (said.row, said.column) == (4, "B")
-        assert roles[0] in said.text("zh") and roles[1] in said.text("zh")
+        assert plan.can_commit, [i.text("zh") for i in plan.errors]
+        assert planned(plan) == THIS_YEAR | LAST_YEAR
         assert plan.new_indicators.empty and plan.new_units.empty
+        obs = plan.observations
+        last = obs[(obs["unit_code"] == "JD02") & (obs["year"] == 2025)]
+        assert last[["row", "column"]].values.tolist() == [[5 + len(roles), "C"]]
+        noted = [i.code for i in plan.issues if i.severity == "info" and i.column == "B"]
+        growth = ["role_rows_left_out"] if len(roles) > 2 else []
+        assert noted == ["roles_in_rows", *growth]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "gbk"])
+def test_a_figure_on_last_years_row_is_named_at_its_own_cell(store: Store, fmt: str) -> None:
+    data, file_name = by_role(fmt, "项目", ("本年", "上年同期"))
+    rows = [[TITLE], ["单位：万元"], ["单位", "项目", "1-10月累计"]]
+    rows += [["东城街道", "本年", 107529.1], ["东城街道", "上年同期", "九万"]]
+    rows += [["西城街道", "本年", 61123.6], ["西城街道", "上年同期", 55011.2]]
+    data, file_name = sheets.grid(rows, fmt)
+    plan = analyse(data, file_name, store, today=TODAY)
+    [bad] = [i for i in plan.errors if i.code == "not_a_number"]
+    assert (bad.row, bad.column, bad.value) == (5, "C", "九万")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_rows_by_role_under_indicators_across_are_refused_in_their_own_words(
+    store: Store, fmt: str
+) -> None:
+    """单位 | 项目 | 地方一般公共预算收入 | 固定资产投资 with 本年 and 上年同期 rows: last
+    year's rows had been read under a column named 上年同期, refused as an unknown
+    indicator. The layout is named instead."""
+    rows = [[TITLE], ["单位：万元"], ["单位", "项目", "地方一般公共预算收入", "固定资产投资"]]
+    rows += [["东城街道", "本年", 107529.1, 711311.2], ["东城街道", "上年同期", 99143.6, 662293.7]]
+    rows += [["西城街道", "本年", 61123.6, 568505.1], ["西城街道", "上年同期", 58298.4, 551473.7]]
+    plan = run(store, rows, fmt)
+    assert [i.code for i in plan.errors] == ["rows_by_role"], [i.text("zh") for i in plan.errors]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("roles", [("本月", "累计"), ("全年目标", "累计")])
+def test_rows_of_other_roles_are_refused_in_their_own_words(
+    store: Store, fmt: str, roles: tuple[str, str]
+) -> None:
+    """A unit's rows that are not this year's and last year's figures (本月 above 累计) are
+    refused with a message naming the layout, never read as something else."""
+    data, file_name = by_role(fmt, "项目", roles)
+    plan = analyse(data, file_name, store, today=TODAY, create_missing=True)
+    assert [i.code for i in plan.errors] == ["rows_by_role"], [i.text("zh") for i in plan.errors]
+    [said] = plan.errors
+    assert (said.row, said.column) == (4, "B")
+    assert roles[0] in said.text("zh") and roles[1] in said.text("zh")
+    assert plan.new_indicators.empty and plan.new_units.empty
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

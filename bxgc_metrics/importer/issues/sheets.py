@@ -138,6 +138,20 @@ SECOND_TARGET = Kind(
     code="second_target",
     severity=WARNING,
 )
+ROLES_IN_ROWS = Kind(
+    "每个单位分几行填写（{roles}），按每个单位一行、各行作各列读取。",
+    "Each unit takes several rows here ({roles}); they are read as one row per unit with "
+    "a column for each.",
+    code="roles_in_rows",
+    severity=INFO,
+)
+ROLE_ROWS_LEFT_OUT = Kind(
+    "“{roles}”各行未导入：增速、完成率和差额由系统按数据计算。",
+    "The rows of '{roles}' are not imported: growth, completion and differences are "
+    "computed here from the figures.",
+    code="role_rows_left_out",
+    severity=INFO,
+)
 ROWS_BY_ROLE = Kind(
     "每个单位分几行填写（{roles}），这样的表格暂不能导入：请改为每个单位一行，"
     "{roles}各占一列（如“1-10月累计”“上年同期”），再上传。",

@@ -219,19 +219,193 @@ def roles_column(text: pd.DataFrame, header_at: int) -> int | None:
     return None
 
 
+_READ_ROLES = ("actual", "prior")
+"""Rows of a unit read as its columns: this year's figures, then last year's."""
+_LEFT_ROLES = frozenset({"growth", "gap", "completion"})
+"""Rows of a unit left out with a note: what the system works out from the figures."""
+
+
 def _by_role(sheet: Sheet, text: pd.DataFrame, header_at: int, *, position: int) -> ParsedSheet:
-    """A table of several rows per unit, one per role: refused, naming the roles and how
-    to send them (one row per unit, a column per role)."""
-    cells = [v for v in text.iloc[header_at + 1 :, position].tolist() if v]
-    roles = list(dict.fromkeys(cells))[:4]
-    said = issues.ROWS_BY_ROLE.at(
+    """A table of several rows per unit, one per role (本年, 上年同期, 增长%), read as one
+    row per unit with a column per role: the sheet is rebuilt so (this year's rows under
+    the headings as written, last year's under 上年…), read as any sheet is, and every
+    figure and message put back at the cell it came from. Rows of growth, differences and
+    completion are left out with a note; any other role (本月, 全年目标) refuses the sheet
+    in its own words."""
+    header = text.iloc[header_at]
+    names = text.iloc[:, position].tolist()
+    roles = {r: header_role(names[r]) for r in range(header_at + 1, len(text)) if names[r]}
+    written = list(dict.fromkeys(names[r] for r in roles))
+    if set(roles.values()) - {*_READ_ROLES, *_LEFT_ROLES} or "actual" not in roles.values():
+        return unread(sheet, _rows_by_role(sheet, header_at, position=position, written=written))
+    unit_col = grid.unit_column(header, text.iloc[header_at + 1 :], {position})
+    if unit_col is None:
+        return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
+    serial = {p for p, v in enumerate(header.tolist()) if key(v) in SERIAL_HEADERS}
+    figures = [j for j in range(text.shape[1]) if j not in {unit_col, position, *serial}]
+    kept = [r for r in _READ_ROLES if r in roles.values()]
+    undated = [j for j in figures if parse_text(str(header.iat[j])) is None]
+    if "prior" in kept and undated and len(figures) > 1:  # indicators across: 上年同期 of which?
+        return unread(sheet, _rows_by_role(sheet, header_at, position=position, written=written))
+    cells, where = _one_row_per_unit(sheet, text, header_at, roles=roles, unit_col=unit_col)
+    headings = [str(sheet.cells.iat[header_at, unit_col])]
+    for role in kept:
+        headings += [_heading(role, str(header.iat[j])) for j in figures]
+    columns = [unit_col] + [j for _ in kept for j in figures]
+    body = [
+        [sheet.cells.iat[rows["actual"], unit_col]]
+        + [
+            sheet.cells.iat[rows[role], j] if role in rows else None
+            for role in kept
+            for j in figures
+        ]
+        for rows in where
+    ]
+    above = [[" ".join(filled_once(text.iloc[r].tolist()))] for r in range(header_at)]
+    width = len(headings)
+    grid_rows = [*above, headings, *body, *cells]
+    grid_rows = [row + [None] * (width - len(row)) for row in grid_rows]
+    rebuilt = Sheet(name=sheet.name, cells=pd.DataFrame(grid_rows, dtype=object), notes=sheet.notes)
+    parsed = _parse(rebuilt)
+    if parsed.layout == "unknown":
+        return unread(sheet, _rows_by_role(sheet, header_at, position=position, written=written))
+    back = _cell_map(
+        rebuilt, header_at, columns=columns, where=where, kept=kept, figures=figures, sheet=sheet
+    )
+    said = issues.ROLES_IN_ROWS.at(
         sheet.name,
         sheet.row_number(header_at + 1),
         sheet.column_letter(position),
-        value=roles[0],
-        roles=issues.LIST.join([issues.Text(r, r) for r in roles]),
+        value=written[0],
+        roles=issues.LIST.join([issues.Text(r, r) for r in written]),
     )
-    return unread(sheet, said)
+    left = [r for r, role in roles.items() if role in _LEFT_ROLES]
+    found = [said]
+    if left:
+        shown = list(dict.fromkeys(names[r] for r in left))
+        found.append(
+            issues.ROLE_ROWS_LEFT_OUT.at(
+                sheet.name,
+                sheet.row_number(left[0]),
+                sheet.column_letter(position),
+                value=shown[0],
+                roles=issues.LIST.join([issues.Text(r, r) for r in shown]),
+            )
+        )
+    found += [_moved(i, back) for i in parsed.issues]
+    return replace(
+        parsed,
+        records=_moved_records(parsed.records, back),
+        checks=_moved_records(parsed.checks, back),
+        totals=_moved_records(parsed.totals, back),
+        issues=tuple(found),
+    )
+
+
+def _rows_by_role(
+    sheet: Sheet, header_at: int, *, position: int, written: list[str]
+) -> issues.Issue:
+    """The refusal of a table of several rows per unit whose roles cannot be read."""
+    return issues.ROWS_BY_ROLE.at(
+        sheet.name,
+        sheet.row_number(header_at + 1),
+        sheet.column_letter(position),
+        value=written[0],
+        roles=issues.LIST.join([issues.Text(r, r) for r in written[:4]]),
+    )
+
+
+_LAST_YEAR, _SAME_PERIOD_LAST_YEAR = "上年", "上年同期"
+"""The headings last year's rows are read under: 上年 before a heading that names its
+months, else the same period a year before."""
+
+
+def _heading(role: str, heading: str) -> str:
+    """A figure column's heading for one role's rows: as written for this year's; for last
+    year's, 上年 before a heading that names its months (上年1-10月累计), else 上年同期."""
+    if role == "actual":
+        return heading
+    return _LAST_YEAR + heading if parse_text(heading) is not None else _SAME_PERIOD_LAST_YEAR
+
+
+def _one_row_per_unit(
+    sheet: Sheet, text: pd.DataFrame, header_at: int, *, roles: dict[int, str | None], unit_col: int
+) -> tuple[list[list], list[dict[str, int]]]:
+    """Each unit's rows by role (a name left empty under a merged one is the name above),
+    in the order the units come; and the rows after the table that name no role (注：…),
+    kept below it."""
+    where: list[dict[str, int]] = []
+    after: list[list] = []
+    last = ""
+    for r in range(header_at + 1, len(text)):
+        name = text.iat[r, unit_col] or last
+        role = roles.get(r)
+        if role is None:
+            filled = [j for j, v in enumerate(text.iloc[r].tolist()) if v]
+            if filled:  # a note below the table: its first cell, which ends the table
+                after.append([sheet.cells.iat[r, filled[0]]])
+            continue
+        if not where or name != last or role in where[-1]:
+            where.append({})
+        where[-1][role] = r
+        last = name
+    where = [rows for rows in where if "actual" in rows]
+    return after, where
+
+
+def _cell_map(
+    rebuilt: Sheet,
+    header_at: int,
+    *,
+    columns: list[int],
+    where: list[dict[str, int]],
+    kept: list[str],
+    figures: list[int],
+    sheet: Sheet,
+) -> dict[tuple[int | None, str | None], tuple[int | None, str | None]]:
+    """Where each cell of the rebuilt sheet stands in ``sheet``: (Excel row, column
+    letter) there for (Excel row, column letter) here; a row alone or a column alone
+    (the header's) too."""
+    back: dict[tuple[int | None, str | None], tuple[int | None, str | None]] = {}
+    head = rebuilt.row_number(header_at)
+    for k, j in enumerate(columns):
+        back[(head, rebuilt.column_letter(k))] = (
+            sheet.row_number(header_at),
+            sheet.column_letter(j),
+        )
+        back[(None, rebuilt.column_letter(k))] = (None, sheet.column_letter(j))
+    back[(head, None)] = (sheet.row_number(header_at), None)
+    for i, rows in enumerate(where):
+        at = rebuilt.row_number(header_at + 1 + i)
+        back[(at, None)] = (sheet.row_number(rows["actual"]), None)
+        back[(at, rebuilt.column_letter(0))] = (
+            sheet.row_number(rows["actual"]),
+            sheet.column_letter(columns[0]),
+        )
+        for n, role in enumerate(kept):
+            for m, j in enumerate(figures):
+                if role in rows:
+                    k = 1 + n * len(figures) + m
+                    back[(at, rebuilt.column_letter(k))] = (
+                        sheet.row_number(rows[role]),
+                        sheet.column_letter(j),
+                    )
+    return back
+
+
+def _moved(issue: issues.Issue, back: dict) -> issues.Issue:
+    row, column = back.get((issue.row, issue.column), (issue.row, issue.column))
+    return replace(issue, row=row, column=column)
+
+
+def _moved_records(frame: pd.DataFrame, back: dict) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    pairs = [
+        back.get((int(r), str(c)), (int(r), str(c)))
+        for r, c in zip(frame["row"].tolist(), frame["column"].astype(object).tolist(), strict=True)
+    ]
+    return frame.assign(row=[p[0] for p in pairs], column=[p[1] for p in pairs])
 
 
 def _wide(header: pd.Series, period_cols: dict[int, PeriodText]) -> bool:
