@@ -187,6 +187,12 @@ def _beside(sheet: Sheet, header_at: int, blocks: list[tuple[int, int]]) -> Pars
     )
 
 
+_ROLE_HEADINGS = frozenset(
+    {"", "项目", "类别", "指标", "指标名称", "口径", "类型", "分类", "内容", "时期", "期别"}
+)
+"""Headings of a column naming what each of a unit's rows holds (or none)."""
+_MOST_ROLES = 8
+"""Distinct roles a column of each unit's rows names at most (本年, 上年同期, 增减%…)."""
 _ROW_ROLES = frozenset({"actual", "prior", "month", "growth", "gap", "target", "completion"})
 """Roles a column of each unit's rows may name (本年, 上年同期, 本月, 累计, 增减%…)."""
 
@@ -199,11 +205,11 @@ def roles_column(text: pd.DataFrame, header_at: int) -> int | None:
     header = text.iloc[header_at]
     body = text.iloc[header_at + 1 : header_at + 1 + grid.FIGURE_SAMPLE]
     for position in range(body.shape[1]):
-        if key(header.iat[position]) in UNIT_HEADERS | SERIAL_HEADERS:
+        if key(header.iat[position]) not in _ROLE_HEADINGS:
             continue
         cells = [v for v in body.iloc[:, position].tolist() if v]
         distinct = set(cells)
-        if len(distinct) < 2 or len(cells) < 2 * len(distinct):
+        if not 2 <= len(distinct) <= _MOST_ROLES or len(cells) < 2 * len(distinct):
             continue
         roles = {header_role(v) for v in distinct}
         if None in roles or not roles <= _ROW_ROLES or not roles & {"actual", "month"}:
