@@ -253,31 +253,50 @@ def _by_role(sheet: Sheet, text: pd.DataFrame, header_at: int, *, position: int)
     undated = [j for j in figures if parse_text(str(header.iat[j])) is None]
     if "prior" in kept and undated and len(figures) > 1:  # indicators across: 上年同期 of which?
         return unread(sheet, _rows_by_role(sheet, header_at, position=position, written=written))
-    cells, where = _one_row_per_unit(sheet, text, header_at, roles=roles, unit_col=unit_col)
+    where, notes = _one_row_per_unit(sheet, text, header_at, roles=roles, unit_col=unit_col)
     headings = [str(sheet.cells.iat[header_at, unit_col])]
+    columns = [unit_col]  # each rebuilt column's column in ``sheet``
     for role in kept:
         headings += [_heading(role, str(header.iat[j])) for j in figures]
-    columns = [unit_col] + [j for _ in kept for j in figures]
-    body = [
-        [sheet.cells.iat[rows["actual"], unit_col]]
-        + [
-            sheet.cells.iat[rows[role], j] if role in rows else None
-            for role in kept
-            for j in figures
-        ]
-        for rows in where
-    ]
+        columns += figures
+    # the rebuilt sheet stands where ``sheet`` does (its first row and column), so a cell's
+    # place in it is named by ``sheet``'s own row_number and column_letter
+    back: dict[tuple[int | None, str | None], tuple[int | None, str | None]] = {
+        (sheet.row_number(header_at), None): (sheet.row_number(header_at), None)
+    }
+    for k, j in enumerate(columns):
+        letter = sheet.column_letter(k)
+        back[(None, letter)] = (None, sheet.column_letter(j))
+        back[(sheet.row_number(header_at), letter)] = (
+            sheet.row_number(header_at),
+            sheet.column_letter(j),
+        )
+    body: list[list] = []
+    for i, rows in enumerate(where):  # a unit's row, each cell taken from its role's row
+        at = sheet.row_number(header_at + 1 + i)
+        back[(at, None)] = (sheet.row_number(rows["actual"]), None)
+        origins: list[tuple[int | None, int]] = [(rows["actual"], unit_col)]
+        origins += [(rows.get(role), j) for role in kept for j in figures]
+        cells: list[object] = []
+        for k, (r, j) in enumerate(origins):
+            cells.append(None if r is None else sheet.cells.iat[r, j])
+            if r is not None:
+                back[(at, sheet.column_letter(k))] = (
+                    sheet.row_number(r),
+                    sheet.column_letter(j),
+                )
+        body.append(cells)
     above = [[" ".join(filled_once(text.iloc[r].tolist()))] for r in range(header_at)]
     width = len(headings)
-    grid_rows = [*above, headings, *body, *cells]
-    grid_rows = [row + [None] * (width - len(row)) for row in grid_rows]
-    rebuilt = Sheet(name=sheet.name, cells=pd.DataFrame(grid_rows, dtype=object), notes=sheet.notes)
+    rows_out: list[list] = [*above, headings, *body, *notes]
+    frame = pd.DataFrame([row + [None] * (width - len(row)) for row in rows_out], dtype=object)
+    rebuilt = replace(
+        sheet, cells=frame, merged=(), hidden_rows=frozenset(), hidden_columns=frozenset(),
+        stale_formulas=frozenset(), suspects=None,
+    )  # fmt: skip
     parsed = _parse(rebuilt)
     if parsed.layout == "unknown":
         return unread(sheet, _rows_by_role(sheet, header_at, position=position, written=written))
-    back = _cell_map(
-        rebuilt, header_at, columns=columns, where=where, kept=kept, figures=figures, sheet=sheet
-    )
     said = issues.ROLES_IN_ROWS.at(
         sheet.name,
         sheet.row_number(header_at + 1),
@@ -336,7 +355,7 @@ def _heading(role: str, heading: str) -> str:
 
 def _one_row_per_unit(
     sheet: Sheet, text: pd.DataFrame, header_at: int, *, roles: dict[int, str | None], unit_col: int
-) -> tuple[list[list], list[dict[str, int]]]:
+) -> tuple[list[dict[str, int]], list[list]]:
     """Each unit's rows by role (a name left empty under a merged one is the name above),
     in the order the units come; and the rows after the table that name no role (注：…),
     kept below it."""
@@ -355,48 +374,7 @@ def _one_row_per_unit(
             where.append({})
         where[-1][role] = r
         last = name
-    where = [rows for rows in where if "actual" in rows]
-    return after, where
-
-
-def _cell_map(
-    rebuilt: Sheet,
-    header_at: int,
-    *,
-    columns: list[int],
-    where: list[dict[str, int]],
-    kept: list[str],
-    figures: list[int],
-    sheet: Sheet,
-) -> dict[tuple[int | None, str | None], tuple[int | None, str | None]]:
-    """Where each cell of the rebuilt sheet stands in ``sheet``: (Excel row, column
-    letter) there for (Excel row, column letter) here; a row alone or a column alone
-    (the header's) too."""
-    back: dict[tuple[int | None, str | None], tuple[int | None, str | None]] = {}
-    head = rebuilt.row_number(header_at)
-    for k, j in enumerate(columns):
-        back[(head, rebuilt.column_letter(k))] = (
-            sheet.row_number(header_at),
-            sheet.column_letter(j),
-        )
-        back[(None, rebuilt.column_letter(k))] = (None, sheet.column_letter(j))
-    back[(head, None)] = (sheet.row_number(header_at), None)
-    for i, rows in enumerate(where):
-        at = rebuilt.row_number(header_at + 1 + i)
-        back[(at, None)] = (sheet.row_number(rows["actual"]), None)
-        back[(at, rebuilt.column_letter(0))] = (
-            sheet.row_number(rows["actual"]),
-            sheet.column_letter(columns[0]),
-        )
-        for n, role in enumerate(kept):
-            for m, j in enumerate(figures):
-                if role in rows:
-                    k = 1 + n * len(figures) + m
-                    back[(at, rebuilt.column_letter(k))] = (
-                        sheet.row_number(rows[role]),
-                        sheet.column_letter(j),
-                    )
-    return back
+    return [rows for rows in where if "actual" in rows], after
 
 
 def _moved(issue: issues.Issue, back: dict) -> issues.Issue:

@@ -144,11 +144,12 @@ def parse(
         found = _unreadable(sheet, records[read], texts[read], fields=fields, numeric=numeric[read])
     if below.any():
         start = int(np.flatnonzero(below)[0])
-        text = str(sheet.cells.iat[int(rows[start]) + header_at + 1, 0]).strip()  # as written
+        at = int(rows[start]) + header_at + 1  # its position in the sheet
+        text = str(sheet.cells.iat[at, 0]).strip()  # as written
         found.append(
             issues.NOTES_BELOW.at(
                 sheet.name,
-                int(data["row"][start]),  # type: ignore[index]
+                sheet.row_number(at),
                 sheet.column_letter(0),
                 value=text,
                 text=text,
