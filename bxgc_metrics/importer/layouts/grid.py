@@ -121,7 +121,9 @@ def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> Body:
     seen = seen[: end - start]
     total = seen & matches(names, TOTAL_ROW)
     subtotal = seen & ~total & matches(names, SUBTOTAL_ROW)
-    labelled = np.flatnonzero(seen & names.map(key).isin(COLUMN_LABELS).to_numpy(dtype=bool))
+    # the labels are one word with no bracket: lower case is all key() would change here
+    label = names.str.lower().isin(COLUMN_LABELS).to_numpy(dtype=bool, na_value=False)
+    labelled = np.flatnonzero(seen & label)
     numbering = np.zeros(len(names), dtype=bool)
     numbering[labelled] = [numbers_columns(text.iloc[start + i].tolist()) for i in labelled]
     data = seen & ~total & ~subtotal & ~numbering & names.ne("").to_numpy(dtype=bool)
@@ -251,11 +253,18 @@ def inner_lines(
     span = list(range(rows[0], rows[-1] + 1))
     cells = _stacked(text, span, list(range(text.shape[1])))  # column after column, at once
     found = []
-    for at in np.flatnonzero(cells.str.contains("位", regex=False).to_numpy(dtype=bool)).tolist():
-        j, i = divmod(at, len(span))
-        measures = line_measures(cells.iat[at])
-        if not measures or (line is not None and set(measures) == set(line.measures)):
+    near = np.flatnonzero(cells.str.contains("位", regex=False).to_numpy(dtype=bool))
+    written_near = cells.to_numpy(dtype=object)[near]
+    # a name such as 招商引资到位资金 stands in every unit's rows: each text is read once
+    other = {
+        text: bool(measures) and (line is None or set(measures) != set(line.measures))
+        for text in set(written_near.tolist())
+        for measures in [line_measures(text)]
+    }
+    for at, text in zip(near.tolist(), written_near.tolist(), strict=True):
+        if not other[text]:
             continue
+        j, i = divmod(at, len(span))
         written = str(sheet.cells.iat[rows[0] + i, j]).strip()
         found.append(
             issues.UNIT_LINE_INSIDE.at(
