@@ -252,24 +252,25 @@ def inner_lines(
         return []
     span = list(range(rows[0], rows[-1] + 1))
     cells = _stacked(text, span, list(range(text.shape[1])))  # column after column, at once
-    found = []
-    near = np.flatnonzero(cells.str.contains("位", regex=False).to_numpy(dtype=bool))
-    written_near = cells.to_numpy(dtype=object)[near]
+    at = np.flatnonzero(cells.str.contains("位", regex=False).to_numpy(dtype=bool, na_value=False))
+    # (row, column, text) of each cell that holds 位; only those are made Python text
+    near = [
+        (rows[0] + i, j, cell)
+        for (j, i), cell in zip(
+            (divmod(a, len(span)) for a in at.tolist()), cells.iloc[at].tolist(), strict=True
+        )
+    ]
     # a name such as 招商引资到位资金 stands in every unit's rows: each text is read once
-    other = {
-        text: bool(measures) and (line is None or set(measures) != set(line.measures))
-        for text in set(written_near.tolist())
-        for measures in [line_measures(text)]
-    }
-    for at, text in zip(near.tolist(), written_near.tolist(), strict=True):
-        if not other[text]:
+    other = {written: _other_line(written, line) for written in {cell for _, _, cell in near}}
+    found = []
+    for i, j, cell in near:
+        if not other[cell]:
             continue
-        j, i = divmod(at, len(span))
-        written = str(sheet.cells.iat[rows[0] + i, j]).strip()
+        written = str(sheet.cells.iat[i, j]).strip()
         found.append(
             issues.UNIT_LINE_INSIDE.at(
                 sheet.name,
-                sheet.row_number(rows[0] + i),
+                sheet.row_number(i),
                 sheet.column_letter(j),
                 value=written,
                 inside=written,
@@ -277,6 +278,12 @@ def inner_lines(
             )
         )
     return found
+
+
+def _other_line(text: str, line: UnitLine | None) -> bool:
+    """Whether ``text`` is a unit line naming other measures than the sheet's ``line``."""
+    measures = line_measures(text)
+    return measures is not None and (line is None or set(measures) != set(line.measures))
 
 
 BLOCK_COLUMNS = (
