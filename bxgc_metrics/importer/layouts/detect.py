@@ -62,7 +62,8 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     if cells.empty or cells.isna().all().all():
         return failed(sheet, issues.EMPTY_SHEET)
     text = normalised(cells) if text is None else text
-    header_at = header_row(text)
+    if header_at is None:  # none in the head: the rows below it are looked at too
+        header_at = header_row(text, start=len(head))
     if header_at is None:
         return failed(sheet, issues.NO_HEADER)
     header = text.iloc[header_at]
@@ -443,13 +444,14 @@ def _single(text: pd.DataFrame, header_at: int) -> bool:
     return says_single(_meta(text, header_at))
 
 
-def header_row(text: pd.DataFrame, chunk: int = 64) -> int | None:
-    """The first row with at least two distinct non-empty cells (merged titles fill one)."""
-    for start in range(0, len(text), chunk):
-        for offset, row in enumerate(text.iloc[start : start + chunk].to_numpy(dtype=object)):
+def header_row(text: pd.DataFrame, chunk: int = 64, *, start: int = 0) -> int | None:
+    """The first row from ``start`` with at least two distinct non-empty cells (merged
+    titles fill one)."""
+    for first in range(start, len(text), chunk):
+        for offset, row in enumerate(text.iloc[first : first + chunk].to_numpy(dtype=object)):
             values = {v for v in row if v}
             if len(values) >= 2 and not MEASURE.search(" ".join(values)) and not _unit_line(values):
-                return start + offset
+                return first + offset
     return None
 
 
