@@ -65,6 +65,14 @@ or ``1005``."""
 
 _FULL_WIDTH_DIGITS = frozenset(chr(0xFF10 + i) for i in range(10))
 
+INVISIBLE = dict.fromkeys(
+    [0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
+)
+"""Characters that show nothing, as :meth:`str.translate` removes them: the soft hyphen,
+zero-width spaces and joiners, direction marks and embeddings, the word joiner and its
+kin, and a byte-order mark inside the text. Text copied from a web page, an office system
+or a chat carries them; the reader sees 东城街道 or 107529.1, and so must the importer."""
+
 
 @functools.lru_cache(maxsize=4096)
 def _is_digit_mark(c: str) -> bool:
@@ -107,9 +115,12 @@ def nfkc(text: str) -> str:
     ``⑩``, :func:`_is_digit_mark`): 500① read as 5001, 100² as 1002, would be a figure
     nobody wrote; kept, such a cell is no number and is refused as written.
 
-    >>> nfkc("ＧＤＰ ５００①"), nfkc("１２３")
-    ('GDP 500①', '123')
+    Characters that show nothing (:data:`INVISIBLE`) are removed first.
+
+    >>> nfkc("ＧＤＰ ５００①"), nfkc("１２３"), nfkc("东城街道\\u200b"), nfkc("1075\\ufeff29.1")
+    ('GDP 500①', '123', '东城街道', '107529.1')
     """
+    text = text.translate(INVISIBLE)
     if not _has_digit_mark(text):
         return unicodedata.normalize("NFKC", text)
     out: list[str] = []

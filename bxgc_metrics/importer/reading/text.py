@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.cells import INVISIBLE
 from bxgc_metrics.importer.issues import ReadError
 from bxgc_metrics.importer.limits import Limits
 from bxgc_metrics.importer.reading.lines import all_rows, check_quotes, has_line_break, widest
@@ -96,6 +97,7 @@ def _cjkish(ch: str) -> bool:
         or 0xFF00 <= code <= 0xFFEF
         or unicodedata.category(ch) in {"Pd", "Po", "Ps", "Pe", "Pi", "Pf", "Sm", "Sc", "Zs"}
         or 0x2000 <= code <= 0x206F
+        or code in INVISIBLE  # a soft hyphen or a byte-order mark inside the text
     )
 
 
