@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bxgc_metrics.invisible import INVISIBLE
+
 MISSING_TOKENS = frozenset(
     {
         "",
@@ -65,14 +67,6 @@ or ``1005``."""
 
 _FULL_WIDTH_DIGITS = frozenset(chr(0xFF10 + i) for i in range(10))
 
-INVISIBLE = dict.fromkeys(
-    [0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
-)
-"""Characters that show nothing, as :meth:`str.translate` removes them: the soft hyphen,
-zero-width spaces and joiners, direction marks and embeddings, the word joiner and its
-kin, and a byte-order mark inside the text. Text copied from a web page, an office system
-or a chat carries them; the reader sees 东城街道 or 107529.1, and so must the importer."""
-
 
 @functools.lru_cache(maxsize=4096)
 def _is_digit_mark(c: str) -> bool:
@@ -115,7 +109,8 @@ def nfkc(text: str) -> str:
     ``⑩``, :func:`_is_digit_mark`): 500① read as 5001, 100² as 1002, would be a figure
     nobody wrote; kept, such a cell is no number and is refused as written.
 
-    Characters that show nothing (:data:`INVISIBLE`) are removed first.
+    Characters that show nothing (:data:`bxgc_metrics.invisible.INVISIBLE`) are removed
+    first.
 
     >>> nfkc("ＧＤＰ ５００①"), nfkc("１２３"), nfkc("东城街道\\u200b"), nfkc("1075\\ufeff29.1")
     ('GDP 500①', '123', '东城街道', '107529.1')

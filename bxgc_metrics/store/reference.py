@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from bxgc_metrics.errors import StoreError
+from bxgc_metrics.invisible import as_read
 from bxgc_metrics.measures import reads_in_points
 from bxgc_metrics.store import audit, rule_tables
 from bxgc_metrics.store.connection import Database
@@ -149,7 +150,9 @@ class ReferenceTables(Database):
         with self._write("settings") as con:
             codes = [str(c) for c in frame["code"]]
             before = con.execute(_SELECT_UNITS_IN, [codes]).df()
-            incoming = _keeping(frame, before, UNIT_COLUMNS, defaults={"is_demo": False})
+            incoming = _keeping(
+                _names_as_read(frame), before, UNIT_COLUMNS, defaults={"is_demo": False}
+            )
             con.register("incoming", incoming)
             con.execute(_UPSERT_UNITS)
             self._audit(con, "units", ",".join(codes)[:500], before=before, after=incoming)
@@ -160,7 +163,9 @@ class ReferenceTables(Database):
         with self._write("settings") as con:
             codes = [str(c) for c in frame["code"]]
             before = con.execute(_SELECT_INDICATORS_IN, [codes]).df()
-            incoming = _keeping(frame, before, INDICATOR_COLUMNS, defaults=_DEFAULTS)
+            incoming = _keeping(
+                _names_as_read(frame), before, INDICATOR_COLUMNS, defaults=_DEFAULTS
+            )
             incoming = _rates_in_points(_due_days(incoming))
             con.register("incoming", incoming)
             con.execute(_UPSERT_INDICATORS)
@@ -289,6 +294,18 @@ def _keeping(
                 values[known] = out["code"][known].map(by_code[column]).astype(object)
             out[column] = values
     return out[list(columns)]
+
+
+def _names_as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its names as their readers see them (:func:`.invisible.as_read`):
+    a name pasted on the settings page may carry characters that show nothing, and an
+    import, which reads the sheet's names without them, would not find it."""
+    names = [c for c in ("name_zh", "name_en") if c in frame.columns]
+    if not names:
+        return frame
+    return frame.assign(
+        **{c: frame[c].map(lambda v: as_read(v) if isinstance(v, str) else v) for c in names}
+    )
 
 
 def _with_defaults(frame: pd.DataFrame, columns: tuple[str, ...], defaults: dict) -> pd.DataFrame:

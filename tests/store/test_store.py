@@ -90,6 +90,37 @@ def test_round_trip_keeps_every_field(store: Store) -> None:
     assert (batch["file_name"], batch["who"], batch["rows_new"]) == ("f.xlsx", "li", 2)
 
 
+def test_names_are_stored_as_they_read(store: Store) -> None:
+    """A name typed or pasted on the settings page with characters that show nothing (a
+    zero-width space, a byte-order mark, a soft hyphen) or spaces around it was stored as
+    given: 东城街道 that an import, reading the sheet's 东城街道, could not find."""
+    store.upsert_units(
+        pd.DataFrame(
+            {
+                "code": ["A", "C"],
+                "name_zh": [" 东城\u200b街道\ufeff ", "\u200e滨海街道"],
+                "name_en": ["Dong\u00adcheng ", "Binhai"],
+                "kind": ["街道", "街道"],
+            }
+        )
+    )
+    store.upsert_indicators(
+        pd.DataFrame(
+            {
+                "code": ["REV"],
+                "name_zh": ["地方一般公共预算收入\u2060"],
+                "name_en": ["Revenue\u200b"],
+            }
+        )
+    )
+    units = store.units().set_index("code")
+    assert units.loc["A", ["name_zh", "name_en"]].tolist() == ["东城街道", "Dongcheng"]
+    assert units.loc["C", "name_zh"] == "滨海街道"
+    assert units.loc["A", "peer_group"] == "城区"  # the columns left out keep their values
+    indicator = store.indicators().set_index("code").loc["REV"]
+    assert [indicator["name_zh"], indicator["name_en"]] == ["地方一般公共预算收入", "Revenue"]
+
+
 def test_loading_the_same_figure_replaces_and_never_duplicates(store: Store) -> None:
     store.write_observations(_obs({"A": 100.0, "B": 50.0}), file_name="may")
     again = store.write_observations(_obs({"A": 100.0, "B": 50.0}), file_name="may")

@@ -17,11 +17,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from bxgc_metrics.importer import issues
-from bxgc_metrics.importer.cells import INVISIBLE
 from bxgc_metrics.importer.issues import ReadError
 from bxgc_metrics.importer.limits import Limits
 from bxgc_metrics.importer.reading.lines import all_rows, check_quotes, has_line_break, widest
 from bxgc_metrics.importer.reading.sheet import Sheet, check_width
+from bxgc_metrics.invisible import INVISIBLE
 
 _PLAUSIBLE = 0.97
 
