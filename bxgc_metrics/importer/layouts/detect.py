@@ -262,9 +262,7 @@ def _by_role(sheet: Sheet, text: pd.DataFrame, header_at: int, *, position: int)
         columns += figures
     # the rebuilt sheet stands where ``sheet`` does (its first row and column), so a cell's
     # place in it is named by ``sheet``'s own row_number and column_letter
-    back: dict[tuple[int | None, str | None], tuple[int | None, str | None]] = {
-        (sheet.row_number(header_at), None): (sheet.row_number(header_at), None)
-    }
+    back: dict[tuple[int | None, str | None], tuple[int | None, str | None]] = {}
     for k, j in enumerate(columns):
         letter = sheet.column_letter(k)
         back[(None, letter)] = (None, sheet.column_letter(j))

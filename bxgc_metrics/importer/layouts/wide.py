@@ -446,9 +446,15 @@ def _left_out(
     month = next((v for v in header.values if v and header_role(v) == "month"), None)
     ytd = [p for p in periods.values() if p.cumulative and p.freq == "M"]
 
-    def target(position: int) -> bool:
-        return periods[position].freq == "Y" and header_role(header.iat[position]) == "target"
-
+    # the target read, which another target column beside it is said to second
+    taken = next(
+        (
+            header.iat[p]
+            for p in sorted(read & set(periods))
+            if periods[p].freq == "Y" and header_role(header.iat[p]) == "target"
+        ),
+        None,
+    )
     found = []
     for position, heading in enumerate(header.values):
         if position in read or key(heading) in IGNORED_HEADERS | SERIAL_HEADERS or not rows:
@@ -465,7 +471,6 @@ def _left_out(
             kind = issues.PRIOR_UNCLEAR
             found.append(kind.at(*at, value=heading, heading=heading, month=month, sub=ytd[0].sub))
             continue
-        taken = next((header.iat[p] for p in sorted(read & set(periods)) if target(p)), None)
         if role == "target" and taken is not None:  # 力争目标 beside 全年目标
             found.append(issues.SECOND_TARGET.at(*at, value=heading, heading=heading, taken=taken))
             continue
