@@ -40,7 +40,7 @@ from pandas.api.types import union_categoricals
 from bxgc_metrics import access
 from bxgc_metrics.access import VIEWER, Actor
 from bxgc_metrics.errors import CorruptDatabaseError, StoreBusyError, StoreError
-from bxgc_metrics.store import audit, engine, migrations
+from bxgc_metrics.store import audit, engine, migrations, turns
 from bxgc_metrics.store.backup import RESTORE_COMMAND, backup_folder, edit_backup_due, take_backup
 
 if TYPE_CHECKING:
@@ -239,23 +239,35 @@ class Database:
     # --- opening ----------------------------------------------------------------------------
 
     def _open(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        """The file attached to this process's engine, retried while another process holds
+        it (or, refused once, claiming the next turn: see :mod:`.turns`) until ``timeout``."""
         deadline = time.monotonic() + self.timeout
         pause = 0.01
-        while True:
-            try:
-                con = engine.attach(self.path, read_only=read_only)
-            except duckdb.Error as exc:
-                if not (_is_lock_error(exc) or _is_opening_race(exc)):
-                    raise self._failed(exc) from exc
+        turn = turns.Turn(self.path)
+        try:
+            while True:
+                try:
+                    con = engine.attach(self.path, read_only=read_only, turn=turn)
+                except turns.TurnTakenError as exc:
+                    refused: Exception = exc
+                except duckdb.Error as exc:
+                    if not (_is_lock_error(exc) or _is_opening_race(exc)):
+                        raise self._failed(exc) from exc
+                    refused = exc
+                    if _is_lock_error(exc) and not turn.claimed:
+                        turn.claim()
+                        pause = 0.01 if turn.claimed else pause
+                else:
+                    return cast("duckdb.DuckDBPyConnection", con)
                 if time.monotonic() >= deadline:
                     raise StoreBusyError(
                         f"数据库 {self.path} 正被其他程序占用，请稍后重试。",
                         f"The database {self.path} is held by another process; try again shortly.",
-                    ) from exc
+                    ) from refused
                 time.sleep(pause * (1 + _JITTER.random()))
                 pause = min(pause * 2, 0.25)
-                continue
-            return cast("duckdb.DuckDBPyConnection", con)
+        finally:
+            turn.release()
 
     def _unreadable(self, exc: Exception) -> CorruptDatabaseError:
         command = RESTORE_COMMAND

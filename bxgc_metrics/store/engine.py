@@ -27,6 +27,8 @@ from typing import Any
 
 import duckdb
 
+from bxgc_metrics.store.turns import Turn
+
 _UTC = "SET GLOBAL TimeZone = 'UTC'"  # every stored time is UTC, whatever the server's zone
 _SPILL = "SET GLOBAL temp_directory = ?"  # spills go beside the system's temporary files
 # A file is checkpointed when the last user lets it go (a detach), which follows every
@@ -128,13 +130,16 @@ class Attached(Cursor):
             _let_go(self._key)
 
 
-def attach(path: Path, *, read_only: bool = False) -> Attached:
+def attach(path: Path, *, read_only: bool = False, turn: Turn | None = None) -> Attached:
     """A connection to the database file ``path``, attached to this process's engine (or
     shared with whoever in the process already holds it in the same mode). A request in
     the other mode is refused with DuckDB's own "different configuration" error, which
     callers retry until the holders let go, as DuckDB refused a second connection in
     another mode: a restore's read-only hold waits for the reads in progress, and then
     every read waits for the restore, so none reads the replaced file after it.
+
+    A file not yet attached in this process is attached only if no other process has
+    claimed the next ``turn`` (else :class:`~.turns.TurnTakenError`).
 
     Raises what DuckDB raises when the file cannot be attached (held by another process,
     damaged, not a database)."""
@@ -147,7 +152,11 @@ def attach(path: Path, *, read_only: bool = False) -> Attached:
         if held is None:
             alias = _alias(key)
             attaching = _ATTACH_READ_ONLY if read_only else _ATTACH
-            engine.execute(attaching.format(alias=alias), [str(path)])
+            checked = turn.check() if turn is not None else None
+            try:
+                engine.execute(attaching.format(alias=alias), [str(path)])
+            finally:
+                Turn.done(checked)
             held = _HELD[key] = _Held(alias, read_only, 0)
         held.users += 1
         cursor = engine.cursor()
