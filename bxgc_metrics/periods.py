@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from bxgc_metrics._memo import short_texts
+
 FREQS: tuple[str, ...] = ("Y", "H", "Q", "M")
 """Frequencies from coarsest to finest."""
 
@@ -278,7 +280,15 @@ def parse_text(text: object) -> PeriodText | None:
         if value.is_integer() and MIN_YEAR <= value <= MAX_YEAR:
             return PeriodText("Y", int(value), 0, False)
         return None
-    clean = year_digits(_WHOLE_NUMBER.sub(r"\1", _normal(text)))
+    return _parse_words(_normal(text))
+
+
+@short_texts(1 << 12)
+def _parse_words(text: str) -> PeriodText | None:
+    """:func:`parse_text` of a normalised text (a sheet's headings are read by several
+    rules, and next month's file has the same ones: each is worked out once; the result
+    is frozen)."""
+    clean = year_digits(_WHOLE_NUMBER.sub(r"\1", text))
     clean = _ZH_MONTH.sub(_month_digits, clean)
     clean = _TO_THIS_MONTH.sub("", clean)  # 1月至当月: the months are not named
     clean = _BRACKETS.sub(" ", clean)  # 2026年（1-10月）: the year dates the months

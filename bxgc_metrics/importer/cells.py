@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bxgc_metrics._memo import short_texts
 from bxgc_metrics.invisible import INVISIBLE
 
 MISSING_TOKENS = frozenset(
@@ -80,7 +81,7 @@ def _is_digit_mark(c: str) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=65536)
+@short_texts(65536)
 def _has_digit_mark(text: str) -> bool:
     """Whether ``text`` holds a :func:`_is_digit_mark` character."""
     return not text.isascii() and any(map(_is_digit_mark, text))

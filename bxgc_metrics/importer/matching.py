@@ -13,12 +13,13 @@ than 东城街道, so it is a near match to confirm.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
+
+from bxgc_metrics._memo import short_texts
 
 EXACT, PROFILE, NEAR, UNKNOWN = "exact", "profile", "near", "unknown"
 AMBIGUOUS = "ambiguous"
@@ -35,7 +36,7 @@ _NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 (:func:`bxgc_metrics.export.neutralise`): ``'=x`` in a file is the unit ``=x``."""
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@short_texts(1 << 16)
 def normalise_name(name: object) -> str:
     """The comparable form of a unit or indicator name.
 
@@ -72,7 +73,7 @@ def _reference_keys(reference: pd.DataFrame) -> tuple[dict[str, tuple], dict[str
     return _sorted(written), _sorted(comparable)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@short_texts(1 << 16)
 def _plain(name: str) -> str:
     """A name as written, full-width characters, spaces and case aside."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).lower()

@@ -334,9 +334,11 @@ def block(
 def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.Series:
     """The cells of ``rows`` in the columns at ``positions``, column after column (one
     take from the columns' Arrow text where every column is Arrow text)."""
-    columns = [frame.iloc[:, p] for p in positions]
+    columns = [column for _, column in frame.iloc[:, positions].items()]  # one take
     if all(isinstance(c.dtype, pd.StringDtype) and c.dtype.storage == "pyarrow" for c in columns):
-        texts = pa.chunked_array([pa.array(c.array).cast(pa.large_string()) for c in columns])
+        arrays = [pa.array(c.array) for c in columns]
+        large = pa.large_string()
+        texts = pa.chunked_array([a if a.type == large else a.cast(large) for a in arrays])
         at = np.asarray(rows, dtype=np.int64)
         whole = (np.arange(len(columns), dtype=np.int64)[:, None] * len(frame) + at).ravel()
         taken = texts.take(pa.array(whole))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
+from bxgc_metrics._memo import short_texts
 from bxgc_metrics.importer.unit_line import KNOWN_MEASURES
 from bxgc_metrics.periods import parse_text
 
@@ -256,8 +257,11 @@ def share_of_prior(heading: str) -> bool:
     return _SHARE_OF_PRIOR.search(key(heading)) is not None
 
 
+@short_texts(1 << 12)
 def key(text: str) -> str:
-    """A header as the word lists hold it: no white space, lower case, ASCII brackets.
+    """A header as the word lists hold it: no white space, lower case, ASCII brackets
+    (a sheet's headings are read again by every rule that looks at them, and next month's
+    file has the same ones: each text is worked out once).
 
     >>> key(" 单位（计量） "), key("Unit Name")
     ('单位(计量)', 'unitname')
@@ -265,8 +269,10 @@ def key(text: str) -> str:
     return re.sub(r"\s+", "", text).lower().replace("（", "(").replace("）", ")")
 
 
+@short_texts(1 << 12)
 def header_role(text: str) -> str | None:
-    """The role of a sub-header such as 全年目标 or 1-6月累计; ``None`` if unknown.
+    """The role of a sub-header such as 全年目标 or 1-6月累计; ``None`` if unknown (each
+    text worked out once, as :func:`key`).
 
     >>> header_role("全年目标"), header_role("1-6月累计"), header_role("完成率(%)")
     ('target', 'actual', 'completion')
