@@ -38,6 +38,7 @@ class Turn:
     __slots__ = ("_claim", "_path")
 
     def __init__(self, db: Path) -> None:
+        db = db.resolve()  # one turn file however a process names the database (a link)
         self._path = db.with_name(db.name + _SUFFIX)
         self._claim: int | None = None
 

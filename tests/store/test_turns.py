@@ -131,3 +131,23 @@ def test_an_open_nobody_contends_leaves_no_file_beside_the_database(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("alone")) == [
         "alone.duckdb"
     ]
+
+
+def test_a_process_naming_the_file_through_a_link_takes_turns_with_the_others(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "real" / "busy.duckdb"
+    db.parent.mkdir()
+    admin_store(db).units()
+    link = tmp_path / "linked.duckdb"
+    link.symlink_to(db)
+    proc, stop = _holder(db, 0.05)
+    try:
+        for _ in range(3):
+            con = Store(link, timeout=3.0)._open(read_only=True)
+            con.close()
+            time.sleep(0.2)
+    finally:
+        _stop(proc, stop)
+    assert (db.parent / "busy.duckdb.turn").exists()
+    assert not (tmp_path / "linked.duckdb.turn").exists()
