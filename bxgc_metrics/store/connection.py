@@ -256,7 +256,8 @@ class Database:
                     refused = exc
                     if _is_lock_error(exc) and not turn.claimed:
                         turn.claim()
-                        pause = 0.01 if turn.claimed else pause
+                        if turn.claimed:  # next in: look again soon
+                            pause = 0.01
                 else:
                     return cast("duckdb.DuckDBPyConnection", con)
                 if time.monotonic() >= deadline:

@@ -35,12 +35,21 @@ class Turn:
     """This process's place in the queue for one database file (one per opening; not
     shared between threads)."""
 
-    __slots__ = ("_claim", "_path")
+    __slots__ = ("_claim", "_db", "_path")
 
     def __init__(self, db: Path) -> None:
-        db = db.resolve()  # one turn file however a process names the database (a link)
-        self._path = db.with_name(db.name + _SUFFIX)
+        self._db = db
+        self._path: Path | None = None
         self._claim: int | None = None
+
+    def _file(self) -> Path:
+        """The turn file, found from the database's real path (one file however a process
+        names the database, through a link or not); worked out only when an opening
+        really attaches, not for one that shares the file already attached."""
+        if self._path is None:
+            db = self._db.resolve()
+            self._path = db.with_name(db.name + _SUFFIX)
+        return self._path
 
     @property
     def claimed(self) -> bool:
@@ -54,7 +63,7 @@ class Turn:
         if self._claim is not None:
             return None
         try:
-            fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(self._file(), os.O_RDONLY | os.O_CLOEXEC)
         except OSError:  # no turn file: nobody has ever had to wait for this database
             return None
         try:
@@ -79,7 +88,7 @@ class Turn:
         if self._claim is not None:
             return
         try:
-            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            fd = os.open(self._file(), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         except OSError:
             return
         try:
