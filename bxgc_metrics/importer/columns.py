@@ -8,6 +8,8 @@ and keeping the rest as integer codes is what makes a 180,000-row sheet quick.
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bxgc_metrics.importer.cells import WHITESPACE, arrow_texts, normalise_texts
+
+TEXT = pd.StringDtype("pyarrow", np.nan)
+"""The dtype of a sheet's normalised text where Arrow holds it."""
 
 WIDE = 64
 """Columns past which a sheet's cells are normalised in one go rather than column by
@@ -46,10 +51,95 @@ def normalised(cells: pd.DataFrame) -> pd.DataFrame:
         flat = normalise_texts(stacked).array
         columns = {i: flat[i * n : (i + 1) * n] for i in range(k)}
     else:
+        flat = None
         columns = {i: normalise_texts(cells.iloc[:, i]) for i in range(k)}
     text = pd.DataFrame(columns, index=cells.index)
     text.columns = cells.columns
+    if flat is not None:
+        _share(text, flat)
     return text
+
+
+_SHARED: dict[int, pa.Array] = {}
+"""The Arrow text whose slices are the columns of a sheet :func:`normalised` in one go,
+column after column, by the ``id`` of the sheet's frame (dropped with the frame): a few
+rows across all columns, or a block of cells, are one take from it rather than one Series
+per column. Nothing writes into a sheet's normalised text; it is only read."""
+
+
+def _share(text: pd.DataFrame, flat: object) -> None:
+    """Remember ``flat`` as the array behind ``text``'s columns, if it is Arrow text
+    without a missing cell (the text :func:`normalised` gives), until ``text`` goes."""
+    if not isinstance(getattr(flat, "dtype", None), pd.StringDtype):
+        return  # text Arrow could not hold, kept as Python strings
+    strings = pa.array(flat)
+    if strings.type != pa.large_string() or strings.null_count:
+        return
+    key = id(text)
+    _SHARED[key] = strings
+    weakref.finalize(text, _SHARED.pop, key, None)
+
+
+def _shared(text: pd.DataFrame) -> pa.Array | None:
+    """The array :func:`_share` remembered for ``text``, if any."""
+    strings = _SHARED.get(id(text))
+    n, k = text.shape
+    return strings if strings is not None and len(strings) == n * k else None
+
+
+def cells_of(text: pd.DataFrame, rows: Sequence[int], positions: Sequence[int]) -> pd.Series:
+    """The cells of ``rows`` in the columns at ``positions``, column after column, as one
+    Series of Arrow text (one take where the sheet was :func:`normalised` in one go).
+
+    >>> text = normalised(pd.DataFrame([["a", "b"], ["c", None]], dtype=object))
+    >>> cells_of(text, [1, 0], [1, 0]).tolist()
+    ['', 'b', 'c', 'a']
+    """
+    if not len(rows) or not len(positions):
+        return pd.Series(pd.array([], dtype=TEXT))
+    strings = _shared(text)
+    if strings is None:
+        return _cells_by_column(text, rows, positions)
+    n = len(text)
+    at = np.asarray(rows, dtype=np.int64)
+    whole = (np.asarray(positions, dtype=np.int64)[:, None] * n + at).ravel()
+    return pd.Series(pd.array(strings.take(pa.array(whole)), dtype=TEXT))
+
+
+def _cells_by_column(
+    text: pd.DataFrame, rows: Sequence[int], positions: Sequence[int]
+) -> pd.Series:
+    """:func:`cells_of` of any frame: one take from the columns' Arrow text where every
+    column is Arrow text, else a concatenation."""
+    columns = [column for _, column in text.iloc[:, list(positions)].items()]  # one take
+    if all(isinstance(c.dtype, pd.StringDtype) and c.dtype.storage == "pyarrow" for c in columns):
+        arrays = [pa.array(c.array) for c in columns]
+        large = pa.large_string()
+        texts = pa.chunked_array([a if a.type == large else a.cast(large) for a in arrays])
+        at = np.asarray(rows, dtype=np.int64)
+        whole = (np.arange(len(columns), dtype=np.int64)[:, None] * len(text) + at).ravel()
+        taken = texts.take(pa.array(whole))
+        return pd.Series(pd.array(taken, dtype=columns[0].dtype))
+    cells = text.iloc[list(rows), list(positions)]
+    return pd.concat([column for _, column in cells.items()], ignore_index=True)
+
+
+def rows_of(text: pd.DataFrame, start: int, stop: int) -> np.ndarray:
+    """Rows ``start`` to ``stop`` of a sheet's text as Python strings, one array per row
+    (``text.iloc[start:stop].to_numpy(dtype=object)``, taken from the array behind the
+    columns where the sheet was :func:`normalised` in one go).
+
+    >>> rows_of(normalised(pd.DataFrame([["a", 1], [None, 2.5]], dtype=object)), 0, 5).tolist()
+    [['a', '1'], ['', '2.5']]
+    """
+    strings = _shared(text)
+    if strings is None:
+        return text.iloc[start:stop].to_numpy(dtype=object)
+    n, k = text.shape
+    at = np.arange(n, dtype=np.int64)[start:stop]
+    whole = (at[:, None] + np.arange(k, dtype=np.int64) * n).ravel()
+    taken = strings.take(pa.array(whole)).to_numpy(zero_copy_only=False)
+    return taken.reshape(len(at), k)
 
 
 _SPACES = re.compile(r"\s+")

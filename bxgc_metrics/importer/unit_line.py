@@ -27,6 +27,7 @@ import pandas as pd
 
 from bxgc_metrics._columnar import empty_frame
 from bxgc_metrics.importer import issues
+from bxgc_metrics.importer.columns import rows_of
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.reading import Sheet
 from bxgc_metrics.measures import conversion_factor, family
@@ -217,7 +218,7 @@ LINES_JOINED = "；"
 def _lines(sheet: Sheet, text: pd.DataFrame, *, start: int, stop: int) -> list[UnitLine]:
     """The unit lines among rows ``start`` to ``stop`` of ``text``."""
     found = []
-    for i, row in enumerate(text.iloc[start:stop].to_numpy(dtype=object), start=start):
+    for i, row in enumerate(rows_of(text, start, stop), start=start):
         for j, value in enumerate(row):
             if not value or "位" not in value or _line_match(simplified(value)) is None:
                 continue

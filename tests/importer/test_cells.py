@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 
 import numpy as np
@@ -10,8 +11,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bxgc_metrics.importer import columns
 from bxgc_metrics.importer.cells import FEW_CELLS, normalise_text, normalise_texts, parse_numbers
-from bxgc_metrics.importer.columns import WIDE, matches, normalised
+from bxgc_metrics.importer.columns import WIDE, cells_of, matches, normalised, rows_of
 from bxgc_metrics.importer.layouts.vocabulary import FOOTNOTE, SUBTOTAL_ROW, TOTAL_ROW
 
 CASES = [
@@ -287,3 +289,40 @@ def test_a_sheet_normalised_at_once_reads_as_column_by_column(shape, data, arrow
     assert text.shape == cells.shape
     for j in range(k):
         assert text.iloc[:, j].tolist() == normalise_texts(cells.iloc[:, j]).tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(shape=st.tuples(st.integers(1, 6), st.integers(1, WIDE + 2)), data=st.data())
+def test_rows_and_blocks_of_a_sheet_read_as_its_cells_do(shape, data) -> None:
+    """Rows across a sheet and blocks of its cells are taken from the one array behind a
+    sheet normalised in one go: each cell reads as it does in its column, whichever rows
+    and columns, in whatever order; a frame taken from the sheet reads its own cells."""
+    n, k = shape
+    values = data.draw(st.lists(SHEET_CELL, min_size=n * k, max_size=n * k))
+    text = normalised(pd.DataFrame(np.array(values, dtype=object).reshape(n, k), dtype=object))
+    if all(isinstance(t, pd.StringDtype) for t in text.dtypes) and k > 1:
+        assert columns._shared(text) is not None  # the one array is what is read
+    start = data.draw(st.integers(0, n))
+    stop = data.draw(st.integers(start, n + 2))
+    expected_rows = [[text.iat[r, j] for j in range(k)] for r in range(start, min(stop, n))]
+    assert rows_of(text, start, stop).tolist() == expected_rows
+    rows = data.draw(st.lists(st.integers(0, n - 1), max_size=n + 1))
+    positions = data.draw(st.lists(st.integers(0, k - 1), max_size=4))
+    block = cells_of(text, rows, positions)
+    assert block.tolist() == [text.iat[r, p] for p in positions for r in rows]
+    part = text.iloc[1:, ::-1]
+    assert columns._shared(part) is None
+    assert rows_of(part, 0, n).tolist() == [
+        [part.iat[r, j] for j in range(k)] for r in range(len(part))
+    ]
+    assert cells_of(part, range(len(part)), [0]).tolist() == part.iloc[:, 0].tolist()
+
+
+def test_a_sheet_array_is_let_go_with_its_sheet() -> None:
+    """The array behind a sheet's columns is kept only while the sheet's text is."""
+    text = normalised(pd.DataFrame([["a", "b"], ["c", None]], dtype=object))
+    key = id(text)
+    assert key in columns._SHARED
+    del text
+    gc.collect()
+    assert key not in columns._SHARED

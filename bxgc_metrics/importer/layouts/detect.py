@@ -12,7 +12,7 @@ from dataclasses import replace
 import pandas as pd
 
 from bxgc_metrics.importer import issues
-from bxgc_metrics.importer.columns import at_once, normalised
+from bxgc_metrics.importer.columns import at_once, normalised, rows_of
 from bxgc_metrics.importer.layouts import grid, long, report, wide
 from bxgc_metrics.importer.layouts.cells import cell_issues
 from bxgc_metrics.importer.layouts.grid import filled_once, has_sub_header
@@ -54,7 +54,8 @@ def _parse(sheet: Sheet) -> ParsedSheet:
     # a sheet of many columns or few rows is normalised once, not its head again
     text = normalised(cells) if at_once(cells) else None
     head = text.iloc[:HEAD_ROWS] if text is not None else normalised(cells.iloc[:HEAD_ROWS])
-    header_at = header_row(head) if not cells.empty else None
+    whole = head if text is None else text  # its rows are taken from one array (rows_of)
+    header_at = header_row(whole, stop=HEAD_ROWS) if not cells.empty else None
     if header_at is not None and (fields := long_fields(head.iloc[header_at])) is not None:
         return long.parse(
             sheet, head, header_at, fields=fields, single_title=_single(head, header_at)
@@ -432,7 +433,7 @@ def _dated_by_name(title: PeriodText | None, name: str) -> PeriodText | None:
 def _meta(text: pd.DataFrame, header_at: int) -> str:
     """The text above the header (the title, the unit line), without a filing date or a
     note (说明：本月数据为快报数), which name no period or indicator of the figures."""
-    above = text.iloc[:header_at].to_numpy(dtype=object)
+    above = rows_of(text, 0, header_at)
     lines = (" ".join(filled_once(row)) for row in above)  # a title merged across: once
     return " ".join(FILED.sub("", v) for v in lines if v and not FOOTNOTE.match(v))
 
@@ -442,11 +443,14 @@ def _single(text: pd.DataFrame, header_at: int) -> bool:
     return says_single(_meta(text, header_at))
 
 
-def header_row(text: pd.DataFrame, chunk: int = 64, *, start: int = 0) -> int | None:
-    """The first row from ``start`` with at least two distinct non-empty cells (merged
-    titles fill one)."""
-    for first in range(start, len(text), chunk):
-        for offset, row in enumerate(text.iloc[first : first + chunk].to_numpy(dtype=object)):
+def header_row(
+    text: pd.DataFrame, chunk: int = 64, *, start: int = 0, stop: int | None = None
+) -> int | None:
+    """The first row from ``start`` (and before ``stop``) with at least two distinct
+    non-empty cells (merged titles fill one)."""
+    end = len(text) if stop is None else min(stop, len(text))
+    for first in range(start, end, chunk):
+        for offset, row in enumerate(rows_of(text, first, min(first + chunk, end))):
             values = {v for v in row if v}
             if len(values) >= 2 and not MEASURE.search(" ".join(values)) and not _unit_line(values):
                 return first + offset

@@ -8,11 +8,10 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
-from bxgc_metrics.importer.columns import categorical, constant, matches, squeezed
+from bxgc_metrics.importer.columns import categorical, cells_of, constant, matches, squeezed
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.vocabulary import (
     COLUMN_LABELS,
@@ -251,7 +250,7 @@ def inner_lines(
     if not rows:
         return []
     span = list(range(rows[0], rows[-1] + 1))
-    cells = _stacked(text, span, list(range(text.shape[1])))  # column after column, at once
+    cells = cells_of(text, span, range(text.shape[1]))  # column after column, at once
     at = np.flatnonzero(cells.str.contains("位", regex=False).to_numpy(dtype=bool, na_value=False))
     # (row, column, text) of each cell that holds 位; only those are made Python text
     near = [
@@ -311,7 +310,7 @@ def block(
     n, k = len(rows), len(positions)
     if not n or not k:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in BLOCK_COLUMNS})
-    raw = _stacked(text, rows, positions)
+    raw = cells_of(text, rows, positions)
     numbers = parse_numbers(raw)
     units = squeezed(text.iloc[rows, unit_col]).to_numpy(dtype=object)
     letters = [sheet.column_letter(p) for p in positions]
@@ -329,22 +328,6 @@ def block(
             "percent": numbers.percent.to_numpy(dtype=bool),
         }
     )
-
-
-def _stacked(frame: pd.DataFrame, rows: list[int], positions: list[int]) -> pd.Series:
-    """The cells of ``rows`` in the columns at ``positions``, column after column (one
-    take from the columns' Arrow text where every column is Arrow text)."""
-    columns = [column for _, column in frame.iloc[:, positions].items()]  # one take
-    if all(isinstance(c.dtype, pd.StringDtype) and c.dtype.storage == "pyarrow" for c in columns):
-        arrays = [pa.array(c.array) for c in columns]
-        large = pa.large_string()
-        texts = pa.chunked_array([a if a.type == large else a.cast(large) for a in arrays])
-        at = np.asarray(rows, dtype=np.int64)
-        whole = (np.arange(len(columns), dtype=np.int64)[:, None] * len(frame) + at).ravel()
-        taken = texts.take(pa.array(whole))
-        return pd.Series(pd.array(taken, dtype=columns[0].dtype))
-    cells = frame.iloc[rows, positions]
-    return pd.concat([column for _, column in cells.items()], ignore_index=True)
 
 
 def repeated(per_column: dict[str, list], n: int) -> dict[str, np.ndarray | pd.Categorical]:
