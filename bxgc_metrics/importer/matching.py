@@ -13,6 +13,7 @@ than 东城街道, so it is a near match to confirm.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -59,17 +60,31 @@ def normalise_name(name: object) -> str:
 
 def _reference_keys(reference: pd.DataFrame) -> tuple[dict[str, tuple], dict[str, tuple]]:
     """The codes each name stands for: by the name as written (full-width, spaces and
-    case aside) and by its comparable form (:func:`normalise_name`)."""
+    case aside) and by its comparable form (:func:`normalise_name`). Worked out once for
+    the same names: every import reads the same units and indicators until one is
+    added or renamed."""
+    columns = [
+        tuple(reference[c].fillna("").tolist()) if c in reference else ()
+        for c in ("code", "name_en", "name_zh")
+    ]
+    return _keys_of(*columns)
+
+
+@functools.lru_cache(maxsize=8)
+def _keys_of(
+    codes: tuple, name_en: tuple, name_zh: tuple
+) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """:func:`_reference_keys` of the codes and names as plain tuples (the results are
+    shared, and only read)."""
     written: dict[str, set[str]] = {}
     comparable: dict[str, set[str]] = {}
-    codes = reference["code"].tolist() if "code" in reference else []
-    for column in ("code", "name_en", "name_zh"):
-        if column in reference:
-            # plain lists: iterating an Arrow-backed column yields each value far slower
-            for code, value in zip(codes, reference[column].tolist(), strict=True):
-                if isinstance(value, str) and value:
-                    written.setdefault(_plain(value), set()).add(code)
-                    comparable.setdefault(normalise_name(value), set()).add(code)
+    for values in (codes, name_en, name_zh):
+        if not values:  # a column the reference does not have
+            continue
+        for code, value in zip(codes, values, strict=True):
+            if isinstance(value, str) and value:
+                written.setdefault(_plain(value), set()).add(code)
+                comparable.setdefault(normalise_name(value), set()).add(code)
     return _sorted(written), _sorted(comparable)
 
 

@@ -105,3 +105,24 @@ def test_a_growth_rate_is_never_suggested_for_its_amount_nor_the_other_way() -> 
         assert found.loc[name, "how"] == UNKNOWN and found.loc[name, "suggestion"] is None, name
     assert found.loc["规上工业增加值增长率", "suggestion"] == "IVA_G"
     assert found.loc["一般公共预算收入", "suggestion"] == "GBR"
+
+
+def test_names_are_matched_against_the_units_as_they_are_now() -> None:
+    """The names a reference stands for are worked out once for the same units: a unit
+    renamed, added, given an English name or taken away is matched as it now is."""
+    before = match_names(["东城街道", "东城新区"], UNITS)
+    assert before["code"].tolist() == ["JD01", None]
+    renamed = UNITS.assign(name_zh=["东城新区", "西城街道", "黄楼镇", "邵庄镇"])
+    after = match_names(["东城街道", "东城新区"], renamed)
+    assert after["code"].tolist() == [None, "JD01"]
+    assert after["how"].tolist() == [NEAR, EXACT]
+    added = pd.concat(
+        [UNITS, pd.DataFrame({"code": ["XZ03"], "name_zh": ["新集镇"], "name_en": [None]})]
+    )
+    assert match_names(["新集镇"], added)["code"].tolist() == ["XZ03"]
+    assert match_names(["新集镇"], UNITS)["how"].tolist() == [UNKNOWN]
+    english = UNITS.assign(name_en=["Dongcheng", "Xicheng", "Huanglou", "Shaozhuang Town"])
+    assert match_names(["Shaozhuang Town"], english)["code"].tolist() == ["XZ02"]
+    assert match_names(["Shaozhuang Town"], UNITS)["code"].tolist() == [None]
+    without_english = UNITS.drop(columns="name_en")
+    assert match_names(["Huanglou", "黄楼镇"], without_english)["code"].tolist() == [None, "XZ01"]
