@@ -19,17 +19,39 @@ from bxgc_metrics.importer.validate.shown import SHOWN, at, pool, rows
 
 
 def _shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Codes of two columns over one shared list of values, and that list."""
-    own_codes, own_values = pd.factorize(own, use_na_sentinel=False)
-    stored_codes, stored_values = pd.factorize(stored, use_na_sentinel=False)
-    own_values = pd.Index(own_values, dtype=object)
-    stored_values = pd.Index(stored_values, dtype=object)
-    values = own_values.append(stored_values).unique()
+    """Codes of two columns over one shared list of values, and that list (a missing
+    value, None or NaN, is one of them).
+
+    >>> own = pd.Series(pd.Categorical(["b", None, "b"], categories=["a", "b"]))
+    >>> _shared_codes(own, pd.Series(["c", "b", None], dtype=object))
+    (array([1, 2, 1]), array([3, 1, 2]), Index(['a', 'b', nan, 'c'], dtype='object'))
+    """
+    own_codes, own_values = _codes(own)
+    stored_codes, stored_values = _codes(stored)
+    both = np.empty(len(own_values) + len(stored_values), dtype=object)
+    both[: len(own_values)], both[len(own_values) :] = own_values, stored_values
+    at, values = pd.factorize(both, use_na_sentinel=False)  # missing values are one
+    own_at, stored_at = at[: len(own_values)], at[len(own_values) :]
     return (
-        values.get_indexer(own_values)[own_codes].astype(np.int64),
-        values.get_indexer(stored_values)[stored_codes].astype(np.int64),
-        values,
+        own_at.astype(np.int64)[own_codes],
+        stored_at.astype(np.int64)[stored_codes],
+        pd.Index(values, dtype=object),
     )
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Each row's position among the column's values, and those values: a categorical's
+    own codes and categories (a missing value after them), any other column factorized."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        categories = column.cat.categories.tolist()
+        missing = codes < 0
+        if missing.any():
+            codes[missing] = len(categories)
+            categories.append(np.nan)
+        return codes, categories
+    codes, values = pd.factorize(column, use_na_sentinel=False)
+    return codes.astype(np.int64), list(values)
 
 
 def row_keys(
