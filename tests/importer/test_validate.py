@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from bxgc_metrics import _columnar
 from bxgc_metrics.importer import checking, validate
+from bxgc_metrics.importer.validate.shown import SHOWN
 from bxgc_metrics.store import Store
 
 _DEFAULTS = {
@@ -440,17 +441,32 @@ def test_each_stated_rate_stands_beside_the_figure_a_merge_finds(
     own=st.lists(_ROW_KEY, max_size=10),
     other=st.lists(_ROW_KEY, max_size=10),
     below=st.sampled_from([3, 8, 2**31, 2**62]),
+    coded=st.sampled_from([(), (0,), (1,), (0, 1)]),
 )
 def test_rows_get_equal_keys_exactly_when_they_are_equal(
-    own: list[tuple], other: list[tuple], below: int
+    own: list[tuple], other: list[tuple], below: int, coded: tuple[int, ...]
 ) -> None:
     """The integer keys the overlay and the stated rates match rows by: equal exactly where
     the rows are (missing equal to missing), and below the bound asked for whenever the
-    distinct rows fit under it (the keys made dense where the columns' product does not)."""
+    distinct rows fit under it (the keys made dense where the columns' product does not);
+    alike whether a side's columns are text or categorical (as stored figures are read),
+    with categories that no row has."""
     from bxgc_metrics.importer.validate.history import row_keys
 
     columns = ["sheet", "unit_code", "indicator_code"]
     a, b = (pd.DataFrame(rows, columns=columns, dtype=object) for rows in (own, other))
+    spare = ["表9", "ZZ99"]
+    a, b = (
+        pd.DataFrame(
+            {
+                c: pd.Categorical(frame[c], categories=[*spare, *frame[c].dropna().unique()])
+                for c in columns
+            }
+        )
+        if side in coded
+        else frame
+        for side, frame in enumerate((a, b))
+    )
     a_keys, b_keys = row_keys(a, b, columns, below=below)
     rows_ = own + other
     keys = [*a_keys.tolist(), *b_keys.tolist()]
@@ -566,3 +582,119 @@ def test_a_rate_far_above_peers_near_zero_is_growth_not_a_slip() -> None:
     assert codes(validate.history_checks(records, NO_HISTORY)) == []
     records.loc[records["value"] == 15.0, "value"] = 1500.0  # 15 % written as a count of points
     assert codes(validate.history_checks(records, NO_HISTORY)) == ["rate_off_peers"]
+
+
+def _totals_by_merging(
+    records: pd.DataFrame, totals: pd.DataFrame, unmatched: pd.DataFrame | None
+) -> list[tuple]:
+    """What a 合计 row is checked against, by grouping and merging frames: each stated
+    total's (row, total, sum) where they differ by more than half a unit and 0.1 %."""
+    group = ["sheet", "indicator_name", "value_kind", "freq", "year", "sub"]
+    sums = (
+        records[records["kind"] != "rate"]
+        .groupby(group, as_index=False, dropna=False, observed=True)["value"]
+        .sum(min_count=1)
+    )
+    if unmatched is not None and not unmatched.empty:
+        rates = records.loc[records["kind"] == "rate", group].drop_duplicates()
+        summed = sums[group].merge(rates, on=group, how="left", indicator=True)
+        plain = summed.loc[summed["_merge"] == "left_only", group]
+        more = unmatched[group].assign(value=unmatched["value"].to_numpy(dtype=float))
+        more = (
+            more.merge(plain, on=group).groupby(group, as_index=False, dropna=False)["value"].sum()
+        )
+        sums = sums.merge(more, on=group, how="left", suffixes=("", "_more"))
+        sums["value"] = sums["value"].add(sums.pop("value_more"), fill_value=0.0)
+    merged = totals[~totals["missing"] & ~totals["invalid"]].merge(
+        sums, on=group, suffixes=("", "_sum")
+    )
+    gap = (merged["value"] - merged["value_sum"]).abs()
+    bad = merged[gap > np.maximum(0.5, 0.001 * merged["value"].abs())]
+    return list(zip(bad["row"], bad["value"], bad["value_sum"], strict=True))
+
+
+_TOTAL_GROUP = st.tuples(
+    st.sampled_from(["表1", "表2"]),
+    st.sampled_from(["地区生产总值", "税收收入"]),
+    st.just("actual") | st.sampled_from(["actual", "target"]),
+    st.just("M"),
+    st.just(2026) | st.sampled_from([2025, 2026]),
+    st.sampled_from([10, 0]),
+)
+"""A few groups of figures, so that totals, figures and units not yet known meet."""
+_GROUP = ("表1", "地区生产总值", "actual", "M", 2026, 10)
+_TOTAL_VALUE = st.one_of(
+    st.sampled_from([0.0, 10.0, 20.5, 30.5, 1000.0, 1000.4, 1001.5, np.nan]),
+    st.floats(-1e6, 1e6),
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    records=st.lists(
+        st.tuples(_TOTAL_GROUP, st.sampled_from(["flow", "stock", "rate", None]), _TOTAL_VALUE),
+        max_size=12,
+    ),
+    totals=st.lists(
+        st.tuples(_TOTAL_GROUP, _TOTAL_VALUE, st.booleans(), st.booleans()), max_size=6
+    ),
+    unmatched=st.none() | st.lists(st.tuples(_TOTAL_GROUP, _TOTAL_VALUE), max_size=6),
+    categorical=st.booleans(),
+)
+@example(  # a rate among the figures: a unit not yet known is not added to them
+    records=[(_GROUP, "flow", 10.0), (_GROUP, "rate", 5.0)],
+    totals=[(_GROUP, 25.0, False, False)],
+    unmatched=[(_GROUP, 15.0)],
+    categorical=False,
+)
+@example(  # the known units' cells empty: the total is the unknown unit's figure
+    records=[(_GROUP, "flow", np.nan)],
+    totals=[(_GROUP, 20.0, False, False)],
+    unmatched=[(_GROUP, 15.0)],
+    categorical=True,
+)
+def test_a_total_is_checked_against_the_sum_a_merge_of_its_rows_gives(
+    records: list, totals: list, unmatched: list | None, categorical: bool
+) -> None:
+    """Each 合计 row is compared with the sum of the figures of its sheet, indicator, kind
+    and period, as grouping the figures and merging the totals on them gives: rates never
+    summed, figures of units not known (yet) added where no rate is among them, an empty
+    sum not compared; with the key columns as text or categorical (as a sheet's figures
+    are made)."""
+    group = ["sheet", "indicator_name", "value_kind", "freq", "year", "sub"]
+
+    def frame(rows: list[dict]) -> pd.DataFrame:
+        out = pd.DataFrame(rows) if rows else pd.DataFrame(columns=group)
+        for c in ("sheet", "indicator_name", "value_kind", "freq"):
+            out[c] = pd.Categorical(out[c]) if categorical else out[c].astype(object)
+        return out
+
+    def keyed(g: tuple) -> dict:
+        return dict(zip(group, g, strict=True))
+
+    mapped = frame([keyed(g) | {"kind": k, "value": v} for g, k, v in records])
+    if "kind" not in mapped:
+        mapped = mapped.assign(kind=pd.Series(dtype=object), value=pd.Series(dtype=float))
+    stated = frame(
+        [
+            keyed(g) | {"value": v, "missing": m, "invalid": i, "row": r, "column": "C"}
+            for r, (g, v, m, i) in enumerate(totals, start=2)
+        ]
+    )
+    for c, dtype in (("value", float), ("missing", bool), ("invalid", bool), ("row", int)):
+        if c not in stated:
+            stated[c] = pd.Series(dtype=dtype)
+    stated = stated.assign(sheet_name=stated["sheet"], raw=stated["value"].astype(str))
+    unknown = (
+        None
+        if unmatched is None
+        else frame([keyed(g) | {"value": v} for g, v in unmatched]).reindex(
+            columns=[*group, "value"]
+        )
+    )
+    found = validate.totals_mismatch(mapped, stated, unmatched=unknown)
+    expected = _totals_by_merging(mapped, stated, unknown)
+    assert [f.row for f in found] == [int(r) for r, _, _ in expected][: len(found)]
+    assert len(found) == min(len(expected), SHOWN)
+    for issue, (_, total, summed) in zip(found, expected, strict=False):
+        assert f"{total:,.2f}" in issue.zh and f"{summed:,.2f}" in issue.zh

@@ -23,32 +23,44 @@ def totals_mismatch(
     """A 合计 row that does not equal the sum of its rows; a rate's (全区 7.6 %) is no
     sum of its units' rates, and is not checked. ``unmatched`` are the sheets' figures
     whose unit is not known (yet): the file's total counts them, so they are added to
-    the sums of the columns whose known rows are summed."""
+    the sums of the columns whose known rows are summed.
+
+    The rows are summed by one integer key per group (:func:`row_keys`), not by grouping
+    and merging frames: missing parts of a key are equal to each other, as a merge
+    matches them."""
     if totals.empty:
         return []
     group = list(_SUMMED_TOGETHER)
-    sums = (
-        records[records["kind"] != "rate"]
-        .groupby(group, as_index=False, dropna=False, observed=True)["value"]
-        .sum(min_count=1)
-    )
-    if unmatched is not None and not unmatched.empty:
-        rates = records.loc[records["kind"] == "rate", group].drop_duplicates()
-        summed = sums[group].merge(rates, on=group, how="left", indicator=True)
-        plain = summed.loc[summed["_merge"] == "left_only", group]  # no rate among them
-        more = unmatched[group].assign(value=unmatched["value"].to_numpy(dtype=float))
-        more = (
-            more.merge(plain, on=group).groupby(group, as_index=False, dropna=False)["value"].sum()
-        )
-        sums = sums.merge(more, on=group, how="left", suffixes=("", "_more"))
-        sums["value"] = sums["value"].add(sums.pop("value_more"), fill_value=0.0)
-    merged = totals[~totals["missing"] & ~totals["invalid"]].merge(
-        sums, on=group, suffixes=("", "_sum")
-    )
-    gap = (merged["value"] - merged["value_sum"]).abs()
-    bad = merged[gap > np.maximum(0.5, 0.001 * merged["value"].abs())]
+    stated = totals[~totals["missing"] & ~totals["invalid"]]
+    unknown = unmatched if unmatched is not None and not unmatched.empty else None
+    others = [stated[group]] if unknown is None else [stated[group], unknown[group]]
+    extra = pd.concat(others, ignore_index=True) if len(others) > 1 else others[0]
+    own, theirs = row_keys(records, extra, group)
+    code, key = pd.factorize(np.concatenate([own, theirs]))
+    n, m, size = len(records), len(stated), len(key)
+    at_record, at_total, at_more = code[:n], code[n : n + m], code[n + m :]
+    rate = (records["kind"] == "rate").to_numpy(dtype=bool, na_value=False)
+    value = records["value"].to_numpy(dtype=float, na_value=np.nan)
+    summed = ~rate & ~np.isnan(value)
+    sums = np.bincount(at_record[summed], weights=value[summed], minlength=size).astype(float)
+    sums[np.bincount(at_record[summed], minlength=size) == 0] = np.nan  # none to sum
+    figures = np.bincount(at_record[~rate], minlength=size) > 0  # a group of figures
+    if unknown is not None:
+        plain = figures & ~(np.bincount(at_record[rate], minlength=size) > 0)  # no rate
+        added = plain[at_more]
+        more = unknown["value"].to_numpy(dtype=float, na_value=np.nan)
+        counted = added & ~np.isnan(more)
+        extra_sums = np.bincount(at_more[counted], weights=more[counted], minlength=size)
+        adds = np.bincount(at_more[added], minlength=size) > 0
+        sums = np.where(adds, np.nan_to_num(sums) + extra_sums, sums)
+    total = stated["value"].to_numpy(dtype=float, na_value=np.nan)
+    found, their_sum = figures[at_total], sums[at_total]
+    with np.errstate(invalid="ignore"):
+        off = np.abs(total - their_sum) > np.maximum(0.5, 0.001 * np.abs(total))
+    bad = found & off
+    shown = stated[bad].assign(value_sum=their_sum[bad])
     return [
-        issues.TOTAL_MISMATCH.at(**at(r), total=r["value"], sum=r["value_sum"]) for r in rows(bad)
+        issues.TOTAL_MISMATCH.at(**at(r), total=r["value"], sum=r["value_sum"]) for r in rows(shown)
     ]
 
 
