@@ -166,7 +166,7 @@ def normalise_texts(column: pd.Series) -> pd.Series:
     else:
         clean = _nfkc_trimmed(strings.fill_null(""))
     return pd.Series(
-        clean.to_pandas(types_mapper=lambda _t: _ARROW_TEXT).array,
+        clean.to_pandas(types_mapper=lambda _t: ARROW_TEXT).array,
         index=column.index,
     )
 
@@ -175,7 +175,7 @@ FEW_CELLS = 16
 """Columns of at most this many cells are normalised cell by cell (:func:`_cell_text`):
 about a microsecond a cell, where each vectorised step costs tens of microseconds."""
 
-_ARROW_TEXT = pd.StringDtype("pyarrow", np.nan)
+ARROW_TEXT = pd.StringDtype("pyarrow", np.nan)
 """What :func:`normalise_texts` gives: Arrow text, missing as NaN."""
 
 
@@ -186,7 +186,7 @@ def _few_texts(column: pd.Series) -> pd.Series:
     values = column.to_numpy(dtype=object, na_value=None) if text else column.to_numpy()
     clean = [_cell_text(v) for v in values]
     try:
-        return pd.Series(clean, index=column.index, dtype=_ARROW_TEXT)
+        return pd.Series(clean, index=column.index, dtype=ARROW_TEXT)
     except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate
         return pd.Series(clean, index=column.index, dtype=object)
 

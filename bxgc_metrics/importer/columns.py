@@ -16,10 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bxgc_metrics.importer.cells import WHITESPACE, arrow_texts, normalise_texts
-
-TEXT = pd.StringDtype("pyarrow", np.nan)
-"""The dtype of a sheet's normalised text where Arrow holds it."""
+from bxgc_metrics.importer.cells import ARROW_TEXT, WHITESPACE, arrow_texts, normalise_texts
 
 WIDE = 64
 """Columns past which a sheet's cells are normalised in one go rather than column by
@@ -96,14 +93,14 @@ def cells_of(text: pd.DataFrame, rows: Sequence[int], positions: Sequence[int]) 
     ['', 'b', 'c', 'a']
     """
     if not len(rows) or not len(positions):
-        return pd.Series(pd.array([], dtype=TEXT))
+        return pd.Series(pd.array([], dtype=ARROW_TEXT))
     strings = _shared(text)
     if strings is None:
         return _cells_by_column(text, rows, positions)
     n = len(text)
     at = np.asarray(rows, dtype=np.int64)
     whole = (np.asarray(positions, dtype=np.int64)[:, None] * n + at).ravel()
-    return pd.Series(pd.array(strings.take(pa.array(whole)), dtype=TEXT))
+    return pd.Series(pd.array(strings.take(pa.array(whole)), dtype=ARROW_TEXT))
 
 
 def _cells_by_column(

@@ -33,8 +33,11 @@ def totals_mismatch(
     group = list(_SUMMED_TOGETHER)
     stated = totals[~totals["missing"] & ~totals["invalid"]]
     unknown = unmatched if unmatched is not None and not unmatched.empty else None
-    others = [stated[group]] if unknown is None else [stated[group], unknown[group]]
-    extra = pd.concat(others, ignore_index=True) if len(others) > 1 else others[0]
+    extra = (
+        stated[group]
+        if unknown is None
+        else pd.concat([stated[group], unknown[group]], ignore_index=True)
+    )
     own, theirs = row_keys(records, extra, group)
     code, key = pd.factorize(np.concatenate([own, theirs]))
     n, m, size = len(records), len(stated), len(key)
