@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bxgc_metrics.importer import columns
 from bxgc_metrics.importer.cells import FEW_CELLS, normalise_text, normalise_texts, parse_numbers
-from bxgc_metrics.importer.columns import WIDE, cells_of, matches, normalised, rows_of
+from bxgc_metrics.importer.columns import WIDE, cells_of, filled, matches, normalised, rows_of
 from bxgc_metrics.importer.layouts.vocabulary import FOOTNOTE, SUBTOTAL_ROW, TOTAL_ROW
 
 CASES = [
@@ -294,9 +294,10 @@ def test_a_sheet_normalised_at_once_reads_as_column_by_column(shape, data, arrow
 @settings(max_examples=80, deadline=None)
 @given(shape=st.tuples(st.integers(1, 6), st.integers(1, WIDE + 2)), data=st.data())
 def test_rows_and_blocks_of_a_sheet_read_as_its_cells_do(shape, data) -> None:
-    """Rows across a sheet and blocks of its cells are taken from the one array behind a
-    sheet normalised in one go: each cell reads as it does in its column, whichever rows
-    and columns, in whatever order; a frame taken from the sheet reads its own cells."""
+    """Rows across a sheet, blocks of its cells and which of its cells are filled are
+    taken from the one array behind a sheet normalised in one go: each cell reads as it
+    does in its column, whichever rows and columns, in whatever order; a frame taken from
+    the sheet reads its own cells."""
     n, k = shape
     values = data.draw(st.lists(SHEET_CELL, min_size=n * k, max_size=n * k))
     text = normalised(pd.DataFrame(np.array(values, dtype=object).reshape(n, k), dtype=object))
@@ -306,6 +307,8 @@ def test_rows_and_blocks_of_a_sheet_read_as_its_cells_do(shape, data) -> None:
     stop = data.draw(st.integers(start, n + 2))
     expected_rows = [[text.iat[r, j] for j in range(k)] for r in range(start, min(stop, n))]
     assert rows_of(text, start, stop).tolist() == expected_rows
+    expected_filled = [[text.iat[r, j] != "" for j in range(k)] for r in range(start, n)]
+    assert filled(text, start).tolist() == expected_filled
     rows = data.draw(st.lists(st.integers(0, n - 1), max_size=n + 1))
     positions = data.draw(st.lists(st.integers(0, k - 1), max_size=4))
     block = cells_of(text, rows, positions)
@@ -316,6 +319,9 @@ def test_rows_and_blocks_of_a_sheet_read_as_its_cells_do(shape, data) -> None:
         [part.iat[r, j] for j in range(k)] for r in range(len(part))
     ]
     assert cells_of(part, range(len(part)), [0]).tolist() == part.iloc[:, 0].tolist()
+    assert filled(part, 0).tolist() == [
+        [part.iat[r, j] != "" for j in range(k)] for r in range(len(part))
+    ]
 
 
 def test_a_sheet_array_is_let_go_with_its_sheet() -> None:

@@ -11,7 +11,14 @@ import pandas as pd
 
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
-from bxgc_metrics.importer.columns import categorical, cells_of, constant, matches, squeezed
+from bxgc_metrics.importer.columns import (
+    categorical,
+    cells_of,
+    constant,
+    filled,
+    matches,
+    squeezed,
+)
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.vocabulary import (
     COLUMN_LABELS,
@@ -107,9 +114,9 @@ def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> Body:
     (甲 | 1 | 2…) above the first footnote row: a row's first filled cell starts a
     footnote; its unit cell names a total or a subtotal, or a form's column label."""
     body = text.iloc[start:]
-    filled = body.ne("").to_numpy(dtype=bool)
-    seen = filled.any(axis=1)
-    first = filled.argmax(axis=1)
+    cells = filled(text, start)
+    seen = np.asarray(cells.any(axis=1), dtype=bool)
+    first = cells.argmax(axis=1)
     footnote = np.zeros(len(body), dtype=bool)
     for position in np.unique(first[seen]):  # mostly one column: the serial or the unit
         rows = np.flatnonzero(seen & (first == position))
