@@ -332,3 +332,42 @@ def test_a_sheet_array_is_let_go_with_its_sheet() -> None:
     del text
     gc.collect()
     assert key not in columns._SHARED
+
+
+PER_VALUE = st.one_of(
+    st.none(),
+    st.just(math.nan),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(-3, 3, allow_nan=False),
+    st.text(max_size=2),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    per_value=st.lists(PER_VALUE, max_size=columns.FEW_VALUES + 3),
+    data=st.data(),
+)
+@example(per_value=[1, True, 1.0, 0, False, -0.0, None, math.nan, pd.NA, "1"], data=None)
+@example(per_value=[*range(columns.FEW_VALUES), None, "a", "a", 1.0], data=None)
+def test_a_categorical_holds_the_values_pandas_would(per_value: list, data) -> None:
+    """``categorical(per_value, codes)`` is ``per_value[codes]`` as pandas makes it a
+    categorical: its categories each distinct value in first-seen order (values Python
+    holds equal, such as 1, 1.0 and True, are one), missing values missing; a short list
+    of values is told apart without pandas, a long one by pandas."""
+    n = len(per_value)
+    codes = (
+        np.arange(n, dtype=np.int64)[::-1]
+        if data is None
+        else np.asarray(
+            data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=30)) if n else []
+        )
+    ).astype(np.int64)
+    made = columns.categorical(per_value, codes)
+    expected = pd.Categorical(pd.Series(per_value, dtype=object).take(codes).tolist())
+    again, distinct = pd.factorize(pd.Series(per_value, dtype=object))
+    assert list(made.categories) == list(distinct)
+    assert [type(c) for c in made.categories] == [type(c) for c in distinct]
+    assert made.codes.tolist() == again[codes].tolist()
+    assert made.isna().tolist() == pd.isna(expected).tolist()
