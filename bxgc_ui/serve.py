@@ -21,6 +21,8 @@ import importlib.util
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -88,14 +90,9 @@ def preload() -> None:
     the project's modules (several seconds on a small machine)."""
     # Decorating a cached function before the runtime exists logs "No runtime found" once
     # per function; the cache itself is made on its first call, inside the runtime.
-    quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
+    with _quiet("streamlit.runtime.caching.cache_data_api"):
         for name in page_modules():
             importlib.import_module(name)
-    finally:
-        quiet.setLevel(level)
     from bxgc_ui import charts
 
     charts.warm()
@@ -113,6 +110,19 @@ def warm_pages(pages: tuple[str, ...] = WARM_PAGES) -> list[str]:
     wrong, if anything: a page that fails here fails for its reader, who is told why."""
     if os.environ.get("BXGC_WARM", "1") == "0":
         return []
+    # Streamlit's test runner, on this main thread, warns that the thread has no script
+    # context and that session state needs ``streamlit run``: true, and of no matter here
+    with _quiet(*_BARE_MODE_LOGGERS):
+        return _warm(pages)
+
+
+_BARE_MODE_LOGGERS = (
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+    "streamlit.runtime.state.session_state_proxy",
+)
+
+
+def _warm(pages: tuple[str, ...]) -> list[str]:
     from streamlit.testing.v1 import AppTest
 
     problems = []
@@ -128,6 +138,24 @@ def warm_pages(pages: tuple[str, ...] = WARM_PAGES) -> list[str]:
         except Exception as exc:
             problems.append(f"{page}: {type(exc).__name__}: {exc}")
     return problems
+
+
+def _errors_only(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.ERROR
+
+
+@contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """The loggers ``names`` pass on only errors inside the block (a filter, which
+    Streamlit's loading of its configuration leaves in place, where it resets levels)."""
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addFilter(_errors_only)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(_errors_only)
 
 
 def main(argv: list[str]) -> int:
