@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.web import cli
+from streamlit.web import bootstrap, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -158,6 +158,18 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.removeFilter(_errors_only)
 
 
+def load_config(argv: list[str]) -> None:
+    """Read Streamlit's configuration as ``streamlit run`` will, with the flags in ``argv``.
+
+    Warming the pages reads the configuration first; read without the flags, a port or
+    address given on the command line would look like a change to the [server] section
+    when ``streamlit run`` reads it again, and Streamlit would ask for a restart.
+    """
+    context = cli.main_run.make_context("run", [str(SERVER), *argv], resilient_parsing=True)
+    flags = {k: v for k, v in context.params.items() if k not in ("target", "args")}
+    bootstrap.load_config_options(flag_options=flags)
+
+
 def main(argv: list[str]) -> int:
     """Create the first admin if needed, then run ``streamlit run asgi.py`` with ``argv``."""
     from bxgc_ui.web import session_hours
@@ -168,6 +180,7 @@ def main(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return 2
     first_start()
+    load_config(argv)
     preload()
     for problem in warm_pages():
         print(f"预热页面未完成 / could not warm a page: {problem}", file=sys.stderr)

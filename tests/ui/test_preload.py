@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from bxgc_ui.serve import page_modules
+from tests.browser.support import free_port
 from tests.conftest import ROOT
 
 
@@ -105,3 +108,45 @@ def test_warming_leaves_the_console_free_of_streamlit_bare_mode_warnings(demo_db
     assert "Session state does not function" not in done.stderr
     assert "No runtime found" not in done.stderr
     assert "WARNING" not in done.stderr
+
+
+def test_a_server_started_on_another_port_does_not_ask_to_be_restarted(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """Warming reads Streamlit's configuration before ``streamlit run`` reads it again with
+    the command line's flags. Read without them, the [server] section (the port and
+    address that ``make run PORT=… ADDRESS=…`` and a second server pass) looks changed,
+    and Streamlit told the operator to restart a server that already runs as asked."""
+    port = free_port()
+    log = tmp_path / "console.txt"
+    cmd = [
+        sys.executable, "-m", "bxgc_ui.serve",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    env = {**os.environ, "BXGC_DB": str(demo_db), "BXGC_WARM": "1"}
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not _healthy(port):
+                assert proc.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.2)
+        finally:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=20)
+    console = log.read_text(encoding="utf-8")
+    assert f"127.0.0.1:{port}" in console  # the flags are what the server runs with
+    assert "config option section was detected" not in console
+    assert "restart streamlit" not in console
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+            return r.read().decode().strip() == "ok"
+    except OSError:
+        return False
