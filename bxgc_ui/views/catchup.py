@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from bxgc_metrics import clock
-from bxgc_metrics.measures import reads_in_points
+from bxgc_metrics.measures import display_scale, reads_in_points
 from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.backtest import (
     BASELINE,
@@ -567,21 +567,29 @@ def _required_heading(answers: pd.DataFrame, year: int) -> str:
 
 
 def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> list[str]:
-    """One markdown sentence per inconsistent plan line (unit names escaped)."""
-    return [
-        t(
-            "catchup_audit_line",
-            unit=fmt.md(names.get(r.unit, r.unit)),
-            year=int(r.period),
-            stated=fmt.amount(r.stated, measure, lang()),
-            previous=fmt.amount(r.previous, measure, lang()),
-            growth=fmt.pct(r.growth),
-            implied=f"{r.implied:.3f}",
-            dev=fmt.pct(r.deviation),
-            implied_growth=fmt.pct(r.implied_growth),
+    """One markdown sentence per inconsistent plan line (unit names escaped), its three
+    amounts in one measure; what the growth gives keeps one decimal more than the plan's
+    figures (3.5 × 1.15 reads 4.025亿元, not a rounded 4.02 or 4.03)."""
+    lines = []
+    sep = "" if lang() == "zh" else " "
+    for r in flags.itertuples():
+        stated, previous = fmt.amounts([r.stated, r.previous, r.implied], measure, lang())[:2]
+        scale = display_scale([r.stated, r.previous, r.implied], measure)
+        implied = f"{scale.apply(r.implied):,.{scale.decimals + 1}f}{sep}{scale.measure}"
+        lines.append(
+            t(
+                "catchup_audit_line",
+                unit=fmt.md(names.get(r.unit, r.unit)),
+                year=int(r.period),
+                stated=stated,
+                previous=previous,
+                growth=fmt.pct(r.growth),
+                implied=implied,
+                dev=fmt.pct(r.deviation),
+                implied_growth=fmt.pct(r.implied_growth),
+            )
         )
-        for r in flags.itertuples()
-    ]
+    return lines
 
 
 def model_rates_text(answer: pd.Series, model: str, benchmark: str, *, measure: str) -> str:

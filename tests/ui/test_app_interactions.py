@@ -42,9 +42,19 @@ def test_catch_up_shows_plan_four_and_its_audit(demo_db: Path, monkeypatch) -> N
     assert "2012年本单位（5.20亿元）超过标杆（4.20亿元）" in at.success[0].value
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(lines) == 3
-    assert any("3.50亿元" in x and "3.364" in x for x in lines)
-    assert any("4.20亿元" in x and "4.025" in x for x in lines)
-    assert any("5.20亿元" in x and "5.120" in x for x in lines)
+    # 2.9 × 1.16 = 3.364, 3.5 × 1.15 = 4.025, 3.2 × 1.60 = 5.12: each with its measure
+    assert any(
+        "方案写 3.50亿元，按上年 2.90亿元 增长 +16.0% 应为 3.364亿元（偏差 +4.0%）" in x
+        for x in lines
+    )
+    assert any(
+        "方案写 4.20亿元，按上年 3.50亿元 增长 +15.0% 应为 4.025亿元（偏差 +4.3%）" in x
+        for x in lines
+    )
+    assert any(
+        "方案写 5.20亿元，按上年 3.20亿元 增长 +60.0% 应为 5.120亿元（偏差 +1.6%）" in x
+        for x in lines
+    )
 
 
 def test_catch_up_names_the_pair_above_its_figures(demo_db: Path, monkeypatch) -> None:
