@@ -250,7 +250,8 @@ def sensitivity(
 
 
 def reward_tables(rewards: Rewards, names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Totals per unit and the itemised explanation."""
+    """Totals per unit and the itemised explanation (each item's figures before its rule's
+    sentence, which a half-width table cuts off at its right edge)."""
     totals = rewards.totals.sort_values("amount_yuan", ascending=False)
     shown = pd.DataFrame(
         {
@@ -267,9 +268,9 @@ def reward_tables(rewards: Rewards, names: dict[str, str]) -> tuple[pd.DataFrame
     listed = pd.DataFrame(
         {
             t("unit"): items["unit"].map(names),
-            t("reward_rule"): items[detail] if detail in items else items["rule_id"],
             t("reward_amount"): items["amount_yuan"].map(lambda v: f"{v:,.0f}"),
             t("reward_points"): items["points"],
+            t("reward_rule"): items[detail] if detail in items else items["rule_id"],
         }
     )
     return shown, listed

@@ -220,6 +220,8 @@ def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) ->
     items = at.dataframe[-1].value
     first = items[items["规则"].str.contains("第一")]
     assert first["奖金（元）"].tolist() == ["20,000"]
+    # the figures before the rule's long sentence, which the grid cuts at the right edge
+    assert list(items.columns) == ["单位", "奖金（元）", "加分", "规则"]
 
 
 def test_a_choice_survives_the_language_switch_with_new_labels(demo_db: Path, monkeypatch) -> None:
