@@ -81,7 +81,7 @@ def standings_table(
     )
     frame = _named(table, names).astype({"rank": "Float64", "previous_rank": "Float64"})
     frame = frame.astype({"rank_change": "Float64"})
-    title = t("export_ranking_title", indicator=indicator, by=t(f"by_{by}"))
+    title = t("export_ranking_title", indicator=indicator, by=t(f"by_{by}_word"))
     # the figures' measure is in their headers, as shown (亿元 for large 万元 figures)
     notes = context.notes(t("export_indicator", indicator=indicator))
     return Table(indicator[:28] or "ranking", title, notes, frame, columns)

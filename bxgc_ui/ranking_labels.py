@@ -31,6 +31,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "by_completion": ("完成率", "Completion"),
     "by_growth": ("同比增长", "YoY growth"),
     "by_value": ("累计值", "Value"),
+    # the same inside a sentence ("…: ranking by completion")
+    "by_completion_word": ("完成率", "completion"),
+    "by_growth_word": ("同比增长", "YoY growth"),
+    "by_value_word": ("累计值", "value"),
     "ov_matrix": (
         "时间过半、任务过半：各单位各指标完成率与时间进度之差（个百分点）",
         "Keeping pace: completion minus time elapsed, per unit and indicator (points)",

@@ -101,7 +101,9 @@ if single.open:
             partial(view.standings_table, table, names, ind["measure"], by=by, flagged=flagged),
         )
         left, right = st.columns([1, 1])
-        title = t("rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}"))
+        title = t(
+            "rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}_word")
+        )
         bars = partial(
             charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
         )

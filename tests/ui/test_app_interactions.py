@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -586,3 +587,19 @@ def test_a_band_checked_a_few_times_is_not_given_a_coverage(
     at_least = table.assign(checked=[MIN_COVERAGE_CHECKS, 25])
     assert "100%" in catchup.skill_table(at_least, "万元")[heading].iloc[0]
     assert "100%" in catchup.best_model_text(at_least, "万元")
+
+
+def test_an_english_ranking_names_its_basis_in_lower_case_mid_sentence(
+    demo_db: Path, monkeypatch
+) -> None:
+    """The basis reads as a button's label ("Completion") and as a word inside the chart's
+    title ("…: ranking by completion"); "YoY growth" keeps its capitals in both."""
+
+    def title(by: str) -> str:
+        at = _page(demo_db, monkeypatch, "pages/rankings.py")
+        at.button_group(key="rank_by").set_value(by).run()
+        at.button_group(key="lang").set_value("en").run()
+        return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+
+    assert title("completion").endswith("ranking by completion")
+    assert title("growth").endswith("ranking by YoY growth")
