@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -186,6 +186,28 @@ class View:
         with st.popover(t("copy_link"), icon=":material/link:"):
             st.caption(t("copy_link_help"))
             st.code(self.link() or "?", language=None)
+
+
+def beside(page_url: str | None, target: str) -> str:
+    """``target``, a path from the app's root (``/meeting?…``), as a whole address beside
+    ``page_url``, the address of the current page as the reader's browser reached it
+    (``st.context.url``: host, port and any path a reverse proxy serves the app under);
+    ``target`` itself where that is not known.
+
+    >>> beside("http://10.0.0.5:8501/meeting", "/meeting?embed=true")
+    'http://10.0.0.5:8501/meeting?embed=true'
+    >>> beside("https://tj.example.gov.cn/bxgc/admin", "/meeting?token=x")
+    'https://tj.example.gov.cn/bxgc/meeting?token=x'
+    >>> beside("http://localhost:8501/", "/meeting"), beside(None, "/meeting")
+    ('http://localhost:8501/meeting', '/meeting')
+    """
+    if not page_url:
+        return target
+    parts = urlsplit(page_url)
+    if not parts.scheme or not parts.netloc:
+        return target
+    root = parts.path.rsplit("/", 1)[0]
+    return f"{parts.scheme}://{parts.netloc}{root}{target}"
 
 
 def _text(value: object) -> str:

@@ -22,6 +22,7 @@ from bxgc_metrics import clock
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import auth, data, unreadable, widgets
 from bxgc_ui.i18n import keyed, name
+from bxgc_ui.links import beside
 from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import meeting
 from bxgc_ui.views.meeting import t
@@ -93,7 +94,7 @@ settings = meeting.Settings(
 # In a popover: a code block costs the browser its syntax highlighter, drawn only when
 # the popover opens.
 with side.popover(t("meeting_kiosk"), icon=":material/cast:"):
-    st.code(meeting.kiosk_url(settings), language=None, wrap_lines=True)
+    st.code(beside(st.context.url, meeting.kiosk_url(settings)), language=None, wrap_lines=True)
 meeting.screen_setup()
 if not st.context.is_embedded:
     st.title(t("meeting_title"))

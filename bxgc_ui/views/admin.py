@@ -12,6 +12,7 @@ from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
 from bxgc_metrics.store import Store
 from bxgc_ui import auth
 from bxgc_ui.i18n import Texts, keyed, lang
+from bxgc_ui.links import beside
 
 TEXTS: dict[str, tuple[str, str]] = {
     "adm_users": ("用户", "Users"),
@@ -226,7 +227,8 @@ def tokens_panel(store: Store) -> None:
         token = _done(store.create_wall_token, label)
         if isinstance(token, str):
             st.write(t("adm_token_once"))
-            st.code(f"/meeting?embed=true&embed_options=dark_theme&token={token}", language=None)
+            kiosk = f"/meeting?embed=true&embed_options=dark_theme&token={token}"
+            st.code(beside(st.context.url, kiosk), language=None)
     tokens = store.wall_tokens()
     if tokens.empty:
         st.info(t("adm_no_tokens"))

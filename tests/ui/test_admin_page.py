@@ -87,3 +87,21 @@ def test_no_wall_links_is_said_in_words(demo_db: Path, monkeypatch: pytest.Monke
     at.run()
     (links,) = [d.value for d in at.dataframe if "链接名称" in d.value.columns]
     assert links["链接名称"].tolist() == ["三楼会议室"]
+
+
+def test_a_new_wall_link_is_the_whole_address_to_open_in_the_meeting_room(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shown once: the address with the host (and any path a proxy serves the dashboard
+    under) that the admin's browser reached, so it can be typed into the room's computer."""
+    import streamlit as st
+
+    page = "http://10.20.30.40:8501/admin"
+    monkeypatch.setattr(type(st.context), "url", property(lambda _self: page))
+    at = _admin_page(demo_db, monkeypatch)
+    at.text_input(key="adm_token_label").input("三楼会议室")
+    next(b for b in at.button if b.key == "adm_token_create").click().run()
+    (link,) = [c.value for c in at.get("code")]
+    assert link.startswith("http://10.20.30.40:8501/meeting?embed=true&embed_options=dark_theme")
+    token = link.rsplit("token=", 1)[1]
+    assert admin_store(demo_db).wall_token_label(token) == "三楼会议室"

@@ -275,3 +275,18 @@ def test_the_sidebar_offers_the_projector_link_of_the_chosen_view(
     links = [c.value for c in at.sidebar.get("code")]
     assert len(links) == 1 and links[0].startswith("/meeting?embed=true")
     assert "indicator=GBR" in links[0] and "every=3" in links[0]
+
+
+def test_the_projector_link_is_the_whole_address_the_browser_reaches_the_server_by(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The meeting room's computer needs the host and any path a reverse proxy serves the
+    dashboard under, as the browser showing the link reached it, not a bare path."""
+    import streamlit as st
+
+    page = "https://tj.example.gov.cn/bxgc/meeting"
+    monkeypatch.setattr(type(st.context), "url", property(lambda _self: page))
+    at = _meeting(demo_db, monkeypatch, query={"indicator": "GBR"})
+    (link,) = [c.value for c in at.sidebar.get("code")]
+    assert link.startswith("https://tj.example.gov.cn/bxgc/meeting?embed=true")
+    assert "indicator=GBR" in link
