@@ -473,20 +473,30 @@ def batch_labels(batches: pd.DataFrame) -> dict[int, str]:
 
 
 def undo_sample(
-    preview: UndoPreview, unit_names: dict[str, str], indicator_names: dict[str, str]
+    preview: UndoPreview,
+    unit_names: dict[str, str],
+    indicator_names: dict[str, str],
+    *,
+    measures: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """A few figures the undo changes: unit, indicator, period, now → after."""
+    """A few figures the undo changes: unit, indicator, period, now → after, each figure
+    as stored with its indicator's measure (``measures``: code → measure)."""
     rows = preview.sample
+    units = [(measures or {}).get(c, "") for c in rows["indicator_code"]]
+    sep = "" if lang() == "zh" else " "
     return pd.DataFrame(
         {
             t("unit"): [unit_names.get(c, c) for c in rows["unit_code"]],
             t("indicator"): [indicator_names.get(c, c) for c in rows["indicator_code"]],
             t("up_period"): labels(rows["freq"], rows["year"], rows["sub"]),
             t("up_kind"): [t(f"value_kind_{k}") for k in rows["value_kind"]],
-            t("up_col_now"): _numbers(rows["value_now"]),
+            t("up_col_now"): [
+                n if n == "—" or not m else f"{n}{sep}{m}"
+                for n, m in zip(_numbers(rows["value_now"]), units, strict=True)
+            ],
             t("up_col_after"): [
-                t("up_undo_removed") if pd.isna(v) else f"{float(v):,.10g}"
-                for v in rows["value_after"]
+                t("up_undo_removed") if pd.isna(v) else f"{float(v):,.10g}{sep if m else ''}{m}"
+                for v, m in zip(rows["value_after"], units, strict=True)
             ],
         }
     )

@@ -122,6 +122,12 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     # the picker offers the batch just committed, and says what undoing it changes
     assert at.selectbox(key=f"up_undo_pick_{batch}@zh").value == batch
     assert any("删除它新增的 0 条数据，恢复它替换的 9 条原值" in m.value for m in at.markdown)
+    # the sample's figures carry their measure: 41,300.5 alone could be 万元 or 亿元
+    (sample,) = [d.value for d in at.dataframe if "现值" in d.value.columns]
+    measure = store.indicators().set_index("code").loc["GBR", "measure"]
+    row = sample[sample["时期"] == "2024-06"].iloc[0]
+    assert row["现值"] == f"41,300.5{measure}"
+    assert row["撤销后"] == f"{before['2024-06']:,.10g}{measure}"
     next(b for b in at.button if b.label == "撤销该批次…").click().run()
     # nothing happens before the confirmation
     assert (
