@@ -167,6 +167,13 @@ def test_meeting_page_in_the_app(served: tuple[str, Path], browser: Browser, lan
             "e => e.getBoundingClientRect().width"
         )
         assert race_width >= 720 and race.evaluate(SCROLLS_JS), race_width
+        # its folded heading reads at a phone's size, not the wall's (1.6rem over two lines)
+        heading = race.locator('[data-testid="stExpander"] summary p').first.evaluate(
+            "e => ({size: parseFloat(getComputedStyle(e).fontSize),"
+            " lines: Math.round(e.getBoundingClientRect().height"
+            " / parseFloat(getComputedStyle(e).lineHeight))})"
+        )
+        assert heading["size"] <= 18.5 and heading["lines"] <= 2, heading
         screenshot(page, SHOTS / "phone" / f"meeting-{lang}.png")
     finally:
         page.close()

@@ -34,11 +34,18 @@ CSS = """
 .st-key-meeting_race [data-testid="stCaptionContainer"] { color: #CBD5E1; font-size: 1.35rem; }
 .st-key-meeting_race [data-testid="stFullScreenFrame"]:has([data-testid="stPlotlyChart"]) {
   min-width: 720px; }
+@media (max-width: 640px) {
+  .st-key-meeting_race { padding: 0.8rem 0.9rem 1rem 0.9rem; }
+  .st-key-meeting_race [data-testid="stExpander"] summary,
+  .st-key-meeting_race [data-testid="stExpander"] summary p { font-size: 1.1rem; }
+  .st-key-meeting_race [data-testid="stCaptionContainer"] { font-size: 1rem; }
+}
 </style>
 """
 """The in-app race panel: a constant, never formatted with data. On a narrow screen the
 race keeps room for its labels and buttons (720 px), and its element's box (which
-Streamlit lets scroll) scrolls sideways, as the board preview does."""
+Streamlit lets scroll) scrolls sideways, as the board preview does; its heading and
+caption take a phone's sizes rather than the wall's."""
 
 KIOSK_CSS = """
 <style>
