@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from bxgc_metrics.measures import display_scale, is_money, reads_in_points
+from bxgc_metrics.measures import Scale, display_scale, is_money, reads_in_points
 
 _YUAN_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
@@ -58,11 +58,22 @@ def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> l
     if not is_money(measure):
         return [amount(v, measure, lang) for v in values]
     scale = display_scale(values, measure)
+    return [scaled(v, scale, lang) for v in values]
+
+
+def scaled(value: float | None, scale: Scale, lang: str = "zh", *, finer: int = 0) -> str:
+    """``value`` read in ``scale`` (:func:`bxgc_metrics.measures.display_scale`), with
+    ``finer`` decimals more than the scale gives.
+
+    >>> scale = display_scale([3.5, 2.9], "亿元")
+    >>> scaled(3.5, scale), scaled(4.025, scale, finer=1), scaled(None, scale, "en")
+    ('3.50亿元', '4.025亿元', '—')
+    """
+    if is_missing(value):
+        return "—"
+    assert value is not None
     sep = "" if lang == "zh" else " "
-    return [
-        "—" if is_missing(v) else f"{scale.apply(v):,.{scale.decimals}f}{sep}{scale.measure}"  # type: ignore[arg-type]
-        for v in values
-    ]
+    return f"{scale.apply(value):,.{scale.decimals + finer}f}{sep}{scale.measure}"
 
 
 def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool = True) -> str:

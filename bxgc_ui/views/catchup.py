@@ -571,20 +571,17 @@ def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> lis
     amounts in one measure; what the growth gives keeps one decimal more than the plan's
     figures (3.5 × 1.15 reads 4.025亿元, not a rounded 4.02 or 4.03)."""
     lines = []
-    sep = "" if lang() == "zh" else " "
     for r in flags.itertuples():
-        stated, previous = fmt.amounts([r.stated, r.previous, r.implied], measure, lang())[:2]
         scale = display_scale([r.stated, r.previous, r.implied], measure)
-        implied = f"{scale.apply(r.implied):,.{scale.decimals + 1}f}{sep}{scale.measure}"
         lines.append(
             t(
                 "catchup_audit_line",
                 unit=fmt.md(names.get(r.unit, r.unit)),
                 year=int(r.period),
-                stated=stated,
-                previous=previous,
+                stated=fmt.scaled(r.stated, scale, lang()),
+                previous=fmt.scaled(r.previous, scale, lang()),
                 growth=fmt.pct(r.growth),
-                implied=implied,
+                implied=fmt.scaled(r.implied, scale, lang(), finer=1),
                 dev=fmt.pct(r.deviation),
                 implied_growth=fmt.pct(r.implied_growth),
             )
