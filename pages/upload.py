@@ -124,16 +124,24 @@ with importing:
         m3.metric(t("up_unchanged"), counts["unchanged"])
         if plan.same_file_batch is not None:
             st.info(t("up_same_file", batch=plan.same_file_batch))
-        ind_names = names(indicators)
+        ind_names, measures = names(indicators), view.measures_of(indicators)
         headers, moving = view.change_columns(), view.changes_count(plan)
-        changes = view.changes_table(plan, names(units), ind_names, headers=headers)
+        changes = view.changes_table(
+            plan, names(units), ind_names, headers=headers, measures=measures
+        )
         if moving > view.PREVIEW_ROWS:
             st.caption(t("up_rows_shown", n=view.PREVIEW_ROWS, total=moving))
         if len(changes):
             st.dataframe(changes, hide_index=True)
         if moving > view.PREVIEW_ROWS:
             everything = partial(
-                view.changes_table, plan, names(units), ind_names, headers=headers, limit=None
+                view.changes_table,
+                plan,
+                names(units),
+                ind_names,
+                headers=headers,
+                limit=None,
+                measures=measures,
             )
             st.download_button(
                 t("up_changes_export"),

@@ -53,7 +53,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
             else:
                 st.markdown(fmt.md(effect))
                 st.caption(t("up_undo_sample"))
-                measures = dict(zip(indicators["code"], indicators["measure"], strict=True))
+                measures = view.measures_of(indicators)
                 sample = view.undo_sample(preview, unit_names, ind_names, measures=measures)
                 st.dataframe(sample, hide_index=True)
 

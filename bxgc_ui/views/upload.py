@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import pandas as pd
@@ -359,11 +359,11 @@ _BY_SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
 
 def change_columns() -> dict[str, str]:
-    """The change table's headers in the reader's language."""
+    """The change table's headers and language in the reader's language."""
     keys = {"unit": "unit", "indicator": "indicator", "period": "up_period", "kind": "up_kind"}
     keys |= {"old": "up_old", "new": "up_new_value"}
     keys |= {f"kind_{k}": f"value_kind_{k}" for k in ("actual", "target", "plan")}
-    return {column: t(key) for column, key in keys.items()}
+    return {column: t(key) for column, key in keys.items()} | {"lang": lang()}
 
 
 def new_codes(plan: ImportPlan, units: pd.DataFrame) -> pd.DataFrame:
@@ -411,10 +411,12 @@ def changes_table(
     *,
     headers: dict[str, str],
     limit: int | None = PREVIEW_ROWS,
+    measures: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """New and changed figures: unit, indicator, period, kind, old → new (the first
-    ``limit``). ``headers`` from :func:`change_columns`, so that a download built later,
-    outside the page run, keeps the reader's language."""
+    ``limit``), each figure with its indicator's measure (``measures``: code → measure).
+    ``headers`` from :func:`change_columns`, so that a download built later, outside the
+    page run, keeps the reader's language."""
     preview = plan.preview
     if preview.empty:
         return preview
@@ -424,14 +426,15 @@ def changes_table(
     units = {**unit_names, **_created(plan.new_units)}
     inds = {**indicator_names, **_created(plan.new_indicators)}
     kinds = {k: headers[f"kind_{k}"] for k in ("actual", "target", "plan")}
+    per_figure = [(measures or {}).get(c, "") for c in moving["indicator_code"]]
     return pd.DataFrame(
         {
             headers["unit"]: [units.get(c, c) for c in moving["unit_code"]],
             headers["indicator"]: [inds.get(c, c) for c in moving["indicator_code"]],
             headers["period"]: labels(moving["freq"], moving["year"], moving["sub"]),
             headers["kind"]: [kinds.get(k, k) for k in moving["value_kind"]],
-            headers["old"]: _numbers(moving["old_value"]),
-            headers["new"]: _numbers(moving["value"]),
+            headers["old"]: _numbers(moving["old_value"], per_figure, language=headers["lang"]),
+            headers["new"]: _numbers(moving["value"], per_figure, language=headers["lang"]),
         }
     )
 
@@ -443,9 +446,27 @@ def _created(rows: pd.DataFrame) -> dict[str, str]:
     return dict(zip(rows["code"], rows["name_zh"], strict=True))
 
 
-def _numbers(values: pd.Series) -> list[str]:
-    """Figures as read in a preview: thousands separated, "—" where there is none."""
-    return ["—" if pd.isna(v) else f"{float(v):,.10g}" for v in values]
+def measures_of(indicators: pd.DataFrame) -> dict[str, str]:
+    """Each indicator's measure by code, for the previews' figures."""
+    return dict(zip(indicators["code"], indicators["measure"], strict=True))
+
+
+def _numbers(
+    values: pd.Series,
+    measures: Sequence[str] | None = None,
+    *,
+    missing: str = "—",
+    language: str = "zh",
+) -> list[str]:
+    """Figures as stored, in a preview: thousands separated, each followed by its measure
+    where ``measures`` (one per figure) names one (after a space in English), ``missing``
+    where there is none."""
+    sep = "" if language == "zh" else " "
+    units = measures if measures is not None else [""] * len(values)
+    return [
+        missing if pd.isna(v) else f"{float(v):,.10g}{sep if m else ''}{m}"
+        for v, m in zip(values, units, strict=True)
+    ]
 
 
 def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
@@ -482,21 +503,16 @@ def undo_sample(
     """A few figures the undo changes: unit, indicator, period, now → after, each figure
     as stored with its indicator's measure (``measures``: code → measure)."""
     rows = preview.sample
-    units = [(measures or {}).get(c, "") for c in rows["indicator_code"]]
-    sep = "" if lang() == "zh" else " "
+    per_figure = [(measures or {}).get(c, "") for c in rows["indicator_code"]]
     return pd.DataFrame(
         {
             t("unit"): [unit_names.get(c, c) for c in rows["unit_code"]],
             t("indicator"): [indicator_names.get(c, c) for c in rows["indicator_code"]],
             t("up_period"): labels(rows["freq"], rows["year"], rows["sub"]),
             t("up_kind"): [t(f"value_kind_{k}") for k in rows["value_kind"]],
-            t("up_col_now"): [
-                n if n == "—" or not m else f"{n}{sep}{m}"
-                for n, m in zip(_numbers(rows["value_now"]), units, strict=True)
-            ],
-            t("up_col_after"): [
-                t("up_undo_removed") if pd.isna(v) else f"{float(v):,.10g}{sep if m else ''}{m}"
-                for v, m in zip(rows["value_after"], units, strict=True)
-            ],
+            t("up_col_now"): _numbers(rows["value_now"], per_figure, language=lang()),
+            t("up_col_after"): _numbers(
+                rows["value_after"], per_figure, missing=t("up_undo_removed"), language=lang()
+            ),
         }
     )

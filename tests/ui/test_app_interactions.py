@@ -114,6 +114,12 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     at.get("file_uploader")[0].upload("报表.xlsx", sheets.report_xlsx()).run()
     assert not at.exception and not at.error
     assert _metrics(at) == {"新增": "0", "修改": "9", "未变": "0"}
+    # the preview's figures carry their measure too, old and new
+    (changes,) = [d.value for d in at.dataframe if "新值" in d.value.columns]
+    unit = store.indicators().set_index("code").loc["GBR", "measure"]
+    june = changes[(changes["时期"] == "2024-06") & changes["新值"].str.startswith("41,300.5")]
+    assert june["新值"].tolist() == [f"41,300.5{unit}"]
+    assert june["原值"].tolist() == [f"{before['2024-06']:,.10g}{unit}"]
     next(b for b in at.button if b.label == "确认导入").click().run()
     assert "已导入" in at.success[-1].value
     after = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
