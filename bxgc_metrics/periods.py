@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -148,12 +149,51 @@ def labels(freq: pd.Series, year: pd.Series, sub: pd.Series) -> pd.Series:
     >>> labels(pd.Series(["M", "Y", "M"]), pd.Series([2026, 2026, 2026]), pd.Series([6, 0, 6])).tolist()
     ['2026-06', '2026', '2026-06']
     """
+    return _each_distinct(freq, year, sub, text=lambda period, _flag: format_label(*period))
+
+
+def readings(
+    freq: pd.Series,
+    year: pd.Series,
+    sub: pd.Series,
+    *,
+    cumulative: pd.Series | None = None,
+    lang: str = "zh",
+) -> pd.Series:
+    """:func:`display` over aligned columns, each distinct period (and ``cumulative``
+    flag, none meaning single periods) read once: how a table shows periods to a reader.
+
+    >>> readings(pd.Series(["M", "Y"]), pd.Series([2026, 2026]), pd.Series([10, 0]),
+    ...          cumulative=pd.Series([True, False])).tolist()
+    ['2026年1-10月', '2026年']
+    """
+
+    def read(period: tuple[str, int, int], flag: bool) -> str:
+        return display(*period, cumulative=flag, lang=lang)
+
+    return _each_distinct(freq, year, sub, flag=cumulative, text=read)
+
+
+def _each_distinct(
+    freq: pd.Series,
+    year: pd.Series,
+    sub: pd.Series,
+    *,
+    flag: pd.Series | None = None,
+    text: Callable[[tuple[str, int, int], bool], str],
+) -> pd.Series:
+    """``text((freq, year, sub), flag)`` of each row, called once per distinct one (no
+    ``flag``: false)."""
     freq_codes, freqs = pd.factorize(freq, use_na_sentinel=False)
     width = max(len(freqs), 1)
     period = year.to_numpy(dtype=np.int64) * 100 + sub.to_numpy(dtype=np.int64)
-    codes, found = pd.factorize(period * width + freq_codes)
-    texts = [format_label(str(freqs[k % width]), int(k // width // 100), int(k // width % 100))
-             for k in found]  # fmt: skip
+    flags = np.zeros(len(period), np.int64) if flag is None else flag.to_numpy(dtype=np.int64)
+    codes, found = pd.factorize((period * width + freq_codes) * 2 + flags)
+    keys = found // 2
+    texts = [
+        text((str(freqs[k % width]), int(k // width // 100), int(k // width % 100)), bool(f))
+        for k, f in zip(keys, found % 2, strict=True)
+    ]
     return pd.Series(np.array(texts, dtype=object)[codes], index=freq.index, dtype="string")
 
 

@@ -19,6 +19,7 @@ from bxgc_metrics.periods import (
     labels,
     months_elapsed,
     parse_text,
+    readings,
     start_months,
 )
 
@@ -77,6 +78,40 @@ def test_labels_of_many_rows_are_each_rows_label(
     got = labels(freq, year, sub)
     assert got.dtype == "string" and list(got.index) == list(freq.index)
     assert got.tolist() == [format_label(f, y, s) for f, y, s in rows]
+
+
+def test_vectorised_readings_match_one_by_one() -> None:
+    """A reader's names of many rows: a year-to-date month from January, a single month
+    alone, in either language."""
+    freq = pd.Series(["M", "M", "Y", "Q", "M"])
+    year = pd.Series([2026, 2026, 2026, 2025, 2026])
+    sub = pd.Series([10, 10, 0, 2, 1])
+    cumulative = pd.Series([True, False, False, True, True])
+    zh = readings(freq, year, sub, cumulative=cumulative)
+    assert zh.tolist() == ["2026年1-10月", "2026年10月", "2026年", "2025年二季度", "2026年1月"]
+    en = readings(freq, year, sub, cumulative=cumulative, lang="en")
+    assert en.tolist() == ["Jan-Oct 2026", "Oct 2026", "2026", "2025 Q2", "Jan 2026"]
+    assert readings(freq, year, sub).tolist()[:2] == ["2026年10月", "2026年10月"]
+
+
+@given(
+    rows=st.lists(st.tuples(_PERIODS, st.booleans()), max_size=60),
+    categorical=st.booleans(),
+    lang=st.sampled_from(["zh", "en"]),
+)
+def test_readings_of_many_rows_are_each_rows_reading(
+    rows: list[tuple[tuple[str, int, int], bool]], categorical: bool, lang: str
+) -> None:
+    """Each distinct period and flag is read once and spread back to the rows: every row
+    gets its own :func:`display`, whatever the mix, repeats and order."""
+    freq = pd.Series([f for (f, _, _), _ in rows], dtype="category" if categorical else "str")
+    year = pd.Series([y for (_, y, _), _ in rows], dtype="int32")
+    sub = pd.Series([s for (_, _, s), _ in rows], dtype="int64")
+    cumulative = pd.Series([c for _, c in rows], dtype=bool)
+    got = readings(freq, year, sub, cumulative=cumulative, lang=lang)
+    assert got.dtype == "string" and list(got.index) == list(freq.index)
+    expected = [display(f, y, s, cumulative=c, lang=lang) for (f, y, s), c in rows]
+    assert got.tolist() == expected
 
 
 @given(rows=st.lists(_PERIODS, max_size=60), categorical=st.booleans())

@@ -133,7 +133,7 @@ _UNDO_COUNTS = """
 """
 """Figures an undo removes (keys the batch created) and puts back (values it replaced)."""
 _UNDO_SAMPLE = """
-    SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind,
+    SELECT o.unit_code, o.indicator_code, o.freq, o.year, o.sub, o.value_kind, o.cumulative,
            o.value AS value_now, h.old_value AS value_after
     FROM observations AS o
     LEFT JOIN observation_history AS h
@@ -182,7 +182,8 @@ class UndoPreview:
     """Later batches that replaced some of this batch's figures: undo those first."""
     sample: pd.DataFrame
     """A few of the figures, replaced ones first: ``unit_code, indicator_code, freq, year,
-    sub, value_kind, value_now, value_after`` (``value_after`` missing: the figure goes)."""
+    sub, value_kind, cumulative, value_now, value_after`` (``value_after`` missing: the
+    figure goes)."""
     units: tuple[str, ...] = ()
     """Units the batch created that the undo deletes (nothing else uses them)."""
     indicators: tuple[str, ...] = ()

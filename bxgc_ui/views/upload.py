@@ -20,7 +20,7 @@ from bxgc_metrics.importer.service import (
     long_template,
     wide_template,
 )
-from bxgc_metrics.periods import labels
+from bxgc_metrics.periods import readings
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
 from bxgc_ui import auth, data
@@ -431,7 +431,13 @@ def changes_table(
         {
             headers["unit"]: [units.get(c, c) for c in moving["unit_code"]],
             headers["indicator"]: [inds.get(c, c) for c in moving["indicator_code"]],
-            headers["period"]: labels(moving["freq"], moving["year"], moving["sub"]),
+            headers["period"]: readings(
+                moving["freq"],
+                moving["year"],
+                moving["sub"],
+                cumulative=moving["cumulative"],
+                lang=headers["lang"],
+            ),
             headers["kind"]: [kinds.get(k, k) for k in moving["value_kind"]],
             headers["old"]: _numbers(moving["old_value"], per_figure, language=headers["lang"]),
             headers["new"]: _numbers(moving["value"], per_figure, language=headers["lang"]),
@@ -508,7 +514,9 @@ def undo_sample(
         {
             t("unit"): [unit_names.get(c, c) for c in rows["unit_code"]],
             t("indicator"): [indicator_names.get(c, c) for c in rows["indicator_code"]],
-            t("up_period"): labels(rows["freq"], rows["year"], rows["sub"]),
+            t("up_period"): readings(
+                rows["freq"], rows["year"], rows["sub"], cumulative=rows["cumulative"], lang=lang()
+            ),
             t("up_kind"): [t(f"value_kind_{k}") for k in rows["value_kind"]],
             t("up_col_now"): _numbers(rows["value_now"], per_figure, language=lang()),
             t("up_col_after"): _numbers(

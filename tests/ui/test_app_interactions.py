@@ -117,7 +117,8 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     # the preview's figures carry their measure too, old and new
     (changes,) = [d.value for d in at.dataframe if "新值" in d.value.columns]
     unit = store.indicators().set_index("code").loc["GBR", "measure"]
-    june = changes[(changes["时期"] == "2024-06") & changes["新值"].str.startswith("41,300.5")]
+    # periods read as the sheet and the officials write them, the year to date from January
+    june = changes[(changes["时期"] == "2024年1-6月") & changes["新值"].str.startswith("41,300.5")]
     assert june["新值"].tolist() == [f"41,300.5{unit}"]
     assert june["原值"].tolist() == [f"{before['2024-06']:,.10g}{unit}"]
     next(b for b in at.button if b.label == "确认导入").click().run()
@@ -131,7 +132,7 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     # the sample's figures carry their measure: 41,300.5 alone could be 万元 or 亿元
     (sample,) = [d.value for d in at.dataframe if "现值" in d.value.columns]
     measure = store.indicators().set_index("code").loc["GBR", "measure"]
-    row = sample[sample["时期"] == "2024-06"].iloc[0]
+    row = sample[sample["时期"] == "2024年1-6月"].iloc[0]
     assert row["现值"] == f"41,300.5{measure}"
     assert row["撤销后"] == f"{before['2024-06']:,.10g}{measure}"
     next(b for b in at.button if b.label == "撤销该批次…").click().run()
@@ -498,6 +499,18 @@ def test_the_gap_on_a_percentage_reads_in_points_beside_both_levels(
         model="linear",
     )
     assert table.iloc[0, 1] == ("11.0个百分点" if zh else "11.0 pp")
+
+
+def test_the_import_preview_reads_periods_in_english_too(demo_db: Path, monkeypatch) -> None:
+    """The English preview names a year-to-date figure from January and a single month
+    alone, as the English pages do, not by the stored key (2024-06)."""
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.button_group(key="lang").set_value("en").run()
+    at.get("file_uploader")[0].upload("report.xlsx", sheets.report_xlsx()).run()
+    assert not at.exception
+    (changes,) = [d.value for d in at.dataframe if {"Old", "New"} <= set(d.value.columns)]
+    assert set(changes["Period"]) <= {"Jan-Jun 2024", "Jan-Jun 2023", "2024"}
+    assert "Jan-Jun 2024" in set(changes["Period"])
 
 
 def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(
