@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 import streamlit as st
 
@@ -82,8 +84,25 @@ def gaps_editor_frame(gaps: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+CHARACTER_PX = 14
+"""Pixels a Chinese character takes in a table cell (the grid's 14 px font)."""
+GAP_WIDTH = 250
+"""The gap's column: a short sentence (about 16 characters) before it is cut."""
+MEASURE_WIDTH = 330
+"""The measure's column: a longer sentence; owner, deadline and status still fit beside
+the unit, the gap and it at 1440 px."""
+
+
+def name_width(names: Iterable[str]) -> int:
+    """Pixels for a column of these names: the longest whole, within 80–200 px."""
+    longest = max((len(n) for n in names), default=4)
+    return min(max(longest * CHARACTER_PX + 24, 80), 200)
+
+
 def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
-    """Column settings: units and indicators picked by name, status from a list."""
+    """Column settings: units and indicators picked by name, status from a list. The
+    table is wider than a 1440 px page and scrolls sideways, so the unit stays pinned at
+    its left, wide enough for its name."""
     cc = st.column_config
     ind_codes = list(indicators["code"])
     ind_names = named(indicators)
@@ -94,9 +113,11 @@ def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
             options=list(names),
             required=True,
             format_func=lambda c: names.get(str(c), str(c)),
+            width=name_width(names.values()),
+            pinned=True,
         ),
-        "gap": cc.TextColumn(t("col_gap"), required=True, width="medium"),
-        "measure": cc.TextColumn(t("col_measure"), required=True, width="large"),
+        "gap": cc.TextColumn(t("col_gap"), required=True, width=GAP_WIDTH),
+        "measure": cc.TextColumn(t("col_measure"), required=True, width=MEASURE_WIDTH),
         "owner": cc.TextColumn(t("col_owner")),
         "deadline": cc.DateColumn(t("col_deadline"), format="YYYY-MM-DD"),
         "status": cc.SelectboxColumn(

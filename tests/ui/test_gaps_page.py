@@ -3,6 +3,7 @@ promised value is reached says so wherever its status shows."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,20 @@ def test_the_english_page_reads_days_overdue(
     at = _page(demo_db, monkeypatch, lang="en")
     overdue = next(d.value for d in at.dataframe if "Days overdue" in d.value.columns)
     assert overdue["Days overdue"].tolist() == [94, 64]
+
+
+def test_the_gaps_table_keeps_whose_gap_it_is_in_view(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1440 px the gaps table is wider than the page and scrolls sideways: the unit
+    stays pinned at its left, wide enough for a name of several characters (it showed
+    "东城街" for 东城街道), and the gap itself has room for a sentence."""
+    at = _page(demo_db, monkeypatch)
+    (table,) = [d for d in at.dataframe if "unit_code" in d.value.columns]
+    columns = json.loads(table.proto.columns)
+    assert columns["unit_code"]["pinned"] is True
+    names = [o["label"] for o in columns["unit_code"]["type_config"]["options"]]
+    longest = max(names, key=len)
+    assert columns["unit_code"]["width"] >= 14 * len(longest) + 16  # 14 px a character
+    # the gap's sentences fit whole: "招商引资到位资金不足东城街道的七成" is 17 characters
+    assert columns["gap"]["width"] >= 14 * 17
