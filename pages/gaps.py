@@ -65,4 +65,5 @@ else:
 
 st.subheader(t("gaps_lookback"))
 st.caption(t("gaps_lookback_help"))
-st.dataframe(view.look_back_table(review, names, indicators), hide_index=True)
+look_back = view.look_back_table(review, names, indicators)
+st.dataframe(look_back, hide_index=True, column_config=view.look_back_columns(look_back))

@@ -93,10 +93,10 @@ MEASURE_WIDTH = 330
 the unit, the gap and it at 1440 px."""
 
 
-def name_width(names: Iterable[str]) -> int:
-    """Pixels for a column of these names: the longest whole, within 80–200 px."""
-    longest = max((len(n) for n in names), default=4)
-    return min(max(longest * CHARACTER_PX + 24, 80), 200)
+def name_width(names: Iterable[str], *, most: int = 200) -> int:
+    """Pixels for a column of these texts: the longest whole, within 80 px and ``most``."""
+    longest = max((len(str(n)) for n in names), default=4)
+    return min(max(longest * CHARACTER_PX + 24, 80), most)
 
 
 def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
@@ -154,7 +154,7 @@ def look_back_table(
         {
             t("unit"): review["unit_code"].map(names),
             t("col_gap"): review["gap"],
-            t("col_indicator"): review["indicator_code"].map(ind["name_zh"]),
+            t("col_indicator"): review["indicator_code"].map(named(indicators)),
             t("col_promised"): [
                 fmt.amount(v, m) for v, m in zip(review["promised_value"], measure, strict=True)
             ],
@@ -170,3 +170,15 @@ def look_back_table(
             ],
         }
     )
+
+
+def look_back_columns(table: pd.DataFrame) -> dict:
+    """Column settings of :func:`look_back_table`: wider than a 1440 px page too, so the
+    unit is pinned at its left, and the status is wide enough for its note."""
+    cc = st.column_config
+    unit, status = t("unit"), t("col_status")
+    return {
+        unit: cc.TextColumn(width=name_width(table[unit].dropna()), pinned=True),
+        t("col_gap"): cc.TextColumn(width=GAP_WIDTH),
+        status: cc.TextColumn(width=name_width(table[status], most=MEASURE_WIDTH)),
+    }

@@ -66,3 +66,30 @@ def test_the_gaps_table_keeps_whose_gap_it_is_in_view(
     assert columns["unit_code"]["width"] >= 14 * len(longest) + 16  # 14 px a character
     # the gap's sentences fit whole: "招商引资到位资金不足东城街道的七成" is 17 characters
     assert columns["gap"]["width"] >= 14 * 17
+
+
+def test_the_look_back_table_keeps_the_unit_in_view_and_its_status_whole(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-back table is wider than a 1440 px page too: the unit stays pinned at its
+    left, and the status has room for its note ("整改中（已达到承诺值，请确认是否已完成）"
+    was cut after 请确认)."""
+    at = _page(demo_db, monkeypatch)
+    (table,) = [d for d in at.dataframe if "完成承诺" in d.value.columns]
+    columns = json.loads(table.proto.columns)
+    assert columns["单位"]["pinned"] is True
+    longest = max(table.value["单位"], key=len)
+    assert columns["单位"]["width"] >= 14 * len(longest) + 16
+    status = max(table.value["状态"], key=len)
+    assert columns["状态"]["width"] >= 14 * len(status)
+
+
+def test_the_english_look_back_names_indicators_in_english(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every other English table names an indicator by its English name; the look-back
+    table read the Chinese one."""
+    at = _page(demo_db, monkeypatch, lang="en")
+    (table,) = [d.value for d in at.dataframe if "Achieved" in d.value.columns]
+    named = table["Indicator"].dropna()
+    assert len(named) and not named.str.contains(r"[\u4e00-\u9fff]").any(), named.tolist()
