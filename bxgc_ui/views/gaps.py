@@ -93,9 +93,9 @@ MEASURE_WIDTH = 330
 the unit, the gap and it at 1440 px."""
 
 
-def name_width(names: Iterable[str], *, most: int = 200) -> int:
+def text_width(texts: Iterable[str], *, most: int = 200) -> int:
     """Pixels for a column of these texts: the longest whole, within 80 px and ``most``."""
-    longest = max((len(str(n)) for n in names), default=4)
+    longest = max((len(str(text)) for text in texts), default=4)
     return min(max(longest * CHARACTER_PX + 24, 80), most)
 
 
@@ -113,7 +113,7 @@ def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:
             options=list(names),
             required=True,
             format_func=lambda c: names.get(str(c), str(c)),
-            width=name_width(names.values()),
+            width=text_width(names.values()),
             pinned=True,
         ),
         "gap": cc.TextColumn(t("col_gap"), required=True, width=GAP_WIDTH),
@@ -178,7 +178,7 @@ def look_back_columns(table: pd.DataFrame) -> dict:
     cc = st.column_config
     unit, status = t("unit"), t("col_status")
     return {
-        unit: cc.TextColumn(width=name_width(table[unit].dropna()), pinned=True),
+        unit: cc.TextColumn(width=text_width(table[unit].dropna()), pinned=True),
         t("col_gap"): cc.TextColumn(width=GAP_WIDTH),
-        status: cc.TextColumn(width=name_width(table[status], most=MEASURE_WIDTH)),
+        status: cc.TextColumn(width=text_width(table[status], most=MEASURE_WIDTH)),
     }
