@@ -111,7 +111,7 @@ if single.open:
         cut_note(left, int(table["rank"].notna().sum()))
         if len(marks):
             left.caption(view.reference_note(marks, names, by))
-        right.dataframe(shown, hide_index=True)
+        right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
         if flagged & set(table["unit_code"]):
             right.caption(t("rank_flagged_note"))
         sheet = view.standings_sheet(
@@ -165,7 +165,7 @@ if combined.open:
             chosen = (path, version, year, sub, by, group, key)
             draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
             cut_note(left, len(table))
-            right.dataframe(shown, hide_index=True)
+            right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
             method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
             sheet = partial(exports.composite_table, table, names, method=method, context=context)
             sheet = data.built(("rank_comp_sheet", *chosen), sheet)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +9,7 @@ from bxgc_metrics.store import GAP_COLUMNS
 from bxgc_ui import fmt
 from bxgc_ui.i18n import Texts
 from bxgc_ui.names import names as named
+from bxgc_ui.views.widths import text_width
 
 TEXTS: dict[str, tuple[str, str]] = {
     "gaps_title": ("差距排查与整改承诺", "Gaps and rectification commitments"),
@@ -84,19 +83,11 @@ def gaps_editor_frame(gaps: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-CHARACTER_PX = 14
-"""Pixels a Chinese character takes in a table cell (the grid's 14 px font)."""
 GAP_WIDTH = 250
 """The gap's column: a short sentence (about 16 characters) before it is cut."""
 MEASURE_WIDTH = 330
 """The measure's column: a longer sentence; owner, deadline and status still fit beside
 the unit, the gap and it at 1440 px."""
-
-
-def text_width(texts: Iterable[str], *, most: int = 200) -> int:
-    """Pixels for a column of these texts: the longest whole, within 80 px and ``most``."""
-    longest = max((len(str(text)) for text in texts), default=4)
-    return min(max(longest * CHARACTER_PX + 24, 80), most)
 
 
 def gaps_columns(names: dict[str, str], indicators: pd.DataFrame) -> dict:

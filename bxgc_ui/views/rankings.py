@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 import pandas as pd
+import streamlit as st
 
 from bxgc_metrics.export import Table
 from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS, rank_sensitivity
@@ -14,6 +15,7 @@ from bxgc_metrics.tables.scorecard import directions
 from bxgc_ui import data, exports, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.ranking_labels import arrow, places
+from bxgc_ui.views.widths import text_width
 
 TEXTS: dict[str, tuple[str, str]] = {
     "rank_title": ("考核排名", "Rankings"),
@@ -209,6 +211,29 @@ def composite_table(table: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
             t("rank_col_prev"): places(table["previous_rank"]),
         }
     )
+
+
+PLACE_MOST = 56
+"""A place or a move, two digits and an arrow under a header of two characters or four
+letters: no wider than this."""
+
+
+def ranking_columns(shown: pd.DataFrame) -> dict[str, object]:
+    """How a ranking table beside its chart (half the page: narrower than its columns in
+    English, and by one column in Chinese at 1440 px) is laid out: the place and the unit
+    stay pinned at the left, the unit as wide as its longest name, and the place and its
+    move take no more room than they need, so the figures get the rest."""
+    cc = st.column_config
+    place, move, unit = t("rank_col_rank"), t("rank_col_move"), t("unit")
+
+    def narrow(column: str) -> int:
+        return text_width([column, *shown[column]], least=40, most=PLACE_MOST)
+
+    return {
+        place: cc.Column(width=narrow(place), pinned=True),
+        move: cc.Column(width=narrow(move)),
+        unit: cc.Column(width=text_width(shown[unit].dropna()), pinned=True),
+    }
 
 
 def weights_frame(indicators: pd.DataFrame, codes: list[str], saved: dict | None) -> pd.DataFrame:

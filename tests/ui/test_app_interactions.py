@@ -20,11 +20,18 @@ from tests.conftest import ADMIN, ROOT, admin_store
 from tests.ui.folds import open_fold, open_tab
 
 
-def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
-    """The page as a signed-in admin (the pages' write controls need a role)."""
+def _page(
+    db: Path, monkeypatch: pytest.MonkeyPatch, page: str, lang: str = "zh", **state: object
+) -> AppTest:
+    """The page as a signed-in admin (the pages' write controls need a role), in ``lang``
+    with ``state`` in its session from the start (AppTest formats a widget's value in the
+    default language on a rerun)."""
     monkeypatch.setenv("BXGC_DB", str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.session_state[SESSION_KEY] = ADMIN
+    at.session_state["lang"] = lang
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -555,6 +562,40 @@ def test_the_rankings_table_puts_the_ranked_figure_beside_the_unit(
     ranked = table.loc[table["名次"].astype(str).str.fullmatch(r"\d+"), label]
     numbers = ranked.str.rstrip("%").str.replace("+", "", regex=False).astype(float)
     assert len(numbers) >= 15 and numbers.is_monotonic_decreasing  # best first
+
+
+@pytest.mark.parametrize(
+    ("language", "place", "move", "unit"),
+    [("zh", "名次", "进位", "单位"), ("en", "Rank", "Move", "Unit")],
+)
+def test_the_rankings_table_keeps_place_and_unit_in_view(
+    demo_db: Path, monkeypatch, language: str, place: str, move: str, unit: str
+) -> None:
+    """Beside the chart the table has half the page: at 1440 px the English table hid its
+    target, growth and last place behind a sideways scroll, the Chinese one its last
+    column. The place and the unit stay pinned at the left, the unit wide enough for its
+    longest name, and the place and its move take no more room than they need."""
+    at = _page(demo_db, monkeypatch, "pages/rankings.py", language)
+    assert not at.exception, at.exception
+    (table,) = [d for d in at.dataframe if place in d.value.columns]
+    columns = json.loads(table.proto.columns)
+    assert columns[place]["pinned"] is True and columns[unit]["pinned"] is True
+    assert columns[place]["width"] <= 56 and columns[move]["width"] <= 56
+    longest = max(table.value[unit], key=len)
+    wide = sum(1 for c in longest if "\u4e00" <= c <= "\u9fff")
+    assert columns[unit]["width"] >= 14 * wide + 7 * (len(longest) - wide) + 16, longest
+
+
+def test_the_composite_table_keeps_the_unit_in_view(demo_db: Path, monkeypatch) -> None:
+    """The composite tab's table beside its chart: the unit stays pinned, as in the
+    single-indicator table."""
+    at = open_tab(_page(demo_db, monkeypatch, "pages/rankings.py"), "rank_tab", "综合排名")
+    assert not at.exception, at.exception
+    (table,) = [d for d in at.dataframe if "综合得分" in d.value.columns]
+    columns = json.loads(table.proto.columns)
+    assert columns["单位"]["pinned"] is True and columns["名次"]["pinned"] is True
+    longest = max(table.value["单位"], key=len)
+    assert columns["单位"]["width"] >= 14 * len(longest) + 16, longest
 
 
 def test_the_findings_list_errors_first(demo_db: Path, monkeypatch) -> None:

@@ -1,0 +1,37 @@
+"""Column widths from what a column holds, for tables that share the page with a chart or
+scroll sideways: a column pinned at the left is as wide as its longest text, so the row
+it names stays readable while the rest scrolls."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+WIDE_PX = 14
+"""Pixels a Chinese (or other full-width) character takes in a table cell: the grid's
+14 px font."""
+NARROW_PX = 8
+"""Pixels a Latin letter, digit or sign takes there, at most."""
+PADDING_PX = 24
+"""A cell's padding, both sides together."""
+
+
+def shown_px(text: str) -> int:
+    """Pixels ``text`` takes in a table cell, padding left out.
+
+    >>> shown_px("东城街道"), shown_px("Dongcheng"), shown_px("10 ⚠")
+    (56, 72, 32)
+    """
+    return sum(WIDE_PX if unicodedata.east_asian_width(c) in "WF" else NARROW_PX for c in text)
+
+
+def text_width(texts: Iterable[object], *, least: int = 80, most: int = 200) -> int:
+    """Pixels for a column of these texts: the longest whole, within ``least`` and ``most``.
+
+    >>> text_width(["东城街道", "西城街道（新区）"]), text_width(["Dongcheng Sub-district"])
+    (136, 200)
+    >>> text_width(["名次", "12"], least=40, most=56)
+    52
+    """
+    longest = max((shown_px(str(text)) for text in texts), default=0)
+    return min(max(longest + PADDING_PX, least), most)
