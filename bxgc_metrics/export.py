@@ -259,7 +259,7 @@ def _write_table(sheet: Worksheet, table: Table, styles: _Styles) -> None:
         sheet.write_string(i, 0, _safe(note), styles.note)
     top = len(table.notes) + 2  # the header, under a blank line
     figures = {c.key: _figures(c, table.frame[c.key]) for c in table.columns if c.kind != "text"}
-    scales = _amount_scales(table.columns, figures)
+    scales = _amount_scales(table.columns, figures, _language(table.columns))
     for j, column in enumerate(table.columns):
         scale = scales[column.measure] if column.kind == "amount" and column.measure else None
         header = _safe(column.header if scale is None else _with_measure(column.header, scale))
@@ -316,19 +316,34 @@ def _figures(column: Column, values: pd.Series) -> list[float | None]:
 
 
 def _amount_scales(
-    columns: Sequence[Column], figures: dict[str, list[float | None]]
+    columns: Sequence[Column], figures: dict[str, list[float | None]], lang: str
 ) -> dict[str, Scale]:
-    """For each measure ``amount`` columns are stored in, the measure they are all shown in."""
+    """For each measure ``amount`` columns are stored in, the measure they are all shown in
+    (in ``lang``: an English sheet reads money in billions or millions of yuan)."""
     values: dict[str, list[float | None]] = {}
     for column in columns:
         if column.kind == "amount" and column.measure:
             values.setdefault(column.measure, []).extend(figures[column.key])
-    return {measure: display_scale(v, measure) for measure, v in values.items()}
+    return {measure: display_scale(v, measure, lang) for measure, v in values.items()}
+
+
+def _chinese(text: str) -> bool:
+    return any(unicodedata.east_asian_width(c) in "WF" for c in text)
+
+
+def _language(columns: Sequence[Column]) -> str:
+    """The sheet's language, as its headers are written: English when no header of a
+    figure column has a Chinese character."""
+    headers = [c.header for c in columns if c.kind != "text"] or [c.header for c in columns]
+    return "zh" if any(_chinese(h) for h in headers) else "en"
 
 
 def _with_measure(header: str, scale: Scale) -> str:
-    """``累计完成（亿元）`` for a Chinese header, ``YTD value (亿元)`` otherwise."""
-    if any(unicodedata.east_asian_width(c) in "WF" for c in header):
+    """``累计完成（亿元）`` for a Chinese header, ``YTD value (bn yuan)`` otherwise; a
+    measure with no English word (个) adds nothing."""
+    if not scale.measure:
+        return header
+    if _chinese(header):
         return f"{header}（{scale.measure}）"
     return f"{header} ({scale.measure})"
 

@@ -9,6 +9,11 @@ table and in every exported workbook — so this module answers them once:
 - :func:`display_scale`: the measure a *column* of figures is read in. Officials read
   money in 亿元 once figures run to 10,000 万元 (1 亿元), in 万元 from 10,000 元, so a
   chart axis of 1,400,000 万元 is labelled 亿元 and reads 140, never ``1.4M``.
+
+An English reader reads money in billions and millions of yuan ("7.598 bn yuan" for
+75.98亿元), to the same yuan as the Chinese reading, and other measures by their English
+names (:func:`english`): "158 buildings", "0.587 tce/10k yuan". A measure the table of
+names does not know is shown as written: it is the data's own word.
 """
 
 from __future__ import annotations
@@ -62,6 +67,15 @@ def family(measure: str | None) -> str | None:
     return _FAMILY.get(measure or "")
 
 
+def yuan_in(measure: str) -> float:
+    """Yuan in one of a money ``measure``.
+
+    >>> yuan_in("亿元"), yuan_in("万元")
+    (100000000.0, 10000.0)
+    """
+    return _SCALE[measure]
+
+
 def is_money(measure: str | None) -> bool:
     """Whether ``measure`` is 元, 万元 or 亿元."""
     return measure in MONEY
@@ -110,12 +124,83 @@ def money_measure(yuan: float) -> str:
 _DECIMALS = {"亿元": 2, "万元": 1, "元": 0}
 
 
-def display_scale(values: Iterable[float | None], measure: str) -> Scale:
+ENGLISH = {
+    "元": "yuan",
+    "万元": "10k yuan",
+    "亿元": "100m yuan",
+    "人": "people",
+    "万人": "10k people",
+    "人次": "visits",
+    "万人次": "10k visits",
+    "个": "",
+    "家": "firms",
+    "户": "households",
+    "栋": "buildings",
+    "件": "cases",
+    "项": "items",
+    "辆": "vehicles",
+    "次": "times",
+    "天": "days",
+    "亩": "mu",
+    "公顷": "ha",
+    "平方米": "m²",
+    "万平方米": "10k m²",
+    "平方公里": "km²",
+    "公里": "km",
+    "千米": "km",
+    "米": "m",
+    "吨": "t",
+    "万吨": "10k t",
+    "吨标准煤": "tce",
+    "千瓦时": "kWh",
+    "万千瓦时": "10k kWh",
+    "%": "%",
+}
+"""English names of the measures reports use (个 counts things and reads as a bare number)."""
+
+
+def english(measure: str) -> str:
+    """``measure``'s English name; a ratio is named part by part, and a measure not in
+    :data:`ENGLISH` as written.
+
+    >>> english("亩"), english("吨标准煤/万元"), english("个"), english("标准箱")
+    ('mu', 'tce/10k yuan', '', '标准箱')
+    """
+    if measure in ENGLISH:
+        return ENGLISH[measure]
+    if "/" in measure:
+        return "/".join(ENGLISH.get(part, part) for part in measure.split("/"))
+    return measure
+
+
+EN_MONEY = (("bn yuan", 1e9), ("m yuan", 1e6), ("yuan", 1.0))
+"""The words an English reader reads money in, largest first, with the yuan each counts."""
+
+
+def english_money(largest_yuan: float, step_yuan: float) -> Scale:
+    """How an English reader reads money whose largest figure is ``largest_yuan``, to the
+    nearest ``step_yuan`` (the Chinese reading's last digit): in billions from 1 bn, in
+    millions from 1 m, else in yuan, with as many decimals as that step needs. The
+    scale's factor turns yuan into the shown figure.
+
+    >>> english_money(7.598e9, 1e6)  # 75.98亿元, read to the 0.01 亿
+    Scale(factor=1e-09, measure='bn yuan', decimals=3)
+    >>> english_money(4.16e7, 1e3), english_money(9.8e2, 1.0)  # 4,161.6万元; 980元
+    (Scale(factor=1e-06, measure='m yuan', decimals=3), Scale(factor=1.0, measure='yuan', decimals=0))
+    """
+    label, unit = next(((w, u) for w, u in EN_MONEY if abs(largest_yuan) >= u), EN_MONEY[-1])
+    decimals = max(0, round(math.log10(unit / step_yuan)))
+    return Scale(1.0 / unit, label, decimals)
+
+
+def display_scale(values: Iterable[float | None], measure: str, lang: str = "zh") -> Scale:
     """The measure a column of ``values`` (stored in ``measure``) is read in.
 
     Money is shown in the measure its largest figure reads in (:func:`money_measure`),
     so one column, axis or hover never mixes 亿元 and 万元; a column stored in 亿元 stays
-    in 亿元. Other measures are shown as stored.
+    in 亿元. Other measures are shown as stored. In English (``lang="en"``) money reads
+    in billions or millions of yuan to the same last yuan (:func:`english_money`), and
+    other measures under their English names (:func:`english`).
 
     Examples
     --------
@@ -125,12 +210,20 @@ def display_scale(values: Iterable[float | None], measure: str) -> Scale:
     Scale(factor=1.0, measure='万元', decimals=1)
     >>> display_scale([2.0, 2.9], "亿元"), display_scale([158.0], "栋")
     (Scale(factor=1.0, measure='亿元', decimals=2), Scale(factor=1.0, measure='栋', decimals=1))
+    >>> display_scale([1_400_000.0, 980_000.0], "万元", "en")  # 14 bn yuan, to the 0.01 亿
+    Scale(factor=1e-05, measure='bn yuan', decimals=3)
+    >>> display_scale([2.0, 2.9], "亿元", "en"), display_scale([158.0], "栋", "en")
+    (Scale(factor=100.0, measure='m yuan', decimals=0), Scale(factor=1.0, measure='buildings', decimals=1))
     """
     if not is_money(measure):
-        return Scale(1.0, measure, 1)
+        return Scale(1.0, english(measure) if lang == "en" else measure, 1)
     finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v))]
     largest = max(finite, default=0.0) * _SCALE[measure]
     shown = money_measure(largest)
     if measure == "亿元" or (shown == "元" and measure != "元"):
         shown = measure  # never below the stored measure: 0.5 万元 stays 0.5 万元
-    return Scale(_SCALE[measure] / _SCALE[shown], shown, _DECIMALS[shown])
+    chinese = Scale(_SCALE[measure] / _SCALE[shown], shown, _DECIMALS[shown])
+    if lang != "en":
+        return chinese
+    read = english_money(largest, _SCALE[shown] * 10.0**-chinese.decimals)
+    return Scale(read.factor * _SCALE[measure], read.measure, read.decimals)

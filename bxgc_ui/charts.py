@@ -161,6 +161,7 @@ def trajectory_figure(
     crossing: float | None,
     events: pd.DataFrame | None = None,
     phases: pd.DataFrame | None = None,
+    lang: str = "zh",
 ) -> go.Figure:
     """History (solid), projection (dashed, with its band), the plan as stated (dotted),
     the crossing year and the target year; with ``events``
@@ -170,7 +171,8 @@ def trajectory_figure(
     shaded bands behind the lines.
 
     Values are drawn in the measure officials read them in (:func:`display_scale`:
-    亿元 once they run to 10,000 万元), named in the value axis title and every hover.
+    亿元 once they run to 10,000 万元; in ``lang`` "en", billions or millions of yuan),
+    named in the value axis title and every hover.
     The window (:func:`trajectory_window`) always reaches the crossing year; when the
     crossing falls in the target year one label says both.
     """
@@ -179,7 +181,7 @@ def trajectory_figure(
     every = [shown.history["value"], stated.get("value", pd.Series(dtype=float))]
     if len(shown.projection):
         every += [shown.projection[c] for c in ("value", "lower", "upper")]
-    scale = display_scale(pd.concat(every, ignore_index=True), measure)
+    scale = display_scale(pd.concat(every, ignore_index=True), measure, lang)
     fig = go.Figure()
     units = [chaser, *[u for u in dict.fromkeys(shown.history["unit_code"]) if u != chaser]]
     colours = {}
@@ -250,7 +252,9 @@ class _Trace:
         self, name: str, color: str, labels: dict[str, str], *, measure: str, factor: float
     ) -> None:
         self.name, self.color, self.labels, self.factor = chart(name), color, labels, factor
-        self.hover = f"%{{meta}} %{{x}}：%{{y:,.2f}}{chart(measure)}<extra></extra>"
+        spaced = measure[:1].isascii() and measure[:1].isalnum()  # 2.90亿元, 7.6%; 2.897 bn yuan
+        unit = f" {measure}" if spaced else measure
+        self.hover = f"%{{meta}} %{{x}}：%{{y:,.2f}}{chart(unit)}<extra></extra>"
 
     def legend(self, key: str) -> str:
         return fmt.bracketed(self.name, self.labels[key])

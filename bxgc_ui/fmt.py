@@ -10,7 +10,14 @@ import math
 import re
 from collections.abc import Iterable
 
-from bxgc_metrics.measures import Scale, display_scale, is_money, reads_in_points
+from bxgc_metrics.measures import (
+    Scale,
+    display_scale,
+    english,
+    english_money,
+    is_money,
+    reads_in_points,
+)
 
 _YUAN_SCALE = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
 
@@ -21,12 +28,18 @@ def is_missing(value: float | None) -> bool:
 
 
 def amount(value: float | None, measure: str, lang: str = "zh") -> str:
-    """A value with its unit; money above 10,000 万元 reads in 亿元.
+    """A value with its unit; money above 10,000 万元 reads in 亿元, and in English in
+    billions or millions of yuan to the same yuan (:func:`~bxgc_metrics.measures.english`
+    names other measures).
 
     >>> amount(759834.0, "万元"), amount(4161.6, "万元"), amount(2.9, "亿元"), amount(0.9, "亿元")
     ('75.98亿元', '4,161.6万元', '2.90亿元', '0.90亿元')
     >>> amount(0.587, "吨标准煤/万元"), amount(158, "栋"), amount(None, "万元")
     ('0.587吨标准煤/万元', '158栋', '—')
+    >>> amount(759834.0, "万元", "en"), amount(4161.6, "万元", "en"), amount(0.9, "亿元", "en")
+    ('7.598 bn yuan', '41.616 m yuan', '90 m yuan')
+    >>> amount(0.587, "吨标准煤/万元", "en"), amount(32, "个", "en"), amount(7.5, "%", "en")
+    ('0.587 tce/10k yuan', '32', '7.5%')
     """
     if is_missing(value):
         return "—"
@@ -34,15 +47,21 @@ def amount(value: float | None, measure: str, lang: str = "zh") -> str:
     if measure in _YUAN_SCALE:
         yuan = value * _YUAN_SCALE[measure]
         if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
-            return f"{yuan / 1e8:,.2f}亿元" if lang == "zh" else f"{yuan / 1e8:,.2f} 亿元"
-        if abs(yuan) >= 1e4:
-            return f"{yuan / 1e4:,.1f}万元" if lang == "zh" else f"{yuan / 1e4:,.1f} 万元"
-        return f"{yuan:,.0f}元"
-    sep = "" if lang == "zh" else " "
+            shown, step = f"{yuan / 1e8:,.2f}亿元", 1e6
+        elif abs(yuan) >= 1e4:
+            shown, step = f"{yuan / 1e4:,.1f}万元", 1e3
+        else:
+            shown, step = f"{yuan:,.0f}元", 1.0
+        if lang != "en":
+            return shown
+        read = english_money(yuan, step)  # the Chinese reading's last digit, in English
+        return f"{read.apply(yuan):,.{read.decimals}f} {read.measure}"
     if measure == "%":
         return f"{value:.1f}%"
     digits = 0 if float(value).is_integer() else (3 if abs(value) < 10 else 1)
-    return f"{value:,.{digits}f}{sep}{measure}"
+    if lang != "en":
+        return f"{value:,.{digits}f}{measure}"
+    return f"{value:,.{digits}f} {english(measure)}".rstrip()
 
 
 def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> list[str]:
@@ -52,12 +71,12 @@ def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> l
     >>> amounts([759834.0, 4161.6, None], "万元")
     ['75.98亿元', '0.42亿元', '—']
     >>> amounts([4161.6, 980.0], "万元", "en"), amounts([158.0], "栋")
-    (['4,161.6 万元', '980.0 万元'], ['158栋'])
+    (['41.616 m yuan', '9.800 m yuan'], ['158栋'])
     """
     values = list(values)
     if not is_money(measure):
         return [amount(v, measure, lang) for v in values]
-    scale = display_scale(values, measure)
+    scale = display_scale(values, measure, lang)
     return [scaled(v, scale, lang) for v in values]
 
 
@@ -68,12 +87,14 @@ def scaled(value: float | None, scale: Scale, lang: str = "zh", *, finer: int = 
     >>> scale = display_scale([3.5, 2.9], "亿元")
     >>> scaled(3.5, scale), scaled(4.025, scale, finer=1), scaled(None, scale, "en")
     ('3.50亿元', '4.025亿元', '—')
+    >>> scaled(4.025, display_scale([3.5, 2.9], "亿元", "en"), "en", finer=1)
+    '402.5 m yuan'
     """
     if is_missing(value):
         return "—"
     assert value is not None
     sep = "" if lang == "zh" else " "
-    return f"{scale.apply(value):,.{scale.decimals + finer}f}{sep}{scale.measure}"
+    return f"{scale.apply(value):,.{scale.decimals + finer}f}{sep}{scale.measure}".rstrip()
 
 
 def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool = True) -> str:
@@ -84,6 +105,8 @@ def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool 
     ('+0.4个百分点', '-0.1 pp', '2.5个百分点')
     >>> change(13666.7, "万元"), change(-3.0, "亿元"), change(0.0, "个"), change(None, "%")
     ('+1.37亿元', '-3.00亿元', '0个', '—')
+    >>> change(13666.7, "万元", "en"), change(-3.0, "亿元", "en")
+    ('+137 m yuan', '-300 m yuan')
     """
     if is_missing(value):
         return "—"

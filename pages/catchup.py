@@ -168,7 +168,7 @@ period_text = view.chart_period(base, target, model)
 facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=names[chaser])
 trajectory = partial(charts.trajectory_figure, tr, names, chaser, stated=stated, labels=labels)
 trajectory = partial(trajectory, measure=ind["measure"], target_year=target, crossing=crossing)
-trajectory = partial(trajectory, events=events, phases=bands)
+trajectory = partial(trajectory, events=events, phases=bands, lang=lang())
 chosen = (path, version, code, chaser, tuple(benches), model, target, tuple(sorted(rates.items())))
 chart_with_downloads(
     st,

@@ -572,7 +572,7 @@ def audit_lines(flags: pd.DataFrame, names: dict[str, str], measure: str) -> lis
     figures (3.5 × 1.15 reads 4.025亿元, not a rounded 4.02 or 4.03)."""
     lines = []
     for r in flags.itertuples():
-        scale = display_scale([r.stated, r.previous, r.implied], measure)
+        scale = display_scale([r.stated, r.previous, r.implied], measure, lang())
         lines.append(
             t(
                 "catchup_audit_line",

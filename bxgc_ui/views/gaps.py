@@ -7,7 +7,7 @@ import streamlit as st
 
 from bxgc_metrics.store import GAP_COLUMNS
 from bxgc_ui import fmt
-from bxgc_ui.i18n import Texts
+from bxgc_ui.i18n import Texts, lang
 from bxgc_ui.names import names as named
 from bxgc_ui.views.widths import text_width
 
@@ -141,16 +141,19 @@ def look_back_table(
     """Each commitment beside the latest actual value."""
     ind = indicators.set_index("code")
     measure = review["indicator_code"].map(ind["measure"])
+    language = lang()
     return pd.DataFrame(
         {
             t("unit"): review["unit_code"].map(names),
             t("col_gap"): review["gap"],
             t("col_indicator"): review["indicator_code"].map(named(indicators)),
             t("col_promised"): [
-                fmt.amount(v, m) for v, m in zip(review["promised_value"], measure, strict=True)
+                fmt.amount(v, m, language)
+                for v, m in zip(review["promised_value"], measure, strict=True)
             ],
             t("col_latest"): [
-                fmt.amount(v, m) for v, m in zip(review["latest_value"], measure, strict=True)
+                fmt.amount(v, m, language)
+                for v, m in zip(review["latest_value"], measure, strict=True)
             ],
             t("col_achieved"): [fmt.pct(v, signed=False) for v in review["achieved"]],
             t("col_status"): [

@@ -286,7 +286,7 @@ def test_a_falling_cumulative_figure_is_flagged_but_not_the_new_year() -> None:
         "2026年1-5月累计 1,234.5万元 → 2026年1-6月累计 1,100.0万元（-10.9%）"
     ]
     assert flags["evidence_en"].tolist() == [
-        "Jan-May 2026 cumulative 1,234.5万元 → Jan-Jun 2026 cumulative 1,100.0万元 (-10.9%)"
+        "Jan-May 2026 cumulative 12.345 m yuan → Jan-Jun 2026 cumulative 11.000 m yuan (-10.9%)"
     ]
     assert flags["reason_zh"].tolist() == ["累计值较上月下降，需核实"]
 

@@ -444,7 +444,7 @@ def test_the_growth_needed_reads_in_points_for_a_percentage_and_in_units_for_a_l
     loss = rate.copy()
     loss[["chaser_value", "benchmark_at_target", "required_change"]] = [-15000.0, 26000.0, 13666.7]
     label, value, _ = catchup.required_figure(loss, "万元")
-    assert value == ("+1.37亿元" if zh else "+1.37 亿元")  # 41,000 万元 in 3 years
+    assert value == ("+1.37亿元" if zh else "+137 m yuan")  # 41,000 万元 in 3 years
     revenue = rate.copy()
     revenue[["required_form", "chaser_value", "benchmark_at_target"]] = ["rate", 5.1, 6.3]
     label, value, _ = catchup.required_figure(revenue, "万元")
@@ -482,7 +482,7 @@ def test_the_gap_on_a_percentage_reads_in_points_beside_both_levels(
         {"gap": 9000.0, "gap_ratio": 0.9 / 2.9, "chaser_value": 20000.0, "benchmark_value": 29000.0}
     )
     value, note = catchup.gap_figure(money, "万元")
-    assert value == ("9,000.0万元" if zh else "9,000.0 万元")
+    assert value == ("9,000.0万元" if zh else "90.000 m yuan")
     assert note == ("相当于标杆的 31.0%" if zh else "31.0% of the benchmark")
     table = catchup.answers_table(
         pd.DataFrame(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from bxgc_metrics import periods
 from bxgc_metrics._columnar import has_duplicates
+from bxgc_metrics.measures import english, english_money, is_money, yuan_in
 
 CHECKS: tuple[str, ...] = (
     "revision",
@@ -209,17 +210,36 @@ def number(value: float, *, signed: bool = False) -> str:
 
 
 def amounts(
-    values: Iterable[float], measures: Iterable[object], *, signed: bool = False
+    values: Iterable[float], measures: Iterable[object], *, signed: bool = False, lang: str = "zh"
 ) -> list[str]:
-    """Figures with their measure, ``1,234.5万元``; a missing measure prints nothing.
+    """Figures with their measure, ``1,234.5万元``; a missing measure prints nothing. In
+    English money reads in billions or millions of yuan to the stored figure's last digit,
+    and other measures by their English names.
 
     >>> amounts([1234.5, 12.0], ["万元", None])
     ['1,234.5万元', '12.0']
+    >>> amounts([1234.5, -2.5, 158.0], ["万元", "亿元", "栋"], signed=True, lang="en")
+    ['+12.345 m yuan', '-250 m yuan', '+158.0 buildings']
     """
-    return [
-        number(v, signed=signed) + ("" if pd.isna(m) else str(m))
-        for v, m in zip(values, measures, strict=True)
-    ]
+    if lang != "en":
+        return [
+            number(v, signed=signed) + ("" if pd.isna(m) else str(m))
+            for v, m in zip(values, measures, strict=True)
+        ]
+    out = []
+    for v, m in zip(values, measures, strict=True):
+        stored = number(v, signed=signed)
+        if pd.isna(m):
+            out.append(stored)
+        elif is_money(str(m)):
+            decimals = len(stored.partition(".")[2])
+            yuan = float(v) * yuan_in(str(m))
+            read = english_money(yuan, max(yuan_in(str(m)) * 10.0**-decimals, 1.0))
+            sign = "+" if signed and yuan > 0 else ""
+            out.append(f"{sign}{read.apply(yuan):,.{read.decimals}f} {read.measure}")
+        else:
+            out.append(f"{stored} {english(str(m))}".rstrip())
+    return out
 
 
 def percents(rates: Iterable[float], *, signed: bool = True) -> list[str]:

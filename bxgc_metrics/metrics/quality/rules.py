@@ -307,6 +307,10 @@ def _rule_flags(
     measures = [measure] * len(broken)
     left, right = amounts(broken["left"], measures), amounts(broken["right"], measures)
     margin = amounts(broken["margin"], measures, signed=True)
+    words = {  # the same figures for the English sentence
+        column: amounts(broken[column], measures, signed=column == "margin", lang="en")
+        for column in ("left", "right", "margin")
+    }
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = percents(broken["margin"] / broken["right"].abs())
     allowed = f"{rule['tolerance'] * 100:.1f}%"
@@ -320,12 +324,17 @@ def _rule_flags(
     for i, count in enumerate(children):
         if rule["kind"] == "sum_le":
             lhs_zh = f"下级{count}个单位{left_zh}合计 {left[i]}，本单位{right_zh} {right[i]}"
-            lhs_en = f"{left_en} summed over {count} child units {left[i]}, this unit's {right_en} {right[i]}"
+            lhs_en = (
+                f"{left_en} summed over {count} child units {words['left'][i]}, "
+                f"this unit's {right_en} {words['right'][i]}"
+            )
         else:
             lhs_zh = f"{left_zh} {left[i]}，{right_zh} {right[i]}"
-            lhs_en = f"{left_en} {left[i]}, {right_en} {right[i]}"
+            lhs_en = f"{left_en} {words['left'][i]}, {right_en} {words['right'][i]}"
         zh.append(f"{when_zh[i]}：{lhs_zh}，超出 {margin[i]}（{pct[i]}，容差 {allowed}）")
-        en.append(f"{when_en[i]}: {lhs_en}, over by {margin[i]} ({pct[i]}, tolerance {allowed})")
+        en.append(
+            f"{when_en[i]}: {lhs_en}, over by {words['margin'][i]} ({pct[i]}, tolerance {allowed})"
+        )
     frame = broken.assign(indicator_code=rule["left"])
     reason = (
         f"不符合“{rule['note_zh']}”，需核实",

@@ -142,6 +142,11 @@ def _revision_flags(found: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
         rate = (change / found["first"].abs()).where(found["first"] != 0)
     first, now = amounts(found["first"], measure), amounts(found["now"], measure)
     delta, pct = amounts(change, measure, signed=True), percents(rate)
+    first_en, now_en = (
+        amounts(found["first"], measure, lang="en"),
+        amounts(found["now"], measure, lang="en"),
+    )
+    delta_en = amounts(change, measure, signed=True, lang="en")
     first_at, last_at = clock.shown(found["first_at"]), clock.shown(found["last_at"])
     who = found["first_who"].astype("string").fillna("?")
     file = found["file"].astype("string").fillna("—")
@@ -158,8 +163,14 @@ def _revision_flags(found: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     )
     en = joined(
         kind_en,
-        "first reported " + pd.Series(first) + " (" + who + ", " + first_at + ")",
-        " → now " + pd.Series(now) + ", change " + pd.Series(delta) + " (" + pd.Series(pct) + ")",
+        "first reported " + pd.Series(first_en) + " (" + who + ", " + first_at + ")",
+        " → now "
+        + pd.Series(now_en)
+        + ", change "
+        + pd.Series(delta_en)
+        + " ("
+        + pd.Series(pct)
+        + ")",
         "; revised " + count + " time(s) by " + found["people_en"],
         "; last on " + last_at + " (file: " + file + ")",
     )
@@ -210,6 +221,8 @@ def check_cumulative_falls(
     now_zh, now_en = period_words(found, cumulative=True)
     before = amounts(found["previous"], found["measure"])
     now = amounts(found["value"], found["measure"])
+    before_words = amounts(found["previous"], found["measure"], lang="en")
+    now_words = amounts(found["value"], found["measure"], lang="en")
     pct = percents(found["value"] / found["previous"].abs() - 1)
     zh = [
         f"{a}累计 {x} → {b}累计 {y}（{p}）"
@@ -217,7 +230,7 @@ def check_cumulative_falls(
     ]
     en = [
         f"{a} cumulative {x} → {b} cumulative {y} ({p})"
-        for a, x, b, y, p in zip(before_en, before, now_en, now, pct, strict=True)
+        for a, x, b, y, p in zip(before_en, before_words, now_en, now_words, pct, strict=True)
     ]
     return make_flags(
         "cumulative_fall",
@@ -323,6 +336,8 @@ def _outlier_flags(found: pd.DataFrame) -> pd.DataFrame:
     when_zh, when_en = period_words(found)
     now = amounts(found["base"], found["measure"])
     before = amounts(found["base"] / (1 + found["growth"]), found["measure"])
+    now_words = amounts(found["base"], found["measure"], lang="en")
+    before_words = amounts(found["base"] / (1 + found["growth"]), found["measure"], lang="en")
     pct, expected = percents(found["growth"]), percents(found["expected"])
     derived = found["derived"].to_numpy()
     adjusted = found["adjusted"].to_numpy()
@@ -337,7 +352,8 @@ def _outlier_flags(found: pd.DataFrame) -> pd.DataFrame:
             + f"预期约 {expected[i]}（{n}个月，稳健z={z:.1f}）"
         )
         en.append(
-            f"{when_en[i]}{own_en}: {now[i]}, month before {before[i]}, change {pct[i]}; "
+            f"{when_en[i]}{own_en}: {now_words[i]}, month before {before_words[i]}, "
+            f"change {pct[i]}; "
             f"expected about {expected[i]} from the unit's history"
             + (" and every unit's pattern for the month" if seasonal else "")
             + f" ({n} months, robust z = {z:.1f})"
@@ -441,6 +457,7 @@ def _leap_flags(found: pd.DataFrame) -> pd.DataFrame:
     now = percents(completion, signed=False)
     before = percents(found["before"], signed=False)
     target = amounts(found["target"], found["measure"])
+    target_words = amounts(found["target"], found["measure"], lang="en")
     columns = ["step", "expected", "n", "z", "adjusted"]
     rows = found[columns].assign(n=found["n"].astype(int)).itertuples(index=False)
     zh, en = [], []
@@ -455,7 +472,7 @@ def _leap_flags(found: pd.DataFrame) -> pd.DataFrame:
             f"{step * 100:.1f} points in one month; expected about {expected * 100:.1f} points "
             "from the unit's usual steps"
             + (" and every unit's pattern for the month" if seasonal else "")
-            + f" ({n} months, robust z = {z:.1f}); annual target {target[i]}"
+            + f" ({n} months, robust z = {z:.1f}); annual target {target_words[i]}"
         )
     return make_flags(
         "completion_leap",
