@@ -193,6 +193,27 @@ def english_money(largest_yuan: float, step_yuan: float) -> Scale:
     return Scale(1.0 / unit, label, decimals)
 
 
+def english_figure(written: str, measure: str) -> str:
+    """A figure ``written`` with all its stored digits (``"1,234.5"``, ``"+65.5"``) in
+    ``measure``, as an English reader reads it: money in billions or millions of yuan to
+    the written figure's last digit (never finer than a yuan), other measures by their
+    English names.
+
+    >>> english_figure("1,234.5", "万元"), english_figure("-2.5", "亿元"), english_figure("+3", "元")
+    ('12.345 m yuan', '-250 m yuan', '+3 yuan')
+    >>> english_figure("158", "栋"), english_figure("32", "个")
+    ('158 buildings', '32')
+    """
+    if not is_money(measure):
+        return f"{written} {english(measure)}".rstrip()
+    number = written.replace(",", "")
+    decimals = len(number.partition(".")[2])
+    yuan = float(number) * _SCALE[measure]
+    read = english_money(yuan, max(_SCALE[measure] * 10.0**-decimals, 1.0))
+    sign = "+" if number.startswith("+") and yuan > 0 else ""
+    return f"{sign}{read.apply(yuan):,.{read.decimals}f} {read.measure}"
+
+
 def display_scale(values: Iterable[float | None], measure: str, lang: str = "zh") -> Scale:
     """The measure a column of ``values`` (stored in ``measure``) is read in.
 

@@ -20,6 +20,7 @@ from bxgc_metrics.importer.service import (
     long_template,
     wide_template,
 )
+from bxgc_metrics.measures import english_figure
 from bxgc_metrics.periods import readings
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
@@ -465,12 +466,21 @@ def _numbers(
     language: str = "zh",
 ) -> list[str]:
     """Figures as stored, in a preview: thousands separated, each followed by its measure
-    where ``measures`` (one per figure) names one (after a space in English), ``missing``
-    where there is none."""
-    sep = "" if language == "zh" else " "
+    where ``measures`` (one per figure) names one, ``missing`` where there is none. In
+    English the measure is read in English to the stored figure's last digit (41,300.5
+    万元 reads 413.005 m yuan: :func:`~bxgc_metrics.measures.english_figure`)."""
     units = measures if measures is not None else [""] * len(values)
+    if language == "zh":
+        return [
+            missing if pd.isna(v) else f"{float(v):,.10g}{m}"
+            for v, m in zip(values, units, strict=True)
+        ]
     return [
-        missing if pd.isna(v) else f"{float(v):,.10g}{sep if m else ''}{m}"
+        missing
+        if pd.isna(v)
+        else english_figure(f"{float(v):,.10g}", m)
+        if m
+        else f"{float(v):,.10g}"
         for v, m in zip(values, units, strict=True)
     ]
 

@@ -518,6 +518,10 @@ def test_the_import_preview_reads_periods_in_english_too(demo_db: Path, monkeypa
     (changes,) = [d.value for d in at.dataframe if {"Old", "New"} <= set(d.value.columns)]
     assert set(changes["Period"]) <= {"Jan-Jun 2024", "Jan-Jun 2023", "2024"}
     assert "Jan-Jun 2024" in set(changes["Period"])
+    # figures as stored, read in English: 41,300.5万元 is 413.005 m yuan, to its last digit
+    figures = changes["New"].tolist()
+    assert "413.005 m yuan" in figures, figures
+    assert not any("元" in str(f) for f in [*figures, *changes["Old"]]), figures
 
 
 def test_a_note_about_a_whole_sheet_leaves_its_row_and_cell_blank(

@@ -22,7 +22,7 @@ import pandas as pd
 
 from bxgc_metrics import periods
 from bxgc_metrics._columnar import has_duplicates
-from bxgc_metrics.measures import english, english_money, is_money, yuan_in
+from bxgc_metrics.measures import english_figure
 
 CHECKS: tuple[str, ...] = (
     "revision",
@@ -226,20 +226,10 @@ def amounts(
             number(v, signed=signed) + ("" if pd.isna(m) else str(m))
             for v, m in zip(values, measures, strict=True)
         ]
-    out = []
-    for v, m in zip(values, measures, strict=True):
-        stored = number(v, signed=signed)
-        if pd.isna(m):
-            out.append(stored)
-        elif is_money(str(m)):
-            decimals = len(stored.partition(".")[2])
-            yuan = float(v) * yuan_in(str(m))
-            read = english_money(yuan, max(yuan_in(str(m)) * 10.0**-decimals, 1.0))
-            sign = "+" if signed and yuan > 0 else ""
-            out.append(f"{sign}{read.apply(yuan):,.{read.decimals}f} {read.measure}")
-        else:
-            out.append(f"{stored} {english(str(m))}".rstrip())
-    return out
+    return [
+        number(v, signed=signed) if pd.isna(m) else english_figure(number(v, signed=signed), str(m))
+        for v, m in zip(values, measures, strict=True)
+    ]
 
 
 def percents(rates: Iterable[float], *, signed: bool = True) -> list[str]:
