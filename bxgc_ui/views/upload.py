@@ -25,7 +25,7 @@ from bxgc_metrics.periods import readings
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import Texts, keyed, lang, listed
+from bxgc_ui.i18n import Texts, keyed, lang, listed, name
 from bxgc_ui.views import settings as settings_view
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -262,8 +262,10 @@ def open_matches(matches: pd.DataFrame) -> pd.DataFrame:
 
 
 def match_choices(matches: pd.DataFrame, reference: pd.DataFrame, kind: str) -> dict[str, str]:
-    """A select box per open name (the suggestion preselected); returns name → code."""
-    names = {row.code: row.name_zh for row in reference.itertuples()}
+    """A select box per open name (the suggestion preselected), the candidates named in
+    the reader's language; returns name → code."""
+    language = lang()
+    names = {row.code: name(row, language=language) for row in reference.itertuples()}
     options = ["", *names]
     chosen = {}
     for row in open_matches(matches).itertuples():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -225,6 +226,20 @@ def test_upload_asks_to_confirm_a_near_match(demo_db: Path, monkeypatch) -> None
     next(b for b in at.button if b.label == "确认以上对应").click().run()
     assert not at.error
     assert not next(b for b in at.button if b.label == "确认导入").disabled
+
+
+def test_an_english_match_offers_units_by_their_english_names(demo_db: Path, monkeypatch) -> None:
+    """The file's name stays as written (东城); the units it may mean are named in the
+    reader's language, as every other English list names them."""
+    at = _page(demo_db, monkeypatch, "pages/upload.py", "en")
+    data = sheets.report_xlsx([("东城", 82812, 41300.5, 38000)])
+    at.get("file_uploader")[0].upload("r.xlsx", data).run()
+    assert not at.exception, at.exception
+    box = at.selectbox(key="up_map_units_东城@en")
+    assert box.value == "JD01" and "东城" in box.label
+    shown = [o for o in box.options if o != "(no match: treat as unknown)"]
+    assert "Dongcheng Sub-district" in shown, shown
+    assert not any(re.search(r"[\u4e00-\u9fff]", o) for o in shown), shown
 
 
 def test_editing_reward_rules_changes_the_rewards(demo_db: Path, monkeypatch) -> None:
