@@ -45,6 +45,9 @@ for key, value in meeting.query_defaults(codes, groups).items():
     st.session_state.setdefault(keyed(key) if key in meeting.LABELLED else key, value)
 side = st.sidebar
 side.subheader(t("meeting_settings"))
+# The projector link first: what the meeting room comes for, and a popover at the foot of
+# these settings would open below the window's edge.
+kiosk_link = side.container()
 settings = meeting.Settings(
     indicator=side.selectbox(
         t("indicator"),
@@ -93,7 +96,7 @@ settings = meeting.Settings(
 )
 # In a popover: a code block costs the browser its syntax highlighter, drawn only when
 # the popover opens.
-with side.popover(t("meeting_kiosk"), icon=":material/cast:"):
+with kiosk_link.popover(t("meeting_kiosk"), icon=":material/cast:"):
     st.code(beside(st.context.url, meeting.kiosk_url(settings)), language=None, wrap_lines=True)
 meeting.screen_setup()
 if not st.context.is_embedded:

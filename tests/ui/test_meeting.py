@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -275,6 +276,25 @@ def test_the_sidebar_offers_the_projector_link_of_the_chosen_view(
     links = [c.value for c in at.sidebar.get("code")]
     assert len(links) == 1 and links[0].startswith("/meeting?embed=true")
     assert "indicator=GBR" in links[0] and "every=3" in links[0]
+
+
+def test_the_projector_link_opens_at_the_top_of_the_screen_settings(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the foot of a dozen settings the link's popover opened below the window's edge
+    at 1440 × 900: it comes first, under the settings' heading, above the indicator."""
+    at = _meeting(demo_db, monkeypatch)
+
+    def walk(node: object) -> Iterator[object]:
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    kinds = [getattr(n, "type", "") for n in walk(at.sidebar)]
+    heading = next(
+        i for i, n in enumerate(walk(at.sidebar)) if getattr(n, "value", "") == "大屏设置"
+    )
+    assert heading < kinds.index("popover") < kinds.index("selectbox"), kinds
 
 
 def test_the_projector_link_is_the_whole_address_the_browser_reaches_the_server_by(
