@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from bxgc_metrics.measures import display_scale
+from bxgc_metrics.measures import Scale, display_scale
 from bxgc_metrics.tables.trajectory import Trajectory
 from bxgc_ui import fmt, marks
 from bxgc_ui.fmt import chart
@@ -187,9 +187,7 @@ def trajectory_figure(
     colours = {}
     for i, unit in enumerate(units):
         colours[unit] = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
-        trace = _Trace(
-            names.get(unit, unit), colours[unit], labels, measure=scale.measure, factor=scale.factor
-        )
+        trace = _Trace(names.get(unit, unit), colours[unit], labels, scale=scale)
         _trajectory_traces(fig, shown, unit, stated=stated, how=trace)
     _year_marks(fig, labels, target_year, crossing=crossing)
     _clip_y(fig, first - 0.5, last + 0.5)
@@ -248,13 +246,13 @@ def _year_marks(
 class _Trace:
     """How one unit's lines are drawn: its name, colour, texts and the value scale."""
 
-    def __init__(
-        self, name: str, color: str, labels: dict[str, str], *, measure: str, factor: float
-    ) -> None:
-        self.name, self.color, self.labels, self.factor = chart(name), color, labels, factor
+    def __init__(self, name: str, color: str, labels: dict[str, str], *, scale: Scale) -> None:
+        self.name, self.color, self.labels, self.factor = chart(name), color, labels, scale.factor
+        measure = scale.measure
         spaced = measure[:1].isascii() and measure[:1].isalnum()  # 2.90亿元, 7.6%; 2.897 bn yuan
         unit = f" {measure}" if spaced else measure
-        self.hover = f"%{{meta}} %{{x}}：%{{y:,.2f}}{chart(unit)}<extra></extra>"
+        digits = f"%{{y:,.{scale.decimals}f}}"  # as the tables and headline read the figure
+        self.hover = f"%{{meta}} %{{x}}：{digits}{chart(unit)}<extra></extra>"
 
     def legend(self, key: str) -> str:
         return fmt.bracketed(self.name, self.labels[key])

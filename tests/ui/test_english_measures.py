@@ -99,10 +99,10 @@ def test_a_chart_axis_and_its_hover_name_the_english_measure() -> None:
     scale = display_scale([1_400_000.0, 980_000.0], "万元", "en")
     assert (scale.measure, scale.decimals) == ("bn yuan", 3)
     assert math.isclose(scale.apply(1_400_000.0), 14.0)
-    trace = charts._Trace("东城", "#000", {}, measure=scale.measure, factor=scale.factor)
-    assert trace.hover.endswith("%{y:,.2f} bn yuan<extra></extra>")
-    chinese = charts._Trace("东城", "#000", {}, measure="亿元", factor=1e-4)
-    assert chinese.hover.endswith("%{y:,.2f}亿元<extra></extra>")
+    trace = charts._Trace("东城", "#000", {}, scale=scale)
+    assert trace.hover.endswith("%{y:,.3f} bn yuan<extra></extra>")  # as the tables read
+    chinese = charts._Trace("东城", "#000", {}, scale=display_scale([4161.6], "万元"))
+    assert chinese.hover.endswith("%{y:,.1f}万元<extra></extra>")
 
 
 def test_an_english_export_names_its_measure_and_writes_the_same_yuan() -> None:
