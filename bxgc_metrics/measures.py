@@ -67,15 +67,6 @@ def family(measure: str | None) -> str | None:
     return _FAMILY.get(measure or "")
 
 
-def yuan_in(measure: str) -> float:
-    """Yuan in one of a money ``measure``.
-
-    >>> yuan_in("亿元"), yuan_in("万元")
-    (100000000.0, 10000.0)
-    """
-    return _SCALE[measure]
-
-
 def is_money(measure: str | None) -> bool:
     """Whether ``measure`` is 元, 万元 or 亿元."""
     return measure in MONEY
