@@ -36,6 +36,7 @@ from bxgc_metrics.tables.trajectory import (
 )
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
+from bxgc_ui.views.widths import figure_weights
 from bxgc_ui.widgets import folded
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -658,20 +659,25 @@ def gap_figure(answer: pd.Series, measure: str) -> tuple[str, str]:
 def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -> None:
     """The four figures: the gap now, the year of overtaking, the growth needed, the chance."""
     chance, chance_help = probability_text(answer)
-    m1, m2, m3, m4 = st.columns(4)
     gap, under = gap_figure(answer, measure)
-    m1.metric(
-        t("catchup_gap", year=int(answer["base_year"])),
-        gap,
-        under,
-        delta_color="off",
-        delta_arrow="off",
-    )
+    gap_label = t("catchup_gap", year=int(answer["base_year"]))
     crossing, why = crossing_headline(answer, model)
-    m2.metric(t("catchup_crossing"), crossing, why, delta_color="off", delta_arrow="off")
     label, value, meaning = required_figure(answer, measure)
+    chance_label = t("catchup_probability", year=target)
+    m1, m2, m3, m4 = st.columns(
+        figure_weights(
+            [
+                (gap, gap_label, under, False),
+                (crossing, t("catchup_crossing"), why, False),
+                (value, label, None, True),
+                (chance, chance_label, None, True),
+            ]
+        )
+    )
+    m1.metric(gap_label, gap, under, delta_color="off", delta_arrow="off")
+    m2.metric(t("catchup_crossing"), crossing, why, delta_color="off", delta_arrow="off")
     m3.metric(label, value, help=meaning)
-    m4.metric(t("catchup_probability", year=target), chance, help=chance_help)
+    m4.metric(chance_label, chance, help=chance_help)
     if chance == "—":
         m4.caption(chance_help)
 
