@@ -41,8 +41,9 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
         hoverlabel={"font": {"family": FONT}},
         legend={"orientation": "h", "y": -0.2},
     )
-    fig.update_xaxes(**PLAIN_NUMBERS)
-    fig.update_yaxes(**PLAIN_NUMBERS)
+    # the axis titles keep clear of their tick labels, turned on a phone's narrow chart
+    fig.update_xaxes(**PLAIN_NUMBERS, automargin=True, title_standoff=12)
+    fig.update_yaxes(**PLAIN_NUMBERS, automargin=True)
     return fig
 
 

@@ -222,3 +222,12 @@ def test_legend_brackets_follow_the_language_of_the_note() -> None:
     names = [t.name for t in fig.data]
     assert "南关街道 (actual)" in names and "东城街道 (projected)" in names
     assert not any("（" in n for n in names)
+
+
+def test_the_year_axis_title_keeps_clear_of_its_turned_labels() -> None:
+    """On a phone the year labels turn upright and the axis title (年份) was drawn over
+    them: both axes grow their margins to fit their labels and keep their titles apart."""
+    fig = _figure()
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert axis.automargin is True
+    assert fig.layout.xaxis.title.standoff and fig.layout.xaxis.title.standoff >= 8
