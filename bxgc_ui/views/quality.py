@@ -17,7 +17,7 @@ import streamlit as st
 
 from bxgc_metrics.metrics.quality import QualityReport
 from bxgc_metrics.metrics.reporting import STATUS_LABELS, due_date
-from bxgc_metrics.periods import Period, format_label
+from bxgc_metrics.periods import Period, display, format_label
 from bxgc_metrics.tables.reporting import Round
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import fmt
@@ -194,8 +194,7 @@ def period_label(freq: Any, year: Any, sub: Any, *, zh: bool | None = None) -> s
 
 @functools.lru_cache(maxsize=4096)
 def _period_words(freq: str, year: int, sub: int, *, zh: bool) -> str:
-    period = Period(year, freq, sub)
-    return period.zh() if zh else period.label
+    return display(freq, year, sub, lang="zh" if zh else "en")  # Oct 2026, not 2026-10
 
 
 def flags_table(
