@@ -188,7 +188,7 @@ def trajectory_figure(
     colours = {}
     for i, unit in enumerate(units):
         colours[unit] = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
-        trace = _Trace(names.get(unit, unit), colours[unit], labels, scale=scale)
+        trace = _Trace(names.get(unit, unit), colours[unit], labels, scale=scale, lang=lang)
         _trajectory_traces(fig, shown, unit, stated=stated, how=trace)
     _year_marks(fig, labels, target_year, crossing=crossing)
     _clip_y(fig, first - 0.5, last + 0.5)
@@ -247,13 +247,13 @@ def _year_marks(
 class _Trace:
     """How one unit's lines are drawn: its name, colour, texts and the value scale."""
 
-    def __init__(self, name: str, color: str, labels: dict[str, str], *, scale: Scale) -> None:
+    def __init__(
+        self, name: str, color: str, labels: dict[str, str], *, scale: Scale, lang: str = "zh"
+    ) -> None:
         self.name, self.color, self.labels, self.factor = chart(name), color, labels, scale.factor
-        measure = scale.measure
-        spaced = measure[:1].isascii() and measure[:1].isalnum()  # 2.90亿元, 7.6%; 2.897 bn yuan
-        unit = f" {measure}" if spaced else measure
         digits = f"%{{y:,.{scale.decimals}f}}"  # as the tables and headline read the figure
-        self.hover = f"%{{meta}} %{{x}}：{digits}{chart(unit)}<extra></extra>"
+        unit = chart(fmt.after_figure(scale.measure, lang))  # 2.90亿元, 2.897 bn yuan
+        self.hover = f"%{{meta}} %{{x}}：{digits}{unit}<extra></extra>"
 
     def legend(self, key: str) -> str:
         return fmt.bracketed(self.name, self.labels[key])

@@ -27,6 +27,16 @@ def is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def after_figure(measure: str, lang: str = "zh") -> str:
+    """How ``measure`` (as shown) follows its figure: straight after it in Chinese and for
+    %, after a space in English, nothing for a measure with no word (个 in English).
+
+    >>> after_figure("亿元"), after_figure("bn yuan", "en"), after_figure("%", "en"), after_figure("", "en")
+    ('亿元', ' bn yuan', '%', '')
+    """
+    return f" {measure}" if lang == "en" and measure not in ("", "%") else measure
+
+
 def amount(value: float | None, measure: str, lang: str = "zh") -> str:
     """A value with its unit; money above 10,000 万元 reads in 亿元, and in English in
     billions or millions of yuan to the same yuan (:func:`~bxgc_metrics.measures.english`
@@ -55,13 +65,13 @@ def amount(value: float | None, measure: str, lang: str = "zh") -> str:
         if lang != "en":
             return shown
         read = english_money(yuan, step)  # the Chinese reading's last digit, in English
-        return f"{read.apply(yuan):,.{read.decimals}f} {read.measure}"
+        return f"{read.apply(yuan):,.{read.decimals}f}{after_figure(read.measure, lang)}"
     if measure == "%":
         return f"{value:.1f}%"
     digits = 0 if float(value).is_integer() else (3 if abs(value) < 10 else 1)
     if lang != "en":
         return f"{value:,.{digits}f}{measure}"
-    return f"{value:,.{digits}f} {english(measure)}".rstrip()
+    return f"{value:,.{digits}f}{after_figure(english(measure), lang)}"
 
 
 def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> list[str]:
@@ -93,8 +103,8 @@ def scaled(value: float | None, scale: Scale, lang: str = "zh", *, finer: int = 
     if is_missing(value):
         return "—"
     assert value is not None
-    sep = "" if lang == "zh" else " "
-    return f"{scale.apply(value):,.{scale.decimals + finer}f}{sep}{scale.measure}".rstrip()
+    shown = f"{scale.apply(value):,.{scale.decimals + finer}f}"
+    return shown + after_figure(scale.measure, lang)
 
 
 def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool = True) -> str:

@@ -99,7 +99,7 @@ def test_a_chart_axis_and_its_hover_name_the_english_measure() -> None:
     scale = display_scale([1_400_000.0, 980_000.0], "万元", "en")
     assert (scale.measure, scale.decimals) == ("bn yuan", 3)
     assert math.isclose(scale.apply(1_400_000.0), 14.0)
-    trace = charts._Trace("东城", "#000", {}, scale=scale)
+    trace = charts._Trace("东城", "#000", {}, scale=scale, lang="en")
     assert trace.hover.endswith("%{y:,.3f} bn yuan<extra></extra>")  # as the tables read
     chinese = charts._Trace("东城", "#000", {}, scale=display_scale([4161.6], "万元"))
     assert chinese.hover.endswith("%{y:,.1f}万元<extra></extra>")
