@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -24,6 +26,7 @@ from bxgc_ui.palette import (
     SERIES,
     WARNING,
 )
+from bxgc_ui.widths import drawn_px
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -35,7 +38,6 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
     fig.update_layout(
         title=chart(title),
         font={"family": FONT, "size": 14},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
         xaxis_title=chart(x_title),
         yaxis_title=chart(y_title),
         hoverlabel={"font": {"family": FONT}},
@@ -44,7 +46,139 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
     # the axis titles keep clear of their tick labels, turned on a phone's narrow chart
     fig.update_xaxes(**PLAIN_NUMBERS, automargin=True, title_standoff=12)
     fig.update_yaxes(**PLAIN_NUMBERS, automargin=True)
+    fig.update_layout(margin={**room(fig), "t": TOP_PX})
     return fig
+
+
+TOP_PX = 50
+"""Room above the plot: the title."""
+TICK_PX = 12
+"""The size of tick labels and legend entries in Streamlit's chart theme."""
+Y_TICKS_PX = 53
+"""Room Plotly keeps left of the plot beyond the widest value or name on the y axis
+(tick, stand-off and padding in Streamlit's theme; 52.8 as drawn)."""
+X_TICKS_PX = 56
+"""Room Plotly keeps under the plot for the x axis's labels (55.8 as drawn)."""
+SIDE_PX = 10
+"""The least room beside the plot."""
+LEGEND_PX, LEGEND_ROW_PX = 41, 19
+"""A legend under the plot: its first row with its padding, and each further row."""
+LEGEND_ENTRY_PX = 43
+"""An entry's symbol and the gaps around its name."""
+LEGEND_WIDTH_PX = 720
+"""The width a legend's rows are reckoned in: the plot of a full-width chart at 1280 to
+1440 px."""
+SPARE_PX = 3
+"""Added to each estimate: fonts differ a little between machines."""
+
+
+def room(fig: go.Figure) -> dict[str, int]:
+    """The margins (``l``, ``r``, ``b``) the axis labels and the legend of ``fig`` need,
+    as Streamlit's theme draws them.
+
+    Plotly grows a margin that is too small for its labels (``automargin``), but only by
+    drawing the chart a second time: set from the start, the first drawing is the last.
+    The estimate counts the names and values on the axes (:func:`~bxgc_ui.widths.drawn_px`)
+    and the legend's rows; where it falls short (a font wider than reckoned, a phone's
+    turned labels), automargin still makes room.
+
+    >>> bars = go.Figure(go.Bar(x=[50.0], y=["云门山街道"], orientation="h"))
+    >>> bars.update_layout(height=400).update_xaxes(range=[0, 100]) and room(bars)
+    {'l': 116, 'r': 17, 'b': 59}
+    """
+    y = fig.layout.yaxis
+    left = Y_TICKS_PX + max(
+        (drawn_px(text, TICK_PX) for text in _axis_texts(fig, "y", y.range)), default=0.0
+    )
+    right = float(SIDE_PX)
+    if fig.layout.xaxis.type not in ("date", "category") and _numbers(fig, "x").size:
+        overhang = max(drawn_px(t, TICK_PX) for t in _axis_texts(fig, "x", fig.layout.xaxis.range))
+        right = max(right, overhang / 2 + 4)
+    bottom = max(float(X_TICKS_PX), _legend_room(fig))
+    return {
+        side: math.ceil(px + SPARE_PX) for side, px in (("l", left), ("r", right), ("b", bottom))
+    }
+
+
+def _legend_room(fig: go.Figure) -> float:
+    """Room under the plot for a horizontal legend hung below it (at ``legend.y`` < 0, a
+    share of the plot's height), as many rows as its entries fill."""
+    legend = fig.layout.legend
+    entries = [t.name or "" for t in fig.data if t.showlegend is not False]
+    shown = fig.layout.showlegend if fig.layout.showlegend is not None else len(entries) > 1
+    if not shown or legend.orientation != "h" or (legend.y or 0) >= 0:
+        return 0.0
+    rows, used = 1, 0.0
+    for name in entries:
+        width = LEGEND_ENTRY_PX + drawn_px(_plain_label(name), TICK_PX)
+        if used and used + width > LEGEND_WIDTH_PX:
+            rows, used = rows + 1, 0.0
+        used += width
+    below = -float(legend.y)
+    height = LEGEND_PX + LEGEND_ROW_PX * (rows - 1)
+    # the legend hangs ``below`` × the plot's height under it, which the margin shortens
+    return (height + below * ((fig.layout.height or 450) - TOP_PX)) / (1 + below)
+
+
+def _axis_texts(fig: go.Figure, letter: str, span: object) -> list[str]:
+    """The texts on an axis: the names of a category axis (each line of a name on several),
+    or, on a value axis, the outermost values Plotly's ticks can show in ``span`` (or
+    the traces' range).
+
+    >>> _axis_texts(go.Figure(go.Bar(x=[74.6, 97.04], y=["甲", "乙"], orientation="h")), "x", None)
+    ['0', '100']
+    >>> _axis_texts(go.Figure(go.Scatter(x=[74.6, 97.04])), "x", None)
+    ['74', '98']
+    >>> _axis_texts(go.Figure(), "y", [0, 1234567.0])
+    ['0', '1,300,000']
+    """
+    names = [
+        line
+        for trace in fig.data
+        for value in _values(trace, letter)
+        if isinstance(value, str)
+        for line in _plain_label(value).split("\n")
+    ]
+    if names or getattr(fig.layout, f"{letter}axis").type in ("category", "date"):
+        return names
+    values = _numbers(fig, letter)
+    if span is not None:
+        values = np.asarray(span, dtype=float)
+    if not values.size:
+        return []
+    lo, hi = float(values.min()), float(values.max())
+    step = 10 ** math.floor(math.log10((hi - lo) / 4 or abs(hi) or 1))
+    decimals = max(0, -math.floor(math.log10(step)))
+    # Plotly's outermost ticks may lie past the data, at the next round value
+    ends = (math.floor(lo / step) * step, math.ceil(hi / step) * step)
+    return [f"{v:,.{decimals}f}" for v in ends]
+
+
+def _numbers(fig: go.Figure, letter: str) -> np.ndarray:
+    """Every number the traces place on the ``letter`` axis."""
+    parts = [
+        pd.to_numeric(pd.Series(_values(trace, letter), dtype=object), errors="coerce")
+        for trace in fig.data
+    ]
+    # a bar starts at zero, and Plotly's axis takes it in
+    value_axis = {"h": "x", "v": "y"}
+    if any(t.type == "bar" and value_axis[t.orientation or "v"] == letter for t in fig.data):
+        parts.append(pd.Series([0.0]))
+    every = pd.concat(parts, ignore_index=True) if parts else pd.Series(dtype=float)
+    return every.dropna().to_numpy(dtype=float)
+
+
+def _values(trace: object, letter: str) -> list[object]:
+    """The values a trace places on the ``letter`` axis (none for a trace without one)."""
+    values = getattr(trace, letter, None)
+    return [] if values is None else list(values)
+
+
+def _plain_label(text: str) -> str:
+    """A Plotly label as read: lines apart (``<br>`` as a new line), entities as their
+    characters, bold marks gone."""
+    lines = re.sub(r"</?b>", "", text).replace("<br>", "\n")
+    return html.unescape(lines)
 
 
 def warm() -> None:
@@ -135,7 +269,7 @@ def completion_bars(
     )
     fig.update_xaxes(range=[0, top])
     fig.update_yaxes(type="category")
-    fig.update_layout(height=max(320, 28 * len(data) + 110), margin={"t": 70})
+    fig.update_layout(height=max(320, 28 * len(data) + 110))
     return _base(fig, title, x_title, y_title="")
 
 
@@ -197,7 +331,7 @@ def trajectory_figure(
     if events is not None:
         paths = {u: _drawn_path(shown, u, scale.factor) for u in units}
         marks.add_events(fig, events, paths=paths, colours=colours, labels=labels, names=names)
-    fig.update_layout(height=460, hovermode="x unified", margin={"t": 80})
+    fig.update_layout(height=460, hovermode="x unified")
     fig.update_xaxes(dtick=1, tickformat="d")
     return _base(fig, labels["title"], labels["x"], y_title=scale.measure)
 

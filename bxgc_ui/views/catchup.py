@@ -36,8 +36,8 @@ from bxgc_metrics.tables.trajectory import (
 )
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
-from bxgc_ui.views.widths import figure_weights
 from bxgc_ui.widgets import folded
+from bxgc_ui.widths import figure_weights
 
 TEXTS: dict[str, tuple[str, str]] = {
     "catchup_pair": (

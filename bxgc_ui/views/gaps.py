@@ -9,7 +9,7 @@ from bxgc_metrics.store import GAP_COLUMNS
 from bxgc_ui import fmt
 from bxgc_ui.i18n import Texts, lang
 from bxgc_ui.names import names as named
-from bxgc_ui.views.widths import text_width
+from bxgc_ui.widths import text_width
 
 TEXTS: dict[str, tuple[str, str]] = {
     "gaps_title": ("差距排查与整改承诺", "Gaps and rectification commitments"),

@@ -15,7 +15,7 @@ from bxgc_metrics.tables.scorecard import directions
 from bxgc_ui import data, exports, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.ranking_labels import arrow, places
-from bxgc_ui.views.widths import text_width
+from bxgc_ui.widths import text_width
 
 TEXTS: dict[str, tuple[str, str]] = {
     "rank_title": ("考核排名", "Rankings"),

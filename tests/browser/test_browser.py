@@ -132,11 +132,46 @@ def test_every_page_renders_without_errors(app_url: str, browser: Browser, lang:
                 if heading.count():
                     shown.append(heading.inner_text())
                 problems += [f"{slug}: untranslated {t!r}" for t in shown if CJK.search(t)]
+            problems += [f"{slug}: {text}" for text in _redrawn_charts(page)]
             screenshot(page, SHOTS / lang / f"{slug}.png")
         assert not problems, "\n".join(problems)
         assert not js_errors, "\n".join(js_errors)
     finally:
         page.close()
+
+
+ROOM_JS = r"""() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd.offsetParent && gd._fullLayout && gd._fullLayout._pushmargin)
+  .map(gd => {
+    const set = gd.layout.margin || {}, size = gd._fullLayout._size, need = {l: 0, r: 0, b: 0};
+    for (const [key, push] of Object.entries(gd._fullLayout._pushmargin)) {
+      if (key === 'base') continue;
+      if (push.l.val === 0) need.l = Math.max(need.l, push.l.size);
+      if (push.r.val === 1) need.r = Math.max(need.r, push.r.size);
+      if (push.b.val <= 0) need.b = Math.max(need.b, push.b.size - push.b.val * size.h);
+    }
+    return {title: String((gd.layout.title || {}).text || '').slice(0, 40), set: {l: set.l, r: set.r, b: set.b},
+            drawn: {l: size.l, r: size.r, b: size.b}, need};
+  })"""
+"""Every chart drawn on the page: its margins as the figure sets them, as drawn, and as
+its axis labels and legend need them (Plotly's automargin pushes)."""
+ROOM_SPARE_PX = 40
+"""How much room a chart may set beyond what its labels and legend need."""
+
+
+def _redrawn_charts(page: Page) -> list[str]:
+    """Charts whose room for axis labels and legend was not set right: Plotly draws a
+    chart whose margins are too small a second time, wider (automargin), which made the
+    chart pages the slowest to open; and room far beyond the need is space lost."""
+    problems = []
+    for chart in page.evaluate(ROOM_JS):
+        for side in ("l", "r", "b"):
+            set_px, drawn, need = chart["set"][side], chart["drawn"][side], chart["need"][side]
+            if set_px is None or drawn > set_px + 0.5:
+                problems.append(f"{chart['title']!r}: {side} set {set_px}, drawn {drawn:.1f}")
+            elif set_px > need + ROOM_SPARE_PX:
+                problems.append(f"{chart['title']!r}: {side} set {set_px}, needs {need:.1f}")
+    return problems
 
 
 CUT_JS = r"""() => {
