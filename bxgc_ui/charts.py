@@ -420,6 +420,7 @@ def _trajectory_traces(
                     y=list(banded["upper"] * k) + list(banded["lower"][::-1] * k),
                     fill="toself",
                     fillcolor=_alpha(how.color, 0.15),
+                    mode="lines",  # an area: no dot at each bound (Plotly's default)
                     line={"width": 0},
                     hoverinfo="skip",
                     showlegend=False,

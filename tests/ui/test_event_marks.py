@@ -168,10 +168,9 @@ def test_phases_are_shaded_bands_with_their_names() -> None:
     assert len(names) == 2
 
 
-def test_a_band_is_drawn_only_over_the_years_it_is_bounded() -> None:
-    """A positive series whose linear projection falls below zero has no band in those
-    years: the shaded area covers only the years with both ends, with no gap or
-    unbounded corner in its outline."""
+def _banded() -> tuple[go.Figure, pd.DataFrame]:
+    """A linear projection with its band (and our unit's projection): a falling series
+    whose projection crosses zero, beside a steady one, with peers enough to calibrate."""
     years = list(range(2012, 2025))
     falling = [900.0 - 60 * k + (25 if k % 2 else -25) for k in range(13)]
     steady = [400.0 + 5 * k + (30 if k % 3 else -30) for k in range(13)]
@@ -184,12 +183,19 @@ def test_a_band_is_drawn_only_over_the_years_it_is_bounded() -> None:
         }
     )
     tr = trajectory(annual, OURS, [BENCH], model="linear", target_year=2030, rates={})
-    ours = tr.projection[tr.projection["unit_code"] == OURS]
-    assert ours["value"].min() <= 0 and ours["lower"].isna().any() and ours["lower"].notna().any()
     fig = trajectory_figure(
         tr, NAMES, OURS, stated=pd.DataFrame(), labels=LABELS, measure="万元",
         target_year=2030, crossing=float("nan"),
     )  # fmt: skip
+    return fig, tr.projection[tr.projection["unit_code"] == OURS]
+
+
+def test_a_band_is_drawn_only_over_the_years_it_is_bounded() -> None:
+    """A positive series whose linear projection falls below zero has no band in those
+    years: the shaded area covers only the years with both ends, with no gap or
+    unbounded corner in its outline."""
+    fig, ours = _banded()
+    assert ours["value"].min() <= 0 and ours["lower"].isna().any() and ours["lower"].notna().any()
     bands = [t for t in fig.data if t.fill == "toself"]
     assert bands
     for band in bands:
@@ -231,3 +237,17 @@ def test_the_year_axis_title_keeps_clear_of_its_turned_labels() -> None:
     for axis in (fig.layout.xaxis, fig.layout.yaxis):
         assert axis.automargin is True
     assert fig.layout.xaxis.title.standoff and fig.layout.xaxis.title.standoff >= 8
+
+
+def test_a_band_is_an_area_with_no_dots_at_its_corners() -> None:
+    """Plotly puts markers on a trace of fewer than 20 points unless told its mode: the
+    80 % band showed a dot, in another series' colour, at each year's upper and lower
+    bound, read as figures nobody reported. Every line of the chart says what it draws."""
+    fig, _ = _banded()
+    bands = [t for t in fig.data if t.fill == "toself"]
+    assert len(bands) == 2
+    for band in bands:
+        assert band.mode == "lines", band.name
+    for trace in fig.data:
+        if trace.type == "scatter":
+            assert trace.mode is not None, trace.name
