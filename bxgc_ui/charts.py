@@ -165,7 +165,8 @@ def _numbers(fig: go.Figure, letter: str) -> np.ndarray:
     if any(t.type == "bar" and value_axis[t.orientation or "v"] == letter for t in fig.data):
         parts.append(pd.Series([0.0]))
     every = pd.concat(parts, ignore_index=True) if parts else pd.Series(dtype=float)
-    return every.dropna().to_numpy(dtype=float)
+    numbers = every.dropna().to_numpy(dtype=float)
+    return numbers[np.isfinite(numbers)]  # Plotly leaves an infinite value out
 
 
 def _values(trace: object, letter: str) -> list[object]:

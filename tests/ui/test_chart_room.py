@@ -48,6 +48,12 @@ def test_a_value_axis_makes_room_for_its_outermost_tick() -> None:
     assert room(fig)["l"] == math.ceil(53 + 59.4 + 3)
 
 
+def test_values_with_no_place_on_the_axis_are_left_out() -> None:
+    """A gap in a line (NaN) or an infinite value is not drawn, and takes no room."""
+    fig = go.Figure(go.Scatter(x=[2020, 2021, 2022], y=[float("nan"), 241.5, float("inf")]))
+    assert room(fig.update_layout(height=400))["l"] == math.ceil(53 + 3 * 6.6 + 3)
+
+
 def test_bars_reach_from_zero_and_their_last_tick_needs_room_on_the_right() -> None:
     # 74.6 to 97 from zero: the last tick reads 100 (19.8 px), half of it beyond the plot
     assert room(_bars(["甲", "乙"], [74.6, 97.0]))["r"] == math.ceil(19.8 / 2 + 4 + 3)
