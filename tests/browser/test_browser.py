@@ -134,6 +134,7 @@ def test_every_page_renders_without_errors(app_url: str, browser: Browser, lang:
                 problems += [f"{slug}: untranslated {t!r}" for t in shown if CJK.search(t)]
             problems += [f"{slug}: {text}" for text in _redrawn_charts(page)]
             screenshot(page, SHOTS / lang / f"{slug}.png")
+            problems += [f"{slug}: {text}" for text in _charts_in_other_tabs(page)]
         assert not problems, "\n".join(problems)
         assert not js_errors, "\n".join(js_errors)
     finally:
@@ -171,6 +172,23 @@ def _redrawn_charts(page: Page) -> list[str]:
                 problems.append(f"{chart['title']!r}: {side} set {set_px}, drawn {drawn:.1f}")
             elif set_px > need + ROOM_SPARE_PX:
                 problems.append(f"{chart['title']!r}: {side} set {set_px}, needs {need:.1f}")
+    return problems
+
+
+def _charts_in_other_tabs(page: Page) -> list[str]:
+    """:func:`_redrawn_charts` for the charts of every further tab of the page (the
+    composite ranking's bars), each opened in turn; the first tab is opened again after."""
+    tabs = page.get_by_test_id("stMain").get_by_role("tab")
+    if tabs.count() < 2:
+        return []
+    problems = []
+    for index in range(1, tabs.count()):
+        tabs.nth(index).click()
+        wait_for_app(page, settle_ms=0)
+        name = tabs.nth(index).inner_text()
+        problems += [f"tab {name}: {text}" for text in _redrawn_charts(page)]
+    tabs.first.click()
+    wait_for_app(page, settle_ms=0)
     return problems
 
 
