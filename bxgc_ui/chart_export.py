@@ -30,7 +30,7 @@ import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from bxgc_ui.charts import FONT
+from bxgc_ui.charts import FONT, legend_entries
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import INK, MUTED, WARNING
 
@@ -103,12 +103,7 @@ def plain_title(fig: go.Figure) -> str:
 
 def _legend_rows(fig: go.Figure) -> int:
     """Rows a horizontal legend across the image needs (0 when the figure has none)."""
-    if fig.layout.showlegend is False:
-        return 0
-    shown = [t for t in fig.data if t.showlegend is not False and t.name]
-    if len(shown) < 2 and fig.layout.showlegend is not True:
-        return 0
-    return math.ceil(len(shown) / LEGEND_PER_ROW)
+    return math.ceil(len(legend_entries(fig)) / LEGEND_PER_ROW)
 
 
 def image_height(fig: go.Figure) -> int:

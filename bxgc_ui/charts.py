@@ -100,13 +100,26 @@ def room(fig: go.Figure) -> dict[str, int]:
     }
 
 
+def legend_entries(fig: go.Figure) -> list[str]:
+    """The names ``fig``'s legend shows: every named trace not left out of it, when the
+    layout shows a legend or, left to Plotly, when there are two or more.
+
+    >>> two = go.Figure([go.Scatter(name="实际"), go.Scatter(name="预测", showlegend=False)])
+    >>> legend_entries(two), legend_entries(two.add_trace(go.Scatter(name="方案")))
+    ([], ['实际', '方案'])
+    """
+    shown = [str(t.name) for t in fig.data if t.showlegend is not False and t.name]
+    if fig.layout.showlegend is False or (len(shown) < 2 and fig.layout.showlegend is not True):
+        return []
+    return shown
+
+
 def _legend_room(fig: go.Figure) -> float:
     """Room under the plot for a horizontal legend hung below it (at ``legend.y`` < 0, a
     share of the plot's height), as many rows as its entries fill."""
     legend = fig.layout.legend
-    entries = [t.name or "" for t in fig.data if t.showlegend is not False]
-    shown = fig.layout.showlegend if fig.layout.showlegend is not None else len(entries) > 1
-    if not shown or legend.orientation != "h" or (legend.y or 0) >= 0:
+    entries = legend_entries(fig)
+    if not entries or legend.orientation != "h" or (legend.y or 0) >= 0:
         return 0.0
     rows, used = 1, 0.0
     for name in entries:

@@ -478,11 +478,7 @@ def _numbers(
             for v, m in zip(values, units, strict=True)
         ]
     return [
-        missing
-        if pd.isna(v)
-        else english_figure(f"{float(v):,.10g}", m)
-        if m
-        else f"{float(v):,.10g}"
+        missing if pd.isna(v) else english_figure(f"{float(v):,.10g}", m)
         for v, m in zip(values, units, strict=True)
     ]
 
