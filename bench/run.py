@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench import bands, browser, cases, data, pgmode, province
 from bench.report import Row, growth_table, machine, table
+from bench.timing import QUICK_BUDGET, QUICK_MOST
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 """Where the full run's results go (committed; the README includes them)."""
@@ -52,8 +53,10 @@ def report(ctx: cases.Context, seconds: float, quick: bool) -> str:
         "# Benchmark results",
         "",
         f"`python -m bench{' --quick' if quick else ''}` on {dt.date.today():%Y-%m-%d}, "
-        f"{seconds / 60:.1f} minutes. Medians of {ctx.repeats} runs unless a note says "
-        "otherwise; every reference ran in the same process in the same run.",
+        f"{seconds / 60:.1f} minutes. Medians of at least {ctx.repeats} runs (a quick "
+        f"operation: up to {QUICK_MOST}, within {QUICK_BUDGET:g} s) unless a note says "
+        "otherwise; every reference ran in the same process in the same run, and an "
+        "import's in turns with it.",
         "",
         f"Machine: {machine()}; load average {ctx.load[0]:.1f} when the run began, "
         f"{ctx.load[1]:.1f} when it ended (other work on the machine slows every row).",

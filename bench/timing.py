@@ -32,3 +32,49 @@ def median(
 ) -> float:
     """The median seconds of :func:`times`."""
     return statistics.median(times(action, repeats, prepare))
+
+
+QUICK_BUDGET = 3.0
+"""Seconds of runs after which :func:`in_turns` and :func:`runs_within` stop adding runs
+beyond the least asked for."""
+
+QUICK_MOST = 15
+"""The most runs :func:`in_turns` and :func:`runs_within` take of a quick operation."""
+
+
+def runs_within(
+    action: Callable[[Any], object],
+    least: int,
+    prepare: Callable[[], Any] | None = None,
+    *,
+    budget: float = QUICK_BUDGET,
+) -> list[float]:
+    """Seconds of runs of ``action(prepare())``: at least ``least``, and more, up to
+    :data:`QUICK_MOST`, while their time stays within ``budget``. A quick operation's
+    median then rests on enough runs that one slow run (a collection, another process
+    waking) does not move it, and a slow one still takes ``least`` runs only."""
+    out: list[float] = []
+    while len(out) < least or (len(out) < QUICK_MOST and sum(out) < budget):
+        out += times(action, 1, prepare)
+    return out
+
+
+def in_turns(
+    action: Callable[[Any], object],
+    reference: Callable[[Any], object],
+    least: int,
+    prepare: Callable[[], Any] | None = None,
+    *,
+    budget: float = QUICK_BUDGET,
+) -> tuple[float, float]:
+    """The medians of ``action(prepare())`` and ``reference(None)``, run in turns (one of
+    each, then again): a ratio of the two is then taken under the same load, where timing
+    one and then the other lets a change in the machine's load between them move the
+    ratio. At least ``least`` pairs, more as :func:`runs_within` adds them (``budget``
+    counts both)."""
+    mine: list[float] = []
+    theirs: list[float] = []
+    while len(mine) < least or (len(mine) < QUICK_MOST and sum(mine) + sum(theirs) < budget):
+        mine += times(action, 1, prepare)
+        theirs += times(reference, 1)
+    return statistics.median(mine), statistics.median(theirs)

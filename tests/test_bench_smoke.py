@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ import pytest
 
 from bench import data
 from bench.report import Growth, Row, growth_table, machine, table
+from bench.timing import QUICK_MOST, in_turns, runs_within
 from bxgc_metrics.access import Actor
 from bxgc_metrics.importer.service import analyse
 from bxgc_metrics.store import Store
@@ -130,11 +133,29 @@ def test_the_fixed_cost_case_imports_one_changed_figure_with_a_backup_each_time(
     import_fixed(ctx)
     one, copy = ctx.rows
     assert one.measured and one.reference and one.target == "≤ 40 ms"
-    assert "5 backups taken" in one.note
+    taken = re.search(r"(\d+) backups taken", one.note)
+    assert taken is not None and 5 <= int(taken[1]) <= QUICK_MOST  # at least 5 in turns
     assert copy.measured and copy.reference and "COPY FROM DATABASE" in copy.note
     db = tmp_path / "work" / "fixed-tiny.duckdb"
     imported = Store(db).batches()["file_name"]
-    assert imported.str.startswith("one-").sum() == 5  # each import wrote its one figure
+    # each import wrote its one figure, and took its backup
+    assert imported.str.startswith("one-").sum() == int(taken[1])
+
+
+def test_a_ratio_is_taken_in_turns_and_a_quick_operation_gets_more_runs() -> None:
+    order: list[str] = []
+    mine, theirs = in_turns(
+        lambda given: order.append(f"a{given}"), lambda _: order.append("r"), 3, lambda: 1
+    )
+    assert order == ["a1", "r"] * QUICK_MOST  # quick: as many pairs as allowed, in turns
+    assert mine >= 0 and theirs >= 0
+    order.clear()
+    in_turns(lambda _: order.append("a"), lambda _: order.append("r"), 3, budget=0)
+    assert order == ["a", "r"] * 3  # past the budget: the least asked for, no more
+    assert len(runs_within(lambda _: None, 2)) == QUICK_MOST
+    assert len(runs_within(lambda _: None, 2, budget=0)) == 2
+    slow = runs_within(lambda _: time.sleep(0.02), 1, budget=0.1)
+    assert 2 <= len(slow) <= 5  # runs are added while their time is within the budget
 
 
 SMALL_L = data.Size(
