@@ -80,8 +80,8 @@ class Context:
         return self.work / name
 
 
-def _label(size: data.Size, what: str) -> str:
-    return f"{what} ({size.name})"
+def _label(size: data.Size, what: str, where: str = "") -> str:
+    return f"{what} ({size.name}, {where})" if where else f"{what} ({size.name})"
 
 
 # --- importing ----------------------------------------------------------------------------
@@ -280,15 +280,46 @@ def _one_figure(ctx: Context, size: data.Size, value: int) -> Path:
     return path
 
 
+CLONES_FOLDER = "BXGC_BENCH_CLONES"
+"""The environment variable naming a folder on a file system that clones files (XFS,
+btrfs): the fixed-cost case then runs there too, its backups clones rather than copies."""
+
+
 def import_fixed(ctx: Context) -> None:
     """The fixed cost of an import: one changed figure into the full database, so that a
-    backup is taken each time, beside DuckDB opening the file and updating one row."""
+    backup is taken each time, beside DuckDB opening the file and updating one row; again
+    on a file system that clones files, if :data:`CLONES_FOLDER` names one."""
+    cloning = os.environ.get(CLONES_FOLDER)
     for size in ctx.sizes:
         _import_fixed(ctx, size)
+        if cloning:
+            folder = Path(cloning)
+            _import_fixed(ctx, size, folder, f"on {file_system(folder)}, backups cloned")
 
 
-def _import_fixed(ctx: Context, size: data.Size) -> None:
-    db = data.fresh_copy(data.full_db(size), ctx.scratch(f"fixed-{size.name}.duckdb"))
+def file_system(folder: Path) -> str:
+    """The type of the file system ``folder`` is on (``/proc/mounts``' longest mount point
+    above it), e.g. ``xfs``; ``"?"`` where that cannot be read."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return "?"
+    where = folder.resolve()
+    found = [
+        (len(point), kind)
+        for _device, point, kind, *_ in (line.split() for line in mounts)
+        if where == Path(point) or Path(point) in where.parents
+    ]
+    return max(found)[1] if found else "?"
+
+
+def _import_fixed(
+    ctx: Context, size: data.Size, folder: Path | None = None, where: str = ""
+) -> None:
+    name = f"fixed-{size.name}.duckdb"
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    db = data.fresh_copy(data.full_db(size), folder / name if folder else ctx.scratch(name))
     Store(db).schema_version()
     values = iter(range(1, 10_000))
     before = len(backups(db))
@@ -306,7 +337,9 @@ def _import_fixed(ctx: Context, size: data.Size) -> None:
     taken = len(backups(db)) - before
     ctx.rows.append(
         Row(
-            _label(size, "import of one changed figure into the full database, backup included"),
+            _label(
+                size, "import of one changed figure into the full database, backup included", where
+            ),
             mine,
             limit,
             f"≤ {FIXED_COST_TARGET * 1000:g} ms",
@@ -315,10 +348,10 @@ def _import_fixed(ctx: Context, size: data.Size) -> None:
             f"{taken} backups taken by the imports timed.",
         )
     )
-    _backup_rows(ctx, size, db)
+    _backup_rows(ctx, size, db, where)
 
 
-def _backup_rows(ctx: Context, size: data.Size, db: Path) -> None:
+def _backup_rows(ctx: Context, size: data.Size, db: Path, where: str = "") -> None:
     """The backup an import takes (a checkpointed file copy) beside the catalog copy it
     falls back to, and a restore of that backup."""
     from bxgc_metrics.store import backup as backup_module
@@ -328,7 +361,7 @@ def _backup_rows(ctx: Context, size: data.Size, db: Path) -> None:
         copy = median(lambda _: backup_module.take_backup(con, db, "bench"), ctx.repeats)
 
         def catalog(_: object) -> None:
-            target = ctx.scratch("catalog.duckdb")
+            target = db.with_name("catalog.duckdb")
             target.unlink(missing_ok=True)
             backup_module._copy_catalog(con, target)
 
@@ -337,7 +370,7 @@ def _backup_rows(ctx: Context, size: data.Size, db: Path) -> None:
         con.close()
     ctx.rows.append(
         Row(
-            _label(size, "backup before an import: checkpointed file copy"),
+            _label(size, "backup before an import: checkpointed file copy", where),
             copy,
             whole,
             note="Reference: DuckDB `COPY FROM DATABASE` into a new file, the copy taken "

@@ -15,7 +15,7 @@ from bench.report import Growth, Row, growth_table, machine, table
 from bench.timing import QUICK_MOST, in_turns, runs_within
 from bxgc_metrics.access import Actor
 from bxgc_metrics.importer.service import analyse
-from bxgc_metrics.store import Store
+from bxgc_metrics.store import Store, backups
 
 TINY = data.Size(
     "tiny", units=4, indicators=12, months=14, csv_months=14, xlsx_months=2, wide_months=3
@@ -140,6 +140,28 @@ def test_the_fixed_cost_case_imports_one_changed_figure_with_a_backup_each_time(
     imported = Store(db).batches()["file_name"]
     # each import wrote its one figure, and took its backup
     assert imported.str.startswith("one-").sum() == int(taken[1])
+
+
+def test_the_fixed_cost_case_runs_again_in_the_folder_that_clones_when_given_one(
+    tiny: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.cases import CLONES_FOLDER, Context, file_system, import_fixed
+
+    cloning = tmp_path / "clones"
+    monkeypatch.setenv(CLONES_FOLDER, str(cloning))
+    ctx = Context(sizes=(TINY,), repeats=1, work=tmp_path / "work")
+    import_fixed(ctx)
+    labels = [row.operation for row in ctx.rows]
+    kind = file_system(cloning)
+    assert kind not in ("", "?")
+    assert labels[2:] == [
+        f"import of one changed figure into the full database, backup included "
+        f"(tiny, on {kind}, backups cloned)",
+        f"backup before an import: checkpointed file copy (tiny, on {kind}, backups cloned)",
+    ]
+    assert all(row.measured for row in ctx.rows)
+    assert backups(cloning / "fixed-tiny.duckdb")  # the imports there took their backups there
+    assert file_system(Path("/proc/self")) == "proc"
 
 
 def test_a_ratio_is_taken_in_turns_and_a_quick_operation_gets_more_runs() -> None:
