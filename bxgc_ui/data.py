@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics import clock, oversight
+from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.backtest import (
     SKILL_COLUMNS,
     Calibration,
@@ -41,6 +42,7 @@ from bxgc_metrics.tables.trajectory import (
     WHAT_IF_MODELS,
     Trajectory,
     annual_series,
+    stated_crossing,
     stated_plan,
     trajectory,
 )
@@ -233,13 +235,33 @@ def annual(path: str, data_version: int, indicator: str, *, frequency: str) -> p
     return annual_series(obs, indicator, frequency)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
 def stated_of(
     path: str, data_version: int, indicator: str, *, growth: str | None, units: tuple[str, ...]
 ) -> pd.DataFrame:
-    """The plan's stated annual figures and growth rates for these units (赶超轨迹 audit)."""
+    """The plan's stated annual figures and growth rates for these units (赶超轨迹 audit;
+    cached)."""
     codes = (indicator,) if growth is None else (indicator, growth)
     obs = scoped(path, data_version, indicators=codes, units=units, freqs=("Y",))
     return stated_plan(obs, indicator, growth, units=list(units))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def plan_audit_of(
+    path: str,
+    data_version: int,
+    indicator: str,
+    *,
+    growth: str | None,
+    units: tuple[str, ...],
+    higher: bool,
+) -> tuple[tuple[int, float, float] | None, pd.DataFrame]:
+    """The plan audit of :func:`stated_of`'s lines (cached): the year the plan itself has
+    ``units[0]`` level with ``units[1]`` (with both stated values), and the lines that do
+    not add up (:func:`~bxgc_metrics.metrics.audit.audit_plan`)."""
+    stated = stated_of(path, data_version, indicator, growth=growth, units=units)
+    verdict = stated_crossing(stated, units[0], units[1], higher_is_better=higher)
+    return verdict, audit_plan(stated)
 
 
 def gap_observations(

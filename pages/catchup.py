@@ -72,9 +72,8 @@ if base is None:
     view_link.publish()
     st.warning(t("catchup_no_history"))
     st.stop()
-stated = data.stated_of(
-    path, version, code, growth=view.growth_indicator(indicators, code), units=(chaser, *benches)
-)
+growth = view.growth_indicator(indicators, code)
+stated = data.stated_of(path, version, code, growth=growth, units=(chaser, *benches))
 
 tested = tuple(m for m in MODELS if m not in WHAT_IF_MODELS)
 skill = data.skill_of(
@@ -195,4 +194,7 @@ if distance["time_distance"].notna().any():
     st.caption(t("catchup_distance_help"))
 
 if stated["growth"].notna().any():
-    view.show_plan_audit(stated, (chaser, benches[0]), names, higher=higher, measure=ind["measure"])
+    audit = data.plan_audit_of(
+        path, version, code, growth=growth, units=(chaser, *benches), higher=higher
+    )
+    view.show_plan_audit(audit, names, measure=ind["measure"])

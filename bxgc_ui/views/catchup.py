@@ -11,7 +11,6 @@ from streamlit.delta_generator import DeltaGenerator
 
 from bxgc_metrics import clock
 from bxgc_metrics.measures import display_scale, reads_in_points
-from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.backtest import (
     BASELINE,
     DIFFERENCE,
@@ -32,7 +31,6 @@ from bxgc_metrics.tables.trajectory import (
     REQUIRED_FORMS,
     Trajectory,
     default_pace,
-    stated_crossing,
 )
 from bxgc_ui import charts, data, fmt
 from bxgc_ui.i18n import Texts, lang, name
@@ -683,16 +681,15 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
 
 
 def show_plan_audit(
-    stated: pd.DataFrame,
-    pair: tuple[str, str],
+    audit: tuple[tuple[int, float, float] | None, pd.DataFrame],
     names: dict[str, str],
     *,
-    higher: bool,
     measure: str,
 ) -> None:
-    """The plan audit: the plan's own conclusion and each line that does not add up."""
+    """The plan audit (:func:`bxgc_ui.data.plan_audit_of`): the plan's own conclusion and
+    each line that does not add up."""
     st.subheader(t("catchup_audit_title"))
-    verdict = stated_crossing(stated, *pair, higher_is_better=higher)
+    verdict, flags = audit
     if verdict:
         year, ours, theirs = verdict
         st.success(
@@ -703,7 +700,6 @@ def show_plan_audit(
                 theirs=fmt.amount(theirs, measure, lang()),
             )
         )
-    flags = audit_plan(stated)
     if flags.empty:
         st.info(t("catchup_audit_ok"))
         return

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bxgc_metrics.metrics.audit import audit_plan
 from bxgc_metrics.metrics.campaign import look_back
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables import progress
@@ -132,6 +133,17 @@ def test_race_annual_stated_and_periods_equal_the_full_table(
         got, stated_plan(full, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", units=["P4_OURS", "P4_BENCH"])
     )
     assert got["value"].notna().any()
+    verdict, flags = data.plan_audit_of(
+        *key, "P4_FISCAL_REV", growth="P4_FISCAL_GROWTH", units=("P4_OURS", "P4_BENCH"), higher=True
+    )
+    assert verdict == (2012, 5.2, 4.2)  # plan four: "2012年我街道将全面赶超"
+    _same(
+        flags,
+        audit_plan(
+            stated_plan(full, "P4_FISCAL_REV", "P4_FISCAL_GROWTH", units=["P4_OURS", "P4_BENCH"])
+        ),
+    )
+    assert len(flags) == 3
     for unit in demo_store.units()["code"]:
         assert indicator_names(inds.reset_index(), data.coverage(*key), unit) == indicator_names(
             inds.reset_index(), full, unit
