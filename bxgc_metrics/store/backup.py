@@ -101,12 +101,19 @@ def _copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, partial: Path) 
     # Another process copies the bytes: DuckDB locks the file with POSIX record locks,
     # which this process would drop by closing any descriptor of the file it opened to
     # read it, letting another process in while this one still writes.
+    return copy_file(db, partial)
+
+
+def copy_file(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` in another process (``cp``): a clone where the file
+    system makes clones (:data:`_CLONE_OR_COPY`), else a copy. Returns ``False`` when no
+    ``cp`` could copy it (none installed, or it failed)."""
     copier = shutil.which("cp")
     if copier is None:
         return False
     for flags in (_CLONE_OR_COPY, ()):  # a cp that knows no clones (not GNU): a plain copy
         done = subprocess.run(
-            [copier, *flags, "--", str(db), str(partial)], capture_output=True, check=False
+            [copier, *flags, "--", str(source), str(target)], capture_output=True, check=False
         )
         if done.returncode == 0:
             return True

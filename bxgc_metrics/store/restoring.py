@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from bxgc_metrics.access import Actor
 from bxgc_metrics.errors import CorruptDatabaseError
 from bxgc_metrics.store import audit
-from bxgc_metrics.store.backup import backup_time, backups
+from bxgc_metrics.store.backup import backup_time, backups, copy_file
 from bxgc_metrics.store.connection import (
     Database,
     check_backup,
@@ -231,7 +231,8 @@ def restore(db: str | Path, backup: str | Path, actor: Actor) -> Restored:
     check_backup(backup)
     partial = db.with_name(db.name + ".restoring")
     partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
-    shutil.copyfile(backup, partial)
+    if not copy_file(backup, partial):  # a clone where the file system makes clones
+        shutil.copyfile(backup, partial)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     kept = db.parent / "backups" / f"{db.stem}-{stamp}-replaced.bak" if db.exists() else db
     note: dict[str, object] = {

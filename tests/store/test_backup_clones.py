@@ -99,8 +99,12 @@ def test_on_a_file_system_that_clones_a_backup_takes_no_space_and_restores(
     assert _value(cloned) == old  # the first clone did not change with the file
     assert _value(db) == old + 1000.0
 
+    before = _free(cloning_folder)
     restore(db, taken, ADMIN)
+    used_by_restore = before - _free(cloning_folder)
     assert _value(db) == old
+    # the restored copy is a clone too: only the blocks its moving forward wrote are new
+    assert used_by_restore < 0.5 * size
     assert Store(db).count_observations() == Store(taken).count_observations()
 
 
