@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from bxgc_metrics.importer.service import Limits, analyse, commit
 from bxgc_metrics.metrics.catchup import catch_up
 from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.store import Store, backups
+from bxgc_metrics.store.backup import backup_folder
 
 if TYPE_CHECKING:
     from bench.pgmode import Server
@@ -375,6 +377,31 @@ def _backup_rows(ctx: Context, size: data.Size, db: Path, where: str = "") -> No
             whole,
             note="Reference: DuckDB `COPY FROM DATABASE` into a new file, the copy taken "
             "when another connection of the process holds a transaction.",
+        )
+    )
+    _restore_row(ctx, size, db, where)
+
+
+def _restore_row(ctx: Context, size: data.Size, db: Path, where: str) -> None:
+    """A restore of the newest backup (the command line's ``restore --latest``) beside a
+    plain copy of the same file."""
+    from bxgc_metrics.store.restoring import restore
+
+    newest = backups(db)[0]
+    plain = db.with_name("plain-copy.duckdb")
+    restored = median(lambda _: restore(db, newest, ANALYST), ctx.repeats)
+    copied = median(lambda _: shutil.copyfile(newest, plain), ctx.repeats)
+    plain.unlink(missing_ok=True)
+    for kept in backup_folder(db).glob("*-replaced.bak*"):
+        kept.unlink()  # each restore keeps the file it replaced: not wanted here
+    ctx.rows.append(
+        Row(
+            _label(size, "restore of the newest backup", where),
+            restored,
+            copied,
+            note="The backup checked, copied (cloned where the file system clones), brought "
+            "forward and renamed into place, the replaced file kept. Reference: "
+            "`shutil.copyfile` of the same backup.",
         )
     )
 

@@ -131,7 +131,9 @@ def test_the_fixed_cost_case_imports_one_changed_figure_with_a_backup_each_time(
 
     ctx = Context(sizes=(TINY,), repeats=1, work=tmp_path / "work")
     import_fixed(ctx)
-    one, copy = ctx.rows
+    one, copy, restored = ctx.rows
+    assert restored.operation == "restore of the newest backup (tiny)"
+    assert restored.measured and restored.reference
     assert one.measured and one.reference and one.target == "≤ 40 ms"
     taken = re.search(r"(\d+) backups taken", one.note)
     assert taken is not None and 5 <= int(taken[1]) <= QUICK_MOST  # at least 5 in turns
@@ -154,10 +156,11 @@ def test_the_fixed_cost_case_runs_again_in_the_folder_that_clones_when_given_one
     labels = [row.operation for row in ctx.rows]
     kind = file_system(cloning)
     assert kind not in ("", "?")
-    assert labels[2:] == [
+    assert labels[3:] == [
         f"import of one changed figure into the full database, backup included "
         f"(tiny, on {kind}, backups cloned)",
         f"backup before an import: checkpointed file copy (tiny, on {kind}, backups cloned)",
+        f"restore of the newest backup (tiny, on {kind}, backups cloned)",
     ]
     assert all(row.measured for row in ctx.rows)
     assert backups(cloning / "fixed-tiny.duckdb")  # the imports there took their backups there
