@@ -59,7 +59,7 @@ class Context:
     sizes: tuple[data.Size, ...]
     """The data sets to run on (S, or S and M)."""
     repeats: int
-    """Runs per median."""
+    """Runs per median (the least: a quick operation gets more, within :attr:`budget`)."""
     work: Path
     """Scratch folder for database copies."""
     rows: list[Row] = field(default_factory=list)
@@ -69,6 +69,9 @@ class Context:
     postgres: Server | None = None
     """The PostgreSQL-mode cases' throwaway cluster (:class:`bench.pgmode.Server`), started
     by the first of them; :func:`bench.run.main` stops it."""
+    budget: float = QUICK_BUDGET
+    """Seconds within which a quick operation gets more than :attr:`repeats` runs, up to
+    :data:`~bench.timing.QUICK_MOST` (0: exactly :attr:`repeats`, as the tests run it)."""
     growth: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
     """Operation → size name → (median seconds, input size) for the growth table."""
 
@@ -117,7 +120,11 @@ def _importer_in_turns(
 ) -> tuple[float, float]:
     """The importer's median on ``path`` and the median of ``reference``, taken in turns."""
     return in_turns(
-        lambda db: _import(path, db, rows), reference, ctx.repeats, _fresh_reference(ctx, size)
+        lambda db: _import(path, db, rows),
+        reference,
+        ctx.repeats,
+        _fresh_reference(ctx, size),
+        budget=ctx.budget,
     )
 
 
@@ -334,7 +341,11 @@ def _import_fixed(
             con.close()
 
     mine, limit = in_turns(
-        lambda path: _import(path, db, 1), update, 5, lambda: _one_figure(ctx, size, next(values))
+        lambda path: _import(path, db, 1),
+        update,
+        5,
+        lambda: _one_figure(ctx, size, next(values)),
+        budget=ctx.budget,
     )
     taken = len(backups(db)) - before
     ctx.rows.append(
@@ -579,13 +590,13 @@ RERUN_BUDGET = 20.0
 from taking the whole run's ten minutes)."""
 
 
-def _reruns(at: object, repeats: int) -> list[float]:
+def _reruns(at: object, repeats: int, budget: float = QUICK_BUDGET) -> list[float]:
     """Seconds of up to ``repeats`` reruns, stopping once :data:`RERUN_BUDGET` is spent;
-    a quick page gets more, up to :data:`~bench.timing.QUICK_MOST` within
-    :data:`~bench.timing.QUICK_BUDGET` (its median then does not rest on three runs)."""
+    a quick page gets more, up to :data:`~bench.timing.QUICK_MOST` within ``budget``
+    seconds (its median then does not rest on three runs)."""
     runs: list[float] = []
     while (len(runs) < repeats and sum(runs) < RERUN_BUDGET) or (
-        len(runs) < QUICK_MOST and sum(runs) < QUICK_BUDGET
+        len(runs) < QUICK_MOST and sum(runs) < budget
     ):
         runs += times(lambda _: at.run(), 1)  # type: ignore[attr-defined]
     return runs
@@ -609,7 +620,7 @@ def page_rerun(ctx: Context, page: str) -> tuple[float | None, str]:
     at.session_state["lang"] = "zh"
     first = median(lambda _: _first_run(at, page), 1)
     failed = at.exception or at.error
-    runs = [] if failed else _reruns(at, ctx.repeats)
+    runs = [] if failed else _reruns(at, ctx.repeats, ctx.budget)
     seconds = statistics.median(runs) if runs else None
     note = f"first run {first:.1f} s" + (f"; failed: {failed[0].value}" if failed else "")
     if runs and len(runs) < ctx.repeats:

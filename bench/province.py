@@ -30,7 +30,7 @@ from bench import data
 from bench.cases import ROOT, Context, page_names, page_rerun
 from bench.memory import _status_mb
 from bench.report import Row
-from bench.timing import median
+from bench.timing import QUICK_BUDGET, median
 from bxgc_metrics.store import Store
 
 L = data.SIZES["L"]
@@ -176,7 +176,7 @@ def province(ctx: Context) -> None:
 def _pages_main(db: str, repeats: int, pages: list[str]) -> dict:
     """Each page's median rerun at ``db`` and the peak RSS after it (this process)."""
     os.environ["BXGC_DB"] = db
-    ctx = SimpleNamespace(repeats=repeats)
+    ctx = SimpleNamespace(repeats=repeats, budget=QUICK_BUDGET)
     out: dict[str, tuple[float | None, str, float]] = {}
     for page in pages:
         began = time.perf_counter()

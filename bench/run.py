@@ -23,6 +23,16 @@ CASES = {**cases.CASES, **bands.CASES, **browser.CASES, **pgmode.CASES, **provin
 """Every case, in the order they run: on the embedded file, then in PostgreSQL mode."""
 
 
+def _runs(ctx: cases.Context) -> str:
+    """How many runs a median rests on, as the results' first line says it."""
+    if not ctx.budget:
+        return f"{ctx.repeats} runs"
+    return (
+        f"at least {ctx.repeats} runs (a quick operation: up to {QUICK_MOST}, within "
+        f"{ctx.budget:g} s)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -53,8 +63,7 @@ def report(ctx: cases.Context, seconds: float, quick: bool) -> str:
         "# Benchmark results",
         "",
         f"`python -m bench{' --quick' if quick else ''}` on {dt.date.today():%Y-%m-%d}, "
-        f"{seconds / 60:.1f} minutes. Medians of at least {ctx.repeats} runs (a quick "
-        f"operation: up to {QUICK_MOST}, within {QUICK_BUDGET:g} s) unless a note says "
+        f"{seconds / 60:.1f} minutes. Medians of {_runs(ctx)} unless a note says "
         "otherwise; every reference ran in the same process in the same run, and an "
         "import's in turns with it.",
         "",
@@ -87,7 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the embedded cases (the PostgreSQL-mode ones start a cluster of their own).
     os.environ.pop("BXGC_PG_DSN", None)
     sizes = (data.SIZES["S"],) if args.quick else (data.SIZES["S"], data.SIZES["M"])
-    ctx = cases.Context(sizes=sizes, repeats=2 if args.quick else 3, work=data.ROOT / "work")
+    ctx = cases.Context(
+        sizes=sizes,
+        repeats=2 if args.quick else 3,
+        work=data.ROOT / "work",
+        budget=0.0 if args.quick else QUICK_BUDGET,
+    )
     began = time.perf_counter()
     ctx.load = (os.getloadavg()[0], 0.0)
     for size in sizes:
