@@ -26,7 +26,7 @@ import pandas as pd
 
 from bench import data
 from bench.report import Growth, Row
-from bench.timing import QUICK_BUDGET, QUICK_MOST, in_turns, median, times
+from bench.timing import QUICK_BUDGET, in_turns, median, runs_within
 from bxgc_metrics.access import Actor
 from bxgc_metrics.importer.service import Limits, analyse, commit
 from bxgc_metrics.metrics.catchup import catch_up
@@ -594,12 +594,11 @@ def _reruns(at: object, repeats: int, budget: float = QUICK_BUDGET) -> list[floa
     """Seconds of up to ``repeats`` reruns, stopping once :data:`RERUN_BUDGET` is spent;
     a quick page gets more, up to :data:`~bench.timing.QUICK_MOST` within ``budget``
     seconds (its median then does not rest on three runs)."""
-    runs: list[float] = []
-    while (len(runs) < repeats and sum(runs) < RERUN_BUDGET) or (
-        len(runs) < QUICK_MOST and sum(runs) < budget
-    ):
-        runs += times(lambda _: at.run(), 1)  # type: ignore[attr-defined]
-    return runs
+
+    def rerun(_: object) -> None:
+        at.run()  # type: ignore[attr-defined]
+
+    return runs_within(rerun, repeats, budget=budget, cap=RERUN_BUDGET)
 
 
 def _first_run(at: object, page: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -42,19 +43,28 @@ QUICK_MOST = 15
 """The most runs :func:`in_turns` and :func:`runs_within` take of a quick operation."""
 
 
+def _more(done: int, spent: float, least: int, budget: float, cap: float) -> bool:
+    """Whether another run is taken after ``done`` runs of ``spent`` seconds: until
+    ``least`` (unless ``cap`` seconds are spent), then up to :data:`QUICK_MOST` while
+    within ``budget``."""
+    return (done < least and spent < cap) or (done < QUICK_MOST and spent < budget)
+
+
 def runs_within(
     action: Callable[[Any], object],
     least: int,
     prepare: Callable[[], Any] | None = None,
     *,
     budget: float = QUICK_BUDGET,
+    cap: float = math.inf,
 ) -> list[float]:
-    """Seconds of runs of ``action(prepare())``: at least ``least``, and more, up to
-    :data:`QUICK_MOST`, while their time stays within ``budget``. A quick operation's
-    median then rests on enough runs that one slow run (a collection, another process
-    waking) does not move it, and a slow one still takes ``least`` runs only."""
+    """Seconds of runs of ``action(prepare())``: at least ``least`` (fewer only once
+    ``cap`` seconds are spent), and more, up to :data:`QUICK_MOST`, while their time
+    stays within ``budget``. A quick operation's median then rests on enough runs that
+    one slow run (a collection, another process waking) does not move it, and a slow one
+    still takes ``least`` runs only."""
     out: list[float] = []
-    while len(out) < least or (len(out) < QUICK_MOST and sum(out) < budget):
+    while _more(len(out), sum(out), least, budget, cap):
         out += times(action, 1, prepare)
     return out
 
@@ -74,7 +84,7 @@ def in_turns(
     counts both)."""
     mine: list[float] = []
     theirs: list[float] = []
-    while len(mine) < least or (len(mine) < QUICK_MOST and sum(mine) + sum(theirs) < budget):
+    while _more(len(mine), sum(mine) + sum(theirs), least, budget, math.inf):
         mine += times(action, 1, prepare)
         theirs += times(reference, 1)
     return statistics.median(mine), statistics.median(theirs)

@@ -181,6 +181,8 @@ def test_a_ratio_is_taken_in_turns_and_a_quick_operation_gets_more_runs() -> Non
     assert len(runs_within(lambda _: None, 2, budget=0)) == 2
     slow = runs_within(lambda _: time.sleep(0.02), 1, budget=0.1)
     assert 2 <= len(slow) <= 5  # runs are added while their time is within the budget
+    capped = runs_within(lambda _: time.sleep(0.02), 10, budget=0, cap=0.05)
+    assert 2 <= len(capped) <= 3  # the least asked for gives way to the cap (a slow page)
 
 
 SMALL_L = data.Size(
