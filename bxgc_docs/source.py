@@ -77,7 +77,7 @@ def load(
     units, indicators = store.units(), store.indicators()
     obs = store.observations_in(freqs=("M", "Y"), periods=periods(store, year=year, sub=sub))
     rules = store.reward_rules()
-    today = date or dt.date.today()
+    today = date or clock.today()
     year_end = reward_kind(sub) == "year"  # only a year-end bulletin docks missed reports
     made = bulletin(
         obs,

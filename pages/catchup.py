@@ -4,6 +4,7 @@ from functools import partial
 
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.metrics.projection import MODELS
 from bxgc_metrics.tables.trajectory import WHAT_IF_MODELS, stated_rates
 from bxgc_ui import charts, data, fmt, links
@@ -35,7 +36,10 @@ chaser = left.selectbox(
         "unit", keyed("cu_chaser"), options=chasers, default=chasers[0] if chasers else None
     ),
 )
-ind_names = view.indicator_names(indicators, data.coverage(path, version), chaser)
+ind_names = data.built(
+    ("cu_indicators", path, version, chaser),
+    lambda: view.indicator_names(indicators, data.coverage(path, version), chaser),
+)
 if chaser is None or not ind_names:
     st.info(t("catchup_no_history"))
     st.stop()
@@ -160,15 +164,20 @@ for unit, status in tr.status.items():
 crossing = first["crossing_period"]
 labels = view.chart_labels(ind_names[code], crossing)
 show_phases = st.toggle(t("catchup_phases"), key="cu_phases", help=t("catchup_phases_help"))
-events, bands = view.chart_marks(
-    path, version, tr, units=[chaser, *benches], indicator=code, phases=show_phases
-)
+# Everything the chart shows; a phase is coloured by where it stands today, so the day is
+# one of them (a server that runs past midnight draws the next day's chart anew).
+rated = tuple(sorted(rates.items()))
+chosen = (path, version, code, chaser, tuple(benches), model, target, rated, clock.today())
+events, bands = data.built(
+    ("cu_marks", *chosen, show_phases),
+    partial(view.chart_marks, path, version, tr, units=[chaser, *benches], indicator=code,
+            phases=show_phases),
+)  # fmt: skip
 period_text = view.chart_period(base, target, model)
 facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=names[chaser])
 trajectory = partial(charts.trajectory_figure, tr, names, chaser, stated=stated, labels=labels)
 trajectory = partial(trajectory, measure=ind["measure"], target_year=target, crossing=crossing)
 trajectory = partial(trajectory, events=events, phases=bands, lang=lang())
-chosen = (path, version, code, chaser, tuple(benches), model, target, tuple(sorted(rates.items())))
 chart_with_downloads(
     st,
     trajectory,

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from bxgc_metrics import wording
+from bxgc_metrics import clock, wording
 from bxgc_metrics.metrics.campaign import gap_status
 from bxgc_metrics.metrics.ranking import AGGREGATIONS, NORMALISATIONS
 from bxgc_metrics.metrics.rewards import Rewards, compute_rewards
@@ -407,7 +407,7 @@ def bulletin(
     rules
         The reward rules (``None``: no rewards section).
     date
-        The bulletin's date (default: today).
+        The bulletin's date (default: :func:`bxgc_metrics.clock.today`).
     options
         The composite's method (default :data:`DEFAULT_OPTIONS`).
     writes
@@ -428,7 +428,7 @@ def bulletin(
         observations, indicators, "M", year=year, sub=sub, by=by, units=ranked, options=opts
     )
     kind = reward_kind(sub)
-    today = date or dt.date.today()
+    today = date or clock.today()
     rewards = None
     if kind is not None and rules is not None:
         ranks = reward_standings(

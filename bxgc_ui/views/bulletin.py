@@ -9,6 +9,7 @@ entry is the page's only write.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 import streamlit as st
@@ -59,7 +60,6 @@ def month_label(month: tuple[int, int]) -> str:
     return display("M", *month, cumulative=True, lang=lang())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
 def report_of(
     path: str,
     data_version: int,
@@ -69,8 +69,28 @@ def report_of(
     codes: tuple[str, ...],
     office: str,
 ) -> source.Report:
-    """The bulletin and its names for one month, group and set of indicators (cached, and
-    shared rather than copied: see :func:`bxgc_ui.data.built`)."""
+    """The bulletin and its names for one month, group and set of indicators, dated today
+    (:func:`bxgc_metrics.clock.today`) and its reporting round judged on that day: made
+    once a day for the same choices and data (see :func:`_report_on`)."""
+    return _report_on(
+        path, data_version, month, group=group, codes=codes, office=office, today=clock.today()
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _report_on(
+    path: str,
+    data_version: int,
+    month: tuple[int, int],
+    *,
+    group: str,
+    codes: tuple[str, ...],
+    office: str,
+    today: dt.date,
+) -> source.Report:
+    """:func:`report_of` on ``today`` (cached, and shared rather than copied: see
+    :func:`bxgc_ui.data.built`); the day is part of the key, so a server that runs past
+    midnight dates the next bulletin anew."""
     year, sub = month
     return source.load(
         data.store(),
@@ -79,7 +99,7 @@ def report_of(
         group=group,
         codes=list(codes),
         office=office or source.DEFAULT_OFFICE,
-        date=clock.today(),
+        date=today,
     )
 
 

@@ -303,3 +303,20 @@ def test_the_words_match_the_pages_formatting(measure: str) -> None:
     ]
     moves = [None, pd.NA, 2, -1, 0]
     assert [wording.arrow(m) for m in moves] == [ranking_labels.arrow(m) for m in moves]
+
+
+def test_a_bulletin_without_a_date_is_dated_today_where_the_campaign_is(
+    demo: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Undated, a bulletin takes today's date as every page and document does
+    (:func:`bxgc_metrics.clock.today`: the configured zone, or ``BXGC_TODAY``), not the
+    server's own calendar."""
+    monkeypatch.setenv("BXGC_TODAY", "2026-11-20")
+    made = bulletin(
+        demo["store"].observations(),
+        units=demo["units"],
+        indicators=demo["indicators"],
+        year=2026,
+        sub=10,
+    )
+    assert made.date == dt.date(2026, 11, 20)

@@ -15,7 +15,7 @@ from bxgc_docs import bulletin_docx, source
 from bxgc_metrics.access import VIEWER
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import NO_COMPOSITE, honour_line, narrative, warning_line
-from bxgc_metrics.tables.standings import members
+from bxgc_metrics.tables.standings import ALL, members
 from bxgc_ui import fmt
 from bxgc_ui.views import bulletin as view
 from bxgc_ui.views import rankings as rankings_view
@@ -132,3 +132,26 @@ def test_a_partly_reported_month_says_only_what_its_figures_show(
     rankings.switch_page("pages/rankings.py").run()
     assert not rankings.exception, rankings.exception
     assert rankings_view.t("rank_no_matrix") in [i.value for i in rankings.info]
+
+
+def test_the_bulletin_is_dated_today_on_a_server_that_runs_for_days(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulletin the page offers is dated, and its reporting round judged, on the day it
+    is made: the same month, group and indicators asked for on a later day, with no import
+    in between, carry that day's date."""
+    monkeypatch.setenv("BXGC_DB", str(demo_db))
+    version = Store(demo_db).data_version()
+    codes = tuple(Store(demo_db).indicators()["code"][:2])
+
+    def made_on(day: str) -> source.Report:
+        monkeypatch.setenv("BXGC_TODAY", day)
+        return view.report_of(
+            str(demo_db), version, (2026, 10), group=ALL, codes=codes, office="区委办"
+        )
+
+    assert made_on("2026-11-05").bulletin.date.isoformat() == "2026-11-05"
+    later = made_on("2026-11-20")
+    assert later.bulletin.date.isoformat() == "2026-11-20"
+    assert later.bulletin.reporting is not None
+    assert later.bulletin.reporting.progress.today.isoformat() == "2026-11-20"

@@ -115,3 +115,26 @@ def test_an_edit_becomes_added_updated_and_deleted_events(demo_store: Store) -> 
 def test_an_unchanged_editor_changes_nothing(demo_store: Store) -> None:
     stored = demo_store.events()
     assert event_changes(stored, event_rows(stored)) == {"added": [], "updated": {}, "deleted": []}
+
+
+def test_the_phase_bands_follow_today_on_a_server_that_runs_for_days(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phase's colour says where it stands today: a server that drew the chart before
+    the campaign began draws it again, in the finished phases' colour, once it is over,
+    with no import in between."""
+    from bxgc_ui.palette import PHASE_COLOURS
+
+    def colours(at: AppTest) -> list[str]:
+        shapes = _figure(at)["layout"]["shapes"]
+        return [s["fillcolor"] for s in shapes if s["type"] == "rect"]
+
+    monkeypatch.setenv("BXGC_TODAY", "2026-02-01")  # before the demo campaign's first phase
+    at = _page(demo_db, monkeypatch, "pages/catchup.py", ADMIN)
+    at.selectbox(key="cu_chaser@zh").set_value("JD03").run()
+    at.toggle(key="cu_phases").set_value(True).run()
+    assert colours(at) == [PHASE_COLOURS["upcoming"]] * 4
+    monkeypatch.setenv("BXGC_TODAY", "2027-01-15")  # every phase is over
+    at.run()
+    assert not at.exception
+    assert colours(at) == [PHASE_COLOURS["done"]] * 4
