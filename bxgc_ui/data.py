@@ -602,7 +602,18 @@ def quality_rules(path: str, data_version: int) -> pd.DataFrame | None:
     return _store(path).quality_rules()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def year_record_of(path: str, data_version: int, year: int, *, group: str) -> pd.DataFrame:
-    """Each unit's late and missing reports over ``year`` (the 漏统漏报 deduction's counts)."""
-    return oversight.year_record(_store(path), year, group=group)
+    """Each unit's late and missing reports over ``year`` (the 漏统漏报 deduction's counts)
+    as of today (:func:`bxgc_metrics.clock.today`): a report becomes missing on the day
+    after it was due, with or without an import, so the day is part of the cache key."""
+    return _year_record_on(path, data_version, year, group=group, today=clock.today().isoformat())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _year_record_on(
+    path: str, data_version: int, year: int, *, group: str, today: str
+) -> pd.DataFrame:
+    """:func:`year_record_of` on ``today`` (ISO date)."""
+    return oversight.year_record(
+        _store(path), year, group=group, today=dt.date.fromisoformat(today)
+    )

@@ -8,6 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from bxgc_metrics import clock
 from bxgc_metrics.export import workbook
 from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.tables.bulletin import latest_assessment
@@ -63,8 +64,10 @@ def show(
         missed = (  # 漏统漏报: the year's late and missing reports, as the 通报 counts them
             data.year_record_of(path, version, reward_year, group=group) if kind == "year" else None
         )
+        # the year-end's deductions count the reports overdue today
+        today = clock.today() if kind == "year" else None
         result = data.built(
-            ("rewards", path, version, reward_year, kind, by, group),
+            ("rewards", path, version, reward_year, kind, by, group, today),
             lambda: compute_rewards(
                 load_default_rules() if rules is None else rules, ranks, kind, missed_reports=missed
             ),

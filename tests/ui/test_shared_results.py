@@ -283,3 +283,23 @@ def test_the_import_templates_are_made_on_click_not_on_every_rerun(
         cells = {str(c) for rows in sheets for row in rows for c in row}
         assert set(store.units()["name_zh"]) <= cells  # the units to pick from
     assert len(long_made) == len(wide_made) == 1
+
+
+def test_the_years_missed_reports_are_counted_on_the_day_they_are_read(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 漏统漏报 record that docks a year-end reward counts the reports overdue on the
+    day it is read: a server that read it in November reads it again in January, with no
+    import in between, and finds November's and December's reports missing."""
+    monkeypatch.setenv("BXGC_DB", str(demo_db))
+    path, version = data.snapshot()
+
+    def read_on(day: str) -> pd.DataFrame:
+        monkeypatch.setenv("BXGC_TODAY", day)
+        return data.year_record_of(path, version, 2026, group=ALL)
+
+    november = read_on("2026-11-05")
+    january = read_on("2027-01-20")
+    assert january["missing"].sum() > november["missing"].sum()
+    fresh = oversight.year_record(Store(demo_db), 2026, group=ALL, today=clock.today())
+    _same(january, fresh, "year record")
