@@ -59,6 +59,7 @@ def checked_figures(
     found += validate.years_out_of_range(clean, today)
     clean, more = validate.whole_years(clean)
     found += more
+    found += validate.off_frequency(clean)
     found += validate.negatives(clean)
     clean, more = validate.single_months_to_ytd(clean)
     found += more

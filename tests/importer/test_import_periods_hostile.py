@@ -2389,3 +2389,58 @@ def test_a_year_that_does_not_date_a_titles_months_is_not_taken(store: Store, ti
     plan = run(store, _one_row(title, ["累计完成"], 107529.1), "xlsx", merges=[])
     assert not plan.can_commit
     assert plan.observations.empty or not (plan.observations["year"] == 2025).any()
+
+
+# --- an actual figure at a frequency its indicator's own series does not read --------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_yearly_indicators_months_are_kept_and_said_to_be_shown_nowhere(
+    store: Store, fmt: str
+) -> None:
+    """地方财政收入 is counted by the year, so no page reads its 1-10月 figure: the figure is
+    kept, and the reader is told so at its cell."""
+    rows = report(
+        "2026年1-10月各街道地方财政收入完成情况",
+        "1-10月累计",
+        indicator="地方财政收入",
+        line="单位：亿元",
+        values=(12.0, 9.5),
+    )
+    plan = run(store, rows, fmt)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert ("actual", "M", 2026, 10, True, 9.5) in planned(plan)
+    said = [i for i in plan.issues if i.code == "off_frequency"]
+    assert [(i.row, i.column) for i in said] == [(5, "D")]
+    assert "地方财政收入" in said[0].text() and "年度" in said[0].text()
+    assert "2026年1-10月" in said[0].text()
+    assert "yearly" in said[0].text("en")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "period"),
+    [("高层楼宇", "2025年"), ("高层楼宇建设", "2025年10月"), ("单位GDP能耗", "2026-03")],
+)
+def test_every_actual_off_its_indicators_frequency_is_said(
+    store: Store, indicator: str, period: str
+) -> None:
+    """A monthly stock's whole year, a yearly stock's month and a yearly rate's month: each
+    is kept where the file puts it, which its indicator's series does not read, and said."""
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", indicator, period, 12]]
+    plan = run(store, rows, "csv", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    said = [i for i in plan.issues if i.code == "off_frequency"]
+    assert [(i.row, i.column, i.value) for i in said] == [(2, "D", "12")]
+    assert indicator in said[0].text()
+
+
+@pytest.mark.parametrize(
+    ("indicator", "period"),
+    [("固定资产投资", "2026年1-10月"), ("地方财政收入", "2018年1-12月"), ("地方财政收入", "2018")],
+)
+def test_an_actual_its_indicators_series_reads_is_not_said_to_be_off(
+    store: Store, indicator: str, period: str
+) -> None:
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", indicator, period, 9.5]]
+    plan = run(store, rows, "csv", merges=[])
+    assert "off_frequency" not in {i.code for i in plan.issues}

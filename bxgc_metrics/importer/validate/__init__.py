@@ -33,7 +33,12 @@ from bxgc_metrics.importer.validate.figures import (
     years_out_of_range,
 )
 from bxgc_metrics.importer.validate.history import Overlay, history_checks
-from bxgc_metrics.importer.validate.measures import conversions, single_months_to_ytd, whole_years
+from bxgc_metrics.importer.validate.measures import (
+    conversions,
+    off_frequency,
+    single_months_to_ytd,
+    whole_years,
+)
 from bxgc_metrics.importer.validate.shown import KEY
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "missing_markers",
     "negatives",
     "not_numbers",
+    "off_frequency",
     "percent_signs",
     "single_months_to_ytd",
     "stated_rates",

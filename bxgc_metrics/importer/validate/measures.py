@@ -11,9 +11,10 @@ import pandas as pd
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.unit_line import UnitLine
-from bxgc_metrics.importer.validate.shown import at, rows
+from bxgc_metrics.importer.validate.shown import at, rows, shown
 from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.metrics.growth import single_to_ytd
+from bxgc_metrics.periods import format_en, format_zh
 
 
 def conversions(
@@ -134,6 +135,45 @@ def whole_years(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
     moved = records[monthly | yearly]
     found = [issues.WHOLE_YEAR.at(str(sheet)) for sheet in moved["sheet"].unique()]
     return out, found
+
+
+OWN_FREQUENCY = {
+    "Y": ("年度", "yearly"),
+    "H": ("半年度", "half-yearly"),
+    "Q": ("季度", "quarterly"),
+    "M": ("月度", "monthly"),
+}
+"""An indicator's frequency in the words :data:`~bxgc_metrics.importer.issues.OFF_FREQUENCY`
+names it by."""
+
+
+def off_frequency(records: pd.DataFrame) -> list[Issue]:
+    """Actual figures (after :func:`whole_years`) at a frequency their indicator's own series
+    does not read, such as a yearly indicator's 1-10月 figure or a monthly stock's whole
+    year: stored as the file gives them, and said at their cells, since no page shows them."""
+    if "frequency_db" not in records:
+        return []
+    own, freq = records["frequency_db"], records["freq"]
+    off = np.zeros(len(records), dtype=bool)
+    for f in OWN_FREQUENCY:  # scalar comparisons: a categorical column compares its codes
+        off |= ((own == f) & (freq != f)).to_numpy(dtype=bool)
+    off &= (records["value_kind"] == "actual").to_numpy(dtype=bool)
+    found = []
+    for r in rows(shown(records, off)):
+        words, words_en = OWN_FREQUENCY[r["frequency_db"]]
+        period = (str(r["freq"]), int(r["year"]), int(r["sub"]))
+        ytd = bool(r["cumulative"])
+        found.append(
+            issues.OFF_FREQUENCY.at(
+                **at(r),
+                indicator=r["indicator_name_db"],
+                own=words,
+                own_en=words_en,
+                period=format_zh(*period, cumulative=ytd),
+                period_en=format_en(*period, cumulative=ytd),
+            )
+        )
+    return found
 
 
 def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
