@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bxgc_metrics.tables.bulletin import rankable as rankable_codes
 from bxgc_metrics.tables.standings import ALL
 from bxgc_ui import fmt
 from bxgc_ui.i18n import Texts
@@ -54,9 +55,9 @@ t = Texts(TEXTS)
 
 
 def rankable(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Monthly indicators that can be ranked on completion and growth (not rates)."""
-    keep = (indicators["frequency"] == "M") & (indicators["kind"] != "rate")
-    return indicators[keep].sort_values("code").set_index("code", drop=False)
+    """Monthly indicators that can be ranked on completion and growth (not rates): the rows
+    of :func:`bxgc_metrics.tables.bulletin.rankable`'s codes, by code."""
+    return indicators.set_index("code", drop=False).loc[rankable_codes(indicators)]
 
 
 def group_label(group: str) -> str:
