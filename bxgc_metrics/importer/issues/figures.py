@@ -67,12 +67,11 @@ WHOLE_YEAR = Kind(
     severity=INFO,
 )
 OFF_FREQUENCY = Kind(
-    "“{indicator}”按{own}统计，此格是{period}的实际数：数会保存，但各页面只读该指标的{own}数，"
-    "排名和赶超轨迹中不会出现它。若要它显示，请按{own}填报（年度指标填全年数，如“2025年”）。",
+    "“{indicator}”按{own}统计，此格是{period}的实际数：该数会保存，但各页面只读该指标的{own}数，"
+    "排名和赶超轨迹中都不会出现它。如需显示，请填报该指标的{own}数。",
     "'{indicator}' is counted {own_en}; this cell is an actual figure for {period_en}: it is "
     "stored, but the pages read only this indicator's {own_en} figures, so it appears in no "
-    "ranking or catch-up chart. To show it, report it {own_en} (a yearly indicator's whole "
-    "year, e.g. 2025).",
+    "ranking or catch-up chart. To show it, report the indicator's {own_en} figures.",
     code="off_frequency",
     severity=WARNING,
 )
