@@ -1,18 +1,15 @@
 """赶超轨迹 Catch-up: our unit against its benchmarks — history, projection, what-if."""
 
-from functools import partial
-
 import streamlit as st
 
-from bxgc_metrics import clock
 from bxgc_metrics.metrics.projection import MODELS
 from bxgc_metrics.tables.trajectory import WHAT_IF_MODELS, stated_rates
-from bxgc_ui import charts, data, fmt, links
+from bxgc_ui import data, fmt, links
 from bxgc_ui.i18n import keyed, lang, listed
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.views import catchup as view
 from bxgc_ui.views.catchup import t
-from bxgc_ui.widgets import chart_facts, chart_with_downloads, demo_notice, empty_state
+from bxgc_ui.widgets import chart_facts, demo_notice, empty_state
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -161,46 +158,22 @@ for unit, status in tr.status.items():
         n = int((annual["unit_code"] == unit).sum())
         st.caption(t("catchup_short", name=fmt.md(names[unit]), n=n, model=t(f"model_{model}")))
 
-crossing = first["crossing_period"]
-labels = view.chart_labels(ind_names[code], crossing)
-show_phases = st.toggle(t("catchup_phases"), key="cu_phases", help=t("catchup_phases_help"))
-# Everything the chart shows; a phase is coloured by where it stands today, so the day is
-# one of them (a server that runs past midnight draws the next day's chart anew).
-rated = tuple(sorted(rates.items()))
-chosen = (path, version, code, chaser, tuple(benches), model, target, rated, clock.today())
-events, bands = data.built(
-    ("cu_marks", *chosen, show_phases),
-    partial(view.chart_marks, path, version, tr, units=[chaser, *benches], indicator=code,
-            phases=show_phases),
-)  # fmt: skip
+shown = view.Shown(
+    path=path,
+    version=version,
+    indicator=code,
+    indicator_name=ind_names[code],
+    measure=ind["measure"],
+    chaser=chaser,
+    benchmarks=tuple(benches),
+    model=model,
+    base=base,
+    target=target,
+    rates=tuple(sorted(rates.items())),
+)
 period_text = view.chart_period(base, target, model)
 facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=names[chaser])
-trajectory = partial(charts.trajectory_figure, tr, names, chaser, stated=stated, labels=labels)
-trajectory = partial(trajectory, measure=ind["measure"], target_year=target, crossing=crossing)
-trajectory = partial(trajectory, events=events, phases=bands, lang=lang())
-chart_with_downloads(
-    st,
-    trajectory,
-    facts=facts,
-    key="cu_trajectory",
-    cache_key=("cu_trajectory", *chosen, show_phases),
-)
-for note in view.marks_notes(events, bands):
-    st.caption(note)
-if len(tr.answers) > 1:
-    st.dataframe(
-        view.answers_table(tr.answers, names, ind["measure"], model=model), hide_index=True
-    )
-
-distance = tr.distance[tr.distance["benchmark_code"] == benches[0]]
-if distance["time_distance"].notna().any():
-    title = t("catchup_distance_title", name=names[benches[0]])
-    gap_years = partial(charts.distance_figure, distance, title, t("catchup_axis_year"))
-    gap_years = partial(gap_years, y_title=t("catchup_distance_axis"))
-    chart_with_downloads(
-        st, gap_years, facts=facts, key="cu_distance", cache_key=("cu_distance", *chosen)
-    )
-    st.caption(t("catchup_distance_help"))
+view.show_charts(tr, shown, names=names, stated=stated, facts=facts)
 
 if stated["growth"].notna().any():
     audit = data.plan_audit_of(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -33,8 +34,9 @@ from bxgc_metrics.tables.trajectory import (
     default_pace,
 )
 from bxgc_ui import charts, data, fmt
+from bxgc_ui.chart_export import Caption
 from bxgc_ui.i18n import Texts, lang, name
-from bxgc_ui.widgets import folded
+from bxgc_ui.widgets import chart_with_downloads, folded
 from bxgc_ui.widths import figure_weights
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -521,6 +523,75 @@ def chart_marks(
     stages = phase_status(data.table(path, version, "phases"), clock.today())
     bands = chart_phases(stages, window=window)
     return events, bands.assign(name=[name(r) for r in bands.itertuples()])
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the catch-up page's charts show: the data, the pair and every choice."""
+
+    path: str
+    version: int
+    indicator: str
+    """The indicator's code."""
+    indicator_name: str
+    measure: str
+    chaser: str
+    benchmarks: tuple[str, ...]
+    model: str
+    base: int
+    """The latest year both the chaser and the first benchmark have."""
+    target: int
+    rates: tuple[tuple[str, float], ...]
+    """The plan model's rates, by unit, sorted."""
+
+    def key(self) -> tuple:
+        """The cache key of a chart of these choices; a phase is coloured by where it
+        stands today, so the day is one of them (a server that runs past midnight draws
+        the next day's chart anew)."""
+        return (
+            self.path, self.version, self.indicator, self.chaser, self.benchmarks,
+            self.model, self.target, self.rates, clock.today(),
+        )  # fmt: skip
+
+
+def show_charts(
+    tr: Trajectory, shown: Shown, *, names: dict[str, str], stated: pd.DataFrame, facts: Caption
+) -> None:
+    """The trajectory chart (events marked, phases behind a toggle), the answers of every
+    benchmark when there are several, and the first benchmark's time distance."""
+    units = [shown.chaser, *shown.benchmarks]
+    phases = st.toggle(t("catchup_phases"), key="cu_phases", help=t("catchup_phases_help"))
+    key = shown.key()
+    events, bands = data.built(
+        ("cu_marks", *key, phases),
+        partial(chart_marks, shown.path, shown.version, tr, units=units,
+                indicator=shown.indicator, phases=phases),
+    )  # fmt: skip
+    crossing = tr.answers.iloc[0]["crossing_period"]
+    labels = chart_labels(shown.indicator_name, crossing)
+    trajectory = partial(
+        charts.trajectory_figure, tr, names, shown.chaser, stated=stated, labels=labels,
+        measure=shown.measure, target_year=shown.target, crossing=crossing, events=events,
+        phases=bands, lang=lang(),
+    )  # fmt: skip
+    chart_with_downloads(
+        st, trajectory, facts=facts, key="cu_trajectory", cache_key=("cu_trajectory", *key, phases)
+    )
+    for note in marks_notes(events, bands):
+        st.caption(note)
+    if len(tr.answers) > 1:
+        table = answers_table(tr.answers, names, shown.measure, model=shown.model)
+        st.dataframe(table, hide_index=True)
+    first = shown.benchmarks[0]
+    distance = tr.distance[tr.distance["benchmark_code"] == first]
+    if distance["time_distance"].notna().any():
+        title = t("catchup_distance_title", name=names[first])
+        gap_years = partial(charts.distance_figure, distance, title, t("catchup_axis_year"))
+        gap_years = partial(gap_years, y_title=t("catchup_distance_axis"))
+        chart_with_downloads(
+            st, gap_years, facts=facts, key="cu_distance", cache_key=("cu_distance", *key)
+        )
+        st.caption(t("catchup_distance_help"))
 
 
 def marks_notes(events: pd.DataFrame, bands: pd.DataFrame | None) -> list[str]:
