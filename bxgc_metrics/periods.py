@@ -279,13 +279,13 @@ _PATTERNS = [
     ),
     (re.compile(_YEAR + r"(?:截至|截止|至)\s*(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
     (re.compile(r"(?:截至|截止|至)\s*" + _YEAR + r"?(?P<b>\d{1,2})\s*月(?:底|末|份)?"), "to"),
-    (re.compile(_YEAR + r"?前\s*(?P<b>\d{1,2})\s*个月"), "to"),
+    (re.compile(_YEAR + r"?前\s*(?P<b>\d{1,2})\s*个?月"), "to"),
     (re.compile(_YEAR + r"?(?P<h>上|下)半年"), "half"),
     (  # 前三季度, 1-3季度, 一至三季度: January to that quarter's end
         re.compile(_YEAR + r"?(?:前|1\s*[-~—–至到]\s*)(?P<q>[一二三四1-4])\s*季度"),
         "quarters",
     ),
-    (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度"), "quarter"),
+    (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度?"), "quarter"),
     (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
     (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
     (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
@@ -296,7 +296,9 @@ _PATTERNS = [
     (re.compile(r"(?i)(?P<year>(?:19|20|21)\d{2})[\s,\-/年]*" + _MONTH_WORD), "word"),
     (re.compile(r"(?i)^" + _MONTH_WORD + r"$"), "word"),
     (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*(?:年度?|年)?$"), "year"),
-    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年"), "year"),
+    # a year before words (2025年完成, 2026年各街道…), not before a part of it or a
+    # comparison not read above (2025年1-10, 2025年第10月, 2025年半年, 2025年同期)
+    (re.compile(r"^(?P<year>(?:19|20|21)\d{2})\s*年(?!\s*(?:[第前]?\s*\d|半年|同期|季))"), "year"),
 ]
 
 

@@ -166,6 +166,11 @@ def test_start_and_end_months() -> None:
         # a date, one separator throughout, is its month
         ("2018-01-10", PeriodText("M", 2018, 1, False)),
         ("2018.1.10", PeriodText("M", 2018, 1, False)),
+        ("2025年前10月", PeriodText("M", 2025, 10, True)),  # the first ten months
+        ("2025年第三季", PeriodText("Q", 2025, 3, False)),  # 季 for 季度
+        # a year before words that name no part of it is that year
+        ("2025年完成", PeriodText("Y", 2025, 0, False)),
+        ("2026年各街道10项指标完成情况", PeriodText("Y", 2026, 0, False)),
     ],
 )
 def test_periods_as_reports_write_them(text: object, expected: PeriodText) -> None:
@@ -174,7 +179,13 @@ def test_periods_as_reports_write_them(text: object, expected: PeriodText) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["3-6月", "2024年13月", "合计", "", None, 1800, 12.5, "6-3月", "2018.3-7", "2018.1-2019.10"],
+    [
+        *("3-6月", "2024年13月", "合计", "", None, 1800, 12.5, "6-3月", "2018.3-7"),
+        "2018.1-2019.10",
+        # a year before a part of it, or a comparison, not read: never that whole year
+        *("2025年1-10", "2025年10", "2025年第10月", "2025年 1-10", "2025年半年", "2025年同期"),
+        "2025年前10",
+    ],
 )
 def test_texts_that_name_no_period(text: object) -> None:
     # 3-6月 is neither a month nor a year-to-date range: refused, not guessed

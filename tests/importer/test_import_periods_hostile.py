@@ -412,6 +412,89 @@ def test_a_year_typed_as_a_number_in_the_period_column_is_that_year(store: Store
     assert planned(plan) == {("actual", "Y", 2018, 0, False, 9.5)}
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    "period", ["2025年1-10", "2025年10", "2025年第10月", "2025年半年", "2025年同期", "2025年 1-10"]
+)
+def test_a_period_cell_naming_part_of_a_year_it_cannot_read_is_refused_there(
+    store: Store, period: str, fmt: str
+) -> None:
+    """A year before months the reader cannot read is not that whole year: stored so, it
+    replaced the year's 1-12月 figure without a word."""
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "地方一般公共预算收入", period, 98000]]
+    plan = run(store, rows, fmt, merges=[])
+    assert not plan.can_commit
+    said = [i for i in plan.errors if i.code == "bad_period"]
+    assert [(i.sheet, i.row, i.column, i.value) for i in said] == [
+        (plan.sheets[0].name, 2, "C", period)
+    ]
+    assert plan.observations.empty
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_year_before_its_first_months_is_those_months(store: Store, fmt: str) -> None:
+    rows = [
+        ["单位", "指标", "期间", "数值"],
+        ["东城街道", "地方一般公共预算收入", "2025年前10月", 98000],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert planned(plan) == {("actual", "M", 2025, 10, True, 98000.0)}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("heading", ["2025年同期", "2025年同期完成", "上年同期"])
+def test_a_same_period_heading_naming_its_year_is_that_years_months(
+    store: Store, heading: str, fmt: str
+) -> None:
+    """2025年同期 beside 1-10月 under a 2026年1-10月 title is 2025's 1-10月, as 上年同期
+    is; read as 2025's whole year it replaced the year's 1-12月 rate."""
+    rows = [
+        ["2026年1-10月各街道规上工业增加值增速", None, None],
+        ["单位：%", None, None],
+        ["单位", "1-10月", heading],
+        ["东城街道", 8.0, 7.9],
+        ["西城街道", 7.5, 6.8],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    got = plan.observations
+    assert sorted(zip(got["unit_code"], got["year"], got["sub"], got["value"], strict=True)) == [
+        ("JD01", 2025, 10, 7.9),
+        ("JD01", 2026, 10, 8.0),
+        ("JD02", 2025, 10, 6.8),
+        ("JD02", 2026, 10, 7.5),
+    ]
+    assert set(got["freq"]) == {"M"} and got["cumulative"].all()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("sub", ["2025年1-10", "2025年10"])
+def test_a_heading_naming_part_of_a_year_it_cannot_read_is_never_that_whole_year(
+    store: Store, sub: str, fmt: str
+) -> None:
+    """Under a report's indicator, or across a wide sheet: refused at the heading, or left
+    out with a note naming it; never stored as the whole of 2025."""
+    for rows, merges in [
+        (report(T10, sub), MERGES),
+        (
+            [
+                ["2026年1-10月各街道固定资产投资完成情况", None, None],
+                ["单位：万元", None, None],
+                ["单位", "1-10月", sub],
+                ["东城街道", 711311.2, 650000],
+            ],
+            [],
+        ),
+    ]:
+        plan = run(store, rows, fmt, merges=merges)
+        said = [i for i in plan.issues if sub in i.text() and i.severity != "info"]
+        assert [(i.row, i.column) for i in said] == [(3, "D" if merges else "C")], [
+            i.text() for i in plan.issues
+        ]
+        assert not (plan.observations["year"] == 2025).any()
+
+
 # --- a whole year's actual, stored where the indicator's own series reads it ---------------
 
 
