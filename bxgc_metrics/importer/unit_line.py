@@ -53,9 +53,12 @@ KNOWN_MEASURES = (
 )
 """Measures recognised in a column heading (``收入（万元）``); a unit line may name others."""
 
-_LINE = re.compile(r"(?:计量|金额|数量|货币)?单位\s*[:：]\s*(.*)$", re.S)
-"""``单位：`` or ``计量单位：`` and what follows."""
-_LOOSE = re.compile(r"(?:计量|金额|数量|货币)?单位\s*(?:[—–─\-~/]+|为|是)?\s*(.*)$", re.S)
+_LINE = re.compile(r"(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位\s*[:：]\s*(.*)$", re.S)
+"""``单位：`` or ``计量单位：`` and what follows, spaced or not (``单 位：``, as a cell is
+centred)."""
+_LOOSE = re.compile(
+    r"(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位\s*(?:[—–─\-~/]+|为|是)?\s*(.*)$", re.S
+)
 """``单位`` written without a colon (``单位——万元``, ``单位/万元``, ``单位 万元``, ``单位为万元``,
 ``单位万元``): a unit line only where a known measure follows."""
 _REPORTER = ("填报", "报送", "制表", "填表", "上报", "申报", "主管", "责任", "牵头", "汇总", "所在")
@@ -111,6 +114,20 @@ def simplified(text: str) -> str:
     '单位:万元'
     """
     return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+
+
+_LINE_STARTS = re.compile(r"[(（]?\s*(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位\s*[:：]")
+
+
+def before_line(text: str) -> str:
+    """``text`` up to where a unit line begins in it (单位：, 单 位：, 單位：, 计量单位：), as
+    written: the title above a header, without the line beside it.
+
+    >>> before_line("2026年各街道收入（不含基金） 單 位：億元")
+    '2026年各街道收入（不含基金）'
+    """
+    found = _LINE_STARTS.search(text.translate(_TRADITIONAL))  # one character for one
+    return text[: found.start()] if found else text
 
 
 def _words(rest: str) -> list[str]:

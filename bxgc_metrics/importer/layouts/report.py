@@ -39,6 +39,7 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     IGNORED_HEADERS,
     SERIAL_HEADERS,
     header_role,
+    heading_measure,
     key,
     share_of_prior,
     single_month,
@@ -369,10 +370,10 @@ def report_column(
     """What one report column holds: indicator, role, period and measure; ``None`` for a
     heading whose role is unknown. Under a ``single`` title (当月) an actual or prior
     column whose heading names no range from January or 累计 holds single months."""
-    indicator, header_measure = split_measure(top)
+    indicator, header_measure = heading_measure(top)
     written = sub  # its measure too: 完成全年目标(%) is a share, not a target in %
     if two_rows and header_measure is None:
-        sub, header_measure = split_measure(sub)
+        sub, header_measure = heading_measure(sub)
         if header_measure is None and (alone := bare_measure(sub)) is not None:
             sub, header_measure = "", alone  # a row of measures under the header
     if two_rows:

@@ -203,7 +203,7 @@ FILED = re.compile(r"(?:填报|制表|报送|打印|上报|编制|审核|填表)
 its cell: never the period its figures are for."""
 MEASURE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
 """A row holding this is a unit line (or names the reporting unit), never the header."""
-_MEASURE_IN_HEADER = re.compile(r"[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
+_MEASURE_IN_HEADER = re.compile(r"[(（\[【]\s*([^()（）\[\]【】]{1,8})\s*[)）\]】]\s*$")
 
 _ROLE_WORDS = (
     ("plan", ("预计", "预测", "预估")),  # 全年预计完成: a forecast, not the actual
@@ -301,8 +301,44 @@ def split_measure(header: str) -> tuple[str, str | None]:
 
     >>> split_measure("固定资产投资(亿元)"), split_measure("高层楼宇")
     (('固定资产投资', '亿元'), ('高层楼宇', None))
+    >>> split_measure("1-10月累计【亿元】"), split_measure("1-10月累计（亿）")
+    (('1-10月累计', '亿元'), ('1-10月累计', '亿'))
     """
     match = _MEASURE_IN_HEADER.search(header)
-    if match and match.group(1).strip() in KNOWN_MEASURES:
+    if match and match.group(1).strip() in (*KNOWN_MEASURES, *_SCALES):
         return header[: match.start()].strip(), match.group(1).strip()
     return header.strip(), None
+
+
+def heading_measure(header: str) -> tuple[str, str | None]:
+    """:func:`split_measure` of a column's heading, which may also set its measure apart
+    with a slash, a comma or a space (a title may not: 主要经济指标 单位为亿元、% is its
+    unit line's).
+
+    >>> heading_measure("1-10月累计/亿元"), heading_measure("1-10月累计，亿元")
+    (('1-10月累计', '亿元'), ('1-10月累计', '亿元'))
+    >>> heading_measure("收入 万元"), heading_measure("1-10月累计（亿元）")
+    (('收入', '万元'), ('1-10月累计', '亿元'))
+    >>> heading_measure("能耗 吨标准煤/万元"), heading_measure("吨标准煤/万元"), heading_measure("增长%")
+    (('能耗', '吨标准煤/万元'), ('吨标准煤/万元', None), ('增长%', None))
+    """
+    text, measure = split_measure(header)
+    if measure is not None:
+        return text, measure
+    # the longest known measure the heading ends with decides (吨标准煤/万元, not 万元)
+    measure = next((m for m in _LONGEST_FIRST if text.endswith(m)), None)
+    if measure is None:
+        return text, None
+    before = text[: -len(measure)]
+    if before.rstrip(_MEASURE_SEPARATORS) and before[-1:] in _MEASURE_SEPARATORS:
+        return before.rstrip(_MEASURE_SEPARATORS).strip(), measure
+    return text, None
+
+
+_LONGEST_FIRST = sorted(KNOWN_MEASURES, key=len, reverse=True)
+_MEASURE_SEPARATORS = "/／,，、 \t"
+"""What sets a measure apart after a heading (1-10月累计/亿元, 1-10月累计，亿元, … 亿元)."""
+_SCALES = ("亿", "万", "千", "百万", "千万", "万亿")
+"""A scale in brackets where a measure stands (1-10月累计（亿）): read as that measure, which
+no indicator has, so the figures are refused at their cells rather than read as the
+indicator's own measure."""

@@ -39,12 +39,13 @@ from bxgc_metrics.importer.layouts.vocabulary import (
     LONG_FIELDS,
     SERIAL_HEADERS,
     header_role,
+    heading_measure,
     key,
     single_month,
     split_measure,
 )
 from bxgc_metrics.importer.reading import Sheet
-from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.importer.unit_line import UnitLine, before_line
 from bxgc_metrics.periods import PeriodText, parse_text, year_digits
 
 WHOLE_YEAR_COLUMNS = frozenset({"全年", "全年完成", "全年累计", "全年实际"})
@@ -184,7 +185,11 @@ def parse(
     indicator_col = next(
         (p for p, v in enumerate(header.values) if key(v) in LONG_FIELDS["indicator"]), None
     )
-    skip = set(period_cols) | ({indicator_col} if indicator_col is not None else set())
+    # a column of measures (计量单位) gives each row's figures theirs
+    measure_col = next(
+        (p for p, v in enumerate(header.values) if key(v) in LONG_FIELDS["measure"]), None
+    )
+    skip = set(period_cols) | {c for c in (indicator_col, measure_col) if c is not None}
     unit_col = unit_column(header, text.iloc[header_at + 1 :], skip)
     if unit_col is None:
         return failed(sheet, issues.NO_UNIT_COLUMN, sheet.row_number(header_at))
@@ -214,10 +219,12 @@ def parse(
         months=months or quarters,
         quarters=bool(quarters),
     )
-    read = {unit_col, *positions} | {c for c in (indicator_col, judged) if c is not None}
+    read = {unit_col, *positions} | {
+        c for c in (indicator_col, judged, measure_col) if c is not None
+    }
     notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read, periods=period_cols)
     # a measure in a column's own heading (1-10月累计（亿元）) wins over the title's and the line's
-    heading_measures = [split_measure(str(header.iloc[p]))[1] for p in positions]
+    heading_measures = [heading_measure(str(header.iloc[p]))[1] for p in positions]
     measures = [column_measure(own or title_measure, line) for own in heading_measures]
     notes += _against_line(
         sheet, header_at, positions=positions, measures=heading_measures, line=line
@@ -246,11 +253,10 @@ def parse(
             if indicator_col is not None
             else constant(title_indicator, len(part))
         )
-        parts.append(
-            part.assign(indicator_name=names, **repeated(per_column, len(chosen)))[
-                list(RECORD_COLUMNS)
-            ]
-        )
+        given = repeated(per_column, len(chosen))
+        if measure_col is not None:
+            given |= _row_measures(text, chosen, given, at=measure_col, k=len(positions))
+        parts.append(part.assign(indicator_name=names, **given)[list(RECORD_COLUMNS)])
     records, totals_f = parts
     notes += subtotal_note(sheet, subtotals, unit_col=unit_col)
     notes += numbering_note(sheet, text, numbering, unit_col=unit_col)
@@ -268,6 +274,21 @@ def parse(
         field_columns=field_columns(sheet, named),
         field_cells={} if indicator_col is not None else _title_cell(sheet, text, header_at),
     )
+
+
+def _row_measures(
+    text: pd.DataFrame, rows: list[int], given: dict, *, at: int, k: int
+) -> dict[str, pd.Categorical | np.ndarray]:
+    """The measure and ``from_line`` of each of ``k`` columns' figures in ``rows``, where
+    the row's measure column names one (亿元 beside 固定资产投资, 万元 beside 收入): it wins
+    over the heading's, the title's and the unit line's."""
+    own = np.tile(text.iloc[rows, at].to_numpy(dtype=object), k)
+    named = np.array([bool(v) for v in own], dtype=bool)
+    shown = np.asarray(given["measure"], dtype=object)
+    return {
+        "measure": pd.Categorical(np.where(named, own, shown)),
+        "from_line": np.asarray(given["from_line"], dtype=bool) & ~named,
+    }
 
 
 def _against_line(
@@ -355,8 +376,12 @@ def title_indicator_of(meta: str, sheet_name: str) -> str:
     '地方一般公共预算收入'
     >>> title_indicator_of("2026年1月至10月各街道固定资产投资", "表1")
     '固定资产投资'
+    >>> title_indicator_of("2026年各街道地方一般公共预算收入 單位：億元", "表1")
+    '地方一般公共预算收入'
+    >>> title_indicator_of("2026年各街道地方一般公共预算收入 单 位：亿元", "表1")
+    '地方一般公共预算收入'
     """
-    source = re.split(r"[(（]?\s*(?:计量)?单位\s*[:：]", meta)[0] if meta else sheet_name
+    source = before_line(meta) if meta else sheet_name
     clean = _TITLE_YEARS.sub("", year_digits(source))
     clean = _TITLE_PERIOD.sub("", clean)
     clean = re.sub(r"[(（]\s*[)）]", "", clean)  # 完成情况（1-10月）: the brackets emptied
