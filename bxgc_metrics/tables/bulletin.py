@@ -103,9 +103,11 @@ class Section:
     bottom: tuple[Place, ...]
     """The last places (band ``bottom``, 末位), last first."""
     gains: tuple[Place, ...]
-    """The biggest rank gains (``rank_change > 0``), largest first."""
+    """The biggest rank gains (``rank_change > 0``), largest first: :data:`LIST_SIZE`,
+    and every unit that gained as many places as the last of them."""
     falls: tuple[Place, ...]
-    """The biggest rank falls (``rank_change < 0``), largest first."""
+    """The biggest rank falls (``rank_change < 0``), largest first, chosen as
+    :attr:`gains` are."""
     behind: tuple[str, ...]
     """Units behind pace (status ``behind`` of :func:`~bxgc_metrics.tables.standings.with_pace`),
     in ranking order."""
@@ -195,7 +197,9 @@ def _moves(table: pd.DataFrame, *, gains: bool) -> tuple[Place, ...]:
     moved = table[(change > 0) if gains else (change < 0)].fillna({"rank_change": 0})
     moved = moved.assign(size=moved["rank_change"].astype(float).abs())
     moved = moved.sort_values(["size", "rank", "unit_code"], ascending=[False, True, True])
-    return tuple(_place(r) for _, r in moved.head(LIST_SIZE).iterrows())
+    if len(moved) > LIST_SIZE:  # every unit tied with the last one named is named too
+        moved = moved[moved["size"] >= moved["size"].iloc[LIST_SIZE - 1]]
+    return tuple(_place(r) for _, r in moved.iterrows())
 
 
 def section(

@@ -75,6 +75,30 @@ def test_a_section_by_hand() -> None:
     pd.testing.assert_frame_equal(s.ranking, standings(_obs(), "R", "M", year=2026, sub=3))
 
 
+def test_every_unit_tied_with_the_last_listed_move_is_listed() -> None:
+    """Four units each one place down: naming three of them, the first three by code, left
+    the fourth out without a word, and it would dispute the list."""
+    feb = {"A": 50, "B": 40, "C": 30, "D": 20, "E": 10}
+    mar = {"A": 55, "B": 45, "C": 35, "D": 25, "E": 60}
+    rows = []
+    for unit in feb:
+        rows += [
+            (unit, "M", 2026, 2, "actual", float(feb[unit])),
+            (unit, "M", 2026, 3, "actual", float(mar[unit])),
+            (unit, "Y", 2026, 0, "target", 100.0),
+        ]
+    s = section(observations(rows, indicator="R"), INDICATOR, year=2026, sub=3)
+    assert [(p.unit_code, p.rank_change) for p in s.falls] == [
+        ("A", -1),
+        ("B", -1),
+        ("C", -1),
+        ("D", -1),
+    ]
+    assert [(p.unit_code, p.rank_change) for p in s.gains] == [("E", 4)]
+    names = {u: u for u in feb}
+    assert all(u in narrative(s, names) for u in "ABCDE")
+
+
 def test_the_narrative_by_hand() -> None:
     s = section(_obs(), INDICATOR, year=2026, sub=3)
     assert narrative(s, NAMES) == (
