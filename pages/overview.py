@@ -7,7 +7,7 @@ import streamlit as st
 from bxgc_metrics.export import workbook
 from bxgc_metrics.metrics.targets import PACE_TOLERANCE_PP
 from bxgc_metrics.periods import display, format_label, months_elapsed
-from bxgc_metrics.tables.standings import ALL, with_pace
+from bxgc_metrics.tables.standings import ALL, keeping_pace, with_pace
 from bxgc_ui import charts, data, exports, fmt, links
 from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
@@ -94,13 +94,12 @@ def progress() -> tuple:
     paced = with_pace(standing, elapsed, higher_is_better=higher)
     table = view.progress_table(paced, units, ind["measure"])
     shown = view.shown_table(table, ind["measure"])
-    return standing, table, view.honour_lists(table), shown
+    return standing, table, view.honour_lists(table), shown, keeping_pace(paced)
 
 
-standing, table, (best, worst), shown = data.built(
+standing, table, (best, worst), shown, (keeping, judged) = data.built(
     ("ov_progress", path, version, code, month), progress
 )
-keeping = int((table["status"] != "behind").sum())
 
 period_text = display(*period, cumulative=True, lang=lang())
 cols = st.columns([1.5, 1, 1, 1])  # the period, 2026年1-10月, is the widest figure
@@ -108,7 +107,7 @@ cols[0].metric(t("ov_period"), period_text)
 cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
 cols[2].metric(
     t("ov_on_track"),
-    f"{keeping} / {len(table)}",
+    f"{keeping} / {judged}",
     help=t("ov_on_track_help", pp=f"{PACE_TOLERANCE_PP:g}"),
 )
 cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.metrics.ranking import rank_units
-from bxgc_metrics.metrics.targets import pace
+from bxgc_metrics.metrics.targets import PACE_AHEAD, PACE_ON, PACE_UNKNOWN, pace
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.progress import period_progress, progress_by_indicator, progress_periods
 
@@ -490,3 +490,16 @@ def with_pace(standing: pd.DataFrame, elapsed: float, *, higher_is_better: bool)
     """
     paced = pace(standing, elapsed, actual="value", higher_is_better=higher_is_better)
     return paced.assign(completion=standing["completion"])
+
+
+def keeping_pace(paced: pd.DataFrame) -> tuple[int, int]:
+    """How many units of :func:`with_pace`'s frame keep pace (ahead of time elapsed or
+    within the tolerance), and of how many whose pace is known: a unit without a target
+    or a figure is neither (the overview's 达到时间进度的单位 ``2 / 3``).
+
+    >>> paced = pd.DataFrame({"status": ["ahead", "on_pace", "behind", "unknown"]})
+    >>> keeping_pace(paced)
+    (2, 3)
+    """
+    status = paced["status"]
+    return int(status.isin([PACE_AHEAD, PACE_ON]).sum()), int((status != PACE_UNKNOWN).sum())

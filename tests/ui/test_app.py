@@ -157,6 +157,41 @@ def test_overview_shows_the_demo_table_and_chart(
     assert len(at.dataframe) == 2 and at.dataframe[1].value.shape == (16, 10)
 
 
+def test_units_keeping_pace_are_counted_among_units_whose_pace_is_known(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit without a target has no pace: counted as keeping it, the tile read 2 / 4
+    where 1 of the 3 with targets kept pace. Here every unit but one loses its target."""
+    import duckdb
+
+    at = _app(demo_db, monkeypatch)
+    code = at.selectbox[0].value
+    con = duckdb.connect(str(demo_db))
+    try:
+        kept_unit = "JD01"  # 东城街道
+        target, actual = con.execute(
+            "SELECT max(value) FILTER (value_kind = 'target' AND freq = 'Y'), "
+            "max(value) FILTER (value_kind = 'actual' AND freq = 'M' AND sub = 10) "
+            "FROM observations WHERE indicator_code = ? AND unit_code = ? AND year = 2026",
+            [code, kept_unit],
+        ).fetchone()
+        con.execute(
+            "DELETE FROM observations WHERE indicator_code = ? AND value_kind = 'target' "
+            "AND unit_code <> ?",
+            [code, kept_unit],
+        )
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+            "WHERE key = 'data_version'"
+        )
+    finally:
+        con.close()
+    # 2026年1-10月: 10/12 of the year gone; a point or less behind still keeps pace
+    keeps = actual / target * 100 >= 10 / 12 * 100 - 1.0
+    at = _app(demo_db, monkeypatch)
+    assert at.metric[2].value == f"{int(keeps)} / 1"
+
+
 def test_language_switch_changes_the_labels(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(demo_db, monkeypatch)
     assert at.title[0].value == "比学赶超"
