@@ -103,6 +103,19 @@ t = Texts()
 """The common texts alone (``app.py`` names its pages with these)."""
 
 
+def counted(n: int, zh: str, en: str, *, language: str) -> str:
+    """``n`` of a noun in ``language``'s words: ``2 个单位``; ``1 unit``, ``2 units``.
+
+    >>> counted(2, "个单位", "unit", language="zh"), counted(1, "个单位", "unit", language="en")
+    ('2 个单位', '1 unit')
+    >>> counted(0, "个指标", "indicator", language="en")
+    '0 indicators'
+    """
+    if language == "zh":
+        return f"{n} {zh}"
+    return f"{n} {en}" if n == 1 else f"{n} {en}s"
+
+
 def lang() -> str:
     """The reader's language, ``zh`` (default) or ``en``."""
     value = st.session_state.get("lang", "zh")

@@ -21,7 +21,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
     """The batches as imported, and the undo picker, preview and confirmation."""
     flash = st.session_state.pop("up_flash", None)
     if flash:
-        st.success(flash)
+        st.success(fmt.md(flash))  # names the units it deleted: their names are text
     path, version = data.snapshot()  # a commit above in this run is in the history
     batches = data.batches(path, version)
     if batches.empty:
@@ -40,13 +40,14 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
             )
             pick = live[0] if chosen is None else int(chosen)
             preview = data.undo_preview(path, version, int(pick))
-            effect = t("up_undo_effect", batch=pick, removed=preview.removed,
-                       restored=preview.restored)  # fmt: skip
+            counts = {"batch": pick, "removed": preview.removed, "restored": preview.restored}
+            effect, done = t("up_undo_effect", **counts), t("up_undone", **counts)
             unit_names, ind_names = names(units), names(indicators)
             if preview.units or preview.indicators:
                 gone = [unit_names.get(c, c) for c in preview.units]
                 gone += [ind_names.get(c, c) for c in preview.indicators]
                 effect += t("up_undo_codes", names=listed(gone))
+                done += t("up_undone_codes", names=listed(gone))
             if preview.blocked_by:
                 later = ", ".join(map(str, preview.blocked_by))
                 st.warning(t("up_undo_blocked", batch=pick, later=later))
@@ -79,7 +80,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
                         except BxgcError as exc:
                             st.error(exc.text(lang()))
                             return
-                        st.session_state["up_flash"] = t("up_undone", batch=pick)
+                        st.session_state["up_flash"] = done
                         st.rerun()
                     if no.button(t("up_undo_cancel"), key="up_undo_no"):
                         close_undo()

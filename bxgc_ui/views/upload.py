@@ -25,7 +25,7 @@ from bxgc_metrics.periods import readings
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import Texts, keyed, lang, listed, name
+from bxgc_ui.i18n import Texts, counted, keyed, lang, listed, name
 from bxgc_ui.views import settings as settings_view
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -67,9 +67,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "up_not_mapped": ("（不对应，按未知处理）", "(no match: treat as unknown)"),
     "up_all_matched": ("所有名称都已对应。", "Every name is matched."),
     "up_new_codes": (
-        "本次导入将新建 {units} 个单位、{indicators} 个指标（见下表）。请核对名称，并为新单位选择"
+        "本次导入将新建 {units}、{indicators}（见下表）。请核对名称，并为新单位选择"
         "类别和组别：分组排名按组别进行。撤销本批次时，这些单位和指标一并删除。",
-        "This import creates {units} units and {indicators} indicators (below). Check the "
+        "This import creates {units} and {indicators} (below). Check the "
         "names and give each new unit its kind and peer group: group rankings go by peer "
         "group. Undoing the batch deletes them again.",
     ),
@@ -165,8 +165,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "value_kind_plan": ("计划", "plan"),
     "up_col_after": ("撤销后", "After the undo"),
     "up_undone": (
-        "批次 {batch} 已撤销，被替换的数值已恢复。",
-        "Batch {batch} undone; the values it replaced are back.",
+        "批次 {batch} 已撤销：删除了它新增的 {removed} 条数据，恢复了它替换的 {restored} 条原值。",
+        "Batch {batch} undone: the {removed} figures it added are removed and the {restored} "
+        "values it replaced are back.",
+    ),
+    "up_undone_codes": (
+        "同时删除了该批次新建的单位和指标：{names}。",
+        "The units and indicators it created are deleted too: {names}.",
     ),
     "up_no_batches": ("还没有导入记录。", "No imports yet."),
     "up_col_id": ("批次", "Batch"),
@@ -375,7 +380,9 @@ def new_codes(plan: ImportPlan, units: pd.DataFrame) -> pd.DataFrame:
     stored units to start with). Returns the new units as the analyst left them."""
     if plan.new_units.empty and plan.new_indicators.empty:
         return plan.new_units
-    st.info(t("up_new_codes", units=len(plan.new_units), indicators=len(plan.new_indicators)))
+    units = counted(len(plan.new_units), "个单位", "unit", language=lang())
+    indicators = counted(len(plan.new_indicators), "个指标", "indicator", language=lang())
+    st.info(t("up_new_codes", units=units, indicators=indicators))
     edited = plan.new_units
     if len(plan.new_units):
         shown = plan.new_units.reindex(columns=["code", "name_zh", "kind", "peer_group"])

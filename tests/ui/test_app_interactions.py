@@ -151,12 +151,34 @@ def test_import_a_file_then_undo_it(demo_db: Path, monkeypatch) -> None:
     )
     next(b for b in at.button if b.label == "确认撤销").click().run()
     assert not at.exception
-    assert any("已撤销" in s.value for s in at.success)
+    # says what it did: nothing was added, nine values came back
+    assert any(
+        s.value == f"批次 {batch} 已撤销：删除了它新增的 0 条数据，恢复了它替换的 9 条原值。"
+        for s in at.success
+    ), [s.value for s in at.success]
     restored = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
     assert restored["2024-06"] == before["2024-06"]
     # the history shows the new state at once
     history = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[-1].value
     assert "已撤销" in set(history["状态"])
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([("滨海街道", 80000, 41000.5, 36000)], "This import creates 1 unit and 0 indicators"),
+        (
+            [("滨海街道", 80000, 41000.5, 36000), ("龙湾镇", 60000, 30000.0, 28000)],
+            "This import creates 2 units and 0 indicators",
+        ),
+    ],
+)
+def test_the_units_an_import_creates_are_counted_in_english_words(
+    demo_db: Path, monkeypatch, rows: list, said: str
+) -> None:
+    at = _page(demo_db, monkeypatch, "pages/upload.py", lang="en", up_create=True)
+    at.get("file_uploader")[0].upload("new.xlsx", sheets.report_xlsx(rows)).run()
+    assert any(i.value.startswith(said + " (below).") for i in at.info), [i.value for i in at.info]
 
 
 def test_units_an_import_creates_are_shown_grouped_and_taken_back_by_its_undo(
@@ -196,6 +218,11 @@ def test_units_an_import_creates_are_shown_grouped_and_taken_back_by_its_undo(
     next(b for b in at.button if b.label == "确认撤销").click().run()
     assert not at.exception
     assert not {"滨海街道", "龙湾镇"} & set(store.units()["name_zh"])
+    # says what went: the six figures and the two units, none replaced to bring back
+    assert [s.value for s in at.success] == [
+        f"批次 {batch} 已撤销：删除了它新增的 6 条数据，恢复了它替换的 0 条原值。"
+        f"同时删除了该批次新建的单位和指标：{listed_names}。"
+    ]
 
 
 def test_undoing_the_demo_batch_asks_for_its_number(demo_db: Path, monkeypatch) -> None:
