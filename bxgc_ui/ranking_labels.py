@@ -45,9 +45,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reward_year": ("年终", "Year-end"),
     "reward_totals": ("各单位奖励合计", "Reward per unit"),
     "reward_items": ("明细", "Itemised"),
-    "reward_amount": ("奖金（元）", "Amount (元)"),
+    "reward_amount": ("奖金（元）", "Amount (yuan)"),
     "reward_points": ("加分", "Points"),
-    "reward_excellent": ("可评优秀", "May be graded 优秀"),
+    "reward_excellent": ("可评优秀", "May be graded excellent"),
     "reward_rule": ("规则", "Rule"),
 }
 

@@ -21,6 +21,10 @@ from bxgc_metrics.store import audit, rule_tables
 from bxgc_metrics.store.connection import Database
 from bxgc_metrics.store.rule_tables import RuleTable
 
+UNIT_KINDS = ("街道", "乡镇", "部门", "学校", "外部标杆")
+"""The kinds a unit may be (the ``units`` table's check): sub-district, township,
+department, school, and an external benchmark that is compared with but never ranked."""
+
 UNIT_COLUMNS = (
     "code",
     "name_zh",

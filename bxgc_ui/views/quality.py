@@ -55,7 +55,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_grid": ("单位 × 指标", "Units × indicators"),
     "q_flags_help": (
         "预警只提示需要核实的数据，不是处罚。核实后可标记“核实无误”并写明依据（记入操作日志）。",
-        "A flag asks for a check, never a penalty. Once checked, mark it 核实无误 with a "
+        "A flag asks for a check, never a penalty. Once checked, mark it checked with a "
         "note saying how (kept in the audit log).",
     ),
     "q_checking": (

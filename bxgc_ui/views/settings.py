@@ -11,6 +11,7 @@ import streamlit as st
 from bxgc_metrics.metrics.quality.rules import RULE_KINDS as QUALITY_RULE_KINDS
 from bxgc_metrics.metrics.rewards import PERIOD_KINDS, REWARD_KINDS
 from bxgc_metrics.store import EVENT_KINDS, Event
+from bxgc_metrics.store.reference import UNIT_KINDS
 from bxgc_ui import data
 from bxgc_ui.i18n import Texts, name
 from bxgc_ui.names import names
@@ -26,7 +27,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "set_saved": ("已保存。", "Saved."),
     "set_units_help": (
         "按代码新增或修改单位；类型可选 街道、乡镇、部门、学校、外部标杆。",
-        "Add or change units by code; kinds: 街道, 乡镇, 部门, 学校, 外部标杆.",
+        "Add or change units by code; kinds: sub-district, township, department, school, "
+        "external benchmark.",
     ),
     "set_indicators_help": (
         "方向：越高越好或越低越好；类型：流量（累计，如1-6月累计）、存量（时点，如月末余额）、比率。",
@@ -97,6 +99,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "qrule_note_en": ("说明（英文）", "Note (English)"),
     "rule_rule_id": ("规则代码", "Rule id"),
     "rule_kind": ("规则类型", "Kind"),
+    "ukind_街道": ("街道", "Sub-district"),
+    "ukind_乡镇": ("乡镇", "Township"),
+    "ukind_部门": ("部门", "Department"),
+    "ukind_学校": ("学校", "School"),
+    "ukind_外部标杆": ("外部标杆", "External benchmark"),
     "rule_period_kind": ("考核期", "Period"),
     "rule_rank_from": ("名次自", "From place"),
     "rule_rank_to": ("名次至", "To place"),
@@ -106,7 +113,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rule_amount_max_yuan": ("最高（元）", "Maximum (yuan)"),
     "rule_points": ("加分", "Points"),
     "rule_fraction": ("比例", "Fraction"),
-    "rule_bars_excellent": ("影响评优", "Bars 优秀"),
+    "rule_bars_excellent": ("影响评优", "Bars grading as excellent"),
     "rule_note_zh": ("说明（中文）", "Note (Chinese)"),
     "rule_note_en": ("说明（英文）", "Note (English)"),
     "pair_base_year": ("基准年", "Base year"),
@@ -146,13 +153,10 @@ def _options(values: list[str], label: str) -> object:
 
 def unit_columns() -> dict:
     """Settings editor columns for units, headed in the reader's language."""
-    cc = st.column_config
     return {
         **_labels(["code", "name_zh", "name_en", "parent_code", "peer_group", "is_demo"]),
         **_labels(["contact_person", "contact_phone"]),
-        "kind": cc.SelectboxColumn(
-            t("fld_kind_unit"), options=["街道", "乡镇", "部门", "学校", "外部标杆"], required=True
-        ),
+        "kind": _coded(UNIT_KINDS, t("fld_kind_unit"), prefix="ukind_"),
     }
 
 

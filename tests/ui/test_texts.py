@@ -11,6 +11,7 @@ import ast
 import importlib
 import json
 import pkgutil
+import re
 import string
 import subprocess
 import sys
@@ -112,6 +113,27 @@ def test_every_text_has_the_same_placeholders_in_both_languages() -> None:
     for where, table in _texts_tables().items():
         for key, (zh, en) in table.items():
             assert fields(zh) == fields(en), f"{where}: {key}"
+
+
+def test_no_english_text_is_left_in_chinese() -> None:
+    """A label such as "Amount (元)" or "May be graded 优秀" reads half untranslated; a
+    name in the data (东城街道) is filled in, never part of a text."""
+    han = re.compile(r"[\u3400-\u9fff]")
+    left = [
+        f"{where}: {key}: {en}"
+        for where, table in _texts_tables().items()
+        for key, (_zh, en) in table.items()
+        if han.search(en)
+    ]
+    assert not left, "\n".join(left)
+
+
+def test_every_unit_kind_reads_in_both_languages() -> None:
+    from bxgc_metrics.store.reference import UNIT_KINDS
+    from bxgc_ui.views.settings import t
+
+    assert [t.table[f"ukind_{k}"][0] for k in UNIT_KINDS] == list(UNIT_KINDS)
+    assert all(not re.search(r"[\u3400-\u9fff]", t.table[f"ukind_{k}"][1]) for k in UNIT_KINDS)
 
 
 def test_translations_import_no_other_ui_module_and_register_nothing() -> None:
