@@ -127,7 +127,8 @@ def composite_standings(
 
     ``options`` go to :func:`bxgc_metrics.metrics.ranking.composite` (``normalisation``,
     ``weights``, ``aggregation``). Returns columns ``unit_code, score, rank,
-    previous_rank, rank_change`` (positive = places gained) and ``band`` (the first
+    previous_rank, rank_change`` (positive = places gained; the previous rank among the
+    units ranked now) and ``band`` (the first
     three, the last three 末位: :func:`~bxgc_metrics.tables.standings.bands`), best first;
     the weights the score used (indicator code → weight, summing to 1) are in
     ``attrs["weights"]``, so an export can state the method without working it out again.
@@ -142,6 +143,9 @@ def composite_standings(
         else None
     )
     if before is not None:
+        # among the units ranked now, as a single indicator's move is counted
+        # (:func:`~bxgc_metrics.tables.standings.standings`)
+        both = now.loc[now["rank"].notna(), "unit_code"].astype(str).tolist()
         prev = _ranked(
             observations,
             indicators,
@@ -149,7 +153,7 @@ def composite_standings(
             year=before[1],
             sub=before[2],
             by=by,
-            units=units,
+            units=both,
             options=options,
         )
         now = now.merge(

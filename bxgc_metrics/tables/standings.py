@@ -61,7 +61,8 @@ STANDINGS_COLUMNS = (
 ``value``, ``target``, ``completion`` and ``yoy`` as in
 :data:`bxgc_metrics.tables.progress.PROGRESS_COLUMNS`; ``metric`` the column ranked on;
 ``rank`` (``Int64``, 1 = best, ties share the better place); ``previous_rank`` the rank in
-the previous period among the same units; ``rank_change = previous_rank - rank``
+the previous period among the units ranked in both (a unit yet to report this period
+gives no one a place); ``rank_change = previous_rank - rank``
 (positive = places gained; missing when there is no previous rank); ``band`` one of
 :data:`BANDS`.
 """
@@ -348,7 +349,10 @@ def standings_by_indicator(
     else:
         earlier = progress_by_indicator(observations, freq, before)
         earlier = earlier.merge(before[["indicator_code", "higher_is_better"]], on="indicator_code")
-        prior = _ranked(earlier, by, units=units)
+        # among the units ranked now: a place is gained by overtaking, not by others'
+        # figures still to come (the morning after the first reports of a month)
+        both = now.loc[now["rank"].notna(), ["indicator_code", "unit_code"]]
+        prior = _ranked(earlier.merge(both, on=["indicator_code", "unit_code"]), by, units=units)
         moved = prior[["indicator_code", "unit_code", "rank"]]
         moved = moved.rename(columns={"rank": "previous_rank"})
         now = now.merge(moved, on=["indicator_code", "unit_code"], how="left")

@@ -176,6 +176,21 @@ def test_composite_standings_ranks_and_rank_change_by_hand() -> None:
     assert table["band"].tolist() == ["top", "top", "top"]  # three units: all in the first three
 
 
+def test_a_composite_move_is_counted_among_the_units_ranked_in_both_months() -> None:
+    """B has not reported June yet. Among A and C, May read (min-max over the two):
+    REV A 0.40 → 0, C 0.45 → 1; ENE A 0.80 → 0, C 1.00 → 1: C first, A second. June:
+    REV A 0.60 → 1, C 0.55 → 0; ENE A 1.00 → 1, C 0.80 → 0: A first. A gained one place
+    and C lost one; against May's three, A read ▲2 and C 0 (B's place counted)."""
+    june_without_b = _city()
+    june_without_b = june_without_b[
+        ~((june_without_b["unit_code"] == "B") & (june_without_b["sub"] == 6))
+    ]
+    table = composite_standings(june_without_b, INDICATORS, "M", year=2026, sub=6)
+    assert table["unit_code"].tolist() == ["A", "C"]
+    assert table["previous_rank"].tolist() == [2, 1]
+    assert table["rank_change"].tolist() == [1, -1]
+
+
 def test_composite_standings_by_growth() -> None:
     table = composite_standings(_city(), INDICATORS, "M", year=2026, sub=6, by="growth")
     # REV yoy 0.20, −0.10, 0.10 → span 0.30 → A 1, B 0, C 0.20 / 0.30 = 2/3

@@ -102,6 +102,26 @@ def test_a_peer_group_is_ranked_on_its_own() -> None:
     ]
 
 
+def test_a_move_is_counted_among_the_units_ranked_in_both_periods() -> None:
+    """Only C and D have reported March: ranked 3rd and 4th of four in February, they are
+    1st and 2nd of two now, which is no place gained. Against February's four, a wall
+    projected the first morning after an import ▲2 and ▲2; among the two, D overtook C:
+    D ▲1, C ▼1."""
+    march = _obs(
+        [
+            *[(u, "M", 2026, 2, "actual", 10.0 * (4 - i)) for i, u in enumerate("ABCD")],
+            ("C", "M", 2026, 3, "actual", 50.0),
+            ("D", "M", 2026, 3, "actual", 60.0),
+            *[(u, "Y", 2026, 0, "target", 100.0) for u in "ABCD"],
+        ]
+    )
+    table = standings(march, "R", "M", year=2026, sub=3)
+    assert _cols(table, "unit_code", "rank", "previous_rank", "rank_change") == [
+        ["D", 1, 2, 1],
+        ["C", 2, 1, -1],
+    ]
+
+
 def test_first_period_has_no_previous_rank() -> None:
     table = standings(OBS, "R", "M", year=2025, sub=1, by="growth")
     assert table["rank"].isna().all()  # no 2024 values: no growth to rank on
