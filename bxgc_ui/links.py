@@ -81,14 +81,21 @@ class View:
         for key in (widget, *(f"{base}@{lang}" for lang in LANGS)):
             st.session_state.pop(key, None)
 
-    def choice(self, param: str, key: str, *, options: Sequence, default: object) -> str:
+    def choice(
+        self, param: str, key: str, *, options: Sequence, default: object, follows: bool = False
+    ) -> str:
         """``key``, the widget key of a single choice among ``options`` kept as ``param``,
         its value started from the address or ``default`` (give a per-language key,
-        :func:`bxgc_ui.i18n.keyed`, for widgets whose labels are translated)."""
+        :func:`bxgc_ui.i18n.keyed`, for widgets whose labels are translated). With
+        ``follows`` a default that moves with what is shown (the model that erred least
+        on the units picked) is followed until the reader picks something else."""
         texts = {str(o): o for o in options}
         self._adopt(param, key, texts.get)
-        if st.session_state.get(key) not in options:
+        current, followed = st.session_state.get(key), f"{key}_followed"
+        if current not in options or (follows and current == st.session_state.get(followed)):
             st.session_state[key] = default
+        if follows:
+            st.session_state[followed] = default
         return key
 
     def tab(self, param: str, key: str, *, labels: dict[str, str], default: str) -> str:

@@ -86,7 +86,7 @@ model = controls.pills(
     list(MODELS),
     required=True,
     format_func=lambda m: t(f"model_{m}"),
-    key=view_link.choice("model", "cu_model", options=list(MODELS), default=best),
+    key=view_link.choice("model", "cu_model", options=list(MODELS), default=best, follows=True),
     help=t("catchup_model_help"),
 )
 view.show_skill(controls, skill, ind["measure"])

@@ -184,6 +184,7 @@ def test_sliders_show_only_for_the_model_they_drive(
 ) -> None:
     at = _open(demo_db, monkeypatch, "JD03")
     code = _indicator(at, "JD03")
+    at.button_group(key="cu_model").set_value("plan").run()  # the stated rates' model
     keys = {s.key for s in at.slider}
     assert f"cu_rate_JD03_{code}" in keys
     at.button_group(key="cu_model").set_value("ets").run()

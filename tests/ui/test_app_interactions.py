@@ -94,6 +94,7 @@ def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:
     at.selectbox(key="cu_ind_JD03@zh").set_value("GBR").run()
     at.multiselect(key="cu_bench_JD03@zh").set_value(["EXT_DH", "JD01"]).run()
     assert not at.exception
+    at.button_group(key="cu_model").set_value("plan").run()  # whose sliders set the rates
     assert "东湖区" in at.slider[-1].label  # the second slider follows the first benchmark
     # one row per benchmark when there are several
     answers = [d.value for d in at.dataframe if "标杆（赶超对象）" in d.value.columns]
@@ -103,6 +104,35 @@ def test_picking_another_unit_and_benchmark(demo_db: Path, monkeypatch) -> None:
     open_fold(at, "cu_skill_box")
     skill = at.dataframe[0].value
     assert len(at.dataframe) == 2 and len(skill) >= 2 and not at.exception
+
+
+def test_the_model_follows_the_one_that_erred_least_until_the_reader_picks_one(
+    demo_db: Path, monkeypatch
+) -> None:
+    """Opened on 方案四, the page picks the plan's own rates; moved to 东城街道 it said
+    another model had erred least there and kept the plan's rates picked."""
+    from bxgc_metrics.metrics.projection import MODELS
+    from bxgc_ui.views.catchup import t
+
+    at = _page(demo_db, monkeypatch, "pages/catchup.py")
+
+    def named() -> str:  # the model the page says erred least on these units
+        text = next(c.value for c in at.caption if "误差最小的是" in c.value)
+        found = re.search(r"误差最小的是“(.+?)”", text)
+        assert found is not None
+        return found.group(1)
+
+    def picked() -> str:
+        return str(at.button_group(key="cu_model").value)
+
+    opened = picked()
+    at.selectbox(key="cu_chaser@zh").set_value("JD01").run()
+    assert not at.exception
+    assert t(f"model_{picked()}") == named() and picked() != opened
+    other = next(m for m in MODELS if t(f"model_{m}") != named())
+    at.button_group(key="cu_model").set_value(other).run()
+    at.selectbox(key="cu_chaser@zh").set_value("JD03").run()
+    assert picked() == other  # the reader's own pick stays
 
 
 def test_switching_language_changes_every_label(demo_db: Path, monkeypatch) -> None:
