@@ -495,6 +495,42 @@ def test_a_heading_naming_part_of_a_year_it_cannot_read_is_never_that_whole_year
         assert not (plan.observations["year"] == 2025).any()
 
 
+def _by_month(title: str, first: float, step: float) -> list[list]:
+    months = [f"{m}月" for m in range(1, 11)]
+    rows = [[title, *[None] * 10], ["单位：万元", *[None] * 10], ["单位", *months]]
+    rows += [["东城街道", *[first + step * i for i in range(10)]]]
+    rows += [["西城街道", *[first * 0.9 + step * i for i in range(10)]]]
+    return rows
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_figures_taken_as_year_to_date_that_barely_grow_are_warned_of(
+    store: Store, fmt: str
+) -> None:
+    """1月 9,000 … 10月 11,700 under a title that says neither 累计 nor 当月: taken as year
+    to date, October's 11,700 would replace the year's 107,529 without a word."""
+    title = "2026年各街道地方一般公共预算收入分月完成情况"
+    plan = run(store, _by_month(title, 9000, 300), fmt, merges=[])
+    said = [i for i in plan.issues if i.code == "flat_as_ytd"]
+    assert [(i.severity, i.row, i.column) for i in said] == [("warning", 4, "K")]
+    assert "2 个单位" in said[0].text() and "1月为 9000" in said[0].text()
+
+
+@pytest.mark.parametrize(
+    ("title", "first", "step"),
+    [
+        ("2026年各街道地方一般公共预算收入完成情况", 9000, 9000),  # year to date: tenfold
+        ("2026年各街道地方一般公共预算收入当月完成情况", 9000, 300),  # said to be single
+    ],
+)
+def test_figures_that_grow_as_totals_do_or_are_said_to_be_single_are_not(
+    store: Store, title: str, first: float, step: float
+) -> None:
+    plan = run(store, _by_month(title, first, step), "xlsx", merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert not [i for i in plan.issues if i.code == "flat_as_ytd"]
+
+
 # --- a whole year's actual, stored where the indicator's own series reads it ---------------
 
 

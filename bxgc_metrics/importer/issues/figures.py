@@ -185,6 +185,17 @@ QUARTER_ASSUMED_YTD = Kind(
     code="quarter_assumed_ytd",
     severity=WARNING,
 )
+FLAT_AS_YTD = Kind(
+    "“{indicator}”的月度数按1月至当月的累计数导入，但 {count} 个单位的数几乎不随月份增长"
+    "（如此格为 {figure}，同一单位{month}月为 {first}）：这像是各月的当月数。若是，请在标题或"
+    "列标题中写明“当月”，或改填累计数。",
+    "'{indicator}' monthly figures are imported as year-to-date, but for {count} units they "
+    "hardly grow from month to month (here {figure}, against {first} in month {month} for the "
+    "same unit): they look like each month's own figures. If so, mark the title or headings "
+    "as single-month (当月), or give year-to-date figures.",
+    code="flat_as_ytd",
+    severity=WARNING,
+)
 MONTHS_MISSING = Kind(
     "“{indicator}”是按月份填报的当月数，{year}年须从1月起逐月齐全才能换算为累计数。",
     "'{indicator}' is given as single-month figures; every month of "

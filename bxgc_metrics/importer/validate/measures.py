@@ -215,6 +215,7 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
         found.append(issues.QUARTER_ASSUMED_YTD.at(**at(first), count=int(doubtful.sum())))
     if (assumed & ~later).any():
         found.append(issues.ASSUMED_YTD.at(str(records.loc[assumed & ~later, "sheet"].iloc[0])))
+        found += _flat_as_to_date(records[(assumed & ~later).to_numpy(dtype=bool)])
     mask = flows & out["single"]
     if not mask.any():
         return out, found
@@ -235,6 +236,45 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
     if complete.any():  # said only where some were turned
         found.append(issues.MONTHS_TO_YTD.at(str(months.loc[complete, "sheet"].iloc[0])))
     return pd.concat([out[~mask], converted]).sort_index(), found
+
+
+FLAT_SHARE = 0.4
+"""How much of the growth a year-to-date series is expected to show that figures taken as
+year to date must show: from January to October a total grows about tenfold, and one that
+grows less than 1 + 0.4 × 9 = 4.6-fold reads as each month's own figure."""
+
+
+def _flat_as_to_date(assumed: pd.DataFrame) -> list[Issue]:
+    """A warning, per indicator, where figures taken as year-to-date (no 累计 or 当月 said)
+    barely grow across three months or more: 9,000 in January and 11,700 in October are
+    a year of single months, and stored as year-to-date October's 11,700 would replace
+    the year's 107,529 without a word."""
+    monthly = assumed[(assumed["freq"] == "M") & assumed["value"].gt(0)]
+    if monthly.empty:
+        return []
+    by = monthly.sort_values("sub", kind="stable").groupby(
+        ["unit_code", "indicator_code", "year"], observed=True, sort=False
+    )
+    first, last = by.head(1).reset_index(drop=True), by.tail(1).reset_index(drop=True)
+    span = last["sub"].to_numpy(dtype=float) / first["sub"].to_numpy(dtype=float)
+    grew = last["value"].to_numpy(dtype=float) / first["value"].to_numpy(dtype=float)
+    flat = (span >= 3) & (grew < 1 + FLAT_SHARE * (span - 1))
+    found = []
+    for code in pd.unique(last.loc[flat, "indicator_code"].astype(object)):
+        mine = flat & (last["indicator_code"] == code).to_numpy(dtype=bool)
+        i = int(np.flatnonzero(mine)[0])
+        r, f = last.iloc[i], first.iloc[i]
+        found.append(
+            issues.FLAT_AS_YTD.at(
+                **at(r),
+                indicator=r["indicator_name_db"],
+                count=int(mine.sum()),
+                figure=r["raw"],
+                month=int(f["sub"]),
+                first=f["raw"],
+            )
+        )
+    return found
 
 
 def _bases(
