@@ -380,9 +380,13 @@ def new_codes(plan: ImportPlan, units: pd.DataFrame) -> pd.DataFrame:
     stored units to start with). Returns the new units as the analyst left them."""
     if plan.new_units.empty and plan.new_indicators.empty:
         return plan.new_units
-    units = counted(len(plan.new_units), "个单位", "unit", language=lang())
-    indicators = counted(len(plan.new_indicators), "个指标", "indicator", language=lang())
-    st.info(t("up_new_codes", units=units, indicators=indicators))
+    st.info(
+        t(
+            "up_new_codes",
+            units=counted(len(plan.new_units), "个单位", "unit", language=lang()),
+            indicators=counted(len(plan.new_indicators), "个指标", "indicator", language=lang()),
+        )
+    )
     edited = plan.new_units
     if len(plan.new_units):
         shown = plan.new_units.reindex(columns=["code", "name_zh", "kind", "peer_group"])
