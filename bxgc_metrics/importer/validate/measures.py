@@ -11,6 +11,7 @@ import pandas as pd
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.importer.validate.history import row_keys
 from bxgc_metrics.importer.validate.shown import at, rows, shown
 from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.metrics.growth import single_to_ytd
@@ -248,20 +249,25 @@ def _flat_as_to_date(assumed: pd.DataFrame) -> list[Issue]:
     """A warning, per indicator, where figures taken as year-to-date (no 累计 or 当月 said)
     barely grow across three months or more: 9,000 in January and 11,700 in October are
     a year of single months, and stored as year-to-date October's 11,700 would replace
-    the year's 107,529 without a word."""
-    monthly = assumed[(assumed["freq"] == "M") & assumed["value"].gt(0)]
+    the year's 107,529 without a word. (One integer key per series and a grouping on it:
+    25 ms for the million rows of a long file.)"""
+    keep = (assumed["freq"] == "M").to_numpy(dtype=bool) & (assumed["value"].to_numpy() > 0)
+    monthly = assumed[keep] if not keep.all() else assumed
     if monthly.empty:
         return []
-    by = monthly.sort_values("sub", kind="stable").groupby(
-        ["unit_code", "indicator_code", "year"], observed=True, sort=False
-    )
-    first, last = by.head(1).reset_index(drop=True), by.tail(1).reset_index(drop=True)
-    span = last["sub"].to_numpy(dtype=float) / first["sub"].to_numpy(dtype=float)
-    grew = last["value"].to_numpy(dtype=float) / first["value"].to_numpy(dtype=float)
-    flat = (span >= 3) & (grew < 1 + FLAT_SHARE * (span - 1))
+    key = row_keys(monthly, monthly.iloc[:0], ["unit_code", "indicator_code", "year"])[0]
+    sub = monthly["sub"].to_numpy(dtype=np.int64)
+    by = pd.DataFrame({"key": key, "sub": sub}).groupby("key", sort=False)["sub"]
+    lo, hi = by.idxmin().to_numpy(), by.idxmax().to_numpy()
+    value = monthly["value"].to_numpy(dtype=float)
+    span = sub[hi] / sub[lo]
+    flat = (span >= 3) & (value[hi] < value[lo] * (1 + FLAT_SHARE * (span - 1)))
+    if not flat.any():
+        return []
+    first, last = monthly.iloc[lo[flat]], monthly.iloc[hi[flat]]
     found = []
-    for code in pd.unique(last.loc[flat, "indicator_code"].astype(object)):
-        mine = flat & (last["indicator_code"] == code).to_numpy(dtype=bool)
+    for code in pd.unique(last["indicator_code"].astype(object)):
+        mine = (last["indicator_code"] == code).to_numpy(dtype=bool)
         i = int(np.flatnonzero(mine)[0])
         r, f = last.iloc[i], first.iloc[i]
         found.append(
