@@ -167,6 +167,8 @@ def analyse(
         sheets = read_file(data, file_name, limits)
     except ValidationError as exc:
         return _failed_plan(file_name, hashing.result(), _read_issue(exc, file_name))
+    hidden = [issues.SHEET_HIDDEN.at(s.name) for s in sheets if s.hidden]
+    sheets = [s for s in sheets if not s.hidden]
     if sheet is not None:
         sheets = [s for s in sheets if s.name == sheet]
         if not sheets:
@@ -174,7 +176,7 @@ def analyse(
             return _failed_plan(file_name, hashing.result(), missing)
     report(0.3, "parsing")
     parsed = [parse_sheet(s) for s in sheets]
-    found = _sheet_issues(parsed)
+    found = _sheet_issues(parsed) + hidden
     records = _own_texts(_concat([p.records for p in parsed], RECORD_COLUMNS), sheets)
     missing = records["missing"].to_numpy(dtype=bool)
     figures = records[~missing] if missing.any() else records

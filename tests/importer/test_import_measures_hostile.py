@@ -1,17 +1,20 @@
-"""Measures written where the importer once did not look, so that a figure in 亿元 was
-stored as 万元 without a word: a column of measures beside the indicators, a heading's
-measure after a slash, a comma or a space, a unit line spaced as a centred cell is.
+"""What a workbook says where the importer once did not look, so that a figure was stored
+wrong or left out without a word: a column of measures beside the indicators, a heading's
+measure after a slash, a comma or a space, a unit line spaced as a centred cell is, a sheet
+hidden in the workbook.
 
 Each is read as a person reads it (converted, with the note that says so), or refused at
-its cell.
+its cell, or left out with a word.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bxgc_metrics.importer.service import ImportPlan, analyse
@@ -123,3 +126,26 @@ def test_a_spaced_or_traditional_unit_line_is_read(store: Store, fmt: str, line:
         {("JD01", "GBR", "target"): 130000.0, ("JD01", "GBR", "actual"): 107529.1}
     )
     assert "converted" in {i.code for i in plan.issues}
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_left_out_with_a_word(store: Store, state: str) -> None:
+    """A hidden sheet (an old month kept out of sight, a lookup list) is not imported, and
+    the import says which one, so nothing in the file goes without a word."""
+    book = openpyxl.Workbook()
+    shown = book.active
+    shown.title = "10月"
+    for row in [[TITLE, None], ["单位", "1-10月累计"], ["东城街道", 107529.1]]:
+        shown.append(row)
+    kept_out = book.create_sheet("9月")
+    for row in [["2026年1-9月各街道地方一般公共预算收入完成情况", None], ["单位", "1-9月累计"]]:
+        kept_out.append(row)
+    kept_out.append(["东城街道", 96000])
+    kept_out.sheet_state = state
+    data = io.BytesIO()
+    book.save(data)
+    plan = analyse(data.getvalue(), "两个月.xlsx", store, today=TODAY)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert values(plan) == pytest.approx({("JD01", "GBR", "actual"): 107529.1})
+    said = [i for i in plan.issues if i.code == "sheet_hidden"]
+    assert [(i.severity, i.sheet) for i in said] == [("warning", "9月")]

@@ -344,6 +344,13 @@ SHEET_SKIPPED = Kind(
     code="sheet_skipped",
     severity=WARNING,
 )
+SHEET_HIDDEN = Kind(
+    "该工作表在Excel中是隐藏的，未导入：若其中有要导入的数据，请取消隐藏后重新上传。",
+    "The sheet is hidden in the workbook and was not imported: if it holds figures to "
+    "import, unhide it and upload the file again.",
+    code="sheet_hidden",
+    severity=WARNING,
+)
 SHEET_WITHOUT_FIGURES = Kind(
     "该工作表没有数据，未导入。",
     "The sheet holds no figures and was not imported.",

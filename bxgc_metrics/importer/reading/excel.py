@@ -45,9 +45,11 @@ def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if checked.suffix != ".xlsx":
             return sheets
         measured = checked.read_bytes()
-    looks = shown(measured, [s.name for s in sheets])
+    looks = shown(measured, [s.name for s in sheets if not s.hidden])
     return [
-        _as_shown(s, looks.get(s.name), suspects=partial(suspect_cells, measured, s.name))
+        s
+        if s.hidden
+        else _as_shown(s, looks.get(s.name), suspects=partial(suspect_cells, measured, s.name))
         for s in sheets
     ]
 
@@ -79,16 +81,19 @@ def _read_checked(path: Path, file_name: str, limits: Limits) -> list[Sheet]:
 
 
 def _read_book(book: CalamineWorkbook, file_name: str, limits: Limits) -> list[Sheet]:
-    names = [
-        m.name
-        for m in book.sheets_metadata
-        if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible
-    ]
+    """Every visible worksheet read, and every hidden one named (unread, ``hidden``)."""
+    sheets = [m for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    names = [m.name for m in sheets if m.visible == SheetVisibleEnum.Visible]
     if len(names) > limits.max_sheets:
         raise issues.TOO_MANY_SHEETS.refused(
             file=file_name, count=len(names), limit=limits.max_sheets
         )
-    return [_sheet(book, name, limits=limits, file_name=file_name) for name in names]
+    return [
+        _sheet(book, m.name, limits=limits, file_name=file_name)
+        if m.visible == SheetVisibleEnum.Visible
+        else Sheet(name=m.name, cells=pd.DataFrame(dtype=object), hidden=True)
+        for m in sheets
+    ]
 
 
 def _sheet(book: CalamineWorkbook, name: str, *, limits: Limits, file_name: str) -> Sheet:

@@ -30,6 +30,9 @@ class Sheet:
     """The spreadsheet row number of ``cells``' first row (1-based)."""
     first_col: int = 0
     """The spreadsheet column index of ``cells``' first column (0 = A)."""
+    hidden: bool = False
+    """A sheet hidden in the workbook: its cells are not read and it is not imported,
+    which the import says (:data:`~bxgc_metrics.importer.issues.SHEET_HIDDEN`)."""
     notes: tuple[str, ...] = field(default=())
     """What reading noticed, e.g. the detected encoding."""
     merged: tuple[tuple[int, int, int, int], ...] = ()
