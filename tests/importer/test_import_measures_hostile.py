@@ -149,3 +149,30 @@ def test_a_hidden_sheet_is_left_out_with_a_word(store: Store, state: str) -> Non
     assert values(plan) == pytest.approx({("JD01", "GBR", "actual"): 107529.1})
     said = [i for i in plan.issues if i.code == "sheet_hidden"]
     assert [(i.severity, i.sheet) for i in said] == [("warning", "9月")]
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_date_among_the_first_figures_is_refused_at_its_cell(store: Store, first: bool) -> None:
+    """Excel turns a typed 1/12 into a date. In the first row of figures it made that row
+    a second header: its unit's figure went without a word and the others' 1-10月累计
+    were stored as January's."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    units = [("东城街道", dt.datetime(2026, 1, 12)), ("西城街道", 40), ("南关街道", 33)]
+    if not first:
+        units[0], units[1] = units[1], units[0]
+    for row in [["2026年1-10月各街道新开工项目数完成情况"], ["单位：个"], ["单位", "1-10月累计"]]:
+        sheet.append(row)
+    for row in units:
+        sheet.append(list(row))
+    dated = 4 if first else 5
+    sheet.cell(dated, 2).number_format = "m/d"
+    data = io.BytesIO()
+    book.save(data)
+    plan = analyse(data.getvalue(), "新开工.xlsx", store, today=TODAY)
+    assert [(i.code, i.row, i.column) for i in plan.errors] == [("not_a_number", dated, "B")]
+    obs = plan.observations
+    assert set(zip(obs["freq"], obs["year"], obs["sub"], obs["cumulative"], strict=True)) == {
+        ("M", 2026, 10, True)
+    }
+    assert sorted(obs["value"]) == [33.0, 40.0]

@@ -61,9 +61,12 @@ def has_sub_header(text: pd.DataFrame, header_at: int) -> bool:
     """Whether the row below the header holds sub-headers (全年目标, 1-6月累计…)."""
     if header_at + 1 >= len(text):
         return False
-    above = text.iloc[header_at].values
+    above, row = text.iloc[header_at].values, text.iloc[header_at + 1].values
+    units = [p for p, a in enumerate(above) if key(a) in UNIT_HEADERS]
+    if any(row[p] and row[p] != above[p] for p in units):
+        return False  # a unit named under 单位: the first row of figures (a date among them)
     # a heading merged down both rows is repeated in the second: not a sub-header
-    below = [v for v, a in zip(text.iloc[header_at + 1].values, above, strict=True) if v and v != a]
+    below = [v for v, a in zip(row, above, strict=True) if v and v != a]
     if below and all(bare_measure(v) for v in below):  # a row of measures: 万元, (亿元)
         return True
     roles = [header_role(v) for v in below]
