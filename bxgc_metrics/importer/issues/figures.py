@@ -192,7 +192,7 @@ FLAT_AS_YTD = Kind(
     "'{indicator}' monthly figures are imported as year-to-date, but for {count} units they "
     "hardly grow from month to month (here {figure}, against {first} in month {month} for the "
     "same unit): they look like each month's own figures. If so, mark the title or headings "
-    "as single-month (当月), or give year-to-date figures.",
+    "as single-month, or give year-to-date figures.",
     code="flat_as_ytd",
     severity=WARNING,
 )
