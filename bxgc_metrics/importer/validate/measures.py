@@ -11,7 +11,6 @@ import pandas as pd
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.unit_line import UnitLine
-from bxgc_metrics.importer.validate.history import row_keys
 from bxgc_metrics.importer.validate.shown import at, rows, shown
 from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.metrics.growth import single_to_ytd
@@ -216,7 +215,7 @@ def single_months_to_ytd(records: pd.DataFrame) -> tuple[pd.DataFrame, list[Issu
         found.append(issues.QUARTER_ASSUMED_YTD.at(**at(first), count=int(doubtful.sum())))
     if (assumed & ~later).any():
         found.append(issues.ASSUMED_YTD.at(str(records.loc[assumed & ~later, "sheet"].iloc[0])))
-        found += _flat_as_to_date(records[(assumed & ~later).to_numpy(dtype=bool)])
+        found += _flat_as_to_date(records, (assumed & ~later).to_numpy(dtype=bool))
     mask = flows & out["single"]
     if not mask.any():
         return out, found
@@ -245,42 +244,75 @@ year to date must show: from January to October a total grows about tenfold, and
 grows less than 1 + 0.4 × 9 = 4.6-fold reads as each month's own figure."""
 
 
-def _flat_as_to_date(assumed: pd.DataFrame) -> list[Issue]:
-    """A warning, per indicator, where figures taken as year-to-date (no 累计 or 当月 said)
-    barely grow across three months or more: 9,000 in January and 11,700 in October are
-    a year of single months, and stored as year-to-date October's 11,700 would replace
-    the year's 107,529 without a word. (One integer key per series and a grouping on it:
-    25 ms for the million rows of a long file.)"""
-    keep = (assumed["freq"] == "M").to_numpy(dtype=bool) & (assumed["value"].to_numpy() > 0)
-    monthly = assumed[keep] if not keep.all() else assumed
-    if monthly.empty:
+def _flat_as_to_date(records: pd.DataFrame, taken: np.ndarray) -> list[Issue]:
+    """A warning, per indicator, where figures taken as year-to-date (``taken``: no 累计 or
+    当月 said) barely grow across three months or more: 9,000 in January and 11,700 in
+    October are a year of single months, and stored as year-to-date October's 11,700 would
+    replace the year's 107,529 without a word.
+
+    A series' figures taken so grow with its months, so its largest against its smallest
+    is compared with its last month against its first. Each series is one integer made of
+    category codes, and its rows one run once ordered (a long file's rows come so already,
+    a wide sheet's are ordered: 15 ms for a million rows)."""
+    keep = taken & (records["freq"] == "M").to_numpy(dtype=bool)
+    keep &= records["value"].to_numpy(dtype=float) > 0
+    at_rows = np.flatnonzero(keep)
+    if not len(at_rows):
         return []
-    key = row_keys(monthly, monthly.iloc[:0], ["unit_code", "indicator_code", "year"])[0]
-    sub = monthly["sub"].to_numpy(dtype=np.int64)
-    by = pd.DataFrame({"key": key, "sub": sub}).groupby("key", sort=False)["sub"]
-    lo, hi = by.idxmin().to_numpy(), by.idxmax().to_numpy()
-    value = monthly["value"].to_numpy(dtype=float)
-    span = sub[hi] / sub[lo]
-    flat = (span >= 3) & (value[hi] < value[lo] * (1 + FLAT_SHARE * (span - 1)))
+    key = _series_codes(records, at_rows)
+    sub = records["sub"].to_numpy(dtype=np.int64)[at_rows]
+    value = records["value"].to_numpy(dtype=float)[at_rows]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    dense = int(key.max()) < 4 * len(key) + 1_000_000  # else counted by sorting
+    if not dense or len(starts) > np.count_nonzero(np.bincount(key)):  # in several runs
+        order = np.argsort(key, kind="stable")
+        key, sub, value, at_rows = key[order], sub[order], value[order], at_rows[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    span = np.maximum.reduceat(sub, starts) / np.minimum.reduceat(sub, starts)
+    grew = np.maximum.reduceat(value, starts) / np.minimum.reduceat(value, starts)
+    flat = (span >= 3) & (grew < 1 + FLAT_SHARE * (span - 1))
     if not flat.any():
         return []
-    first, last = monthly.iloc[lo[flat]], monthly.iloc[hi[flat]]
-    found = []
-    for code in pd.unique(last["indicator_code"].astype(object)):
-        mine = (last["indicator_code"] == code).to_numpy(dtype=bool)
-        i = int(np.flatnonzero(mine)[0])
-        r, f = last.iloc[i], first.iloc[i]
+    ends = np.r_[starts[1:], len(key)]
+    indicator = records["indicator_code"].to_numpy(dtype=object)
+    found, said = [], set()
+    for run in np.flatnonzero(flat):
+        rows = at_rows[starts[run] : ends[run]]
+        code = indicator[rows[0]]
+        if code in said:
+            continue
+        said.add(code)
+        months = sub[starts[run] : ends[run]]
+        r, f = records.iloc[rows[np.argmax(months)]], records.iloc[rows[np.argmin(months)]]
+        same = flat & (indicator[at_rows[starts]] == code)
         found.append(
             issues.FLAT_AS_YTD.at(
                 **at(r),
                 indicator=r["indicator_name_db"],
-                count=int(mine.sum()),
+                count=int(same.sum()),
                 figure=r["raw"],
                 month=int(f["sub"]),
                 first=f["raw"],
             )
         )
     return found
+
+
+def _series_codes(records: pd.DataFrame, at_rows: np.ndarray) -> np.ndarray:
+    """One small integer per row of ``at_rows``, the same for the rows of one unit,
+    indicator and year (from category codes where the columns are categorical)."""
+    key = np.zeros(len(at_rows), dtype=np.int64)
+    for column in ("unit_code", "indicator_code"):
+        values = records[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, n = values.cat.codes.to_numpy()[at_rows], len(values.cat.categories)
+        else:
+            codes, distinct = pd.factorize(values.to_numpy()[at_rows])
+            n = len(distinct)
+        key = key * (n + 1) + codes.astype(np.int64) + 1
+    year = records["year"].to_numpy(dtype=np.int64)[at_rows]
+    low = int(year.min())
+    return key * (int(year.max()) - low + 1) + (year - low)
 
 
 def _bases(
