@@ -7,8 +7,6 @@ unit's figure; each is left out, and said where the reader might wonder.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -16,21 +14,12 @@ from bxgc_metrics.importer.reading.sheet import column_letter
 from bxgc_metrics.importer.service import ImportPlan, analyse
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import admin_store
 
 TODAY = dt.date(2026, 11, 25)
 TITLE = "2026年1-10月各街道地方一般公共预算收入完成情况"
 UNITS = {"东城街道": (133130.0, 107529.1), "西城街道": (72633.0, 61123.6)}
 """Each unit's 2026 target and 1-10月 figure (万元)."""
 FORMATS = ["xlsx", "csv", "gbk"]
-
-
-@pytest.fixture(scope="module")
-def store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """One demo database for tests that only analyse (nothing is committed)."""
-    path = tmp_path_factory.mktemp("forms") / "bxgc.duckdb"
-    shutil.copy(demo_db_template, path)
-    return admin_store(path)
 
 
 def form(

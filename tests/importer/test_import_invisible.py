@@ -7,8 +7,6 @@ encoding."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +15,6 @@ from bxgc_metrics.importer.cells import normalise_text, normalise_texts
 from bxgc_metrics.importer.service import ImportPlan, analyse
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import admin_store
 
 TODAY = dt.date(2026, 11, 25)
 TITLE = "2026年1-10月各街道地方一般公共预算收入完成情况"
@@ -38,14 +35,6 @@ WANTED = {
     ("JD02", "target", 2026, 0, 72633.0),
     ("JD02", "actual", 2026, 10, 61123.6),
 }
-
-
-@pytest.fixture(scope="module")
-def store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """One demo database for tests that only analyse (nothing is committed)."""
-    path = tmp_path_factory.mktemp("invisible") / "bxgc.duckdb"
-    shutil.copy(demo_db_template, path)
-    return admin_store(path)
 
 
 def encoded(rows: list[list], fmt: str) -> tuple[bytes, str]:

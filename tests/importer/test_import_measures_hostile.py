@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -20,18 +18,9 @@ import pytest
 from bxgc_metrics.importer.service import ImportPlan, analyse
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import admin_store
 
 TODAY = dt.date(2026, 11, 25)
 TITLE = "2026年1-10月各街道地方一般公共预算收入完成情况"
-
-
-@pytest.fixture(scope="module")
-def store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """One demo database for tests that only analyse (nothing is committed)."""
-    path = tmp_path_factory.mktemp("measures") / "bxgc.duckdb"
-    shutil.copy(demo_db_template, path)
-    return admin_store(path)
 
 
 def run(store: Store, rows: list[list], fmt: str) -> ImportPlan:

@@ -23,14 +23,6 @@ MERGES = ["A1:D1", "A3:A4", "B3:B4", "C3:D3"]
 T10 = "2026年1-10月各街道固定资产投资完成情况"
 
 
-@pytest.fixture(scope="module")
-def store(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """One demo database for tests that only analyse (nothing is committed)."""
-    path = tmp_path_factory.mktemp("periods") / "bxgc.duckdb"
-    shutil.copy(demo_db_template, path)
-    return admin_store(path)
-
-
 def report(
     title: str,
     sub: str,
