@@ -53,12 +53,12 @@ KNOWN_MEASURES = (
 )
 """Measures recognised in a column heading (``收入（万元）``); a unit line may name others."""
 
-_LINE = re.compile(r"(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位\s*[:：]\s*(.*)$", re.S)
+_UNIT_WORD = r"(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位"
+"""单位 or 计量单位 (金额, 数量, 货币单位), spaced or not (单 位, as a centred cell is)."""
+_LINE = re.compile(_UNIT_WORD + r"\s*[:：]\s*(.*)$", re.S)
 """``单位：`` or ``计量单位：`` and what follows, spaced or not (``单 位：``, as a cell is
 centred)."""
-_LOOSE = re.compile(
-    r"(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位\s*(?:[—–─\-~/]+|为|是)?\s*(.*)$", re.S
-)
+_LOOSE = re.compile(_UNIT_WORD + r"\s*(?:[—–─\-~/]+|为|是)?\s*(.*)$", re.S)
 """``单位`` written without a colon (``单位——万元``, ``单位/万元``, ``单位 万元``, ``单位为万元``,
 ``单位万元``): a unit line only where a known measure follows."""
 _REPORTER = ("填报", "报送", "制表", "填表", "上报", "申报", "主管", "责任", "牵头", "汇总", "所在")
@@ -116,7 +116,7 @@ def simplified(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
 
 
-_LINE_STARTS = re.compile(r"[(（]?\s*(?:计\s*量|金\s*额|数\s*量|货\s*币)?\s*单\s*位\s*[:：]")
+_LINE_STARTS = re.compile(r"[(（]?\s*" + _UNIT_WORD + r"\s*[:：]")
 
 
 def before_line(text: str) -> str:

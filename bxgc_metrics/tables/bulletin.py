@@ -37,6 +37,7 @@ from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
 from bxgc_metrics.tables.standings import (
     ALL,
     STANDINGS_COLUMNS,
+    keeps_pace,
     members,
     standings_by_indicator,
     with_pace,
@@ -313,7 +314,7 @@ def _section(
     paced = with_pace(table, elapsed, higher_is_better=higher)
     ranked = table[table["rank"].notna()]
     reported = set(table.loc[table["value"].notna(), "unit_code"].astype(str))
-    kept = ~paced["status"].isin([PACE_BEHIND, PACE_UNKNOWN])
+    kept = keeps_pace(paced)
     return Section(
         indicator=code,
         name=str(indicator["name_zh"]),

@@ -505,5 +505,10 @@ def keeping_pace(paced: pd.DataFrame) -> tuple[int, int]:
     >>> keeping_pace(paced)
     (2, 3)
     """
-    status = paced["status"]
-    return int(status.isin([PACE_AHEAD, PACE_ON]).sum()), int((status != PACE_UNKNOWN).sum())
+    return int(keeps_pace(paced).sum()), int((paced["status"] != PACE_UNKNOWN).sum())
+
+
+def keeps_pace(paced: pd.DataFrame) -> pd.Series:
+    """Whether each unit of :func:`with_pace`'s frame keeps pace: ahead of time elapsed or
+    within the tolerance (an unknown pace does not)."""
+    return paced["status"].isin([PACE_AHEAD, PACE_ON])

@@ -26,8 +26,8 @@ def _shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.nda
     >>> _shared_codes(own, pd.Series(["c", "b", None], dtype=object))
     (array([1, 2, 1]), array([3, 1, 2]), Index(['a', 'b', nan, 'c'], dtype='object'))
     """
-    own_codes, own_values = _codes(own)
-    stored_codes, stored_values = _codes(stored)
+    own_codes, own_values = column_codes(own)
+    stored_codes, stored_values = column_codes(stored)
     both = np.empty(len(own_values) + len(stored_values), dtype=object)
     both[: len(own_values)], both[len(own_values) :] = own_values, stored_values
     at, values = pd.factorize(both, use_na_sentinel=False)  # missing values are one
@@ -39,7 +39,7 @@ def _shared_codes(own: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.nda
     )
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, list]:
+def column_codes(column: pd.Series) -> tuple[np.ndarray, list]:
     """Each row's position among the column's values, and those values: a categorical's
     own codes and categories (a missing value after them), any other column factorized."""
     if isinstance(column.dtype, pd.CategoricalDtype):

@@ -11,6 +11,7 @@ import pandas as pd
 from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.unit_line import UnitLine
+from bxgc_metrics.importer.validate.history import column_codes
 from bxgc_metrics.importer.validate.shown import at, rows, shown
 from bxgc_metrics.measures import conversion_factor
 from bxgc_metrics.metrics.growth import single_to_ytd
@@ -303,13 +304,8 @@ def _series_codes(records: pd.DataFrame, at_rows: np.ndarray) -> np.ndarray:
     indicator and year (from category codes where the columns are categorical)."""
     key = np.zeros(len(at_rows), dtype=np.int64)
     for column in ("unit_code", "indicator_code"):
-        values = records[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes, n = values.cat.codes.to_numpy()[at_rows], len(values.cat.categories)
-        else:
-            codes, distinct = pd.factorize(values.to_numpy()[at_rows])
-            n = len(distinct)
-        key = key * (n + 1) + codes.astype(np.int64) + 1
+        codes, values = column_codes(records[column])
+        key = key * len(values) + codes[at_rows]
     year = records["year"].to_numpy(dtype=np.int64)[at_rows]
     low = int(year.min())
     return key * (int(year.max()) - low + 1) + (year - low)
