@@ -411,6 +411,29 @@ def standings_of(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def unreported_of(
+    path: str, data_version: int, indicator: str, *, freq: str, year: int, sub: int, group: str
+) -> tuple[tuple[str, ...], int]:
+    """The units of ``group`` expected to report ``indicator`` in the period that have
+    not, and how many are expected (:func:`bxgc_metrics.tables.standings.expected_units`
+    and :func:`~bxgc_metrics.tables.standings.unreported`, the 通报's rule): what the
+    rankings, the overview and the wall say of a partly reported period (cached)."""
+    obs = scoped(
+        path,
+        data_version,
+        indicators=(indicator,),
+        value_kinds=("actual",),
+        freqs=(freq,),
+        years=(year - 1, year),
+    )
+    members = members_of(path, data_version, group)
+    expected = ranking.expected_units(obs, [indicator], year=year, freq=freq, units=members)
+    mine = expected.get(indicator, ())
+    current = obs[(obs["year"] == year) & (obs["sub"] == sub)]
+    return ranking.unreported(current, mine), len(mine)
+
+
 def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:
     """The unit codes ranked in ``group`` (:func:`bxgc_metrics.tables.standings.members`)."""
     return ranking.members(units(path, data_version), group)

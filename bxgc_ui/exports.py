@@ -17,11 +17,15 @@ import pandas as pd
 from bxgc_metrics.export import Column, Table
 from bxgc_metrics.metrics.rewards import Rewards
 from bxgc_ui import ranking_labels
-from bxgc_ui.i18n import Texts
+from bxgc_ui.i18n import Texts, lang
 
 TEXTS: dict[str, tuple[str, str]] = {
     "export_period": ("期间：{period}", "Period: {period}"),
     "export_group": ("参与排名：{group}", "Units ranked: {group}"),
+    "export_unreported": (
+        "未报送本期数据、未参与排名的单位（{count}个）：{who}",
+        "Not reported for the period, so not ranked ({count}): {who}",
+    ),
     "export_data_date": ("数据更新：{date}", "Data as of: {date}"),
     "export_indicator": ("指标：{indicator}", "Indicator: {indicator}"),
     "export_ranking_title": ("{indicator}排名（按{by}）", "{indicator}: ranking by {by}"),
@@ -67,8 +71,11 @@ def standings_table(
     measure: str,
     by: str,
     context: Context,
+    unreported: Sequence[str] = (),
 ) -> Table:
-    """One indicator's ranking (:func:`bxgc_metrics.tables.standings.standings`) as a sheet."""
+    """One indicator's ranking (:func:`bxgc_metrics.tables.standings.standings`) as a sheet;
+    ``unreported``, the units expected that have not reported the period
+    (:func:`bxgc_ui.data.unreported_of`), are named in its notes."""
     columns = (
         Column("rank", t("rank_col_rank"), "rank"),
         Column("rank_change", t("rank_col_move"), "move", missing=t("meeting_new")),
@@ -84,6 +91,9 @@ def standings_table(
     title = t("export_ranking_title", indicator=indicator, by=t(f"by_{by}_word"))
     # the figures' measure is in their headers, as shown (亿元 for large 万元 figures)
     notes = context.notes(t("export_indicator", indicator=indicator))
+    if unreported:
+        who = ("、" if lang() == "zh" else ", ").join(names.get(u, u) for u in unreported)
+        notes = (*notes, t("export_unreported", count=len(unreported), who=who))
     return Table(indicator[:28] or "ranking", title, notes, frame, columns)
 
 

@@ -16,7 +16,8 @@ from bxgc_metrics import clock
 from bxgc_metrics.demo import load_demo
 from bxgc_ui import auth, chart_export, charts, data
 from bxgc_ui.chart_export import Caption
-from bxgc_ui.i18n import Texts, carry_tab, lang, note_open_tab
+from bxgc_ui.fmt import md
+from bxgc_ui.i18n import Texts, carry_tab, counted, lang, note_open_tab
 
 TEXTS: dict[str, tuple[str, str]] = {
     "demo_notice": (
@@ -49,6 +50,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "共 {total} 个单位：图中为前 {top} 名和后 {bottom} 名，完整名单见表格。",
         "{total} units: the chart shows the first {top} and the last {bottom}; "
         "the table lists them all.",
+    ),
+    "unreported": (
+        "{who}共{count}尚未报送{period}数据，未参与本期排名。",
+        "{count} not reported for {period} yet, so not ranked: {who}.",
+    ),
+    "unreported_cut": (
+        "{who}等{count}尚未报送{period}数据（另有{more}个未列出），未参与本期排名。",
+        "{count} not reported for {period} yet, so not ranked: {who} and {more} more.",
     ),
 }
 
@@ -120,6 +129,31 @@ def cut_note(where: object, rows: int) -> None:
         where.caption(  # type: ignore[attr-defined]
             t("chart_cut", total=rows, top=charts.CHART_TOP, bottom=charts.CHART_BOTTOM)
         )
+
+
+UNREPORTED_NAMED = 8
+"""How many of the units that have not reported a note names (then "等 N 个单位")."""
+
+
+def unreported_note(
+    where: object, missing: Sequence[str], *, names: dict[str, str], period: str
+) -> None:
+    """Under a ranking of a partly reported period: which units have not reported and are
+    not ranked (:func:`bxgc_ui.data.unreported_of`), names escaped as typed; nothing when
+    every expected unit has reported."""
+    if not missing:
+        return
+    language = lang()
+    named = [md(names.get(u, u)) for u in missing[:UNREPORTED_NAMED]]
+    more = len(missing) - len(named)
+    text = t(
+        "unreported_cut" if more else "unreported",
+        who=("、" if language == "zh" else ", ").join(named),
+        count=counted(len(missing), "个单位", "unit", language=language),
+        period=md(period),
+        more=more,
+    )
+    where.caption(f":material/schedule: {text}")  # type: ignore[attr-defined]
 
 
 def nothing_to_rank(indicators: pd.DataFrame) -> None:

@@ -26,6 +26,7 @@ from bxgc_ui.widgets import (
     empty_state,
     folded,
     nothing_to_rank,
+    unreported_note,
 )
 
 path, version = data.snapshot()
@@ -110,7 +111,14 @@ cols[2].metric(
     f"{keeping} / {judged}",
     help=t("ov_on_track_help", pp=f"{PACE_TOLERANCE_PP:g}"),
 )
-cols[3].metric(t("ov_ranked_units"), int(standing["rank"].notna().sum()))
+missing, expected = data.unreported_of(
+    path, version, code, freq=freq, year=year, sub=sub, group=ALL
+)
+cols[3].metric(
+    t("ov_ranked_units"),
+    f"{int(standing['rank'].notna().sum())} / {expected}",
+    help=t("ov_ranked_units_help"),
+)
 
 title = t("overview_chart_title", period=period_text, indicator=labels[code])
 facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=group_label(ALL))
@@ -126,6 +134,7 @@ chart_with_downloads(
     cache_key=("ov", path, version, code, month),
 )
 cut_note(left, len(table))
+unreported_note(left, missing, names=unit_names(units), period=period_text)
 honour, warning = right.columns(2)
 # each list under its heading in one element: a browser draws every element of a page
 honour.markdown("\n\n".join([f":material/military_tech: **{t('ov_honour')}**", "\n".join(best)]))

@@ -14,7 +14,7 @@ from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import rankings as view
 from bxgc_ui.views import rewards as reward_tab
 from bxgc_ui.views.rankings import t
-from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank
+from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank, unreported_note
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -109,6 +109,10 @@ if single.open:
         )
         draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
         cut_note(left, int(table["rank"].notna().sum()))
+        missing, _ = data.unreported_of(
+            path, version, code, freq="M", year=year, sub=sub, group=group
+        )
+        unreported_note(left, missing, names=names, period=period_text)
         if len(marks):
             left.caption(view.reference_note(marks, names, by))
         right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
@@ -116,7 +120,7 @@ if single.open:
             right.caption(t("rank_flagged_note"))
         sheet = view.standings_sheet(
             table, names, by=by, context=context, indicator=labels[code], measure=ind["measure"],
-            chosen=chosen,
+            chosen=chosen, unreported=missing,
         )  # fmt: skip
         right.download_button(
             t("rank_export"),

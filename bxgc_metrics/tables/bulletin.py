@@ -37,9 +37,11 @@ from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
 from bxgc_metrics.tables.standings import (
     ALL,
     STANDINGS_COLUMNS,
+    expected_units,
     keeps_pace,
     members,
     standings_by_indicator,
+    unreported,
     with_pace,
 )
 
@@ -246,7 +248,7 @@ def _sections(
     )
     ranked = tables[["indicator_code", "unit_code"]].drop_duplicates()
     progress = progress.merge(ranked, on=["indicator_code", "unit_code"])  # theirs only
-    reporters = _reporters(observations, list(directions), year=year, units=units)
+    reporters = expected_units(observations, list(directions), year=year, units=units)
     empty_table, empty_progress = tables.iloc[:0], progress.iloc[:0]
     table_of = dict(iter(tables.groupby("indicator_code", sort=False)))
     progress_of = dict(iter(progress.groupby("indicator_code", sort=False)))
@@ -264,28 +266,6 @@ def _sections(
         )
         for _, row in indicators.iterrows()
     )
-
-
-def _reporters(
-    observations: pd.DataFrame, codes: list[str], *, year: int, units: Sequence[str] | None
-) -> dict[str, tuple[str, ...]]:
-    """Per indicator, the units (of ``units``, or any) with a monthly figure in ``year`` or
-    the year before: the units a month's section expects a figure from, sorted."""
-    o = observations
-    keep = (
-        (o["freq"] == "M")
-        & (o["value_kind"] == "actual")
-        & o["year"].isin([year - 1, year])
-        & o["indicator_code"].isin(codes)
-        & o["value"].notna()
-    )
-    if units is not None:
-        keep &= o["unit_code"].isin(list(units))
-    pairs = o.loc[keep, ["indicator_code", "unit_code"]].drop_duplicates().astype(str)
-    return {
-        code: tuple(sorted(group["unit_code"]))
-        for code, group in pairs.groupby("indicator_code", sort=False)
-    }
 
 
 def _section(
@@ -313,7 +293,6 @@ def _section(
         total_completion = reached / target if higher else target / reached
     paced = with_pace(table, elapsed, higher_is_better=higher)
     ranked = table[table["rank"].notna()]
-    reported = set(table.loc[table["value"].notna(), "unit_code"].astype(str))
     kept = keeps_pace(paced)
     return Section(
         indicator=code,
@@ -334,7 +313,7 @@ def _section(
         falls=_moves(ranked, gains=False),
         behind=tuple(paced.loc[paced["status"] == PACE_BEHIND, "unit_code"].astype(str)),
         ranking=table,
-        missing=tuple(u for u in reporters if u not in reported),
+        missing=unreported(table, reporters),
         unpaced=tuple(paced.loc[paced["status"] == PACE_UNKNOWN, "unit_code"].astype(str)),
         lenient=bool((paced.loc[kept, "gap_pp"] < 0).any()),
     )

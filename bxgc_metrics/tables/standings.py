@@ -114,6 +114,59 @@ def members(units: pd.DataFrame, group: str = ALL) -> tuple[str, ...]:
     return tuple(sorted(inside["code"].astype(str)))
 
 
+def expected_units(
+    observations: pd.DataFrame,
+    indicators: Collection[str],
+    *,
+    year: int,
+    freq: str = "M",
+    units: Collection[str] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Per indicator, the units (of ``units``, or any) with an actual figure of ``freq``
+    in ``year`` or the year before, sorted: the units a ranking of a ``freq`` period of
+    ``year`` expects a figure from. A unit that has never reported an indicator, or has
+    not since the start of last year, is not expected; an indicator no unit reports is
+    left out.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "C", "A"], "indicator_code": "R",
+    ...     "freq": "M", "year": [2026, 2025, 2023, 2026], "sub": [11, 12, 5, 10],
+    ...     "value_kind": "actual", "value": 1.0})
+    >>> expected_units(obs, ["R"], year=2026)
+    {'R': ('A', 'B')}
+    """
+    o = observations
+    keep = (
+        (o["freq"] == freq)
+        & (o["value_kind"] == "actual")
+        & o["year"].isin([year - 1, year])
+        & o["indicator_code"].isin(list(indicators))
+        & o["value"].notna()
+    )
+    if units is not None:
+        keep &= o["unit_code"].isin(list(units))
+    pairs = o.loc[keep, ["indicator_code", "unit_code"]].drop_duplicates().astype(str)
+    return {
+        code: tuple(sorted(group["unit_code"]))
+        for code, group in pairs.groupby("indicator_code", sort=False)
+    }
+
+
+def unreported(standing: pd.DataFrame, expected: Collection[str]) -> tuple[str, ...]:
+    """The units of ``expected`` (:func:`expected_units`) without a figure in
+    ``standing`` (:func:`standings` of the period), in ``expected``'s order: those a
+    partly reported period ranks without (the rankings' and the wall's 已报 14/16, the
+    通报's 未报送).
+
+    >>> standing = pd.DataFrame({"unit_code": ["A", "C"], "value": [5.0, 7.0]})
+    >>> unreported(standing, ("A", "B", "C", "D"))
+    ('B', 'D')
+    """
+    reported = set(standing.loc[standing["value"].notna(), "unit_code"].astype(str))
+    return tuple(u for u in expected if u not in reported)
+
+
 def peer_groups(units: pd.DataFrame) -> list[str]:
     """The peer groups among ranked units, sorted; units without one belong to none.
 

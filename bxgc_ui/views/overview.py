@@ -24,6 +24,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "as the meeting screen's race).",
     ),
     "ov_ranked_units": ("参与排名单位", "Units ranked"),
+    "ov_ranked_units_help": (
+        "参与本期排名的单位数 / 应报送单位数（今年或去年报送过该指标的单位）。",
+        "Units ranked this period / units expected to report (those that reported this "
+        "indicator this year or last).",
+    ),
     "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
     "ov_on_track_help": (
         "完成率低于时间进度不超过{pp}个百分点的也计为达到（图中蓝色）；绿色为超前{pp}个百分点以上，红色为落后{pp}个百分点以上。",

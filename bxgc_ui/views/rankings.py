@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 import pandas as pd
@@ -128,10 +129,13 @@ def standings_sheet(
     indicator: str,
     measure: str,
     chosen: tuple,
+    unreported: Sequence[str] = (),
 ) -> Table:
     """The single ranking's export sheet, built once per data version and ``chosen``
-    (everything the chart and sheet show)."""
-    sheet = partial(exports.standings_table, table, names, by=by, context=context)
+    (everything the chart and sheet show), naming the units that have not reported."""
+    sheet = partial(
+        exports.standings_table, table, names, by=by, context=context, unreported=unreported
+    )
     sheet = partial(sheet, indicator=indicator, measure=measure)
     return data.built(("rank_sheet", *chosen), sheet)
 

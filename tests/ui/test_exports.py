@@ -57,3 +57,31 @@ def test_a_unit_without_a_previous_place_reads_new_in_the_workbook(
     moves = [r[1] for r in rows[head + 1 : head + 1 + len(table)]]
     assert moves[0] == "新" == arrow(table.loc[0, "rank_change"])
     assert moves[1:] == [float(c) for c in table["rank_change"][1:]]
+
+
+def test_the_ranking_workbook_names_the_units_that_have_not_reported(
+    demo_db_template: Path,
+) -> None:
+    """A partly reported month's sheet lists the units it ranks without, by name, a name
+    that reads as a formula kept as text."""
+    table, names = _table(demo_db_template)
+    late = [str(u) for u in table["unit_code"][-2:]]
+    names = {**names, late[0]: "=HYPERLINK(1)"}
+    sheet = exports.standings_table(
+        table.iloc[:-2],
+        names,
+        indicator="固定资产投资",
+        measure="万元",
+        by="completion",
+        context=CONTEXT,
+        unreported=late,
+    )
+    rows = _rows(workbook([sheet]))
+    head = next(i for i, r in enumerate(rows) if "名次" in r)
+    above = [str(c) for r in rows[:head] for c in r if c != ""]
+    assert f"未报送本期数据、未参与排名的单位（2个）：=HYPERLINK(1)、{names[late[1]]}" in above
+    assert len(rows) - head - 1 == len(table) - 2
+    plain = exports.standings_table(
+        table, names, indicator="固定资产投资", measure="万元", by="completion", context=CONTEXT
+    )
+    assert not any("未报送" in str(c) for r in _rows(workbook([plain])) for c in r)

@@ -47,6 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "meeting_key_ahead": ("超进度", "Ahead"),
     "meeting_key_on_pace": ("符合进度（±{pp}个百分点）", "On pace (±{pp} pt)"),
     "meeting_key_behind": ("滞后", "Behind"),
+    "meeting_reported": ("已报 {n}/{m} 个单位", "{n} of {m} units reported"),
     "meeting_race_sub": ("{year}年逐月排名", "Month by month, {year}"),
     "meeting_race_more": ("另有 {n} 个单位", "{n} more units"),
     "meeting_race_heading": (

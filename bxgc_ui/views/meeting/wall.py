@@ -109,7 +109,13 @@ class Wall:
         )
         people = data.units(self.path, self.version)
         shown_period = period_text(*period)
-        spec = self._spec(ind, heading=heading, subline=f"{shown_period} · {group_label(s.group)}")
+        subline = f"{shown_period} · {group_label(s.group)}"
+        missing, expected = data.unreported_of(
+            self.path, self.version, code, freq=freq, year=year, sub=sub, group=s.group
+        )
+        if missing:  # a ranking of the units that have reported so far says so
+            subline += f" · {t('meeting_reported', n=expected - len(missing), m=expected)}"
+        spec = self._spec(ind, heading=heading, subline=subline)
         if s.pace and s.by == "completion":
             elapsed = months_elapsed(freq, sub) / 12
             table = with_pace(table, elapsed, higher_is_better=higher)

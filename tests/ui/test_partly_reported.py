@@ -1,0 +1,163 @@
+"""A month some units have not reported yet: the rankings, the overview and the wall rank
+the units that have, and each says who has not (the 通报's rule, one computation), names
+escaped as typed; a month every unit has reported says nothing more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bxgc_metrics.store import Store
+from bxgc_metrics.tables.standings import expected_units, members, unreported
+from bxgc_ui import fmt
+from tests.conftest import ROOT, admin_store, board_html
+
+LATE_NAME = "*东城*[街道](x)"
+"""A late unit's name that markdown would read as emphasis and a link."""
+
+
+def _late(db: Path, how_many: int) -> list[str]:
+    """Write 2026年1-11月 of 地方一般公共预算收入 for all but the first ``how_many`` ranked
+    units that report it (the outside benchmarks report too); those units."""
+    store = Store(db)
+    october = store.observations_in(
+        indicators=["GBR"], value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)]
+    )
+    reporting = set(october["unit_code"].astype(str))
+    late = [u for u in members(store.units()) if u in reporting][:how_many]
+    admin_store(db).write_observations(
+        october[~october["unit_code"].isin(late)].assign(sub=11, value=lambda f: f["value"] * 1.1),
+        file_name="november.csv",
+    )
+    return late
+
+
+@pytest.fixture
+def november(demo_db: Path) -> tuple[Path, list[str], dict[str, str]]:
+    """The demo with 2026年1-11月 of 地方一般公共预算收入 from all but two units, the
+    first of which carries a name full of markdown; the two late units and every name."""
+    late = _late(demo_db, 2)
+    admin_store(demo_db).upsert_units(pd.DataFrame({"code": [late[0]], "name_zh": [LATE_NAME]}))
+    return demo_db, late, _names(demo_db, "zh")
+
+
+def _names(db: Path, lang: str) -> dict[str, str]:
+    units = Store(db).units()
+    return dict(zip(units["code"], units[f"name_{lang}"].fillna(units["name_zh"]), strict=True))
+
+
+def _open(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, lang: str, **params: str):
+    monkeypatch.setenv("BXGC_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["lang"] = lang
+    at.run()
+    at.query_params.update(params)
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _expected(db: Path) -> int:
+    """How many units are expected to report 地方一般公共预算收入 in 2026."""
+    store = Store(db)
+    found = expected_units(store.observations(), ["GBR"], year=2026, units=members(store.units()))
+    return len(found["GBR"])
+
+
+def _notes(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption if ":material/schedule:" in c.value]
+
+
+def test_the_units_expected_are_those_that_reported_this_year_or_last() -> None:
+    """Hand-made: A reported in November, B last December, C not since 2023, D never
+    this indicator; in a peer group of A and C only A is expected."""
+    obs = pd.DataFrame(
+        {
+            "unit_code": ["A", "B", "C", "D", "A"],
+            "indicator_code": ["R", "R", "R", "S", "R"],
+            "freq": ["M", "M", "M", "M", "Y"],
+            "year": [2026, 2025, 2023, 2026, 2026],
+            "sub": [11, 12, 5, 11, 0],
+            "value_kind": ["actual"] * 4 + ["target"],
+            "value": 1.0,
+        }
+    )
+    assert expected_units(obs, ["R", "S"], year=2026) == {"R": ("A", "B"), "S": ("D",)}
+    assert expected_units(obs, ["R"], year=2026, units=["A", "C"]) == {"R": ("A",)}
+    assert expected_units(obs, ["R"], year=2028) == {}
+    november = obs[(obs["year"] == 2026) & (obs["sub"] == 11) & (obs["indicator_code"] == "R")]
+    assert unreported(november, ("A", "B")) == ("B",)
+    assert unreported(november.assign(value=float("nan")), ("A", "B")) == ("A", "B")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_rankings_name_who_has_not_reported(
+    november: tuple[Path, list[str], dict[str, str]], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    db, late, names = november
+    at = _open(db, monkeypatch, "rankings", lang, indicator="GBR", period="2026-11")
+    (note,) = _notes(at)
+    if lang == "zh":
+        assert f"{fmt.md(names[late[0]])}、{fmt.md(names[late[1]])}共2 个单位尚未报送" in note
+        assert fmt.md("2026年1-11月") in note
+    else:
+        english = _names(db, "en")
+        assert "2 units not reported" in note and fmt.md(english[late[1]]) in note
+    assert LATE_NAME not in note  # escaped: shown as typed, not as a link
+    assert len(at.dataframe[0].value) == _expected(db) - 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_long_list_of_late_units_names_the_first_eight(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    late = _late(demo_db, 10)
+    names = _names(demo_db, lang)
+    at = _open(demo_db, monkeypatch, "rankings", lang, indicator="GBR", period="2026-11")
+    (note,) = _notes(at)
+    assert all(fmt.md(names[u]) in note for u in late[:8])
+    assert not any(fmt.md(names[u]) in note for u in late[8:])
+    if lang == "zh":
+        assert "等10 个单位尚未报送" in note and "另有2个未列出" in note
+    else:
+        assert note.startswith(":material/schedule: 10 units not reported")
+        assert note.endswith(" and 2 more.")
+
+
+def test_the_overview_counts_the_units_expected(
+    november: tuple[Path, list[str], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, late, names = november
+    at = _open(db, monkeypatch, "overview", "zh", indicator="GBR", period="2026-11")
+    expected = _expected(db)
+    ranked = at.metric[3].value
+    assert ranked == f"{expected - 2} / {expected}", ranked
+    (note,) = _notes(at)
+    assert fmt.md(names[late[1]]) in note and "共2 个单位" in note
+
+
+def test_the_wall_says_how_many_have_reported(
+    november: tuple[Path, list[str], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _, _ = november
+    expected = _expected(db)
+    zh = _open(db, monkeypatch, "meeting", "zh", indicator="GBR")
+    assert f"已报 {expected - 2}/{expected} 个单位" in board_html(zh)
+    en = _open(db, monkeypatch, "meeting", "en", indicator="GBR")
+    assert f"{expected - 2} of {expected} units reported" in board_html(en)
+
+
+@pytest.mark.parametrize("page", ["rankings", "overview", "meeting"])
+def test_a_month_every_unit_has_reported_says_nothing_more(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    at = _open(demo_db, monkeypatch, page, "zh", indicator="GBR", period="2026-10")
+    assert not _notes(at)
+    if page == "meeting":
+        assert "已报" not in board_html(at)
+    if page == "overview":
+        expected = _expected(demo_db)
+        assert at.metric[3].value == f"{expected} / {expected}"
