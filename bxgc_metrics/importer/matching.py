@@ -37,6 +37,25 @@ _NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 (:func:`bxgc_metrics.export.neutralise`): ``'=x`` in a file is the unit ``=x``."""
 
 
+_SERIAL = re.compile(
+    r"^\s*(?:[①-⑳⑴-⒇⒈-⒛]|\d{1,3}\s*[.、．]|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）])\s*(?=[^\d\s.．、])"
+)
+"""A list number before a name (①, ⑴, ⒈, 1., 1、, (1), （一）, 一、): no part of it. What
+follows must be a name, so 1.5 and 2025. stay as they are."""
+
+
+def without_serial(name: str) -> str:
+    """``name`` without the list number a report sheet may put before it.
+
+    >>> without_serial("①东城街道"), without_serial("（一）东城街道"), without_serial("1. 黄楼镇")
+    ('东城街道', '东城街道', '黄楼镇')
+    >>> without_serial("一、街道"), without_serial("十里铺镇"), without_serial("1.5"), without_serial("3号")
+    ('街道', '十里铺镇', '1.5', '3号')
+    """
+    return _SERIAL.sub("", name, count=1)
+
+
 @short_texts(1 << 16)
 def normalise_name(name: object) -> str:
     """The comparable form of a unit or indicator name.
@@ -47,8 +66,10 @@ def normalise_name(name: object) -> str:
     '东城街道(新区)'
     >>> normalise_name("'=1+1"), normalise_name("'东城")
     ('=1+1', "'东城")
+    >>> normalise_name("①东城街道办事处"), normalise_name("（二）黄楼镇")  # a list number is none of it
+    ('东城街道', '黄楼镇')
     """
-    text = unicodedata.normalize("NFKC", "" if name is None else str(name))
+    text = unicodedata.normalize("NFKC", without_serial("" if name is None else str(name)))
     text = _NEUTRALISED.sub("", re.sub(r"\s+", "", text)).lower()
     previous = None
     while previous != text:

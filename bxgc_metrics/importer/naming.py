@@ -24,6 +24,7 @@ from bxgc_metrics.importer.matching import (
     guess_peer_group,
     guess_unit_kind,
     normalise_name,
+    without_serial,
 )
 
 
@@ -77,9 +78,10 @@ def unresolved(
         for m in open_.itertuples():
             figure = firsts[m.name]
             if create and m.how == UNKNOWN:
-                code = _new_code(what, m.name, taken)
+                named = without_serial(m.name).strip() or m.name  # created without its ①
+                code = _new_code(what, named, taken)
                 matches.loc[matches["name"] == m.name, ["code", "how"]] = [code, "new"]
-                new[what].append(_new_row(what, code, m.name, where=figure))
+                new[what].append(_new_row(what, code, named, where=figure))
                 continue
             at = where.at(what, figure, field=what, value=m.name)
             found.append(

@@ -1072,6 +1072,102 @@ def test_a_total_row_is_checked_against_every_unit_row_known_or_not(
     assert len(mismatch) == 1 and f"{every:,.2f}" in mismatch[0].zh, [i.zh for i in mismatch]
 
 
+NUMBERED = (
+    ("（一）东城街道", "（二）西城街道", "（三）黄楼镇"),
+    ("一、东城街道", "二、西城街道", "三、黄楼镇"),
+    ("(一)东城街道", "(二)西城街道", "(三)黄楼镇"),
+)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("numbered", NUMBERED)
+def test_units_numbered_as_groups_are_read_when_no_unit_is_under_them(
+    demo_store: Store, numbered: tuple[str, str, str], fmt: str
+) -> None:
+    """A sheet that numbers its units (（一）东城街道) as another numbers its groups: with
+    no plain unit row under any of them, each is its unit, where the sheet was refused as
+    having no figures."""
+    rows = [
+        ["2026年1-10月各街道地方一般公共预算收入完成情况", None],
+        ["单位：万元", None],
+        ["单位", "1-10月累计"],
+        *[[n, v] for n, v in zip(numbered, (100.0, 60.0, 50.0), strict=True)],
+        ["合  计", 210.0],
+    ]
+    data, name = sheets.grid(rows, fmt)
+    plan = run(demo_store, data, name, create_missing=True)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert not [i for i in plan.issues if i.code == "subtotal_rows"]
+    assert plan.new_units.empty
+    got = dict(zip(plan.observations["unit_code"], plan.observations["value"], strict=True))
+    assert got == {"JD01": 100.0, "JD02": 60.0, "XZ01": 50.0}
+    assert not [i for i in plan.issues if i.code == "total_mismatch"]
+
+
+SERIALS = ("①", "⑴", "⒈", "1.", "1、", "1．", "(1)", "（1）", "1 . ", "（一）", "一、")
+_NTH = {"①": "①②③", "⑴": "⑴⑵⑶", "⒈": "⒈⒉⒊", "1": "123", "一": "一二三"}
+
+
+def _nth(serial: str, n: int) -> str:
+    """``serial`` (the first) as the ``n``-th: ``（一）`` → ``（三）``."""
+    return "".join(_NTH[c][n - 1] if c in _NTH else c for c in serial)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "gbk"])
+@pytest.mark.parametrize("serial", SERIALS)
+def test_a_units_serial_number_is_no_part_of_its_name(
+    demo_store: Store, serial: str, fmt: str
+) -> None:
+    """东城街道 numbered ①, 1., (1), （一） … is 东城街道 (it was a name to confirm, and a
+    unit created under it kept the number); a new unit so numbered is created without it."""
+    if fmt == "gbk" and serial[0] in "①⑴⒈":
+        pytest.skip("GBK has no circled or parenthesised digits")
+    names = ("东城街道", "西城街道", "滨海新区")
+    rows = [
+        ["2026年1-10月各街道地方一般公共预算收入完成情况", None],
+        ["单位：万元", None],
+        ["单位", "1-10月累计"],
+        *[
+            [f"{_nth(serial, n)}{u}", v]
+            for n, (u, v) in enumerate(zip(names, (100.0, 60.0, 5.0), strict=True), 1)
+        ],
+    ]
+    data, name = sheets.grid(rows, fmt)
+    plan = run(demo_store, data, name, create_missing=True)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert list(plan.new_units["name_zh"]) == ["滨海新区"]
+    new = str(plan.new_units["code"].iloc[0])
+    got = dict(zip(plan.observations["unit_code"], plan.observations["value"], strict=True))
+    assert got == {"JD01": 100.0, "JD02": 60.0, new: 5.0}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_numbered_groups_over_numbered_units_are_groups(demo_store: Store, fmt: str) -> None:
+    """一、街道 over （一）东城街道: the first level is the groups, left out with a note, and
+    the second the units."""
+    rows = [
+        ["2026年1-10月各街道地方一般公共预算收入完成情况", None],
+        ["单位：万元", None],
+        ["单位", "1-10月累计"],
+        ["一、街道", 160.0],
+        ["（一）东城街道", 100.0],
+        ["（二）西城街道", 60.0],
+        ["二、乡镇", 50.0],
+        ["（一）黄楼镇", 50.0],
+    ]
+    data, name = sheets.grid(rows, fmt)
+    mapping = {
+        "units": {"（一）东城街道": "JD01", "（二）西城街道": "JD02", "（一）黄楼镇": "XZ01"}
+    }
+    plan = run(demo_store, data, name, mapping=mapping, create_missing=True)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert plan.new_units.empty
+    got = dict(zip(plan.observations["unit_code"], plan.observations["value"], strict=True))
+    assert got == {"JD01": 100.0, "JD02": 60.0, "XZ01": 50.0}
+    [note] = [i for i in plan.issues if i.code == "subtotal_rows"]
+    assert note.row == 4
+
+
 @pytest.mark.parametrize("create", [False, True])
 @pytest.mark.parametrize(
     ("grand", "groups"),

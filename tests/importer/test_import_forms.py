@@ -358,6 +358,24 @@ def test_a_long_sheets_total_row_is_checked_not_stored_as_a_unit(
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("serial", ["（{}）", "{}、"])
+def test_a_long_sheets_units_numbered_as_groups_are_units(
+    store: Store, fmt: str, serial: str
+) -> None:
+    """A long sheet whose every unit is numbered （一）东城街道: each row is its unit's
+    figure, where every row was left out as a group's and the file had no figures."""
+    rows = long_rows()
+    for n, row in zip("一二三", rows[1:], strict=True):
+        row[0] = serial.format(n) + row[0]
+    plan = run(store, rows, fmt, create_missing=True)
+    assert plan.can_commit, [i.text("zh") for i in plan.errors]
+    assert plan.new_units.empty
+    assert not [i for i in plan.issues if i.code == "subtotal_rows"]
+    got = dict(zip(plan.observations["unit_code"], plan.observations["value"], strict=True))
+    assert got == dict(zip(["JD01", "JD02", "JD03"], LONG_FIGURES.values(), strict=True))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("part", ["小计", "其中：开发区", "街道小计", "一、街道"])
 def test_a_long_sheets_subtotal_row_is_left_out_with_a_note(
     store: Store, fmt: str, part: str

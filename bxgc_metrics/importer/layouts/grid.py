@@ -22,7 +22,10 @@ from bxgc_metrics.importer.columns import (
 from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.layouts.vocabulary import (
     COLUMN_LABELS,
+    FIRST_LEVEL,
     FOOTNOTE,
+    NUMBERED_ROW,
+    NUMBERED_SUM,
     SERIAL_HEADERS,
     SUBTOTAL_ROW,
     TOTAL_ROW,
@@ -135,7 +138,11 @@ def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> Body:
     labelled = np.flatnonzero(seen & label)
     numbering = np.zeros(len(names), dtype=bool)
     numbering[labelled] = [numbers_columns(text.iloc[start + i].tolist()) for i in labelled]
-    data = seen & ~total & ~subtotal & ~numbering & names.ne("").to_numpy(dtype=bool)
+    named = names.ne("").to_numpy(dtype=bool)
+    subtotal &= ~numbered_units(
+        names, subtotal, plain=seen & ~total & ~subtotal & ~numbering & named
+    )
+    data = seen & ~total & ~subtotal & ~numbering & named
     positions = np.arange(start, end)
     return Body(
         positions[data].tolist(),
@@ -143,6 +150,17 @@ def body_rows(text: pd.DataFrame, start: int, unit_col: int) -> Body:
         positions[subtotal].tolist(),
         positions[numbering].tolist(),
     )
+
+
+def numbered_units(names: pd.Series, subtotal: np.ndarray, *, plain: np.ndarray) -> np.ndarray:
+    """Of the rows taken for groups, those that are units numbered as groups are: where
+    no plain unit row is in the table, the rows numbered 一、 or （一） whose words are not
+    a sum's; of two levels of numbering (一、街道 over （一）东城街道), the second only."""
+    if plain.any():
+        return np.zeros(len(names), dtype=bool)
+    numbered = subtotal & matches(names, NUMBERED_ROW) & ~matches(names, NUMBERED_SUM)
+    first = numbered & matches(names, FIRST_LEVEL)
+    return numbered & ~first if first.any() and (numbered & ~first).any() else numbered
 
 
 def numbering_note(

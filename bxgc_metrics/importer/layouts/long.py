@@ -21,7 +21,7 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import Texts, constant, matches, squeezed
 from bxgc_metrics.importer.issues import Issue
-from bxgc_metrics.importer.layouts.grid import holds_figures, subtotal_note
+from bxgc_metrics.importer.layouts.grid import holds_figures, numbered_units, subtotal_note
 from bxgc_metrics.importer.layouts.records import (
     RECORD_COLUMNS,
     ParsedSheet,
@@ -190,10 +190,13 @@ def _notes_below(first: Texts, figure: np.ndarray) -> np.ndarray:
 def _totals(units: Texts) -> tuple[np.ndarray, np.ndarray]:
     """Which rows are a 合计 row (checked against the sum of the units' figures, not
     stored) and which a 小计 or 其中 row (left out), each distinct unit text judged once:
-    no unit is named so, and either taken for a unit would count figures twice."""
+    no unit is named so, and either taken for a unit would count figures twice. Units
+    numbered as groups are (（一）东城街道) are units where no plain one is
+    (:func:`~bxgc_metrics.importer.layouts.grid.numbered_units`)."""
     names = squeezed(pd.Series(units.texts, dtype=object))
     total = matches(names, TOTAL_ROW)
     part = ~total & matches(names, SUBTOTAL_ROW)
+    part &= ~numbered_units(names, part, plain=~total & ~part & names.ne("").to_numpy(dtype=bool))
     if not total.any() and not part.any():
         none = np.zeros(len(units.codes), dtype=bool)
         return none, none

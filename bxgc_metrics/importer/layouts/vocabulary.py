@@ -151,13 +151,19 @@ TOTAL_ROW = re.compile(
     r"^(合计|总计|总合计|全(?:市|区|县|镇|乡|街道|乡镇)(?:合计|总计)?|总体|total)$", re.IGNORECASE
 )
 """A 合计 row (全区合计 too): checked against the sum of the rows, not stored."""
-SUBTOTAL_ROW = re.compile(
-    r"^(小计|其中.*|subtotal|.+(?:合计|小计|总计)"
-    r"|[一二三四五六七八九十]+[、.．].*|[(（][一二三四五六七八九十]+[)）].*|街道|乡镇|镇|乡)$",
-    re.IGNORECASE,
-)
+_SUMS = r"小计|其中.*|subtotal|.+(?:合计|小计|总计)|街道|乡镇|镇|乡"
+_NUMBERS = r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]"
+SUBTOTAL_ROW = re.compile(rf"^({_SUMS}|(?:{_NUMBERS}).*)$", re.IGNORECASE)
 """A 小计 or 其中 row, or a group's (街道合计, 一、街道, （二）乡镇小计, 乡镇): skipped. No
 unit is named so; a group's sum taken for a unit would rank first."""
+NUMBERED_ROW = re.compile(rf"^(?:{_NUMBERS})", re.IGNORECASE)
+"""A row numbered as a group is (一、东城街道, （二）城区街道): a sheet may number its
+units so (:func:`~bxgc_metrics.importer.layouts.grid.body_rows` tells the two apart)."""
+NUMBERED_SUM = re.compile(rf"^(?:{_NUMBERS})\s*(?:{_SUMS})$", re.IGNORECASE)
+"""A numbered row whose words are a sum's or a group word's (一、街道, （二）乡镇小计):
+never a unit."""
+FIRST_LEVEL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+"""The first of two levels of numbering (一、 above （一）)."""
 FOOTNOTE = re.compile(
     r"^(注|说明|备注|资料来源|数据来源|填报|填表|制表|审核|负责人|联系人|联系电话|统计员|note"
     r"|报出日期|报送日期|.{1,4}负责人|分管领导|主管领导)",
