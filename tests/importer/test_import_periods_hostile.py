@@ -2555,3 +2555,27 @@ def test_an_actual_its_indicators_series_reads_is_not_said_to_be_off(
     rows = [["单位", "指标", "期间", "数值"], ["东城街道", indicator, period, 9.5]]
     plan = run(store, rows, "csv", merges=[])
     assert "off_frequency" not in {i.code for i in plan.issues}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize(
+    ("heading", "code"),
+    [("同比增长", "derived_column"), ("完成率", "derived_column"), ("排名", "column_not_imported")],
+)
+def test_a_one_row_reports_left_out_column_names_its_heading_as_its_value(
+    store: Store, fmt: str, heading: str, code: str
+) -> None:
+    """Each note about a column left out names the heading it stands at as its value, as
+    a reader sees in the issue list's 值 column (it was empty under a one-row header)."""
+    rows = [
+        ["2026年1-10月各街道主要指标", None, None],
+        ["单位：万元", None, None],
+        ["单位", "地方一般公共预算收入", heading],
+        ["东城街道", 100, 5],
+        ["西城街道", 60, 6],
+    ]
+    plan = run(store, rows, fmt, merges=["A1:C1"])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    [note] = [i for i in plan.issues if i.code == code]
+    assert (note.row, note.column, note.value) == (3, "C", heading)
+    assert f"“{heading}”" in note.zh or heading in note.zh

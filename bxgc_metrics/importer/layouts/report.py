@@ -176,14 +176,16 @@ def parse(
                 column, at, top=top_text, sub=sub_text, line=line, title=title, said=said
             )
         if column is None:
-            found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text, heading=heading))
+            found.append(issues.COLUMN_SKIPPED.at(*at, value=top_text or heading, heading=heading))
         elif column.no_period:
-            found.append(issues.NO_PERIOD.at(*at, value=top_text, indicator=column.indicator))
+            found.append(
+                issues.NO_PERIOD.at(*at, value=top_text or heading, indicator=column.indicator)
+            )
         elif column.role in _STATED:
             checked.append((position, column))
         elif column.role in _LEFT_OUT:
             kind = _LEFT_OUT[column.role]
-            found.append(kind.at(*at, value=sub_text, heading=heading))
+            found.append(kind.at(*at, value=sub_text or heading, heading=heading))
             if column.role == "month":
                 single_of.add(column.indicator)
         else:
@@ -212,7 +214,7 @@ def parse(
     }
     for p in sorted(alone):
         at, heading, sub_text = written[p]
-        found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text, heading=heading))
+        found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text or heading, heading=heading))
     figures = [(p, c) for p, c in figures if p not in alone]
     figures = _same_period(figures, {p: s for p, s in enumerate(sub.tolist())})
     return ParsedSheet(
@@ -303,6 +305,8 @@ _FIGURES = frozenset({"actual", "target", "prior"})
 """Roles of a report's columns of figures to store."""
 _PERCENT_AFTER = re.compile(r"\s*[%％]\s*$")
 """A figure's heading ending in % (预期目标%): its figures are in percent, as (%) says."""
+_PLACES = frozenset({"排名", "名次", "位次"})
+"""Bare headings of a place: left out as a place is (not as a rate)."""
 _ALONE = frozenset({"pace", "rank", "gap"})
 """Roles a heading standing over both header rows may have (时间进度, 排名): no indicator's
 figures sit under it."""
@@ -392,7 +396,9 @@ def report_column(
             sub, header_measure = _PERCENT_AFTER.sub("", sub), "%"  # 预期目标%: in percent
         heading = sub
     else:  # one header row: each heading an indicator, but for a bare rate or place
-        role, heading = ("derived" if key(indicator) in _BARE_RATES else "actual"), top
+        bare = key(indicator)
+        role = ("rank" if bare in _PLACES else "derived") if bare in _BARE_RATES else "actual"
+        heading = top
     if role is None:
         return None
     own = parse_text(heading) if heading else None
