@@ -161,3 +161,31 @@ def test_a_month_every_unit_has_reported_says_nothing_more(
     if page == "overview":
         expected = _expected(demo_db)
         assert at.metric[3].value == f"{expected} / {expected}"
+
+
+def test_a_peer_groups_ranking_counts_its_own_units(
+    november: tuple[Path, list[str], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a peer group without the late units nothing is missing; in the one with them,
+    only its own units are counted."""
+    db, late, _ = november
+    units = Store(db).units()
+    group_of = dict(zip(units["code"], units["peer_group"], strict=True))
+    theirs = str(group_of[late[0]])
+    others = sorted({str(g) for c, g in group_of.items() if c in members(units)} - {theirs})
+    store = Store(db)
+    expected = expected_units(
+        store.observations(), ["GBR"], year=2026, units=members(units, theirs)
+    )["GBR"]
+    missing = [u for u in late if u in expected]
+    at = _open(db, monkeypatch, "meeting", "zh", indicator="GBR", group=theirs)
+    board = board_html(at)
+    assert f"已报 {len(expected) - len(missing)}/{len(expected)} 个单位" in board
+    at = _open(db, monkeypatch, "rankings", "zh", indicator="GBR", period="2026-11", group=theirs)
+    (note,) = _notes(at)
+    assert f"共{len(missing)} 个单位尚未报送" in note
+    if others:
+        clear = [g for g in others if not set(members(units, g)) & set(late)]
+        for group in clear[:1]:
+            at = _open(db, monkeypatch, "meeting", "zh", indicator="GBR", group=group)
+            assert "已报" not in board_html(at)
