@@ -32,6 +32,7 @@ from lxml import etree
 from bxgc_docs import rows
 from bxgc_docs.source import Report
 from bxgc_metrics.tables.bulletin import (
+    composite_line,
     honour_line,
     opening,
     reporting_line,
@@ -61,6 +62,8 @@ PLACEHOLDERS: dict[str, str] = {
     "composite_heading": "the composite ranking's heading",
     "composite": "its rows: r.rank, r.move, r.unit, r.score (empty: too few indicators)",
     "honour_line / warning_line": "红榜 and 黑榜 on one line each",
+    "composite_line": "the units the composite ranks without, as they have not reported "
+    "every indicator (empty when none)",
     "honour / warning": "the same as rows: r.rank, r.unit, r.score",
     "rewards_heading, rewards": "rewards due (r.unit, r.amount, r.points, r.excellent); "
     "empty before June",
@@ -170,6 +173,7 @@ def context(
         "composite": rows.composite(b, names),
         "honour_line": honour_line(b, names),
         "warning_line": warning_line(b, names),
+        "composite_line": composite_line(b, names),
         "honour": rows.places(b.honour, names),
         "warning": rows.places(b.warning, names),
         "rewards_heading": f"{numeral(n + 2)}、{b.year}年{kind}考核奖励测算" if kind else "",
@@ -331,6 +335,9 @@ def builtin_template(path: Path) -> Path:
     _paragraph(doc, "{{ composite_heading }}", "BxHeading")
     _paragraph(doc, HONOUR_LABEL + "{{ honour_line }}")
     _paragraph(doc, WARNING_LABEL + "{{ warning_line }}")
+    _paragraph(doc, "{%p if composite_line %}")
+    _paragraph(doc, "{{ composite_line }}")
+    _paragraph(doc, "{%p endif %}")
     _paragraph(doc, "{%p if composite %}")
     _table(
         doc,

@@ -25,6 +25,7 @@ from bxgc_docs.bulletin_docx import DEMO_NOTE
 from bxgc_docs.source import Report
 from bxgc_metrics.tables.bulletin import (
     Section,
+    composite_line,
     honour_line,
     list_line,
     opening,
@@ -170,6 +171,8 @@ def render(report: Report) -> bytes:
             more = "（续）" if i else ""
             _table(_slide(deck, f"{b.period}综合排名{more}"), list(rows.COMPOSITE_HEADERS), part)
     board = _slide(deck, "红榜与黑榜（综合排名）")
+    if composite_line(b, names):
+        _text(board, composite_line(b, names), (0.5, 6.5, 12.3, 0.8), size=14)
     _text(board, "红榜", (0.5, 1.3, 6.0, 0.6), size=24, bold=True, color=HONOUR)
     _text(
         board,

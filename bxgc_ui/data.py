@@ -33,6 +33,7 @@ from bxgc_metrics.tables import standings as ranking
 from bxgc_metrics.tables.reporting import Round
 from bxgc_metrics.tables.scorecard import (
     composite_standings,
+    composite_unreported,
     pace_matrix,
     reward_standings,
     scorecard,
@@ -417,21 +418,31 @@ def unreported_of(
 ) -> tuple[tuple[str, ...], int]:
     """The units of ``group`` expected to report ``indicator`` in the period that have
     not, and how many are expected (:func:`bxgc_metrics.tables.standings.expected_units`
-    and :func:`~bxgc_metrics.tables.standings.unreported`, the 通报's rule): what the
-    rankings, the overview and the wall say of a partly reported period (cached)."""
-    obs = scoped(
-        path,
-        data_version,
-        indicators=(indicator,),
-        value_kinds=("actual",),
-        freqs=(freq,),
-        years=(year - 1, year),
-    )
+    and :func:`~bxgc_metrics.tables.standings.unreported`, as the 通报 counts them), from
+    the figures :func:`standings_of` reads: what the rankings, the overview and the wall
+    say of a partly reported period (cached)."""
+    periods = _with_previous(path, data_version, [indicator], freq=freq, year=year, sub=sub)
+    obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
     members = members_of(path, data_version, group)
-    expected = ranking.expected_units(obs, [indicator], year=year, freq=freq, units=members)
-    mine = expected.get(indicator, ())
-    current = obs[(obs["year"] == year) & (obs["sub"] == sub)]
-    return ranking.unreported(current, mine), len(mine)
+    expected = ranking.expected_units(
+        obs, [indicator], year=year, sub=sub, freq=freq, units=members
+    ).get(indicator, ())
+    current = obs[(obs["freq"] == freq) & (obs["year"] == year) & (obs["sub"] == sub)]
+    return ranking.unreported(current, expected), len(expected)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def composite_unreported_of(
+    path: str, data_version: int, year: int, *, sub: int, by: str, group: str, options: tuple
+) -> tuple[str, ...]:
+    """The units :func:`composite_of` ranks without, as they have not reported every
+    indicator it weighs (:func:`bxgc_metrics.tables.scorecard.composite_unreported`, as
+    the 通报 names them; cached)."""
+    table = composite_of(path, data_version, year, sub=sub, by=by, group=group, options=options)
+    periods = _with_previous(path, data_version, None, freq="M", year=year, sub=sub)
+    obs = scoped(path, data_version, freqs=("M", "Y"), periods=periods)
+    members = members_of(path, data_version, group)
+    return composite_unreported(obs, table, year=year, sub=sub, units=members)
 
 
 def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:

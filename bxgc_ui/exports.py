@@ -22,6 +22,10 @@ from bxgc_ui.i18n import Texts, lang
 TEXTS: dict[str, tuple[str, str]] = {
     "export_period": ("期间：{period}", "Period: {period}"),
     "export_group": ("参与排名：{group}", "Units ranked: {group}"),
+    "export_composite_unreported": (
+        "未报送全部指标、未参与综合排名的单位（{count}个）：{who}",
+        "Not reported every indicator, so not in the composite ({count}): {who}",
+    ),
     "export_unreported": (
         "未报送本期数据、未参与排名的单位（{count}个）：{who}",
         "Not reported for the period, so not ranked ({count}): {who}",
@@ -103,8 +107,10 @@ def composite_table(
     *,
     method: Sequence[str],
     context: Context,
+    unreported: Sequence[str] = (),
 ) -> Table:
-    """The composite ranking as a sheet, with how it was made in its notes."""
+    """The composite ranking as a sheet, with how it was made in its notes, and the units
+    it ranks without (``unreported``: they have not reported every indicator)."""
     columns = (
         Column("rank", t("rank_col_rank"), "rank"),
         Column("rank_change", t("rank_col_move"), "move", missing=t("meeting_new")),
@@ -115,8 +121,12 @@ def composite_table(
     frame = _named(table, names).astype(
         {"rank": "Float64", "previous_rank": "Float64", "rank_change": "Float64"}
     )
+    notes = context.notes(*method)
+    if unreported:
+        who = ("、" if lang() == "zh" else ", ").join(names.get(u, u) for u in unreported)
+        notes = (*notes, t("export_composite_unreported", count=len(unreported), who=who))
     return Table(t("export_composite_sheet"), t("export_composite_title"),
-                 context.notes(*method), frame, columns)  # fmt: skip
+                 notes, frame, columns)  # fmt: skip
 
 
 def reward_tables(rewards: Rewards, names: Mapping[str, str], *, context: Context) -> list[Table]:

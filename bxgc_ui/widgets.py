@@ -59,6 +59,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{who}等{count}尚未报送{period}数据（另有{more}个未列出），未参与本期排名。",
         "{count} not reported for {period} yet, so not ranked: {who} and {more} more.",
     ),
+    "unreported_composite": (
+        "{who}共{count}尚未报送全部指标的{period}数据，未参与综合排名。",
+        "{count} not reported every indicator for {period} yet, so not in the composite: {who}.",
+    ),
+    "unreported_composite_cut": (
+        "{who}等{count}尚未报送全部指标的{period}数据（另有{more}个未列出），未参与综合排名。",
+        "{count} not reported every indicator for {period} yet, so not in the composite: "
+        "{who} and {more} more.",
+    ),
 }
 
 t = Texts(TEXTS)
@@ -136,18 +145,24 @@ UNREPORTED_NAMED = 8
 
 
 def unreported_note(
-    where: object, missing: Sequence[str], *, names: dict[str, str], period: str
+    where: object,
+    missing: Sequence[str],
+    *,
+    names: dict[str, str],
+    period: str,
+    composite: bool = False,
 ) -> None:
     """Under a ranking of a partly reported period: which units have not reported and are
-    not ranked (:func:`bxgc_ui.data.unreported_of`), names escaped as typed; nothing when
-    every expected unit has reported."""
+    not ranked (:func:`bxgc_ui.data.unreported_of`; under a ``composite``, those without
+    every indicator, :func:`bxgc_ui.data.composite_unreported_of`), names escaped as
+    typed; nothing when every expected unit has reported."""
     if not missing:
         return
     language = lang()
     named = [md(names.get(u, u)) for u in missing[:UNREPORTED_NAMED]]
     more = len(missing) - len(named)
     text = t(
-        "unreported_cut" if more else "unreported",
+        ("unreported_composite" if composite else "unreported") + ("_cut" if more else ""),
         who=("、" if language == "zh" else ", ").join(named),
         count=counted(len(missing), "个单位", "unit", language=language),
         period=md(period),

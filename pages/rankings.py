@@ -169,9 +169,20 @@ if combined.open:
             chosen = (path, version, year, sub, by, group, key)
             draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
             cut_note(left, len(table))
+            left_out = data.composite_unreported_of(
+                path, version, year, sub=sub, by=by, group=group, options=key
+            )
+            unreported_note(left, left_out, names=names, period=period_text, composite=True)
             right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
             method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
-            sheet = partial(exports.composite_table, table, names, method=method, context=context)
+            sheet = partial(
+                exports.composite_table,
+                table,
+                names,
+                method=method,
+                context=context,
+                unreported=left_out,
+            )
             sheet = data.built(("rank_comp_sheet", *chosen), sheet)
             right.download_button(
                 t("rank_export"),

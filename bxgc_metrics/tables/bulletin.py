@@ -33,7 +33,11 @@ from bxgc_metrics.metrics.targets import PACE_BEHIND, PACE_TOLERANCE_PP, PACE_UN
 from bxgc_metrics.periods import Period, format_zh
 from bxgc_metrics.tables.progress import PROGRESS_COLUMNS, progress_by_indicator, progress_periods
 from bxgc_metrics.tables.reporting import Round, reporting_round, summary, year_record
-from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
+from bxgc_metrics.tables.scorecard import (
+    composite_standings,
+    composite_unreported,
+    reward_standings,
+)
 from bxgc_metrics.tables.standings import (
     ALL,
     STANDINGS_COLUMNS,
@@ -58,6 +62,9 @@ LIST_SIZE = 3
 NO_COMPOSITE = "本期指标数据不足以计算综合排名，暂不列榜"
 """What the 红榜 and 黑榜 say when the month makes no composite (the rankings page's
 composite tab says the same)."""
+NO_WARNING = "参与综合排名的单位较少，排名靠后的单位均已列入红榜，暂不列黑榜"
+"""What the 黑榜 says when the composite ranks too few units for a last band beside the
+红榜's (three or fewer)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,9 @@ class Section:
     ranking: pd.DataFrame
     """Exactly :func:`~bxgc_metrics.tables.standings.standings` for the period and group."""
     missing: tuple[str, ...] = ()
-    """Units of the group that report this indicator (a figure this year or last) but have
-    none for the period: not in :attr:`total` nor in :attr:`ranking`, sorted."""
+    """Units of the group expected to report this indicator
+    (:func:`~bxgc_metrics.tables.standings.expected_units`) that have none for the period:
+    not in :attr:`total` nor in :attr:`ranking`, sorted."""
     unpaced: tuple[str, ...] = ()
     """Ranked units whose pace cannot be judged (no annual target), in ranking order."""
     lenient: bool = False
@@ -146,9 +154,11 @@ class Bulletin:
     """Exactly :func:`~bxgc_metrics.tables.scorecard.composite_standings` (empty when the
     month has too few indicators for a composite); weights in ``attrs["weights"]``."""
     honour: tuple[Place, ...]
-    """红榜: the composite's first :data:`LIST_SIZE` places, best first."""
+    """红榜: the composite's ``top`` band (its first :data:`LIST_SIZE` places and any unit
+    tied with the last of them), best first."""
     warning: tuple[Place, ...]
-    """黑榜: the composite's last :data:`LIST_SIZE` places, last first."""
+    """黑榜: the composite's ``bottom`` band (末位), last first; a short ranking's places
+    are in the 红榜 first, so no unit is in both (three units or fewer: none)."""
     reward_kind: str | None
     """``half`` or ``year``: the latest assessment the year has reached (June, December);
     ``None`` before June."""
@@ -165,6 +175,10 @@ class Bulletin:
     reporting: Round | None = None
     """报送情况: the month's reporting round among the ranked units on :attr:`date`
     (``None`` when the bulletin was made without the write history)."""
+    composite_missing: tuple[str, ...] = ()
+    """The units expected to report one of the composite's indicators (it or the year
+    before: :func:`~bxgc_metrics.tables.standings.expected_units`) that the composite
+    ranks without, as they have not reported all of them for the month; sorted."""
 
 
 def rankable(indicators: pd.DataFrame) -> list[str]:
@@ -248,7 +262,7 @@ def _sections(
     )
     ranked = tables[["indicator_code", "unit_code"]].drop_duplicates()
     progress = progress.merge(ranked, on=["indicator_code", "unit_code"])  # theirs only
-    reporters = expected_units(observations, list(directions), year=year, units=units)
+    reporters = expected_units(observations, list(directions), year=year, sub=sub, units=units)
     empty_table, empty_progress = tables.iloc[:0], progress.iloc[:0]
     table_of = dict(iter(tables.groupby("indicator_code", sort=False)))
     progress_of = dict(iter(progress.groupby("indicator_code", sort=False)))
@@ -442,16 +456,26 @@ def bulletin(
         date=today,
         sections=sections,
         composite=combined,
-        honour=tuple(_place(r, "score", None) for _, r in combined.head(LIST_SIZE).iterrows()),
-        warning=tuple(
-            _place(r, "score", None) for _, r in combined.tail(LIST_SIZE).iloc[::-1].iterrows()
-        ),
+        honour=_listed(combined, "top"),
+        warning=_listed(combined, "bottom"),
         reward_kind=kind,
         rewards=rewards,
         overdue=overdue_items(pd.DataFrame() if gaps is None else gaps, on=today, units=ranked),
         demo=bool(len(flags)) and bool(pd.Series(flags).fillna(False).astype(bool).any()),
         reporting=reporting,
+        composite_missing=composite_unreported(
+            observations, combined, year=year, sub=sub, units=ranked
+        ),
     )
+
+
+def _listed(combined: pd.DataFrame, band: str) -> tuple[Place, ...]:
+    """The 红榜 (``top``: best first) or the 黑榜 (``bottom``: last first) of a composite,
+    read from its bands as the rankings page marks them."""
+    rows = combined[combined["band"] == band].sort_values(
+        ["rank", "unit_code"], ascending=band == "top"
+    )
+    return tuple(_place(r, "score", None) for _, r in rows.iterrows())
 
 
 # --- the words ------------------------------------------------------------------------------
@@ -510,7 +534,7 @@ def narrative(s: Section, names: Mapping[str, str]) -> str:
     """
 
     def who(codes: Sequence[str]) -> str:
-        return "、".join(names.get(u, u) for u in codes)
+        return _who(codes, names)
 
     if s.ranking["value"].notna().sum() == 0:
         expected = f"{len(s.missing)}个单位均未报送本期数据" if s.missing else "各单位均无本期数据"
@@ -554,6 +578,22 @@ def list_line(places: Sequence[Place], names: Mapping[str, str]) -> str:
     )
 
 
+def _who(codes: Sequence[str], names: Mapping[str, str]) -> str:
+    """Units by name, as a list in a sentence: 东城街道、西城街道."""
+    return "、".join(names.get(u, u) for u in codes)
+
+
+def composite_line(b: Bulletin, names: Mapping[str, str]) -> str:
+    """Under the composite: the units it ranks without, as they have not reported every
+    indicator it weighs for the month (``""`` when none is missing)."""
+    if not len(b.composite) or not b.composite_missing:
+        return ""
+    missing = b.composite_missing
+    return (
+        f"{_who(missing, names)}共{len(missing)}个单位尚未报送全部指标的本期数据，未参与综合排名。"
+    )
+
+
 def honour_line(b: Bulletin, names: Mapping[str, str]) -> str:
     """The 红榜 on one line (:func:`list_line`), or :data:`NO_COMPOSITE` when the month
     makes no composite."""
@@ -562,7 +602,9 @@ def honour_line(b: Bulletin, names: Mapping[str, str]) -> str:
 
 def warning_line(b: Bulletin, names: Mapping[str, str]) -> str:
     """The 黑榜 on one line, or :data:`NO_COMPOSITE` when the month makes no composite."""
-    return list_line(b.warning, names) if len(b.composite) else NO_COMPOSITE
+    if not len(b.composite):
+        return NO_COMPOSITE
+    return list_line(b.warning, names) if b.warning else NO_WARNING
 
 
 def reporting_line(b: Bulletin, names: Mapping[str, str]) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from bxgc_metrics.metrics.ranking import composite
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.tables.progress import progress_by_indicator, progress_periods
-from bxgc_metrics.tables.standings import bands, previous_period
+from bxgc_metrics.tables.standings import bands, expected_units, previous_period
 
 _SOURCE = {"completion": "completion", "growth": "yoy"}
 
@@ -169,6 +169,36 @@ def composite_standings(
     out["band"] = bands(out["rank"].astype("Int64"))
     out.attrs["weights"] = weights
     return out
+
+
+def composite_unreported(
+    observations: pd.DataFrame,
+    composite: pd.DataFrame,
+    *,
+    year: int,
+    sub: int,
+    units: Collection[str] | None = None,
+) -> tuple[str, ...]:
+    """The units (of ``units``) expected to report any indicator ``composite``
+    (:func:`composite_standings` of the period) weighs
+    (:func:`~bxgc_metrics.tables.standings.expected_units`) that it ranks without, as
+    they have not reported all of them; sorted. What the rankings page and the 通报 say
+    under a composite of a partly reported month.
+
+    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "A"], "indicator_code": ["R", "R", "S"],
+    ...     "freq": "M", "year": 2026, "sub": [10, 10, 11], "value_kind": "actual", "value": 1.0})
+    >>> ranked = pd.DataFrame({"unit_code": ["A"]})
+    >>> ranked.attrs["weights"] = {"R": 0.5, "S": 0.5}
+    >>> composite_unreported(obs, ranked, year=2026, sub=11)
+    ('B',)
+    """
+    used = list(composite.attrs.get("weights", {}))
+    if not used:
+        return ()
+    expected = expected_units(observations, used, year=year, sub=sub, units=units)
+    everyone = sorted(set().union(*expected.values())) if expected else []
+    ranked = set(composite["unit_code"].astype(str))
+    return tuple(u for u in everyone if u not in ranked)
 
 
 def _ranked(

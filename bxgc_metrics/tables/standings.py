@@ -119,34 +119,45 @@ def expected_units(
     indicators: Collection[str],
     *,
     year: int,
+    sub: int,
     freq: str = "M",
     units: Collection[str] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Per indicator, the units (of ``units``, or any) with an actual figure of ``freq``
-    in ``year`` or the year before, sorted: the units a ranking of a ``freq`` period of
-    ``year`` expects a figure from. A unit that has never reported an indicator, or has
-    not since the start of last year, is not expected; an indicator no unit reports is
-    left out.
+    """Per indicator, the units (of ``units``, or any) a ranking of the period expects a
+    figure from, sorted: those with an actual figure of it in the period itself, in the
+    same period a year earlier, or in the indicator's previous period with data (what
+    rank moves compare with). A unit that has never reported an indicator, or stopped
+    before both, is not expected; an indicator no unit reports is left out. These are
+    periods every ranking reads, so a page, the 通报 and their documents, each reading
+    its own scope of the figures, expect the same units.
 
     Examples
     --------
-    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "C", "A"], "indicator_code": "R",
-    ...     "freq": "M", "year": [2026, 2025, 2023, 2026], "sub": [11, 12, 5, 10],
+    In November 2026: A reported it, B reported October (the previous period), C only
+    March, D November a year earlier:
+
+    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "C", "D", "A"], "indicator_code": "R",
+    ...     "freq": "M", "year": [2026, 2026, 2026, 2025, 2026], "sub": [11, 10, 3, 11, 10],
     ...     "value_kind": "actual", "value": 1.0})
-    >>> expected_units(obs, ["R"], year=2026)
-    {'R': ('A', 'B')}
+    >>> expected_units(obs, ["R"], year=2026, sub=11)
+    {'R': ('A', 'B', 'D')}
     """
     o = observations
     keep = (
         (o["freq"] == freq)
         & (o["value_kind"] == "actual")
-        & o["year"].isin([year - 1, year])
         & o["indicator_code"].isin(list(indicators))
         & o["value"].notna()
     )
+    found = o.loc[keep, ["indicator_code", "unit_code", "year", "sub"]]
+    key = found["year"].astype("int64") * 100 + found["sub"].astype("int64")
+    now = year * 100 + sub
+    # the indicator's previous period with data among all units, as rank moves take it
+    previous = key.where(key < now).groupby(found["indicator_code"], observed=True).transform("max")
+    chosen = (key == now) | (key == now - 100) | (key == previous)
     if units is not None:
-        keep &= o["unit_code"].isin(list(units))
-    pairs = o.loc[keep, ["indicator_code", "unit_code"]].drop_duplicates().astype(str)
+        chosen &= found["unit_code"].isin(list(units))
+    pairs = found.loc[chosen, ["indicator_code", "unit_code"]].drop_duplicates().astype(str)
     return {
         code: tuple(sorted(group["unit_code"]))
         for code, group in pairs.groupby("indicator_code", sort=False)

@@ -18,7 +18,13 @@ from bxgc_docs import bulletin_docx, deck_pptx, source
 from bxgc_metrics import clock
 from bxgc_metrics.access import Actor
 from bxgc_metrics.periods import display, format_label
-from bxgc_metrics.tables.bulletin import honour_line, opening, title, warning_line
+from bxgc_metrics.tables.bulletin import (
+    composite_line,
+    honour_line,
+    opening,
+    title,
+    warning_line,
+)
 from bxgc_ui import auth, chart_export, data, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang
 
@@ -143,6 +149,8 @@ def preview(report: source.Report) -> None:
         fmt.md(bulletin_docx.HONOUR_LABEL + honour_line(b, names)),
         fmt.md(bulletin_docx.WARNING_LABEL + warning_line(b, names)),
     ]
+    if composite_line(b, names):
+        blocks.append(fmt.md(composite_line(b, names)))
     st.markdown("\n\n".join(blocks))
 
 

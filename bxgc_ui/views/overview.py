@@ -25,9 +25,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ov_ranked_units": ("参与排名单位", "Units ranked"),
     "ov_ranked_units_help": (
-        "参与本期排名的单位数 / 应报送单位数（今年或去年报送过该指标的单位）。",
+        "参与本期排名的单位数 / 应报送单位数（本期、上年同期或上一期报送过该指标的单位）。",
         "Units ranked this period / units expected to report (those that reported this "
-        "indicator this year or last).",
+        "indicator for this period, the same period last year or the period before).",
     ),
     "ov_on_track": ("达到时间进度的单位", "Units keeping pace"),
     "ov_on_track_help": (

@@ -14,7 +14,9 @@ from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import (
     NO_COMPOSITE,
+    NO_WARNING,
     bulletin,
+    composite_line,
     honour_line,
     list_line,
     narrative,
@@ -25,7 +27,7 @@ from bxgc_metrics.tables.bulletin import (
     warning_line,
 )
 from bxgc_metrics.tables.scorecard import composite_standings, reward_standings
-from bxgc_metrics.tables.standings import members, standings
+from bxgc_metrics.tables.standings import expected_units, members, standings
 from bxgc_ui import fmt, ranking_labels
 from tests.conftest import observations
 
@@ -344,3 +346,58 @@ def test_a_bulletin_without_a_date_is_dated_today_where_the_campaign_is(
         sub=10,
     )
     assert made.date == dt.date(2026, 11, 20)
+
+
+def _november(store: Store, reporting: int) -> pd.DataFrame:
+    """The demo's observations with 2026年1-11月 of every indicator from the first
+    ``reporting`` ranked units only (October's figures ×1.1)."""
+    obs = store.observations()
+    early = list(members(store.units()))[:reporting]
+    october = obs[
+        (obs["freq"] == "M") & (obs["year"] == 2026) & (obs["sub"] == 10)
+        & (obs["value_kind"] == "actual") & obs["unit_code"].isin(early)
+    ]  # fmt: skip
+    november = october.assign(sub=11, value=october["value"] * 1.1)
+    return pd.concat([obs, november], ignore_index=True)
+
+
+@pytest.mark.parametrize("reporting", [2, 3, 4, 5, 7])
+def test_the_honour_lists_of_a_partly_reported_month_are_the_composites_bands(
+    demo_db_template, reporting: int
+) -> None:  # type: ignore[no-untyped-def]
+    """November from a few units only: the 红榜 is the composite's top band and the 黑榜
+    its last band, so no unit is on both (with four, 东城街道 and 西城街道 were), and
+    the units that have not reported every indicator are named as not ranked."""
+    store = Store(demo_db_template)
+    units, indicators = store.units(), store.indicators()
+    obs = _november(store, reporting)
+    made = bulletin(
+        obs, units=units, indicators=indicators, year=2026, sub=11, date=dt.date(2026, 12, 5)
+    )
+    c = made.composite
+    assert len(c) == reporting
+    top = c[c["band"] == "top"].sort_values(["rank", "unit_code"])
+    bottom = c[c["band"] == "bottom"].sort_values(["rank", "unit_code"], ascending=False)
+    assert [p.unit_code for p in made.honour] == top["unit_code"].tolist()
+    assert [p.unit_code for p in made.warning] == bottom["unit_code"].tolist()
+    assert not {p.unit_code for p in made.honour} & {p.unit_code for p in made.warning}
+    assert len(made.warning) == max(0, min(3, reporting - 3))
+    if not made.warning:
+        assert warning_line(made, NAMES) == NO_WARNING
+    ranked = set(c["unit_code"])
+    expected = expected_units(obs, rankable(indicators), year=2026, sub=11, units=members(units))
+    everyone = sorted(set().union(*expected.values()))
+    assert made.composite_missing == tuple(u for u in everyone if u not in ranked)
+    assert len(made.composite_missing) == 16 - reporting
+    names = dict(zip(units["code"], units["name_zh"], strict=True))
+    line = composite_line(made, names)
+    assert f"共{16 - reporting}个单位尚未报送全部指标" in line and "未参与综合排名" in line
+    assert names[made.composite_missing[0]] in line
+
+
+def test_a_month_every_unit_has_reported_names_no_one_as_missing_the_composite(
+    demo: dict,
+) -> None:
+    made, units = demo["b"], demo["units"]
+    names = dict(zip(units["code"], units["name_zh"], strict=True))
+    assert made.composite_missing == () and composite_line(made, names) == ""

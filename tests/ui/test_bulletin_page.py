@@ -14,7 +14,13 @@ from streamlit.testing.v1 import AppTest
 from bxgc_docs import bulletin_docx, source
 from bxgc_metrics.access import VIEWER
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.bulletin import NO_COMPOSITE, honour_line, narrative, warning_line
+from bxgc_metrics.tables.bulletin import (
+    NO_COMPOSITE,
+    composite_line,
+    honour_line,
+    narrative,
+    warning_line,
+)
 from bxgc_metrics.tables.standings import ALL, members
 from bxgc_ui import fmt
 from bxgc_ui.views import bulletin as view
@@ -155,3 +161,33 @@ def test_the_bulletin_is_dated_today_on_a_server_that_runs_for_days(
     assert later.bulletin.date.isoformat() == "2026-11-20"
     assert later.bulletin.reporting is not None
     assert later.bulletin.reporting.progress.today.isoformat() == "2026-11-20"
+
+
+def test_a_composite_of_a_few_units_says_who_it_ranks_without(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """November from four units only: the page, the Word file and the deck name the
+    units the composite ranks without, and no unit is on both the 红榜 and the 黑榜."""
+    store = Store(demo_db)
+    october = store.observations_in(value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)])
+    early = list(members(store.units())[:4])
+    november = october[october["unit_code"].isin(early)].assign(
+        sub=11, value=lambda f: f["value"] * 1.1
+    )
+    admin_store(demo_db).write_observations(november, file_name="november.csv")
+    report = source.load(Store(demo_db), year=2026, sub=11)
+    b, names = report.bulletin, report.names
+    assert len(b.composite) == 4 and len(b.composite_missing) == 12
+    assert not {p.unit_code for p in b.honour} & {p.unit_code for p in b.warning}
+    line = composite_line(b, names)
+    assert line.startswith(names[b.composite_missing[0]]) and "共12个单位" in line
+    at = _page(demo_db, monkeypatch)
+    assert not at.exception, at.exception
+    shown = [block for m in at.markdown for block in m.value.split("\n\n")]
+    assert fmt.md(line) in shown
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
+    made = Document(io.BytesIO(view._document(report, "docx", "通报.docx", reader=VIEWER)))
+    assert line in [p.text for p in made.paragraphs]
+    deck = Presentation(io.BytesIO(view._document(report, "pptx", "会议.pptx", reader=VIEWER)))
+    texts = [s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame]
+    assert line in texts

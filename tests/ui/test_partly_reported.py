@@ -63,7 +63,9 @@ def _open(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, lang: str, **par
 def _expected(db: Path) -> int:
     """How many units are expected to report 地方一般公共预算收入 in 2026."""
     store = Store(db)
-    found = expected_units(store.observations(), ["GBR"], year=2026, units=members(store.units()))
+    found = expected_units(
+        store.observations(), ["GBR"], year=2026, sub=11, units=members(store.units())
+    )
     return len(found["GBR"])
 
 
@@ -71,23 +73,29 @@ def _notes(at: AppTest) -> list[str]:
     return [c.value for c in at.caption if ":material/schedule:" in c.value]
 
 
-def test_the_units_expected_are_those_that_reported_this_year_or_last() -> None:
-    """Hand-made: A reported in November, B last December, C not since 2023, D never
-    this indicator; in a peer group of A and C only A is expected."""
+def test_the_units_expected_are_those_of_the_periods_every_ranking_reads() -> None:
+    """Hand-made, for 2026年1-11月: A reported November, B October (the previous period
+    with data), E November a year earlier, C only March; D reported only S. In a peer group
+    of A and C only A is expected (C's March is no period a ranking reads). December: the
+    previous period is November, so only A."""
     obs = pd.DataFrame(
         {
-            "unit_code": ["A", "B", "C", "D", "A"],
-            "indicator_code": ["R", "R", "R", "S", "R"],
-            "freq": ["M", "M", "M", "M", "Y"],
-            "year": [2026, 2025, 2023, 2026, 2026],
-            "sub": [11, 12, 5, 11, 0],
-            "value_kind": ["actual"] * 4 + ["target"],
+            "unit_code": ["A", "B", "C", "D", "E", "A"],
+            "indicator_code": ["R", "R", "R", "S", "R", "R"],
+            "freq": ["M", "M", "M", "M", "M", "Y"],
+            "year": [2026, 2026, 2026, 2026, 2025, 2026],
+            "sub": [11, 10, 3, 11, 11, 0],
+            "value_kind": ["actual"] * 5 + ["target"],
             "value": 1.0,
         }
     )
-    assert expected_units(obs, ["R", "S"], year=2026) == {"R": ("A", "B"), "S": ("D",)}
-    assert expected_units(obs, ["R"], year=2026, units=["A", "C"]) == {"R": ("A",)}
-    assert expected_units(obs, ["R"], year=2028) == {}
+    found = expected_units(obs, ["R", "S"], year=2026, sub=11)
+    assert found == {"R": ("A", "B", "E"), "S": ("D",)}
+    assert expected_units(obs, ["R"], year=2026, sub=11, units=["A", "C"]) == {"R": ("A",)}
+    assert expected_units(obs, ["R"], year=2026, sub=12) == {"R": ("A",)}
+    # January: the previous period with data is last November, E's
+    assert expected_units(obs, ["R"], year=2026, sub=1) == {"R": ("E",)}
+    assert expected_units(obs, ["R"], year=2024, sub=1) == {}
     november = obs[(obs["year"] == 2026) & (obs["sub"] == 11) & (obs["indicator_code"] == "R")]
     assert unreported(november, ("A", "B")) == ("B",)
     assert unreported(november.assign(value=float("nan")), ("A", "B")) == ("A", "B")
@@ -118,7 +126,7 @@ def test_a_long_list_of_late_units_names_the_first_eight(
     names = _names(demo_db, lang)
     at = _open(demo_db, monkeypatch, "rankings", lang, indicator="GBR", period="2026-11")
     (note,) = _notes(at)
-    assert all(fmt.md(names[u]) in note for u in late[:8])
+    assert sum(fmt.md(names[u]) in note for u in late) == 8
     assert not any(fmt.md(names[u]) in note for u in late[8:])
     if lang == "zh":
         assert "等10 个单位尚未报送" in note and "另有2个未列出" in note
@@ -175,7 +183,7 @@ def test_a_peer_groups_ranking_counts_its_own_units(
     others = sorted({str(g) for c, g in group_of.items() if c in members(units)} - {theirs})
     store = Store(db)
     expected = expected_units(
-        store.observations(), ["GBR"], year=2026, units=members(units, theirs)
+        store.observations(), ["GBR"], year=2026, sub=11, units=members(units, theirs)
     )["GBR"]
     missing = [u for u in late if u in expected]
     at = _open(db, monkeypatch, "meeting", "zh", indicator="GBR", group=theirs)
@@ -189,3 +197,28 @@ def test_a_peer_groups_ranking_counts_its_own_units(
         for group in clear[:1]:
             at = _open(db, monkeypatch, "meeting", "zh", indicator="GBR", group=group)
             assert "已报" not in board_html(at)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_composite_tab_names_the_units_it_ranks_without(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """November of every indicator from four units: the composite ranks them and says the
+    twelve others have not reported every indicator; its workbook's notes name them."""
+    store = Store(demo_db)
+    october = store.observations_in(value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)])
+    early = list(members(store.units()))[:4]
+    admin_store(demo_db).write_observations(
+        october[october["unit_code"].isin(early)].assign(sub=11, value=lambda f: f["value"] * 1.1),
+        file_name="november.csv",
+    )
+    at = _open(demo_db, monkeypatch, "rankings", lang, tab="composite", period="2026-11")
+    (note,) = _notes(at)
+    names = _names(demo_db, lang)
+    late = [u for u in members(store.units()) if u not in early]
+    if lang == "zh":
+        assert "等12 个单位尚未报送全部指标" in note and "未参与综合排名" in note
+    else:
+        assert note.startswith(":material/schedule: 12 units not reported every indicator")
+    assert sum(fmt.md(names[u]) in note for u in late) == 8
+    assert len(at.dataframe[0].value) == 4
