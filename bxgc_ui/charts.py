@@ -26,7 +26,7 @@ from bxgc_ui.palette import (
     SERIES,
     WARNING,
 )
-from bxgc_ui.widths import drawn_px
+from bxgc_ui.widths import drawn_px, shortened
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -46,8 +46,26 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
     # the axis titles keep clear of their tick labels, turned on a phone's narrow chart
     fig.update_xaxes(**PLAIN_NUMBERS, automargin=True, title_standoff=12)
     fig.update_yaxes(**PLAIN_NUMBERS, automargin=True)
+    _short_ticks(fig)
     fig.update_layout(margin={**room(fig), "t": TOP_PX})
     return fig
+
+
+LABEL_MOST_PX = 200
+"""The widest a name on a category axis is drawn (sixteen Chinese characters); a longer
+one ends in an ellipsis there and is whole in the hover."""
+
+
+def _short_ticks(fig: go.Figure) -> None:
+    """On a category y axis, names too wide for :data:`LABEL_MOST_PX` shortened in the
+    ticks only: each bar keeps its whole (unique) name as its place and in its hover."""
+    if fig.layout.yaxis.type != "category":
+        return
+    values = list(dict.fromkeys(v for trace in fig.data for v in _values(trace, "y")))
+    shown = [shortened(_plain_label(str(v)), LABEL_MOST_PX, TICK_PX) for v in values]
+    if all(s == _plain_label(str(v)) for s, v in zip(shown, values, strict=True)):
+        return
+    fig.update_yaxes(tickmode="array", tickvals=values, ticktext=[chart(s) for s in shown])
 
 
 TOP_PX = 50
@@ -145,10 +163,11 @@ def _axis_texts(fig: go.Figure, letter: str, span: object) -> list[str]:
     >>> _axis_texts(go.Figure(), "y", [0, 1234567.0])
     ['0', '1,300,000']
     """
+    ticks = getattr(fig.layout, f"{letter}axis").ticktext
+    shown = list(ticks) if ticks else [v for trace in fig.data for v in _values(trace, letter)]
     names = [
         line
-        for trace in fig.data
-        for value in _values(trace, letter)
+        for value in shown
         if isinstance(value, str)
         for line in _plain_label(value).split("\n")
     ]

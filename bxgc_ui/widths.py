@@ -41,6 +41,24 @@ def drawn_px(text: str, font_px: float) -> float:
     return round(sum(1.0 if _wide(c) else NARROW_EM for c in text) * font_px, 6)
 
 
+def shortened(text: str, most_px: float, font_px: float) -> str:
+    """``text`` cut to fit ``most_px`` drawn at ``font_px``, ending in an ellipsis when cut.
+
+    >>> shortened("东城街道", 100, 12), shortened("经济技术开发区管理委员会", 100, 12)
+    ('东城街道', '经济技术开发区…')
+    """
+    if drawn_px(text, font_px) <= most_px:
+        return text
+    room = most_px - font_px  # the ellipsis is as wide as a Chinese character
+    kept, used = [], 0.0
+    for c in text:
+        used += (1.0 if _wide(c) else NARROW_EM) * font_px
+        if used > room:
+            break
+        kept.append(c)
+    return "".join(kept).rstrip() + "…"
+
+
 def _wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in "WF"
 

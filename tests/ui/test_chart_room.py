@@ -95,3 +95,51 @@ def test_every_chart_builder_sets_its_room() -> None:
     )
     assert fig.layout.margin.l == room(fig)["l"] == 116
     assert fig.layout.margin.b == room(fig)["b"] and fig.layout.margin.t == charts.TOP_PX
+
+
+LONG = "超长名称" * 15  # sixty characters: 720 px of name at 12 px
+TWIN = "超长名称" * 14 + "甲区"  # the same first 56 characters
+
+
+def _unit_charts(labels: list[str]) -> list[go.Figure]:
+    """The page's unit bar charts (completion, one indicator's ranking, the composite),
+    each of ``labels``."""
+    n = len(labels)
+    codes = [f"U{i}" for i in range(n)]
+    names = dict(zip(codes, labels, strict=True))
+    table = pd.DataFrame(
+        {
+            "unit_code": codes,
+            "label": labels,
+            "completion": [0.9 - i / 100 for i in range(n)],
+            "yoy": [0.05] * n,
+            "score": [0.9 - i / 100 for i in range(n)],
+            "rank": list(range(1, n + 1)),
+            "rank_change": [0] * n,
+            "band": ["top"] + ["middle"] * (n - 1),
+            "hover": labels,
+        }
+    )
+    return [
+        charts.completion_bars(table, "t", "x", time_progress=0.5, time_label="时间进度"),
+        charts.ranking_bars(table, names, "completion", title="t", x_title="x"),
+        charts.score_bars(table, names, "t", x_title="x"),
+    ]
+
+
+def test_a_very_long_name_is_shortened_on_the_axis_and_whole_in_the_hover() -> None:
+    """A sixty-character name took the whole half-width chart and left no room for its
+    bar: its tick is shortened with an ellipsis, its bar keeps its place (two names with
+    the same beginning stay two bars) and the hover names it whole."""
+    for fig in _unit_charts([LONG, TWIN, "东城街道"]):
+        assert fig.layout.margin.l <= charts.Y_TICKS_PX + charts.LABEL_MOST_PX + 4
+        ticks = list(fig.layout.yaxis.ticktext)
+        assert len(ticks) == len(set(fig.data[0].y)) == 3
+        assert sum(t.endswith("…") for t in ticks) == 2
+        assert any(t.endswith("东城街道") for t in ticks)  # a short name stays whole
+        assert any(LONG in str(y) for y in fig.data[0].y)
+
+
+def test_short_names_keep_their_ticks() -> None:
+    for fig in _unit_charts(["东城街道", "云门山街道"]):
+        assert fig.layout.yaxis.ticktext is None

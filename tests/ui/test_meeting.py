@@ -310,3 +310,28 @@ def test_the_projector_link_is_the_whole_address_the_browser_reaches_the_server_
     (link,) = [c.value for c in at.sidebar.get("code")]
     assert link.startswith("https://tj.example.gov.cn/bxgc/meeting?embed=true")
     assert "indicator=GBR" in link
+
+
+def test_a_very_long_name_in_the_race_is_shortened_and_keeps_its_figure_in_view() -> None:
+    """A sixty-character name ran past the race's right edge and hid its figure: the
+    label beside the bar is shortened, with the figure after it, in every frame."""
+    from bxgc_ui.views import meeting
+    from bxgc_ui.views.meeting.race import NAME_MOST_PX
+    from bxgc_ui.widths import drawn_px
+
+    long = "超长名称" * 15
+    figure = meeting.race_figure(
+        _race(3, 2),
+        {"U000": long, "U001": "东城街道"},
+        "completion",
+        title="t",
+        x_title="x",
+        period_name=lambda y, s: f"{y}-{s}",
+    )
+    for frame in [figure, *figure.frames]:
+        texts = list(frame.data[0].text)
+        first = texts[list(frame.data[0].ids).index("U000")]
+        name, figure_text = first.rsplit("  ", 1)
+        assert name.endswith("…") and drawn_px(name, 18) <= NAME_MOST_PX
+        assert figure_text == "100.0%"
+        assert texts[list(frame.data[0].ids).index("U001")].startswith("东城街道  ")

@@ -22,6 +22,7 @@ from bxgc_ui.views.meeting.figures import (
     metric_text,
 )
 from bxgc_ui.views.meeting.texts import t
+from bxgc_ui.widths import shortened
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ def race_slots(race: pd.DataFrame) -> pd.DataFrame:
     return race.assign(slot=slot)[keep]
 
 
+NAME_PX = 18
+"""The size of the names beside the race's bars."""
+NAME_MOST_PX = 216
+"""The widest a name beside a bar is drawn (twelve Chinese characters): a longer one ends
+in an ellipsis, so the figure after it stays on the chart."""
+
+
 def _race_bar(frame: pd.DataFrame, labels: Mapping[str, str], by: str, *, ink: Ink) -> go.Bar:
     colours = [BAND_COLOURS[b] for b in frame["band"]] if ink.light else bar_colors(frame)
     return go.Bar(
@@ -72,11 +80,11 @@ def _race_bar(frame: pd.DataFrame, labels: Mapping[str, str], by: str, *, ink: I
         orientation="h",
         marker={"color": colours},
         text=[
-            f"{chart(labels.get(u, u))}  {metric_text(v, by)}"
+            f"{chart(shortened(labels.get(u, u), NAME_MOST_PX, NAME_PX))}  {metric_text(v, by)}"
             for u, v in zip(frame["unit_code"], frame["metric"], strict=True)
         ],
         textposition="outside",
-        textfont={"size": 18, "color": ink.text},
+        textfont={"size": NAME_PX, "color": ink.text},
         cliponaxis=False,
         hoverinfo="text",
     )
