@@ -14,6 +14,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.demo import load_demo
+from bxgc_metrics.errors import BxgcError
 from bxgc_ui import auth, chart_export, charts, data
 from bxgc_ui.chart_export import Caption
 from bxgc_ui.fmt import md
@@ -169,6 +170,12 @@ def unreported_note(
         more=more,
     )
     where.caption(f":material/schedule: {text}")  # type: ignore[attr-defined]
+
+
+def refused(exc: BxgcError, where: Any = st) -> None:
+    """A refusal's message in the reader's language, as an error: it may quote a code or
+    a name the reader typed, shown as typed (markdown escaped)."""
+    where.error(md(exc.text(lang())))
 
 
 def nothing_to_rank(indicators: pd.DataFrame) -> None:

@@ -15,7 +15,7 @@ from bxgc_ui.names import names as named
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import quality as view
 from bxgc_ui.views.quality import t
-from bxgc_ui.widgets import demo_notice, empty_state, folded, lazy_tabs
+from bxgc_ui.widgets import demo_notice, empty_state, folded, lazy_tabs, refused
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -154,7 +154,7 @@ if flags_tab.open:
                 try:
                     auth.writer().review_flag(flag, note)
                 except BxgcError as exc:
-                    st.error(exc.text(lang()))
+                    refused(exc)
                 else:
                     st.session_state[view.DONE_KEY] = "q_marked"
                     st.rerun()

@@ -10,9 +10,9 @@ from bxgc_metrics.metrics.quality import load_default_quality_rules, validate_qu
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.tables.reporting import CONTACT_COLUMNS
 from bxgc_ui import auth, data
-from bxgc_ui.i18n import lang
 from bxgc_ui.views import settings as view
 from bxgc_ui.views.settings import t
+from bxgc_ui.widgets import refused
 
 path, version = data.snapshot()
 store = auth.writer()
@@ -38,7 +38,7 @@ def save(action: Callable[..., object], *args: object, **kwargs: object) -> None
     try:
         action(*args, **kwargs)
     except BxgcError as exc:
-        st.error(exc.text(lang()))
+        refused(exc)
     else:
         st.success(t("set_saved"))
 

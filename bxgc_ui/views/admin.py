@@ -13,6 +13,7 @@ from bxgc_metrics.store import Store
 from bxgc_ui import auth
 from bxgc_ui.i18n import Texts, keyed, lang
 from bxgc_ui.links import beside
+from bxgc_ui.widgets import refused
 
 TEXTS: dict[str, tuple[str, str]] = {
     "adm_users": ("用户", "Users"),
@@ -117,7 +118,7 @@ def _done(action, *args: object, **kwargs: object) -> object:
     try:
         result = action(*args, **kwargs)
     except BxgcError as exc:
-        st.error(exc.text(lang()))
+        refused(exc)
         return None
     st.success(t("adm_saved"))
     return result if result is not None else True

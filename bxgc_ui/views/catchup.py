@@ -743,12 +743,16 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
             ]
         )
     )
-    m1.metric(gap_label, gap, under, delta_color="off", delta_arrow="off")
-    m2.metric(t("catchup_crossing"), crossing, why, delta_color="off", delta_arrow="off")
-    m3.metric(label, value, help=meaning)
-    m4.metric(chance_label, chance, help=chance_help)
+    # a figure, the line under it and its help are markdown: the typed measure as typed
+    md = fmt.md
+    m1.metric(gap_label, md(gap), md(under), delta_color="off", delta_arrow="off")
+    m2.metric(
+        t("catchup_crossing"), md(crossing), why and md(why), delta_color="off", delta_arrow="off"
+    )
+    m3.metric(label, md(value), help=md(meaning))
+    m4.metric(chance_label, md(chance), help=md(chance_help))
     if chance == "—":
-        m4.caption(chance_help)
+        m4.caption(md(chance_help))
 
 
 def show_plan_audit(
@@ -767,8 +771,8 @@ def show_plan_audit(
             t(
                 "catchup_plan_verdict",
                 year=year,
-                ours=fmt.amount(ours, measure, lang()),
-                theirs=fmt.amount(theirs, measure, lang()),
+                ours=fmt.md(fmt.amount(ours, measure, lang())),
+                theirs=fmt.md(fmt.amount(theirs, measure, lang())),
             )
         )
     if flags.empty:

@@ -14,10 +14,10 @@ from bxgc_metrics.export import to_csv_bytes
 from bxgc_metrics.importer.service import ImportPlan, commit
 from bxgc_metrics.store import Store
 from bxgc_ui import auth
-from bxgc_ui.i18n import lang
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
+from bxgc_ui.widgets import refused
 
 
 def no_matches() -> dict[str, dict[str, str]]:
@@ -143,7 +143,7 @@ def commit_step(plan: ImportPlan, store: Store, *, new_units: pd.DataFrame, prof
             replace(plan, new_units=new_units), store, profile_name=profile_name or None
         )
     except BxgcError as exc:
-        st.error(exc.text(lang()))
+        refused(exc)
         return
     st.session_state.pop("up_plan", None)
     st.session_state["up_mapping"] = no_matches()

@@ -8,10 +8,11 @@ import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
 from bxgc_ui import auth, data, fmt
-from bxgc_ui.i18n import keyed, lang, listed
+from bxgc_ui.i18n import keyed, listed
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
+from bxgc_ui.widgets import refused
 
 LARGE_UNDO = 1_000
 """An undo that deletes at least this many figures asks for the batch number typed."""
@@ -78,7 +79,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
                         try:
                             auth.writer().undo_batch(int(pick))
                         except BxgcError as exc:
-                            st.error(exc.text(lang()))
+                            refused(exc)
                             return
                         st.session_state["up_flash"] = done
                         st.rerun()

@@ -24,7 +24,7 @@ from bxgc_metrics.measures import english_figure
 from bxgc_metrics.periods import readings
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, fmt
 from bxgc_ui.i18n import Texts, counted, keyed, lang, listed, name
 from bxgc_ui.views import settings as settings_view
 
@@ -276,7 +276,7 @@ def match_choices(matches: pd.DataFrame, reference: pd.DataFrame, kind: str) -> 
     for row in open_matches(matches).itertuples():
         default = options.index(row.suggestion) if row.suggestion in names else 0
         code = st.selectbox(
-            f"{t('up_in_file')}：{row.name}",
+            f"{t('up_in_file')}：{fmt.md(row.name)}",  # a label is markdown: as typed
             options,
             index=default,
             format_func=lambda c: names.get(c, t("up_not_mapped")),
@@ -306,7 +306,9 @@ def measure_choices(asking: pd.DataFrame) -> dict[str, str]:
     chosen = {}
     for row in asking.itertuples():
         columns = listed(row.columns)
-        label = t("up_measure_of", name=row.name, sheet=row.sheet, columns=columns)
+        label = t(  # a label is markdown: the file's names as typed
+            "up_measure_of", name=fmt.md(row.name), sheet=fmt.md(row.sheet), columns=fmt.md(columns)
+        )
         measure = st.selectbox(
             label,
             ["", *row.options],

@@ -15,6 +15,7 @@ from bxgc_metrics.access import Actor
 from bxgc_metrics.metrics.backtest import MIN_CALIBRATION, MIN_COVERAGE_CHECKS
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.store import Store
+from bxgc_ui import fmt
 from bxgc_ui.auth import SESSION_KEY
 from tests import sheets
 from tests.conftest import ADMIN, ROOT, admin_store
@@ -47,8 +48,11 @@ def test_catch_up_shows_plan_four_and_its_audit(demo_db: Path, monkeypatch) -> N
     at = _page(demo_db, monkeypatch, "pages/catchup.py")
     metrics = _metrics(at)
     assert metrics["预计赶超年份"] == "2012年"
-    assert metrics["当前差距（2010年）"] == "0.90亿元"
-    assert "2012年本单位（5.20亿元）超过标杆（4.20亿元）" in at.success[0].value
+    assert metrics["当前差距（2010年）"] == fmt.md("0.90亿元")  # a figure is markdown
+    assert (
+        f"2012年本单位（{fmt.md('5.20亿元')}）超过标杆（{fmt.md('4.20亿元')}）"
+        in at.success[0].value
+    )
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert len(lines) == 3
     # 2.9 × 1.16 = 3.364, 3.5 × 1.15 = 4.025, 3.2 × 1.60 = 5.12: each with its measure

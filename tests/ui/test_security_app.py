@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -290,3 +291,99 @@ def test_late_milestones_are_listed_as_typed() -> None:
     assert text.splitlines()[1].endswith("：时限 2026-09-30，已逾期 62 天")
     assert "**粗体**" not in text and "](javascript" not in text
     assert "\\*\\*粗体\\*\\*" in text
+
+
+MARKED = "**粗**:red[红][链接](http://x)$x$<b>b</b>"
+"""Typed text that markdown would read as bold, colour, a link, maths and a tag."""
+
+
+def _read_as_typed(text: str) -> None:
+    """``text`` (a markdown element's value) carries :data:`MARKED` escaped only."""
+    assert "**粗**" not in text and ":red[" not in text and "](http" not in text, text
+    assert "$x$" not in text, text
+
+
+def test_the_upload_wizards_questions_name_what_the_file_says_as_typed() -> None:
+    """The select boxes asking which unit a name is, and which measure an indicator is in,
+    carry the file's names in their labels (markdown): escaped, they read as typed."""
+
+    def wizard() -> None:
+        import pandas as pd
+
+        from bxgc_ui.views import upload
+
+        matches = pd.DataFrame(
+            {
+                "name": ["**粗**:red[红][链接](http://x)$x$<b>b</b>"],
+                "code": [None],
+                "how": ["near"],
+                "score": [0.8],
+                "suggestion": ["JD01"],
+                "candidates": [("JD01",)],
+            }
+        )
+        reference = pd.DataFrame({"code": ["JD01"], "name_zh": ["东城街道"], "name_en": [None]})
+        upload.match_choices(matches, reference, "unit")
+        asking = pd.DataFrame(
+            {
+                "name": ["**粗**:red[红][链接](http://x)$x$<b>b</b>"],
+                "sheet": ["**表**:red[红]$x$"],
+                "columns": [("C",)],
+                "options": [("万元", "亿元")],
+            }
+        )
+        upload.measure_choices(asking)
+
+    at = AppTest.from_function(wizard).run()
+    assert not at.exception, at.exception
+    labels = [box.label for box in at.selectbox]
+    assert len(labels) == 2
+    for label in labels:
+        _read_as_typed(label)
+        assert "\\*\\*粗\\*\\*" in label
+
+
+def test_catch_up_headline_figures_read_a_typed_measure_as_typed(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The measure is typed text (the settings, or an import that creates an indicator):
+    the headline figures and their help carry it escaped."""
+    store = admin_store(demo_db)
+    store.upsert_indicators(pd.DataFrame({"code": ["FAI"], "measure": [MARKED]}))
+    at = _app(demo_db, monkeypatch, "pages/catchup.py", unit="JD01", indicator="FAI")
+    assert not at.exception, at.exception
+    assert at.metric
+    for m in at.metric:
+        for text in (m.value, m.label, m.proto.help, m.proto.delta):
+            _read_as_typed(text)
+    for element in [*at.markdown, *at.caption, *at.success, *at.info, *at.warning]:
+        _read_as_typed(element.value)
+
+
+def test_an_error_names_what_was_typed_as_typed() -> None:
+    """A refusal quotes the code or name the reader typed: shown escaped."""
+
+    def failing() -> None:
+        from bxgc_metrics.errors import StoreError
+        from bxgc_ui.widgets import refused
+
+        refused(StoreError("指标 **粗**[链接](http://x) 以“%”计量", "Indicator **粗**"))
+
+    at = AppTest.from_function(failing).run()
+    assert not at.exception, at.exception
+    (error,) = at.error
+    _read_as_typed(error.value)
+    assert "\\*\\*粗\\*\\*" in error.value
+
+
+def test_no_page_shows_an_error_text_unescaped() -> None:
+    """Every refusal goes through :func:`bxgc_ui.widgets.refused`: no page passes an
+    exception's text to a Streamlit element as markdown."""
+    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("bxgc_ui/**/*.py")]
+    for path in sources:
+        for call in _calls(ast.parse(path.read_text(encoding="utf-8"))):
+            if ast.unparse(call.func) == "md":  # the one place: refused() escapes it
+                continue
+            for arg in call.args:
+                text = ast.unparse(arg)
+                assert not re.search(r"^exc\w*\.text\(", text), f"{path.name}:{call.lineno}"
