@@ -427,7 +427,12 @@ def unreported_of(
     expected = ranking.expected_units(
         obs, [indicator], year=year, sub=sub, freq=freq, units=members
     ).get(indicator, ())
-    current = obs[(obs["freq"] == freq) & (obs["year"] == year) & (obs["sub"] == sub)]
+    current = obs[
+        (obs["freq"] == freq)
+        & (obs["value_kind"] == "actual")
+        & (obs["year"] == year)
+        & (obs["sub"] == sub)
+    ]
     return ranking.unreported(current, expected), len(expected)
 
 

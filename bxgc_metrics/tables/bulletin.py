@@ -176,9 +176,10 @@ class Bulletin:
     """报送情况: the month's reporting round among the ranked units on :attr:`date`
     (``None`` when the bulletin was made without the write history)."""
     composite_missing: tuple[str, ...] = ()
-    """The units expected to report one of the composite's indicators (it or the year
-    before: :func:`~bxgc_metrics.tables.standings.expected_units`) that the composite
-    ranks without, as they have not reported all of them for the month; sorted."""
+    """The units expected to report one of the composite's indicators
+    (:func:`~bxgc_metrics.tables.standings.expected_units`) that the composite ranks
+    without, as they have not reported all of them for the month; sorted
+    (:func:`~bxgc_metrics.tables.scorecard.composite_unreported`)."""
 
 
 def rankable(indicators: pd.DataFrame) -> list[str]:
