@@ -13,6 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -107,9 +108,14 @@ def _chunks(items: list[Any]) -> list[list[Any]]:
     return [items[i : i + ROWS_PER_SLIDE] for i in range(0, len(items), ROWS_PER_SLIDE)] or [[]]
 
 
+def _chartable(s: Section) -> pd.DataFrame:
+    """The section's units with the figure its chart draws (completion or growth)."""
+    return s.ranking.dropna(subset=["completion" if s.by == "completion" else "yoy"])
+
+
 def _chart(slide: Any, s: Section, names: dict[str, str]) -> None:
     column = "completion" if s.by == "completion" else "yoy"
-    table = s.ranking.dropna(subset=[column])
+    table = _chartable(s)
     if len(table) > CHART_UNITS:
         table = table.iloc[list(range(15)) + list(range(len(table) - 5, len(table)))]
     table = table.iloc[::-1]  # PowerPoint draws the first category at the bottom
@@ -159,7 +165,11 @@ def render(report: Report) -> bytes:
     first.notes_slide.notes_text_frame.text = opening(b, group_name=report.group_name)
     for s, words in zip(b.sections, report.narratives, strict=True):
         by = "完成率" if s.by == "completion" else "同比增长"
-        _chart(_slide(deck, f"{s.name}：{b.period}排名（按{by}）", notes=words), s, names)
+        slide = _slide(deck, f"{s.name}：{b.period}排名（按{by}）", notes=words)
+        if _chartable(s).empty:  # no figure of the month to chart: the section's words say why
+            _text(slide, words, (0.5, 1.3, 12.3, 5.5), size=20)
+        else:
+            _chart(slide, s, names)
         cells = [list(r.values()) for r in rows.ranking(s, names)]
         headers = [*rows.RANKING_HEADERS[:3], rows.value_header(s), *rows.RANKING_HEADERS[4:]]
         for i, part in enumerate(_chunks(cells)):

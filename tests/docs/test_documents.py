@@ -20,7 +20,7 @@ from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import narrative, reporting_line
 from bxgc_ui import chart_export, data
 from bxgc_ui.views import rankings as rankings_view
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, admin_store, run_cli
 
 DATE = dt.date(2026, 11, 5)
 
@@ -312,3 +312,31 @@ def test_the_bulletin_read_from_the_store_is_the_bulletin_of_every_write(
             pd.testing.assert_frame_equal(mine, theirs)
         else:
             assert mine == theirs
+
+
+@pytest.mark.parametrize("group", [None, "方案四"])
+def test_an_indicator_without_figures_for_the_month_makes_both_documents(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, group: str | None
+) -> None:
+    """November with only 地方一般公共预算收入 in (and 方案四's units, which report none of
+    the month): the deck crashed on an indicator with no figure to chart. Each such
+    indicator gets its slide saying so, and the Word file its paragraph."""
+    store = Store(demo_db)
+    october = store.observations_in(
+        indicators=["GBR"], value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)]
+    )
+    admin_store(demo_db).write_observations(
+        october.assign(sub=11, value=october["value"] * 1.1), file_name="november.csv"
+    )
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
+    made = source.load(Store(demo_db), year=2026, sub=11, group=group or "all")
+    empty = [s for s in made.bulletin.sections if s.ranking["value"].notna().sum() == 0]
+    assert empty
+    deck = Presentation(io.BytesIO(deck_pptx.render(made)))
+    texts = [
+        sh.text_frame.text for slide in deck.slides for sh in slide.shapes if sh.has_text_frame
+    ]
+    for s in empty:
+        assert any(s.name in t and "暂无数据" in t for t in texts), s.name
+    doc = Document(io.BytesIO(bulletin_docx.render(made)))
+    assert any("暂无数据" in p.text for p in doc.paragraphs)
