@@ -179,26 +179,38 @@ def composite_unreported(
     sub: int,
     units: Collection[str] | None = None,
 ) -> tuple[str, ...]:
-    """The units (of ``units``) expected to report any indicator ``composite``
-    (:func:`composite_standings` of the period) weighs
-    (:func:`~bxgc_metrics.tables.standings.expected_units`) that it ranks without, as
-    they have not reported all of them; sorted. What the rankings page and the 通报 say
-    under a composite of a partly reported month.
+    """The units (of ``units``) that ``composite`` (:func:`composite_standings` of the
+    period) ranks without because they have not reported the month's figure of an
+    indicator it weighs that they are expected to report
+    (:func:`~bxgc_metrics.tables.standings.expected_units`); sorted. What the rankings
+    page and the 通报 say under a composite of a partly reported month. A unit that has
+    reported every such figure is never one of them, even when the composite cannot
+    score it (no target, no figure a year earlier).
 
-    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "A"], "indicator_code": ["R", "R", "S"],
-    ...     "freq": "M", "year": 2026, "sub": [10, 10, 11], "value_kind": "actual", "value": 1.0})
+    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "A", "C", "C"],
+    ...     "indicator_code": ["R", "R", "R", "R", "S"], "freq": "M", "year": 2026,
+    ...     "sub": [10, 10, 11, 11, 11], "value_kind": "actual", "value": 1.0})
     >>> ranked = pd.DataFrame({"unit_code": ["A"]})
     >>> ranked.attrs["weights"] = {"R": 0.5, "S": 0.5}
-    >>> composite_unreported(obs, ranked, year=2026, sub=11)
+    >>> composite_unreported(obs, ranked, year=2026, sub=11)  # C reported both: not named
     ('B',)
     """
     used = list(composite.attrs.get("weights", {}))
     if not used:
         return ()
     expected = expected_units(observations, used, year=year, sub=sub, units=units)
-    everyone = sorted(set().union(*expected.values())) if expected else []
+    o = observations
+    now = o[
+        (o["freq"] == "M")
+        & (o["value_kind"] == "actual")
+        & (o["year"] == year)
+        & (o["sub"] == sub)
+        & o["value"].notna()
+    ]
+    have = set(zip(now["indicator_code"].astype(str), now["unit_code"].astype(str), strict=True))
+    missing = {u for code, who in expected.items() for u in who if (code, u) not in have}
     ranked = set(composite["unit_code"].astype(str))
-    return tuple(u for u in everyone if u not in ranked)
+    return tuple(sorted(missing - ranked))
 
 
 def _ranked(

@@ -401,3 +401,25 @@ def test_a_month_every_unit_has_reported_names_no_one_as_missing_the_composite(
     made, units = demo["b"], demo["units"]
     names = dict(zip(units["code"], units["name_zh"], strict=True))
     assert made.composite_missing == () and composite_line(made, names) == ""
+
+
+def test_a_unit_that_reported_every_figure_is_never_said_not_to_have(demo_db_template) -> None:  # type: ignore[no-untyped-def]
+    """东城街道 reported all of October but has no 2026 target for one indicator, so the
+    composite (by completion) cannot score it: it is not among the units said not to have
+    reported every indicator."""
+    store = Store(demo_db_template)
+    obs = store.observations()
+    no_target = (
+        (obs["unit_code"] == "JD01")
+        & (obs["indicator_code"] == "GBR")
+        & (obs["value_kind"] == "target")
+    )
+    units, indicators = store.units(), store.indicators()
+    made = bulletin(
+        obs[~no_target], units=units, indicators=indicators, year=2026, sub=10,
+        date=dt.date(2026, 11, 5),
+    )  # fmt: skip
+    assert "JD01" not in set(made.composite["unit_code"])
+    assert made.composite_missing == ()
+    names = dict(zip(units["code"], units["name_zh"], strict=True))
+    assert composite_line(made, names) == ""
