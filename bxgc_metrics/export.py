@@ -127,7 +127,7 @@ class Column:
     Examples
     --------
     >>> Column("value", "累计完成", "amount", "万元")
-    Column(key='value', header='累计完成', kind='amount', measure='万元', missing=None)
+    Column(key='value', header='累计完成', kind='amount', measure='万元', missing=None, missing_unless=None)
     """
 
     key: str
@@ -141,6 +141,9 @@ class Column:
     missing: str | None = None
     """What a missing figure reads (新 in a move column: no previous place, as the pages
     print it); ``None`` leaves the cell empty."""
+    missing_unless: str | None = None
+    """A column of the frame: where it is missing too (a unit with no place now), a
+    missing figure stays empty instead of reading :attr:`missing`."""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -277,8 +280,13 @@ def _write_table(sheet: Worksheet, table: Table, styles: _Styles) -> None:
             ]
             pattern = _pattern(column.kind, values, scale)
             style = styles.number(pattern)
+            shows_missing = (
+                table.frame[column.missing_unless].notna().tolist()
+                if column.missing_unless
+                else [True] * len(values)
+            )
             for i, value in enumerate(values, start=top + 1):
-                if value is None and column.missing:
+                if value is None and column.missing and shows_missing[i - top - 1]:
                     sheet.write_string(i, j, _safe(column.missing))
                     widths.append(_width(column.missing) + 2)
                 elif value is None:

@@ -82,7 +82,13 @@ def standings_table(
     (:func:`bxgc_ui.data.unreported_of`), are named in its notes."""
     columns = (
         Column("rank", t("rank_col_rank"), "rank"),
-        Column("rank_change", t("rank_col_move"), "move", missing=t("meeting_new")),
+        Column(
+            "rank_change",
+            t("rank_col_move"),
+            "move",
+            missing=t("meeting_new"),
+            missing_unless="rank",
+        ),
         Column("unit_name", t("unit")),
         Column("value", t("ytd_value"), "amount", measure),
         Column("target", t("annual_target"), "amount", measure),

@@ -76,6 +76,12 @@ def arrow(change: object) -> str:
     return f"▲{n}" if n > 0 else (f"▼{-n}" if n < 0 else "–")
 
 
+def moves(ranks: pd.Series, changes: pd.Series) -> list[str]:
+    """Each unit's move as read (:func:`arrow`), or "—" for a unit with no place now (it
+    reported but cannot be ranked): such a unit is no new entry (新)."""
+    return ["—" if pd.isna(r) else arrow(c) for r, c in zip(ranks, changes, strict=True)]
+
+
 def places(ranks: pd.Series) -> list[str]:
     """Places as read: ``3``, or "—" where there is none (a new unit, an unranked one)."""
     return ["—" if pd.isna(r) else str(int(r)) for r in ranks]

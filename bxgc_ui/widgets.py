@@ -53,13 +53,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the table lists them all.",
     ),
     "unreported": (
-        "{who}共{count}尚未报送{period}数据，未参与本期排名。",
-        "{count} not reported for {period} yet, so not ranked: {who}.",
+        "{who}共{count}尚未报送{period}数据，未参与本期排名；上期名次和进位按已报送的单位重新计算。",
+        "{count} not reported for {period} yet, so not ranked: {who}. Previous places and "
+        "moves are counted among the units that have reported.",
     ),
     "unreported_cut": (
-        "{who}等{count}尚未报送{period}数据（另有{more}个未列出），未参与本期排名。",
-        "{count} not reported for {period} yet, so not ranked: {who} and {more} more.",
+        "{who}等{count}尚未报送{period}数据（另有{more}个未列出），未参与本期排名；"
+        "上期名次和进位按已报送的单位重新计算。",
+        "{count} not reported for {period} yet, so not ranked: {who} and {more} more. "
+        "Previous places and moves are counted among the units that have reported.",
     ),
+    "unranked": (
+        "{who}共{count}{why}，未参与本期排名。",
+        "{count} reported but not ranked ({why}): {who}.",
+    ),
+    "unranked_completion": ("未下达全年目标", "no annual target"),
+    "unranked_growth": ("无上年同期数", "no figure a year earlier"),
     "unreported_composite": (
         "{who}共{count}尚未报送全部指标的{period}数据，未参与综合排名。",
         "{count} not reported every indicator for {period} yet, so not in the composite: {who}.",
@@ -170,6 +179,25 @@ def unreported_note(
         more=more,
     )
     where.caption(f":material/schedule: {text}")  # type: ignore[attr-defined]
+
+
+def unranked_note(where: object, table: pd.DataFrame, *, names: dict[str, str], by: str) -> None:
+    """Under a ranking: the units of ``table`` (its standings) that reported the period but
+    have no place, and why (no annual target to rank completion by, no figure a year
+    earlier to rank growth by), names escaped as typed; nothing when every one is ranked."""
+    if by not in ("completion", "growth"):
+        return
+    left = table[table["value"].notna() & table["rank"].isna()]["unit_code"].astype(str)
+    if left.empty:
+        return
+    language = lang()
+    text = t(
+        "unranked",
+        who=("、" if language == "zh" else ", ").join(md(names.get(u, u)) for u in left),
+        count=counted(len(left), "个单位", "unit", language=language),
+        why=t(f"unranked_{by}"),
+    )
+    where.caption(f":material/block: {text}")  # type: ignore[attr-defined]
 
 
 def refused(exc: BxgcError, where: Any = st) -> None:

@@ -26,6 +26,7 @@ from bxgc_ui.widgets import (
     empty_state,
     folded,
     nothing_to_rank,
+    unranked_note,
     unreported_note,
 )
 
@@ -135,10 +136,13 @@ chart_with_downloads(
 )
 cut_note(left, len(table))
 unreported_note(left, missing, names=unit_names(units), period=period_text)
+unranked_note(left, standing, names=unit_names(units), by="completion")
 honour, warning = right.columns(2)
 # each list under its heading in one element: a browser draws every element of a page
 honour.markdown("\n\n".join([f":material/military_tech: **{t('ov_honour')}**", "\n".join(best)]))
-warning.markdown("\n\n".join([f":material/warning: **{t('ov_warning')}**", "\n".join(worst)]))
+# a ranking of three units or fewer has no last places beside its first three: said so
+last = "\n".join(worst) or t("ov_no_last")
+warning.markdown("\n\n".join([f":material/warning: **{t('ov_warning')}**", last]))
 table_box = folded(right, t("ov_table"), key="ov_table_box", icon=":material/table:")
 if table_box.open:
     table_box.dataframe(shown, hide_index=True)

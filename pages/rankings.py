@@ -14,7 +14,14 @@ from bxgc_ui.ranking_labels import group_label, rankable
 from bxgc_ui.views import rankings as view
 from bxgc_ui.views import rewards as reward_tab
 from bxgc_ui.views.rankings import t
-from bxgc_ui.widgets import cut_note, demo_notice, empty_state, nothing_to_rank, unreported_note
+from bxgc_ui.widgets import (
+    cut_note,
+    demo_notice,
+    empty_state,
+    nothing_to_rank,
+    unranked_note,
+    unreported_note,
+)
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -113,6 +120,7 @@ if single.open:
             path, version, code, freq="M", year=year, sub=sub, group=group
         )
         unreported_note(left, missing, names=names, period=period_text)
+        unranked_note(left, table, names=names, by=by)
         if len(marks):
             left.caption(view.reference_note(marks, names, by))
         right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))

@@ -24,6 +24,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "as the meeting screen's race).",
     ),
     "ov_ranked_units": ("参与排名单位", "Units ranked"),
+    "ov_no_last": (
+        "参与排名的单位较少，均已列入红榜，不列黑榜。",
+        "Too few units ranked for last places beside the first three.",
+    ),
     "ov_ranked_units_help": (
         "参与本期排名的单位数 / 应报送单位数（本期、上年同期或上一期报送过该指标的单位）。",
         "Units ranked this period / units expected to report (those that reported this "

@@ -15,7 +15,7 @@ from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.scorecard import directions
 from bxgc_ui import data, exports, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
-from bxgc_ui.ranking_labels import arrow, places
+from bxgc_ui.ranking_labels import arrow, moves, places
 from bxgc_ui.widths import text_width
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -190,7 +190,7 @@ def standings_table(
     return pd.DataFrame(
         {  # the figure that decides the places beside the unit: a phone shows the first few
             t("rank_col_rank"): places(table["rank"]),
-            t("rank_col_move"): [arrow(c) for c in table["rank_change"]],
+            t("rank_col_move"): moves(table["rank"], table["rank_change"]),
             t("unit"): [
                 f"{names.get(u, u)} {badge}" if u in flagged else names.get(u, u)
                 for u in table["unit_code"]

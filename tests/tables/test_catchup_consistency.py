@@ -41,17 +41,22 @@ def _open(db: Path, monkeypatch: pytest.MonkeyPatch, chaser: str) -> AppTest:
     return at
 
 
+def _read(value: str) -> str:
+    """A headline figure as the reader sees it: its markdown escapes taken away."""
+    return re.sub(r"\\(.)", r"\1", value)
+
+
 def _shown(at: AppTest) -> dict[str, str]:
-    """The four headline figures by what they are."""
+    """The four headline figures by what they are, as read."""
     out = {}
     for m in at.metric:
         if m.label == "预计赶超年份":
-            out["crossing"] = m.value
+            out["crossing"] = _read(m.value)
         elif m.label.endswith(("赶超所需年增速", "赶超所需年均变化")):
-            out["required"] = m.value
+            out["required"] = _read(m.value)
             out["required_label"] = m.label
         elif m.label.endswith("持平或领先的概率"):
-            out["probability"] = m.value
+            out["probability"] = _read(m.value)
             out["target"] = m.label[:4]
     return out
 

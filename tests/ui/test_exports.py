@@ -85,3 +85,19 @@ def test_the_ranking_workbook_names_the_units_that_have_not_reported(
         table, names, indicator="固定资产投资", measure="万元", by="completion", context=CONTEXT
     )
     assert not any("未报送" in str(c) for r in _rows(workbook([plain])) for c in r)
+
+
+def test_a_unit_without_a_place_has_no_move_in_the_workbook(demo_db_template: Path) -> None:
+    """A unit that reported but has no place (no target) is no new entry: its move cell
+    stays empty, where a ranked unit without a previous place reads 新."""
+    table, names = _table(demo_db_template)
+    table = table.copy()
+    table.loc[0, ["previous_rank", "rank_change"]] = pd.NA  # ranked, new this month
+    table.loc[1, ["rank", "previous_rank", "rank_change"]] = pd.NA  # reported, no place
+    sheet = exports.standings_table(
+        table, names, indicator="固定资产投资", measure="万元", by="completion", context=CONTEXT
+    )
+    rows = _rows(workbook([sheet]))
+    head = next(i for i, r in enumerate(rows) if "名次" in r)
+    assert rows[head + 1][1] == "新"
+    assert rows[head + 2][0] == "" and rows[head + 2][1] == ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -132,7 +133,7 @@ def test_a_long_list_of_late_units_names_the_first_eight(
         assert "等10 个单位尚未报送" in note and "另有2个未列出" in note
     else:
         assert note.startswith(":material/schedule: 10 units not reported")
-        assert note.endswith(" and 2 more.")
+        assert " and 2 more. Previous places and moves are counted among" in note
 
 
 def test_the_overview_counts_the_units_expected(
@@ -222,3 +223,45 @@ def test_the_composite_tab_names_the_units_it_ranks_without(
         assert note.startswith(":material/schedule: 12 units not reported every indicator")
     assert sum(fmt.md(names[u]) in note for u in late) == 8
     assert len(at.dataframe[0].value) == 4
+
+
+@pytest.mark.parametrize("by", ["completion", "growth"])
+def test_a_unit_that_reported_but_cannot_be_ranked_is_named_with_why(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    """东城街道 reported October but has no 2026 target (completion) or no figure a year
+    earlier (growth): the rankings say why it has no place, its move is no 新 (it is not a
+    new entry) on the page, the wall and in the workbook."""
+    obs = Store(demo_db).observations(unit="JD01", indicator="GBR")
+    if by == "completion":
+        gone = obs[obs["value_kind"] == "target"]
+    else:
+        gone = obs[(obs["value_kind"] == "actual") & (obs["period"] == "2025-10")]
+    con = duckdb.connect(str(demo_db))
+    for r in gone.itertuples():
+        con.execute(
+            "DELETE FROM observations WHERE unit_code = ? AND indicator_code = ? AND freq = ?"
+            " AND year = ? AND sub = ? AND value_kind = ?",
+            [r.unit_code, r.indicator_code, r.freq, r.year, r.sub, r.value_kind],
+        )
+    con.close()  # a database of this test's own: no page has read it yet
+    names = _names(demo_db, "zh")
+    at = _open(demo_db, monkeypatch, "rankings", "zh", indicator="GBR", period="2026-10", by=by)
+    notes = [c.value for c in at.caption if ":material/block:" in c.value]
+    why = "未下达全年目标" if by == "completion" else "无上年同期数"
+    assert len(notes) == 1 and fmt.md(names["JD01"]) in notes[0] and why in notes[0], notes
+    table = at.dataframe[0].value
+    row = table[table["单位"] == names["JD01"]].iloc[0]
+    assert row["名次"] == "—" and row["进位"] == "—"
+    wall = _open(demo_db, monkeypatch, "meeting", "zh", indicator="GBR", by=by)
+    assert "新" not in board_html(wall)
+
+
+def test_the_overview_says_why_a_short_ranking_has_no_last_places(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three units in: the first three are the 红榜, and the 黑榜 says why it is empty."""
+    _late(demo_db, len(members(Store(demo_db).units())) - 3 - 1)  # three report November
+    at = _open(demo_db, monkeypatch, "overview", "zh", indicator="GBR", period="2026-11")
+    lists = [m.value for m in at.markdown if "黑榜" in m.value]
+    assert len(lists) == 1 and "均已列入红榜，不列黑榜" in lists[0], lists

@@ -292,7 +292,10 @@ def _row(
     moves: bool,
 ) -> str:
     label = html.escape(fmt.plain(row["label"]))
-    move, tint = _move(row.get("rank_change"), spec.look) if moves else ("", spec.look.muted)
+    move, tint = ("", spec.look.muted)
+    if moves:  # a unit with no place now is no new entry: no move at all
+        ranked = not fmt.is_missing(row.get("rank"))  # type: ignore[arg-type]
+        move, tint = _move(row.get("rank_change"), spec.look) if ranked else ("—", tint)
     last = row.get("band") == "bottom"
     tag = f'<span class="bxgc-tag">{html.escape(t("meeting_last"))}</span>' if last else ""
     value = html.escape(fmt.amount(row.get("value"), spec.measure, lang()))  # type: ignore[arg-type]

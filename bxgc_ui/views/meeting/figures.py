@@ -16,7 +16,7 @@ from bxgc_ui import fmt
 from bxgc_ui.charts import CHART_BOTTOM, CHART_TOP, FONT, PLAIN_NUMBERS, head_and_tail
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import DARK, MEDALS
-from bxgc_ui.ranking_labels import arrow
+from bxgc_ui.ranking_labels import moves as moved
 from bxgc_ui.views.meeting.texts import t
 
 BG = PANEL = DARK.BACKGROUND
@@ -105,7 +105,7 @@ def ranking_figure(
     ``whole`` draws every ranked unit (an exported image).
     """
     data = ranked_head_and_tail(table, whole=whole)
-    moves = [arrow(c) for c in data["rank_change"]]
+    moves = moved(data["rank"], data["rank_change"])
     tint = [UP if m.startswith("▲") else DOWN if m.startswith("▼") else MUTED for m in moves]
     ticks = [
         f"{r}  {chart(name)}  <span style='color:{c}'>{m}</span>"
