@@ -6,6 +6,7 @@ import pandas as pd
 
 from bxgc_ui import fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
+from bxgc_ui.ranking_labels import places
 
 TEXTS: dict[str, tuple[str, str]] = {
     "overview_chart_title": ("{period} {indicator}完成情况", "{indicator}, {period}: progress"),
@@ -89,14 +90,14 @@ def shown_table(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     status = {s: t("status_" + s) for s in rows["status"].unique()}
     return pd.DataFrame(
         {
-            t("rank_col_rank"): rows["rank"],
+            t("rank_col_rank"): places(rows["rank"]),  # "—": no place, as elsewhere
             t("unit"): rows["label"],
             t("ytd_value"): fmt.amounts(rows["value"], measure, language),
             t("annual_target"): fmt.amounts(rows["target"], measure, language),
             t("completion"): [fmt.pct(v, signed=False) for v in rows["completion"]],
-            t("ov_pace_col"): [
-                f"{status[s]} {g:+.1f}"
-                for s, g in zip(rows["status"], rows["gap_pp"].fillna(0), strict=True)
+            t("ov_pace_col"): [  # no pace without a target: "—", not "— +0.0"
+                status[s] if pd.isna(g) else f"{status[s]} {g:+.1f}"
+                for s, g in zip(rows["status"], rows["gap_pp"], strict=True)
             ],
             t("yoy"): [fmt.pct(v) for v in rows["yoy"]],
         }

@@ -171,3 +171,27 @@ def test_the_composite_chart_marks_the_first_and_last_three_as_the_single_rankin
     fig = charts.score_bars(table, {}, "t", x_title="x")
     colours = list(fig.data[0].marker.color)[::-1]  # best first
     assert colours == [BAND_COLOURS[b] for b in table["band"]]
+
+
+def test_a_unit_without_a_target_reads_no_place_and_no_pace_in_the_table() -> None:
+    """It read "— +0.0" for pace and an empty place: "—" for both, as the other screens
+    print a unit with no place."""
+    from bxgc_ui.views.overview import shown_table
+
+    table = pd.DataFrame(
+        {
+            "unit_code": ["A", "B"],
+            "label": ["甲", "乙"],
+            "value": [90.0, 40.0],
+            "target": [100.0, np.nan],
+            "completion": [0.9, np.nan],
+            "status": ["ahead", "unknown"],
+            "gap_pp": [6.7, np.nan],
+            "rank": pd.array([1, pd.NA], dtype="Int64"),
+            "yoy": [0.05, 0.02],
+        }
+    )
+    shown = shown_table(table, "万元")
+    assert shown.iloc[:, 0].tolist() == ["1", "—"]
+    pace = shown.iloc[:, 5].tolist()
+    assert pace[0].endswith("+6.7") and pace[1] == "—"
