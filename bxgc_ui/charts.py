@@ -568,8 +568,8 @@ def ranking_bars(
             y=labels,
             orientation="h",
             marker_color=colors,
-            text=[
-                f"{v * 100:.1f}%{_move(c)}"
+            text=[  # a growth signed, as the table and the wall print it
+                f"{v * 100:{'+' if column == 'yoy' else ''}.1f}%{_move(c)}"
                 for v, c in zip(data[column], data["rank_change"], strict=True)
             ],
             textposition="auto",

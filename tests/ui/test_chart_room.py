@@ -143,3 +143,25 @@ def test_a_very_long_name_is_shortened_on_the_axis_and_whole_in_the_hover() -> N
 def test_short_names_keep_their_ticks() -> None:
     for fig in _unit_charts(["东城街道", "云门山街道"]):
         assert fig.layout.yaxis.ticktext is None
+
+
+def test_a_growth_ranking_chart_signs_its_figures_as_the_table_does() -> None:
+    """The table reads +3.6 %; the bars read 3.6 %: a growth is signed on both."""
+    fig = _unit_charts(["东城街道", "西城街道"])[1]
+    by_growth = charts.ranking_bars(
+        pd.DataFrame(
+            {
+                "unit_code": ["A", "B"],
+                "yoy": [0.036, -0.012],
+                "rank": [1, 2],
+                "rank_change": [0, 0],
+                "band": ["top", "bottom"],
+            }
+        ),
+        {"A": "东城街道", "B": "西城街道"},
+        "growth",
+        title="t",
+        x_title="x",
+    )
+    assert sorted(t.split("%")[0] for t in by_growth.data[0].text) == ["+3.6", "-1.2"]
+    assert not fig.data[0].text[0].startswith("+")  # completion stays unsigned
