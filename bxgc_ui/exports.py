@@ -17,7 +17,7 @@ import pandas as pd
 from bxgc_metrics.export import Column, Table
 from bxgc_metrics.metrics.rewards import Rewards
 from bxgc_ui import ranking_labels
-from bxgc_ui.i18n import Texts, lang
+from bxgc_ui.i18n import Texts, listed
 
 TEXTS: dict[str, tuple[str, str]] = {
     "export_period": ("期间：{period}", "Period: {period}"),
@@ -102,7 +102,7 @@ def standings_table(
     # the figures' measure is in their headers, as shown (亿元 for large 万元 figures)
     notes = context.notes(t("export_indicator", indicator=indicator))
     if unreported:
-        who = ("、" if lang() == "zh" else ", ").join(names.get(u, u) for u in unreported)
+        who = listed(names.get(u, u) for u in unreported)
         notes = (*notes, t("export_unreported", count=len(unreported), who=who))
     return Table(indicator[:28] or "ranking", title, notes, frame, columns)
 
@@ -129,7 +129,7 @@ def composite_table(
     )
     notes = context.notes(*method)
     if unreported:
-        who = ("、" if lang() == "zh" else ", ").join(names.get(u, u) for u in unreported)
+        who = listed(names.get(u, u) for u in unreported)
         notes = (*notes, t("export_composite_unreported", count=len(unreported), who=who))
     return Table(t("export_composite_sheet"), t("export_composite_title"),
                  notes, frame, columns)  # fmt: skip

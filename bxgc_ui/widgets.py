@@ -18,7 +18,7 @@ from bxgc_metrics.errors import BxgcError
 from bxgc_ui import auth, chart_export, charts, data
 from bxgc_ui.chart_export import Caption
 from bxgc_ui.fmt import md
-from bxgc_ui.i18n import Texts, carry_tab, counted, lang, note_open_tab
+from bxgc_ui.i18n import Texts, carry_tab, counted, lang, listed, note_open_tab
 
 TEXTS: dict[str, tuple[str, str]] = {
     "demo_notice": (
@@ -173,7 +173,7 @@ def unreported_note(
     more = len(missing) - len(named)
     text = t(
         ("unreported_composite" if composite else "unreported") + ("_cut" if more else ""),
-        who=("、" if language == "zh" else ", ").join(named),
+        who=listed(named),
         count=counted(len(missing), "个单位", "unit", language=language),
         period=md(period),
         more=more,
@@ -193,7 +193,7 @@ def unranked_note(where: object, table: pd.DataFrame, *, names: dict[str, str], 
     language = lang()
     text = t(
         "unranked",
-        who=("、" if language == "zh" else ", ").join(md(names.get(u, u)) for u in left),
+        who=listed(md(names.get(u, u)) for u in left),
         count=counted(len(left), "个单位", "unit", language=language),
         why=t(f"unranked_{by}"),
     )

@@ -15,12 +15,9 @@ from bxgc_ui.views import rankings as view
 from bxgc_ui.views import rewards as reward_tab
 from bxgc_ui.views.rankings import t
 from bxgc_ui.widgets import (
-    cut_note,
     demo_notice,
     empty_state,
     nothing_to_rank,
-    unranked_note,
-    unreported_note,
 )
 
 path, version = data.snapshot()
@@ -115,14 +112,7 @@ if single.open:
             charts.ranking_bars, table, names, by, title=title, x_title=f"{t(f'by_{by}')} (%)"
         )
         draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
-        cut_note(left, int(table["rank"].notna().sum()))
-        missing, _ = data.unreported_of(
-            path, version, code, freq="M", year=year, sub=sub, group=group
-        )
-        unreported_note(left, missing, names=names, period=period_text)
-        unranked_note(left, table, names=names, by=by)
-        if len(marks):
-            left.caption(view.reference_note(marks, names, by))
+        missing = view.single_notes(left, table, marks, at=chosen, names=names, period=period_text)
         right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
         if flagged & set(table["unit_code"]):
             right.caption(t("rank_flagged_note"))
@@ -176,22 +166,12 @@ if combined.open:
             bars = partial(charts.score_bars, table, names, title, x_title=t("rank_col_score"))
             chosen = (path, version, year, sub, by, group, key)
             draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
-            cut_note(left, len(table))
-            left_out = data.composite_unreported_of(
-                path, version, year, sub=sub, by=by, group=group, options=key
-            )
-            unreported_note(left, left_out, names=names, period=period_text, composite=True)
+            left_out = view.composite_notes(left, table, at=chosen, names=names, period=period_text)
             right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
             method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
-            sheet = partial(
-                exports.composite_table,
-                table,
-                names,
-                method=method,
-                context=context,
-                unreported=left_out,
+            sheet = view.composite_sheet(
+                table, names, method=method, context=context, chosen=chosen, unreported=left_out
             )
-            sheet = data.built(("rank_comp_sheet", *chosen), sheet)
             right.download_button(
                 t("rank_export"),
                 partial(workbook, [sheet]),

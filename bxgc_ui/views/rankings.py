@@ -16,6 +16,7 @@ from bxgc_metrics.tables.scorecard import directions
 from bxgc_ui import data, exports, fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.ranking_labels import arrow, moves, places
+from bxgc_ui.widgets import cut_note, unranked_note, unreported_note
 from bxgc_ui.widths import text_width
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -138,6 +139,66 @@ def standings_sheet(
     )
     sheet = partial(sheet, indicator=indicator, measure=measure)
     return data.built(("rank_sheet", *chosen), sheet)
+
+
+def composite_sheet(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    *,
+    method: Sequence[str],
+    context: exports.Context,
+    chosen: tuple,
+    unreported: Sequence[str] = (),
+) -> Table:
+    """The composite ranking's export sheet, built once per data version and ``chosen``,
+    naming the units it ranks without."""
+    sheet = partial(
+        exports.composite_table, table, names, method=method, context=context, unreported=unreported
+    )
+    return data.built(("rank_comp_sheet", *chosen), sheet)
+
+
+def single_notes(
+    where: object,
+    table: pd.DataFrame,
+    marks: pd.DataFrame,
+    *,
+    at: tuple[str, int, str, int, int, str, str],
+    names: dict[str, str],
+    period: str,
+) -> tuple[str, ...]:
+    """The notes under the single ranking's chart, ``at`` (path, data version, indicator,
+    year, month, basis, group): a cut chart, the units not reported yet, those reported
+    but without a place, the outside benchmarks. Returns the units not reported (the
+    workbook names them too)."""
+    path, version, code, year, sub, by, group = at
+    cut_note(where, int(table["rank"].notna().sum()))
+    missing, _ = data.unreported_of(path, version, code, freq="M", year=year, sub=sub, group=group)
+    unreported_note(where, missing, names=names, period=period)
+    unranked_note(where, table, names=names, by=by)
+    if len(marks):
+        where.caption(reference_note(marks, names, by))  # type: ignore[attr-defined]
+    return missing
+
+
+def composite_notes(
+    where: object,
+    table: pd.DataFrame,
+    *,
+    at: tuple[str, int, int, int, str, str, tuple],
+    names: dict[str, str],
+    period: str,
+) -> tuple[str, ...]:
+    """The notes under the composite's chart, ``at`` (path, data version, year, month,
+    basis, group, options key): a cut chart and the units it ranks without, which it
+    returns (the workbook names them too)."""
+    path, version, year, sub, by, group, key = at
+    cut_note(where, len(table))
+    left_out = data.composite_unreported_of(
+        path, version, year, sub=sub, by=by, group=group, options=key
+    )
+    unreported_note(where, left_out, names=names, period=period, composite=True)
+    return left_out
 
 
 def assessed_years(periods: list[tuple[int, int]], kind: str) -> list[int]:
