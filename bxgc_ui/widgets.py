@@ -54,28 +54,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "unreported": (
         "{who}共{count}尚未报送{period}数据，未参与本期排名；上期名次和进位按已报送的单位重新计算。",
-        "{count} not reported for {period} yet, so not ranked: {who}. Previous places and "
-        "moves are counted among the units that have reported.",
+        "Not yet reported for {period}, so not ranked ({count}): {who}. Previous places "
+        "and moves are counted among the units that have reported.",
     ),
     "unreported_cut": (
         "{who}等{count}尚未报送{period}数据（另有{more}个未列出），未参与本期排名；"
         "上期名次和进位按已报送的单位重新计算。",
-        "{count} not reported for {period} yet, so not ranked: {who} and {more} more. "
+        "Not yet reported for {period}, so not ranked ({count}): {who} and {more} more. "
         "Previous places and moves are counted among the units that have reported.",
     ),
     "unranked": (
         "{who}共{count}{why}，未参与本期排名。",
-        "{count} reported but not ranked ({why}): {who}.",
+        "Reported but not ranked, {why} ({count}): {who}.",
     ),
     "unranked_completion": ("未下达全年目标", "no annual target"),
     "unranked_growth": ("无上年同期数", "no figure a year earlier"),
     "unreported_composite": (
         "{who}共{count}尚未报送全部指标的{period}数据，未参与综合排名。",
-        "{count} not reported every indicator for {period} yet, so not in the composite: {who}.",
+        "Not yet reported every indicator for {period}, so not in the composite ({count}): {who}.",
     ),
     "unreported_composite_cut": (
         "{who}等{count}尚未报送全部指标的{period}数据（另有{more}个未列出），未参与综合排名。",
-        "{count} not reported every indicator for {period} yet, so not in the composite: "
+        "Not yet reported every indicator for {period}, so not in the composite ({count}): "
         "{who} and {more} more.",
     ),
 }

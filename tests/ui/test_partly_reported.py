@@ -114,7 +114,8 @@ def test_the_rankings_name_who_has_not_reported(
         assert fmt.md("2026年1-11月") in note
     else:
         english = _names(db, "en")
-        assert "2 units not reported" in note and fmt.md(english[late[1]]) in note
+        assert f"Not yet reported for {fmt.md('Jan-Nov 2026')}, so not ranked (2 units): " in note
+        assert fmt.md(english[late[1]]) in note
     assert LATE_NAME not in note  # escaped: shown as typed, not as a link
     assert len(at.dataframe[0].value) == _expected(db) - 2
 
@@ -132,7 +133,10 @@ def test_a_long_list_of_late_units_names_the_first_eight(
     if lang == "zh":
         assert "等10 个单位尚未报送" in note and "另有2个未列出" in note
     else:
-        assert note.startswith(":material/schedule: 10 units not reported")
+        assert note.startswith(
+            f":material/schedule: Not yet reported for {fmt.md('Jan-Nov 2026')},"
+        )
+        assert "not ranked (10 units): " in note
         assert " and 2 more. Previous places and moves are counted among" in note
 
 
@@ -220,7 +224,10 @@ def test_the_composite_tab_names_the_units_it_ranks_without(
     if lang == "zh":
         assert "等12 个单位尚未报送全部指标" in note and "未参与综合排名" in note
     else:
-        assert note.startswith(":material/schedule: 12 units not reported every indicator")
+        assert note.startswith(
+            ":material/schedule: Not yet reported every indicator for "
+            f"{fmt.md('Jan-Nov 2026')}, so not in the composite (12 units): "
+        )
     assert sum(fmt.md(names[u]) in note for u in late) == 8
     assert len(at.dataframe[0].value) == 4
 
@@ -250,6 +257,13 @@ def test_a_unit_that_reported_but_cannot_be_ranked_is_named_with_why(
     notes = [c.value for c in at.caption if ":material/block:" in c.value]
     why = "未下达全年目标" if by == "completion" else "无上年同期数"
     assert len(notes) == 1 and fmt.md(names["JD01"]) in notes[0] and why in notes[0], notes
+    english = _open(
+        demo_db, monkeypatch, "rankings", "en", indicator="GBR", period="2026-10", by=by
+    )
+    (note,) = [c.value for c in english.caption if ":material/block:" in c.value]
+    why = "no annual target" if by == "completion" else "no figure a year earlier"
+    name = fmt.md(_names(demo_db, "en")["JD01"])
+    assert note == f":material/block: Reported but not ranked, {why} (1 unit): {name}.", note
     table = at.dataframe[0].value
     row = table[table["单位"] == names["JD01"]].iloc[0]
     assert row["名次"] == "—" and row["进位"] == "—"
