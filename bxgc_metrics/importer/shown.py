@@ -101,15 +101,22 @@ def divisor(code: str) -> float | None:
     """What a number format divides its number by to show it; ``None`` for one that
     shows it as it is.
 
+    Both ways multiply: ``0!.0,`` drops three places and writes a point one place in, so
+    it shows 7113112000 as 711311.2 (10 × 1,000).
+
     >>> divisor("0!.0000"), divisor('#,##0"."0000"万元"'), divisor("#,##0,"), divisor("0.00")
     (10000.0, 10000.0, 1000.0, None)
+    >>> divisor("0!.0,"), divisor("0!.00,,")
+    (10000.0, 100000000.0)
     """
     first = code.split(";")[0]
+    by = 1
     point = _POINT_PUT_IN.search(first)
     if point is not None and "." not in _LITERAL.sub("", first[: point.start()]):
-        return float(10 ** len(point.group(1)))
-    commas = _SCALING_COMMAS.search(_LITERAL.sub("", first))
-    return float(1000 ** len(commas.group(1))) if commas else None
+        by = 10 ** len(point.group(1))
+    commas = _SCALING_COMMAS.search(_LITERAL.sub("", first).replace("!", ""))
+    by *= 1000 ** len(commas.group(1)) if commas else 1
+    return float(by) if by != 1 else None
 
 
 PERCENT, MONTH, YEAR = "%", "month", "year"

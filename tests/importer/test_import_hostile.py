@@ -371,7 +371,19 @@ def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
 @pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
 @pytest.mark.parametrize(
     ("code", "stored"),
-    [("0!.0000", 1e4), ('0"."0000', 1e4), ("0\\.0000", 1e4), ("#,##0,", 1e3), ("0.0,,", 1e6)],
+    [
+        ("0!.0000", 1e4),
+        ('0"."0000', 1e4),
+        ("0\\.0000", 1e4),
+        ("#,##0,", 1e3),
+        ("0.0,,", 1e6),
+        # a point put in and commas after it: each divides (0!.0, is 10 × 1,000)
+        ("0!.0,", 1e4),
+        ('0"."0,', 1e4),
+        ("0\\.0,", 1e4),
+        ("#,##0!.0,", 1e4),
+        ("0!.00,,", 1e8),
+    ],
 )
 def test_a_cell_whose_format_scales_it_is_the_figure_it_shows(
     demo_store: Store, writer: str, code: str, stored: float
@@ -379,7 +391,7 @@ def test_a_cell_whose_format_scales_it_is_the_figure_it_shows(
     """Chinese sheets keep 元 and show 万元 with a number format (``0!.0000`` puts a point
     four places in; ``#,##0,`` drops three places): the figure is what the sheet shows,
     in the measure its unit line names."""
-    measure = {1e4: "单位：万元", 1e3: "单位：万元", 1e6: "单位：万元"}[stored]
+    measure = "单位：万元"
     rows = [
         ["2024年1-6月各街道主要指标完成情况", None, None],
         [measure, None, None],
