@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import openpyxl
 import pandas as pd
 import xlsxwriter
+import xlwt
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 REPORT_UNITS = [
@@ -184,11 +185,27 @@ def styled_xlsx(
     hidden_rows: list[int] = (),
     hidden_columns: list[str] = (),
 ) -> bytes:
-    """``rows`` as an xlsx whose cells at the addresses of ``formats`` carry that number
+    """``rows`` as a workbook whose cells at the addresses of ``formats`` carry that number
     format, with ``hidden_rows`` (Excel numbers) and ``hidden_columns`` (letters) hidden,
-    written by openpyxl or by xlsxwriter (their styles and row records differ in shape)."""
+    written by openpyxl or by xlsxwriter (their styles and row records differ in shape) as
+    an xlsx, or by xlwt as a legacy .xls (:func:`styled_name` names it)."""
     formats = formats or {}
     out = io.BytesIO()
+    if writer == "xlwt":
+        book = xlwt.Workbook()
+        ws = book.add_sheet("Sheet1")
+        styles = {code: xlwt.easyxf(num_format_str=code) for code in set(formats.values())}
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                style = styles.get(formats.get(xl_rowcol_to_cell(r, c), ""))
+                if value is not None:
+                    ws.write(r, c, value, *([style] if style is not None else []))
+        for number in hidden_rows:
+            ws.row(number - 1).hidden = True
+        for letter in hidden_columns:
+            ws.col(ord(letter) - ord("A")).hidden = True
+        book.save(out)
+        return out.getvalue()
     if writer == "openpyxl":
         book = openpyxl.Workbook()
         ws = book.active
@@ -216,6 +233,15 @@ def styled_xlsx(
         ws.set_column(f"{letter}:{letter}", None, None, {"hidden": True})
     book.close()
     return out.getvalue()
+
+
+STYLED_WRITERS = ("openpyxl", "xlsxwriter", "xlwt")
+"""Every writer :func:`styled_xlsx` knows: two shapes of xlsx and the legacy .xls."""
+
+
+def styled_name(stem: str, writer: str) -> str:
+    """A file name for :func:`styled_xlsx`'s bytes from ``writer``: ``.xls`` or ``.xlsx``."""
+    return f"{stem}.xls" if writer == "xlwt" else f"{stem}.xlsx"
 
 
 def grid(rows: list[list], fmt: str, merges: list[str] = ()) -> tuple[bytes, str]:

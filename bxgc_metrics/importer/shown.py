@@ -37,6 +37,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import xlrd
 
 from bxgc_metrics.importer.formulas import MAIN, sheet_paths
 
@@ -154,14 +155,21 @@ def cell_styles(styles: bytes) -> dict[int, float | str]:
     found: dict[int, float | str] = {}
     for index, xf in enumerate(formats.findall(f"{MAIN}xf") if formats is not None else []):
         number = int(xf.get("numFmtId", "0"))
-        code = codes.get(number, "")
-        if number in PERCENT_BUILTIN or (code and is_percent(code)):
-            found[index] = PERCENT
-        elif code and (part := date_part(code)) is not None:
-            found[index] = part
-        elif code and (by := divisor(code)) is not None:
-            found[index] = by
+        if (how := _format_shows(number, codes.get(number, ""))) is not None:
+            found[index] = how
     return found
+
+
+def _format_shows(number: int, code: str) -> float | str | None:
+    """What a number format (its id and code) does to the number it shows: :data:`PERCENT`,
+    :data:`MONTH`, :data:`YEAR`, a divisor, or ``None`` for nothing."""
+    if number in PERCENT_BUILTIN or (code and is_percent(code)):
+        return PERCENT
+    if code and (part := date_part(code)) is not None:
+        return part
+    if code and (by := divisor(code)) is not None:
+        return by
+    return None
 
 
 def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
@@ -192,6 +200,58 @@ def shown(data: bytes, sheets: list[str]) -> dict[str, Shown]:
             return found
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
         return {}
+
+
+_XLS_NUMBERS = (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE)
+
+
+def shown_xls(data: bytes, sheets: list[str]) -> dict[str, Shown]:
+    """:func:`shown` for a legacy .xls (BIFF): each of ``sheets``' numeric cells shown
+    as a percentage, scaled or as a date's month or year alone, and its hidden rows and
+    columns, from the cell formats xlrd reads (python-calamine reads values only). An
+    .xls keeps no sign of manual calculation that is read here: no formulas are given.
+    Empty for a file xlrd cannot read."""
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, struct.error):
+        return {}
+    try:
+        styles = {}
+        for index, xf in enumerate(book.xf_list):
+            fmt = book.format_map.get(xf.format_key)
+            how = _format_shows(xf.format_key, fmt.format_str if fmt is not None else "")
+            if how is not None:
+                styles[index] = how
+        found = {}
+        for name in sheets:
+            try:
+                sheet = book.sheet_by_name(name)
+            except xlrd.XLRDError:
+                continue
+            styled = _styled_xls_cells(sheet, styles) if styles else ()
+            rows = frozenset(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)
+            columns = frozenset(c for c, info in sheet.colinfo_map.items() if info.hidden)
+            if styled or rows or columns:
+                percent = tuple((r, c) for r, c, how in styled if how == PERCENT)
+                scaled = tuple(cell for cell in styled if cell[2] != PERCENT)
+                found[name] = Shown(percent, scaled, rows, columns)
+        return found
+    finally:
+        book.release_resources()
+
+
+def _styled_xls_cells(
+    sheet: xlrd.sheet.Sheet, styles: dict[int, float | str]
+) -> tuple[tuple[int, int, float | str], ...]:
+    """The numeric cells of an .xls sheet whose format is one of ``styles``: (Excel row,
+    column index, what the format does)."""
+    found = []
+    for r in range(sheet.nrows):
+        types = sheet.row_types(r)
+        for c, kind in enumerate(types):
+            if kind in _XLS_NUMBERS and (how := styles.get(sheet.cell_xf_index(r, c))) is not None:
+                found.append((r + 1, c, how))
+    return tuple(found)
 
 
 def _body(data: bytes, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[bytes, int, int]:

@@ -335,7 +335,7 @@ def test_a_percent_sign_in_a_money_column_is_an_error(demo_store: Store) -> None
     assert ok.can_commit and ok.observations["value"].tolist() == [8.5]
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("writer", sheets.STYLED_WRITERS)
 @pytest.mark.parametrize("code", ["0.0%", "0%", "0.00%", '0.0"%"', "#,##0.0%;-#,##0.0%"])
 def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
     demo_store: Store, writer: str, code: str
@@ -351,7 +351,9 @@ def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
         ["西城街道", "固定资产投资", "2024-06", 0.5, "实际"],  # 0.5 万元, not a percentage
     ]
     plan = run(
-        demo_store, sheets.styled_xlsx(long_rows, {"D2": code, "D3": code}, writer), "p.xlsx"
+        demo_store,
+        sheets.styled_xlsx(long_rows, {"D2": code, "D3": code}, writer),
+        sheets.styled_name("p", writer),
     )
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = sorted(plan.observations["value"].tolist())
@@ -361,14 +363,16 @@ def test_a_cell_shown_as_a_percentage_is_the_percentage_it_shows(
         ["东城街道", "规上工业增加值增速", 0.071, 0.065],
     ]
     plan = run(
-        demo_store, sheets.styled_xlsx(wide_rows, {"C2": code, "D2": code}, writer), "w.xlsx"
+        demo_store,
+        sheets.styled_xlsx(wide_rows, {"C2": code, "D2": code}, writer),
+        sheets.styled_name("w", writer),
     )
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = sorted(plan.observations["value"].tolist())
     assert got == pytest.approx([0.065, 0.071] if literal else [6.5, 7.1])
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("writer", sheets.STYLED_WRITERS)
 @pytest.mark.parametrize(
     ("code", "stored"),
     [
@@ -399,13 +403,17 @@ def test_a_cell_whose_format_scales_it_is_the_figure_it_shows(
         [None, "全年目标", "1-6月累计"],
         ["东城街道", 82812 * stored, 41300.5 * stored],
     ]
-    plan = run(demo_store, sheets.styled_xlsx(rows, {"B5": code, "C5": code}, writer), "r.xlsx")
+    plan = run(
+        demo_store,
+        sheets.styled_xlsx(rows, {"B5": code, "C5": code}, writer),
+        sheets.styled_name("r", writer),
+    )
     assert plan.can_commit, [i.text() for i in plan.errors]
     got = plan.observations.set_index("value_kind")["value"]
     assert got["target"] == pytest.approx(82812.0) and got["actual"] == pytest.approx(41300.5)
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("writer", sheets.STYLED_WRITERS)
 def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
     demo_store: Store, writer: str
 ) -> None:
@@ -417,7 +425,9 @@ def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
         ["东城街道", 82812, 41300.5, 0.4987, 0.065],
     ]
     formats = {"D5": "0.0%", "E5": "0.0%"}
-    plan = run(demo_store, sheets.styled_xlsx(rows, formats, writer), "r.xlsx")
+    plan = run(
+        demo_store, sheets.styled_xlsx(rows, formats, writer), sheets.styled_name("r", writer)
+    )
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert not [i for i in plan.issues if i.code == "completion_mismatch"]
     got = plan.observations.set_index(["indicator_code", "value_kind"])["value"]
@@ -426,12 +436,14 @@ def test_a_report_s_rates_shown_as_percentages_are_checked_as_shown(
     # a money figure formatted as a percentage shows 1250.0%: refused, as a typed % would be
     rows[4][2] = 12.5
     formats["C5"] = "0.0%"
-    plan = run(demo_store, sheets.styled_xlsx(rows, formats, writer), "r.xlsx")
+    plan = run(
+        demo_store, sheets.styled_xlsx(rows, formats, writer), sheets.styled_name("r", writer)
+    )
     found = [i for i in plan.errors if i.code == "percent_in_amount"]
     assert [(i.row, i.column, i.value) for i in found] == [(5, "C", "1250%")]
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("writer", sheets.STYLED_WRITERS)
 def test_figures_in_hidden_rows_and_columns_are_imported_and_said(
     demo_store: Store, writer: str
 ) -> None:
@@ -446,7 +458,7 @@ def test_figures_in_hidden_rows_and_columns_are_imported_and_said(
         ["黄楼镇", "规上工业增加值增速", 5.0, 4.5],
     ]
     data = sheets.styled_xlsx(rows, hidden_rows=[1, 4], hidden_columns=["C"], writer=writer)
-    plan = run(demo_store, data, "h.xlsx")
+    plan = run(demo_store, data, sheets.styled_name("h", writer))
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert len(plan.observations) == 6  # nothing left out
     said = {i.code: i for i in plan.issues if i.code.startswith("hidden_")}
@@ -460,7 +472,7 @@ def test_figures_in_hidden_rows_and_columns_are_imported_and_said(
     shown = run(
         demo_store,
         sheets.styled_xlsx(rows, hidden_rows=[1], hidden_columns=["E"], writer=writer),
-        "s.xlsx",
+        sheets.styled_name("s", writer),
     )
     assert not [i for i in shown.issues if i.code.startswith("hidden_")]
 
@@ -724,7 +736,7 @@ def test_the_command_line_prints_messages_never_a_traceback(demo_db: Path, tmp_p
         assert "Traceback" not in out.stderr and "错误" in out.stdout and "ERROR" in out.stdout
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("writer", sheets.STYLED_WRITERS)
 def test_a_date_shown_without_its_year_takes_the_sheets_year(
     demo_store: Store, writer: str
 ) -> None:
@@ -738,7 +750,7 @@ def test_a_date_shown_without_its_year_takes_the_sheets_year(
         ["东城街道", "固定资产投资", 58158.4, 109403.3, 175870.7],
     ]
     fmt = {f"{c}2": 'm"月"' for c in "CDE"}
-    plan = run(demo_store, sheets.styled_xlsx(rows, fmt, writer), "w.xlsx")
+    plan = run(demo_store, sheets.styled_xlsx(rows, fmt, writer), sheets.styled_name("w", writer))
     assert plan.can_commit, [i.text() for i in plan.errors]
     obs = plan.observations
     assert sorted(zip(obs["year"], obs["sub"], strict=True)) == [(2025, 1), (2025, 2), (2025, 3)]
@@ -746,18 +758,26 @@ def test_a_date_shown_without_its_year_takes_the_sheets_year(
         ["单位", "指标", "年份", "月份", "数值"],
         ["东城街道", "固定资产投资", 2025, months[0], 5.0],
     ]
-    plan = run(demo_store, sheets.styled_xlsx(rows, {"D2": 'm"月"'}, writer), "l.xlsx")
+    plan = run(
+        demo_store,
+        sheets.styled_xlsx(rows, {"D2": 'm"月"'}, writer),
+        sheets.styled_name("l", writer),
+    )
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert (plan.observations["year"].iat[0], plan.observations["sub"].iat[0]) == (2025, 1)
 
 
-@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+@pytest.mark.parametrize("writer", sheets.STYLED_WRITERS)
 def test_a_date_shown_as_a_year_is_that_year(demo_store: Store, writer: str) -> None:
     rows = [
         ["单位", "指标", "期间", "数值"],
         ["东城街道", "地方财政收入", dt.datetime(2018, 1, 1), 9.5],
     ]
-    plan = run(demo_store, sheets.styled_xlsx(rows, {"C2": 'yyyy"年"'}, writer), "y.xlsx")
+    plan = run(
+        demo_store,
+        sheets.styled_xlsx(rows, {"C2": 'yyyy"年"'}, writer),
+        sheets.styled_name("y", writer),
+    )
     assert plan.can_commit, [i.text() for i in plan.errors]
     row = plan.observations.iloc[0]
     assert (row["freq"], row["year"], row["sub"]) == ("Y", 2018, 0)

@@ -31,7 +31,7 @@ from bxgc_metrics.importer import issues, workbook_guard
 from bxgc_metrics.importer.formulas import Suspects, suspect_cells
 from bxgc_metrics.importer.limits import Limits
 from bxgc_metrics.importer.reading.sheet import Sheet, check_width
-from bxgc_metrics.importer.shown import Shown, as_shown, shown
+from bxgc_metrics.importer.shown import Shown, as_shown, shown, shown_xls
 
 
 def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
@@ -42,6 +42,8 @@ def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     with tempfile.TemporaryDirectory(prefix="bxgc-upload-") as folder:
         checked = workbook_guard.checked_copy(data, file_name, limits, folder=Path(folder))
         sheets = _read_checked(checked, file_name, limits)
+        if checked.suffix == ".xls":
+            return _xls_as_shown(sheets, checked.read_bytes())
         if checked.suffix != ".xlsx":
             return sheets
         measured = checked.read_bytes()
@@ -54,12 +56,15 @@ def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     ]
 
 
-def _as_shown(sheet: Sheet, looks: Shown | None, *, suspects: partial[Suspects]) -> Sheet:
-    """A sheet with its formulas to look up, its cells shown as percentages given as
-    shown (0.065 → 6.5%) and its hidden rows and columns."""
-    sheet = replace(sheet, suspects=functools.cache(suspects))
-    if looks is None:
-        return sheet
+def _xls_as_shown(sheets: list[Sheet], data: bytes) -> list[Sheet]:
+    """A legacy .xls's sheets with their cells given as shown and their hidden rows and
+    columns (:func:`~bxgc_metrics.importer.shown.shown_xls`), as an xlsx's are."""
+    looks = shown_xls(data, [s.name for s in sheets if not s.hidden])
+    return [s if s.hidden or s.name not in looks else _looked(s, looks[s.name]) for s in sheets]
+
+
+def _looked(sheet: Sheet, looks: Shown) -> Sheet:
+    """``sheet`` with its cells as :class:`Shown` says they show, and its hidden lines."""
     cells = as_shown(sheet.cells, looks, first_row=sheet.first_row, first_col=sheet.first_col)
     return replace(
         sheet,
@@ -68,6 +73,13 @@ def _as_shown(sheet: Sheet, looks: Shown | None, *, suspects: partial[Suspects])
         hidden_columns=looks.hidden_columns,
         stale_formulas=looks.formulas,
     )
+
+
+def _as_shown(sheet: Sheet, looks: Shown | None, *, suspects: partial[Suspects]) -> Sheet:
+    """A sheet with its formulas to look up, its cells shown as percentages given as
+    shown (0.065 → 6.5%) and its hidden rows and columns."""
+    sheet = replace(sheet, suspects=functools.cache(suspects))
+    return sheet if looks is None else _looked(sheet, looks)
 
 
 def _read_checked(path: Path, file_name: str, limits: Limits) -> list[Sheet]:
