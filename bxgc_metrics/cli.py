@@ -563,3 +563,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(backup_listing(getattr(args, "db", None) or default_path()), file=sys.stderr)
         return 2
+    except OSError as exc:  # a mistyped path, a folder for a file, no permission
+        zh, en = _os_error(exc)
+        print(f"错误：{zh}\nError: {en}", file=sys.stderr)
+        return 2
+
+
+_OPEN_REASONS: dict[type[OSError], tuple[str, str]] = {
+    FileNotFoundError: ("文件不存在", "no such file"),
+    IsADirectoryError: ("这是一个文件夹，不是文件", "it is a folder, not a file"),
+    NotADirectoryError: ("路径中有一项不是文件夹", "part of the path is not a folder"),
+    PermissionError: ("没有读写权限", "permission denied"),
+}
+
+
+def _os_error(exc: OSError) -> tuple[str, str]:
+    """A file the command could not open, or read or write, named with why, in Chinese
+    and English."""
+    name = exc.filename if exc.filename is not None else ""
+    reason = _OPEN_REASONS.get(type(exc))
+    if reason is not None:
+        return f"无法打开文件 {name}（{reason[0]}）", f"cannot open {name} ({reason[1]})"
+    why = exc.strerror or str(exc)
+    return f"文件读写失败 {name}（{why}）", f"could not read or write {name} ({why})"

@@ -148,3 +148,21 @@ def test_import_command_takes_the_measure_of_an_undecided_column(
     assert done.returncode == 0, done.stdout + done.stderr
     stored = store.observations(unit="JD01", indicator="GBR").set_index("period")["value"]
     assert stored["2024-06"] == 41300.5 and stored["2024"] == 82812.0
+
+
+def test_a_file_the_command_line_cannot_open_is_named_without_a_traceback(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """A mistyped path, a folder given as a file: the command says which and why, in both
+    languages, with exit status 2, and the database is untouched."""
+    before = Store(demo_db).data_version()
+    missing = tmp_path / "11月报表.csv"
+    for path in (missing, tmp_path):
+        done = run_cli("import", str(path), "--db", str(demo_db))
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        zh, en = done.stderr.strip().splitlines()
+        assert zh.startswith(f"错误：无法打开文件 {path}（") and en.startswith("Error: cannot open")
+    restored = run_cli("restore", "--backup", str(missing), "--db", str(demo_db))
+    assert restored.returncode == 2 and "Traceback" not in restored.stderr
+    assert str(missing) in restored.stderr
+    assert Store(demo_db).data_version() == before
