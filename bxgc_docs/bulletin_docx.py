@@ -78,6 +78,9 @@ PLACEHOLDERS: dict[str, str] = {
 
 DEMO_NOTE = "（演示数据：单位与数字为虚构，仅供演示，不得引用）"
 NO_CHART = "（本机未安装 Chromium，未生成排名图）"
+"""Where a section's chart would stand when the machine has no browser to draw it."""
+NO_CHARTS_ASKED = "（本稿未附排名图）"
+"""Where it would stand in a document made without charts (``--no-charts``)."""
 NUMERALS = "一二三四五六七八九十"
 
 ChartMaker = Callable[[Any], bytes | None]
@@ -140,7 +143,8 @@ def context(
     report: Report, tpl: DocxTemplate, *, chart: ChartMaker | None = None
 ) -> dict[str, Any]:
     """The values :data:`PLACEHOLDERS` name, for ``tpl``; ``chart`` makes each section's
-    image (``None``: no images, a note instead)."""
+    image (``None``: made without images, :data:`NO_CHARTS_ASKED` instead; an image it
+    cannot make, :data:`NO_CHART`)."""
     b, names = report.bulletin, report.names
     sections = []
     for i, (s, words) in enumerate(zip(b.sections, report.narratives, strict=True), start=1):
@@ -150,9 +154,9 @@ def context(
                 "heading": f"{numeral(i)}、{s.name}",
                 "name": s.name,
                 "narrative": words,
-                "chart": NO_CHART
-                if png is None
-                else InlineImage(tpl, io.BytesIO(png), width=Mm(150)),
+                "chart": InlineImage(tpl, io.BytesIO(png), width=Mm(150))
+                if png is not None
+                else (NO_CHART if chart is not None else NO_CHARTS_ASKED),
                 "table_title": f"{b.period}{s.name}排名（按{'完成率' if s.by == 'completion' else '同比增长'}）",
                 "value_header": rows.value_header(s),
                 "rows": rows.ranking(s, names),

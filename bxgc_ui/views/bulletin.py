@@ -116,9 +116,8 @@ def _document(report: source.Report, kind: str, file_name: str, *, reader: Actor
     if kind == "pptx":
         made = deck_pptx.render(report)
     else:
-        available = chart_export.available()
-        chart = partial(bulletin_docx.chart_png, report) if available else None
-        made = bulletin_docx.render(report, chart=chart)
+        # without a browser, chart_png gives no image and the document says why
+        made = bulletin_docx.render(report, chart=partial(bulletin_docx.chart_png, report))
     b = report.bulletin
     data.store().as_actor(reader).append_audit(
         "report",

@@ -131,8 +131,21 @@ def test_one_chart_image_per_indicator(report: source.Report) -> None:
 
 
 def test_without_images_the_docx_says_so(docx_file: Document) -> None:
+    """Made without charts (the command line's ``--no-charts``): each section says so,
+    and says nothing of Chromium, which may well be installed."""
     assert len(docx_file.inline_shapes) == 0
-    assert sum(p.text == bulletin_docx.NO_CHART for p in docx_file.paragraphs) == 10
+    texts = [p.text for p in docx_file.paragraphs]
+    assert sum(t == bulletin_docx.NO_CHARTS_ASKED for t in texts) == 10
+    assert not any("Chromium" in t for t in texts)
+
+
+def test_a_machine_without_a_browser_says_why_there_are_no_images(
+    report: source.Report,
+) -> None:
+    made = bulletin_docx.render(report, chart=lambda s: None)  # chart_png without Chromium
+    texts = [p.text for p in Document(io.BytesIO(made)).paragraphs]
+    assert sum(t == bulletin_docx.NO_CHART for t in texts) == 10
+    assert bulletin_docx.NO_CHARTS_ASKED not in texts
 
 
 def test_an_offices_own_template_is_filled(report: source.Report, tmp_path: Path) -> None:
