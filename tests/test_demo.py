@@ -102,3 +102,23 @@ def test_plan_three_has_four_dated_phases(demo_store: Store) -> None:
     assert len(phases) == 4
     assert str(phases["start_date"].min())[:10] == "2014-07-19"
     assert str(phases["end_date"].max())[:10] == "2014-08-21"
+
+
+def test_the_demo_gaps_say_what_its_figures_show(demo_store: Store) -> None:
+    """A gap is typed text beside figures: the demo's must not contradict them. JD03's
+    funds attracted are short of nine tenths of 东城街道's (82 % and 88 % at October,
+    2025 and 2026); 东城街道's energy per unit of GDP is below 东湖区's (lower is better)
+    but fell less over 2025 (1.9 % against 8.7 %)."""
+    gaps = demo_store.table("gaps").set_index("indicator_code")["gap"]
+    fdi = demo_store.observations(indicator="FDI", value_kind="actual")
+    october = fdi[(fdi["freq"] == "M") & (fdi["sub"] == 10) & (fdi["year"] >= 2025)]
+    share = october.pivot_table(index="year", columns="unit_code", values="value")
+    ratio = share["JD03"] / share["JD01"]
+    assert ratio.between(0.8, 0.9).all(), ratio
+    assert gaps["FDI"] == "招商引资到位资金不足东城街道的九成"
+    energy = demo_store.observations(indicator="ENERGY", value_kind="actual")
+    by = energy.pivot_table(index="year", columns="unit_code", values="value")
+    assert by.loc[2025, "JD01"] < by.loc[2025, "EXT_DH"]
+    fell = 1 - by.loc[2025] / by.loc[2024]
+    assert fell["JD01"] == pytest.approx(0.019, abs=0.001) and fell["EXT_DH"] > 0.08
+    assert gaps["ENERGY"] == "单位GDP能耗降幅小于东湖区"

@@ -64,7 +64,7 @@ def test_the_gaps_table_keeps_whose_gap_it_is_in_view(
     names = [o["label"] for o in columns["unit_code"]["type_config"]["options"]]
     longest = max(names, key=len)
     assert columns["unit_code"]["width"] >= 14 * len(longest) + 16  # 14 px a character
-    # the gap's sentences fit whole: "招商引资到位资金不足东城街道的七成" is 17 characters
+    # the gap's sentences fit whole: "招商引资到位资金不足东城街道的九成" is 17 characters
     assert columns["gap"]["width"] >= 14 * 17
 
 
