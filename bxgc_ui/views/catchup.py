@@ -486,10 +486,19 @@ def chart_period(base: int, target: int, model: str) -> str:
     return t("catchup_chart_period", base=base, target=target, model=t(f"model_{model}"))
 
 
-def chart_labels(indicator: str, crossing: float) -> dict[str, str]:
+def crossing_mark(answer: pd.Series) -> float | None:
+    """The year the chart marks as the one of overtaking: the answer's crossing year when
+    its status is that the chaser catches up, else none (a unit already level or ahead
+    overtakes in no year, as :func:`crossing_text` says)."""
+    if answer.get("status") != STATUS_CATCHES_UP:
+        return None
+    return float(answer["crossing_period"])
+
+
+def chart_labels(indicator: str, crossing: float | None) -> dict[str, str]:
     """Texts of the trajectory chart."""
-    finite = isinstance(crossing, float | int) and not math.isnan(float(crossing))
-    year = int(crossing) if finite else 0
+    finite = crossing is not None and math.isfinite(crossing)
+    year = int(crossing) if crossing is not None and finite else 0
     return {
         "title": t("catchup_chart_title", indicator=indicator),
         "x": t("catchup_axis_year"),
@@ -513,9 +522,7 @@ def chart_marks(
     spans: the events that apply, and (with ``phases``) the campaign phases, coloured by
     where they stand today and named in the reader's language."""
     answer = tr.answers.iloc[0]
-    first, last = charts.trajectory_window(
-        tr, int(answer["target_year"]), answer["crossing_period"]
-    )
+    first, last = charts.trajectory_window(tr, int(answer["target_year"]), crossing_mark(answer))
     window = (first - 0.5, last + 0.5)
     events = chart_events(data.events(path, version), units, indicator, window=window)
     if not phases:
@@ -567,7 +574,7 @@ def show_charts(
         partial(chart_marks, shown.path, shown.version, tr, units=units,
                 indicator=shown.indicator, phases=phases),
     )  # fmt: skip
-    crossing = tr.answers.iloc[0]["crossing_period"]
+    crossing = crossing_mark(tr.answers.iloc[0])
     labels = chart_labels(shown.indicator_name, crossing)
     trajectory = partial(
         charts.trajectory_figure, tr, names, shown.chaser, stated=stated, labels=labels,

@@ -110,8 +110,9 @@ def _check_crossing(shown: dict, ours: dict, theirs: dict, shapes: list, base: i
     if year:
         assert level and level[0] == int(year[1]), (shown, level)
         assert crossings == [int(year[1])]
-    elif shown["crossing"] == "已领先":
+    elif shown["crossing"] == "已领先":  # level or ahead at the start: no year to overtake in
         assert level and level[0] == base
+        assert not crossings, (shown, crossings)
     else:  # never, not within the horizon, or no projection: no line may cross on the chart
         assert not level and not crossings, (shown, level)
 
