@@ -48,6 +48,13 @@ STATUS_NOT_WITHIN_HORIZON = "not_within_horizon"
 STATUS_NO_PROJECTION = "no_projection"
 """Projected series: the model could not project one of the series (too short, etc.)."""
 
+STANDING_AHEAD = "ahead"
+"""The chaser is ahead of the benchmark (above it, or below it when lower is better)."""
+STANDING_LEVEL = "level"
+"""The chaser and the benchmark are equal (within the relative slack of :func:`standing`)."""
+STANDING_BEHIND = "behind"
+"""The chaser is behind the benchmark."""
+
 _EPS = 1e-9  # relative slack so that an exact tie (2.0 * 2**2 == 8) counts as level
 
 
@@ -350,6 +357,31 @@ def _path_of(
     return pd.concat([last, future])
 
 
+def _lead(a: np.ndarray, b: np.ndarray, sign: float) -> tuple[np.ndarray, np.ndarray]:
+    """How far the chaser leads (negative when behind, direction-aware) and the relative
+    slack within which the two count as level."""
+    return sign * (a - b), _EPS * np.maximum(np.abs(a), np.abs(b))
+
+
+def standing(chaser_value: float, benchmark_value: float, sign: float) -> str:
+    """Where the chaser stands against the benchmark: :data:`STANDING_AHEAD`,
+    :data:`STANDING_LEVEL` (equal within the slack :func:`first_crossing` allows) or
+    :data:`STANDING_BEHIND`; "" when a value is missing. ``sign`` is 1 when higher is
+    better, -1 when lower is.
+
+    >>> standing(0.39, 0.39, -1.0), standing(0.38, 0.39, -1.0), standing(0.38, 0.39, 1.0)
+    ('level', 'ahead', 'behind')
+    >>> standing(1.0 * 1.21, 1.1 * 1.10, 1.0)
+    'level'
+    """
+    if np.isnan(chaser_value) or np.isnan(benchmark_value):
+        return ""
+    lead, slack = _lead(np.asarray(chaser_value), np.asarray(benchmark_value), sign)
+    if lead > slack:
+        return STANDING_AHEAD
+    return STANDING_LEVEL if lead >= -slack else STANDING_BEHIND
+
+
 def first_crossing(chaser: pd.Series, bench: pd.Series, sign: float) -> tuple[float, str]:
     """First common period at which the chaser is at least level, and the status.
 
@@ -361,8 +393,8 @@ def first_crossing(chaser: pd.Series, bench: pd.Series, sign: float) -> tuple[fl
     (2021.0, 'catches_up')
     """
     both = pd.concat([chaser, bench], axis=1, join="inner").sort_index()
-    a, b = both.iloc[:, 0], both.iloc[:, 1]
-    ahead = sign * (a - b) >= -_EPS * np.maximum(a.abs(), b.abs())
+    lead, slack = _lead(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), sign)
+    ahead = pd.Series(lead >= -slack, index=both.index)
     if not ahead.any():
         return np.nan, STATUS_NOT_WITHIN_HORIZON
     first = float(ahead.idxmax())

@@ -28,6 +28,7 @@ from bxgc_metrics.metrics.catchup import (
     catch_up,
     first_crossing,
     required_rate,
+    standing,
     time_distance,
 )
 from bxgc_metrics.metrics.growth import average_change, cagr
@@ -166,6 +167,7 @@ ANSWER_COLUMNS = (
     "benchmark_value",
     "gap",
     "gap_ratio",
+    "standing",
     "chaser_rate",
     "benchmark_rate",
     "chaser_change",
@@ -211,7 +213,9 @@ class Trajectory:
     answers: pd.DataFrame
     """One row per benchmark, columns :data:`ANSWER_COLUMNS`: the base year (the latest
     year both are observed) and the levels then; ``gap`` (positive = behind) and
-    ``gap_ratio`` (gap / benchmark); the growth rates the model runs at (the what-if
+    ``gap_ratio`` (gap / benchmark); ``standing`` in the base year
+    (:func:`bxgc_metrics.metrics.catchup.standing`: ``ahead``, ``level`` or ``behind``,
+    direction-aware, so a status of already level or ahead says which); the growth rates the model runs at (the what-if
     rates for ``plan`` on an indicator read as growth, the historic CAGR for ``cagr``,
     the average growth from the base year to the target year on the projected path
     otherwise) and the average change a year on the paths over the same years
@@ -542,6 +546,7 @@ def _answer(
         "benchmark_value": b,
         "gap": gap,
         "gap_ratio": gap / b if b else np.nan,
+        "standing": standing(a, b, sign),
         "chaser_rate": rates[0],
         "benchmark_rate": rates[1],
         "chaser_change": _model_change(ours, base, target_year=target_year),

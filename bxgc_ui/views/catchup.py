@@ -20,6 +20,7 @@ from bxgc_metrics.metrics.backtest import (
 )
 from bxgc_metrics.metrics.campaign import phase_status
 from bxgc_metrics.metrics.catchup import (
+    STANDING_LEVEL,
     STATUS_CATCHES_UP,
     STATUS_LEVEL,
     STATUS_NO_PROJECTION,
@@ -140,6 +141,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_never_why_cagr": ("按历史年均增速", "At the historic rates"),
     "catchup_beyond": ("{n}年以上", "{n}+ years"),
     "catchup_ahead": ("已领先", "Ahead now"),
+    "catchup_level": ("已持平", "Level now"),
     "catchup_year": ("{year}年", "{year}"),
     "catchup_chart_title": ("{indicator}：历史与预测", "{indicator}: history and projection"),
     "catchup_axis_year": ("年份", "Year"),
@@ -347,8 +349,8 @@ def crossing_text(answer: pd.Series, model: str) -> str:
     """The year of overtaking under ``model``, or why there is none (statuses of
     :attr:`bxgc_metrics.tables.trajectory.Trajectory.answers`)."""
     status = answer.get("status")
-    if status == STATUS_LEVEL:
-        return t("catchup_ahead")
+    if status == STATUS_LEVEL:  # level or ahead: the answer's standing says which
+        return t("catchup_level" if answer.get("standing") == STANDING_LEVEL else "catchup_ahead")
     if status == STATUS_CATCHES_UP:
         return t("catchup_year", year=int(answer["crossing_period"]))
     if status == STATUS_NOT_FASTER:
@@ -704,7 +706,7 @@ def show_skill(container: DeltaGenerator, skill: pd.DataFrame, measure: str) -> 
 
 def crossing_headline(answer: pd.Series, model: str) -> tuple[str, str | None]:
     """The year of overtaking as the headline figure shows it: a value short enough not
-    to be cut off (a year, 已领先, 无法赶超, 30年以上) and, where the value alone does not
+    to be cut off (a year, 已领先, 已持平, 无法赶超, 30年以上) and, where the value alone does not
     say why, the reason for the line under it (the answers table keeps
     :func:`crossing_text`'s whole sentence)."""
     status = answer.get("status")

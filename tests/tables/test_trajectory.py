@@ -278,6 +278,32 @@ def test_trajectory_lower_is_better_already_ahead() -> None:
     assert row["gap"] == pytest.approx(-0.1)  # 0.5 − 0.6: negative = ahead
     assert row["status"] == "already_level_or_ahead"
     assert row["crossing_period"] == 2020 and row["crossing_time"] == 0.0
+    assert row["standing"] == "ahead"  # 0.5 below 0.6, lower being better
+
+
+@pytest.mark.parametrize("higher", [True, False])
+def test_already_level_or_ahead_says_which(higher: bool) -> None:
+    """0.39 against 0.39 is level, each against the other, whichever way is better; 0.38
+    against 0.39 is ahead when lower is better and behind when higher is."""
+    annual = _annual({"A": {2025: 0.39}, "B": {2025: 0.39}, "C": {2025: 0.38}})
+    rates = {"A": 0.0, "B": 0.0, "C": 0.0}
+
+    def answer(chaser: str, bench: str) -> pd.Series:
+        return trajectory(
+            annual, chaser, [bench], model="plan", target_year=2027, rates=rates,
+            higher_is_better=higher,
+        ).answers.iloc[0]  # fmt: skip
+
+    for chaser, bench in (("A", "B"), ("B", "A")):
+        row = answer(chaser, bench)
+        assert (row["status"], row["standing"], row["gap"]) == (
+            "already_level_or_ahead",
+            "level",
+            0,
+        )
+    row = answer("C", "A")
+    assert row["standing"] == ("behind" if higher else "ahead")
+    assert row["status"] == ("not_faster" if higher else "already_level_or_ahead")
 
 
 def test_default_rate_is_cagr_over_the_last_three_years() -> None:

@@ -100,3 +100,26 @@ def test_the_chart_marks_a_year_of_overtaking_only_for_a_unit_that_catches_up() 
         assert marked == (2025.0 if status == metrics.STATUS_CATCHES_UP else None), status
         labels = catchup.chart_labels("固定资产投资", marked)
         assert bool(labels["cross"]) == (status == metrics.STATUS_CATCHES_UP), status
+
+
+TIES = [  # (unit, benchmark, indicator): equal in 2025 in the demo
+    ("JD02", "JD07", "ENERGY"),  # 0.39 吨标准煤/万元 each, lower is better
+    ("JD07", "JD02", "ENERGY"),
+    ("JD08", "XZ05", "IVA_G"),  # 10.2 % each, higher is better
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("unit", "benchmark", "indicator"), TIES)
+def test_a_unit_level_with_its_benchmark_reads_level_not_ahead(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, lang: str, unit, benchmark, indicator
+) -> None:
+    """Two units with the same figure in the base year are level, each against the other,
+    whichever way the indicator is better; neither is ahead."""
+    at = _open(demo_db, monkeypatch, lang, unit=unit, indicator=indicator)
+    at.multiselect(key=f"cu_bench_{unit}@{lang}").set_value([benchmark]).run()
+    at.button_group(key="cu_model").set_value("plan").run()
+    assert not at.exception, at.exception
+    assert _headline(at, CROSSING[lang]) == ("已持平" if lang == "zh" else "Level now")
+    lines, _ = _crossing_marks(_figure(at))
+    assert not lines
