@@ -125,8 +125,10 @@ class View:
 
     def number(self, param: str, key: str, *, within: tuple[float, float], default: float) -> str:
         """Like :meth:`choice` for a slider's number between ``within``'s ends (whole
-        numbers only when ``default`` is an ``int``)."""
+        numbers only when ``default`` is an ``int``); a default beyond the ends is kept
+        at the nearer one, so the slider is never handed a value it cannot show."""
         low, high = within
+        default = type(default)(min(max(default, low), high))
 
         def parse(asked: str) -> float | None:
             try:

@@ -332,7 +332,8 @@ def default_rates(
 ) -> dict[str, float]:
     """Slider defaults as the sliders read (:func:`rate_slider`): the plan's stated rate,
     else the last three years' CAGR, in %; for an indicator read in points, the last
-    three years' average change in points (a plan's stated growth rates do not apply)."""
+    three years' average change in points (a plan's stated growth rates do not apply);
+    a pace beyond the slider's ends starts it at the nearer end (+146.6 % a year at +100)."""
     slider = rate_slider(measure)
     out = {}
     for unit in units:
@@ -341,7 +342,8 @@ def default_rates(
             rate = default_pace(
                 annual[annual["unit_code"] == unit].set_index("year")["value"], measure
             )
-        out[unit] = round(0.0 if math.isnan(rate) else rate * slider.per, 1)
+        shown = round(0.0 if math.isnan(rate) else rate * slider.per, 1)
+        out[unit] = min(max(shown, slider.low), slider.high)
     return out
 
 

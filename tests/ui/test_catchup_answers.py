@@ -123,3 +123,62 @@ def test_a_unit_level_with_its_benchmark_reads_level_not_ahead(
     assert _headline(at, CROSSING[lang]) == ("已持平" if lang == "zh" else "Level now")
     lines, _ = _crossing_marks(_figure(at))
     assert not lines
+
+
+def _year_ends(db: Path, indicator: str, values: dict[str, list[float]]) -> None:
+    """Replace the last four year-end figures (2022–2025) of each unit in ``values``."""
+    import pandas as pd
+
+    from bxgc_metrics.store import Store
+    from tests.conftest import admin_store
+
+    stored = Store(db).observations_in(
+        indicators=[indicator], units=list(values), value_kinds=["actual"], freqs=["M"],
+        years=(2022, 2025), periods=[(y, 12) for y in range(2022, 2026)],
+    )  # fmt: skip
+    new = [
+        stored[(stored["unit_code"] == unit) & (stored["year"] == year)].assign(value=value)
+        for unit, figures in values.items()
+        for year, value in zip(range(2022, 2026), figures, strict=True)
+    ]
+    admin_store(db).write_observations(pd.concat(new), file_name="steep.csv")
+
+
+STEEP = [  # (indicator, JD03's and JD01's year ends 2022–2025, the sliders' starts)
+    # 10,000 × 2.466^k: +146.6 % a year, past the top; 400,000 halving: −50 %, past the foot
+    ("GBR", [1e4 * 2.466**k for k in range(4)], [4e5 * 0.5**k for k in range(4)], [100.0, -30.0]),
+    # a growth rate rising 12 points a year and one falling 12: past ±10 points a year
+    ("IVA_G", [1.0, 13.0, 25.0, 37.0], [40.0, 28.0, 16.0, 4.0], [10.0, -10.0]),
+]
+
+
+@pytest.mark.parametrize(("indicator", "ours", "theirs", "starts"), STEEP)
+def test_a_pace_beyond_the_sliders_starts_them_at_their_end(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, indicator, ours, theirs, starts
+) -> None:
+    """A unit whose last three years ran faster (or fell faster) than the what-if sliders
+    reach starts its slider at the nearest end, rather than stopping the page."""
+    _year_ends(demo_db, indicator, {"JD03": ours, "JD01": theirs})
+    at = _open(demo_db, monkeypatch, "zh", unit="JD03", indicator=indicator)
+    at.multiselect(key="cu_bench_JD03@zh").set_value(["JD01"]).run()
+    at.button_group(key="cu_model").set_value("plan").run()
+    assert not at.exception, at.exception
+    sliders = [at.slider(key=f"cu_rate_{u}_{indicator}") for u in ("JD03", "JD01")]
+    assert [s.value for s in sliders] == starts
+    assert "ours" not in at.query_params and "theirs" not in at.query_params  # the defaults
+
+
+def test_every_slider_start_lies_within_its_slider() -> None:
+    """Stated rates and past paces alike, growth in % and points a year alike."""
+    import pandas as pd
+
+    from bxgc_ui.views import catchup
+
+    annual = pd.DataFrame(
+        {"unit_code": ["A"] * 4 + ["B"] * 4, "year": [2022, 2023, 2024, 2025] * 2,
+         "value": [1.0, 5.0, 25.0, 125.0, 64.0, 16.0, 4.0, 1.0]}
+    )  # fmt: skip
+    money = catchup.default_rates(annual, ["A", "B", "C"], {"C": 1.5}, measure="万元")
+    assert money == {"A": 100.0, "B": -30.0, "C": 100.0}  # +400 %, −75 %, a stated +150 %
+    points = catchup.default_rates(annual, ["A", "B"], {}, measure="%")
+    assert points == {"A": 10.0, "B": -10.0}  # +41.3 and −21 points a year
