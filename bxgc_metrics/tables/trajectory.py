@@ -181,6 +181,7 @@ ANSWER_COLUMNS = (
     "required_rate",
     "required_change",
     "required_form",
+    "higher_is_better",
     "probability",
     "probability_note",
 )
@@ -226,7 +227,9 @@ class Trajectory:
     ``required_rate``, the constant growth from the base year that reaches the
     benchmark's path at the target year, and ``required_change``, the same step a year
     that does; ``required_form`` (:data:`REQUIRED_FORMS`), which of the two the answer
-    reads in; ``probability`` of being level or ahead *in* the target year when each
+    reads in; ``higher_is_better``, the indicator's direction, which says how both read
+    (for a lower-is-better indicator the most growth, or change, allowed rather than the
+    least needed); ``probability`` of being level or ahead *in* the target year when each
     path misses by an error the model made at that many steps
     ahead in back-tests (the errors independent), NaN with a ``probability_note``
     (:data:`PROBABILITY_NOTES`) when there is none."""
@@ -560,6 +563,7 @@ def _answer(
         "required_rate": required,
         "required_change": change,
         "required_form": REQUIRED_FORMS[1] if in_change else REQUIRED_FORMS[0],
+        "higher_is_better": higher_is_better,
         "probability": chance,
         "probability_note": note,
     }

@@ -159,6 +159,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The constant growth from {value} in {base} that reaches the benchmark's projected "
         "{bench} in {target} under this model.",
     ),
+    "catchup_required_help_lower": (
+        "从{base}年的{value}起，每年增速不超过这么多（为负即每年至少下降这么多），才能在{target}年降到标杆按此方法预测的{bench}或以下。",
+        "The most growth a year from {value} in {base} (a negative rate: the least fall a "
+        "year) that still gets down to the benchmark's projected {bench} or below in "
+        "{target} under this model.",
+    ),
+    "catchup_required_change_help_lower": (
+        "从{base}年的{value}起，每年变化不超过这么多（为负即每年至少下降这么多），才能在{target}年降到标杆按此方法预测的{bench}或以下。",
+        "The most change a year from {value} in {base} (a negative change: the least fall "
+        "a year) that still gets down to the benchmark's projected {bench} or below in "
+        "{target} under this model.",
+    ),
     "catchup_required_change_help": (
         "从{base}年的{value}起，每年变化这么多，才能在{target}年达到标杆按此方法预测的{bench}。",
         "The same change a year from {value} in {base} that reaches the benchmark's "
@@ -460,6 +472,11 @@ def _in_change(answer: pd.Series) -> bool:
     return answer.get("required_form") == REQUIRED_FORMS[1]
 
 
+def _higher_is_better(answer: pd.Series) -> bool:
+    """The answer's direction (higher is better unless it says otherwise)."""
+    return bool(answer.get("higher_is_better", True))
+
+
 def required_value(answer: pd.Series, measure: str) -> str:
     """The growth needed as the answer reads it: growth a year, or a change a year in the
     indicator's units (points for a percentage)."""
@@ -475,9 +492,11 @@ def required_figure(answer: pd.Series, measure: str) -> tuple[str, str, str]:
 
 
 def required_help(answer: pd.Series, measure: str) -> str:
-    """What the required rate means, with the figures it starts from and aims at."""
+    """What the required rate means, with the figures it starts from and aims at: the
+    least growth needed, or, when lower is better, the most growth allowed."""
+    key = "catchup_required_change_help" if _in_change(answer) else "catchup_required_help"
     return t(
-        "catchup_required_change_help" if _in_change(answer) else "catchup_required_help",
+        key if _higher_is_better(answer) else f"{key}_lower",
         base=int(answer["base_year"]),
         value=fmt.amount(answer["chaser_value"], measure, lang()),
         target=int(answer["target_year"]),

@@ -182,3 +182,41 @@ def test_every_slider_start_lies_within_its_slider() -> None:
     assert money == {"A": 100.0, "B": -30.0, "C": 100.0}  # +400 %, −75 %, a stated +150 %
     points = catchup.default_rates(annual, ["A", "B"], {}, measure="%")
     assert points == {"A": 10.0, "B": -10.0}  # +41.3 and −21 points a year
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_growth_needed_on_a_lower_is_better_indicator_reads_as_the_most_allowed(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.6 against 0.5 吨标准煤/万元, lower being better, the benchmark flat: by 2027 we may
+    grow at most (0.5 / 0.6)^(1/2) − 1 = −8.7 % a year, that is fall at least 8.7 %; the
+    help says so, not "at least this much growth", which holds only when higher is better."""
+    import pandas as pd
+
+    from bxgc_metrics.tables.trajectory import trajectory
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(catchup, "lang", lambda: lang)
+    monkeypatch.setattr("bxgc_ui.i18n.lang", lambda: lang)
+    annual = pd.DataFrame({"unit_code": ["US", "THEM"], "year": [2025, 2025], "value": [0.6, 0.5]})
+
+    def answer(higher: bool) -> pd.Series:
+        return trajectory(
+            annual, "US", ["THEM"], model="plan", target_year=2027, rates={"US": 0, "THEM": 0},
+            higher_is_better=higher,
+        ).answers.iloc[0]  # fmt: skip
+
+    lower = answer(higher=False)
+    assert lower["required_rate"] == pytest.approx((0.5 / 0.6) ** 0.5 - 1)
+    _, value, help_ = catchup.required_figure(lower, "吨标准煤/万元")
+    assert value == "-8.7%"
+    most = ("每年增速不超过这么多", "或以下") if lang == "zh" else ("The most growth", "or below")
+    assert all(words in help_ for words in most), help_
+    assert "至少增长" not in help_ and "at least" not in help_
+    # revenue, higher being better, from the other side: 0.5 against 0.6 needs at least +9.5 %
+    higher = trajectory(
+        annual.assign(value=[0.5, 0.6]), "US", ["THEM"], model="plan", target_year=2027,
+        rates={"US": 0, "THEM": 0},
+    ).answers.iloc[0]  # fmt: skip
+    _, _, help_ = catchup.required_figure(higher, "亿元")
+    assert ("每年至少增长这么多" if lang == "zh" else "The constant growth") in help_
