@@ -107,9 +107,16 @@ def scaled(value: float | None, scale: Scale, lang: str = "zh", *, finer: int = 
     return shown + after_figure(scale.measure, lang)
 
 
-def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool = True) -> str:
+def change(
+    value: float | None,
+    measure: str,
+    lang: str = "zh",
+    *,
+    signed: bool = True,
+    rounding: str = "nearest",
+) -> str:
     """A change in a figure, in its own units: points (个百分点) for a percentage, the
-    measure otherwise, with its sign.
+    measure otherwise, with its sign; points round as ``rounding`` says (:func:`bounded`).
 
     >>> change(0.42, "%"), change(-0.05, "%", "en"), change(2.5, "%", signed=False)
     ('+0.4个百分点', '-0.1 pp', '2.5个百分点')
@@ -122,21 +129,44 @@ def change(value: float | None, measure: str, lang: str = "zh", *, signed: bool 
         return "—"
     assert value is not None
     if reads_in_points(measure):
+        value = bounded(value, 1, rounding)
         shown = f"{value:+.1f}" if signed else f"{value:.1f}"
         return f"{shown}个百分点" if lang == "zh" else f"{shown} pp"
     sign = "+" if signed and value > 0 else ""
     return sign + amount(value, measure, lang)
 
 
-def pct(rate: float | None, signed: bool = True, digits: int = 1) -> str:
-    """A fraction as a percentage: ``0.085`` → ``+8.5%``.
+def bounded(value: float, digits: int, rounding: str) -> float:
+    """``value`` rounded to ``digits`` decimals: to the nearest, or ``up`` or ``down`` when
+    the figure is a least needed or a most allowed (a hair of float noise, 7.000000000000001,
+    does not round up).
+
+    >>> bounded(25.025, 1, "up"), bounded(25.025, 1, "down"), bounded(7.000000000000001, 1, "up")
+    (25.1, 25.0, 7.0)
+    """
+    if rounding == "nearest":
+        return value
+    steps = value * 10**digits
+    whole = round(steps)
+    if math.isclose(steps, whole, rel_tol=1e-9, abs_tol=1e-9):
+        return whole / 10**digits
+    return (math.ceil(steps) if rounding == "up" else math.floor(steps)) / 10**digits
+
+
+def pct(
+    rate: float | None, signed: bool = True, digits: int = 1, *, rounding: str = "nearest"
+) -> str:
+    """A fraction as a percentage: ``0.085`` → ``+8.5%``; ``rounding`` as :func:`bounded`.
 
     >>> pct(0.085), pct(-0.031), pct(0.9543, signed=False), pct(float("nan")), pct(float("inf"))
     ('+8.5%', '-3.1%', '95.4%', '—', '—')
+    >>> pct(0.25025, signed=False, rounding="up"), pct(-0.0461, rounding="down")
+    ('25.1%', '-4.7%')
     """
     if rate is None or not math.isfinite(rate):  # missing, NaN or infinite
         return "—"
-    return f"{rate * 100:+.{digits}f}%" if signed else f"{rate * 100:.{digits}f}%"
+    shown = bounded(rate * 100, digits, rounding)
+    return f"{shown:+.{digits}f}%" if signed else f"{shown:.{digits}f}%"
 
 
 def yoy(rate: float | None, lang: str = "zh") -> str:

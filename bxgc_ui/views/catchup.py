@@ -479,10 +479,13 @@ def _higher_is_better(answer: pd.Series) -> bool:
 
 def required_value(answer: pd.Series, measure: str) -> str:
     """The growth needed as the answer reads it: growth a year, or a change a year in the
-    indicator's units (points for a percentage)."""
+    indicator's units (points for a percentage), rounded the way that still reaches the
+    benchmark: up when it is the least needed, down when (lower being better) the most
+    allowed, so the figure set on the what-if slider arrives by the target year."""
+    rounding = "up" if _higher_is_better(answer) else "down"
     if _in_change(answer):
-        return fmt.change(answer["required_change"], measure, lang())
-    return fmt.pct(answer["required_rate"], signed=False)
+        return fmt.change(answer["required_change"], measure, lang(), rounding=rounding)
+    return fmt.pct(answer["required_rate"], signed=False, rounding=rounding)
 
 
 def required_figure(answer: pd.Series, measure: str) -> tuple[str, str, str]:

@@ -123,7 +123,8 @@ def _check_required(shown: dict, ours: dict, theirs: dict, base: int) -> None:
         assert shown["required"] == "—" or target not in theirs
         return
     needed = (theirs[target] / ours[base]) ** (1 / (target - base)) - 1
-    assert abs(_pct(shown["required"]) - needed) <= 0.0005 + 1e-9, (shown, needed)
+    # rounded up (higher is better on these pairs): set on the slider, it still arrives
+    assert -1e-9 <= _pct(shown["required"]) - needed < 0.001, (shown, needed)
 
 
 def _check_probability(
@@ -236,7 +237,7 @@ def test_a_growth_rate_needs_points_a_year_as_its_chart_draws(
         points = re.fullmatch(r"([+-]?\d+\.\d)个百分点", shown["required"])
         assert points, shown
         needed = (theirs[target] - ours[base]) / (target - base)
-        assert abs(float(points[1]) - needed) <= 0.05 + 1e-9, (model, shown, needed)
+        assert -1e-9 <= float(points[1]) - needed < 0.1, (model, shown, needed)  # rounded up
         implied = next(c.value for c in at.caption if "不使用增速设定" in c.value)
         assert "个百分点" in implied and "%" not in implied, implied
         checked += 1

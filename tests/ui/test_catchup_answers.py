@@ -209,7 +209,7 @@ def test_the_growth_needed_on_a_lower_is_better_indicator_reads_as_the_most_allo
     lower = answer(higher=False)
     assert lower["required_rate"] == pytest.approx((0.5 / 0.6) ** 0.5 - 1)
     _, value, help_ = catchup.required_figure(lower, "吨标准煤/万元")
-    assert value == "-8.7%"
+    assert value == "-8.8%"  # rounded down: the most allowed, not a hair past it
     most = ("每年增速不超过这么多", "或以下") if lang == "zh" else ("The most growth", "or below")
     assert all(words in help_ for words in most), help_
     assert "至少增长" not in help_ and "at least" not in help_
@@ -220,3 +220,20 @@ def test_the_growth_needed_on_a_lower_is_better_indicator_reads_as_the_most_allo
     ).answers.iloc[0]  # fmt: skip
     _, _, help_ = catchup.required_figure(higher, "亿元")
     assert ("每年至少增长这么多" if lang == "zh" else "The constant growth") in help_
+
+
+def test_the_growth_needed_set_on_the_slider_reaches_the_target_year(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JD05 on 地方一般公共预算收入 against EXT_KS needs 25.025 % a year to be level
+    by 2029; shown rounded to the nearest tenth (25.0 %) it would, set on the slider, arrive
+    in 2030. Rounded up it reads 25.1 %, and that rate arrives in 2029."""
+    at = _open(demo_db, monkeypatch, "zh", unit="JD05", indicator="GBR")
+    at.multiselect(key="cu_bench_JD05@zh").set_value(["EXT_KS"]).run()
+    at.button_group(key="cu_model").set_value("plan").run()
+    at.slider(key="cu_target_JD05_GBR").set_value(2029).run()
+    assert _headline(at, "2029年赶超所需年增速") == "25.1%"
+    at.slider(key="cu_rate_JD05_GBR").set_value(25.1).run()
+    assert _headline(at, CROSSING["zh"]) == "2029年"
+    at.slider(key="cu_rate_JD05_GBR").set_value(25.0).run()
+    assert _headline(at, CROSSING["zh"]) == "2030年"  # a hair short of 25.025 %
