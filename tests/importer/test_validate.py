@@ -133,6 +133,18 @@ def test_years_out_of_range_and_actuals_not_begun() -> None:
     assert "今天是 2024-06-30" in found[1].zh
 
 
+def test_a_figure_converted_from_another_measure_is_compared_in_the_stored_one() -> None:
+    """7.2 written under 单位：亿元 is 72,000 万元: the warnings set that figure beside the
+    stored 万元 one, not the 7.2 as written (the cell keeps it, as typed)."""
+    history = figures({"sub": 9, "value": 97010.6}, {"sub": 10, "year": 2023, "value": 5000.0})
+    records = figures({"sub": 10, "value": 72000.0, "raw": "7.2"})
+    jump, drop = validate.history_checks(records, history)
+    assert (drop.code, drop.value) == ("cumulative_drop", "7.2")
+    assert "累计值 72,000.00 低于上月累计 97,010.60" in drop.zh
+    assert "Year-to-date value 72,000.00 is below the previous month's 97,010.60" in drop.en
+    assert (jump.code, jump.value) == ("jump", "7.2") and "数值 72,000.00 是上期" in jump.zh
+
+
 def test_history_jumps_drops_and_completion() -> None:
     history = figures({"sub": 6, "year": 2023, "value": 100.0})
     records = figures(

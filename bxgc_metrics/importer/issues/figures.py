@@ -93,8 +93,8 @@ DUPLICATE_SAME = Kind(
     severity=WARNING,
 )
 JUMP = Kind(
-    "数值 {raw} 是上期（{before:,.2f}）的 {ratio} 倍：请核对计量单位。",
-    "Value {raw} is {ratio}× the previous figure ({before:,.2f}): check the unit of measure.",
+    "数值 {figure} 是上期（{before:,.2f}）的 {ratio} 倍：请核对计量单位。",
+    "Value {figure} is {ratio}× the previous figure ({before:,.2f}): check the unit of measure.",
     code="jump",
     severity=WARNING,
 )
@@ -107,8 +107,8 @@ RATE_OFF_PEERS = Kind(
     severity=WARNING,
 )
 CUMULATIVE_DROP = Kind(
-    "累计值 {raw} 低于上月累计 {before:,.2f}：累计数不应减少，请核对。",
-    "Year-to-date value {raw} is below the previous month's {before:,.2f}; "
+    "累计值 {figure} 低于上月累计 {before:,.2f}：累计数不应减少，请核对。",
+    "Year-to-date value {figure} is below the previous month's {before:,.2f}; "
     "a cumulative figure should not fall.",
     code="cumulative_drop",
     severity=WARNING,

@@ -288,7 +288,11 @@ def _jumps(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     bad = _shown_with(records, rows_, jumped, before=earlier, peers=peers)
     return [
         (issues.RATE_OFF_PEERS if r["peers"] else issues.JUMP).at(
-            **at(r), raw=r["raw"], before=r["before"], ratio=_times(r["value"] / r["before"])
+            **at(r),
+            raw=r["raw"],
+            figure=_figure(r["value"]),
+            before=r["before"],
+            ratio=_times(r["value"] / r["before"]),
         )
         for r in rows(bad)
     ]
@@ -334,6 +338,15 @@ def _times(ratio: float) -> str:
     return np.format_float_positional(ratio, precision=2, fractional=False, trim="-")
 
 
+def _figure(value: float) -> str:
+    """A figure as a warning sets it beside a stored one, in the measure it is stored in
+    (7.2 under 单位：亿元 is 72,000.00 万元; the cell keeps what was written): two decimals
+    from one up, two significant digits below (0.085, never 0.09)."""
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return np.format_float_positional(value, precision=2, fractional=False, trim="-")
+
+
 def _previous(records: pd.DataFrame, rows: np.ndarray, overlay: Overlay) -> np.ndarray:
     """For each of the ``rows``, the comparable earlier figure (NaN if none): the same
     period a year before for cumulative and annual figures, else the period before."""
@@ -362,7 +375,10 @@ def _drops(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
     before = overlay.lookup(rows_)(overlay.keys[rows_] - overlay.sub_step)
     fell = before > records["value"].to_numpy()[rows_]
     bad = _shown_with(records, rows_, fell, before=before)
-    return [issues.CUMULATIVE_DROP.at(**at(r), raw=r["raw"], before=r["before"]) for r in rows(bad)]
+    return [
+        issues.CUMULATIVE_DROP.at(**at(r), figure=_figure(r["value"]), before=r["before"])
+        for r in rows(bad)
+    ]
 
 
 def _completion(records: pd.DataFrame, overlay: Overlay) -> list[Issue]:
