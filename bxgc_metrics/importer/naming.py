@@ -233,16 +233,28 @@ def _new_code(what: str, name: str, taken: set[str]) -> str:
 def _new_row(what: str, code: str, name: str, *, where: pd.Series) -> dict:
     if what == "unit":
         return {"code": code, "name_zh": name, "kind": guess_unit_kind(name)}
-    measure = where["measure"] or ("%" if where["percent"] else "—")
-    kind = "flow" if where["cumulative"] else ("rate" if measure == "%" else "stock")
+    measure = _given(where["measure"]) or ("%" if _given(where["percent"]) else "—")
+    kind = "flow" if _given(where["cumulative"]) else ("rate" if measure == "%" else "stock")
     return {
         "code": code,
         "name_zh": name,
         "measure": measure,
         "direction": "higher",
         "kind": kind,
-        "frequency": where["freq"] or "M",
+        "frequency": _given(where["freq"]) or "M",
     }
+
+
+def _given(value: object) -> Any:
+    """``value``, or ``None`` where a figure's row leaves it empty (NaN, ``NA`` or ``""``):
+    an empty cell is false, where NaN is true.
+
+    >>> _given(float("nan")), _given(""), _given("万元")
+    (None, None, '万元')
+    """
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    return value or None
 
 
 def _unknown_issue(what: str, m: Any, *, sheet: str, at: dict, reference: pd.DataFrame) -> Issue:

@@ -296,6 +296,31 @@ def test_new_indicators_take_the_measure_their_words_name(demo_store: Store) -> 
     assert stored["value"].tolist() == [12.3]
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("layout", ["report", "wide"])
+def test_a_new_indicator_whose_heading_names_no_measure_is_stored(
+    demo_store: Store, layout: str, fmt: str
+) -> None:
+    """A heading with no measure and no unit line (绿化覆盖面积): the new indicator is
+    created with no measure (—), where the preview was clean and the commit failed on
+    the indicator's empty measure."""
+    if layout == "report":
+        rows = [
+            ["2026年1-10月各街道主要指标完成情况", None],
+            ["单位", "绿化覆盖面积"],
+            ["东城街道", 123],
+        ]
+    else:
+        rows = [["各街道绿化覆盖面积", None], ["单位", "2025年"], ["东城街道", 123]]
+    plan = run(demo_store, *sheets.grid(rows, fmt), create_missing=True)
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    commit(plan, demo_store)
+    indicator = demo_store.indicators().set_index("name_zh").loc["绿化覆盖面积"]
+    assert indicator["measure"] == "—"
+    stored = demo_store.observations(unit="JD01", indicator=indicator["code"])
+    assert stored["value"].tolist() == [123.0]
+
+
 # --- where no measure can be told -------------------------------------------------------
 
 
