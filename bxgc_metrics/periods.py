@@ -265,6 +265,12 @@ _MONTH_WORD = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
+_YEAR_FIRST = r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*(?:年度?)?\s*[-/]?\s*"
+"""A year before its quarter or half: 2024Q3, 2024-Q3, 2024年Q3, 2024 Q3."""
+_YEAR_LAST = r"\s*[-/,]?\s*(?P<year>(?:19|20|21)\d{2})(?!\d)"
+"""A year after its quarter or half: Q3 2024, 3Q2024, H1-2024."""
+_PART = r"(?:[{0}](?P<{2}>[{1}])|(?<!\d)(?P<{2}2>[{1}])[{0}](?![A-Za-z]))"
+"""A quarter or a half as Q3 or 3Q (H1 or 1H): the letters, the numbers, the group."""
 _PATTERNS = [
     (
         re.compile(_YEAR + r"?(?P<a>\d{1,2})\s*(?:月份?)?\s*[-~—–至到]\s*(?P<b>\d{1,2})\s*月"),
@@ -286,11 +292,15 @@ _PATTERNS = [
         "quarters",
     ),
     (re.compile(_YEAR + r"?(?:第)?(?P<q>[一二三四1-4])\s*季度?"), "quarter"),
-    (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Qq](?P<q>[1-4])"), "quarter"),
-    (re.compile(r"(?<!\d)(?P<year>(?:19|20|21)\d{2})\s*-?\s*[Hh](?P<h>[12])"), "half"),
+    # 2024Q3, 2024-Q3, 2024年Q3, 2024 3Q, Q3 2024, 3Q2024; the same of halves (2024年H1)
+    (re.compile(_YEAR_FIRST + _PART.format("Qq", "1-4", "q") + r"(?!\d)"), "quarter"),
+    (re.compile(r"(?<![A-Za-z\d])" + _PART.format("Qq", "1-4", "q") + _YEAR_LAST), "quarter"),
+    (re.compile(_YEAR_FIRST + _PART.format("Hh", "12", "h") + r"(?!\d)"), "half"),
+    (re.compile(r"(?<![A-Za-z\d])" + _PART.format("Hh", "12", "h") + _YEAR_LAST), "half"),
     (re.compile(_YEAR + r"(?P<m>\d{1,2})\s*月"), "month"),
     (re.compile(r"^(?P<year>(?:19|20|21)\d{2})[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?$"), "month"),
     (re.compile(r"^(?P<year>(?:19|20|21)\d{2})(?P<m>0[1-9]|1[0-2])$"), "month"),  # 202010
+    (re.compile(r"^(?P<m>\d{1,2})\s*[-/.]\s*(?P<year>(?:19|20|21)\d{2})$"), "month"),  # 11/2024
     (re.compile(r"^(?P<m>\d{1,2})\s*月(?:份)?$"), "month"),
     (re.compile(r"(?i)\b" + _MONTH_WORD + r"[\s,\-/]*(?P<year>(?:19|20|21)\d{2})\b"), "word"),
     (re.compile(r"(?i)(?P<year>(?:19|20|21)\d{2})[\s,\-/年]*" + _MONTH_WORD), "word"),
@@ -337,8 +347,26 @@ def _parse_words(text: str) -> PeriodText | None:
     for pattern, kind in _PATTERNS:
         match = pattern.search(clean)
         if match:
+            if kind == "year" and _more_than_a_year(clean, match):
+                return None
             return _period_from(match, kind)
     return None
+
+
+_FIGURES_BEFORE = re.compile(r"(?:\d|(?<![A-Za-z])[QqHh])[\s\-/.,]*$")
+_FIGURES_AFTER = re.compile(r"^\s*(?:年度?)?[\s\-/.,]*(?:\d|[QqHh](?![A-Za-z]))")
+
+
+def _more_than_a_year(text: str, match: re.Match[str]) -> bool:
+    """Whether the year ``match`` found in ``text`` stands beside figures no pattern read
+    (9/30/2024, Q5 2024, 2024年Q): a day, a month or a quarter the text names that is not
+    the whole year, so the text is no period at all rather than the year.
+
+    >>> _more_than_a_year("9/30/2024", _PATTERNS[-2][0].search("9/30/2024"))
+    True
+    """
+    before, after = text[: match.start("year")], text[match.end("year") :]
+    return bool(_FIGURES_BEFORE.search(before) or _FIGURES_AFTER.search(after))
 
 
 _WHOLE_NUMBER = re.compile(r"^((?:19|20|21)\d{2})\.0+$")
@@ -438,9 +466,10 @@ def _period_from(match: re.Match[str], kind: str) -> PeriodText | None:
     if kind == "word":
         return PeriodText("M", year, _EN_MONTHS.index(groups["mon"][:3].lower()) + 1, False)
     if kind == "half":
-        return PeriodText("H", year, 1 if groups["h"] in ("上", "1") else 2, False)
+        half = groups["h"] or groups.get("h2")
+        return PeriodText("H", year, 1 if half in ("上", "1") else 2, False)
     if kind in ("quarter", "quarters"):
-        quarter = _ZH_NUMBER[groups["q"]]
+        quarter = _ZH_NUMBER[str(groups["q"] or groups.get("q2"))]
         return PeriodText("Q", year, quarter, kind == "quarters" and quarter > 1)
     if kind == "month":
         month = int(groups["m"])

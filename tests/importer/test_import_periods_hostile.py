@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from bxgc_metrics.errors import ValidationError
 from bxgc_metrics.importer.service import ImportPlan, analyse, commit
+from bxgc_metrics.periods import Period
 from bxgc_metrics.store import Store
 from tests import sheets
-from tests.conftest import admin_store
+from tests.conftest import admin_store, fingerprint
 
 TODAY = dt.date(2026, 11, 25)
 MERGES = ["A1:D1", "A3:A4", "B3:B4", "C3:D3"]
@@ -2579,3 +2581,111 @@ def test_a_one_row_reports_left_out_column_names_its_heading_as_its_value(
     [note] = [i for i in plan.issues if i.code == code]
     assert (note.row, note.column, note.value) == (3, "C", heading)
     assert f"“{heading}”" in note.zh or heading in note.zh
+
+
+# --- quarters, halves and months in other spellings, or refused --------------------------
+
+SPELLED = [
+    ("2024年Q3", ("Q", 2024, 3)),
+    ("Q3 2024", ("Q", 2024, 3)),
+    ("3Q2024", ("Q", 2024, 3)),
+    ("3Q 2024", ("Q", 2024, 3)),
+    ("2024 Q3", ("Q", 2024, 3)),
+    ("2024年H1", ("H", 2024, 1)),
+    ("H2 2024", ("H", 2024, 2)),
+    ("2024年上半年", ("H", 2024, 1)),
+    ("11/2024", ("M", 2024, 11)),
+    ("2024/11", ("M", 2024, 11)),
+    ("11-2024", ("M", 2024, 11)),
+]
+NOT_PERIODS = ["9/30/2024", "30/9/2024", "Q5 2024", "13/2024", "2024年Q", "5 2024"]
+
+
+@pytest.mark.parametrize(("text", "want"), SPELLED)
+def test_a_quarter_half_or_month_in_other_spellings_is_read(text: str, want: tuple) -> None:
+    from bxgc_metrics.periods import parse_text
+
+    found = parse_text(text)
+    assert found is not None, text
+    assert (found.freq, found.year, found.sub) == want
+
+
+@pytest.mark.parametrize("text", NOT_PERIODS)
+def test_a_year_beside_other_figures_is_not_read_as_the_year(text: str) -> None:
+    """9/30/2024 once read as the year 2024 (then stored as December): a text that holds
+    more than a year is a period only as a whole."""
+    from bxgc_metrics.periods import parse_text
+
+    assert parse_text(text) is None, text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize(("text", "want"), SPELLED, ids=[s[0] for s in SPELLED])
+def test_a_long_sheets_spelled_period_is_stored_as_that_period(
+    demo_db_template: Path, tmp_path: Path, text: str, want: tuple, fmt: str
+) -> None:
+    """2024年Q3 in a long sheet was stored as 2024年12月: it is the third quarter."""
+    path = tmp_path / "bxgc.duckdb"
+    shutil.copy(demo_db_template, path)
+    store = admin_store(path)
+    rows = [["单位", "指标", "期间", "数值"], ["东城街道", "规上工业增加值增速", text, 6.1]]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    ((_kind, freq, year, sub, _cumulative, value),) = planned(plan)
+    assert (freq, year, sub, value) == (*want, 6.1)
+    before = _figures(store)
+    commit(plan, store)
+    label = Period(want[1], want[0], want[2]).label
+    after = _figures(store)
+    assert after[label] == 6.1
+    assert {k: v for k, v in after.items() if k != label} == {
+        k: v for k, v in before.items() if k != label
+    }  # nothing else, not December, was written
+
+
+def _figures(store: Store) -> dict[str, float]:
+    """东城街道's 规上工业增加值增速 actual figures by period label."""
+    stored = store.observations(unit="JD01", indicator="IVA_G", value_kind="actual")
+    return dict(zip(stored["period"], stored["value"], strict=True))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("text", ["2024年Q3", "Q3 2024", "3Q2024"])
+def test_a_wide_sheets_spelled_quarter_heading_is_that_quarter(
+    store: Store, text: str, fmt: str
+) -> None:
+    rows = [
+        ["各街道规上工业增加值增速（%）", None],
+        ["单位", text],
+        ["东城街道", 6.1],
+        ["西城街道", 5.2],
+    ]
+    plan = run(store, rows, fmt, merges=[])
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert {(f, y, s, v) for _k, f, y, s, _c, v in planned(plan)} == {
+        ("Q", 2024, 3, 6.1),
+        ("Q", 2024, 3, 5.2),
+    }
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("text", NOT_PERIODS)
+def test_a_long_sheets_period_holding_more_than_a_year_is_refused(
+    demo_store: Store, text: str, fmt: str
+) -> None:
+    before = fingerprint(demo_store)
+    rows = [
+        ["单位", "指标", "期间", "数值"],
+        ["东城街道", "规上工业增加值增速", "2024-06", 6.0],
+        ["东城街道", "规上工业增加值增速", text, 6.1],
+    ]
+    plan = run(demo_store, rows, fmt, merges=[])
+    said = [i for i in plan.errors if i.code == "bad_period"]
+    assert [(i.row, i.column, i.value) for i in said] == [(3, "C", text)], [
+        i.text() for i in plan.issues
+    ]
+    assert text in said[0].zh and text in said[0].en and said[0].sheet
+    assert not plan.can_commit
+    with pytest.raises(ValidationError):
+        commit(plan, demo_store)
+    assert fingerprint(demo_store) == before
