@@ -1205,3 +1205,75 @@ def test_total_and_group_rows_are_never_units(
     wrong = [r if r[0] != grand else [grand, 999.0] for r in rows]
     plan = run(demo_store, sheets.xlsx_from_rows(wrong), "r.xlsx", create_missing=create)
     assert [i.row for i in plan.warnings if i.code == "total_mismatch"] == [4]
+
+
+TOTALS = ("合计：", "汇总", "全区汇总", "全区（合计）", "总 计:", "Total:")
+AVERAGES = ("平均", "全区平均", "平均值", "全区（平均）")
+
+
+def _with_last_row(layout: str, name: str, figure: float, fmt: str) -> tuple[bytes, str]:
+    """东城街道 100 and 西城街道 60 (2026年1-10月 地方一般公共预算收入) and a last row
+    ``name`` with ``figure``, as a report-style, a wide or a long sheet."""
+    units = [("东城街道", 100.0), ("西城街道", 60.0), (name, figure)]
+    if layout == "long":
+        rows = [["单位", "指标", "期间", "数值"]]
+        rows += [[n, "地方一般公共预算收入", "2026年1-10月", v] for n, v in units]
+    elif layout == "wide":
+        rows = [["各街道地方一般公共预算收入（万元）", None], ["单位", "2026年1-10月"]]
+        rows += [[n, v] for n, v in units]
+    else:
+        rows = [
+            ["2026年1-10月各街道地方一般公共预算收入完成情况", None],
+            ["单位：万元", None],
+            ["单位", "1-10月累计"],
+            *[[n, v] for n, v in units],
+        ]
+    return sheets.grid(rows, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("layout", ["report", "wide", "long"])
+@pytest.mark.parametrize("total", TOTALS)
+def test_a_total_row_however_spelled_is_checked_never_a_unit(
+    store: Store, total: str, layout: str, fmt: str
+) -> None:
+    """合计：, 汇总, 全区（合计）… were units (created, they ranked first): each is the
+    file's total, checked against the units' sum."""
+    right = run(store, *_with_last_row(layout, total, 160.0, fmt), create_missing=True)
+    assert right.can_commit, [i.zh for i in right.errors]
+    assert right.new_units.empty, right.new_units
+    got = dict(zip(right.observations["unit_code"], right.observations["value"], strict=True))
+    assert got == {"JD01": 100.0, "JD02": 60.0}
+    assert not [i for i in right.issues if i.code == "total_mismatch"]
+    wrong = run(store, *_with_last_row(layout, total, 999.0, fmt))
+    assert wrong.can_commit, [i.zh for i in wrong.errors]
+    mismatch = [i for i in wrong.warnings if i.code == "total_mismatch"]
+    assert len(mismatch) == 1 and "160.00" in mismatch[0].zh, [i.zh for i in wrong.issues]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gbk"])
+@pytest.mark.parametrize("layout", ["report", "wide", "long"])
+@pytest.mark.parametrize("average", AVERAGES)
+def test_an_average_row_is_left_out_with_a_note_never_a_unit(
+    store: Store, average: str, layout: str, fmt: str
+) -> None:
+    """平均 or 全区平均 is no unit (created, it would be ranked) and no sum: it is left out
+    with a note, not checked against the units' sum."""
+    plan = run(store, *_with_last_row(layout, average, 80.0, fmt), create_missing=True)
+    assert plan.can_commit, [i.zh for i in plan.errors]
+    assert plan.new_units.empty, plan.new_units
+    got = dict(zip(plan.observations["unit_code"], plan.observations["value"], strict=True))
+    assert got == {"JD01": 100.0, "JD02": 60.0}
+    assert not [i for i in plan.issues if i.code == "total_mismatch"]
+    [note] = [i for i in plan.issues if i.code == "subtotal_rows"]
+    assert note.value.replace(" ", "") == average and "平均" in note.zh and "average" in note.en
+
+
+def test_a_total_row_spelled_otherwise_is_not_stored(demo_store: Store) -> None:
+    before = demo_store.units()
+    data, name = _with_last_row("report", "全区（合计）", 160.0, "gbk")
+    commit(run(demo_store, data, name, create_missing=True), demo_store)
+    assert len(demo_store.units()) == len(before)
+    stored = demo_store.observations(indicator="GBR", value_kind="actual")
+    stored = stored[stored["period"] == "2026-10"].set_index("unit_code")["value"]
+    assert (stored["JD01"], stored["JD02"]) == (100.0, 60.0)

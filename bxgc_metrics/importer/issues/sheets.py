@@ -62,9 +62,11 @@ ROW_NAMES = (
 """The ``rows`` of :data:`HIDDEN_ROWS` and :data:`SUBTOTAL_ROWS`: one, several, more
 than are named (:func:`~bxgc_metrics.importer.issues.core.named`)."""
 SUBTOTAL_ROWS = Kind(
-    "{rows}是小计或“其中”分项，未导入：只导入各单位本身的数据，以免重复计算。",
-    "Not imported, as a subtotal or an 'of which' part: {rows}. Only each unit's own "
-    "figures are, so that nothing is counted twice.",
+    "{rows}是小计、“其中”分项或平均数，未导入：只导入各单位本身的数据，以免重复计算"
+    "（平均数也不与各单位之和核对）。",
+    "Not imported, as a subtotal, an 'of which' part or an average: {rows}. Only each "
+    "unit's own figures are, so that nothing is counted twice (an average is not checked "
+    "against the units' sum either).",
     code="subtotal_rows",
     severity=INFO,
 )

@@ -147,11 +147,23 @@ def single_month(heading: str, *, title: bool, cumulative: bool) -> bool:
     return not cumulative and "累计" not in heading and (title or says_single(heading))
 
 
+_WHOLE = r"全(?:市|区|县|镇|乡|街道|乡镇)"
+_OPEN, _CLOSE, _MARKS = r"[(（\[【]?", r"[)）\]】]?", r"[:：.。,，;；]*"
+_TOTAL_WORDS = r"(?:合计|总计|总合计|汇总|总汇总|总体|total|grand\s*total)"
+_WHOLE_WORDS = r"(?:合计|总计|汇总)"
 TOTAL_ROW = re.compile(
-    r"^(合计|总计|总合计|全(?:市|区|县|镇|乡|街道|乡镇)(?:合计|总计)?|总体|total)$", re.IGNORECASE
+    "^(?:" + _OPEN + _TOTAL_WORDS + _CLOSE
+    + "|" + _WHOLE + "(?:" + _OPEN + _WHOLE_WORDS + _CLOSE + ")?)" + _MARKS + "$",
+    re.IGNORECASE,
+)  # fmt: skip
+"""A 合计 row (全区合计, 汇总, 全区（汇总）, 合计： too, as their spaces removed give them):
+checked against the sum of the rows, not stored."""
+_AVERAGE = (
+    "(?:" + _WHOLE + ")?" + _OPEN + r"(?:平均|平均值|平均数|均值|average|mean)" + _CLOSE + _MARKS
 )
-"""A 合计 row (全区合计 too): checked against the sum of the rows, not stored."""
-_SUMS = r"小计|其中.*|subtotal|.+(?:合计|小计|总计)|街道|乡镇|镇|乡"
+"""An average row (平均, 全区平均): no unit and no sum, left out as a subtotal is, and never
+checked against the units' sum (an average is not their total)."""
+_SUMS = r"小计|其中.*|subtotal|.+(?:合计|小计|总计)|街道|乡镇|镇|乡|" + _AVERAGE
 _NUMBERS = r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]"
 SUBTOTAL_ROW = re.compile(rf"^({_SUMS}|(?:{_NUMBERS}).*)$", re.IGNORECASE)
 """A 小计 or 其中 row, or a group's (街道合计, 一、街道, （二）乡镇小计, 乡镇): skipped. No
