@@ -793,3 +793,69 @@ def test_the_same_figure_in_two_measures_is_one_figure(demo_store: Store) -> Non
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert [i.code for i in plan.issues if i.code.startswith("duplicate")] == ["duplicate_same"]
     assert plan.observations["value"].tolist() == pytest.approx([5700.0])
+
+
+SPLIT_FILES = {
+    # a long sheet: 1,234.5 unquoted is two cells, 1 under 数值 and 234.5 under no heading
+    "long": (
+        [
+            "单位,指标,期间,数值",
+            "东城街道,固定资产投资,2019-01,1,234.5",
+            "西城街道,固定资产投资,2019-01,800",
+        ],
+        (2, "E", "234.5"),
+    ),
+    # a wide sheet: 700,000 is 700 under 2023年 and 000 under 2024年, 650000 under none
+    "wide": (
+        [
+            "单位,指标,2023年,2024年",
+            "东城街道,固定资产投资,700,000,650000",
+            "西城街道,固定资产投资,600,620",
+        ],
+        (2, "E", "650000"),
+    ),
+    # a report sheet under a title and a unit line, its figures under two header rows
+    "report": (
+        [
+            "2024年1-6月各街道主要指标完成情况",
+            "单位：万元",
+            "单位,地方一般公共预算收入,",
+            ",全年目标,1-6月累计",
+            "东城街道,82812,41,300.5",
+            "西城街道,70000,35000",
+        ],
+        (5, "D", "300.5"),
+    ),
+}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+@pytest.mark.parametrize("layout", list(SPLIT_FILES))
+def test_a_number_split_by_an_unquoted_thousands_comma_is_refused_at_its_row(
+    demo_store: Store, layout: str, encoding: str
+) -> None:
+    """A CSV's 1,234.5 written without quotes is two cells, and the figure read from the
+    first of them (1) is wrong: a row with a figure past the last heading is refused at
+    that cell, saying why, and nothing is written."""
+    lines, (row, column, value) = SPLIT_FILES[layout]
+    plan = run(demo_store, text_file(lines, encoding), f"{layout}.csv")
+    (found,) = refused(demo_store, plan, "split_figure")
+    assert (found.row, found.column, found.value) == (row, column, value)
+    assert "千位分隔" in found.zh and "引号" in found.zh and "thousands" in found.en
+    # quoted, the same file is read whole
+    quoted = [line.replace("1,234.5", '"1,234.5"') for line in lines]
+    quoted = [q.replace("700,000,650000", '"700,000",650000') for q in quoted]
+    quoted = [q.replace("41,300.5", '"41,300.5"') for q in quoted]
+    plan = run(demo_store, text_file(quoted, encoding), f"{layout}.csv")
+    assert plan.can_commit, [i.text() for i in plan.errors]
+    assert {1234.5, 700000.0, 41300.5} & set(plan.observations["value"])
+
+
+def test_a_column_of_figures_with_no_heading_inside_the_table_is_not_a_split(
+    demo_store: Store,
+) -> None:
+    """An unheaded serial-number column at the left is no sign of a split figure: only
+    figures past the last heading are."""
+    lines = [",单位,指标,期间,数值", "1,东城街道,固定资产投资,2019-01,1234.5"]
+    plan = run(demo_store, text_file(lines), "serial.csv")
+    assert "split_figure" not in codes(plan)

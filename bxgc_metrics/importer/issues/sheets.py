@@ -3,7 +3,7 @@ it cannot place, a cell that does not hold its figure)."""
 
 from __future__ import annotations
 
-from bxgc_metrics.importer.issues.core import INFO, WARNING, Kind, Phrase, Text
+from bxgc_metrics.importer.issues.core import ERROR, INFO, WARNING, Kind, Phrase, Text
 
 EMPTY_SHEET = Kind("工作表是空的，没有任何数据。", "The sheet is empty.", code="empty_sheet")
 NO_HEADER = Kind(
@@ -243,6 +243,15 @@ COLUMN_SKIPPED = Kind(
     "Column heading '{heading}' is not recognised; the column is not imported.",
     code="column_skipped",
     severity=WARNING,
+)
+SPLIT_FIGURE = Kind(
+    "表头以外还有数字“{figure}”：CSV 文件中带千位分隔逗号的数字（如 1,234.5）须加引号"
+    '（"1,234.5"）或去掉逗号，否则一个数会被拆进两格、读成错误的数值。请修改后重新上传。',
+    "A figure '{figure}' stands past the last heading: in a CSV file a number written with "
+    'thousands commas (1,234.5) must be quoted ("1,234.5") or written without them, or it '
+    "is split across two cells and misread. Correct the file and upload it again.",
+    code="split_figure",
+    severity=ERROR,
 )
 UNTITLED_COLUMN = Kind(
     "这一列有数字但没有列标题，未导入：请写上指标与时期（如“1-10月累计”）。",

@@ -51,6 +51,58 @@ FIGURE_SAMPLE = 200
 """Cells of a column read to tell whether it holds figures."""
 
 
+SPLIT_SHOWN = 20
+"""Rows a split figure is named at, at most (the first ones)."""
+_SPLIT_SAID = frozenset({"column_left_out", "wide_column_left_out", "untitled_column"})
+"""What a column of split figures would otherwise be said to be: a column left out."""
+
+
+def split_figures(
+    sheet: Sheet, cells: pd.DataFrame, *, heads: Sequence[int], rows: Sequence[int]
+) -> list[Issue]:
+    """In a CSV, the figures past the last heading of its header rows (``heads``, row
+    positions of ``cells``) among its body ``rows``: a number written with unquoted
+    thousands commas (1,234.5) is split across two cells there, and the cell a heading
+    reads (1) is wrong, so each such row is refused at its first figure past the headings
+    (the first :data:`SPLIT_SHOWN` rows). Nothing for a workbook, whose cells hold whole
+    numbers however they are written."""
+    if not sheet.delimited or not len(rows) or not len(heads):
+        return []
+    headings = cells.iloc[list(heads)]
+    written = headings.map(lambda v: v is not None and v == v and str(v).strip() != "")
+    headed = np.flatnonzero(written.to_numpy(dtype=bool).any(axis=0))
+    past = int(headed.max()) + 1 if len(headed) else 0
+    if past >= cells.shape[1]:
+        return []
+    beyond = cells.iloc[list(rows), past:]
+    found = []
+    for j in range(beyond.shape[1]):
+        numbers = parse_numbers(beyond.iloc[:, j].reset_index(drop=True))
+        figure = ~numbers.missing.to_numpy() & ~numbers.invalid.to_numpy()
+        for i in np.flatnonzero(figure):
+            found.append((int(rows[int(i)]), past + j))
+    first: dict[int, int] = {}
+    for r, j in found:
+        first.setdefault(r, j)
+    return [
+        issues.SPLIT_FIGURE.at(
+            sheet.name,
+            sheet.row_number(r),
+            sheet.column_letter(j),
+            value=str(cells.iat[r, j]),
+            figure=str(cells.iat[r, j]),
+        )
+        for r, j in sorted(first.items())[:SPLIT_SHOWN]
+    ]
+
+
+def without_split_columns(found: list[Issue], split: list[Issue]) -> list[Issue]:
+    """``found`` without what it says of a column of split figures (a column left out):
+    :func:`split_figures` says what that column is."""
+    columns = {i.column for i in split}
+    return [i for i in found if not (i.code in _SPLIT_SAID and i.column in columns)] + split
+
+
 def holds_figures(cells: pd.Series) -> bool:
     """Whether a column's body holds figures: some of its first :data:`FIGURE_SAMPLE`
     cells are filled and at most a fifth of those are not numbers (a column of notes is

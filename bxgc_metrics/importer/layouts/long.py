@@ -21,7 +21,13 @@ from bxgc_metrics.importer import issues
 from bxgc_metrics.importer.cells import parse_numbers
 from bxgc_metrics.importer.columns import Texts, constant, matches, squeezed
 from bxgc_metrics.importer.issues import Issue
-from bxgc_metrics.importer.layouts.grid import holds_figures, numbered_units, subtotal_note
+from bxgc_metrics.importer.layouts.grid import (
+    holds_figures,
+    numbered_units,
+    split_figures,
+    subtotal_note,
+    without_split_columns,
+)
 from bxgc_metrics.importer.layouts.records import (
     RECORD_COLUMNS,
     ParsedSheet,
@@ -131,7 +137,12 @@ def parse(
     data |= _given_codes(fields, lambda j: columns[j].categorical())
     records = pd.DataFrame(data, index=pd.RangeIndex(n))
     ok = records["value_kind"].notna().to_numpy() & records["freq"].notna().to_numpy()
-    found: list[Issue] = _left_out(sheet, body, header=header, header_at=header_at, fields=fields)
+    found: list[Issue] = without_split_columns(
+        _left_out(sheet, body, header=header, header_at=header_at, fields=fields),
+        split_figures(
+            sheet, sheet.cells, heads=[header_at], rows=range(header_at + 1, len(sheet.cells))
+        ),
+    )
     if flags is not None:
         letter = sheet.column_letter(fields["cumulative"])
         rows_at = np.asarray(data["row"])

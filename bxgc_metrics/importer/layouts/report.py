@@ -25,8 +25,10 @@ from bxgc_metrics.importer.layouts.grid import (
     numbering_note,
     repeated,
     repeated_headers,
+    split_figures,
     subtotal_note,
     unit_column,
+    without_split_columns,
 )
 from bxgc_metrics.importer.layouts.records import (
     CHECK_COLUMNS,
@@ -217,6 +219,7 @@ def parse(
         found.append(issues.COLUMN_NOT_IMPORTED.at(*at, value=sub_text or heading, heading=heading))
     figures = [(p, c) for p, c in figures if p not in alone]
     figures = _same_period(figures, {p: s for p, s in enumerate(sub.tolist())})
+    found = without_split_columns(found, split_figures(sheet, text, heads=header, rows=rows))
     return ParsedSheet(
         sheet.name,
         "report",

@@ -24,9 +24,11 @@ from bxgc_metrics.importer.layouts.grid import (
     numbering_note,
     repeated,
     repeated_headers,
+    split_figures,
     subtotal_note,
     tiled,
     unit_column,
+    without_split_columns,
 )
 from bxgc_metrics.importer.layouts.records import (
     RECORD_COLUMNS,
@@ -222,7 +224,10 @@ def parse(
     read = {unit_col, *positions} | {
         c for c in (indicator_col, judged, measure_col) if c is not None
     }
-    notes += _left_out(sheet, text, rows=rows, header_at=header_at, read=read, periods=period_cols)
+    notes += without_split_columns(
+        _left_out(sheet, text, rows=rows, header_at=header_at, read=read, periods=period_cols),
+        split_figures(sheet, text, heads=[header_at], rows=rows),
+    )
     # a measure in a column's own heading (1-10月累计（亿元）) wins over the title's and the line's
     heading_measures = [heading_measure(str(header.iloc[p]))[1] for p in positions]
     measures = [column_measure(own or title_measure, line) for own in heading_measures]

@@ -35,6 +35,9 @@ class Sheet:
     which the import says (:data:`~bxgc_metrics.importer.issues.SHEET_HIDDEN`)."""
     notes: tuple[str, ...] = field(default=())
     """What reading noticed, e.g. the detected encoding."""
+    delimited: bool = False
+    """Read from delimited text (CSV): a number written with unquoted thousands commas
+    (1,234.5) is split across cells there, and figures past the last heading say so."""
     merged: tuple[tuple[int, int, int, int], ...] = ()
     """Merged ranges of more than one cell, as positions in ``cells``: (top, left,
     bottom, right). Their cells all hold the top-left value."""

@@ -121,7 +121,9 @@ def read_text(data: bytes, file_name: str, *, delimiter: str | None, limits: Lim
     if not frame.empty and frame.dtypes.eq(object).all():  # Arrow's text columns come with
         frame = frame.where(frame.ne(""), None)  # empty cells missing already
     frame.columns = np.arange(frame.shape[1])
-    return Sheet(name=Path(file_name).stem, cells=frame, notes=(f"encoding: {encoding}",))
+    return Sheet(
+        name=Path(file_name).stem, cells=frame, notes=(f"encoding: {encoding}",), delimited=True
+    )
 
 
 def _sniff(text: str) -> str:
