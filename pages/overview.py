@@ -175,15 +175,13 @@ if race is not None and race["rank"].notna().any():
 matrix_box = folded(st, t("ov_matrix"), key="ov_matrix_box", icon=":material/grid_on:")
 if matrix_box.open:
     matrix_box.caption(t("ov_matrix_help"))
-    matrix = view.labelled_matrix(
-        data.pace_matrix_of(path, version, freq, year=year, sub=sub, group=ALL),
-        unit_names(units),
-        labels,
-    )
-    listed = view.most_behind(matrix)
+    gaps = data.pace_matrix_of(path, version, freq, year=year, sub=sub, group=ALL)
+    matrix = view.labelled_matrix(gaps, unit_names(units), labels)
+    verdicts = view.pace_verdicts(gaps).set_axis(matrix.index).set_axis(matrix.columns, axis=1)
+    listed = view.most_behind(matrix, verdicts)
     if len(listed) < len(matrix):
         matrix_box.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
-    matrix_box.dataframe(view.styled_matrix(listed), height=35 * (len(listed) + 1) + 3)
+    matrix_box.dataframe(view.styled_matrix(listed, verdicts), height=35 * (len(listed) + 1) + 3)
     context = exports.Context(period_text, group_label(ALL), facts.data_date)
     matrix_box.download_button(
         t("ov_matrix_export"),

@@ -164,7 +164,19 @@ def pace(
     with np.errstate(divide="ignore", invalid="ignore"):
         completion = np.where(t > 0, a / t, np.nan)
     gap = np.where(h, completion - p, p - completion) * 100
+    status = pace_status(gap, tolerance_pp)
+    return frame.assign(completion=completion, time_progress=p, gap_pp=gap, status=status)
+
+
+def pace_status(gap_pp: npt.ArrayLike, tolerance_pp: float = PACE_TOLERANCE_PP) -> np.ndarray:
+    """The verdict of :func:`pace` for gaps in points (any shape): ``ahead`` above
+    ``+tolerance_pp``, ``behind`` below ``-tolerance_pp``, ``on_pace`` within the band
+    (inclusive), ``unknown`` where the gap is missing.
+
+    >>> pace_status([1.0000000000000009, -0.98, -1.3, float("nan")]).tolist()
+    ['on_pace', 'on_pace', 'behind', 'unknown']
+    """
+    gap = np.asarray(gap_pp, dtype=float)
     band = tolerance_pp + 1e-9  # 25.5 / 50 - 0.5 is 1.0000000000000009 points, still on pace
     conditions = [np.isnan(gap), gap > band, gap < -band]
-    status = np.select(conditions, [PACE_UNKNOWN, PACE_AHEAD, PACE_BEHIND], default=PACE_ON)
-    return frame.assign(completion=completion, time_progress=p, gap_pp=gap, status=status)
+    return np.select(conditions, [PACE_UNKNOWN, PACE_AHEAD, PACE_BEHIND], default=PACE_ON)

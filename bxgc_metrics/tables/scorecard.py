@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from bxgc_metrics.metrics.ranking import composite
+from bxgc_metrics.metrics.targets import pace
 from bxgc_metrics.periods import months_elapsed
 from bxgc_metrics.tables.progress import progress_by_indicator, progress_periods
 from bxgc_metrics.tables.standings import bands, expected_units, previous_period
@@ -282,8 +283,12 @@ def pace_matrix(
     sub: int,
     units: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """时间过半、任务过半 for every unit and indicator: completion minus time elapsed, in
-    percentage points (positive = ahead of the calendar).
+    """时间过半、任务过半 for every unit and indicator: :func:`bxgc_metrics.metrics.targets.pace`'s
+    gap, completion against time elapsed in percentage points (positive = ahead of the
+    calendar; a cap's sign flipped, as the overview's table reads it), whose verdict is
+    :func:`~bxgc_metrics.metrics.targets.pace_status` of it. Every unit with a figure is
+    a row, NaN where it has none for an indicator (a composite's rule of whole rows is not
+    this one's).
 
     Flows and stocks only (a growth rate has no annual share to keep pace with).
 
@@ -298,8 +303,20 @@ def pace_matrix(
     >>> pace_matrix(obs, inds, "M", year=2026, sub=6).round(1).to_dict()
     {'R': {'A': 4.0, 'B': -20.0}}
     """
-    chosen = indicators[indicators["kind"] != "rate"]
-    completion = scorecard(
-        observations, chosen, freq, year=year, sub=sub, by="completion", units=units
+    chosen = indicators[(indicators["kind"] != "rate") & (indicators["frequency"] == freq)]
+    chosen = chosen.drop_duplicates("code")
+    codes = list(chosen["code"])
+    directions = dict(zip(codes, chosen["direction"] == "higher", strict=True))
+    progress = progress_by_indicator(
+        observations, freq, progress_periods(directions, year=year, sub=sub)
     )
-    return (completion - months_elapsed(freq, sub) / 12.0) * 100.0
+    if units is not None:
+        progress = progress[progress["unit_code"].isin(list(units))]
+    higher = progress["indicator_code"].map(directions).astype(bool).to_numpy()
+    paced = pace(
+        progress, months_elapsed(freq, sub) / 12.0, higher_is_better=higher, actual="value"
+    )
+    gaps = paced.set_index(["unit_code", "indicator_code"])["gap_pp"].astype(float)
+    matrix = gaps.unstack("indicator_code").reindex(columns=codes)
+    matrix.columns.name = None
+    return matrix.dropna(how="all").dropna(axis=1, how="all").sort_index()

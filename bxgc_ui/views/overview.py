@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bxgc_metrics.metrics.targets import (
+    PACE_AHEAD,
+    PACE_BEHIND,
+    PACE_ON,
+    PACE_UNKNOWN,
+    pace_status,
+)
 from bxgc_ui import fmt, ranking_labels
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.ranking_labels import places
@@ -133,28 +140,44 @@ def labelled_matrix(
     return shown
 
 
-def most_behind(matrix: pd.DataFrame, limit: int = MATRIX_ROWS) -> pd.DataFrame:
+def pace_verdicts(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Each cell's pace verdict (ahead, on pace, behind, unknown) read from the unrounded
+    gaps by :func:`bxgc_metrics.metrics.targets.pace_status`, as the overview's table
+    reads it: −0.98 points is on pace even where the cell shows −1.0."""
+    return pd.DataFrame(pace_status(matrix.to_numpy()), index=matrix.index, columns=matrix.columns)
+
+
+def most_behind(
+    matrix: pd.DataFrame, verdicts: pd.DataFrame, limit: int = MATRIX_ROWS
+) -> pd.DataFrame:
     """The matrix itself when it has at most ``limit`` units, else the ``limit`` units with
-    the most indicators behind (≤ −1 point), the furthest behind in total first."""
+    the most indicators behind (their ``verdicts``), the furthest behind in total first."""
     if len(matrix) <= limit:
         return matrix
     order = pd.DataFrame(
-        {"behind": (matrix <= -1).sum(axis=1), "total": matrix.sum(axis=1)}, index=matrix.index
+        {"behind": (verdicts == PACE_BEHIND).sum(axis=1), "total": matrix.sum(axis=1)},
+        index=matrix.index,
     )
     order = order.sort_values(["behind", "total"], ascending=[False, True], kind="stable")
     return matrix.loc[order.index[:limit]]
 
 
-def styled_matrix(shown: pd.DataFrame) -> object:
-    """The (labelled) pace matrix coloured: green ahead, red behind."""
+PACE_CELLS = {
+    PACE_AHEAD: "background-color: #DCF2E3; color: #1B5E20",
+    PACE_BEHIND: "background-color: #FBE0E3; color: #8E0B1F",
+    PACE_ON: "background-color: #F1F3F5",
+    PACE_UNKNOWN: "",
+}
+"""A pace matrix cell's look by its verdict: green ahead, red behind, grey on pace."""
 
-    def colour(value: float) -> str:
-        if pd.isna(value):
-            return ""
-        if value >= 1:
-            return "background-color: #DCF2E3; color: #1B5E20"
-        if value <= -1:
-            return "background-color: #FBE0E3; color: #8E0B1F"
-        return "background-color: #F1F3F5"
 
-    return shown.style.map(colour).format("{:+.1f}")
+def matrix_cells(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Each cell's CSS, by its verdict (:data:`PACE_CELLS`)."""
+    return verdicts.apply(lambda column: column.map(PACE_CELLS))
+
+
+def styled_matrix(shown: pd.DataFrame, verdicts: pd.DataFrame) -> object:
+    """The (labelled) pace matrix coloured by each cell's verdict: green ahead, red
+    behind."""
+    cells = matrix_cells(verdicts.loc[shown.index, shown.columns])
+    return shown.style.apply(lambda _: cells, axis=None).format("{:+.1f}", na_rep="—")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -402,3 +403,53 @@ def test_zero_weight_ranks_like_the_kept_indicator(data: list[tuple[int, int, in
     assert table["rank"].astype("int64").to_dict() == expected.to_dict()
     # one period only: nobody has a previous rank
     assert table["rank_change"].isna().all()
+
+
+def _pace_figures() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """October (time elapsed 10/12 = 83.33 %): A, B and C on two indicators, C without a
+    figure for S; E is an energy cap (lower is better)."""
+    rows = []
+    for unit, r, s, e in (
+        ("A", 82.35, 90.0, 80.0),
+        ("B", 80.0, 70.0, 90.0),
+        ("C", 95.0, None, 70.0),
+    ):
+        for code, value in (("R", r), ("S", s), ("E", e)):
+            if value is not None:
+                rows.append((unit, code, "M", 2026, 10, "actual", value))
+            rows.append((unit, code, "Y", 2026, 0, "target", 100.0))
+    obs = pd.DataFrame(
+        rows, columns=["unit_code", "indicator_code", "freq", "year", "sub", "value_kind", "value"]
+    )
+    inds = pd.DataFrame(
+        {
+            "code": ["R", "S", "E"],
+            "direction": ["higher", "higher", "lower"],
+            "frequency": ["M"] * 3,
+            "kind": ["flow"] * 3,
+        }
+    )
+    return obs, inds
+
+
+def test_the_pace_matrix_keeps_a_unit_that_lacks_one_indicator_and_reads_as_pace_does() -> None:
+    """Every unit with a figure is in the matrix (C lacks S: NaN there, not dropped as a
+    composite drops it); its gaps and verdicts are :func:`pace`'s, the energy cap's sign
+    flipped (80 % of the cap used by October is 3.3 points ahead), A's R at −0.98 points on
+    pace, B's R at −3.3 behind."""
+    from bxgc_metrics.metrics.targets import pace_status
+    from bxgc_metrics.tables.scorecard import pace_matrix
+
+    obs, inds = _pace_figures()
+    matrix = pace_matrix(obs, inds, "M", year=2026, sub=10)
+    assert matrix.index.tolist() == ["A", "B", "C"]
+    assert matrix.loc["A", "R"] == pytest.approx(82.35 - 250 / 3)
+    assert np.isnan(matrix.loc["C", "S"]) and matrix.loc["C", "R"] == pytest.approx(35 / 3)
+    assert matrix.loc["A", "E"] == pytest.approx(10 / 3)  # under the cap: ahead
+    assert matrix.loc["B", "E"] == pytest.approx(-20 / 3)  # over it: behind
+    verdicts = pd.DataFrame(
+        pace_status(matrix.to_numpy()), index=matrix.index, columns=matrix.columns
+    )
+    assert verdicts.loc["A"].tolist() == ["on_pace", "ahead", "ahead"]
+    assert verdicts.loc["B"].tolist() == ["behind", "behind", "behind"]
+    assert verdicts.loc["C", "S"] == "unknown"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from google.protobuf import text_format
@@ -155,6 +156,28 @@ def test_overview_shows_the_demo_table_and_chart(
     assert any(c.value.startswith("按 ▶ 回放") for c in at.caption)  # with its note
     open_fold(at, "ov_matrix_box")
     assert len(at.dataframe) == 2 and at.dataframe[1].value.shape == (16, 10)
+
+
+def test_the_pace_matrix_keeps_a_unit_that_has_not_reported_one_indicator(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """东城街道 has not reported October's 地方一般公共预算收入: it stays in the pace
+    matrix with that cell empty (—), its other nine indicators shown, where the matrix
+    dropped the unit whole."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db))
+    con.execute(
+        "DELETE FROM observations WHERE unit_code = 'JD01' AND indicator_code = 'GBR' "
+        "AND freq = 'M' AND year = 2026 AND sub = 10 AND value_kind = 'actual'"
+    )
+    con.close()  # a database of this test's own: no page has read it yet
+    at = open_fold(_app(demo_db, monkeypatch), "ov_matrix_box")
+    (matrix,) = [d.value for d in at.dataframe]
+    shown = matrix.data if hasattr(matrix, "data") else matrix
+    assert shown.shape == (16, 10)
+    row = shown.loc["东城街道"]
+    assert row.isna().sum() == 1 and np.isnan(row["地方一般公共预算收入"])
 
 
 def test_units_keeping_pace_are_counted_among_units_whose_pace_is_known(

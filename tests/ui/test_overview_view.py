@@ -6,12 +6,32 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bxgc_ui.views.overview import MATRIX_ROWS, most_behind
+from bxgc_ui.views.overview import MATRIX_ROWS, most_behind, pace_verdicts
 
 
 def test_small_matrix_is_shown_whole_and_in_order() -> None:
     matrix = pd.DataFrame({"A": [5.0, -3.0], "B": [-2.0, 1.0]}, index=["U2", "U1"])
-    assert most_behind(matrix).index.tolist() == ["U2", "U1"]
+    assert most_behind(matrix, pace_verdicts(matrix)).index.tolist() == ["U2", "U1"]
+
+
+def test_the_matrix_colours_a_cell_by_the_verdict_the_table_gives() -> None:
+    """王府街道 at −0.985 points is 符合进度 in the overview's table: its cell shows −1.0
+    but is grey (on pace), not red; −1.3 is red, +1.2 green, a missing figure plain."""
+    from bxgc_ui.views.overview import PACE_CELLS, labelled_matrix, matrix_cells, styled_matrix
+
+    gaps = pd.DataFrame({"R": [-0.985, -1.3], "S": [1.2, np.nan]}, index=["A", "B"])
+    shown = labelled_matrix(
+        gaps, {"A": "王府街道", "B": "东城街道"}, {"R": "工业投资", "S": "税收"}
+    )
+    verdicts = pace_verdicts(gaps).set_axis(shown.index).set_axis(shown.columns, axis=1)
+    cells = matrix_cells(verdicts)
+    assert shown.loc["王府街道", "工业投资"] == -1.0
+    assert cells.loc["王府街道", "工业投资"] == PACE_CELLS["on_pace"]
+    assert cells.loc["东城街道", "工业投资"] == PACE_CELLS["behind"]
+    assert cells.loc["王府街道", "税收"] == PACE_CELLS["ahead"]
+    assert cells.loc["东城街道", "税收"] == ""
+    html = styled_matrix(shown, verdicts).to_html()
+    assert html.count("#FBE0E3") == 1 and "—" in html
 
 
 def test_large_matrix_lists_the_units_with_most_indicators_behind() -> None:
@@ -22,7 +42,7 @@ def test_large_matrix_lists_the_units_with_most_indicators_behind() -> None:
     matrix.loc["U0007"] = [-2.0, -2.0, -2.0, -2.0]  # all four behind
     matrix.loc["U0900"] = [-5.0, -5.0, -5.0, 50.0]  # three behind
     matrix.loc["U0001"] = [-0.5, -0.5, -0.5, -0.5]  # within a point: not behind
-    shown = most_behind(matrix)
+    shown = most_behind(matrix, pace_verdicts(matrix))
     assert len(shown) == MATRIX_ROWS
     assert shown.index[:3].tolist() == ["U0500", "U0007", "U0900"]
     assert "U0001" not in shown.index[:3]
