@@ -111,7 +111,9 @@ def quality_report(
     ``indicator``'s figures when given, as the rankings' badges need), with the 核实无误
     marks applied and each unit scored.
 
-    With an ``indicator`` only that indicator's figures and writes are read. Without
+    With an ``indicator`` only that indicator's figures and writes are read, and the
+    figures of the indicators a rule relates it to (工业投资 ≤ 固定资产投资), so its
+    flags are the whole report's flags on it. Without
     one every figure is read, :data:`PART_FIGURES` at a time: the digit tests judge a
     unit over all its figures."""
     writes = store.figure_writes(indicator=indicator, revised_only=True)
@@ -121,9 +123,10 @@ def quality_report(
     if indicator is None:
         parts = indicator_parts(store.figure_counts(), rules, budget=PART_FIGURES)
         figures: Iterable[pd.DataFrame] = (store.figures(indicators=p) for p in parts)
-    else:  # a rule relates two indicators: none apply to one alone
-        figures = [store.figures(indicators=[indicator])]
-        rules = rules.iloc[0:0]
+    else:  # the rules that read this indicator, with the other indicator each relates it to
+        rules = rules[(rules["left"] == indicator) | (_right(rules) == indicator)]
+        related = {*rules["left"], *_right(rules).dropna()} - {"", indicator}
+        figures = [store.figures(indicators=[indicator, *sorted(related)])]
     return assess(
         figures,
         writes,
@@ -133,6 +136,11 @@ def quality_report(
         verified=reviews,
         period=period,
     )
+
+
+def _right(rules: pd.DataFrame) -> pd.Series:
+    """The rules' right-hand indicators (missing for a rule of one indicator)."""
+    return rules["right"] if "right" in rules else pd.Series(None, index=rules.index, dtype=object)
 
 
 def flagged_units(report: QualityReport, indicator: str, period: Period) -> frozenset[str]:

@@ -317,3 +317,29 @@ def test_reporting_contacts_are_not_shown_to_readers(
     analyst = _page(demo_db, monkeypatch, actor=ANALYST, today="2026-12-09")
     seen = _every_cell(analyst)
     assert units["contact_person"].iloc[0] in seen and units["contact_phone"].iloc[0] in seen
+
+
+def test_the_badge_carries_every_open_flag_the_quality_page_shows(demo_db: Path) -> None:
+    """西城街道's 工业投资 above its 固定资产投资 (a rule relating two indicators) is an
+    open flag on the quality page: the rankings' and the wall's ⚠ beside 工业投资 says so
+    too, as it does for every indicator's flags of the month (the badge's report, read
+    for one indicator, gave no rule a chance)."""
+    import duckdb
+
+    from bxgc_metrics.periods import Period
+
+    con = duckdb.connect(str(demo_db))
+    con.execute(
+        "UPDATE observations SET value = 240000 WHERE year = 2026 AND sub = 10 AND freq = 'M' "
+        "AND value_kind = 'actual' AND unit_code = 'JD02' AND indicator_code = 'FAI'"
+    )
+    con.close()
+    store = admin_store(demo_db)
+    whole = oversight.quality_report(store)
+    october = Period(2026, "M", 10)
+    assert "JD02" in oversight.flagged_units(whole, "IND_INV", october)
+    for code in store.indicators()["code"]:
+        one = oversight.quality_report(store, period=october, indicator=code)
+        assert oversight.flagged_units(one, code, october) == oversight.flagged_units(
+            whole, code, october
+        ), code
