@@ -181,7 +181,11 @@ if matrix_box.open:
     listed = view.most_behind(matrix, verdicts)
     if len(listed) < len(matrix):
         matrix_box.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
-    matrix_box.dataframe(view.styled_matrix(listed, verdicts), height=35 * (len(listed) + 1) + 3)
+    matrix_box.dataframe(
+        view.styled_matrix(listed, verdicts),
+        height=35 * (len(listed) + 1) + 3,
+        placeholder="—",  # an indicator the unit has not reported
+    )
     context = exports.Context(period_text, group_label(ALL), facts.data_date)
     matrix_box.download_button(
         t("ov_matrix_export"),

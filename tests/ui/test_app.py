@@ -173,7 +173,9 @@ def test_the_pace_matrix_keeps_a_unit_that_has_not_reported_one_indicator(
     )
     con.close()  # a database of this test's own: no page has read it yet
     at = open_fold(_app(demo_db, monkeypatch), "ov_matrix_box")
-    (matrix,) = [d.value for d in at.dataframe]
+    (element,) = at.dataframe
+    assert element.proto.placeholder == "—"  # the empty cell reads —, not None
+    matrix = element.value
     shown = matrix.data if hasattr(matrix, "data") else matrix
     assert shown.shape == (16, 10)
     row = shown.loc["东城街道"]
