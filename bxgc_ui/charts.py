@@ -176,6 +176,7 @@ def _axis_texts(fig: go.Figure, letter: str, span: object) -> list[str]:
     values = _numbers(fig, letter)
     if span is not None:
         values = np.asarray(span, dtype=float)
+    values = values[np.isfinite(values)]  # an axis set past a float has no ticks to measure
     if not values.size:
         return []
     lo, hi = float(values.min()), float(values.max())
@@ -288,7 +289,10 @@ def completion_bars(
     # beneath the bars: a value written inside a bar that ends just past the line stays
     # readable (the line shows between the bars and past the shorter ones)
     fig.add_vline(x=time_progress * 100, line_dash="dash", line_color=INK, layer="below")
-    top = max(100.0, float(data["completion"].max() or 0) * 100 + 5)
+    with np.errstate(over="ignore"):  # a completion past a float's hundredth is drawn as none
+        drawn = data["completion"].to_numpy(dtype=float) * 100
+    finite = drawn[np.isfinite(drawn)]
+    top = max(100.0, float(finite.max()) + 5 if finite.size else 0.0)
     fig.add_annotation(
         x=time_progress * 100,
         y=1.0,

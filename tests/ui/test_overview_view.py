@@ -215,3 +215,25 @@ def test_a_unit_without_a_target_reads_no_place_and_no_pace_in_the_table() -> No
     assert shown.iloc[:, 0].tolist() == ["1", "—"]
     pace = shown.iloc[:, 5].tolist()
     assert pace[0].endswith("+6.7") and pace[1] == "—"
+
+
+def test_a_completion_too_large_to_draw_still_draws_the_chart() -> None:
+    """A cap of 1.3 against a figure of 1e-307 is a completion of 1.3e307, 1.3e309 % on the
+    axis, past a float (inf): the chart is still drawn, its axis on the finite figures."""
+    from bxgc_ui import charts
+
+    table = pd.DataFrame(
+        {
+            "label": ["甲", "乙"], "unit_code": ["A", "B"], "completion": [1.3e307, 0.5],
+            "hover": "", "rank": [1, 2], "rank_change": [0, 0], "band": ["top", "bottom"],
+        }
+    )  # fmt: skip
+    fig = charts.completion_bars(table, "t", "x", time_progress=0.5, time_label="时间进度")
+    low, high = fig.layout.xaxis.range
+    assert low == 0 and np.isfinite(high)
+    # the rankings' bars and the meeting chart of the same standings
+    from bxgc_ui.views.meeting.figures import ranking_figure
+
+    ranked = table.assign(metric=table["completion"], score=table["completion"])
+    charts.ranking_bars(ranked, {}, "completion", title="t", x_title="x")
+    ranking_figure(ranked, "completion", title="t", x_title="x", time_progress=0.5)
