@@ -176,13 +176,15 @@ matrix_box = folded(st, t("ov_matrix"), key="ov_matrix_box", icon=":material/gri
 if matrix_box.open:
     matrix_box.caption(t("ov_matrix_help"))
     gaps = data.pace_matrix_of(path, version, freq, year=year, sub=sub, group=ALL)
+    verdicts = view.pace_verdicts(gaps)
+    listed = view.most_behind(gaps, verdicts)  # by unit code: two units may share a name
     matrix = view.labelled_matrix(gaps, unit_names(units), labels)
-    verdicts = view.pace_verdicts(gaps).set_axis(matrix.index).set_axis(matrix.columns, axis=1)
-    listed = view.most_behind(matrix, verdicts)
-    if len(listed) < len(matrix):
-        matrix_box.caption(t("ov_matrix_more", n=len(listed), total=len(matrix)))
+    if len(listed) < len(gaps):
+        matrix_box.caption(t("ov_matrix_more", n=len(listed), total=len(gaps)))
     matrix_box.dataframe(
-        view.styled_matrix(listed, verdicts),
+        view.styled_matrix(
+            view.labelled_matrix(listed, unit_names(units), labels), verdicts.loc[listed.index]
+        ),
         height=35 * (len(listed) + 1) + 3,
         placeholder="—",  # an indicator the unit has not reported
     )

@@ -134,8 +134,13 @@ is read as "who is behind", so the rest goes to the download."""
 def labelled_matrix(
     matrix: pd.DataFrame, names: dict[str, str], indicator_names: dict[str, str]
 ) -> pd.DataFrame:
-    """The pace matrix with unit and indicator names, rounded to 0.1 point."""
-    shown = matrix.rename(index=names, columns=indicator_names).round(1)
+    """The pace matrix with unit and indicator names, rounded to 0.1 point; a name two
+    units share is followed by each one's code (a table's rows, unlike a chart's, are
+    found by name alone)."""
+    shown = matrix.rename(columns=indicator_names).round(1)
+    labels = pd.Series([names.get(c, c) for c in matrix.index], index=matrix.index, dtype=str)
+    twice = labels.duplicated(keep=False)
+    shown.index = labels.where(~twice, labels + " (" + labels.index.astype(str) + ")").to_numpy()
     shown.index.name = t("unit")
     return shown
 
@@ -177,7 +182,7 @@ def matrix_cells(verdicts: pd.DataFrame) -> pd.DataFrame:
 
 
 def styled_matrix(shown: pd.DataFrame, verdicts: pd.DataFrame) -> object:
-    """The (labelled) pace matrix coloured by each cell's verdict: green ahead, red
-    behind."""
-    cells = matrix_cells(verdicts.loc[shown.index, shown.columns])
+    """The (labelled) pace matrix coloured by each cell's verdict (``verdicts``, cell for
+    cell in the same order; two units may share a name): green ahead, red behind."""
+    cells = matrix_cells(verdicts).set_axis(shown.index).set_axis(shown.columns, axis=1)
     return shown.style.apply(lambda _: cells, axis=None).format("{:+.1f}", na_rep="—")

@@ -32,6 +32,11 @@ def test_the_matrix_colours_a_cell_by_the_verdict_the_table_gives() -> None:
     assert cells.loc["东城街道", "税收"] == ""
     html = styled_matrix(shown, verdicts).to_html()
     assert html.count("#FBE0E3") == 1 and "—" in html
+    # two units of one name (a town in two districts) are two rows, each its own colour
+    twins = labelled_matrix(gaps, {"A": "新城镇", "B": "新城镇"}, {"R": "工业投资", "S": "税收"})
+    assert twins.index.tolist() == ["新城镇 (A)", "新城镇 (B)"]
+    html = styled_matrix(twins, pace_verdicts(gaps)).to_html()
+    assert html.count("#FBE0E3") == 1 and html.count("#DCF2E3") == 1
 
 
 def test_large_matrix_lists_the_units_with_most_indicators_behind() -> None:
