@@ -99,7 +99,7 @@ def quality_rules(store: Store) -> pd.DataFrame:
     stored = store.quality_rules()
     rules = load_default_quality_rules() if stored is None else stored
     codes = set(store.indicators()["code"])
-    right = rules["right"] if "right" in rules else pd.Series(None, index=rules.index)
+    right = _right(rules)
     known = rules["left"].isin(codes) & (right.isna() | (right == "") | right.isin(codes))
     return rules[known]
 

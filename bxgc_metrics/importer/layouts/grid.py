@@ -75,15 +75,12 @@ def split_figures(
     if past >= cells.shape[1]:
         return []
     beyond = cells.iloc[list(rows), past:]
-    found = []
+    first: dict[int, int] = {}  # each row's first figure past the headings
     for j in range(beyond.shape[1]):
         numbers = parse_numbers(beyond.iloc[:, j].reset_index(drop=True))
         figure = ~numbers.missing.to_numpy() & ~numbers.invalid.to_numpy()
         for i in np.flatnonzero(figure):
-            found.append((int(rows[int(i)]), past + j))
-    first: dict[int, int] = {}
-    for r, j in found:
-        first.setdefault(r, j)
+            first.setdefault(int(rows[int(i)]), past + j)
     return [
         issues.SPLIT_FIGURE.at(
             sheet.name,
