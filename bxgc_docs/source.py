@@ -16,7 +16,7 @@ from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.periods import Period
 from bxgc_metrics.store import Store
 from bxgc_metrics.tables.bulletin import Bulletin, bulletin, narrative, reward_kind
-from bxgc_metrics.tables.standings import ALL
+from bxgc_metrics.tables.standings import ALL, expected_periods
 
 ALL_UNITS = "全部单位"
 """How the peer group ``all`` reads."""
@@ -96,6 +96,7 @@ def load(
         missed_reports=oversight.year_record(store, year, group=group, today=today)
         if year_end
         else None,
+        reports=store.reports_in(freq="M", periods=expected_periods("M", year, sub)),
     )
     batches = store.batches()
     live = batches[batches["status"] == "committed"] if len(batches) else batches

@@ -412,27 +412,39 @@ def standings_of(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def reports_of(
+    path: str,
+    data_version: int,
+    indicators: tuple[str, ...] | None,
+    *,
+    freq: str,
+    year: int,
+    sub: int,
+) -> pd.DataFrame:
+    """Who reported ``indicators`` (every one when ``None``) in the period and the twelve
+    months before it: each pair's latest figure among them
+    (:meth:`~bxgc_metrics.store.Store.reports_in`), what tells who is expected (cached)."""
+    return _store(path).reports_in(
+        freq=freq, indicators=indicators, periods=ranking.expected_periods(freq, year, sub)
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def unreported_of(
     path: str, data_version: int, indicator: str, *, freq: str, year: int, sub: int, group: str
 ) -> tuple[tuple[str, ...], int]:
     """The units of ``group`` expected to report ``indicator`` in the period that have
     not, and how many are expected (:func:`bxgc_metrics.tables.standings.expected_units`
-    and :func:`~bxgc_metrics.tables.standings.unreported`, as the 通报 counts them), from
-    the figures :func:`standings_of` reads: what the rankings, the overview and the wall
-    say of a partly reported period (cached)."""
-    periods = _with_previous(path, data_version, [indicator], freq=freq, year=year, sub=sub)
-    obs = scoped(path, data_version, indicators=(indicator,), freqs=(freq, "Y"), periods=periods)
+    and :func:`~bxgc_metrics.tables.standings.unreported`, as the 通报 and the reporting
+    round count them): what the rankings, the overview and the wall say of a partly
+    reported period (cached)."""
+    reports = reports_of(path, data_version, (indicator,), freq=freq, year=year, sub=sub)
     members = members_of(path, data_version, group)
     expected = ranking.expected_units(
-        obs, [indicator], year=year, sub=sub, freq=freq, units=members
+        reports, [indicator], year=year, sub=sub, freq=freq, units=members
     ).get(indicator, ())
-    current = obs[
-        (obs["freq"] == freq)
-        & (obs["value_kind"] == "actual")
-        & (obs["year"] == year)
-        & (obs["sub"] == sub)
-    ]
+    current = reports[(reports["year"] == year) & (reports["sub"] == sub)]
     return ranking.unreported(current, expected), len(expected)
 
 
@@ -447,7 +459,8 @@ def composite_unreported_of(
     periods = _with_previous(path, data_version, None, freq="M", year=year, sub=sub)
     obs = scoped(path, data_version, freqs=("M", "Y"), periods=periods)
     members = members_of(path, data_version, group)
-    return composite_unreported(obs, table, year=year, sub=sub, units=members)
+    reports = reports_of(path, data_version, None, freq="M", year=year, sub=sub)
+    return composite_unreported(obs, table, year=year, sub=sub, units=members, reports=reports)
 
 
 def members_of(path: str, data_version: int, group: str) -> tuple[str, ...]:

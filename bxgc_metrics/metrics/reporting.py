@@ -225,9 +225,14 @@ def _due_from_index(index: np.ndarray, days: np.ndarray) -> np.ndarray:
     return np.where(known, first + offset.astype("timedelta64[D]"), np.datetime64("NaT"))
 
 
-def _end_index(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's period as the month it ends in, counted from year 0 (one number per
-    period within a frequency, so a twelve-month window is a range of numbers)."""
+def end_index(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's period (``freq, year, sub``) as the month it ends in, counted from year
+    0 (one number per period within a frequency, so a twelve-month window is a range of
+    numbers).
+
+    >>> end_index(pd.DataFrame({"freq": ["M", "Q", "Y"], "year": 2026, "sub": [11, 3, 0]}))
+    array([24323, 24321, 24324])
+    """
     year = frame["year"].to_numpy(dtype=np.int64)
     return year * 12 + end_months(frame["freq"], frame["sub"])
 
@@ -250,7 +255,7 @@ def due_dates(frame: pd.DataFrame, *, day: str = "report_due_day") -> pd.Series:
     ['2026-11-08', '2026-10-15', '2027-01-10', nan, '2027-01-05']
     """
     days = _check_days(frame[day], pd.Series(frame.index.astype(str), index=frame.index))
-    due = _due_from_index(_end_index(frame), days.to_numpy())
+    due = _due_from_index(end_index(frame), days.to_numpy())
     return pd.Series(due, index=frame.index, name="due").astype("datetime64[s]")
 
 
@@ -334,7 +339,7 @@ def _known_writes(
     written). A figure's writes are in batch order; figures in no particular order."""
     rows = writes[(writes["value_kind"] == "actual").to_numpy()]
     rows = rows[rows["unit_code"].isin(people["unit_code"]).to_numpy()]
-    idx = _end_index(rows) if len(rows) else np.zeros(0, dtype=np.int64)
+    idx = end_index(rows) if len(rows) else np.zeros(0, dtype=np.int64)
     inside = (idx >= window[0]) & (idx <= window[1])
     rows = rows[inside].assign(idx=idx[inside])
     rows = rows.astype({"unit_code": object, "indicator_code": object, "freq": object})
@@ -358,21 +363,39 @@ def _targets(periods: Sequence[Period]) -> pd.DataFrame:
             "sub": [p.sub for p in periods],
         }
     ).astype({"freq": object, "year": np.int64, "sub": np.int64})
-    return frame.assign(idx=_end_index(frame) if len(frame) else np.zeros(0, dtype=np.int64))
+    return frame.assign(idx=end_index(frame) if len(frame) else np.zeros(0, dtype=np.int64))
 
 
 # --- the assessment -----------------------------------------------------------------------
 
 
-def _expected(known: pd.DataFrame, targets: pd.DataFrame, lookback: int) -> pd.DataFrame:
-    """Expected (unit, indicator, period) rows: a report of the pair ending at most
-    ``lookback`` months before the period ends, or in the period itself."""
-    reported = known[[*_KEY, "idx"]].drop_duplicates()
-    pairs = reported[_KEY].drop_duplicates()
+def expected_rows(
+    reported: pd.DataFrame, targets: pd.DataFrame, lookback_months: int = LOOKBACK_MONTHS
+) -> pd.DataFrame:
+    """Who is expected to report in each target period (module docstring): a row per
+    (unit, indicator) pair and target period of its frequency for which ``reported`` has
+    a report of the pair ending at most ``lookback_months`` months before the period ends,
+    or in the period itself. ``reported`` has ``unit_code, indicator_code, freq, idx`` and
+    ``targets`` ``freq, year, sub, idx`` (``idx``: the month a period ends in, counted
+    from year 0, :func:`end_index`). Columns: ``unit_code, indicator_code, freq`` and the
+    targets' columns, in no particular order. The reporting rounds and every ranking's
+    count of who has not reported read this one rule.
+
+    >>> reported = pd.DataFrame({"unit_code": ["A", "B"], "indicator_code": "R",
+    ...     "freq": "M", "year": [2026, 2025], "sub": [3, 10]})
+    >>> reported["idx"] = end_index(reported)
+    >>> targets = pd.DataFrame({"freq": ["M", "M"], "year": 2026, "sub": [10, 11]})
+    >>> targets["idx"] = end_index(targets)
+    >>> rows = expected_rows(reported, targets)
+    >>> sorted(zip(rows["sub"], rows["unit_code"]))
+    [(10, 'A'), (10, 'B'), (11, 'A')]
+    """
+    known = reported[[*_KEY, "idx"]].drop_duplicates()
+    pairs = known[_KEY].drop_duplicates()
     grid = pairs.merge(targets, on="freq").sort_values("idx", kind="stable")
     if grid.empty:
         return grid
-    seen = reported.rename(columns={"idx": "seen"}).sort_values("seen", kind="stable")
+    seen = known.rename(columns={"idx": "seen"}).sort_values("seen", kind="stable")
     last = pd.merge_asof(
         grid,
         seen[["unit_code", "indicator_code", "seen"]],
@@ -381,8 +404,35 @@ def _expected(known: pd.DataFrame, targets: pd.DataFrame, lookback: int) -> pd.D
         by=["unit_code", "indicator_code"],
         direction="backward",
     )
-    keep = last["seen"].notna() & (last["idx"] - last["seen"] <= lookback)
+    keep = last["seen"].notna() & (last["idx"] - last["seen"] <= lookback_months)
     return last[keep.to_numpy()].drop(columns="seen").reset_index(drop=True)
+
+
+def lookback_periods(period: Period, lookback_months: int = LOOKBACK_MONTHS) -> tuple[Period, ...]:
+    """The periods of ``period``'s frequency whose reports make a pair expected in it
+    (:func:`expected_rows`): those ending in the ``lookback_months`` months before it ends,
+    and ``period`` itself, earliest first. What a reader of the figures needs to read to
+    know who is expected.
+
+    >>> [p.label for p in lookback_periods(Period.parse("2026-Q3"))]
+    ['2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3']
+    >>> [p.label for p in lookback_periods(Period.parse("2026"))]
+    ['2025', '2026']
+    """
+    if lookback_months < 0:
+        raise ValueError("lookback_months must be 0 or more")
+    if period.freq == "Y":
+        step, per_year = 12, 1
+    else:
+        step = {"H": 6, "Q": 3, "M": 1}[period.freq]
+        per_year = 12 // step
+    count = lookback_months // step
+    first = period.year * per_year + (period.sub - 1 if period.freq != "Y" else 0) - count
+    found = []
+    for n in range(first, first + count + 1):
+        year, place = divmod(n, per_year)
+        found.append(Period(year, period.freq, 0 if period.freq == "Y" else place + 1))
+    return tuple(found)
 
 
 def _revisions(own: pd.DataFrame) -> pd.DataFrame:
@@ -415,7 +465,7 @@ def _assess(
     ends = targets["idx"]
     window = (int(ends.min()) - lookback_months, int(ends.max())) if len(ends) else (0, -1)
     known = _known_writes(writes, calendar, people, today=today, window=window)
-    rows = _expected(known, targets, lookback_months)
+    rows = expected_rows(known, targets, lookback_months)
     rows = rows.merge(calendar, on=["indicator_code", "freq"]).merge(people, on="unit_code")
     rows["due"] = _due_from_index(rows["idx"].to_numpy(), rows["due_day"].to_numpy())
     own = known.merge(rows[[*_KEY, "idx", "due"]], on=[*_KEY, "idx"])

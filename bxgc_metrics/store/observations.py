@@ -69,11 +69,32 @@ _SELECT_SCOPED = """
       AND ($periods IS NULL OR list_contains($periods, CAST(year AS INTEGER) * 100 + sub))
     ORDER BY unit_code, indicator_code, value_kind, freq, year, sub
 """
+_LATEST_REPORTS = """
+    SELECT unit_code, indicator_code, freq,
+           arg_max(year, CAST(year AS INTEGER) * 100 + sub) AS year,
+           arg_max(sub, CAST(year AS INTEGER) * 100 + sub) AS sub,
+           'actual' AS value_kind,
+           arg_max(value, CAST(year AS INTEGER) * 100 + sub) AS value
+    FROM observations
+    WHERE value_kind = 'actual' AND value IS NOT NULL AND freq = $freq
+      AND ($indicators IS NULL OR list_contains($indicators, indicator_code))
+      AND year >= $first_year AND year <= $last_year
+      AND list_contains($periods, CAST(year AS INTEGER) * 100 + sub)
+    GROUP BY unit_code, indicator_code, freq
+    ORDER BY unit_code, indicator_code
+"""
 _FIGURES = """
     SELECT unit_code, indicator_code, freq, year, sub, value_kind, value, cumulative
     FROM observations
     WHERE ($indicators IS NULL OR list_contains($indicators, indicator_code))
 """
+_NO_PERIODS: dict[str, object] = {
+    "indicators": None,
+    "first_year": 0,
+    "last_year": -1,
+    "periods": [],
+}
+"""The parameters of :data:`_LATEST_REPORTS` that match no figure."""
 _FIGURE_COUNTS = """
     SELECT indicator_code, count(*) AS figures FROM observations
     GROUP BY indicator_code ORDER BY indicator_code
@@ -217,6 +238,39 @@ class Observations(Database):
         frame = self._frame(_SELECT_SCOPED, params)
         frame["period"] = label_periods(frame["freq"], frame["year"], frame["sub"])
         return frame
+
+    def reports_in(
+        self,
+        *,
+        freq: str,
+        periods: Sequence[tuple[int, int]],
+        indicators: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Each unit's latest actual figure of each indicator (of ``indicators``, when
+        given) among ``periods`` (``(year, sub)`` pairs of ``freq``): what tells who is
+        expected to report (:func:`bxgc_metrics.tables.standings.expected_units` over
+        :func:`~bxgc_metrics.tables.standings.expected_periods`) without reading a year of
+        every figure. Columns ``unit_code, indicator_code, freq, year, sub, value_kind``
+        (always ``actual``) ``, value``; one row per pair, in code order.
+
+        Examples
+        --------
+        Who reported 地方一般公共预算收入 in the year to November 2026::
+
+            store.reports_in(freq="M", indicators=["GBR"],
+                             periods=expected_periods("M", 2026, 11))
+        """
+        if not len(periods):
+            return self._frame(_LATEST_REPORTS, {**_NO_PERIODS, "freq": str(freq)})
+        years = [int(y) for y, _ in periods]
+        params = {
+            "freq": str(freq),
+            "indicators": None if indicators is None else [str(c) for c in indicators],
+            "first_year": min(years),
+            "last_year": max(years),
+            "periods": [int(y) * 100 + int(s) for y, s in periods],
+        }
+        return self._frame(_LATEST_REPORTS, params)
 
     def figures(self, *, indicators: Sequence[str] | None = None) -> pd.DataFrame:
         """Every stored figure (of ``indicators`` when given), in no particular order and

@@ -249,6 +249,7 @@ def _sections(
     sub: int,
     by: str,
     units: Sequence[str] | None,
+    reports: pd.DataFrame | None = None,
 ) -> tuple[Section, ...]:
     """:func:`section` of each of ``indicators`` (rows, in order), their standings and
     progress made for all of them at once."""
@@ -263,7 +264,13 @@ def _sections(
     )
     ranked = tables[["indicator_code", "unit_code"]].drop_duplicates()
     progress = progress.merge(ranked, on=["indicator_code", "unit_code"])  # theirs only
-    reporters = expected_units(observations, list(directions), year=year, sub=sub, units=units)
+    reporters = expected_units(
+        observations if reports is None else reports,
+        list(directions),
+        year=year,
+        sub=sub,
+        units=units,
+    )
     empty_table, empty_progress = tables.iloc[:0], progress.iloc[:0]
     table_of = dict(iter(tables.groupby("indicator_code", sort=False)))
     progress_of = dict(iter(progress.groupby("indicator_code", sort=False)))
@@ -382,6 +389,7 @@ def bulletin(
     writes: pd.DataFrame | None = None,
     reporting: Round | None = None,
     missed_reports: pd.DataFrame | None = None,
+    reports: pd.DataFrame | None = None,
 ) -> Bulletin:
     """A bulletin for the month ``year``-``sub`` among the units of ``group``.
 
@@ -417,11 +425,19 @@ def bulletin(
         The month's :func:`reporting_round` and the year's :func:`year_record`, when the
         caller has them already (a store reads a province's writes a slice of units at a
         time): they take the place of what ``writes`` would give.
+    reports
+        Who reported each indicator in the month and the twelve months before it
+        (:meth:`Store.reports_in` of :func:`~bxgc_metrics.tables.standings.expected_periods`):
+        the units expected to report (:func:`~bxgc_metrics.tables.standings.expected_units`),
+        as the reporting round expects them. ``None`` reads them from ``observations``,
+        which must then hold those months.
     """
     ranked = members(units, group)
     chosen = indicators.set_index("code", drop=False)
     codes = rankable(indicators) if codes is None else list(codes)
-    sections = _sections(observations, chosen.loc[codes], year=year, sub=sub, by=by, units=ranked)
+    sections = _sections(
+        observations, chosen.loc[codes], year=year, sub=sub, by=by, units=ranked, reports=reports
+    )
     opts = dict(DEFAULT_OPTIONS if options is None else options)
     combined = composite_standings(
         observations, indicators, "M", year=year, sub=sub, by=by, units=ranked, options=opts
@@ -465,7 +481,7 @@ def bulletin(
         demo=bool(len(flags)) and bool(pd.Series(flags).fillna(False).astype(bool).any()),
         reporting=reporting,
         composite_missing=composite_unreported(
-            observations, combined, year=year, sub=sub, units=ranked
+            observations, combined, year=year, sub=sub, units=ranked, reports=reports
         ),
     )
 

@@ -179,6 +179,7 @@ def composite_unreported(
     year: int,
     sub: int,
     units: Collection[str] | None = None,
+    reports: pd.DataFrame | None = None,
 ) -> tuple[str, ...]:
     """The units (of ``units``) that ``composite`` (:func:`composite_standings` of the
     period) ranks without because they have not reported the month's figure of an
@@ -186,7 +187,9 @@ def composite_unreported(
     (:func:`~bxgc_metrics.tables.standings.expected_units`); sorted. What the rankings
     page and the 通报 say under a composite of a partly reported month. A unit that has
     reported every such figure is never one of them, even when the composite cannot
-    score it (no target, no figure a year earlier).
+    score it (no target, no figure a year earlier). ``reports`` is who reported in the
+    month and the twelve months before it (:meth:`Store.reports_in`), read from
+    ``observations`` when ``None``.
 
     >>> obs = pd.DataFrame({"unit_code": ["A", "B", "A", "C", "C"],
     ...     "indicator_code": ["R", "R", "R", "R", "S"], "freq": "M", "year": 2026,
@@ -199,7 +202,8 @@ def composite_unreported(
     used = list(composite.attrs.get("weights", {}))
     if not used:
         return ()
-    expected = expected_units(observations, used, year=year, sub=sub, units=units)
+    source = observations if reports is None else reports
+    expected = expected_units(source, used, year=year, sub=sub, units=units)
     o = observations
     now = o[
         (o["freq"] == "M")

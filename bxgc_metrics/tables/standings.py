@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 
 from bxgc_metrics.metrics.ranking import rank_units
+from bxgc_metrics.metrics.reporting import end_index, expected_rows, lookback_periods
 from bxgc_metrics.metrics.targets import PACE_AHEAD, PACE_ON, PACE_UNKNOWN, pace
-from bxgc_metrics.periods import format_label
+from bxgc_metrics.periods import Period, format_label
 from bxgc_metrics.tables.progress import period_progress, progress_by_indicator, progress_periods
 
 BY = ("completion", "growth", "value")
@@ -114,6 +115,18 @@ def members(units: pd.DataFrame, group: str = ALL) -> tuple[str, ...]:
     return tuple(sorted(inside["code"].astype(str)))
 
 
+def expected_periods(freq: str, year: int, sub: int) -> tuple[tuple[int, int], ...]:
+    """The ``(year, sub)`` periods of ``freq`` whose figures make a unit expected in the
+    period (:func:`expected_units`): the twelve months before it and the period itself,
+    earliest first (:func:`~bxgc_metrics.metrics.reporting.lookback_periods`). What a
+    page or a document reads to count who has not reported.
+
+    >>> expected_periods("Q", 2026, 3)
+    ((2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3))
+    """
+    return tuple((p.year, p.sub) for p in lookback_periods(Period(year, freq, sub)))
+
+
 def expected_units(
     observations: pd.DataFrame,
     indicators: Collection[str],
@@ -123,24 +136,26 @@ def expected_units(
     freq: str = "M",
     units: Collection[str] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Per indicator, the units (of ``units``, or any) a ranking of the period expects a
-    figure from, sorted: those with an actual figure of it in the period itself, in the
-    same period a year earlier, or in the indicator's previous period with data (what
-    rank moves compare with). A unit that has never reported an indicator, or stopped
-    before both, is not expected; an indicator no unit reports is left out. These are
-    periods every ranking reads, so a page, the 通报 and their documents, each reading
-    its own scope of the figures, expect the same units.
+    """Per indicator, the units (of ``units``, or any) expected to report it in the
+    period, sorted: those with an actual figure of it in the period or in the twelve
+    months before it (:func:`expected_periods`), the rule the reporting rounds chase
+    units by (:func:`~bxgc_metrics.metrics.reporting.expected_rows`). A unit that has never
+    reported an indicator, or stopped more than a year before, is not expected; an
+    indicator no unit is expected to report is left out. ``observations`` need hold only
+    those periods (or, of them, each pair's latest figure: :meth:`Store.reports_in`), so
+    a page, the 通报 and their documents, each reading its own scope, expect the same
+    units as the quality page.
 
     Examples
     --------
-    In November 2026: A reported it, B reported October (the previous period), C only
-    March, D November a year earlier:
+    In November 2026: A reported it, B October, C March, D November a year earlier, E
+    October a year earlier (thirteen months before):
 
-    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "C", "D", "A"], "indicator_code": "R",
-    ...     "freq": "M", "year": [2026, 2026, 2026, 2025, 2026], "sub": [11, 10, 3, 11, 10],
+    >>> obs = pd.DataFrame({"unit_code": ["A", "B", "C", "D", "E"], "indicator_code": "R",
+    ...     "freq": "M", "year": [2026, 2026, 2026, 2025, 2025], "sub": [11, 10, 3, 11, 10],
     ...     "value_kind": "actual", "value": 1.0})
     >>> expected_units(obs, ["R"], year=2026, sub=11)
-    {'R': ('A', 'B', 'D')}
+    {'R': ('A', 'B', 'C', 'D')}
     """
     o = observations
     keep = (
@@ -149,17 +164,20 @@ def expected_units(
         & o["indicator_code"].isin(list(indicators))
         & o["value"].notna()
     )
-    found = o.loc[keep, ["indicator_code", "unit_code", "year", "sub"]]
-    key = found["year"].astype("int64") * 100 + found["sub"].astype("int64")
-    now = year * 100 + sub
-    # the indicator's previous period with data among all units, as rank moves take it
-    previous = key.where(key < now).groupby(found["indicator_code"], observed=True).transform("max")
-    chosen = (key == now) | (key == now - 100) | (key == previous)
     if units is not None:
-        chosen &= found["unit_code"].isin(list(units))
-    pairs = found.loc[chosen, ["indicator_code", "unit_code"]].drop_duplicates().astype(str)
+        keep &= o["unit_code"].isin(list(units))
+    found = o.loc[keep, ["unit_code", "indicator_code", "freq", "year", "sub"]].astype(
+        {"unit_code": str, "indicator_code": str, "freq": str}
+    )
+    found["idx"] = end_index(found)
+    target = pd.DataFrame({"freq": [freq], "year": [year], "sub": [sub]})
+    target["idx"] = end_index(target)
+    rows = expected_rows(found, target)
+    if rows.empty:
+        return {}
+    pairs = rows[["indicator_code", "unit_code"]].sort_values(["indicator_code", "unit_code"])
     return {
-        code: tuple(sorted(group["unit_code"]))
+        code: tuple(group["unit_code"])
         for code, group in pairs.groupby("indicator_code", sort=False)
     }
 

@@ -29,6 +29,7 @@ from bxgc_metrics.metrics.reporting import (
 )
 from bxgc_metrics.metrics.rewards import RULE_COLUMNS, compute_rewards, load_default_rules
 from bxgc_metrics.periods import Period
+from bxgc_metrics.tables.standings import expected_units
 
 WRITE_COLUMNS = [
     "unit_code",
@@ -801,3 +802,35 @@ def test_the_round_does_not_depend_on_the_order_of_the_writes_or_later_periods(
     year = yearly_counts(2026, writes=history, **args)  # November is a period of the year:
     mixed = shuffled.iloc[: len(history)]  # the year's counts take the order alone
     pd.testing.assert_frame_equal(year, yearly_counts(2026, writes=mixed, **args))
+
+
+def _month(k: int) -> Period:
+    """The ``k``-th month from June 2024."""
+    year, month = divmod(2024 * 12 + 5 + k, 12)
+    return Period(year, "M", month + 1)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1), st.integers(0, 30)), max_size=30),
+    st.integers(0, 30),
+)
+def test_a_ranking_expects_the_units_the_round_expects(reports: list, target: int) -> None:
+    """Any history of reports over two and a half years, all known by today: the units the
+    rankings and the 通报 count as expected in a month
+    (:func:`~bxgc_metrics.tables.standings.expected_units`) are those the round chases."""
+    rows = [(f"U{u}", f"I{i}", _month(k).label, "2027-01-01 02:00", 1.0) for u, i, k in reports]
+    history = in_order(writes(rows))
+    indicators = pd.DataFrame(
+        {"code": ["I0", "I1"], "name_zh": ["甲", "乙"], "name_en": None, "frequency": "M"}
+    ).assign(report_due_day=8)
+    period = _month(target)
+    chased = progress(
+        period,
+        writes=history,
+        units=PROPERTY_UNITS,
+        indicators=indicators,
+        today=dt.date(2027, 6, 1),
+    ).rows
+    found = expected_units(history, ["I0", "I1"], year=period.year, sub=period.sub)
+    counted = {(u, code) for code, who in found.items() for u in who}
+    assert set(zip(chased["unit_code"], chased["indicator_code"], strict=True)) == counted

@@ -139,6 +139,27 @@ def test_values_of_different_kinds_are_separate_figures(store: Store) -> None:
     assert got.to_dict() == {"actual": 100.0, "plan": 150.0}
 
 
+def test_reports_in_are_each_pairs_latest_actual_figure_among_the_periods(store: Store) -> None:
+    """A reported March, May and July 2024; B only February. Among February to June, A's
+    latest is May and B's February; a plan, another frequency or a month not asked for is
+    no report."""
+    for month, values in ((2, {"B": 7.0}), (3, {"A": 1.0}), (5, {"A": 2.0}), (7, {"A": 3.0})):
+        store.write_observations(_obs(values, month), file_name=f"m{month}")
+    store.write_observations(_obs({"B": 9.0}, 6, kind="plan"), file_name="plan")
+    store.write_observations(_obs({"B": 8.0}, 2).assign(freq="Q"), file_name="quarter")
+    months = [(2024, m) for m in range(2, 7)]
+    got = store.reports_in(freq="M", periods=months)
+    assert got[["unit_code", "year", "sub", "value_kind", "value"]].values.tolist() == [
+        ["A", 2024, 5, "actual", 2.0],
+        ["B", 2024, 2, "actual", 7.0],
+    ]
+    assert store.reports_in(freq="M", periods=[(2024, 6)]).empty
+    assert store.reports_in(freq="Q", periods=[(2024, 2)])["value"].tolist() == [8.0]
+    assert store.reports_in(freq="M", periods=months, indicators=["X"]).empty
+    empty = store.reports_in(freq="M", periods=[])
+    assert empty.empty and list(empty.columns) == list(got.columns)
+
+
 def test_undo_brings_back_replaced_values(store: Store) -> None:
     first = store.write_observations(_obs({"A": 100.0, "B": 50.0}), file_name="v1")
     both = pd.concat([_obs({"A": 120.0}), _obs({"A": 7.0}, month=7)])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,11 +24,19 @@ from bxgc_metrics.store import Store
 from bxgc_metrics.tables import progress
 from bxgc_metrics.tables.scorecard import (
     composite_standings,
+    composite_unreported,
     pace_matrix,
     reward_standings,
     scorecard,
 )
-from bxgc_metrics.tables.standings import members, peer_groups, race_frames, standings
+from bxgc_metrics.tables.standings import (
+    expected_units,
+    members,
+    peer_groups,
+    race_frames,
+    standings,
+    unreported,
+)
 from bxgc_metrics.tables.trajectory import annual_series, stated_plan
 from bxgc_ui import data
 from bxgc_ui.ranking_labels import rankable
@@ -188,6 +197,48 @@ def test_previous_period_skips_a_missing_month(demo_store: Store, demo_db: Path)
     _same(got, standings(demo_store.observations(), "FAI", "M", year=2026, sub=12, units=ranked))
     assert got["previous_rank"].notna().all()
     assert (got["rank_change"] != 0).any()
+
+
+def test_who_has_not_reported_equals_the_full_table(demo_db: Path) -> None:
+    """One unit reported only from February to April 2026 (in October still expected, and
+    named as not reported, with no figure in any period a ranking itself reads), one
+    stopped after May 2025 (in October no longer expected; in June 2025 it is). What the
+    pages say of each period, for every indicator and the composite, equals the rule run
+    on every stored figure."""
+    store = admin_store(demo_db)
+    ranked = members(store.units())
+    stopped, lapsed = ranked[0], ranked[1]
+    con = duckdb.connect(str(demo_db))
+    for unit, first, last in ((stopped, 202602, 202604), (lapsed, 0, 202505)):
+        con.execute(
+            "DELETE FROM observations WHERE unit_code = ? AND value_kind = 'actual'"
+            " AND freq = 'M' AND CAST(year AS INTEGER) * 100 + sub NOT BETWEEN ? AND ?",
+            [unit, first, last],
+        )
+    con.close()  # a database of this test's own: nothing has read it yet
+    full, key = store.observations(), (str(demo_db), store.data_version())
+    options = (("aggregation", "weighted_sum"), ("normalisation", "minmax"), ("weights", "equal"))
+    said: dict[tuple[int, int], set[str]] = {}
+    for year, sub in PERIODS:
+        current = full[(full["freq"] == "M") & (full["year"] == year) & (full["sub"] == sub)]
+        said[(year, sub)] = set()
+        for code in rankable(store.indicators()).index:
+            expected = expected_units(full, [code], year=year, sub=sub, units=ranked)
+            mine = expected.get(code, ())
+            want = (unreported(current[current["indicator_code"] == code], mine), len(mine))
+            got = data.unreported_of(*key, code, freq="M", year=year, sub=sub, group="all")
+            assert got == want, (year, sub, code)
+            said[(year, sub)].update(got[0])
+        table = data.composite_of(
+            *key, year, sub=sub, by="completion", group="all", options=options
+        )
+        want_c = composite_unreported(full, table, year=year, sub=sub, units=ranked)
+        got_c = data.composite_unreported_of(
+            *key, year, sub=sub, by="completion", group="all", options=options
+        )
+        assert got_c == want_c, (year, sub)
+    assert said[(2026, 10)] == {stopped}
+    assert said[(2025, 6)] == {lapsed}
 
 
 def test_no_page_loads_the_whole_table(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

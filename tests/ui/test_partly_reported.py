@@ -4,6 +4,7 @@ escaped as typed; a month every unit has reported says nothing more."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -11,8 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from bxgc_docs import source
+from bxgc_metrics import oversight
 from bxgc_metrics.store import Store
-from bxgc_metrics.tables.standings import expected_units, members, unreported
+from bxgc_metrics.tables.standings import expected_periods, expected_units, members, unreported
 from bxgc_ui import fmt
 from tests.conftest import ROOT, admin_store, board_html
 
@@ -74,32 +77,48 @@ def _notes(at: AppTest) -> list[str]:
     return [c.value for c in at.caption if ":material/schedule:" in c.value]
 
 
-def test_the_units_expected_are_those_of_the_periods_every_ranking_reads() -> None:
-    """Hand-made, for 2026年1-11月: A reported November, B October (the previous period
-    with data), E November a year earlier, C only March; D reported only S. In a peer group
-    of A and C only A is expected (C's March is no period a ranking reads). December: the
-    previous period is November, so only A."""
+def test_the_units_expected_are_those_that_reported_in_the_last_twelve_months() -> None:
+    """Hand-made, for 2026年1-11月: A reported November, B October, C only March, E
+    November a year earlier, F October a year earlier (thirteen months before); D reported
+    only S. Every unit with a figure in the twelve months before the period or in it is
+    expected, as the quality page's reporting round expects it (C has stopped reporting:
+    it is chased there and named here). In a peer group of A and C, both. December: E's
+    figure is thirteen months old."""
     obs = pd.DataFrame(
         {
-            "unit_code": ["A", "B", "C", "D", "E", "A"],
-            "indicator_code": ["R", "R", "R", "S", "R", "R"],
-            "freq": ["M", "M", "M", "M", "M", "Y"],
-            "year": [2026, 2026, 2026, 2026, 2025, 2026],
-            "sub": [11, 10, 3, 11, 11, 0],
-            "value_kind": ["actual"] * 5 + ["target"],
+            "unit_code": ["A", "B", "C", "D", "E", "F", "A"],
+            "indicator_code": ["R", "R", "R", "S", "R", "R", "R"],
+            "freq": ["M", "M", "M", "M", "M", "M", "Y"],
+            "year": [2026, 2026, 2026, 2026, 2025, 2025, 2026],
+            "sub": [11, 10, 3, 11, 11, 10, 0],
+            "value_kind": ["actual"] * 6 + ["target"],
             "value": 1.0,
         }
     )
     found = expected_units(obs, ["R", "S"], year=2026, sub=11)
-    assert found == {"R": ("A", "B", "E"), "S": ("D",)}
-    assert expected_units(obs, ["R"], year=2026, sub=11, units=["A", "C"]) == {"R": ("A",)}
-    assert expected_units(obs, ["R"], year=2026, sub=12) == {"R": ("A",)}
-    # January: the previous period with data is last November, E's
-    assert expected_units(obs, ["R"], year=2026, sub=1) == {"R": ("E",)}
+    assert found == {"R": ("A", "B", "C", "E"), "S": ("D",)}
+    assert expected_units(obs, ["R"], year=2026, sub=11, units=["A", "C"]) == {"R": ("A", "C")}
+    assert expected_units(obs, ["R"], year=2026, sub=12) == {"R": ("A", "B", "C")}
+    assert expected_units(obs, ["R"], year=2026, sub=1) == {"R": ("E", "F")}
+    # October: F's figure of exactly twelve months before counts, A's later one does not
+    assert expected_units(obs, ["R"], year=2026, sub=10) == {"R": ("B", "C", "E", "F")}
     assert expected_units(obs, ["R"], year=2024, sub=1) == {}
+    # a unit is not expected before its first figure, nor for a figure with no value
+    assert expected_units(obs, ["R"], year=2026, sub=2, units=["C"]) == {}
+    assert expected_units(obs.assign(value=float("nan")), ["R"], year=2026, sub=11) == {}
     november = obs[(obs["year"] == 2026) & (obs["sub"] == 11) & (obs["indicator_code"] == "R")]
     assert unreported(november, ("A", "B")) == ("B",)
     assert unreported(november.assign(value=float("nan")), ("A", "B")) == ("A", "B")
+
+
+def test_the_periods_that_make_a_unit_expected() -> None:
+    """Thirteen months for a month, five quarters, three halves, two years."""
+    months = expected_periods("M", 2026, 11)
+    assert months[0] == (2025, 11) and months[-1] == (2026, 11) and len(months) == 13
+    assert expected_periods("M", 2026, 1)[:2] == ((2025, 1), (2025, 2))
+    assert expected_periods("Q", 2026, 3) == ((2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3))
+    assert expected_periods("H", 2026, 1) == ((2025, 1), (2025, 2), (2026, 1))
+    assert expected_periods("Y", 2026, 0) == ((2025, 0), (2026, 0))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -161,6 +180,77 @@ def test_the_wall_says_how_many_have_reported(
     assert f"已报 {expected - 2}/{expected} 个单位" in board_html(zh)
     en = _open(db, monkeypatch, "meeting", "en", indicator="GBR")
     assert f"{expected - 2} of {expected} units reported" in board_html(en)
+
+
+STOPPED = "新设*街道*"
+"""A unit an import created in the autumn, which reported September and nothing since."""
+
+
+def _stopped_in_september(db: Path) -> None:
+    """Add a unit that reported 2026年1-9月 of 地方一般公共预算收入 and nothing since."""
+    september = Store(db).observations_in(
+        indicators=["GBR"], value_kinds=["actual"], freqs=["M"], periods=[(2026, 9)]
+    )
+    admin_store(db).write_observations(
+        september.iloc[[0]].assign(unit_code="NEW"),
+        file_name="new.csv",
+        new_units=pd.DataFrame({"code": ["NEW"], "name_zh": [STOPPED], "kind": ["街道"]}),
+    )
+
+
+@pytest.fixture
+def stopped(demo_db: Path) -> tuple[Path, list[str]]:
+    """The demo with :func:`_stopped_in_september`'s unit, and 2026年1-11月 from all
+    others but one: the two units that owe November."""
+    _stopped_in_september(demo_db)
+    return demo_db, [*_late(demo_db, 1), "NEW"]
+
+
+def test_a_unit_that_stopped_reporting_is_owed_alike_on_every_page(
+    stopped: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reporting round (质量 page, 催报) chases the new unit for November, as it
+    reported within the last twelve months: the rankings, the overview, the wall and the
+    通报 name it too and count the same units expected, one rule everywhere."""
+    db, owing = stopped
+    store = Store(db)
+    rows = oversight.reporting_round(store, "2026-11").progress.rows
+    rows = rows[rows["indicator_code"] == "GBR"]
+    assert set(rows.loc[rows["status"].isin(["missing", "not_due"]), "unit_code"]) == set(owing)
+    expected = len(rows)
+    assert expected == _expected(db)
+    names = _names(db, "zh")
+    at = _open(db, monkeypatch, "rankings", "zh", indicator="GBR", period="2026-11")
+    (note,) = _notes(at)
+    assert fmt.md(STOPPED) in note and fmt.md(names[owing[0]]) in note and "共2 个单位" in note
+    at = _open(db, monkeypatch, "overview", "zh", indicator="GBR", period="2026-11")
+    assert at.metric[3].value == f"{expected - 2} / {expected}"
+    wall = _open(db, monkeypatch, "meeting", "zh", indicator="GBR")
+    assert f"已报 {expected - 2}/{expected} 个单位" in board_html(wall)
+    report = source.load(store, year=2026, sub=11, date=dt.date(2026, 12, 20))
+    (section,) = [s for s in report.bulletin.sections if s.indicator == "GBR"]
+    assert section.missing == tuple(sorted(owing))
+
+
+def test_the_composite_names_a_unit_that_stopped_reporting(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """November of every indicator from every unit but one, and the unit that stopped in
+    September: the composite ranks without both, on the rankings page and in the 通报."""
+    _stopped_in_september(demo_db)
+    store = Store(demo_db)
+    october = store.observations_in(value_kinds=["actual"], freqs=["M"], periods=[(2026, 10)])
+    late = members(store.units())[0]
+    admin_store(demo_db).write_observations(
+        october[october["unit_code"] != late].assign(sub=11, value=lambda f: f["value"] * 1.1),
+        file_name="november.csv",
+    )
+    at = _open(demo_db, monkeypatch, "rankings", "zh", tab="composite", period="2026-11")
+    (note,) = _notes(at)
+    names = _names(demo_db, "zh")
+    assert fmt.md(STOPPED) in note and fmt.md(names[late]) in note and "共2 个单位" in note
+    report = source.load(store, year=2026, sub=11, date=dt.date(2026, 12, 20))
+    assert report.bulletin.composite_missing == tuple(sorted([late, "NEW"]))
 
 
 @pytest.mark.parametrize("page", ["rankings", "overview", "meeting"])
