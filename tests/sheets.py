@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
 from collections.abc import Iterable
 
@@ -293,6 +294,66 @@ def formula_xlsx(
     ws.write(2, 4, "实际")
     book.close()
     return _calculated(buf.getvalue()) if calculated_by_excel else buf.getvalue()
+
+
+XLS_ERRORS = {"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#REF!": 0x17, "#NAME?": 0x1D}
+"""Excel's error values as a legacy .xls codes them (MS-XLS BErr), those used here."""
+
+
+def formula_xls(cached: object, *, manual: bool = False, typed: bool = False) -> bytes:
+    """:func:`formula_xlsx` as a legacy .xls (:func:`xls_rows`): D3 is ``=D2*2`` with
+    ``cached`` as the result Excel stored (a number, or an error value such as
+    ``#DIV/0!``), or, with ``typed``, the error value typed into D3 itself; ``manual``
+    sets the workbook to calculate by hand."""
+    rows = [
+        list(LONG_HEADER),
+        ["东城街道", "固定资产投资", "2024-06", 5, "实际"],
+        ["西城街道", "固定资产投资", "2024-06", None, "实际"],
+    ]
+    if typed:
+        return xls_rows(rows, errors={(2, 3): str(cached)}, manual=manual)
+    return xls_rows(rows, formulas={(2, 3): ("D2*2", cached)}, manual=manual)
+
+
+def xls_rows(
+    rows: list[list],
+    *,
+    formulas: dict[tuple[int, int], tuple[str, object]] | None = None,
+    errors: dict[tuple[int, int], str] | None = None,
+    manual: bool = False,
+) -> bytes:
+    """``rows`` as a legacy .xls written by xlwt, with ``formulas`` ((row, column) from 0
+    → the formula and the result Excel stored: a number or an error value) and error
+    values typed into the cells of ``errors``; ``manual`` sets the workbook to calculate
+    by hand (its CALCMODE record)."""
+    formulas, errors = formulas or {}, errors or {}
+    book = xlwt.Workbook()
+    ws = book.add_sheet("Sheet1")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r, c) in formulas:
+                ws.write(r, c, xlwt.Formula(formulas[r, c][0]))
+            elif (r, c) in errors:
+                ws.row(r).set_cell_error(c, XLS_ERRORS[errors[r, c]])
+            elif value is not None:
+                ws.write(r, c, value)
+    if manual:
+        ws.calc_mode = 0
+    buf = io.BytesIO()
+    book.save(buf)
+    data = bytearray(buf.getvalue())
+    for (r, c), (_, cached) in formulas.items():
+        # xlwt stores no result: put the one Excel would have stored into the cell's
+        # FORMULA record (type 0x0006: length, row, column, format, then the result)
+        at = data.find(b"\x06\x00")
+        while data[at + 4 : at + 8] != struct.pack("<HH", r, c):
+            at = data.find(b"\x06\x00", at + 1)
+        data[at + 10 : at + 18] = (
+            bytes([2, 0, XLS_ERRORS[cached], 0, 0, 0, 0xFF, 0xFF])
+            if isinstance(cached, str)
+            else struct.pack("<d", float(cached))  # type: ignore[arg-type]
+        )
+    return bytes(data)
 
 
 def _calculated(data: bytes) -> bytes:

@@ -19,8 +19,9 @@ four places in, ``#,##0,`` drops three places. Such a cell is given as the numbe
 shows (7113112000 shown as 711311.2000 is 711311.2), in the measure the unit line names.
 
 A workbook set to calculate by hand (``calcMode="manual"``, common in large report
-workbooks) keeps each formula's last result until someone presses F9: its formula cells
-are found, and the figures read from them are imported with a warning.
+workbooks; an .xls's CALCMODE record) keeps each formula's last result until someone
+presses F9: its formula cells are found, and the figures read from them are imported with
+a warning.
 
 A workbook without such a format, a hidden line or manual calculation, the usual case, has
 each sheet's XML looked at by one byte search.
@@ -32,14 +33,14 @@ import io
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 import xlrd
 
-from bxgc_metrics.importer.formulas import MAIN, sheet_paths
+from bxgc_metrics.importer.formulas import MAIN, Suspects, sheet_paths, xls_formulas
 
 PERCENT_BUILTIN = frozenset({9, 10})
 """Excel's built-in number formats ``0%`` and ``0.00%``."""
@@ -80,6 +81,10 @@ class Shown:
     """Cells holding a formula, (Excel row, column index from 0), in a workbook set to
     calculate by hand (:data:`_MANUAL`), whose stored results may predate their inputs;
     found in no other workbook."""
+    suspects: Suspects = field(default_factory=dict)
+    """A legacy .xls's cells whose stored value is not a figure Excel calculated
+    (:func:`~bxgc_metrics.importer.formulas.xls_formulas`); an xlsx's are read from its
+    XML when asked (:func:`~bxgc_metrics.importer.formulas.suspect_cells`)."""
 
 
 def is_percent(code: str) -> bool:
@@ -207,10 +212,12 @@ _XLS_NUMBERS = (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_DATE)
 
 def shown_xls(data: bytes, sheets: list[str]) -> dict[str, Shown]:
     """:func:`shown` for a legacy .xls (BIFF): each of ``sheets``' numeric cells shown
-    as a percentage, scaled or as a date's month or year alone, and its hidden rows and
-    columns, from the cell formats xlrd reads (python-calamine reads values only). An
-    .xls keeps no sign of manual calculation that is read here: no formulas are given.
-    Empty for a file xlrd cannot read."""
+    as a percentage, scaled or as a date's month or year alone, its hidden rows and
+    columns, from the cell formats xlrd reads (python-calamine reads values only), and
+    from the sheet's records its formulas in a workbook set to calculate by hand and the
+    cells whose stored value is not a figure Excel calculated
+    (:func:`~bxgc_metrics.importer.formulas.xls_formulas`). Empty for a file xlrd cannot
+    read."""
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, struct.error):
@@ -223,6 +230,7 @@ def shown_xls(data: bytes, sheets: list[str]) -> dict[str, Shown]:
             if how is not None:
                 styles[index] = how
         found = {}
+        names = book.sheet_names()
         for name in sheets:
             try:
                 sheet = book.sheet_by_name(name)
@@ -231,10 +239,12 @@ def shown_xls(data: bytes, sheets: list[str]) -> dict[str, Shown]:
             styled = _styled_xls_cells(sheet, styles) if styles else ()
             rows = frozenset(r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden)
             columns = frozenset(c for c, info in sheet.colinfo_map.items() if info.hidden)
-            if styled or rows or columns:
+            told = xls_formulas(book, names.index(name))
+            stale = told.cells if told.manual else frozenset()
+            if styled or rows or columns or stale or told.suspects:
                 percent = tuple((r, c) for r, c, how in styled if how == PERCENT)
                 scaled = tuple(cell for cell in styled if cell[2] != PERCENT)
-                found[name] = Shown(percent, scaled, rows, columns)
+                found[name] = Shown(percent, scaled, rows, columns, stale, told.suspects)
         return found
     finally:
         book.release_resources()

@@ -496,21 +496,53 @@ def test_a_formula_without_a_real_result_is_reported(
     assert "D2*2" in found[0].zh or code == "excel_error"
 
 
-def test_a_formula_with_its_result_imports_the_result(demo_store: Store) -> None:
-    plan = run(demo_store, sheets.formula_xlsx(10), "f.xlsx")
+@pytest.mark.parametrize(
+    ("cached", "typed", "severity", "code"),
+    [
+        (0, False, "warning", "formula_zero"),
+        ("#DIV/0!", False, "error", "excel_error"),
+        ("#REF!", False, "error", "excel_error"),
+        ("#DIV/0!", True, "error", "excel_error"),
+        ("#NAME?", True, "error", "excel_error"),
+    ],
+)
+def test_a_legacy_xls_figure_without_a_real_result_is_reported(
+    demo_store: Store, cached: object, typed: bool, severity: str, code: str
+) -> None:
+    """An .xls formula whose stored result is an Excel error, or an error value typed into
+    the cell, reads as an empty cell: named at its cell as in an xlsx, never skipped as no
+    figure; a formula giving 0 is a warning."""
+    plan = run(demo_store, sheets.formula_xls(cached, typed=typed), "f.xls")
+    found = [i for i in plan.issues if i.code == code]
+    assert found and found[0].severity == severity, [i.text() for i in plan.issues]
+    assert (found[0].sheet, found[0].row, found[0].column) == ("Sheet1", 3, "D")
+    if code == "excel_error":
+        assert found[0].value == cached and not plan.can_commit
+    else:
+        assert "D2*2" in found[0].zh and sorted(plan.observations["value"]) == [0.0, 5.0]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_a_formula_with_its_result_imports_the_result(demo_store: Store, kind: str) -> None:
+    data = sheets.formula_xlsx(10) if kind == "xlsx" else sheets.formula_xls(10)
+    plan = run(demo_store, data, f"f.{kind}")
     assert plan.can_commit and sorted(plan.observations["value"]) == [5.0, 10.0]
-    assert not [i for i in plan.issues if i.code == "stale_formulas"]
+    assert not [i for i in plan.issues if i.code in ("stale_formulas", "formula_zero")]
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
 @pytest.mark.parametrize("cached", [10, 7])  # 7: a result left from before D2 changed
 def test_a_formula_in_a_workbook_calculated_by_hand_is_a_warning(
-    demo_store: Store, cached: int
+    demo_store: Store, cached: int, kind: str
 ) -> None:
     """A workbook set to calculate by hand keeps each formula's last result, which may
     predate the figures it reads: imported as stored, with a warning at the first such
-    figure, counting them."""
-    data = sheets.formula_xlsx(cached, calculated_by_excel=True, manual=True)
-    plan = run(demo_store, data, "f.xlsx")
+    figure, counting them; a legacy .xls as an xlsx."""
+    if kind == "xlsx":
+        data = sheets.formula_xlsx(cached, calculated_by_excel=True, manual=True)
+    else:
+        data = sheets.formula_xls(cached, manual=True)
+    plan = run(demo_store, data, f"f.{kind}")
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert sorted(plan.observations["value"]) == sorted([5.0, float(cached)])
     found = [i for i in plan.issues if i.code == "stale_formulas"]

@@ -774,15 +774,21 @@ def test_a_rate_exported_and_imported_again_changes_nothing(
 # --- formulas in a workbook calculated by hand -----------------------------------------------
 
 
-def _manual_report(formula_at: tuple[int, int], *, manual: bool = True) -> bytes:
+def _manual_report(
+    formula_at: tuple[int, int], *, manual: bool = True, kind: str = "xlsx"
+) -> bytes:
     """The report sheet with a formula (its stored result 711311.2) at ``formula_at``
-    (row, column from 0), in a workbook set to calculate by hand when ``manual``."""
+    (row, column from 0), in a workbook set to calculate by hand when ``manual``, as an
+    xlsx or a legacy .xls."""
     import io
 
     import xlsxwriter
 
     rows = report(T10, "1-10月累计")
     rows[4][1] = "东城街道"
+    if kind == "xls":
+        cached = rows[formula_at[0]][formula_at[1]]
+        return sheets.xls_rows(rows, formulas={formula_at: ("C5*0.8196", cached)}, manual=manual)
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf)
     if manual:
@@ -798,20 +804,28 @@ def _manual_report(formula_at: tuple[int, int], *, manual: bool = True) -> bytes
     return buf.getvalue()
 
 
-def test_a_report_figure_from_a_formula_calculated_by_hand_is_a_warning(store: Store) -> None:
-    plan = analyse(_manual_report((4, 3)), "表.xlsx", store, today=TODAY)
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_a_report_figure_from_a_formula_calculated_by_hand_is_a_warning(
+    store: Store, kind: str
+) -> None:
+    plan = analyse(_manual_report((4, 3), kind=kind), f"表.{kind}", store, today=TODAY)
     assert plan.can_commit, [i.text() for i in plan.errors]
     assert ("actual", "M", 2026, 10, True, 711311.2) in planned(plan)
     found = [i for i in plan.issues if i.code == "stale_formulas"]
     assert [(i.row, i.column) for i in found] == [(5, "D")]
 
 
-@pytest.mark.parametrize(("at", "manual"), [((4, 3), False), ((0, 0), True)])
+@pytest.mark.parametrize(
+    ("at", "manual", "kind"),
+    [((4, 3), False, "xlsx"), ((0, 0), True, "xlsx"), ((4, 3), False, "xls")],
+)
 def test_no_warning_without_manual_calculation_or_a_formula_figure(
-    store: Store, at: tuple[int, int], manual: bool
+    store: Store, at: tuple[int, int], manual: bool, kind: str
 ) -> None:
     """Calculated automatically, or a formula only in the title: nothing to say."""
-    plan = analyse(_manual_report(at, manual=manual), "表.xlsx", store, today=TODAY)
+    data = _manual_report(at, manual=manual, kind=kind)
+    plan = analyse(data, f"表.{kind}", store, today=TODAY)
+    assert plan.can_commit, [i.text() for i in plan.errors]
     assert not [i for i in plan.issues if i.code == "stale_formulas"]
 
 

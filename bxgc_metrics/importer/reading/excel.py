@@ -57,10 +57,20 @@ def read_excel(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
 
 
 def _xls_as_shown(sheets: list[Sheet], data: bytes) -> list[Sheet]:
-    """A legacy .xls's sheets with their cells given as shown and their hidden rows and
-    columns (:func:`~bxgc_metrics.importer.shown.shown_xls`), as an xlsx's are."""
+    """A legacy .xls's sheets with their cells given as shown, their hidden rows and
+    columns, formulas calculated by hand and cells holding no figure Excel calculated
+    (:func:`~bxgc_metrics.importer.shown.shown_xls`), as an xlsx's are."""
     looks = shown_xls(data, [s.name for s in sheets if not s.hidden])
-    return [s if s.hidden or s.name not in looks else _looked(s, looks[s.name]) for s in sheets]
+    return [s if s.hidden or s.name not in looks else _looked_xls(s, looks[s.name]) for s in sheets]
+
+
+def _looked_xls(sheet: Sheet, looks: Shown) -> Sheet:
+    """:func:`_looked`, and the cells whose stored value is not a figure Excel calculated,
+    which an .xls's records have said already."""
+    looked = _looked(sheet, looks)
+    if not looks.suspects:
+        return looked
+    return replace(looked, suspects=partial(dict, looks.suspects))
 
 
 def _looked(sheet: Sheet, looks: Shown) -> Sheet:
