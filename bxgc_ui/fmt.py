@@ -37,10 +37,12 @@ def after_figure(measure: str, lang: str = "zh") -> str:
     return f" {measure}" if lang == "en" and measure not in ("", "%") else measure
 
 
-def amount(value: float | None, measure: str, lang: str = "zh") -> str:
+def amount(
+    value: float | None, measure: str, lang: str = "zh", *, rounding: str = "nearest"
+) -> str:
     """A value with its unit; money above 10,000 万元 reads in 亿元, and in English in
     billions or millions of yuan to the same yuan (:func:`~bxgc_metrics.measures.english`
-    names other measures).
+    names other measures). Its last digit rounds as ``rounding`` says (:func:`bounded`).
 
     >>> amount(759834.0, "万元"), amount(4161.6, "万元"), amount(2.9, "亿元"), amount(0.9, "亿元")
     ('75.98亿元', '4,161.6万元', '2.90亿元', '0.90亿元')
@@ -54,6 +56,9 @@ def amount(value: float | None, measure: str, lang: str = "zh") -> str:
     if is_missing(value):
         return "—"
     assert value is not None
+    if rounding != "nearest":
+        step = _last_digit(value, measure)
+        value = bounded(value / step, 0, rounding) * step
     if measure in _YUAN_SCALE:
         yuan = value * _YUAN_SCALE[measure]
         if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
@@ -72,6 +77,24 @@ def amount(value: float | None, measure: str, lang: str = "zh") -> str:
     if lang != "en":
         return f"{value:,.{digits}f}{measure}"
     return f"{value:,.{digits}f}{after_figure(english(measure), lang)}"
+
+
+def _last_digit(value: float, measure: str) -> float:
+    """What the last digit :func:`amount` shows of ``value`` is worth, in ``measure``.
+
+    >>> _last_digit(1.234, "亿元"), _last_digit(4161.6, "万元"), _last_digit(2.5, "个")
+    (0.01, 0.1, 0.001)
+    """
+    if measure in _YUAN_SCALE:
+        yuan = value * _YUAN_SCALE[measure]
+        if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
+            step = 1e6
+        else:
+            step = 1e3 if abs(yuan) >= 1e4 else 1.0
+        return step / _YUAN_SCALE[measure]
+    if measure == "%":
+        return 0.1
+    return 1.0 if float(value).is_integer() else (0.001 if abs(value) < 10 else 0.1)
 
 
 def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> list[str]:
@@ -124,6 +147,14 @@ def change(
     ('+1.37亿元', '-3.00亿元', '0个', '—')
     >>> change(13666.7, "万元", "en"), change(-3.0, "亿元", "en")
     ('+137 m yuan', '-300 m yuan')
+
+    Money's last digit rounds as ``rounding`` says too: the least needed up, the most
+    allowed down.
+
+    >>> change(1.2301, "亿元", rounding="up"), change(-1.2349, "亿元", rounding="down")
+    ('+1.24亿元', '-1.24亿元')
+    >>> change(4161.61, "万元", "en", rounding="up")
+    '+41.617 m yuan'
     """
     if is_missing(value):
         return "—"
@@ -133,7 +164,7 @@ def change(
         shown = f"{value:+.1f}" if signed else f"{value:.1f}"
         return f"{shown}个百分点" if lang == "zh" else f"{shown} pp"
     sign = "+" if signed and value > 0 else ""
-    return sign + amount(value, measure, lang)
+    return sign + amount(value, measure, lang, rounding=rounding)
 
 
 def bounded(value: float, digits: int, rounding: str) -> float:

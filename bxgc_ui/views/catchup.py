@@ -171,6 +171,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "a year) that still gets down to the benchmark's projected {bench} or below in "
         "{target} under this model.",
     ),
+    "catchup_may_fall": ("可年降{amount}", "may fall {amount}/yr"),
+    "catchup_required_help_fall": (
+        "从{base}年的{value}起，每年下降不超过这么多，{target}年仍能达到标杆按此方法预测的{bench}。",
+        "From {value} in {base}, a fall of up to this much a year still reaches the "
+        "benchmark's projected {bench} in {target} under this model.",
+    ),
+    "catchup_required_change_help_fall": (
+        "从{base}年的{value}起，每年减少不超过这么多，{target}年仍能达到标杆按此方法预测的{bench}。",
+        "From {value} in {base}, a fall of up to this much a year still reaches the "
+        "benchmark's projected {bench} in {target} under this model.",
+    ),
     "catchup_required_change_help": (
         "从{base}年的{value}起，每年变化这么多，才能在{target}年达到标杆按此方法预测的{bench}。",
         "The same change a year from {value} in {base} that reaches the benchmark's "
@@ -477,11 +488,27 @@ def _higher_is_better(answer: pd.Series) -> bool:
     return bool(answer.get("higher_is_better", True))
 
 
+def _may_fall(answer: pd.Series) -> bool:
+    """Whether, higher being better, the unit reaches the benchmark even falling: the
+    growth needed is below zero, and reads as the fall allowed."""
+    value = answer["required_change"] if _in_change(answer) else answer["required_rate"]
+    return _higher_is_better(answer) and math.isfinite(float(value)) and float(value) < 0
+
+
 def required_value(answer: pd.Series, measure: str) -> str:
     """The growth needed as the answer reads it: growth a year, or a change a year in the
     indicator's units (points for a percentage), rounded the way that still reaches the
     benchmark: up when it is the least needed, down when (lower being better) the most
-    allowed, so the figure set on the what-if slider arrives by the target year."""
+    allowed, so the figure set on the what-if slider arrives by the target year. A unit
+    that reaches it even falling reads the fall allowed (可年降8.7%), rounded down."""
+    if _may_fall(answer):
+        if _in_change(answer):
+            fall = fmt.change(
+                -answer["required_change"], measure, lang(), signed=False, rounding="down"
+            )
+        else:
+            fall = fmt.pct(-answer["required_rate"], signed=False, rounding="down")
+        return t("catchup_may_fall", amount=fall)
     rounding = "up" if _higher_is_better(answer) else "down"
     if _in_change(answer):
         return fmt.change(answer["required_change"], measure, lang(), rounding=rounding)
@@ -498,8 +525,12 @@ def required_help(answer: pd.Series, measure: str) -> str:
     """What the required rate means, with the figures it starts from and aims at: the
     least growth needed, or, when lower is better, the most growth allowed."""
     key = "catchup_required_change_help" if _in_change(answer) else "catchup_required_help"
+    if _may_fall(answer):
+        key = f"{key}_fall"
+    elif not _higher_is_better(answer):
+        key = f"{key}_lower"
     return t(
-        key if _higher_is_better(answer) else f"{key}_lower",
+        key,
         base=int(answer["base_year"]),
         value=fmt.amount(answer["chaser_value"], measure, lang()),
         target=int(answer["target_year"]),

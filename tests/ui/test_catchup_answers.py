@@ -237,3 +237,45 @@ def test_the_growth_needed_set_on_the_slider_reaches_the_target_year(
     assert _headline(at, CROSSING["zh"]) == "2029年"
     at.slider(key="cu_rate_JD05_GBR").set_value(25.0).run()
     assert _headline(at, CROSSING["zh"]) == "2030年"  # a hair short of 25.025 %
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_unit_that_may_fall_and_still_be_level_reads_the_fall_allowed(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.6 against 0.5 亿元, higher being better, the benchmark flat: by 2027 we stay level
+    even falling (0.5 / 0.6)^(1/2) − 1 = −8.71 % a year. The figure reads as the fall
+    allowed, rounded down (8.7 %, not past it), never as "at least −8.8 % growth"; in a
+    rate's points, 30 % against 26 % allows a fall of 2 points a year."""
+    import pandas as pd
+
+    from bxgc_metrics.tables.trajectory import trajectory
+    from bxgc_ui.views import catchup
+
+    monkeypatch.setattr(catchup, "lang", lambda: lang)
+    monkeypatch.setattr("bxgc_ui.i18n.lang", lambda: lang)
+
+    def answer(ours: float, theirs: float, measure: str) -> pd.Series:
+        annual = pd.DataFrame(
+            {"unit_code": ["US", "THEM"], "year": [2025, 2025], "value": [ours, theirs]}
+        )
+        return trajectory(
+            annual, "US", ["THEM"], model="plan", target_year=2027, rates={"US": 0, "THEM": 0},
+            measure=measure,
+        ).answers.iloc[0]  # fmt: skip
+
+    ahead = answer(0.6, 0.5, "亿元")
+    assert ahead["required_rate"] == pytest.approx((0.5 / 0.6) ** 0.5 - 1)
+    _, value, help_ = catchup.required_figure(ahead, "亿元")
+    assert value == ("可年降8.7%" if lang == "zh" else "may fall 8.7%/yr")
+    fall = ("每年下降不超过这么多", "仍能达到") if lang == "zh" else ("a fall of up to", "still")
+    assert all(words in help_ for words in fall), help_
+    assert "至少增长" not in help_ and "constant growth" not in help_
+    points = answer(30.0, 26.0, "%")
+    assert points["required_change"] == pytest.approx(-2.0)
+    _, value, _ = catchup.required_figure(points, "%")
+    assert value == ("可年降2.0个百分点" if lang == "zh" else "may fall 2.0 pp/yr")
+    table = catchup.answers_table(
+        pd.DataFrame([ahead]), names={"THEM": "标杆"}, measure="亿元", model="plan"
+    )
+    assert table.iloc[0, 3] == ("可年降8.7%" if lang == "zh" else "may fall 8.7%/yr")
