@@ -97,6 +97,8 @@ def preview_step(plan: ImportPlan, units: pd.DataFrame, indicators: pd.DataFrame
     """How many figures are new, changed and unchanged, and the changes themselves, each
     figure with its indicator's measure and its period as the pages read it."""
     st.subheader(t("up_step_preview"))
+    if not plan.can_commit:
+        st.caption(t("up_preview_refused"))
     counts = plan.counts()
     new, changed, unchanged = st.columns(3)
     new.metric(t("up_new"), counts["new"])

@@ -88,6 +88,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} 个错误：改正后才能导入，数据库未作任何改动。",
         "{n} errors: fix them to import; nothing was written.",
     ),
+    "up_preview_refused": (
+        "改正上述错误后，导入将作以下变化；现在不会写入任何数据。",
+        "Once the errors above are fixed, the import would make these changes; nothing "
+        "is written now.",
+    ),
     "up_warnings": (
         "{n} 个警告：可以导入，请核对。",
         "{n} warnings: the import is allowed; please check.",

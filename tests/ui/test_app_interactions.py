@@ -698,6 +698,28 @@ def test_the_findings_list_errors_first(demo_db: Path, monkeypatch) -> None:
     assert kinds == sorted(kinds, key=["错误", "警告", "说明"].index)
 
 
+def test_a_refused_file_s_preview_says_nothing_is_imported_yet(demo_db: Path, monkeypatch) -> None:
+    """A file with an error: its preview of changes says they happen only once the
+    errors are fixed, and the import button stays off; a file without one says nothing
+    of the kind."""
+    rows = [
+        ["单位", "指标", "期间", "数值", "累计"],
+        ["东城街道", "固定资产投资", "2026-10", 71131.2, "否"],
+        ["西城街道", "固定资产投资", "2026-10", 568505.1, "是"],
+    ]
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.get("file_uploader")[0].upload("e.xlsx", sheets.styled_xlsx(rows)).run()
+    assert not at.exception
+    said = [c.value for c in at.caption if "改正上述错误后" in c.value]
+    assert said == ["改正上述错误后，导入将作以下变化；现在不会写入任何数据。"]
+    assert at.button(key="up_commit").disabled
+    fine = [rows[0], rows[2]]
+    at = _page(demo_db, monkeypatch, "pages/upload.py")
+    at.get("file_uploader")[0].upload("f.xlsx", sheets.styled_xlsx(fine)).run()
+    assert not [c for c in at.caption if "改正上述错误后" in c.value]
+    assert not at.button(key="up_commit").disabled
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_band_checked_a_few_times_is_not_given_a_coverage(
     language: str, monkeypatch: pytest.MonkeyPatch
