@@ -121,6 +121,23 @@ PHONE_CSS = """
 """Narrow screens: a constant, never formatted with data."""
 
 
+MISSING = "—"
+"""What a table shows in a cell with no value (a figure not reported, a contact not
+given), as :func:`bxgc_ui.fmt.amount` writes a missing figure; never "None"."""
+
+
+def table(where: Any, frame: Any, **options: Any) -> Any:
+    """``frame`` as a table (``st.dataframe``) in ``where`` (``st``, a column, a fold), a
+    missing cell reading :data:`MISSING`."""
+    return where.dataframe(frame, placeholder=MISSING, **options)
+
+
+def editor(where: Any, frame: Any, **options: Any) -> Any:
+    """``frame`` as an editable table (``st.data_editor``) in ``where``, a missing cell
+    left empty to type in rather than reading "None"."""
+    return where.data_editor(frame, placeholder="", **options)
+
+
 def is_demo(units: pd.DataFrame) -> bool:
     """Whether the figures shown are demo data: any demo unit among ``units``."""
     return bool(units["is_demo"].any())

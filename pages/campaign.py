@@ -7,7 +7,7 @@ import streamlit as st
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.campaign import milestone_status, phase_status
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import charts, data
+from bxgc_ui import charts, data, widgets
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import campaign as view
 from bxgc_ui.views.campaign import t
@@ -49,5 +49,5 @@ if end is not None and end < today:
 details = folded(st, t("camp_details"), key="camp_details_box", icon=":material/table:")
 if details.open:
     left, right = details.columns(2)
-    left.dataframe(view.phase_table(mine_p), hide_index=True)
-    right.dataframe(view.milestone_table(mine_m), hide_index=True)
+    widgets.table(left, view.phase_table(mine_p), hide_index=True)
+    widgets.table(right, view.milestone_table(mine_m), hide_index=True)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.metrics.campaign import gap_status, look_back
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, widgets
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.views import gaps as view
 from bxgc_ui.views.gaps import t
@@ -39,13 +39,14 @@ met = frozenset(int(i) for i in review.loc[review["met"], "id"])  # promise reac
 overdue = gaps[gaps["overdue"]]
 if len(overdue):
     st.warning(t("gaps_overdue", n=len(overdue)))
-    st.dataframe(view.overdue_table(overdue, names, met), hide_index=True)
+    widgets.table(st, view.overdue_table(overdue, names, met), hide_index=True)
 else:
     st.success(t("gaps_none_overdue"))
 
 if editable:
     st.caption(t("gaps_help"))
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         view.gaps_editor_frame(gaps),
         num_rows="dynamic",
         hide_index=True,
@@ -57,7 +58,8 @@ if editable:
         st.success(t("gaps_saved"))
         st.rerun()
 else:
-    st.dataframe(
+    widgets.table(
+        st,
         view.gaps_editor_frame(gaps),
         hide_index=True,
         column_config=view.gaps_columns(names, indicators),
@@ -66,4 +68,4 @@ else:
 st.subheader(t("gaps_lookback"))
 st.caption(t("gaps_lookback_help"))
 look_back = view.look_back_table(review, names, indicators)
-st.dataframe(look_back, hide_index=True, column_config=view.look_back_columns(look_back))
+widgets.table(st, look_back, hide_index=True, column_config=view.look_back_columns(look_back))

@@ -8,7 +8,7 @@ from bxgc_metrics.export import workbook
 from bxgc_metrics.metrics.targets import PACE_TOLERANCE_PP
 from bxgc_metrics.periods import display, format_label, months_elapsed
 from bxgc_metrics.tables.standings import ALL, keeping_pace, with_pace
-from bxgc_ui import charts, data, exports, fmt, links
+from bxgc_ui import charts, data, exports, fmt, links, widgets
 from bxgc_ui.i18n import keyed, lang, name
 from bxgc_ui.names import names as unit_names
 from bxgc_ui.ranking_labels import group_label, rankable
@@ -145,7 +145,7 @@ last = "\n".join(worst) or t("ov_no_last")
 warning.markdown("\n\n".join([f":material/warning: **{t('ov_warning')}**", last]))
 table_box = folded(right, t("ov_table"), key="ov_table_box", icon=":material/table:")
 if table_box.open:
-    table_box.dataframe(shown, hide_index=True)
+    widgets.table(table_box, shown, hide_index=True)
 
 # Folded, and built only when opened: the animated replay is the heaviest thing a browser
 # draws here, and the page is read first for the month's standings.
@@ -181,12 +181,12 @@ if matrix_box.open:
     matrix = view.labelled_matrix(gaps, unit_names(units), labels)
     if len(listed) < len(gaps):
         matrix_box.caption(t("ov_matrix_more", n=len(listed), total=len(gaps)))
-    matrix_box.dataframe(
+    widgets.table(
+        matrix_box,
         view.styled_matrix(
             view.labelled_matrix(listed, unit_names(units), labels), verdicts.loc[listed.index]
         ),
         height=35 * (len(listed) + 1) + 3,
-        placeholder="—",  # an indicator the unit has not reported
     )
     context = exports.Context(period_text, group_label(ALL), facts.data_date)
     matrix_box.download_button(

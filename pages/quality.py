@@ -9,7 +9,7 @@ from bxgc_metrics import clock
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.periods import format_label
 from bxgc_metrics.tables.standings import ALL
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, widgets
 from bxgc_ui.i18n import keyed, lang
 from bxgc_ui.names import names as named
 from bxgc_ui.ranking_labels import group_label
@@ -83,7 +83,8 @@ if progress_tab.open:
                 if r.reminders.empty:
                     st.success(t("q_no_reminders"))
                 else:
-                    st.dataframe(
+                    widgets.table(
+                        st,
                         data.built(
                             ("q_reminders_table", *shown),
                             partial(view.reminders_table, r, names, contacts=contacts),
@@ -103,10 +104,12 @@ if progress_tab.open:
                 )
                 st.subheader(t("q_units"))
                 units_table = partial(view.units_table, r, names, contacts=contacts)
-                st.dataframe(data.built(("q_units_table", *shown), units_table), hide_index=True)
+                widgets.table(
+                    st, data.built(("q_units_table", *shown), units_table), hide_index=True
+                )
                 grid = folded(st, t("q_grid"), key="q_grid_box")
                 if grid.open:
-                    grid.dataframe(view.grid_table(r, names, indicator_names))
+                    widgets.table(grid, view.grid_table(r, names, indicator_names))
 
             round_panel()
 
@@ -125,7 +128,8 @@ if flags_tab.open:
         table = view.flags_table(report, names, indicator_names)
         if shown is None:
             table = table[~flags["verified"].astype(bool).to_numpy()]
-        st.dataframe(
+        widgets.table(
+            st,
             table,
             hide_index=True,
             key="q_flags_table",
@@ -135,7 +139,7 @@ if flags_tab.open:
             },
         )
         st.subheader(t("q_scores"))
-        st.dataframe(view.scores_table(report, names), hide_index=True)
+        widgets.table(st, view.scores_table(report, names), hide_index=True)
         if len(flags) and auth.need("review_flags"):
             st.subheader(t("q_mark"))
             done = st.session_state.pop(view.DONE_KEY, None)

@@ -113,7 +113,7 @@ if single.open:
         )
         draw(left, bars, key="rank_single", cache_key=("rank_single", *chosen))
         missing = view.single_notes(left, table, marks, at=chosen, names=names, period=period_text)
-        right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
+        widgets.table(right, shown, hide_index=True, column_config=view.ranking_columns(shown))
         if flagged & set(table["unit_code"]):
             right.caption(t("rank_flagged_note"))
         sheet = view.standings_sheet(
@@ -145,7 +145,8 @@ if combined.open:
         matrix = data.scorecard_of(path, version, year, sub=sub, by=by, group=group)
         weights: object = picks["weighting"]
         if weights == "custom" and not matrix.empty:
-            edited = st.data_editor(
+            edited = widgets.editor(
+                st,
                 view.weights_frame(indicators, list(matrix.columns), linked or saved),
                 hide_index=True,
                 disabled=["code", t("indicator")],
@@ -167,7 +168,7 @@ if combined.open:
             chosen = (path, version, year, sub, by, group, key)
             draw(left, bars, key="rank_comp", cache_key=("rank_comp", *chosen))
             left_out = view.composite_notes(left, table, at=chosen, names=names, period=period_text)
-            right.dataframe(shown, hide_index=True, column_config=view.ranking_columns(shown))
+            widgets.table(right, shown, hide_index=True, column_config=view.ranking_columns(shown))
             method = view.method_notes(options, table.attrs.get("weights", {}), indicators, by=by)
             sheet = view.composite_sheet(
                 table, names, method=method, context=context, chosen=chosen, unreported=left_out
@@ -181,7 +182,7 @@ if combined.open:
             )
             st.subheader(t("rank_sensitivity"))
             spread = partial(view.sensitivity, matrix, indicators, by, options=options)
-            st.dataframe(data.built(("rank_sensitivity", *chosen), spread), hide_index=True)
+            widgets.table(st, data.built(("rank_sensitivity", *chosen), spread), hide_index=True)
 
 view_link.publish()
 with st.sidebar:

@@ -9,7 +9,7 @@ from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.metrics.quality import load_default_quality_rules, validate_quality_rules
 from bxgc_metrics.metrics.rewards import load_default_rules
 from bxgc_metrics.tables.reporting import CONTACT_COLUMNS
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, widgets
 from bxgc_ui.views import settings as view
 from bxgc_ui.views.settings import t
 from bxgc_ui.widgets import refused
@@ -48,7 +48,8 @@ with tabs[0]:
     shown = view.unit_rows(units)
     if not auth.can("contacts"):  # the reporting contacts' names and phones: not for everyone
         shown = shown.drop(columns=list(CONTACT_COLUMNS), errors="ignore")
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         shown,
         num_rows=rows,
         disabled=not editable,
@@ -61,7 +62,8 @@ with tabs[0]:
 
 with tabs[1]:
     st.caption(t("set_indicators_help"))
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         view.indicator_rows(indicators),
         num_rows=rows,
         disabled=not editable,
@@ -74,7 +76,8 @@ with tabs[1]:
 
 with tabs[2]:
     pairs = data.table(path, version, "benchmark_pairs")
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         view.for_every(view.editable(pairs.drop(columns=["id"]))),
         num_rows=rows,
         disabled=not editable,
@@ -89,7 +92,8 @@ with tabs[2]:
 with tabs[3]:
     st.caption(t("set_weights_help"))
     frame = view.weights_table(indicators, data.setting(path, version, "composite_weights"))
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         frame,
         hide_index=True,
         disabled=["code", "name"] if editable else True,
@@ -107,7 +111,8 @@ with tabs[4]:
     st.caption(t("set_rules_help"))
     rules = data.reward_rules(path, version)
     shown = view.editable(load_default_rules() if rules is None else rules)
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         shown,
         num_rows=rows,
         disabled=not editable,
@@ -125,7 +130,8 @@ with tabs[5]:  # analysts keep the events; the editor restarts once the data cha
     st.caption(t("set_events_help"))
     may_edit = auth.need("edit_events")  # analysts and admins; others read
     events = data.events(path, version)
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         view.event_rows(events),
         num_rows="dynamic" if may_edit else "fixed",
         disabled=["created_by"] if may_edit else True,
@@ -140,7 +146,8 @@ with tabs[6]:
     st.caption(t("set_quality_rules_help"))
     stored = data.quality_rules(path, version)
     shown = view.editable(load_default_quality_rules() if stored is None else stored)
-    edited = st.data_editor(
+    edited = widgets.editor(
+        st,
         shown,
         num_rows=rows,
         disabled=not editable,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from bxgc_metrics.importer.service import UPLOAD_LIMIT_MB
-from bxgc_ui import auth, data
+from bxgc_ui import auth, data, widgets
 from bxgc_ui.i18n import keyed
 from bxgc_ui.views import import_steps as steps
 from bxgc_ui.views import undo
@@ -58,7 +58,7 @@ with importing:
         )
 
         st.subheader(t("up_step_detect"))
-        st.dataframe(view.sheets_table(plan), hide_index=True)
+        widgets.table(st, view.sheets_table(plan), hide_index=True)
         new_units = steps.match_step(plan, units, indicators, mapping=mapping, measures=measures)
         steps.check_step(plan)
         steps.preview_step(plan, units, indicators)

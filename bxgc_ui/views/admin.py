@@ -10,7 +10,7 @@ from bxgc_metrics.access import ROLES
 from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes, to_xlsx_bytes
 from bxgc_metrics.store import Store
-from bxgc_ui import auth
+from bxgc_ui import auth, widgets
 from bxgc_ui.i18n import Texts, keyed, lang
 from bxgc_ui.links import beside
 from bxgc_ui.widgets import refused
@@ -182,7 +182,7 @@ def audit_sheets(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def users_panel(store: Store) -> None:
     """List accounts; add one; disable or enable one."""
     users = store.users()
-    st.dataframe(users_table(users), hide_index=True)
+    widgets.table(st, users_table(users), hide_index=True)
     with st.form("adm_user_form", clear_on_submit=True):
         st.caption(t("adm_new_user"))
         c1, c2, c3 = st.columns(3)
@@ -234,7 +234,7 @@ def tokens_panel(store: Store) -> None:
     if tokens.empty:
         st.info(t("adm_no_tokens"))
     else:
-        st.dataframe(tokens_table(tokens), hide_index=True)
+        widgets.table(st, tokens_table(tokens), hide_index=True)
     live = tokens.loc[tokens["revoked_at"].isna(), "id"].tolist()
     if live:
         pick = st.selectbox(t("adm_revoke"), live, key="adm_token_pick")
@@ -264,7 +264,7 @@ def audit_panel(store: Store) -> None:
             pages=pages,
         )
     )
-    st.dataframe(log, hide_index=True)
+    widgets.table(st, log, hide_index=True)
     headers = audit_headers()  # now: the exports are made when clicked, in this language
 
     def every_row() -> pd.DataFrame:

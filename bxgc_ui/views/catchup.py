@@ -34,7 +34,7 @@ from bxgc_metrics.tables.trajectory import (
     Trajectory,
     default_pace,
 )
-from bxgc_ui import charts, data, fmt
+from bxgc_ui import charts, data, fmt, widgets
 from bxgc_ui.chart_export import Caption
 from bxgc_ui.i18n import Texts, lang, name
 from bxgc_ui.widgets import chart_with_downloads, folded
@@ -645,7 +645,7 @@ def show_charts(
         st.caption(note)
     if len(tr.answers) > 1:
         table = answers_table(tr.answers, names, shown.measure, model=shown.model)
-        st.dataframe(table, hide_index=True)
+        widgets.table(st, table, hide_index=True)
     first = shown.benchmarks[0]
     distance = tr.distance[tr.distance["benchmark_code"] == first]
     if distance["time_distance"].notna().any():
@@ -755,7 +755,7 @@ def show_skill(container: DeltaGenerator, skill: pd.DataFrame, measure: str) -> 
     container.caption(best_model_text(skill, measure))
     box = folded(container, t("catchup_skill_title"), key="cu_skill_box")
     if box.open:
-        box.dataframe(skill_table(skill, measure), hide_index=True)
+        widgets.table(box, skill_table(skill, measure), hide_index=True)
         box.caption(t("catchup_skill_help", n=MIN_COVERAGE_CHECKS))
 
 

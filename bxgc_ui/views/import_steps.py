@@ -13,7 +13,7 @@ from bxgc_metrics.errors import BxgcError
 from bxgc_metrics.export import to_csv_bytes
 from bxgc_metrics.importer.service import ImportPlan, commit
 from bxgc_metrics.store import Store
-from bxgc_ui import auth
+from bxgc_ui import auth, widgets
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
@@ -81,7 +81,7 @@ def check_step(plan: ImportPlan) -> None:
     longer = len(plan.issues) > view.PREVIEW_ROWS
     if longer:
         st.caption(t("up_rows_shown", n=view.PREVIEW_ROWS, total=len(plan.issues)))
-    st.dataframe(view.issues_table(plan, labels), hide_index=True)
+    widgets.table(st, view.issues_table(plan, labels), hide_index=True)
     if longer:  # every row, made on click
         every = partial(view.issues_table, plan, labels, None)
         st.download_button(
@@ -119,7 +119,7 @@ def preview_step(plan: ImportPlan, units: pd.DataFrame, indicators: pd.DataFrame
         st.caption(t("up_rows_shown", n=view.PREVIEW_ROWS, total=moving))
     changes = table()
     if len(changes):
-        st.dataframe(changes, hide_index=True)
+        widgets.table(st, changes, hide_index=True)
     if moving > view.PREVIEW_ROWS:  # every row, made on click
         st.download_button(
             t("up_changes_export"),

@@ -12,7 +12,7 @@ from bxgc_metrics import clock
 from bxgc_metrics.export import workbook
 from bxgc_metrics.metrics.rewards import compute_rewards, load_default_rules
 from bxgc_metrics.tables.bulletin import latest_assessment
-from bxgc_ui import data, exports
+from bxgc_ui import data, exports, widgets
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import rankings as view
 from bxgc_ui.views.rankings import t
@@ -76,9 +76,9 @@ def show(
         st.caption(t("reward_note"))
         left, right = st.columns(2)
         left.markdown(f"**{t('reward_totals')}**")
-        left.dataframe(totals, hide_index=True)
+        widgets.table(left, totals, hide_index=True)
         right.markdown(f"**{t('reward_items')}**")
-        right.dataframe(items, hide_index=True)
+        widgets.table(right, items, hide_index=True)
         reward_context = exports.Context(
             f"{reward_year} {t(f'reward_{kind}')}", group_label(group), data_date
         )

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from bxgc_metrics.errors import BxgcError
-from bxgc_ui import auth, data, fmt
+from bxgc_ui import auth, data, fmt, widgets
 from bxgc_ui.i18n import keyed, listed
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
@@ -28,7 +28,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
     if batches.empty:
         st.info(t("up_no_batches"))
     else:
-        st.dataframe(view.batches_table(batches), hide_index=True)
+        widgets.table(st, view.batches_table(batches), hide_index=True)
         live = batches.loc[batches["status"] == "committed", "id"].astype(int).tolist()
         if live and auth.need("undo"):
             named = view.batch_labels(batches)
@@ -57,7 +57,7 @@ def history_tab(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
                 st.caption(t("up_undo_sample"))
                 measures = view.measures_of(indicators)
                 sample = view.undo_sample(preview, unit_names, ind_names, measures=measures)
-                st.dataframe(sample, hide_index=True)
+                widgets.table(st, sample, hide_index=True)
 
                 def close_undo() -> None:
                     st.session_state.pop("up_undo_open", None)

@@ -24,7 +24,7 @@ from bxgc_metrics.measures import english_figure
 from bxgc_metrics.periods import readings
 from bxgc_metrics.store import UndoPreview
 from bxgc_metrics.tables.standings import peer_groups
-from bxgc_ui import auth, data, fmt
+from bxgc_ui import auth, data, fmt, widgets
 from bxgc_ui.i18n import Texts, counted, keyed, lang, listed, name
 from bxgc_ui.views import settings as settings_view
 
@@ -401,7 +401,8 @@ def new_codes(plan: ImportPlan, units: pd.DataFrame) -> pd.DataFrame:
         columns["peer_group"] = st.column_config.SelectboxColumn(
             settings_view.t("fld_peer_group"), options=peer_groups(units)
         )
-        chosen = st.data_editor(
+        chosen = widgets.editor(
+            st,
             shown,
             hide_index=True,
             disabled=["code", "name_zh"],
@@ -415,7 +416,7 @@ def new_codes(plan: ImportPlan, units: pd.DataFrame) -> pd.DataFrame:
         listed = plan.new_indicators.reindex(
             columns=["code", "name_zh", "measure", "kind", "frequency"]
         )
-        st.dataframe(listed, hide_index=True, column_config=settings_view.indicator_columns())
+        widgets.table(st, listed, hide_index=True, column_config=settings_view.indicator_columns())
     return edited
 
 

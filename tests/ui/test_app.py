@@ -108,6 +108,21 @@ def test_page_runs_on_demo_data(
             for m in STORED_PERIOD.finditer(text)
         }
         assert not keys, (view, sorted(keys)[:5])  # 2026年10月 / Oct 2026
+        assert not _missing_shown_as_none(at), view
+
+
+def _missing_shown_as_none(at: AppTest) -> list[str]:
+    """The tables on the page that would show a missing cell as "None": a table reads —
+    where a figure or a name is missing, and an editor leaves the cell empty to type in."""
+    found = []
+    for node in _nodes(at._tree):
+        if getattr(node, "type", None) != "dataframe":
+            continue
+        proto = node.proto  # type: ignore[attr-defined]
+        editing = node.editing_mode != "read_only"  # type: ignore[attr-defined]
+        if proto.placeholder != ("" if editing else "—"):
+            found.append(f"{proto.id or 'table'}: {proto.placeholder!r}")
+    return found
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
