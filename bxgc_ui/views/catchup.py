@@ -68,6 +68,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "catchup_probability": ("{year}年持平或领先的概率", "Chance not behind in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
+    "catchup_lead": ("领先{amount}", "ahead by {amount}"),
     "catchup_gap_levels": ("本单位 {ours}，标杆 {bench}", "ours {ours}, benchmark {bench}"),
     "catchup_probability_help": (
         "{year}年当年本单位达到或超过标杆的可能性：两条预测线各按所选方法过去在这些单位上提前同样年数预测时的实际误差浮动（与图中阴影同一组误差）。两者提前年数相同时，概率不低于50%当且仅当图中预测线在该年本单位持平或领先。",
@@ -678,7 +679,7 @@ def answers_table(
         {
             t("catchup_benchmarks"): answers["benchmark_code"].map(names),
             t("catchup_gap", year=int(answers["base_year"].iloc[0])): [
-                gap_value(v, measure) for v in answers["gap"]
+                gap_value(r, measure) for _, r in answers.iterrows()
             ],
             t("catchup_crossing"): [crossing_text(r, model) for _, r in answers.iterrows()],
             _required_heading(answers, year): [
@@ -773,20 +774,30 @@ def crossing_headline(answer: pd.Series, model: str) -> tuple[str, str | None]:
     return crossing_text(answer, model), None
 
 
-def gap_value(gap: float, measure: str) -> str:
-    """The gap as read: in points for an indicator in %, else in its measure."""
+def gap_value(answer: pd.Series, measure: str) -> str:
+    """The gap as read: in points for an indicator in %, else in its measure; a unit
+    ahead reads its lead (领先10.71亿元), never a gap below zero."""
+    gap = float(answer["gap"])
+    if _leads(answer):
+        return t("catchup_lead", amount=fmt.change(-gap, measure, lang(), signed=False))
     return fmt.change(gap, measure, lang(), signed=False)
 
 
+def _leads(answer: pd.Series) -> bool:
+    """Whether the unit is ahead of the benchmark now (the gap, positive when behind, is
+    below zero and the two are not level within the standing's slack)."""
+    return float(answer["gap"]) < 0 and answer.get("standing") != STANDING_LEVEL
+
+
 def gap_figure(answer: pd.Series, measure: str) -> tuple[str, str]:
-    """The headline gap and the line under it: the gap's share of the benchmark, or, for
-    an indicator in % (where that share means nothing), both levels."""
-    value = gap_value(answer["gap"], measure)
+    """The headline gap and the line under it: the gap's (or the lead's) share of the
+    benchmark, or, for an indicator in % (where that share means nothing), both levels."""
+    value = gap_value(answer, measure)
     if reads_in_points(measure):
         ours = fmt.amount(answer["chaser_value"], measure, lang())
         bench = fmt.amount(answer["benchmark_value"], measure, lang())
         return value, t("catchup_gap_levels", ours=ours, bench=bench)
-    return value, t("catchup_gap_ratio", ratio=fmt.pct(answer["gap_ratio"], signed=False))
+    return value, t("catchup_gap_ratio", ratio=fmt.pct(abs(answer["gap_ratio"]), signed=False))
 
 
 def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -> None:
