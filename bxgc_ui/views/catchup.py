@@ -69,6 +69,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "catchup_probability": ("{year}年持平或领先的概率", "Chance not behind in {year}"),
     "catchup_gap_ratio": ("相当于标杆的 {ratio}", "{ratio} of the benchmark"),
     "catchup_lead": ("领先{amount}", "ahead by {amount}"),
+    "catchup_lead_now": ("当前领先（{year}年）", "Lead now ({year})"),
     "catchup_gap_levels": ("本单位 {ours}，标杆 {bench}", "ours {ours}, benchmark {bench}"),
     "catchup_probability_help": (
         "{year}年当年本单位达到或超过标杆的可能性：两条预测线各按所选方法过去在这些单位上提前同样年数预测时的实际误差浮动（与图中阴影同一组误差）。两者提前年数相同时，概率不低于50%当且仅当图中预测线在该年本单位持平或领先。",
@@ -789,10 +790,17 @@ def _leads(answer: pd.Series) -> bool:
     return float(answer["gap"]) < 0 and answer.get("standing") != STANDING_LEVEL
 
 
+def gap_label(answer: pd.Series) -> str:
+    """The headline gap's label: the gap now, or, for a unit ahead, its lead now."""
+    return t("catchup_lead_now" if _leads(answer) else "catchup_gap", year=int(answer["base_year"]))
+
+
 def gap_figure(answer: pd.Series, measure: str) -> tuple[str, str]:
-    """The headline gap and the line under it: the gap's (or the lead's) share of the
-    benchmark, or, for an indicator in % (where that share means nothing), both levels."""
-    value = gap_value(answer, measure)
+    """The headline gap (a unit ahead: its lead, as :func:`gap_label` names it) and the
+    line under it: its share of the benchmark, or, for an indicator in % (where that share
+    means nothing), both levels."""
+    gap = float(answer["gap"])
+    value = fmt.change(-gap if _leads(answer) else gap, measure, lang(), signed=False)
     if reads_in_points(measure):
         ours = fmt.amount(answer["chaser_value"], measure, lang())
         bench = fmt.amount(answer["benchmark_value"], measure, lang())
@@ -804,14 +812,14 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
     """The four figures: the gap now, the year of overtaking, the growth needed, the chance."""
     chance, chance_help = probability_text(answer)
     gap, under = gap_figure(answer, measure)
-    gap_label = t("catchup_gap", year=int(answer["base_year"]))
+    label_of_gap = gap_label(answer)
     crossing, why = crossing_headline(answer, model)
     label, value, meaning = required_figure(answer, measure)
     chance_label = t("catchup_probability", year=target)
     m1, m2, m3, m4 = st.columns(
         figure_weights(
             [
-                (gap, gap_label, under, False),
+                (gap, label_of_gap, under, False),
                 (crossing, t("catchup_crossing"), why, False),
                 (value, label, None, True),
                 (chance, chance_label, None, True),
@@ -820,7 +828,7 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
     )
     # a figure, the line under it and its help are markdown: the typed measure as typed
     md = fmt.md
-    m1.metric(gap_label, md(gap), md(under), delta_color="off", delta_arrow="off")
+    m1.metric(label_of_gap, md(gap), md(under), delta_color="off", delta_arrow="off")
     m2.metric(
         t("catchup_crossing"), md(crossing), why and md(why), delta_color="off", delta_arrow="off"
     )

@@ -552,9 +552,11 @@ def test_the_gap_on_a_percentage_reads_in_points_beside_both_levels(
     assert value == ("11.0个百分点" if zh else "11.0 pp")
     assert note == ("本单位 4.4%，标杆 15.4%" if zh else "ours 4.4%, benchmark 15.4%")
     ahead = answer.copy()
-    ahead["gap"] = -2.5
-    assert catchup.gap_figure(ahead, "%")[0] == ("领先2.5个百分点" if zh else "ahead by 2.5 pp")
-    # a unit ahead reads its lead, and the lead's share of the benchmark, never a minus
+    ahead["gap"], ahead["base_year"] = -2.5, 2025
+    assert catchup.gap_figure(ahead, "%")[0] == ("2.5个百分点" if zh else "2.5 pp")
+    assert catchup.gap_label(ahead) == ("当前领先（2025年）" if zh else "Lead now (2025)")
+    # a unit ahead reads its lead, and the lead's share of the benchmark, never a minus:
+    # the headline names it a lead, a cell of the answers table says so itself
     lead = pd.Series(
         {
             "gap": -107100.0,
@@ -562,11 +564,17 @@ def test_the_gap_on_a_percentage_reads_in_points_beside_both_levels(
             "chaser_value": 138074.3,
             "benchmark_value": 30974.3,
             "standing": "ahead",
+            "base_year": 2025,
         }
     )
     value, note = catchup.gap_figure(lead, "万元")
-    assert value == ("领先10.71亿元" if zh else "ahead by 1.071 bn yuan")
+    assert value == ("10.71亿元" if zh else "1.071 bn yuan")
     assert note == ("相当于标杆的 345.8%" if zh else "345.8% of the benchmark")
+    assert catchup.gap_value(lead, "万元") == ("领先10.71亿元" if zh else "ahead by 1.071 bn yuan")
+    behind = {**answer.to_dict(), "base_year": 2025}
+    assert catchup.gap_label(pd.Series(behind)) == (
+        "当前差距（2025年）" if zh else "Gap now (2025)"
+    )
     money = pd.Series(
         {"gap": 9000.0, "gap_ratio": 0.9 / 2.9, "chaser_value": 20000.0, "benchmark_value": 29000.0}
     )
