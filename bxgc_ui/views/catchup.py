@@ -174,6 +174,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{target} under this model.",
     ),
     "catchup_may_fall": ("可年降{amount}", "may fall {amount}/yr"),
+    "catchup_fall_allowed": ("{year}年持平允许的年降幅", "Fall a year allowed, level by {year}"),
+    "catchup_fall_allowed_change": (
+        "{year}年持平允许的年均减少",
+        "Fall a year allowed, level by {year}",
+    ),
     "catchup_required_help_fall": (
         "从{base}年的{value}起，每年下降不超过这么多，{target}年仍能达到标杆按此方法预测的{bench}。",
         "From {value} in {base}, a fall of up to this much a year still reaches the "
@@ -503,14 +508,8 @@ def required_value(answer: pd.Series, measure: str) -> str:
     benchmark: up when it is the least needed, down when (lower being better) the most
     allowed, so the figure set on the what-if slider arrives by the target year. A unit
     that reaches it even falling reads the fall allowed (可年降8.7%), rounded down."""
-    if _may_fall(answer):
-        if _in_change(answer):
-            fall = fmt.change(
-                -answer["required_change"], measure, lang(), signed=False, rounding="down"
-            )
-        else:
-            fall = fmt.pct(-answer["required_rate"], signed=False, rounding="down")
-        return t("catchup_may_fall", amount=fall)
+    if _may_fall(answer):  # the headline's fall allowed, said in the cell itself
+        return t("catchup_may_fall", amount=required_figure(answer, measure)[1])
     rounding = "up" if _higher_is_better(answer) else "down"
     if _in_change(answer):
         return fmt.change(answer["required_change"], measure, lang(), rounding=rounding)
@@ -518,9 +517,21 @@ def required_value(answer: pd.Series, measure: str) -> str:
 
 
 def required_figure(answer: pd.Series, measure: str) -> tuple[str, str, str]:
-    """The headline's third figure: its label, its value and what it means."""
-    label = t(_REQUIRED_LABEL[answer["required_form"]], year=int(answer["target_year"]))
-    return label, required_value(answer, measure), required_help(answer, measure)
+    """The headline's third figure: its label, its value and what it means. A unit that
+    reaches the benchmark even falling: the fall allowed, named so by its label."""
+    year = int(answer["target_year"])
+    if not _may_fall(answer):
+        label = t(_REQUIRED_LABEL[answer["required_form"]], year=year)
+        return label, required_value(answer, measure), required_help(answer, measure)
+    if _in_change(answer):
+        label = t("catchup_fall_allowed_change", year=year)
+        value = fmt.change(
+            -answer["required_change"], measure, lang(), signed=False, rounding="down"
+        )
+    else:
+        label = t("catchup_fall_allowed", year=year)
+        value = fmt.pct(-answer["required_rate"], signed=False, rounding="down")
+    return label, value, required_help(answer, measure)
 
 
 def required_help(answer: pd.Series, measure: str) -> str:

@@ -55,6 +55,9 @@ def _shown(at: AppTest) -> dict[str, str]:
         elif m.label.endswith(("赶超所需年增速", "赶超所需年均变化")):
             out["required"] = _read(m.value)
             out["required_label"] = m.label
+        elif m.label.endswith(("持平允许的年降幅", "持平允许的年均减少")):  # a fall allowed
+            out["required"] = FALL + _read(m.value)
+            out["required_label"] = m.label
         elif m.label.endswith("持平或领先的概率"):
             out["probability"] = _read(m.value)
             out["target"] = m.label[:4]
@@ -243,7 +246,7 @@ def test_a_growth_rate_needs_points_a_year_as_its_chart_draws(
         at.button_group(key="cu_model").set_value(model).run()
         assert not at.exception, at.exception
         shown = _shown(at)
-        assert shown["required_label"].endswith("赶超所需年均变化"), shown
+        assert shown["required_label"].endswith(("赶超所需年均变化", "持平允许的年均减少")), shown
         traces, _ = _traces(at)
         ours, theirs = _path(traces, "南关街道"), _path(traces, "东城街道")
         history = [traces[f"{n}（实际）"]["x"] for n in ("南关街道", "东城街道")]
