@@ -174,11 +174,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{target} under this model.",
     ),
     "catchup_may_fall": ("可年降{amount}", "may fall {amount}/yr"),
-    "catchup_fall_allowed": ("{year}年持平允许的年降幅", "Fall a year allowed, level by {year}"),
-    "catchup_fall_allowed_change": (
-        "{year}年持平允许的年均减少",
-        "Fall a year allowed, level by {year}",
-    ),
+    "catchup_fall_allowed": ("{year}年持平允许的年降幅", "Fall allowed, level by {year}"),
+    "catchup_fall_allowed_change": ("{year}年持平允许的年均减少", "Fall allowed, level by {year}"),
     "catchup_required_help_fall": (
         "从{base}年的{value}起，每年下降不超过这么多，{target}年仍能达到标杆按此方法预测的{bench}。",
         "From {value} in {base}, a fall of up to this much a year still reaches the "
