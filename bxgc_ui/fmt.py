@@ -61,22 +61,32 @@ def amount(
         value = bounded(value / step, 0, rounding) * step
     if measure in _YUAN_SCALE:
         yuan = value * _YUAN_SCALE[measure]
-        if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
-            shown, step = f"{yuan / 1e8:,.2f}亿元", 1e6
-        elif abs(yuan) >= 1e4:
-            shown, step = f"{yuan / 1e4:,.1f}万元", 1e3
-        else:
-            shown, step = f"{yuan:,.0f}元", 1.0
-        if lang != "en":
-            return shown
-        read = english_money(yuan, step)  # the Chinese reading's last digit, in English
-        return f"{read.apply(yuan):,.{read.decimals}f}{after_figure(read.measure, lang)}"
+        step = _yuan_step(yuan, measure)
+        if lang == "en":
+            read = english_money(yuan, step)  # the Chinese reading's last digit, in English
+            return f"{read.apply(yuan):,.{read.decimals}f}{after_figure(read.measure, lang)}"
+        if step == 1e6:
+            return f"{yuan / 1e8:,.2f}亿元"
+        return f"{yuan / 1e4:,.1f}万元" if step == 1e3 else f"{yuan:,.0f}元"
     if measure == "%":
         return f"{value:.1f}%"
-    digits = 0 if float(value).is_integer() else (3 if abs(value) < 10 else 1)
+    digits = _digits(value)
     if lang != "en":
         return f"{value:,.{digits}f}{measure}"
     return f"{value:,.{digits}f}{after_figure(english(measure), lang)}"
+
+
+def _yuan_step(yuan: float, measure: str) -> float:
+    """The yuan the last digit of an amount of money is worth: 0.01亿元 from 1亿元 up (or
+    any amount kept in 亿元), 0.1万元 from 1万元, else 1元."""
+    if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
+        return 1e6
+    return 1e3 if abs(yuan) >= 1e4 else 1.0
+
+
+def _digits(value: float) -> int:
+    """Decimals of an amount that is not money: none for a whole number, 3 below 10, else 1."""
+    return 0 if float(value).is_integer() else (3 if abs(value) < 10 else 1)
 
 
 def _last_digit(value: float, measure: str) -> float:
@@ -86,15 +96,8 @@ def _last_digit(value: float, measure: str) -> float:
     (0.01, 0.1, 0.001)
     """
     if measure in _YUAN_SCALE:
-        yuan = value * _YUAN_SCALE[measure]
-        if abs(yuan) >= 1e8 or (measure == "亿元" and yuan != 0):
-            step = 1e6
-        else:
-            step = 1e3 if abs(yuan) >= 1e4 else 1.0
-        return step / _YUAN_SCALE[measure]
-    if measure == "%":
-        return 0.1
-    return 1.0 if float(value).is_integer() else (0.001 if abs(value) < 10 else 0.1)
+        return _yuan_step(value * _YUAN_SCALE[measure], measure) / _YUAN_SCALE[measure]
+    return 0.1 if measure == "%" else 10.0 ** -_digits(value)
 
 
 def amounts(values: Iterable[float | None], measure: str, lang: str = "zh") -> list[str]:
