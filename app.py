@@ -4,11 +4,11 @@ import streamlit as st
 
 from bxgc_ui import auth, unreadable, warm
 from bxgc_ui.i18n import language_switch, t
-from bxgc_ui.widgets import PHONE_CSS
+from bxgc_ui.widgets import PAGE_CSS
 
 st.set_page_config(page_title="比学赶超", page_icon="📈", layout="wide")
 language_switch()
-st.html(PHONE_CSS)
+st.html(PAGE_CSS)
 problem = unreadable.problem()  # a damaged database: every page says how to restore it
 signed_in = False
 if problem is None:

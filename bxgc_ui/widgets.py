@@ -107,8 +107,12 @@ def lazy_tabs(labels: Sequence[str], *, key: str, keeping: Iterable[str] = ()) -
     return tabs
 
 
-PHONE_CSS = """
+PAGE_CSS = """
 <style>
+/* A row of headline figures (widgets.figures): each as wide as its label, figure and the
+   line under it, the room left shared out; one that does not fit moves whole to the next
+   line rather than being cut. */
+[class*="st-key-figures_"] > div { flex: 1 1 max-content; width: auto !important; }
 @media (max-width: 640px) {
   /* A leader's phone: the headline figures and the chart first, the view's controls
      after them (a page keeps its controls in a container keyed "controls"). */
@@ -118,7 +122,16 @@ PHONE_CSS = """
 }
 </style>
 """
-"""Narrow screens: a constant, never formatted with data."""
+"""Every page's rules for headline figures and narrow screens: a constant, never
+formatted with data."""
+
+
+def figures(where: Any, key: str) -> Any:
+    """A row in ``where`` for headline figures (``st.metric``, or a container holding
+    one): each as wide as its texts, and one that does not fit beside the others moved
+    whole to the next line (:data:`PAGE_CSS`), so no label or figure is ever cut short
+    beside the sidebar of a laptop."""
+    return where.container(horizontal=True, gap="medium", key=f"figures_{key}")
 
 
 MISSING = "—"

@@ -73,30 +73,3 @@ def text_width(texts: Iterable[object], *, least: int = 80, most: int = 200) -> 
     """
     longest = max((shown_px(str(text)) for text in texts), default=0)
     return min(max(longest + PADDING_PX, least), most)
-
-
-FIGURE_SCALE = 2.3
-"""How much wider a headline figure's text is than a table cell's (its 36 px font against
-the cell's 14 px, as drawn)."""
-HELP_PX = 24
-"""The help icon beside a headline figure's label."""
-
-
-def figure_weights(figures: list[tuple[str, str, str | None, bool]]) -> list[int]:
-    """Widths for headline figures side by side, each ``(value, label, line under it or
-    None, has help)``: each column as wide as the widest of its three texts, so that a
-    long figure in English (3.905 bn yuan) gets the room the short ones beside it do not
-    need. Equal needs give equal columns.
-
-    >>> figure_weights([("3.905 bn yuan", "Gap now (2025)", None, False), ("51.3%", "Growth", None, True)])
-    [209, 80]
-    """
-    return [
-        max(
-            round(shown_px(value) * FIGURE_SCALE),
-            shown_px(label) + (HELP_PX if helps else 0),
-            shown_px(under or ""),
-            40,
-        )
-        for value, label, under, helps in figures
-    ]

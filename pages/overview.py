@@ -24,6 +24,7 @@ from bxgc_ui.widgets import (
     cut_note,
     demo_notice,
     empty_state,
+    figures,
     folded,
     nothing_to_rank,
     unranked_note,
@@ -104,10 +105,10 @@ standing, table, (best, worst), shown, (keeping, judged) = data.built(
 )
 
 period_text = display(*period, cumulative=True, lang=lang())
-cols = st.columns([1.5, 1, 1, 1])  # the period, 2026年1-10月, is the widest figure
-cols[0].metric(t("ov_period"), period_text)
-cols[1].metric(t("ov_time"), fmt.pct(elapsed, signed=False))
-cols[2].metric(
+row = figures(st, "overview")
+row.metric(t("ov_period"), period_text)
+row.metric(t("ov_time"), fmt.pct(elapsed, signed=False))
+row.metric(
     t("ov_on_track"),
     f"{keeping} / {judged}",
     help=t("ov_on_track_help", pp=f"{PACE_TOLERANCE_PP:g}"),
@@ -115,7 +116,7 @@ cols[2].metric(
 missing, expected = data.unreported_of(
     path, version, code, freq=freq, year=year, sub=sub, group=ALL
 )
-cols[3].metric(
+row.metric(
     t("ov_ranked_units"),
     f"{int(standing['rank'].notna().sum())} / {expected}",
     help=t("ov_ranked_units_help"),

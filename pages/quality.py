@@ -15,7 +15,7 @@ from bxgc_ui.names import names as named
 from bxgc_ui.ranking_labels import group_label
 from bxgc_ui.views import quality as view
 from bxgc_ui.views.quality import t
-from bxgc_ui.widgets import demo_notice, empty_state, folded, lazy_tabs, refused
+from bxgc_ui.widgets import demo_notice, empty_state, figures, folded, lazy_tabs, refused
 
 path, version = data.snapshot()
 units, indicators = data.units(path, version), data.indicators(path, version)
@@ -74,8 +74,9 @@ if progress_tab.open:
                     today=clock.today().isoformat(),
                     contacts=contacts,
                 )
-                for column, (label, value) in zip(st.columns(6), view.headline(r), strict=True):
-                    column.metric(label, value)
+                row = figures(st, "round")
+                for label, value in view.headline(r):
+                    row.metric(label, value)
                 st.caption(t("q_refresh", time=clock.now().strftime("%H:%M:%S"), every=every))
                 st.subheader(t("q_reminders"))
                 # the round's tables, built once per round, reader and language

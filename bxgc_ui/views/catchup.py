@@ -37,8 +37,7 @@ from bxgc_metrics.tables.trajectory import (
 from bxgc_ui import charts, data, fmt, widgets
 from bxgc_ui.chart_export import Caption
 from bxgc_ui.i18n import Texts, lang, name
-from bxgc_ui.widgets import chart_with_downloads, folded
-from bxgc_ui.widths import figure_weights
+from bxgc_ui.widgets import chart_with_downloads, figures, folded
 
 TEXTS: dict[str, tuple[str, str]] = {
     "catchup_pair": (
@@ -824,26 +823,18 @@ def show_headline(answer: pd.Series, *, measure: str, target: int, model: str) -
     crossing, why = crossing_headline(answer, model)
     label, value, meaning = required_figure(answer, measure)
     chance_label = t("catchup_probability", year=target)
-    m1, m2, m3, m4 = st.columns(
-        figure_weights(
-            [
-                (gap, label_of_gap, under, False),
-                (crossing, t("catchup_crossing"), why, False),
-                (value, label, None, True),
-                (chance, chance_label, None, True),
-            ]
-        )
-    )
+    row = figures(st, "catchup")
     # a figure, the line under it and its help are markdown: the typed measure as typed
     md = fmt.md
-    m1.metric(label_of_gap, md(gap), md(under), delta_color="off", delta_arrow="off")
-    m2.metric(
+    row.metric(label_of_gap, md(gap), md(under), delta_color="off", delta_arrow="off")
+    row.metric(
         t("catchup_crossing"), md(crossing), why and md(why), delta_color="off", delta_arrow="off"
     )
-    m3.metric(label, md(value), help=md(meaning))
-    m4.metric(chance_label, md(chance), help=md(chance_help))
+    row.metric(label, md(value), help=md(meaning))
+    last = row.container()
+    last.metric(chance_label, md(chance), help=md(chance_help))
     if chance == "—":
-        m4.caption(md(chance_help))
+        last.caption(md(chance_help))
 
 
 def show_plan_audit(

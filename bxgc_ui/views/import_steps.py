@@ -17,7 +17,7 @@ from bxgc_ui import auth, widgets
 from bxgc_ui.names import names
 from bxgc_ui.views import upload as view
 from bxgc_ui.views.upload import t
-from bxgc_ui.widgets import refused
+from bxgc_ui.widgets import figures, refused
 
 
 def no_matches() -> dict[str, dict[str, str]]:
@@ -100,10 +100,10 @@ def preview_step(plan: ImportPlan, units: pd.DataFrame, indicators: pd.DataFrame
     if not plan.can_commit:
         st.caption(t("up_preview_refused"))
     counts = plan.counts()
-    new, changed, unchanged = st.columns(3)
-    new.metric(t("up_new"), counts["new"])
-    changed.metric(t("up_changed"), counts["changed"])
-    unchanged.metric(t("up_unchanged"), counts["unchanged"])
+    row = figures(st, "preview")
+    row.metric(t("up_new"), counts["new"])
+    row.metric(t("up_changed"), counts["changed"])
+    row.metric(t("up_unchanged"), counts["unchanged"])
     if plan.same_file_batch is not None:
         st.info(t("up_same_file", batch=plan.same_file_batch))
     table = partial(
