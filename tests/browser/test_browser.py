@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Locator, Page
 from bxgc_ui import entry
 from tests.browser.support import (
     BROWSER_MARKS,
+    CUT_JS,
     ROOT,
     SHOTS,
     page_errors,
@@ -190,34 +191,6 @@ def _charts_in_other_tabs(page: Page) -> list[str]:
     tabs.first.click()
     wait_for_app(page, settle_ms=0)
     return problems
-
-
-CUT_JS = r"""() => {
-  const out = [];
-  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
-    if (el.closest('svg') || !el.getClientRects().length) continue;
-    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
-    const r = el.getBoundingClientRect();
-    if (!r.width) continue;
-    let cut = r.right > innerWidth + 1;
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      const x = getComputedStyle(a).overflowX;
-      if ((x === 'auto' || x === 'scroll') && a.scrollWidth > a.clientWidth) { cut = false; break; }
-      if (x === 'hidden' || x === 'clip') {
-        const b = a.getBoundingClientRect();
-        if (r.right > b.right + 1 || r.left < b.left - 1) { cut = true; break; }
-      }
-    }
-    const dots = getComputedStyle(el).textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth
-      && el.title !== el.textContent.trim();
-    if (cut || dots) out.push(`${el.textContent.trim().slice(0, 40)} (${cut ? 'cut' : 'ellipsis'})`);
-  }
-  return out;
-}"""
-"""Text in the page that a reader cannot reach: past the screen's edge or clipped by a box
-that does not scroll, or shortened with an ellipsis. A box that scrolls sideways (a
-table, the meeting board) keeps its text reachable, and so does a shortened text whose
-whole is its hover title (a chosen benchmark's chip in a picker)."""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

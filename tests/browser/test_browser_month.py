@@ -27,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from tests.browser.support import (
     BROWSER_MARKS,
+    CUT_JS,
     ROOT,
     RUN_TIMEOUT_MS,
     SHOTS,
@@ -164,6 +165,10 @@ def _upload_and_commit(page: Page, url: str, tmp: Path) -> None:
     wait_for_app(page, settle_ms=800)
     assert not page_errors(page), page_errors(page)
     expect(page.get_by_text("本次导入将新建 2 个单位、0 个指标")).to_be_visible()
+    page.set_viewport_size({"width": 1024, "height": 768})  # a laptop, the sidebar open
+    page.wait_for_timeout(300)
+    assert not page.evaluate(CUT_JS)  # the counts of new, changed and unchanged figures whole
+    page.set_viewport_size({"width": 1440, "height": 900})
     screenshot(page, SHOTS / "month" / "upload-preview.png")
     page.get_by_role("button", name="确认导入").click()
     wait_for_app(page, settle_ms=500)
