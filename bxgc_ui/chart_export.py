@@ -30,7 +30,7 @@ import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from bxgc_ui.charts import FONT, legend_entries
+from bxgc_ui.charts import FONT, TITLE_BREAK, legend_entries
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import INK, MUTED, WARNING
 
@@ -97,8 +97,9 @@ class ExportUnavailableError(RuntimeError):
 
 
 def plain_title(fig: go.Figure) -> str:
-    """A figure's own title as plain text (the builders escape it for Plotly)."""
-    return html.unescape(fig.layout.title.text or "")
+    """A figure's own title as plain text, on one line (the builders escape it for Plotly
+    and break it for a narrow chart; the image's title band is wide)."""
+    return html.unescape((fig.layout.title.text or "").replace(TITLE_BREAK, ""))
 
 
 def _legend_rows(fig: go.Figure) -> int:

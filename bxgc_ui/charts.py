@@ -26,7 +26,7 @@ from bxgc_ui.palette import (
     SERIES,
     WARNING,
 )
-from bxgc_ui.widths import drawn_px, shortened
+from bxgc_ui.widths import drawn_px, lines, shortened
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -35,8 +35,10 @@ PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
 
 
 def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figure:
+    shown = lines(title, TITLE_MOST_PX, TITLE_PX)
     fig.update_layout(
-        title=chart(title),
+        # on as many lines as the narrowest chart needs; joined again, the title is whole
+        title=TITLE_BREAK.join(chart(line) for line in shown),
         font={"family": FONT, "size": 14},
         xaxis_title=chart(x_title),
         yaxis_title=chart(y_title),
@@ -47,7 +49,7 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
     fig.update_xaxes(**PLAIN_NUMBERS, automargin=True, title_standoff=12)
     fig.update_yaxes(**PLAIN_NUMBERS, automargin=True)
     _short_ticks(fig)
-    fig.update_layout(margin={**room(fig), "t": TOP_PX})
+    fig.update_layout(margin={**room(fig), "t": TOP_PX + TITLE_LINE_PX * (len(shown) - 1)})
     return fig
 
 
@@ -69,7 +71,17 @@ def _short_ticks(fig: go.Figure) -> None:
 
 
 TOP_PX = 50
-"""Room above the plot: the title."""
+"""Room above the plot: the title, on one line."""
+TITLE_PX = 16
+"""The size of a chart's title in Streamlit's chart theme."""
+TITLE_LINE_PX = 22
+"""Room above the plot for each further line of the title."""
+TITLE_MOST_PX = 250
+"""The widest line of a chart's title: the narrowest chart drawn, beside another on a
+laptop's 1024 px with the sidebar open, is about 270 px wide, and Plotly draws a title on
+one line, cutting it at the chart's edge."""
+TITLE_BREAK = "<br>"
+"""Between the lines of a chart's title (a Plotly line break, never in an escaped text)."""
 TICK_PX = 12
 """The size of tick labels and legend entries in Streamlit's chart theme."""
 Y_TICKS_PX = 53
@@ -148,7 +160,8 @@ def _legend_room(fig: go.Figure) -> float:
     below = -float(legend.y)
     height = LEGEND_PX + LEGEND_ROW_PX * (rows - 1)
     # the legend hangs ``below`` × the plot's height under it, which the margin shortens
-    return (height + below * ((fig.layout.height or 450) - TOP_PX)) / (1 + below)
+    top = TOP_PX + TITLE_LINE_PX * str(fig.layout.title.text or "").count(TITLE_BREAK)
+    return (height + below * ((fig.layout.height or 450) - top)) / (1 + below)
 
 
 def _axis_texts(fig: go.Figure, letter: str, span: object) -> list[str]:
@@ -361,7 +374,7 @@ def trajectory_figure(
         colours[unit] = NEUTRAL if unit == chaser else SERIES[(i - 1) % len(SERIES)]
         trace = _Trace(names.get(unit, unit), colours[unit], labels, scale=scale, lang=lang)
         _trajectory_traces(fig, shown, unit, stated=stated, how=trace)
-    _year_marks(fig, labels, target_year, crossing=crossing)
+    _year_marks(fig, labels, target_year, crossing=crossing, window=(first, last))
     _clip_y(fig, first - 0.5, last + 0.5)
     if phases is not None:
         marks.add_phases(fig, phases)
@@ -394,24 +407,37 @@ def _visible(tr: Trajectory, first: int, last: int) -> Trajectory:
 
 
 def _year_marks(
-    fig: go.Figure, labels: dict[str, str], target_year: int, *, crossing: float | None
+    fig: go.Figure,
+    labels: dict[str, str],
+    target_year: int,
+    *,
+    crossing: float | None,
+    window: tuple[int, int],
 ) -> None:
     """The crossing year (green, labelled at the top) and the target year (grey, labelled
-    at the bottom), or one label when they coincide: the two never overprint."""
+    at the bottom), or one label when they coincide: the two never overprint. A label in
+    the right quarter of the ``window`` ends at its line, so a phone's narrow chart never
+    cuts it."""
+    first, last = window
+
+    def side(x: float, otherwise: str) -> str:
+        return "right" if x - first > 0.75 * (last - first) else otherwise
+
     crosses = crossing is not None and np.isfinite(crossing)
     same = crosses and int(crossing) == target_year  # type: ignore[arg-type]
-    if crosses:
+    if crossing is not None and crosses:
         fig.add_vline(x=crossing, line_color=GOOD, line_width=2)
         text = labels["cross_on_target"] if same else labels["cross"]
         fig.add_annotation(
-            x=crossing, y=1.0, yref="paper", yanchor="bottom", text=text,
-            showarrow=False, font={"color": GOOD},
+            x=crossing, y=1.0, yref="paper", yanchor="bottom", xanchor=side(crossing, "center"),
+            text=text, showarrow=False, font={"color": GOOD},
         )  # fmt: skip
     if not same:
         fig.add_vline(x=target_year, line_dash="dot", line_color=MUTED)
         fig.add_annotation(
-            x=target_year, y=0.0, yref="paper", yanchor="bottom", xanchor="left",
-            text=labels["target"], showarrow=False, font={"color": INK},
+            x=target_year, y=0.0, yref="paper", yanchor="bottom",
+            xanchor=side(target_year, "left"), text=labels["target"], showarrow=False,
+            font={"color": INK},
         )  # fmt: skip
 
 

@@ -83,16 +83,25 @@ def add_events(
     per_year = PLOT_PX / (x1 - x0)
     days = pd.to_datetime(marks["event_date"])
     texts = [event_label(d, t) for d, t in zip(days, marks["text"], strict=True)]
-    rows = stagger(list(marks["x"]), [label_px(t) / per_year for t in texts])
+    # a label in the right half ends at its line: a phone's narrow chart never cuts it
+    right = [bool(x - x0 > (x1 - x0) / 2) for x in marks["x"]]
+    widths = [label_px(t) / per_year for t in texts]
+    starts = [x - w if r else x for x, w, r in zip(marks["x"], widths, right, strict=True)]
+    order = np.argsort(starts, kind="stable")
+    placed = stagger([starts[i] for i in order], [widths[i] for i in order])
+    rows = [0] * len(texts)
+    for i, row in zip(order, placed, strict=True):
+        rows[i] = row
     strip = 0.02 + (max(rows) + 1) * ROW
     bottom = _make_room(fig, strip)
     hover = [_hover(r, labels=labels, names=names) for r in marks.itertuples()]
     units = marks["unit_code"].where(marks["unit_code"].notna(), None)
     mine = units.notna().to_numpy()
     colour = [colours.get(u, INK) if u is not None else INK for u in units]
-    for x, row, text, c in zip(marks["x"], rows, texts, colour, strict=True):
+    for x, row, text, c, r in zip(marks["x"], rows, texts, colour, right, strict=True):
         fig.add_annotation(
-            x=x, y=1 - 0.01 - row * ROW, yref="paper", xanchor="left", yanchor="top",
+            x=x, y=1 - 0.01 - row * ROW, yref="paper", xanchor="right" if r else "left",
+            yanchor="top",
             text=chart(text), showarrow=False, font={"color": c, "size": _FONT},
             bgcolor="rgba(255,255,255,0.85)",
         )  # fmt: skip

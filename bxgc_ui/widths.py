@@ -59,6 +59,68 @@ def shortened(text: str, most_px: float, font_px: float) -> str:
     return "".join(kept).rstrip() + "…"
 
 
+_BREAK_AFTER = frozenset(" :：,，、;；")
+"""A line may end after a space, a colon, a comma or a semicolon, Chinese or Latin."""
+_STRONG_AFTER = frozenset(":：,，、;；")
+_OPENING = frozenset("（(《“")
+"""A line may begin with an opening bracket or quotation mark."""
+_CLOSING = frozenset("）)》”，。、：；！？,.:;!?%")
+"""No line begins with a closing bracket or a stop."""
+STRONG_SHARE = 0.6
+"""A line ends at a colon, a comma or before an opening bracket when that fills at least
+this share of it; otherwise as late as it can."""
+
+
+def lines(text: str, most_px: float, font_px: float) -> list[str]:
+    """``text`` in lines of at most ``most_px`` drawn at ``font_px``, broken where a reader
+    would break it: after a space, colon or comma, before an opening bracket, between
+    Chinese characters (never before a closing bracket or a stop), preferring a colon, a
+    comma or a bracket; joined again, the lines are ``text``. A word wider than a line
+    alone is broken where it must be.
+
+    >>> lines("2026年1-10月固定资产投资排名（完成率）", 250, 16)
+    ['2026年1-10月固定资产投资排名', '（完成率）']
+    >>> lines("Fixed-asset investment, Jan-Oct 2026: progress", 250, 16)
+    ['Fixed-asset investment, ', 'Jan-Oct 2026: progress']
+    >>> lines("东城街道", 250, 16)
+    ['东城街道']
+    """
+    out: list[str] = []
+    start = 0
+    while drawn_px(text[start:].rstrip(), font_px) > most_px:
+        fits = [
+            end
+            for end in range(start + 1, len(text))
+            if _breaks(text, end) and drawn_px(text[start:end].rstrip(), font_px) <= most_px
+        ]
+        strong = [
+            end
+            for end in fits
+            if (text[end - 1] in _STRONG_AFTER or text[end] in _OPENING)
+            and drawn_px(text[start:end], font_px) >= STRONG_SHARE * most_px
+        ]
+        end = max(strong or fits or [_furthest(text, start, most_px=most_px, font_px=font_px)])
+        out.append(text[start:end])
+        start = end
+    return [*out, text[start:]]
+
+
+def _breaks(text: str, at: int) -> bool:
+    """Whether a line may end before ``text[at]``."""
+    before, after = text[at - 1], text[at]
+    if after in _CLOSING or after == " " or before in _OPENING:
+        return False
+    return before in _BREAK_AFTER or after in _OPENING or _wide(before) or _wide(after)
+
+
+def _furthest(text: str, start: int, *, most_px: float, font_px: float) -> int:
+    """The end of the longest run from ``start`` that fits, at least one character."""
+    end = start + 1
+    while end < len(text) and drawn_px(text[start : end + 1], font_px) <= most_px:
+        end += 1
+    return end
+
+
 def _wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in "WF"
 

@@ -256,3 +256,19 @@ CUT_JS = r"""() => {
 that does not scroll, or shortened with an ellipsis. A box that scrolls sideways (a
 table, the meeting board) keeps its text reachable, and so does a shortened text whose
 whole is its hover title (a chosen benchmark's chip in a picker)."""
+
+CUT_TITLES_JS = r"""() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd.offsetParent)
+  .flatMap(gd => {
+    const g = gd.getBoundingClientRect();
+    return [...gd.querySelectorAll('.gtitle, .annotation-text')]
+      .filter(text => text.textContent.trim())
+      .filter(text => {
+        const t = text.getBoundingClientRect();
+        return t.right > g.right + 1 || t.left < g.left - 1;
+      })
+      .map(text => `chart text ${text.textContent.slice(0, 40)}`
+                   + ` (${Math.round(text.getBoundingClientRect().width)} px in ${Math.round(g.width)})`);
+  })"""
+"""A chart's title or notes past its edges: Plotly draws a title or a note on one line and
+the chart's edge cuts it."""

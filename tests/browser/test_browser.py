@@ -25,6 +25,7 @@ from bxgc_ui import entry
 from tests.browser.support import (
     BROWSER_MARKS,
     CUT_JS,
+    CUT_TITLES_JS,
     ROOT,
     SHOTS,
     page_errors,
@@ -197,11 +198,13 @@ def _charts_in_other_tabs(page: Page) -> list[str]:
 def test_every_page_fits_a_phone(app_url: str, browser: Browser, lang: str) -> None:
     """No page scrolls sideways at phone width, and none cuts text off where it cannot be
     reached (the meeting board once lost its last column this way, and later hid its
-    figures in a box that scrolled sideways)."""
+    figures in a box that scrolled sideways), nor a chart's title or notes at its edge
+    (the catch-up chart's events, its crossing and its target year)."""
     page = _new_page(browser, PHONE)
     try:
-        for address in entry.ADDRESSES:
-            page.goto(f"{app_url}/{address}?lang={lang}")
+        for address in [*entry.ADDRESSES, LONG_TITLE, CATCHUP_VIEWS[0]]:
+            joiner = "&" if "?" in address else "?"
+            page.goto(f"{app_url}/{address}{joiner}lang={lang}")
             wait_for_app(page)
             assert not page_errors(page), address
             # Streamlit scrolls inside stMain, so check it as well as the document.
@@ -213,7 +216,7 @@ def test_every_page_fits_a_phone(app_url: str, browser: Browser, lang: str) -> N
                                     + ` in ${el.clientWidth}px`)"""
             )
             assert not overflow, f"/{address} scrolls sideways at {PHONE['width']}px: {overflow}"
-            cut = page.evaluate(CUT_JS)
+            cut = page.evaluate(CUT_JS) + page.evaluate(CUT_TITLES_JS)
             assert not cut, f"/{address} at {PHONE['width']}px: {cut}"
             if not address:
                 screenshot(page, SHOTS / "phone" / f"overview-{lang}.png")
@@ -230,6 +233,9 @@ CATCHUP_VIEWS = [
 ]
 """The catch-up headline for a unit ahead and a unit behind, in money (万元 and 亿元), a
 growth rate in points, a count and an intensity where lower is better."""
+LONG_TITLE = "catchup?unit=JD05&indicator=GBR&bench=EXT_KS"
+"""A catch-up chart whose English title (General public budget revenue: history and
+projection) is wider than a phone, and whose crossing year is the chart's last."""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -237,16 +243,17 @@ def test_no_page_cuts_its_text_on_a_laptop(app_url: str, browser: Browser, lang:
     """A row of headline figures beside the open sidebar keeps every label and figure
     whole, moving a figure to the next line where the row has no room for it (the catch-up
     headline once read "Ahead …" at 1280 px, and the overview's and the quality page's
-    figures lost their labels at 1024)."""
+    figures lost their labels at 1024); a chart's title is never wider than its chart."""
     page = _new_page(browser, LAPTOP)
     try:
         problems: list[str] = []
-        for address in [*entry.ADDRESSES, *CATCHUP_VIEWS]:
+        for address in [*entry.ADDRESSES, *CATCHUP_VIEWS, LONG_TITLE]:
             joiner = "&" if "?" in address else "?"
             page.goto(f"{app_url}/{address}{joiner}lang={lang}")
             wait_for_app(page)
             assert not page_errors(page), address
-            problems += [f"/{address}: {text}" for text in page.evaluate(CUT_JS)]
+            cut = page.evaluate(CUT_JS) + page.evaluate(CUT_TITLES_JS)
+            problems += [f"/{address}: {text}" for text in cut]
         assert not problems, "\n".join(problems)
     finally:
         page.close()
