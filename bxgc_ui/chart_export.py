@@ -30,7 +30,7 @@ import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from bxgc_ui.charts import FONT, TITLE_BREAK, legend_entries
+from bxgc_ui.charts import FONT, TITLE_BREAK, legend_entries, title_room
 from bxgc_ui.fmt import chart
 from bxgc_ui.palette import INK, MUTED, WARNING
 
@@ -133,12 +133,13 @@ def framed(fig: go.Figure, caption: Caption, *, height: int) -> go.Figure:
     rows = _legend_rows(out)
     bottom = FOOT_BAND + AXIS_ROOM + LEGEND_ROW * rows
     title = caption.title or plain_title(fig)
+    own_top = (fig.layout.margin.t or 50) - title_room(fig)  # the band holds it on one line
     out.update_layout(
         width=WIDTH,
         height=height,
         font={"family": FONT},
         # the figure's own top margin stays under the band: labels above the plot live there
-        margin={"t": TOP_BAND + (fig.layout.margin.t or 50), "b": bottom, "l": 20, "r": 40},
+        margin={"t": TOP_BAND + own_top, "b": bottom, "l": 20, "r": 40},
         title={
             "text": f"<b>{chart(title)}</b>",
             "font": {"size": 28, "color": ink},

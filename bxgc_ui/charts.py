@@ -160,8 +160,14 @@ def _legend_room(fig: go.Figure) -> float:
     below = -float(legend.y)
     height = LEGEND_PX + LEGEND_ROW_PX * (rows - 1)
     # the legend hangs ``below`` × the plot's height under it, which the margin shortens
-    top = TOP_PX + TITLE_LINE_PX * str(fig.layout.title.text or "").count(TITLE_BREAK)
+    top = TOP_PX + title_room(fig)
     return (height + below * ((fig.layout.height or 450) - top)) / (1 + below)
+
+
+def title_room(fig: go.Figure) -> int:
+    """Room above the plot for the further lines of ``fig``'s title (:data:`TITLE_BREAK`),
+    beyond the one :data:`TOP_PX` holds."""
+    return TITLE_LINE_PX * str(fig.layout.title.text or "").count(TITLE_BREAK)
 
 
 def _axis_texts(fig: go.Figure, letter: str, span: object) -> list[str]:

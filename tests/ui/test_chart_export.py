@@ -227,3 +227,16 @@ def test_pages_offer_png_and_svg_under_each_chart(
             assert labels.count("下载图片 PNG") == drawn and labels.count("SVG") == drawn, view
         else:
             assert "SVG" not in labels
+
+
+def test_a_title_broken_for_a_narrow_chart_is_one_line_in_the_image() -> None:
+    """The app breaks a long title for the narrowest chart; the image's title band is
+    wide, so the file reads it on one line and keeps no room for the lines it dropped."""
+    long = "2026年1-10月固定资产投资排名（完成率）：全部单位"
+    broken, short = _bars(5, title=long), _bars(5, title="排名")
+    assert charts.TITLE_BREAK in broken.layout.title.text
+    assert chart_export.plain_title(broken) == long
+    wide = chart_export.framed(broken, replace(CAPTION, title=""), height=HEIGHT)
+    plain = chart_export.framed(short, replace(CAPTION, title=""), height=HEIGHT)
+    assert long in wide.layout.title.text
+    assert wide.layout.margin.t == plain.layout.margin.t
