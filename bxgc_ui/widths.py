@@ -68,20 +68,25 @@ _CLOSING = frozenset("）)》”，。、：；！？,.:;!?%")
 """No line begins with a closing bracket or a stop."""
 STRONG_SHARE = 0.6
 """A line ends at a colon, a comma or before an opening bracket when that fills at least
-this share of it; otherwise as late as it can."""
+this share of it; otherwise at a space (:data:`SPACE_SHARE`), or as late as it can."""
+SPACE_SHARE = 0.35
+"""A line ends at a space when that fills at least this share of it, rather than between
+two Chinese characters of one word (2026年1-10月 / 固定资产投资完成情况)."""
 
 
 def lines(text: str, most_px: float, font_px: float) -> list[str]:
     """``text`` in lines of at most ``most_px`` drawn at ``font_px``, broken where a reader
     would break it: after a space, colon or comma, before an opening bracket, between
     Chinese characters (never before a closing bracket or a stop), preferring a colon, a
-    comma or a bracket; joined again, the lines are ``text``. A word wider than a line
-    alone is broken where it must be.
+    comma or a bracket, then a space; joined again, the lines are ``text``. A word wider
+    than a line alone is broken where it must be.
 
     >>> lines("2026年1-10月固定资产投资排名（完成率）", 250, 16)
     ['2026年1-10月固定资产投资排名', '（完成率）']
     >>> lines("Fixed-asset investment, Jan-Oct 2026: progress", 250, 16)
     ['Fixed-asset investment, ', 'Jan-Oct 2026: progress']
+    >>> lines("2026年1-10月 固定资产投资完成情况", 250, 16)
+    ['2026年1-10月 ', '固定资产投资完成情况']
     >>> lines("东城街道", 250, 16)
     ['东城街道']
     """
@@ -99,7 +104,13 @@ def lines(text: str, most_px: float, font_px: float) -> list[str]:
             if (text[end - 1] in _STRONG_AFTER or text[end] in _OPENING)
             and drawn_px(text[start:end], font_px) >= STRONG_SHARE * most_px
         ]
-        end = max(strong or fits or [_furthest(text, start, most_px=most_px, font_px=font_px)])
+        spaces = [
+            end
+            for end in fits
+            if text[end - 1] == " " and drawn_px(text[start:end], font_px) >= SPACE_SHARE * most_px
+        ]
+        furthest = [_furthest(text, start, most_px=most_px, font_px=font_px)]
+        end = max(strong or spaces or fits or furthest)
         out.append(text[start:end])
         start = end
     return [*out, text[start:]]
