@@ -76,10 +76,10 @@ TITLE_PX = 16
 """The size of a chart's title in Streamlit's chart theme."""
 TITLE_LINE_PX = 22
 """Room above the plot for each further line of the title."""
-TITLE_MOST_PX = 250
-"""The widest line of a chart's title: the narrowest chart drawn, beside another on a
-laptop's 1024 px with the sidebar open, is about 270 px wide, and Plotly draws a title on
-one line, cutting it at the chart's edge."""
+TITLE_MOST_PX = 320
+"""The widest line of a chart's title: a chart is drawn at least 22rem (352 px) wide
+beside its table (:func:`bxgc_ui.widgets.beside`) and 358 px on a phone, and Plotly draws a
+title on one line, cutting it at the chart's edge."""
 TITLE_BREAK = "<br>"
 """Between the lines of a chart's title (a Plotly line break, never in an escaped text)."""
 TICK_PX = 12

@@ -113,6 +113,13 @@ PAGE_CSS = """
    line under it, the room left shared out; one that does not fit moves whole to the next
    line rather than being cut. */
 [class*="st-key-figures_"] > div { flex: 1 1 max-content; width: auto !important; }
+/* A chart beside its table or lists (widgets.beside): the two stack, the chart first,
+   where a column would be narrower than 22rem, as beside a laptop's open sidebar. */
+[class*="st-key-beside_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap;
+}
+[class*="st-key-beside_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
+  > [data-testid="stColumn"] { min-width: min(100%, 22rem); }
 @media (max-width: 640px) {
   /* A leader's phone: the headline figures and the chart first, the view's controls
      after them (a page keeps its controls in a container keyed "controls"). */
@@ -124,6 +131,13 @@ PAGE_CSS = """
 """
 """Every page's rules for headline figures and narrow screens: a constant, never
 formatted with data."""
+
+
+def beside(where: Any, spec: Sequence[float], *, key: str) -> Sequence[Any]:
+    """Columns in ``where`` (``st.columns(spec)``) for a chart beside its table or lists,
+    which stack, the chart first, where a column would be narrower than 22rem
+    (:data:`PAGE_CSS`), so that neither is squeezed beside a laptop's sidebar."""
+    return where.container(key=f"beside_{key}").columns(list(spec))
 
 
 def figures(where: Any, key: str) -> Any:

@@ -19,6 +19,7 @@ from bxgc_ui.views.overview import t
 from bxgc_ui.views.rankings import months as months_of
 from bxgc_ui.widgets import (
     NO_CAMERA,
+    beside,
     chart_facts,
     chart_with_downloads,
     cut_note,
@@ -124,7 +125,7 @@ row.metric(
 
 title = t("overview_chart_title", period=period_text, indicator=labels[code])
 facts = chart_facts(units, data.data_date(path, version), period=period_text, unit=group_label(ALL))
-left, right = st.columns([1, 1])
+left, right = beside(st, [1, 1], key="overview")
 bars = partial(charts.completion_bars, table, title, f"{t('completion')} (%)")
 bars = partial(bars, time_progress=elapsed, time_label=t("time_progress"))
 chart_with_downloads(

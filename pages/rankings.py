@@ -104,7 +104,7 @@ if single.open:
             ("rank_table", *chosen),
             partial(view.standings_table, table, names, ind["measure"], by=by, flagged=flagged),
         )
-        left, right = st.columns([1, 1])
+        left, right = widgets.beside(st, [1, 1], key="rank_single")
         title = t(
             "rank_chart_title", period=period_text, indicator=labels[code], by=t(f"by_{by}_word")
         )
@@ -162,7 +162,7 @@ if combined.open:
             st.info(t("rank_no_matrix"))
         else:
             shown = view.composite_table(table, names)
-            left, right = st.columns([3, 2])
+            left, right = widgets.beside(st, [3, 2], key="rank_comp")
             title = t("rank_composite_chart", period=period_text)
             bars = partial(charts.score_bars, table, names, title, x_title=t("rank_col_score"))
             chosen = (path, version, year, sub, by, group, key)

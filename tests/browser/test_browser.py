@@ -238,12 +238,23 @@ LONG_TITLE = "catchup?unit=JD05&indicator=GBR&bench=EXT_KS"
 projection) is wider than a phone, and whose crossing year is the chart's last."""
 
 
+NARROWEST_CHART_PX = 340
+"""The narrowest a chart may be drawn beside the sidebar: a chart beside a table is
+stacked above it sooner (a ranking's bars beside its table were 274 px wide at 1024 px,
+their English names taking most of it)."""
+NARROW_CHARTS_JS = """least => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd.offsetParent)
+  .map(gd => Math.round(gd.getBoundingClientRect().width))
+  .filter(width => width < least)"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_page_cuts_its_text_on_a_laptop(app_url: str, browser: Browser, lang: str) -> None:
     """A row of headline figures beside the open sidebar keeps every label and figure
     whole, moving a figure to the next line where the row has no room for it (the catch-up
     headline once read "Ahead …" at 1280 px, and the overview's and the quality page's
-    figures lost their labels at 1024); a chart's title is never wider than its chart."""
+    figures lost their labels at 1024); a chart's title is never wider than its chart, nor
+    a chart squeezed beside a table."""
     page = _new_page(browser, LAPTOP)
     try:
         problems: list[str] = []
@@ -254,6 +265,8 @@ def test_no_page_cuts_its_text_on_a_laptop(app_url: str, browser: Browser, lang:
             assert not page_errors(page), address
             cut = page.evaluate(CUT_JS) + page.evaluate(CUT_TITLES_JS)
             problems += [f"/{address}: {text}" for text in cut]
+            narrow = page.evaluate(NARROW_CHARTS_JS, NARROWEST_CHART_PX)
+            problems += [f"/{address}: a chart {width} px wide" for width in narrow]
         assert not problems, "\n".join(problems)
     finally:
         page.close()

@@ -30,7 +30,7 @@ def test_lines_join_to_the_text_and_each_fits(text: str, most: float) -> None:
 def test_a_long_title_breaks_where_a_reader_would() -> None:
     """At a colon, a comma or before a bracket, when that fills most of the line, else at
     a space; never inside a Latin word or before a closing bracket."""
-    assert lines("2026年1-10月固定资产投资排名（完成率）", TITLE_MOST_PX, TITLE_PX) == [
+    assert lines("2026年1-10月固定资产投资排名（完成率）", 250, TITLE_PX) == [
         "2026年1-10月固定资产投资排名",
         "（完成率）",
     ]
@@ -43,7 +43,7 @@ def test_a_long_title_breaks_where_a_reader_would() -> None:
         "固定资产投资：历史与预测"
     ]
     # at a space rather than inside 完成情况
-    assert lines("2026年1-10月 固定资产投资完成情况", TITLE_MOST_PX, TITLE_PX) == [
+    assert lines("2026年1-10月 固定资产投资完成情况", 250, TITLE_PX) == [
         "2026年1-10月 ",
         "固定资产投资完成情况",
     ]
