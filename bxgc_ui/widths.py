@@ -101,7 +101,7 @@ def lines(text: str, most_px: float, font_px: float) -> list[str]:
         strong = [
             end
             for end in fits
-            if (text[end - 1] in _STRONG_AFTER or text[end] in _OPENING)
+            if (text[end - 1] in _STRONG_AFTER or text[end] in _OPENING or _after_stop(text, end))
             and drawn_px(text[start:end], font_px) >= STRONG_SHARE * most_px
         ]
         spaces = [
@@ -114,6 +114,11 @@ def lines(text: str, most_px: float, font_px: float) -> list[str]:
         out.append(text[start:end])
         start = end
     return [*out, text[start:]]
+
+
+def _after_stop(text: str, at: int) -> bool:
+    """Whether ``text[at]`` follows a Latin comma or colon and its space (", ", ": ")."""
+    return at >= 2 and text[at - 1] == " " and text[at - 2] in _STRONG_AFTER
 
 
 def _breaks(text: str, at: int) -> bool:

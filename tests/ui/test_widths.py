@@ -39,6 +39,11 @@ def test_a_long_title_breaks_where_a_reader_would() -> None:
         "Jan-Oct 2026: ranking by ",
         "completion",
     ]
+    # a Latin comma or colon ends its line with the space after it
+    assert lines("Fixed-asset investment, Jan-Oct 2026: ranking by completion", 320, 16) == [
+        "Fixed-asset investment, ",
+        "Jan-Oct 2026: ranking by completion",
+    ]
     assert lines("固定资产投资：历史与预测", TITLE_MOST_PX, TITLE_PX) == [
         "固定资产投资：历史与预测"
     ]
