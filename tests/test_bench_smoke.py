@@ -278,7 +278,8 @@ def test_the_elements_reference_shows_what_the_catch_up_page_shows(
     assert not app.exception
     assert app.multiselect[0].value == ["JD01"] and app.selectbox[0].value == "JD03"
     assert shown(reference.main) == shown(app.main)
-    assert shown(reference.main)["metric"] == 4 and shown(reference.main)["columns"] == 7
+    # the three pickers in columns; the four figures in one row that wraps (widgets.figures)
+    assert shown(reference.main)["metric"] == 4 and shown(reference.main)["columns"] == 3
     assert {k: shown(reference.sidebar)[k] for k in ("popover", "code")} == {
         k: shown(app.sidebar)[k] for k in ("popover", "code")
     }
