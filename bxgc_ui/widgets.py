@@ -120,6 +120,15 @@ PAGE_CSS = """
 }
 [class*="st-key-beside_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
   > [data-testid="stColumn"] { min-width: min(100%, 22rem); }
+/* A row of pickers (widgets.pickers): a switch's buttons keep their whole width, and a
+   picker that has no room beside them moves to the next line. */
+[class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
+  flex-wrap: wrap;
+}
+[class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
+  > [data-testid="stColumn"] { min-width: min(100%, 10rem); }
+[class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
+  > [data-testid="stColumn"]:has([data-testid="stButtonGroup"]) { min-width: max-content; }
 @media (max-width: 640px) {
   /* A leader's phone: the headline figures and the chart first, the view's controls
      after them (a page keeps its controls in a container keyed "controls"). */
@@ -138,6 +147,14 @@ def beside(where: Any, spec: Sequence[float], *, key: str) -> Sequence[Any]:
     which stack, the chart first, where a column would be narrower than 22rem
     (:data:`PAGE_CSS`), so that neither is squeezed beside a laptop's sidebar."""
     return where.container(key=f"beside_{key}").columns(list(spec))
+
+
+def pickers(where: Any, count: int, *, key: str) -> Sequence[Any]:
+    """``count`` columns in ``where`` for a row of pickers, where a switch
+    (``st.segmented_control``) keeps its buttons whole and a picker with no room beside
+    it moves to the next line (:data:`PAGE_CSS`): beside a laptop's sidebar a switch's
+    last button was cut in its third of the row."""
+    return where.container(key=f"pickers_{key}").columns(count)
 
 
 def figures(where: Any, key: str) -> Any:

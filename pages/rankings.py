@@ -32,7 +32,7 @@ monthly = rankable(indicators)
 nothing_to_rank(monthly)
 groups = [ALL, *data.peer_groups(path, version)]
 view_link = links.View("rankings")
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = widgets.pickers(st, 3, key="rankings")
 group = c1.selectbox(
     t("rank_group"),
     groups,

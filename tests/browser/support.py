@@ -240,7 +240,12 @@ CUT_JS = r"""() => {
     let cut = r.right > innerWidth + 1;
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
       const x = getComputedStyle(a).overflowX;
-      if ((x === 'auto' || x === 'scroll') && a.scrollWidth > a.clientWidth) { cut = false; break; }
+      if ((x === 'auto' || x === 'scroll') && a.scrollWidth > a.clientWidth) {
+        // a table's cells scroll into view; a switch's button is never read by scrolling
+        const b = a.getBoundingClientRect();
+        cut = !!el.closest('button') && (r.right > b.right + 1 || r.left < b.left - 1);
+        break;
+      }
       if (x === 'hidden' || x === 'clip') {
         const b = a.getBoundingClientRect();
         if (r.right > b.right + 1 || r.left < b.left - 1) { cut = true; break; }
@@ -254,7 +259,8 @@ CUT_JS = r"""() => {
 }"""
 """Text in the page that a reader cannot reach: past the screen's edge or clipped by a box
 that does not scroll, or shortened with an ellipsis. A box that scrolls sideways (a
-table, the meeting board) keeps its text reachable, and so does a shortened text whose
+table, the meeting board) keeps its text reachable, though not a button's (a switch
+whose last button ran past the end of its third of the row hid it in a scroller), and so does a shortened text whose
 whole is its hover title (a chosen benchmark's chip in a picker)."""
 
 CUT_TITLES_JS = r"""() => [...document.querySelectorAll('.js-plotly-plot')]
