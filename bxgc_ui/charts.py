@@ -37,8 +37,17 @@ PLAIN_NUMBERS = {"exponentformat": "none", "separatethousands": True}
 def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figure:
     shown = lines(title, TITLE_MOST_PX, TITLE_PX)
     fig.update_layout(
-        # on as many lines as the narrowest chart needs; joined again, the title is whole
-        title=TITLE_BREAK.join(chart(line) for line in shown),
+        title={
+            # on as many lines as the narrowest chart needs; joined again, the title is whole
+            "text": TITLE_BREAK.join(chart(line) for line in shown),
+            # hung from the chart's top edge, so that its last line keeps clear of the notes
+            # above the plot (a crossing year) and of the value axis's top label and title;
+            # Plotly sets a title of several lines half a line higher than it anchors it
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": TITLE_PAD_PX + (TITLE_LINE_PX // 2 if len(shown) > 1 else 0)},
+        },
         font={"family": FONT, "size": 14},
         xaxis_title=chart(x_title),
         yaxis_title=chart(y_title),
@@ -49,7 +58,7 @@ def _base(fig: go.Figure, title: str, x_title: str, *, y_title: str) -> go.Figur
     fig.update_xaxes(**PLAIN_NUMBERS, automargin=True, title_standoff=12)
     fig.update_yaxes(**PLAIN_NUMBERS, automargin=True)
     _short_ticks(fig)
-    fig.update_layout(margin={**room(fig), "t": TOP_PX + TITLE_LINE_PX * (len(shown) - 1)})
+    fig.update_layout(margin={**room(fig), "t": TOP_PX + title_room(fig)})
     return fig
 
 
@@ -80,6 +89,10 @@ TITLE_MOST_PX = 320
 """The widest line of a chart's title: a chart is drawn at least 22rem (352 px) wide
 beside its table (:func:`bxgc_ui.widgets.beside`) and 358 px on a phone, and Plotly draws a
 title on one line, cutting it at the chart's edge."""
+PHONE_CHART_PX = 358
+"""A chart's width on a phone (390 px less the page's padding)."""
+TITLE_PAD_PX = 6
+"""Between a chart's top edge and its title's first line."""
 TITLE_BREAK = "<br>"
 """Between the lines of a chart's title (a Plotly line break, never in an escaped text)."""
 TICK_PX = 12
@@ -151,17 +164,22 @@ def _legend_room(fig: go.Figure) -> float:
     entries = legend_entries(fig)
     if not entries or legend.orientation != "h" or (legend.y or 0) >= 0:
         return 0.0
-    rows, used = 1, 0.0
-    for name in entries:
-        width = LEGEND_ENTRY_PX + drawn_px(_plain_label(name), TICK_PX)
-        if used and used + width > LEGEND_WIDTH_PX:
-            rows, used = rows + 1, 0.0
-        used += width
     below = -float(legend.y)
-    height = LEGEND_PX + LEGEND_ROW_PX * (rows - 1)
+    height = LEGEND_PX + LEGEND_ROW_PX * (legend_rows(entries, LEGEND_WIDTH_PX) - 1)
     # the legend hangs ``below`` × the plot's height under it, which the margin shortens
     top = TOP_PX + title_room(fig)
     return (height + below * ((fig.layout.height or 450) - top)) / (1 + below)
+
+
+def legend_rows(entries: list[str], width: float) -> int:
+    """The rows a horizontal legend of ``entries`` fills in ``width`` pixels."""
+    rows, used = 1, 0.0
+    for name in entries:
+        wide = LEGEND_ENTRY_PX + drawn_px(_plain_label(name), TICK_PX)
+        if used and used + wide > width:
+            rows, used = rows + 1, 0.0
+        used += wide
+    return rows
 
 
 def title_room(fig: go.Figure) -> int:
@@ -388,8 +406,23 @@ def trajectory_figure(
         paths = {u: _drawn_path(shown, u, scale.factor) for u in units}
         marks.add_events(fig, events, paths=paths, colours=colours, labels=labels, names=names)
     fig.update_layout(height=460, hovermode="x unified")
-    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_xaxes(dtick=year_step(last - first), tickformat="d")
     return _base(fig, labels["title"], labels["x"], y_title=scale.measure)
+
+
+YEAR_TICKS = 8
+"""Most year labels under a chart: more would turn upright on a phone's chart, over its
+axis title and legend."""
+
+
+def year_step(years: int) -> int:
+    """Years between the labels of an axis spanning ``years``: every year, every other
+    year or every fifth, whichever keeps within :data:`YEAR_TICKS` labels.
+
+    >>> [year_step(n) for n in (4, 8, 9, 16, 17, 40)]
+    [1, 1, 2, 2, 5, 5]
+    """
+    return next(step for step in (1, 2, 5, 10) if years <= YEAR_TICKS * step or step == 10)
 
 
 def _drawn_path(tr: Trajectory, unit: str, factor: float) -> tuple[np.ndarray, np.ndarray]:
@@ -564,7 +597,8 @@ def distance_figure(distance: pd.DataFrame, title: str, x_title: str, *, y_title
         )
     )
     fig.update_layout(height=300)
-    fig.update_xaxes(dtick=1, tickformat="d")
+    years = int(data["period"].max() - data["period"].min()) if len(data) else 0
+    fig.update_xaxes(dtick=year_step(years), tickformat="d")
     return _base(fig, title, x_title, y_title=y_title)
 
 
@@ -691,6 +725,20 @@ def _wrapped(text: str, width: int = ROW_NAME_WIDTH) -> str:
     return "<br>".join(chart(line) for line in lines)
 
 
+ROW_PX, ROW_LINE_PX = 40, 16
+"""A timeline row's height: at least :data:`ROW_PX`, and :data:`ROW_LINE_PX` a line of its
+name with room above and below, so a name on three lines keeps clear of its neighbours."""
+
+
+def _row_px(name: str) -> int:
+    """The height of the timeline's row named ``name`` (its lines joined by ``<br>``).
+
+    >>> _row_px("动员部署"), _row_px("Year-end<br>assessment and<br>look back")
+    (40, 60)
+    """
+    return max(ROW_PX, ROW_LINE_PX * (name.count("<br>") + 1) + 12)
+
+
 def timeline_figure(
     phases: pd.DataFrame, milestones: pd.DataFrame, today: object, *, labels: dict
 ) -> go.Figure:
@@ -738,26 +786,35 @@ def timeline_figure(
             pd.to_datetime(milestones.get("due_date", pd.Series(dtype=object))),
         ]
     )
-    side = "top right"
+    side = "left"
     if len(dates.dropna()):
         lo, hi = dates.min() - pd.Timedelta(days=10), dates.max() + pd.Timedelta(days=30)
         hi = max(hi, stamp) if stamp - hi < pd.Timedelta(days=400) else hi
         fig.update_xaxes(type="date", range=[lo, hi])
         if stamp > lo + (hi - lo) / 2:  # in the right half: its date reads leftwards
-            side = "top left"
-    fig.add_vline(
-        x=stamp.value / 1e6,
-        line_dash="dash",
-        line_color=INK,
-        annotation_text=f"{labels['today']} {stamp:%Y-%m-%d}",
-        annotation_position=side,
-    )
+            side = "right"
+    fig.add_vline(x=stamp.value / 1e6, line_dash="dash", line_color=INK)
+    # above the plot, where it reads leftwards over nothing but the chart's margin
+    fig.add_annotation(
+        x=stamp.value / 1e6, y=1.0, yref="paper", yanchor="bottom", xanchor=side,
+        text=chart(f"{labels['today']} {stamp:%Y-%m-%d}"), showarrow=False,
+    )  # fmt: skip
     fig.update_xaxes(tickformat=labels.get("date_format", "%Y-%m"))
+    rows = [*(_wrapped(labels["name"](r)) for r in phases.itertuples())]
+    rows += [_wrapped(labels["name"](r)) for r in milestones.itertuples()]
     fig.update_layout(
-        height=max(280, 40 * (len(phases) + len(milestones)) + 150),
+        height=max(280, sum(_row_px(row) for row in rows) + 150),
         barmode="overlay",
         showlegend=True,
         legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
     )
     fig.update_yaxes(autorange="reversed")
-    return _base(fig, labels["title"], "", y_title="")  # the ticks are dates
+    _base(fig, labels["title"], "", y_title="")  # the ticks are dates
+    # a phone's plot, beside the names, wraps the legend onto more rows: the chart is that
+    # much taller, so that the rows keep their height there
+    plot_px = PHONE_CHART_PX - fig.layout.margin.l - fig.layout.margin.r
+    entries = legend_entries(fig)
+    more = legend_rows(entries, plot_px) - legend_rows(entries, LEGEND_WIDTH_PX)
+    fig.update_layout(height=fig.layout.height + LEGEND_ROW_PX * more)
+    # the legend hangs a share of the plot's height below it: its room follows the height
+    return fig.update_layout(margin_b=room(fig)["b"])

@@ -101,7 +101,7 @@ def timeline_labels(campaign: str) -> dict:
                 "ms_open",
             )
         },
-        "date_format": "%Y年%-m月" if lang() == "zh" else "%b %Y",
+        "date_format": "%-m月\n%Y年" if lang() == "zh" else "%b\n%Y",
     }
 
 

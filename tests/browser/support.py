@@ -278,3 +278,31 @@ CUT_TITLES_JS = r"""() => [...document.querySelectorAll('.js-plotly-plot')]
   })"""
 """A chart's title or notes past its edges: Plotly draws a title or a note on one line and
 the chart's edge cuts it."""
+
+OVERPRINT_JS = r"""() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd.offsetParent)
+  .flatMap(gd => {
+    const kinds = {'.xtick text': 'x tick', '.ytick text': 'y tick', '.legendtext': 'legend',
+                   '.gtitle': 'title', '.annotation-text': 'note',
+                   '.g-xtitle text': 'x title', '.g-ytitle text': 'y title'};
+    const texts = Object.entries(kinds).flatMap(([selector, kind]) =>
+      [...gd.querySelectorAll(selector)]
+        .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+        .map(t => ({kind, text: t.textContent.trim().slice(0, 30), box: t.getBoundingClientRect(),
+                    turned: /rotate\((?!0[,)])/.test(t.getAttribute('transform') || '')})));
+    const found = [];
+    texts.forEach((a, i) => texts.slice(i + 1).forEach(b => {
+      // two turned tick labels stand side by side in boxes that overlap
+      if (a.kind === b.kind && (a.turned || b.turned)) return;
+      const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+      const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+      if (w > 2 && h > 2) {
+        found.push(`${a.kind} "${a.text}" over ${b.kind} "${b.text}"`
+                   + ` (${Math.round(w)}×${Math.round(h)} px)`);
+      }
+    }));
+    return found;
+  })"""
+"""Texts of a chart drawn over one another: its title, notes, tick labels, axis titles and
+legend entries, each pair's boxes sharing more than 2 px each way (a phone's campaign chart
+once drew its dates over its legend and its English milestone names over each other)."""

@@ -26,6 +26,7 @@ from tests.browser.support import (
     BROWSER_MARKS,
     CUT_JS,
     CUT_TITLES_JS,
+    OVERPRINT_JS,
     ROOT,
     SHOTS,
     page_errors,
@@ -199,7 +200,9 @@ def test_every_page_fits_a_phone(app_url: str, browser: Browser, lang: str) -> N
     """No page scrolls sideways at phone width, and none cuts text off where it cannot be
     reached (the meeting board once lost its last column this way, and later hid its
     figures in a box that scrolled sideways), nor a chart's title or notes at its edge
-    (the catch-up chart's events, its crossing and its target year)."""
+    (the catch-up chart's events, its crossing and its target year); no chart draws its
+    texts over one another (the campaign chart's dates over its legend, its English
+    milestone names over each other; the catch-up chart's title over its crossing year)."""
     page = _new_page(browser, PHONE)
     try:
         for address in [*entry.ADDRESSES, LONG_TITLE, CATCHUP_VIEWS[0]]:
@@ -218,6 +221,8 @@ def test_every_page_fits_a_phone(app_url: str, browser: Browser, lang: str) -> N
             assert not overflow, f"/{address} scrolls sideways at {PHONE['width']}px: {overflow}"
             cut = page.evaluate(CUT_JS) + page.evaluate(CUT_TITLES_JS)
             assert not cut, f"/{address} at {PHONE['width']}px: {cut}"
+            over = page.evaluate(OVERPRINT_JS)
+            assert not over, f"/{address} at {PHONE['width']}px: {over}"
             if not address:
                 screenshot(page, SHOTS / "phone" / f"overview-{lang}.png")
     finally:
@@ -254,7 +259,7 @@ def test_no_page_cuts_its_text_on_a_laptop(app_url: str, browser: Browser, lang:
     whole, moving a figure to the next line where the row has no room for it (the catch-up
     headline once read "Ahead …" at 1280 px, and the overview's and the quality page's
     figures lost their labels at 1024); a chart's title is never wider than its chart, nor
-    a chart squeezed beside a table."""
+    a chart squeezed beside a table, nor a chart's texts drawn over one another."""
     page = _new_page(browser, LAPTOP)
     try:
         problems: list[str] = []
@@ -264,7 +269,7 @@ def test_no_page_cuts_its_text_on_a_laptop(app_url: str, browser: Browser, lang:
             wait_for_app(page)
             assert not page_errors(page), address
             cut = page.evaluate(CUT_JS) + page.evaluate(CUT_TITLES_JS)
-            problems += [f"/{address}: {text}" for text in cut]
+            problems += [f"/{address}: {text}" for text in cut + page.evaluate(OVERPRINT_JS)]
             narrow = page.evaluate(NARROW_CHARTS_JS, NARROWEST_CHART_PX)
             problems += [f"/{address}: a chart {width} px wide" for width in narrow]
         assert not problems, "\n".join(problems)

@@ -251,3 +251,24 @@ def test_a_band_is_an_area_with_no_dots_at_its_corners() -> None:
     for trace in fig.data:
         if trace.type == "scatter":
             assert trace.mode is not None, trace.name
+
+
+@pytest.mark.parametrize(("target", "step"), [(2027, 1), (2030, 2), (2040, 5)])
+def test_the_years_are_labelled_few_enough_to_stand_on_a_phone(target: int, step: int) -> None:
+    """Every year of an 18-year window, labelled on a phone's chart, turned upright over the
+    axis title and the legend: a window of up to 8 years labels each year, up to 16 every
+    other one, and a longer one every fifth."""
+    annual = pd.DataFrame(
+        {
+            "unit_code": [OURS] * 5 + [BENCH] * 5,
+            "year": list(range(2020, 2025)) * 2,
+            "value": [100.0, 110.0, 121.0, 133.1, 146.41, 200.0, 210.0, 220.5, 231.5, 243.1],
+        }
+    )
+    tr = trajectory(annual, OURS, [BENCH], model="plan", target_year=target, rates={OURS: 0.1})
+    fig = trajectory_figure(
+        tr, NAMES, OURS, stated=pd.DataFrame(), labels=LABELS, measure="万元",
+        target_year=target, crossing=float("nan"),
+    )  # fmt: skip
+    # the window runs from 2020 to the target year and one more: 8, 11 and 21 years
+    assert fig.layout.xaxis.dtick == step
