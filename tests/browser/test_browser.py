@@ -136,6 +136,7 @@ def test_every_page_renders_without_errors(app_url: str, browser: Browser, lang:
                     shown.append(heading.inner_text())
                 problems += [f"{slug}: untranslated {t!r}" for t in shown if CJK.search(t)]
             problems += [f"{slug}: {text}" for text in _redrawn_charts(page)]
+            problems += [f"{slug}: {text}" for text in page.evaluate(OVERPRINT_JS)]
             screenshot(page, SHOTS / lang / f"{slug}.png")
             problems += [f"{slug}: {text}" for text in _charts_in_other_tabs(page)]
         assert not problems, "\n".join(problems)
