@@ -794,7 +794,7 @@ def timeline_figure(
         if stamp > lo + (hi - lo) / 2:  # in the right half: its date reads leftwards
             side = "right"
     fig.add_vline(x=stamp.value / 1e6, line_dash="dash", line_color=INK)
-    # above the plot, where it reads leftwards over nothing but the chart's margin
+    # above the plot, clear of the row names a narrow chart's first row would put beside it
     fig.add_annotation(
         x=stamp.value / 1e6, y=1.0, yref="paper", yanchor="bottom", xanchor=side,
         text=chart(f"{labels['today']} {stamp:%Y-%m-%d}"), showarrow=False,
