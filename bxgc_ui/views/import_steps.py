@@ -71,9 +71,12 @@ def check_step(plan: ImportPlan) -> None:
     """What the checks found: errors first, the first rows shown, all of them as CSV."""
     st.subheader(t("up_step_check"))
     if plan.errors:
-        st.error(t("up_errors", n=len(plan.errors)))
+        st.error(
+            t("up_errors", n=len(plan.errors)) + view.spelled_out(plan.errors, ("个错误", "error"))
+        )
     if plan.warnings:
-        st.warning(t("up_warnings", n=len(plan.warnings)))
+        more = view.spelled_out(plan.warnings, ("个警告", "warning"))
+        st.warning(t("up_warnings", n=len(plan.warnings)) + more)
     if not plan.issues:
         st.success(t("up_no_issues"))
         return

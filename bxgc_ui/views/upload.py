@@ -11,6 +11,7 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.errors import PermissionDeniedError
+from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.service import (
     EXACT,
     PROFILE,
@@ -97,6 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} 个警告：可以导入，请核对。",
         "{n} warnings: the import is allowed; please check.",
     ),
+    "up_more_in_table": ("另有 {n}，见下表。", "{n} in the table below."),
     "up_no_issues": ("未发现问题。", "No problems found."),
     "up_col_severity": ("类别", "Kind"),
     "up_col_sheet": ("工作表", "Sheet"),
@@ -349,6 +351,27 @@ def issue_labels() -> dict[str, str]:
     out = {column: t(key) for column, key in keys.items()}
     out |= {f"sev_{s}": t(f"sev_{s}") for s in ("error", "warning", "info")}
     return out | {"lang": lang()}
+
+
+SPELLED_OUT = 5
+"""Findings of a kind written out whole above the findings table, whose cells cut a long
+message."""
+
+
+def spelled_out(found: Sequence[Issue], noun: tuple[str, str]) -> str:
+    """The first :data:`SPELLED_OUT` of ``found`` as a markdown list, each message whole
+    with its sheet, row, column and cell, escaped so that a cell's text shows as typed;
+    then a paragraph counting the rest (``noun``: the Chinese and English words for one).
+    Starts with a blank line: it follows the box's first line."""
+    language = lang()
+    lines = [f"- {fmt.md(issue.text(language))}" for issue in found[:SPELLED_OUT]]
+    rest = len(found) - len(lines)
+    shown = "\n\n" + "\n".join(lines)
+    if not rest:
+        return shown
+    zh, en = noun
+    more = counted(rest, zh, f"more {en}", language=language)  # 另有 2 个错误; 2 more errors
+    return shown + "\n\n" + t("up_more_in_table", n=more)
 
 
 def issues_table(

@@ -720,6 +720,35 @@ def test_the_findings_list_errors_first(demo_db: Path, monkeypatch) -> None:
     assert kinds == sorted(kinds, key=["错误", "警告", "说明"].index)
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_first_findings_are_spelled_out_whole_above_the_table(
+    demo_db: Path, monkeypatch, language: str
+) -> None:
+    """A finding's message is longer than the table's cell, which cut it at 1440 px: the
+    first errors are written out whole in the error box, each with its sheet, row, column
+    and cell as typed (markdown in a cell shows as typed), and the box counts the rest
+    the table holds."""
+    rows = "单位,指标,期间,数值\n" + "".join(
+        f"东城街道,固定资产投资,2026-{m:02d},{cell}\n"
+        for m, cell in enumerate(["**12**x", "<b>1</b>", "a", "b", "c", "d", "e"], start=1)
+    )
+    at = _page(demo_db, monkeypatch, "pages/upload.py", language)
+    at.get("file_uploader")[0].upload("月报.csv", rows.encode()).run()
+    assert not at.exception, at.exception
+    (box,) = [e.value for e in at.error]
+    if language == "zh":
+        first, second = "工作表“月报” 第2行 D列：“**12**x”不是数字", "第3行 D列：“<b>1</b>”不是数字"
+        assert box.startswith("7 个错误") and "另有 2 个错误" in box
+    else:
+        first = "sheet '月报', row 2, column D: '**12**x' is not a number"
+        second = "row 3, column D: '<b>1</b>' is not a number"
+        assert box.startswith("7 errors") and "2 more errors" in box
+    # escaped for markdown: the cell's stars and tags show as typed
+    assert fmt.md(first) in box and fmt.md(second) in box
+    assert "**12**" not in box and "<b>" not in box
+    assert box.count("\n- ") == 5  # the first five, each on its own line
+
+
 def test_a_refused_file_s_preview_says_nothing_is_imported_yet(demo_db: Path, monkeypatch) -> None:
     """A file with an error: its preview of changes says they happen only once the
     errors are fixed, and the import button stays off; a file without one says nothing
