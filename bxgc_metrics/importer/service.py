@@ -419,6 +419,7 @@ __all__ = [
     "PROFILE",
     "UPLOAD_LIMIT_MB",
     "ImportPlan",
+    "Issue",
     "Limits",
     "SheetSummary",
     "analyse",

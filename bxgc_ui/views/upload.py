@@ -11,11 +11,11 @@ import streamlit as st
 
 from bxgc_metrics import clock
 from bxgc_metrics.errors import PermissionDeniedError
-from bxgc_metrics.importer.issues import Issue
 from bxgc_metrics.importer.service import (
     EXACT,
     PROFILE,
     ImportPlan,
+    Issue,
     analyse,
     issues_frame,
     long_template,
