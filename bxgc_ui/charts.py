@@ -335,8 +335,7 @@ def completion_bars(
         y=1.0,
         yref="paper",
         yanchor="bottom",
-        # near the right end the label ends at the line, so the plot never cuts it
-        xanchor="right" if time_progress > 0.75 else "center",
+        xanchor=note_anchor(time_progress, "center"),
         text=f"{time_label} {fmt.pct(time_progress, signed=False)}",
         showarrow=False,
         font={"color": INK},
@@ -445,6 +444,21 @@ def _visible(tr: Trajectory, first: int, last: int) -> Trajectory:
     return Trajectory(tr.model, tr.history, projection, tr.status, tr.answers, tr.distance)
 
 
+NOTE_ENDS_PAST = 0.75
+"""The share of a chart's width past which a note ends at its place."""
+
+
+def note_anchor(share: float, otherwise: str, *, past: float = NOTE_ENDS_PAST) -> str:
+    """How a note standing at ``share`` of a chart's width is anchored: past ``past`` it
+    ends at its place (``"right"``), so that a phone's narrow chart never cuts it; else
+    ``otherwise``.
+
+    >>> note_anchor(0.9, "center"), note_anchor(0.5, "center"), note_anchor(0.6, "left", past=0.5)
+    ('right', 'center', 'right')
+    """
+    return "right" if share > past else otherwise
+
+
 def _year_marks(
     fig: go.Figure,
     labels: dict[str, str],
@@ -460,7 +474,7 @@ def _year_marks(
     first, last = window
 
     def side(x: float, otherwise: str) -> str:
-        return "right" if x - first > 0.75 * (last - first) else otherwise
+        return note_anchor((x - first) / (last - first), otherwise)
 
     crosses = crossing is not None and np.isfinite(crossing)
     same = crosses and int(crossing) == target_year  # type: ignore[arg-type]
@@ -791,8 +805,7 @@ def timeline_figure(
         lo, hi = dates.min() - pd.Timedelta(days=10), dates.max() + pd.Timedelta(days=30)
         hi = max(hi, stamp) if stamp - hi < pd.Timedelta(days=400) else hi
         fig.update_xaxes(type="date", range=[lo, hi])
-        if stamp > lo + (hi - lo) / 2:  # in the right half: its date reads leftwards
-            side = "right"
+        side = note_anchor((stamp - lo) / (hi - lo), "left", past=0.5)
     fig.add_vline(x=stamp.value / 1e6, line_dash="dash", line_color=INK)
     # above the plot, clear of the row names a narrow chart's first row would put beside it
     fig.add_annotation(
@@ -800,8 +813,7 @@ def timeline_figure(
         text=chart(f"{labels['today']} {stamp:%Y-%m-%d}"), showarrow=False,
     )  # fmt: skip
     fig.update_xaxes(tickformat=labels.get("date_format", "%Y-%m"))
-    rows = [*(_wrapped(labels["name"](r)) for r in phases.itertuples())]
-    rows += [_wrapped(labels["name"](r)) for r in milestones.itertuples()]
+    rows = dict.fromkeys(y for trace in fig.data for y in trace.y)  # each name, as drawn
     fig.update_layout(
         height=max(280, sum(_row_px(row) for row in rows) + 150),
         barmode="overlay",

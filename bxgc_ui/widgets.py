@@ -113,18 +113,18 @@ PAGE_CSS = """
    line under it, the room left shared out; one that does not fit moves whole to the next
    line rather than being cut. */
 [class*="st-key-figures_"] > div { flex: 1 1 max-content; width: auto !important; }
-/* A chart beside its table or lists (widgets.beside): the two stack, the chart first,
-   where a column would be narrower than 22rem, as beside a laptop's open sidebar. */
-[class*="st-key-beside_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
+/* Columns that wrap (widgets.beside, widgets.pickers): a column with no room moves to the
+   next line. */
+[class*="st-key-beside_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"],
+[class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
   flex-wrap: wrap;
 }
+/* A chart beside its table or lists (widgets.beside): the two stack, the chart first,
+   where a column would be narrower than 22rem, as beside a laptop's open sidebar. */
 [class*="st-key-beside_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
   > [data-testid="stColumn"] { min-width: min(100%, 22rem); }
 /* A row of pickers (widgets.pickers): a switch's buttons keep their whole width, and a
    picker that has no room beside them moves to the next line. */
-[class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] {
-  flex-wrap: wrap;
-}
 [class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
   > [data-testid="stColumn"] { min-width: min(100%, 10rem); }
 [class*="st-key-pickers_"] > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]
